@@ -1,0 +1,1 @@
+"""Tracing backends, one module per tracer."""

@@ -1,0 +1,1 @@
+"""Layer 2: learned models of normal behaviour (scikit-learn)."""

@@ -1,0 +1,1 @@
+"""Layer 3: the ``suricate`` command line."""

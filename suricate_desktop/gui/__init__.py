@@ -1,0 +1,1 @@
+"""Layer 3: the Qt workbench; the only package that imports Qt."""

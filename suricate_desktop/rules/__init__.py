@@ -1,0 +1,1 @@
+"""Layer 2: rules that map deviations to actions."""

@@ -1,0 +1,1 @@
+"""Layer 1: the desk's data: live numpy buffers, Parquet recordings, replay."""
