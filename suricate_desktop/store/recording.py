@@ -1,0 +1,293 @@
+"""Recordings: snapshots on disk as Parquet segments, one long table.
+
+A recording is a folder of ``segment-NNNNNN.parquet`` files plus
+``recording.json`` (when it started, what it bound). The writer keeps the
+snapshots it is handed in memory and, about once a second, writes them as one
+segment: first to a hidden ``.tmp`` file, fsync'd, then renamed into place, so
+a segment is either whole or absent and a crash loses at most the open second.
+
+Every segment has the same columns (``SCHEMA``), one row per entry, one row
+per bucket for histograms and one per field for bpftrace stats, so the whole
+folder opens as one table in pandas (``read_frame``) and DuckDB (``connect``:
+``SELECT ... FROM recording``), and ``iter_snapshots`` rebuilds the exact
+snapshots for replay.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy as np
+import orjson
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..schema import BUCKET_KINDS, SCHEMA_VERSION, STATS_KINDS, Snapshot
+
+log = logging.getLogger(__name__)
+
+SEGMENT_GLOB = "segment-*.parquet"
+META_FILE = "recording.json"
+STATS_FIELDS = ("count", "average", "total")
+
+SCHEMA = pa.schema(
+    [
+        pa.field("ts", pa.timestamp("us", tz="UTC"), nullable=False),
+        pa.field("host", pa.string(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("agg", pa.string(), nullable=False),
+        pa.field("kind", pa.string(), nullable=False),
+        pa.field("delta", pa.bool_(), nullable=False),
+        pa.field("interval", pa.float64(), nullable=False),
+        pa.field("run", pa.string(), nullable=False),
+        pa.field("seq", pa.int64(), nullable=False),
+        pa.field("snapshot", pa.int64(), nullable=False),
+        pa.field("key", pa.string(), nullable=False),
+        pa.field("key_json", pa.string(), nullable=False),
+        pa.field("field", pa.string()),
+        pa.field("lo", pa.int64()),
+        pa.field("hi", pa.int64()),
+        pa.field("value", pa.float64(), nullable=False),
+    ],
+    metadata={"suricate.schema_version": str(SCHEMA_VERSION)},
+)
+
+
+class RecordingWriter:
+    """A sink that writes what it is handed to Parquet segments, one a second.
+
+    Call it with batches of snapshots from any thread; its own thread does the
+    flattening and the writing, so the consumer never waits on the disk.
+    """
+
+    def __init__(self, folder: str | os.PathLike, rotate_seconds: float = 1.0, meta: dict | None = None):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.rotate_seconds = rotate_seconds
+        self._pending: list[Snapshot] = []
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._closing = False
+        existing = sorted(self.folder.glob(SEGMENT_GLOB))
+        self._segment = int(existing[-1].stem.split("-")[1]) if existing else 0
+        self._snapshot = self._last_snapshot_number(existing[-1]) + 1 if existing else 0
+        self.segments_written = 0
+        self.rows_written = 0
+        self.snapshots_written = 0
+        self.error: BaseException | None = None
+        self._write_meta(meta or {})
+        self._thread = threading.Thread(target=self._run, name="recording-writer", daemon=True)
+        self._thread.start()
+
+    def __call__(self, snapshots: Iterable[Snapshot]) -> None:
+        with self._lock:
+            self._pending.extend(snapshots)
+
+    def close(self) -> None:
+        """Write what is pending and stop the writer thread."""
+        self._closing = True
+        self._wake.set()
+        self._thread.join()
+        if self.error:
+            raise self.error
+
+    def __enter__(self) -> "RecordingWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait(self.rotate_seconds)
+            closing = self._closing
+            with self._lock:
+                batch, self._pending = self._pending, []
+            if batch:
+                try:
+                    self._write_segment(batch)
+                except BaseException as exc:  # keep the thread's failure for close() to raise
+                    log.exception("recording %s: cannot write a segment", self.folder)
+                    self.error = exc
+                    return
+            if closing:
+                return
+
+    def _write_segment(self, batch: list[Snapshot]) -> None:
+        table = flatten(batch, first_snapshot=self._snapshot)
+        self._snapshot += len(batch)
+        self._segment += 1
+        final = self.folder / f"segment-{self._segment:06d}.parquet"
+        tmp = self.folder / f".{final.name}.tmp"
+        with open(tmp, "wb") as fh:
+            pq.write_table(table, fh, compression="zstd")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)
+        self.segments_written += 1
+        self.rows_written += table.num_rows
+        self.snapshots_written += len(batch)
+
+    def _write_meta(self, meta: dict) -> None:
+        path = self.folder / META_FILE
+        if path.exists():
+            return
+        doc = {"schema_version": SCHEMA_VERSION, "started": time.time(), **meta}
+        tmp = self.folder / f".{META_FILE}.tmp"
+        tmp.write_text(json.dumps(doc, indent=2))
+        os.replace(tmp, path)
+
+    @staticmethod
+    def _last_snapshot_number(segment: Path) -> int:
+        column = pq.read_table(segment, columns=["snapshot"]).column("snapshot")
+        return int(pa.compute.max(column).as_py())
+
+
+def flatten(batch: list[Snapshot], first_snapshot: int = 0) -> pa.Table:
+    """One row per entry (per bucket, per stats field) of each snapshot."""
+    counts: list[int] = []
+    keys: list[list] = []
+    fields: list[str | None] = []
+    los: list[int | None] = []
+    his: list[int | None] = []
+    values: list[float] = []
+    for snap in batch:
+        kind = snap.kind
+        before = len(values)
+        if kind in BUCKET_KINDS:
+            for key, buckets in snap.entries:
+                for (lo, hi), count in buckets:
+                    keys.append(key)
+                    los.append(lo)
+                    his.append(hi)
+                    values.append(count)
+            n = len(values) - before
+            fields.extend([None] * n)
+        elif kind in STATS_KINDS:
+            for key, stats in snap.entries:
+                for name in STATS_FIELDS:
+                    keys.append(key)
+                    fields.append(name)
+                    values.append(stats[name])
+            n = len(values) - before
+            los.extend([None] * n)
+            his.extend([None] * n)
+        else:
+            for key, value in snap.entries:
+                keys.append(key)
+                values.append(value)
+            n = len(values) - before
+            fields.extend([None] * n)
+            los.extend([None] * n)
+            his.extend([None] * n)
+        counts.append(n)
+    take = pa.array(np.repeat(np.arange(len(batch)), counts))
+
+    def per_snapshot(values_, type_):
+        return pa.array(values_, type=type_).take(take)
+
+    columns = {
+        "ts": per_snapshot([int(s.ts * 1_000_000) for s in batch], pa.int64()).cast(pa.timestamp("us", tz="UTC")),
+        "host": per_snapshot([s.host for s in batch], pa.string()),
+        "source": per_snapshot([s.source for s in batch], pa.string()),
+        "agg": per_snapshot([s.agg for s in batch], pa.string()),
+        "kind": per_snapshot([s.kind for s in batch], pa.string()),
+        "delta": per_snapshot([s.delta for s in batch], pa.bool_()),
+        "interval": per_snapshot([s.interval for s in batch], pa.float64()),
+        "run": per_snapshot([s.run for s in batch], pa.string()),
+        "seq": per_snapshot([s.seq for s in batch], pa.int64()),
+        "snapshot": per_snapshot(list(range(first_snapshot, first_snapshot + len(batch))), pa.int64()),
+        "key": pa.array([",".join(map(str, k)) for k in keys], pa.string()),
+        "key_json": pa.array([orjson.dumps(k).decode() for k in keys], pa.string()),
+        "field": pa.array(fields, pa.string()),
+        "lo": pa.array(los, pa.int64()),
+        "hi": pa.array(his, pa.int64()),
+        "value": pa.array(values, pa.float64()),
+    }
+    return pa.table(columns, schema=SCHEMA)
+
+
+# -- reading -------------------------------------------------------------------------------------------------------------
+def segments(folder: str | os.PathLike) -> list[Path]:
+    """The complete segments of a recording, oldest first (half-written ``.tmp`` files are not segments)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FileNotFoundError(f"no recording at {folder}")
+    return sorted(folder.glob(SEGMENT_GLOB))
+
+
+def read_table(folder: str | os.PathLike, columns: list[str] | None = None) -> pa.Table:
+    """The whole recording as one Arrow table."""
+    parts = segments(folder)
+    if not parts:
+        return SCHEMA.empty_table() if columns is None else SCHEMA.empty_table().select(columns)
+    return pa.concat_tables(pq.read_table(p, columns=columns, schema=SCHEMA) for p in parts)
+
+
+def read_frame(folder: str | os.PathLike):
+    """The whole recording as one pandas DataFrame, one row per entry."""
+    return read_table(folder).to_pandas()
+
+
+def connect(folder: str | os.PathLike, database: str = ":memory:"):
+    """A DuckDB connection where the recording is the view ``recording``."""
+    import duckdb
+
+    con = duckdb.connect(database)
+    parts = [str(p) for p in segments(folder)]
+    if parts:
+        con.execute(f"CREATE VIEW recording AS SELECT * FROM read_parquet({parts!r})")
+    else:
+        con.execute("CREATE VIEW recording AS SELECT * FROM (SELECT NULL::TIMESTAMPTZ AS ts) WHERE false")
+    return con
+
+
+def iter_snapshots(folder: str | os.PathLike) -> Iterator[Snapshot]:
+    """The recorded snapshots, rebuilt exactly (keys with their types), in recorded order."""
+    for part in segments(folder):
+        table = pq.read_table(part, schema=SCHEMA)
+        cols = {name: table.column(name).to_pylist() for name in SCHEMA.names if name not in ("ts",)}
+        ts = (table.column("ts").cast(pa.int64()).to_numpy() / 1_000_000).tolist()
+        snap_ids = cols["snapshot"]
+        start = 0
+        n = len(snap_ids)
+        while start < n:
+            end = start
+            while end < n and snap_ids[end] == snap_ids[start]:
+                end += 1
+            yield _rebuild(cols, ts, start, end)
+            start = end
+
+
+def _rebuild(cols: dict, ts: list, start: int, end: int) -> Snapshot:
+    kind = cols["kind"][start]
+    keys = [orjson.loads(k) for k in cols["key_json"][start:end]]
+    values = cols["value"][start:end]
+    entries: list[list] = []
+    if kind in BUCKET_KINDS:
+        by_key: dict[tuple, list] = {}
+        for key, lo, hi, value in zip(keys, cols["lo"][start:end], cols["hi"][start:end], values):
+            by_key.setdefault(tuple(key), []).append([[lo, hi], int(value)])
+        entries = [[list(k), b] for k, b in by_key.items()]
+    elif kind in STATS_KINDS:
+        stats: dict[tuple, dict] = {}
+        for key, name, value in zip(keys, cols["field"][start:end], values):
+            stats.setdefault(tuple(key), {})[name] = _number(value)
+        entries = [[list(k), s] for k, s in stats.items()]
+    else:
+        entries = [[key, _number(value)] for key, value in zip(keys, values)]
+    return Snapshot(
+        cols["host"][start], cols["source"][start], cols["agg"][start], kind, ts[start],
+        cols["interval"][start], cols["delta"][start], entries, cols["seq"][start], cols["run"][start],
+    )
+
+
+def _number(value: float) -> int | float:
+    """Integral values go back on the wire as integers, as they came."""
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
