@@ -44,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # The commands' own progress lines ("record: 120 snapshots ...") show by default.
+    logging.getLogger("suricate").setLevel(logging.DEBUG if args.verbose > 1 else logging.INFO)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

@@ -68,12 +68,15 @@ def from_dict(msg: Any) -> Snapshot:
     """Validate a decoded message and build the Snapshot (no copy of entries)."""
     if type(msg) is not dict:
         raise SchemaError("", f"expected a JSON object, got {_tname(msg)}")
+    # The version first: a message of another version may well lack our fields.
+    version = msg.get("v")
+    if version is None:
+        raise SchemaError("v", "missing field")
+    if version != SCHEMA_VERSION or type(version) is not int:
+        raise SchemaError("v", f"unsupported schema version {version!r} (this desk reads {SCHEMA_VERSION})")
     for name in _REQUIRED:
         if name not in msg:
             raise SchemaError(name, "missing field")
-    version = msg["v"]
-    if version != SCHEMA_VERSION or type(version) is not int:
-        raise SchemaError("v", f"unsupported schema version {version!r} (this desk reads {SCHEMA_VERSION})")
     host = _text(msg, "host")
     source = _text(msg, "source")
     agg = _text(msg, "agg")

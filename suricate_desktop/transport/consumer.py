@@ -29,7 +29,7 @@ import pika.exceptions
 from pika.exchange_type import ExchangeType
 
 from ..schema import MAX_BODY_BYTES, SchemaError, Snapshot, decode, decode_legacy
-from .publisher import DEFAULT_EXCHANGE, DEFAULT_URL
+from .publisher import DEFAULT_EXCHANGE, DEFAULT_URL, describe_error
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +144,7 @@ class Consumer:
                 self._consume()
                 delay = self.backoff[0]
             except (pika.exceptions.AMQPError, OSError) as exc:
-                self.last_error = str(exc) or type(exc).__name__
+                self.last_error = describe_error(exc)
                 self._ready.clear()
                 if self._stop.is_set():
                     break
@@ -269,7 +269,7 @@ def wait_for_broker(url: str = DEFAULT_URL, timeout: float = 0.0) -> str | None:
             pika.BlockingConnection(params).close()
             return None
         except pika.exceptions.AMQPError as exc:
-            reason = str(exc) or type(exc).__name__
+            reason = describe_error(exc)
         if time.monotonic() >= deadline:
             return reason
         time.sleep(0.2)

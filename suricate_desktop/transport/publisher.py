@@ -130,6 +130,7 @@ class Publisher:
     # -- the I/O thread ----------------------------------------------------------------------------------------------
     def _run(self) -> None:
         delay = self.backoff[0]
+        logged = ""
         while not self._stopping:
             connected_at = time.monotonic()
             self._connection = pika.SelectConnection(
@@ -148,7 +149,11 @@ class Publisher:
             self.state = "reconnecting"
             # Back off, but start over quickly after a connection that lived a while.
             delay = self.backoff[0] if time.monotonic() - connected_at > 30 else min(delay * 2, self.backoff[1])
-            log.warning("broker %s unreachable (%s); retrying in %.1fs", self.params.host, self.last_error, delay)
+            # Say it once per cause, not once per retry.
+            (log.warning if self.last_error != logged else log.debug)(
+                "broker %s:%s unreachable (%s); retrying with backoff", self.params.host, self.params.port,
+                self.last_error)
+            logged = self.last_error
             end = time.monotonic() + delay
             while not self._stopping and time.monotonic() < end:
                 time.sleep(0.05)
@@ -158,7 +163,7 @@ class Publisher:
         connection.channel(on_open_callback=self._on_channel)
 
     def _on_open_error(self, connection, error) -> None:
-        self.last_error = str(error) or type(error).__name__
+        self.last_error = describe_error(error)
         self.state = "error"
         connection.ioloop.stop()
 
@@ -231,3 +236,17 @@ class Publisher:
                 self._unconfirmed.clear()
                 self._pending.extendleft(reversed(items))
             self._idle.notify_all()
+
+
+def describe_error(error: BaseException) -> str:
+    """A readable reason ("Connection refused") from pika's nested connection errors."""
+    for _ in range(5):
+        inner = getattr(error, "exceptions", None) or [getattr(error, "exception", None)]
+        if inner[-1] is None and error.args and isinstance(error.args[0], BaseException):
+            inner = [error.args[0]]
+        if not isinstance(inner[-1], BaseException):
+            break
+        error = inner[-1]
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error).strip() or type(error).__name__

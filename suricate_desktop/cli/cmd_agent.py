@@ -1,0 +1,118 @@
+"""``suricate agent``: run a tracing script on this host and publish its aggregations."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from ..agent.backends import BACKENDS, make_backend
+from ..agent.runner import AgentRunner
+from ..lang.diagnostics import ScriptError
+from ..schema import encode
+from ..transport.publisher import Publisher
+from .options import add_broker_options, quiet_pika
+from .signals import on_terminate
+
+log = logging.getLogger("suricate.agent")
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "agent",
+        help="run a tracing script and publish its aggregations to AMQP",
+        description="Run a D or bpftrace script (or the unprivileged sampler) and publish one snapshot per "
+        "aggregation per interval to the broker's topic exchange, routing key <host>.<source>.<aggregation>.",
+    )
+    p.add_argument("script", nargs="?", help="script file (.d or .bt); omit for the sampler")
+    p.add_argument("-e", "--eval", metavar="PROGRAM", help="an inline one-liner instead of a file")
+    p.add_argument("-b", "--backend", default="auto", choices=["auto", *BACKENDS],
+                   help="tracer (default: auto: bpftrace on Linux as root, python-dtrace or dtrace(1) where DTrace "
+                   "exists, else the sampler)")
+    p.add_argument("--lang", choices=["d", "bpftrace"], help="script language (default: from the extension)")
+    p.add_argument("-i", "--interval", type=float, default=1.0, help="seconds between snapshots (default: 1)")
+    p.add_argument("-d", "--duration", type=float, default=0.0, help="seconds to run; 0 = until stopped (default)")
+    p.add_argument("--host", help="host name in the routing key (default: this host's short name)")
+    p.add_argument("--source", help="source name in the routing key (default: the script's file name)")
+    p.add_argument("--stdout", action="store_true", help="print snapshots as JSON lines instead of publishing")
+    p.add_argument("--buffer", type=int, default=100_000,
+                   help="messages kept while the broker is away; older ones are dropped and counted (default: 100000)")
+    add_broker_options(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    quiet_pika()
+    if args.eval and args.script:
+        print("suricate agent: give a script file or -e PROGRAM, not both", file=sys.stderr)
+        return 2
+    path = args.script
+    if args.eval:
+        script = args.eval
+    elif path:
+        try:
+            script = Path(path).read_text()
+        except OSError as exc:
+            print(f"suricate agent: cannot read {path}: {exc.strerror}", file=sys.stderr)
+            return 2
+    else:
+        script = ""
+    source = args.source or (Path(path).stem if path else ("oneliner" if args.eval else "sampler"))
+    try:
+        backend = make_backend(args.backend, script, lang=args.lang, path=path,
+                               interval=args.interval, host=args.host, source=source)
+    except ScriptError as exc:
+        _report(exc, path)
+        return 1
+    except (ValueError, RuntimeError, ImportError) as exc:
+        print(f"suricate agent: {exc}", file=sys.stderr)
+        return 2
+
+    if args.stdout:
+        publisher = None
+        def sink(snaps):
+            out = sys.stdout.buffer
+            for s in snaps:
+                out.write(encode(s) + b"\n")
+            out.flush()
+        sink_drops = None
+    else:
+        publisher = Publisher(args.broker, args.exchange, max_buffer=args.buffer).start()
+        sink = publisher
+        sink_drops = lambda: publisher.dropped  # noqa: E731
+
+    def output(text: str) -> None:
+        sys.stderr.write(text if text.endswith("\n") else text + "\n")
+
+    runner = AgentRunner(backend, sink, duration=args.duration, output=output, sink_drops=sink_drops)
+    on_terminate(runner.stop)
+    log.info("agent: %s backend, %s every %.3gs, host %s, source %s%s", backend.name,
+                "publishing to " + args.exchange if publisher else "printing", args.interval, backend.host, source,
+                f", for {args.duration:g}s" if args.duration else "")
+    status = 0
+    try:
+        runner.run()
+    except ScriptError as exc:
+        _report(exc, path)
+        status = 1
+    except RuntimeError as exc:
+        print(f"suricate agent: {exc}", file=sys.stderr)
+        status = 2
+    finally:
+        if publisher is not None:
+            if not publisher.close(timeout=10):
+                print(f"suricate agent: {publisher.buffered()} messages not confirmed by the broker "
+                      f"({publisher.last_error or 'no answer'})", file=sys.stderr)
+                status = status or 3
+            stats = publisher.stats()
+            log.info("agent: %d snapshots, %d confirmed, %d dropped", runner.snapshots, stats["confirmed"],
+                        stats["dropped"])
+    return status
+
+
+def _report(exc: ScriptError, path: str | None) -> None:
+    for diag in exc.diagnostics:
+        if path and diag.file in ("<script>", "stdin"):
+            diag = type(diag)(diag.line, diag.column, diag.severity, diag.message, path, diag.end_column)
+        print(diag.format(), file=sys.stderr)

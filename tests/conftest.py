@@ -1,0 +1,60 @@
+"""Shared fixtures: the real broker, real bpftrace, unique exchanges per test."""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import subprocess
+import uuid
+
+import pika
+import pytest
+
+BROKER_URL = os.environ.get("SURICATE_TEST_BROKER", "amqp://guest:guest@127.0.0.1:5672/%2F")
+
+
+@pytest.fixture(scope="session")
+def broker_url() -> str:
+    """The real RabbitMQ; .ci/run starts one where none answers. No broker is a failure, not a skip."""
+    params = pika.URLParameters(BROKER_URL)
+    params.connection_attempts = 1
+    try:
+        pika.BlockingConnection(params).close()
+    except pika.exceptions.AMQPError as exc:
+        pytest.fail(f"no RabbitMQ at {BROKER_URL} ({exc}); start one with 'rabbitmq-server -detached'")
+    return BROKER_URL
+
+
+@pytest.fixture
+def exchange(broker_url):
+    """A topic exchange of this test's own, deleted afterwards."""
+    name = f"test.{uuid.uuid4().hex[:10]}"
+    yield name
+    conn = pika.BlockingConnection(pika.URLParameters(broker_url))
+    conn.channel().exchange_delete(name)
+    conn.close()
+
+
+@pytest.fixture
+def queue_name(broker_url):
+    """A durable queue name of this test's own, deleted afterwards."""
+    name = f"test.q.{uuid.uuid4().hex[:10]}"
+    yield name
+    conn = pika.BlockingConnection(pika.URLParameters(broker_url))
+    conn.channel().queue_delete(name)
+    conn.close()
+
+
+@pytest.fixture(scope="session")
+def bpftrace_ready() -> str:
+    """Root, bpftrace, tracefs mounted and RLIMIT_MEMLOCK raised, as bpftrace needs."""
+    path = shutil.which("bpftrace")
+    if path is None:
+        pytest.fail("bpftrace is not installed (.ci/run installs it: apt-get install bpftrace)")
+    if os.geteuid() != 0:
+        pytest.skip("bpftrace needs root; run the suite as root (as .ci/run does)")
+    if not os.path.ismount("/sys/kernel/tracing"):
+        subprocess.run(["mount", "-t", "tracefs", "nodev", "/sys/kernel/tracing"], check=False)
+    resource.setrlimit(resource.RLIMIT_MEMLOCK, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+    return path
