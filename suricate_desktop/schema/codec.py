@@ -61,11 +61,15 @@ def decode(body: bytes, max_bytes: int = MAX_BODY_BYTES) -> Snapshot:
         msg = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise SchemaError("", f"not JSON: {exc}") from None
-    return from_dict(msg)
+    return from_dict(msg, finite=True)
 
 
-def from_dict(msg: Any) -> Snapshot:
-    """Validate a decoded message and build the Snapshot (no copy of entries)."""
+def from_dict(msg: Any, finite: bool = False) -> Snapshot:
+    """Validate a decoded message and build the Snapshot (no copy of entries).
+
+    ``finite=True`` skips the NaN/infinity check of values, for input from
+    orjson, which refuses them while parsing.
+    """
     if type(msg) is not dict:
         raise SchemaError("", f"expected a JSON object, got {_tname(msg)}")
     # The version first: a message of another version may well lack our fields.
@@ -100,7 +104,7 @@ def from_dict(msg: Any) -> Snapshot:
     if type(entries) is not list:
         raise SchemaError("entries", f"expected a list, got {_tname(entries)}")
     if kind in SCALAR_KINDS:
-        _check_scalar_entries(entries)
+        _check_scalar_entries(entries, finite)
     elif kind in BUCKET_KINDS:
         _check_bucket_entries(entries)
     else:
@@ -122,13 +126,30 @@ def _check_key(i: int, entry: Any) -> Any:
     return entry[1]
 
 
-def _check_scalar_entries(entries: list) -> None:
+def _check_scalar_entries(entries: list, finite: bool) -> None:
+    """The hot loop: one pass, type checks only; the slow path finds what was wrong."""
+    for entry in entries:
+        if type(entry) is not list or len(entry) != 2:
+            break
+        key, value = entry
+        if type(key) is not list:
+            break
+        for part in key:
+            if type(part) is not str and type(part) is not int:
+                break
+        else:
+            tv = type(value)
+            if tv is int or (tv is float and (finite or math.isfinite(value))):
+                continue
+        break
+    else:
+        return
     for i, entry in enumerate(entries):
         value = _check_key(i, entry)
         tv = type(value)
         if tv is not int and tv is not float:
             raise SchemaError(f"entries[{i}][1]", f"expected a number, got {_tname(value)}")
-        if tv is float and not math.isfinite(value):
+        if not math.isfinite(value):
             raise SchemaError(f"entries[{i}][1]", f"expected a finite number, got {value}")
 
 

@@ -82,26 +82,22 @@ class StreamBuffer:
             self._add_buckets(row, entries)
         elif self.kind in STATS_KINDS:
             self._add_stats(row, entries)
-        elif len(entries) == 1:
-            key, value = entries[0]
-            col = self.columns.get(tuple(key))
-            if col is None:
-                col = self._new_column(tuple(key))
-            if col >= 0:
-                self.values[row, col] = value
         elif entries:
             get = self.columns.get
             cols = []
             vals = []
             for key, value in entries:
-                tkey = tuple(key)
-                col = get(tkey)
+                # One-part keys (the common case) are looked up by their part, no tuple built.
+                col = get(key[0] if len(key) == 1 else tuple(key))
                 if col is None:
-                    col = self._new_column(tkey)
+                    col = self._new_column(tuple(key))
                 if col >= 0:
                     cols.append(col)
                     vals.append(value)
-            self.values[row, cols] = vals
+            if len(cols) == 1:
+                self.values[row, cols[0]] = vals[0]
+            else:
+                self.values[row, cols] = vals
         self.version += 1
 
     def _add_buckets(self, row: int, entries: list) -> None:
@@ -164,6 +160,8 @@ class StreamBuffer:
             evicted[:ncols] = self.evicted
             self.evicted = evicted
         self.columns[label] = ncols
+        if len(label) == 1 and self.kind not in BUCKET_KINDS and self.kind not in STATS_KINDS:
+            self.columns[label[0]] = ncols  # the scalar fast path's lookup
         self.labels.append(label)
         return ncols
 
