@@ -10,7 +10,8 @@ aggregation's key tuple) and ``value`` one of:
 * a number (count, sum, avg, min, max, stddev);
 * buckets ``[[[low, high], count], ...]`` (quantize, lquantize, llquantize,
   bpftrace hist and lhist), python-dtrace's own shape; open ends use
-  ``INT64_MIN``/``INT64_MAX`` as python-dtrace does;
+  ``INT64_MIN``/``INT64_MAX`` as python-dtrace does; buckets whose count is
+  0 may be left out;
 * ``{"count": n, "average": a, "total": t}`` for bpftrace ``stats``.
 
 Lists, not tuples, because that is what JSON decodes to: a received snapshot
