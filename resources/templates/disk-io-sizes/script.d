@@ -1,0 +1,4 @@
+io:::start
+{
+    @bytes[execname] = quantize(args[0]->b_bcount);
+}

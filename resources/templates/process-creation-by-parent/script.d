@@ -1,0 +1,4 @@
+proc:::create
+{
+    @forks[execname] = count();
+}

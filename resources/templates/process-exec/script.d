@@ -1,0 +1,4 @@
+proc:::exec-success
+{
+    @execs[execname] = count();
+}

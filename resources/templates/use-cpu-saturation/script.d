@@ -1,0 +1,4 @@
+sched:::preempt
+{
+    @preempted[execname] = count();
+}

@@ -1,0 +1,5 @@
+profile-99
+/pid != 0/
+{
+    @busy_samples[cpu] = count();
+}

@@ -1,0 +1,5 @@
+syscall::mmap:return
+/errno == ENOMEM || errno == EAGAIN/
+{
+    @failed[execname, errno] = count();
+}

@@ -1,0 +1,4 @@
+vminfo:::as_fault
+{
+    @faults[execname] = sum(arg0);
+}

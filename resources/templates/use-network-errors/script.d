@@ -1,0 +1,5 @@
+mib:::tcpOutRsts,
+mib:::tcpAttemptFails
+{
+    @errors[probename] = sum(arg0);
+}

@@ -1,0 +1,4 @@
+mib:::tcpRetransSegs
+{
+    @retransmits = sum(arg0);
+}

@@ -1,0 +1,5 @@
+ip:::send,
+ip:::receive
+{
+    @packets[probename] = count();
+}
