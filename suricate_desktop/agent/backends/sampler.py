@@ -100,7 +100,9 @@ class SamplerBackend(Backend):
 
     name = "sampler"
 
-    def __init__(self, script: str = "", *, interval: float = 1.0, host: str | None = None, source: str = "sampler") -> None:
+    def __init__(
+        self, script: str = "", *, interval: float = 1.0, host: str | None = None, source: str = "sampler"
+    ) -> None:
         super().__init__(script, interval=interval, host=host, source=source)
         if interval <= 0:
             raise ValueError(f"interval must be > 0, got {interval}")
