@@ -1,6 +1,6 @@
 """Layer 0: the message schema shared by every producer and consumer."""
 
-from .codec import MAX_BODY_BYTES, SchemaError, decode, encode, from_dict
+from .codec import MAX_BODY_BYTES, SchemaError, decode, encode
 from .legacy import decode_legacy
 from .snapshot import (
     ADDITIVE_KINDS,
@@ -21,5 +21,5 @@ from .snapshot import (
 __all__ = [
     "ADDITIVE_KINDS", "AGENT_SOURCE", "BUCKET_KINDS", "DROPS_AGGREGATION", "INT64_MAX", "INT64_MIN", "KINDS",
     "MAX_BODY_BYTES", "SCALAR_KINDS", "SCHEMA_VERSION", "STATS_KINDS", "SchemaError", "Snapshot", "bucket_label",
-    "decode", "decode_legacy", "encode", "from_dict", "routing_key",
+    "decode", "decode_legacy", "encode", "routing_key",
 ]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Iterable
 
 import numpy as np
@@ -29,6 +30,8 @@ import numpy as np
 from ..schema import ADDITIVE_KINDS, BUCKET_KINDS, STATS_KINDS, Snapshot
 
 StreamId = tuple[str, str, str]
+_first = itemgetter(0)
+_ONE_PART = {1}
 
 VIEWS = ("interval", "cumulative")
 
@@ -83,22 +86,34 @@ class StreamBuffer:
         elif self.kind in STATS_KINDS:
             self._add_stats(row, entries)
         elif entries:
-            get = self.columns.get
-            cols = []
-            vals = []
-            for key, value in entries:
-                # One-part keys (the common case) are looked up by their part, no tuple built.
-                col = get(key[0] if len(key) == 1 else tuple(key))
-                if col is None:
-                    col = self._new_column(tuple(key))
-                if col >= 0:
-                    cols.append(col)
-                    vals.append(value)
-            if len(cols) == 1:
-                self.values[row, cols[0]] = vals[0]
-            else:
-                self.values[row, cols] = vals
+            self._add_scalars(row, entries)
         self.version += 1
+
+    def _add_scalars(self, row: int, entries: list) -> None:
+        """Column lookups and the row write as C-level map/zip and one numpy assignment."""
+        keys, values = zip(*entries)
+        get = self.columns.get
+        # One-part keys (the common case) are looked up by their part: no tuple built.
+        lookup = map(_first, keys) if set(map(len, keys)) == _ONE_PART else map(tuple, keys)
+        cols = list(map(get, lookup))
+        if None in cols:
+            cols, values = self._place(keys, values)
+            if not cols:
+                return
+        self.values[row][np.array(cols, dtype=np.intp)] = np.array(values, dtype=np.float64)
+
+    def _place(self, keys, values) -> tuple[list[int], list]:
+        """The slow path: make columns for new keys, leave out what does not fit."""
+        cols, kept = [], []
+        for key, value in zip(keys, values):
+            label = tuple(key)
+            col = self.columns.get(label)
+            if col is None:
+                col = self._new_column(label)
+            if col >= 0:
+                cols.append(col)
+                kept.append(value)
+        return cols, kept
 
     def _add_buckets(self, row: int, entries: list) -> None:
         get = self.columns.get
