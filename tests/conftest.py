@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+
+# Qt tests run offscreen unless a display is asked for (QT_QPA_PLATFORM=xcb with Xvfb).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
 import resource
 import shutil
 import subprocess

@@ -1,16 +1,12 @@
 """The workbench window on the embedded default, offscreen, with pytest-qt."""
 
-import os
+import pytest
+from PySide6.QtCore import QObject, QSettings, Signal
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-import pytest  # noqa: E402
-from PySide6.QtCore import QObject, QSettings, Signal  # noqa: E402
-
-from suricate_desktop.gui.main_window import MainWindow  # noqa: E402
-from suricate_desktop.gui.sources import EmbeddedSource  # noqa: E402
-from suricate_desktop.schema import Snapshot  # noqa: E402
-from suricate_desktop.store.live import LiveStore  # noqa: E402
+from suricate_desktop.gui.main_window import MainWindow
+from suricate_desktop.gui.sources import EmbeddedSource
+from suricate_desktop.schema import Snapshot
+from suricate_desktop.store.live import LiveStore
 
 
 @pytest.fixture
