@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import argparse
 import logging
+import socket
 import sys
+import threading
 from pathlib import Path
 
 from ..agent.backends import BACKENDS, make_backend
+from ..agent.control_handler import AgentControlHandler
 from ..agent.runner import AgentRunner
 from ..lang.diagnostics import ScriptError
 from ..schema import encode
+from ..transport.control import SECRET_ENV, ControlServer, SecretError, load_secret
 from ..transport.publisher import Publisher
 from .options import add_broker_options, quiet_pika
 from .signals import on_terminate
@@ -38,6 +42,12 @@ def register(sub) -> None:
     p.add_argument("--stdout", action="store_true", help="print snapshots as JSON lines instead of publishing")
     p.add_argument("--buffer", type=int, default=100_000,
                    help="messages kept while the broker is away; older ones are dropped and counted (default: 100000)")
+    p.add_argument("--control", action="store_true",
+                   help="also listen on queue suricate.control.<host> for signed compile/run/stop/status requests "
+                   "from the desk, until SIGTERM; the script is then optional (see docs/control-protocol.md)")
+    p.add_argument("--secret-file", metavar="FILE",
+                   help=f"with --control: the shared secret, in a file only its owner may read (chmod 600); "
+                   f"default: ${SECRET_ENV}. Never give the secret itself on the command line")
     add_broker_options(p)
     p.set_defaults(func=run)
 
@@ -47,6 +57,11 @@ def run(args: argparse.Namespace) -> int:
     if args.eval and args.script:
         print("suricate agent: give a script file or -e PROGRAM, not both", file=sys.stderr)
         return 2
+    if args.secret_file and not args.control:
+        print("suricate agent: --secret-file goes with --control", file=sys.stderr)
+        return 2
+    if args.control:
+        return run_control(args)
     path = args.script
     if args.eval:
         script = args.eval
@@ -116,3 +131,93 @@ def _report(exc: ScriptError, path: str | None) -> None:
         if path and diag.file in ("<script>", "stdin"):
             diag = type(diag)(diag.line, diag.column, diag.severity, diag.message, path, diag.end_column)
         print(diag.format(), file=sys.stderr)
+
+
+def run_control(args: argparse.Namespace) -> int:
+    """``--control``: serve the desk's signed requests (and run the given script, if any) until SIGTERM."""
+    try:
+        secret = load_secret(args.secret_file)
+    except SecretError as exc:
+        print(f"suricate agent: {exc}", file=sys.stderr)
+        return 2
+    path = args.script
+    script = None
+    if args.eval:
+        script = args.eval
+    elif path:
+        try:
+            script = Path(path).read_text()
+        except OSError as exc:
+            print(f"suricate agent: cannot read {path}: {exc.strerror}", file=sys.stderr)
+            return 2
+    elif args.backend == "sampler":
+        script = ""
+    host = args.host or socket.gethostname().split(".")[0]
+    sinks: list = []
+    handler = AgentControlHandler(lambda: sinks[0], host, default_backend=args.backend)
+    try:
+        server = ControlServer(args.broker, host, secret, handler)
+    except ValueError as exc:
+        print(f"suricate agent: {exc}", file=sys.stderr)
+        return 2
+
+    if args.stdout:
+        publisher = None
+        lock = threading.Lock()
+
+        def sink(snaps):
+            with lock:
+                out = sys.stdout.buffer
+                for s in snaps:
+                    out.write(encode(s) + b"\n")
+                out.flush()
+        sinks.append(sink)
+    else:
+        publisher = Publisher(args.broker, args.exchange, max_buffer=args.buffer).start()
+        sinks.append(publisher)
+
+    def output(text: str) -> None:
+        sys.stderr.write(text if text.endswith("\n") else text + "\n")
+
+    stop = threading.Event()
+    on_terminate(stop.set)
+    status = 0
+    if script is not None:
+        source = args.source or (Path(path).stem if path else ("oneliner" if args.eval else "sampler"))
+        try:
+            handler.start_run(script, args.lang, args.backend, args.interval, args.duration, source,
+                              path=path, output=output)
+        except ScriptError as exc:
+            _report(exc, path)
+            status = 1
+        except (ValueError, RuntimeError, ImportError) as exc:
+            print(f"suricate agent: {exc}", file=sys.stderr)
+            status = 2
+        if status:
+            handler.stop_all(0)
+            if publisher is not None:
+                publisher.close(timeout=10)
+            return status
+
+    server.start()
+    if server.wait_ready(10):
+        log.info("agent: listening for control requests on %s, host %s, %s", server.queue, host,
+                 "publishing to " + args.exchange if publisher else "printing")
+    else:
+        log.warning("agent: control queue %s not ready yet (%s); still trying", server.queue,
+                    server.last_error or "no answer from the broker")
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        log.info("agent: stopping %d run(s)", len(handler.run_ids()))
+        handler.stop_all(timeout=15)
+        server.stop()
+        if publisher is not None:
+            if not publisher.close(timeout=10):
+                print(f"suricate agent: {publisher.buffered()} messages not confirmed by the broker "
+                      f"({publisher.last_error or 'no answer'})", file=sys.stderr)
+                status = 3
+            stats = publisher.stats()
+            log.info("agent: %d confirmed, %d dropped", stats["confirmed"], stats["dropped"])
+    return status
