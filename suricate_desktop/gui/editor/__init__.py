@@ -1,0 +1,20 @@
+"""The script editor pane: D and bpftrace editing, errors as you type, templates, runs.
+
+``EditorPane`` is what the main window docks; the other modules are its parts
+(and usable alone): ``CodeEditor`` (the text widget with gutter and
+diagnostics), ``ScriptHighlighter`` (the shared lexer's colours),
+``FindReplaceBar``, ``ProblemsView``, ``OutputView`` and ``RunOptions``.
+"""
+
+from .code_editor import CodeEditor, Marker
+from .editor_pane import EditorPane, ScriptDocument
+from .find_replace import FindReplaceBar
+from .highlighter import DARK, LIGHT, ScriptHighlighter, Theme
+from .output import OutputView
+from .problems import ProblemsView
+from .run_options import RunConfig, RunOptions, chart_for
+
+__all__ = [
+    "CodeEditor", "DARK", "EditorPane", "FindReplaceBar", "LIGHT", "Marker", "OutputView", "ProblemsView",
+    "RunConfig", "RunOptions", "ScriptDocument", "ScriptHighlighter", "Theme", "chart_for",
+]
