@@ -14,8 +14,10 @@ aggregation's key tuple) and ``value`` one of:
   0 may be left out;
 * ``{"count": n, "average": a, "total": t}`` for bpftrace ``stats``.
 
-Lists, not tuples, because that is what JSON decodes to: a received snapshot
-is used as decoded, with no per-entry copy.
+Producers build lists; a decoded snapshot holds ``(key, value)`` and
+``((low, high), count)`` tuples, as the validating parser gives them, and is
+used as decoded, with no per-entry copy. Readers unpack pairs and never care
+which of the two sequence types they got.
 """
 
 from __future__ import annotations

@@ -532,7 +532,10 @@ class CodeEditor(QPlainTextEdit):
             self._gutter.scroll(0, dy)
         else:
             self._gutter.update(0, rect.y(), self._gutter.width(), rect.height())
-        if rect.contains(self.viewport().rect()):
+        viewport = self.viewport()
+        # While the editor is being destroyed Qt may still send updateRequest with the
+        # viewport already gone (PySide then hands back an unrelated object).
+        if isinstance(viewport, QWidget) and rect.contains(viewport.rect()):
             self._update_gutter_width()
 
     def _paint_gutter(self, event) -> None:
