@@ -1,17 +1,44 @@
-"""The workbench window on the embedded default, offscreen, with pytest-qt."""
+"""The workbench window, offscreen, with pytest-qt: what each kind of user does first."""
 
+import socket
+import uuid
+from pathlib import Path
+
+import pika
 import pytest
 from PySide6.QtCore import QObject, QSettings, Signal
 
 from suricate_desktop.gui.main_window import MainWindow
-from suricate_desktop.gui.sources import EmbeddedSource
-from suricate_desktop.schema import Snapshot
-from suricate_desktop.store.live import LiveStore
+from suricate_desktop.gui.sources.broker import BrokerSource
+from suricate_desktop.gui.sources.embedded import EmbeddedSource
+from suricate_desktop.gui.sources.recording import RecordingSource
+
+SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "recordings" / "bpftrace-demo"
 
 
 @pytest.fixture
 def settings(tmp_path):
     return QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, settings):
+    windows = []
+
+    def make(**kw):
+        w = MainWindow(settings=settings, **kw)
+        qtbot.addWidget(w)
+        w.show()
+        windows.append(w)
+        return w
+
+    yield make
+    for w in windows:
+        w.registry.stop_all()
+
+
+def plotted(w):
+    return [(card.source, card.stream, card.panel) for page in w.dashboard.pages() for card in page.cards]
 
 
 def test_thousands_of_signal_emits_do_not_crash_the_interpreter(qtbot):
@@ -28,39 +55,100 @@ def test_thousands_of_signal_emits_do_not_crash_the_interpreter(qtbot):
     assert len(seen) == 5000
 
 
-def test_the_embedded_sampler_fills_the_window_with_live_streams(qtbot, settings):
-    store = LiveStore()
-    source = EmbeddedSource(store, interval=0.2)
-    window = MainWindow(store, [source], settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: window.plot.stream == (window.plot.stream or ("",))[:1] + ("sampler", "cpu_time"),
-                    timeout=10_000)
-    qtbot.waitUntil(lambda: len(window.plot._curves) > 0, timeout=10_000)
-    assert "running" in window.source_label.text()
-    names = {window.streams.topLevelItem(0).child(0).child(i).text(0)
-             for i in range(window.streams.topLevelItem(0).child(0).childCount())}
-    assert {"cpu_time", "rss", "io_write_bytes"} <= names
-    window.close()
-    assert not source.agent.running
+def test_first_run_opens_on_the_embedded_sampler_with_a_live_plot(qtbot, window):
+    w = window()
+    sources = list(w.registry)
+    assert len(sources) == 1 and isinstance(sources[0], EmbeddedSource)
+    qtbot.waitUntil(lambda: bool(plotted(w)), timeout=15_000)
+    source, stream, panel = plotted(w)[0]
+    assert stream[1:] == ("sampler", "cpu_time")
+    qtbot.waitUntil(lambda: source.store.info(stream).rows >= 2, timeout=15_000)
+    assert "running" in w.sources_label.text()
+    assert "snapshots/s" in w.rate_label.text()
 
 
-def test_the_chosen_stream_and_geometry_are_remembered(qtbot, settings):
-    store = LiveStore()
-    for host in ("a", "b"):
-        store([Snapshot(host, "s", "num", "count", 1.0, entries=[[["k"], 1]])])
-    window = MainWindow(store, [], settings)
-    qtbot.addWidget(window)
-    window.show()
-    window.frame()
-    first = window.streams.selectedItems()
-    assert not first  # nothing remembered yet, and no sampler stream here
-    window._items[("b", "s", "num")].setSelected(True)
-    window.resize(700, 450)
-    window.close()
-    again = MainWindow(store, [], settings)
-    qtbot.addWidget(again)
-    again.show()
-    again.frame()
-    assert again.plot.stream == ("b", "s", "num")
-    assert (again.width(), again.height()) == (700, 450)
+def test_layout_sources_and_plots_survive_a_restart(qtbot, window, settings):
+    w = window()
+    qtbot.waitUntil(lambda: bool(plotted(w)), timeout=15_000)
+    w.editor_dock.hide()
+    w.resize(780, 580)
+    w.close()
+    again = window()
+    assert again.editor_dock.isHidden()
+    assert (again.width(), again.height()) == (780, 580)
+    assert [s.kind for s in again.registry] == ["embedded"]
+    qtbot.waitUntil(lambda: bool(plotted(again)), timeout=5_000)
+    assert plotted(again)[0][1][1:] == ("sampler", "cpu_time")
+    assert len(plotted(again)) == 1  # the remembered plot, not a second first-run plot
+
+
+def test_a_workspace_saves_and_restores_the_session(qtbot, window, tmp_path):
+    w = window()
+    qtbot.waitUntil(lambda: bool(plotted(w)), timeout=15_000)
+    w.editor.new_document("d", "syscall:::entry { @num[execname] = count(); }\n")
+    recording = w.open_recording(str(SAMPLE))
+    hists = lambda: [i.stream for i in recording.store.streams() if i.kind == "hist"]  # noqa: E731
+    qtbot.waitUntil(lambda: bool(hists()), timeout=15_000)
+    stream = hists()[0]
+    w.plot_stream(recording, stream, "heatmap")
+    w.workspace_path = tmp_path / "session.suricate.json"
+    assert w.save_workspace()
+    w.close()
+
+    other = window(restore_sources=False)
+    assert other.open_workspace(tmp_path / "session.suricate.json")
+    assert sorted(s.kind for s in other.registry) == ["embedded", "recording"]
+    streams = [p[1] for p in plotted(other)]
+    assert stream in streams and len(streams) == 2
+    texts = [d.text() for d in other.editor.documents()]
+    assert any("@num[execname] = count()" in t for t in texts)
+
+
+def test_a_broker_that_is_down_says_why_and_keeps_retrying(qtbot, window):
+    free = socket.create_server(("127.0.0.1", 0))
+    port = free.getsockname()[1]
+    free.close()
+    w = window(restore_sources=False)
+    source = w.registry.add(BrokerSource(f"amqp://guest:secret@127.0.0.1:{port}/%2F", ["#"]))
+    qtbot.waitUntil(lambda: source.state == "reconnecting" and "refused" in source.detail.lower(), timeout=10_000)
+    w.slow_refresh()
+    assert "refused" in w.sources_label.text().lower()
+    assert "secret" not in w.sources_label.text()  # the password never shows
+    row = w.sources_pane._rows.index(source)
+    assert w.sources_pane.table.item(row, 2).text() == "reconnecting"
+    assert source.consumer.reconnects >= 1
+
+
+def test_a_legacy_queue_is_plotted(qtbot, window, broker_url):
+    queue = f"test-legacy-{uuid.uuid4().hex[:8]}"
+    w = window(restore_sources=False)
+    source = w.registry.add(BrokerSource(broker_url, [], [f"{queue}:smartos1"], exchange=f"test.{queue}"))
+    qtbot.waitUntil(lambda: source.consumer.wait_ready(0.01), timeout=10_000)
+    conn = pika.BlockingConnection(pika.URLParameters(broker_url))
+    channel = conn.channel()
+    for key, value in [("python", 264), ("metacity", 6), ("python", 10)]:
+        channel.basic_publish(exchange="", routing_key=queue, body=str({key: value}))
+    conn.close()
+    stream = ("smartos1", queue, "legacy")
+    qtbot.waitUntil(lambda: source.store.snapshots == 3, timeout=10_000)
+    w.slow_refresh()
+    item = w.streams_pane._items[(id(source), *stream)]
+    w.streams_pane.tree.itemActivated.emit(item, 0)
+    (_, plotted_stream, panel), = plotted(w)
+    assert plotted_stream == stream
+    panel.refresh()
+    assert source.store.series(stream, ("python",), "cumulative")[1][-1] == 274
+    source.stop()
+    pika.BlockingConnection(pika.URLParameters(broker_url)).channel().queue_delete(queue)
+
+
+def test_a_recording_plays_in_the_window_with_its_timeline(qtbot, window):
+    w = window(restore_sources=False)
+    source = w.open_recording(str(SAMPLE))
+    assert isinstance(source, RecordingSource)
+    assert w.timeline_dock.isVisible() and w.timeline.source is source
+    qtbot.waitUntil(lambda: source.store.snapshots > 0, timeout=10_000)
+    before = source.position
+    qtbot.waitUntil(lambda: source.position > before, timeout=10_000)
+    w.registry.remove(source)
+    assert not w.timeline_dock.isVisible()

@@ -42,3 +42,13 @@ def test_top_level_layout():
     for name in ("pyproject.toml", "briefcase.toml", "README.md", ".ci/run", "docs/ARCHITECTURE.md",
                  "docs/message-schema.md"):
         assert (ROOT / name).is_file(), name
+
+
+def test_every_resource_folder_is_installed():
+    """A wheel carries ui/ and resources/ as data files: each folder must be listed (globs do not recurse)."""
+    data_files = load("pyproject.toml")["tool"]["setuptools"]["data-files"]
+    patterns = {p for globs in data_files.values() for p in globs}
+    folders = {f.parent for f in (ROOT / "resources").rglob("*") if f.is_file()} | {ROOT / "ui"}
+    for folder in folders:
+        rel = folder.relative_to(ROOT)
+        assert any(p.startswith(f"{rel}/") and "/" not in p[len(str(rel)) + 1:] for p in patterns), rel

@@ -1,152 +1,419 @@
-"""The workbench window: streams on the left, a live plot of the chosen one, status below.
+"""The workbench window: sources, streams, dashboards of live plots, the script editor, a timeline.
 
-Data reaches the window only through the LiveStore: the sources (the embedded
-agent, or a broker consumer) fill it in their own threads, and one QTimer at a
-fixed frame rate pulls what changed. Window geometry and the chosen stream are
-remembered between runs (QSettings).
+How data reaches the screen: every source fills its own LiveStore in its own
+thread; the window reads stores only from two timers on the GUI thread, a
+frame timer (30 frames a second) that redraws the visible plots, and a slow
+timer (once a second) for the sources table, the streams tree and the status
+bar. Nothing here waits on the network or the disk for long.
+
+What is remembered (QSettings): window geometry and dock layout, recent
+scripts, recent workspaces and recordings, and the open sources. A workspace
+file (File > Save workspace) keeps the whole session: sources, dashboards with
+their plots' settings, open scripts and the layout.
 """
 
 from __future__ import annotations
 
-import time
+import base64
+import json
+import logging
+from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QComboBox, QLabel, QMainWindow, QSplitter, QToolBar, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
-)
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox
 
-from ..store.live import LiveStore
-from .live_plot import LivePlot
+from .. import __version__
+from . import workspace
+from .dashboard import Dashboard
+from .dialogs import AddBrokerDialog
+from .editor import EditorPane
+from .forms import resource_path
+from .sources.base import Source
+from .sources.embedded import EmbeddedSource
+from .sources.recording import RecordingSource
+from .sources.registry import SourceRegistry, source_from_config
+from .sources_pane import SourcesPane
+from .streams_pane import StreamsPane
+from .timeline import TimelineBar
 
-FRAME_MS = 100  # 10 frames a second: smooth enough for 1 s intervals, cheap for the CPU
+log = logging.getLogger(__name__)
+
+FRAME_MS = 33  # 30 frames a second
+SLOW_MS = 1000
+MAX_RECENT = 10
+#: What a newcomer sees first: the sampler's CPU time by process.
+FIRST_PLOT = ("sampler", "cpu_time")
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, store: LiveStore, sources: list, settings: QSettings | None = None):
+    def __init__(self, settings: QSettings | None = None, registry: SourceRegistry | None = None,
+                 restore_sources: bool = True):
         super().__init__()
-        self.store = store
-        self.sources = sources
         self.settings = settings or QSettings("Suricate", "Suricate Desktop")
+        self.registry = registry or SourceRegistry(self)
+        self.workspace_path: Path | None = None
+        self._first_plot_pending = False
         self.setWindowTitle("Suricate Desktop")
-        self.resize(1200, 720)
+        self.resize(1400, 860)
+        self.setDockOptions(QMainWindow.AnimatedDocks | QMainWindow.AllowTabbedDocks | QMainWindow.AllowNestedDocks)
 
-        self.streams = QTreeWidget()
-        self.streams.setHeaderLabels(["stream", "kind", "keys"])
-        self.streams.setRootIsDecorated(True)
-        self.streams.itemSelectionChanged.connect(self._on_select)
-        self.plot = LivePlot(store)
-        self.view = QComboBox()
-        self.view.addItems(["interval", "cumulative"])
-        self.view.currentTextChanged.connect(lambda v: self.plot.show_stream(self.plot.stream, v))
+        self.dashboard = Dashboard()
+        self.dashboard.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.setCentralWidget(self.dashboard)
 
-        right = QWidget()
-        layout = QVBoxLayout(right)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.plot)
-        splitter = QSplitter(Qt.Horizontal)
-        splitter.addWidget(self.streams)
-        splitter.addWidget(right)
-        splitter.setSizes([340, 860])
-        self.setCentralWidget(splitter)
+        self.sources_pane = SourcesPane(self.registry)
+        self.sources_pane.addBrokerRequested.connect(self.add_broker)
+        self.sources_pane.openRecordingRequested.connect(self.open_recording)
+        self.sources_pane.selected.connect(self._on_source_selected)
+        self.streams_pane = StreamsPane(self.registry)
+        self.streams_pane.plotRequested.connect(self.plot_stream)
+        self.editor = EditorPane()
+        self.editor.runStarted.connect(self._on_run_started)
+        self.editor.chartRequested.connect(self._on_chart_requested)
+        self.editor.recentFilesChanged.connect(lambda files: self.settings.setValue("recent/scripts", files))
+        self.editor.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.timeline = TimelineBar()
 
-        toolbar = QToolBar("Main")
+        self.sources_dock = self._dock("Sources", self.sources_pane, Qt.LeftDockWidgetArea, "F6")
+        self.streams_dock = self._dock("Streams", self.streams_pane, Qt.LeftDockWidgetArea, "F7")
+        self.editor_dock = self._dock("Script editor", self.editor, Qt.RightDockWidgetArea, "F8")
+        self.timeline_dock = self._dock("Timeline", self.timeline, Qt.BottomDockWidgetArea, "F9")
+        self.splitDockWidget(self.streams_dock, self.sources_dock, Qt.Vertical)
+        # Plots first: the side panes start narrow, and the user widens what they use.
+        self.resizeDocks([self.streams_dock, self.editor_dock], [300, 430], Qt.Horizontal)
+        self.resizeDocks([self.streams_dock, self.sources_dock], [420, 220], Qt.Vertical)
+        self.timeline_dock.hide()
+
+        self.registry.added.connect(self._on_source_added)
+        self.registry.removed.connect(self._on_source_removed)
+        self._build_menus()
+        self._build_status_bar()
+
+        self.frame_timer = QTimer(self, interval=FRAME_MS, timeout=self.dashboard.refresh)
+        self.slow_timer = QTimer(self, interval=SLOW_MS, timeout=self.slow_refresh)
+        self.frame_timer.start()
+        self.slow_timer.start()
+        self._restore_settings(restore_sources)
+
+    # -- layout ------------------------------------------------------------------------------------------------------
+    def _dock(self, title: str, widget, area, shortcut: str) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(title.lower().replace(" ", "-"))
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        toggle = dock.toggleViewAction()
+        toggle.setShortcut(QKeySequence(shortcut))
+        return dock
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        editor_actions = {a.objectName(): a for a in self.editor.actions() if isinstance(a, QAction)}
+        for name in ("new-d", "new-bpftrace", "open", "save", "save-as", "close"):
+            if name in editor_actions:
+                file_menu.addAction(editor_actions[name])
+        self.recent_scripts_menu = file_menu.addMenu("Recent scripts")
+        self.recent_scripts_menu.aboutToShow.connect(self._fill_recent_scripts)
+        file_menu.addSeparator()
+        self.open_recording_action = self._action("Open &recording…", self.open_recording, "Ctrl+Shift+O")
+        file_menu.addAction(self.open_recording_action)
+        file_menu.addAction(self._action("Open &sample recording", self.open_sample_recording))
+        self.recent_recordings_menu = file_menu.addMenu("Recent recordings")
+        self.recent_recordings_menu.aboutToShow.connect(self._fill_recent_recordings)
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("Open &workspace…", self.open_workspace_dialog, "Ctrl+Alt+O"))
+        file_menu.addAction(self._action("Save w&orkspace", self.save_workspace, "Ctrl+Alt+S"))
+        file_menu.addAction(self._action("Save workspace &as…", self.save_workspace_as))
+        self.recent_workspaces_menu = file_menu.addMenu("Recent workspaces")
+        self.recent_workspaces_menu.aboutToShow.connect(self._fill_recent_workspaces)
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", self.close, QKeySequence.Quit))
+
+        edit_menu = bar.addMenu("&Edit")
+        for name in ("undo", "redo", "cut", "copy", "paste", "find", "replace"):
+            if name in editor_actions:
+                edit_menu.addAction(editor_actions[name])
+
+        view_menu = bar.addMenu("&View")
+        for dock in (self.sources_dock, self.streams_dock, self.editor_dock, self.timeline_dock):
+            view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
+        view_menu.addAction(self._action("New &dashboard", lambda: self.dashboard.new_page(), "Ctrl+T"))
+        view_menu.addAction(self._action("&Full screen", self._toggle_full_screen, QKeySequence.FullScreen))
+        view_menu.addAction(self._action("&Reset layout", self.reset_layout))
+
+        sources_menu = bar.addMenu("&Sources")
+        sources_menu.addAction(self._action("Add &broker…", self.add_broker, "Ctrl+B"))
+        sources_menu.addAction(self.open_recording_action)
+        sources_menu.addAction(self._action("Start the &embedded sampler", self.add_embedded))
+        sources_menu.addAction(self.sources_pane.remove_action)
+
+        run_menu = bar.addMenu("&Run")
+        for name in ("run", "stop"):
+            if name in editor_actions:
+                run_menu.addAction(editor_actions[name])
+        templates = next((m for m in self.editor.actions() if not isinstance(m, QAction)), None)
+        if templates is not None:
+            bar.addMenu(templates)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("&Keyboard shortcuts", self.show_shortcuts, "F1"))
+        help_menu.addAction(self._action("&About Suricate Desktop", self.show_about))
+
+        toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
-        self.addToolBar(toolbar)
-        self.pause_action = QAction("Pause", self, checkable=True, shortcut=QKeySequence("Space"))
-        self.pause_action.setToolTip("Pause the plots (data keeps arriving)")
-        toolbar.addAction(self.pause_action)
-        toolbar.addWidget(QLabel(" view: "))
-        toolbar.addWidget(self.view)
-        quit_action = QAction("Quit", self, shortcut=QKeySequence.Quit, triggered=self.close)
-        self.addAction(quit_action)
+        for name in ("new-d", "open", "save", "run", "stop"):
+            if name in editor_actions:
+                toolbar.addAction(editor_actions[name])
+        toolbar.addSeparator()
+        toolbar.addAction(self.sources_pane.add_broker_action)
+        toolbar.addAction(self.open_recording_action)
 
-        self.source_label = QLabel()
+    def _action(self, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(slot)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        self.addAction(action)  # shortcuts work even with the menu bar hidden
+        return action
+
+    def _build_status_bar(self) -> None:
+        self.sources_label = QLabel()
         self.rate_label = QLabel()
-        self.statusBar().addWidget(self.source_label, 1)
+        self.statusBar().addWidget(self.sources_label, 1)
         self.statusBar().addPermanentWidget(self.rate_label)
-        self._last = (time.monotonic(), 0)
-        self._items: dict[tuple, QTreeWidgetItem] = {}
 
-        self.timer = QTimer(self)
-        self.timer.setInterval(FRAME_MS)
-        self.timer.timeout.connect(self.frame)
-        self.timer.start()
-        self._restore()
+    # -- the slow timer ----------------------------------------------------------------------------------------------
+    def slow_refresh(self) -> None:
+        self.sources_pane.refresh()
+        self.streams_pane.refresh()
+        states, rate, rejected = self.sources_pane.summary()
+        self.sources_label.setText(states)
+        self.rate_label.setText(f"{rate:,.0f} snapshots/s   {rejected:,} rejected")
+        if self._first_plot_pending:
+            self._first_plot()
 
-    # -- the frame timer: the only place the window reads the store ----------------------------------------------------
-    def frame(self) -> None:
-        self._update_streams()
-        if not self.pause_action.isChecked():
-            self.plot.refresh()
-        self._update_status()
+    def _first_plot(self) -> None:
+        """A newcomer's first sight: the sampler's CPU time by process, as soon as it exists."""
+        for source in self.registry:
+            if isinstance(source, EmbeddedSource):
+                stream = self.streams_pane.first_stream(source, *FIRST_PLOT)
+                if stream:
+                    self.plot_stream(source, stream)
+                    self._first_plot_pending = False
+                return
 
-    def _update_streams(self) -> None:
-        infos = sorted(self.store.streams(), key=lambda i: i.stream)
-        exact = any(info.stream == self._wanted for info in infos)
-        for info in infos:
-            item = self._items.get(info.stream)
-            if item is None:
-                host, source, agg = info.stream
-                parent = self._group_item((host,), self.streams, host)
-                parent = self._group_item((host, source), parent, source)
-                item = QTreeWidgetItem(parent, [agg, info.kind, ""])
-                item.setData(0, Qt.UserRole, info.stream)
-                self._items[info.stream] = item
-                if not self.streams.selectedItems() and self._matches_wanted(info.stream, exact):
-                    item.setSelected(True)
-            item.setText(2, str(info.columns))
+    # -- sources -----------------------------------------------------------------------------------------------------
+    def add_embedded(self) -> Source:
+        return self.registry.add(EmbeddedSource())
 
-    def _group_item(self, path: tuple, parent, text: str) -> QTreeWidgetItem:
-        item = self._items.get(path)
-        if item is None:
-            item = QTreeWidgetItem(parent, [text, "", ""])
-            item.setFlags(item.flags() & ~Qt.ItemIsSelectable)
-            item.setExpanded(True)
-            self._items[path] = item
-        return item
+    def add_broker(self) -> None:
+        config = AddBrokerDialog(self).exec()
+        if config is None:
+            return
+        if not config["bindings"] and not config["legacy_queues"]:
+            QMessageBox.warning(self, "Add broker", "Give at least one binding pattern or legacy queue.")
+            return
+        self.registry.add(source_from_config(config))
 
-    def _matches_wanted(self, stream: tuple, exact: bool) -> bool:
-        """The stream shown last time, or else the same source and aggregation on another host."""
-        return stream == self._wanted if exact else stream[1:] == self._wanted[1:]
+    def open_recording(self, path: str | None = None) -> Source | None:
+        if not path:
+            start = self.settings.value("recent/recording-dir", str(Path.home()))
+            path = QFileDialog.getExistingDirectory(self, "Open a recording (a folder of Parquet segments)", start)
+            if not path:
+                return None
+        try:
+            source = RecordingSource(path)
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(self, "Open recording", f"Cannot open {path}:\n{exc}")
+            return None
+        self._remember("recent/recordings", str(path))
+        self.settings.setValue("recent/recording-dir", str(Path(path).parent))
+        self.registry.add(source)
+        return source
 
-    def _update_status(self) -> None:
-        parts = []
-        for source in self.sources:
-            parts.append(f"{source.name}: {source.state}")
-        self.source_label.setText("   ".join(parts))
-        now, snapshots = time.monotonic(), self.store.snapshots
-        then, before = self._last
-        if now - then >= 1.0:
-            self.rate_label.setText(f"{(snapshots - before) / (now - then):.0f} snapshots/s   "
-                                    f"{self.store.stats()['streams']} streams")
-            self._last = (now, snapshots)
+    def open_sample_recording(self) -> Source | None:
+        return self.open_recording(str(resource_path("recordings", "bpftrace-demo")))
 
-    def _on_select(self) -> None:
-        items = self.streams.selectedItems()
-        stream = items[0].data(0, Qt.UserRole) if items else None
-        if stream:
-            self._wanted = tuple(stream)
-            self.plot.show_stream(tuple(stream), self.view.currentText())
+    def plot_stream(self, source: Source, stream: tuple, chart: str = "auto") -> None:
+        self.dashboard.add_plot(source, stream, chart)
 
-    # -- remembered state ------------------------------------------------------------------------------------------------
-    def _restore(self) -> None:
+    def _on_source_added(self, source: Source) -> None:
+        self.statusBar().showMessage(f"Opened {source.name}", 5000)
+        if isinstance(source, RecordingSource):
+            self.timeline.set_source(source)
+            self.timeline_dock.show()
+            self.sources_pane.select(source)
+
+    def _on_source_removed(self, source: Source) -> None:
+        self.dashboard.drop_source(source)
+        if getattr(self.timeline, "source", None) is source:
+            self.timeline.set_source(None)
+            self.timeline_dock.hide()
+
+    def _on_source_selected(self, source: Source | None) -> None:
+        if isinstance(source, RecordingSource):
+            self.timeline.set_source(source)
+            self.timeline_dock.show()
+
+    def _on_run_started(self, source: Source) -> None:
+        self.registry.add(source)
+
+    def _on_chart_requested(self, store, stream: tuple, chart: str) -> None:
+        source = next((s for s in self.registry if s.store is store), None)
+        if source is not None:
+            self.plot_stream(source, tuple(stream), chart)
+
+    # -- workspace ---------------------------------------------------------------------------------------------------
+    def workspace_document(self) -> dict:
+        return {
+            "sources": [s.to_config() for s in self.registry if s.kind != "run"],
+            "dashboards": self.dashboard.state(),
+            "editor": self.editor.state(),
+            "window": {"geometry": _b64(self.saveGeometry()), "state": _b64(self.saveState())},
+        }
+
+    def save_workspace(self) -> bool:
+        if self.workspace_path is None:
+            return self.save_workspace_as()
+        workspace.save(self.workspace_path, self.workspace_document())
+        self._remember("recent/workspaces", str(self.workspace_path))
+        self.statusBar().showMessage(f"Saved {self.workspace_path}", 5000)
+        return True
+
+    def save_workspace_as(self) -> bool:
+        path, _ = QFileDialog.getSaveFileName(self, "Save workspace", str(Path.home() / f"session{workspace.SUFFIX}"),
+                                              f"Suricate workspace (*{workspace.SUFFIX})")
+        if not path:
+            return False
+        self.workspace_path = Path(path)
+        return self.save_workspace()
+
+    def open_workspace_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open workspace", str(Path.home()),
+                                              f"Suricate workspace (*{workspace.SUFFIX});;JSON (*.json)")
+        if path:
+            self.open_workspace(path)
+
+    def open_workspace(self, path: str | Path) -> bool:
+        try:
+            doc = workspace.load(path)
+        except workspace.WorkspaceError as exc:
+            QMessageBox.warning(self, "Open workspace", str(exc))
+            return False
+        for source in list(self.registry):
+            self.registry.remove(source)
+        problems = []
+        for config in doc.get("sources", []):
+            try:
+                self.registry.add(source_from_config(config))
+            except (OSError, ValueError, KeyError) as exc:
+                problems.append(f"source {config.get('name', '?')}: {exc}")
+        problems += [f"plot {p}: its source is gone" for p in
+                     self.dashboard.restore(doc.get("dashboards", []), self.registry.by_name)]
+        self.editor.restore(doc.get("editor", {}))
+        window = doc.get("window", {})
+        if window.get("geometry"):
+            self.restoreGeometry(_unb64(window["geometry"]))
+        if window.get("state"):
+            self.restoreState(_unb64(window["state"]))
+        self.workspace_path = Path(path)
+        self._remember("recent/workspaces", str(path))
+        self._first_plot_pending = False
+        if problems:
+            QMessageBox.information(self, "Open workspace", "Opened, except:\n" + "\n".join(problems))
+        return True
+
+    # -- remembered state --------------------------------------------------------------------------------------------
+    def _restore_settings(self, restore_sources: bool) -> None:
         geometry = self.settings.value("window/geometry")
-        if geometry is not None:
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
+        self._default_state = self.saveState()
         state = self.settings.value("window/state")
-        if state is not None:
+        if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
-        wanted = self.settings.value("plot/stream")
-        self._wanted = tuple(wanted.split("\x1f")) if wanted else ("", "sampler", "cpu_time")
-        self.streams.setColumnWidth(0, 200)
+        if not restore_sources:
+            return
+        configs = json.loads(self.settings.value("sources", "null") or "null")
+        if configs is None:  # first run: the embedded default, and a plot of it
+            self.add_embedded()
+            self._first_plot_pending = True
+        else:
+            for config in configs:
+                try:
+                    self.registry.add(source_from_config(config))
+                except (OSError, ValueError, KeyError) as exc:
+                    log.warning("cannot reopen source %s: %s", config.get("name"), exc)
+        dashboards = json.loads(self.settings.value("dashboards", "null") or "null")
+        if dashboards:
+            self.dashboard.restore(dashboards, self.registry.by_name)
+        elif configs is not None and any(isinstance(s, EmbeddedSource) for s in self.registry):
+            self._first_plot_pending = True
 
-    def closeEvent(self, event) -> None:
+    def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
-        if self.plot.stream:
-            self.settings.setValue("plot/stream", "\x1f".join(self.plot.stream))
-        self.timer.stop()
-        for source in self.sources:
-            source.stop()
+        self.settings.setValue("sources", json.dumps([s.to_config() for s in self.registry if s.kind != "run"]))
+        self.settings.setValue("dashboards", json.dumps(self.dashboard.state()))
+        self.settings.sync()
+
+    def _remember(self, key: str, value: str) -> None:
+        items = [v for v in (self.settings.value(key) or []) if v != value]
+        self.settings.setValue(key, [value, *items][:MAX_RECENT])
+
+    def _fill_recent(self, menu, key: str, open_one) -> None:
+        menu.clear()
+        items = self.settings.value(key) or []
+        if isinstance(items, str):
+            items = [items]
+        for item in items:
+            menu.addAction(item, lambda checked=False, p=item: open_one(p))
+        menu.setEnabled(bool(items))
+
+    def _fill_recent_scripts(self) -> None:
+        self._fill_recent(self.recent_scripts_menu, "recent/scripts", self.editor.open_file)
+
+    def _fill_recent_recordings(self) -> None:
+        self._fill_recent(self.recent_recordings_menu, "recent/recordings", self.open_recording)
+
+    def _fill_recent_workspaces(self) -> None:
+        self._fill_recent(self.recent_workspaces_menu, "recent/workspaces", self.open_workspace)
+
+    def reset_layout(self) -> None:
+        self.restoreState(self._default_state)
+
+    def _toggle_full_screen(self) -> None:
+        self.showNormal() if self.isFullScreen() else self.showFullScreen()
+
+    def show_shortcuts(self) -> None:
+        rows = []
+        for action in self.findChildren(QAction):
+            if action.shortcut().toString() and action.text():
+                rows.append((action.text().replace("&", ""), action.shortcut().toString(QKeySequence.NativeText)))
+        table = "".join(f"<tr><td>{t}</td><td><b>{k}</b></td></tr>" for t, k in sorted(set(rows)))
+        QMessageBox.information(self, "Keyboard shortcuts", f"<table cellspacing=6>{table}</table>")
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About Suricate Desktop",
+                          f"<b>Suricate Desktop {__version__}</b><p>Trace hosts with DTrace, bpftrace or the sampler, "
+                          "stream their aggregations over AMQP, record, replay and plot them.</p>")
+
+    def closeEvent(self, event) -> None:
+        if not self.editor.maybe_save_all():
+            event.ignore()
+            return
+        self.save_settings()
+        self.frame_timer.stop()
+        self.slow_timer.stop()
+        self.registry.stop_all()
         super().closeEvent(event)
+
+
+def _b64(data: QByteArray) -> str:
+    return base64.b64encode(bytes(data)).decode("ascii")
+
+
+def _unb64(text: str) -> QByteArray:
+    return QByteArray(base64.b64decode(text))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import collections
 import functools
 import logging
+import ssl
 import threading
 import time
 from dataclasses import dataclass
@@ -74,9 +75,14 @@ class Consumer:
         max_queue_length: int = 1_000_000,
         max_body: int = MAX_BODY_BYTES,
         backoff: tuple[float, float] = (0.2, 10.0),
+        tls_ca: str | None = None,
     ):
         self.sink = sink
         self.params = pika.URLParameters(url)
+        if tls_ca or url.startswith("amqps://"):
+            # amqps:// verifies the broker against the system's CAs, or against ``tls_ca``.
+            context = ssl.create_default_context(cafile=tls_ca)
+            self.params.ssl_options = pika.SSLOptions(context, self.params.host)
         self.params.heartbeat = 30
         self.params.connection_attempts = 1
         self.exchange = exchange

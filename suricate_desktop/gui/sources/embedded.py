@@ -1,24 +1,31 @@
-"""Where the window's data comes from, each with a name and a state for the status bar."""
+"""The embedded default: the unprivileged sampler in-process, live data with no broker and no root."""
 
 from __future__ import annotations
 
-from ..agent.embedded import EmbeddedAgent
-from ..store.live import LiveStore
+from ...agent.embedded import EmbeddedAgent
+from .base import Source
 
 
-class EmbeddedSource:
-    """The unprivileged sampler, in-process: live data with no broker and no root."""
+class EmbeddedSource(Source):
+    kind = "embedded"
 
-    name = "sampler (embedded)"
-
-    def __init__(self, store: LiveStore, interval: float = 1.0):
-        self.agent = EmbeddedAgent(store, interval=interval).start()
+    def __init__(self, name: str = "this machine (sampler)", interval: float = 1.0):
+        super().__init__(name)
+        self.interval = interval
+        self.agent = EmbeddedAgent(self.store, interval=interval).start()
 
     @property
     def state(self) -> str:
         if self.agent.error is not None:
-            return f"error: {self.agent.error}"
+            return "error"
         return "running" if self.agent.running else "stopped"
+
+    @property
+    def detail(self) -> str:
+        return str(self.agent.error or "")
 
     def stop(self) -> None:
         self.agent.stop()
+
+    def to_config(self) -> dict:
+        return {**super().to_config(), "interval": self.interval}

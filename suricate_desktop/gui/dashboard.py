@@ -1,0 +1,168 @@
+"""The central plot area: dashboards (tabs), each a grid of plot panels with linked time axes.
+
+Only the visible dashboard is refreshed on the frame timer; hidden tabs cost
+nothing. A plot names its source and stream, so a workspace can reopen it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QScrollArea, QTabWidget, QToolButton, QVBoxLayout, QWidget,
+)
+
+from ..schema import AGENT_SOURCE, DROPS_AGGREGATION
+from .plots import PlotPanel, TimeLink
+from .sources.base import Source
+
+
+class PlotCard(QFrame):
+    """A plot panel with a title and a close button."""
+
+    closeRequested = Signal(object)
+
+    def __init__(self, source: Source, stream: tuple, panel: PlotPanel, parent=None):
+        super().__init__(parent)
+        self.source, self.stream, self.panel = source, tuple(stream), panel
+        self.setFrameShape(QFrame.StyledPanel)
+        title = QLabel(f"<b>{'.'.join(stream)}</b> <span style='color:#57606a'>· {source.name}</span>")
+        close = QToolButton(text="✕", autoRaise=True, toolTip="Close this plot")
+        close.clicked.connect(lambda: self.closeRequested.emit(self))
+        head = QHBoxLayout()
+        head.setContentsMargins(6, 2, 2, 0)
+        head.addWidget(title, 1)
+        head.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(head)
+        layout.addWidget(panel, 1)
+        self.setMinimumHeight(280)
+
+
+class DashboardPage(QScrollArea):
+    """A grid of plot cards sharing one time link."""
+
+    COLUMNS = 2
+
+    def __init__(self, title: str, parent=None):
+        super().__init__(parent)
+        self.title = title
+        self.link = TimeLink()
+        self.cards: list[PlotCard] = []
+        self.setWidgetResizable(True)
+        self._inner = QWidget()
+        self._grid = QGridLayout(self._inner)
+        self._grid.setContentsMargins(4, 4, 4, 4)
+        self.setWidget(self._inner)
+
+    def add(self, card: PlotCard) -> None:
+        self.cards.append(card)
+        card.closeRequested.connect(self.remove)
+        self._relayout()
+
+    def remove(self, card: PlotCard) -> None:
+        if card in self.cards:
+            self.cards.remove(card)
+            self._grid.removeWidget(card)
+            card.deleteLater()
+            self._relayout()
+
+    def _relayout(self) -> None:
+        for card in self.cards:
+            self._grid.removeWidget(card)
+        columns = 1 if len(self.cards) == 1 else self.COLUMNS
+        for i, card in enumerate(self.cards):
+            self._grid.addWidget(card, i // columns, i % columns)
+
+
+class Dashboard(QTabWidget):
+    message = Signal(str)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setTabsClosable(True)
+        self.setMovable(True)
+        self.setDocumentMode(True)
+        self.tabCloseRequested.connect(self._close_tab)
+        self.tabBarDoubleClicked.connect(self._rename)
+        empty = QLabel("Double-click a stream in the Streams pane to plot it.", alignment=Qt.AlignCenter)
+        empty.setStyleSheet("color: #57606a")
+        self.setCornerWidget(QToolButton(text="+", autoRaise=True, toolTip="New dashboard",
+                                         clicked=lambda: self.new_page()), Qt.TopRightCorner)
+        self._empty = empty
+
+    def pages(self) -> list[DashboardPage]:
+        return [self.widget(i) for i in range(self.count())]
+
+    def new_page(self, title: str | None = None) -> DashboardPage:
+        page = DashboardPage(title or f"Dashboard {self.count() + 1}")
+        self.addTab(page, page.title)
+        self.setCurrentWidget(page)
+        return page
+
+    def current_page(self) -> DashboardPage:
+        page = self.currentWidget()
+        return page if isinstance(page, DashboardPage) else self.new_page()
+
+    def add_plot(self, source: Source, stream: tuple, chart: str = "auto", state: dict | None = None,
+                 page: DashboardPage | None = None) -> PlotCard:
+        page = page or self.current_page()
+        drops_stream = (stream[0], AGENT_SOURCE, DROPS_AGGREGATION)
+        panel = PlotPanel(source.store, tuple(stream), chart=chart, link=page.link,
+                          drops=(source.store, drops_stream))
+        if state:
+            panel.restore(state)
+        panel.message.connect(self.message)
+        card = PlotCard(source, stream, panel)
+        page.add(card)
+        return card
+
+    def refresh(self) -> None:
+        """The frame: redraw what is visible."""
+        page = self.currentWidget()
+        if isinstance(page, DashboardPage):
+            for card in page.cards:
+                card.panel.refresh()
+
+    def drop_source(self, source: Source) -> None:
+        for page in self.pages():
+            for card in [c for c in page.cards if c.source is source]:
+                page.remove(card)
+
+    def state(self) -> list[dict]:
+        return [
+            {"title": self.tabText(i), "plots": [
+                {"source": card.source.name, "stream": list(card.stream), "state": card.panel.state()}
+                for card in page.cards]}
+            for i, page in enumerate(self.pages())
+        ]
+
+    def restore(self, tabs: list[dict], find_source) -> list[str]:
+        """Reopen dashboards; returns what could not be reopened (a source no longer there)."""
+        missing = []
+        while self.count():
+            self._close_tab(0)
+        for tab in tabs:
+            page = self.new_page(tab.get("title"))
+            for plot in tab.get("plots", []):
+                source = find_source(plot["source"])
+                if source is None:
+                    missing.append(f"{plot['source']}: {'.'.join(plot['stream'])}")
+                    continue
+                self.add_plot(source, tuple(plot["stream"]), plot.get("state", {}).get("chart", "auto"),
+                              plot.get("state"), page)
+        return missing
+
+    def _close_tab(self, index: int) -> None:
+        page = self.widget(index)
+        self.removeTab(index)
+        if page is not None:
+            page.deleteLater()
+
+    def _rename(self, index: int) -> None:
+        if index < 0:
+            return
+        title, ok = QInputDialog.getText(self, "Rename dashboard", "Name:", text=self.tabText(index))
+        if ok and title.strip():
+            self.setTabText(index, title.strip())
+            self.widget(index).title = title.strip()

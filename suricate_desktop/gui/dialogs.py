@@ -1,0 +1,54 @@
+"""Dialogs of the workbench, their layouts from ui/*.ui."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+
+from .forms import load_form
+
+
+class AddBrokerDialog:
+    """Ask for a broker: host, credentials, TLS, exchange, bindings, legacy queues."""
+
+    def __init__(self, parent: QWidget | None = None):
+        self.dialog: QDialog = load_form("add_broker", parent)
+        f = self.dialog.findChild
+        self.host, self.port, self.vhost = f(QWidget, "host"), f(QWidget, "port"), f(QWidget, "vhost")
+        self.user, self.password = f(QWidget, "user"), f(QWidget, "password")
+        self.tls, self.ca_file, self.browse = f(QWidget, "tls"), f(QWidget, "caFile"), f(QWidget, "browseCa")
+        self.exchange, self.bindings, self.legacy = f(QWidget, "exchange"), f(QWidget, "bindings"), f(QWidget, "legacy")
+        buttons = f(QWidget, "buttons")
+        buttons.accepted.connect(self.dialog.accept)
+        buttons.rejected.connect(self.dialog.reject)
+        self.tls.toggled.connect(self._on_tls)
+        self.browse.clicked.connect(self._browse_ca)
+
+    def _on_tls(self, on: bool) -> None:
+        self.ca_file.setEnabled(on)
+        self.browse.setEnabled(on)
+        if on and self.port.value() == 5672:
+            self.port.setValue(5671)
+        elif not on and self.port.value() == 5671:
+            self.port.setValue(5672)
+
+    def _browse_ca(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.dialog, "CA certificate", "", "Certificates (*.pem *.crt);;All (*)")
+        if path:
+            self.ca_file.setText(path)
+
+    def config(self) -> dict:
+        """The BrokerSource configuration the form describes."""
+        scheme = "amqps" if self.tls.isChecked() else "amqp"
+        vhost = quote(self.vhost.text() or "/", safe="")
+        url = (f"{scheme}://{quote(self.user.text(), safe='')}:{quote(self.password.text(), safe='')}"
+               f"@{self.host.text().strip()}:{self.port.value()}/{vhost}")
+        bindings = [b.strip() for b in self.bindings.toPlainText().splitlines() if b.strip()]
+        legacy = [q.strip() for q in self.legacy.text().replace(",", " ").split() if q.strip()]
+        return {"kind": "broker", "url": url, "bindings": bindings, "legacy_queues": legacy,
+                "exchange": self.exchange.text().strip() or "suricate",
+                "tls_ca": self.ca_file.text().strip() if self.tls.isChecked() else None}
+
+    def exec(self) -> dict | None:
+        return self.config() if self.dialog.exec() == QDialog.Accepted else None

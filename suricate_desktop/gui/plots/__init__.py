@@ -1,0 +1,87 @@
+"""Live plots: one ``PlotPanel`` per stream, time axes linked by a ``TimeLink``.
+
+The contract with the main window
+=================================
+
+``PlotPanel(store, stream, chart="auto", link=None, drops=None, parent=None)`` — a QWidget
+
+* ``store``: the ``LiveStore`` the stream lives in; ``stream``: ``(host, source, aggregation)``
+  (it need not exist yet: the panel says "waiting for data" until it does).
+* ``chart``: one of ``CHARTS`` = ``"auto"``, ``"timeseries"``, ``"bars"``, ``"pie"``,
+  ``"histogram"``, ``"heatmap"``. ``"auto"`` follows the stream's kind: scalar kinds
+  (count, sum, avg, min, max, stddev) → time series; bucket kinds (quantize,
+  lquantize, llquantize, hist, lhist) → heatmap; stats → time series of the average.
+  A chart that does not fit the kind (a heatmap of counts) falls back to the kind's
+  first choice. Bucket streams can also be drawn as time series, bars or a pie of
+  each key's total count.
+* ``link``: a ``TimeLink`` shared by the panels whose time axes move together; None
+  gives the panel a link of its own.
+* ``drops``: ``(store, (host, "suricate-agent", "drops"))``, the agent's drops stream of
+  the same host; intervals with drops get a red marker under the time axis, with a
+  tooltip ``drops at TIME · cause: count, ...``.
+
+Called by the main window:
+
+* ``refresh()`` on the frame timer (30 fps). It reads the store only when the stream's
+  version, its host's clock (``LiveStore.clock(host)``), the drops stream or a setting
+  moved, and then only the rows that are new (``matrix/buckets(..., since=t)``): a
+  panel with nothing new costs two lock round-trips.
+* ``state() -> dict`` and ``restore(dict)`` for the workspace file: ``stream``,
+  ``chart``, ``view`` ("interval" | "cumulative"), ``paused``, ``log``, ``window``
+  (seconds, or None for all), ``hidden`` (list of keys, each a list), ``key`` (the
+  heatmap/histogram key, None = summed), ``field`` (stats), ``top``. ``restore``
+  ignores what it does not know.
+* Programmatic equivalents of the toolbar: ``set_chart``, ``set_view``,
+  ``set_paused``, ``set_log``, ``set_window``, ``set_key``, ``set_field``,
+  ``set_top``, ``set_hidden``, ``toggle_key``; ``export_png(path)``,
+  ``export_svg(path)``, ``export_csv(path)``.
+
+Signals:
+
+* ``message(str)``: for the status bar (crosshair values, heatmap cell under the
+  mouse or clicked, "saved PATH").
+* ``cellClicked(dict)``: a heatmap cell was clicked: ``{"time", "low", "high",
+  "count", "per_key": {key tuple: count}}``; ``time`` is the first snapshot in the
+  cell (``end`` the last; the same when a cell is one interval), ``low``/``high``
+  the bucket's inclusive bounds as in the message schema; also ``start``,
+  ``width`` (the cell's time span), ``bucket`` (its label), ``stream``, ``key``.
+
+The toolbar inside the panel: chart type, per interval / cumulative, key (heatmap,
+histogram: one key or all summed), stats field, time window (1 min, 5 min, 15 min,
+1 h, 6 h, 1 day, all), top N (default 8), log, pause, follow, export (PNG, SVG, CSV
+through a file dialog).
+
+``TimeLink(parent=None)`` — a QObject
+
+* Every panel given the same link shares its x range: zoom (wheel, right-drag) or
+  pan (drag) one and all take that range; follow mode stops.
+* Follow mode (the default) has each panel show its window ending at its newest
+  data; a double-click on a plot, the End key, the toolbar's "follow" or
+  ``set_follow(True)`` resumes it. ``follow``, ``x_range()``, ``set_range(lo, hi)``;
+  signals ``followChanged(bool)``, ``rangeChanged(float, float)``.
+
+Behaviour
+=========
+
+* Time windows end at the newest data of the stream's host in its store, never at
+  the wall clock, so a recording replayed at its original timestamps, or a host
+  whose clock is off, looks right; a stream that went silent while its host kept
+  sending shows the silence.
+* Gaps: no snapshot for more than 2.5 intervals is a grey band across the plot
+  (tooltip: how long), including a silence still going on.
+* Top N keys by their total inside the window (growth inside the window for a
+  cumulative view); each key keeps its colour for the panel's life; a click on a
+  legend entry hides or shows the key.
+* Heatmaps: x time, y the full bucket ladder (log2 for quantize/hist, linear for
+  lquantize/lhist), colour the count on a fixed colour map (log-scaled unless "log"
+  is off); time columns are merged to at most one per pixel; empty cells blank.
+* Rendering: numpy in, one ``setData`` per curve per frame, clipToView and
+  autoDownsample (peak) on every curve, one ``ImageItem.setImage(autoLevels=False)``
+  per heatmap per frame; nothing repaints per message.
+"""
+
+from ._data import WINDOWS
+from .link import TimeLink
+from .panel import CHARTS, PlotPanel
+
+__all__ = ["CHARTS", "WINDOWS", "PlotPanel", "TimeLink"]

@@ -1,0 +1,575 @@
+"""The charts a PlotPanel can show: time series, bars, pie, histogram (the heatmap is in heatmap.py).
+
+A chart owns its pyqtgraph items inside the panel's canvas and a cache of the
+stream's rows; the panel decides when to ``pull`` (the store's version moved)
+and ``draw`` (once per frame at most). Charts never listen to the store.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QPen
+from PySide6.QtWidgets import QGraphicsEllipseItem
+
+from ...schema import ADDITIVE_KINDS, BUCKET_KINDS
+from ._data import (
+    GAP_FACTOR,
+    decimate,
+    KeyProjection,
+    RowCache,
+    bucket_ladder,
+    edge_text,
+    fmt_edge,
+    fmt_number,
+    fmt_time,
+    iso_utc,
+    key_text,
+    rank_keys,
+    spread,
+    top_columns,
+)
+
+#: Distinct, colour-blind-friendly hues (Okabe-Ito without yellow, then Tol's muted set).
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#555555", "#999933",
+           "#882255", "#44AA99", "#117733", "#332288", "#AA4499", "#DDCC77", "#88CCEE", "#661100"]
+_COLOURS: dict[str, str] = {}
+
+
+def colour_of(key) -> str:
+    """A key's colour, the same in every panel of the session (postgres is blue everywhere)."""
+    name = key_text(key)
+    colour = _COLOURS.get(name)
+    if colour is None:
+        colour = _COLOURS[name] = PALETTE[len(_COLOURS) % len(PALETTE)]
+    return colour
+OTHER_COLOUR = "#BBBBBB"
+GRID_ALPHA = 0.25
+PEN_WIDTH = 1  # cosmetic 1-px lines: half the paint time of 1.5 px on the raster engine
+
+
+def time_axis() -> pg.DateAxisItem:
+    return pg.DateAxisItem(orientation="bottom")
+
+
+class Chart:
+    """Base: one PlotItem in the panel's canvas. Subclasses fill in pull/draw/csv."""
+
+    #: The toolbar's name of the chart.
+    name = ""
+    #: True when x is time (linked by TimeLink, gaps and drops marked).
+    timed = False
+    #: True when draw() sets the x range itself (with the y range, in one go).
+    sets_x_range = False
+
+    def __init__(self, panel, axis_items: dict | None = None):
+        self.panel = panel
+        self.plot: pg.PlotItem = panel.canvas.addPlot(row=0, col=0, axisItems=axis_items or {})
+        self.plot.hideButtons()
+        self.plot.setMenuEnabled(False)
+        self.plot.showGrid(x=True, y=True, alpha=GRID_ALPHA)
+        for side in ("left", "bottom"):
+            axis = self.plot.getAxis(side)
+            axis.setPen("#999999")
+            axis.setTextPen("#333333")  # after setPen, which would give the label the pen's colour
+        self.plot.titleLabel.setAttr("color", "#444444")
+        self.vb: pg.ViewBox = self.plot.getViewBox()
+        self.vb.setMouseEnabled(x=self.timed, y=False)
+        self.times = np.zeros(0)  # the times the chart shows (for gaps and the crosshair)
+
+    # -- the panel calls these ------------------------------------------------------------------------------------------
+    def pull(self, start: float, force: bool) -> None:
+        """Bring the chart's cache up to date with the store (rows at or after ``start``)."""
+
+    def draw(self, lo: float, hi: float) -> None:
+        """Update the items from the cache; [lo, hi] is the time range the panel will show."""
+
+    def set_log(self, on: bool) -> None:
+        """Log scale on the value axis (the colour scale for a heatmap)."""
+
+    def csv(self) -> tuple[list[str], list[list]]:
+        """(header, rows) of the data shown."""
+        return [], []
+
+    def hover(self, x: float, y: float) -> str | None:
+        """Status-bar text for the mouse at view coordinates (x, y)."""
+        return None
+
+    def leave(self) -> None:
+        """The mouse left the plot."""
+
+    def click(self, x: float, y: float) -> dict | None:
+        """A left click at view coordinates; a dict to emit as cellClicked, or None."""
+        return None
+
+    def dispose(self) -> None:
+        self.panel.canvas.removeItem(self.plot)
+
+
+# -- time series -------------------------------------------------------------------------------------------------------
+class KeyedChart(Chart):
+    """Charts of one value per key (time series, bars, pie): the stream's columns projected to keys."""
+
+    def __init__(self, panel, axis_items=None):
+        super().__init__(panel, axis_items)
+        self.cache = RowCache(panel.store.capacity)
+        self.projection = KeyProjection(panel.kind, panel.field)
+        self.shown: list[tuple] = []  # keys shown, rank order
+
+    def pull(self, start, force):
+        p = self.panel
+        if force or self.projection.field != p.field:
+            self.cache.reset()
+            self.projection = KeyProjection(p.kind, p.field)
+        projection = self.projection
+
+        def fetch(since):
+            times, values, labels = p.store.matrix(p.stream, p.view, since=since)
+            projection.prepare(labels)
+            return times, projection(values), len(labels), list(projection.keys)
+
+        self.cache.update(fetch, start)
+
+    def _top(self) -> tuple[np.ndarray, np.ndarray, list[tuple], list[int]]:
+        times, values = self.cache.times, self.cache.values
+        keys = self.cache.extra or []
+        index = {key: i for i, key in enumerate(keys)} if self.shown else {}
+        current = [index[k] for k in self.shown if k in index]
+        cols = top_columns(rank_keys(values, self.panel.kind, self.panel.view), self.panel.top, current)
+        return times, values, keys, cols
+
+
+class TimeSeriesChart(KeyedChart):
+    """The top-N keys over time, one curve each, with a legend (click a key to hide it) and a crosshair.
+
+    Curves are bare PlotCurveItems fed what the plot can show: the rows inside the
+    view, peak-decimated to two points per pixel for every curve in one numpy call
+    (``_data.decimate``), and the y range computed from those same points. That is
+    what PlotDataItem's clipToView and autoDownsample do, without their per-curve
+    Python on every setData and every view change (measured: about 4× less GUI time
+    per redraw, bench/gui.py), which is what lets 200 series redraw while a consumer
+    thread ingests.
+    """
+
+    name = "timeseries"
+    timed = True
+    sets_x_range = True
+
+    def __init__(self, panel):
+        super().__init__(panel, {"bottom": time_axis()})
+        self.curves: dict[tuple, pg.PlotCurveItem] = {}
+        self.legend = pg.LegendItem(offset=(8, 4), brush=pg.mkBrush(255, 255, 255, 210), pen=pg.mkPen("#CCCCCC"),
+                                    labelTextSize="8pt", labelTextColor="#222222", verSpacing=-6)
+        self.legend.setParentItem(self.vb)
+        self.legend.sigSampleClicked.connect(self._legend_clicked)
+        self.plot.enableAutoRange(x=False, y=False)
+        self.crosshair = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#888888", style=Qt.PenStyle.DashLine))
+        self.crosshair.setZValue(50)
+        self.crosshair.hide()
+        self.readout = pg.TextItem(anchor=(0, 0), color="#222222", fill=pg.mkBrush(255, 255, 255, 220),
+                                   border=pg.mkPen("#AAAAAA"))
+        self.readout.setZValue(60)
+        self.readout.hide()
+        self.plot.addItem(self.crosshair, ignoreBounds=True)
+        self.plot.addItem(self.readout, ignoreBounds=True)
+        self.plot.setLabel("left", panel.value_label())
+        self.points_per_row = 1  # rows per drawn point after decimation (1: none)
+        self.log = False
+
+    def draw(self, lo, hi):
+        times, values, keys, cols = self._top()
+        p = self.panel
+        self.times = times.copy()
+        wanted = [keys[c] for c in cols]
+        if set(wanted) != set(self.shown):
+            # Only what changed: rebuilding a legend costs more than a frame.
+            for key in [k for k in self.curves if k not in wanted]:
+                curve = self.curves.pop(key)
+                self.legend.removeItem(curve)
+                self.plot.removeItem(curve)
+            for key in wanted:
+                if key not in self.curves:
+                    curve = pg.PlotCurveItem(pen=pg.mkPen(p.colour(key), width=PEN_WIDTH), name=key_text(key))
+                    self.plot.addItem(curve)
+                    self.curves[key] = curve
+                    self.legend.addItem(curve, key_text(key))
+        self.shown = wanted
+        if not len(self.times) or not cols:
+            return
+        if not math.isfinite(lo):
+            lo = float(self.times[0])
+        width = int(self.vb.width()) if self.vb.width() > 50 else 800
+        x, y, k = decimate(self.times, values[:, cols], lo, hi, width)
+        self.points_per_row = k
+        if self.log:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                y = np.where(y > 0, np.log10(np.where(y > 0, y, 1.0)), np.nan)
+        # A silence longer than the gap limit breaks the lines (a NaN between the points on either side).
+        if len(x) > 1:
+            breaks = np.flatnonzero(np.diff(x) > GAP_FACTOR * p.interval * k) + 1
+            if len(breaks):
+                x = np.insert(x, breaks, x[breaks - 1] + p.interval / 2)
+                y = np.insert(y, breaks, np.nan, axis=0)
+        finite = bool(np.isfinite(y).all())
+        shown = []
+        for j, key in enumerate(wanted):
+            curve = self.curves[key]
+            visible = key not in p.hidden
+            curve.setVisible(visible)
+            column = np.ascontiguousarray(y[:, j])
+            if finite:
+                curve.setData(x, column, connect="all", skipFiniteCheck=True)
+            else:
+                curve.setData(x, column, connect="finite")
+            if visible:
+                shown.append(j)
+        y_range = _span(y[:, shown]) if shown else None
+        if y_range is not None:
+            self.vb.setRange(xRange=(lo, hi), yRange=y_range, padding=0)
+        else:
+            self.vb.setXRange(lo, hi, padding=0)
+
+    def _legend_clicked(self, item):
+        for key, curve in self.curves.items():
+            if curve is item:
+                if curve.isVisible():
+                    self.panel.hidden.discard(key)
+                else:
+                    self.panel.hidden.add(key)
+                self.panel.keys_changed()
+                return
+
+    def set_hidden(self, hidden: set) -> None:
+        for key, curve in self.curves.items():
+            curve.setVisible(key not in hidden)
+        self.legend.update()
+        for sample, _label in self.legend.items:
+            sample.update()
+
+    def set_log(self, on):
+        self.log = bool(on)
+        self.plot.getAxis("left").setLogMode(self.log)
+
+    def csv(self):
+        keys = [k for k in self.shown if k not in self.panel.hidden]
+        header = ["time", "epoch"] + [key_text(k) for k in keys]
+        data = [self._raw(k) for k in keys]
+        rows = []
+        for i, t in enumerate(self.times):
+            rows.append([iso_utc(t), repr(float(t))] + [_num(d[i]) for d in data])
+        return header, rows
+
+    def _raw(self, key):
+        keys = self.cache.extra or []
+        return self.cache.values[:, keys.index(key)]
+
+    def hover(self, x, y):
+        if not len(self.times):
+            return None
+        i = int(np.clip(np.searchsorted(self.times, x), 0, len(self.times) - 1))
+        if i > 0 and abs(self.times[i - 1] - x) < abs(self.times[i] - x):
+            i -= 1
+        t = float(self.times[i])
+        keys = self.cache.extra or []
+        values = []
+        for key in self.shown:
+            if key in self.panel.hidden or key not in keys:
+                continue
+            values.append((self.cache.values[i, keys.index(key)], key))
+        values.sort(key=lambda vk: -np.nan_to_num(vk[0], nan=-np.inf))
+        lines = [fmt_time(t, precise=True)] + [f"{key_text(k)}: {fmt_number(v)}" for v, k in values]
+        self.crosshair.setPos(t)
+        self.crosshair.show()
+        (x0, x1), (y0, y1) = self.vb.viewRange()
+        self.readout.setText("\n".join(lines))
+        self.readout.setPos(t, y1)
+        self.readout.setAnchor((1, 0) if t > (x0 + x1) / 2 else (0, 0))
+        self.readout.show()
+        return "  ".join([lines[0]] + lines[1:9])
+
+    def leave(self):
+        self.crosshair.hide()
+        self.readout.hide()
+
+
+def _span(y: np.ndarray) -> tuple[float, float] | None:
+    """A y range that holds every finite value of ``y`` with a little room, or None."""
+    finite = y[np.isfinite(y)]
+    if not finite.size:
+        return None
+    lo, hi = finite.min(), finite.max()
+    if hi == lo:
+        pad = abs(hi) * 0.1 or 1.0
+        return float(lo - pad), float(hi + pad)
+    pad = (hi - lo) * 0.06
+    return float(lo - pad), float(hi + pad)
+
+
+def _num(v) -> str:
+    v = float(v)
+    if math.isnan(v):
+        return ""
+    return repr(int(v)) if v.is_integer() and abs(v) < 2**53 else repr(v)
+
+
+# -- bars and pie of the latest values ---------------------------------------------------------------------------------
+class BarsChart(KeyedChart):
+    """The latest value of the top-N keys, as horizontal bars, largest on top."""
+
+    name = "bars"
+
+    def __init__(self, panel):
+        super().__init__(panel)
+        self.bars = pg.BarGraphItem(x0=[], y=[], height=0.7, width=[])
+        self.plot.addItem(self.bars)
+        self.labels: list[pg.TextItem] = []
+        self.values: list[tuple[tuple, float]] = []
+        self.latest = math.nan
+        self.plot.showGrid(x=False, y=False)
+        self.plot.setLabel("bottom", panel.value_label())
+
+    def draw(self, lo, hi):
+        times, values, keys, cols = self._top()
+        p = self.panel
+        if not len(times):
+            return
+        self.latest = float(times[-1])
+        last = np.nan_to_num(values[-1])
+        pairs = sorted(((keys[c], float(last[c])) for c in cols if keys[c] not in p.hidden), key=lambda kv: -kv[1])
+        self.values = pairs
+        n = len(pairs)
+        widths = np.array([v for _, v in pairs])
+        x0 = 0.0
+        if p.log and n:
+            positive = widths[widths > 0]
+            x0 = math.floor(math.log10(positive.min())) if len(positive) else 0.0
+            widths = np.where(widths > 0, np.log10(np.where(widths > 0, widths, 1)) - x0, 0)
+        y = np.arange(n)[::-1].astype(float)
+        brushes = [pg.mkBrush(p.colour(k)) for k, _ in pairs]
+        self.bars.setOpts(x0=x0, y=y, height=0.7, width=widths, brushes=brushes, pens=[pg.mkPen(None)] * n)
+        self.plot.getAxis("left").setTicks([[(float(yy), key_text(k)) for yy, (k, _) in zip(y, pairs)]])
+        while len(self.labels) < n:
+            item = pg.TextItem(anchor=(0, 0.5), color="#333333")
+            self.plot.addItem(item, ignoreBounds=True)
+            self.labels.append(item)
+        for i, item in enumerate(self.labels):
+            if i < n:
+                item.setText(fmt_number(pairs[i][1]))
+                item.setPos(x0 + max(float(widths[i]), 0.0), y[i])
+                item.show()
+            else:
+                item.hide()
+        span = (float(widths.max()) if n else 1.0) or 1.0
+        self.vb.setRange(xRange=(x0, x0 + span * 1.15), yRange=(-0.6, max(n, 1) - 0.4), padding=0)
+        self.plot.setTitle(f"latest · {fmt_time(self.latest)}", size="8pt")
+
+    def set_log(self, on):
+        self.plot.getAxis("bottom").setLogMode(on)
+
+    def csv(self):
+        return ["key", "value", "time"], [[key_text(k), _num(v), iso_utc(self.latest)] for k, v in self.values]
+
+
+class PieChart(KeyedChart):
+    """The latest values of the top-N keys as shares of the whole (the rest as "other"), as in the seed IDE."""
+
+    name = "pie"
+
+    def __init__(self, panel):
+        super().__init__(panel)
+        self.plot.hideAxis("left")
+        self.plot.hideAxis("bottom")
+        self.plot.showGrid(x=False, y=False)
+        self.vb.setAspectLocked(True)
+        self.vb.setRange(xRange=(-1.9, 1.9), yRange=(-1.25, 1.25), padding=0)
+        self.slices: list[QGraphicsEllipseItem] = []
+        self.labels: list[pg.TextItem] = []
+        self.values: list[tuple[str, float, str]] = []  # (name, value, colour)
+        self.latest = math.nan
+
+    def draw(self, lo, hi):
+        times, values, keys, cols = self._top()
+        p = self.panel
+        if not len(times):
+            return
+        self.latest = float(times[-1])
+        last = np.nan_to_num(values[-1])
+        chosen = set(cols)
+        parts = [(key_text(keys[c]), float(last[c]), p.colour(keys[c])) for c in cols
+                 if keys[c] not in p.hidden and last[c] > 0]
+        parts.sort(key=lambda part: -part[1])
+        rest = float(sum(v for i, v in enumerate(last) if i not in chosen and v > 0))
+        if rest > 0:
+            parts.append(("other", rest, OTHER_COLOUR))
+        self.values = parts
+        total = sum(v for _, v, _ in parts)
+        for item in self.slices:
+            self.vb.removeItem(item)
+        self.slices = []
+        done = 0.0  # degrees already used, clockwise from 12 o'clock
+        for i, (name, value, colour) in enumerate(parts):
+            span = 360.0 * value / total if total else 0.0
+            item = QGraphicsEllipseItem(-1.0, -1.0, 2.0, 2.0)
+            # The view's y axis points up, which mirrors Qt's counter-clockwise angles into clockwise ones:
+            # Qt's angle a shows at -a, so a slice from `done` clockwise starts at Qt angle done - 90.
+            item.setStartAngle(int(round((done - 90.0) * 16)))
+            item.setSpanAngle(int(round(span * 16)))
+            item.setBrush(QBrush(QColor(colour)))
+            pen = QPen(QColor("white"))
+            pen.setCosmetic(True)
+            pen.setWidthF(1.5)
+            item.setPen(pen)
+            item.setToolTip(f"{name}: {fmt_number(value)} ({100 * value / total:.1f}%)")
+            self.vb.addItem(item)
+            self.slices.append(item)
+            mid = math.radians(90.0 - done - span / 2)
+            if i >= len(self.labels):
+                label = pg.TextItem(color="#333333")
+                self.vb.addItem(label)
+                self.labels.append(label)
+            label = self.labels[i]
+            share = value / total if total else 0
+            label.setText(f"{name} {100 * share:.0f}%" if share >= 0.02 else "")
+            x, y = 1.12 * math.cos(mid), 1.12 * math.sin(mid)
+            label.setAnchor((0 if x >= 0 else 1, 0.5))
+            label.setPos(x, y)
+            label.show()
+            done += span
+        for label in self.labels[len(parts):]:
+            label.hide()
+        self.plot.setTitle(f"latest · {fmt_time(self.latest)} · total {fmt_number(total)}", size="8pt")
+
+    def csv(self):
+        total = sum(v for _, v, _ in self.values) or 1.0
+        return ["key", "value", "share", "time"], [[n, _num(v), f"{v / total:.6f}", iso_utc(self.latest)]
+                                                   for n, v, _ in self.values]
+
+
+# -- histogram of the latest buckets -----------------------------------------------------------------------------------
+class BucketAxis(pg.AxisItem):
+    """An axis over ladder rows: row i spans [i, i+1); boundaries are labelled with bucket edges."""
+
+    def __init__(self, orientation: str, boundaries: bool = True):
+        super().__init__(orientation)
+        self.rows: list[tuple[int, int]] = []
+        self.boundaries = boundaries
+        self.enableAutoSIPrefix(False)
+
+    def set_rows(self, rows: list[tuple[int, int]]) -> None:
+        if rows != self.rows:
+            self.rows = list(rows)
+            self.picture = None
+            self.update()
+
+    def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph API)
+        n = len(self.rows)
+        if not n:
+            return []
+        font_px = 20 if self.orientation in ("left", "right") else 60
+        most = max(2, int(size // font_px))
+        positions = list(range(0, n + 1)) if self.boundaries else [i + 0.5 for i in range(n)]
+        lo, hi = math.floor(minVal), math.ceil(maxVal)
+        positions = [v for v in positions if lo <= v <= hi]
+        step = max(1, math.ceil(len(positions) / most))
+        return [(1.0, positions[::step])]
+
+    def tickStrings(self, values, scale, spacing):  # noqa: N802
+        out = []
+        n = len(self.rows)
+        for v in values:
+            if self.boundaries:
+                i = int(round(v))
+                if i < n:
+                    edge = self.rows[i][0]
+                elif n:
+                    edge = self.rows[-1][1] + 1 if self.rows[-1][1] != (2**63 - 1) else self.rows[-1][1]
+                else:
+                    edge = 0
+                out.append(fmt_edge(edge))
+            else:
+                i = int(math.floor(v))
+                out.append(_short_bucket(self.rows[i]) if 0 <= i < n else "")
+        return out
+
+
+def _short_bucket(edge: tuple[int, int]) -> str:
+    lo, hi = edge
+    if lo == hi:
+        return fmt_edge(lo)
+    text = edge_text(edge)
+    if "<" in text or ">" in text:
+        return text
+    return fmt_edge(lo)
+
+
+class HistogramChart(Chart):
+    """The latest interval's buckets (or the running distribution, in the cumulative view), one bar each."""
+
+    name = "histogram"
+
+    def __init__(self, panel):
+        super().__init__(panel, {"bottom": BucketAxis("bottom", boundaries=False)})
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.85, brush=pg.mkBrush("#D55E00"), pen=pg.mkPen(None))
+        self.plot.addItem(self.bars)
+        self.plot.showGrid(x=False, y=True, alpha=GRID_ALPHA)
+        self.plot.setLabel("left", "count")
+        self.rows: list[tuple[int, int]] = []
+        self.counts = np.zeros(0)
+        self.latest = math.nan
+        self.scale = "buckets"
+
+    def pull(self, start, force):
+        p = self.panel
+        times, edges, counts = p.store.buckets(p.stream, p.key, p.view, last=1)
+        if not len(times):
+            return
+        self.rows, index, self.scale = bucket_ladder(p.kind, edges)
+        self.counts = spread(counts, index, len(self.rows))[0] if edges else np.zeros(0)
+        self.latest = float(times[-1])
+
+    def draw(self, lo, hi):
+        p = self.panel
+        n = len(self.rows)
+        heights = self.counts.copy()
+        if p.log:
+            heights = np.where(heights >= 1, np.log10(np.maximum(heights, 1)), 0.0)
+        self.bars.setOpts(x=np.arange(n) + 0.5, height=heights, width=0.85)
+        axis = self.plot.getAxis("bottom")
+        axis.set_rows(self.rows)
+        top = float(heights.max()) if n else 1.0
+        self.vb.setRange(xRange=(0, max(n, 1)), yRange=(0, (top or 1.0) * 1.08), padding=0)
+        what = key_text(p.key) if p.key is not None else "all keys"
+        self.plot.setTitle(f"{what} · {'running total' if p.view == 'cumulative' else 'latest'} · "
+                           f"{fmt_time(self.latest)} · {fmt_number(float(self.counts.sum()))} in all", size="8pt")
+        self.plot.setLabel("bottom", f"bucket ({self.scale} scale)" if self.scale != "buckets" else "bucket")
+
+    def set_log(self, on):
+        self.plot.getAxis("left").setLogMode(on)
+
+    def hover(self, x, y):
+        i = int(math.floor(x))
+        if 0 <= i < len(self.rows):
+            return f"{edge_text(self.rows[i])}: {fmt_number(float(self.counts[i]))}"
+        return None
+
+    def csv(self):
+        return ["low", "high", "bucket", "count"], [
+            [str(lo), str(hi), edge_text((lo, hi)), _num(c)] for (lo, hi), c in zip(self.rows, self.counts)]
+
+
+def kinds_charts(kind: str) -> list[str]:
+    """The charts that fit a kind, the automatic choice first."""
+    if kind in BUCKET_KINDS:
+        return ["heatmap", "histogram", "timeseries", "bars", "pie"]
+    return ["timeseries", "bars", "pie"]
+
+
+def is_additive(kind: str) -> bool:
+    return kind in ADDITIVE_KINDS
+
+
+__all__ = ["PALETTE", "BarsChart", "BucketAxis", "Chart", "HistogramChart", "PieChart", "TimeSeriesChart",
+           "kinds_charts"]

@@ -1,0 +1,127 @@
+"""The sources pane: every source with its state, rate and rejected count; add, open, remove.
+
+It reads the sources' counters once a second (``refresh``, called by the main
+window's slow timer): the consumers run in their own threads and nothing here
+waits on the network.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QColor
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QToolBar, QVBoxLayout, QWidget
+
+from .sources.base import Source
+from .sources.broker import mask_password
+from .sources.registry import SourceRegistry
+
+COLUMNS = ("Source", "Kind", "State", "Snapshots/s", "Rejected", "Detail")
+STATE_COLOURS = {
+    "running": "#1b7f3b", "connected": "#1b7f3b", "playing": "#1b7f3b",
+    "connecting": "#9a6700", "reconnecting": "#b35900", "paused": "#57606a", "ended": "#57606a",
+    "stopped": "#57606a", "error": "#c62828",
+}
+
+
+class SourcesPane(QWidget):
+    addBrokerRequested = Signal()
+    openRecordingRequested = Signal()
+    selected = Signal(object)  # the Source, or None
+
+    def __init__(self, registry: SourceRegistry, parent=None):
+        super().__init__(parent)
+        self.registry = registry
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.itemSelectionChanged.connect(lambda: self.selected.emit(self.current()))
+        toolbar = QToolBar()
+        self.add_broker_action = QAction("Add broker…", self, triggered=self.addBrokerRequested.emit)
+        self.open_recording_action = QAction("Open recording…", self, triggered=self.openRecordingRequested.emit)
+        self.remove_action = QAction("Remove", self, triggered=self._remove)
+        self.remove_action.setToolTip("Stop the selected source and close its streams")
+        for action in (self.add_broker_action, self.open_recording_action, self.remove_action):
+            toolbar.addAction(action)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(toolbar)
+        layout.addWidget(self.table)
+        self._rows: list[Source] = []
+        self._last: dict[int, tuple[float, int]] = {}
+        registry.added.connect(self._on_added)
+        registry.removed.connect(self._on_removed)
+        for source in registry:
+            self._on_added(source)
+
+    def current(self) -> Source | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self._rows[rows[0].row()] if rows else None
+
+    def select(self, source: Source) -> None:
+        if source in self._rows:
+            self.table.selectRow(self._rows.index(source))
+
+    def _on_added(self, source: Source) -> None:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        self._rows.append(source)
+        for col in range(len(COLUMNS)):
+            self.table.setItem(row, col, QTableWidgetItem(""))
+        self.refresh()
+
+    def _on_removed(self, source: Source) -> None:
+        if source in self._rows:
+            row = self._rows.index(source)
+            self._rows.pop(row)
+            self.table.removeRow(row)
+            self._last.pop(id(source), None)
+
+    def _remove(self) -> None:
+        source = self.current()
+        if source is not None:
+            self.registry.remove(source)
+
+    def refresh(self) -> None:
+        now = time.monotonic()
+        for row, source in enumerate(self._rows):
+            counters = source.counters()
+            received = counters.get("received", 0)
+            then, before = self._last.get(id(source), (now, received))
+            rate = (received - before) / (now - then) if now - then >= 0.5 else None
+            if rate is not None or id(source) not in self._last:
+                self._last[id(source)] = (now, received)
+            state = source.state
+            detail = source.detail
+            name = mask_password(source.name)
+            values = (name, source.kind, state, "" if rate is None else f"{rate:,.0f}", f"{counters.get('rejected', 0):,}",
+                      detail)
+            for col, value in enumerate(values):
+                item = self.table.item(row, col)
+                if rate is None and col == 3:
+                    continue
+                item.setText(value)
+                if col == 2:
+                    item.setForeground(QBrush(QColor(STATE_COLOURS.get(state, "#24292f"))))
+                if col == 5:
+                    item.setToolTip(detail)
+            self.table.item(row, 0).setToolTip(getattr(source, "url", "") and mask_password(source.url))
+
+    def summary(self) -> tuple[str, float, int]:
+        """(each source's state, total snapshots/s, total rejected) for the status bar."""
+        states = []
+        rate = 0.0
+        rejected = 0
+        for row, source in enumerate(self._rows):
+            text = self.table.item(row, 3).text().replace(",", "")
+            rate += float(text) if text else 0.0
+            rejected += source.counters().get("rejected", 0)
+            reason = f" ({source.detail})" if source.state in ("error", "reconnecting") and source.detail else ""
+            states.append(f"{mask_password(source.name)}: {source.state}{reason}")
+        return "   ".join(states), rate, rejected
