@@ -21,6 +21,8 @@ out right: the buffer stores what arrived and converts on read.
 from __future__ import annotations
 
 import threading
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Iterable
@@ -34,6 +36,10 @@ _first = itemgetter(0)
 _ONE_PART = {1}
 
 VIEWS = ("interval", "cumulative")
+
+#: While a reader waits, ingest hands it the lock once it has held it this long (seconds).
+YIELD_AFTER = 0.002
+YIELD_SECONDS = 0.0002
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +82,8 @@ class StreamBuffer:
         self.version = 0
         self.dropped_columns = 0
         self.late = 0
+        self.newest = 0.0  # time of the newest row, for lock-free readers (clock)
+        self._bucket_maps: dict = {}
 
     # -- writing -----------------------------------------------------------------------------------------------------
     def add(self, snap: Snapshot) -> None:
@@ -159,6 +167,7 @@ class StreamBuffer:
             self.count += 1
         self.times[self.head] = ts
         self.values[self.head].fill(self.fill)
+        self.newest = float(ts)
         return self.head
 
     def _new_column(self, label: tuple) -> int:
@@ -188,24 +197,90 @@ class StreamBuffer:
         idx = (np.arange(n) + start) % self.capacity
         return self.times[idx], self.values[idx, : len(self.labels)]
 
-    def view(self, view: str, last: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(times, values) in the ``interval`` or ``cumulative`` view."""
+    def view(self, view: str, last: int | None = None, since: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(times, values) in the ``interval`` or ``cumulative`` view.
+
+        ``last``: only the newest ``last`` rows; ``since``: only rows at or after that
+        time. Where a view of the newest rows needs no older row (values as stored,
+        deltas per interval, running totals as they are) only those rows are copied,
+        so a reader polling for what is new pays for what is new.
+        """
         if view not in VIEWS:
             raise ValueError(f"unknown view {view!r}; expected one of {VIEWS}")
+        if since is not None:
+            n = self.rows_since(since)
+            last = n if last is None else min(last, n)
+            if last == 0:
+                return np.zeros(0), np.zeros((0, len(self.labels)))
+        elif last == 0:
+            last = None  # values[-0:] is everything: what ``last=0`` has always meant here
+        needs_history = self.additive and (self.delta == (view == "cumulative"))
+        if not needs_history:
+            return self.ordered(last)
+        if self.delta and last is not None and last < self.count:
+            # Cumulative of deltas for the newest rows: what came before them, plus their own running sum.
+            times, values = self.ordered(last)
+            before = self._sum_before(last)
+            return times, np.cumsum(np.nan_to_num(values), axis=0) + before
         times, values = self.ordered()
-        if self.additive:
-            if self.delta and view == "cumulative":
-                values = np.cumsum(np.nan_to_num(values), axis=0) + self.evicted[: values.shape[1]]
-            elif not self.delta and view == "interval":
-                # Running totals: a key missing from a row still has its last total.
-                totals = np.nan_to_num(_forward_fill(values))
-                # The first row's interval is its total when the stream started in
-                # this ring; once rows were evicted its predecessor is unknown.
-                first = np.zeros_like(totals[:1]) if self.count < self.capacity else totals[:1]
-                values = np.diff(totals, axis=0, prepend=first)
+        if self.delta:
+            values = np.cumsum(np.nan_to_num(values), axis=0) + self.evicted[: values.shape[1]]
+        else:
+            # Running totals: a key missing from a row still has its last total.
+            totals = np.nan_to_num(_forward_fill(values))
+            # The first row's interval is its total when the stream started in
+            # this ring; once rows were evicted its predecessor is unknown.
+            first = np.zeros_like(totals[:1]) if self.count < self.capacity else totals[:1]
+            values = np.diff(totals, axis=0, prepend=first)
         if last is not None:
             times, values = times[-last:], values[-last:]
         return times, values
+
+    def rows_since(self, since: float) -> int:
+        """How many of the newest rows are at or after ``since`` (rows are in time order)."""
+        if not self.count:
+            return 0
+        start = (self.head - self.count + 1) % self.capacity
+        times = self.times[(np.arange(self.count) + start) % self.capacity]
+        return self.count - int(np.searchsorted(times, since, side="left"))
+
+    def _sum_before(self, last: int) -> np.ndarray:
+        """Evicted deltas plus every ring row older than the newest ``last``, per column (no copy of the ring)."""
+        ncols = len(self.labels)
+        total = self.evicted[:ncols].copy()
+        older = self.count - last
+        start = (self.head - self.count + 1) % self.capacity
+        end = start + older
+        for a, b in ((start, min(end, self.capacity)), (0, max(0, end - self.capacity))):
+            if b > a:
+                part = self.values[a:b, :ncols].sum(axis=0)
+                if np.isnan(part).any():
+                    part = np.nansum(self.values[a:b, :ncols], axis=0)
+                total += part
+        return total
+
+    def bucket_map(self, key: tuple | None) -> tuple[list[tuple[int, int]], np.ndarray, np.ndarray]:
+        """(edges, columns in edge order, start of each edge's run): how to sum columns into buckets.
+
+        Cached per key and column count: a heatmap polling thirty times a second
+        does not rebuild it from the labels every frame.
+        """
+        cache = self._bucket_maps
+        entry = cache.get(key)
+        ncols = len(self.labels)
+        if entry is not None and entry[0] == ncols:
+            return entry[1]
+        cols = [(lo, hi, col) for col, (k, lo, hi) in enumerate(self.labels) if key is None or k == key]
+        cols.sort()
+        edges: list[tuple[int, int]] = []
+        starts = []
+        for i, (lo, hi, _col) in enumerate(cols):
+            if not edges or edges[-1] != (lo, hi):
+                edges.append((lo, hi))
+                starts.append(i)
+        result = (edges, np.array([c for _, _, c in cols], dtype=np.intp), np.array(starts, dtype=np.intp))
+        cache[key] = (ncols, result)
+        return result
 
 
 class LiveStore:
@@ -215,7 +290,9 @@ class LiveStore:
         self.capacity = capacity
         self.max_columns = max_columns
         self._streams: dict[StreamId, StreamBuffer] = {}
+        self._clocks: dict[str, float] = {}  # host -> newest snapshot time (clock())
         self._lock = threading.Lock()
+        self._waiting: list[int] = []  # readers blocked on the lock (see _reading)
         self.snapshots = 0
         self.records = 0
 
@@ -223,24 +300,59 @@ class LiveStore:
         self.ingest(snapshots)
 
     def ingest(self, snapshots: Iterable[Snapshot]) -> None:
-        """Add a batch of snapshots (the consumer's or an in-process agent's)."""
+        """Add a batch of snapshots (the consumer's or an in-process agent's).
+
+        A batch can be large (the consumer hands up to 500 snapshots); when a reader
+        (a plot, on the GUI thread) is waiting for the lock, the lock is handed over
+        once it has been held ``YIELD_AFTER`` seconds rather than after the whole batch,
+        so a plot's copy waits for a slice of the batch, not all of it.
+        """
         streams = self._streams
+        clocks = self._clocks
+        waiting = self._waiting
+        lock = self._lock
         n = records = 0
-        with self._lock:
+        lock.acquire()
+        held = time.perf_counter()
+        try:
             for snap in snapshots:
                 buf = streams.get((snap.host, snap.source, snap.agg))
                 if buf is None or buf.kind != snap.kind:
                     buf = StreamBuffer(snap.stream, snap.kind, snap.delta, snap.interval, self.capacity, self.max_columns)
                     streams[snap.stream] = buf
                 buf.add(snap)
+                if buf.newest > clocks.get(snap.host, 0.0):
+                    clocks[snap.host] = buf.newest
                 n += 1
                 records += len(snap.entries)
+                if waiting and time.perf_counter() - held >= YIELD_AFTER:
+                    lock.release()
+                    time.sleep(YIELD_SECONDS)  # lets the waiting reader take the lock (and the GIL)
+                    lock.acquire()
+                    held = time.perf_counter()
             self.snapshots += n
             self.records += records
+        finally:
+            lock.release()
+
+    @contextmanager
+    def _reading(self):
+        """The lock, for a reader: one that has to wait says so, and ingest hands the lock over early."""
+        lock = self._lock
+        if not lock.acquire(blocking=False):
+            self._waiting.append(1)  # list append/pop are atomic under the GIL, a counter's += is not
+            try:
+                lock.acquire()
+            finally:
+                self._waiting.pop()
+        try:
+            yield
+        finally:
+            lock.release()
 
     # -- reading -----------------------------------------------------------------------------------------------------
     def streams(self) -> list[StreamInfo]:
-        with self._lock:
+        with self._reading():
             return [
                 StreamInfo(b.stream, b.kind, b.delta, b.interval, b.count, len(b.labels),
                            float(b.times[b.head]) if b.count else 0.0, b.version)
@@ -251,68 +363,99 @@ class LiveStore:
         return next(i for i in self.streams() if i.stream == stream)
 
     def labels(self, stream: StreamId) -> list[tuple]:
-        with self._lock:
+        with self._reading():
             return list(self._buffer(stream).labels)
 
     def keys(self, stream: StreamId) -> list[tuple]:
         """The distinct key tuples of a stream, in order of first appearance."""
-        with self._lock:
+        with self._reading():
             buf = self._buffer(stream)
             if buf.kind in BUCKET_KINDS or buf.kind in STATS_KINDS:
                 return list(dict.fromkeys(label[0] for label in buf.labels))
             return list(buf.labels)
 
     def version(self, stream: StreamId) -> int:
-        with self._lock:
-            return self._buffer(stream).version
+        """A number that grows with every snapshot the stream takes in.
 
-    def matrix(self, stream: StreamId, view: str = "interval", last: int | None = None):
-        """(times, values[time, column], labels): the whole stream as arrays (copies)."""
-        with self._lock:
+        Read without the lock (one attribute, atomic under the GIL): plots poll it
+        every frame, and must not queue behind a consumer thread busy ingesting.
+        """
+        return self._buffer(stream).version
+
+    def matrix(self, stream: StreamId, view: str = "interval", last: int | None = None, since: float | None = None):
+        """(times, values[time, column], labels): the whole stream as arrays (copies).
+
+        ``last`` keeps the newest ``last`` rows, ``since`` the rows at or after that time.
+        """
+        with self._reading():
             buf = self._buffer(stream)
-            times, values = buf.view(view, last)
+            times, values = buf.view(view, last, since)
             return times, values, list(buf.labels)
 
-    def series(self, stream: StreamId, key: tuple, view: str = "interval", last: int | None = None):
+    def series(self, stream: StreamId, key: tuple, view: str = "interval", last: int | None = None,
+               since: float | None = None):
         """(times, values) of one scalar key, copies."""
-        with self._lock:
+        with self._reading():
             buf = self._buffer(stream)
             col = buf.columns.get(tuple(key))
             if col is None:
                 raise KeyError(f"{_name(stream)} has no key {tuple(key)!r}")
-            times, values = buf.view(view, last)
+            times, values = buf.view(view, last, since)
             return times, values[:, col].copy()
 
-    def buckets(self, stream: StreamId, key: tuple | None = None, view: str = "interval", last: int | None = None):
+    def buckets(self, stream: StreamId, key: tuple | None = None, view: str = "interval", last: int | None = None,
+                since: float | None = None):
         """(times, edges[(low, high)], counts[time, bucket]) for a heatmap or histogram.
 
         ``key=None`` sums over every key. Buckets are sorted by their low edge.
         """
-        with self._lock:
+        with self._reading():
             buf = self._buffer(stream)
             if buf.kind not in BUCKET_KINDS:
                 raise ValueError(f"{_name(stream)} is a {buf.kind} stream, not a histogram")
-            times, values = buf.view(view, last)
-            labels = list(buf.labels)
-        edges = sorted({(lo, hi) for (k, lo, hi) in labels if key is None or k == tuple(key)})
-        pos = {edge: i for i, edge in enumerate(edges)}
-        counts = np.zeros((len(times), len(edges)), dtype=np.float64)
-        for col, (k, lo, hi) in enumerate(labels):
-            if key is None or k == tuple(key):
-                counts[:, pos[(lo, hi)]] += np.nan_to_num(values[:, col])
+            times, values = buf.view(view, last, since)
+            edges, cols, starts = buf.bucket_map(None if key is None else tuple(key))
+        if not edges or not len(times):
+            return times, edges, np.zeros((len(times), len(edges)), dtype=np.float64)
+        counts = np.add.reduceat(np.nan_to_num(values[:, cols]), starts, axis=1)
         return times, edges, counts
 
-    def frame(self, stream: StreamId, view: str = "interval", last: int | None = None):
+    def frame(self, stream: StreamId, view: str = "interval", last: int | None = None, since: float | None = None):
         """A pandas DataFrame (a copy): time index, one column per series."""
         import pandas as pd
 
-        times, values, labels = self.matrix(stream, view, last)
+        times, values, labels = self.matrix(stream, view, last, since)
         index = pd.to_datetime(times, unit="s", utc=True)
         columns = [_label_text(label) for label in labels]
         return pd.DataFrame(values, index=index, columns=columns)
 
+    def clock(self, host: str | None = None) -> float:
+        """The newest snapshot time of ``host``'s streams (of every stream when None); 0.0 when none.
+
+        The store's own "now": a time window or a silence is measured against it, not
+        against the wall clock, so a recording replayed at its original timestamps
+        (or a host whose clock is off) looks the same as it did live.
+        """
+        # Without the lock, like version(): one dict read, kept up to date by ingest.
+        if host is None:
+            return max(self._clocks.values(), default=0.0)
+        return self._clocks.get(host, 0.0)
+
+    def gaps(self, stream: StreamId, factor: float = 2.5, since: float | None = None,
+             until: float | None = None) -> list[tuple[float, float]]:
+        """Silences of a stream: (start, end) spans with no snapshot for more than ``factor`` intervals.
+
+        ``until`` (e.g. ``clock(host)``) also reports a silence that is still going on
+        at the end; ``since`` only looks at rows from that time on.
+        """
+        with self._reading():
+            buf = self._buffer(stream)
+            times, _ = buf.ordered(buf.rows_since(since) if since is not None else None)
+            interval = buf.interval
+        return find_gaps(times, interval, factor, until)
+
     def stats(self) -> dict:
-        with self._lock:
+        with self._reading():
             return {
                 "streams": len(self._streams),
                 "snapshots": self.snapshots,
@@ -322,14 +465,39 @@ class LiveStore:
             }
 
     def clear(self) -> None:
-        with self._lock:
+        with self._reading():
             self._streams.clear()
+            self._clocks.clear()
 
     def _buffer(self, stream: StreamId) -> StreamBuffer:
         try:
             return self._streams[tuple(stream)]
         except KeyError:
             raise KeyError(f"no stream {_name(stream)}") from None
+
+
+def find_gaps(times: np.ndarray, interval: float, factor: float = 2.5,
+              until: float | None = None) -> list[tuple[float, float]]:
+    """(start, end) spans of ``times`` (sorted) with no row for more than ``factor`` × ``interval``.
+
+    An ``interval`` of 0 (a producer that does not say) is taken as the median spacing.
+    ``until`` adds the silence from the last row to then, if it is long enough.
+    """
+    times = np.asarray(times, dtype=np.float64)
+    if interval <= 0:
+        steps = np.diff(times)
+        interval = float(np.median(steps)) if len(steps) else 0.0
+        if interval <= 0:
+            return []
+    limit = factor * interval
+    out = []
+    if len(times) > 1:
+        steps = np.diff(times)
+        for i in np.flatnonzero(steps > limit):
+            out.append((float(times[i]), float(times[i + 1])))
+    if until is not None and len(times) and until - times[-1] > limit:
+        out.append((float(times[-1]), float(until)))
+    return out
 
 
 def _forward_fill(values: np.ndarray) -> np.ndarray:
