@@ -1,0 +1,4 @@
+syscall::openat:entry
+{
+	@paths[execname] = strlen(copyinstr(arg1));
+}

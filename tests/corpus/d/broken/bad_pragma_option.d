@@ -1,0 +1,3 @@
+#pragma D option quite
+
+syscall:::entry { @[execname] = count(); }

@@ -1,0 +1,3 @@
+syscall::read:entry { @reads = count(); }
+
+syscall::write:entry

@@ -1,0 +1,2 @@
+syscall:::entry { @[execname] = count(); }
+tick-10s { exit(); }

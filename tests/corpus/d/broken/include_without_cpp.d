@@ -1,0 +1,3 @@
+#include <sys/syscall.h>
+
+syscall:::entry /arg0 == SYS_read/ { @[execname] = count(); }

@@ -1,0 +1,7 @@
+syscall::read:entry
+{
+	@reads[execname] = count();
+
+tick-1s
+{
+	printa(@reads);

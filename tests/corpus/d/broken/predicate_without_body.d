@@ -1,0 +1,4 @@
+syscall::read:entry { @reads = count(); }
+
+syscall::write:entry
+/execname == "bash"/

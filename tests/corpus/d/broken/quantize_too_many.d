@@ -1,0 +1,1 @@
+syscall::read:return { @sizes = quantize(arg0, 1, 2); }

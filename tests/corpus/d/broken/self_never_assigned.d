@@ -1,0 +1,10 @@
+syscall::read:entry
+{
+	self->start = timestamp;
+}
+
+syscall::read:return
+/self->ts/
+{
+	@lat = quantize(timestamp - self->ts);
+}

@@ -1,0 +1,4 @@
+syscall::write:entry
+{
+	@bytes[execname] = sum(arg2); // bytes requested
+}

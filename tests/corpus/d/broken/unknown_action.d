@@ -1,0 +1,4 @@
+proc:::exec-success
+{
+	prinft("%d %s\n", pid, execname);
+}

@@ -1,0 +1,4 @@
+syscall:::entry
+{
+	@calls[probefunc] = cnt();
+}

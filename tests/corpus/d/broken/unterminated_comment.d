@@ -1,0 +1,4 @@
+/*
+ * Count system calls by process.
+ *
+syscall:::entry { @[execname] = count(); }

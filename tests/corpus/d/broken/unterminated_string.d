@@ -1,0 +1,6 @@
+BEGIN
+{
+	printf("tracing... hit Ctrl-C to end\n);
+}
+
+syscall:::entry { @[execname] = count(); }

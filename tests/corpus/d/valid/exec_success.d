@@ -1,0 +1,1 @@
+proc:::exec-success { printf("%d %s\n", pid, execname); }

@@ -1,0 +1,1 @@
+syscall:::return /errno != 0/ { @[execname, errno] = count(); }

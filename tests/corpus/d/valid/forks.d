@@ -1,0 +1,1 @@
+proc:::create { @[execname] = count(); }

@@ -1,0 +1,1 @@
+io:::start { @[execname] = quantize(args[0]->b_bcount); }

@@ -1,0 +1,4 @@
+pid$target::malloc:entry
+{
+	@sizes = quantize(arg0);
+}

@@ -1,0 +1,1 @@
+sched:::off-cpu { @[stack()] = count(); }

@@ -1,0 +1,1 @@
+syscall:::entry { @num[probefunc] = count(); }

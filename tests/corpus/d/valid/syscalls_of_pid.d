@@ -1,0 +1,1 @@
+syscall:::entry /pid == 1234/ { @[probefunc] = count(); }

@@ -1,0 +1,1 @@
+syscall:::entry { @n = count(); } tick-1s { printa(@n); clear(@n); }
