@@ -152,3 +152,17 @@ def test_a_recording_plays_in_the_window_with_its_timeline(qtbot, window):
     qtbot.waitUntil(lambda: source.position > before, timeout=10_000)
     w.registry.remove(source)
     assert not w.timeline_dock.isVisible()
+
+
+def test_remote_agents_become_run_targets_and_are_remembered(qtbot, window, settings, monkeypatch):
+    from suricate_desktop.gui import dialogs
+
+    monkeypatch.setattr(dialogs.RemoteAgentsDialog, "exec",
+                        lambda self: {"broker": "amqp://guest:guest@127.0.0.1:5672/%2F", "hosts": ["smartos1"],
+                                      "secret_file": ""})
+    w = window(restore_sources=False)
+    w.edit_remote_agents()
+    assert any("smartos1" in str(key) for key in w.editor.run_options.target_keys())
+    w.close()
+    again = window(restore_sources=False)
+    assert any("smartos1" in str(key) for key in again.editor.run_options.target_keys())

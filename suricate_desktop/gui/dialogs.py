@@ -52,3 +52,32 @@ class AddBrokerDialog:
 
     def exec(self) -> dict | None:
         return self.config() if self.dialog.exec() == QDialog.Accepted else None
+
+
+class RemoteAgentsDialog:
+    """Which hosts' agents (``suricate agent --control``) the editor may run scripts on."""
+
+    def __init__(self, parent: QWidget | None = None, broker: str = "", hosts: list[str] = (), secret_file: str = ""):
+        self.dialog: QDialog = load_form("remote_agents", parent)
+        f = self.dialog.findChild
+        self.broker, self.hosts, self.secret_file = f(QWidget, "broker"), f(QWidget, "hosts"), f(QWidget, "secretFile")
+        if broker:
+            self.broker.setText(broker)
+        self.hosts.setText(", ".join(hosts))
+        self.secret_file.setText(secret_file)
+        f(QWidget, "browseSecret").clicked.connect(self._browse)
+        buttons = f(QWidget, "buttons")
+        buttons.accepted.connect(self.dialog.accept)
+        buttons.rejected.connect(self.dialog.reject)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.dialog, "Shared secret file")
+        if path:
+            self.secret_file.setText(path)
+
+    def config(self) -> dict:
+        hosts = [h.strip() for h in self.hosts.text().replace(",", " ").split() if h.strip()]
+        return {"broker": self.broker.text().strip(), "hosts": hosts, "secret_file": self.secret_file.text().strip()}
+
+    def exec(self) -> dict | None:
+        return self.config() if self.dialog.exec() == QDialog.Accepted else None

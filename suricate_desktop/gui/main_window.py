@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMe
 from .. import __version__
 from . import workspace
 from .dashboard import Dashboard
-from .dialogs import AddBrokerDialog
+from .dialogs import AddBrokerDialog, RemoteAgentsDialog
 from .editor import EditorPane
 from .forms import resource_path
 from .sources.base import Source
@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings("Suricate", "Suricate Desktop")
         self.registry = registry or SourceRegistry(self)
         self.workspace_path: Path | None = None
+        self._control_clients: dict = {}
         self._first_plot_pending = False
         self.setWindowTitle("Suricate Desktop")
         self.resize(1400, 860)
@@ -147,6 +148,7 @@ class MainWindow(QMainWindow):
         sources_menu.addAction(self._action("Add &broker…", self.add_broker, "Ctrl+B"))
         sources_menu.addAction(self.open_recording_action)
         sources_menu.addAction(self._action("Start the &embedded sampler", self.add_embedded))
+        sources_menu.addAction(self._action("Remote &agents…", self.edit_remote_agents))
         sources_menu.addAction(self.sources_pane.remove_action)
 
         run_menu = bar.addMenu("&Run")
@@ -235,6 +237,36 @@ class MainWindow(QMainWindow):
 
     def open_sample_recording(self) -> Source | None:
         return self.open_recording(str(resource_path("recordings", "bpftrace-demo")))
+
+    def edit_remote_agents(self) -> None:
+        remote = self._remote_settings()
+        config = RemoteAgentsDialog(self, remote["broker"], remote["hosts"], remote["secret_file"]).exec()
+        if config is not None:
+            self.settings.setValue("remote", json.dumps(config))
+            self._apply_remote(config)
+
+    def _remote_settings(self) -> dict:
+        default = {"broker": "", "hosts": [], "secret_file": ""}
+        return {**default, **json.loads(self.settings.value("remote", "{}") or "{}")}
+
+    def _apply_remote(self, config: dict) -> None:
+        """Offer the hosts to the editor; one signed control client per host, made when first used."""
+        for client in self._control_clients.values():
+            client.close()
+        self._control_clients = {}
+        if not config.get("hosts"):
+            self.editor.set_remote_hosts([])
+            return
+
+        def client_for(host: str):
+            if host not in self._control_clients:
+                from ..transport.control import ControlClient, load_secret
+
+                secret = load_secret(config.get("secret_file") or None)
+                self._control_clients[host] = ControlClient(config["broker"], host, secret)
+            return self._control_clients[host]
+
+        self.editor.set_remote_hosts(config["hosts"], broker_url=config["broker"], client_factory=client_for)
 
     def plot_stream(self, source: Source, stream: tuple, chart: str = "auto") -> None:
         self.dashboard.add_plot(source, stream, chart)
@@ -334,6 +366,9 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
+        remote = self._remote_settings()
+        if remote["hosts"]:
+            self._apply_remote(remote)
         if not restore_sources:
             return
         configs = json.loads(self.settings.value("sources", "null") or "null")
@@ -407,7 +442,10 @@ class MainWindow(QMainWindow):
         self.save_settings()
         self.frame_timer.stop()
         self.slow_timer.stop()
+        self.editor.stop_all(timeout=10)
         self.registry.stop_all()
+        for client in self._control_clients.values():
+            client.close()
         super().closeEvent(event)
 
 
