@@ -134,6 +134,12 @@ def test_random_text_from_inner_states(lang, seed, state):
     assert lean[0] == [t for t in fast[0] if t.type not in (T.WHITESPACE, T.NEWLINE)]
     assert lean[1] == fast[1]
     assert len(states) == text.count("\n") + 1 and states[0] == tuple(state)
+    # ... and with the comments set apart
+    coms: list = []
+    apart = run_lexer(spec, text, state, 1, keep_blanks=False, comments=coms)
+    assert apart[1] == fast[1]
+    assert apart[0] == [t for t in lean[0] if t.type is not T.COMMENT]
+    assert coms == [t for t in lean[0] if t.type is T.COMMENT]
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -72,7 +72,15 @@ def run(args: argparse.Namespace) -> int:
     all_diags = [d for r in results for d in r["diagnostics"]]
     errors = sum(1 for d in all_diags if d.severity == "error")
     warnings = len(all_diags) - errors
-    if args.json:
+    try:
+        _print(results, errors, warnings, args.json)
+    except BrokenPipeError:  # `suricate lint ... | head`
+        pass
+    return 1 if errors else 0
+
+
+def _print(results: list[dict], errors: int, warnings: int, as_json: bool) -> None:
+    if as_json:
         doc = {
             "files": [
                 {
@@ -89,6 +97,6 @@ def run(args: argparse.Namespace) -> int:
         json.dump(doc, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        for d in all_diags:
-            print(d.format())
-    return 1 if errors else 0
+        for r in results:
+            for d in r["diagnostics"]:
+                print(d.format())

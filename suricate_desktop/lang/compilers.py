@@ -100,8 +100,8 @@ def parse_bpftrace_output(stderr: str, file: str = "<script>", returncode: int =
         out = [d for d in out if d.severity == "warning"]
     elif not any(d.severity == "error" for d in out):
         last = next((ln.strip() for ln in reversed(stderr.splitlines()) if ln.strip()), "")
-        out.append(Diagnostic(0, 0, "error", f"bpftrace exited with status {returncode}" + (f": {last}" if last else ""),
-                              file))
+        msg = f"bpftrace exited with status {returncode}" + (f": {last}" if last else "")
+        out.append(Diagnostic(0, 0, "error", msg, file))
     return out
 
 

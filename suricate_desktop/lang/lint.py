@@ -116,17 +116,14 @@ class _Linter:
         self.diags: list[Diagnostic] = []
         self.spec = _SPECS[self.lang]
         # Lex without the blanks: the linter never looks at them (columns are exact all the same).
-        sig, end_state, self.line_states = _lex_lines(self.spec, self.lang, text)
+        sig, comments, end_state, self.line_states = _lex_lines(self.spec, self.lang, text)
         self.unterminated_comment = end_state[2]
         self.comment_open: Token | None = None
-        if "/*" in text or "//" in text or "#!" in text:
-            comments = [t for t in sig if t[0] is T_COMMENT]
-            if comments:
-                sig = [t for t in sig if t[0] is not T_COMMENT]
-                markers = self.scan_comments(comments)
-                if markers:
-                    sig.extend(markers)
-                    sig.sort(key=lambda t: (t[2], t[3]))
+        if comments:
+            markers = self.scan_comments(comments)
+            if markers:
+                sig.extend(markers)
+                sig.sort(key=lambda t: (t[2], t[3]))
         self.sig = sig
         self.eof = self.eof_location()
         self.match: dict[int, int] = {}
@@ -514,13 +511,14 @@ def _relined(toks: list[Token], line: int) -> list[Token]:
     return list(map(new, repeat(Token), zip(map(_ig0, toks), map(_ig1, toks), repeat(line), map(_ig3, toks))))
 
 
-def _lex_lines(spec, lang: str, text: str) -> tuple[list[Token], tuple, list[tuple]]:
-    """Non-blank tokens of ``text``, its end state and the state each line starts in."""
+def _lex_lines(spec, lang: str, text: str) -> tuple[list[Token], list[Token], tuple, list[tuple]]:
+    """Non-blank tokens of ``text`` (comments apart), its comments, its end state and each line's start state."""
     cache = _LINE_CACHE
     get = cache.get
     lines = text.split("\n")
     sig: list[Token] = []
     extend = sig.extend
+    comments: list[Token] = []
     states: list[tuple] = []
     state = tuple(INITIAL_STATE)
     misses = 0
@@ -530,23 +528,27 @@ def _lex_lines(spec, lang: str, text: str) -> tuple[list[Token], tuple, list[tup
         src = lines[i]
         hit = get((lang, state, src))
         if hit is not None:
-            end, toks, at = hit
+            end, toks, coms, at = hit
             states.append(state)
             if toks:
                 extend(toks if at == i + 1 else _relined(toks, i + 1))
+            if coms:
+                comments.extend(coms if at == i + 1 else _relined(coms, i + 1))
             state = end
             i += 1
             continue
         misses += 1
         if misses < _MISSES_BEFORE_BULK:
             # one line
-            toks, end = run_lexer(spec, src, LexState(*state), i + 1, keep_blanks=False)
+            coms: list[Token] = []
+            toks, end = run_lexer(spec, src, LexState(*state), i + 1, keep_blanks=False, comments=coms)
             end = tuple(end)
             if len(cache) >= _LINE_CACHE_MAX:
                 cache.clear()
-            cache[(lang, state, src)] = (end, toks, i + 1)
+            cache[(lang, state, src)] = (end, toks, coms, i + 1)
             states.append(state)
             extend(toks)
+            comments.extend(coms)
             state = end
             i += 1
             continue
@@ -554,9 +556,11 @@ def _lex_lines(spec, lang: str, text: str) -> tuple[list[Token], tuple, list[tup
         start_off = sum(map(len, lines[:i])) + i
         rest_states: list[tuple] = []
         firsts: list[int] = []
+        coms = []
         toks, end = run_lexer(spec, text[start_off:], LexState(*state), i + 1, keep_blanks=False,
-                              line_states=rest_states, line_starts=firsts)
+                              line_states=rest_states, line_starts=firsts, comments=coms)
         extend(toks)
+        comments.extend(coms)
         states.extend(rest_states)
         if len(cache) + len(rest_states) >= _LINE_CACHE_MAX:
             cache.clear()
@@ -564,10 +568,14 @@ def _lex_lines(spec, lang: str, text: str) -> tuple[list[Token], tuple, list[tup
         firsts.append(len(toks))
         ends = rest_states[1:]
         ends.append(end)
+        by_line: dict[int, list[Token]] = {}
+        for c in coms:
+            by_line.setdefault(c[2], []).append(c)
+        none: list[Token] = []
         for k, (st, src, nxt, a, b) in enumerate(zip(rest_states, lines[i:], ends, firsts, firsts[1:]), i + 1):
-            cache[(lang, st, src)] = (nxt, toks[a:b], k)
-        return sig, end, states
-    return sig, state, states
+            cache[(lang, st, src)] = (nxt, toks[a:b], by_line.get(k, none), k)
+        return sig, comments, end, states
+    return sig, comments, state, states
 
 
 # ===========================================================================

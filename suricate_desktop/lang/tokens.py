@@ -219,12 +219,14 @@ def run_lexer(
     keep_blanks: bool = True,
     line_states: list | None = None,
     line_starts: list | None = None,
+    comments: list | None = None,
 ) -> tuple[list[Token], LexState]:
     """Lex ``text`` from ``state``, starting at ``line``; return the tokens and the end state.
 
     ``keep_blanks=False`` leaves out the WHITESPACE and NEWLINE tokens (the
     linter's mode); ``line_states``, when given, receives the state at the
-    start of each line, and ``line_starts`` the index of each line's first token.
+    start of each line, and ``line_starts`` the index of each line's first token;
+    with ``comments`` given, COMMENT tokens go there instead.
     """
     mode, depth, comment = state
     toks: list[Token] = []
@@ -248,6 +250,8 @@ def run_lexer(
     T_COMMENT, T_PRED, T_NL = _T_COMMENT, _T_PREDICATE, _T_NEWLINE
     rep_token = _repeat(Token)
     keep_get = _KEEP.get
+    coms = toks if comments is None else comments
+    com_append = coms.append
     states_append = line_states.append if line_states is not None else None
     if states_append:
         states_append((mode, depth, comment))
@@ -342,7 +346,9 @@ def run_lexer(
                     else:
                         tt = _classify(spec, s)  # "/=", "//..."
                 elif c == "#":
-                    if not toks or toks[-1].line != line or (toks[-1].type is T_WS and toks[-1].column == 1):
+                    if (not toks or toks[-1].line != line or (toks[-1].type is T_WS and toks[-1].column == 1)) and (
+                        coms is toks or not coms or coms[-1].line != line
+                    ):
                         # A control line: redo the whole line on the exact path.
                         if toks and toks[-1].line == line:
                             toks.pop()
@@ -361,7 +367,9 @@ def run_lexer(
                     tt = _classify(spec, s)
                     if len(s) < 64 and len(cache) < _CACHE_LIMIT and mode != MODE_DECL:
                         cache[s] = tt
-                if tt is not T_WS or keep_blanks:
+                if tt is T_COMMENT:
+                    com_append(new(Token, (tt, s, line, col)))
+                elif tt is not T_WS or keep_blanks:
                     append(new(Token, (tt, s, line, col)))
                 pos += len(s)
                 k += 1
@@ -382,7 +390,7 @@ def run_lexer(
                 close = find("*/", pos, eol)
                 end = eol if close < 0 else close + 2
                 comment = close < 0
-                append(new(Token, (T_COMMENT, text[pos:end], line, col)))
+                com_append(new(Token, (T_COMMENT, text[pos:end], line, col)))
                 pos = end
                 continue
             m = rx(text, pos, eol)
@@ -444,7 +452,10 @@ def run_lexer(
                 else:  # pragma: no cover - every group is handled above
                     tt = _T_ERROR
                 rx = regex[mode].match  # the mode may have changed
-            append(new(Token, (tt, s, line, col)))
+            if tt is T_COMMENT:
+                com_append(new(Token, (tt, s, line, col)))
+            else:
+                append(new(Token, (tt, s, line, col)))
             pos = end
             if back_to_fast and line != exact_line:
                 break  # the rest goes through the fast path

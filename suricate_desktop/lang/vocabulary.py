@@ -375,7 +375,9 @@ D_PROVIDERS: dict[str, frozenset[str]] = {
         sysinfo vminfo objc fasttrap""".split()
     ),
     # Oracle Linux DTrace (D on Linux).
-    "linux": frozenset("dtrace syscall fbt rawfbt sdt profile proc sched io pid usdt lockstat ip tcp udp cpc rawtp".split()),
+    "linux": frozenset(
+        "dtrace syscall fbt rawfbt sdt profile proc sched io pid usdt lockstat ip tcp udp cpc rawtp".split()
+    ),
 }
 #: The probes of the common providers, for completion.
 D_PROVIDER_PROBES: dict[str, tuple[str, ...]] = {
