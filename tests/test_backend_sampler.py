@@ -185,17 +185,18 @@ def test_sampler_runs_unprivileged():
         [system_python, "-c", "import sys; print(sys.version_info[:2])"], capture_output=True, text=True
     ).stdout.strip()
     if version != str(sys.version_info[:2]):
-        pytest.skip(f"{system_python} is {version}, not {sys.version_info[:2]}: our compiled psutil/orjson won't load")
+        pytest.skip(f"{system_python} is {version}, not {sys.version_info[:2]}: our compiled psutil/orjson/msgspec won't load")
 
     # A world-readable copy of what the sampler imports (the test's interpreter
     # and site-packages may sit under /root, which uid 65534 cannot enter).
+    import msgspec
     import orjson
     import psutil
 
     root = Path(tempfile.mkdtemp(prefix="suricate-sampler-", dir="/tmp"))
     try:
         ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-        for module in (psutil, orjson, suricate_desktop):
+        for module in (psutil, orjson, msgspec, suricate_desktop):
             src = Path(module.__file__).parent
             shutil.copytree(src, root / "lib" / src.name, ignore=ignore)
         work = root / "work"
