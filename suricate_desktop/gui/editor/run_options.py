@@ -299,8 +299,11 @@ class RunOptions(QWidget):
                     form = QUiLoader().load(file, self)
                 finally:
                     file.close()
-                if form is not None:
+                names = ("combo_lang", "combo_target", "spin_interval", "spin_duration", "combo_chart")
+                if form is not None and all(form.findChild(QWidget, n) is not None for n in names):
                     return form
+                if form is not None:  # a partial load: never half a form
+                    form.deleteLater()
         return _build_form(self)
 
 
