@@ -115,7 +115,7 @@ def test_a_broker_that_is_down_says_why_and_keeps_retrying(qtbot, window):
     assert "refused" in w.sources_label.text().lower()
     assert "secret" not in w.sources_label.text()  # the password never shows
     row = w.sources_pane._rows.index(source)
-    assert w.sources_pane.table.item(row, 2).text() == "reconnecting"
+    assert w.sources_pane.table.item(row, 1).text() == "reconnecting"
     assert source.consumer.reconnects >= 1
 
 

@@ -54,6 +54,10 @@ class DashboardPage(QScrollArea):
         self._grid = QGridLayout(self._inner)
         self._grid.setContentsMargins(4, 4, 4, 4)
         self.setWidget(self._inner)
+        self._hint = QLabel("Double-click a stream in the Streams pane to plot it here.\n"
+                            "Plots on one dashboard share their time axis.", alignment=Qt.AlignCenter)
+        self._hint.setStyleSheet("color: #57606a; font-size: 14px")
+        self._grid.addWidget(self._hint, 0, 0)
 
     def add(self, card: PlotCard) -> None:
         self.cards.append(card)
@@ -68,6 +72,7 @@ class DashboardPage(QScrollArea):
             self._relayout()
 
     def _relayout(self) -> None:
+        self._hint.setVisible(not self.cards)
         for card in self.cards:
             self._grid.removeWidget(card)
         columns = 1 if len(self.cards) == 1 else self.COLUMNS
@@ -85,11 +90,8 @@ class Dashboard(QTabWidget):
         self.setDocumentMode(True)
         self.tabCloseRequested.connect(self._close_tab)
         self.tabBarDoubleClicked.connect(self._rename)
-        empty = QLabel("Double-click a stream in the Streams pane to plot it.", alignment=Qt.AlignCenter)
-        empty.setStyleSheet("color: #57606a")
         self.setCornerWidget(QToolButton(text="+", autoRaise=True, toolTip="New dashboard",
                                          clicked=lambda: self.new_page()), Qt.TopRightCorner)
-        self._empty = empty
 
     def pages(self) -> list[DashboardPage]:
         return [self.widget(i) for i in range(self.count())]

@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         self.setDockOptions(QMainWindow.AnimatedDocks | QMainWindow.AllowTabbedDocks | QMainWindow.AllowNestedDocks)
 
         self.dashboard = Dashboard()
-        self.dashboard.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.dashboard.message.connect(self.show_message)
         self.setCentralWidget(self.dashboard)
 
         self.sources_pane = SourcesPane(self.registry)
@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         self.editor.runStarted.connect(self._on_run_started)
         self.editor.chartRequested.connect(self._on_chart_requested)
         self.editor.recentFilesChanged.connect(lambda files: self.settings.setValue("recent/scripts", files))
-        self.editor.status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.editor.status.connect(self.show_message)
         self.timeline = TimelineBar()
 
         self.sources_dock = self._dock("Sources", self.sources_pane, Qt.LeftDockWidgetArea, "F6")
@@ -96,6 +96,8 @@ class MainWindow(QMainWindow):
         self.frame_timer.start()
         self.slow_timer.start()
         self._restore_settings(restore_sources)
+        if not self.dashboard.count():
+            self.dashboard.new_page()
 
     # -- layout ------------------------------------------------------------------------------------------------------
     def _dock(self, title: str, widget, area, shortcut: str) -> QDockWidget:
@@ -181,10 +183,20 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_status_bar(self) -> None:
+        # Every connection's state on the left, a passing message in the middle, rates on the right.
         self.sources_label = QLabel()
+        self.message_label = QLabel()
+        self.message_label.setStyleSheet("color: #0550ae")
         self.rate_label = QLabel()
-        self.statusBar().addWidget(self.sources_label, 1)
+        self.statusBar().addPermanentWidget(self.sources_label, 3)
+        self.statusBar().addPermanentWidget(self.message_label, 2)
         self.statusBar().addPermanentWidget(self.rate_label)
+        self._message_timer = QTimer(self, singleShot=True, interval=8000, timeout=self.message_label.clear)
+
+    def show_message(self, text: str) -> None:
+        """A passing message (a heatmap cell, a saved file) for eight seconds."""
+        self.message_label.setText(text)
+        self._message_timer.start()
 
     # -- the slow timer ----------------------------------------------------------------------------------------------
     def slow_refresh(self) -> None:
@@ -272,7 +284,7 @@ class MainWindow(QMainWindow):
         self.dashboard.add_plot(source, stream, chart)
 
     def _on_source_added(self, source: Source) -> None:
-        self.statusBar().showMessage(f"Opened {source.name}", 5000)
+        self.show_message(f"Opened {source.name}")
         if isinstance(source, RecordingSource):
             self.timeline.set_source(source)
             self.timeline_dock.show()
@@ -311,7 +323,7 @@ class MainWindow(QMainWindow):
             return self.save_workspace_as()
         workspace.save(self.workspace_path, self.workspace_document())
         self._remember("recent/workspaces", str(self.workspace_path))
-        self.statusBar().showMessage(f"Saved {self.workspace_path}", 5000)
+        self.show_message(f"Saved {self.workspace_path}")
         return True
 
     def save_workspace_as(self) -> bool:

@@ -17,7 +17,8 @@ from .sources.base import Source
 from .sources.broker import mask_password
 from .sources.registry import SourceRegistry
 
-COLUMNS = ("Source", "Kind", "State", "Snapshots/s", "Rejected", "Detail")
+COLUMNS = ("Source", "State", "Snapshots/s", "Rejected", "Kind", "Detail")
+STATE, RATE, DETAIL = 1, 2, 5
 STATE_COLOURS = {
     "running": "#1b7f3b", "connected": "#1b7f3b", "playing": "#1b7f3b",
     "connecting": "#9a6700", "reconnecting": "#b35900", "paused": "#57606a", "ended": "#57606a",
@@ -100,16 +101,17 @@ class SourcesPane(QWidget):
             state = source.state
             detail = source.detail
             name = mask_password(source.name)
-            values = (name, source.kind, state, "" if rate is None else f"{rate:,.0f}", f"{counters.get('rejected', 0):,}",
-                      detail)
+            values = (name, state, "" if rate is None else f"{rate:,.0f}", f"{counters.get('rejected', 0):,}",
+                      source.kind, detail)
             for col, value in enumerate(values):
                 item = self.table.item(row, col)
-                if rate is None and col == 3:
+                if rate is None and col == RATE:
                     continue
                 item.setText(value)
-                if col == 2:
+                if col == STATE:
                     item.setForeground(QBrush(QColor(STATE_COLOURS.get(state, "#24292f"))))
-                if col == 5:
+                    item.setToolTip(detail)
+                if col == DETAIL:
                     item.setToolTip(detail)
             self.table.item(row, 0).setToolTip(getattr(source, "url", "") and mask_password(source.url))
 
@@ -119,7 +121,7 @@ class SourcesPane(QWidget):
         rate = 0.0
         rejected = 0
         for row, source in enumerate(self._rows):
-            text = self.table.item(row, 3).text().replace(",", "")
+            text = self.table.item(row, RATE).text().replace(",", "")
             rate += float(text) if text else 0.0
             rejected += source.counters().get("rejected", 0)
             reason = f" ({source.detail})" if source.state in ("error", "reconnecting") and source.detail else ""

@@ -134,13 +134,7 @@ class TimelineBar(QWidget):
             self._show_playing(False)
             return
         self._set_range()
-        self.speed_combo.blockSignals(True)
-        index = self.speed_combo.findData(float(source.speed))
-        if index < 0:
-            self.speed_combo.addItem(speed_label(source.speed), float(source.speed))
-            index = self.speed_combo.count() - 1
-        self.speed_combo.setCurrentIndex(index)
-        self.speed_combo.blockSignals(False)
+        self._show_speed(source.speed)
         self.loop_box.blockSignals(True)
         self.loop_box.setChecked(bool(getattr(source, "loop", False)))
         self.loop_box.blockSignals(False)
@@ -164,11 +158,22 @@ class TimelineBar(QWidget):
         self.end_label.setToolTip("End of the recording (local time)")
 
     # -- reflecting ----------------------------------------------------------------------------------------------------
+    def _show_speed(self, speed: float) -> None:
+        self.speed_combo.blockSignals(True)
+        index = self.speed_combo.findData(float(speed))
+        if index < 0:
+            self.speed_combo.addItem(speed_label(speed), float(speed))
+            index = self.speed_combo.count() - 1
+        self.speed_combo.setCurrentIndex(index)
+        self.speed_combo.blockSignals(False)
+
     def refresh(self) -> None:
         """Bring the controls in line with the source (the timer calls this)."""
         src = self.source
         if src is None:
             return
+        if self.speed_combo.currentData() != float(src.speed):  # set elsewhere (a workspace, the API)
+            self._show_speed(src.speed)
         if src.end - src.start != self._span_shown:  # a recording being written grew
             self._set_range()
         pos = src.position
