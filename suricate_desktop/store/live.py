@@ -318,7 +318,8 @@ class LiveStore:
             for snap in snapshots:
                 buf = streams.get((snap.host, snap.source, snap.agg))
                 if buf is None or buf.kind != snap.kind:
-                    buf = StreamBuffer(snap.stream, snap.kind, snap.delta, snap.interval, self.capacity, self.max_columns)
+                    buf = StreamBuffer(snap.stream, snap.kind, snap.delta, snap.interval, self.capacity,
+                                       self.max_columns)
                     streams[snap.stream] = buf
                 buf.add(snap)
                 if buf.newest > clocks.get(snap.host, 0.0):

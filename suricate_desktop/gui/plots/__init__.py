@@ -17,15 +17,19 @@ The contract with the main window
 * ``link``: a ``TimeLink`` shared by the panels whose time axes move together; None
   gives the panel a link of its own.
 * ``drops``: ``(store, (host, "suricate-agent", "drops"))``, the agent's drops stream of
-  the same host; intervals with drops get a red marker under the time axis, with a
-  tooltip ``drops at TIME · cause: count, ...``.
+  the same host; an interval with drops gets a red triangle on the time axis (inside
+  the plot, hover it: ``drops at TIME · cause: count, ...``) and a dashed red line
+  through the plot.
 
 Called by the main window:
 
 * ``refresh()`` on the frame timer (30 fps). It reads the store only when the stream's
   version, its host's clock (``LiveStore.clock(host)``), the drops stream or a setting
   moved, and then only the rows that are new (``matrix/buckets(..., since=t)``): a
-  panel with nothing new costs two lock round-trips.
+  panel with nothing new costs a few attribute reads, no lock. A hidden panel (another
+  tab) or a paused one does nothing. Under load, redraws share half the GUI thread
+  (``panel.RedrawBudget``): the frame rate and the event loop hold, panels redraw less
+  often, oldest first.
 * ``state() -> dict`` and ``restore(dict)`` for the workspace file: ``stream``,
   ``chart``, ``view`` ("interval" | "cumulative"), ``paused``, ``log``, ``window``
   (seconds, or None for all), ``hidden`` (list of keys, each a list), ``key`` (the
@@ -34,7 +38,10 @@ Called by the main window:
 * Programmatic equivalents of the toolbar: ``set_chart``, ``set_view``,
   ``set_paused``, ``set_log``, ``set_window``, ``set_key``, ``set_field``,
   ``set_top``, ``set_hidden``, ``toggle_key``; ``export_png(path)``,
-  ``export_svg(path)``, ``export_csv(path)``.
+  ``export_svg(path)``, ``export_csv(path)`` (what is shown: a time series' visible
+  curves in the window, one row per snapshot; bars/pie ``key,value``; histogram
+  ``low,high,bucket,count``; heatmap one row per snapshot, one column per bucket of
+  the ladder, not decimated). ``time_range()``: the epoch-second range shown.
 
 Signals:
 
@@ -45,6 +52,7 @@ Signals:
   cell (``end`` the last; the same when a cell is one interval), ``low``/``high``
   the bucket's inclusive bounds as in the message schema; also ``start``,
   ``width`` (the cell's time span), ``bucket`` (its label), ``stream``, ``key``.
+  Counts are ints when whole; ``per_key`` keys are the store's key tuples.
 
 The toolbar inside the panel: chart type, per interval / cumulative, key (heatmap,
 histogram: one key or all summed), stats field, time window (1 min, 5 min, 15 min,
@@ -75,9 +83,25 @@ Behaviour
 * Heatmaps: x time, y the full bucket ladder (log2 for quantize/hist, linear for
   lquantize/lhist), colour the count on a fixed colour map (log-scaled unless "log"
   is off); time columns are merged to at most one per pixel; empty cells blank.
-* Rendering: numpy in, one ``setData`` per curve per frame, clipToView and
-  autoDownsample (peak) on every curve, one ``ImageItem.setImage(autoLevels=False)``
-  per heatmap per frame; nothing repaints per message.
+* Rendering: numpy in, one ``setData`` per curve per redraw, one
+  ``ImageItem.setImage(autoLevels=False)`` per heatmap per redraw; nothing repaints
+  per message. Curves are PlotCurveItems given the rows inside the view,
+  peak-decimated (min and max) to two points per pixel for all curves in one numpy
+  call: what PlotDataItem's clipToView + autoDownsample do, without their per-curve
+  Python on every setData and view change (about 4× less GUI time per redraw).
+  The view's transform is applied right after each range change, so a redraw
+  paints once, not twice.
+* Timed charts plot x = time − origin (an hour boundary near the data; ``TimeAxis``
+  labels wall-clock time): epoch seconds as coordinates break the SVG export.
+
+For the process (gui/app.py), measured by bench/gui.py with a consumer thread
+ingesting 50,000 records/s: ``gc.set_threshold(100_000, 20, 100)`` plus
+``gc.freeze()`` once the window is built (decoded batches otherwise trigger full
+collections of tens of ms with the GIL held), and ``sys.setswitchinterval(0.001)``
+(a busy consumer thread otherwise keeps the GIL 5 ms at a time).
+
+``python -m suricate_desktop.gui.plots.demo [CHART:AGG ...]`` shows panels on
+realistic synthetic data (docs/screenshots/plots-*.png were taken with it).
 """
 
 from ._data import WINDOWS

@@ -122,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--columns", type=int, default=2)
     parser.add_argument("--window", type=float, default=600)
     parser.add_argument("--size", default="1580x980")
-    parser.add_argument("--click", default=None, help="chart index,x fraction,y fraction: click a heatmap cell")
+    parser.add_argument("--click", default=None, help="panel,x fraction,y fraction: click there (a heatmap cell)")
+    parser.add_argument("--hover", default=None, help="panel,x fraction,y fraction: the mouse rests there")
     args = parser.parse_args(argv)
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -148,7 +149,12 @@ def main(argv: list[str] | None = None) -> int:
             panel.set_view(options["view"])
         if options.get("log"):
             panel.set_log(options["log"] == "1")
-        panel.set_window(args.window)
+        if options.get("top"):
+            panel.set_top(int(options["top"]))
+        if options.get("window"):
+            panel.set_window(float(options["window"]))
+        if not options.get("window"):
+            panel.set_window(args.window)
         panel.message.connect(status.setText)
         grid.addWidget(panel, n // args.columns, n % args.columns)
         panels.append(panel)
@@ -156,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     window.statusBar().addWidget(status, 1)
     w, h = (int(v) for v in args.size.split("x"))
     window.resize(w, h)
+    window.move(0, 0)
+    window.setWindowTitle("Suricate Desktop — plots demo")
     window.show()
 
     feed = store._demo_feed  # noqa: SLF001
@@ -169,20 +177,28 @@ def main(argv: list[str] | None = None) -> int:
     timer = QTimer()
     timer.timeout.connect(tick)
     timer.start(33)
-    if args.click:
-        index, fx, fy = args.click.split(",")
+    def at(spec):
+        index, fx, fy = spec.split(",")
+        panel = panels[int(index)]
+        (x0, x1), (y0, y1) = panel.chart.vb.viewRange()
+        return panel, x0 + float(fx) * (x1 - x0), y0 + float(fy) * (y1 - y0)
 
-        def click():
-            panel = panels[int(index)]
-            vb = panel.chart.vb
-            (x0, x1), (y0, y1) = vb.viewRange()
-            info = panel.chart.click(x0 + float(fx) * (x1 - x0), y0 + float(fy) * (y1 - y0))
+    def poke():
+        if args.click:
+            panel, x, y = at(args.click)
+            info = panel.chart.click(x, y)
             if info:
                 panel.cellClicked.emit(info)
-                status.setText(panel.chart.describe(info))
-                panel.chart.hover(x0 + float(fx) * (x1 - x0), y0 + float(fy) * (y1 - y0))
+                status.setText("clicked: " + panel.chart.describe(info))
+        if args.hover:
+            panel, x, y = at(args.hover)
+            text = panel.chart.hover(x, y)
+            if text and not args.click:
+                status.setText(text)
 
-        QTimer.singleShot(1500, click)
+    if args.click or args.hover:
+        QTimer.singleShot(1500, poke)
+        QTimer.singleShot(2500, poke)
     return app.exec()
 
 

@@ -33,7 +33,7 @@ from ._data import (
     spread,
     time_bins,
 )
-from .charts import BucketAxis, Chart, _num, time_axis
+from .charts import BucketAxis, Chart, _num, settle, time_axis
 
 #: Light yellow for the fewest, through orange and red, to dark red for the most (ColorBrewer YlOrRd).
 HEAT_COLOURS = ["#FFEDA0", "#FED976", "#FEB24C", "#FD8D3C", "#FC4E2A", "#E31A1C", "#BD0026", "#800026"]
@@ -53,7 +53,7 @@ class HeatmapChart(Chart):
 
     def __init__(self, panel):
         self.axis = BucketAxis("left", boundaries=True)
-        super().__init__(panel, {"bottom": time_axis(), "left": self.axis})
+        super().__init__(panel, {"bottom": time_axis(panel.time_origin), "left": self.axis})
         self.image = pg.ImageItem(axisOrder="col-major")
         self.image.setLookupTable(HEAT_LUT)
         self.plot.addItem(self.image)
@@ -65,9 +65,10 @@ class HeatmapChart(Chart):
         self.counts = np.zeros((0, 0))  # [column, row], what the image shows, before the log
         self.filled = np.zeros(0, bool)
         self.cols = np.zeros(0, np.intp)
-        self.origin = 0.0
+        self.bin0 = 0.0
         self.width = 1.0
         self.plot.showGrid(x=True, y=False, alpha=0.15)
+        self._title = ""
         self.plot.enableAutoRange(x=False, y=False)
         self._cursor = QGraphicsRectItem()
         self._cursor.setPen(pg.mkPen("#1f77b4", width=2))
@@ -107,10 +108,11 @@ class HeatmapChart(Chart):
         lo = max(lo, float(self.times[0]) - p.interval) if math.isfinite(lo) else float(self.times[0]) - p.interval
         full = spread(cache.values, self._index, nrows)
         width_px = int(self.vb.width()) if self.vb.width() > 50 else DEFAULT_COLUMNS
-        self.origin, self.width, ncols, self.cols = time_bins(self.times, p.interval, lo, hi, width_px)
+        self.bin0, self.width, ncols, self.cols = time_bins(self.times, p.interval, lo, hi, width_px)
         self.counts, self.filled = bin_rows(full, self.cols, ncols)
         self._show()
-        self.vb.setRange(xRange=(view_lo, hi), yRange=(0, nrows), padding=0)
+        self.vb.setRange(xRange=(view_lo - self.t0, hi - self.t0), yRange=(0, nrows), padding=0)
+        settle(self.vb)
 
     def _show(self):
         counts = self.counts
@@ -121,7 +123,15 @@ class HeatmapChart(Chart):
         top = float(shown.max())
         shown[counts <= 0] = np.nan  # empty cells stay blank
         self.image.setImage(shown.astype(np.float32), autoLevels=False, levels=(0.0, top if top > 0 else 1.0))
-        self.image.setRect(QRectF(self.origin, 0.0, counts.shape[0] * self.width, float(counts.shape[1])))
+        most = float(counts.max())
+        scale = "log" if self.panel.log else "linear"
+        what = key_text(self.panel.key) if self.panel.key is not None else "all keys"
+        per = f"{fmt_number(self.width)} s" if self.width != int(self.width) or self.width > 1 else "interval"
+        title = f"{what} · colour: {scale} count per cell ({per}), at most {fmt_number(most)}"
+        if title != self._title:
+            self._title = title
+            self.plot.setTitle(title, size="8pt")
+        self.image.setRect(QRectF(self.bin0 - self.t0, 0.0, counts.shape[0] * self.width, float(counts.shape[1])))
 
     def set_log(self, on):
         if self.counts.size:
@@ -129,10 +139,10 @@ class HeatmapChart(Chart):
 
     # -- interaction ---------------------------------------------------------------------------------------------------
     def cell(self, x: float, y: float) -> tuple[int, int] | None:
-        """(column, row) of the image under view coordinates, or None outside it."""
+        """(column, row) of the image under view coordinates (x = time − t0), or None outside it."""
         if not self.counts.size:
             return None
-        col = int(math.floor((x - self.origin) / self.width))
+        col = int(math.floor((x + self.t0 - self.bin0) / self.width))
         row = int(math.floor(y))
         if 0 <= col < self.counts.shape[0] and 0 <= row < self.counts.shape[1]:
             return col, row
@@ -144,7 +154,7 @@ class HeatmapChart(Chart):
         low, high = self.rows[row]
         mask = self.cols == col
         times = self.times[mask]
-        start = self.origin + col * self.width
+        start = self.bin0 + col * self.width
         info = {
             "time": float(times[0]) if len(times) else start + self.width,
             "end": float(times[-1]) if len(times) else start + self.width,
@@ -153,7 +163,7 @@ class HeatmapChart(Chart):
             "low": int(low),
             "high": int(high),
             "bucket": edge_text((low, high)),
-            "count": float(self.counts[col, row]),
+            "count": _whole(self.counts[col, row]),
             "per_key": {},
             "stream": p.stream,
             "key": p.key,
@@ -165,9 +175,9 @@ class HeatmapChart(Chart):
             for c, label in enumerate(labels):
                 key, lo, hi = label
                 if (lo, hi) == (low, high):
-                    n = float(np.nansum(values[in_cell, c]))
+                    n = _whole(np.nansum(values[in_cell, c]))
                     if n:
-                        per_key[key] = per_key.get(key, 0.0) + n
+                        per_key[key] = per_key.get(key, 0) + n
             info["per_key"] = dict(sorted(per_key.items(), key=lambda kv: -kv[1]))
         return info
 
@@ -190,9 +200,9 @@ class HeatmapChart(Chart):
         col, row = cell
         low, high = self.rows[row]
         times = self.times[self.cols == col]
-        when = fmt_time(float(times[-1]), precise=True) if len(times) else fmt_time(self.origin + (col + 1) * self.width,
+        when = fmt_time(float(times[-1]), precise=True) if len(times) else fmt_time(self.bin0 + (col + 1) * self.width,
                                                                                      precise=True)
-        self._cursor.setRect(QRectF(self.origin + col * self.width, row, self.width, 1))
+        self._cursor.setRect(QRectF(self.bin0 + col * self.width - self.t0, row, self.width, 1))
         self._cursor.show()
         return f"{when} · bucket {edge_text((low, high))} · count {fmt_number(float(self.counts[col, row]))}"
 
@@ -211,3 +221,9 @@ class HeatmapChart(Chart):
         header = ["time", "epoch"] + [edge_text(r) for r in self.rows]
         rows = [[iso_utc(t), repr(float(t))] + [_num(v) for v in full[i]] for i, t in enumerate(self.cache.times)]
         return header, rows
+
+
+def _whole(value) -> int | float:
+    """Counts as ints when they are whole (they are, for histograms), for the status bar and JSON."""
+    value = float(value)
+    return int(value) if value.is_integer() else value

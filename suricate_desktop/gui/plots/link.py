@@ -71,7 +71,8 @@ class TimeLink(QObject):
         try:
             for vb in self.boxes():
                 if vb is not source:
-                    vb.setXRange(lo, hi, padding=0)
+                    off = _offset(vb)
+                    vb.setXRange(lo - off, hi - off, padding=0)
         finally:
             self._syncing = False
         if was_following:
@@ -79,13 +80,14 @@ class TimeLink(QObject):
         self.rangeChanged.emit(float(lo), float(hi))
 
     def attach(self, viewbox) -> None:
-        """Link a pyqtgraph ViewBox whose x axis is time (epoch seconds)."""
+        """Link a pyqtgraph ViewBox whose x axis is time: epoch seconds minus ``viewbox.time_offset`` (0 if unset)."""
         if viewbox in self.boxes():
             return
         self._boxes.append(weakref.ref(viewbox))
         viewbox.sigRangeChangedManually.connect(self._manual)
         if not self._follow and self._range is not None:
-            viewbox.setXRange(*self._range, padding=0)
+            off = _offset(viewbox)
+            viewbox.setXRange(self._range[0] - off, self._range[1] - off, padding=0)
 
     def detach(self, viewbox) -> None:
         try:
@@ -107,4 +109,10 @@ class TimeLink(QObject):
         if vb is None or (mask is not None and not mask[0]):
             return
         lo, hi = vb.viewRange()[0]
-        self.set_range(lo, hi, source=vb)
+        off = _offset(vb)
+        self.set_range(lo + off, hi + off, source=vb)
+
+
+def _offset(vb) -> float:
+    """Epoch seconds at x = 0 of a view (plots draw time − origin; see charts.TimeAxis)."""
+    return float(getattr(vb, "time_offset", 0.0))

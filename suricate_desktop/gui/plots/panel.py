@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import importlib
 import math
 import time
 import weakref
@@ -11,9 +13,8 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401  (registers the exporters)
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QShortcut
-from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -44,6 +45,9 @@ STATS_FIELDS = ("average", "count", "total")
 DEFAULT_TOP = 8
 
 GAP_BRUSH = (128, 128, 128, 60)
+#: Timed charts plot time − origin, the origin a whole hour near the data, moved after half a day.
+ORIGIN_STEP = 3600.0
+REBASE_AFTER = 43200.0
 DROP_COLOUR = "#D62728"
 
 
@@ -85,6 +89,7 @@ class PlotPanel(QWidget):
         self.kind: str | None = None
         self.interval = 1.0
         self.chart: Chart | None = None
+        self.time_origin = 0.0
         self._stamp = None
         self._force = True  # redraw at the next refresh even if nothing moved
         self._refetch = True  # and read the window again rather than only what is new
@@ -93,7 +98,6 @@ class PlotPanel(QWidget):
         self._gap_items: list[pg.LinearRegionItem] = []
         self.gaps: list[tuple[float, float]] = []
         self.drop_marks: list[tuple[float, str]] = []
-        self.lane: pg.PlotItem | None = None
         self._drop_scatter: pg.ScatterPlotItem | None = None
         self._build_ui()
         self.link.followChanged.connect(self._follow_changed)
@@ -149,9 +153,17 @@ class PlotPanel(QWidget):
             self._refetch = True
         self._version = version
         self._stamp = stamp
+        routine = not (self._force or self._refetch)  # a chart built or a setting changed is no measure of a redraw
         self._draw(clock, refetch=self._refetch)
         self._force = self._refetch = False
-        BUDGET.drawn(self, now, time.perf_counter() - now)
+        BUDGET.drawn(self, now, time.perf_counter() - now, routine)
+
+    def time_range(self) -> tuple[float, float] | None:
+        """The time range shown (epoch seconds), for charts with a time axis; None for the others."""
+        if self.chart is None or not self.chart.timed:
+            return None
+        lo, hi = self.chart.vb.viewRange()[0]
+        return lo + self.chart.t0, hi + self.chart.t0
 
     def state(self) -> dict:
         """Everything the workspace file keeps to show this panel again."""
@@ -276,25 +288,10 @@ class PlotPanel(QWidget):
 
     def export_svg(self, path) -> None:
         self._refresh(budgeted=False)
-        # Qt's own SVG generator on the scene: pyqtgraph 0.14's SVGExporter cannot parse the "Z" that
-        # Qt 6.10+ writes at the end of closed paths (pyqtgraph/pyqtgraph#3485).
-        scene = self.canvas.scene()
-        scene.prepareForPaint()
-        source = self.canvas.ci.sceneBoundingRect()
-        size = source.size().toSize()
-        generator = QSvgGenerator()
-        generator.setFileName(str(path))
-        generator.setSize(size)
-        generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
-        generator.setTitle(" · ".join(self.stream))
-        generator.setDescription(f"Suricate Desktop {self.chart_name} of {'.'.join(self.stream)}")
-        painter = QPainter(generator)
-        try:
-            target = QRectF(0, 0, size.width(), size.height())
-            painter.fillRect(target, QColor("white"))
-            scene.render(painter, target, source)
-        finally:
-            painter.end()
+        exporter = pg.exporters.SVGExporter(self.canvas.ci)
+        exporter.parameters()["background"] = pg.mkColor("w")
+        with _svg_paths_without_z():
+            exporter.export(str(path))
         self.message.emit(f"saved {path}")
 
     def export_csv(self, path) -> None:
@@ -331,7 +328,7 @@ class PlotPanel(QWidget):
         self.toolbar = QToolBar(self)
         self.toolbar.setIconSize(self.toolbar.iconSize() * 0.75)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.toolbar.setStyleSheet("QToolBar { spacing: 2px; padding: 1px; } QComboBox, QSpinBox { padding: 0 2px; }")
+        self.toolbar.setStyleSheet("QToolBar { spacing: 2px; padding: 1px; }")
         self.title = _ElidedLabel(" · ".join(self.stream))
         self.title.setStyleSheet("font-weight: 600; padding: 0 4px;")
         self.title.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -368,6 +365,7 @@ class PlotPanel(QWidget):
 
         self.window_box = QComboBox()
         self.window_box.setToolTip("Time window, ending at the stream's newest data")
+        self.window_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for title, seconds in WINDOWS:
             self.window_box.addItem(title, seconds)
         self.window_box.activated.connect(lambda i: self.set_window(self.window_box.itemData(i)))
@@ -443,50 +441,48 @@ class PlotPanel(QWidget):
                 self.link.detach(self.chart.vb)
             self.chart.dispose()
             self.chart = None
-        if self.lane is not None:
-            self.canvas.removeItem(self.lane)
-            self.lane = None
-            self._drop_scatter = None
+        self._drop_scatter = None
+        self._drop_lines = None
         self._gap_items = []
         name = self.chart_name
         if name not in kinds_charts(self.kind):
             name = kinds_charts(self.kind)[0]
+        clock = self.store.clock(self.stream[0])
+        self.time_origin = math.floor(clock / ORIGIN_STEP) * ORIGIN_STEP if clock else 0.0
         self.chart = CHART_CLASSES[name](self)
         self.chart.set_log(self.log)
         self._refetch = True
         if self.chart.timed:
             self.link.attach(self.chart.vb)
             if self.drops is not None:
-                self._build_lane()
+                self._build_drop_marks()
         self._force = True
 
-    def _build_lane(self) -> None:
-        lane = self.canvas.addPlot(row=1, col=0)
-        lane.setMaximumHeight(26)
-        lane.setMenuEnabled(False)
-        lane.hideButtons()
-        lane.hideAxis("bottom")
-        lane.getAxis("left").setTicks([[(0.5, "drops")]])
-        lane.getAxis("left").setStyle(tickLength=0)
-        lane.setMouseEnabled(x=False, y=False)
-        lane.setYRange(0, 1, padding=0)
-        lane.setXLink(self.chart.plot)
-        # Linked views line up by pixel: the lane's left axis must be exactly as wide as the plot's.
-        main_axis, lane_axis = self.chart.plot.getAxis("left"), lane.getAxis("left")
-        main_axis.geometryChanged.connect(lambda: lane_axis.setWidth(main_axis.width()))
-        lane_axis.setWidth(main_axis.width())
-        scatter = pg.ScatterPlotItem(size=11, symbol="t", pen=pg.mkPen(DROP_COLOUR), brush=pg.mkBrush(DROP_COLOUR),
-                                     hoverable=True, tip=lambda x, y, data: data,
-                                     hoverBrush=pg.mkBrush("#FF7F0E"))
-        lane.addItem(scatter)
-        self.lane = lane
+    def _build_drop_marks(self) -> None:
+        """Red triangles along the bottom of the plot at intervals with drops; hover one for its causes.
+
+        Inside the plot rather than in a strip of their own: a second PlotItem in the layout
+        throws pyqtgraph's SVG export off (the plot's y comes out squeezed).
+        """
+        scatter = pg.ScatterPlotItem(size=12, symbol="t1", pen=pg.mkPen("#FFFFFF"), brush=pg.mkBrush(DROP_COLOUR),
+                                     hoverable=True, tip=lambda x, y, data: data, hoverBrush=pg.mkBrush("#FF7F0E"))
+        scatter.setZValue(45)
+        # and a thin red line through the plot at each, so a drop shows even among dense curves
+        lines = pg.PlotCurveItem(pen=pg.mkPen(DROP_COLOUR + "99", width=1, style=Qt.PenStyle.DashLine))
+        lines.setZValue(44)
+        self.chart.plot.addItem(lines, ignoreBounds=True)
+        self.chart.plot.addItem(scatter, ignoreBounds=True)
         self._drop_scatter = scatter
+        self._drop_lines = lines
 
     # == drawing ========================================================================================================
     def _draw(self, clock: float, refetch: bool) -> None:
         chart = self.chart
         if chart is None:
             return
+        if chart.timed and abs(clock - chart.t0) > REBASE_AFTER:
+            self._rebuild_chart()  # a new time origin near the data (see charts.TimeAxis)
+            chart = self.chart
         if self._placeholder.scene() is not None:
             self._placeholder.scene().removeItem(self._placeholder)
         follow = self.link.follow
@@ -509,8 +505,7 @@ class PlotPanel(QWidget):
             if self.drops is not None:
                 self._mark_drops(start)
             if follow and not chart.sets_x_range:
-                chart.vb.setXRange(lo, hi, padding=0)
-
+                chart.vb.setXRange(lo - chart.t0, hi - chart.t0, padding=0)
 
     def _mark_gaps(self, start: float, clock: float) -> None:
         # From the rows the chart holds (the window, and whatever the user panned back to), plus a
@@ -526,7 +521,7 @@ class PlotPanel(QWidget):
         for i, region in enumerate(self._gap_items):
             if i < len(gaps):
                 a, b = gaps[i]
-                region.setRegion((a, b))
+                region.setRegion((a - self.chart.t0, b - self.chart.t0))
                 region.setToolTip(f"no data for {b - a:.3g} s ({fmt_time(a)} → {fmt_time(b)})")
                 region.show()
             else:
@@ -545,7 +540,12 @@ class PlotPanel(QWidget):
             marks.append((float(times[i]), f"drops at {fmt_time(float(times[i]))} · {causes}"))
         self.drop_marks = marks
         if self._drop_scatter is not None:
-            self._drop_scatter.setData(x=[t for t, _ in marks], y=[0.5] * len(marks), data=[m for _, m in marks])
+            t0 = self.chart.t0
+            y0, y1 = self.chart.vb.viewRange()[1]
+            y = y0 + 0.03 * (y1 - y0)  # just above the time axis
+            xs = np.array([t - t0 for t, _ in marks])
+            self._drop_scatter.setData(x=xs, y=np.full(len(xs), y), data=[m for _, m in marks])
+            self._drop_lines.setData(np.repeat(xs, 2), np.tile([y, y1], len(xs)), connect="pairs")
 
     def _drops_version(self) -> int:
         if self.drops is None:
@@ -595,6 +595,7 @@ class PlotPanel(QWidget):
         self.field_action.setVisible(kind in STATS_KINDS)
         self.field_box.setCurrentIndex(STATS_FIELDS.index(self.field))
         self.top_action.setVisible(name in ("timeseries", "bars", "pie"))
+        self.follow_action.setVisible(name in ("timeseries", "heatmap"))
         self.top_box.blockSignals(True)
         self.top_box.setValue(self.top)
         self.top_box.blockSignals(False)
@@ -686,6 +687,7 @@ class PlotPanel(QWidget):
         self._force = True
 
     def closeEvent(self, event) -> None:  # noqa: N802
+        BUDGET.forget(self)
         if self.chart is not None and self.chart.timed:
             self.link.detach(self.chart.vb)
         super().closeEvent(event)
@@ -698,6 +700,50 @@ def _window_title(seconds: float | None) -> str:
         if seconds >= size and seconds % size == 0:
             return f"{int(seconds // size)} {unit}"
     return f"{seconds:g} s"
+
+
+@contextlib.contextmanager
+def _svg_paths_without_z():
+    """pyqtgraph 0.14's SVG exporter cannot read the "Z" (close path) that Qt 6.10+ writes in path data
+    (pyqtgraph/pyqtgraph#3485: ValueError in correctCoordinates). For the length of one export, its
+    path data is given an explicit line back to the subpath's start instead, which draws the same.
+
+    Qt's own QSvgGenerator is no way round: it writes the plot's data coordinates (epoch seconds,
+    ~1.8e9) into transforms that SVG renderers apply in single precision, and the curves vanish;
+    pyqtgraph's exporter maps everything to pixels first, which is why it is worth keeping.
+    """
+    module = importlib.import_module("pyqtgraph.exporters.SVGExporter")
+    original = module.correctCoordinates
+
+    def correct(node, defs, item, options):
+        for path in node.getElementsByTagName("path"):
+            d = path.getAttribute("d").strip()
+            if "Z" in d or "z" in d:
+                path.setAttribute("d", _close_explicitly(d))
+        return original(node, defs, item, options)
+
+    module.correctCoordinates = correct
+    try:
+        yield
+    finally:
+        module.correctCoordinates = original
+
+
+def _close_explicitly(d: str) -> str:
+    out, start = [], None
+    for token in d.split():
+        if token in ("Z", "z"):
+            if start is not None:
+                out.append(f"L{start}")
+            continue
+        closing = token.endswith(("Z", "z"))
+        token = token.rstrip("Zz")
+        if token[:1] in ("M", "m"):
+            start = token[1:]
+        out.append(token)
+        if closing and start is not None:
+            out.append(f"L{start}")
+    return " ".join(out)
 
 
 class RedrawBudget:
@@ -721,7 +767,7 @@ class RedrawBudget:
     shown later). Settings changes (chart, window, key, ...) redraw at once.
     """
 
-    def __init__(self, share: float = 0.5, burst: float = 0.02, max_interval: float = 5.0):
+    def __init__(self, share: float = 0.5, burst: float = 0.025, max_interval: float = 5.0):
         self.share, self.burst, self.max_interval = share, burst, max_interval
         self.enabled = True
         self.tokens = burst
@@ -729,9 +775,10 @@ class RedrawBudget:
         self.draw_cost: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # panel -> seconds (EWMA)
         self.paint_cost: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         self.drawn_at: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-        self.waiting: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # panel -> since when
+        self.waiting: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # panel -> (since, last asked)
         self.redraws = 0
         self._busy, self._busy_at = 1, -1e9
+        self._paint_due: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # panel -> (estimate, routine)
         self._oldest: float | None = None
 
     def cost(self, panel) -> float:
@@ -751,14 +798,20 @@ class RedrawBudget:
             return True
         self.tokens = min(self.burst, self.tokens + max(0.0, now - self.last) * self.share)
         self.last = now
-        since = self.waiting.setdefault(panel, now)
+        since = self.waiting.get(panel, (now, now))[0]
+        self.waiting[panel] = (since, now)
         self._oldest = None if self._oldest is None else min(self._oldest, since)
         if now - self.drawn_at.get(panel, -1e9) < self.interval(panel, now):
             return False
-        if self.tokens <= 0:
-            return False
+        if self.tokens < min(self.cost(panel), self.burst) or self.tokens <= 0:
+            return False  # one frame carries at most about `burst` of redrawing
         if self._oldest is None:  # recounted after each redraw, not per call
-            self._oldest = min(self.waiting.values(), default=since)
+            # Only panels still asking count: one nobody refreshes any more (closed, replaced) must not
+            # hold the queue.
+            for other, (t, asked) in list(self.waiting.items()):
+                if now - asked > 1.0:
+                    del self.waiting[other]
+            self._oldest = min((t for t, _ in self.waiting.values()), default=since)
         return since <= self._oldest  # nobody has waited longer
 
     def forget(self, panel) -> None:
@@ -766,22 +819,30 @@ class RedrawBudget:
         if self.waiting.pop(panel, None) is not None:
             self._oldest = None
 
-    def drawn(self, panel, now: float, seconds: float) -> None:
+    def drawn(self, panel, now: float, seconds: float, routine: bool = True) -> None:
+        """``panel`` redrew, in ``seconds``; ``routine``: an ordinary redraw (its time is the panel's cost)."""
         self.waiting.pop(panel, None)
         self._oldest = None
         if panel not in self.drawn_at:
             self._busy_at = -1e9  # a newcomer: count again
         self.drawn_at[panel] = now
         self.redraws += 1
-        self.tokens -= seconds
-        self.draw_cost[panel] = _ewma(self.draw_cost.get(panel), seconds)
+        # The paint that follows is charged now, on its estimate (corrected when it happens): otherwise
+        # one frame could let many panels draw and leave all their paints to the next event-loop pass.
+        expected = self.paint_cost.get(panel, seconds)
+        self.tokens -= seconds + expected
+        self._paint_due[panel] = (expected, routine)
+        if routine:
+            self.draw_cost[panel] = _ewma(self.draw_cost.get(panel), seconds)
 
     def note_paint(self, panel, seconds: float) -> None:
-        self.tokens -= seconds
-        self.paint_cost[panel] = _ewma(self.paint_cost.get(panel), seconds)
+        expected, routine = self._paint_due.pop(panel, (0.0, False))
+        self.tokens -= seconds - expected
+        if routine:
+            self.paint_cost[panel] = _ewma(self.paint_cost.get(panel), seconds)
 
 
-def _ewma(old: float | None, new: float, alpha: float = 0.2) -> float:
+def _ewma(old: float | None, new: float, alpha: float = 0.3) -> float:
     return new if old is None else old + alpha * (new - old)
 
 
