@@ -48,6 +48,8 @@ GAP_BRUSH = (128, 128, 128, 60)
 #: Timed charts plot time − origin, the origin a whole hour near the data, moved after half a day.
 ORIGIN_STEP = 3600.0
 REBASE_AFTER = 43200.0
+#: Seconds a following time axis shows at least, however young its stream.
+MIN_SPAN = 30.0
 DROP_COLOUR = "#D62728"
 
 
@@ -496,6 +498,10 @@ class PlotPanel(QWidget):
         else:
             start = lo
         chart.pull(start, refetch)
+        if follow and chart.timed and math.isfinite(lo) and len(chart.cache.times):
+            # A young stream fills the plot, not a sliver at the right edge of its window.
+            first = float(chart.cache.times[0]) - self.interval
+            lo = max(lo, hi - max(hi - first, MIN_SPAN))
         if not math.isfinite(lo) and chart.timed:
             lo = (float(chart.cache.times[0]) - self.interval) if len(chart.cache.times) else clock - self.interval
         chart.draw(lo, hi)
