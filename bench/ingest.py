@@ -32,6 +32,7 @@ import pika
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from suricate_desktop.runtime import tune_for_ingest  # noqa: E402
 from suricate_desktop.schema import Snapshot, encode  # noqa: E402
 from suricate_desktop.store.live import LiveStore  # noqa: E402
 from suricate_desktop.transport.consumer import Consumer  # noqa: E402
@@ -164,6 +165,7 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--broker", default=DEFAULT_URL)
     args = ap.parse_args()
+    tune_for_ingest()  # as the workbench and `suricate record` run; the bare consumer gets it too
     exchange = f"bench.{uuid.uuid4().hex[:8]}"
     queue = f"bench.q.{uuid.uuid4().hex[:8]}"
     rows = []

@@ -91,3 +91,16 @@ def test_unknown_stream_and_key_errors_are_clear():
         store.series(S, ("nope",))
     with pytest.raises(ValueError, match="not a histogram"):
         store.buckets(S)
+
+
+def test_rows_grow_with_the_stream_then_wrap_at_capacity():
+    store = LiveStore(capacity=200)
+    for i in range(70):
+        store([count(i, [[["k"], 1]])])
+    buf = store._streams[S]
+    assert len(buf.times) == 128  # grown from 64 as the stream grew, not a full ring at once
+    for i in range(70, 500):
+        store([count(i, [[["k"], 1]])])
+    assert len(buf.times) == 200
+    t, v = store.series(S, ("k",), "cumulative")
+    assert t.tolist() == list(range(300, 500)) and v[-1] == 500 and v[0] == 301

@@ -10,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 
+from ..runtime import tune_for_ingest
 from ..store.recording import RecordingWriter
 from ..transport.consumer import Consumer, LegacyQueue
 from .options import add_broker_options, quiet_pika
@@ -50,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
                         legacy_queues=[LegacyQueue.parse(q) for q in args.legacy_queue])
     done = threading.Event()
     on_terminate(done.set)
+    tune_for_ingest()
     consumer.start()
     log.info("record: %s -> %s (queue %s, bindings %s)", args.broker.split("@")[-1], out, queue, " ".join(bindings))
     deadline = time.monotonic() + args.duration if args.duration else None

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import signal
 import sys
@@ -24,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    from ..runtime import tune_for_ingest
     from .main_window import MainWindow
     from .sources.registry import source_from_config
     from .forms import resource_path
@@ -44,23 +44,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.broker:
         window.registry.add(source_from_config({"kind": "broker", "url": args.broker, "bindings": args.bind or ["#"]}))
     window.show()
-    tune_interpreter()
+    tune_for_ingest()
     return app.exec()
 
-
-def tune_interpreter() -> None:
-    """Keep the GUI thread responsive while consumer threads decode thousands of records a second.
-
-    Decoded batches are many short-lived containers: with Python's default
-    thresholds they set off full collections of up to ~90 ms that hold the GIL
-    (measured in bench/gui.py). A larger first generation, and freezing what the
-    window built at start-up out of the collector's sight, keep collections
-    short; a 1 ms switch interval hands the GIL back to the GUI thread promptly.
-    """
-    gc.set_threshold(100_000, 20, 100)
-    gc.freeze()
-    sys.setswitchinterval(0.001)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -36,6 +36,7 @@ _first = itemgetter(0)
 _ONE_PART = {1}
 
 VIEWS = ("interval", "cumulative")
+INITIAL_ROWS = 64
 
 #: While a reader waits, ingest hands it the lock once it has held it this long (seconds).
 YIELD_AFTER = 0.002
@@ -70,8 +71,11 @@ class StreamBuffer:
         # A key absent from a delta snapshot of an additive kind had no events: 0.
         # Anywhere else absence means "no value": NaN.
         self.fill = 0.0 if (self.additive and delta) else np.nan
-        self.times = np.zeros(capacity, dtype=np.float64)
-        self.values = np.full((capacity, 8), self.fill, dtype=np.float64)
+        # Rows are allocated as the stream grows (doubling up to ``capacity``): a short-lived
+        # or young stream costs what it holds, not a full ring of empty rows.
+        rows = min(capacity, INITIAL_ROWS)
+        self.times = np.zeros(rows, dtype=np.float64)
+        self.values = np.full((rows, 8), self.fill, dtype=np.float64)
         #: Column of each series: key tuple, (key, low, high) or (key, field).
         self.columns: dict[tuple, int] = {}
         self.labels: list[tuple] = []
@@ -160,6 +164,8 @@ class StreamBuffer:
                 self.late += 1
                 return self.head
         self.head = (self.head + 1) % self.capacity
+        if self.head == len(self.times):  # not wrapped yet, so rows [0, count) are in order
+            self._grow_rows()
         if self.count == self.capacity:
             if self.additive and self.delta:
                 self.evicted += self.values[self.head]
@@ -170,6 +176,14 @@ class StreamBuffer:
         self.newest = float(ts)
         return self.head
 
+    def _grow_rows(self) -> None:
+        rows = min(self.capacity, 2 * len(self.times))
+        times = np.zeros(rows, dtype=np.float64)
+        times[: self.count] = self.times[: self.count]
+        values = np.full((rows, self.values.shape[1]), self.fill, dtype=np.float64)
+        values[: self.count] = self.values[: self.count]
+        self.times, self.values = times, values
+
     def _new_column(self, label: tuple) -> int:
         ncols = len(self.labels)
         if ncols >= self.max_columns:
@@ -177,7 +191,7 @@ class StreamBuffer:
             return -1
         if ncols == self.values.shape[1]:
             width = min(self.max_columns, ncols * 2)
-            grown = np.full((self.capacity, width), self.fill, dtype=np.float64)
+            grown = np.full((self.values.shape[0], width), self.fill, dtype=np.float64)
             grown[:, :ncols] = self.values
             self.values = grown
             evicted = np.zeros(width, dtype=np.float64)
