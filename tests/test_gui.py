@@ -166,3 +166,12 @@ def test_remote_agents_become_run_targets_and_are_remembered(qtbot, window, sett
     w.close()
     again = window(restore_sources=False)
     assert any("smartos1" in str(key) for key in again.editor.run_options.target_keys())
+
+
+def test_other_tools_files_open_on_the_timeline(qtbot, window):
+    data = Path(__file__).resolve().parent / "data" / "import"
+    csv = next(p for p in sorted(data.glob("*.csv")))
+    w = window(restore_sources=False)
+    source = w.import_file(str(csv))
+    assert isinstance(source, RecordingSource) and w.timeline.source is source
+    qtbot.waitUntil(lambda: source.store.snapshots > 0, timeout=10_000)

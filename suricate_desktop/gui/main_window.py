@@ -121,6 +121,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.open_recording_action = self._action("Open &recording…", self.open_recording, "Ctrl+Shift+O")
         file_menu.addAction(self.open_recording_action)
+        file_menu.addAction(self._action("&Import file… (dtrace, bpftrace JSON, CSV)", self.import_file, "Ctrl+I"))
         file_menu.addAction(self._action("Open &sample recording", self.open_sample_recording))
         self.recent_recordings_menu = file_menu.addMenu("Recent recordings")
         self.recent_recordings_menu.aboutToShow.connect(self._fill_recent_recordings)
@@ -246,6 +247,17 @@ class MainWindow(QMainWindow):
         self.settings.setValue("recent/recording-dir", str(Path(path).parent))
         self.registry.add(source)
         return source
+
+    def import_file(self, path: str | None = None) -> Source | None:
+        """Open another tool's output (dtrace(1) text, a bpftrace -f json log, CSV) like a recording."""
+        if not path:
+            start = self.settings.value("recent/recording-dir", str(Path.home()))
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Import a file", start,
+                "Tracer output (*.txt *.out *.log *.json *.jsonl *.csv);;All files (*)")
+            if not path:
+                return None
+        return self.open_recording(path)
 
     def open_sample_recording(self) -> Source | None:
         return self.open_recording(str(resource_path("recordings", "bpftrace-demo")))
