@@ -74,3 +74,28 @@ def tokenize_line(
     ``line`` only numbers the returned tokens.
     """
     return _LEXERS[normalize_lang(lang)](line_text, _state(state), line)
+
+
+def mask_comments_and_strings(text: str, lang: str = "d") -> str:
+    """``text`` with comments and the insides of string literals blanked (same length, same lines).
+
+    So that scanners looking for ``@x = count()`` are not fooled by
+    ``printf("@x = count()")`` or ``// @y = sum(1)``. A D ``//`` line, which D
+    does not allow, is blanked too (the linter reports it).
+    """
+    parts = []
+    for tok in tokenize(text, lang):
+        kind, piece = tok.type, tok.text
+        if kind is TokenType.COMMENT or (kind is TokenType.ERROR and piece.startswith("//")):
+            parts.append(_blank(piece))
+        elif kind is TokenType.STRING and len(piece) >= 2:
+            parts.append(piece[0] + _blank(piece[1:-1]) + piece[-1] if piece[-1] == piece[0] else
+                         piece[0] + _blank(piece[1:]))
+        else:
+            parts.append(piece)
+    return "".join(parts)
+
+
+def _blank(piece: str) -> str:
+    return "".join(c if c == "\n" else " " for c in piece)
+

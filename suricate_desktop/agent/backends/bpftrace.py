@@ -103,6 +103,7 @@ from typing import Any
 import orjson
 
 from ...lang.diagnostics import Diagnostic, ScriptError
+from ...lang.lexer import mask_comments_and_strings
 from ...schema import INT64_MAX, INT64_MIN, Snapshot
 from ..backend import Backend, Emit, Output
 from ..drops import drops_snapshot
@@ -223,50 +224,11 @@ class Aggregation:
     cumulative: bool = False
 
 
-def strip_comments_and_strings(script: str) -> str:
-    """The script with comments and string-literal contents blanked (same length and lines).
-
-    So that ``printf("@x = count()")`` or ``// @y = sum(1)`` is not taken for
-    an aggregation.
-    """
-    out = list(script)
-    i, n = 0, len(script)
-    while i < n:
-        c = script[i]
-        if c == '"':
-            j = i + 1
-            while j < n and script[j] != '"':
-                if script[j] == "\\":
-                    j += 1
-                j += 1
-            for k in range(i + 1, min(j, n)):
-                if out[k] != "\n":
-                    out[k] = " "
-            i = j + 1
-        elif script.startswith("//", i):
-            j = script.find("\n", i)
-            j = n if j < 0 else j
-            for k in range(i, j):
-                out[k] = " "
-            i = j
-        elif script.startswith("/*", i):
-            j = script.find("*/", i + 2)
-            j = n if j < 0 else j + 2
-            for k in range(i, j):
-                if out[k] != "\n":
-                    out[k] = " "
-            i = j
-        else:
-            i += 1
-    return "".join(out)
-
-
 _MAP_NAME = re.compile(r"@(\w*)")
 #: Kinds whose running totals only grow, so the interval's delta is a subtraction.
 _CUMULATIVE_KINDS = frozenset({"count", "sum", "hist", "lhist", "stats"})
 _RESETS = re.compile(r"\b(?:clear|zero|delete)\s*\(\s*(@\w*)")
 _ASSIGN_FN = re.compile(r"\s*=(?!=)\s*(" + "|".join(AGG_FUNCTIONS) + r")\s*\(")
-
 
 def find_aggregations(script: str) -> list[Aggregation]:
     """Every map the script assigns an aggregating function to, in order of first appearance.
@@ -280,7 +242,7 @@ def find_aggregations(script: str) -> list[Aggregation]:
     itself clears, zeroes or deletes from them (then their running totals
     would go back, and they are printed and cleared like the others).
     """
-    text = strip_comments_and_strings(script)
+    text = mask_comments_and_strings(script, "bpftrace")
     reset_by_script = set(_RESETS.findall(text))
     found: dict[str, Aggregation] = {}
     for m in _MAP_NAME.finditer(text):

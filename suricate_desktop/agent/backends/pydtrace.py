@@ -70,6 +70,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...lang.diagnostics import Diagnostic, ScriptError
+from ...lang.lexer import mask_comments_and_strings
 from ...schema import BUCKET_KINDS, Snapshot
 from ..backend import Backend, Emit, Output
 
@@ -240,7 +241,7 @@ def _locate(source: str, token: str, line: int) -> tuple[int, int, int] | None:
     if token[-1:].isalnum() or token[-1:] == "_":
         word += r"(?!\w)"
     pattern = re.compile(word)
-    masked = mask_d(source).splitlines()
+    masked = mask_comments_and_strings(source, "d").splitlines()
     candidates = [line] if line else range(1, len(lines) + 1)
     for n in candidates:
         if not 1 <= n <= len(lines):
@@ -254,40 +255,6 @@ def _locate(source: str, token: str, line: int) -> tuple[int, int, int] | None:
 
 
 # --------------------------------------------------------------------------- D script scanning
-
-
-def mask_d(script: str) -> str:
-    """The script with comments and string/char literal contents blanked (same length and lines)."""
-    out = list(script)
-    i, n = 0, len(script)
-    while i < n:
-        c = script[i]
-        if c in "\"'":
-            j = i + 1
-            while j < n and script[j] != c and script[j] != "\n":
-                if script[j] == "\\":
-                    j += 1
-                j += 1
-            for k in range(i + 1, min(j, n)):
-                if out[k] != "\n":
-                    out[k] = " "
-            i = j + 1
-        elif script.startswith("//", i):
-            j = script.find("\n", i)
-            j = n if j < 0 else j
-            for k in range(i, j):
-                out[k] = " "
-            i = j
-        elif script.startswith("/*", i):
-            j = script.find("*/", i + 2)
-            j = n if j < 0 else j + 2
-            for k in range(i, j):
-                if out[k] != "\n":
-                    out[k] = " "
-            i = j
-        else:
-            i += 1
-    return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,7 +285,7 @@ def scan_aggregations(script: str) -> list[DAggregation]:
     so keys may hold ``args[0]`` or calls). A name that is only mentioned
     (``printa(@a)``) keeps ``func=None``.
     """
-    text = mask_d(script)
+    text = mask_comments_and_strings(script, "d")
     order: list[str] = []
     first_line: dict[str, int] = {}
     assigned: dict[str, DAggregation] = {}
