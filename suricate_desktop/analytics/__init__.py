@@ -1,1 +1,15 @@
-"""Layer 2: learned models of normal behaviour (scikit-learn)."""
+"""Learned models of normal behaviour: streaming detectors, the model registry, live scoring, NAB scoring.
+
+Qt-free (layer 2): imports only numpy, pandas, scikit-learn (and skops for user estimators).
+"""
+
+from .detectors import (DETECTORS, Detector, EstimatorAdapter, EWMAZScore, IsolationForestDetector,
+                        KMeansDetector, RollingZScore, SeasonalProfile, SuricateDetector, WindowModel)
+from .live import Anomaly, LiveScorer
+from .registry import Model, ModelMeta, ModelRegistry, UntrustedModelError, load_model
+
+__all__ = [
+    "DETECTORS", "Detector", "EstimatorAdapter", "EWMAZScore", "IsolationForestDetector", "KMeansDetector",
+    "RollingZScore", "SeasonalProfile", "SuricateDetector", "WindowModel", "Anomaly", "LiveScorer", "Model",
+    "ModelMeta", "ModelRegistry", "UntrustedModelError", "load_model",
+]

@@ -1,0 +1,183 @@
+"""Live scoring of a LiveStore stream: one detector per key, each new interval scored once.
+
+``LiveScorer.poll()`` (call it on a timer) reads the rows that arrived since the last poll,
+scores each with every key's detector (from the past only), learns them by the update
+policy, and returns the anomalous intervals, each with the keys that contributed most. The
+interval's score (the largest key score) is kept as a series of its own (``scores()``) to be
+plotted beneath the stream.
+
+Update policies:
+
+* ``"online"``: each detector learns every scored interval as it goes (running statistics;
+  window models refit themselves every ``refit_every`` points);
+* ``"refit"``: detectors are fixed between refits; every ``refit_every`` intervals they are
+  refit on the last ``train_size`` intervals kept here.
+
+Either way, intervals inside an excluded span (``exclude``: maintenance; ``mark_expected``: a
+shaded span a user said was fine) are never learnt and are left out of every refit.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .detectors import Detector
+
+
+@dataclass
+class Anomaly:
+    start: float
+    end: float
+    score: float
+    keys: list = field(default_factory=list)  # [(key label, key score)], largest first
+
+
+class LiveScorer:
+    def __init__(self, store, stream, detector: Detector, keys=None, view: str = "interval",
+                 threshold: float | None = None, policy: str = "online", refit_every: int = 500,
+                 train_size: int = 5000, top: int = 3, history: int = 100_000):
+        if policy not in ("online", "refit"):
+            raise ValueError(f"unknown policy {policy!r}")
+        self.store = store
+        self.stream = tuple(stream)
+        self.template = detector
+        self.only = None if keys is None else [tuple(k) for k in keys]
+        self.view = view
+        self.threshold = detector.threshold if threshold is None else float(threshold)
+        self.policy = policy
+        self.refit_every = refit_every
+        self.train_size = train_size
+        self.top = top
+        self.detectors: dict[tuple, Detector] = {}
+        self.excluded: list[tuple[float, float, str]] = []
+        self.last_ts = -np.inf
+        self.since_refit = 0
+        # what was seen, for refits: time, and each key's value (NaN where a key had none)
+        self._times: deque = deque(maxlen=history)
+        self._rows: deque = deque(maxlen=history)
+        self._scores: deque = deque(maxlen=history)
+        self._open: Anomaly | None = None
+
+    # -- spans ---------------------------------------------------------------------------------------------------------
+    def exclude(self, start: float, end: float, reason: str = "maintenance") -> None:
+        self.excluded.append((float(start), float(end), reason))
+
+    def mark_expected(self, start: float, end: float) -> None:
+        self.exclude(start, end, "expected")
+
+    def is_excluded(self, t: float) -> bool:
+        return any(a <= t <= b for a, b, _ in self.excluded)
+
+    # -- training --------------------------------------------------------------------------------------------------------
+    def _columns(self, labels):
+        return [(i, lab) for i, lab in enumerate(labels) if self.only is None or lab in self.only]
+
+    def fit(self, since: float | None = None, until: float | None = None) -> "LiveScorer":
+        """Train every key's detector on the stream's rows in [since, until] (excluded spans left out)."""
+        times, values, labels = self.store.matrix(self.stream, self.view, since=since)
+        keep = np.ones(len(times), dtype=bool)
+        if until is not None:
+            keep &= times <= until
+        for a, b, _ in self.excluded:
+            keep &= ~((times >= a) & (times <= b))
+        self.detectors = {}
+        for col, lab in self._columns(labels):
+            self.detectors[lab] = self.template.clone().fit(values[keep, col], times[keep])
+        self.last_ts = float(times[-1]) if len(times) and until is None else (until if until is not None else -np.inf)
+        self.since_refit = 0
+        return self
+
+    def refit(self) -> None:
+        """Refit every key's detector on the last ``train_size`` intervals seen, excluded spans left out."""
+        if not self._times:
+            return
+        times = np.array(self._times)[-self.train_size:]
+        rows = list(self._rows)[-self.train_size:]
+        keep = np.array([not self.is_excluded(t) for t in times])
+        for lab, det in self.detectors.items():
+            vals = np.array([r.get(lab, np.nan) for r in rows])[keep]
+            det.fit(vals[~np.isnan(vals)], times[keep][~np.isnan(vals)])
+        self.since_refit = 0
+
+    # -- scoring -----------------------------------------------------------------------------------------------------------
+    def poll(self) -> list[Anomaly]:
+        """Score what arrived since the last poll; the anomalous intervals that ended (and one still open)."""
+        since = None if self.last_ts == -np.inf else self.last_ts
+        times, values, labels = self.store.matrix(self.stream, self.view, since=since)
+        new = times > self.last_ts
+        times, values = times[new], values[new]
+        if not len(times):
+            return []
+        cols = self._columns(labels)
+        for _, lab in cols:
+            if lab not in self.detectors:
+                self.detectors[lab] = self.template.clone()
+        found: list[Anomaly] = []
+        learn = self.policy == "online"
+        for r, t in enumerate(times):
+            t = float(t)
+            excluded = self.is_excluded(t)
+            row = {}
+            contrib = []
+            for col, lab in cols:
+                x = values[r, col]
+                row[lab] = x
+                s = self.detectors[lab].score_one(x, t, learn=learn and not excluded)
+                contrib.append((lab, float(s)))
+            score = max((s for _, s in contrib), default=0.0)
+            self._times.append(t)
+            self._rows.append(row)
+            self._scores.append(score)
+            if score >= self.threshold and not excluded:
+                contrib.sort(key=lambda kv: -kv[1])
+                keys = contrib[: self.top]
+                if self._open is None:
+                    self._open = Anomaly(t, t, score, keys)
+                else:
+                    self._open.end = t
+                    if score > self._open.score:
+                        self._open.score, self._open.keys = score, keys
+            elif self._open is not None:
+                found.append(self._open)
+                self._open = None
+            self.since_refit += 1
+            if self.policy == "refit" and self.since_refit >= self.refit_every:
+                self.refit()
+        self.last_ts = float(times[-1])
+        if self._open is not None:
+            found.append(self._open)  # still going on: reported now, extended by later polls
+        return found
+
+    def scores(self) -> tuple[np.ndarray, np.ndarray]:
+        """(times, score) of every interval scored: the series plotted beneath the stream."""
+        return np.array(self._times), np.array(self._scores)
+
+    # -- persistence -------------------------------------------------------------------------------------------------------
+    def save(self, registry, name: str, features: str = "value per key"):
+        """Store every key's detector in a ``ModelRegistry`` with this scorer's metadata."""
+        from .registry import ModelMeta
+
+        keys = list(self.detectors)
+        window = [float(self._times[0]), float(self._times[-1])] if self._times else None
+        meta = ModelMeta(name, self.template.kind, streams=[list(self.stream)], keys=[list(k) for k in keys],
+                         features=features, training_window=window,
+                         excluded=[[a, b, why] for a, b, why in self.excluded], threshold=self.threshold)
+        return registry.save(meta, [self.detectors[k] for k in keys])
+
+    @classmethod
+    def load(cls, store, registry, name: str, trusted: list[str] | None = None, **kw) -> "LiveScorer":
+        """A scorer for the stored model's stream, its detectors as stored (nothing in the file is run)."""
+        model = registry.load(name, trusted)
+        if not model.detectors:
+            raise ValueError(f"model {name!r} has no detectors")
+        stream = tuple(model.meta.streams[0])
+        keys = [tuple(k) for k in model.meta.keys]
+        scorer = cls(store, stream, model.detectors[0].clone() if model.meta.detector != "estimator"
+                     else model.detectors[0], keys=keys, threshold=model.meta.threshold, **kw)
+        scorer.detectors = dict(zip(keys, model.detectors))
+        for a, b, why in model.meta.excluded:
+            scorer.exclude(a, b, why)
+        return scorer

@@ -1,0 +1,187 @@
+"""The model registry: models and their metadata, stored so that loading never runs code.
+
+A model named ``NAME`` is two (or three) files in the registry's folder:
+
+* ``NAME.model.json``: format tag, metadata (streams, keys, features, training window,
+  excluded spans, threshold, version, created) and, per key, the detector's kind, parameters
+  and scalar state;
+* ``NAME.model.npz``: the detectors' arrays, read with ``allow_pickle=False`` (a file that
+  holds pickled objects is refused by numpy before anything is unpickled);
+* ``NAME.model.skops``: only for an ``EstimatorAdapter``'s user-built estimator, read with
+  skops after checking its types: any type not on the trusted list (skops' defaults, plus
+  what the caller passes as ``trusted``) refuses the file.
+
+Detector kinds come from a fixed table (``DETECTORS``) and unknown parameters are refused,
+so a file made elsewhere can choose among built-in detectors and numbers, nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from .detectors import DETECTORS, Detector, EstimatorAdapter
+
+FORMAT = "suricate-model/1"
+_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
+
+
+class UntrustedModelError(ValueError):
+    """A model file that would need code or types we do not trust to load."""
+
+
+@dataclass
+class ModelMeta:
+    name: str
+    detector: str
+    streams: list = field(default_factory=list)  # [[host, source, agg], ...]
+    keys: list = field(default_factory=list)  # [[key parts...], ...] in the order of the detectors
+    features: str = ""
+    training_window: list | None = None  # [start, end] seconds
+    excluded: list = field(default_factory=list)  # [[start, end], ...]
+    threshold: float | None = None
+    version: int = 0
+    created: str = ""
+    params: dict = field(default_factory=dict)
+
+
+@dataclass
+class Model:
+    meta: ModelMeta
+    detectors: list[Detector]
+
+
+class ModelRegistry:
+    def __init__(self, root: str | Path):
+        self.root = Path(root)
+
+    def _paths(self, name: str) -> tuple[Path, Path, Path]:
+        if not _NAME.match(name):
+            raise ValueError(f"bad model name {name!r}")
+        base = self.root / name
+        return (base.with_name(name + ".model.json"), base.with_name(name + ".model.npz"),
+                base.with_name(name + ".model.skops"))
+
+    def names(self) -> list[str]:
+        return sorted(p.name[: -len(".model.json")] for p in self.root.glob("*.model.json"))
+
+    def save(self, meta: ModelMeta, detectors: list[Detector]) -> ModelMeta:
+        """Write a model; its version is one more than the stored one of that name."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        jpath, npath, spath = self._paths(meta.name)
+        previous = 0
+        if jpath.exists():
+            try:
+                previous = int(json.loads(jpath.read_text())["meta"]["version"])
+            except (ValueError, KeyError, TypeError):
+                previous = 0
+        meta.version = previous + 1
+        meta.created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        if detectors:
+            meta.detector = detectors[0].kind
+            meta.params = {k: v for k, v in detectors[0].get_params().items()}
+        states, arrays = [], {}
+        estimators = {}
+        for i, det in enumerate(detectors):
+            scalars, arrs = det.get_state()
+            states.append({"kind": det.kind, "params": det.get_params(), "state": scalars})
+            for k, a in arrs.items():
+                arrays[f"{i}/{k}"] = np.asarray(a)
+            if isinstance(det, EstimatorAdapter):
+                estimators[str(i)] = det.estimator
+        doc = {"format": FORMAT, "meta": asdict(meta), "detectors": states}
+        tmp = jpath.with_suffix(".tmp")
+        tmp.write_text(json.dumps(doc, indent=1, default=_jsonable))
+        with open(npath, "wb") as f:
+            np.savez(f, **arrays)
+        if estimators:
+            import skops.io as sio
+
+            sio.dump(estimators, spath)
+        elif spath.exists():
+            spath.unlink()
+        tmp.replace(jpath)
+        return meta
+
+    def load(self, name: str, trusted: list[str] | None = None) -> Model:
+        jpath, npath, spath = self._paths(name)
+        return load_model(jpath, npath, spath if spath.exists() else None, trusted)
+
+    def delete(self, name: str) -> None:
+        for p in self._paths(name):
+            if p.exists():
+                p.unlink()
+
+
+def load_model(jpath, npath, spath=None, trusted: list[str] | None = None) -> Model:
+    """Read a model made anywhere: JSON, numpy arrays without pickle, skops after a type check."""
+    try:
+        doc = json.loads(Path(jpath).read_text())
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UntrustedModelError(f"{jpath}: not a model description ({exc})") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise UntrustedModelError(f"{jpath}: not a {FORMAT} file")
+    try:
+        with np.load(npath, allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+    except ValueError as exc:  # numpy refuses pickled content with allow_pickle=False
+        raise UntrustedModelError(f"{npath}: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - not a zip of .npy arrays
+        raise UntrustedModelError(f"{npath}: not an array file ({exc})") from None
+    for k, a in arrays.items():
+        if a.dtype.kind not in "biuf":
+            raise UntrustedModelError(f"{npath}: array {k} has dtype {a.dtype}")
+    estimators = {}
+    if spath is not None:
+        estimators = _load_skops(spath, trusted)
+    meta_doc = doc.get("meta", {})
+    allowed = set(ModelMeta.__dataclass_fields__)
+    meta = ModelMeta(**{k: v for k, v in meta_doc.items() if k in allowed})
+    detectors = []
+    for i, entry in enumerate(doc.get("detectors", [])):
+        kind = entry.get("kind")
+        cls = DETECTORS.get(kind)
+        if cls is None:
+            raise UntrustedModelError(f"{jpath}: unknown detector kind {kind!r}")
+        params = entry.get("params", {})
+        if not isinstance(params, dict) or not all(isinstance(v, (int, float, str, bool, type(None)))
+                                                   for v in params.values()):
+            raise UntrustedModelError(f"{jpath}: detector {i} has non-scalar parameters")
+        try:
+            if cls is EstimatorAdapter:
+                det = cls(estimators[str(i)], **params)
+            else:
+                det = cls(**params)
+        except (TypeError, KeyError) as exc:
+            raise UntrustedModelError(f"{jpath}: detector {i}: {exc}") from None
+        prefix = f"{i}/"
+        det.set_state(entry.get("state", {}), {k[len(prefix):]: a for k, a in arrays.items() if k.startswith(prefix)})
+        detectors.append(det)
+    return Model(meta, detectors)
+
+
+def _load_skops(path, trusted):
+    import skops.io as sio
+
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except Exception as exc:  # noqa: BLE001 - not a skops file at all
+        raise UntrustedModelError(f"{path}: not a skops file ({exc})") from None
+    allowed = set(trusted or ())
+    refused = [t for t in untrusted if t not in allowed]
+    if refused:
+        raise UntrustedModelError(f"{path}: untrusted types {refused}; pass trusted=[...] to accept them")
+    return sio.load(path, trusted=list(untrusted))
+
+
+def _jsonable(o):
+    if isinstance(o, np.generic):
+        return o.item()
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    raise TypeError(f"not JSON: {type(o).__name__}")

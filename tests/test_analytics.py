@@ -1,0 +1,324 @@
+"""Analytics: streaming detectors, the model registry, live scoring, NAB scoring."""
+
+import json
+import pickle
+
+import numpy as np
+import pytest
+
+from suricate_desktop.analytics import (DETECTORS, EstimatorAdapter, LiveScorer, ModelMeta, ModelRegistry,
+                                        UntrustedModelError)
+from suricate_desktop.analytics import nab
+from suricate_desktop.schema import Snapshot
+from suricate_desktop.store.live import LiveStore
+
+BUILTIN = ["zscore", "ewma", "seasonal", "iforest", "kmeans", "suricate"]
+SPIKE, SHIFT = 1500, 1700
+
+
+def signal(n=2000, seed=0, spike=True, shift=False):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n) * 60.0
+    x = 10 + 2 * np.sin(2 * np.pi * t / 86400 * 8) + rng.normal(0, 0.3, n)
+    if spike and n > SPIKE:
+        x[SPIKE] += 8
+    if shift:
+        x[SHIFT:] += 6
+    return t, x
+
+
+def make(kind):
+    # the synthetic signal's cycle is 3 hours: the seasonal detectors' period follows it
+    return DETECTORS[kind](period=10800.0, slots=36) if kind in ("seasonal", "suricate") else DETECTORS[kind]()
+
+
+@pytest.mark.parametrize("kind", BUILTIN)
+def test_detector_flags_an_injected_spike_and_not_the_normal_part(kind):
+    t, x = signal()
+    s = make(kind).score(x, t)
+    normal = np.r_[s[400:SPIKE], s[SPIKE + 12:]]
+    margin = 1.0 if kind == "iforest" else 1.5  # isolation scores live in [0, 1]
+    assert s[SPIKE] > margin * np.max(normal), (s[SPIKE], np.max(normal))
+
+
+@pytest.mark.parametrize("kind", ["zscore", "ewma", "seasonal", "kmeans", "suricate"])
+def test_detector_flags_a_level_shift(kind):
+    t, x = signal(spike=False, shift=True)
+    s = make(kind).score(x, t)
+    assert np.max(s[SHIFT:SHIFT + 3]) > 1.5 * np.max(s[400:SHIFT])
+
+
+def test_isolation_forest_flags_a_level_shift():
+    t, x = signal(spike=False, shift=True)
+    s = make("iforest").score(x, t)
+    assert np.max(s[SHIFT:SHIFT + 6]) > np.max(s[400:SHIFT])
+
+
+@pytest.mark.parametrize("kind", BUILTIN)
+def test_streaming_equals_batch_and_has_no_look_ahead(kind):
+    t, x = signal(n=1200)
+    batch = make(kind).score(x, t)
+    one = make(kind)
+    stream = np.array([one.score_one(v, ts) for v, ts in zip(x, t)])
+    np.testing.assert_allclose(batch, stream, rtol=1e-9, atol=1e-12)
+    # appending the future does not change the past's scores
+    t2, x2 = signal(n=1500, seed=0)
+    longer = make(kind).score(np.r_[x, x2[1200:] + 50], np.r_[t, t2[1200:]])
+    np.testing.assert_allclose(longer[:1200], batch, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("kind", BUILTIN)
+def test_fit_then_score_continues_like_one_stream(kind):
+    t, x = signal(n=1200)
+    whole = make(kind).score(x, t)
+    det = make(kind)
+    det.partial_fit(x[:700], t[:700]) if kind not in ("iforest", "kmeans") else det.score(x[:700], t[:700])
+    np.testing.assert_allclose(det.score(x[700:], t[700:]), whole[700:], rtol=1e-9, atol=1e-12)
+
+
+def test_estimator_adapter_attaches_a_user_estimator():
+    from sklearn.neighbors import LocalOutlierFactor
+
+    t, x = signal()
+    det = EstimatorAdapter(LocalOutlierFactor(novelty=True, n_neighbors=20), lags=3, refit_every=200)
+    s = det.score(x, t)
+    assert np.argmax(s) in range(SPIKE, SPIKE + 3)
+    with pytest.raises(TypeError):
+        EstimatorAdapter(object())
+
+
+# -- registry -----------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", BUILTIN)
+def test_registry_round_trip_continues_scoring_identically(tmp_path, kind):
+    t, x = signal(n=1500)
+    det = make(kind)
+    det.score(x[:1000], t[:1000])
+    reg = ModelRegistry(tmp_path)
+    meta = reg.save(ModelMeta("m1", kind, streams=[["h", "s", "a"]], keys=[["bash"]], features="value",
+                              training_window=[0.0, float(t[999])], threshold=det.threshold), [det])
+    assert meta.version == 1 and meta.created
+    model = reg.load("m1")
+    assert model.meta.streams == [["h", "s", "a"]] and model.meta.threshold == det.threshold
+    assert model.meta.training_window == [0.0, float(t[999])]
+    np.testing.assert_allclose(model.detectors[0].score(x[1000:], t[1000:]), det.score(x[1000:], t[1000:]))
+    assert reg.save(meta, [det]).version == 2
+    assert reg.names() == ["m1"]
+
+
+def test_registry_stores_a_user_estimator_with_skops_and_checks_its_types(tmp_path):
+    from sklearn.ensemble import IsolationForest
+
+    t, x = signal()
+    det = EstimatorAdapter(IsolationForest(n_estimators=20, random_state=0), lags=2)
+    det.fit(x[:1000])
+    reg = ModelRegistry(tmp_path)
+    reg.save(ModelMeta("user", "estimator"), [det])
+    with pytest.raises(UntrustedModelError):  # a tree is not among skops' default trusted types
+        reg.load("user")
+    model = reg.load("user", trusted=["sklearn.tree._tree.Tree"])
+    np.testing.assert_allclose(model.detectors[0].score(x[1000:1100], learn=False), det.score(x[1000:1100], learn=False))
+
+
+class Boom:
+    def __reduce__(self):
+        return (exec, ("open('PWNED', 'w').write('x')",))
+
+
+def test_a_malicious_pickle_file_is_refused_and_never_run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    reg = ModelRegistry(tmp_path)
+    t, x = signal(n=300)
+    reg.save(ModelMeta("evil", "ewma"), [DETECTORS["ewma"]().fit(x)])
+    # the arrays file replaced by a pickle that runs code when unpickled
+    (tmp_path / "evil.model.npz").write_bytes(pickle.dumps(Boom()))
+    with pytest.raises(UntrustedModelError):
+        reg.load("evil")
+    # an npz whose member is a pickled object array
+    with open(tmp_path / "evil.model.npz", "wb") as f:
+        np.savez(f, **{"0/x": np.array([Boom()], dtype=object)})
+    with pytest.raises(UntrustedModelError):
+        reg.load("evil")
+    # a skops file with a type nobody trusted
+    import skops.io as sio
+    from sklearn.preprocessing import FunctionTransformer
+
+    np.savez(tmp_path / "evil.model.npz")
+    sio.dump({"0": FunctionTransformer(func=print)}, tmp_path / "evil.model.skops")
+    with pytest.raises(UntrustedModelError):
+        reg.load("evil")
+    (tmp_path / "evil.model.skops").unlink()
+    # a description naming a class that is not a built-in detector, or smuggling objects in parameters
+    doc = json.loads((tmp_path / "evil.model.json").read_text())
+    doc["detectors"][0]["kind"] = "os.system"
+    (tmp_path / "evil.model.json").write_text(json.dumps(doc))
+    with pytest.raises(UntrustedModelError):
+        reg.load("evil")
+    doc["detectors"][0]["kind"] = "ewma"
+    doc["detectors"][0]["params"] = {"halflife": {"__reduce__": "exec"}}
+    (tmp_path / "evil.model.json").write_text(json.dumps(doc))
+    with pytest.raises(UntrustedModelError):
+        reg.load("evil")
+    (tmp_path / "evil.model.json").write_bytes(pickle.dumps(Boom()))
+    with pytest.raises(UntrustedModelError):
+        reg.load("evil")
+    assert not (tmp_path / "PWNED").exists()
+
+
+# -- live scoring ---------------------------------------------------------------------------------------------------------
+
+S = ("h", "s", "a")
+
+
+def snaps(t0, rows):
+    return [Snapshot("h", "s", "a", "count", t0 + i, 1.0, True, [[[k], v] for k, v in row.items()])
+            for i, row in enumerate(rows)]
+
+
+def test_live_scorer_reports_the_anomalous_interval_and_the_key_behind_it():
+    rng = np.random.default_rng(1)
+    store = LiveStore(capacity=5000)
+    rows = [{"bash": 100 + rng.normal(0, 3), "sshd": 20 + rng.normal(0, 1), "cron": 5 + rng.normal(0, .5)}
+            for _ in range(600)]
+    store(snaps(1000, rows))
+    scorer = LiveScorer(store, S, DETECTORS["ewma"](), threshold=6.0).fit()
+    assert scorer.poll() == []
+    normal = [{"bash": 100 + rng.normal(0, 3), "sshd": 20 + rng.normal(0, 1), "cron": 5 + rng.normal(0, .5)}
+              for _ in range(50)]
+    normal[30]["sshd"] = 60
+    store(snaps(1600, normal))
+    found = scorer.poll()
+    assert len(found) == 1
+    assert found[0].start == 1630 and found[0].keys[0][0] == ("sshd",)
+    times, scores = scorer.scores()
+    assert len(times) == 50 and times[30] == 1630 and scores[30] >= 6.0
+    # nothing new: nothing scored twice
+    assert scorer.poll() == [] and len(scorer.scores()[0]) == 50
+
+
+def test_excluded_spans_are_left_out_of_learning_and_refits():
+    store = LiveStore(capacity=5000)
+    store(snaps(0, [{"disk": 10.0 + (i % 3)} for i in range(300)]))
+    scorer = LiveScorer(store, S, DETECTORS["ewma"](), policy="refit", refit_every=100, threshold=6.0)
+    scorer.exclude(300, 349)  # maintenance: a huge level
+    scorer.fit()
+    store(snaps(300, [{"disk": 1000.0} for _ in range(50)] + [{"disk": 10.0 + (i % 3)} for i in range(150)]))
+    found = scorer.poll()
+    assert all(a.start >= 350 or a.end < 300 for a in found)  # nothing reported inside the span
+    det = scorer.detectors[("disk",)]
+    assert det.mean < 20  # the refit at 400 left the maintenance level out
+    # marking a span expected: the next refit leaves it out too
+    store(snaps(500, [{"disk": 500.0} for _ in range(20)] + [{"disk": 11.0} for _ in range(80)]))
+    found = scorer.poll()
+    assert found and found[0].start == 500
+    scorer.mark_expected(500, 519)
+    scorer.refit()
+    assert scorer.detectors[("disk",)].mean < 20
+
+
+def test_live_scorer_with_a_fitted_window_model():
+    rng = np.random.default_rng(2)
+    store = LiveStore(capacity=5000)
+    store(snaps(0, [{"k": 50 + rng.normal()} for _ in range(800)]))
+    scorer = LiveScorer(store, S, DETECTORS["kmeans"](), threshold=3.0).fit()
+    rows = [{"k": 50 + rng.normal()} for _ in range(100)]
+    rows[40]["k"] = 90
+    store(snaps(800, rows))
+    found = scorer.poll()
+    assert found and found[0].start == 840
+
+
+# -- NAB scoring ------------------------------------------------------------------------------------------------------------
+
+def s(y):
+    return 2 / (1 + np.exp(5 * y)) - 1
+
+
+def tiny_corpus(tmp_path):
+    import pandas as pd
+
+    (tmp_path / "data" / "cat").mkdir(parents=True)
+    (tmp_path / "labels").mkdir()
+    ts = pd.date_range("2020-01-01", periods=100, freq="5min")
+    pd.DataFrame({"timestamp": ts.strftime("%Y-%m-%d %H:%M:%S"), "value": np.arange(100.0)}).to_csv(
+        tmp_path / "data" / "cat" / "a.csv", index=False)
+    windows = {"cat/a.csv": [[str(ts[40]), str(ts[49])], [str(ts[70]), str(ts[79])]]}
+    (tmp_path / "labels" / "combined_windows.json").write_text(json.dumps(windows))
+    return nab.load_corpus(tmp_path)
+
+
+def test_nab_scorer_gives_the_hand_computed_score(tmp_path):
+    corpus = tiny_corpus(tmp_path)
+    (_, _, _, layout), = corpus
+    assert layout.probation == 15 and layout.windows == [(40, 49), (70, 79)]
+    scores = np.zeros(100)
+    scores[10] = 0.9   # in probation: ignored
+    scores[20] = 0.9   # FP before any window: -A_FP
+    scores[44] = 0.9   # first detection in window 1: y = -(49 - 44 + 1) / 10
+    scores[46] = 0.9   # second detection in the same window: nothing
+    scores[55] = 0.9   # FP 6 rows past window 1: s(6 / 9)
+    # window 2 missed: -A_FN
+    th = np.array([0.5])
+    for profile, (a_tp, a_fp, a_fn) in nab.PROFILES.items():
+        expected = -a_fp + a_tp * s(-6 / 10) / s(-1) + a_fp * s(6 / 9) - a_fn
+        assert nab.raw_scores(layout, scores, th, profile)[0] == pytest.approx(expected)
+        res = nab.score_corpus([layout], [scores], profiles=[profile])[profile]
+        assert res["null"] == -2 * a_fn and res["perfect"] == 2 * a_tp
+        assert res["score"] == pytest.approx(100 * (expected + 2 * a_fn) / (2 * a_tp + 2 * a_fn))
+    # the null and the perfect detector score 0 and 100
+    perfect = np.zeros(100)
+    perfect[[40, 70]] = 1
+    assert nab.score_corpus([layout], [perfect])["standard"]["score"] == pytest.approx(100)
+    assert nab.score_corpus([layout], [np.zeros(100)])["standard"]["score"] == pytest.approx(0)
+    # far past a window (y > 3) an FP costs the full -A_FP
+    far = np.zeros(100)
+    far[40] = 1
+    far[90] = 1  # 11 rows past window 2 of width 10: y = 11/9 -> s(y); window 1 + window 2 missed
+    raw = nab.raw_scores(layout, far, th, "standard")[0]
+    assert raw == pytest.approx(1 + 0.11 * s(11 / 9) - 1)
+
+
+def test_nab_threshold_optimisation_picks_the_best_threshold(tmp_path):
+    (_, _, _, layout), = tiny_corpus(tmp_path)
+    scores = np.zeros(100)
+    scores[41] = 0.8  # true detection
+    scores[20:30] = 0.6  # ten FPs before any window: -1.1 at thresholds <= 0.6
+    res = nab.score_corpus([layout], [scores])["standard"]
+    assert 0.6 < res["threshold"] <= 0.8
+    assert res["raw"] == pytest.approx(s(-9 / 10) / s(-1) - 1)
+
+
+def test_nab_bench_runs_on_a_tiny_corpus(tmp_path, capsys):
+    import importlib.util
+    from pathlib import Path
+
+    tiny_corpus(tmp_path)
+    spec = importlib.util.spec_from_file_location("nab_bench", Path(__file__).parents[1] / "bench" / "nab.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    mod.main([str(tmp_path), "--jobs", "1", "--detectors", "ewma,suricate"])
+    out = capsys.readouterr().out
+    assert "suricate" in out and "standard" in out
+
+
+def test_a_live_scorer_saved_and_loaded_goes_on_scoring_the_same(tmp_path):
+    rng = np.random.default_rng(3)
+    store = LiveStore(capacity=5000)
+    store(snaps(0, [{"a": 10 + rng.normal(), "b": 50 + rng.normal(0, 5)} for _ in range(400)]))
+    scorer = LiveScorer(store, S, DETECTORS["suricate"](), threshold=5.0).fit()
+    scorer.exclude(100, 120)
+    store(snaps(400, [{"a": 10 + rng.normal(), "b": 50 + rng.normal(0, 5)} for _ in range(100)]))
+    scorer.poll()
+    reg = ModelRegistry(tmp_path)
+    meta = scorer.save(reg, "proc")
+    assert meta.streams == [list(S)] and meta.keys == [["a"], ["b"]] and meta.threshold == 5.0
+    again = LiveScorer.load(store, reg, "proc")
+    assert again.stream == S and again.excluded == [(100.0, 120.0, "maintenance")]
+    again.last_ts = scorer.last_ts
+    rows = [{"a": 10 + rng.normal(), "b": 50 + rng.normal(0, 5)} for _ in range(50)]
+    rows[20]["a"] = 30
+    store(snaps(500, rows))
+    found = scorer.poll()
+    assert [(a.start, a.keys[0][0]) for a in found] == [(a.start, a.keys[0][0]) for a in again.poll()]
+    assert found and found[0].start == 520 and found[0].keys[0][0] == ("a",)
+    np.testing.assert_allclose(scorer.scores()[1][-50:], again.scores()[1])
