@@ -103,6 +103,14 @@ class StreamBuffer:
 
     def _add_scalars(self, row: int, entries: list) -> None:
         """Column lookups and the row write as C-level map/zip and one numpy assignment."""
+        if len(entries) == 1:  # one record per message: no arrays to build for one value
+            key, value = entries[0]
+            col = self.columns.get(key[0] if len(key) == 1 else tuple(key))
+            if col is None:
+                col = self._new_column(tuple(key))
+            if col >= 0:
+                self.values[row, col] = value
+            return
         keys, values = zip(*entries)
         get = self.columns.get
         # One-part keys (the common case) are looked up by their part: no tuple built.
