@@ -16,6 +16,9 @@ from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QWidget
 
 
+_loader: QUiLoader | None = None
+
+
 def ui_dir() -> Path:
     checkout = Path(__file__).resolve().parents[2] / "ui"
     if checkout.is_dir():
@@ -37,8 +40,12 @@ def load_form(name: str, parent: QWidget | None = None) -> QWidget:
     file = QFile(str(path))
     if not file.open(QIODevice.ReadOnly):
         raise FileNotFoundError(f"no form {path}: {file.errorString()}")
+    global _loader
+    if _loader is None:
+        _loader = QUiLoader()  # one for the process: a loader made and dropped per form can leave PySide
+        # holding wrappers of objects Qt has already deleted
     try:
-        widget = QUiLoader().load(file, parent)
+        widget = _loader.load(file, parent)
     finally:
         file.close()
     if widget is None:

@@ -159,8 +159,7 @@ class RunOptions(QWidget):
         """
         flow = _FlowLayout(self)
         layout = form.layout()
-        widgets = [layout.itemAt(i).widget() for i in range(layout.count())]
-        widgets = [w for w in widgets if w is not None]
+        widgets = [w for w in (_item_widget(layout.itemAt(i)) for i in range(layout.count())) if w is not None]
         i = 0
         while i < len(widgets):
             pair = QWidget(self)
@@ -291,12 +290,10 @@ class RunOptions(QWidget):
     def _load_form(self) -> QWidget:
         path = ui_path("run_options.ui")
         if path is not None:
-            from PySide6.QtUiTools import QUiLoader
-
             file = QFile(str(path))
             if file.open(QIODevice.OpenModeFlag.ReadOnly):
                 try:
-                    form = QUiLoader().load(file, self)
+                    form = _LOADER.load(file, self)
                 finally:
                     file.close()
                 names = ("combo_lang", "combo_target", "spin_interval", "spin_duration", "combo_chart")
@@ -305,6 +302,30 @@ class RunOptions(QWidget):
                 if form is not None:  # a partial load: never half a form
                     form.deleteLater()
         return _build_form(self)
+
+
+class _Loader:
+    """One QUiLoader for the process, made on first use (it needs the QApplication)."""
+
+    _loader = None
+
+    def load(self, file, parent):
+        if _Loader._loader is None:
+            from PySide6.QtUiTools import QUiLoader
+
+            _Loader._loader = QUiLoader()
+        return _Loader._loader.load(file, parent)
+
+
+_LOADER = _Loader()
+
+
+def _item_widget(item) -> QWidget | None:
+    """The widget of a layout item; None for spacers (PySide may hand back a spacer's wrapper
+    without ``widget()`` when it reuses a deleted object's address)."""
+    widget = getattr(item, "widget", None)
+    result = widget() if callable(widget) else None
+    return result if isinstance(result, QWidget) else None
 
 
 def _build_form(parent: QWidget) -> QWidget:
