@@ -1,1 +1,16 @@
-"""Layer 2: rules that map deviations to actions."""
+"""Layer 2: rules over the live streams, their alerts and actions (issue 6's Qt-free core; docs/rules.md)."""
+
+from .actions import ActionFailed, ActionRunner, fill
+from .engine import STATES, Alert, AlertHistory, Engine, backtest, firings, label_text
+from .model import (
+    ACTION_TYPES, CONDITIONS, PLACEHOLDERS, Action, Rule, RuleError, RuleProblem, RuleSet, dump, dumps, duration,
+    load, loads, parse_rule,
+)
+from .scoring import RollingZScore, Scorer, make_scorer, register_scorer, scorer_names
+
+__all__ = [
+    "ACTION_TYPES", "CONDITIONS", "PLACEHOLDERS", "STATES", "Action", "ActionFailed", "ActionRunner", "Alert",
+    "AlertHistory", "Engine", "RollingZScore", "Rule", "RuleError", "RuleProblem", "RuleSet", "Scorer", "backtest",
+    "dump", "dumps", "duration", "fill", "firings", "label_text", "load", "loads", "make_scorer", "parse_rule",
+    "register_scorer", "scorer_names",
+]

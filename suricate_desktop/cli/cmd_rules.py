@@ -1,0 +1,215 @@
+"""``suricate rules``: check a rules file, run it against a broker's streams, backtest it on a recording."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import math
+import sys
+import threading
+import time
+from pathlib import Path
+
+log = logging.getLogger("suricate.rules")
+
+
+def register(sub) -> None:
+    p = sub.add_parser("rules", help="alerting rules: check, run headless, backtest on a recording",
+                       description="Rules over the live streams and what they do when they fire (docs/rules.md).")
+    rsub = p.add_subparsers(dest="rules_command", metavar="ACTION")
+    p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
+
+    c = rsub.add_parser("check", help="validate a rules file: each bad rule at its line",
+                        description="Validate RULES.toml; print FILE:LINE: error: ... for each rule that would be left "
+                        "out. Exit 1 when any is.")
+    c.add_argument("rules", metavar="RULES.toml")
+    c.set_defaults(func=run_check)
+
+    from .options import add_broker_options
+
+    r = rsub.add_parser("run", help="evaluate rules on streams from a broker, run their actions (long-running)",
+                        description="Consume the bound streams, evaluate the rules on each snapshot, run actions. "
+                        "One JSON object per line on stdout for each transition and action result. Exit 0 on "
+                        "SIGTERM/SIGINT. The rules file is re-read when it changes.")
+    r.add_argument("rules", metavar="RULES.toml")
+    r.add_argument("--bind", action="append", metavar="PATTERN",
+                   help="routing-key pattern <host>.<source>.<aggregation> (repeatable; default '#')")
+    r.add_argument("--queue", help="durable queue name (default: an exclusive queue of this process)")
+    r.add_argument("--history", metavar="FILE", help="append every event to this JSON-lines file")
+    r.add_argument("--captures", metavar="DIR", default="captures",
+                   help="folder for trace actions' recordings (default: %(default)s)")
+    r.add_argument("--secret-file", help="control secret for trace actions (default: $SURICATE_CONTROL_SECRET)")
+    r.add_argument("--capacity", type=int, default=600, help="rows kept per stream (default: %(default)s)")
+    r.add_argument("--duration", type=float, default=0.0, help="seconds to run; 0 = until stopped")
+    add_broker_options(r)
+    r.set_defaults(func=run_run)
+
+    b = rsub.add_parser("backtest", help="replay a recording through the rules; report firings and actions",
+                        description="Feed a recording's snapshots through the same engine, in recorded order, and "
+                        "print when each rule would have fired and resolved and which actions it would have run "
+                        "(none is run).")
+    b.add_argument("rules", metavar="RULES.toml")
+    b.add_argument("recording", metavar="RECORDING")
+    b.add_argument("--json", action="store_true", help="one JSON event per line instead of text")
+    b.add_argument("--capacity", type=int, default=600, help="rows kept per stream (default: %(default)s)")
+    b.set_defaults(func=run_backtest)
+
+
+def _load(path: str):
+    from ..rules import load
+
+    try:
+        ruleset = load(path)
+    except OSError as exc:
+        print(f"suricate rules: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+        return None
+    for problem in ruleset.problems:
+        print(str(problem), file=sys.stderr)
+    return ruleset
+
+
+def run_check(args: argparse.Namespace) -> int:
+    ruleset = _load(args.rules)
+    if ruleset is None:
+        return 2
+    print(f"{args.rules}: {len(ruleset.rules)} rules ok, {len(ruleset.problems)} left out")
+    return 1 if ruleset.problems else 0
+
+
+def run_backtest(args: argparse.Namespace) -> int:
+    from ..rules import Engine
+    from ..store.recording import iter_snapshots
+
+    ruleset = _load(args.rules)
+    if ruleset is None:
+        return 2
+    out = sys.stdout
+
+    def show(event: dict) -> None:
+        if args.json:
+            out.write(_dumps(event) + "\n")
+            return
+        when = _iso(event.get("ts"))
+        if event["event"] == "transition" and event.get("change"):
+            value = event.get("value")
+            extra = f" value={value:.6g}" if isinstance(value, float) else ""
+            if event.get("score") is not None:
+                extra += f" score={event['score']:.4g}"
+            flag = " (flapping)" if event.get("flapping") else ""
+            out.write(f"{when}  {event['change'].upper():9s} {event['rule']}  {event['series']}{extra}{flag}\n")
+        elif event["event"] == "action":
+            detail = {k: v for k, v in event.items()
+                      if k in ("args", "url", "exchange", "routing_key", "host", "duration")}
+            out.write(f"{when}    {event['status']}: {event['action']} {_dumps(detail)}\n")
+
+    engine = Engine(ruleset, capacity=args.capacity, dry_run=True, listeners=[show])
+    try:
+        n = 0
+        for snap in iter_snapshots(args.recording):
+            engine.ingest((snap,))
+            n += 1
+    except FileNotFoundError as exc:
+        print(f"suricate rules: {exc}", file=sys.stderr)
+        return 2
+    from ..rules import firings
+
+    fired = [f for f in firings(engine.history.events()) if f[2] == "firing"]
+    summary = {"event": "summary", "snapshots": n, "rules": len(ruleset.rules), "firings": len(fired),
+               "evaluations": engine.evaluations, "problems": len(ruleset.problems)}
+    if args.json:
+        out.write(_dumps(summary) + "\n")
+    else:
+        out.write(f"backtest: {n} snapshots, {len(ruleset.rules)} rules, {len(fired)} firings\n")
+    return 0
+
+
+def run_run(args: argparse.Namespace) -> int:
+    from ..rules import ActionRunner, AlertHistory, Engine, load
+    from ..transport.consumer import Consumer
+    from .options import quiet_pika
+    from .signals import on_terminate
+
+    quiet_pika()
+    ruleset = _load(args.rules)
+    if ruleset is None:
+        return 2
+    lock = threading.Lock()
+
+    def emit(event: dict) -> None:
+        line = _dumps({"log": "rules", "at": round(time.time(), 3), **event})
+        with lock:
+            sys.stdout.write(line + "\n")
+            sys.stdout.flush()
+
+    engine = Engine(ruleset, capacity=args.capacity, history=AlertHistory(args.history), listeners=[emit])
+    engine.runner = ActionRunner(engine.action_result, broker=args.broker, exchange=args.exchange,
+                                 captures=args.captures, secret_file=args.secret_file)
+    bindings = args.bind or ["#"]
+    consumer = Consumer(engine, args.broker, args.exchange, bindings, queue=args.queue)
+    done = threading.Event()
+    on_terminate(done.set)
+    consumer.start()
+    emit({"event": "started", "rules": [r.name for r in ruleset.rules], "problems": [str(p) for p in ruleset.problems],
+          "bindings": bindings, "broker": args.broker.split("@")[-1]})
+    path = Path(args.rules)
+    mtime = _mtime(path)
+    deadline = time.monotonic() + args.duration if args.duration else None
+    last_state = None
+    while not done.wait(1.0):
+        if consumer.state != last_state:
+            last_state = consumer.state
+            emit({"event": "broker", "state": last_state, "error": consumer.last_error or None})
+        engine.tick()
+        if _mtime(path) != mtime:
+            mtime = _mtime(path)
+            try:
+                fresh = load(path)
+            except OSError as exc:
+                emit({"event": "reload", "error": str(exc)})
+            else:
+                engine.set_rules(fresh)
+                emit({"event": "reload", "rules": [r.name for r in fresh.rules],
+                      "problems": [str(p) for p in fresh.problems]})
+        if deadline and time.monotonic() >= deadline:
+            break
+    consumer.stop()
+    engine.close()
+    emit({"event": "stopped", "snapshots": engine.snapshots, "evaluations": engine.evaluations})
+    return 0
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _dumps(event: dict) -> str:
+    from ..rules.engine import _finite, _json_default
+
+    return json.dumps(_finite(event), default=_json_default, allow_nan=False)
+
+
+def _iso(ts) -> str:
+    if not isinstance(ts, (int, float)) or not math.isfinite(ts):
+        return "-"
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(ts)) + f".{int((ts % 1) * 1000):03d}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m suricate_desktop.cli.cmd_rules ACTION ...``: the same as ``suricate rules ACTION ...``."""
+    from . import main as cli_main
+
+    commands = cli_main.COMMANDS
+    if "rules" not in commands:
+        cli_main.COMMANDS = (*commands, "rules")
+    try:
+        return cli_main.main(["rules", *(sys.argv[1:] if argv is None else argv)])
+    finally:
+        cli_main.COMMANDS = commands
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,784 @@
+"""The rules engine: rules over a LiveStore, evaluated on the data's own clock.
+
+``Engine`` is a sink: hand it batches of snapshots (the consumer does, a
+backtest does from a recording). Each snapshot goes into the engine's
+``LiveStore`` and, right after it, the rules that select that snapshot's
+stream are evaluated at the stream's newest instant. Evaluation depends only
+on the snapshots and their order, never on the wall clock or on how they were
+batched, so a recording replayed through the engine fires exactly when the
+live engine did on the same data.
+
+Every (rule, series) pair has an ``Alert`` whose state moves through
+ok → pending → firing → resolved (shown as acknowledged or silenced when the
+user said so), each transition timestamped with data time. Transitions and
+action results are events: kept in a bounded ``AlertHistory`` (optionally
+appended to a JSON-lines file) and handed to listeners (the CLI's log lines,
+the GUI's notifications).
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import json
+import logging
+import math
+import threading
+import time
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+from ..schema import Snapshot
+from ..store.live import LiveStore
+from .actions import ActionRunner, describe
+from .model import Rule, RuleSet
+from .scoring import Scorer, make_scorer
+
+log = logging.getLogger(__name__)
+
+STATES = ("ok", "pending", "firing", "acknowledged", "silenced", "resolved")
+ALERT_VERSION = 1
+FOREVER = math.inf
+
+Listener = Callable[[dict], None]
+
+
+@dataclass
+class Alert:
+    """The state of one rule on one series (or one stream, for silence rules)."""
+
+    rule: str
+    stream: tuple[str, str, str]
+    key: str
+    phase: str = "ok"  # ok, pending, firing, resolved: what the data says
+    state: str = "ok"  # what the user sees (adds acknowledged, silenced)
+    id: str = ""
+    value: float | None = None
+    score: float | None = None
+    since: float | None = None  # pending since
+    fired_at: float | None = None
+    resolved_at: float | None = None
+    clear_since: float | None = None
+    last_fired: float | None = None
+    acked: bool = False
+    ack_comment: str = ""
+    silenced_until: float = 0.0
+    flapping: bool = False
+    firings: collections.deque = field(default_factory=lambda: collections.deque(maxlen=64))
+    transitions: collections.deque = field(default_factory=lambda: collections.deque(maxlen=50))
+    actions: list = field(default_factory=list)
+    updated: float = 0.0
+
+    @property
+    def series(self) -> str:
+        name = ".".join(self.stream)
+        return f"{name}[{self.key}]" if self.key else name
+
+
+class AlertHistory:
+    """The newest ``maxlen`` events, and every event appended to a JSON-lines file when ``path`` is set."""
+
+    def __init__(self, path: str | Path | None = None, maxlen: int = 10_000):
+        self.path = Path(path) if path else None
+        self._events: collections.deque[dict] = collections.deque(maxlen=maxlen)
+        self._lock = threading.Lock()
+        self._file = None
+        if self.path is not None:
+            if self.path.exists():
+                for line in self.path.read_text(encoding="utf-8").splitlines()[-maxlen:]:
+                    try:
+                        self._events.append(json.loads(line))
+                    except ValueError:
+                        continue
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = open(self.path, "a", encoding="utf-8")
+
+    def append(self, event: dict) -> None:
+        with self._lock:
+            self._events.append(event)
+            if self._file is not None:
+                self._file.write(json.dumps(_finite(event), default=_json_default, allow_nan=False) + "\n")
+                self._file.flush()
+
+    def events(self, alert: str | None = None, rule: str | None = None) -> list[dict]:
+        with self._lock:
+            return [e for e in self._events
+                    if (alert is None or e.get("alert") == alert) and (rule is None or e.get("rule") == rule)]
+
+    def close(self) -> None:
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+
+
+class _Group:
+    """Threshold or rate rules of one stream that look at the same series the same way."""
+
+    __slots__ = ("view", "type", "key", "op", "rules", "thresholds", "clears", "index")
+
+    def __init__(self, view: str, type_: str, key: str, op: str, rules: list[Rule]):
+        self.view, self.type, self.key, self.op, self.rules = view, type_, key, op, rules
+        self.thresholds = np.array([r.threshold for r in rules], dtype=np.float64)[:, None]
+        self.clears = np.array([r.clear_level for r in rules], dtype=np.float64)[:, None]
+        self.index = {r.name: i for i, r in enumerate(rules)}
+
+
+class _Plan:
+    """What a stream needs: its rules (grouped where they can be), how many rows of each view, columns per key
+    pattern."""
+
+    __slots__ = ("rules", "rows", "columns", "groups", "single")
+
+    def __init__(self, rules: list[Rule], rows: dict[str, int]):
+        self.rules = rules
+        self.rows = rows
+        self.columns: dict[str, tuple[int, list[int], list[str]]] = {}
+        groups: dict[tuple, list[Rule]] = {}
+        self.single: list[Rule] = []
+        for rule in rules:
+            if rule.type in ("threshold", "rate"):
+                groups.setdefault((rule.view, rule.type, rule.key, rule.op), []).append(rule)
+            else:
+                self.single.append(rule)
+        self.groups = [_Group(*k, v) for k, v in groups.items()]
+
+
+class Engine:
+    """Evaluates rules over the snapshots it is handed; runs (or, ``dry_run``, only reports) their actions."""
+
+    def __init__(
+        self,
+        rules: Iterable[Rule] | RuleSet = (),
+        *,
+        store: LiveStore | None = None,
+        capacity: int = 600,
+        runner: ActionRunner | None = None,
+        dry_run: bool = False,
+        history: AlertHistory | None = None,
+        listeners: Iterable[Listener] = (),
+    ):
+        self.store = store if store is not None else LiveStore(capacity=capacity)
+        self.dry_run = dry_run
+        self.runner = runner
+        self.history = history if history is not None else AlertHistory()
+        self.listeners: list[Listener] = list(listeners)
+        #: Called on every firing and resolve (the GUI's desktop notification), whatever the actions.
+        self.notify_hooks: list[Listener] = []
+        self._lock = threading.RLock()
+        self._rules: dict[str, Rule] = {}
+        self._scorers: dict[str, Scorer] = {}
+        self._plans: dict[tuple, _Plan] = {}
+        self._alerts: dict[tuple[str, tuple, str], Alert] = {}
+        self._watched: dict[tuple[str, tuple], set[str]] = {}  # (rule, stream) -> keys that have an alert
+        self._watched_rules: dict[tuple, set[str]] = {}  # stream -> rules with an alert on it
+        self._action_times: dict[str, collections.deque] = {}
+        self._rule_silence: dict[str, float] = {}
+        self._silence_rules: list[Rule] = []
+        self._silence_clock = -math.inf
+        self._known_streams: dict[tuple, float] = {}
+        self.evaluations = 0  # (rule, series) evaluations
+        self.rule_evaluations = 0  # (rule, stream) evaluations, each vectorised over the rule's series
+        self.snapshots = 0
+        self.set_rules(rules)
+
+    # -- rules -------------------------------------------------------------------------------------------------------
+    def set_rules(self, rules: Iterable[Rule] | RuleSet) -> None:
+        """Replace the rules; alerts of rules that are kept (same name) keep their state."""
+        with self._lock:
+            self._rules = {r.name: r for r in rules}
+            self._scorers = {}
+            for rule in self._rules.values():
+                if rule.type in ("score", "anomaly_rate"):
+                    self._scorers[rule.name] = make_scorer(rule.scorer, dict(rule.scorer_options))
+            self._plans.clear()
+            self._silence_rules = [r for r in self._rules.values() if r.type == "silence" and r.enabled]
+            self._alerts = {k: a for k, a in self._alerts.items() if k[0] in self._rules}
+            self._watched = {}
+            self._watched_rules = {}
+            for name, stream, key in self._alerts:
+                self._watched.setdefault((name, stream), set()).add(key)
+                self._watched_rules.setdefault(stream, set()).add(name)
+
+    @property
+    def rules(self) -> list[Rule]:
+        return list(self._rules.values())
+
+    def set_enabled(self, name: str, enabled: bool) -> None:
+        from dataclasses import replace
+
+        with self._lock:
+            rules = [replace(r, enabled=enabled) if r.name == name else r for r in self._rules.values()]
+            if name not in self._rules:
+                raise KeyError(f"no rule {name!r}")
+            self.set_rules(rules)
+
+    # -- the sink ----------------------------------------------------------------------------------------------------
+    def __call__(self, snapshots: Iterable[Snapshot]) -> None:
+        self.ingest(snapshots)
+
+    def ingest(self, snapshots: Iterable[Snapshot]) -> None:
+        """Store each snapshot and evaluate the rules of its stream, one snapshot at a time."""
+        store = self.store
+        with self._lock:
+            for snap in snapshots:
+                store.ingest((snap,))
+                stream = snap.stream
+                self._known_streams[stream] = snap.interval
+                self._evaluate_stream(stream)
+                if self._silence_rules:
+                    clock = store.clock()
+                    if clock > self._silence_clock:
+                        self._evaluate_silences(clock)
+                self.snapshots += 1  # after its evaluation: a reader that sees the count sees its events
+
+    def tick(self, now: float | None = None) -> None:
+        """Evaluate silence rules at ``now`` (wall time by default): a feed gone wholly quiet sends no data to
+        advance the data clock. The live daemon calls it once a second; a backtest never does."""
+        now = time.time() if now is None else now
+        with self._lock:
+            if self._silence_rules:
+                self._evaluate_silences(max(now, self.store.clock()))
+            self._expire_silences(now)
+
+    # -- evaluation --------------------------------------------------------------------------------------------------
+    def _plan(self, stream: tuple) -> _Plan:
+        plan = self._plans.get(stream)
+        if plan is None:
+            rules = [r for r in self._rules.values() if r.enabled and r.type != "silence" and r.matches_stream(stream)]
+            interval = self._known_streams.get(stream) or 1.0
+            rows: dict[str, int] = {}
+            for r in rules:
+                if r.type == "threshold":
+                    need = 1
+                elif r.type == "rate":
+                    need = 2
+                elif r.type == "score":
+                    need = r.history + 1
+                else:
+                    need = r.history + int(math.ceil(r.window / max(interval, 1e-3))) + 1
+                rows[r.view] = min(max(rows.get(r.view, 0), need), self.store.capacity)
+            plan = self._plans[stream] = _Plan(rules, rows)
+        return plan
+
+    def _evaluate_stream(self, stream: tuple) -> None:
+        plan = self._plan(stream)
+        if not plan.rules:
+            return
+        data = {view: self.store.matrix(stream, view, last=rows) for view, rows in plan.rows.items()}
+        watched_here = self._watched_rules.get(stream)
+        # Threshold and rate rules on the same series with the same op: one comparison for all of them.
+        for group in plan.groups:
+            times, values, labels = data[group.view]
+            if not len(times):
+                continue
+            cols, keys = self._columns(plan, group.key, labels)
+            if not len(cols):
+                continue
+            now = float(times[-1])
+            if group.type == "threshold":
+                x = shown = values[-1, cols]
+                scores = None
+            else:
+                x, shown, scores = self._measure(group.rules[0], times[-2:], values[-2:, cols], now)
+            self.evaluations += len(cols) * len(group.rules)
+            self.rule_evaluations += len(group.rules)
+            breach, clear = _compare_many(group.op, x, group.thresholds, group.clears)
+            todo = np.flatnonzero(breach.any(axis=1)).tolist()
+            if watched_here:
+                extra = [group.index[n] for n in watched_here if n in group.index]
+                if extra:
+                    todo = sorted(set(todo).union(extra))
+            if todo:
+                lists = (x.tolist(), shown.tolist(), None if scores is None else scores.tolist())
+                for r in todo:
+                    self._apply(group.rules[r], stream, keys, now, lists, breach[r], clear[r])
+        measured: dict[tuple, tuple] = {}  # rules that score the same series the same way share the scores
+        for rule in plan.single:
+            times, values, labels = data[rule.view]
+            if not len(times):
+                continue
+            cols, keys = self._columns(plan, rule.key, labels)
+            if not len(cols):
+                continue
+            now = float(times[-1])
+            same = (rule.type, rule.view, rule.key, rule.scorer, rule.scorer_options, rule.history, rule.window,
+                    rule.score_threshold)
+            if same in measured:
+                x, shown, scores = measured[same]
+            else:
+                if rule.type == "score":
+                    times, sub = times[-(rule.history + 1):], values[-(rule.history + 1):, cols]
+                else:
+                    sub = values[:, cols]
+                x, shown, scores = measured[same] = self._measure(rule, times, sub, now)
+            self.evaluations += len(cols)
+            self.rule_evaluations += 1
+            breach, clear = _compare(rule, x)
+            if breach.any() or (watched_here and rule.name in watched_here):
+                lists = (x.tolist(), shown.tolist(), None if scores is None else scores.tolist())
+                self._apply(rule, stream, keys, now, lists, breach, clear)
+
+    def _apply(self, rule: Rule, stream: tuple, keys: list[str], now: float, lists: tuple, breach: np.ndarray,
+               clear: np.ndarray) -> None:
+        """The state machine, for the series of one rule that are in trouble now or have an alert already."""
+        todo = np.flatnonzero(breach).tolist()
+        watched = self._watched.get((rule.name, stream))
+        if watched:
+            todo = sorted(set(todo).union(i for i, key in enumerate(keys) if key in watched))
+        if not todo:
+            return
+        xs, shown, scores = lists
+        breach_, clear_ = breach.tolist(), clear.tolist()
+        for i in todo:
+            self._step(rule, stream, keys[i], now, shown[i], None if scores is None else scores[i], breach_[i],
+                       clear_[i], xs[i])
+
+    def _columns(self, plan: _Plan, pattern: str, labels: list) -> tuple[list[int], list[str]]:
+        cached = plan.columns.get(pattern)
+        if cached is not None and cached[0] == len(labels):
+            return cached[1], cached[2]
+        cols, keys = [], []
+        for col, label in enumerate(labels):
+            text = label_text(label)
+            if pattern == "*" or fnmatchcase(text, pattern):
+                cols.append(col)
+                keys.append(text)
+        cols = np.array(cols, dtype=np.intp) if cols else []
+        plan.columns[pattern] = (len(labels), cols, keys)
+        return cols, keys
+
+    def _measure(self, rule: Rule, times: np.ndarray, values: np.ndarray, now: float):
+        """(what is compared with the threshold, the series value shown, scores or None), one per column."""
+        last = values[-1]
+        if rule.type == "threshold":
+            return last, last, None
+        if rule.type == "rate":
+            if len(times) < 2 or times[-1] <= times[-2]:
+                nan = np.full(values.shape[1], np.nan)
+                return nan, last, nan
+            rate = (values[-1] - values[-2]) / (times[-1] - times[-2])
+            return rate, last, rate
+        scorer = self._scorers[rule.name]
+        if rule.type == "score":
+            t, v = times[-(rule.history + 1):], values[-(rule.history + 1):]
+            last_only = getattr(scorer, "score_last", None)
+            s = np.asarray(last_only(t, v), dtype=np.float64) if last_only is not None else _score(scorer, t, v)[-1]
+            return s, last, s
+        # anomaly_rate: the share of the scored points of the last ``window`` seconds that pass score_threshold
+        s = _score(scorer, times, values)
+        recent = times > now - rule.window
+        s = s[recent]
+        with np.errstate(invalid="ignore"):
+            scored = np.sum(~np.isnan(s), axis=0)
+            hits = np.sum(np.nan_to_num(s, nan=-np.inf) > rule.score_threshold, axis=0)
+            rate = np.where(scored > 0, hits / np.maximum(scored, 1), np.nan)
+        return rate, last, (s[-1] if len(s) else np.full(values.shape[1], np.nan))
+
+    def _evaluate_silences(self, now: float) -> None:
+        self._silence_clock = now
+        infos = {i.stream: i for i in self.store.streams()}
+        for rule in self._silence_rules:
+            for stream, info in infos.items():
+                if not rule.matches_stream(stream) or not info.rows:
+                    continue
+                gap = now - info.last_ts
+                self.evaluations += 1
+                self.rule_evaluations += 1
+                breach = gap > rule.threshold
+                self._step(rule, stream, "", now, gap, None, breach, not breach, gap)
+
+    # -- the state machine -------------------------------------------------------------------------------------------
+    def _step(self, rule: Rule, stream: tuple, key: str, now: float, value, score, breach: bool, clear: bool,
+              measured) -> None:
+        ident = (rule.name, stream, key)
+        alert = self._alerts.get(ident)
+        if alert is None:
+            if not breach:
+                return  # nothing to remember about a series that was never in trouble
+            alert = self._alerts[ident] = Alert(rule.name, stream, key)
+            self._watched.setdefault((rule.name, stream), set()).add(key)
+            self._watched_rules.setdefault(stream, set()).add(rule.name)
+        alert.value = _num(value)
+        alert.score = _num(score)
+        alert.updated = now
+        if measured is None or measured != measured:
+            self._show(rule, alert, now)  # no data: every timer holds
+            return
+        phase = alert.phase
+        if phase in ("ok", "resolved") and breach:
+            alert.phase = phase = "pending"
+            alert.since = now
+            alert.clear_since = None
+        if phase == "pending":
+            if not breach:
+                alert.phase = "ok" if alert.fired_at is None else "resolved"
+                alert.since = None
+            elif now - alert.since >= rule.for_ and (alert.last_fired is None
+                                                    or now - alert.last_fired >= rule.cooldown):
+                self._fire(rule, alert, now)
+        elif phase == "firing":
+            if clear:
+                if alert.clear_since is None:
+                    alert.clear_since = now
+                if now - alert.clear_since >= rule.clear_for:
+                    self._resolve(rule, alert, now)
+            else:
+                alert.clear_since = None
+        self._show(rule, alert, now, measured)
+
+    def _fire(self, rule: Rule, alert: Alert, now: float) -> None:
+        alert.phase = "firing"
+        alert.fired_at = alert.last_fired = now
+        alert.resolved_at = None
+        alert.clear_since = None
+        alert.acked = False
+        alert.ack_comment = ""
+        alert.actions = []
+        alert.id = _alert_id(rule.name, alert.stream, alert.key, now)
+        alert.firings.append(now)
+        if rule.flap_count:
+            recent = sum(1 for t in alert.firings if now - t <= rule.flap_window)
+            alert.flapping = recent >= rule.flap_count
+        self._pending_dispatch = ("firing", rule, alert)
+
+    def _resolve(self, rule: Rule, alert: Alert, now: float) -> None:
+        alert.phase = "resolved"
+        alert.resolved_at = now
+        alert.clear_since = None
+        alert.since = None
+        if alert.silenced_until == FOREVER:
+            alert.silenced_until = 0.0  # "until it resolves"
+        alert.acked = False
+        self._pending_dispatch = ("resolved", rule, alert)
+
+    def _visible(self, rule: Rule, alert: Alert, now: float) -> str:
+        if alert.phase in ("pending", "firing") and self._silenced(rule, alert, now):
+            return "silenced"
+        if alert.phase == "firing" and alert.acked:
+            return "acknowledged"
+        return alert.phase
+
+    def _silenced(self, rule: Rule, alert: Alert, now: float) -> bool:
+        return now < alert.silenced_until or now < self._rule_silence.get(rule.name, 0.0)
+
+    _pending_dispatch: tuple | None = None
+
+    def _show(self, rule: Rule, alert: Alert, now: float, measured=None) -> None:
+        """Record a change of the visible state; run what a firing or resolve triggers."""
+        dispatch, self._pending_dispatch = self._pending_dispatch, None
+        state = self._visible(rule, alert, now)
+        if state != alert.state or dispatch is not None:
+            previous, alert.state = alert.state, state
+            alert.transitions.append((state, now))
+            event = self._event(rule, alert, "transition", now, measured)
+            event["from"] = previous
+            event["phase"] = alert.phase
+            if dispatch is not None:
+                event["change"] = dispatch[0]
+            if alert.flapping:
+                event["flapping"] = True
+            self._emit(event)
+        if dispatch is not None:
+            self._dispatch(dispatch[0], rule, alert, now)
+
+    def _dispatch(self, on: str, rule: Rule, alert: Alert, now: float) -> None:
+        payload = self.alert_message(alert, rule)
+        for hook in self.notify_hooks:
+            try:
+                hook(payload)
+            except Exception:
+                log.exception("rules: notification hook failed")
+        reason = None
+        if self._silenced(rule, alert, now) or (on == "resolved" and alert.state == "silenced"):
+            reason = "silenced"
+        elif alert.flapping:
+            reason = "flapping"
+        for action in rule.actions:
+            if on not in action.on:
+                continue
+            record = {"event": "action", "alert": alert.id, "rule": rule.name, "action": action.type, "on": on,
+                      "ts": now, **describe(action, payload)}
+            if reason is None and not self._rate_ok(rule, now):
+                reason_here = "rate_limited"
+            else:
+                reason_here = reason
+            if reason_here is not None:
+                record["status"] = reason_here
+            elif self.dry_run or self.runner is None:
+                record["status"] = "would_run" if self.dry_run else "no_runner"
+            else:
+                record["status"] = "submitted"
+                self.runner.submit(action, payload)
+            alert.actions.append(record)
+            self._emit(record)
+
+    def _rate_ok(self, rule: Rule, now: float) -> bool:
+        if not rule.rate_limit:
+            return True
+        times = self._action_times.setdefault(rule.name, collections.deque())
+        while times and now - times[0] >= 60.0:
+            times.popleft()
+        if len(times) >= rule.rate_limit:
+            return False
+        times.append(now)
+        return True
+
+    def action_result(self, report: dict) -> None:
+        """Where the ActionRunner reports each attempt (pass ``engine.action_result`` as its ``on_result``)."""
+        with self._lock:
+            for alert in self._alerts.values():
+                if alert.id and alert.id == report.get("alert"):
+                    alert.actions.append(report)
+                    break
+        self._emit(report)
+
+    # -- the user's side ---------------------------------------------------------------------------------------------
+    def test_actions(self, name: str) -> list[dict]:
+        """"Test now": run the rule's firing actions once, for real, on a made-up alert (key ``test``); silence,
+        flapping and the rate limit do not apply. Returns what was submitted (results come as events)."""
+        with self._lock:
+            rule = self._rules[name]
+            now = self.store.clock() or time.time()
+            stream = next((a.stream for a in self._alerts.values() if a.rule == name),
+                          (rule.host.replace("*", "") or "test", rule.source.replace("*", "") or "test",
+                           rule.agg.replace("*", "") or "test"))
+            alert = Alert(name, stream, "test", phase="firing", state="firing", value=rule.threshold,
+                          fired_at=now, updated=now)
+            alert.id = "test-" + _alert_id(name, stream, "test", time.time())[:11]
+            payload = {**self.alert_message(alert, rule), "test": True}
+            out = []
+            for action in rule.actions:
+                record = {"event": "action", "alert": alert.id, "rule": name, "action": action.type, "on": "test",
+                          "ts": now, **describe(action, payload)}
+                if self.runner is None:
+                    record["status"] = "no_runner"
+                else:
+                    record["status"] = "submitted"
+                    self.runner.submit(action, payload)
+                out.append(record)
+                self._emit(record)
+            return out
+
+    def acknowledge(self, rule: str, key: str | None = None, stream: tuple | None = None, comment: str = "",
+                    ts: float | None = None) -> int:
+        """Acknowledge the firing alerts of ``rule`` (all its series, or those of ``stream``/``key``); held until
+        they resolve. Returns how many were acknowledged."""
+        with self._lock:
+            r = self._rules[rule]
+            n = 0
+            for alert in self._select(rule, stream, key):
+                if alert.phase == "firing" and not alert.acked:
+                    alert.acked = True
+                    alert.ack_comment = comment
+                    now = alert.updated if ts is None else ts
+                    self._show(r, alert, now)
+                    self._emit({"event": "ack", "alert": alert.id, "rule": rule, "series": alert.series,
+                                "comment": comment, "ts": now})
+                    n += 1
+            return n
+
+    def silence(self, rule: str, until: float | None = None, key: str | None = None, stream: tuple | None = None,
+                ts: float | None = None) -> None:
+        """Silence ``rule``: until data time ``until``, or (``until=None``) until each of its alerts resolves.
+        With ``stream``/``key``: only those series' alerts (existing ones)."""
+        with self._lock:
+            r = self._rules[rule]
+            if until is None:
+                targets = self._select(rule, stream, key)
+                for alert in targets:
+                    alert.silenced_until = FOREVER
+            elif stream is None and key is None:
+                self._rule_silence[rule] = until
+            else:
+                for alert in self._select(rule, stream, key):
+                    alert.silenced_until = until
+            self._emit({"event": "silence", "rule": rule, "until": until, "key": key,
+                        "stream": ".".join(stream) if stream else None,
+                        "ts": self.store.clock() if ts is None else ts})
+            for alert in self._select(rule, None, None):
+                self._show(r, alert, alert.updated if ts is None else ts)
+
+    def unsilence(self, rule: str) -> None:
+        with self._lock:
+            self._rule_silence.pop(rule, None)
+            r = self._rules[rule]
+            for alert in self._select(rule, None, None):
+                alert.silenced_until = 0.0
+                self._show(r, alert, alert.updated)
+
+    def _expire_silences(self, now: float) -> None:
+        for alert in list(self._alerts.values()):
+            if alert.state == "silenced":
+                rule = self._rules.get(alert.rule)
+                if rule is not None:
+                    self._show(rule, alert, max(now, alert.updated))
+
+    def _select(self, rule: str, stream: tuple | None, key: str | None) -> list[Alert]:
+        return [a for (name, s, k), a in self._alerts.items()
+                if name == rule and (stream is None or s == tuple(stream)) and (key is None or k == key)]
+
+    # -- reading -----------------------------------------------------------------------------------------------------
+    def alerts(self, rule: str | None = None) -> list[Alert]:
+        with self._lock:
+            return [a for a in self._alerts.values() if rule is None or a.rule == rule]
+
+    def states(self) -> dict[str, dict]:
+        """Per rule: its worst visible state, the number of series in each state, its last value and firing."""
+        order = {s: i for i, s in enumerate(("ok", "resolved", "pending", "silenced", "acknowledged", "firing"))}
+        out: dict[str, dict] = {}
+        with self._lock:
+            for name, rule in self._rules.items():
+                alerts = [a for a in self._alerts.values() if a.rule == name]
+                state = max((a.state for a in alerts), key=order.__getitem__, default="ok")
+                newest = max(alerts, key=lambda a: a.updated, default=None)
+                fired = max((a.fired_at for a in alerts if a.fired_at is not None), default=None)
+                counts = collections.Counter(a.state for a in alerts)
+                out[name] = {"state": state, "enabled": rule.enabled, "counts": dict(counts),
+                             "last_value": newest.value if newest else None, "last_fired": fired}
+        return out
+
+    def alert_message(self, alert: Alert, rule: Rule | None = None) -> dict:
+        """The alert as the documented JSON message (docs/rules.md)."""
+        rule = rule or self._rules[alert.rule]
+        host, source, agg = alert.stream
+        ts = alert.updated
+        return {
+            "v": ALERT_VERSION, "type": "suricate.alert", "id": alert.id, "rule": rule.name,
+            "severity": rule.severity, "state": alert.state, "phase": alert.phase, "condition": rule.type,
+            "host": host, "source": source, "agg": agg, "key": alert.key, "series": alert.series,
+            "value": alert.value, "score": alert.score, "threshold": rule.threshold, "op": rule.op,
+            "ts": ts, "time": _iso(ts), "fired_at": alert.fired_at, "resolved_at": alert.resolved_at,
+            "flapping": alert.flapping, "acknowledged": alert.acked, "description": rule.description,
+            "labels": dict(rule.labels), "transitions": [list(t) for t in alert.transitions],
+        }
+
+    def _event(self, rule: Rule, alert: Alert, kind: str, now: float, measured=None) -> dict:
+        event = {"event": kind, "alert": alert.id or None, "rule": rule.name, "severity": rule.severity,
+                 "series": alert.series, "state": alert.state, "ts": now, "value": alert.value}
+        if alert.score is not None:
+            event["score"] = alert.score
+        if measured is not None and rule.type in ("rate", "anomaly_rate", "silence"):
+            event["measured"] = _num(measured)
+        return event
+
+    def _emit(self, event: dict) -> None:
+        self.history.append(event)
+        for listener in self.listeners:
+            try:
+                listener(event)
+            except Exception:
+                log.exception("rules: listener failed")
+
+    def close(self) -> None:
+        if self.runner is not None:
+            self.runner.close()
+        self.history.close()
+
+
+def backtest(rules: Iterable[Rule] | RuleSet, snapshots: Iterable[Snapshot], capacity: int = 600,
+             listeners: Iterable[Listener] = ()) -> list[dict]:
+    """Every event the rules would have produced on these snapshots (actions reported, not run)."""
+    events: list[dict] = []
+    engine = Engine(rules, capacity=capacity, dry_run=True, listeners=[events.append, *listeners])
+    for snap in snapshots:
+        engine.ingest((snap,))
+    return events
+
+
+def firings(events: Iterable[dict]) -> list[tuple[str, str, str, float]]:
+    """(rule, series, "firing" | "resolved", ts) of each firing and resolve, from a list of events."""
+    return [(e["rule"], e["series"], e["change"], e["ts"]) for e in events
+            if e.get("event") == "transition" and e.get("change")]
+
+
+def label_text(label: tuple) -> str:
+    """A series' key as rules match it: ``bash``, ``bash,42``, ``bash [4..7]`` (bucket), ``bash average`` (stats)."""
+    if label and isinstance(label[0], tuple):
+        key = ",".join(str(p) for p in label[0])
+        if len(label) == 3:
+            from ..schema import bucket_label
+
+            return f"{key} [{bucket_label(label[1], label[2])}]"
+        return f"{key} {label[1]}"
+    return ",".join(str(p) for p in label)
+
+
+def _compare(rule: Rule, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(breach, clear) per column; NaN is neither."""
+    x = np.asarray(x, dtype=np.float64)
+    t, c = rule.threshold, rule.clear_level
+    # comparisons with NaN are False (no warning): NaN is neither
+    if rule.op == ">":
+        return x > t, x <= c
+    if rule.op == ">=":
+        return x >= t, x < c
+    if rule.op == "<":
+        return x < t, x >= c
+    return x <= t, x > c
+
+
+def _compare_many(op: str, x: np.ndarray, thresholds: np.ndarray, clears: np.ndarray):
+    """(breach, clear), one row per rule (thresholds and clears are columns), one column per series."""
+    x = np.asarray(x, dtype=np.float64)[None, :]
+    if op == ">":
+        return x > thresholds, x <= clears
+    if op == ">=":
+        return x >= thresholds, x < clears
+    if op == "<":
+        return x < thresholds, x >= clears
+    return x <= thresholds, x > clears
+
+
+def _score(scorer: Scorer, times: np.ndarray, values: np.ndarray) -> np.ndarray:
+    try:
+        out = np.asarray(scorer.score(times, values), dtype=np.float64)
+        if out.shape == values.shape:
+            return out
+    except Exception:
+        if not getattr(scorer, "vectorized", True):
+            raise
+    # A scorer of one series at a time
+    return np.column_stack([np.asarray(scorer.score(times, values[:, i]), dtype=np.float64)
+                            for i in range(values.shape[1])]) if values.shape[1] else np.zeros(values.shape)
+
+
+def _num(value) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return None if value != value or value in (math.inf, -math.inf) else value
+
+
+def _alert_id(rule: str, stream: tuple, key: str, ts: float) -> str:
+    text = f"{rule}\x00{'.'.join(stream)}\x00{key}\x00{ts:.6f}"
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def _iso(ts: float | None) -> str | None:
+    if ts is None or not math.isfinite(ts):
+        return None
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ts)) + f".{int((ts % 1) * 1000):03d}Z"
+
+
+def _json_default(value: Any):
+    if isinstance(value, (np.floating, np.integer)):
+        return value.item()
+    if isinstance(value, (set, tuple)):
+        return list(value)
+    return str(value)
+
+
+def _finite(value: Any):
+    """``value`` with every NaN or infinite float replaced by None (JSON has neither)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value

@@ -1,0 +1,546 @@
+"""Rules (issue 6, the Qt-free core): the file, the state machine, the scorer, the actions, backtest."""
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from suricate_desktop.rules import (
+    Action, ActionRunner, AlertHistory, Engine, RollingZScore, RuleError, backtest, dumps, fill, firings, load,
+    loads, parse_rule, register_scorer,
+)
+from suricate_desktop.schema import Snapshot
+from suricate_desktop.store.recording import RecordingWriter, iter_snapshots
+
+CMD = [sys.executable, "-m", "suricate_desktop.cli.cmd_rules"]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def snaps(values, host="web01", t0=1000.0, key="bash", other=3, source="syscalls", agg="num"):
+    return [Snapshot(host, source, agg, "count", t0 + i, 1.0, True, [[[key], v], [["sshd"], other]], i + 1, "r1")
+            for i, v in enumerate(values)]
+
+
+def run_engine(rules_text, snapshots, **kw):
+    events = []
+    engine = Engine(loads(rules_text), dry_run=True, listeners=[events.append], **kw)
+    for s in snapshots:
+        engine.ingest([s])
+    return engine, events
+
+
+def changes(events):
+    return [(rule, change, ts) for rule, _series, change, ts in firings(events)]
+
+
+def wait_until(predicate, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+# -- the file ----------------------------------------------------------------------------------------------------------
+GOOD_AND_BAD = '''\
+# rules for web
+[defaults]
+severity = "critical"
+
+[[rule]]
+name = "spike"
+host = "web*"
+key = "bash"
+threshold = 100
+for = "3s"
+
+[[rule.action]]
+type = "command"
+args = ["echo", "{host}", "{value}"]
+
+[[rule]]
+name = "broken-toml"
+threshold = = 3
+
+[[rule]]
+name = "bad-op"
+threshold = 4
+op = "!="
+
+[[rule]]
+name = "quiet"
+type = "silence"
+threshold = "5s"
+
+[[rule]]
+name = "bad-placeholder"
+threshold = 1
+
+[[rule.action]]
+type = "command"
+args = ["rm", "{path}"]
+
+[[rule]]
+name = "bad-webhook"
+threshold = 1
+[[rule.action]]
+type = "webhook"
+url = "ftp://x"
+'''
+
+
+def test_a_malformed_rules_file_reports_each_bad_rule_at_its_line_and_the_others_load():
+    rs = loads(GOOD_AND_BAD, "web.toml")
+    assert [r.name for r in rs] == ["spike", "quiet"]
+    problems = [(p.line, p.message.split(":")[0]) for p in rs.problems]
+    assert problems == [(18, "TOML"), (23, "op"), (36, "action 1"), (43, "action 1")]
+    assert str(rs.problems[0]).startswith("web.toml:18: error: TOML: ")
+    assert "unknown placeholder {path}" in rs.problems[2].message
+    spike = rs.get("spike")
+    assert (spike.severity, spike.for_, spike.threshold, spike.line) == ("critical", 3.0, 100.0, 5)
+    assert rs.get("quiet").threshold == 5.0
+
+
+def test_validation_errors_name_the_field():
+    with pytest.raises(RuleError, match="clear 120 is on the firing side"):
+        parse_rule({"name": "x", "threshold": 100, "clear": 120})
+    with pytest.raises(RuleError, match="unknown field 'treshold'"):
+        parse_rule({"name": "x", "treshold": 100})
+    with pytest.raises(RuleError, match="flap detection needs both"):
+        parse_rule({"name": "x", "threshold": 1, "flap_count": 3})
+    with pytest.raises(RuleError, match="unknown scorer 'nope'"):
+        parse_rule({"name": "x", "type": "score", "threshold": 1, "scorer": "nope"})
+    with pytest.raises(RuleError, match="a fraction between 0 and 1"):
+        parse_rule({"name": "x", "type": "anomaly_rate", "threshold": 5})
+    with pytest.raises(RuleError, match="a command needs args"):
+        parse_rule({"name": "x", "threshold": 1, "action": [{"type": "command", "args": "rm -rf /"}]})
+    rs = loads('[[rule]]\nname = "a"\nthreshold = 1\n[[rule]]\nname = "a"\nthreshold = 2\n')
+    assert [r.name for r in rs] == ["a"] and rs.problems[0].line == 5 and "second rule" in rs.problems[0].message
+
+
+def test_the_writer_reads_back_to_the_same_rules(tmp_path):
+    rs = loads(GOOD_AND_BAD)
+    text = dumps(rs)
+    back = loads(text)
+    assert not back.problems
+    strip = lambda r: r.__class__(**{**r.__dict__, "line": 0})  # noqa: E731
+    assert [strip(r) for r in back] == [strip(r) for r in rs]
+    full = parse_rule({
+        "name": "all", "type": "anomaly_rate", "threshold": 0.2, "window": "2m", "score_threshold": 3.5,
+        "scorer_options": {"window": 20}, "labels": {"team": "sre \"db\""}, "description": "a\nb",
+        "flap_window": 600, "flap_count": 4, "cooldown": "1m", "rate_limit": 3,
+        "action": [{"type": "webhook", "url": "http://127.0.0.1/x", "headers": {"X-A": "1"}, "retries": 5},
+                   {"type": "trace", "backend": "sampler", "duration": 5, "on": ["firing", "resolved"]},
+                   {"type": "amqp", "exchange": "alerts"}]})
+    (tmp_path / "r.toml").write_text(dumps([full]))
+    again = load(tmp_path / "r.toml")
+    assert not again.problems and strip(again.rules[0]) == strip(full)
+
+
+# -- the state machine -------------------------------------------------------------------------------------------------
+def test_threshold_waits_for_its_for_and_resolves_with_hysteresis():
+    rules = '[[rule]]\nname = "r"\nkey = "bash"\nthreshold = 100\nclear = 50\nfor = 3\nclear_for = 2\n'
+    # 10 quiet seconds, a spike at t=1010..1015, then 70 (between clear and threshold), then quiet
+    values = [10] * 10 + [500] * 6 + [70] * 4 + [10] * 5
+    engine, events = run_engine(rules, snaps(values))
+    # 70 is not clear (hysteresis): the clear_for starts at 1020 and ends at 1022
+    assert changes(events) == [("r", "firing", 1013.0), ("r", "resolved", 1022.0)]
+    states = [(e["state"], e["ts"]) for e in events if e["event"] == "transition"]
+    assert states == [("pending", 1010.0), ("firing", 1013.0), ("resolved", 1022.0)]
+    [alert] = engine.alerts()
+    assert list(alert.transitions) == states
+    # a breach shorter than `for` never fires
+    _, events = run_engine(rules, snaps([10] * 5 + [500] * 3 + [10] * 5))
+    assert changes(events) == []
+    assert [e["state"] for e in events if e["event"] == "transition"] == ["pending", "ok"]
+
+
+def test_cooldown_holds_a_second_firing_back():
+    rules = '[[rule]]\nname = "r"\nkey = "bash"\nthreshold = 100\ncooldown = 10\n'
+    values = [500, 10, 500, 10, 10, 10, 10, 10, 10, 10, 10, 500, 10]
+    _, events = run_engine(rules, snaps(values))
+    # fired at 1000; the breach at 1002 is within the cooldown (stays pending); 1011 fires again
+    assert changes(events) == [("r", "firing", 1000.0), ("r", "resolved", 1001.0),
+                               ("r", "firing", 1011.0), ("r", "resolved", 1012.0)]
+    # a breach that lasts through the cooldown fires when it ends
+    _, events = run_engine(rules, snaps([500, 10] + [500] * 12))
+    assert changes(events)[2] == ("r", "firing", 1010.0)
+
+
+def test_silence_and_acknowledge_hold_actions_and_show_their_state():
+    rules = ('[[rule]]\nname = "r"\nkey = "bash"\nthreshold = 100\n'
+             '[[rule.action]]\ntype = "command"\nargs = ["true"]\n')
+    events = []
+    engine = Engine(loads(rules), dry_run=True, listeners=[events.append])
+    engine.silence("r", until=1005.0)
+    for s in snaps([500, 500, 10, 500, 10, 10, 500]):
+        engine.ingest([s])
+    # fired at 1000 and 1003 while silenced (actions held), at 1006 after the silence (action would run)
+    acts = [(e["ts"], e["status"]) for e in events if e["event"] == "action"]
+    assert acts == [(1000.0, "silenced"), (1003.0, "silenced"), (1006.0, "would_run")]
+    assert [(e["state"], e["ts"]) for e in events if e["event"] == "transition"][:2] == [("silenced", 1000.0),
+                                                                                       ("resolved", 1002.0)]
+    # acknowledge: held until the alert resolves
+    [alert] = engine.alerts()
+    assert alert.state == "firing"
+    assert engine.acknowledge("r", comment="on it") == 1
+    assert alert.state == "acknowledged" and alert.ack_comment == "on it"
+    engine.ingest(snaps([500], t0=1007.0))
+    assert alert.state == "acknowledged"
+    engine.ingest(snaps([10, 500], t0=1008.0))
+    assert [s for s, _ in list(alert.transitions)[-3:]] == ["acknowledged", "resolved", "firing"]
+    # silence until it resolves
+    engine.silence("r", until=None)
+    assert alert.state == "silenced"
+    engine.ingest(snaps([10, 500], t0=1010.0))
+    assert alert.state == "firing"
+    assert engine.states()["r"]["state"] == "firing"
+
+
+def test_flapping_holds_actions_and_rate_limit_caps_them():
+    rules = ('[[rule]]\nname = "r"\nkey = "*"\nthreshold = 100\nflap_window = 60\nflap_count = 3\nrate_limit = 0\n'
+             '[[rule.action]]\ntype = "command"\nargs = ["true"]\n')
+    _, events = run_engine(rules, snaps([500, 10] * 4, other=0))
+    acts = [e["status"] for e in events if e["event"] == "action"]
+    assert acts == ["would_run", "would_run", "flapping", "flapping"]
+    rules = ('[[rule]]\nname = "r"\nkey = "*"\nthreshold = 100\nrate_limit = 3\n'
+             '[[rule.action]]\ntype = "command"\nargs = ["true"]\n')
+    # two series fire at 1000, resolve at 1003, fire again at 1004: the fourth action within a minute is held
+    both = [Snapshot("web01", "syscalls", "num", "count", 1000.0 + i, 1.0, True, [[["bash"], v], [["sshd"], v]])
+            for i, v in enumerate([500, 500, 500, 10, 500])]
+    _, events = run_engine(rules, both)
+    acts = [(e["ts"], e["status"]) for e in events if e["event"] == "action"]
+    assert acts == [(1000.0, "would_run"), (1000.0, "would_run"), (1004.0, "would_run"), (1004.0, "rate_limited")]
+
+
+def test_rate_of_change_and_silent_stream_rules():
+    rules = ('[[rule]]\nname = "rise"\ntype = "rate"\nkey = "bash"\nthreshold = 50\nview = "cumulative"\n'
+             '[[rule]]\nname = "quiet"\ntype = "silence"\nsource = "syscalls"\nthreshold = "5s"\n')
+    values = [10] * 5 + [100] * 2 + [10] * 3
+    engine, events = run_engine(rules, snaps(values) + snaps([1], host="db01", t0=1020.0))
+    # cumulative grows by 100/s at 1005 and 1006: the rate rule fires at 1005, resolves at 1007
+    # web01 falls silent after 1009: the data clock (db01 at 1020) says it has been silent 11 s
+    assert changes(events) == [("rise", "firing", 1005.0), ("rise", "resolved", 1007.0), ("quiet", "firing", 1020.0)]
+    # the wall clock says so too, for a feed gone wholly quiet
+    engine.tick(1030.0)
+    assert {a.series for a in engine.alerts("quiet") if a.state == "firing"} == {"web01.syscalls.num",
+                                                                                  "db01.syscalls.num"}
+
+
+def test_the_robust_zscore_scorer_sees_spikes_not_noise():
+    rng = np.random.default_rng(1)
+    values = rng.normal(100, 5, 200)
+    values[150] = 180
+    values[151] = 160
+    scores = RollingZScore(window=30).score(np.arange(200.0), values)
+    assert scores.shape == (200,) and np.isnan(scores[:5]).all()
+    assert scores[150] > 10 and scores[151] > 6
+    assert np.nanpercentile(scores[:150], 99) < 4
+    both = RollingZScore(window=30).score(np.arange(200.0), np.column_stack([values, values * 2]))
+    np.testing.assert_allclose(both[:, 0], scores)
+    np.testing.assert_allclose(both[:, 1], scores)
+
+
+def test_score_and_anomaly_rate_rules_with_the_builtin_and_a_registered_scorer():
+    rng = np.random.default_rng(7)
+    values = list(np.round(rng.normal(100, 3, 60))) + [400, 420, 390] + list(np.round(rng.normal(100, 3, 40)))
+    rules = ('[[rule]]\nname = "z"\ntype = "score"\nkey = "bash"\nthreshold = 8\nhistory = 30\n'
+             '[[rule]]\nname = "rate"\ntype = "anomaly_rate"\nkey = "bash"\nthreshold = 0.05\nwindow = "20s"\n'
+             'history = 30\nscore_threshold = 6\n')
+    _, events = run_engine(rules, snaps(values))
+    got = changes(events)
+    # z fires on the first spike point; the rate (above 5 % of the 20 points of the window) on the second;
+    # z resolves when the spike is over, the rate once a spike point has left the window
+    assert got == [("z", "firing", 1060.0), ("rate", "firing", 1061.0), ("z", "resolved", 1063.0),
+                   ("rate", "resolved", 1081.0)]
+    transition = next(e for e in events if e.get("change") == "firing" and e["rule"] == "z")
+    assert transition["value"] == 400.0 and transition["score"] > 8
+
+    class Always:
+        def __init__(self, level=1.0):
+            self.level = level
+
+        def score(self, times, values):
+            return np.full(np.shape(values), self.level)
+
+    register_scorer("always", Always)
+    _, events = run_engine('[[rule]]\nname = "m"\ntype = "score"\nscorer = "always"\nscorer_options = {level = 9}\n'
+                           'threshold = 5\nkey = "sshd"\n', snaps([1, 2, 3]))
+    assert changes(events) == [("m", "firing", 1000.0)]
+
+
+def test_history_is_bounded_and_persisted_as_json_lines(tmp_path):
+    path = tmp_path / "alerts.jsonl"
+    history = AlertHistory(path, maxlen=5)
+    engine = Engine(loads('[[rule]]\nname = "r"\nkey = "bash"\nthreshold = 100\n'), dry_run=True, history=history)
+    engine.ingest(snaps([500, 10] * 5))
+    history.close()
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert len(lines) == 10 and {e["state"] for e in lines} == {"firing", "resolved"}
+    assert len(history.events()) == 5
+    again = AlertHistory(path, maxlen=3)
+    assert [e["ts"] for e in again.events()] == [e["ts"] for e in lines[-3:]]
+    again.close()
+
+
+# -- actions -----------------------------------------------------------------------------------------------------------
+def test_placeholders_fill_fields_only():
+    alert = {"host": "web01", "value": 512.0, "key": "$(reboot)", "score": None}
+    assert fill("{host}:{value}:{key}:{score}:{nope}:{host.__class__}", alert) == \
+        "web01:512:$(reboot)::{nope}:{host.__class__}"
+
+
+def test_the_command_action_writes_a_file_with_the_filled_placeholders(tmp_path):
+    out = tmp_path / "alert.txt"
+    script = tmp_path / "write.py"
+    script.write_text("import sys\nopen(sys.argv[1], 'w').write(' '.join(sys.argv[2:]))\nprint('done')\n")
+    rules = f'''
+[[rule]]
+name = "spike"
+key = "bash"
+threshold = 100
+severity = "critical"
+
+[[rule.action]]
+type = "command"
+args = [{json.dumps(sys.executable)}, {json.dumps(str(script))}, {json.dumps(str(out))}, "{{rule}}", "{{host}}",
+        "{{key}}", "{{value}}", "{{severity}}", "$(touch {tmp_path}/pwned)"]
+'''
+    reports = []
+    engine = Engine(loads(rules), listeners=[])
+    engine.runner = ActionRunner(lambda r: (reports.append(r), engine.action_result(r)))
+    try:
+        engine.ingest(snaps([10, 512, 600]))
+        assert wait_until(lambda: reports)
+    finally:
+        engine.close()
+    assert out.read_text() == f"spike web01 bash 512 critical $(touch {tmp_path}/pwned)"
+    assert not (tmp_path / "pwned").exists()
+    [report] = reports
+    assert report["status"] == "ok" and report["result"]["exit"] == 0 and report["result"]["stdout"] == "done\n"
+    [alert] = engine.alerts()
+    assert [a["status"] for a in alert.actions] == ["submitted", "ok"]
+
+
+def test_a_failing_command_is_retried_with_backoff_and_a_slow_one_times_out(tmp_path):
+    reports = []
+    runner = ActionRunner(reports.append)
+    try:
+        runner.submit(Action("command", args=(sys.executable, "-c", "import sys; sys.exit(3)"), retries=2,
+                             backoff=0.05), {"id": "a1"})
+        runner.submit(Action("command", args=(sys.executable, "-c", "import time; time.sleep(5)"), retries=0,
+                             timeout=0.3), {"id": "a2"})
+        assert wait_until(lambda: len(reports) == 4)
+        assert runner.wait_idle()
+    finally:
+        runner.close()
+    first = [r for r in reports if r["alert"] == "a1"]
+    assert [(r["attempt"], r["status"]) for r in first] == [(1, "retrying"), (2, "retrying"), (3, "failed")]
+    assert first[0]["result"]["exit"] == 3 and first[0]["retry_in"] == 0.05 and first[1]["retry_in"] == 0.1
+    [slow] = [r for r in reports if r["alert"] == "a2"]
+    assert slow["status"] == "failed" and "timed out" in slow["error"]
+
+
+class _Hooks(BaseHTTPRequestHandler):
+    fail_first = 1
+    received: list = []
+
+    def do_POST(self):  # noqa: N802
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).received.append((self.path, self.headers.get("X-Token"), json.loads(body)))
+        if len(type(self).received) <= type(self).fail_first:
+            self.send_response(500)
+            self.end_headers()
+            self.wfile.write(b"try again")
+            return
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b"thanks")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def http_server():
+    _Hooks.received = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Hooks)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server, _Hooks
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_webhook_reaches_a_local_server_and_retries_after_a_500(http_server):
+    server, hooks = http_server
+    url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    rules = f'''
+[[rule]]
+name = "spike"
+key = "bash"
+threshold = 100
+
+[[rule.action]]
+type = "webhook"
+url = "{url}"
+headers = {{ X-Token = "s3cret" }}
+backoff = 0.05
+'''
+    reports = []
+    engine = Engine(loads(rules), listeners=[lambda e: e["event"] == "action" and reports.append(e)])
+    engine.runner = ActionRunner(engine.action_result)
+    try:
+        engine.ingest(snaps([10, 512]))
+        assert wait_until(lambda: any(r["status"] == "ok" for r in reports))
+    finally:
+        engine.close()
+    assert [r["status"] for r in reports] == ["submitted", "retrying", "ok"]
+    assert reports[1]["result"] == {"status": 500, "body": "try again"}
+    assert reports[2]["result"] == {"status": 200, "body": "thanks"}
+    assert len(hooks.received) == 2
+    path, token, body = hooks.received[1]
+    assert (path, token) == ("/hook", "s3cret")
+    assert (body["type"], body["rule"], body["state"], body["host"], body["key"], body["value"]) == \
+        ("suricate.alert", "spike", "firing", "web01", "bash", 512.0)
+
+
+def test_a_4xx_webhook_is_not_retried(http_server):
+    server, hooks = http_server
+    hooks.fail_first = 0
+    reports = []
+    runner = ActionRunner(reports.append)
+    try:
+        runner.submit(Action("webhook", url=f"http://127.0.0.1:{server.server_address[1]}/x", retries=3), {"id": "1"})
+        runner.submit(Action("webhook", url="http://127.0.0.1:9/closed", retries=1, backoff=0.01), {"id": "2"})
+        assert wait_until(lambda: len(reports) == 3)
+    finally:
+        runner.close()
+        _Hooks.fail_first = 1
+    assert [r["status"] for r in reports if r["alert"] == "1"] == ["ok"]
+    assert [r["status"] for r in reports if r["alert"] == "2"] == ["retrying", "failed"]
+
+
+# -- backtest ----------------------------------------------------------------------------------------------------------
+SPIKY_RULES = '''
+[[rule]]
+name = "spike"
+host = "web*"
+key = "bash"
+threshold = 100
+clear = 50
+for = 2
+clear_for = 2
+
+[[rule.action]]
+type = "command"
+args = ["page", "{host}", "{value}"]
+
+[[rule]]
+name = "z"
+type = "score"
+threshold = 8
+history = 20
+
+[[rule]]
+name = "quiet"
+type = "silence"
+threshold = 5
+'''
+
+
+def spiky_feed():
+    rng = np.random.default_rng(3)
+    out = []
+    t = 2000.0
+    for i in range(120):
+        for host in ("web01", "web02", "db01"):
+            if host == "web02" and 60 <= i < 70:
+                continue  # a silence
+            v = int(rng.normal(20, 2))
+            if host == "web01" and 40 <= i < 46 or host == "db01" and 90 <= i < 93:
+                v = 300
+            out.append(Snapshot(host, "syscalls", "num", "count", t + i, 1.0, True,
+                                [[["bash"], v], [["sshd"], int(rng.normal(5, 1))]], i + 1, host))
+    return out
+
+
+def test_backtest_on_a_recording_gives_the_same_firings_as_the_engine_fed_the_same_snapshots(tmp_path):
+    feed = spiky_feed()
+    rules = loads(SPIKY_RULES)
+    live = []
+    engine = Engine(rules, dry_run=True, listeners=[live.append])
+    # the live engine gets uneven batches, as a consumer hands them over
+    i = 0
+    for size in [1, 7, 50, 3, 500] * 10:
+        engine.ingest(feed[i:i + size])
+        i += size
+    with RecordingWriter(tmp_path / "rec", rotate_seconds=0.05) as writer:
+        writer(feed)
+    replayed = backtest(rules, iter_snapshots(tmp_path / "rec"))
+    assert firings(live) == firings(replayed)
+    got = {(r, s, c) for r, s, c, _ in firings(live)}
+    assert ("spike", "web01.syscalls.num[bash]", "firing") in got and ("quiet", "web02.syscalls.num", "firing") in got
+    assert ("z", "db01.syscalls.num[bash]", "firing") in got
+    # the CLI says the same, and which actions would have run
+    (tmp_path / "r.toml").write_text(SPIKY_RULES)
+    proc = subprocess.run([*CMD, "backtest", str(tmp_path / "r.toml"), str(tmp_path / "rec"), "--json"],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    events = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert firings(events) == firings(live)
+    actions = [e for e in events if e["event"] == "action"]
+    assert actions and all(e["status"] == "would_run" for e in actions)
+    assert actions[0]["args"] == ["page", "web01", "300"]
+    assert events[-1]["event"] == "summary" and events[-1]["firings"] == len([f for f in firings(live)
+                                                                               if f[2] == "firing"])
+    text = subprocess.run([*CMD, "backtest", str(tmp_path / "r.toml"), str(tmp_path / "rec")],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert text.returncode == 0
+    assert "FIRING    spike  web01.syscalls.num[bash] value=300" in text.stdout
+    assert "would_run: command {\"args\": [\"page\", \"web01\", \"300\"]}" in text.stdout
+
+
+def test_rules_check_cli(tmp_path):
+    path = tmp_path / "web.toml"
+    path.write_text(GOOD_AND_BAD)
+    proc = subprocess.run([*CMD, "check", str(path)], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 1
+    assert f"{path}:18: error: TOML: " in proc.stderr and f"{path}:23: error: op: " in proc.stderr
+    assert "2 rules ok, 4 left out" in proc.stdout
+    path.write_text(dumps(loads(GOOD_AND_BAD)))
+    proc = subprocess.run([*CMD, "check", str(path)], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0 and "2 rules ok, 0 left out" in proc.stdout
+
+
+def test_the_rules_command_plugs_into_the_suricate_parser(monkeypatch):
+    from suricate_desktop.cli import main as cli_main
+
+    monkeypatch.setattr(cli_main, "COMMANDS", (*cli_main.COMMANDS, "rules"))
+    args = cli_main.build_parser().parse_args(["rules", "backtest", "r.toml", "rec"])
+    assert (args.rules, args.recording) == ("r.toml", "rec") and callable(args.func)
+
+
+def test_test_now_runs_a_rules_actions_once_for_real(tmp_path):
+    out = tmp_path / "t.txt"
+    rules = ('[[rule]]\nname = "r"\nhost = "web01"\nkey = "bash"\nthreshold = 100\n'
+             f'[[rule.action]]\ntype = "command"\nargs = [{json.dumps(sys.executable)}, "-c", '
+             f'"import sys; open(sys.argv[1], \'w\').write(sys.argv[2])", {json.dumps(str(out))}, '
+             '"{rule} {host}"]\n')
+    reports = []
+    engine = Engine(loads(rules))
+    engine.runner = ActionRunner(reports.append)
+    try:
+        [record] = engine.test_actions("r")
+        assert record["status"] == "submitted" and record["alert"].startswith("test-")
+        assert wait_until(lambda: reports)
+    finally:
+        engine.close()
+    assert reports[0]["status"] == "ok" and out.read_text() == "r web01"
