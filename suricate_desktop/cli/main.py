@@ -26,13 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f".cmd_{name}", __package__)
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__package__}.cmd_{name}":
-                raise
-            continue
-        module.register(sub)
+        importlib.import_module(f".cmd_{name}", __package__).register(sub)
     return parser
 
 
