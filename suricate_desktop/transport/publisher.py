@@ -14,6 +14,7 @@ the oldest beyond that, counting them (``dropped``) for the agent's drops stream
 from __future__ import annotations
 
 import collections
+import itertools
 import logging
 import threading
 import time
@@ -216,7 +217,9 @@ class Publisher:
         nack = isinstance(method, pika.spec.Basic.Nack)
         with self._idle:
             if method.multiple:
-                done = [t for t in self._unconfirmed if t <= tag]
+                # Tags are handed out in order and the dict keeps insertion order: the confirmed
+                # ones are a prefix, so stop at the first later tag (not a scan of the window).
+                done = list(itertools.takewhile(lambda t: t <= tag, self._unconfirmed))
             else:
                 done = [tag] if tag in self._unconfirmed else []
             items = [self._unconfirmed.pop(t) for t in done]
