@@ -23,20 +23,12 @@ import pytest
 
 from bpftrace_dryrun import SKIP_REASON, prepare
 from suricate_desktop.lang.templates import get_template
+from suricate_desktop.agent.backends.bpftrace import BpftraceBackend
 from suricate_desktop.lang.translate import translate_program
-
-try:
-    from suricate_desktop.agent.backends.bpftrace import BpftraceBackend
-except ImportError as exc:  # the backend is written by another engineer
-    BpftraceBackend = None
-    _IMPORT_ERROR = str(exc)
-else:
-    _IMPORT_ERROR = ""
 
 pytestmark = [
     pytest.mark.root,
     pytest.mark.skipif(SKIP_REASON is not None, reason=SKIP_REASON or ""),
-    pytest.mark.skipif(BpftraceBackend is None, reason=f"the bpftrace backend is not importable: {_IMPORT_ERROR}"),
 ]
 
 NAME = "suri_tpl_wl"
