@@ -45,5 +45,5 @@ def main(argv: list[str] | None = None) -> int:
         window.registry.add(source_from_config({"kind": "broker", "url": args.broker, "bindings": args.bind or ["#"]}))
     window.show()
     tune_for_ingest()
-    return app.exec()
+    return app.exec()  # safe: Qt's event loop, not code execution
 

@@ -224,7 +224,7 @@ class MainWindow(QMainWindow):
         return self.registry.add(EmbeddedSource())
 
     def add_broker(self) -> None:
-        config = AddBrokerDialog(self).exec()
+        config = AddBrokerDialog(self).exec()  # safe: a modal dialog's exec, returns plain settings
         if config is None:
             return
         if not config["bindings"] and not config["legacy_queues"]:
@@ -264,7 +264,7 @@ class MainWindow(QMainWindow):
 
     def edit_remote_agents(self) -> None:
         remote = self._remote_settings()
-        config = RemoteAgentsDialog(self, remote["broker"], remote["hosts"], remote["secret_file"]).exec()
+        config = RemoteAgentsDialog(self, remote["broker"], remote["hosts"], remote["secret_file"]).exec()  # safe: modal dialog
         if config is not None:
             self.settings.setValue("remote", json.dumps(config))
             self._apply_remote(config)

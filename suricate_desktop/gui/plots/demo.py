@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.click or args.hover:
         QTimer.singleShot(1500, poke)
         QTimer.singleShot(2500, poke)
-    return app.exec()
+    return app.exec()  # safe: Qt's event loop, not code execution
 
 
 if __name__ == "__main__":
