@@ -13,7 +13,6 @@ import time
 import uuid
 from pathlib import Path
 
-import pytest
 
 from suricate_desktop.store.recording import connect, iter_snapshots, segments
 

@@ -1,6 +1,5 @@
 """Recordings: atomic Parquet segments, one table in pandas and DuckDB, exact snapshots back, crash-safe."""
 
-import os
 import signal
 import subprocess
 import sys

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from suricate_desktop.schema import INT64_MAX, INT64_MIN, Snapshot
+from suricate_desktop.schema import INT64_MIN, Snapshot
 from suricate_desktop.store.live import LiveStore
 
 S = ("h", "s", "a")

@@ -5,7 +5,6 @@ import threading
 import time
 
 import pika
-import pytest
 
 from suricate_desktop.schema import Snapshot, encode
 from suricate_desktop.store.live import LiveStore

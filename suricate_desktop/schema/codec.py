@@ -18,7 +18,7 @@ from typing import Any, Union
 import msgspec
 import orjson
 
-from .snapshot import BUCKET_KINDS, KINDS, SCALAR_KINDS, SCHEMA_VERSION, STATS_KINDS, Snapshot
+from .snapshot import BUCKET_KINDS, KINDS, SCALAR_KINDS, SCHEMA_VERSION, Snapshot
 
 #: Largest body the desk accepts; larger ones are rejected before parsing.
 MAX_BODY_BYTES = 8 * 1024 * 1024

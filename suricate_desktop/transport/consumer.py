@@ -20,7 +20,6 @@ import collections
 import functools
 import logging
 import ssl
-import threading
 import time
 from dataclasses import dataclass
 from typing import Callable, Iterable
@@ -30,6 +29,7 @@ import pika.exceptions
 from pika.exchange_type import ExchangeType
 
 from ..schema import MAX_BODY_BYTES, SchemaError, Snapshot, decode, decode_legacy
+from .connection_thread import ConnectionThread
 from .publisher import DEFAULT_EXCHANGE, DEFAULT_URL, describe_error
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ class LegacyQueue:
         return cls(queue=queue or "dtrace", host=host or "legacy", source=queue or "dtrace")
 
 
-class Consumer:
+class Consumer(ConnectionThread):
     """Consume snapshots from a broker into a sink, in a thread of its own."""
 
     def __init__(
@@ -77,14 +77,12 @@ class Consumer:
         backoff: tuple[float, float] = (0.2, 10.0),
         tls_ca: str | None = None,
     ):
+        super().__init__(url, backoff)
         self.sink = sink
-        self.params = pika.URLParameters(url)
         if tls_ca or url.startswith("amqps://"):
             # amqps:// verifies the broker against the system's CAs, or against ``tls_ca``.
             context = ssl.create_default_context(cafile=tls_ca)
             self.params.ssl_options = pika.SSLOptions(context, self.params.host)
-        self.params.heartbeat = 30
-        self.params.connection_attempts = 1
         self.exchange = exchange
         self.bindings = tuple(bindings)
         #: A named queue is durable and outlives this consumer (recordings);
@@ -96,45 +94,26 @@ class Consumer:
         self.batch_seconds = batch_seconds
         self.max_queue_length = max_queue_length
         self.max_body = max_body
-        self.backoff = backoff
-        self.state = "connecting"
-        self.last_error = ""
         self.received = 0
         self.rejected = 0
         self.duplicates = 0
-        self.reconnects = 0
         self.recent_rejects: collections.deque[str] = collections.deque(maxlen=20)
         self._batch: list[Snapshot] = []
         self._last_tag = 0
         self._unacked = 0
         self._recent_batches: collections.deque[list[Snapshot]] = collections.deque(maxlen=4)
         self._recent_ids: set | None = None
-        self._connection: pika.BlockingConnection | None = None
         self._channel = None
-        self._stop = threading.Event()
-        self._ready = threading.Event()
-        self._thread: threading.Thread | None = None
+
+    thread_name = "amqp-consumer"
 
     # -- control, from any thread ------------------------------------------------------------------------------------
     def start(self) -> "Consumer":
-        self._thread = threading.Thread(target=self._run, name="amqp-consumer", daemon=True)
-        self._thread.start()
+        self._start_thread()
         return self
 
-    def wait_ready(self, timeout: float = 10.0) -> bool:
-        """True once the queue is declared and bound (messages published now will arrive)."""
-        return self._ready.wait(timeout)
-
     def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        connection = self._connection
-        if connection is not None:
-            try:
-                connection.add_callback_threadsafe(lambda: None)
-            except Exception:
-                pass
-        if self._thread:
-            self._thread.join(timeout)
+        self._halt(timeout)
 
     def stats(self) -> dict:
         return {
@@ -143,30 +122,12 @@ class Consumer:
         }
 
     # -- the consumer thread -----------------------------------------------------------------------------------------
-    def _run(self) -> None:
-        delay = self.backoff[0]
-        while not self._stop.is_set():
-            try:
-                self._consume()
-                delay = self.backoff[0]
-            except (pika.exceptions.AMQPError, OSError) as exc:
-                self.last_error = describe_error(exc)
-                self._ready.clear()
-                if self._stop.is_set():
-                    break
-                self.state = "reconnecting"
-                self.reconnects += 1
-                # What we had not acked will come again; what we handed over stays handed over.
-                self._batch = []
-                self._unacked = 0
-                log.warning("consumer: broker %s: %s; retrying in %.1fs", self.params.host, self.last_error, delay)
-                self._stop.wait(delay)
-                delay = min(delay * 2, self.backoff[1])
-            finally:
-                self._close()
-        self.state = "stopped"
+    def _on_lost(self) -> None:
+        # What we had not acked will come again; what we handed over stays handed over.
+        self._batch = []
+        self._unacked = 0
 
-    def _consume(self) -> None:
+    def _serve(self) -> None:
         self.state = "connecting"
         self._connection = pika.BlockingConnection(self.params)
         channel = self._channel = self._connection.channel()
@@ -256,13 +217,8 @@ class Consumer:
         return (snap.host, snap.source, snap.agg, snap.run, snap.seq) in self._recent_ids
 
     def _close(self) -> None:
-        connection, self._connection, self._channel = self._connection, None, None
-        if connection is not None and connection.is_open:
-            try:
-                connection.close()
-            except Exception:
-                pass
-
+        super()._close()
+        self._channel = None
 
 def wait_for_broker(url: str = DEFAULT_URL, timeout: float = 0.0) -> str | None:
     """None when a broker answers at ``url``, else the reason it does not (for clear messages)."""

@@ -46,6 +46,7 @@ import pika.exceptions
 from pika.exchange_type import ExchangeType
 
 from ..lang.diagnostics import Diagnostic, ScriptError
+from .connection_thread import ConnectionThread
 from .publisher import describe_error
 
 log = logging.getLogger(__name__)
@@ -377,7 +378,7 @@ Emit = Callable[[dict], None]
 Handler = Callable[[str, dict, Emit], dict]
 
 
-class ControlServer:
+class ControlServer(ConnectionThread):
     """Listen on ``suricate.control.<host>``; verify, dispatch to ``handler``, reply, all signed."""
 
     def __init__(
@@ -397,50 +398,32 @@ class ControlServer:
         if not host or host.startswith("reply.") or len(host) > 200:
             raise ValueError(f"bad host name {host!r}")
         _check_secret(secret)
-        self.params = pika.URLParameters(url)
-        self.params.heartbeat = 30
-        self.params.connection_attempts = 1
+        super().__init__(url, backoff)
         self.host = host
         self.handler = handler
         self.exchange = exchange
         self.queue = QUEUE_PREFIX + host
         self.max_skew = max_skew
         self.max_body = max_body
-        self.backoff = backoff
         self.nonces = NonceCache(ttl=2 * max_skew)
-        self.state = "connecting"
-        self.last_error = ""
         self.accepted = 0
         self.refused = 0
-        self.reconnects = 0
         self._secret = _key(secret)
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="control-handler")
         self._outgoing: collections.deque[tuple[str, str | None, bytes]] = collections.deque(maxlen=max_outgoing)
         self._lock = threading.Lock()
-        self._connection: pika.BlockingConnection | None = None
-        self._stop = threading.Event()
-        self._ready = threading.Event()
-        self._thread: threading.Thread | None = None
         self._log_window = (0.0, 0)  # (window start, refusals logged in it)
         self._unlogged = 0
 
     # -- from any thread ---------------------------------------------------------------------------------------------
     def start(self) -> "ControlServer":
-        self._thread = threading.Thread(target=self._run, name="control-server", daemon=True)
-        self._thread.start()
+        self._start_thread()
         return self
-
-    def wait_ready(self, timeout: float = 10.0) -> bool:
-        """True once the queue is declared, bound and consumed (requests sent now will be seen)."""
-        return self._ready.wait(timeout)
 
     def stop(self, timeout: float = 5.0) -> None:
         """Send what is still queued (replies, events), disconnect, stop the workers."""
         self._pool.shutdown(wait=True, cancel_futures=True)
-        self._stop.set()
-        self._wake()
-        if self._thread:
-            self._thread.join(timeout)
+        self._halt(timeout)
 
     def stats(self) -> dict:
         return {"state": self.state, "accepted": self.accepted, "refused": self.refused,
@@ -460,47 +443,13 @@ class ControlServer:
             self._outgoing.append((reply_to, correlation_id, body))
         self._wake()
 
-    def _wake(self) -> None:
-        connection = self._connection
-        if connection is not None:
-            try:
-                connection.add_callback_threadsafe(lambda: None)
-            except Exception:  # closing; the next connection sends what is queued
-                pass
-
     # -- the server thread -------------------------------------------------------------------------------------------
-    def _run(self) -> None:
-        delay = self.backoff[0]
-        while not self._stop.is_set():
-            try:
-                self._serve()
-                delay = self.backoff[0]
-            except (pika.exceptions.AMQPError, OSError) as exc:
-                self._ready.clear()
-                self.last_error = describe_error(exc)
-                if isinstance(exc, pika.exceptions.ChannelClosedByBroker) and exc.reply_code == 405:
-                    self.last_error = f"another agent already listens on {self.queue} ({exc.reply_text})"
-                if self._stop.is_set():
-                    break
-                self.state = "reconnecting"
-                self.reconnects += 1
-                log.warning("control: broker %s: %s; retrying in %.1fs", self.params.host, self.last_error, delay)
-                self._stop.wait(delay)
-                delay = min(delay * 2, self.backoff[1])
-            except Exception as exc:  # a bug must not silence the agent: say it, start over
-                self._ready.clear()
-                self.last_error = f"{type(exc).__name__}: {exc}"
-                log.exception("control: server failed; restarting in %.1fs", delay)
-                self._stop.wait(delay)
-                delay = min(delay * 2, self.backoff[1])
-            finally:
-                connection, self._connection = self._connection, None
-                if connection is not None and connection.is_open:
-                    try:
-                        connection.close()
-                    except Exception:
-                        pass
-        self.state = "stopped"
+    thread_name = "control-server"
+
+    def _describe(self, exc: BaseException) -> str:
+        if isinstance(exc, pika.exceptions.ChannelClosedByBroker) and exc.reply_code == 405:
+            return f"another agent already listens on {self.queue} ({exc.reply_text})"
+        return describe_error(exc)
 
     def _serve(self) -> None:
         self.state = "connecting"
@@ -627,7 +576,7 @@ class _Pending:
     result: Callable[[dict], Any] = field(default=lambda r: r)
 
 
-class ControlClient:
+class ControlClient(ConnectionThread):
     """Send signed requests to the agent on ``host`` and wait for its signed replies.
 
     All pika I/O happens in the client's own thread (``control-client``); the
@@ -653,17 +602,12 @@ class ControlClient:
         if not host:
             raise ValueError("ControlClient needs the agent's host name")
         _check_secret(secret)
-        self.params = pika.URLParameters(url)
-        self.params.heartbeat = 30
-        self.params.connection_attempts = 1
+        super().__init__(url, backoff)
         self.host = host
         self.exchange = exchange
         self.timeout = timeout
-        self.backoff = backoff
         #: A named queue that outlives a short connection cut (it expires a minute after the last consumer).
         self.reply_queue = REPLY_PREFIX + secrets.token_hex(12)
-        self.state = "connecting"
-        self.last_error = ""
         self.ignored = 0
         self._secret = _key(secret)
         self._lock = threading.Lock()
@@ -671,11 +615,7 @@ class ControlClient:
         self._pending: dict[str, _Pending] = {}
         #: Run request nonce -> (on_output, on_end), for the events of runs started here.
         self._runs: dict[str, tuple[Callable[[str], None] | None, Callable[[dict], None] | None]] = {}
-        self._connection: pika.BlockingConnection | None = None
-        self._stop = threading.Event()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="control-client", daemon=True)
-        self._thread.start()
+        self._start_thread()
 
     # -- requests ----------------------------------------------------------------------------------------------------
     def compile_async(self, script: str, lang: str | None = None, backend: str = "auto",
@@ -719,9 +659,7 @@ class ControlClient:
 
     def close(self, timeout: float = 5.0) -> None:
         """Fail what is still waiting, disconnect (the reply queue goes with us)."""
-        self._stop.set()
-        self._wake()
-        self._thread.join(timeout)
+        self._halt(timeout)
 
     def __enter__(self) -> "ControlClient":
         return self
@@ -756,49 +694,18 @@ class ControlClient:
         except concurrent.futures.TimeoutError:
             raise ControlTimeout(f"no agent answered on host {self.host} within {timeout:g}s") from None
 
-    def _wake(self) -> None:
-        connection = self._connection
-        if connection is not None:
-            try:
-                connection.add_callback_threadsafe(lambda: None)
-            except Exception:
-                pass
-
     # -- the client thread -------------------------------------------------------------------------------------------
-    def _run(self) -> None:
-        delay = self.backoff[0]
-        while not self._stop.is_set():
-            try:
-                self._serve()
-                delay = self.backoff[0]
-            except (pika.exceptions.AMQPError, OSError) as exc:
-                self._ready.clear()
-                self.last_error = describe_error(exc)
-                if self._stop.is_set():
-                    break
-                self.state = "reconnecting"
-                log.warning("control client: broker %s: %s; retrying in %.1fs", self.params.host, self.last_error,
-                            delay)
-                # Requests sent on the lost connection may have been answered into the void: resend
-                # none of them (they would be replays); they time out unless the reply survives in our queue.
-                end = time.monotonic() + delay
-                while not self._stop.is_set() and time.monotonic() < end:
-                    self._expire()
-                    self._stop.wait(0.05)
-                delay = min(delay * 2, self.backoff[1])
-            except Exception:  # a bug must not leave callers waiting forever: say it, start over
-                self._ready.clear()
-                log.exception("control client: failed; restarting in %.1fs", delay)
-                self._stop.wait(delay)
-                self._expire()
-                delay = min(delay * 2, self.backoff[1])
-            finally:
-                connection, self._connection = self._connection, None
-                if connection is not None and connection.is_open:
-                    try:
-                        connection.close()
-                    except Exception:
-                        pass
+    thread_name = "control-client"
+
+    def _pause(self, delay: float) -> None:
+        # Requests sent on the lost connection may have been answered into the void: resend
+        # none of them (they would be replays); they time out unless the reply survives in our queue.
+        end = time.monotonic() + delay
+        while not self._stop.is_set() and time.monotonic() < end:
+            self._expire()
+            self._stop.wait(0.05)
+
+    def _on_stopped(self) -> None:
         self.state = "closed"
         with self._lock:
             pending = list(self._pending.values())
