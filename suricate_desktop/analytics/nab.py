@@ -128,12 +128,17 @@ def null_perfect(layout: FileLayout, profile: str) -> tuple[float, float]:
     return -a_fn * k, a_tp * k
 
 
-def candidate_thresholds(all_scores: list[np.ndarray], limit: int = 4000) -> np.ndarray:
+def candidate_thresholds(all_scores: list[np.ndarray], limit: int | None = None) -> np.ndarray:
+    """Every distinct score (and +inf: no alarm at all), as NAB's sweep tries every one.
+
+    The raw score only changes where the threshold passes a score, so this sweep finds the exact
+    optimum. ``limit`` (for quick looks only) keeps the top ``limit // 2`` values whole and
+    samples the rest.
+    """
     values = np.concatenate([np.asarray(s, dtype=np.float64).ravel() for s in all_scores])
     values = values[np.isfinite(values)]
     uniq = np.unique(values)
-    if len(uniq) > limit:
-        # the top of the distribution is where thresholds land: keep it whole, sample the rest
+    if limit is not None and len(uniq) > limit:
         top = uniq[-limit // 2:]
         rest = np.quantile(uniq[: -limit // 2], np.linspace(0, 1, limit // 2))
         uniq = np.unique(np.concatenate([rest, top]))
