@@ -26,7 +26,7 @@ from suricate_desktop.analytics import nab
 from suricate_desktop.analytics.detectors import DETECTORS
 
 DEFAULT_CORPUS = os.environ.get("NAB_CORPUS", "/work/shared/nab")
-BUILTIN = ["zscore", "ewma", "seasonal", "iforest", "kmeans", "suricate"]
+BUILTIN = ["zscore", "ewma", "seasonal", "iforest", "kmeans", "suricate", "ensemble"]
 
 
 def _run_one(args):

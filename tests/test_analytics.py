@@ -12,7 +12,7 @@ from suricate_desktop.analytics import nab
 from suricate_desktop.schema import Snapshot
 from suricate_desktop.store.live import LiveStore
 
-BUILTIN = ["zscore", "ewma", "seasonal", "iforest", "kmeans", "suricate"]
+BUILTIN = ["zscore", "ewma", "seasonal", "iforest", "kmeans", "suricate", "ensemble"]
 SPIKE, SHIFT = 1500, 1700
 
 
@@ -29,7 +29,7 @@ def signal(n=2000, seed=0, spike=True, shift=False):
 
 def make(kind):
     # the synthetic signal's cycle is 3 hours: the seasonal detectors' period follows it
-    return DETECTORS[kind](period=10800.0, slots=36) if kind in ("seasonal", "suricate") else DETECTORS[kind]()
+    return DETECTORS[kind](period=10800.0, slots=36) if kind in ("seasonal", "suricate", "ensemble") else DETECTORS[kind]()
 
 
 @pytest.mark.parametrize("kind", BUILTIN)
@@ -41,7 +41,7 @@ def test_detector_flags_an_injected_spike_and_not_the_normal_part(kind):
     assert s[SPIKE] > margin * np.max(normal), (s[SPIKE], np.max(normal))
 
 
-@pytest.mark.parametrize("kind", ["zscore", "ewma", "seasonal", "kmeans", "suricate"])
+@pytest.mark.parametrize("kind", ["zscore", "ewma", "seasonal", "kmeans", "suricate", "ensemble"])
 def test_detector_flags_a_level_shift(kind):
     t, x = signal(spike=False, shift=True)
     s = make(kind).score(x, t)
@@ -74,6 +74,46 @@ def test_fit_then_score_continues_like_one_stream(kind):
     det = make(kind)
     det.partial_fit(x[:700], t[:700]) if kind not in ("iforest", "kmeans") else det.score(x[:700], t[:700])
     np.testing.assert_allclose(det.score(x[700:], t[700:]), whole[700:], rtol=1e-9, atol=1e-12)
+
+
+def quiet_then(spikes, n=3000, seed=1):
+    """Three hours of a noisy daily-free signal, then spikes at the given rows (row -> height)."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n) * 60.0
+    x = 50 + rng.normal(0, 1.0, n)
+    for row, height in spikes.items():
+        x[row] += height
+    return t, x
+
+
+def test_ensemble_flags_a_spike_after_a_quiet_period_above_its_default_threshold():
+    t, x = quiet_then({2000: 12})
+    det = DETECTORS["ensemble"]()
+    s = det.score(x, t)
+    normal = np.r_[s[300:2000], s[2001:]]
+    assert s[2000] >= det.threshold
+    # its surprise is its rank among the key's own past deviations (the largest of ~2000: ~log10(2000)),
+    # plus how far past the largest so far it is: clear of the normal part's own records
+    assert s[2000] > np.max(normal) + 0.5
+    assert np.mean(normal > 0) < 0.05  # suppression: almost every normal point reports nothing
+
+
+def test_ensemble_reports_an_incident_once_and_a_later_one_again():
+    # a second, smaller spike 100 rows later is inside the hold: not reported; 600 rows later it is
+    t, x = quiet_then({1500: 12, 1600: 9, 2300: 9})
+    s = DETECTORS["ensemble"](hold=400).score(x, t)
+    assert s[1500] > 0 and s[1600] == 0.0 and s[1601] == 0.0
+    assert s[2300] > 0
+    # the points that follow a reported spike (its own aftermath) are held down too
+    assert np.all(s[1501:1900] == 0.0)
+
+
+def test_ensemble_spiky_and_smooth_keys_share_one_scale():
+    # the same relative rarity scores alike on a key whose noise is 100 times larger
+    t, x = quiet_then({2000: 12})
+    small = DETECTORS["ensemble"]().score(x, t)
+    big = DETECTORS["ensemble"]().score(1000 + 100 * x, t)
+    np.testing.assert_allclose(small, big, atol=1e-6)
 
 
 def test_estimator_adapter_attaches_a_user_estimator():
@@ -322,3 +362,15 @@ def test_a_live_scorer_saved_and_loaded_goes_on_scoring_the_same(tmp_path):
     assert [(a.start, a.keys[0][0]) for a in found] == [(a.start, a.keys[0][0]) for a in again.poll()]
     assert found and found[0].start == 520 and found[0].keys[0][0] == ("a",)
     np.testing.assert_allclose(scorer.scores()[1][-50:], again.scores()[1])
+
+
+def test_live_scorer_runs_the_ensemble_and_names_the_key():
+    rng = np.random.default_rng(5)
+    store = LiveStore(capacity=5000)
+    store(snaps(0, [{"a": 10 + rng.normal(), "b": 50 + rng.normal(0, 5)} for _ in range(600)]))
+    scorer = LiveScorer(store, S, DETECTORS["ensemble"]()).fit()
+    rows = [{"a": 10 + rng.normal(), "b": 50 + rng.normal(0, 5)} for _ in range(100)]
+    rows[30]["b"] = 120
+    store(snaps(600, rows))
+    found = scorer.poll()
+    assert [a.start for a in found] == [630] and found[0].keys[0][0] == ("b",)

@@ -4,12 +4,13 @@ Qt-free (layer 2): imports only numpy, pandas, scikit-learn (and skops for user 
 """
 
 from .detectors import (DETECTORS, Detector, EstimatorAdapter, EWMAZScore, IsolationForestDetector,
-                        KMeansDetector, RollingZScore, SeasonalProfile, SuricateDetector, WindowModel)
+                        KMeansDetector, RollingZScore, SeasonalProfile, SuricateDetector, TailSurprise,
+                        EnsembleDetector, WindowModel)
 from .live import Anomaly, LiveScorer
 from .registry import Model, ModelMeta, ModelRegistry, UntrustedModelError, load_model
 
 __all__ = [
     "DETECTORS", "Detector", "EstimatorAdapter", "EWMAZScore", "IsolationForestDetector", "KMeansDetector",
-    "RollingZScore", "SeasonalProfile", "SuricateDetector", "WindowModel", "Anomaly", "LiveScorer", "Model",
-    "ModelMeta", "ModelRegistry", "UntrustedModelError", "load_model",
+    "RollingZScore", "SeasonalProfile", "SuricateDetector", "TailSurprise", "EnsembleDetector", "WindowModel",
+    "Anomaly", "LiveScorer", "Model", "ModelMeta", "ModelRegistry", "UntrustedModelError", "load_model",
 ]
