@@ -546,7 +546,8 @@ class Engine:
 
     # -- the user's side ---------------------------------------------------------------------------------------------
     def test_actions(self, name: str) -> list[dict]:
-        """"Test now": run the rule's firing actions once, for real, on a made-up alert (key ``test``); silence,
+        """"Test now": run the rule's firing actions once, for real, on a made-up alert (the rule's host, source,
+        aggregation and key where they name one, else ``test``; its threshold as the value); silence,
         flapping and the rate limit do not apply. Returns what was submitted (results come as events)."""
         with self._lock:
             rule = self._rules[name]
@@ -554,9 +555,10 @@ class Engine:
             stream = next((a.stream for a in self._alerts.values() if a.rule == name),
                           (rule.host.replace("*", "") or "test", rule.source.replace("*", "") or "test",
                            rule.agg.replace("*", "") or "test"))
-            alert = Alert(name, stream, "test", phase="firing", state="firing", value=rule.threshold,
+            key = rule.key if not any(c in rule.key for c in "*?[") else "test"  # the rule's own key when it names one
+            alert = Alert(name, stream, key, phase="firing", state="firing", value=rule.threshold,
                           fired_at=now, updated=now)
-            alert.id = "test-" + _alert_id(name, stream, "test", time.time())[:11]
+            alert.id = "test-" + _alert_id(name, stream, key, time.time())[:11]
             payload = {**self.alert_message(alert, rule), "test": True}
             out = []
             for action in rule.actions:
