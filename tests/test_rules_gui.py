@@ -5,7 +5,6 @@ import json
 import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt

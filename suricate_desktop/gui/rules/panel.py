@@ -148,7 +148,7 @@ class RulesPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((34, 160, 70, 190, 100, 80, 150)):
+        for col, width in enumerate((34, 160, 70, 170, 100, 80, 140)):
             self.table.setColumnWidth(col, width)
         self.table.itemChanged.connect(self._on_item_changed)
         self.table.itemDoubleClicked.connect(lambda _item: self.edit_selected())

@@ -3,6 +3,8 @@ and times (the plots' own), so the rules table, the history and the plot marks a
 
 from __future__ import annotations
 
+import time
+
 from ..plots._data import fmt_number, fmt_time
 
 STATE_COLOURS = {
@@ -22,8 +24,12 @@ def severity_colour(severity: str | None) -> str:
 
 
 def when(ts: float | None) -> str:
-    """A time of the alert history: local date and time; "–" when there is none."""
-    return fmt_time(ts) if isinstance(ts, (int, float)) and ts > 0 else "–"
+    """A time of the alert history: the local time of day if it was today, else date and time; "–" if none."""
+    if not isinstance(ts, (int, float)) or ts <= 0:
+        return "–"
+    if time.strftime("%Y-%m-%d", time.localtime(ts)) == time.strftime("%Y-%m-%d"):
+        return time.strftime("%H:%M:%S", time.localtime(ts))
+    return fmt_time(ts)
 
 
 __all__ = ["STATE_COLOURS", "SEVERITY_COLOURS", "fmt_number", "fmt_time", "severity_colour", "when"]

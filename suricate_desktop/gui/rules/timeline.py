@@ -77,7 +77,7 @@ class AlertTimeline(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.itemSelectionChanged.connect(self._sync_buttons)
-        for col, width in enumerate((150, 140, 230, 95, 70, 70)):
+        for col, width in enumerate((150, 140, 210, 95, 60, 60)):
             self.tree.setColumnWidth(col, width)
         self.ack_button = QToolButton(text="Acknowledge…", toolTip="Acknowledge the selected alert with a comment "
                                       "(held until it resolves)")
