@@ -326,3 +326,14 @@ def test_plot_marks_are_bounded(qtbot):
     assert len(panel.alert_marks) == MAX_ALERT_MARKS
     assert panel.alert_marks[0][2] == f"firing {200 - MAX_ALERT_MARKS}"
     assert sum(line.isVisible() for line, _ in panel._alert_items) == MAX_ALERT_MARKS
+
+
+def test_models_beside_the_rules_file_are_scorers_in_the_panel(qtbot, desk, tmp_path):
+    from test_rules import trained_model
+
+    trained_model(tmp_path)  # tmp_path/models, beside tmp_path/rules.toml
+    desk.rules.write_text(desk.rules.read_text() + '\n[[rule]]\nname = "bash-unusual"\ntype = "score"\n'
+                          'scorer = "model:bash-baseline"\nkey = "bash"\nthreshold = 8\n')
+    desk.open()
+    assert desk.panel.problems.count() == 0
+    assert desk.row("bash-unusual")[3] == "score(model:bash-baseline) > 8"

@@ -73,10 +73,10 @@ def _register_models(folder: str | None) -> list[str] | None:
     from ..analytics.registry import ModelRegistry, UntrustedModelError
     from ..rules import register_models
 
-    registry = ModelRegistry(folder)
     if not Path(folder).is_dir():
         print(f"suricate rules: no model registry at {folder}", file=sys.stderr)
         return None
+    registry = ModelRegistry(folder)
     models = {}
     for name in registry.names():
         try:

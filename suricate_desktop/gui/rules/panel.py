@@ -208,6 +208,7 @@ class RulesPanel(QWidget):
         self.text = self._read()
         self._mtime = _mtime(path)
         self._undo.clear()
+        self._register_models(path.parent / "models")
         self.ruleset = loads(self.text, str(path))
         engine = Engine(self.ruleset, history=AlertHistory(companion(path, ".history.jsonl")))
         broker = next((s for s in self.registry if s.kind == "broker"), None)
@@ -223,6 +224,22 @@ class RulesPanel(QWidget):
             self.message.emit(self.feed.state_error)
         self._shown_states = {}
         self._fill_table()
+
+    def _register_models(self, folder: Path) -> None:
+        """The trained models of a registry folder beside the rules file, as scorers ``model:NAME`` (as
+        ``suricate rules run --models`` does); a model that cannot be read is reported and left out."""
+        if not folder.is_dir():
+            return
+        from ...analytics.registry import ModelRegistry, UntrustedModelError
+        from ...rules import register_models
+
+        registry, models = ModelRegistry(folder), {}
+        for name in registry.names():
+            try:
+                models[name] = registry.load(name)
+            except (OSError, ValueError, UntrustedModelError) as exc:
+                self.message.emit(f"Model {name} left out: {exc}")
+        register_models(models)
 
     def _read(self) -> str:
         try:
