@@ -544,3 +544,133 @@ def test_test_now_runs_a_rules_actions_once_for_real(tmp_path):
     finally:
         engine.close()
     assert reports[0]["status"] == "ok" and out.read_text() == "r web01"
+
+
+# -- a trained model as a rule's scorer ---------------------------------------------------------------------------------
+def trained_model(tmp_path, host="web01"):
+    """A z-score model of web01's bash syscalls learnt from five quiet minutes, stored in a registry folder."""
+    from suricate_desktop.analytics import DETECTORS, LiveScorer, ModelRegistry
+    from suricate_desktop.store.live import LiveStore
+
+    store = LiveStore()
+    quiet = [18, 19, 20, 21, 22]
+    store.ingest(snaps([quiet[i % 5] for i in range(300)], host=host, t0=0.0))
+    scorer = LiveScorer(store, (host, "syscalls", "num"), DETECTORS["zscore"](window=240, min_periods=20),
+                        keys=[("bash",)]).fit()
+    registry = ModelRegistry(tmp_path / "models")
+    scorer.save(registry, "bash-baseline")
+    return registry
+
+
+MODEL_RULES = '''
+[[rule]]
+name = "bash-unusual"
+type = "score"
+scorer = "model:bash-baseline"
+key = "bash"
+threshold = 8
+clear = 4
+for = 2
+clear_for = 2
+'''
+
+
+def test_a_registry_model_scores_series_for_a_rule_against_what_it_learnt(tmp_path):
+    from suricate_desktop.rules import ModelScorer, register_models
+
+    registry = trained_model(tmp_path)
+    model = registry.load("bash-baseline")
+    assert register_models({"bash-baseline": model}) == ["model:bash-baseline"]
+    score = ModelScorer(model).score_last
+    values = np.array([[20.0, 5.0], [60.0, 5.0]])
+    s = score(None, values, stream=("web01", "syscalls", "num"), keys=["bash", "sshd"])
+    assert s[0] > 8 and np.isnan(s[1])  # a key the model has no detector for: unknown, not "normal"
+    assert np.isnan(score(None, values, stream=("db01", "syscalls", "num"), keys=["bash", "sshd"])[0])
+    assert ModelScorer(model, any_stream=True).score_last(None, values, stream=("db01", "syscalls", "num"),
+                                                          keys=["bash"])[0] == s[0]
+    # a spike fires after `for`; between clear and threshold it keeps firing; it resolves with hysteresis
+    mid = next(v for v in range(21, 60) if 4 < score(None, np.array([[v]]), ("web01", "syscalls", "num"),
+                                                     ["bash"])[0] < 8)
+    feed = snaps([20] * 10 + [60] * 4 + [mid] * 3 + [20] * 3) + snaps([60] * 20, host="db01")
+    feed.sort(key=lambda s: s.ts)
+    engine, events = run_engine(MODEL_RULES, feed)
+    assert changes(events) == [("bash-unusual", "firing", 1012.0), ("bash-unusual", "resolved", 1019.0)]
+    fired = next(e for e in events if e.get("change") == "firing")
+    assert fired["series"] == "web01.syscalls.num[bash]" and fired["score"] > 8 and fired["value"] == 60
+    # the model does not learn from what it scores: a backtest of the same data agrees
+    assert firings(backtest(loads(MODEL_RULES), feed)) == firings(events)
+
+
+def test_rules_check_and_backtest_take_a_models_folder(tmp_path):
+    trained_model(tmp_path)
+    (tmp_path / "r.toml").write_text(MODEL_RULES)
+    proc = subprocess.run([*CMD, "check", str(tmp_path / "r.toml")], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 1 and "scorer: unknown scorer 'model:bash-baseline'" in proc.stderr
+    proc = subprocess.run([*CMD, "check", str(tmp_path / "r.toml"), "--models", str(tmp_path / "models")],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    with RecordingWriter(tmp_path / "rec") as writer:
+        writer(snaps([20] * 10 + [60] * 4 + [20] * 4))
+    proc = subprocess.run([*CMD, "backtest", str(tmp_path / "r.toml"), str(tmp_path / "rec"), "--json", "--models",
+                           str(tmp_path / "models")], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    events = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [(c, ts) for _r, _s, c, ts in firings(events)] == [("firing", 1012.0), ("resolved", 1016.0)]
+    proc = subprocess.run([*CMD, "check", str(tmp_path / "r.toml"), "--models", str(tmp_path / "nowhere")],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 2 and "no model registry at" in proc.stderr
+
+
+# -- alert state across restarts ---------------------------------------------------------------------------------------
+def test_alert_states_acknowledged_and_silenced_survive_export_and_restore(tmp_path):
+    text = SPIKY_RULES
+    feed = snaps([10] * 3 + [400] * 4, host="web01") + snaps([10] * 3 + [400] * 4, host="web02")
+    feed.sort(key=lambda s: s.ts)
+    engine, _ = run_engine(text, feed)
+    assert engine.acknowledge("spike", stream=("web01", "syscalls", "num"), key="bash", comment="bob is on it") == 1
+    engine.silence("spike", until=None, stream=("web02", "syscalls", "num"), key="bash")
+    engine.silence("z", until=5000.0)
+    doc = json.loads(json.dumps(engine.export_state()))  # what a file gives back
+    again = Engine(loads(text), dry_run=True)
+    assert again.restore_state(doc) == len(engine.alerts())
+    before = {(a.rule, a.stream, a.key): (a.state, a.phase, a.id, a.ack_comment, a.fired_at) for a in engine.alerts()}
+    after = {(a.rule, a.stream, a.key): (a.state, a.phase, a.id, a.ack_comment, a.fired_at) for a in again.alerts()}
+    assert after == before
+    assert before[("spike", ("web01", "syscalls", "num"), "bash")][:4] == \
+        ("acknowledged", "firing", before[("spike", ("web01", "syscalls", "num"), "bash")][2], "bob is on it")
+    assert before[("spike", ("web02", "syscalls", "num"), "bash")][0] == "silenced"
+    # the restored engine goes on from there: the silenced one resolves (and its silence ends with it)
+    events = []
+    again.listeners.append(events.append)
+    for s in sorted(snaps([10] * 4, host="web01", t0=1007.0) + snaps([10] * 4, host="web02", t0=1007.0),
+                    key=lambda s: s.ts):
+        again.ingest([s])
+    assert sorted((e["series"], e["change"]) for e in events if e.get("change")) == \
+        [("web01.syscalls.num[bash]", "resolved"), ("web02.syscalls.num[bash]", "resolved")]
+    # rules that are gone take their alerts with them; a file of another version restores nothing
+    assert Engine(loads('[[rule]]\nname = "other"\nthreshold = 1\n')).restore_state(doc) == 0
+    assert again.restore_state({**doc, "v": 99}) == 0
+
+
+# -- editing the file in place -----------------------------------------------------------------------------------------
+def test_editing_one_rule_keeps_every_other_line_of_the_file():
+    from suricate_desktop.rules import edit
+
+    text = GOOD_AND_BAD
+    assert [s.name for s in edit.spans(text)] == ["spike", "broken-toml", "bad-op", "quiet", "bad-placeholder",
+                                                 "bad-webhook"]
+    assert edit.rule_text(text, "quiet") == '[[rule]]\nname = "quiet"\ntype = "silence"\nthreshold = "5s"\n'
+    changed = edit.replace_rule(text, "quiet", '[[rule]]\nname = "quiet"\ntype = "silence"\nthreshold = "9s"\n')
+    assert changed == text.replace('threshold = "5s"', 'threshold = "9s"')
+    off = edit.set_enabled(text, "spike", False)
+    assert off == text.replace('name = "spike"\n', 'name = "spike"\nenabled = false\n')
+    assert edit.set_enabled(off, "spike", True) == text.replace('name = "spike"\n', 'name = "spike"\nenabled = true\n')
+    assert [r.name for r in loads(off) if r.enabled] == ["quiet"]
+    gone = edit.remove_rule(text, "bad-op")
+    assert gone == text.replace('[[rule]]\nname = "bad-op"\nthreshold = 4\nop = "!="\n\n', "")
+    check = edit.check_rule(text, '[[rule]]\nname = "new"\nkey = "bash"\nthreshold = 3\n')
+    assert check.problems == [] and check.ruleset.get("new").severity == "critical"  # the file's [defaults]
+    check = edit.check_rule(text, '# about it\n[[rule]]\nname = "spike"\nthreshold = "x"\n', replacing="spike")
+    assert [(p.line, p.message) for p in check.problems] == [(4, "threshold: expected a number, got 'x'")]
+    check = edit.check_rule(text, '[[rule]]\nname = "a"\nthreshold = 1\n[[rule]]\nname = "b"\nthreshold = 1\n')
+    assert [(p.line, p.message) for p in check.problems] == [(4, "one rule at a time: a second [[rule]] table")]

@@ -4,8 +4,9 @@
 
 Scenes: first-run (the embedded sampler), recording (the bundled bpftrace recording playing, with a
 heatmap, a histogram and a time series), editor (a D script with an error, the problems list),
-sources (a broker that is up, one that is down, a legacy queue). Settings go to a scratch folder, so
-the user's own are untouched.
+sources (a broker that is up, one that is down, a legacy queue), rules (the rules panel and the alert
+history with a firing alert marked on its stream's plot; synthetic web01 syscalls published to the
+local broker). Settings go to a scratch folder, so the user's own are untouched.
 """
 
 from __future__ import annotations
@@ -58,8 +59,108 @@ def main(scene: str) -> int:
         window.registry.add(BrokerSource("amqp://guest:guest@127.0.0.1:5999/%2F", ["#"], name="standby-broker: #"))
         window.open_sample_recording()
         window.editor_dock.hide()
+    elif scene == "rules":
+        _rules_scene(window, settings)
     window.show()
     return app.exec()
+
+
+RULES = """# Rules of the web tier (docs/rules.md)
+[defaults]
+host = "web*"
+source = "syscalls"
+agg = "num"
+
+# bash hammering the kernel: page whoever is on call
+[[rule]]
+name = "bash-syscall-spike"
+severity = "critical"
+description = "bash is hammering the kernel"
+key = "bash"
+threshold = 1000
+clear = 800
+for = "5s"
+clear_for = "10s"
+cooldown = "5m"
+
+[[rule.action]]
+type = "command"
+args = ["true", "--host", "{host}", "--value", "{value}"]
+
+[[rule]]
+name = "sshd-busy"
+key = "sshd"
+threshold = 500
+
+[[rule]]
+name = "syscalls-unusual"
+severity = "info"
+type = "score"
+key = "*"
+history = 120
+threshold = 12
+enabled = false
+
+[[rule]]
+name = "web-agent-silent"
+type = "silence"
+threshold = "30s"
+"""
+
+
+def _rules_scene(window, settings) -> None:
+    """web01's syscalls by program, published live to the local broker; bash spikes past the rule's threshold."""
+    import math
+    import random
+    import time
+    from pathlib import Path
+
+    from suricate_desktop.schema import Snapshot
+    from suricate_desktop.transport.publisher import Publisher
+
+    Path(window.rules_panel.path).write_text(RULES)
+    window.rules_panel.load_file(window.rules_panel.path)
+    exchange = "suricate.screenshots"
+    source = window.registry.add(BrokerSource(BROKER, ["web01.#"], exchange=exchange))
+    source.consumer.wait_ready(10)
+    publisher = Publisher(BROKER, exchange).start()
+    window._scene_publisher = publisher
+    rng = random.Random(7)
+    start = time.time() - 90
+    state = {"i": 0}
+
+    def snapshot(i: int) -> Snapshot:
+        bash = 300 + 40 * math.sin(i / 6) + rng.gauss(0, 15)
+        if i >= 70:
+            bash = 1500 + rng.gauss(0, 60)  # the spike: over 1000 since t-20 s
+        entries = [[["bash"], int(bash)], [["sshd"], int(120 + rng.gauss(0, 10))],
+                   [["nginx"], int(650 + 50 * math.sin(i / 9) + rng.gauss(0, 20))],
+                   [["postgres"], int(420 + rng.gauss(0, 25))]]
+        return Snapshot("web01", "syscalls", "num", "count", start + i, 1.0, True, entries, i + 1, "scene")
+
+    def tick() -> None:
+        while start + state["i"] <= time.time():
+            publisher([snapshot(state["i"])])
+            state["i"] += 1
+
+    timer = QTimer(window, interval=250, timeout=tick)
+    timer.start()
+    window._scene_timer = timer
+    window.editor_dock.hide()
+    window.rules_dock.show()
+    window.alerts_dock.show()
+    window.resizeDocks([window.rules_dock], [420], Qt.Vertical)
+    window.resizeDocks([window.rules_dock, window.alerts_dock], [760, 800], Qt.Horizontal)
+
+    def select() -> None:
+        window.rules_panel.select_rule("bash-syscall-spike")
+        entries = list(window.rules_panel.timeline.entries)
+        if entries:
+            window.rules_panel.timeline.select(entries[0])
+            window.rules_panel.timeline.tree.expandAll()
+
+    QTimer.singleShot(3000, lambda: window.plot_stream(source, ("web01", "syscalls", "num")))
+    QTimer.singleShot(7000, select)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ def register(sub) -> None:
                         description="Validate RULES.toml; print FILE:LINE: error: ... for each rule that would be left "
                         "out. Exit 1 when any is.")
     c.add_argument("rules", metavar="RULES.toml")
+    _add_models_option(c)
     c.set_defaults(func=run_check)
 
     from .options import add_broker_options
@@ -42,6 +43,7 @@ def register(sub) -> None:
     r.add_argument("--secret-file", help="control secret for trace actions (default: $SURICATE_CONTROL_SECRET)")
     r.add_argument("--capacity", type=int, default=600, help="rows kept per stream (default: %(default)s)")
     r.add_argument("--duration", type=float, default=0.0, help="seconds to run; 0 = until stopped")
+    _add_models_option(r)
     add_broker_options(r)
     r.set_defaults(func=run_run)
 
@@ -53,7 +55,36 @@ def register(sub) -> None:
     b.add_argument("recording", metavar="RECORDING")
     b.add_argument("--json", action="store_true", help="one JSON event per line instead of text")
     b.add_argument("--capacity", type=int, default=600, help="rows kept per stream (default: %(default)s)")
+    _add_models_option(b)
     b.set_defaults(func=run_backtest)
+
+
+def _add_models_option(parser) -> None:
+    parser.add_argument("--models", metavar="DIR",
+                        help="a model registry folder: each model NAME becomes scorer \"model:NAME\" for score "
+                        "and anomaly_rate rules")
+
+
+def _register_models(folder: str | None) -> list[str] | None:
+    """Load every model of the registry folder (nothing in it is run) and offer it to rules as a scorer.
+    None (after saying why on stderr) when the folder or a model cannot be read."""
+    if not folder:
+        return []
+    from ..analytics.registry import ModelRegistry, UntrustedModelError
+    from ..rules import register_models
+
+    if not Path(folder).is_dir():
+        print(f"suricate rules: no model registry at {folder}", file=sys.stderr)
+        return None
+    registry = ModelRegistry(folder)
+    models = {}
+    for name in registry.names():
+        try:
+            models[name] = registry.load(name)
+        except (OSError, ValueError, UntrustedModelError) as exc:
+            print(f"suricate rules: model {name}: {exc}", file=sys.stderr)
+            return None
+    return register_models(models)
 
 
 def _load(path: str):
@@ -70,6 +101,8 @@ def _load(path: str):
 
 
 def run_check(args: argparse.Namespace) -> int:
+    if _register_models(args.models) is None:
+        return 2
     ruleset = _load(args.rules)
     if ruleset is None:
         return 2
@@ -81,6 +114,8 @@ def run_backtest(args: argparse.Namespace) -> int:
     from ..rules import Engine
     from ..store.recording import iter_snapshots
 
+    if _register_models(args.models) is None:
+        return 2
     ruleset = _load(args.rules)
     if ruleset is None:
         return 2
@@ -131,6 +166,9 @@ def run_run(args: argparse.Namespace) -> int:
     from .signals import on_terminate
 
     quiet_pika()
+    models = _register_models(args.models)
+    if models is None:
+        return 2
     ruleset = _load(args.rules)
     if ruleset is None:
         return 2
@@ -151,7 +189,7 @@ def run_run(args: argparse.Namespace) -> int:
     on_terminate(done.set)
     consumer.start()
     emit({"event": "started", "rules": [r.name for r in ruleset.rules], "problems": [str(p) for p in ruleset.problems],
-          "bindings": bindings, "broker": args.broker.split("@")[-1]})
+          "bindings": bindings, "broker": args.broker.split("@")[-1], "models": models})
     path = Path(args.rules)
     mtime = _mtime(path)
     deadline = time.monotonic() + args.duration if args.duration else None

@@ -29,6 +29,7 @@ from .dashboard import Dashboard
 from .dialogs import AddBrokerDialog, RemoteAgentsDialog
 from .editor import EditorPane
 from .forms import resource_path
+from .rules import RulesPanel
 from .sources.base import Source
 from .sources.embedded import EmbeddedSource
 from .sources.recording import RecordingSource
@@ -75,6 +76,9 @@ class MainWindow(QMainWindow):
         self.editor.recentFilesChanged.connect(lambda files: self.settings.setValue("recent/scripts", files))
         self.editor.status.connect(self.show_message)
         self.timeline = TimelineBar()
+        self.rules_panel = RulesPanel(self.registry, self.dashboard, self.settings)
+        self.rules_panel.message.connect(self.show_message)
+        self.rules_panel.openRecordingRequested.connect(self.open_recording)
 
         self.sources_dock = self._dock("Sources", self.sources_pane, Qt.LeftDockWidgetArea, "F6")
         self.streams_dock = self._dock("Streams", self.streams_pane, Qt.LeftDockWidgetArea, "F7")
@@ -85,6 +89,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.streams_dock, self.editor_dock], [300, 430], Qt.Horizontal)
         self.resizeDocks([self.streams_dock, self.sources_dock], [420, 220], Qt.Vertical)
         self.timeline_dock.hide()
+        self._add_rules_docks()
 
         self.registry.added.connect(self._on_source_added)
         self.registry.removed.connect(self._on_source_removed)
@@ -140,7 +145,8 @@ class MainWindow(QMainWindow):
                 edit_menu.addAction(editor_actions[name])
 
         view_menu = bar.addMenu("&View")
-        for dock in (self.sources_dock, self.streams_dock, self.editor_dock, self.timeline_dock):
+        for dock in (self.sources_dock, self.streams_dock, self.editor_dock, self.timeline_dock, self.rules_dock,
+                     self.alerts_dock):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
         view_menu.addAction(self._action("New &dashboard", lambda: self.dashboard.new_page(), "Ctrl+T"))
@@ -154,6 +160,7 @@ class MainWindow(QMainWindow):
         sources_menu.addAction(self._action("Remote &agents…", self.edit_remote_agents))
         sources_menu.addAction(self.sources_pane.remove_action)
 
+        bar.addMenu(self.rules_panel.menu(self))
         run_menu = bar.addMenu("&Run")
         for name in ("run", "stop"):
             if name in editor_actions:
@@ -174,6 +181,21 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addAction(self.sources_pane.add_broker_action)
         toolbar.addAction(self.open_recording_action)
+
+    def _add_rules_docks(self) -> None:
+        """The rules panel and the alert history, side by side at the bottom, hidden until asked for (F10, F12)
+        or until a tray notification is clicked."""
+        self.rules_dock = self._dock("Rules", self.rules_panel, Qt.BottomDockWidgetArea, "F10")
+        self.alerts_dock = self._dock("Alert history", self.rules_panel.timeline, Qt.BottomDockWidgetArea, "F12")
+        self.splitDockWidget(self.rules_dock, self.alerts_dock, Qt.Horizontal)
+        self.rules_dock.hide()
+        self.alerts_dock.hide()
+
+        def show_history() -> None:
+            self.alerts_dock.show()
+            self.alerts_dock.raise_()
+
+        self.rules_panel.showHistoryRequested.connect(show_history)
 
     def _action(self, text: str, slot, shortcut=None) -> QAction:
         action = QAction(text, self)
@@ -327,6 +349,7 @@ class MainWindow(QMainWindow):
             "sources": [s.to_config() for s in self.registry if s.kind != "run"],
             "dashboards": self.dashboard.state(),
             "editor": self.editor.state(),
+            "rules": self.rules_panel.state(),
             "window": {"geometry": _b64(self.saveGeometry()), "state": _b64(self.saveState())},
         }
 
@@ -369,6 +392,7 @@ class MainWindow(QMainWindow):
         problems += [f"plot {p}: its source is gone" for p in
                      self.dashboard.restore(doc.get("dashboards", []), self.registry.by_name)]
         self.editor.restore(doc.get("editor", {}))
+        self.rules_panel.restore(doc.get("rules"))
         window = doc.get("window", {})
         if window.get("geometry"):
             self.restoreGeometry(_unb64(window["geometry"]))
@@ -468,6 +492,7 @@ class MainWindow(QMainWindow):
         self.slow_timer.stop()
         self.editor.stop_all(timeout=10)
         self.registry.stop_all()
+        self.rules_panel.shutdown()
         for client in self._control_clients.values():
             client.close()
         super().closeEvent(event)

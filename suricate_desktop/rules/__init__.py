@@ -6,11 +6,11 @@ from .model import (
     ACTION_TYPES, CONDITIONS, PLACEHOLDERS, Action, Rule, RuleError, RuleProblem, RuleSet, dump, dumps, duration,
     load, loads, parse_rule,
 )
-from .scoring import RollingZScore, Scorer, make_scorer, register_scorer, scorer_names
+from .scoring import ModelScorer, RollingZScore, Scorer, make_scorer, register_models, register_scorer, scorer_names
 
 __all__ = [
     "ACTION_TYPES", "CONDITIONS", "PLACEHOLDERS", "STATES", "Action", "ActionFailed", "ActionRunner", "Alert",
-    "AlertHistory", "Engine", "RollingZScore", "Rule", "RuleError", "RuleProblem", "RuleSet", "Scorer", "backtest",
+    "AlertHistory", "Engine", "ModelScorer", "RollingZScore", "Rule", "RuleError", "RuleProblem", "RuleSet", "Scorer", "backtest",
     "dump", "dumps", "duration", "fill", "firings", "label_text", "load", "loads", "make_scorer", "parse_rule",
-    "register_scorer", "scorer_names",
+    "register_models", "register_scorer", "scorer_names",
 ]

@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 STATES = ("ok", "pending", "firing", "acknowledged", "silenced", "resolved")
 ALERT_VERSION = 1
+STATE_VERSION = 1  # export_state's format
 FOREVER = math.inf
 
 Listener = Callable[[dict], None]
@@ -315,7 +316,7 @@ class Engine:
                     times, sub = times[-(rule.history + 1):], values[-(rule.history + 1):, cols]
                 else:
                     sub = values[:, cols]
-                x, shown, scores = measured[same] = self._measure(rule, times, sub, now)
+                x, shown, scores = measured[same] = self._measure(rule, times, sub, now, stream, keys)
             self.evaluations += len(cols)
             self.rule_evaluations += 1
             breach, clear = _compare(rule, x)
@@ -352,7 +353,8 @@ class Engine:
         plan.columns[pattern] = (len(labels), cols, keys)
         return cols, keys
 
-    def _measure(self, rule: Rule, times: np.ndarray, values: np.ndarray, now: float):
+    def _measure(self, rule: Rule, times: np.ndarray, values: np.ndarray, now: float, stream: tuple = (),
+                 keys: list[str] | None = None):
         """(what is compared with the threshold, the series value shown, scores or None), one per column."""
         last = values[-1]
         if rule.type == "threshold":
@@ -364,13 +366,18 @@ class Engine:
             rate = (values[-1] - values[-2]) / (times[-1] - times[-2])
             return rate, last, rate
         scorer = self._scorers[rule.name]
+        # A keyed scorer (a trained model) scores each series with what it learnt of that stream and key.
+        where = {"stream": tuple(stream), "keys": list(keys or ())} if getattr(scorer, "keyed", False) else {}
         if rule.type == "score":
             t, v = times[-(rule.history + 1):], values[-(rule.history + 1):]
             last_only = getattr(scorer, "score_last", None)
-            s = np.asarray(last_only(t, v), dtype=np.float64) if last_only is not None else _score(scorer, t, v)[-1]
+            if last_only is not None:
+                s = np.asarray(last_only(t, v, **where), dtype=np.float64)
+            else:
+                s = _score(scorer, t, v, **where)[-1]
             return s, last, s
         # anomaly_rate: the share of the scored points of the last ``window`` seconds that pass score_threshold
-        s = _score(scorer, times, values)
+        s = _score(scorer, times, values, **where)
         recent = times > now - rule.window
         s = s[recent]
         with np.errstate(invalid="ignore"):
@@ -539,7 +546,8 @@ class Engine:
 
     # -- the user's side ---------------------------------------------------------------------------------------------
     def test_actions(self, name: str) -> list[dict]:
-        """"Test now": run the rule's firing actions once, for real, on a made-up alert (key ``test``); silence,
+        """"Test now": run the rule's firing actions once, for real, on a made-up alert (the rule's host, source,
+        aggregation and key where they name one, else ``test``; its threshold as the value); silence,
         flapping and the rate limit do not apply. Returns what was submitted (results come as events)."""
         with self._lock:
             rule = self._rules[name]
@@ -547,9 +555,10 @@ class Engine:
             stream = next((a.stream for a in self._alerts.values() if a.rule == name),
                           (rule.host.replace("*", "") or "test", rule.source.replace("*", "") or "test",
                            rule.agg.replace("*", "") or "test"))
-            alert = Alert(name, stream, "test", phase="firing", state="firing", value=rule.threshold,
+            key = rule.key if not any(c in rule.key for c in "*?[") else "test"  # the rule's own key when it names one
+            alert = Alert(name, stream, key, phase="firing", state="firing", value=rule.threshold,
                           fired_at=now, updated=now)
-            alert.id = "test-" + _alert_id(name, stream, "test", time.time())[:11]
+            alert.id = "test-" + _alert_id(name, stream, key, time.time())[:11]
             payload = {**self.alert_message(alert, rule), "test": True}
             out = []
             for action in rule.actions:
@@ -610,6 +619,7 @@ class Engine:
             for alert in self._select(rule, None, None):
                 alert.silenced_until = 0.0
                 self._show(r, alert, alert.updated)
+            self._emit({"event": "unsilence", "rule": rule, "ts": self.store.clock()})
 
     def _expire_silences(self, now: float) -> None:
         for alert in list(self._alerts.values()):
@@ -621,6 +631,63 @@ class Engine:
     def _select(self, rule: str, stream: tuple | None, key: str | None) -> list[Alert]:
         return [a for (name, s, k), a in self._alerts.items()
                 if name == rule and (stream is None or s == tuple(stream)) and (key is None or k == key)]
+
+    # -- keeping state across restarts ------------------------------------------------------------------------------
+    def export_state(self) -> dict:
+        """The alerts and silences as plain JSON data, for ``restore_state`` after a restart: what the user said
+        (acknowledged with a comment, silenced until a time or until resolved) and where each alert stood."""
+        with self._lock:
+            alerts = []
+            for a in self._alerts.values():
+                alerts.append({
+                    "rule": a.rule, "stream": list(a.stream), "key": a.key, "phase": a.phase, "state": a.state,
+                    "id": a.id, "value": a.value, "score": a.score, "since": a.since, "fired_at": a.fired_at,
+                    "resolved_at": a.resolved_at, "clear_since": a.clear_since, "last_fired": a.last_fired,
+                    "acked": a.acked, "ack_comment": a.ack_comment,
+                    "silenced_until": "resolve" if a.silenced_until == FOREVER else a.silenced_until,
+                    "flapping": a.flapping, "firings": list(a.firings),
+                    "transitions": [list(t) for t in a.transitions], "actions": a.actions[-20:],
+                    "updated": a.updated})
+            return {"v": STATE_VERSION, "alerts": alerts,
+                    "rule_silences": {k: v for k, v in self._rule_silence.items() if k in self._rules}}
+
+    def restore_state(self, doc: dict) -> int:
+        """Take back what ``export_state`` gave (alerts of rules that no longer exist are left out); returns how
+        many alerts were restored. A malformed entry is skipped, never half-restored."""
+        if not isinstance(doc, dict) or doc.get("v") != STATE_VERSION:
+            return 0
+        n = 0
+        with self._lock:
+            for entry in doc.get("alerts", []):
+                try:
+                    if entry["rule"] not in self._rules:
+                        continue
+                    stream = tuple(str(p) for p in entry["stream"])
+                    if len(stream) != 3 or entry["phase"] not in ("ok", "pending", "firing", "resolved"):
+                        continue
+                    until = entry.get("silenced_until") or 0.0
+                    alert = Alert(entry["rule"], stream, str(entry["key"]), phase=entry["phase"],
+                                  state=entry["state"] if entry["state"] in STATES else entry["phase"],
+                                  id=str(entry.get("id") or ""), value=entry.get("value"), score=entry.get("score"),
+                                  since=entry.get("since"), fired_at=entry.get("fired_at"),
+                                  resolved_at=entry.get("resolved_at"), clear_since=entry.get("clear_since"),
+                                  last_fired=entry.get("last_fired"), acked=bool(entry.get("acked")),
+                                  ack_comment=str(entry.get("ack_comment") or ""),
+                                  silenced_until=FOREVER if until == "resolve" else float(until),
+                                  flapping=bool(entry.get("flapping")), actions=list(entry.get("actions") or []),
+                                  updated=float(entry.get("updated") or 0.0))
+                    alert.firings.extend(float(t) for t in entry.get("firings") or [])
+                    alert.transitions.extend((str(st), float(t)) for st, t in entry.get("transitions") or [])
+                except (KeyError, TypeError, ValueError):
+                    continue
+                self._alerts[(alert.rule, stream, alert.key)] = alert
+                self._watched.setdefault((alert.rule, stream), set()).add(alert.key)
+                self._watched_rules.setdefault(stream, set()).add(alert.rule)
+                n += 1
+            for rule, until in (doc.get("rule_silences") or {}).items():
+                if rule in self._rules and isinstance(until, (int, float)):
+                    self._rule_silence[rule] = float(until)
+        return n
 
     # -- reading -----------------------------------------------------------------------------------------------------
     def alerts(self, rule: str | None = None) -> list[Alert]:
@@ -659,7 +726,8 @@ class Engine:
 
     def _event(self, rule: Rule, alert: Alert, kind: str, now: float, measured=None) -> dict:
         event = {"event": kind, "alert": alert.id or None, "rule": rule.name, "severity": rule.severity,
-                 "series": alert.series, "state": alert.state, "ts": now, "value": alert.value}
+                 "series": alert.series, "stream": list(alert.stream), "key": alert.key, "state": alert.state,
+                 "ts": now, "value": alert.value}
         if alert.score is not None:
             event["score"] = alert.score
         if measured is not None and rule.type in ("rate", "anomaly_rate", "silence"):
@@ -734,7 +802,9 @@ def _compare_many(op: str, x: np.ndarray, thresholds: np.ndarray, clears: np.nda
     return x <= thresholds, x > clears
 
 
-def _score(scorer: Scorer, times: np.ndarray, values: np.ndarray) -> np.ndarray:
+def _score(scorer: Scorer, times: np.ndarray, values: np.ndarray, **where) -> np.ndarray:
+    if where:
+        return np.asarray(scorer.score(times, values, **where), dtype=np.float64)
     try:
         out = np.asarray(scorer.score(times, values), dtype=np.float64)
         if out.shape == values.shape:

@@ -4,8 +4,9 @@ A ``Scorer`` turns a series into one score per point: ``score(times, values)``
 returns an array shaped like ``values`` (1-D: one series; 2-D: rows are
 instants, columns are series, each column scored on its own). A score is
 "how unusual", larger = more unusual, NaN where the scorer cannot say yet.
-The analytics models (a later issue) register their own scorers with
-``register_scorer``; a rule names one with ``scorer = "..."``.
+A trained model of the analytics registry becomes ``scorer = "model:NAME"``
+through ``register_models`` (``ModelScorer``); anything else can
+``register_scorer`` its own.
 """
 
 from __future__ import annotations
@@ -98,6 +99,79 @@ class RollingZScore:
             z[count < self.min_points] = np.nan
             out = np.abs(z) if self.absolute else z
         return out[0] if one else out
+
+
+class ModelScorer:
+    """A trained model (the analytics registry's) as a rule's scorer: each series is scored by the detector the
+    model learnt for that key, against what it learnt (the model does not learn from what it scores, so the
+    live engine and a backtest score the same data the same way).
+
+    ``model`` is anything with ``meta.streams`` ([[host, source, agg], ...]), ``meta.keys`` (one key per
+    detector, as key parts) and ``detectors`` (each with ``score(values, learn=False)``): an
+    ``analytics.registry.Model``, passed in by the CLI or the GUI (this layer does not import analytics).
+    A series of another stream, or a key the model has no detector for, scores NaN (the rule's timers hold);
+    ``any_stream = true`` applies the model's keys to every stream the rule selects (a model of one web
+    host, for all of them).
+    """
+
+    keyed = True  # the engine passes ``stream`` and ``keys`` (the series' key text) with the values
+
+    def __init__(self, model: Any, any_stream: bool = False):
+        from .engine import label_text
+
+        self.name = getattr(model.meta, "name", "")
+        self.any_stream = bool(any_stream)
+        self.streams = {tuple(str(p) for p in s) for s in model.meta.streams}
+        self.detectors = {label_text(_label(k)): det for k, det in zip(model.meta.keys, model.detectors)}
+
+    def _applies(self, stream) -> bool:
+        return self.any_stream or tuple(stream) in self.streams
+
+    def score_last(self, times: np.ndarray, values: np.ndarray, stream=(), keys=()) -> np.ndarray:
+        values = np.asarray(values, dtype=np.float64)
+        out = np.full(values.shape[1], np.nan)
+        if not len(values) or not self._applies(stream):
+            return out
+        for i, key in enumerate(keys):
+            det, x = self.detectors.get(key), values[-1, i]
+            if det is not None and x == x:
+                out[i] = float(det.score(np.array([x]), learn=False)[0])
+        return out
+
+    def score(self, times: np.ndarray, values: np.ndarray, stream=(), keys=()) -> np.ndarray:
+        values = np.asarray(values, dtype=np.float64)
+        out = np.full(values.shape, np.nan)
+        if not self._applies(stream):
+            return out
+        for i, key in enumerate(keys):
+            det = self.detectors.get(key)
+            if det is None:
+                continue
+            column = values[:, i]
+            known = ~np.isnan(column)
+            if known.any():
+                out[known, i] = np.asarray(det.score(column[known], learn=False), dtype=np.float64)
+        return out
+
+
+def _label(key: Any) -> tuple:
+    """A key as stored in a model's JSON (lists) back to the store's label (tuples)."""
+    if isinstance(key, (list, tuple)):
+        return tuple(_label(p) if isinstance(p, (list, tuple)) else p for p in key)
+    return (key,)
+
+
+MODEL_PREFIX = "model:"
+
+
+def register_models(models: dict[str, Any]) -> list[str]:
+    """Make each model available to rules as ``scorer = "model:NAME"`` (options: ``any_stream``); returns the
+    scorer names. ``models`` maps names to loaded models (``ModelRegistry.load``)."""
+    names = []
+    for name, model in models.items():
+        register_scorer(MODEL_PREFIX + name, lambda _model=model, **options: ModelScorer(_model, **options))
+        names.append(MODEL_PREFIX + name)
+    return names
 
 
 _SCORERS: dict[str, Callable[..., Scorer]] = {"zscore": RollingZScore}

@@ -25,7 +25,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 
@@ -315,11 +315,24 @@ class LiveStore:
         self._clocks: dict[str, float] = {}  # host -> newest snapshot time (clock())
         self._lock = threading.Lock()
         self._waiting: list[int] = []  # readers blocked on the lock (see _reading)
+        self._subscribers: tuple[Callable[[list[Snapshot]], None], ...] = ()
         self.snapshots = 0
         self.records = 0
 
     def __call__(self, snapshots: Iterable[Snapshot]) -> None:
         self.ingest(snapshots)
+
+    def subscribe(self, callback: Callable[[list[Snapshot]], None]) -> None:
+        """Hand every batch, once stored, to ``callback`` too (in the ingesting thread, outside the lock).
+
+        What else watches a source's streams (the workbench's rules engine) subscribes to
+        the store the source already fills, so no source needs to know it is watched. The
+        callback must be quick (queue the batch); it must not call back into ingest.
+        """
+        self._subscribers = (*self._subscribers, callback)
+
+    def unsubscribe(self, callback: Callable[[list[Snapshot]], None]) -> None:
+        self._subscribers = tuple(c for c in self._subscribers if c != callback)
 
     def ingest(self, snapshots: Iterable[Snapshot]) -> None:
         """Add a batch of snapshots (the consumer's or an in-process agent's).
@@ -334,6 +347,9 @@ class LiveStore:
         waiting = self._waiting
         lock = self._lock
         n = records = 0
+        subscribers = self._subscribers
+        if subscribers and not isinstance(snapshots, list):
+            snapshots = list(snapshots)
         lock.acquire()
         held = time.perf_counter()
         try:
@@ -357,6 +373,8 @@ class LiveStore:
             self.records += records
         finally:
             lock.release()
+        for callback in subscribers:
+            callback(snapshots)
 
     @contextmanager
     def _reading(self):

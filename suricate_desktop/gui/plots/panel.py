@@ -51,6 +51,8 @@ REBASE_AFTER = 43200.0
 #: Seconds a following time axis shows at least, however young its stream.
 MIN_SPAN = 30.0
 DROP_COLOUR = "#D62728"
+#: Alert firings marked on a plot, newest kept (a flapping rule must not fill a plot with lines).
+MAX_ALERT_MARKS = 30
 
 
 class PlotPanel(QWidget):
@@ -101,6 +103,9 @@ class PlotPanel(QWidget):
         self.gaps: list[tuple[float, float]] = []
         self.drop_marks: list[tuple[float, str]] = []
         self._drop_scatter: pg.ScatterPlotItem | None = None
+        #: (fired, resolved or None, text, colour) of the alerts on this stream, set by the rules panel
+        self.alert_marks: list[tuple[float, float | None, str, str]] = []
+        self._alert_items: list[tuple[pg.InfiniteLine, pg.LinearRegionItem]] = []
         self._build_ui()
         self.link.followChanged.connect(self._follow_changed)
         self.refresh()
@@ -207,6 +212,15 @@ class PlotPanel(QWidget):
         self.paused = False
         self._invalidate(data=True)
         self.set_paused(bool(state.get("paused", False)))
+
+    def set_alert_marks(self, marks: list[tuple[float, float | None, str, str]]) -> None:
+        """Mark alert firings on the time axis: a line where each fired, its span shaded until it resolved (or
+        until now); ``marks`` are (fired, resolved or None, tooltip text, colour), the newest
+        ``MAX_ALERT_MARKS`` kept."""
+        marks = sorted(marks)[-MAX_ALERT_MARKS:]
+        if marks != self.alert_marks:
+            self.alert_marks = marks
+            self._invalidate()
 
     def set_chart(self, chart: str) -> None:
         if chart not in CHARTS:
@@ -446,6 +460,7 @@ class PlotPanel(QWidget):
         self._drop_scatter = None
         self._drop_lines = None
         self._gap_items = []
+        self._alert_items = []
         name = self.chart_name
         if name not in kinds_charts(self.kind):
             name = kinds_charts(self.kind)[0]
@@ -508,6 +523,7 @@ class PlotPanel(QWidget):
         self._update_key_box()
         if chart.timed:
             self._mark_gaps(start, clock)
+            self._mark_alerts(clock)
             if self.drops is not None:
                 self._mark_drops(start)
             if follow and not chart.sets_x_range:
@@ -532,6 +548,33 @@ class PlotPanel(QWidget):
                 region.show()
             else:
                 region.hide()
+
+    def _mark_alerts(self, clock: float) -> None:
+        plot, t0 = self.chart.plot, self.chart.t0
+        while len(self._alert_items) < len(self.alert_marks):
+            line = pg.InfiniteLine(angle=90, movable=False)
+            line.setZValue(46)
+            region = pg.LinearRegionItem(movable=False, pen=pg.mkPen(None))
+            region.setZValue(31)
+            plot.addItem(region, ignoreBounds=True)
+            plot.addItem(line, ignoreBounds=True)
+            self._alert_items.append((line, region))
+        for i, (line, region) in enumerate(self._alert_items):
+            if i >= len(self.alert_marks):
+                line.hide()
+                region.hide()
+                continue
+            fired, resolved, text, colour = self.alert_marks[i]
+            line.setPen(pg.mkPen(colour, width=2))
+            line.setPos(fired - t0)
+            line.setToolTip(text)
+            brush = pg.mkColor(colour)
+            brush.setAlpha(40)
+            region.setBrush(pg.mkBrush(brush))
+            region.setRegion((fired - t0, (resolved if resolved is not None else max(clock, fired)) - t0))
+            region.setToolTip(text)
+            line.show()
+            region.show()
 
     def _mark_drops(self, start: float) -> None:
         store, stream = self.drops

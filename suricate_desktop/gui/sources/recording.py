@@ -295,6 +295,11 @@ class RecordingSource(Source):
     def counters(self) -> dict[str, int]:
         return {"received": self.store.snapshots, "rejected": 0}
 
+    def chunks(self) -> tuple[int, Callable[[int], list[Snapshot]]]:
+        """(how many chunks, a loader of chunk i): the whole recording in recorded order, a segment at a time,
+        for a reader in another thread (a rules backtest) that must not disturb playback."""
+        return len(self._chunks), self._chunks.load
+
     # -- what the GUI does -------------------------------------------------------------------------------------------
     def play(self) -> None:
         with self._cond:
