@@ -295,6 +295,11 @@ class RecordingSource(Source):
     def counters(self) -> dict[str, int]:
         return {"received": self.store.snapshots, "rejected": 0}
 
+    def snapshots(self):
+        """Every recorded snapshot, played or not, one chunk at a time (the console's ``ws.recording``)."""
+        for i in range(len(self._chunks)):
+            yield from self._chunks.load(i)
+
     # -- what the GUI does -------------------------------------------------------------------------------------------
     def play(self) -> None:
         with self._cond:
