@@ -44,8 +44,7 @@ class ConsoleKernel:
         client.start_channels()
         self.manager, self.client = manager, client
         shell = manager.kernel.shell
-        if self.starts:
-            shell.reset(new_session=True)
+        shell.reset(new_session=True)  # the singleton shell may have served an earlier kernel
         shell.displayhook.cache_size = OUTPUT_CACHE
         shell.push(namespace)
         self.starts += 1

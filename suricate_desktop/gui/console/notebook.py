@@ -28,6 +28,7 @@ class SessionRecorder:
         #: id -> cell, in order; code cells are keyed by their request's msg_id.
         self._cells: OrderedDict[str, nbformat.NotebookNode] = OrderedDict()
         self._notes = 0
+        self._last_code: str | None = None
 
     def feed(self, msg: dict) -> None:
         """One iopub message from the kernel."""
@@ -37,7 +38,13 @@ class SessionRecorder:
             content = msg["content"]
             self._add(parent, v4.new_code_cell(source=content.get("code", ""),
                                                execution_count=content.get("execution_count")))
-        elif kind in OUTPUT_TYPES and parent in self._cells:
+            self._last_code = parent
+            return
+        if kind in OUTPUT_TYPES and not parent:
+            # the in-process kernel (ipykernel 7) sends printed text without its request as parent:
+            # it belongs to the cell that ran last, as Jupyter files a thread's late output
+            parent = self._last_code
+        if kind in OUTPUT_TYPES and parent in self._cells:
             cell = self._cells[parent]
             output = v4.output_from_msg(msg)
             if kind == "stream" and cell.outputs and cell.outputs[-1].get("output_type") == "stream" \

@@ -71,8 +71,8 @@ class ConsolePane(QWidget):
         self.cancel_button = QToolButton(text="Cancel", autoRaise=True, toolTip="Cancel the newest background job")
         self.cancel_button.clicked.connect(self._cancel_newest)
         toolbar.addSeparator()
-        for widget in (self.job_label, self.job_bar, self.cancel_button):
-            toolbar.addWidget(widget)
+        # a widget in a tool bar is shown and hidden through its action
+        self._job_actions = [toolbar.addWidget(w) for w in (self.job_label, self.job_bar, self.cancel_button)]
         self._show_jobs([])
 
         self.splitter = QSplitter(Qt.Horizontal)
@@ -173,8 +173,8 @@ class ConsolePane(QWidget):
 
     def _show_jobs(self, active: list[Job]) -> None:
         busy = bool(active)
-        for widget in (self.job_label, self.job_bar, self.cancel_button):
-            widget.setVisible(busy)
+        for action in self._job_actions:
+            action.setVisible(busy)
         if not busy:
             self.progress.emit("", 0)
             return
