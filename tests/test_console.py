@@ -67,6 +67,11 @@ def test_the_kernel_is_made_only_when_the_console_is_first_shown(qtbot, window):
     shell = window.console.kernel.shell
     assert {"ws", "pd", "np", "sklearn"} <= set(shell.user_ns)
     assert window.console.dock.isVisible()
+    pane = window.console.pane
+    qtbot.waitUntil(lambda: "In [1]" in text(pane), timeout=10_000)
+    run(qtbot, pane, "help(ws)")  # the API documents itself
+    for entry in ("ws.frame(name", "ws.plot(data", "ws.models", "ws.background(fn"):
+        assert entry in text(pane)
 
 
 def test_a_window_that_never_shows_the_console_never_imports_qtconsole_or_a_kernel():
@@ -155,9 +160,8 @@ def test_a_background_fit_finishes_while_the_console_and_plots_go_on(qtbot, wind
     ]))
     ns = console.namespace
     job = ns["job"]
-    qtbot.waitUntil(lambda: console.job_bar.value() == 50, timeout=30_000)
-    assert job.state == "running"
-    assert console.job_bar.isVisible() and "fitted, waiting" in console.job_label.text()
+    qtbot.waitUntil(lambda: console.job_bar.value() == 50 and console.job_bar.isVisible(), timeout=30_000)
+    assert job.state == "running" and "fitted, waiting" in console.job_label.text()
     assert "job 1" in window.console.status_label.text() and window.console.status_bar.isVisible()
     # while it runs: the console answers, and a live plot takes in new data
     run(qtbot, console, "answer = 6 * 7")
@@ -171,7 +175,8 @@ def test_a_background_fit_finishes_while_the_console_and_plots_go_on(qtbot, wind
     qtbot.waitUntil(lambda: "model" in ns, timeout=30_000)
     assert hasattr(ns["model"], "estimators_") and job.state == "done"
     qtbot.waitUntil(lambda: "done in" in text(console) and "→ model" in text(console), timeout=5_000)
-    assert not console.job_bar.isVisible() and not window.console.status_bar.isVisible()
+    qtbot.waitUntil(lambda: not console.job_bar.isVisible() and not window.console.status_bar.isVisible(),
+                    timeout=5_000)  # the tool bar lays itself out at the next event
 
 
 def test_a_failed_background_job_says_why_in_the_console(qtbot, console):

@@ -117,7 +117,7 @@ class Workspace:
         for ref, sid in matches:
             rows, start = _window(ref.store, sid, last, since)
             frame = ref.store.frame(sid, view, last=rows, since=start)
-            frame.index.name = "time"
+            frame.index = _microseconds(frame.index)
             frame.columns.name = stream_name(sid)
             frames[_qualified(ref, sid, matches)] = frame
         if len(frames) == 1:
@@ -434,9 +434,16 @@ def frame_from_snapshots(snapshots: Iterable[Snapshot], view: str = "interval", 
     store.ingest(snaps)
     sid = snaps[0].stream
     frame = store.frame(sid, view)
-    frame.index.name = "time"
+    frame.index = _microseconds(frame.index)
     frame.columns.name = name or stream_name(sid)
     return frame
+
+
+def _microseconds(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """Times as recorded (to the microsecond), without the float's last digits of noise in nanoseconds."""
+    index = index.round("us")
+    index.name = "time"
+    return index
 
 
 def _window(store: LiveStore, sid: StreamId, last, since) -> tuple[int | None, float | None]:

@@ -45,6 +45,17 @@ def _recorded(source: RecordingSource):
     return lambda stream: (s for s in source.snapshots() if s.stream == stream)
 
 
+class Drawn(str):
+    """What ``ws.plot`` drew, shown as plain text at the console's ``Out[n]`` (not as a quoted string)."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 class _ToGuiThread(QObject):
     """Carries a ``plot`` call made in a worker thread over to the GUI thread; ``failed`` says why one did not draw."""
 
@@ -79,7 +90,7 @@ class ConsoleWorkspace(Workspace):
         self._gui_thread = threading.get_ident()
 
     def plot(self, data, on: str | tuple | None = None, title: str | None = None, label: str | None = None,
-             source: str | None = None) -> str:
+             source: str | None = None) -> "Drawn":
         """Draw a Series or DataFrame (one curve per numeric column); returns what was drawn.
 
         ``on=None``: into the console's plot pane, as the figure ``title`` (plotting again
@@ -93,11 +104,11 @@ class ConsoleWorkspace(Workspace):
         """
         if threading.get_ident() != self._gui_thread:
             self._bridge.call.emit(lambda: self.plot(data, on, title, label, source))
-            return "queued: drawn when the GUI thread takes it"
-        x, columns, timed = _columns(data)
+            return Drawn("queued: drawn when the GUI thread takes it")
+        x, columns, timed = _columns(data, title)
         if on is None:
             figure = self._figures.show_figure(title, x, columns, timed)
-            return f"{len(columns)} curve(s) in figure {figure!r}"
+            return Drawn(f"figure {figure!r}: {_plural(len(columns), 'curve')}")
         if not timed:
             raise ValueError("an overlay needs a time index (a DatetimeIndex, e.g. from ws.frame)")
         panels = self._panels(on, source, create=True)
@@ -105,7 +116,7 @@ class ConsoleWorkspace(Workspace):
             for name, values in columns.items():
                 panel.set_overlay(_overlay_label(label, name, len(columns)), x, values)
         streams = sorted({stream_name(p.stream) for p in panels})
-        return f"{len(columns)} overlay(s) on {len(panels)} plot(s) of {', '.join(streams)}"
+        return Drawn(f"{_plural(len(columns), 'overlay')} on {_plural(len(panels), 'plot')} of {', '.join(streams)}")
 
     def clear_overlays(self, on: str | tuple | None = None, source: str | None = None) -> int:
         """Take the overlays off the live plots of ``on`` (every plot when None); returns how many plots."""
@@ -127,10 +138,13 @@ class ConsoleWorkspace(Workspace):
         return [card.panel for card in cards]
 
 
-def _columns(data) -> tuple[np.ndarray, dict[str, np.ndarray], bool]:
-    """(x, {name: y}, timed) from a Series, a DataFrame, or anything numpy makes an array of."""
+def _columns(data, title: str | None = None) -> tuple[np.ndarray, dict[str, np.ndarray], bool]:
+    """(x, {name: y}, timed) from a Series, a DataFrame, or anything numpy makes an array of.
+
+    A Series without a name is named after the figure's title (or "value").
+    """
     if isinstance(data, pd.Series):
-        frame = data.to_frame(name=data.name if data.name is not None else "value")
+        frame = data.to_frame(name=data.name if data.name is not None else (title or "value"))
     elif isinstance(data, pd.DataFrame):
         frame = data
     else:

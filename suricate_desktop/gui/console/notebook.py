@@ -10,6 +10,7 @@ Bounded: the newest ``MAX_CELLS`` cells are kept.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,9 +30,16 @@ class SessionRecorder:
         self._cells: OrderedDict[str, nbformat.NotebookNode] = OrderedDict()
         self._notes = 0
         self._last_code: str | None = None
+        # output arrives as qtconsole channel signals (on the GUI thread as measured); locked all the same,
+        # since a kernel may hand over a thread's output from its iopub thread
+        self._lock = threading.Lock()
 
     def feed(self, msg: dict) -> None:
         """One iopub message from the kernel."""
+        with self._lock:
+            self._feed(msg)
+
+    def _feed(self, msg: dict) -> None:
         kind = msg.get("header", {}).get("msg_type") or msg.get("msg_type")
         parent = msg.get("parent_header", {}).get("msg_id")
         if kind == "execute_input" and parent:
@@ -55,8 +63,9 @@ class SessionRecorder:
 
     def note(self, text: str) -> None:
         """A markdown cell between the code cells (a restart, a background result)."""
-        self._notes += 1
-        self._add(f"note-{self._notes}", v4.new_markdown_cell(text))
+        with self._lock:
+            self._notes += 1
+            self._add(f"note-{self._notes}", v4.new_markdown_cell(text))
 
     def _add(self, key: str, cell) -> None:
         self._cells[key] = cell
@@ -65,7 +74,8 @@ class SessionRecorder:
 
     @property
     def cells(self) -> list:
-        return list(self._cells.values())
+        with self._lock:
+            return [nbformat.from_dict(cell) for cell in self._cells.values()]  # copies
 
     def notebook(self) -> nbformat.NotebookNode:
         intro = v4.new_markdown_cell(
