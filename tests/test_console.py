@@ -203,6 +203,34 @@ def test_the_session_exports_as_a_valid_notebook_with_inputs_and_outputs(qtbot, 
     assert code[2].outputs[0].output_type == "error" and code[2].outputs[0].ename == "NameError"
 
 
+def test_export_notebook_asks_where_and_remembers_the_folder(qtbot, console, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    run(qtbot, console, "x = 1 + 1")
+    asked = []
+
+    def save_dialog(parent, caption, start, filters):
+        asked.append(start)
+        return str(tmp_path / "out" / "first"), filters
+
+    (tmp_path / "out").mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(save_dialog))
+    console.export_action.trigger()
+    nbformat.validate(nbformat.read(tmp_path / "out" / "first.ipynb", as_version=4))  # the suffix is added
+    qtbot.waitUntil(lambda: "Exported" in text(console), timeout=5_000)
+    console.export_action.trigger()
+    assert Path(asked[1]).parent == tmp_path / "out"
+
+
+def test_overlays_on_a_plot_are_bounded_and_the_newest_stay(qtbot, window, console, source):
+    card = window.dashboard.add_plot(source, STREAM, "timeseries")
+    times = T0 + np.arange(10)
+    for i in range(10):
+        card.panel.set_overlay(f"o{i}", times, np.full(10, float(i)))
+    assert list(card.panel.overlays.items) == [f"o{i}" for i in range(2, 10)]
+    qtbot.waitUntil(lambda: set(card.panel.overlays._curves) == {f"o{i}" for i in range(2, 10)}, timeout=5_000)
+
+
 def test_typing_exit_closes_the_console_not_the_workbench(qtbot, window, console):
     run(qtbot, console, "exit")
     qtbot.waitUntil(lambda: not window.console.dock.isVisible(), timeout=5_000)
