@@ -6,7 +6,9 @@ Scenes: first-run (the embedded sampler), recording (the bundled bpftrace record
 heatmap, a histogram and a time series), editor (a D script with an error, the problems list),
 sources (a broker that is up, one that is down, a legacy queue), rules (the rules panel and the alert
 history with a firing alert marked on its stream's plot; synthetic web01 syscalls published to the
-local broker). Settings go to a scratch folder, so the user's own are untouched.
+local broker), console (the Jupyter console on the bundled recording: a DataFrame printed, a figure,
+and a rolling mean drawn over the live plot). Settings go to a scratch folder, so the user's own are
+untouched.
 """
 
 from __future__ import annotations
@@ -54,6 +56,29 @@ def main(scene: str) -> int:
             "}\n"
         ))
         window.resizeDocks([window.editor_dock], [900], Qt.Horizontal)
+    elif scene == "console":
+        source = window.open_sample_recording()
+        source.set_speed(0)  # the whole recording at once: the console reads all of it
+        window.editor_dock.hide()
+        window.streams_dock.hide()
+        window.sources_dock.hide()
+        window.timeline_dock.hide()
+
+        def console():
+            calls = next(i.stream for i in source.store.streams() if i.stream[2] == "calls")
+            window.plot_stream(source, calls, "timeseries")
+            pane = window.console.show()
+            window.resizeDocks([window.console.dock], [470], Qt.Vertical)
+            pane.splitter.setSizes([900, 680])
+            cells = ['f = ws.frame("syscalls-by-process.calls")\n'
+                     'f[["python3", "python", "ls", "bpftrace", "find"]].tail(8)',
+                     'ws.plot(f.python3.rolling(10, center=True).mean(), on="syscalls-by-process.calls",\n'
+                     '        label="python3, mean of 10")',
+                     'ws.plot(f.sum(axis=1).rolling(10).std(), title="std of the total")']
+            for i, code in enumerate(cells):  # one at a time, as typed: each after the previous one's prompt
+                QTimer.singleShot(1500 + 1000 * i, lambda code=code: pane.execute(code))
+
+        QTimer.singleShot(3000, console)
     elif scene == "sources":
         window.registry.add(BrokerSource(BROKER, ["web01.#", "*.*.syscalls"], ["dtrace:smartos1"]))
         window.registry.add(BrokerSource("amqp://guest:guest@127.0.0.1:5999/%2F", ["#"], name="standby-broker: #"))

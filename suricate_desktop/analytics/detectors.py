@@ -492,7 +492,8 @@ class EstimatorAdapter(WindowModel):
     def clone(self):
         from sklearn.base import clone
 
-        return type(self)(clone(self.estimator), **self.get_params())
+        # safe=False: an estimator that is not scikit-learn's (no get_params) is deep-copied
+        return type(self)(clone(self.estimator, safe=False), **self.get_params())
 
     def fit_model(self, X):
         if self.params["use_partial_fit"] and hasattr(self.estimator, "partial_fit") and self.model is not None:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMe
 
 from .. import __version__
 from . import workspace
+from .console import ConsoleDock
 from .dashboard import Dashboard
 from .dialogs import AddBrokerDialog, RemoteAgentsDialog
 from .editor import EditorPane
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.streams_dock, self.sources_dock], [420, 220], Qt.Vertical)
         self.timeline_dock.hide()
         self._add_rules_docks()
+        self.console = ConsoleDock(self)  # the kernel starts when the dock is first shown
 
         self.registry.added.connect(self._on_source_added)
         self.registry.removed.connect(self._on_source_removed)
@@ -146,7 +148,7 @@ class MainWindow(QMainWindow):
 
         view_menu = bar.addMenu("&View")
         for dock in (self.sources_dock, self.streams_dock, self.editor_dock, self.timeline_dock, self.rules_dock,
-                     self.alerts_dock):
+                     self.alerts_dock, self.console.dock):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
         view_menu.addAction(self._action("New &dashboard", lambda: self.dashboard.new_page(), "Ctrl+T"))
@@ -493,6 +495,7 @@ class MainWindow(QMainWindow):
         self.editor.stop_all(timeout=10)
         self.registry.stop_all()
         self.rules_panel.shutdown()
+        self.console.shutdown()
         for client in self._control_clients.values():
             client.close()
         super().closeEvent(event)

@@ -248,10 +248,18 @@ def connect(folder: str | os.PathLike, database: str = ":memory:"):
     return con
 
 
-def iter_snapshots(folder: str | os.PathLike) -> Iterator[Snapshot]:
-    """The recorded snapshots, rebuilt exactly (keys with their types), in recorded order."""
+def iter_snapshots(folder: str | os.PathLike, stream: tuple[str, str, str] | None = None) -> Iterator[Snapshot]:
+    """The recorded snapshots, rebuilt exactly (keys with their types), in recorded order.
+
+    ``stream`` (host, source, aggregation): only that stream's snapshots; the filter is
+    applied as each segment is read, so the other streams' rows are never rebuilt.
+    """
+    filters = None
+    if stream is not None:
+        host, source, agg = stream
+        filters = [("host", "=", host), ("source", "=", source), ("agg", "=", agg)]
     for part in segments(folder):
-        table = pq.read_table(part, schema=SCHEMA)
+        table = pq.read_table(part, schema=SCHEMA, filters=filters)
         cols = {name: table.column(name).to_pylist() for name in SCHEMA.names if name not in ("ts",)}
         ts = (table.column("ts").cast(pa.int64()).to_numpy() / 1_000_000).tolist()
         snap_ids = cols["snapshot"]

@@ -42,6 +42,10 @@ Called by the main window:
   curves in the window, one row per snapshot; bars/pie ``key,value``; histogram
   ``low,high,bucket,count``; heatmap one row per snapshot, one column per bucket of
   the ladder, not decimated). ``time_range()``: the epoch-second range shown.
+* ``set_overlay(label, times, values)`` / ``clear_overlays()``: a series computed elsewhere
+  (the console's ``ws.plot(..., on=stream)``) drawn over the time series as a dashed curve
+  with a legend entry, on the chart's own y scale; at most 8 per panel, 100,000 points each
+  (``overlay.py``). Not kept in ``state()``: overlays are results of a session.
 
 Signals:
 

@@ -34,6 +34,7 @@ from ._data import DEFAULT_WINDOW, GAP_FACTOR, WINDOWS, fmt_number, fmt_time, ke
 from .charts import BarsChart, Chart, HistogramChart, PieChart, TimeSeriesChart, colour_of, kinds_charts
 from .heatmap import HeatmapChart
 from .link import TimeLink
+from .overlay import Overlays
 
 CHARTS = ("auto", "timeseries", "bars", "pie", "histogram", "heatmap")
 CHART_TITLES = {"auto": "Auto", "timeseries": "Time series", "bars": "Bars", "pie": "Pie", "histogram": "Histogram",
@@ -106,6 +107,8 @@ class PlotPanel(QWidget):
         #: (fired, resolved or None, text, colour) of the alerts on this stream, set by the rules panel
         self.alert_marks: list[tuple[float, float | None, str, str]] = []
         self._alert_items: list[tuple[pg.InfiniteLine, pg.LinearRegionItem]] = []
+        #: Series drawn over the time series (the console's ``ws.plot(..., on=stream)``), see overlay.py.
+        self.overlays = Overlays()
         self._build_ui()
         self.link.followChanged.connect(self._follow_changed)
         self.refresh()
@@ -293,6 +296,15 @@ class PlotPanel(QWidget):
         """Show or hide one key (what a click on its legend entry does)."""
         key = tuple(key)
         self.set_hidden(self.hidden ^ {key})
+
+    def set_overlay(self, label: str, times, values, colour: str | None = None) -> None:
+        """Draw ``values`` at ``times`` (epoch seconds) over the time series as a dashed curve called ``label``."""
+        self.overlays.set(label, times, values, colour)
+        self._invalidate()
+
+    def clear_overlays(self) -> None:
+        self.overlays.clear()
+        self._invalidate()
 
     def export_png(self, path) -> None:
         self._refresh(budgeted=False)
@@ -526,6 +538,7 @@ class PlotPanel(QWidget):
             self._mark_alerts(clock)
             if self.drops is not None:
                 self._mark_drops(start)
+            self.overlays.draw(chart)
             if follow and not chart.sets_x_range:
                 chart.vb.setXRange(lo - chart.t0, hi - chart.t0, padding=0)
 

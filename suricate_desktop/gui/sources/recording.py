@@ -299,6 +299,10 @@ class RecordingSource(Source):
         """(how many chunks, a loader of chunk i): the whole recording in recorded order, a segment at a time,
         for a reader in another thread (a rules backtest) that must not disturb playback."""
         return len(self._chunks), self._chunks.load
+    def snapshots(self):
+        """Every recorded snapshot, played or not, one chunk at a time (the console's ``ws.recording``)."""
+        for i in range(len(self._chunks)):
+            yield from self._chunks.load(i)
 
     # -- what the GUI does -------------------------------------------------------------------------------------------
     def play(self) -> None:

@@ -1,0 +1,503 @@
+"""``ws``, the console's handle on the workbench: streams and recordings as DataFrames, models, background work.
+
+This is the Qt-free part (layer 2: it reads ``store/`` and uses ``analytics/``); the GUI adds
+``plot`` (gui/console/api.py). The workbench hands it a function returning the open sources
+as ``StoreRef``s, so it sees sources come and go without holding any of them.
+
+Frames are copies: a DataFrame from ``ws.frame`` shares no memory with the live rings, so
+user code can change it freely while the consumer thread goes on ingesting. User docs:
+docs/console.md.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from ..schema import Snapshot
+from ..store.live import LiveStore, StreamId
+from .detectors import DETECTORS, Detector, EstimatorAdapter, WindowModel
+from .jobs import Job, Jobs
+from .live import LiveScorer
+from .registry import ModelRegistry
+
+#: Estimator thresholds are calibrated at this quantile of their scores on the training rows.
+CALIBRATION_QUANTILE = 0.995
+#: Seconds between two polls of the attached models by the scoring thread.
+SCORING_PERIOD = 1.0
+#: Anomalies kept per attached model.
+MAX_ANOMALIES = 1000
+
+
+@dataclass(frozen=True)
+class StoreRef:
+    """An open source as the console sees it: its name, its store, and (for a recording) all it recorded.
+
+    ``recorded(stream)`` yields every recorded snapshot of that stream, played or not; None
+    for live sources, whose past is what their store holds.
+    """
+
+    name: str
+    store: LiveStore
+    recorded: Callable[[StreamId], Iterable[Snapshot]] | None = None
+
+
+def stream_name(stream: StreamId) -> str:
+    """``host.source.aggregation``: how streams are named in the console."""
+    return ".".join(stream)
+
+
+class Workspace:
+    """The workbench's streams, recordings and models, for code typed in the console.
+
+    Streams are named ``host.source.aggregation``; a name can be shortened to its tail
+    (``"cpu_time"``, ``"sampler.cpu_time"``) while it is unambiguous, or be a glob pattern
+    (``"*.syscalls"``). Where two sources have a stream of the same name, say which with
+    ``source=`` (a name from ``ws.sources``).
+
+    Data
+        ``ws.sources``            names of the open sources
+        ``ws.streams``            a DataFrame: one row per stream (source, stream, kind, rows, keys, last)
+        ``ws.frame(name, view="interval", last=None, since=None, source=None)``
+                                  a stream as a DataFrame (copy): time index (UTC), one column per key
+        ``ws.recording(name, source=None, view="interval")``
+                                  the whole recorded stream of a recording, played or not
+    Models
+        ``ws.models``             the model registry, and estimators attached to live streams
+    Long work
+        ``ws.background(fn, *args, name=None, **kwargs)``
+                                  run ``fn`` in a worker thread; its result is bound to ``name``
+        ``ws.progress(fraction, text)``  inside a background function: report progress
+        ``ws.jobs``               the background jobs, newest last
+
+    ``pd``, ``np`` and ``sklearn`` are imported in the console's namespace.
+    """
+
+    def __init__(self, sources: Callable[[], Iterable[StoreRef]],
+                 registry: ModelRegistry | Callable[[], ModelRegistry] | None = None, jobs: Jobs | None = None):
+        self._sources = sources
+        self._jobs = jobs if jobs is not None else Jobs()
+        self.models = Models(self, registry)
+
+    # -- streams -----------------------------------------------------------------------------------------------------
+    @property
+    def sources(self) -> list[str]:
+        """Names of the open sources (what ``source=`` takes)."""
+        return [ref.name for ref in self._sources()]
+
+    @property
+    def streams(self) -> pd.DataFrame:
+        """Every stream of every open source: source, stream (its name), kind, rows, keys, last (time)."""
+        rows = []
+        for ref in self._sources():
+            for info in ref.store.streams():
+                rows.append({"source": ref.name, "stream": stream_name(info.stream), "kind": info.kind,
+                             "rows": info.rows, "keys": info.columns,
+                             "last": pd.to_datetime(info.last_ts, unit="s", utc=True) if info.rows else pd.NaT})
+        frame = pd.DataFrame(rows, columns=["source", "stream", "kind", "rows", "keys", "last"])
+        return frame.sort_values(["source", "stream"], ignore_index=True)
+
+    def frame(self, stream: str | tuple, view: str = "interval", last: int | str | pd.Timedelta | None = None,
+              since: Any = None, source: str | None = None) -> pd.DataFrame:
+        """A stream as a pandas DataFrame, a copy: time index (UTC), one column per key.
+
+        ``view``: ``"interval"`` (what happened in each interval) or ``"cumulative"`` (running
+        totals). ``last``: the newest rows, as a count (``last=60``) or a span of time
+        (``last="10min"``, a ``pd.Timedelta``). ``since``: rows at or after a time (epoch
+        seconds, a ``pd.Timestamp``, or a string pandas reads as one). A pattern that matches
+        several streams gives one frame with two column levels: (stream, key).
+        """
+        matches = self._resolve(stream, source)
+        frames = {}
+        for ref, sid in matches:
+            rows, start = _window(ref.store, sid, last, since)
+            frame = ref.store.frame(sid, view, last=rows, since=start)
+            frame.index = _microseconds(frame.index)
+            frame.columns.name = stream_name(sid)
+            frames[_qualified(ref, sid, matches)] = frame
+        if len(frames) == 1:
+            return next(iter(frames.values()))
+        combined = pd.concat(frames, axis=1, names=["stream", "key"])
+        combined.index.name = "time"
+        return combined
+
+    def recording(self, stream: str | tuple, source: str | None = None, view: str = "interval") -> pd.DataFrame:
+        """The whole of a recorded stream as a DataFrame (time index, one column per key), played or not.
+
+        Read from the recording's files (only that stream's rows), not from what the
+        timeline has played so far.
+        """
+        refs = [(ref, sid) for ref, sid in self._resolve(stream, source) if ref.recorded is not None]
+        if not refs:
+            raise ValueError(f"{stream!r} is not a stream of an open recording (sources: {self.sources})")
+        if len(refs) > 1:
+            raise ValueError(f"{stream!r} matches {len(refs)} recorded streams; name one: "
+                             f"{[_qualified(r, s, refs) for r, s in refs]}")
+        ref, sid = refs[0]
+        return frame_from_snapshots(ref.recorded(sid), view, name=stream_name(sid))
+
+    def _resolve(self, stream: str | tuple, source: str | None = None) -> list[tuple[StoreRef, StreamId]]:
+        refs = [r for r in self._sources() if source is None or r.name == source]
+        if source is not None and not refs:
+            raise KeyError(f"no source named {source!r}; open sources: {self.sources}")
+        every = [(ref, info.stream) for ref in refs for info in ref.store.streams()]
+        if isinstance(stream, tuple):
+            found = [(r, s) for r, s in every if s == tuple(stream)]
+            pattern = stream_name(stream)
+        else:
+            pattern = str(stream)
+            if any(c in pattern for c in "*?["):
+                found = [(r, s) for r, s in every if fnmatch.fnmatchcase(stream_name(s), pattern)]
+                if not found:
+                    raise KeyError(f"no stream matches {pattern!r}; see ws.streams")
+                return found
+            found = [(r, s) for r, s in every if stream_name(s) == pattern]
+            if not found:
+                found = [(r, s) for r, s in every if stream_name(s).endswith("." + pattern)]
+        if not found:
+            raise KeyError(f"no stream {pattern!r}" + (f" in {source!r}" if source else "") + "; see ws.streams")
+        if len(found) > 1:
+            names = ", ".join(f"{stream_name(s)} ({r.name})" for r, s in found)
+            raise KeyError(f"{pattern!r} is ambiguous: {names}; give the full name or source=")
+        return found
+
+    def _store(self, stream, source) -> tuple[StoreRef, StreamId]:
+        matches = self._resolve(stream, source)
+        if len(matches) > 1:
+            raise KeyError(f"{stream!r} matches {len(matches)} streams; name one")
+        return matches[0]
+
+    # -- background work ---------------------------------------------------------------------------------------------
+    def background(self, fn: Callable, *args, name: str | None = None, title: str | None = None, **kwargs) -> Job:
+        """Run ``fn(*args, **kwargs)`` in a worker thread, so the plots keep moving; returns a ``Job``.
+
+        The console shows its progress and, when it is done, binds the result to ``name``
+        in the console's namespace (and says so), or shows the error. ``fn`` may call
+        ``ws.progress(fraction, text)`` to fill the progress bar, and ``ws.cancelled()`` to
+        notice a cancel. E.g. ``ws.background(model.fit, X, name="model")``. (To pass
+        ``fn`` a keyword argument called ``name`` or ``title``, use ``functools.partial``.)
+        """
+        job = self._jobs.submit(fn, *args, title=title, **kwargs)
+        job.name = name
+        return job
+
+    def progress(self, fraction: float | None = None, text: str | None = None) -> None:
+        """Inside a background function: how far it got (0..1) and what it is doing. Ignored elsewhere."""
+        self._jobs.report(fraction, text)
+
+    def cancelled(self) -> bool:
+        """Inside a background function: whether the user asked it to stop."""
+        return self._jobs.cancelled()
+
+    @property
+    def jobs(self) -> list[Job]:
+        """The background jobs (the last hundred), oldest first."""
+        return self._jobs.jobs
+
+    def close(self) -> None:
+        """Stop the scoring thread and the background workers (the workbench calls this when it closes)."""
+        self.models.stop()
+        self._jobs.shutdown()
+
+    def __repr__(self) -> str:
+        refs = list(self._sources())
+        streams = sum(len(r.store.streams()) for r in refs)
+        return (f"<ws: {len(refs)} sources, {streams} streams, {len(self.models.attached)} attached models; "
+                f"help(ws) for the API>")
+
+
+class Attachment:
+    """A model scoring one live stream, interval by interval (``ws.models.attach`` makes them).
+
+    ``scores()``: the score of every interval scored since (a Series); ``anomalies()``: the
+    anomalous intervals with the keys that contributed most; ``save(name)``: into the
+    registry; ``detach()``: stop scoring.
+    """
+
+    def __init__(self, models: "Models", ref: StoreRef, scorer: LiveScorer, description: str):
+        self.source = ref.name
+        self.stream = scorer.stream
+        self.scorer = scorer
+        self.description = description
+        self.state = "scoring"
+        self.error = ""
+        self._models = models
+        self._lock = threading.Lock()
+        self._anomalies: list = []
+
+    @property
+    def threshold(self) -> float:
+        return self.scorer.threshold
+
+    def poll(self) -> list:
+        """Score what arrived since the last poll (the scoring thread calls this)."""
+        with self._lock:
+            found = self.scorer.poll()
+            for anomaly in found:
+                # an anomaly still going on is reported again, longer, by later polls: keep one entry
+                if self._anomalies and self._anomalies[-1].start == anomaly.start:
+                    self._anomalies[-1] = anomaly
+                else:
+                    self._anomalies.append(anomaly)
+            del self._anomalies[:-MAX_ANOMALIES]
+            return found
+
+    def scores(self) -> pd.Series:
+        """The score of every interval scored so far (a copy), time-indexed; larger is more anomalous."""
+        with self._lock:
+            times, scores = self.scorer.scores()
+        index = pd.to_datetime(times, unit="s", utc=True)
+        index.name = "time"
+        return pd.Series(scores, index=index, name=f"score {stream_name(self.stream)}")
+
+    def anomalies(self) -> pd.DataFrame:
+        """Anomalous spans: start, end (UTC), score, and the keys that contributed most."""
+        with self._lock:
+            found = list(self._anomalies)
+        return pd.DataFrame({
+            "start": pd.to_datetime([a.start for a in found], unit="s", utc=True),
+            "end": pd.to_datetime([a.end for a in found], unit="s", utc=True),
+            "score": [a.score for a in found],
+            "keys": [", ".join(_key_text(k) for k, _ in a.keys) for a in found],
+        })
+
+    def save(self, name: str):
+        """Store this model (every key's detector and the metadata) in the registry; returns its metadata."""
+        with self._lock:
+            return self.scorer.save(self._models.registry, name)
+
+    def detach(self) -> None:
+        """Stop scoring this stream."""
+        self._models._detach(self)
+        self.state = "detached"
+
+    def __repr__(self) -> str:
+        state = self.state if not self.error else f"error: {self.error}"
+        return (f"<{self.description} on {stream_name(self.stream)} ({self.source}): {state}, "
+                f"threshold {self.threshold:.3g}, {len(self.scorer.detectors)} keys>")
+
+
+class Models:
+    """``ws.models``: the model registry, and models attached to live streams.
+
+    ``names()``, ``load(name)``, ``delete(name)``: the registry's models (saved as JSON and
+    arrays; loading never runs code from the file). ``attach(model, stream, ...)``: score a
+    live stream with a built-in detector, a saved model, or any estimator you build with
+    ``fit`` and ``score_samples`` or ``decision_function`` (scikit-learn's IsolationForest,
+    OneClassSVM, LocalOutlierFactor(novelty=True), ...). ``attached``: what is scoring now.
+    A thread of its own polls attached models once a second, so scoring never runs on the
+    GUI thread.
+    """
+
+    def __init__(self, workspace: Workspace, registry):
+        self._ws = workspace
+        self._registry = registry
+        self._attached: list[Attachment] = []
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    @property
+    def registry(self) -> ModelRegistry:
+        """The workbench's ``ModelRegistry``."""
+        registry = self._registry() if callable(self._registry) else self._registry
+        if registry is None:
+            raise RuntimeError("no model registry is open")
+        return registry
+
+    def names(self) -> list[str]:
+        """Names of the saved models."""
+        return self.registry.names()
+
+    def load(self, name: str, trusted: list[str] | None = None):
+        """A saved ``Model`` (metadata and detectors); ``trusted``: extra types a user estimator needs."""
+        return self.registry.load(name, trusted)
+
+    def delete(self, name: str) -> None:
+        self.registry.delete(name)
+
+    @property
+    def attached(self) -> list[Attachment]:
+        with self._lock:
+            return list(self._attached)
+
+    def attach(self, model, stream: str | tuple | None = None, keys: list | None = None, source: str | None = None,
+               view: str = "interval", lags: int = 1, threshold: float | None = None, policy: str = "online",
+               train: int | str | None = None) -> Attachment:
+        """Score a live stream with ``model``, every new interval, from now on; returns an ``Attachment``.
+
+        ``model``: an estimator with ``fit`` and ``score_samples`` or ``decision_function``
+        (fitted on windows of ``lags`` values of each key; score = minus its score), a
+        built-in ``Detector`` or its kind (``"zscore"``, ``"ewma"``, ``"seasonal"``,
+        ``"iforest"``, ``"kmeans"``, ``"suricate"``), or the name of a saved model (which
+        scores the stream it was trained on unless ``stream`` says otherwise).
+        ``keys``: only these keys (tuples, e.g. ``[("bash",)]``); ``train``: train on the
+        newest rows only (a count or a span such as ``"30min"``; default: all the store
+        holds). ``threshold``: alarm level; for an estimator the default is the
+        99.5th percentile of its scores on the training rows. ``policy``: ``"online"``
+        (learn as it goes) or ``"refit"`` (refit on a sliding window). Training runs in
+        the calling thread: for a slow estimator, ``ws.background(ws.models.attach, ...)``.
+        """
+        saved = isinstance(model, str) and model not in DETECTORS
+        if saved:
+            scorer = LiveScorer.load(LiveStore(), self.registry, model, policy=policy)
+            ref, sid = self._ws._store(stream if stream is not None else scorer.stream, source)
+            scorer.store, scorer.stream = ref.store, sid
+            scorer.last_ts = ref.store.clock(sid[0]) if ref.store.streams() else -np.inf
+            if threshold is not None:
+                scorer.threshold = float(threshold)
+            description = f"model {model!r}"
+        else:
+            if stream is None:
+                raise TypeError("attach needs the stream to score")
+            detector = _detector(model, lags)
+            ref, sid = self._ws._store(stream, source)
+            scorer = LiveScorer(ref.store, sid, detector, keys=keys, view=view, threshold=threshold, policy=policy)
+            rows, since = _window(ref.store, sid, train, None)
+            if rows is not None:
+                times, _, _ = ref.store.matrix(sid, view, last=rows)
+                since = float(times[0]) if len(times) else None
+            scorer.fit(since=since)
+            if threshold is None and isinstance(detector, EstimatorAdapter):
+                scorer.threshold = _calibrate(scorer, ref.store, sid, view, since)
+            description = (type(detector.estimator).__name__ if isinstance(detector, EstimatorAdapter)
+                           else type(detector).__name__)
+        attachment = Attachment(self, ref, scorer, description)
+        with self._lock:
+            self._attached.append(attachment)
+        self._start()
+        return attachment
+
+    def _detach(self, attachment: Attachment) -> None:
+        with self._lock:
+            if attachment in self._attached:
+                self._attached.remove(attachment)
+
+    def detach_all(self) -> None:
+        for attachment in self.attached:
+            attachment.detach()
+
+    # -- the scoring thread ------------------------------------------------------------------------------------------
+    def _start(self) -> None:
+        if self._thread is None or not self._thread.is_alive():
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="model-scoring", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(SCORING_PERIOD):
+            self.poll()
+
+    def poll(self) -> list:
+        """Score every attached model once; (attachment, anomaly) pairs found. A failing model says why and stops."""
+        found = []
+        for attachment in self.attached:
+            try:
+                found += [(attachment, a) for a in attachment.poll()]
+            except Exception as exc:  # noqa: BLE001 - user estimators fail in their own ways; the others go on
+                attachment.error = f"{type(exc).__name__}: {exc}"
+                attachment.state = "failed"
+                self._detach(attachment)
+        return found
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2 * SCORING_PERIOD)
+
+    def __repr__(self) -> str:
+        try:
+            saved = self.names()
+            where = str(self.registry.root)
+        except RuntimeError as exc:
+            saved, where = [], str(exc)
+        lines = [f"<models in {where}: {len(saved)} saved {saved[:10]}{'…' if len(saved) > 10 else ''}>"]
+        lines += [f"  attached: {a!r}" for a in self.attached]
+        return "\n".join(lines)
+
+
+def frame_from_snapshots(snapshots: Iterable[Snapshot], view: str = "interval", name: str = "") -> pd.DataFrame:
+    """One stream's snapshots as a DataFrame (time index, one column per key), as ``LiveStore.frame`` makes it.
+
+    The snapshots go through a store of their own sized to hold them all, so buckets, stats
+    fields and both views come out exactly as they do for a live stream.
+    """
+    snaps = list(snapshots)
+    if not snaps:
+        return pd.DataFrame(index=pd.DatetimeIndex([], tz="UTC", name="time"))
+    store = LiveStore(capacity=len(snaps))
+    store.ingest(snaps)
+    sid = snaps[0].stream
+    frame = store.frame(sid, view)
+    frame.index = _microseconds(frame.index)
+    frame.columns.name = name or stream_name(sid)
+    return frame
+
+
+def _microseconds(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    """Times as recorded (to the microsecond), without the float's last digits of noise in nanoseconds."""
+    index = index.round("us")
+    index.name = "time"
+    return index
+
+
+def _window(store: LiveStore, sid: StreamId, last, since) -> tuple[int | None, float | None]:
+    """``last`` and ``since`` as the store takes them: a row count and an epoch time."""
+    start = None if since is None else _epoch(since)
+    if last is None or isinstance(last, (int, np.integer)):
+        return (None if last is None else int(last)), start
+    span = pd.Timedelta(last).total_seconds()
+    newest = store.info(sid).last_ts
+    begin = newest - span
+    return None, begin if start is None else max(begin, start)
+
+
+def _epoch(t) -> float:
+    if isinstance(t, (int, float, np.integer, np.floating)):
+        return float(t)
+    stamp = pd.Timestamp(t)
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize("UTC")
+    return stamp.timestamp()
+
+
+def _qualified(ref: StoreRef, sid: StreamId, matches) -> str:
+    """A stream's name, with its source where two matches share the name."""
+    name = stream_name(sid)
+    if sum(1 for _, s in matches if s == sid) > 1:
+        return f"{ref.name}:{name}"
+    return name
+
+
+def _detector(model, lags: int) -> Detector:
+    if isinstance(model, Detector):
+        return model.clone()
+    if isinstance(model, str):
+        return DETECTORS[model]()
+    return EstimatorAdapter(model, lags=lags)
+
+
+def _calibrate(scorer: LiveScorer, store: LiveStore, sid: StreamId, view: str, since) -> float:
+    """The estimator's alarm level: a high quantile of its scores over the rows it was trained on."""
+    _, values, labels = store.matrix(sid, view, since=since)
+    scores = []
+    for col, label in enumerate(labels):
+        det = scorer.detectors.get(label)
+        if not isinstance(det, WindowModel) or det.model is None:
+            continue
+        column = values[:, col]
+        X = det.features(column[~np.isnan(column)])
+        if len(X):
+            scores.append(det.score_model(X))
+    if not scores:
+        return scorer.template.threshold
+    return float(np.quantile(np.concatenate(scores), CALIBRATION_QUANTILE))
+
+
+def _key_text(key) -> str:
+    return ",".join(map(str, key)) if isinstance(key, tuple) else str(key)
