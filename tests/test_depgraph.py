@@ -144,6 +144,14 @@ def test_idle_series_are_left_out_and_max_series_keeps_the_most_active():
     assert [n.series.key for n in graph.nodes] == ["busy"] and graph.left_out == 3
 
 
+def test_another_threshold_reuses_the_correlations(recording):
+    matrix = from_recording(recording)
+    strict = build_graph(matrix, threshold=0.6).with_threshold(0.99)
+    assert strict.edges_csv() == build_graph(matrix, threshold=0.99).edges_csv()
+    assert [(strict.nodes[e.a].name, strict.nodes[e.b].name) for e in strict.edges] == [(DB_READS, DB)]
+    assert strict.nodes[strict.index(WEB)].cluster == -1
+
+
 def test_edges_csv_has_the_edges_strongest_first(recording, tmp_path):
     graph = build_graph(from_recording(recording), threshold=0.6)
     out = tmp_path / "edges.csv"

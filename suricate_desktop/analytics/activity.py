@@ -60,7 +60,11 @@ class SeriesSpec:
 
 @dataclass
 class ActivityMatrix:
-    """Series on one time grid: ``values[t, i]`` for bin ``t`` (starting at ``times[t]``) and ``series[i]``."""
+    """Series on one time grid: ``values[t, i]`` for series ``i`` in the bin that ends at ``times[t]``.
+
+    Bins are ``resolution`` seconds, open at their start and closed at their end, as a
+    snapshot's interval is (its time is when the interval ended).
+    """
 
     times: np.ndarray
     values: np.ndarray
@@ -208,7 +212,7 @@ def bin_long(column: np.ndarray, t: np.ndarray, v: np.ndarray, specs: list[Serie
              resolution: float, start: float | None = None) -> ActivityMatrix:
     """The matrix from long rows (series ``column``, time ``t``, value ``v``), all vectorised.
 
-    A row falls into the bin its time is in (a snapshot's time is the end of its interval).
+    A row falls into the bin its time ends or is in (a snapshot's time is the end of its interval).
     Additive series add up in a bin; running totals keep the bin's largest and are then
     differenced; levels average and are carried forward over empty bins. Columns come out
     sorted by (host, source, aggregation, kind, key).
@@ -219,9 +223,11 @@ def bin_long(column: np.ndarray, t: np.ndarray, v: np.ndarray, specs: list[Serie
     rank = np.empty(len(specs), dtype=np.intp)
     rank[order] = np.arange(len(specs))
     column, specs, delta = rank[column], [specs[i] for i in order], np.asarray(delta)[order]
-    t0 = float(np.min(t)) if start is None else min(float(start), float(np.min(t)))
-    t0 = np.floor(t0 / resolution) * resolution
-    row = np.floor((t - t0) / resolution).astype(np.intp)
+    # bin k is (t0 + k·res, t0 + (k+1)·res]: a snapshot's time is the end of its interval
+    first = float(np.min(t))
+    t0 = np.ceil(first / resolution) * resolution - resolution if start is None else \
+        min(np.floor(float(start) / resolution) * resolution, np.ceil(first / resolution) * resolution - resolution)
+    row = np.maximum(np.ceil((t - t0) / resolution - 1e-9).astype(np.intp) - 1, 0)
     nbins, nseries = int(row.max()) + 1, len(specs)
     additive = np.array([s.kind in ADDITIVE_KINDS for s in specs], dtype=bool)
     sums = np.zeros((nbins, nseries))
@@ -245,7 +251,7 @@ def bin_long(column: np.ndarray, t: np.ndarray, v: np.ndarray, specs: list[Serie
             mean = sums[:, level] / counts[:, level]
         mean = _forward_fill(mean)
         values[:, level] = np.where(np.isnan(mean), _first_valid(mean), mean)
-    times = t0 + np.arange(nbins) * resolution
+    times = t0 + (np.arange(nbins) + 1) * resolution
     return ActivityMatrix(times, values, list(specs), resolution)
 
 

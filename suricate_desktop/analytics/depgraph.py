@@ -77,6 +77,17 @@ class DependencyGraph:
     threshold: float
     params: dict = field(default_factory=dict)
     left_out: int = 0  # series left out as idle, constant or beyond max_series
+    #: Every pair's correlation and lag (bins), kept so another threshold costs no new correlation.
+    correlations: np.ndarray | None = field(default=None, repr=False)
+    lags: np.ndarray | None = field(default=None, repr=False)
+    changes: np.ndarray | None = field(default=None, repr=False)
+
+    def with_threshold(self, threshold: float) -> "DependencyGraph":
+        """The same series and correlations, edges and clusters cut at another ``threshold``."""
+        if not 0 < threshold <= 1:
+            raise ValueError(f"threshold must be in (0, 1], got {threshold}")
+        return _assemble(self.matrix, self.correlations, self.lags, self.changes, threshold, self.params,
+                         self.left_out)
 
     @property
     def clusters(self) -> dict[int, list[int]]:
@@ -101,7 +112,7 @@ class DependencyGraph:
         return sorted({e.b if e.a == i else e.a for e in self.edges if i in (e.a, e.b)})
 
     def series(self, i: int) -> tuple[np.ndarray, np.ndarray]:
-        """(bin start times, activity) of node ``i``."""
+        """(bin end times, activity) of node ``i``."""
         return self.matrix.times, self.matrix.values[:, i]
 
     def linked(self) -> list[int]:
@@ -156,10 +167,21 @@ def build_graph(matrix: ActivityMatrix, threshold: float = 0.6, max_lag: int = 1
         report(0.05, "ranking")
         x = _ranks(x)
     corr, lag = lagged_correlation(x, max_lag, lambda f: report(0.1 + 0.7 * f, "correlating"))
-    strength = np.abs(corr)
     report(0.8, "clustering")
+    params = {"threshold": threshold, "max_lag": max_lag, "transform": transform, "method": method,
+              "min_active": min_active, "max_series": max_series, "resolution": matrix.resolution,
+              "bins": len(matrix.times)}
+    graph = _assemble(picked, corr, lag, active, threshold, params, len(matrix.series) - len(keep))
+    report(1.0, "done")
+    return graph
+
+
+def _assemble(picked: ActivityMatrix, corr: np.ndarray, lag: np.ndarray, changes: np.ndarray, threshold: float,
+              params: dict, left_out: int) -> DependencyGraph:
+    """Edges and clusters at ``threshold`` from the correlations (cheap: no correlation is recomputed)."""
+    strength = np.abs(corr)
     clusters = cluster(strength, threshold)
-    iu, ju = np.triu_indices(len(keep), k=1)
+    iu, ju = np.triu_indices(len(picked.series), k=1)
     linked = strength[iu, ju] >= threshold
     order = np.argsort(-strength[iu, ju][linked], kind="stable")
     ia, ib = iu[linked][order], ju[linked][order]
@@ -170,12 +192,9 @@ def build_graph(matrix: ActivityMatrix, threshold: float = 0.6, max_lag: int = 1
         edges.append(Edge(a, b, float(strength[a, b]), float(corr[a, b]), float(lag[a, b] * picked.resolution)))
     names = picked.names
     nodes = [Node(names[i], picked.series[i], int(clusters[i]), float(np.nansum(picked.values[:, i])),
-                  int(active[i])) for i in range(len(keep))]
-    report(1.0, "done")
-    params = {"threshold": threshold, "max_lag": max_lag, "transform": transform, "method": method,
-              "min_active": min_active, "max_series": max_series, "resolution": matrix.resolution,
-              "bins": len(matrix.times)}
-    return DependencyGraph(nodes, edges, picked, threshold, params, left_out=len(matrix.series) - len(keep))
+                  int(changes[i])) for i in range(len(picked.series))]
+    return DependencyGraph(nodes, edges, picked, threshold, {**params, "threshold": threshold}, left_out,
+                           corr, lag, changes)
 
 
 def choose_series(values: np.ndarray, min_active: int, max_series: int) -> tuple[np.ndarray, np.ndarray]:
