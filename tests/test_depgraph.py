@@ -40,7 +40,7 @@ def assert_two_linked_third_alone(graph, a: str, b: str, third: str) -> None:
     assert edge is not None and edge.strength >= 0.8, graph.edges_csv()
     assert graph.edge_between(a, third) is None and graph.edge_between(b, third) is None
     ca, cb, cc = (graph.nodes[graph.index(n)].cluster for n in (a, b, third))
-    assert ca == cb >= 0
+    assert ca == cb >= 1
     assert cc != ca
 
 
@@ -149,7 +149,7 @@ def test_another_threshold_reuses_the_correlations(recording):
     strict = build_graph(matrix, threshold=0.6).with_threshold(0.99)
     assert strict.edges_csv() == build_graph(matrix, threshold=0.99).edges_csv()
     assert [(strict.nodes[e.a].name, strict.nodes[e.b].name) for e in strict.edges] == [(DB_READS, DB)]
-    assert strict.nodes[strict.index(WEB)].cluster == -1
+    assert strict.nodes[strict.index(WEB)].cluster == 0  # alone
 
 
 def test_edges_csv_has_the_edges_strongest_first(recording, tmp_path):
@@ -190,7 +190,7 @@ def test_cli_prints_the_edges_and_writes_them_as_csv(recording, tmp_path):
     assert "3 edges with strength >= 0.6" in lines[0]
     table = [line for line in lines if line.startswith(("syscalls", "read-sizes"))]
     assert len(table) == 3 and not any("cron" in line for line in table)
-    assert any(line.startswith("cluster 0: ") and WEB in line and DB in line and CRON not in line for line in lines)
+    assert any(line.startswith("cluster 1: ") and WEB in line and DB in line and CRON not in line for line in lines)
     rows = list(csv.DictReader(out.open()))
     assert {frozenset((r["series_a"], r["series_b"])) for r in rows} >= {frozenset((WEB, DB))}
 

@@ -59,7 +59,7 @@ def test_compute_draws_the_two_linked_and_leaves_the_third_out(qtbot, graph_wind
     assert {WEB, DB, DB_READS} == drawn  # cron has no link: not drawn
     assert graph_window.table.rowCount() == len(graph.edges) == 3
     web, db = graph.index(WEB), graph.index(DB)
-    assert graph.nodes[web].cluster == graph.nodes[db].cluster >= 0
+    assert graph.nodes[web].cluster == graph.nodes[db].cluster >= 1
     assert "3 links" in graph_window.summary.text()
     # the unlinked can be drawn too, and cron then shows, grey (no cluster)
     with qtbot.waitSignal(graph_window.worker.finished, timeout=30_000):

@@ -22,8 +22,8 @@ How, from an ``ActivityMatrix`` (activity.py):
    are kept on the edge.
 5. **Clusters.** Agglomerative clustering (scikit-learn, average linkage) on the
    distance 1 - strength, cut at 1 - ``threshold``: a cluster is a group whose average link
-   is at least as strong as an edge. Clusters are numbered by size, largest first; a
-   series alone in its cluster gets ``-1`` (no cluster).
+   is at least as strong as an edge. Clusters are numbered from 1 by size, largest first; a
+   series alone in its cluster gets 0 (no cluster).
 
 Everything is numpy over the whole matrix: a few hundred series over a few thousand bins
 take well under a second (bench: ``bench/depgraph.py``).
@@ -55,7 +55,7 @@ Progress = Callable[[float, str], None]
 class Node:
     name: str
     series: SeriesSpec
-    cluster: int  # -1: not in a cluster
+    cluster: int  # 1, 2, ... (1: the largest); 0: in no cluster
     activity: float  # total of the series over the span (events, bytes, ...)
     changes: int  # bins where its activity changed
 
@@ -94,7 +94,7 @@ class DependencyGraph:
         """Cluster id -> node indices, for clusters of two or more."""
         out: dict[int, list[int]] = {}
         for i, node in enumerate(self.nodes):
-            if node.cluster >= 0:
+            if node.cluster > 0:
                 out.setdefault(node.cluster, []).append(i)
         return dict(sorted(out.items()))
 
@@ -257,10 +257,10 @@ def _ranks(x: np.ndarray) -> np.ndarray:
 
 
 def cluster(strength: np.ndarray, threshold: float) -> np.ndarray:
-    """Cluster ids per series (0 = the largest cluster; -1 = alone) from link strengths in [0, 1]."""
+    """Cluster ids per series (1 = the largest cluster; 0 = alone) from link strengths in [0, 1]."""
     n = len(strength)
     if n < 2:
-        return np.full(n, -1)
+        return np.zeros(n, dtype=np.int64)
     from sklearn.cluster import AgglomerativeClustering
 
     distance = 1.0 - strength
@@ -268,8 +268,8 @@ def cluster(strength: np.ndarray, threshold: float) -> np.ndarray:
     labels = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
                                      distance_threshold=1.0 - threshold + 1e-9).fit_predict(distance)
     ids, sizes = np.unique(labels, return_counts=True)
-    numbered = np.full(n, -1)
+    numbered = np.zeros(n, dtype=np.int64)
     groups = [(size, label) for label, size in zip(ids, sizes) if size > 1]
     for new, (_size, label) in enumerate(sorted(groups, key=lambda g: (-g[0], g[1]))):
-        numbered[labels == label] = new
+        numbered[labels == label] = new + 1
     return numbered

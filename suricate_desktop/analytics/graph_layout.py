@@ -14,7 +14,7 @@ import numpy as np
 
 
 def spring_layout(n: int, edges: np.ndarray, weights: np.ndarray | None = None, iterations: int = 300,
-                  seed: int = 0, gravity: float = 0.05) -> np.ndarray:
+                  seed: int = 0, gravity: float = 0.3) -> np.ndarray:
     """(n, 2) positions in [-1, 1] for ``n`` nodes and ``edges`` (m, 2) node index pairs."""
     if n == 0:
         return np.zeros((0, 2))
@@ -25,6 +25,10 @@ def spring_layout(n: int, edges: np.ndarray, weights: np.ndarray | None = None, 
     pull = np.zeros((n, n))
     pull[edges[:, 0], edges[:, 1]] = weights
     pull[edges[:, 1], edges[:, 0]] = weights
+    # a clique would otherwise pull itself into a knot (and its labels on top of each other):
+    # each edge's pull is shared out among the links its ends have
+    degree = np.maximum(pull.astype(bool).sum(axis=1), 1)
+    pull /= np.sqrt(np.outer(degree, degree))
     pos = np.random.default_rng(seed).uniform(-1.0, 1.0, (n, 2))
     k = np.sqrt(4.0 / n)  # the ideal distance between nodes in a [-1, 1] square
     temperature = 0.2

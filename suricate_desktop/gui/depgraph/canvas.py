@@ -26,19 +26,25 @@ NODE_PICK_PX = 10
 EDGE_PICK_PX = 6
 MAX_LEGEND = 12
 # light to dark, for weak to strong links
-POSITIVE = (np.array([158, 202, 225]), np.array([8, 48, 107]))
-NEGATIVE = (np.array([252, 187, 161]), np.array([153, 0, 13]))
+POSITIVE = (np.array([107, 174, 214]), np.array([8, 48, 107]))
+NEGATIVE = (np.array([251, 106, 74]), np.array([153, 0, 13]))
 
 
 def cluster_colour(cluster: int) -> str:
-    return UNCLUSTERED if cluster < 0 else PALETTE[cluster % len(PALETTE)]
+    return UNCLUSTERED if cluster <= 0 else PALETTE[(cluster - 1) % len(PALETTE)]
 
 
 def node_label(graph: DependencyGraph, i: int) -> str:
-    """The key, and its aggregation when the graph mixes several (``cc1 · calls``)."""
+    """The key, and which stream it is of when the graph mixes several (``cc1 · calls``).
+
+    The stream is named by its aggregation, or by its source where two streams share one.
+    """
     spec = graph.nodes[i].series
-    several = len({n.series.stream for n in graph.nodes}) > 1
-    return f"{spec.label} · {spec.agg}" if several and spec.key else spec.label
+    streams = {n.series.stream for n in graph.nodes}
+    if len(streams) < 2 or not spec.key:
+        return spec.label
+    aggs = [agg for _host, _source, agg in streams]
+    return f"{spec.key} · {spec.agg if aggs.count(spec.agg) == 1 else spec.source}"
 
 
 class GraphCanvas(pg.PlotWidget):
@@ -93,7 +99,8 @@ class GraphCanvas(pg.PlotWidget):
         font.setPointSizeF(8.5)
         self.labels = []
         for r, i in enumerate(self.shown):
-            label = pg.TextItem(node_label(graph, int(i)), color="#222222", anchor=(0.5, 1.25))
+            label = pg.TextItem(node_label(graph, int(i)), color="#222222", anchor=(0.5, 1.3),
+                                fill=pg.mkBrush(255, 255, 255, 170))
             label.setFont(font)
             label.setPos(*self.pos[r])
             label.setToolTip(graph.nodes[int(i)].name)
@@ -126,8 +133,8 @@ class GraphCanvas(pg.PlotWidget):
         for mask, (light, dark) in ((sign, POSITIVE), (~sign, NEGATIVE)):
             rgb = light[None, :] + (dark - light)[None, :] * f[mask, None]
             pens["red"][mask], pens["green"][mask], pens["blue"][mask] = rgb.T.astype(np.ubyte)
-        pens["alpha"] = (140 + 115 * f).astype(np.ubyte)
-        pens["width"] = 0.8 + 4.2 * f
+        pens["alpha"] = (170 + 85 * f).astype(np.ubyte)
+        pens["width"] = 1.2 + 3.8 * f
         return pens
 
     def _fill_legend(self, graph: DependencyGraph) -> None:
@@ -138,10 +145,10 @@ class GraphCanvas(pg.PlotWidget):
         entries = [(cid, members) for cid, members in entries if members]
         for cid, members in entries[:MAX_LEGEND]:
             sample = pg.ScatterPlotItem(size=10, brush=pg.mkBrush(cluster_colour(cid)), pen=pg.mkPen(None))
-            self.legend.addItem(sample, f"cluster {cid + 1} ({len(members)})")
+            self.legend.addItem(sample, f"cluster {cid} ({len(members)})")
         if len(entries) > MAX_LEGEND:
             self.legend.addItem(pg.ScatterPlotItem(size=0), f"… {len(entries) - MAX_LEGEND} more clusters")
-        if any(graph.nodes[i].cluster < 0 for i in self.shown):
+        if any(graph.nodes[i].cluster == 0 for i in self.shown):
             sample = pg.ScatterPlotItem(size=10, brush=pg.mkBrush(UNCLUSTERED), pen=pg.mkPen(None))
             self.legend.addItem(sample, "no cluster")
         self.legend.setVisible(bool(self.legend.items))
@@ -221,7 +228,7 @@ class GraphCanvas(pg.PlotWidget):
         if node is not None:
             n = self.graph.nodes[node]
             self.hovered.emit(f"{n.name}: {len(self.graph.neighbours(node))} links, cluster "
-                              f"{n.cluster + 1 if n.cluster >= 0 else '–'}")
+                              f"{n.cluster or '–'}")
             return
         edge = self.edge_at(point)
         self.hovered.emit(describe_edge(self.graph, edge) if edge is not None else "")
@@ -247,5 +254,5 @@ def describe_edge(graph: DependencyGraph, edge: int) -> str:
     a, b = graph.nodes[e.a].name, graph.nodes[e.b].name
     how = "together" if e.correlation >= 0 else "opposite"
     lag = f", {b} follows by {e.lag:g} s" if e.lag else ""
-    return f"{a} ↔ {b}: strength {e.strength:.2f} ({how}){lag}"
+    return f"{a} ↔ {b}: strength {e.strength:.3f} ({how}){lag}"
 

@@ -105,7 +105,7 @@ def lay_out(graph: DependencyGraph, layout: str, show_unlinked: bool) -> tuple[n
     if layout == "circle":
         # round the circle cluster by cluster, the unclustered last
         clusters = np.array([graph.nodes[i].cluster for i in shown])
-        order = np.lexsort((shown, np.where(clusters < 0, np.iinfo(np.int64).max, clusters)))
+        order = np.lexsort((shown, np.where(clusters == 0, np.iinfo(np.int64).max, clusters)))
         rank = np.empty(len(shown), dtype=np.intp)
         rank[order] = np.arange(len(shown))
         return shown, circle_layout(len(shown), rank)

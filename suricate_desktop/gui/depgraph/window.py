@@ -50,6 +50,18 @@ EDGE_COLUMNS = ("Series A", "Series B", "Strength", "r", "Lag (s)")
 REDRAW_MS = 250
 
 
+class NumberItem(QTableWidgetItem):
+    """A table cell that shows a number formatted and sorts by its value."""
+
+    def __init__(self, value: float, fmt: str):
+        super().__init__(fmt.format(value))
+        self.value = value
+        self.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+    def __lt__(self, other) -> bool:
+        return self.value < other.value if isinstance(other, NumberItem) else super().__lt__(other)
+
+
 class DependencyGraphWindow(QMainWindow):
     """One window per workbench; ``registry`` gives the sources to choose from."""
 
@@ -78,9 +90,13 @@ class DependencyGraphWindow(QMainWindow):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideLeft)  # names end in their key: keep that in sight
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for col in range(2, len(EDGE_COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._on_table_selection)
         self.side = QSplitter(Qt.Orientation.Vertical)
         self.side.addWidget(self.pair_plot)
@@ -143,7 +159,7 @@ class DependencyGraphWindow(QMainWindow):
         self.threshold.valueChanged.connect(self._schedule_redraw)
         graph.addWidget(self.threshold)
         graph.addWidget(QLabel("  Lag up to: "))
-        self.max_lag = QSpinBox(minimum=0, maximum=30, value=1, suffix=" intervals")
+        self.max_lag = QSpinBox(minimum=0, maximum=30, value=1, suffix=" interval(s)")
         self.max_lag.setToolTip("A link may lag by up to this many intervals (one series following the other)")
         graph.addWidget(self.max_lag)
         graph.addWidget(QLabel("  Correlate: "))
@@ -338,16 +354,15 @@ class DependencyGraphWindow(QMainWindow):
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(graph.edges))
         for row, e in enumerate(graph.edges):
-            cells = (graph.nodes[e.a].name, graph.nodes[e.b].name, round(e.strength, 3), round(e.correlation, 3),
-                     e.lag)
+            cells = (graph.nodes[e.a].name, graph.nodes[e.b].name, e.strength, e.correlation, e.lag)
             for col, value in enumerate(cells):
-                item = QTableWidgetItem()
-                item.setData(Qt.ItemDataRole.DisplayRole, value)
+                item = QTableWidgetItem(value) if col < 2 else NumberItem(value, "{:g}" if col == 4 else "{:.3f}")
                 item.setData(Qt.ItemDataRole.UserRole, row)
                 if col < 2:
-                    item.setToolTip(str(value))
+                    item.setToolTip(value)
                 self.table.setItem(row, col, item)
         self.table.setSortingEnabled(True)
+        self.table.sortItems(2, Qt.SortOrder.DescendingOrder)  # strongest first, as the graph lists them
         self.table.blockSignals(False)
 
     # -- picking ---------------------------------------------------------------------------------------------------
@@ -372,7 +387,7 @@ class DependencyGraphWindow(QMainWindow):
         graph = self.result.graph
         n = graph.nodes[node]
         links = [i for i, e in enumerate(graph.edges) if node in (e.a, e.b)]
-        cluster = f"cluster {n.cluster + 1}" if n.cluster >= 0 else "no cluster"
+        cluster = f"cluster {n.cluster}" if n.cluster else "no cluster"
         self.pair_plot.show_nodes(graph, (node,), f"{n.name}: {len(links)} links, {cluster}")
         self.table.clearSelection()
         if links:
