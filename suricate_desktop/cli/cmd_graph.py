@@ -67,7 +67,7 @@ def print_table(graph) -> None:
     p = graph.params
     print(f"{len(graph.nodes)} series correlated ({graph.left_out} left out as idle or beyond --max-series), "
           f"{p['bins']} bins of {p['resolution']:g} s, {p['method']} on {p['transform']}, "
-          f"lag up to {p['max_lag']} bins; {len(graph.edges)} edges with strength >= {graph.threshold:g}")
+          f"lag up to {p['max_lag']} bin(s); {len(graph.edges)} edges with strength >= {graph.threshold:g}")
     rows = [tuple(str(v) for v in row) for row in graph.edge_rows()]
     if rows:
         header = CSV_FIELDS
