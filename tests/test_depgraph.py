@@ -142,6 +142,8 @@ def test_idle_series_are_left_out_and_max_series_keeps_the_most_active():
     specs = [SeriesSpec("h", "s", "a", "count", k) for k in ("busy", "idle", "flat", "half")]
     graph = build_graph(ActivityMatrix(t, values.astype(float), specs, 1.0), max_series=1)
     assert [n.series.key for n in graph.nodes] == ["busy"] and graph.left_out == 3
+    with pytest.raises(ValueError, match="nothing moves enough"):
+        build_graph(ActivityMatrix(t, values[:, 1:3].astype(float), specs[1:3], 1.0))
 
 
 def test_another_threshold_reuses_the_correlations(recording):

@@ -157,6 +157,9 @@ def build_graph(matrix: ActivityMatrix, threshold: float = 0.6, max_lag: int = 1
     report = progress or (lambda fraction, what: None)
     report(0.0, "choosing series")
     keep, active = choose_series(matrix.values, min_active, max_series)
+    if not len(keep):
+        raise ValueError(f"none of the {len(matrix.series)} series changes in {min_active} intervals or more: "
+                         "nothing moves enough to correlate")
     picked = matrix.select(keep)
     x = picked.values if transform == "rate" else np.diff(picked.values, axis=0)
     max_lag = max(0, min(int(max_lag), len(x) // 4))
