@@ -156,6 +156,10 @@ def build_graph(matrix: ActivityMatrix, threshold: float = 0.6, max_lag: int = 1
         raise ValueError(f"unknown method {method!r}; expected one of {METHODS}")
     report = progress or (lambda fraction, what: None)
     report(0.0, "choosing series")
+    bins = len(matrix.times) - (transform == "diff")
+    if bins < MIN_BINS:
+        raise ValueError(f"{bins} time bins are too few to correlate (at least {MIN_BINS} are needed); "
+                         "take a longer span or a finer resolution")
     keep, active = choose_series(matrix.values, min_active, max_series)
     if not len(keep):
         raise ValueError(f"none of the {len(matrix.series)} series changes in {min_active} intervals or more: "
@@ -163,9 +167,6 @@ def build_graph(matrix: ActivityMatrix, threshold: float = 0.6, max_lag: int = 1
     picked = matrix.select(keep)
     x = picked.values if transform == "rate" else np.diff(picked.values, axis=0)
     max_lag = max(0, min(int(max_lag), len(x) // 4))
-    if len(x) < MIN_BINS:
-        raise ValueError(f"{len(x)} time bins are too few to correlate (at least {MIN_BINS} are needed); "
-                         "take a longer span or a finer resolution")
     if method == "spearman":
         report(0.05, "ranking")
         x = _ranks(x)
