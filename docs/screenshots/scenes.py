@@ -7,8 +7,9 @@ heatmap, a histogram and a time series), editor (a D script with an error, the p
 sources (a broker that is up, one that is down, a legacy queue), rules (the rules panel and the alert
 history with a firing alert marked on its stream's plot; synthetic web01 syscalls published to the
 local broker), console (the Jupyter console on the bundled recording: a DataFrame printed, a figure,
-and a rolling mean drawn over the live plot). Settings go to a scratch folder, so the user's own are
-untouched.
+and a rolling mean drawn over the live plot), depgraph (Analytics > Dependency graph on the bundled
+recording: processes' system calls and block I/O, the compiler's link picked). Settings go to a
+scratch folder, so the user's own are untouched.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import tempfile
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
+from suricate_desktop.gui.depgraph import open_window
 from suricate_desktop.gui.main_window import MainWindow
 from suricate_desktop.gui.sources.broker import BrokerSource
 
@@ -86,6 +88,27 @@ def main(scene: str) -> int:
         window.editor_dock.hide()
     elif scene == "rules":
         _rules_scene(window, settings)
+    elif scene == "depgraph":
+        window.open_sample_recording()
+        window.editor_dock.hide()
+
+        def graph():
+            graph_window = open_window(window)
+            graph_window.setGeometry(30, 40, 1540, 920)
+            graph_window.filter_edit.setText("syscalls-by-process.* disk-io-*")
+            graph_window.threshold.setValue(0.8)
+            graph_window.max_series.setValue(80)
+
+            def pick(result):
+                g = result.graph
+                edge = g.edge_between("syscalls-by-process.calls:cc1", "disk-io-sizes.bytes:cc1")
+                if edge is not None:
+                    graph_window.select_edge(g.edges.index(edge))
+
+            graph_window.worker.finished.connect(pick)
+            graph_window.compute()
+
+        QTimer.singleShot(1500, graph)
     window.show()
     return app.exec()
 

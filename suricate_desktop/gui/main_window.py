@@ -24,7 +24,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox
 
 from .. import __version__
-from . import workspace
+from . import depgraph, workspace
 from .console import ConsoleDock
 from .dashboard import Dashboard
 from .dialogs import AddBrokerDialog, RemoteAgentsDialog
@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         self.registry.added.connect(self._on_source_added)
         self.registry.removed.connect(self._on_source_removed)
         self._build_menus()
+        self.depgraph_action = depgraph.install(self)  # Analytics > Dependency graph…
         self._build_status_bar()
 
         self.frame_timer = QTimer(self, interval=FRAME_MS, timeout=self.dashboard.refresh)
