@@ -3,7 +3,7 @@
 A model named ``NAME`` is two (or three) files in the registry's folder:
 
 * ``NAME.model.json``: format tag, metadata (streams, keys, features, training window,
-  excluded spans, threshold, version, created) and, per key, the detector's kind, parameters
+  excluded spans, threshold, update policy, version, created) and, per key, the detector's kind, parameters
   and scalar state;
 * ``NAME.model.npz``: the detectors' arrays, read with ``allow_pickle=False`` (a file that
   holds pickled objects is refused by numpy before anything is unpickled);
@@ -48,6 +48,7 @@ class ModelMeta:
     version: int = 0
     created: str = ""
     params: dict = field(default_factory=dict)
+    policy: dict = field(default_factory=dict)  # the update policy: {"policy", "refit_every", "train_size", "view"}
 
 
 @dataclass
