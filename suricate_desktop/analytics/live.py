@@ -71,6 +71,8 @@ class LiveScorer:
         self._score_times: deque = deque(maxlen=history)
         self._scores: deque = deque(maxlen=history)
         self._open: Anomaly | None = None
+        #: The stored model's metadata when loaded from a registry.
+        self.meta = None
 
     # -- spans ---------------------------------------------------------------------------------------------------------
     def exclude(self, start: float, end: float, reason: str = "maintenance") -> None:
@@ -233,6 +235,7 @@ class LiveScorer:
         scorer = cls(store, stream, model.detectors[0].clone() if model.meta.detector != "estimator"
                      else model.detectors[0], keys=keys, threshold=model.meta.threshold, **kw)
         scorer.detectors = dict(zip(keys, model.detectors))
+        scorer.meta = model.meta
         for a, b, why in model.meta.excluded:
             scorer.exclude(a, b, why)
         return scorer

@@ -295,6 +295,22 @@ class RecordingSource(Source):
     def counters(self) -> dict[str, int]:
         return {"received": self.store.snapshots, "rejected": 0}
 
+    def read_span(self, stream: tuple, start: float | None = None, end: float | None = None) -> LiveStore:
+        """One stream's snapshots between ``start`` and ``end`` (the whole recording by default), in a
+        store of their own: what a model learns from, read from the files, whatever is playing."""
+        lo = self.start if start is None else float(start)
+        hi = self.end if end is None else float(end)
+        stream = tuple(stream)
+        picked = []
+        for i in range(len(self._chunks)):
+            span = self._chunks.span(i)
+            if span is None or span[1] < lo or span[0] > hi:
+                continue
+            picked += [s for s in self._chunks.load(i) if s.stream == stream and lo <= s.ts <= hi]
+        store = LiveStore(capacity=max(len(picked), 1), max_columns=self.store.max_columns)
+        store.ingest(picked)
+        return store
+
     # -- what the GUI does -------------------------------------------------------------------------------------------
     def play(self) -> None:
         with self._cond:
