@@ -112,7 +112,9 @@ class ModelsUI(QObject):
             self.manager.attach_saved(name)
 
     def _attached(self, model) -> None:
-        self.dock.show()
+        if self.dock.isHidden():
+            self.dock.show()
+            self.window.resizeDocks([self.dock], [150], Qt.Vertical)  # a list, not half the window
         self.pane.select(model)
         if model.source is not None and not any(
                 card.source is model.source and card.stream == model.stream

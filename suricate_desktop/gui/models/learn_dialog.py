@@ -262,6 +262,8 @@ class LearnBaselineDialog(QObject):
             self.overview.setXRange(0, float(data.times[-1] - self._t0) or 1.0, padding=0.02)
         if self.current is not None:
             lo, hi = self.window()
+            if not self.spanRadio.isChecked():
+                self._set_span_edits(lo, hi)  # shown (greyed) for a live stream: what "the last N min" is
             self.window_region.blockSignals(True)
             self.window_region.setRegion((lo - self._t0, hi - self._t0))
             self.window_region.blockSignals(False)
@@ -346,9 +348,8 @@ class LearnBaselineDialog(QObject):
             widget.setVisible(periodic)
 
     def _threshold_changed(self, value: float) -> None:
-        self.threshold_line.blockSignals(True)
-        self.threshold_line.setValue(value)
-        self.threshold_line.blockSignals(False)
+        if abs(self.threshold_line.value() - value) > 5e-4:  # the line sets the box too: no ping-pong
+            self.threshold_line.setValue(value)
         self._draw_scores()
 
     # -- training --------------------------------------------------------------------------------------------------------

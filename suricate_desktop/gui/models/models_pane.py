@@ -33,8 +33,8 @@ class ModelsPane(QWidget):
         self.tree.setHeaderLabels(COLUMNS)
         self.tree.setRootIsDecorated(False)
         self.tree.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.tree.setColumnWidth(0, 150)
-        self.tree.setColumnWidth(1, 170)
+        for col, width in enumerate((150, 240, 80, 80, 90, 220)):
+            self.tree.setColumnWidth(col, width)
         self.tree.itemChanged.connect(self._item_changed)
         self.tree.itemDoubleClicked.connect(self._double_clicked)
         self.tree.itemSelectionChanged.connect(self._sync_actions)

@@ -104,13 +104,22 @@ class SpanRegion(pg.LinearRegionItem):
     def __init__(self, brush, movable: bool = False):
         super().__init__(movable=movable, brush=pg.mkBrush(*brush), pen=pg.mkPen(None))
         self.kind = ""
-        self.span = (0.0, 0.0)
+        self.times = (0.0, 0.0)  # (start, end) epoch seconds; LinearRegionItem has a .span of its own
         self.model = None
         self.setZValue(20)
-        self.label = pg.InfLineLabel(self.lines[0], "", position=0.93, anchors=[(0, 0), (0, 0)],
+        # on the start line, near the top; pyqtgraph puts it on the side of the line facing the view's
+        # centre, so a span at the right edge (where live anomalies appear) is labelled on its left
+        self.label = pg.InfLineLabel(self.lines[0], "", position=0.93, anchors=[(-0.05, 0), (1.05, 0)],
                                      color=ANOMALY_TEXT)
+        self.label.setZValue(60)
         for line in self.lines:
-            line.setPen(pg.mkPen(None) if not movable else pg.mkPen(brush[:3] + (160,), width=1))
+            line.setPen(pg.mkPen(brush[:3] + (170,), width=1))
+
+    def set_label(self, text: str, colour: str) -> None:
+        """The label's text (kept when the span moves: InfLineLabel re-formats its text then)."""
+        self.label.setFormat(text.replace("{", "{{").replace("}", "}}"))
+        self.label.setText(text)
+        self.label.setColor(colour)
 
 
 class StreamMarks(QObject):
@@ -204,19 +213,21 @@ class StreamMarks(QObject):
                 region = self._region(self.shades, ANOMALY_BRUSH)
             half = self.panel.interval / 2  # an interval is drawn at its end time: cover it
             region.setRegion((a - half - t0, b + half - t0))
-            region.kind, region.span, region.model = kind, (a, b), model
+            region.kind, region.times, region.model = kind, (a, b), model
             if kind == "anomaly":
                 region.setBrush(pg.mkBrush(*ANOMALY_BRUSH))
-                region.label.setText(describe_keys(anomaly.keys))
-                region.label.setColor(ANOMALY_TEXT)
+                for line in region.lines:
+                    line.setPen(pg.mkPen(ANOMALY_BRUSH[:3] + (170,), width=1))
+                region.set_label(describe_keys(anomaly.keys), ANOMALY_TEXT)
                 keys = "\n".join(f"  {key_text(k)}: {s:.2f}" for k, s in anomaly.keys)
                 region.setToolTip(f"Anomaly {fmt_time(a)} → {fmt_time(b)} · score {anomaly.score:.2f} "
                                   f"(threshold {model.threshold:g}) · model {model.name}\n"
                                   f"Keys that contributed most:\n{keys}\nRight-click: mark expected")
             else:
                 region.setBrush(pg.mkBrush(*EXPECTED_BRUSH))
-                region.label.setText("expected")
-                region.label.setColor("#2C7A2C")
+                for line in region.lines:
+                    line.setPen(pg.mkPen(EXPECTED_BRUSH[:3] + (170,), width=1))
+                region.set_label("expected", "#2C7A2C")
                 region.setToolTip(f"Marked expected ({model.name}): left out of refits. Right-click to undo")
             region.show()
         for region in self.shades[len(marks):]:
@@ -231,15 +242,14 @@ class StreamMarks(QObject):
             else:
                 region = self._region(self.maint, MAINTENANCE_BRUSH, movable=True)
                 region.kind = "maintenance"
-                region.label.setText("maintenance")
-                region.label.setColor("#1F5F99")
+                region.set_label("maintenance", "#1F5F99")
                 region.setToolTip("Maintenance: models neither learn from this span nor flag it.\n"
                                   "Drag its edges to adjust it; right-click to remove it")
                 region.sigRegionChangeFinished.connect(self._maintenance_moved)
             region.blockSignals(True)
             region.setRegion((a - t0, b - t0))
             region.blockSignals(False)
-            region.span = (a, b)
+            region.times = (a, b)
             region.show()
         for region in self.maint[len(spans):]:
             region.hide()
@@ -247,17 +257,17 @@ class StreamMarks(QObject):
     def _maintenance_moved(self, region: SpanRegion) -> None:
         lo, hi = region.getRegion()
         t0 = self.panel.chart.t0
-        region.span = self.manager.move_maintenance(self.source_name, self.stream, region.span, (lo + t0, hi + t0))
+        region.times = self.manager.move_maintenance(self.source_name, self.stream, region.times, (lo + t0, hi + t0))
 
     # -- right-click ---------------------------------------------------------------------------------------------------
     def span_at(self, t: float):
         """The shaded span (anomaly or expected, then maintenance) at time ``t``, or None."""
         half = self.panel.interval / 2
         for region in reversed(self.shades):
-            if region.isVisible() and region.span[0] - half <= t <= region.span[1] + half:
+            if region.isVisible() and region.times[0] - half <= t <= region.times[1] + half:
                 return region
         for region in self.maint:
-            if region.isVisible() and region.span[0] <= t <= region.span[1]:
+            if region.isVisible() and region.times[0] <= t <= region.times[1]:
                 return region
         return None
 
@@ -266,15 +276,15 @@ class StreamMarks(QObject):
         menu = QMenu(self.panel)
         region = self.span_at(t)
         if region is not None and region.kind == "anomaly":
-            a, b = region.span
+            a, b = region.times
             menu.addAction("Mark expected (leave it out of the next refit)",
                            lambda: self.manager.mark_expected(region.model, a, b))
         elif region is not None and region.kind == "expected":
-            a, b = region.span
+            a, b = region.times
             menu.addAction("Not expected after all (learn from it again)",
                            lambda: self.manager.unmark_expected(region.model, a, b))
         elif region is not None and region.kind == "maintenance":
-            span = region.span
+            span = region.times
             menu.addAction("Remove maintenance span",
                            lambda: self.manager.remove_maintenance(self.source_name, self.stream, span))
         if region is None or region.kind != "maintenance":
