@@ -232,3 +232,49 @@ def test_cancel_stops_training(qtbot, window):
     qtbot.waitUntil(lambda: dialog.train.isEnabled(), timeout=20_000)
     assert dialog.result is None and "cancelled" in dialog.summary.text()
     assert not dialog.buttons.button(QDialogButtonBox.Save).isEnabled()
+
+
+def test_an_estimator_attached_from_code_is_saved_and_reloaded_once_its_types_are_trusted(
+        qtbot, window, tmp_path, monkeypatch):
+    from sklearn.neighbors import LocalOutlierFactor
+    from PySide6.QtWidgets import QMessageBox
+
+    from suricate_desktop.analytics import EstimatorAdapter, LiveScorer
+    import suricate_desktop.gui.models as models_ui
+
+    rng = np.random.default_rng(4)
+    rows = normal_rows(400, rng)
+    rows[350]["nginx"] = 200.0
+    with RecordingWriter(tmp_path / "rec") as writer:
+        writer(rows_to_snaps(1_700_000_000.0, rows))
+    w = window()
+    source = w.open_recording(str(tmp_path / "rec"))
+    source.set_speed(0)
+    qtbot.waitUntil(lambda: source.state == "ended", timeout=10_000)
+    det = EstimatorAdapter(LocalOutlierFactor(novelty=True), lags=3)
+    scorer = LiveScorer(source.store, STREAM, det, threshold=3.0, policy="refit", refit_every=10_000)
+    scorer.fit(until=1_700_000_000.0 + 299)
+    model = w.models.manager.attach("lof", source, STREAM, scorer)  # what a console user does
+    spike = 1_700_000_000.0 + 350
+    qtbot.waitUntil(lambda: len(model.score_times) == 100, timeout=10_000)
+    hit = next(a for a in model.anomalies.values() if a.start <= spike <= a.end)
+    assert hit.keys[0][0] == ("nginx",) and len(model.anomalies) == 1
+
+    path = tmp_path / f"est{workspace.SUFFIX}"
+    w.workspace_path = path
+    assert w.save_workspace()
+    assert (workspace.models_folder(path) / "lof.model.skops").exists()
+
+    asked = []
+
+    def answer(parent, title, text, *rest):  # the user, asked whether to trust the estimator's types
+        asked.append(text)
+        return QMessageBox.Yes
+
+    monkeypatch.setattr(models_ui.QMessageBox, "question", answer)
+    again = window()
+    assert again.open_workspace(path)
+    qtbot.waitUntil(lambda: again.models.manager.get("lof") is not None, timeout=10_000)
+    assert asked and "KDTree" in asked[0]
+    back = again.models.manager.get("lof")
+    assert back.scorer.template.kind == "estimator" and back.source is again.registry.by_name(source.name)

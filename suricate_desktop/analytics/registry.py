@@ -32,7 +32,14 @@ _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
 
 
 class UntrustedModelError(ValueError):
-    """A model file that would need code or types we do not trust to load."""
+    """A model file that would need code or types we do not trust to load.
+
+    ``types``: the estimator types a skops file needs that nobody trusted yet (empty when the
+    file is refused for another reason), so a user can be asked about exactly those."""
+
+    def __init__(self, message: str, types: list[str] | None = None):
+        super().__init__(message)
+        self.types = list(types or [])
 
 
 @dataclass
@@ -176,7 +183,7 @@ def _load_skops(path, trusted):
     allowed = set(trusted or ())
     refused = [t for t in untrusted if t not in allowed]
     if refused:
-        raise UntrustedModelError(f"{path}: untrusted types {refused}; pass trusted=[...] to accept them")
+        raise UntrustedModelError(f"{path}: untrusted types {refused}; pass trusted=[...] to accept them", refused)
     return sio.load(path, trusted=list(untrusted))
 
 

@@ -50,6 +50,7 @@ class ModelsUI(QObject):
         registry.removed.connect(self.manager.source_removed)
         self.manager.message.connect(window.show_message)
         self.manager.attached.connect(self._attached)
+        self.manager.untrusted.connect(self._ask_trust)
 
         self.pane = ModelsPane(self.manager)
         self.pane.learnRequested.connect(self.learn_baseline)
@@ -110,6 +111,15 @@ class ModelsUI(QObject):
         name, ok = QInputDialog.getItem(self.window, "Attach saved model", "Model:", names, 0, False)
         if ok:
             self.manager.attach_saved(name)
+
+    def _ask_trust(self, name: str, source_name: str, types: list) -> None:
+        """A saved model holds a user estimator of types nobody trusted: loading it is the user's call."""
+        answer = QMessageBox.question(
+            self.window, "Load a model with an estimator",
+            f"The model {name} holds an estimator of these types:\n\n" + "\n".join(types) +
+            "\n\nLoad it only if you trust where the model file came from. Load it?")
+        if answer == QMessageBox.Yes:
+            self.manager.attach_saved(name, source_name, trusted=types)
 
     def _attached(self, model) -> None:
         if self.dock.isHidden():

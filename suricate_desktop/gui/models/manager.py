@@ -89,6 +89,7 @@ class ModelManager(QObject):
     message = Signal(str)
     _polled = Signal(object, object)  # (AttachedModel, result) from the worker
     _loaded = Signal(object, object)  # (entry, LiveScorer or error text) from the worker
+    untrusted = Signal(str, str, list)  # (model name, source name, estimator types it needs): ask the user
 
     def __init__(self, folder: str | Path, parent=None):
         super().__init__(parent)
@@ -164,11 +165,12 @@ class ModelManager(QObject):
         self._find_source = find_source
         self._all_sources = all_sources
 
-    def attach_saved(self, name: str, source_name: str = "") -> None:
+    def attach_saved(self, name: str, source_name: str = "", trusted: list[str] | None = None) -> None:
         """Load a model from the registry folder (in the worker) and attach it: to ``source_name``, or
-        to the first open source that has its stream."""
+        to the first open source that has its stream. ``trusted``: estimator types the user accepted."""
         self._pending += 1
-        self.run(self._load, self.registry, {"name": name, "source": source_name, "enabled": True})
+        self.run(self._load, self.registry, {"name": name, "source": source_name, "enabled": True,
+                                             "trusted": list(trusted or [])})
 
     def source_added(self, source) -> None:
         for model in self.models:
@@ -356,7 +358,13 @@ class ModelManager(QObject):
         from ...store.live import LiveStore
 
         try:
-            scorer = LiveScorer.load(LiveStore(capacity=1), registry, entry["name"])
+            scorer = LiveScorer.load(LiveStore(capacity=1), registry, entry["name"], entry.get("trusted") or None)
+        except UntrustedModelError as exc:
+            if exc.types:  # a user estimator whose types nobody trusted yet: the user is asked
+                self._loaded.emit(entry, exc)
+                return
+            self._loaded.emit(entry, f"model {entry['name']}: {exc}")
+            return
         except (OSError, ValueError, KeyError, TypeError, UntrustedModelError, json.JSONDecodeError) as exc:
             self._loaded.emit(entry, f"model {entry['name']}: {exc}")
             return
@@ -366,6 +374,9 @@ class ModelManager(QObject):
         self._pending -= 1
         if isinstance(scorer, str):
             self.message.emit(f"Cannot load {scorer}")
+            return
+        if isinstance(scorer, UntrustedModelError):
+            self.untrusted.emit(entry["name"], str(entry.get("source", "")), scorer.types)
             return
         name = entry["name"]
         if self.get(name) is not None:
