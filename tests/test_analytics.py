@@ -374,3 +374,62 @@ def test_live_scorer_runs_the_ensemble_and_names_the_key():
     store(snaps(600, rows))
     found = scorer.poll()
     assert [a.start for a in found] == [630] and found[0].keys[0][0] == ("b",)
+
+
+# -- learning a baseline ------------------------------------------------------------------------------------------------------
+
+def test_training_splits_in_time_scores_held_out_data_and_leaves_maintenance_out():
+    from suricate_desktop.analytics import TrainingData, train
+
+    rng = np.random.default_rng(4)
+    store = LiveStore(capacity=5000)
+    rows = [{"a": 10 + rng.normal(), "b": 100 + rng.normal(0, 4)} for _ in range(800)]
+    for i in range(200, 260):
+        rows[i]["a"] = 500.0  # maintenance: a level the model must not learn
+    rows[700]["b"] = 200.0  # in the held-out part: flagged
+    store(snaps(0, rows))
+    seen = []
+    result = train(TrainingData.from_store(store, S), DETECTORS["ewma"](), excluded=[(200, 259)], holdout=0.25,
+                   progress=seen.append)
+    assert result.excluded_rows == 60 and result.trained_rows == 740
+    assert not np.any((result.trained_times >= 200) & (result.trained_times <= 259))
+    assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)
+    assert len(result.times) == 185 and result.times[0] > result.trained_times[-1]
+    peak = int(np.argmax(result.scores))
+    assert result.times[peak] == 700 and np.argmax([result.key_scores[k][peak] for k in [("a",), ("b",)]]) == 1
+    assert result.detectors[("a",)].mean < 20
+
+
+def test_training_can_be_cancelled():
+    from suricate_desktop.analytics import TrainingCancelled, TrainingData, train
+
+    store = LiveStore(capacity=5000)
+    store(snaps(0, [{"a": float(i % 7)} for i in range(3000)]))
+    calls = []
+    with pytest.raises(TrainingCancelled):
+        train(TrainingData.from_store(store, S), DETECTORS["zscore"](), progress=calls.append,
+              cancelled=lambda: len(calls) > 2)
+
+
+def test_a_refit_learns_from_the_training_window_and_not_from_marked_spans():
+    from suricate_desktop.analytics import TrainingData, train
+
+    store = LiveStore(capacity=5000)
+    store(snaps(0, [{"disk": 10.0 + (i % 3)} for i in range(300)]))
+    data = TrainingData.from_store(store, S)
+    result = train(data, DETECTORS["ewma"](), holdout=0.2, policy="refit")
+    scorer = LiveScorer.from_training(store, S, result, DETECTORS["ewma"](), policy="refit", refit_every=1000,
+                                      train_size=1000, threshold=6.0)
+    scorer.seed(data.times, data.values, data.labels)
+    store(snaps(300, [{"disk": 900.0} for _ in range(10)] + [{"disk": 11.0} for _ in range(40)]))
+    found = scorer.poll()
+    assert found and found[0].start == 300 and found[0].end == 309
+    scorer.mark_expected(300, 309)
+    scorer.refit()
+    trained = scorer.last_training
+    assert len(trained) == 340 and trained[0] == 0 and trained[-1] == 349
+    assert not np.any((trained >= 300) & (trained <= 309))
+    assert scorer.detectors[("disk",)].mean < 20
+    scorer.forget_span(300, 309)
+    scorer.refit()
+    assert len(scorer.last_training) == 350

@@ -8,8 +8,10 @@ sources (a broker that is up, one that is down, a legacy queue), rules (the rule
 history with a firing alert marked on its stream's plot; synthetic web01 syscalls published to the
 local broker), console (the Jupyter console on the bundled recording: a DataFrame printed, a figure,
 and a rolling mean drawn over the live plot), depgraph (Analytics > Dependency graph on the bundled
-recording: processes' system calls and block I/O, the compiler's link picked). Settings go to a
-scratch folder, so the user's own are untouched.
+recording: processes' system calls and block I/O, the compiler's link picked), learn-baseline (the
+Learn baseline dialog after training, its held-out scores plotted), models (a live stream with its
+model's score plotted beneath it, a shaded anomaly naming the key behind it, a maintenance span, the
+Models pane). Settings go to a scratch folder, so the user's own are untouched.
 """
 
 from __future__ import annotations
@@ -81,6 +83,8 @@ def main(scene: str) -> int:
                 QTimer.singleShot(1500 + 1000 * i, lambda code=code: pane.execute(code))
 
         QTimer.singleShot(3000, console)
+    elif scene in ("models", "learn-baseline"):
+        models_scene(window, scene)
     elif scene == "sources":
         window.registry.add(BrokerSource(BROKER, ["web01.#", "*.*.syscalls"], ["dtrace:smartos1"]))
         window.registry.add(BrokerSource("amqp://guest:guest@127.0.0.1:5999/%2F", ["#"], name="standby-broker: #"))
@@ -209,6 +213,58 @@ def _rules_scene(window, settings) -> None:
 
     QTimer.singleShot(3000, lambda: window.plot_stream(source, ("web01", "syscalls", "num")))
     QTimer.singleShot(7000, select)
+
+
+def models_scene(window, scene: str) -> None:
+    """A web server's CPU time by process, live; a baseline learnt of it; sshd goes wild."""
+    import time
+
+    import numpy as np
+
+    from suricate_desktop.gui.sources.base import Source
+    from suricate_desktop.schema import Snapshot
+    from suricate_desktop.store.live import LiveStore
+
+    rng = np.random.default_rng(7)
+    stream = ("web01", "procs", "cpu_ms")
+    state = {"t": time.time() - 1800, "i": 0}
+
+    def row(i):
+        wave = np.sin(2 * np.pi * i / 600)
+        values = {"postgres": 420 + 60 * wave + rng.normal(0, 12), "nginx": 260 + 40 * wave + rng.normal(0, 9),
+                  "sshd": 18 + rng.normal(0, 1.5), "cron": 6 + rng.normal(0, 0.6)}
+        if scene == "models" and 1830 <= i < 1836:
+            values["sshd"] = 190 + rng.normal(0, 8)  # a brute-force attempt
+        return values
+
+    def push(n):
+        snaps = []
+        for _ in range(n):
+            snaps.append(Snapshot(*stream, "sum", state["t"], 1.0, True,
+                                  [[[k], round(float(v), 1)] for k, v in row(state["i"]).items()]))
+            state["t"] += 1.0
+            state["i"] += 1
+        source.store(snaps)
+
+    source = window.registry.add(Source("web01 (broker)", LiveStore(capacity=3600)))
+    push(1800)
+    window.editor_dock.hide()
+    window.models.manager.add_maintenance(source.name, stream, state["t"] - 640, state["t"] - 560)
+    dialog = window.models.learn_baseline((source, stream))
+    dialog.name.setText("web01-cpu")
+    dialog.detector.setCurrentIndex(dialog.detector.findData("ewma"))
+    dialog.threshold.setValue(6.0)
+
+    def trained(_):
+        if scene == "models":
+            dialog.save()
+            card = window.dashboard.current_page().cards[0]
+            card.panel.set_window(900)
+            feed.start()
+
+    dialog._finished.connect(trained)
+    dialog.start_training()
+    feed = QTimer(window, interval=50, timeout=lambda: push(1) if state["i"] < 1860 else None)
 
 
 if __name__ == "__main__":

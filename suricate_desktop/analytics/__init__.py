@@ -8,9 +8,11 @@ from .detectors import (DETECTORS, Detector, EstimatorAdapter, EWMAZScore, Isola
                         EnsembleDetector, WindowModel)
 from .live import Anomaly, LiveScorer
 from .registry import Model, ModelMeta, ModelRegistry, UntrustedModelError, load_model
+from .training import TrainingCancelled, TrainingData, TrainingResult, train
 
 __all__ = [
     "DETECTORS", "Detector", "EstimatorAdapter", "EWMAZScore", "IsolationForestDetector", "KMeansDetector",
     "RollingZScore", "SeasonalProfile", "SuricateDetector", "TailSurprise", "EnsembleDetector", "WindowModel",
     "Anomaly", "LiveScorer", "Model", "ModelMeta", "ModelRegistry", "UntrustedModelError", "load_model",
+    "TrainingCancelled", "TrainingData", "TrainingResult", "train",
 ]

@@ -14,7 +14,12 @@ Update policies:
   refit on the last ``train_size`` intervals kept here.
 
 Either way, intervals inside an excluded span (``exclude``: maintenance; ``mark_expected``: a
-shaded span a user said was fine) are never learnt and are left out of every refit.
+shaded span a user said was fine) are never learnt and are left out of every refit;
+``last_training`` holds the times the last fit or refit learnt from, so a user (or a test) can
+see what a refit was given.
+
+Memory is bounded: the rows kept for refits are the last ``train_size`` intervals, the score
+series the last ``history``.
 """
 
 from __future__ import annotations
@@ -55,11 +60,19 @@ class LiveScorer:
         self.excluded: list[tuple[float, float, str]] = []
         self.last_ts = -np.inf
         self.since_refit = 0
+        #: Times of the intervals the last fit or refit learnt from (excluded spans already left out).
+        self.last_training = np.zeros(0)
+        #: Grows each time a poll scores something (readers redraw when it moved).
+        self.version = 0
         # what was seen, for refits: time, and each key's value (NaN where a key had none)
-        self._times: deque = deque(maxlen=history)
-        self._rows: deque = deque(maxlen=history)
+        self._times: deque = deque(maxlen=max(train_size, 1))
+        self._rows: deque = deque(maxlen=max(train_size, 1))
+        # the score series: time and score of every interval scored
+        self._score_times: deque = deque(maxlen=history)
         self._scores: deque = deque(maxlen=history)
         self._open: Anomaly | None = None
+        #: The stored model's metadata when loaded from a registry.
+        self.meta = None
 
     # -- spans ---------------------------------------------------------------------------------------------------------
     def exclude(self, start: float, end: float, reason: str = "maintenance") -> None:
@@ -67,6 +80,10 @@ class LiveScorer:
 
     def mark_expected(self, start: float, end: float) -> None:
         self.exclude(start, end, "expected")
+
+    def forget_span(self, start: float, end: float) -> None:
+        """Learn from a span again (a maintenance span removed, an "expected" mark undone)."""
+        self.excluded = [s for s in self.excluded if (s[0], s[1]) != (float(start), float(end))]
 
     def is_excluded(self, t: float) -> bool:
         return any(a <= t <= b for a, b, _ in self.excluded)
@@ -84,11 +101,33 @@ class LiveScorer:
         for a, b, _ in self.excluded:
             keep &= ~((times >= a) & (times <= b))
         self.detectors = {}
-        for col, lab in self._columns(labels):
+        cols = self._columns(labels)
+        for col, lab in cols:
             self.detectors[lab] = self.template.clone().fit(values[keep, col], times[keep])
+        self.last_training = times[keep]
+        self._remember(times, values, cols)
         self.last_ts = float(times[-1]) if len(times) and until is None else (until if until is not None else -np.inf)
         self.since_refit = 0
         return self
+
+    @classmethod
+    def from_training(cls, store, stream, result, template: Detector, **kw) -> "LiveScorer":
+        """A scorer that goes on from a ``training.train`` result: its detectors, the window's rows
+        kept for the first refits, scoring from the end of the window on."""
+        scorer = cls(store, stream, template, keys=list(result.detectors), **kw)
+        scorer.detectors = dict(result.detectors)
+        scorer.last_training = np.asarray(result.trained_times)
+        scorer.last_ts = float(result.window[1])
+        return scorer
+
+    def seed(self, times, values, labels) -> None:
+        """Keep rows seen before scoring began (the training window) for the first refits."""
+        self._remember(np.asarray(times), np.asarray(values), self._columns([tuple(x) for x in labels]))
+
+    def _remember(self, times, values, cols) -> None:
+        for r, t in enumerate(times):
+            self._times.append(float(t))
+            self._rows.append({lab: values[r, col] for col, lab in cols})
 
     def refit(self) -> None:
         """Refit every key's detector on the last ``train_size`` intervals seen, excluded spans left out."""
@@ -96,17 +135,26 @@ class LiveScorer:
             return
         times = np.array(self._times)[-self.train_size:]
         rows = list(self._rows)[-self.train_size:]
-        keep = np.array([not self.is_excluded(t) for t in times])
+        keep = np.array([not self.is_excluded(t) for t in times], dtype=bool)
         for lab, det in self.detectors.items():
             vals = np.array([r.get(lab, np.nan) for r in rows])[keep]
             det.fit(vals[~np.isnan(vals)], times[keep][~np.isnan(vals)])
+        self.last_training = times[keep]
         self.since_refit = 0
 
     # -- scoring -----------------------------------------------------------------------------------------------------------
     def poll(self) -> list[Anomaly]:
         """Score what arrived since the last poll; the anomalous intervals that ended (and one still open)."""
         since = None if self.last_ts == -np.inf else self.last_ts
-        times, values, labels = self.store.matrix(self.stream, self.view, since=since)
+        try:
+            times, values, labels = self.store.matrix(self.stream, self.view, since=since)
+        except KeyError:  # the stream has not arrived (yet, or again after a store was cleared)
+            return []
+        if not len(times) and since is not None and self.store.clock(self.stream[0]) < since:
+            # the store went back in time (a recording sought back, looped): score what it holds now
+            self.last_ts = -np.inf
+            self._open = None
+            return self.poll()
         new = times > self.last_ts
         times, values = times[new], values[new]
         if not len(times):
@@ -130,6 +178,7 @@ class LiveScorer:
             score = max((s for _, s in contrib), default=0.0)
             self._times.append(t)
             self._rows.append(row)
+            self._score_times.append(t)
             self._scores.append(score)
             if score >= self.threshold and not excluded:
                 contrib.sort(key=lambda kv: -kv[1])
@@ -147,24 +196,28 @@ class LiveScorer:
             if self.policy == "refit" and self.since_refit >= self.refit_every:
                 self.refit()
         self.last_ts = float(times[-1])
+        self.version += 1
         if self._open is not None:
             found.append(self._open)  # still going on: reported now, extended by later polls
         return found
 
     def scores(self) -> tuple[np.ndarray, np.ndarray]:
         """(times, score) of every interval scored: the series plotted beneath the stream."""
-        return np.array(self._times), np.array(self._scores)
+        return np.array(self._score_times), np.array(self._scores)
 
     # -- persistence -------------------------------------------------------------------------------------------------------
-    def save(self, registry, name: str, features: str = "value per key"):
+    def save(self, registry, name: str, features: str = "value per key", training_window=None):
         """Store every key's detector in a ``ModelRegistry`` with this scorer's metadata."""
         from .registry import ModelMeta
 
         keys = list(self.detectors)
-        window = [float(self._times[0]), float(self._times[-1])] if self._times else None
+        if training_window is None and len(self.last_training):
+            training_window = [float(self.last_training[0]), float(self.last_training[-1])]
         meta = ModelMeta(name, self.template.kind, streams=[list(self.stream)], keys=[list(k) for k in keys],
-                         features=features, training_window=window,
-                         excluded=[[a, b, why] for a, b, why in self.excluded], threshold=self.threshold)
+                         features=features, training_window=training_window,
+                         excluded=[[a, b, why] for a, b, why in self.excluded], threshold=self.threshold,
+                         policy={"policy": self.policy, "refit_every": self.refit_every,
+                                 "train_size": self.train_size, "view": self.view})
         return registry.save(meta, [self.detectors[k] for k in keys])
 
     @classmethod
@@ -175,9 +228,14 @@ class LiveScorer:
             raise ValueError(f"model {name!r} has no detectors")
         stream = tuple(model.meta.streams[0])
         keys = [tuple(k) for k in model.meta.keys]
+        policy = model.meta.policy if isinstance(model.meta.policy, dict) else {}
+        for name_, kind in (("policy", str), ("refit_every", int), ("train_size", int), ("view", str)):
+            if name_ in policy and name_ not in kw:
+                kw[name_] = kind(policy[name_])
         scorer = cls(store, stream, model.detectors[0].clone() if model.meta.detector != "estimator"
                      else model.detectors[0], keys=keys, threshold=model.meta.threshold, **kw)
         scorer.detectors = dict(zip(keys, model.detectors))
+        scorer.meta = model.meta
         for a, b, why in model.meta.excluded:
             scorer.exclude(a, b, why)
         return scorer

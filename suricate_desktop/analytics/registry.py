@@ -3,7 +3,7 @@
 A model named ``NAME`` is two (or three) files in the registry's folder:
 
 * ``NAME.model.json``: format tag, metadata (streams, keys, features, training window,
-  excluded spans, threshold, version, created) and, per key, the detector's kind, parameters
+  excluded spans, threshold, update policy, version, created) and, per key, the detector's kind, parameters
   and scalar state;
 * ``NAME.model.npz``: the detectors' arrays, read with ``allow_pickle=False`` (a file that
   holds pickled objects is refused by numpy before anything is unpickled);
@@ -32,7 +32,14 @@ _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
 
 
 class UntrustedModelError(ValueError):
-    """A model file that would need code or types we do not trust to load."""
+    """A model file that would need code or types we do not trust to load.
+
+    ``types``: the estimator types a skops file needs that nobody trusted yet (empty when the
+    file is refused for another reason), so a user can be asked about exactly those."""
+
+    def __init__(self, message: str, types: list[str] | None = None):
+        super().__init__(message)
+        self.types = list(types or [])
 
 
 @dataclass
@@ -48,6 +55,7 @@ class ModelMeta:
     version: int = 0
     created: str = ""
     params: dict = field(default_factory=dict)
+    policy: dict = field(default_factory=dict)  # the update policy: {"policy", "refit_every", "train_size", "view"}
 
 
 @dataclass
@@ -175,7 +183,7 @@ def _load_skops(path, trusted):
     allowed = set(trusted or ())
     refused = [t for t in untrusted if t not in allowed]
     if refused:
-        raise UntrustedModelError(f"{path}: untrusted types {refused}; pass trusted=[...] to accept them")
+        raise UntrustedModelError(f"{path}: untrusted types {refused}; pass trusted=[...] to accept them", refused)
     return sio.load(path, trusted=list(untrusted))
 
 

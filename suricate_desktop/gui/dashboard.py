@@ -17,7 +17,8 @@ from .sources.base import Source
 
 
 class PlotCard(QFrame):
-    """A plot panel with a title and a close button."""
+    """A plot panel with a title and a close button; other parts may add widgets beneath the panel
+    (``add_below``) and work to do on each frame (``on_frame``), e.g. a model's score strip."""
 
     closeRequested = Signal(object)
 
@@ -32,11 +33,27 @@ class PlotCard(QFrame):
         head.setContentsMargins(6, 2, 2, 0)
         head.addWidget(title, 1)
         head.addWidget(close)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
-        layout.addLayout(head)
-        layout.addWidget(panel, 1)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(2, 2, 2, 2)
+        self._layout.setSpacing(0)
+        self._layout.addLayout(head)
+        self._layout.addWidget(panel, 1)
         self.setMinimumHeight(280)
+        self.frame_hooks: list = []
+
+    def add_below(self, widget) -> None:
+        self._layout.addWidget(widget)
+        self.setMinimumHeight(280 + sum(self._layout.itemAt(i).widget().minimumHeight()
+                                        for i in range(2, self._layout.count()) if self._layout.itemAt(i).widget()))
+
+    def on_frame(self, hook) -> None:
+        """Call ``hook()`` after the panel's refresh on each frame this card is visible."""
+        self.frame_hooks.append(hook)
+
+    def refresh(self) -> None:
+        self.panel.refresh()
+        for hook in self.frame_hooks:
+            hook()
 
 
 class DashboardPage(QScrollArea):
@@ -82,6 +99,7 @@ class DashboardPage(QScrollArea):
 
 class Dashboard(QTabWidget):
     message = Signal(str)
+    cardAdded = Signal(object)  # PlotCard
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -117,6 +135,7 @@ class Dashboard(QTabWidget):
         panel.message.connect(self.message)
         card = PlotCard(source, stream, panel)
         page.add(card)
+        self.cardAdded.emit(card)
         return card
 
     def refresh(self) -> None:
@@ -124,7 +143,7 @@ class Dashboard(QTabWidget):
         page = self.currentWidget()
         if isinstance(page, DashboardPage):
             for card in page.cards:
-                card.panel.refresh()
+                card.refresh()
 
     def drop_source(self, source: Source) -> None:
         for page in self.pages():

@@ -31,6 +31,7 @@ from .dialogs import AddBrokerDialog, RemoteAgentsDialog
 from .editor import EditorPane
 from .forms import resource_path
 from .rules import RulesPanel
+from .models import ModelsUI
 from .sources.base import Source
 from .sources.embedded import EmbeddedSource
 from .sources.recording import RecordingSource
@@ -103,7 +104,10 @@ class MainWindow(QMainWindow):
         self.slow_timer = QTimer(self, interval=SLOW_MS, timeout=self.slow_refresh)
         self.frame_timer.start()
         self.slow_timer.start()
+        self.models = ModelsUI(self)  # learned models: Analytics menu, Models dock, scores on plots
         self._restore_settings(restore_sources)
+        if restore_sources:
+            self.models.restore_settings(self.settings)
         if not self.dashboard.count():
             self.dashboard.new_page()
 
@@ -348,13 +352,16 @@ class MainWindow(QMainWindow):
 
     # -- workspace ---------------------------------------------------------------------------------------------------
     def workspace_document(self) -> dict:
-        return {
+        doc = {
             "sources": [s.to_config() for s in self.registry if s.kind != "run"],
             "dashboards": self.dashboard.state(),
             "editor": self.editor.state(),
             "rules": self.rules_panel.state(),
             "window": {"geometry": _b64(self.saveGeometry()), "state": _b64(self.saveState())},
         }
+        if self.workspace_path is not None:
+            doc["models"] = self.models.workspace_state(self.workspace_path)
+        return doc
 
     def save_workspace(self) -> bool:
         if self.workspace_path is None:
@@ -396,6 +403,7 @@ class MainWindow(QMainWindow):
                      self.dashboard.restore(doc.get("dashboards", []), self.registry.by_name)]
         self.editor.restore(doc.get("editor", {}))
         self.rules_panel.restore(doc.get("rules"))
+        problems += self.models.restore_workspace(doc.get("models"), Path(path))
         window = doc.get("window", {})
         if window.get("geometry"):
             self.restoreGeometry(_unb64(window["geometry"]))
@@ -443,6 +451,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         self.settings.setValue("sources", json.dumps([s.to_config() for s in self.registry if s.kind != "run"]))
         self.settings.setValue("dashboards", json.dumps(self.dashboard.state()))
+        self.models.save_settings(self.settings)
         self.settings.sync()
 
     def _remember(self, key: str, value: str) -> None:
@@ -494,6 +503,7 @@ class MainWindow(QMainWindow):
         self.frame_timer.stop()
         self.slow_timer.stop()
         self.editor.stop_all(timeout=10)
+        self.models.shutdown()
         self.registry.stop_all()
         self.rules_panel.shutdown()
         self.console.shutdown()

@@ -3,6 +3,11 @@
 JSON because it is plain data that diffs well and loads without running
 anything; the window's geometry and dock layout, which Qt gives as bytes, are
 kept base64-encoded. Versioned, so an older desk refuses a newer file clearly.
+
+Learned models are not inside the file: its ``models`` entry names a folder next to it
+(``NAME.models/`` for ``NAME.suricate.json``, see ``models_folder``) holding the model
+registry's files (JSON + numpy arrays, read without pickle), and lists which model is
+attached to which source's stream, with the streams' maintenance spans.
 """
 
 from __future__ import annotations
@@ -43,3 +48,10 @@ def load(path: str | os.PathLike) -> dict:
         raise WorkspaceError(f"{path} is a version {doc['suricate_workspace']} workspace; this desk reads "
                              f"version {WORKSPACE_VERSION}")
     return doc
+
+
+def models_folder(path: str | os.PathLike) -> Path:
+    """The folder of a workspace's learned models: ``NAME.models`` next to ``NAME.suricate.json``."""
+    path = Path(path)
+    stem = path.name[: -len(SUFFIX)] if path.name.endswith(SUFFIX) else path.stem
+    return path.with_name(f"{stem}.models")

@@ -299,10 +299,27 @@ class RecordingSource(Source):
         """(how many chunks, a loader of chunk i): the whole recording in recorded order, a segment at a time,
         for a reader in another thread (a rules backtest) that must not disturb playback."""
         return len(self._chunks), self._chunks.load
+
     def snapshots(self):
         """Every recorded snapshot, played or not, one chunk at a time (the console's ``ws.recording``)."""
         for i in range(len(self._chunks)):
             yield from self._chunks.load(i)
+
+    def read_span(self, stream: tuple, start: float | None = None, end: float | None = None) -> LiveStore:
+        """One stream's snapshots between ``start`` and ``end`` (the whole recording by default), in a
+        store of their own: what a model learns from, read from the files, whatever is playing."""
+        lo = self.start if start is None else float(start)
+        hi = self.end if end is None else float(end)
+        stream = tuple(stream)
+        picked = []
+        for i in range(len(self._chunks)):
+            span = self._chunks.span(i)
+            if span is None or span[1] < lo or span[0] > hi:
+                continue
+            picked += [s for s in self._chunks.load(i) if s.stream == stream and lo <= s.ts <= hi]
+        store = LiveStore(capacity=max(len(picked), 1), max_columns=self.store.max_columns)
+        store.ingest(picked)
+        return store
 
     # -- what the GUI does -------------------------------------------------------------------------------------------
     def play(self) -> None:

@@ -1,0 +1,539 @@
+"""The "Learn baseline" dialog (Analytics > Learn baseline…): train a model of a stream's normal behaviour.
+
+The user picks a stream and its keys, a training window (the last N minutes of what the
+stream's store holds, or a span of a recording, read from its files and chosen by dragging it
+on an overview of the whole recording), a detector and its parameters, a threshold and an
+update policy. Training (``analytics.training.train``) runs in a worker thread with a progress
+bar and a cancel button; the held-out scores are plotted with the threshold, which can be
+dragged. Save writes the model to the registry (the workspace's models folder) and attaches it
+to the stream, where it is scored live. Maintenance spans marked on the stream's plots are left
+out of training. The layout is ``ui/learn_baseline.ui``; the plots and the detector's
+parameters are built here.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import datetime
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QDateTime, QObject, QSettings, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QListWidgetItem, QMessageBox, QSpinBox, QVBoxLayout, QWidget,
+)
+
+from ...analytics import DETECTORS, LiveScorer, TrainingCancelled, TrainingData, train
+from ...schema import AGENT_SOURCE, BUCKET_KINDS
+from ..forms import load_form
+from ..plots._data import key_text
+from ..plots.charts import TimeAxis
+
+#: The detectors offered, in order, with the name the user reads.
+DETECTOR_TITLES = {
+    "suricate": "Suricate: EWMA + seasonal, one alarm per incident",
+    "zscore": "Robust rolling z-score",
+    "ewma": "EWMA z-score",
+    "seasonal": "Seasonal profile (time of day / week)",
+    "iforest": "IsolationForest over sliding windows",
+    "kmeans": "k-means distance over windows of differences (Netdata)",
+}
+POLICIES = {"online": "Learn continuously (partial_fit)", "refit": "Refit periodically on a sliding window"}
+SETTINGS_GROUP = "learn-baseline"
+MAINTENANCE_BRUSH = (31, 119, 180, 45)
+_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
+
+
+def detector_help(kind: str) -> str:
+    doc = (DETECTORS[kind].__doc__ or "").strip().split("\n\n")[0]
+    return " ".join(doc.split())
+
+
+class LearnBaselineDialog(QObject):
+    """See the module docstring. ``saved(AttachedModel)`` once a model is saved and attached."""
+
+    saved = Signal(object)
+    _progress = Signal(float)
+    _finished = Signal(object)
+    _failed = Signal(str)
+    _read = Signal(object, object)  # (key, TrainingData) of a recording read in a worker
+
+    def __init__(self, parent: QWidget | None, sources, manager, settings: QSettings | None = None,
+                 preselect: tuple | None = None):
+        self.dialog: QDialog = load_form("learn_baseline", parent)
+        super().__init__(self.dialog)
+        self.manager = manager
+        self.settings = settings
+        f = self.dialog.findChild
+        for name in ("name", "stream", "keys", "lastRadio", "minutes", "spanRadio", "spanFrom", "spanTo",
+                     "overviewHolder", "excludedLabel", "detector", "detectorHelp", "threshold", "holdout", "policy",
+                     "refitEvery", "trainSize", "refitLabel", "trainSizeLabel", "scoresHolder", "summary", "progress",
+                     "train", "cancel", "buttons", "paramsForm"):
+            setattr(self, name, f(QObject, name))
+        self.save_button = self.buttons.button(QDialogButtonBox.Save)
+        self.save_button.setEnabled(False)
+        self.buttons.rejected.connect(self.dialog.reject)
+        self.save_button.clicked.connect(self.save)
+        self.train.clicked.connect(self.start_training)
+        self.cancel.clicked.connect(self.cancel_training)
+        self.dialog.finished.connect(lambda _: self.cancel_training())
+
+        self.choices: list[tuple] = []  # (source, stream) per stream combo entry
+        for source in sources:
+            for info in sorted(source.store.streams(), key=lambda i: i.stream):
+                if info.kind in BUCKET_KINDS or info.stream[1] == AGENT_SOURCE:
+                    continue
+                self.choices.append((source, info.stream))
+                self.stream.addItem(f"{'.'.join(info.stream)} · {source.name}")
+        for kind, title in DETECTOR_TITLES.items():
+            self.detector.addItem(title, kind)
+        for policy, title in POLICIES.items():
+            self.policy.addItem(title, policy)
+        self.param_widgets: dict[str, QWidget] = {}
+
+        self.overview = pg.PlotWidget(background="w", axisItems={"bottom": TimeAxis(0.0)})
+        self.overview.setMouseEnabled(x=False, y=False)
+        self.overview.hideButtons()
+        self.overview.getPlotItem().setMenuEnabled(False)
+        self.overview_curve = pg.PlotCurveItem(pen=pg.mkPen("#0072B2"))
+        self.overview.addItem(self.overview_curve)
+        self.window_region = pg.LinearRegionItem(brush=pg.mkBrush(0, 114, 178, 40))
+        self.window_region.setZValue(10)
+        self.window_region.sigRegionChangeFinished.connect(self._region_moved)
+        self.overview.addItem(self.window_region)
+        self.maintenance_regions: list = []
+        _fill(self.overviewHolder, self.overview)
+
+        self.scores_plot = pg.PlotWidget(background="w", axisItems={"bottom": TimeAxis(0.0)})
+        self.scores_plot.hideButtons()
+        self.scores_plot.setLabel("left", "score")
+        self.scores_curve = pg.PlotCurveItem(pen=pg.mkPen("#444444"))
+        self.scores_over = pg.PlotCurveItem(pen=pg.mkPen("#D62728", width=2), connect="finite")
+        self.threshold_line = pg.InfiniteLine(angle=0, movable=True, pen=pg.mkPen("#D62728", width=2,
+                                                                                   style=Qt.PenStyle.DashLine),
+                                              label="threshold {value:.3g}",
+                                              labelOpts={"position": 0.05, "color": "#D62728", "anchors": [(0, 1), (0, 1)]})
+        self.threshold_line.sigPositionChanged.connect(lambda line: self.threshold.setValue(line.value()))
+        for item in (self.scores_curve, self.scores_over, self.threshold_line):
+            self.scores_plot.addItem(item)
+        _fill(self.scoresHolder, self.scores_plot)
+
+        self.name.textEdited.connect(lambda _: self.name.setProperty("auto", False))
+        self.stream.currentIndexChanged.connect(self._stream_changed)
+        self.detector.currentIndexChanged.connect(self._detector_changed)
+        self.policy.currentIndexChanged.connect(self._policy_changed)
+        self.threshold.valueChanged.connect(self._threshold_changed)
+        self.minutes.valueChanged.connect(self._window_changed)
+        self.lastRadio.toggled.connect(self._window_changed)
+        self.spanFrom.dateTimeChanged.connect(self._span_edited)
+        self.spanTo.dateTimeChanged.connect(self._span_edited)
+        self._progress.connect(lambda fraction: self.progress.setValue(int(round(fraction * 100))))
+        self._finished.connect(self._trained)
+        self._failed.connect(self._training_failed)
+        self._read.connect(self._recording_read)
+
+        self.result = None
+        self.data: TrainingData | None = None
+        self._cancel = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._recorded: dict[tuple, TrainingData] = {}
+        self._restore_choices()
+        if preselect is not None:
+            for i, (source, stream) in enumerate(self.choices):
+                if (source, tuple(stream)) == (preselect[0], tuple(preselect[1])):
+                    self.stream.setCurrentIndex(i)
+        self._stream_changed()
+        self._detector_changed()
+        self._policy_changed()
+        if not self.choices:
+            self.summary.setText("No stream to learn from yet: open a source (a recording, a broker, the sampler) "
+                                 "and wait for its streams.")
+            self.train.setEnabled(False)
+
+    # -- showing ---------------------------------------------------------------------------------------------------------
+    def open(self) -> None:
+        """Show the dialog (window-modal, without blocking: plots keep drawing)."""
+        self.dialog.open()
+
+    # -- the stream and its window -----------------------------------------------------------------------------------------
+    @property
+    def current(self) -> tuple | None:
+        i = self.stream.currentIndex()
+        return self.choices[i] if 0 <= i < len(self.choices) else None
+
+    def _stream_changed(self, *_) -> None:
+        choice = self.current
+        self.keys.clear()
+        if choice is None:
+            return
+        source, stream = choice
+        for key in source.store.keys(stream):
+            item = QListWidgetItem(key_text(key))
+            item.setData(Qt.UserRole, tuple(key))
+            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+            item.setCheckState(Qt.Checked)
+            self.keys.addItem(item)
+        if not self.name.text() or self.name.property("auto"):
+            self.name.setText(_default_name(stream))
+            self.name.setProperty("auto", True)
+        recording = hasattr(source, "read_span")
+        self.spanRadio.setEnabled(recording)
+        self.spanFrom.setEnabled(recording)
+        self.spanTo.setEnabled(recording)
+        if recording:
+            self._set_span_edits(source.start, source.end)
+            self.spanRadio.setChecked(True)
+            key = (source.name, tuple(stream))
+            if key not in self._recorded:
+                self._read_recording(source, stream)
+        else:
+            self.lastRadio.setChecked(True)
+        self._window_changed()
+
+    def _read_recording(self, source, stream) -> None:
+        self.progress.setRange(0, 0)  # busy
+        self.summary.setText(f"Reading {'.'.join(stream)} from {source.name}…")
+        self.train.setEnabled(False)
+
+        def read():
+            try:
+                data = TrainingData.from_store(source.read_span(stream), stream)
+            except Exception as exc:  # noqa: BLE001 - shown to the user
+                data = f"cannot read the recording: {exc}"
+            self._read.emit((source.name, tuple(stream)), data)
+
+        threading.Thread(target=read, name="read-recording", daemon=True).start()
+
+    def _recording_read(self, key, data) -> None:
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        self.train.setEnabled(True)
+        if isinstance(data, str):
+            self.summary.setText(data)
+            return
+        self._recorded[key] = data
+        self.summary.setText(f"{len(data.times):,} intervals recorded. Choose the span, a detector, then Train.")
+        self._window_changed()
+
+    def _set_span_edits(self, start: float, end: float) -> None:
+        for edit, ts in ((self.spanFrom, start), (self.spanTo, end)):
+            edit.blockSignals(True)
+            edit.setDateTime(QDateTime.fromMSecsSinceEpoch(int(ts * 1000)))
+            edit.blockSignals(False)
+
+    def _span_edited(self, *_) -> None:
+        self.spanRadio.setChecked(True)
+        self._window_changed()
+
+    def _region_moved(self) -> None:
+        if not self.spanRadio.isChecked():
+            return
+        lo, hi = self.window_region.getRegion()
+        self._set_span_edits(lo + self._t0, hi + self._t0)
+        self._describe_window()
+
+    def window(self) -> tuple[float, float]:
+        """The training window (epoch seconds) the form describes."""
+        source, stream = self.current
+        if self.spanRadio.isChecked():
+            return self.spanFrom.dateTime().toMSecsSinceEpoch() / 1000, self.spanTo.dateTime().toMSecsSinceEpoch() / 1000
+        end = source.store.clock(stream[0])
+        return end - self.minutes.value() * 60, end
+
+    def _all_rows(self) -> TrainingData | None:
+        choice = self.current
+        if choice is None:
+            return None
+        source, stream = choice
+        if self.spanRadio.isChecked():
+            return self._recorded.get((source.name, tuple(stream)))
+        return TrainingData.from_store(source.store, stream)
+
+    def _window_changed(self, *_) -> None:
+        data = self._all_rows()
+        self._t0 = float(data.times[0]) if data is not None and len(data.times) else 0.0
+        self.overview.getPlotItem().getAxis("bottom").origin = self._t0
+        if data is None or not len(data.times):
+            self.overview_curve.setData([], [])
+        else:
+            total = np.nansum(data.values, axis=1) if data.values.shape[1] else np.zeros(len(data.times))
+            self.overview_curve.setData(data.times - self._t0, total)
+            self.overview.setXRange(0, float(data.times[-1] - self._t0) or 1.0, padding=0.02)
+        if self.current is not None:
+            lo, hi = self.window()
+            if not self.spanRadio.isChecked():
+                self._set_span_edits(lo, hi)  # shown (greyed) for a live stream: what "the last N min" is
+            self.window_region.blockSignals(True)
+            self.window_region.setRegion((lo - self._t0, hi - self._t0))
+            self.window_region.blockSignals(False)
+            self.window_region.setMovable(self.spanRadio.isChecked())
+        self._draw_maintenance()
+        self._describe_window()
+
+    def excluded(self) -> list[tuple[float, float]]:
+        source, stream = self.current
+        return self.manager.maintenance_spans(source.name, stream)
+
+    def _draw_maintenance(self) -> None:
+        for region in self.maintenance_regions:
+            self.overview.removeItem(region)
+        self.maintenance_regions = []
+        if self.current is None:
+            return
+        for a, b in self.excluded():
+            region = pg.LinearRegionItem((a - self._t0, b - self._t0), movable=False,
+                                         brush=pg.mkBrush(214, 39, 40, 60), pen=pg.mkPen(None))
+            region.setToolTip("Maintenance: left out of training")
+            self.overview.addItem(region)
+            self.maintenance_regions.append(region)
+
+    def _describe_window(self) -> None:
+        if self.current is None:
+            return
+        lo, hi = self.window()
+        spans = [(a, b) for a, b in self.excluded() if b >= lo and a <= hi]
+        text = f"From {_clock(lo)} to {_clock(hi)}."
+        if spans:
+            text += (f" {len(spans)} maintenance span{'s' if len(spans) > 1 else ''} left out "
+                     f"({sum(min(b, hi) - max(a, lo) for a, b in spans):.0f} s).")
+        else:
+            text += " No maintenance span in it (Shift+drag on a plot marks one)."
+        self.excludedLabel.setText(text)
+
+    # -- the detector ------------------------------------------------------------------------------------------------------
+    @property
+    def kind(self) -> str:
+        return self.detector.currentData()
+
+    def _detector_changed(self, *_) -> None:
+        form = self.paramsForm
+        while form.rowCount() > 2:
+            form.removeRow(2)
+        self.param_widgets = {}
+        cls = DETECTORS[self.kind]
+        self.detectorHelp.setText(detector_help(self.kind))
+        remembered = self._remembered_params(self.kind)
+        for name, default in cls.defaults.items():
+            value = remembered.get(name, default)
+            if isinstance(default, bool):
+                widget = QCheckBox()
+                widget.setChecked(bool(value))
+            elif isinstance(default, int):
+                widget = QSpinBox()
+                widget.setRange(0, 10_000_000)
+                widget.setValue(int(value))
+            else:
+                widget = QDoubleSpinBox()
+                widget.setDecimals(3)
+                widget.setRange(0.0, 1e9)
+                widget.setValue(float(value))
+            widget.setToolTip(f"{name} (default {default})")
+            form.addRow(name.replace("_", " ") + ":", widget)
+            self.param_widgets[name] = widget
+        self.threshold.setValue(cls.threshold)
+
+    def params(self) -> dict:
+        out = {}
+        for name, widget in self.param_widgets.items():
+            if isinstance(widget, QCheckBox):
+                out[name] = widget.isChecked()
+            else:
+                out[name] = widget.value()
+        return out
+
+    def _policy_changed(self, *_) -> None:
+        periodic = self.policy.currentData() == "refit"
+        for widget in (self.refitEvery, self.trainSize, self.refitLabel, self.trainSizeLabel):
+            widget.setVisible(periodic)
+
+    def _threshold_changed(self, value: float) -> None:
+        if abs(self.threshold_line.value() - value) > 5e-4:  # the line sets the box too: no ping-pong
+            self.threshold_line.setValue(value)
+        self._draw_scores()
+
+    # -- training --------------------------------------------------------------------------------------------------------
+    def checked_keys(self) -> list[tuple]:
+        return [self.keys.item(i).data(Qt.UserRole) for i in range(self.keys.count())
+                if self.keys.item(i).checkState() == Qt.Checked]
+
+    def start_training(self) -> None:
+        if self.current is None or (self._thread is not None and self._thread.is_alive()):
+            return
+        keys = self.checked_keys()
+        if not keys:
+            QMessageBox.warning(self.dialog, "Learn baseline", "Check at least one key to learn.")
+            return
+        rows = self._all_rows()
+        if rows is None:
+            QMessageBox.information(self.dialog, "Learn baseline", "The recording is still being read.")
+            return
+        lo, hi = self.window()
+        keep = (rows.times >= lo) & (rows.times <= hi)
+        data = TrainingData(rows.times[keep], rows.values[keep], rows.labels)
+        template = DETECTORS[self.kind](**self.params())
+        excluded, holdout, policy = self.excluded(), self.holdout.value() / 100, self.policy.currentData()
+        self._cancel.clear()
+        self.result = None
+        self.save_button.setEnabled(False)
+        self.train.setEnabled(False)
+        self.cancel.setEnabled(True)
+        self.progress.setValue(0)
+        self.summary.setText(f"Training on {len(data.times):,} intervals…")
+
+        def work():
+            try:
+                result = train(data, template, keys, excluded, holdout, policy, progress=self._progress.emit,
+                               cancelled=self._cancel.is_set)
+            except TrainingCancelled:
+                self._failed.emit("Training cancelled.")
+            except (ValueError, TypeError) as exc:
+                self._failed.emit(f"Cannot train: {exc}")
+            except Exception as exc:  # noqa: BLE001 - a detector's failure is shown, not lost in a thread
+                self._failed.emit(f"Training failed: {type(exc).__name__}: {exc}")
+            else:
+                self._finished.emit((result, data, template))
+
+        self._thread = threading.Thread(target=work, name="learn-baseline", daemon=True)
+        self._thread.start()
+
+    def cancel_training(self) -> None:
+        self._cancel.set()
+
+    def _training_failed(self, text: str) -> None:
+        self.train.setEnabled(True)
+        self.cancel.setEnabled(False)
+        self.progress.setValue(0)
+        self.summary.setText(text)
+
+    def _trained(self, payload) -> None:
+        self.result, self.data, self.template = payload
+        self.train.setEnabled(True)
+        self.cancel.setEnabled(False)
+        self.save_button.setEnabled(True)
+        self.progress.setValue(100)
+        self._draw_scores(autorange=True)
+
+    def _draw_scores(self, autorange: bool = False) -> None:
+        r = self.result
+        if r is None:
+            return
+        threshold = self.threshold.value()
+        t0 = float(r.times[0]) if len(r.times) else 0.0
+        self.scores_plot.getPlotItem().getAxis("bottom").origin = t0
+        self.scores_curve.setData(r.times - t0, r.scores)
+        self.scores_over.setData(r.times - t0, np.where(r.scores >= threshold, r.scores, np.nan))
+        if autorange and len(r.scores):
+            self.scores_plot.setYRange(0, max(float(r.scores.max()), threshold) * 1.1 or 1.0)
+            self.scores_plot.setXRange(0, float(r.times[-1] - t0) or 1.0)
+        held = len(r.scores)
+        over = r.over(threshold)
+        quantile = float(np.percentile(r.scores, 99)) if held else 0.0
+        left_out = f", {r.excluded_rows:,} left out as maintenance" if r.excluded_rows else ""
+        self.summary.setText(
+            f"Trained {len(r.detectors)} key{'s' if len(r.detectors) > 1 else ''} on "
+            f"{r.trained_rows - held:,} intervals{left_out}; held out {held:,}: 99th percentile {quantile:.3g}, "
+            f"max {float(r.scores.max()) if held else 0:.3g}; <b>{over}</b> interval{'s' if over != 1 else ''} at or "
+            f"above the threshold {threshold:g}.")
+
+    # -- saving ----------------------------------------------------------------------------------------------------------
+    def save(self):
+        """Attach the trained model to its stream and write it to the registry; returns the AttachedModel."""
+        if self.result is None:
+            return None
+        name = self.name.text().strip()
+        if not _NAME.match(name):
+            QMessageBox.warning(self.dialog, "Learn baseline",
+                                "A model's name is letters, digits, '.', '_' and '-' (it names its files).")
+            return None
+        if self.manager.get(name) is not None:
+            QMessageBox.warning(self.dialog, "Learn baseline", f"A model named {name!r} is attached already.")
+            return None
+        source, stream = self.current
+        r = self.result
+        scorer = LiveScorer.from_training(
+            source.store, stream, r, self.template, threshold=self.threshold.value(),
+            policy=self.policy.currentData(), refit_every=self.refitEvery.value(), train_size=self.trainSize.value())
+        scorer.seed(self.data.times, self.data.values, self.data.labels)
+        scorer.last_ts = min(float(r.window[1]), source.store.clock(stream[0]) or float(r.window[1]))
+        for a, b in self.excluded():
+            scorer.exclude(a, b, "maintenance")
+        features = "value per key, " + ("windows of the last values" if self.kind in ("iforest", "kmeans")
+                                        else "one value at a time")
+        model = self.manager.attach(name, source, stream, scorer, features=features,
+                                    training_window=[float(r.window[0]), float(r.window[1])])
+        try:
+            self.manager.save(model)
+        except OSError as exc:
+            QMessageBox.warning(self.dialog, "Learn baseline", f"Attached, but not saved: {exc}")
+        self._remember_choices()
+        self.saved.emit(model)
+        self.dialog.accept()
+        return model
+
+    # -- remembered choices ------------------------------------------------------------------------------------------------
+    def _remember_choices(self) -> None:
+        if self.settings is None:
+            return
+        s = self.settings
+        s.beginGroup(SETTINGS_GROUP)
+        s.setValue("detector", self.kind)
+        s.setValue("minutes", self.minutes.value())
+        s.setValue("holdout", self.holdout.value())
+        s.setValue("policy", self.policy.currentData())
+        s.setValue("refit-every", self.refitEvery.value())
+        s.setValue("train-size", self.trainSize.value())
+        s.setValue(f"params/{self.kind}", repr_params(self.params()))
+        s.endGroup()
+
+    def _restore_choices(self) -> None:
+        if self.settings is None:
+            return
+        s = self.settings
+        s.beginGroup(SETTINGS_GROUP)
+        kind = s.value("detector")
+        if kind in DETECTOR_TITLES:
+            self.detector.setCurrentIndex(list(DETECTOR_TITLES).index(kind))
+        for widget, key in ((self.minutes, "minutes"), (self.holdout, "holdout"), (self.refitEvery, "refit-every"),
+                            (self.trainSize, "train-size")):
+            value = s.value(key)
+            if value is not None:
+                widget.setValue(int(value))
+        policy = s.value("policy")
+        if policy in POLICIES:
+            self.policy.setCurrentIndex(list(POLICIES).index(policy))
+        s.endGroup()
+
+    def _remembered_params(self, kind: str) -> dict:
+        if self.settings is None:
+            return {}
+        text = self.settings.value(f"{SETTINGS_GROUP}/params/{kind}") or ""
+        defaults = DETECTORS[kind].defaults
+        out = {}
+        for part in str(text).split(";"):
+            name, _, value = part.partition("=")
+            if name in defaults:
+                try:
+                    out[name] = (value == "True") if isinstance(defaults[name], bool) else type(defaults[name])(value)
+                except ValueError:
+                    pass
+        return out
+
+
+def repr_params(params: dict) -> str:
+    """``name=value;...``: parameters as QSettings keeps them (plain text, parsed back by type)."""
+    return ";".join(f"{k}={v}" for k, v in params.items())
+
+
+def _fill(holder: QWidget, widget: QWidget) -> None:
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(widget)
+
+
+def _default_name(stream: tuple) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", "-".join(stream[1:]))[:100] or "model"
+
+
+def _clock(ts: float) -> str:
+    return datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M:%S")

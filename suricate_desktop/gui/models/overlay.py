@@ -1,0 +1,365 @@
+"""What models add to a stream's plot: a score strip beneath it, shaded anomalies, maintenance spans.
+
+``StreamMarks`` is given to every plot card of the dashboard. On each frame (the card's frame
+hook) it compares a cheap stamp (the chart, the models' versions, the stream's spans) and only
+when that moved redraws:
+
+* a ``ScoreStrip`` per attached model, beneath the plot: the model's score series and its
+  threshold, x-linked to the plot's time axis;
+* anomalous spans shaded on the plot (at most ``MAX_SHADES``, the newest), each labelled with
+  the keys that contributed most, the full list in its tooltip; right-click one for
+  "Mark expected" (it leaves the next refit) or to undo that;
+* maintenance spans: Shift+drag across a plot marks one (or right-click > "Mark maintenance
+  span"); drag its edges to adjust it, right-click it to remove it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import QMenu
+
+from ..plots._data import fmt_time, key_text
+from ..plots.charts import LEFT_AXIS_WIDTH
+
+#: Anomalous spans shaded per plot (the newest); older ones stay in the model's list.
+MAX_SHADES = 30
+ANOMALY_BRUSH = (214, 39, 40, 55)
+EXPECTED_BRUSH = (44, 160, 44, 40)
+MAINTENANCE_BRUSH = (31, 119, 180, 45)
+ANOMALY_TEXT = "#B31B1B"
+STRIP_HEIGHT = 78
+
+
+def describe_keys(keys, top: int = 2) -> str:
+    """``sshd ×8.1, bash ×2.0``: the keys that contributed most, with their scores."""
+    return ", ".join(f"{key_text(k)} ×{s:.1f}" for k, s in keys[:top])
+
+
+class ScoreStrip(pg.PlotWidget):
+    """A model's score over time, beneath the stream's plot, sharing its time axis."""
+
+    def __init__(self, model, parent=None):
+        super().__init__(parent, background="w")
+        self.model = model
+        self.setMinimumHeight(STRIP_HEIGHT)
+        self.setMaximumHeight(STRIP_HEIGHT)
+        item = self.getPlotItem()
+        item.hideButtons()
+        item.setMenuEnabled(False)
+        item.setMouseEnabled(x=False, y=False)
+        item.showGrid(x=True, y=True, alpha=0.2)
+        item.getAxis("bottom").setStyle(showValues=False)
+        item.getAxis("bottom").setHeight(6)
+        left = item.getAxis("left")
+        left.setWidth(LEFT_AXIS_WIDTH)
+        left.setPen("#999999")
+        left.setTextPen("#333333")
+        left.setLabel("score")
+        item.layout.setContentsMargins(2, 0, 6, 2)
+        self.curve = pg.PlotCurveItem(pen=pg.mkPen("#444444", width=1))
+        self.over = pg.PlotCurveItem(pen=pg.mkPen("#D62728", width=2), connect="finite")
+        self.line = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen("#D62728", style=Qt.PenStyle.DashLine))
+        self.title = pg.TextItem(anchor=(0, 0), color="#333333")
+        self.title.setParentItem(item.getViewBox())
+        self.title.setPos(4, 0)
+        for it in (self.curve, self.over, self.line):
+            item.addItem(it)
+        self.linked_to = None
+        self.t0 = 0.0
+
+    def link(self, vb, t0: float) -> None:
+        """Follow ``vb``'s x range (the stream plot's; x is time − ``t0`` there and here)."""
+        if vb is not self.linked_to:
+            self.getPlotItem().getViewBox().setXLink(vb)
+            self.linked_to = vb
+        self.t0 = t0
+
+    def draw(self) -> None:
+        m = self.model
+        threshold = m.threshold
+        self.line.setPos(threshold)
+        last = m.last_score
+        state = "" if m.state == "scoring" else f" · {m.state}"
+        self.title.setText(f"{m.name} ({m.detector})  score {'-' if last is None else f'{last:.2f}'}"
+                           f"  threshold {threshold:g}{state}")
+        if not len(m.score_times):
+            self.curve.setData([], [])
+            self.over.setData([], [])
+            self.getPlotItem().getViewBox().setYRange(0, threshold * 1.2 or 1.0, padding=0)
+            return
+        x = m.score_times - self.t0
+        y = np.asarray(m.scores, dtype=np.float64)
+        self.curve.setData(x, y)
+        self.over.setData(x, np.where(y >= threshold, y, np.nan))
+        top = max(float(np.nanmax(y)) if len(y) else 0.0, threshold) * 1.15
+        self.getPlotItem().getViewBox().setYRange(0, top or 1.0, padding=0)
+
+
+class SpanRegion(pg.LinearRegionItem):
+    """A shaded span on a plot: an anomaly, an "expected" span or a maintenance span."""
+
+    def __init__(self, brush, movable: bool = False):
+        super().__init__(movable=movable, brush=pg.mkBrush(*brush), pen=pg.mkPen(None))
+        self.kind = ""
+        self.times = (0.0, 0.0)  # (start, end) epoch seconds; LinearRegionItem has a .span of its own
+        self.model = None
+        self.setZValue(20)
+        # on the start line, near the top; pyqtgraph puts it on the side of the line facing the view's
+        # centre, so a span at the right edge (where live anomalies appear) is labelled on its left
+        self.label = pg.InfLineLabel(self.lines[0], "", position=0.93, anchors=[(-0.05, 0), (1.05, 0)],
+                                     color=ANOMALY_TEXT)
+        self.label.setZValue(60)
+        for line in self.lines:
+            line.setPen(pg.mkPen(brush[:3] + (170,), width=1))
+
+    def set_label(self, text: str, colour: str) -> None:
+        """The label's text (kept when the span moves: InfLineLabel re-formats its text then)."""
+        self.label.setFormat(text.replace("{", "{{").replace("}", "}}"))
+        self.label.setText(text)
+        self.label.setColor(colour)
+
+
+class StreamMarks(QObject):
+    """Models' marks on one plot card (see the module docstring)."""
+
+    def __init__(self, card, manager):
+        super().__init__(card)
+        self.card = card
+        self.panel = card.panel
+        self.manager = manager
+        self.source_name = card.source.name
+        self.stream = tuple(card.stream)
+        self.strips: dict[str, ScoreStrip] = {}
+        self.shades: list[SpanRegion] = []
+        self.maint: list[SpanRegion] = []
+        self._chart = None
+        self._stamp = None
+        self._drag: SpanRegion | None = None
+        self._drag_from = 0.0
+        self.panel.canvas.scene().sigMouseClicked.connect(self._clicked)
+        self.panel.canvas.viewport().installEventFilter(self)
+        card.on_frame(self.refresh)
+        manager.spansChanged.connect(self._spans_changed)
+
+    # -- what is shown -------------------------------------------------------------------------------------------------
+    def models(self):
+        return self.manager.models_for(self.source_name, self.stream)
+
+    def _spans_changed(self, source_name: str, stream: tuple) -> None:
+        if source_name == self.source_name and tuple(stream) == self.stream:
+            self._stamp = None
+
+    def refresh(self) -> None:
+        """The frame hook: cheap unless the chart, a model or a span moved."""
+        chart = self.panel.chart
+        models = self.models()
+        stamp = (id(chart), getattr(chart, "t0", 0.0), tuple((m.name, m.version) for m in models),
+                 tuple(self.manager.maintenance_spans(self.source_name, self.stream)))
+        if stamp == self._stamp:
+            return
+        self._stamp = stamp
+        if chart is not self._chart:  # a new chart (type changed, rebased): its plot has none of our items
+            self._chart = chart
+            self.shades, self.maint = [], []
+        self._sync_strips(models)
+        if chart is None or not chart.timed:
+            for strip in self.strips.values():
+                strip.hide()
+            return
+        for strip in self.strips.values():
+            strip.show()
+            strip.link(chart.vb, chart.t0)
+            strip.draw()
+        self._draw_shades(models)
+        self._draw_maintenance()
+
+    def _sync_strips(self, models) -> None:
+        names = {m.name: m for m in models}
+        for name in [n for n in self.strips if n not in names]:
+            strip = self.strips.pop(name)
+            strip.setParent(None)
+            strip.deleteLater()
+        for name, model in names.items():
+            if name not in self.strips:
+                strip = ScoreStrip(model)
+                self.strips[name] = strip
+                self.card.add_below(strip)
+            else:
+                self.strips[name].model = model
+
+    def _region(self, pool: list, brush, movable: bool = False) -> SpanRegion:
+        region = SpanRegion(brush, movable)
+        self.panel.chart.plot.addItem(region, ignoreBounds=True)
+        pool.append(region)
+        return region
+
+    def _draw_shades(self, models) -> None:
+        marks = []  # (start, end, kind, model, anomaly)
+        for model in models:
+            for a in model.anomalies.values():
+                marks.append((a.start, a.end, "anomaly", model, a))
+            for a, b in model.expected:
+                marks.append((a, b, "expected", model, None))
+        marks.sort(key=lambda m: m[0])
+        marks = marks[-MAX_SHADES:]
+        t0 = self.panel.chart.t0
+        for i, (a, b, kind, model, anomaly) in enumerate(marks):
+            if i < len(self.shades):
+                region = self.shades[i]
+            else:
+                region = self._region(self.shades, ANOMALY_BRUSH)
+            half = self.panel.interval / 2  # an interval is drawn at its end time: cover it
+            region.setRegion((a - half - t0, b + half - t0))
+            region.kind, region.times, region.model = kind, (a, b), model
+            if kind == "anomaly":
+                region.setBrush(pg.mkBrush(*ANOMALY_BRUSH))
+                for line in region.lines:
+                    line.setPen(pg.mkPen(ANOMALY_BRUSH[:3] + (170,), width=1))
+                region.set_label(describe_keys(anomaly.keys), ANOMALY_TEXT)
+                keys = "\n".join(f"  {key_text(k)}: {s:.2f}" for k, s in anomaly.keys)
+                region.setToolTip(f"Anomaly {fmt_time(a)} → {fmt_time(b)} · score {anomaly.score:.2f} "
+                                  f"(threshold {model.threshold:g}) · model {model.name}\n"
+                                  f"Keys that contributed most:\n{keys}\nRight-click: mark expected")
+            else:
+                region.setBrush(pg.mkBrush(*EXPECTED_BRUSH))
+                for line in region.lines:
+                    line.setPen(pg.mkPen(EXPECTED_BRUSH[:3] + (170,), width=1))
+                region.set_label("expected", "#2C7A2C")
+                region.setToolTip(f"Marked expected ({model.name}): left out of refits. Right-click to undo")
+            region.show()
+        for region in self.shades[len(marks):]:
+            region.hide()
+
+    def _draw_maintenance(self) -> None:
+        spans = self.manager.maintenance_spans(self.source_name, self.stream)
+        t0 = self.panel.chart.t0
+        for i, (a, b) in enumerate(spans):
+            if i < len(self.maint):
+                region = self.maint[i]
+            else:
+                region = self._region(self.maint, MAINTENANCE_BRUSH, movable=True)
+                region.kind = "maintenance"
+                region.set_label("maintenance", "#1F5F99")
+                region.setToolTip("Maintenance: models neither learn from this span nor flag it.\n"
+                                  "Drag its edges to adjust it; right-click to remove it")
+                region.sigRegionChangeFinished.connect(self._maintenance_moved)
+            region.blockSignals(True)
+            region.setRegion((a - t0, b - t0))
+            region.blockSignals(False)
+            region.times = (a, b)
+            region.show()
+        for region in self.maint[len(spans):]:
+            region.hide()
+
+    def _maintenance_moved(self, region: SpanRegion) -> None:
+        lo, hi = region.getRegion()
+        t0 = self.panel.chart.t0
+        region.times = self.manager.move_maintenance(self.source_name, self.stream, region.times, (lo + t0, hi + t0))
+
+    # -- right-click ---------------------------------------------------------------------------------------------------
+    def span_at(self, t: float):
+        """The shaded span (anomaly or expected, then maintenance) at time ``t``, or None."""
+        half = self.panel.interval / 2
+        for region in reversed(self.shades):
+            if region.isVisible() and region.times[0] - half <= t <= region.times[1] + half:
+                return region
+        for region in self.maint:
+            if region.isVisible() and region.times[0] <= t <= region.times[1]:
+                return region
+        return None
+
+    def context_menu(self, t: float) -> QMenu:
+        """What a right-click at time ``t`` offers."""
+        menu = QMenu(self.panel)
+        region = self.span_at(t)
+        if region is not None and region.kind == "anomaly":
+            a, b = region.times
+            menu.addAction("Mark expected (leave it out of the next refit)",
+                           lambda: self.manager.mark_expected(region.model, a, b))
+        elif region is not None and region.kind == "expected":
+            a, b = region.times
+            menu.addAction("Not expected after all (learn from it again)",
+                           lambda: self.manager.unmark_expected(region.model, a, b))
+        elif region is not None and region.kind == "maintenance":
+            span = region.times
+            menu.addAction("Remove maintenance span",
+                           lambda: self.manager.remove_maintenance(self.source_name, self.stream, span))
+        if region is None or region.kind != "maintenance":
+            menu.addAction("Mark maintenance span here (or Shift+drag)", lambda: self._maintenance_here(t))
+        return menu
+
+    def _maintenance_here(self, t: float) -> None:
+        lo, hi = self.panel.chart.vb.viewRange()[0]
+        width = (hi - lo) / 10
+        self.manager.add_maintenance(self.source_name, self.stream, t - width / 2, t + width / 2)
+
+    def _clicked(self, ev) -> None:
+        chart = self.panel.chart
+        if (ev.button() != Qt.MouseButton.RightButton or chart is None or not chart.timed
+                or not chart.vb.sceneBoundingRect().contains(ev.scenePos())):
+            return
+        t = chart.vb.mapSceneToView(ev.scenePos()).x() + chart.t0
+        ev.accept()
+        self.context_menu(t).popup(QCursor.pos())
+
+    # -- Shift+drag: a maintenance span --------------------------------------------------------------------------------
+    def _view_x(self, pos: QPoint) -> float | None:
+        chart = self.panel.chart
+        if chart is None or not chart.timed:
+            return None
+        scene = self.panel.canvas.mapToScene(pos)
+        if not chart.vb.sceneBoundingRect().contains(scene):
+            return None
+        return chart.vb.mapSceneToView(scene).x()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
+        kind = event.type()
+        if kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton \
+                and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            x = self._view_x(event.position().toPoint())
+            if x is None:
+                return False
+            self._drag_from = x
+            self._drag = SpanRegion(MAINTENANCE_BRUSH)
+            self._drag.setRegion((x, x))
+            self.panel.chart.plot.addItem(self._drag, ignoreBounds=True)
+            return True
+        if self._drag is not None and kind == QEvent.Type.MouseMove:
+            x = self._view_x(event.position().toPoint())
+            if x is not None:
+                self._drag.setRegion(sorted((self._drag_from, x)))
+            return True
+        if self._drag is not None and kind == QEvent.Type.MouseButtonRelease:
+            lo, hi = self._drag.getRegion()
+            self.panel.chart.plot.removeItem(self._drag)
+            self._drag = None
+            if hi > lo and self.panel.chart is not None:
+                t0 = self.panel.chart.t0
+                self.manager.add_maintenance(self.source_name, self.stream, lo + t0, hi + t0)
+            return True
+        return False
+
+
+class ModelOverlays(QObject):
+    """Gives every plot card of a dashboard its ``StreamMarks``."""
+
+    def __init__(self, dashboard, manager, parent=None):
+        super().__init__(parent)
+        self.manager = manager
+        self.marks: list = []
+        dashboard.cardAdded.connect(self.add_card)
+        for page in dashboard.pages():
+            for card in page.cards:
+                self.add_card(card)
+
+    def add_card(self, card) -> StreamMarks:
+        marks = StreamMarks(card, self.manager)
+        card.destroyed.connect(lambda *_: self.marks.remove(marks) if marks in self.marks else None)
+        self.marks.append(marks)
+        return marks
+
+    def for_card(self, card) -> StreamMarks | None:
+        return next((m for m in self.marks if m.card is card), None)
