@@ -176,6 +176,8 @@ class MainWindow(QMainWindow):
         if templates is not None:
             bar.addMenu(templates)
 
+        #: Learned models, the dependency graph (filled by gui/models and gui/depgraph).
+        self.analytics_menu = bar.addMenu("&Analytics")
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self._action("&Keyboard shortcuts", self.show_shortcuts, "F1"))
         help_menu.addAction(self._action("&About Suricate Desktop", self.show_about))

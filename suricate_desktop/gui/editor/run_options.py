@@ -159,7 +159,11 @@ class RunOptions(QWidget):
         """
         flow = _FlowLayout(self)
         layout = form.layout()
-        widgets = [w for w in (_item_widget(layout.itemAt(i)) for i in range(layout.count())) if w is not None]
+        # The form's widgets in layout order, asked of the widgets (indexOf), not of the layout's
+        # items: touching a spacer item (itemAt) leaves a Python wrapper that outlives its C++ object,
+        # and PySide then hands that stale QSpacerItem wrapper back for a new object at its address.
+        children = [w for w in form.findChildren(QWidget, options=Qt.FindDirectChildrenOnly) if layout.indexOf(w) >= 0]
+        widgets = sorted(children, key=layout.indexOf)
         i = 0
         while i < len(widgets):
             pair = QWidget(self)
@@ -318,14 +322,6 @@ class _Loader:
 
 
 _LOADER = _Loader()
-
-
-def _item_widget(item) -> QWidget | None:
-    """The widget of a layout item; None for spacers (PySide may hand back a spacer's wrapper
-    without ``widget()`` when it reuses a deleted object's address)."""
-    widget = getattr(item, "widget", None)
-    result = widget() if callable(widget) else None
-    return result if isinstance(result, QWidget) else None
 
 
 def _build_form(parent: QWidget) -> QWidget:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QInputDialog, QMenu, QMessageBox
+from PySide6.QtWidgets import QDockWidget, QInputDialog, QMessageBox
 
 from .. import workspace
 from ..streams_pane import STREAM_ROLE
@@ -69,13 +69,8 @@ class ModelsUI(QObject):
         self._build_menu()
 
     def _build_menu(self) -> None:
-        bar = self.window.menuBar()
-        help_action = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
-        menu = QMenu("&Analytics", bar)
-        if help_action is None:
-            bar.addMenu(menu)
-        else:
-            bar.insertMenu(help_action, menu)  # before Help, where menus of tools go
+        menu = self.window.analytics_menu
+        menu.addSeparator()
         self.menu = menu
         self.learn_action = QAction("&Learn baseline…", self.window)
         self.learn_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
