@@ -11,7 +11,9 @@ Two measurements, each interleaved with its baseline and repeated (median):
    confirms, 1000 in flight) in a separate process publishes 100-record
    snapshots while (a) bare pika or (b) Consumer->LiveStore reads them from an
    exclusive queue (what a live view binds); the clock runs from the first
-   publish to the last record in.
+   publish to the last record in. Then the same with a durable queue bound
+   beside it (a recording's): persistent messages in it are written to disk
+   before the broker confirms them.
 
 Usage: python bench/ingest.py [--messages N] [--repeat R] [--broker URL]
 """
@@ -130,9 +132,20 @@ def publisher_process(url: str, exchange: str, n_messages: int, records: int, go
     pub.close()
 
 
-def end_to_end(url: str, exchange: str, n_messages: int, records: int, which: str) -> float:
+def end_to_end(url: str, exchange: str, n_messages: int, records: int, which: str,
+               recording_queue: str | None = None) -> float:
+    """Seconds from the first publish to the last record read; ``recording_queue``: a durable queue
+    bound beside the live one (as `suricate record` binds), so every confirm waits for its disk write."""
     ctx = mp.get_context("spawn")
     go, ready, done = ctx.Event(), ctx.Event(), ctx.Queue()
+    conn = pika.BlockingConnection(pika.URLParameters(url))  # the exchange, before anyone binds to it
+    ch = conn.channel()
+    ch.exchange_declare(exchange, "topic", durable=True)
+    if recording_queue:
+        ch.queue_declare(recording_queue, durable=True, arguments=QUEUE_ARGS)
+        ch.queue_purge(recording_queue)
+        ch.queue_bind(recording_queue, exchange, "#")
+    conn.close()
     proc = ctx.Process(target=publisher_process, args=(url, exchange, n_messages, records, go, done))
     proc.start()
     time.sleep(1.5)  # let the publisher encode and connect
@@ -190,10 +203,17 @@ def main() -> int:
             for which in ("bare", "suricate"):
                 times[which].append(end_to_end(args.broker, live_exchange, n, 100, which))
         rows.append(("live, 100 records/message, publisher confirms", n * 100, times))
+        times = {"bare": [], "suricate": []}
+        for _ in range(args.repeat):
+            for which in ("bare", "suricate"):
+                times[which].append(end_to_end(args.broker, exchange + ".rec", n, 100, which, queue + ".rec"))
+        rows.append(("  the same, a durable recording queue bound too", n * 100, times))
     finally:
         conn = pika.BlockingConnection(pika.URLParameters(args.broker))
         ch = conn.channel()
         ch.queue_delete(queue)
+        ch.queue_delete(queue + ".rec")
+        ch.exchange_delete(exchange + ".rec")
         ch.exchange_delete(exchange)
         ch.exchange_delete(live_exchange)
         conn.close()
