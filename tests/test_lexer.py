@@ -147,7 +147,8 @@ def test_random_text_from_inner_states(lang, seed, state):
     "text",
     ["BEGIN { x = self->`y; z = self->foo`bar; }", "BEGIN /x//y/ { }", "BEGIN /a/*c*/{ }", "BEGIN { a //b\n}",
      "  #pragma D option quiet\nBEGIN {\n  # x\n}", "BEGIN { kstack (perf); @[kstack] = count(); }",
-     "struct s { int a; };\nBEGIN { }", "inline int N = 1;\nint x;\n", "BEGIN\n/x\n/\n{ }"],
+     "struct s { int a; };\nBEGIN { }", "inline int N = 1;\nint x;\n", "BEGIN\n/x\n/\n{ }",
+     "BEGIN { @b = sum(args->count); @n = count (); x.count = 1; }"],
 )
 def test_tricky_lines_agree_between_paths(lang, text):
     toks = tokenize(text, lang)
@@ -261,6 +262,19 @@ def test_bpftrace_token_types():
     assert (T.COMMENT, "// trailing") in got
     assert (T.ACTION, "zero") in got and (T.BUILTIN, "ustack") in got
     assert [tt for tt, _ in got].count(T.PREDICATE) == 2
+
+
+@pytest.mark.parametrize("lang,src", [
+    ("bpftrace", "tracepoint:syscalls:sys_enter_read { @b[comm] = sum(args->count); @n = count (); exit(); }"),
+    ("d", "syscall::read:entry { @b[execname] = sum(args[2]); c = count; @n = count (); exit(0); }"),
+])
+def test_function_names_are_functions_only_where_called(lang, src):
+    """``args->count`` is a member (bpftrace's read(2) argument), not the aggregating function."""
+    got = types(src, lang)
+    assert (T.IDENTIFIER, "count") in got  # args->count / a bare name: coloured as a name
+    assert (T.AGG_FUNC, "count") in got and (T.AGG_FUNC, "sum") in got  # count (): called
+    assert (T.ACTION, "exit") in got
+    assert got.count((T.AGG_FUNC, "count")) == 1
 
 
 def test_bpftrace_struct_definition():

@@ -95,8 +95,6 @@ _RX_PIECES = re.compile(
 _DECL_WORDS = frozenset({"struct", "union", "enum"})
 
 _ID_TYPES: dict[str, TokenType] = {}
-_ID_TYPES.update({w: T.ACTION for w in BT_FUNCTIONS})
-_ID_TYPES.update({w: T.AGG_FUNC for w in BT_MAP_FUNCS})
 _ID_TYPES.update({w: T.BUILTIN for w in BT_BUILTINS})
 _ID_TYPES.update({w: T.KEYWORD for w in BT_KEYWORDS | BT_TYPE_WORDS | BT_LITERAL_WORDS})
 _CALL_TYPES: dict[str, TokenType] = dict(_ID_TYPES)
@@ -104,8 +102,9 @@ _CALL_TYPES.update({w: T.ACTION for w in BT_FUNCTIONS})
 _CALL_TYPES.update({w: T.AGG_FUNC for w in BT_MAP_FUNCS})
 _CALL_TYPES.update({w: T.KEYWORD for w in BT_KEYWORDS})
 
-#: Names whose type depends on a following "(": kstack/ustack are builtins and functions.
-_AMBIGUOUS = frozenset(w for w in _ID_TYPES if _CALL_TYPES[w] is not _ID_TYPES[w])
+#: Names whose type depends on a following "(": functions only where called (``count(``, not
+#: ``args->count``); kstack/ustack are builtins bare and functions called.
+_AMBIGUOUS = frozenset(w for w in _CALL_TYPES if _CALL_TYPES[w] is not _ID_TYPES.get(w, T.IDENTIFIER))
 
 _FIRST: dict[str, int] = {}
 for _c in " \t\r\f\v":

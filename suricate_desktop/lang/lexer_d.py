@@ -106,13 +106,14 @@ _RX_PIECES = re.compile(
 _RX_DECL_AFTER = re.compile(r"[ \t]+[A-Za-z_*]")
 
 _ID_TYPES: dict[str, TokenType] = {}
-_ID_TYPES.update({w: T.ACTION for w in D_FUNCTIONS})
-_ID_TYPES.update({w: T.AGG_FUNC for w in D_AGG_FUNCS})
 _ID_TYPES.update({w: T.BUILTIN for w in D_BUILTINS})
 _ID_TYPES.update({w: T.KEYWORD for w in D_ALL_KEYWORDS})
 _CALL_TYPES: dict[str, TokenType] = dict(_ID_TYPES)
 _CALL_TYPES.update({w: T.ACTION for w in D_FUNCTIONS})
 _CALL_TYPES.update({w: T.AGG_FUNC for w in D_AGG_FUNCS})
+
+#: Names of functions are functions only where called (``count(``); ``args->count`` is a member.
+_AMBIGUOUS = frozenset(w for w in _CALL_TYPES if _CALL_TYPES[w] is not _ID_TYPES.get(w, T.IDENTIFIER))
 
 _FIRST: dict[str, int] = {}
 for _c in " \t\r\f\v":
@@ -153,9 +154,9 @@ SPEC = LexerSpec(
     slash2=T.ERROR,
     dollar=_dollar,
     outer_word=_outer_word,
-    ambiguous=frozenset(),
+    ambiguous=_AMBIGUOUS,
     pclose=re.compile(r"[ \t\r\f\v]*(?:[;{/]|$)"),
-    cache=new_piece_cache(_FIRST, _ID_TYPES, frozenset()),
+    cache=new_piece_cache(_FIRST, _ID_TYPES, _AMBIGUOUS),
     decl_closes_on_brace=False,
 )
 

@@ -362,7 +362,7 @@ def run_lexer(
                     if nxt == "(" or (nxt and k1 + 1 < npieces and pieces[k1 + 1] == "(" and not nxt.strip(" \t")):
                         tt = calls[s]
                     else:
-                        tt = ids[s]
+                        tt = ids.get(s, T_ID)
                 else:
                     tt = _classify(spec, s)
                     if len(s) < 64 and len(cache) < _CACHE_LIMIT and mode != MODE_DECL:
