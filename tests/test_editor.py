@@ -735,15 +735,3 @@ def test_diagnostics_without_a_column_past_the_end_or_without_a_line_are_placed_
     assert any(line == 5 for line, *_ in lines) or editor.marker_lines().get(5)  # clamped to the last block
     rows = problem_rows(pane)
     assert ("edge.d", "no place at all", "dtrace") in rows and ("edge.d:3", "line only", "dtrace") in rows
-
-
-def test_bpftrace_errors_about_a_translated_d_script_name_the_translations_line():
-    from suricate_desktop.lang.diagnostics import Diagnostic, ScriptError
-
-    source = RunSource("BEGIN { trace(1); }", "d", "bpftrace", file="t.d")
-    source.translated = "BEGIN\n{\n  print(1);\n}\n"
-    err = source._translated_error(ScriptError([Diagnostic(3, 3, "error", "bad thing", "<script>")]))
-    [d] = err.diagnostics
-    assert (d.line, d.column, d.file) == (0, 0, "t.d")
-    assert d.message == "bad thing (bpftrace translation, line 3: print(1);)"
-    assert source.to_config()["kind"] == "run" and source.source == "t"

@@ -855,3 +855,19 @@ def test_template_translation_compiles(compiled, template):
 def test_template_bt_compiles(compiled, template):
     result = compiled[template.bt_script]
     assert result.ok, result.errors()
+
+
+def test_the_line_map_leads_every_translated_line_back_to_its_d_clause():
+    from suricate_desktop.lang import Diagnostic
+
+    d = ("#pragma D option quiet\n\nsyscall::read:entry\n/execname == \"ls\"/\n{\n  @r[execname] = count();\n}\n\n"
+         "tick-1s\n{\n  printa(@r);\n  trunc(@r);\n}\n")
+    tr = translate_program(d, "ls.d")
+    lines = tr.text.split("\n")[:-1]
+    assert len(tr.line_map) == len(lines)
+    assert {tr.d_line(i + 1) for i, ln in enumerate(lines) if "sys_enter_read" in ln or "count()" in ln} == {3}
+    assert {tr.d_line(i + 1) for i, ln in enumerate(lines) if "interval:s:1" in ln or "print(@r)" in ln} == {9}
+    at = next(i + 1 for i, ln in enumerate(lines) if "print(@r)" in ln)
+    [moved] = tr.on_d_lines([Diagnostic(at, 5, "error", "bad", "<script>")], "ls.d")
+    assert (moved.file, moved.line, moved.column) == ("ls.d", 9, 1)
+    assert moved.message == "bad (in the bpftrace translation: print(@r);)"

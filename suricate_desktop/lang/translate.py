@@ -137,6 +137,25 @@ class Translation:
     aggregations: list[str] = field(default_factory=list)
     #: bpftrace maps that hold D variables (``@self_*``, ``@global_*``): not data to chart.
     variables: list[str] = field(default_factory=list)
+    #: For each line of ``text`` (index 0 = line 1), the line of the D clause it came from (0: none),
+    #: so that bpftrace's errors about the translation can be put on the user's own line.
+    line_map: list[int] = field(default_factory=list)
+
+    def d_line(self, line: int) -> int:
+        """The D script's line behind line ``line`` of the translation (0 when there is none)."""
+        return self.line_map[line - 1] if 0 < line <= len(self.line_map) else 0
+
+    def on_d_lines(self, diagnostics: list[Diagnostic], file: str = "<script>") -> list[Diagnostic]:
+        """bpftrace's findings about this translation, put on the lines of the D clauses they came from,
+        each quoting the translated line it was about (the user never wrote that line)."""
+        lines = self.text.split("\n")
+        out = []
+        for d in diagnostics:
+            quoted = lines[d.line - 1].strip() if 0 < d.line <= len(lines) else ""
+            where = self.d_line(d.line)
+            message = d.message + (f" (in the bpftrace translation: {quoted})" if quoted else "")
+            out.append(Diagnostic(where, 1 if where else 0, d.severity, message, file))
+        return out
 
 
 def translate(d_text: str, file: str = "<script>", *, arch: str | None = None) -> str:
@@ -1985,41 +2004,57 @@ class _ProgramTranslator:
                 blocks.extend((g[0], g[1], g[2], clause) for g in groups)
         if self.errors:
             raise ScriptError(sorted(self.errors, key=lambda d: (d.line, d.column)))
-        return Translation(self._render(blocks), self.warnings, self.aggregations, self.variables)
+        text, line_map = self._render(blocks)
+        return Translation(text, self.warnings, self.aggregations, self.variables, line_map)
 
     def _error(self, r: _Refusal) -> None:
         d = Diagnostic(r.line, r.column, "error", r.message, self.file)
         if d not in self.errors:
             self.errors.append(d)
 
-    def _render(self, blocks) -> str:
+    def _render(self, blocks) -> tuple[str, list[int]]:
+        """The bpftrace text, and for each of its lines the D clause line it came from."""
         # bpftrace allows one BEGIN and one END: merge them, predicates becoming ifs
-        merged: list[tuple[list[str], str | None, list[str]]] = []
+        merged: list[tuple[list[str], str | None, list[tuple[str, int]], int]] = []  # probes, pred, body, D line
         special: dict[str, int] = {}
-        for probes, pred, body, _clause in blocks:
+        for probes, pred, body, clause in blocks:
+            here = clause.line
             if probes in (["BEGIN"], ["END"]):
                 name = probes[0]
                 part = body if pred is None else [f"if ({pred}) {{"] + ["    " + ln for ln in body] + ["}"]
+                part = [(ln, here) for ln in part]
                 if name in special:
                     merged[special[name]][2].extend(part)
                     continue
                 special[name] = len(merged)
-                merged.append(([name], None, list(part)))
+                merged.append(([name], None, part, here))
                 continue
-            merged.append((probes, pred, body))
+            merged.append((probes, pred, [(ln, here) for ln in body], here))
         if self.variables:
-            clears = [f"clear({v});" for v in self.variables]
+            clears = [(f"clear({v});", 0) for v in self.variables]
             if "END" in special:
                 merged[special["END"]][2].extend(clears)
             else:
-                merged.append((["END"], None, clears))
-        out = []
-        for probes, pred, body in merged:
+                merged.append((["END"], None, clears, 0))
+        out: list[str] = []
+        line_map: list[int] = []
+        for probes, pred, body, here in merged:
+            if line_map:
+                out.append("")  # a blank line between blocks
+                line_map.append(0)
             head = ", ".join(probes)
             if len(head) > 100:
                 head = ",\n".join(probes)
             if pred:
                 # a '/' inside the predicate would end it early for bpftrace's parser
                 head += f" /({pred})/" if "/" in pred else f" /{pred}/"
-            out.append(head + "\n{\n" + "".join(f"    {ln}\n" for ln in body) + "}\n")
-        return "\n".join(out)
+            for ln in (head + "\n{").split("\n"):
+                out.append(ln)
+                line_map.append(here)
+            for ln, origin in body:
+                for part in f"    {ln}".split("\n"):
+                    out.append(part)
+                    line_map.append(origin)
+            out.append("}")
+            line_map.append(here)
+        return "\n".join(out) + "\n" if out else "", line_map

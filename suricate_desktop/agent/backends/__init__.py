@@ -70,9 +70,11 @@ def make_backend(
     if name == "auto":
         name = "sampler" if not script.strip() else auto_backend(lang)
     if name == "bpftrace" and lang == "d":
-        from ...lang.translate import translate
+        from ...lang.translate import translate_program
 
-        script = translate(script, file=path or "<script>")
+        translation = translate_program(script, file=path or "<script>")
+        script = translation.text
+        options = {**options, "translation": translation, "script_file": path or "<script>"}
     elif name in ("dtrace", "dtrace-cli") and lang == "bpftrace":
         raise ScriptError(f"the {name} backend runs D scripts; this is a bpftrace script")
     return backend_class(name)(script, **options)

@@ -459,8 +459,14 @@ class BpftraceBackend(Backend):
         args: list[str] | tuple[str, ...] = (),
         check_timeout: float = 30.0,
         stop_timeout: float = 10.0,
+        translation=None,
+        script_file: str = "<script>",
     ) -> None:
         super().__init__(script, interval=interval, host=host, source=source)
+        #: The ``lang.translate.Translation`` when ``script`` was translated from D: bpftrace's
+        #: errors are then reported on the D script's lines (``script_file``), not the translation's.
+        self.translation = translation
+        self.script_file = script_file
         if interval <= 0:
             raise ValueError(f"interval must be > 0, got {interval}")
         self.executable = bpftrace
@@ -524,6 +530,8 @@ class BpftraceBackend(Backend):
 
     def _script_error(self, stderr: str, returncode: int | None) -> ScriptError:
         diags = [d for d in parse_bpftrace_errors(stderr, "<script>", self.script)]
+        if self.translation is not None:
+            diags = self.translation.on_d_lines(diags, self.script_file)
         if not any(d.severity == "error" for d in diags):
             lines = [ln for ln in stderr.splitlines() if ln.strip() and not any(h in ln for h in _HARMLESS)]
             detail = lines[-1].strip() if lines else f"bpftrace exited with status {returncode}"

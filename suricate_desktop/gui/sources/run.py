@@ -333,6 +333,8 @@ class RunSource(_RunBase):
             script, lang = translation.text, "bpftrace"
             self.translated = script
         options = {"interval": self.interval, "source": self.source}
+        if self.translated is not None:  # bpftrace's errors then land on the D script's own lines
+            options.update(translation=translation, script_file=self.file)
         if self.host:
             options["host"] = self.host
         backend = make_backend(name, script, lang=lang, **options)
@@ -341,12 +343,7 @@ class RunSource(_RunBase):
                               "context switches and memory (no root needed)\n")
         if self._stop.is_set():
             return
-        try:
-            backend.check()
-        except ScriptError as exc:
-            if self.translated is not None:
-                raise self._translated_error(exc) from None
-            raise
+        backend.check()
         for w in getattr(backend, "warnings", None) or ():
             self._emit_output(dataclasses.replace(w, file=self.file).format() + "\n")
         backend.check = lambda: None  # checked just now: the runner need not compile it again
@@ -358,17 +355,6 @@ class RunSource(_RunBase):
         until = f" for {self.duration:g} s" if self.duration > 0 else ""
         self._set_state("running", f"{backend.name} on this machine, every {self.interval:g} s{until}")
         runner.run()
-
-    def _translated_error(self, exc: ScriptError) -> ScriptError:
-        """bpftrace's errors about the translation of a D script: no D line to put them on; quote the line."""
-        lines = (self.translated or "").split("\n")
-        diags = []
-        for d in exc.diagnostics:
-            where = ""
-            if 0 < d.line <= len(lines):
-                where = f" (bpftrace translation, line {d.line}: {lines[d.line - 1].strip()})"
-            diags.append(Diagnostic(0, 0, d.severity, d.message + where, self.file))
-        return ScriptError(diags)
 
     def _end_detail(self) -> str:
         runner = self._runner
