@@ -287,6 +287,7 @@ def test_the_trace_action_runs_a_capture_on_the_alerting_host_and_records_it(bro
     result = report["result"]
     assert result["host"] == host and result["run"] and result["source"] == "drill-a1b2c3d4e5f6"
     assert result["end"]["error"] is None and result["snapshots"] > 0
+    assert result["snapshots"] == result["end"]["snapshots"]  # every snapshot the agent sent is in the capture
     captured = list(iter_snapshots(result["recording"]))
     assert len(captured) == result["snapshots"]
     assert {(s.host, s.source, s.run) for s in captured} == {(host, "drill-a1b2c3d4e5f6", result["run"])}

@@ -297,7 +297,11 @@ class ActionRunner:
         finally:
             client.close()
             if consumer is not None:
-                time.sleep(min(2.0, action.interval * 2))  # what is still in flight
+                # What is still in flight: wait for as many snapshots as the agent said it sent.
+                expected = end_info.get("snapshots")
+                deadline = time.monotonic() + (5.0 if expected is not None else min(2.0, action.interval * 2))
+                while time.monotonic() < deadline and (expected is None or consumer.received < expected):
+                    time.sleep(0.05)
                 consumer.stop()
                 writer.close()
                 result["snapshots"] = writer.snapshots_written

@@ -10,7 +10,10 @@ Every segment has the same columns (``SCHEMA``), one row per entry, one row
 per bucket for histograms and one per field for bpftrace stats, so the whole
 folder opens as one table in pandas (``read_frame``) and DuckDB (``connect``:
 ``SELECT ... FROM recording``), and ``iter_snapshots`` rebuilds the exact
-snapshots for replay.
+snapshots for replay. A snapshot with no entries (an interval in which nothing
+happened) is kept as one row whose ``key_json`` is null: replay gives it back,
+and the tables for analysis (``read_table``, ``connect``) leave it out, so they
+stay one row per entry.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from typing import Iterable, Iterator
 import numpy as np
 import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..schema import BUCKET_KINDS, SCHEMA_VERSION, STATS_KINDS, Snapshot
@@ -48,12 +52,13 @@ SCHEMA = pa.schema(
         pa.field("run", pa.string(), nullable=False),
         pa.field("seq", pa.int64(), nullable=False),
         pa.field("snapshot", pa.int64(), nullable=False),
-        pa.field("key", pa.string(), nullable=False),
-        pa.field("key_json", pa.string(), nullable=False),
+        # key, key_json and value are null on the one row that keeps a snapshot with no entries
+        pa.field("key", pa.string()),
+        pa.field("key_json", pa.string()),
         pa.field("field", pa.string()),
         pa.field("lo", pa.int64()),
         pa.field("hi", pa.int64()),
-        pa.field("value", pa.float64(), nullable=False),
+        pa.field("value", pa.float64()),
     ],
     metadata={"suricate.schema_version": str(SCHEMA_VERSION)},
 )
@@ -186,6 +191,13 @@ def flatten(batch: list[Snapshot], first_snapshot: int = 0) -> pa.Table:
             fields.extend([None] * n)
             los.extend([None] * n)
             his.extend([None] * n)
+        if n == 0:  # nothing happened in this interval: one row says so, or replay would lose the interval
+            keys.append(None)
+            values.append(None)
+            fields.append(None)
+            los.append(None)
+            his.append(None)
+            n = 1
         counts.append(n)
     take = pa.array(np.repeat(np.arange(len(batch)), counts))
 
@@ -203,8 +215,8 @@ def flatten(batch: list[Snapshot], first_snapshot: int = 0) -> pa.Table:
         "run": per_snapshot([s.run for s in batch], pa.string()),
         "seq": per_snapshot([s.seq for s in batch], pa.int64()),
         "snapshot": per_snapshot(list(range(first_snapshot, first_snapshot + len(batch))), pa.int64()),
-        "key": pa.array([",".join(map(str, k)) for k in keys], pa.string()),
-        "key_json": pa.array([orjson.dumps(k).decode() for k in keys], pa.string()),
+        "key": pa.array([None if k is None else ",".join(map(str, k)) for k in keys], pa.string()),
+        "key_json": pa.array([None if k is None else orjson.dumps(k).decode() for k in keys], pa.string()),
         "field": pa.array(fields, pa.string()),
         "lo": pa.array(los, pa.int64()),
         "hi": pa.array(his, pa.int64()),
@@ -227,7 +239,8 @@ def read_table(folder: str | os.PathLike, columns: list[str] | None = None) -> p
     parts = segments(folder)
     if not parts:
         return SCHEMA.empty_table() if columns is None else SCHEMA.empty_table().select(columns)
-    return pa.concat_tables(pq.read_table(p, columns=columns, schema=SCHEMA) for p in parts)
+    entries = pc.field("key_json").is_valid()  # not the rows that only keep an empty snapshot
+    return pa.concat_tables(pq.read_table(p, columns=columns, schema=SCHEMA, filters=entries) for p in parts)
 
 
 def read_frame(folder: str | os.PathLike):
@@ -242,7 +255,7 @@ def connect(folder: str | os.PathLike, database: str = ":memory:"):
     con = duckdb.connect(database)
     parts = [str(p) for p in segments(folder)]
     if parts:
-        con.execute(f"CREATE VIEW recording AS SELECT * FROM read_parquet({parts!r})")
+        con.execute(f"CREATE VIEW recording AS SELECT * FROM read_parquet({parts!r}) WHERE key_json IS NOT NULL")
     else:
         con.execute("CREATE VIEW recording AS SELECT * FROM (SELECT NULL::TIMESTAMPTZ AS ts) WHERE false")
     return con
@@ -275,10 +288,12 @@ def iter_snapshots(folder: str | os.PathLike, stream: tuple[str, str, str] | Non
 
 def _rebuild(cols: dict, ts: list, start: int, end: int) -> Snapshot:
     kind = cols["kind"][start]
-    keys = [orjson.loads(k) for k in cols["key_json"][start:end]]
+    keys = [orjson.loads(k) for k in cols["key_json"][start:end] if k is not None]
     values = cols["value"][start:end]
     entries: list[list] = []
-    if kind in BUCKET_KINDS:
+    if not keys:
+        pass  # a snapshot with no entries
+    elif kind in BUCKET_KINDS:
         by_key: dict[tuple, list] = {}
         for key, lo, hi, value in zip(keys, cols["lo"][start:end], cols["hi"][start:end], values):
             by_key.setdefault(tuple(key), []).append([[lo, hi], int(value)])
