@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..schema import ADDITIVE_KINDS, BUCKET_KINDS, STATS_KINDS
+from ..store.live import forward_fill
 
 #: Finest and coarsest bins a resolution is rounded into, seconds.
 MIN_RESOLUTION = 0.05
@@ -242,26 +243,17 @@ def bin_long(column: np.ndarray, t: np.ndarray, v: np.ndarray, specs: list[Serie
     running = additive & ~delta
     if running.any():
         tot = np.where(counts[:, running] > 0, totals[:, running], np.nan)
-        tot = _forward_fill(tot)
+        tot = forward_fill(tot)
         first = np.nan_to_num(tot[:1])  # the first bin's own delta is unknown: count from it
         values[:, running] = np.maximum(np.diff(np.nan_to_num(tot), axis=0, prepend=first), 0)
     level = ~additive
     if level.any():
         with np.errstate(invalid="ignore", divide="ignore"):
             mean = sums[:, level] / counts[:, level]
-        mean = _forward_fill(mean)
+        mean = forward_fill(mean)
         values[:, level] = np.where(np.isnan(mean), _first_valid(mean), mean)
     times = t0 + (np.arange(nbins) + 1) * resolution
     return ActivityMatrix(times, values, list(specs), resolution)
-
-
-def _forward_fill(values: np.ndarray) -> np.ndarray:
-    """Each NaN replaced by the last non-NaN value above it in its column (NaN until the first one)."""
-    if values.size == 0:
-        return values
-    rows = np.where(np.isnan(values), 0, np.arange(values.shape[0])[:, None])
-    np.maximum.accumulate(rows, axis=0, out=rows)
-    return values[rows, np.arange(values.shape[1])]
 
 
 def _first_valid(values: np.ndarray) -> np.ndarray:

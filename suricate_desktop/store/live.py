@@ -249,7 +249,7 @@ class StreamBuffer:
             values = np.cumsum(np.nan_to_num(values), axis=0) + self.evicted[: values.shape[1]]
         else:
             # Running totals: a key missing from a row still has its last total.
-            totals = np.nan_to_num(_forward_fill(values))
+            totals = np.nan_to_num(forward_fill(values))
             # The first row's interval is its total when the stream started in
             # this ring; once rows were evicted its predecessor is unknown.
             first = np.zeros_like(totals[:1]) if self.count < self.capacity else totals[:1]
@@ -541,8 +541,8 @@ def find_gaps(times: np.ndarray, interval: float, factor: float = 2.5,
     return out
 
 
-def _forward_fill(values: np.ndarray) -> np.ndarray:
-    """Replace each NaN by the last non-NaN value above it in its column."""
+def forward_fill(values: np.ndarray) -> np.ndarray:
+    """Each NaN replaced by the last non-NaN value above it in its column (NaN until the first one)."""
     if values.size == 0:
         return values
     rows = np.where(np.isnan(values), 0, np.arange(values.shape[0])[:, None])
