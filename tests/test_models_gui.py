@@ -254,7 +254,7 @@ def test_an_estimator_attached_from_code_is_saved_and_reloaded_once_its_types_ar
     det = EstimatorAdapter(LocalOutlierFactor(novelty=True), lags=3)
     scorer = LiveScorer(source.store, STREAM, det, threshold=3.0, policy="refit", refit_every=10_000)
     scorer.fit(until=1_700_000_000.0 + 299)
-    model = w.models.manager.attach("lof", source, STREAM, scorer)  # what a console user does
+    model = w.models.manager.attach("lof", source, scorer)  # what a console user does
     spike = 1_700_000_000.0 + 350
     qtbot.waitUntil(lambda: len(model.score_times) == 100, timeout=10_000)
     hit = next(a for a in model.anomalies.values() if a.start <= spike <= a.end)

@@ -11,7 +11,8 @@ and a rolling mean drawn over the live plot), depgraph (Analytics > Dependency g
 recording: processes' system calls and block I/O, the compiler's link picked), learn-baseline (the
 Learn baseline dialog after training, its held-out scores plotted), models (a live stream with its
 model's score plotted beneath it, a shaded anomaly naming the key behind it, a maintenance span, the
-Models pane). Settings go to a scratch folder, so the user's own are untouched.
+Models pane), models-two-streams (one model of two streams, CPU time and disk I/O by process: the
+anomaly in the second stream shaded on both plots, naming the stream and the key). Settings go to a scratch folder, so the user's own are untouched.
 """
 
 from __future__ import annotations
@@ -83,7 +84,7 @@ def main(scene: str) -> int:
                 QTimer.singleShot(1500 + 1000 * i, lambda code=code: pane.execute(code))
 
         QTimer.singleShot(3000, console)
-    elif scene in ("models", "learn-baseline"):
+    elif scene in ("models", "learn-baseline", "models-two-streams"):
         models_scene(window, scene)
     elif scene == "sources":
         window.registry.add(BrokerSource(BROKER, ["web01.#", "*.*.syscalls"], ["dtrace:smartos1"]))
@@ -216,7 +217,8 @@ def _rules_scene(window, settings) -> None:
 
 
 def models_scene(window, scene: str) -> None:
-    """A web server's CPU time by process, live; a baseline learnt of it; sshd goes wild."""
+    """A web server's CPU time by process, live; a baseline learnt of it; sshd goes wild (models-two-streams:
+    a model of its CPU time and its disk I/O, and sshd's I/O goes wild)."""
     import time
 
     import numpy as np
@@ -227,6 +229,8 @@ def models_scene(window, scene: str) -> None:
 
     rng = np.random.default_rng(7)
     stream = ("web01", "procs", "cpu_ms")
+    io = ("web01", "procs", "io_kb")
+    two = scene == "models-two-streams"
     state = {"t": time.time() - 1800, "i": 0}
 
     def row(i):
@@ -237,11 +241,22 @@ def models_scene(window, scene: str) -> None:
             values["sshd"] = 190 + rng.normal(0, 8)  # a brute-force attempt
         return values
 
+    def io_row(i):
+        wave = np.sin(2 * np.pi * i / 600)
+        values = {"postgres": 900 + 150 * wave + rng.normal(0, 30), "nginx": 120 + 20 * wave + rng.normal(0, 6),
+                  "sshd": 4 + rng.normal(0, 0.5)}
+        if 1830 <= i < 1836:
+            values["sshd"] = 80 + rng.normal(0, 4)  # someone copies a lot out over ssh
+        return values
+
     def push(n):
         snaps = []
         for _ in range(n):
             snaps.append(Snapshot(*stream, "sum", state["t"], 1.0, True,
                                   [[[k], round(float(v), 1)] for k, v in row(state["i"]).items()]))
+            if two:
+                snaps.append(Snapshot(*io, "sum", state["t"], 1.0, True,
+                                      [[[k], round(float(v), 1)] for k, v in io_row(state["i"]).items()]))
             state["t"] += 1.0
             state["i"] += 1
         source.store(snaps)
@@ -249,17 +264,21 @@ def models_scene(window, scene: str) -> None:
     source = window.registry.add(Source("web01 (broker)", LiveStore(capacity=3600)))
     push(1800)
     window.editor_dock.hide()
-    window.models.manager.add_maintenance(source.name, stream, state["t"] - 640, state["t"] - 560)
+    if not two:
+        window.models.manager.add_maintenance(source.name, stream, state["t"] - 640, state["t"] - 560)
     dialog = window.models.learn_baseline((source, stream))
     dialog.name.setText("web01-cpu")
+    if two:
+        dialog.moreStreams.item(0).setCheckState(Qt.Checked)
+        dialog.name.setText("web01-cpu-and-io")
     dialog.detector.setCurrentIndex(dialog.detector.findData("ewma"))
     dialog.threshold.setValue(6.0)
 
     def trained(_):
-        if scene == "models":
+        if scene in ("models", "models-two-streams"):
             dialog.save()
-            card = window.dashboard.current_page().cards[0]
-            card.panel.set_window(900)
+            for card in window.dashboard.current_page().cards:
+                card.panel.set_window(900)
             feed.start()
 
     dialog._finished.connect(trained)

@@ -18,6 +18,10 @@ shaded span a user said was fine) are never learnt and are left out of every ref
 ``last_training`` holds the times the last fit or refit learnt from, so a user (or a test) can
 see what a refit was given.
 
+A model may cover several streams of one store (``stream``: a list of streams): their keys
+are its features, joined on the first stream's times (``features.joined_matrix``), each
+labelled ``StreamKey(stream, key)``, so an anomaly names the stream and the key.
+
 Memory is bounded: the rows kept for refits are the last ``train_size`` intervals, the score
 series the last ``history``.
 """
@@ -30,6 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .detectors import Detector
+from .features import StreamKey, joined_matrix
 
 
 @dataclass
@@ -47,9 +52,10 @@ class LiveScorer:
         if policy not in ("online", "refit"):
             raise ValueError(f"unknown policy {policy!r}")
         self.store = store
-        self.stream = tuple(stream)
+        #: The streams scored: one, or several joined on the first one's times (its features are StreamKeys).
+        self.streams = [tuple(s) for s in stream] if _several(stream) else [tuple(stream)]
         self.template = detector
-        self.only = None if keys is None else [tuple(k) for k in keys]
+        self.only = None if keys is None else [_feature(k, len(self.streams) > 1) for k in keys]
         self.view = view
         self.threshold = detector.threshold if threshold is None else float(threshold)
         self.policy = policy
@@ -74,6 +80,21 @@ class LiveScorer:
         #: The stored model's metadata when loaded from a registry.
         self.meta = None
 
+    @property
+    def stream(self) -> tuple:
+        """The primary stream (the only one of a one-stream model)."""
+        return self.streams[0]
+
+    @stream.setter
+    def stream(self, stream) -> None:
+        self.streams = [tuple(stream)] + self.streams[1:]
+
+    def matrix(self, since: float | None = None, live: bool = False):
+        """(times, values, labels) of what the model scores: its stream, or its streams joined on time."""
+        if len(self.streams) == 1:
+            return self.store.matrix(self.stream, self.view, since=since)
+        return joined_matrix(self.store, self.streams, self.view, since=since, live=live)
+
     # -- spans ---------------------------------------------------------------------------------------------------------
     def exclude(self, start: float, end: float, reason: str = "maintenance") -> None:
         self.excluded.append((float(start), float(end), reason))
@@ -94,7 +115,7 @@ class LiveScorer:
 
     def fit(self, since: float | None = None, until: float | None = None) -> "LiveScorer":
         """Train every key's detector on the stream's rows in [since, until] (excluded spans left out)."""
-        times, values, labels = self.store.matrix(self.stream, self.view, since=since)
+        times, values, labels = self.matrix(since)
         keep = np.ones(len(times), dtype=bool)
         if until is not None:
             keep &= times <= until
@@ -122,7 +143,7 @@ class LiveScorer:
 
     def seed(self, times, values, labels) -> None:
         """Keep rows seen before scoring began (the training window) for the first refits."""
-        self._remember(np.asarray(times), np.asarray(values), self._columns([tuple(x) for x in labels]))
+        self._remember(np.asarray(times), np.asarray(values), self._columns(list(labels)))
 
     def _remember(self, times, values, cols) -> None:
         for r, t in enumerate(times):
@@ -147,7 +168,7 @@ class LiveScorer:
         """Score what arrived since the last poll; the anomalous intervals that ended (and one still open)."""
         since = None if self.last_ts == -np.inf else self.last_ts
         try:
-            times, values, labels = self.store.matrix(self.stream, self.view, since=since)
+            times, values, labels = self.matrix(since, live=True)
         except KeyError:  # the stream has not arrived (yet, or again after a store was cleared)
             return []
         if not len(times) and since is not None and self.store.clock(self.stream[0]) < since:
@@ -211,9 +232,12 @@ class LiveScorer:
         from .registry import ModelMeta
 
         keys = list(self.detectors)
+        several = len(self.streams) > 1
         if training_window is None and len(self.last_training):
             training_window = [float(self.last_training[0]), float(self.last_training[-1])]
-        meta = ModelMeta(name, self.template.kind, streams=[list(self.stream)], keys=[list(k) for k in keys],
+        meta = ModelMeta(name, self.template.kind, streams=[list(s) for s in self.streams],
+                         keys=[list(k.key if several else k) for k in keys],
+                         key_streams=[self.streams.index(k.stream) for k in keys] if several else [],
                          features=features, training_window=training_window,
                          excluded=[[a, b, why] for a, b, why in self.excluded], threshold=self.threshold,
                          policy={"policy": self.policy, "refit_every": self.refit_every,
@@ -226,8 +250,9 @@ class LiveScorer:
         model = registry.load(name, trusted)
         if not model.detectors:
             raise ValueError(f"model {name!r} has no detectors")
-        stream = tuple(model.meta.streams[0])
-        keys = [tuple(k) for k in model.meta.keys]
+        streams = [tuple(s) for s in model.meta.streams]
+        keys = model_features(model.meta)
+        stream = streams if len(streams) > 1 else streams[0]
         policy = model.meta.policy if isinstance(model.meta.policy, dict) else {}
         for name_, kind in (("policy", str), ("refit_every", int), ("train_size", int), ("view", str)):
             if name_ in policy and name_ not in kw:
@@ -239,3 +264,26 @@ class LiveScorer:
         for a, b, why in model.meta.excluded:
             scorer.exclude(a, b, why)
         return scorer
+
+
+def model_features(meta) -> list:
+    """A stored model's features, in the order of its detectors: keys, or StreamKeys for several streams."""
+    keys = [tuple(k) for k in meta.keys]
+    if len(meta.streams) < 2:
+        return keys
+    index = list(meta.key_streams or [0] * len(keys))
+    if len(index) != len(keys) or not all(isinstance(i, int) and 0 <= i < len(meta.streams) for i in index):
+        raise ValueError(f"model {meta.name!r}: key_streams does not match its streams and keys")
+    return [StreamKey(meta.streams[i], k) for i, k in zip(index, keys)]
+
+
+def _several(stream) -> bool:
+    """A list of streams rather than one stream (a tuple of strings)."""
+    return len(stream) > 0 and not isinstance(stream[0], str)
+
+
+def _feature(key, several: bool):
+    if isinstance(key, StreamKey) or not several:
+        return key if isinstance(key, StreamKey) else tuple(key)
+    stream, k = key
+    return StreamKey(stream, k)

@@ -2,7 +2,8 @@
 
 A model named ``NAME`` is two (or three) files in the registry's folder:
 
-* ``NAME.model.json``: format tag, metadata (streams, keys, features, training window,
+* ``NAME.model.json``: format tag, metadata (streams, keys and, for a model over several
+  streams, each key's stream, features, training window,
   excluded spans, threshold, update policy, version, created) and, per key, the detector's kind, parameters
   and scalar state;
 * ``NAME.model.npz``: the detectors' arrays, read with ``allow_pickle=False`` (a file that
@@ -56,6 +57,7 @@ class ModelMeta:
     created: str = ""
     params: dict = field(default_factory=dict)
     policy: dict = field(default_factory=dict)  # the update policy: {"policy", "refit_every", "train_size", "view"}
+    key_streams: list = field(default_factory=list)  # several streams: each key's stream, an index into streams
 
 
 @dataclass

@@ -20,6 +20,7 @@ from typing import Callable
 import numpy as np
 
 from .detectors import Detector
+from .features import join_on_time, joined_matrix
 
 #: Rows scored between two progress reports (and cancel checks).
 CHUNK = 500
@@ -31,7 +32,8 @@ class TrainingCancelled(Exception):
 
 @dataclass
 class TrainingData:
-    """The rows of one stream a model is trained on: times, values[time, column], column labels."""
+    """The rows a model is trained on: times, values[time, column], column labels (keys; for several
+    streams joined on time, ``StreamKey``s)."""
 
     times: np.ndarray
     values: np.ndarray
@@ -40,11 +42,23 @@ class TrainingData:
     @classmethod
     def from_store(cls, store, stream, view: str = "interval", since: float | None = None,
                    until: float | None = None) -> "TrainingData":
-        times, values, labels = store.matrix(tuple(stream), view, since=since)
+        """One stream (a tuple of strings), or several (a list of them) joined on the first one's times."""
+        if len(stream) and not isinstance(stream[0], str):
+            times, values, labels = joined_matrix(store, [tuple(s) for s in stream], view, since=since)
+            labels = list(labels)
+        else:
+            times, values, labels = store.matrix(tuple(stream), view, since=since)
+            labels = [tuple(lab) for lab in labels]
         if until is not None:
             keep = times <= until
             times, values = times[keep], values[keep]
-        return cls(times, values, [tuple(lab) for lab in labels])
+        return cls(times, values, labels)
+
+    @classmethod
+    def join(cls, streams, parts: list["TrainingData"]) -> "TrainingData":
+        """Rows of several streams read apart (a recording's, one stream at a time) joined on the first one's times."""
+        times, values, labels = join_on_time([(s, p.times, p.values, p.labels) for s, p in zip(streams, parts)])
+        return cls(times, values, labels)
 
     def excluded_mask(self, spans) -> np.ndarray:
         """True for the rows inside any of ``spans`` ([start, end, ...] each)."""
@@ -77,7 +91,8 @@ def train(data: TrainingData, template: Detector, keys=None, excluded=(), holdou
     """Train ``template``'s clones, one per key (``keys``: labels, None for every column) on ``data``."""
     if not 0.0 <= holdout < 1.0:
         raise ValueError("holdout is a fraction in [0, 1)")
-    columns = [(i, lab) for i, lab in enumerate(data.labels) if keys is None or lab in set(map(tuple, keys))]
+    wanted = None if keys is None else {k if isinstance(k, tuple) else tuple(k) for k in keys}
+    columns = [(i, lab) for i, lab in enumerate(data.labels) if wanted is None or lab in wanted]
     if not columns:
         raise ValueError("no keys to train on")
     skip = data.excluded_mask(excluded)

@@ -12,7 +12,7 @@ docs/console.md.
 from __future__ import annotations
 
 import fnmatch
-import threading
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
@@ -23,15 +23,13 @@ from ..schema import Snapshot
 from ..store.live import LiveStore, StreamId
 from .detectors import DETECTORS, Detector, EstimatorAdapter, WindowModel
 from .jobs import Job, Jobs
+from .features import feature_text
 from .live import LiveScorer
+from .model_host import LocalModels, ModelHost
 from .registry import ModelRegistry
 
 #: Estimator thresholds are calibrated at this quantile of their scores on the training rows.
 CALIBRATION_QUANTILE = 0.995
-#: Seconds between two polls of the attached models by the scoring thread.
-SCORING_PERIOD = 1.0
-#: Anomalies kept per attached model.
-MAX_ANOMALIES = 1000
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,8 @@ class Workspace:
         ``ws.recording(name, source=None, view="interval")``
                                   the whole recorded stream of a recording, played or not
     Models
-        ``ws.models``             the model registry, and estimators attached to live streams
+        ``ws.models``             the workspace's model registry, and the models attached to live
+                                  streams (the Models dock's: ``ws.models.attached``, ``ws.models["name"]``)
     Long work
         ``ws.background(fn, *args, name=None, **kwargs)``
                                   run ``fn`` in a worker thread; its result is bound to ``name``
@@ -78,11 +77,14 @@ class Workspace:
     ``pd``, ``np`` and ``sklearn`` are imported in the console's namespace.
     """
 
-    def __init__(self, sources: Callable[[], Iterable[StoreRef]],
-                 registry: ModelRegistry | Callable[[], ModelRegistry] | None = None, jobs: Jobs | None = None):
+    def __init__(self, sources: Callable[[], Iterable[StoreRef]], models: ModelHost | ModelRegistry | None = None,
+                 jobs: Jobs | None = None):
+        """``models``: where attached models live (the workbench's Models dock), or a registry for
+        models kept here and scored on ``ws.models.poll()``."""
         self._sources = sources
         self._jobs = jobs if jobs is not None else Jobs()
-        self.models = Models(self, registry)
+        host = models if models is not None and not isinstance(models, ModelRegistry) else LocalModels(models)
+        self.models = Models(self, host)
 
     # -- streams -----------------------------------------------------------------------------------------------------
     @property
@@ -200,8 +202,8 @@ class Workspace:
         return self._jobs.jobs
 
     def close(self) -> None:
-        """Stop the scoring thread and the background workers (the workbench calls this when it closes)."""
-        self.models.stop()
+        """Stop the background workers (the console calls this when its kernel restarts or closes). Attached
+        models are the workspace's: they go on scoring."""
         self._jobs.shutdown()
 
     def __repr__(self) -> str:
@@ -212,103 +214,120 @@ class Workspace:
 
 
 class Attachment:
-    """A model scoring one live stream, interval by interval (``ws.models.attach`` makes them).
+    """A model attached to a live stream (``ws.models.attach`` returns one; ``ws.models.attached`` lists them).
 
     ``scores()``: the score of every interval scored since (a Series); ``anomalies()``: the
-    anomalous intervals with the keys that contributed most; ``save(name)``: into the
-    registry; ``detach()``: stop scoring.
+    anomalous intervals with the keys that contributed most; ``save(name=None)``: into the
+    registry (under its own name by default; the workspace saves it anyway); ``detach()``:
+    stop scoring. In the workbench it is the model the Models dock shows under ``name``.
     """
 
-    def __init__(self, models: "Models", ref: StoreRef, scorer: LiveScorer, description: str):
-        self.source = ref.name
-        self.stream = scorer.stream
-        self.scorer = scorer
-        self.description = description
-        self.state = "scoring"
-        self.error = ""
+    def __init__(self, models: "Models", name: str):
+        self.name = name
         self._models = models
-        self._lock = threading.Lock()
-        self._anomalies: list = []
+        self._last: dict = {}
+
+    def _info(self) -> dict:
+        info = self._models.host.describe(self.name)
+        if info is not None:
+            self._last = info
+            return info
+        return {**self._last, "state": self._last.get("state") if self._last.get("state") == "failed" else "detached"}
+
+    @property
+    def source(self) -> str:
+        return self._info().get("source", "")
+
+    @property
+    def streams(self) -> list:
+        return [tuple(s) for s in self._info().get("streams", [])]
+
+    @property
+    def stream(self) -> tuple:
+        """The (first) stream it scores."""
+        streams = self.streams
+        return streams[0] if streams else ()
 
     @property
     def threshold(self) -> float:
-        return self.scorer.threshold
+        return float(self._info().get("threshold", float("nan")))
 
-    def poll(self) -> list:
-        """Score what arrived since the last poll (the scoring thread calls this)."""
-        with self._lock:
-            found = self.scorer.poll()
-            for anomaly in found:
-                # an anomaly still going on is reported again, longer, by later polls: keep one entry
-                if self._anomalies and self._anomalies[-1].start == anomaly.start:
-                    self._anomalies[-1] = anomaly
-                else:
-                    self._anomalies.append(anomaly)
-            del self._anomalies[:-MAX_ANOMALIES]
-            return found
+    @property
+    def description(self) -> str:
+        return self._info().get("description", "")
+
+    @property
+    def state(self) -> str:
+        """scoring, disabled, no source, error, failed (detached by an error), detached."""
+        return self._info().get("state", "detached")
+
+    @property
+    def error(self) -> str:
+        return self._info().get("error", "")
 
     def scores(self) -> pd.Series:
         """The score of every interval scored so far (a copy), time-indexed; larger is more anomalous."""
-        with self._lock:
-            times, scores = self.scorer.scores()
-        index = pd.to_datetime(times, unit="s", utc=True)
+        times, scores = self._models.host.scores(self.name)
+        index = pd.to_datetime(np.asarray(times), unit="s", utc=True)
         index.name = "time"
-        return pd.Series(scores, index=index, name=f"score {stream_name(self.stream)}")
+        return pd.Series(np.asarray(scores), index=index, name=f"score {self.name}")
 
     def anomalies(self) -> pd.DataFrame:
-        """Anomalous spans: start, end (UTC), score, and the keys that contributed most."""
-        with self._lock:
-            found = list(self._anomalies)
+        """Anomalous spans: start, end (UTC), score, and the keys that contributed most (stream · key for a
+        model over several streams)."""
+        found = self._models.host.anomalies(self.name)
         return pd.DataFrame({
             "start": pd.to_datetime([a.start for a in found], unit="s", utc=True),
             "end": pd.to_datetime([a.end for a in found], unit="s", utc=True),
             "score": [a.score for a in found],
-            "keys": [", ".join(_key_text(k) for k, _ in a.keys) for a in found],
+            "keys": [", ".join(feature_text(k) for k, _ in a.keys) for a in found],
         })
 
-    def save(self, name: str):
+    def save(self, name: str | None = None):
         """Store this model (every key's detector and the metadata) in the registry; returns its metadata."""
-        with self._lock:
-            return self.scorer.save(self._models.registry, name)
+        return self._models.host.save(self.name, name or self.name)
 
     def detach(self) -> None:
-        """Stop scoring this stream."""
-        self._models._detach(self)
-        self.state = "detached"
+        """Stop scoring (its saved files stay in the registry)."""
+        self._info()
+        self._models.host.remove(self.name)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Attachment) and other._models is self._models and other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash(self.name)
 
     def __repr__(self) -> str:
-        state = self.state if not self.error else f"error: {self.error}"
-        return (f"<{self.description} on {stream_name(self.stream)} ({self.source}): {state}, "
-                f"threshold {self.threshold:.3g}, {len(self.scorer.detectors)} keys>")
+        info = self._info()
+        state = info.get("state", "detached") if not info.get("error") else f"error: {info['error']}"
+        streams = ", ".join(stream_name(tuple(s)) for s in info.get("streams", []))
+        return (f"<{self.name}: {info.get('description', '')} on {streams} ({info.get('source', '')}): {state}, "
+                f"threshold {float(info.get('threshold', float('nan'))):.3g}, {info.get('detectors', 0)} keys>")
 
 
 class Models:
-    """``ws.models``: the model registry, and models attached to live streams.
+    """``ws.models``: the workspace's model registry, and the models attached to live streams.
 
     ``names()``, ``load(name)``, ``delete(name)``: the registry's models (saved as JSON and
     arrays; loading never runs code from the file). ``attach(model, stream, ...)``: score a
     live stream with a built-in detector, a saved model, or any estimator you build with
     ``fit`` and ``score_samples`` or ``decision_function`` (scikit-learn's IsolationForest,
     OneClassSVM, LocalOutlierFactor(novelty=True), ...). ``attached``: what is scoring now.
-    A thread of its own polls attached models once a second, so scoring never runs on the
-    GUI thread.
+
+    In the workbench these are the Models dock's models: one registry (the workspace's
+    models folder), scored by its ``model-scoring`` worker, never on the GUI thread; what you
+    attach here shows there and on the plots, and is saved with the workspace.
     """
 
-    def __init__(self, workspace: Workspace, registry):
+    def __init__(self, workspace: Workspace, host: ModelHost):
         self._ws = workspace
-        self._registry = registry
-        self._attached: list[Attachment] = []
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-        self._stop = threading.Event()
+        self.host = host
 
     @property
     def registry(self) -> ModelRegistry:
-        """The workbench's ``ModelRegistry``."""
-        registry = self._registry() if callable(self._registry) else self._registry
-        if registry is None:
-            raise RuntimeError("no model registry is open")
-        return registry
+        """The workspace's ``ModelRegistry`` (its models folder)."""
+        return self.host.registry
 
     def names(self) -> list[str]:
         """Names of the saved models."""
@@ -319,96 +338,111 @@ class Models:
         return self.registry.load(name, trusted)
 
     def delete(self, name: str) -> None:
+        """Delete a saved model's files (detaching it first if it is attached)."""
+        if name in self.host.names():
+            self.host.remove(name)
         self.registry.delete(name)
 
     @property
     def attached(self) -> list[Attachment]:
-        with self._lock:
-            return list(self._attached)
+        return [Attachment(self, name) for name in self.host.names()]
 
-    def attach(self, model, stream: str | tuple | None = None, keys: list | None = None, source: str | None = None,
-               view: str = "interval", lags: int = 1, threshold: float | None = None, policy: str = "online",
-               train: int | str | None = None) -> Attachment:
+    def __getitem__(self, name: str) -> Attachment:
+        if name not in self.host.names():
+            raise KeyError(f"no attached model {name!r}; attached: {self.host.names()}")
+        return Attachment(self, name)
+
+    def attach(self, model, stream: str | tuple | list | None = None, keys: list | None = None,
+               source: str | None = None, view: str = "interval", lags: int = 1, threshold: float | None = None,
+               policy: str = "online", train: int | str | None = None, name: str | None = None) -> Attachment:
         """Score a live stream with ``model``, every new interval, from now on; returns an ``Attachment``.
 
         ``model``: an estimator with ``fit`` and ``score_samples`` or ``decision_function``
         (fitted on windows of ``lags`` values of each key; score = minus its score), a
         built-in ``Detector`` or its kind (``"zscore"``, ``"ewma"``, ``"seasonal"``,
         ``"iforest"``, ``"kmeans"``, ``"suricate"``), or the name of a saved model (which
-        scores the stream it was trained on unless ``stream`` says otherwise).
-        ``keys``: only these keys (tuples, e.g. ``[("bash",)]``); ``train``: train on the
-        newest rows only (a count or a span such as ``"30min"``; default: all the store
-        holds). ``threshold``: alarm level; for an estimator the default is the
-        99.5th percentile of its scores on the training rows. ``policy``: ``"online"``
-        (learn as it goes) or ``"refit"`` (refit on a sliding window). Training runs in
-        the calling thread: for a slow estimator, ``ws.background(ws.models.attach, ...)``.
+        scores the streams it was trained on unless ``stream`` says otherwise).
+        ``stream``: a stream's name, or a list of names of one source (their keys joined on
+        the first one's times). ``keys``: only these keys (tuples, e.g. ``[("bash",)]``;
+        for several streams, ``(stream name, key)`` pairs). ``train``: train on the newest
+        rows only (a count or a span such as ``"30min"``; default: all the store holds).
+        ``threshold``: alarm level; for an estimator the default is the 99.5th percentile of
+        its scores on the training rows. ``policy``: ``"online"`` (learn as it goes) or
+        ``"refit"`` (refit on a sliding window). ``name``: what the Models dock and the
+        registry call it (default: made from the stream and the detector).
+        Training runs in the calling thread: for a slow estimator,
+        ``ws.background(ws.models.attach, ...)``.
         """
         saved = isinstance(model, str) and model not in DETECTORS
         if saved:
             scorer = LiveScorer.load(LiveStore(), self.registry, model, policy=policy)
-            ref, sid = self._ws._store(stream if stream is not None else scorer.stream, source)
-            scorer.store, scorer.stream = ref.store, sid
-            scorer.last_ts = ref.store.clock(sid[0]) if ref.store.streams() else -np.inf
+            wanted = scorer.streams if stream is None else stream
+            ref, sids = self._streams(wanted, source)
+            scorer.store, scorer.streams = ref.store, sids
+            scorer.last_ts = ref.store.clock(sids[0][0]) if ref.store.streams() else -np.inf
             if threshold is not None:
                 scorer.threshold = float(threshold)
             description = f"model {model!r}"
+            name = name or model
         else:
             if stream is None:
                 raise TypeError("attach needs the stream to score")
             detector = _detector(model, lags)
-            ref, sid = self._ws._store(stream, source)
-            scorer = LiveScorer(ref.store, sid, detector, keys=keys, view=view, threshold=threshold, policy=policy)
-            rows, since = _window(ref.store, sid, train, None)
+            ref, sids = self._streams(stream, source)
+            if keys is not None and len(sids) > 1:
+                keys = [(self._streams(s, ref.name)[1][0], k) for s, k in keys]
+            scorer = LiveScorer(ref.store, sids if len(sids) > 1 else sids[0], detector, keys=keys, view=view,
+                                threshold=threshold, policy=policy)
+            rows, since = _window(ref.store, sids[0], train, None)
             if rows is not None:
-                times, _, _ = ref.store.matrix(sid, view, last=rows)
+                times, _, _ = ref.store.matrix(sids[0], view, last=rows)
                 since = float(times[0]) if len(times) else None
             scorer.fit(since=since)
             if threshold is None and isinstance(detector, EstimatorAdapter):
-                scorer.threshold = _calibrate(scorer, ref.store, sid, view, since)
+                scorer.threshold = _calibrate(scorer, since)
             description = (type(detector.estimator).__name__ if isinstance(detector, EstimatorAdapter)
                            else type(detector).__name__)
-        attachment = Attachment(self, ref, scorer, description)
-        with self._lock:
-            self._attached.append(attachment)
-        self._start()
-        return attachment
+            name = name or self._free_name(sids[0], detector)
+        self.host.add(name, ref.name, scorer, description)
+        return Attachment(self, name)
 
-    def _detach(self, attachment: Attachment) -> None:
-        with self._lock:
-            if attachment in self._attached:
-                self._attached.remove(attachment)
+    def _streams(self, stream, source) -> tuple[StoreRef, list[StreamId]]:
+        """The store and stream ids of one stream or a list of them (all of one source)."""
+        names = list(stream) if isinstance(stream, list) else [stream]
+        found = [self._ws._store(s, source) for s in names]
+        if not found:
+            raise ValueError("no stream given")
+        refs = {ref.name for ref, _ in found}
+        if len(refs) > 1:
+            raise ValueError(f"the streams of one model come from one source; these come from {sorted(refs)}")
+        return found[0][0], [sid for _, sid in found]
+
+    def _free_name(self, sid: StreamId, detector: Detector) -> str:
+        kind = detector.estimator.__class__.__name__.lower() if isinstance(detector, EstimatorAdapter) \
+            else detector.kind
+        base = re.sub(r"[^A-Za-z0-9_.-]", "_", f"{sid[-1]}-{kind}")[:100]
+        taken = set(self.host.names())
+        try:
+            taken |= set(self.names())
+        except RuntimeError:
+            pass
+        name, n = base, 1
+        while name in taken:
+            n += 1
+            name = f"{base}-{n}"
+        return name
 
     def detach_all(self) -> None:
         for attachment in self.attached:
             attachment.detach()
 
-    # -- the scoring thread ------------------------------------------------------------------------------------------
-    def _start(self) -> None:
-        if self._thread is None or not self._thread.is_alive():
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="model-scoring", daemon=True)
-            self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.wait(SCORING_PERIOD):
-            self.poll()
-
     def poll(self) -> list:
-        """Score every attached model once; (attachment, anomaly) pairs found. A failing model says why and stops."""
-        found = []
-        for attachment in self.attached:
-            try:
-                found += [(attachment, a) for a in attachment.poll()]
-            except Exception as exc:  # noqa: BLE001 - user estimators fail in their own ways; the others go on
-                attachment.error = f"{type(exc).__name__}: {exc}"
-                attachment.state = "failed"
-                self._detach(attachment)
-        return found
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=2 * SCORING_PERIOD)
+        """Without the workbench: score every attached model once; (attachment, anomaly) pairs found.
+        (In the workbench the Models dock's worker scores them once a second.)"""
+        poll = getattr(self.host, "poll", None)
+        if poll is None:
+            raise RuntimeError("the workbench scores attached models itself, once a second")
+        return [(Attachment(self, name), anomaly) for name, anomaly in poll()]
 
     def __repr__(self) -> str:
         try:
@@ -482,9 +516,9 @@ def _detector(model, lags: int) -> Detector:
     return EstimatorAdapter(model, lags=lags)
 
 
-def _calibrate(scorer: LiveScorer, store: LiveStore, sid: StreamId, view: str, since) -> float:
+def _calibrate(scorer: LiveScorer, since) -> float:
     """The estimator's alarm level: a high quantile of its scores over the rows it was trained on."""
-    _, values, labels = store.matrix(sid, view, since=since)
+    _, values, labels = scorer.matrix(since)
     scores = []
     for col, label in enumerate(labels):
         det = scorer.detectors.get(label)
@@ -498,6 +532,3 @@ def _calibrate(scorer: LiveScorer, store: LiveStore, sid: StreamId, view: str, s
         return scorer.template.threshold
     return float(np.quantile(np.concatenate(scores), CALIBRATION_QUANTILE))
 
-
-def _key_text(key) -> str:
-    return ",".join(map(str, key)) if isinstance(key, tuple) else str(key)

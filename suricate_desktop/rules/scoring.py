@@ -107,11 +107,13 @@ class ModelScorer:
     live engine and a backtest score the same data the same way).
 
     ``model`` is anything with ``meta.streams`` ([[host, source, agg], ...]), ``meta.keys`` (one key per
-    detector, as key parts) and ``detectors`` (each with ``score(values, learn=False)``): an
+    detector, as key parts), ``meta.key_streams`` (for a model over several streams: each key's stream, an
+    index into ``meta.streams``; empty otherwise) and ``detectors`` (each with ``score(values, learn=False)``): an
     ``analytics.registry.Model``, passed in by the CLI or the GUI (this layer does not import analytics).
     A series of another stream, or a key the model has no detector for, scores NaN (the rule's timers hold);
     ``any_stream = true`` applies the model's keys to every stream the rule selects (a model of one web
-    host, for all of them).
+    host, for all of them). A model over several streams scores each stream's series with the detectors of
+    that stream's keys.
     """
 
     keyed = True  # the engine passes ``stream`` and ``keys`` (the series' key text) with the values
@@ -121,11 +123,22 @@ class ModelScorer:
 
         self.name = getattr(model.meta, "name", "")
         self.any_stream = bool(any_stream)
-        self.streams = {tuple(str(p) for p in s) for s in model.meta.streams}
-        self.detectors = {label_text(_label(k)): det for k, det in zip(model.meta.keys, model.detectors)}
+        streams = [tuple(str(p) for p in s) for s in model.meta.streams]
+        self.streams = set(streams)
+        index = list(getattr(model.meta, "key_streams", None) or [0] * len(model.meta.keys))
+        #: (stream, key text) -> the detector that key learnt
+        self.detectors = {(streams[i] if streams else (), label_text(_label(k))): det
+                          for k, i, det in zip(model.meta.keys, index, model.detectors)}
+        self._by_key: dict[str, Any] = {}
+        for (_, key), det in self.detectors.items():
+            self._by_key.setdefault(key, det)
 
     def _applies(self, stream) -> bool:
         return self.any_stream or tuple(stream) in self.streams
+
+    def _detector(self, stream, key):
+        det = self.detectors.get((tuple(stream), key))
+        return det if det is not None or not self.any_stream else self._by_key.get(key)
 
     def score_last(self, times: np.ndarray, values: np.ndarray, stream=(), keys=()) -> np.ndarray:
         values = np.asarray(values, dtype=np.float64)
@@ -133,7 +146,7 @@ class ModelScorer:
         if not len(values) or not self._applies(stream):
             return out
         for i, key in enumerate(keys):
-            det, x = self.detectors.get(key), values[-1, i]
+            det, x = self._detector(stream, key), values[-1, i]
             if det is not None and x == x:
                 out[i] = float(det.score(np.array([x]), learn=False)[0])
         return out
@@ -144,7 +157,7 @@ class ModelScorer:
         if not self._applies(stream):
             return out
         for i, key in enumerate(keys):
-            det = self.detectors.get(key)
+            det = self._detector(stream, key)
             if det is None:
                 continue
             column = values[:, i]
@@ -164,9 +177,13 @@ def _label(key: Any) -> tuple:
 MODEL_PREFIX = "model:"
 
 
-def register_models(models: dict[str, Any]) -> list[str]:
+def register_models(models: dict[str, Any], replace: bool = False) -> list[str]:
     """Make each model available to rules as ``scorer = "model:NAME"`` (options: ``any_stream``); returns the
-    scorer names. ``models`` maps names to loaded models (``ModelRegistry.load``)."""
+    scorer names. ``models`` maps names to loaded models (``ModelRegistry.load``). ``replace``: forget the
+    models registered before (the workbench's registry changed: another workspace, a model deleted)."""
+    if replace:
+        for name in [n for n in _SCORERS if n.startswith(MODEL_PREFIX)]:
+            del _SCORERS[name]
     names = []
     for name, model in models.items():
         register_scorer(MODEL_PREFIX + name, lambda _model=model, **options: ModelScorer(_model, **options))

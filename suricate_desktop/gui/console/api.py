@@ -82,8 +82,8 @@ class ConsoleWorkspace(Workspace):
         ``ws.clear_overlays(on=None)``  take ``ws.plot`` overlays off the live plots
     """
 
-    def __init__(self, window, figures: FigurePane, registry=None, jobs: Jobs | None = None):
-        super().__init__(store_refs(window.registry), registry, jobs)
+    def __init__(self, window, figures: FigurePane, models=None, jobs: Jobs | None = None):
+        super().__init__(store_refs(window.registry), models, jobs)
         self._window = window
         self._figures = figures
         self._bridge = _ToGuiThread()

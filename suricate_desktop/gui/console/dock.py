@@ -8,9 +8,7 @@ status bar as well as the pane.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QProgressBar
 
@@ -21,14 +19,12 @@ HEIGHT = 320
 class ConsoleDock:
     """Owns the console's dock, and its pane once made (``pane`` is None until then).
 
-    ``registry``: the ``ModelRegistry`` behind ``ws.models``; by default the window's
-    ``model_registry`` where it has one, else ``models/`` in the application's data folder.
+    ``ws.models`` is the window's Models dock (``window.models.manager``): one registry and one
+    set of attached models per workspace, whichever pane attached them.
     """
 
-    def __init__(self, window, registry=None):
+    def __init__(self, window):
         self.window = window
-        self._registry = registry
-        self._default_registry = None
         self.pane = None
         self.dock = QDockWidget("Console", window)
         self.dock.setObjectName("console")
@@ -68,25 +64,14 @@ class ConsoleDock:
             return
         from .pane import ConsolePane  # qtconsole and the kernel come with it, now and not before
 
-        self.pane = ConsolePane(self.window, self.registry, getattr(self.window, "settings", None))
+        from ..models.console_host import ManagerHost
+
+        self.pane = ConsolePane(self.window, ManagerHost(self.window.models.manager),
+                                getattr(self.window, "settings", None))
         self.pane.progress.connect(self._progress)
         self.pane.exitRequested.connect(self.dock.hide)
         self.dock.setWidget(self.pane)
         self.window.resizeDocks([self.dock], [HEIGHT], Qt.Vertical)
-
-    def registry(self):
-        """The model registry ``ws.models`` uses (looked up when used: a workspace may bring its own)."""
-        if self._registry is not None:
-            return self._registry
-        registry = getattr(self.window, "model_registry", None)
-        if registry is not None:
-            return registry
-        if self._default_registry is None:
-            from ...analytics.registry import ModelRegistry
-
-            root = Path(QStandardPaths.writableLocation(QStandardPaths.AppDataLocation) or Path.home()) / "models"
-            self._default_registry = ModelRegistry(root)
-        return self._default_registry
 
     def _progress(self, text: str, percent: int) -> None:
         for widget in (self.status_label, self.status_bar):

@@ -5,8 +5,8 @@ kernel costs about a second and tens of megabytes, which a user who never opens 
 should not pay).
 
 Threads: user code runs on the GUI thread (in-process kernel, see kernel.py); long work
-goes to ``ws.background`` workers; attached models are scored by the ``model-scoring``
-thread. A timer here (every ``POLL_MS``) reads the jobs' progress and hands each finished
+goes to ``ws.background`` workers; attached models are the Models dock's, scored by its
+``model-scoring`` worker (they outlive a kernel restart: they belong to the workspace). A timer here (every ``POLL_MS``) reads the jobs' progress and hands each finished
 job's result to the namespace, on the GUI thread.
 """
 
@@ -39,12 +39,12 @@ class ConsolePane(QWidget):
     progress = Signal(str, int)
     exitRequested = Signal()
 
-    def __init__(self, window, registry=None, settings: QSettings | None = None, parent=None):
+    def __init__(self, window, models=None, settings: QSettings | None = None, parent=None):
         super().__init__(parent)
         from qtconsole.rich_jupyter_widget import RichJupyterWidget
 
         self._window = window
-        self._registry = registry
+        self._models = models  # the ModelHost behind ws.models
         self.settings = settings or QSettings("Suricate", "Suricate Desktop")
         self.recorder = SessionRecorder()
         self.figures = FigurePane()
@@ -104,7 +104,7 @@ class ConsolePane(QWidget):
         import pandas as pd
         import sklearn
 
-        self.ws = ConsoleWorkspace(self._window, self.figures, self._registry)
+        self.ws = ConsoleWorkspace(self._window, self.figures, self._models)
         self.ws._bridge.failed.connect(lambda text: self.say(text, error=True))
         return {"ws": self.ws, "pd": pd, "np": np, "sklearn": sklearn}
 
@@ -118,7 +118,7 @@ class ConsolePane(QWidget):
         self.kernel.client.iopub_channel.message_received.connect(self.recorder.feed)
 
     def restart_kernel(self) -> None:
-        """A new kernel and a new ``ws``; attached models stop scoring, queued jobs are cancelled."""
+        """A new kernel and a new ``ws``; queued jobs are cancelled (attached models go on: the workspace's)."""
         if self.ws is not None:
             self.ws.close()
         self.kernel.restart(self._namespace())
@@ -223,7 +223,7 @@ class ConsolePane(QWidget):
         self.say(f"Exported {len(self.recorder.cells)} cells to {path}")
 
     def shutdown(self) -> None:
-        """Stop the jobs' timer, the scoring thread, the workers and the kernel (the window is closing)."""
+        """Stop the jobs' timer, the workers and the kernel (the window is closing)."""
         self.job_timer.stop()
         if self.ws is not None:
             self.ws.close()

@@ -51,6 +51,11 @@ class ModelsUI(QObject):
         self.manager.message.connect(window.show_message)
         self.manager.attached.connect(self._attached)
         self.manager.untrusted.connect(self._ask_trust)
+        # one registry per workspace: the rules' model:NAME scorers are this folder's models
+        rules = getattr(window, "rules_panel", None)
+        if rules is not None:
+            self.manager.registryChanged.connect(rules.models_changed)
+            rules.use_model_registry(lambda: self.manager.registry)
 
         self.pane = ModelsPane(self.manager)
         self.pane.learnRequested.connect(self.learn_baseline)
@@ -121,10 +126,12 @@ class ModelsUI(QObject):
             self.dock.show()
             self.window.resizeDocks([self.dock], [150], Qt.Vertical)  # a list, not half the window
         self.pane.select(model)
-        if model.source is not None and not any(
-                card.source is model.source and card.stream == model.stream
-                for page in self.window.dashboard.pages() for card in page.cards):
-            self.window.plot_stream(model.source, model.stream)
+        if model.source is None:
+            return
+        for stream in model.streams:  # its score strip and shading need a plot of each of its streams
+            if not any(card.source is model.source and card.stream == stream
+                       for page in self.window.dashboard.pages() for card in page.cards):
+                self.window.plot_stream(model.source, stream)
 
     # -- persistence -----------------------------------------------------------------------------------------------------
     def workspace_state(self, path: Path) -> dict:

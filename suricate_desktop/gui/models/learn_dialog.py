@@ -1,6 +1,8 @@
 """The "Learn baseline" dialog (Analytics > Learn baseline…): train a model of a stream's normal behaviour.
 
-The user picks a stream and its keys, a training window (the last N minutes of what the
+The user picks a stream and its keys (and, under "With", other streams of the same source whose
+keys the model learns too, joined on the first stream's times: one model over several streams,
+whose anomalies name the stream and the key), a training window (the last N minutes of what the
 stream's store holds, or a span of a recording, read from its files and chosen by dragging it
 on an overview of the whole recording), a detector and its parameters, a threshold and an
 update policy. Training (``analytics.training.train``) runs in a worker thread with a progress
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...analytics import DETECTORS, LiveScorer, TrainingCancelled, TrainingData, train
+from ...analytics.features import StreamKey, feature_text
 from ...schema import AGENT_SOURCE, BUCKET_KINDS
 from ..forms import load_form
 from ..plots._data import key_text
@@ -66,7 +69,7 @@ class LearnBaselineDialog(QObject):
         self.manager = manager
         self.settings = settings
         f = self.dialog.findChild
-        for name in ("name", "stream", "keys", "lastRadio", "minutes", "spanRadio", "spanFrom", "spanTo",
+        for name in ("name", "stream", "moreStreams", "keys", "lastRadio", "minutes", "spanRadio", "spanFrom", "spanTo",
                      "overviewHolder", "excludedLabel", "detector", "detectorHelp", "threshold", "holdout", "policy",
                      "refitEvery", "trainSize", "refitLabel", "trainSizeLabel", "scoresHolder", "summary", "progress",
                      "train", "cancel", "buttons", "paramsForm"):
@@ -121,6 +124,8 @@ class LearnBaselineDialog(QObject):
 
         self.name.textEdited.connect(lambda _: self.name.setProperty("auto", False))
         self.stream.currentIndexChanged.connect(self._stream_changed)
+        self.moreStreams.itemChanged.connect(self._streams_changed)
+        self.key_labels: list = []  # the keys list's labels, by row (a key, or a StreamKey for several streams)
         self.detector.currentIndexChanged.connect(self._detector_changed)
         self.policy.currentIndexChanged.connect(self._policy_changed)
         self.threshold.valueChanged.connect(self._threshold_changed)
@@ -138,6 +143,7 @@ class LearnBaselineDialog(QObject):
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
         self._recorded: dict[tuple, TrainingData] = {}
+        self._reading: set[tuple] = set()  # (source name, stream) being read
         self._restore_choices()
         if preselect is not None:
             for i, (source, stream) in enumerate(self.choices):
@@ -162,36 +168,71 @@ class LearnBaselineDialog(QObject):
         i = self.stream.currentIndex()
         return self.choices[i] if 0 <= i < len(self.choices) else None
 
+    def streams(self) -> list[tuple]:
+        """The model's streams: the chosen one first, then those checked under "With"."""
+        choice = self.current
+        if choice is None:
+            return []
+        more = [self.moreStreams.item(i).data(Qt.UserRole) for i in range(self.moreStreams.count())
+                if self.moreStreams.item(i).checkState() == Qt.Checked]
+        return [tuple(choice[1])] + [tuple(s) for s in more]
+
     def _stream_changed(self, *_) -> None:
         choice = self.current
+        self.moreStreams.blockSignals(True)
+        self.moreStreams.clear()
+        if choice is not None:
+            for source, stream in self.choices:
+                if source is choice[0] and stream != choice[1]:
+                    item = QListWidgetItem(".".join(stream))
+                    item.setData(Qt.UserRole, list(stream))
+                    item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+                    item.setCheckState(Qt.Unchecked)
+                    self.moreStreams.addItem(item)
+        self.moreStreams.blockSignals(False)
+        if choice is not None:
+            source = choice[0]
+            recording = hasattr(source, "read_span")
+            self.spanRadio.setEnabled(recording)
+            self.spanFrom.setEnabled(recording)
+            self.spanTo.setEnabled(recording)
+            if recording:
+                self._set_span_edits(source.start, source.end)
+                self.spanRadio.setChecked(True)
+            else:
+                self.lastRadio.setChecked(True)
+        self._streams_changed()
+
+    def _streams_changed(self, *_) -> None:
+        """The keys of every chosen stream (checked, except those unchecked before), the name, the window."""
+        choice = self.current
+        unchecked = {lab for row, lab in enumerate(self.key_labels)
+                     if self.keys.item(row) is not None and self.keys.item(row).checkState() != Qt.Checked}
         self.keys.clear()
+        self.key_labels = []
         if choice is None:
             return
-        source, stream = choice
-        for key in source.store.keys(stream):
-            item = QListWidgetItem(key_text(key))
-            item.setData(Qt.UserRole, tuple(key))
-            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
-            item.setCheckState(Qt.Checked)
-            self.keys.addItem(item)
+        source = choice[0]
+        streams = self.streams()
+        for sid in streams:
+            for key in source.store.keys(sid):
+                label = StreamKey(sid, key) if len(streams) > 1 else tuple(key)
+                item = QListWidgetItem(feature_text(label) if len(streams) > 1 else key_text(key))
+                item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+                item.setCheckState(Qt.Unchecked if label in unchecked else Qt.Checked)
+                self.keys.addItem(item)
+                self.key_labels.append(label)
         if not self.name.text() or self.name.property("auto"):
-            self.name.setText(_default_name(stream))
+            self.name.setText(_default_name(streams))
             self.name.setProperty("auto", True)
-        recording = hasattr(source, "read_span")
-        self.spanRadio.setEnabled(recording)
-        self.spanFrom.setEnabled(recording)
-        self.spanTo.setEnabled(recording)
-        if recording:
-            self._set_span_edits(source.start, source.end)
-            self.spanRadio.setChecked(True)
-            key = (source.name, tuple(stream))
-            if key not in self._recorded:
-                self._read_recording(source, stream)
-        else:
-            self.lastRadio.setChecked(True)
+        if hasattr(source, "read_span"):
+            for sid in streams:
+                if (source.name, sid) not in self._recorded and (source.name, sid) not in self._reading:
+                    self._read_recording(source, sid)
         self._window_changed()
 
     def _read_recording(self, source, stream) -> None:
+        self._reading.add((source.name, tuple(stream)))
         self.progress.setRange(0, 0)  # busy
         self.summary.setText(f"Reading {'.'.join(stream)} from {source.name}…")
         self.train.setEnabled(False)
@@ -206,6 +247,13 @@ class LearnBaselineDialog(QObject):
         threading.Thread(target=read, name="read-recording", daemon=True).start()
 
     def _recording_read(self, key, data) -> None:
+        self._reading.discard(key)
+        if self._reading:  # another stream of the model is still being read
+            if isinstance(data, str):
+                self.summary.setText(data)
+            else:
+                self._recorded[key] = data
+            return
         self.progress.setRange(0, 100)
         self.progress.setValue(0)
         self.train.setEnabled(True)
@@ -242,13 +290,17 @@ class LearnBaselineDialog(QObject):
         return end - self.minutes.value() * 60, end
 
     def _all_rows(self) -> TrainingData | None:
+        """The rows of the chosen stream(s) (several joined on time); None while a recording is being read."""
         choice = self.current
         if choice is None:
             return None
-        source, stream = choice
+        source, streams = choice[0], self.streams()
         if self.spanRadio.isChecked():
-            return self._recorded.get((source.name, tuple(stream)))
-        return TrainingData.from_store(source.store, stream)
+            parts = [self._recorded.get((source.name, sid)) for sid in streams]
+            if any(p is None for p in parts):
+                return None
+            return parts[0] if len(parts) == 1 else TrainingData.join(streams, parts)
+        return TrainingData.from_store(source.store, streams if len(streams) > 1 else streams[0])
 
     def _window_changed(self, *_) -> None:
         data = self._all_rows()
@@ -272,8 +324,10 @@ class LearnBaselineDialog(QObject):
         self._describe_window()
 
     def excluded(self) -> list[tuple[float, float]]:
-        source, stream = self.current
-        return self.manager.maintenance_spans(source.name, stream)
+        """The maintenance spans of every chosen stream: left out of training."""
+        source = self.current[0]
+        spans = [span for sid in self.streams() for span in self.manager.maintenance_spans(source.name, sid)]
+        return sorted(set(spans))
 
     def _draw_maintenance(self) -> None:
         for region in self.maintenance_regions:
@@ -354,8 +408,7 @@ class LearnBaselineDialog(QObject):
 
     # -- training --------------------------------------------------------------------------------------------------------
     def checked_keys(self) -> list[tuple]:
-        return [self.keys.item(i).data(Qt.UserRole) for i in range(self.keys.count())
-                if self.keys.item(i).checkState() == Qt.Checked]
+        return [self.key_labels[i] for i in range(self.keys.count()) if self.keys.item(i).checkState() == Qt.Checked]
 
     def start_training(self) -> None:
         if self.current is None or (self._thread is not None and self._thread.is_alive()):
@@ -450,9 +503,10 @@ class LearnBaselineDialog(QObject):
             QMessageBox.warning(self.dialog, "Learn baseline", f"A model named {name!r} is attached already.")
             return None
         source, stream = self.current
+        streams = self.streams()
         r = self.result
         scorer = LiveScorer.from_training(
-            source.store, stream, r, self.template, threshold=self.threshold.value(),
+            source.store, streams if len(streams) > 1 else stream, r, self.template, threshold=self.threshold.value(),
             policy=self.policy.currentData(), refit_every=self.refitEvery.value(), train_size=self.trainSize.value())
         scorer.seed(self.data.times, self.data.values, self.data.labels)
         scorer.last_ts = min(float(r.window[1]), source.store.clock(stream[0]) or float(r.window[1]))
@@ -460,7 +514,9 @@ class LearnBaselineDialog(QObject):
             scorer.exclude(a, b, "maintenance")
         features = "value per key, " + ("windows of the last values" if self.kind in ("iforest", "kmeans")
                                         else "one value at a time")
-        model = self.manager.attach(name, source, stream, scorer, features=features,
+        if len(streams) > 1:
+            features += f"; {len(streams)} streams joined on the times of {'.'.join(stream)}"
+        model = self.manager.attach(name, source, scorer, features=features,
                                     training_window=[float(r.window[0]), float(r.window[1])])
         try:
             self.manager.save(model)
@@ -531,8 +587,10 @@ def _fill(holder: QWidget, widget: QWidget) -> None:
     layout.addWidget(widget)
 
 
-def _default_name(stream: tuple) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", "-".join(stream[1:]))[:100] or "model"
+def _default_name(streams: list[tuple]) -> str:
+    """``procs-cpu`` for one stream, ``procs-cpu-and-io`` for several (the others' aggregations added)."""
+    text = "-".join(streams[0][1:]) + "".join(f"-and-{s[2]}" for s in streams[1:])
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", text)[:100] or "model"
 
 
 def _clock(ts: float) -> str:

@@ -1,6 +1,7 @@
 """The learned models attached to streams, scored live off the GUI thread.
 
-``ModelManager`` owns every attached model (``AttachedModel``: a name, its source, a
+``ModelManager`` owns every attached model of the workspace, whoever attached it (the Learn
+baseline dialog, "Attach saved model", the console's ``ws.models.attach``, a workspace opened) (``AttachedModel``: a name, its source, a
 ``LiveScorer``, what was last scored) and one worker thread. The window's slow timer calls
 ``tick()`` once a second: each enabled model whose previous poll has finished is polled in the
 worker (``LiveScorer.poll``: the intervals that arrived since, scored from the past only, learnt
@@ -13,7 +14,12 @@ never the plots.
 
 Spans: maintenance spans belong to a stream (every model of the stream leaves them out, and
 so does training in the Learn baseline dialog); "expected" spans belong to a model (a shaded
-anomaly the user said was fine). Both are left out of every later refit.
+anomaly the user said was fine). Both are left out of every later refit. A model over several
+streams leaves out the maintenance spans of each of them.
+
+The registry (``registry``: the workspace's models folder) is the workspace's one model
+registry: the console's ``ws.models`` and the rules panel's ``model:NAME`` scorers use it too;
+``registryChanged`` says when what it holds (or where it is) changed.
 """
 
 from __future__ import annotations
@@ -40,12 +46,15 @@ SCORE_POINTS = 20_000
 class AttachedModel:
     """One model attached to one stream of one source, as the GUI sees it."""
 
-    def __init__(self, name: str, source_name: str, stream: tuple, scorer: LiveScorer, source=None,
-                 features: str = "value per key", training_window=None, enabled: bool = True):
+    def __init__(self, name: str, source_name: str, scorer: LiveScorer, source=None,
+                 features: str = "value per key", training_window=None, enabled: bool = True,
+                 description: str = ""):
         self.name = name
         self.source_name = source_name
-        self.stream = tuple(stream)
+        self.streams = list(scorer.streams)  # the first one is the model's primary stream
+        self.stream = self.streams[0]
         self.scorer = scorer
+        self.description = description  # who made it, when not the Learn baseline dialog: "IsolationForest", ...
         self.source = source  # None while its source is not open
         self.features = features
         self.training_window = training_window
@@ -59,6 +68,10 @@ class AttachedModel:
         self.error = ""
         self.refits = 0
         self.last_refit_rows = 0
+
+    def covers(self, source_name: str, stream: tuple) -> bool:
+        """Whether this model scores ``stream`` of that source (its only stream or one of several)."""
+        return source_name == self.source_name and tuple(stream) in self.streams
 
     @property
     def threshold(self) -> float:
@@ -90,6 +103,7 @@ class ModelManager(QObject):
     _polled = Signal(object, object)  # (AttachedModel, result) from the worker
     _loaded = Signal(object, object)  # (entry, LiveScorer or error text) from the worker
     untrusted = Signal(str, str, list)  # (model name, source name, estimator types it needs): ask the user
+    registryChanged = Signal()  # a model saved or deleted, or another folder (a workspace opened or saved)
 
     def __init__(self, folder: str | Path, parent=None):
         super().__init__(parent)
@@ -112,19 +126,20 @@ class ModelManager(QObject):
         self._worker.shutdown(wait=True, cancel_futures=True)
 
     # -- attaching -------------------------------------------------------------------------------------------------------
-    def attach(self, name: str, source, stream: tuple, scorer: LiveScorer, features: str = "value per key",
-               training_window=None, enabled: bool = True) -> AttachedModel:
-        """Attach a scorer to a source's stream (a model trained in the dialog, loaded, or made in the console)."""
+    def attach(self, name: str, source, scorer: LiveScorer, features: str = "value per key",
+               training_window=None, enabled: bool = True, description: str = "") -> AttachedModel:
+        """Attach a scorer to a source's stream(s) (a model trained in the dialog, loaded, or made in the console)."""
         if self.get(name) is not None:
             raise ValueError(f"a model named {name!r} is already attached")
         source_name = source if isinstance(source, str) else source.name
-        model = AttachedModel(name, source_name, stream, scorer, None if isinstance(source, str) else source,
-                              features, training_window, enabled)
+        model = AttachedModel(name, source_name, scorer, None if isinstance(source, str) else source,
+                              features, training_window, enabled, description)
         if model.source is not None:
             scorer.store = model.source.store
-        for a, b in self.maintenance.get((source_name, model.stream), []):
-            if not any((s[0], s[1]) == (a, b) for s in scorer.excluded):
-                scorer.exclude(a, b, "maintenance")
+        for stream in model.streams:
+            for a, b in self.maintenance.get((source_name, stream), []):
+                if not any((s[0], s[1]) == (a, b) for s in scorer.excluded):
+                    scorer.exclude(a, b, "maintenance")
         model.expected = [(a, b) for a, b, why in scorer.excluded if why == "expected"]
         self.models.append(model)
         self.attached.emit(model)
@@ -134,7 +149,7 @@ class ModelManager(QObject):
         return next((m for m in self.models if m.name == name), None)
 
     def models_for(self, source_name: str, stream: tuple) -> list[AttachedModel]:
-        return [m for m in self.models if m.source_name == source_name and m.stream == tuple(stream)]
+        return [m for m in self.models if m.covers(source_name, stream)]
 
     def detach(self, model: AttachedModel) -> None:
         """Stop scoring a model and take it off its stream (its files stay in the registry)."""
@@ -146,6 +161,7 @@ class ModelManager(QObject):
         """Detach a model and delete its files from the registry."""
         self.detach(model)
         self.run(self.registry.delete, model.name).result()
+        self.registryChanged.emit()
 
     def set_enabled(self, model: AttachedModel, on: bool) -> None:
         model.enabled = bool(on)
@@ -295,13 +311,23 @@ class ModelManager(QObject):
 
     # -- persistence -----------------------------------------------------------------------------------------------------
     def set_folder(self, folder: str | Path) -> None:
-        self.registry = ModelRegistry(folder)
+        if self.registry.root != Path(folder):
+            self.registry = ModelRegistry(folder)
+            self.registryChanged.emit()
 
-    def save(self, model: AttachedModel) -> None:
-        """Write a model (its detectors' state, metadata, spans) to the registry folder."""
+    def save(self, model: AttachedModel, name: str | None = None):
+        """Write a model (its detectors' state, metadata, spans) to the registry folder, under its own name or
+        ``name`` (a copy); returns the stored metadata."""
+        meta = self._write(model, name)
+        self.registryChanged.emit()
+        return meta
+
+    def _write(self, model: AttachedModel, name: str | None = None):
+        registry = self.registry
+
         def save():
-            model.scorer.save(self.registry, model.name, model.features, model.training_window)
-        self.run(save).result()
+            return model.scorer.save(registry, name or model.name, model.features, model.training_window)
+        return self.run(save).result()
 
     def state(self, folder: str | Path | None = None, relative_to: Path | None = None) -> dict:
         """Save every model to ``folder`` (the current one by default) and describe what is attached:
@@ -309,7 +335,9 @@ class ModelManager(QObject):
         if folder is not None:
             self.set_folder(folder)
         for model in self.models:
-            self.save(model)
+            self._write(model)
+        if self.models:
+            self.registryChanged.emit()
         root = self.registry.root
         if relative_to is not None:
             try:
@@ -318,7 +346,8 @@ class ModelManager(QObject):
                 pass
         return {
             "folder": str(root),
-            "attached": [{"name": m.name, "source": m.source_name, "stream": list(m.stream), "enabled": m.enabled}
+            "attached": [{"name": m.name, "source": m.source_name, "streams": [list(s) for s in m.streams],
+                          "enabled": m.enabled}
                          for m in self.models],
             "maintenance": [{"source": s, "stream": list(st), "spans": [list(x) for x in spans]}
                             for (s, st), spans in self.maintenance.items() if spans],
@@ -389,7 +418,7 @@ class ModelManager(QObject):
                 self.message.emit(f"No open source has {'.'.join(scorer.stream)}: {name} waits for one")
         source = self._find_source(source_name)
         meta = scorer.meta
-        model = self.attach(name, source or source_name, scorer.stream, scorer, features=meta.features or "value per key",
+        model = self.attach(name, source or source_name, scorer, features=meta.features or "value per key",
                             training_window=meta.training_window, enabled=bool(entry.get("enabled", True)))
         if source is not None:
             self._bind(model, source)

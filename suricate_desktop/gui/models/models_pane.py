@@ -108,7 +108,9 @@ class ModelsPane(QWidget):
         anomalies = f"{len(model.anomalies)}" + (f" · last: {describe_keys(newest.keys, 1)}" if newest else "")
         policy = model.scorer.policy
         update = "continuous" if policy == "online" else f"refit every {model.scorer.refit_every}"
-        return [model.name, f"{'.'.join(model.stream)} · {model.source_name}", model.detector, f"{model.threshold:g}",
+        streams = " + ".join(".".join(s) for s in model.streams)
+        return [model.name, f"{streams} · {model.source_name}", model.description or model.detector,
+                f"{model.threshold:g}",
                 model.state if model.state != "scoring" or last is None else f"{last:.2f}", anomalies, update]
 
     def update_row(self, model) -> None:

@@ -21,7 +21,8 @@ from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QMenu
 
-from ..plots._data import fmt_time, key_text
+from ...analytics.features import feature_text
+from ..plots._data import fmt_time
 from ..plots.charts import LEFT_AXIS_WIDTH
 
 #: Anomalous spans shaded per plot (the newest); older ones stay in the model's list.
@@ -34,8 +35,9 @@ STRIP_HEIGHT = 78
 
 
 def describe_keys(keys, top: int = 2) -> str:
-    """``sshd ×8.1, bash ×2.0``: the keys that contributed most, with their scores."""
-    return ", ".join(f"{key_text(k)} ×{s:.1f}" for k, s in keys[:top])
+    """``sshd ×8.1, bash ×2.0``: the keys that contributed most, with their scores (``web01.procs.io · sshd
+    ×8.1`` for a model over several streams: the stream is named too)."""
+    return ", ".join(f"{feature_text(k)} ×{s:.1f}" for k, s in keys[:top])
 
 
 class ScoreStrip(pg.PlotWidget):
@@ -219,7 +221,7 @@ class StreamMarks(QObject):
                 for line in region.lines:
                     line.setPen(pg.mkPen(ANOMALY_BRUSH[:3] + (170,), width=1))
                 region.set_label(describe_keys(anomaly.keys), ANOMALY_TEXT)
-                keys = "\n".join(f"  {key_text(k)}: {s:.2f}" for k, s in anomaly.keys)
+                keys = "\n".join(f"  {feature_text(k)}: {s:.2f}" for k, s in anomaly.keys)
                 region.setToolTip(f"Anomaly {fmt_time(a)} → {fmt_time(b)} · score {anomaly.score:.2f} "
                                   f"(threshold {model.threshold:g}) · model {model.name}\n"
                                   f"Keys that contributed most:\n{keys}\nRight-click: mark expected")

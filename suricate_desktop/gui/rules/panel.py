@@ -11,6 +11,11 @@ The engine runs in its own thread (``feed.RulesFeed``), fed by the stores of the
 sampler, brokers, runs); an open recording is not fed live (its time jumps with every seek) but can be
 backtested. This widget only reads what the engine thread publishes, on timers.
 
+Rules of type ``score`` and ``anomaly_rate`` may use ``scorer = "model:NAME"``: NAME is a model of
+the workspace's model registry, the Models dock's folder (``use_model_registry``); the panel reloads
+those models whenever the Models dock saves or deletes one or the workspace changes folder, so a rule
+scores with the model as last saved.
+
 Next to the rules file: ``<name>.history.jsonl`` (every alert event) and ``<name>.alerts.json`` (alert
 states: acknowledged with a comment, silenced, firing), so a restart loses neither.
 """
@@ -89,6 +94,7 @@ class RulesPanel(QWidget):
         self._mtime = 0.0
         self._undo: list[str] = []
         self._stores: dict[int, object] = {}  # id(source) -> the store the feed is subscribed to
+        self._model_registry = None  # () -> the workspace's ModelRegistry, once the Models dock hands it over
         self._shown_states: dict = {}
         self.backtest_dialog: BacktestDialog | None = None
         self.timeline = AlertTimeline()
@@ -208,7 +214,7 @@ class RulesPanel(QWidget):
         self.text = self._read()
         self._mtime = _mtime(path)
         self._undo.clear()
-        self._register_models(path.parent / "models")
+        self._register_models()
         self.ruleset = loads(self.text, str(path))
         engine = Engine(self.ruleset, history=AlertHistory(companion(path, ".history.jsonl")))
         broker = next((s for s in self.registry if s.kind == "broker"), None)
@@ -225,21 +231,34 @@ class RulesPanel(QWidget):
         self._shown_states = {}
         self._fill_table()
 
-    def _register_models(self, folder: Path) -> None:
-        """The trained models of a registry folder beside the rules file, as scorers ``model:NAME`` (as
-        ``suricate rules run --models`` does); a model that cannot be read is reported and left out."""
-        if not folder.is_dir():
-            return
-        from ...analytics.registry import ModelRegistry, UntrustedModelError
+    def use_model_registry(self, registry_of) -> None:
+        """Resolve ``model:NAME`` scorers against ``registry_of()`` (the workspace's model registry), now and
+        whenever ``models_changed`` is called."""
+        self._model_registry = registry_of
+        self.models_changed()
+
+    def models_changed(self) -> None:
+        """The registry's models changed (saved, deleted, another folder): reload them and re-check the rules,
+        so a rule scores with the model as saved, and a rule whose model is gone says so at its line."""
+        self._register_models()
+        if self.feed is not None:
+            self._take_rules(self.text)
+
+    def _register_models(self) -> None:
+        """The registry's trained models as scorers ``model:NAME`` (as ``suricate rules run --models`` does with
+        a folder); a model that cannot be read is reported and left out."""
+        from ...analytics.registry import UntrustedModelError
         from ...rules import register_models
 
-        registry, models = ModelRegistry(folder), {}
-        for name in registry.names():
+        registry = self._model_registry() if self._model_registry is not None else None
+        models = {}
+        names = registry.names() if registry is not None and registry.root.is_dir() else []
+        for name in names:
             try:
                 models[name] = registry.load(name)
             except (OSError, ValueError, UntrustedModelError) as exc:
-                self.message.emit(f"Model {name} left out: {exc}")
-        register_models(models)
+                self.message.emit(f"Model {name} left out of the rules: {exc}")
+        register_models(models, replace=True)
 
     def _read(self) -> str:
         try:

@@ -1,0 +1,126 @@
+"""Where ``ws.models`` keeps the models it attaches: a ``ModelHost``.
+
+In the workbench the host is the Models dock's manager (gui/models/console_host.py): a model
+attached from the console is one of the workspace's models, scored by the ``model-scoring``
+worker, shown in the Models dock and on the plots, saved with the workspace. ``LocalModels``
+is the host for ``Workspace`` used without the workbench (a script, a test): it keeps the
+scorers in memory and scores them when asked (``ws.models.poll()``), in the caller's thread.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Protocol
+
+import numpy as np
+
+from .live import Anomaly, LiveScorer
+from .registry import ModelMeta, ModelRegistry
+
+#: Anomalies kept per model by ``LocalModels``.
+MAX_ANOMALIES = 1000
+
+
+class ModelHost(Protocol):
+    """The attached models ``ws.models`` sees, by name. Methods may be called from any thread."""
+
+    @property
+    def registry(self) -> ModelRegistry: ...
+
+    def add(self, name: str, source_name: str, scorer: LiveScorer, description: str) -> None:
+        """Attach ``scorer`` (its store is the source's) under ``name``; ValueError if the name is taken."""
+
+    def remove(self, name: str) -> None: ...
+
+    def names(self) -> list[str]:
+        """The attached models' names, in the order they were attached."""
+
+    def describe(self, name: str) -> dict | None:
+        """{source, streams, threshold, detectors, description, state, error}; None once detached."""
+
+    def scores(self, name: str) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def anomalies(self, name: str) -> list[Anomaly]: ...
+
+    def save(self, name: str, as_name: str) -> ModelMeta: ...
+
+
+class LocalModels:
+    """A ``ModelHost`` without threads: ``poll()`` scores every attached model once."""
+
+    def __init__(self, registry: ModelRegistry | None):
+        self._registry = registry
+        self._lock = threading.Lock()
+        self._models: dict[str, dict] = {}  # name -> {source, scorer, description, anomalies}
+        self._gone: dict[str, dict] = {}  # name -> last description of a model detached (a failure's reason)
+
+    @property
+    def registry(self) -> ModelRegistry:
+        if self._registry is None:
+            raise RuntimeError("no model registry is open")
+        return self._registry
+
+    def add(self, name: str, source_name: str, scorer: LiveScorer, description: str) -> None:
+        with self._lock:
+            if name in self._models:
+                raise ValueError(f"a model named {name!r} is attached already")
+            self._models[name] = {"source": source_name, "scorer": scorer, "description": description,
+                                  "anomalies": []}
+            self._gone.pop(name, None)
+
+    def remove(self, name: str) -> None:
+        with self._lock:
+            entry = self._models.pop(name, None)
+            if entry is not None:
+                self._gone[name] = {**self._describe(entry), "state": "detached"}
+
+    def names(self) -> list[str]:
+        with self._lock:
+            return list(self._models)
+
+    def describe(self, name: str) -> dict | None:
+        with self._lock:
+            entry = self._models.get(name)
+            return self._describe(entry) if entry is not None else self._gone.get(name)
+
+    @staticmethod
+    def _describe(entry: dict) -> dict:
+        scorer = entry["scorer"]
+        return {"source": entry["source"], "streams": list(scorer.streams), "threshold": scorer.threshold,
+                "detectors": len(scorer.detectors), "description": entry["description"], "state": "scoring",
+                "error": ""}
+
+    def scores(self, name: str):
+        with self._lock:
+            return self._models[name]["scorer"].scores()
+
+    def anomalies(self, name: str) -> list[Anomaly]:
+        with self._lock:
+            return list(self._models[name]["anomalies"])
+
+    def save(self, name: str, as_name: str) -> ModelMeta:
+        with self._lock:
+            return self._models[name]["scorer"].save(self.registry, as_name)
+
+    def poll(self) -> list[tuple[str, Anomaly]]:
+        """Score what arrived for every model; (name, anomaly) pairs. A failing model is detached with its reason."""
+        found = []
+        with self._lock:
+            for name, entry in list(self._models.items()):
+                try:
+                    new = entry["scorer"].poll()
+                except Exception as exc:  # noqa: BLE001 - user estimators fail in their own ways; the others go on
+                    self._gone[name] = {**self._describe(entry), "state": "failed",
+                                        "error": f"{type(exc).__name__}: {exc}"}
+                    del self._models[name]
+                    continue
+                kept = entry["anomalies"]
+                for anomaly in new:
+                    # an anomaly still going on is reported again, longer, by later polls: keep one entry
+                    if kept and kept[-1].start == anomaly.start:
+                        kept[-1] = anomaly
+                    else:
+                        kept.append(anomaly)
+                del kept[:-MAX_ANOMALIES]
+                found += [(name, a) for a in new]
+        return found
