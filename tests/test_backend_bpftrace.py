@@ -245,7 +245,9 @@ def test_stop_emits_exit_dump():
     script = f"""BEGIN {{ @began = count(); printf("started\\n"); }}
 tracepoint:syscalls:sys_enter_getppid /pid == {me}/ {{ @g = count(); }}
 """
-    backend = BpftraceBackend(script, interval=60.0)  # no tick before stop: all of it is in the exit dump
+    # No tick before stop: all of it is in the exit dump. On a loaded CI machine bpftrace has taken
+    # over 10 s (the default) to detach and exit after SIGINT; give it more before killing it.
+    backend = BpftraceBackend(script, interval=60.0, stop_timeout=30.0)
     rec = Recorder(backend).start()
     rec.wait_for(lambda: "started\n" in rec.texts)
     assert backend.attached.is_set()
