@@ -33,8 +33,8 @@ class ContextDetector(Detector):
 
     kind = "contexts"
     threshold = 0.75
-    defaults = {"bits": 3, "max_left": 7, "max_active": 15, "max_contexts": 200_000, "margin": 0.2,
-                "forget_on_expand": True, "rest": 30, "rest_level": 0.9}
+    defaults = {"bits": 3, "max_left": 7, "max_active": 15, "max_contexts": 200_000, "margin": 0.35,
+                "forget_on_expand": True, "rest": 30, "rest_level": 0.75}
 
     def reset(self):
         super().reset()
@@ -80,8 +80,8 @@ class SequenceDetector(Detector):
 
     kind = "sequence"
     threshold = 0.75
-    defaults = {**ContextDetector.defaults, **EnsembleDetector.defaults, "weight": 3.0, "quiet": 50,
-                "quiet_level": 0.9}
+    defaults = {**ContextDetector.defaults, **EnsembleDetector.defaults, "change_weight": 4.0 / 3.0,
+                "weight": 3.0, "quiet": 50, "quiet_level": 0.9}
 
     def reset(self):
         super().reset()
