@@ -26,7 +26,7 @@ from suricate_desktop.analytics import nab
 from suricate_desktop.analytics.detectors import DETECTORS
 
 DEFAULT_CORPUS = os.environ.get("NAB_CORPUS", "/work/shared/nab")
-BUILTIN = ["zscore", "ewma", "seasonal", "iforest", "kmeans", "suricate", "ensemble"]
+BUILTIN = ["zscore", "ewma", "seasonal", "iforest", "kmeans", "suricate", "ensemble", "contexts", "sequence"]
 
 
 def _run_one(args):

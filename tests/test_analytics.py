@@ -12,7 +12,8 @@ from suricate_desktop.analytics import nab
 from suricate_desktop.schema import Snapshot
 from suricate_desktop.store.live import LiveStore
 
-BUILTIN = ["zscore", "ewma", "seasonal", "iforest", "kmeans", "suricate", "ensemble"]
+BUILTIN = ["zscore", "ewma", "seasonal", "iforest", "kmeans", "suricate", "ensemble", "contexts", "sequence"]
+BOUNDED = ("contexts", "sequence")  # scores in [0, 1] with a fixed alarm level: judged by their threshold
 SPIKE, SHIFT = 1500, 1700
 
 
@@ -29,22 +30,32 @@ def signal(n=2000, seed=0, spike=True, shift=False):
 
 def make(kind):
     # the synthetic signal's cycle is 3 hours: the seasonal detectors' period follows it
-    return DETECTORS[kind](period=10800.0, slots=36) if kind in ("seasonal", "suricate", "ensemble") else DETECTORS[kind]()
+    seasonal = ("seasonal", "suricate", "ensemble", "sequence")
+    return DETECTORS[kind](period=10800.0, slots=36) if kind in seasonal else DETECTORS[kind]()
 
 
 @pytest.mark.parametrize("kind", BUILTIN)
 def test_detector_flags_an_injected_spike_and_not_the_normal_part(kind):
     t, x = signal()
-    s = make(kind).score(x, t)
+    det = make(kind)
+    s = det.score(x, t)
     normal = np.r_[s[400:SPIKE], s[SPIKE + 12:]]
+    if kind in BOUNDED:
+        assert s[SPIKE] >= det.threshold and np.mean(normal >= det.threshold) < 0.005, (s[SPIKE], np.max(normal))
+        return
     margin = 1.0 if kind == "iforest" else 1.5  # isolation scores live in [0, 1]
     assert s[SPIKE] > margin * np.max(normal), (s[SPIKE], np.max(normal))
 
 
-@pytest.mark.parametrize("kind", ["zscore", "ewma", "seasonal", "kmeans", "suricate", "ensemble"])
+@pytest.mark.parametrize("kind", ["zscore", "ewma", "seasonal", "kmeans", "suricate", "ensemble", "contexts",
+                                  "sequence"])
 def test_detector_flags_a_level_shift(kind):
     t, x = signal(spike=False, shift=True)
-    s = make(kind).score(x, t)
+    det = make(kind)
+    s = det.score(x, t)
+    if kind in BOUNDED:
+        assert np.max(s[SHIFT:SHIFT + 3]) >= det.threshold and np.mean(s[400:SHIFT] >= det.threshold) < 0.005
+        return
     assert np.max(s[SHIFT:SHIFT + 3]) > 1.5 * np.max(s[400:SHIFT])
 
 
@@ -114,6 +125,75 @@ def test_ensemble_spiky_and_smooth_keys_share_one_scale():
     small = DETECTORS["ensemble"]().score(x, t)
     big = DETECTORS["ensemble"]().score(1000 + 100 * x, t)
     np.testing.assert_allclose(small, big, atol=1e-6)
+
+
+def shape_change(n=3000, change=2000, seed=2):
+    """A square wave of period 40 rows with noise; from ``change`` on, a triangle wave of the
+    same period and the same range: every value stays inside the range seen before."""
+    rng = np.random.default_rng(seed)
+    i = np.arange(n)
+    square = np.where((i // 20) % 2 == 0, 10.0, 0.0)
+    phase = (i % 40) / 40.0
+    triangle = 20.0 * np.minimum(phase, 1.0 - phase)
+    x = np.where(i < change, square, triangle) + rng.uniform(-0.3, 0.3, n)
+    x[:2] = [-0.3, 10.3]  # the range's ends, from the start
+    return i * 60.0, x
+
+
+@pytest.mark.parametrize("kind", ["contexts", "sequence"])
+def test_sequence_detectors_flag_a_change_of_shape_inside_the_usual_range(kind):
+    t, x = shape_change()
+    det = DETECTORS[kind]()
+    s = det.score(x, t)
+    assert np.max(s[2000:2040]) >= det.threshold
+    assert np.max(s[1000:2000]) < det.threshold  # the learnt square wave raises nothing
+    # a point-wise detector misses it: no value is out of the ordinary
+    e = DETECTORS["ensemble"]().score(x, t)
+    assert np.max(e[2000:2040]) < np.max(e[1000:2000])
+
+
+@pytest.mark.parametrize("kind", ["contexts", "sequence"])
+def test_sequence_detectors_flag_a_spike_after_a_quiet_period(kind):
+    t, x = quiet_then({2000: 12})
+    det = DETECTORS[kind]()
+    s = det.score(x, t)
+    assert s[2000] >= det.threshold
+    assert np.mean(s[1000:2000] >= det.threshold) < 0.01
+
+
+def test_contexts_keep_quiet_for_their_rest_period_after_an_alarm():
+    t, x = shape_change()
+    det = DETECTORS["contexts"](rest=30, rest_level=0.75)  # every alarm starts a rest
+    s = det.score(x, t)
+    first = 2000 + int(np.argmax(s[2000:2040] >= det.threshold))
+    assert s[first] >= det.threshold
+    assert np.all(s[first + 1:first + 30] == 0.0)
+    # after the rest a new surprise can be reported again
+    assert np.max(s[first + 30:]) > 0.0
+
+
+def test_sequence_detector_reports_one_alarm_per_incident():
+    t, x = quiet_then({1500: 12, 1530: 9, 2300: 12})
+    s = DETECTORS["sequence"]().score(x, t)
+    assert s[1500] >= 0.75 and s[2300] >= 0.75
+    assert np.sum(s[1501:1600] >= 0.75) == 0  # a second, smaller spike 30 rows later is the same incident
+
+
+def test_contexts_look_ahead_score_changes_nothing():
+    t, x = shape_change(n=1500, change=1000)
+    a, b = DETECTORS["sequence"](), DETECTORS["sequence"]()
+    a.score(x[:1100], t[:1100])
+    b.score(x[:1100], t[:1100])
+    peek = a.score(x[1100:1110], t[1100:1110], learn=False)
+    assert peek.shape == (10,)
+    np.testing.assert_array_equal(a.score(x[1100:], t[1100:]), b.score(x[1100:], t[1100:]))
+
+
+def test_context_memory_stays_bounded():
+    t, x = quiet_then({}, n=3000)
+    det = DETECTORS["contexts"](max_contexts=500)
+    det.score(x, t)
+    assert len(det.model.memory) <= 500
 
 
 def test_estimator_adapter_attaches_a_user_estimator():

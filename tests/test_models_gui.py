@@ -278,3 +278,25 @@ def test_an_estimator_attached_from_code_is_saved_and_reloaded_once_its_types_ar
     assert asked and "KDTree" in asked[0]
     back = again.models.manager.get("lof")
     assert back.scorer.template.kind == "estimator" and back.source is again.registry.by_name(source.name)
+
+
+def test_the_sequence_detector_is_offered_trained_saved_and_flags_a_live_spike(qtbot, window):
+    w = window()
+    source, t, rng = live_source(w, n=900, seed=5)
+    dialog = w.models.learn_baseline((source, STREAM))
+    assert dialog.detector.findData("sequence") >= 0 and dialog.detector.findData("contexts") >= 0
+    dialog.minutes.setValue(60)
+    dialog.name.setText("seq")
+    result = train_in_dialog(qtbot, dialog, "sequence", threshold=0.75)
+    assert "margin" in dialog.param_widgets and "weight" in dialog.param_widgets
+    assert result.trained_rows == 900
+    dialog.save_button.click()
+    model = w.models.manager.get("seq")
+    stored = ModelRegistry(default_folder(w.settings)).load("seq")
+    assert stored.meta.detector == "sequence" and stored.detectors[0].kind == "sequence"
+    rows = normal_rows(40, rng)
+    rows[20]["sshd"] = 40.0
+    source.store(rows_to_snaps(t, rows))
+    spike = t + 20
+    qtbot.waitUntil(lambda: spike in model.anomalies, timeout=10_000)
+    assert model.anomalies[spike].keys[0][0] == ("sshd",)

@@ -6,6 +6,7 @@ Qt-free (layer 2): imports only numpy, pandas, scikit-learn (and skops for user 
 from .detectors import (DETECTORS, Detector, EstimatorAdapter, EWMAZScore, IsolationForestDetector,
                         KMeansDetector, RollingZScore, SeasonalProfile, SuricateDetector, TailSurprise,
                         EnsembleDetector, WindowModel)
+from .sequence import ContextDetector, SequenceDetector
 from .live import Anomaly, LiveScorer
 from .registry import Model, ModelMeta, ModelRegistry, UntrustedModelError, load_model
 from .training import TrainingCancelled, TrainingData, TrainingResult, train
@@ -13,6 +14,7 @@ from .training import TrainingCancelled, TrainingData, TrainingResult, train
 __all__ = [
     "DETECTORS", "Detector", "EstimatorAdapter", "EWMAZScore", "IsolationForestDetector", "KMeansDetector",
     "RollingZScore", "SeasonalProfile", "SuricateDetector", "TailSurprise", "EnsembleDetector", "WindowModel",
+    "ContextDetector", "SequenceDetector",
     "Anomaly", "LiveScorer", "Model", "ModelMeta", "ModelRegistry", "UntrustedModelError", "load_model",
     "TrainingCancelled", "TrainingData", "TrainingResult", "train",
 ]

@@ -627,7 +627,8 @@ class EnsembleDetector(Detector):
     spikes, jumps and a noise that changes character). Each view's deviation becomes a
     ``TailSurprise`` against that view's own past deviations (``warmup`` points before any
     score), so spiky and smooth keys share one scale; the point's surprise is the larger of the
-    two. As ``suricate`` does, a point is reported only when its surprise is a new high over
+    two (the change's divided by ``change_weight``, 1 here: ``sequence`` leans less on it, its
+    contexts see changes too). As ``suricate`` does, a point is reported only when its surprise is a new high over
     the last ``hold`` points (0 otherwise): one alarm per incident, where it starts.
 
     On the NAB corpus: 55.0 standard / 42.6 low-FP / 61.6 low-FN (docs/PERFORMANCE.md).
@@ -636,7 +637,7 @@ class EnsembleDetector(Detector):
     kind = "ensemble"
     threshold = 2.5
     defaults = {"halflife": 400.0, "hold": 400, "period": 86400.0, "slots": 48, "alpha": 0.05,
-                "min_periods": 20, "warmup": 50, "step": 60.0}
+                "min_periods": 20, "warmup": 50, "step": 60.0, "change_weight": 1.0}
 
     def reset(self):
         super().reset()
@@ -656,7 +657,7 @@ class EnsembleDetector(Detector):
         zc = 0.0 if math.isnan(self.prev) else self.change._score(x - self.prev, t)
         s = 0.0
         if self.n >= self.params["warmup"]:
-            s = max(self.season_tail.surprise(zs), self.change_tail.surprise(zc))
+            s = max(self.season_tail.surprise(zs), self.change_tail.surprise(zc) / self.params["change_weight"])
         self._last = (x, t, zs, zc, s)
         return zs, zc, s
 

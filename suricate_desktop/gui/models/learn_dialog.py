@@ -36,6 +36,9 @@ from ..plots.charts import TimeAxis
 #: The detectors offered, in order, with the name the user reads.
 DETECTOR_TITLES = {
     "suricate": "Suricate: EWMA + seasonal, one alarm per incident",
+    "sequence": "Sequence: learnt contexts + surprises (best on NAB)",
+    "ensemble": "Ensemble: seasonal and change surprises, one alarm per incident",
+    "contexts": "Contexts (CAD OSE): runs of binned values never seen in that order",
     "zscore": "Robust rolling z-score",
     "ewma": "EWMA z-score",
     "seasonal": "Seasonal profile (time of day / week)",
