@@ -179,6 +179,42 @@ def test_sequence_detector_reports_one_alarm_per_incident():
     assert np.sum(s[1501:1600] >= 0.75) == 0  # a second, smaller spike 30 rows later is the same incident
 
 
+def bursty_counts(n=6000, seed=3):
+    """Tweet-volume-like counts every 5 minutes: Poisson noise and 25 bursts of 1 to 5 rows."""
+    rng = np.random.default_rng(seed)
+    x = rng.poisson(20, n).astype(float)
+    for row in rng.choice(np.arange(500, n), 25, replace=False):
+        x[row:row + rng.integers(1, 6)] += rng.uniform(30, 150)
+    return np.arange(n) * 300.0, x
+
+
+def test_sequence_raises_fewer_alarms_on_a_bursty_key_and_still_flags_a_level_shift():
+    # before the recent level was subtracted (level_weight 0) sequence alarmed at 0.75
+    det = DETECTORS["sequence"]()
+    for seed in (3, 4):
+        t, x = bursty_counts(seed=seed)
+        now = DETECTORS["sequence"]().score(x, t)
+        before = DETECTORS["sequence"](level_weight=0.0).score(x, t)
+        assert np.sum(now[750:] >= det.threshold) < np.sum(before[750:] >= 0.75)
+    # a calm key that shifts by 12 sigma is still flagged at once, and its calm part stays quiet
+    t, x = quiet_then({}, n=6000)
+    x[5000:] += 12
+    s = DETECTORS["sequence"]().score(x, t)
+    assert s[5000] >= det.threshold
+    assert np.mean(s[750:5000] >= det.threshold) < 0.005
+
+
+def test_sequence_recent_level_survives_save_and_load():
+    t, x = bursty_counts(n=3000)
+    a = DETECTORS["sequence"]()
+    a.score(x[:2500], t[:2500])
+    meta, arrays = a.get_state()
+    b = DETECTORS["sequence"]()
+    b.set_state(json.loads(json.dumps(meta)), arrays)
+    assert b.level.level() == a.level.level() > 0.5
+    np.testing.assert_array_equal(a.score(x[2500:], t[2500:]), b.score(x[2500:], t[2500:]))
+
+
 def test_contexts_look_ahead_score_changes_nothing():
     t, x = shape_change(n=1500, change=1000)
     a, b = DETECTORS["sequence"](), DETECTORS["sequence"]()

@@ -6,7 +6,7 @@ points.
 
 ``sequence``: the workbench's strongest NAB detector: the larger of the ``contexts`` score and
 the ``ensemble`` surprise divided by ``weight`` (the ensemble's own new-high hold applies to
-its part). The two see different things: the ensemble a value or a change far out of the key's
+its part), less a share of the key's own recent high level of that combined score (``RecentLevel``). The two see different things: the ensemble a value or a change far out of the key's
 habits (spikes, jumps, a value wrong for the time of day); the contexts a run of steps the key
 never made in that order (a spike density that rises, a cycle that changes shape).
 """
@@ -14,6 +14,7 @@ never made in that order (a spike density that rises, a cycle that changes shape
 from __future__ import annotations
 
 import math
+from collections import deque
 
 import numpy as np
 
@@ -23,6 +24,44 @@ from .detectors import Detector, EnsembleDetector, register
 
 def _nested(prefix: str, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
+
+
+class RecentLevel:
+    """The ``quantile`` of a key's last ``window`` scores in [0, 1], kept as counts in ``bins`` bins.
+
+    Why: some keys (tweet volumes, bursty request counts) make a near-alarm score every few
+    hundred points as a matter of course; on such a key a score of 0.8 is routine, on a calm one
+    it is news. Subtracting a share of the key's own recent top level (its 99.9th percentile over
+    the last few thousand points) raises the effective threshold of the bursty keys only, while a
+    level shift or a spike on a calm key, whose recent top is low, keeps nearly all of its score.
+    """
+
+    def __init__(self, window: int, quantile: float, bins: int = 200):
+        self.window, self.quantile, self.bins = int(window), float(quantile), int(bins)
+        self.counts = np.zeros(self.bins + 1, dtype=np.int64)
+        self.recent: deque = deque()  # the bins of the last ``window`` scores, oldest first
+
+    def level(self) -> float:
+        """The quantile of the scores seen so far in the window (0 before any)."""
+        n = len(self.recent)
+        if n == 0:
+            return 0.0
+        return int(np.searchsorted(np.cumsum(self.counts), self.quantile * n)) / self.bins
+
+    def add(self, score: float) -> None:
+        b = min(self.bins, max(0, int(score * self.bins)))
+        self.recent.append(b)
+        self.counts[b] += 1
+        if len(self.recent) > self.window:
+            self.counts[self.recent.popleft()] -= 1
+
+    def array(self) -> np.ndarray:
+        return np.fromiter(self.recent, np.int64, len(self.recent))
+
+    def load(self, recent: np.ndarray) -> None:
+        self.recent.clear()
+        self.recent.extend(int(b) for b in np.asarray(recent, dtype=np.int64))
+        self.counts = np.bincount(np.asarray(recent, dtype=np.int64), minlength=self.bins + 1).astype(np.int64)
 
 
 @register
@@ -76,12 +115,15 @@ class ContextDetector(Detector):
 class SequenceDetector(Detector):
     """The largest of two views: CAD-style contexts (a run of steps never seen in that order) and
     the ``ensemble`` surprise over ``weight`` (a value or change far out of the key's habits),
-    each with its own suppression after an alarm."""
+    each with its own suppression after an alarm; quiet for ``quiet`` points after a combined
+    score of ``quiet_level``; what is reported is the combined score less ``level_weight`` times
+    its ``level_quantile`` over the key's last ``level_window`` points (``RecentLevel``)."""
 
     kind = "sequence"
-    threshold = 0.75
+    threshold = 0.63
     defaults = {**ContextDetector.defaults, **EnsembleDetector.defaults, "change_weight": 4.0 / 3.0,
-                "weight": 3.0, "quiet": 50, "quiet_level": 0.9}
+                "weight": 3.0, "quiet": 50, "quiet_level": 0.9,
+                "level_window": 4000, "level_quantile": 0.999, "level_weight": 0.2}
 
     def reset(self):
         super().reset()
@@ -89,9 +131,14 @@ class SequenceDetector(Detector):
         self.contexts = ContextDetector(**{k: p[k] for k in ContextDetector.defaults})
         self.ensemble = EnsembleDetector(**{k: p[k] for k in EnsembleDetector.defaults})
         self.quiet = RestPeriod(p["quiet"], p["quiet_level"])
+        self.level = RecentLevel(p["level_window"], p["level_quantile"])
+
+    def _report(self, combined: float) -> float:
+        return max(0.0, combined - self.params["level_weight"] * self.level.level()) if combined > 0.0 else 0.0
 
     def _score(self, x, t):
-        return self.quiet.peek(max(self.contexts._score(x, t), self.ensemble._score(x, t) / self.params["weight"]))
+        combined = max(self.contexts._score(x, t), self.ensemble._score(x, t) / self.params["weight"])
+        return self._report(self.quiet.peek(combined))
 
     def _learn(self, x, t):
         self.score_one(x, t)
@@ -105,14 +152,17 @@ class SequenceDetector(Detector):
         c = self.contexts.score_one(x, t)
         e = self.ensemble.score_one(x, t)
         self.n += 1
-        return self.quiet.gate(max(c, e / self.params["weight"]))
+        combined = max(c, e / self.params["weight"])
+        out = self._report(self.quiet.gate(combined))
+        self.level.add(combined)
+        return out
 
     def get_state(self):
         cm, ca = self.contexts.get_state()
         em, ea = self.ensemble.get_state()
         return ({"n": self.n, "contexts": cm, "ensemble": em},
                 {**{f"contexts_{k}": v for k, v in ca.items()}, **{f"ensemble_{k}": v for k, v in ea.items()},
-                 "quiet": self.quiet.array()})
+                 "quiet": self.quiet.array(), "level": self.level.array()})
 
     def set_state(self, meta, arrays):
         self.reset()
@@ -120,3 +170,4 @@ class SequenceDetector(Detector):
         self.contexts.set_state(meta["contexts"], _nested("contexts_", arrays))
         self.ensemble.set_state(meta["ensemble"], _nested("ensemble_", arrays))
         self.quiet.load(arrays["quiet"])
+        self.level.load(arrays.get("level", np.zeros(0, np.int64)))  # models saved before the level existed
