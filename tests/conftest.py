@@ -66,3 +66,27 @@ def bpftrace_ready() -> str:
     except (ValueError, OSError):  # a sandbox may cap the hard limit; bpftrace copes with the soft one
         resource.setrlimit(resource.RLIMIT_MEMLOCK, (hard, hard))
     return path
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path):
+    """``make_window(**kw)``: a shown main window on a scratch settings file (unless ``settings`` is
+    given), shut down whole (runs, sources, model worker, rules thread, kernel) after the test."""
+    from PySide6.QtCore import QSettings
+
+    from suricate_desktop.gui.main_window import MainWindow
+
+    made = []
+
+    def make(settings=None, **kw):
+        if settings is None:
+            settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+        w = MainWindow(settings=settings, **kw)
+        qtbot.addWidget(w)
+        w.show()
+        made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        w.shutdown()

@@ -8,7 +8,6 @@ import pika
 import pytest
 from PySide6.QtCore import QObject, QSettings, Signal
 
-from suricate_desktop.gui.main_window import MainWindow
 from suricate_desktop.gui.sources.broker import BrokerSource
 from suricate_desktop.gui.sources.embedded import EmbeddedSource
 from suricate_desktop.gui.sources.recording import RecordingSource
@@ -22,19 +21,8 @@ def settings(tmp_path):
 
 
 @pytest.fixture
-def window(qtbot, settings):
-    windows = []
-
-    def make(**kw):
-        w = MainWindow(settings=settings, **kw)
-        qtbot.addWidget(w)
-        w.show()
-        windows.append(w)
-        return w
-
-    yield make
-    for w in windows:
-        w.registry.stop_all()
+def window(make_window, settings):
+    return lambda **kw: make_window(settings=settings, **kw)
 
 
 def plotted(w):

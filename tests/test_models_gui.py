@@ -4,11 +4,10 @@ import time
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from suricate_desktop.analytics import ModelRegistry
-from suricate_desktop.gui.main_window import MainWindow
 from suricate_desktop.gui.models import default_folder
 from suricate_desktop.gui.sources.base import Source
 from suricate_desktop.gui import workspace
@@ -30,20 +29,8 @@ def normal_rows(n, rng):
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    windows = []
-
-    def make():
-        w = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat), restore_sources=False)
-        qtbot.addWidget(w)
-        w.show()
-        windows.append(w)
-        return w
-
-    yield make
-    for w in windows:
-        w.models.shutdown()
-        w.registry.stop_all()
+def window(make_window):
+    return lambda: make_window(restore_sources=False)
 
 
 def cards(w, source=None):

@@ -6,12 +6,11 @@ import time
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from suricate_desktop.analytics import ModelRegistry
 from suricate_desktop.analytics.features import StreamKey
 from suricate_desktop.gui import workspace
-from suricate_desktop.gui.main_window import MainWindow
 from suricate_desktop.gui.sources.base import Source
 from suricate_desktop.schema import Snapshot
 from suricate_desktop.store.live import LiveStore
@@ -34,22 +33,8 @@ def io_rows(n, rng):
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    windows = []
-
-    def make():
-        w = MainWindow(settings=QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat), restore_sources=False)
-        qtbot.addWidget(w)
-        w.show()
-        windows.append(w)
-        return w
-
-    yield make
-    for w in windows:
-        w.console.shutdown()
-        w.models.shutdown()
-        w.rules_panel.shutdown()
-        w.registry.stop_all()
+def window(make_window):
+    return lambda: make_window(restore_sources=False)
 
 
 def live_source(w, name="web01 live", n=600, seed=1, streams=(CPU,)):

@@ -502,6 +502,11 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_settings()
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop every timer, run, source, model worker, rules thread, kernel and control client."""
         self.frame_timer.stop()
         self.slow_timer.stop()
         self.editor.stop_all(timeout=10)
@@ -511,7 +516,6 @@ class MainWindow(QMainWindow):
         self.console.shutdown()
         for client in self._control_clients.values():
             client.close()
-        super().closeEvent(event)
 
 
 def _b64(data: QByteArray) -> str:
