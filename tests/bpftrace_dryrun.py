@@ -19,6 +19,8 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import pytest
+
 BPFTRACE = shutil.which("bpftrace")
 
 if BPFTRACE is None:
@@ -27,6 +29,9 @@ elif os.geteuid() != 0:
     SKIP_REASON = "bpftrace 0.17 needs root even for a dry run (-d); run the tests as root"
 else:
     SKIP_REASON = None
+
+#: The mark of a test that needs the real bpftrace (installed, and run as root).
+needs_bpftrace = pytest.mark.skipif(SKIP_REASON is not None, reason=SKIP_REASON or "")
 
 #: Stderr lines bpftrace prints on success too, in a container without kprobes or memlock.
 _NOISE = ("RLIMIT_MEMLOCK", "available_filter_functions")

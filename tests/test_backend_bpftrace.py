@@ -11,7 +11,6 @@ interval.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,6 +19,7 @@ import time
 
 import pytest
 
+from bpftrace_dryrun import needs_bpftrace
 from suricate_desktop.agent.backends.bpftrace import (
     Aggregation,
     BpftraceBackend,
@@ -31,12 +31,6 @@ from suricate_desktop.agent.backends.bpftrace import (
 from suricate_desktop.lang import ScriptError
 from suricate_desktop.schema import INT64_MAX, INT64_MIN, decode, encode
 
-_REASON = None
-if os.geteuid() != 0:
-    _REASON = "needs root: bpftrace 0.17 refuses to run or even check a script as another user"
-elif shutil.which("bpftrace") is None:
-    _REASON = "needs bpftrace on PATH (apt-get install bpftrace)"
-needs_bpftrace = pytest.mark.skipif(_REASON is not None, reason=_REASON or "")
 
 WORKLOAD_NAME = "suri_bt_wl"
 N_GETPPID = 5000

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import os
 import pathlib
-import shutil
 
 import pytest
 
+from bpftrace_dryrun import needs_bpftrace
 from suricate_desktop.lang import compilers
 from suricate_desktop.lang.compilers import (
     available_compiler,
@@ -177,10 +177,6 @@ def test_python_dtrace_path(monkeypatch):
 # the real bpftrace (root, Linux)
 # ---------------------------------------------------------------------------
 
-needs_bpftrace = pytest.mark.skipif(
-    shutil.which("bpftrace") is None or not hasattr(os, "geteuid") or os.geteuid() != 0,
-    reason="needs bpftrace and root",
-)
 
 
 @pytest.fixture(scope="module")

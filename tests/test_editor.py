@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
 
 import pytest
@@ -11,6 +9,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QHelpEvent, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QMessageBox, QToolTip
 
+from bpftrace_dryrun import needs_bpftrace
 from suricate_desktop.gui.editor import EditorPane, ScriptHighlighter
 from suricate_desktop.gui.editor.highlighter import LIGHT
 from suricate_desktop.gui.editor.run_options import RunConfig, chart_for
@@ -19,12 +18,6 @@ from suricate_desktop.lang.lexer import tokenize
 from suricate_desktop.lang.templates import load_templates
 from suricate_desktop.lang.tokens import LexState, TokenType
 
-ROOT_AND_BPFTRACE = (hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("bpftrace") is not None)
-NEEDS_BPFTRACE = pytest.mark.skipif(
-    not ROOT_AND_BPFTRACE,
-    reason="needs root and bpftrace: " + ("bpftrace is not installed" if not shutil.which("bpftrace")
-                                         else "not running as root"),
-)
 
 
 @pytest.fixture
@@ -582,7 +575,7 @@ def test_a_run_worker_never_touches_widgets_and_output_is_bounded(qtbot):
     assert len(joined) <= 2 * (1 << 20)
 
 
-@NEEDS_BPFTRACE
+@needs_bpftrace
 @pytest.mark.root
 @pytest.mark.timeout(120)
 def test_a_broken_bpftrace_script_reports_the_compilers_error_at_its_line(pane, qtbot, bpftrace_ready):
@@ -614,7 +607,7 @@ def test_a_broken_bpftrace_script_reports_the_compilers_error_at_its_line(pane, 
     qtbot.waitUntil(lambda: not [r for r in problem_rows(pane) if r[2] == "bpftrace"], timeout=15_000)
 
 
-@NEEDS_BPFTRACE
+@needs_bpftrace
 @pytest.mark.root
 @pytest.mark.timeout(120)
 def test_the_output_pane_shows_a_bpftrace_scripts_printf_output(pane, qtbot, bpftrace_ready):
@@ -630,7 +623,7 @@ def test_the_output_pane_shows_a_bpftrace_scripts_printf_output(pane, qtbot, bpf
     assert doc.editor.markers("bpftrace") == []
 
 
-@NEEDS_BPFTRACE
+@needs_bpftrace
 @pytest.mark.root
 @pytest.mark.timeout(120)
 def test_a_d_script_runs_on_bpftrace_translated_and_a_refused_construct_is_marked_at_its_d_line(

@@ -21,14 +21,14 @@ import time
 
 import pytest
 
-from bpftrace_dryrun import SKIP_REASON, prepare
+from bpftrace_dryrun import needs_bpftrace, prepare
 from suricate_desktop.lang.templates import get_template
 from suricate_desktop.agent.backends.bpftrace import BpftraceBackend
 from suricate_desktop.lang.translate import translate_program
 
 pytestmark = [
     pytest.mark.root,
-    pytest.mark.skipif(SKIP_REASON is not None, reason=SKIP_REASON or ""),
+    needs_bpftrace,
 ]
 
 NAME = "suri_tpl_wl"

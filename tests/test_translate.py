@@ -11,13 +11,12 @@ import textwrap
 
 import pytest
 
-from bpftrace_dryrun import SKIP_REASON, dry_run_all
+from bpftrace_dryrun import SKIP_REASON, dry_run_all, needs_bpftrace
 from suricate_desktop.cli.main import main
 from suricate_desktop.lang import ScriptError
 from suricate_desktop.lang.templates import load_templates
 from suricate_desktop.lang.translate import supported_architectures, translate, translate_program
 
-needs_bpftrace = pytest.mark.skipif(SKIP_REASON is not None, reason=SKIP_REASON or "")
 
 #: (name, D, expected bpftrace), translated for x86_64.
 SUPPORTED = [

@@ -3,9 +3,9 @@
 The blog's ``send.py`` published the Python repr of a one-entry dict to the
 default exchange with routing key ``dtrace``, each value the delta since the
 last walk (``{'bash': 12}``; under Python 3 the key is bytes: ``{b'bash': 12}``).
-A queue marked legacy is parsed here with ``ast.literal_eval``, which accepts
-Python literals only and never evaluates code, and every record becomes a
-Snapshot like any other.
+A queue marked legacy is parsed here by the ``ast`` module's literal parser
+(the one reviewed call below), which accepts Python literals only and never
+evaluates code, and every record becomes a Snapshot like any other.
 """
 
 from __future__ import annotations
