@@ -63,16 +63,11 @@ def run(args: argparse.Namespace) -> int:
     if args.control:
         return run_control(args)
     path = args.script
-    if args.eval:
-        script = args.eval
-    elif path:
-        try:
-            script = Path(path).read_text()
-        except OSError as exc:
-            print(f"suricate agent: cannot read {path}: {exc.strerror}", file=sys.stderr)
-            return 2
-    else:
-        script = ""
+    try:
+        script = _read_script(args) or ""
+    except OSError as exc:
+        print(f"suricate agent: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return 2
     source = args.source or (Path(path).stem if path else ("oneliner" if args.eval else "sampler"))
     try:
         backend = make_backend(args.backend, script, lang=args.lang, path=path,
@@ -141,17 +136,13 @@ def run_control(args: argparse.Namespace) -> int:
         print(f"suricate agent: {exc}", file=sys.stderr)
         return 2
     path = args.script
-    script = None
-    if args.eval:
-        script = args.eval
-    elif path:
-        try:
-            script = Path(path).read_text()
-        except OSError as exc:
-            print(f"suricate agent: cannot read {path}: {exc.strerror}", file=sys.stderr)
-            return 2
-    elif args.backend == "sampler":
-        script = ""
+    try:
+        script = _read_script(args)
+    except OSError as exc:
+        print(f"suricate agent: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return 2
+    if script is None and args.backend == "sampler":
+        script = ""  # the sampler runs no script: start it at once
     host = args.host or socket.gethostname().split(".")[0]
     sinks: list = []
     handler = AgentControlHandler(lambda: sinks[0], host, default_backend=args.backend)
@@ -221,3 +212,12 @@ def run_control(args: argparse.Namespace) -> int:
             stats = publisher.stats()
             log.info("agent: %d confirmed, %d dropped", stats["confirmed"], stats["dropped"])
     return status
+
+
+def _read_script(args) -> str | None:
+    """The script of ``-e PROGRAM`` or of the file named, None when neither was given (OSError: unreadable)."""
+    if args.eval:
+        return args.eval
+    if args.script:
+        return Path(args.script).read_text()
+    return None
