@@ -7,6 +7,7 @@ from .detectors import (DETECTORS, Detector, EstimatorAdapter, EWMAZScore, Isola
                         KMeansDetector, RollingZScore, SeasonalProfile, SuricateDetector, TailSurprise,
                         EnsembleDetector, WindowModel)
 from .sequence import ContextDetector, SequenceDetector
+from .resonance import ResonanceDetector
 from .live import Anomaly, LiveScorer
 from .registry import Model, ModelMeta, ModelRegistry, UntrustedModelError, load_model
 from .training import TrainingCancelled, TrainingData, TrainingResult, train
@@ -14,7 +15,7 @@ from .training import TrainingCancelled, TrainingData, TrainingResult, train
 __all__ = [
     "DETECTORS", "Detector", "EstimatorAdapter", "EWMAZScore", "IsolationForestDetector", "KMeansDetector",
     "RollingZScore", "SeasonalProfile", "SuricateDetector", "TailSurprise", "EnsembleDetector", "WindowModel",
-    "ContextDetector", "SequenceDetector",
+    "ContextDetector", "SequenceDetector", "ResonanceDetector",
     "Anomaly", "LiveScorer", "Model", "ModelMeta", "ModelRegistry", "UntrustedModelError", "load_model",
     "TrainingCancelled", "TrainingData", "TrainingResult", "train",
 ]

@@ -128,6 +128,13 @@ class ModelRegistry:
                 p.unlink()
 
 
+def _plain_param(value) -> bool:
+    """A parameter a model file may carry: a scalar, or a list of numbers (``resonance``'s warm-ups)."""
+    if isinstance(value, list):
+        return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+    return isinstance(value, (int, float, str, bool, type(None)))
+
+
 def load_model(jpath, npath, spath=None, trusted: list[str] | None = None) -> Model:
     """Read a model made anywhere: JSON, numpy arrays without pickle, skops after a type check."""
     try:
@@ -159,9 +166,8 @@ def load_model(jpath, npath, spath=None, trusted: list[str] | None = None) -> Mo
         if cls is None:
             raise UntrustedModelError(f"{jpath}: unknown detector kind {kind!r}")
         params = entry.get("params", {})
-        if not isinstance(params, dict) or not all(isinstance(v, (int, float, str, bool, type(None)))
-                                                   for v in params.values()):
-            raise UntrustedModelError(f"{jpath}: detector {i} has non-scalar parameters")
+        if not isinstance(params, dict) or not all(_plain_param(v) for v in params.values()):
+            raise UntrustedModelError(f"{jpath}: detector {i} has parameters that are not scalars or lists of numbers")
         try:
             if cls is EstimatorAdapter:
                 det = cls(estimators[str(i)], **params)
