@@ -26,7 +26,8 @@ from suricate_desktop.analytics import nab
 from suricate_desktop.analytics.detectors import DETECTORS
 
 DEFAULT_CORPUS = os.environ.get("NAB_CORPUS", "/work/shared/nab")
-BUILTIN = ["zscore", "ewma", "seasonal", "iforest", "kmeans", "suricate", "ensemble", "contexts", "sequence"]
+BUILTIN = ["zscore", "ewma", "seasonal", "iforest", "kmeans", "suricate", "ensemble", "contexts", "sequence",
+           "resonance"]
 
 
 def _run_one(args):

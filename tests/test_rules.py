@@ -601,6 +601,28 @@ def test_a_registry_model_scores_series_for_a_rule_against_what_it_learnt(tmp_pa
     assert firings(backtest(loads(MODEL_RULES), feed)) == firings(events)
 
 
+def test_a_model_of_shapes_scores_the_rules_history_as_a_run(tmp_path):
+    """``resonance`` scores shapes, made of runs of points: a rule over it sees its spike once it is in the run."""
+    from suricate_desktop.analytics import DETECTORS, LiveScorer, ModelRegistry
+    from suricate_desktop.rules import register_models
+    from suricate_desktop.store.live import LiveStore
+
+    cycle = [20 + round(4 * np.sin(2 * np.pi * i / 30)) for i in range(1200)]
+    store = LiveStore()
+    store.ingest(snaps(cycle[:900], t0=0.0))
+    LiveScorer(store, ("web01", "syscalls", "num"), DETECTORS["resonance"](), keys=[("bash",)]).fit() \
+        .save(ModelRegistry(tmp_path / "models"), "bash-shapes")
+    model = ModelRegistry(tmp_path / "models").load("bash-shapes")
+    rules = MODEL_RULES.replace("bash-baseline", "bash-shapes").replace("threshold = 8", "threshold = 0.33") \
+        .replace("clear = 4", "clear = 0.1").replace("for = 2", "for = 1")
+    values = cycle[900:1100]
+    values[150] = 90
+    register_models({"bash-shapes": model})
+    engine, events = run_engine(rules, snaps(values, t0=900.0))
+    fired = [ts for _rule, change, ts in changes(events) if change == "firing"]
+    assert len(fired) == 1 and 1050.0 <= fired[0] <= 1050.0 + model.detectors[0].step_points
+
+
 def test_rules_check_and_backtest_take_a_models_folder(tmp_path):
     trained_model(tmp_path)
     (tmp_path / "r.toml").write_text(MODEL_RULES)

@@ -414,6 +414,20 @@ class ResonanceDetector(Detector):
             self.models, self.warmups = self.models[best:], self.warmups[best:]
         return out[best]
 
+    #: a shape is made of a run of points: a frozen model scores a run, as a continuation of what it learnt
+    scores_runs = True
+
+    @property
+    def step_points(self) -> int:
+        """Points per downsampled step of the reporting model: a shape is reported at the end of its step."""
+        return self.models[-1].sstep
+
+    def score(self, values, times=None, learn=True):
+        """With ``learn=False`` the run is scored by a copy, which follows it: the model is unchanged."""
+        if learn:
+            return super().score(values, times)
+        return copy.deepcopy(self).score(values, times)
+
     def _score(self, x, t):
         """The score ``x`` would get now, from a copy: nothing is learnt."""
         return copy.deepcopy(self).score_one(x, t)

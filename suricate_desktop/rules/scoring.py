@@ -147,7 +147,14 @@ class ModelScorer:
             return out
         for i, key in enumerate(keys):
             det, x = self._detector(stream, key), values[-1, i]
-            if det is not None and x == x:
+            if det is None or x != x:
+                continue
+            if getattr(det, "scores_runs", False):
+                # a detector of shapes scores the rule's history as a run; its newest step ends in the last
+                # ``step_points`` rows
+                run = values[:, i][~np.isnan(values[:, i])]
+                out[i] = float(np.max(det.score(run, learn=False)[-det.step_points:]))
+            else:
                 out[i] = float(det.score(np.array([x]), learn=False)[0])
         return out
 

@@ -39,6 +39,7 @@ DETECTOR_TITLES = {
     "sequence": "Sequence: learnt contexts + surprises (best on NAB)",
     "ensemble": "Ensemble: seasonal and change surprises, one alarm per incident",
     "contexts": "Contexts (CAD OSE): runs of binned values never seen in that order",
+    "resonance": "Resonance (ARTime): new shapes of a downsampled key; cheap for many keys",
     "zscore": "Robust rolling z-score",
     "ewma": "EWMA z-score",
     "seasonal": "Seasonal profile (time of day / week)",
