@@ -287,3 +287,36 @@ def test_the_sequence_detector_is_offered_trained_saved_and_flags_a_live_spike(q
     spike = t + 20
     qtbot.waitUntil(lambda: spike in model.anomalies, timeout=10_000)
     assert model.anomalies[spike].keys[0][0] == ("sshd",)
+
+
+def test_resonance_takes_its_list_and_optional_range_parameters_as_text(qtbot, window, monkeypatch):
+    import suricate_desktop.gui.models.learn_dialog as learn_ui
+
+    w = window()
+    source, t, rng = live_source(w, n=900, seed=6)
+    dialog = w.models.learn_baseline((source, STREAM))
+    dialog.detector.setCurrentIndex(dialog.detector.findData("resonance"))
+    warmups, lo, hi = (dialog.param_widgets[k] for k in ("warmups", "lo", "hi"))
+    assert warmups.text() == "150, 300, 600"
+    assert lo.text() == "" and lo.placeholderText() == "learnt"  # empty: the detector learns the range
+    warned = []
+    monkeypatch.setattr(learn_ui.QMessageBox, "warning", lambda parent, title, text: warned.append(text))
+    warmups.setText("150, many")
+    qtbot.mouseClick(dialog.train, Qt.LeftButton)
+    assert warned and "warmups: '150, many' is not whole numbers separated by commas" in warned[0]
+    assert dialog.result is None
+    warmups.setText("150, 600")
+    lo.setText("0")
+    hi.setText("100")
+    dialog.minutes.setValue(60)
+    dialog.name.setText("shapes")
+    result = train_in_dialog(qtbot, dialog, "resonance")
+    assert result.trained_rows == 900
+    assert dialog.template.params["warmups"] == [150, 600] and (dialog.template.params["lo"], dialog.template.params["hi"]) == (0.0, 100.0)
+    dialog.save_button.click()
+    stored = ModelRegistry(default_folder(w.settings)).load("shapes")
+    assert stored.detectors[0].params["warmups"] == [150, 600] and stored.detectors[0].params["hi"] == 100.0
+    # the next dialog remembers what was typed
+    again = w.models.learn_baseline((source, STREAM))
+    again.detector.setCurrentIndex(again.detector.findData("resonance"))
+    assert again.param_widgets["warmups"].text() == "150, 600" and again.param_widgets["lo"].text() == "0.0"

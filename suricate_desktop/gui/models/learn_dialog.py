@@ -23,7 +23,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QDateTime, QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QListWidgetItem, QMessageBox, QSpinBox, QVBoxLayout, QWidget,
+    QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QLineEdit, QListWidgetItem, QMessageBox, QSpinBox, QVBoxLayout,
+    QWidget,
 )
 
 from ...analytics import DETECTORS, LiveScorer, TrainingCancelled, TrainingData, train
@@ -377,6 +378,10 @@ class LearnBaselineDialog(QObject):
             if isinstance(default, bool):
                 widget = QCheckBox()
                 widget.setChecked(bool(value))
+            elif default is None or isinstance(default, (tuple, list)):
+                # an optional number (empty: the detector learns it) or a list of whole numbers
+                widget = QLineEdit(param_text(value))
+                widget.setPlaceholderText("learnt" if default is None else "")
             elif isinstance(default, int):
                 widget = QSpinBox()
                 widget.setRange(0, 10_000_000)
@@ -393,12 +398,31 @@ class LearnBaselineDialog(QObject):
 
     def params(self) -> dict:
         out = {}
+        defaults = DETECTORS[self.kind].defaults
         for name, widget in self.param_widgets.items():
             if isinstance(widget, QCheckBox):
                 out[name] = widget.isChecked()
+            elif isinstance(widget, QLineEdit):
+                try:
+                    out[name] = parse_param(defaults[name], widget.text())
+                except ValueError:
+                    out[name] = defaults[name]  # what cannot be read keeps the default (shown by the check below)
             else:
                 out[name] = widget.value()
         return out
+
+    def param_errors(self) -> list[str]:
+        """The text parameters that cannot be read, as the user should be told."""
+        defaults = DETECTORS[self.kind].defaults
+        bad = []
+        for name, widget in self.param_widgets.items():
+            if isinstance(widget, QLineEdit):
+                try:
+                    parse_param(defaults[name], widget.text())
+                except ValueError:
+                    what = "a number, or empty" if defaults[name] is None else "whole numbers separated by commas"
+                    bad.append(f"{name.replace('_', ' ')}: {widget.text()!r} is not {what}")
+        return bad
 
     def _policy_changed(self, *_) -> None:
         periodic = self.policy.currentData() == "refit"
@@ -420,6 +444,10 @@ class LearnBaselineDialog(QObject):
         keys = self.checked_keys()
         if not keys:
             QMessageBox.warning(self.dialog, "Learn baseline", "Check at least one key to learn.")
+            return
+        errors = self.param_errors()
+        if errors:
+            QMessageBox.warning(self.dialog, "Learn baseline", "Check the detector's parameters:\n" + "\n".join(errors))
             return
         rows = self._all_rows()
         if rows is None:
@@ -574,15 +602,39 @@ class LearnBaselineDialog(QObject):
             name, _, value = part.partition("=")
             if name in defaults:
                 try:
-                    out[name] = (value == "True") if isinstance(defaults[name], bool) else type(defaults[name])(value)
+                    out[name] = parse_param(defaults[name], value)
                 except ValueError:
                     pass
         return out
 
 
 def repr_params(params: dict) -> str:
-    """``name=value;...``: parameters as QSettings keeps them (plain text, parsed back by type)."""
-    return ";".join(f"{k}={v}" for k, v in params.items())
+    """``name=value;...``: parameters as QSettings keeps them (plain text, parsed back by ``parse_param``)."""
+    return ";".join(f"{k}={param_text(v)}" for k, v in params.items())
+
+
+def param_text(value) -> str:
+    """A parameter as the user types it: lists as ``150, 300``, no value as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, (tuple, list)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def parse_param(default, text: str):
+    """``text`` read as a parameter of ``default``'s kind; ``ValueError`` when it cannot be."""
+    text = str(text).strip()
+    if isinstance(default, bool):
+        return text == "True"
+    if default is None:
+        return float(text) if text else None
+    if isinstance(default, (tuple, list)):
+        values = [int(part) for part in text.replace(";", ",").split(",") if part.strip()]
+        if not values or min(values) <= 0:
+            raise ValueError(text)
+        return values
+    return type(default)(text)
 
 
 def _fill(holder: QWidget, widget: QWidget) -> None:
