@@ -295,6 +295,19 @@ def test_resonance_takes_its_list_and_optional_range_parameters_as_text(qtbot, w
     w = window()
     source, t, rng = live_source(w, n=900, seed=6)
     dialog = w.models.learn_baseline((source, STREAM))
+    # two parameters take their own height; twenty (sequence) scroll instead of pushing the buttons off the screen
+    dialog.detector.setCurrentIndex(dialog.detector.findData("ewma"))
+    assert dialog.paramsScroll.height() < learn_ui.PARAMS_HEIGHT / 2
+    dialog.detector.setCurrentIndex(dialog.detector.findData("sequence"))
+    assert len(dialog.param_widgets) > 15 and dialog.paramsScroll.height() == learn_ui.PARAMS_HEIGHT
+    dialog.dialog.resize(1400, 860)  # a laptop's screen
+    dialog.dialog.show()
+    qtbot.waitExposed(dialog.dialog)
+    for widget in dialog.param_widgets.values():  # not squashed to slivers
+        assert widget.height() >= widget.minimumSizeHint().height()
+    for button in (dialog.train, dialog.save_button):
+        corner = button.mapTo(dialog.dialog, button.rect().bottomRight())
+        assert dialog.dialog.rect().contains(corner), (button.text(), corner, dialog.dialog.size())
     dialog.detector.setCurrentIndex(dialog.detector.findData("resonance"))
     warmups, lo, hi = (dialog.param_widgets[k] for k in ("warmups", "lo", "hi"))
     assert warmups.text() == "150, 300, 600"

@@ -49,13 +49,14 @@ DETECTOR_TITLES = {
 }
 POLICIES = {"online": "Learn continuously (partial_fit)", "refit": "Refit periodically on a sliding window"}
 SETTINGS_GROUP = "learn-baseline"
+PARAMS_HEIGHT = 200  # pixels of detector parameters shown before they scroll
 MAINTENANCE_BRUSH = (31, 119, 180, 45)
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
 
 
 def detector_help(kind: str) -> str:
     doc = (DETECTORS[kind].__doc__ or "").strip().split("\n\n")[0]
-    return " ".join(doc.split())
+    return " ".join(doc.replace("``", "").split())  # the docstring's literal marks are not for the reader
 
 
 class LearnBaselineDialog(QObject):
@@ -77,7 +78,7 @@ class LearnBaselineDialog(QObject):
         for name in ("name", "stream", "moreStreams", "keys", "lastRadio", "minutes", "spanRadio", "spanFrom", "spanTo",
                      "overviewHolder", "excludedLabel", "detector", "detectorHelp", "threshold", "holdout", "policy",
                      "refitEvery", "trainSize", "refitLabel", "trainSizeLabel", "scoresHolder", "summary", "progress",
-                     "train", "cancel", "buttons", "paramsForm"):
+                     "train", "cancel", "buttons", "detectorParams", "paramsScroll"):
             setattr(self, name, f(QObject, name))
         self.save_button = self.buttons.button(QDialogButtonBox.Save)
         self.save_button.setEnabled(False)
@@ -366,9 +367,9 @@ class LearnBaselineDialog(QObject):
         return self.detector.currentData()
 
     def _detector_changed(self, *_) -> None:
-        form = self.paramsForm
-        while form.rowCount() > 2:
-            form.removeRow(2)
+        form = self.detectorParams  # in a scroll area: a detector with twenty parameters keeps the dialog on screen
+        while form.rowCount():
+            form.removeRow(0)
         self.param_widgets = {}
         cls = DETECTORS[self.kind]
         self.detectorHelp.setText(detector_help(self.kind))
@@ -394,6 +395,10 @@ class LearnBaselineDialog(QObject):
             widget.setToolTip(f"{name} (default {default})")
             form.addRow(name.replace("_", " ") + ":", widget)
             self.param_widgets[name] = widget
+        # as tall as the parameters, up to the ui's cap (then it scrolls): a short list leaves room to the overview
+        spacing = max(form.verticalSpacing(), 6)
+        rows = [max(w.sizeHint().height(), form.labelForField(w).sizeHint().height()) for w in self.param_widgets.values()]
+        self.paramsScroll.setFixedHeight(min(PARAMS_HEIGHT, sum(rows) + spacing * len(rows)))
         self.threshold.setValue(cls.threshold)
 
     def params(self) -> dict:
