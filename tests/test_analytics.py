@@ -553,3 +553,27 @@ def test_a_refit_learns_from_the_training_window_and_not_from_marked_spans():
     scorer.forget_span(300, 309)
     scorer.refit()
     assert len(scorer.last_training) == 350
+
+
+def test_a_new_range_relearns_the_remembered_points_as_if_it_had_been_known():
+    from suricate_desktop.analytics.contexts import ContextModel
+
+    rng = np.random.default_rng(4)
+    x = 10 + 4 * np.sin(np.arange(1500) / 9.0) + rng.normal(0, 0.3, 1500)
+    a = ContextModel(margin=0.35, forget_on_expand=True, replay=500)
+    for v in x:
+        a.step(v)
+    assert a.step(40.0) == 1.0  # past every value seen: the range is re-made, the step scores 1
+    b = ContextModel(margin=0.35, forget_on_expand=True, replay=500)  # the new range known from the start
+    b.lo, b.hi, b.seen_lo, b.seen_hi = a.lo, a.hi, a.seen_lo, a.seen_hi
+    for v in [*x[-500:], 40.0]:
+        b.step(v)
+    (ma, sa), (mb, sb) = a.get_state(), b.get_state()
+    assert ma == mb and sa.keys() == sb.keys() and len(sa["history"]) == 500
+    for k in sa:
+        np.testing.assert_array_equal(sa[k], sb[k])
+    # without replay the memory starts empty instead
+    c = ContextModel(margin=0.35, forget_on_expand=True)
+    for v in [*x, 40.0]:
+        c.step(v)
+    assert c.memory.arrays()["contexts"].shape[1] == 0 < sa["contexts"].shape[1]

@@ -14,7 +14,9 @@ The method, per point:
   far widened by ``margin`` of their span on each side, re-made only when a value falls
   outside it. Re-binning changes what every learnt fact means, so with ``forget_on_expand``
   the memory then starts afresh and the step scores 1.0 (past every value seen: nothing could
-  have foreseen it);
+  have foreseen it); with ``replay`` the fresh memory first relearns the last ``replay`` points
+  on the new bins, so that it is what the memory would be had the range been known then (a
+  known range is worth about 6 NAB points to CAD OSE; relearning recovers part of it);
 * the *left* group of a step is the previous step's facts plus the ids of the contexts that
   were active then (up to ``max_active``: the memory's own state, which makes the contexts
   sequences of any order); the *right* group is the current facts;
@@ -165,10 +167,11 @@ class ContextModel:
     """The streaming CAD-style scorer over one key (see the module's docstring)."""
 
     def __init__(self, bits: int = 3, max_left: int = 7, max_active: int = 15, max_contexts: int = 200_000,
-                 margin: float = 0.0, forget_on_expand: bool = False):
+                 margin: float = 0.0, forget_on_expand: bool = False, replay: int = 0):
         self.bits = int(bits)
         self.margin = float(margin)
         self.forget_on_expand = bool(forget_on_expand)
+        self.history: deque = deque(maxlen=max(0, int(replay)))  # the last points learnt, relearnt on a new range
         self.max_active = int(max_active)
         self.memory = ContextMemory(max_left, max_contexts)
         self.lo = self.seen_lo = np.inf  # the encoding range, and the extremes seen
@@ -195,6 +198,10 @@ class ContextModel:
         forget = False
         if not (lo <= x <= hi):
             lo, hi, forget = self._widened(x)  # (seen_lo/hi already hold x when learning: same result)
+            if forget and learn and self.history.maxlen:
+                self._relearn(lo, hi)
+                self.step(x)
+                return 1.0
             if forget:
                 mem, left, left_hit, predicted = ContextMemory(mem.max_left, mem.max_contexts), (), {}, frozenset()
         current = self.facts(x, lo, hi)
@@ -203,6 +210,7 @@ class ContextModel:
 
         if learn:
             self.lo, self.hi, self.memory = lo, hi, mem
+            self.history.append(x)
             new_id, made = mem.context(left, current, zero=True) if left else (-1, False)
         else:
             new_id, made = -1, bool(left) and mem.find(left, current) < 0 and not mem.full
@@ -251,6 +259,16 @@ class ContextModel:
             return 1.0  # past every value seen: nothing in the memory can have foreseen it
         return (1.0 - share_active + share_added) / 2.0 if missed > 0 else 0.0
 
+    def _relearn(self, lo: float, hi: float) -> None:
+        """Start a fresh memory on the range ``[lo, hi]`` and learn the remembered last points on it."""
+        self.lo, self.hi = lo, hi
+        self.memory = ContextMemory(self.memory.max_left, self.memory.max_contexts)
+        self.left, self.left_hit, self.predicted = (), {}, frozenset()
+        past = list(self.history)
+        self.history.clear()
+        for v in past:  # each inside the new range: learnt as any step, and remembered again
+            self.step(v)
+
     def _widened(self, x: float) -> tuple[float, float, bool]:
         """The encoding range re-made to hold ``x``: the extremes seen so far widened by ``margin``
         of their span on each side; and whether the memory is to be forgotten for it."""
@@ -280,7 +298,8 @@ class ContextModel:
         meta = {k: (None if not np.isfinite(v) else float(v)) for k, v in
                 (("lo", self.lo), ("hi", self.hi), ("seen_lo", self.seen_lo), ("seen_hi", self.seen_hi))}
         return meta, {**self.memory.arrays(), "left": np.array(self.left, dtype=np.int64),
-                      "predicted": np.array(sorted(self.predicted), dtype=np.int64)}
+                      "predicted": np.array(sorted(self.predicted), dtype=np.int64),
+                      "history": np.array(self.history, dtype=np.float64)}
 
     def set_state(self, meta: dict, arrays: dict[str, np.ndarray]) -> None:
         self.memory.load(arrays)
@@ -289,6 +308,8 @@ class ContextModel:
         self.left = tuple(np.asarray(arrays["left"], dtype=np.int64).tolist())
         self.left_hit = self.memory.cross(self.memory.left_index, self.left)
         self.predicted = frozenset(np.asarray(arrays["predicted"], dtype=np.int64).tolist())
+        self.history.clear()
+        self.history.extend(np.asarray(arrays.get("history", ()), dtype=np.float64).tolist())  # none before replay
 
 
 class RestPeriod:

@@ -75,14 +75,14 @@ class ContextDetector(Detector):
     kind = "contexts"
     threshold = 0.75
     defaults = {"bits": 3, "max_left": 7, "max_active": 15, "max_contexts": 200_000, "margin": 0.35,
-                "forget_on_expand": True, "rest": 30, "rest_level": 0.75}
+                "forget_on_expand": True, "replay": 2000, "rest": 30, "rest_level": 0.75}
 
     def reset(self):
         super().reset()
         p = self.params
         self.model = ContextModel(bits=p["bits"], max_left=p["max_left"], max_active=p["max_active"],
                                   max_contexts=p["max_contexts"], margin=p["margin"],
-                                  forget_on_expand=p["forget_on_expand"])
+                                  forget_on_expand=p["forget_on_expand"], replay=p["replay"])
         self.rest = RestPeriod(p["rest"], p["rest_level"])
 
     def _score(self, x, t):
