@@ -163,3 +163,44 @@ def test_other_tools_files_open_on_the_timeline(qtbot, window):
     source = w.import_file(str(csv))
     assert isinstance(source, RecordingSource) and w.timeline.source is source
     qtbot.waitUntil(lambda: source.store.snapshots > 0, timeout=10_000)
+
+
+def test_garbage_is_collected_in_the_gui_thread_only_while_a_window_lives(make_window, qtbot):
+    """A worker thread's allocations must not set off the cyclic collector there: it would destroy Qt
+    objects outside the GUI thread and can freeze the application (see gui/gc_guard.py)."""
+    import gc
+    import threading
+    import weakref
+
+    from PySide6.QtCore import QObject
+
+    w = make_window(restore_sources=False)
+    assert not gc.isenabled()
+
+    class Holder:
+        pass
+
+    destroyed_in = []
+    victims = []
+
+    def make_cycle():
+        h = Holder()
+        h.obj = QObject()
+        h.obj.destroyed.connect(lambda *_: destroyed_in.append(threading.current_thread().name))
+        h.me = h  # a cycle: only the cyclic collector frees it
+        victims.append(weakref.ref(h))
+
+    make_cycle()
+
+    def worker():
+        junk = [[i] for i in range(200_000)]  # allocations that would trigger a collection here
+        del junk
+
+    t = threading.Thread(target=worker, name="allocating-worker")
+    t.start()
+    t.join()
+    assert victims[0]() is not None  # not collected by the worker
+    qtbot.waitUntil(lambda: victims[0]() is None, timeout=5000)  # collected by the GUI thread's timer
+    assert destroyed_in == ["MainThread"]
+    w.shutdown()
+    assert gc.isenabled()

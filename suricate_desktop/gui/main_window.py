@@ -24,7 +24,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox
 
 from .. import __version__
-from . import depgraph, workspace
+from . import depgraph, gc_guard, workspace
 from .console import ConsoleDock
 from .dashboard import Dashboard
 from .dialogs import AddBrokerDialog, RemoteAgentsDialog
@@ -53,6 +53,8 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None, registry: SourceRegistry | None = None,
                  restore_sources: bool = True):
         super().__init__()
+        gc_guard.hold()  # cyclic garbage collected in this thread only: Qt objects die where they live
+        self._gc_held = True
         self.settings = settings or QSettings("Suricate", "Suricate Desktop")
         self.registry = registry or SourceRegistry(self)
         self.workspace_path: Path | None = None
@@ -308,6 +310,9 @@ class MainWindow(QMainWindow):
         """Offer the hosts to the editor; one signed control client per host, made when first used."""
         for client in self._control_clients.values():
             client.close()
+        if self._gc_held:
+            self._gc_held = False
+            gc_guard.release()
         self._control_clients = {}
         if not config.get("hosts"):
             self.editor.set_remote_hosts([])
@@ -516,6 +521,9 @@ class MainWindow(QMainWindow):
         self.console.shutdown()
         for client in self._control_clients.values():
             client.close()
+        if self._gc_held:
+            self._gc_held = False
+            gc_guard.release()
 
 
 def _b64(data: QByteArray) -> str:
