@@ -38,6 +38,9 @@ class Detector:
     kind = "base"
     threshold = 1.0
     defaults: dict = {}
+    #: True where a score is made of a run of points (``resonance``): a frozen model then scores a run
+    #: (``score(values, learn=False)``) and reports at most every ``step_points`` points
+    scores_runs = False
 
     def __init__(self, **params):
         unknown = set(params) - set(self.defaults)
@@ -79,14 +82,18 @@ class Detector:
     def update(self, x: float, t: float | None = None) -> None:
         self._learn(float(x), t)
 
+    def _step(self, x: float, t: float | None) -> float:
+        """Score ``x`` from the past, then learn it. A detector whose scoring and learning are one pass (a
+        sequence model's step) overrides this, and has its ``_learn`` call it."""
+        s = self._score(x, t)
+        self._learn(x, t)
+        return s
+
     def score_one(self, x: float, t: float | None = None, learn: bool = True) -> float:
         x = float(x)
         if math.isnan(x):
             return 0.0  # a missing value is not scored nor learnt
-        s = self._score(x, t)
-        if learn:
-            self._learn(x, t)
-        return s
+        return self._step(x, t) if learn else self._score(x, t)
 
     def score(self, values, times=None, learn: bool = True) -> np.ndarray:
         values = np.asarray(values, dtype=np.float64)

@@ -398,12 +398,7 @@ class ResonanceDetector(Detector):
         return ResonanceModel(warm, window=p["window"], levels=p["levels"], chomp=p["chomp"],
                               initial_rho=p["initial_rho"], margin=p["margin"], lo=p["lo"], hi=p["hi"])
 
-    def score_one(self, x, t=None, learn=True):
-        x = float(x)
-        if math.isnan(x):
-            return 0.0
-        if not learn:
-            return self._score(x, t)
+    def _step(self, x, t):
         self.n += 1
         out = [m.step(x) for m in self.models]
         ready = [k for k, w in enumerate(self.warmups) if self.n > w]
@@ -414,8 +409,7 @@ class ResonanceDetector(Detector):
             self.models, self.warmups = self.models[best:], self.warmups[best:]
         return out[best]
 
-    #: a shape is made of a run of points: a frozen model scores a run, as a continuation of what it learnt
-    scores_runs = True
+    scores_runs = True  # a shape is made of a run of points
 
     @property
     def step_points(self) -> int:
@@ -430,10 +424,10 @@ class ResonanceDetector(Detector):
 
     def _score(self, x, t):
         """The score ``x`` would get now, from a copy: nothing is learnt."""
-        return copy.deepcopy(self).score_one(x, t)
+        return copy.deepcopy(self)._step(x, t)
 
     def _learn(self, x, t):
-        self.score_one(x, t)
+        self._step(x, t)
 
     def get_state(self):
         meta = {"n": self.n, "warmups": self.warmups, "models": []}

@@ -14,7 +14,6 @@ never made in that order (a spike density that rises, a cycle that changes shape
 
 from __future__ import annotations
 
-import math
 from collections import deque
 
 import numpy as np
@@ -89,15 +88,9 @@ class ContextDetector(Detector):
         return self.rest.peek(self.model.step(x, learn=False))
 
     def _learn(self, x, t):
-        self.rest.gate(self.model.step(x))
-        self.n += 1
+        self._step(x, t)
 
-    def score_one(self, x, t=None, learn=True):
-        x = float(x)
-        if math.isnan(x):
-            return 0.0
-        if not learn:
-            return self._score(x, t)
+    def _step(self, x, t):
         self.n += 1
         return self.rest.gate(self.model.step(x))
 
@@ -143,16 +136,11 @@ class SequenceDetector(Detector):
         return self._report(self.quiet.peek(combined))
 
     def _learn(self, x, t):
-        self.score_one(x, t)
+        self._step(x, t)
 
-    def score_one(self, x, t=None, learn=True):
-        x = float(x)
-        if math.isnan(x):
-            return 0.0
-        if not learn:
-            return self._score(x, t)
-        c = self.contexts.score_one(x, t)
-        e = self.ensemble.score_one(x, t)
+    def _step(self, x, t):
+        c = self.contexts._step(x, t)
+        e = self.ensemble._step(x, t)
         self.n += 1
         combined = max(c, e / self.params["weight"])
         out = self._report(self.quiet.gate(combined))
