@@ -59,6 +59,12 @@ def _min_max(x: np.ndarray) -> np.ndarray:
     return x / top if top != 0 else x
 
 
+def _json_scalar(v):
+    """A state scalar as JSON holds it: numpy numbers as Python ones, a range not learnt yet (NaN) as None."""
+    v = v.item() if isinstance(v, np.generic) else v
+    return None if isinstance(v, float) and math.isnan(v) else v
+
+
 def _cosine(a: np.ndarray, b: np.ndarray) -> float:
     """Cosine similarity, with a zero vector as similar to another as that one is short."""
     na, nb = float(np.linalg.norm(a)), float(np.linalg.norm(b))
@@ -351,9 +357,7 @@ class ResonanceModel:
     _LISTS = ("buf", "warm_raw", "alarm_matches", "recent_matches", "recent_shortfalls")
 
     def get_state(self) -> tuple[dict, dict[str, np.ndarray]]:
-        meta = {k: getattr(self, k) for k in self._SCALARS}
-        meta.update({k: float(v) if isinstance(v, (float, np.floating)) else int(v) for k, v in meta.items()})
-        meta["lo"], meta["hi"] = (None if math.isnan(self.lo) else self.lo), (None if math.isnan(self.hi) else self.hi)
+        meta = {k: _json_scalar(getattr(self, k)) for k in self._SCALARS}
         meta["art"] = {"lb": self.art.lb, "ub": self.art.ub, "clusters": self.art.clusters, "started": self.art.started}
         arrays = {k: np.asarray(getattr(self, k), dtype=np.float64) for k in self._LISTS}
         arrays.update(medbin=self.medbin, fwin=self.fwin, W=self.art.W, labels=np.asarray(self.art.labels, np.int64))
@@ -362,9 +366,7 @@ class ResonanceModel:
     def set_state(self, meta: dict, arrays: dict[str, np.ndarray]) -> None:
         for k in self._SCALARS:
             setattr(self, k, meta[k])
-        self.quiet_after_new = bool(meta["quiet_after_new"])
-        self.lo = math.nan if meta["lo"] is None else float(meta["lo"])
-        self.hi = math.nan if meta["hi"] is None else float(meta["hi"])
+        self.lo, self.hi = (math.nan if meta[k] is None else float(meta[k]) for k in ("lo", "hi"))  # not learnt yet
         for k in self._LISTS:
             setattr(self, k, [float(v) for v in arrays[k]])
         self.medbin = np.asarray(arrays["medbin"], dtype=np.int64).copy()
