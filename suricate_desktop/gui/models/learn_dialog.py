@@ -402,6 +402,7 @@ class LearnBaselineDialog(QObject):
         self.threshold.setValue(cls.threshold)
 
     def params(self) -> dict:
+        """The detector's parameters as set; ``ValueError`` naming the field whose text cannot be read."""
         out = {}
         defaults = DETECTORS[self.kind].defaults
         for name, widget in self.param_widgets.items():
@@ -411,23 +412,11 @@ class LearnBaselineDialog(QObject):
                 try:
                     out[name] = parse_param(defaults[name], widget.text())
                 except ValueError:
-                    out[name] = defaults[name]  # what cannot be read keeps the default (shown by the check below)
+                    what = "a number, or empty" if defaults[name] is None else "whole numbers separated by commas"
+                    raise ValueError(f"{name.replace('_', ' ')}: {widget.text()!r} is not {what}") from None
             else:
                 out[name] = widget.value()
         return out
-
-    def param_errors(self) -> list[str]:
-        """The text parameters that cannot be read, as the user should be told."""
-        defaults = DETECTORS[self.kind].defaults
-        bad = []
-        for name, widget in self.param_widgets.items():
-            if isinstance(widget, QLineEdit):
-                try:
-                    parse_param(defaults[name], widget.text())
-                except ValueError:
-                    what = "a number, or empty" if defaults[name] is None else "whole numbers separated by commas"
-                    bad.append(f"{name.replace('_', ' ')}: {widget.text()!r} is not {what}")
-        return bad
 
     def _policy_changed(self, *_) -> None:
         periodic = self.policy.currentData() == "refit"
@@ -450,9 +439,10 @@ class LearnBaselineDialog(QObject):
         if not keys:
             QMessageBox.warning(self.dialog, "Learn baseline", "Check at least one key to learn.")
             return
-        errors = self.param_errors()
-        if errors:
-            QMessageBox.warning(self.dialog, "Learn baseline", "Check the detector's parameters:\n" + "\n".join(errors))
+        try:
+            params = self.params()
+        except ValueError as exc:
+            QMessageBox.warning(self.dialog, "Learn baseline", f"Check the detector's parameters:\n{exc}")
             return
         rows = self._all_rows()
         if rows is None:
@@ -461,7 +451,7 @@ class LearnBaselineDialog(QObject):
         lo, hi = self.window()
         keep = (rows.times >= lo) & (rows.times <= hi)
         data = TrainingData(rows.times[keep], rows.values[keep], rows.labels)
-        template = DETECTORS[self.kind](**self.params())
+        template = DETECTORS[self.kind](**params)
         excluded, holdout, policy = self.excluded(), self.holdout.value() / 100, self.policy.currentData()
         self._cancel.clear()
         self.result = None
@@ -576,7 +566,7 @@ class LearnBaselineDialog(QObject):
         s.setValue("policy", self.policy.currentData())
         s.setValue("refit-every", self.refitEvery.value())
         s.setValue("train-size", self.trainSize.value())
-        s.setValue(f"params/{self.kind}", repr_params(self.params()))
+        s.setValue(f"params/{self.template.kind}", repr_params(self.template.params))  # what was trained
         s.endGroup()
 
     def _restore_choices(self) -> None:
