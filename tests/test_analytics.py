@@ -219,6 +219,56 @@ def test_sequence_recent_level_survives_save_and_load():
     np.testing.assert_array_equal(a.score(x[2500:], t[2500:]), b.score(x[2500:], t[2500:]))
 
 
+def test_sequence_adds_its_record_bonus_only_to_a_value_past_every_one_seen():
+    # two spikes of the same height: the first is past every value seen, the second is not
+    t, x = quiet_then({1500: 12, 2500: 12})
+    x[2000] = 80.0  # a larger one in between sets the record
+    plain = DETECTORS["sequence"](record_bonus=0.0).score(x, t)
+    det = DETECTORS["sequence"]()
+    with_bonus = det.score(x, t)
+    assert plain[1500] > 0 and with_bonus[1500] == pytest.approx(plain[1500] + 0.15)
+    assert plain[2500] > 0 and with_bonus[2500] == pytest.approx(plain[2500])
+    assert det.hi == 80.0 and det.lo < 50.0
+
+
+def test_sequence_adds_its_shape_bonus_where_resonance_meets_a_new_shape():
+    t, x = quiet_then({2000: 12})
+    s = DETECTORS["sequence"]().score(x, t)
+    plain = DETECTORS["sequence"](shape_bonus=0.0).score(x, t)
+    shapes = DETECTORS["resonance"]().score(x, t)
+    new = np.flatnonzero(shapes >= DETECTORS["resonance"].threshold)
+    near = [i for i in np.flatnonzero(plain > 0) if any(0 <= i - j < 5 for j in new)]
+    assert near, "a reported point follows a new shape"
+    for i in np.flatnonzero(plain > 0):
+        assert s[i] == pytest.approx(plain[i] + (0.2 if i in near else 0.0))
+    assert np.all(s[plain == 0] == 0)  # a bonus never makes an alarm of a quiet point
+
+
+def test_ensemble_top_weight_lowers_a_spike_below_the_keys_largest():
+    # a key whose largest spike (row 1000) dwarfs the later, routine one (row 2500)
+    t, x = quiet_then({1000: 40, 2500: 10})
+    plain = DETECTORS["ensemble"]().score(x, t)
+    det = DETECTORS["ensemble"](top_weight=0.5)
+    lowered = det.score(x, t)
+    assert lowered[1000] == pytest.approx(plain[1000])  # the largest yet is not lowered
+    assert 0 < lowered[2500] < plain[2500] - 0.1
+    assert det.top[0] > 20
+
+
+def test_sequence_models_saved_before_the_bonuses_still_load():
+    t, x = quiet_then({}, n=2500)
+    a = DETECTORS["sequence"]()
+    a.score(x[:2000], t[:2000])
+    meta, arrays = a.get_state()
+    old_meta = {k: v for k, v in meta.items() if k not in ("shapes", "lo", "hi", "last_shape")}
+    old_arrays = {k: v for k, v in arrays.items() if not k.startswith("shapes_")}
+    b = DETECTORS["sequence"]()
+    b.set_state(json.loads(json.dumps(old_meta)), old_arrays)
+    assert b.lo is None and b.shapes.n == 0  # learnt afresh from here
+    s = b.score(x[2000:], t[2000:])
+    assert s.shape == (500,) and np.all(np.isfinite(s))
+
+
 def test_contexts_look_ahead_score_changes_nothing():
     t, x = shape_change(n=1500, change=1000)
     a, b = DETECTORS["sequence"](), DETECTORS["sequence"]()
