@@ -139,8 +139,9 @@ class _RunBase(Source):
 
     @property
     def running(self) -> bool:
-        """True while the worker is alive (compiling, tracing, or stopping)."""
-        return self._thread is not None and self._thread.is_alive()
+        """True while the worker is at work (compiling, tracing, or stopping). False from the moment it
+        has ended its work, before its thread has quite exited: whoever hears "finished" sees it ended."""
+        return self._thread is not None and self.ended_at is None and self._thread.is_alive()
 
     def start(self) -> "_RunBase":
         """Start the worker (connect to :attr:`signals` first)."""
