@@ -1,5 +1,6 @@
 """The workbench window, offscreen, with pytest-qt: what each kind of user does first."""
 
+import json
 import socket
 import uuid
 from pathlib import Path
@@ -165,7 +166,7 @@ def test_other_tools_files_open_on_the_timeline(qtbot, window):
     qtbot.waitUntil(lambda: source.store.snapshots > 0, timeout=10_000)
 
 
-def test_garbage_is_collected_in_the_gui_thread_only_while_a_window_lives(make_window, qtbot):
+def test_garbage_is_collected_in_the_gui_thread_only_while_a_window_lives(make_window, qtbot, tmp_path):
     """A worker thread's allocations must not set off the cyclic collector there: it would destroy Qt
     objects outside the GUI thread and can freeze the application (see gui/gc_guard.py)."""
     import gc
@@ -174,7 +175,10 @@ def test_garbage_is_collected_in_the_gui_thread_only_while_a_window_lives(make_w
 
     from PySide6.QtCore import QObject
 
-    w = make_window(restore_sources=False)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+    # remote agents remembered: applying them at start-up must leave the guard in place
+    settings.setValue("remote", json.dumps({"broker": "amqp://127.0.0.1/", "hosts": ["smartos1"], "secret_file": ""}))
+    w = make_window(settings=settings, restore_sources=False)
     assert not gc.isenabled()
 
     class Holder:

@@ -310,9 +310,6 @@ class MainWindow(QMainWindow):
         """Offer the hosts to the editor; one signed control client per host, made when first used."""
         for client in self._control_clients.values():
             client.close()
-        if self._gc_held:
-            self._gc_held = False
-            gc_guard.release()
         self._control_clients = {}
         if not config.get("hosts"):
             self.editor.set_remote_hosts([])
