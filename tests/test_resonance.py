@@ -35,6 +35,17 @@ def test_art_refines_a_resonant_category_and_reports_a_novel_sample():
     assert far == -1 and match < art.lb
 
 
+def test_art_memory_stops_growing_at_its_cap_and_still_reports_novel_samples():
+    art = DualVigilanceART(4, max_categories=5)
+    art.lb, art.ub = 0.9, 0.95
+    rng = np.random.default_rng(0)
+    novel = [art.train(rng.uniform(size=4))[0] == -1 for _ in range(50)]
+    assert art.W.shape[0] == len(art.labels) == 5
+    assert sum(novel[10:]) > 20  # full, it goes on judging: far samples are still novel
+    again, match, _ = art.train(art.W[2, :4].copy())  # a kept category still resonates
+    assert again == art.labels[2] and match == pytest.approx(1.0)
+
+
 def test_a_widened_range_maps_every_box_onto_the_new_levels():
     x = noisy_cycle(3000)
     model = ResonanceModel(warm=600, margin=0.0)

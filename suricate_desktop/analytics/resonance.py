@@ -83,10 +83,16 @@ class DualVigilanceART:
     current level). A match at or above ``ub`` refines the category (and every other one that
     high); between ``lb`` and ``ub`` the sample becomes a new category of the best one's cluster;
     below ``lb`` it starts a new cluster, which ``train`` reports as -1 (novel).
+
+    Memory: at most ``max_categories`` boxes (a noisy key makes about one per five downsampled
+    steps; NAB's busiest file made 643); once full, a sample that would be a new category is
+    judged as before but not kept, so a week-long live key stays bounded in memory and in the
+    cost of a match.
     """
 
-    def __init__(self, dim: int):
+    def __init__(self, dim: int, max_categories: int = 2000):
         self.dim = int(dim)
+        self.max_categories = int(max_categories)
         self.W = np.ones((1, 2 * self.dim))  # the uncommitted first node: matches anything, weakly
         self.labels = [1]
         self.clusters = 1
@@ -116,12 +122,16 @@ class DualVigilanceART:
         if resonant.any():
             self.W[resonant] = inter[resonant]
             return self.labels[best], A, Ae
-        self.W = np.vstack([self.W, xc])
+        full = len(self.labels) >= self.max_categories
+        if not full:
+            self.W = np.vstack([self.W, xc])
         if A >= self.lb:
-            self.labels.append(self.labels[best])
+            if not full:
+                self.labels.append(self.labels[best])
             return self.labels[best], A, Ae
-        self.clusters += 1
-        self.labels.append(self.clusters)
+        if not full:
+            self.clusters += 1
+            self.labels.append(self.clusters)
         return -1, A, Ae
 
     def remap(self, columns: range, a: float, b: float) -> None:
