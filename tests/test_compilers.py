@@ -178,7 +178,6 @@ def test_python_dtrace_path(monkeypatch):
 # ---------------------------------------------------------------------------
 
 
-
 @pytest.fixture(scope="module")
 def tracefs():
     if not os.path.isdir("/sys/kernel/tracing/events") and not os.path.isdir("/sys/kernel/debug/tracing/events"):

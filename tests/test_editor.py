@@ -19,7 +19,6 @@ from suricate_desktop.lang.templates import load_templates
 from suricate_desktop.lang.tokens import LexState, TokenType
 
 
-
 @pytest.fixture
 def pane(qtbot):
     pane = EditorPane()
