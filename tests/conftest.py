@@ -90,3 +90,30 @@ def make_window(qtbot, tmp_path):
     yield make
     for w in made:
         w.shutdown()
+
+
+@pytest.fixture
+def own_broker():
+    """A RabbitMQ node of this test's own (tests/broker_node.py), to stop, kill and restart at will."""
+    import socket
+
+    from broker_node import BrokerNode, rabbitmq_available
+
+    why = rabbitmq_available()
+    if why:
+        pytest.skip(why)
+
+    def free(port: int) -> bool:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                return True
+            except OSError:
+                return False
+
+    port = next(p for p in range(5701 + os.getpid() % 200, 6000) if free(p) and free(p + 20000))
+    node = BrokerNode(port)
+    try:
+        yield node.start()
+    finally:
+        node.remove()
