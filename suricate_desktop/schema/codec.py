@@ -2,64 +2,66 @@
 
 Validation is the only thing that stands between the network and the store, so
 it is strict and precise (each error names the field and what was wrong) and
-cheap, because it runs for every message the desk receives: msgspec parses the
-JSON straight into typed fields and checks the message's structure in C as it
-parses (no slower than parsing alone), and only the checks that depend on
-``kind`` run in Python. Nothing received is ever eval'd or unpickled.
+cheap, because it runs for every message the desk receives: the size and the
+nesting depth are checked before parsing (``limits.py``), msgspec parses the
+JSON straight into typed fields and checks the message's structure and every
+range (int64 integers, string lengths, entry counts, the time) in C as it
+parses, and only the checks that depend on ``kind`` run in Python. Whatever
+the body, ``decode`` raises ``SchemaError`` and nothing else. Nothing received
+is ever eval'd or unpickled.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from operator import itemgetter
-from typing import Any, Union
+from typing import Annotated, Any, Union
 
 import msgspec
 import orjson
 
+from .limits import (
+    EXACT_INT, INT64_MAX, INT64_MIN, MAX_BODY_BYTES, MAX_BUCKETS, MAX_DEPTH, MAX_ENTRIES, MAX_INTERVAL, MAX_KEY_PART,
+    MAX_KEY_PARTS, MAX_NAME, MAX_RUN, MAX_STATS_FIELDS, MAX_TS, SchemaError, check_depth,
+)
 from .snapshot import BUCKET_KINDS, KINDS, SCALAR_KINDS, SCHEMA_VERSION, Snapshot
 
-#: Largest body the desk accepts; larger ones are rejected before parsing.
-MAX_BODY_BYTES = 8 * 1024 * 1024
+_Int64 = Annotated[int, msgspec.Meta(ge=INT64_MIN, le=INT64_MAX)]
+#: Integers a float64 column holds exactly; a larger value takes the slow path (``_widen``).
+_ExactInt = Annotated[int, msgspec.Meta(ge=-EXACT_INT, le=EXACT_INT)]
+_Name = Annotated[str, msgspec.Meta(max_length=MAX_NAME)]
+_KeyPart = Union[Annotated[str, msgspec.Meta(max_length=MAX_KEY_PART)], _Int64]
+_Key = Annotated[list[_KeyPart], msgspec.Meta(max_length=MAX_KEY_PARTS)]
 
 
-_Number = Union[int, float]
-_Value = Union[int, float, list[tuple[tuple[int, int], int]], dict[str, _Number]]
+def _wire_type(value_int: Any) -> type:
+    """The body's structure, as msgspec checks it while parsing; ``value_int`` bounds integer values."""
+    number = Union[value_int, float]
+    buckets = Annotated[list[tuple[tuple[_Int64, _Int64], value_int]], msgspec.Meta(max_length=MAX_BUCKETS)]
+    stats = Annotated[dict[Annotated[str, msgspec.Meta(max_length=MAX_NAME)], number],
+                      msgspec.Meta(max_length=MAX_STATS_FIELDS)]
+    value = Union[value_int, float, buckets, stats]
+
+    return msgspec.defstruct("_Wire", [
+        ("v", int), ("host", _Name), ("source", _Name), ("agg", _Name),
+        ("kind", Annotated[str, msgspec.Meta(max_length=MAX_NAME)]),
+        ("ts", Annotated[float, msgspec.Meta(ge=0.0, le=MAX_TS)]),
+        ("interval", Annotated[float, msgspec.Meta(ge=0.0, le=MAX_INTERVAL)]),
+        ("delta", bool),
+        ("entries", Annotated[list[tuple[_Key, value]], msgspec.Meta(max_length=MAX_ENTRIES)]),
+        ("seq", _Int64, 0),
+        ("run", Annotated[str, msgspec.Meta(max_length=MAX_RUN)], ""),
+    ], forbid_unknown_fields=False)
 
 
-class _Wire(msgspec.Struct, forbid_unknown_fields=False):
-    """The body's structure, as msgspec checks it while parsing."""
-
-    v: int
-    host: str
-    source: str
-    agg: str
-    kind: str
-    ts: float
-    interval: float
-    delta: bool
-    entries: list[tuple[list[Union[str, int]], _Value]]
-    seq: int = 0
-    run: str = ""
-
-
-_decoder = msgspec.json.Decoder(_Wire)
+# JSON has no NaN or infinity, and msgspec refuses a float beyond float64's range ("Number out of
+# range"), so every float that comes out of these decoders is finite.
+_decoder = msgspec.json.Decoder(_wire_type(_ExactInt))
+_wide_decoder = msgspec.json.Decoder(_wire_type(_Int64))
 _second = itemgetter(1)
 _NUMBERS = {int, float}
-
-
-class SchemaError(ValueError):
-    """A message that does not follow docs/message-schema.md.
-
-    ``field`` is a path into the message (``entries[3][1]``) and ``reason`` says
-    what was wrong there; ``str()`` gives both.
-    """
-
-    def __init__(self, field: str, reason: str) -> None:
-        super().__init__(f"{field}: {reason}" if field else reason)
-        self.field = field
-        self.reason = reason
+#: How msgspec says a value was beyond 2**53 (the fast decoder's bound on integer values).
+_BEYOND_EXACT = (f"` <= {EXACT_INT} - at", f"` >= {-EXACT_INT} - at")
 
 
 def encode(snap: Snapshot) -> bytes:
@@ -84,15 +86,32 @@ def encode(snap: Snapshot) -> bytes:
 def decode(body: bytes, max_bytes: int = MAX_BODY_BYTES) -> Snapshot:
     """Parse and validate one body; raise SchemaError saying exactly what is wrong.
 
-    Entries come back as ``(key, value)`` tuples and buckets as
-    ``((low, high), count)``: the same shape as lists for every reader.
+    Whatever the body (any size, depth, encoding, number or type), SchemaError is
+    the only exception: anything else a parser or a check might raise on hostile
+    input (RecursionError, MemoryError, OverflowError...) is turned into one, so a
+    caller never meets a body that kills it. Entries come back as ``(key, value)``
+    tuples and buckets as ``((low, high), count)``: the same shape as lists for
+    every reader.
     """
+    try:
+        return _decode(body, max_bytes)
+    except SchemaError:
+        raise
+    except Exception as exc:  # a parser's or a check's failure on a body nobody foresaw: still just a bad body
+        raise SchemaError("", f"cannot be read ({type(exc).__name__}: {str(exc)[:200]})") from None
+
+
+def _decode(body: bytes, max_bytes: int) -> Snapshot:
     if len(body) > max_bytes:
         raise SchemaError("", f"message of {len(body)} bytes exceeds the {max_bytes}-byte limit")
+    check_depth(body, MAX_DEPTH)
     try:
         wire = _decoder.decode(body)
     except msgspec.ValidationError as exc:
-        raise _explain(body, exc) from None
+        text = str(exc)
+        if not (_BEYOND_EXACT[0] in text or _BEYOND_EXACT[1] in text):
+            raise _explain(body, exc) from None
+        wire = _widen(body)
     except msgspec.DecodeError as exc:
         raise SchemaError("", f"not JSON: {exc}") from None
     if wire.v != SCHEMA_VERSION:
@@ -101,6 +120,34 @@ def decode(body: bytes, max_bytes: int = MAX_BODY_BYTES) -> Snapshot:
                     wire.seq, wire.run)
     _check_semantics(snap)
     return snap
+
+
+def _widen(body: bytes):
+    """The slow path for integer values beyond 2**53 (within int64): kept as the nearest float.
+
+    Every store keeps values as float64 (the recording's ``value`` column, the
+    live store's rings), and an integer a float64 cannot hold exactly would
+    not go into a column; the fast decoder refuses such values, this one
+    takes them and turns them into floats.
+    """
+    try:
+        wire = _wide_decoder.decode(body)
+    except msgspec.ValidationError as exc:
+        raise _explain(body, exc) from None
+    entries = wire.entries
+    for i, (key, value) in enumerate(entries):
+        if type(value) is int:
+            entries[i] = (key, _exact(value))
+        elif type(value) is list:
+            value[:] = [(bounds, _exact(count)) for bounds, count in value]
+        elif type(value) is dict:
+            for name, number in value.items():
+                value[name] = _exact(number)
+    return wire
+
+
+def _exact(number: int | float) -> int | float:
+    return float(number) if type(number) is int and not -EXACT_INT <= number <= EXACT_INT else number
 
 
 _PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
@@ -124,15 +171,22 @@ def _explain(body: bytes, exc: msgspec.ValidationError) -> SchemaError:
     match = _PATH.search(text)
     field = match["path"].lstrip(".") if match else ""
     reason = text[: match.start()] if match else text
-    return SchemaError(field, _EXPECTED.sub(lambda m: f"expected {_words(m['want'])}, got {_words(m['got'])}", reason))
+    reason = _EXPECTED.sub(lambda m: f"expected {_words(m['want'])}, got {_words(m['got'])}", reason)
+    return SchemaError(field, _BOUND.sub(lambda m: f"expected {_words(m['want'])} {_BOUND_WORDS.get(m['rest'], m['rest'])}",
+                                         reason))
 
 
 _EXPECTED = re.compile(r"Expected `(?P<want>[^`]+)`, got `(?P<got>[^`]+)`")
+_BOUND = re.compile(r"^Expected `(?P<want>[^`]+)` (?P<rest>.+)$")
 _TYPE_WORDS = {
     "int | float | object | array": "a number, [[low, high], count] buckets or {count, average, total}",
     "int | str": "a key part (a string or integer)",
     "float": "a number", "int": "an integer", "str": "a string", "bool": "true or false", "array": "a list",
     "object": "a JSON object", "null": "null",
+}
+_BOUND_WORDS = {
+    f"<= {INT64_MAX}": f"<= {INT64_MAX} (int64)", f">= {INT64_MIN}": f">= {INT64_MIN} (int64)",
+    f"<= {MAX_TS}": f"<= {MAX_TS:.0f} (2200-01-01 in seconds since the epoch)",
 }
 
 
@@ -141,7 +195,7 @@ def _words(name: str) -> str:
 
 
 def _version_error(version: Any) -> SchemaError:
-    return SchemaError("v", f"unsupported schema version {version!r} (this desk reads {SCHEMA_VERSION})")
+    return SchemaError("v", f"unsupported schema version {repr(version)[:40]} (this desk reads {SCHEMA_VERSION})")
 
 
 def _check_semantics(snap: Snapshot) -> None:
@@ -151,11 +205,8 @@ def _check_semantics(snap: Snapshot) -> None:
             raise SchemaError(name, "expected a non-empty string")
     kind = snap.kind
     if kind not in KINDS:
-        raise SchemaError("kind", f"unknown kind {kind!r}; expected one of {', '.join(sorted(KINDS))}")
-    if not math.isfinite(snap.ts):
-        raise SchemaError("ts", "expected a finite number")
-    if snap.interval < 0 or not math.isfinite(snap.interval):
-        raise SchemaError("interval", f"must be a finite number >= 0, got {snap.interval}")
+        raise SchemaError("kind", f"unknown kind {kind[:40]!r}; expected one of {', '.join(sorted(KINDS))}")
+    # ts and interval were range-checked by the parser (finite: JSON has no NaN or infinity).
     entries = snap.entries
     if not entries:
         return

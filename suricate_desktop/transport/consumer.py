@@ -40,6 +40,8 @@ REJECTED_EXCHANGE = "suricate.rejected"
 REJECTED_QUEUE = "suricate.rejected"
 #: The dead-letter queue keeps the newest rejects, no more.
 REJECTED_MAX = 10_000
+#: Of a rejected body, the first 64 KiB are kept (enough to see what it was): the queue stays under ~640 MB.
+REJECTED_BODY_MAX = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,7 @@ class Consumer(ConnectionThread):
     def _on_message(self, channel, method, properties, body: bytes) -> None:
         try:
             snap = decode(body, self.max_body)
-        except SchemaError as exc:
+        except Exception as exc:  # SchemaError; anything else would be a bug in validation, and still a bad body
             self._reject(method, body, exc)
         else:
             if method.redelivered and self._seen(snap):
@@ -173,22 +175,36 @@ class Consumer(ConnectionThread):
     def _on_legacy(self, legacy: LegacyQueue, channel, method, properties, body: bytes) -> None:
         try:
             self._batch.append(decode_legacy(body, legacy.host, legacy.source, legacy.agg))
-        except SchemaError as exc:
+        except Exception as exc:  # as in _on_message: no body may stop the thread
             self._reject(method, body, exc)
         self._last_tag = method.delivery_tag
         self._unacked += 1
         if self._unacked >= self.batch_size:
             self._flush()
 
-    def _reject(self, method, body: bytes, exc: SchemaError) -> None:
-        """Count it, keep its reason, set it aside on the dead-letter exchange."""
+    def _reject(self, method, body: bytes, exc: Exception) -> None:
+        """Count it, keep its reason, set it aside on the dead-letter exchange.
+
+        The reason and the routing key are made valid UTF-8 (anything else
+        escaped) and cut short first: whatever a body or a sender's routing key
+        holds, the headers can be encoded, and a log line or ``recent_rejects``
+        stays small. Only the body's first ``REJECTED_BODY_MAX`` bytes are kept
+        (its full length in ``x-suricate-body-bytes``).
+        """
         self.rejected += 1
-        reason = str(exc)
-        self.recent_rejects.append(f"{method.routing_key}: {reason}")
-        log.info("rejected a message on %s: %s", method.routing_key, reason)
-        headers = {"x-suricate-error": reason[:1000], "x-suricate-routing-key": method.routing_key}
+        reason = str(exc) if isinstance(exc, SchemaError) else f"cannot be validated ({type(exc).__name__}: {exc})"
+        reason = _printable(reason, 1000)
+        routing_key = _printable(method.routing_key, 255)
+        if not isinstance(exc, SchemaError):
+            log.error("a body on %s broke validation (a bug; the body is set aside): %s", routing_key, reason)
+        self.recent_rejects.append(f"{routing_key}: {reason}")
+        log.info("rejected a message on %s: %s", routing_key, reason)
+        headers = {"x-suricate-error": reason, "x-suricate-routing-key": routing_key,
+                   "x-suricate-body-bytes": len(body)}
+        # The exchange is a fanout: the key only has to fit AMQP's 255 bytes.
+        publish_key = routing_key.encode("utf-8")[:255].decode("utf-8", "ignore")
         self._channel.basic_publish(
-            REJECTED_EXCHANGE, method.routing_key, body[: self.max_body],
+            REJECTED_EXCHANGE, publish_key, body[:REJECTED_BODY_MAX],
             pika.BasicProperties(headers=headers, delivery_mode=pika.DeliveryMode.Persistent),
         )
 
@@ -219,6 +235,14 @@ class Consumer(ConnectionThread):
     def _close(self) -> None:
         super()._close()
         self._channel = None
+
+
+def _printable(text: str | bytes, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, any byte or character that is not valid UTF-8 escaped."""
+    if isinstance(text, bytes):  # pika hands over a routing key that is not UTF-8 as bytes
+        text = text.decode("utf-8", "backslashreplace")
+    return text[:limit].encode("utf-8", "backslashreplace").decode("utf-8")
+
 
 def wait_for_broker(url: str = DEFAULT_URL, timeout: float = 0.0) -> str | None:
     """None when a broker answers at ``url``, else the reason it does not (for clear messages)."""

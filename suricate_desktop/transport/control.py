@@ -46,6 +46,7 @@ import pika.exceptions
 from pika.exchange_type import ExchangeType
 
 from ..lang.diagnostics import Diagnostic, ScriptError
+from ..schema import MAX_DEPTH, SchemaError, check_depth
 from .connection_thread import ConnectionThread
 from .publisher import describe_error
 
@@ -209,13 +210,23 @@ def _no_constants(name: str):
 
 
 def parse_message(body: bytes | str, max_bytes: int = MAX_CONTROL_BYTES) -> dict:
-    """JSON object from the wire; ValueError("malformed: ...") otherwise."""
+    """JSON object from the wire; ValueError("malformed: ...") otherwise, and never anything else.
+
+    Size and nesting depth (``schema.MAX_DEPTH``) are checked before parsing,
+    so neither the parser nor the signature's canonical form (``json.dumps``)
+    recurses deep; whatever else a hostile body makes the parser raise
+    (bad UTF-8, a 5,000-digit integer, a lone surrogate) is a malformed body.
+    """
     if len(body) > max_bytes:
         raise ValueError(f"malformed: message of {len(body)} bytes exceeds the {max_bytes}-byte limit")
     try:
-        message = json.loads(body, parse_constant=_no_constants)
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise ValueError(f"malformed: not JSON ({str(exc)[:100]})") from None
+        raw = body.encode("utf-8") if isinstance(body, str) else body
+        check_depth(raw, MAX_DEPTH)
+        message = json.loads(raw, parse_constant=_no_constants)
+    except SchemaError as exc:
+        raise ValueError(f"malformed: {exc}") from None
+    except Exception as exc:  # ValueError, UnicodeError, RecursionError, MemoryError...: all malformed
+        raise ValueError(f"malformed: not JSON ({type(exc).__name__}: {str(exc)[:100]})") from None
     if not isinstance(message, dict):
         raise ValueError("malformed: not a JSON object")
     return message
