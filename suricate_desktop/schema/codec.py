@@ -57,6 +57,7 @@ def _wire_type(value_int: Any) -> type:
 # JSON has no NaN or infinity, and msgspec refuses a float beyond float64's range ("Number out of
 # range"), so every float that comes out of these decoders is finite.
 _decoder = msgspec.json.Decoder(_wire_type(_ExactInt))
+_version_decoder = msgspec.json.Decoder(msgspec.defstruct("_Version", [("v", Any, None)]))
 _wide_decoder = msgspec.json.Decoder(_wire_type(_Int64))
 _second = itemgetter(1)
 _NUMBERS = {int, float}
@@ -105,6 +106,11 @@ def _decode(body: bytes, max_bytes: int) -> Snapshot:
     if len(body) > max_bytes:
         raise SchemaError("", f"message of {len(body)} bytes exceeds the {max_bytes}-byte limit")
     check_depth(body, MAX_DEPTH)
+    if not body.isascii():  # msgspec checks the strings it keeps, not those of fields it skips
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SchemaError("", f"not UTF-8: {exc}") from None
     try:
         wire = _decoder.decode(body)
     except msgspec.ValidationError as exc:
@@ -156,14 +162,12 @@ _MISSING = re.compile(r"Object missing required field `(?P<name>[^`]+)`")
 
 def _explain(body: bytes, exc: msgspec.ValidationError) -> SchemaError:
     """Turn msgspec's message into ours; the version is judged before anything else."""
-    try:
-        msg = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        msg = None
-    if type(msg) is dict:
-        version = msg.get("v")
-        if version is not None and (version != SCHEMA_VERSION or type(version) is not int):
-            return _version_error(version)
+    try:  # only the version is built; msgspec skips the rest without making objects of it
+        version = _version_decoder.decode(body).v
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        version = None
+    if version is not None and (version != SCHEMA_VERSION or type(version) is not int):
+        return _version_error(version)
     text = str(exc)
     missing = _MISSING.match(text)
     if missing:

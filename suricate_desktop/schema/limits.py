@@ -68,6 +68,9 @@ _MARKS = bytes.maketrans(b"[{]}", b"<<>>")
 _NOT_MARKS = bytes(b for b in range(256) if b not in b'[]{}"')
 _ESCAPE = re.compile(rb"\\.", re.DOTALL)
 _STRING = re.compile(rb'"[^"]*"')
+#: Marks beyond this many bytes are counted with numpy, a chunk at a time, rather than with replaces.
+LARGE_MARKS = 64 * 1024
+_CHUNK = 1 << 20
 
 
 def check_depth(body: bytes, limit: int = MAX_DEPTH) -> None:
@@ -75,18 +78,24 @@ def check_depth(body: bytes, limit: int = MAX_DEPTH) -> None:
 
     Run before any parser sees the body, so a parser's recursion never meets
     a deep body. Without a loop in Python over the bytes: escapes are dropped
-    (so every remaining quote opens or closes a string), the body is reduced
-    to its brackets and quotes, strings are dropped, then each pass removes
-    every innermost ``<>`` pair: a body of depth d is empty after d passes.
-    A typical 100-entry body costs a few microseconds, 8 MiB some tens of
-    milliseconds (bench/hostile.py). Unbalanced brackets are refused here
-    too: no parser would accept them.
+    (so every remaining quote opens or closes a string) and the body is
+    reduced to its brackets and quotes in one C pass. A small body's strings
+    are then dropped and each pass removes every innermost ``<>`` pair (a
+    body of depth d is empty after d passes); a large one's depth is a
+    running sum computed with numpy, a megabyte at a time. A typical 100-entry
+    body costs a few microseconds, 8 MiB some tens of milliseconds
+    (bench/hostile.py). Unbalanced brackets and unclosed strings are refused
+    here too: no parser would accept them.
     """
+    if len(body) < 256 and body.count(b"[") + body.count(b"{") <= limit:
+        return  # too few brackets to be deep: the common small body, cheaply
     if b"\\" in body:
         body = _ESCAPE.sub(b"", body)
     marks = body.translate(_MARKS, _NOT_MARKS)
     if len(marks) <= limit:
         return
+    if len(marks) > LARGE_MARKS:
+        return _check_large(marks, limit)
     # Strings reduced to "" (no bracket inside) vanish in one replace; the first one that held
     # a bracket would leave its opening quote behind, and then the regex does it properly.
     outside = marks.replace(b'""', b"")
@@ -94,6 +103,8 @@ def check_depth(body: bytes, limit: int = MAX_DEPTH) -> None:
         outside = _STRING.sub(b"", marks)
         if b'"' in outside:
             raise SchemaError("", "not JSON: a string is not closed")
+    if b"<" * (limit + 1) in outside:  # the plain attack, found by one search
+        raise SchemaError("", _too_deep(limit))
     for _ in range(limit):
         shorter = outside.replace(b"<>", b"")
         if not shorter:
@@ -101,4 +112,34 @@ def check_depth(body: bytes, limit: int = MAX_DEPTH) -> None:
         if len(shorter) == len(outside):
             raise SchemaError("", "not JSON: brackets do not balance")
         outside = shorter
-    raise SchemaError("", f"nested deeper than {limit} levels of arrays and objects")
+    raise SchemaError("", _too_deep(limit))
+
+
+def _check_large(marks: bytes, limit: int) -> None:
+    """``check_depth`` for large bodies: the running depth outside strings, in chunks of bounded memory."""
+    import numpy as np  # only here: small bodies never need it
+
+    depth = 0
+    in_string = 0
+    for start in range(0, len(marks), _CHUNK):
+        a = np.frombuffer(marks, np.uint8, min(_CHUNK, len(marks) - start), start)
+        quotes = a == 34
+        # 1 from an opening quote up to its closing quote (exclusive), carried over from the last chunk
+        inside = (np.cumsum(quotes, dtype=np.int64) + in_string) & 1
+        steps = (a == 60).astype(np.int32) - (a == 62)
+        steps[inside.astype(bool)] = 0
+        running = np.cumsum(steps) + depth
+        if running.max() > limit:
+            raise SchemaError("", _too_deep(limit))
+        if running.min() < 0:
+            raise SchemaError("", "not JSON: brackets do not balance")
+        depth = int(running[-1])
+        in_string = int(inside[-1])
+    if in_string:
+        raise SchemaError("", "not JSON: a string is not closed")
+    if depth:
+        raise SchemaError("", "not JSON: brackets do not balance")
+
+
+def _too_deep(limit: int) -> str:
+    return f"nested deeper than {limit} levels of arrays and objects"
