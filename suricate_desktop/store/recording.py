@@ -183,7 +183,7 @@ class RecordingWriter:
                 except BaseException as exc:  # kept for stored(), failure and close(): nothing more is written
                     where = self.folder / _segment_name(self._segment + 1)
                     self.failure = f"cannot write {where}: {_describe(exc)}"
-                    log.error("recording: %s", self.failure)
+                    log.info("recording: %s", self.failure)  # the owner (record, the GUI) says it
                     with self._lock:
                         self.error = exc
                         self._pending = []

@@ -208,7 +208,7 @@ class Consumer(ConnectionThread):
         """Stop for good: retrying cannot help (a sink that cannot store, a queue declared otherwise)."""
         self.failure = self.last_error = reason
         self.state = "failed"
-        log.error("%s: %s", self.thread_name, reason)
+        log.info("%s: %s", self.thread_name, reason)  # the owner says it: state and failure
         self._stop.set()
 
     def _serve(self) -> None:
@@ -366,7 +366,8 @@ class Consumer(ConnectionThread):
             self._channel.basic_ack(tag, multiple=True)
         if self.sink.error is not None:
             failure = getattr(self.sink, "failure", "") or f"{type(self.sink.error).__name__}: {self.sink.error}"
-            self._fail(f"{failure}; nothing after it was acknowledged (the broker keeps it)")
+            kept = f" (queue {self.queue} keeps it)" if self.queue else ""
+            self._fail(f"{failure}; nothing after it was acknowledged{kept}")
 
     def _wait_stored(self, timeout: float) -> None:
         """Stopping: have the durable sink write what it holds, and ack it (what is left comes again)."""
