@@ -372,3 +372,91 @@ def peek_rejected(url, host):
             out.append((method.routing_key.split(".")[-1], props.headers["x-suricate-error"]))
     conn.close()  # unacked: all of them go back
     return out
+
+
+# -- restarts of the broker and of the recorder while an agent publishes ------------------------------------------------
+def wait_recorded(folder, n, timeout=90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if len(set(recorded_seqs(folder))) >= n:
+            return True
+        time.sleep(0.5)
+    return False
+
+
+@pytest.mark.broker
+def test_every_snapshot_once_across_broker_and_recorder_restarts(own_broker, tmp_path):
+    url, exchange, queue = own_broker.url, "suricate", "test.rec"
+
+    def recorder():
+        writer = RecordingWriter(tmp_path, rotate_seconds=0.3)
+        consumer = Consumer(writer, url, exchange, ["#"], queue=queue, backoff=(0.1, 0.5)).start()
+        assert consumer.wait_ready(30)
+        return writer, consumer
+
+    writer, consumer = recorder()  # the queue is there before the agent publishes
+    publisher = Publisher(url, exchange, backoff=(0.1, 0.5)).start()
+    agent, stop = Agent(), threading.Event()
+    feeder = feed(publisher, agent, 10**6, 0.01, stop)  # about 300 snapshots a second until stopped
+    time.sleep(2)
+    own_broker.stop()  # an operator's restart
+    own_broker.start()
+    time.sleep(2)
+    consumer.stop()  # the recorder restarted on the same folder and queue
+    writer.close()
+    writer, consumer = recorder()
+    time.sleep(2)
+    own_broker.kill()  # a power cut
+    own_broker.start()
+    time.sleep(2)
+    stop.set()
+    feeder.join()
+    assert publisher.flush(60), publisher.stats()
+    publisher.close()
+    assert wait_recorded(tmp_path, agent.seq), (agent.seq, consumer.stats())
+    time.sleep(1)  # late copies, had any slipped through, would be written by now
+    consumer.stop()
+    writer.close()
+    assert publisher.reconnects >= 2 and consumer.reconnects >= 1
+    assert sorted(recorded_seqs(tmp_path)) == list(range(1, agent.seq + 1))  # none missing, none twice
+
+
+@pytest.mark.broker
+def test_a_recorder_killed_with_sigkill_loses_and_repeats_nothing(own_broker, tmp_path):
+    url, exchange, out = own_broker.url, "suricate", tmp_path / "rec"
+    command, env = record_command(url, exchange, out, "--rotate", "0.5")
+    log = open(tmp_path / "record.log", "a")
+
+    def connected():
+        return (tmp_path / "record.log").read_text().count("record: broker connected")
+
+    def start():
+        before = connected()
+        proc = subprocess.Popen(command, env=env, stdout=log, stderr=log)
+        assert wait_until(lambda: connected() > before, 30), (tmp_path / "record.log").read_text()
+        return proc
+
+    recorder = start()
+    publisher = Publisher(url, exchange, backoff=(0.1, 0.5)).start()
+    agent, stop = Agent(), threading.Event()
+    feeder = feed(publisher, agent, 10**6, 0.01, stop)
+    rng = random.Random(3)
+    for round_ in range(4):
+        time.sleep(1.0 + rng.random())
+        recorder.kill()  # SIGKILL: no last segment, no last ack
+        recorder.wait()
+        if round_ == 2:
+            own_broker.kill()
+            own_broker.start()
+        recorder = start()
+    time.sleep(1)
+    stop.set()
+    feeder.join()
+    assert publisher.flush(60), publisher.stats()
+    publisher.close()
+    assert wait_recorded(out, agent.seq), agent.seq
+    recorder.send_signal(signal.SIGTERM)
+    assert recorder.wait(30) == 0, (tmp_path / "record.log").read_text()
+    log.close()
+    seqs = recorded_seqs(out)
+    assert sorted(seqs) == list(range(1, agent.seq + 1)), (len(seqs), len(set(seqs)), agent.seq)
