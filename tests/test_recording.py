@@ -108,3 +108,25 @@ def test_paced_replay_keeps_spacing_scaled():
     assert [s.ts for s in out] == [5000.0, 5000.5, 5001.0, 5001.5]
     with pytest.raises(ValueError):
         list(paced(snaps, speed=-1))
+
+
+def test_query_on_an_empty_recording_says_so_in_one_line(tmp_path, capsys):
+    from suricate_desktop.cli.main import main
+
+    (tmp_path / "none").mkdir()
+    assert main(["query", str(tmp_path / "none")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "holds no segments" in err[0]
+    # Segments, but only intervals in which nothing happened: no entries to query.
+    with RecordingWriter(tmp_path / "quiet") as writer:
+        writer([Snapshot("h", "s", "a", "count", 1000.0 + i, 1.0, True, [], i + 1, "r") for i in range(3)])
+    assert main(["query", str(tmp_path / "quiet"), "SELECT host, sum(value) FROM recording GROUP BY host"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "holds no entries" in err[0]
+    # The Python side opens an empty recording as an empty table with every column, not an error.
+    assert connect(tmp_path / "none").execute("SELECT host, key, value FROM recording").fetchall() == []
+    # And a recording with entries answers as before.
+    with RecordingWriter(tmp_path / "busy") as writer:
+        writer(sample_snapshots())
+    assert main(["query", str(tmp_path / "busy"), "SELECT count(*) AS n FROM recording", "--csv"]) == 0
+    assert capsys.readouterr().out.split() == ["n", "9"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..store.recording import connect
+from ..store.recording import connect, segments
 
 
 def register(sub) -> None:
@@ -23,7 +23,14 @@ def run(args: argparse.Namespace) -> int:
     import duckdb
 
     try:
+        if not segments(args.recording):
+            print(f"suricate query: {args.recording} holds no segments yet (nothing recorded)", file=sys.stderr)
+            return 1
         con = connect(args.recording)
+        if con.execute("SELECT count(*) FROM recording").fetchall() == [(0,)]:
+            print(f"suricate query: {args.recording} holds no entries (only intervals in which nothing happened)",
+                  file=sys.stderr)
+            return 1
         result = con.sql(args.sql)
     except (FileNotFoundError, duckdb.Error) as exc:
         print(f"suricate query: {exc}", file=sys.stderr)

@@ -1,8 +1,17 @@
-"""``suricate record``: consume streams from a broker into a Parquet recording."""
+"""``suricate record``: consume streams from a broker into a Parquet recording.
+
+Each recording reads a durable queue of its own, named from the folder's absolute
+path, so two recordings never share one. The queue's bindings follow the command
+line: the patterns it was bound to before (kept in the recording's meta, since
+AMQP cannot list bindings) and not asked for now are removed. A queue no recorder
+reads is deleted by the broker after ``--queue-expires`` hours, and holds at most
+a million messages meanwhile (the oldest dropped first).
+"""
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import logging
 import re
 import sys
@@ -11,7 +20,7 @@ import time
 from pathlib import Path
 
 from ..runtime import tune_for_ingest
-from ..store.recording import RecordingWriter
+from ..store.recording import RecordingWriter, read_meta, update_meta
 from ..transport.consumer import Consumer, LegacyQueue
 from .options import add_broker_options, quiet_pika
 from .signals import on_terminate
@@ -33,22 +42,45 @@ def register(sub) -> None:
     p.add_argument("--legacy-queue", action="append", default=[], metavar="QUEUE[:HOST]",
                    help="also read a queue of the 2012 sender's str({key: value}) bodies (e.g. dtrace)")
     p.add_argument("--out", required=True, metavar="DIR", help="recording folder (created; appended to if it exists)")
-    p.add_argument("--queue", help="durable queue name (default: suricate.record.<folder name>)")
+    p.add_argument("--queue", help="durable queue name (default: suricate.record.<folder name>.<8 hex digits of "
+                   "its absolute path>, one queue per recording)")
+    p.add_argument("--queue-expires", type=float, default=24.0, metavar="HOURS",
+                   help="the broker deletes the queue once no recorder has read it for this long, with what it "
+                   "holds (default: 24; 0 = never); meanwhile it keeps at most 1,000,000 messages, the oldest "
+                   "dropped first")
     p.add_argument("-d", "--duration", type=float, default=0.0, help="seconds to record; 0 = until stopped")
     p.add_argument("--rotate", type=float, default=1.0, help="seconds per segment (default: 1)")
     add_broker_options(p)
     p.set_defaults(func=run)
 
 
+def queue_name(folder: Path) -> str:
+    """The recording's own queue: its folder's name for people, a hash of its absolute path for uniqueness."""
+    path = folder.resolve()
+    digest = hashlib.sha256(str(path).encode()).hexdigest()[:8]
+    return f"suricate.record.{re.sub(r'[^A-Za-z0-9_.-]', '_', path.name)}.{digest}"
+
+
 def run(args: argparse.Namespace) -> int:
     quiet_pika()
     out = Path(args.out)
     bindings = args.bind or ["#"]
-    queue = args.queue or "suricate.record." + re.sub(r"[^A-Za-z0-9_.-]", "_", out.resolve().name)
+    queue = args.queue or queue_name(out)
+    previous = read_meta(out)
+    before = previous.get("queue")
+    stale = [p for p in previous.get("bindings", []) if p not in bindings] if before == queue else []
+    if before and before != queue and not args.queue:
+        log.warning("record: this recording read queue %s before and now reads %s (one queue per recording); "
+                    "what is left in %s is not read: record it with --queue %s, or delete it", before, queue,
+                    before, before)
     writer = RecordingWriter(out, rotate_seconds=args.rotate,
                              meta={"bindings": bindings, "queue": queue, "exchange": args.exchange})
     consumer = Consumer(writer, args.broker, args.exchange, bindings, queue=queue,
-                        legacy_queues=[LegacyQueue.parse(q) for q in args.legacy_queue])
+                        legacy_queues=[LegacyQueue.parse(q) for q in args.legacy_queue],
+                        queue_expires=args.queue_expires * 3600 or None, unbind=stale)
+    # Until the consumer has bound and unbound, the queue may have either set: the meta names both.
+    update_meta(out, {"queue": queue, "exchange": args.exchange, "bindings": [*bindings, *stale],
+                      "queue_arguments": consumer.queue_arguments()})
     done = threading.Event()
     on_terminate(done.set)
     tune_for_ingest()
@@ -56,7 +88,13 @@ def run(args: argparse.Namespace) -> int:
     log.info("record: %s -> %s (queue %s, bindings %s)", args.broker.split("@")[-1], out, queue, " ".join(bindings))
     deadline = time.monotonic() + args.duration if args.duration else None
     last_state = None
+    bound = False
     while not done.wait(0.5):
+        if not bound and consumer.wait_ready(0):
+            update_meta(out, {"bindings": bindings})
+            bound = True
+        if consumer.failure or writer.failure:
+            break
         if consumer.state != last_state:
             last_state = consumer.state
             log.info("record: broker %s%s", last_state, f" ({consumer.last_error})" if consumer.last_error else "")
@@ -65,9 +103,13 @@ def run(args: argparse.Namespace) -> int:
     consumer.stop()
     try:
         writer.close()
-    except OSError as exc:
-        print(f"suricate record: cannot write {out}: {exc}", file=sys.stderr)
+    except Exception:  # the writer's failure is said below, once
+        pass
+    failure = consumer.failure or (writer.failure and f"{writer.failure}; nothing after it was acknowledged "
+                                   f"(queue {queue} keeps it)")
+    if failure:
+        print(f"suricate record: {failure}", file=sys.stderr)
         return 1
     log.info("record: %d snapshots in %d segments, %d rejected, %d duplicates dropped",
-                writer.snapshots_written, writer.segments_written, consumer.rejected, consumer.duplicates)
+             writer.snapshots_written, writer.segments_written, consumer.rejected, consumer.duplicates)
     return 0

@@ -1,10 +1,13 @@
 """Recordings: snapshots on disk as Parquet segments, one long table.
 
 A recording is a folder of ``segment-NNNNNN.parquet`` files plus
-``recording.json`` (when it started, what it bound). The writer keeps the
-snapshots it is handed in memory and, about once a second, writes them as one
-segment: first to a hidden ``.tmp`` file, fsync'd, then renamed into place, so
-a segment is either whole or absent and a crash loses at most the open second.
+``recording.json`` (when it started, what it bound, which queue it reads). The
+writer keeps the snapshots it is handed in memory and, about once a second (or
+sooner when it holds many), writes them as one segment: first to a hidden
+``.tmp`` file, fsync'd, then renamed into place, so a segment is either whole or
+absent. It tells its consumer what is on disk, and the consumer acks only that:
+a crash loses nothing the broker holds (what was not written was not acked, and
+comes again).
 
 Every segment has the same columns (``SCHEMA``), one row per entry, one row
 per bucket for histograms and one per field for bpftrace stats, so the whole
@@ -38,6 +41,11 @@ log = logging.getLogger(__name__)
 
 SEGMENT_GLOB = "segment-*.parquet"
 META_FILE = "recording.json"
+#: A writer writes a segment early when it holds this many snapshots, or this many entries.
+DEFAULT_MAX_PENDING = 5_000
+DEFAULT_MAX_PENDING_ENTRIES = 200_000
+#: How many recent snapshots' ids a consumer starting on an existing recording remembers.
+RECENT_IDS = 100_000
 STATS_FIELDS = ("count", "average", "total")
 
 SCHEMA = pa.schema(
@@ -65,34 +73,86 @@ SCHEMA = pa.schema(
 
 
 class RecordingWriter:
-    """A sink that writes what it is handed to Parquet segments, one a second.
+    """A sink that writes what it is handed to Parquet segments, one a second, and says what is on disk.
 
     Call it with batches of snapshots from any thread; its own thread does the
-    flattening and the writing, so the consumer never waits on the disk.
+    flattening and the writing, so the consumer never waits on the disk. It is a
+    *durable sink* (``transport.consumer.DurableSink``): each call returns a
+    ticket (how many snapshots it has been handed so far), ``stored()`` says how
+    many of them are in segments on disk, so a consumer acks a message only once
+    it is written. It writes a segment early when it holds ``max_pending``
+    snapshots or ``max_pending_entries`` entries, which bounds its memory and
+    keeps the consumer's unacked messages below the broker's prefetch.
+
+    If a segment cannot be written (disk full, a value Parquet cannot hold), the
+    thread stops writing and keeps the reason in ``error`` and ``failure`` (one
+    line, naming the snapshot when a value is at fault); ``stored()`` stays
+    where it was, so nothing more is acked, and ``close()`` raises the error.
     """
 
-    def __init__(self, folder: str | os.PathLike, rotate_seconds: float = 1.0, meta: dict | None = None):
+    def __init__(
+        self,
+        folder: str | os.PathLike,
+        rotate_seconds: float = 1.0,
+        meta: dict | None = None,
+        max_pending: int = DEFAULT_MAX_PENDING,
+        max_pending_entries: int = DEFAULT_MAX_PENDING_ENTRIES,
+    ):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.rotate_seconds = rotate_seconds
+        self.max_pending = max_pending
+        self.max_pending_entries = max_pending_entries
         self._pending: list[Snapshot] = []
+        self._pending_entries = 0
+        self._handed = 0
+        self._stored = 0
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._closing = False
-        existing = sorted(self.folder.glob(SEGMENT_GLOB))
-        self._segment = int(existing[-1].stem.split("-")[1]) if existing else 0
+        existing = segments(self.folder)
+        self._segment = _segment_number(existing[-1]) if existing else 0
         self._snapshot = self._last_snapshot_number(existing[-1]) + 1 if existing else 0
         self.segments_written = 0
         self.rows_written = 0
         self.snapshots_written = 0
         self.error: BaseException | None = None
+        #: One line: which segment could not be written and why ("" while all is well).
+        self.failure = ""
         self._write_meta(meta or {})
         self._thread = threading.Thread(target=self._run, name="recording-writer", daemon=True)
         self._thread.start()
 
-    def __call__(self, snapshots: Iterable[Snapshot]) -> None:
+    def __call__(self, snapshots: Iterable[Snapshot]) -> int:
+        """Take a batch to write; its ticket: how many snapshots were handed so far, these included."""
+        snapshots = list(snapshots)
+        entries = sum(len(s.entries) for s in snapshots)
         with self._lock:
-            self._pending.extend(snapshots)
+            if self.error is None:  # a failed writer stores nothing more: hold nothing more
+                self._pending.extend(snapshots)
+                self._pending_entries += entries
+            self._handed += len(snapshots)
+            ticket = self._handed
+            full = len(self._pending) >= self.max_pending or self._pending_entries >= self.max_pending_entries
+        if full:
+            self._wake.set()
+        return ticket
+
+    def stored(self) -> int:
+        """How many of the snapshots handed so far are in segments on disk (they are written in order)."""
+        return self._stored
+
+    def write_now(self) -> None:
+        """Write what is held without waiting for the rotation (a consumer about to stop asks for it)."""
+        self._wake.set()
+
+    def stored_ids(self, limit: int = RECENT_IDS) -> list[tuple[str, str, str, str, int]]:
+        """(host, source, aggregation, run, seq) of the newest ``limit`` or so snapshots on disk, oldest first.
+
+        A consumer that starts on an existing recording remembers them, so a message the
+        broker redelivers after a crash (written, not yet acked) is not written twice.
+        """
+        return recent_ids(self.folder, limit)
 
     def close(self) -> None:
         """Write what is pending and stop the writer thread."""
@@ -111,47 +171,132 @@ class RecordingWriter:
     def _run(self) -> None:
         while True:
             self._wake.wait(self.rotate_seconds)
+            self._wake.clear()
             closing = self._closing
             with self._lock:
                 batch, self._pending = self._pending, []
+                self._pending_entries = 0
+                through = self._handed
             if batch:
                 try:
                     self._write_segment(batch)
-                except BaseException as exc:  # keep the thread's failure for close() to raise
-                    log.exception("recording %s: cannot write a segment", self.folder)
-                    self.error = exc
+                except BaseException as exc:  # kept for stored(), failure and close(): nothing more is written
+                    where = self.folder / _segment_name(self._segment + 1)
+                    self.failure = f"cannot write {where}: {_describe(exc)}"
+                    log.info("recording: %s", self.failure)  # the owner (record, the GUI) says it
+                    with self._lock:
+                        self.error = exc
+                        self._pending = []
                     return
+            self._stored = through
             if closing:
                 return
 
     def _write_segment(self, batch: list[Snapshot]) -> None:
-        table = flatten(batch, first_snapshot=self._snapshot)
-        self._snapshot += len(batch)
+        try:
+            table = flatten(batch, first_snapshot=self._snapshot)
+        except (OverflowError, TypeError, ValueError, pa.ArrowException) as exc:
+            raise SegmentValueError(f"{_culprit(batch)}: {type(exc).__name__}: {exc}") from exc
         self._segment += 1
-        final = self.folder / f"segment-{self._segment:06d}.parquet"
+        final = self.folder / _segment_name(self._segment)
         tmp = self.folder / f".{final.name}.tmp"
-        with open(tmp, "wb") as fh:
-            pq.write_table(table, fh, compression="zstd")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, final)
+        try:
+            with open(tmp, "wb") as fh:
+                pq.write_table(table, fh, compression="zstd")
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, final)
+        except BaseException:
+            self._segment -= 1
+            tmp.unlink(missing_ok=True)
+            raise
+        self._snapshot += len(batch)
         self.segments_written += 1
         self.rows_written += table.num_rows
         self.snapshots_written += len(batch)
 
     def _write_meta(self, meta: dict) -> None:
-        path = self.folder / META_FILE
-        if path.exists():
+        if (self.folder / META_FILE).exists():
             return
-        doc = {"schema_version": SCHEMA_VERSION, "started": time.time(), **meta}
-        tmp = self.folder / f".{META_FILE}.tmp"
-        tmp.write_text(json.dumps(doc, indent=2))
-        os.replace(tmp, path)
+        _replace_meta(self.folder, {"schema_version": SCHEMA_VERSION, "started": time.time(), **meta})
 
     @staticmethod
     def _last_snapshot_number(segment: Path) -> int:
         column = pq.read_table(segment, columns=["snapshot"]).column("snapshot")
         return int(pa.compute.max(column).as_py())
+
+
+class SegmentValueError(ValueError):
+    """A snapshot holds a value the segment's columns cannot (an integer past int64, say)."""
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, (SegmentValueError, OSError)):
+        return str(exc)  # "web01.syscalls.num run r1 seq 5: OverflowError: ...", "[Errno 28] No space left on device"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _culprit(batch: list[Snapshot]) -> str:
+    """Name the first snapshot of a batch that cannot be flattened (only looked for once a batch failed)."""
+    for snap in batch:
+        try:
+            flatten([snap])
+        except Exception:
+            return f"snapshot {snap.routing_key} run {snap.run or '-'} seq {snap.seq}"
+    return f"a batch of {len(batch)} snapshots"
+
+
+def _segment_name(number: int) -> str:
+    return f"segment-{number:06d}.parquet"
+
+
+def _segment_number(path: Path) -> int:
+    return int(path.stem.split("-")[1])
+
+
+def _is_segment(path: Path) -> bool:
+    return path.stem.split("-")[1].isdigit()
+
+
+# -- the recording's meta ------------------------------------------------------------------------------------------------
+def read_meta(folder: str | os.PathLike) -> dict:
+    """The recording's ``recording.json`` ({} when there is none or it cannot be read)."""
+    try:
+        doc = json.loads((Path(folder) / META_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
+    return doc if isinstance(doc, dict) else {}
+
+
+def update_meta(folder: str | os.PathLike, fields: dict) -> None:
+    """Set ``fields`` in the recording's meta (written atomically; the other fields kept)."""
+    _replace_meta(Path(folder), {**read_meta(folder), **fields})
+
+
+def _replace_meta(folder: Path, doc: dict) -> None:
+    tmp = folder / f".{META_FILE}.tmp"
+    tmp.write_text(json.dumps(doc, indent=2))
+    os.replace(tmp, folder / META_FILE)
+
+
+def recent_ids(folder: str | os.PathLike, limit: int = RECENT_IDS) -> list[tuple[str, str, str, str, int]]:
+    """(host, source, aggregation, run, seq) of the snapshots of the newest segments, at least ``limit``
+    of them when the recording holds that many (whole segments are read), oldest first."""
+    chunks: list[list] = []
+    count = 0
+    for part in reversed(segments(folder)):
+        if count >= limit:
+            break
+        table = pq.read_table(part, columns=["host", "source", "agg", "run", "seq", "snapshot"])
+        if table.num_rows == 0:
+            continue
+        numbers = table.column("snapshot").to_numpy()
+        first_rows = np.flatnonzero(np.concatenate(([True], numbers[1:] != numbers[:-1])))
+        table = table.take(pa.array(first_rows))
+        ids = list(zip(*(table.column(name).to_pylist() for name in ("host", "source", "agg", "run", "seq"))))
+        chunks.append(ids)
+        count += len(ids)
+    return [i for chunk in reversed(chunks) for i in chunk]
 
 
 def flatten(batch: list[Snapshot], first_snapshot: int = 0) -> pa.Table:
@@ -231,7 +376,8 @@ def segments(folder: str | os.PathLike) -> list[Path]:
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"no recording at {folder}")
-    return sorted(folder.glob(SEGMENT_GLOB))
+    # By number: past segment 999,999 the names grow a digit.
+    return sorted(filter(_is_segment, folder.glob(SEGMENT_GLOB)), key=_segment_number)
 
 
 def read_table(folder: str | os.PathLike, columns: list[str] | None = None) -> pa.Table:
@@ -257,7 +403,7 @@ def connect(folder: str | os.PathLike, database: str = ":memory:"):
     if parts:
         con.execute(f"CREATE VIEW recording AS SELECT * FROM read_parquet({parts!r}) WHERE key_json IS NOT NULL")
     else:
-        con.execute("CREATE VIEW recording AS SELECT * FROM (SELECT NULL::TIMESTAMPTZ AS ts) WHERE false")
+        con.register("recording", SCHEMA.empty_table())  # the same columns, no rows: queries run, find nothing
     return con
 
 

@@ -6,12 +6,27 @@ connections are not thread-safe; other threads only ever call
 by routing-key patterns (``web01.#``, ``*.*.syscalls``), optionally reads
 legacy queues (the 2012 sender's ``str({key: value})`` bodies), validates
 every body at the edge, hands batches of snapshots to a sink (the live store,
-a recording) in its own thread, and acks each batch with one ``multiple`` ack
-once the sink has them. A malformed body is counted, republished with its
-reason to the ``suricate.rejected`` exchange (a bounded dead-letter queue) and
-acked, and the consumer goes on. A broker restart or a cut connection is
-retried with backoff; unacked messages the broker redelivers are recognised
-by their (run, seq) and not handed over twice.
+a recording) in its own thread, and acks with one ``multiple`` ack per batch.
+
+When it acks depends on the sink. A plain sink (any callable: the live store,
+the rules engine) has a batch once the call returns, so the batch is acked
+then. A *durable sink* (``DurableSink``: the recording writer) says when what
+it was handed is on disk, and the consumer acks a delivery only then, from its
+own thread (pika is not thread-safe): a crash of the recorder loses nothing,
+the broker redelivers what was not acked.
+
+A malformed body is counted, republished with its reason to the
+``suricate.rejected`` exchange (a bounded dead-letter queue) and acked, and the
+consumer goes on. A plain sink that raises on a batch does not stop the queue:
+the batch is counted (``sink_failures``), set aside on the same exchange with
+the error as its reason, and acked. A durable sink that fails stops the
+consumer: nothing more is acked than was written, the connection is closed (the
+broker keeps what was not acked), ``state`` becomes ``"failed"`` and
+``failure`` says why. Every delivery's (host, source, aggregation, run, seq) is
+checked against those already handed over (``dedup.SeenIds``), seeded from a
+durable sink's recent ids, so copies (redelivered after a cut, re-sent by the
+agent, redelivered after a recorder restart) are handed over once. A broker
+restart or a cut connection is retried with backoff.
 """
 
 from __future__ import annotations
@@ -22,19 +37,52 @@ import logging
 import ssl
 import time
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Protocol, runtime_checkable
 
 import pika
 import pika.exceptions
 from pika.exchange_type import ExchangeType
 
-from ..schema import MAX_BODY_BYTES, SchemaError, Snapshot, decode, decode_legacy
+from ..schema import MAX_BODY_BYTES, SchemaError, Snapshot, decode, decode_legacy, encode
 from .connection_thread import ConnectionThread
+from .dedup import SeenIds, SnapshotId
 from .publisher import DEFAULT_EXCHANGE, DEFAULT_URL, describe_error
 
 log = logging.getLogger(__name__)
 
 Sink = Callable[[list[Snapshot]], None]
+
+
+@runtime_checkable
+class DurableSink(Protocol):
+    """A sink that says when what it was handed is stored for good (``store.recording.RecordingWriter``).
+
+    Called from the consumer's thread; ``stored`` and ``error`` are read from it too, so they
+    must be cheap and thread-safe (an int and a reference, set by the sink's own thread).
+    """
+
+    #: Set once the sink cannot store any more; nothing handed after what ``stored()`` counts is stored.
+    error: BaseException | None
+
+    def __call__(self, batch: list[Snapshot]) -> int:
+        """Take a batch; return its ticket: how many snapshots were handed so far, this batch included."""
+
+    def stored(self) -> int:
+        """How many of the snapshots handed so far are stored (they are stored in the order handed)."""
+
+    def write_now(self) -> None:
+        """Store what is held now, without waiting (the consumer is about to stop)."""
+
+    def stored_ids(self) -> Iterable[SnapshotId]:
+        """The ids of the newest snapshots stored before this consumer started (for dedup)."""
+
+
+#: A durable sink acks only what is written, up to about a second later: a larger prefetch keeps the
+#: broker sending meanwhile (the recording writer writes early when it holds a quarter of it).
+DURABLE_PREFETCH = 20_000
+PLAIN_PREFETCH = 1_000
+#: How long a stopping consumer waits for a durable sink to write what it holds, to ack it.
+STOP_WRITE_WAIT = 8.0
 
 REJECTED_EXCHANGE = "suricate.rejected"
 REJECTED_QUEUE = "suricate.rejected"
@@ -71,16 +119,20 @@ class Consumer(ConnectionThread):
         bindings: Iterable[str] = ("#",),
         queue: str | None = None,
         legacy_queues: Iterable[LegacyQueue] = (),
-        prefetch: int = 1000,
+        prefetch: int | None = None,
         batch_size: int = 500,
         batch_seconds: float = 0.05,
         max_queue_length: int = 1_000_000,
         max_body: int = MAX_BODY_BYTES,
         backoff: tuple[float, float] = (0.2, 10.0),
         tls_ca: str | None = None,
+        queue_expires: float | None = None,
+        unbind: Iterable[str] = (),
     ):
         super().__init__(url, backoff)
         self.sink = sink
+        #: Ack once the sink says the batch is stored, not once it was handed over.
+        self.durable = isinstance(sink, DurableSink)
         if tls_ca or url.startswith("amqps://"):
             # amqps:// verifies the broker against the system's CAs, or against ``tls_ca``.
             context = ssl.create_default_context(cafile=tls_ca)
@@ -90,8 +142,12 @@ class Consumer(ConnectionThread):
         #: A named queue is durable and outlives this consumer (recordings);
         #: without a name the queue is the broker's, exclusive, gone with us (live views).
         self.queue = queue
+        #: A named queue no consumer has used for this long is deleted by the broker (None: kept forever).
+        self.queue_expires = queue_expires
+        #: Patterns the named queue was bound to before and is not to be any more.
+        self.unbind = tuple(p for p in unbind if p not in self.bindings)
         self.legacy_queues = tuple(legacy_queues)
-        self.prefetch = prefetch
+        self.prefetch = prefetch or (DURABLE_PREFETCH if self.durable else PLAIN_PREFETCH)
         self.batch_size = batch_size
         self.batch_seconds = batch_seconds
         self.max_queue_length = max_queue_length
@@ -99,12 +155,22 @@ class Consumer(ConnectionThread):
         self.received = 0
         self.rejected = 0
         self.duplicates = 0
+        #: Batches a plain sink raised on, and the snapshots in them (set aside, acked).
+        self.sink_failures = 0
+        self.sink_refused = 0
+        #: Why this consumer stopped for good ("" while it runs or was stopped): a durable sink that
+        #: failed, a queue the broker will not declare as asked.
+        self.failure = ""
         self.recent_rejects: collections.deque[str] = collections.deque(maxlen=20)
         self._batch: list[Snapshot] = []
         self._last_tag = 0
         self._unacked = 0
-        self._recent_batches: collections.deque[list[Snapshot]] = collections.deque(maxlen=4)
-        self._recent_ids: set | None = None
+        #: (the durable sink's ticket, the last delivery tag of that batch), oldest first, not yet acked.
+        self._awaiting: collections.deque[tuple[int, int]] = collections.deque()
+        self._ticket = 0
+        self._seen = SeenIds()
+        if self.durable:
+            self._seen.remember(sink.stored_ids())
         self._channel = None
 
     thread_name = "amqp-consumer"
@@ -114,20 +180,38 @@ class Consumer(ConnectionThread):
         self._start_thread()
         return self
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = STOP_WRITE_WAIT + 2.0) -> None:
+        """Stop; a durable sink is first asked to write what it holds, which is then acked."""
         self._halt(timeout)
 
     def stats(self) -> dict:
         return {
             "state": self.state, "received": self.received, "rejected": self.rejected,
-            "duplicates": self.duplicates, "reconnects": self.reconnects, "error": self.last_error,
+            "duplicates": self.duplicates, "sink_failures": self.sink_failures,
+            "sink_refused": self.sink_refused, "reconnects": self.reconnects,
+            "error": self.last_error, "failure": self.failure,
         }
 
     # -- the consumer thread -----------------------------------------------------------------------------------------
     def _on_lost(self) -> None:
-        # What we had not acked will come again; what we handed over stays handed over.
+        # What was not handed over comes again: its copy is then the first. What was handed over
+        # stays handed over (its copies are dropped, and acked once it is stored); the delivery
+        # tags of a closed channel mean nothing any more.
+        for snap in self._batch:
+            self._seen.forget(snap)
         self._batch = []
         self._unacked = 0
+        self._awaiting.clear()
+
+    def _on_stopped(self) -> None:
+        self.state = "failed" if self.failure else "stopped"
+
+    def _fail(self, reason: str) -> None:
+        """Stop for good: retrying cannot help (a sink that cannot store, a queue declared otherwise)."""
+        self.failure = self.last_error = reason
+        self.state = "failed"
+        log.info("%s: %s", self.thread_name, reason)  # the owner says it: state and failure
+        self._stop.set()
 
     def _serve(self) -> None:
         self.state = "connecting"
@@ -138,13 +222,18 @@ class Consumer(ConnectionThread):
         channel.queue_declare(REJECTED_QUEUE, durable=True, arguments={"x-max-length": REJECTED_MAX})
         channel.queue_bind(REJECTED_QUEUE, REJECTED_EXCHANGE)
         channel.basic_qos(prefetch_count=self.prefetch)
-        arguments = {"x-max-length": self.max_queue_length}
         if self.queue:
-            queue = channel.queue_declare(self.queue, durable=True, arguments=arguments).method.queue
+            queue = self._declare_named_queue(channel)
+            if queue is None:
+                return
+            channel = self._channel
         else:
+            arguments = {"x-max-length": self.max_queue_length}
             queue = channel.queue_declare("", exclusive=True, auto_delete=True, arguments=arguments).method.queue
         for pattern in self.bindings:
             channel.queue_bind(queue, self.exchange, routing_key=pattern)
+        for pattern in self.unbind:  # a binding that is not there is no error
+            channel.queue_unbind(queue, self.exchange, routing_key=pattern)
         channel.basic_consume(queue, self._on_message)
         for legacy in self.legacy_queues:
             channel.queue_declare(legacy.queue, durable=False)
@@ -155,7 +244,35 @@ class Consumer(ConnectionThread):
         while not self._stop.is_set():
             self._connection.process_data_events(time_limit=self.batch_seconds)
             self._flush()
+            if self.durable:
+                self._ack_stored()
         self._flush()
+        if self.durable and not self.failure:
+            self._wait_stored(STOP_WRITE_WAIT)
+
+    def queue_arguments(self) -> dict:
+        """The arguments the named queue is declared with (RabbitMQ refuses to change them later)."""
+        arguments = {"x-max-length": self.max_queue_length}
+        if self.queue_expires:
+            arguments["x-expires"] = int(self.queue_expires * 1000)
+        return arguments
+
+    def _declare_named_queue(self, channel) -> str | None:
+        """Declare the durable queue; None (and failed) when it exists with other arguments."""
+        arguments = self.queue_arguments()
+        try:
+            return channel.queue_declare(self.queue, durable=True, arguments=arguments).method.queue
+        except pika.exceptions.ChannelClosedByBroker as exc:
+            if exc.reply_code != 406:  # PRECONDITION_FAILED: declared before with other arguments
+                raise
+        channel = self._channel = self._connection.channel()
+        held = channel.queue_declare(self.queue, passive=True).method.message_count
+        asked = ", ".join(f"{k}={v}" for k, v in arguments.items())
+        self._fail(f"queue {self.queue} exists with other arguments than asked ({asked}) and RabbitMQ cannot "
+                   f"change them; it holds {held} messages: read it with the arguments it was made with "
+                   f"(e.g. --queue-expires 0 for a queue made before expiries), use another queue, or delete it "
+                   f"(rabbitmqctl delete_queue {self.queue})")
+        return None
 
     def _on_message(self, channel, method, properties, body: bytes) -> None:
         try:
@@ -163,7 +280,7 @@ class Consumer(ConnectionThread):
         except Exception as exc:  # SchemaError; anything else would be a bug in validation, and still a bad body
             self._reject(method, body, exc)
         else:
-            if method.redelivered and self._seen(snap):
+            if self._seen.seen(snap):
                 self.duplicates += 1
             else:
                 self._batch.append(snap)
@@ -209,28 +326,74 @@ class Consumer(ConnectionThread):
         )
 
     def _flush(self) -> None:
-        """Hand the batch to the sink, then ack everything up to it in one frame."""
-        if self._unacked == 0:
+        """Hand the batch to the sink; ack it now (a plain sink) or once it is stored (a durable one)."""
+        if self._unacked == 0 or self.failure:
             return
-        batch = self._batch
+        batch, self._batch = self._batch, []
         if batch:
-            self.sink(batch)
-            self.received += len(batch)
-            self._recent_batches.append(batch)
-            self._recent_ids = None
-            self._batch = []
-        self._channel.basic_ack(self._last_tag, multiple=True)
+            self._hand_over(batch)
+            if self.failure:
+                return
+        if self.durable:
+            self._awaiting.append((self._ticket, self._last_tag))
+        else:
+            self._channel.basic_ack(self._last_tag, multiple=True)
         self._unacked = 0
 
-    def _seen(self, snap: Snapshot) -> bool:
-        """Was this redelivered snapshot already handed over (its ack lost in a cut)?"""
-        if not snap.run:
-            return False
-        if self._recent_ids is None:
-            self._recent_ids = {
-                (s.host, s.source, s.agg, s.run, s.seq) for batch in self._recent_batches for s in batch if s.run
-            }
-        return (snap.host, snap.source, snap.agg, snap.run, snap.seq) in self._recent_ids
+    def _hand_over(self, batch: list[Snapshot]) -> None:
+        try:
+            ticket = self.sink(batch)
+        except Exception as exc:
+            if self.durable:
+                self._fail(f"the recording sink failed: {type(exc).__name__}: {exc}")
+            else:
+                self._set_aside(batch, exc)
+            return
+        self.received += len(batch)
+        if self.durable:
+            self._ticket = ticket
+
+    def _set_aside(self, batch: list[Snapshot], exc: Exception) -> None:
+        """A plain sink raised on this batch: count it, put it on the dead-letter exchange with the
+        error, and let it be acked, so one batch the sink cannot take does not block the queue."""
+        self.sink_failures += 1
+        self.sink_refused += len(batch)
+        reason = f"the sink failed on this batch: {type(exc).__name__}: {exc}"[:1000]
+        self.recent_rejects.append(reason)
+        log.warning("%s: %s (%d snapshots set aside)", self.thread_name, reason, len(batch), exc_info=True)
+        for snap in batch:
+            try:
+                body = encode(snap)
+            except Exception:  # what cannot be encoded again is counted above, not kept
+                continue
+            headers = {"x-suricate-error": reason, "x-suricate-routing-key": snap.routing_key}
+            self._channel.basic_publish(
+                REJECTED_EXCHANGE, snap.routing_key, body,
+                pika.BasicProperties(headers=headers, delivery_mode=pika.DeliveryMode.Persistent),
+            )
+
+    def _ack_stored(self) -> None:
+        """Ack up to the newest delivery whose batch the durable sink has stored; stop if it failed."""
+        stored = self.sink.stored()
+        tag = None
+        while self._awaiting and self._awaiting[0][0] <= stored:
+            tag = self._awaiting.popleft()[1]
+        if tag is not None:
+            self._channel.basic_ack(tag, multiple=True)
+        if self.sink.error is not None:
+            failure = getattr(self.sink, "failure", "") or f"{type(self.sink.error).__name__}: {self.sink.error}"
+            kept = f" (queue {self.queue} keeps it)" if self.queue else ""
+            self._fail(f"{failure}; nothing after it was acknowledged{kept}")
+
+    def _wait_stored(self, timeout: float) -> None:
+        """Stopping: have the durable sink write what it holds, and ack it (what is left comes again)."""
+        self.sink.write_now()
+        deadline = time.monotonic() + timeout
+        while self._awaiting and self.sink.error is None and time.monotonic() < deadline:
+            if self._awaiting[-1][0] <= self.sink.stored():
+                break
+            time.sleep(0.01)
+        self._ack_stored()
 
     def _close(self) -> None:
         super()._close()
