@@ -248,3 +248,45 @@ def test_an_unreachable_broker_is_said_once_and_a_record_of_nothing_exits_1(tmp_
     lines = _broker_lines(stderr)
     assert lines[0].endswith(f"broker 127.0.0.1:{port} unreachable: connection refused; retrying"), stderr
     assert len(lines) == 2 and "nothing recorded: the broker never answered" in lines[1], stderr
+
+
+def test_resume_within_5s_after_a_half_open_link_comes_back(broker_url, exchange, queue_name):
+    """A link that swallows packets without a reset: heartbeats notice it, each attempt meanwhile
+    gives up after the handshake timeout, and the one after the link is back gets through."""
+    from tcp_proxy import TcpProxy
+
+    proxy = TcpProxy()
+    got = Arrivals()
+    consumer = Consumer(got, proxy.url(), exchange, ["#"], queue=queue_name).start()
+    assert consumer.wait_ready(20)
+    publisher = Publisher(proxy.url(), exchange).start()
+    stop = threading.Event()
+    sent = [0]
+
+    def produce():
+        while not stop.wait(0.05):
+            sent[0] += 1
+            publisher([Snapshot("web01", "resume", "tick", "count", time.time(), 0.05, True, [[["k"], 1]],
+                                sent[0], "run1")])
+
+    producer = threading.Thread(target=produce, daemon=True)
+    producer.start()
+    try:
+        assert wait_until(lambda: len(got.snapshots()) > 10)
+        proxy.freeze()
+        # Long enough for both ends' heartbeats (10 s) to give the frozen connections up.
+        assert wait_until(lambda: publisher.state != "connected" and consumer.state != "connected", 40)
+        time.sleep(5)
+        proxy.thaw()
+        back = time.monotonic()
+        assert wait_until(lambda: got.first_after(back) is not None, RESUME_BOUND + 5)
+        resumed = got.first_after(back) - back
+        assert resumed < RESUME_BOUND, f"data flowed again {resumed:.2f}s after the link was back"
+    finally:
+        stop.set()
+        producer.join()
+    assert publisher.flush(30), publisher.stats()
+    assert wait_until(lambda: {s.seq for s in got.snapshots()} >= set(range(1, sent[0] + 1)), 30)
+    consumer.stop()
+    publisher.close()
+    proxy.close()
