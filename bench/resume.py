@@ -118,8 +118,8 @@ def main() -> None:
     for outage, pairs in results.items():
         pubs = [p for p, _ in pairs if p is not None]
         conss = [c for _, c in pairs if c is not None]
-        print(f"outage {outage:g}s x{len(pairs)}: publisher median {statistics.median(pubs):.2f}s max {max(pubs):.2f}s; "
-              f"consumer median {statistics.median(conss):.2f}s max {max(conss):.2f}s")
+        print(f"outage {outage:g}s x{len(pairs)}: publisher median {statistics.median(pubs):.2f}s "
+              f"max {max(pubs):.2f}s; consumer median {statistics.median(conss):.2f}s max {max(conss):.2f}s")
 
 
 if __name__ == "__main__":

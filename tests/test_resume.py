@@ -157,7 +157,8 @@ def test_drop_reports_survive_the_overflow_they_report(own_broker):
     consumer = Consumer(got, node.url, exchange, ["#"], queue=queue).start()
     assert publisher.flush(30), publisher.stats()
     data = lambda: [s for s in got.snapshots() if s.source != AGENT_SOURCE]  # noqa: E731
-    reports = lambda: [s for s in got.snapshots() if (s.source, s.agg) == (AGENT_SOURCE, DROPS_AGGREGATION)]  # noqa: E731
+    reports = lambda: [s for s in got.snapshots()  # noqa: E731
+                       if (s.source, s.agg) == (AGENT_SOURCE, DROPS_AGGREGATION)]
     assert wait_until(lambda: len(data()) == 25 and reports(), 20)
     time.sleep(0.5)
     consumer.stop()

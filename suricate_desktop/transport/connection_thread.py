@@ -21,7 +21,7 @@ import time
 import pika
 import pika.exceptions
 
-from .reconnect import Backoff, BrokerTrouble, broker_trouble, connection_parameters, describe_error, forget, say
+from .reconnect import RETRY_CAP, Backoff, broker_trouble, connection_parameters, forget, say
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ class ConnectionThread:
         #: Subclasses set it once connected and declared; that is also when the backoff resets.
         self._ready = _ReadyEvent(self._on_connected)
         self._backoff = Backoff(*backoff)
-        self._trouble: BrokerTrouble | None = None
+        self._troubled = False  # trouble was said since the last connection
         self._thread: threading.Thread | None = None
 
     def _start_thread(self) -> None:
@@ -82,9 +82,9 @@ class ConnectionThread:
     def _serve(self) -> None:
         raise NotImplementedError
 
-    def _describe(self, exc: BaseException) -> str:
-        """The reason to give for an error ``reconnect.broker_trouble`` does not know."""
-        return describe_error(exc)
+    def _describe(self, exc: BaseException) -> str | None:
+        """A reason of the subclass's own for ``exc`` (None: the one ``reconnect.broker_trouble`` gives)."""
+        return None
 
     def _on_lost(self) -> None:
         """The connection dropped: forget what only made sense on it."""
@@ -100,10 +100,10 @@ class ConnectionThread:
         """In the connection's thread, when ``_serve`` sets ``_ready``."""
         self.connections += 1
         self._backoff.succeeded()
-        if self._trouble is not None:
+        if self._troubled:
             log.info("%s: broker %s:%s connected again", self.thread_name, self.params.host, self.params.port)
-            forget(self._trouble)
-            self._trouble = None
+            forget(self.params)
+            self._troubled = False
 
     def _run(self) -> None:
         backoff = self._backoff
@@ -115,7 +115,8 @@ class ConnectionThread:
                 if self._stop.is_set():
                     break
                 self._ready.clear()
-                trouble = self._trouble = broker_trouble(exc, self.params, self._describe(exc))
+                trouble = broker_trouble(exc, self.params, self._describe(exc))
+                self._troubled = True
                 self.last_error = trouble.text
                 say(trouble)
                 if trouble.permanent:
@@ -131,7 +132,7 @@ class ConnectionThread:
             except Exception as exc:  # a bug must not silence the thread: say it, start over
                 self._ready.clear()
                 self.last_error = f"{type(exc).__name__}: {exc}"
-                delay = backoff.pause()
+                delay = max(backoff.pause(), RETRY_CAP)  # a bug that repeats: a traceback every 2 s, no flood
                 log.exception("%s: failed; restarting in %.1fs", self.thread_name, delay)
                 self._on_lost()
                 self._pause(delay)

@@ -33,7 +33,16 @@ import pika
 from pika.exchange_type import ExchangeType
 
 from ..schema import Snapshot, encode
-from .reconnect import RETRY_CAP, Backoff, BrokerTrouble, broker_trouble, connection_parameters, describe_error, forget, say
+from .reconnect import (
+    RETRY_CAP,
+    Backoff,
+    BrokerTrouble,
+    broker_trouble,
+    connection_parameters,
+    describe_error,
+    forget,
+    say,
+)
 
 __all__ = ["DEFAULT_EXCHANGE", "DEFAULT_URL", "Publisher", "describe_error"]
 
@@ -91,7 +100,7 @@ class Publisher:
         #: Set when the broker refused us in a way retrying cannot mend (state "failed").
         self.failed = threading.Event()
         self._backoff = Backoff(*backoff)
-        self._trouble: BrokerTrouble | None = None  # the trouble said, until connected again
+        self._troubled = False  # trouble was said since the last connection
         self._trouble_now: BrokerTrouble | None = None  # what ended the current attempt
 
     # -- the caller's side -------------------------------------------------------------------------------------------
@@ -193,7 +202,7 @@ class Publisher:
                 break
             trouble = self._trouble_now
             if trouble is not None:
-                self._trouble = trouble
+                self._troubled = True
                 self.last_error = trouble.text
                 say(trouble)
                 if trouble.permanent:
@@ -252,10 +261,10 @@ class Publisher:
         self.last_error = ""
         self.connections += 1
         self._backoff.succeeded()
-        if self._trouble is not None:
+        if self._troubled:
             log.info("publisher: broker %s:%s connected again", self.params.host, self.params.port)
-            forget(self._trouble)
-            self._trouble = None
+            forget(self.params)
+            self._troubled = False
         self._drain()
 
     def _drain(self) -> None:

@@ -67,10 +67,11 @@ def connection_parameters(url: str) -> pika.URLParameters:
 class Backoff:
     """Pauses between connection attempts: first, doubling to the cap, reset after a success.
 
-    The pause runs from the start of the attempt that failed, so an attempt that
-    took long to fail (a handshake timeout) is followed at once by the next one.
-    Each pause is jittered down by up to a quarter, so a fleet of agents that lost
-    the same broker does not knock on it in step.
+    After an attempt that never connected, the pause runs from that attempt's start, so one
+    that took long to fail (a handshake timeout) is followed at once by the next. After a
+    connection that was up, the pause is the first delay (so one that drops as soon as it is
+    made is not retried in a tight loop). Each pause is jittered down by up to a quarter, so
+    a fleet of agents that lost the same broker does not knock on it in step.
     """
 
     def __init__(self, first: float, cap: float):
@@ -78,19 +79,24 @@ class Backoff:
         self.cap = max(self.first, min(cap, RETRY_CAP))
         self._next = self.first
         self._started = time.monotonic()
+        self._connected = False
 
     def attempt(self) -> None:
         """An attempt starts now."""
         self._started = time.monotonic()
+        self._connected = False
 
     def succeeded(self) -> None:
         """The attempt connected: the next trouble starts from the first delay again."""
         self._next = self.first
+        self._connected = True
 
     def pause(self) -> float:
-        """Seconds to wait now, after a failed attempt (and the next pause doubles)."""
+        """Seconds to wait now, after a failed attempt or a lost connection (the next pause doubles)."""
         delay = self._next * random.uniform(0.75, 1.0)
         self._next = min(self._next * 2, self.cap)
+        if self._connected:
+            return delay
         return max(0.0, delay - (time.monotonic() - self._started))
 
 
@@ -113,7 +119,7 @@ def describe_error(error: BaseException) -> str:
 def broker_trouble(error: BaseException, params: pika.ConnectionParameters, detail: str | None = None) -> BrokerTrouble:
     """Classify ``error`` (from connecting or from a channel of ``params``' broker) as permanent or not.
 
-    ``detail``: the reason to give when the error is none of the known kinds (default: ``describe_error``).
+    ``detail``: the caller's own reason for a transient error (default: ``describe_error``'s).
     """
     where = f"{params.host}:{params.port}"
     user = getattr(params.credentials, "username", "?")
@@ -139,7 +145,7 @@ def broker_trouble(error: BaseException, params: pika.ConnectionParameters, deta
         if isinstance(e, pika.exceptions.ConnectionClosedByBroker):
             return BrokerTrouble(f"broker {where} closed the connection: {e.reply_text or e.reply_code}", False)
         if isinstance(e, pika.exceptions.ChannelClosedByBroker):
-            return BrokerTrouble(f"broker {where}: {e.reply_text or e.reply_code}", False)
+            return BrokerTrouble(f"broker {where}: {detail or e.reply_text or e.reply_code}", False)
         if isinstance(e, pika.exceptions.StreamLostError):
             return BrokerTrouble(f"broker {where}: connection lost", False)
     reason = detail if detail is not None else describe_error(error)
@@ -194,10 +200,9 @@ def say(trouble: BrokerTrouble, retrying: bool = True) -> None:
         (log.warning if fresh else log.debug)("%s", line)
 
 
-def forget(trouble: BrokerTrouble | None) -> None:
-    """The trouble is over (connected again): the next time it happens it is said again."""
-    if trouble is None:
-        return
+def forget(params: pika.ConnectionParameters) -> None:
+    """A connection to this broker got through: troubles with it are said again when they come back."""
+    prefix = f"broker {params.host}:{params.port} "
     with _said_lock:
-        for line in [line for line in _said if line.startswith(trouble.text)]:
+        for line in [line for line in _said if line.startswith(prefix)]:
             del _said[line]
