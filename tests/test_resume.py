@@ -172,6 +172,24 @@ def test_drop_reports_survive_the_overflow_they_report(own_broker):
     assert max(s.seq for s in data()) < newest.seq == runner.seq
 
 
+def test_the_report_slot_keeps_the_newest_report_of_each_stream_and_run_and_stays_bounded():
+    from suricate_desktop.agent.drops import drops_snapshot
+    from suricate_desktop.transport.publisher import MAX_REPORTS
+
+    publisher = Publisher(f"amqp://guest:guest@127.0.0.1:{_closed_port()}/%2F", max_buffer=3)  # never started
+    for total in range(1, 50):
+        report = drops_snapshot("web01", {"publish_buffer": total})
+        report.run = "run1"
+        publisher.report(report)
+    publisher(Snapshot("web01", "s", "a", "count", 1.0, 1.0, True, [[["k"], i]]) for i in range(10))
+    assert publisher.dropped == 7 and publisher.buffered() == 3 + 1  # the data overflowed; one report waits
+    for run in range(MAX_REPORTS + 5):
+        report = drops_snapshot("web01", {"publish_buffer": 1})
+        report.run = f"run-{run}"
+        publisher.report(report)
+    assert publisher.buffered() == 3 + MAX_REPORTS and publisher.stats()["dropped_reports"] == 6
+
+
 # -- broker trouble on the command line -------------------------------------------------------------------------------
 
 def _closed_port() -> int:

@@ -169,7 +169,8 @@ class Publisher:
         with self._lock:
             return {
                 "state": self.state, "published": self.published, "confirmed": self.confirmed,
-                "dropped": self.dropped, "nacked": self.nacked, "reconnects": self.reconnects,
+                "dropped": self.dropped, "dropped_reports": self.dropped_reports, "nacked": self.nacked,
+                "reconnects": self.reconnects,
                 "buffered": len(self._pending) + len(self._reports) + len(self._unconfirmed),
                 "error": self.last_error,
             }
