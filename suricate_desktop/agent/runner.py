@@ -4,10 +4,15 @@ The runner checks the script first (a bad script fails before anything
 starts), runs the backend in the calling thread until it ends, ``stop`` is set
 or ``duration`` seconds pass (0 = until stopped, as in the seed IDE), numbers
 every snapshot (``run`` id and ``seq``, so a desk can drop a redelivered copy),
-and adds the drops stream whenever the sink or the tracer lost something.
+and reports the drops stream whenever the sink or the tracer lost something
+(running totals, after each interval and once more when the run ends, so the
+last report counts the last interval's drops too).
 
 The sink is any callable taking a list of snapshots: the AMQP publisher on a
-traced host, or the live store in-process for the embedded default.
+traced host, or the live store in-process for the embedded default. A sink
+with a ``report`` method (the publisher) gets the drops reports there, apart
+from the data, so the overflow they report cannot drop them; any other sink
+gets them with the data.
 """
 
 from __future__ import annotations
@@ -44,6 +49,8 @@ class AgentRunner:
         self.output = output or (lambda text: None)
         #: Reads how many messages the sink has dropped so far (the publisher's buffer).
         self.sink_drops = sink_drops
+        #: Where drops reports go: the sink's own report slot if it has one, else the sink.
+        self.report: Callable[[Snapshot], None] = getattr(sink, "report", None) or (lambda snap: sink([snap]))
         self.run_id = uuid.uuid4().hex[:12]
         self.stop_event = threading.Event()
         self.seq = 0
@@ -67,6 +74,7 @@ class AgentRunner:
         finally:
             if timer:
                 timer.cancel()
+            self._report_drops()
 
     def _emit(self, snapshots: list[Snapshot]) -> None:
         run = self.run_id
@@ -78,13 +86,18 @@ class AgentRunner:
         self.seq = seq
         self.intervals += 1
         self.snapshots += len(snapshots)
-        if self.sink_drops is not None:
-            dropped = self.sink_drops()
-            if dropped > self._reported_sink_drops:
-                counts = {"publish_buffer": dropped - self._reported_sink_drops}
-                self._reported_sink_drops = dropped
-                drops = drops_snapshot(self.backend.host, counts, self.backend.interval, time.time())
-                self.seq += 1
-                drops.seq, drops.run = self.seq, run
-                snapshots = [*snapshots, drops]
         self.sink(snapshots)
+        self._report_drops()
+
+    def _report_drops(self) -> None:
+        """Report the sink's drops so far (a running total) if they grew since the last report."""
+        if self.sink_drops is None:
+            return
+        dropped = self.sink_drops()
+        if dropped <= self._reported_sink_drops:
+            return
+        self._reported_sink_drops = dropped
+        drops = drops_snapshot(self.backend.host, {"publish_buffer": dropped}, self.backend.interval, time.time())
+        self.seq += 1
+        drops.seq, drops.run = self.seq, self.run_id
+        self.report(drops)

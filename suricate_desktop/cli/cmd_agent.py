@@ -16,6 +16,7 @@ from ..lang.diagnostics import ScriptError
 from ..schema import encode
 from ..transport.control import SECRET_ENV, ControlServer, SecretError, load_secret
 from ..transport.publisher import Publisher
+from .broker_errors import BROKER_REFUSED, BrokerWatch
 from .options import add_broker_options, quiet_pika
 from .signals import on_terminate
 
@@ -97,6 +98,8 @@ def run(args: argparse.Namespace) -> int:
 
     runner = AgentRunner(backend, sink, duration=args.duration, output=output, sink_drops=sink_drops)
     on_terminate(runner.stop)
+    watch = BrokerWatch("agent", *([publisher] if publisher else []), log=log)
+    watch.stop_on_failure(runner.stop, runner.stop_event)
     log.info("agent: %s backend, %s every %.3gs, host %s, source %s%s", backend.name,
                 "publishing to " + args.exchange if publisher else "printing", args.interval, backend.host, source,
                 f", for {args.duration:g}s" if args.duration else "")
@@ -111,7 +114,10 @@ def run(args: argparse.Namespace) -> int:
         status = 2
     finally:
         if publisher is not None:
-            if not publisher.close(timeout=10):
+            if watch.failed():  # said once already, by the transport
+                publisher.close(timeout=0)
+                status = status or BROKER_REFUSED
+            elif not publisher.close(timeout=10):
                 print(f"suricate agent: {publisher.buffered()} messages not confirmed by the broker "
                       f"({publisher.last_error or 'no answer'})", file=sys.stderr)
                 status = status or 3
@@ -191,21 +197,26 @@ def run_control(args: argparse.Namespace) -> int:
             return status
 
     server.start()
+    watch = BrokerWatch("agent", server, *([publisher] if publisher else []), log=log)
     if server.wait_ready(10):
         log.info("agent: listening for control requests on %s, host %s, %s", server.queue, host,
                  "publishing to " + args.exchange if publisher else "printing")
-    else:
+    elif not server.failed.is_set():
         log.warning("agent: control queue %s not ready yet (%s); still trying", server.queue,
                     server.last_error or "no answer from the broker")
     try:
-        while not stop.wait(0.5):
+        while not stop.wait(0.5) and not watch.failed():
             pass
     finally:
         log.info("agent: stopping %d run(s)", len(handler.run_ids()))
         handler.stop_all(timeout=15)
         server.stop()
+        if watch.failed():  # said once already, by the transport
+            status = BROKER_REFUSED
         if publisher is not None:
-            if not publisher.close(timeout=10):
+            if watch.failed():
+                publisher.close(timeout=0)
+            elif not publisher.close(timeout=10):
                 print(f"suricate agent: {publisher.buffered()} messages not confirmed by the broker "
                       f"({publisher.last_error or 'no answer'})", file=sys.stderr)
                 status = 3

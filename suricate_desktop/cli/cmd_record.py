@@ -22,6 +22,7 @@ from pathlib import Path
 from ..runtime import tune_for_ingest
 from ..store.recording import RecordingWriter, read_meta, update_meta
 from ..transport.consumer import Consumer, LegacyQueue
+from .broker_errors import BROKER_REFUSED, NEVER_REACHED, BrokerWatch
 from .options import add_broker_options, quiet_pika
 from .signals import on_terminate
 
@@ -87,17 +88,15 @@ def run(args: argparse.Namespace) -> int:
     consumer.start()
     log.info("record: %s -> %s (queue %s, bindings %s)", args.broker.split("@")[-1], out, queue, " ".join(bindings))
     deadline = time.monotonic() + args.duration if args.duration else None
-    last_state = None
+    watch = BrokerWatch("record", consumer, log=log)
     bound = False
-    while not done.wait(0.5):
+    while not done.wait(0.5) and not watch.failed():
+        watch.poll()
         if not bound and consumer.wait_ready(0):
             update_meta(out, {"bindings": bindings})
             bound = True
         if consumer.failure or writer.failure:
             break
-        if consumer.state != last_state:
-            last_state = consumer.state
-            log.info("record: broker %s%s", last_state, f" ({consumer.last_error})" if consumer.last_error else "")
         if deadline and time.monotonic() >= deadline:
             break
     consumer.stop()
@@ -112,4 +111,9 @@ def run(args: argparse.Namespace) -> int:
         return 1
     log.info("record: %d snapshots in %d segments, %d rejected, %d duplicates dropped",
              writer.snapshots_written, writer.segments_written, consumer.rejected, consumer.duplicates)
+    if watch.failed():
+        return BROKER_REFUSED
+    if watch.never_reached():
+        print(f"suricate record: nothing recorded: the broker never answered ({consumer.last_error})", file=sys.stderr)
+        return NEVER_REACHED
     return 0

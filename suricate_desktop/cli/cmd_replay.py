@@ -10,6 +10,7 @@ import threading
 from ..store.recording import iter_snapshots, segments
 from ..store.replay import paced
 from ..transport.publisher import Publisher
+from .broker_errors import BROKER_REFUSED, BrokerWatch
 from .options import add_broker_options, quiet_pika
 from .signals import on_terminate
 
@@ -39,14 +40,20 @@ def run(args: argparse.Namespace) -> int:
     publisher = Publisher(args.broker, args.exchange).start()
     stopped = threading.Event()
     on_terminate(stopped.set)
+    watch = BrokerWatch("replay", publisher, log=log)
+    finished = threading.Event()
+    watch.stop_on_failure(stopped.set, finished)
     count = 0
-    for snap in paced(iter_snapshots(args.recording), args.speed, retime=not args.original_time):
+    for snap in paced(iter_snapshots(args.recording), args.speed, retime=not args.original_time, sleep=stopped.wait):
         if stopped.is_set():
             break
         publisher([snap])
         count += 1
+    finished.set()
     ok = publisher.close(timeout=30)
     log.info("replay: %d snapshots published, %d confirmed", count, publisher.confirmed)
+    if watch.failed():
+        return BROKER_REFUSED
     if not ok:
         print(f"suricate replay: {publisher.buffered()} snapshots not confirmed ({publisher.last_error})",
               file=sys.stderr)

@@ -162,6 +162,7 @@ def run_backtest(args: argparse.Namespace) -> int:
 def run_run(args: argparse.Namespace) -> int:
     from ..rules import ActionRunner, AlertHistory, Engine, load
     from ..transport.consumer import Consumer
+    from .broker_errors import BROKER_REFUSED, BrokerWatch
     from .options import quiet_pika
     from .signals import on_terminate
 
@@ -194,7 +195,8 @@ def run_run(args: argparse.Namespace) -> int:
     mtime = _mtime(path)
     deadline = time.monotonic() + args.duration if args.duration else None
     last_state = None
-    while not done.wait(1.0):
+    watch = BrokerWatch("rules", consumer, log=log)
+    while not done.wait(1.0) and not watch.failed():
         if consumer.state != last_state:
             last_state = consumer.state
             emit({"event": "broker", "state": last_state, "error": consumer.last_error or None})
@@ -211,10 +213,12 @@ def run_run(args: argparse.Namespace) -> int:
                       "problems": [str(p) for p in fresh.problems]})
         if deadline and time.monotonic() >= deadline:
             break
+    if watch.failed():
+        emit({"event": "broker", "state": "failed", "error": consumer.last_error})
     consumer.stop()
     engine.close()
     emit({"event": "stopped", "snapshots": engine.snapshots, "evaluations": engine.evaluations})
-    return 0
+    return BROKER_REFUSED if watch.failed() else 0
 
 
 def _mtime(path: Path) -> float:

@@ -17,7 +17,10 @@ def add_broker_options(parser: argparse.ArgumentParser) -> None:
 
 
 def quiet_pika() -> None:
-    """pika logs every connection step at INFO; the user wants our messages, not its."""
+    """pika logs each failed connection attempt five or six times at ERROR, with a traceback;
+    the transport says the same in one line (transport/reconnect.py). pika's own lines show
+    only with -vv."""
     import logging
 
-    logging.getLogger("pika").setLevel(logging.WARNING)
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        logging.getLogger("pika").setLevel(logging.CRITICAL)

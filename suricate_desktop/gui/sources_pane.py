@@ -22,7 +22,7 @@ STATE, RATE, DETAIL = 1, 2, 5
 STATE_COLOURS = {
     "running": "#1b7f3b", "connected": "#1b7f3b", "playing": "#1b7f3b",
     "connecting": "#9a6700", "reconnecting": "#b35900", "paused": "#57606a", "ended": "#57606a",
-    "stopped": "#57606a", "error": "#c62828",
+    "stopped": "#57606a", "error": "#c62828", "failed": "#c62828",
 }
 
 
@@ -124,6 +124,6 @@ class SourcesPane(QWidget):
             text = self.table.item(row, RATE).text().replace(",", "")
             rate += float(text) if text else 0.0
             rejected += source.counters().get("rejected", 0)
-            reason = f" ({source.detail})" if source.state in ("error", "reconnecting") and source.detail else ""
+            reason = f" ({source.detail})" if source.state in ("error", "reconnecting", "failed") and source.detail else ""
             states.append(f"{mask_password(source.name)}: {source.state}{reason}")
         return "   ".join(states), rate, rejected

@@ -4,19 +4,24 @@ pika's BlockingConnection is not thread-safe: the consumer, the control
 server and the control client each own one in a thread of their own, and
 other threads only wake it (``add_callback_threadsafe``). This base holds what
 they share: start, wait until ready, wake, and a loop that serves until told
-to stop, retrying with exponential backoff when the broker goes away and
-starting over (with a logged traceback) if serving fails for another reason.
+to stop. When the broker goes away the loop tries again with the shared
+``Backoff`` (at most ``RETRY_CAP`` seconds apart, reset after every successful
+connection, so a resume never waits on an outage's length); when the broker
+refuses us for good (login, vhost, permissions, TLS: see ``reconnect``) it
+stops, with ``state = "failed"``, ``last_error`` saying why and ``failed`` set.
+A bug in a subclass is logged with its traceback and served again.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 
 import pika
 import pika.exceptions
 
-from .publisher import describe_error
+from .reconnect import RETRY_CAP, Backoff, broker_trouble, connection_parameters, forget, say
 
 log = logging.getLogger(__name__)
 
@@ -28,16 +33,22 @@ class ConnectionThread:
     thread_name = "amqp"
 
     def __init__(self, url: str, backoff: tuple[float, float]):
-        self.params = pika.URLParameters(url)
-        self.params.heartbeat = 30
-        self.params.connection_attempts = 1
+        self.params = connection_parameters(url)
+        #: (first, cap) of the pause between attempts; the cap is at most ``reconnect.RETRY_CAP``.
         self.backoff = backoff
         self.state = "connecting"
         self.last_error = ""
         self.reconnects = 0
+        #: Successful connections so far (0: the broker was never reached).
+        self.connections = 0
+        #: Set when the broker refused us in a way retrying cannot mend (state "failed").
+        self.failed = threading.Event()
         self._connection: pika.BlockingConnection | None = None
         self._stop = threading.Event()
-        self._ready = threading.Event()
+        #: Subclasses set it once connected and declared; that is also when the backoff resets.
+        self._ready = _ReadyEvent(self._on_connected)
+        self._backoff = Backoff(*backoff)
+        self._troubled = False  # trouble was said since the last connection
         self._thread: threading.Thread | None = None
 
     def _start_thread(self) -> None:
@@ -45,8 +56,12 @@ class ConnectionThread:
         self._thread.start()
 
     def wait_ready(self, timeout: float = 10.0) -> bool:
-        """True once connected and declared (what is sent now will be seen)."""
-        return self._ready.wait(timeout)
+        """True once connected and declared (what is sent now will be seen); False at once if failed."""
+        deadline = time.monotonic() + timeout
+        while not self._ready.wait(min(0.05, max(0.0, deadline - time.monotonic()))):
+            if self.failed.is_set() or time.monotonic() >= deadline:
+                return False
+        return True
 
     def _wake(self) -> None:
         """Make the connection's thread look at its queues now (from any thread)."""
@@ -67,8 +82,9 @@ class ConnectionThread:
     def _serve(self) -> None:
         raise NotImplementedError
 
-    def _describe(self, exc: BaseException) -> str:
-        return describe_error(exc)
+    def _describe(self, exc: BaseException) -> str | None:
+        """A reason of the subclass's own for ``exc`` (None: the one ``reconnect.broker_trouble`` gives)."""
+        return None
 
     def _on_lost(self) -> None:
         """The connection dropped: forget what only made sense on it."""
@@ -80,31 +96,46 @@ class ConnectionThread:
         self.state = "stopped"
 
     # -- the thread --------------------------------------------------------------------------------------------------
+    def _on_connected(self) -> None:
+        """In the connection's thread, when ``_serve`` sets ``_ready``."""
+        self.connections += 1
+        self._backoff.succeeded()
+        if self._troubled:
+            log.info("%s: broker %s:%s connected again", self.thread_name, self.params.host, self.params.port)
+            forget(self.params)
+            self._troubled = False
+
     def _run(self) -> None:
-        delay = self.backoff[0]
+        backoff = self._backoff
         while not self._stop.is_set():
+            backoff.attempt()
             try:
                 self._serve()
-                delay = self.backoff[0]
             except (pika.exceptions.AMQPError, OSError) as exc:
-                self._ready.clear()
-                self.last_error = self._describe(exc)
                 if self._stop.is_set():
                     break
+                self._ready.clear()
+                trouble = broker_trouble(exc, self.params, self._describe(exc))
+                self._troubled = True
+                self.last_error = trouble.text
+                say(trouble)
+                if trouble.permanent:
+                    self._on_lost()
+                    self._on_stopped()
+                    self.state = "failed"
+                    self.failed.set()
+                    return
                 self.state = "reconnecting"
                 self.reconnects += 1
                 self._on_lost()
-                log.warning("%s: broker %s: %s; retrying in %.1fs", self.thread_name, self.params.host,
-                            self.last_error, delay)
-                self._pause(delay)
-                delay = min(delay * 2, self.backoff[1])
+                self._pause(backoff.pause())
             except Exception as exc:  # a bug must not silence the thread: say it, start over
                 self._ready.clear()
                 self.last_error = f"{type(exc).__name__}: {exc}"
+                delay = max(backoff.pause(), RETRY_CAP)  # a bug that repeats: a traceback every 2 s, no flood
                 log.exception("%s: failed; restarting in %.1fs", self.thread_name, delay)
                 self._on_lost()
                 self._pause(delay)
-                delay = min(delay * 2, self.backoff[1])
             finally:
                 self._close()
         self._on_stopped()
@@ -116,3 +147,15 @@ class ConnectionThread:
                 connection.close()
             except Exception:
                 pass
+
+
+class _ReadyEvent(threading.Event):
+    """An Event that also tells its owner when it is set (the subclasses' ``_serve`` only sets it)."""
+
+    def __init__(self, on_set):
+        super().__init__()
+        self._on_set = on_set
+
+    def set(self) -> None:
+        super().set()
+        self._on_set()

@@ -6,9 +6,18 @@ made from other threads is ``add_callback_threadsafe``) and keeps up to
 ``window`` messages in flight with publisher confirms, so throughput is not one
 round trip per message. A message leaves the buffer only when the broker has
 confirmed it; if the connection drops, everything unconfirmed goes back to the
-front of the buffer and is sent again after reconnecting (with backoff). While
-the broker is away the buffer holds at most ``max_buffer`` messages and drops
-the oldest beyond that, counting them (``dropped``) for the agent's drops stream.
+front of the buffer and is sent again after reconnecting (``reconnect.Backoff``:
+within 2 s of the broker's return, however long it was away). While the broker
+is away the buffer holds at most ``max_buffer`` messages and drops the oldest
+beyond that, counting them (``dropped``) for the agent's drops stream.
+
+Those drop reports do not share the data's fate: ``report`` keeps them in a
+slot of their own, sent before any data and never dropped by the overflow. A
+report is a running total, so a newer one of the same stream and run replaces
+an unsent older one and nothing is lost. When the broker refuses us for good
+(``reconnect.BrokerTrouble.permanent``: a refused login, a missing vhost...)
+the publisher stops trying: ``state = "failed"``, ``failed`` set, ``flush``
+returns False at once.
 """
 
 from __future__ import annotations
@@ -24,12 +33,29 @@ import pika
 from pika.exchange_type import ExchangeType
 
 from ..schema import Snapshot, encode
+from .reconnect import (
+    RETRY_CAP,
+    Backoff,
+    BrokerTrouble,
+    broker_trouble,
+    connection_parameters,
+    describe_error,
+    forget,
+    say,
+)
+
+__all__ = ["DEFAULT_EXCHANGE", "DEFAULT_URL", "Publisher", "describe_error"]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
 DEFAULT_EXCHANGE = "suricate"
 _PERSISTENT = pika.BasicProperties(delivery_mode=pika.DeliveryMode.Persistent, content_type="application/json")
+#: Unsent reports of this many (stream, run) pairs at most; beyond that the oldest pair's is dropped.
+MAX_REPORTS = 1000
+
+#: A report's slot: (routing key, run).
+ReportKey = tuple[str, str]
 
 
 class Publisher:
@@ -41,17 +67,18 @@ class Publisher:
         exchange: str = DEFAULT_EXCHANGE,
         max_buffer: int = 100_000,
         window: int = 1000,
-        backoff: tuple[float, float] = (0.2, 10.0),
+        backoff: tuple[float, float] = (0.2, RETRY_CAP),
     ):
-        self.params = pika.URLParameters(url)
-        self.params.heartbeat = 30
-        self.params.connection_attempts = 1
+        self.params = connection_parameters(url)
         self.exchange = exchange
         self.max_buffer = max_buffer
         self.window = window
         self.backoff = backoff
         self._pending: collections.deque[tuple[str, bytes]] = collections.deque()
-        self._unconfirmed: dict[int, tuple[str, bytes]] = {}
+        #: The newest unsent report of each (stream, run): sent first, never dropped by the overflow.
+        self._reports: dict[ReportKey, tuple[str, bytes]] = {}
+        #: Delivery tag -> (routing key, body, report slot or None for data).
+        self._unconfirmed: dict[int, tuple[str, bytes, ReportKey | None]] = {}
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
         self._connection: pika.SelectConnection | None = None
@@ -64,8 +91,17 @@ class Publisher:
         self.published = 0
         self.confirmed = 0
         self.dropped = 0
+        #: Reports dropped because more than MAX_REPORTS streams and runs waited at once.
+        self.dropped_reports = 0
         self.nacked = 0
         self.reconnects = 0
+        #: Successful connections so far (0: the broker was never reached).
+        self.connections = 0
+        #: Set when the broker refused us in a way retrying cannot mend (state "failed").
+        self.failed = threading.Event()
+        self._backoff = Backoff(*backoff)
+        self._troubled = False  # trouble was said since the last connection
+        self._trouble_now: BrokerTrouble | None = None  # what ended the current attempt
 
     # -- the caller's side -------------------------------------------------------------------------------------------
     def start(self) -> "Publisher":
@@ -87,16 +123,33 @@ class Publisher:
                 pending.append(item)
         self._wake()
 
+    def report(self, snapshot: Snapshot) -> None:
+        """Queue a report of running totals (the agent's drops) ahead of the data, safe from the overflow.
+
+        An unsent report of the same stream and run is replaced: this one carries its totals too.
+        """
+        key = (snapshot.routing_key, snapshot.run)
+        item = (snapshot.routing_key, encode(snapshot))
+        with self._lock:
+            self._reports.pop(key, None)
+            self._reports[key] = item
+            if len(self._reports) > MAX_REPORTS:
+                del self._reports[next(iter(self._reports))]
+                self.dropped_reports += 1
+        self._wake()
+
     def buffered(self) -> int:
         """Messages not yet confirmed by the broker."""
         with self._lock:
-            return len(self._pending) + len(self._unconfirmed)
+            return len(self._pending) + len(self._reports) + len(self._unconfirmed)
 
     def flush(self, timeout: float | None = None) -> bool:
-        """Wait until the broker has confirmed everything queued so far."""
+        """Wait until the broker has confirmed everything queued so far (False at once if failed)."""
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._idle:
-            while self._pending or self._unconfirmed:
+            while self._pending or self._reports or self._unconfirmed:
+                if self.failed.is_set():
+                    return False
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
                     return False
@@ -116,8 +169,10 @@ class Publisher:
         with self._lock:
             return {
                 "state": self.state, "published": self.published, "confirmed": self.confirmed,
-                "dropped": self.dropped, "nacked": self.nacked, "reconnects": self.reconnects,
-                "buffered": len(self._pending) + len(self._unconfirmed), "error": self.last_error,
+                "dropped": self.dropped, "dropped_reports": self.dropped_reports, "nacked": self.nacked,
+                "reconnects": self.reconnects,
+                "buffered": len(self._pending) + len(self._reports) + len(self._unconfirmed),
+                "error": self.last_error,
             }
 
     def _wake(self) -> None:
@@ -130,47 +185,61 @@ class Publisher:
 
     # -- the I/O thread ----------------------------------------------------------------------------------------------
     def _run(self) -> None:
-        delay = self.backoff[0]
-        logged = ""
+        backoff = self._backoff
         while not self._stopping:
-            connected_at = time.monotonic()
-            self._connection = pika.SelectConnection(
-                self.params,
-                on_open_callback=self._on_open,
-                on_open_error_callback=self._on_open_error,
-                on_close_callback=self._on_closed,
-            )
-            self._connection.ioloop.start()
-            self._connection = None
-            self._channel = None
-            self._requeue_unconfirmed()
+            backoff.attempt()
+            self._trouble_now = None
+            try:
+                self._connect_and_serve()
+            except Exception as exc:  # a bug must not silence the publisher: say it, start over
+                self._trouble_now = None
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                log.exception("publisher: failed; starting over")
+            finally:
+                self._connection = None
+                self._channel = None
+                self._requeue_unconfirmed()
             if self._stopping:
                 break
+            trouble = self._trouble_now
+            if trouble is not None:
+                self._troubled = True
+                self.last_error = trouble.text
+                say(trouble)
+                if trouble.permanent:
+                    self.state = "failed"
+                    self.failed.set()
+                    with self._idle:
+                        self._idle.notify_all()
+                    return
             self.reconnects += 1
             self.state = "reconnecting"
-            # Back off, but start over quickly after a connection that lived a while.
-            delay = self.backoff[0] if time.monotonic() - connected_at > 30 else min(delay * 2, self.backoff[1])
-            # Say it once per cause, not once per retry.
-            (log.warning if self.last_error != logged else log.debug)(
-                "broker %s:%s unreachable (%s); retrying with backoff", self.params.host, self.params.port,
-                self.last_error)
-            logged = self.last_error
-            end = time.monotonic() + delay
+            end = time.monotonic() + backoff.pause()
             while not self._stopping and time.monotonic() < end:
-                time.sleep(0.05)
+                time.sleep(0.02)
         self.state = "closed"
+
+    def _connect_and_serve(self) -> None:
+        """One connection, from connecting to closed; callbacks record in ``_trouble_now`` what ended it."""
+        self._connection = pika.SelectConnection(
+            self.params,
+            on_open_callback=self._on_open,
+            on_open_error_callback=self._on_open_error,
+            on_close_callback=self._on_closed,
+        )
+        self._connection.ioloop.start()
 
     def _on_open(self, connection) -> None:
         connection.channel(on_open_callback=self._on_channel)
 
     def _on_open_error(self, connection, error) -> None:
-        self.last_error = describe_error(error)
+        self._trouble_now = broker_trouble(error, self.params)
         self.state = "error"
         connection.ioloop.stop()
 
     def _on_closed(self, connection, reason) -> None:
-        if not self._stopping:
-            self.last_error = str(reason)
+        if not self._stopping and self._trouble_now is None:
+            self._trouble_now = broker_trouble(reason, self.params)
         connection.ioloop.stop()
 
     def _on_channel(self, channel) -> None:
@@ -179,7 +248,8 @@ class Publisher:
         channel.exchange_declare(self.exchange, ExchangeType.topic, durable=True, callback=self._on_exchange)
 
     def _on_channel_closed(self, channel, reason) -> None:
-        self.last_error = str(reason)
+        if not self._stopping:
+            self._trouble_now = broker_trouble(reason, self.params)
         if self._connection and self._connection.is_open:
             self._connection.close()
 
@@ -190,6 +260,12 @@ class Publisher:
         self._next_tag = 0
         self.state = "connected"
         self.last_error = ""
+        self.connections += 1
+        self._backoff.succeeded()
+        if self._troubled:
+            log.info("publisher: broker %s:%s connected again", self.params.host, self.params.port)
+            forget(self.params)
+            self._troubled = False
         self._drain()
 
     def _drain(self) -> None:
@@ -203,13 +279,20 @@ class Publisher:
         publish = channel.basic_publish
         while True:
             with self._lock:
-                if not self._pending or len(self._unconfirmed) >= self.window:
+                if len(self._unconfirmed) >= self.window:
                     return
-                item = self._pending.popleft()
+                if self._reports:
+                    slot = next(iter(self._reports))
+                    routing_key, body = self._reports.pop(slot)
+                elif self._pending:
+                    slot = None
+                    routing_key, body = self._pending.popleft()
+                else:
+                    return
                 self._next_tag += 1
-                self._unconfirmed[self._next_tag] = item
+                self._unconfirmed[self._next_tag] = (routing_key, body, slot)
                 self.published += 1
-            publish(self.exchange, item[0], item[1], _PERSISTENT)
+            publish(self.exchange, routing_key, body, _PERSISTENT)
 
     def _on_confirm(self, frame) -> None:
         method = frame.method
@@ -226,7 +309,7 @@ class Publisher:
             if nack:
                 # The broker could not take them: send them again, first.
                 self.nacked += len(items)
-                self._pending.extendleft(reversed(items))
+                self._put_back(items)
             else:
                 self.confirmed += len(items)
             self._idle.notify_all()
@@ -237,19 +320,14 @@ class Publisher:
             if self._unconfirmed:
                 items = [self._unconfirmed[t] for t in sorted(self._unconfirmed)]
                 self._unconfirmed.clear()
-                self._pending.extendleft(reversed(items))
+                self._put_back(items)
             self._idle.notify_all()
 
-
-def describe_error(error: BaseException) -> str:
-    """A readable reason ("Connection refused") from pika's nested connection errors."""
-    for _ in range(5):
-        inner = getattr(error, "exceptions", None) or [getattr(error, "exception", None)]
-        if inner[-1] is None and error.args and isinstance(error.args[0], BaseException):
-            inner = [error.args[0]]
-        if not isinstance(inner[-1], BaseException):
-            break
-        error = inner[-1]
-    if isinstance(error, OSError) and error.strerror:
-        return error.strerror
-    return str(error).strip() or type(error).__name__
+    def _put_back(self, items: list[tuple[str, bytes, ReportKey | None]]) -> None:
+        """Unconfirmed messages go out again first: data at the front of the buffer, reports to
+        their slot unless a newer report of theirs is waiting there already. Under the lock."""
+        data = [(routing_key, body) for routing_key, body, slot in items if slot is None]
+        self._pending.extendleft(reversed(data))
+        for routing_key, body, slot in items:
+            if slot is not None and slot not in self._reports:
+                self._reports[slot] = (routing_key, body)

@@ -26,7 +26,7 @@ class Source:
 
     @property
     def state(self) -> str:
-        """One word the user reads: running, connected, reconnecting, paused, stopped, error."""
+        """One word the user reads: running, connected, reconnecting, paused, stopped, error, failed."""
         return "running"
 
     @property

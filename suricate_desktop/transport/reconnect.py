@@ -1,0 +1,208 @@
+"""How every broker connection of the project connects, retries, and gives up.
+
+The publisher (its own ``SelectConnection`` loop) and the connection threads
+(consumer, control server, control client) share three things from here:
+
+* ``connection_parameters``: pika's parameters with timeouts short enough that
+  no attempt hangs for long (pika's defaults wait 10 s for a TCP connect and
+  15 s for the whole handshake, which is what let a resume take over 10 s);
+* ``Backoff``: the pause between attempts, doubling from the first delay to at
+  most ``RETRY_CAP``, counted from the start of the failed attempt and reset by
+  every successful connection, so however long the broker was away, a client
+  tries again within ``RETRY_CAP`` seconds of it coming back (within
+  ``HANDSHAKE_TIMEOUT`` when an attempt hangs on a half-open link);
+* ``BrokerTrouble``: one readable line for what went wrong, and whether trying
+  again can help: a refused login, a missing vhost, a refused permission or a
+  broker certificate that does not verify is *permanent* (the connection gives
+  up and says so once); an unreachable or restarting broker is *transient*
+  (retried; said once per cause, not once per attempt).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+import ssl
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass
+
+import pika
+import pika.exceptions
+from pika.adapters.utils.connection_workflow import (
+    AMQPConnectorSocketConnectError,
+    AMQPConnectorStackTimeout,
+    AMQPConnectorTransportSetupError,
+)
+
+log = logging.getLogger(__name__)
+
+#: Longest pause between two connection attempts, in seconds.
+RETRY_CAP = 2.0
+#: TCP connect timeout: a SYN answered neither by SYN-ACK nor by RST (a host that is down or
+#: firewalled) fails after this; 3 s still covers one retransmitted SYN (sent after 1 s).
+CONNECT_TIMEOUT = 3.0
+#: TCP + TLS + AMQP handshake, all of it: an attempt on a link that swallows packets gives up after this.
+HANDSHAKE_TIMEOUT = 4.0
+#: AMQP heartbeat (s): a connection whose link died silently is given up within 1.5 to 2.5 times this.
+HEARTBEAT = 10
+
+
+def connection_parameters(url: str) -> pika.URLParameters:
+    """pika's parameters for ``url``, one attempt each, with our timeouts unless the URL sets its own."""
+    params = pika.URLParameters(url)
+    given = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+    params.connection_attempts = 1
+    if "socket_timeout" not in given:
+        params.socket_timeout = CONNECT_TIMEOUT
+    if "stack_timeout" not in given:
+        params.stack_timeout = HANDSHAKE_TIMEOUT
+    if "heartbeat" not in given:
+        params.heartbeat = HEARTBEAT
+    return params
+
+
+class Backoff:
+    """Pauses between connection attempts: first, doubling to the cap, reset after a success.
+
+    After an attempt that never connected, the pause runs from that attempt's start, so one
+    that took long to fail (a handshake timeout) is followed at once by the next. After a
+    connection that was up, the pause is the first delay (so one that drops as soon as it is
+    made is not retried in a tight loop). Each pause is jittered down by up to a quarter, so
+    a fleet of agents that lost the same broker does not knock on it in step.
+    """
+
+    def __init__(self, first: float, cap: float):
+        self.first = max(0.0, first)
+        self.cap = max(self.first, min(cap, RETRY_CAP))
+        self._next = self.first
+        self._started = time.monotonic()
+        self._connected = False
+
+    def attempt(self) -> None:
+        """An attempt starts now."""
+        self._started = time.monotonic()
+        self._connected = False
+
+    def succeeded(self) -> None:
+        """The attempt connected: the next trouble starts from the first delay again."""
+        self._next = self.first
+        self._connected = True
+
+    def pause(self) -> float:
+        """Seconds to wait now, after a failed attempt or a lost connection (the next pause doubles)."""
+        delay = self._next * random.uniform(0.75, 1.0)
+        self._next = min(self._next * 2, self.cap)
+        if self._connected:
+            return delay
+        return max(0.0, delay - (time.monotonic() - self._started))
+
+
+@dataclass(frozen=True)
+class BrokerTrouble:
+    """What went wrong with a broker connection, in one line, and whether retrying can help."""
+
+    text: str
+    permanent: bool
+
+
+def describe_error(error: BaseException) -> str:
+    """A readable reason ("Connection refused") from pika's nested connection errors."""
+    error = _layers(error)[-1]
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error).strip() or type(error).__name__
+
+
+def broker_trouble(error: BaseException, params: pika.ConnectionParameters, detail: str | None = None) -> BrokerTrouble:
+    """Classify ``error`` (from connecting or from a channel of ``params``' broker) as permanent or not.
+
+    ``detail``: the caller's own reason for a transient error (default: ``describe_error``'s).
+    """
+    where = f"{params.host}:{params.port}"
+    user = getattr(params.credentials, "username", "?")
+    vhost = params.virtual_host
+    layers = _layers(error)
+    text = " ".join(str(e) for e in layers)
+    for e in layers:
+        if isinstance(e, (pika.exceptions.ProbableAuthenticationError, pika.exceptions.AuthenticationError)):
+            return BrokerTrouble(f"broker {where} refused the login for user '{user}'", True)
+        if isinstance(e, pika.exceptions.ProbableAccessDeniedError) or (
+                isinstance(e, pika.exceptions.ConnectionClosedByBroker) and e.reply_code == 530):
+            if re.search(r"vhost .* not found", text):
+                return BrokerTrouble(f"broker {where} has no vhost '{vhost}'", True)
+            return BrokerTrouble(f"broker {where} refused user '{user}' access to vhost '{vhost}'", True)
+        if isinstance(e, pika.exceptions.ChannelClosedByBroker) and e.reply_code in (403, 404, 406):
+            # No permission on an exchange or queue, or one declared before with other settings:
+            # the same declaration fails the same way every time.
+            return BrokerTrouble(f"broker {where} refused user '{user}': {e.reply_text}", True)
+        if isinstance(e, ssl.SSLCertVerificationError):
+            return BrokerTrouble(f"broker {where}: TLS certificate not trusted: {e.verify_message or e}", True)
+        if isinstance(e, ssl.SSLError) and "WRONG_VERSION_NUMBER" in str(e):
+            return BrokerTrouble(f"broker {where} does not speak TLS on this port", True)
+        if isinstance(e, pika.exceptions.ConnectionClosedByBroker):
+            return BrokerTrouble(f"broker {where} closed the connection: {e.reply_text or e.reply_code}", False)
+        if isinstance(e, pika.exceptions.ChannelClosedByBroker):
+            return BrokerTrouble(f"broker {where}: {detail or e.reply_text or e.reply_code}", False)
+        if isinstance(e, pika.exceptions.StreamLostError):
+            return BrokerTrouble(f"broker {where}: connection lost", False)
+    reason = detail if detail is not None else describe_error(error)
+    if _before_login(layers):
+        return BrokerTrouble(f"broker {where} unreachable: {reason[:1].lower()}{reason[1:]}", False)
+    return BrokerTrouble(f"broker {where}: {reason}", False)
+
+
+def _layers(error: BaseException) -> list[BaseException]:
+    """``error`` and the errors pika wrapped in it, outermost first."""
+    layers = [error]
+    for _ in range(6):
+        inner = getattr(error, "exceptions", None) or [getattr(error, "exception", None)]
+        if inner[-1] is None and error.args and isinstance(error.args[0], BaseException):
+            inner = [error.args[0]]
+        if not isinstance(inner[-1], BaseException):
+            break
+        error = inner[-1]
+        layers.append(error)
+    return layers
+
+
+def _before_login(layers: list[BaseException]) -> bool:
+    """Did the connection fail before the broker answered (refused, timed out, no such host)?"""
+    return any(isinstance(e, (OSError, AMQPConnectorSocketConnectError, AMQPConnectorStackTimeout,
+                              AMQPConnectorTransportSetupError))
+               for e in layers) or type(layers[-1]) is pika.exceptions.AMQPConnectionError
+
+
+_said: dict[str, float] = {}
+_said_lock = threading.Lock()
+#: A transient trouble is said again after this many seconds, if it lasts (a reminder, not a flood).
+REPEAT_AFTER = 300.0
+
+
+def say(trouble: BrokerTrouble, retrying: bool = True) -> None:
+    """Log ``trouble`` once for the whole process (every connection to the same broker
+    meets the same trouble), again only after ``REPEAT_AFTER`` seconds."""
+    line = trouble.text + ("; retrying cannot help" if trouble.permanent else "; retrying" if retrying else "")
+    now = time.monotonic()
+    with _said_lock:
+        last = _said.get(line)
+        fresh = last is None or now - last >= REPEAT_AFTER
+        if fresh:
+            _said[line] = now
+            if len(_said) > 1000:  # bounded: forget the oldest lines
+                for old in sorted(_said, key=_said.get)[:500]:
+                    del _said[old]
+    if trouble.permanent:
+        (log.error if fresh else log.debug)("%s", line)
+    else:
+        (log.warning if fresh else log.debug)("%s", line)
+
+
+def forget(params: pika.ConnectionParameters) -> None:
+    """A connection to this broker got through: troubles with it are said again when they come back."""
+    prefix = f"broker {params.host}:{params.port} "
+    with _said_lock:
+        for line in [line for line in _said if line.startswith(prefix)]:
+            del _said[line]
