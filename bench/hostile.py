@@ -151,7 +151,7 @@ def _recorder(url: str, exchange: str, queue: str, legacy_queue: str, dead: str,
                 "error": consumer.last_error})
 
 
-def bench_broker(url: str, n_hostile: int, n_big: int) -> None:
+def bench_broker(url: str, n_hostile: int, n_big: int, flood: int) -> None:
     import pika
 
     from hostile_generator import hostile_bodies, hostile_legacy, valid_bodies, valid_legacy, valid_snapshots
@@ -160,6 +160,11 @@ def bench_broker(url: str, n_hostile: int, n_big: int) -> None:
     run = uuid.uuid4().hex[:12]
     good = valid_bodies(valid_snapshots(41, 3_000, run), rng)
     bad = [b for _, b in hostile_bodies(42, n_hostile, big=n_big)]
+    if flood:  # bodies just under 8 MiB with a bad value at the end: what a consumer holds of them
+        entry = b'[["proc-12345"],123]'
+        big = (b'{"v":1,"host":"h","source":"s","agg":"a","kind":"count","ts":1,"interval":1,"delta":true,'
+               b'"entries":[' + b",".join([entry] * (8_300_000 // (len(entry) + 1))) + b',[["x"],"bad"]]}')
+        bad += [big] * flood
     legacy_good = [valid_legacy(rng)[0] for _ in range(300)]
     legacy_bad = [b for _, b in hostile_legacy(43, 1_000)]
     sends = ([("j", b) for b in good + bad] + [("l", b) for b in legacy_good + legacy_bad])
@@ -192,7 +197,8 @@ def bench_broker(url: str, n_hostile: int, n_big: int) -> None:
         ch.exchange_delete(exchange)
         ch.exchange_delete(dead)
         conn.close()
-    print(f"\nrecorder under {len(sends):,} bodies ({len(bad) + len(legacy_bad):,} hostile, {n_big} of 5-9 MB; "
+    print(f"\nrecorder under {len(sends):,} bodies ({len(bad) + len(legacy_bad):,} hostile, {n_big} of 5-9 MB, "
+          f"{flood} of 8 MB; "
           f"{len(good) + len(legacy_good):,} valid): published in {published:.1f} s, all handled in {elapsed:.1f} s")
     print(f"received {result['received']:,} (expected {len(good) + len(legacy_good):,}), "
           f"rejected {result['rejected']:,} (expected {len(bad) + len(legacy_bad):,}), "
@@ -207,10 +213,11 @@ def main() -> None:
     parser.add_argument("--broker", help="also run the recorder against this broker")
     parser.add_argument("--hostile", type=int, default=10_000)
     parser.add_argument("--big", type=int, default=4)
+    parser.add_argument("--flood", type=int, default=0, help="also this many 8 MB bodies with a bad value last")
     args = parser.parse_args()
     bench_decode(args.compare)
     if args.broker:
-        bench_broker(args.broker, args.hostile, args.big)
+        bench_broker(args.broker, args.hostile, args.big, args.flood)
 
 
 if __name__ == "__main__":
