@@ -55,7 +55,8 @@ class _Bare(msgspec.Struct, forbid_unknown_fields=False):
     ts: float
     interval: float
     delta: bool
-    entries: list[tuple[list[Union[str, int]], Union[int, float, list[tuple[tuple[int, int], int]], dict[str, Union[int, float]]]]]
+    entries: list[tuple[list[Union[str, int]],
+                        Union[int, float, list[tuple[tuple[int, int], int]], dict[str, Union[int, float]]]]]
     seq: int = 0
     run: str = ""
 

@@ -201,8 +201,8 @@ def _explain(body: bytes, exc: msgspec.ValidationError) -> SchemaError:
     field = match["path"].lstrip(".") if match else ""
     reason = text[: match.start()] if match else text
     reason = _EXPECTED.sub(lambda m: f"expected {_words(m['want'])}, got {_words(m['got'])}", reason)
-    return SchemaError(field, _BOUND.sub(lambda m: f"expected {_words(m['want'])} {_BOUND_WORDS.get(m['rest'], m['rest'])}",
-                                         reason))
+    bound = _BOUND.sub(lambda m: f"expected {_words(m['want'])} {_BOUND_WORDS.get(m['rest'], m['rest'])}", reason)
+    return SchemaError(field, bound)
 
 
 _EXPECTED = re.compile(r"Expected `(?P<want>[^`]+)`, got `(?P<got>[^`]+)`")
