@@ -4,9 +4,10 @@
    orjson.loads, of a bare msgspec decode into the message's structure
    without any limit (the baseline the validating decoder is measured
    against), of ``schema.check_depth`` alone, and of ``schema.decode``; the
-   ratio decode / bare msgspec. Then the depth check on an 8 MB body and a
-   deep one. Run it with PYTHONPATH pointing at an older checkout to compare
-   before and after (the depth check is skipped where it does not exist).
+   ratio decode / bare msgspec; with ``--compare DIR`` (another checkout, e.g.
+   ``git worktree add /tmp/before a9e37e5``) also that checkout's decode, loaded
+   side by side, interleaved, and the ratio after / before. Then the depth
+   check on 8 MB bodies.
 2. ``--broker URL``: a ``suricate record`` pipeline (Consumer +
    RecordingWriter, ``tune_for_ingest``) in a child process, its dead-letter
    exchange and queue its own; this process publishes N hostile bodies (from
@@ -14,7 +15,7 @@
    legacy bodies. Reports the time, the counts, and the child's peak RSS
    (VmHWM), with the child's RSS before the first message for reference.
 
-Usage: python bench/hostile.py [--broker amqp://guest:guest@127.0.0.1:5672/%2F] [--hostile 10000] [--big 4]
+Usage: python bench/hostile.py [--compare DIR] [--broker amqp://guest:guest@127.0.0.1:5672/%2F] [--hostile 10000]
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ class _Bare(msgspec.Struct, forbid_unknown_fields=False):
     ts: float
     interval: float
     delta: bool
-    entries: list[tuple[list[Union[str, int]], Union[int, float, list[tuple[tuple[int, int], int]], dict[str, Union[int, float]]]]]
+    entries: list[tuple[list[Union[str, int]],
+                        Union[int, float, list[tuple[tuple[int, int], int]], dict[str, Union[int, float]]]]]
     seq: int = 0
     run: str = ""
 
@@ -64,22 +66,43 @@ def _per_call(fn, number: int) -> float:
     return min(timeit.repeat(fn, number=number, repeat=5)) / number * 1e6
 
 
-def bench_decode() -> None:
+def _other_decode(root: str):
+    """``schema.decode`` of another checkout, imported under another package name."""
+    import importlib
+    import importlib.util
+
+    package = Path(root) / "suricate_desktop"
+    spec = importlib.util.spec_from_file_location("before_pkg", package / "__init__.py",
+                                                  submodule_search_locations=[str(package)])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["before_pkg"] = module
+    spec.loader.exec_module(module)
+    return importlib.import_module("before_pkg.schema").decode
+
+
+def bench_decode(compare: str | None) -> None:
     bare = msgspec.json.Decoder(_Bare)
-    check_depth = getattr(schema, "check_depth", None)
-    print("decode of a valid body, µs per body (best of 5)")
-    print(f"{'records':>8} {'bytes':>6} {'orjson':>7} {'msgspec':>8} {'depth':>6} {'decode':>7} {'decode/msgspec':>15}")
+    check_depth = schema.check_depth
+    before = _other_decode(compare) if compare else None
+    print("decode of a valid body, µs per body (best of 5 runs, each case interleaved 3 times)")
+    print(f"{'records':>8} {'bytes':>6} {'orjson':>7} {'msgspec':>8} {'depth':>6} {'decode':>7} {'before':>7} "
+          f"{'decode/msgspec':>15} {'after/before':>13}")
     for records in (1, 100):
         body = encode(make_snapshots(1, records)[0])
         number = 20_000 if records == 1 else 4_000
-        t_orjson = _per_call(lambda: orjson.loads(body), number)
-        t_bare = _per_call(lambda: bare.decode(body), number)
-        t_depth = _per_call(lambda: check_depth(body), number) if check_depth else float("nan")
-        t_decode = _per_call(lambda: decode(body), number)
-        print(f"{records:>8} {len(body):>6} {t_orjson:>7.2f} {t_bare:>8.2f} {t_depth:>6.2f} {t_decode:>7.2f} "
-              f"{t_decode / t_bare:>15.2f}")
-    if not check_depth:
-        return
+        cases = {"orjson": lambda: orjson.loads(body), "msgspec": lambda: bare.decode(body),
+                 "depth": lambda: check_depth(body), "decode": lambda: decode(body)}
+        if before:
+            cases["before"] = lambda: before(body)
+        best: dict[str, float] = {}
+        for _ in range(3):
+            for name, fn in cases.items():
+                best[name] = min(best.get(name, float("inf")), _per_call(fn, number))
+        t_before = best.get("before", float("nan"))
+        print(f"{records:>8} {len(body):>6} {best['orjson']:>7.2f} {best['msgspec']:>8.2f} {best['depth']:>6.2f} "
+              f"{best['decode']:>7.2f} {t_before:>7.2f} {best['decode'] / best['msgspec']:>15.2f} "
+              f"{best['decode'] / t_before:>13.2f}")
+    print("(depth: schema.check_depth alone; decode runs it only for bodies with unknown fields or errors)")
     big = encode(make_snapshots(1, 1)[0])[:-2] + b"," + b",".join([b'[["proc-12345"],123]'] * 380_000) + b"]}"
     deep = b"[" * (8 * 1024 * 1024)
     hidden = b'{"a":' + b'["]",' * 1_500_000 + b"0" + b"]" * 1_500_000 + b"}"
@@ -129,7 +152,7 @@ def _recorder(url: str, exchange: str, queue: str, legacy_queue: str, dead: str,
                 "error": consumer.last_error})
 
 
-def bench_broker(url: str, n_hostile: int, n_big: int) -> None:
+def bench_broker(url: str, n_hostile: int, n_big: int, flood: int) -> None:
     import pika
 
     from hostile_generator import hostile_bodies, hostile_legacy, valid_bodies, valid_legacy, valid_snapshots
@@ -138,6 +161,11 @@ def bench_broker(url: str, n_hostile: int, n_big: int) -> None:
     run = uuid.uuid4().hex[:12]
     good = valid_bodies(valid_snapshots(41, 3_000, run), rng)
     bad = [b for _, b in hostile_bodies(42, n_hostile, big=n_big)]
+    if flood:  # bodies just under 8 MiB with a bad value at the end: what a consumer holds of them
+        entry = b'[["proc-12345"],123]'
+        big = (b'{"v":1,"host":"h","source":"s","agg":"a","kind":"count","ts":1,"interval":1,"delta":true,'
+               b'"entries":[' + b",".join([entry] * (8_300_000 // (len(entry) + 1))) + b',[["x"],"bad"]]}')
+        bad += [big] * flood
     legacy_good = [valid_legacy(rng)[0] for _ in range(300)]
     legacy_bad = [b for _, b in hostile_legacy(43, 1_000)]
     sends = ([("j", b) for b in good + bad] + [("l", b) for b in legacy_good + legacy_bad])
@@ -170,7 +198,8 @@ def bench_broker(url: str, n_hostile: int, n_big: int) -> None:
         ch.exchange_delete(exchange)
         ch.exchange_delete(dead)
         conn.close()
-    print(f"\nrecorder under {len(sends):,} bodies ({len(bad) + len(legacy_bad):,} hostile, {n_big} of 5-9 MB; "
+    print(f"\nrecorder under {len(sends):,} bodies ({len(bad) + len(legacy_bad):,} hostile, {n_big} of 5-9 MB, "
+          f"{flood} of 8 MB; "
           f"{len(good) + len(legacy_good):,} valid): published in {published:.1f} s, all handled in {elapsed:.1f} s")
     print(f"received {result['received']:,} (expected {len(good) + len(legacy_good):,}), "
           f"rejected {result['rejected']:,} (expected {len(bad) + len(legacy_bad):,}), "
@@ -181,13 +210,15 @@ def bench_broker(url: str, n_hostile: int, n_big: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--compare", metavar="DIR", help="another checkout whose decode to time alongside")
     parser.add_argument("--broker", help="also run the recorder against this broker")
     parser.add_argument("--hostile", type=int, default=10_000)
     parser.add_argument("--big", type=int, default=4)
+    parser.add_argument("--flood", type=int, default=0, help="also this many 8 MB bodies with a bad value last")
     args = parser.parse_args()
-    bench_decode()
+    bench_decode(args.compare)
     if args.broker:
-        bench_broker(args.broker, args.hostile, args.big)
+        bench_broker(args.broker, args.hostile, args.big, args.flood)
 
 
 if __name__ == "__main__":

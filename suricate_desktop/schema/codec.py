@@ -2,13 +2,15 @@
 
 Validation is the only thing that stands between the network and the store, so
 it is strict and precise (each error names the field and what was wrong) and
-cheap, because it runs for every message the desk receives: the size and the
-nesting depth are checked before parsing (``limits.py``), msgspec parses the
-JSON straight into typed fields and checks the message's structure and every
-range (int64 integers, string lengths, entry counts, the time) in C as it
-parses, and only the checks that depend on ``kind`` run in Python. Whatever
-the body, ``decode`` raises ``SchemaError`` and nothing else. Nothing received
-is ever eval'd or unpickled.
+cheap, because it runs for every message the desk receives: after the size,
+msgspec parses the JSON straight into typed fields and checks the message's
+structure and every range (int64 integers, string lengths, entry counts, the
+time) in C as it parses, and only the checks that depend on ``kind`` run in
+Python. The nesting depth needs no pass of its own for a body of known fields
+(the types stop the parser 6 levels down); any other body has its depth and
+encoding checked (``limits.py``) before a decoder that skips unknown values
+reads it. Whatever the body, ``decode`` raises ``SchemaError`` and nothing
+else. Nothing received is ever eval'd or unpickled.
 """
 
 from __future__ import annotations
@@ -34,8 +36,12 @@ _KeyPart = Union[Annotated[str, msgspec.Meta(max_length=MAX_KEY_PART)], _Int64]
 _Key = Annotated[list[_KeyPart], msgspec.Meta(max_length=MAX_KEY_PARTS)]
 
 
-def _wire_type(value_int: Any) -> type:
-    """The body's structure, as msgspec checks it while parsing; ``value_int`` bounds integer values."""
+def _wire_type(value_int: Any, strict: bool) -> type:
+    """The body's structure, as msgspec checks it while parsing.
+
+    ``value_int`` bounds integer values; ``strict`` refuses unknown fields (at
+    their name, before their value is read).
+    """
     number = Union[value_int, float]
     buckets = Annotated[list[tuple[tuple[_Int64, _Int64], value_int]], msgspec.Meta(max_length=MAX_BUCKETS)]
     stats = Annotated[dict[Annotated[str, msgspec.Meta(max_length=MAX_NAME)], number],
@@ -51,14 +57,19 @@ def _wire_type(value_int: Any) -> type:
         ("entries", Annotated[list[tuple[_Key, value]], msgspec.Meta(max_length=MAX_ENTRIES)]),
         ("seq", _Int64, 0),
         ("run", Annotated[str, msgspec.Meta(max_length=MAX_RUN)], ""),
-    ], forbid_unknown_fields=False)
+    ], forbid_unknown_fields=strict)
 
 
+# The strict decoder reads every body first. Every value it reads has a type at most 6 levels deep and
+# it stops at the first token that does not fit, so it never descends further whatever the body: a
+# body without unknown fields needs no depth check of its own. Any other body takes the slow path,
+# where the depth is checked before a lenient decoder (which skips unknown values, recursively) runs.
 # JSON has no NaN or infinity, and msgspec refuses a float beyond float64's range ("Number out of
 # range"), so every float that comes out of these decoders is finite.
-_decoder = msgspec.json.Decoder(_wire_type(_ExactInt))
+_strict_decoder = msgspec.json.Decoder(_wire_type(_ExactInt, strict=True))
+_decoder = msgspec.json.Decoder(_wire_type(_ExactInt, strict=False))
+_wide_decoder = msgspec.json.Decoder(_wire_type(_Int64, strict=False))
 _version_decoder = msgspec.json.Decoder(msgspec.defstruct("_Version", [("v", Any, None)]))
-_wide_decoder = msgspec.json.Decoder(_wire_type(_Int64))
 _second = itemgetter(1)
 _NUMBERS = {int, float}
 #: How msgspec says a value was beyond 2**53 (the fast decoder's bound on integer values).
@@ -105,19 +116,10 @@ def decode(body: bytes, max_bytes: int = MAX_BODY_BYTES) -> Snapshot:
 def _decode(body: bytes, max_bytes: int) -> Snapshot:
     if len(body) > max_bytes:
         raise SchemaError("", f"message of {len(body)} bytes exceeds the {max_bytes}-byte limit")
-    check_depth(body, MAX_DEPTH)
-    if not body.isascii():  # msgspec checks the strings it keeps, not those of fields it skips
-        try:
-            body.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise SchemaError("", f"not UTF-8: {exc}") from None
     try:
-        wire = _decoder.decode(body)
+        wire = _strict_decoder.decode(body)
     except msgspec.ValidationError as exc:
-        text = str(exc)
-        if not (_BEYOND_EXACT[0] in text or _BEYOND_EXACT[1] in text):
-            raise _explain(body, exc) from None
-        wire = _widen(body)
+        wire = _decode_slowly(body, exc)
     except msgspec.DecodeError as exc:
         raise SchemaError("", f"not JSON: {exc}") from None
     if wire.v != SCHEMA_VERSION:
@@ -126,6 +128,29 @@ def _decode(body: bytes, max_bytes: int) -> Snapshot:
                     wire.seq, wire.run)
     _check_semantics(snap)
     return snap
+
+
+def _decode_slowly(body: bytes, exc: msgspec.ValidationError):
+    """Bodies the strict decoder refused: unknown fields, integer values beyond 2**53, or errors.
+
+    The depth and the encoding of the whole body are checked first, before any
+    decoder that skips values (the lenient one, the version's) reads it.
+    """
+    check_depth(body, MAX_DEPTH)
+    if not body.isascii():  # msgspec checks the strings it keeps, not those of fields it skips
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise SchemaError("", f"not UTF-8: {error}") from None
+    text = str(exc)
+    if text.startswith("Object contains unknown field"):
+        try:
+            return _decoder.decode(body)
+        except msgspec.ValidationError as error:
+            exc, text = error, str(error)
+    if _BEYOND_EXACT[0] in text or _BEYOND_EXACT[1] in text:
+        return _widen(body)
+    raise _explain(body, exc)
 
 
 def _widen(body: bytes):
@@ -176,8 +201,8 @@ def _explain(body: bytes, exc: msgspec.ValidationError) -> SchemaError:
     field = match["path"].lstrip(".") if match else ""
     reason = text[: match.start()] if match else text
     reason = _EXPECTED.sub(lambda m: f"expected {_words(m['want'])}, got {_words(m['got'])}", reason)
-    return SchemaError(field, _BOUND.sub(lambda m: f"expected {_words(m['want'])} {_BOUND_WORDS.get(m['rest'], m['rest'])}",
-                                         reason))
+    bound = _BOUND.sub(lambda m: f"expected {_words(m['want'])} {_BOUND_WORDS.get(m['rest'], m['rest'])}", reason)
+    return SchemaError(field, bound)
 
 
 _EXPECTED = re.compile(r"Expected `(?P<want>[^`]+)`, got `(?P<got>[^`]+)`")
