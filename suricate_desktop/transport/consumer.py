@@ -186,7 +186,8 @@ class Consumer(ConnectionThread):
         return {
             "state": self.state, "received": self.received, "rejected": self.rejected,
             "duplicates": self.duplicates, "sink_failures": self.sink_failures,
-            "sink_refused": self.sink_refused, "reconnects": self.reconnects,
+            "sink_refused": self.sink_refused, "dedup_evicted": self._seen.evicted,
+            "dedup_unchecked": self._seen.unchecked, "reconnects": self.reconnects,
             "error": self.last_error, "failure": self.failure,
         }
 
