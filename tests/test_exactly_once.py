@@ -18,12 +18,10 @@ import uuid
 from pathlib import Path
 
 import pika
-import pika.exceptions
 import pytest
 
-from suricate_desktop.cli.cmd_record import queue_name
 from suricate_desktop.schema import Snapshot
-from suricate_desktop.store.recording import RecordingWriter, iter_snapshots, read_meta
+from suricate_desktop.store.recording import RecordingWriter, iter_snapshots
 from suricate_desktop.transport.consumer import REJECTED_QUEUE, Consumer
 from suricate_desktop.transport.dedup import SLACK, SeenIds
 from suricate_desktop.transport.publisher import Publisher
@@ -78,20 +76,6 @@ def ready_messages(url, queue):
         return conn.channel().queue_declare(queue, passive=True).method.message_count
     finally:
         conn.close()
-
-
-def queue_exists(url, queue):
-    try:
-        ready_messages(url, queue)
-        return True
-    except pika.exceptions.ChannelClosedByBroker:
-        return False
-
-
-def delete_queue(url, queue):
-    conn = pika.BlockingConnection(pika.URLParameters(url))
-    conn.channel().queue_delete(queue)
-    conn.close()
 
 
 def record_command(url, exchange, folder, *args):

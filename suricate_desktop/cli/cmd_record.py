@@ -33,9 +33,10 @@ def register(sub) -> None:
     p = sub.add_parser(
         "record",
         help="record streams from the broker into a folder of Parquet segments",
-        description="Bind a durable queue to the exchange by routing-key patterns and write what arrives as "
-        "Parquet segments (one a second, each written atomically). Open the folder with pandas or DuckDB "
-        "(suricate query), or play it back with suricate replay.",
+        description="Bind a durable queue of the recording's own to the exchange by routing-key patterns and "
+        "write what arrives as Parquet segments (one a second, each written atomically); a message is "
+        "acknowledged only once it is on disk, and copies are dropped, so a crash loses and doubles nothing. "
+        "Open the folder with pandas or DuckDB (suricate query), or play it back with suricate replay.",
     )
     p.add_argument("--bind", action="append", metavar="PATTERN",
                    help="routing-key pattern <host>.<source>.<aggregation>, e.g. 'web01.#' or '*.*.syscalls' "

@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 SEGMENT_GLOB = "segment-*.parquet"
 META_FILE = "recording.json"
 #: A writer writes a segment early when it holds this many snapshots, or this many entries.
-DEFAULT_MAX_PENDING = 5_000
+DEFAULT_MAX_PENDING = 10_000
 DEFAULT_MAX_PENDING_ENTRIES = 200_000
 #: How many recent snapshots' ids a consumer starting on an existing recording remembers.
 RECENT_IDS = 100_000

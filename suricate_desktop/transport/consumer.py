@@ -78,8 +78,8 @@ class DurableSink(Protocol):
 
 
 #: A durable sink acks only what is written, up to about a second later: a larger prefetch keeps the
-#: broker sending meanwhile (the recording writer writes early when it holds a quarter of it).
-DURABLE_PREFETCH = 20_000
+#: broker sending meanwhile (the recording writer writes early when it holds a third of it).
+DURABLE_PREFETCH = 30_000
 PLAIN_PREFETCH = 1_000
 #: How long a stopping consumer waits for a durable sink to write what it holds, to ack it.
 STOP_WRITE_WAIT = 8.0
@@ -188,7 +188,8 @@ class Consumer(ConnectionThread):
         return {
             "state": self.state, "received": self.received, "rejected": self.rejected,
             "duplicates": self.duplicates, "sink_failures": self.sink_failures,
-            "sink_refused": self.sink_refused, "reconnects": self.reconnects,
+            "sink_refused": self.sink_refused, "dedup_evicted": self._seen.evicted,
+            "dedup_unchecked": self._seen.unchecked, "reconnects": self.reconnects,
             "error": self.last_error, "failure": self.failure,
         }
 

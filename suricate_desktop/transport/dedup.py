@@ -15,8 +15,8 @@ in-flight windows), far inside the window. A seq below the window cannot be
 told apart from a late original: it is kept (never drop what is not known to
 be a copy) and counted in ``unchecked``. At most ``max_streams`` streams are
 remembered; the one used longest ago is forgotten first (counted in
-``evicted``). Worst case: ``max_streams`` × 5 KiB of bitmaps with the defaults
-(4,096 streams: 20 MiB), as many as the streams that publish.
+``evicted``). Worst case: ``max_streams`` × 9 KiB of bitmaps with the defaults
+(4,096 streams: 36 MiB), as many as the streams that publish.
 
 Snapshots without a run (the 2012 sender's, imports) have no identity and are
 never taken for copies.
@@ -32,7 +32,7 @@ from ..schema import Snapshot
 #: (host, source, aggregation, run, seq)
 SnapshotId = tuple[str, str, str, str, int]
 
-DEFAULT_WINDOW = 32_768
+DEFAULT_WINDOW = 65_536
 DEFAULT_MAX_STREAMS = 4_096
 #: Bits a bitmap may grow past the window before it is trimmed (one mask per ``SLACK`` seqs, not per message).
 SLACK = 8_192
