@@ -171,8 +171,21 @@ def test_replay_publishes_a_recording_back(broker_url, exchange, queue_name, tmp
     assert replay.returncode == 0, replay.stderr
     assert elapsed >= 0.9  # 9 gaps of 0.2 s at speed 2
     assert wait_until(lambda: bool(segments(rec)) and sum(1 for s in iter_snapshots(rec) if s.host == host) == 10)
+    # A second replay of the same recording is a run of its own, not copies of the first.
+    again = subprocess.run([sys.executable, "-m", "suricate_desktop", "replay", str(original), "--speed", "0",
+                            "--original-time", "--exchange", exchange, "--broker", broker_url],
+                           capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0, again.stderr
+    assert wait_until(lambda: sum(1 for s in iter_snapshots(rec) if s.host == host) == 20)
     assert recorder.terminate() == 0
-    assert list(iter_snapshots(rec)) == snaps
+    replayed = list(iter_snapshots(rec))
+    runs = sorted({s.run for s in replayed})
+    assert len(runs) == 2 and all(run.startswith("r.replay-") for run in runs)
+    for run in runs:
+        copy = [s for s in replayed if s.run == run]
+        for s in copy:
+            s.run = "r"
+        assert copy == snaps
 
 
 def test_a_bad_script_is_reported_at_its_line(bpftrace_ready, tmp_path):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import secrets
 import sys
 import threading
 
+from ..schema.limits import MAX_RUN
 from ..store.recording import iter_snapshots, segments
 from ..store.replay import paced
 from ..transport.publisher import Publisher
@@ -43,10 +45,14 @@ def run(args: argparse.Namespace) -> int:
     watch = BrokerWatch("replay", publisher, log=log)
     finished = threading.Event()
     watch.stop_on_failure(stopped.set, finished)
+    # Each replay is a run of its own: consumers drop copies by (stream, run, seq), and a second replay
+    # of the same recording is not a copy of the first.
+    suffix = f".replay-{secrets.token_hex(4)}"
     count = 0
     for snap in paced(iter_snapshots(args.recording), args.speed, retime=not args.original_time, sleep=stopped.wait):
         if stopped.is_set():
             break
+        snap.run = (snap.run or "recording")[: MAX_RUN - len(suffix)] + suffix
         publisher([snap])
         count += 1
     finished.set()

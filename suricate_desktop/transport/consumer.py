@@ -47,6 +47,7 @@ from ..schema import MAX_BODY_BYTES, SchemaError, Snapshot, decode, decode_legac
 from .connection_thread import ConnectionThread
 from .dedup import SeenIds, SnapshotId
 from .publisher import DEFAULT_EXCHANGE, DEFAULT_URL, describe_error
+from .reconnect import RETRY_CAP
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +125,7 @@ class Consumer(ConnectionThread):
         batch_seconds: float = 0.05,
         max_queue_length: int = 1_000_000,
         max_body: int = MAX_BODY_BYTES,
-        backoff: tuple[float, float] = (0.2, 10.0),
+        backoff: tuple[float, float] = (0.2, RETRY_CAP),
         tls_ca: str | None = None,
         queue_expires: float | None = None,
         unbind: Iterable[str] = (),
@@ -211,6 +212,7 @@ class Consumer(ConnectionThread):
         """Stop for good: retrying cannot help (a sink that cannot store, a queue declared otherwise)."""
         self.failure = self.last_error = reason
         self.state = "failed"
+        self.failed.set()
         log.info("%s: %s", self.thread_name, reason)  # the owner says it: state and failure
         self._stop.set()
 
@@ -317,6 +319,10 @@ class Consumer(ConnectionThread):
             log.error("a body on %s broke validation (a bug; the body is set aside): %s", routing_key, reason)
         self.recent_rejects.append(f"{routing_key}: {reason}")
         log.info("rejected a message on %s: %s", routing_key, reason)
+        self._dead_letter(routing_key, body, reason)
+
+    def _dead_letter(self, routing_key: str, body: bytes, reason: str) -> None:
+        """Publish a body (its first ``REJECTED_BODY_MAX`` bytes) to the dead-letter exchange, with why."""
         headers = {"x-suricate-error": reason, "x-suricate-routing-key": routing_key,
                    "x-suricate-body-bytes": len(body)}
         # The exchange is a fanout: the key only has to fit AMQP's 255 bytes.
@@ -367,11 +373,7 @@ class Consumer(ConnectionThread):
                 body = encode(snap)
             except Exception:  # what cannot be encoded again is counted above, not kept
                 continue
-            headers = {"x-suricate-error": reason, "x-suricate-routing-key": snap.routing_key}
-            self._channel.basic_publish(
-                REJECTED_EXCHANGE, snap.routing_key, body,
-                pika.BasicProperties(headers=headers, delivery_mode=pika.DeliveryMode.Persistent),
-            )
+            self._dead_letter(snap.routing_key, body, reason)
 
     def _ack_stored(self) -> None:
         """Ack up to the newest delivery whose batch the durable sink has stored; stop if it failed."""
