@@ -67,6 +67,8 @@ def test_briefcase_app_settings():
         assert (ROOT / source).is_dir(), source
     assert APP["long_description"].strip()  # Debian packages need one
     assert all((ROOT / f"{APP['icon']}-{size}.png").is_file() for size in (16, 32, 64, 128, 256, 512))
+    assert (ROOT / f"{APP['icon']}.icns").read_bytes()[:4] == b"icns"  # macOS
+    assert (ROOT / f"{APP['icon']}.ico").read_bytes()[:4] == b"\0\0\1\0"  # Windows
     runtime = APP["linux"]["system"]["debian"]["system_runtime_requires"]
     assert {"libxcb-cursor0", "libxkbcommon-x11-0", "libegl1", "libfontconfig1"} <= set(runtime)
 
