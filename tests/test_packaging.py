@@ -73,6 +73,16 @@ def test_briefcase_app_settings():
     assert {"libxcb-cursor0", "libxkbcommon-x11-0", "libegl1", "libfontconfig1"} <= set(runtime)
 
 
+def test_readme_installs_what_briefcase_checks():
+    """Briefcase refuses to build while a runtime requirement is missing: README's apt-get line has them all."""
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Packaging"):readme.index("## Layout")]
+    words = set(section.split())
+    missing = set(APP["linux"]["system"]["debian"]["system_runtime_requires"]) - words
+    assert not missing, missing
+    assert "/usr/bin/python3 -m venv" in section  # Linux system packages need the system Python
+
+
 def test_bundle_sources_include_resources():
     """resources/ and ui/ go into the bundle, next to the package, the checkout layout the code looks in."""
     assert {"suricate_desktop", "resources", "ui"} <= {Path(s).name for s in APP["sources"]}
@@ -181,6 +191,24 @@ def test_packaged_launcher_cli_flag_runs_the_cli(bundle_app, tmp_path):
     assert "WINDOWS" not in result.stdout
     ids = {line.split()[0] for line in result.stdout.splitlines() if line.strip()}
     assert {"disk-io-latency", "syscalls-by-process"} <= ids
+
+
+def test_launcher_tells_a_package_from_a_python():
+    from suricate_desktop.launcher import launched_by_package
+
+    for launcher in ("/usr/bin/suricate-desktop", "/Applications/Suricate Desktop.app/Contents/MacOS/Suricate Desktop"):
+        assert launched_by_package(launcher), launcher
+    for python in ("/usr/bin/python3", "/root/.pyenv/versions/3.11.7/bin/python3.11", "/opt/venv/bin/python",
+                   "/usr/bin/pypy3", sys.executable):
+        assert not launched_by_package(python), python
+
+
+def test_suricate_desktop_cli_flag_is_the_cli(capsys):
+    """pip's suricate-desktop takes --cli too, so the same words work with a wheel and with a package."""
+    from suricate_desktop.launcher import workbench
+
+    assert workbench(["--cli", "templates", "--show", "disk-io-latency", "--lang", "bpftrace"]) == 0
+    assert "Disk I/O latency" in capsys.readouterr().out
 
 
 def test_python_dash_m_stays_the_cli():
