@@ -198,7 +198,7 @@ def test_launcher_tells_a_package_from_a_python():
 
     for launcher in ("/usr/bin/suricate-desktop", "/Applications/Suricate Desktop.app/Contents/MacOS/Suricate Desktop"):
         assert launched_by_package(launcher), launcher
-    for python in ("/usr/bin/python3", "/root/.pyenv/versions/3.11.7/bin/python3.11", "/opt/venv/bin/python",
+    for python in ("/usr/bin/python3", "/home/me/.pyenv/versions/3.11.7/bin/python3.11", "/opt/venv/bin/python",
                    "/usr/bin/pypy3", sys.executable):
         assert not launched_by_package(python), python
 

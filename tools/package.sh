@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Debian package of Suricate Desktop with Briefcase, end to end, then installs it, checks that
-# the installed app runs (the CLI lists its templates and reads the sample recording; the workbench
-# window stays up on a virtual screen) and removes it again. Run before a release, as root, on Debian 12;
+# the installed app runs (the CLI lists its templates and reads the sample recording, every module
+# imports, the workbench window stays up on a virtual screen) and removes it again. Run before a release, as root, on Debian 12;
 # not part of CI (a few minutes). See README.md, "Packaging".
 #
 #   tools/package.sh [TEMPLATE_DIR]
@@ -63,8 +63,8 @@ rm -rf build/suricate-desktop dist
 total=$SECONDS
 step "briefcase create" "${briefcase[@]}" create linux system --no-input "${template_option[@]}"
 step "briefcase build" "${briefcase[@]}" build linux system --no-input
-# Briefcase runs dpkg-deb, whose default, xz -6, took 643 s for a 114 MB .deb here; zstd -9 takes 30 s
-# for 140 MB (README, "Size and build time"). Debian 12's dpkg reads zstd.
+# Briefcase runs dpkg-deb, whose default, xz -6, took 643 s for a 114 MB .deb here; zstd -9 takes 16 to
+# 30 s for 140 MB (README, "Size and build time"). Debian 12's dpkg reads zstd.
 export DPKG_DEB_COMPRESSOR_TYPE=${DPKG_DEB_COMPRESSOR_TYPE:-zstd} DPKG_DEB_COMPRESSOR_LEVEL=${DPKG_DEB_COMPRESSOR_LEVEL:-9}
 step "briefcase package" "${briefcase[@]}" package linux system --no-input
 deb=$(ls dist/*.deb)
@@ -75,7 +75,8 @@ say "largest parts: $(du -sm "$bundle"/usr/lib/suricate-desktop/app_packages/* |
 [ "${SKIP_CHECK:-}" = 1 ] && exit 0
 
 # --- Install it as a user would and check the installed app.
-step "apt-get install ./$deb" bash -c "DEBIAN_FRONTEND=noninteractive apt-get install $apt_options ./$deb"
+# --reinstall: a package of the same version left installed (KEEP_INSTALLED) is replaced, not kept.
+step "apt-get install ./$deb" bash -c "DEBIAN_FRONTEND=noninteractive apt-get install $apt_options --reinstall ./$deb"
 home=$(mktemp -d)  # a first run: no remembered sources or settings
 finish() {
     rm -rf "$home"
