@@ -54,6 +54,9 @@ def test_pyside_pin_and_only_essentials():
                 names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
             imported |= {n.split(".")[1] for n in names if n.startswith("PySide6.Qt")}
     assert imported and imported <= shipped, imported - shipped
+    trimmed = {m for m in shipped if re.fullmatch(r"Qt(Quick\w*|Qml\w*|Designer)", m)}  # cleanup_paths
+    assert "**/app_packages/PySide6/Qt*Quick*" in APP["cleanup_paths"] and len(trimmed) >= 4
+    assert not imported & trimmed, f"{imported & trimmed}: the package removes these; edit cleanup_paths"
 
 
 def test_briefcase_app_settings():
