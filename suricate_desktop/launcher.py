@@ -1,8 +1,9 @@
 """Which face of the app to start: the workbench, or with ``--cli`` first the ``suricate`` command line.
 
 ``suricate-desktop`` is :func:`workbench`, both as pip's entry point and as a packaged app's launcher, so
-``suricate-desktop --cli ARGS...`` is the command line wherever the workbench is installed (a Briefcase
-package has no ``suricate`` command of its own). ``python -m suricate_desktop`` is :func:`module_main`.
+``suricate-desktop --cli ARGS...`` is the command line wherever the workbench is installed (Briefcase makes
+only the launcher; the Debian package's ``suricate`` is tools/suricate, which runs ``suricate-desktop --cli``).
+``python -m suricate_desktop`` is :func:`module_main`.
 Above the layers: it imports both ``gui`` and ``cli``, which do not import each other.
 """
 

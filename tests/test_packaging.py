@@ -3,7 +3,9 @@ module opens the workbench. The build itself is tools/package.sh (minutes, not C
 
 import ast
 import importlib.metadata
+import json
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -219,3 +221,94 @@ def test_python_dash_m_stays_the_cli():
     result = subprocess.run([sys.executable, "-m", "suricate_desktop", "--version"], cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stdout.startswith("suricate ")
+
+
+# --- The package's `suricate` command (tools/suricate): Briefcase makes only the launcher, so
+# tools/package.sh installs this script beside it. Run here beside a stand-in launcher.
+
+SURICATE_SCRIPT = ROOT / "tools" / "suricate"
+
+
+def hostile_arguments(rng: random.Random, count: int) -> list[str]:
+    """Arguments a shell script easily mangles: blanks, quotes, globs, $ and backticks, newlines, leading
+    dashes, empty ones, non-ASCII; never NUL, which no argument can hold."""
+    alphabet = " \t\n'\"\\$`*?[]{}~;&|<>()#!=%-_.,:/abcXYZ019éß€ \u00a0"
+    args = ["", " ", "-", "--", "--help", "*", "$HOME", "`id`", "$(id)", "'", '"', "\\", "\n", "-e", "-n"]
+    for _ in range(count):
+        args.append("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24))))
+    rng.shuffle(args)
+    return args
+
+
+def stand_in_launcher(folder: Path, body: str) -> Path:
+    """A `suricate-desktop` in ``folder`` running ``body`` with this interpreter."""
+    folder.mkdir(parents=True, exist_ok=True)
+    launcher = folder / "suricate-desktop"
+    launcher.write_text(f"#!{sys.executable}\n{body}")
+    launcher.chmod(0o755)
+    return launcher
+
+
+def install_suricate(folder: Path) -> Path:
+    command = folder / "suricate"
+    shutil.copy(SURICATE_SCRIPT, command)
+    command.chmod(0o755)
+    return command
+
+
+def test_suricate_command_passes_every_argument_to_the_launcher_beside_it(tmp_path):
+    """Each argument arrives whole, after --cli, at the suricate-desktop next to the script (also when
+    called through a symlink, and when another suricate-desktop comes first on PATH); its exit status is
+    the command's."""
+    echo = "import json, sys\nprint(json.dumps(sys.argv[1:]))\nsys.exit(int(sys.argv[-1]) if sys.argv[-1].isdigit() else 0)\n"
+    stand_in_launcher(tmp_path / "usr" / "bin", echo)
+    command = install_suricate(tmp_path / "usr" / "bin")
+    stand_in_launcher(tmp_path / "decoy", "import sys\nprint('decoy')\nsys.exit(99)\n")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "suricate").symlink_to(command)
+    env = {**os.environ, "PATH": f"{tmp_path / 'decoy'}:{os.environ['PATH']}"}
+    rng = random.Random(19)
+    for attempt in range(40):
+        args = hostile_arguments(rng, rng.randint(0, 12)) + [str(attempt % 7)]
+        via = command if attempt % 2 else tmp_path / "elsewhere" / "suricate"
+        result = subprocess.run([str(via), *args], cwd=tmp_path, env=env, capture_output=True, timeout=30)
+        assert result.stderr == b""
+        assert json.loads(result.stdout) == ["--cli", *args], args
+        assert result.returncode == attempt % 7
+
+
+def test_suricate_command_is_pips_suricate(tmp_path):
+    """Beside a launcher that is the app's (suricate_desktop.launcher.workbench, what the package runs),
+    `suricate ARGS` prints and exits as pip's `suricate` (suricate_desktop.cli.main:main) does."""
+    assert PROJECT["scripts"]["suricate"] == "suricate_desktop.cli.main:main"
+    launcher_body = "import sys\nfrom suricate_desktop.launcher import workbench\nsys.exit(workbench())\n"
+    stand_in_launcher(tmp_path / "bin", launcher_body)
+    command = install_suricate(tmp_path / "bin")
+    pip_suricate = [sys.executable, "-c", "import sys\nfrom suricate_desktop.cli.main import main\nsys.exit(main())"]
+    env = {k: v for k, v in os.environ.items() if k != "SURICATE_TEMPLATES"}
+    env.update(PYTHONPATH=str(ROOT), HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / ".config"))
+    outputs = {}
+    for args in (["--help"], ["templates"], ["no-such-command"]):
+        ours = subprocess.run([str(command), *args], cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=120)
+        pips = subprocess.run([*pip_suricate, *args], cwd=tmp_path, env=env, capture_output=True, text=True,
+                              timeout=120)
+        assert (ours.returncode, ours.stdout, ours.stderr) == (pips.returncode, pips.stdout, pips.stderr), args
+        outputs[args[0]] = ours
+    assert outputs["--help"].returncode == 0 and outputs["--help"].stdout.startswith("usage: suricate ")
+    assert "disk-io-latency" in outputs["templates"].stdout
+    assert outputs["no-such-command"].returncode == 2
+
+
+def test_package_script_and_readme_add_suricate_between_build_and_package():
+    """`briefcase package` packs the built tree as it is: the command goes in after `build` (whose permission
+    pass it would miss, hence mode 755) and before `package`, in the script and in README's steps alike."""
+    readme = (ROOT / "README.md").read_text()
+    steps = readme[readme.index("### By hand"):readme.index("### The installed app")]
+    script = (ROOT / "tools" / "package.sh").read_text()
+    for text in (steps, script):
+        install = re.search(r"^install -m 755 tools/suricate \S*/usr/bin/suricate\S*$", text, re.M)
+        assert install, text
+        assert text.index("build linux system") < install.start() < text.index("package linux system")
+    assert os.access(SURICATE_SCRIPT, os.X_OK)
+    assert SURICATE_SCRIPT.read_text().startswith("#!/bin/sh\n")

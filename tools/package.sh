@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Debian package of Suricate Desktop with Briefcase, end to end, then installs it, checks that
-# the installed app runs (the CLI lists its templates and reads the sample recording, every module
-# imports, the workbench window stays up on a virtual screen) and removes it again. Run before a release, as root, on Debian 12;
+# the installed app runs (the CLI lists its templates and reads the sample recording, as
+# `suricate-desktop --cli` and as the package's `suricate` command, every module imports, the workbench
+# window stays up on a virtual screen) and removes it again. Run before a release, as root, on Debian 12;
 # not part of CI (a few minutes). See README.md, "Packaging".
 #
 #   tools/package.sh [TEMPLATE_DIR]
@@ -63,12 +64,15 @@ rm -rf build/suricate-desktop dist
 total=$SECONDS
 step "briefcase create" "${briefcase[@]}" create linux system --no-input "${template_option[@]}"
 step "briefcase build" "${briefcase[@]}" build linux system --no-input
+bundle=$(ls -d build/suricate-desktop/debian/*/suricate-desktop-*/ | head -1)
+# The `suricate` command: Briefcase makes only the app's launcher, so add it to the built tree (755, as
+# build leaves every file) before `briefcase package`, which packs the tree as it is without rebuilding.
+install -m 755 tools/suricate "$bundle/usr/bin/suricate"
 # Briefcase runs dpkg-deb, whose default, xz -6, took 643 s for a 114 MB .deb here; zstd -9 takes 16 to
 # 30 s for 140 MB (README, "Size and build time"). Debian 12's dpkg reads zstd.
 export DPKG_DEB_COMPRESSOR_TYPE=${DPKG_DEB_COMPRESSOR_TYPE:-zstd} DPKG_DEB_COMPRESSOR_LEVEL=${DPKG_DEB_COMPRESSOR_LEVEL:-9}
 step "briefcase package" "${briefcase[@]}" package linux system --no-input
 deb=$(ls dist/*.deb)
-bundle=$(ls -d build/suricate-desktop/debian/*/suricate-desktop-*/ | head -1)
 say "built $deb ($DPKG_DEB_COMPRESSOR_TYPE -$DPKG_DEB_COMPRESSOR_LEVEL): $(du -m "$deb" | cut -f1) MB package, $(du -sm "$bundle" | cut -f1) MB installed, $((SECONDS - total)) s to create, build and package"
 say "largest parts: $(du -sm "$bundle"/usr/lib/suricate-desktop/app_packages/* | sort -rn | head -8 | awk '{printf "%s %s MB, ", $2, $1}' | sed "s|$bundle/usr/lib/suricate-desktop/app_packages/||g")"
 
@@ -92,9 +96,21 @@ say "installed CLI lists $templates templates"
 BRIEFCASE_MAIN_MODULE=cProfile "$app" -o /dev/null "$root/tools/bundle_imports.py" 2>&1 | tee -a "$log" \
     || { say "FAIL: modules that do not import in the installed package"; exit 1; }
 sample=/usr/lib/suricate-desktop/app/resources/recordings/bpftrace-demo
-rows=$("$app" --cli query "$sample" "SELECT count(*) AS n FROM recording" --csv 2>&1 | tee -a "$log" | tail -1)
+count="SELECT count(*) AS n FROM recording"
+rows=$("$app" --cli query "$sample" "$count" --csv 2>&1 | tee -a "$log" | tail -1)
 [[ $rows =~ ^[1-9][0-9]*$ ]] || { say "FAIL: the installed CLI cannot read the sample recording"; exit 1; }
 say "installed CLI reads the sample recording: $rows rows"
+# The package's own `suricate` command (tools/suricate), the same CLI by its usual name.
+cli=/usr/bin/suricate  # by its path: pip's suricate may come first on PATH
+[ "$(dpkg -S "$cli" 2>/dev/null | cut -d: -f1)" = suricate-desktop ] \
+    || { say "FAIL: the package does not install $cli"; exit 1; }
+help=$("$cli" --help) && tee -a "$log" <<<"$help" >/dev/null && [[ $help == "usage: suricate "* ]] \
+    || { say "FAIL: $cli --help does not print the CLI's usage"; exit 1; }
+[ "$("$cli" templates | grep -c . || true)" = "$templates" ] \
+    || { say "FAIL: $cli templates does not list the $templates templates"; exit 1; }
+[ "$("$cli" query "$sample" "$count" --csv 2>&1 | tail -1)" = "$rows" ] \
+    || { say "FAIL: $cli query does not read the sample recording"; exit 1; }
+say "installed $cli: --help, templates ($templates) and query ($rows rows) as suricate-desktop --cli"
 # The window: up for 20 s on an offscreen screen without exiting (a CLI started by mistake exits at once).
 QT_QPA_PLATFORM=offscreen "$app" >"$home/gui.log" 2>&1 & gui=$!
 sleep 20
