@@ -1,0 +1,101 @@
+"""An alert (one rule on one series) and the bounded history of events, shared by the engine and its readers."""
+
+from __future__ import annotations
+
+import collections
+import json
+import math
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+@dataclass
+class Alert:
+    """The state of one rule on one series (or one stream, for silence rules)."""
+
+    rule: str
+    stream: tuple[str, str, str]
+    key: str
+    phase: str = "ok"  # ok, pending, firing, resolved: what the data says
+    state: str = "ok"  # what the user sees (adds acknowledged, silenced)
+    id: str = ""
+    value: float | None = None
+    score: float | None = None
+    since: float | None = None  # pending since
+    fired_at: float | None = None
+    resolved_at: float | None = None
+    clear_since: float | None = None
+    last_fired: float | None = None
+    acked: bool = False
+    ack_comment: str = ""
+    silenced_until: float = 0.0
+    flapping: bool = False
+    firings: collections.deque = field(default_factory=lambda: collections.deque(maxlen=64))
+    transitions: collections.deque = field(default_factory=lambda: collections.deque(maxlen=50))
+    actions: list = field(default_factory=list)
+    updated: float = 0.0
+
+    @property
+    def series(self) -> str:
+        name = ".".join(self.stream)
+        return f"{name}[{self.key}]" if self.key else name
+
+
+class AlertHistory:
+    """The newest ``maxlen`` events, and every event appended to a JSON-lines file when ``path`` is set."""
+
+    def __init__(self, path: str | Path | None = None, maxlen: int = 10_000):
+        self.path = Path(path) if path else None
+        self._events: collections.deque[dict] = collections.deque(maxlen=maxlen)
+        self._lock = threading.Lock()
+        self._file = None
+        if self.path is not None:
+            if self.path.exists():
+                for line in self.path.read_text(encoding="utf-8").splitlines()[-maxlen:]:
+                    try:
+                        self._events.append(json.loads(line))
+                    except ValueError:
+                        continue
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = open(self.path, "a", encoding="utf-8")
+
+    def append(self, event: dict) -> None:
+        with self._lock:
+            self._events.append(event)
+            if self._file is not None:
+                self._file.write(json.dumps(_finite(event), default=_json_default, allow_nan=False) + "\n")
+                self._file.flush()
+
+    def events(self, alert: str | None = None, rule: str | None = None) -> list[dict]:
+        with self._lock:
+            return [e for e in self._events
+                    if (alert is None or e.get("alert") == alert) and (rule is None or e.get("rule") == rule)]
+
+    def close(self) -> None:
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+
+
+def _json_default(value: Any):
+    if isinstance(value, (np.floating, np.integer)):
+        return value.item()
+    if isinstance(value, (set, tuple)):
+        return list(value)
+    return str(value)
+
+
+def _finite(value: Any):
+    """``value`` with every NaN or infinite float replaced by None (JSON has neither)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
