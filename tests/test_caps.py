@@ -139,3 +139,17 @@ def test_the_engines_memory_stops_growing_at_its_caps():
     assert engine.stats()["evicted_streams"] == 23_000
     # 20,000 more streams would be ~220 MB at 11 KB each; at the caps they cost nothing lasting.
     assert after - at_cap < 2_000_000, (at_cap, after)
+
+
+def test_the_sources_pane_says_when_a_sources_store_evicted_streams(qtbot, make_window):
+    from suricate_desktop.gui.sources_pane import DETAIL
+
+    w = make_window()
+    [source] = list(w.registry)
+    source.store.max_streams = 5
+    source.store([snap(s, 1000.0 + i) for i, s in enumerate(hostile_names(40, seed=5))])
+    assert source.store.stats()["streams"] == 5
+    w.sources_pane.refresh()
+    text = w.sources_pane.table.item(0, DETAIL).text()
+    assert "least recently updated streams evicted (at most 5 kept)" in text
+    assert int(text.split(" least")[0].replace(",", "").split()[-1]) >= 35
