@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import collections
+import hashlib
 import json
 import math
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,3 +101,21 @@ def _finite(value: Any):
     if isinstance(value, (list, tuple)):
         return [_finite(v) for v in value]
     return value
+
+
+def _num(value) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return None if value != value or value in (math.inf, -math.inf) else value
+
+
+def _alert_id(rule: str, stream: tuple, key: str, ts: float) -> str:
+    text = f"{rule}\x00{'.'.join(stream)}\x00{key}\x00{ts:.6f}"
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def _iso(ts: float | None) -> str | None:
+    if ts is None or not math.isfinite(ts):
+        return None
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ts)) + f".{int((ts % 1) * 1000):03d}Z"

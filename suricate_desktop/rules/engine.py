@@ -26,7 +26,6 @@ actions not run), the history's ``maxlen`` events. Evictions are counted
 from __future__ import annotations
 
 import collections
-import hashlib
 import logging
 import math
 import threading
@@ -39,9 +38,9 @@ import numpy as np
 from ..schema import Snapshot
 from ..store.live import LiveStore
 from .actions import ActionRunner, describe
-from .alerts import Alert, AlertHistory, _finite, _json_default  # noqa: F401  (re-exported)
+from .alerts import Alert, AlertHistory, _alert_id, _finite, _iso, _json_default, _num  # noqa: F401
 from .model import Rule, RuleSet
-from .scoring import Scorer, make_scorer
+from .scoring import Scorer, make_scorer, score_columns
 
 log = logging.getLogger(__name__)
 
@@ -322,10 +321,10 @@ class Engine:
             if last_only is not None:
                 s = np.asarray(last_only(t, v, **where), dtype=np.float64)
             else:
-                s = _score(scorer, t, v, **where)[-1]
+                s = score_columns(scorer, t, v, **where)[-1]
             return s, last, s
         # anomaly_rate: the share of the scored points of the last ``window`` seconds that pass score_threshold
-        s = _score(scorer, times, values, **where)
+        s = score_columns(scorer, times, values, **where)
         recent = times > now - rule.window
         s = s[recent]
         with np.errstate(invalid="ignore"):
@@ -790,36 +789,3 @@ def _compare_many(op: str, x: np.ndarray, thresholds: np.ndarray, clears: np.nda
     if op == "<":
         return x < thresholds, x >= clears
     return x <= thresholds, x > clears
-
-
-def _score(scorer: Scorer, times: np.ndarray, values: np.ndarray, **where) -> np.ndarray:
-    if where:
-        return np.asarray(scorer.score(times, values, **where), dtype=np.float64)
-    try:
-        out = np.asarray(scorer.score(times, values), dtype=np.float64)
-        if out.shape == values.shape:
-            return out
-    except Exception:
-        if not getattr(scorer, "vectorized", True):
-            raise
-    # A scorer of one series at a time
-    return np.column_stack([np.asarray(scorer.score(times, values[:, i]), dtype=np.float64)
-                            for i in range(values.shape[1])]) if values.shape[1] else np.zeros(values.shape)
-
-
-def _num(value) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return None if value != value or value in (math.inf, -math.inf) else value
-
-
-def _alert_id(rule: str, stream: tuple, key: str, ts: float) -> str:
-    text = f"{rule}\x00{'.'.join(stream)}\x00{key}\x00{ts:.6f}"
-    return hashlib.sha1(text.encode()).hexdigest()[:16]
-
-
-def _iso(ts: float | None) -> str | None:
-    if ts is None or not math.isfinite(ts):
-        return None
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ts)) + f".{int((ts % 1) * 1000):03d}Z"
