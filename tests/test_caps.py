@@ -153,3 +153,25 @@ def test_the_sources_pane_says_when_a_sources_store_evicted_streams(qtbot, make_
     text = w.sources_pane.table.item(0, DETAIL).text()
     assert "least recently updated streams evicted (at most 5 kept)" in text
     assert int(text.split(" least")[0].replace(",", "").split()[-1]) >= 35
+
+
+def test_the_history_file_is_rotated_and_read_back_from_its_end(tmp_path):
+    from suricate_desktop.rules import AlertHistory
+
+    path = tmp_path / "alerts.jsonl"
+    history = AlertHistory(path, maxlen=50, max_file_bytes=20_000)
+    for i in range(2_000):
+        history.append({"event": "transition", "i": i, "series": "ħ" * (i % 7)})
+    history.close()
+    assert history.rotations > 0
+    assert path.stat().st_size <= 20_000 and (tmp_path / "alerts.jsonl.1").stat().st_size <= 20_000
+    again = AlertHistory(path, maxlen=50)
+    assert [e["i"] for e in again.events()] == list(range(1_950, 2_000))
+    again.close()
+    # fewer lines in the new file than maxlen: the rest come from the previous one, in order
+    fresh = AlertHistory(path, maxlen=50, max_file_bytes=20_000)
+    fresh.append({"event": "x", "i": 2_000})
+    fresh.close()
+    path.replace(tmp_path / "alerts.jsonl.1")
+    path.write_text('{"event": "x", "i": 2001}\n')
+    assert [e["i"] for e in AlertHistory(path, maxlen=3).events()] == [1_999, 2_000, 2_001]

@@ -48,29 +48,53 @@ class Alert:
 
 
 class AlertHistory:
-    """The newest ``maxlen`` events, and every event appended to a JSON-lines file when ``path`` is set."""
+    """The newest ``maxlen`` events, and every event appended to a JSON-lines file when ``path`` is set.
 
-    def __init__(self, path: str | Path | None = None, maxlen: int = 10_000):
+    The file is what a person reads after the fact, but a publisher inventing names makes events too:
+    once it passes ``max_file_bytes`` it is renamed ``<path>.1`` (replacing the previous one, counted in
+    ``rotations``) and a new file is started, so the history holds at most twice that on disk. On start
+    only the newest ``maxlen`` lines are read back, from the end of the file(s), whatever their size.
+    """
+
+    def __init__(self, path: str | Path | None = None, maxlen: int = 10_000, max_file_bytes: int = 64 << 20):
         self.path = Path(path) if path else None
+        self.max_file_bytes = max_file_bytes
+        self.rotations = 0
         self._events: collections.deque[dict] = collections.deque(maxlen=maxlen)
         self._lock = threading.Lock()
         self._file = None
+        self._size = 0
         if self.path is not None:
-            if self.path.exists():
-                for line in self.path.read_text(encoding="utf-8").splitlines()[-maxlen:]:
-                    try:
-                        self._events.append(json.loads(line))
-                    except ValueError:
-                        continue
+            lines = _tail_lines(self.path, maxlen)
+            if len(lines) < maxlen:
+                lines = _tail_lines(self._previous, maxlen - len(lines)) + lines
+            for line in lines:
+                try:
+                    self._events.append(json.loads(line))
+                except ValueError:
+                    continue
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._file = open(self.path, "a", encoding="utf-8")
+            self._size = self._file.tell()
+
+    @property
+    def _previous(self) -> Path:
+        return self.path.with_name(self.path.name + ".1")
 
     def append(self, event: dict) -> None:
         with self._lock:
             self._events.append(event)
             if self._file is not None:
-                self._file.write(json.dumps(_finite(event), default=_json_default, allow_nan=False) + "\n")
+                line = json.dumps(_finite(event), default=_json_default, allow_nan=False) + "\n"
+                if self._size + len(line) > self.max_file_bytes and self._size:
+                    self._file.close()
+                    self.path.replace(self._previous)
+                    self._file = open(self.path, "a", encoding="utf-8")
+                    self._size = 0
+                    self.rotations += 1
+                self._file.write(line)
                 self._file.flush()
+                self._size += len(line)  # json.dumps escapes non-ASCII: one byte a character
 
     def events(self, alert: str | None = None, rule: str | None = None) -> list[dict]:
         with self._lock:
@@ -119,3 +143,25 @@ def _iso(ts: float | None) -> str | None:
     if ts is None or not math.isfinite(ts):
         return None
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ts)) + f".{int((ts % 1) * 1000):03d}Z"
+
+
+def _tail_lines(path: Path, n: int, block: int = 1 << 16) -> list[str]:
+    """The last ``n`` lines of a UTF-8 text file, read from its end (a missing file has none)."""
+    if n <= 0:
+        return []
+    try:
+        f = open(path, "rb")
+    except FileNotFoundError:
+        return []
+    with f:
+        end = f.seek(0, 2)
+        data = b""
+        while end > 0 and data.count(b"\n") <= n:
+            start = max(0, end - block)
+            f.seek(start)
+            data = f.read(end - start) + data
+            end = start
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    if end > 0:
+        lines = lines[1:]  # the first one may be cut
+    return lines[-n:]
