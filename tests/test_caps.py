@@ -175,3 +175,39 @@ def test_the_history_file_is_rotated_and_read_back_from_its_end(tmp_path):
     path.replace(tmp_path / "alerts.jsonl.1")
     path.write_text('{"event": "x", "i": 2001}\n')
     assert [e["i"] for e in AlertHistory(path, maxlen=3).events()] == [1_999, 2_000, 2_001]
+
+
+def test_actions_beyond_the_queue_cap_are_dropped_and_reported(tmp_path):
+    import sys
+    import threading
+
+    from suricate_desktop.rules import ActionRunner, parse_rule
+
+    release = tmp_path / "go"
+    rule = parse_rule({"name": "busy", "key": "*", "threshold": 10, "for": 0, "rate_limit": 0,
+                       "action": [{"type": "command", "timeout": "30s",
+                                   "args": [sys.executable, "-c",
+                                            f"import os,time\nwhile not os.path.exists({str(release)!r}): "
+                                            "time.sleep(0.05)"]}]})
+    reports, lock = [], threading.Lock()
+
+    def on_result(report):
+        with lock:
+            reports.append(report)
+
+    engine = Engine([rule], listeners=[])
+    engine.runner = ActionRunner(on_result, workers=2, max_queued=20)
+    try:
+        for i, stream in enumerate(hostile_names(100, seed=6)):  # 100 firings, each one action
+            engine.ingest([snap(stream, 1000.0 + i, 50.0)])
+        with lock:
+            dropped = [r for r in reports if r["status"] == "dropped"]
+        assert len(dropped) == 80 and engine.runner.dropped == 80 and engine.runner.submitted == 20
+        assert "20 actions waiting already" in dropped[0]["error"]
+        release.write_text("")
+        assert engine.runner.wait_idle(60)
+        with lock:
+            assert sum(r["status"] == "ok" for r in reports) == 20
+    finally:
+        release.write_text("")
+        engine.close()
