@@ -120,3 +120,48 @@ def test_the_desk_gets_the_refusal_at_its_line_and_nothing_runs(broker_url):
     finally:
         server.stop()
         handler.stop_all(timeout=5)
+
+
+@pytest.mark.broker
+@pytest.mark.timeout(120)
+def test_only_the_agents_own_flag_lets_such_a_script_through(tmp_path, broker_url, exchange):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from suricate_desktop.transport.control import SECRET_ENV, ControlNoAgent
+
+    secret_file = tmp_path / "secret"
+    secret_file.write_bytes(SECRET)
+    secret_file.chmod(0o600)
+    env = {k: v for k, v in os.environ.items() if k != SECRET_ENV}
+    env["XDG_STATE_HOME"] = str(tmp_path / "state")
+
+    def compile_with(*flags):
+        host = f"flag{uuid.uuid4().hex[:8]}"
+        proc = subprocess.Popen([sys.executable, "-m", "suricate_desktop", "agent", "--control", "--secret-file",
+                                 str(secret_file), "--host", host, "--broker", broker_url, "--exchange", exchange,
+                                 *flags], cwd=Path(__file__).resolve().parents[1], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            with ControlClient(broker_url, host, SECRET, timeout=30) as client:
+                deadline = time.monotonic() + 60
+                while True:
+                    try:
+                        client.status(timeout=5)
+                        break
+                    except ControlNoAgent:
+                        assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()[1]
+                # the sampler compiles nothing: whatever comes back is the agent's own check
+                return client.compile(SYSTEM_D, lang="d", backend="sampler")
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            err = proc.communicate(timeout=60)[1]
+            assert proc.returncode == 0, err
+
+    [refusal] = compile_with()
+    assert refusal["line"] == 7 and refusal["message"].startswith("system() runs a command")
+    assert compile_with("--allow-unsafe-actions") == []
