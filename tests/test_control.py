@@ -21,6 +21,7 @@ from suricate_desktop.transport.control import (
     ControlServer, ControlTimeout, NonceCache, SecretError, canonical, encode_message, load_secret, make_request,
     parse_message, sign, verify, verify_reply,
 )
+from suricate_desktop.transport.nonce_journal import NonceJournal
 from suricate_desktop.transport.publisher import Publisher
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -379,6 +380,7 @@ def _agent_process(tmp_path, broker_url, exchange, host, secret_mode=0o600, extr
     secret_file.write_bytes(SECRET + b"\n")
     secret_file.chmod(secret_mode)
     env = {k: v for k, v in os.environ.items() if k != SECRET_ENV}
+    env["XDG_STATE_HOME"] = str(tmp_path / "state")  # the agent's nonce file, not in the user's home
     return subprocess.Popen(
         [sys.executable, "-m", "suricate_desktop", "agent", "--control", "--secret-file", str(secret_file),
          "--host", host, "--broker", broker_url, "--exchange", exchange, *extra],
@@ -443,3 +445,122 @@ def test_agent_control_refuses_a_secret_file_others_can_read(tmp_path, broker_ur
                             cwd=ROOT, env={k: v for k, v in os.environ.items() if k != SECRET_ENV},
                             capture_output=True, text=True, timeout=30)
     assert result.returncode == 2 and "no control secret" in result.stderr
+
+
+# --------------------------------------------------------------------------------------------------
+# Replay across an agent restart
+
+
+def test_the_nonce_file_keeps_accepted_nonces_across_a_restart_until_they_are_stale(tmp_path):
+    path = tmp_path / "nonces"
+    now = 1_800_000_000.0
+    first = NonceCache(ttl=60, journal=NonceJournal(path), now=now)
+    # the desk's clock 25 s ahead of the agent's: within the allowed skew, and after the restart below
+    assert first.add("ab" * 8, now + 25, now) is None
+    assert first.add("cd" * 8, now + 1, now + 1) is None
+    first.close()
+    restarted = NonceCache(ttl=60, journal=NonceJournal(path), now=now + 5)
+    assert restarted.add("ab" * 8, now + 25, now + 5) == "replayed nonce"
+    assert restarted.add("cd" * 8, now + 1, now + 6) == "replayed nonce"
+    assert restarted.add("ef" * 8, now + 6, now + 6) is None
+    restarted.close()
+    # once the window has passed the entries are dropped from the file (a copy is stale by then anyway)
+    later = NonceCache(ttl=60, journal=NonceJournal(path), now=now + 65)
+    assert len(later) == 1 and "ef" * 8 in later
+    later.close()
+    assert len(path.read_text().splitlines()) == 1
+
+
+def test_a_damaged_nonce_file_is_read_as_far_as_it_goes_and_an_unwritable_one_refuses(tmp_path):
+    path = tmp_path / "nonces"
+    now = 1_800_000_000.0
+    path.write_text(f"{'ab' * 8} {now + 30!r} {now!r}\nnot a line\n{'cd' * 8} nan 1\nfloor {now - 10!r}\n"
+                    f"\x00\xff garbage {'ef' * 8}")
+    cache = NonceCache(ttl=60, journal=NonceJournal(path), now=now)
+    assert len(cache) == 1 and cache.floor == now - 10
+    assert cache.add("ab" * 8, now, now) == "replayed nonce"
+    assert cache.add("12" * 8, now - 20, now).startswith("stale timestamp")  # below the floor kept on disk
+    cache.close()
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    with pytest.raises(OSError):  # no folder can be made there, whoever runs it: the server must not start
+        NonceCache(ttl=60, journal=NonceJournal(blocked / "nonces"), now=now)
+
+
+def test_without_a_nonce_file_requests_signed_before_the_server_started_are_refused():
+    start = 1_800_000_000.0
+    cache = NonceCache(ttl=60, not_before=start)
+    assert "signed before this agent started" in cache.add("ab" * 8, start - 1, start + 2)
+    assert cache.add("cd" * 8, start + 1, start + 2) is None
+
+
+@pytest.mark.broker
+@pytest.mark.timeout(120)
+def test_a_run_request_replayed_after_the_agent_restarts_is_refused(tmp_path, broker_url, exchange):
+    host = f"rst{uuid.uuid4().hex[:8]}"
+    nonce_file = tmp_path / "state" / "nonces"
+    publisher = Publisher(broker_url, exchange).start()
+    got = Collector()
+    consumer = Consumer(got, broker_url, exchange, bindings=[f"{host}.#"]).start()
+    assert consumer.wait_ready()
+
+    def start_agent():
+        handler = CountingHandler(AgentControlHandler(lambda: publisher, host))
+        server = ControlServer(broker_url, host, SECRET, handler, nonce_file=nonce_file).start()
+        assert server.wait_ready()
+        return handler, server
+
+    handler, server = start_agent()
+    run_args = {"script": "", "backend": "sampler", "interval": 0.2, "duration": 0.6}
+    captured = encode_message(make_request(SECRET, host, "run", run_args))
+    try:
+        [(_, reply)] = _raw_request(broker_url, host, [captured])
+        assert reply["ok"] is True
+        first_run = reply["result"]["run"]
+        assert wait_until(lambda: not handler.inner.run_ids())
+        handler.inner.stop_all(timeout=10)
+        server.stop()
+
+        handler, server = start_agent()  # a new agent process would do the same: a new server, the same file
+        [(_, reply)] = _raw_request(broker_url, host, [captured])  # well inside the 30 s window
+        assert reply["ok"] is False and reply["error"] == "refused: replayed nonce"
+        assert handler.calls == [] and server.refused == 1
+        [(_, reply)] = _raw_request(broker_url, host, [encode_message(make_request(SECRET, host, "run", run_args))])
+        assert reply["ok"] is True and reply["result"]["run"] != first_run
+        assert wait_until(lambda: got.runs() == {first_run, reply["result"]["run"]})
+    finally:
+        handler.inner.stop_all(timeout=10)
+        server.stop()
+        consumer.stop()
+        publisher.close()
+
+
+@pytest.mark.broker
+@pytest.mark.timeout(120)
+def test_the_agent_process_keeps_its_nonces_across_a_restart(tmp_path, broker_url, exchange):
+    host = f"rsp{uuid.uuid4().hex[:8]}"
+
+    def up(client, proc):
+        try:
+            return client.status(timeout=5)
+        except ControlNoAgent:
+            assert proc.poll() is None, proc.communicate()[1]
+            return None
+
+    captured = encode_message(make_request(SECRET, host, "status", {}))
+    proc = _agent_process(tmp_path, broker_url, exchange, host)
+    try:
+        with ControlClient(broker_url, host, SECRET, timeout=30) as client:
+            assert wait_until(lambda: up(client, proc), 60)
+        assert _raw_request(broker_url, host, [captured])[0][1]["ok"] is True
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(60) == 0
+        assert list((tmp_path / "state" / "suricate").glob("control-nonces-*"))
+        proc = _agent_process(tmp_path, broker_url, exchange, host)
+        with ControlClient(broker_url, host, SECRET, timeout=30) as client:
+            assert wait_until(lambda: up(client, proc), 60)
+        assert _raw_request(broker_url, host, [captured])[0][1]["error"] == "refused: replayed nonce"
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            proc.communicate(timeout=60)

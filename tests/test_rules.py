@@ -696,3 +696,36 @@ def test_editing_one_rule_keeps_every_other_line_of_the_file():
     assert [(p.line, p.message) for p in check.problems] == [(4, "threshold: expected a number, got 'x'")]
     check = edit.check_rule(text, '[[rule]]\nname = "a"\nthreshold = 1\n[[rule]]\nname = "b"\nthreshold = 1\n')
     assert [(p.line, p.message) for p in check.problems] == [(4, "one rule at a time: a second [[rule]] table")]
+
+
+def test_the_documented_guards_keep_hostile_keys_as_data(tmp_path):
+    """docs/rules.md: a key after ``--`` is never an option, and a key passed to ``sh -c`` as ``$1`` never runs."""
+    out = tmp_path / "out.txt"
+    keys = ["--help", "-rf", f"x; touch {tmp_path}/pwned", f"$(touch {tmp_path}/pwned2)", "`id`", "a\nb"]
+    rules = f'''
+[[rule]]
+name = "spike"
+threshold = 100
+rate_limit = 0
+
+[[rule.action]]
+type = "command"
+args = ["sh", "-c", 'printf "%s|" "$1" >> "$2"', "sh", "{{key}}", {json.dumps(str(out))}]
+
+[[rule.action]]
+type = "command"
+args = [{json.dumps(sys.executable)}, "-c", "import sys; print(sys.argv[1:])", "--", "{{key}}"]
+'''
+    reports = []
+    engine = Engine(loads(rules), listeners=[])
+    engine.runner = ActionRunner(lambda r: (reports.append(r), engine.action_result(r)))
+    try:
+        for i, key in enumerate(keys):
+            engine.ingest(snaps([512], key=key, t0=1000.0 + i))
+        assert wait_until(lambda: len([r for r in reports if r.get("status") == "ok"]) == 2 * len(keys)), reports
+    finally:
+        engine.close()
+    assert sorted(out.read_text().split("|")[:-1]) == sorted(keys)
+    assert not (tmp_path / "pwned").exists() and not (tmp_path / "pwned2").exists()
+    printed = sorted(r["result"]["stdout"] for r in reports if r["result"]["args"][0] == sys.executable)
+    assert printed == sorted(f"{['--', key]!r}\n" for key in keys)

@@ -246,6 +246,7 @@ threshold = "high"
     time.sleep(0.2)
     events = lines.events()
     assert events[-1]["event"] == "stopped" and events[-1]["snapshots"] == 6
+    assert (events[-1]["evicted_streams"], events[-1]["evicted_alerts"]) == (0, 0)  # far below the caps
     fired = [e for e in events if e["event"] == "transition" and e.get("change") == "firing"]
     assert [(e["rule"], e["series"], e["ts"] - T0, e["value"]) for e in fired] == \
         [("db-latency", "db01.syscalls.num[bash]", 4.0, 300.0)]

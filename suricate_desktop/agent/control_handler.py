@@ -10,6 +10,14 @@ exchange). A run's printf output is batched (every 0.2 s, at most 64 KiB a
 message, at most 1 MiB waiting; beyond that it is dropped and the drop is
 said in the output) and sent as ``{"event": "output", "run": id, "text": ...}``
 events; when a run ends an ``{"event": "end", ...}`` event says how.
+
+A remote script that reaches beyond tracing (bpftrace's ``system``, ``cat``,
+``signal``, ``override``, ``skboutput``; D's destructive actions and
+``freopen``; an ``#include`` of a file; lang/safety.py) is refused, compile and
+run alike, with an error at its line, unless the agent itself was started with
+``allow_unsafe`` (``--allow-unsafe-actions``): the desk cannot grant it. Scripts
+the agent's own command line gives (``start_run`` called directly) are the
+operator's and are not checked.
 """
 
 from __future__ import annotations
@@ -21,7 +29,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..lang.diagnostics import ScriptError
-from .backends import BACKENDS, make_backend
+from ..lang.safety import unsafe_calls
+from .backends import BACKENDS, detect_lang, make_backend
 from .runner import AgentRunner, Sink
 
 log = logging.getLogger(__name__)
@@ -118,8 +127,10 @@ class AgentControlHandler:
         default_backend: str = "auto",
         max_runs: int = 8,
         stop_timeout: float = 15.0,
+        allow_unsafe: bool = False,
     ):
         self.make_sink = make_sink
+        self.allow_unsafe = allow_unsafe
         self.host = host
         self.default_backend = default_backend
         self.max_runs = max_runs
@@ -134,17 +145,34 @@ class AgentControlHandler:
 
     # -- the handler -------------------------------------------------------------------------------------------------
     def __call__(self, op: str, args: dict, emit: Emit | None = None) -> dict:
+        """A verified remote request: its scripts are checked for calls beyond tracing first."""
         if op == "compile":
-            return self.compile(**_pick(args, ("script", "lang", "backend")))
+            args = _pick(args, ("script", "lang", "backend"))
+            refused = self.refusals(args.get("script", ""), args.get("lang"))
+            if refused:
+                return {"diagnostics": [_diag(d) for d in refused], "backend": self._backend_name(args.get("backend"))}
+            return self.compile(**args)
         if op == "run":
-            run_id = self.start_run(**_pick(args, ("script", "lang", "backend", "interval", "duration", "source")),
-                                    emit=emit)
+            args = _pick(args, ("script", "lang", "backend", "interval", "duration", "source"))
+            refused = self.refusals(args.get("script", ""), args.get("lang"))
+            if refused:
+                audit.warning("control: run refused: %s", "; ".join(d.format() for d in refused))
+                raise ScriptError(refused)
+            run_id = self.start_run(**args, emit=emit)
             return {"run": run_id}
         if op == "stop":
             return self.stop_run(_text(args.get("run"), "run"))
         if op == "status":
             return self.status()
         raise ValueError(f"unknown op {op!r}")
+
+    def refusals(self, script: str, lang: str | None = None) -> list:
+        """Errors for the calls of a remote ``script`` beyond tracing (none when ``allow_unsafe``)."""
+        script = _text(script, "script")
+        lang = _lang(lang)
+        if self.allow_unsafe or not script.strip():
+            return []
+        return unsafe_calls(script, lang or detect_lang(script))
 
     def compile(self, script: str = "", lang: str | None = None, backend: str | None = None) -> dict:
         """Check the script with the backend that would run it: ``{"diagnostics": [...], "backend": name}``."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import socket
 import sys
 import threading
@@ -49,6 +50,14 @@ def register(sub) -> None:
     p.add_argument("--secret-file", metavar="FILE",
                    help=f"with --control: the shared secret, in a file only its owner may read (chmod 600); "
                    f"default: ${SECRET_ENV}. Never give the secret itself on the command line")
+    p.add_argument("--allow-unsafe-actions", action="store_true",
+                   help="with --control: let remote scripts run commands, read or write files, signal or stop "
+                   "processes (bpftrace's system, cat, signal, override, skboutput; D's destructive actions, "
+                   "freopen; #include of a file). Refused by default; the desk cannot grant it")
+    p.add_argument("--nonce-file", metavar="FILE",
+                   help="with --control: where accepted requests' nonces are kept until they are stale, so a "
+                   "request replayed after a restart is refused (default: "
+                   "$XDG_STATE_HOME/suricate/control-nonces-<host>, else ~/.local/state/suricate/...)")
     add_broker_options(p)
     p.set_defaults(func=run)
 
@@ -58,9 +67,11 @@ def run(args: argparse.Namespace) -> int:
     if args.eval and args.script:
         print("suricate agent: give a script file or -e PROGRAM, not both", file=sys.stderr)
         return 2
-    if args.secret_file and not args.control:
-        print("suricate agent: --secret-file goes with --control", file=sys.stderr)
-        return 2
+    for given, name in ((args.secret_file, "--secret-file"), (args.allow_unsafe_actions, "--allow-unsafe-actions"),
+                        (args.nonce_file, "--nonce-file")):
+        if given and not args.control:
+            print(f"suricate agent: {name} goes with --control", file=sys.stderr)
+            return 2
     if args.control:
         return run_control(args)
     path = args.script
@@ -151,12 +162,21 @@ def run_control(args: argparse.Namespace) -> int:
         script = ""  # the sampler runs no script: start it at once
     host = args.host or socket.gethostname().split(".")[0]
     sinks: list = []
-    handler = AgentControlHandler(lambda: sinks[0], host, default_backend=args.backend)
+    handler = AgentControlHandler(lambda: sinks[0], host, default_backend=args.backend,
+                                  allow_unsafe=args.allow_unsafe_actions)
+    nonce_file = args.nonce_file or _default_nonce_file(host)
     try:
-        server = ControlServer(args.broker, host, secret, handler)
+        server = ControlServer(args.broker, host, secret, handler, nonce_file=nonce_file)
     except ValueError as exc:
         print(f"suricate agent: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:
+        print(f"suricate agent: cannot keep the nonce file {nonce_file} ({exc.strerror or exc}); without it a "
+              "request could be replayed after a restart. Give --nonce-file FILE somewhere writable",
+              file=sys.stderr)
+        return 2
+    if args.allow_unsafe_actions:
+        log.warning("agent: --allow-unsafe-actions: remote scripts may run commands and read files as this user")
 
     if args.stdout:
         publisher = None
@@ -223,6 +243,13 @@ def run_control(args: argparse.Namespace) -> int:
             stats = publisher.stats()
             log.info("agent: %d confirmed, %d dropped", stats["confirmed"], stats["dropped"])
     return status
+
+
+def _default_nonce_file(host: str) -> Path:
+    """The per-user state folder's nonce file for ``host`` (XDG_STATE_HOME, else ~/.local/state)."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in host)
+    return Path(base) / "suricate" / f"control-nonces-{safe}"
 
 
 def _read_script(args) -> str | None:

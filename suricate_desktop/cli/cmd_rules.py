@@ -196,11 +196,18 @@ def run_run(args: argparse.Namespace) -> int:
     deadline = time.monotonic() + args.duration if args.duration else None
     last_state = None
     watch = BrokerWatch("rules", consumer, log=log)
+    evicted, last_caps = (0, 0), time.monotonic()
     while not done.wait(1.0) and not watch.failed():
         if consumer.state != last_state:
             last_state = consumer.state
             emit({"event": "broker", "state": last_state, "error": consumer.last_error or None})
         engine.tick()
+        if time.monotonic() - last_caps >= 60.0:  # at most a line a minute, and only when something was evicted
+            last_caps = time.monotonic()
+            stats = engine.stats()
+            if (stats["evicted_streams"], stats["evicted_alerts"]) != evicted:
+                evicted = (stats["evicted_streams"], stats["evicted_alerts"])
+                emit({"event": "caps", **stats})
         if _mtime(path) != mtime:
             mtime = _mtime(path)
             try:
@@ -217,7 +224,9 @@ def run_run(args: argparse.Namespace) -> int:
         emit({"event": "broker", "state": "failed", "error": consumer.last_error})
     consumer.stop()
     engine.close()
-    emit({"event": "stopped", "snapshots": engine.snapshots, "evaluations": engine.evaluations})
+    stats = engine.stats()
+    emit({"event": "stopped", "snapshots": engine.snapshots, "evaluations": engine.evaluations,
+          "evicted_streams": stats["evicted_streams"], "evicted_alerts": stats["evicted_alerts"]})
     return BROKER_REFUSED if watch.failed() else 0
 
 

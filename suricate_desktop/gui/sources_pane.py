@@ -100,6 +100,12 @@ class SourcesPane(QWidget):
                 self._last[id(source)] = (now, received)
             state = source.state
             detail = source.detail
+            store = getattr(source, "store", None)
+            evicted = getattr(store, "evicted_streams", 0)
+            if evicted:  # a publisher sent more streams than the store keeps: say so where the source is listed
+                note = (f"{evicted:,} least recently updated streams evicted (at most {store.max_streams:,} "
+                        "kept)")
+                detail = f"{detail}; {note}" if detail else note
             name = mask_password(source.name)
             values = (name, state, "" if rate is None else f"{rate:,.0f}", f"{counters.get('rejected', 0):,}",
                       source.kind, detail)

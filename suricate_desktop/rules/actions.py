@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 
 MAX_OUTPUT = 4096
 MAX_BACKOFF = 300.0
+#: Actions waiting or running at most; beyond, a new one is dropped and reported (``status: dropped``). With
+#: ``rate_limit = 0`` nothing else stops a publisher's flood of firings from queueing actions without end.
+MAX_QUEUED = 10_000
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
 
 
@@ -97,8 +100,10 @@ class ActionRunner:
 
     def __init__(self, on_result: Callable[[dict], None] | None = None, *, broker: str | None = None,
                  exchange: str = "suricate", captures: str | Path | None = None, secret_file: str | None = None,
-                 workers: int = 4):
+                 workers: int = 4, max_queued: int = MAX_QUEUED):
         self.on_result = on_result
+        self.max_queued = max_queued
+        self.dropped = 0
         self.broker = broker
         self.exchange = exchange
         self.captures = Path(captures) if captures else None
@@ -121,9 +126,18 @@ class ActionRunner:
         with self._cond:
             if self._closing:
                 return
-            self.submitted += 1
-            heapq.heappush(self._heap, _Job(time.monotonic(), next(self._order), action, dict(alert)))
-            self._cond.notify()
+            full = len(self._heap) + self._active >= self.max_queued
+            if full:
+                self.dropped += 1
+            else:
+                self.submitted += 1
+                heapq.heappush(self._heap, _Job(time.monotonic(), next(self._order), action, dict(alert)))
+                self._cond.notify()
+        if full and self.on_result:
+            self.on_result({"event": "action", "alert": alert.get("id"), "rule": alert.get("rule"),
+                            "action": action.type, "on": alert.get("state"), "status": "dropped",
+                            "error": f"{self.max_queued:,} actions waiting already; this one was dropped",
+                            "started": time.time(), **describe(action, alert)})
 
     def idle(self) -> bool:
         with self._cond:

@@ -14,29 +14,33 @@ user said so), each transition timestamped with data time. Transitions and
 action results are events: kept in a bounded ``AlertHistory`` (optionally
 appended to a JSON-lines file) and handed to listeners (the CLI's log lines,
 the GUI's notifications).
+
+Whoever can publish can invent stream names and keys, so what the engine holds
+is capped: ``max_streams`` streams in its store (the least recently updated
+evicted, with their plans), ``max_alerts`` alerts (the least recently updated
+evicted; one still pending or firing is reported by an ``evicted`` event, its
+actions not run), the history's ``maxlen`` events. Evictions are counted
+(``stats()``).
 """
 
 from __future__ import annotations
 
 import collections
-import hashlib
-import json
 import logging
 import math
 import threading
 import time
-from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 
 from ..schema import Snapshot
 from ..store.live import LiveStore
 from .actions import ActionRunner, describe
+from .alerts import Alert, AlertHistory, _alert_id, _finite, _iso, _json_default, _num  # noqa: F401
 from .model import Rule, RuleSet
-from .scoring import Scorer, make_scorer
+from .scoring import Scorer, make_scorer, score_columns
 
 log = logging.getLogger(__name__)
 
@@ -44,77 +48,13 @@ STATES = ("ok", "pending", "firing", "acknowledged", "silenced", "resolved")
 ALERT_VERSION = 1
 STATE_VERSION = 1  # export_state's format
 FOREVER = math.inf
+#: Default caps (docs/rules.md, "Memory"): streams in the engine's store, alerts remembered.
+MAX_STREAMS = 10_000
+MAX_ALERTS = 10_000
+#: The engine's store keeps ``capacity`` rows of few streams' columns; this bounds it whatever the keys.
+MAX_STORE_BYTES = 512 << 20
 
 Listener = Callable[[dict], None]
-
-
-@dataclass
-class Alert:
-    """The state of one rule on one series (or one stream, for silence rules)."""
-
-    rule: str
-    stream: tuple[str, str, str]
-    key: str
-    phase: str = "ok"  # ok, pending, firing, resolved: what the data says
-    state: str = "ok"  # what the user sees (adds acknowledged, silenced)
-    id: str = ""
-    value: float | None = None
-    score: float | None = None
-    since: float | None = None  # pending since
-    fired_at: float | None = None
-    resolved_at: float | None = None
-    clear_since: float | None = None
-    last_fired: float | None = None
-    acked: bool = False
-    ack_comment: str = ""
-    silenced_until: float = 0.0
-    flapping: bool = False
-    firings: collections.deque = field(default_factory=lambda: collections.deque(maxlen=64))
-    transitions: collections.deque = field(default_factory=lambda: collections.deque(maxlen=50))
-    actions: list = field(default_factory=list)
-    updated: float = 0.0
-
-    @property
-    def series(self) -> str:
-        name = ".".join(self.stream)
-        return f"{name}[{self.key}]" if self.key else name
-
-
-class AlertHistory:
-    """The newest ``maxlen`` events, and every event appended to a JSON-lines file when ``path`` is set."""
-
-    def __init__(self, path: str | Path | None = None, maxlen: int = 10_000):
-        self.path = Path(path) if path else None
-        self._events: collections.deque[dict] = collections.deque(maxlen=maxlen)
-        self._lock = threading.Lock()
-        self._file = None
-        if self.path is not None:
-            if self.path.exists():
-                for line in self.path.read_text(encoding="utf-8").splitlines()[-maxlen:]:
-                    try:
-                        self._events.append(json.loads(line))
-                    except ValueError:
-                        continue
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = open(self.path, "a", encoding="utf-8")
-
-    def append(self, event: dict) -> None:
-        with self._lock:
-            self._events.append(event)
-            if self._file is not None:
-                self._file.write(json.dumps(_finite(event), default=_json_default, allow_nan=False) + "\n")
-                self._file.flush()
-
-    def events(self, alert: str | None = None, rule: str | None = None) -> list[dict]:
-        with self._lock:
-            return [e for e in self._events
-                    if (alert is None or e.get("alert") == alert) and (rule is None or e.get("rule") == rule)]
-
-    def close(self) -> None:
-        with self._lock:
-            if self._file is not None:
-                self._file.close()
-                self._file = None
 
 
 class _Group:
@@ -162,8 +102,14 @@ class Engine:
         dry_run: bool = False,
         history: AlertHistory | None = None,
         listeners: Iterable[Listener] = (),
+        max_streams: int = MAX_STREAMS,
+        max_alerts: int = MAX_ALERTS,
     ):
-        self.store = store if store is not None else LiveStore(capacity=capacity)
+        self.store = store if store is not None else LiveStore(capacity=capacity, max_streams=max_streams,
+                                                               max_bytes=MAX_STORE_BYTES)
+        self.store.evict_listeners.append(self._forget_stream)
+        self.max_alerts = max(1, max_alerts)
+        self.evicted_alerts = 0
         self.dry_run = dry_run
         self.runner = runner
         self.history = history if history is not None else AlertHistory()
@@ -174,7 +120,8 @@ class Engine:
         self._rules: dict[str, Rule] = {}
         self._scorers: dict[str, Scorer] = {}
         self._plans: dict[tuple, _Plan] = {}
-        self._alerts: dict[tuple[str, tuple, str], Alert] = {}
+        #: Least recently updated first (``_step`` moves an alert to the end), so eviction takes from the front.
+        self._alerts: collections.OrderedDict[tuple[str, tuple, str], Alert] = collections.OrderedDict()
         self._watched: dict[tuple[str, tuple], set[str]] = {}  # (rule, stream) -> keys that have an alert
         self._watched_rules: dict[tuple, set[str]] = {}  # stream -> rules with an alert on it
         self._action_times: dict[str, collections.deque] = {}
@@ -198,7 +145,7 @@ class Engine:
                     self._scorers[rule.name] = make_scorer(rule.scorer, dict(rule.scorer_options))
             self._plans.clear()
             self._silence_rules = [r for r in self._rules.values() if r.type == "silence" and r.enabled]
-            self._alerts = {k: a for k, a in self._alerts.items() if k[0] in self._rules}
+            self._alerts = collections.OrderedDict((k, a) for k, a in self._alerts.items() if k[0] in self._rules)
             self._watched = {}
             self._watched_rules = {}
             for name, stream, key in self._alerts:
@@ -374,10 +321,10 @@ class Engine:
             if last_only is not None:
                 s = np.asarray(last_only(t, v, **where), dtype=np.float64)
             else:
-                s = _score(scorer, t, v, **where)[-1]
+                s = score_columns(scorer, t, v, **where)[-1]
             return s, last, s
         # anomaly_rate: the share of the scored points of the last ``window`` seconds that pass score_threshold
-        s = _score(scorer, times, values, **where)
+        s = score_columns(scorer, times, values, **where)
         recent = times > now - rule.window
         s = s[recent]
         with np.errstate(invalid="ignore"):
@@ -410,6 +357,9 @@ class Engine:
             alert = self._alerts[ident] = Alert(rule.name, stream, key)
             self._watched.setdefault((rule.name, stream), set()).add(key)
             self._watched_rules.setdefault(stream, set()).add(rule.name)
+            self._evict_alerts(now)
+        else:
+            self._alerts.move_to_end(ident)
         alert.value = _num(value)
         alert.score = _num(score)
         alert.updated = now
@@ -437,6 +387,43 @@ class Engine:
             else:
                 alert.clear_since = None
         self._show(rule, alert, now, measured)
+
+    # -- caps ---------------------------------------------------------------------------------------------------------
+    def _forget_stream(self, stream: tuple) -> None:
+        """The store evicted ``stream``: its plan and interval go too (its alerts are capped on their own)."""
+        self._plans.pop(stream, None)
+        self._known_streams.pop(stream, None)
+
+    def _evict_alerts(self, now: float) -> None:
+        """Forget the least recently updated alerts beyond ``max_alerts``. One still pending or firing is
+        reported (an ``evicted`` event in the history and the log); its actions are not run, so a flood of
+        new names cannot make the engine page anyone."""
+        while len(self._alerts) > self.max_alerts:
+            (name, stream, key), alert = self._alerts.popitem(last=False)
+            self.evicted_alerts += 1
+            keys = self._watched.get((name, stream))
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self._watched[(name, stream)]
+                    rules = self._watched_rules.get(stream)
+                    if rules is not None:
+                        rules.discard(name)
+                        if not rules:
+                            del self._watched_rules[stream]
+            if alert.phase in ("pending", "firing"):
+                self._emit({"event": "evicted", "alert": alert.id or None, "rule": name, "series": alert.series,
+                            "stream": list(stream), "key": key, "state": alert.state, "ts": now,
+                            "evicted_alerts": self.evicted_alerts})
+
+    def stats(self) -> dict:
+        """What the engine holds against its caps, and how much it evicted to stay there."""
+        store = self.store.stats()
+        with self._lock:
+            return {"streams": store["streams"], "max_streams": self.store.max_streams,
+                    "evicted_streams": store["evicted_streams"], "store_bytes": store["bytes"],
+                    "alerts": len(self._alerts), "max_alerts": self.max_alerts,
+                    "evicted_alerts": self.evicted_alerts, "snapshots": self.snapshots}
 
     def _fire(self, rule: Rule, alert: Alert, now: float) -> None:
         alert.phase = "firing"
@@ -684,6 +671,8 @@ class Engine:
                 self._watched.setdefault((alert.rule, stream), set()).add(alert.key)
                 self._watched_rules.setdefault(stream, set()).add(alert.rule)
                 n += 1
+            self._alerts = collections.OrderedDict(sorted(self._alerts.items(), key=lambda item: item[1].updated))
+            self._evict_alerts(self.store.clock())
             for rule, until in (doc.get("rule_silences") or {}).items():
                 if rule in self._rules and isinstance(until, (int, float)):
                     self._rule_silence[rule] = float(until)
@@ -800,55 +789,3 @@ def _compare_many(op: str, x: np.ndarray, thresholds: np.ndarray, clears: np.nda
     if op == "<":
         return x < thresholds, x >= clears
     return x <= thresholds, x > clears
-
-
-def _score(scorer: Scorer, times: np.ndarray, values: np.ndarray, **where) -> np.ndarray:
-    if where:
-        return np.asarray(scorer.score(times, values, **where), dtype=np.float64)
-    try:
-        out = np.asarray(scorer.score(times, values), dtype=np.float64)
-        if out.shape == values.shape:
-            return out
-    except Exception:
-        if not getattr(scorer, "vectorized", True):
-            raise
-    # A scorer of one series at a time
-    return np.column_stack([np.asarray(scorer.score(times, values[:, i]), dtype=np.float64)
-                            for i in range(values.shape[1])]) if values.shape[1] else np.zeros(values.shape)
-
-
-def _num(value) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return None if value != value or value in (math.inf, -math.inf) else value
-
-
-def _alert_id(rule: str, stream: tuple, key: str, ts: float) -> str:
-    text = f"{rule}\x00{'.'.join(stream)}\x00{key}\x00{ts:.6f}"
-    return hashlib.sha1(text.encode()).hexdigest()[:16]
-
-
-def _iso(ts: float | None) -> str | None:
-    if ts is None or not math.isfinite(ts):
-        return None
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(ts)) + f".{int((ts % 1) * 1000):03d}Z"
-
-
-def _json_default(value: Any):
-    if isinstance(value, (np.floating, np.integer)):
-        return value.item()
-    if isinstance(value, (set, tuple)):
-        return list(value)
-    return str(value)
-
-
-def _finite(value: Any):
-    """``value`` with every NaN or infinite float replaced by None (JSON has neither)."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
-    return value

@@ -216,3 +216,19 @@ def make_scorer(name: str, options: dict[str, Any] | None = None) -> Scorer:
     except KeyError:
         raise KeyError(f"unknown scorer {name!r}; known: {', '.join(scorer_names())}") from None
     return factory(**(options or {}))
+
+
+def score_columns(scorer: Scorer, times: np.ndarray, values: np.ndarray, **where) -> np.ndarray:
+    """Scores of every column of ``values``: in one call when the scorer takes a matrix, else column by column."""
+    if where:
+        return np.asarray(scorer.score(times, values, **where), dtype=np.float64)
+    try:
+        out = np.asarray(scorer.score(times, values), dtype=np.float64)
+        if out.shape == values.shape:
+            return out
+    except Exception:
+        if not getattr(scorer, "vectorized", True):
+            raise
+    # A scorer of one series at a time
+    return np.column_stack([np.asarray(scorer.score(times, values[:, i]), dtype=np.float64)
+                            for i in range(values.shape[1])]) if values.shape[1] else np.zeros(values.shape)

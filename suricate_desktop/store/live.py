@@ -6,7 +6,11 @@ per-series buffers that plots only read. Each stream (host, source,
 aggregation) is a ring of rows, one row per snapshot instant, and one column
 per series (a key; a key and bucket; a key and stats field). Memory is bounded
 by ``capacity`` rows and ``max_columns`` columns per stream, so a week-long
-session holds the last ``capacity`` intervals and no more.
+session holds the last ``capacity`` intervals and no more; and by
+``max_streams`` streams and about ``max_bytes`` of buffers per store: anyone
+who can publish can invent new host, source and aggregation names, so beyond
+either cap the least recently updated streams are evicted (and counted,
+``evicted_streams``), never the one being written.
 
 Two views of every series:
 
@@ -20,6 +24,7 @@ out right: the buffer stores what arrived and converts on read.
 
 from __future__ import annotations
 
+import collections
 import threading
 import time
 from contextlib import contextmanager
@@ -37,6 +42,13 @@ _ONE_PART = {1}
 
 VIEWS = ("interval", "cumulative")
 INITIAL_ROWS = 64
+
+#: Default caps of a store: streams, and bytes of buffers (approximate: arrays plus a per-stream and per-column
+#: allowance for the Python objects around them).
+MAX_STREAMS = 10_000
+MAX_BYTES = 1 << 30
+STREAM_OVERHEAD = 2_000
+COLUMN_OVERHEAD = 300
 
 #: While a reader waits, ingest hands it the lock once it has held it this long (seconds).
 YIELD_AFTER = 0.002
@@ -88,6 +100,13 @@ class StreamBuffer:
         self.late = 0
         self.newest = 0.0  # time of the newest row, for lock-free readers (clock)
         self._bucket_maps: dict = {}
+        self.nbytes = 0
+        self._count_bytes()
+
+    def _count_bytes(self) -> None:
+        """What this ring holds, roughly: its arrays plus the Python objects around the stream and each column."""
+        self.nbytes = (self.times.nbytes + self.values.nbytes + self.evicted.nbytes + STREAM_OVERHEAD
+                       + COLUMN_OVERHEAD * len(self.labels))
 
     # -- writing -----------------------------------------------------------------------------------------------------
     def add(self, snap: Snapshot) -> None:
@@ -191,6 +210,7 @@ class StreamBuffer:
         values = np.full((rows, self.values.shape[1]), self.fill, dtype=np.float64)
         values[: self.count] = self.values[: self.count]
         self.times, self.values = times, values
+        self._count_bytes()
 
     def _new_column(self, label: tuple) -> int:
         ncols = len(self.labels)
@@ -209,6 +229,7 @@ class StreamBuffer:
         if len(label) == 1 and self.kind not in BUCKET_KINDS and self.kind not in STATS_KINDS:
             self.columns[label[0]] = ncols  # the scalar fast path's lookup
         self.labels.append(label)
+        self._count_bytes()
         return ncols
 
     # -- reading (copies, never views of the ring) -------------------------------------------------------------------
@@ -308,11 +329,24 @@ class StreamBuffer:
 class LiveStore:
     """Every live stream's buffer; thread-safe; the sink consumers hand batches to."""
 
-    def __init__(self, capacity: int = 3600, max_columns: int = 2048):
+    def __init__(self, capacity: int = 3600, max_columns: int = 2048, max_streams: int = MAX_STREAMS,
+                 max_bytes: int = MAX_BYTES):
+        if max_streams < 1:
+            raise ValueError("max_streams must be at least 1")
         self.capacity = capacity
         self.max_columns = max_columns
-        self._streams: dict[StreamId, StreamBuffer] = {}
-        self._clocks: dict[str, float] = {}  # host -> newest snapshot time (clock())
+        self.max_streams = max_streams
+        self.max_bytes = max_bytes
+        #: Least recently updated first: ingest moves a stream to the end, eviction takes from the front.
+        self._streams: collections.OrderedDict[StreamId, StreamBuffer] = collections.OrderedDict()
+        self._clocks: dict[str, float] = {}  # host -> newest snapshot time (clock(host))
+        self._host_streams: dict[str, int] = {}  # host -> streams held, so an evicted host's clock goes too
+        self._newest = 0.0  # clock() of every stream
+        self._bytes = 0
+        #: Called (in the ingesting thread, under the store's lock) with each evicted stream: whoever keeps
+        #: something per stream beside the store (the rules engine's plans) forgets it. Must be quick.
+        self.evict_listeners: list[Callable[[StreamId], None]] = []
+        self.evicted_streams = 0
         self._lock = threading.Lock()
         self._waiting: list[int] = []  # readers blocked on the lock (see _reading)
         self._subscribers: tuple[Callable[[list[Snapshot]], None], ...] = ()
@@ -354,14 +388,22 @@ class LiveStore:
         held = time.perf_counter()
         try:
             for snap in snapshots:
-                buf = streams.get((snap.host, snap.source, snap.agg))
+                stream = (snap.host, snap.source, snap.agg)
+                buf = streams.get(stream)
                 if buf is None or buf.kind != snap.kind:
-                    buf = StreamBuffer(snap.stream, snap.kind, snap.delta, snap.interval, self.capacity,
-                                       self.max_columns)
-                    streams[snap.stream] = buf
+                    buf = self._new_stream(snap)
+                else:
+                    streams.move_to_end(stream)
+                before = buf.nbytes
                 buf.add(snap)
+                if buf.nbytes != before:
+                    self._bytes += buf.nbytes - before
+                    if self._bytes > self.max_bytes:
+                        self._evict()
                 if buf.newest > clocks.get(snap.host, 0.0):
                     clocks[snap.host] = buf.newest
+                    if buf.newest > self._newest:
+                        self._newest = buf.newest
                 n += 1
                 records += len(snap.entries)
                 if waiting and time.perf_counter() - held >= YIELD_AFTER:
@@ -375,6 +417,37 @@ class LiveStore:
             lock.release()
         for callback in subscribers:
             callback(snapshots)
+
+    def _new_stream(self, snap: Snapshot) -> StreamBuffer:
+        """A ring for ``snap``'s stream (replacing one of another kind), at the recent end; then the caps."""
+        stream = snap.stream
+        old = self._streams.pop(stream, None)
+        if old is not None:
+            self._bytes -= old.nbytes
+        else:
+            self._host_streams[snap.host] = self._host_streams.get(snap.host, 0) + 1
+        buf = self._streams[stream] = StreamBuffer(stream, snap.kind, snap.delta, snap.interval, self.capacity,
+                                                   self.max_columns)
+        self._bytes += buf.nbytes
+        self._evict()
+        return buf
+
+    def _evict(self) -> None:
+        """Drop the least recently updated streams while over a cap; the newest stream always stays."""
+        streams = self._streams
+        while len(streams) > 1 and (len(streams) > self.max_streams or self._bytes > self.max_bytes):
+            stream, buf = streams.popitem(last=False)
+            self._bytes -= buf.nbytes
+            self.evicted_streams += 1
+            host = stream[0]
+            left = self._host_streams.get(host, 1) - 1
+            if left > 0:
+                self._host_streams[host] = left
+            else:
+                self._host_streams.pop(host, None)
+                self._clocks.pop(host, None)
+            for listener in self.evict_listeners:
+                listener(stream)
 
     @contextmanager
     def _reading(self):
@@ -477,9 +550,9 @@ class LiveStore:
         against the wall clock, so a recording replayed at its original timestamps
         (or a host whose clock is off) looks the same as it did live.
         """
-        # Without the lock, like version(): one dict read, kept up to date by ingest.
+        # Without the lock, like version(): one read, kept up to date by ingest.
         if host is None:
-            return max(self._clocks.values(), default=0.0)
+            return self._newest
         return self._clocks.get(host, 0.0)
 
     def gaps(self, stream: StreamId, factor: float = 2.5, since: float | None = None,
@@ -503,12 +576,17 @@ class LiveStore:
                 "records": self.records,
                 "late": sum(b.late for b in self._streams.values()),
                 "dropped_columns": sum(b.dropped_columns for b in self._streams.values()),
+                "evicted_streams": self.evicted_streams,
+                "bytes": self._bytes,
             }
 
     def clear(self) -> None:
         with self._reading():
             self._streams.clear()
             self._clocks.clear()
+            self._host_streams.clear()
+            self._newest = 0.0
+            self._bytes = 0
 
     def _buffer(self, stream: StreamId) -> StreamBuffer:
         try:

@@ -8,7 +8,8 @@ request's canonical JSON), stamped with the time and a random nonce. The agent
 refuses, answers ``{"ok": false, "error": "refused: <reason>"}`` and logs at
 WARNING every request that is unsigned, badly signed, meant for another host,
 stale (more than ``max_skew`` seconds from its clock), replayed (a nonce seen
-in the last ``2 * max_skew`` seconds), of an unknown op, or malformed; only a
+in the last ``2 * max_skew`` seconds, before a restart too: the nonces are kept
+in a file until their window passes), of an unknown op, or malformed; only a
 request that passes every check reaches the handler. The agent signs its
 replies and a run's output events too, each bound to the request's nonce
 (``re``), so the desk can trust the compile errors and run ids it gets.
@@ -48,6 +49,7 @@ from pika.exchange_type import ExchangeType
 from ..lang.diagnostics import Diagnostic, ScriptError
 from ..schema import MAX_DEPTH, SchemaError, check_depth
 from .connection_thread import ConnectionThread
+from .nonce_journal import NonceJournal
 from .publisher import describe_error
 
 log = logging.getLogger(__name__)
@@ -238,17 +240,34 @@ class NonceCache:
     A request whose nonce is here is a replay. A nonce is kept until no
     request carrying it could pass the freshness check any more: it was
     accepted with ``|ts - now| <= skew``, so after ``2 * skew`` a copy is stale.
-    If the cache is full of live nonces, the oldest is evicted and its
-    request's timestamp becomes a floor: requests stamped at or before it are
-    refused as stale, so an evicted nonce still cannot be replayed.
+    If the cache is full of live nonces, the oldest is evicted (counted in
+    ``evicted``) and its request's timestamp becomes a floor: requests stamped
+    at or before it are refused as stale, so an evicted nonce still cannot be
+    replayed.
+
+    Across restarts: with a ``journal`` (transport/nonce_journal.py) every
+    accepted nonce is on disk before its request runs, and a new cache starts
+    from what is still live there; a request that cannot be journaled is
+    refused. Without one, ``not_before`` (the agent's start) refuses requests
+    signed before it, which is weaker: a desk whose clock runs ahead could
+    replay a request of the last seconds before the restart.
     """
 
-    def __init__(self, ttl: float = 2 * DEFAULT_MAX_SKEW, max_entries: int = 100_000):
+    def __init__(self, ttl: float = 2 * DEFAULT_MAX_SKEW, max_entries: int = 100_000, *,
+                 journal: NonceJournal | None = None, not_before: float = -math.inf,
+                 now: float | None = None):
         self.ttl = ttl
         self.max_entries = max_entries
         self.floor = -math.inf
+        self.not_before = not_before
+        self.evicted = 0
+        self.journal = journal
         self._entries: collections.OrderedDict[str, tuple[float, float]] = collections.OrderedDict()
         self._lock = threading.Lock()
+        if journal is not None:
+            live, self.floor = journal.load(time.time() if now is None else now)
+            for nonce, expires, ts in live:
+                self._entries[nonce] = (expires, ts)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -269,11 +288,33 @@ class NonceCache:
                 return "replayed nonce"
             if ts <= self.floor:
                 return "stale timestamp: older than the replay cache still covers"
+            if ts < self.not_before:
+                return ("stale timestamp: signed before this agent started (without a nonce file, requests "
+                        "from before a restart are refused)")
+            floor = self.floor
             while len(entries) >= self.max_entries:
                 _, (_, old_ts) = entries.popitem(last=False)
-                self.floor = max(self.floor, old_ts)
-            entries[nonce] = (now + self.ttl, ts)
+                floor = max(floor, old_ts)
+                self.evicted += 1
+            expires = now + self.ttl
+            if self.journal is not None:
+                try:
+                    if floor != self.floor:
+                        self.journal.record_floor(floor)
+                    self.journal.record(nonce, expires, ts)
+                    if self.journal.needs_compaction(len(entries) + 1):
+                        self.journal.rewrite([(n, e, t) for n, (e, t) in entries.items()] + [(nonce, expires, ts)],
+                                             floor)
+                except OSError as exc:
+                    self.floor = floor
+                    return f"replay journal: cannot record the nonce ({exc.strerror or exc}); nothing runs"
+            self.floor = floor
+            entries[nonce] = (expires, ts)
             return None
+
+    def close(self) -> None:
+        if self.journal is not None:
+            self.journal.close()
 
 
 def _check_fields(message: Mapping[str, Any]) -> str | None:
@@ -405,7 +446,11 @@ class ControlServer(ConnectionThread):
         max_body: int = MAX_CONTROL_BYTES,
         backoff: tuple[float, float] = (0.2, 10.0),
         max_outgoing: int = 10_000,
+        nonce_file: str | os.PathLike | None = None,
     ):
+        """``nonce_file``: where accepted nonces are kept until their window passes, so a replay is refused
+        after a restart too (``OSError`` here if it cannot be used). Without it, requests signed before this
+        server was made are refused instead (see ``NonceCache``)."""
         if not host or host.startswith("reply.") or len(host) > 200:
             raise ValueError(f"bad host name {host!r}")
         _check_secret(secret)
@@ -416,7 +461,10 @@ class ControlServer(ConnectionThread):
         self.queue = QUEUE_PREFIX + host
         self.max_skew = max_skew
         self.max_body = max_body
-        self.nonces = NonceCache(ttl=2 * max_skew)
+        if nonce_file is not None:
+            self.nonces = NonceCache(ttl=2 * max_skew, journal=NonceJournal(nonce_file))
+        else:
+            self.nonces = NonceCache(ttl=2 * max_skew, not_before=time.time())
         self.accepted = 0
         self.refused = 0
         self._secret = _key(secret)
@@ -435,10 +483,12 @@ class ControlServer(ConnectionThread):
         """Send what is still queued (replies, events), disconnect, stop the workers."""
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._halt(timeout)
+        self.nonces.close()
 
     def stats(self) -> dict:
         return {"state": self.state, "accepted": self.accepted, "refused": self.refused,
-                "reconnects": self.reconnects, "error": self.last_error}
+                "reconnects": self.reconnects, "error": self.last_error, "nonces": len(self.nonces),
+                "nonces_evicted": self.nonces.evicted}
 
     def _send(self, reply_to: str | None, correlation_id: str | None, message: dict) -> None:
         """Sign ``message`` (adding v, host, ts, nonce) and queue it for ``reply_to``."""

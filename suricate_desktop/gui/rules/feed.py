@@ -51,6 +51,7 @@ class RulesFeed:
         self._events: collections.deque = collections.deque(maxlen=MAX_EVENTS)
         self.dropped = 0  # snapshots the engine fell too far behind to see
         self.states: dict[str, dict] = engine.states()  # replaced whole, never changed in place
+        self.stats: dict = engine.stats()  # what the engine holds against its caps; replaced whole
         self.state_error = ""
         self._dirty_since: float | None = None
         if self.state_path is not None and self.state_path.exists():
@@ -158,6 +159,7 @@ class RulesFeed:
             if now - last_publish >= PUBLISH_EVERY or not self._items:
                 last_publish = now
                 self.states = engine.states()
+                self.stats = engine.stats()
             if self._dirty_since is not None and now - self._dirty_since >= SAVE_AFTER:
                 self.save_state()
 

@@ -559,9 +559,16 @@ class RulesPanel(QWidget):
         finally:
             self.table.blockSignals(False)
         dropped = self.feed.dropped
+        stats = self.feed.stats
+        tips = []
         if dropped:
-            self.file_label.setToolTip(f"{dropped:,} snapshots came faster than the rules could take them and "
-                                       "were not evaluated")
+            tips.append(f"{dropped:,} snapshots came faster than the rules could take them and were not evaluated")
+        if stats.get("evicted_streams") or stats.get("evicted_alerts"):
+            tips.append(f"{stats['streams']:,} of at most {stats['max_streams']:,} streams and {stats['alerts']:,} "
+                        f"of at most {stats['max_alerts']:,} alerts held; the least recently updated were "
+                        f"forgotten: {stats['evicted_streams']:,} streams, {stats['evicted_alerts']:,} alerts")
+        if tips:
+            self.file_label.setToolTip("\n".join(tips))
 
     def _on_item_changed(self, item: QTableWidgetItem) -> None:
         if item.column() != 0:
