@@ -23,20 +23,12 @@ from suricate_desktop.transport.control import (
 )
 from suricate_desktop.transport.nonce_journal import NonceJournal
 from suricate_desktop.transport.publisher import Publisher
+from waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = b"0123456789abcdef0123456789abcdef"
 BAD_BPFTRACE = "BEGIN {\n  printf(\"hi\\n\");\n  @x = count(1);\n}\n"
 BAD_D = "syscall::read:entry\n{\n  @s[execname] = stddev(arg2);\n}\n"
-
-
-def wait_until(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 class Collector:

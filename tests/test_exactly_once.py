@@ -25,17 +25,13 @@ from suricate_desktop.store.recording import RecordingWriter, iter_snapshots
 from suricate_desktop.transport.consumer import REJECTED_QUEUE, Consumer
 from suricate_desktop.transport.dedup import SLACK, SeenIds
 from suricate_desktop.transport.publisher import Publisher
+import waiting
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def wait_until(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
+    return waiting.wait_until(predicate, timeout)
 
 
 class Agent:

@@ -33,17 +33,13 @@ from suricate_desktop.transport.control import (
 )
 
 from hostile_generator import hostile_bodies, hostile_legacy, valid_bodies, valid_legacy, valid_snapshots
+import waiting
 
 SECRET = b"0123456789abcdef0123456789abcdef"
 
 
 def wait_until(predicate, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
+    return waiting.wait_until(predicate, timeout)
 
 
 # -- without a broker -------------------------------------------------------------------------------------------------

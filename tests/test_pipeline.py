@@ -13,7 +13,7 @@ import time
 import uuid
 from pathlib import Path
 
-
+import waiting
 from suricate_desktop.store.recording import connect, iter_snapshots, segments
 
 HERE = Path(__file__).resolve().parent
@@ -92,13 +92,8 @@ def total(recording, agg, key, host):
     return value
 
 
-def wait_until(predicate, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
+def wait_until(predicate, timeout=30.0):
+    return waiting.wait_until(predicate, timeout)
 
 
 def record(tmp_path, exchange, queue, broker_url, host):

@@ -22,6 +22,7 @@ from suricate_desktop.schema import AGENT_SOURCE, DROPS_AGGREGATION, Snapshot
 from suricate_desktop.transport.consumer import Consumer
 from suricate_desktop.transport.control import ControlClient, ControlError, ControlServer
 from suricate_desktop.transport.publisher import Publisher
+from waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = b"a test secret of thirty-two bytes"
@@ -29,15 +30,6 @@ SECRET = b"a test secret of thirty-two bytes"
 RESUME_BOUND = 5.0
 
 pytestmark = pytest.mark.broker
-
-
-def wait_until(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 class Arrivals:

@@ -4,7 +4,6 @@ import json
 import subprocess
 import sys
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from suricate_desktop.rules import (
 )
 from suricate_desktop.schema import Snapshot
 from suricate_desktop.store.recording import RecordingWriter, iter_snapshots
+from waiting import wait_until
 
 CMD = [sys.executable, "-m", "suricate_desktop.cli.cmd_rules"]
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,15 +37,6 @@ def run_engine(rules_text, snapshots, **kw):
 
 def changes(events):
     return [(rule, change, ts) for rule, _series, change, ts in firings(events)]
-
-
-def wait_until(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 # -- the file ----------------------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from suricate_desktop.store.recording import RecordingWriter, iter_snapshots
 from suricate_desktop.transport.consumer import Consumer
 from suricate_desktop.transport.control import SECRET_ENV, ControlServer
 from suricate_desktop.transport.publisher import Publisher
+from waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 CMD = [sys.executable, "-m", "suricate_desktop.cli.cmd_rules"]
@@ -27,15 +28,6 @@ SECRET = "0123456789abcdef0123456789abcdef"
 T0 = 1_764_280_800.0
 
 pytestmark = [pytest.mark.broker, pytest.mark.timeout(180)]
-
-
-def wait_until(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def snap(i, bash, host="web01", sshd=5):

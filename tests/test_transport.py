@@ -12,15 +12,7 @@ from suricate_desktop.store.recording import RecordingWriter, iter_snapshots
 from suricate_desktop.transport.consumer import REJECTED_QUEUE, Consumer, LegacyQueue
 from suricate_desktop.transport.publisher import Publisher
 from tcp_proxy import TcpProxy
-
-
-def wait_until(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
+from waiting import wait_until
 
 
 def snaps(n, host="web01", agg="num", start=0):
