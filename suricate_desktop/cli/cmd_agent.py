@@ -10,13 +10,9 @@ import sys
 import threading
 from pathlib import Path
 
-from ..agent.backends import BACKENDS, make_backend
-from ..agent.control_handler import AgentControlHandler
-from ..agent.runner import AgentRunner
+from ..agent.backends import BACKENDS
 from ..lang.diagnostics import ScriptError
-from ..schema import encode
-from ..transport.control import SECRET_ENV, ControlServer, SecretError, load_secret
-from ..transport.publisher import Publisher
+from ..transport.settings import SECRET_ENV
 from .broker_errors import BROKER_REFUSED, BrokerWatch
 from .options import add_broker_options, quiet_pika
 from .signals import on_terminate
@@ -63,6 +59,12 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # deferred, as in every command: the backends, the codecs and pika load only when an agent runs
+    from ..agent.backends import make_backend
+    from ..agent.runner import AgentRunner
+    from ..schema import encode
+    from ..transport.publisher import Publisher
+
     quiet_pika()
     if args.eval and args.script:
         print("suricate agent: give a script file or -e PROGRAM, not both", file=sys.stderr)
@@ -147,6 +149,11 @@ def _report(exc: ScriptError, path: str | None) -> None:
 
 def run_control(args: argparse.Namespace) -> int:
     """``--control``: serve the desk's signed requests (and run the given script, if any) until SIGTERM."""
+    from ..agent.control_handler import AgentControlHandler
+    from ..schema import encode
+    from ..transport.control import ControlServer, SecretError, load_secret
+    from ..transport.publisher import Publisher
+
     try:
         secret = load_secret(args.secret_file)
     except SecretError as exc:

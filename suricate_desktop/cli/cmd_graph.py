@@ -6,8 +6,10 @@ import argparse
 import os
 import sys
 
-from ..analytics.activity import from_recording
-from ..analytics.depgraph import CSV_FIELDS, METHODS, TRANSFORMS, build_graph
+#: analytics.depgraph's TRANSFORMS and METHODS (tests/test_startup.py keeps them equal), repeated here
+#: because importing analytics loads numpy, and `suricate --help` must not wait for it.
+TRANSFORMS = ("rate", "diff")
+METHODS = ("spearman", "pearson")
 
 
 def register(sub) -> None:
@@ -40,6 +42,9 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     import duckdb
 
+    from ..analytics.activity import from_recording
+    from ..analytics.depgraph import build_graph
+
     try:
         matrix = from_recording(args.recording, args.resolution, args.since, args.until, args.match)
         if not matrix.series:
@@ -64,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def print_table(graph) -> None:
+    from ..analytics.depgraph import CSV_FIELDS
+
     p = graph.params
     print(f"{len(graph.nodes)} series correlated ({graph.left_out} left out as idle or beyond --max-series), "
           f"{p['bins']} bins of {p['resolution']:g} s, {p['method']} on {p['transform']}, "

@@ -7,10 +7,6 @@ import logging
 import sys
 from pathlib import Path
 
-from ..agent.importers import DEFAULT_HOST, import_bpftrace_json, import_dtrace_text, sniff_format
-from ..schema import KINDS
-from ..store.importers import import_csv, write_recording
-
 log = logging.getLogger("suricate.import")
 
 FORMATS = ("auto", "dtrace", "bpftrace-json", "csv")
@@ -34,7 +30,8 @@ def register(sub) -> None:
     p.add_argument("--start", type=float, metavar="EPOCH",
                    help="time of the first tick of a file without timestamps (default: the last tick at the file's "
                    "modification time)")
-    p.add_argument("--host", help=f"host of the streams (default: {DEFAULT_HOST}; CSV: its host column)")
+    # the importers' DEFAULT_HOST (tests/test_startup.py checks it), written out: they load pyarrow
+    p.add_argument("--host", help="host of the streams (default: imported; CSV: its host column)")
     p.add_argument("--source", help="source of the streams (default: each file's name without extension)")
     p.add_argument("--script", metavar="SCRIPT",
                    help="the D (.d) or bpftrace (.bt) script that produced the output: gives aggregation names, "
@@ -53,6 +50,10 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..agent.importers import DEFAULT_HOST, import_bpftrace_json, import_dtrace_text, sniff_format
+    from ..schema import KINDS
+    from ..store.importers import import_csv, write_recording
+
     if args.interval <= 0:
         print("suricate import: --interval must be > 0", file=sys.stderr)
         return 2

@@ -13,7 +13,13 @@ import json
 import sys
 
 from ..lang.diagnostics import Diagnostic
-from ..lang.vocabulary import PLATFORMS
+from .options import LazyChoices
+
+
+def _platforms() -> tuple[str, ...]:
+    from ..lang.vocabulary import PLATFORMS  # deferred: loads with the linter, not with `suricate --help`
+
+    return PLATFORMS
 
 
 def register(subparsers) -> None:
@@ -26,7 +32,9 @@ def register(subparsers) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="script to check ('-' reads standard input)")
     p.add_argument("--lang", choices=("d", "bpftrace"), help="language (default: from the file name and content)")
     p.add_argument("--json", action="store_true", help="print one JSON document for tools")
-    p.add_argument("--platform", choices=PLATFORMS, help="warn about providers and functions this OS lacks")
+    p.add_argument(
+        "--platform", help="warn about providers and functions this OS lacks"
+    ).choices = LazyChoices(_platforms)
     p.add_argument(
         "--compiler",
         action=argparse.BooleanOptionalAction,

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..store.recording import connect, segments
-
 
 def register(sub) -> None:
     p = sub.add_parser("query", help="run SQL over a recording (DuckDB; the table is 'recording')")
@@ -21,6 +19,8 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import duckdb
+
+    from ..store.recording import connect, segments
 
     try:
         if not segments(args.recording):

@@ -19,9 +19,6 @@ import threading
 import time
 from pathlib import Path
 
-from ..runtime import tune_for_ingest
-from ..store.recording import RecordingWriter, read_meta, update_meta
-from ..transport.consumer import Consumer, LegacyQueue
 from .broker_errors import BROKER_REFUSED, NEVER_REACHED, BrokerWatch
 from .options import add_broker_options, quiet_pika
 from .signals import on_terminate
@@ -64,6 +61,11 @@ def queue_name(folder: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    # deferred: pyarrow and pika load only when a recording starts, not for `suricate --help`
+    from ..runtime import tune_for_ingest
+    from ..store.recording import RecordingWriter, read_meta, update_meta
+    from ..transport.consumer import Consumer, LegacyQueue
+
     quiet_pika()
     out = Path(args.out)
     bindings = args.bind or ["#"]

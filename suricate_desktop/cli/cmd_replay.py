@@ -8,10 +8,6 @@ import secrets
 import sys
 import threading
 
-from ..schema.limits import MAX_RUN
-from ..store.recording import iter_snapshots, segments
-from ..store.replay import paced
-from ..transport.publisher import Publisher
 from .broker_errors import BROKER_REFUSED, BrokerWatch
 from .options import add_broker_options, quiet_pika
 from .signals import on_terminate
@@ -31,6 +27,12 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # deferred: pyarrow and pika load only when a replay starts, not for `suricate --help`
+    from ..schema.limits import MAX_RUN
+    from ..store.recording import iter_snapshots, segments
+    from ..store.replay import paced
+    from ..transport.publisher import Publisher
+
     quiet_pika()
     try:
         if not segments(args.recording):

@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..lang.templates import TemplateError, get_template, load_templates
-
 
 def register(sub) -> None:
     p = sub.add_parser(
@@ -26,6 +24,8 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..lang.templates import TemplateError, get_template, load_templates  # deferred: tomllib, the files
+
     try:
         if args.show:
             try:

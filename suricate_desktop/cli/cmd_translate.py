@@ -11,7 +11,13 @@ import argparse
 import sys
 
 from ..lang import ScriptError
-from ..lang.translate import supported_architectures, translate_program
+from .options import LazyChoices
+
+
+def _architectures() -> list[str]:
+    from ..lang.translate import supported_architectures  # deferred: the translator's tables
+
+    return supported_architectures()
 
 
 def register(sub) -> None:
@@ -25,14 +31,15 @@ def register(sub) -> None:
     p.add_argument(
         "--arch",
         default=None,
-        choices=supported_architectures(),
         help="system call numbering for probefunc on every system call (default: this machine's)",
-    )
+    ).choices = LazyChoices(_architectures)
     p.add_argument("-q", "--quiet", action="store_true", help="do not print warnings")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..lang.translate import translate_program
+
     name = "<stdin>" if args.file == "-" else args.file
     try:
         if args.file == "-":

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import Callable, Iterator, Sequence
 
-from ..transport.publisher import DEFAULT_EXCHANGE, DEFAULT_URL
+from ..transport.settings import DEFAULT_EXCHANGE, DEFAULT_URL
 
 
 def add_broker_options(parser: argparse.ArgumentParser) -> None:
@@ -24,3 +25,30 @@ def quiet_pika() -> None:
 
     if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
         logging.getLogger("pika").setLevel(logging.CRITICAL)
+
+
+class LazyChoices:
+    """An argument's ``choices`` that a function computes the first time argparse needs them.
+
+    argparse reads ``choices`` to check a value given for that option and to print the
+    sub-command's ``--help``; a module that computes them (the translator's architectures, the
+    linter's platforms) then loads only for those, not for every command's start. Assign it to
+    the action after ``add_argument``, which formats the choices once to check the metavar::
+
+        parser.add_argument("--arch").choices = LazyChoices(architectures)
+    """
+
+    def __init__(self, compute: Callable[[], Sequence[str]]) -> None:
+        self._compute = compute
+        self._values: Sequence[str] | None = None
+
+    def _get(self) -> Sequence[str]:
+        if self._values is None:
+            self._values = tuple(self._compute())
+        return self._values
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._get()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._get())

@@ -26,6 +26,7 @@ from typing import Any, Mapping
 from ..lang.diagnostics import Diagnostic
 from ..schema import MAX_DEPTH, SchemaError, check_depth
 from .nonce_journal import NonceJournal
+from .settings import SECRET_ENV
 
 
 PROTOCOL_VERSION = 1
@@ -41,8 +42,6 @@ OPS = ("compile", "run", "stop", "status")
 DEFAULT_MAX_SKEW = 30.0
 #: Request bodies larger than this are refused before parsing.
 MAX_CONTROL_BYTES = 1 << 20
-#: Where the secret comes from when no file is given.
-SECRET_ENV = "SURICATE_CONTROL_SECRET"
 MIN_SECRET_BYTES = 16
 
 _HEX_SIG = re.compile(r"[0-9a-f]{64}")

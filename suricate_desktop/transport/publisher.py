@@ -43,13 +43,12 @@ from .reconnect import (
     forget,
     say,
 )
+from .settings import DEFAULT_EXCHANGE, DEFAULT_URL
 
 __all__ = ["DEFAULT_EXCHANGE", "DEFAULT_URL", "Publisher", "describe_error"]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
-DEFAULT_EXCHANGE = "suricate"
 _PERSISTENT = pika.BasicProperties(delivery_mode=pika.DeliveryMode.Persistent, content_type="application/json")
 #: Unsent reports of this many (stream, run) pairs at most; beyond that the oldest pair's is dropped.
 MAX_REPORTS = 1000

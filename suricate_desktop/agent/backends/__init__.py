@@ -12,9 +12,12 @@ import importlib
 import os
 import shutil
 import sys
+from typing import TYPE_CHECKING
 
 from ...lang.diagnostics import ScriptError
-from ..backend import Backend
+
+if TYPE_CHECKING:  # the base class loads the schema's codecs; `suricate agent --help` needs only BACKENDS
+    from ..backend import Backend
 
 #: name -> "module:Class", imported only when chosen (python-dtrace exists on few hosts).
 BACKENDS = {
