@@ -10,7 +10,9 @@ aggregations, so that a consumer can tell them from helper maps.
 The translator has its own small lexer and recursive-descent parser for the D
 subset it understands, so it does not depend on the editor's lexer.
 
-It translates meanings, not words (docs: tracing-languages.md section 4):
+It translates meanings, not words (section 4 of
+``../shared/docs/tracing-languages.md``, the project's reference material,
+outside this repository):
 
 ===============================  =============================================
 D                                bpftrace 0.17

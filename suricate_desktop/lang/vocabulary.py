@@ -1,8 +1,9 @@
-"""The words of D and bpftrace: one source of truth for the lexers, the linter,
-the translator and the editor's completion.
+"""The words of D and bpftrace: one source of truth for the lexers, the linter
+and ``suricate lint``'s platforms.
 
-Everything here comes from the project's fact sheet
-(``docs/tracing-languages.md``): libdtrace's own tables (``dt_lex.l``,
+Everything here comes from the project's fact sheet on tracing languages
+(``../shared/docs/tracing-languages.md``, the project's reference material,
+outside this repository): libdtrace's own tables (``dt_lex.l``,
 ``dt_open.c``, ``dt_options.c``, ``dt_pragma.c``) for D, and bpftrace 0.17's
 lexer and semantic analyser for bpftrace (argument counts checked against the
 real ``bpftrace -d`` on 0.17).  Plain data, no imports beyond the standard
