@@ -1911,7 +1911,6 @@ class _ProgramTranslator:
         self.aggregations: list[str] = []
         self.variables: list[str] = []
         self.globals = self._find_globals()
-        self._syscall_lookup: list[str] | None = None
 
     def warn(self, line: int, col: int, message: str) -> None:
         d = Diagnostic(line, col, "warning", message, self.file)
