@@ -25,7 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # this checkout's 
 from suricate_desktop.analytics import nab
 from suricate_desktop.analytics.detectors import DETECTORS
 
-DEFAULT_CORPUS = os.environ.get("NAB_CORPUS", "/work/shared/nab")
+#: NAB v1.1 in the project's shared material beside the checkout (../shared/nab); NAB_CORPUS or the
+#: argument names another.
+DEFAULT_CORPUS = os.environ.get("NAB_CORPUS", str(Path(__file__).resolve().parents[1].parent / "shared" / "nab"))
 BUILTIN = ["zscore", "ewma", "seasonal", "iforest", "kmeans", "suricate", "ensemble", "contexts", "sequence",
            "resonance"]
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import random
 import sys
 from pathlib import Path
@@ -42,7 +43,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from suricate_desktop.analytics import nab
 from suricate_desktop.analytics.resonance import ResonanceDetector
 
-DEFAULT_CORPUS = "/work/shared/nab"
+#: NAB v1.1 in the project's shared material beside the checkout (../shared/nab); NAB_CORPUS or the
+#: argument names another.
+DEFAULT_CORPUS = os.environ.get("NAB_CORPUS", str(Path(__file__).resolve().parents[1].parent / "shared" / "nab"))
 PUBLISHED = Path(__file__).with_name("data") / "nab_windowedGaussian_standard.csv"
 ARTIME_RAW = {"standard": 57.66075157860638, "reward_low_FP_rate": 35.1572804170157,
               "reward_low_FN_rate": 47.66075157860638}

@@ -16,6 +16,18 @@ import pika
 import pytest
 
 BROKER_URL = os.environ.get("SURICATE_TEST_BROKER", "amqp://guest:guest@127.0.0.1:5672/%2F")
+#: The fixtures through which a test reaches a RabbitMQ: the machine's (``exchange`` and ``queue_name`` ask for
+#: ``broker_url``) or a node of the test's own (``own_broker``, which needs RabbitMQ installed).
+BROKER_FIXTURES = frozenset({"broker_url", "own_broker"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects by mark
+def pytest_collection_modifyitems(config, items):
+    """Every test that reaches a broker is marked ``broker``, whether or not its author wrote the mark:
+    ``-m "not broker"`` then leaves out exactly the tests a machine without RabbitMQ cannot run."""
+    for item in items:
+        if BROKER_FIXTURES & set(getattr(item, "fixturenames", ())) and item.get_closest_marker("broker") is None:
+            item.add_marker(pytest.mark.broker)
 
 
 @pytest.fixture(scope="session")

@@ -157,6 +157,19 @@ def test_remote_agents_become_run_targets_and_are_remembered(qtbot, window, sett
     assert any("smartos1" in str(key) for key in again.editor.run_options.target_keys())
 
 
+def test_opening_a_script_adds_to_the_remembered_recent_scripts(qtbot, window, settings, tmp_path):
+    """The recent scripts of an earlier session stay in the File menu after a script is opened."""
+    older = []
+    for name in ("a.bt", "b.d"):
+        (tmp_path / name).write_text("BEGIN { exit(); }\n")
+        older.append(str(tmp_path / name))
+    settings.setValue("recent/scripts", older)
+    (tmp_path / "c.bt").write_text("BEGIN { exit(); }\n")
+    w = window(restore_sources=False)
+    w.editor.open_file(str(tmp_path / "c.bt"))
+    assert list(settings.value("recent/scripts")) == [str(tmp_path / "c.bt"), *older]
+
+
 def test_other_tools_files_open_on_the_timeline(qtbot, window):
     data = Path(__file__).resolve().parent / "data" / "import"
     csv = next(p for p in sorted(data.glob("*.csv")))

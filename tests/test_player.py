@@ -2,10 +2,12 @@
 
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import Qt
 
+from suricate_desktop.gui.sources import recording
 from suricate_desktop.gui.sources.recording import RecordingSource
 from suricate_desktop.gui.timeline import TimelineBar
 from suricate_desktop.store.importers import write_recording
@@ -71,23 +73,68 @@ def test_the_bundled_recording_opens_paused_at_its_start(player, recorded, qtbot
     assert newest(src.store) == src.start  # only the first instant
 
 
-def test_the_recording_plays_at_the_chosen_speed(player, recorded, qtbot):
+class FakeClock:
+    """The player's monotonic clock, moved by the test: pacing is checked against it, not the wall."""
+
+    def __init__(self):
+        self.now = time.monotonic()
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    fake = FakeClock()
+    monkeypatch.setattr(recording, "time", SimpleNamespace(monotonic=fake.monotonic, sleep=time.sleep))
+    return fake
+
+
+def test_the_recording_plays_at_the_chosen_speed(clock, player, recorded, qtbot):
     src = player(DEMO, speed=20.0)
     src.play()
     assert src.state == "playing"
-    qtbot.waitUntil(lambda: {i.stream for i in src.store.streams()} == STREAMS, timeout=10_000)
-    t0, p0 = time.monotonic(), src.position
-    time.sleep(0.6)
-    t1, p1 = time.monotonic(), src.position
-    assert (p1 - p0) / (t1 - t0) == pytest.approx(20.0, rel=0.1)
+    calls = ("demo", "syscalls-by-process", "calls")
+    ahead = []
+
+    def caught_up_to(pos):
+        """The store holds every snapshot up to ``pos`` (with their recorded times) and none after it."""
+        have = newest(src.store)
+        if have > pos:
+            ahead.append((have, pos))
+        return have == expected_newest(recorded, pos)
+
+    # the clock stands still: so does the position, and the store holds only the first instant
     qtbot.waitUntil(lambda: src.caught_up, timeout=5000)
-    pos = src.position
-    # snapshots keep their recorded times, and the store is never ahead of the position
-    assert newest(src.store) <= pos and newest(src.store) >= expected_newest(recorded, pos - 20.0 * 0.25)
+    time.sleep(0.3)  # the worker wakes several times (at most every 0.25 s) meanwhile
+    assert src.position == src.start and newest(src.store) == src.start
+
+    # each second of the clock moves the position 20 s of the recording; the store follows, never ahead
+    for step in range(1, 9):
+        clock.advance(0.75)
+        pos = src.position
+        assert pos == pytest.approx(src.start + 20.0 * 0.75 * step, abs=1e-6)
+        qtbot.waitUntil(lambda: caught_up_to(pos), timeout=5000)
+    assert {i.stream for i in src.store.streams()} == STREAMS
+    times, _values, _labels = src.store.matrix(calls)
+    assert list(times) == sorted({s.ts for s in recorded if s.stream == calls and s.ts <= pos})
+
+    # faster from here on, from where it was
     src.set_speed(100.0)
-    t0, p0 = time.monotonic(), src.position
-    time.sleep(0.5)
-    assert (src.position - p0) / (time.monotonic() - t0) == pytest.approx(100.0, rel=0.1)
+    assert src.position == pytest.approx(pos, abs=1e-6)
+    clock.advance(0.5)
+    pos = src.position
+    assert pos == pytest.approx(src.start + 20.0 * 6 + 100.0 * 0.5, abs=1e-6)
+    qtbot.waitUntil(lambda: caught_up_to(pos), timeout=5000)
+    assert not ahead, f"the store was ahead of the position: {ahead[:3]}"
+
+    # to the end: the position stops there and play ends
+    clock.advance(src.span)
+    qtbot.waitUntil(lambda: src.state == "ended", timeout=10_000)
+    assert src.position == src.end and newest(src.store) == recorded[-1].ts
 
 
 def test_pause_holds_and_seeking_back_refills_to_the_position(player, recorded, qtbot):

@@ -29,8 +29,6 @@ SECRET = b"a test secret of thirty-two bytes"
 #: What the issue promises: data flows again this soon after the broker is back.
 RESUME_BOUND = 5.0
 
-pytestmark = pytest.mark.broker
-
 
 class Arrivals:
     """A consumer's sink that notes when each snapshot came."""

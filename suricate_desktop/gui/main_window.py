@@ -78,6 +78,8 @@ class MainWindow(QMainWindow):
         self.editor.runStarted.connect(self._on_run_started)
         self.editor.chartRequested.connect(self._on_chart_requested)
         self.editor.recentFilesChanged.connect(lambda files: self.settings.setValue("recent/scripts", files))
+        remembered = self.settings.value("recent/scripts") or []  # the editor adds to them, not replaces
+        self.editor.set_recent_files([remembered] if isinstance(remembered, str) else remembered)
         self.editor.status.connect(self.show_message)
         self.timeline = TimelineBar()
         self.rules_panel = RulesPanel(self.registry, self.dashboard, self.settings)

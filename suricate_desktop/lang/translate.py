@@ -10,7 +10,9 @@ aggregations, so that a consumer can tell them from helper maps.
 The translator has its own small lexer and recursive-descent parser for the D
 subset it understands, so it does not depend on the editor's lexer.
 
-It translates meanings, not words (docs: tracing-languages.md section 4):
+It translates meanings, not words (section 4 of
+``../shared/docs/tracing-languages.md``, the project's reference material,
+outside this repository):
 
 ===============================  =============================================
 D                                bpftrace 0.17
@@ -1909,7 +1911,6 @@ class _ProgramTranslator:
         self.aggregations: list[str] = []
         self.variables: list[str] = []
         self.globals = self._find_globals()
-        self._syscall_lookup: list[str] | None = None
 
     def warn(self, line: int, col: int, message: str) -> None:
         d = Diagnostic(line, col, "warning", message, self.file)

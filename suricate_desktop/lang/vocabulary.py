@@ -1,8 +1,9 @@
-"""The words of D and bpftrace: one source of truth for the lexers, the linter,
-the translator and the editor's completion.
+"""The words of D and bpftrace: one source of truth for the lexers, the linter
+and ``suricate lint``'s platforms.
 
-Everything here comes from the project's fact sheet
-(``docs/tracing-languages.md``): libdtrace's own tables (``dt_lex.l``,
+Everything here comes from the project's fact sheet on tracing languages
+(``../shared/docs/tracing-languages.md``, the project's reference material,
+outside this repository): libdtrace's own tables (``dt_lex.l``,
 ``dt_open.c``, ``dt_options.c``, ``dt_pragma.c``) for D, and bpftrace 0.17's
 lexer and semantic analyser for bpftrace (argument counts checked against the
 real ``bpftrace -d`` on 0.17).  Plain data, no imports beyond the standard
@@ -29,8 +30,6 @@ D_KEYWORDS: frozenset[str] = frozenset(
 D_UNUSABLE_KEYWORDS: frozenset[str] = frozenset(
     "auto register static break case continue default do for goto return switch while".split()
 )
-#: FreeBSD/OpenDTrace add ``userland``.
-D_PLATFORM_KEYWORDS: dict[str, frozenset[str]] = {"freebsd": frozenset({"userland"})}
 #: Every word the D lexer treats as a keyword.
 D_ALL_KEYWORDS: frozenset[str] = D_KEYWORDS | D_UNUSABLE_KEYWORDS | frozenset({"userland"})
 #: Keywords that may start a declaration in the outer scope (dt_lex.l state S2).
@@ -38,10 +37,6 @@ D_DECL_KEYWORDS: frozenset[str] = frozenset(
     """auto char const counter double enum extern float import inline int long provider register
     restrict self short signed static string struct this translator typedef union unsigned void
     volatile""".split()
-)
-#: Type keywords (for casts and declarations).
-D_TYPE_KEYWORDS: frozenset[str] = frozenset(
-    "char double float int long short signed unsigned void string struct union enum const volatile".split()
 )
 
 #: Built-in variables, with their type or meaning (dt_open.c ``_dtrace_globals``, sched.d, procfs.d, io.d).
@@ -92,20 +87,6 @@ D_BUILTINS: dict[str, str] = {
 D_PLATFORM_BUILTINS: dict[str, frozenset[str]] = {
     "freebsd": frozenset({"execargs", "jailname", "jid"}),
     "illumos": frozenset({"zonename", "curcpu", "chip", "lgrp", "pset", "vmregs"}),
-}
-#: Macro variables (``$pid``...) and their meaning (dt_open.c ``_dtrace_macros``).
-D_MACRO_VARIABLES: dict[str, str] = {
-    "pid": "process id of dtrace(1)",
-    "ppid": "parent of dtrace(1)",
-    "uid": "real user id",
-    "gid": "real group id",
-    "euid": "effective user id",
-    "egid": "effective group id",
-    "pgid": "process group id",
-    "sid": "session id",
-    "projid": "project id",
-    "taskid": "task id",
-    "target": "process of -c or -p",
 }
 
 
@@ -326,7 +307,6 @@ D_OPTIONS: dict[str, object] = {**D_OPTIONS_COMPILE, **D_OPTIONS_RUNTIME, **D_OP
 #: ``#pragma D`` directives and the directives allowed after a bare ``#`` (dt_pragma.c).
 D_PRAGMAS_D: frozenset[str] = frozenset({"attributes", "binding", "depends_on", "option", "error", "ident", "line"})
 D_PRAGMAS_SUB: frozenset[str] = frozenset({"error", "ident", "line"})
-D_CONTROL_DIRECTIVES: frozenset[str] = frozenset({"pragma", "error", "ident", "line"})
 
 _SIZE_RE = re.compile(r"^[0-9]+[kKmMgGtT]?$")
 _RATE_RE = re.compile(r"^[0-9]+(?:ns|nsec|us|usec|ms|msec|s|sec|m|min|h|hour|d|day|hz)?$")
@@ -379,39 +359,6 @@ D_PROVIDERS: dict[str, frozenset[str]] = {
         "dtrace syscall fbt rawfbt sdt profile proc sched io pid usdt lockstat ip tcp udp cpc rawtp".split()
     ),
 }
-#: The probes of the common providers, for completion.
-D_PROVIDER_PROBES: dict[str, tuple[str, ...]] = {
-    "dtrace": ("BEGIN", "END", "ERROR"),
-    "syscall": ("entry", "return"),
-    "fbt": ("entry", "return"),
-    "proc": tuple(
-        """create exec exec-success exec-failure exit fault lwp-create lwp-start lwp-exit signal-send
-        signal-handle signal-clear signal-discard start""".split()
-    ),
-    "sched": tuple(
-        "on-cpu off-cpu enqueue dequeue sleep wakeup preempt remain-cpu change-pri surrender tick".split()
-    ),
-    "io": ("start", "done", "wait-start", "wait-done"),
-    "lockstat": tuple(
-        """adaptive-acquire adaptive-release adaptive-spin adaptive-block spin-acquire spin-release
-        spin-spin thread-spin rw-acquire rw-release rw-block rw-upgrade rw-downgrade""".split()
-    ),
-    "plockstat": tuple(
-        """mutex-acquire mutex-release mutex-block mutex-blocked mutex-spin mutex-spun mutex-error
-        rw-acquire rw-release rw-block rw-blocked rw-error""".split()
-    ),
-    "ip": ("send", "receive"),
-    "tcp": tuple(
-        """accept-established accept-refused connect-request connect-established connect-refused send
-        receive state-change""".split()
-    ),
-    "udp": ("send", "receive"),
-}
-#: Units of ``profile-N`` / ``tick-N``.
-D_PROFILE_UNITS: tuple[str, ...] = ("ns", "nsec", "us", "usec", "ms", "msec", "s", "sec", "m", "min",
-                                    "h", "hour", "d", "day", "hz")
-#: Platforms that accept ``if``/``else`` (dt_sugar, 2016).
-D_IF_PLATFORMS: frozenset[str] = frozenset({"illumos", "freebsd", "linux"})
 
 # ---------------------------------------------------------------------------
 # bpftrace 0.17
@@ -562,13 +509,6 @@ BT_FUNCTIONS: dict[str, BtFunc] = {
         *BT_MAP_FUNCS.values(),
     )
 }
-#: Functions added after 0.17 (name -> first release), so the linter can say why they fail on 0.17.
-BT_LATER_FUNCTIONS: dict[str, str] = {
-    "has_key": "0.22", "tseries": "0.24", "syscall_name": "0.25", "str_concat": "0.26", "len": "0.22",
-    "percpu_kaddr": "0.22",
-}
-#: Functions that need ``--unsafe``.
-BT_UNSAFE: frozenset[str] = frozenset(f.name for f in BT_FUNCTIONS.values() if f.unsafe)
 #: Functions that produce output.
 BT_OUTPUT_FUNCS: frozenset[str] = frozenset(
     {"printf", "print", "time", "join", "cat", "system", "debugf", "skboutput"}
@@ -613,9 +553,6 @@ BT_PROBE_TYPES: tuple[BtProbeType, ...] = (
 BT_PROBE_WORDS: dict[str, tuple[str, str]] = {
     w: (p.name, p.since) for p in BT_PROBE_TYPES for w in (p.name, *p.aliases)
 }
-BT_PROBE_WORDS_017: frozenset[str] = frozenset(w for w, (_, since) in BT_PROBE_WORDS.items() if since == "0.17")
-#: Units of profile/interval probes.
-BT_TIME_UNITS: tuple[str, ...] = ("hz", "s", "ms", "us")
 
 #: Platforms the linter knows, and which language runs there.
 PLATFORMS: tuple[str, ...] = ("illumos", "freebsd", "macos", "linux")
@@ -641,24 +578,3 @@ def d_provider(spec: str) -> str | None:
         return None
     prov = parts[0]
     return re.sub(r"(\$[A-Za-z_]\w*|\$[0-9]+|[0-9]+)$", "", prov)
-
-
-def completion_words(lang: str) -> dict[str, tuple[str, ...]]:
-    """Words for the editor's completion, by category."""
-    if lang == "d":
-        return {
-            "keyword": tuple(sorted(D_KEYWORDS)),
-            "builtin": tuple(sorted(D_BUILTINS)),
-            "aggregating function": tuple(sorted(D_AGG_FUNCS)),
-            "action": tuple(sorted(D_ACTIONS)),
-            "subroutine": tuple(sorted(D_SUBROUTINES)),
-            "provider": tuple(sorted(set().union(*D_PROVIDERS.values()))),
-            "option": tuple(sorted(D_OPTIONS)),
-        }
-    return {
-        "keyword": tuple(sorted(BT_KEYWORDS)),
-        "builtin": tuple(sorted(_BT_BUILTINS)),
-        "map function": tuple(sorted(BT_MAP_FUNCS)),
-        "function": tuple(sorted(set(BT_FUNCTIONS) - set(BT_MAP_FUNCS))),
-        "probe type": tuple(p.name for p in BT_PROBE_TYPES if p.since == "0.17"),
-    }

@@ -1,4 +1,7 @@
-"""Layer 2: rules over the live streams, their alerts and actions (issue 6's Qt-free core; docs/rules.md)."""
+"""Layer 2: rules over the live streams, their alerts and actions (docs/rules.md).
+
+The Qt-free core shared by ``suricate rules run``/``backtest`` and the workbench's rules panel.
+"""
 
 from .actions import ActionFailed, ActionRunner, fill
 from .engine import STATES, Alert, AlertHistory, Engine, backtest, firings, label_text

@@ -139,9 +139,6 @@ class Rule:
         host, source, agg = stream
         return fnmatchcase(host, self.host) and fnmatchcase(source, self.source) and fnmatchcase(agg, self.agg)
 
-    def matches_key(self, key_text: str) -> bool:
-        return self.key == "*" or fnmatchcase(key_text, self.key)
-
     @property
     def clear_level(self) -> float:
         return self.threshold if self.clear is None else self.clear

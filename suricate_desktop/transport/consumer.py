@@ -46,7 +46,7 @@ from pika.exchange_type import ExchangeType
 from ..schema import MAX_BODY_BYTES, SchemaError, Snapshot, decode, decode_legacy, encode
 from .connection_thread import ConnectionThread
 from .dedup import SeenIds, SnapshotId
-from .publisher import DEFAULT_EXCHANGE, DEFAULT_URL, describe_error
+from .publisher import DEFAULT_EXCHANGE, DEFAULT_URL
 from .reconnect import RETRY_CAP
 
 log = logging.getLogger(__name__)
@@ -409,19 +409,3 @@ def _printable(text: str | bytes, limit: int) -> str:
         text = text.decode("utf-8", "backslashreplace")
     return text[:limit].encode("utf-8", "backslashreplace").decode("utf-8")
 
-
-def wait_for_broker(url: str = DEFAULT_URL, timeout: float = 0.0) -> str | None:
-    """None when a broker answers at ``url``, else the reason it does not (for clear messages)."""
-    params = pika.URLParameters(url)
-    params.connection_attempts = 1
-    params.socket_timeout = 2
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            pika.BlockingConnection(params).close()
-            return None
-        except pika.exceptions.AMQPError as exc:
-            reason = describe_error(exc)
-        if time.monotonic() >= deadline:
-            return reason
-        time.sleep(0.2)

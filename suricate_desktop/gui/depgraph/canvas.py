@@ -111,18 +111,6 @@ class GraphCanvas(pg.PlotWidget):
         self._draw_selection()
         self.autoRange(padding=0.12)
 
-    def clear_graph(self) -> None:
-        self.graph, self.shown, self.pos = None, np.zeros(0, dtype=np.intp), np.zeros((0, 2))
-        self._ends = np.zeros((0, 2), dtype=np.intp)
-        self.graph_item.setData(pos=self.pos)
-        for label in self.labels:
-            self.removeItem(label)
-        self.labels = []
-        self.legend.clear()
-        self.legend.setVisible(False)
-        self.selected_edge = self.selected_node = None
-        self._draw_selection()
-
     def _edge_pens(self, graph: DependencyGraph) -> np.ndarray:
         pens = np.empty(len(graph.edges), dtype=[("red", np.ubyte), ("green", np.ubyte), ("blue", np.ubyte),
                                                  ("alpha", np.ubyte), ("width", float)])

@@ -1,12 +1,18 @@
 """The script editor pane: tabs of D and bpftrace scripts, errors as you type, templates, Run and Stop.
 
 ``EditorPane`` is a QWidget the main window docks; it owns no menu bar. The
-main window puts :meth:`EditorPane.menus` (File, Edit, Templates, Run) in its
-menu bar and :meth:`EditorPane.toolbar_actions` in its toolbar, keeps the
-recent files in QSettings (:attr:`recentFilesChanged` /
-:meth:`set_recent_files`), asks :meth:`maybe_save_all` in its ``closeEvent``
-(and :meth:`stop_all`), adds every run's source to its sources
+main window picks its QActions by ``objectName`` from :meth:`EditorPane.actions`
+(the last item is the Templates menu) for its File, Edit and Run menus and its
+toolbar, hands it the recent scripts remembered in QSettings
+(:meth:`set_recent_files`) and stores them again when they change
+(:attr:`recentFilesChanged`), saves and restores the open scripts with the
+workspace (:meth:`state`, :meth:`restore`), asks :meth:`maybe_save_all` in its
+``closeEvent`` (and :meth:`stop_all`), adds every run's source to its sources
 (:attr:`runStarted`) and draws the charts asked for (:attr:`chartRequested`).
+Above the script tabs: Run and Stop, the run options (language, interval,
+chart, target: local bpftrace or DTrace, or a remote agent given by
+:meth:`set_remote_hosts`) and the cursor position; below them the find bar,
+then the Problems and Output tabs.
 
 Errors as you type: each edit restarts the document's 300 ms timer; when it
 fires the linter runs in a worker thread (one for the pane: linting 2,000
@@ -409,9 +415,6 @@ class EditorPane(QWidget):
         return doc
 
     # -- recent files -------------------------------------------------------------------------------------
-    def recent_files(self) -> list[str]:
-        return list(self._recent)
-
     def set_recent_files(self, paths: list[str]) -> None:
         """The recent files the main window remembered (no signal)."""
         self._recent = [p for p in dict.fromkeys(str(p) for p in paths or ()) if p][:MAX_RECENT]
@@ -494,9 +497,6 @@ class EditorPane(QWidget):
         for source in running:
             source.wait(max(0.0, deadline - time.monotonic()))
 
-    def running_sources(self) -> list:
-        return [d.source for d in self._docs if d.running]
-
     # =================================================================================================
     # Public API: actions and menus for the main window
     # =================================================================================================
@@ -516,11 +516,8 @@ class EditorPane(QWidget):
         return out
 
     def menus(self) -> list[QMenu]:
-        """File, Edit, Templates and Run menus, for the main window's menu bar."""
+        """File (with its Open Recent), Edit, Templates and Run menus as the pane builds them."""
         return [self.file_menu, self.edit_menu, self.templates_menu, self.run_menu]
-
-    def toolbar_actions(self) -> list[QAction]:
-        return [self.new_action, self.open_action, self.save_action, self.run_action, self.stop_action]
 
     # =================================================================================================
     # Public API: workspace

@@ -241,10 +241,6 @@ class RunOptions(QWidget):
         return [self.combo_target.itemData(i) for i in range(self.combo_target.count())
                 if self.combo_target.itemData(i)]
 
-    def target_enabled(self, key: str) -> bool:
-        index = self.combo_target.findData(key)
-        return index >= 0 and self._enabled(index)
-
     # -- private -------------------------------------------------------------------------------------
     def _emit_changed(self, *_args) -> None:
         if not self._quiet:

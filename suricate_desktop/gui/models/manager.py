@@ -67,7 +67,6 @@ class AttachedModel:
         self.busy = False
         self.error = ""
         self.refits = 0
-        self.last_refit_rows = 0
 
     def covers(self, source_name: str, stream: tuple) -> bool:
         """Whether this model scores ``stream`` of that source (its only stream or one of several)."""
@@ -115,7 +114,6 @@ class ModelManager(QObject):
         self._loaded.connect(self._on_loaded)
         self._find_source = lambda name: None
         self._all_sources = lambda: []
-        self._pending = 0  # models being loaded
 
     # -- the worker ------------------------------------------------------------------------------------------------------
     def run(self, fn, *args) -> Future:
@@ -184,7 +182,6 @@ class ModelManager(QObject):
     def attach_saved(self, name: str, source_name: str = "", trusted: list[str] | None = None) -> None:
         """Load a model from the registry folder (in the worker) and attach it: to ``source_name``, or
         to the first open source that has its stream. ``trusted``: estimator types the user accepted."""
-        self._pending += 1
         self.run(self._load, self.registry, {"name": name, "source": source_name, "enabled": True,
                                              "trusted": list(trusted or [])})
 
@@ -379,7 +376,6 @@ class ModelManager(QObject):
             if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
                 problems.append(f"model entry {entry!r} is unreadable")
                 continue
-            self._pending += 1
             self.run(self._load, registry, entry)
         return problems
 
@@ -400,7 +396,6 @@ class ModelManager(QObject):
         self._loaded.emit(entry, scorer)
 
     def _on_loaded(self, entry: dict, scorer) -> None:
-        self._pending -= 1
         if isinstance(scorer, str):
             self.message.emit(f"Cannot load {scorer}")
             return
@@ -422,7 +417,3 @@ class ModelManager(QObject):
                             training_window=meta.training_window, enabled=bool(entry.get("enabled", True)))
         if source is not None:
             self._bind(model, source)
-
-    @property
-    def loading(self) -> bool:
-        return self._pending > 0

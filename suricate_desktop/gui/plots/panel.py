@@ -939,9 +939,6 @@ class _ElidedLabel(QLabel):
         self.setToolTip(text)
         self._elide()
 
-    def text_full(self) -> str:
-        return self._full
-
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._elide()

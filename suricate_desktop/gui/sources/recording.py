@@ -59,7 +59,6 @@ log = logging.getLogger(__name__)
 
 #: Speeds the timeline offers; 0 is "as fast as possible".
 SPEEDS = (1.0, 2.0, 5.0, 10.0, 50.0, 100.0, 0.0)
-MAX_SPEED = 0.0
 _BATCH = 256
 _FRAME = 1 / 60  # the worker wakes at most this often when playing at a pace
 _IDLE_POLL = 1.0  # a recording being written is checked for new segments this often at its end

@@ -1,7 +1,7 @@
 """Write the dtrace(1) text fixtures of tests/test_importers.py from the documented default layout.
 
 DTrace does not run on Linux, so these files are written (not captured) by
-this script, following /work/shared/docs/tracing-languages.md section 2 (from
+this script, following ../shared/docs/tracing-languages.md section 2 (from
 illumos dtrace.c and dt_consume.c): ``printa(@a)`` without a format prints an
 empty line, then the rows; string keys ``"  %-50s"``, 32-bit integer keys
 ``" %8d"``, values ``" %16lld"``; rows sorted by value, ascending; a histogram
