@@ -170,6 +170,18 @@ def score_corpus(layouts: list[FileLayout], scores: list[np.ndarray], profiles=t
     return out
 
 
+def score_series(kind: str, values, times, params: dict | None = None) -> np.ndarray:
+    """One series scored by a fresh ``kind`` detector, point by point from the past only, as live.
+
+    ``times`` are epoch seconds. What bench/nab.py runs on every file, and ``suricate detect``
+    on what it reads, so that the two give the same numbers.
+    """
+    from .detectors import DETECTORS
+
+    detector = DETECTORS[kind](**(params or {}))
+    return detector.score(np.asarray(values, dtype=np.float64), np.asarray(times, dtype=np.float64))
+
+
 def load_corpus(root: str | Path, windows_file: str = "labels/combined_windows.json"):
     """[(name, timestamps (datetime64), values, FileLayout)] for every labelled file of a NAB-layout corpus."""
     import pandas as pd

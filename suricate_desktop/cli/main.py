@@ -15,7 +15,7 @@ import sys
 from .. import __version__
 
 #: Sub-command modules, in the order ``--help`` lists them.
-COMMANDS = ("agent", "record", "replay", "query", "graph", "import", "lint", "translate", "templates", "rules")
+COMMANDS = ("agent", "record", "replay", "query", "graph", "detect", "import", "lint", "translate", "templates", "rules")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,152 @@
+"""``suricate detect``: score a series with a named detector, without the GUI.
+
+Reads a ``timestamp,value`` CSV (NAB's files; ``-`` for stdin) or one key of a recording's stream,
+scores it point by point from the past only with a fresh detector (what the live scorer and
+bench/nab.py do: ``analytics.nab.score_series``), and writes ``timestamp,value,anomaly_score``.
+Exit status: 0 scored; 1 input that cannot be scored (a one-line message says why); 2 a bad
+command line (an unknown detector or parameter).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+#: The detector used when none is named: the workbench's default (docs/analytics.md, the first choice
+#: of Analytics > Learn baseline). Written out here so that ``--help`` needs no numpy; tests/test_detect.py
+#: checks it is a registered detector.
+DEFAULT_DETECTOR = "suricate"
+
+
+def register(sub) -> None:
+    p = sub.add_parser("detect", help="score a timestamp,value CSV or a recording's series with a detector",
+                       description="Score a series from the past only, as live scoring does, and write "
+                                   "timestamp,value,anomaly_score as CSV.")
+    p.add_argument("csv", nargs="?", metavar="CSV",
+                   help="a timestamp,value CSV with a header row (timestamps YYYY-MM-DD HH:MM:SS, ISO 8601, "
+                        "or epoch seconds; UTC unless an offset is given); - reads stdin")
+    p.add_argument("--recording", metavar="DIR", help="score a recording's series instead of a CSV")
+    p.add_argument("--series", metavar="HOST.SOURCE.AGG[:KEY]",
+                   help="with --recording: the stream, and its key when it has several")
+    p.add_argument("--detector", default=DEFAULT_DETECTOR, metavar="NAME",
+                   help=f"the detector (default: {DEFAULT_DETECTOR}; see --list-detectors)")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="a detector parameter (repeatable), e.g. --param halflife=120")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the CSV here (default: stdout)")
+    p.add_argument("--list-detectors", action="store_true", help="list the detectors and their parameters")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..analytics.detectors import DETECTORS, EstimatorAdapter
+    from ..analytics.nab import score_series
+    from .detect_input import InputError, read_csv, read_recording
+
+    offered = {k: c for k, c in DETECTORS.items() if not issubclass(c, EstimatorAdapter)}  # built from params alone
+    if args.list_detectors:
+        for kind, cls in offered.items():
+            mark = " (default)" if kind == DEFAULT_DETECTOR else ""
+            print(f"{kind}{mark}: {_summary(cls)} (threshold {cls.threshold:g})")
+            print(f"    parameters: {', '.join(f'{k}={v}' for k, v in cls.defaults.items())}")
+        return 0
+    cls = offered.get(args.detector)
+    if cls is None:
+        return _fail(f"unknown detector {args.detector!r}; one of: {', '.join(offered)}", 2)
+    try:
+        params = parse_params(args.param, cls.defaults, args.detector)
+    except ValueError as exc:
+        return _fail(str(exc), 2)
+    if (args.recording is None) == (args.csv is None):
+        return _fail("name a CSV (or - for stdin), or --recording DIR --series HOST.SOURCE.AGG[:KEY]", 2)
+    try:
+        if args.recording is not None:
+            if not args.series:
+                return _fail("--recording needs --series HOST.SOURCE.AGG[:KEY]", 2)
+            series = read_recording(args.recording, args.series)
+        elif args.csv == "-":
+            series = read_csv(sys.stdin, "stdin")
+        else:
+            with open(args.csv, newline="", encoding="utf-8-sig") as f:
+                series = read_csv(f, args.csv)
+    except (InputError, OSError, UnicodeDecodeError) as exc:
+        return _fail(str(exc), 1)
+    scores = score_series(args.detector, series.values, series.times, params)
+    out = open(args.output, "w", newline="", encoding="utf-8") if args.output else sys.stdout
+    try:
+        out.write("timestamp,value,anomaly_score\n")
+        out.writelines(f"{_field(s)},{_number(v)},{float(a)!r}\n"
+                       for s, v, a in zip(series.stamps, series.values, scores))
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 0
+
+
+def parse_params(items: list[str], defaults: dict, kind: str) -> dict:
+    """``NAME=VALUE`` texts read as the detector's parameters, each of its default's type; ``ValueError``
+    names an unknown parameter or a value that is not of its kind."""
+    out = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep:
+            raise ValueError(f"--param {item!r}: expected NAME=VALUE")
+        if name not in defaults:
+            raise ValueError(f"detector {kind!r} has no parameter {name!r}; its parameters: {', '.join(defaults)}")
+        try:
+            out[name] = _param_value(defaults[name], text.strip())
+        except ValueError:
+            raise ValueError(f"--param {name}={text}: not {_kind_text(defaults[name])}") from None
+    return out
+
+
+def _param_value(default, text: str):
+    if isinstance(default, bool):
+        if text.lower() not in ("true", "false", "1", "0", "yes", "no"):
+            raise ValueError(text)
+        return text.lower() in ("true", "1", "yes")
+    if default is None:
+        return float(text) if text else None
+    if isinstance(default, (tuple, list)):
+        values = [int(part) for part in text.split(",") if part.strip()]
+        if not values or min(values) <= 0:
+            raise ValueError(text)
+        return values
+    if isinstance(default, (int, float)):
+        value = type(default)(text)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(text)
+        return value
+    return type(default)(text)
+
+
+def _kind_text(default) -> str:
+    if isinstance(default, bool):
+        return "true or false"
+    if default is None:
+        return "a number, or empty"
+    if isinstance(default, (tuple, list)):
+        return "whole numbers above 0 separated by commas"
+    return "a whole number" if isinstance(default, int) else "a number"
+
+
+def _summary(cls, width: int = 100) -> str:
+    """The start of a detector's docstring's first sentence, on one short line."""
+    doc = " ".join((cls.__doc__ or "").replace("``", "").split())
+    first = doc.split(". ")[0].rstrip(".")
+    return first if len(first) <= width else first[:width].rsplit(" ", 1)[0].rstrip(",;:(") + " …"
+
+
+def _number(value: float) -> str:
+    """``73`` for a whole number (as NAB's files write it), the shortest exact text otherwise."""
+    return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+
+
+def _field(text: str) -> str:
+    """A timestamp as read, quoted only when CSV needs it."""
+    return f'"{text.replace(chr(34), chr(34) * 2)}"' if any(c in text for c in ',"\n\r') else text
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"suricate detect: {message}", file=sys.stderr)
+    return status
