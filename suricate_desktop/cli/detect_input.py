@@ -93,8 +93,9 @@ def split_series(text: str) -> tuple[tuple[str, str, str], str | None]:
 
 def read_recording(folder: str, series: str, view: str = "interval") -> Series:
     """One key of a recorded stream, as the Learn baseline dialog reads it (the stream's snapshots in a
-    store of their own, the ``interval`` view); intervals where the key is absent are left out (a
-    detector neither scores nor learns them)."""
+    store of their own, the ``interval`` view). Rows where the key has no value (NaN: a key of a
+    non-additive stream that an interval did not report) are left out, as a detector neither scores
+    nor learns them; a count's absent key counted 0 and is kept."""
     import numpy as np
 
     from ..analytics.training import TrainingData

@@ -1,0 +1,247 @@
+"""``suricate detect``: scores a timestamp,value CSV or a recording's series from the command line.
+
+Each test runs the real command in a new interpreter (``python -m suricate_desktop detect``) and
+reads its CSV, as a user or the evaluation would.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import os
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from suricate_desktop.analytics.detectors import DETECTORS, EstimatorAdapter
+from suricate_desktop.cli.cmd_detect import DEFAULT_DETECTOR
+from suricate_desktop.schema import Snapshot
+from suricate_desktop.store.recording import RecordingWriter
+
+ROOT = Path(__file__).resolve().parents[1]
+#: A small real file of the NAB corpus in the project's shared material beside the checkout, as bench/nab.py finds it.
+NAB_FILE = ROOT.parent / "shared" / "nab" / "data" / "realTraffic" / "speed_7578.csv"
+START = datetime(2026, 3, 2, 0, 0, tzinfo=timezone.utc)
+SHIFT = 3600  # the row where the level shifts: past two days, once the daily profile is learnt
+ROWS = 4320
+
+
+def detect(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    return subprocess.run([sys.executable, "-m", "suricate_desktop", "detect", *args], input=stdin,
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+
+
+def read_output(text: str) -> pd.DataFrame:
+    frame = pd.read_csv(io.StringIO(text), dtype={"timestamp": str})
+    assert list(frame.columns) == ["timestamp", "value", "anomaly_score"]
+    return frame
+
+
+def shifted_series(seed: int = 3) -> pd.DataFrame:
+    """A noisy daily rhythm at one point a minute whose level jumps by 12 noise widths at ``SHIFT``."""
+    rng = np.random.default_rng(seed)
+    i = np.arange(ROWS)
+    values = 50 + 5 * np.sin(2 * np.pi * i / 1440) + rng.normal(0, 1, ROWS)
+    values[SHIFT:] += 12
+    stamps = [(START + timedelta(minutes=int(k))).strftime("%Y-%m-%d %H:%M:%S") for k in i]
+    return pd.DataFrame({"timestamp": stamps, "value": np.round(values, 4)})
+
+
+def bench_nab():
+    """bench/nab.py as a module: the library path the NAB figures come from."""
+    spec = importlib.util.spec_from_file_location("bench_nab", ROOT / "bench" / "nab.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("detector", [None, "zscore"])
+def test_a_level_shift_scores_above_what_came_before(tmp_path, detector):
+    series = shifted_series()
+    path = tmp_path / "shift.csv"
+    series.to_csv(path, index=False)
+    result = detect(str(path), *(["--detector", detector] if detector else []))
+    assert result.returncode == 0, result.stderr
+    out = read_output(result.stdout)
+    assert len(out) == len(series)
+    assert out["timestamp"].tolist() == series["timestamp"].tolist()
+    assert np.array_equal(out["value"].to_numpy(), series["value"].to_numpy())
+    scores = out["anomaly_score"].to_numpy()
+    assert (scores >= 0).all()
+    before = scores[1500:SHIFT].max()  # past the first day, while the daily profile is new
+    after = scores[SHIFT:SHIFT + 30].max()
+    assert after > 1.5 * before, (before, after)
+    threshold = DETECTORS[detector or DEFAULT_DETECTOR].threshold
+    assert after >= threshold > before  # an alarm at the shift, none before it at the shipped threshold
+
+
+@pytest.mark.parametrize("detector", ["suricate", "zscore", "ensemble"])
+def test_the_command_gives_the_numbers_of_the_benchmark_path(tmp_path, detector):
+    series = shifted_series(seed=11)
+    path = tmp_path / "series.csv"
+    series.to_csv(path, index=False)
+    result = detect(str(path), "--detector", detector, "-o", str(tmp_path / "scores.csv"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    out = read_output((tmp_path / "scores.csv").read_text())
+    frame = pd.read_csv(path)  # as nab.load_corpus reads a file
+    ts = pd.to_datetime(frame["timestamp"]).to_numpy()
+    kind, _name, expected, _secs = bench_nab()._run_one((detector, "series.csv", ts,
+                                                         frame["value"].to_numpy(dtype=np.float64)))
+    assert np.array_equal(out["anomaly_score"].to_numpy(), expected)
+
+
+def test_epoch_seconds_and_stdin_score_as_their_dates_do(tmp_path):
+    series = shifted_series()
+    dated = detect("-", "--detector", "seasonal", stdin=series.to_csv(index=False))
+    epoch = series.assign(timestamp=[str(int(datetime.fromisoformat(s).replace(tzinfo=timezone.utc).timestamp()))
+                                     for s in series["timestamp"]])
+    by_epoch = detect("-", "--detector", "seasonal", stdin=epoch.to_csv(index=False))
+    assert dated.returncode == by_epoch.returncode == 0, dated.stderr + by_epoch.stderr
+    a, b = read_output(dated.stdout), read_output(by_epoch.stdout)
+    assert b["timestamp"].tolist() == epoch["timestamp"].tolist()  # written as read
+    assert np.array_equal(a["anomaly_score"].to_numpy(), b["anomaly_score"].to_numpy())
+    assert a["anomaly_score"].to_numpy()[SHIFT:].max() > 0
+
+
+def test_a_parameter_changes_the_scores_and_unknown_ones_are_refused(tmp_path):
+    path = tmp_path / "s.csv"
+    shifted_series().to_csv(path, index=False)
+    default = read_output(detect(str(path), "--detector", "ewma").stdout)["anomaly_score"].to_numpy()
+    tuned = detect(str(path), "--detector", "ewma", "--param", "halflife=5")
+    assert tuned.returncode == 0, tuned.stderr
+    assert not np.array_equal(read_output(tuned.stdout)["anomaly_score"].to_numpy(), default)
+    unknown = detect(str(path), "--detector", "ewma", "--param", "nosuch=1")
+    assert unknown.returncode == 2 and unknown.stdout == ""
+    assert "detector 'ewma' has no parameter 'nosuch'; its parameters: halflife, min_periods" in unknown.stderr
+    bad = detect(str(path), "--detector", "ewma", "--param", "min_periods=many")
+    assert bad.returncode == 2 and "min_periods=many: not a whole number" in bad.stderr
+    no_equals = detect(str(path), "--param", "halflife")
+    assert no_equals.returncode == 2 and "expected NAME=VALUE" in no_equals.stderr
+
+
+def write_recording(folder: Path) -> list[Snapshot]:
+    """A host whose per-process syscall counts come every 10 s; bash jumps from ~20 to ~90 a while in."""
+    rng = np.random.default_rng(5)
+    snaps = []
+    for i in range(400):
+        bash = int(rng.poisson(90 if i >= 300 else 20))
+        entries = [[["bash"], bash], [["sshd"], int(rng.poisson(5))]]
+        if i % 7 == 0:  # sshd is quiet in some intervals: that key is absent there
+            entries = entries[:1]
+        snaps.append(Snapshot("web01.example.com", "procs", "calls", "count", 1_770_000_000.0 + 10 * i, 10.0,
+                              True, entries, seq=i, run="r1"))
+    with RecordingWriter(folder) as writer:
+        writer(snaps)
+    return snaps
+
+
+def test_a_recordings_series_is_scored_by_key(tmp_path):
+    snaps = write_recording(tmp_path / "rec")
+    result = detect("--recording", str(tmp_path / "rec"), "--series", "web01.example.com.procs.calls:bash",
+                    "--detector", "zscore")
+    assert result.returncode == 0, result.stderr
+    out = read_output(result.stdout)
+    assert len(out) == len(snaps)
+    expected_stamps = [datetime.fromtimestamp(s.ts, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S") for s in snaps]
+    assert out["timestamp"].tolist() == expected_stamps
+    assert out["value"].tolist() == [s.entries[0][1] for s in snaps]
+    scores = out["anomaly_score"].to_numpy()
+    assert scores[300:305].max() > 2 * scores[50:300].max()
+    sshd = read_output(detect("--recording", str(tmp_path / "rec"), "--series",
+                              "web01.example.com.procs.calls:sshd").stdout)
+    assert len(sshd) == len(snaps)  # a count: an interval without sshd counted 0 calls
+    assert (sshd["value"].to_numpy()[::7] == 0).all()
+
+
+def test_a_recording_names_the_keys_and_streams_it_has(tmp_path):
+    write_recording(tmp_path / "rec")
+    rec = str(tmp_path / "rec")
+    no_key = detect("--recording", rec, "--series", "web01.example.com.procs.calls")
+    assert no_key.returncode == 1
+    assert "web01.example.com.procs.calls has 2 keys; name one as web01.example.com.procs.calls:KEY, one of: " \
+           "bash, sshd" in no_key.stderr
+    wrong_key = detect("--recording", rec, "--series", "web01.example.com.procs.calls:zsh")
+    assert wrong_key.returncode == 1 and "has no key 'zsh'; its keys: bash, sshd" in wrong_key.stderr
+    wrong_stream = detect("--recording", rec, "--series", "web02.procs.calls:bash")
+    assert wrong_stream.returncode == 1
+    assert "has no stream web02.procs.calls; its streams: web01.example.com.procs.calls" in wrong_stream.stderr
+    bad_name = detect("--recording", rec, "--series", "calls")
+    assert bad_name.returncode == 1 and "expected HOST.SOURCE.AGG" in bad_name.stderr
+    missing = detect("--recording", str(tmp_path / "nothing"), "--series", "a.b.c")
+    assert missing.returncode == 1 and "no recording at" in missing.stderr
+    assert detect("--recording", rec).returncode == 2
+
+
+def test_bad_input_is_refused_with_its_line(tmp_path):
+    rng = np.random.default_rng(17)
+    series = shifted_series().head(300)
+    hostile = ["abc", "", "1,5", "nan", "inf", "0x1G", "--", "1e999"]
+    for trial in range(6):
+        rows = series.copy()
+        at = int(rng.integers(0, len(rows)))
+        text = hostile[trial % len(hostile)] if trial < len(hostile) else str(rng.choice(hostile))
+        rows["value"] = rows["value"].astype(object)
+        rows.loc[at, "value"] = text
+        result = detect("-", stdin=rows.to_csv(index=False))
+        assert result.returncode == 1, (text, result.stderr)
+        assert result.stdout == ""
+        assert f"stdin, line {at + 2}: value " in result.stderr  # line 1 is the header
+        assert len(result.stderr.strip().splitlines()) == 1
+    stamps = series.copy()
+    stamps.loc[7, "timestamp"] = "yesterday"
+    bad_time = detect("-", stdin=stamps.to_csv(index=False))
+    assert bad_time.returncode == 1
+    assert "line 9: timestamp 'yesterday' is neither YYYY-MM-DD HH:MM:SS nor epoch seconds" in bad_time.stderr
+    cases = {
+        "": "stdin is empty",
+        "timestamp,value\n": "stdin has a header but no rows to score",
+        "time,value\n2020-01-01 00:00:00,1\n": "the header has no timestamp column (found: time,value)",
+        "timestamp\n2020-01-01 00:00:00\n": "the header has no value column",
+        "timestamp,value\n2020-01-01 00:00:00\n": "stdin, line 2: 1 fields, expected 2",
+    }
+    for text, message in cases.items():
+        result = detect("-", stdin=text)
+        assert result.returncode == 1 and message in result.stderr, (text, result.stderr)
+    absent = detect(str(tmp_path / "absent.csv"))
+    assert absent.returncode == 1 and "absent.csv" in absent.stderr
+    unknown = detect("-", "--detector", "nosuch", stdin=series.to_csv(index=False))
+    assert unknown.returncode == 2 and "unknown detector 'nosuch'; one of: " in unknown.stderr
+    assert detect().returncode == 2
+
+
+def test_list_detectors_names_each_with_a_line_and_marks_the_default():
+    result = detect("--list-detectors")
+    assert result.returncode == 0, result.stderr
+    names = [line.split(":")[0] for line in result.stdout.splitlines() if not line.startswith(" ")]
+    offered = [k for k, c in DETECTORS.items() if not issubclass(c, EstimatorAdapter)]
+    assert [n.replace(" (default)", "") for n in names] == offered
+    assert f"{DEFAULT_DETECTOR} (default)" in names
+    assert "sequence" in offered and "estimator" not in names  # the adapter needs an estimator object
+    for line in result.stdout.splitlines():
+        assert line.startswith("    parameters: ") or len(line) < 160
+
+
+def test_a_real_nab_file_is_scored_row_for_row():
+    assert NAB_FILE.is_file(), f"the NAB corpus is missing: expected {NAB_FILE} (../shared/nab beside the checkout)"
+    with NAB_FILE.open() as f:
+        rows = list(csv.DictReader(f))
+    result = detect(str(NAB_FILE))
+    assert result.returncode == 0, result.stderr
+    out = read_output(result.stdout)
+    assert len(out) == len(rows) == 1127
+    assert out["timestamp"].tolist() == [r["timestamp"] for r in rows]
+    assert np.array_equal(out["value"].to_numpy(), np.array([float(r["value"]) for r in rows]))
+    assert np.isfinite(out["anomaly_score"].to_numpy()).all()
+
+
+def test_the_default_detector_is_a_registered_one():
+    assert DEFAULT_DETECTOR in DETECTORS
+    assert detect("--help").stdout.count(f"default: {DEFAULT_DETECTOR}") == 1
