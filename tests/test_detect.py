@@ -161,6 +161,21 @@ def test_a_recordings_series_is_scored_by_key(tmp_path):
     assert (sshd["value"].to_numpy()[::7] == 0).all()
 
 
+def test_a_gauges_intervals_without_the_key_are_left_out(tmp_path):
+    snaps = [Snapshot("h", "lat", "avg_us", "avg", 1_770_000_000.0 + i, 1.0, False,
+                      [[["a"], 100.0 + i]] + ([[["b"], 7.5]] if i % 3 else []), seq=i) for i in range(90)]
+    with RecordingWriter(tmp_path / "rec") as writer:
+        writer(snaps)
+    result = detect("--recording", str(tmp_path / "rec"), "--series", "h.lat.avg_us:b", "--detector", "ewma")
+    assert result.returncode == 0, result.stderr
+    out = read_output(result.stdout)
+    kept = [s for s in snaps if len(s.entries) == 2]
+    assert len(out) == len(kept) == 60
+    assert out["timestamp"].tolist() == [datetime.fromtimestamp(s.ts, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+                                         for s in kept]
+    assert (out["value"] == 7.5).all()
+
+
 def test_a_recording_names_the_keys_and_streams_it_has(tmp_path):
     write_recording(tmp_path / "rec")
     rec = str(tmp_path / "rec")
