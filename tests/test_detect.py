@@ -225,6 +225,8 @@ def test_bad_input_is_refused_with_its_line(tmp_path):
     for text, message in cases.items():
         result = detect("-", stdin=text)
         assert result.returncode == 1 and message in result.stderr, (text, result.stderr)
+    unwritable = detect("-", "-o", str(tmp_path / "no" / "such" / "dir.csv"), stdin=series.to_csv(index=False))
+    assert unwritable.returncode == 1 and "cannot write" in unwritable.stderr and "dir.csv" in unwritable.stderr
     absent = detect(str(tmp_path / "absent.csv"))
     assert absent.returncode == 1 and "absent.csv" in absent.stderr
     unknown = detect("-", "--detector", "nosuch", stdin=series.to_csv(index=False))

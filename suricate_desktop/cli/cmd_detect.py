@@ -44,10 +44,9 @@ def run(args: argparse.Namespace) -> int:
 
     offered = {k: c for k, c in DETECTORS.items() if not issubclass(c, EstimatorAdapter)}  # built from params alone
     if args.list_detectors:
-        for kind, cls in offered.items():
-            mark = " (default)" if kind == DEFAULT_DETECTOR else ""
-            print(f"{kind}{mark}: {_summary(cls)} (threshold {cls.threshold:g})")
-            print(f"    parameters: {', '.join(f'{k}={v}' for k, v in cls.defaults.items())}")
+        write(f"{kind}{' (default)' if kind == DEFAULT_DETECTOR else ''}: {_summary(cls)} "
+              f"(threshold {cls.threshold:g})\n    parameters: {', '.join(f'{k}={v}' for k, v in cls.defaults.items())}\n"
+              for kind, cls in offered.items())
         return 0
     cls = offered.get(args.detector)
     if cls is None:
@@ -71,15 +70,27 @@ def run(args: argparse.Namespace) -> int:
     except (InputError, OSError, UnicodeDecodeError) as exc:
         return _fail(str(exc), 1)
     scores = score_series(args.detector, series.values, series.times, params)
-    out = open(args.output, "w", newline="", encoding="utf-8") if args.output else sys.stdout
+    rows = (f"{_field(s)},{_number(v)},{float(a)!r}\n" for s, v, a in zip(series.stamps, series.values, scores))
     try:
-        out.write("timestamp,value,anomaly_score\n")
-        out.writelines(f"{_field(s)},{_number(v)},{float(a)!r}\n"
-                       for s, v, a in zip(series.stamps, series.values, scores))
-    finally:
-        if out is not sys.stdout:
-            out.close()
+        write(["timestamp,value,anomaly_score\n"], rows, path=args.output)
+    except OSError as exc:
+        return _fail(f"cannot write {args.output}: {exc.strerror or exc}", 1)
     return 0
+
+
+def write(*parts, path: str | None = None) -> None:
+    """Lines to ``path`` or stdout; a reader of stdout that stops early (``| head``) is not an error."""
+    if path:
+        with open(path, "w", newline="", encoding="utf-8") as out:
+            for lines in parts:
+                out.writelines(lines)
+        return
+    try:
+        for lines in parts:
+            sys.stdout.writelines(lines)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        sys.stdout = None  # nothing more to say, and no complaint when the interpreter flushes at exit
 
 
 def parse_params(items: list[str], defaults: dict, kind: str) -> dict:
