@@ -56,8 +56,9 @@ def read_csv(stream: io.TextIOBase, name: str) -> Series:
                          f"(found: {','.join(header) or 'nothing'})")
     it, iv = columns.index("timestamp"), columns.index("value")
     series = Series([], [], [])
+    ended = reader.line_num  # the line the previous record ended on: a quoted field may span lines
     for row in reader:
-        line = reader.line_num
+        line, ended = ended + 1, reader.line_num
         if not row or not any(cell.strip() for cell in row):
             continue  # a blank line
         if len(row) <= max(it, iv):
