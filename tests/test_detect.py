@@ -12,7 +12,7 @@ import io
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +27,7 @@ from suricate_desktop.store.recording import RecordingWriter
 ROOT = Path(__file__).resolve().parents[1]
 #: A small real file of the NAB corpus in the project's shared material beside the checkout, as bench/nab.py finds it.
 NAB_FILE = ROOT.parent / "shared" / "nab" / "data" / "realTraffic" / "speed_7578.csv"
-START = datetime(2026, 3, 2, 0, 0, tzinfo=timezone.utc)
+START = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)
 SHIFT = 3600  # the row where the level shifts: past two days, once the daily profile is learnt
 ROWS = 4320
 
@@ -35,7 +35,7 @@ ROWS = 4320
 def detect(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     return subprocess.run([sys.executable, "-m", "suricate_desktop", "detect", *args], input=stdin,
-                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=300)
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=300, check=False)
 
 
 def read_output(text: str) -> pd.DataFrame:
@@ -93,7 +93,7 @@ def test_the_command_gives_the_numbers_of_the_benchmark_path(tmp_path, detector)
     out = read_output((tmp_path / "scores.csv").read_text())
     frame = pd.read_csv(path)  # as nab.load_corpus reads a file
     ts = pd.to_datetime(frame["timestamp"]).to_numpy()
-    kind, _name, expected, _secs = bench_nab()._run_one((detector, "series.csv", ts,
+    _kind, _name, expected, _secs = bench_nab()._run_one((detector, "series.csv", ts,
                                                          frame["value"].to_numpy(dtype=np.float64)))
     assert np.array_equal(out["anomaly_score"].to_numpy(), expected)
 
@@ -101,7 +101,7 @@ def test_the_command_gives_the_numbers_of_the_benchmark_path(tmp_path, detector)
 def test_epoch_seconds_and_stdin_score_as_their_dates_do(tmp_path):
     series = shifted_series()
     dated = detect("-", "--detector", "seasonal", stdin=series.to_csv(index=False))
-    epoch = series.assign(timestamp=[str(int(datetime.fromisoformat(s).replace(tzinfo=timezone.utc).timestamp()))
+    epoch = series.assign(timestamp=[str(int(datetime.fromisoformat(s).replace(tzinfo=UTC).timestamp()))
                                      for s in series["timestamp"]])
     by_epoch = detect("-", "--detector", "seasonal", stdin=epoch.to_csv(index=False))
     assert dated.returncode == by_epoch.returncode == 0, dated.stderr + by_epoch.stderr
@@ -150,7 +150,7 @@ def test_a_recordings_series_is_scored_by_key(tmp_path):
     assert result.returncode == 0, result.stderr
     out = read_output(result.stdout)
     assert len(out) == len(snaps)
-    expected_stamps = [datetime.fromtimestamp(s.ts, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S") for s in snaps]
+    expected_stamps = [datetime.fromtimestamp(s.ts, tz=UTC).strftime("%Y-%m-%d %H:%M:%S") for s in snaps]
     assert out["timestamp"].tolist() == expected_stamps
     assert out["value"].tolist() == [s.entries[0][1] for s in snaps]
     scores = out["anomaly_score"].to_numpy()
@@ -171,7 +171,7 @@ def test_a_gauges_intervals_without_the_key_are_left_out(tmp_path):
     out = read_output(result.stdout)
     kept = [s for s in snaps if len(s.entries) == 2]
     assert len(out) == len(kept) == 60
-    assert out["timestamp"].tolist() == [datetime.fromtimestamp(s.ts, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    assert out["timestamp"].tolist() == [datetime.fromtimestamp(s.ts, tz=UTC).strftime("%Y-%m-%d %H:%M:%S")
                                          for s in kept]
     assert (out["value"] == 7.5).all()
 

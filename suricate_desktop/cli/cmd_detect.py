@@ -10,6 +10,7 @@ command line (an unknown detector or parameter).
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 #: The detector used when none is named: the workbench's default (docs/analytics.md, the first choice
@@ -125,7 +126,7 @@ def _param_value(default, text: str):
         return values
     if isinstance(default, (int, float)):
         value = type(default)(text)
-        if value != value or value in (float("inf"), float("-inf")):
+        if not math.isfinite(value):
             raise ValueError(text)
         return value
     return type(default)(text)

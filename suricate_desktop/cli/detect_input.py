@@ -11,7 +11,7 @@ import csv
 import io
 import math
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 class InputError(ValueError):
@@ -39,7 +39,7 @@ def parse_time(text: str) -> float:
         raise ValueError(text)
     stamp = datetime.fromisoformat(text)
     if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=timezone.utc)
+        stamp = stamp.replace(tzinfo=UTC)
     return stamp.timestamp()
 
 
@@ -143,5 +143,5 @@ def key_text(label: tuple) -> str:
 
 def stamp_text(t: float) -> str:
     """UTC, NAB's ``YYYY-MM-DD HH:MM:SS``, with microseconds only when there are some."""
-    stamp = datetime.fromtimestamp(round(t, 6), tz=timezone.utc)
+    stamp = datetime.fromtimestamp(round(t, 6), tz=UTC)
     return stamp.strftime("%Y-%m-%d %H:%M:%S.%f" if stamp.microsecond else "%Y-%m-%d %H:%M:%S")
