@@ -123,6 +123,12 @@ def test_a_parameter_changes_the_scores_and_unknown_ones_are_refused(tmp_path):
     assert "detector 'ewma' has no parameter 'nosuch'; its parameters: halflife, min_periods" in unknown.stderr
     bad = detect(str(path), "--detector", "ewma", "--param", "min_periods=many")
     assert bad.returncode == 2 and "min_periods=many: not a whole number" in bad.stderr
+    for detector, param in (("zscore", "window=0"), ("zscore", "window=-5"), ("seasonal", "slots=0"),
+                            ("ewma", "halflife=0")):
+        out_of_range = detect(str(path), "--detector", detector, "--param", param)
+        assert out_of_range.returncode == 2 and out_of_range.stdout == "", (param, out_of_range.stderr)
+        assert out_of_range.stderr.startswith(f"suricate detect: detector '{detector}' cannot run with {param}: ")
+        assert len(out_of_range.stderr.splitlines()) == 1
     no_equals = detect(str(path), "--param", "halflife")
     assert no_equals.returncode == 2 and "expected NAME=VALUE" in no_equals.stderr
 
@@ -193,6 +199,7 @@ def test_a_recording_names_the_keys_and_streams_it_has(tmp_path):
     missing = detect("--recording", str(tmp_path / "nothing"), "--series", "a.b.c")
     assert missing.returncode == 1 and "no recording at" in missing.stderr
     assert detect("--recording", rec).returncode == 2
+    assert detect(str(ROOT / "README.md"), "--series", "a.b.c").returncode == 2  # --series without --recording
 
 
 def test_bad_input_is_refused_with_its_line(tmp_path):

@@ -56,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
         params = parse_params(args.param, cls.defaults, args.detector)
     except ValueError as exc:
         return _fail(str(exc), 2)
+    if args.series and args.recording is None:
+        return _fail("--series names a stream of --recording DIR", 2)
     if (args.recording is None) == (args.csv is None):
         return _fail("name a CSV (or - for stdin), or --recording DIR --series HOST.SOURCE.AGG[:KEY]", 2)
     try:
@@ -70,7 +72,11 @@ def run(args: argparse.Namespace) -> int:
                 series = read_csv(f, args.csv)
     except (InputError, OSError, UnicodeDecodeError) as exc:
         return _fail(str(exc), 1)
-    scores = score_series(args.detector, series.values, series.times, params)
+    try:
+        scores = score_series(args.detector, series.values, series.times, params)
+    except (TypeError, ValueError, ArithmeticError) as exc:  # parameters of the right type, out of range
+        given = " ".join(args.param)
+        return _fail(f"detector {args.detector!r} cannot run with {given or 'its defaults'}: {exc}", 2)
     rows = (f"{_field(s)},{_number(v)},{float(a)!r}\n" for s, v, a in zip(series.stamps, series.values, scores))
     try:
         write(["timestamp,value,anomaly_score\n"], rows, path=args.output)
