@@ -435,6 +435,7 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
+        self.editor.restore({"lang": self.settings.value("editor/lang")})  # unset: the local tracer's language
         remote = self._remote_settings()
         if remote["hosts"]:
             self._apply_remote(remote)
@@ -459,6 +460,8 @@ class MainWindow(QMainWindow):
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
+        if self.editor.chosen_lang:
+            self.settings.setValue("editor/lang", self.editor.chosen_lang)
         self.settings.setValue("sources", json.dumps([s.to_config() for s in self.registry if s.kind != "run"]))
         self.settings.setValue("dashboards", json.dumps(self.dashboard.state()))
         self.models.save_settings(self.settings)
