@@ -6,7 +6,8 @@ frame timer (30 frames a second) that redraws the visible plots, and a slow
 timer (once a second) for the sources table, the streams tree and the status
 bar. Nothing here waits on the network or the disk for long.
 
-What is remembered (QSettings): window geometry and dock layout, recent
+What is remembered (QSettings): window geometry (kept inside the screen it
+opens on, see screen_fit) and dock layout, recent
 scripts, recent workspaces and recordings, and the open sources. A workspace
 file (File > Save workspace) keeps the whole session: sources, dashboards with
 their plots' settings, open scripts and the layout.
@@ -24,7 +25,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox
 
 from .. import __version__
-from . import depgraph, gc_guard, workspace
+from . import depgraph, gc_guard, screen_fit, workspace
 from .console import ConsoleDock
 from .dashboard import Dashboard
 from .dialogs import AddBrokerDialog, RemoteAgentsDialog
@@ -60,8 +61,9 @@ class MainWindow(QMainWindow):
         self.workspace_path: Path | None = None
         self._control_clients: dict = {}
         self._first_plot_pending = False
+        self._frame_checked = False
         self.setWindowTitle("Suricate Desktop")
-        self.resize(1400, 860)
+        screen_fit.fit_first_run(self)  # the preferred 1400x860 where the screen has room
         self.setDockOptions(QMainWindow.AnimatedDocks | QMainWindow.AllowTabbedDocks | QMainWindow.AllowNestedDocks)
 
         self.dashboard = Dashboard()
@@ -413,6 +415,7 @@ class MainWindow(QMainWindow):
         window = doc.get("window", {})
         if window.get("geometry"):
             self.restoreGeometry(_unb64(window["geometry"]))
+            screen_fit.clamp_into_screen(self)  # saved on a bigger screen
         if window.get("state"):
             self.restoreState(_unb64(window["state"]))
         self.workspace_path = Path(path)
@@ -427,10 +430,12 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
+            screen_fit.clamp_into_screen(self)  # saved on a bigger screen
         self._default_state = self.saveState()
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
+        self.editor.restore({"lang": self.settings.value("editor/lang")})  # unset: the local tracer's language
         remote = self._remote_settings()
         if remote["hosts"]:
             self._apply_remote(remote)
@@ -455,6 +460,8 @@ class MainWindow(QMainWindow):
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
+        if self.editor.chosen_lang:
+            self.settings.setValue("editor/lang", self.editor.chosen_lang)
         self.settings.setValue("sources", json.dumps([s.to_config() for s in self.registry if s.kind != "run"]))
         self.settings.setValue("dashboards", json.dumps(self.dashboard.state()))
         self.models.save_settings(self.settings)
@@ -500,6 +507,13 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, "About Suricate Desktop",
                           f"<b>Suricate Desktop {__version__}</b><p>Trace hosts with DTrace, bpftrace or the sampler, "
                           "stream their aggregations over AMQP, record, replay and plot them.</p>")
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._frame_checked:
+            # The window frame's size is known once shown: fit the frame, not only the client area.
+            self._frame_checked = True
+            screen_fit.clamp_into_screen(self)
 
     def closeEvent(self, event) -> None:
         if not self.editor.maybe_save_all():

@@ -49,7 +49,7 @@ from .code_editor import CodeEditor
 from .find_replace import FindReplaceBar
 from .output import OutputView
 from .problems import ProblemsView
-from .run_options import RunConfig, RunOptions, chart_for
+from .run_options import RunConfig, RunOptions, chart_for, native_lang
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,6 @@ CATEGORY_TITLES = {
     "use": "USE method", "seed": "Seed one-liners", "cpu": "CPU", "disk": "Disk", "processes": "Processes",
     "syscalls": "System calls", "memory": "Memory", "network": "Network",
 }
-NATIVE_LANG = "bpftrace" if os.uname().sysname == "Linux" else "d"
 
 
 class ScriptDocument:
@@ -188,6 +187,8 @@ class EditorPane(QWidget):
         self._exchange: str | None = None
         self._templates_root = templates_root
         self._shut_down = False
+        #: The language the user last chose in the run options (None: not yet, new scripts get the native one).
+        self._chosen_lang: str | None = None
         self._linter = _LintWorker(self)
         self._linter.done.connect(self._on_lint_done)
 
@@ -276,6 +277,16 @@ class EditorPane(QWidget):
     def documents(self) -> list[ScriptDocument]:
         return list(self._docs)
 
+    @property
+    def chosen_lang(self) -> str | None:
+        """The language the user last chose in the run options, None before any choice."""
+        return self._chosen_lang
+
+    @property
+    def default_lang(self) -> str:
+        """The language a new script gets: the one the user last chose, else the one this machine's tracer runs."""
+        return self._chosen_lang or native_lang()
+
     def current_document(self) -> ScriptDocument | None:
         return self._doc_for_widget(self.tabs.currentWidget())
 
@@ -286,10 +297,10 @@ class EditorPane(QWidget):
     def set_current_document(self, doc: ScriptDocument) -> None:
         self.tabs.setCurrentWidget(doc.editor)
 
-    def new_document(self, lang: str = NATIVE_LANG, text: str = "", *, path: str | None = None,
+    def new_document(self, lang: str | None = None, text: str = "", *, path: str | None = None,
                      name: str | None = None, modified: bool = False) -> ScriptDocument:
-        """A new tab holding ``text`` in ``lang`` ("d" or "bpftrace"), current."""
-        lang = "bpftrace" if lang in ("bpftrace", "bt") else "d"
+        """A new tab holding ``text`` in ``lang`` ("d" or "bpftrace"; None: :attr:`default_lang`), current."""
+        lang = "bpftrace" if (lang or self.default_lang) in ("bpftrace", "bt") else "d"
         untitled = name or f"untitled-{next(self._untitled)}{EXTENSIONS[lang]}"
         editor = CodeEditor(lang=lang)
         doc = ScriptDocument(editor, path, lang, untitled)
@@ -542,6 +553,7 @@ class EditorPane(QWidget):
         return {
             "documents": docs,
             "current": self._docs.index(current) if current in self._docs else -1,
+            "lang": self._chosen_lang,
             "splitter": [int(s) for s in self.splitter.sizes()],
         }
 
@@ -549,11 +561,15 @@ class EditorPane(QWidget):
         """Reopen what :meth:`state` kept (after the documents already open); missing files are skipped."""
         if not state:
             return
+        if state.get("lang") in ("d", "bpftrace"):
+            self._chosen_lang = state["lang"]
+            if self.current_document() is None:
+                self.run_options.set_lang(self._chosen_lang)
         opened: list[ScriptDocument | None] = []
         for entry in state.get("documents", []):
             path = entry.get("path")
             text = entry.get("text")
-            lang = entry.get("lang") or NATIVE_LANG
+            lang = entry.get("lang") or self.default_lang
             doc = None
             if text is None and path:
                 if not os.path.exists(path):
@@ -633,7 +649,7 @@ class EditorPane(QWidget):
         self.new_bt_action = self._action("New &bpftrace script", lambda: self.new_document("bpftrace"),
                                           ["Ctrl+Shift+B"], "A new, empty bpftrace script", "new-bpftrace",
                                           SP.SP_FileIcon)
-        self.new_action = self.new_bt_action if NATIVE_LANG == "bpftrace" else self.new_d_action
+        self.new_action = self.new_bt_action if native_lang() == "bpftrace" else self.new_d_action
         self.new_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.New), *self.new_action.shortcuts()])
         self.open_action = self._action("&Open…", self.open_file, [QKeySequence.StandardKey.Open],
                                         "Open a .d or .bt script", "open", SP.SP_DialogOpenButton)
@@ -718,7 +734,8 @@ class EditorPane(QWidget):
             a.setEnabled(False)
             return
         self.templates = templates
-        order = [NATIVE_LANG] + [lang for lang in ("bpftrace", "d") if lang != NATIVE_LANG]
+        native = native_lang()
+        order = [native] + [lang for lang in ("bpftrace", "d") if lang != native]
         by_category: dict[str, list] = {}
         for t in templates:
             by_category.setdefault(t.category, []).append(t)
@@ -919,6 +936,8 @@ class EditorPane(QWidget):
         if doc is not None:
             self._show_run_config(doc)
             self._on_cursor_moved(doc)
+        else:
+            self.run_options.set_lang(self.default_lang)
         self._refresh_problems()
         self._update_actions()
 
@@ -933,6 +952,7 @@ class EditorPane(QWidget):
             doc.run_config = self.run_options.config()
 
     def _on_lang_chosen(self, lang: str) -> None:
+        self._chosen_lang = lang
         doc = self.current_document()
         if doc is not None:
             self._set_lang(doc, lang)

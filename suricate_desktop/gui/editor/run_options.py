@@ -80,6 +80,14 @@ def chart_for(choice: str, hint: str | None = None) -> str:
     return "auto"
 
 
+def native_lang() -> str:
+    """The language this machine's tracer runs: bpftrace on Linux, D elsewhere (DTrace on illumos, FreeBSD, macOS).
+
+    Asked of ``sys.platform`` when called, the same test as the local targets below and the agent's auto backend.
+    """
+    return "bpftrace" if sys.platform.startswith("linux") else "d"
+
+
 def local_backend_problem(backend: str) -> str | None:
     """Why ``backend`` cannot run on this machine, or None when it can."""
     if backend == "bpftrace":
@@ -138,6 +146,7 @@ class RunOptions(QWidget):
         self.combo_chart: QComboBox = form.findChild(QComboBox, "combo_chart")
         self.combo_lang.setItemData(0, "d")
         self.combo_lang.setItemData(1, "bpftrace")
+        self.set_lang(native_lang())  # before a script is open, the language new scripts get
         self.combo_chart.clear()
         for chart in CHART_CHOICES:
             self.combo_chart.addItem(chart, chart)

@@ -1,0 +1,71 @@
+"""The main window opens within the available screen geometry, on a laptop screen as on a big one.
+
+The screen is the helper's answer (``screen_fit.available_geometry`` patched): the offscreen
+platform has one 800x800 screen whatever the test wants.
+"""
+
+import random
+
+import pytest
+from PySide6.QtCore import QRect, QSettings, QSize
+from PySide6.QtWidgets import QWidget
+
+from suricate_desktop.gui import screen_fit
+
+LAPTOP = QRect(0, 0, 1366, 768)
+LAPTOP_WITH_PANEL = QRect(0, 32, 1366, 736)  # a desktop panel along the top
+FULL_HD = QRect(0, 0, 1920, 1080)
+
+
+def on_screen(monkeypatch, rect: QRect) -> None:
+    monkeypatch.setattr(screen_fit, "available_geometry", lambda _window: QRect(rect))
+
+
+@pytest.mark.parametrize("screen", [LAPTOP, LAPTOP_WITH_PANEL, FULL_HD], ids=["1366x768", "panel", "1920x1080"])
+def test_first_window_fits_the_available_geometry(make_window, monkeypatch, screen):
+    on_screen(monkeypatch, screen)
+    w = make_window()
+    assert screen.contains(w.frameGeometry()), (w.frameGeometry(), screen)
+    # As large as the layout wants where that fits, else 90% of the screen: not a tiny window.
+    assert w.width() >= min(1400, int(screen.width() * 0.9)) - 1
+    assert w.height() >= min(860, int(screen.height() * 0.9)) - 1
+
+
+def test_full_hd_gets_the_preferred_size(make_window, monkeypatch):
+    on_screen(monkeypatch, FULL_HD)
+    assert make_window().size() == QSize(1400, 860)
+
+
+def test_geometry_saved_on_a_big_screen_is_clamped_on_a_laptop(make_window, monkeypatch, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+    on_screen(monkeypatch, QRect(0, 0, 2560, 1440))
+    big = make_window(settings=settings, restore_sources=False)
+    big.resize(1900, 1050)
+    big.move(300, 200)
+    big.save_settings()
+    big.shutdown()
+
+    on_screen(monkeypatch, LAPTOP)
+    w = make_window(settings=settings, restore_sources=False)
+    assert LAPTOP.contains(w.frameGeometry()), w.frameGeometry()
+
+
+def test_clamping_puts_any_saved_geometry_inside_any_screen(qtbot, monkeypatch):
+    """Random screens (second monitors at offsets, panels) and random saved geometries, many off-screen."""
+    rng = random.Random(15)
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    for _ in range(300):
+        screen = QRect(rng.choice([0, 1920, -1366]), rng.choice([0, 24, -768]),
+                       rng.randint(640, 3840), rng.randint(480, 2160))
+        saved = QRect(rng.randint(-3000, 6000), rng.randint(-2000, 4000), rng.randint(200, 4000), rng.randint(150, 2500))
+        widget.setGeometry(saved)
+        on_screen(monkeypatch, screen)
+        screen_fit.clamp_into_screen(widget)
+        assert screen.contains(widget.frameGeometry()), (saved, screen, widget.frameGeometry())
+        if screen.contains(saved):
+            assert widget.geometry() == saved, "a geometry that fits is left alone"
+        else:
+            # Shrunk only as far as the screen needs, never below it.
+            assert widget.width() == min(saved.width(), screen.width())
+            assert widget.height() == min(saved.height(), screen.height())
