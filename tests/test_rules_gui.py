@@ -172,7 +172,9 @@ def test_acknowledge_with_a_comment_and_silence_then_both_survive_a_restart(qtbo
     assert desk.panel.timeline.ack_button.isEnabled()
     desk.panel.timeline.acknowledge(entry, "alice is on it")
     desk.wait_state("bash-spike", "acknowledged")
-    assert entry.comment == "alice is on it" and entry.state == "acknowledged"
+    # the table's state and the history's event come by separate paths: wait for the event too
+    qtbot.waitUntil(lambda: (desk.panel.take_events(), entry.comment)[1] == "alice is on it", timeout=20_000)
+    assert entry.state == "acknowledged"
     w = desk.window
     w.close()
     # a restart: the acknowledgement and its comment are still there, in the engine and in the history
