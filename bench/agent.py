@@ -110,8 +110,13 @@ def run_workload(secs: float, tracer_pid: int | None = None, cpu: int | None = N
 
     b0, o0 = busy_cpu(), ours()
     pin = None if cpu is None else (lambda: os.sched_setaffinity(0, {cpu}))
-    out = subprocess.run([sys.executable, "-c", WORKLOAD, COMM, str(secs)], capture_output=True, text=True, check=True,
-                         preexec_fn=pin)
+    out = subprocess.run(
+        [sys.executable, "-c", WORKLOAD, COMM, str(secs)],
+        capture_output=True,
+        text=True,
+        check=True,
+        preexec_fn=pin,
+    )
     b1, o1 = busy_cpu(), ours()
     result = json.loads(out.stdout)
     result["rate"] = result["calls"] / result["secs"]
@@ -132,8 +137,12 @@ def cond_none(args) -> dict:
 def cond_bpftrace(args) -> dict:
     """Plain bpftrace, as a user would run the script by hand."""
     proc = subprocess.Popen(
-        ["bpftrace", "-e", args.script], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        text=True, start_new_session=True,
+        ["bpftrace", "-e", args.script],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
     )
     try:
         first = proc.stdout.readline()
@@ -206,7 +215,7 @@ def cond_agent(args) -> dict:
         t = time.thread_time()
         try:
             backend.run(sink, stop, lambda text: None)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         cpu["agent"] = time.thread_time() - t
 
@@ -253,14 +262,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=5, help="repetitions of each condition (interleaved)")
     parser.add_argument("--secs", type=float, default=3.0, help="seconds the workload runs per repetition")
     parser.add_argument("--interval", type=float, default=1.0, help="agent interval, seconds")
-    parser.add_argument("--script", default=DEFAULT_SCRIPT, help="bpftrace script used by both traced conditions")
-    parser.add_argument("--no-publish", dest="publish", action="store_false",
-                        help="do not publish to the broker at 127.0.0.1:5672 even if it answers")
-    parser.add_argument("--cpu", type=int, default=max(os.sched_getaffinity(0)),
-                        help="the CPU the workload is pinned to in every condition")
+    parser.add_argument(
+        "--script", default=DEFAULT_SCRIPT, help="bpftrace script used by both traced conditions"
+    )
+    parser.add_argument(
+        "--no-publish",
+        dest="publish",
+        action="store_false",
+        help="do not publish to the broker at 127.0.0.1:5672 even if it answers",
+    )
+    parser.add_argument(
+        "--cpu",
+        type=int,
+        default=max(os.sched_getaffinity(0)),
+        help="the CPU the workload is pinned to in every condition",
+    )
     parser.add_argument("--json", metavar="PATH", help="also write every run's figures as JSON to PATH")
-    parser.add_argument("--nice", type=int, default=-20,
-                        help="niceness for this process and everything it starts (the anchors used -20 for bpftrace)")
+    parser.add_argument(
+        "--nice",
+        type=int,
+        default=-20,
+        help="niceness for this process and everything it starts (the anchors used -20 for bpftrace)",
+    )
     args = parser.parse_args(argv)
 
     if os.geteuid() != 0:
@@ -272,27 +295,36 @@ def main(argv: list[str] | None = None) -> int:
     if args.publish:
         args.publish = importlib.util.find_spec("pika") is not None and broker_answers()
     print(f"script: {args.script}")
-    print(f"workload: getppid() loop in Python for {args.secs:g} s; {args.reps} reps, interleaved; "
-          f"agent interval {args.interval:g} s; publish to broker: {'yes' if args.publish else 'no'}; nice {args.nice}; "
-          f"workload on CPU {args.cpu}")
+    print(
+        f"workload: getppid() loop in Python for {args.secs:g} s; {args.reps} reps, interleaved; "
+        f"agent interval {args.interval:g} s; publish to broker: {'yes' if args.publish else 'no'}; nice {args.nice}; "
+        f"workload on CPU {args.cpu}"
+    )
 
     names = list(CONDITIONS)
     runs: dict[str, list[dict]] = {n: [] for n in names}
     for rep in range(args.reps):
-        order = names[rep % len(names):] + names[: rep % len(names)]
+        order = names[rep % len(names) :] + names[: rep % len(names)]
         for name in order:
             r = CONDITIONS[name](args)
             runs[name].append(r)
             counted = "" if r["counted"] is None else f" counted {r['counted']}/{r['calls']}"
-            print(f"  rep {rep + 1} {name:8s} {r['cpu_rate'] / 1e6:6.3f} M calls/CPU-s "
-                  f"{r['rate'] / 1e6:6.3f} M calls/s{counted}"
-                  f"  (other CPU {r['other_cpu']:.2f} s)", flush=True)
+            print(
+                f"  rep {rep + 1} {name:8s} {r['cpu_rate'] / 1e6:6.3f} M calls/CPU-s "
+                f"{r['rate'] / 1e6:6.3f} M calls/s{counted}"
+                f"  (other CPU {r['other_cpu']:.2f} s)",
+                flush=True,
+            )
 
     print()
-    print("calls per second of the workload's own CPU time (robust to other work on the machine) and per wall")
+    print(
+        "calls per second of the workload's own CPU time (robust to other work on the machine) and per wall"
+    )
     print("second (what a user sees, including waiting for a core); median [min-max] over the repetitions.")
-    print(f"{'condition':10s} {'per CPU-second':30s} {'vs none':>7s} {'per wall-second':30s} {'vs none':>7s} "
-          f"{'counted':>7s} {'tracer':>7s} {'agent':>7s} {'other':>6s}")
+    print(
+        f"{'condition':10s} {'per CPU-second':30s} {'vs none':>7s} {'per wall-second':30s} {'vs none':>7s} "
+        f"{'counted':>7s} {'tracer':>7s} {'agent':>7s} {'other':>6s}"
+    )
     med = {n: statistics.median(r["cpu_rate"] for r in runs[n]) for n in names}
     wall = {n: statistics.median(r["rate"] for r in runs[n]) for n in names}
     for n in names:
@@ -300,25 +332,44 @@ def main(argv: list[str] | None = None) -> int:
         tcpu = "-" if n == "none" else f"{statistics.median(r['tracer_cpu'] for r in runs[n]):.2f}s"
         acpu = "-" if n != "agent" else f"{statistics.median(r['agent_cpu'] for r in runs[n]):.3f}s"
         ocpu = f"{statistics.median(r['other_cpu'] for r in runs[n]):.1f}s"
-        print(f"{n:10s} {fmt_rate([r['cpu_rate'] for r in runs[n]]):30s} {med[n] / med['none']:7.3f} "
-              f"{fmt_rate([r['rate'] for r in runs[n]]):30s} {wall[n] / wall['none']:7.3f} "
-              f"{counted:>7s} {tcpu:>7s} {acpu:>7s} {ocpu:>6s}")
+        print(
+            f"{n:10s} {fmt_rate([r['cpu_rate'] for r in runs[n]]):30s} {med[n] / med['none']:7.3f} "
+            f"{fmt_rate([r['rate'] for r in runs[n]]):30s} {wall[n] / wall['none']:7.3f} "
+            f"{counted:>7s} {tcpu:>7s} {acpu:>7s} {ocpu:>6s}"
+        )
     ratio = med["agent"] / med["bpftrace"]
     wall_ratio = wall["agent"] / wall["bpftrace"]
     paired = [a["cpu_rate"] / b["cpu_rate"] for a, b in zip(runs["agent"], runs["bpftrace"])]
     print()
-    print(f"agent / bpftrace, per CPU-second (median): {ratio:.3f}  -> {abs(1 - ratio) * 100:.1f} % "
-          f"{'slower' if ratio < 1 else 'faster'}; goal within 5 %: {'MET' if ratio >= 0.95 else 'NOT MET'}")
-    print(f"  paired per repetition: median {statistics.median(paired):.3f} [{min(paired):.3f}-{max(paired):.3f}]; "
-          f"per wall-second: {wall_ratio:.3f}")
+    print(
+        f"agent / bpftrace, per CPU-second (median): {ratio:.3f}  -> {abs(1 - ratio) * 100:.1f} % "
+        f"{'slower' if ratio < 1 else 'faster'}; goal within 5 %: {'MET' if ratio >= 0.95 else 'NOT MET'}"
+    )
+    print(
+        f"  paired per repetition: median {statistics.median(paired):.3f} [{min(paired):.3f}-{max(paired):.3f}]; "
+        f"per wall-second: {wall_ratio:.3f}"
+    )
     snaps = statistics.median(r["snapshots"] for r in runs["agent"])
-    print(f"agent emitted a median of {snaps:g} snapshots per run. counted = min over reps of calls the tracer "
-          f"counted / calls made; tracer = CPU of bpftrace + this process during the workload; agent = CPU of the "
-          f"backend thread over the whole run; other = CPU the rest of the machine used during the workload")
+    print(
+        f"agent emitted a median of {snaps:g} snapshots per run. counted = min over reps of calls the tracer "
+        f"counted / calls made; tracer = CPU of bpftrace + this process during the workload; agent = CPU of the "
+        f"backend thread over the whole run; other = CPU the rest of the machine used during the workload"
+    )
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"args": vars(args), "runs": runs, "median_cpu_rate": med, "median_wall_rate": wall,
-                       "ratio": ratio, "wall_ratio": wall_ratio, "paired": paired}, f, indent=1)
+            json.dump(
+                {
+                    "args": vars(args),
+                    "runs": runs,
+                    "median_cpu_rate": med,
+                    "median_wall_rate": wall,
+                    "ratio": ratio,
+                    "wall_ratio": wall_ratio,
+                    "paired": paired,
+                },
+                f,
+                indent=1,
+            )
     return 0
 
 

@@ -34,7 +34,7 @@ def synthetic(n: int, bins: int, seed: int = 0) -> ActivityMatrix:
     values = rng.poisson(20, (bins, n)).astype(float)
     for start in range(0, n // 2, 5):  # half the series in linked groups of five
         load = np.repeat(rng.choice([0.2, 1, 3, 6], bins // 4 + 1), 4)[:bins]
-        values[:, start:start + 5] += 50 * load[:, None] + rng.normal(0, 10, (bins, min(5, n - start)))
+        values[:, start : start + 5] += 50 * load[:, None] + rng.normal(0, 10, (bins, min(5, n - start)))
     specs = [SeriesSpec("h", "syscalls-by-process", "calls", "count", f"p{i:04d}") for i in range(n)]
     return ActivityMatrix(np.arange(bins, dtype=float), values, specs, 1.0)
 
@@ -58,21 +58,28 @@ def main() -> int:
     print(f"{'series':>6} {'bins':>6} {'edges':>6} {'build_graph':>12} {'rethreshold':>12} {'layout':>9}")
     for n in args.series:
         matrix = synthetic(n, args.bins)
-        build, graph = timed(lambda: build_graph(matrix, threshold=0.6, max_lag=args.max_lag, max_series=n),
-                             args.repeat)
+        build, graph = timed(
+            lambda: build_graph(matrix, threshold=0.6, max_lag=args.max_lag, max_series=n), args.repeat
+        )
         rethreshold, _ = timed(lambda: graph.with_threshold(0.8), args.repeat)
         linked = graph.linked()
         where = {node: i for i, node in enumerate(linked)}
         pairs = np.array([(where[e.a], where[e.b]) for e in graph.edges]).reshape(-1, 2)
-        layout, _ = timed(lambda: spring_layout(len(linked), pairs, [e.strength for e in graph.edges]),
-                          max(1, args.repeat // 2))
-        print(f"{n:>6} {args.bins:>6} {len(graph.edges):>6} {build * 1e3:>10.1f}ms {rethreshold * 1e3:>10.1f}ms "
-              f"{layout * 1e3:>7.0f}ms")
+        layout, _ = timed(
+            lambda: spring_layout(len(linked), pairs, [e.strength for e in graph.edges]),
+            max(1, args.repeat // 2),
+        )
+        print(
+            f"{n:>6} {args.bins:>6} {len(graph.edges):>6} {build * 1e3:>10.1f}ms {rethreshold * 1e3:>10.1f}ms "
+            f"{layout * 1e3:>7.0f}ms"
+        )
     demo = ROOT / "resources" / "recordings" / "bpftrace-demo"
     read, matrix = timed(lambda: from_recording(demo), args.repeat)
     build, graph = timed(lambda: build_graph(matrix), args.repeat)
-    print(f"bundled recording: read {matrix.values.shape[1]} series × {matrix.values.shape[0]} bins in "
-          f"{read * 1e3:.0f} ms, graph of {len(graph.nodes)} series in {build * 1e3:.0f} ms")
+    print(
+        f"bundled recording: read {matrix.values.shape[1]} series × {matrix.values.shape[0]} bins in "
+        f"{read * 1e3:.0f} ms, graph of {len(graph.nodes)} series in {build * 1e3:.0f} ms"
+    )
     return 0
 
 

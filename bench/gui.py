@@ -54,15 +54,15 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
-import pyqtgraph as pg  # noqa: E402
-from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QGridLayout, QMainWindow, QWidget  # noqa: E402
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QGridLayout, QMainWindow, QWidget
 
-from suricate_desktop.gui.plots import PlotPanel, TimeLink  # noqa: E402
-from suricate_desktop.gui.plots.panel import BUDGET  # noqa: E402
-from suricate_desktop.schema import Snapshot, decode, encode  # noqa: E402
-from suricate_desktop.store.live import LiveStore  # noqa: E402
+from suricate_desktop.gui.plots import PlotPanel, TimeLink
+from suricate_desktop.gui.plots.panel import BUDGET
+from suricate_desktop.schema import Snapshot, decode, encode
+from suricate_desktop.store.live import LiveStore
 
 HOST = "bench"
 N_SERIES_PANELS = 25
@@ -104,8 +104,12 @@ def body_pool(args, variants: int = 8) -> dict[tuple, list[bytes]]:
             entries = []
             for k in range(args.heat_keys):
                 counts = rng.poisson(np.exp(-0.5 * ((np.arange(BUCKETS) - 8 - k % 4) / 2.0) ** 2) * 40)
-                entries.append([[f"exec{k:03d}"], [[[1 << b, (1 << (b + 1)) - 1], int(c)]
-                                                   for b, c in enumerate(counts, start=8) if c]])
+                entries.append(
+                    [
+                        [f"exec{k:03d}"],
+                        [[[1 << b, (1 << (b + 1)) - 1], int(c)] for b, c in enumerate(counts, start=8) if c],
+                    ]
+                )
             bodies.append(encode(Snapshot(*stream, "quantize", 0.0, args.interval, True, entries)))
         pool[stream] = bodies
     return pool
@@ -184,7 +188,7 @@ class Probe(QObject):
             self.late.append(max(0.0, (now - self.last) * 1000 - PROBE_MS))
         self.last = now
 
-    def eventFilter(self, obj, event):  # noqa: N802
+    def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint and self.recording:
             self.paints += 1
         return False
@@ -388,24 +392,41 @@ def main(argv=None) -> int:
     parser.add_argument("--keys", type=int, default=160)
     parser.add_argument("--heat-keys", type=int, default=100)
     parser.add_argument("--window", type=float, default=60.0)
-    parser.add_argument("--runs", default="live,tuned,memory",
-                        help="comma-separated: live (Python's defaults), tuned (gc and GIL switch settings), memory")
+    parser.add_argument(
+        "--runs",
+        default="live,tuned,memory",
+        help="comma-separated: live (Python's defaults), tuned (gc and GIL switch settings), memory",
+    )
     parser.add_argument("--switch-interval", type=float, default=1.0, help="tuned: sys.setswitchinterval, ms")
-    parser.add_argument("--gc-threshold", type=int, default=100_000,
-                        help="tuned: gc.set_threshold(N, 20, 100), and gc.freeze() once the screen is built")
-    parser.add_argument("--memory-hz", type=float, default=0.0,
-                        help="memory: plot redraw rate (default: what the last live run achieved)")
+    parser.add_argument(
+        "--gc-threshold",
+        type=int,
+        default=100_000,
+        help="tuned: gc.set_threshold(N, 20, 100), and gc.freeze() once the screen is built",
+    )
+    parser.add_argument(
+        "--memory-hz",
+        type=float,
+        default=0.0,
+        help="memory: plot redraw rate (default: what the last live run achieved)",
+    )
     args = parser.parse_args(argv)
     runs = [r.strip() for r in args.runs.split(",") if r.strip()]
     app = QApplication.instance() or QApplication(sys.argv[:1])
     per_round = records_per_round(args)
-    print(f"screen: {N_SERIES_PANELS} time-series panels × top {TOP} = {N_SERIES_PANELS * TOP} drawn series, "
-          f"{N_HEATMAPS} heatmaps; {SIZE[0]}×{SIZE[1]} offscreen, frame timer {FPS} fps, window {args.window:g} s")
-    print(f"feed: {per_round} records per round (one snapshot per stream: {N_SERIES_PANELS} × {args.keys} keys + "
-          f"{N_HEATMAPS} × {args.heat_keys} keys × ≤{BUCKETS} buckets), target {args.rate:,.0f} records/s "
-          f"= a round every {per_round / args.rate * 1000:.1f} ms, stream interval {args.interval:g} s (simulated)")
-    print(f"tuned: gc.set_threshold({args.gc_threshold}, 20, 100) + gc.freeze() after building, "
-          f"sys.setswitchinterval({args.switch_interval / 1000:g})")
+    print(
+        f"screen: {N_SERIES_PANELS} time-series panels × top {TOP} = {N_SERIES_PANELS * TOP} drawn series, "
+        f"{N_HEATMAPS} heatmaps; {SIZE[0]}×{SIZE[1]} offscreen, frame timer {FPS} fps, window {args.window:g} s"
+    )
+    print(
+        f"feed: {per_round} records per round (one snapshot per stream: {N_SERIES_PANELS} × {args.keys} keys + "
+        f"{N_HEATMAPS} × {args.heat_keys} keys × ≤{BUCKETS} buckets), target {args.rate:,.0f} records/s "
+        f"= a round every {per_round / args.rate * 1000:.1f} ms, stream interval {args.interval:g} s (simulated)"
+    )
+    print(
+        f"tuned: gc.set_threshold({args.gc_threshold}, 20, 100) + gc.freeze() after building, "
+        f"sys.setswitchinterval({args.switch_interval / 1000:g})"
+    )
     results = {}
     for run in runs:
         if run == "live":
@@ -432,27 +453,35 @@ def main(argv=None) -> int:
         else:
             parser.error(f"unknown run {run!r}")
     print()
-    print(f"{'run':<8} {'fps':>6} {'lat p50':>8} {'lat p99':>8} {'lat max':>8} {'frame p50':>10} {'frame p99':>10} "
-          f"{'redraws/s/plot':>15} {'paints/s/plot':>14} {'process CPU':>12}")
+    print(
+        f"{'run':<8} {'fps':>6} {'lat p50':>8} {'lat p99':>8} {'lat max':>8} {'frame p50':>10} {'frame p99':>10} "
+        f"{'redraws/s/plot':>15} {'paints/s/plot':>14} {'process CPU':>12}"
+    )
     for name, r in results.items():
-        print(f"{name:<8} {r['fps']:>6.1f} {r['p50']:>6.2f}ms {r['p99']:>6.2f}ms {r['max']:>6.1f}ms "
-              f"{r['frame_p50']:>8.2f}ms {r['frame_p99']:>8.2f}ms {r['redraw_hz']:>15.2f} {r['paints']:>14.1f} "
-              f"{r['cpu'] * 100:>11.0f}%")
+        print(
+            f"{name:<8} {r['fps']:>6.1f} {r['p50']:>6.2f}ms {r['p99']:>6.2f}ms {r['max']:>6.1f}ms "
+            f"{r['frame_p50']:>8.2f}ms {r['frame_p99']:>8.2f}ms {r['redraw_hz']:>15.2f} {r['paints']:>14.1f} "
+            f"{r['cpu'] * 100:>11.0f}%"
+        )
     print()
     for name in ("live", "tuned"):
         r = results.get(name)
         if r:
-            print(f"{name}: ingested {r['ingested']:,.0f} records/s (feeder thread busy {r['feeder_busy'] * 100:.0f}% "
-                  f"of wall time; prefill {r['prefill_s']:.1f} s); {r['drawn_series']} series drawn; heatmap image "
-                  f"{r['heatmap_shape']}; one redraw: time series {r['series_draw_ms']:.1f} ms Python + "
-                  f"{r['series_paint_ms']:.1f} ms paint, heatmap {r['heatmap_draw_ms']:.1f} + "
-                  f"{r['heatmap_paint_ms']:.1f} ms")
+            print(
+                f"{name}: ingested {r['ingested']:,.0f} records/s (feeder thread busy {r['feeder_busy'] * 100:.0f}% "
+                f"of wall time; prefill {r['prefill_s']:.1f} s); {r['drawn_series']} series drawn; heatmap image "
+                f"{r['heatmap_shape']}; one redraw: time series {r['series_draw_ms']:.1f} ms Python + "
+                f"{r['series_paint_ms']:.1f} ms paint, heatmap {r['heatmap_draw_ms']:.1f} + "
+                f"{r['heatmap_paint_ms']:.1f} ms"
+            )
     mem = results.get("memory")
     for name in ("live", "tuned"):
         r = results.get(name)
         if r and mem:
-            print(f"ratio {name}/memory: fps {r['fps'] / mem['fps']:.2f}, latency p50 {_ratio(r['p50'], mem['p50'])}, "
-                  f"p99 {_ratio(r['p99'], mem['p99'])}")
+            print(
+                f"ratio {name}/memory: fps {r['fps'] / mem['fps']:.2f}, latency p50 {_ratio(r['p50'], mem['p50'])}, "
+                f"p99 {_ratio(r['p99'], mem['p99'])}"
+            )
         if r:
             ok = r["p99"] < 50 and r["fps"] >= 0.95 * FPS
             print(f"goal under ingestion ({name}): p99 < 50 ms and {FPS} fps: {'met' if ok else 'NOT met'}")

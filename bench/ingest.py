@@ -34,11 +34,11 @@ import pika
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from suricate_desktop.runtime import tune_for_ingest  # noqa: E402
-from suricate_desktop.schema import Snapshot, encode  # noqa: E402
-from suricate_desktop.store.live import LiveStore  # noqa: E402
-from suricate_desktop.transport.consumer import Consumer  # noqa: E402
-from suricate_desktop.transport.publisher import DEFAULT_URL, Publisher  # noqa: E402
+from suricate_desktop.runtime import tune_for_ingest
+from suricate_desktop.schema import Snapshot, encode
+from suricate_desktop.store.live import LiveStore
+from suricate_desktop.transport.consumer import Consumer
+from suricate_desktop.transport.publisher import DEFAULT_URL, Publisher
 
 QUEUE_ARGS = {"x-max-length": 1_000_000}
 
@@ -48,7 +48,9 @@ def make_snapshots(n_messages: int, records: int, hosts: int = 20, keys: int = 5
     for i in range(n_messages):
         host = f"web{i % hosts:02d}"
         entries = [[[f"proc-{(i * records + j) % keys}"], (i * 7 + j) % 10_000] for j in range(records)]
-        out.append(Snapshot(host, "syscalls", "num", "count", 1.7e9 + i * 0.001, 1.0, True, entries, i + 1, "bench"))
+        out.append(
+            Snapshot(host, "syscalls", "num", "count", 1.7e9 + i * 0.001, 1.0, True, entries, i + 1, "bench")
+        )
     return out
 
 
@@ -67,7 +69,9 @@ def prefill(url: str, exchange: str, queue: str, bodies: list[tuple[str, bytes]]
     conn.close()
 
 
-def bare_pika(url: str, queue: str | None, n_messages: int, n_records: int, ready=None, exchange: str = "") -> float:
+def bare_pika(
+    url: str, queue: str | None, n_messages: int, n_records: int, ready=None, exchange: str = ""
+) -> float:
     """Seconds for a bare pika consumer to read (and decode) everything.
 
     ``queue=None``: an exclusive server-named queue bound to ``exchange``, as a live view uses.
@@ -110,7 +114,9 @@ def suricate(url: str, exchange: str, queue: str | None, n_records: int, ready=N
         if store.records >= n_records:
             done.set()
 
-    consumer = Consumer(sink, url, exchange, bindings=["#"], queue=queue, max_queue_length=QUEUE_ARGS["x-max-length"])
+    consumer = Consumer(
+        sink, url, exchange, bindings=["#"], queue=queue, max_queue_length=QUEUE_ARGS["x-max-length"]
+    )
     consumer.start()
     if ready is not None:
         consumer.wait_ready()
@@ -132,8 +138,9 @@ def publisher_process(url: str, exchange: str, n_messages: int, records: int, go
     pub.close()
 
 
-def end_to_end(url: str, exchange: str, n_messages: int, records: int, which: str,
-               recording_queue: str | None = None) -> float:
+def end_to_end(
+    url: str, exchange: str, n_messages: int, records: int, which: str, recording_queue: str | None = None
+) -> float:
     """Seconds from the first publish to the last record read; ``recording_queue``: a durable queue
     bound beside the live one (as `suricate record` binds), so every confirm waits for its disk write."""
     ctx = mp.get_context("spawn")
@@ -184,7 +191,10 @@ def main() -> int:
     live_exchange = exchange + ".live"
     rows = []
     try:
-        for label, n, per in (("1 record/message", args.messages, 1), ("100 records/message", args.snapshots, 100)):
+        for label, n, per in (
+            ("1 record/message", args.messages, 1),
+            ("100 records/message", args.snapshots, 100),
+        ):
             bodies = [(s.routing_key, encode(s)) for s in make_snapshots(n, per)]
             times = {"bare": [], "suricate": []}
             for _ in range(args.repeat):
@@ -223,8 +233,10 @@ def main() -> int:
         bare = records / statistics.median(times["bare"])
         ours = records / statistics.median(times["suricate"])
         print(f"{label:56} {bare:16,.0f} {ours:16,.0f} {ours / bare:6.2f}")
-    print(f"(median of {args.repeat} interleaved runs; goals: ratio >= 0.9 per message, "
-          ">= 500,000 records/s end to end with confirms)")
+    print(
+        f"(median of {args.repeat} interleaved runs; goals: ratio >= 0.9 per message, "
+        ">= 500,000 records/s end to end with confirms)"
+    )
     return 0
 
 

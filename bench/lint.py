@@ -24,8 +24,8 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from suricate_desktop.lang.lexer import tokenize, tokenize_line  # noqa: E402
 from suricate_desktop.lang import lint as lint_module  # noqa: E402
+from suricate_desktop.lang.lexer import tokenize, tokenize_line  # noqa: E402
 from suricate_desktop.lang.lint import lint  # noqa: E402
 from suricate_desktop.lang.tokens import TokenType  # noqa: E402
 
@@ -88,15 +88,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=21)
     ap.add_argument("--lines", type=int, default=2000)
     args = ap.parse_args(argv)
-    print(f"goal: lint a {args.lines}-line script in under {GOAL_MS:.0f} ms (best of {args.runs} interleaved runs)")
+    print(
+        f"goal: lint a {args.lines}-line script in under {GOAL_MS:.0f} ms (best of {args.runs} interleaved runs)"
+    )
     print(f"machine: calibration loop {calibrate():.2f} ms before")
     scenarios: dict[tuple[str, str], object] = {}
     info = {}
     for lang in ("d", "bpftrace"):
         text = build_script(lang, args.lines)
         lines = text.split("\n")
-        info[lang] = (text.count("\n"), len(text), len(tokenize(text, lang)),
-                      sum(1 for d in lint(text, lang) if d.severity == "error"))
+        info[lang] = (
+            text.count("\n"),
+            len(text),
+            len(tokenize(text, lang)),
+            sum(1 for d in lint(text, lang) if d.severity == "error"),
+        )
 
         def cold(text=text, lang=lang):
             lint_module._LINE_CACHE.clear()
@@ -105,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         def typed(lines=lines, lang=lang, edits=[0]):  # noqa: B006 - a counter kept across calls
             edits[0] += 1
             k = len(lines) // 2
-            lint("\n".join(lines[:k] + [lines[k] + f" /* {edits[0]} */"] + lines[k + 1:]), lang)
+            lint("\n".join(lines[:k] + [lines[k] + f" /* {edits[0]} */"] + lines[k + 1 :]), lang)
 
         scenarios[(lang, "lex")] = lambda text=text, lang=lang: tokenize(text, lang)
         scenarios[(lang, "blocks")] = lambda text=text, lang=lang: by_blocks(text, lang)
@@ -122,8 +128,12 @@ def main(argv: list[str] | None = None) -> int:
     for lang in ("d", "bpftrace"):
         nlines, nchars, ntok, nerr = info[lang]
         print(f"\n[{lang}] {nlines} lines, {nchars} chars, {ntok} tokens, {nerr} lint errors")
-        for what, label in (("lex", "lex (whole text)"), ("blocks", "lex (block by block)"),
-                            ("cold", "lint, cold"), ("typed", "lint, as typed")):
+        for what, label in (
+            ("lex", "lex (whole text)"),
+            ("blocks", "lex (block by block)"),
+            ("cold", "lint, cold"),
+            ("typed", "lint, as typed"),
+        ):
             best, med = min(times[(lang, what)]), statistics.median(times[(lang, what)])
             line = f"  {label:<20s}  best {best * 1000:7.2f} ms  median {med * 1000:7.2f} ms"
             if what in ("lex", "blocks"):
@@ -134,8 +144,10 @@ def main(argv: list[str] | None = None) -> int:
                 verdicts[what] &= met
                 line += f"  -> goal {'met' if met else 'NOT met'}"
             print(line)
-    print(f"\nresult: lint as typed {'meets' if verdicts['typed'] else 'misses'} the goal; "
-          f"lint cold {'meets' if verdicts['cold'] else 'misses'} it")
+    print(
+        f"\nresult: lint as typed {'meets' if verdicts['typed'] else 'misses'} the goal; "
+        f"lint cold {'meets' if verdicts['cold'] else 'misses'} it"
+    )
     return 0
 
 

@@ -15,7 +15,6 @@ import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-
 from pathlib import Path
 
 import numpy as np
@@ -27,9 +26,21 @@ from suricate_desktop.analytics.detectors import DETECTORS
 
 #: NAB v1.1 in the project's shared material beside the checkout (../shared/nab); NAB_CORPUS or the
 #: argument names another.
-DEFAULT_CORPUS = os.environ.get("NAB_CORPUS", str(Path(__file__).resolve().parents[1].parent / "shared" / "nab"))
-BUILTIN = ["zscore", "ewma", "seasonal", "iforest", "kmeans", "suricate", "ensemble", "contexts", "sequence",
-           "resonance"]
+DEFAULT_CORPUS = os.environ.get(
+    "NAB_CORPUS", str(Path(__file__).resolve().parents[1].parent / "shared" / "nab")
+)
+BUILTIN = [
+    "zscore",
+    "ewma",
+    "seasonal",
+    "iforest",
+    "kmeans",
+    "suricate",
+    "ensemble",
+    "contexts",
+    "sequence",
+    "resonance",
+]
 
 
 def _run_one(args):
@@ -46,8 +57,11 @@ def main(argv=None):
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--detectors", default=",".join(BUILTIN))
     ap.add_argument("--windows", default="labels/combined_windows.json")
-    ap.add_argument("--live-cost", action="store_true",
-                    help="also time score_one (the live path: one key, one interval at a time)")
+    ap.add_argument(
+        "--live-cost",
+        action="store_true",
+        help="also time score_one (the live path: one key, one interval at a time)",
+    )
     args = ap.parse_args(argv)
     corpus = nab.load_corpus(args.corpus, args.windows)
     kinds = [k for k in args.detectors.split(",") if k]
@@ -61,16 +75,20 @@ def main(argv=None):
     for kind, name, scores, secs in done:
         results[kind][name] = (scores, secs)
     points = sum(len(v) for _, _, v, _ in corpus)
-    print(f"corpus {args.corpus}: {len(corpus)} files, {points} points, "
-          f"{sum(len(l.windows) for *_, l in corpus)} windows")
+    print(
+        f"corpus {args.corpus}: {len(corpus)} files, {points} points, "
+        f"{sum(len(l.windows) for *_, l in corpus)} windows"
+    )
     print(f"{'detector':<12} {'standard':>9} {'low_FP':>9} {'low_FN':>9}  {'us/point':>9}")
     layouts = [l for *_, l in corpus]
     for kind in kinds:
         scores = [results[kind][name][0] for name, *_ in corpus]
         secs = sum(results[kind][name][1] for name, *_ in corpus)
         res = nab.score_corpus(layouts, scores)
-        print(f"{kind:<12} {res['standard']['score']:9.1f} {res['reward_low_FP_rate']['score']:9.1f} "
-              f"{res['reward_low_FN_rate']['score']:9.1f}  {1e6 * secs / points:9.1f}")
+        print(
+            f"{kind:<12} {res['standard']['score']:9.1f} {res['reward_low_FP_rate']['score']:9.1f} "
+            f"{res['reward_low_FN_rate']['score']:9.1f}  {1e6 * secs / points:9.1f}"
+        )
         sys.stdout.flush()
     if args.live_cost:
         print("\nlive path, one key one interval at a time (score_one after fit on 2000 points):")

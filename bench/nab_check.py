@@ -45,10 +45,15 @@ from suricate_desktop.analytics.resonance import ResonanceDetector
 
 #: NAB v1.1 in the project's shared material beside the checkout (../shared/nab); NAB_CORPUS or the
 #: argument names another.
-DEFAULT_CORPUS = os.environ.get("NAB_CORPUS", str(Path(__file__).resolve().parents[1].parent / "shared" / "nab"))
+DEFAULT_CORPUS = os.environ.get(
+    "NAB_CORPUS", str(Path(__file__).resolve().parents[1].parent / "shared" / "nab")
+)
 PUBLISHED = Path(__file__).with_name("data") / "nab_windowedGaussian_standard.csv"
-ARTIME_RAW = {"standard": 57.66075157860638, "reward_low_FP_rate": 35.1572804170157,
-              "reward_low_FN_rate": 47.66075157860638}
+ARTIME_RAW = {
+    "standard": 57.66075157860638,
+    "reward_low_FP_rate": 35.1572804170157,
+    "reward_low_FN_rate": 47.66075157860638,
+}
 ARTIME_PUBLISHED = {"standard": 74.9, "reward_low_FP_rate": 65.1, "reward_low_FN_rate": 80.4}
 
 
@@ -123,10 +128,13 @@ def main(argv=None) -> int:
         perfect.append(s)
     null_res = nab.score_corpus(layouts, [np.zeros(layout.n) for layout in layouts])
     perfect_res = nab.score_corpus(layouts, perfect)
-    print("1. null / perfect:", {p: (round(null_res[p]["score"], 6), round(perfect_res[p]["score"], 6))
-                                 for p in nab.PROFILES})
-    failures += any(abs(null_res[p]["score"]) > 1e-9 or abs(perfect_res[p]["score"] - 100) > 1e-9
-                    for p in nab.PROFILES)
+    print(
+        "1. null / perfect:",
+        {p: (round(null_res[p]["score"], 6), round(perfect_res[p]["score"], 6)) for p in nab.PROFILES},
+    )
+    failures += any(
+        abs(null_res[p]["score"]) > 1e-9 or abs(perfect_res[p]["score"] - 100) > 1e-9 for p in nab.PROFILES
+    )
 
     # 2. per file against NAB's published windowed Gaussian results
     published = read_published()
@@ -134,7 +142,7 @@ def main(argv=None) -> int:
     for name, _ts, values, layout in corpus:
         s = windowed_gaussian(values)
         alarm = s >= 1.0
-        alarm[:layout.probation] = False
+        alarm[: layout.probation] = False
         tp = int((alarm & (layout.in_window >= 0)).sum())
         fp = int((alarm & (layout.in_window < 0)).sum())
         raw = float(nab.raw_scores(layout, s, np.array([1.0]), "standard")[0])
@@ -144,8 +152,10 @@ def main(argv=None) -> int:
             worst = max(worst, abs(raw - score))
         else:
             differ.append(f"{name} (ours {tp} in / {fp} out, NAB {p_tp} / {p_fp})")
-    print(f"2. windowed Gaussian at 1.0: {same} files with NAB's alarm rows, raw score within {worst:.1e} of NAB's; "
-          f"{len(differ)} files where the detectors' alarms differ (not compared)")
+    print(
+        f"2. windowed Gaussian at 1.0: {same} files with NAB's alarm rows, raw score within {worst:.1e} of NAB's; "
+        f"{len(differ)} files where the detectors' alarms differ (not compared)"
+    )
     for line in differ:
         print("     ", line)
     failures += worst > 1e-6 or same < 30
@@ -156,8 +166,10 @@ def main(argv=None) -> int:
         null, perf = null_res[p]["null"], null_res[p]["perfect"]
         ours = 100 * (ARTIME_RAW[p] - null) / (perf - null)
         ok &= abs(ours - ARTIME_PUBLISHED[p]) < 0.06
-        print(f"3. ARTime {p}: raw {ARTIME_RAW[p]:.2f}, null {null:.0f}, perfect {perf:.0f} -> {ours:.2f} "
-              f"(published {ARTIME_PUBLISHED[p]})")
+        print(
+            f"3. ARTime {p}: raw {ARTIME_RAW[p]:.2f}, null {null:.0f}, perfect {perf:.0f} -> {ours:.2f} "
+            f"(published {ARTIME_PUBLISHED[p]})"
+        )
     failures += not ok
 
     # 4. random
@@ -173,16 +185,24 @@ def main(argv=None) -> int:
             return sum(float(nab.raw_scores(lay, s, np.array([t]), p)[0]) for lay, s in zip(layouts, scores))
 
         t = twiddle(objective)
-        line.append(f"{p} {sweep[p]['score']:.1f} (twiddle {100 * (objective(t) - null) / (perf - null):.1f})")
+        line.append(
+            f"{p} {sweep[p]['score']:.1f} (twiddle {100 * (objective(t) - null) / (perf - null):.1f})"
+        )
     print("4. random (seed 42 per file), exact sweep:", "; ".join(line), "-- scoreboard 11.0 / 1.2 / 19.5")
     # 5. ARTime itself, given what NAB's harness gives it
-    scores = [ResonanceDetector(warmups=[layout.probation], lo=float(values.min()), hi=float(values.max()))
-              .score(values) for (_n, _t, values, layout) in corpus]
+    scores = [
+        ResonanceDetector(warmups=[layout.probation], lo=float(values.min()), hi=float(values.max())).score(
+            values
+        )
+        for (_n, _t, values, layout) in corpus
+    ]
     art = nab.score_corpus(layouts, scores)
     worst = max(abs(art[p]["raw"] - ARTIME_RAW[p]) for p in nab.PROFILES)
-    print("5. resonance given each file's range and probation, as NAB ran ARTime:",
-          "; ".join(f"{p} raw {art[p]['raw']:.6f} -> {art[p]['score']:.2f}" for p in nab.PROFILES),
-          f"-- ARTime's published raw scores within {worst:.1e}")
+    print(
+        "5. resonance given each file's range and probation, as NAB ran ARTime:",
+        "; ".join(f"{p} raw {art[p]['raw']:.6f} -> {art[p]['score']:.2f}" for p in nab.PROFILES),
+        f"-- ARTime's published raw scores within {worst:.1e}",
+    )
     failures += worst > 1e-6
 
     print("scorer checks:", "FAILED" if failures else "passed")

@@ -138,8 +138,14 @@ print(json.dumps({"sent": seq[0], "lost": seq[0] - len(set(seqs)), "twice": len(
 def measure_kills(tree: str, url: str, kills: int) -> dict:
     env = dict(os.environ, PYTHONPATH=os.path.abspath(tree))
     with tempfile.TemporaryDirectory() as cwd:
-        out = subprocess.run([sys.executable, "-c", KILLS, url, str(kills)], env=env, cwd=cwd,
-                             capture_output=True, text=True, timeout=900)
+        out = subprocess.run(
+            [sys.executable, "-c", KILLS, url, str(kills)],
+            env=env,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
     if out.returncode != 0:
         raise SystemExit(f"{tree}: the measurement failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -148,8 +154,14 @@ def measure_kills(tree: str, url: str, kills: int) -> dict:
 def measure(tree: str, url: str, n: int, records: int) -> dict:
     env = dict(os.environ, PYTHONPATH=os.path.abspath(tree))
     with tempfile.TemporaryDirectory() as cwd:  # so the bench's own folder is not on the path
-        out = subprocess.run([sys.executable, "-c", CHILD, url, str(n), str(records)], env=env, cwd=cwd,
-                             capture_output=True, text=True, timeout=900)
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD, url, str(n), str(records)],
+            env=env,
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
     if out.returncode != 0:
         raise SystemExit(f"{tree}: the measurement failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -162,21 +174,28 @@ def main() -> int:
     ap.add_argument("--records", type=int, default=1, help="records per message")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--kills", type=int, default=0, help="measure losses and copies over K SIGKILLs instead")
-    ap.add_argument("--broker", default=os.environ.get("SURICATE_BROKER", "amqp://guest:guest@127.0.0.1:5672/%2F"))
+    ap.add_argument(
+        "--broker", default=os.environ.get("SURICATE_BROKER", "amqp://guest:guest@127.0.0.1:5672/%2F")
+    )
     args = ap.parse_args()
     if args.kills:
         for tree in args.tree:
             for _ in range(args.repeat):
                 result = measure_kills(tree, args.broker, args.kills)
-                print(f"{tree:40} {args.kills} kills: {result['sent']:,} sent, {result['lost']} lost, "
-                      f"{result['twice']} recorded twice", flush=True)
+                print(
+                    f"{tree:40} {args.kills} kills: {result['sent']:,} sent, {result['lost']} lost, "
+                    f"{result['twice']} recorded twice",
+                    flush=True,
+                )
         return 0
     times: dict[str, list[float]] = {tree: [] for tree in args.tree}
     for _ in range(args.repeat):
         for tree in args.tree:
             result = measure(tree, args.broker, args.messages, args.records)
             times[tree].append(result["seconds"])
-            print(f"  {tree}: {result['seconds']:.2f}s, {result['left_in_queue']} left in the queue", flush=True)
+            print(
+                f"  {tree}: {result['seconds']:.2f}s, {result['left_in_queue']} left in the queue", flush=True
+            )
     total = args.messages * args.records
     base = total / statistics.median(times[args.tree[0]])
     print(f"{'tree':40} {'records/s on disk':>18} {'ratio':>6}")

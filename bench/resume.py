@@ -52,8 +52,8 @@ def main() -> None:
     sys.path.insert(0, str(HERE / "tests"))
     sys.path.insert(0, args.tree)
     import pika
-
     from broker_node import BrokerNode, rabbitmq_available
+
     from suricate_desktop.schema import Snapshot, encode
     from suricate_desktop.transport.consumer import Consumer
     from suricate_desktop.transport.publisher import Publisher
@@ -77,7 +77,13 @@ def main() -> None:
         seq = 0
         while not stop.wait(0.02):
             seq += 1
-            publisher([Snapshot("bench", "resume", "tick", "count", time.time(), 0.02, True, [[["k"], 1]], seq, "r")])
+            publisher(
+                [
+                    Snapshot(
+                        "bench", "resume", "tick", "count", time.time(), 0.02, True, [[["k"], 1]], seq, "r"
+                    )
+                ]
+            )
 
     threading.Thread(target=produce, daemon=True).start()
     results: dict[float, list[tuple[float, float]]] = {}
@@ -96,7 +102,9 @@ def main() -> None:
                 ch = conn.channel()
                 ch.exchange_declare(exchange, "topic", durable=True)
                 got = received[0]
-                probe = Snapshot("bench", "resume", "probe", "count", time.time(), 1.0, True, [[["k"], 1]], 0, "")
+                probe = Snapshot(
+                    "bench", "resume", "probe", "count", time.time(), 1.0, True, [[["k"], 1]], 0, ""
+                )
                 ch.basic_publish(exchange, "bench.resume.probe", encode(probe))
                 conn.close()
                 pub = cons = None
@@ -108,8 +116,11 @@ def main() -> None:
                         cons = now
                     time.sleep(0.01)
                 results.setdefault(outage, []).append((pub, cons))
-                print(f"outage {outage:g}s: publisher resumed {pub:.2f}s, consumer {cons:.2f}s after the node "
-                      "was ready", flush=True)
+                print(
+                    f"outage {outage:g}s: publisher resumed {pub:.2f}s, consumer {cons:.2f}s after the node "
+                    "was ready",
+                    flush=True,
+                )
     finally:
         stop.set()
         publisher.close(5)
@@ -118,8 +129,10 @@ def main() -> None:
     for outage, pairs in results.items():
         pubs = [p for p, _ in pairs if p is not None]
         conss = [c for _, c in pairs if c is not None]
-        print(f"outage {outage:g}s x{len(pairs)}: publisher median {statistics.median(pubs):.2f}s "
-              f"max {max(pubs):.2f}s; consumer median {statistics.median(conss):.2f}s max {max(conss):.2f}s")
+        print(
+            f"outage {outage:g}s x{len(pairs)}: publisher median {statistics.median(pubs):.2f}s "
+            f"max {max(pubs):.2f}s; consumer median {statistics.median(conss):.2f}s max {max(conss):.2f}s"
+        )
 
 
 if __name__ == "__main__":

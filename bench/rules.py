@@ -32,8 +32,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from suricate_desktop.rules import Engine, parse_rule  # noqa: E402
-from suricate_desktop.schema import Snapshot  # noqa: E402
+from suricate_desktop.rules import Engine, parse_rule
+from suricate_desktop.schema import Snapshot
 
 
 def make_rules(n: int, streams: int, scenario: str, mix: bool) -> list:
@@ -45,8 +45,12 @@ def make_rules(n: int, streams: int, scenario: str, mix: bool) -> list:
         if mix and i % 10 == 9:
             # distinct scorer options, so no two score rules on a stream share their scores (the engine
             # shares the scores of rules that score the same series the same way)
-            doc.update(type="score", threshold=50.0, history=30,
-                       scorer_options={"window": 30, "min_scale": 1e-9 * (1 + i)})
+            doc.update(
+                type="score",
+                threshold=50.0,
+                history=30,
+                scorer_options={"window": 30, "min_scale": 1e-9 * (1 + i)},
+            )
         elif mix and i % 10 >= 7:
             doc.update(type="rate")
         rules.append(parse_rule(doc))
@@ -58,8 +62,21 @@ def feed(streams: int, keys: int, instants: int, t0: float = 1_764_280_800.0):
     names = [[f"k{k}"] for k in range(keys)]
     for t in range(instants):
         values = rng.poisson(100, size=(streams, keys)).tolist()
-        yield [Snapshot(f"h{s:03d}", "syscalls", "num", "count", t0 + t, 1.0, True,
-                        [[names[k], values[s][k]] for k in range(keys)], t + 1, "bench") for s in range(streams)]
+        yield [
+            Snapshot(
+                f"h{s:03d}",
+                "syscalls",
+                "num",
+                "count",
+                t0 + t,
+                1.0,
+                True,
+                [[names[k], values[s][k]] for k in range(keys)],
+                t + 1,
+                "bench",
+            )
+            for s in range(streams)
+        ]
 
 
 def run(args, scenario: str, mix: bool) -> None:
@@ -70,16 +87,18 @@ def run(args, scenario: str, mix: bool) -> None:
         engine.ingest(batch)
     evals0, rule_evals0 = engine.evaluations, _rule_evals(engine)
     start = time.perf_counter()
-    for batch in batches[args.warmup:]:
+    for batch in batches[args.warmup :]:
         engine.ingest(batch)
     seconds = time.perf_counter() - start
     series_evals = engine.evaluations - evals0
     rule_evals = _rule_evals(engine) - rule_evals0
     snapshots = args.instants * args.streams
-    print(f"{scenario:4s} {'mixed' if mix else 'threshold':9s}  {args.rules} rules, {args.streams * args.keys} series: "
-          f"{args.instants / seconds:8.2f} instants/s  {snapshots / seconds:9.0f} snapshots/s  "
-          f"{rule_evals / seconds:11.0f} rule evaluations/s  {series_evals / seconds:13.0f} rule×series/s  "
-          f"({seconds / args.instants * 1000:.1f} ms per instant)")
+    print(
+        f"{scenario:4s} {'mixed' if mix else 'threshold':9s}  {args.rules} rules, {args.streams * args.keys} series: "
+        f"{args.instants / seconds:8.2f} instants/s  {snapshots / seconds:9.0f} snapshots/s  "
+        f"{rule_evals / seconds:11.0f} rule evaluations/s  {series_evals / seconds:13.0f} rule×series/s  "
+        f"({seconds / args.instants * 1000:.1f} ms per instant)"
+    )
 
 
 def _rule_evals(engine: Engine) -> int:
@@ -92,8 +111,12 @@ def main() -> None:
     p.add_argument("--streams", type=int, default=100)
     p.add_argument("--keys", type=int, default=100)
     p.add_argument("--instants", type=int, default=30)
-    p.add_argument("--warmup", type=int, default=31, help="instants before timing, for mixed rules (default 31)")
-    p.add_argument("--all-instants", type=int, default=3, help="instants timed in the 'all' scenario (default 3)")
+    p.add_argument(
+        "--warmup", type=int, default=31, help="instants before timing, for mixed rules (default 31)"
+    )
+    p.add_argument(
+        "--all-instants", type=int, default=3, help="instants timed in the 'all' scenario (default 3)"
+    )
     p.add_argument("--scenario", choices=("host", "all", "both"), default="both")
     args = p.parse_args()
     scenarios = ("host", "all") if args.scenario == "both" else (args.scenario,)
@@ -103,6 +126,7 @@ def main() -> None:
             warmup = args.warmup if mix else 2
             instants = args.instants if scenario == "host" else args.all_instants
             run(argparse.Namespace(**{**vars(args), "instants": instants, "warmup": warmup}), scenario, mix)
+
 
 if __name__ == "__main__":
     main()

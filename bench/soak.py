@@ -30,9 +30,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from suricate_desktop.rules import Engine, parse_rule  # noqa: E402
-from suricate_desktop.schema import Snapshot  # noqa: E402
-from suricate_desktop.store.live import LiveStore  # noqa: E402
+from suricate_desktop.rules import Engine, parse_rule
+from suricate_desktop.schema import Snapshot
+from suricate_desktop.store.live import LiveStore
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 SOURCES = [f"src{i}" for i in range(7)]
@@ -63,11 +63,25 @@ def batches(streams: int, keys: int, hot: int, batch: int, seed: int = 0):
         for j in range(batch):
             host, source, agg = stream_of((i + j) % streams)
             seq += 1
-            out.append(Snapshot(host, source, agg, "count", ts, 1.0, True,
-                                [[names[k], values[j][k]] for k in range(keys)], seq, "soak"))
+            out.append(
+                Snapshot(
+                    host,
+                    source,
+                    agg,
+                    "count",
+                    ts,
+                    1.0,
+                    True,
+                    [[names[k], values[j][k]] for k in range(keys)],
+                    seq,
+                    "soak",
+                )
+            )
         for h in range(hot):
             seq += 1
-            out.append(Snapshot(f"hot{h}", "src0", "calls", "count", ts, 1.0, True, [[["k0"], 100]], seq, "soak"))
+            out.append(
+                Snapshot(f"hot{h}", "src0", "calls", "count", ts, 1.0, True, [[["k0"], 100]], seq, "soak")
+            )
         i += batch
         if i >= streams:
             i -= streams
@@ -86,31 +100,46 @@ def summarise(samples: list[tuple[float, float]], warmup: float) -> dict:
         slope = float(np.polyfit(t, r, 1)[0]) * 3600.0
     else:
         slope = 0.0
-    return {"peak_mb": round(max(r for _, r in samples), 1), "first_half_mb": round(first, 1),
-            "last_half_mb": round(last, 1), "slope_mb_per_hour": round(slope, 1),
-            "flat": last <= max(first * 1.05, first + 10.0)}
+    return {
+        "peak_mb": round(max(r for _, r in samples), 1),
+        "first_half_mb": round(first, 1),
+        "last_half_mb": round(last, 1),
+        "slope_mb_per_hour": round(slope, 1),
+        "flat": last <= max(first * 1.05, first + 10.0),
+    }
 
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--duration", type=float, default=3600.0, help="seconds to run (default: an hour)")
-    p.add_argument("--streams", type=int, default=100_000, help="distinct streams fed in turn (default: 100,000)")
+    p.add_argument(
+        "--streams", type=int, default=100_000, help="distinct streams fed in turn (default: 100,000)"
+    )
     p.add_argument("--keys", type=int, default=4, help="keys per snapshot (default: 4)")
     p.add_argument("--hot", type=int, default=50, help="streams fed in every batch (default: 50)")
     p.add_argument("--batch", type=int, default=500, help="snapshots per batch, as the consumer hands them")
     p.add_argument("--sample", type=float, default=5.0, help="seconds between RSS samples (default: 5)")
-    p.add_argument("--warmup", type=float, default=None, help="seconds left out of the flatness figures "
-                   "(default: a tenth of the duration, at most 300)")
+    p.add_argument(
+        "--warmup",
+        type=float,
+        default=None,
+        help="seconds left out of the flatness figures (default: a tenth of the duration, at most 300)",
+    )
     p.add_argument("--no-store", action="store_true", help="feed the rules engine only, not a desk LiveStore")
     args = p.parse_args()
     warmup = min(300.0, args.duration / 10) if args.warmup is None else args.warmup
 
-    rules = [parse_rule({"name": "busy", "key": "*", "threshold": 90, "for": 0}),
-             parse_rule({"name": "climbing", "type": "rate", "key": "k0", "threshold": 80, "for": 0})]
+    rules = [
+        parse_rule({"name": "busy", "key": "*", "threshold": 90, "for": 0}),
+        parse_rule({"name": "climbing", "type": "rate", "key": "k0", "threshold": 80, "for": 0}),
+    ]
     engine = Engine(rules, dry_run=True)
     store = None if args.no_store else LiveStore()
-    print(f"soak: {args.streams:,} streams x {args.keys} keys + {args.hot} hot, {args.duration:g} s, "
-          f"rss {rss_mb():.1f} MB at start", flush=True)
+    print(
+        f"soak: {args.streams:,} streams x {args.keys} keys + {args.hot} hot, {args.duration:g} s, "
+        f"rss {rss_mb():.1f} MB at start",
+        flush=True,
+    )
 
     samples: list[tuple[float, float]] = []
     start = time.monotonic()
@@ -126,14 +155,23 @@ def main() -> int:
             elapsed = now - start
             samples.append((elapsed, rss_mb()))
             stats = engine.stats()
-            line = {"t": round(elapsed, 1), "rss_mb": round(samples[-1][1], 1), "snapshots": snapshots,
-                    "engine_streams": stats["streams"], "evicted_streams": stats["evicted_streams"],
-                    "alerts": stats["alerts"], "evicted_alerts": stats["evicted_alerts"],
-                    "history": len(engine.history.events())}
+            line = {
+                "t": round(elapsed, 1),
+                "rss_mb": round(samples[-1][1], 1),
+                "snapshots": snapshots,
+                "engine_streams": stats["streams"],
+                "evicted_streams": stats["evicted_streams"],
+                "alerts": stats["alerts"],
+                "evicted_alerts": stats["evicted_alerts"],
+                "history": len(engine.history.events()),
+            }
             if store is not None:
                 s = store.stats()
-                line.update(store_streams=s["streams"], store_evicted=s["evicted_streams"],
-                            store_mb=round(s["bytes"] / 1e6, 1))
+                line.update(
+                    store_streams=s["streams"],
+                    store_evicted=s["evicted_streams"],
+                    store_mb=round(s["bytes"] / 1e6, 1),
+                )
             print(json.dumps(line), flush=True)
             next_sample += args.sample
             if elapsed >= args.duration:
@@ -143,10 +181,17 @@ def main() -> int:
     hot = [("hot%d" % h, "src0", "calls") for h in range(args.hot)]
     kept = {i.stream for i in engine.store.streams()}
     firing = {a.stream for a in engine.alerts("busy") if a.phase == "firing"}
-    summary = {"summary": True, "seconds": round(seconds), "snapshots": snapshots,
-               "snapshots_per_s": round(snapshots / seconds), **summarise(samples, warmup),
-               "hot_streams_kept": sum(s in kept for s in hot), "hot_alerts_firing": sum(s in firing for s in hot),
-               "engine": engine.stats(), "store": store.stats() if store is not None else None}
+    summary = {
+        "summary": True,
+        "seconds": round(seconds),
+        "snapshots": snapshots,
+        "snapshots_per_s": round(snapshots / seconds),
+        **summarise(samples, warmup),
+        "hot_streams_kept": sum(s in kept for s in hot),
+        "hot_alerts_firing": sum(s in firing for s in hot),
+        "engine": engine.stats(),
+        "store": store.stats() if store is not None else None,
+    }
     print(json.dumps(summary), flush=True)
     return 0 if summary["flat"] and summary["hot_streams_kept"] == args.hot else 1
 

@@ -30,7 +30,18 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 GOAL_S = 0.3
 BT_SCRIPT = "resources/templates/process-exec/script.bt"
 D_SCRIPT = "resources/templates/process-exec/script.d"
-SUBCOMMANDS = ("agent", "record", "replay", "query", "graph", "import", "lint", "translate", "templates", "rules")
+SUBCOMMANDS = (
+    "agent",
+    "record",
+    "replay",
+    "query",
+    "graph",
+    "import",
+    "lint",
+    "translate",
+    "templates",
+    "rules",
+)
 DEFAULT_COMMANDS = [
     "--help",
     f"lint {BT_SCRIPT}",
@@ -57,13 +68,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=11, help="runs per command (default: %(default)s)")
     parser.add_argument(
-        "--command", action="append", metavar="ARGS",
+        "--command",
+        action="append",
+        metavar="ARGS",
         help="arguments of one command to time (repeatable; default: --help, lint, templates, translate, "
         "and each sub-command's --help)",
     )
     args = parser.parse_args()
     commands = args.command or DEFAULT_COMMANDS
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    )
 
     baseline = measure([sys.executable, "-c", "pass"], args.runs, env)
     base_median = statistics.median(baseline)

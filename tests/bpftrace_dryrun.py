@@ -47,7 +47,9 @@ class DryRun:
         return self.returncode == 0
 
     def errors(self) -> str:
-        return "\n".join(ln for ln in self.stderr.splitlines() if ln.strip() and not any(n in ln for n in _NOISE))
+        return "\n".join(
+            ln for ln in self.stderr.splitlines() if ln.strip() and not any(n in ln for n in _NOISE)
+        )
 
 
 _cache: dict[str, DryRun] = {}

@@ -77,16 +77,23 @@ class BrokerNode:
         except (pika.exceptions.AMQPError, OSError):
             return False
 
-    def start(self, timeout: float = 60.0) -> "BrokerNode":
+    def start(self, timeout: float = 60.0) -> BrokerNode:
         """Start the node (its queues as it left them) and wait until it accepts a login."""
-        subprocess.run(["rabbitmq-server", "-detached"], env=self._env(), check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            ["rabbitmq-server", "-detached"],
+            env=self._env(),
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.answers():
                 return self
             time.sleep(0.1)
-        raise RuntimeError(f"RabbitMQ node {self.name} did not start in {timeout:.0f}s; see {self.base / 'log'}")
+        raise RuntimeError(
+            f"RabbitMQ node {self.name} did not start in {timeout:.0f}s; see {self.base / 'log'}"
+        )
 
     def _pid(self) -> int | None:
         try:
@@ -106,8 +113,14 @@ class BrokerNode:
     def stop(self, timeout: float = 30.0) -> None:
         """A clean shutdown, as an operator's restart does."""
         pid = self._pid()
-        subprocess.run(["rabbitmqctl", "-n", self.name, "stop"], env=self._env(), check=False,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout)
+        subprocess.run(
+            ["rabbitmqctl", "-n", self.name, "stop"],
+            env=self._env(),
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=timeout,
+        )
         self._wait_gone(pid, timeout)
 
     def kill(self) -> None:

@@ -26,7 +26,10 @@ def pytest_collection_modifyitems(config, items):
     """Every test that reaches a broker is marked ``broker``, whether or not its author wrote the mark:
     ``-m "not broker"`` then leaves out exactly the tests a machine without RabbitMQ cannot run."""
     for item in items:
-        if BROKER_FIXTURES & set(getattr(item, "fixturenames", ())) and item.get_closest_marker("broker") is None:
+        if (
+            BROKER_FIXTURES & set(getattr(item, "fixturenames", ()))
+            and item.get_closest_marker("broker") is None
+        ):
             item.add_marker(pytest.mark.broker)
 
 

@@ -30,7 +30,7 @@ def bursts(rng: np.random.Generator, n: int) -> np.ndarray:
     i = 0
     while i < n:
         hold = int(rng.integers(2, 7))
-        out[i:i + hold] = rng.choice([0.2, 1.0, 3.0, 6.0])
+        out[i : i + hold] = rng.choice([0.2, 1.0, 3.0, 6.0])
         i += hold
     return out
 
@@ -42,8 +42,9 @@ def activity(seed: int = 7, seconds: int = SECONDS) -> dict[str, np.ndarray]:
     web = 200 * load[1:] + rng.normal(0, 20, seconds)
     db = 80 * load[:-1] + rng.normal(0, 10, seconds)  # db at t is web's load at t - 1
     cron = 150 * bursts(rng, seconds) + rng.normal(0, 20, seconds)
-    return {name: np.maximum(np.round(v), 1).astype(int) for name, v in
-            (("web", web), ("db", db), ("cron", cron))}
+    return {
+        name: np.maximum(np.round(v), 1).astype(int) for name, v in (("web", web), ("db", db), ("cron", cron))
+    }
 
 
 def snapshots(seed: int = 7, seconds: int = SECONDS, t0: float = T0) -> list[Snapshot]:
@@ -51,11 +52,36 @@ def snapshots(seed: int = 7, seconds: int = SECONDS, t0: float = T0) -> list[Sna
     out = []
     for i in range(seconds):
         ts = t0 + i + 1
-        out.append(Snapshot(HOST, "syscalls-by-process", "calls", "count", ts, 1.0, True,
-                            [[[name], int(v[i])] for name, v in calls.items()]))
+        out.append(
+            Snapshot(
+                HOST,
+                "syscalls-by-process",
+                "calls",
+                "count",
+                ts,
+                1.0,
+                True,
+                [[[name], int(v[i])] for name, v in calls.items()],
+            )
+        )
         n = int(calls["db"][i])
-        out.append(Snapshot(HOST, "read-sizes", "read_bytes", "hist", ts, 1.0, True,
-                            [[["db"], [[[512, 1023], n // 2], [[1024, 2047], n // 3], [[4096, 8191], n - n // 2 - n // 3]]]]))
+        out.append(
+            Snapshot(
+                HOST,
+                "read-sizes",
+                "read_bytes",
+                "hist",
+                ts,
+                1.0,
+                True,
+                [
+                    [
+                        ["db"],
+                        [[[512, 1023], n // 2], [[1024, 2047], n // 3], [[4096, 8191], n - n // 2 - n // 3]],
+                    ]
+                ],
+            )
+        )
     return out
 
 

@@ -18,26 +18,87 @@ validate.
 from __future__ import annotations
 
 import random
-from typing import Iterator
+from collections.abc import Iterator
 
 import orjson
 
 from suricate_desktop.schema import INT64_MAX, INT64_MIN, SchemaError, Snapshot, decode, encode
 from suricate_desktop.schema.limits import (
-    EXACT_INT, MAX_BUCKETS, MAX_DEPTH, MAX_ENTRIES, MAX_INTERVAL, MAX_KEY_PART, MAX_KEY_PARTS, MAX_NAME, MAX_RUN,
-    MAX_STATS_FIELDS, MAX_TS,
+    EXACT_INT,
+    MAX_BUCKETS,
+    MAX_DEPTH,
+    MAX_ENTRIES,
+    MAX_INTERVAL,
+    MAX_KEY_PART,
+    MAX_KEY_PARTS,
+    MAX_NAME,
+    MAX_RUN,
+    MAX_STATS_FIELDS,
+    MAX_TS,
 )
 
 HUGE_NUMBERS = [
-    b"9223372036854775808", b"-9223372036854775809", b"18446744073709551616", b"1" + b"0" * 400,
-    b"-" + b"9" * 401, b"7" * 5000, b"1e400", b"-1e400", b"1e99999", b"NaN", b"-NaN", b"Infinity", b"-Infinity",
-    b"nan", b"inf", b"0x10", b"1_000", b"+1", b"01", b".5", b"1.", b"1e", b"--1",
+    b"9223372036854775808",
+    b"-9223372036854775809",
+    b"18446744073709551616",
+    b"1" + b"0" * 400,
+    b"-" + b"9" * 401,
+    b"7" * 5000,
+    b"1e400",
+    b"-1e400",
+    b"1e99999",
+    b"NaN",
+    b"-NaN",
+    b"Infinity",
+    b"-Infinity",
+    b"nan",
+    b"inf",
+    b"0x10",
+    b"1_000",
+    b"+1",
+    b"01",
+    b".5",
+    b"1.",
+    b"1e",
+    b"--1",
 ]
-WRONG_TYPES = [b'"text"', b"null", b"true", b"false", b"[]", b"{}", b'{"a":1}', b"[1,2,3]", b'""', b"1.5", b"-1"]
-BAD_UTF8 = [b"\xff", b"\xc0\xaf", b"\xed\xa0\x80", b"\xe2\x82", b"\xf8\x88\x80\x80\x80", b"\x80", b"\xf4\x90\x80\x80"]
+WRONG_TYPES = [
+    b'"text"',
+    b"null",
+    b"true",
+    b"false",
+    b"[]",
+    b"{}",
+    b'{"a":1}',
+    b"[1,2,3]",
+    b'""',
+    b"1.5",
+    b"-1",
+]
+BAD_UTF8 = [
+    b"\xff",
+    b"\xc0\xaf",
+    b"\xed\xa0\x80",
+    b"\xe2\x82",
+    b"\xf8\x88\x80\x80\x80",
+    b"\x80",
+    b"\xf4\x90\x80\x80",
+]
 LONE_SURROGATES = [b"\\ud800", b"\\udfff", b"\\ud83d", b"\\ud83dx"]
-BAD_VERSIONS = [b"0", b"2", b"-1", b'"1"', b"1.0", b"1.5", b"true", b"null", b"[1]", b'{"v":1}',
-                b"18446744073709551617", b"1" + b"0" * 400]
+BAD_VERSIONS = [
+    b"0",
+    b"2",
+    b"-1",
+    b'"1"',
+    b"1.0",
+    b"1.5",
+    b"true",
+    b"null",
+    b"[1]",
+    b'{"v":1}',
+    b"18446744073709551617",
+    b"1" + b"0" * 400,
+]
 #: The fields of a body and a valid value for each, in the order a producer writes them.
 FIELDS = ["v", "host", "source", "agg", "kind", "ts", "interval", "delta", "seq", "run", "entries"]
 
@@ -51,8 +112,19 @@ def base_message(rng: random.Random, kind: str | None = None) -> dict:
         entries = [[["k%d" % i, i], {"count": 3, "average": 5, "total": 15}] for i in range(2)]
     else:
         entries = [[["k%d" % i], rng.randint(0, 1000)] for i in range(3)]
-    return {"v": 1, "host": "web01", "source": "syscalls", "agg": "num", "kind": kind, "ts": 1.7e9,
-            "interval": 1.0, "delta": True, "seq": rng.randint(1, 10**6), "run": "hostile", "entries": entries}
+    return {
+        "v": 1,
+        "host": "web01",
+        "source": "syscalls",
+        "agg": "num",
+        "kind": kind,
+        "ts": 1.7e9,
+        "interval": 1.0,
+        "delta": True,
+        "seq": rng.randint(1, 10**6),
+        "run": "hostile",
+        "entries": entries,
+    }
 
 
 def _splice(message: dict, path: tuple, raw: bytes) -> bytes:
@@ -109,8 +181,17 @@ def _add_unknown(message: dict, raw: bytes) -> bytes:
 def hostile_bodies(seed: int, n: int, big: int = 0) -> Iterator[tuple[str, bytes]]:
     """``n`` bodies the desk must reject, ``big`` of them 5 to 9 MB, as (label, body)."""
     rng = random.Random(seed)
-    makers = [_deep_body, _huge_number_body, _bad_utf8_body, _bad_version_body, _wrong_type_body, _past_limit_body,
-              _broken_json_body, _mutated_body, _semantic_body]
+    makers = [
+        _deep_body,
+        _huge_number_body,
+        _bad_utf8_body,
+        _bad_version_body,
+        _wrong_type_body,
+        _past_limit_body,
+        _broken_json_body,
+        _mutated_body,
+        _semantic_body,
+    ]
     big_at = set(rng.sample(range(n), big)) if big else set()
     for i in range(n):
         if i in big_at:
@@ -121,7 +202,9 @@ def hostile_bodies(seed: int, n: int, big: int = 0) -> Iterator[tuple[str, bytes
 
 def _deep_body(rng):
     message = base_message(rng)
-    depth = rng.choice([MAX_DEPTH + 1, MAX_DEPTH + 5, 100, 1000, 5000, rng.choice([5000, 5000, 5000, 100_000])])
+    depth = rng.choice(
+        [MAX_DEPTH + 1, MAX_DEPTH + 5, 100, 1000, 5000, rng.choice([5000, 5000, 5000, 100_000])]
+    )
     path = rng.choice(_all_paths(message))
     if path == ("unknown",):
         return f"deep {depth} in an unknown field", _add_unknown(message, _deep(rng, depth))
@@ -139,7 +222,9 @@ def _huge_number_body(rng):
 
 def _bad_utf8_body(rng):
     message = base_message(rng)
-    path = rng.choice([("host",), ("source",), ("agg",), ("run",), ("kind",), ("entries", 0, 0, 0), ("unknown",)])
+    path = rng.choice(
+        [("host",), ("source",), ("agg",), ("run",), ("kind",), ("entries", 0, 0, 0), ("unknown",)]
+    )
     junk = rng.choice(BAD_UTF8 + LONE_SURROGATES)
     raw = b'"we' + junk + b'b"'
     if path == ("unknown",):
@@ -223,9 +308,9 @@ def _mutated_body(rng):
             elif op == 1:
                 candidate[at:at] = rng.choice([b"[", b"{", b"]", b"}", b'"', b"\\", b"\xff", b"9" * 30, b","])
             elif op == 2:
-                del candidate[at:at + rng.randint(1, 5)]
+                del candidate[at : at + rng.randint(1, 5)]
             else:
-                candidate[at:at] = candidate[max(0, at - 20):at]
+                candidate[at:at] = candidate[max(0, at - 20) : at]
         try:
             decode(bytes(candidate))
         except SchemaError:
@@ -273,14 +358,44 @@ def _big_body(rng):
 # -- legacy (the 2012 sender's str({key: value})) -------------------------------------------------------------------
 
 LEGACY_HOSTILE = [
-    b"__import__('os').system('touch /tmp/suricate-pwned')", b"{'a': __import__('os').getpid()}",
-    b"{'a': open('/etc/passwd').read()}", b"{'a': (lambda: 1)()}", b"{'a': x}", b"{'a': 'a'.upper()}",
-    b"{'a': [1]}", b"{'a': {'b': 1}}", b"{'a': 'text'}", b"{'a': None}", b"{'a': True}", b"{'a': 1j}",
-    b"{'a': 1e400}", b"{'a': -1e400}", b"{'a': 9223372036854775808}", b"{'a': -9223372036854775809}",
-    b"{'a': " + b"1" * 401 + b"}", b"{'a': " + b"9" * 5000 + b"}", b"{9223372036854775808: 1}", b"{1.5: 2}",
-    b"{True: 1}", b"{None: 1}", b"{(1, (2, 3)): 1}", b"{frozenset(): 1}", b"{'a': 1, **x}", b"[1, 2]", b"{}",
-    b"{", b"", b"\xff\xfe", b"{'\xff': 1}", b"{b'a' + b'b': 1}", b"{'a': 2 ** 64}", b"{'a': f'{1}'}",
-    b"{'a': 1 if 1 else 2}", b"{'a': [i for i in range(10**9)]}", b"{'a': ...}", b"{'a': 0x7fffffffffffffffff}",
+    b"__import__('os').system('touch /tmp/suricate-pwned')",
+    b"{'a': __import__('os').getpid()}",
+    b"{'a': open('/etc/passwd').read()}",
+    b"{'a': (lambda: 1)()}",
+    b"{'a': x}",
+    b"{'a': 'a'.upper()}",
+    b"{'a': [1]}",
+    b"{'a': {'b': 1}}",
+    b"{'a': 'text'}",
+    b"{'a': None}",
+    b"{'a': True}",
+    b"{'a': 1j}",
+    b"{'a': 1e400}",
+    b"{'a': -1e400}",
+    b"{'a': 9223372036854775808}",
+    b"{'a': -9223372036854775809}",
+    b"{'a': " + b"1" * 401 + b"}",
+    b"{'a': " + b"9" * 5000 + b"}",
+    b"{9223372036854775808: 1}",
+    b"{1.5: 2}",
+    b"{True: 1}",
+    b"{None: 1}",
+    b"{(1, (2, 3)): 1}",
+    b"{frozenset(): 1}",
+    b"{'a': 1, **x}",
+    b"[1, 2]",
+    b"{}",
+    b"{",
+    b"",
+    b"\xff\xfe",
+    b"{'\xff': 1}",
+    b"{b'a' + b'b': 1}",
+    b"{'a': 2 ** 64}",
+    b"{'a': f'{1}'}",
+    b"{'a': 1 if 1 else 2}",
+    b"{'a': [i for i in range(10**9)]}",
+    b"{'a': ...}",
+    b"{'a': 0x7fffffffffffffffff}",
 ]
 
 
@@ -323,6 +438,7 @@ def valid_legacy(rng: random.Random) -> tuple[bytes, list]:
 
 # -- valid snapshots at the edges ------------------------------------------------------------------------------------
 
+
 def valid_snapshots(seed: int, n: int, run: str) -> list[Snapshot]:
     """``n`` valid snapshots (seq 1..n of ``run``), many at the edge of a limit, all of which must be stored."""
     rng = random.Random(seed)
@@ -330,7 +446,9 @@ def valid_snapshots(seed: int, n: int, run: str) -> list[Snapshot]:
     for seq in range(1, n + 1):
         kind = rng.choice(["count", "sum", "avg", "max", "quantize", "lhist", "stats"])
         host = rng.choice(["web01", "h" * MAX_NAME, "hôte-é", "日本"])
-        key_part = rng.choice(["bash", "", "s" * rng.choice([10, MAX_KEY_PART]), "\"]}[{\\", INT64_MAX, INT64_MIN])
+        key_part = rng.choice(
+            ["bash", "", "s" * rng.choice([10, MAX_KEY_PART]), '"]}[{\\', INT64_MAX, INT64_MIN]
+        )
         key = [key_part] * rng.choice([1, 2, MAX_KEY_PARTS]) if key_part != "s" * MAX_KEY_PART else [key_part]
         number = rng.choice([0, 1, -1, EXACT_INT, -EXACT_INT, 1.5, 1e308, -1e308, 5e-324])
         if kind in ("quantize", "lhist"):
@@ -342,8 +460,20 @@ def valid_snapshots(seed: int, n: int, run: str) -> list[Snapshot]:
             entries = [[key, number]] + [[[f"k{i}"], i] for i in range(rng.choice([0, 1, 50]))]
         ts = rng.choice([0.0, 1.7e9 + seq, MAX_TS, 4102444800.5])
         interval = rng.choice([0.0, 1.0, MAX_INTERVAL, 0.001])
-        out.append(Snapshot(host, "edge", rng.choice(["num", "@", "a" * MAX_NAME]), kind, ts, interval,
-                            rng.random() < 0.5, entries, seq, run))
+        out.append(
+            Snapshot(
+                host,
+                "edge",
+                rng.choice(["num", "@", "a" * MAX_NAME]),
+                kind,
+                ts,
+                interval,
+                rng.random() < 0.5,
+                entries,
+                seq,
+                run,
+            )
+        )
     return out
 
 

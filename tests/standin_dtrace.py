@@ -62,9 +62,10 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from threading import Thread
-from typing import Any, Iterable
+from typing import Any
 
 # --------------------------------------------------------------------------- constants (sys/dtrace.h)
 
@@ -95,7 +96,7 @@ DTRACE_LQUANTIZE_LEVELSHIFT = 32
 STANDIN = True  #: lets a test assert it is not talking to the real module
 
 
-def DTRACE_QUANTIZE_BUCKETVAL(buck: int) -> int:  # noqa: N802 - the C macro's name
+def DTRACE_QUANTIZE_BUCKETVAL(buck: int) -> int:
     if buck < DTRACE_QUANTIZE_ZEROBUCKET:
         return -(1 << (DTRACE_QUANTIZE_ZEROBUCKET - 1 - buck))
     if buck == DTRACE_QUANTIZE_ZEROBUCKET:
@@ -135,7 +136,9 @@ def _quantize_ranges() -> list[tuple[int, int]]:
 def lquantize_arg(base: int, limit: int, step: int = 1) -> int:
     """The encoded first word of an lquantize record (``DTRACE_LQUANTIZE_*`` layout)."""
     levels = (limit - base) // step
-    return (step << DTRACE_LQUANTIZE_STEPSHIFT) | (levels << DTRACE_LQUANTIZE_LEVELSHIFT) | (base & 0xFFFFFFFF)
+    return (
+        (step << DTRACE_LQUANTIZE_STEPSHIFT) | (levels << DTRACE_LQUANTIZE_LEVELSHIFT) | (base & 0xFFFFFFFF)
+    )
 
 
 def _lquantize_decode(arg: int) -> tuple[int, int, int]:
@@ -169,7 +172,7 @@ class Stack(tuple):
     """A ``stack()`` key: frames as ``"module`symbol"`` text; the walk gives them as flat
     ``(b"module", b"symbol")`` tuples in the key list."""
 
-    def __new__(cls, *frames: str) -> "Stack":
+    def __new__(cls, *frames: str) -> Stack:
         return super().__new__(cls, frames)
 
 
@@ -182,7 +185,7 @@ class AggRecord:
     keys: tuple
     data: list[int]
 
-    def merge(self, other: "AggRecord") -> None:
+    def merge(self, other: AggRecord) -> None:
         a = self.action
         if a in (DTRACEAGG_COUNT, DTRACEAGG_SUM):
             self.data[0] += other.data[0]
@@ -223,7 +226,9 @@ def avg(varid: int, keys: Iterable, values: Iterable[int]) -> AggRecord:
 
 def stddev(varid: int, keys: Iterable, values: Iterable[int]) -> AggRecord:
     values = list(values)
-    return AggRecord(DTRACEAGG_STDDEV, varid, _key_tuple(keys), [len(values), sum(values), sum(v * v for v in values)])
+    return AggRecord(
+        DTRACEAGG_STDDEV, varid, _key_tuple(keys), [len(values), sum(values), sum(v * v for v in values)]
+    )
 
 
 def quantize(varid: int, keys: Iterable, values: Iterable[int] | dict[int, int]) -> AggRecord:
@@ -249,7 +254,9 @@ def lquantize(
             counts[levels + 1] += n
         else:
             counts[(v - base) // step + 1] += n
-    return AggRecord(DTRACEAGG_LQUANTIZE, varid, _key_tuple(keys), [lquantize_arg(base, limit, step)] + counts)
+    return AggRecord(
+        DTRACEAGG_LQUANTIZE, varid, _key_tuple(keys), [lquantize_arg(base, limit, step)] + counts
+    )
 
 
 def llquantize(varid: int, keys: Iterable, values: Iterable[int]) -> AggRecord:
@@ -297,13 +304,14 @@ def fail_compile(message: bytes, when: str = "") -> None:
 
 
 def add_round(records: Iterable[AggRecord] = (), output: Iterable[bytes | str] = ()) -> None:
-    PROGRAMME.rounds.append(
-        Round(list(records), [o.encode() if isinstance(o, str) else o for o in output])
-    )
+    PROGRAMME.rounds.append(Round(list(records), [o.encode() if isinstance(o, str) else o for o in output]))
 
 
 def program(
-    rounds: Iterable[Iterable[AggRecord]] = (), *, done_after: int | None = None, walk_errors: str = "propagate"
+    rounds: Iterable[Iterable[AggRecord]] = (),
+    *,
+    done_after: int | None = None,
+    walk_errors: str = "propagate",
 ) -> None:
     for records in rounds:
         add_round(records)
@@ -377,7 +385,7 @@ def _render_value(rec: AggRecord) -> Any:
         ranges = _lquantize_ranges(rec.data[0])
         levels = len(rec.data) - 1
         return [(ranges[i], rec.data[i + 1]) for i in range(levels)]
-    raise Exception("Unsupported DTrace aggregation function!")  # noqa: TRY002 - the real module's
+    raise Exception("Unsupported DTrace aggregation function!")
 
 
 def _sort_value(rec: AggRecord) -> tuple:
@@ -393,7 +401,7 @@ class _Handle:
 
     def __init__(self, chew_func, chewrec_func, out_func, walk_func) -> None:
         if PROGRAMME.open_error is not None:
-            raise Exception(PROGRAMME.open_error)  # noqa: TRY002 - dtrace_open failure, one argument
+            raise Exception(PROGRAMME.open_error)
         self.chew_func = noop_chew if chew_func is None else chew_func
         self.chewrec_func = noop_chewrec if chewrec_func is None else chewrec_func  # fixed in 0.0.15 (#27)
         self.out_func = noop_out if out_func is None else out_func
@@ -405,18 +413,20 @@ class _Handle:
 
     def compile(self, script: str) -> None:
         if not isinstance(script, str):
-            raise TypeError(f"Argument 'script' has incorrect type (expected str, got {type(script).__name__})")
+            raise TypeError(
+                f"Argument 'script' has incorrect type (expected str, got {type(script).__name__})"
+            )
         PROGRAMME.compiled.append(script)
         for when, message in PROGRAMME.compile_errors:
             if when in script:
-                raise Exception("Unable to compile the script: ", message)  # noqa: TRY002
+                raise Exception("Unable to compile the script: ", message)
 
     def work(self) -> int:
         """dtrace_work: buffered output to out_func, then the snap into the aggregate."""
         n = self.round
         self.round += 1
         if PROGRAMME.work_error is not None and PROGRAMME.work_error[0] == n:
-            raise Exception("dtrace_work failed: ", PROGRAMME.work_error[1])  # noqa: TRY002
+            raise Exception("dtrace_work failed: ", PROGRAMME.work_error[1])
         rnd = PROGRAMME.rounds[n] if n < len(PROGRAMME.rounds) else Round()
         for chunk in rnd.output:
             self.chew_func(0)
@@ -440,20 +450,22 @@ class _Handle:
                 keys = _render_keys(rec.keys)
                 value = _render_value(rec)
                 self.walk_func(rec.action, rec.varid, keys, value)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 if PROGRAMME.walk_errors == "unraisable":
                     sys.stderr.write("Exception ignored in: 'dtrace_cython.consumer.walk'\n")
                     traceback.print_exc(file=sys.stderr)
                     continue  # returned 0 (DTRACE_AGGWALK_NEXT): the record stays
                 # returned -1 (DTRACE_AGGWALK_ERROR): libdtrace aborts the walk
-                raise Exception(prefix, b"Error 0") from None  # noqa: TRY002
+                raise Exception(prefix, b"Error 0") from None
             del self.aggregate[key]
 
 
 class DTraceConsumer:
     """A DTrace consumer: compile a script, or run it for ``runtime`` rounds and walk at the end."""
 
-    def __init__(self, chew_func=simple_chew, chewrec_func=simple_chewrec, out_func=simple_out, walk_func=simple_walk):
+    def __init__(
+        self, chew_func=simple_chew, chewrec_func=simple_chewrec, out_func=simple_out, walk_func=simple_walk
+    ):
         self._h = _Handle(chew_func, chewrec_func, out_func, walk_func)
 
     def compile(self, script):
@@ -475,8 +487,14 @@ class DTraceConsumer:
 class DTraceContinuousConsumer:
     """A consumer driven from outside: go(), then sleep()/snapshot() in a loop."""
 
-    def __init__(self, script, chew_func=simple_chew, chewrec_func=simple_chewrec, out_func=simple_out,
-                 walk_func=simple_walk):
+    def __init__(
+        self,
+        script,
+        chew_func=simple_chew,
+        chewrec_func=simple_chewrec,
+        out_func=simple_out,
+        walk_func=simple_walk,
+    ):
         if not isinstance(script, str):
             raise TypeError("script must be a str")
         self.script = script
@@ -498,8 +516,16 @@ class DTraceContinuousConsumer:
 class DTraceConsumerThread(Thread):
     """Helper thread that continuously aggregates: sleep, then snapshot, until stopped."""
 
-    def __init__(self, script, consume=True, chew_func=simple_chew, chewrec_func=simple_chewrec,
-                 out_func=simple_out, walk_func=simple_walk, sleep=0):
+    def __init__(
+        self,
+        script,
+        consume=True,
+        chew_func=simple_chew,
+        chewrec_func=simple_chewrec,
+        out_func=simple_out,
+        walk_func=simple_walk,
+        sleep=0,
+    ):
         Thread.__init__(self)
         self._stop_event = threading.Event()  # not "_stop": that clashes with Thread (PR #16)
         self.sleep_time = sleep

@@ -6,15 +6,35 @@ import pickle
 import numpy as np
 import pytest
 
-from suricate_desktop.analytics import (DETECTORS, EstimatorAdapter, LiveScorer, ModelMeta, ModelRegistry,
-                                        UntrustedModelError)
-from suricate_desktop.analytics import nab
+from suricate_desktop.analytics import (
+    DETECTORS,
+    EstimatorAdapter,
+    LiveScorer,
+    ModelMeta,
+    ModelRegistry,
+    UntrustedModelError,
+    nab,
+)
 from suricate_desktop.schema import Snapshot
 from suricate_desktop.store.live import LiveStore
 
-BUILTIN = ["zscore", "ewma", "seasonal", "iforest", "kmeans", "suricate", "ensemble", "contexts", "sequence",
-           "resonance"]
-BOUNDED = ("contexts", "sequence", "resonance")  # scores in [0, 1] with a fixed alarm level: judged by their threshold
+BUILTIN = [
+    "zscore",
+    "ewma",
+    "seasonal",
+    "iforest",
+    "kmeans",
+    "suricate",
+    "ensemble",
+    "contexts",
+    "sequence",
+    "resonance",
+]
+BOUNDED = (
+    "contexts",
+    "sequence",
+    "resonance",
+)  # scores in [0, 1] with a fixed alarm level: judged by their threshold
 #: rows a detector may report after the event: ``resonance`` scores at the end of its downsampled step (5 rows)
 LATE = {"resonance": 4}
 SPIKE, SHIFT = 1500, 1700
@@ -42,31 +62,36 @@ def test_detector_flags_an_injected_spike_and_not_the_normal_part(kind):
     t, x = signal()
     det = make(kind)
     s = det.score(x, t)
-    normal = np.r_[s[400:SPIKE], s[SPIKE + 12:]]
+    normal = np.r_[s[400:SPIKE], s[SPIKE + 12 :]]
     if kind in BOUNDED:
-        hit = np.max(s[SPIKE:SPIKE + 1 + LATE.get(kind, 0)])
+        hit = np.max(s[SPIKE : SPIKE + 1 + LATE.get(kind, 0)])
         assert hit >= det.threshold and np.mean(normal >= det.threshold) < 0.005, (hit, np.max(normal))
         return
     margin = 1.0 if kind == "iforest" else 1.5  # isolation scores live in [0, 1]
     assert s[SPIKE] > margin * np.max(normal), (s[SPIKE], np.max(normal))
 
 
-@pytest.mark.parametrize("kind", ["zscore", "ewma", "seasonal", "kmeans", "suricate", "ensemble", "contexts",
-                                  "sequence", "resonance"])
+@pytest.mark.parametrize(
+    "kind",
+    ["zscore", "ewma", "seasonal", "kmeans", "suricate", "ensemble", "contexts", "sequence", "resonance"],
+)
 def test_detector_flags_a_level_shift(kind):
     t, x = signal(spike=False, shift=True)
     det = make(kind)
     s = det.score(x, t)
     if kind in BOUNDED:
-        assert np.max(s[SHIFT:SHIFT + 3 + LATE.get(kind, 0)]) >= det.threshold and np.mean(s[400:SHIFT] >= det.threshold) < 0.005
+        assert (
+            np.max(s[SHIFT : SHIFT + 3 + LATE.get(kind, 0)]) >= det.threshold
+            and np.mean(s[400:SHIFT] >= det.threshold) < 0.005
+        )
         return
-    assert np.max(s[SHIFT:SHIFT + 3]) > 1.5 * np.max(s[400:SHIFT])
+    assert np.max(s[SHIFT : SHIFT + 3]) > 1.5 * np.max(s[400:SHIFT])
 
 
 def test_isolation_forest_flags_a_level_shift():
     t, x = signal(spike=False, shift=True)
     s = make("iforest").score(x, t)
-    assert np.max(s[SHIFT:SHIFT + 6]) > np.max(s[400:SHIFT])
+    assert np.max(s[SHIFT : SHIFT + 6]) > np.max(s[400:SHIFT])
 
 
 @pytest.mark.parametrize("kind", BUILTIN)
@@ -161,7 +186,7 @@ def test_sequence_detectors_flag_a_spike_after_a_quiet_period(kind):
     t, x = quiet_then({2000: 12})
     det = DETECTORS[kind]()
     s = det.score(x, t)
-    assert np.max(s[2000:2001 + LATE.get(kind, 0)]) >= det.threshold
+    assert np.max(s[2000 : 2001 + LATE.get(kind, 0)]) >= det.threshold
     assert np.mean(s[1000:2000] >= det.threshold) < 0.01
 
 
@@ -171,9 +196,9 @@ def test_contexts_keep_quiet_for_their_rest_period_after_an_alarm():
     s = det.score(x, t)
     first = 2000 + int(np.argmax(s[2000:2040] >= det.threshold))
     assert s[first] >= det.threshold
-    assert np.all(s[first + 1:first + 30] == 0.0)
+    assert np.all(s[first + 1 : first + 30] == 0.0)
     # after the rest a new surprise can be reported again
-    assert np.max(s[first + 30:]) > 0.0
+    assert np.max(s[first + 30 :]) > 0.0
 
 
 def test_sequence_detector_reports_one_alarm_per_incident():
@@ -188,7 +213,7 @@ def bursty_counts(n=6000, seed=3):
     rng = np.random.default_rng(seed)
     x = rng.poisson(20, n).astype(float)
     for row in rng.choice(np.arange(500, n), 25, replace=False):
-        x[row:row + rng.integers(1, 6)] += rng.uniform(30, 150)
+        x[row : row + rng.integers(1, 6)] += rng.uniform(30, 150)
     return np.arange(n) * 300.0, x
 
 
@@ -299,14 +324,25 @@ def test_estimator_adapter_attaches_a_user_estimator():
 
 # -- registry -----------------------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("kind", BUILTIN)
 def test_registry_round_trip_continues_scoring_identically(tmp_path, kind):
     t, x = signal(n=1500)
     det = make(kind)
     det.score(x[:1000], t[:1000])
     reg = ModelRegistry(tmp_path)
-    meta = reg.save(ModelMeta("m1", kind, streams=[["h", "s", "a"]], keys=[["bash"]], features="value",
-                              training_window=[0.0, float(t[999])], threshold=det.threshold), [det])
+    meta = reg.save(
+        ModelMeta(
+            "m1",
+            kind,
+            streams=[["h", "s", "a"]],
+            keys=[["bash"]],
+            features="value",
+            training_window=[0.0, float(t[999])],
+            threshold=det.threshold,
+        ),
+        [det],
+    )
     assert meta.version == 1 and meta.created
     model = reg.load("m1")
     assert model.meta.streams == [["h", "s", "a"]] and model.meta.threshold == det.threshold
@@ -327,7 +363,9 @@ def test_registry_stores_a_user_estimator_with_skops_and_checks_its_types(tmp_pa
     with pytest.raises(UntrustedModelError):  # a tree is not among skops' default trusted types
         reg.load("user")
     model = reg.load("user", trusted=["sklearn.tree._tree.Tree"])
-    np.testing.assert_allclose(model.detectors[0].score(x[1000:1100], learn=False), det.score(x[1000:1100], learn=False))
+    np.testing.assert_allclose(
+        model.detectors[0].score(x[1000:1100], learn=False), det.score(x[1000:1100], learn=False)
+    )
 
 
 class Boom:
@@ -381,20 +419,26 @@ S = ("h", "s", "a")
 
 
 def snaps(t0, rows):
-    return [Snapshot("h", "s", "a", "count", t0 + i, 1.0, True, [[[k], v] for k, v in row.items()])
-            for i, row in enumerate(rows)]
+    return [
+        Snapshot("h", "s", "a", "count", t0 + i, 1.0, True, [[[k], v] for k, v in row.items()])
+        for i, row in enumerate(rows)
+    ]
 
 
 def test_live_scorer_reports_the_anomalous_interval_and_the_key_behind_it():
     rng = np.random.default_rng(1)
     store = LiveStore(capacity=5000)
-    rows = [{"bash": 100 + rng.normal(0, 3), "sshd": 20 + rng.normal(0, 1), "cron": 5 + rng.normal(0, .5)}
-            for _ in range(600)]
+    rows = [
+        {"bash": 100 + rng.normal(0, 3), "sshd": 20 + rng.normal(0, 1), "cron": 5 + rng.normal(0, 0.5)}
+        for _ in range(600)
+    ]
     store(snaps(1000, rows))
     scorer = LiveScorer(store, S, DETECTORS["ewma"](), threshold=6.0).fit()
     assert scorer.poll() == []
-    normal = [{"bash": 100 + rng.normal(0, 3), "sshd": 20 + rng.normal(0, 1), "cron": 5 + rng.normal(0, .5)}
-              for _ in range(50)]
+    normal = [
+        {"bash": 100 + rng.normal(0, 3), "sshd": 20 + rng.normal(0, 1), "cron": 5 + rng.normal(0, 0.5)}
+        for _ in range(50)
+    ]
     normal[30]["sshd"] = 60
     store(snaps(1600, normal))
     found = scorer.poll()
@@ -440,6 +484,7 @@ def test_live_scorer_with_a_fitted_window_model():
 
 # -- NAB scoring ------------------------------------------------------------------------------------------------------------
 
+
 def s(y):
     return 2 / (1 + np.exp(5 * y)) - 1
 
@@ -451,7 +496,8 @@ def tiny_corpus(tmp_path):
     (tmp_path / "labels").mkdir()
     ts = pd.date_range("2020-01-01", periods=100, freq="5min")
     pd.DataFrame({"timestamp": ts.strftime("%Y-%m-%d %H:%M:%S"), "value": np.arange(100.0)}).to_csv(
-        tmp_path / "data" / "cat" / "a.csv", index=False)
+        tmp_path / "data" / "cat" / "a.csv", index=False
+    )
     windows = {"cat/a.csv": [[str(ts[40]), str(ts[49])], [str(ts[70]), str(ts[79])]]}
     (tmp_path / "labels" / "combined_windows.json").write_text(json.dumps(windows))
     return nab.load_corpus(tmp_path)
@@ -459,14 +505,14 @@ def tiny_corpus(tmp_path):
 
 def test_nab_scorer_gives_the_hand_computed_score(tmp_path):
     corpus = tiny_corpus(tmp_path)
-    (_, _, _, layout), = corpus
+    ((_, _, _, layout),) = corpus
     assert layout.probation == 15 and layout.windows == [(40, 49), (70, 79)]
     scores = np.zeros(100)
-    scores[10] = 0.9   # in probation: ignored
-    scores[20] = 0.9   # FP before any window: -A_FP
-    scores[44] = 0.9   # first detection in window 1: y = -(49 - 44 + 1) / 10
-    scores[46] = 0.9   # second detection in the same window: nothing
-    scores[55] = 0.9   # FP 6 rows past window 1: s(6 / 9)
+    scores[10] = 0.9  # in probation: ignored
+    scores[20] = 0.9  # FP before any window: -A_FP
+    scores[44] = 0.9  # first detection in window 1: y = -(49 - 44 + 1) / 10
+    scores[46] = 0.9  # second detection in the same window: nothing
+    scores[55] = 0.9  # FP 6 rows past window 1: s(6 / 9)
     # window 2 missed: -A_FN
     th = np.array([0.5])
     for profile, (a_tp, a_fp, a_fn) in nab.PROFILES.items():
@@ -489,7 +535,7 @@ def test_nab_scorer_gives_the_hand_computed_score(tmp_path):
 
 
 def test_nab_threshold_optimisation_picks_the_best_threshold(tmp_path):
-    (_, _, _, layout), = tiny_corpus(tmp_path)
+    ((_, _, _, layout),) = tiny_corpus(tmp_path)
     scores = np.zeros(100)
     scores[41] = 0.8  # true detection
     scores[20:30] = 0.6  # ten FPs before any window: -1.1 at thresholds <= 0.6
@@ -548,6 +594,7 @@ def test_live_scorer_runs_the_ensemble_and_names_the_key():
 
 # -- learning a baseline ------------------------------------------------------------------------------------------------------
 
+
 def test_training_splits_in_time_scores_held_out_data_and_leaves_maintenance_out():
     from suricate_desktop.analytics import TrainingData, train
 
@@ -559,14 +606,21 @@ def test_training_splits_in_time_scores_held_out_data_and_leaves_maintenance_out
     rows[700]["b"] = 200.0  # in the held-out part: flagged
     store(snaps(0, rows))
     seen = []
-    result = train(TrainingData.from_store(store, S), DETECTORS["ewma"](), excluded=[(200, 259)], holdout=0.25,
-                   progress=seen.append)
+    result = train(
+        TrainingData.from_store(store, S),
+        DETECTORS["ewma"](),
+        excluded=[(200, 259)],
+        holdout=0.25,
+        progress=seen.append,
+    )
     assert result.excluded_rows == 60 and result.trained_rows == 740
     assert not np.any((result.trained_times >= 200) & (result.trained_times <= 259))
     assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)
     assert len(result.times) == 185 and result.times[0] > result.trained_times[-1]
     peak = int(np.argmax(result.scores))
-    assert result.times[peak] == 700 and np.argmax([result.key_scores[k][peak] for k in [("a",), ("b",)]]) == 1
+    assert (
+        result.times[peak] == 700 and np.argmax([result.key_scores[k][peak] for k in [("a",), ("b",)]]) == 1
+    )
     assert result.detectors[("a",)].mean < 20
 
 
@@ -577,8 +631,12 @@ def test_training_can_be_cancelled():
     store(snaps(0, [{"a": float(i % 7)} for i in range(3000)]))
     calls = []
     with pytest.raises(TrainingCancelled):
-        train(TrainingData.from_store(store, S), DETECTORS["zscore"](), progress=calls.append,
-              cancelled=lambda: len(calls) > 2)
+        train(
+            TrainingData.from_store(store, S),
+            DETECTORS["zscore"](),
+            progress=calls.append,
+            cancelled=lambda: len(calls) > 2,
+        )
 
 
 def test_a_refit_learns_from_the_training_window_and_not_from_marked_spans():
@@ -588,8 +646,16 @@ def test_a_refit_learns_from_the_training_window_and_not_from_marked_spans():
     store(snaps(0, [{"disk": 10.0 + (i % 3)} for i in range(300)]))
     data = TrainingData.from_store(store, S)
     result = train(data, DETECTORS["ewma"](), holdout=0.2, policy="refit")
-    scorer = LiveScorer.from_training(store, S, result, DETECTORS["ewma"](), policy="refit", refit_every=1000,
-                                      train_size=1000, threshold=6.0)
+    scorer = LiveScorer.from_training(
+        store,
+        S,
+        result,
+        DETECTORS["ewma"](),
+        policy="refit",
+        refit_every=1000,
+        train_size=1000,
+        threshold=6.0,
+    )
     scorer.seed(data.times, data.values, data.labels)
     store(snaps(300, [{"disk": 900.0} for _ in range(10)] + [{"disk": 11.0} for _ in range(40)]))
     found = scorer.poll()

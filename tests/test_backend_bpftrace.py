@@ -18,8 +18,8 @@ import threading
 import time
 
 import pytest
-
 from bpftrace_dryrun import needs_bpftrace
+
 from suricate_desktop.agent.backends.bpftrace import (
     Aggregation,
     BpftraceBackend,
@@ -30,7 +30,6 @@ from suricate_desktop.agent.backends.bpftrace import (
 )
 from suricate_desktop.lang import ScriptError
 from suricate_desktop.schema import INT64_MAX, INT64_MIN, decode, encode
-
 
 WORKLOAD_NAME = "suri_bt_wl"
 N_GETPPID = 5000
@@ -70,7 +69,7 @@ class Recorder:
     def _run(self) -> None:
         try:
             self.backend.run(self._emit, self.stop, self._output)
-        except BaseException as exc:  # noqa: BLE001 - handed to the test
+        except BaseException as exc:
             self.error = exc
         finally:
             with self.cond:
@@ -88,7 +87,7 @@ class Recorder:
             self.texts.append(text)
             self.cond.notify_all()
 
-    def start(self) -> "Recorder":
+    def start(self) -> Recorder:
         self.thread.start()
         return self
 
@@ -119,7 +118,14 @@ class Recorder:
 @pytest.fixture
 def workload():
     proc = subprocess.Popen(
-        [sys.executable, "-c", WORKLOAD, WORKLOAD_NAME, str(N_GETPPID), ",".join(f"{s}x{k}" for s, k in READS.items())],
+        [
+            sys.executable,
+            "-c",
+            WORKLOAD,
+            WORKLOAD_NAME,
+            str(N_GETPPID),
+            ",".join(f"{s}x{k}" for s, k in READS.items()),
+        ],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -220,7 +226,9 @@ BEGIN {{ printf("tracing %d\\n", {pid}); }}
 
     assert min(v for s in rec.snapshots("lo") for k, v in s.entries) == 1
     assert max(v for s in rec.snapshots("hi") for k, v in s.entries) == 5000
-    assert {s.kind for s in rec.snapshots("lo")} == {"min"} and {s.kind for s in rec.snapshots("hi")} == {"max"}
+    assert {s.kind for s in rec.snapshots("lo")} == {"min"} and {s.kind for s in rec.snapshots("hi")} == {
+        "max"
+    }
 
     # every tick carries every aggregation; ticks are about one interval apart
     names = {"calls", "all", "sizes", "lin", "st", "mean", "bytes", "lo", "hi"}
@@ -283,12 +291,12 @@ def test_busy_key_is_counted_exactly_across_many_ticks():
     With print + clear() this over-counted by whole intervals (clear races
     with the probe's non-atomic update and the old total comes back).
     """
-    proc = subprocess.Popen([sys.executable, "-c", HOT_LOOP, "suri_bt_hot", "3"], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOT_LOOP, "suri_bt_hot", "3"], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert proc.stdout.readline().strip() == "ready"
-        script = (
-            f"tracepoint:syscalls:sys_enter_getppid /pid == {proc.pid}/ {{ @calls[comm] = count(); @h = hist(1); }}"
-        )
+        script = f"tracepoint:syscalls:sys_enter_getppid /pid == {proc.pid}/ {{ @calls[comm] = count(); @h = hist(1); }}"
         rec = Recorder(BpftraceBackend(script, interval=0.2)).start()
         rec.wait_batches(1)
         proc.send_signal(signal.SIGUSR1)
@@ -305,7 +313,9 @@ def test_busy_key_is_counted_exactly_across_many_ticks():
     assert ticks >= 5
     counted = sum(v for s in rec.snapshots("calls") for k, v in s.entries if k == ["suri_bt_hot"])
     assert counted == calls
-    hist = sum(c for s in rec.snapshots("h") for _, buckets in s.entries for bucket, c in buckets if bucket == [1, 1])
+    hist = sum(
+        c for s in rec.snapshots("h") for _, buckets in s.entries for bucket, c in buckets if bucket == [1, 1]
+    )
     assert hist == calls
 
 
@@ -342,7 +352,7 @@ def test_script_exit_returns_with_its_maps():
 @needs_bpftrace
 @pytest.mark.timeout(60)
 def test_bad_script_raises_script_error_at_its_line():
-    script = "BEGIN {\n  printf(\"hi\\n\");\n  @x = count(1);\n}\n"
+    script = 'BEGIN {\n  printf("hi\\n");\n  @x = count(1);\n}\n'
     backend = BpftraceBackend(script)
     with pytest.raises(ScriptError) as info:
         backend.check()
@@ -356,7 +366,9 @@ def test_bad_script_raises_script_error_at_its_line():
     assert (info.value.first.line, info.value.first.column) == (3, 8)
 
     with pytest.raises(ScriptError) as info:
-        BpftraceBackend("BEGIN { @a = count(); }\n\ntracepoint:syscalls:sys_enter_nosuch { @b = count(); }\n").check()
+        BpftraceBackend(
+            "BEGIN { @a = count(); }\n\ntracepoint:syscalls:sys_enter_nosuch { @b = count(); }\n"
+        ).check()
     assert info.value.first.line == 3
     assert "tracepoint not found" in info.value.first.message
 
@@ -426,7 +438,9 @@ def test_parse_bpftrace_errors():
     assert parse_bpftrace_errors(STDERR_017.encode(), "x")[2].line == 0  # no script: no place
     # 0.17 gives a missing tracepoint the span of the whole program; the name narrows it down
     script = "BEGIN { @a = count(); }\n\ntracepoint:syscalls:sys_enter_nosuch { @b = count(); }\n"
-    (d,) = parse_bpftrace_errors("stdin:1-3: ERROR: tracepoint not found: syscalls:sys_enter_nosuch\n", "s", script)
+    (d,) = parse_bpftrace_errors(
+        "stdin:1-3: ERROR: tracepoint not found: syscalls:sys_enter_nosuch\n", "s", script
+    )
     assert (d.line, d.column, d.end_column) == (3, 12, 37)
     assert parse_bpftrace_errors("ERROR: Unknown error -1: couldn't set RLIMIT_MEMLOCK for bpftrace.\n") == []
 
@@ -479,12 +493,21 @@ def test_delta_entries():
     e, state = delta_entries([{"min": 0, "max": 0, "count": 1}, {"min": 1, "max": 1, "count": 2}], hist, {})
     assert e == [[[], [[[0, 0], 1], [[1, 1], 2]]]]
     e, state = delta_entries(
-        [{"max": -1, "count": 1}, {"min": 0, "max": 0, "count": 1}, {"min": 1, "max": 1, "count": 5},
-         {"min": 2, "max": 3, "count": 0}, {"min": 4, "count": 0}], hist, state,
+        [
+            {"max": -1, "count": 1},
+            {"min": 0, "max": 0, "count": 1},
+            {"min": 1, "max": 1, "count": 5},
+            {"min": 2, "max": 3, "count": 0},
+            {"min": 4, "count": 0},
+        ],
+        hist,
+        state,
     )
     assert e == [[[], [[[INT64_MIN, -1], 1], [[0, 0], 0], [[1, 1], 3]]]]  # trimmed at the ends only
     e, state = delta_entries(
-        [{"max": -1, "count": 1}, {"min": 0, "max": 0, "count": 1}, {"min": 1, "max": 1, "count": 5}], hist, state
+        [{"max": -1, "count": 1}, {"min": 0, "max": 0, "count": 1}, {"min": 1, "max": 1, "count": 5}],
+        hist,
+        state,
     )
     assert e == []
     stats = Aggregation("@s", "s", "stats", 1, True)
@@ -498,7 +521,10 @@ def test_convert_entries_shapes():
     one = Aggregation("@c", "c", "count", 1)
     two = Aggregation("@m", "m", "sum", 2)
     assert convert_entries({"bash": 2, "1234": 3, "007": 1, "-5": 4}, one) == [
-        [["bash"], 2], [[1234], 3], [["007"], 1], [[-5], 4]
+        [["bash"], 2],
+        [[1234], 3],
+        [["007"], 1],
+        [[-5], 4],
     ]
     assert convert_entries({"a,b": 1}, one) == [[["a,b"], 1]]  # one key part: never split
     assert convert_entries({"bash,42": 1}, two) == [[["bash", 42], 1]]
@@ -507,7 +533,9 @@ def test_convert_entries_shapes():
     assert convert_entries(lh, Aggregation("@l", "l", "lhist", 0)) == [
         [[], [[[INT64_MIN, -1], 1], [[0, 9], 0], [[100, INT64_MAX], 2]]]
     ]
-    assert convert_entries({"k": lh[:1]}, Aggregation("@l", "l", "hist", 1)) == [[["k"], [[[INT64_MIN, -1], 1]]]]
+    assert convert_entries({"k": lh[:1]}, Aggregation("@l", "l", "hist", 1)) == [
+        [["k"], [[[INT64_MIN, -1], 1]]]
+    ]
     st = {"count": 2, "average": 15, "total": 30}
     assert convert_entries(st, Aggregation("@s", "s", "stats", 0)) == [[[], st]]
     assert convert_entries({"bash": st}, Aggregation("@s", "s", "stats", 1)) == [[["bash"], st]]

@@ -40,14 +40,21 @@ def parse(name_or_text, script, *, formats=True, chunks=None, interval=1.0):
     """Feed a dtrace output through the parser; return (batches, output)."""
     text = (DATA / name_or_text).read_text() if name_or_text.endswith(".out") else name_or_text
     batches, out = [], []
-    parser = CliOutputParser(plan_aggregations(script, formats=formats), MARKER, host="h", source="s",
-                             interval=interval, emit=batches.append, output=out.append)
+    parser = CliOutputParser(
+        plan_aggregations(script, formats=formats),
+        MARKER,
+        host="h",
+        source="s",
+        interval=interval,
+        emit=batches.append,
+        output=out.append,
+    )
     if chunks:
         rng = random.Random(chunks)
         i = 0
         while i < len(text):
             n = rng.randint(1, 40)
-            parser.feed(text[i:i + n])
+            parser.feed(text[i : i + n])
             i += n
     else:
         parser.feed(text)
@@ -96,7 +103,7 @@ def test_plan_uses_explicit_formats_only_for_scalars_with_known_key_types():
 def test_program_keeps_the_script_and_adds_tick_and_end_clauses():
     program = cli_program(SCRIPT, plan_aggregations(SCRIPT), 1.0, "~M")
     assert program.startswith(SCRIPT)  # the user's lines keep their numbers
-    tick, end = program[len(SCRIPT):].split("dtrace:::END")
+    tick, end = program[len(SCRIPT) :].split("dtrace:::END")
     assert "\ntick-1s\n{\n" in tick
     for clause, word in ((tick, "tick"), (end, "final")):
         assert f'printf("~M {word} %d\\n", walltimestamp);' in clause
@@ -116,8 +123,10 @@ def test_stddev_prints_unsigned():
     assert a.printa("M") == 'printa("M r %s\\t%@u\\n", @s);'
 
 
-@pytest.mark.parametrize("interval, probe", [(1, "tick-1s"), (5.0, "tick-5s"), (0.25, "tick-250ms"),
-                                             (1.5, "tick-1500ms"), (0.0005, "tick-500us")])
+@pytest.mark.parametrize(
+    "interval, probe",
+    [(1, "tick-1s"), (5.0, "tick-5s"), (0.25, "tick-250ms"), (1.5, "tick-1500ms"), (0.0005, "tick-500us")],
+)
 def test_tick_probe(interval, probe):
     assert tick_probe(interval) == probe
 
@@ -132,10 +141,20 @@ def test_bad_interval_or_marker():
 # --------------------------------------------------------------------------- layout pieces
 
 
-@pytest.mark.parametrize("label, bucket", [
-    (0, (0, 0)), (1, (1, 1)), (2, (2, 3)), (4, (4, 7)), (1 << 62, (1 << 62, INT64_MAX)),
-    (-1, (-1, -1)), (-2, (-3, -2)), (-4, (-7, -4)), (-(1 << 62), (INT64_MIN, -(1 << 62))),
-])
+@pytest.mark.parametrize(
+    "label, bucket",
+    [
+        (0, (0, 0)),
+        (1, (1, 1)),
+        (2, (2, 3)),
+        (4, (4, 7)),
+        (1 << 62, (1 << 62, INT64_MAX)),
+        (-1, (-1, -1)),
+        (-2, (-3, -2)),
+        (-4, (-7, -4)),
+        (-(1 << 62), (INT64_MIN, -(1 << 62))),
+    ],
+)
 def test_quantize_range_matches_python_dtrace_buckets(label, bucket):
     assert quantize_range(label) == bucket
 
@@ -156,12 +175,24 @@ def test_split_columns_default_layout():
 
 def test_quantize_keyed_by_a_stack_in_the_default_layout():
     header = "\n%16s %41s %-9s" % ("value", "------------- Distribution -------------", "count")
-    text = ("\n" + "  %-50s" % "bash" + "\n" + " " * 14 + "genunix`read+0x2a7\n" + " " * 14 + "unix`sys_syscall+0x1a1\n"
-            + header + "\n"
-            + "%16s |%-40s %-9d\n" % ("4", "", 0) + "%16s |%-40s %-9d\n" % ("8", "@" * 40, 5)
-            + "%16s |%-40s %-9d\n" % ("16", "", 0) + "\n")
+    text = (
+        "\n"
+        + "  %-50s" % "bash"
+        + "\n"
+        + " " * 14
+        + "genunix`read+0x2a7\n"
+        + " " * 14
+        + "unix`sys_syscall+0x1a1\n"
+        + header
+        + "\n"
+        + "%16s |%-40s %-9d\n" % ("4", "", 0)
+        + "%16s |%-40s %-9d\n" % ("8", "@" * 40, 5)
+        + "%16s |%-40s %-9d\n" % ("16", "", 0)
+        + "\n"
+    )
     assert parse_default_block(text.split("\n"), "quantize", ("str", "stack")) == [
-        [["bash", "genunix`read\nunix`sys_syscall"], [[[8, 15], 5]]]]
+        [["bash", "genunix`read\nunix`sys_syscall"], [[[8, 15], 5]]]
+    ]
 
 
 def test_formatted_record_with_a_tab_in_the_string_key():
@@ -199,11 +230,15 @@ def test_default_layout_scalars():
     (batch,), _ = parse("scalar_default.out", script, formats=False)
     assert entries(batch, "fds") == [[["/var/log/messages"], 2], [["/home/joe/My Documents/notes.txt"], 17]]
     assert entries(batch, "perproc") == [
-        [[101, "bash"], 10], [[7, "Web Content"], 3000],
+        [[101, "bash"], 10],
+        [[7, "Web Content"], 3000],
         [[4242, "a-process-name-that-is-longer-than-fifty-characters-x"], 5],
     ]
     assert entries(batch, "total") == [[[], 99]]
-    assert entries(batch, "where") == [[[12, "genunix`fop_read\ngenunix`read"], 4], [[3, "unix`i86_mwait"], 11]]
+    assert entries(batch, "where") == [
+        [[12, "genunix`fop_read\ngenunix`read"], 4],
+        [[3, "unix`i86_mwait"], 11],
+    ]
 
 
 def test_quantize_histograms():
@@ -239,20 +274,27 @@ def test_parsing_is_incremental(seed):
     script = "syscall:::entry { @lat[execname] = quantize(arg0); @sizes = quantize(arg2); }"
     whole, _ = parse("quantize.out", script)
     chunked, _ = parse("quantize.out", script, chunks=seed)
-    assert [[(s.agg, s.entries) for s in b] for b in chunked] == [[(s.agg, s.entries) for s in b] for b in whole]
+    assert [[(s.agg, s.entries) for s in b] for b in chunked] == [
+        [(s.agg, s.entries) for s in b] for b in whole
+    ]
 
 
 def test_script_output_outside_blocks_goes_to_output():
-    text = ("hello\n\n" "partial " + f"{MARKER} tick 1700000005000000000\n{MARKER} agg n count\n"
-            f"{MARKER} r 5\n{MARKER} end\nafter\n")
+    text = (
+        "hello\n\n"
+        "partial " + f"{MARKER} tick 1700000005000000000\n{MARKER} agg n count\n"
+        f"{MARKER} r 5\n{MARKER} end\nafter\n"
+    )
     batches, out = parse(text, "BEGIN { @n = count(); }")
     assert out == ["hello\n", "\n", "partial ", "after\n"]
     assert batches[0][0].entries == [[[], 5]] and batches[0][0].ts == 1700000005.0
 
 
 def test_final_block_is_a_shorter_interval_and_blank_lines_after_it_are_dropped():
-    text = (f"{MARKER} tick 1700000001000000000\n{MARKER} agg n count\n{MARKER} r 1\n{MARKER} end\n"
-            f"\n{MARKER} final 1700000001250000000\n{MARKER} agg n count\n{MARKER} r 2\n{MARKER} end\n\n")
+    text = (
+        f"{MARKER} tick 1700000001000000000\n{MARKER} agg n count\n{MARKER} r 1\n{MARKER} end\n"
+        f"\n{MARKER} final 1700000001250000000\n{MARKER} agg n count\n{MARKER} r 2\n{MARKER} end\n\n"
+    )
     batches, out = parse(text, "BEGIN { @n = count(); }")
     assert [(b[0].interval, b[0].entries) for b in batches] == [(1.0, [[[], 1]]), (0.25, [[[], 2]])]
     assert out == ["\n"]  # the blank line before the END block is the script's as far as we can tell
@@ -274,8 +316,11 @@ def standin_dtrace(tmp_path, monkeypatch):
     monkeypatch.setenv("STANDIN_DTRACE_RECORD", str(record))
     monkeypatch.setenv("STANDIN_DTRACE_DIR", str(DATA / "e2e"))
     monkeypatch.setenv("STANDIN_DTRACE_TICK", "0.05")
-    for name in ("STANDIN_DTRACE_COMPILE_ERROR", "STANDIN_DTRACE_COMPILE_ERROR_WHEN",
-                 "STANDIN_DTRACE_EXIT_AFTER_TICKS"):
+    for name in (
+        "STANDIN_DTRACE_COMPILE_ERROR",
+        "STANDIN_DTRACE_COMPILE_ERROR_WHEN",
+        "STANDIN_DTRACE_EXIT_AFTER_TICKS",
+    ):
         monkeypatch.delenv(name, raising=False)
     return lambda: json.loads(record.read_text()) if record.exists() else []
 
@@ -330,7 +375,9 @@ def test_end_to_end_run_against_standin_dtrace(standin_dtrace):
     assert len(batches) == 3  # two ticks, then the END block after the stop's SIGINT
     first, second, final = batches
     assert [(s.agg, s.kind, s.host, s.source, s.ts) for s in first] == [
-        ("calls", "count", "smartos1", "io", 1700000001.0), ("bytes", "quantize", "smartos1", "io", 1700000001.0)]
+        ("calls", "count", "smartos1", "io", 1700000001.0),
+        ("bytes", "quantize", "smartos1", "io", 1700000001.0),
+    ]
     assert entries(first, "calls") == [[["sshd"], 3], [["bash"], 10]]
     assert entries(first, "bytes") == [[["bash"], [[[64, 127], 3], [[512, 1023], 1]]]]
     assert entries(second, "calls") == [[["bash"], 4]] and entries(second, "bytes") == []
@@ -358,16 +405,20 @@ def test_check_compile_error_is_a_script_error_at_its_line(standin_dtrace, monke
 
 
 def test_run_compile_error_is_a_script_error(standin_dtrace, monkeypatch):
-    monkeypatch.setenv("STANDIN_DTRACE_COMPILE_ERROR",
-                       "line 1: probe description syscall::nosuch:entry does not match any probes")
+    monkeypatch.setenv(
+        "STANDIN_DTRACE_COMPILE_ERROR",
+        "line 1: probe description syscall::nosuch:entry does not match any probes",
+    )
     with pytest.raises(ScriptError) as ei:
         run_backend(DTraceCliBackend("syscall::nosuch:entry { @n = count(); }", marker=MARKER), stop_after=1)
     assert ei.value.first.line == 1 and "does not match any probes" in ei.value.first.message
 
 
 def test_rejected_printa_format_falls_back_to_the_default_layout(standin_dtrace, monkeypatch):
-    monkeypatch.setenv("STANDIN_DTRACE_COMPILE_ERROR",
-                       "line {line}: printa( ) argument #2 is incompatible with conversion #1 prototype")
+    monkeypatch.setenv(
+        "STANDIN_DTRACE_COMPILE_ERROR",
+        "line {line}: printa( ) argument #2 is incompatible with conversion #1 prototype",
+    )
     monkeypatch.setenv("STANDIN_DTRACE_COMPILE_ERROR_WHEN", 'printa("')
     backend = DTraceCliBackend(E2E_SCRIPT, marker=MARKER)
     backend.check()

@@ -11,8 +11,8 @@ import sys
 import threading
 
 import pytest
-
 import standin_dtrace as sd
+
 from suricate_desktop.agent.backends.pydtrace import (
     NOT_INSTALLED,
     PyDTraceBackend,
@@ -164,21 +164,28 @@ def test_missing_python_dtrace_is_a_clear_runtime_error(monkeypatch):
 
 
 def test_scalar_kinds_names_and_keys(standin):
-    sd.add_round([
-        sd.count(1, [b"bash"], 12),
-        sd.count(1, [b"sshd"], 3),
-        sd.sum_(2, [4242], 1024),
-        sd.avg(3, [b"bash", b"read"], [10, 20, 31]),
-        sd.min_(4, [b"bash"], -5),
-        sd.max_(5, [b"bash"], 99),
-    ])
+    sd.add_round(
+        [
+            sd.count(1, [b"bash"], 12),
+            sd.count(1, [b"sshd"], 3),
+            sd.sum_(2, [4242], 1024),
+            sd.avg(3, [b"bash", b"read"], [10, 20, 31]),
+            sd.min_(4, [b"bash"], -5),
+            sd.max_(5, [b"bash"], 99),
+        ]
+    )
     sd.add_round([sd.count(1, [b"bash"], 1)])
     backend = PyDTraceBackend(SCRIPT, interval=0.02, host="h1", source="sys")
     batches, _ = run_until(backend, 2)
     first, second = by_agg(batches[0]), by_agg(batches[1])
     assert list(first) == ["calls", "bytes", "lat", "lo", "hi"]  # the script's order
     assert {s.agg: s.kind for s in batches[0]} == {
-        "calls": "count", "bytes": "sum", "lat": "avg", "lo": "min", "hi": "max"}
+        "calls": "count",
+        "bytes": "sum",
+        "lat": "avg",
+        "lo": "min",
+        "hi": "max",
+    }
     calls = first["calls"]
     assert (calls.host, calls.source, calls.delta, calls.interval) == ("h1", "sys", True, 0.02)
     assert sorted(calls.entries) == [[["bash"], 12], [["sshd"], 3]]
@@ -200,7 +207,9 @@ def test_quantize_keeps_only_non_zero_buckets(standin):
     batches, _ = run_until(PyDTraceBackend(script, interval=0.02), 1)
     (snap,) = batches[0]
     assert (snap.agg, snap.kind) == ("dist", "quantize")
-    assert snap.entries == [[["bash"], [[[-3, -2], 1], [[0, 0], 2], [[1, 1], 1], [[2, 3], 4], [[512, 1023], 1]]]]
+    assert snap.entries == [
+        [["bash"], [[[-3, -2], 1], [[0, 0], 2], [[1, 1], 1], [[2, 3], 4], [[512, 1023], 1]]]
+    ]
 
 
 def test_quantize_open_ends_keep_the_int64_sentinels(standin):
@@ -216,16 +225,19 @@ def test_lquantize_underflow_levels_overflow(standin):
     batches, _ = run_until(PyDTraceBackend(script, interval=0.02), 1)
     (snap,) = batches[0]
     assert snap.kind == "lquantize"
-    assert snap.entries == [[[101], [
-        [[INT64_MIN, -1], 1], [[0, 9], 2], [[40, 49], 1], [[100, INT64_MAX], 2]]]]
+    assert snap.entries == [
+        [[101], [[[INT64_MIN, -1], 1], [[0, 9], 2], [[40, 49], 1], [[100, INT64_MAX], 2]]]
+    ]
 
 
 def test_multi_key_bytes_int_and_stack_keys(standin):
     script = "profile-99 { @s[execname, pid, stack()] = count(); @u[cpu] = count(); }"
-    sd.add_round([
-        sd.count(1, [b"bash\0\0\0garbage", 77, sd.Stack("genunix`cv_wait", "unix`_resume_from_idle")], 5),
-        sd.count(2, [3], 9),
-    ])
+    sd.add_round(
+        [
+            sd.count(1, [b"bash\0\0\0garbage", 77, sd.Stack("genunix`cv_wait", "unix`_resume_from_idle")], 5),
+            sd.count(2, [3], 9),
+        ]
+    )
     batches, _ = run_until(PyDTraceBackend(script, interval=0.02), 1)
     snaps = by_agg(batches[0])
     assert snaps["s"].entries == [[["bash", 77, "genunix`cv_wait\nunix`_resume_from_idle"], 5]]
@@ -235,10 +247,14 @@ def test_multi_key_bytes_int_and_stack_keys(standin):
 def test_records_whose_keys_decode_alike_are_merged(standin):
     # two distinct libdtrace records that differ only after a NUL decode to the same key
     script = "syscall:::entry { @c[execname] = count(); @m[execname] = max(arg0); }"
-    sd.add_round([
-        sd.count(1, [b"bash\0a"], 2), sd.count(1, [b"bash\0b"], 3),
-        sd.max_(2, [b"bash\0a"], 4), sd.max_(2, [b"bash\0b"], 9),
-    ])
+    sd.add_round(
+        [
+            sd.count(1, [b"bash\0a"], 2),
+            sd.count(1, [b"bash\0b"], 3),
+            sd.max_(2, [b"bash\0a"], 4),
+            sd.max_(2, [b"bash\0b"], 9),
+        ]
+    )
     batches, _ = run_until(PyDTraceBackend(script, interval=0.02), 1)
     snaps = by_agg(batches[0])
     assert snaps["c"].entries == [[["bash"], 5]]
@@ -258,7 +274,12 @@ def test_idle_interval_emits_empty_snapshots_of_known_aggregations(standin):
     sd.add_round([])
     batches, _ = run_until(PyDTraceBackend(SCRIPT, interval=0.02), 1)
     assert [(s.agg, s.kind, s.entries) for s in batches[0]] == [
-        ("calls", "count", []), ("bytes", "sum", []), ("lat", "avg", []), ("lo", "min", []), ("hi", "max", [])]
+        ("calls", "count", []),
+        ("bytes", "sum", []),
+        ("lat", "avg", []),
+        ("lo", "min", []),
+        ("hi", "max", []),
+    ]
 
 
 # --------------------------------------------------------------------------- run(): output, errors, shutdown
@@ -310,7 +331,9 @@ def test_dtrace_work_failure_is_a_runtime_error(standin):
     sd.PROGRAMME.work_error = (1, b"Abort due to drops")
     batches = []
     with pytest.raises(RuntimeError, match="dtrace_work failed: Abort due to drops"):
-        PyDTraceBackend("BEGIN { @n = count(); }", interval=0.02).run(batches.append, threading.Event(), print)
+        PyDTraceBackend("BEGIN { @n = count(); }", interval=0.02).run(
+            batches.append, threading.Event(), print
+        )
     assert batches[0][0].entries == [[[], 1]]
 
 
@@ -338,16 +361,29 @@ def test_interval_must_be_positive():
 # --------------------------------------------------------------------------- helpers
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("dtrace: failed to compile script /tmp/x.d: line 7: syntax error near \"}\"", (7, 'syntax error near "}"')),
-    ("dtrace: invalid probe specifier syscall::nosuch:entry: probe description syscall::nosuch:entry "
-     "does not match any probes", (0, "probe description syscall::nosuch:entry does not match any probes")),
-    ('"/usr/lib/dtrace/x.d", line 12: failed to resolve foo: Unknown variable name',
-     (12, "failed to resolve foo: Unknown variable name")),
-    ("line 2: [D_AGG_FUNC] @a must be assigned the result of an aggregating function",
-     (2, "[D_AGG_FUNC] @a must be assigned the result of an aggregating function")),
-    ("in predicate: syntax error near end of input", (0, "in predicate: syntax error near end of input")),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            'dtrace: failed to compile script /tmp/x.d: line 7: syntax error near "}"',
+            (7, 'syntax error near "}"'),
+        ),
+        (
+            "dtrace: invalid probe specifier syscall::nosuch:entry: probe description syscall::nosuch:entry "
+            "does not match any probes",
+            (0, "probe description syscall::nosuch:entry does not match any probes"),
+        ),
+        (
+            '"/usr/lib/dtrace/x.d", line 12: failed to resolve foo: Unknown variable name',
+            (12, "failed to resolve foo: Unknown variable name"),
+        ),
+        (
+            "line 2: [D_AGG_FUNC] @a must be assigned the result of an aggregating function",
+            (2, "[D_AGG_FUNC] @a must be assigned the result of an aggregating function"),
+        ),
+        ("in predicate: syntax error near end of input", (0, "in predicate: syntax error near end of input")),
+    ],
+)
 def test_parse_libdtrace_error_forms(text, expected):
     (d,) = parse_libdtrace_error(text, "s.d")
     assert (d.line, d.message) == expected
@@ -358,8 +394,10 @@ def test_parse_libdtrace_error_from_exception_and_continuation_lines():
     exc = Exception("Unable to compile the script: ", b"line 9: aggregation redefined: @a")
     (d,) = parse_libdtrace_error(exc)
     assert (d.line, d.message, d.file) == (9, "aggregation redefined: @a", "<script>")
-    text = ("dtrace: failed to compile script a.d: line 5: aggregation redefined: @a\n"
-            "\t current: line 5\n\tprevious: line 3\n")
+    text = (
+        "dtrace: failed to compile script a.d: line 5: aggregation redefined: @a\n"
+        "\t current: line 5\n\tprevious: line 3\n"
+    )
     (d,) = parse_libdtrace_error(text, "a.d")
     assert d.message == "aggregation redefined: @a\ncurrent: line 5\nprevious: line 3"
     (d,) = parse_libdtrace_error(Exception(b"DTrace device not available"))
@@ -380,13 +418,30 @@ def test_scan_aggregations_order_functions_and_keys():
     assert aggs[1].args == "arg0, 0, 10, 2"
 
 
-@pytest.mark.parametrize("expr, kind", [
-    ("execname", "str"), ("probefunc", "str"), ('"total"', "str"), ("copyinstr(arg0)", "str"),
-    ("curpsinfo->pr_psargs", "str"), ("args[1]->dev_statname", "str"), ("(string)x", "str"),
-    ("pid", "int"), ("arg0 / 1024", "int"), ("(int)arg1", "int"), ("42", "int"), ("cpu", "int"),
-    ("stack()", "stack"), ("stack(5)", "stack"), ("ustack()", "ustack"), ("func(arg0)", "sym"),
-    ("self->fd", "unknown"), ("args[0]", "unknown"), ("this->s", "unknown"),
-])
+@pytest.mark.parametrize(
+    "expr, kind",
+    [
+        ("execname", "str"),
+        ("probefunc", "str"),
+        ('"total"', "str"),
+        ("copyinstr(arg0)", "str"),
+        ("curpsinfo->pr_psargs", "str"),
+        ("args[1]->dev_statname", "str"),
+        ("(string)x", "str"),
+        ("pid", "int"),
+        ("arg0 / 1024", "int"),
+        ("(int)arg1", "int"),
+        ("42", "int"),
+        ("cpu", "int"),
+        ("stack()", "stack"),
+        ("stack(5)", "stack"),
+        ("ustack()", "ustack"),
+        ("func(arg0)", "sym"),
+        ("self->fd", "unknown"),
+        ("args[0]", "unknown"),
+        ("this->s", "unknown"),
+    ],
+)
 def test_key_type_guesses(expr, kind):
     assert key_type(expr) == kind
 

@@ -57,7 +57,9 @@ signal.sigwait({signal.SIGUSR1})  # stay alive until killed: the sampler sees th
 
 def start_workload(path: str) -> subprocess.Popen:
     proc = subprocess.Popen(
-        [sys.executable, "-c", WORKLOAD, NAME, path, str(NBYTES), str(CPU_SECONDS)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", WORKLOAD, NAME, path, str(NBYTES), str(CPU_SECONDS)],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert proc.stdout.readline().strip() == "ready"
     return proc
@@ -70,7 +72,9 @@ def totals(batches: list) -> dict:
         for snap in batch:
             table = out[snap.agg]
             for (name,), value in snap.entries:
-                table[name] = max(table.get(name, 0), value) if snap.kind == "max" else table.get(name, 0) + value
+                table[name] = (
+                    max(table.get(name, 0), value) if snap.kind == "max" else table.get(name, 0) + value
+                )
     return out
 
 
@@ -93,7 +97,7 @@ def test_sampler_counts_a_child_cpu_and_bytes(tmp_path):
     def run():
         try:
             backend.run(emit, stop, lambda text: None)
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     thread = threading.Thread(target=run, daemon=True)
@@ -180,12 +184,16 @@ def test_sampler_runs_unprivileged():
     if setpriv is None:
         pytest.skip("setpriv (util-linux) is missing: cannot drop to an unprivileged user")
     if not os.path.exists(system_python):
-        pytest.skip(f"{system_python} is missing (the test interpreter lives under /root, unreadable by nobody)")
+        pytest.skip(
+            f"{system_python} is missing (the test interpreter lives under /root, unreadable by nobody)"
+        )
     version = subprocess.run(
         [system_python, "-c", "import sys; print(sys.version_info[:2])"], capture_output=True, text=True
     ).stdout.strip()
     if version != str(sys.version_info[:2]):
-        pytest.skip(f"{system_python} is {version}, not {sys.version_info[:2]}: our compiled psutil/orjson/msgspec won't load")
+        pytest.skip(
+            f"{system_python} is {version}, not {sys.version_info[:2]}: our compiled psutil/orjson/msgspec won't load"
+        )
 
     # A world-readable copy of what the sampler imports (the test's interpreter
     # and site-packages may sit under /root, which uid 65534 cannot enter).
@@ -205,9 +213,26 @@ def test_sampler_runs_unprivileged():
             p.chmod(0o777 if p == work else (0o755 if p.is_dir() else 0o644))
         env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(root / "lib"), "PYTHONDONTWRITEBYTECODE": "1"}
         proc = subprocess.run(
-            [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", system_python, "-s", "-c", UNPRIVILEGED,
-             WORKLOAD, NAME, str(work / "out.bin"), str(NBYTES), str(CPU_SECONDS)],
-            capture_output=True, text=True, env=env, cwd=str(work), timeout=120,
+            [
+                setpriv,
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                system_python,
+                "-s",
+                "-c",
+                UNPRIVILEGED,
+                WORKLOAD,
+                NAME,
+                str(work / "out.bin"),
+                str(NBYTES),
+                str(CPU_SECONDS),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=str(work),
+            timeout=120,
         )
         assert proc.returncode == 0, proc.stderr
         result = json.loads(proc.stdout.strip().splitlines()[-1])

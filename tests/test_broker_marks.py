@@ -16,7 +16,7 @@ from conftest import BROKER_FIXTURES
 
 ROOT = Path(__file__).resolve().parents[1]
 
-REPORTER = '''
+REPORTER = """
 import json, os
 
 FIXTURES = set(json.loads(os.environ["BROKER_FIXTURES"]))
@@ -35,17 +35,39 @@ def pytest_collection_finish(session):
     with open(os.environ["REPORT"], "w") as out:
         json.dump({"selected": [[i.nodeid, _uses(i)] for i in session.items],
                    "deselected": [[i.nodeid, _uses(i)] for i in _deselected]}, out)
-'''
+"""
 
 
 def test_not_broker_selects_no_test_that_reaches_a_broker(tmp_path):
     (tmp_path / "broker_reporter.py").write_text(REPORTER)
     report = tmp_path / "report.json"
-    env = {**os.environ, "REPORT": str(report), "BROKER_FIXTURES": json.dumps(sorted(BROKER_FIXTURES)),
-           "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    run = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-                          "-p", "broker_reporter", "-m", "not broker", "tests"],
-                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    env = {
+        **os.environ,
+        "REPORT": str(report),
+        "BROKER_FIXTURES": json.dumps(sorted(BROKER_FIXTURES)),
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "broker_reporter",
+            "-m",
+            "not broker",
+            "tests",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     found = json.loads(report.read_text())
     assert len(found["selected"]) > 1000  # the whole suite was collected, not an empty run

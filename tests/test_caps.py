@@ -122,12 +122,16 @@ def test_the_engines_memory_stops_growing_at_its_caps():
     from suricate_desktop.rules import AlertHistory
 
     # the history's events are capped on their own (10,000 by default); a small one keeps them out of the figure
-    engine = Engine(_rules(), dry_run=True, max_streams=1_000, max_alerts=1_000, history=AlertHistory(maxlen=100))
+    engine = Engine(
+        _rules(), dry_run=True, max_streams=1_000, max_alerts=1_000, history=AlertHistory(maxlen=100)
+    )
     names = hostile_names(24_000, seed=4)
 
     def feed(part, t0):
         for i in range(0, len(part), 500):
-            engine.ingest([snap(s, t0 + i + j, 50.0 if j % 3 else 1.0) for j, s in enumerate(part[i:i + 500])])
+            engine.ingest(
+                [snap(s, t0 + i + j, 50.0 if j % 3 else 1.0) for j, s in enumerate(part[i : i + 500])]
+            )
 
     tracemalloc.start()
     try:
@@ -185,11 +189,26 @@ def test_actions_beyond_the_queue_cap_are_dropped_and_reported(tmp_path):
     from suricate_desktop.rules import ActionRunner, parse_rule
 
     release = tmp_path / "go"
-    rule = parse_rule({"name": "busy", "key": "*", "threshold": 10, "for": 0, "rate_limit": 0,
-                       "action": [{"type": "command", "timeout": "30s",
-                                   "args": [sys.executable, "-c",
-                                            f"import os,time\nwhile not os.path.exists({str(release)!r}): "
-                                            "time.sleep(0.05)"]}]})
+    rule = parse_rule(
+        {
+            "name": "busy",
+            "key": "*",
+            "threshold": 10,
+            "for": 0,
+            "rate_limit": 0,
+            "action": [
+                {
+                    "type": "command",
+                    "timeout": "30s",
+                    "args": [
+                        sys.executable,
+                        "-c",
+                        f"import os,time\nwhile not os.path.exists({str(release)!r}): time.sleep(0.05)",
+                    ],
+                }
+            ],
+        }
+    )
     reports, lock = [], threading.Lock()
 
     def on_result(report):

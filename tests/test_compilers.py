@@ -7,8 +7,8 @@ import os
 import pathlib
 
 import pytest
-
 from bpftrace_dryrun import needs_bpftrace
+
 from suricate_desktop.lang import compilers
 from suricate_desktop.lang.compilers import (
     available_compiler,
@@ -66,21 +66,30 @@ ERROR: Include headers with missing type definitions or install BTF information 
 
 def test_parse_bpftrace_located_error_ignores_noise():
     assert parse_bpftrace_output(BT_LHIST, "t.bt") == [
-        Diagnostic(1, 14, "error", "lhist() requires 4 arguments (3 provided)", "t.bt", 29)]
+        Diagnostic(1, 14, "error", "lhist() requires 4 arguments (3 provided)", "t.bt", 29)
+    ]
 
 
 def test_parse_bpftrace_several_and_stdin():
     assert [(d.line, d.column, d.message) for d in parse_bpftrace_output(BT_TWO)] == [
-        (1, 9, "unterminated string"), (1, 9, "syntax error, unexpected end of file")]
+        (1, 9, "unterminated string"),
+        (1, 9, "syntax error, unexpected end of file"),
+    ]
     assert parse_bpftrace_output(BT_STDIN, "x.bt") == [
-        Diagnostic(1, 24, "error", "Unknown function: foo", "x.bt", 27)]
+        Diagnostic(1, 24, "error", "Unknown function: foo", "x.bt", 27)
+    ]
 
 
 def test_parse_bpftrace_line_range_and_unlocated():
-    assert parse_bpftrace_output(BT_RANGE) == [Diagnostic(1, 1, "error", "unexpected end of file, expected {")]
+    assert parse_bpftrace_output(BT_RANGE) == [
+        Diagnostic(1, 1, "error", "unexpected end of file, expected {")
+    ]
     assert parse_bpftrace_output(BT_FATAL) == [
-        Diagnostic(0, 0, "error", "Invalid probe type made it to attachpoint parser")]
-    assert parse_bpftrace_output("", returncode=134) == [Diagnostic(0, 0, "error", "bpftrace exited with status 134")]
+        Diagnostic(0, 0, "error", "Invalid probe type made it to attachpoint parser")
+    ]
+    assert parse_bpftrace_output("", returncode=134) == [
+        Diagnostic(0, 0, "error", "bpftrace exited with status 134")
+    ]
 
 
 def test_parse_bpftrace_warnings_and_success():
@@ -105,18 +114,37 @@ D_TEXT = "syscall:::entry\n{\n\t@a = foo(arg0);\n\t@b = count(1);\n}\n"
 @pytest.mark.parametrize(
     "stderr, expected",
     [
-        ("dtrace: failed to compile script x.d: line 3: undefined function name: foo\n", (3, 7, "undefined function name: foo")),
-        ("dtrace: failed to compile script x.d: line 4: count( ) prototype mismatch: 1 arg passed, 0 expected\n",
-         (4, 7, "count( ) prototype mismatch: 1 arg passed, 0 expected")),
-        ("dtrace: failed to compile script x.d: line 3: [D_FUNC_UNDEF] undefined function name: foo\n",
-         (3, 7, "undefined function name: foo")),
-        ('dtrace: failed to compile script x.d: "/tmp/x.d", line 3: @a must be assigned the result of an aggregating '
-         "function\n", (3, 2, "@a must be assigned the result of an aggregating function")),
-        ('dtrace: failed to compile script x.d: line 5: syntax error near "}"\n', (5, 1, 'syntax error near "}"')),
-        ("dtrace: invalid probe specifier syscall:::entry { @a = foo(arg0); }: in action list: undefined function "
-         "name: foo\n", (3, 7, "undefined function name: foo")),
-        ("dtrace: failed to compile script x.d: line 1: probe description syscall::nosuch:entry does not match any "
-         "probes\n", (1, 1, "probe description syscall::nosuch:entry does not match any probes")),
+        (
+            "dtrace: failed to compile script x.d: line 3: undefined function name: foo\n",
+            (3, 7, "undefined function name: foo"),
+        ),
+        (
+            "dtrace: failed to compile script x.d: line 4: count( ) prototype mismatch: 1 arg passed, 0 expected\n",
+            (4, 7, "count( ) prototype mismatch: 1 arg passed, 0 expected"),
+        ),
+        (
+            "dtrace: failed to compile script x.d: line 3: [D_FUNC_UNDEF] undefined function name: foo\n",
+            (3, 7, "undefined function name: foo"),
+        ),
+        (
+            'dtrace: failed to compile script x.d: "/tmp/x.d", line 3: @a must be assigned the result of an aggregating '
+            "function\n",
+            (3, 2, "@a must be assigned the result of an aggregating function"),
+        ),
+        (
+            'dtrace: failed to compile script x.d: line 5: syntax error near "}"\n',
+            (5, 1, 'syntax error near "}"'),
+        ),
+        (
+            "dtrace: invalid probe specifier syscall:::entry { @a = foo(arg0); }: in action list: undefined function "
+            "name: foo\n",
+            (3, 7, "undefined function name: foo"),
+        ),
+        (
+            "dtrace: failed to compile script x.d: line 1: probe description syscall::nosuch:entry does not match any "
+            "probes\n",
+            (1, 1, "probe description syscall::nosuch:entry does not match any probes"),
+        ),
     ],
 )
 def test_parse_dtrace_output(stderr, expected):
@@ -128,7 +156,9 @@ def test_parse_dtrace_output(stderr, expected):
 
 
 def test_parse_dtrace_output_without_text():
-    diags = parse_dtrace_output("dtrace: failed to compile script x.d: line 9: syntax error near end of input\n")
+    diags = parse_dtrace_output(
+        "dtrace: failed to compile script x.d: line 9: syntax error near end of input\n"
+    )
     assert [(d.line, d.column) for d in diags] == [(9, 1)]
     assert parse_dtrace_output("dtrace: script 'x.d' matched 3 probes\n") == []
 
@@ -136,10 +166,13 @@ def test_parse_dtrace_output_without_text():
 def test_parse_python_dtrace_error():
     exc = Exception("Unable to compile the script: ", b"line 3: undefined function name: foo\n")
     assert parse_python_dtrace_error(exc, "x.d", D_TEXT) == [
-        Diagnostic(3, 7, "error", "undefined function name: foo", "x.d")]
+        Diagnostic(3, 7, "error", "undefined function name: foo", "x.d")
+    ]
     # string compiles carry no line: found from the name the message mentions
-    exc = Exception("Unable to compile the script: ", b"in action list: count( ) prototype mismatch: 1 arg passed, "
-                                                      b"0 expected")
+    exc = Exception(
+        "Unable to compile the script: ",
+        b"in action list: count( ) prototype mismatch: 1 arg passed, 0 expected",
+    )
     assert [(d.line, d.column) for d in parse_python_dtrace_error(exc, "x.d", D_TEXT)] == [(4, 7)]
     assert parse_python_dtrace_error(("Unable to compile the script: ", "line 2: x"))[0].line == 2
 
@@ -169,7 +202,9 @@ def test_python_dtrace_path(monkeypatch):
     monkeypatch.setattr(compilers.shutil, "which", lambda name: None)
     monkeypatch.setattr(compilers, "_python_dtrace", lambda: FakeConsumer)
     assert available_compiler("d") == "python-dtrace"
-    assert compiler_check(D_TEXT, "d", "x.d") == [Diagnostic(3, 7, "error", "undefined function name: foo", "x.d")]
+    assert compiler_check(D_TEXT, "d", "x.d") == [
+        Diagnostic(3, 7, "error", "undefined function name: foo", "x.d")
+    ]
     assert compiler_check("BEGIN { exit(0); }", "d") == []
 
 
@@ -180,7 +215,9 @@ def test_python_dtrace_path(monkeypatch):
 
 @pytest.fixture(scope="module")
 def tracefs():
-    if not os.path.isdir("/sys/kernel/tracing/events") and not os.path.isdir("/sys/kernel/debug/tracing/events"):
+    if not os.path.isdir("/sys/kernel/tracing/events") and not os.path.isdir(
+        "/sys/kernel/debug/tracing/events"
+    ):
         pytest.skip("tracefs is not mounted")
 
 

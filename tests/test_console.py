@@ -19,8 +19,10 @@ STREAM = ("web1", "app", "reqs")
 
 
 def counts(rows, start=T0):
-    return [Snapshot(*STREAM, "count", start + i, 1.0, True, [[[k], v] for k, v in row.items()], i, "r")
-            for i, row in enumerate(rows)]
+    return [
+        Snapshot(*STREAM, "count", start + i, 1.0, True, [[[k], v] for k, v in row.items()], i, "r")
+        for i, row in enumerate(rows)
+    ]
 
 
 @pytest.fixture
@@ -75,18 +77,26 @@ def test_the_kernel_is_made_only_when_the_console_is_first_shown(qtbot, window):
 
 
 def test_a_window_that_never_shows_the_console_never_imports_qtconsole_or_a_kernel():
-    code = ("import sys, tempfile\n"
-            "from PySide6.QtWidgets import QApplication\n"
-            "from PySide6.QtCore import QSettings\n"
-            "app = QApplication([])\n"
-            "from suricate_desktop.gui.main_window import MainWindow\n"
-            "w = MainWindow(settings=QSettings(tempfile.mkdtemp() + '/s.ini', QSettings.IniFormat),"
-            " restore_sources=False)\n"
-            "w.show(); app.processEvents()\n"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('qtconsole', 'ipykernel', 'IPython')))\n")
+    code = (
+        "import sys, tempfile\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from PySide6.QtCore import QSettings\n"
+        "app = QApplication([])\n"
+        "from suricate_desktop.gui.main_window import MainWindow\n"
+        "w = MainWindow(settings=QSettings(tempfile.mkdtemp() + '/s.ini', QSettings.IniFormat),"
+        " restore_sources=False)\n"
+        "w.show(); app.processEvents()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('qtconsole', 'ipykernel', 'IPython')))\n"
+    )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
-                         cwd=Path(__file__).resolve().parents[1])
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
@@ -129,7 +139,9 @@ def test_ws_plot_draws_a_figure_and_an_overlay_on_the_live_plot(qtbot, window, c
     figure = console.figures.figure("requests")
     assert figure is not None and figure.isVisible() and set(figure.curves) == {"GET", "POST"}
     x, y = figure.curves["POST"].getData()
-    assert np.allclose(x + figure.origin, T0 + np.arange(10)) and y.tolist() == [10.0 * i for i in range(1, 11)]
+    assert np.allclose(x + figure.origin, T0 + np.arange(10)) and y.tolist() == [
+        10.0 * i for i in range(1, 11)
+    ]
 
     run(qtbot, console, 'ws.plot(m, on="web1.app.reqs", label="mean of 3")')
     cards = [c for page in window.dashboard.pages() for c in page.cards]
@@ -146,18 +158,24 @@ def test_ws_plot_draws_a_figure_and_an_overlay_on_the_live_plot(qtbot, window, c
 
 
 def test_a_background_fit_finishes_while_the_console_and_plots_go_on(qtbot, window, console, source):
-    run(qtbot, console, "\n".join([
-        "import threading",
-        "from sklearn.ensemble import IsolationForest",
-        "gate = threading.Event()",
-        "def fit(X):",
-        "    model = IsolationForest(n_estimators=100, random_state=0).fit(X)",
-        "    ws.progress(0.5, 'fitted, waiting for the gate')",
-        "    gate.wait(60)",
-        "    return model",
-        "X = np.random.default_rng(0).normal(size=(5000, 4))",
-        "job = ws.background(fit, X, name='model')",
-    ]))
+    run(
+        qtbot,
+        console,
+        "\n".join(
+            [
+                "import threading",
+                "from sklearn.ensemble import IsolationForest",
+                "gate = threading.Event()",
+                "def fit(X):",
+                "    model = IsolationForest(n_estimators=100, random_state=0).fit(X)",
+                "    ws.progress(0.5, 'fitted, waiting for the gate')",
+                "    gate.wait(60)",
+                "    return model",
+                "X = np.random.default_rng(0).normal(size=(5000, 4))",
+                "job = ws.background(fit, X, name='model')",
+            ]
+        ),
+    )
     ns = console.namespace
     job = ns["job"]
     qtbot.waitUntil(lambda: console.job_bar.value() == 50 and console.job_bar.isVisible(), timeout=30_000)
@@ -168,15 +186,18 @@ def test_a_background_fit_finishes_while_the_console_and_plots_go_on(qtbot, wind
     assert ns["answer"] == 42 and job.state == "running"
     card = window.dashboard.add_plot(source, STREAM, "timeseries")
     source.store.ingest(counts([{"GET": 500, "POST": 0}], start=T0 + 10))
-    qtbot.waitUntil(lambda: card.panel.chart is not None and 500 in card.panel.chart.curves[("GET",)].getData()[1],
-                    timeout=5_000)
+    qtbot.waitUntil(
+        lambda: card.panel.chart is not None and 500 in card.panel.chart.curves[("GET",)].getData()[1],
+        timeout=5_000,
+    )
     assert job.state == "running"
     ns["gate"].set()
     qtbot.waitUntil(lambda: "model" in ns, timeout=30_000)
     assert hasattr(ns["model"], "estimators_") and job.state == "done"
     qtbot.waitUntil(lambda: "done in" in text(console) and "→ model" in text(console), timeout=5_000)
-    qtbot.waitUntil(lambda: not console.job_bar.isVisible() and not window.console.status_bar.isVisible(),
-                    timeout=5_000)  # the tool bar lays itself out at the next event
+    qtbot.waitUntil(
+        lambda: not console.job_bar.isVisible() and not window.console.status_bar.isVisible(), timeout=5_000
+    )  # the tool bar lays itself out at the next event
 
 
 def test_a_failed_background_job_says_why_in_the_console(qtbot, console):
@@ -195,11 +216,18 @@ def test_the_session_exports_as_a_valid_notebook_with_inputs_and_outputs(qtbot, 
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
     code = [c for c in nb.cells if c.cell_type == "code"]
-    assert [c.source for c in code] == ['print("hello from the console")', 'ws.frame("reqs").GET.sum()',
-                                        "undefined_name"]
+    assert [c.source for c in code] == [
+        'print("hello from the console")',
+        'ws.frame("reqs").GET.sum()',
+        "undefined_name",
+    ]
     assert [c.execution_count for c in code] == [1, 2, 3]
-    assert code[0].outputs[0].output_type == "stream" and code[0].outputs[0].text == "hello from the console\n"
-    assert code[1].outputs[0].output_type == "execute_result" and "55" in code[1].outputs[0].data["text/plain"]
+    assert (
+        code[0].outputs[0].output_type == "stream" and code[0].outputs[0].text == "hello from the console\n"
+    )
+    assert (
+        code[1].outputs[0].output_type == "execute_result" and "55" in code[1].outputs[0].data["text/plain"]
+    )
     assert code[2].outputs[0].output_type == "error" and code[2].outputs[0].ename == "NameError"
 
 
@@ -228,7 +256,9 @@ def test_overlays_on_a_plot_are_bounded_and_the_newest_stay(qtbot, window, conso
     for i in range(10):
         card.panel.set_overlay(f"o{i}", times, np.full(10, float(i)))
     assert list(card.panel.overlays.items) == [f"o{i}" for i in range(2, 10)]
-    qtbot.waitUntil(lambda: set(card.panel.overlays._curves) == {f"o{i}" for i in range(2, 10)}, timeout=5_000)
+    qtbot.waitUntil(
+        lambda: set(card.panel.overlays._curves) == {f"o{i}" for i in range(2, 10)}, timeout=5_000
+    )
 
 
 def test_typing_exit_closes_the_console_not_the_workbench(qtbot, window, console):

@@ -12,22 +12,38 @@ from pathlib import Path
 
 import pika
 import pytest
+from waiting import wait_until
 
 from suricate_desktop.agent.control_handler import AgentControlHandler
 from suricate_desktop.lang import ScriptError
 from suricate_desktop.transport.consumer import Consumer
 from suricate_desktop.transport.control import (
-    CONTROL_EXCHANGE, REPLY_PREFIX, SECRET_ENV, ControlClient, ControlError, ControlNoAgent, ControlRefused,
-    ControlServer, ControlTimeout, NonceCache, SecretError, canonical, encode_message, load_secret, make_request,
-    parse_message, sign, verify, verify_reply,
+    CONTROL_EXCHANGE,
+    REPLY_PREFIX,
+    SECRET_ENV,
+    ControlClient,
+    ControlError,
+    ControlNoAgent,
+    ControlRefused,
+    ControlServer,
+    ControlTimeout,
+    NonceCache,
+    SecretError,
+    canonical,
+    encode_message,
+    load_secret,
+    make_request,
+    parse_message,
+    sign,
+    verify,
+    verify_reply,
 )
 from suricate_desktop.transport.nonce_journal import NonceJournal
 from suricate_desktop.transport.publisher import Publisher
-from waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = b"0123456789abcdef0123456789abcdef"
-BAD_BPFTRACE = "BEGIN {\n  printf(\"hi\\n\");\n  @x = count(1);\n}\n"
+BAD_BPFTRACE = 'BEGIN {\n  printf("hi\\n");\n  @x = count(1);\n}\n'
 BAD_D = "syscall::read:entry\n{\n  @s[execname] = stddev(arg2);\n}\n"
 
 
@@ -62,23 +78,42 @@ class CountingHandler:
 
 
 def test_canonical_form_is_sorted_compact_json_without_sig():
-    msg = {"v": 1, "op": "run", "host": "h", "ts": 1700000000.5, "nonce": "ab" * 8,
-           "args": {"z": 1, "a": "é", "m": [1.5, None, True]}, "sig": "00"}
-    assert canonical(msg) == (b'{"args":{"a":"\\u00e9","m":[1.5,null,true],"z":1},"host":"h",'
-                              b'"nonce":"abababababababab","op":"run","ts":1700000000.5,"v":1}')
+    msg = {
+        "v": 1,
+        "op": "run",
+        "host": "h",
+        "ts": 1700000000.5,
+        "nonce": "ab" * 8,
+        "args": {"z": 1, "a": "é", "m": [1.5, None, True]},
+        "sig": "00",
+    }
+    assert canonical(msg) == (
+        b'{"args":{"a":"\\u00e9","m":[1.5,null,true],"z":1},"host":"h",'
+        b'"nonce":"abababababababab","op":"run","ts":1700000000.5,"v":1}'
+    )
     signed = sign(SECRET, msg)
     import hashlib
     import hmac
+
     assert signed["sig"] == hmac.new(SECRET, canonical(msg), hashlib.sha256).hexdigest()
 
 
 def test_the_documented_test_vector():
     """docs/control-protocol.md gives this example, for implementers in other languages."""
     from suricate_desktop.transport.control import signature
-    msg = {"v": 1, "op": "status", "host": "web01", "ts": 1700000000, "nonce": "00112233445566778899aabbccddeeff",
-           "args": {}}
-    assert canonical(msg) == (b'{"args":{},"host":"web01","nonce":"00112233445566778899aabbccddeeff",'
-                              b'"op":"status","ts":1700000000,"v":1}')
+
+    msg = {
+        "v": 1,
+        "op": "status",
+        "host": "web01",
+        "ts": 1700000000,
+        "nonce": "00112233445566778899aabbccddeeff",
+        "args": {},
+    }
+    assert canonical(msg) == (
+        b'{"args":{},"host":"web01","nonce":"00112233445566778899aabbccddeeff",'
+        b'"op":"status","ts":1700000000,"v":1}'
+    )
     sig = signature(b"0123456789abcdef0123456789abcdef", msg)
     assert sig == "653ad04b8821a466409bc70e524668d758a3a9906d80de399b70564c5da4396e"
     assert sig in (ROOT / "docs" / "control-protocol.md").read_text()
@@ -96,18 +131,25 @@ def test_verify_accepts_a_fresh_signed_request_once_and_names_every_refusal():
     unsigned = dict(make_request(SECRET, "web01", "status", ts=now))
     del unsigned["sig"]
     assert verify(SECRET, unsigned, now, nonces) == "unsigned"
-    assert verify(b"another secret, just as long....", make_request(SECRET, "web01", "status"), now,
-                  nonces) == "bad signature"
+    assert (
+        verify(b"another secret, just as long....", make_request(SECRET, "web01", "status"), now, nonces)
+        == "bad signature"
+    )
     tampered = make_request(SECRET, "web01", "run", {"script": "a"}, ts=now)
     tampered["args"]["script"] = "b"
     assert verify(SECRET, tampered, now, nonces) == "bad signature"
     assert verify(SECRET, make_request(SECRET, "web01", "status", ts=now - 120), now, nonces).startswith(
-        "stale timestamp: 120 s old")
+        "stale timestamp: 120 s old"
+    )
     assert verify(SECRET, make_request(SECRET, "web01", "status", ts=now + 45), now, nonces).startswith(
-        "stale timestamp: 45 s ahead")
-    assert verify(SECRET, make_request(SECRET, "web02", "status", ts=now), now, nonces, host="web01").startswith(
-        "wrong host")
-    assert verify(SECRET, make_request(SECRET, "web01", "reboot", ts=now), now, nonces) == "unknown op 'reboot'"
+        "stale timestamp: 45 s ahead"
+    )
+    assert verify(
+        SECRET, make_request(SECRET, "web02", "status", ts=now), now, nonces, host="web01"
+    ).startswith("wrong host")
+    assert (
+        verify(SECRET, make_request(SECRET, "web01", "reboot", ts=now), now, nonces) == "unknown op 'reboot'"
+    )
     assert verify(SECRET, b"{not json", now, nonces).startswith("malformed: not JSON")
     assert verify(SECRET, b"[1]", now, nonces) == "malformed: not a JSON object"
     no_args = sign(SECRET, {"v": 1, "op": "status", "host": "web01", "ts": now, "nonce": "cd" * 8})
@@ -201,13 +243,18 @@ def test_signed_compile_of_a_broken_bpftrace_script_returns_the_error_at_its_lin
 @pytest.mark.broker
 @pytest.mark.root
 @pytest.mark.timeout(120)
-def test_signed_compile_of_a_broken_d_script_for_bpftrace_returns_the_error_at_its_d_line(agent, bpftrace_ready):
+def test_signed_compile_of_a_broken_d_script_for_bpftrace_returns_the_error_at_its_d_line(
+    agent, bpftrace_ready
+):
     host, server, handler, client = agent
     diags = client.compile(BAD_D, lang="d", backend="bpftrace")
     assert [(d["line"], d["column"], d["severity"]) for d in diags] == [(3, 18, "error")]
     assert "stddev()" in diags[0]["message"]
     # a D script that translates is compiled by the real bpftrace: no diagnostics
-    assert client.compile("syscall::read:entry\n{\n  @n[execname] = count();\n}\n", lang="d", backend="bpftrace") == []
+    assert (
+        client.compile("syscall::read:entry\n{\n  @n[execname] = count();\n}\n", lang="d", backend="bpftrace")
+        == []
+    )
     # a run of the broken script fails with the same error, and nothing runs
     with pytest.raises(ScriptError) as info:
         client.run(BAD_D, lang="d", backend="bpftrace")
@@ -254,8 +301,13 @@ def test_signed_run_publishes_snapshots_to_the_data_exchange_and_stop_ends_it(ag
 def test_a_run_sends_its_output_to_the_desk(agent, bpftrace_ready):
     host, server, handler, client = agent
     output = []
-    run_id = client.run('BEGIN { printf("hello from %s\\n", "bpftrace"); }\ninterval:ms:50 { @n = count(); }\n',
-                        lang="bpftrace", backend="bpftrace", interval=0.2, on_output=output.append)
+    run_id = client.run(
+        'BEGIN { printf("hello from %s\\n", "bpftrace"); }\ninterval:ms:50 { @n = count(); }\n',
+        lang="bpftrace",
+        backend="bpftrace",
+        interval=0.2,
+        on_output=output.append,
+    )
     assert wait_until(lambda: "hello from bpftrace\n" in "".join(output))
     assert client.stop(run_id)["stopped"]
 
@@ -268,8 +320,13 @@ def _raw_request(broker_url, host, bodies, timeout=15.0):
     ch.queue_declare(reply_queue, exclusive=True, auto_delete=True)
     replies = []
     for i, body in enumerate(bodies):
-        ch.basic_publish(CONTROL_EXCHANGE, host, body,
-                         pika.BasicProperties(reply_to=reply_queue, correlation_id=f"c{i}"), mandatory=True)
+        ch.basic_publish(
+            CONTROL_EXCHANGE,
+            host,
+            body,
+            pika.BasicProperties(reply_to=reply_queue, correlation_id=f"c{i}"),
+            mandatory=True,
+        )
     deadline = time.monotonic() + timeout
     while len(replies) < len(bodies) and time.monotonic() < deadline:
         method, props, body = ch.basic_get(reply_queue, auto_ack=True)
@@ -285,7 +342,8 @@ def _raw_request(broker_url, host, bodies, timeout=15.0):
 @pytest.mark.broker
 @pytest.mark.timeout(120)
 def test_unsigned_wrong_secret_stale_and_replayed_requests_are_refused_logged_and_run_nothing(
-        agent, broker_url, exchange, caplog):
+    agent, broker_url, exchange, caplog
+):
     host, server, handler, client = agent
     got = Collector()
     consumer = Consumer(got, broker_url, exchange, bindings=[f"{host}.#"]).start()
@@ -298,8 +356,11 @@ def test_unsigned_wrong_secret_stale_and_replayed_requests_are_refused_logged_an
     stale = make_request(SECRET, host, "run", run_args, ts=time.time() - 120)
     unknown = make_request(SECRET, host, "reboot", {})
     try:
-        replies = _raw_request(broker_url, host, [encode_message(m) for m in (unsigned, wrong, stale, unknown)]
-                               + [b"\x00 not json"])
+        replies = _raw_request(
+            broker_url,
+            host,
+            [encode_message(m) for m in (unsigned, wrong, stale, unknown)] + [b"\x00 not json"],
+        )
         assert [c for c, _ in replies] == ["c0", "c1", "c2", "c3", "c4"]
         errors = [r["error"] for _, r in replies]
         assert all(r["ok"] is False for _, r in replies)
@@ -324,10 +385,19 @@ def test_unsigned_wrong_secret_stale_and_replayed_requests_are_refused_logged_an
         client.stop(run_id)
         assert got.runs() == {run_id}  # nothing else ran
 
-        refusals = [r.getMessage() for r in caplog.records
-                    if r.levelno == logging.WARNING and "refused" in r.getMessage()]
-        for reason in ("unsigned", "bad signature", "stale timestamp: 120 s old", "unknown op 'reboot'",
-                       "malformed: not JSON", "replayed nonce"):
+        refusals = [
+            r.getMessage()
+            for r in caplog.records
+            if r.levelno == logging.WARNING and "refused" in r.getMessage()
+        ]
+        for reason in (
+            "unsigned",
+            "bad signature",
+            "stale timestamp: 120 s old",
+            "unknown op 'reboot'",
+            "malformed: not JSON",
+            "replayed nonce",
+        ):
             assert any(reason in m for m in refusals), (reason, refusals)
     finally:
         consumer.stop()
@@ -349,7 +419,9 @@ def test_the_client_says_refused_timeout_and_no_agent_clearly(agent, broker_url)
     # an agent that does not answer in time
     slow_host = f"slow{uuid.uuid4().hex[:6]}"
     release = threading.Event()
-    slow = ControlServer(broker_url, slow_host, SECRET, lambda op, args, emit: release.wait(30) and {}).start()
+    slow = ControlServer(
+        broker_url, slow_host, SECRET, lambda op, args, emit: release.wait(30) and {}
+    ).start()
     assert slow.wait_ready()
     try:
         with ControlClient(broker_url, slow_host, SECRET) as c:
@@ -374,9 +446,27 @@ def _agent_process(tmp_path, broker_url, exchange, host, secret_mode=0o600, extr
     env = {k: v for k, v in os.environ.items() if k != SECRET_ENV}
     env["XDG_STATE_HOME"] = str(tmp_path / "state")  # the agent's nonce file, not in the user's home
     return subprocess.Popen(
-        [sys.executable, "-m", "suricate_desktop", "agent", "--control", "--secret-file", str(secret_file),
-         "--host", host, "--broker", broker_url, "--exchange", exchange, *extra],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "suricate_desktop",
+            "agent",
+            "--control",
+            "--secret-file",
+            str(secret_file),
+            "--host",
+            host,
+            "--broker",
+            broker_url,
+            "--exchange",
+            exchange,
+            *extra,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -390,12 +480,14 @@ def test_agent_control_process_end_to_end(tmp_path, broker_url, exchange):
     proc = _agent_process(tmp_path, broker_url, exchange, host)
     try:
         with ControlClient(broker_url, host, SECRET, timeout=30) as client:
+
             def up():
                 try:
                     return client.status(timeout=5)
                 except ControlNoAgent:
                     assert proc.poll() is None, proc.communicate()[1]
                     return None
+
             assert wait_until(up, 60), "the agent never listened"
             assert client.status()["runs"] == []
             run_id = client.run("", backend="sampler", interval=0.2, source="e2e")
@@ -432,10 +524,24 @@ def test_agent_control_refuses_a_secret_file_others_can_read(tmp_path, broker_ur
     assert proc.returncode == 2
     assert "accessible by group or others (mode 0644)" in err and "chmod 600" in err
 
-    result = subprocess.run([sys.executable, "-m", "suricate_desktop", "agent", "--control", "--host", "x",
-                             "--broker", broker_url],
-                            cwd=ROOT, env={k: v for k, v in os.environ.items() if k != SECRET_ENV},
-                            capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "suricate_desktop",
+            "agent",
+            "--control",
+            "--host",
+            "x",
+            "--broker",
+            broker_url,
+        ],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k != SECRET_ENV},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert result.returncode == 2 and "no control secret" in result.stderr
 
 
@@ -466,8 +572,10 @@ def test_the_nonce_file_keeps_accepted_nonces_across_a_restart_until_they_are_st
 def test_a_damaged_nonce_file_is_read_as_far_as_it_goes_and_an_unwritable_one_refuses(tmp_path):
     path = tmp_path / "nonces"
     now = 1_800_000_000.0
-    path.write_text(f"{'ab' * 8} {now + 30!r} {now!r}\nnot a line\n{'cd' * 8} nan 1\nfloor {now - 10!r}\n"
-                    f"\x00\xff garbage {'ef' * 8}")
+    path.write_text(
+        f"{'ab' * 8} {now + 30!r} {now!r}\nnot a line\n{'cd' * 8} nan 1\nfloor {now - 10!r}\n"
+        f"\x00\xff garbage {'ef' * 8}"
+    )
     cache = NonceCache(ttl=60, journal=NonceJournal(path), now=now)
     assert len(cache) == 1 and cache.floor == now - 10
     assert cache.add("ab" * 8, now, now) == "replayed nonce"
@@ -517,7 +625,9 @@ def test_a_run_request_replayed_after_the_agent_restarts_is_refused(tmp_path, br
         [(_, reply)] = _raw_request(broker_url, host, [captured])  # well inside the 30 s window
         assert reply["ok"] is False and reply["error"] == "refused: replayed nonce"
         assert handler.calls == [] and server.refused == 1
-        [(_, reply)] = _raw_request(broker_url, host, [encode_message(make_request(SECRET, host, "run", run_args))])
+        [(_, reply)] = _raw_request(
+            broker_url, host, [encode_message(make_request(SECRET, host, "run", run_args))]
+        )
         assert reply["ok"] is True and reply["result"]["run"] != first_run
         assert wait_until(lambda: got.runs() == {first_run, reply["result"]["run"]})
     finally:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from bpftrace_dryrun import SKIP_REASON, dry_run_all
+
 from suricate_desktop.lang import ScriptError
 from suricate_desktop.lang.translate import translate
 
@@ -59,7 +59,9 @@ def test_translation_of_valid_d_compiles(compiled, path):
             translate(path.read_text(encoding="utf-8"), path.name, arch="x86_64")
         first = refused.value.first
         assert first.line > 0 and first.file == path.name, first.format()
-        assert "cannot translate" in first.message or "no bpftrace equivalent" in first.message, first.format()
+        assert "cannot translate" in first.message or "no bpftrace equivalent" in first.message, (
+            first.format()
+        )
         return
     result = compiled[text]
     assert result.ok, f"translation:\n{text}\n{result.errors()}"

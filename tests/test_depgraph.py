@@ -14,10 +14,10 @@ import threading
 import time
 from pathlib import Path
 
+import depgraph_recording
 import numpy as np
 import pytest
 
-import depgraph_recording
 from suricate_desktop.agent.backends.sampler import SamplerBackend
 from suricate_desktop.analytics.activity import from_recording, from_store, from_table
 from suricate_desktop.analytics.depgraph import CSV_FIELDS, Cancelled, build_graph
@@ -96,7 +96,9 @@ def test_running_totals_and_levels_become_activity(tmp_path):
     snaps = []
     totals = np.cumsum([5, 0, 7, 3, 0, 0, 9, 1, 2, 4])
     for i, total in enumerate(totals):
-        snaps.append(Snapshot("h", "counters", "reads", "count", 100.0 + i, 1.0, False, [[["app"], int(total)]]))
+        snaps.append(
+            Snapshot("h", "counters", "reads", "count", 100.0 + i, 1.0, False, [[["app"], int(total)]])
+        )
         if i % 3 == 0:
             snaps.append(Snapshot("h", "mem", "rss", "max", 100.0 + i, 1.0, True, [[["app"], 10 * i]]))
     with RecordingWriter(tmp_path / "r", rotate_seconds=0.05) as writer:
@@ -138,7 +140,9 @@ def test_idle_series_are_left_out_and_max_series_keeps_the_most_active():
     t = np.arange(100.0)
     from suricate_desktop.analytics.activity import ActivityMatrix, SeriesSpec
 
-    values = np.column_stack([rng.poisson(5, 100), np.zeros(100), np.full(100, 3.0), rng.poisson(5, 100) * (t < 50)])
+    values = np.column_stack(
+        [rng.poisson(5, 100), np.zeros(100), np.full(100, 3.0), rng.poisson(5, 100) * (t < 50)]
+    )
     specs = [SeriesSpec("h", "s", "a", "count", k) for k in ("busy", "idle", "flat", "half")]
     graph = build_graph(ActivityMatrix(t, values.astype(float), specs, 1.0), max_series=1)
     assert [n.series.key for n in graph.nodes] == ["busy"] and graph.left_out == 3
@@ -180,8 +184,12 @@ def test_spring_layout_puts_linked_nodes_closer_than_unlinked():
 
 # -- the command line --------------------------------------------------------------------------------------------
 def suricate(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "suricate_desktop", *map(str, args)], capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "suricate_desktop", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_cli_prints_the_edges_and_writes_them_as_csv(recording, tmp_path):
@@ -192,7 +200,9 @@ def test_cli_prints_the_edges_and_writes_them_as_csv(recording, tmp_path):
     assert "3 edges with strength >= 0.6" in lines[0]
     table = [line for line in lines if line.startswith(("syscalls", "read-sizes"))]
     assert len(table) == 3 and not any("cron" in line for line in table)
-    assert any(line.startswith("cluster 1: ") and WEB in line and DB in line and CRON not in line for line in lines)
+    assert any(
+        line.startswith("cluster 1: ") and WEB in line and DB in line and CRON not in line for line in lines
+    )
     rows = list(csv.DictReader(out.open()))
     assert {frozenset((r["series_a"], r["series_b"])) for r in rows} >= {frozenset((WEB, DB))}
 
@@ -237,11 +247,16 @@ def test_a_real_capture_links_two_processes_in_lockstep_and_not_a_third(tmp_path
     folder = tmp_path / "capture"
     writer = RecordingWriter(folder, rotate_seconds=0.5)
     stop = threading.Event()
-    sampler = threading.Thread(target=SamplerBackend("", interval=0.2, host="h").run,
-                               args=(writer, stop, lambda text: None), daemon=True)
+    sampler = threading.Thread(
+        target=SamplerBackend("", interval=0.2, host="h").run,
+        args=(writer, stop, lambda text: None),
+        daemon=True,
+    )
     sampler.start()
-    procs = [subprocess.Popen([sys.executable, "-c", LOCKSTEP, name, str(start), str(slot), schedule])
-             for name, schedule in (("dg_web", together), ("dg_db", together), ("dg_cron", alone))]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", LOCKSTEP, name, str(start), str(slot), schedule])
+        for name, schedule in (("dg_web", together), ("dg_db", together), ("dg_cron", alone))
+    ]
     try:
         for p in procs:
             assert p.wait(timeout=60) == 0
@@ -250,8 +265,13 @@ def test_a_real_capture_links_two_processes_in_lockstep_and_not_a_third(tmp_path
         stop.set()
         sampler.join(10)
         writer.close()
-    matrix = from_recording(folder, resolution=slot, since=start, until=start + slots * slot,
-                            patterns=["sampler.io_write_bytes:dg_*"])
+    matrix = from_recording(
+        folder,
+        resolution=slot,
+        since=start,
+        until=start + slots * slot,
+        patterns=["sampler.io_write_bytes:dg_*"],
+    )
     names = ["sampler.io_write_bytes:" + p for p in ("dg_web", "dg_db", "dg_cron")]
     assert sorted(matrix.names) == sorted(names)
     graph = build_graph(matrix, threshold=0.6)

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import csv
 
+import depgraph_recording
 import numpy as np
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage
 
-import depgraph_recording
 from suricate_desktop.gui.depgraph import open_window
 from suricate_desktop.gui.depgraph.window import DependencyGraphWindow
 from suricate_desktop.gui.main_window import MainWindow
@@ -71,7 +71,9 @@ def test_compute_draws_the_two_linked_and_leaves_the_third_out(qtbot, graph_wind
 def test_clicking_an_edge_overlays_its_two_series(qtbot, graph_window):
     graph = computed(qtbot, graph_window)
     canvas = graph_window.canvas
-    edge = next(i for i, e in enumerate(graph.edges) if {graph.nodes[e.a].name, graph.nodes[e.b].name} == {WEB, DB})
+    edge = next(
+        i for i, e in enumerate(graph.edges) if {graph.nodes[e.a].name, graph.nodes[e.b].name} == {WEB, DB}
+    )
     # a real click on the middle of the edge, through the scene
     scene_point = canvas.getPlotItem().vb.mapViewToScene(canvas.edge_position(edge))
     qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton, pos=canvas.mapFromScene(scene_point))
@@ -91,8 +93,12 @@ def test_clicking_an_edge_overlays_its_two_series(qtbot, graph_window):
 def test_picking_a_table_row_selects_that_edge(qtbot, graph_window):
     graph = computed(qtbot, graph_window)
     table = graph_window.table
-    row = next(r for r in range(table.rowCount()) if DB_READS in (table.item(r, 0).text(), table.item(r, 1).text())
-               and WEB in (table.item(r, 0).text(), table.item(r, 1).text()))
+    row = next(
+        r
+        for r in range(table.rowCount())
+        if DB_READS in (table.item(r, 0).text(), table.item(r, 1).text())
+        and WEB in (table.item(r, 0).text(), table.item(r, 1).text())
+    )
     table.selectRow(row)
     edge = table.item(row, 0).data(Qt.ItemDataRole.UserRole)
     assert graph_window.canvas.selected_edge == edge
@@ -115,7 +121,10 @@ def test_export_writes_a_png_an_svg_and_the_edges_csv(qtbot, graph_window, tmp_p
     graph_window.export_csv(str(out))
     rows = list(csv.DictReader(out.open()))
     assert {frozenset((r["series_a"], r["series_b"])) for r in rows} == {
-        frozenset((WEB, DB)), frozenset((WEB, DB_READS)), frozenset((DB, DB_READS))}
+        frozenset((WEB, DB)),
+        frozenset((WEB, DB_READS)),
+        frozenset((DB, DB_READS)),
+    }
 
 
 def test_a_higher_threshold_redraws_without_reading_again(qtbot, graph_window):
@@ -146,8 +155,10 @@ def test_a_live_window_of_a_source_is_correlated(qtbot, settings):
 
 def test_errors_are_told_and_the_choices_are_remembered(qtbot, graph_window, settings, monkeypatch):
     told = []
-    monkeypatch.setattr("suricate_desktop.gui.depgraph.window.QMessageBox.warning",
-                        lambda parent, title, text: told.append(text))
+    monkeypatch.setattr(
+        "suricate_desktop.gui.depgraph.window.QMessageBox.warning",
+        lambda parent, title, text: told.append(text),
+    )
     graph_window.filter_edit.setText("nginx*")
     graph_window.max_lag.setValue(3)
     with qtbot.waitSignal(graph_window.worker.failed, timeout=30_000):
@@ -156,7 +167,9 @@ def test_errors_are_told_and_the_choices_are_remembered(qtbot, graph_window, set
     assert "nginx" in graph_window.summary.text()
     again = DependencyGraphWindow(SourceRegistry(), settings)
     qtbot.addWidget(again)
-    assert again.filter_edit.text() == "nginx*" and again.max_lag.value() == 3 and again.threshold.value() == 0.6
+    assert (
+        again.filter_edit.text() == "nginx*" and again.max_lag.value() == 3 and again.threshold.value() == 0.6
+    )
 
 
 def test_the_menu_opens_the_window_on_the_open_recording(qtbot, settings, recording):

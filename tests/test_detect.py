@@ -33,9 +33,19 @@ ROWS = 4320
 
 
 def detect(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    return subprocess.run([sys.executable, "-m", "suricate_desktop", "detect", *args], input=stdin,
-                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=300, check=False)
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "suricate_desktop", "detect", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=300,
+        check=False,
+    )
 
 
 def read_output(text: str) -> pd.DataFrame:
@@ -76,7 +86,7 @@ def test_a_level_shift_scores_above_what_came_before(tmp_path, detector):
     scores = out["anomaly_score"].to_numpy()
     assert (scores >= 0).all()
     before = scores[1500:SHIFT].max()  # past the first day, while the daily profile is new
-    after = scores[SHIFT:SHIFT + 30].max()
+    after = scores[SHIFT : SHIFT + 30].max()
     assert after > 1.5 * before, (before, after)
     threshold = DETECTORS[detector or DEFAULT_DETECTOR].threshold
     assert after >= threshold > before  # an alarm at the shift, none before it at the shipped threshold
@@ -93,16 +103,20 @@ def test_the_command_gives_the_numbers_of_the_benchmark_path(tmp_path, detector)
     out = read_output((tmp_path / "scores.csv").read_text())
     frame = pd.read_csv(path)  # as nab.load_corpus reads a file
     ts = pd.to_datetime(frame["timestamp"]).to_numpy()
-    _kind, _name, expected, _secs = bench_nab()._run_one((detector, "series.csv", ts,
-                                                         frame["value"].to_numpy(dtype=np.float64)))
+    _kind, _name, expected, _secs = bench_nab()._run_one(
+        (detector, "series.csv", ts, frame["value"].to_numpy(dtype=np.float64))
+    )
     assert np.array_equal(out["anomaly_score"].to_numpy(), expected)
 
 
 def test_epoch_seconds_and_stdin_score_as_their_dates_do(tmp_path):
     series = shifted_series()
     dated = detect("-", "--detector", "seasonal", stdin=series.to_csv(index=False))
-    epoch = series.assign(timestamp=[str(int(datetime.fromisoformat(s).replace(tzinfo=UTC).timestamp()))
-                                     for s in series["timestamp"]])
+    epoch = series.assign(
+        timestamp=[
+            str(int(datetime.fromisoformat(s).replace(tzinfo=UTC).timestamp())) for s in series["timestamp"]
+        ]
+    )
     by_epoch = detect("-", "--detector", "seasonal", stdin=epoch.to_csv(index=False))
     assert dated.returncode == by_epoch.returncode == 0, dated.stderr + by_epoch.stderr
     a, b = read_output(dated.stdout), read_output(by_epoch.stdout)
@@ -120,14 +134,22 @@ def test_a_parameter_changes_the_scores_and_unknown_ones_are_refused(tmp_path):
     assert not np.array_equal(read_output(tuned.stdout)["anomaly_score"].to_numpy(), default)
     unknown = detect(str(path), "--detector", "ewma", "--param", "nosuch=1")
     assert unknown.returncode == 2 and unknown.stdout == ""
-    assert "detector 'ewma' has no parameter 'nosuch'; its parameters: halflife, min_periods" in unknown.stderr
+    assert (
+        "detector 'ewma' has no parameter 'nosuch'; its parameters: halflife, min_periods" in unknown.stderr
+    )
     bad = detect(str(path), "--detector", "ewma", "--param", "min_periods=many")
     assert bad.returncode == 2 and "min_periods=many: not a whole number" in bad.stderr
-    for detector, param in (("zscore", "window=0"), ("zscore", "window=-5"), ("seasonal", "slots=0"),
-                            ("ewma", "halflife=0")):
+    for detector, param in (
+        ("zscore", "window=0"),
+        ("zscore", "window=-5"),
+        ("seasonal", "slots=0"),
+        ("ewma", "halflife=0"),
+    ):
         out_of_range = detect(str(path), "--detector", detector, "--param", param)
         assert out_of_range.returncode == 2 and out_of_range.stdout == "", (param, out_of_range.stderr)
-        assert out_of_range.stderr.startswith(f"suricate detect: detector '{detector}' cannot run with {param}: ")
+        assert out_of_range.stderr.startswith(
+            f"suricate detect: detector '{detector}' cannot run with {param}: "
+        )
         assert len(out_of_range.stderr.splitlines()) == 1
     no_equals = detect(str(path), "--param", "halflife")
     assert no_equals.returncode == 2 and "expected NAME=VALUE" in no_equals.stderr
@@ -142,8 +164,20 @@ def write_recording(folder: Path) -> list[Snapshot]:
         entries = [[["bash"], bash], [["sshd"], int(rng.poisson(5))]]
         if i % 7 == 0:  # sshd is quiet in some intervals: that key is absent there
             entries = entries[:1]
-        snaps.append(Snapshot("web01.example.com", "procs", "calls", "count", 1_770_000_000.0 + 10 * i, 10.0,
-                              True, entries, seq=i, run="r1"))
+        snaps.append(
+            Snapshot(
+                "web01.example.com",
+                "procs",
+                "calls",
+                "count",
+                1_770_000_000.0 + 10 * i,
+                10.0,
+                True,
+                entries,
+                seq=i,
+                run="r1",
+            )
+        )
     with RecordingWriter(folder) as writer:
         writer(snaps)
     return snaps
@@ -151,8 +185,14 @@ def write_recording(folder: Path) -> list[Snapshot]:
 
 def test_a_recordings_series_is_scored_by_key(tmp_path):
     snaps = write_recording(tmp_path / "rec")
-    result = detect("--recording", str(tmp_path / "rec"), "--series", "web01.example.com.procs.calls:bash",
-                    "--detector", "zscore")
+    result = detect(
+        "--recording",
+        str(tmp_path / "rec"),
+        "--series",
+        "web01.example.com.procs.calls:bash",
+        "--detector",
+        "zscore",
+    )
     assert result.returncode == 0, result.stderr
     out = read_output(result.stdout)
     assert len(out) == len(snaps)
@@ -161,15 +201,28 @@ def test_a_recordings_series_is_scored_by_key(tmp_path):
     assert out["value"].tolist() == [s.entries[0][1] for s in snaps]
     scores = out["anomaly_score"].to_numpy()
     assert scores[300:305].max() > 2 * scores[50:300].max()
-    sshd = read_output(detect("--recording", str(tmp_path / "rec"), "--series",
-                              "web01.example.com.procs.calls:sshd").stdout)
+    sshd = read_output(
+        detect("--recording", str(tmp_path / "rec"), "--series", "web01.example.com.procs.calls:sshd").stdout
+    )
     assert len(sshd) == len(snaps)  # a count: an interval without sshd counted 0 calls
     assert (sshd["value"].to_numpy()[::7] == 0).all()
 
 
 def test_a_gauges_intervals_without_the_key_are_left_out(tmp_path):
-    snaps = [Snapshot("h", "lat", "avg_us", "avg", 1_770_000_000.0 + i, 1.0, False,
-                      [[["a"], 100.0 + i]] + ([[["b"], 7.5]] if i % 3 else []), seq=i) for i in range(90)]
+    snaps = [
+        Snapshot(
+            "h",
+            "lat",
+            "avg_us",
+            "avg",
+            1_770_000_000.0 + i,
+            1.0,
+            False,
+            [[["a"], 100.0 + i]] + ([[["b"], 7.5]] if i % 3 else []),
+            seq=i,
+        )
+        for i in range(90)
+    ]
     with RecordingWriter(tmp_path / "rec") as writer:
         writer(snaps)
     result = detect("--recording", str(tmp_path / "rec"), "--series", "h.lat.avg_us:b", "--detector", "ewma")
@@ -177,8 +230,9 @@ def test_a_gauges_intervals_without_the_key_are_left_out(tmp_path):
     out = read_output(result.stdout)
     kept = [s for s in snaps if len(s.entries) == 2]
     assert len(out) == len(kept) == 60
-    assert out["timestamp"].tolist() == [datetime.fromtimestamp(s.ts, tz=UTC).strftime("%Y-%m-%d %H:%M:%S")
-                                         for s in kept]
+    assert out["timestamp"].tolist() == [
+        datetime.fromtimestamp(s.ts, tz=UTC).strftime("%Y-%m-%d %H:%M:%S") for s in kept
+    ]
     assert (out["value"] == 7.5).all()
 
 
@@ -187,19 +241,25 @@ def test_a_recording_names_the_keys_and_streams_it_has(tmp_path):
     rec = str(tmp_path / "rec")
     no_key = detect("--recording", rec, "--series", "web01.example.com.procs.calls")
     assert no_key.returncode == 1
-    assert "web01.example.com.procs.calls has 2 keys; name one as web01.example.com.procs.calls:KEY, one of: " \
-           "bash, sshd" in no_key.stderr
+    assert (
+        "web01.example.com.procs.calls has 2 keys; name one as web01.example.com.procs.calls:KEY, one of: "
+        "bash, sshd" in no_key.stderr
+    )
     wrong_key = detect("--recording", rec, "--series", "web01.example.com.procs.calls:zsh")
     assert wrong_key.returncode == 1 and "has no key 'zsh'; its keys: bash, sshd" in wrong_key.stderr
     wrong_stream = detect("--recording", rec, "--series", "web02.procs.calls:bash")
     assert wrong_stream.returncode == 1
-    assert "has no stream web02.procs.calls; its streams: web01.example.com.procs.calls" in wrong_stream.stderr
+    assert (
+        "has no stream web02.procs.calls; its streams: web01.example.com.procs.calls" in wrong_stream.stderr
+    )
     bad_name = detect("--recording", rec, "--series", "calls")
     assert bad_name.returncode == 1 and "expected HOST.SOURCE.AGG" in bad_name.stderr
     missing = detect("--recording", str(tmp_path / "nothing"), "--series", "a.b.c")
     assert missing.returncode == 1 and "no recording at" in missing.stderr
     assert detect("--recording", rec).returncode == 2
-    assert detect(str(ROOT / "README.md"), "--series", "a.b.c").returncode == 2  # --series without --recording
+    assert (
+        detect(str(ROOT / "README.md"), "--series", "a.b.c").returncode == 2
+    )  # --series without --recording
 
 
 def test_bad_input_is_refused_with_its_line(tmp_path):
@@ -240,8 +300,12 @@ def test_bad_input_is_refused_with_its_line(tmp_path):
     for text, message in cases.items():
         result = detect("-", stdin=text)
         assert result.returncode == 1 and message in result.stderr, (text, result.stderr)
-    unwritable = detect("-", "-o", str(tmp_path / "no" / "such" / "dir.csv"), stdin=series.to_csv(index=False))
-    assert unwritable.returncode == 1 and "cannot write" in unwritable.stderr and "dir.csv" in unwritable.stderr
+    unwritable = detect(
+        "-", "-o", str(tmp_path / "no" / "such" / "dir.csv"), stdin=series.to_csv(index=False)
+    )
+    assert (
+        unwritable.returncode == 1 and "cannot write" in unwritable.stderr and "dir.csv" in unwritable.stderr
+    )
     absent = detect(str(tmp_path / "absent.csv"))
     assert absent.returncode == 1 and "absent.csv" in absent.stderr
     unknown = detect("-", "--detector", "nosuch", stdin=series.to_csv(index=False))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from bpftrace_dryrun import needs_bpftrace
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QHelpEvent, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QMessageBox, QToolTip
 
-from bpftrace_dryrun import needs_bpftrace
 from suricate_desktop.gui.editor import EditorPane, ScriptHighlighter
 from suricate_desktop.gui.editor.highlighter import LIGHT
 from suricate_desktop.gui.editor.run_options import RunConfig, chart_for
@@ -54,7 +54,8 @@ def tab_title(pane: EditorPane, doc) -> str:
 
 
 def test_typing_an_unknown_aggregating_function_marks_line_1_within_the_debounce_and_fixing_it_clears_it(
-        pane, qtbot):
+    pane, qtbot
+):
     doc = pane.new_document("d")
     editor = doc.editor
     editor.setFocus()
@@ -66,8 +67,11 @@ def test_typing_an_unknown_aggregating_function_marks_line_1_within_the_debounce
     assert time.monotonic() - typed < 1.5
     # the wavy underline spans "cuont" (columns 34-38), in the error colour
     assert editor.underlines() == [(1, 34, 39, "error")]
-    [sel] = [s for s in editor.extraSelections()
-             if s.format.underlineStyle() == QTextCharFormat.UnderlineStyle.SpellCheckUnderline]
+    [sel] = [
+        s
+        for s in editor.extraSelections()
+        if s.format.underlineStyle() == QTextCharFormat.UnderlineStyle.SpellCheckUnderline
+    ]
     assert sel.cursor.selectedText() == "cuont"
     # the problems list
     [(where, message, origin)] = problem_rows(pane)
@@ -103,24 +107,28 @@ def _cursor_at(editor, line: int, column: int) -> QTextCursor:
 
 
 def test_an_error_in_a_multi_line_script_lands_on_its_line_in_both_languages(pane, qtbot):
-    d_script = ("#pragma D option quiet\n"
-                "\n"
-                "syscall::read:entry\n"
-                "/execname == \"bash\"/\n"
-                "{\n"
-                "    @bytes[execname] = sum(arg2);\n"
-                "    @calls[probefunc] = cuont();\n"
-                "}\n")
+    d_script = (
+        "#pragma D option quiet\n"
+        "\n"
+        "syscall::read:entry\n"
+        '/execname == "bash"/\n'
+        "{\n"
+        "    @bytes[execname] = sum(arg2);\n"
+        "    @calls[probefunc] = cuont();\n"
+        "}\n"
+    )
     doc = pane.new_document("d", d_script)
     qtbot.waitUntil(lambda: doc.editor.marker_lines() == {7: "error"}, timeout=15_000)
     assert doc.editor.underlines() == [(7, 25, 30, "error")]
     assert problem_rows(pane)[0][0] == f"{doc.name}:7:25"
 
-    bt_script = ("tracepoint:syscalls:sys_enter_read\n"
-                 "{\n"
-                 "    @start[tid] = nsecs;\n"
-                 "    @sizes[comm] = hsit(args->count);\n"
-                 "}\n")
+    bt_script = (
+        "tracepoint:syscalls:sys_enter_read\n"
+        "{\n"
+        "    @start[tid] = nsecs;\n"
+        "    @sizes[comm] = hsit(args->count);\n"
+        "}\n"
+    )
     bt = pane.new_document("bpftrace", bt_script)
     qtbot.waitUntil(lambda: bt.editor.marker_lines() == {4: "error"}, timeout=15_000)
     [(where, message, origin)] = problem_rows(pane)  # the list follows the current tab
@@ -129,8 +137,9 @@ def test_an_error_in_a_multi_line_script_lands_on_its_line_in_both_languages(pan
     cursor = QTextCursor(bt.editor.document())
     cursor.insertText("// a comment line\n")
     assert bt.editor.marker_lines() == {5: "error"}
-    qtbot.waitUntil(lambda: problem_rows(pane) and problem_rows(pane)[0][0].startswith(f"{bt.name}:5:"),
-                    timeout=15_000)
+    qtbot.waitUntil(
+        lambda: problem_rows(pane) and problem_rows(pane)[0][0].startswith(f"{bt.name}:5:"), timeout=15_000
+    )
     pane.set_current_document(doc)
     assert problem_rows(pane)[0][0] == f"{doc.name}:7:25"
 
@@ -160,10 +169,12 @@ def _format_at(doc: QTextDocument, line: int, column: int) -> QTextCharFormat:
 
 
 def test_highlighting_gives_distinct_formats_and_a_comment_continues_across_blocks(qtbot):
-    text = ("#pragma D option quiet\n"
-            'syscall::read:entry /execname == "bash"/ { @n[execname] = count(); self->t = timestamp; }\n'
-            "/* a comment that goes on\n"
-            "   over a second line */ int x;\n")
+    text = (
+        "#pragma D option quiet\n"
+        'syscall::read:entry /execname == "bash"/ { @n[execname] = count(); self->t = timestamp; }\n'
+        "/* a comment that goes on\n"
+        "   over a second line */ int x;\n"
+    )
     doc = QTextDocument()
     doc.documentLayout()  # a document without a layout tells no one of its changes
     hl = ScriptHighlighter(doc, "d", LIGHT)
@@ -172,13 +183,13 @@ def test_highlighting_gives_distinct_formats_and_a_comment_continues_across_bloc
     def color(line, col):
         return _format_at(doc, line, col).foreground().color().name()
 
-    keyword = color(4, 26)        # int
-    aggregation = color(2, 45)    # @n
-    agg_func = color(2, 60)       # count
-    string = color(2, 34)         # "bash"
-    comment = color(3, 1)         # /* ...
-    probe = color(2, 1)           # syscall::read:entry
-    builtin = color(2, 22)        # execname
+    keyword = color(4, 26)  # int
+    aggregation = color(2, 45)  # @n
+    agg_func = color(2, 60)  # count
+    string = color(2, 34)  # "bash"
+    comment = color(3, 1)  # /* ...
+    probe = color(2, 1)  # syscall::read:entry
+    builtin = color(2, 22)  # execname
     assert len({keyword, aggregation, agg_func, string, comment, probe, builtin}) == 7
     assert _format_at(doc, 4, 26).fontWeight() == 700  # keywords in bold
     # the comment goes on in the second block, which starts inside it (the lexer state is the block state)
@@ -263,9 +274,11 @@ def test_undo_redo_tab_and_auto_indent(pane, qtbot):
 
 
 def test_find_replace_with_case_word_regex_and_replace_all_as_one_undo_step(pane, qtbot):
-    text = ("syscall::read:entry { @reads[execname] = count(); }\n"
-            "syscall::write:entry { @writes[execname] = count(); }\n"
-            "/* EXECNAME counts */\n")
+    text = (
+        "syscall::read:entry { @reads[execname] = count(); }\n"
+        "syscall::write:entry { @writes[execname] = count(); }\n"
+        "/* EXECNAME counts */\n"
+    )
     doc = pane.new_document("d", text)
     editor = doc.editor
     bar = pane.find_bar
@@ -292,7 +305,9 @@ def test_find_replace_with_case_word_regex_and_replace_all_as_one_undo_step(pane
     bar.set_options(word=True)
     assert len(bar.matches()) == 2  # not "counts"
     # the matches are tinted in the editor while the bar is open
-    assert len([s for s in editor.extraSelections() if s.format.background().color().name() == "#ffe98a"]) == 2
+    assert (
+        len([s for s in editor.extraSelections() if s.format.background().color().name() == "#ffe98a"]) == 2
+    )
     # regex replace all, with a group in the replacement: one undo step
     pane.replace_action.trigger()
     assert bar.replace_edit.isVisible()
@@ -337,7 +352,9 @@ def test_open_and_save_round_trip_of_d_and_bt_files_with_the_modified_marker(pan
     assert d.lang == "d" and d.path == str(d_path) and tab_title(pane, d) == "reads.d"
     assert pane.run_options.lang() == "d"
     bt = pane.open_file(bt_path)
-    assert bt.lang == "bpftrace" and tab_title(pane, bt) == "reads.bt" and pane.run_options.lang() == "bpftrace"
+    assert (
+        bt.lang == "bpftrace" and tab_title(pane, bt) == "reads.bt" and pane.run_options.lang() == "bpftrace"
+    )
     assert pane.open_file(d_path) is d  # already open: brought to the front
     assert recent[-1] == [str(d_path), str(bt_path)] or recent[-1][0] == str(bt_path)
 
@@ -427,7 +444,9 @@ def test_the_templates_menu_lists_every_template_in_both_languages_and_opens_one
     titles = {a.text() for cat in categories for a in cat.actions() if a.menu() is not None}
     assert titles == {t.title for t in templates}
     actions = pane.template_actions()
-    assert sorted(a.data() for a in actions) == sorted((t.id, lang) for t in templates for lang in ("bpftrace", "d"))
+    assert sorted(a.data() for a in actions) == sorted(
+        (t.id, lang) for t in templates for lang in ("bpftrace", "d")
+    )
 
     t = next(t for t in templates if t.id == "seed-syscalls-by-function")
     [bt_action] = [a for a in actions if a.data() == (t.id, "bpftrace")]
@@ -491,11 +510,14 @@ def test_state_and_restore_keep_documents_languages_cursors_and_run_options(qtbo
 
 
 @pytest.mark.timeout(60)
-def test_run_on_the_sampler_fills_its_store_requests_charts_that_plot_data_and_stop_stops_it(pane, qtbot, tmp_path):
+def test_run_on_the_sampler_fills_its_store_requests_charts_that_plot_data_and_stop_stops_it(
+    pane, qtbot, tmp_path
+):
     from suricate_desktop.gui.plots import PlotPanel
 
-    doc = pane.new_document("bpftrace", "tracepoint:raw_syscalls:sys_enter { @n[comm] = count(); }\n",
-                            name="syscalls.bt")
+    doc = pane.new_document(
+        "bpftrace", "tracepoint:raw_syscalls:sys_enter { @n[comm] = count(); }\n", name="syscalls.bt"
+    )
     set_target(pane, "local:sampler", 0.2)
     assert doc.run_config.backend == "sampler" and doc.run_config.interval == 0.2
     charts = []
@@ -509,7 +531,13 @@ def test_run_on_the_sampler_fills_its_store_requests_charts_that_plot_data_and_s
     qtbot.waitUntil(lambda: source.state == "running", timeout=10_000)
     qtbot.waitUntil(lambda: source.store.snapshots >= 10 and len(charts) >= 5, timeout=20_000)
     streams = {stream for _, stream, _ in charts}
-    assert {agg for _, _, agg in streams} == {"cpu_time", "io_read_bytes", "io_write_bytes", "ctx_switches", "rss"}
+    assert {agg for _, _, agg in streams} == {
+        "cpu_time",
+        "io_read_bytes",
+        "io_write_bytes",
+        "ctx_switches",
+        "rss",
+    }
     assert {src for _, src, _ in streams} == {source_word("syscalls.bt")} == {"syscalls"}
     assert all(store is source.store and chart == "auto" for store, _, chart in charts)
     assert "the sampler runs no script" in pane.output.text()
@@ -578,11 +606,13 @@ def test_a_run_worker_never_touches_widgets_and_output_is_bounded(qtbot):
 @pytest.mark.root
 @pytest.mark.timeout(120)
 def test_a_broken_bpftrace_script_reports_the_compilers_error_at_its_line(pane, qtbot, bpftrace_ready):
-    script = ('BEGIN { printf("starting\\n"); }\n'
-              "tracepoint:syscalls:sys_enter_nosuch\n"
-              "{\n"
-              "    @n[comm] = count();\n"
-              "}\n")
+    script = (
+        'BEGIN { printf("starting\\n"); }\n'
+        "tracepoint:syscalls:sys_enter_nosuch\n"
+        "{\n"
+        "    @n[comm] = count();\n"
+        "}\n"
+    )
     doc = pane.new_document("bpftrace", script, name="broken.bt")
     qtbot.waitUntil(lambda: not doc.lint_inflight, timeout=15_000)
     assert not [p for p in pane.problems.problems() if p[0].severity == "error"]  # the linter cannot know
@@ -610,8 +640,9 @@ def test_a_broken_bpftrace_script_reports_the_compilers_error_at_its_line(pane, 
 @pytest.mark.root
 @pytest.mark.timeout(120)
 def test_the_output_pane_shows_a_bpftrace_scripts_printf_output(pane, qtbot, bpftrace_ready):
-    doc = pane.new_document("bpftrace", 'BEGIN { printf("hello from bpftrace %d\\n", 42); exit(); }\n',
-                            name="hello.bt")
+    doc = pane.new_document(
+        "bpftrace", 'BEGIN { printf("hello from bpftrace %d\\n", 42); exit(); }\n', name="hello.bt"
+    )
     set_target(pane, "local:bpftrace")
     with qtbot.waitSignal(pane.runStopped, timeout=90_000) as stopped:
         pane.run()
@@ -626,8 +657,11 @@ def test_the_output_pane_shows_a_bpftrace_scripts_printf_output(pane, qtbot, bpf
 @pytest.mark.root
 @pytest.mark.timeout(120)
 def test_a_d_script_runs_on_bpftrace_translated_and_a_refused_construct_is_marked_at_its_d_line(
-        pane, qtbot, bpftrace_ready):
-    doc = pane.new_document("d", 'BEGIN\n{\n    printf("hello from D\\n");\n    exit(0);\n}\n', name="hello.d")
+    pane, qtbot, bpftrace_ready
+):
+    doc = pane.new_document(
+        "d", 'BEGIN\n{\n    printf("hello from D\\n");\n    exit(0);\n}\n', name="hello.d"
+    )
     set_target(pane, "local:bpftrace")
     with qtbot.waitSignal(pane.runStopped, timeout=90_000) as stopped:
         pane.run()
@@ -649,7 +683,9 @@ def test_a_d_script_runs_on_bpftrace_translated_and_a_refused_construct_is_marke
 
 @pytest.mark.broker
 @pytest.mark.timeout(120)
-def test_a_remote_run_goes_through_the_control_client_and_its_snapshots_come_back(pane, qtbot, broker_url, exchange):
+def test_a_remote_run_goes_through_the_control_client_and_its_snapshots_come_back(
+    pane, qtbot, broker_url, exchange
+):
     import uuid
 
     from suricate_desktop.agent.control_handler import AgentControlHandler
@@ -699,13 +735,36 @@ def test_the_pane_exposes_named_actions_and_the_templates_menu_for_the_main_wind
 
     items = pane.actions()
     names = {a.objectName() for a in items if isinstance(a, QAction)}
-    assert {"new-d", "new-bpftrace", "open", "save", "save-as", "close", "undo", "redo", "cut", "copy", "paste",
-            "find", "replace", "find-next", "find-previous", "run", "stop"} <= names
+    assert {
+        "new-d",
+        "new-bpftrace",
+        "open",
+        "save",
+        "save-as",
+        "close",
+        "undo",
+        "redo",
+        "cut",
+        "copy",
+        "paste",
+        "find",
+        "replace",
+        "find-next",
+        "find-previous",
+        "run",
+        "stop",
+    } <= names
     assert [m for m in items if isinstance(m, QMenu)] == [pane.templates_menu]
     assert [m.title() for m in pane.menus()] == ["&File", "&Edit", "&Templates", "&Run"]
     by_name = {a.objectName(): a for a in items if isinstance(a, QAction)}
-    assert by_name["run"].shortcuts()[0].toString() == "F5" and by_name["stop"].shortcut().toString() == "Shift+F5"
-    assert by_name["find"].shortcut().toString() == "Ctrl+F" and by_name["replace"].shortcut().toString() == "Ctrl+H"
+    assert (
+        by_name["run"].shortcuts()[0].toString() == "F5"
+        and by_name["stop"].shortcut().toString() == "Shift+F5"
+    )
+    assert (
+        by_name["find"].shortcut().toString() == "Ctrl+F"
+        and by_name["replace"].shortcut().toString() == "Ctrl+H"
+    )
     assert by_name["find-next"].shortcut().toString() == "F3"
 
 
@@ -715,15 +774,19 @@ def test_diagnostics_without_a_column_past_the_end_or_without_a_line_are_placed_
     doc = pane.new_document("d", "BEGIN\n{\n    trace(1);\n}\n", name="edge.d")
     qtbot.waitUntil(lambda: not doc.lint_inflight, timeout=15_000)
     editor = doc.editor
-    editor.set_diagnostics([
-        Diagnostic(3, 0, "error", "line only", "x"),            # libdtrace gives lines without columns
-        Diagnostic(4, 40, "error", "unexpected end of input", "x"),  # past the end of the line
-        Diagnostic(99, 1, "warning", "beyond the last line", "x"),
-        Diagnostic(0, 0, "error", "no place at all", "x"),
-    ], "dtrace", drop_on_edit=True)
+    editor.set_diagnostics(
+        [
+            Diagnostic(3, 0, "error", "line only", "x"),  # libdtrace gives lines without columns
+            Diagnostic(4, 40, "error", "unexpected end of input", "x"),  # past the end of the line
+            Diagnostic(99, 1, "warning", "beyond the last line", "x"),
+            Diagnostic(0, 0, "error", "no place at all", "x"),
+        ],
+        "dtrace",
+        drop_on_edit=True,
+    )
     lines = sorted(editor.underlines())
     assert (3, 5, 14, "error") in lines  # the line's text, not its indentation
-    assert (4, 1, 2, "error") in lines   # the last character
+    assert (4, 1, 2, "error") in lines  # the last character
     assert any(line == 5 for line, *_ in lines) or editor.marker_lines().get(5)  # clamped to the last block
     rows = problem_rows(pane)
     assert ("edge.d", "no place at all", "dtrace") in rows and ("edge.d:3", "line only", "dtrace") in rows

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pika
 import pytest
+import waiting
 
 from suricate_desktop.schema import Snapshot
 from suricate_desktop.store.recording import RecordingWriter, iter_snapshots
 from suricate_desktop.transport.consumer import REJECTED_QUEUE, Consumer
 from suricate_desktop.transport.dedup import SLACK, SeenIds
 from suricate_desktop.transport.publisher import Publisher
-import waiting
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,19 +44,33 @@ class Agent:
         out = []
         for agg in self.aggs:
             self.seq += 1
-            out.append(Snapshot(self.host, "syscalls", agg, "count", ts, 0.01, True,
-                                [[["bash"], self.seq], [["sshd", 22], 1]], self.seq, self.run))
+            out.append(
+                Snapshot(
+                    self.host,
+                    "syscalls",
+                    agg,
+                    "count",
+                    ts,
+                    0.01,
+                    True,
+                    [[["bash"], self.seq], [["sshd", 22], 1]],
+                    self.seq,
+                    self.run,
+                )
+            )
         return out
 
 
 def feed(publisher, agent, intervals, pause, stop=None):
     """Publish ``intervals`` intervals in a thread, ``pause`` seconds apart."""
+
     def run():
         for i in range(intervals):
             if stop is not None and stop.is_set():
                 return
             publisher(agent.interval(1000.0 + i * 0.01))
             time.sleep(pause)
+
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     return thread
@@ -76,8 +90,19 @@ def ready_messages(url, queue):
 
 def record_command(url, exchange, folder, *args):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return [sys.executable, "-m", "suricate_desktop", "record", "--broker", url, "--exchange", exchange,
-            "--out", str(folder), *args], env
+    return [
+        sys.executable,
+        "-m",
+        "suricate_desktop",
+        "record",
+        "--broker",
+        url,
+        "--exchange",
+        exchange,
+        "--out",
+        str(folder),
+        *args,
+    ], env
 
 
 # -- dedup: generated orders against an exact reference ------------------------------------------------------------------
@@ -86,7 +111,9 @@ def test_copies_within_the_window_are_recognised_in_any_interleaving():
     for trial in range(40):
         window = rng.choice([64, 1024, 32_768])
         seen = SeenIds(window=window, max_streams=10_000)
-        streams = [(f"h{rng.randrange(3)}", "s", f"a{rng.randrange(4)}", f"r{rng.randrange(3)}") for _ in range(8)]
+        streams = [
+            (f"h{rng.randrange(3)}", "s", f"a{rng.randrange(4)}", f"r{rng.randrange(3)}") for _ in range(8)
+        ]
         reference: dict[tuple, set] = {}
         sent: dict[tuple, list] = {s: [] for s in streams}
         top: dict[tuple, int] = {}
@@ -104,7 +131,10 @@ def test_copies_within_the_window_are_recognised_in_any_interleaving():
             expected = seq in reference.setdefault(stream, set())
             if top[stream] - seq >= window:  # below the window: kept, counted, never taken for a copy
                 expected = False
-            assert seen.seen(Snapshot(*stream[:3], "count", 0.0, run=stream[3], seq=seq)) is expected, (trial, seq)
+            assert seen.seen(Snapshot(*stream[:3], "count", 0.0, run=stream[3], seq=seq)) is expected, (
+                trial,
+                seq,
+            )
             reference[stream].add(seq)
     assert seen.evicted == 0
 
@@ -113,7 +143,7 @@ def test_the_memory_of_seen_ids_is_bounded():
     seen = SeenIds(window=4096, max_streams=100)
     rng = random.Random(5)
     for i in range(20_000):  # hostile: many streams, huge jumps in seq, negative seqs
-        seq = rng.choice([rng.randrange(-10**6, 10**6), rng.randrange(2**62), i])
+        seq = rng.choice([rng.randrange(-(10**6), 10**6), rng.randrange(2**62), i])
         seen.seen(Snapshot(f"h{rng.randrange(1000)}", "s", "a", "count", 0.0, run="r", seq=seq))
     assert len(seen) <= 100 and seen.evicted >= 900
     assert max(bits.bit_length() for _, bits in seen._streams.values()) <= 4096 + SLACK
@@ -132,7 +162,9 @@ def test_the_writer_says_what_is_on_disk_and_writes_early_when_it_holds_much(tmp
     agent = Agent()
     with RecordingWriter(tmp_path, rotate_seconds=3600, max_pending=30) as writer:
         tickets = [writer(agent.interval(1000.0 + i)) for i in range(5)]
-        assert tickets == [3, 6, 9, 12, 15] and writer.stored() == 0  # an hour's rotation: nothing written yet
+        assert (
+            tickets == [3, 6, 9, 12, 15] and writer.stored() == 0
+        )  # an hour's rotation: nothing written yet
         for i in range(5):
             writer(agent.interval(1010.0 + i))
         assert wait_until(lambda: writer.stored() == 30, 10)  # 30 held: written without waiting for the hour
@@ -152,7 +184,9 @@ def test_a_value_the_writer_cannot_store_stops_it_and_names_the_snapshot(tmp_pat
     writer(agent.interval(1000.0))
     assert wait_until(lambda: writer.stored() == 3, 10)
     bad = agent.interval(1001.0)
-    bad[1] = Snapshot("web01", "io", "sizes", "hist", 1001.0, 1.0, True, [[["dd"], [[[2**64, 2**65], 1]]]], 99, "r9")
+    bad[1] = Snapshot(
+        "web01", "io", "sizes", "hist", 1001.0, 1.0, True, [[["dd"], [[[2**64, 2**65], 1]]]], 99, "r9"
+    )
     writer(bad)
     assert wait_until(lambda: writer.error is not None, 10)
     writer(agent.interval(1002.0))  # taken, never stored
@@ -192,8 +226,12 @@ while True:
 def kill_recorder_when(url, exchange, queue, folder, mode, publish, done):
     """Run a recorder in a process of its own, publish, and SIGKILL it once ``done(received, written)``."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-c", DYING_RECORDER, url, exchange, queue, str(folder), mode],
-                            stdout=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", DYING_RECORDER, url, exchange, queue, str(folder), mode],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         proc.stdout.readline()  # bound and consuming
         publish()
@@ -220,11 +258,19 @@ def publish_intervals(url, exchange, agent, first, count):
 @pytest.mark.broker
 def test_nothing_is_acked_before_its_segment_is_on_disk(broker_url, exchange, queue_name, tmp_path):
     agent = Agent()
-    kill_recorder_when(broker_url, exchange, queue_name, tmp_path / "a", "stuck",
-                       lambda: publish_intervals(broker_url, exchange, agent, 0, 100),
-                       lambda received, written: received == 300)
+    kill_recorder_when(
+        broker_url,
+        exchange,
+        queue_name,
+        tmp_path / "a",
+        "stuck",
+        lambda: publish_intervals(broker_url, exchange, agent, 0, 100),
+        lambda received, written: received == 300,
+    )
     # Handed to a writer that never wrote them, then killed: all 300 are still in the broker.
-    assert wait_until(lambda: ready_messages(broker_url, queue_name) == 300, 10), ready_messages(broker_url, queue_name)
+    assert wait_until(lambda: ready_messages(broker_url, queue_name) == 300, 10), ready_messages(
+        broker_url, queue_name
+    )
     # Once on disk, acked: a healthy recorder takes all of them and leaves the queue empty.
     with RecordingWriter(tmp_path / "b", rotate_seconds=0.1) as healthy:
         again = Consumer(healthy, broker_url, exchange, ["#"], queue=queue_name).start()
@@ -236,11 +282,18 @@ def test_nothing_is_acked_before_its_segment_is_on_disk(broker_url, exchange, qu
 
 @pytest.mark.broker
 def test_redelivered_copies_of_what_is_on_disk_are_dropped_after_a_recorder_restart(
-        broker_url, exchange, queue_name, tmp_path):
+    broker_url, exchange, queue_name, tmp_path
+):
     agent = Agent()
-    kill_recorder_when(broker_url, exchange, queue_name, tmp_path, "mute",
-                       lambda: publish_intervals(broker_url, exchange, agent, 0, 200),
-                       lambda received, written: written == 600)
+    kill_recorder_when(
+        broker_url,
+        exchange,
+        queue_name,
+        tmp_path,
+        "mute",
+        lambda: publish_intervals(broker_url, exchange, agent, 0, 200),
+        lambda received, written: written == 600,
+    )
     # Written, never acked, then killed: the broker redelivers all 600 ...
     assert wait_until(lambda: ready_messages(broker_url, queue_name) == 600, 10)
     assert recorded_seqs(tmp_path) == list(range(1, 601))
@@ -268,7 +321,9 @@ class FullDiskWriter(RecordingWriter):
 
 
 @pytest.mark.broker
-def test_a_writer_that_fails_stops_the_acks_and_the_consumer_says_why(broker_url, exchange, queue_name, tmp_path):
+def test_a_writer_that_fails_stops_the_acks_and_the_consumer_says_why(
+    broker_url, exchange, queue_name, tmp_path
+):
     writer = FullDiskWriter(tmp_path, rotate_seconds=0.1)
     consumer = Consumer(writer, broker_url, exchange, ["#"], queue=queue_name).start()
     assert consumer.wait_ready()
@@ -283,7 +338,10 @@ def test_a_writer_that_fails_stops_the_acks_and_the_consumer_says_why(broker_url
         publisher(agent.interval(1000.0 + i))
     assert publisher.flush(20)
     assert wait_until(lambda: consumer.state == "failed")
-    assert "No space left on device" in consumer.failure and "nothing after it was acknowledged" in consumer.failure
+    assert (
+        "No space left on device" in consumer.failure
+        and "nothing after it was acknowledged" in consumer.failure
+    )
     consumer.stop()
     assert consumer.state == "failed"
     with pytest.raises(OSError):

@@ -99,7 +99,9 @@ def test_a_broker_that_is_down_says_why_and_keeps_retrying(qtbot, window):
     free.close()
     w = window(restore_sources=False)
     source = w.registry.add(BrokerSource(f"amqp://guest:secret@127.0.0.1:{port}/%2F", ["#"]))
-    qtbot.waitUntil(lambda: source.state == "reconnecting" and "refused" in source.detail.lower(), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: source.state == "reconnecting" and "refused" in source.detail.lower(), timeout=10_000
+    )
     w.slow_refresh()
     assert "refused" in w.sources_label.text().lower()
     assert "secret" not in w.sources_label.text()  # the password never shows
@@ -123,7 +125,7 @@ def test_a_legacy_queue_is_plotted(qtbot, window, broker_url):
     w.slow_refresh()
     item = w.streams_pane._items[(id(source), *stream)]
     w.streams_pane.tree.itemActivated.emit(item, 0)
-    (_, plotted_stream, panel), = plotted(w)
+    ((_, plotted_stream, panel),) = plotted(w)
     assert plotted_stream == stream
     panel.refresh()
     assert source.store.series(stream, ("python",), "cumulative")[1][-1] == 274
@@ -146,9 +148,15 @@ def test_a_recording_plays_in_the_window_with_its_timeline(qtbot, window):
 def test_remote_agents_become_run_targets_and_are_remembered(qtbot, window, settings, monkeypatch):
     from suricate_desktop.gui import dialogs
 
-    monkeypatch.setattr(dialogs.RemoteAgentsDialog, "exec",
-                        lambda self: {"broker": "amqp://guest:guest@127.0.0.1:5672/%2F", "hosts": ["smartos1"],
-                                      "secret_file": ""})
+    monkeypatch.setattr(
+        dialogs.RemoteAgentsDialog,
+        "exec",
+        lambda self: {
+            "broker": "amqp://guest:guest@127.0.0.1:5672/%2F",
+            "hosts": ["smartos1"],
+            "secret_file": "",
+        },
+    )
     w = window(restore_sources=False)
     w.edit_remote_agents()
     assert any("smartos1" in str(key) for key in w.editor.run_options.target_keys())
@@ -190,7 +198,9 @@ def test_garbage_is_collected_in_the_gui_thread_only_while_a_window_lives(make_w
 
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
     # remote agents remembered: applying them at start-up must leave the guard in place
-    settings.setValue("remote", json.dumps({"broker": "amqp://127.0.0.1/", "hosts": ["smartos1"], "secret_file": ""}))
+    settings.setValue(
+        "remote", json.dumps({"broker": "amqp://127.0.0.1/", "hosts": ["smartos1"], "secret_file": ""})
+    )
     w = make_window(settings=settings, restore_sources=False)
     assert not gc.isenabled()
 
@@ -218,7 +228,9 @@ def test_garbage_is_collected_in_the_gui_thread_only_while_a_window_lives(make_w
     t.join()
     assert victims[0]() is not None  # not collected by the worker
     thresholds = gc.get_threshold()  # an earlier test may have raised them (runtime.tune_for_ingest)
-    gc.set_threshold(0, 0, 0)  # every check of the GUI thread's timer passes them: a full collection in 3 ticks
+    gc.set_threshold(
+        0, 0, 0
+    )  # every check of the GUI thread's timer passes them: a full collection in 3 ticks
     try:
         qtbot.waitUntil(lambda: victims[0]() is None, timeout=5000)  # collected by the GUI thread's timer
     finally:

@@ -20,6 +20,8 @@ import orjson
 import pika
 import pyarrow.parquet as pq
 import pytest
+import waiting
+from hostile_generator import hostile_bodies, hostile_legacy, valid_bodies, valid_legacy, valid_snapshots
 
 import suricate_desktop.schema.limits as limits
 import suricate_desktop.transport.consumer as consumer_module
@@ -29,11 +31,12 @@ from suricate_desktop.store.live import LiveStore
 from suricate_desktop.store.recording import RecordingWriter, flatten, iter_snapshots, segments
 from suricate_desktop.transport.consumer import Consumer, LegacyQueue
 from suricate_desktop.transport.control import (
-    ControlClient, ControlServer, encode_message, make_request, parse_message,
+    ControlClient,
+    ControlServer,
+    encode_message,
+    make_request,
+    parse_message,
 )
-
-from hostile_generator import hostile_bodies, hostile_legacy, valid_bodies, valid_legacy, valid_snapshots
-import waiting
 
 SECRET = b"0123456789abcdef0123456789abcdef"
 
@@ -50,7 +53,7 @@ def test_decode_raises_only_schema_error_with_a_reason_on_10000_generated_hostil
             decode(body)
         except SchemaError as exc:
             assert str(exc), label
-        except BaseException as exc:  # noqa: BLE001 - that is what is being tested
+        except BaseException as exc:
             escaped.append(f"{label}: {type(exc).__name__}: {exc}"[:200])
         else:
             escaped.append(f"{label}: accepted")
@@ -64,7 +67,7 @@ def test_decode_legacy_raises_only_schema_error_on_generated_hostile_bodies():
             decode_legacy(body)
         except SchemaError:
             pass
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             escaped.append(f"{label}: {type(exc).__name__}: {exc}"[:200])
         else:
             escaped.append(f"{label}: accepted {body[:60]!r}")
@@ -87,7 +90,7 @@ def _random_json(rng: random.Random, depth: int):
     inner.insert(rng.randrange(len(inner) + 1), _random_json(rng, depth - 1))
     if rng.random() < 0.5:
         return inner
-    return {f"k{i}]\"[": v for i, v in enumerate(inner)}
+    return {f'k{i}]"[': v for i, v in enumerate(inner)}
 
 
 @pytest.mark.parametrize("large", [False, True], ids=["small-body path", "large-body path"])
@@ -109,24 +112,27 @@ def test_the_depth_check_agrees_with_a_recursive_count_whatever_the_strings_hold
 
 def test_parse_message_of_the_control_channel_raises_only_value_error():
     escaped = []
-    bodies = list(hostile_bodies(seed=14, n=3_000)) + [("legacy " + label, body)
-                                                          for label, body in hostile_legacy(seed=15, n=300)]
+    bodies = list(hostile_bodies(seed=14, n=3_000)) + [
+        ("legacy " + label, body) for label, body in hostile_legacy(seed=15, n=300)
+    ]
     for label, body in bodies:
         try:
             parse_message(body)
         except ValueError as exc:
             assert str(exc).startswith("malformed"), label
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             escaped.append(f"{label}: {type(exc).__name__}: {exc}"[:200])
     assert escaped == []
     with pytest.raises(ValueError, match="nested deeper than 32"):
         parse_message(b'{"args":' + b"[" * 900 + b"]" * 900 + b"}")
 
 
-RULES = ('[[rule]]\nname = "high"\nthreshold = 100\n'
-         '[[rule]]\nname = "rise"\ntype = "rate"\nthreshold = 50\nview = "cumulative"\n'
-         '[[rule]]\nname = "z"\ntype = "score"\nthreshold = 8\nhistory = 30\n'
-         '[[rule]]\nname = "quiet"\ntype = "silence"\nthreshold = "5s"\n')
+RULES = (
+    '[[rule]]\nname = "high"\nthreshold = 100\n'
+    '[[rule]]\nname = "rise"\ntype = "rate"\nthreshold = 50\nview = "cumulative"\n'
+    '[[rule]]\nname = "z"\ntype = "score"\nthreshold = 8\nhistory = 30\n'
+    '[[rule]]\nname = "quiet"\ntype = "silence"\nthreshold = "5s"\n'
+)
 
 
 def test_valid_snapshots_at_every_limit_go_through_every_consumer(tmp_path):
@@ -150,7 +156,7 @@ def test_valid_snapshots_at_every_limit_go_through_every_consumer(tmp_path):
     events = []
     engine = Engine(loads(RULES), dry_run=True, listeners=[events.append])
     for i in range(0, len(decoded), 50):
-        engine.ingest(decoded[i:i + 50])
+        engine.ingest(decoded[i : i + 50])
     engine.tick(time.time())
     assert engine.alerts() and events  # the rules saw the values (and fired on some), not just skipped them
 
@@ -189,8 +195,9 @@ class PeakRss:
 
 @pytest.mark.broker
 @pytest.mark.timeout(300)
-def test_10000_hostile_bodies_among_valid_snapshots_through_a_recorder(broker_url, exchange, queue_name, tmp_path,
-                                                                       own_dead_letters):
+def test_10000_hostile_bodies_among_valid_snapshots_through_a_recorder(
+    broker_url, exchange, queue_name, tmp_path, own_dead_letters
+):
     started = time.monotonic()
     run = uuid.uuid4().hex[:12]
     snapshots = valid_snapshots(seed=21, n=3_000, run=run)
@@ -201,8 +208,12 @@ def test_10000_hostile_bodies_among_valid_snapshots_through_a_recorder(broker_ur
     legacy_good = [valid_legacy(rng)[0] for _ in range(300)]
     legacy_bad = [body for _, body in hostile_legacy(seed=25, n=1_000)]
     # One stream of sends, shuffled: valid and hostile bodies, JSON and legacy, all interleaved.
-    sends = ([("json", b) for b in good] + [("json", b) for _, b in bad]
-             + [("legacy", b) for b in legacy_good] + [("legacy", b) for b in legacy_bad])
+    sends = (
+        [("json", b) for b in good]
+        + [("json", b) for _, b in bad]
+        + [("legacy", b) for b in legacy_good]
+        + [("legacy", b) for b in legacy_bad]
+    )
     rng.shuffle(sends)
 
     writer = RecordingWriter(tmp_path / "rec")
@@ -222,7 +233,9 @@ def test_10000_hostile_bodies_among_valid_snapshots_through_a_recorder(broker_ur
                 ch.basic_publish("", legacy_queue, body, props)
         conn.close()
         total = len(sends)
-        assert wait_until(lambda: consumer.received + consumer.rejected >= total, timeout=180), consumer.stats()
+        assert wait_until(lambda: consumer.received + consumer.rejected >= total, timeout=180), (
+            consumer.stats()
+        )
         # Alive and connected: no body stopped or restarted the consumer's thread.
         assert consumer._thread.is_alive()
         assert consumer.state == "connected" and consumer.last_error == "" and consumer.reconnects == 0
@@ -242,7 +255,13 @@ def test_10000_hostile_bodies_among_valid_snapshots_through_a_recorder(broker_ur
     for sent in snapshots[::97]:
         back = by_seq[sent.seq]
         assert (back.host, back.agg, back.kind, back.ts, back.interval, back.delta) == (
-            sent.host, sent.agg, sent.kind, sent.ts, sent.interval, sent.delta)
+            sent.host,
+            sent.agg,
+            sent.kind,
+            sent.ts,
+            sent.interval,
+            sent.delta,
+        )
         assert orjson.loads(encode(back))["entries"] == orjson.loads(encode(sent))["entries"]
     assert sum(1 for s in recorded if s.host == "legacyhost") == len(legacy_good)
     rows = sum(pq.read_metadata(p).num_rows for p in segments(tmp_path / "rec"))
@@ -259,25 +278,35 @@ def test_10000_hostile_bodies_among_valid_snapshots_through_a_recorder(broker_ur
     conn.close()
     assert waiting == len(bad) + len(legacy_bad)
     assert all(reasons)
-    print(f"\nhostile run: {len(sends)} bodies in {time.monotonic() - started:.1f} s, "
-          f"peak RSS of the test process {PeakRss.read() / 2**20:.0f} MiB")
+    print(
+        f"\nhostile run: {len(sends)} bodies in {time.monotonic() - started:.1f} s, "
+        f"peak RSS of the test process {PeakRss.read() / 2**20:.0f} MiB"
+    )
 
 
 @pytest.mark.broker
 @pytest.mark.timeout(120)
 def test_the_control_listener_and_client_refuse_hostile_bodies_and_keep_answering(broker_url, exchange):
     host = f"edge{uuid.uuid4().hex[:8]}"
-    server = ControlServer(broker_url, host, SECRET, lambda op, args, emit: {"host": host, "runs": [], "ended": []},
-                           exchange=exchange).start()
+    server = ControlServer(
+        broker_url,
+        host,
+        SECRET,
+        lambda op, args, emit: {"host": host, "runs": [], "ended": []},
+        exchange=exchange,
+    ).start()
     client = ControlClient(broker_url, host, SECRET, exchange=exchange, timeout=20)
     try:
         assert server.wait_ready()
         assert client.status()["host"] == host
         bad = [body for _, body in hostile_bodies(seed=31, n=1_500)]
         # Signed, but with a hostile args value: deep, a huge number, an infinite float.
-        bad += [encode_message(make_request(SECRET, host, "status", {"x": 1}))
-                .replace(b'"args":{"x":1}', b'"args":{"x":' + arg + b"}") for arg in
-                (b"[" * 500 + b"]" * 500, b"9" * 5000, b"1e400", b'"\xff"', b'"\\ud800"')]
+        bad += [
+            encode_message(make_request(SECRET, host, "status", {"x": 1})).replace(
+                b'"args":{"x":1}', b'"args":{"x":' + arg + b"}"
+            )
+            for arg in (b"[" * 500 + b"]" * 500, b"9" * 5000, b"1e400", b'"\xff"', b'"\\ud800"')
+        ]
         conn, ch = _publisher(broker_url)
         for body in bad:
             ch.basic_publish(exchange, host, body, pika.BasicProperties(reply_to=client.reply_queue))
@@ -305,4 +334,3 @@ def _unparsable(body: bytes) -> bool:
     except ValueError:
         return True
     return False
-

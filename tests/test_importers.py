@@ -47,15 +47,18 @@ def by_agg(snaps):
 # --------------------------------------------------------------------------- format sniffing
 
 
-@pytest.mark.parametrize("name, fmt", [
-    ("import/bpftrace-clear.json", "bpftrace-json"),
-    ("import/bpftrace-totals.json", "bpftrace-json"),
-    ("import/dtrace-timestamped.txt", "dtrace"),
-    ("import/dtrace-plain.txt", "dtrace"),
-    ("import/long.csv", "csv"),
-    ("import/nab_like.csv", "csv"),
-    ("dtrace_cli/quantize.out", "dtrace"),
-])
+@pytest.mark.parametrize(
+    "name, fmt",
+    [
+        ("import/bpftrace-clear.json", "bpftrace-json"),
+        ("import/bpftrace-totals.json", "bpftrace-json"),
+        ("import/dtrace-timestamped.txt", "dtrace"),
+        ("import/dtrace-plain.txt", "dtrace"),
+        ("import/long.csv", "csv"),
+        ("import/nab_like.csv", "csv"),
+        ("dtrace_cli/quantize.out", "dtrace"),
+    ],
+)
 def test_the_format_is_told_from_the_content(name, fmt, tmp_path):
     assert sniff_format(DATA / name) == fmt
     # without the extension's help too
@@ -73,13 +76,24 @@ def test_a_bpftrace_log_with_clear_gives_one_snapshot_per_map_per_tick():
     # @start[tid] = nsecs is printed only in the exit dump: the script's state, not a result
     assert list(aggs) == ["reads", "size", "lin", "st", "mean", "bytes"]
     assert {(s.agg, s.kind) for s in snaps} == {
-        ("reads", "count"), ("size", "hist"), ("lin", "lhist"), ("st", "stats"), ("mean", "avg"), ("bytes", "count")}
+        ("reads", "count"),
+        ("size", "hist"),
+        ("lin", "lhist"),
+        ("st", "stats"),
+        ("mean", "avg"),
+        ("bytes", "count"),
+    }
     assert all(len(v) == 4 for v in aggs.values())
     assert all(s.host == "lab" and s.source == "bpftrace-clear" and s.delta for s in snaps)
     # times from the time("%Y-%m-%d %H:%M:%S") records, local time
     assert [s.ts for s in aggs["reads"]] == [local(2026, 11, 27, 21, 54, 32 + i) for i in range(4)]
     assert [s.interval for s in aggs["reads"]] == [1.0] * 4
-    assert [s.entries for s in aggs["reads"]] == [[[["dd"], 30]], [[["dd"], 82]], [[["dd"], 69]], [[["dd"], 17]]]
+    assert [s.entries for s in aggs["reads"]] == [
+        [[["dd"], 30]],
+        [[["dd"], 82]],
+        [[["dd"], 69]],
+        [[["dd"], 17]],
+    ]
     assert aggs["size"][0].entries == [[[], [[[512, 1023], 4], [[1024, 2047], 9], [[2048, 4095], 17]]]]
     assert aggs["lin"][0].entries == [[[], [[[0, 1023], 4], [[1024, 2047], 9], [[2048, 3071], 17]]]]
     assert aggs["st"][0].entries == [[["dd"], {"count": 30, "average": 1909, "total": 57296}]]
@@ -116,7 +130,8 @@ def test_time_of_day_records_take_the_date_before_the_files_time_across_midnight
     log.write_text(
         '{"type": "time", "data": "23:59:59\\n"}\n{"type": "map", "data": {"@c": {"a": 1}}}\n'
         '{"type": "time", "data": "00:00:00\\n"}\n{"type": "map", "data": {"@c": {"b": 2}}}\n'
-        '{"type": "time", "data": "00:00:01\\n"}\n')
+        '{"type": "time", "data": "00:00:01\\n"}\n'
+    )
     mtime = local(2026, 11, 28, 0, 0, 3)
     os.utime(log, (mtime, mtime))
     snaps = import_bpftrace_json(log)
@@ -126,10 +141,14 @@ def test_time_of_day_records_take_the_date_before_the_files_time_across_midnight
 
 def test_a_log_without_times_is_spaced_by_the_interval_ending_at_the_files_time(tmp_path):
     log = tmp_path / "quiet.json"
-    log.write_text("".join(
-        f'{{"type": "map", "data": {{"@c": {{"bash": {n}}}}}}}\n'
-        f'{{"type": "hist", "data": {{"@h": [{{"min": 4, "max": 7, "count": {n}}}]}}}}\n' for n in (3, 1, 2))
-        + '{"type": "lost_events", "data": {"events": 5}}\n')
+    log.write_text(
+        "".join(
+            f'{{"type": "map", "data": {{"@c": {{"bash": {n}}}}}}}\n'
+            f'{{"type": "hist", "data": {{"@h": [{{"min": 4, "max": 7, "count": {n}}}]}}}}\n'
+            for n in (3, 1, 2)
+        )
+        + '{"type": "lost_events", "data": {"events": 5}}\n'
+    )
     os.utime(log, (5000.0, 5000.0))
     snaps = import_bpftrace_json(log, interval=2.0)
     aggs = by_agg(snaps)
@@ -145,7 +164,8 @@ def test_the_agents_own_tick_markers_space_the_ticks():
     text = "".join(
         f'{{"type": "map", "data": {{"@c": {{"x": {n}}}}}}}\n'
         f'{{"type": "printf", "data": "__suricate_tick_0123456789abcdef__ {ns}\\n"}}\n'
-        for n, ns in ((1, 10_000_000_000), (2, 10_500_000_000), (3, 12_000_000_000)))
+        for n, ns in ((1, 10_000_000_000), (2, 10_500_000_000), (3, 12_000_000_000))
+    )
     snaps = import_bpftrace_json(text, start=1000.0)
     assert [s.ts for s in snaps] == [1000.0, 1000.5, 1002.0]
     assert [s.interval for s in snaps] == [1.0, 0.5, 1.5]
@@ -183,7 +203,11 @@ def test_dtrace_output_without_timestamps_is_one_dump_per_interval(tmp_path):
     assert [s.agg for s in snaps] == ["@"] * 4
     assert [s.ts for s in snaps] == [1997.0, 1998.0, 1999.0, 2000.0]
     assert [s.entries for s in snaps] == [
-        [[["sshd"], 2], [["bash"], 5]], [[["bash"], 9]], [[["bash"], 1], [["cron"], 4], [["sshd"], 6]], [[["sshd"], 3]]]
+        [[["sshd"], 2], [["bash"], 5]],
+        [[["bash"], 9]],
+        [[["bash"], 1], [["cron"], 4], [["sshd"], 6]],
+        [[["sshd"], 3]],
+    ]
     assert [s.ts for s in import_dtrace_text(path, start=0.0, interval=0.5)] == [0.0, 0.5, 1.0, 1.5]
     assert all(not s.delta for s in import_dtrace_text(path, delta=False))
 
@@ -191,8 +215,14 @@ def test_dtrace_output_without_timestamps_is_one_dump_per_interval(tmp_path):
 def test_keyed_histograms_one_blank_line_between_keys_two_between_dumps():
     snaps = import_dtrace_text(IMPORT / "dtrace-keyed-quantize.txt", start=0.0)
     assert [(s.agg, s.kind, s.ts) for s in snaps] == [("@", "quantize", 0.0), ("@", "quantize", 1.0)]
-    assert snaps[0].entries == [[["bash", 4242], [[[4, 7], 2], [[8, 15], 1]]], [["sshd", 101], [[[512, 1023], 7]]]]
-    assert snaps[1].entries == [[["bash", 4242], [[[8, 15], 5]]], [["cron", 7], [[[64, 127], 1], [[128, 255], 2]]]]
+    assert snaps[0].entries == [
+        [["bash", 4242], [[[4, 7], 2], [[8, 15], 1]]],
+        [["sshd", 101], [[[512, 1023], 7]]],
+    ]
+    assert snaps[1].entries == [
+        [["bash", 4242], [[[8, 15], 5]]],
+        [["cron", 7], [[[64, 127], 1], [[128, 255], 2]]],
+    ]
 
 
 def test_stack_keys_as_dtrace_prints_them():
@@ -200,11 +230,16 @@ def test_stack_keys_as_dtrace_prints_them():
     frame = " " * 14
 
     def dump(entries):
-        return "\n" + "".join(f"\n{frame}" + f"\n{frame}".join(frames) + f"\n{n:17d}\n" for frames, n in entries)
+        return "\n" + "".join(
+            f"\n{frame}" + f"\n{frame}".join(frames) + f"\n{n:17d}\n" for frames, n in entries
+        )
 
-    text = ("2026 Nov 27 21:47:52\n" + dump([(["unix`mutex_enter+0x10", "genunix`read+0x2a7"], 5),
-                                              (["unix`i86_mwait+0xd"], 90)])
-            + "2026 Nov 27 21:47:53\n" + dump([(["unix`i86_mwait+0xd"], 70)]))
+    text = (
+        "2026 Nov 27 21:47:52\n"
+        + dump([(["unix`mutex_enter+0x10", "genunix`read+0x2a7"], 5), (["unix`i86_mwait+0xd"], 90)])
+        + "2026 Nov 27 21:47:53\n"
+        + dump([(["unix`i86_mwait+0xd"], 70)])
+    )
     snaps = import_dtrace_text(text)
     assert [s.ts for s in snaps] == [local(2026, 11, 27, 21, 47, 52), local(2026, 11, 27, 21, 47, 53)]
     assert snaps[0].entries == [[["unix`mutex_enter\ngenunix`read"], 5], [["unix`i86_mwait"], 90]]
@@ -232,12 +267,20 @@ def test_the_dtrace_cli_backends_own_output_is_read_by_its_parser():
     lq = by_agg(import_dtrace_text(CLI / "lquantize.out"))["lq"][0]
     assert lq.entries[0] == [[4242], [[[INT64_MIN, -1], 2], [[0, 9], 1], [[10, 19], 7]]]
     assert lq.entries[1] == [[101], [[[50, 59], 3], [[100, INT64_MAX], 1]]]
-    script = "syscall:::entry { @fds[self->path] = count(); @perproc[pid, this->name] = sum(arg0); " \
-             "@total = count(); @where[arg0, stack()] = count(); }"
+    script = (
+        "syscall:::entry { @fds[self->path] = count(); @perproc[pid, this->name] = sum(arg0); "
+        "@total = count(); @where[arg0, stack()] = count(); }"
+    )
     scalars = by_agg(import_dtrace_text(CLI / "scalar_default.out", script=script))
-    assert scalars["where"][0].entries == [[[12, "genunix`fop_read\ngenunix`read"], 4], [[3, "unix`i86_mwait"], 11]]
+    assert scalars["where"][0].entries == [
+        [[12, "genunix`fop_read\ngenunix`read"], 4],
+        [[3, "unix`i86_mwait"], 11],
+    ]
     assert scalars["perproc"][0].kind == "sum"
-    assert scalars["perproc"][0].entries[2] == [[4242, "a-process-name-that-is-longer-than-fifty-characters-x"], 5]
+    assert scalars["perproc"][0].entries[2] == [
+        [4242, "a-process-name-that-is-longer-than-fifty-characters-x"],
+        5,
+    ]
 
 
 # --------------------------------------------------------------------------- CSV
@@ -260,7 +303,8 @@ def test_long_csv_rows_group_into_snapshots():
 def test_wide_csv_is_one_stream_with_a_key_per_column():
     snaps = import_csv(IMPORT / "wide.csv", host="box")
     assert [(s.host, s.source, s.agg, s.kind, s.ts) for s in snaps] == [
-        ("box", "wide", "values", "count", 1795816232.0 + i) for i in range(3)]
+        ("box", "wide", "values", "count", 1795816232.0 + i) for i in range(3)
+    ]
     assert snaps[0].entries == [[["cpu"], 12.5], [["mem"], 2048], [["disk"], 0]]
     assert snaps[1].entries == [[["cpu"], 80], [["mem"], 2050]]  # an empty cell is left out
 
@@ -276,8 +320,12 @@ def test_a_nab_data_file_timestamp_value():
 def test_a_recording_exported_to_csv_reads_back(tmp_path):
     original = [
         Snapshot("h", "s", "calls", "count", 1000.0, 1.0, True, [[["bash", 7], 3], [["sshd"], 1]]),
-        Snapshot("h", "s", "lat", "hist", 1000.0, 1.0, True, [[["bash"], [[[INT64_MIN, -1], 1], [[4, 7], 2]]]]),
-        Snapshot("h", "s", "st", "stats", 1001.0, 1.0, True, [[[], {"count": 2, "average": 15, "total": 30}]]),
+        Snapshot(
+            "h", "s", "lat", "hist", 1000.0, 1.0, True, [[["bash"], [[[INT64_MIN, -1], 1], [[4, 7], 2]]]]
+        ),
+        Snapshot(
+            "h", "s", "st", "stats", 1001.0, 1.0, True, [[[], {"count": 2, "average": 15, "total": 30}]]
+        ),
     ]
     write_recording(original, tmp_path / "rec")
     frame = read_frame(tmp_path / "rec")
@@ -309,14 +357,29 @@ def run_import(argv):
 def test_suricate_import_writes_a_recording_of_every_file(tmp_path):
     out = tmp_path / "rec"
     files = [IMPORT / "bpftrace-clear.json", IMPORT / "dtrace-timestamped.txt", IMPORT / "long.csv"]
-    assert run_import([*map(str, files), "--out", str(out), "--host", "lab", "--aggs", "calls,lat",
-                       "--kind", "bytes=sum"]) == 0
+    assert (
+        run_import(
+            [
+                *map(str, files),
+                "--out",
+                str(out),
+                "--host",
+                "lab",
+                "--aggs",
+                "calls,lat",
+                "--kind",
+                "bytes=sum",
+            ]
+        )
+        == 0
+    )
     back = list(iter_snapshots(out))
     expected = sorted(
         import_bpftrace_json(files[0], host="lab", kinds={"@bytes": "sum"})
         + import_dtrace_text(files[1], host="lab", aggs=["calls", "lat"])
         + import_csv(files[2], host="lab"),
-        key=lambda s: s.ts)
+        key=lambda s: s.ts,
+    )
     # snapshots without entries have no rows in a recording
     assert back == [s for s in expected if s.entries]
     streams = {s.stream for s in back}
@@ -336,8 +399,21 @@ def test_suricate_import_reports_what_it_cannot_read(tmp_path, capsys):
 
 def test_a_bpftrace_script_explains_the_bpftrace_log_only(tmp_path):
     out = tmp_path / "rec"
-    assert run_import([str(IMPORT / "bpftrace-clear.json"), str(IMPORT / "dtrace-plain.txt"), "--out", str(out),
-                       "--script", str(IMPORT / "bpftrace-clear.bt"), "--start", "100"]) == 0
+    assert (
+        run_import(
+            [
+                str(IMPORT / "bpftrace-clear.json"),
+                str(IMPORT / "dtrace-plain.txt"),
+                "--out",
+                str(out),
+                "--script",
+                str(IMPORT / "bpftrace-clear.bt"),
+                "--start",
+                "100",
+            ]
+        )
+        == 0
+    )
     kinds = {(s.source, s.agg): s.kind for s in iter_snapshots(out)}
     assert kinds[("bpftrace-clear", "bytes")] == "sum"
     assert {agg for source, agg in kinds if source == "dtrace-plain"} == {"@"}

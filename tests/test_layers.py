@@ -22,7 +22,8 @@ def test_import_linter_contracts_hold():
 def test_the_core_runs_without_qt():
     """Import every module outside gui/ in a fresh interpreter: Qt must not come along."""
     modules = [
-        m.name for m in pkgutil.walk_packages(suricate_desktop.__path__, "suricate_desktop.")
+        m.name
+        for m in pkgutil.walk_packages(suricate_desktop.__path__, "suricate_desktop.")
         if not m.name.startswith("suricate_desktop.gui") and not m.name.endswith("__main__")
     ]
     code = (

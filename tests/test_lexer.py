@@ -53,10 +53,21 @@ def exact_only(lang: str):
 
 
 def random_text(rng: random.Random, n: int) -> str:
-    alphabet = (
-        list("abcxyz_019 \t\n{}()[];,/*\"'#$@:.-+<>=!&|^%?~\\`") + ["self->", "/*", "*/", "//", "\n#pragma D ",
-        "syscall::read:entry", "kprobe:vfs_read", "@x[pid] = count();", "/pid == 1/", "é", "\r\n", "$1", "$x"]
-    )
+    alphabet = list("abcxyz_019 \t\n{}()[];,/*\"'#$@:.-+<>=!&|^%?~\\`") + [
+        "self->",
+        "/*",
+        "*/",
+        "//",
+        "\n#pragma D ",
+        "syscall::read:entry",
+        "kprobe:vfs_read",
+        "@x[pid] = count();",
+        "/pid == 1/",
+        "é",
+        "\r\n",
+        "$1",
+        "$x",
+    ]
     return "".join(rng.choice(alphabet) for _ in range(n))
 
 
@@ -117,8 +128,15 @@ def test_random_text(lang, seed):
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("seed", range(20))
-@pytest.mark.parametrize("state", [LexState(MODE_PRED, 0, False), LexState(MODE_BODY, 2, False),
-                                   LexState(MODE_DECL, 0, False), LexState(MODE_DECL, 1, False)])
+@pytest.mark.parametrize(
+    "state",
+    [
+        LexState(MODE_PRED, 0, False),
+        LexState(MODE_BODY, 2, False),
+        LexState(MODE_DECL, 0, False),
+        LexState(MODE_DECL, 1, False),
+    ],
+)
 def test_random_text_from_inner_states(lang, seed, state):
     """Lexed from a predicate, body or declaration state, the fast and exact paths must agree."""
     rng = random.Random(1000 + seed)
@@ -145,10 +163,18 @@ def test_random_text_from_inner_states(lang, seed, state):
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize(
     "text",
-    ["BEGIN { x = self->`y; z = self->foo`bar; }", "BEGIN /x//y/ { }", "BEGIN /a/*c*/{ }", "BEGIN { a //b\n}",
-     "  #pragma D option quiet\nBEGIN {\n  # x\n}", "BEGIN { kstack (perf); @[kstack] = count(); }",
-     "struct s { int a; };\nBEGIN { }", "inline int N = 1;\nint x;\n", "BEGIN\n/x\n/\n{ }",
-     "BEGIN { @b = sum(args->count); @n = count (); x.count = 1; }"],
+    [
+        "BEGIN { x = self->`y; z = self->foo`bar; }",
+        "BEGIN /x//y/ { }",
+        "BEGIN /a/*c*/{ }",
+        "BEGIN { a //b\n}",
+        "  #pragma D option quiet\nBEGIN {\n  # x\n}",
+        "BEGIN { kstack (perf); @[kstack] = count(); }",
+        "struct s { int a; };\nBEGIN { }",
+        "inline int N = 1;\nint x;\n",
+        "BEGIN\n/x\n/\n{ }",
+        "BEGIN { @b = sum(args->count); @n = count (); x.count = 1; }",
+    ],
 )
 def test_tricky_lines_agree_between_paths(lang, text):
     toks = tokenize(text, lang)
@@ -264,10 +290,16 @@ def test_bpftrace_token_types():
     assert [tt for tt, _ in got].count(T.PREDICATE) == 2
 
 
-@pytest.mark.parametrize("lang,src", [
-    ("bpftrace", "tracepoint:syscalls:sys_enter_read { @b[comm] = sum(args->count); @n = count (); exit(); }"),
-    ("d", "syscall::read:entry { @b[execname] = sum(args[2]); c = count; @n = count (); exit(0); }"),
-])
+@pytest.mark.parametrize(
+    "lang,src",
+    [
+        (
+            "bpftrace",
+            "tracepoint:syscalls:sys_enter_read { @b[comm] = sum(args->count); @n = count (); exit(); }",
+        ),
+        ("d", "syscall::read:entry { @b[execname] = sum(args[2]); c = count; @n = count (); exit(0); }"),
+    ],
+)
 def test_function_names_are_functions_only_where_called(lang, src):
     """``args->count`` is a member (bpftrace's read(2) argument), not the aggregating function."""
     got = types(src, lang)

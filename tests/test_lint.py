@@ -80,7 +80,11 @@ def test_broken_scripts_give_their_error(path):
     assert errs, "expected an error"
     got = errs[0]
     assert (got.line, got.column, got.severity, got.message) == (
-        want["line"], want["column"], want["severity"], want["message"])
+        want["line"],
+        want["column"],
+        want["severity"],
+        want["message"],
+    )
     assert got.file == str(path)
 
 
@@ -95,35 +99,66 @@ def test_broken_scripts_give_their_error(path):
         ("lquantize(arg0, 0, 12, 2)", None),
         ("lquantize(arg0, 0, 12)", None),
         ("lquantize(arg0, 0, 1024, 64, 3)", None),
-        ("lquantize(arg0, 12, 0, 2)", "lquantize( ) base (argument #1) must be less than limit (argument #2)"),
-        ("lquantize(arg0, 0, 10, 0)", "lquantize( ) argument #3 must be a non-zero positive integer constant"),
-        ("lquantize(arg0, 0, 10, -2)", "lquantize( ) argument #3 must be a non-zero positive integer constant"),
+        (
+            "lquantize(arg0, 12, 0, 2)",
+            "lquantize( ) base (argument #1) must be less than limit (argument #2)",
+        ),
+        (
+            "lquantize(arg0, 0, 10, 0)",
+            "lquantize( ) argument #3 must be a non-zero positive integer constant",
+        ),
+        (
+            "lquantize(arg0, 0, 10, -2)",
+            "lquantize( ) argument #3 must be a non-zero positive integer constant",
+        ),
         ("lquantize(arg0, 0, 100000, 70000)", "lquantize( ) argument #3 must be a 16-bit quantity"),
-        ("lquantize(arg0, 0, 10, 20)",
-         "lquantize( ) step (argument #3) too large: must have at least one quantization level"),
-        ("lquantize(arg0, 0, 100000, 1)", "lquantize( ) step (argument #3) too small: number of quantization "
-                                          "levels must be a 16-bit quantity"),
+        (
+            "lquantize(arg0, 0, 10, 20)",
+            "lquantize( ) step (argument #3) too large: must have at least one quantization level",
+        ),
+        (
+            "lquantize(arg0, 0, 100000, 1)",
+            "lquantize( ) step (argument #3) too small: number of quantization "
+            "levels must be a 16-bit quantity",
+        ),
         ("lquantize(arg0, 0, 3000000000, 1000000)", "lquantize( ) argument #2 must be a 32-bit quantity"),
-        ("lquantize(arg0, 5, 5, 1)",
-         "lquantize( ) step (argument #3) too large: must have at least one quantization level"),
+        (
+            "lquantize(arg0, 5, 5, 1)",
+            "lquantize( ) step (argument #3) too large: must have at least one quantization level",
+        ),
         ("lquantize(arg0, 0, 1024 * 4, 64)", None),
         ("lquantize(arg0, 0, $1, 1)", None),
         ("lquantize(arg0, 0)", "lquantize( ) prototype mismatch: 2 args passed, 3 expected"),
-        ("lquantize(arg0, 0, 10, 1, 1, 1)", "lquantize( ) prototype mismatch: 6 args passed, at most 5 expected"),
+        (
+            "lquantize(arg0, 0, 10, 1, 1, 1)",
+            "lquantize( ) prototype mismatch: 6 args passed, at most 5 expected",
+        ),
         ("llquantize(arg0, 10, 0, 6, 20)", None),
         ("llquantize(arg0, 1, 0, 6, 20)", "llquantize( ) factor (argument #1) must be two or more"),
-        ("llquantize(arg0, 10, 6, 6, 20)",
-         "llquantize( ) high magnitude (argument #3) must be greater than low magnitude (argument #2)"),
-        ("llquantize(arg0, 10, 0, 6, 5)", "llquantize( ) factor (argument #1) must be less than or equal to the "
-                                          "number of linear steps per magnitude (argument #4)"),
-        ("llquantize(arg0, 10, 0, 6, 25)", "llquantize( ) factor (argument #1) must evenly divide the number of "
-                                           "steps per magnitude (argument #4), and the number of steps per "
-                                           "magnitude must evenly divide a power of the factor"),
-        ("llquantize(arg0, 10, 0, 20, 20)",
-         "llquantize( ) factor (10) raised to power of high magnitude (20) plus 1 overflows 64-bits"),
+        (
+            "llquantize(arg0, 10, 6, 6, 20)",
+            "llquantize( ) high magnitude (argument #3) must be greater than low magnitude (argument #2)",
+        ),
+        (
+            "llquantize(arg0, 10, 0, 6, 5)",
+            "llquantize( ) factor (argument #1) must be less than or equal to the "
+            "number of linear steps per magnitude (argument #4)",
+        ),
+        (
+            "llquantize(arg0, 10, 0, 6, 25)",
+            "llquantize( ) factor (argument #1) must evenly divide the number of "
+            "steps per magnitude (argument #4), and the number of steps per "
+            "magnitude must evenly divide a power of the factor",
+        ),
+        (
+            "llquantize(arg0, 10, 0, 20, 20)",
+            "llquantize( ) factor (10) raised to power of high magnitude (20) plus 1 overflows 64-bits",
+        ),
         ("llquantize(arg0, 10, 0, 6)", "llquantize( ) prototype mismatch: 4 args passed, 5 expected"),
-        ("llquantize(arg0, 100000, 0, 6, 20)",
-         "llquantize( ) argument #1 (factor) must be an unsigned 16-bit quantity"),
+        (
+            "llquantize(arg0, 100000, 0, 6, 20)",
+            "llquantize( ) argument #1 (factor) must be an unsigned 16-bit quantity",
+        ),
         ("quantize(arg0)", None),
         ("quantize(arg0, 2)", None),
         ("quantize()", "quantize( ) prototype mismatch: 0 args passed, 1 expected"),
@@ -153,19 +188,30 @@ def test_d_lquantize_error_points_at_the_argument():
 @pytest.mark.parametrize(
     "body, message",
     [
-        ('printf("%d %s\\n", 1);', "printf( ) prototype mismatch: conversion #2 (%s) is missing a corresponding "
-                                   "value argument"),
-        ('printf("%d\\n", 1, 2);', "printf( ) prototype mismatch: only 1 arguments required by this format string"),
+        (
+            'printf("%d %s\\n", 1);',
+            "printf( ) prototype mismatch: conversion #2 (%s) is missing a corresponding value argument",
+        ),
+        (
+            'printf("%d\\n", 1, 2);',
+            "printf( ) prototype mismatch: only 1 arguments required by this format string",
+        ),
         ('printf("%*d %%\\n", 5, 1);', None),
         ("printf();", "printf( ) prototype mismatch: 0 args passed, 1 expected"),
         ("exit();", "exit( ) prototype mismatch: 0 args passed, 1 expected"),
         ("exit(0);", None),
         ("trace();", "trace( ) prototype mismatch: 0 args passed, 1 expected"),
-        ("x = copyinstr(arg0, 10, 3);", "copyinstr( ) prototype mismatch: 3 args passed, at least 1 expected"),
-        ("x = substr(\"abc\", 1);", None),
+        (
+            "x = copyinstr(arg0, 10, 3);",
+            "copyinstr( ) prototype mismatch: 3 args passed, at least 1 expected",
+        ),
+        ('x = substr("abc", 1);', None),
         ("stack(5); ustack(10, 100); jstack();", None),
-        ("prinft(\"x\");", "undefined function name: prinft"),
-        ("x = count();", "count( ) is an aggregating function: assign it to an aggregation, as in @a = count(...)"),
+        ('prinft("x");', "undefined function name: prinft"),
+        (
+            "x = count();",
+            "count( ) is an aggregating function: assign it to an aggregation, as in @a = count(...)",
+        ),
         ("x = foo;", "failed to resolve foo: Unknown variable name"),
         ("x = self->y;", "self->y has not yet been declared or assigned"),
         ("x = this->y;", "this->y has not yet been declared or assigned"),
@@ -192,19 +238,40 @@ def test_d_clause_checks(body, message):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("BEGIN { @a = count(); } END { trace(@a); }", (1, 37, "trace( ) may not be applied to an aggregation")),
-        ("BEGIN { @a = count(); } END { print(@a); }",
-         (1, 37, "print( ) may not be applied to an aggregation -- did you mean printa()?")),
-        ("BEGIN { @a = count(); } END { x = @a * 2; }", (1, 35, "operator * requires operands of arithmetic type")),
-        ("BEGIN { @a = count(); } END { x = 2 % @a; }", (1, 39, "operator % requires operands of integral type")),
-        ("BEGIN { @a = count(); } END /@a > 10/ { exit(0); }",
-         (1, 30, "@a is an aggregation and may not be used as a value (operator >); print it with printa()")),
-        ("BEGIN { @a = count(); @a = sum(1); }",
-         (1, 28, "aggregation redefined: @a (current: @a = sum( ); previous: @a = count( ) : line 1)")),
+        (
+            "BEGIN { @a = count(); } END { trace(@a); }",
+            (1, 37, "trace( ) may not be applied to an aggregation"),
+        ),
+        (
+            "BEGIN { @a = count(); } END { print(@a); }",
+            (1, 37, "print( ) may not be applied to an aggregation -- did you mean printa()?"),
+        ),
+        (
+            "BEGIN { @a = count(); } END { x = @a * 2; }",
+            (1, 35, "operator * requires operands of arithmetic type"),
+        ),
+        (
+            "BEGIN { @a = count(); } END { x = 2 % @a; }",
+            (1, 39, "operator % requires operands of integral type"),
+        ),
+        (
+            "BEGIN { @a = count(); } END /@a > 10/ { exit(0); }",
+            (
+                1,
+                30,
+                "@a is an aggregation and may not be used as a value (operator >); print it with printa()",
+            ),
+        ),
+        (
+            "BEGIN { @a = count(); @a = sum(1); }",
+            (1, 28, "aggregation redefined: @a (current: @a = sum( ); previous: @a = count( ) : line 1)"),
+        ),
         ("BEGIN { @a = 1; }", (1, 9, "@a must be assigned the result of an aggregating function")),
         ("BEGIN { @a++; }", (1, 9, "@a must be assigned the result of an aggregating function")),
-        ("BEGIN { @a = count(); printa(@a); clear(@a); trunc(@a, 5); normalize(@a, 2); denormalize(@a); exit(0); }",
-         None),
+        (
+            "BEGIN { @a = count(); printa(@a); clear(@a); trunc(@a, 5); normalize(@a, 2); denormalize(@a); exit(0); }",
+            None,
+        ),
         ('BEGIN { @a = count(); printa("%@d\\n", @a); exit(0); }', None),
     ],
 )
@@ -238,18 +305,28 @@ def test_d_aggregations_as_values(text, expected):
         ("BEGIN { } /* open\n", (2, 1, "end-of-file encountered before matching */")),
         ("BEGIN { x = 1 ? 2 : 3; } ~", (1, 26, 'syntax error near "~"')),
         ("BEGIN { x = 1; \\ }", (1, 16, 'syntax error near "\\"')),
-        ("BEGIN { @a = count(); // c\n}", (1, 23, 'syntax error near "/": D has no // comments (use /* ... */)')),
+        (
+            "BEGIN { @a = count(); // c\n}",
+            (1, 23, 'syntax error near "/": D has no // comments (use /* ... */)'),
+        ),
         ("#include <stdio.h>\nBEGIN { }", (1, 1, "invalid control directive: #include")),
         ("#define X 1\nBEGIN { }", (1, 1, "invalid control directive: #define")),
         ("#pragma D nosuch\nBEGIN { }", (1, 1, "invalid D pragma: nosuch")),
         ("#pragma D option\nBEGIN { }", (1, 1, "malformed #pragma option <option>=<val>")),
         ("#pragma D option a b\nBEGIN { }", (1, 1, "superfluous arguments specified for #pragma option")),
-        ("#pragma D option bufsize=lots\nBEGIN { }",
-         (1, 1, "failed to set option 'bufsize' to 'lots': Invalid value for specified option")),
-        ("#pragma D option bufpolicy=circular\nBEGIN { }",
-         (1, 1, "failed to set option 'bufpolicy' to 'circular': Invalid value for specified option")),
+        (
+            "#pragma D option bufsize=lots\nBEGIN { }",
+            (1, 1, "failed to set option 'bufsize' to 'lots': Invalid value for specified option"),
+        ),
+        (
+            "#pragma D option bufpolicy=circular\nBEGIN { }",
+            (1, 1, "failed to set option 'bufpolicy' to 'circular': Invalid value for specified option"),
+        ),
         ("#pragma D option quite\nBEGIN { }", (1, 1, "failed to set option 'quite': Invalid option name")),
-        ("#pragma D option quite=1\nBEGIN { }", (1, 1, "failed to set option 'quite' to '1': Invalid option name")),
+        (
+            "#pragma D option quite=1\nBEGIN { }",
+            (1, 1, "failed to set option 'quite' to '1': Invalid option name"),
+        ),
         ("#error not ready\nBEGIN { }", (1, 1, "#error: not ready ")),
     ],
 )
@@ -265,8 +342,8 @@ def test_d_syntax_errors(text, expected):
         "#pragma D option quiet\n#pragma D option bufsize=4m\n#pragma D option aggrate=1hz\n"
         "#pragma D option switchrate=10hz\n#pragma D option dynvarsize=16m\n#pragma D option flowindent\n"
         "#pragma D option bufresize=manual\n#pragma D option strsize=1024\n#pragma D option destructive\n",
-        "#pragma ident \"x\"\n#pragma something-else\n#pragma D depends_on provider syscall\n"
-        "#pragma D binding \"1.0\" x\n# 3 \"file.d\"\n#line 4\n#ident \"foo\"\n#\n",
+        '#pragma ident "x"\n#pragma something-else\n#pragma D depends_on provider syscall\n'
+        '#pragma D binding "1.0" x\n# 3 "file.d"\n#line 4\n#ident "foo"\n#\n',
     ],
 )
 def test_d_accepted_control_lines(pragmas):
@@ -288,7 +365,11 @@ def test_d_declarations_and_translators():
 
 def test_d_missing_brace_before_a_probe_description():
     text = "BEGIN\n{\n\t@a = count();\n\nsyscall::read:entry\n{\n\t@b = count();\n}\n"
-    assert first_error(text) == (5, 1, 'syntax error near "syscall": is a } missing before this probe description?')
+    assert first_error(text) == (
+        5,
+        1,
+        'syntax error near "syscall": is a } missing before this probe description?',
+    )
 
 
 def test_d_warnings():
@@ -296,10 +377,10 @@ def test_d_warnings():
     assert [d.message for d in w] == ["the script has no aggregation and no output: nothing to plot"]
     assert warnings("BEGIN { }") == []  # the default action prints a line
     assert warnings('BEGIN { printf("hi\\n"); exit(0); }') == []
-    w = warnings("BEGIN { system(\"ls\"); raise(9); stop(); @ = count(); panic(); }")
+    w = warnings('BEGIN { system("ls"); raise(9); stop(); @ = count(); panic(); }')
     assert [d.message.split(" ")[0] for d in w] == ["system(", "raise(", "stop(", "panic("]
     assert "kernel-destructive" in w[-1].message and "-w" in w[0].message
-    assert warnings("#pragma D option destructive\nBEGIN { system(\"ls\"); @ = count(); }") == []
+    assert warnings('#pragma D option destructive\nBEGIN { system("ls"); @ = count(); }') == []
     w = warnings("profile-997 { self->x = 1; @[self->x] = count(); }")
     assert len(w) == 1 and w[0].column == 15 and "self->x" in w[0].message
     assert warnings("profile:::tick-1s { self->x = 1; @ = count(); }")
@@ -310,16 +391,20 @@ def test_d_platform_providers():
     text = "plockstat$target:::mutex-acquire { @ = count(); } mach_trap:::entry { @m = count(); }"
     assert warnings(text) == []
     on_freebsd = [d.message for d in warnings(text, platform="freebsd")]
-    assert on_freebsd == ["probe provider plockstat is not available on freebsd",
-                          "probe provider mach_trap is not available on freebsd"]
+    assert on_freebsd == [
+        "probe provider plockstat is not available on freebsd",
+        "probe provider mach_trap is not available on freebsd",
+    ]
     on_macos = [d.message for d in warnings(text, platform="macos")]
     assert on_macos == []
     # USDT providers are the application's own
     assert warnings("node$target:::http-server-request { @ = count(); }", platform="illumos") == []
     assert [d.message for d in warnings("BEGIN { @[jailname] = count(); }", platform="illumos")] == [
-        "built-in variable jailname is not available on illumos"]
+        "built-in variable jailname is not available on illumos"
+    ]
     assert [d.message for d in warnings("BEGIN { if (1) { @ = count(); } }", platform="macos")][0].startswith(
-        "'if' needs a D compiler")
+        "'if' needs a D compiler"
+    )
     with pytest.raises(ValueError):
         lint("BEGIN { }", "d", platform="solaris")
 
@@ -341,8 +426,14 @@ def test_d_platform_providers():
         ("BEGIN { time(1, 2); }", (1, 9, "time() takes up to one argument (2 provided)")),
         ("BEGIN { $x = str(); }", (1, 14, "str() requires at least one argument (0 provided)")),
         ("BEGIN { exit(1); }", (1, 9, "exit() requires no arguments (1 provided)")),
-        ('BEGIN { printf("%d\\n"); }', (1, 9, "printf: Not enough arguments for format string (0 supplied, 1 expected)")),
-        ('BEGIN { printf("%d\\n", 1, 2); }', (1, 9, "printf: Too many arguments for format string (2 supplied, 1 expected)")),
+        (
+            'BEGIN { printf("%d\\n"); }',
+            (1, 9, "printf: Not enough arguments for format string (0 supplied, 1 expected)"),
+        ),
+        (
+            'BEGIN { printf("%d\\n", 1, 2); }',
+            (1, 9, "printf: Too many arguments for format string (2 supplied, 1 expected)"),
+        ),
         ("BEGIN { printf(1); }", (1, 9, "printf() expects a string literal (integer provided)")),
         ("BEGIN { @x[execname] = count(); }", (1, 9, "Unknown identifier: 'execname'")),
         ('BEGIN { printf("%s\\n", execname); }', (1, 24, "Unknown identifier: 'execname'")),
@@ -350,26 +441,71 @@ def test_d_platform_providers():
         ("BEGIN { @ = 1; print(@x); }", (1, 16, "Undefined map: @x")),
         ("BEGIN { delete(@x); }", (1, 9, "Undefined map: @x")),
         ("BEGIN { @x = count(); } END { clear(@y); }", (1, 31, "Undefined map: @y")),
-        ("BEGIN { @x[1] = count(); print(@x[1]); }", (1, 26, "The map passed to print() should not be indexed by a key")),
-        ("BEGIN { @x = count(); $y = @x + 1; }", (1, 28, "Type mismatch for '+': comparing 'count' with 'int64'")),
-        ("BEGIN { @x = count(); if (@x > 1) { exit(); } }", (1, 26, "Type mismatch for '>': comparing 'count' with 'int64'")),
-        ('BEGIN { @x["a"] = count(); @y = @x["a"] * 2; }', (1, 33, "Type mismatch for '*': comparing 'count' with 'int64'")),
-        ("BEGIN { @x = count(); $y = 2 * @x; }", (1, 28, "Type mismatch for '*': comparing 'int64' with 'count'")),
-        ("BEGIN { @x = count(); @x = sum(1); }", (1, 23, "Type mismatch for @x: trying to assign value of type 'sum' "
-                                                      "when map already contains a value of type 'count")),
-        ("BEGIN { @ = count(); }\nEND { @ = 1; }", (2, 7, "Type mismatch for @: trying to assign value of type 'int64' "
-                                                        "when map already contains a value of type 'count")),
+        (
+            "BEGIN { @x[1] = count(); print(@x[1]); }",
+            (1, 26, "The map passed to print() should not be indexed by a key"),
+        ),
+        (
+            "BEGIN { @x = count(); $y = @x + 1; }",
+            (1, 28, "Type mismatch for '+': comparing 'count' with 'int64'"),
+        ),
+        (
+            "BEGIN { @x = count(); if (@x > 1) { exit(); } }",
+            (1, 26, "Type mismatch for '>': comparing 'count' with 'int64'"),
+        ),
+        (
+            'BEGIN { @x["a"] = count(); @y = @x["a"] * 2; }',
+            (1, 33, "Type mismatch for '*': comparing 'count' with 'int64'"),
+        ),
+        (
+            "BEGIN { @x = count(); $y = 2 * @x; }",
+            (1, 28, "Type mismatch for '*': comparing 'int64' with 'count'"),
+        ),
+        (
+            "BEGIN { @x = count(); @x = sum(1); }",
+            (
+                1,
+                23,
+                "Type mismatch for @x: trying to assign value of type 'sum' "
+                "when map already contains a value of type 'count",
+            ),
+        ),
+        (
+            "BEGIN { @ = count(); }\nEND { @ = 1; }",
+            (
+                2,
+                7,
+                "Type mismatch for @: trying to assign value of type 'int64' "
+                "when map already contains a value of type 'count",
+            ),
+        ),
         ("BEGIN { $n = count(); }", (1, 14, "count() should be directly assigned to a map")),
-        ("BEGIN { @x = lhist(1, 10, 0, 1); }", (1, 14, "lhist() min must be less than max (provided min 10 and max 0)")),
+        (
+            "BEGIN { @x = lhist(1, 10, 0, 1); }",
+            (1, 14, "lhist() min must be less than max (provided min 10 and max 0)"),
+        ),
         ("BEGIN { @x = lhist(1, 0, 10, 0); }", (1, 14, "lhist() step must be >= 1 (0 provided)")),
         ("BEGIN { @x = lhist(1, 0, 10, -1); }", (1, 14, "lhist() step must be >= 1 (-1 provided)")),
-        ("BEGIN { @x = lhist(1, -5, 10, 1); }", (1, 14, "lhist() min must be non-negative (provided min -5)")),
-        ("BEGIN { @x = lhist(1, 0, 10, 20); }", (1, 14, "lhist() step is too large for the given range "
-                                                      "(provided step 20 for range 10)")),
-        ("BEGIN { @x = lhist(1, 10, 10, 1); }", (1, 14, "lhist() step is too large for the given range "
-                                                      "(provided step 1 for range 0)")),
-        ("BEGIN { @x = lhist(1, 0, 1001, 1); }", (1, 14, "lhist() too many buckets, must be <= 1000 (would need 1001)")),
-        ("BEGIN { @x = lhist(1, 0, 10, 1+1); }", (1, 14, "lhist() expects a integer literal (integer provided)")),
+        (
+            "BEGIN { @x = lhist(1, -5, 10, 1); }",
+            (1, 14, "lhist() min must be non-negative (provided min -5)"),
+        ),
+        (
+            "BEGIN { @x = lhist(1, 0, 10, 20); }",
+            (1, 14, "lhist() step is too large for the given range (provided step 20 for range 10)"),
+        ),
+        (
+            "BEGIN { @x = lhist(1, 10, 10, 1); }",
+            (1, 14, "lhist() step is too large for the given range (provided step 1 for range 0)"),
+        ),
+        (
+            "BEGIN { @x = lhist(1, 0, 1001, 1); }",
+            (1, 14, "lhist() too many buckets, must be <= 1000 (would need 1001)"),
+        ),
+        (
+            "BEGIN { @x = lhist(1, 0, 10, 1+1); }",
+            (1, 14, "lhist() expects a integer literal (integer provided)"),
+        ),
         ("BEGIN { @x = lhist(1, 0, @y, 1); }", (1, 14, "lhist() expects a integer literal (none provided)")),
         ("kprobe { exit(); }", (1, 1, "kprobe probe type requires 1 argument")),
         ("uprobe { exit(); }", (1, 1, "uprobe probe type requires 2 arguments")),
@@ -389,7 +525,7 @@ def test_d_platform_providers():
         ("BEGIN /pid == 1/\n", (2, 1, "syntax error, unexpected end of file")),
         ("BEGIN\n", (1, 1, "unexpected end of file, expected {")),
         ('BEGIN { printf("abc); }', (1, 9, "unterminated string")),
-        ("BEGIN { $x = \"abc\n", (1, 14, "unterminated string")),
+        ('BEGIN { $x = "abc\n', (1, 14, "unterminated string")),
         ("BEGIN { exit(); } /* abc", (1, 19, "end of file during comment")),
         ("BEGIN { exit(); } /* abc\nfoo", (2, 1, "end of file during comment")),
         ("BEGIN { $c = 'a'; }", (1, 14, "invalid character '''")),
@@ -429,12 +565,14 @@ def test_bpftrace_warnings():
         "signal() is an unsafe function being used in safe mode: run bpftrace with --unsafe",
     ]
     assert [d.message for d in warnings("BEGIN { $x = 1; }", "bpftrace")] == [
-        "the script has no map and no output: nothing to plot"]
+        "the script has no map and no output: nothing to plot"
+    ]
     w = warnings("fentry:vfs_read { @ = count(); }", "bpftrace")
     assert [d.message for d in w] == ["probe type fentry needs bpftrace 0.20 or later (0.17 rejects it)"]
     assert warnings("kprobe:vfs_read { @ = count(); }", "bpftrace", platform="linux") == []
-    assert [d.message for d in warnings("kprobe:vfs_read { @ = count(); }", "bpftrace", platform="freebsd")] == [
-        "bpftrace runs on Linux only: freebsd has none of its probes"]
+    assert [
+        d.message for d in warnings("kprobe:vfs_read { @ = count(); }", "bpftrace", platform="freebsd")
+    ] == ["bpftrace runs on Linux only: freebsd has none of its probes"]
 
 
 def test_diagnostics_sorted_and_in_file():
@@ -442,7 +580,9 @@ def test_diagnostics_sorted_and_in_file():
     assert [(d.line, d.column) for d in diags] == sorted((d.line, d.column) for d in diags)
     assert all(d.file == "x.d" for d in diags)
     assert [d.message for d in diags if d.severity == "error"] == [
-        "failed to resolve foo: Unknown variable name", "failed to resolve bar: Unknown variable name"]
+        "failed to resolve foo: Unknown variable name",
+        "failed to resolve bar: Unknown variable name",
+    ]
 
 
 def test_detect_lang():
@@ -478,7 +618,8 @@ def test_check_lets_the_compiler_have_the_last_word(monkeypatch):
     monkeypatch.setattr(compilers, "compiler_check", lambda t, lang, file: None)
     assert [d.message for d in check(text, "d")] == ["undefined function name: foo"]
     monkeypatch.setattr(
-        compilers, "compiler_check", lambda t, lang, file: [Diagnostic(1, 20, "error", "real says no", file)])
+        compilers, "compiler_check", lambda t, lang, file: [Diagnostic(1, 20, "error", "real says no", file)]
+    )
     assert [d.message for d in check(text, "d")] == ["real says no"]
     monkeypatch.setattr(compilers, "compiler_check", lambda t, lang, file: [])
     assert check(text, "d") == []
@@ -524,13 +665,23 @@ def test_cli_warnings_only_exit_0(tmp_path, capsys):
 def test_cli_several_files_lang_and_platform(tmp_path, capsys):
     f = tmp_path / "script.txt"
     f.write_text("plockstat$target:::mutex-block { @ = count(); }\n")
-    code, out, _ = run_cli(capsys, "--no-compiler", "--lang", "d", "--platform", "freebsd", str(f),
-                           str(CORPUS / "bpftrace/valid/syscalls_by_process.bt"))
+    code, out, _ = run_cli(
+        capsys,
+        "--no-compiler",
+        "--lang",
+        "d",
+        "--platform",
+        "freebsd",
+        str(f),
+        str(CORPUS / "bpftrace/valid/syscalls_by_process.bt"),
+    )
     assert code == 1
     lines = out.splitlines()
     assert lines[0] == f"{f}:1:1: warning: probe provider plockstat is not available on freebsd"
     # --lang d applies to every file: the bpftrace script is now a broken D script
-    assert lines[1].endswith("syscalls_by_process.bt:1:39: error: failed to resolve comm: Unknown variable name")
+    assert lines[1].endswith(
+        "syscalls_by_process.bt:1:39: error: failed to resolve comm: Unknown variable name"
+    )
 
 
 def test_cli_json(capsys):
@@ -543,8 +694,14 @@ def test_cli_json(capsys):
     assert [f["lang"] for f in doc["files"]] == ["bpftrace", "bpftrace"]
     assert doc["files"][0]["compiler"] is None
     assert doc["files"][0]["diagnostics"] == [
-        {"line": 2, "column": 16, "severity": "error", "message": "Undefined map: @call", "file": files[0],
-         "end_column": 21}
+        {
+            "line": 2,
+            "column": 16,
+            "severity": "error",
+            "message": "Undefined map: @call",
+            "file": files[0],
+            "end_column": 21,
+        }
     ]
     assert doc["files"][1]["diagnostics"] == []
 
@@ -566,13 +723,26 @@ def test_cli_stdin(monkeypatch, capsys):
 
 def test_cli_as_a_module():
     res = subprocess.run(
-        [sys.executable, "-m", "suricate_desktop", "lint", "--no-compiler", str(CORPUS / "d/broken/extra_paren.d")],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "suricate_desktop",
+            "lint",
+            "--no-compiler",
+            str(CORPUS / "d/broken/extra_paren.d"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert res.returncode == 1
     assert res.stdout == f"{CORPUS / 'd/broken/extra_paren.d'}:2:20: error: extra ) in input stream\n"
     res = subprocess.run(
-        [sys.executable, "-m", "suricate_desktop", "lint", "--help"], capture_output=True, text=True, timeout=120)
+        [sys.executable, "-m", "suricate_desktop", "lint", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert res.returncode == 0 and "--no-compiler" in res.stdout and "--platform" in res.stdout
 
 
@@ -580,8 +750,11 @@ def test_cli_with_compiler_flag_uses_check(monkeypatch, capsys):
     from suricate_desktop.lang import compilers
 
     monkeypatch.setattr(compilers, "available_compiler", lambda lang: "fake 1.0")
-    monkeypatch.setattr(compilers, "compiler_check",
-                        lambda t, lang, file: [Diagnostic(1, 1, "error", "fake compiler error", file)])
+    monkeypatch.setattr(
+        compilers,
+        "compiler_check",
+        lambda t, lang, file: [Diagnostic(1, 1, "error", "fake compiler error", file)],
+    )
     code, out, _ = run_cli(capsys, "--json", str(CORPUS / "d/valid/syscall_count.d"))
     doc = json.loads(out)
     assert code == 1
@@ -603,7 +776,9 @@ def fresh_lint(text: str, lang: str) -> list[Diagnostic]:
     return lint(text, lang)
 
 
-@pytest.mark.parametrize("path", VALID + BROKEN, ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}/{p.name}")
+@pytest.mark.parametrize(
+    "path", VALID + BROKEN, ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}/{p.name}"
+)
 def test_line_cache_gives_the_same_diagnostics(path):
     text = path.read_text()
     lang = lang_of(path)
@@ -618,7 +793,18 @@ def test_line_cache_while_typing():
 
     rng = random.Random(7)
     base = (CORPUS / "d/valid/oncpu_time.d").read_text().split("\n")
-    edits = ["", "/*", "*/", "}", "{", "\tx = foo;", "tick-1s", "#pragma D option quite", '\tprintf("', "\t@a = count(1);"]
+    edits = [
+        "",
+        "/*",
+        "*/",
+        "}",
+        "{",
+        "\tx = foo;",
+        "tick-1s",
+        "#pragma D option quite",
+        '\tprintf("',
+        "\t@a = count(1);",
+    ]
     lines = list(base)
     fresh_lint("\n".join(lines), "d")
     for _ in range(60):

@@ -8,9 +8,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from suricate_desktop.analytics import ModelRegistry
+from suricate_desktop.gui import workspace
 from suricate_desktop.gui.models import default_folder
 from suricate_desktop.gui.sources.base import Source
-from suricate_desktop.gui import workspace
 from suricate_desktop.schema import Snapshot
 from suricate_desktop.store.live import LiveStore
 from suricate_desktop.store.recording import RecordingWriter
@@ -19,13 +19,17 @@ STREAM = ("web01", "procs", "cpu")
 
 
 def rows_to_snaps(t0, rows):
-    return [Snapshot(*STREAM, "sum", t0 + i, 1.0, True, [[[k], float(v)] for k, v in row.items()])
-            for i, row in enumerate(rows)]
+    return [
+        Snapshot(*STREAM, "sum", t0 + i, 1.0, True, [[[k], float(v)] for k, v in row.items()])
+        for i, row in enumerate(rows)
+    ]
 
 
 def normal_rows(n, rng):
-    return [{"postgres": 50 + rng.normal(0, 2), "sshd": 5 + rng.normal(0, 0.3), "nginx": 20 + rng.normal(0, 1)}
-            for _ in range(n)]
+    return [
+        {"postgres": 50 + rng.normal(0, 2), "sshd": 5 + rng.normal(0, 0.3), "nginx": 20 + rng.normal(0, 1)}
+        for _ in range(n)
+    ]
 
 
 @pytest.fixture
@@ -50,7 +54,9 @@ def train_in_dialog(qtbot, dialog, detector="ewma", policy="online", threshold=N
     return dialog.result
 
 
-def test_learn_a_baseline_of_a_recording_span_save_it_and_reload_it_with_the_workspace(qtbot, window, tmp_path):
+def test_learn_a_baseline_of_a_recording_span_save_it_and_reload_it_with_the_workspace(
+    qtbot, window, tmp_path
+):
     rng = np.random.default_rng(0)
     t0 = 1_700_000_000.0
     folder = tmp_path / "rec"
@@ -76,7 +82,11 @@ def test_learn_a_baseline_of_a_recording_span_save_it_and_reload_it_with_the_wor
     assert model is not None and model.source is source and model.stream == STREAM
     stored = ModelRegistry(default_folder(w.settings)).load("cpu-baseline")
     assert stored.meta.streams == [list(STREAM)] and stored.meta.threshold == 5.0
-    assert stored.meta.training_window == [t0 + 300, t0 + 899] and stored.meta.version == 1 and stored.meta.created
+    assert (
+        stored.meta.training_window == [t0 + 300, t0 + 899]
+        and stored.meta.version == 1
+        and stored.meta.created
+    )
     assert stored.meta.detector == "zscore" and stored.meta.features
     # the plot of the stream got its score strip
     qtbot.waitUntil(lambda: any(m.strips for m in w.models.overlays.marks), timeout=5_000)
@@ -96,8 +106,10 @@ def test_learn_a_baseline_of_a_recording_span_save_it_and_reload_it_with_the_wor
     assert back.source is again.registry.by_name(source.name) and back.stream == STREAM
     assert back.enabled and back.threshold == 5.0 and back.training_window == [t0 + 300, t0 + 899]
     assert back.scorer.template.kind == "zscore"
-    np.testing.assert_allclose(back.scorer.detectors[("sshd",)].get_state()[1]["buf"],
-                               model.scorer.detectors[("sshd",)].get_state()[1]["buf"])
+    np.testing.assert_allclose(
+        back.scorer.detectors[("sshd",)].get_state()[1]["buf"],
+        model.scorer.detectors[("sshd",)].get_state()[1]["buf"],
+    )
     # and it scores the recording as it plays
     again.registry.by_name(source.name).play()
     qtbot.waitUntil(lambda: len(back.score_times) > 0, timeout=10_000)
@@ -112,7 +124,8 @@ def live_source(w, n=600, seed=1):
 
 
 def test_a_spike_in_a_live_stream_is_shaded_with_its_key_named_and_marking_it_expected_leaves_it_out_of_the_refit(
-        qtbot, window):
+    qtbot, window
+):
     w = window()
     source, t, rng = live_source(w)
     dialog = w.models.learn_baseline((source, STREAM))
@@ -167,7 +180,9 @@ def test_a_maintenance_span_dragged_on_a_plot_is_left_out_of_training(qtbot, win
     w.plot_stream(source, STREAM, "timeseries")
     card = cards(w, source)[0]
     card.panel.set_window(None)
-    qtbot.waitUntil(lambda: card.panel.chart is not None and len(card.panel.chart.times) == 600, timeout=5_000)
+    qtbot.waitUntil(
+        lambda: card.panel.chart is not None and len(card.panel.chart.times) == 600, timeout=5_000
+    )
     marks = w.models.overlays.for_card(card)
     chart = card.panel.chart
     view = card.panel.canvas
@@ -222,12 +237,13 @@ def test_cancel_stops_training(qtbot, window):
 
 
 def test_an_estimator_attached_from_code_is_saved_and_reloaded_once_its_types_are_trusted(
-        qtbot, window, tmp_path, monkeypatch):
-    from sklearn.neighbors import LocalOutlierFactor
+    qtbot, window, tmp_path, monkeypatch
+):
     from PySide6.QtWidgets import QMessageBox
+    from sklearn.neighbors import LocalOutlierFactor
 
-    from suricate_desktop.analytics import EstimatorAdapter, LiveScorer
     import suricate_desktop.gui.models as models_ui
+    from suricate_desktop.analytics import EstimatorAdapter, LiveScorer
 
     rng = np.random.default_rng(4)
     rows = normal_rows(400, rng)
@@ -325,7 +341,10 @@ def test_resonance_takes_its_list_and_optional_range_parameters_as_text(qtbot, w
     dialog.name.setText("shapes")
     result = train_in_dialog(qtbot, dialog, "resonance")
     assert result.trained_rows == 900
-    assert dialog.template.params["warmups"] == [150, 600] and (dialog.template.params["lo"], dialog.template.params["hi"]) == (0.0, 100.0)
+    assert dialog.template.params["warmups"] == [150, 600] and (
+        dialog.template.params["lo"],
+        dialog.template.params["hi"],
+    ) == (0.0, 100.0)
     dialog.save_button.click()
     stored = ModelRegistry(default_folder(w.settings)).load("shapes")
     assert stored.detectors[0].params["warmups"] == [150, 600] and stored.detectors[0].params["hi"] == 100.0

@@ -20,8 +20,10 @@ IO = ("web01", "procs", "io")
 
 
 def snaps(stream, t0, rows):
-    return [Snapshot(*stream, "sum", t0 + i, 1.0, True, [[[k], float(v)] for k, v in row.items()])
-            for i, row in enumerate(rows)]
+    return [
+        Snapshot(*stream, "sum", t0 + i, 1.0, True, [[[k], float(v)] for k, v in row.items()])
+        for i, row in enumerate(rows)
+    ]
 
 
 def cpu_rows(n, rng):
@@ -61,8 +63,9 @@ def cards(w, source, stream):
     return [c for p in w.dashboard.pages() for c in p.cards if c.source is source and c.stream == stream]
 
 
-def test_a_model_attached_in_the_console_is_the_models_docks_scored_shaded_saved_and_reloaded(qtbot, window,
-                                                                                            tmp_path):
+def test_a_model_attached_in_the_console_is_the_models_docks_scored_shaded_saved_and_reloaded(
+    qtbot, window, tmp_path
+):
     w = window()
     source, t, rng = live_source(w)
     pane = w.console.show()
@@ -89,7 +92,7 @@ def test_a_model_attached_in_the_console_is_the_models_docks_scored_shaded_saved
 
     # what ws returns is what the dock shows: the same scores, the same anomaly
     qtbot.waitUntil(lambda: len(model.score_times) == 30, timeout=10_000)
-    run(qtbot, pane, 's = m.scores(); a = m.anomalies(); names = [x.name for x in ws.models.attached]')
+    run(qtbot, pane, "s = m.scores(); a = m.anomalies(); names = [x.name for x in ws.models.attached]")
     ns = pane.namespace
     np.testing.assert_allclose(ns["s"].to_numpy(), model.scores)
     assert ns["s"].idxmax().timestamp() == pytest.approx(spike, abs=1e-3)
@@ -117,11 +120,11 @@ def test_a_model_attached_in_the_console_is_the_models_docks_scored_shaded_saved
     qtbot.waitUntil(lambda: len(back.score_times) > 0, timeout=10_000)
     pane2 = again.console.show()
     qtbot.waitUntil(lambda: "In [1]" in console_text(pane2), timeout=10_000)
-    run(qtbot, pane2, 'names = [x.name for x in ws.models.attached]; saved = ws.models.names()')
+    run(qtbot, pane2, "names = [x.name for x in ws.models.attached]; saved = ws.models.names()")
     assert pane2.namespace["names"] == ["cpu-ewma"] and pane2.namespace["saved"] == ["cpu-ewma"]
 
 
-RULE = '''
+RULE = """
 [[rule]]
 name = "sshd-unusual"
 type = "score"
@@ -130,7 +133,7 @@ host = "web01"
 source = "procs"
 key = "sshd"
 threshold = 8
-'''
+"""
 
 
 def test_a_rules_model_scorer_resolves_against_the_workspaces_model_registry(qtbot, window, tmp_path):
@@ -191,7 +194,11 @@ def test_a_model_of_two_streams_trains_in_the_dialog_and_flags_a_spike_in_the_se
     others[0].setCheckState(Qt.Checked)  # "With: web01.procs.io"
     assert dialog.streams() == [CPU, IO]
     assert [dialog.keys.item(i).text() for i in range(dialog.keys.count())] == [
-        "web01.procs.cpu · postgres", "web01.procs.cpu · sshd", "web01.procs.io · postgres", "web01.procs.io · sshd"]
+        "web01.procs.cpu · postgres",
+        "web01.procs.cpu · sshd",
+        "web01.procs.io · postgres",
+        "web01.procs.io · sshd",
+    ]
     assert dialog.name.text() == "procs-cpu-and-io"
     dialog.detector.setCurrentIndex(dialog.detector.findData("ewma"))
     dialog.minutes.setValue(60)
@@ -199,7 +206,9 @@ def test_a_model_of_two_streams_trains_in_the_dialog_and_flags_a_spike_in_the_se
     qtbot.mouseClick(dialog.train, Qt.LeftButton)
     qtbot.waitUntil(lambda: dialog.result is not None, timeout=20_000)
     assert dialog.result.trained_rows == 600
-    assert set(dialog.result.detectors) == {StreamKey(s, (k,)) for s in (CPU, IO) for k in ("postgres", "sshd")}
+    assert set(dialog.result.detectors) == {
+        StreamKey(s, (k,)) for s in (CPU, IO) for k in ("postgres", "sshd")
+    }
     dialog.save_button.click()
 
     model = w.models.manager.get("procs-cpu-and-io")
@@ -221,7 +230,9 @@ def test_a_model_of_two_streams_trains_in_the_dialog_and_flags_a_spike_in_the_se
     for card in (cpu_card, io_card):
         marks = w.models.overlays.for_card(card)
         assert "procs-cpu-and-io" in marks.strips
-        qtbot.waitUntil(lambda: any(r.isVisible() and r.kind == "anomaly" for r in marks.shades), timeout=5_000)
+        qtbot.waitUntil(
+            lambda: any(r.isVisible() and r.kind == "anomaly" for r in marks.shades), timeout=5_000
+        )
         region = next(r for r in marks.shades if r.isVisible() and r.kind == "anomaly")
         assert region.label.toPlainText().startswith("web01.procs.io · sshd")
     assert "web01.procs.io · sshd" in w.models.pane.tree.topLevelItem(0).text(5)

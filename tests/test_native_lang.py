@@ -30,7 +30,9 @@ def test_a_fresh_window_offers_the_local_tracers_language(make_window, monkeypat
 
 
 @pytest.mark.parametrize("platform, native", NATIVE)
-def test_the_language_the_user_chose_wins_and_is_remembered(make_window, monkeypatch, settings, platform, native):
+def test_the_language_the_user_chose_wins_and_is_remembered(
+    make_window, monkeypatch, settings, platform, native
+):
     monkeypatch.setattr(sys, "platform", platform)
     other = "d" if native == "bpftrace" else "bpftrace"
     w = make_window(settings=settings, restore_sources=False)
@@ -48,7 +50,11 @@ def test_the_language_the_user_chose_wins_and_is_remembered(make_window, monkeyp
 def test_a_scripts_own_language_beats_the_default(make_window, monkeypatch):
     monkeypatch.setattr(sys, "platform", "linux")
     w = make_window(restore_sources=False)
-    w.editor.restore({"documents": [{"name": "old.d", "lang": "d", "text": "BEGIN { exit(0); }",
-                                     "modified": False}], "current": 0})
+    w.editor.restore(
+        {
+            "documents": [{"name": "old.d", "lang": "d", "text": "BEGIN { exit(0); }", "modified": False}],
+            "current": 0,
+        }
+    )
     assert w.editor.current_document().lang == "d"
     assert shown_lang(w) == "D"

@@ -81,7 +81,7 @@ def test_briefcase_app_settings():
 def test_readme_installs_what_briefcase_checks():
     """Briefcase refuses to build while a runtime requirement is missing: README's apt-get line has them all."""
     readme = (ROOT / "README.md").read_text()
-    section = readme[readme.index("## Packaging"):readme.index("## Layout")]
+    section = readme[readme.index("## Packaging") : readme.index("## Layout")]
     words = set(section.split())
     missing = set(APP["linux"]["system"]["debian"]["system_runtime_requires"]) - words
     assert not missing, missing
@@ -113,11 +113,22 @@ def test_entry_points_resolve():
 def test_top_level_layout():
     for name in ("suricate_desktop", "resources", "ui", "tests", "docs", "bench", "tools"):
         assert (ROOT / name).is_dir(), name
-    for name in ("pyproject.toml", "CHANGELOG.md", "README.md", "tools/package.sh", ".ci/run",
-                 "docs/ARCHITECTURE.md", "docs/message-schema.md"):
+    for name in (
+        "pyproject.toml",
+        "CHANGELOG.md",
+        "README.md",
+        "tools/package.sh",
+        ".ci/run",
+        "docs/ARCHITECTURE.md",
+        "docs/message-schema.md",
+    ):
         assert (ROOT / name).is_file(), name
-    ignored = subprocess.run(["git", "check-ignore", "build/venv", "dist/x.deb", "logs/briefcase.log"],
-                             cwd=ROOT, capture_output=True, text=True).stdout.split()
+    ignored = subprocess.run(
+        ["git", "check-ignore", "build/venv", "dist/x.deb", "logs/briefcase.log"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
     assert ignored == ["build/venv", "dist/x.deb", "logs/briefcase.log"]
 
 
@@ -128,7 +139,7 @@ def test_every_resource_folder_is_installed():
     folders = {f.parent for f in (ROOT / "resources").rglob("*") if f.is_file()} | {ROOT / "ui"}
     for folder in folders:
         rel = folder.relative_to(ROOT)
-        assert any(p.startswith(f"{rel}/") and "/" not in p[len(str(rel)) + 1:] for p in patterns), rel
+        assert any(p.startswith(f"{rel}/") and "/" not in p[len(str(rel)) + 1 :] for p in patterns), rel
 
 
 # --- The bundle's layout, laid out as Briefcase does (each source copied into app/ by its last name), and
@@ -160,10 +171,15 @@ def bundle_app(tmp_path_factory):
 
 def run_launcher(app: Path, *args: str, home: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("SURICATE_TEMPLATES", "PYTHONPATH")}
-    env.update(PYTHONPATH=str(app), HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"),
-               QT_QPA_PLATFORM="offscreen")
-    return subprocess.run([sys.executable, "-c", LAUNCH, *args], cwd=home, env=env, capture_output=True,
-                          text=True, timeout=120)
+    env.update(
+        PYTHONPATH=str(app),
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        QT_QPA_PLATFORM="offscreen",
+    )
+    return subprocess.run(
+        [sys.executable, "-c", LAUNCH, *args], cwd=home, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_bundle_finds_templates_and_sample(bundle_app, tmp_path):
@@ -174,8 +190,15 @@ def test_bundle_finds_templates_and_sample(bundle_app, tmp_path):
         print(resource_path("recordings", "bpftrace-demo")); print(ui_dir())
     """)
     env = {k: v for k, v in os.environ.items() if k not in ("SURICATE_TEMPLATES", "PYTHONPATH")}
-    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env={**env, "PYTHONPATH": str(bundle_app)},
-                         capture_output=True, text=True, timeout=60, check=True).stdout.split("\n")
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(bundle_app)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.split("\n")
     templates, count, sample, ui = Path(out[0]), int(out[1]), Path(out[2]), Path(out[3])
     assert templates == bundle_app / "resources" / "templates" and count >= 20
     assert sample.is_relative_to(bundle_app) and any(sample.iterdir())
@@ -201,10 +224,18 @@ def test_packaged_launcher_cli_flag_runs_the_cli(bundle_app, tmp_path):
 def test_launcher_tells_a_package_from_a_python():
     from suricate_desktop.launcher import launched_by_package
 
-    for launcher in ("/usr/bin/suricate-desktop", "/Applications/Suricate Desktop.app/Contents/MacOS/Suricate Desktop"):
+    for launcher in (
+        "/usr/bin/suricate-desktop",
+        "/Applications/Suricate Desktop.app/Contents/MacOS/Suricate Desktop",
+    ):
         assert launched_by_package(launcher), launcher
-    for python in ("/usr/bin/python3", "/home/me/.pyenv/versions/3.11.7/bin/python3.11", "/opt/venv/bin/python",
-                   "/usr/bin/pypy3", sys.executable):
+    for python in (
+        "/usr/bin/python3",
+        "/home/me/.pyenv/versions/3.11.7/bin/python3.11",
+        "/opt/venv/bin/python",
+        "/usr/bin/pypy3",
+        sys.executable,
+    ):
         assert not launched_by_package(python), python
 
 
@@ -218,8 +249,14 @@ def test_suricate_desktop_cli_flag_is_the_cli(capsys):
 
 def test_python_dash_m_stays_the_cli():
     """`python -m suricate_desktop COMMAND` is the command line the tests and docs use."""
-    result = subprocess.run([sys.executable, "-m", "suricate_desktop", "--version"], cwd=ROOT,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "suricate_desktop", "--version"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0 and result.stdout.startswith("suricate ")
 
 
@@ -284,16 +321,24 @@ def test_suricate_command_is_pips_suricate(tmp_path):
     launcher_body = "import sys\nfrom suricate_desktop.launcher import workbench\nsys.exit(workbench())\n"
     stand_in_launcher(tmp_path / "bin", launcher_body)
     command = install_suricate(tmp_path / "bin")
-    pip_suricate = [sys.executable, "-c", "import sys\nfrom suricate_desktop.cli.main import main\nsys.exit(main())"]
+    pip_suricate = [
+        sys.executable,
+        "-c",
+        "import sys\nfrom suricate_desktop.cli.main import main\nsys.exit(main())",
+    ]
     env = {k: v for k, v in os.environ.items() if k != "SURICATE_TEMPLATES"}
     env.update(PYTHONPATH=str(ROOT), HOME=str(tmp_path), XDG_CONFIG_HOME=str(tmp_path / ".config"))
     outputs = {}
     for args in (["--help"], ["templates"], ["no-such-command"]):
-        ours = subprocess.run([str(command), *args], cwd=tmp_path, env=env, capture_output=True, text=True,
-                              timeout=120)
-        pips = subprocess.run([*pip_suricate, *args], cwd=tmp_path, env=env, capture_output=True, text=True,
-                              timeout=120)
-        assert (ours.returncode, ours.stdout, ours.stderr) == (pips.returncode, pips.stdout, pips.stderr), args
+        ours = subprocess.run(
+            [str(command), *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+        )
+        pips = subprocess.run(
+            [*pip_suricate, *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert (ours.returncode, ours.stdout, ours.stderr) == (pips.returncode, pips.stdout, pips.stderr), (
+            args
+        )
         outputs[args[0]] = ours
     assert outputs["--help"].returncode == 0 and outputs["--help"].stdout.startswith("usage: suricate ")
     assert "disk-io-latency" in outputs["templates"].stdout
@@ -304,7 +349,7 @@ def test_package_script_and_readme_add_suricate_between_build_and_package():
     """`briefcase package` packs the built tree as it is: the command goes in after `build` (whose permission
     pass it would miss, hence mode 755) and before `package`, in the script and in README's steps alike."""
     readme = (ROOT / "README.md").read_text()
-    steps = readme[readme.index("### By hand"):readme.index("### The installed app")]
+    steps = readme[readme.index("### By hand") : readme.index("### The installed app")]
     script = (ROOT / "tools" / "package.sh").read_text()
     for text in (steps, script):
         install = re.search(r"^install -m 755 tools/suricate \S*/usr/bin/suricate\S*$", text, re.M)

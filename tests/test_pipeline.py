@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 
 import waiting
+
 from suricate_desktop.store.recording import connect, iter_snapshots, segments
 
 HERE = Path(__file__).resolve().parent
@@ -70,7 +71,11 @@ class Command:
 
 class Workload:
     def __init__(self, name, what, amount, as_nobody=False):
-        args = [sys.executable, str(WORKLOAD)] + (["--as-nobody"] if as_nobody else []) + [name, what, str(amount)]
+        args = (
+            [sys.executable, str(WORKLOAD)]
+            + (["--as-nobody"] if as_nobody else [])
+            + [name, what, str(amount)]
+        )
         self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
     def go(self, timeout=60):
@@ -86,9 +91,14 @@ class Workload:
 def total(recording, agg, key, host):
     if not segments(recording):
         return 0
-    (value,) = connect(recording).execute(
-        "SELECT coalesce(sum(value), 0) FROM recording WHERE agg = ? AND key = ? AND host = ?", [agg, key, host]
-    ).fetchone()
+    (value,) = (
+        connect(recording)
+        .execute(
+            "SELECT coalesce(sum(value), 0) FROM recording WHERE agg = ? AND key = ? AND host = ?",
+            [agg, key, host],
+        )
+        .fetchone()
+    )
     return value
 
 
@@ -98,8 +108,21 @@ def wait_until(predicate, timeout=30.0):
 
 def record(tmp_path, exchange, queue, broker_url, host):
     rec = tmp_path / "rec"
-    recorder = Command("record", "--bind", f"{host}.#", "--out", str(rec), "--exchange", exchange, "--queue", queue,
-                       "--broker", broker_url, "--rotate", "0.5")
+    recorder = Command(
+        "record",
+        "--bind",
+        f"{host}.#",
+        "--out",
+        str(rec),
+        "--exchange",
+        exchange,
+        "--queue",
+        queue,
+        "--broker",
+        broker_url,
+        "--rotate",
+        "0.5",
+    )
     recorder.wait_for("broker connected")
     return rec, recorder
 
@@ -110,8 +133,21 @@ def test_bpftrace_agent_to_recording(bpftrace_ready, broker_url, exchange, queue
     calls = 20_000
     rec, recorder = record(tmp_path, exchange, queue_name, broker_url, host)
     workload = Workload(name, "getppid", calls)
-    agent = Command("agent", "-e", "tracepoint:syscalls:sys_enter_getppid { @calls[comm] = count(); }",
-                    "--host", host, "--source", "getppid", "-i", "0.5", "--exchange", exchange, "--broker", broker_url)
+    agent = Command(
+        "agent",
+        "-e",
+        "tracepoint:syscalls:sys_enter_getppid { @calls[comm] = count(); }",
+        "--host",
+        host,
+        "--source",
+        "getppid",
+        "-i",
+        "0.5",
+        "--exchange",
+        exchange,
+        "--broker",
+        broker_url,
+    )
     try:
         # The heartbeat shows up once the probes are live; then the counted calls.
         assert wait_until(lambda: total(rec, "calls", name, host) > 0), "".join(agent.lines + recorder.lines)
@@ -133,8 +169,20 @@ def test_sampler_agent_without_root_to_recording(broker_url, exchange, queue_nam
     rec, recorder = record(tmp_path, exchange, queue_name, broker_url, host)
     workload = Workload(name, "write", written, as_nobody=True)
 
-    agent = Command("agent", "--backend", "sampler", "--host", host, "-i", "0.5", "--exchange", exchange,
-                    "--broker", broker_url, as_nobody=os.geteuid() == 0)
+    agent = Command(
+        "agent",
+        "--backend",
+        "sampler",
+        "--host",
+        host,
+        "-i",
+        "0.5",
+        "--exchange",
+        exchange,
+        "--broker",
+        broker_url,
+        as_nobody=os.geteuid() == 0,
+    )
     try:
         assert wait_until(lambda: total(rec, "rss", name, host) > 0), "".join(agent.lines + recorder.lines)
         workload.go()
@@ -153,23 +201,61 @@ def test_replay_publishes_a_recording_back(broker_url, exchange, queue_name, tmp
 
     host = f"rp{uuid.uuid4().hex[:6]}"
     original = tmp_path / "original"
-    snaps = [Snapshot(host, "s", "num", "count", 1000.0 + i * 0.2, 0.2, True, [[["bash"], i], [[7], 1]], i + 1, "r")
-             for i in range(10)]
+    snaps = [
+        Snapshot(
+            host, "s", "num", "count", 1000.0 + i * 0.2, 0.2, True, [[["bash"], i], [[7], 1]], i + 1, "r"
+        )
+        for i in range(10)
+    ]
     with RecordingWriter(original) as writer:
         writer(snaps)
     rec, recorder = record(tmp_path, exchange, queue_name, broker_url, host)
     started = time.monotonic()
-    replay = subprocess.run([sys.executable, "-m", "suricate_desktop", "replay", str(original), "--speed", "2",
-                             "--original-time", "--exchange", exchange, "--broker", broker_url],
-                            capture_output=True, text=True, timeout=60)
+    replay = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "suricate_desktop",
+            "replay",
+            str(original),
+            "--speed",
+            "2",
+            "--original-time",
+            "--exchange",
+            exchange,
+            "--broker",
+            broker_url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     elapsed = time.monotonic() - started
     assert replay.returncode == 0, replay.stderr
     assert elapsed >= 0.9  # 9 gaps of 0.2 s at speed 2
-    assert wait_until(lambda: bool(segments(rec)) and sum(1 for s in iter_snapshots(rec) if s.host == host) == 10)
+    assert wait_until(
+        lambda: bool(segments(rec)) and sum(1 for s in iter_snapshots(rec) if s.host == host) == 10
+    )
     # A second replay of the same recording is a run of its own, not copies of the first.
-    again = subprocess.run([sys.executable, "-m", "suricate_desktop", "replay", str(original), "--speed", "0",
-                            "--original-time", "--exchange", exchange, "--broker", broker_url],
-                           capture_output=True, text=True, timeout=60)
+    again = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "suricate_desktop",
+            "replay",
+            str(original),
+            "--speed",
+            "0",
+            "--original-time",
+            "--exchange",
+            exchange,
+            "--broker",
+            broker_url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert again.returncode == 0, again.stderr
     assert wait_until(lambda: sum(1 for s in iter_snapshots(rec) if s.host == host) == 20)
     assert recorder.terminate() == 0
@@ -186,15 +272,35 @@ def test_replay_publishes_a_recording_back(broker_url, exchange, queue_name, tmp
 def test_a_bad_script_is_reported_at_its_line(bpftrace_ready, tmp_path):
     script = tmp_path / "bad.bt"
     script.write_text("tracepoint:syscalls:sys_enter_read\n{\n  @x[comm] = cuont();\n}\n")
-    result = subprocess.run([sys.executable, "-m", "suricate_desktop", "agent", str(script), "--stdout"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "suricate_desktop", "agent", str(script), "--stdout"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert f"{script}:3:" in result.stderr and "Unknown function: cuont" in result.stderr
 
 
 def test_agent_stdout_mode_prints_snapshots_and_stops_after_its_duration():
-    result = subprocess.run([sys.executable, "-m", "suricate_desktop", "agent", "--backend", "sampler", "--stdout",
-                             "-i", "0.3", "-d", "1.2"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "suricate_desktop",
+            "agent",
+            "--backend",
+            "sampler",
+            "--stdout",
+            "-i",
+            "0.3",
+            "-d",
+            "1.2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     from suricate_desktop.schema import decode
 

@@ -10,19 +10,23 @@ from PySide6.QtCore import Qt
 from suricate_desktop.gui.sources import recording
 from suricate_desktop.gui.sources.recording import RecordingSource
 from suricate_desktop.gui.timeline import TimelineBar
+from suricate_desktop.schema import Snapshot
 from suricate_desktop.store.importers import write_recording
 from suricate_desktop.store.recording import iter_snapshots
-from suricate_desktop.schema import Snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "resources" / "recordings" / "bpftrace-demo"
 IMPORT = Path(__file__).parent / "data" / "import"
 
 STREAMS = {
-    ("demo", "syscalls-by-process", "calls"), ("demo", "cpu-profile-by-process", "samples"),
-    ("demo", "process-exec", "execs"), ("demo", "bytes-read-written-by-process", "bytes"),
-    ("demo", "read-sizes", "read_bytes"), ("demo", "read-sizes", "read_stats"),
-    ("demo", "disk-io-sizes", "bytes"), ("demo", "disk-io-latency", "latency_ns"),
+    ("demo", "syscalls-by-process", "calls"),
+    ("demo", "cpu-profile-by-process", "samples"),
+    ("demo", "process-exec", "execs"),
+    ("demo", "bytes-read-written-by-process", "bytes"),
+    ("demo", "read-sizes", "read_bytes"),
+    ("demo", "read-sizes", "read_stats"),
+    ("demo", "disk-io-sizes", "bytes"),
+    ("demo", "disk-io-latency", "latency_ns"),
 }
 
 
@@ -245,11 +249,23 @@ def test_the_workspace_reopens_it_where_it_was(player, qtbot):
     src = player(DEMO, speed=5.0, loop=True)
     src.seek(src.start + 42.0)
     config = src.to_config()
-    assert config == {"kind": "recording", "name": "bpftrace-demo", "path": str(DEMO), "speed": 5.0, "loop": True,
-                      "position": src.start + 42.0, "playing": False}
+    assert config == {
+        "kind": "recording",
+        "name": "bpftrace-demo",
+        "path": str(DEMO),
+        "speed": 5.0,
+        "loop": True,
+        "position": src.start + 42.0,
+        "playing": False,
+    }
     again = RecordingSource.from_config(config)
     try:
-        assert (again.position, again.speed, again.loop, again.state) == (src.start + 42.0, 5.0, True, "paused")
+        assert (again.position, again.speed, again.loop, again.state) == (
+            src.start + 42.0,
+            5.0,
+            True,
+            "paused",
+        )
     finally:
         again.stop()
 
@@ -269,7 +285,9 @@ def test_the_timeline_bar_reflects_and_drives_the_source(player, recorded, qtbot
     # play / pause button
     qtbot.mouseClick(bar.play_button, Qt.LeftButton)
     assert src.state == "playing"
-    qtbot.waitUntil(lambda: bar.state_label.text() == "playing" and bar.play_button.text() == "Pause", timeout=2000)
+    qtbot.waitUntil(
+        lambda: bar.state_label.text() == "playing" and bar.play_button.text() == "Pause", timeout=2000
+    )
     qtbot.mouseClick(bar.play_button, Qt.LeftButton)
     assert src.state == "paused"
 

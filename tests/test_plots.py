@@ -89,8 +89,21 @@ def test_auto_chooses_by_kind(make_panel):
     assert isinstance(make_panel(counts_store(5), COUNTS).chart, TimeSeriesChart)
     assert isinstance(make_panel(latency_store(5), LAT).chart, HeatmapChart)
     stats = LiveStore()
-    stats([Snapshot(H, "s", "st", "stats", T0 + i, 1.0, True,
-                    [[["a"], {"count": 2, "average": 10 + i, "total": 20}]]) for i in range(5)])
+    stats(
+        [
+            Snapshot(
+                H,
+                "s",
+                "st",
+                "stats",
+                T0 + i,
+                1.0,
+                True,
+                [[["a"], {"count": 2, "average": 10 + i, "total": 20}]],
+            )
+            for i in range(5)
+        ]
+    )
     panel = make_panel(stats, (H, "s", "st"))
     assert isinstance(panel.chart, TimeSeriesChart)
     x, y = data(panel.chart, ("a",))
@@ -130,7 +143,9 @@ def test_new_rows_arrive_incrementally_and_match_a_full_read(make_panel):
     for t in range(20, 25):
         store([Snapshot(H, "syscalls", "num", "count", T0 + t, 1.0, True, [[["k0"], 7], [["k3"], 1]])])
         panel.refresh()
-    assert calls == [2] * 5  # only the rows since the newest one held (it is read again: a late chunk may merge)
+    assert (
+        calls == [2] * 5
+    )  # only the rows since the newest one held (it is read again: a late chunk may merge)
     store([Snapshot(H, "syscalls", "num", "count", T0 + 25, 1.0, True, [[["k9"], 1]])])
     panel.refresh()
     assert calls[-1] == 26  # a new key: the window is read again
@@ -211,14 +226,20 @@ def test_heatmap_image_is_time_by_bucket_with_a_log2_y_axis(make_panel):
     np.testing.assert_allclose(image[:, 0], np.log1p(counts[:, 0]), rtol=1e-6)
     assert chart.image.levels is not None and chart.image.lut is not None
     rect = chart.image.mapRectToParent(chart.image.boundingRect())
-    assert rect.left() + chart.t0 == pytest.approx(T0 - 1) and rect.right() + chart.t0 == pytest.approx(T0 + 29)
+    assert rect.left() + chart.t0 == pytest.approx(T0 - 1) and rect.right() + chart.t0 == pytest.approx(
+        T0 + 29
+    )
     assert rect.top() == 0 and rect.bottom() == 3
 
 
 def test_heatmap_key_selector_shows_one_key(make_panel):
     store = latency_store(10)
     panel = make_panel(store, LAT)
-    assert [panel.key_box.itemText(i) for i in range(panel.key_box.count())] == ["all keys (sum)", "bash", "sshd"]
+    assert [panel.key_box.itemText(i) for i in range(panel.key_box.count())] == [
+        "all keys (sum)",
+        "bash",
+        "sshd",
+    ]
     panel.key_box.setCurrentIndex(2)
     panel.key_box.activated.emit(2)
     assert panel.key == ("sshd",)
@@ -227,7 +248,12 @@ def test_heatmap_key_selector_shows_one_key(make_panel):
 
 def test_heatmap_columns_are_merged_to_the_plots_width(make_panel):
     store = LiveStore(capacity=5000)
-    store([Snapshot(H, "io", "lat", "quantize", T0 + t, 1.0, True, [[["a"], [[[1, 1], 1]]]]) for t in range(4000)])
+    store(
+        [
+            Snapshot(H, "io", "lat", "quantize", T0 + t, 1.0, True, [[["a"], [[[1, 1], 1]]]])
+            for t in range(4000)
+        ]
+    )
     panel = make_panel(store, LAT)
     panel.set_window(None)
     chart = panel.chart
@@ -371,11 +397,15 @@ def test_a_silent_stream_gets_a_shaded_gap(make_panel):
     panel = make_panel(store, COUNTS)
     assert panel.gaps == [(T0 + 39, T0 + 59)]
     visible = [r for r in panel._gap_items if r.isVisible()]
-    assert len(visible) == 1 and np.add(visible[0].getRegion(), panel.chart.t0).tolist() == pytest.approx([T0 + 39, T0 + 59])
+    assert len(visible) == 1 and np.add(visible[0].getRegion(), panel.chart.t0).tolist() == pytest.approx(
+        [T0 + 39, T0 + 59]
+    )
     assert "no data for 20 s" in visible[0].toolTip()
     # and an inner silence, which also breaks the curve
     store2 = LiveStore()
-    store2([Snapshot(H, "s", "a", "count", T0 + t, 1.0, True, [[["k"], 1]]) for t in list(range(10)) + [20, 21]])
+    store2(
+        [Snapshot(H, "s", "a", "count", T0 + t, 1.0, True, [[["k"], 1]]) for t in list(range(10)) + [20, 21]]
+    )
     panel2 = make_panel(store2, (H, "s", "a"))
     assert panel2.gaps == [(T0 + 9, T0 + 20)]
     x, y = data(panel2.chart, ("k",))
@@ -384,12 +414,26 @@ def test_a_silent_stream_gets_a_shaded_gap(make_panel):
 
 def test_drops_get_red_markers_with_their_causes(make_panel, qtbot):
     store = counts_store(30)
-    store([Snapshot(H, "suricate-agent", "drops", "count", T0 + 5, 1.0, True,
-                    [[["publish_buffer"], 12], [["bpftrace_lost_events"], 3]]),
-           Snapshot(H, "suricate-agent", "drops", "count", T0 + 20, 1.0, True, [[["publish_buffer"], 4]])])
+    store(
+        [
+            Snapshot(
+                H,
+                "suricate-agent",
+                "drops",
+                "count",
+                T0 + 5,
+                1.0,
+                True,
+                [[["publish_buffer"], 12], [["bpftrace_lost_events"], 3]],
+            ),
+            Snapshot(H, "suricate-agent", "drops", "count", T0 + 20, 1.0, True, [[["publish_buffer"], 4]]),
+        ]
+    )
     panel = make_panel(store, COUNTS, drops=(store, DROPS))
     assert [t for t, _ in panel.drop_marks] == [T0 + 5, T0 + 20]
-    assert "publish_buffer: 12" in panel.drop_marks[0][1] and "bpftrace_lost_events: 3" in panel.drop_marks[0][1]
+    assert (
+        "publish_buffer: 12" in panel.drop_marks[0][1] and "bpftrace_lost_events: 3" in panel.drop_marks[0][1]
+    )
     x, y = panel._drop_scatter.getData()
     assert (x + panel.chart.t0).tolist() == [T0 + 5, T0 + 20]
     assert panel._drop_scatter.points()[0].data() == panel.drop_marks[0][1]
@@ -420,7 +464,7 @@ def test_exports_write_png_svg_and_csv(make_panel, tmp_path):
         paths = [p.getAttribute("d") for g in groups for p in g.getElementsByTagName("path")]
         xs = [float(tok.lstrip("ML").split(",")[0]) for d in paths for tok in d.split() if "," in tok]
         assert len(xs) >= 20, key  # the curve (the legend sample alone has 2 points)
-        assert 0 <= min(xs) and max(xs) <= width and max(xs) - min(xs) > 100
+        assert min(xs) >= 0 and max(xs) <= width and max(xs) - min(xs) > 100
     panel.export_csv(tmp_path / "p.csv")
     rows = list(csv.reader(open(tmp_path / "p.csv")))
     assert rows[0] == ["time", "epoch", "k0", "k1", "k2"]
@@ -454,8 +498,18 @@ def test_state_round_trips(make_panel):
     a.set_hidden([("x",)])
     a.set_paused(True)
     state = a.state()
-    assert state == {"stream": list(LAT), "chart": "auto", "view": "cumulative", "paused": True, "log": False,
-                     "window": 900.0, "hidden": [["x"]], "key": ["bash"], "field": "average", "top": 5}
+    assert state == {
+        "stream": list(LAT),
+        "chart": "auto",
+        "view": "cumulative",
+        "paused": True,
+        "log": False,
+        "window": 900.0,
+        "hidden": [["x"]],
+        "key": ["bash"],
+        "field": "average",
+        "top": 5,
+    }
     b = make_panel(store, LAT)
     b.restore(state)
     assert b.state() == state
@@ -481,7 +535,12 @@ def test_long_windows_are_decimated_to_the_plot_width_keeping_peaks(make_panel):
     store = LiveStore(capacity=20_000)
     values = np.zeros(10_000)
     values[7_777] = 500.0  # one spike
-    store([Snapshot(H, "s", "a", "count", T0 + i, 1.0, True, [[["k"], float(values[i])]]) for i in range(10_000)])
+    store(
+        [
+            Snapshot(H, "s", "a", "count", T0 + i, 1.0, True, [[["k"], float(values[i])]])
+            for i in range(10_000)
+        ]
+    )
     panel = make_panel(store, (H, "s", "a"))
     panel.set_window(None)
     chart = panel.chart
@@ -512,7 +571,14 @@ def test_bucket_ladders():
     rows, _, scale = bucket_ladder("hist", [(INT64_MIN, -1), (0, 0), (8, 15), (16, INT64_MAX)])
     assert scale == "log2" and rows[0] == (INT64_MIN, -1) and rows[-1] == (16, INT64_MAX) and (2, 3) in rows
     rows, _, scale = bucket_ladder("lquantize", [(INT64_MIN, -1), (0, 9), (30, 39), (100, INT64_MAX)])
-    assert scale == "linear" and rows == [(INT64_MIN, -1), (0, 9), (10, 19), (20, 29), (30, 39), (100, INT64_MAX)]
+    assert scale == "linear" and rows == [
+        (INT64_MIN, -1),
+        (0, 9),
+        (10, 19),
+        (20, 29),
+        (30, 39),
+        (100, INT64_MAX),
+    ]
     rows, _, scale = bucket_ladder("llquantize", [(10, 19), (100, 199)])
     assert scale == "buckets" and rows == [(10, 19), (100, 199)]
 

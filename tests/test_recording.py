@@ -16,11 +16,42 @@ from suricate_desktop.store.replay import paced
 
 def sample_snapshots():
     return [
-        Snapshot("web01", "syscalls", "num", "count", 1000.0, 1.0, True, [[["bash"], 12], [["sshd", 42], 3]], 1, "r1"),
-        Snapshot("web01", "reads", "dist", "lquantize", 1000.0, 1.0, True,
-                 [[["bash"], [[[INT64_MIN, -1], 0], [[0, 1], 5], [[12, INT64_MAX], 2]]]], 2, "r1"),
-        Snapshot("web01", "bt", "st", "stats", 1001.0, 1.0, True,
-                 [[["bash"], {"count": 2, "average": 15.5, "total": 31}]], 3, "r1"),
+        Snapshot(
+            "web01",
+            "syscalls",
+            "num",
+            "count",
+            1000.0,
+            1.0,
+            True,
+            [[["bash"], 12], [["sshd", 42], 3]],
+            1,
+            "r1",
+        ),
+        Snapshot(
+            "web01",
+            "reads",
+            "dist",
+            "lquantize",
+            1000.0,
+            1.0,
+            True,
+            [[["bash"], [[[INT64_MIN, -1], 0], [[0, 1], 5], [[12, INT64_MAX], 2]]]],
+            2,
+            "r1",
+        ),
+        Snapshot(
+            "web01",
+            "bt",
+            "st",
+            "stats",
+            1001.0,
+            1.0,
+            True,
+            [[["bash"], {"count": 2, "average": 15.5, "total": 31}]],
+            3,
+            "r1",
+        ),
         Snapshot("db01", "syscalls", "num", "count", 1001.0, 1.0, False, [[[4096], 7]], 4, "r2"),
         Snapshot("db01", "syscalls", "empty", "count", 1002.0, 1.0, True, [], 5, "r2"),
     ]
@@ -46,7 +77,9 @@ def test_one_table_in_pandas_and_duckdb(tmp_path):
     assert len(frame) == 2 + 3 + 3 + 1
     assert set(frame.columns) >= {"ts", "host", "source", "agg", "kind", "key", "lo", "hi", "value"}
     con = connect(tmp_path)
-    rows = con.execute("SELECT key, value FROM recording WHERE agg = 'num' AND host = 'web01' ORDER BY key").fetchall()
+    rows = con.execute(
+        "SELECT key, value FROM recording WHERE agg = 'num' AND host = 'web01' ORDER BY key"
+    ).fetchall()
     assert rows == [("bash", 12.0), ("sshd,42", 3.0)]
     (p50,) = con.execute("SELECT value FROM recording WHERE agg='dist' AND lo = 0").fetchone()
     assert p50 == 5
@@ -120,7 +153,9 @@ def test_query_on_an_empty_recording_says_so_in_one_line(tmp_path, capsys):
     # Segments, but only intervals in which nothing happened: no entries to query.
     with RecordingWriter(tmp_path / "quiet") as writer:
         writer([Snapshot("h", "s", "a", "count", 1000.0 + i, 1.0, True, [], i + 1, "r") for i in range(3)])
-    assert main(["query", str(tmp_path / "quiet"), "SELECT host, sum(value) FROM recording GROUP BY host"]) == 1
+    assert (
+        main(["query", str(tmp_path / "quiet"), "SELECT host, sum(value) FROM recording GROUP BY host"]) == 1
+    )
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "holds no entries" in err[0]
     # The Python side opens an empty recording as an empty table with every column, not an error.

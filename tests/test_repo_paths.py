@@ -46,27 +46,35 @@ def test_no_tracked_text_file_names_an_absolute_path_of_this_machine():
             continue
         text = data.decode("utf-8", "replace")
         found += [f"{path.relative_to(ROOT)}:{n}: {line[:120]}" for n, line in machine_paths(text)]
-    assert not found, "absolute paths of one machine (use paths relative to the repository):\n" + "\n".join(found)
+    assert not found, "absolute paths of one machine (use paths relative to the repository):\n" + "\n".join(
+        found
+    )
 
 
-@pytest.mark.parametrize("line", [
-    "DEFAULT = " + repr(_PREFIXES[0] + "shared/nab"),
-    "see `" + _PREFIXES[0] + "shared/docs/tracing-languages.md`",
-    "cd " + _PREFIXES[1] + "suricate && make",
-    "tmp = '" + _PREFIXES[2] + "-of-root/pytest-3/test_x0'",
-    "(" + _PREFIXES[0] + "main)",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "DEFAULT = " + repr(_PREFIXES[0] + "shared/nab"),
+        "see `" + _PREFIXES[0] + "shared/docs/tracing-languages.md`",
+        "cd " + _PREFIXES[1] + "suricate && make",
+        "tmp = '" + _PREFIXES[2] + "-of-root/pytest-3/test_x0'",
+        "(" + _PREFIXES[0] + "main)",
+    ],
+)
 def test_the_scan_flags_machine_paths(line):
     assert machine_paths("first line\n" + line + "\nlast line") == [(2, line)]
 
 
-@pytest.mark.parametrize("line", [
-    "tail -f /var/log/messages",
-    "#!/usr/bin/python3",
-    "the agent works/ as before; homework/ and network/work/ are words, not roots",
-    "../shared/nab beside the repository",
-    "https://example.org/work/1 and ~/work/x and $HOME/root/x",
-    "/tmp/suricate-test.sock",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "tail -f /var/log/messages",
+        "#!/usr/bin/python3",
+        "the agent works/ as before; homework/ and network/work/ are words, not roots",
+        "../shared/nab beside the repository",
+        "https://example.org/work/1 and ~/work/x and $HOME/root/x",
+        "/tmp/suricate-test.sock",
+    ],
+)
 def test_the_scan_leaves_ordinary_paths_alone(line):
     assert machine_paths(line) == []

@@ -59,8 +59,12 @@ def test_a_widened_range_maps_every_box_onto_the_new_levels():
     levels = slice(model.window, d)
     committed = np.arange(len(W)) > 0  # all but the uncommitted first node
     np.testing.assert_allclose(model.art.W[committed, levels], a * W[committed, levels])  # each box's low end
-    np.testing.assert_allclose(1 - model.art.W[committed, d + model.window:], a * (1 - W[committed, d + model.window:]))
-    np.testing.assert_allclose(model.art.W[:, :model.window], W[:, :model.window])  # the shape is scale-free
+    np.testing.assert_allclose(
+        1 - model.art.W[committed, d + model.window :], a * (1 - W[committed, d + model.window :])
+    )
+    np.testing.assert_allclose(
+        model.art.W[:, : model.window], W[:, : model.window]
+    )  # the shape is scale-free
     np.testing.assert_array_equal(model.art.W[~committed], W[~committed])
     assert model.fwin.max() <= a + 1e-12  # the feature window too
 

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from waiting import wait_until
 
 from suricate_desktop.agent.backend import Backend
 from suricate_desktop.agent.runner import AgentRunner
@@ -22,7 +23,6 @@ from suricate_desktop.schema import AGENT_SOURCE, DROPS_AGGREGATION, Snapshot
 from suricate_desktop.transport.consumer import Consumer
 from suricate_desktop.transport.control import ControlClient, ControlError, ControlServer
 from suricate_desktop.transport.publisher import Publisher
-from waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = b"a test secret of thirty-two bytes"
@@ -68,8 +68,22 @@ def test_publisher_consumer_and_control_resume_within_5s_of_the_broker_whatever_
     def produce():
         while not stop.wait(0.02):
             sent[0] += 1
-            publisher([Snapshot("web01", "resume", "tick", "count", time.time(), 0.02, True, [[["k"], 1]],
-                                sent[0], "run1")])
+            publisher(
+                [
+                    Snapshot(
+                        "web01",
+                        "resume",
+                        "tick",
+                        "count",
+                        time.time(),
+                        0.02,
+                        True,
+                        [[["k"], 1]],
+                        sent[0],
+                        "run1",
+                    )
+                ]
+            )
 
     producer = threading.Thread(target=produce, daemon=True)
     producer.start()
@@ -124,8 +138,12 @@ class BurstBackend(Backend):
 
     def run(self, emit, stop, output):
         for i in range(self.intervals):
-            emit([Snapshot(self.host, self.source, f"a{j}", "count", 1000.0 + i, 1.0, True, [[["k"], i]])
-                  for j in range(self.per_interval)])
+            emit(
+                [
+                    Snapshot(self.host, self.source, f"a{j}", "count", 1000.0 + i, 1.0, True, [[["k"], i]])
+                    for j in range(self.per_interval)
+                ]
+            )
 
 
 def test_drop_reports_survive_the_overflow_they_report(own_broker):
@@ -147,8 +165,11 @@ def test_drop_reports_survive_the_overflow_they_report(own_broker):
     consumer = Consumer(got, node.url, exchange, ["#"], queue=queue).start()
     assert publisher.flush(30), publisher.stats()
     data = lambda: [s for s in got.snapshots() if s.source != AGENT_SOURCE]  # noqa: E731
-    reports = lambda: [s for s in got.snapshots()  # noqa: E731
-                       if (s.source, s.agg) == (AGENT_SOURCE, DROPS_AGGREGATION)]
+    reports = lambda: [
+        s
+        for s in got.snapshots()  # noqa: E731
+        if (s.source, s.agg) == (AGENT_SOURCE, DROPS_AGGREGATION)
+    ]
     assert wait_until(lambda: len(data()) == 25 and reports(), 20)
     time.sleep(0.5)
     consumer.stop()
@@ -182,6 +203,7 @@ def test_the_report_slot_keeps_the_newest_report_of_each_stream_and_run_and_stay
 
 # -- broker trouble on the command line -------------------------------------------------------------------------------
 
+
 def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -192,8 +214,14 @@ def _suricate(*args: str, timeout: float = 60) -> tuple[int, str, float]:
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     env.pop("SURICATE_BROKER", None)
     start = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "suricate_desktop.cli.main", *args], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(
+        [sys.executable, "-m", "suricate_desktop.cli.main", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     return proc.returncode, proc.stderr, time.monotonic() - start
 
 
@@ -201,8 +229,13 @@ def _broker_lines(stderr: str) -> list[str]:
     return [line for line in stderr.splitlines() if re.search(r"\bbroker\b", line)]
 
 
-def _with_url(broker_url: str, user: str | None = None, password: str | None = None, vhost: str | None = None,
-              port: int | None = None) -> str:
+def _with_url(
+    broker_url: str,
+    user: str | None = None,
+    password: str | None = None,
+    vhost: str | None = None,
+    port: int | None = None,
+) -> str:
     m = re.match(r"amqp://([^:]+):([^@]+)@([^:/]+):(\d+)/(.*)", broker_url)
     u, p, host, prt, vh = m.groups()
     return f"amqp://{user or u}:{password or p}@{host}:{port or prt}/{vhost or vh}"
@@ -221,17 +254,26 @@ def recording(tmp_path):
     from suricate_desktop.store.recording import RecordingWriter
 
     writer = RecordingWriter(tmp_path / "rec")
-    writer([Snapshot("web01", "s", "a", "count", 1000.0 + i, 1.0, True, [[["k"], i]], i + 1, "r") for i in range(3)])
+    writer(
+        [
+            Snapshot("web01", "s", "a", "count", 1000.0 + i, 1.0, True, [[["k"], i]], i + 1, "r")
+            for i in range(3)
+        ]
+    )
     writer.close()
     return str(tmp_path / "rec")
 
 
 @pytest.mark.parametrize("trouble", ["password", "vhost"])
 @pytest.mark.parametrize("command", ["record", "agent", "replay", "rules run"])
-def test_a_refused_login_or_missing_vhost_is_one_line_and_exit_2_at_once(broker_url, tmp_path, rules_file,
-                                                                          recording, command, trouble):
+def test_a_refused_login_or_missing_vhost_is_one_line_and_exit_2_at_once(
+    broker_url, tmp_path, rules_file, recording, command, trouble
+):
     if trouble == "password":
-        url, expected = _with_url(broker_url, password="not-the-password"), "refused the login for user 'guest'"
+        url, expected = (
+            _with_url(broker_url, password="not-the-password"),
+            "refused the login for user 'guest'",
+        )
     else:
         url, expected = _with_url(broker_url, vhost="no-such-vhost"), "has no vhost 'no-such-vhost'"
     args = {
@@ -250,8 +292,15 @@ def test_a_refused_login_or_missing_vhost_is_one_line_and_exit_2_at_once(broker_
 
 def test_an_unreachable_broker_is_said_once_and_a_record_of_nothing_exits_1(tmp_path):
     port = _closed_port()
-    status, stderr, took = _suricate("record", "--out", str(tmp_path / "out"), "-d", "4",
-                                     "--broker", f"amqp://guest:guest@127.0.0.1:{port}/%2F")
+    status, stderr, took = _suricate(
+        "record",
+        "--out",
+        str(tmp_path / "out"),
+        "-d",
+        "4",
+        "--broker",
+        f"amqp://guest:guest@127.0.0.1:{port}/%2F",
+    )
     assert status == 1, stderr
     assert "Traceback" not in stderr and "pika" not in stderr, stderr
     lines = _broker_lines(stderr)
@@ -275,8 +324,22 @@ def test_resume_within_5s_after_a_half_open_link_comes_back(broker_url, exchange
     def produce():
         while not stop.wait(0.05):
             sent[0] += 1
-            publisher([Snapshot("web01", "resume", "tick", "count", time.time(), 0.05, True, [[["k"], 1]],
-                                sent[0], "run1")])
+            publisher(
+                [
+                    Snapshot(
+                        "web01",
+                        "resume",
+                        "tick",
+                        "count",
+                        time.time(),
+                        0.05,
+                        True,
+                        [[["k"], 1]],
+                        sent[0],
+                        "run1",
+                    )
+                ]
+            )
 
     producer = threading.Thread(target=produce, daemon=True)
     producer.start()

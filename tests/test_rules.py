@@ -9,22 +9,36 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from waiting import wait_until
 
 from suricate_desktop.rules import (
-    Action, ActionRunner, AlertHistory, Engine, RollingZScore, RuleError, backtest, dumps, fill, firings, load,
-    loads, parse_rule, register_scorer,
+    Action,
+    ActionRunner,
+    AlertHistory,
+    Engine,
+    RollingZScore,
+    RuleError,
+    backtest,
+    dumps,
+    fill,
+    firings,
+    load,
+    loads,
+    parse_rule,
+    register_scorer,
 )
 from suricate_desktop.schema import Snapshot
 from suricate_desktop.store.recording import RecordingWriter, iter_snapshots
-from waiting import wait_until
 
 CMD = [sys.executable, "-m", "suricate_desktop.cli.cmd_rules"]
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def snaps(values, host="web01", t0=1000.0, key="bash", other=3, source="syscalls", agg="num"):
-    return [Snapshot(host, source, agg, "count", t0 + i, 1.0, True, [[[key], v], [["sshd"], other]], i + 1, "r1")
-            for i, v in enumerate(values)]
+    return [
+        Snapshot(host, source, agg, "count", t0 + i, 1.0, True, [[[key], v], [["sshd"], other]], i + 1, "r1")
+        for i, v in enumerate(values)
+    ]
 
 
 def run_engine(rules_text, snapshots, **kw):
@@ -40,7 +54,7 @@ def changes(events):
 
 
 # -- the file ----------------------------------------------------------------------------------------------------------
-GOOD_AND_BAD = '''\
+GOOD_AND_BAD = """\
 # rules for web
 [defaults]
 severity = "critical"
@@ -84,7 +98,7 @@ threshold = 1
 [[rule.action]]
 type = "webhook"
 url = "ftp://x"
-'''
+"""
 
 
 def test_a_malformed_rules_file_reports_each_bad_rule_at_its_line_and_the_others_load():
@@ -113,7 +127,9 @@ def test_validation_errors_name_the_field():
     with pytest.raises(RuleError, match="a command needs args"):
         parse_rule({"name": "x", "threshold": 1, "action": [{"type": "command", "args": "rm -rf /"}]})
     rs = loads('[[rule]]\nname = "a"\nthreshold = 1\n[[rule]]\nname = "a"\nthreshold = 2\n')
-    assert [r.name for r in rs] == ["a"] and rs.problems[0].line == 5 and "second rule" in rs.problems[0].message
+    assert (
+        [r.name for r in rs] == ["a"] and rs.problems[0].line == 5 and "second rule" in rs.problems[0].message
+    )
 
 
 def test_the_writer_reads_back_to_the_same_rules(tmp_path):
@@ -123,13 +139,27 @@ def test_the_writer_reads_back_to_the_same_rules(tmp_path):
     assert not back.problems
     strip = lambda r: r.__class__(**{**r.__dict__, "line": 0})  # noqa: E731
     assert [strip(r) for r in back] == [strip(r) for r in rs]
-    full = parse_rule({
-        "name": "all", "type": "anomaly_rate", "threshold": 0.2, "window": "2m", "score_threshold": 3.5,
-        "scorer_options": {"window": 20}, "labels": {"team": "sre \"db\""}, "description": "a\nb",
-        "flap_window": 600, "flap_count": 4, "cooldown": "1m", "rate_limit": 3,
-        "action": [{"type": "webhook", "url": "http://127.0.0.1/x", "headers": {"X-A": "1"}, "retries": 5},
-                   {"type": "trace", "backend": "sampler", "duration": 5, "on": ["firing", "resolved"]},
-                   {"type": "amqp", "exchange": "alerts"}]})
+    full = parse_rule(
+        {
+            "name": "all",
+            "type": "anomaly_rate",
+            "threshold": 0.2,
+            "window": "2m",
+            "score_threshold": 3.5,
+            "scorer_options": {"window": 20},
+            "labels": {"team": 'sre "db"'},
+            "description": "a\nb",
+            "flap_window": 600,
+            "flap_count": 4,
+            "cooldown": "1m",
+            "rate_limit": 3,
+            "action": [
+                {"type": "webhook", "url": "http://127.0.0.1/x", "headers": {"X-A": "1"}, "retries": 5},
+                {"type": "trace", "backend": "sampler", "duration": 5, "on": ["firing", "resolved"]},
+                {"type": "amqp", "exchange": "alerts"},
+            ],
+        }
+    )
     (tmp_path / "r.toml").write_text(dumps([full]))
     again = load(tmp_path / "r.toml")
     assert not again.problems and strip(again.rules[0]) == strip(full)
@@ -158,16 +188,22 @@ def test_cooldown_holds_a_second_firing_back():
     values = [500, 10, 500, 10, 10, 10, 10, 10, 10, 10, 10, 500, 10]
     _, events = run_engine(rules, snaps(values))
     # fired at 1000; the breach at 1002 is within the cooldown (stays pending); 1011 fires again
-    assert changes(events) == [("r", "firing", 1000.0), ("r", "resolved", 1001.0),
-                               ("r", "firing", 1011.0), ("r", "resolved", 1012.0)]
+    assert changes(events) == [
+        ("r", "firing", 1000.0),
+        ("r", "resolved", 1001.0),
+        ("r", "firing", 1011.0),
+        ("r", "resolved", 1012.0),
+    ]
     # a breach that lasts through the cooldown fires when it ends
     _, events = run_engine(rules, snaps([500, 10] + [500] * 12))
     assert changes(events)[2] == ("r", "firing", 1010.0)
 
 
 def test_silence_and_acknowledge_hold_actions_and_show_their_state():
-    rules = ('[[rule]]\nname = "r"\nkey = "bash"\nthreshold = 100\n'
-             '[[rule.action]]\ntype = "command"\nargs = ["true"]\n')
+    rules = (
+        '[[rule]]\nname = "r"\nkey = "bash"\nthreshold = 100\n'
+        '[[rule.action]]\ntype = "command"\nargs = ["true"]\n'
+    )
     events = []
     engine = Engine(loads(rules), dry_run=True, listeners=[events.append])
     engine.silence("r", until=1005.0)
@@ -176,8 +212,10 @@ def test_silence_and_acknowledge_hold_actions_and_show_their_state():
     # fired at 1000 and 1003 while silenced (actions held), at 1006 after the silence (action would run)
     acts = [(e["ts"], e["status"]) for e in events if e["event"] == "action"]
     assert acts == [(1000.0, "silenced"), (1003.0, "silenced"), (1006.0, "would_run")]
-    assert [(e["state"], e["ts"]) for e in events if e["event"] == "transition"][:2] == [("silenced", 1000.0),
-                                                                                       ("resolved", 1002.0)]
+    assert [(e["state"], e["ts"]) for e in events if e["event"] == "transition"][:2] == [
+        ("silenced", 1000.0),
+        ("resolved", 1002.0),
+    ]
     # acknowledge: held until the alert resolves
     [alert] = engine.alerts()
     assert alert.state == "firing"
@@ -196,33 +234,52 @@ def test_silence_and_acknowledge_hold_actions_and_show_their_state():
 
 
 def test_flapping_holds_actions_and_rate_limit_caps_them():
-    rules = ('[[rule]]\nname = "r"\nkey = "*"\nthreshold = 100\nflap_window = 60\nflap_count = 3\nrate_limit = 0\n'
-             '[[rule.action]]\ntype = "command"\nargs = ["true"]\n')
+    rules = (
+        '[[rule]]\nname = "r"\nkey = "*"\nthreshold = 100\nflap_window = 60\nflap_count = 3\nrate_limit = 0\n'
+        '[[rule.action]]\ntype = "command"\nargs = ["true"]\n'
+    )
     _, events = run_engine(rules, snaps([500, 10] * 4, other=0))
     acts = [e["status"] for e in events if e["event"] == "action"]
     assert acts == ["would_run", "would_run", "flapping", "flapping"]
-    rules = ('[[rule]]\nname = "r"\nkey = "*"\nthreshold = 100\nrate_limit = 3\n'
-             '[[rule.action]]\ntype = "command"\nargs = ["true"]\n')
+    rules = (
+        '[[rule]]\nname = "r"\nkey = "*"\nthreshold = 100\nrate_limit = 3\n'
+        '[[rule.action]]\ntype = "command"\nargs = ["true"]\n'
+    )
     # two series fire at 1000, resolve at 1003, fire again at 1004: the fourth action within a minute is held
-    both = [Snapshot("web01", "syscalls", "num", "count", 1000.0 + i, 1.0, True, [[["bash"], v], [["sshd"], v]])
-            for i, v in enumerate([500, 500, 500, 10, 500])]
+    both = [
+        Snapshot("web01", "syscalls", "num", "count", 1000.0 + i, 1.0, True, [[["bash"], v], [["sshd"], v]])
+        for i, v in enumerate([500, 500, 500, 10, 500])
+    ]
     _, events = run_engine(rules, both)
     acts = [(e["ts"], e["status"]) for e in events if e["event"] == "action"]
-    assert acts == [(1000.0, "would_run"), (1000.0, "would_run"), (1004.0, "would_run"), (1004.0, "rate_limited")]
+    assert acts == [
+        (1000.0, "would_run"),
+        (1000.0, "would_run"),
+        (1004.0, "would_run"),
+        (1004.0, "rate_limited"),
+    ]
 
 
 def test_rate_of_change_and_silent_stream_rules():
-    rules = ('[[rule]]\nname = "rise"\ntype = "rate"\nkey = "bash"\nthreshold = 50\nview = "cumulative"\n'
-             '[[rule]]\nname = "quiet"\ntype = "silence"\nsource = "syscalls"\nthreshold = "5s"\n')
+    rules = (
+        '[[rule]]\nname = "rise"\ntype = "rate"\nkey = "bash"\nthreshold = 50\nview = "cumulative"\n'
+        '[[rule]]\nname = "quiet"\ntype = "silence"\nsource = "syscalls"\nthreshold = "5s"\n'
+    )
     values = [10] * 5 + [100] * 2 + [10] * 3
     engine, events = run_engine(rules, snaps(values) + snaps([1], host="db01", t0=1020.0))
     # cumulative grows by 100/s at 1005 and 1006: the rate rule fires at 1005, resolves at 1007
     # web01 falls silent after 1009: the data clock (db01 at 1020) says it has been silent 11 s
-    assert changes(events) == [("rise", "firing", 1005.0), ("rise", "resolved", 1007.0), ("quiet", "firing", 1020.0)]
+    assert changes(events) == [
+        ("rise", "firing", 1005.0),
+        ("rise", "resolved", 1007.0),
+        ("quiet", "firing", 1020.0),
+    ]
     # the wall clock says so too, for a feed gone wholly quiet
     engine.tick(1030.0)
-    assert {a.series for a in engine.alerts("quiet") if a.state == "firing"} == {"web01.syscalls.num",
-                                                                                  "db01.syscalls.num"}
+    assert {a.series for a in engine.alerts("quiet") if a.state == "firing"} == {
+        "web01.syscalls.num",
+        "db01.syscalls.num",
+    }
 
 
 def test_the_robust_zscore_scorer_sees_spikes_not_noise():
@@ -242,15 +299,21 @@ def test_the_robust_zscore_scorer_sees_spikes_not_noise():
 def test_score_and_anomaly_rate_rules_with_the_builtin_and_a_registered_scorer():
     rng = np.random.default_rng(7)
     values = list(np.round(rng.normal(100, 3, 60))) + [400, 420, 390] + list(np.round(rng.normal(100, 3, 40)))
-    rules = ('[[rule]]\nname = "z"\ntype = "score"\nkey = "bash"\nthreshold = 8\nhistory = 30\n'
-             '[[rule]]\nname = "rate"\ntype = "anomaly_rate"\nkey = "bash"\nthreshold = 0.05\nwindow = "20s"\n'
-             'history = 30\nscore_threshold = 6\n')
+    rules = (
+        '[[rule]]\nname = "z"\ntype = "score"\nkey = "bash"\nthreshold = 8\nhistory = 30\n'
+        '[[rule]]\nname = "rate"\ntype = "anomaly_rate"\nkey = "bash"\nthreshold = 0.05\nwindow = "20s"\n'
+        "history = 30\nscore_threshold = 6\n"
+    )
     _, events = run_engine(rules, snaps(values))
     got = changes(events)
     # z fires on the first spike point; the rate (above 5 % of the 20 points of the window) on the second;
     # z resolves when the spike is over, the rate once a spike point has left the window
-    assert got == [("z", "firing", 1060.0), ("rate", "firing", 1061.0), ("z", "resolved", 1063.0),
-                   ("rate", "resolved", 1081.0)]
+    assert got == [
+        ("z", "firing", 1060.0),
+        ("rate", "firing", 1061.0),
+        ("z", "resolved", 1063.0),
+        ("rate", "resolved", 1081.0),
+    ]
     transition = next(e for e in events if e.get("change") == "firing" and e["rule"] == "z")
     assert transition["value"] == 400.0 and transition["score"] > 8
 
@@ -262,15 +325,20 @@ def test_score_and_anomaly_rate_rules_with_the_builtin_and_a_registered_scorer()
             return np.full(np.shape(values), self.level)
 
     register_scorer("always", Always)
-    _, events = run_engine('[[rule]]\nname = "m"\ntype = "score"\nscorer = "always"\nscorer_options = {level = 9}\n'
-                           'threshold = 5\nkey = "sshd"\n', snaps([1, 2, 3]))
+    _, events = run_engine(
+        '[[rule]]\nname = "m"\ntype = "score"\nscorer = "always"\nscorer_options = {level = 9}\n'
+        'threshold = 5\nkey = "sshd"\n',
+        snaps([1, 2, 3]),
+    )
     assert changes(events) == [("m", "firing", 1000.0)]
 
 
 def test_history_is_bounded_and_persisted_as_json_lines(tmp_path):
     path = tmp_path / "alerts.jsonl"
     history = AlertHistory(path, maxlen=5)
-    engine = Engine(loads('[[rule]]\nname = "r"\nkey = "bash"\nthreshold = 100\n'), dry_run=True, history=history)
+    engine = Engine(
+        loads('[[rule]]\nname = "r"\nkey = "bash"\nthreshold = 100\n'), dry_run=True, history=history
+    )
     engine.ingest(snaps([500, 10] * 5))
     history.close()
     lines = [json.loads(line) for line in path.read_text().splitlines()]
@@ -284,15 +352,17 @@ def test_history_is_bounded_and_persisted_as_json_lines(tmp_path):
 # -- actions -----------------------------------------------------------------------------------------------------------
 def test_placeholders_fill_fields_only():
     alert = {"host": "web01", "value": 512.0, "key": "$(reboot)", "score": None}
-    assert fill("{host}:{value}:{key}:{score}:{nope}:{host.__class__}", alert) == \
-        "web01:512:$(reboot)::{nope}:{host.__class__}"
+    assert (
+        fill("{host}:{value}:{key}:{score}:{nope}:{host.__class__}", alert)
+        == "web01:512:$(reboot)::{nope}:{host.__class__}"
+    )
 
 
 def test_the_command_action_writes_a_file_with_the_filled_placeholders(tmp_path):
     out = tmp_path / "alert.txt"
     script = tmp_path / "write.py"
     script.write_text("import sys\nopen(sys.argv[1], 'w').write(' '.join(sys.argv[2:]))\nprint('done')\n")
-    rules = f'''
+    rules = f"""
 [[rule]]
 name = "spike"
 key = "bash"
@@ -303,7 +373,7 @@ severity = "critical"
 type = "command"
 args = [{json.dumps(sys.executable)}, {json.dumps(str(script))}, {json.dumps(str(out))}, "{{rule}}", "{{host}}",
         "{{key}}", "{{value}}", "{{severity}}", "$(touch {tmp_path}/pwned)"]
-'''
+"""
     reports = []
     engine = Engine(loads(rules), listeners=[])
     engine.runner = ActionRunner(lambda r: (reports.append(r), engine.action_result(r)))
@@ -315,7 +385,9 @@ args = [{json.dumps(sys.executable)}, {json.dumps(str(script))}, {json.dumps(str
     assert out.read_text() == f"spike web01 bash 512 critical $(touch {tmp_path}/pwned)"
     assert not (tmp_path / "pwned").exists()
     [report] = reports
-    assert report["status"] == "ok" and report["result"]["exit"] == 0 and report["result"]["stdout"] == "done\n"
+    assert (
+        report["status"] == "ok" and report["result"]["exit"] == 0 and report["result"]["stdout"] == "done\n"
+    )
     [alert] = engine.alerts()
     assert [a["status"] for a in alert.actions] == ["submitted", "ok"]
 
@@ -324,10 +396,18 @@ def test_a_failing_command_is_retried_with_backoff_and_a_slow_one_times_out(tmp_
     reports = []
     runner = ActionRunner(reports.append)
     try:
-        runner.submit(Action("command", args=(sys.executable, "-c", "import sys; sys.exit(3)"), retries=2,
-                             backoff=0.05), {"id": "a1"})
-        runner.submit(Action("command", args=(sys.executable, "-c", "import time; time.sleep(5)"), retries=0,
-                             timeout=0.3), {"id": "a2"})
+        runner.submit(
+            Action(
+                "command", args=(sys.executable, "-c", "import sys; sys.exit(3)"), retries=2, backoff=0.05
+            ),
+            {"id": "a1"},
+        )
+        runner.submit(
+            Action(
+                "command", args=(sys.executable, "-c", "import time; time.sleep(5)"), retries=0, timeout=0.3
+            ),
+            {"id": "a2"},
+        )
         assert wait_until(lambda: len(reports) == 4)
         assert runner.wait_idle()
     finally:
@@ -343,7 +423,7 @@ class _Hooks(BaseHTTPRequestHandler):
     fail_first = 1
     received: list = []
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         type(self).received.append((self.path, self.headers.get("X-Token"), json.loads(body)))
         if len(type(self).received) <= type(self).fail_first:
@@ -399,8 +479,14 @@ backoff = 0.05
     assert len(hooks.received) == 2
     path, token, body = hooks.received[1]
     assert (path, token) == ("/hook", "s3cret")
-    assert (body["type"], body["rule"], body["state"], body["host"], body["key"], body["value"]) == \
-        ("suricate.alert", "spike", "firing", "web01", "bash", 512.0)
+    assert (body["type"], body["rule"], body["state"], body["host"], body["key"], body["value"]) == (
+        "suricate.alert",
+        "spike",
+        "firing",
+        "web01",
+        "bash",
+        512.0,
+    )
 
 
 def test_a_4xx_webhook_is_not_retried(http_server):
@@ -409,8 +495,12 @@ def test_a_4xx_webhook_is_not_retried(http_server):
     reports = []
     runner = ActionRunner(reports.append)
     try:
-        runner.submit(Action("webhook", url=f"http://127.0.0.1:{server.server_address[1]}/x", retries=3), {"id": "1"})
-        runner.submit(Action("webhook", url="http://127.0.0.1:9/closed", retries=1, backoff=0.01), {"id": "2"})
+        runner.submit(
+            Action("webhook", url=f"http://127.0.0.1:{server.server_address[1]}/x", retries=3), {"id": "1"}
+        )
+        runner.submit(
+            Action("webhook", url="http://127.0.0.1:9/closed", retries=1, backoff=0.01), {"id": "2"}
+        )
         assert wait_until(lambda: len(reports) == 3)
     finally:
         runner.close()
@@ -420,7 +510,7 @@ def test_a_4xx_webhook_is_not_retried(http_server):
 
 
 # -- backtest ----------------------------------------------------------------------------------------------------------
-SPIKY_RULES = '''
+SPIKY_RULES = """
 [[rule]]
 name = "spike"
 host = "web*"
@@ -444,7 +534,7 @@ history = 20
 name = "quiet"
 type = "silence"
 threshold = 5
-'''
+"""
 
 
 def spiky_feed():
@@ -456,10 +546,22 @@ def spiky_feed():
             if host == "web02" and 60 <= i < 70:
                 continue  # a silence
             v = int(rng.normal(20, 2))
-            if host == "web01" and 40 <= i < 46 or host == "db01" and 90 <= i < 93:
+            if (host == "web01" and 40 <= i < 46) or (host == "db01" and 90 <= i < 93):
                 v = 300
-            out.append(Snapshot(host, "syscalls", "num", "count", t + i, 1.0, True,
-                                [[["bash"], v], [["sshd"], int(rng.normal(5, 1))]], i + 1, host))
+            out.append(
+                Snapshot(
+                    host,
+                    "syscalls",
+                    "num",
+                    "count",
+                    t + i,
+                    1.0,
+                    True,
+                    [[["bash"], v], [["sshd"], int(rng.normal(5, 1))]],
+                    i + 1,
+                    host,
+                )
+            )
     return out
 
 
@@ -471,32 +573,45 @@ def test_backtest_on_a_recording_gives_the_same_firings_as_the_engine_fed_the_sa
     # the live engine gets uneven batches, as a consumer hands them over
     i = 0
     for size in [1, 7, 50, 3, 500] * 10:
-        engine.ingest(feed[i:i + size])
+        engine.ingest(feed[i : i + size])
         i += size
     with RecordingWriter(tmp_path / "rec", rotate_seconds=0.05) as writer:
         writer(feed)
     replayed = backtest(rules, iter_snapshots(tmp_path / "rec"))
     assert firings(live) == firings(replayed)
     got = {(r, s, c) for r, s, c, _ in firings(live)}
-    assert ("spike", "web01.syscalls.num[bash]", "firing") in got and ("quiet", "web02.syscalls.num", "firing") in got
+    assert ("spike", "web01.syscalls.num[bash]", "firing") in got and (
+        "quiet",
+        "web02.syscalls.num",
+        "firing",
+    ) in got
     assert ("z", "db01.syscalls.num[bash]", "firing") in got
     # the CLI says the same, and which actions would have run
     (tmp_path / "r.toml").write_text(SPIKY_RULES)
-    proc = subprocess.run([*CMD, "backtest", str(tmp_path / "r.toml"), str(tmp_path / "rec"), "--json"],
-                          capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [*CMD, "backtest", str(tmp_path / "r.toml"), str(tmp_path / "rec"), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert proc.returncode == 0, proc.stderr
     events = [json.loads(line) for line in proc.stdout.splitlines()]
     assert firings(events) == firings(live)
     actions = [e for e in events if e["event"] == "action"]
     assert actions and all(e["status"] == "would_run" for e in actions)
     assert actions[0]["args"] == ["page", "web01", "300"]
-    assert events[-1]["event"] == "summary" and events[-1]["firings"] == len([f for f in firings(live)
-                                                                               if f[2] == "firing"])
-    text = subprocess.run([*CMD, "backtest", str(tmp_path / "r.toml"), str(tmp_path / "rec")],
-                          capture_output=True, text=True, cwd=ROOT)
+    assert events[-1]["event"] == "summary" and events[-1]["firings"] == len(
+        [f for f in firings(live) if f[2] == "firing"]
+    )
+    text = subprocess.run(
+        [*CMD, "backtest", str(tmp_path / "r.toml"), str(tmp_path / "rec")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert text.returncode == 0
     assert "FIRING    spike  web01.syscalls.num[bash] value=300" in text.stdout
-    assert "would_run: command {\"args\": [\"page\", \"web01\", \"300\"]}" in text.stdout
+    assert 'would_run: command {"args": ["page", "web01", "300"]}' in text.stdout
 
 
 def test_rules_check_cli(tmp_path):
@@ -521,10 +636,12 @@ def test_the_rules_command_plugs_into_the_suricate_parser():
 
 def test_test_now_runs_a_rules_actions_once_for_real(tmp_path):
     out = tmp_path / "t.txt"
-    rules = ('[[rule]]\nname = "r"\nhost = "web01"\nkey = "bash"\nthreshold = 100\n'
-             f'[[rule.action]]\ntype = "command"\nargs = [{json.dumps(sys.executable)}, "-c", '
-             f'"import sys; open(sys.argv[1], \'w\').write(sys.argv[2])", {json.dumps(str(out))}, '
-             '"{rule} {host}"]\n')
+    rules = (
+        '[[rule]]\nname = "r"\nhost = "web01"\nkey = "bash"\nthreshold = 100\n'
+        f'[[rule.action]]\ntype = "command"\nargs = [{json.dumps(sys.executable)}, "-c", '
+        f"\"import sys; open(sys.argv[1], 'w').write(sys.argv[2])\", {json.dumps(str(out))}, "
+        '"{rule} {host}"]\n'
+    )
     reports = []
     engine = Engine(loads(rules))
     engine.runner = ActionRunner(reports.append)
@@ -546,14 +663,15 @@ def trained_model(tmp_path, host="web01"):
     store = LiveStore()
     quiet = [18, 19, 20, 21, 22]
     store.ingest(snaps([quiet[i % 5] for i in range(300)], host=host, t0=0.0))
-    scorer = LiveScorer(store, (host, "syscalls", "num"), DETECTORS["zscore"](window=240, min_periods=20),
-                        keys=[("bash",)]).fit()
+    scorer = LiveScorer(
+        store, (host, "syscalls", "num"), DETECTORS["zscore"](window=240, min_periods=20), keys=[("bash",)]
+    ).fit()
     registry = ModelRegistry(tmp_path / "models")
     scorer.save(registry, "bash-baseline")
     return registry
 
 
-MODEL_RULES = '''
+MODEL_RULES = """
 [[rule]]
 name = "bash-unusual"
 type = "score"
@@ -563,7 +681,7 @@ threshold = 8
 clear = 4
 for = 2
 clear_for = 2
-'''
+"""
 
 
 def test_a_registry_model_scores_series_for_a_rule_against_what_it_learnt(tmp_path):
@@ -577,11 +695,18 @@ def test_a_registry_model_scores_series_for_a_rule_against_what_it_learnt(tmp_pa
     s = score(None, values, stream=("web01", "syscalls", "num"), keys=["bash", "sshd"])
     assert s[0] > 8 and np.isnan(s[1])  # a key the model has no detector for: unknown, not "normal"
     assert np.isnan(score(None, values, stream=("db01", "syscalls", "num"), keys=["bash", "sshd"])[0])
-    assert ModelScorer(model, any_stream=True).score_last(None, values, stream=("db01", "syscalls", "num"),
-                                                          keys=["bash"])[0] == s[0]
+    assert (
+        ModelScorer(model, any_stream=True).score_last(
+            None, values, stream=("db01", "syscalls", "num"), keys=["bash"]
+        )[0]
+        == s[0]
+    )
     # a spike fires after `for`; between clear and threshold it keeps firing; it resolves with hysteresis
-    mid = next(v for v in range(21, 60) if 4 < score(None, np.array([[v]]), ("web01", "syscalls", "num"),
-                                                     ["bash"])[0] < 8)
+    mid = next(
+        v
+        for v in range(21, 60)
+        if 4 < score(None, np.array([[v]]), ("web01", "syscalls", "num"), ["bash"])[0] < 8
+    )
     feed = snaps([20] * 10 + [60] * 4 + [mid] * 3 + [20] * 3) + snaps([60] * 20, host="db01")
     feed.sort(key=lambda s: s.ts)
     engine, events = run_engine(MODEL_RULES, feed)
@@ -601,11 +726,16 @@ def test_a_model_of_shapes_scores_the_rules_history_as_a_run(tmp_path):
     cycle = [20 + round(4 * np.sin(2 * np.pi * i / 30)) for i in range(1200)]
     store = LiveStore()
     store.ingest(snaps(cycle[:900], t0=0.0))
-    LiveScorer(store, ("web01", "syscalls", "num"), DETECTORS["resonance"](), keys=[("bash",)]).fit() \
-        .save(ModelRegistry(tmp_path / "models"), "bash-shapes")
+    LiveScorer(store, ("web01", "syscalls", "num"), DETECTORS["resonance"](), keys=[("bash",)]).fit().save(
+        ModelRegistry(tmp_path / "models"), "bash-shapes"
+    )
     model = ModelRegistry(tmp_path / "models").load("bash-shapes")
-    rules = MODEL_RULES.replace("bash-baseline", "bash-shapes").replace("threshold = 8", "threshold = 0.33") \
-        .replace("clear = 4", "clear = 0.1").replace("for = 2", "for = 1")
+    rules = (
+        MODEL_RULES.replace("bash-baseline", "bash-shapes")
+        .replace("threshold = 8", "threshold = 0.33")
+        .replace("clear = 4", "clear = 0.1")
+        .replace("for = 2", "for = 1")
+    )
     values = cycle[900:1100]
     values[150] = 90
     register_models({"bash-shapes": model})
@@ -619,18 +749,38 @@ def test_rules_check_and_backtest_take_a_models_folder(tmp_path):
     (tmp_path / "r.toml").write_text(MODEL_RULES)
     proc = subprocess.run([*CMD, "check", str(tmp_path / "r.toml")], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 1 and "scorer: unknown scorer 'model:bash-baseline'" in proc.stderr
-    proc = subprocess.run([*CMD, "check", str(tmp_path / "r.toml"), "--models", str(tmp_path / "models")],
-                          capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [*CMD, "check", str(tmp_path / "r.toml"), "--models", str(tmp_path / "models")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert proc.returncode == 0, proc.stderr
     with RecordingWriter(tmp_path / "rec") as writer:
         writer(snaps([20] * 10 + [60] * 4 + [20] * 4))
-    proc = subprocess.run([*CMD, "backtest", str(tmp_path / "r.toml"), str(tmp_path / "rec"), "--json", "--models",
-                           str(tmp_path / "models")], capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [
+            *CMD,
+            "backtest",
+            str(tmp_path / "r.toml"),
+            str(tmp_path / "rec"),
+            "--json",
+            "--models",
+            str(tmp_path / "models"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert proc.returncode == 0, proc.stderr
     events = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [(c, ts) for _r, _s, c, ts in firings(events)] == [("firing", 1012.0), ("resolved", 1016.0)]
-    proc = subprocess.run([*CMD, "check", str(tmp_path / "r.toml"), "--models", str(tmp_path / "nowhere")],
-                          capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [*CMD, "check", str(tmp_path / "r.toml"), "--models", str(tmp_path / "nowhere")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert proc.returncode == 2 and "no model registry at" in proc.stderr
 
 
@@ -640,26 +790,42 @@ def test_alert_states_acknowledged_and_silenced_survive_export_and_restore(tmp_p
     feed = snaps([10] * 3 + [400] * 4, host="web01") + snaps([10] * 3 + [400] * 4, host="web02")
     feed.sort(key=lambda s: s.ts)
     engine, _ = run_engine(text, feed)
-    assert engine.acknowledge("spike", stream=("web01", "syscalls", "num"), key="bash", comment="bob is on it") == 1
+    assert (
+        engine.acknowledge("spike", stream=("web01", "syscalls", "num"), key="bash", comment="bob is on it")
+        == 1
+    )
     engine.silence("spike", until=None, stream=("web02", "syscalls", "num"), key="bash")
     engine.silence("z", until=5000.0)
     doc = json.loads(json.dumps(engine.export_state()))  # what a file gives back
     again = Engine(loads(text), dry_run=True)
     assert again.restore_state(doc) == len(engine.alerts())
-    before = {(a.rule, a.stream, a.key): (a.state, a.phase, a.id, a.ack_comment, a.fired_at) for a in engine.alerts()}
-    after = {(a.rule, a.stream, a.key): (a.state, a.phase, a.id, a.ack_comment, a.fired_at) for a in again.alerts()}
+    before = {
+        (a.rule, a.stream, a.key): (a.state, a.phase, a.id, a.ack_comment, a.fired_at)
+        for a in engine.alerts()
+    }
+    after = {
+        (a.rule, a.stream, a.key): (a.state, a.phase, a.id, a.ack_comment, a.fired_at) for a in again.alerts()
+    }
     assert after == before
-    assert before[("spike", ("web01", "syscalls", "num"), "bash")][:4] == \
-        ("acknowledged", "firing", before[("spike", ("web01", "syscalls", "num"), "bash")][2], "bob is on it")
+    assert before[("spike", ("web01", "syscalls", "num"), "bash")][:4] == (
+        "acknowledged",
+        "firing",
+        before[("spike", ("web01", "syscalls", "num"), "bash")][2],
+        "bob is on it",
+    )
     assert before[("spike", ("web02", "syscalls", "num"), "bash")][0] == "silenced"
     # the restored engine goes on from there: the silenced one resolves (and its silence ends with it)
     events = []
     again.listeners.append(events.append)
-    for s in sorted(snaps([10] * 4, host="web01", t0=1007.0) + snaps([10] * 4, host="web02", t0=1007.0),
-                    key=lambda s: s.ts):
+    for s in sorted(
+        snaps([10] * 4, host="web01", t0=1007.0) + snaps([10] * 4, host="web02", t0=1007.0),
+        key=lambda s: s.ts,
+    ):
         again.ingest([s])
-    assert sorted((e["series"], e["change"]) for e in events if e.get("change")) == \
-        [("web01.syscalls.num[bash]", "resolved"), ("web02.syscalls.num[bash]", "resolved")]
+    assert sorted((e["series"], e["change"]) for e in events if e.get("change")) == [
+        ("web01.syscalls.num[bash]", "resolved"),
+        ("web02.syscalls.num[bash]", "resolved"),
+    ]
     # rules that are gone take their alerts with them; a file of another version restores nothing
     assert Engine(loads('[[rule]]\nname = "other"\nthreshold = 1\n')).restore_state(doc) == 0
     assert again.restore_state({**doc, "v": 99}) == 0
@@ -670,30 +836,46 @@ def test_editing_one_rule_keeps_every_other_line_of_the_file():
     from suricate_desktop.rules import edit
 
     text = GOOD_AND_BAD
-    assert [s.name for s in edit.spans(text)] == ["spike", "broken-toml", "bad-op", "quiet", "bad-placeholder",
-                                                 "bad-webhook"]
+    assert [s.name for s in edit.spans(text)] == [
+        "spike",
+        "broken-toml",
+        "bad-op",
+        "quiet",
+        "bad-placeholder",
+        "bad-webhook",
+    ]
     assert edit.rule_text(text, "quiet") == '[[rule]]\nname = "quiet"\ntype = "silence"\nthreshold = "5s"\n'
-    changed = edit.replace_rule(text, "quiet", '[[rule]]\nname = "quiet"\ntype = "silence"\nthreshold = "9s"\n')
+    changed = edit.replace_rule(
+        text, "quiet", '[[rule]]\nname = "quiet"\ntype = "silence"\nthreshold = "9s"\n'
+    )
     assert changed == text.replace('threshold = "5s"', 'threshold = "9s"')
     off = edit.set_enabled(text, "spike", False)
     assert off == text.replace('name = "spike"\n', 'name = "spike"\nenabled = false\n')
-    assert edit.set_enabled(off, "spike", True) == text.replace('name = "spike"\n', 'name = "spike"\nenabled = true\n')
+    assert edit.set_enabled(off, "spike", True) == text.replace(
+        'name = "spike"\n', 'name = "spike"\nenabled = true\n'
+    )
     assert [r.name for r in loads(off) if r.enabled] == ["quiet"]
     gone = edit.remove_rule(text, "bad-op")
     assert gone == text.replace('[[rule]]\nname = "bad-op"\nthreshold = 4\nop = "!="\n\n', "")
     check = edit.check_rule(text, '[[rule]]\nname = "new"\nkey = "bash"\nthreshold = 3\n')
     assert check.problems == [] and check.ruleset.get("new").severity == "critical"  # the file's [defaults]
-    check = edit.check_rule(text, '# about it\n[[rule]]\nname = "spike"\nthreshold = "x"\n', replacing="spike")
+    check = edit.check_rule(
+        text, '# about it\n[[rule]]\nname = "spike"\nthreshold = "x"\n', replacing="spike"
+    )
     assert [(p.line, p.message) for p in check.problems] == [(4, "threshold: expected a number, got 'x'")]
-    check = edit.check_rule(text, '[[rule]]\nname = "a"\nthreshold = 1\n[[rule]]\nname = "b"\nthreshold = 1\n')
-    assert [(p.line, p.message) for p in check.problems] == [(4, "one rule at a time: a second [[rule]] table")]
+    check = edit.check_rule(
+        text, '[[rule]]\nname = "a"\nthreshold = 1\n[[rule]]\nname = "b"\nthreshold = 1\n'
+    )
+    assert [(p.line, p.message) for p in check.problems] == [
+        (4, "one rule at a time: a second [[rule]] table")
+    ]
 
 
 def test_the_documented_guards_keep_hostile_keys_as_data(tmp_path):
     """docs/rules.md: a key after ``--`` is never an option, and a key passed to ``sh -c`` as ``$1`` never runs."""
     out = tmp_path / "out.txt"
     keys = ["--help", "-rf", f"x; touch {tmp_path}/pwned", f"$(touch {tmp_path}/pwned2)", "`id`", "a\nb"]
-    rules = f'''
+    rules = f"""
 [[rule]]
 name = "spike"
 threshold = 100
@@ -706,14 +888,16 @@ args = ["sh", "-c", 'printf "%s|" "$1" >> "$2"', "sh", "{{key}}", {json.dumps(st
 [[rule.action]]
 type = "command"
 args = [{json.dumps(sys.executable)}, "-c", "import sys; print(sys.argv[1:])", "--", "{{key}}"]
-'''
+"""
     reports = []
     engine = Engine(loads(rules), listeners=[])
     engine.runner = ActionRunner(lambda r: (reports.append(r), engine.action_result(r)))
     try:
         for i, key in enumerate(keys):
             engine.ingest(snaps([512], key=key, t0=1000.0 + i))
-        assert wait_until(lambda: len([r for r in reports if r.get("status") == "ok"]) == 2 * len(keys)), reports
+        assert wait_until(lambda: len([r for r in reports if r.get("status") == "ok"]) == 2 * len(keys)), (
+            reports
+        )
     finally:
         engine.close()
     assert sorted(out.read_text().split("|")[:-1]) == sorted(keys)

@@ -23,8 +23,18 @@ pytestmark = [pytest.mark.timeout(120)]
 
 
 def snap(host, i, bash, sshd=5):
-    return Snapshot(host, "syscalls", "num", "count", T0 + i, 1.0, True, [[["bash"], bash], [["sshd"], sshd]], i + 1,
-                    "run-" + host)
+    return Snapshot(
+        host,
+        "syscalls",
+        "num",
+        "count",
+        T0 + i,
+        1.0,
+        True,
+        [[["bash"], bash], [["sshd"], sshd]],
+        i + 1,
+        "run-" + host,
+    )
 
 
 def rules_text(host, out):
@@ -107,6 +117,7 @@ def desk(qtbot, tmp_path, broker_url, exchange):
                 self.panel.take_events()
                 self.panel.slow_refresh()
                 return self.row(name)[4] == state
+
             qtbot.waitUntil(ok, timeout=20_000)
 
     yield Desk()
@@ -121,20 +132,29 @@ def test_a_firing_rule_shows_in_the_panel_the_history_the_tray_and_on_the_plot_t
     stream = (desk.host, "syscalls", "num")
     w.plot_stream(desk.source, stream)
     assert desk.row("bash-spike")[:5] == ["", "bash-spike", "critical", "> 100 for 2 s", "ok"]
-    desk.send([10] * 5 + [400] * 2)            # t 5, 6: breaching, `for` not yet held
+    desk.send([10] * 5 + [400] * 2)  # t 5, 6: breaching, `for` not yet held
     desk.wait_state("bash-spike", "pending")
     assert not desk.panel.timeline.entries and not desk.out.exists()
-    desk.send([400])                           # t 7: held 2 s -> fires
+    desk.send([400])  # t 7: held 2 s -> fires
     desk.wait_state("bash-spike", "firing")
     row = desk.row("bash-spike")
     assert row[5] == "400" and row[7] == "1 firing"
     assert row[6].endswith(time.strftime("%H:%M:%S", time.localtime(T0 + 7)))
     # the history: the firing with its value, then the command's result
-    qtbot.waitUntil(lambda: (desk.panel.take_events(), any(
-        e.get("status") == "ok" for x in desk.panel.timeline.entries.values() for e in x.events))[1], timeout=20_000)
+    qtbot.waitUntil(
+        lambda: (
+            desk.panel.take_events(),
+            any(e.get("status") == "ok" for x in desk.panel.timeline.entries.values() for e in x.events),
+        )[1],
+        timeout=20_000,
+    )
     [entry] = desk.panel.timeline.entries.values()
-    assert (entry.rule, entry.series, entry.value, entry.fired) == \
-        ("bash-spike", f"{desk.host}.syscalls.num[bash]", 400.0, T0 + 7)
+    assert (entry.rule, entry.series, entry.value, entry.fired) == (
+        "bash-spike",
+        f"{desk.host}.syscalls.num[bash]",
+        400.0,
+        T0 + 7,
+    )
     assert entry.action_summary() == "command ok"
     assert desk.out.read_text() == f"bash-spike {desk.host} bash 400 firing\n"
     top = desk.panel.timeline.tree.topLevelItem(0)
@@ -142,8 +162,10 @@ def test_a_firing_rule_shows_in_the_panel_the_history_the_tray_and_on_the_plot_t
     children = [(top.child(i).text(1), top.child(i).text(2)) for i in range(top.childCount())]
     assert children[0] == ("firing", "value 400") and ("command ok", "exit 0") in children
     # the desktop notification
-    assert ("CRITICAL: bash-spike fired", f"{desk.host}.syscalls.num[bash] · value 400 · threshold > 100") \
-        in desk.panel.notifier.shown
+    assert (
+        "CRITICAL: bash-spike fired",
+        f"{desk.host}.syscalls.num[bash] · value 400 · threshold > 100",
+    ) in desk.panel.notifier.shown
     # the plot of that stream marks the firing
     [card] = w.dashboard.current_page().cards
     desk.panel.marks.apply()
@@ -159,8 +181,10 @@ def test_a_firing_rule_shows_in_the_panel_the_history_the_tray_and_on_the_plot_t
     assert entry.resolved == T0 + 10
     desk.panel.marks.apply()
     assert card.panel.alert_marks[0][:2] == (T0 + 7, T0 + 10)
-    assert ("CRITICAL: bash-spike resolved", f"{desk.host}.syscalls.num[bash] · value 10 · threshold > 100") \
-        in desk.panel.notifier.shown
+    assert (
+        "CRITICAL: bash-spike resolved",
+        f"{desk.host}.syscalls.num[bash] · value 10 · threshold > 100",
+    ) in desk.panel.notifier.shown
 
 
 def test_acknowledge_with_a_comment_and_silence_then_both_survive_a_restart(qtbot, desk):
@@ -194,8 +218,11 @@ def test_acknowledge_with_a_comment_and_silence_then_both_survive_a_restart(qtbo
     desk.panel.feed.wait_idle()
     desk.send([400] * 3)
     desk.wait_state("bash-spike", "silenced")
-    held = [e for e in desk.panel.feed.engine.history.events() if e.get("event") == "action"
-            and e.get("status") == "silenced"]
+    held = [
+        e
+        for e in desk.panel.feed.engine.history.events()
+        if e.get("event") == "action" and e.get("status") == "silenced"
+    ]
     assert held and desk.out.read_text().count("firing") == 1
 
 
@@ -207,23 +234,31 @@ def test_the_edit_dialog_validates_at_the_line_and_saves_in_place_keeping_the_ot
     dialog = panel.edit_rule("sshd-high")
     assert dialog.editor.toPlainText().startswith('[[rule]]\nname = "sshd-high"')
     ok = dialog.buttons.button(QDialogButtonBox.Ok)
-    dialog.editor.setPlainText('[[rule]]\nname = "sshd-high"\nseverity = "warning"\nkey = "sshd"\n'
-                               'threshold = "lots"\n')
+    dialog.editor.setPlainText(
+        '[[rule]]\nname = "sshd-high"\nseverity = "warning"\nkey = "sshd"\nthreshold = "lots"\n'
+    )
     dialog.validate()
     assert not ok.isEnabled()
-    assert [dialog.problems.item(i).text() for i in range(dialog.problems.count())] == \
-        ["line 5: threshold: expected a number, got 'lots'"]
-    dialog.editor.setPlainText('[[rule]]\nname = "sshd-high"\nseverity = "warning"\nkey = "sshd"\nthreshold = = 3\n')
+    assert [dialog.problems.item(i).text() for i in range(dialog.problems.count())] == [
+        "line 5: threshold: expected a number, got 'lots'"
+    ]
+    dialog.editor.setPlainText(
+        '[[rule]]\nname = "sshd-high"\nseverity = "warning"\nkey = "sshd"\nthreshold = = 3\n'
+    )
     dialog.validate()
     assert dialog.problems.item(0).text().startswith("line 5: TOML:")
-    dialog.editor.setPlainText('[[rule]]\nname = "sshd-high"\nseverity = "info"\nkey = "sshd"\nthreshold = 2000\n')
+    dialog.editor.setPlainText(
+        '[[rule]]\nname = "sshd-high"\nseverity = "info"\nkey = "sshd"\nthreshold = 2000\n'
+    )
     dialog.validate()
     assert ok.isEnabled() and dialog.verdict.text() == "✔ valid"
     ok.click()
     after = desk.rules.read_text()
     head = before[: before.index("# sshd, quieter")]
-    assert after == head + '# sshd, quieter\n[[rule]]\nname = "sshd-high"\nseverity = "info"\nkey = "sshd"\n' \
-        'threshold = 2000\n'
+    assert (
+        after == head + '# sshd, quieter\n[[rule]]\nname = "sshd-high"\nseverity = "info"\nkey = "sshd"\n'
+        "threshold = 2000\n"
+    )
     assert desk.row("sshd-high")[2:4] == ["info", "> 2000"]
     assert [r.name for r in panel.feed.engine.rules] == ["bash-spike", "sshd-high"]
     # disable from the table: one line of the file changes, the engine stops evaluating it
@@ -231,7 +266,9 @@ def test_the_edit_dialog_validates_at_the_line_and_saves_in_place_keeping_the_ot
     row = next(r for r in range(table.rowCount()) if table.item(r, 1).text() == "bash-spike")
     table.item(row, 0).setCheckState(Qt.Unchecked)
     qtbot.waitUntil(lambda: "enabled = false" in desk.rules.read_text())
-    assert desk.rules.read_text() == after.replace('name = "bash-spike"\n', 'name = "bash-spike"\nenabled = false\n')
+    assert desk.rules.read_text() == after.replace(
+        'name = "bash-spike"\n', 'name = "bash-spike"\nenabled = false\n'
+    )
     qtbot.waitUntil(lambda: desk.row("bash-spike")[4] == "disabled")
     panel.feed.wait_idle()
     assert not next(r for r in panel.feed.engine.rules if r.name == "bash-spike").enabled
@@ -247,7 +284,10 @@ def test_the_edit_dialog_validates_at_the_line_and_saves_in_place_keeping_the_ot
     dialog.editor.setPlainText('[[rule]]\nname = "quiet-host"\ntype = "silence"\nthreshold = "30s"\n')
     dialog.validate()
     dialog.buttons.button(QDialogButtonBox.Ok).click()
-    assert desk.rules.read_text() == after + '\n[[rule]]\nname = "quiet-host"\ntype = "silence"\nthreshold = "30s"\n'
+    assert (
+        desk.rules.read_text()
+        == after + '\n[[rule]]\nname = "quiet-host"\ntype = "silence"\nthreshold = "30s"\n'
+    )
     assert desk.row("quiet-host")[3] == "silent > 30 s"
 
 
@@ -257,8 +297,10 @@ def test_a_rule_that_does_not_parse_is_listed_at_its_line_and_the_others_run(qtb
     panel = desk.panel
     assert panel.problems.count() == 1
     line = desk.rules.read_text().splitlines().index('threshold = "x"') + 1
-    assert panel.problems.item(0).text() == \
-        f"line {line}: threshold: expected a number, got 'x'  (rule broken, not running)"
+    assert (
+        panel.problems.item(0).text()
+        == f"line {line}: threshold: expected a number, got 'x'  (rule broken, not running)"
+    )
     assert [r.name for r in panel.feed.engine.rules] == ["bash-spike", "sshd-high"]
     panel._edit_problem(panel.problems.item(0))
     dialog = panel.edit_dialog
@@ -279,7 +321,10 @@ def test_test_now_runs_the_rules_actions_once_for_real_and_shows_the_result(qtbo
 
     def shown():
         desk.panel.take_events()
-        return [e for e in desk.panel.timeline.entries.values() if e.test and e.action_summary() == "command ok"]
+        return [
+            e for e in desk.panel.timeline.entries.values() if e.test and e.action_summary() == "command ok"
+        ]
+
     qtbot.waitUntil(lambda: bool(shown()), timeout=20_000)
     [entry] = shown()
     top = desk.panel.timeline.tree.topLevelItem(0)
@@ -292,16 +337,19 @@ def test_backtest_on_an_open_recording_shows_what_would_have_fired_and_marks_its
     feed = [snap(desk.host, i, 400 if 20 <= i < 25 or 60 <= i < 62 else 10) for i in range(90)]
     with RecordingWriter(tmp_path / "rec", rotate_seconds=0.01) as writer:
         for i in range(0, 90, 10):
-            writer(feed[i:i + 10])
+            writer(feed[i : i + 10])
             time.sleep(0.02)
     source = w.open_recording(str(tmp_path / "rec"))
     w.plot_stream(source, (desk.host, "syscalls", "num"))
     dialog = desk.panel.backtest(source)
-    qtbot.waitUntil(lambda: dialog.job.finished.is_set() and dialog.progress.value() == dialog.job.total,
-                    timeout=30_000)
+    qtbot.waitUntil(
+        lambda: dialog.job.finished.is_set() and dialog.progress.value() == dialog.job.total, timeout=30_000
+    )
     expected = firings(backtest(loads(desk.rules.read_text()), feed))
-    assert [(r, c, t - T0) for r, _s, c, t in expected] == \
-        [("bash-spike", "firing", 22.0), ("bash-spike", "resolved", 26.0)]
+    assert [(r, c, t - T0) for r, _s, c, t in expected] == [
+        ("bash-spike", "firing", 22.0),
+        ("bash-spike", "resolved", 26.0),
+    ]
     assert dialog.job.firings() == expected
     assert dialog.status.text() == "Replayed 90 snapshots: 1 firings, 1 resolves, 1 actions would have run."
     [entry] = dialog.timeline.entries.values()
@@ -334,8 +382,10 @@ def test_models_beside_the_rules_file_are_scorers_in_the_panel(qtbot, desk, tmp_
     from test_rules import trained_model
 
     trained_model(tmp_path)  # tmp_path/models, beside tmp_path/rules.toml
-    desk.rules.write_text(desk.rules.read_text() + '\n[[rule]]\nname = "bash-unusual"\ntype = "score"\n'
-                          'scorer = "model:bash-baseline"\nkey = "bash"\nthreshold = 8\n')
+    desk.rules.write_text(
+        desk.rules.read_text() + '\n[[rule]]\nname = "bash-unusual"\ntype = "score"\n'
+        'scorer = "model:bash-baseline"\nkey = "bash"\nthreshold = 8\n'
+    )
     desk.open()
     assert desk.panel.problems.count() == 0
     assert desk.row("bash-unusual")[3] == "score(model:bash-baseline) > 8"

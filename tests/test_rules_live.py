@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pika
 import pytest
+from waiting import wait_until
 
 from suricate_desktop.agent.control_handler import AgentControlHandler
 from suricate_desktop.rules import Action, ActionRunner, Engine, backtest, firings, loads
@@ -20,7 +21,6 @@ from suricate_desktop.store.recording import RecordingWriter, iter_snapshots
 from suricate_desktop.transport.consumer import Consumer
 from suricate_desktop.transport.control import SECRET_ENV, ControlServer
 from suricate_desktop.transport.publisher import Publisher
-from waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[1]
 CMD = [sys.executable, "-m", "suricate_desktop.cli.cmd_rules"]
@@ -31,8 +31,18 @@ pytestmark = [pytest.mark.broker, pytest.mark.timeout(180)]
 
 
 def snap(i, bash, host="web01", sshd=5):
-    return Snapshot(host, "syscalls", "num", "count", T0 + i, 1.0, True, [[["bash"], bash], [["sshd"], sshd]], i + 1,
-                    "run-" + host)
+    return Snapshot(
+        host,
+        "syscalls",
+        "num",
+        "count",
+        T0 + i,
+        1.0,
+        True,
+        [[["bash"], bash], [["sshd"], sshd]],
+        i + 1,
+        "run-" + host,
+    )
 
 
 @pytest.fixture
@@ -58,7 +68,7 @@ def alerts_queue(broker_url):
     conn.close()
 
 
-RULES = '''
+RULES = """
 [[rule]]
 name = "bash-spike"
 severity = "critical"
@@ -76,11 +86,12 @@ cooldown = "30s"
 type = "amqp"
 exchange = "{alerts}"
 on = ["firing", "resolved"]
-'''
+"""
 
 
 def test_a_threshold_rule_fires_on_a_real_stream_after_its_for_resolves_with_hysteresis_cooldown_and_silence_hold(
-        broker_url, exchange, queue_name, alerts_queue, tmp_path):
+    broker_url, exchange, queue_name, alerts_queue, tmp_path
+):
     alerts, get_alerts = alerts_queue
     rules = loads(RULES.replace("{alerts}", alerts))
     assert not rules.problems
@@ -105,20 +116,20 @@ def test_a_threshold_rule_fires_on_a_real_stream_after_its_for_resolves_with_hys
         return [(c, ts - T0) for _r, _s, c, ts in firings(events)]
 
     try:
-        send([10] * 10)                        # t 0..9: quiet
-        send([400] * 4)                        # t 10..13: the spike, shorter than `for` so far
+        send([10] * 10)  # t 0..9: quiet
+        send([400] * 4)  # t 10..13: the spike, shorter than `for` so far
         assert fired() == []
         assert engine.states()["bash-spike"]["state"] == "pending"
-        send([400])                            # t 14: held 4 s -> fires
+        send([400])  # t 14: held 4 s -> fires
         assert fired() == [("firing", 14.0)]
-        send([70] * 3)                         # t 15..17: below the threshold, above clear: still firing
+        send([70] * 3)  # t 15..17: below the threshold, above clear: still firing
         assert fired() == [("firing", 14.0)]
-        send([10] * 3)                         # t 18..20: clear for 2 s -> resolved at 20
+        send([10] * 3)  # t 18..20: clear for 2 s -> resolved at 20
         assert fired() == [("firing", 14.0), ("resolved", 20.0)]
-        send([400] * 6 + [10] * 3)             # t 21..29: within the 30 s cooldown: pending, never firing
+        send([400] * 6 + [10] * 3)  # t 21..29: within the 30 s cooldown: pending, never firing
         assert fired() == [("firing", 14.0), ("resolved", 20.0)]
         engine.silence("bash-spike", until=T0 + 60)
-        send([10] * 15 + [400] * 6)            # t 30..50: after the cooldown, fires silenced
+        send([10] * 15 + [400] * 6)  # t 30..50: after the cooldown, fires silenced
         assert fired()[-1] == ("firing", 49.0)
         assert engine.states()["bash-spike"]["state"] == "silenced"
         send([10] * 3)
@@ -131,17 +142,37 @@ def test_a_threshold_rule_fires_on_a_real_stream_after_its_for_resolves_with_hys
         assert [(m["state"], m["ts"] - T0) for _k, _ct, m in msgs] == [("firing", 14.0), ("resolved", 20.0)]
         key, content_type, first = msgs[0]
         assert key == "critical.web01.bash-spike" and content_type == "application/json"
-        assert (first["v"], first["type"], first["rule"], first["host"], first["source"], first["agg"],
-                first["key"], first["value"], first["threshold"]) == \
-            (1, "suricate.alert", "bash-spike", "web01", "syscalls", "num", "bash", 400.0, 100.0)
+        assert (
+            first["v"],
+            first["type"],
+            first["rule"],
+            first["host"],
+            first["source"],
+            first["agg"],
+            first["key"],
+            first["value"],
+            first["threshold"],
+        ) == (1, "suricate.alert", "bash-spike", "web01", "syscalls", "num", "bash", 400.0, 100.0)
         assert [s for s, _ in first["transitions"]] == ["pending", "firing"]
         statuses = [(e["on"], e["status"]) for e in events if e["event"] == "action"]
-        assert sorted(statuses) == sorted([("firing", "submitted"), ("firing", "ok"), ("resolved", "submitted"),
-                                           ("resolved", "ok"), ("firing", "silenced"), ("resolved", "silenced")])
+        assert sorted(statuses) == sorted(
+            [
+                ("firing", "submitted"),
+                ("firing", "ok"),
+                ("resolved", "submitted"),
+                ("resolved", "ok"),
+                ("firing", "silenced"),
+                ("resolved", "silenced"),
+            ]
+        )
         # The engine's decisions come in order; the actions' results ("ok") whenever their threads finish.
         decided = [s for s in statuses if s[1] != "ok"]
-        assert decided == [("firing", "submitted"), ("resolved", "submitted"), ("firing", "silenced"),
-                           ("resolved", "silenced")]
+        assert decided == [
+            ("firing", "submitted"),
+            ("resolved", "submitted"),
+            ("firing", "silenced"),
+            ("resolved", "silenced"),
+        ]
     finally:
         publisher.close()
         live.stop()
@@ -153,8 +184,9 @@ def test_a_threshold_rule_fires_on_a_real_stream_after_its_for_resolves_with_hys
     recorded = list(iter_snapshots(tmp_path / "rec"))
     assert len(recorded) == sent
     bt = backtest(rules, recorded)
-    assert [(r, s, c, round(ts, 3)) for r, s, c, ts in firings(bt)][:2] == \
-        [(r, s, c, round(ts, 3)) for r, s, c, ts in firings(events)][:2]
+    assert [(r, s, c, round(ts, 3)) for r, s, c, ts in firings(bt)][:2] == [
+        (r, s, c, round(ts, 3)) for r, s, c, ts in firings(events)
+    ][:2]
     # the silence was the user's, in the live run only; without it the backtest reports that firing as firing
     assert [c for _r, _s, c, _t in firings(bt)] == [c for _r, _s, c, _t in firings(events)]
 
@@ -180,7 +212,8 @@ class _Lines:
 
 
 def test_rules_run_headless_runs_the_command_and_amqp_actions_logs_json_and_exits_0_on_sigterm(
-        broker_url, exchange, alerts_queue, tmp_path):
+    broker_url, exchange, alerts_queue, tmp_path
+):
     alerts, get_alerts = alerts_queue
     out = tmp_path / "paged.txt"
     writer = tmp_path / "write.py"
@@ -209,9 +242,25 @@ name = "broken"
 threshold = "high"
 ''')
     history = tmp_path / "history.jsonl"
-    proc = subprocess.Popen([*CMD, "run", str(rules), "--broker", broker_url, "--bind", "db01.#", "--exchange",
-                             exchange, "--history", str(history)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            *CMD,
+            "run",
+            str(rules),
+            "--broker",
+            broker_url,
+            "--bind",
+            "db01.#",
+            "--exchange",
+            exchange,
+            "--history",
+            str(history),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     lines = _Lines(proc)
     publisher = Publisher(broker_url, exchange).start()
     try:
@@ -225,7 +274,9 @@ threshold = "high"
         assert wait_until(out.exists, 30), lines.lines
         assert wait_until(lambda: out.read_text() == "db01 bash 300 firing")
         assert lines.wait(lambda e: e["event"] == "action" and e["action"] == "amqp" and e["status"] == "ok")
-        assert lines.wait(lambda e: e["event"] == "action" and e["action"] == "command" and e["status"] == "ok")
+        assert lines.wait(
+            lambda e: e["event"] == "action" and e["action"] == "command" and e["status"] == "ok"
+        )
     finally:
         publisher.close()
         proc.send_signal(signal.SIGTERM)
@@ -240,15 +291,21 @@ threshold = "high"
     assert events[-1]["event"] == "stopped" and events[-1]["snapshots"] == 6
     assert (events[-1]["evicted_streams"], events[-1]["evicted_alerts"]) == (0, 0)  # far below the caps
     fired = [e for e in events if e["event"] == "transition" and e.get("change") == "firing"]
-    assert [(e["rule"], e["series"], e["ts"] - T0, e["value"]) for e in fired] == \
-        [("db-latency", "db01.syscalls.num[bash]", 4.0, 300.0)]
-    cmd = next(e for e in events if e["event"] == "action" and e["action"] == "command" and e["status"] == "ok")
+    assert [(e["rule"], e["series"], e["ts"] - T0, e["value"]) for e in fired] == [
+        ("db-latency", "db01.syscalls.num[bash]", 4.0, 300.0)
+    ]
+    cmd = next(
+        e for e in events if e["event"] == "action" and e["action"] == "command" and e["status"] == "ok"
+    )
     assert cmd["result"]["exit"] == 0 and cmd["args"][-4:] == ["db01", "bash", "300", "firing"]
     [(key, _ct, msg)] = get_alerts()
     assert key == "critical.db01.db-latency" and msg["state"] == "firing" and msg["id"] == fired[0]["alert"]
     kept = [json.loads(line) for line in history.read_text().splitlines()]
-    assert [(e["state"], e["ts"] - T0) for e in kept if e["event"] == "transition"] == \
-        [("pending", 2.0), ("firing", 4.0), ("resolved", 5.0)]
+    assert [(e["state"], e["ts"] - T0) for e in kept if e["event"] == "transition"] == [
+        ("pending", 2.0),
+        ("firing", 4.0),
+        ("resolved", 5.0),
+    ]
     assert {e["alert"] for e in kept if e["event"] == "action"} == {fired[0]["alert"]}
 
 
@@ -267,14 +324,19 @@ def agent(broker_url, exchange, monkeypatch):
     publisher.close()
 
 
-def test_the_trace_action_runs_a_capture_on_the_alerting_host_and_records_it(broker_url, exchange, agent,
-                                                                            tmp_path):
+def test_the_trace_action_runs_a_capture_on_the_alerting_host_and_records_it(
+    broker_url, exchange, agent, tmp_path
+):
     host = agent
     reports = []
-    runner = ActionRunner(reports.append, broker=broker_url, exchange=exchange, captures=tmp_path / "captures")
+    runner = ActionRunner(
+        reports.append, broker=broker_url, exchange=exchange, captures=tmp_path / "captures"
+    )
     try:
-        runner.submit(Action("trace", backend="sampler", duration=1.5, interval=0.25, retries=0),
-                      {"id": "a1b2c3d4e5f60718", "host": host, "rule": "r"})
+        runner.submit(
+            Action("trace", backend="sampler", duration=1.5, interval=0.25, retries=0),
+            {"id": "a1b2c3d4e5f60718", "host": host, "rule": "r"},
+        )
         assert wait_until(lambda: reports, 60)
     finally:
         runner.close()
@@ -283,7 +345,9 @@ def test_the_trace_action_runs_a_capture_on_the_alerting_host_and_records_it(bro
     result = report["result"]
     assert result["host"] == host and result["run"] and result["source"] == "drill-a1b2c3d4e5f6"
     assert result["end"]["error"] is None and result["snapshots"] > 0
-    assert result["snapshots"] == result["end"]["snapshots"]  # every snapshot the agent sent is in the capture
+    assert (
+        result["snapshots"] == result["end"]["snapshots"]
+    )  # every snapshot the agent sent is in the capture
     captured = list(iter_snapshots(result["recording"]))
     assert len(captured) == result["snapshots"]
     assert {(s.host, s.source, s.run) for s in captured} == {(host, "drill-a1b2c3d4e5f6", result["run"])}
@@ -294,14 +358,21 @@ def test_the_trace_action_runs_a_capture_on_the_alerting_host_and_records_it(bro
 def test_rules_run_rereads_the_rules_file_when_it_changes(broker_url, exchange, tmp_path):
     rules = tmp_path / "rules.toml"
     rules.write_text('[[rule]]\nname = "one"\nthreshold = 1\n')
-    proc = subprocess.Popen([*CMD, "run", str(rules), "--broker", broker_url, "--bind", "nothing.#", "--exchange",
-                             exchange], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [*CMD, "run", str(rules), "--broker", broker_url, "--bind", "nothing.#", "--exchange", exchange],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     lines = _Lines(proc)
     try:
         assert lines.wait(lambda e: e["event"] == "broker" and e["state"] == "connected"), proc.stderr
         time.sleep(1.1)  # a different mtime, whatever the file system's resolution
-        rules.write_text('[[rule]]\nname = "one"\nthreshold = 1\n[[rule]]\nname = "two"\nthreshold = 2\n'
-                         '[[rule]]\nname = "bad"\n')
+        rules.write_text(
+            '[[rule]]\nname = "one"\nthreshold = 1\n[[rule]]\nname = "two"\nthreshold = 2\n'
+            '[[rule]]\nname = "bad"\n'
+        )
         assert lines.wait(lambda e: e["event"] == "reload")
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -312,7 +383,7 @@ def test_rules_run_rereads_the_rules_file_when_it_changes(broker_url, exchange, 
     assert reload["problems"] == [f"{rules}:8: error: missing field 'threshold'"]
 
 
-MODEL_RULES = '''
+MODEL_RULES = """
 [[rule]]
 name = "bash-unusual"
 severity = "critical"
@@ -329,11 +400,12 @@ clear_for = "2s"
 [[rule.action]]
 type = "amqp"
 exchange = "{alerts}"
-'''
+"""
 
 
 def test_a_rule_over_a_models_score_fires_on_a_real_stream_after_its_for_and_resolves_with_hysteresis(
-        broker_url, exchange, alerts_queue, tmp_path):
+    broker_url, exchange, alerts_queue, tmp_path
+):
     """`suricate rules run --models DIR`: a z-score model learnt from web01's quiet bash calls scores the live
     stream; a spike scores far above 8, fires once held 3 s; a value scoring between 4 and 8 keeps it firing;
     it resolves once the score has stayed under 4 for 2 s."""
@@ -344,8 +416,9 @@ def test_a_rule_over_a_models_score_fires_on_a_real_stream_after_its_for_and_res
     quiet = [18, 19, 20, 21, 22]
     store = LiveStore()
     store.ingest([snap(i - 400, quiet[i % 5], host=host) for i in range(300)])
-    model = LiveScorer(store, (host, "syscalls", "num"), DETECTORS["zscore"](window=240, min_periods=20),
-                       keys=[("bash",)]).fit()
+    model = LiveScorer(
+        store, (host, "syscalls", "num"), DETECTORS["zscore"](window=240, min_periods=20), keys=[("bash",)]
+    ).fit()
     registry = ModelRegistry(tmp_path / "models")
     model.save(registry, "bash-baseline")
     detector = registry.load("bash-baseline").detectors[0]
@@ -358,9 +431,25 @@ def test_a_rule_over_a_models_score_fires_on_a_real_stream_after_its_for_and_res
     alerts, get_alerts = alerts_queue
     rules = tmp_path / "rules.toml"
     rules.write_text(MODEL_RULES.replace("{alerts}", alerts))
-    proc = subprocess.Popen([*CMD, "run", str(rules), "--broker", broker_url, "--bind", f"{host}.#", "--exchange",
-                             exchange, "--models", str(tmp_path / "models")],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            *CMD,
+            "run",
+            str(rules),
+            "--broker",
+            broker_url,
+            "--bind",
+            f"{host}.#",
+            "--exchange",
+            exchange,
+            "--models",
+            str(tmp_path / "models"),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     lines = _Lines(proc)
     publisher = Publisher(broker_url, exchange).start()
     values = [20] * 10 + [spike] * 5 + [middling] * 3 + [20] * 3  # t 0..9 quiet, 10..14 spike, 15..17, 18..20
@@ -377,11 +466,15 @@ def test_a_rule_over_a_models_score_fires_on_a_real_stream_after_its_for_and_res
         proc.send_signal(signal.SIGTERM)
         rc = proc.wait(30)
     assert rc == 0, proc.stderr.read()
-    changes = [(e["state"], e["ts"] - T0, e.get("change")) for e in lines.events() if e["event"] == "transition"]
+    changes = [
+        (e["state"], e["ts"] - T0, e.get("change")) for e in lines.events() if e["event"] == "transition"
+    ]
     # pending at the spike's first point; firing only once it held 3 s (not at 10, 11 or 12); the middling
     # values (score between clear and threshold) keep it firing; clear from 18, held 2 s: resolved at 20
     assert changes == [("pending", 10.0, None), ("firing", 13.0, "firing"), ("resolved", 20.0, "resolved")]
     fired = next(e for e in lines.events() if e.get("change") == "firing")
     assert fired["value"] == spike and fired["score"] == pytest.approx(score(spike))
     [(key, _ct, msg)] = get_alerts()
-    assert key == f"critical.{host}.bash-unusual" and msg["condition"] == "score" and msg["id"] == fired["alert"]
+    assert (
+        key == f"critical.{host}.bash-unusual" and msg["condition"] == "score" and msg["id"] == fired["alert"]
+    )

@@ -21,7 +21,9 @@ def on_screen(monkeypatch, rect: QRect) -> None:
     monkeypatch.setattr(screen_fit, "available_geometry", lambda _window: QRect(rect))
 
 
-@pytest.mark.parametrize("screen", [LAPTOP, LAPTOP_WITH_PANEL, FULL_HD], ids=["1366x768", "panel", "1920x1080"])
+@pytest.mark.parametrize(
+    "screen", [LAPTOP, LAPTOP_WITH_PANEL, FULL_HD], ids=["1366x768", "panel", "1920x1080"]
+)
 def test_first_window_fits_the_available_geometry(make_window, monkeypatch, screen):
     on_screen(monkeypatch, screen)
     w = make_window()
@@ -56,9 +58,15 @@ def test_clamping_puts_any_saved_geometry_inside_any_screen(qtbot, monkeypatch):
     widget = QWidget()
     qtbot.addWidget(widget)
     for _ in range(300):
-        screen = QRect(rng.choice([0, 1920, -1366]), rng.choice([0, 24, -768]),
-                       rng.randint(640, 3840), rng.randint(480, 2160))
-        saved = QRect(rng.randint(-3000, 6000), rng.randint(-2000, 4000), rng.randint(200, 4000), rng.randint(150, 2500))
+        screen = QRect(
+            rng.choice([0, 1920, -1366]),
+            rng.choice([0, 24, -768]),
+            rng.randint(640, 3840),
+            rng.randint(480, 2160),
+        )
+        saved = QRect(
+            rng.randint(-3000, 6000), rng.randint(-2000, 4000), rng.randint(200, 4000), rng.randint(150, 2500)
+        )
         widget.setGeometry(saved)
         on_screen(monkeypatch, screen)
         screen_fit.clamp_into_screen(widget)

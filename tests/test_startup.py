@@ -24,8 +24,13 @@ BT_SCRIPT = ROOT / "resources" / "templates" / "process-exec" / "script.bt"
 
 #: What `suricate lint` legitimately loads of the package, besides cli/: the language tools, and the
 #: names the other sub-commands' parsers show (the backends' names, the broker's default URL).
-LINT_MAY_LOAD = ("suricate_desktop.lang", "suricate_desktop.agent", "suricate_desktop.agent.backends",
-                 "suricate_desktop.transport", "suricate_desktop.transport.settings")
+LINT_MAY_LOAD = (
+    "suricate_desktop.lang",
+    "suricate_desktop.agent",
+    "suricate_desktop.agent.backends",
+    "suricate_desktop.transport",
+    "suricate_desktop.transport.settings",
+)
 
 _RUN = """
 import contextlib, io, json, sys
@@ -42,9 +47,12 @@ print(json.dumps({"status": status, "out": out.getvalue(), "err": err.getvalue()
 
 def run_fresh(*args: str) -> dict:
     """``suricate ARGS`` in a new interpreter: its exit status, output and the modules it had loaded."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    proc = subprocess.run([sys.executable, "-c", _RUN, *args], capture_output=True, text=True, cwd=ROOT, env=env,
-                          timeout=120)
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", _RUN, *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -55,7 +63,9 @@ def heavy_loaded(modules: list[str]) -> list[str]:
 
 def package_modules(modules: list[str]) -> list[str]:
     """The package's modules outside cli/."""
-    return [m for m in modules if m.startswith("suricate_desktop.") and not m.startswith("suricate_desktop.cli")]
+    return [
+        m for m in modules if m.startswith("suricate_desktop.") and not m.startswith("suricate_desktop.cli")
+    ]
 
 
 def test_building_the_parser_loads_no_heavy_library():
@@ -93,7 +103,9 @@ def test_lint_loads_the_language_tools_only(tmp_path, compiler):
         assert heavy_loaded(result["modules"]) == []
         loaded = package_modules(result["modules"])
         assert "suricate_desktop.lang.lint" in loaded
-        assert [m for m in loaded if not m.startswith("suricate_desktop.lang.") and m not in LINT_MAY_LOAD] == []
+        assert [
+            m for m in loaded if not m.startswith("suricate_desktop.lang.") and m not in LINT_MAY_LOAD
+        ] == []
 
 
 def test_lazy_choices_still_refuse_what_is_not_offered():

@@ -24,8 +24,14 @@ def test_deltas_give_both_views_and_missing_keys_count_zero():
 
 def test_running_totals_give_the_same_views():
     store = LiveStore()
-    store([count(1, [[["bash"], 3]], delta=False), count(2, [[["bash"], 5]], delta=False),
-           count(3, [[["sshd"], 2]], delta=False), count(4, [[["bash"], 9]], delta=False)])
+    store(
+        [
+            count(1, [[["bash"], 3]], delta=False),
+            count(2, [[["bash"], 5]], delta=False),
+            count(3, [[["sshd"], 2]], delta=False),
+            count(4, [[["bash"], 9]], delta=False),
+        ]
+    )
     assert store.series(S, ("bash",), "cumulative")[1].tolist()[::3] == [3, 9]
     # A key missing from a row of running totals keeps its total: no dip, no spike.
     assert store.series(S, ("bash",), "interval")[1].tolist() == [3, 2, 0, 4]
@@ -52,11 +58,19 @@ def test_chunks_of_one_instant_merge_into_one_row():
 
 def test_buckets_for_heatmaps_per_key_and_summed():
     store = LiveStore()
-    store([
-        count(1, [[["bash"], [[[INT64_MIN, -1], 0], [[0, 0], 1], [[1, 1], 4]]], [["sshd"], [[[1, 1], 2], [[2, 3], 7]]]],
-              kind="quantize"),
-        count(2, [[["bash"], [[[2, 3], 1]]]], kind="quantize"),
-    ])
+    store(
+        [
+            count(
+                1,
+                [
+                    [["bash"], [[[INT64_MIN, -1], 0], [[0, 0], 1], [[1, 1], 4]]],
+                    [["sshd"], [[[1, 1], 2], [[2, 3], 7]]],
+                ],
+                kind="quantize",
+            ),
+            count(2, [[["bash"], [[[2, 3], 1]]]], kind="quantize"),
+        ]
+    )
     times, edges, counts = store.buckets(("h", "s", "a"))
     assert edges == [(INT64_MIN, -1), (0, 0), (1, 1), (2, 3)]
     assert counts.tolist() == [[0, 1, 6, 7], [0, 0, 0, 1]]

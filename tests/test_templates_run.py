@@ -20,10 +20,10 @@ import threading
 import time
 
 import pytest
-
 from bpftrace_dryrun import needs_bpftrace, prepare
-from suricate_desktop.lang.templates import get_template
+
 from suricate_desktop.agent.backends.bpftrace import BpftraceBackend
+from suricate_desktop.lang.templates import get_template
 from suricate_desktop.lang.translate import translate_program
 
 pytestmark = [
@@ -136,7 +136,9 @@ def _run(template, seconds: float = 1.5):
 def test_template_runs_and_produces_snapshots(workload, template_id):
     assert workload.poll() is None, "the workload died"
     template = get_template(template_id)
-    aggregations = {a.lstrip("@") or "@" for a in translate_program(template.d_script, arch=template.arch).aggregations}
+    aggregations = {
+        a.lstrip("@") or "@" for a in translate_program(template.d_script, arch=template.arch).aggregations
+    }
     snapshots, _output = _run(template)
     ours = [s for s in snapshots if s.agg in aggregations]
     assert ours, f"no snapshot of {sorted(aggregations)} (got {sorted({s.agg for s in snapshots})})"

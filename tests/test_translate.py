@@ -10,19 +10,18 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-
 from bpftrace_dryrun import SKIP_REASON, dry_run_all, needs_bpftrace
+
 from suricate_desktop.cli.main import main
 from suricate_desktop.lang import ScriptError
 from suricate_desktop.lang.templates import load_templates
 from suricate_desktop.lang.translate import supported_architectures, translate, translate_program
 
-
 #: (name, D, expected bpftrace), translated for x86_64.
 SUPPORTED = [
     (
         "count-by-execname",
-        'syscall:::entry { @[execname] = count(); }',
+        "syscall:::entry { @[execname] = count(); }",
         """\
 tracepoint:raw_syscalls:sys_enter
 {
@@ -32,7 +31,7 @@ tracepoint:raw_syscalls:sys_enter
     ),
     (
         "named-syscall-arguments",
-        'syscall::read:entry /pid == 42/ { @bytes[execname] = sum(arg2); }',
+        "syscall::read:entry /pid == 42/ { @bytes[execname] = sum(arg2); }",
         """\
 tracepoint:syscalls:sys_enter_read /pid == 42/
 {
@@ -42,7 +41,7 @@ tracepoint:syscalls:sys_enter_read /pid == 42/
     ),
     (
         "return-value",
-        'syscall::read:return /arg0 > 0/ { @[execname] = quantize(arg0); }',
+        "syscall::read:return /arg0 > 0/ { @[execname] = quantize(arg0); }",
         """\
 tracepoint:syscalls:sys_exit_read /args->ret > 0/
 {
@@ -52,7 +51,7 @@ tracepoint:syscalls:sys_exit_read /args->ret > 0/
     ),
     (
         "errno",
-        'syscall::openat:return /errno != 0/ { @[execname, errno] = count(); }',
+        "syscall::openat:return /errno != 0/ { @[execname, errno] = count(); }",
         """\
 tracepoint:syscalls:sys_exit_openat /(args->ret < 0 ? - args->ret : 0) != 0/
 {
@@ -72,7 +71,7 @@ tracepoint:syscalls:sys_enter_openat
     ),
     (
         "raw-syscall-arguments",
-        'syscall:::entry /arg0 == 3/ { @ = count(); } syscall:::return /errno == EAGAIN/ { @eagain[execname] = count(); }',
+        "syscall:::entry /arg0 == 3/ { @ = count(); } syscall:::return /errno == EAGAIN/ { @eagain[execname] = count(); }",
         """\
 tracepoint:raw_syscalls:sys_enter /args->args[0] == 3/
 {
@@ -87,7 +86,7 @@ tracepoint:raw_syscalls:sys_exit /(args->ret < 0 ? - args->ret : 0) == 11/
     ),
     (
         "probefunc-named-syscall",
-        'syscall::write:entry { @[probefunc] = count(); }',
+        "syscall::write:entry { @[probefunc] = count(); }",
         """\
 tracepoint:syscalls:sys_enter_write
 {
@@ -97,7 +96,7 @@ tracepoint:syscalls:sys_enter_write
     ),
     (
         "syscall-glob",
-        'syscall::*stat:entry { @[execname] = count(); }',
+        "syscall::*stat:entry { @[execname] = count(); }",
         """\
 tracepoint:syscalls:sys_enter_cachestat,
 tracepoint:syscalls:sys_enter_newfstat,
@@ -111,7 +110,7 @@ tracepoint:syscalls:sys_enter_ustat
     ),
     (
         "aggregating-functions",
-        'syscall::read:entry { @c = count(); @s = sum(arg2); @a = avg(arg2); @mn = min(arg2); @mx = max(arg2); @q = quantize(arg2); @l = lquantize(arg2, 0, 100, 10); @l1 = lquantize(arg2, 0, 10); }',
+        "syscall::read:entry { @c = count(); @s = sum(arg2); @a = avg(arg2); @mn = min(arg2); @mx = max(arg2); @q = quantize(arg2); @l = lquantize(arg2, 0, 100, 10); @l1 = lquantize(arg2, 0, 10); }",
         """\
 tracepoint:syscalls:sys_enter_read
 {
@@ -128,7 +127,7 @@ tracepoint:syscalls:sys_enter_read
     ),
     (
         "timers",
-        'profile-997 /pid != 0/ { @[execname] = count(); } profile-10ms { @p = count(); } tick-1s { printa(@p); clear(@p); } tick-2min { exit(0); } tick-10hz { @t = count(); } tick-5000usec { @u = count(); }',
+        "profile-997 /pid != 0/ { @[execname] = count(); } profile-10ms { @p = count(); } tick-1s { printa(@p); clear(@p); } tick-2min { exit(0); } tick-10hz { @t = count(); } tick-5000usec { @u = count(); }",
         """\
 profile:hz:997 /pid != 0/
 {
@@ -194,7 +193,7 @@ tracepoint:syscalls:sys_enter_execve
     ),
     (
         "sched-provider",
-        'sched:::off-cpu /pid != 0/ { self->ts = timestamp; } sched:::on-cpu /self->ts/ { @[execname] = quantize(timestamp - self->ts); self->ts = 0; } sched:::wakeup { @w[execname] = count(); }',
+        "sched:::off-cpu /pid != 0/ { self->ts = timestamp; } sched:::on-cpu /self->ts/ { @[execname] = quantize(timestamp - self->ts); self->ts = 0; } sched:::wakeup { @w[execname] = count(); }",
         """\
 tracepoint:sched:sched_switch /pid != 0/
 {
@@ -220,7 +219,7 @@ END
     ),
     (
         "io-provider",
-        'io:::start { start[arg0] = timestamp; @sz[execname] = quantize(args[0]->b_bcount); } io:::done /start[arg0]/ { @ns = quantize(timestamp - start[arg0]); start[arg0] = 0; }',
+        "io:::start { start[arg0] = timestamp; @sz[execname] = quantize(args[0]->b_bcount); } io:::done /start[arg0]/ { @ns = quantize(timestamp - start[arg0]); start[arg0] = 0; }",
         """\
 tracepoint:block:block_rq_issue
 {
@@ -270,7 +269,7 @@ END
     ),
     (
         "trunc-top-n",
-        'syscall:::entry { @a[execname] = count(); } tick-1s { trunc(@a, 10); printa(@a); trunc(@a); }',
+        "syscall:::entry { @a[execname] = count(); } tick-1s { trunc(@a, 10); printa(@a); trunc(@a); }",
         """\
 tracepoint:raw_syscalls:sys_enter
 {
@@ -286,7 +285,7 @@ interval:s:1
     ),
     (
         "trunc-at-end",
-        'syscall:::entry { @a[execname] = count(); } END { trunc(@a, 5); }',
+        "syscall:::entry { @a[execname] = count(); } END { trunc(@a, 5); }",
         """\
 tracepoint:raw_syscalls:sys_enter
 {
@@ -302,7 +301,7 @@ END
     ),
     (
         "normalize",
-        'syscall:::entry { @a[execname] = count(); } tick-1s { normalize(@a, 1000); printa(@a); clear(@a); }',
+        "syscall:::entry { @a[execname] = count(); } tick-1s { normalize(@a, 1000); printa(@a); clear(@a); }",
         """\
 tracepoint:raw_syscalls:sys_enter
 {
@@ -318,7 +317,7 @@ interval:s:1
     ),
     (
         "exit",
-        'tick-5s { exit(0); }',
+        "tick-5s { exit(0); }",
         """\
 interval:s:5
 {
@@ -328,7 +327,7 @@ interval:s:5
     ),
     (
         "this-variables",
-        'syscall::read:entry { this->n = arg2; @ = sum(this->n); }',
+        "syscall::read:entry { this->n = arg2; @ = sum(this->n); }",
         """\
 tracepoint:syscalls:sys_enter_read
 {
@@ -339,7 +338,7 @@ tracepoint:syscalls:sys_enter_read
     ),
     (
         "if-else",
-        'syscall::read:entry { if (arg2 > 4096) { @big = count(); } else if (arg2 > 512) { @mid = count(); } else { @small = count(); } }',
+        "syscall::read:entry { if (arg2 > 4096) { @big = count(); } else if (arg2 > 512) { @mid = count(); } else { @small = count(); } }",
         """\
 tracepoint:syscalls:sys_enter_read
 {
@@ -355,7 +354,7 @@ tracepoint:syscalls:sys_enter_read
     ),
     (
         "constants",
-        'proc:::signal-send /args[2] == SIGBUS/ { @ = count(); } syscall::openat:return /errno == ENOENT/ { @e = count(); }',
+        "proc:::signal-send /args[2] == SIGBUS/ { @ = count(); } syscall::openat:return /errno == ENOENT/ { @e = count(); }",
         """\
 tracepoint:signal:signal_generate /args->sig == 7/
 {
@@ -381,7 +380,7 @@ tracepoint:syscalls:sys_enter_getppid
     ),
     (
         "probename-probeprov",
-        'syscall::read:entry, syscall::read:return { @[probefunc, probename, probeprov] = count(); }',
+        "syscall::read:entry, syscall::read:return { @[probefunc, probename, probeprov] = count(); }",
         """\
 tracepoint:syscalls:sys_enter_read
 {
@@ -396,7 +395,7 @@ tracepoint:syscalls:sys_exit_read
     ),
     (
         "stacks",
-        'profile-99 { @[stack()] = count(); @u[ustack(), execname] = count(); @k5[stack(5)] = count(); }',
+        "profile-99 { @[stack()] = count(); @u[ustack(), execname] = count(); @k5[stack(5)] = count(); }",
         """\
 profile:hz:99
 {
@@ -408,7 +407,7 @@ profile:hz:99
     ),
     (
         "division-in-predicate",
-        'syscall::read:entry /arg2 / 2 > 10/ { @ = count(); }',
+        "syscall::read:entry /arg2 / 2 > 10/ { @ = count(); }",
         """\
 tracepoint:syscalls:sys_enter_read /(args->count / 2 > 10)/
 {
@@ -418,7 +417,7 @@ tracepoint:syscalls:sys_enter_read /(args->count / 2 > 10)/
     ),
     (
         "global-variables",
-        'syscall::read:entry { n++; last[pid] = timestamp; } syscall::read:return /last[pid]/ { last[pid] = 0; total += 1; }',
+        "syscall::read:entry { n++; last[pid] = timestamp; } syscall::read:return /last[pid]/ { last[pid] = 0; total += 1; }",
         """\
 tracepoint:syscalls:sys_enter_read
 {
@@ -453,7 +452,7 @@ tracepoint:syscalls:sys_exit_read
     ),
     (
         "trace",
-        'syscall::read:entry { trace(arg2); }',
+        "syscall::read:entry { trace(arg2); }",
         """\
 tracepoint:syscalls:sys_enter_read
 {
@@ -463,7 +462,7 @@ tracepoint:syscalls:sys_enter_read
     ),
     (
         "default-action",
-        'syscall::read:entry /pid == 1/ {}',
+        "syscall::read:entry /pid == 1/ {}",
         """\
 tracepoint:syscalls:sys_enter_read /pid == 1/
 {
@@ -473,7 +472,7 @@ tracepoint:syscalls:sys_enter_read /pid == 1/
     ),
     (
         "macro-arguments",
-        'syscall::read:entry /pid == $1/ { @ = count(); }',
+        "syscall::read:entry /pid == $1/ { @ = count(); }",
         """\
 tracepoint:syscalls:sys_enter_read /pid == $1/
 {
@@ -483,7 +482,7 @@ tracepoint:syscalls:sys_enter_read /pid == $1/
     ),
     (
         "network",
-        'ip:::send, ip:::receive { @[probename] = count(); } tcp:::connect-request { @c[execname] = count(); } mib:::tcpRetransSegs { @r = sum(arg0); }',
+        "ip:::send, ip:::receive { @[probename] = count(); } tcp:::connect-request { @c[execname] = count(); } mib:::tcpRetransSegs { @r = sum(arg0); }",
         """\
 tracepoint:net:net_dev_xmit
 {
@@ -508,7 +507,7 @@ tracepoint:tcp:tcp_retransmit_skb
     ),
     (
         "fbt",
-        'fbt::vfs_read:entry { @[probefunc] = count(); } fbt::vfs_read:return { @r = quantize(arg1); }',
+        "fbt::vfs_read:entry { @[probefunc] = count(); } fbt::vfs_read:return { @r = quantize(arg1); }",
         """\
 kprobe:vfs_read
 {
@@ -523,7 +522,7 @@ kretprobe:vfs_read
     ),
     (
         "printa-several",
-        'syscall::read:entry { @a = count(); @b = sum(arg2); } tick-1s { printa(@a, @b); trunc(@a); trunc(@b); }',
+        "syscall::read:entry { @a = count(); @b = sum(arg2); } tick-1s { printa(@a, @b); trunc(@a); trunc(@b); }",
         """\
 tracepoint:syscalls:sys_enter_read
 {
@@ -581,7 +580,7 @@ END
     ),
     (
         "profile-program-counter",
-        'profile-997 /arg0/ { @k[stack()] = count(); } profile-997 /arg1/ { @u[execname] = count(); }',
+        "profile-997 /arg0/ { @k[stack()] = count(); } profile-997 /arg1/ { @u[execname] = count(); }",
         """\
 profile:hz:997 /((int64)reg("ip") < 0 ? reg("ip") : 0)/
 {
@@ -596,7 +595,7 @@ profile:hz:997 /((int64)reg("ip") < 0 ? 0 : reg("ip"))/
     ),
     (
         "printa-at-end",
-        'syscall::read:entry { @a = count(); } END { printa(@a); }',
+        "syscall::read:entry { @a = count(); } END { printa(@a); }",
         """\
 tracepoint:syscalls:sys_enter_read
 {
@@ -614,48 +613,90 @@ END
 
 #: (name, D, line, column, fragment of the message) of constructs that must be refused.
 REFUSED = [
-    ('speculation', 'syscall::read:entry\n{\n    self->spec = speculation();\n}\n', 3, 18, 'speculation'),
-    ('speculate', 'syscall::read:entry\n{\n    speculate(self->spec);\n}\n', 3, 5, 'speculate'),
-    ('stddev', 'syscall::read:entry\n{\n    @sd = stddev(arg2);\n}\n', 3, 11, 'stddev'),
-    ('llquantize', 'syscall::read:entry\n{\n    @ll = llquantize(arg2, 10, 0, 6, 20);\n}\n', 3, 11, 'llquantize'),
-    ('quantize-increment', 'syscall::read:entry { @q = quantize(arg2, 4); }\n', 1, 43, 'increment'),
-    ('lquantize-increment', 'syscall::read:entry { @q = lquantize(arg2, 0, 10, 1, 4); }\n', 1, 54, 'increment'),
-    ('curpsinfo', 'proc:::exec-success\n{\n    trace(curpsinfo->pr_psargs);\n}\n', 3, 11, 'curpsinfo'),
-    ('curlwpsinfo', 'sched:::on-cpu { @[curlwpsinfo->pr_pri] = count(); }\n', 1, 20, 'curlwpsinfo'),
-    ('curthread', 'profile-97 { @[curthread->t_pri] = count(); }\n', 1, 16, 'curthread'),
-    ('fds', 'syscall::read:entry { @[fds[arg0].fi_pathname] = count(); }\n', 1, 25, 'fds'),
-    ('proc-args-translator', 'proc:::exec-success { @[args[0]->pr_fname] = count(); }\n', 1, 25, 'translated types'),
-    ('lockstat', '\nlockstat:::adaptive-block\n{\n    @[stack()] = count();\n}\n', 2, 1, 'lockstat'),
-    ('plockstat', 'plockstat$target:::mutex-block { @ = count(); }\n', 1, 1, 'plockstat'),
-    ('pid-provider', 'pid$target::malloc:entry { @ = quantize(arg0); }\n', 1, 1, 'pid provider'),
-    ('tcp-arguments', 'tcp:::accept-established\n{\n    @[args[3]->tcps_raddr] = count();\n}\n', 3, 7, "network providers' arguments"),
-    ('ip-arguments', 'ip:::send { @ = sum(args[2]->ip_plength); }\n', 1, 21, "network providers' arguments"),
-    ('tcp-send', 'tcp:::send { @ = count(); }\n', 1, 1, 'per-segment'),
-    ('udp', 'udp:::receive { @ = count(); }\n', 1, 1, 'udp'),
-    ('error-probe', 'ERROR { @ = count(); }\n', 1, 1, 'ERROR'),
-    ('walltimestamp', 'syscall::read:entry { printf("%Y\\n", walltimestamp); }\n', 1, 30, '%Y'),
-    ('walltimestamp-value', 'syscall::read:entry { @ = max(walltimestamp); }\n', 1, 31, 'walltimestamp'),
-    ('vtimestamp', 'syscall::read:entry { self->v = vtimestamp; }\n', 1, 33, 'vtimestamp'),
-    ('denormalize', 'tick-1s { denormalize(@a); }\n', 1, 11, 'denormalize'),
-    ('translator-declaration', 'translator foo_t < int *p > { x = *p; };\n', 1, 1, 'translator'),
-    ('typedef', '#pragma D option quiet\ntypedef int myint_t;\n', 2, 1, 'typedef'),
-    ('include', '#include <sys/types.h>\nBEGIN { exit(0); }\n', 1, 1, '#include'),
-    ('string-subroutine', 'syscall::read:entry { @[strjoin(execname, "!")] = count(); }\n', 1, 25, 'strjoin'),
-    ('kernel-symbol', 'BEGIN { trace(`max_ncpus); }\n', 1, 15, '`max_ncpus'),
-    ('unknown-syscall', 'syscall::lwp_park:entry { @ = count(); }\n', 1, 1, 'lwp_park'),
-    ('trunc-without-printa', 'tick-1s\n{\n    trunc(@a, 5);\n}\n', 3, 5, 'trunc(@a, ...) without a following printa(@a)'),
-    ('on-cpu-pid', 'sched:::on-cpu /pid == 1/ { @ = count(); }\n', 1, 17, 'pid at sched:::on-cpu'),
-    ('profile-arg2', 'profile-997 /arg2/ { @ = count(); }\n', 1, 14, 'only arg0 (kernel PC) and arg1 (user PC)'),
-    ('tick-arg0', 'tick-1s /arg0/ { @ = count(); }\n', 1, 10, 'tick probes have no arguments'),
-    ('macro-target', 'profile-97 /pid == $target/ { @[ustack()] = count(); }\n', 1, 20, '$target'),
-    ('errno-on-entry', 'syscall::read:entry /errno/ { @ = count(); }\n', 1, 22, 'errno'),
-    ('this-before-assignment', 'syscall::read:entry { @ = sum(this->n); }\n', 1, 31, 'this->n'),
-    ('argument-out-of-range', 'syscall::read:entry { @ = sum(arg5); }\n', 1, 31, 'read takes 3 arguments'),
-    ('reading-an-aggregation', 'syscall::read:entry /@a > 1/ { @a = count(); }\n', 1, 22, '@a'),
-    ('unknown-identifier', 'syscall::read:entry /arg0 == B_READ/ { @ = count(); }\n', 1, 30, 'B_READ'),
-    ('pointer-cast', 'syscall::read:entry { @ = sum(*(int *)arg1); }\n', 1, 31, 'unary *'),
-    ('lquantize-reversed', 'syscall::read:entry { @d = lquantize(arg0, 12, 0, 2); }\n', 1, 44, 'less than limit'),
-    ('destructive-action', 'syscall::read:entry { raise(9); }\n', 1, 23, 'raise'),
+    ("speculation", "syscall::read:entry\n{\n    self->spec = speculation();\n}\n", 3, 18, "speculation"),
+    ("speculate", "syscall::read:entry\n{\n    speculate(self->spec);\n}\n", 3, 5, "speculate"),
+    ("stddev", "syscall::read:entry\n{\n    @sd = stddev(arg2);\n}\n", 3, 11, "stddev"),
+    (
+        "llquantize",
+        "syscall::read:entry\n{\n    @ll = llquantize(arg2, 10, 0, 6, 20);\n}\n",
+        3,
+        11,
+        "llquantize",
+    ),
+    ("quantize-increment", "syscall::read:entry { @q = quantize(arg2, 4); }\n", 1, 43, "increment"),
+    (
+        "lquantize-increment",
+        "syscall::read:entry { @q = lquantize(arg2, 0, 10, 1, 4); }\n",
+        1,
+        54,
+        "increment",
+    ),
+    ("curpsinfo", "proc:::exec-success\n{\n    trace(curpsinfo->pr_psargs);\n}\n", 3, 11, "curpsinfo"),
+    ("curlwpsinfo", "sched:::on-cpu { @[curlwpsinfo->pr_pri] = count(); }\n", 1, 20, "curlwpsinfo"),
+    ("curthread", "profile-97 { @[curthread->t_pri] = count(); }\n", 1, 16, "curthread"),
+    ("fds", "syscall::read:entry { @[fds[arg0].fi_pathname] = count(); }\n", 1, 25, "fds"),
+    (
+        "proc-args-translator",
+        "proc:::exec-success { @[args[0]->pr_fname] = count(); }\n",
+        1,
+        25,
+        "translated types",
+    ),
+    ("lockstat", "\nlockstat:::adaptive-block\n{\n    @[stack()] = count();\n}\n", 2, 1, "lockstat"),
+    ("plockstat", "plockstat$target:::mutex-block { @ = count(); }\n", 1, 1, "plockstat"),
+    ("pid-provider", "pid$target::malloc:entry { @ = quantize(arg0); }\n", 1, 1, "pid provider"),
+    (
+        "tcp-arguments",
+        "tcp:::accept-established\n{\n    @[args[3]->tcps_raddr] = count();\n}\n",
+        3,
+        7,
+        "network providers' arguments",
+    ),
+    ("ip-arguments", "ip:::send { @ = sum(args[2]->ip_plength); }\n", 1, 21, "network providers' arguments"),
+    ("tcp-send", "tcp:::send { @ = count(); }\n", 1, 1, "per-segment"),
+    ("udp", "udp:::receive { @ = count(); }\n", 1, 1, "udp"),
+    ("error-probe", "ERROR { @ = count(); }\n", 1, 1, "ERROR"),
+    ("walltimestamp", 'syscall::read:entry { printf("%Y\\n", walltimestamp); }\n', 1, 30, "%Y"),
+    ("walltimestamp-value", "syscall::read:entry { @ = max(walltimestamp); }\n", 1, 31, "walltimestamp"),
+    ("vtimestamp", "syscall::read:entry { self->v = vtimestamp; }\n", 1, 33, "vtimestamp"),
+    ("denormalize", "tick-1s { denormalize(@a); }\n", 1, 11, "denormalize"),
+    ("translator-declaration", "translator foo_t < int *p > { x = *p; };\n", 1, 1, "translator"),
+    ("typedef", "#pragma D option quiet\ntypedef int myint_t;\n", 2, 1, "typedef"),
+    ("include", "#include <sys/types.h>\nBEGIN { exit(0); }\n", 1, 1, "#include"),
+    ("string-subroutine", 'syscall::read:entry { @[strjoin(execname, "!")] = count(); }\n', 1, 25, "strjoin"),
+    ("kernel-symbol", "BEGIN { trace(`max_ncpus); }\n", 1, 15, "`max_ncpus"),
+    ("unknown-syscall", "syscall::lwp_park:entry { @ = count(); }\n", 1, 1, "lwp_park"),
+    (
+        "trunc-without-printa",
+        "tick-1s\n{\n    trunc(@a, 5);\n}\n",
+        3,
+        5,
+        "trunc(@a, ...) without a following printa(@a)",
+    ),
+    ("on-cpu-pid", "sched:::on-cpu /pid == 1/ { @ = count(); }\n", 1, 17, "pid at sched:::on-cpu"),
+    (
+        "profile-arg2",
+        "profile-997 /arg2/ { @ = count(); }\n",
+        1,
+        14,
+        "only arg0 (kernel PC) and arg1 (user PC)",
+    ),
+    ("tick-arg0", "tick-1s /arg0/ { @ = count(); }\n", 1, 10, "tick probes have no arguments"),
+    ("macro-target", "profile-97 /pid == $target/ { @[ustack()] = count(); }\n", 1, 20, "$target"),
+    ("errno-on-entry", "syscall::read:entry /errno/ { @ = count(); }\n", 1, 22, "errno"),
+    ("this-before-assignment", "syscall::read:entry { @ = sum(this->n); }\n", 1, 31, "this->n"),
+    ("argument-out-of-range", "syscall::read:entry { @ = sum(arg5); }\n", 1, 31, "read takes 3 arguments"),
+    ("reading-an-aggregation", "syscall::read:entry /@a > 1/ { @a = count(); }\n", 1, 22, "@a"),
+    ("unknown-identifier", "syscall::read:entry /arg0 == B_READ/ { @ = count(); }\n", 1, 30, "B_READ"),
+    ("pointer-cast", "syscall::read:entry { @ = sum(*(int *)arg1); }\n", 1, 31, "unary *"),
+    (
+        "lquantize-reversed",
+        "syscall::read:entry { @d = lquantize(arg0, 12, 0, 2); }\n",
+        1,
+        44,
+        "less than limit",
+    ),
+    ("destructive-action", "syscall::read:entry { raise(9); }\n", 1, 23, "raise"),
 ]
 
 
@@ -737,7 +778,9 @@ def test_inline_constants_are_substituted():
 
 
 def test_probefunc_in_a_predicate_moves_the_predicate_into_the_body():
-    bt = translate('syscall:::entry /probefunc == "read" && pid != 1/ { @[execname] = count(); }', arch="x86_64")
+    bt = translate(
+        'syscall:::entry /probefunc == "read" && pid != 1/ { @[execname] = count(); }', arch="x86_64"
+    )
     head, _, body = bt.partition("\n")
     assert head == "tracepoint:raw_syscalls:sys_enter"
     assert '    if ($syscall == "read" && pid != 1) {\n        @[comm] = count();\n    }\n}\n' in body
@@ -772,7 +815,9 @@ def test_warnings_for_what_translates_with_a_caveat():
 
 
 def test_printa_format_is_dropped_with_a_warning():
-    result = translate_program('syscall::read:entry { @a[execname] = count(); }\ntick-1s\n{\n    printa("%-16s %@d\\n", @a);\n}\n')
+    result = translate_program(
+        'syscall::read:entry { @a[execname] = count(); }\ntick-1s\n{\n    printa("%-16s %@d\\n", @a);\n}\n'
+    )
     assert "interval:s:1\n{\n    print(@a);\n}\n" in result.text
     assert [(w.line, w.column, w.message) for w in result.warnings] == [
         (4, 5, "printa() format dropped: bpftrace print() has no formats")
@@ -802,7 +847,9 @@ def test_cli_prints_the_translation(tmp_path, capsys):
 
 def test_cli_reports_refusals_as_file_line_col(tmp_path, capsys):
     src = tmp_path / "bad.d"
-    src.write_text("syscall::read:entry\n{\n    @ = stddev(arg2);\n}\nlockstat:::adaptive-block { @b = count(); }\n")
+    src.write_text(
+        "syscall::read:entry\n{\n    @ = stddev(arg2);\n}\nlockstat:::adaptive-block { @b = count(); }\n"
+    )
     assert main(["translate", str(src)]) == 1
     out, err = capsys.readouterr()
     assert out == ""
@@ -859,13 +906,19 @@ def test_template_bt_compiles(compiled, template):
 def test_the_line_map_leads_every_translated_line_back_to_its_d_clause():
     from suricate_desktop.lang import Diagnostic
 
-    d = ("#pragma D option quiet\n\nsyscall::read:entry\n/execname == \"ls\"/\n{\n  @r[execname] = count();\n}\n\n"
-         "tick-1s\n{\n  printa(@r);\n  trunc(@r);\n}\n")
+    d = (
+        '#pragma D option quiet\n\nsyscall::read:entry\n/execname == "ls"/\n{\n  @r[execname] = count();\n}\n\n'
+        "tick-1s\n{\n  printa(@r);\n  trunc(@r);\n}\n"
+    )
     tr = translate_program(d, "ls.d")
     lines = tr.text.split("\n")[:-1]
     assert len(tr.line_map) == len(lines)
-    assert {tr.d_line(i + 1) for i, ln in enumerate(lines) if "sys_enter_read" in ln or "count()" in ln} == {3}
-    assert {tr.d_line(i + 1) for i, ln in enumerate(lines) if "interval:s:1" in ln or "print(@r)" in ln} == {9}
+    assert {tr.d_line(i + 1) for i, ln in enumerate(lines) if "sys_enter_read" in ln or "count()" in ln} == {
+        3
+    }
+    assert {tr.d_line(i + 1) for i, ln in enumerate(lines) if "interval:s:1" in ln or "print(@r)" in ln} == {
+        9
+    }
     at = next(i + 1 for i, ln in enumerate(lines) if "print(@r)" in ln)
     [moved] = tr.on_d_lines([Diagnostic(at, 5, "error", "bad", "<script>")], "ls.d")
     assert (moved.file, moved.line, moved.column) == ("ls.d", 9, 1)

@@ -5,19 +5,32 @@ import threading
 import time
 
 import pika
+from tcp_proxy import TcpProxy
+from waiting import wait_until
 
 from suricate_desktop.schema import Snapshot, encode
 from suricate_desktop.store.live import LiveStore
 from suricate_desktop.store.recording import RecordingWriter, iter_snapshots
 from suricate_desktop.transport.consumer import REJECTED_QUEUE, Consumer, LegacyQueue
 from suricate_desktop.transport.publisher import Publisher
-from tcp_proxy import TcpProxy
-from waiting import wait_until
 
 
 def snaps(n, host="web01", agg="num", start=0):
-    return [Snapshot(host, "syscalls", agg, "count", 1000.0 + i, 1.0, True,
-                     [[["bash"], i], [["sshd", 22], 1]], i + 1, "run1") for i in range(start, start + n)]
+    return [
+        Snapshot(
+            host,
+            "syscalls",
+            agg,
+            "count",
+            1000.0 + i,
+            1.0,
+            True,
+            [[["bash"], i], [["sshd", 22], 1]],
+            i + 1,
+            "run1",
+        )
+        for i in range(start, start + n)
+    ]
 
 
 class Collector:
@@ -53,7 +66,10 @@ def test_published_snapshots_reach_the_store_by_binding(broker_url, exchange):
     publisher.close()
     assert consumer.received == 57  # db01.syscalls.num matched no binding
     assert store.series(("web01", "syscalls", "num"), ("bash",), "cumulative")[1][-1] == sum(range(50))
-    assert {i.stream for i in store.streams()} == {("web01", "syscalls", "num"), ("db01", "syscalls", "latency")}
+    assert {i.stream for i in store.streams()} == {
+        ("web01", "syscalls", "num"),
+        ("db01", "syscalls", "latency"),
+    }
 
 
 def test_malformed_bodies_are_counted_set_aside_and_do_not_stop_the_stream(broker_url, exchange):
@@ -66,8 +82,14 @@ def test_malformed_bodies_are_counted_set_aside_and_do_not_stop_the_stream(broke
     consumer = Consumer(got, broker_url, exchange, max_body=64 * 1024).start()
     assert consumer.wait_ready()
     good = encode(snaps(1)[0])
-    bad = [b"not json at all", b'{"v": 99}', good.replace(b'"kind":"count"', b'"kind":"median"'),
-           good.replace(b'"ts":1000.0', b'"ts":"yesterday"'), b"[" * 10 + b"]" * 10, b"x" * (65 * 1024)]
+    bad = [
+        b"not json at all",
+        b'{"v": 99}',
+        good.replace(b'"kind":"count"', b'"kind":"median"'),
+        good.replace(b'"ts":1000.0', b'"ts":"yesterday"'),
+        b"[" * 10 + b"]" * 10,
+        b"x" * (65 * 1024),
+    ]
     # Two snapshots, not one body twice: a second copy of one (run, seq) would be dropped as a duplicate.
     raw_publish(broker_url, exchange, "web01.syscalls.num", [good, *bad, encode(snaps(2)[1])])
     assert wait_until(lambda: consumer.received == 2 and consumer.rejected == len(bad))
@@ -106,8 +128,9 @@ def test_the_2012_senders_stream(broker_url, exchange):
 def test_cut_connections_lose_nothing_the_agent_had_confirmed(broker_url, exchange, queue_name, tmp_path):
     pub_proxy, sub_proxy = TcpProxy(), TcpProxy()
     writer = RecordingWriter(tmp_path, rotate_seconds=0.2)
-    consumer = Consumer(writer, sub_proxy.url(), exchange, queue=queue_name, backoff=(0.1, 0.5),
-                        batch_size=50).start()
+    consumer = Consumer(
+        writer, sub_proxy.url(), exchange, queue=queue_name, backoff=(0.1, 0.5), batch_size=50
+    ).start()
     assert consumer.wait_ready()
     publisher = Publisher(pub_proxy.url(), exchange, backoff=(0.1, 0.5), window=50).start()
     total = 0
@@ -135,8 +158,9 @@ def test_publisher_buffers_while_the_broker_is_away_and_counts_drops(broker_url,
     free = socket.create_server(("127.0.0.1", 0))
     port = free.getsockname()[1]
     free.close()  # nothing answers on this port
-    publisher = Publisher(f"amqp://guest:guest@127.0.0.1:{port}/%2F", exchange, max_buffer=10,
-                          backoff=(0.05, 0.1)).start()
+    publisher = Publisher(
+        f"amqp://guest:guest@127.0.0.1:{port}/%2F", exchange, max_buffer=10, backoff=(0.05, 0.1)
+    ).start()
     publisher(snaps(25))
     assert wait_until(lambda: publisher.reconnects >= 2)
     stats = publisher.stats()

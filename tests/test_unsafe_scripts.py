@@ -14,8 +14,10 @@ SECRET = b"0123456789abcdef0123456789abcdef"
 
 SHADOW = 'BEGIN\n{\n  printf("reading\\n");\n  cat("/etc/shadow");\n  exit();\n}\n'
 SYSTEM_BT = 'tracepoint:syscalls:sys_enter_execve\n{\n  @[comm] = count();\n  system("id");\n}\n'
-SYSTEM_D = ('#pragma D option quiet\n#pragma D option destructive\n\nsyscall::read:entry\n{\n'
-            '  @reads[execname] = count();\n  system("id");\n}\n')
+SYSTEM_D = (
+    "#pragma D option quiet\n#pragma D option destructive\n\nsyscall::read:entry\n{\n"
+    '  @reads[execname] = count();\n  system("id");\n}\n'
+)
 
 
 class NoSink:
@@ -30,10 +32,17 @@ def handler():
     h.stop_all(timeout=5)
 
 
-@pytest.mark.parametrize("script, lang, line, action", [
-    (SHADOW, "bpftrace", 4, "cat"), (SYSTEM_BT, "bpftrace", 4, "system"), (SYSTEM_D, "d", 7, "system"),
-])
-def test_real_scripts_that_read_a_file_or_run_a_command_are_refused_by_default(handler, script, lang, line, action):
+@pytest.mark.parametrize(
+    "script, lang, line, action",
+    [
+        (SHADOW, "bpftrace", 4, "cat"),
+        (SYSTEM_BT, "bpftrace", 4, "system"),
+        (SYSTEM_D, "d", 7, "system"),
+    ],
+)
+def test_real_scripts_that_read_a_file_or_run_a_command_are_refused_by_default(
+    handler, script, lang, line, action
+):
     with pytest.raises(ScriptError) as info:
         handler("run", {"script": script, "lang": lang, "backend": "sampler"})
     [diag] = info.value.diagnostics
@@ -60,24 +69,43 @@ def test_every_listed_action_is_refused_and_names_in_comments_strings_maps_and_m
     for name in D_UNSAFE:
         [d] = unsafe_calls(f"BEGIN {{ {name}(1); }}", "d")
         assert d.message.startswith(f"{name}()")
-    harmless = ('BEGIN { printf("system(\\"id\\") cat(/etc/shadow)\\n"); // system("id")\n'
-                '/* cat("/etc/shadow") */ @system = count(); @cat[comm] = count(); $cat = 1;'
-                ' @x[args->system] = count(); }\n')
+    harmless = (
+        'BEGIN { printf("system(\\"id\\") cat(/etc/shadow)\\n"); // system("id")\n'
+        '/* cat("/etc/shadow") */ @system = count(); @cat[comm] = count(); $cat = 1;'
+        " @x[args->system] = count(); }\n"
+    )
     assert unsafe_calls(harmless, "bpftrace") == []
-    assert unsafe_calls('syscall::read:entry /* system("id") */ { printf("stop()"); this->stop = 1; '
-                        'self->raise = 2; @[execname] = count(); }', "d") == []
+    assert (
+        unsafe_calls(
+            'syscall::read:entry /* system("id") */ { printf("stop()"); this->stop = 1; '
+            "self->raise = 2; @[execname] = count(); }",
+            "d",
+        )
+        == []
+    )
 
 
 def test_calls_are_found_whatever_the_spacing_comments_and_line_breaks_around_them():
     rng = random.Random(13)
     gaps = [" ", "", "\n", "\t", " /* c */ ", "\n  // note\n"]
-    safe = ['printf("%d\\n", pid);', "@c[comm] = count();", '$x = "system(";', "// cat(\"/x\")\n", "@h = hist(arg2);"]
+    safe = [
+        'printf("%d\\n", pid);',
+        "@c[comm] = count();",
+        '$x = "system(";',
+        '// cat("/x")\n',
+        "@h = hist(arg2);",
+    ]
     for trial in range(400):
         lang = "bpftrace" if trial % 2 else "d"
         names = list(BPFTRACE_UNSAFE if lang == "bpftrace" else D_UNSAFE)
         if lang == "d":
-            safe_here = ['printf("%d\\n", pid);', "@c[execname] = count();", 'trace("system(");',
-                         '/* copyout( */', "@q = quantize(arg2);"]
+            safe_here = [
+                'printf("%d\\n", pid);',
+                "@c[execname] = count();",
+                'trace("system(");',
+                "/* copyout( */",
+                "@q = quantize(arg2);",
+            ]
         else:
             safe_here = safe
         text, expected = "BEGIN\n{\n", []
@@ -85,7 +113,7 @@ def test_calls_are_found_whatever_the_spacing_comments_and_line_breaks_around_th
             if rng.random() < 0.3:
                 name = rng.choice(names)
                 expected.append((name, text.count("\n") + 1))
-                text += f"  {name}{rng.choice(gaps)}({rng.choice(gaps)}\"x\"{rng.choice(gaps)});\n"
+                text += f'  {name}{rng.choice(gaps)}({rng.choice(gaps)}"x"{rng.choice(gaps)});\n'
             else:
                 text += "  " + rng.choice(safe_here) + "\n"
         text += "}\n"
@@ -94,9 +122,13 @@ def test_calls_are_found_whatever_the_spacing_comments_and_line_breaks_around_th
 
 
 def test_preprocessor_lines_cannot_smuggle_a_call_or_a_file_in():
-    refused = ['#include "/etc/shadow"\nBEGIN { exit(); }', "#include </etc/shadow>\nBEGIN { exit(); }",
-               "#include <../../etc/shadow.h>\nBEGIN { exit(); }", "#define RUN system\nBEGIN { RUN(\"id\"); }",
-               '#define J(a, b) a ## b\nBEGIN { J(sys, tem)("id"); }']
+    refused = [
+        '#include "/etc/shadow"\nBEGIN { exit(); }',
+        "#include </etc/shadow>\nBEGIN { exit(); }",
+        "#include <../../etc/shadow.h>\nBEGIN { exit(); }",
+        '#define RUN system\nBEGIN { RUN("id"); }',
+        '#define J(a, b) a ## b\nBEGIN { J(sys, tem)("id"); }',
+    ]
     for text in refused:
         [d] = unsafe_calls(text, "bpftrace")
         assert d.line == 1 and "--allow-unsafe-actions" in d.message, text
@@ -142,10 +174,29 @@ def test_only_the_agents_own_flag_lets_such_a_script_through(tmp_path, broker_ur
 
     def compile_with(*flags):
         host = f"flag{uuid.uuid4().hex[:8]}"
-        proc = subprocess.Popen([sys.executable, "-m", "suricate_desktop", "agent", "--control", "--secret-file",
-                                 str(secret_file), "--host", host, "--broker", broker_url, "--exchange", exchange,
-                                 *flags], cwd=Path(__file__).resolve().parents[1], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "suricate_desktop",
+                "agent",
+                "--control",
+                "--secret-file",
+                str(secret_file),
+                "--host",
+                host,
+                "--broker",
+                broker_url,
+                "--exchange",
+                exchange,
+                *flags,
+            ],
+            cwd=Path(__file__).resolve().parents[1],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             with ControlClient(broker_url, host, SECRET, timeout=30) as client:
                 deadline = time.monotonic() + 60

@@ -19,8 +19,10 @@ T0 = 1_700_000_000.0
 
 def counts(host, agg, rows, start=T0, delta=True):
     """One count snapshot per row ({key: value}), a second apart."""
-    return [Snapshot(host, "app", agg, "count", start + i, 1.0, delta, [[[k], v] for k, v in row.items()], i, "r")
-            for i, row in enumerate(rows)]
+    return [
+        Snapshot(host, "app", agg, "count", start + i, 1.0, delta, [[[k], v] for k, v in row.items()], i, "r")
+        for i, row in enumerate(rows)
+    ]
 
 
 @pytest.fixture
@@ -95,7 +97,9 @@ def test_a_recording_gives_its_whole_stream_not_only_what_was_played(tmp_path):
     ws = Workspace(lambda: [StoreRef("rec", played, lambda s: iter_snapshots(folder, s))])
     assert len(ws.frame("reqs")) == 5
     whole = ws.recording("reqs")
-    assert whole["GET"].tolist() == list(range(50)) and whole.index[-1] == pd.Timestamp(T0 + 49, unit="s", tz="UTC")
+    assert whole["GET"].tolist() == list(range(50)) and whole.index[-1] == pd.Timestamp(
+        T0 + 49, unit="s", tz="UTC"
+    )
     assert ws.recording("reqs", view="cumulative")["GET"].iloc[-1] == sum(range(50))
     live_only = Workspace(lambda: [StoreRef("live", played)])
     with pytest.raises(ValueError, match="not a stream of an open recording"):
@@ -139,8 +143,12 @@ def test_a_failing_job_keeps_its_traceback_and_a_queued_one_can_be_cancelled():
 
 
 def steady(rng, n, start):
-    return counts("db1", "latency", [{"read": 10 + rng.normal(0, 0.5), "write": 20 + rng.normal(0, 0.5)}
-                                     for _ in range(n)], start=start)
+    return counts(
+        "db1",
+        "latency",
+        [{"read": 10 + rng.normal(0, 0.5), "write": 20 + rng.normal(0, 0.5)} for _ in range(n)],
+        start=start,
+    )
 
 
 def test_any_estimator_attached_to_a_stream_scores_each_new_interval_and_names_the_key(tmp_path):

@@ -15,11 +15,33 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 #: Loaded only when a feature is used: the console, plot export, OpenGL views, Parquet datasets, models.
 LAZY = [
-    "PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", "PySide6.QtUiTools", "PySide6.QtSvg",
-    "PySide6.QtPrintSupport", "PySide6.QtOpenGLWidgets", "PySide6.QtTest", "pyqtgraph.exporters",
-    "qtconsole.rich_jupyter_widget", "qtconsole.inprocess", "ipykernel.inprocess.ipkernel", "nbformat",
-    "pyarrow.parquet", "pyarrow.dataset", "pyarrow.fs", "pyarrow.compute", "duckdb", "pandas",
-    "sklearn.ensemble", "sklearn.cluster", "scipy.signal", "skops.io", "pika", "orjson", "msgspec", "psutil",
+    "PySide6.QtCore",
+    "PySide6.QtGui",
+    "PySide6.QtWidgets",
+    "PySide6.QtUiTools",
+    "PySide6.QtSvg",
+    "PySide6.QtPrintSupport",
+    "PySide6.QtOpenGLWidgets",
+    "PySide6.QtTest",
+    "pyqtgraph.exporters",
+    "qtconsole.rich_jupyter_widget",
+    "qtconsole.inprocess",
+    "ipykernel.inprocess.ipkernel",
+    "nbformat",
+    "pyarrow.parquet",
+    "pyarrow.dataset",
+    "pyarrow.fs",
+    "pyarrow.compute",
+    "duckdb",
+    "pandas",
+    "sklearn.ensemble",
+    "sklearn.cluster",
+    "scipy.signal",
+    "skops.io",
+    "pika",
+    "orjson",
+    "msgspec",
+    "psutil",
 ]
 
 
@@ -27,7 +49,8 @@ def main() -> int:
     import suricate_desktop
 
     names = LAZY + [
-        m.name for m in pkgutil.walk_packages(suricate_desktop.__path__, "suricate_desktop.")
+        m.name
+        for m in pkgutil.walk_packages(suricate_desktop.__path__, "suricate_desktop.")
         if not m.name.endswith("__main__")
     ]
     failed = []

@@ -43,23 +43,30 @@ def main(scene: str) -> int:
 
         def plots():
             by_agg = {i.stream[2]: i.stream for i in source.store.streams()}
-            for agg, chart in (("latency_ns", "heatmap"), ("read_bytes", "histogram"), ("calls", "timeseries"),
-                               ("samples", "bars")):
+            for agg, chart in (
+                ("latency_ns", "heatmap"),
+                ("read_bytes", "histogram"),
+                ("calls", "timeseries"),
+                ("samples", "bars"),
+            ):
                 if agg in by_agg:
                     window.plot_stream(source, by_agg[agg], chart)
 
         QTimer.singleShot(4000, plots)
     elif scene == "editor":
-        window.editor.new_document("d", (
-            "#!/usr/sbin/dtrace -s\n"
-            "/* read sizes by program, as in the seed IDE */\n"
-            "syscall::read:return\n"
-            "/execname != \"dtrace\"/\n"
-            "{\n"
-            "    @sizes[execname] = lquantize(arg0, 0, 12, 2);\n"
-            "    @calls[execname] = cuont();\n"
-            "}\n"
-        ))
+        window.editor.new_document(
+            "d",
+            (
+                "#!/usr/sbin/dtrace -s\n"
+                "/* read sizes by program, as in the seed IDE */\n"
+                "syscall::read:return\n"
+                '/execname != "dtrace"/\n'
+                "{\n"
+                "    @sizes[execname] = lquantize(arg0, 0, 12, 2);\n"
+                "    @calls[execname] = cuont();\n"
+                "}\n"
+            ),
+        )
         window.resizeDocks([window.editor_dock], [900], Qt.Horizontal)
     elif scene == "console":
         source = window.open_sample_recording()
@@ -75,11 +82,13 @@ def main(scene: str) -> int:
             pane = window.console.show()
             window.resizeDocks([window.console.dock], [470], Qt.Vertical)
             pane.splitter.setSizes([900, 680])
-            cells = ['f = ws.frame("syscalls-by-process.calls")\n'
-                     'f[["python3", "python", "ls", "bpftrace", "find"]].tail(8)',
-                     'ws.plot(f.python3.rolling(10, center=True).mean(), on="syscalls-by-process.calls",\n'
-                     '        label="python3, mean of 10")',
-                     'ws.plot(f.sum(axis=1).rolling(10).std(), title="std of the total")']
+            cells = [
+                'f = ws.frame("syscalls-by-process.calls")\n'
+                'f[["python3", "python", "ls", "bpftrace", "find"]].tail(8)',
+                'ws.plot(f.python3.rolling(10, center=True).mean(), on="syscalls-by-process.calls",\n'
+                '        label="python3, mean of 10")',
+                'ws.plot(f.sum(axis=1).rolling(10).std(), title="std of the total")',
+            ]
             for i, code in enumerate(cells):  # one at a time, as typed: each after the previous one's prompt
                 QTimer.singleShot(1500 + 1000 * i, lambda code=code: pane.execute(code))
 
@@ -88,7 +97,9 @@ def main(scene: str) -> int:
         models_scene(window, scene)
     elif scene == "sources":
         window.registry.add(BrokerSource(BROKER, ["web01.#", "*.*.syscalls"], ["dtrace:smartos1"]))
-        window.registry.add(BrokerSource("amqp://guest:guest@127.0.0.1:5999/%2F", ["#"], name="standby-broker: #"))
+        window.registry.add(
+            BrokerSource("amqp://guest:guest@127.0.0.1:5999/%2F", ["#"], name="standby-broker: #")
+        )
         window.open_sample_recording()
         window.editor_dock.hide()
     elif scene == "rules":
@@ -186,9 +197,12 @@ def _rules_scene(window, settings) -> None:
         bash = 300 + 40 * math.sin(i / 6) + rng.gauss(0, 15)
         if i >= 70:
             bash = 1500 + rng.gauss(0, 60)  # the spike: over 1000 since t-20 s
-        entries = [[["bash"], int(bash)], [["sshd"], int(120 + rng.gauss(0, 10))],
-                   [["nginx"], int(650 + 50 * math.sin(i / 9) + rng.gauss(0, 20))],
-                   [["postgres"], int(420 + rng.gauss(0, 25))]]
+        entries = [
+            [["bash"], int(bash)],
+            [["sshd"], int(120 + rng.gauss(0, 10))],
+            [["nginx"], int(650 + 50 * math.sin(i / 9) + rng.gauss(0, 20))],
+            [["postgres"], int(420 + rng.gauss(0, 25))],
+        ]
         return Snapshot("web01", "syscalls", "num", "count", start + i, 1.0, True, entries, i + 1, "scene")
 
     def tick() -> None:
@@ -235,16 +249,23 @@ def models_scene(window, scene: str) -> None:
 
     def row(i):
         wave = np.sin(2 * np.pi * i / 600)
-        values = {"postgres": 420 + 60 * wave + rng.normal(0, 12), "nginx": 260 + 40 * wave + rng.normal(0, 9),
-                  "sshd": 18 + rng.normal(0, 1.5), "cron": 6 + rng.normal(0, 0.6)}
+        values = {
+            "postgres": 420 + 60 * wave + rng.normal(0, 12),
+            "nginx": 260 + 40 * wave + rng.normal(0, 9),
+            "sshd": 18 + rng.normal(0, 1.5),
+            "cron": 6 + rng.normal(0, 0.6),
+        }
         if scene == "models" and 1830 <= i < 1836:
             values["sshd"] = 190 + rng.normal(0, 8)  # a brute-force attempt
         return values
 
     def io_row(i):
         wave = np.sin(2 * np.pi * i / 600)
-        values = {"postgres": 900 + 150 * wave + rng.normal(0, 30), "nginx": 120 + 20 * wave + rng.normal(0, 6),
-                  "sshd": 4 + rng.normal(0, 0.5)}
+        values = {
+            "postgres": 900 + 150 * wave + rng.normal(0, 30),
+            "nginx": 120 + 20 * wave + rng.normal(0, 6),
+            "sshd": 4 + rng.normal(0, 0.5),
+        }
         if 1830 <= i < 1836:
             values["sshd"] = 80 + rng.normal(0, 4)  # someone copies a lot out over ssh
         return values
@@ -252,11 +273,27 @@ def models_scene(window, scene: str) -> None:
     def push(n):
         snaps = []
         for _ in range(n):
-            snaps.append(Snapshot(*stream, "sum", state["t"], 1.0, True,
-                                  [[[k], round(float(v), 1)] for k, v in row(state["i"]).items()]))
+            snaps.append(
+                Snapshot(
+                    *stream,
+                    "sum",
+                    state["t"],
+                    1.0,
+                    True,
+                    [[[k], round(float(v), 1)] for k, v in row(state["i"]).items()],
+                )
+            )
             if two:
-                snaps.append(Snapshot(*io, "sum", state["t"], 1.0, True,
-                                      [[[k], round(float(v), 1)] for k, v in io_row(state["i"]).items()]))
+                snaps.append(
+                    Snapshot(
+                        *io,
+                        "sum",
+                        state["t"],
+                        1.0,
+                        True,
+                        [[[k], round(float(v), 1)] for k, v in io_row(state["i"]).items()],
+                    )
+                )
             state["t"] += 1.0
             state["i"] += 1
         source.store(snaps)

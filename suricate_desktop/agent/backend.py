@@ -12,7 +12,8 @@ from __future__ import annotations
 import socket
 import threading
 from abc import ABC, abstractmethod
-from typing import Callable, ClassVar
+from collections.abc import Callable
+from typing import ClassVar
 
 from ..schema import Snapshot
 
@@ -28,7 +29,9 @@ class Backend(ABC):
     #: The name used on the command line (``--backend NAME``).
     name: ClassVar[str]
 
-    def __init__(self, script: str, *, interval: float = 1.0, host: str | None = None, source: str = "script") -> None:
+    def __init__(
+        self, script: str, *, interval: float = 1.0, host: str | None = None, source: str = "script"
+    ) -> None:
         self.script = script
         self.interval = interval
         self.host = host or socket.gethostname().split(".")[0]

@@ -25,8 +25,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from ..lang.diagnostics import ScriptError
 from ..lang.safety import unsafe_calls
@@ -83,7 +84,9 @@ class _OutputForwarder:
             text += f"[suricate: {dropped} characters of output dropped; the desk could not keep up]\n"
         for start in range(0, len(text), _OUTPUT_CHUNK):
             try:
-                self.emit({"event": "output", "run": self.run_id, "text": text[start:start + _OUTPUT_CHUNK]})
+                self.emit(
+                    {"event": "output", "run": self.run_id, "text": text[start : start + _OUTPUT_CHUNK]}
+                )
             except Exception:
                 log.exception("control: could not forward output of run %s", self.run_id)
                 return
@@ -107,9 +110,15 @@ class _Run:
 
     def describe(self) -> dict[str, Any]:
         info = {
-            "run": self.runner.run_id, "source": self.source, "backend": self.backend, "lang": self.lang,
-            "interval": self.interval, "duration": self.duration, "started": self.started,
-            "snapshots": self.runner.snapshots, "intervals": self.runner.intervals,
+            "run": self.runner.run_id,
+            "source": self.source,
+            "backend": self.backend,
+            "lang": self.lang,
+            "interval": self.interval,
+            "duration": self.duration,
+            "started": self.started,
+            "snapshots": self.runner.snapshots,
+            "intervals": self.runner.intervals,
         }
         if self.ended is not None:
             info["ended"] = self.ended
@@ -150,7 +159,10 @@ class AgentControlHandler:
             args = _pick(args, ("script", "lang", "backend"))
             refused = self.refusals(args.get("script", ""), args.get("lang"))
             if refused:
-                return {"diagnostics": [_diag(d) for d in refused], "backend": self._backend_name(args.get("backend"))}
+                return {
+                    "diagnostics": [_diag(d) for d in refused],
+                    "backend": self._backend_name(args.get("backend")),
+                }
             return self.compile(**args)
         if op == "run":
             args = _pick(args, ("script", "lang", "backend", "interval", "duration", "source"))
@@ -215,9 +227,13 @@ class AgentControlHandler:
             if self._closing:
                 raise RuntimeError("the agent is stopping")
             if len(self._runs) >= self.max_runs:
-                raise RuntimeError(f"{len(self._runs)} runs are going on {self.host} already (at most "
-                                   f"{self.max_runs}); stop one first")
-        chosen = make_backend(name, script, lang=lang, path=path, interval=interval, host=self.host, source=source)
+                raise RuntimeError(
+                    f"{len(self._runs)} runs are going on {self.host} already (at most "
+                    f"{self.max_runs}); stop one first"
+                )
+        chosen = make_backend(
+            name, script, lang=lang, path=path, interval=interval, host=self.host, source=source
+        )
         chosen.check()
         # Checked: the runner would compile it again before starting, which takes bpftrace a while.
         chosen.check = lambda: None  # type: ignore[method-assign]
@@ -231,15 +247,25 @@ class AgentControlHandler:
         forwarder = _OutputForwarder(runner.run_id, emit, output)
         runner.output = forwarder
         run = _Run(runner, source, chosen.name, lang, interval, duration, time.time(), forwarder, emit)
-        run.thread = threading.Thread(target=self._run, args=(run,), name=f"agent-run-{runner.run_id}", daemon=True)
+        run.thread = threading.Thread(
+            target=self._run, args=(run,), name=f"agent-run-{runner.run_id}", daemon=True
+        )
         with self._lock:
             if self._closing or len(self._runs) >= self.max_runs:
-                raise RuntimeError(f"{len(self._runs)} runs are going on {self.host} already (at most "
-                                   f"{self.max_runs}); stop one first")
+                raise RuntimeError(
+                    f"{len(self._runs)} runs are going on {self.host} already (at most "
+                    f"{self.max_runs}); stop one first"
+                )
             self._runs[runner.run_id] = run
         run.thread.start()
-        audit.info("control: run %s started: %s backend, source %s, every %gs%s", runner.run_id, chosen.name, source,
-                 interval, f", for {duration:g}s" if duration else "")
+        audit.info(
+            "control: run %s started: %s backend, source %s, every %gs%s",
+            runner.run_id,
+            chosen.name,
+            source,
+            interval,
+            f", for {duration:g}s" if duration else "",
+        )
         return runner.run_id
 
     def stop_run(self, run_id: str, timeout: float | None = None) -> dict:
@@ -249,8 +275,12 @@ class AgentControlHandler:
             if run is None:
                 for old in self._ended:
                     if old.runner.run_id == run_id:
-                        return {"run": run_id, "stopped": True, "snapshots": old.runner.snapshots,
-                                "already_ended": True}
+                        return {
+                            "run": run_id,
+                            "stopped": True,
+                            "snapshots": old.runner.snapshots,
+                            "already_ended": True,
+                        }
                 raise KeyError(f"no run {run_id!r} on {self.host}")
         run.runner.stop()
         run.thread.join(self.stop_timeout if timeout is None else timeout)
@@ -260,8 +290,13 @@ class AgentControlHandler:
         with self._lock:
             runs = [r.describe() for r in self._runs.values()]
             ended = [r.describe() for r in self._ended]
-        return {"host": self.host, "runs": runs, "ended": ended, "max_runs": self.max_runs,
-                "backends": ["auto", *BACKENDS]}
+        return {
+            "host": self.host,
+            "runs": runs,
+            "ended": ended,
+            "max_runs": self.max_runs,
+            "backends": ["auto", *BACKENDS],
+        }
 
     def run_ids(self) -> list[str]:
         with self._lock:
@@ -312,8 +347,12 @@ class AgentControlHandler:
                 self._runs.pop(run_id, None)
                 self._ended.append(run)
                 del self._ended[:-_ENDED_KEPT]
-            audit.info("control: run %s ended after %d snapshots%s", run_id, run.runner.snapshots,
-                     f" ({run.error})" if run.error else "")
+            audit.info(
+                "control: run %s ended after %d snapshots%s",
+                run_id,
+                run.runner.snapshots,
+                f" ({run.error})" if run.error else "",
+            )
             if run.emit is not None:
                 event = {"event": "end", "run": run_id, "snapshots": run.runner.snapshots, "error": run.error}
                 if run.diagnostics:
@@ -354,12 +393,26 @@ def _lang(value: Any) -> str | None:
 
 
 def _number(value: Any, name: str, positive: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value < 0 \
-            or (positive and value <= 0) or value == float("inf"):
-        raise ValueError(f"{name} must be a {'positive' if positive else 'non-negative'} number, got {value!r}")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or value != value
+        or value < 0
+        or (positive and value <= 0)
+        or value == float("inf")
+    ):
+        raise ValueError(
+            f"{name} must be a {'positive' if positive else 'non-negative'} number, got {value!r}"
+        )
     return float(value)
 
 
 def _diag(d) -> dict:
-    return {"line": d.line, "column": d.column, "severity": d.severity, "message": d.message,
-            "end_column": d.end_column, "file": d.file}
+    return {
+        "line": d.line,
+        "column": d.column,
+        "severity": d.severity,
+        "message": d.message,
+        "end_column": d.end_column,
+        "file": d.file,
+    }

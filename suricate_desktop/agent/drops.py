@@ -16,8 +16,18 @@ import time
 from ..schema import AGENT_SOURCE, DROPS_AGGREGATION, Snapshot
 
 
-def drops_snapshot(host: str, totals: dict[str, int], interval: float = 1.0, ts: float | None = None) -> Snapshot:
+def drops_snapshot(
+    host: str, totals: dict[str, int], interval: float = 1.0, ts: float | None = None
+) -> Snapshot:
     """A snapshot of drop counts by cause, each the total since the run started."""
     entries = [[[cause], int(n)] for cause, n in sorted(totals.items())]
-    return Snapshot(host, AGENT_SOURCE, DROPS_AGGREGATION, "count", time.time() if ts is None else ts, interval,
-                    False, entries)
+    return Snapshot(
+        host,
+        AGENT_SOURCE,
+        DROPS_AGGREGATION,
+        "count",
+        time.time() if ts is None else ts,
+        interval,
+        False,
+        entries,
+    )

@@ -25,7 +25,7 @@ class EmbeddedAgent:
         self.error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name=f"embedded-{backend.name}", daemon=True)
 
-    def start(self) -> "EmbeddedAgent":
+    def start(self) -> EmbeddedAgent:
         self._thread.start()
         return self
 

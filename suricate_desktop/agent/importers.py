@@ -80,17 +80,28 @@ import csv
 import datetime as _dt
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import orjson
 
 from ..schema import BUCKET_KINDS, Snapshot
 from .backends.bpftrace import Aggregation, convert_entries, delta_entries, find_aggregations
-from .backends.dtrace_cli import CliAggregation, CliOutputParser, parse_default_block, plan_aggregations
+
 # the backend's own patterns of dtrace's layout, so a dump is cut where its parser will read it
-from .backends.dtrace_cli import _HEADER, _NEXT_COLUMN, _ROW, _TOKEN_AT, _VALUE_END
+from .backends.dtrace_cli import (
+    _HEADER,
+    _NEXT_COLUMN,
+    _ROW,
+    _TOKEN_AT,
+    _VALUE_END,
+    CliAggregation,
+    CliOutputParser,
+    parse_default_block,
+    plan_aggregations,
+)
 from .drops import drops_snapshot
 
 #: Host of imported snapshots unless the caller names one: the file does not say which host it traced.
@@ -184,7 +195,12 @@ def _intervals(times: list[float], interval: float) -> list[float]:
     return [interval if i == 0 else max(round(times[i] - times[i - 1], 6), 0.0) for i in range(len(times))]
 
 
-_MONTHS = {m: i + 1 for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split())}
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    )
+}
 #: dtrace's ``%Y``: ``2026 Nov 27 21:47:52`` (ctime reordered, local time).
 _Y_TIME = re.compile(r"\b(\d{4}) (" + "|".join(_MONTHS) + r") +(\d{1,2}) (\d{2}):(\d{2}):(\d{2})\b")
 _ISO_TIME = re.compile(r"\b(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)(?!\d)")
@@ -285,8 +301,11 @@ def import_bpftrace_json(
         # the script says it: a map it never clears, zeroes or deletes from holds running totals
         totals_only = {name for name, a in aggs.items() if a.cumulative}
     elif cumulative is None:
-        totals_only = {name for name in aggs if _looks_cumulative(aggs[name], [
-            v for t in ticks for (n, _, v, _) in t.dumps if n == name])}
+        totals_only = {
+            name
+            for name in aggs
+            if _looks_cumulative(aggs[name], [v for t in ticks for (n, _, v, _) in t.dumps if n == name])
+        }
     else:
         totals_only = set(aggs) if cumulative else set()
 
@@ -351,16 +370,22 @@ def _date_clocks(ticks: list[_Tick], clocks: list[tuple[int, tuple]], mtime: flo
 
 def _guess_aggregation(name: str, rtype: str, values: list, kind: str | None) -> Aggregation:
     agg = name[1:] if name.startswith("@") and len(name) > 1 else name
-    keyed = [v for v in values if type(v) is dict and not (rtype == "stats" and "count" in v
-                                                            and type(v["count"]) is not dict)]
+    keyed = [
+        v
+        for v in values
+        if type(v) is dict and not (rtype == "stats" and "count" in v and type(v["count"]) is not dict)
+    ]
     if kind is None:
         if rtype == "hist":
             kind = "hist" if all(_log2_buckets(b) for v in values for b in _bucket_lists(v)) else "lhist"
         elif rtype == "stats":
             sample = next((v for v in values if v not in ({}, None)), 0)
             if type(sample) is dict:
-                inner = sample if "count" in sample and type(sample["count"]) is not dict else next(
-                    iter(sample.values()), 0)
+                inner = (
+                    sample
+                    if "count" in sample and type(sample["count"]) is not dict
+                    else next(iter(sample.values()), 0)
+                )
                 kind = "stats" if type(inner) is dict else "avg"
             else:
                 kind = "avg"
@@ -603,8 +628,15 @@ def _import_marked(lines, marker, planned, host, source, interval, start, mtime,
             types = plan.key_types if plan else (sample.guess_types() if sample else ())
             aggs.append(CliAggregation("@" + name, name, kind, tuple(types), False, 0))
     snaps: list[Snapshot] = []
-    parser = CliOutputParser(aggs, marker, host=host, source=source, interval=interval,
-                             emit=snaps.extend, output=lambda _text: None)
+    parser = CliOutputParser(
+        aggs,
+        marker,
+        host=host,
+        source=source,
+        interval=interval,
+        emit=snaps.extend,
+        output=lambda _text: None,
+    )
     for line in lines:
         parser.line(line)
     parser.close()
@@ -730,4 +762,3 @@ def _period(classes: list[str]) -> int:
             if p == 1 or len(set(classes[:p])) > 1:
                 return p
     return 1
-

@@ -21,7 +21,7 @@ import logging
 import threading
 import time
 import uuid
-from typing import Callable
+from collections.abc import Callable
 
 from ..schema import Snapshot
 from .backend import Backend, Output
@@ -97,7 +97,9 @@ class AgentRunner:
         if dropped <= self._reported_sink_drops:
             return
         self._reported_sink_drops = dropped
-        drops = drops_snapshot(self.backend.host, {"publish_buffer": dropped}, self.backend.interval, time.time())
+        drops = drops_snapshot(
+            self.backend.host, {"publish_buffer": dropped}, self.backend.interval, time.time()
+        )
         self.seq += 1
         drops.seq, drops.run = self.seq, self.run_id
         self.report(drops)

@@ -74,20 +74,27 @@ class ActivityMatrix:
 
     def __post_init__(self) -> None:
         if self.values.shape != (len(self.times), len(self.series)):
-            raise ValueError(f"values are {self.values.shape}, expected {(len(self.times), len(self.series))}")
+            raise ValueError(
+                f"values are {self.values.shape}, expected {(len(self.times), len(self.series))}"
+            )
 
     @property
     def names(self) -> list[str]:
         with_host = len({s.host for s in self.series}) > 1
         return [s.name(with_host) for s in self.series]
 
-    def select(self, columns) -> "ActivityMatrix":
+    def select(self, columns) -> ActivityMatrix:
         """The matrix with only these columns (indices or a boolean mask), values copied."""
-        idx = np.flatnonzero(columns) if np.asarray(columns).dtype == bool else np.asarray(columns, dtype=np.intp)
-        return ActivityMatrix(self.times.copy(), self.values[:, idx].copy(), [self.series[i] for i in idx],
-                              self.resolution)
+        idx = (
+            np.flatnonzero(columns)
+            if np.asarray(columns).dtype == bool
+            else np.asarray(columns, dtype=np.intp)
+        )
+        return ActivityMatrix(
+            self.times.copy(), self.values[:, idx].copy(), [self.series[i] for i in idx], self.resolution
+        )
 
-    def match(self, patterns: list[str] | None) -> "ActivityMatrix":
+    def match(self, patterns: list[str] | None) -> ActivityMatrix:
         """Only the series whose name matches one of the shell-style ``patterns`` (all when None or empty)."""
         if not patterns:
             return self
@@ -99,7 +106,9 @@ class ActivityMatrix:
         """A pandas DataFrame: UTC time index, one column per series name."""
         import pandas as pd
 
-        return pd.DataFrame(self.values, index=pd.to_datetime(self.times, unit="s", utc=True), columns=self.names)
+        return pd.DataFrame(
+            self.values, index=pd.to_datetime(self.times, unit="s", utc=True), columns=self.names
+        )
 
 
 SERIES_FIELDS = ("host", "source", "agg", "kind", "key")
@@ -116,8 +125,13 @@ ORDER BY t
 """
 
 
-def from_recording(folder: str | os.PathLike, resolution: float | None = None, since: float | None = None,
-                   until: float | None = None, patterns: list[str] | None = None) -> ActivityMatrix:
+def from_recording(
+    folder: str | os.PathLike,
+    resolution: float | None = None,
+    since: float | None = None,
+    until: float | None = None,
+    patterns: list[str] | None = None,
+) -> ActivityMatrix:
     """Every series of a recording folder between ``since`` and ``until`` (epoch seconds; None: all of it)."""
     from ..store.recording import connect
 
@@ -151,18 +165,29 @@ def _from_connection(con, resolution, since, until, patterns) -> ActivityMatrix:
     firsts = by_series.agg(delta=("delta", "all")).reset_index()
     specs = [SeriesSpec(*r) for r in firsts[list(SERIES_FIELDS)].itertuples(index=False)]
     # buckets and stats were summed per key in SQL; a histogram's total is additive like a count
-    matrix = bin_long(column, rows["t"].to_numpy(np.float64), rows["v"].to_numpy(np.float64), specs,
-                      firsts["delta"].to_numpy(bool), _resolution(resolution, intervals))
+    matrix = bin_long(
+        column,
+        rows["t"].to_numpy(np.float64),
+        rows["v"].to_numpy(np.float64),
+        specs,
+        firsts["delta"].to_numpy(bool),
+        _resolution(resolution, intervals),
+    )
     return matrix.match(patterns)
 
 
-def from_store(store, streams=None, since: float | None = None, resolution: float | None = None,
-               patterns: list[str] | None = None) -> ActivityMatrix:
+def from_store(
+    store,
+    streams=None,
+    since: float | None = None,
+    resolution: float | None = None,
+    patterns: list[str] | None = None,
+) -> ActivityMatrix:
     """Every series of a LiveStore's ``streams`` (all when None) from ``since`` (epoch seconds) on."""
     columns, times, values, specs = [], [], [], []
     intervals = []
     infos = {i.stream: i for i in store.streams()}
-    for stream in (list(infos) if streams is None else [tuple(s) for s in streams]):
+    for stream in list(infos) if streams is None else [tuple(s) for s in streams]:
         info = infos.get(stream)
         if info is None:
             raise KeyError(f"no stream {'.'.join(stream)}")
@@ -183,8 +208,15 @@ def from_store(store, streams=None, since: float | None = None, resolution: floa
         raise ValueError("the store holds no data" + (" in that window" if since is not None else ""))
     res = _resolution(resolution, float(np.median(intervals)) if intervals else None)
     # the interval view already holds deltas: every series is per interval
-    matrix = bin_long(np.concatenate(columns), np.concatenate(times), np.concatenate(values), specs,
-                      np.ones(len(specs), dtype=bool), res, start=since)
+    matrix = bin_long(
+        np.concatenate(columns),
+        np.concatenate(times),
+        np.concatenate(values),
+        specs,
+        np.ones(len(specs), dtype=bool),
+        res,
+        start=since,
+    )
     return matrix.match(patterns)
 
 
@@ -209,8 +241,15 @@ def _resolution(asked: float | None, median_interval: float | None) -> float:
     return float(min(max(res, MIN_RESOLUTION), MAX_RESOLUTION))
 
 
-def bin_long(column: np.ndarray, t: np.ndarray, v: np.ndarray, specs: list[SeriesSpec], delta: np.ndarray,
-             resolution: float, start: float | None = None) -> ActivityMatrix:
+def bin_long(
+    column: np.ndarray,
+    t: np.ndarray,
+    v: np.ndarray,
+    specs: list[SeriesSpec],
+    delta: np.ndarray,
+    resolution: float,
+    start: float | None = None,
+) -> ActivityMatrix:
     """The matrix from long rows (series ``column``, time ``t``, value ``v``), all vectorised.
 
     A row falls into the bin its time ends or is in (a snapshot's time is the end of its interval).
@@ -219,15 +258,23 @@ def bin_long(column: np.ndarray, t: np.ndarray, v: np.ndarray, specs: list[Serie
     sorted by (host, source, aggregation, kind, key).
     """
     # series in one order whatever their source: host, source, aggregation, kind, key
-    order = sorted(range(len(specs)), key=lambda i: (specs[i].host, specs[i].source, specs[i].agg, specs[i].kind,
-                                                     specs[i].key))
+    order = sorted(
+        range(len(specs)),
+        key=lambda i: (specs[i].host, specs[i].source, specs[i].agg, specs[i].kind, specs[i].key),
+    )
     rank = np.empty(len(specs), dtype=np.intp)
     rank[order] = np.arange(len(specs))
     column, specs, delta = rank[column], [specs[i] for i in order], np.asarray(delta)[order]
     # bin k is (t0 + k·res, t0 + (k+1)·res]: a snapshot's time is the end of its interval
     first = float(np.min(t))
-    t0 = np.ceil(first / resolution) * resolution - resolution if start is None else \
-        min(np.floor(float(start) / resolution) * resolution, np.ceil(first / resolution) * resolution - resolution)
+    t0 = (
+        np.ceil(first / resolution) * resolution - resolution
+        if start is None
+        else min(
+            np.floor(float(start) / resolution) * resolution,
+            np.ceil(first / resolution) * resolution - resolution,
+        )
+    )
     row = np.maximum(np.ceil((t - t0) / resolution - 1e-9).astype(np.intp) - 1, 0)
     nbins, nseries = int(row.max()) + 1, len(specs)
     additive = np.array([s.kind in ADDITIVE_KINDS for s in specs], dtype=bool)

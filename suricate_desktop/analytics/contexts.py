@@ -142,14 +142,16 @@ class ContextMemory:
 
         lv, ll = flat(self.left_facts)
         rv, rl = flat(self.right_facts)
-        ctx = np.array([self.ctx_left, self.ctx_right, self.ctx_expected, self.ctx_seen, self.ctx_active,
-                        self.ctx_zero], dtype=np.int64).reshape(6, -1)
+        ctx = np.array(
+            [self.ctx_left, self.ctx_right, self.ctx_expected, self.ctx_seen, self.ctx_active, self.ctx_zero],
+            dtype=np.int64,
+        ).reshape(6, -1)
         return {"left_facts": lv, "left_lengths": ll, "right_facts": rv, "right_lengths": rl, "contexts": ctx}
 
     def load(self, arrays: dict[str, np.ndarray]) -> None:
         def unflat(values, lengths):
             ends = np.cumsum(lengths)
-            return [tuple(values[e - n:e].tolist()) for n, e in zip(lengths.tolist(), ends.tolist())]
+            return [tuple(values[e - n : e].tolist()) for n, e in zip(lengths.tolist(), ends.tolist())]
 
         self.__init__(self.max_left, self.max_contexts)
         for facts in unflat(arrays["left_facts"], arrays["left_lengths"]):
@@ -157,8 +159,9 @@ class ContextMemory:
         for facts in unflat(arrays["right_facts"], arrays["right_lengths"]):
             self._semi(self.right_ids, self.right_facts, self.right_index, facts)
         ctx = np.asarray(arrays["contexts"], dtype=np.int64).reshape(6, -1)
-        (self.ctx_left, self.ctx_right, self.ctx_expected, self.ctx_seen, self.ctx_active,
-         self.ctx_zero) = (row.tolist() for row in ctx)
+        (self.ctx_left, self.ctx_right, self.ctx_expected, self.ctx_seen, self.ctx_active, self.ctx_zero) = (
+            row.tolist() for row in ctx
+        )
         for cid, (lid, rid) in enumerate(zip(self.ctx_left, self.ctx_right)):
             self.left_children[lid][rid] = cid
 
@@ -166,12 +169,22 @@ class ContextMemory:
 class ContextModel:
     """The streaming CAD-style scorer over one key (see the module's docstring)."""
 
-    def __init__(self, bits: int = 3, max_left: int = 7, max_active: int = 15, max_contexts: int = 200_000,
-                 margin: float = 0.0, forget_on_expand: bool = False, replay: int = 0):
+    def __init__(
+        self,
+        bits: int = 3,
+        max_left: int = 7,
+        max_active: int = 15,
+        max_contexts: int = 200_000,
+        margin: float = 0.0,
+        forget_on_expand: bool = False,
+        replay: int = 0,
+    ):
         self.bits = int(bits)
         self.margin = float(margin)
         self.forget_on_expand = bool(forget_on_expand)
-        self.history: deque = deque(maxlen=max(0, int(replay)))  # the last points learnt, relearnt on a new range
+        self.history: deque = deque(
+            maxlen=max(0, int(replay))
+        )  # the last points learnt, relearnt on a new range
         self.max_active = int(max_active)
         self.memory = ContextMemory(max_left, max_contexts)
         self.lo = self.seen_lo = np.inf  # the encoding range, and the extremes seen
@@ -203,7 +216,12 @@ class ContextModel:
                 self.step(x)
                 return 1.0
             if forget:
-                mem, left, left_hit, predicted = ContextMemory(mem.max_left, mem.max_contexts), (), {}, frozenset()
+                mem, left, left_hit, predicted = (
+                    ContextMemory(mem.max_left, mem.max_contexts),
+                    (),
+                    {},
+                    frozenset(),
+                )
         current = self.facts(x, lo, hi)
         top = (1 << self.bits) - 1
         missed = sum(1 << (f >> 1) for f in current if f not in predicted) / top
@@ -216,7 +234,12 @@ class ContextModel:
             new_id, made = -1, bool(left) and mem.find(left, current) < 0 and not mem.full
         right_hit = mem.cross(mem.right_index, current)
         active, selected, potential = [], 0, []
-        right_facts, expected, seen, times_active = mem.right_facts, mem.ctx_expected, mem.ctx_seen, mem.ctx_active
+        right_facts, expected, seen, times_active = (
+            mem.right_facts,
+            mem.ctx_expected,
+            mem.ctx_seen,
+            mem.ctx_active,
+        )
         for lid, lfacts in left_hit.items():
             whole_left = len(lfacts) == len(mem.left_facts[lid])
             short_left = len(lfacts) <= mem.max_left
@@ -250,7 +273,7 @@ class ContextModel:
         share_added = added / len(candidates) if made and candidates else 0.0
         if learn:
             active.sort()
-            neurons = tuple(_NEURON + a[3] for a in active[-self.max_active:])
+            neurons = tuple(_NEURON + a[3] for a in active[-self.max_active :])
             self.left = tuple(sorted(current + neurons))
             # the next step's predictions: the right facts of the best-rated contexts whose left part is all here
             self.left_hit = mem.cross(mem.left_index, self.left)
@@ -295,11 +318,21 @@ class ContextModel:
         return frozenset(out)
 
     def get_state(self) -> tuple[dict, dict[str, np.ndarray]]:
-        meta = {k: (None if not np.isfinite(v) else float(v)) for k, v in
-                (("lo", self.lo), ("hi", self.hi), ("seen_lo", self.seen_lo), ("seen_hi", self.seen_hi))}
-        return meta, {**self.memory.arrays(), "left": np.array(self.left, dtype=np.int64),
-                      "predicted": np.array(sorted(self.predicted), dtype=np.int64),
-                      "history": np.array(self.history, dtype=np.float64)}
+        meta = {
+            k: (None if not np.isfinite(v) else float(v))
+            for k, v in (
+                ("lo", self.lo),
+                ("hi", self.hi),
+                ("seen_lo", self.seen_lo),
+                ("seen_hi", self.seen_hi),
+            )
+        }
+        return meta, {
+            **self.memory.arrays(),
+            "left": np.array(self.left, dtype=np.int64),
+            "predicted": np.array(sorted(self.predicted), dtype=np.int64),
+            "history": np.array(self.history, dtype=np.float64),
+        }
 
     def set_state(self, meta: dict, arrays: dict[str, np.ndarray]) -> None:
         self.memory.load(arrays)
@@ -309,7 +342,9 @@ class ContextModel:
         self.left_hit = self.memory.cross(self.memory.left_index, self.left)
         self.predicted = frozenset(np.asarray(arrays["predicted"], dtype=np.int64).tolist())
         self.history.clear()
-        self.history.extend(np.asarray(arrays.get("history", ()), dtype=np.float64).tolist())  # none before replay
+        self.history.extend(
+            np.asarray(arrays.get("history", ()), dtype=np.float64).tolist()
+        )  # none before replay
 
 
 class RestPeriod:

@@ -34,8 +34,8 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -82,12 +82,13 @@ class DependencyGraph:
     lags: np.ndarray | None = field(default=None, repr=False)
     changes: np.ndarray | None = field(default=None, repr=False)
 
-    def with_threshold(self, threshold: float) -> "DependencyGraph":
+    def with_threshold(self, threshold: float) -> DependencyGraph:
         """The same series and correlations, edges and clusters cut at another ``threshold``."""
         if not 0 < threshold <= 1:
             raise ValueError(f"threshold must be in (0, 1], got {threshold}")
-        return _assemble(self.matrix, self.correlations, self.lags, self.changes, threshold, self.params,
-                         self.left_out)
+        return _assemble(
+            self.matrix, self.correlations, self.lags, self.changes, threshold, self.params, self.left_out
+        )
 
     @property
     def clusters(self) -> dict[int, list[int]]:
@@ -121,8 +122,18 @@ class DependencyGraph:
 
     def edge_rows(self) -> list[tuple]:
         """One row per edge, strongest first, in ``CSV_FIELDS`` order."""
-        return [(self.nodes[e.a].name, self.nodes[e.b].name, round(e.strength, 4), round(e.correlation, 4),
-                 e.lag, self.nodes[e.a].cluster, self.nodes[e.b].cluster) for e in self.edges]
+        return [
+            (
+                self.nodes[e.a].name,
+                self.nodes[e.b].name,
+                round(e.strength, 4),
+                round(e.correlation, 4),
+                e.lag,
+                self.nodes[e.a].cluster,
+                self.nodes[e.b].cluster,
+            )
+            for e in self.edges
+        ]
 
     def edges_csv(self) -> str:
         out = io.StringIO()
@@ -140,9 +151,16 @@ class Cancelled(Exception):
     """Raised through ``build_graph`` by a progress callback that wants it to stop."""
 
 
-def build_graph(matrix: ActivityMatrix, threshold: float = 0.6, max_lag: int = 1, transform: str = "rate",
-                method: str = "spearman", min_active: int = 5, max_series: int = 300,
-                progress: Progress | None = None) -> DependencyGraph:
+def build_graph(
+    matrix: ActivityMatrix,
+    threshold: float = 0.6,
+    max_lag: int = 1,
+    transform: str = "rate",
+    method: str = "spearman",
+    min_active: int = 5,
+    max_series: int = 300,
+    progress: Progress | None = None,
+) -> DependencyGraph:
     """Correlate, threshold and cluster the series of ``matrix``; see the module's docstring.
 
     ``progress(fraction, what)`` is called between steps (and per lag); it may raise
@@ -158,12 +176,16 @@ def build_graph(matrix: ActivityMatrix, threshold: float = 0.6, max_lag: int = 1
     report(0.0, "choosing series")
     bins = len(matrix.times) - (transform == "diff")
     if bins < MIN_BINS:
-        raise ValueError(f"{bins} time bins are too few to correlate (at least {MIN_BINS} are needed); "
-                         "take a longer span or a finer resolution")
+        raise ValueError(
+            f"{bins} time bins are too few to correlate (at least {MIN_BINS} are needed); "
+            "take a longer span or a finer resolution"
+        )
     keep, active = choose_series(matrix.values, min_active, max_series)
     if not len(keep):
-        raise ValueError(f"none of the {len(matrix.series)} series changes in {min_active} intervals or more: "
-                         "nothing moves enough to correlate")
+        raise ValueError(
+            f"none of the {len(matrix.series)} series changes in {min_active} intervals or more: "
+            "nothing moves enough to correlate"
+        )
     picked = matrix.select(keep)
     x = picked.values if transform == "rate" else np.diff(picked.values, axis=0)
     max_lag = max(0, min(int(max_lag), len(x) // 4))
@@ -172,16 +194,30 @@ def build_graph(matrix: ActivityMatrix, threshold: float = 0.6, max_lag: int = 1
         x = _ranks(x)
     corr, lag = lagged_correlation(x, max_lag, lambda f: report(0.1 + 0.7 * f, "correlating"))
     report(0.8, "clustering")
-    params = {"threshold": threshold, "max_lag": max_lag, "transform": transform, "method": method,
-              "min_active": min_active, "max_series": max_series, "resolution": matrix.resolution,
-              "bins": len(matrix.times)}
+    params = {
+        "threshold": threshold,
+        "max_lag": max_lag,
+        "transform": transform,
+        "method": method,
+        "min_active": min_active,
+        "max_series": max_series,
+        "resolution": matrix.resolution,
+        "bins": len(matrix.times),
+    }
     graph = _assemble(picked, corr, lag, active, threshold, params, len(matrix.series) - len(keep))
     report(1.0, "done")
     return graph
 
 
-def _assemble(picked: ActivityMatrix, corr: np.ndarray, lag: np.ndarray, changes: np.ndarray, threshold: float,
-              params: dict, left_out: int) -> DependencyGraph:
+def _assemble(
+    picked: ActivityMatrix,
+    corr: np.ndarray,
+    lag: np.ndarray,
+    changes: np.ndarray,
+    threshold: float,
+    params: dict,
+    left_out: int,
+) -> DependencyGraph:
     """Edges and clusters at ``threshold`` from the correlations (cheap: no correlation is recomputed)."""
     strength = np.abs(corr)
     clusters = cluster(strength, threshold)
@@ -193,12 +229,23 @@ def _assemble(picked: ActivityMatrix, corr: np.ndarray, lag: np.ndarray, changes
     for a, b in zip(ia.tolist(), ib.tolist()):
         if lag[a, b] < 0:  # the leader first
             a, b = b, a
-        edges.append(Edge(a, b, float(strength[a, b]), float(corr[a, b]), float(lag[a, b] * picked.resolution)))
+        edges.append(
+            Edge(a, b, float(strength[a, b]), float(corr[a, b]), float(lag[a, b] * picked.resolution))
+        )
     names = picked.names
-    nodes = [Node(names[i], picked.series[i], int(clusters[i]), float(np.nansum(picked.values[:, i])),
-                  int(changes[i])) for i in range(len(picked.series))]
-    return DependencyGraph(nodes, edges, picked, threshold, {**params, "threshold": threshold}, left_out,
-                           corr, lag, changes)
+    nodes = [
+        Node(
+            names[i],
+            picked.series[i],
+            int(clusters[i]),
+            float(np.nansum(picked.values[:, i])),
+            int(changes[i]),
+        )
+        for i in range(len(picked.series))
+    ]
+    return DependencyGraph(
+        nodes, edges, picked, threshold, {**params, "threshold": threshold}, left_out, corr, lag, changes
+    )
 
 
 def choose_series(values: np.ndarray, min_active: int, max_series: int) -> tuple[np.ndarray, np.ndarray]:
@@ -269,8 +316,9 @@ def cluster(strength: np.ndarray, threshold: float) -> np.ndarray:
 
     distance = 1.0 - strength
     np.fill_diagonal(distance, 0.0)
-    labels = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
-                                     distance_threshold=1.0 - threshold + 1e-9).fit_predict(distance)
+    labels = AgglomerativeClustering(
+        n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1.0 - threshold + 1e-9
+    ).fit_predict(distance)
     ids, sizes = np.unique(labels, return_counts=True)
     numbered = np.zeros(n, dtype=np.int64)
     groups = [(size, label) for label, size in zip(ids, sizes) if size > 1]

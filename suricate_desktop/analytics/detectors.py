@@ -52,7 +52,7 @@ class Detector:
     def get_params(self) -> dict:
         return dict(self.params)
 
-    def clone(self) -> "Detector":
+    def clone(self) -> Detector:
         return type(self)(**self.get_params())
 
     def __repr__(self):
@@ -69,11 +69,11 @@ class Detector:
         self.n += 1
 
     # -- common ------------------------------------------------------------------------------------------------------
-    def fit(self, values, times=None) -> "Detector":
+    def fit(self, values, times=None) -> Detector:
         self.reset()
         return self.partial_fit(values, times)
 
-    def partial_fit(self, values, times=None) -> "Detector":
+    def partial_fit(self, values, times=None) -> Detector:
         values = np.asarray(values, dtype=np.float64)
         for i, x in enumerate(values):
             self._learn(float(x), None if times is None else float(times[i]))
@@ -98,9 +98,17 @@ class Detector:
     def score(self, values, times=None, learn: bool = True) -> np.ndarray:
         values = np.asarray(values, dtype=np.float64)
         if not learn:
-            return np.array([self._score(float(x), None if times is None else float(times[i])) if not math.isnan(x)
-                             else 0.0 for i, x in enumerate(values)])
-        return np.array([self.score_one(x, None if times is None else times[i]) for i, x in enumerate(values)])
+            return np.array(
+                [
+                    self._score(float(x), None if times is None else float(times[i]))
+                    if not math.isnan(x)
+                    else 0.0
+                    for i, x in enumerate(values)
+                ]
+            )
+        return np.array(
+            [self.score_one(x, None if times is None else times[i]) for i, x in enumerate(values)]
+        )
 
     def get_state(self) -> tuple[dict, dict[str, np.ndarray]]:
         return {"n": self.n}, {}
@@ -166,7 +174,7 @@ class RollingZScore(Detector):
         wide = (past.quantile(0.95) - past.quantile(0.05)).to_numpy()
         scale = np.maximum(np.maximum(iqr / 1.349, wide / 3.29), 1e-3 * np.abs(med) + 1e-9)
         z = np.abs(full.to_numpy() - med) / scale
-        z = np.where(np.isnan(z), 0.0, z)[len(hist):]
+        z = np.where(np.isnan(z), 0.0, z)[len(hist) :]
         for x in values:
             if not math.isnan(x):
                 self._learn(float(x), None)
@@ -243,7 +251,9 @@ class SeasonalProfile(Detector):
     def _slot(self, t):
         if t is None:
             t = self.n * self.params["step"]
-        return int((t % self.params["period"]) / self.params["period"] * self.params["slots"]) % int(self.params["slots"])
+        return int((t % self.params["period"]) / self.params["period"] * self.params["slots"]) % int(
+            self.params["slots"]
+        )
 
     def _score(self, x, t):
         k = self._slot(t)
@@ -317,7 +327,12 @@ class WindowModel(Detector):
         self.hist.append(x)
         self.n += 1
         self.since_fit += 1
-        if self.since_fit >= self.params["refit_every"] or (self.model is None and self.n >= self.params["min_train"] + self.span() and self.since_fit >= 1 and self.n % 10 == 0):
+        if self.since_fit >= self.params["refit_every"] or (
+            self.model is None
+            and self.n >= self.params["min_train"] + self.span()
+            and self.since_fit >= 1
+            and self.n % 10 == 0
+        ):
             self._refit()
 
     def partial_fit(self, values, times=None):
@@ -336,7 +351,7 @@ class WindowModel(Detector):
     def _score(self, x, t):
         if self.model is None or len(self.hist) < self.span() - 1:
             return 0.0
-        tail = list(self.hist)[len(self.hist) - (self.span() - 1):] if self.span() > 1 else []
+        tail = list(self.hist)[len(self.hist) - (self.span() - 1) :] if self.span() > 1 else []
         X = self.features(np.array(tail + [x]))
         return float(self.score_model(X[-1:])[0])
 
@@ -354,11 +369,15 @@ class WindowModel(Detector):
                 i += 1
                 continue
             j = min(len(values), i + int(self.params["refit_every"]) - self.since_fit)
-            tail = np.fromiter(self.hist, float, len(self.hist))[len(self.hist) - (w - 1):] if w > 1 else np.zeros(0)
+            tail = (
+                np.fromiter(self.hist, float, len(self.hist))[len(self.hist) - (w - 1) :]
+                if w > 1
+                else np.zeros(0)
+            )
             X = self.features(np.concatenate([tail, values[i:j]]))
-            out[i:j] = self.score_model(X[-(j - i):])
+            out[i:j] = self.score_model(X[-(j - i) :])
             # learn the chunk: the last point triggers the refit, exactly as one at a time
-            self.hist.extend(values[i:j - 1].tolist())
+            self.hist.extend(values[i : j - 1].tolist())
             self.n += j - 1 - i
             self.since_fit += j - 1 - i
             self._learn(values[j - 1], None)
@@ -366,8 +385,10 @@ class WindowModel(Detector):
         return out
 
     def get_state(self):
-        return ({"n": self.n, "since_fit": self.since_fit, "fitted": self.model is not None},
-                {"hist": np.fromiter(self.hist, float, len(self.hist))})
+        return (
+            {"n": self.n, "since_fit": self.since_fit, "fitted": self.model is not None},
+            {"hist": np.fromiter(self.hist, float, len(self.hist))},
+        )
 
     def set_state(self, meta, arrays):
         self.reset()
@@ -375,7 +396,7 @@ class WindowModel(Detector):
         if meta.get("fitted"):
             # refit on what the model was trained on: the values before the last refit
             since = int(meta["since_fit"])
-            recent = list(self.hist)[len(self.hist) - since:] if since else []
+            recent = list(self.hist)[len(self.hist) - since :] if since else []
             for _ in range(since):
                 self.hist.pop()
             self._refit()
@@ -393,8 +414,14 @@ class IsolationForestDetector(WindowModel):
 
     kind = "iforest"
     threshold = 0.6
-    defaults = {"lags": 6, "train_size": 2000, "refit_every": 1000, "min_train": 100, "n_estimators": 50,
-                "seed": 0}
+    defaults = {
+        "lags": 6,
+        "train_size": 2000,
+        "refit_every": 1000,
+        "min_train": 100,
+        "n_estimators": 50,
+        "seed": 0,
+    }
 
     def features(self, values):
         W = super().features(values)
@@ -411,8 +438,11 @@ class IsolationForestDetector(WindowModel):
         self.center = np.median(X, axis=0)
         q75, q25 = np.percentile(X, [75, 25], axis=0)
         self.scale = np.maximum((q75 - q25) / 1.349, 1e-3 * np.abs(self.center) + 1e-9)
-        self.model = IsolationForest(n_estimators=int(self.params["n_estimators"]), max_samples=min(256, len(X)),
-                                     random_state=int(self.params["seed"])).fit((X - self.center) / self.scale)
+        self.model = IsolationForest(
+            n_estimators=int(self.params["n_estimators"]),
+            max_samples=min(256, len(X)),
+            random_state=int(self.params["seed"]),
+        ).fit((X - self.center) / self.scale)
 
         self._fast = _forest_tables(self.model)
 
@@ -423,8 +453,10 @@ class IsolationForestDetector(WindowModel):
         """One window: the trees walked in Python (no per-call overhead of sklearn), same score."""
         if self.model is None or self._fast is None or len(self.hist) < self.span() - 1:
             return super()._score(x, t)
-        tail = list(self.hist)[len(self.hist) - (self.span() - 1):] if self.span() > 1 else []
-        row = ((self.features(np.array(tail + [x]))[-1] - self.center) / self.scale).astype(np.float32).tolist()
+        tail = list(self.hist)[len(self.hist) - (self.span() - 1) :] if self.span() > 1 else []
+        row = (
+            ((self.features(np.array(tail + [x]))[-1] - self.center) / self.scale).astype(np.float32).tolist()
+        )
         trees, denominator = self._fast
         depth = 0.0
         for left, right, feat, thr, leaf in trees:
@@ -443,8 +475,16 @@ class KMeansDetector(WindowModel):
 
     kind = "kmeans"
     threshold = 1.0
-    defaults = {"lags": 5, "smooth": 3, "diff": 1, "k": 2, "train_size": 1000, "refit_every": 250,
-                "min_train": 100, "seed": 0}
+    defaults = {
+        "lags": 5,
+        "smooth": 3,
+        "diff": 1,
+        "k": 2,
+        "train_size": 1000,
+        "refit_every": 250,
+        "min_train": 100,
+        "seed": 0,
+    }
 
     def span(self):
         return int(self.params["lags"]) + int(self.params["smooth"]) - 1 + int(self.params["diff"])
@@ -490,8 +530,9 @@ class EstimatorAdapter(WindowModel):
     def __init__(self, estimator=None, **params):
         if estimator is None:
             raise TypeError("EstimatorAdapter needs an estimator")
-        if not hasattr(estimator, "fit") or not (hasattr(estimator, "score_samples")
-                                                or hasattr(estimator, "decision_function")):
+        if not hasattr(estimator, "fit") or not (
+            hasattr(estimator, "score_samples") or hasattr(estimator, "decision_function")
+        ):
             raise TypeError("the estimator needs fit and score_samples or decision_function")
         self.estimator = estimator
         super().__init__(**params)
@@ -503,7 +544,11 @@ class EstimatorAdapter(WindowModel):
         return type(self)(clone(self.estimator, safe=False), **self.get_params())
 
     def fit_model(self, X):
-        if self.params["use_partial_fit"] and hasattr(self.estimator, "partial_fit") and self.model is not None:
+        if (
+            self.params["use_partial_fit"]
+            and hasattr(self.estimator, "partial_fit")
+            and self.model is not None
+        ):
             self.estimator.partial_fit(X)
         else:
             self.estimator.fit(X)
@@ -530,8 +575,16 @@ class SuricateDetector(Detector):
 
     kind = "suricate"
     threshold = 6.0
-    defaults = {"halflife": 400.0, "hold": 400, "seasonal": True, "period": 86400.0, "slots": 48,
-                "alpha": 0.05, "min_periods": 20, "step": 60.0}
+    defaults = {
+        "halflife": 400.0,
+        "hold": 400,
+        "seasonal": True,
+        "period": 86400.0,
+        "slots": 48,
+        "alpha": 0.05,
+        "min_periods": 20,
+        "step": 60.0,
+    }
 
     def reset(self):
         super().reset()
@@ -573,13 +626,17 @@ class SuricateDetector(Detector):
         lm, _ = self.level.get_state()
         sm, sa = self.season.get_state()
         r = np.array(self.recent, dtype=np.float64).reshape(-1, 2)
-        return ({"n": self.n, "level": lm, "season": sm},
-                {"recent": r, **{f"season_{k}": v for k, v in sa.items()}})
+        return (
+            {"n": self.n, "level": lm, "season": sm},
+            {"recent": r, **{f"season_{k}": v for k, v in sa.items()}},
+        )
 
     def set_state(self, meta, arrays):
         self.n = int(meta["n"])
         self.level.set_state(meta["level"], {})
-        self.season.set_state(meta["season"], {k[7:]: v for k, v in arrays.items() if k.startswith("season_")})
+        self.season.set_state(
+            meta["season"], {k[7:]: v for k, v in arrays.items() if k.startswith("season_")}
+        )
         self.recent = deque((int(i), float(z)) for i, z in arrays["recent"])
 
 
@@ -611,7 +668,7 @@ class TailSurprise:
         if self.n == 0:
             return 0.0
         b = self._bin(z)
-        above = float(self.counts[b + 1:].sum()) + 0.5 * float(self.counts[b])
+        above = float(self.counts[b + 1 :].sum()) + 0.5 * float(self.counts[b])
         s = -math.log10((above + 1.0) / (self.n + 1.0))
         if z > self.top > 0.0:
             s += math.log10(z / self.top)  # past every one seen: how far past counts too
@@ -648,9 +705,19 @@ class EnsembleDetector(Detector):
 
     kind = "ensemble"
     threshold = 2.5
-    defaults = {"halflife": 400.0, "hold": 400, "period": 86400.0, "slots": 48, "alpha": 0.05,
-                "min_periods": 20, "warmup": 50, "step": 60.0, "change_weight": 1.0, "top_weight": 0.0,
-                "top_warmup": 200}
+    defaults = {
+        "halflife": 400.0,
+        "hold": 400,
+        "period": 86400.0,
+        "slots": 48,
+        "alpha": 0.05,
+        "min_periods": 20,
+        "warmup": 50,
+        "step": 60.0,
+        "change_weight": 1.0,
+        "top_weight": 0.0,
+        "top_warmup": 200,
+    }
 
     def reset(self):
         super().reset()
@@ -711,19 +778,34 @@ class EnsembleDetector(Detector):
     def get_state(self):
         sm, sa = self.season.get_state()
         cm, _ = self.change.get_state()
-        return ({"n": self.n, "prev": None if math.isnan(self.prev) else self.prev, "season": sm, "change": cm,
-                 "season_tail_n": self.season_tail.n, "change_tail_n": self.change_tail.n,
-                 "season_tail_top": self.season_tail.top, "change_tail_top": self.change_tail.top, "top": self.top},
-                {"recent": np.array(self.recent, dtype=np.float64).reshape(-1, 2),
-                 "season_tail": self.season_tail.counts, "change_tail": self.change_tail.counts,
-                 **{f"season_{k}": v for k, v in sa.items()}})
+        return (
+            {
+                "n": self.n,
+                "prev": None if math.isnan(self.prev) else self.prev,
+                "season": sm,
+                "change": cm,
+                "season_tail_n": self.season_tail.n,
+                "change_tail_n": self.change_tail.n,
+                "season_tail_top": self.season_tail.top,
+                "change_tail_top": self.change_tail.top,
+                "top": self.top,
+            },
+            {
+                "recent": np.array(self.recent, dtype=np.float64).reshape(-1, 2),
+                "season_tail": self.season_tail.counts,
+                "change_tail": self.change_tail.counts,
+                **{f"season_{k}": v for k, v in sa.items()},
+            },
+        )
 
     def set_state(self, meta, arrays):
         self.reset()
         self.n = int(meta["n"])
         self.prev = math.nan if meta.get("prev") is None else float(meta["prev"])
-        self.season.set_state(meta["season"], {k[7:]: v for k, v in arrays.items()
-                                               if k.startswith("season_") and k != "season_tail"})
+        self.season.set_state(
+            meta["season"],
+            {k[7:]: v for k, v in arrays.items() if k.startswith("season_") and k != "season_tail"},
+        )
         self.change.set_state(meta["change"], {})
         for name in ("season_tail", "change_tail"):
             tail = getattr(self, name)
@@ -769,13 +851,27 @@ def _forest_tables(forest):
         if forest._max_features != forest.n_features_in_:
             return None
         trees = []
-        for est, dpl, apl in zip(forest.estimators_, forest._decision_path_lengths,
-                                 forest._average_path_length_per_tree):
+        for est, dpl, apl in zip(
+            forest.estimators_, forest._decision_path_lengths, forest._average_path_length_per_tree
+        ):
             tr = est.tree_
-            trees.append((tr.children_left.tolist(), tr.children_right.tolist(), tr.feature.tolist(),
-                          tr.threshold.tolist(), (np.asarray(dpl) + np.asarray(apl) - 1.0).tolist()))
+            trees.append(
+                (
+                    tr.children_left.tolist(),
+                    tr.children_right.tolist(),
+                    tr.feature.tolist(),
+                    tr.threshold.tolist(),
+                    (np.asarray(dpl) + np.asarray(apl) - 1.0).tolist(),
+                )
+            )
         n = forest._max_samples
-        c = 0.0 if n <= 1 else 1.0 if n == 2 else 2.0 * (math.log(n - 1.0) + np.euler_gamma) - 2.0 * (n - 1.0) / n
+        c = (
+            0.0
+            if n <= 1
+            else 1.0
+            if n == 2
+            else 2.0 * (math.log(n - 1.0) + np.euler_gamma) - 2.0 * (n - 1.0) / n
+        )
         return trees, len(trees) * c
     except AttributeError:
         return None

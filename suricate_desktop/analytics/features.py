@@ -89,8 +89,14 @@ def stream_matrix(store, stream, view: str, since: float | None = None):
         return np.zeros(0), np.zeros((0, 0)), []
 
 
-def joined_matrix(store, streams, view: str = "interval", since: float | None = None, live: bool = False,
-                  stale: float = STALE):
+def joined_matrix(
+    store,
+    streams,
+    view: str = "interval",
+    since: float | None = None,
+    live: bool = False,
+    stale: float = STALE,
+):
     """Several streams of one store joined on the first one's times (see the module docstring).
 
     ``live``: leave out the newest primary rows that a stream which is not stale has not caught up with."""

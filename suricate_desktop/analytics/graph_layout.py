@@ -13,8 +13,14 @@ from __future__ import annotations
 import numpy as np
 
 
-def spring_layout(n: int, edges: np.ndarray, weights: np.ndarray | None = None, iterations: int = 300,
-                  seed: int = 0, gravity: float = 0.3) -> np.ndarray:
+def spring_layout(
+    n: int,
+    edges: np.ndarray,
+    weights: np.ndarray | None = None,
+    iterations: int = 300,
+    seed: int = 0,
+    gravity: float = 0.3,
+) -> np.ndarray:
     """(n, 2) positions in [-1, 1] for ``n`` nodes and ``edges`` (m, 2) node index pairs."""
     if n == 0:
         return np.zeros((0, 2))

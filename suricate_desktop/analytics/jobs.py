@@ -21,8 +21,9 @@ import time
 import traceback
 import types
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import CancelledError
-from typing import Any, Callable
+from typing import Any
 
 WORKERS = 2
 KEEP = 100
@@ -121,7 +122,9 @@ class Jobs:
             self._jobs.append(job)
             self._queue.put((job, fn, args, kwargs))
             if len(self._threads) < self._workers:  # workers are started as jobs first need them
-                thread = threading.Thread(target=self._work, name=f"console-job-{len(self._threads) + 1}", daemon=True)
+                thread = threading.Thread(
+                    target=self._work, name=f"console-job-{len(self._threads) + 1}", daemon=True
+                )
                 self._threads.append(thread)
                 thread.start()
         return job
@@ -144,7 +147,7 @@ class Jobs:
         self._local.job = job
         try:
             job._value = fn(*args, **kwargs)
-        except BaseException as exc:  # noqa: BLE001 - any error of user code is the job's result
+        except BaseException as exc:
             job.error = exc
             job.traceback = "".join(traceback.format_exception(exc))
             job.state = "failed"

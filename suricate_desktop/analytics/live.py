@@ -46,9 +46,20 @@ class Anomaly:
 
 
 class LiveScorer:
-    def __init__(self, store, stream, detector: Detector, keys=None, view: str = "interval",
-                 threshold: float | None = None, policy: str = "online", refit_every: int = 500,
-                 train_size: int = 5000, top: int = 3, history: int = 100_000):
+    def __init__(
+        self,
+        store,
+        stream,
+        detector: Detector,
+        keys=None,
+        view: str = "interval",
+        threshold: float | None = None,
+        policy: str = "online",
+        refit_every: int = 500,
+        train_size: int = 5000,
+        top: int = 3,
+        history: int = 100_000,
+    ):
         if policy not in ("online", "refit"):
             raise ValueError(f"unknown policy {policy!r}")
         self.store = store
@@ -113,7 +124,7 @@ class LiveScorer:
     def _columns(self, labels):
         return [(i, lab) for i, lab in enumerate(labels) if self.only is None or lab in self.only]
 
-    def fit(self, since: float | None = None, until: float | None = None) -> "LiveScorer":
+    def fit(self, since: float | None = None, until: float | None = None) -> LiveScorer:
         """Train every key's detector on the stream's rows in [since, until] (excluded spans left out)."""
         times, values, labels = self.matrix(since)
         keep = np.ones(len(times), dtype=bool)
@@ -127,12 +138,14 @@ class LiveScorer:
             self.detectors[lab] = self.template.clone().fit(values[keep, col], times[keep])
         self.last_training = times[keep]
         self._remember(times, values, cols)
-        self.last_ts = float(times[-1]) if len(times) and until is None else (until if until is not None else -np.inf)
+        self.last_ts = (
+            float(times[-1]) if len(times) and until is None else (until if until is not None else -np.inf)
+        )
         self.since_refit = 0
         return self
 
     @classmethod
-    def from_training(cls, store, stream, result, template: Detector, **kw) -> "LiveScorer":
+    def from_training(cls, store, stream, result, template: Detector, **kw) -> LiveScorer:
         """A scorer that goes on from a ``training.train`` result: its detectors, the window's rows
         kept for the first refits, scoring from the end of the window on."""
         scorer = cls(store, stream, template, keys=list(result.detectors), **kw)
@@ -154,8 +167,8 @@ class LiveScorer:
         """Refit every key's detector on the last ``train_size`` intervals seen, excluded spans left out."""
         if not self._times:
             return
-        times = np.array(self._times)[-self.train_size:]
-        rows = list(self._rows)[-self.train_size:]
+        times = np.array(self._times)[-self.train_size :]
+        rows = list(self._rows)[-self.train_size :]
         keep = np.array([not self.is_excluded(t) for t in times], dtype=bool)
         for lab, det in self.detectors.items():
             vals = np.array([r.get(lab, np.nan) for r in rows])[keep]
@@ -235,17 +248,27 @@ class LiveScorer:
         several = len(self.streams) > 1
         if training_window is None and len(self.last_training):
             training_window = [float(self.last_training[0]), float(self.last_training[-1])]
-        meta = ModelMeta(name, self.template.kind, streams=[list(s) for s in self.streams],
-                         keys=[list(k.key if several else k) for k in keys],
-                         key_streams=[self.streams.index(k.stream) for k in keys] if several else [],
-                         features=features, training_window=training_window,
-                         excluded=[[a, b, why] for a, b, why in self.excluded], threshold=self.threshold,
-                         policy={"policy": self.policy, "refit_every": self.refit_every,
-                                 "train_size": self.train_size, "view": self.view})
+        meta = ModelMeta(
+            name,
+            self.template.kind,
+            streams=[list(s) for s in self.streams],
+            keys=[list(k.key if several else k) for k in keys],
+            key_streams=[self.streams.index(k.stream) for k in keys] if several else [],
+            features=features,
+            training_window=training_window,
+            excluded=[[a, b, why] for a, b, why in self.excluded],
+            threshold=self.threshold,
+            policy={
+                "policy": self.policy,
+                "refit_every": self.refit_every,
+                "train_size": self.train_size,
+                "view": self.view,
+            },
+        )
         return registry.save(meta, [self.detectors[k] for k in keys])
 
     @classmethod
-    def load(cls, store, registry, name: str, trusted: list[str] | None = None, **kw) -> "LiveScorer":
+    def load(cls, store, registry, name: str, trusted: list[str] | None = None, **kw) -> LiveScorer:
         """A scorer for the stored model's stream, its detectors as stored (nothing in the file is run)."""
         model = registry.load(name, trusted)
         if not model.detectors:
@@ -257,8 +280,14 @@ class LiveScorer:
         for name_, kind in (("policy", str), ("refit_every", int), ("train_size", int), ("view", str)):
             if name_ in policy and name_ not in kw:
                 kw[name_] = kind(policy[name_])
-        scorer = cls(store, stream, model.detectors[0].clone() if model.meta.detector != "estimator"
-                     else model.detectors[0], keys=keys, threshold=model.meta.threshold, **kw)
+        scorer = cls(
+            store,
+            stream,
+            model.detectors[0].clone() if model.meta.detector != "estimator" else model.detectors[0],
+            keys=keys,
+            threshold=model.meta.threshold,
+            **kw,
+        )
         scorer.detectors = dict(zip(keys, model.detectors))
         scorer.meta = model.meta
         for a, b, why in model.meta.excluded:

@@ -64,8 +64,12 @@ class LocalModels:
         with self._lock:
             if name in self._models:
                 raise ValueError(f"a model named {name!r} is attached already")
-            self._models[name] = {"source": source_name, "scorer": scorer, "description": description,
-                                  "anomalies": []}
+            self._models[name] = {
+                "source": source_name,
+                "scorer": scorer,
+                "description": description,
+                "anomalies": [],
+            }
             self._gone.pop(name, None)
 
     def remove(self, name: str) -> None:
@@ -86,9 +90,15 @@ class LocalModels:
     @staticmethod
     def _describe(entry: dict) -> dict:
         scorer = entry["scorer"]
-        return {"source": entry["source"], "streams": list(scorer.streams), "threshold": scorer.threshold,
-                "detectors": len(scorer.detectors), "description": entry["description"], "state": "scoring",
-                "error": ""}
+        return {
+            "source": entry["source"],
+            "streams": list(scorer.streams),
+            "threshold": scorer.threshold,
+            "detectors": len(scorer.detectors),
+            "description": entry["description"],
+            "state": "scoring",
+            "error": "",
+        }
 
     def scores(self, name: str):
         with self._lock:
@@ -109,9 +119,12 @@ class LocalModels:
             for name, entry in list(self._models.items()):
                 try:
                     new = entry["scorer"].poll()
-                except Exception as exc:  # noqa: BLE001 - user estimators fail in their own ways; the others go on
-                    self._gone[name] = {**self._describe(entry), "state": "failed",
-                                        "error": f"{type(exc).__name__}: {exc}"}
+                except Exception as exc:
+                    self._gone[name] = {
+                        **self._describe(entry),
+                        "state": "failed",
+                        "error": f"{type(exc).__name__}: {exc}",
+                    }
                     del self._models[name]
                     continue
                 kept = entry["anomalies"]

@@ -57,7 +57,7 @@ class FileLayout:
     fp_weight: np.ndarray  # s(y) (<= 0, up to -1) for rows outside windows
 
     @classmethod
-    def build(cls, n: int, windows: list[tuple[int, int]], probation_rows: int | None = None) -> "FileLayout":
+    def build(cls, n: int, windows: list[tuple[int, int]], probation_rows: int | None = None) -> FileLayout:
         p = probation(n) if probation_rows is None else probation_rows
         in_window = np.full(n, -1, dtype=np.int64)
         tp = np.zeros(n)
@@ -67,13 +67,13 @@ class FileLayout:
         for k, (b, e) in enumerate(windows):
             width = e - b + 1
             idx = np.arange(b, e + 1)
-            in_window[b:e + 1] = k
-            tp[b:e + 1] = sigmoid(-(e - idx + 1) / width) / s1
+            in_window[b : e + 1] = k
+            tp[b : e + 1] = sigmoid(-(e - idx + 1) / width) / s1
             # rows after this window, up to the next window's start
             end = windows[k + 1][0] if k + 1 < len(windows) else n
             after = np.arange(e + 1, end)
             if len(after):
-                fp[e + 1:end] = sigmoid((after - e) / max(width - 1, 1))
+                fp[e + 1 : end] = sigmoid((after - e) / max(width - 1, 1))
         return cls(n, p, windows, in_window, tp, fp)
 
 
@@ -114,7 +114,7 @@ def raw_scores(layout: FileLayout, scores: np.ndarray, thresholds: np.ndarray, p
         b0 = max(b, p)
         if b0 > e:
             continue
-        pm = np.maximum.accumulate(scores[b0:e + 1])
+        pm = np.maximum.accumulate(scores[b0 : e + 1])
         first = np.searchsorted(pm, thresholds, side="left")  # first row whose prefix max >= t
         hit = first < len(pm)
         value = np.where(hit, a_tp * layout.tp_weight[b0 + np.minimum(first, len(pm) - 1)], -a_fn)
@@ -139,17 +139,21 @@ def candidate_thresholds(all_scores: list[np.ndarray], limit: int | None = None)
     values = values[np.isfinite(values)]
     uniq = np.unique(values)
     if limit is not None and len(uniq) > limit:
-        top = uniq[-limit // 2:]
+        top = uniq[-limit // 2 :]
         rest = np.quantile(uniq[: -limit // 2], np.linspace(0, 1, limit // 2))
         uniq = np.unique(np.concatenate([rest, top]))
     return np.concatenate([uniq, [np.inf]])
 
 
-def score_corpus(layouts: list[FileLayout], scores: list[np.ndarray], profiles=tuple(PROFILES),
-                 thresholds: np.ndarray | None = None) -> dict[str, dict]:
+def score_corpus(
+    layouts: list[FileLayout],
+    scores: list[np.ndarray],
+    profiles=tuple(PROFILES),
+    thresholds: np.ndarray | None = None,
+) -> dict[str, dict]:
     """Normalised NAB score per profile, each with its own optimised threshold."""
     if thresholds is None:
-        thresholds = candidate_thresholds([s[l.probation:] for l, s in zip(layouts, scores)])
+        thresholds = candidate_thresholds([s[l.probation :] for l, s in zip(layouts, scores)])
     out = {}
     for profile in profiles:
         raw = np.zeros(len(thresholds))

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -56,8 +56,12 @@ class ModelMeta:
     version: int = 0
     created: str = ""
     params: dict = field(default_factory=dict)
-    policy: dict = field(default_factory=dict)  # the update policy: {"policy", "refit_every", "train_size", "view"}
-    key_streams: list = field(default_factory=list)  # several streams: each key's stream, an index into streams
+    policy: dict = field(
+        default_factory=dict
+    )  # the update policy: {"policy", "refit_every", "train_size", "view"}
+    key_streams: list = field(
+        default_factory=list
+    )  # several streams: each key's stream, an index into streams
 
 
 @dataclass
@@ -74,8 +78,11 @@ class ModelRegistry:
         if not _NAME.match(name):
             raise ValueError(f"bad model name {name!r}")
         base = self.root / name
-        return (base.with_name(name + ".model.json"), base.with_name(name + ".model.npz"),
-                base.with_name(name + ".model.skops"))
+        return (
+            base.with_name(name + ".model.json"),
+            base.with_name(name + ".model.npz"),
+            base.with_name(name + ".model.skops"),
+        )
 
     def names(self) -> list[str]:
         return sorted(p.name[: -len(".model.json")] for p in self.root.glob("*.model.json"))
@@ -91,7 +98,7 @@ class ModelRegistry:
             except (ValueError, KeyError, TypeError):
                 previous = 0
         meta.version = previous + 1
-        meta.created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        meta.created = datetime.now(UTC).isoformat(timespec="seconds")
         if detectors:
             meta.detector = detectors[0].kind
             meta.params = {k: v for k, v in detectors[0].get_params().items()}
@@ -148,7 +155,7 @@ def load_model(jpath, npath, spath=None, trusted: list[str] | None = None) -> Mo
             arrays = {k: npz[k] for k in npz.files}
     except ValueError as exc:  # numpy refuses pickled content with allow_pickle=False
         raise UntrustedModelError(f"{npath}: {exc}") from None
-    except Exception as exc:  # noqa: BLE001 - not a zip of .npy arrays
+    except Exception as exc:
         raise UntrustedModelError(f"{npath}: not an array file ({exc})") from None
     for k, a in arrays.items():
         if a.dtype.kind not in "biuf":
@@ -167,7 +174,9 @@ def load_model(jpath, npath, spath=None, trusted: list[str] | None = None) -> Mo
             raise UntrustedModelError(f"{jpath}: unknown detector kind {kind!r}")
         params = entry.get("params", {})
         if not isinstance(params, dict) or not all(_plain_param(v) for v in params.values()):
-            raise UntrustedModelError(f"{jpath}: detector {i} has parameters that are not scalars or lists of numbers")
+            raise UntrustedModelError(
+                f"{jpath}: detector {i} has parameters that are not scalars or lists of numbers"
+            )
         try:
             if cls is EstimatorAdapter:
                 det = cls(estimators[str(i)], **params)
@@ -176,7 +185,9 @@ def load_model(jpath, npath, spath=None, trusted: list[str] | None = None) -> Mo
         except (TypeError, KeyError) as exc:
             raise UntrustedModelError(f"{jpath}: detector {i}: {exc}") from None
         prefix = f"{i}/"
-        det.set_state(entry.get("state", {}), {k[len(prefix):]: a for k, a in arrays.items() if k.startswith(prefix)})
+        det.set_state(
+            entry.get("state", {}), {k[len(prefix) :]: a for k, a in arrays.items() if k.startswith(prefix)}
+        )
         detectors.append(det)
     return Model(meta, detectors)
 
@@ -186,12 +197,14 @@ def _load_skops(path, trusted):
 
     try:
         untrusted = sio.get_untrusted_types(file=path)
-    except Exception as exc:  # noqa: BLE001 - not a skops file at all
+    except Exception as exc:
         raise UntrustedModelError(f"{path}: not a skops file ({exc})") from None
     allowed = set(trusted or ())
     refused = [t for t in untrusted if t not in allowed]
     if refused:
-        raise UntrustedModelError(f"{path}: untrusted types {refused}; pass trusted=[...] to accept them", refused)
+        raise UntrustedModelError(
+            f"{path}: untrusted types {refused}; pass trusted=[...] to accept them", refused
+        )
     return sio.load(path, trusted=list(untrusted))
 
 

@@ -113,7 +113,7 @@ class DualVigilanceART:
         level_size = self.W[:, d - 1] + self.W[:, 2 * d - 1]
         level_inter = inter[:, d - 1] + inter[:, 2 * d - 1]
         e = np.divide(level_inter, level_size, out=np.ones_like(level_inter), where=level_size > 0)
-        match = f ** 3 * e ** 2
+        match = f**3 * e**2
         best = int(np.argmax(match))
         A, Ae = float(match[best]), float(e[best])
         if not learning:
@@ -125,7 +125,7 @@ class DualVigilanceART:
         full = len(self.labels) >= self.max_categories
         if not full:
             self.W = np.vstack([self.W, xc])
-        if A >= self.lb:
+        if self.lb <= A:
             if not full:
                 self.labels.append(self.labels[best])
             return self.labels[best], A, Ae
@@ -140,7 +140,9 @@ class DualVigilanceART:
         for k in columns:
             lo = self.W[:, k].copy()
             hi = 1.0 - self.W[:, d + k]
-            box = lo <= hi + 1e-9  # 1 - (1 - x) may fall just under x; the uncommitted node (lo 1, hi 0) is no box
+            box = (
+                lo <= hi + 1e-9
+            )  # 1 - (1 - x) may fall just under x; the uncommitted node (lo 1, hi 0) is no box
             self.W[box, k] = np.clip(a * lo[box] + b, 0.0, 1.0)
             self.W[box, d + k] = 1.0 - np.clip(a * hi[box] + b, 0.0, 1.0)
 
@@ -156,14 +158,28 @@ class ResonanceModel:
     WINDOWS_PER_WARM = 13
     ENERGY_WEIGHT = 1.5  # how much a level never seen adds to an alarm's confidence
 
-    def __init__(self, warm: int = 750, window: int = 8, levels: int = 80, chomp: float = 0.075,
-                 initial_rho: float = 0.8, margin: float = 0.5, lo: float | None = None, hi: float | None = None):
+    def __init__(
+        self,
+        warm: int = 750,
+        window: int = 8,
+        levels: int = 80,
+        chomp: float = 0.075,
+        initial_rho: float = 0.8,
+        margin: float = 0.5,
+        lo: float | None = None,
+        hi: float | None = None,
+    ):
         self.warm = int(warm) - int(warm) % 2
         self.window = int(window)
         self.sstep = max(1, self.warm // (self.window * self.WINDOWS_PER_WARM))
         self.trend = self.warm // self.sstep
         self.mask = int(self.window * 1.5)
-        self.levels, self.chomp, self.initial_rho, self.margin = int(levels), float(chomp), float(initial_rho), float(margin)
+        self.levels, self.chomp, self.initial_rho, self.margin = (
+            int(levels),
+            float(chomp),
+            float(initial_rho),
+            float(margin),
+        )
         self.known = lo is not None and hi is not None
         self.lo = float(lo) if self.known else math.nan
         self.hi = float(hi) if self.known else math.nan
@@ -230,7 +246,7 @@ class ResonanceModel:
             feats.append(self._features(v))
         self.warm_raw = []
         X = np.array(feats)
-        rho = self._initial_rho(X[self.window - 1:])
+        rho = self._initial_rho(X[self.window - 1 :])
         self.art.lb = self.art.ub = rho
         for k, f in enumerate(feats, start=1):
             self._detect(f, k)
@@ -288,8 +304,8 @@ class ResonanceModel:
         med = min(L, max(0, round((a * self.medlevel / L + b) * L)))
         occupied = np.nonzero(moved)[0]
         self.medlevel = int(occupied[np.argmin(np.abs(occupied - med))]) if len(occupied) else med
-        self.below = int(moved[:self.medlevel].sum())
-        self.above = int(moved[self.medlevel + 1:].sum())
+        self.below = int(moved[: self.medlevel].sum())
+        self.above = int(moved[self.medlevel + 1 :].sum())
         self.fwin = np.clip(a * self.fwin + b, 0.0, 1.0)
         self.art.remap(range(self.window, 2 * self.window), a, b)
 
@@ -304,7 +320,7 @@ class ResonanceModel:
         art = DualVigilanceART(X.shape[1])
         art.lb = art.ub = self.initial_rho
         matches = [art.train(x)[1] for x in X[np.argsort(sim.sum(axis=0), kind="stable")]]
-        return float(np.mean(matches[self.trend // 2 - 1:]))
+        return float(np.mean(matches[self.trend // 2 - 1 :]))
 
     def _detect(self, f: np.ndarray, i: int) -> float:
         mask = self.mask
@@ -325,10 +341,10 @@ class ResonanceModel:
         self.recent_matches.append(A)
         del self.recent_shortfalls[0]
         self.recent_shortfalls.append(self.art.ub - A)
-        if (i - self.last_alarm_i) < mask and self.alarm_matches and A < self.alarm_matches[-1]:
+        if (i - self.last_alarm_i) < mask and self.alarm_matches and self.alarm_matches[-1] > A:
             self.alarm_matches[-1] = A
         quiet = self.quiet_after_new or just_alarmed
-        much_worse = A < self.last_alarm_match * (0.90 if just_alarmed else 0.70)
+        much_worse = self.last_alarm_match * (0.90 if just_alarmed else 0.70) > A
         score = 0.0
         if i > self.trend and cluster == -1 and (not quiet or much_worse):
             score = self._confidence(A, Ae)
@@ -347,7 +363,9 @@ class ResonanceModel:
         if lb <= worst:
             lb += (worst - lb) * 0.19
         else:
-            shortfalls = [min(0.37, s) for s in self.recent_shortfalls if s > 0.05] if i > 2 * self.trend else []
+            shortfalls = (
+                [min(0.37, s) for s in self.recent_shortfalls if s > 0.05] if i > 2 * self.trend else []
+            )
             lb -= max(0.01, sum(shortfalls) / len(shortfalls) if shortfalls else 0.0) / 2
             if self.alarm_matches:
                 lb = max(sum(self.alarm_matches) / len(self.alarm_matches), lb)
@@ -359,30 +377,61 @@ class ResonanceModel:
         m = min(0.999, match)
         below_ub = ((1 - m) - (1 - self.art.ub)) / (1 - m)
         below_lb = ((1 - m) - (1 - self.art.lb)) / (1 - m)
-        return round(min(1.0, below_ub * 0.35 + below_lb * 0.65 + (1.0 - level_match) * self.ENERGY_WEIGHT), 6)
+        return round(
+            min(1.0, below_ub * 0.35 + below_lb * 0.65 + (1.0 - level_match) * self.ENERGY_WEIGHT), 6
+        )
 
     # -- state for the registry: JSON scalars and numeric arrays -----------------------------------------------------
-    _SCALARS = ("i", "dsi", "moving", "medlevel", "below", "above", "lo", "hi", "last_alarm_i", "last_alarm_match",
-                "last_rho_i", "quiet_after_new", "since_new", "match_sum", "match_n")
+    _SCALARS = (
+        "i",
+        "dsi",
+        "moving",
+        "medlevel",
+        "below",
+        "above",
+        "lo",
+        "hi",
+        "last_alarm_i",
+        "last_alarm_match",
+        "last_rho_i",
+        "quiet_after_new",
+        "since_new",
+        "match_sum",
+        "match_n",
+    )
     _LISTS = ("buf", "warm_raw", "alarm_matches", "recent_matches", "recent_shortfalls")
 
     def get_state(self) -> tuple[dict, dict[str, np.ndarray]]:
         meta = {k: _json_scalar(getattr(self, k)) for k in self._SCALARS}
-        meta["art"] = {"lb": self.art.lb, "ub": self.art.ub, "clusters": self.art.clusters, "started": self.art.started}
+        meta["art"] = {
+            "lb": self.art.lb,
+            "ub": self.art.ub,
+            "clusters": self.art.clusters,
+            "started": self.art.started,
+        }
         arrays = {k: np.asarray(getattr(self, k), dtype=np.float64) for k in self._LISTS}
-        arrays.update(medbin=self.medbin, fwin=self.fwin, W=self.art.W, labels=np.asarray(self.art.labels, np.int64))
+        arrays.update(
+            medbin=self.medbin, fwin=self.fwin, W=self.art.W, labels=np.asarray(self.art.labels, np.int64)
+        )
         return meta, arrays
 
     def set_state(self, meta: dict, arrays: dict[str, np.ndarray]) -> None:
         for k in self._SCALARS:
             setattr(self, k, meta[k])
-        self.lo, self.hi = (math.nan if meta[k] is None else float(meta[k]) for k in ("lo", "hi"))  # not learnt yet
+        self.lo, self.hi = (
+            math.nan if meta[k] is None else float(meta[k]) for k in ("lo", "hi")
+        )  # not learnt yet
         for k in self._LISTS:
             setattr(self, k, [float(v) for v in arrays[k]])
         self.medbin = np.asarray(arrays["medbin"], dtype=np.int64).copy()
         self.fwin = np.asarray(arrays["fwin"], dtype=np.float64).copy()
         art = meta["art"]
-        self.art.lb, self.art.ub, self.art.clusters, self.art.started = art["lb"], art["ub"], art["clusters"], art["started"]
+        self.art.lb, self.art.ub, self.art.clusters, self.art.started = (
+            art["lb"],
+            art["ub"],
+            art["clusters"],
+            art["started"],
+        )
         self.art.W = np.asarray(arrays["W"], dtype=np.float64).reshape(-1, 2 * self.art.dim).copy()
         self.art.labels = [int(v) for v in arrays["labels"]]
 
@@ -396,8 +445,16 @@ class ResonanceDetector(Detector):
 
     kind = "resonance"
     threshold = 0.33
-    defaults = {"warmups": (150, 300, 600), "window": 8, "levels": 80, "chomp": 0.075, "initial_rho": 0.8,
-                "margin": 0.5, "lo": None, "hi": None}
+    defaults = {
+        "warmups": (150, 300, 600),
+        "window": 8,
+        "levels": 80,
+        "chomp": 0.075,
+        "initial_rho": 0.8,
+        "margin": 0.5,
+        "lo": None,
+        "hi": None,
+    }
 
     def reset(self):
         super().reset()
@@ -407,8 +464,16 @@ class ResonanceDetector(Detector):
 
     def _model(self, warm: int) -> ResonanceModel:
         p = self.params
-        return ResonanceModel(warm, window=p["window"], levels=p["levels"], chomp=p["chomp"],
-                              initial_rho=p["initial_rho"], margin=p["margin"], lo=p["lo"], hi=p["hi"])
+        return ResonanceModel(
+            warm,
+            window=p["window"],
+            levels=p["levels"],
+            chomp=p["chomp"],
+            initial_rho=p["initial_rho"],
+            margin=p["margin"],
+            lo=p["lo"],
+            hi=p["hi"],
+        )
 
     def _step(self, x, t):
         self.n += 1
@@ -456,4 +521,6 @@ class ResonanceDetector(Detector):
         self.warmups = [int(w) for w in meta["warmups"]]
         self.models = [self._model(w) for w in self.warmups]
         for k, (m, mm) in enumerate(zip(self.models, meta["models"])):
-            m.set_state(mm, {name[len(f"m{k}_"):]: a for name, a in arrays.items() if name.startswith(f"m{k}_")})
+            m.set_state(
+                mm, {name[len(f"m{k}_") :]: a for name, a in arrays.items() if name.startswith(f"m{k}_")}
+            )

@@ -26,7 +26,7 @@ from .resonance import ResonanceDetector
 
 
 def _nested(prefix: str, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    return {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}
+    return {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}
 
 
 class RecentLevel:
@@ -65,7 +65,9 @@ class RecentLevel:
     def load(self, recent: np.ndarray) -> None:
         self.recent.clear()
         self.recent.extend(int(b) for b in np.asarray(recent, dtype=np.int64))
-        self.counts = np.bincount(np.asarray(recent, dtype=np.int64), minlength=self.bins + 1).astype(np.int64)
+        self.counts = np.bincount(np.asarray(recent, dtype=np.int64), minlength=self.bins + 1).astype(
+            np.int64
+        )
 
 
 @register
@@ -76,15 +78,30 @@ class ContextDetector(Detector):
 
     kind = "contexts"
     threshold = 0.75
-    defaults = {"bits": 3, "max_left": 7, "max_active": 15, "max_contexts": 200_000, "margin": 0.35,
-                "forget_on_expand": True, "replay": 2000, "rest": 30, "rest_level": 0.75}
+    defaults = {
+        "bits": 3,
+        "max_left": 7,
+        "max_active": 15,
+        "max_contexts": 200_000,
+        "margin": 0.35,
+        "forget_on_expand": True,
+        "replay": 2000,
+        "rest": 30,
+        "rest_level": 0.75,
+    }
 
     def reset(self):
         super().reset()
         p = self.params
-        self.model = ContextModel(bits=p["bits"], max_left=p["max_left"], max_active=p["max_active"],
-                                  max_contexts=p["max_contexts"], margin=p["margin"],
-                                  forget_on_expand=p["forget_on_expand"], replay=p["replay"])
+        self.model = ContextModel(
+            bits=p["bits"],
+            max_left=p["max_left"],
+            max_active=p["max_active"],
+            max_contexts=p["max_contexts"],
+            margin=p["margin"],
+            forget_on_expand=p["forget_on_expand"],
+            replay=p["replay"],
+        )
         self.rest = RestPeriod(p["rest"], p["rest_level"])
 
     def _score(self, x, t):
@@ -99,8 +116,10 @@ class ContextDetector(Detector):
 
     def get_state(self):
         meta, arrays = self.model.get_state()
-        return ({"n": self.n, "model": meta},
-                {**{f"model_{k}": v for k, v in arrays.items()}, "rest": self.rest.array()})
+        return (
+            {"n": self.n, "model": meta},
+            {**{f"model_{k}": v for k, v in arrays.items()}, "rest": self.rest.array()},
+        )
 
     def set_state(self, meta, arrays):
         self.reset()
@@ -128,11 +147,23 @@ class SequenceDetector(Detector):
 
     kind = "sequence"
     threshold = 0.63
-    defaults = {**ContextDetector.defaults, **EnsembleDetector.defaults, "change_weight": 4.0 / 3.0,
-                "top_weight": 0.5, "weight": 3.0, "quiet": 50, "quiet_level": 0.9,
-                "level_window": 4000, "level_quantile": 0.999, "level_weight": 0.2,
-                "record_bonus": 0.15, "record_margin": 0.02, "record_warmup": 150,
-                "shape_bonus": 0.2, "shape_window": 5}
+    defaults = {
+        **ContextDetector.defaults,
+        **EnsembleDetector.defaults,
+        "change_weight": 4.0 / 3.0,
+        "top_weight": 0.5,
+        "weight": 3.0,
+        "quiet": 50,
+        "quiet_level": 0.9,
+        "level_window": 4000,
+        "level_quantile": 0.999,
+        "level_weight": 0.2,
+        "record_bonus": 0.15,
+        "record_margin": 0.02,
+        "record_warmup": 150,
+        "shape_bonus": 0.2,
+        "shape_window": 5,
+    }
 
     def reset(self):
         super().reset()
@@ -166,7 +197,9 @@ class SequenceDetector(Detector):
 
     def _score(self, x, t):
         combined = max(self.contexts._score(x, t), self.ensemble._score(x, t) / self.params["weight"])
-        return self._report(self.quiet.peek(combined), self._record(x), self._new_shape(self.shapes._score(x, t)))
+        return self._report(
+            self.quiet.peek(combined), self._record(x), self._new_shape(self.shapes._score(x, t))
+        )
 
     def _learn(self, x, t):
         self._step(x, t)
@@ -190,11 +223,24 @@ class SequenceDetector(Detector):
         cm, ca = self.contexts.get_state()
         em, ea = self.ensemble.get_state()
         sm, sa = self.shapes.get_state()
-        return ({"n": self.n, "contexts": cm, "ensemble": em, "shapes": sm, "lo": self.lo, "hi": self.hi,
-                 "last_shape": self.last_shape},
-                {**{f"contexts_{k}": v for k, v in ca.items()}, **{f"ensemble_{k}": v for k, v in ea.items()},
-                 **{f"shapes_{k}": v for k, v in sa.items()},
-                 "quiet": self.quiet.array(), "level": self.level.array()})
+        return (
+            {
+                "n": self.n,
+                "contexts": cm,
+                "ensemble": em,
+                "shapes": sm,
+                "lo": self.lo,
+                "hi": self.hi,
+                "last_shape": self.last_shape,
+            },
+            {
+                **{f"contexts_{k}": v for k, v in ca.items()},
+                **{f"ensemble_{k}": v for k, v in ea.items()},
+                **{f"shapes_{k}": v for k, v in sa.items()},
+                "quiet": self.quiet.array(),
+                "level": self.level.array(),
+            },
+        )
 
     def set_state(self, meta, arrays):
         self.reset()

@@ -14,8 +14,8 @@ between chunks of work, and a cancelled run raises ``TrainingCancelled``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -40,8 +40,9 @@ class TrainingData:
     labels: list
 
     @classmethod
-    def from_store(cls, store, stream, view: str = "interval", since: float | None = None,
-                   until: float | None = None) -> "TrainingData":
+    def from_store(
+        cls, store, stream, view: str = "interval", since: float | None = None, until: float | None = None
+    ) -> TrainingData:
         """One stream (a tuple of strings), or several (a list of them) joined on the first one's times."""
         if len(stream) and not isinstance(stream[0], str):
             times, values, labels = joined_matrix(store, [tuple(s) for s in stream], view, since=since)
@@ -55,9 +56,11 @@ class TrainingData:
         return cls(times, values, labels)
 
     @classmethod
-    def join(cls, streams, parts: list["TrainingData"]) -> "TrainingData":
+    def join(cls, streams, parts: list[TrainingData]) -> TrainingData:
         """Rows of several streams read apart (a recording's, one stream at a time) joined on the first one's times."""
-        times, values, labels = join_on_time([(s, p.times, p.values, p.labels) for s, p in zip(streams, parts)])
+        times, values, labels = join_on_time(
+            [(s, p.times, p.values, p.labels) for s, p in zip(streams, parts)]
+        )
         return cls(times, values, labels)
 
     def excluded_mask(self, spans) -> np.ndarray:
@@ -85,9 +88,16 @@ class TrainingResult:
         return int(np.sum(self.scores >= threshold))
 
 
-def train(data: TrainingData, template: Detector, keys=None, excluded=(), holdout: float = 0.25,
-          policy: str = "online", progress: Callable[[float], None] | None = None,
-          cancelled: Callable[[], bool] | None = None) -> TrainingResult:
+def train(
+    data: TrainingData,
+    template: Detector,
+    keys=None,
+    excluded=(),
+    holdout: float = 0.25,
+    policy: str = "online",
+    progress: Callable[[float], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> TrainingResult:
     """Train ``template``'s clones, one per key (``keys``: labels, None for every column) on ``data``."""
     if not 0.0 <= holdout < 1.0:
         raise ValueError("holdout is a fraction in [0, 1)")
@@ -99,7 +109,9 @@ def train(data: TrainingData, template: Detector, keys=None, excluded=(), holdou
     times = data.times[~skip]
     values = data.values[~skip]
     if len(times) < 2:
-        raise ValueError(f"only {len(times)} intervals in the training window once excluded spans are left out")
+        raise ValueError(
+            f"only {len(times)} intervals in the training window once excluded spans are left out"
+        )
     split = len(times) - int(round(len(times) * holdout))
     learn = policy == "online"
     report = progress or (lambda fraction: None)
@@ -123,12 +135,20 @@ def train(data: TrainingData, template: Detector, keys=None, excluded=(), holdou
             if stop():
                 raise TrainingCancelled()
             b = min(a + CHUNK, len(held))
-            scores[a:b] = det.score(x[split + a:split + b], held[a:b], learn=learn)
+            scores[a:b] = det.score(x[split + a : split + b], held[a:b], learn=learn)
             done += b - a
             report(done / work)
         detectors[lab] = det
         key_scores[lab] = scores
     combined = np.max(np.vstack(list(key_scores.values())), axis=0) if len(held) else np.zeros(0)
     report(1.0)
-    return TrainingResult(detectors, held, combined, key_scores, (float(times[0]), float(times[-1])),
-                          trained_rows=len(times), excluded_rows=int(skip.sum()), trained_times=times[:split])
+    return TrainingResult(
+        detectors,
+        held,
+        combined,
+        key_scores,
+        (float(times[0]), float(times[-1])),
+        trained_rows=len(times),
+        excluded_rows=int(skip.sum()),
+        trained_times=times[:split],
+    )

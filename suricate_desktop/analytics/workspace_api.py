@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import fnmatch
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,8 +23,8 @@ import pandas as pd
 from ..schema import Snapshot
 from ..store.live import LiveStore, StreamId
 from .detectors import DETECTORS, Detector, EstimatorAdapter, WindowModel
-from .jobs import Job, Jobs
 from .features import feature_text
+from .jobs import Job, Jobs
 from .live import LiveScorer
 from .model_host import LocalModels, ModelHost
 from .registry import ModelRegistry
@@ -77,8 +78,12 @@ class Workspace:
     ``pd``, ``np`` and ``sklearn`` are imported in the console's namespace.
     """
 
-    def __init__(self, sources: Callable[[], Iterable[StoreRef]], models: ModelHost | ModelRegistry | None = None,
-                 jobs: Jobs | None = None):
+    def __init__(
+        self,
+        sources: Callable[[], Iterable[StoreRef]],
+        models: ModelHost | ModelRegistry | None = None,
+        jobs: Jobs | None = None,
+    ):
         """``models``: where attached models live (the workbench's Models dock), or a registry for
         models kept here and scored on ``ws.models.poll()``."""
         self._sources = sources
@@ -98,14 +103,27 @@ class Workspace:
         rows = []
         for ref in self._sources():
             for info in ref.store.streams():
-                rows.append({"source": ref.name, "stream": stream_name(info.stream), "kind": info.kind,
-                             "rows": info.rows, "keys": info.columns,
-                             "last": pd.to_datetime(info.last_ts, unit="s", utc=True) if info.rows else pd.NaT})
+                rows.append(
+                    {
+                        "source": ref.name,
+                        "stream": stream_name(info.stream),
+                        "kind": info.kind,
+                        "rows": info.rows,
+                        "keys": info.columns,
+                        "last": pd.to_datetime(info.last_ts, unit="s", utc=True) if info.rows else pd.NaT,
+                    }
+                )
         frame = pd.DataFrame(rows, columns=["source", "stream", "kind", "rows", "keys", "last"])
         return frame.sort_values(["source", "stream"], ignore_index=True)
 
-    def frame(self, stream: str | tuple, view: str = "interval", last: int | str | pd.Timedelta | None = None,
-              since: Any = None, source: str | None = None) -> pd.DataFrame:
+    def frame(
+        self,
+        stream: str | tuple,
+        view: str = "interval",
+        last: int | str | pd.Timedelta | None = None,
+        since: Any = None,
+        source: str | None = None,
+    ) -> pd.DataFrame:
         """A stream as a pandas DataFrame, a copy: time index (UTC), one column per key.
 
         ``view``: ``"interval"`` (what happened in each interval) or ``"cumulative"`` (running
@@ -128,7 +146,9 @@ class Workspace:
         combined.index.name = "time"
         return combined
 
-    def recording(self, stream: str | tuple, source: str | None = None, view: str = "interval") -> pd.DataFrame:
+    def recording(
+        self, stream: str | tuple, source: str | None = None, view: str = "interval"
+    ) -> pd.DataFrame:
         """The whole of a recorded stream as a DataFrame (time index, one column per key), played or not.
 
         Read from the recording's files (only that stream's rows), not from what the
@@ -138,8 +158,10 @@ class Workspace:
         if not refs:
             raise ValueError(f"{stream!r} is not a stream of an open recording (sources: {self.sources})")
         if len(refs) > 1:
-            raise ValueError(f"{stream!r} matches {len(refs)} recorded streams; name one: "
-                             f"{[_qualified(r, s, refs) for r, s in refs]}")
+            raise ValueError(
+                f"{stream!r} matches {len(refs)} recorded streams; name one: "
+                f"{[_qualified(r, s, refs) for r, s in refs]}"
+            )
         ref, sid = refs[0]
         return frame_from_snapshots(ref.recorded(sid), view, name=stream_name(sid))
 
@@ -162,7 +184,9 @@ class Workspace:
             if not found:
                 found = [(r, s) for r, s in every if stream_name(s).endswith("." + pattern)]
         if not found:
-            raise KeyError(f"no stream {pattern!r}" + (f" in {source!r}" if source else "") + "; see ws.streams")
+            raise KeyError(
+                f"no stream {pattern!r}" + (f" in {source!r}" if source else "") + "; see ws.streams"
+            )
         if len(found) > 1:
             names = ", ".join(f"{stream_name(s)} ({r.name})" for r, s in found)
             raise KeyError(f"{pattern!r} is ambiguous: {names}; give the full name or source=")
@@ -175,7 +199,9 @@ class Workspace:
         return matches[0]
 
     # -- background work ---------------------------------------------------------------------------------------------
-    def background(self, fn: Callable, *args, name: str | None = None, title: str | None = None, **kwargs) -> Job:
+    def background(
+        self, fn: Callable, *args, name: str | None = None, title: str | None = None, **kwargs
+    ) -> Job:
         """Run ``fn(*args, **kwargs)`` in a worker thread, so the plots keep moving; returns a ``Job``.
 
         The console shows its progress and, when it is done, binds the result to ``name``
@@ -209,8 +235,10 @@ class Workspace:
     def __repr__(self) -> str:
         refs = list(self._sources())
         streams = sum(len(r.store.streams()) for r in refs)
-        return (f"<ws: {len(refs)} sources, {streams} streams, {len(self.models.attached)} attached models; "
-                f"help(ws) for the API>")
+        return (
+            f"<ws: {len(refs)} sources, {streams} streams, {len(self.models.attached)} attached models; "
+            f"help(ws) for the API>"
+        )
 
 
 class Attachment:
@@ -222,7 +250,7 @@ class Attachment:
     stop scoring. In the workbench it is the model the Models dock shows under ``name``.
     """
 
-    def __init__(self, models: "Models", name: str):
+    def __init__(self, models: Models, name: str):
         self.name = name
         self._models = models
         self._last: dict = {}
@@ -232,7 +260,10 @@ class Attachment:
         if info is not None:
             self._last = info
             return info
-        return {**self._last, "state": self._last.get("state") if self._last.get("state") == "failed" else "detached"}
+        return {
+            **self._last,
+            "state": self._last.get("state") if self._last.get("state") == "failed" else "detached",
+        }
 
     @property
     def source(self) -> str:
@@ -276,12 +307,14 @@ class Attachment:
         """Anomalous spans: start, end (UTC), score, and the keys that contributed most (stream · key for a
         model over several streams)."""
         found = self._models.host.anomalies(self.name)
-        return pd.DataFrame({
-            "start": pd.to_datetime([a.start for a in found], unit="s", utc=True),
-            "end": pd.to_datetime([a.end for a in found], unit="s", utc=True),
-            "score": [a.score for a in found],
-            "keys": [", ".join(feature_text(k) for k, _ in a.keys) for a in found],
-        })
+        return pd.DataFrame(
+            {
+                "start": pd.to_datetime([a.start for a in found], unit="s", utc=True),
+                "end": pd.to_datetime([a.end for a in found], unit="s", utc=True),
+                "score": [a.score for a in found],
+                "keys": [", ".join(feature_text(k) for k, _ in a.keys) for a in found],
+            }
+        )
 
     def save(self, name: str | None = None):
         """Store this model (every key's detector and the metadata) in the registry; returns its metadata."""
@@ -302,8 +335,10 @@ class Attachment:
         info = self._info()
         state = info.get("state", "detached") if not info.get("error") else f"error: {info['error']}"
         streams = ", ".join(stream_name(tuple(s)) for s in info.get("streams", []))
-        return (f"<{self.name}: {info.get('description', '')} on {streams} ({info.get('source', '')}): {state}, "
-                f"threshold {float(info.get('threshold', float('nan'))):.3g}, {info.get('detectors', 0)} keys>")
+        return (
+            f"<{self.name}: {info.get('description', '')} on {streams} ({info.get('source', '')}): {state}, "
+            f"threshold {float(info.get('threshold', float('nan'))):.3g}, {info.get('detectors', 0)} keys>"
+        )
 
 
 class Models:
@@ -352,9 +387,19 @@ class Models:
             raise KeyError(f"no attached model {name!r}; attached: {self.host.names()}")
         return Attachment(self, name)
 
-    def attach(self, model, stream: str | tuple | list | None = None, keys: list | None = None,
-               source: str | None = None, view: str = "interval", lags: int = 1, threshold: float | None = None,
-               policy: str = "online", train: int | str | None = None, name: str | None = None) -> Attachment:
+    def attach(
+        self,
+        model,
+        stream: str | tuple | list | None = None,
+        keys: list | None = None,
+        source: str | None = None,
+        view: str = "interval",
+        lags: int = 1,
+        threshold: float | None = None,
+        policy: str = "online",
+        train: int | str | None = None,
+        name: str | None = None,
+    ) -> Attachment:
         """Score a live stream with ``model``, every new interval, from now on; returns an ``Attachment``.
 
         ``model``: an estimator with ``fit`` and ``score_samples`` or ``decision_function``
@@ -391,8 +436,15 @@ class Models:
             ref, sids = self._streams(stream, source)
             if keys is not None and len(sids) > 1:
                 keys = [(self._streams(s, ref.name)[1][0], k) for s, k in keys]
-            scorer = LiveScorer(ref.store, sids if len(sids) > 1 else sids[0], detector, keys=keys, view=view,
-                                threshold=threshold, policy=policy)
+            scorer = LiveScorer(
+                ref.store,
+                sids if len(sids) > 1 else sids[0],
+                detector,
+                keys=keys,
+                view=view,
+                threshold=threshold,
+                policy=policy,
+            )
             rows, since = _window(ref.store, sids[0], train, None)
             if rows is not None:
                 times, _, _ = ref.store.matrix(sids[0], view, last=rows)
@@ -400,8 +452,11 @@ class Models:
             scorer.fit(since=since)
             if threshold is None and isinstance(detector, EstimatorAdapter):
                 scorer.threshold = _calibrate(scorer, since)
-            description = (type(detector.estimator).__name__ if isinstance(detector, EstimatorAdapter)
-                           else type(detector).__name__)
+            description = (
+                type(detector.estimator).__name__
+                if isinstance(detector, EstimatorAdapter)
+                else type(detector).__name__
+            )
             name = name or self._free_name(sids[0], detector)
         self.host.add(name, ref.name, scorer, description)
         return Attachment(self, name)
@@ -418,8 +473,11 @@ class Models:
         return found[0][0], [sid for _, sid in found]
 
     def _free_name(self, sid: StreamId, detector: Detector) -> str:
-        kind = detector.estimator.__class__.__name__.lower() if isinstance(detector, EstimatorAdapter) \
+        kind = (
+            detector.estimator.__class__.__name__.lower()
+            if isinstance(detector, EstimatorAdapter)
             else detector.kind
+        )
         base = re.sub(r"[^A-Za-z0-9_.-]", "_", f"{sid[-1]}-{kind}")[:100]
         taken = set(self.host.names())
         try:
@@ -455,7 +513,9 @@ class Models:
         return "\n".join(lines)
 
 
-def frame_from_snapshots(snapshots: Iterable[Snapshot], view: str = "interval", name: str = "") -> pd.DataFrame:
+def frame_from_snapshots(
+    snapshots: Iterable[Snapshot], view: str = "interval", name: str = ""
+) -> pd.DataFrame:
     """One stream's snapshots as a DataFrame (time index, one column per key), as ``LiveStore.frame`` makes it.
 
     The snapshots go through a store of their own sized to hold them all, so buckets, stats
@@ -531,4 +591,3 @@ def _calibrate(scorer: LiveScorer, since) -> float:
     if not scores:
         return scorer.template.threshold
     return float(np.quantile(np.concatenate(scores), CALIBRATION_QUANTILE))
-

@@ -29,31 +29,56 @@ def register(sub) -> None:
     )
     p.add_argument("script", nargs="?", help="script file (.d or .bt); omit for the sampler")
     p.add_argument("-e", "--eval", metavar="PROGRAM", help="an inline one-liner instead of a file")
-    p.add_argument("-b", "--backend", default="auto", choices=["auto", *BACKENDS],
-                   help="tracer (default: auto: bpftrace on Linux as root, python-dtrace or dtrace(1) where DTrace "
-                   "exists, else the sampler)")
+    p.add_argument(
+        "-b",
+        "--backend",
+        default="auto",
+        choices=["auto", *BACKENDS],
+        help="tracer (default: auto: bpftrace on Linux as root, python-dtrace or dtrace(1) where DTrace "
+        "exists, else the sampler)",
+    )
     p.add_argument("--lang", choices=["d", "bpftrace"], help="script language (default: from the extension)")
     p.add_argument("-i", "--interval", type=float, default=1.0, help="seconds between snapshots (default: 1)")
-    p.add_argument("-d", "--duration", type=float, default=0.0, help="seconds to run; 0 = until stopped (default)")
+    p.add_argument(
+        "-d", "--duration", type=float, default=0.0, help="seconds to run; 0 = until stopped (default)"
+    )
     p.add_argument("--host", help="host name in the routing key (default: this host's short name)")
     p.add_argument("--source", help="source name in the routing key (default: the script's file name)")
-    p.add_argument("--stdout", action="store_true", help="print snapshots as JSON lines instead of publishing")
-    p.add_argument("--buffer", type=int, default=100_000,
-                   help="messages kept while the broker is away; older ones are dropped and counted (default: 100000)")
-    p.add_argument("--control", action="store_true",
-                   help="also listen on queue suricate.control.<host> for signed compile/run/stop/status requests "
-                   "from the desk, until SIGTERM; the script is then optional (see docs/control-protocol.md)")
-    p.add_argument("--secret-file", metavar="FILE",
-                   help=f"with --control: the shared secret, in a file only its owner may read (chmod 600); "
-                   f"default: ${SECRET_ENV}. Never give the secret itself on the command line")
-    p.add_argument("--allow-unsafe-actions", action="store_true",
-                   help="with --control: let remote scripts run commands, read or write files, signal or stop "
-                   "processes (bpftrace's system, cat, signal, override, skboutput; D's destructive actions, "
-                   "freopen; #include of a file). Refused by default; the desk cannot grant it")
-    p.add_argument("--nonce-file", metavar="FILE",
-                   help="with --control: where accepted requests' nonces are kept until they are stale, so a "
-                   "request replayed after a restart is refused (default: "
-                   "$XDG_STATE_HOME/suricate/control-nonces-<host>, else ~/.local/state/suricate/...)")
+    p.add_argument(
+        "--stdout", action="store_true", help="print snapshots as JSON lines instead of publishing"
+    )
+    p.add_argument(
+        "--buffer",
+        type=int,
+        default=100_000,
+        help="messages kept while the broker is away; older ones are dropped and counted (default: 100000)",
+    )
+    p.add_argument(
+        "--control",
+        action="store_true",
+        help="also listen on queue suricate.control.<host> for signed compile/run/stop/status requests "
+        "from the desk, until SIGTERM; the script is then optional (see docs/control-protocol.md)",
+    )
+    p.add_argument(
+        "--secret-file",
+        metavar="FILE",
+        help=f"with --control: the shared secret, in a file only its owner may read (chmod 600); "
+        f"default: ${SECRET_ENV}. Never give the secret itself on the command line",
+    )
+    p.add_argument(
+        "--allow-unsafe-actions",
+        action="store_true",
+        help="with --control: let remote scripts run commands, read or write files, signal or stop "
+        "processes (bpftrace's system, cat, signal, override, skboutput; D's destructive actions, "
+        "freopen; #include of a file). Refused by default; the desk cannot grant it",
+    )
+    p.add_argument(
+        "--nonce-file",
+        metavar="FILE",
+        help="with --control: where accepted requests' nonces are kept until they are stale, so a "
+        "request replayed after a restart is refused (default: "
+        "$XDG_STATE_HOME/suricate/control-nonces-<host>, else ~/.local/state/suricate/...)",
+    )
     add_broker_options(p)
     p.set_defaults(func=run)
 
@@ -69,8 +94,11 @@ def run(args: argparse.Namespace) -> int:
     if args.eval and args.script:
         print("suricate agent: give a script file or -e PROGRAM, not both", file=sys.stderr)
         return 2
-    for given, name in ((args.secret_file, "--secret-file"), (args.allow_unsafe_actions, "--allow-unsafe-actions"),
-                        (args.nonce_file, "--nonce-file")):
+    for given, name in (
+        (args.secret_file, "--secret-file"),
+        (args.allow_unsafe_actions, "--allow-unsafe-actions"),
+        (args.nonce_file, "--nonce-file"),
+    ):
         if given and not args.control:
             print(f"suricate agent: {name} goes with --control", file=sys.stderr)
             return 2
@@ -84,8 +112,15 @@ def run(args: argparse.Namespace) -> int:
         return 2
     source = args.source or (Path(path).stem if path else ("oneliner" if args.eval else "sampler"))
     try:
-        backend = make_backend(args.backend, script, lang=args.lang, path=path,
-                               interval=args.interval, host=args.host, source=source)
+        backend = make_backend(
+            args.backend,
+            script,
+            lang=args.lang,
+            path=path,
+            interval=args.interval,
+            host=args.host,
+            source=source,
+        )
     except ScriptError as exc:
         _report(exc, path)
         return 1
@@ -95,11 +130,13 @@ def run(args: argparse.Namespace) -> int:
 
     if args.stdout:
         publisher = None
+
         def sink(snaps):
             out = sys.stdout.buffer
             for s in snaps:
                 out.write(encode(s) + b"\n")
             out.flush()
+
         sink_drops = None
     else:
         publisher = Publisher(args.broker, args.exchange, max_buffer=args.buffer).start()
@@ -113,9 +150,15 @@ def run(args: argparse.Namespace) -> int:
     on_terminate(runner.stop)
     watch = BrokerWatch("agent", *([publisher] if publisher else []), log=log)
     watch.stop_on_failure(runner.stop, runner.stop_event)
-    log.info("agent: %s backend, %s every %.3gs, host %s, source %s%s", backend.name,
-                "publishing to " + args.exchange if publisher else "printing", args.interval, backend.host, source,
-                f", for {args.duration:g}s" if args.duration else "")
+    log.info(
+        "agent: %s backend, %s every %.3gs, host %s, source %s%s",
+        backend.name,
+        "publishing to " + args.exchange if publisher else "printing",
+        args.interval,
+        backend.host,
+        source,
+        f", for {args.duration:g}s" if args.duration else "",
+    )
     status = 0
     try:
         runner.run()
@@ -131,12 +174,19 @@ def run(args: argparse.Namespace) -> int:
                 publisher.close(timeout=0)
                 status = status or BROKER_REFUSED
             elif not publisher.close(timeout=10):
-                print(f"suricate agent: {publisher.buffered()} messages not confirmed by the broker "
-                      f"({publisher.last_error or 'no answer'})", file=sys.stderr)
+                print(
+                    f"suricate agent: {publisher.buffered()} messages not confirmed by the broker "
+                    f"({publisher.last_error or 'no answer'})",
+                    file=sys.stderr,
+                )
                 status = status or 3
             stats = publisher.stats()
-            log.info("agent: %d snapshots, %d confirmed, %d dropped", runner.snapshots, stats["confirmed"],
-                        stats["dropped"])
+            log.info(
+                "agent: %d snapshots, %d confirmed, %d dropped",
+                runner.snapshots,
+                stats["confirmed"],
+                stats["dropped"],
+            )
     return status
 
 
@@ -169,8 +219,9 @@ def run_control(args: argparse.Namespace) -> int:
         script = ""  # the sampler runs no script: start it at once
     host = args.host or socket.gethostname().split(".")[0]
     sinks: list = []
-    handler = AgentControlHandler(lambda: sinks[0], host, default_backend=args.backend,
-                                  allow_unsafe=args.allow_unsafe_actions)
+    handler = AgentControlHandler(
+        lambda: sinks[0], host, default_backend=args.backend, allow_unsafe=args.allow_unsafe_actions
+    )
     nonce_file = args.nonce_file or _default_nonce_file(host)
     try:
         server = ControlServer(args.broker, host, secret, handler, nonce_file=nonce_file)
@@ -178,12 +229,16 @@ def run_control(args: argparse.Namespace) -> int:
         print(f"suricate agent: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"suricate agent: cannot keep the nonce file {nonce_file} ({exc.strerror or exc}); without it a "
-              "request could be replayed after a restart. Give --nonce-file FILE somewhere writable",
-              file=sys.stderr)
+        print(
+            f"suricate agent: cannot keep the nonce file {nonce_file} ({exc.strerror or exc}); without it a "
+            "request could be replayed after a restart. Give --nonce-file FILE somewhere writable",
+            file=sys.stderr,
+        )
         return 2
     if args.allow_unsafe_actions:
-        log.warning("agent: --allow-unsafe-actions: remote scripts may run commands and read files as this user")
+        log.warning(
+            "agent: --allow-unsafe-actions: remote scripts may run commands and read files as this user"
+        )
 
     if args.stdout:
         publisher = None
@@ -195,6 +250,7 @@ def run_control(args: argparse.Namespace) -> int:
                 for s in snaps:
                     out.write(encode(s) + b"\n")
                 out.flush()
+
         sinks.append(sink)
     else:
         publisher = Publisher(args.broker, args.exchange, max_buffer=args.buffer).start()
@@ -209,8 +265,16 @@ def run_control(args: argparse.Namespace) -> int:
     if script is not None:
         source = args.source or (Path(path).stem if path else ("oneliner" if args.eval else "sampler"))
         try:
-            handler.start_run(script, args.lang, args.backend, args.interval, args.duration, source,
-                              path=path, output=output)
+            handler.start_run(
+                script,
+                args.lang,
+                args.backend,
+                args.interval,
+                args.duration,
+                source,
+                path=path,
+                output=output,
+            )
         except ScriptError as exc:
             _report(exc, path)
             status = 1
@@ -226,11 +290,18 @@ def run_control(args: argparse.Namespace) -> int:
     server.start()
     watch = BrokerWatch("agent", server, *([publisher] if publisher else []), log=log)
     if server.wait_ready(10):
-        log.info("agent: listening for control requests on %s, host %s, %s", server.queue, host,
-                 "publishing to " + args.exchange if publisher else "printing")
+        log.info(
+            "agent: listening for control requests on %s, host %s, %s",
+            server.queue,
+            host,
+            "publishing to " + args.exchange if publisher else "printing",
+        )
     elif not server.failed.is_set():
-        log.warning("agent: control queue %s not ready yet (%s); still trying", server.queue,
-                    server.last_error or "no answer from the broker")
+        log.warning(
+            "agent: control queue %s not ready yet (%s); still trying",
+            server.queue,
+            server.last_error or "no answer from the broker",
+        )
     try:
         while not stop.wait(0.5) and not watch.failed():
             pass
@@ -244,8 +315,11 @@ def run_control(args: argparse.Namespace) -> int:
             if watch.failed():
                 publisher.close(timeout=0)
             elif not publisher.close(timeout=10):
-                print(f"suricate agent: {publisher.buffered()} messages not confirmed by the broker "
-                      f"({publisher.last_error or 'no answer'})", file=sys.stderr)
+                print(
+                    f"suricate agent: {publisher.buffered()} messages not confirmed by the broker "
+                    f"({publisher.last_error or 'no answer'})",
+                    file=sys.stderr,
+                )
                 status = 3
             stats = publisher.stats()
             log.info("agent: %d confirmed, %d dropped", stats["confirmed"], stats["dropped"])

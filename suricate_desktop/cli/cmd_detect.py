@@ -20,19 +20,38 @@ DEFAULT_DETECTOR = "suricate"
 
 
 def register(sub) -> None:
-    p = sub.add_parser("detect", help="score a timestamp,value CSV or a recording's series with a detector",
-                       description="Score a series from the past only, as live scoring does, and write "
-                                   "timestamp,value,anomaly_score as CSV.")
-    p.add_argument("csv", nargs="?", metavar="CSV",
-                   help="a timestamp,value CSV with a header row (timestamps YYYY-MM-DD HH:MM:SS, ISO 8601, "
-                        "or epoch seconds; UTC unless an offset is given); - reads stdin")
+    p = sub.add_parser(
+        "detect",
+        help="score a timestamp,value CSV or a recording's series with a detector",
+        description="Score a series from the past only, as live scoring does, and write "
+        "timestamp,value,anomaly_score as CSV.",
+    )
+    p.add_argument(
+        "csv",
+        nargs="?",
+        metavar="CSV",
+        help="a timestamp,value CSV with a header row (timestamps YYYY-MM-DD HH:MM:SS, ISO 8601, "
+        "or epoch seconds; UTC unless an offset is given); - reads stdin",
+    )
     p.add_argument("--recording", metavar="DIR", help="score a recording's series instead of a CSV")
-    p.add_argument("--series", metavar="HOST.SOURCE.AGG[:KEY]",
-                   help="with --recording: the stream, and its key when it has several")
-    p.add_argument("--detector", default=DEFAULT_DETECTOR, metavar="NAME",
-                   help=f"the detector (default: {DEFAULT_DETECTOR}; see --list-detectors)")
-    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                   help="a detector parameter (repeatable), e.g. --param halflife=120")
+    p.add_argument(
+        "--series",
+        metavar="HOST.SOURCE.AGG[:KEY]",
+        help="with --recording: the stream, and its key when it has several",
+    )
+    p.add_argument(
+        "--detector",
+        default=DEFAULT_DETECTOR,
+        metavar="NAME",
+        help=f"the detector (default: {DEFAULT_DETECTOR}; see --list-detectors)",
+    )
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a detector parameter (repeatable), e.g. --param halflife=120",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write the CSV here (default: stdout)")
     p.add_argument("--list-detectors", action="store_true", help="list the detectors and their parameters")
     p.set_defaults(func=run)
@@ -43,11 +62,15 @@ def run(args: argparse.Namespace) -> int:
     from ..analytics.nab import score_series
     from .detect_input import InputError, read_csv, read_recording
 
-    offered = {k: c for k, c in DETECTORS.items() if not issubclass(c, EstimatorAdapter)}  # built from params alone
+    offered = {
+        k: c for k, c in DETECTORS.items() if not issubclass(c, EstimatorAdapter)
+    }  # built from params alone
     if args.list_detectors:
-        write(f"{kind}{' (default)' if kind == DEFAULT_DETECTOR else ''}: {_summary(cls)} "
-              f"(threshold {cls.threshold:g})\n    parameters: {', '.join(f'{k}={v}' for k, v in cls.defaults.items())}\n"
-              for kind, cls in offered.items())
+        write(
+            f"{kind}{' (default)' if kind == DEFAULT_DETECTOR else ''}: {_summary(cls)} "
+            f"(threshold {cls.threshold:g})\n    parameters: {', '.join(f'{k}={v}' for k, v in cls.defaults.items())}\n"
+            for kind, cls in offered.items()
+        )
         return 0
     cls = offered.get(args.detector)
     if cls is None:
@@ -77,7 +100,9 @@ def run(args: argparse.Namespace) -> int:
     except (TypeError, ValueError, ArithmeticError) as exc:  # parameters of the right type, out of range
         given = " ".join(args.param)
         return _fail(f"detector {args.detector!r} cannot run with {given or 'its defaults'}: {exc}", 2)
-    rows = (f"{_field(s)},{_number(v)},{float(a)!r}\n" for s, v, a in zip(series.stamps, series.values, scores))
+    rows = (
+        f"{_field(s)},{_number(v)},{float(a)!r}\n" for s, v, a in zip(series.stamps, series.values, scores)
+    )
     try:
         write(["timestamp,value,anomaly_score\n"], rows, path=args.output)
     except OSError as exc:
@@ -110,7 +135,9 @@ def parse_params(items: list[str], defaults: dict, kind: str) -> dict:
         if not sep:
             raise ValueError(f"--param {item!r}: expected NAME=VALUE")
         if name not in defaults:
-            raise ValueError(f"detector {kind!r} has no parameter {name!r}; its parameters: {', '.join(defaults)}")
+            raise ValueError(
+                f"detector {kind!r} has no parameter {name!r}; its parameters: {', '.join(defaults)}"
+            )
         try:
             out[name] = _param_value(defaults[name], text.strip())
         except ValueError:

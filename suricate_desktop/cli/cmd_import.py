@@ -23,29 +23,59 @@ def register(sub) -> None:
         "or wide (timestamp,col1,col2,...). The source of each file's streams is its name without extension.",
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="files to import")
-    p.add_argument("--out", required=True, metavar="DIR", help="recording folder (created; appended to if it exists)")
-    p.add_argument("--format", choices=FORMATS, default="auto", help="file format (default: auto, from the content)")
-    p.add_argument("--interval", type=float, default=1.0,
-                   help="seconds between ticks when a file has no timestamps (default: 1)")
-    p.add_argument("--start", type=float, metavar="EPOCH",
-                   help="time of the first tick of a file without timestamps (default: the last tick at the file's "
-                   "modification time)")
+    p.add_argument(
+        "--out", required=True, metavar="DIR", help="recording folder (created; appended to if it exists)"
+    )
+    p.add_argument(
+        "--format", choices=FORMATS, default="auto", help="file format (default: auto, from the content)"
+    )
+    p.add_argument(
+        "--interval",
+        type=float,
+        default=1.0,
+        help="seconds between ticks when a file has no timestamps (default: 1)",
+    )
+    p.add_argument(
+        "--start",
+        type=float,
+        metavar="EPOCH",
+        help="time of the first tick of a file without timestamps (default: the last tick at the file's "
+        "modification time)",
+    )
     # the importers' DEFAULT_HOST (tests/test_startup.py checks it), written out: they load pyarrow
     p.add_argument("--host", help="host of the streams (default: imported; CSV: its host column)")
     p.add_argument("--source", help="source of the streams (default: each file's name without extension)")
-    p.add_argument("--script", metavar="SCRIPT",
-                   help="the D (.d) or bpftrace (.bt) script that produced the output: gives aggregation names, "
-                   "kinds and keys (a .d script applies to dtrace files only, a .bt script to bpftrace logs only)")
-    p.add_argument("--aggs", metavar="NAMES",
-                   help="dtrace(1): aggregation names in the order each tick prints them, comma-separated")
-    p.add_argument("--kind", action="append", default=[], metavar="AGG=KIND",
-                   help="kind of an aggregation the file does not tell (e.g. bytes=sum); for CSV (wide, or long "
-                   "without a kind column): KIND alone (default: count)")
-    p.add_argument("--cumulative", action="store_true",
-                   help="values are running totals (dtrace without trunc(); bpftrace without clear(), which is "
-                   "otherwise guessed)")
-    p.add_argument("--segment-seconds", type=float, default=10.0,
-                   help="seconds of recorded time per segment (default: 10)")
+    p.add_argument(
+        "--script",
+        metavar="SCRIPT",
+        help="the D (.d) or bpftrace (.bt) script that produced the output: gives aggregation names, "
+        "kinds and keys (a .d script applies to dtrace files only, a .bt script to bpftrace logs only)",
+    )
+    p.add_argument(
+        "--aggs",
+        metavar="NAMES",
+        help="dtrace(1): aggregation names in the order each tick prints them, comma-separated",
+    )
+    p.add_argument(
+        "--kind",
+        action="append",
+        default=[],
+        metavar="AGG=KIND",
+        help="kind of an aggregation the file does not tell (e.g. bytes=sum); for CSV (wide, or long "
+        "without a kind column): KIND alone (default: count)",
+    )
+    p.add_argument(
+        "--cumulative",
+        action="store_true",
+        help="values are running totals (dtrace without trunc(); bpftrace without clear(), which is "
+        "otherwise guessed)",
+    )
+    p.add_argument(
+        "--segment-seconds",
+        type=float,
+        default=10.0,
+        help="seconds of recorded time per segment (default: 10)",
+    )
     p.set_defaults(func=run)
 
 
@@ -73,7 +103,9 @@ def run(args: argparse.Namespace) -> int:
             csv_kind = kind
     script = None
     # a .d script explains dtrace(1) output, a .bt script bpftrace logs; another name explains both
-    script_lang = {".d": "dtrace", ".bt": "bpftrace-json"}.get(Path(args.script).suffix) if args.script else None
+    script_lang = (
+        {".d": "dtrace", ".bt": "bpftrace-json"}.get(Path(args.script).suffix) if args.script else None
+    )
     if args.script:
         try:
             script = Path(args.script).read_text()
@@ -87,19 +119,31 @@ def run(args: argparse.Namespace) -> int:
             fmt = sniff_format(path) if args.format == "auto" else args.format
             if fmt == "dtrace":
                 got = import_dtrace_text(
-                    path, host=args.host or DEFAULT_HOST, source=args.source, interval=args.interval,
-                    start=args.start, script=script if script_lang in (None, fmt) else None, kinds=kinds or None,
+                    path,
+                    host=args.host or DEFAULT_HOST,
+                    source=args.source,
+                    interval=args.interval,
+                    start=args.start,
+                    script=script if script_lang in (None, fmt) else None,
+                    kinds=kinds or None,
                     delta=not args.cumulative,
                     aggs=[a.strip() for a in args.aggs.split(",") if a.strip()] if args.aggs else None,
                 )
             elif fmt == "bpftrace-json":
                 got = import_bpftrace_json(
-                    path, host=args.host or DEFAULT_HOST, source=args.source, interval=args.interval,
-                    start=args.start, script=script if script_lang in (None, fmt) else None, kinds=kinds or None,
+                    path,
+                    host=args.host or DEFAULT_HOST,
+                    source=args.source,
+                    interval=args.interval,
+                    start=args.start,
+                    script=script if script_lang in (None, fmt) else None,
+                    kinds=kinds or None,
                     cumulative=True if args.cumulative else None,
                 )
             else:
-                got = import_csv(path, host=args.host, source=args.source, kind=csv_kind, delta=not args.cumulative)
+                got = import_csv(
+                    path, host=args.host, source=args.source, kind=csv_kind, delta=not args.cumulative
+                )
         except OSError as exc:
             print(f"suricate import: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
             return 2

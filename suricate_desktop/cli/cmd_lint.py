@@ -30,7 +30,9 @@ def register(subparsers) -> None:
         "and warnings about scripts that have nothing to plot.",
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="script to check ('-' reads standard input)")
-    p.add_argument("--lang", choices=("d", "bpftrace"), help="language (default: from the file name and content)")
+    p.add_argument(
+        "--lang", choices=("d", "bpftrace"), help="language (default: from the file name and content)"
+    )
     p.add_argument("--json", action="store_true", help="print one JSON document for tools")
     p.add_argument(
         "--platform", help="warn about providers and functions this OS lacks"

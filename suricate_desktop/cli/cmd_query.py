@@ -9,10 +9,13 @@ import sys
 def register(sub) -> None:
     p = sub.add_parser("query", help="run SQL over a recording (DuckDB; the table is 'recording')")
     p.add_argument("recording", metavar="DIR")
-    p.add_argument("sql", nargs="?",
-                   default="SELECT host, source, agg, kind, count(*) AS rows, min(ts) AS first, max(ts) AS last "
-                   "FROM recording GROUP BY ALL ORDER BY ALL",
-                   help="SQL text (default: a summary of the streams)")
+    p.add_argument(
+        "sql",
+        nargs="?",
+        default="SELECT host, source, agg, kind, count(*) AS rows, min(ts) AS first, max(ts) AS last "
+        "FROM recording GROUP BY ALL ORDER BY ALL",
+        help="SQL text (default: a summary of the streams)",
+    )
     p.add_argument("--csv", action="store_true", help="print CSV instead of a table")
     p.set_defaults(func=run)
 
@@ -24,12 +27,16 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         if not segments(args.recording):
-            print(f"suricate query: {args.recording} holds no segments yet (nothing recorded)", file=sys.stderr)
+            print(
+                f"suricate query: {args.recording} holds no segments yet (nothing recorded)", file=sys.stderr
+            )
             return 1
         con = connect(args.recording)
         if con.execute("SELECT count(*) FROM recording").fetchall() == [(0,)]:
-            print(f"suricate query: {args.recording} holds no entries (only intervals in which nothing happened)",
-                  file=sys.stderr)
+            print(
+                f"suricate query: {args.recording} holds no entries (only intervals in which nothing happened)",
+                file=sys.stderr,
+            )
             return 1
         result = con.sql(args.sql)
     except (FileNotFoundError, duckdb.Error) as exc:

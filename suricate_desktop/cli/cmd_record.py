@@ -35,18 +35,37 @@ def register(sub) -> None:
         "acknowledged only once it is on disk, and copies are dropped, so a crash loses and doubles nothing. "
         "Open the folder with pandas or DuckDB (suricate query), or play it back with suricate replay.",
     )
-    p.add_argument("--bind", action="append", metavar="PATTERN",
-                   help="routing-key pattern <host>.<source>.<aggregation>, e.g. 'web01.#' or '*.*.syscalls' "
-                   "(repeatable; default: '#', everything)")
-    p.add_argument("--legacy-queue", action="append", default=[], metavar="QUEUE[:HOST]",
-                   help="also read a queue of the 2012 sender's str({key: value}) bodies (e.g. dtrace)")
-    p.add_argument("--out", required=True, metavar="DIR", help="recording folder (created; appended to if it exists)")
-    p.add_argument("--queue", help="durable queue name (default: suricate.record.<folder name>.<8 hex digits of "
-                   "its absolute path>, one queue per recording)")
-    p.add_argument("--queue-expires", type=float, default=24.0, metavar="HOURS",
-                   help="the broker deletes the queue once no recorder has read it for this long, with what it "
-                   "holds (default: 24; 0 = never); meanwhile it keeps at most 1,000,000 messages, the oldest "
-                   "dropped first")
+    p.add_argument(
+        "--bind",
+        action="append",
+        metavar="PATTERN",
+        help="routing-key pattern <host>.<source>.<aggregation>, e.g. 'web01.#' or '*.*.syscalls' "
+        "(repeatable; default: '#', everything)",
+    )
+    p.add_argument(
+        "--legacy-queue",
+        action="append",
+        default=[],
+        metavar="QUEUE[:HOST]",
+        help="also read a queue of the 2012 sender's str({key: value}) bodies (e.g. dtrace)",
+    )
+    p.add_argument(
+        "--out", required=True, metavar="DIR", help="recording folder (created; appended to if it exists)"
+    )
+    p.add_argument(
+        "--queue",
+        help="durable queue name (default: suricate.record.<folder name>.<8 hex digits of "
+        "its absolute path>, one queue per recording)",
+    )
+    p.add_argument(
+        "--queue-expires",
+        type=float,
+        default=24.0,
+        metavar="HOURS",
+        help="the broker deletes the queue once no recorder has read it for this long, with what it "
+        "holds (default: 24; 0 = never); meanwhile it keeps at most 1,000,000 messages, the oldest "
+        "dropped first",
+    )
     p.add_argument("-d", "--duration", type=float, default=0.0, help="seconds to record; 0 = until stopped")
     p.add_argument("--rotate", type=float, default=1.0, help="seconds per segment (default: 1)")
     add_broker_options(p)
@@ -74,22 +93,46 @@ def run(args: argparse.Namespace) -> int:
     before = previous.get("queue")
     stale = [p for p in previous.get("bindings", []) if p not in bindings] if before == queue else []
     if before and before != queue and not args.queue:
-        log.warning("record: this recording read queue %s before and now reads %s (one queue per recording); "
-                    "what is left in %s is not read: record it with --queue %s, or delete it", before, queue,
-                    before, before)
-    writer = RecordingWriter(out, rotate_seconds=args.rotate,
-                             meta={"bindings": bindings, "queue": queue, "exchange": args.exchange})
-    consumer = Consumer(writer, args.broker, args.exchange, bindings, queue=queue,
-                        legacy_queues=[LegacyQueue.parse(q) for q in args.legacy_queue],
-                        queue_expires=args.queue_expires * 3600 or None, unbind=stale)
+        log.warning(
+            "record: this recording read queue %s before and now reads %s (one queue per recording); "
+            "what is left in %s is not read: record it with --queue %s, or delete it",
+            before,
+            queue,
+            before,
+            before,
+        )
+    writer = RecordingWriter(
+        out,
+        rotate_seconds=args.rotate,
+        meta={"bindings": bindings, "queue": queue, "exchange": args.exchange},
+    )
+    consumer = Consumer(
+        writer,
+        args.broker,
+        args.exchange,
+        bindings,
+        queue=queue,
+        legacy_queues=[LegacyQueue.parse(q) for q in args.legacy_queue],
+        queue_expires=args.queue_expires * 3600 or None,
+        unbind=stale,
+    )
     # Until the consumer has bound and unbound, the queue may have either set: the meta names both.
-    update_meta(out, {"queue": queue, "exchange": args.exchange, "bindings": [*bindings, *stale],
-                      "queue_arguments": consumer.queue_arguments()})
+    update_meta(
+        out,
+        {
+            "queue": queue,
+            "exchange": args.exchange,
+            "bindings": [*bindings, *stale],
+            "queue_arguments": consumer.queue_arguments(),
+        },
+    )
     done = threading.Event()
     on_terminate(done.set)
     tune_for_ingest()
     consumer.start()
-    log.info("record: %s -> %s (queue %s, bindings %s)", args.broker.split("@")[-1], out, queue, " ".join(bindings))
+    log.info(
+        "record: %s -> %s (queue %s, bindings %s)", args.broker.split("@")[-1], out, queue, " ".join(bindings)
+    )
     deadline = time.monotonic() + args.duration if args.duration else None
     watch = BrokerWatch("record", consumer, log=log)
     bound = False
@@ -107,16 +150,25 @@ def run(args: argparse.Namespace) -> int:
         writer.close()
     except Exception:  # the writer's failure is said below, once
         pass
-    failure = consumer.failure or (writer.failure and f"{writer.failure}; nothing after it was acknowledged "
-                                   f"(queue {queue} keeps it)")
+    failure = consumer.failure or (
+        writer.failure and f"{writer.failure}; nothing after it was acknowledged (queue {queue} keeps it)"
+    )
     if failure:
         print(f"suricate record: {failure}", file=sys.stderr)
         return 1
-    log.info("record: %d snapshots in %d segments, %d rejected, %d duplicates dropped",
-             writer.snapshots_written, writer.segments_written, consumer.rejected, consumer.duplicates)
+    log.info(
+        "record: %d snapshots in %d segments, %d rejected, %d duplicates dropped",
+        writer.snapshots_written,
+        writer.segments_written,
+        consumer.rejected,
+        consumer.duplicates,
+    )
     if watch.failed():
         return BROKER_REFUSED
     if watch.never_reached():
-        print(f"suricate record: nothing recorded: the broker never answered ({consumer.last_error})", file=sys.stderr)
+        print(
+            f"suricate record: nothing recorded: the broker never answered ({consumer.last_error})",
+            file=sys.stderr,
+        )
         return NEVER_REACHED
     return 0

@@ -16,9 +16,12 @@ log = logging.getLogger("suricate.replay")
 
 
 def register(sub) -> None:
-    p = sub.add_parser("replay", help="publish a recording back to the broker with its original spacing",
-                       description="Publish a recording's snapshots to the exchange with their original spacing "
-                       "divided by --speed, re-timed to now (unless --original-time).")
+    p = sub.add_parser(
+        "replay",
+        help="publish a recording back to the broker with its original spacing",
+        description="Publish a recording's snapshots to the exchange with their original spacing "
+        "divided by --speed, re-timed to now (unless --original-time).",
+    )
     p.add_argument("recording", metavar="DIR")
     p.add_argument("--speed", type=float, default=1.0, help="time factor: 2 = twice as fast, 0 = no pauses")
     p.add_argument("--original-time", action="store_true", help="keep the recorded timestamps")
@@ -51,7 +54,9 @@ def run(args: argparse.Namespace) -> int:
     # of the same recording is not a copy of the first.
     suffix = f".replay-{secrets.token_hex(4)}"
     count = 0
-    for snap in paced(iter_snapshots(args.recording), args.speed, retime=not args.original_time, sleep=stopped.wait):
+    for snap in paced(
+        iter_snapshots(args.recording), args.speed, retime=not args.original_time, sleep=stopped.wait
+    ):
         if stopped.is_set():
             break
         snap.run = (snap.run or "recording")[: MAX_RUN - len(suffix)] + suffix
@@ -63,7 +68,9 @@ def run(args: argparse.Namespace) -> int:
     if watch.failed():
         return BROKER_REFUSED
     if not ok:
-        print(f"suricate replay: {publisher.buffered()} snapshots not confirmed ({publisher.last_error})",
-              file=sys.stderr)
+        print(
+            f"suricate replay: {publisher.buffered()} snapshots not confirmed ({publisher.last_error})",
+            file=sys.stderr,
+        )
         return 3
     return 0

@@ -15,42 +15,64 @@ log = logging.getLogger("suricate.rules")
 
 
 def register(sub) -> None:
-    p = sub.add_parser("rules", help="alerting rules: check, run headless, backtest on a recording",
-                       description="Rules over the live streams and what they do when they fire (docs/rules.md).")
+    p = sub.add_parser(
+        "rules",
+        help="alerting rules: check, run headless, backtest on a recording",
+        description="Rules over the live streams and what they do when they fire (docs/rules.md).",
+    )
     rsub = p.add_subparsers(dest="rules_command", metavar="ACTION")
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
-    c = rsub.add_parser("check", help="validate a rules file: each bad rule at its line",
-                        description="Validate RULES.toml; print FILE:LINE: error: ... for each rule that would be left "
-                        "out. Exit 1 when any is.")
+    c = rsub.add_parser(
+        "check",
+        help="validate a rules file: each bad rule at its line",
+        description="Validate RULES.toml; print FILE:LINE: error: ... for each rule that would be left "
+        "out. Exit 1 when any is.",
+    )
     c.add_argument("rules", metavar="RULES.toml")
     _add_models_option(c)
     c.set_defaults(func=run_check)
 
     from .options import add_broker_options
 
-    r = rsub.add_parser("run", help="evaluate rules on streams from a broker, run their actions (long-running)",
-                        description="Consume the bound streams, evaluate the rules on each snapshot, run actions. "
-                        "One JSON object per line on stdout for each transition and action result. Exit 0 on "
-                        "SIGTERM/SIGINT. The rules file is re-read when it changes.")
+    r = rsub.add_parser(
+        "run",
+        help="evaluate rules on streams from a broker, run their actions (long-running)",
+        description="Consume the bound streams, evaluate the rules on each snapshot, run actions. "
+        "One JSON object per line on stdout for each transition and action result. Exit 0 on "
+        "SIGTERM/SIGINT. The rules file is re-read when it changes.",
+    )
     r.add_argument("rules", metavar="RULES.toml")
-    r.add_argument("--bind", action="append", metavar="PATTERN",
-                   help="routing-key pattern <host>.<source>.<aggregation> (repeatable; default '#')")
+    r.add_argument(
+        "--bind",
+        action="append",
+        metavar="PATTERN",
+        help="routing-key pattern <host>.<source>.<aggregation> (repeatable; default '#')",
+    )
     r.add_argument("--queue", help="durable queue name (default: an exclusive queue of this process)")
     r.add_argument("--history", metavar="FILE", help="append every event to this JSON-lines file")
-    r.add_argument("--captures", metavar="DIR", default="captures",
-                   help="folder for trace actions' recordings (default: %(default)s)")
-    r.add_argument("--secret-file", help="control secret for trace actions (default: $SURICATE_CONTROL_SECRET)")
+    r.add_argument(
+        "--captures",
+        metavar="DIR",
+        default="captures",
+        help="folder for trace actions' recordings (default: %(default)s)",
+    )
+    r.add_argument(
+        "--secret-file", help="control secret for trace actions (default: $SURICATE_CONTROL_SECRET)"
+    )
     r.add_argument("--capacity", type=int, default=600, help="rows kept per stream (default: %(default)s)")
     r.add_argument("--duration", type=float, default=0.0, help="seconds to run; 0 = until stopped")
     _add_models_option(r)
     add_broker_options(r)
     r.set_defaults(func=run_run)
 
-    b = rsub.add_parser("backtest", help="replay a recording through the rules; report firings and actions",
-                        description="Feed a recording's snapshots through the same engine, in recorded order, and "
-                        "print when each rule would have fired and resolved and which actions it would have run "
-                        "(none is run).")
+    b = rsub.add_parser(
+        "backtest",
+        help="replay a recording through the rules; report firings and actions",
+        description="Feed a recording's snapshots through the same engine, in recorded order, and "
+        "print when each rule would have fired and resolved and which actions it would have run "
+        "(none is run).",
+    )
     b.add_argument("rules", metavar="RULES.toml")
     b.add_argument("recording", metavar="RECORDING")
     b.add_argument("--json", action="store_true", help="one JSON event per line instead of text")
@@ -60,9 +82,12 @@ def register(sub) -> None:
 
 
 def _add_models_option(parser) -> None:
-    parser.add_argument("--models", metavar="DIR",
-                        help="a model registry folder: each model NAME becomes scorer \"model:NAME\" for score "
-                        "and anomaly_rate rules")
+    parser.add_argument(
+        "--models",
+        metavar="DIR",
+        help='a model registry folder: each model NAME becomes scorer "model:NAME" for score '
+        "and anomaly_rate rules",
+    )
 
 
 def _register_models(folder: str | None) -> list[str] | None:
@@ -132,10 +157,15 @@ def run_backtest(args: argparse.Namespace) -> int:
             if event.get("score") is not None:
                 extra += f" score={event['score']:.4g}"
             flag = " (flapping)" if event.get("flapping") else ""
-            out.write(f"{when}  {event['change'].upper():9s} {event['rule']}  {event['series']}{extra}{flag}\n")
+            out.write(
+                f"{when}  {event['change'].upper():9s} {event['rule']}  {event['series']}{extra}{flag}\n"
+            )
         elif event["event"] == "action":
-            detail = {k: v for k, v in event.items()
-                      if k in ("args", "url", "exchange", "routing_key", "host", "duration")}
+            detail = {
+                k: v
+                for k, v in event.items()
+                if k in ("args", "url", "exchange", "routing_key", "host", "duration")
+            }
             out.write(f"{when}    {event['status']}: {event['action']} {_dumps(detail)}\n")
 
     engine = Engine(ruleset, capacity=args.capacity, dry_run=True, listeners=[show])
@@ -150,8 +180,14 @@ def run_backtest(args: argparse.Namespace) -> int:
     from ..rules import firings
 
     fired = [f for f in firings(engine.history.events()) if f[2] == "firing"]
-    summary = {"event": "summary", "snapshots": n, "rules": len(ruleset.rules), "firings": len(fired),
-               "evaluations": engine.evaluations, "problems": len(ruleset.problems)}
+    summary = {
+        "event": "summary",
+        "snapshots": n,
+        "rules": len(ruleset.rules),
+        "firings": len(fired),
+        "evaluations": engine.evaluations,
+        "problems": len(ruleset.problems),
+    }
     if args.json:
         out.write(_dumps(summary) + "\n")
     else:
@@ -182,15 +218,28 @@ def run_run(args: argparse.Namespace) -> int:
             sys.stdout.flush()
 
     engine = Engine(ruleset, capacity=args.capacity, history=AlertHistory(args.history), listeners=[emit])
-    engine.runner = ActionRunner(engine.action_result, broker=args.broker, exchange=args.exchange,
-                                 captures=args.captures, secret_file=args.secret_file)
+    engine.runner = ActionRunner(
+        engine.action_result,
+        broker=args.broker,
+        exchange=args.exchange,
+        captures=args.captures,
+        secret_file=args.secret_file,
+    )
     bindings = args.bind or ["#"]
     consumer = Consumer(engine, args.broker, args.exchange, bindings, queue=args.queue)
     done = threading.Event()
     on_terminate(done.set)
     consumer.start()
-    emit({"event": "started", "rules": [r.name for r in ruleset.rules], "problems": [str(p) for p in ruleset.problems],
-          "bindings": bindings, "broker": args.broker.split("@")[-1], "models": models})
+    emit(
+        {
+            "event": "started",
+            "rules": [r.name for r in ruleset.rules],
+            "problems": [str(p) for p in ruleset.problems],
+            "bindings": bindings,
+            "broker": args.broker.split("@")[-1],
+            "models": models,
+        }
+    )
     path = Path(args.rules)
     mtime = _mtime(path)
     deadline = time.monotonic() + args.duration if args.duration else None
@@ -202,7 +251,9 @@ def run_run(args: argparse.Namespace) -> int:
             last_state = consumer.state
             emit({"event": "broker", "state": last_state, "error": consumer.last_error or None})
         engine.tick()
-        if time.monotonic() - last_caps >= 60.0:  # at most a line a minute, and only when something was evicted
+        if (
+            time.monotonic() - last_caps >= 60.0
+        ):  # at most a line a minute, and only when something was evicted
             last_caps = time.monotonic()
             stats = engine.stats()
             if (stats["evicted_streams"], stats["evicted_alerts"]) != evicted:
@@ -216,8 +267,13 @@ def run_run(args: argparse.Namespace) -> int:
                 emit({"event": "reload", "error": str(exc)})
             else:
                 engine.set_rules(fresh)
-                emit({"event": "reload", "rules": [r.name for r in fresh.rules],
-                      "problems": [str(p) for p in fresh.problems]})
+                emit(
+                    {
+                        "event": "reload",
+                        "rules": [r.name for r in fresh.rules],
+                        "problems": [str(p) for p in fresh.problems],
+                    }
+                )
         if deadline and time.monotonic() >= deadline:
             break
     if watch.failed():
@@ -225,8 +281,15 @@ def run_run(args: argparse.Namespace) -> int:
     consumer.stop()
     engine.close()
     stats = engine.stats()
-    emit({"event": "stopped", "snapshots": engine.snapshots, "evaluations": engine.evaluations,
-          "evicted_streams": stats["evicted_streams"], "evicted_alerts": stats["evicted_alerts"]})
+    emit(
+        {
+            "event": "stopped",
+            "snapshots": engine.snapshots,
+            "evaluations": engine.evaluations,
+            "evicted_streams": stats["evicted_streams"],
+            "evicted_alerts": stats["evicted_alerts"],
+        }
+    )
     return BROKER_REFUSED if watch.failed() else 0
 
 

@@ -19,7 +19,9 @@ def register(sub) -> None:
         help="with --show: the script to print (default: both); in the list: show only this language's file name",
     )
     p.add_argument("--show", metavar="ID", help="print the template's description and script")
-    p.add_argument("--root", metavar="DIR", help="template folder (default: resources/templates of the checkout)")
+    p.add_argument(
+        "--root", metavar="DIR", help="template folder (default: resources/templates of the checkout)"
+    )
     p.set_defaults(func=run)
 
 

@@ -52,8 +52,10 @@ def read_csv(stream: io.TextIOBase, name: str) -> Series:
     columns = [c.strip().lower() for c in header]
     missing = [c for c in ("timestamp", "value") if c not in columns]
     if missing:
-        raise InputError(f"{name}: the header has no {' and no '.join(missing)} column "
-                         f"(found: {','.join(header) or 'nothing'})")
+        raise InputError(
+            f"{name}: the header has no {' and no '.join(missing)} column "
+            f"(found: {','.join(header) or 'nothing'})"
+        )
     it, iv = columns.index("timestamp"), columns.index("value")
     series = Series([], [], [])
     ended = reader.line_num  # the line the previous record ended on: a quoted field may span lines
@@ -67,8 +69,9 @@ def read_csv(stream: io.TextIOBase, name: str) -> Series:
         try:
             t = parse_time(stamp)
         except ValueError:
-            raise InputError(f"{name}, line {line}: timestamp {stamp!r} is neither YYYY-MM-DD HH:MM:SS "
-                             "nor epoch seconds") from None
+            raise InputError(
+                f"{name}, line {line}: timestamp {stamp!r} is neither YYYY-MM-DD HH:MM:SS nor epoch seconds"
+            ) from None
         try:
             value = float(text)
         except ValueError:
@@ -113,21 +116,29 @@ def read_recording(folder: str, series: str, view: str = "interval") -> Series:
     if not snaps:
         table = read_table(folder, ["host", "source", "agg"])
         names = sorted({".".join(r.values()) for r in table.to_pylist()})
-        raise InputError(f"{folder} has no stream {'.'.join(stream)}; its streams: {', '.join(names) or 'none'}")
+        raise InputError(
+            f"{folder} has no stream {'.'.join(stream)}; its streams: {', '.join(names) or 'none'}"
+        )
     store = LiveStore(capacity=len(snaps))
     store.ingest(snaps)
     data = TrainingData.from_store(store, stream, view)
     keys = [key_text(label) for label in data.labels]
     if key is None:
         if len(keys) != 1:
-            raise InputError(f"{'.'.join(stream)} has {len(keys)} keys; name one as {series}:KEY, one of: "
-                             + ", ".join(keys[:50]) + (" …" if len(keys) > 50 else ""))
+            raise InputError(
+                f"{'.'.join(stream)} has {len(keys)} keys; name one as {series}:KEY, one of: "
+                + ", ".join(keys[:50])
+                + (" …" if len(keys) > 50 else "")
+            )
         column = 0
     elif key in keys:
         column = keys.index(key)
     else:
-        raise InputError(f"{'.'.join(stream)} has no key {key!r}; its keys: "
-                         + ", ".join(keys[:50]) + (" …" if len(keys) > 50 else ""))
+        raise InputError(
+            f"{'.'.join(stream)} has no key {key!r}; its keys: "
+            + ", ".join(keys[:50])
+            + (" …" if len(keys) > 50 else "")
+        )
     values = data.values[:, column]
     keep = ~np.isnan(values)
     times = data.times[keep]

@@ -15,12 +15,25 @@ import sys
 from .. import __version__
 
 #: Sub-command modules, in the order ``--help`` lists them.
-COMMANDS = ("agent", "record", "replay", "query", "graph", "detect", "import", "lint", "translate", "templates", "rules")
+COMMANDS = (
+    "agent",
+    "record",
+    "replay",
+    "query",
+    "graph",
+    "detect",
+    "import",
+    "lint",
+    "translate",
+    "templates",
+    "rules",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="suricate", description="Trace hosts, stream their aggregations over AMQP, record and replay them."
+        prog="suricate",
+        description="Trace hosts, stream their aggregations over AMQP, record and replay them.",
     )
     parser.add_argument("--version", action="version", version=f"suricate {__version__}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from ..transport.settings import DEFAULT_EXCHANGE, DEFAULT_URL
 
 
 def add_broker_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--broker", default=os.environ.get("SURICATE_BROKER", DEFAULT_URL), metavar="URL",
+        "--broker",
+        default=os.environ.get("SURICATE_BROKER", DEFAULT_URL),
+        metavar="URL",
         help="AMQP URL of the broker (default: $SURICATE_BROKER or %(default)s)",
     )
     parser.add_argument("--exchange", default=DEFAULT_EXCHANGE, help="topic exchange (default: %(default)s)")

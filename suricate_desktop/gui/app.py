@@ -13,8 +13,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="suricate-desktop", description="The Suricate Desktop workbench.")
     parser.add_argument("workspace", nargs="?", help="a workspace file to open (*.suricate.json)")
     parser.add_argument("--recording", metavar="DIR", help="open a recording")
-    parser.add_argument("--broker", metavar="URL", help="listen to a broker (amqp://user:pass@host:5672/%%2F)")
-    parser.add_argument("--bind", action="append", metavar="PATTERN", help="binding pattern for --broker (default: #)")
+    parser.add_argument(
+        "--broker", metavar="URL", help="listen to a broker (amqp://user:pass@host:5672/%%2F)"
+    )
+    parser.add_argument(
+        "--bind", action="append", metavar="PATTERN", help="binding pattern for --broker (default: #)"
+    )
     parser.add_argument("--fresh", action="store_true", help="ignore the remembered sources and dashboards")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -24,9 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from ..runtime import tune_for_ingest
+    from .forms import resource_path
     from .main_window import MainWindow
     from .sources.registry import source_from_config
-    from .forms import resource_path
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Suricate Desktop")
@@ -42,8 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.recording:
         window.open_recording(args.recording)
     if args.broker:
-        window.registry.add(source_from_config({"kind": "broker", "url": args.broker, "bindings": args.bind or ["#"]}))
+        window.registry.add(
+            source_from_config({"kind": "broker", "url": args.broker, "bindings": args.bind or ["#"]})
+        )
     window.show()
     tune_for_ingest()
     return app.exec()  # safe: Qt's event loop, not code execution
-

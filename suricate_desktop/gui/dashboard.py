@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFrame, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QScrollArea, QTabWidget, QToolButton, QVBoxLayout, QWidget,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QScrollArea,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from ..schema import AGENT_SOURCE, DROPS_AGGREGATION
@@ -43,8 +52,14 @@ class PlotCard(QFrame):
 
     def add_below(self, widget) -> None:
         self._layout.addWidget(widget)
-        self.setMinimumHeight(280 + sum(self._layout.itemAt(i).widget().minimumHeight()
-                                        for i in range(2, self._layout.count()) if self._layout.itemAt(i).widget()))
+        self.setMinimumHeight(
+            280
+            + sum(
+                self._layout.itemAt(i).widget().minimumHeight()
+                for i in range(2, self._layout.count())
+                if self._layout.itemAt(i).widget()
+            )
+        )
 
     def on_frame(self, hook) -> None:
         """Call ``hook()`` after the panel's refresh on each frame this card is visible."""
@@ -71,8 +86,11 @@ class DashboardPage(QScrollArea):
         self._grid = QGridLayout(self._inner)
         self._grid.setContentsMargins(4, 4, 4, 4)
         self.setWidget(self._inner)
-        self._hint = QLabel("Double-click a stream in the Streams pane to plot it here.\n"
-                            "Plots on one dashboard share their time axis.", alignment=Qt.AlignCenter)
+        self._hint = QLabel(
+            "Double-click a stream in the Streams pane to plot it here.\n"
+            "Plots on one dashboard share their time axis.",
+            alignment=Qt.AlignCenter,
+        )
         self._hint.setStyleSheet("color: #57606a; font-size: 14px")
         self._grid.addWidget(self._hint, 0, 0)
 
@@ -108,8 +126,10 @@ class Dashboard(QTabWidget):
         self.setDocumentMode(True)
         self.tabCloseRequested.connect(self._close_tab)
         self.tabBarDoubleClicked.connect(self._rename)
-        self.setCornerWidget(QToolButton(text="+", autoRaise=True, toolTip="New dashboard",
-                                         clicked=lambda: self.new_page()), Qt.TopRightCorner)
+        self.setCornerWidget(
+            QToolButton(text="+", autoRaise=True, toolTip="New dashboard", clicked=lambda: self.new_page()),
+            Qt.TopRightCorner,
+        )
 
     def pages(self) -> list[DashboardPage]:
         return [self.widget(i) for i in range(self.count())]
@@ -124,12 +144,19 @@ class Dashboard(QTabWidget):
         page = self.currentWidget()
         return page if isinstance(page, DashboardPage) else self.new_page()
 
-    def add_plot(self, source: Source, stream: tuple, chart: str = "auto", state: dict | None = None,
-                 page: DashboardPage | None = None) -> PlotCard:
+    def add_plot(
+        self,
+        source: Source,
+        stream: tuple,
+        chart: str = "auto",
+        state: dict | None = None,
+        page: DashboardPage | None = None,
+    ) -> PlotCard:
         page = page or self.current_page()
         drops_stream = (stream[0], AGENT_SOURCE, DROPS_AGGREGATION)
-        panel = PlotPanel(source.store, tuple(stream), chart=chart, link=page.link,
-                          drops=(source.store, drops_stream))
+        panel = PlotPanel(
+            source.store, tuple(stream), chart=chart, link=page.link, drops=(source.store, drops_stream)
+        )
         if state:
             panel.restore(state)
         panel.message.connect(self.message)
@@ -152,9 +179,13 @@ class Dashboard(QTabWidget):
 
     def state(self) -> list[dict]:
         return [
-            {"title": self.tabText(i), "plots": [
-                {"source": card.source.name, "stream": list(card.stream), "state": card.panel.state()}
-                for card in page.cards]}
+            {
+                "title": self.tabText(i),
+                "plots": [
+                    {"source": card.source.name, "stream": list(card.stream), "state": card.panel.state()}
+                    for card in page.cards
+                ],
+            }
             for i, page in enumerate(self.pages())
         ]
 
@@ -170,8 +201,13 @@ class Dashboard(QTabWidget):
                 if source is None:
                     missing.append(f"{plot['source']}: {'.'.join(plot['stream'])}")
                     continue
-                self.add_plot(source, tuple(plot["stream"]), plot.get("state", {}).get("chart", "auto"),
-                              plot.get("state"), page)
+                self.add_plot(
+                    source,
+                    tuple(plot["stream"]),
+                    plot.get("state", {}).get("chart", "auto"),
+                    plot.get("state"),
+                    page,
+                )
         return missing
 
     def _close_tab(self, index: int) -> None:

@@ -18,7 +18,11 @@ class AddBrokerDialog:
         self.host, self.port, self.vhost = f(QWidget, "host"), f(QWidget, "port"), f(QWidget, "vhost")
         self.user, self.password = f(QWidget, "user"), f(QWidget, "password")
         self.tls, self.ca_file, self.browse = f(QWidget, "tls"), f(QWidget, "caFile"), f(QWidget, "browseCa")
-        self.exchange, self.bindings, self.legacy = f(QWidget, "exchange"), f(QWidget, "bindings"), f(QWidget, "legacy")
+        self.exchange, self.bindings, self.legacy = (
+            f(QWidget, "exchange"),
+            f(QWidget, "bindings"),
+            f(QWidget, "legacy"),
+        )
         buttons = f(QWidget, "buttons")
         buttons.accepted.connect(self.dialog.accept)
         buttons.rejected.connect(self.dialog.reject)
@@ -34,7 +38,9 @@ class AddBrokerDialog:
             self.port.setValue(5672)
 
     def _browse_ca(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.dialog, "CA certificate", "", "Certificates (*.pem *.crt);;All (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self.dialog, "CA certificate", "", "Certificates (*.pem *.crt);;All (*)"
+        )
         if path:
             self.ca_file.setText(path)
 
@@ -42,13 +48,20 @@ class AddBrokerDialog:
         """The BrokerSource configuration the form describes."""
         scheme = "amqps" if self.tls.isChecked() else "amqp"
         vhost = quote(self.vhost.text() or "/", safe="")
-        url = (f"{scheme}://{quote(self.user.text(), safe='')}:{quote(self.password.text(), safe='')}"
-               f"@{self.host.text().strip()}:{self.port.value()}/{vhost}")
+        url = (
+            f"{scheme}://{quote(self.user.text(), safe='')}:{quote(self.password.text(), safe='')}"
+            f"@{self.host.text().strip()}:{self.port.value()}/{vhost}"
+        )
         bindings = [b.strip() for b in self.bindings.toPlainText().splitlines() if b.strip()]
         legacy = [q.strip() for q in self.legacy.text().replace(",", " ").split() if q.strip()]
-        return {"kind": "broker", "url": url, "bindings": bindings, "legacy_queues": legacy,
-                "exchange": self.exchange.text().strip() or "suricate",
-                "tls_ca": self.ca_file.text().strip() if self.tls.isChecked() else None}
+        return {
+            "kind": "broker",
+            "url": url,
+            "bindings": bindings,
+            "legacy_queues": legacy,
+            "exchange": self.exchange.text().strip() or "suricate",
+            "tls_ca": self.ca_file.text().strip() if self.tls.isChecked() else None,
+        }
 
     def exec(self) -> dict | None:  # safe: runs the modal dialog, no code from data
         return self.config() if self.dialog.exec() == QDialog.Accepted else None  # safe: QDialog.exec
@@ -57,10 +70,16 @@ class AddBrokerDialog:
 class RemoteAgentsDialog:
     """Which hosts' agents (``suricate agent --control``) the editor may run scripts on."""
 
-    def __init__(self, parent: QWidget | None = None, broker: str = "", hosts: list[str] = (), secret_file: str = ""):
+    def __init__(
+        self, parent: QWidget | None = None, broker: str = "", hosts: list[str] = (), secret_file: str = ""
+    ):
         self.dialog: QDialog = load_form("remote_agents", parent)
         f = self.dialog.findChild
-        self.broker, self.hosts, self.secret_file = f(QWidget, "broker"), f(QWidget, "hosts"), f(QWidget, "secretFile")
+        self.broker, self.hosts, self.secret_file = (
+            f(QWidget, "broker"),
+            f(QWidget, "hosts"),
+            f(QWidget, "secretFile"),
+        )
         if broker:
             self.broker.setText(broker)
         self.hosts.setText(", ".join(hosts))
@@ -77,7 +96,11 @@ class RemoteAgentsDialog:
 
     def config(self) -> dict:
         hosts = [h.strip() for h in self.hosts.text().replace(",", " ").split() if h.strip()]
-        return {"broker": self.broker.text().strip(), "hosts": hosts, "secret_file": self.secret_file.text().strip()}
+        return {
+            "broker": self.broker.text().strip(),
+            "hosts": hosts,
+            "secret_file": self.secret_file.text().strip(),
+        }
 
     def exec(self) -> dict | None:  # safe: runs the modal dialog, no code from data
         return self.config() if self.dialog.exec() == QDialog.Accepted else None  # safe: QDialog.exec

@@ -15,7 +15,6 @@ from PySide6.QtCore import QFile, QIODevice
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QWidget
 
-
 _loader: QUiLoader | None = None
 
 

@@ -31,8 +31,8 @@ from .dashboard import Dashboard
 from .dialogs import AddBrokerDialog, RemoteAgentsDialog
 from .editor import EditorPane
 from .forms import resource_path
-from .rules import RulesPanel
 from .models import ModelsUI
+from .rules import RulesPanel
 from .sources.base import Source
 from .sources.embedded import EmbeddedSource
 from .sources.recording import RecordingSource
@@ -51,8 +51,12 @@ FIRST_PLOT = ("sampler", "cpu_time")
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, settings: QSettings | None = None, registry: SourceRegistry | None = None,
-                 restore_sources: bool = True):
+    def __init__(
+        self,
+        settings: QSettings | None = None,
+        registry: SourceRegistry | None = None,
+        restore_sources: bool = True,
+    ):
         super().__init__()
         gc_guard.hold()  # cyclic garbage collected in this thread only: Qt objects die where they live
         self._gc_held = True
@@ -64,7 +68,9 @@ class MainWindow(QMainWindow):
         self._frame_checked = False
         self.setWindowTitle("Suricate Desktop")
         screen_fit.fit_first_run(self)  # the preferred 1400x860 where the screen has room
-        self.setDockOptions(QMainWindow.AnimatedDocks | QMainWindow.AllowTabbedDocks | QMainWindow.AllowNestedDocks)
+        self.setDockOptions(
+            QMainWindow.AnimatedDocks | QMainWindow.AllowTabbedDocks | QMainWindow.AllowNestedDocks
+        )
 
         self.dashboard = Dashboard()
         self.dashboard.message.connect(self.show_message)
@@ -139,7 +145,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.open_recording_action = self._action("Open &recording…", self.open_recording, "Ctrl+Shift+O")
         file_menu.addAction(self.open_recording_action)
-        file_menu.addAction(self._action("&Import file… (dtrace, bpftrace JSON, CSV)", self.import_file, "Ctrl+I"))
+        file_menu.addAction(
+            self._action("&Import file… (dtrace, bpftrace JSON, CSV)", self.import_file, "Ctrl+I")
+        )
         file_menu.addAction(self._action("Open &sample recording", self.open_sample_recording))
         self.recent_recordings_menu = file_menu.addMenu("Recent recordings")
         self.recent_recordings_menu.aboutToShow.connect(self._fill_recent_recordings)
@@ -158,8 +166,15 @@ class MainWindow(QMainWindow):
                 edit_menu.addAction(editor_actions[name])
 
         view_menu = bar.addMenu("&View")
-        for dock in (self.sources_dock, self.streams_dock, self.editor_dock, self.timeline_dock, self.rules_dock,
-                     self.alerts_dock, self.console.dock):
+        for dock in (
+            self.sources_dock,
+            self.streams_dock,
+            self.editor_dock,
+            self.timeline_dock,
+            self.rules_dock,
+            self.alerts_dock,
+            self.console.dock,
+        ):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
         view_menu.addAction(self._action("New &dashboard", lambda: self.dashboard.new_page(), "Ctrl+T"))
@@ -201,7 +216,9 @@ class MainWindow(QMainWindow):
         """The rules panel and the alert history, side by side at the bottom, hidden until asked for (F10, F12)
         or until a tray notification is clicked."""
         self.rules_dock = self._dock("Rules", self.rules_panel, Qt.BottomDockWidgetArea, "F10")
-        self.alerts_dock = self._dock("Alert history", self.rules_panel.timeline, Qt.BottomDockWidgetArea, "F12")
+        self.alerts_dock = self._dock(
+            "Alert history", self.rules_panel.timeline, Qt.BottomDockWidgetArea, "F12"
+        )
         self.splitDockWidget(self.rules_dock, self.alerts_dock, Qt.Horizontal)
         self.rules_dock.hide()
         self.alerts_dock.hide()
@@ -272,7 +289,9 @@ class MainWindow(QMainWindow):
     def open_recording(self, path: str | None = None) -> Source | None:
         if not path:
             start = self.settings.value("recent/recording-dir", str(Path.home()))
-            path = QFileDialog.getExistingDirectory(self, "Open a recording (a folder of Parquet segments)", start)
+            path = QFileDialog.getExistingDirectory(
+                self, "Open a recording (a folder of Parquet segments)", start
+            )
             if not path:
                 return None
         try:
@@ -290,8 +309,11 @@ class MainWindow(QMainWindow):
         if not path:
             start = self.settings.value("recent/recording-dir", str(Path.home()))
             path, _ = QFileDialog.getOpenFileName(
-                self, "Import a file", start,
-                "Tracer output (*.txt *.out *.log *.json *.jsonl *.csv);;All files (*)")
+                self,
+                "Import a file",
+                start,
+                "Tracer output (*.txt *.out *.log *.json *.jsonl *.csv);;All files (*)",
+            )
             if not path:
                 return None
         return self.open_recording(path)
@@ -301,7 +323,9 @@ class MainWindow(QMainWindow):
 
     def edit_remote_agents(self) -> None:
         remote = self._remote_settings()
-        config = RemoteAgentsDialog(self, remote["broker"], remote["hosts"], remote["secret_file"]).exec()  # safe: modal dialog
+        config = RemoteAgentsDialog(
+            self, remote["broker"], remote["hosts"], remote["secret_file"]
+        ).exec()  # safe: modal dialog
         if config is not None:
             self.settings.setValue("remote", json.dumps(config))
             self._apply_remote(config)
@@ -380,16 +404,24 @@ class MainWindow(QMainWindow):
         return True
 
     def save_workspace_as(self) -> bool:
-        path, _ = QFileDialog.getSaveFileName(self, "Save workspace", str(Path.home() / f"session{workspace.SUFFIX}"),
-                                              f"Suricate workspace (*{workspace.SUFFIX})")
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Save workspace",
+            str(Path.home() / f"session{workspace.SUFFIX}"),
+            f"Suricate workspace (*{workspace.SUFFIX})",
+        )
         if not path:
             return False
         self.workspace_path = Path(path)
         return self.save_workspace()
 
     def open_workspace_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open workspace", str(Path.home()),
-                                              f"Suricate workspace (*{workspace.SUFFIX});;JSON (*.json)")
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Open workspace",
+            str(Path.home()),
+            f"Suricate workspace (*{workspace.SUFFIX});;JSON (*.json)",
+        )
         if path:
             self.open_workspace(path)
 
@@ -407,8 +439,10 @@ class MainWindow(QMainWindow):
                 self.registry.add(source_from_config(config))
             except (OSError, ValueError, KeyError) as exc:
                 problems.append(f"source {config.get('name', '?')}: {exc}")
-        problems += [f"plot {p}: its source is gone" for p in
-                     self.dashboard.restore(doc.get("dashboards", []), self.registry.by_name)]
+        problems += [
+            f"plot {p}: its source is gone"
+            for p in self.dashboard.restore(doc.get("dashboards", []), self.registry.by_name)
+        ]
         self.editor.restore(doc.get("editor", {}))
         self.rules_panel.restore(doc.get("rules"))
         problems += self.models.restore_workspace(doc.get("models"), Path(path))
@@ -435,7 +469,9 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
-        self.editor.restore({"lang": self.settings.value("editor/lang")})  # unset: the local tracer's language
+        self.editor.restore(
+            {"lang": self.settings.value("editor/lang")}
+        )  # unset: the local tracer's language
         remote = self._remote_settings()
         if remote["hosts"]:
             self._apply_remote(remote)
@@ -462,7 +498,9 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         if self.editor.chosen_lang:
             self.settings.setValue("editor/lang", self.editor.chosen_lang)
-        self.settings.setValue("sources", json.dumps([s.to_config() for s in self.registry if s.kind != "run"]))
+        self.settings.setValue(
+            "sources", json.dumps([s.to_config() for s in self.registry if s.kind != "run"])
+        )
         self.settings.setValue("dashboards", json.dumps(self.dashboard.state()))
         self.models.save_settings(self.settings)
         self.settings.sync()
@@ -499,14 +537,19 @@ class MainWindow(QMainWindow):
         rows = []
         for action in self.findChildren(QAction):
             if action.shortcut().toString() and action.text():
-                rows.append((action.text().replace("&", ""), action.shortcut().toString(QKeySequence.NativeText)))
+                rows.append(
+                    (action.text().replace("&", ""), action.shortcut().toString(QKeySequence.NativeText))
+                )
         table = "".join(f"<tr><td>{t}</td><td><b>{k}</b></td></tr>" for t, k in sorted(set(rows)))
         QMessageBox.information(self, "Keyboard shortcuts", f"<table cellspacing=6>{table}</table>")
 
     def show_about(self) -> None:
-        QMessageBox.about(self, "About Suricate Desktop",
-                          f"<b>Suricate Desktop {__version__}</b><p>Trace hosts with DTrace, bpftrace or the sampler, "
-                          "stream their aggregations over AMQP, record, replay and plot them.</p>")
+        QMessageBox.about(
+            self,
+            "About Suricate Desktop",
+            f"<b>Suricate Desktop {__version__}</b><p>Trace hosts with DTrace, bpftrace or the sampler, "
+            "stream their aggregations over AMQP, record, replay and plot them.</p>",
+        )
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

@@ -28,8 +28,10 @@ def available_geometry(window: QWidget) -> QRect:
 
 def first_run_size(available: QRect) -> QSize:
     """The preferred size, shrunk to at most :data:`MAX_SHARE` of ``available`` on each side."""
-    return QSize(min(PREFERRED_SIZE.width(), int(available.width() * MAX_SHARE)),
-                 min(PREFERRED_SIZE.height(), int(available.height() * MAX_SHARE)))
+    return QSize(
+        min(PREFERRED_SIZE.width(), int(available.width() * MAX_SHARE)),
+        min(PREFERRED_SIZE.height(), int(available.height() * MAX_SHARE)),
+    )
 
 
 def fit_first_run(window: QWidget) -> None:
@@ -37,8 +39,10 @@ def fit_first_run(window: QWidget) -> None:
     available = available_geometry(window)
     size = first_run_size(available)
     window.resize(size)
-    window.move(available.x() + (available.width() - size.width()) // 2,
-                available.y() + (available.height() - size.height()) // 2)
+    window.move(
+        available.x() + (available.width() - size.width()) // 2,
+        available.y() + (available.height() - size.height()) // 2,
+    )
 
 
 def clamp_into_screen(window: QWidget) -> None:

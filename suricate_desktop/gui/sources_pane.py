@@ -11,7 +11,15 @@ import time
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .sources.base import Source
 from .sources.broker import mask_password
@@ -20,9 +28,16 @@ from .sources.registry import SourceRegistry
 COLUMNS = ("Source", "State", "Snapshots/s", "Rejected", "Kind", "Detail")
 STATE, RATE, DETAIL = 1, 2, 5
 STATE_COLOURS = {
-    "running": "#1b7f3b", "connected": "#1b7f3b", "playing": "#1b7f3b",
-    "connecting": "#9a6700", "reconnecting": "#b35900", "paused": "#57606a", "ended": "#57606a",
-    "stopped": "#57606a", "error": "#c62828", "failed": "#c62828",
+    "running": "#1b7f3b",
+    "connected": "#1b7f3b",
+    "playing": "#1b7f3b",
+    "connecting": "#9a6700",
+    "reconnecting": "#b35900",
+    "paused": "#57606a",
+    "ended": "#57606a",
+    "stopped": "#57606a",
+    "error": "#c62828",
+    "failed": "#c62828",
 }
 
 
@@ -45,7 +60,9 @@ class SourcesPane(QWidget):
         self.table.itemSelectionChanged.connect(lambda: self.selected.emit(self.current()))
         toolbar = QToolBar()
         self.add_broker_action = QAction("Add broker…", self, triggered=self.addBrokerRequested.emit)
-        self.open_recording_action = QAction("Open recording…", self, triggered=self.openRecordingRequested.emit)
+        self.open_recording_action = QAction(
+            "Open recording…", self, triggered=self.openRecordingRequested.emit
+        )
         self.remove_action = QAction("Remove", self, triggered=self._remove)
         self.remove_action.setToolTip("Stop the selected source and close its streams")
         for action in (self.add_broker_action, self.open_recording_action, self.remove_action):
@@ -102,13 +119,22 @@ class SourcesPane(QWidget):
             detail = source.detail
             store = getattr(source, "store", None)
             evicted = getattr(store, "evicted_streams", 0)
-            if evicted:  # a publisher sent more streams than the store keeps: say so where the source is listed
-                note = (f"{evicted:,} least recently updated streams evicted (at most {store.max_streams:,} "
-                        "kept)")
+            if (
+                evicted
+            ):  # a publisher sent more streams than the store keeps: say so where the source is listed
+                note = (
+                    f"{evicted:,} least recently updated streams evicted (at most {store.max_streams:,} kept)"
+                )
                 detail = f"{detail}; {note}" if detail else note
             name = mask_password(source.name)
-            values = (name, state, "" if rate is None else f"{rate:,.0f}", f"{counters.get('rejected', 0):,}",
-                      source.kind, detail)
+            values = (
+                name,
+                state,
+                "" if rate is None else f"{rate:,.0f}",
+                f"{counters.get('rejected', 0):,}",
+                source.kind,
+                detail,
+            )
             for col, value in enumerate(values):
                 item = self.table.item(row, col)
                 if rate is None and col == RATE:
@@ -130,6 +156,10 @@ class SourcesPane(QWidget):
             text = self.table.item(row, RATE).text().replace(",", "")
             rate += float(text) if text else 0.0
             rejected += source.counters().get("rejected", 0)
-            reason = f" ({source.detail})" if source.state in ("error", "reconnecting", "failed") and source.detail else ""
+            reason = (
+                f" ({source.detail})"
+                if source.state in ("error", "reconnecting", "failed") and source.detail
+                else ""
+            )
             states.append(f"{mask_password(source.name)}: {source.state}{reason}")
         return "   ".join(states), rate, rejected

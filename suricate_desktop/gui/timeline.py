@@ -122,8 +122,14 @@ class TimelineBar(QWidget):
         """Show and drive ``source`` (a RecordingSource), or nothing (None)."""
         self.source = source
         enabled = source is not None
-        for w in (self.back_button, self.play_button, self.forward_button, self.slider, self.speed_combo,
-                  self.loop_box):
+        for w in (
+            self.back_button,
+            self.play_button,
+            self.forward_button,
+            self.slider,
+            self.speed_combo,
+            self.loop_box,
+        ):
             w.setEnabled(enabled)
         if source is None:
             self.timer.stop()
@@ -181,8 +187,9 @@ class TimelineBar(QWidget):
             self.slider.blockSignals(True)
             self.slider.setValue(self._to_units(pos))
             self.slider.blockSignals(False)
-        self.time_label.setText(f"{format_time(pos)}  (+{format_offset(pos - src.start)} / "
-                                f"{format_offset(src.end - src.start)})")
+        self.time_label.setText(
+            f"{format_time(pos)}  (+{format_offset(pos - src.start)} / {format_offset(src.end - src.start)})"
+        )
         state = src.state
         self._show_playing(state == "playing")
         detail = getattr(src, "detail", "")
@@ -224,8 +231,10 @@ class TimelineBar(QWidget):
         self.source.seek(ts)
         self.seekRequested.emit(ts)
         pos = self.source.position
-        self.time_label.setText(f"{format_time(pos)}  (+{format_offset(pos - self.source.start)} / "
-                                f"{format_offset(self.source.end - self.source.start)})")
+        self.time_label.setText(
+            f"{format_time(pos)}  (+{format_offset(pos - self.source.start)} / "
+            f"{format_offset(self.source.end - self.source.start)})"
+        )
 
     def _speed_chosen(self, index: int) -> None:
         if self.source is not None and index >= 0:

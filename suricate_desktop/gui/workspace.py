@@ -45,8 +45,10 @@ def load(path: str | os.PathLike) -> dict:
     if not isinstance(doc, dict) or "suricate_workspace" not in doc:
         raise WorkspaceError(f"{path} is not a Suricate workspace file")
     if doc["suricate_workspace"] != WORKSPACE_VERSION:
-        raise WorkspaceError(f"{path} is a version {doc['suricate_workspace']} workspace; this desk reads "
-                             f"version {WORKSPACE_VERSION}")
+        raise WorkspaceError(
+            f"{path} is a version {doc['suricate_workspace']} workspace; this desk reads "
+            f"version {WORKSPACE_VERSION}"
+        )
     return doc
 
 

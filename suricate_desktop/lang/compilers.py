@@ -123,9 +123,7 @@ def _candidates(msg: str) -> list[str]:
         m = re.search(p, msg)
         if m:
             name = m.group(1)
-            if name.startswith("@") and len(name) > 1 and name not in out:
-                out.append(name)
-            elif name not in out:
+            if (name.startswith("@") and len(name) > 1 and name not in out) or name not in out:
                 out.append(name)
     return out
 
@@ -176,8 +174,9 @@ def parse_dtrace_output(stderr: str, file: str = "<script>", text: str | None = 
     return out
 
 
-def parse_python_dtrace_error(exc: BaseException | tuple | str, file: str = "<script>",
-                              text: str | None = None) -> list[Diagnostic]:
+def parse_python_dtrace_error(
+    exc: BaseException | tuple | str, file: str = "<script>", text: str | None = None
+) -> list[Diagnostic]:
     """Diagnostics from python-dtrace's ``Exception('Unable to compile the script: ', b'line 3: ...')``."""
     args = exc.args if isinstance(exc, BaseException) else (exc if isinstance(exc, tuple) else (exc,))
     parts = []
@@ -226,7 +225,7 @@ def _is_root() -> bool:
 def _python_dtrace():
     try:
         from dtrace import DTraceConsumer  # type: ignore[import-not-found]
-    except Exception:  # noqa: BLE001 - not installed, or no libdtrace here
+    except Exception:
         return None
     return DTraceConsumer
 
@@ -276,7 +275,10 @@ def _bpftrace_check(text: str, file: str, timeout: float) -> list[Diagnostic] | 
     try:
         res = subprocess.run(
             [shutil.which("bpftrace") or "bpftrace", *mode, "--unsafe", path],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=timeout,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=timeout,
             env={**os.environ, "BPFTRACE_NO_USER_SYMBOLS": "1"},
         )
     except subprocess.TimeoutExpired:
@@ -295,8 +297,13 @@ def _dtrace_check(text: str, file: str, timeout: float) -> list[Diagnostic] | No
     if shutil.which("dtrace") and _dtrace_binary_is_real():
         path = _write_temp(text, ".d")
         try:
-            res = subprocess.run(["dtrace", "-e", "-s", path], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                 text=True, timeout=timeout)
+            res = subprocess.run(
+                ["dtrace", "-e", "-s", path],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+                timeout=timeout,
+            )
         except (subprocess.TimeoutExpired, OSError):
             res = None
         finally:
@@ -319,16 +326,18 @@ def _dtrace_check(text: str, file: str, timeout: float) -> list[Diagnostic] | No
         return None
     try:
         consumer = consumer_cls()
-    except Exception:  # noqa: BLE001 - no privileges or no DTrace device
+    except Exception:
         return None
     try:
         consumer.compile(text)
-    except Exception as exc:  # noqa: BLE001 - python-dtrace raises a bare Exception
+    except Exception as exc:
         return parse_python_dtrace_error(exc, file, text)
     return []
 
 
-def compiler_check(text: str, lang: str, file: str = "<script>", timeout: float = 60.0) -> list[Diagnostic] | None:
+def compiler_check(
+    text: str, lang: str, file: str = "<script>", timeout: float = 60.0
+) -> list[Diagnostic] | None:
     """Compile ``text`` with the real compiler; None when there is no usable compiler here.
 
     An empty list means the compiler accepted the script.

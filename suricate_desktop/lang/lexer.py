@@ -89,8 +89,11 @@ def mask_comments_and_strings(text: str, lang: str = "d") -> str:
         if kind is TokenType.COMMENT or (kind is TokenType.ERROR and piece.startswith("//")):
             parts.append(_blank(piece))
         elif kind is TokenType.STRING and len(piece) >= 2:
-            parts.append(piece[0] + _blank(piece[1:-1]) + piece[-1] if piece[-1] == piece[0] else
-                         piece[0] + _blank(piece[1:]))
+            parts.append(
+                piece[0] + _blank(piece[1:-1]) + piece[-1]
+                if piece[-1] == piece[0]
+                else piece[0] + _blank(piece[1:])
+            )
         else:
             parts.append(piece)
     return "".join(parts)
@@ -98,4 +101,3 @@ def mask_comments_and_strings(text: str, lang: str = "d") -> str:
 
 def _blank(piece: str) -> str:
     return "".join(c if c == "\n" else " " for c in piece)
-

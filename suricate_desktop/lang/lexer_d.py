@@ -141,12 +141,22 @@ def _outer_word(text: str, end: int, s: str) -> TokenType | None:
 
 SPEC = LexerSpec(
     regex={
-        MODE_OUTER: _RX_OUTER, MODE_PROBES: _RX_OUTER, MODE_PRED: _RX_PRED, MODE_BODY: _RX_BODY, MODE_DECL: _RX_BODY,
+        MODE_OUTER: _RX_OUTER,
+        MODE_PROBES: _RX_OUTER,
+        MODE_PRED: _RX_PRED,
+        MODE_BODY: _RX_BODY,
+        MODE_DECL: _RX_BODY,
     },
     pieces=_RX_PIECES,
     simple={
-        "ws": T.WHITESPACE, "str": T.STRING, "chr": T.STRING, "var": T.VARIABLE, "agg": T.AGGREGATION,
-        "num": T.NUMBER, "op": T.OPERATOR, "err": T.ERROR,
+        "ws": T.WHITESPACE,
+        "str": T.STRING,
+        "chr": T.STRING,
+        "var": T.VARIABLE,
+        "agg": T.AGGREGATION,
+        "num": T.NUMBER,
+        "op": T.OPERATOR,
+        "err": T.ERROR,
     },
     ids=_ID_TYPES,
     calls=_CALL_TYPES,

@@ -73,8 +73,9 @@ _WRITE_OPS = _ASSIGN_OPS | _INCDEC
 _BORING = frozenset({T_PUNCTUATION, T_OPERATOR, T_NUMBER, T_STRING, T_MACRO, T_PREDICATE})
 _DESTRUCTIVE_RE = re.compile(r"\boption\s+destructive\b")
 _PROFILE_PROBE_RE = re.compile(r"^(?:[^:]*:[^:]*:[^:]*:)?(?:profile|tick)-")
-_BINOPS = frozenset({"+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>", "&&", "||", "^^",
-                     "<", "<=", ">", ">=", "==", "!="})
+_BINOPS = frozenset(
+    {"+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>", "&&", "||", "^^", "<", "<=", ">", ">=", "==", "!="}
+)
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 _CLOSE = {")": "(", "]": "[", "}": "{"}
 _D_INT_RE = re.compile(r"^(0[xX][0-9A-Fa-f]+|[0-9]+)([uU]?[lL]{0,2}|[lL]{0,2}[uU]?)$")
@@ -348,7 +349,9 @@ class _Linter:
     # ---- call helpers -------------------------------------------------------
     def is_call(self, i: int) -> bool:
         sig = self.sig
-        return sig[i].type in _NAMEISH and i + 1 < len(sig) and sig[i + 1].text == "(" and (i + 1) in self.match
+        return (
+            sig[i].type in _NAMEISH and i + 1 < len(sig) and sig[i + 1].text == "(" and (i + 1) in self.match
+        )
 
     def args(self, i: int) -> list[tuple[int, int]]:
         """Argument index ranges of the call whose name is sig[i]."""
@@ -372,7 +375,7 @@ class _Linter:
         out.append((start, close))
         return out
 
-    def const(self, a: int, b: int) -> int | None | str:
+    def const(self, a: int, b: int) -> int | str | None:
         """Value of the integer constant expression sig[a:b]; None if not constant, "macro" if it holds $n."""
         sig = self.sig
         if b == a + 1 and sig[a][0] is T_NUMBER:  # the common case: one literal
@@ -476,7 +479,8 @@ class _Linter:
     def check_number(self, i: int) -> None: ...
     def check_keyword(self, i: int, state: int) -> None: ...
     def probe_in_body(self, i: int) -> None: ...
-    def starts_decl(self, i: int) -> bool: return False
+    def starts_decl(self, i: int) -> bool:
+        return False
 
     def run(self) -> list[Diagnostic]:
         try:
@@ -557,8 +561,16 @@ def _lex_lines(spec, lang: str, text: str) -> tuple[list[Token], list[Token], tu
         rest_states: list[tuple] = []
         firsts: list[int] = []
         coms = []
-        toks, end = run_lexer(spec, text[start_off:], LexState(*state), i + 1, keep_blanks=False,
-                              line_states=rest_states, line_starts=firsts, comments=coms)
+        toks, end = run_lexer(
+            spec,
+            text[start_off:],
+            LexState(*state),
+            i + 1,
+            keep_blanks=False,
+            line_states=rest_states,
+            line_starts=firsts,
+            comments=coms,
+        )
         extend(toks)
         comments.extend(coms)
         states.extend(rest_states)
@@ -572,7 +584,9 @@ def _lex_lines(spec, lang: str, text: str) -> tuple[list[Token], list[Token], tu
         for c in coms:
             by_line.setdefault(c[2], []).append(c)
         none: list[Token] = []
-        for k, (st, src, nxt, a, b) in enumerate(zip(rest_states, lines[i:], ends, firsts, firsts[1:]), i + 1):
+        for k, (st, src, nxt, a, b) in enumerate(
+            zip(rest_states, lines[i:], ends, firsts, firsts[1:]), i + 1
+        ):
             cache[(lang, st, src)] = (nxt, toks[a:b], by_line.get(k, none), k)
         return sig, comments, end, states
     return sig, comments, state, states
@@ -634,7 +648,7 @@ class _DLinter(_Linter):
         if _D_FLOAT_RE.match(s):
             self.fatal(i, "floating-point constants are not permitted")
         m = re.match(r"^(0[xX][0-9A-Fa-f]*|[0-9]+)", s)
-        rest = s[m.end():] if m else s
+        rest = s[m.end() :] if m else s
         if s[:2].lower() == "0x" and not re.match(r"^0[xX][0-9A-Fa-f]", s):
             self.fatal(i, f"constant {s} contains invalid digit {s[2:3] or 'x'}")
         # "1s": the lexer reads the integer, then a name that the grammar cannot place
@@ -658,10 +672,9 @@ class _DLinter(_Linter):
     def probe_in_body(self, i: int) -> None:
         # A probe description at the start of a line inside a clause: the clause lacks its "}".
         t = self.sig[i]
-        line = self.text_line(t.line)[t.column - 1:]
+        line = self.text_line(t.line)[t.column - 1 :]
         if _PROBE_LINE_RE.match(line):
             self.fatal(i, f'syntax error near "{t.text}": is a }} missing before this probe description?')
-
 
     def outer_unexpected(self, i: int) -> None:
         self.near(i)
@@ -769,9 +782,12 @@ class _DLinter(_Linter):
                         else:
                             if profile and not warned_self and t[1].startswith("self->"):
                                 warned_self = True
-                                self.warn(k, f"{t[1]} in a profile/tick clause: profile probes have no usable "
-                                             "thread-local context (self-> variables belong to whatever thread "
-                                             "was interrupted)")
+                                self.warn(
+                                    k,
+                                    f"{t[1]} in a profile/tick clause: profile probes have no usable "
+                                    "thread-local context (self-> variables belong to whatever thread "
+                                    "was interrupted)",
+                                )
                             if written:
                                 assigned_vars.add(t[1])
                             else:
@@ -781,8 +797,11 @@ class _DLinter(_Linter):
                         self.check_agg_use(k, calls)
                     elif nxt == "(" and k + 1 in match:
                         if tt is KEYWORD and macos and t[1] in ("if", "else"):
-                            self.warn(k, f"'{t[1]}' needs a D compiler with if/else support (illumos, FreeBSD 11+); "
-                                         "macOS dtrace rejects it")
+                            self.warn(
+                                k,
+                                f"'{t[1]}' needs a D compiler with if/else support (illumos, FreeBSD 11+); "
+                                "macOS dtrace rejects it",
+                            )
                         if t[1] in V.D_OUTPUT_ACTIONS:
                             any_output = True
                         self.check_call(k, destructive_ok)
@@ -791,8 +810,11 @@ class _DLinter(_Linter):
                         if self.platform:
                             self.check_platform_builtin(k)
                     elif tt is KEYWORD and macos and t[1] in ("if", "else"):
-                        self.warn(k, f"'{t[1]}' needs a D compiler with if/else support (illumos, FreeBSD 11+); "
-                                     "macOS dtrace rejects it")
+                        self.warn(
+                            k,
+                            f"'{t[1]}' needs a D compiler with if/else support (illumos, FreeBSD 11+); "
+                            "macOS dtrace rejects it",
+                        )
         for k, calls in reads:
             self.check_ident(k, calls)
         for k in var_reads:
@@ -869,8 +891,10 @@ class _DLinter(_Linter):
             self.error(target, f"{sig[target].text} must be assigned the result of an aggregating function")
             return
         if name in V.D_AGG_FUNCS and target is None:
-            self.error(k, f"{name}( ) is an aggregating function: assign it to an aggregation, "
-                          f"as in @a = {name}(...)")
+            self.error(
+                k,
+                f"{name}( ) is an aggregating function: assign it to an aggregation, as in @a = {name}(...)",
+            )
             return
         msg = _mismatch(proto, nargs)
         if msg:
@@ -883,11 +907,17 @@ class _DLinter(_Linter):
         if name in V.D_DESTRUCTIVE or name in V.D_KERNEL_DESTRUCTIVE:
             if not destructive_ok:
                 what = "kernel-destructive" if name in V.D_KERNEL_DESTRUCTIVE else "destructive"
-                self.warn(k, f"{name}( ) is a {what} action: dtrace refuses it without -w "
-                             "(or #pragma D option destructive)")
+                self.warn(
+                    k,
+                    f"{name}( ) is a {what} action: dtrace refuses it without -w "
+                    "(or #pragma D option destructive)",
+                )
         if name in V.D_AGG_MAX_ARGS and nargs > V.D_AGG_MAX_ARGS[name]:
-            self.error(k, f"{name}( ) prototype mismatch: {nargs} args passed, "
-                          f"at most {V.D_AGG_MAX_ARGS[name]} expected")
+            self.error(
+                k,
+                f"{name}( ) prototype mismatch: {nargs} args passed, "
+                f"at most {V.D_AGG_MAX_ARGS[name]} expected",
+            )
             return
         if name == "lquantize":
             self.check_lquantize(k, self.args(k))
@@ -901,8 +931,11 @@ class _DLinter(_Linter):
             if prev is None:
                 self.agg_funcs[agg] = (name, sig[k].line)
             elif prev[0] != name:
-                self.error(k, f"aggregation redefined: {agg} (current: {agg} = {name}( ); "
-                              f"previous: {agg} = {prev[0]}( ) : line {prev[1]})")
+                self.error(
+                    k,
+                    f"aggregation redefined: {agg} (current: {agg} = {name}( ); "
+                    f"previous: {agg} = {prev[0]}( ) : line {prev[1]})",
+                )
 
     def check_lquantize(self, k: int, args: list[tuple[int, int]]) -> None:
         vals = [self.const(a, b) for a, b in args[1:4]]
@@ -928,17 +961,24 @@ class _DLinter(_Linter):
         if len(vals) > 2:
             step = vals[2]
             if step is None or step <= 0:
-                self.error(args[3][0], "lquantize( ) argument #3 must be a non-zero positive integer constant")
+                self.error(
+                    args[3][0], "lquantize( ) argument #3 must be a non-zero positive integer constant"
+                )
                 return
             if step > 0xFFFF:
                 self.error(args[3][0], "lquantize( ) argument #3 must be a 16-bit quantity")
                 return
         nlevels = (limit - base) // step
         if nlevels == 0:
-            self.error(k, "lquantize( ) step (argument #3) too large: must have at least one quantization level")
+            self.error(
+                k, "lquantize( ) step (argument #3) too large: must have at least one quantization level"
+            )
         elif nlevels > 0xFFFF:
-            self.error(k, "lquantize( ) step (argument #3) too small: number of quantization levels "
-                          "must be a 16-bit quantity")
+            self.error(
+                k,
+                "lquantize( ) step (argument #3) too small: number of quantization levels "
+                "must be a 16-bit quantity",
+            )
 
     def check_llquantize(self, k: int, args: list[tuple[int, int]]) -> None:
         names = ("factor", "low magnitude", "high magnitude", "linear steps per magnitude")
@@ -951,28 +991,42 @@ class _DLinter(_Linter):
                 self.error(a, f"llquantize( ) argument #{n + 1} ({names[n]}) must be an integer constant")
                 return
             if v & ((1 << 64) - 1) > 0xFFFF:
-                self.error(a, f"llquantize( ) argument #{n + 1} ({names[n]}) must be an unsigned 16-bit quantity")
+                self.error(
+                    a, f"llquantize( ) argument #{n + 1} ({names[n]}) must be an unsigned 16-bit quantity"
+                )
                 return
             vals.append(v)
         factor, low, high, nsteps = vals
         if factor < 2:
             self.error(k, "llquantize( ) factor (argument #1) must be two or more")
         elif low >= high:
-            self.error(k, "llquantize( ) high magnitude (argument #3) must be greater than low magnitude (argument #2)")
+            self.error(
+                k,
+                "llquantize( ) high magnitude (argument #3) must be greater than low magnitude (argument #2)",
+            )
         elif nsteps < factor:
-            self.error(k, "llquantize( ) factor (argument #1) must be less than or equal to the number of "
-                          "linear steps per magnitude (argument #4)")
+            self.error(
+                k,
+                "llquantize( ) factor (argument #1) must be less than or equal to the number of "
+                "linear steps per magnitude (argument #4)",
+            )
         else:
             v = factor
             while v < nsteps:
                 v *= factor
             if nsteps % factor or v % nsteps:
-                self.error(k, "llquantize( ) factor (argument #1) must evenly divide the number of steps per "
-                              "magnitude (argument #4), and the number of steps per magnitude must evenly divide "
-                              "a power of the factor")
+                self.error(
+                    k,
+                    "llquantize( ) factor (argument #1) must evenly divide the number of steps per "
+                    "magnitude (argument #4), and the number of steps per magnitude must evenly divide "
+                    "a power of the factor",
+                )
             elif factor ** (high + 1) >= 1 << 64:
-                self.error(k, f"llquantize( ) factor ({factor}) raised to power of high magnitude ({high}) "
-                              "plus 1 overflows 64-bits")
+                self.error(
+                    k,
+                    f"llquantize( ) factor ({factor}) raised to power of high magnitude ({high}) "
+                    "plus 1 overflows 64-bits",
+                )
 
     def check_format(self, k: int, name: str, args: list[tuple[int, int]]) -> None:
         a, b = args[0]
@@ -987,11 +1041,16 @@ class _DLinter(_Linter):
             for idx, (n, cname) in enumerate(convs):
                 used += n
                 if used > supplied:
-                    self.error(k, f"{name}( ) prototype mismatch: conversion #{idx + 1} (%{cname}) "
-                                  "is missing a corresponding value argument")
+                    self.error(
+                        k,
+                        f"{name}( ) prototype mismatch: conversion #{idx + 1} (%{cname}) "
+                        "is missing a corresponding value argument",
+                    )
                     return
         elif supplied > need and name == "printf":
-            self.error(k, f"{name}( ) prototype mismatch: only {need} arguments required by this format string")
+            self.error(
+                k, f"{name}( ) prototype mismatch: only {need} arguments required by this format string"
+            )
 
     def check_agg_use(self, k: int, calls: list[tuple[str, int]]) -> None:
         sig = self.sig
@@ -1018,8 +1077,12 @@ class _DLinter(_Linter):
         op = None
         if nxt_text in _BINOPS and sig[nxt].type is T_OPERATOR:
             op = nxt_text
-        elif k > 0 and sig[k - 1].text in _BINOPS and sig[k - 1].type is T_OPERATOR and k > 1 and (
-            sig[k - 2].type not in (T_OPERATOR,) and sig[k - 2].text not in ("(", ",", "[")
+        elif (
+            k > 0
+            and sig[k - 1].text in _BINOPS
+            and sig[k - 1].type is T_OPERATOR
+            and k > 1
+            and (sig[k - 2].type not in (T_OPERATOR,) and sig[k - 2].text not in ("(", ",", "["))
         ):
             op = sig[k - 1].text
         if op in ("*", "/"):
@@ -1029,8 +1092,11 @@ class _DLinter(_Linter):
         elif op in ("&&", "||", "^^"):
             self.error(k, f"operator {op} requires operands of scalar type")
         elif op is not None:
-            self.error(k, f"{name} is an aggregation and may not be used as a value (operator {op}); "
-                          "print it with printa()")
+            self.error(
+                k,
+                f"{name} is an aggregation and may not be used as a value (operator {op}); "
+                "print it with printa()",
+            )
         else:
             self.error(k, f"{name} is an aggregation and may not be used as a value; print it with printa()")
 
@@ -1041,9 +1107,24 @@ class _DLinter(_Linter):
 
 _BT_MAP_TYPES = {"count", "sum", "avg", "min", "max", "stats", "hist", "lhist"}
 _BT_PROBE_ARGS = {
-    "kprobe": 1, "kretprobe": 1, "uprobe": 2, "uretprobe": 2, "usdt": 2, "tracepoint": 2, "profile": 2,
-    "interval": 2, "software": 2, "hardware": 2, "watchpoint": 3, "asyncwatchpoint": 3, "kfunc": 1,
-    "kretfunc": 1, "iter": 1, "rawtracepoint": 1, "fentry": 1, "fexit": 1,
+    "kprobe": 1,
+    "kretprobe": 1,
+    "uprobe": 2,
+    "uretprobe": 2,
+    "usdt": 2,
+    "tracepoint": 2,
+    "profile": 2,
+    "interval": 2,
+    "software": 2,
+    "hardware": 2,
+    "watchpoint": 3,
+    "asyncwatchpoint": 3,
+    "kfunc": 1,
+    "kretfunc": 1,
+    "iter": 1,
+    "rawtracepoint": 1,
+    "fentry": 1,
+    "fexit": 1,
 }
 
 
@@ -1184,16 +1265,24 @@ class _BtLinter(_Linter):
                                 continue
                             kind = "value"
                             r = j + 1
-                            if r + 1 < n and sig[r + 1][1] == "(" and sig[r][1] in _BT_MAP_TYPES and r + 1 in match:
+                            if (
+                                r + 1 < n
+                                and sig[r + 1][1] == "("
+                                and sig[r][1] in _BT_MAP_TYPES
+                                and r + 1 in match
+                            ):
                                 kind = sig[r][1]
                             prev = map_types.get(name)
                             if prev is None:
                                 map_types[name] = (kind, k)
                             elif prev[0] != kind:
                                 # (0.17 prints this message without its closing quote)
-                                self.error(k, f"Type mismatch for {name}: trying to assign value of type "
-                                              f"'{_bt_type(kind)}' when map already contains a value of type "
-                                              f"'{_bt_type(prev[0])}")
+                                self.error(
+                                    k,
+                                    f"Type mismatch for {name}: trying to assign value of type "
+                                    f"'{_bt_type(kind)}' when map already contains a value of type "
+                                    f"'{_bt_type(prev[0])}",
+                                )
                         else:
                             map_reads.append((k, calls[-1][0] if calls else None))
                     elif tt is VAR:
@@ -1224,7 +1313,10 @@ class _BtLinter(_Linter):
 
     def check_probes(self) -> None:
         if self.platform and self.platform != "linux" and self.clauses:
-            self.warn(self.clauses[0].probes[0], f"bpftrace runs on Linux only: {self.platform} has none of its probes")
+            self.warn(
+                self.clauses[0].probes[0],
+                f"bpftrace runs on Linux only: {self.platform} has none of its probes",
+            )
         seen: dict[str, int] = {}
         for cl in self.clauses:
             for p in cl.probes:
@@ -1273,7 +1365,9 @@ class _BtLinter(_Linter):
         nargs = self.nargs(k)
         msg = _count_error(func, nargs)
         if func.unsafe:
-            self.warn(k, f"{name}() is an unsafe function being used in safe mode: run bpftrace with --unsafe")
+            self.warn(
+                k, f"{name}() is an unsafe function being used in safe mode: run bpftrace with --unsafe"
+            )
         if msg:
             self.error(k, msg)
             return
@@ -1299,7 +1393,7 @@ class _BtLinter(_Linter):
             toks = [sig[j] for j in range(a, b) if sig[j].text not in ("(", ")")]
             if any(t.type is T_MACRO for t in toks):
                 return
-            if len(toks) == 1 and toks[0].type is T_NUMBER or (
+            if (len(toks) == 1 and toks[0].type is T_NUMBER) or (
                 len(toks) == 2 and toks[0].text == "-" and toks[1].type is T_NUMBER
             ):
                 v = self.int_value(toks[-1].text)
@@ -1320,7 +1414,9 @@ class _BtLinter(_Linter):
         if lo > hi:
             self.error(k, f"lhist() min must be less than max (provided min {lo} and max {hi})")
         if step > hi - lo:
-            self.error(k, f"lhist() step is too large for the given range (provided step {step} for range {hi - lo})")
+            self.error(
+                k, f"lhist() step is too large for the given range (provided step {step} for range {hi - lo})"
+            )
         elif (hi - lo) // step > 1000:
             self.error(k, f"lhist() too many buckets, must be <= 1000 (would need {(hi - lo) // step})")
 
@@ -1333,9 +1429,13 @@ class _BtLinter(_Linter):
         need = len(_d_conversions(self.sig[a].text))
         supplied = len(args) - 1
         if supplied < need:
-            self.error(k, f"printf: Not enough arguments for format string ({supplied} supplied, {need} expected)")
+            self.error(
+                k, f"printf: Not enough arguments for format string ({supplied} supplied, {need} expected)"
+            )
         elif supplied > need:
-            self.error(k, f"printf: Too many arguments for format string ({supplied} supplied, {need} expected)")
+            self.error(
+                k, f"printf: Too many arguments for format string ({supplied} supplied, {need} expected)"
+            )
 
     def check_map_use(self, k: int, enclosing: str | None) -> None:
         """A map read: defined somewhere? an aggregate used in arithmetic?"""
@@ -1356,8 +1456,11 @@ class _BtLinter(_Linter):
         if nxt_text in _BINOPS and sig[nxt].type is T_OPERATOR:
             other = self.operand_type(nxt + 1)
             self.mismatch(k, nxt_text, _bt_type(kind), other)
-        elif k > 1 and sig[k - 1].text in _BINOPS and sig[k - 1].type is T_OPERATOR and (
-            sig[k - 2].type is not T_OPERATOR and sig[k - 2].text not in ("(", ",", "[")
+        elif (
+            k > 1
+            and sig[k - 1].text in _BINOPS
+            and sig[k - 1].type is T_OPERATOR
+            and (sig[k - 2].type is not T_OPERATOR and sig[k - 2].text not in ("(", ",", "["))
         ):
             other = self.operand_type(k - 2, left=True)
             self.mismatch(k - 2, sig[k - 1].text, other, _bt_type(kind), map_name=name)
@@ -1375,7 +1478,9 @@ class _BtLinter(_Linter):
             return _bt_type(kind) if kind != "value" else None
         return None
 
-    def mismatch(self, at: int, op: str, left: str | None, right: str | None, map_name: str | None = None) -> None:
+    def mismatch(
+        self, at: int, op: str, left: str | None, right: str | None, map_name: str | None = None
+    ) -> None:
         if left and right:
             self.error(at, f"Type mismatch for '{op}': comparing '{left}' with '{right}'")
         else:
@@ -1398,7 +1503,7 @@ def _d_control_line_error(text: str) -> str | None:
             kind, k = 2, 2
     if k >= len(words):
         return None
-    name, rest = words[k], words[k + 1:]
+    name, rest = words[k], words[k + 1 :]
     allowed = V.D_PRAGMAS_SUB if kind < 2 else V.D_PRAGMAS_D
     if name not in allowed:
         if kind == 0:
@@ -1472,8 +1577,16 @@ def _eval_node(node: ast.AST) -> int:
             return a - b * int(a / b) if b else a % b
         if isinstance(op, (ast.LShift, ast.RShift)) and (b < 0 or b > 64):
             raise ValueError("shift out of range")
-        ops = {ast.Add: int.__add__, ast.Sub: int.__sub__, ast.Mult: int.__mul__, ast.LShift: int.__lshift__,
-               ast.RShift: int.__rshift__, ast.BitAnd: int.__and__, ast.BitOr: int.__or__, ast.BitXor: int.__xor__}
+        ops = {
+            ast.Add: int.__add__,
+            ast.Sub: int.__sub__,
+            ast.Mult: int.__mul__,
+            ast.LShift: int.__lshift__,
+            ast.RShift: int.__rshift__,
+            ast.BitAnd: int.__and__,
+            ast.BitOr: int.__or__,
+            ast.BitXor: int.__xor__,
+        }
         fn = ops.get(type(op))
         if fn is not None:
             return fn(a, b)
@@ -1522,11 +1635,21 @@ def detect_lang(path: str | os.PathLike | None, text: str = "") -> str:
             return "bpftrace"
         if "dtrace" in first:
             return "d"
-    bt = len(re.findall(r"(?m)^\s*(?:kprobe|kretprobe|uprobe|uretprobe|tracepoint|usdt|interval|software|hardware|"
-                        r"kfunc|kretfunc|profile|t|k|kr|u|ur|i|p|f|fr):", text))
+    bt = len(
+        re.findall(
+            r"(?m)^\s*(?:kprobe|kretprobe|uprobe|uretprobe|tracepoint|usdt|interval|software|hardware|"
+            r"kfunc|kretfunc|profile|t|k|kr|u|ur|i|p|f|fr):",
+            text,
+        )
+    )
     bt += len(re.findall(r"//|\$[a-z_]\w*\s*=|\bcomm\b|\bnsecs\b|\bhist\(|\blhist\(", text))
-    d = len(re.findall(r"(?m)^\s*[\w$*-]*:[\w*-]*:[\w*-]*:[\w*-]*|\bself->|\bthis->|#pragma D|\bexecname\b|"
-                       r"\bquantize\(|\blquantize\(|\bprinta\(|\btimestamp\b|^\s*(?:profile|tick)-\d", text))
+    d = len(
+        re.findall(
+            r"(?m)^\s*[\w$*-]*:[\w*-]*:[\w*-]*:[\w*-]*|\bself->|\bthis->|#pragma D|\bexecname\b|"
+            r"\bquantize\(|\blquantize\(|\bprinta\(|\btimestamp\b|^\s*(?:profile|tick)-\d",
+            text,
+        )
+    )
     return "bpftrace" if bt > d else "d"
 
 

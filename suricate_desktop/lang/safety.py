@@ -49,8 +49,17 @@ D_UNSAFE: dict[str, str] = {
 #: yet dtrace -C's preprocessor strips it like any comment).
 _SKIP = frozenset({TokenType.WHITESPACE, TokenType.NEWLINE, TokenType.COMMENT, TokenType.ERROR})
 #: Tokens that never hold a call: text, names of maps and variables, probe descriptions.
-_NOT_CODE = frozenset({TokenType.STRING, TokenType.AGGREGATION, TokenType.VARIABLE, TokenType.MACRO,
-                       TokenType.PROBE, TokenType.NUMBER, TokenType.PRAGMA})
+_NOT_CODE = frozenset(
+    {
+        TokenType.STRING,
+        TokenType.AGGREGATION,
+        TokenType.VARIABLE,
+        TokenType.MACRO,
+        TokenType.PROBE,
+        TokenType.NUMBER,
+        TokenType.PRAGMA,
+    }
+)
 _SAFE_INCLUDE = re.compile(r"#\s*include\s*<(?!/)(?!.*\.\.)[A-Za-z0-9_./+-]+\.h>\s*")
 _DIRECTIVE = re.compile(r"#\s*(\w+)")
 _WORD = re.compile(r"[A-Za-z_]\w*")
@@ -68,8 +77,9 @@ def unsafe_calls(script: str, lang: str) -> list[Diagnostic]:
         if tok.type is TokenType.PRAGMA:
             problem = _directive_problem(tok.text, unsafe)
             if problem:
-                out.append(Diagnostic(tok.line, tok.column, "error", f"{problem}: {HINT}",
-                                      end_column=tok.end_column))
+                out.append(
+                    Diagnostic(tok.line, tok.column, "error", f"{problem}: {HINT}", end_column=tok.end_column)
+                )
             continue
         if tok.type in _NOT_CODE or tok.text not in unsafe:
             continue
@@ -77,8 +87,15 @@ def unsafe_calls(script: str, lang: str) -> list[Diagnostic]:
             continue
         if i > 0 and tokens[i - 1].text in (".", "->"):
             continue
-        out.append(Diagnostic(tok.line, tok.column, "error", f"{tok.text}() {unsafe[tok.text]}: {HINT}",
-                              end_column=tok.end_column))
+        out.append(
+            Diagnostic(
+                tok.line,
+                tok.column,
+                "error",
+                f"{tok.text}() {unsafe[tok.text]}: {HINT}",
+                end_column=tok.end_column,
+            )
+        )
     return out
 
 
@@ -92,7 +109,7 @@ def _directive_problem(text: str, unsafe: dict[str, str]) -> str | None:
     if directive in ("define", "undef", "if", "ifdef", "elif"):
         if "##" in text:
             return f"#{directive} pasting tokens together (it could spell an unsafe call)"
-        named = sorted(set(_WORD.findall(_strip_strings(text[m.end():]))) & set(unsafe))
+        named = sorted(set(_WORD.findall(_strip_strings(text[m.end() :]))) & set(unsafe))
         if named:
             return f"#{directive} naming {', '.join(n + '()' for n in named)}"
     return None

@@ -29,7 +29,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["CHARTS", "Template", "TemplateError", "load_templates", "get_template", "templates_root"]
+__all__ = ["CHARTS", "Template", "TemplateError", "get_template", "load_templates", "templates_root"]
 
 #: Charts the GUI can draw for a template.
 CHARTS = ("timeseries", "bars", "pie", "histogram", "heatmap")
@@ -94,7 +94,9 @@ def _load(folder: Path) -> Template:
         if not isinstance(meta.get(key), str) or not meta[key].strip():
             raise TemplateError(f"template {folder.name}: template.toml needs a non-empty {key}")
     if meta["chart"] not in CHARTS:
-        raise TemplateError(f"template {folder.name}: chart {meta['chart']!r} is not one of {', '.join(CHARTS)}")
+        raise TemplateError(
+            f"template {folder.name}: chart {meta['chart']!r} is not one of {', '.join(CHARTS)}"
+        )
     origin = meta.get("bt_origin", "hand-written")
     if origin not in ("translated", "hand-written"):
         raise TemplateError(f"template {folder.name}: bt_origin must be 'translated' or 'hand-written'")

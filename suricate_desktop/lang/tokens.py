@@ -346,9 +346,9 @@ def run_lexer(
                     else:
                         tt = _classify(spec, s)  # "/=", "//..."
                 elif c == "#":
-                    if (not toks or toks[-1].line != line or (toks[-1].type is T_WS and toks[-1].column == 1)) and (
-                        coms is toks or not coms or coms[-1].line != line
-                    ):
+                    if (
+                        not toks or toks[-1].line != line or (toks[-1].type is T_WS and toks[-1].column == 1)
+                    ) and (coms is toks or not coms or coms[-1].line != line):
                         # A control line: redo the whole line on the exact path.
                         if toks and toks[-1].line == line:
                             toks.pop()
@@ -359,7 +359,9 @@ def run_lexer(
                 elif s in spec.ambiguous:
                     k1 = k + 1
                     nxt = pieces[k1] if k1 < npieces else ""
-                    if nxt == "(" or (nxt and k1 + 1 < npieces and pieces[k1 + 1] == "(" and not nxt.strip(" \t")):
+                    if nxt == "(" or (
+                        nxt and k1 + 1 < npieces and pieces[k1 + 1] == "(" and not nxt.strip(" \t")
+                    ):
                         tt = calls[s]
                     else:
                         tt = ids.get(s, T_ID)
@@ -376,7 +378,9 @@ def run_lexer(
                 if stop:
                     break
             if pos == start and line != exact_line:
-                exact_line = line  # nothing matched (a pieces regex that never matches: the tests' exact-only lexer)
+                exact_line = (
+                    line  # nothing matched (a pieces regex that never matches: the tests' exact-only lexer)
+                )
             continue
         # ---- exact path: outer scope, probe lists, comments, control lines (one line at most) ----
         eol = find("\n", pos)

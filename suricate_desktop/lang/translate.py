@@ -116,13 +116,13 @@ from __future__ import annotations
 import fnmatch
 import platform
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from . import _syscalls
 from .diagnostics import Diagnostic, ScriptError
 
-__all__ = ["Translation", "translate", "translate_program", "supported_architectures"]
+__all__ = ["Translation", "supported_architectures", "translate", "translate_program"]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -206,8 +206,54 @@ class _Tok:
 
 
 _OPERATORS = sorted(
-    """<<= >>= -> ++ -- << >> <= >= == != && || ^^ += -= *= /= %= &= |= ^=
-    + - * / % & | ^ ~ ! < > = ? : ; , . ( ) [ ] { }""".split(),
+    [
+        "<<=",
+        ">>=",
+        "->",
+        "++",
+        "--",
+        "<<",
+        ">>",
+        "<=",
+        ">=",
+        "==",
+        "!=",
+        "&&",
+        "||",
+        "^^",
+        "+=",
+        "-=",
+        "*=",
+        "/=",
+        "%=",
+        "&=",
+        "|=",
+        "^=",
+        "+",
+        "-",
+        "*",
+        "/",
+        "%",
+        "&",
+        "|",
+        "^",
+        "~",
+        "!",
+        "<",
+        ">",
+        "=",
+        "?",
+        ":",
+        ";",
+        ",",
+        ".",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+    ],
     key=len,
     reverse=True,
 )
@@ -317,17 +363,25 @@ class _Lexer:
                 tok = _Tok("ident", m.group(0), line, col)
             elif c == "`":
                 m = re.compile(r"`[A-Za-z_][A-Za-z0-9_]*").match(text, pos)
-                raise _Refusal(line, col, f"kernel symbol {m.group(0) if m else '`'}: kernel symbols differ on Linux")
+                raise _Refusal(
+                    line, col, f"kernel symbol {m.group(0) if m else '`'}: kernel symbols differ on Linux"
+                )
             elif c.isdigit() or (c == "." and pos + 1 < len(text) and text[pos + 1].isdigit()):
                 fm = _FLOAT.match(text, pos)
                 im = _INT.match(text, pos)
                 if fm and (not im or len(fm.group(0)) > len(im.group(1))):
-                    raise _Refusal(line, col, f"floating-point constant {fm.group(0)}: D does not permit them")
+                    raise _Refusal(
+                        line, col, f"floating-point constant {fm.group(0)}: D does not permit them"
+                    )
                 if not im:
                     raise _Refusal(line, col, f"syntax error near {self._near()}")
                 digits = im.group(1)
                 try:
-                    value = int(digits, 16) if digits[:2] in ("0x", "0X") else int(digits, 8 if digits.startswith("0") and len(digits) > 1 else 10)
+                    value = (
+                        int(digits, 16)
+                        if digits[:2] in ("0x", "0X")
+                        else int(digits, 8 if digits.startswith("0") and len(digits) > 1 else 10)
+                    )
                 except ValueError:
                     raise _Refusal(line, col, f"constant {digits} contains an invalid digit") from None
                 tok = _Tok("int", im.group(0), line, col, value, pos)
@@ -507,10 +561,45 @@ class _Program:
 # Parser
 
 _C_TYPES = {
-    "char", "short", "int", "long", "signed", "unsigned", "float", "double", "void", "string", "const",
-    "volatile", "size_t", "ssize_t", "uintptr_t", "intptr_t", "uint8_t", "uint16_t", "uint32_t", "uint64_t",
-    "int8_t", "int16_t", "int32_t", "int64_t", "uchar_t", "ushort_t", "uint_t", "ulong_t", "u_longlong_t",
-    "longlong_t", "hrtime_t", "pid_t", "id_t", "uid_t", "gid_t", "caddr_t", "boolean_t", "dev_t", "off_t",
+    "char",
+    "short",
+    "int",
+    "long",
+    "signed",
+    "unsigned",
+    "float",
+    "double",
+    "void",
+    "string",
+    "const",
+    "volatile",
+    "size_t",
+    "ssize_t",
+    "uintptr_t",
+    "intptr_t",
+    "uint8_t",
+    "uint16_t",
+    "uint32_t",
+    "uint64_t",
+    "int8_t",
+    "int16_t",
+    "int32_t",
+    "int64_t",
+    "uchar_t",
+    "ushort_t",
+    "uint_t",
+    "ulong_t",
+    "u_longlong_t",
+    "longlong_t",
+    "hrtime_t",
+    "pid_t",
+    "id_t",
+    "uid_t",
+    "gid_t",
+    "caddr_t",
+    "boolean_t",
+    "dev_t",
+    "off_t",
 }
 _REFUSED_DECLS = {
     "translator": "translator declarations: bpftrace has no translators",
@@ -524,8 +613,25 @@ _REFUSED_DECLS = {
 }
 _ASSIGN_OPS = {"=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="}
 _BINARY_PREC = {
-    "||": 3, "^^": 4, "&&": 5, "|": 6, "^": 7, "&": 8, "==": 9, "!=": 9,
-    "<": 10, "<=": 10, ">": 10, ">=": 10, "<<": 11, ">>": 11, "+": 12, "-": 12, "*": 13, "/": 13, "%": 13,
+    "||": 3,
+    "^^": 4,
+    "&&": 5,
+    "|": 6,
+    "^": 7,
+    "&": 8,
+    "==": 9,
+    "!=": 9,
+    "<": 10,
+    "<=": 10,
+    ">": 10,
+    ">=": 10,
+    "<<": 11,
+    ">>": 11,
+    "+": 12,
+    "-": 12,
+    "*": 13,
+    "/": 13,
+    "%": 13,
 }
 
 
@@ -622,7 +728,11 @@ class _Parser:
             return  # other pragmas are ignored by dtrace too
         if words[0].isdigit() or words[0] == "line":
             return
-        raise _Refusal(line, col, f"preprocessor directive #{words[0]}: needs dtrace -C, which bpftrace has no equivalent of")
+        raise _Refusal(
+            line,
+            col,
+            f"preprocessor directive #{words[0]}: needs dtrace -C, which bpftrace has no equivalent of",
+        )
 
     def _clause(self) -> _Clause:
         lex = self.lex
@@ -683,7 +793,16 @@ class _Parser:
                 lex.next()
                 other = self.branch()
             return _If(tok.line, tok.col, cond, then, other)
-        if tok.kind == "ident" and tok.text in ("for", "while", "do", "switch", "goto", "return", "break", "continue"):
+        if tok.kind == "ident" and tok.text in (
+            "for",
+            "while",
+            "do",
+            "switch",
+            "goto",
+            "return",
+            "break",
+            "continue",
+        ):
             raise self.fail(tok, f"'{tok.text}' is reserved in D and unusable (D has no loops)")
         e = self.expr()
         end = lex.peek()
@@ -808,7 +927,9 @@ class _Parser:
                 lex.next()
                 name = lex.next()
                 if name.kind != "ident":
-                    raise self.fail(name, f"syntax error near {name.text!r}: expected a variable name after {tok.text}->")
+                    raise self.fail(
+                        name, f"syntax error near {name.text!r}: expected a variable name after {tok.text}->"
+                    )
                 return _Var(tok.line, tok.col, tok.text, name.text)
             if lex.peek().text == "(":
                 lex.next()
@@ -901,10 +1022,24 @@ _CLONE_THREAD = "0x10000"
 
 #: illumos/FreeBSD system call names -> Linux.
 _SYSCALL_RENAMES = {
-    "open64": "open", "creat64": "creat", "stat64": "stat", "fstat64": "fstat", "lstat64": "lstat",
-    "fstatat": "newfstatat", "fstatat64": "newfstatat", "pread": "pread64", "pwrite": "pwrite64",
-    "getdents64": "getdents64", "exece": "execve", "pollsys": "ppoll", "llseek": "lseek",
-    "openat64": "openat", "rexit": "exit_group", "fork1": "fork", "forkall": "fork", "forksys": "clone",
+    "open64": "open",
+    "creat64": "creat",
+    "stat64": "stat",
+    "fstat64": "fstat",
+    "lstat64": "lstat",
+    "fstatat": "newfstatat",
+    "fstatat64": "newfstatat",
+    "pread": "pread64",
+    "pwrite": "pwrite64",
+    "getdents64": "getdents64",
+    "exece": "execve",
+    "pollsys": "ppoll",
+    "llseek": "lseek",
+    "openat64": "openat",
+    "rexit": "exit_group",
+    "fork1": "fork",
+    "forkall": "fork",
+    "forksys": "clone",
 }
 
 _TP_TO_SYSCALL = {tp: name for name, tp in _syscalls.TRACEPOINT_NAME.items()}
@@ -970,11 +1105,18 @@ _PROBE_TABLES: dict[str, dict[str, dict]] = {
                 (0, "pr_pri"): "args->next_prio",
             },
         },
-        "preempt": {"probe": "tracepoint:sched:sched_switch", "implicit": "(args->prev_state & 0xff) == 0 && args->prev_pid != 0"},
+        "preempt": {
+            "probe": "tracepoint:sched:sched_switch",
+            "implicit": "(args->prev_state & 0xff) == 0 && args->prev_pid != 0",
+        },
         "sleep": {"probe": "tracepoint:sched:sched_switch", "implicit": "(args->prev_state & 0xff) != 0"},
         "wakeup": {
             "probe": "tracepoint:sched:sched_wakeup",
-            "members": {(0, "pr_lwpid"): "(uint64)args->pid", (1, "pr_fname"): "args->comm", (0, "pr_pri"): "args->prio"},
+            "members": {
+                (0, "pr_lwpid"): "(uint64)args->pid",
+                (1, "pr_fname"): "args->comm",
+                (0, "pr_pri"): "args->prio",
+            },
         },
     },
     "io": {
@@ -1013,7 +1155,10 @@ _PROBE_TABLES: dict[str, dict[str, dict]] = {
         },
     },
     "tcp": {
-        "connect-request": {"probe": "tracepoint:sock:inet_sock_set_state", "implicit": f"{_TCP} && args->newstate == 2"},
+        "connect-request": {
+            "probe": "tracepoint:sock:inet_sock_set_state",
+            "implicit": f"{_TCP} && args->newstate == 2",
+        },
         "connect-established": {
             "probe": "tracepoint:sock:inet_sock_set_state",
             "implicit": f"{_TCP} && args->oldstate == 2 && args->newstate == 1",
@@ -1035,7 +1180,11 @@ _PROBE_TABLES: dict[str, dict[str, dict]] = {
     "mib": {
         "tcpRetransSegs": {"probe": "tracepoint:tcp:tcp_retransmit_skb", "argn": {0: "1"}},
         "tcpOutRsts": {"probe": "tracepoint:tcp:tcp_send_reset", "argn": {0: "1"}},
-        "tcpActiveOpens": {"probe": "tracepoint:sock:inet_sock_set_state", "implicit": f"{_TCP} && args->newstate == 2", "argn": {0: "1"}},
+        "tcpActiveOpens": {
+            "probe": "tracepoint:sock:inet_sock_set_state",
+            "implicit": f"{_TCP} && args->newstate == 2",
+            "argn": {0: "1"},
+        },
         "tcpPassiveOpens": {
             "probe": "tracepoint:sock:inet_sock_set_state",
             "implicit": f"{_TCP} && args->oldstate == 3 && args->newstate == 1",
@@ -1068,9 +1217,22 @@ _PROVIDER_REFUSALS = {
 _NET_ARGS = "network providers' arguments (pktinfo_t, csinfo_t, ipinfo_t, tcpsinfo_t ...) have no bpftrace translation"
 
 _PROFILE_UNITS = {
-    "": ("hz", 1), "hz": ("hz", 1), "ns": ("ns", 1), "nsec": ("ns", 1), "us": ("us", 1), "usec": ("us", 1),
-    "ms": ("ms", 1), "msec": ("ms", 1), "s": ("s", 1), "sec": ("s", 1), "m": ("s", 60), "min": ("s", 60),
-    "h": ("s", 3600), "hour": ("s", 3600), "d": ("s", 86400), "day": ("s", 86400),
+    "": ("hz", 1),
+    "hz": ("hz", 1),
+    "ns": ("ns", 1),
+    "nsec": ("ns", 1),
+    "us": ("us", 1),
+    "usec": ("us", 1),
+    "ms": ("ms", 1),
+    "msec": ("ms", 1),
+    "s": ("s", 1),
+    "sec": ("s", 1),
+    "m": ("s", 60),
+    "min": ("s", 60),
+    "h": ("s", 3600),
+    "hour": ("s", 3600),
+    "d": ("s", 86400),
+    "day": ("s", 86400),
 }
 
 _GLOB = re.compile(r"[*?\[]")
@@ -1116,7 +1278,9 @@ class _Targets:
             elif name.startswith(("profile-", "tick-")):
                 prov = "profile"
             else:
-                raise refuse(f"probe description {desc.text} names no provider; it would match every provider")
+                raise refuse(
+                    f"probe description {desc.text} names no provider; it would match every provider"
+                )
         if prov == "dtrace":
             if name in ("BEGIN", "END"):
                 return [_Target(name, "dtrace", name, probefunc='""')]
@@ -1145,10 +1309,17 @@ class _Targets:
             for n in names:
                 spec = table[n]
                 t = _Target(
-                    spec["probe"], prov, n, func=func, implicit=spec.get("implicit"),
-                    env=dict(spec.get("env", {})), refuse=dict(spec.get("refuse", {})),
-                    argn=dict(spec.get("argn", {})), args_index=dict(spec.get("args_index", {})),
-                    members=dict(spec.get("members", {})), self_key=spec.get("self_key", "tid"),
+                    spec["probe"],
+                    prov,
+                    n,
+                    func=func,
+                    implicit=spec.get("implicit"),
+                    env=dict(spec.get("env", {})),
+                    refuse=dict(spec.get("refuse", {})),
+                    argn=dict(spec.get("argn", {})),
+                    args_index=dict(spec.get("args_index", {})),
+                    members=dict(spec.get("members", {})),
+                    self_key=spec.get("self_key", "tid"),
                     arg0_key=spec.get("arg0_key"),
                 )
                 t.probefunc_refusal = f"probefunc on {prov} probes names an illumos kernel function"
@@ -1167,13 +1338,19 @@ class _Targets:
     def _profile(self, desc: _Desc, name: str) -> _Target:
         m = re.fullmatch(r"(profile|tick)-([0-9]+)([a-z]*)", name)
         if not m or m.group(3) not in _PROFILE_UNITS:
-            raise _Refusal(desc.line, desc.col, f"cannot translate {desc.text}: expected profile-N[unit] or tick-N[unit]")
+            raise _Refusal(
+                desc.line, desc.col, f"cannot translate {desc.text}: expected profile-N[unit] or tick-N[unit]"
+            )
         kind, n, unit = m.group(1), int(m.group(2)), m.group(3)
         unit, mult = _PROFILE_UNITS[unit]
         n *= mult
         if unit == "ns":
             if n % 1000:
-                raise _Refusal(desc.line, desc.col, f"cannot translate {desc.text}: bpftrace takes periods in us, ms, s or hz")
+                raise _Refusal(
+                    desc.line,
+                    desc.col,
+                    f"cannot translate {desc.text}: bpftrace takes periods in us, ms, s or hz",
+                )
             unit, n = "us", n // 1000
         probe = f"{'profile' if kind == 'profile' else 'interval'}:{unit}:{n}"
         target = _Target(probe, "profile", name, probefunc='""')
@@ -1194,14 +1371,19 @@ class _Targets:
     def _syscall(self, desc: _Desc, func: str, name: str) -> list[_Target]:
         names = _match(name, ["entry", "return"])
         if not names:
-            raise _Refusal(desc.line, desc.col, f"cannot translate {desc.text}: syscall probes are named entry or return")
+            raise _Refusal(
+                desc.line, desc.col, f"cannot translate {desc.text}: syscall probes are named entry or return"
+            )
         targets = []
         if func in ("", "*"):
             for n in names:
                 enter = n == "entry"
                 t = _Target(
-                    f"tracepoint:raw_syscalls:{'sys_enter' if enter else 'sys_exit'}", "syscall", n,
-                    probefunc="$syscall", syscall_id="args->id",
+                    f"tracepoint:raw_syscalls:{'sys_enter' if enter else 'sys_exit'}",
+                    "syscall",
+                    n,
+                    probefunc="$syscall",
+                    syscall_id="args->id",
                 )
                 if enter:
                     t.argn = {i: f"args->args[{i}]" for i in range(6)}
@@ -1210,26 +1392,41 @@ class _Targets:
                     t.argn = {0: "args->ret", 1: "args->ret"}
                     t.args_index = {0: "args->ret"}
                     t.errno = _SYSCALL_ERRNO
-                t.arg_refusal = "system calls take at most six arguments" if enter else "a return probe has only arg0 and arg1"
+                t.arg_refusal = (
+                    "system calls take at most six arguments"
+                    if enter
+                    else "a return probe has only arg0 and arg1"
+                )
                 targets.append(t)
             return targets
         if _GLOB.search(func):
             calls = _match(func, _LINUX_SYSCALLS)
             if not calls:
-                raise _Refusal(desc.line, desc.col, f"probe description {desc.text} matches no Linux system call")
+                raise _Refusal(
+                    desc.line, desc.col, f"probe description {desc.text} matches no Linux system call"
+                )
         else:
             call = func
             if call not in _LINUX_SYSCALLS and call in _SYSCALL_RENAMES:
                 call = _SYSCALL_RENAMES[call]
                 self.warn(desc.line, desc.col, f"system call {func} is {call} on Linux")
             if call not in _LINUX_SYSCALLS:
-                raise _Refusal(desc.line, desc.col, f"cannot translate {desc.text}: Linux has no system call tracepoint named {func}")
+                raise _Refusal(
+                    desc.line,
+                    desc.col,
+                    f"cannot translate {desc.text}: Linux has no system call tracepoint named {func}",
+                )
             calls = [call]
         for n in names:
             for call in calls:
                 event = _tracepoint_event(call)
                 enter = n == "entry"
-                t = _Target(f"tracepoint:syscalls:{'sys_enter_' if enter else 'sys_exit_'}{event}", "syscall", n, func=call)
+                t = _Target(
+                    f"tracepoint:syscalls:{'sys_enter_' if enter else 'sys_exit_'}{event}",
+                    "syscall",
+                    n,
+                    func=call,
+                )
                 t.probefunc = f'"{call}"'
                 if enter:
                     fields = _syscalls.ENTRY_FIELDS[event]
@@ -1246,13 +1443,21 @@ class _Targets:
 
     def _fbt(self, desc: _Desc, mod: str, func: str, name: str) -> list[_Target]:
         if func in ("", "*"):
-            raise _Refusal(desc.line, desc.col, f"cannot translate {desc.text}: it would trace every kernel function")
+            raise _Refusal(
+                desc.line, desc.col, f"cannot translate {desc.text}: it would trace every kernel function"
+            )
         if mod:
             self.warn(desc.line, desc.col, f"module {mod} ignored: kernel modules differ on Linux")
-        self.warn(desc.line, desc.col, f"kernel function {func}: illumos and Linux kernels have different functions")
+        self.warn(
+            desc.line, desc.col, f"kernel function {func}: illumos and Linux kernels have different functions"
+        )
         names = _match(name, ["entry", "return"])
         if not names:
-            raise _Refusal(desc.line, desc.col, f"cannot translate {desc.text}: fbt probes are named entry or return (offsets are not translated)")
+            raise _Refusal(
+                desc.line,
+                desc.col,
+                f"cannot translate {desc.text}: fbt probes are named entry or return (offsets are not translated)",
+            )
         out = []
         for n in names:
             if n == "entry":
@@ -1273,8 +1478,14 @@ class _Targets:
 _PREC_ASSIGN, _PREC_TERNARY, _PREC_UNARY, _PREC_POSTFIX = 1, 2, 14, 15
 
 _BUILTINS = {
-    "execname": "comm", "pid": "pid", "tid": "tid", "uid": "uid", "gid": "gid", "cpu": "cpu",
-    "ppid": "curtask->real_parent->tgid", "timestamp": "nsecs",
+    "execname": "comm",
+    "pid": "pid",
+    "tid": "tid",
+    "uid": "uid",
+    "gid": "gid",
+    "cpu": "cpu",
+    "ppid": "curtask->real_parent->tgid",
+    "timestamp": "nsecs",
 }
 _REFUSED_BUILTINS = {
     "walltimestamp": "walltimestamp: bpftrace 0.17 has wall-clock time only through time()/strftime() in output",
@@ -1331,25 +1542,101 @@ _REFUSED_FUNCS = {
     "printm": "printm() has no bpftrace equivalent",
     "print": "",  # handled
 }
-for _f in (
-    "strlen strjoin substr index rindex strchr strrchr strstr strtok basename dirname cleanpath lltostr "
-    "toupper tolower htonl htonll htons ntohl ntohll ntohs inet_ntoa inet_ntoa6 inet_ntop progenyof getmajor "
-    "getminor json strtoll alloca bcopy copyin copyinto msgsize msgdsize mutex_owned mutex_owner "
-    "mutex_type_adaptive mutex_type_spin rw_iswriter rw_read_held rw_write_held ddi_pathname getf memref memstr "
-    "sx_exclusive_held sx_isexclusive sx_shared_held"
-).split():
+for _f in [
+    "strlen",
+    "strjoin",
+    "substr",
+    "index",
+    "rindex",
+    "strchr",
+    "strrchr",
+    "strstr",
+    "strtok",
+    "basename",
+    "dirname",
+    "cleanpath",
+    "lltostr",
+    "toupper",
+    "tolower",
+    "htonl",
+    "htonll",
+    "htons",
+    "ntohl",
+    "ntohll",
+    "ntohs",
+    "inet_ntoa",
+    "inet_ntoa6",
+    "inet_ntop",
+    "progenyof",
+    "getmajor",
+    "getminor",
+    "json",
+    "strtoll",
+    "alloca",
+    "bcopy",
+    "copyin",
+    "copyinto",
+    "msgsize",
+    "msgdsize",
+    "mutex_owned",
+    "mutex_owner",
+    "mutex_type_adaptive",
+    "mutex_type_spin",
+    "rw_iswriter",
+    "rw_read_held",
+    "rw_write_held",
+    "ddi_pathname",
+    "getf",
+    "memref",
+    "memstr",
+    "sx_exclusive_held",
+    "sx_isexclusive",
+    "sx_shared_held",
+]:
     _REFUSED_FUNCS[_f] = f"{_f}() has no bpftrace 0.17 equivalent"
 del _REFUSED_FUNCS["print"]
 
 _CAST_TYPES = {
-    "char": "int8", "signed char": "int8", "unsigned char": "uint8", "uchar_t": "uint8", "uint8_t": "uint8", "int8_t": "int8",
-    "short": "int16", "unsigned short": "uint16", "ushort_t": "uint16", "int16_t": "int16", "uint16_t": "uint16",
-    "int": "int32", "signed": "int32", "signed int": "int32", "unsigned": "uint32", "unsigned int": "uint32",
-    "uint_t": "uint32", "int32_t": "int32", "uint32_t": "uint32", "pid_t": "int32", "id_t": "int32", "uid_t": "uint32",
-    "gid_t": "uint32", "long": "int64", "long long": "int64", "signed long": "int64", "int64_t": "int64",
-    "longlong_t": "int64", "hrtime_t": "int64", "ssize_t": "int64", "intptr_t": "int64", "off_t": "int64",
-    "unsigned long": "uint64", "unsigned long long": "uint64", "ulong_t": "uint64", "u_longlong_t": "uint64",
-    "uint64_t": "uint64", "size_t": "uint64", "uintptr_t": "uint64", "dev_t": "uint64",
+    "char": "int8",
+    "signed char": "int8",
+    "unsigned char": "uint8",
+    "uchar_t": "uint8",
+    "uint8_t": "uint8",
+    "int8_t": "int8",
+    "short": "int16",
+    "unsigned short": "uint16",
+    "ushort_t": "uint16",
+    "int16_t": "int16",
+    "uint16_t": "uint16",
+    "int": "int32",
+    "signed": "int32",
+    "signed int": "int32",
+    "unsigned": "uint32",
+    "unsigned int": "uint32",
+    "uint_t": "uint32",
+    "int32_t": "int32",
+    "uint32_t": "uint32",
+    "pid_t": "int32",
+    "id_t": "int32",
+    "uid_t": "uint32",
+    "gid_t": "uint32",
+    "long": "int64",
+    "long long": "int64",
+    "signed long": "int64",
+    "int64_t": "int64",
+    "longlong_t": "int64",
+    "hrtime_t": "int64",
+    "ssize_t": "int64",
+    "intptr_t": "int64",
+    "off_t": "int64",
+    "unsigned long": "uint64",
+    "unsigned long long": "uint64",
+    "ulong_t": "uint64",
+    "u_longlong_t": "uint64",
+    "uint64_t": "uint64",
+    "size_t": "uint64",
+    "uintptr_t": "uint64",
+    "dev_t": "uint64",
 }
 
 _FORMAT = re.compile(r"%([-+ #0]*)(\*|[0-9]+)?(?:\.(\*|[0-9]+))?(hh|h|ll|l|L|z|j|t)?([A-Za-z%@])")
@@ -1358,7 +1645,7 @@ _FORMAT = re.compile(r"%([-+ #0]*)(\*|[0-9]+)?(?:\.(\*|[0-9]+))?(hh|h|ll|l|L|z|j
 class _ClauseTranslator:
     """Translates one D clause for one target."""
 
-    def __init__(self, prog: "_ProgramTranslator", target: _Target, clause: _Clause) -> None:
+    def __init__(self, prog: _ProgramTranslator, target: _Target, clause: _Clause) -> None:
         self.prog = prog
         self.t = target
         self.clause = clause
@@ -1407,11 +1694,13 @@ class _ClauseTranslator:
             body_lines += [f"clear({name});" for name in self.printed]
         for agg, p in self.pending.items():
             if not p.get("used"):
-                self.record(self.refuse(
-                    p["node"],
-                    f"{p['what']}({agg}, ...) without a following printa({agg}) in the same clause: "
-                    "bpftrace cannot keep only the top keys or normalise a map for later output",
-                ))
+                self.record(
+                    self.refuse(
+                        p["node"],
+                        f"{p['what']}({agg}, ...) without a following printa({agg}) in the same clause: "
+                        "bpftrace cannot keep only the top keys or normalise a map for later output",
+                    )
+                )
         if self.first_error is not None:
             raise self.first_error
         if pred_in_body:
@@ -1486,7 +1775,11 @@ class _ClauseTranslator:
         if isinstance(target, _Name) and target.name in self.prog.globals:
             name = self.prog.variable(f"@global_{target.name}")
             return [f"{name} {a.op} {self.expr(a.value, _PREC_ASSIGN)[0]};"]
-        if isinstance(target, _Index) and isinstance(target.base, _Name) and target.base.name in self.prog.globals:
+        if (
+            isinstance(target, _Index)
+            and isinstance(target.base, _Name)
+            and target.base.name in self.prog.globals
+        ):
             name = self.prog.variable(f"@global_{target.base.name}")
             keys = self.keys(target.args)
             if a.op == "=" and isinstance(a.value, _Num) and a.value.value == 0:
@@ -1505,19 +1798,33 @@ class _ClauseTranslator:
         f, args = v.func, v.args
         if f in ("stddev", "llquantize"):
             raise self.refuse(v, _REFUSED_FUNCS[f])
-        arity = {"count": (0, 0), "sum": (1, 1), "avg": (1, 1), "min": (1, 1), "max": (1, 1), "quantize": (1, 2), "lquantize": (3, 5)}[f]
+        arity = {
+            "count": (0, 0),
+            "sum": (1, 1),
+            "avg": (1, 1),
+            "min": (1, 1),
+            "max": (1, 1),
+            "quantize": (1, 2),
+            "lquantize": (3, 5),
+        }[f]
         if not arity[0] <= len(args) <= arity[1]:
             raise self.refuse(v, f"{f}( ) prototype mismatch: {len(args)} args passed")
         if f == "quantize":
             if len(args) == 2:
-                raise self.refuse(args[1], "quantize() with an increment argument: bpftrace hist() takes none")
+                raise self.refuse(
+                    args[1], "quantize() with an increment argument: bpftrace hist() takes none"
+                )
             return f"{lhs} = hist({self.expr(args[0], 0)[0]});"
         if f == "lquantize":
             if len(args) == 5:
-                raise self.refuse(args[4], "lquantize() with an increment argument: bpftrace lhist() takes none")
+                raise self.refuse(
+                    args[4], "lquantize() with an increment argument: bpftrace lhist() takes none"
+                )
             consts = []
             for i, arg in enumerate(args[1:], 1):
-                if not isinstance(arg, _Num) and not (isinstance(arg, _Unary) and arg.op == "-" and isinstance(arg.operand, _Num)):
+                if not isinstance(arg, _Num) and not (
+                    isinstance(arg, _Unary) and arg.op == "-" and isinstance(arg.operand, _Num)
+                ):
                     raise self.refuse(arg, f"lquantize( ) argument #{i} must be an integer constant")
                 consts.append(self.expr(arg, 0)[0])
             if len(consts) == 2:
@@ -1525,9 +1832,14 @@ class _ClauseTranslator:
             values = [-a.operand.value if isinstance(a, _Unary) else a.value for a in args[1:4]]
             lo, hi, step = values if len(values) == 3 else values + [1]
             if lo >= hi:
-                raise self.refuse(args[1], "lquantize( ) base (argument #1) must be less than limit (argument #2)")
+                raise self.refuse(
+                    args[1], "lquantize( ) base (argument #1) must be less than limit (argument #2)"
+                )
             if not 0 < step <= 65535 or not 1 <= (hi - lo) // step <= 65535:
-                raise self.refuse(args[3] if len(args) > 3 else v, "lquantize( ) step (argument #3) must be 1 to 65535 and give 1 to 65535 levels")
+                raise self.refuse(
+                    args[3] if len(args) > 3 else v,
+                    "lquantize( ) step (argument #3) must be 1 to 65535 and give 1 to 65535 levels",
+                )
             return f"{lhs} = lhist({self.expr(args[0], 0)[0]}, {', '.join(consts)});"
         inner = ", ".join(self.expr(x, 0)[0] for x in args)
         return f"{lhs} = {f}({inner});"
@@ -1648,7 +1960,9 @@ class _ClauseTranslator:
                 length = None
             elif length in ("L", "z", "j", "t"):
                 length = "l"
-            return "%" + flags + (width or "") + (f".{prec}" if prec is not None else "") + (length or "") + ch
+            return (
+                "%" + flags + (width or "") + (f".{prec}" if prec is not None else "") + (length or "") + ch
+            )
 
         new_fmt = _FORMAT.sub(conv, fmt)
         args = [new_fmt] + [self.expr(a, 0)[0] for a in c.args[1:]]
@@ -1728,7 +2042,10 @@ class _ClauseTranslator:
         if isinstance(node, _Unary):
             if node.op in ("++", "--"):
                 operand = node.operand
-                if not (isinstance(operand, (_Var, _Name)) or (isinstance(operand, _Index) and isinstance(operand.base, _Name))):
+                if not (
+                    isinstance(operand, (_Var, _Name))
+                    or (isinstance(operand, _Index) and isinstance(operand.base, _Name))
+                ):
                     raise self.refuse(node, f"{node.op} applies to variables only")
                 if isinstance(operand, _Var) and operand.scope == "this":
                     self.this_assigned.add(operand.name)
@@ -1737,7 +2054,10 @@ class _ClauseTranslator:
                 inner = self.expr(operand, _PREC_POSTFIX)[0]
                 return (f"{inner}{node.op}" if node.postfix else f"{node.op}{inner}"), _PREC_UNARY
             if node.op in ("*", "&"):
-                raise self.refuse(node, f"unary {node.op} (pointers) cannot be translated: kernel structures differ on Linux")
+                raise self.refuse(
+                    node,
+                    f"unary {node.op} (pointers) cannot be translated: kernel structures differ on Linux",
+                )
             inner = self.expr(node.operand, _PREC_UNARY)[0]
             sep = " " if node.op == "-" and inner.startswith("-") else ""
             return f"{node.op}{sep}{inner}", _PREC_UNARY
@@ -1802,7 +2122,9 @@ class _ClauseTranslator:
             return str(_syscalls.SIGNALS[n])
         if n in _syscalls.ERRNO:
             return str(_syscalls.ERRNO[n])
-        raise self.refuse(node, f"unknown identifier {n}: D constants, inlines and kernel symbols are not translated")
+        raise self.refuse(
+            node, f"unknown identifier {n}: D constants, inlines and kernel symbols are not translated"
+        )
 
     def index(self, node: _Index) -> str:
         base, t = node.base, self.t
@@ -1851,7 +2173,9 @@ class _ClauseTranslator:
         if f in ("copyinstr", "stringof"):
             self._arity(c, 1, 2 if f == "copyinstr" else 1)
             inner = self.expr(args[0], 0)[0]
-            if f == "stringof" and (inner.startswith(("str(", '"')) or inner in ("comm", "args->next_comm", "args->comm")):
+            if f == "stringof" and (
+                inner.startswith(("str(", '"')) or inner in ("comm", "args->next_comm", "args->comm")
+            ):
                 return inner
             if len(args) == 2:
                 return f"str({inner}, {self.expr(args[1], 0)[0]})"
@@ -1895,7 +2219,19 @@ def _walk(node):
         if n is None:
             continue
         yield n
-        for attr in ("expr", "cond", "then", "other", "target", "value", "left", "right", "operand", "base", "args"):
+        for attr in (
+            "expr",
+            "cond",
+            "then",
+            "other",
+            "target",
+            "value",
+            "left",
+            "right",
+            "operand",
+            "base",
+            "args",
+        ):
             v = getattr(n, attr, None)
             if v is not None and not isinstance(v, (str, int)):
                 stack.append(v)
@@ -1929,7 +2265,11 @@ class _ProgramTranslator:
                     target = n.operand
                 if isinstance(target, _Index):
                     target = target.base
-                if isinstance(target, _Name) and target.name not in _BUILTINS and target.name not in _REFUSED_BUILTINS:
+                if (
+                    isinstance(target, _Name)
+                    and target.name not in _BUILTINS
+                    and target.name not in _REFUSED_BUILTINS
+                ):
                     names.add(target.name)
         return names
 
@@ -1946,7 +2286,8 @@ class _ProgramTranslator:
     def need_syscall_table(self, node) -> None:
         if self.arch not in _syscalls.NUMBERS:
             raise _Refusal(
-                node.line, node.col,
+                node.line,
+                node.col,
                 f"probefunc on every system call needs the system call numbers of {self.arch}, "
                 f"which the translator does not know (it knows {', '.join(supported_architectures())})",
             )
@@ -1962,7 +2303,9 @@ class _ProgramTranslator:
         def build(items, indent: str) -> None:
             if len(items) <= 6:
                 for i, (nr, name) in enumerate(items):
-                    lines.append(f'{indent}{"else " if i else ""}if ({id_expr} == {nr}) {{ $syscall = "{name}"; }}')
+                    lines.append(
+                        f'{indent}{"else " if i else ""}if ({id_expr} == {nr}) {{ $syscall = "{name}"; }}'
+                    )
                 return
             mid = len(items) // 2
             lines.append(f"{indent}if ({id_expr} < {items[mid][0]}) {{")
@@ -1995,7 +2338,12 @@ class _ProgramTranslator:
                     failed = True
                     break
                 for g in groups:
-                    if g[1] == pred and g[2] == body and "BEGIN" not in g[0] + [t.probe] and "END" not in g[0] + [t.probe]:
+                    if (
+                        g[1] == pred
+                        and g[2] == body
+                        and "BEGIN" not in g[0] + [t.probe]
+                        and "END" not in g[0] + [t.probe]
+                    ):
                         if t.probe not in g[0]:
                             g[0].append(t.probe)
                         break
@@ -2016,7 +2364,9 @@ class _ProgramTranslator:
     def _render(self, blocks) -> tuple[str, list[int]]:
         """The bpftrace text, and for each of its lines the D clause line it came from."""
         # bpftrace allows one BEGIN and one END: merge them, predicates becoming ifs
-        merged: list[tuple[list[str], str | None, list[tuple[str, int]], int]] = []  # probes, pred, body, D line
+        merged: list[
+            tuple[list[str], str | None, list[tuple[str, int]], int]
+        ] = []  # probes, pred, body, D line
         special: dict[str, int] = {}
         for probes, pred, body, clause in blocks:
             here = clause.line

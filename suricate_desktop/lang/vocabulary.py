@@ -22,21 +22,93 @@ from typing import NamedTuple
 
 #: Reserved words D uses (dt_lex.l), including the 2016 ``if``/``else`` sugar.
 D_KEYWORDS: frozenset[str] = frozenset(
-    """char const counter double enum extern float import inline int long offsetof probe provider
-    restrict self short signed sizeof string stringof struct this translator typedef union unsigned
-    void volatile xlate if else""".split()
+    [
+        "char",
+        "const",
+        "counter",
+        "double",
+        "enum",
+        "extern",
+        "float",
+        "import",
+        "inline",
+        "int",
+        "long",
+        "offsetof",
+        "probe",
+        "provider",
+        "restrict",
+        "self",
+        "short",
+        "signed",
+        "sizeof",
+        "string",
+        "stringof",
+        "struct",
+        "this",
+        "translator",
+        "typedef",
+        "union",
+        "unsigned",
+        "void",
+        "volatile",
+        "xlate",
+        "if",
+        "else",
+    ]
 )
 #: Lexed as keywords but unusable: storage classes and C's loop/jump statements (D has no loops).
 D_UNUSABLE_KEYWORDS: frozenset[str] = frozenset(
-    "auto register static break case continue default do for goto return switch while".split()
+    [
+        "auto",
+        "register",
+        "static",
+        "break",
+        "case",
+        "continue",
+        "default",
+        "do",
+        "for",
+        "goto",
+        "return",
+        "switch",
+        "while",
+    ]
 )
 #: Every word the D lexer treats as a keyword.
 D_ALL_KEYWORDS: frozenset[str] = D_KEYWORDS | D_UNUSABLE_KEYWORDS | frozenset({"userland"})
 #: Keywords that may start a declaration in the outer scope (dt_lex.l state S2).
 D_DECL_KEYWORDS: frozenset[str] = frozenset(
-    """auto char const counter double enum extern float import inline int long provider register
-    restrict self short signed static string struct this translator typedef union unsigned void
-    volatile""".split()
+    [
+        "auto",
+        "char",
+        "const",
+        "counter",
+        "double",
+        "enum",
+        "extern",
+        "float",
+        "import",
+        "inline",
+        "int",
+        "long",
+        "provider",
+        "register",
+        "restrict",
+        "self",
+        "short",
+        "signed",
+        "static",
+        "string",
+        "struct",
+        "this",
+        "translator",
+        "typedef",
+        "union",
+        "unsigned",
+        "void",
+        "volatile",
+    ]
 )
 
 #: Built-in variables, with their type or meaning (dt_open.c ``_dtrace_globals``, sched.d, procfs.d, io.d).
@@ -261,7 +333,9 @@ D_FUNCTIONS: dict[str, Proto] = {**D_SUBROUTINES, **D_ACTIONS, **D_AGG_FUNCS}
 
 #: Functions only some platforms have.
 D_PLATFORM_FUNCTIONS: dict[str, frozenset[str]] = {
-    "freebsd": frozenset({"memref", "memstr", "printm", "sx_exclusive_held", "sx_isexclusive", "sx_shared_held"}),
+    "freebsd": frozenset(
+        {"memref", "memstr", "printm", "sx_exclusive_held", "sx_isexclusive", "sx_shared_held"}
+    ),
     "illumos": frozenset({"msgdsize", "msgsize", "ddi_pathname", "getf"}),
 }
 #: Destructive actions: need ``-w`` or ``#pragma D option destructive``.
@@ -272,40 +346,116 @@ D_KERNEL_DESTRUCTIVE: frozenset[str] = frozenset({"breakpoint", "panic", "chill"
 D_AGG_ACTIONS: frozenset[str] = frozenset({"printa", "clear", "trunc", "normalize", "denormalize"})
 #: Actions that produce output (a script with none of these and no aggregation has nothing to show).
 D_OUTPUT_ACTIONS: frozenset[str] = frozenset(
-    """trace tracemem printf printa print stack ustack jstack sym func mod usym ufunc umod uaddr
-    system freopen""".split()
+    [
+        "trace",
+        "tracemem",
+        "printf",
+        "printa",
+        "print",
+        "stack",
+        "ustack",
+        "jstack",
+        "sym",
+        "func",
+        "mod",
+        "usym",
+        "ufunc",
+        "umod",
+        "uaddr",
+        "system",
+        "freopen",
+    ]
 )
 
 #: Option names from libdtrace's tables (dt_options.c), with the kind of value each takes.
 #: Kinds: "bool" (no value needed), "size" (k/m/g/t suffixes), "rate" (ns/us/ms/s/hz...),
 #: "int", "str", or a tuple of the permitted words.
 D_OPTIONS_COMPILE: dict[str, object] = {
-    "aggpercpu": "bool", "amin": "str", "argref": "bool", "core": "str", "cpp": "bool", "cpphdrs": "bool",
-    "cpppath": "str", "ctypes": "str", "debug": "bool", "defaultargs": "bool", "define": "str",
-    "droptags": "bool", "dtypes": "str", "empty": "bool", "encoding": "str", "errtags": "bool",
-    "evaltime": ("exec", "preinit", "postinit", "main"), "incdir": "str", "iregs": "int", "kdefs": "bool",
-    "knodefs": "bool", "late": "str", "lazyload": "bool", "ldpath": "str", "libdir": "str",
-    "linkmode": ("kernel", "dynamic", "static"), "linktype": ("elf", "dof"), "nolibs": "bool",
-    "pgmax": "int", "pspec": "bool", "setenv": "str", "stdc": ("a", "c", "s", "t"), "strip": "bool",
-    "syslibdir": "str", "tree": "int", "tregs": "int", "udefs": "bool", "undef": "str", "unodefs": "bool",
-    "unsetenv": "str", "verbose": "bool", "version": "str", "zdefs": "bool",
+    "aggpercpu": "bool",
+    "amin": "str",
+    "argref": "bool",
+    "core": "str",
+    "cpp": "bool",
+    "cpphdrs": "bool",
+    "cpppath": "str",
+    "ctypes": "str",
+    "debug": "bool",
+    "defaultargs": "bool",
+    "define": "str",
+    "droptags": "bool",
+    "dtypes": "str",
+    "empty": "bool",
+    "encoding": "str",
+    "errtags": "bool",
+    "evaltime": ("exec", "preinit", "postinit", "main"),
+    "incdir": "str",
+    "iregs": "int",
+    "kdefs": "bool",
+    "knodefs": "bool",
+    "late": "str",
+    "lazyload": "bool",
+    "ldpath": "str",
+    "libdir": "str",
+    "linkmode": ("kernel", "dynamic", "static"),
+    "linktype": ("elf", "dof"),
+    "nolibs": "bool",
+    "pgmax": "int",
+    "pspec": "bool",
+    "setenv": "str",
+    "stdc": ("a", "c", "s", "t"),
+    "strip": "bool",
+    "syslibdir": "str",
+    "tree": "int",
+    "tregs": "int",
+    "udefs": "bool",
+    "undef": "str",
+    "unodefs": "bool",
+    "unsetenv": "str",
+    "verbose": "bool",
+    "version": "str",
+    "zdefs": "bool",
 }
 D_OPTIONS_RUNTIME: dict[str, object] = {
-    "aggsize": "size", "bufsize": "size", "bufpolicy": ("fill", "ring", "switch"),
-    "bufresize": ("auto", "manual"), "cleanrate": "rate", "cpu": "int", "destructive": "bool",
-    "dynvarsize": "size", "grabanon": "bool", "jstackframes": "int", "jstackstrsize": "size",
-    "nspec": "int", "specsize": "size", "stackframes": "int", "statusrate": "rate", "strsize": "size",
-    "temporal": "bool", "ustackframes": "int",
+    "aggsize": "size",
+    "bufsize": "size",
+    "bufpolicy": ("fill", "ring", "switch"),
+    "bufresize": ("auto", "manual"),
+    "cleanrate": "rate",
+    "cpu": "int",
+    "destructive": "bool",
+    "dynvarsize": "size",
+    "grabanon": "bool",
+    "jstackframes": "int",
+    "jstackstrsize": "size",
+    "nspec": "int",
+    "specsize": "size",
+    "stackframes": "int",
+    "statusrate": "rate",
+    "strsize": "size",
+    "temporal": "bool",
+    "ustackframes": "int",
 }
 D_OPTIONS_DYNAMIC: dict[str, object] = {
-    "agghist": "bool", "aggpack": "bool", "aggrate": "rate", "aggsortkey": "bool", "aggsortkeypos": "int",
-    "aggsortpos": "int", "aggsortrev": "bool", "aggzoom": "bool", "flowindent": "bool", "quiet": "bool",
-    "rawbytes": "bool", "stackindent": "int", "switchrate": "rate",
+    "agghist": "bool",
+    "aggpack": "bool",
+    "aggrate": "rate",
+    "aggsortkey": "bool",
+    "aggsortkeypos": "int",
+    "aggsortpos": "int",
+    "aggsortrev": "bool",
+    "aggzoom": "bool",
+    "flowindent": "bool",
+    "quiet": "bool",
+    "rawbytes": "bool",
+    "stackindent": "int",
+    "switchrate": "rate",
 }
 D_OPTIONS: dict[str, object] = {**D_OPTIONS_COMPILE, **D_OPTIONS_RUNTIME, **D_OPTIONS_DYNAMIC}
 
 #: ``#pragma D`` directives and the directives allowed after a bare ``#`` (dt_pragma.c).
-D_PRAGMAS_D: frozenset[str] = frozenset({"attributes", "binding", "depends_on", "option", "error", "ident", "line"})
+D_PRAGMAS_D: frozenset[str] = frozenset(
+    {"attributes", "binding", "depends_on", "option", "error", "ident", "line"}
+)
 D_PRAGMAS_SUB: frozenset[str] = frozenset({"error", "ident", "line"})
 
 _SIZE_RE = re.compile(r"^[0-9]+[kKmMgGtT]?$")
@@ -342,21 +492,116 @@ def d_option_error(name: str, value: str | None) -> str | None:
 #: (``name$target``, ``name1234``) are defined by applications and always accepted.
 D_PROVIDERS: dict[str, frozenset[str]] = {
     "illumos": frozenset(
-        """dtrace syscall fbt sdt profile proc sched io pid usdt lockstat plockstat sysinfo vminfo
-        fsinfo mib ip tcp udp iscsi nfsv3 nfsv4 srp fc xpv cpc fasttrap""".split()
+        [
+            "dtrace",
+            "syscall",
+            "fbt",
+            "sdt",
+            "profile",
+            "proc",
+            "sched",
+            "io",
+            "pid",
+            "usdt",
+            "lockstat",
+            "plockstat",
+            "sysinfo",
+            "vminfo",
+            "fsinfo",
+            "mib",
+            "ip",
+            "tcp",
+            "udp",
+            "iscsi",
+            "nfsv3",
+            "nfsv4",
+            "srp",
+            "fc",
+            "xpv",
+            "cpc",
+            "fasttrap",
+        ]
     ),
     "freebsd": frozenset(
-        """dtrace syscall fbt sdt profile proc sched io pid usdt lockstat ip tcp udp udplite sctp vfs
-        dtmalloc dtaudit mac mac_framework priv kinst cam callout_execute linuxulator linuxulator32
-        nfscl nfsserver mib vm vmm fasttrap""".split()
+        [
+            "dtrace",
+            "syscall",
+            "fbt",
+            "sdt",
+            "profile",
+            "proc",
+            "sched",
+            "io",
+            "pid",
+            "usdt",
+            "lockstat",
+            "ip",
+            "tcp",
+            "udp",
+            "udplite",
+            "sctp",
+            "vfs",
+            "dtmalloc",
+            "dtaudit",
+            "mac",
+            "mac_framework",
+            "priv",
+            "kinst",
+            "cam",
+            "callout_execute",
+            "linuxulator",
+            "linuxulator32",
+            "nfscl",
+            "nfsserver",
+            "mib",
+            "vm",
+            "vmm",
+            "fasttrap",
+        ]
     ),
     "macos": frozenset(
-        """dtrace syscall fbt sdt profile proc sched io pid usdt lockstat plockstat mach_trap fsinfo
-        sysinfo vminfo objc fasttrap""".split()
+        [
+            "dtrace",
+            "syscall",
+            "fbt",
+            "sdt",
+            "profile",
+            "proc",
+            "sched",
+            "io",
+            "pid",
+            "usdt",
+            "lockstat",
+            "plockstat",
+            "mach_trap",
+            "fsinfo",
+            "sysinfo",
+            "vminfo",
+            "objc",
+            "fasttrap",
+        ]
     ),
     # Oracle Linux DTrace (D on Linux).
     "linux": frozenset(
-        "dtrace syscall fbt rawfbt sdt profile proc sched io pid usdt lockstat ip tcp udp cpc rawtp".split()
+        [
+            "dtrace",
+            "syscall",
+            "fbt",
+            "rawfbt",
+            "sdt",
+            "profile",
+            "proc",
+            "sched",
+            "io",
+            "pid",
+            "usdt",
+            "lockstat",
+            "ip",
+            "tcp",
+            "udp",
+            "cpc",
+            "rawtp",
+        ]
     ),
 }
 
@@ -366,10 +611,41 @@ D_PROVIDERS: dict[str, frozenset[str]] = {
 
 #: Keywords of the bpftrace 0.17 lexer (plus the C type words used in casts).
 BT_KEYWORDS: frozenset[str] = frozenset(
-    "if else unroll while return break continue sizeof offsetof struct union enum config".split()
+    [
+        "if",
+        "else",
+        "unroll",
+        "while",
+        "return",
+        "break",
+        "continue",
+        "sizeof",
+        "offsetof",
+        "struct",
+        "union",
+        "enum",
+        "config",
+    ]
 )
 BT_TYPE_WORDS: frozenset[str] = frozenset(
-    "bool int8 int16 int32 int64 uint8 uint16 uint32 uint64 void char short int long unsigned signed".split()
+    [
+        "bool",
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "uint8",
+        "uint16",
+        "uint32",
+        "uint64",
+        "void",
+        "char",
+        "short",
+        "int",
+        "long",
+        "unsigned",
+        "signed",
+    ]
 )
 #: bpftrace has no boolean literal type in 0.17, but ``true``/``false`` parse as integers.
 BT_LITERAL_WORDS: frozenset[str] = frozenset({"true", "false"})

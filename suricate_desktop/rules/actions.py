@@ -20,9 +20,10 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..schema import routing_key
 from .model import Action
@@ -98,9 +99,17 @@ class ActionRunner:
     recording goes to; ``secret_file`` the control secret (else $SURICATE_CONTROL_SECRET).
     """
 
-    def __init__(self, on_result: Callable[[dict], None] | None = None, *, broker: str | None = None,
-                 exchange: str = "suricate", captures: str | Path | None = None, secret_file: str | None = None,
-                 workers: int = 4, max_queued: int = MAX_QUEUED):
+    def __init__(
+        self,
+        on_result: Callable[[dict], None] | None = None,
+        *,
+        broker: str | None = None,
+        exchange: str = "suricate",
+        captures: str | Path | None = None,
+        secret_file: str | None = None,
+        workers: int = 4,
+        max_queued: int = MAX_QUEUED,
+    ):
         self.on_result = on_result
         self.max_queued = max_queued
         self.dropped = 0
@@ -134,10 +143,19 @@ class ActionRunner:
                 heapq.heappush(self._heap, _Job(time.monotonic(), next(self._order), action, dict(alert)))
                 self._cond.notify()
         if full and self.on_result:
-            self.on_result({"event": "action", "alert": alert.get("id"), "rule": alert.get("rule"),
-                            "action": action.type, "on": alert.get("state"), "status": "dropped",
-                            "error": f"{self.max_queued:,} actions waiting already; this one was dropped",
-                            "started": time.time(), **describe(action, alert)})
+            self.on_result(
+                {
+                    "event": "action",
+                    "alert": alert.get("id"),
+                    "rule": alert.get("rule"),
+                    "action": action.type,
+                    "on": alert.get("state"),
+                    "status": "dropped",
+                    "error": f"{self.max_queued:,} actions waiting already; this one was dropped",
+                    "started": time.time(),
+                    **describe(action, alert),
+                }
+            )
 
     def idle(self) -> bool:
         with self._cond:
@@ -181,9 +199,16 @@ class ActionRunner:
     def _attempt(self, job: _Job) -> None:
         action, alert = job.action, job.alert
         started = time.time()
-        report = {"event": "action", "alert": alert.get("id"), "rule": alert.get("rule"), "action": action.type,
-                  "on": alert.get("state"), "attempt": job.attempt + 1, "started": started,
-                  **describe(action, alert)}
+        report = {
+            "event": "action",
+            "alert": alert.get("id"),
+            "rule": alert.get("rule"),
+            "action": action.type,
+            "on": alert.get("state"),
+            "attempt": job.attempt + 1,
+            "started": started,
+            **describe(action, alert),
+        }
         try:
             result = self._run(action, alert)
             report.update(status="ok", result=result)
@@ -193,12 +218,14 @@ class ActionRunner:
             again = failed.retry and job.attempt < action.retries
             report.update(status="retrying" if again else "failed", error=str(failed), result=failed.result)
             if again:
-                delay = min(action.backoff * (2 ** job.attempt), MAX_BACKOFF)
+                delay = min(action.backoff * (2**job.attempt), MAX_BACKOFF)
                 report["retry_in"] = delay
                 with self._cond:
                     if not self._closing:
-                        heapq.heappush(self._heap, _Job(time.monotonic() + delay, next(self._order), action, alert,
-                                                        job.attempt + 1))
+                        heapq.heappush(
+                            self._heap,
+                            _Job(time.monotonic() + delay, next(self._order), action, alert, job.attempt + 1),
+                        )
                         self._cond.notify()
             else:
                 self.failed += 1
@@ -219,14 +246,24 @@ class ActionRunner:
     def _run_command(self, action: Action, alert: dict) -> dict:
         args = [fill(a, alert) for a in action.args]
         try:
-            proc = subprocess.run(args, capture_output=True, timeout=action.timeout, stdin=subprocess.DEVNULL,
-                                  shell=False)
+            proc = subprocess.run(
+                args, capture_output=True, timeout=action.timeout, stdin=subprocess.DEVNULL, shell=False
+            )
         except subprocess.TimeoutExpired as exc:
-            raise ActionFailed(f"timed out after {action.timeout:g}s",
-                               {"args": args, "stdout": _text(exc.stdout), "stderr": _text(exc.stderr)}) from None
+            raise ActionFailed(
+                f"timed out after {action.timeout:g}s",
+                {"args": args, "stdout": _text(exc.stdout), "stderr": _text(exc.stderr)},
+            ) from None
         except OSError as exc:
-            raise ActionFailed(f"cannot run {args[0]!r}: {exc.strerror or exc}", {"args": args}, retry=False) from None
-        result = {"args": args, "exit": proc.returncode, "stdout": _text(proc.stdout), "stderr": _text(proc.stderr)}
+            raise ActionFailed(
+                f"cannot run {args[0]!r}: {exc.strerror or exc}", {"args": args}, retry=False
+            ) from None
+        result = {
+            "args": args,
+            "exit": proc.returncode,
+            "stdout": _text(proc.stdout),
+            "stderr": _text(proc.stderr),
+        }
         if proc.returncode != 0:
             raise ActionFailed(f"exit status {proc.returncode}", result)
         return result
@@ -240,7 +277,9 @@ class ActionRunner:
                 return {"status": response.status, "body": _text(response.read(1000))}
         except urllib.error.HTTPError as exc:
             result = {"status": exc.code, "body": _text(exc.read(1000))}
-            raise ActionFailed(f"HTTP {exc.code}", result, retry=exc.code >= 500 or exc.code in (408, 429)) from None
+            raise ActionFailed(
+                f"HTTP {exc.code}", result, retry=exc.code >= 500 or exc.code in (408, 429)
+            ) from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise ActionFailed(f"cannot reach {action.url}: {reason}") from None
@@ -258,8 +297,12 @@ class ActionRunner:
         publisher.publish_bodies([(key, json.dumps(alert, default=str).encode())])
         if not publisher.flush(action.timeout):
             # It stays in the publisher's buffer and goes out when the broker is back: not sent twice.
-            raise ActionFailed(f"not confirmed within {action.timeout:g}s (kept in the buffer: "
-                               f"{publisher.last_error or publisher.state})", {"routing_key": key}, retry=False)
+            raise ActionFailed(
+                f"not confirmed within {action.timeout:g}s (kept in the buffer: "
+                f"{publisher.last_error or publisher.state})",
+                {"routing_key": key},
+                retry=False,
+            )
         return {"exchange": action.exchange, "routing_key": key}
 
     def _run_trace(self, action: Action, alert: dict) -> dict:
@@ -277,16 +320,28 @@ class ActionRunner:
             script = Path(action.script_file).read_text()
         source = f"drill-{str(alert.get('id', ''))[:12]}"
         bind = routing_key(host, source, "x").rsplit(".", 1)[0] + ".#"
-        result: dict[str, Any] = {"host": host, "source": source, "bind": bind, "duration": action.duration,
-                                  "exchange": self.exchange}
+        result: dict[str, Any] = {
+            "host": host,
+            "source": source,
+            "bind": bind,
+            "duration": action.duration,
+            "exchange": self.exchange,
+        }
         consumer = writer = None
         if action.record and self.captures is not None:
             from ..store.recording import RecordingWriter
             from ..transport.consumer import Consumer
 
             folder = self.captures / source
-            writer = RecordingWriter(folder, meta={"alert": alert.get("id"), "rule": alert.get("rule"),
-                                                   "bindings": [bind], "exchange": self.exchange})
+            writer = RecordingWriter(
+                folder,
+                meta={
+                    "alert": alert.get("id"),
+                    "rule": alert.get("rule"),
+                    "bindings": [bind],
+                    "exchange": self.exchange,
+                },
+            )
             consumer = Consumer(writer, url, self.exchange, [bind]).start()
             consumer.wait_ready(10)
             result["recording"] = str(folder)
@@ -299,8 +354,15 @@ class ActionRunner:
 
         client = ControlClient(url, host, secret, timeout=max(30.0, action.timeout))
         try:
-            run_id = client.run(script, lang=action.lang, backend=action.backend, interval=action.interval,
-                                duration=action.duration, source=source, on_end=on_end)
+            run_id = client.run(
+                script,
+                lang=action.lang,
+                backend=action.backend,
+                interval=action.interval,
+                duration=action.duration,
+                source=source,
+                on_end=on_end,
+            )
             result["run"] = run_id
             if not ended.wait(action.duration + 30):
                 client.stop(run_id)

@@ -98,8 +98,11 @@ class AlertHistory:
 
     def events(self, alert: str | None = None, rule: str | None = None) -> list[dict]:
         with self._lock:
-            return [e for e in self._events
-                    if (alert is None or e.get("alert") == alert) and (rule is None or e.get("rule") == rule)]
+            return [
+                e
+                for e in self._events
+                if (alert is None or e.get("alert") == alert) and (rule is None or e.get("rule") == rule)
+            ]
 
     def close(self) -> None:
         with self._lock:

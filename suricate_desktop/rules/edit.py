@@ -47,13 +47,13 @@ def spans(text: str) -> list[RuleSpan]:
 def rule_text(text: str, name: str) -> str:
     """The rule's table (with its actions) as written in the file."""
     span = _find(text, name)
-    return "\n".join(text.splitlines()[span.start:span.end]) + "\n"
+    return "\n".join(text.splitlines()[span.start : span.end]) + "\n"
 
 
 def replace_rule(text: str, name: str, chunk: str) -> str:
     span = _find(text, name)
     lines = text.splitlines()
-    lines[span.start:span.end] = chunk.rstrip("\n").splitlines()
+    lines[span.start : span.end] = chunk.rstrip("\n").splitlines()
     return "\n".join(lines) + "\n"
 
 
@@ -112,8 +112,11 @@ def check_rule(text: str, chunk: str, replacing: str | None = None, path: str = 
     own = [i for i, line in enumerate(chunk.splitlines()) if _HEADER.match(line)]
     if len(own) != 1 or own[0] != _first_content(chunk):
         line = own[1] + 1 if len(own) > 1 else 1
-        message = ("one rule at a time: a second [[rule]] table" if len(own) > 1
-                   else "a rule starts with its [[rule]] line")
+        message = (
+            "one rule at a time: a second [[rule]] table"
+            if len(own) > 1
+            else "a rule starts with its [[rule]] line"
+        )
         return Check(text, loads(text, path), [RuleProblem(path, line, message)], None)
     if replacing is not None:
         where = _find(text, replacing).start  # 0-based line of the rule's text in the new file
@@ -125,9 +128,11 @@ def check_rule(text: str, chunk: str, replacing: str | None = None, path: str = 
     count = len(chunk.rstrip("\n").splitlines())
     ruleset = loads(new_text, path)
     inside = range(where + 1, where + count + 1)  # its lines, 1-based, in the new file
-    mine = [RuleProblem(p.path, p.line - where, p.message, p.rule) for p in ruleset.problems if p.line in inside]
+    mine = [
+        RuleProblem(p.path, p.line - where, p.message, p.rule) for p in ruleset.problems if p.line in inside
+    ]
     # A duplicate name is reported at the second of the two; it is this rule's problem wherever that is.
-    name = _name_in(chunk.splitlines()[own[0]:])
+    name = _name_in(chunk.splitlines()[own[0] :])
     for p in ruleset.problems:
         if p.line not in inside and p.rule == name and p.message.startswith("a second rule named"):
             mine.append(RuleProblem(p.path, own[0] + 1, p.message, p.rule))
@@ -164,5 +169,14 @@ def _name_in(lines: list[str]) -> str | None:
     return None
 
 
-__all__ = ["Check", "RuleSpan", "append_rule", "check_rule", "remove_rule", "replace_rule", "rule_text",
-           "set_enabled", "spans"]
+__all__ = [
+    "Check",
+    "RuleSpan",
+    "append_rule",
+    "check_rule",
+    "remove_rule",
+    "replace_rule",
+    "rule_text",
+    "set_enabled",
+    "spans",
+]

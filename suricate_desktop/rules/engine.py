@@ -30,8 +30,8 @@ import logging
 import math
 import threading
 import time
+from collections.abc import Callable, Iterable
 from fnmatch import fnmatchcase
-from typing import Callable, Iterable
 
 import numpy as np
 
@@ -60,7 +60,7 @@ Listener = Callable[[dict], None]
 class _Group:
     """Threshold or rate rules of one stream that look at the same series the same way."""
 
-    __slots__ = ("view", "type", "key", "op", "rules", "thresholds", "clears", "index")
+    __slots__ = ("clears", "index", "key", "op", "rules", "thresholds", "type", "view")
 
     def __init__(self, view: str, type_: str, key: str, op: str, rules: list[Rule]):
         self.view, self.type, self.key, self.op, self.rules = view, type_, key, op, rules
@@ -73,7 +73,7 @@ class _Plan:
     """What a stream needs: its rules (grouped where they can be), how many rows of each view, columns per key
     pattern."""
 
-    __slots__ = ("rules", "rows", "columns", "groups", "single")
+    __slots__ = ("columns", "groups", "rows", "rules", "single")
 
     def __init__(self, rules: list[Rule], rows: dict[str, int]):
         self.rules = rules
@@ -105,8 +105,11 @@ class Engine:
         max_streams: int = MAX_STREAMS,
         max_alerts: int = MAX_ALERTS,
     ):
-        self.store = store if store is not None else LiveStore(capacity=capacity, max_streams=max_streams,
-                                                               max_bytes=MAX_STORE_BYTES)
+        self.store = (
+            store
+            if store is not None
+            else LiveStore(capacity=capacity, max_streams=max_streams, max_bytes=MAX_STORE_BYTES)
+        )
         self.store.evict_listeners.append(self._forget_stream)
         self.max_alerts = max(1, max_alerts)
         self.evicted_alerts = 0
@@ -145,7 +148,9 @@ class Engine:
                     self._scorers[rule.name] = make_scorer(rule.scorer, dict(rule.scorer_options))
             self._plans.clear()
             self._silence_rules = [r for r in self._rules.values() if r.type == "silence" and r.enabled]
-            self._alerts = collections.OrderedDict((k, a) for k, a in self._alerts.items() if k[0] in self._rules)
+            self._alerts = collections.OrderedDict(
+                (k, a) for k, a in self._alerts.items() if k[0] in self._rules
+            )
             self._watched = {}
             self._watched_rules = {}
             for name, stream, key in self._alerts:
@@ -197,7 +202,11 @@ class Engine:
     def _plan(self, stream: tuple) -> _Plan:
         plan = self._plans.get(stream)
         if plan is None:
-            rules = [r for r in self._rules.values() if r.enabled and r.type != "silence" and r.matches_stream(stream)]
+            rules = [
+                r
+                for r in self._rules.values()
+                if r.enabled and r.type != "silence" and r.matches_stream(stream)
+            ]
             interval = self._known_streams.get(stream) or 1.0
             rows: dict[str, int] = {}
             for r in rules:
@@ -254,13 +263,21 @@ class Engine:
             if not len(cols):
                 continue
             now = float(times[-1])
-            same = (rule.type, rule.view, rule.key, rule.scorer, rule.scorer_options, rule.history, rule.window,
-                    rule.score_threshold)
+            same = (
+                rule.type,
+                rule.view,
+                rule.key,
+                rule.scorer,
+                rule.scorer_options,
+                rule.history,
+                rule.window,
+                rule.score_threshold,
+            )
             if same in measured:
                 x, shown, scores = measured[same]
             else:
                 if rule.type == "score":
-                    times, sub = times[-(rule.history + 1):], values[-(rule.history + 1):, cols]
+                    times, sub = times[-(rule.history + 1) :], values[-(rule.history + 1) :, cols]
                 else:
                     sub = values[:, cols]
                 x, shown, scores = measured[same] = self._measure(rule, times, sub, now, stream, keys)
@@ -271,8 +288,16 @@ class Engine:
                 lists = (x.tolist(), shown.tolist(), None if scores is None else scores.tolist())
                 self._apply(rule, stream, keys, now, lists, breach, clear)
 
-    def _apply(self, rule: Rule, stream: tuple, keys: list[str], now: float, lists: tuple, breach: np.ndarray,
-               clear: np.ndarray) -> None:
+    def _apply(
+        self,
+        rule: Rule,
+        stream: tuple,
+        keys: list[str],
+        now: float,
+        lists: tuple,
+        breach: np.ndarray,
+        clear: np.ndarray,
+    ) -> None:
         """The state machine, for the series of one rule that are in trouble now or have an alert already."""
         todo = np.flatnonzero(breach).tolist()
         watched = self._watched.get((rule.name, stream))
@@ -283,8 +308,17 @@ class Engine:
         xs, shown, scores = lists
         breach_, clear_ = breach.tolist(), clear.tolist()
         for i in todo:
-            self._step(rule, stream, keys[i], now, shown[i], None if scores is None else scores[i], breach_[i],
-                       clear_[i], xs[i])
+            self._step(
+                rule,
+                stream,
+                keys[i],
+                now,
+                shown[i],
+                None if scores is None else scores[i],
+                breach_[i],
+                clear_[i],
+                xs[i],
+            )
 
     def _columns(self, plan: _Plan, pattern: str, labels: list) -> tuple[list[int], list[str]]:
         cached = plan.columns.get(pattern)
@@ -300,8 +334,15 @@ class Engine:
         plan.columns[pattern] = (len(labels), cols, keys)
         return cols, keys
 
-    def _measure(self, rule: Rule, times: np.ndarray, values: np.ndarray, now: float, stream: tuple = (),
-                 keys: list[str] | None = None):
+    def _measure(
+        self,
+        rule: Rule,
+        times: np.ndarray,
+        values: np.ndarray,
+        now: float,
+        stream: tuple = (),
+        keys: list[str] | None = None,
+    ):
         """(what is compared with the threshold, the series value shown, scores or None), one per column."""
         last = values[-1]
         if rule.type == "threshold":
@@ -316,7 +357,7 @@ class Engine:
         # A keyed scorer (a trained model) scores each series with what it learnt of that stream and key.
         where = {"stream": tuple(stream), "keys": list(keys or ())} if getattr(scorer, "keyed", False) else {}
         if rule.type == "score":
-            t, v = times[-(rule.history + 1):], values[-(rule.history + 1):]
+            t, v = times[-(rule.history + 1) :], values[-(rule.history + 1) :]
             last_only = getattr(scorer, "score_last", None)
             if last_only is not None:
                 s = np.asarray(last_only(t, v, **where), dtype=np.float64)
@@ -347,8 +388,18 @@ class Engine:
                 self._step(rule, stream, "", now, gap, None, breach, not breach, gap)
 
     # -- the state machine -------------------------------------------------------------------------------------------
-    def _step(self, rule: Rule, stream: tuple, key: str, now: float, value, score, breach: bool, clear: bool,
-              measured) -> None:
+    def _step(
+        self,
+        rule: Rule,
+        stream: tuple,
+        key: str,
+        now: float,
+        value,
+        score,
+        breach: bool,
+        clear: bool,
+        measured,
+    ) -> None:
         ident = (rule.name, stream, key)
         alert = self._alerts.get(ident)
         if alert is None:
@@ -375,8 +426,9 @@ class Engine:
             if not breach:
                 alert.phase = "ok" if alert.fired_at is None else "resolved"
                 alert.since = None
-            elif now - alert.since >= rule.for_ and (alert.last_fired is None
-                                                    or now - alert.last_fired >= rule.cooldown):
+            elif now - alert.since >= rule.for_ and (
+                alert.last_fired is None or now - alert.last_fired >= rule.cooldown
+            ):
                 self._fire(rule, alert, now)
         elif phase == "firing":
             if clear:
@@ -412,18 +464,34 @@ class Engine:
                         if not rules:
                             del self._watched_rules[stream]
             if alert.phase in ("pending", "firing"):
-                self._emit({"event": "evicted", "alert": alert.id or None, "rule": name, "series": alert.series,
-                            "stream": list(stream), "key": key, "state": alert.state, "ts": now,
-                            "evicted_alerts": self.evicted_alerts})
+                self._emit(
+                    {
+                        "event": "evicted",
+                        "alert": alert.id or None,
+                        "rule": name,
+                        "series": alert.series,
+                        "stream": list(stream),
+                        "key": key,
+                        "state": alert.state,
+                        "ts": now,
+                        "evicted_alerts": self.evicted_alerts,
+                    }
+                )
 
     def stats(self) -> dict:
         """What the engine holds against its caps, and how much it evicted to stay there."""
         store = self.store.stats()
         with self._lock:
-            return {"streams": store["streams"], "max_streams": self.store.max_streams,
-                    "evicted_streams": store["evicted_streams"], "store_bytes": store["bytes"],
-                    "alerts": len(self._alerts), "max_alerts": self.max_alerts,
-                    "evicted_alerts": self.evicted_alerts, "snapshots": self.snapshots}
+            return {
+                "streams": store["streams"],
+                "max_streams": self.store.max_streams,
+                "evicted_streams": store["evicted_streams"],
+                "store_bytes": store["bytes"],
+                "alerts": len(self._alerts),
+                "max_alerts": self.max_alerts,
+                "evicted_alerts": self.evicted_alerts,
+                "snapshots": self.snapshots,
+            }
 
     def _fire(self, rule: Rule, alert: Alert, now: float) -> None:
         alert.phase = "firing"
@@ -495,8 +563,15 @@ class Engine:
         for action in rule.actions:
             if on not in action.on:
                 continue
-            record = {"event": "action", "alert": alert.id, "rule": rule.name, "action": action.type, "on": on,
-                      "ts": now, **describe(action, payload)}
+            record = {
+                "event": "action",
+                "alert": alert.id,
+                "rule": rule.name,
+                "action": action.type,
+                "on": on,
+                "ts": now,
+                **describe(action, payload),
+            }
             if reason is None and not self._rate_ok(rule, now):
                 reason_here = "rate_limited"
             else:
@@ -533,24 +608,46 @@ class Engine:
 
     # -- the user's side ---------------------------------------------------------------------------------------------
     def test_actions(self, name: str) -> list[dict]:
-        """"Test now": run the rule's firing actions once, for real, on a made-up alert (the rule's host, source,
+        """ "Test now": run the rule's firing actions once, for real, on a made-up alert (the rule's host, source,
         aggregation and key where they name one, else ``test``; its threshold as the value); silence,
         flapping and the rate limit do not apply. Returns what was submitted (results come as events)."""
         with self._lock:
             rule = self._rules[name]
             now = self.store.clock() or time.time()
-            stream = next((a.stream for a in self._alerts.values() if a.rule == name),
-                          (rule.host.replace("*", "") or "test", rule.source.replace("*", "") or "test",
-                           rule.agg.replace("*", "") or "test"))
-            key = rule.key if not any(c in rule.key for c in "*?[") else "test"  # the rule's own key when it names one
-            alert = Alert(name, stream, key, phase="firing", state="firing", value=rule.threshold,
-                          fired_at=now, updated=now)
+            stream = next(
+                (a.stream for a in self._alerts.values() if a.rule == name),
+                (
+                    rule.host.replace("*", "") or "test",
+                    rule.source.replace("*", "") or "test",
+                    rule.agg.replace("*", "") or "test",
+                ),
+            )
+            key = (
+                rule.key if not any(c in rule.key for c in "*?[") else "test"
+            )  # the rule's own key when it names one
+            alert = Alert(
+                name,
+                stream,
+                key,
+                phase="firing",
+                state="firing",
+                value=rule.threshold,
+                fired_at=now,
+                updated=now,
+            )
             alert.id = "test-" + _alert_id(name, stream, key, time.time())[:11]
             payload = {**self.alert_message(alert, rule), "test": True}
             out = []
             for action in rule.actions:
-                record = {"event": "action", "alert": alert.id, "rule": name, "action": action.type, "on": "test",
-                          "ts": now, **describe(action, payload)}
+                record = {
+                    "event": "action",
+                    "alert": alert.id,
+                    "rule": name,
+                    "action": action.type,
+                    "on": "test",
+                    "ts": now,
+                    **describe(action, payload),
+                }
                 if self.runner is None:
                     record["status"] = "no_runner"
                 else:
@@ -560,8 +657,14 @@ class Engine:
                 self._emit(record)
             return out
 
-    def acknowledge(self, rule: str, key: str | None = None, stream: tuple | None = None, comment: str = "",
-                    ts: float | None = None) -> int:
+    def acknowledge(
+        self,
+        rule: str,
+        key: str | None = None,
+        stream: tuple | None = None,
+        comment: str = "",
+        ts: float | None = None,
+    ) -> int:
         """Acknowledge the firing alerts of ``rule`` (all its series, or those of ``stream``/``key``); held until
         they resolve. Returns how many were acknowledged."""
         with self._lock:
@@ -573,13 +676,27 @@ class Engine:
                     alert.ack_comment = comment
                     now = alert.updated if ts is None else ts
                     self._show(r, alert, now)
-                    self._emit({"event": "ack", "alert": alert.id, "rule": rule, "series": alert.series,
-                                "comment": comment, "ts": now})
+                    self._emit(
+                        {
+                            "event": "ack",
+                            "alert": alert.id,
+                            "rule": rule,
+                            "series": alert.series,
+                            "comment": comment,
+                            "ts": now,
+                        }
+                    )
                     n += 1
             return n
 
-    def silence(self, rule: str, until: float | None = None, key: str | None = None, stream: tuple | None = None,
-                ts: float | None = None) -> None:
+    def silence(
+        self,
+        rule: str,
+        until: float | None = None,
+        key: str | None = None,
+        stream: tuple | None = None,
+        ts: float | None = None,
+    ) -> None:
         """Silence ``rule``: until data time ``until``, or (``until=None``) until each of its alerts resolves.
         With ``stream``/``key``: only those series' alerts (existing ones)."""
         with self._lock:
@@ -593,9 +710,16 @@ class Engine:
             else:
                 for alert in self._select(rule, stream, key):
                     alert.silenced_until = until
-            self._emit({"event": "silence", "rule": rule, "until": until, "key": key,
-                        "stream": ".".join(stream) if stream else None,
-                        "ts": self.store.clock() if ts is None else ts})
+            self._emit(
+                {
+                    "event": "silence",
+                    "rule": rule,
+                    "until": until,
+                    "key": key,
+                    "stream": ".".join(stream) if stream else None,
+                    "ts": self.store.clock() if ts is None else ts,
+                }
+            )
             for alert in self._select(rule, None, None):
                 self._show(r, alert, alert.updated if ts is None else ts)
 
@@ -616,8 +740,11 @@ class Engine:
                     self._show(rule, alert, max(now, alert.updated))
 
     def _select(self, rule: str, stream: tuple | None, key: str | None) -> list[Alert]:
-        return [a for (name, s, k), a in self._alerts.items()
-                if name == rule and (stream is None or s == tuple(stream)) and (key is None or k == key)]
+        return [
+            a
+            for (name, s, k), a in self._alerts.items()
+            if name == rule and (stream is None or s == tuple(stream)) and (key is None or k == key)
+        ]
 
     # -- keeping state across restarts ------------------------------------------------------------------------------
     def export_state(self) -> dict:
@@ -626,17 +753,36 @@ class Engine:
         with self._lock:
             alerts = []
             for a in self._alerts.values():
-                alerts.append({
-                    "rule": a.rule, "stream": list(a.stream), "key": a.key, "phase": a.phase, "state": a.state,
-                    "id": a.id, "value": a.value, "score": a.score, "since": a.since, "fired_at": a.fired_at,
-                    "resolved_at": a.resolved_at, "clear_since": a.clear_since, "last_fired": a.last_fired,
-                    "acked": a.acked, "ack_comment": a.ack_comment,
-                    "silenced_until": "resolve" if a.silenced_until == FOREVER else a.silenced_until,
-                    "flapping": a.flapping, "firings": list(a.firings),
-                    "transitions": [list(t) for t in a.transitions], "actions": a.actions[-20:],
-                    "updated": a.updated})
-            return {"v": STATE_VERSION, "alerts": alerts,
-                    "rule_silences": {k: v for k, v in self._rule_silence.items() if k in self._rules}}
+                alerts.append(
+                    {
+                        "rule": a.rule,
+                        "stream": list(a.stream),
+                        "key": a.key,
+                        "phase": a.phase,
+                        "state": a.state,
+                        "id": a.id,
+                        "value": a.value,
+                        "score": a.score,
+                        "since": a.since,
+                        "fired_at": a.fired_at,
+                        "resolved_at": a.resolved_at,
+                        "clear_since": a.clear_since,
+                        "last_fired": a.last_fired,
+                        "acked": a.acked,
+                        "ack_comment": a.ack_comment,
+                        "silenced_until": "resolve" if a.silenced_until == FOREVER else a.silenced_until,
+                        "flapping": a.flapping,
+                        "firings": list(a.firings),
+                        "transitions": [list(t) for t in a.transitions],
+                        "actions": a.actions[-20:],
+                        "updated": a.updated,
+                    }
+                )
+            return {
+                "v": STATE_VERSION,
+                "alerts": alerts,
+                "rule_silences": {k: v for k, v in self._rule_silence.items() if k in self._rules},
+            }
 
     def restore_state(self, doc: dict) -> int:
         """Take back what ``export_state`` gave (alerts of rules that no longer exist are left out); returns how
@@ -653,16 +799,27 @@ class Engine:
                     if len(stream) != 3 or entry["phase"] not in ("ok", "pending", "firing", "resolved"):
                         continue
                     until = entry.get("silenced_until") or 0.0
-                    alert = Alert(entry["rule"], stream, str(entry["key"]), phase=entry["phase"],
-                                  state=entry["state"] if entry["state"] in STATES else entry["phase"],
-                                  id=str(entry.get("id") or ""), value=entry.get("value"), score=entry.get("score"),
-                                  since=entry.get("since"), fired_at=entry.get("fired_at"),
-                                  resolved_at=entry.get("resolved_at"), clear_since=entry.get("clear_since"),
-                                  last_fired=entry.get("last_fired"), acked=bool(entry.get("acked")),
-                                  ack_comment=str(entry.get("ack_comment") or ""),
-                                  silenced_until=FOREVER if until == "resolve" else float(until),
-                                  flapping=bool(entry.get("flapping")), actions=list(entry.get("actions") or []),
-                                  updated=float(entry.get("updated") or 0.0))
+                    alert = Alert(
+                        entry["rule"],
+                        stream,
+                        str(entry["key"]),
+                        phase=entry["phase"],
+                        state=entry["state"] if entry["state"] in STATES else entry["phase"],
+                        id=str(entry.get("id") or ""),
+                        value=entry.get("value"),
+                        score=entry.get("score"),
+                        since=entry.get("since"),
+                        fired_at=entry.get("fired_at"),
+                        resolved_at=entry.get("resolved_at"),
+                        clear_since=entry.get("clear_since"),
+                        last_fired=entry.get("last_fired"),
+                        acked=bool(entry.get("acked")),
+                        ack_comment=str(entry.get("ack_comment") or ""),
+                        silenced_until=FOREVER if until == "resolve" else float(until),
+                        flapping=bool(entry.get("flapping")),
+                        actions=list(entry.get("actions") or []),
+                        updated=float(entry.get("updated") or 0.0),
+                    )
                     alert.firings.extend(float(t) for t in entry.get("firings") or [])
                     alert.transitions.extend((str(st), float(t)) for st, t in entry.get("transitions") or [])
                 except (KeyError, TypeError, ValueError):
@@ -671,7 +828,9 @@ class Engine:
                 self._watched.setdefault((alert.rule, stream), set()).add(alert.key)
                 self._watched_rules.setdefault(stream, set()).add(alert.rule)
                 n += 1
-            self._alerts = collections.OrderedDict(sorted(self._alerts.items(), key=lambda item: item[1].updated))
+            self._alerts = collections.OrderedDict(
+                sorted(self._alerts.items(), key=lambda item: item[1].updated)
+            )
             self._evict_alerts(self.store.clock())
             for rule, until in (doc.get("rule_silences") or {}).items():
                 if rule in self._rules and isinstance(until, (int, float)):
@@ -685,7 +844,9 @@ class Engine:
 
     def states(self) -> dict[str, dict]:
         """Per rule: its worst visible state, the number of series in each state, its last value and firing."""
-        order = {s: i for i, s in enumerate(("ok", "resolved", "pending", "silenced", "acknowledged", "firing"))}
+        order = {
+            s: i for i, s in enumerate(("ok", "resolved", "pending", "silenced", "acknowledged", "firing"))
+        }
         out: dict[str, dict] = {}
         with self._lock:
             for name, rule in self._rules.items():
@@ -694,8 +855,13 @@ class Engine:
                 newest = max(alerts, key=lambda a: a.updated, default=None)
                 fired = max((a.fired_at for a in alerts if a.fired_at is not None), default=None)
                 counts = collections.Counter(a.state for a in alerts)
-                out[name] = {"state": state, "enabled": rule.enabled, "counts": dict(counts),
-                             "last_value": newest.value if newest else None, "last_fired": fired}
+                out[name] = {
+                    "state": state,
+                    "enabled": rule.enabled,
+                    "counts": dict(counts),
+                    "last_value": newest.value if newest else None,
+                    "last_fired": fired,
+                }
         return out
 
     def alert_message(self, alert: Alert, rule: Rule | None = None) -> dict:
@@ -704,19 +870,47 @@ class Engine:
         host, source, agg = alert.stream
         ts = alert.updated
         return {
-            "v": ALERT_VERSION, "type": "suricate.alert", "id": alert.id, "rule": rule.name,
-            "severity": rule.severity, "state": alert.state, "phase": alert.phase, "condition": rule.type,
-            "host": host, "source": source, "agg": agg, "key": alert.key, "series": alert.series,
-            "value": alert.value, "score": alert.score, "threshold": rule.threshold, "op": rule.op,
-            "ts": ts, "time": _iso(ts), "fired_at": alert.fired_at, "resolved_at": alert.resolved_at,
-            "flapping": alert.flapping, "acknowledged": alert.acked, "description": rule.description,
-            "labels": dict(rule.labels), "transitions": [list(t) for t in alert.transitions],
+            "v": ALERT_VERSION,
+            "type": "suricate.alert",
+            "id": alert.id,
+            "rule": rule.name,
+            "severity": rule.severity,
+            "state": alert.state,
+            "phase": alert.phase,
+            "condition": rule.type,
+            "host": host,
+            "source": source,
+            "agg": agg,
+            "key": alert.key,
+            "series": alert.series,
+            "value": alert.value,
+            "score": alert.score,
+            "threshold": rule.threshold,
+            "op": rule.op,
+            "ts": ts,
+            "time": _iso(ts),
+            "fired_at": alert.fired_at,
+            "resolved_at": alert.resolved_at,
+            "flapping": alert.flapping,
+            "acknowledged": alert.acked,
+            "description": rule.description,
+            "labels": dict(rule.labels),
+            "transitions": [list(t) for t in alert.transitions],
         }
 
     def _event(self, rule: Rule, alert: Alert, kind: str, now: float, measured=None) -> dict:
-        event = {"event": kind, "alert": alert.id or None, "rule": rule.name, "severity": rule.severity,
-                 "series": alert.series, "stream": list(alert.stream), "key": alert.key, "state": alert.state,
-                 "ts": now, "value": alert.value}
+        event = {
+            "event": kind,
+            "alert": alert.id or None,
+            "rule": rule.name,
+            "severity": rule.severity,
+            "series": alert.series,
+            "stream": list(alert.stream),
+            "key": alert.key,
+            "state": alert.state,
+            "ts": now,
+            "value": alert.value,
+        }
         if alert.score is not None:
             event["score"] = alert.score
         if measured is not None and rule.type in ("rate", "anomaly_rate", "silence"):
@@ -737,8 +931,12 @@ class Engine:
         self.history.close()
 
 
-def backtest(rules: Iterable[Rule] | RuleSet, snapshots: Iterable[Snapshot], capacity: int = 600,
-             listeners: Iterable[Listener] = ()) -> list[dict]:
+def backtest(
+    rules: Iterable[Rule] | RuleSet,
+    snapshots: Iterable[Snapshot],
+    capacity: int = 600,
+    listeners: Iterable[Listener] = (),
+) -> list[dict]:
     """Every event the rules would have produced on these snapshots (actions reported, not run)."""
     events: list[dict] = []
     engine = Engine(rules, capacity=capacity, dry_run=True, listeners=[events.append, *listeners])
@@ -749,8 +947,11 @@ def backtest(rules: Iterable[Rule] | RuleSet, snapshots: Iterable[Snapshot], cap
 
 def firings(events: Iterable[dict]) -> list[tuple[str, str, str, float]]:
     """(rule, series, "firing" | "resolved", ts) of each firing and resolve, from a list of events."""
-    return [(e["rule"], e["series"], e["change"], e["ts"]) for e in events
-            if e.get("event") == "transition" and e.get("change")]
+    return [
+        (e["rule"], e["series"], e["change"], e["ts"])
+        for e in events
+        if e.get("event") == "transition" and e.get("change")
+    ]
 
 
 def label_text(label: tuple) -> str:

@@ -21,8 +21,25 @@ SEVERITIES = ("info", "warning", "critical")
 VIEWS = ("interval", "cumulative")
 ACTION_TYPES = ("amqp", "command", "webhook", "trace")
 #: What a command's arguments may name as {placeholder} (fields of the alert, docs/rules.md).
-PLACEHOLDERS = ("id", "rule", "severity", "state", "host", "source", "agg", "key", "series", "value", "score",
-                "threshold", "ts", "time", "fired_at", "resolved_at", "description")
+PLACEHOLDERS = (
+    "id",
+    "rule",
+    "severity",
+    "state",
+    "host",
+    "source",
+    "agg",
+    "key",
+    "series",
+    "value",
+    "score",
+    "threshold",
+    "ts",
+    "time",
+    "fired_at",
+    "resolved_at",
+    "description",
+)
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 ACTION_ON = ("firing", "resolved")
 DEFAULT_ALERT_EXCHANGE = "suricate.alerts"
@@ -137,7 +154,9 @@ class Rule:
     # -- selection ---------------------------------------------------------------------------------------------------
     def matches_stream(self, stream: tuple[str, str, str]) -> bool:
         host, source, agg = stream
-        return fnmatchcase(host, self.host) and fnmatchcase(source, self.source) and fnmatchcase(agg, self.agg)
+        return (
+            fnmatchcase(host, self.host) and fnmatchcase(source, self.source) and fnmatchcase(agg, self.agg)
+        )
 
     @property
     def clear_level(self) -> float:
@@ -201,8 +220,13 @@ def loads(text: str, path: str = "<rules>") -> RuleSet:
         top = {}
     for key in top:
         if key != "defaults":
-            result.problems.append(RuleProblem(path, _find_line(lines, 0, len(lines), key) or 1,
-                                               f"unknown top-level key {key!r} (rules are [[rule]] tables)"))
+            result.problems.append(
+                RuleProblem(
+                    path,
+                    _find_line(lines, 0, len(lines), key) or 1,
+                    f"unknown top-level key {key!r} (rules are [[rule]] tables)",
+                )
+            )
     defaults = top.get("defaults", {}) if isinstance(top.get("defaults", {}), dict) else {}
     names: set[str] = set()
     for n, start in enumerate(starts):
@@ -217,7 +241,9 @@ def loads(text: str, path: str = "<rules>") -> RuleSet:
         raw = doc.get("rule", [{}])[0]
         try:
             if extra:
-                raise RuleError(f"table {extra[0]!r} inside a rule; only [[rule.action]] belongs there", extra[0])
+                raise RuleError(
+                    f"table {extra[0]!r} inside a rule; only [[rule.action]] belongs there", extra[0]
+                )
             rule = parse_rule({**defaults, **raw}, line=start + 1)
             if rule.name in names:
                 raise RuleError(f"a second rule named {rule.name!r}", "name")
@@ -253,8 +279,10 @@ def parse_rule(doc: dict, line: int = 0) -> Rule:
         if key in doc:
             kw[key] = _str(doc, key)
     if "threshold" not in doc:
-        raise RuleError("missing field 'threshold'" + (" (seconds of silence)" if kw["type"] == "silence" else ""),
-                        "type" if "type" in doc else "name")
+        raise RuleError(
+            "missing field 'threshold'" + (" (seconds of silence)" if kw["type"] == "silence" else ""),
+            "type" if "type" in doc else "name",
+        )
     if kw["type"] == "silence":
         kw["threshold"] = duration(doc["threshold"], "threshold")
         if kw["threshold"] <= 0:
@@ -265,10 +293,18 @@ def parse_rule(doc: dict, line: int = 0) -> Rule:
         kw["clear"] = _number(doc, "clear")
         above = kw["op"].startswith(">")
         if (above and kw["clear"] > kw["threshold"]) or (not above and kw["clear"] < kw["threshold"]):
-            raise RuleError(f"clear {kw['clear']:g} is on the firing side of threshold {kw['threshold']:g} "
-                            f"(op {kw['op']})", "clear")
-    for key, attr in (("for", "for_"), ("clear_for", "clear_for"), ("cooldown", "cooldown"),
-                      ("flap_window", "flap_window"), ("window", "window")):
+            raise RuleError(
+                f"clear {kw['clear']:g} is on the firing side of threshold {kw['threshold']:g} "
+                f"(op {kw['op']})",
+                "clear",
+            )
+    for key, attr in (
+        ("for", "for_"),
+        ("clear_for", "clear_for"),
+        ("cooldown", "cooldown"),
+        ("flap_window", "flap_window"),
+        ("window", "window"),
+    ):
         if key in doc:
             kw[attr] = duration(doc[key], key)
     for key in ("flap_count", "history", "rate_limit"):
@@ -286,13 +322,16 @@ def parse_rule(doc: dict, line: int = 0) -> Rule:
         from .scoring import scorer_names
 
         if kw.get("scorer", "zscore") not in scorer_names():
-            raise RuleError(f"scorer: unknown scorer {kw.get('scorer')!r}; known: {', '.join(scorer_names())}",
-                            "scorer")
+            raise RuleError(
+                f"scorer: unknown scorer {kw.get('scorer')!r}; known: {', '.join(scorer_names())}", "scorer"
+            )
     for key in ("labels", "scorer_options"):
         if key in doc:
             if not isinstance(doc[key], dict):
                 raise RuleError(f"{key}: expected a table", key)
-            kw[key] = tuple(sorted((str(k), v if key == "scorer_options" else str(v)) for k, v in doc[key].items()))
+            kw[key] = tuple(
+                sorted((str(k), v if key == "scorer_options" else str(v)) for k, v in doc[key].items())
+            )
     actions = doc.get("action", [])
     if not isinstance(actions, list):
         raise RuleError("action: expected [[rule.action]] tables", "action")
@@ -336,8 +375,11 @@ def parse_action(doc: Any, index: int = 0) -> Action:
         for arg in args:
             for name in _PLACEHOLDER.findall(arg):
                 if name not in PLACEHOLDERS:
-                    raise RuleError(f"{where}: unknown placeholder {{{name}}} in {arg!r}; known: "
-                                    + ", ".join(PLACEHOLDERS), "args")
+                    raise RuleError(
+                        f"{where}: unknown placeholder {{{name}}} in {arg!r}; known: "
+                        + ", ".join(PLACEHOLDERS),
+                        "args",
+                    )
         kw["args"] = tuple(args)
     if kind == "webhook":
         url = kw.get("url", "")
@@ -349,7 +391,9 @@ def parse_action(doc: Any, index: int = 0) -> Action:
             kw["headers"] = tuple(sorted((str(k), str(v)) for k, v in doc["headers"].items()))
     if kind == "trace":
         if not kw.get("script") and not kw.get("script_file") and kw.get("backend") != "sampler":
-            raise RuleError(f"{where}: a trace needs a script or script_file (or backend 'sampler')", "script")
+            raise RuleError(
+                f"{where}: a trace needs a script or script_file (or backend 'sampler')", "script"
+            )
         if kw.get("duration", 10.0) <= 0:
             raise RuleError(f"{where}: duration must be above 0", "duration")
     return Action(**kw)
@@ -498,6 +542,19 @@ def _value(value: Any) -> str:
 
 
 __all__ = [
-    "ACTION_TYPES", "CONDITIONS", "PLACEHOLDERS", "Action", "Rule", "RuleError", "RuleProblem", "RuleSet", "dump",
-    "dumps", "duration", "load", "loads", "parse_action", "parse_rule",
+    "ACTION_TYPES",
+    "CONDITIONS",
+    "PLACEHOLDERS",
+    "Action",
+    "Rule",
+    "RuleError",
+    "RuleProblem",
+    "RuleSet",
+    "dump",
+    "dumps",
+    "duration",
+    "load",
+    "loads",
+    "parse_action",
+    "parse_rule",
 ]

@@ -11,7 +11,8 @@ through ``register_models`` (``ModelScorer``); anything else can
 
 from __future__ import annotations
 
-from typing import Any, Callable, Protocol, runtime_checkable
+from collections.abc import Callable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -37,8 +38,14 @@ class RollingZScore:
     constant series scores high without dividing by zero.
     """
 
-    def __init__(self, window: int = 30, min_points: int = 5, min_scale: float = 1e-9, rel_scale: float = 0.01,
-                 absolute: bool = True):
+    def __init__(
+        self,
+        window: int = 30,
+        min_points: int = 5,
+        min_scale: float = 1e-9,
+        rel_scale: float = 0.01,
+        absolute: bool = True,
+    ):
         if window < 2:
             raise ValueError("window must be at least 2")
         self.window = int(window)
@@ -80,7 +87,7 @@ class RollingZScore:
         v = values[:, None] if one else values
         out = np.full(v.shape[1], np.nan)
         if v.shape[0] > 1:
-            ref = v[-self.window - 1:-1]
+            ref = v[-self.window - 1 : -1]
             nan = np.isnan(ref)
             import warnings
 
@@ -127,8 +134,10 @@ class ModelScorer:
         self.streams = set(streams)
         index = list(getattr(model.meta, "key_streams", None) or [0] * len(model.meta.keys))
         #: (stream, key text) -> the detector that key learnt
-        self.detectors = {(streams[i] if streams else (), label_text(_label(k))): det
-                          for k, i, det in zip(model.meta.keys, index, model.detectors)}
+        self.detectors = {
+            (streams[i] if streams else (), label_text(_label(k))): det
+            for k, i, det in zip(model.meta.keys, index, model.detectors)
+        }
         self._by_key: dict[str, Any] = {}
         for (_, key), det in self.detectors.items():
             self._by_key.setdefault(key, det)
@@ -153,7 +162,7 @@ class ModelScorer:
                 # a detector of shapes scores the rule's history as a run; its newest step ends in the last
                 # ``step_points`` rows
                 run = values[:, i][~np.isnan(values[:, i])]
-                out[i] = float(np.max(det.score(run, learn=False)[-det.step_points:]))
+                out[i] = float(np.max(det.score(run, learn=False)[-det.step_points :]))
             else:
                 out[i] = float(det.score(np.array([x]), learn=False)[0])
         return out
@@ -230,5 +239,10 @@ def score_columns(scorer: Scorer, times: np.ndarray, values: np.ndarray, **where
         if not getattr(scorer, "vectorized", True):
             raise
     # A scorer of one series at a time
-    return np.column_stack([np.asarray(scorer.score(times, values[:, i]), dtype=np.float64)
-                            for i in range(values.shape[1])]) if values.shape[1] else np.zeros(values.shape)
+    return (
+        np.column_stack(
+            [np.asarray(scorer.score(times, values[:, i]), dtype=np.float64) for i in range(values.shape[1])]
+        )
+        if values.shape[1]
+        else np.zeros(values.shape)
+    )

@@ -20,7 +20,24 @@ from .snapshot import (
 )
 
 __all__ = [
-    "ADDITIVE_KINDS", "AGENT_SOURCE", "BUCKET_KINDS", "DROPS_AGGREGATION", "INT64_MAX", "INT64_MIN", "KINDS",
-    "MAX_BODY_BYTES", "MAX_DEPTH", "SCALAR_KINDS", "SCHEMA_VERSION", "STATS_KINDS", "SchemaError", "Snapshot",
-    "bucket_label", "check_depth", "decode", "decode_legacy", "encode", "routing_key",
+    "ADDITIVE_KINDS",
+    "AGENT_SOURCE",
+    "BUCKET_KINDS",
+    "DROPS_AGGREGATION",
+    "INT64_MAX",
+    "INT64_MIN",
+    "KINDS",
+    "MAX_BODY_BYTES",
+    "MAX_DEPTH",
+    "SCALAR_KINDS",
+    "SCHEMA_VERSION",
+    "STATS_KINDS",
+    "SchemaError",
+    "Snapshot",
+    "bucket_label",
+    "check_depth",
+    "decode",
+    "decode_legacy",
+    "encode",
+    "routing_key",
 ]

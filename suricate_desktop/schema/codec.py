@@ -23,8 +23,22 @@ import msgspec
 import orjson
 
 from .limits import (
-    EXACT_INT, INT64_MAX, INT64_MIN, MAX_BODY_BYTES, MAX_BUCKETS, MAX_DEPTH, MAX_ENTRIES, MAX_INTERVAL, MAX_KEY_PART,
-    MAX_KEY_PARTS, MAX_NAME, MAX_RUN, MAX_STATS_FIELDS, MAX_TS, SchemaError, check_depth,
+    EXACT_INT,
+    INT64_MAX,
+    INT64_MIN,
+    MAX_BODY_BYTES,
+    MAX_BUCKETS,
+    MAX_DEPTH,
+    MAX_ENTRIES,
+    MAX_INTERVAL,
+    MAX_KEY_PART,
+    MAX_KEY_PARTS,
+    MAX_NAME,
+    MAX_RUN,
+    MAX_STATS_FIELDS,
+    MAX_TS,
+    SchemaError,
+    check_depth,
 )
 from .snapshot import BUCKET_KINDS, KINDS, SCALAR_KINDS, SCHEMA_VERSION, Snapshot
 
@@ -44,20 +58,29 @@ def _wire_type(value_int: Any, strict: bool) -> type:
     """
     number = Union[value_int, float]
     buckets = Annotated[list[tuple[tuple[_Int64, _Int64], value_int]], msgspec.Meta(max_length=MAX_BUCKETS)]
-    stats = Annotated[dict[Annotated[str, msgspec.Meta(max_length=MAX_NAME)], number],
-                      msgspec.Meta(max_length=MAX_STATS_FIELDS)]
+    stats = Annotated[
+        dict[Annotated[str, msgspec.Meta(max_length=MAX_NAME)], number],
+        msgspec.Meta(max_length=MAX_STATS_FIELDS),
+    ]
     value = Union[value_int, float, buckets, stats]
 
-    return msgspec.defstruct("_Wire", [
-        ("v", int), ("host", _Name), ("source", _Name), ("agg", _Name),
-        ("kind", Annotated[str, msgspec.Meta(max_length=MAX_NAME)]),
-        ("ts", Annotated[float, msgspec.Meta(ge=0.0, le=MAX_TS)]),
-        ("interval", Annotated[float, msgspec.Meta(ge=0.0, le=MAX_INTERVAL)]),
-        ("delta", bool),
-        ("entries", Annotated[list[tuple[_Key, value]], msgspec.Meta(max_length=MAX_ENTRIES)]),
-        ("seq", _Int64, 0),
-        ("run", Annotated[str, msgspec.Meta(max_length=MAX_RUN)], ""),
-    ], forbid_unknown_fields=strict)
+    return msgspec.defstruct(
+        "_Wire",
+        [
+            ("v", int),
+            ("host", _Name),
+            ("source", _Name),
+            ("agg", _Name),
+            ("kind", Annotated[str, msgspec.Meta(max_length=MAX_NAME)]),
+            ("ts", Annotated[float, msgspec.Meta(ge=0.0, le=MAX_TS)]),
+            ("interval", Annotated[float, msgspec.Meta(ge=0.0, le=MAX_INTERVAL)]),
+            ("delta", bool),
+            ("entries", Annotated[list[tuple[_Key, value]], msgspec.Meta(max_length=MAX_ENTRIES)]),
+            ("seq", _Int64, 0),
+            ("run", Annotated[str, msgspec.Meta(max_length=MAX_RUN)], ""),
+        ],
+        forbid_unknown_fields=strict,
+    )
 
 
 # The strict decoder reads every body first. Every value it reads has a type at most 6 levels deep and
@@ -109,7 +132,9 @@ def decode(body: bytes, max_bytes: int = MAX_BODY_BYTES) -> Snapshot:
         return _decode(body, max_bytes)
     except SchemaError:
         raise
-    except Exception as exc:  # a parser's or a check's failure on a body nobody foresaw: still just a bad body
+    except (
+        Exception
+    ) as exc:  # a parser's or a check's failure on a body nobody foresaw: still just a bad body
         raise SchemaError("", f"cannot be read ({type(exc).__name__}: {str(exc)[:200]})") from None
 
 
@@ -124,8 +149,18 @@ def _decode(body: bytes, max_bytes: int) -> Snapshot:
         raise SchemaError("", f"not JSON: {exc}") from None
     if wire.v != SCHEMA_VERSION:
         raise _version_error(wire.v)
-    snap = Snapshot(wire.host, wire.source, wire.agg, wire.kind, wire.ts, wire.interval, wire.delta, wire.entries,
-                    wire.seq, wire.run)
+    snap = Snapshot(
+        wire.host,
+        wire.source,
+        wire.agg,
+        wire.kind,
+        wire.ts,
+        wire.interval,
+        wire.delta,
+        wire.entries,
+        wire.seq,
+        wire.run,
+    )
     _check_semantics(snap)
     return snap
 
@@ -201,7 +236,9 @@ def _explain(body: bytes, exc: msgspec.ValidationError) -> SchemaError:
     field = match["path"].lstrip(".") if match else ""
     reason = text[: match.start()] if match else text
     reason = _EXPECTED.sub(lambda m: f"expected {_words(m['want'])}, got {_words(m['got'])}", reason)
-    bound = _BOUND.sub(lambda m: f"expected {_words(m['want'])} {_BOUND_WORDS.get(m['rest'], m['rest'])}", reason)
+    bound = _BOUND.sub(
+        lambda m: f"expected {_words(m['want'])} {_BOUND_WORDS.get(m['rest'], m['rest'])}", reason
+    )
     return SchemaError(field, bound)
 
 
@@ -210,11 +247,17 @@ _BOUND = re.compile(r"^Expected `(?P<want>[^`]+)` (?P<rest>.+)$")
 _TYPE_WORDS = {
     "int | float | object | array": "a number, [[low, high], count] buckets or {count, average, total}",
     "int | str": "a key part (a string or integer)",
-    "float": "a number", "int": "an integer", "str": "a string", "bool": "true or false", "array": "a list",
-    "object": "a JSON object", "null": "null",
+    "float": "a number",
+    "int": "an integer",
+    "str": "a string",
+    "bool": "true or false",
+    "array": "a list",
+    "object": "a JSON object",
+    "null": "null",
 }
 _BOUND_WORDS = {
-    f"<= {INT64_MAX}": f"<= {INT64_MAX} (int64)", f">= {INT64_MIN}": f">= {INT64_MIN} (int64)",
+    f"<= {INT64_MAX}": f"<= {INT64_MAX} (int64)",
+    f">= {INT64_MIN}": f">= {INT64_MIN} (int64)",
     f"<= {MAX_TS}": f"<= {MAX_TS:.0f} (2200-01-01 in seconds since the epoch)",
 }
 
@@ -224,7 +267,9 @@ def _words(name: str) -> str:
 
 
 def _version_error(version: Any) -> SchemaError:
-    return SchemaError("v", f"unsupported schema version {repr(version)[:40]} (this desk reads {SCHEMA_VERSION})")
+    return SchemaError(
+        "v", f"unsupported schema version {repr(version)[:40]} (this desk reads {SCHEMA_VERSION})"
+    )
 
 
 def _check_semantics(snap: Snapshot) -> None:
@@ -249,24 +294,35 @@ def _check_semantics(snap: Snapshot) -> None:
     elif kind in BUCKET_KINDS:
         for i, (_, buckets) in enumerate(entries):
             if type(buckets) is not list:
-                raise SchemaError(f"entries[{i}][1]", f"a {kind} value must be [[[low, high], count], ...], "
-                                  f"got {_tname(buckets)}")
+                raise SchemaError(
+                    f"entries[{i}][1]",
+                    f"a {kind} value must be [[[low, high], count], ...], got {_tname(buckets)}",
+                )
             for j, ((low, high), _count) in enumerate(buckets):
                 if low > high:
                     raise SchemaError(f"entries[{i}][1][{j}]", f"bucket low {low} is above high {high}")
     else:
         for i, (_, stats) in enumerate(entries):
             if type(stats) is not dict:
-                raise SchemaError(f"entries[{i}][1]", f"a stats value must be {{count, average, total}}, "
-                                  f"got {_tname(stats)}")
+                raise SchemaError(
+                    f"entries[{i}][1]",
+                    f"a stats value must be {{count, average, total}}, got {_tname(stats)}",
+                )
             for name in ("count", "average", "total"):
                 if type(stats.get(name)) not in _NUMBERS:
-                    raise SchemaError(f"entries[{i}][1].{name}", f"expected a number, got {_tname(stats.get(name))}")
+                    raise SchemaError(
+                        f"entries[{i}][1].{name}", f"expected a number, got {_tname(stats.get(name))}"
+                    )
 
 
 def _tname(value: Any) -> str:
     if value is None:
         return "null"
-    return {dict: "object", list: "list", str: "string", bool: "boolean", int: "integer", float: "number"}.get(
-        type(value), type(value).__name__
-    )
+    return {
+        dict: "object",
+        list: "list",
+        str: "string",
+        bool: "boolean",
+        int: "integer",
+        float: "number",
+    }.get(type(value), type(value).__name__)

@@ -33,10 +33,14 @@ def decode_legacy(
     RecursionError), which end here as SchemaError like anything else.
     """
     if len(body) > MAX_LEGACY_BYTES:
-        raise SchemaError("", f"legacy message of {len(body)} bytes exceeds the {MAX_LEGACY_BYTES}-byte limit")
+        raise SchemaError(
+            "", f"legacy message of {len(body)} bytes exceeds the {MAX_LEGACY_BYTES}-byte limit"
+        )
     try:
         text = body.decode("utf-8")
-        record = ast.literal_eval(text)  # safe: literals only (no names, calls or attributes), size-capped above
+        record = ast.literal_eval(
+            text
+        )  # safe: literals only (no names, calls or attributes), size-capped above
     except Exception as exc:  # SyntaxError, ValueError, MemoryError, RecursionError, UnicodeDecodeError...
         raise SchemaError("", f"not a Python literal: {type(exc).__name__}: {str(exc)[:200]}") from None
     if type(record) is not dict or not record:

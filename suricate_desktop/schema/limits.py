@@ -44,9 +44,22 @@ MAX_STATS_FIELDS = 16
 EXACT_INT = 2**53
 
 __all__ = [
-    "EXACT_INT", "INT64_MAX", "INT64_MIN", "MAX_BODY_BYTES", "MAX_BUCKETS", "MAX_DEPTH", "MAX_ENTRIES",
-    "MAX_INTERVAL", "MAX_KEY_PART", "MAX_KEY_PARTS", "MAX_NAME", "MAX_RUN", "MAX_STATS_FIELDS", "MAX_TS",
-    "SchemaError", "check_depth",
+    "EXACT_INT",
+    "INT64_MAX",
+    "INT64_MIN",
+    "MAX_BODY_BYTES",
+    "MAX_BUCKETS",
+    "MAX_DEPTH",
+    "MAX_ENTRIES",
+    "MAX_INTERVAL",
+    "MAX_KEY_PART",
+    "MAX_KEY_PARTS",
+    "MAX_NAME",
+    "MAX_RUN",
+    "MAX_STATS_FIELDS",
+    "MAX_TS",
+    "SchemaError",
+    "check_depth",
 ]
 
 

@@ -41,8 +41,8 @@ import csv
 import datetime as _dt
 import math
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import orjson
 import pyarrow as pa
@@ -89,7 +89,9 @@ def import_csv(
         if "agg" in names and "value" in names and any(c in names for c in _TIME_COLUMNS):
             snaps = _long(reader, names, host or DEFAULT_HOST, stem, kind, delta, path)
         else:
-            snaps = _wide(reader, [h.strip() for h in header], host or DEFAULT_HOST, stem, agg, kind, delta, path)
+            snaps = _wide(
+                reader, [h.strip() for h in header], host or DEFAULT_HOST, stem, agg, kind, delta, path
+            )
     snaps.sort(key=lambda s: s.ts)
     return snaps
 
@@ -129,8 +131,10 @@ def _long(reader, names, host, source, kind, delta, path) -> list[Snapshot]:
             interval = cell(row, "interval")
             d = cell(row, "delta")
             snap = groups[(ts, *stream)] = {
-                "kind": k, "interval": float(interval) if interval else None,
-                "delta": delta if d is None else d.lower() in ("1", "true", "t", "yes"), "entries": {},
+                "kind": k,
+                "interval": float(interval) if interval else None,
+                "delta": delta if d is None else d.lower() in ("1", "true", "t", "yes"),
+                "entries": {},
             }
         entries = snap["entries"]
         hkey = tuple(key)
@@ -154,8 +158,16 @@ def _long(reader, names, host, source, kind, delta, path) -> list[Snapshot]:
         if interval is None:
             interval = ts - last[stream] if stream in last else None
         last[stream] = ts
-        out.append(Snapshot(*stream, g["kind"], ts, interval if interval is not None else -1.0, g["delta"],
-                            list(g["entries"].values())))
+        out.append(
+            Snapshot(
+                *stream,
+                g["kind"],
+                ts,
+                interval if interval is not None else -1.0,
+                g["delta"],
+                list(g["entries"].values()),
+            )
+        )
     _first_intervals(out)
     return out
 
@@ -182,7 +194,9 @@ def _wide(reader, header, host, source, agg, kind, delta, path) -> list[Snapshot
                     continue
                 if value is not None:
                     entries.append([[name], value])
-        out.append(Snapshot(host, source, agg, kind, ts, ts - prev if prev is not None else -1.0, delta, entries))
+        out.append(
+            Snapshot(host, source, agg, kind, ts, ts - prev if prev is not None else -1.0, delta, entries)
+        )
         prev = ts
     _first_intervals(out)
     return out
@@ -333,6 +347,6 @@ def segment_span(path: str | os.PathLike) -> tuple[float, float] | None:
 def _epoch(value) -> float:
     if isinstance(value, _dt.datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=_dt.timezone.utc)
+            value = value.replace(tzinfo=_dt.UTC)
         return value.timestamp()
     return int(value) / 1e6

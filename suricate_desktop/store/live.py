@@ -27,10 +27,10 @@ from __future__ import annotations
 import collections
 import threading
 import time
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Callable, Iterable
 
 import numpy as np
 
@@ -72,7 +72,9 @@ class StreamInfo:
 class StreamBuffer:
     """The ring of one stream. Not thread-safe on its own: LiveStore locks."""
 
-    def __init__(self, stream: StreamId, kind: str, delta: bool, interval: float, capacity: int, max_columns: int):
+    def __init__(
+        self, stream: StreamId, kind: str, delta: bool, interval: float, capacity: int, max_columns: int
+    ):
         self.stream = stream
         self.kind = kind
         self.delta = delta
@@ -105,8 +107,13 @@ class StreamBuffer:
 
     def _count_bytes(self) -> None:
         """What this ring holds, roughly: its arrays plus the Python objects around the stream and each column."""
-        self.nbytes = (self.times.nbytes + self.values.nbytes + self.evicted.nbytes + STREAM_OVERHEAD
-                       + COLUMN_OVERHEAD * len(self.labels))
+        self.nbytes = (
+            self.times.nbytes
+            + self.values.nbytes
+            + self.evicted.nbytes
+            + STREAM_OVERHEAD
+            + COLUMN_OVERHEAD * len(self.labels)
+        )
 
     # -- writing -----------------------------------------------------------------------------------------------------
     def add(self, snap: Snapshot) -> None:
@@ -240,7 +247,9 @@ class StreamBuffer:
         idx = (np.arange(n) + start) % self.capacity
         return self.times[idx], self.values[idx, : len(self.labels)]
 
-    def view(self, view: str, last: int | None = None, since: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def view(
+        self, view: str, last: int | None = None, since: float | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(times, values) in the ``interval`` or ``cumulative`` view.
 
         ``last``: only the newest ``last`` rows; ``since``: only rows at or after that
@@ -329,8 +338,13 @@ class StreamBuffer:
 class LiveStore:
     """Every live stream's buffer; thread-safe; the sink consumers hand batches to."""
 
-    def __init__(self, capacity: int = 3600, max_columns: int = 2048, max_streams: int = MAX_STREAMS,
-                 max_bytes: int = MAX_BYTES):
+    def __init__(
+        self,
+        capacity: int = 3600,
+        max_columns: int = 2048,
+        max_streams: int = MAX_STREAMS,
+        max_bytes: int = MAX_BYTES,
+    ):
         if max_streams < 1:
             raise ValueError("max_streams must be at least 1")
         self.capacity = capacity
@@ -426,8 +440,9 @@ class LiveStore:
             self._bytes -= old.nbytes
         else:
             self._host_streams[snap.host] = self._host_streams.get(snap.host, 0) + 1
-        buf = self._streams[stream] = StreamBuffer(stream, snap.kind, snap.delta, snap.interval, self.capacity,
-                                                   self.max_columns)
+        buf = self._streams[stream] = StreamBuffer(
+            stream, snap.kind, snap.delta, snap.interval, self.capacity, self.max_columns
+        )
         self._bytes += buf.nbytes
         self._evict()
         return buf
@@ -468,8 +483,16 @@ class LiveStore:
     def streams(self) -> list[StreamInfo]:
         with self._reading():
             return [
-                StreamInfo(b.stream, b.kind, b.delta, b.interval, b.count, len(b.labels),
-                           float(b.times[b.head]) if b.count else 0.0, b.version)
+                StreamInfo(
+                    b.stream,
+                    b.kind,
+                    b.delta,
+                    b.interval,
+                    b.count,
+                    len(b.labels),
+                    float(b.times[b.head]) if b.count else 0.0,
+                    b.version,
+                )
                 for b in self._streams.values()
             ]
 
@@ -496,7 +519,9 @@ class LiveStore:
         """
         return self._buffer(stream).version
 
-    def matrix(self, stream: StreamId, view: str = "interval", last: int | None = None, since: float | None = None):
+    def matrix(
+        self, stream: StreamId, view: str = "interval", last: int | None = None, since: float | None = None
+    ):
         """(times, values[time, column], labels): the whole stream as arrays (copies).
 
         ``last`` keeps the newest ``last`` rows, ``since`` the rows at or after that time.
@@ -506,8 +531,14 @@ class LiveStore:
             times, values = buf.view(view, last, since)
             return times, values, list(buf.labels)
 
-    def series(self, stream: StreamId, key: tuple, view: str = "interval", last: int | None = None,
-               since: float | None = None):
+    def series(
+        self,
+        stream: StreamId,
+        key: tuple,
+        view: str = "interval",
+        last: int | None = None,
+        since: float | None = None,
+    ):
         """(times, values) of one scalar key, copies."""
         with self._reading():
             buf = self._buffer(stream)
@@ -517,8 +548,14 @@ class LiveStore:
             times, values = buf.view(view, last, since)
             return times, values[:, col].copy()
 
-    def buckets(self, stream: StreamId, key: tuple | None = None, view: str = "interval", last: int | None = None,
-                since: float | None = None):
+    def buckets(
+        self,
+        stream: StreamId,
+        key: tuple | None = None,
+        view: str = "interval",
+        last: int | None = None,
+        since: float | None = None,
+    ):
         """(times, edges[(low, high)], counts[time, bucket]) for a heatmap or histogram.
 
         ``key=None`` sums over every key. Buckets are sorted by their low edge.
@@ -534,7 +571,9 @@ class LiveStore:
         counts = np.add.reduceat(np.nan_to_num(values[:, cols]), starts, axis=1)
         return times, edges, counts
 
-    def frame(self, stream: StreamId, view: str = "interval", last: int | None = None, since: float | None = None):
+    def frame(
+        self, stream: StreamId, view: str = "interval", last: int | None = None, since: float | None = None
+    ):
         """A pandas DataFrame (a copy): time index, one column per series."""
         import pandas as pd
 
@@ -555,8 +594,9 @@ class LiveStore:
             return self._newest
         return self._clocks.get(host, 0.0)
 
-    def gaps(self, stream: StreamId, factor: float = 2.5, since: float | None = None,
-             until: float | None = None) -> list[tuple[float, float]]:
+    def gaps(
+        self, stream: StreamId, factor: float = 2.5, since: float | None = None, until: float | None = None
+    ) -> list[tuple[float, float]]:
         """Silences of a stream: (start, end) spans with no snapshot for more than ``factor`` intervals.
 
         ``until`` (e.g. ``clock(host)``) also reports a silence that is still going on
@@ -595,8 +635,9 @@ class LiveStore:
             raise KeyError(f"no stream {_name(stream)}") from None
 
 
-def find_gaps(times: np.ndarray, interval: float, factor: float = 2.5,
-              until: float | None = None) -> list[tuple[float, float]]:
+def find_gaps(
+    times: np.ndarray, interval: float, factor: float = 2.5, until: float | None = None
+) -> list[tuple[float, float]]:
     """(start, end) spans of ``times`` (sorted) with no row for more than ``factor`` × ``interval``.
 
     An ``interval`` of 0 (a producer that does not say) is taken as the median spacing.

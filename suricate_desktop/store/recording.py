@@ -26,8 +26,8 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import numpy as np
 import orjson
@@ -162,7 +162,7 @@ class RecordingWriter:
         if self.error:
             raise self.error
 
-    def __enter__(self) -> "RecordingWriter":
+    def __enter__(self) -> RecordingWriter:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -180,7 +180,9 @@ class RecordingWriter:
             if batch:
                 try:
                     self._write_segment(batch)
-                except BaseException as exc:  # kept for stored(), failure and close(): nothing more is written
+                except (
+                    BaseException
+                ) as exc:  # kept for stored(), failure and close(): nothing more is written
                     where = self.folder / _segment_name(self._segment + 1)
                     self.failure = f"cannot write {where}: {_describe(exc)}"
                     log.info("recording: %s", self.failure)  # the owner (record, the GUI) says it
@@ -232,7 +234,9 @@ class SegmentValueError(ValueError):
 
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, (SegmentValueError, OSError)):
-        return str(exc)  # "web01.syscalls.num run r1 seq 5: OverflowError: ...", "[Errno 28] No space left on device"
+        return str(
+            exc
+        )  # "web01.syscalls.num run r1 seq 5: OverflowError: ...", "[Errno 28] No space left on device"
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -350,7 +354,9 @@ def flatten(batch: list[Snapshot], first_snapshot: int = 0) -> pa.Table:
         return pa.array(values_, type=type_).take(take)
 
     columns = {
-        "ts": per_snapshot([int(s.ts * 1_000_000) for s in batch], pa.int64()).cast(pa.timestamp("us", tz="UTC")),
+        "ts": per_snapshot([int(s.ts * 1_000_000) for s in batch], pa.int64()).cast(
+            pa.timestamp("us", tz="UTC")
+        ),
         "host": per_snapshot([s.host for s in batch], pa.string()),
         "source": per_snapshot([s.source for s in batch], pa.string()),
         "agg": per_snapshot([s.agg for s in batch], pa.string()),
@@ -401,13 +407,19 @@ def connect(folder: str | os.PathLike, database: str = ":memory:"):
     con = duckdb.connect(database)
     parts = [str(p) for p in segments(folder)]
     if parts:
-        con.execute(f"CREATE VIEW recording AS SELECT * FROM read_parquet({parts!r}) WHERE key_json IS NOT NULL")
+        con.execute(
+            f"CREATE VIEW recording AS SELECT * FROM read_parquet({parts!r}) WHERE key_json IS NOT NULL"
+        )
     else:
-        con.register("recording", SCHEMA.empty_table())  # the same columns, no rows: queries run, find nothing
+        con.register(
+            "recording", SCHEMA.empty_table()
+        )  # the same columns, no rows: queries run, find nothing
     return con
 
 
-def iter_snapshots(folder: str | os.PathLike, stream: tuple[str, str, str] | None = None) -> Iterator[Snapshot]:
+def iter_snapshots(
+    folder: str | os.PathLike, stream: tuple[str, str, str] | None = None
+) -> Iterator[Snapshot]:
     """The recorded snapshots, rebuilt exactly (keys with their types), in recorded order.
 
     ``stream`` (host, source, aggregation): only that stream's snapshots; the filter is
@@ -452,8 +464,16 @@ def _rebuild(cols: dict, ts: list, start: int, end: int) -> Snapshot:
     else:
         entries = [[key, _number(value)] for key, value in zip(keys, values)]
     return Snapshot(
-        cols["host"][start], cols["source"][start], cols["agg"][start], kind, ts[start],
-        cols["interval"][start], cols["delta"][start], entries, cols["seq"][start], cols["run"][start],
+        cols["host"][start],
+        cols["source"][start],
+        cols["agg"][start],
+        kind,
+        ts[start],
+        cols["interval"][start],
+        cols["delta"][start],
+        entries,
+        cols["seq"][start],
+        cols["run"][start],
     )
 
 

@@ -10,7 +10,7 @@ them to a broker; the GUI feeds its store).
 from __future__ import annotations
 
 import time
-from typing import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from ..schema import Snapshot
 

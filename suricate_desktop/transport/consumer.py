@@ -36,8 +36,9 @@ import functools
 import logging
 import ssl
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import pika
 import pika.exceptions
@@ -103,7 +104,7 @@ class LegacyQueue:
     agg: str = "legacy"
 
     @classmethod
-    def parse(cls, spec: str) -> "LegacyQueue":
+    def parse(cls, spec: str) -> LegacyQueue:
         """``QUEUE[:HOST]`` from the command line."""
         queue, _, host = spec.partition(":")
         return cls(queue=queue or "dtrace", host=host or "legacy", source=queue or "dtrace")
@@ -177,7 +178,7 @@ class Consumer(ConnectionThread):
     thread_name = "amqp-consumer"
 
     # -- control, from any thread ------------------------------------------------------------------------------------
-    def start(self) -> "Consumer":
+    def start(self) -> Consumer:
         self._start_thread()
         return self
 
@@ -187,11 +188,17 @@ class Consumer(ConnectionThread):
 
     def stats(self) -> dict:
         return {
-            "state": self.state, "received": self.received, "rejected": self.rejected,
-            "duplicates": self.duplicates, "sink_failures": self.sink_failures,
-            "sink_refused": self.sink_refused, "dedup_evicted": self._seen.evicted,
-            "dedup_unchecked": self._seen.unchecked, "reconnects": self.reconnects,
-            "error": self.last_error, "failure": self.failure,
+            "state": self.state,
+            "received": self.received,
+            "rejected": self.rejected,
+            "duplicates": self.duplicates,
+            "sink_failures": self.sink_failures,
+            "sink_refused": self.sink_refused,
+            "dedup_evicted": self._seen.evicted,
+            "dedup_unchecked": self._seen.unchecked,
+            "reconnects": self.reconnects,
+            "error": self.last_error,
+            "failure": self.failure,
         }
 
     # -- the consumer thread -----------------------------------------------------------------------------------------
@@ -232,7 +239,9 @@ class Consumer(ConnectionThread):
             channel = self._channel
         else:
             arguments = {"x-max-length": self.max_queue_length}
-            queue = channel.queue_declare("", exclusive=True, auto_delete=True, arguments=arguments).method.queue
+            queue = channel.queue_declare(
+                "", exclusive=True, auto_delete=True, arguments=arguments
+            ).method.queue
         for pattern in self.bindings:
             channel.queue_bind(queue, self.exchange, routing_key=pattern)
         for pattern in self.unbind:  # a binding that is not there is no error
@@ -271,16 +280,20 @@ class Consumer(ConnectionThread):
         channel = self._channel = self._connection.channel()
         held = channel.queue_declare(self.queue, passive=True).method.message_count
         asked = ", ".join(f"{k}={v}" for k, v in arguments.items())
-        self._fail(f"queue {self.queue} exists with other arguments than asked ({asked}) and RabbitMQ cannot "
-                   f"change them; it holds {held} messages: read it with the arguments it was made with "
-                   f"(e.g. --queue-expires 0 for a queue made before expiries), use another queue, or delete it "
-                   f"(rabbitmqctl delete_queue {self.queue})")
+        self._fail(
+            f"queue {self.queue} exists with other arguments than asked ({asked}) and RabbitMQ cannot "
+            f"change them; it holds {held} messages: read it with the arguments it was made with "
+            f"(e.g. --queue-expires 0 for a queue made before expiries), use another queue, or delete it "
+            f"(rabbitmqctl delete_queue {self.queue})"
+        )
         return None
 
     def _on_message(self, channel, method, properties, body: bytes) -> None:
         try:
             snap = decode(body, self.max_body)
-        except Exception as exc:  # SchemaError; anything else would be a bug in validation, and still a bad body
+        except (
+            Exception
+        ) as exc:  # SchemaError; anything else would be a bug in validation, and still a bad body
             self._reject(method, body, exc)
         else:
             if self._seen.seen(snap):
@@ -312,7 +325,9 @@ class Consumer(ConnectionThread):
         (its full length in ``x-suricate-body-bytes``).
         """
         self.rejected += 1
-        reason = str(exc) if isinstance(exc, SchemaError) else f"cannot be validated ({type(exc).__name__}: {exc})"
+        reason = (
+            str(exc) if isinstance(exc, SchemaError) else f"cannot be validated ({type(exc).__name__}: {exc})"
+        )
         reason = _printable(reason, 1000)
         routing_key = _printable(method.routing_key, 255)
         if not isinstance(exc, SchemaError):
@@ -323,12 +338,17 @@ class Consumer(ConnectionThread):
 
     def _dead_letter(self, routing_key: str, body: bytes, reason: str) -> None:
         """Publish a body (its first ``REJECTED_BODY_MAX`` bytes) to the dead-letter exchange, with why."""
-        headers = {"x-suricate-error": reason, "x-suricate-routing-key": routing_key,
-                   "x-suricate-body-bytes": len(body)}
+        headers = {
+            "x-suricate-error": reason,
+            "x-suricate-routing-key": routing_key,
+            "x-suricate-body-bytes": len(body),
+        }
         # The exchange is a fanout: the key only has to fit AMQP's 255 bytes.
         publish_key = routing_key.encode("utf-8")[:255].decode("utf-8", "ignore")
         self._channel.basic_publish(
-            REJECTED_EXCHANGE, publish_key, body[:REJECTED_BODY_MAX],
+            REJECTED_EXCHANGE,
+            publish_key,
+            body[:REJECTED_BODY_MAX],
             pika.BasicProperties(headers=headers, delivery_mode=pika.DeliveryMode.Persistent),
         )
 
@@ -384,7 +404,9 @@ class Consumer(ConnectionThread):
         if tag is not None:
             self._channel.basic_ack(tag, multiple=True)
         if self.sink.error is not None:
-            failure = getattr(self.sink, "failure", "") or f"{type(self.sink.error).__name__}: {self.sink.error}"
+            failure = (
+                getattr(self.sink, "failure", "") or f"{type(self.sink.error).__name__}: {self.sink.error}"
+            )
             kept = f" (queue {self.queue} keeps it)" if self.queue else ""
             self._fail(f"{failure}; nothing after it was acknowledged{kept}")
 
@@ -408,4 +430,3 @@ def _printable(text: str | bytes, limit: int) -> str:
     if isinstance(text, bytes):  # pika hands over a routing key that is not UTF-8 as bytes
         text = text.decode("utf-8", "backslashreplace")
     return text[:limit].encode("utf-8", "backslashreplace").decode("utf-8")
-

@@ -33,8 +33,9 @@ import os
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import pika
 import pika.exceptions
@@ -43,23 +44,75 @@ from pika.exchange_type import ExchangeType
 from ..lang.diagnostics import ScriptError
 from .connection_thread import ConnectionThread
 from .control_messages import (  # re-exported: control.py is the protocol's one import for its users
-    CONTROL_EXCHANGE, ControlError, ControlNoAgent, ControlRefused, ControlTimeout, DEFAULT_MAX_SKEW,
-    MAX_CONTROL_BYTES, MIN_SECRET_BYTES, NonceCache, OPS, PROTOCOL_VERSION, QUEUE_PREFIX, REPLY_PREFIX,
-    REPLY_QUEUE_PREFIXES, SECRET_ENV, SecretError, canonical, diagnostics_from_dicts, diagnostics_to_dicts,
-    encode_message, load_secret, make_request, new_nonce, parse_message, sign, signature, verify,
-    verify_reply, _JSON, _check_secret, _key,
+    _JSON,
+    CONTROL_EXCHANGE,
+    DEFAULT_MAX_SKEW,
+    MAX_CONTROL_BYTES,
+    MIN_SECRET_BYTES,
+    OPS,
+    PROTOCOL_VERSION,
+    QUEUE_PREFIX,
+    REPLY_PREFIX,
+    REPLY_QUEUE_PREFIXES,
+    SECRET_ENV,
+    ControlError,
+    ControlNoAgent,
+    ControlRefused,
+    ControlTimeout,
+    NonceCache,
+    SecretError,
+    _check_secret,
+    _key,
+    canonical,
+    diagnostics_from_dicts,
+    diagnostics_to_dicts,
+    encode_message,
+    load_secret,
+    make_request,
+    new_nonce,
+    parse_message,
+    sign,
+    signature,
+    verify,
+    verify_reply,
 )
 from .nonce_journal import NonceJournal
 from .publisher import describe_error
 from .reconnect import RETRY_CAP
 
 __all__ = [
-    "PROTOCOL_VERSION", "CONTROL_EXCHANGE", "QUEUE_PREFIX", "REPLY_PREFIX", "REPLY_QUEUE_PREFIXES", "OPS",
-    "DEFAULT_MAX_SKEW", "MAX_CONTROL_BYTES", "SECRET_ENV", "MIN_SECRET_BYTES", "ControlError",
-    "ControlTimeout", "ControlNoAgent", "ControlRefused", "SecretError", "load_secret", "canonical",
-    "signature", "sign", "new_nonce", "make_request", "encode_message", "parse_message", "NonceCache",
-    "verify", "verify_reply", "diagnostics_to_dicts", "diagnostics_from_dicts", "ControlServer",
-    "ControlClient", "Emit", "Handler",
+    "CONTROL_EXCHANGE",
+    "DEFAULT_MAX_SKEW",
+    "MAX_CONTROL_BYTES",
+    "MIN_SECRET_BYTES",
+    "OPS",
+    "PROTOCOL_VERSION",
+    "QUEUE_PREFIX",
+    "REPLY_PREFIX",
+    "REPLY_QUEUE_PREFIXES",
+    "SECRET_ENV",
+    "ControlClient",
+    "ControlError",
+    "ControlNoAgent",
+    "ControlRefused",
+    "ControlServer",
+    "ControlTimeout",
+    "Emit",
+    "Handler",
+    "NonceCache",
+    "SecretError",
+    "canonical",
+    "diagnostics_from_dicts",
+    "diagnostics_to_dicts",
+    "encode_message",
+    "load_secret",
+    "make_request",
+    "new_nonce",
+    "parse_message",
+    "sign",
+    "signature",
+    "verify",
+    "verify_reply",
 ]
 
 log = logging.getLogger(__name__)
@@ -112,14 +165,18 @@ class ControlServer(ConnectionThread):
         self.accepted = 0
         self.refused = 0
         self._secret = _key(secret)
-        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="control-handler")
-        self._outgoing: collections.deque[tuple[str, str | None, bytes]] = collections.deque(maxlen=max_outgoing)
+        self._pool = concurrent.futures.ThreadPoolExecutor(
+            max_workers=workers, thread_name_prefix="control-handler"
+        )
+        self._outgoing: collections.deque[tuple[str, str | None, bytes]] = collections.deque(
+            maxlen=max_outgoing
+        )
         self._lock = threading.Lock()
         self._log_window = (0.0, 0)  # (window start, refusals logged in it)
         self._unlogged = 0
 
     # -- from any thread ---------------------------------------------------------------------------------------------
-    def start(self) -> "ControlServer":
+    def start(self) -> ControlServer:
         self._start_thread()
         return self
 
@@ -130,9 +187,15 @@ class ControlServer(ConnectionThread):
         self.nonces.close()
 
     def stats(self) -> dict:
-        return {"state": self.state, "accepted": self.accepted, "refused": self.refused,
-                "reconnects": self.reconnects, "error": self.last_error, "nonces": len(self.nonces),
-                "nonces_evicted": self.nonces.evicted}
+        return {
+            "state": self.state,
+            "accepted": self.accepted,
+            "refused": self.refused,
+            "reconnects": self.reconnects,
+            "error": self.last_error,
+            "nonces": len(self.nonces),
+            "nonces_evicted": self.nonces.evicted,
+        }
 
     def _send(self, reply_to: str | None, correlation_id: str | None, message: dict) -> None:
         """Sign ``message`` (adding v, host, ts, nonce) and queue it for ``reply_to``."""
@@ -164,8 +227,12 @@ class ControlServer(ConnectionThread):
         channel.exchange_declare(self.exchange, ExchangeType.direct, durable=True)
         # Exclusive: one agent per host name; gone with the agent's connection, so the desk's
         # mandatory publish comes back at once when no agent is listening.
-        channel.queue_declare(self.queue, exclusive=True, auto_delete=True,
-                              arguments={"x-message-ttl": int(2 * self.max_skew * 1000)})
+        channel.queue_declare(
+            self.queue,
+            exclusive=True,
+            auto_delete=True,
+            arguments={"x-message-ttl": int(2 * self.max_skew * 1000)},
+        )
         channel.queue_bind(self.queue, self.exchange, routing_key=self.host)
         channel.basic_qos(prefetch_count=32)
         channel.basic_consume(self.queue, self._on_request, auto_ack=True)
@@ -184,8 +251,9 @@ class ControlServer(ConnectionThread):
                 if not self._outgoing:
                     return
                 reply_to, correlation_id, body = self._outgoing[0]
-            properties = pika.BasicProperties(content_type=_JSON, correlation_id=correlation_id,
-                                              app_id="suricate-agent")
+            properties = pika.BasicProperties(
+                content_type=_JSON, correlation_id=correlation_id, app_id="suricate-agent"
+            )
             channel.basic_publish("", reply_to, body, properties)
             with self._lock:
                 self._outgoing.popleft()
@@ -195,8 +263,11 @@ class ControlServer(ConnectionThread):
         correlation_id = properties.correlation_id
         if reply_to and not reply_to.startswith(REPLY_QUEUE_PREFIXES):
             # Replies go to desks' reply queues only, never into a data or another agent's queue.
-            audit.warning("control: request on %s names reply queue %r, not a reply queue; it gets no answer",
-                          self.queue, reply_to[:200])
+            audit.warning(
+                "control: request on %s names reply queue %r, not a reply queue; it gets no answer",
+                self.queue,
+                reply_to[:200],
+            )
             reply_to = None
         now = time.time()
         request: dict | None = None
@@ -217,20 +288,29 @@ class ControlServer(ConnectionThread):
         except RuntimeError:  # shutting down
             self._send(reply_to, correlation_id, {"re": nonce, "ok": False, "error": "the agent is stopping"})
 
-    def _refuse(self, request: dict | None, reason: str, reply_to: str | None, correlation_id: str | None) -> None:
+    def _refuse(
+        self, request: dict | None, reason: str, reply_to: str | None, correlation_id: str | None
+    ) -> None:
         self.refused += 1
         op = request.get("op") if isinstance(request, dict) else None
         now = time.monotonic()
         start, count = self._log_window
         if now - start > 60:
             if self._unlogged:
-                audit.warning("control: %d more refused requests were not logged in the last minute", self._unlogged)
+                audit.warning(
+                    "control: %d more refused requests were not logged in the last minute", self._unlogged
+                )
             start, count, self._unlogged = now, 0, 0
         if count < 100:
             # Everything the sender chose is logged through repr(): no forged log lines.
-            audit.warning("control: refused %s request on %s (correlation id %s, reply to %s): %s",
-                          repr(op)[:60] if isinstance(op, str) else "a", self.queue,
-                          repr(correlation_id)[:100], repr(reply_to)[:200], reason)
+            audit.warning(
+                "control: refused %s request on %s (correlation id %s, reply to %s): %s",
+                repr(op)[:60] if isinstance(op, str) else "a",
+                self.queue,
+                repr(correlation_id)[:100],
+                repr(reply_to)[:200],
+                reason,
+            )
             count += 1
         else:
             self._unlogged += 1
@@ -241,7 +321,9 @@ class ControlServer(ConnectionThread):
             reply["re"] = nonce[:128]
         self._send(reply_to, correlation_id, reply)
 
-    def _handle(self, op: str, args: dict, nonce: str, reply_to: str | None, correlation_id: str | None) -> None:
+    def _handle(
+        self, op: str, args: dict, nonce: str, reply_to: str | None, correlation_id: str | None
+    ) -> None:
         def emit(event: dict) -> None:
             self._send(reply_to, correlation_id, {**event, "re": nonce})
 
@@ -249,7 +331,12 @@ class ControlServer(ConnectionThread):
             result = self.handler(op, args, emit)
             reply = {"re": nonce, "ok": True, "result": result if result is not None else {}}
         except ScriptError as exc:
-            reply = {"re": nonce, "ok": False, "error": str(exc), "diagnostics": diagnostics_to_dicts(exc.diagnostics)}
+            reply = {
+                "re": nonce,
+                "ok": False,
+                "error": str(exc),
+                "diagnostics": diagnostics_to_dicts(exc.diagnostics),
+            }
         except Exception as exc:
             if not isinstance(exc, (ValueError, LookupError, RuntimeError, ImportError, OSError)):
                 log.exception("control: %s handler failed", op)
@@ -259,7 +346,9 @@ class ControlServer(ConnectionThread):
             self._send(reply_to, correlation_id, reply)
         except (TypeError, ValueError) as exc:  # a result that is not JSON
             log.error("control: %s reply could not be encoded: %s", op, exc)
-            self._send(reply_to, correlation_id, {"re": nonce, "ok": False, "error": f"reply not encodable: {exc}"})
+            self._send(
+                reply_to, correlation_id, {"re": nonce, "ok": False, "error": f"reply not encodable: {exc}"}
+            )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -323,30 +412,63 @@ class ControlClient(ConnectionThread):
         self._start_thread()
 
     # -- requests ----------------------------------------------------------------------------------------------------
-    def compile_async(self, script: str, lang: str | None = None, backend: str = "auto",
-                      timeout: float | None = None) -> concurrent.futures.Future:
+    def compile_async(
+        self, script: str, lang: str | None = None, backend: str = "auto", timeout: float | None = None
+    ) -> concurrent.futures.Future:
         """Future of the diagnostics (list of dicts: line, column, severity, message, ...); empty = compiles."""
-        return self._request("compile", {"script": script, "lang": lang, "backend": backend}, timeout,
-                             result=lambda r: list(r.get("diagnostics", [])))
+        return self._request(
+            "compile",
+            {"script": script, "lang": lang, "backend": backend},
+            timeout,
+            result=lambda r: list(r.get("diagnostics", [])),
+        )
 
-    def compile(self, script: str, lang: str | None = None, backend: str = "auto",
-                timeout: float | None = None) -> list[dict]:
+    def compile(
+        self, script: str, lang: str | None = None, backend: str = "auto", timeout: float | None = None
+    ) -> list[dict]:
         return self._wait(self.compile_async(script, lang, backend, timeout), timeout)
 
-    def run_async(self, script: str, lang: str | None = None, backend: str = "auto", interval: float = 1.0,
-                  duration: float = 0.0, source: str | None = None, on_output: Callable[[str], None] | None = None,
-                  on_end: Callable[[dict], None] | None = None,
-                  timeout: float | None = None) -> concurrent.futures.Future:
+    def run_async(
+        self,
+        script: str,
+        lang: str | None = None,
+        backend: str = "auto",
+        interval: float = 1.0,
+        duration: float = 0.0,
+        source: str | None = None,
+        on_output: Callable[[str], None] | None = None,
+        on_end: Callable[[dict], None] | None = None,
+        timeout: float | None = None,
+    ) -> concurrent.futures.Future:
         """Future of the run id. The script is checked first: a bad one fails the future with ScriptError."""
-        args = {"script": script, "lang": lang, "backend": backend, "interval": interval, "duration": duration,
-                "source": source}
-        return self._request("run", args, timeout, result=lambda r: r["run"], on_output=on_output, on_end=on_end)
+        args = {
+            "script": script,
+            "lang": lang,
+            "backend": backend,
+            "interval": interval,
+            "duration": duration,
+            "source": source,
+        }
+        return self._request(
+            "run", args, timeout, result=lambda r: r["run"], on_output=on_output, on_end=on_end
+        )
 
-    def run(self, script: str, lang: str | None = None, backend: str = "auto", interval: float = 1.0,
-            duration: float = 0.0, source: str | None = None, on_output: Callable[[str], None] | None = None,
-            on_end: Callable[[dict], None] | None = None, timeout: float | None = None) -> str:
-        return self._wait(self.run_async(script, lang, backend, interval, duration, source, on_output, on_end,
-                                         timeout), timeout)
+    def run(
+        self,
+        script: str,
+        lang: str | None = None,
+        backend: str = "auto",
+        interval: float = 1.0,
+        duration: float = 0.0,
+        source: str | None = None,
+        on_output: Callable[[str], None] | None = None,
+        on_end: Callable[[dict], None] | None = None,
+        timeout: float | None = None,
+    ) -> str:
+        return self._wait(
+            self.run_async(script, lang, backend, interval, duration, source, on_output, on_end, timeout),
+            timeout,
+        )
 
     def stop_async(self, run_id: str, timeout: float | None = None) -> concurrent.futures.Future:
         return self._request("stop", {"run": run_id}, timeout)
@@ -366,23 +488,33 @@ class ControlClient(ConnectionThread):
         """Fail what is still waiting, disconnect (the reply queue goes with us)."""
         self._halt(timeout)
 
-    def __enter__(self) -> "ControlClient":
+    def __enter__(self) -> ControlClient:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
 
     # -- internals, caller's thread ----------------------------------------------------------------------------------
-    def _request(self, op: str, args: dict, timeout: float | None, result=lambda r: r,
-                 on_output=None, on_end=None) -> concurrent.futures.Future:
+    def _request(
+        self, op: str, args: dict, timeout: float | None, result=lambda r: r, on_output=None, on_end=None
+    ) -> concurrent.futures.Future:
         timeout = self.timeout if timeout is None else timeout
         future: concurrent.futures.Future = concurrent.futures.Future()
         if self._stop.is_set():
             future.set_exception(ControlError("the control client is closed"))
             return future
         request = make_request(self._secret, self.host, op, args)
-        pending = _Pending(op, request["nonce"], future, time.monotonic() + timeout, timeout,
-                           encode_message(request), on_output, on_end, result=result)
+        pending = _Pending(
+            op,
+            request["nonce"],
+            future,
+            time.monotonic() + timeout,
+            timeout,
+            encode_message(request),
+            on_output,
+            on_end,
+            result=result,
+        )
         with self._lock:
             self._pending[pending.nonce] = pending
             if op == "run" and (on_output or on_end):
@@ -448,9 +580,13 @@ class ControlClient(ConnectionThread):
                 pending = self._outgoing.popleft()
             if pending.future.done():
                 continue
-            properties = pika.BasicProperties(content_type=_JSON, correlation_id=pending.nonce,
-                                              reply_to=self.reply_queue, app_id="suricate-desk",
-                                              expiration=str(int(pending.timeout * 1000) + 1000))
+            properties = pika.BasicProperties(
+                content_type=_JSON,
+                correlation_id=pending.nonce,
+                reply_to=self.reply_queue,
+                app_id="suricate-desk",
+                expiration=str(int(pending.timeout * 1000) + 1000),
+            )
             channel.basic_publish(self.exchange, self.host, pending.body, properties, mandatory=True)
             pending.sent = True
 
@@ -467,16 +603,23 @@ class ControlClient(ConnectionThread):
             with self._lock:
                 self._runs.pop(p.nonce, None)
             detail = "" if self.state == "connected" else f" (broker: {self.last_error or self.state})"
-            _fail(p.future, ControlTimeout(f"no agent answered on host {self.host} within {p.timeout:g}s{detail}"))
+            _fail(
+                p.future,
+                ControlTimeout(f"no agent answered on host {self.host} within {p.timeout:g}s{detail}"),
+            )
 
     def _on_return(self, channel, method, properties, body) -> None:
         with self._lock:
             p = self._pending.pop(properties.correlation_id or "", None)
             self._runs.pop(properties.correlation_id or "", None)
         if p is not None:
-            _fail(p.future, ControlNoAgent(
-                f"no agent is listening on host {self.host} (nothing bound to {self.exchange} with key {self.host}; "
-                f"is 'suricate agent --control --host {self.host}' running?)"))
+            _fail(
+                p.future,
+                ControlNoAgent(
+                    f"no agent is listening on host {self.host} (nothing bound to {self.exchange} with key {self.host}; "
+                    f"is 'suricate agent --control --host {self.host}' running?)"
+                ),
+            )
 
     def _on_reply(self, channel, method, properties, body: bytes) -> None:
         try:
@@ -501,10 +644,14 @@ class ControlClient(ConnectionThread):
             error = message.get("error")
             if message.get("ok") is False and isinstance(error, str) and error.startswith("refused: "):
                 # A refusal we cannot verify: most likely the secrets differ. It changes nothing on the agent.
-                self._finish(p, exc=ControlRefused(
-                    error[len("refused: "):][:500],
-                    f"the agent's refusal does not verify with this desk's secret either ({problem}): "
-                    "the desk and the agent do not share the same secret"))
+                self._finish(
+                    p,
+                    exc=ControlRefused(
+                        error[len("refused: ") :][:500],
+                        f"the agent's refusal does not verify with this desk's secret either ({problem}): "
+                        "the desk and the agent do not share the same secret",
+                    ),
+                )
             else:
                 self.ignored += 1
                 log.warning("control client: ignored an untrusted reply from %s: %s", self.host, problem)
@@ -519,7 +666,7 @@ class ControlClient(ConnectionThread):
             return
         error = str(message.get("error") or "the agent reported an error")
         if error.startswith("refused: "):
-            self._finish(p, exc=ControlRefused(error[len("refused: "):]))
+            self._finish(p, exc=ControlRefused(error[len("refused: ") :]))
         elif message.get("diagnostics"):
             self._finish(p, exc=ScriptError(diagnostics_from_dicts(message["diagnostics"])))
         else:

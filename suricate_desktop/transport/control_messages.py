@@ -19,15 +19,14 @@ import secrets
 import stat
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
-
+from typing import Any
 
 from ..lang.diagnostics import Diagnostic
 from ..schema import MAX_DEPTH, SchemaError, check_depth
 from .nonce_journal import NonceJournal
 from .settings import SECRET_ENV
-
 
 PROTOCOL_VERSION = 1
 #: The direct exchange the desk sends requests to; routing key = the agent's host name.
@@ -82,7 +81,9 @@ class SecretError(ValueError):
 # The secret
 
 
-def load_secret(secret_file: str | os.PathLike | None = None, environ: Mapping[str, str] | None = None) -> bytes:
+def load_secret(
+    secret_file: str | os.PathLike | None = None, environ: Mapping[str, str] | None = None
+) -> bytes:
     """The shared secret: the file's bytes (surrounding whitespace removed), else ``$SURICATE_CONTROL_SECRET``.
 
     A file that group or others may read or write is refused (``chmod 600``);
@@ -102,7 +103,8 @@ def load_secret(secret_file: str | os.PathLike | None = None, environ: Mapping[s
         if mode & 0o077:
             raise SecretError(
                 f"the secret file {path} is accessible by group or others (mode {mode:04o}); "
-                f"make it private: chmod 600 {path}")
+                f"make it private: chmod 600 {path}"
+            )
         try:
             secret = path.read_bytes().strip()
         except OSError as exc:
@@ -116,7 +118,8 @@ def load_secret(secret_file: str | os.PathLike | None = None, environ: Mapping[s
     if len(secret) < MIN_SECRET_BYTES:
         raise SecretError(
             f"the secret in {where} is too short ({len(secret)} bytes; at least {MIN_SECRET_BYTES}, "
-            "e.g. from 'openssl rand -hex 32')")
+            "e.g. from 'openssl rand -hex 32')"
+        )
     return secret
 
 
@@ -141,7 +144,9 @@ def canonical(message: Mapping[str, Any]) -> bytes:
     characters as ``\\uXXXX`` escapes, no NaN or Infinity.
     """
     body = {k: v for k, v in message.items() if k != "sig"}
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False).encode("ascii")
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False).encode(
+        "ascii"
+    )
 
 
 def signature(secret: bytes | str, message: Mapping[str, Any]) -> str:
@@ -164,18 +169,32 @@ def new_nonce() -> str:
     return secrets.token_hex(16)
 
 
-def make_request(secret: bytes | str, host: str, op: str, args: Mapping[str, Any] | None = None,
-                 *, ts: float | None = None, nonce: str | None = None) -> dict:
+def make_request(
+    secret: bytes | str,
+    host: str,
+    op: str,
+    args: Mapping[str, Any] | None = None,
+    *,
+    ts: float | None = None,
+    nonce: str | None = None,
+) -> dict:
     """A signed request envelope for ``op`` on ``host``."""
-    request = {"v": PROTOCOL_VERSION, "op": op, "host": host, "ts": round(time.time(), 3) if ts is None else ts,
-               "nonce": nonce or new_nonce(), "args": dict(args or {})}
+    request = {
+        "v": PROTOCOL_VERSION,
+        "op": op,
+        "host": host,
+        "ts": round(time.time(), 3) if ts is None else ts,
+        "nonce": nonce or new_nonce(),
+        "args": dict(args or {}),
+    }
     return sign(secret, request)
 
 
 def encode_message(message: Mapping[str, Any]) -> bytes:
     """What goes on the wire (any valid JSON would do; this is the canonical form plus ``sig``)."""
-    return json.dumps(message, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
-                      allow_nan=False).encode("ascii")
+    return json.dumps(
+        message, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
+    ).encode("ascii")
 
 
 def _no_constants(name: str):
@@ -224,9 +243,15 @@ class NonceCache:
     replay a request of the last seconds before the restart.
     """
 
-    def __init__(self, ttl: float = 2 * DEFAULT_MAX_SKEW, max_entries: int = 100_000, *,
-                 journal: NonceJournal | None = None, not_before: float = -math.inf,
-                 now: float | None = None):
+    def __init__(
+        self,
+        ttl: float = 2 * DEFAULT_MAX_SKEW,
+        max_entries: int = 100_000,
+        *,
+        journal: NonceJournal | None = None,
+        not_before: float = -math.inf,
+        now: float | None = None,
+    ):
         self.ttl = ttl
         self.max_entries = max_entries
         self.floor = -math.inf
@@ -260,8 +285,10 @@ class NonceCache:
             if ts <= self.floor:
                 return "stale timestamp: older than the replay cache still covers"
             if ts < self.not_before:
-                return ("stale timestamp: signed before this agent started (without a nonce file, requests "
-                        "from before a restart are refused)")
+                return (
+                    "stale timestamp: signed before this agent started (without a nonce file, requests "
+                    "from before a restart are refused)"
+                )
             floor = self.floor
             while len(entries) >= self.max_entries:
                 _, (_, old_ts) = entries.popitem(last=False)
@@ -274,8 +301,9 @@ class NonceCache:
                         self.journal.record_floor(floor)
                     self.journal.record(nonce, expires, ts)
                     if self.journal.needs_compaction(len(entries) + 1):
-                        self.journal.rewrite([(n, e, t) for n, (e, t) in entries.items()] + [(nonce, expires, ts)],
-                                             floor)
+                        self.journal.rewrite(
+                            [(n, e, t) for n, (e, t) in entries.items()] + [(nonce, expires, ts)], floor
+                        )
                 except OSError as exc:
                     self.floor = floor
                     return f"replay journal: cannot record the nonce ({exc.strerror or exc}); nothing runs"
@@ -355,7 +383,9 @@ def verify(
     return None
 
 
-def verify_reply(secret: bytes | str, message: Mapping[str, Any], host: str, re_nonce: str | None = None) -> str | None:
+def verify_reply(
+    secret: bytes | str, message: Mapping[str, Any], host: str, re_nonce: str | None = None
+) -> str | None:
     """Why an agent's reply or event cannot be trusted, or None.
 
     It must be signed with the shared secret, come from ``host`` and, when
@@ -385,12 +415,18 @@ def diagnostics_to_dicts(diagnostics: list[Diagnostic]) -> list[dict]:
 def diagnostics_from_dicts(items: list[Mapping[str, Any]]) -> list[Diagnostic]:
     out = []
     for d in items or ():
-        out.append(Diagnostic(int(d.get("line", 0)), int(d.get("column", 0)), str(d.get("severity", "error")),
-                              str(d.get("message", "")), str(d.get("file", "<script>")), d.get("end_column")))
+        out.append(
+            Diagnostic(
+                int(d.get("line", 0)),
+                int(d.get("column", 0)),
+                str(d.get("severity", "error")),
+                str(d.get("message", "")),
+                str(d.get("file", "<script>")),
+                d.get("end_column"),
+            )
+        )
     return out
 
 
 # --------------------------------------------------------------------------------------------------
 # The agent's side
-
-

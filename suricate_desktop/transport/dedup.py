@@ -25,7 +25,7 @@ never taken for copies.
 from __future__ import annotations
 
 import collections
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..schema import Snapshot
 

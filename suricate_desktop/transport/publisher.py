@@ -27,7 +27,7 @@ import itertools
 import logging
 import threading
 import time
-from typing import Iterable
+from collections.abc import Iterable
 
 import pika
 from pika.exchange_type import ExchangeType
@@ -49,7 +49,9 @@ __all__ = ["DEFAULT_EXCHANGE", "DEFAULT_URL", "Publisher", "describe_error"]
 
 log = logging.getLogger(__name__)
 
-_PERSISTENT = pika.BasicProperties(delivery_mode=pika.DeliveryMode.Persistent, content_type="application/json")
+_PERSISTENT = pika.BasicProperties(
+    delivery_mode=pika.DeliveryMode.Persistent, content_type="application/json"
+)
 #: Unsent reports of this many (stream, run) pairs at most; beyond that the oldest pair's is dropped.
 MAX_REPORTS = 1000
 
@@ -103,7 +105,7 @@ class Publisher:
         self._trouble_now: BrokerTrouble | None = None  # what ended the current attempt
 
     # -- the caller's side -------------------------------------------------------------------------------------------
-    def start(self) -> "Publisher":
+    def start(self) -> Publisher:
         self._thread = threading.Thread(target=self._run, name="amqp-publisher", daemon=True)
         self._thread.start()
         return self
@@ -167,8 +169,12 @@ class Publisher:
     def stats(self) -> dict:
         with self._lock:
             return {
-                "state": self.state, "published": self.published, "confirmed": self.confirmed,
-                "dropped": self.dropped, "dropped_reports": self.dropped_reports, "nacked": self.nacked,
+                "state": self.state,
+                "published": self.published,
+                "confirmed": self.confirmed,
+                "dropped": self.dropped,
+                "dropped_reports": self.dropped_reports,
+                "nacked": self.nacked,
                 "reconnects": self.reconnects,
                 "buffered": len(self._pending) + len(self._reports) + len(self._unconfirmed),
                 "error": self.last_error,

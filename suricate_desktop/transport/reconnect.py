@@ -116,7 +116,9 @@ def describe_error(error: BaseException) -> str:
     return str(error).strip() or type(error).__name__
 
 
-def broker_trouble(error: BaseException, params: pika.ConnectionParameters, detail: str | None = None) -> BrokerTrouble:
+def broker_trouble(
+    error: BaseException, params: pika.ConnectionParameters, detail: str | None = None
+) -> BrokerTrouble:
     """Classify ``error`` (from connecting or from a channel of ``params``' broker) as permanent or not.
 
     ``detail``: the caller's own reason for a transient error (default: ``describe_error``'s).
@@ -130,7 +132,8 @@ def broker_trouble(error: BaseException, params: pika.ConnectionParameters, deta
         if isinstance(e, (pika.exceptions.ProbableAuthenticationError, pika.exceptions.AuthenticationError)):
             return BrokerTrouble(f"broker {where} refused the login for user '{user}'", True)
         if isinstance(e, pika.exceptions.ProbableAccessDeniedError) or (
-                isinstance(e, pika.exceptions.ConnectionClosedByBroker) and e.reply_code == 530):
+            isinstance(e, pika.exceptions.ConnectionClosedByBroker) and e.reply_code == 530
+        ):
             if re.search(r"vhost .* not found", text):
                 return BrokerTrouble(f"broker {where} has no vhost '{vhost}'", True)
             return BrokerTrouble(f"broker {where} refused user '{user}' access to vhost '{vhost}'", True)
@@ -139,11 +142,15 @@ def broker_trouble(error: BaseException, params: pika.ConnectionParameters, deta
             # the same declaration fails the same way every time.
             return BrokerTrouble(f"broker {where} refused user '{user}': {e.reply_text}", True)
         if isinstance(e, ssl.SSLCertVerificationError):
-            return BrokerTrouble(f"broker {where}: TLS certificate not trusted: {e.verify_message or e}", True)
+            return BrokerTrouble(
+                f"broker {where}: TLS certificate not trusted: {e.verify_message or e}", True
+            )
         if isinstance(e, ssl.SSLError) and "WRONG_VERSION_NUMBER" in str(e):
             return BrokerTrouble(f"broker {where} does not speak TLS on this port", True)
         if isinstance(e, pika.exceptions.ConnectionClosedByBroker):
-            return BrokerTrouble(f"broker {where} closed the connection: {e.reply_text or e.reply_code}", False)
+            return BrokerTrouble(
+                f"broker {where} closed the connection: {e.reply_text or e.reply_code}", False
+            )
         if isinstance(e, pika.exceptions.ChannelClosedByBroker):
             return BrokerTrouble(f"broker {where}: {detail or e.reply_text or e.reply_code}", False)
         if isinstance(e, pika.exceptions.StreamLostError):
@@ -170,9 +177,21 @@ def _layers(error: BaseException) -> list[BaseException]:
 
 def _before_login(layers: list[BaseException]) -> bool:
     """Did the connection fail before the broker answered (refused, timed out, no such host)?"""
-    return any(isinstance(e, (OSError, AMQPConnectorSocketConnectError, AMQPConnectorStackTimeout,
-                              AMQPConnectorTransportSetupError))
-               for e in layers) or type(layers[-1]) is pika.exceptions.AMQPConnectionError
+    return (
+        any(
+            isinstance(
+                e,
+                (
+                    OSError,
+                    AMQPConnectorSocketConnectError,
+                    AMQPConnectorStackTimeout,
+                    AMQPConnectorTransportSetupError,
+                ),
+            )
+            for e in layers
+        )
+        or type(layers[-1]) is pika.exceptions.AMQPConnectionError
+    )
 
 
 _said: dict[str, float] = {}
@@ -184,7 +203,9 @@ REPEAT_AFTER = 300.0
 def say(trouble: BrokerTrouble, retrying: bool = True) -> None:
     """Log ``trouble`` once for the whole process (every connection to the same broker
     meets the same trouble), again only after ``REPEAT_AFTER`` seconds."""
-    line = trouble.text + ("; retrying cannot help" if trouble.permanent else "; retrying" if retrying else "")
+    line = trouble.text + (
+        "; retrying cannot help" if trouble.permanent else "; retrying" if retrying else ""
+    )
     now = time.monotonic()
     with _said_lock:
         last = _said.get(line)

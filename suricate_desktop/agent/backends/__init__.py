@@ -44,8 +44,24 @@ def detect_lang(script: str, path: str | None = None) -> str:
         if path.endswith(".bt"):
             return "bpftrace"
     head = script.lstrip()
-    bpftrace_probes = ("tracepoint:", "kprobe:", "kretprobe:", "uprobe:", "interval:", "profile:", "BEGIN", "END",
-                       "t:", "k:", "kr:", "software:", "hardware:", "kfunc:", "fentry:", "usdt:")
+    bpftrace_probes = (
+        "tracepoint:",
+        "kprobe:",
+        "kretprobe:",
+        "uprobe:",
+        "interval:",
+        "profile:",
+        "BEGIN",
+        "END",
+        "t:",
+        "k:",
+        "kr:",
+        "software:",
+        "hardware:",
+        "kfunc:",
+        "fentry:",
+        "usdt:",
+    )
     return "bpftrace" if head.startswith(bpftrace_probes) else "d"
 
 

@@ -134,7 +134,9 @@ _QUOTED = re.compile(r"'([^'\n]+)'")
 # --------------------------------------------------------------------------- diagnostics
 
 
-def parse_bpftrace_errors(stderr: str | bytes, file: str = "<script>", script: str | None = None) -> list[Diagnostic]:
+def parse_bpftrace_errors(
+    stderr: str | bytes, file: str = "<script>", script: str | None = None
+) -> list[Diagnostic]:
     """bpftrace's stderr messages as Diagnostics, errors first, then warnings.
 
     bpftrace (0.17+) writes ``stdin:1:24-27: ERROR: msg`` (``FILE:LINE:COL1-COL2``,
@@ -229,6 +231,7 @@ _MAP_NAME = re.compile(r"@(\w*)")
 _CUMULATIVE_KINDS = frozenset({"count", "sum", "hist", "lhist", "stats"})
 _RESETS = re.compile(r"\b(?:clear|zero|delete)\s*\(\s*(@\w*)")
 _ASSIGN_FN = re.compile(r"\s*=(?!=)\s*(" + "|".join(AGG_FUNCTIONS) + r")\s*\(")
+
 
 def find_aggregations(script: str) -> list[Aggregation]:
     """Every map the script assigns an aggregating function to, in order of first appearance.
@@ -391,7 +394,9 @@ def delta_entries(value: Any, agg: Aggregation, prev: dict) -> tuple[list[list],
                 dc, dt = v["count"], v["total"]
         if dc:
             q = abs(dt) // dc
-            out.append([_key(k, arity) if arity else [], {"count": dc, "average": q if dt >= 0 else -q, "total": dt}])
+            out.append(
+                [_key(k, arity) if arity else [], {"count": dc, "average": q if dt >= 0 else -q, "total": dt}]
+            )
     return out, items
 
 
@@ -500,7 +505,8 @@ class BpftraceBackend(Backend):
     def program(self) -> str:
         """The user's script plus the per-interval clause (print, and clear where not cumulative)."""
         body = " ".join(
-            f"print({a.map});" if a.cumulative else f"print({a.map}); clear({a.map});" for a in self.aggregations
+            f"print({a.map});" if a.cumulative else f"print({a.map}); clear({a.map});"
+            for a in self.aggregations
         )
         clause = f'interval:ms:{self.interval_ms} {{ {body} printf("{self.marker} %llu\\n", nsecs); }}'
         return f"{self.script.rstrip()}\n{clause}\n"
@@ -514,7 +520,9 @@ class BpftraceBackend(Backend):
                 "or use the sampler backend"
             )
         if os.geteuid() != 0:
-            raise RuntimeError("bpftrace needs root (euid 0); run the agent as root or use the sampler backend")
+            raise RuntimeError(
+                "bpftrace needs root (euid 0); run the agent as root or use the sampler backend"
+            )
         ensure_tracefs()
         return exe
 
@@ -570,7 +578,9 @@ class BpftraceBackend(Backend):
             if proc.returncode < 0:
                 raise RuntimeError(f"bpftrace {flag} {_status(proc.returncode)}: {_summary(stderr)}")
             raise self._script_error(stderr, proc.returncode)
-        self.warnings = [d for d in parse_bpftrace_errors(stderr, "<script>", self.script) if d.severity == "warning"]
+        self.warnings = [
+            d for d in parse_bpftrace_errors(stderr, "<script>", self.script) if d.severity == "warning"
+        ]
 
     # -- run -------------------------------------------------------------------------
 
@@ -701,7 +711,17 @@ class _State:
     """What one run has read so far: the current interval's map values, lost events, exit phase."""
 
     __slots__ = (
-        "backend", "emit", "output", "pending", "lost", "exiting", "last_mono", "ticked", "marker", "by_map", "totals",
+        "backend",
+        "by_map",
+        "emit",
+        "exiting",
+        "last_mono",
+        "lost",
+        "marker",
+        "output",
+        "pending",
+        "ticked",
+        "totals",
     )
 
     def __init__(self, backend: BpftraceBackend, emit: Emit, output: Output) -> None:
@@ -793,7 +813,9 @@ class _State:
                     b._full_warned.add(agg.map)
                     log.warning(
                         "bpftrace map %s has reached %d keys (BPFTRACE_MAP_KEYS_MAX): new keys are being dropped; "
-                        "raise BPFTRACE_MAP_KEYS_MAX or use fewer distinct keys", agg.map, len(value),
+                        "raise BPFTRACE_MAP_KEYS_MAX or use fewer distinct keys",
+                        agg.map,
+                        len(value),
                     )
             else:
                 entries = convert_entries(value, agg)
@@ -818,7 +840,7 @@ def _summary(stderr: str, limit: int = 500) -> str:
     """bpftrace's stderr without its harmless noise, at most ``limit`` characters from the end."""
     lines = [ln for ln in stderr.splitlines() if ln.strip() and not any(h in ln for h in _HARMLESS)]
     text = "\n".join(lines)
-    return (text[-limit:] if text else "(nothing on stderr)")
+    return text[-limit:] if text else "(nothing on stderr)"
 
 
 def _signal(proc: subprocess.Popen, sig: int) -> None:

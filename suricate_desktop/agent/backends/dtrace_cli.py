@@ -160,7 +160,9 @@ def cli_program(script: str, aggs: list[CliAggregation], interval: float, marker
         return "\n".join(lines)
 
     user = script if script.endswith("\n") else script + "\n"
-    return f"{user}\n{tick_probe(interval)}\n{{\n{body('tick')}\n}}\n\ndtrace:::END\n{{\n{body('final')}\n}}\n"
+    return (
+        f"{user}\n{tick_probe(interval)}\n{{\n{body('tick')}\n}}\n\ndtrace:::END\n{{\n{body('final')}\n}}\n"
+    )
 
 
 # --------------------------------------------------------------------------- parsing dtrace's layout
@@ -489,7 +491,9 @@ class CliOutputParser:
             interval = self.interval
         self._last_ts = ts
         snaps = [
-            Snapshot(self.host, self.source, a.agg, a.kind, ts, interval, True, list(block.get(a.agg, {}).values()))
+            Snapshot(
+                self.host, self.source, a.agg, a.kind, ts, interval, True, list(block.get(a.agg, {}).values())
+            )
             for a in self.aggs
         ]
         with self._drops_lock:

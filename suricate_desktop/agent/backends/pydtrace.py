@@ -76,9 +76,7 @@ from ..backend import Backend, Emit, Output
 
 log = logging.getLogger(__name__)
 
-NOT_INSTALLED = (
-    "python-dtrace is not installed (pip install suricate-desktop[dtrace]; it builds only where libdtrace exists)"
-)
+NOT_INSTALLED = "python-dtrace is not installed (pip install suricate-desktop[dtrace]; it builds only where libdtrace exists)"
 
 # --------------------------------------------------------------------------- libdtrace constants
 
@@ -176,7 +174,12 @@ def parse_libdtrace_error(
         if diags and line.strip():
             last = diags[-1]
             diags[-1] = Diagnostic(
-                last.line, last.column, last.severity, f"{last.message}\n{line.strip()}", last.file, last.end_column
+                last.line,
+                last.column,
+                last.severity,
+                f"{last.message}\n{line.strip()}",
+                last.file,
+                last.end_column,
             )
         elif line.strip():
             pending.append(line.strip())
@@ -359,36 +362,114 @@ def _split_top(original: str, masked: str) -> list[str]:
 
 #: Built-in variables whose value is a string.
 _STRING_VARS = frozenset(
-    {"execname", "probefunc", "probemod", "probename", "probeprov", "zonename", "jailname", "execargs", "cwd", "root"}
+    {
+        "execname",
+        "probefunc",
+        "probemod",
+        "probename",
+        "probeprov",
+        "zonename",
+        "jailname",
+        "execargs",
+        "cwd",
+        "root",
+    }
 )
 #: Subroutines that return a string.
 _STRING_FUNCS = frozenset(
     {
-        "copyinstr", "stringof", "strjoin", "basename", "dirname", "cleanpath", "substr", "lltostr", "inet_ntoa",
-        "inet_ntoa6", "inet_ntop", "tolower", "toupper", "strtok", "strchr", "strrchr", "strstr", "json",
-        "ddi_pathname", "memstr",
+        "copyinstr",
+        "stringof",
+        "strjoin",
+        "basename",
+        "dirname",
+        "cleanpath",
+        "substr",
+        "lltostr",
+        "inet_ntoa",
+        "inet_ntoa6",
+        "inet_ntop",
+        "tolower",
+        "toupper",
+        "strtok",
+        "strchr",
+        "strrchr",
+        "strstr",
+        "json",
+        "ddi_pathname",
+        "memstr",
     }
 )
 #: Members of the stable translators' structs that are strings.
 _STRING_MEMBERS = frozenset(
     {
-        "pr_fname", "pr_psargs", "dev_statname", "dev_name", "dev_pathname", "fi_pathname", "fi_name", "fi_dirname",
-        "fi_mount", "fi_fs", "ip_saddr", "ip_daddr", "tcps_raddr", "tcps_laddr",
+        "pr_fname",
+        "pr_psargs",
+        "dev_statname",
+        "dev_name",
+        "dev_pathname",
+        "fi_pathname",
+        "fi_name",
+        "fi_dirname",
+        "fi_mount",
+        "fi_fs",
+        "ip_saddr",
+        "ip_daddr",
+        "tcps_raddr",
+        "tcps_laddr",
     }
 )
 #: Built-in variables whose value is an integer.
 _INT_VARS = frozenset(
     {
-        "pid", "ppid", "tid", "uid", "gid", "cpu", "errno", "timestamp", "vtimestamp", "walltimestamp", "epid",
-        "id", "ipl", "arg0", "arg1", "arg2", "arg3", "arg4", "arg5", "arg6", "arg7", "arg8", "arg9", "projid",
-        "taskid", "jid",
+        "pid",
+        "ppid",
+        "tid",
+        "uid",
+        "gid",
+        "cpu",
+        "errno",
+        "timestamp",
+        "vtimestamp",
+        "walltimestamp",
+        "epid",
+        "id",
+        "ipl",
+        "arg0",
+        "arg1",
+        "arg2",
+        "arg3",
+        "arg4",
+        "arg5",
+        "arg6",
+        "arg7",
+        "arg8",
+        "arg9",
+        "projid",
+        "taskid",
+        "jid",
     }
 )
 #: Subroutines that return an integer.
 _INT_FUNCS = frozenset(
     {
-        "strlen", "htons", "htonl", "htonll", "ntohs", "ntohl", "ntohll", "rand", "index", "rindex", "progenyof",
-        "getmajor", "getminor", "msgsize", "msgdsize", "strtoll", "speculation",
+        "strlen",
+        "htons",
+        "htonl",
+        "htonll",
+        "ntohs",
+        "ntohl",
+        "ntohll",
+        "rand",
+        "index",
+        "rindex",
+        "progenyof",
+        "getmajor",
+        "getminor",
+        "msgsize",
+        "msgdsize",
+        "strtoll",
+        "speculation",
     }
 )
 _SYM_FUNCS = frozenset({"sym", "func", "mod", "usym", "ufunc", "umod", "uaddr"})
@@ -436,12 +517,16 @@ def key_type(expr: str) -> str:
     if e in _STRING_VARS:
         return "str"
     member = re.search(r"(?:->|\.)\s*([A-Za-z_]\w*)\s*$", e)
-    if member and member.group(1) in _STRING_MEMBERS and not re.search(r"[-+*/%&|^~<>!?]", e.replace("->", "")):
+    if (
+        member
+        and member.group(1) in _STRING_MEMBERS
+        and not re.search(r"[-+*/%&|^~<>!?]", e.replace("->", ""))
+    ):
         return "str"
     if e in _INT_VARS or re.fullmatch(r"-?(?:0[xX][0-9a-fA-F]+|\d+)[uUlL]*|'.'", e):
         return "int"
     # arithmetic over integer variables and literals only
-    if "->" not in e and "[" not in e and "\"" not in e:
+    if "->" not in e and "[" not in e and '"' not in e:
         idents = _IDENT.findall(re.sub(r"\b(?:0[xX][0-9a-fA-F]+|\d+[uUlL]*)\b", " ", e))
         if idents and all(i in _INT_VARS or i in _INT_FUNCS for i in idents):
             return "int"
@@ -473,11 +558,7 @@ def _text(part: Any) -> str:
 
 
 def _is_frame(part: Any) -> bool:
-    return (
-        isinstance(part, tuple)
-        and len(part) == 2
-        and all(isinstance(p, (bytes, str)) for p in part)
-    )
+    return isinstance(part, tuple) and len(part) == 2 and all(isinstance(p, (bytes, str)) for p in part)
 
 
 def decode_keys(keys: Any) -> list:
@@ -578,7 +659,7 @@ class _ConsumerHook:
     ``DTRACE_WORKSTATUS_DONE``), so ``run()`` can raise them in its own thread.
     """
 
-    def __init__(self, inner: Any, backend_state: "_RunState", stop_thread) -> None:
+    def __init__(self, inner: Any, backend_state: _RunState, stop_thread) -> None:
         self._inner = inner
         self._state = backend_state
         self._stop_thread = stop_thread
@@ -586,7 +667,7 @@ class _ConsumerHook:
     def go(self):
         try:
             return self._inner.go()
-        except Exception as exc:  # noqa: BLE001 - python-dtrace raises plain Exception
+        except Exception as exc:
             self._state.errors.append(exc)
             self._stop_thread()
             return None
@@ -597,7 +678,7 @@ class _ConsumerHook:
     def snapshot(self):
         try:
             status = self._inner.snapshot()
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self._state.errors.append(exc)
             self._state.interval_done()
             return 1  # DTRACE_WORKSTATUS_DONE: the thread stops itself
@@ -627,7 +708,7 @@ class _RunState:
 
 def _import_dtrace():
     try:
-        import dtrace  # noqa: PLC0415 - optional, and absent on most hosts
+        import dtrace
     except ImportError as exc:
         raise RuntimeError(NOT_INSTALLED) from exc
     return dtrace
@@ -677,11 +758,11 @@ class PyDTraceBackend(Backend):
         dtrace = _import_dtrace()
         try:
             consumer = dtrace.DTraceConsumer(None, None, None, None)
-        except Exception as exc:  # noqa: BLE001 - dtrace_open failed: privileges, no driver
+        except Exception as exc:
             raise RuntimeError(f"python-dtrace could not open DTrace: {_describe(exc)}") from exc
         try:
             consumer.compile(self.script)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise ScriptError(parse_libdtrace_error(exc, self.script_file, source=self.script)) from exc
         finally:
             del consumer
@@ -720,7 +801,7 @@ class PyDTraceBackend(Backend):
                 walk_func=collector.add,
                 sleep=self.interval,
             )
-        except Exception as exc:  # noqa: BLE001 - dtrace_open failed
+        except Exception as exc:
             raise RuntimeError(f"python-dtrace could not open DTrace: {_describe(exc)}") from exc
         inner = getattr(thread, "consumer", None)
         hooked = inner is not None
@@ -730,7 +811,9 @@ class PyDTraceBackend(Backend):
             log.warning("python-dtrace thread has no 'consumer' attribute; intervals are cut by a timer")
         thread.daemon = True
         known = {
-            a.agg: a.func for a in self.aggregations if a.func in D_AGG_FUNCTIONS and a.func not in PYDTRACE_UNSUPPORTED
+            a.agg: a.func
+            for a in self.aggregations
+            if a.func in D_AGG_FUNCTIONS and a.func not in PYDTRACE_UNSUPPORTED
         }
         thread.start()
         stopping = False

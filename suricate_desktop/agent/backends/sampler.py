@@ -71,7 +71,9 @@ from ...schema import Snapshot
 from ..backend import Backend, Emit, Output
 
 _HAS_IO = hasattr(psutil.Process, "io_counters")
-_ATTRS = ["name", "create_time", "cpu_times", "num_ctx_switches", "memory_info"] + (["io_counters"] if _HAS_IO else [])
+_ATTRS = ["name", "create_time", "cpu_times", "num_ctx_switches", "memory_info"] + (
+    ["io_counters"] if _HAS_IO else []
+)
 
 #: Aggregations the sampler emits, with their kinds, in emit order.
 AGGREGATIONS = (

@@ -7,7 +7,7 @@ handed to the GUI thread by a queued signal and drawn there.
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -69,18 +69,21 @@ class _ToGuiThread(QObject):
     def _run(self, fn) -> None:
         try:
             fn()
-        except Exception as exc:  # noqa: BLE001 - user data; the console shows the reason
+        except Exception as exc:
             self.failed.emit(f"ws.plot from a background job: {type(exc).__name__}: {exc}")
 
 
 class ConsoleWorkspace(Workspace):
-    __doc__ = Workspace.__doc__ + """
+    __doc__ = (
+        Workspace.__doc__
+        + """
     Drawing
         ``ws.plot(data, on=None, title=None, label=None, source=None)``
                                   a Series or DataFrame into the console's plot pane, or
                                   (``on=stream``) over that stream's live plots
         ``ws.clear_overlays(on=None)``  take ``ws.plot`` overlays off the live plots
     """
+    )
 
     def __init__(self, window, figures: FigurePane, models=None, jobs: Jobs | None = None):
         super().__init__(store_refs(window.registry), models, jobs)
@@ -89,8 +92,14 @@ class ConsoleWorkspace(Workspace):
         self._bridge = _ToGuiThread()
         self._gui_thread = threading.get_ident()
 
-    def plot(self, data, on: str | tuple | None = None, title: str | None = None, label: str | None = None,
-             source: str | None = None) -> "Drawn":
+    def plot(
+        self,
+        data,
+        on: str | tuple | None = None,
+        title: str | None = None,
+        label: str | None = None,
+        source: str | None = None,
+    ) -> Drawn:
         """Draw a Series or DataFrame (one curve per numeric column); returns what was drawn.
 
         ``on=None``: into the console's plot pane, as the figure ``title`` (plotting again
@@ -116,7 +125,9 @@ class ConsoleWorkspace(Workspace):
             for name, values in columns.items():
                 panel.set_overlay(_overlay_label(label, name, len(columns)), x, values)
         streams = sorted({stream_name(p.stream) for p in panels})
-        return Drawn(f"{_plural(len(columns), 'overlay')} on {_plural(len(panels), 'plot')} of {', '.join(streams)}")
+        return Drawn(
+            f"{_plural(len(columns), 'overlay')} on {_plural(len(panels), 'plot')} of {', '.join(streams)}"
+        )
 
     def clear_overlays(self, on: str | tuple | None = None, source: str | None = None) -> int:
         """Take the overlays off the live plots of ``on`` (every plot when None); returns how many plots."""
@@ -130,8 +141,12 @@ class ConsoleWorkspace(Workspace):
 
     def _panels(self, on, source, create: bool) -> list:
         ref, sid = self._store(on, source)
-        cards = [card for page in self._window.dashboard.pages() for card in page.cards
-                 if card.stream == sid and card.source.name == ref.name]
+        cards = [
+            card
+            for page in self._window.dashboard.pages()
+            for card in page.cards
+            if card.stream == sid and card.source.name == ref.name
+        ]
         if not cards and create:
             src = self._window.registry.by_name(ref.name)
             cards = [self._window.dashboard.add_plot(src, sid, "timeseries")]

@@ -33,7 +33,9 @@ class ConsoleDock:
         self.dock.hide()
         self.toggle_action = self.dock.toggleViewAction()
         self.toggle_action.setShortcut(QKeySequence(SHORTCUT))
-        self.toggle_action.setToolTip("The Jupyter console: ws, pandas, numpy, scikit-learn on this workbench")
+        self.toggle_action.setToolTip(
+            "The Jupyter console: ws, pandas, numpy, scikit-learn on this workbench"
+        )
         self.dock.visibilityChanged.connect(self._visibility_changed)
 
         self.status_label = QLabel()
@@ -62,12 +64,12 @@ class ConsoleDock:
     def _ensure_pane(self) -> None:
         if self.pane is not None:
             return
+        from ..models.console_host import ManagerHost
         from .pane import ConsolePane  # qtconsole and the kernel come with it, now and not before
 
-        from ..models.console_host import ManagerHost
-
-        self.pane = ConsolePane(self.window, ManagerHost(self.window.models.manager),
-                                getattr(self.window, "settings", None))
+        self.pane = ConsolePane(
+            self.window, ManagerHost(self.window.models.manager), getattr(self.window, "settings", None)
+        )
         self.pane.progress.connect(self._progress)
         self.pane.exitRequested.connect(self.dock.hide)
         self.dock.setWidget(self.pane)

@@ -52,8 +52,10 @@ class FigurePane(QWidget):
         super().__init__(parent)
         self.tabs = QTabWidget(tabsClosable=True, movable=True, documentMode=True)
         self.tabs.tabCloseRequested.connect(self.close_figure)
-        self._hint = QLabel("ws.plot(series) draws here;\nws.plot(series, on=\"stream\") over the live plots.",
-                            alignment=Qt.AlignCenter)
+        self._hint = QLabel(
+            'ws.plot(series) draws here;\nws.plot(series, on="stream") over the live plots.',
+            alignment=Qt.AlignCenter,
+        )
         self._hint.setStyleSheet("color: #57606a")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -68,7 +70,9 @@ class FigurePane(QWidget):
     def figure(self, title: str) -> Figure | None:
         return next((f for f in self.figures() if f.title == title), None)
 
-    def show_figure(self, title: str | None, x: np.ndarray, columns: dict[str, np.ndarray], timed: bool) -> str:
+    def show_figure(
+        self, title: str | None, x: np.ndarray, columns: dict[str, np.ndarray], timed: bool
+    ) -> str:
         """Draw a figure (replacing the one with that title); returns its title."""
         self._made += 1
         title = title or f"Figure {self._made}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
@@ -25,7 +25,7 @@ OUTPUT_TYPES = ("stream", "execute_result", "display_data", "error")
 class SessionRecorder:
     def __init__(self, max_cells: int = MAX_CELLS):
         self.max_cells = max_cells
-        self.started = datetime.now(timezone.utc)
+        self.started = datetime.now(UTC)
         #: id -> cell, in order; code cells are keyed by their request's msg_id.
         self._cells: OrderedDict[str, nbformat.NotebookNode] = OrderedDict()
         self._notes = 0
@@ -44,8 +44,12 @@ class SessionRecorder:
         parent = msg.get("parent_header", {}).get("msg_id")
         if kind == "execute_input" and parent:
             content = msg["content"]
-            self._add(parent, v4.new_code_cell(source=content.get("code", ""),
-                                               execution_count=content.get("execution_count")))
+            self._add(
+                parent,
+                v4.new_code_cell(
+                    source=content.get("code", ""), execution_count=content.get("execution_count")
+                ),
+            )
             self._last_code = parent
             return
         if kind in OUTPUT_TYPES and not parent:
@@ -55,8 +59,12 @@ class SessionRecorder:
         if kind in OUTPUT_TYPES and parent in self._cells:
             cell = self._cells[parent]
             output = v4.output_from_msg(msg)
-            if kind == "stream" and cell.outputs and cell.outputs[-1].get("output_type") == "stream" \
-                    and cell.outputs[-1].name == output.name:
+            if (
+                kind == "stream"
+                and cell.outputs
+                and cell.outputs[-1].get("output_type") == "stream"
+                and cell.outputs[-1].name == output.name
+            ):
                 cell.outputs[-1].text += output.text  # a print loop is one output, as Jupyter keeps it
             else:
                 cell.outputs.append(output)
@@ -81,7 +89,8 @@ class SessionRecorder:
         intro = v4.new_markdown_cell(
             f"# Suricate Desktop console session\n\nStarted {self.started:%Y-%m-%d %H:%M:%S} UTC. "
             "`ws` is the workbench's API (docs/console.md): outside the workbench the cells that use it "
-            "need a running Suricate Desktop; the outputs are what they gave then.")
+            "need a running Suricate Desktop; the outputs are what they gave then."
+        )
         nb = v4.new_notebook(cells=[intro, *self.cells])
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         nb.metadata["language_info"] = {"name": "python"}

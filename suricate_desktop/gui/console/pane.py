@@ -17,8 +17,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QProgressBar, QSplitter, QToolBar, QToolButton, \
-    QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...analytics.jobs import Job
 from .api import ConsoleWorkspace
@@ -27,9 +36,11 @@ from .kernel import ConsoleKernel
 from .notebook import SessionRecorder
 
 POLL_MS = 250
-BANNER = ("Suricate console: `ws` is this workbench (help(ws)): ws.streams, ws.frame(\"name\"), ws.plot(series), "
-          "ws.models, ws.background(fn, ...).\npd, np and sklearn are imported. Restart: Ctrl+. · Export as a "
-          "notebook: Ctrl+Shift+E\n")
+BANNER = (
+    'Suricate console: `ws` is this workbench (help(ws)): ws.streams, ws.frame("name"), ws.plot(series), '
+    "ws.models, ws.background(fn, ...).\npd, np and sklearn are imported. Restart: Ctrl+. · Export as a "
+    "notebook: Ctrl+Shift+E\n"
+)
 
 
 class ConsolePane(QWidget):
@@ -56,19 +67,30 @@ class ConsolePane(QWidget):
         self.console.exit_requested.connect(lambda _widget: self.exitRequested.emit())
         self._start_kernel()
 
-        self.restart_action = self._action("Restart kernel", "Ctrl+.", self.restart_kernel,
-                                           "A fresh namespace with ws, pd, np, sklearn (variables are lost)")
-        self.export_action = self._action("Export notebook…", "Ctrl+Shift+E", self.export_dialog,
-                                          "Save this session (inputs and outputs) as a Jupyter notebook")
-        self.clear_overlays_action = self._action("Clear overlays", None, self._clear_overlays,
-                                                  "Take ws.plot's curves off the live plots")
+        self.restart_action = self._action(
+            "Restart kernel",
+            "Ctrl+.",
+            self.restart_kernel,
+            "A fresh namespace with ws, pd, np, sklearn (variables are lost)",
+        )
+        self.export_action = self._action(
+            "Export notebook…",
+            "Ctrl+Shift+E",
+            self.export_dialog,
+            "Save this session (inputs and outputs) as a Jupyter notebook",
+        )
+        self.clear_overlays_action = self._action(
+            "Clear overlays", None, self._clear_overlays, "Take ws.plot's curves off the live plots"
+        )
         toolbar = QToolBar()
         toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
         for action in (self.restart_action, self.export_action, self.clear_overlays_action):
             toolbar.addAction(action)
         self.job_label = QLabel()
         self.job_bar = QProgressBar(maximumWidth=160, textVisible=False)
-        self.cancel_button = QToolButton(text="Cancel", autoRaise=True, toolTip="Cancel the newest background job")
+        self.cancel_button = QToolButton(
+            text="Cancel", autoRaise=True, toolTip="Cancel the newest background job"
+        )
         self.cancel_button.clicked.connect(self._cancel_newest)
         toolbar.addSeparator()
         # a widget in a tool bar is shown and hidden through its action
@@ -139,7 +161,9 @@ class ConsolePane(QWidget):
     def say(self, text: str, error: bool = False) -> None:
         """A line in the console above the prompt (what background work and restarts report)."""
         if error:
-            self.console._append_html(f"<span style='color:#cf222e'>{_escape(text)}</span><br>", before_prompt=True)
+            self.console._append_html(
+                f"<span style='color:#cf222e'>{_escape(text)}</span><br>", before_prompt=True
+            )
         else:
             self.console._append_plain_text(text.rstrip("\n") + "\n", before_prompt=True)
 
@@ -161,13 +185,20 @@ class ConsolePane(QWidget):
                 where = f" → {job.name}"
             text = f"[job {job.number}] {job.title} done in {took}{where}"
             self.say(text)
-            self.recorder.note(f"*Background job {job.number} ({job.title}) done in {took}"
-                               + (f", result in `{job.name}`*" if job.name else "*"))
+            self.recorder.note(
+                f"*Background job {job.number} ({job.title}) done in {took}"
+                + (f", result in `{job.name}`*" if job.name else "*")
+            )
         elif job.state == "failed":
             last = job.traceback.strip().splitlines()[-1] if job.traceback else repr(job.error)
-            self.say(f"[job {job.number}] {job.title} failed after {took}: {last}\n"
-                     f"(ws.jobs[...].traceback has the whole traceback)", error=True)
-            self.recorder.note(f"*Background job {job.number} ({job.title}) failed:*\n\n```\n{job.traceback}```")
+            self.say(
+                f"[job {job.number}] {job.title} failed after {took}: {last}\n"
+                f"(ws.jobs[...].traceback has the whole traceback)",
+                error=True,
+            )
+            self.recorder.note(
+                f"*Background job {job.number} ({job.title}) failed:*\n\n```\n{job.traceback}```"
+            )
         else:
             self.say(f"[job {job.number}] {job.title} cancelled")
 
@@ -208,8 +239,12 @@ class ConsolePane(QWidget):
 
     def export_dialog(self) -> None:
         start = self.settings.value("console/export-dir", str(Path.home()))
-        path, _ = QFileDialog.getSaveFileName(self, "Export the console session as a notebook",
-                                              str(Path(start) / "console-session.ipynb"), "Jupyter notebook (*.ipynb)")
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Export the console session as a notebook",
+            str(Path(start) / "console-session.ipynb"),
+            "Jupyter notebook (*.ipynb)",
+        )
         if not path:
             return
         if not path.endswith(".ipynb"):

@@ -17,7 +17,9 @@ def install(main_window) -> QAction:
     """Add Analytics > Dependency graph… (Ctrl+Shift+G) to ``main_window``; returns the action."""
     action = QAction("Dependency &graph…", main_window)
     action.setShortcut(QKeySequence("Ctrl+Shift+G"))
-    action.setStatusTip("Which processes, I/O and system calls move together, from a recording or a live window")
+    action.setStatusTip(
+        "Which processes, I/O and system calls move together, from a recording or a live window"
+    )
     action.triggered.connect(lambda: open_window(main_window))
     main_window.addAction(action)
     main_window.analytics_menu.addAction(action)
@@ -28,8 +30,9 @@ def open_window(main_window) -> DependencyGraphWindow:
     """Show the window (one per workbench), on the source selected in the sources pane."""
     window = getattr(main_window, "depgraph_window", None)
     if window is None:
-        window = main_window.depgraph_window = DependencyGraphWindow(main_window.registry, main_window.settings,
-                                                                     main_window)
+        window = main_window.depgraph_window = DependencyGraphWindow(
+            main_window.registry, main_window.settings, main_window
+        )
     selected = main_window.sources_pane.current()
     if selected is not None:
         window.choose(selected)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-import pyqtgraph.exporters  # noqa: F401  (registers the exporters)
+import pyqtgraph.exporters
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QFont
 
@@ -69,8 +69,12 @@ class GraphCanvas(pg.PlotWidget):
         self.addItem(self.graph_item)
         self.ring = pg.ScatterPlotItem(size=24, pen=pg.mkPen(HALO, width=3), brush=pg.mkBrush(None))
         self.addItem(self.ring)
-        self.legend = pg.LegendItem(offset=(8, 8), brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen("#CCCCCC"),
-                                    labelTextColor="#333333")
+        self.legend = pg.LegendItem(
+            offset=(8, 8),
+            brush=pg.mkBrush(255, 255, 255, 220),
+            pen=pg.mkPen("#CCCCCC"),
+            labelTextColor="#333333",
+        )
         self.legend.setParentItem(item.vb)
         self.labels: list[pg.TextItem] = []
         self.graph: DependencyGraph | None = None
@@ -84,23 +88,37 @@ class GraphCanvas(pg.PlotWidget):
 
     # -- drawing ---------------------------------------------------------------------------------------------------
     def show_graph(self, graph: DependencyGraph, shown: np.ndarray, positions: np.ndarray) -> None:
-        self.graph, self.shown, self.pos = graph, np.asarray(shown, dtype=np.intp), np.asarray(positions, dtype=float)
+        self.graph, self.shown, self.pos = (
+            graph,
+            np.asarray(shown, dtype=np.intp),
+            np.asarray(positions, dtype=float),
+        )
         row = {int(n): r for r, n in enumerate(self.shown)}
         self._ends = np.array([(row[e.a], row[e.b]) for e in graph.edges], dtype=np.intp).reshape(-1, 2)
         degree = np.bincount(self._ends.ravel(), minlength=len(self.shown))
         sizes = 9 + 3 * np.sqrt(degree)
         brushes = [pg.mkBrush(cluster_colour(graph.nodes[i].cluster)) for i in self.shown]
-        self.graph_item.setData(pos=self.pos, adj=self._ends if len(self._ends) else None, size=sizes,
-                                symbolBrush=brushes, symbolPen=pg.mkPen("#FFFFFF", width=1.5), pxMode=True,
-                                pen=self._edge_pens(graph) if len(self._ends) else None)
+        self.graph_item.setData(
+            pos=self.pos,
+            adj=self._ends if len(self._ends) else None,
+            size=sizes,
+            symbolBrush=brushes,
+            symbolPen=pg.mkPen("#FFFFFF", width=1.5),
+            pxMode=True,
+            pen=self._edge_pens(graph) if len(self._ends) else None,
+        )
         for label in self.labels:
             self.removeItem(label)
         font = QFont()
         font.setPointSizeF(8.5)
         self.labels = []
         for r, i in enumerate(self.shown):
-            label = pg.TextItem(node_label(graph, int(i)), color="#222222", anchor=(0.5, 1.3),
-                                fill=pg.mkBrush(255, 255, 255, 170))
+            label = pg.TextItem(
+                node_label(graph, int(i)),
+                color="#222222",
+                anchor=(0.5, 1.3),
+                fill=pg.mkBrush(255, 255, 255, 170),
+            )
             label.setFont(font)
             label.setPos(*self.pos[r])
             label.setToolTip(graph.nodes[int(i)].name)
@@ -112,8 +130,16 @@ class GraphCanvas(pg.PlotWidget):
         self.autoRange(padding=0.12)
 
     def _edge_pens(self, graph: DependencyGraph) -> np.ndarray:
-        pens = np.empty(len(graph.edges), dtype=[("red", np.ubyte), ("green", np.ubyte), ("blue", np.ubyte),
-                                                 ("alpha", np.ubyte), ("width", float)])
+        pens = np.empty(
+            len(graph.edges),
+            dtype=[
+                ("red", np.ubyte),
+                ("green", np.ubyte),
+                ("blue", np.ubyte),
+                ("alpha", np.ubyte),
+                ("width", float),
+            ],
+        )
         strength = np.array([e.strength for e in graph.edges])
         span = max(1.0 - graph.threshold, 1e-6)
         f = np.clip((strength - graph.threshold) / span, 0, 1)
@@ -215,8 +241,9 @@ class GraphCanvas(pg.PlotWidget):
         node = self.node_at(point)
         if node is not None:
             n = self.graph.nodes[node]
-            self.hovered.emit(f"{n.name}: {len(self.graph.neighbours(node))} links, cluster "
-                              f"{n.cluster or '–'}")
+            self.hovered.emit(
+                f"{n.name}: {len(self.graph.neighbours(node))} links, cluster {n.cluster or '–'}"
+            )
             return
         edge = self.edge_at(point)
         self.hovered.emit(describe_edge(self.graph, edge) if edge is not None else "")
@@ -243,4 +270,3 @@ def describe_edge(graph: DependencyGraph, edge: int) -> str:
     how = "together" if e.correlation >= 0 else "opposite"
     lag = f", {b} follows by {e.lag:g} s" if e.lag else ""
     return f"{a} ↔ {b}: strength {e.strength:.3f} ({how}){lag}"
-

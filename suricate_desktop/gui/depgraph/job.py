@@ -74,9 +74,14 @@ def compute(request: GraphRequest, progress, cancel: threading.Event) -> GraphRe
         matrix = read_matrix(request)
         if not matrix.series:
             raise ValueError("no series matches " + ", ".join(request.patterns))
-        graph = build_graph(matrix, threshold=request.threshold, max_lag=request.max_lag,
-                            transform=request.transform, max_series=request.max_series,
-                            progress=lambda f, what: report(0.2 + 0.6 * f, what))
+        graph = build_graph(
+            matrix,
+            threshold=request.threshold,
+            max_lag=request.max_lag,
+            transform=request.transform,
+            max_series=request.max_series,
+            progress=lambda f, what: report(0.2 + 0.6 * f, what),
+        )
     report(0.85, "laying out")
     shown, positions = lay_out(graph, request.layout, request.show_unlinked)
     report(1.0, "done")
@@ -90,7 +95,9 @@ def read_matrix(request: GraphRequest) -> ActivityMatrix:
         from ...store.recording import flatten
         from ..sources.recording import import_file
 
-        return from_table(flatten(import_file(request.file, **request.file_options)), patterns=request.patterns)
+        return from_table(
+            flatten(import_file(request.file, **request.file_options)), patterns=request.patterns
+        )
     if request.store is not None:
         return from_store(request.store, since=request.since, patterns=request.patterns)
     raise ValueError("nothing to read: choose a recording or a live source")
@@ -135,7 +142,9 @@ class GraphWorker(QObject):
         self.cancel()
         job = self._current = next(self._ids)
         cancel = self._cancel = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(job, request, cancel), name="depgraph", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, args=(job, request, cancel), name="depgraph", daemon=True
+        )
         self._thread.start()
         self.running_changed.emit(True)
 
@@ -160,7 +169,7 @@ class GraphWorker(QObject):
         except (ValueError, KeyError, OSError) as exc:
             self._finish(job, cancel, self.failed, str(exc).strip("'\""))
             return
-        except Exception as exc:  # noqa: BLE001 - a bug here must reach the user, not kill the thread silently
+        except Exception as exc:
             log.exception("dependency graph failed")
             self._finish(job, cancel, self.failed, f"{type(exc).__name__}: {exc}")
             return

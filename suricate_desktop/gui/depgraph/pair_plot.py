@@ -33,9 +33,13 @@ class PairPlot(QWidget):
         item.getAxis("right").linkToView(self.right)
         self.right.setXLink(item)
         item.vb.sigResized.connect(self._sync_views)
-        self.legend = item.addLegend(offset=(8, 4), brush=pg.mkBrush(255, 255, 255, 210), labelTextColor="#333333")
-        self.curves = (pg.PlotCurveItem(pen=pg.mkPen(COLOURS[0], width=1.5)),
-                       pg.PlotCurveItem(pen=pg.mkPen(COLOURS[1], width=1.5)))
+        self.legend = item.addLegend(
+            offset=(8, 4), brush=pg.mkBrush(255, 255, 255, 210), labelTextColor="#333333"
+        )
+        self.curves = (
+            pg.PlotCurveItem(pen=pg.mkPen(COLOURS[0], width=1.5)),
+            pg.PlotCurveItem(pen=pg.mkPen(COLOURS[1], width=1.5)),
+        )
         item.addItem(self.curves[0])
         self.right.addItem(self.curves[1])
         self.names: tuple[str, ...] = ()

@@ -125,7 +125,9 @@ class DependencyGraphWindow(QMainWindow):
         data.addWidget(QLabel(" Data: "))
         self.source_combo = QComboBox()
         self.source_combo.setMinimumContentsLength(28)
-        self.source_combo.setToolTip("An open recording (read whole from disk) or a live source (its last minutes)")
+        self.source_combo.setToolTip(
+            "An open recording (read whole from disk) or a live source (its last minutes)"
+        )
         self.source_combo.currentIndexChanged.connect(self._on_source_changed)
         data.addWidget(self.source_combo)
         self.browse_action = QAction("Recording folder…", self)
@@ -140,7 +142,9 @@ class DependencyGraphWindow(QMainWindow):
         data.addWidget(QLabel(" Series: "))
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("all — or patterns, e.g. syscalls-by-process.* disk-*")
-        self.filter_edit.setToolTip("Shell patterns on 'source.agg:key', separated by spaces; empty: every series")
+        self.filter_edit.setToolTip(
+            "Shell patterns on 'source.agg:key', separated by spaces; empty: every series"
+        )
         self.filter_edit.setMinimumWidth(260)
         self.filter_edit.returnPressed.connect(self.compute)
         data.addWidget(self.filter_edit)
@@ -160,7 +164,9 @@ class DependencyGraphWindow(QMainWindow):
         graph.addWidget(self.threshold)
         graph.addWidget(QLabel("  Lag up to: "))
         self.max_lag = QSpinBox(minimum=0, maximum=30, value=1, suffix=" interval(s)")
-        self.max_lag.setToolTip("A link may lag by up to this many intervals (one series following the other)")
+        self.max_lag.setToolTip(
+            "A link may lag by up to this many intervals (one series following the other)"
+        )
         graph.addWidget(self.max_lag)
         graph.addWidget(QLabel("  Correlate: "))
         self.transform = QComboBox()
@@ -183,7 +189,9 @@ class DependencyGraphWindow(QMainWindow):
         graph.addWidget(self.show_unlinked)
 
         file_menu = self.menuBar().addMenu("&File")
-        self.save_image_action = self._action("Save graph as &image…", self.save_image_dialog, QKeySequence.Save)
+        self.save_image_action = self._action(
+            "Save graph as &image…", self.save_image_dialog, QKeySequence.Save
+        )
         self.export_csv_action = self._action("Export &edges as CSV…", self.export_csv_dialog, "Ctrl+E")
         file_menu.addAction(self.save_image_action)
         file_menu.addAction(self.export_csv_action)
@@ -193,7 +201,9 @@ class DependencyGraphWindow(QMainWindow):
         graph_menu.addAction(self._action("&Compute", self.compute, "F5"))
         self.cancel_action = self._action("C&ancel", self.cancel, "Esc")
         graph_menu.addAction(self.cancel_action)
-        graph_menu.addAction(self._action("&Fit to window", lambda: self.canvas.autoRange(padding=0.12), "Ctrl+0"))
+        graph_menu.addAction(
+            self._action("&Fit to window", lambda: self.canvas.autoRange(padding=0.12), "Ctrl+0")
+        )
         graph.addSeparator()
         graph.addAction(self.save_image_action)
         graph.addAction(self.export_csv_action)
@@ -249,8 +259,12 @@ class DependencyGraphWindow(QMainWindow):
             self.source_combo.setCurrentIndex(index)
 
     def browse_recording(self) -> None:
-        start = self.settings.value("depgraph/recording-dir", self.settings.value("recent/recording-dir", str(Path.home())))
-        path = QFileDialog.getExistingDirectory(self, "Correlate a recording (a folder of Parquet segments)", start)
+        start = self.settings.value(
+            "depgraph/recording-dir", self.settings.value("recent/recording-dir", str(Path.home()))
+        )
+        path = QFileDialog.getExistingDirectory(
+            self, "Correlate a recording (a folder of Parquet segments)", start
+        )
         if path:
             self.settings.setValue("depgraph/recording-dir", str(Path(path).parent))
             self.choose(path)
@@ -262,10 +276,15 @@ class DependencyGraphWindow(QMainWindow):
     def request(self) -> GraphRequest:
         """What the controls ask for (raises ValueError when there is nothing to read)."""
         data = self.source_combo.currentData()
-        req = GraphRequest(patterns=self.filter_edit.text().replace(",", " ").split(),
-                           threshold=self.threshold.value(), max_lag=self.max_lag.value(),
-                           transform=self.transform.currentData(), max_series=self.max_series.value(),
-                           layout=self.layout_combo.currentData(), show_unlinked=self.show_unlinked.isChecked())
+        req = GraphRequest(
+            patterns=self.filter_edit.text().replace(",", " ").split(),
+            threshold=self.threshold.value(),
+            max_lag=self.max_lag.value(),
+            transform=self.transform.currentData(),
+            max_series=self.max_series.value(),
+            layout=self.layout_combo.currentData(),
+            show_unlinked=self.show_unlinked.isChecked(),
+        )
         if data is None:
             raise ValueError("There is nothing to correlate yet: open a recording or start a source.")
         if isinstance(data, Path):
@@ -306,10 +325,15 @@ class DependencyGraphWindow(QMainWindow):
         if self.result is None:
             return
         request = self.result.request
-        request = GraphRequest(**{**request.__dict__, "threshold": self.threshold.value(),
-                                  "layout": self.layout_combo.currentData(),
-                                  "show_unlinked": self.show_unlinked.isChecked(),
-                                  "previous": self.result.graph})
+        request = GraphRequest(
+            **{
+                **request.__dict__,
+                "threshold": self.threshold.value(),
+                "layout": self.layout_combo.currentData(),
+                "show_unlinked": self.show_unlinked.isChecked(),
+                "previous": self.result.graph,
+            }
+        )
         self.worker.start(request)
 
     def _on_running(self, running: bool) -> None:
@@ -339,7 +363,8 @@ class DependencyGraphWindow(QMainWindow):
         self.summary.setText(
             f"{len(graph.nodes)} series over {p['bins']} intervals of {p['resolution']:g} s"
             f" ({graph.left_out} idle or beyond the limit left out); {len(graph.edges)} links ≥ {graph.threshold:g}, "
-            f"{len(graph.clusters)} clusters" + (f"; {hidden} unlinked not drawn" if hidden else ""))
+            f"{len(graph.clusters)} clusters" + (f"; {hidden} unlinked not drawn" if hidden else "")
+        )
         self._set_exports_enabled(True)
         if graph.edges:
             self.select_edge(0)
@@ -356,7 +381,11 @@ class DependencyGraphWindow(QMainWindow):
         for row, e in enumerate(graph.edges):
             cells = (graph.nodes[e.a].name, graph.nodes[e.b].name, e.strength, e.correlation, e.lag)
             for col, value in enumerate(cells):
-                item = QTableWidgetItem(value) if col < 2 else NumberItem(value, "{:g}" if col == 4 else "{:.3f}")
+                item = (
+                    QTableWidgetItem(value)
+                    if col < 2
+                    else NumberItem(value, "{:g}" if col == 4 else "{:.3f}")
+                )
                 item.setData(Qt.ItemDataRole.UserRole, row)
                 if col < 2:
                     item.setToolTip(value)
@@ -409,15 +438,20 @@ class DependencyGraphWindow(QMainWindow):
 
     def save_image_dialog(self) -> None:
         folder = self.settings.value("depgraph/export-dir", str(Path.home()))
-        path, _ = QFileDialog.getSaveFileName(self, "Save the graph as an image", str(Path(folder) / "graph.png"),
-                                              "PNG image (*.png);;SVG drawing (*.svg)")
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Save the graph as an image",
+            str(Path(folder) / "graph.png"),
+            "PNG image (*.png);;SVG drawing (*.svg)",
+        )
         if path:
             self._export(self.save_image, path)
 
     def export_csv_dialog(self) -> None:
         folder = self.settings.value("depgraph/export-dir", str(Path.home()))
-        path, _ = QFileDialog.getSaveFileName(self, "Export the edges as CSV", str(Path(folder) / "edges.csv"),
-                                              "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export the edges as CSV", str(Path(folder) / "edges.csv"), "CSV (*.csv)"
+        )
         if path:
             self._export(self.export_csv, path)
 
@@ -438,7 +472,9 @@ class DependencyGraphWindow(QMainWindow):
         self.minutes.setValue(int(s.value("depgraph/minutes", 15)))
         self.filter_edit.setText(str(s.value("depgraph/filter", "")))
         self.transform.setCurrentIndex(max(0, self.transform.findData(s.value("depgraph/transform", "rate"))))
-        self.layout_combo.setCurrentIndex(max(0, self.layout_combo.findData(s.value("depgraph/layout", "spring"))))
+        self.layout_combo.setCurrentIndex(
+            max(0, self.layout_combo.findData(s.value("depgraph/layout", "spring")))
+        )
         self.show_unlinked.setChecked(s.value("depgraph/show-unlinked", False) in (True, "true"))
         geometry = s.value("depgraph/geometry")
         if geometry is not None:

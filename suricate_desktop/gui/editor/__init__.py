@@ -15,6 +15,18 @@ from .problems import ProblemsView
 from .run_options import RunConfig, RunOptions, chart_for
 
 __all__ = [
-    "CodeEditor", "DARK", "EditorPane", "FindReplaceBar", "LIGHT", "Marker", "OutputView", "ProblemsView",
-    "RunConfig", "RunOptions", "ScriptDocument", "ScriptHighlighter", "Theme", "chart_for",
+    "DARK",
+    "LIGHT",
+    "CodeEditor",
+    "EditorPane",
+    "FindReplaceBar",
+    "Marker",
+    "OutputView",
+    "ProblemsView",
+    "RunConfig",
+    "RunOptions",
+    "ScriptDocument",
+    "ScriptHighlighter",
+    "Theme",
+    "chart_for",
 ]

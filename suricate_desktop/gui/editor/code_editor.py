@@ -28,8 +28,19 @@ from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QBrush, QColor, QFont, QFontDatabase, QIcon, QPainter, QPalette, QPen, QPixmap, QPolygonF, QTextCharFormat,
-    QTextCursor, QTextFormat,
+    QBrush,
+    QColor,
+    QFont,
+    QFontDatabase,
+    QIcon,
+    QPainter,
+    QPalette,
+    QPen,
+    QPixmap,
+    QPolygonF,
+    QTextCharFormat,
+    QTextCursor,
+    QTextFormat,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
@@ -37,7 +48,7 @@ from ...lang.diagnostics import Diagnostic
 from ._utf16 import Utf16Map, from_utf16, to_utf16
 from .highlighter import ScriptHighlighter, Theme, theme_for_palette
 
-__all__ = ["CodeEditor", "INDENT", "Marker", "draw_severity", "severity_icon"]
+__all__ = ["INDENT", "CodeEditor", "Marker", "draw_severity", "severity_icon"]
 
 INDENT = "    "
 _RANK = {"error": 2, "warning": 1}
@@ -67,8 +78,15 @@ def draw_severity(painter: QPainter, rect: QRectF, severity: str, theme: Theme |
     else:
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QBrush(QColor(theme.warning)))
-        painter.drawPolygon(QPolygonF([QPointF(r.center().x(), r.top() + 0.5), QPointF(r.right() - 0.5, r.bottom() - 0.5),
-                                       QPointF(r.left() + 0.5, r.bottom() - 0.5)]))
+        painter.drawPolygon(
+            QPolygonF(
+                [
+                    QPointF(r.center().x(), r.top() + 0.5),
+                    QPointF(r.right() - 0.5, r.bottom() - 0.5),
+                    QPointF(r.left() + 0.5, r.bottom() - 0.5),
+                ]
+            )
+        )
         mark = QColor("#1f1f1f")
     pen = QPen(mark)
     pen.setWidthF(max(1.2, side / 8))
@@ -164,15 +182,15 @@ def _span(text: str, column: int, end_column: int | None) -> tuple[int, int]:
 class _Gutter(QWidget):
     """Line numbers and markers, painted by the editor."""
 
-    def __init__(self, editor: "CodeEditor") -> None:
+    def __init__(self, editor: CodeEditor) -> None:
         super().__init__(editor)
         self.editor = editor
         self.setMouseTracking(True)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self) -> QSize:
         return QSize(self.editor.gutter_width(), 0)
 
-    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def paintEvent(self, event) -> None:
         self.editor._paint_gutter(event)
 
     def event(self, event) -> bool:
@@ -181,7 +199,7 @@ class _Gutter(QWidget):
             return True
         return super().event(event)
 
-    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def mousePressEvent(self, event) -> None:
         """A click on a line's number or marker puts the cursor on that line (at its first marker)."""
         block = self.editor._block_at_y(event.position().y())
         if block is None:
@@ -258,7 +276,9 @@ class CodeEditor(QPlainTextEdit):
         self._gutter.update()
 
     # -- diagnostics -----------------------------------------------------------------------------
-    def set_diagnostics(self, diagnostics: list[Diagnostic], origin: str = "lint", drop_on_edit: bool = False) -> None:
+    def set_diagnostics(
+        self, diagnostics: list[Diagnostic], origin: str = "lint", drop_on_edit: bool = False
+    ) -> None:
         """Show ``diagnostics`` (replacing the previous ones of the same ``origin``)."""
         doc = self.document()
         markers = []
@@ -349,26 +369,30 @@ class CodeEditor(QPlainTextEdit):
         self._refresh_selections()
 
     # -- Qt overrides ------------------------------------------------------------------------------
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         cr = self.contentsRect()
         self._gutter.setGeometry(QRect(cr.left(), cr.top(), self.gutter_width(), cr.height()))
 
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self.setTabStopDistance(self.fontMetrics().horizontalAdvance(" ") * len(INDENT))
             self._update_gutter_width()
 
-    def viewportEvent(self, event) -> bool:  # noqa: N802 - Qt override
+    def viewportEvent(self, event) -> bool:
         if event.type() == QEvent.Type.ToolTip:
             pos = self.cursorForPosition(event.pos()).position()
             rect = self.cursorRect(self.cursorForPosition(event.pos()))
             hits = []
             if abs(rect.center().y() - event.pos().y()) <= rect.height():
-                hits = [m for m in self.markers()
-                        if m.cursor is not None and m.cursor.selectionStart() <= pos <= m.cursor.selectionEnd()
-                        and m.cursor.hasSelection()]
+                hits = [
+                    m
+                    for m in self.markers()
+                    if m.cursor is not None
+                    and m.cursor.selectionStart() <= pos <= m.cursor.selectionEnd()
+                    and m.cursor.hasSelection()
+                ]
             if hits:
                 QToolTip.showText(event.globalPos(), self._tooltip_html(hits), self.viewport())
             else:
@@ -377,11 +401,17 @@ class CodeEditor(QPlainTextEdit):
             return True
         return super().viewportEvent(event)
 
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def keyPressEvent(self, event) -> None:
         key = event.key()
         mods = event.modifiers()
-        plain = not (mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
-                             | Qt.KeyboardModifier.MetaModifier))
+        plain = not (
+            mods
+            & (
+                Qt.KeyboardModifier.ControlModifier
+                | Qt.KeyboardModifier.AltModifier
+                | Qt.KeyboardModifier.MetaModifier
+            )
+        )
         if key == Qt.Key.Key_Tab and plain and not (mods & Qt.KeyboardModifier.ShiftModifier):
             self.indent()
             return
@@ -408,13 +438,17 @@ class CodeEditor(QPlainTextEdit):
         if self._selection_spans_lines(cursor):
             self._for_selected_blocks(cursor, lambda c, text: c.insertText(INDENT))
             return
-        col = cursor.positionInBlock() if not cursor.hasSelection() else (
-            cursor.selectionStart() - cursor.block().position())
+        col = (
+            cursor.positionInBlock()
+            if not cursor.hasSelection()
+            else (cursor.selectionStart() - cursor.block().position())
+        )
         cursor.insertText(" " * (len(INDENT) - col % len(INDENT)))
         self.setTextCursor(cursor)
 
     def dedent(self) -> None:
         """Remove one level of indentation from the selected lines (or the current one)."""
+
         def remove(c: QTextCursor, text: str) -> None:
             n = 1 if text.startswith("\t") else len(text) - len(text.lstrip(" "))
             n = min(n, len(INDENT))
@@ -460,8 +494,9 @@ class CodeEditor(QPlainTextEdit):
         # The blanks after the cursor would sit between the new indentation and the text: drop them.
         blanks = len(after) - len(after.lstrip(" \t"))
         if blanks:
-            cursor.movePosition(QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.KeepAnchor,
-                                to_utf16(after, blanks))
+            cursor.movePosition(
+                QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.KeepAnchor, to_utf16(after, blanks)
+            )
             cursor.removeSelectedText()
         if opens and after.lstrip().startswith("}"):
             cursor.insertText("\n" + indent + INDENT)
@@ -484,7 +519,9 @@ class CodeEditor(QPlainTextEdit):
             return False
         n = len(before) % len(INDENT) or len(INDENT)
         cursor.beginEditBlock()
-        cursor.movePosition(QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.KeepAnchor, min(n, len(before)))
+        cursor.movePosition(
+            QTextCursor.MoveOperation.Left, QTextCursor.MoveMode.KeepAnchor, min(n, len(before))
+        )
         cursor.removeSelectedText()
         cursor.insertText("}")
         cursor.endEditBlock()
@@ -543,7 +580,9 @@ class CodeEditor(QPlainTextEdit):
         painter = QPainter(self._gutter)
         painter.fillRect(event.rect(), QColor(theme.gutter_background))
         painter.setPen(QColor(theme.gutter_background).darker(108))
-        painter.drawLine(self._gutter.width() - 1, event.rect().top(), self._gutter.width() - 1, event.rect().bottom())
+        painter.drawLine(
+            self._gutter.width() - 1, event.rect().top(), self._gutter.width() - 1, event.rect().bottom()
+        )
         block = self.firstVisibleBlock()
         number = block.blockNumber()
         offset = self.contentOffset()
@@ -563,8 +602,11 @@ class CodeEditor(QPlainTextEdit):
                 is_current = number == current
                 painter.setFont(bold_font if is_current else normal_font)
                 painter.setPen(QColor(theme.gutter_current if is_current else theme.gutter_foreground))
-                painter.drawText(QRectF(0, top, width - 8, line_h), int(Qt.AlignmentFlag.AlignRight
-                                                                    | Qt.AlignmentFlag.AlignVCenter), str(number + 1))
+                painter.drawText(
+                    QRectF(0, top, width - 8, line_h),
+                    int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                    str(number + 1),
+                )
                 sev = severities.get(number)
                 if sev:
                     draw_severity(painter, QRectF(5, top + (line_h - msize) / 2, msize, msize), sev, theme)
@@ -599,8 +641,10 @@ class CodeEditor(QPlainTextEdit):
             d = m.current()
             color = self._theme.error if d.severity == "error" else self._theme.warning
             where = f"{d.line}:{d.column}" if d.column > 0 else f"{d.line}"
-            rows.append(f"<b style='color:{color}'>{html.escape(d.severity)}</b> "
-                        f"{html.escape(d.message)} <span style='color:gray'>({html.escape(m.origin)}, {where})</span>")
+            rows.append(
+                f"<b style='color:{color}'>{html.escape(d.severity)}</b> "
+                f"{html.escape(d.message)} <span style='color:gray'>({html.escape(m.origin)}, {where})</span>"
+            )
         return "<br>".join(rows)
 
     # -- extra selections -------------------------------------------------------------------------------
@@ -641,7 +685,9 @@ class CodeEditor(QPlainTextEdit):
             fmt = QTextCharFormat()
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
             fmt.setUnderlineColor(QColor(theme.error if m.severity == "error" else theme.warning))
-            fmt.setBackground(QColor(theme.error_background if m.severity == "error" else theme.warning_background))
+            fmt.setBackground(
+                QColor(theme.error_background if m.severity == "error" else theme.warning_background)
+            )
             sel = QTextEdit.ExtraSelection()
             sel.cursor = QTextCursor(m.cursor)
             sel.format = fmt
@@ -686,7 +732,9 @@ class CodeEditor(QPlainTextEdit):
                         partner = j
                         break
         fmt = QTextCharFormat()
-        fmt.setBackground(QColor(self._theme.bracket_match if partner is not None else self._theme.bracket_mismatch))
+        fmt.setBackground(
+            QColor(self._theme.bracket_match if partner is not None else self._theme.bracket_mismatch)
+        )
         sels = []
         for k in (i, partner):
             if k is None:

@@ -30,16 +30,27 @@ import itertools
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QSignalBlocker, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QLabel, QMenu, QMessageBox, QPushButton, QSplitter, QStackedWidget, QStyle,
-    QTabWidget, QToolBar, QVBoxLayout, QWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
 )
 
 from ...lang.diagnostics import Diagnostic
@@ -53,15 +64,21 @@ from .run_options import RunConfig, RunOptions, chart_for, native_lang
 
 log = logging.getLogger(__name__)
 
-__all__ = ["EditorPane", "ScriptDocument", "EXTENSIONS", "FILE_FILTERS"]
+__all__ = ["EXTENSIONS", "FILE_FILTERS", "EditorPane", "ScriptDocument"]
 
 EXTENSIONS = {"d": ".d", "bpftrace": ".bt"}
 LANG_NAMES = {"d": "D", "bpftrace": "bpftrace"}
 FILE_FILTERS = "Tracing scripts (*.d *.bt *.bpftrace);;D scripts (*.d);;bpftrace scripts (*.bt *.bpftrace);;All files (*)"
 MAX_RECENT = 10
 CATEGORY_TITLES = {
-    "use": "USE method", "seed": "Seed one-liners", "cpu": "CPU", "disk": "Disk", "processes": "Processes",
-    "syscalls": "System calls", "memory": "Memory", "network": "Network",
+    "use": "USE method",
+    "seed": "Seed one-liners",
+    "cpu": "CPU",
+    "disk": "Disk",
+    "processes": "Processes",
+    "syscalls": "System calls",
+    "memory": "Memory",
+    "network": "Network",
 }
 
 
@@ -112,8 +129,9 @@ class _LintWorker(QObject):
         super().__init__(parent)
         self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="lint")
 
-    def submit(self, doc: ScriptDocument, revision: int, text: str, lang: str, file: str,
-               platform: str | None) -> None:
+    def submit(
+        self, doc: ScriptDocument, revision: int, text: str, lang: str, file: str, platform: str | None
+    ) -> None:
         try:
             future = self._pool.submit(lint, text, lang, file, platform)
         except RuntimeError:  # shut down: the pane is going away
@@ -125,7 +143,7 @@ class _LintWorker(QObject):
             diagnostics = future.result()
         except concurrent.futures.CancelledError:
             return
-        except Exception as exc:  # noqa: BLE001 - a linter bug must not break the editor
+        except Exception as exc:
             log.warning("the linter failed: %s", exc, exc_info=True)
             diagnostics = []
         try:
@@ -139,11 +157,18 @@ class _LintWorker(QObject):
 
 def ask_to_save(parent: QWidget, name: str) -> QMessageBox.StandardButton:
     """Save / Discard / Cancel for a script with unsaved changes (tests patch ``QMessageBox.question``)."""
-    buttons = (QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-               | QMessageBox.StandardButton.Cancel)
-    return QMessageBox.question(parent, "Unsaved changes",
-                                f"{name} has unsaved changes. Save them before closing?",
-                                buttons, QMessageBox.StandardButton.Save)
+    buttons = (
+        QMessageBox.StandardButton.Save
+        | QMessageBox.StandardButton.Discard
+        | QMessageBox.StandardButton.Cancel
+    )
+    return QMessageBox.question(
+        parent,
+        "Unsaved changes",
+        f"{name} has unsaved changes. Save them before closing?",
+        buttons,
+        QMessageBox.StandardButton.Save,
+    )
 
 
 class EditorPane(QWidget):
@@ -171,9 +196,16 @@ class EditorPane(QWidget):
     recentFilesChanged = Signal(list)
     status = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None, *, remote_hosts: list[str] | None = None,
-                 broker_url: str | None = None, client_factory: Callable[[str], object] | None = None,
-                 lint_delay_ms: int = 300, templates_root: str | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        remote_hosts: list[str] | None = None,
+        broker_url: str | None = None,
+        client_factory: Callable[[str], object] | None = None,
+        lint_delay_ms: int = 300,
+        templates_root: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("editor-pane")
         self.lint_delay_ms = lint_delay_ms
@@ -297,8 +329,15 @@ class EditorPane(QWidget):
     def set_current_document(self, doc: ScriptDocument) -> None:
         self.tabs.setCurrentWidget(doc.editor)
 
-    def new_document(self, lang: str | None = None, text: str = "", *, path: str | None = None,
-                     name: str | None = None, modified: bool = False) -> ScriptDocument:
+    def new_document(
+        self,
+        lang: str | None = None,
+        text: str = "",
+        *,
+        path: str | None = None,
+        name: str | None = None,
+        modified: bool = False,
+    ) -> ScriptDocument:
         """A new tab holding ``text`` in ``lang`` ("d" or "bpftrace"; None: :attr:`default_lang`), current."""
         lang = "bpftrace" if (lang or self.default_lang) in ("bpftrace", "bt") else "d"
         untitled = name or f"untitled-{next(self._untitled)}{EXTENSIONS[lang]}"
@@ -353,8 +392,14 @@ class EditorPane(QWidget):
         current = self.current_document()
         doc = self.new_document(detect_lang(path, text), text, path=path)
         # Opening into a fresh, untouched, empty tab replaces it (as editors do).
-        if current is not None and current.path is None and not current.modified and not current.text() \
-                and current is not doc and not current.running:
+        if (
+            current is not None
+            and current.path is None
+            and not current.modified
+            and not current.text()
+            and current is not doc
+            and not current.running
+        ):
             self._remove_document(current)
         self._add_recent(path)
         self.status.emit(f"Opened {path}")
@@ -375,8 +420,11 @@ class EditorPane(QWidget):
         if doc is None:
             return False
         if path is None:
-            folder = os.path.dirname(doc.path) if doc.path else (
-                os.path.dirname(self._recent[0]) if self._recent else str(Path.home()))
+            folder = (
+                os.path.dirname(doc.path)
+                if doc.path
+                else (os.path.dirname(self._recent[0]) if self._recent else str(Path.home()))
+            )
             suggested = os.path.join(folder, doc.name)
             selected = "D scripts (*.d)" if doc.lang == "d" else "bpftrace scripts (*.bt *.bpftrace)"
             path, _ = QFileDialog.getSaveFileName(self, "Save script as", suggested, FILE_FILTERS, selected)
@@ -431,9 +479,13 @@ class EditorPane(QWidget):
         self._recent = [p for p in dict.fromkeys(str(p) for p in paths or ()) if p][:MAX_RECENT]
 
     # -- remote hosts ---------------------------------------------------------------------------------------
-    def set_remote_hosts(self, hosts: list[str], broker_url: str | None = None,
-                         client_factory: Callable[[str], object] | None = None,
-                         exchange: str | None = None) -> None:
+    def set_remote_hosts(
+        self,
+        hosts: list[str],
+        broker_url: str | None = None,
+        client_factory: Callable[[str], object] | None = None,
+        exchange: str | None = None,
+    ) -> None:
         """Offer ``hosts`` (agents started with ``--control``) as run targets.
 
         ``client_factory(host)`` returns a ``ControlClient`` for that host (the
@@ -465,13 +517,28 @@ class EditorPane(QWidget):
         for origin in {m.origin for m in doc.editor.markers()} - {"lint"}:
             doc.editor.clear_diagnostics(origin)
         if cfg.target == "remote" and cfg.host:
-            source = RemoteRunSource(text, doc.lang, cfg.host, interval=cfg.interval, duration=cfg.duration,
-                                     name=f"run: {doc.name} on {cfg.host}", file=doc.name,
-                                     broker_url=self._broker_url, exchange=self._exchange,
-                                     client_factory=self._client_factory)
+            source = RemoteRunSource(
+                text,
+                doc.lang,
+                cfg.host,
+                interval=cfg.interval,
+                duration=cfg.duration,
+                name=f"run: {doc.name} on {cfg.host}",
+                file=doc.name,
+                broker_url=self._broker_url,
+                exchange=self._exchange,
+                client_factory=self._client_factory,
+            )
         else:
-            source = RunSource(text, doc.lang, cfg.backend, interval=cfg.interval, duration=cfg.duration,
-                               name=f"run: {doc.name}", file=doc.name)
+            source = RunSource(
+                text,
+                doc.lang,
+                cfg.backend,
+                interval=cfg.interval,
+                duration=cfg.duration,
+                name=f"run: {doc.name}",
+                file=doc.name,
+            )
         signals = source.signals
         signals.output.connect(self.output.append_text)
         signals.stateChanged.connect(partial(self._on_run_state, doc, source))
@@ -511,7 +578,7 @@ class EditorPane(QWidget):
     # =================================================================================================
     # Public API: actions and menus for the main window
     # =================================================================================================
-    def actions(self) -> list:  # noqa: D401 - shadows QWidget.actions on purpose
+    def actions(self) -> list:
         """The pane's QActions in menu order, then the Templates QMenu.
 
         Each action's ``objectName`` names it for the main window: ``new-d``,
@@ -580,8 +647,13 @@ class EditorPane(QWidget):
                 if doc is not None and entry.get("lang") in ("d", "bpftrace"):
                     self._set_lang(doc, entry["lang"])
             elif text is not None:
-                doc = self.new_document(lang, text, path=path, name=entry.get("name"),
-                                        modified=bool(entry.get("modified", path is None and bool(text))))
+                doc = self.new_document(
+                    lang,
+                    text,
+                    path=path,
+                    name=entry.get("name"),
+                    modified=bool(entry.get("modified", path is None and bool(text))),
+                )
             if doc is not None:
                 doc.run_config = RunConfig.from_dict(entry.get("run"))
                 doc.chart_hint = entry.get("chart_hint")
@@ -601,11 +673,11 @@ class EditorPane(QWidget):
     # =================================================================================================
     # Qt overrides
     # =================================================================================================
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self) -> QSize:
         """Modest, so that a docked editor leaves room for the plots (the run options wrap when narrow)."""
         return QSize(640, 600)
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def closeEvent(self, event) -> None:
         self.shutdown()
         super().closeEvent(event)
 
@@ -625,8 +697,16 @@ class EditorPane(QWidget):
     # =================================================================================================
     # Private: actions and menus
     # =================================================================================================
-    def _action(self, text: str, slot, shortcuts=(), tip: str = "", name: str = "", icon=None,
-                context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut) -> QAction:
+    def _action(
+        self,
+        text: str,
+        slot,
+        shortcuts=(),
+        tip: str = "",
+        name: str = "",
+        icon=None,
+        context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut,
+    ) -> QAction:
         action = QAction(text, self)
         if icon is not None:
             action.setIcon(self.style().standardIcon(icon))
@@ -644,53 +724,116 @@ class EditorPane(QWidget):
     def _make_actions(self) -> None:
         SP = QStyle.StandardPixmap
         here = Qt.ShortcutContext.WidgetWithChildrenShortcut
-        self.new_d_action = self._action("New &D script", lambda: self.new_document("d"), ["Ctrl+Shift+D"],
-                                         "A new, empty D (DTrace) script", "new-d", SP.SP_FileIcon)
-        self.new_bt_action = self._action("New &bpftrace script", lambda: self.new_document("bpftrace"),
-                                          ["Ctrl+Shift+B"], "A new, empty bpftrace script", "new-bpftrace",
-                                          SP.SP_FileIcon)
+        self.new_d_action = self._action(
+            "New &D script",
+            lambda: self.new_document("d"),
+            ["Ctrl+Shift+D"],
+            "A new, empty D (DTrace) script",
+            "new-d",
+            SP.SP_FileIcon,
+        )
+        self.new_bt_action = self._action(
+            "New &bpftrace script",
+            lambda: self.new_document("bpftrace"),
+            ["Ctrl+Shift+B"],
+            "A new, empty bpftrace script",
+            "new-bpftrace",
+            SP.SP_FileIcon,
+        )
         self.new_action = self.new_bt_action if native_lang() == "bpftrace" else self.new_d_action
-        self.new_action.setShortcuts([QKeySequence(QKeySequence.StandardKey.New), *self.new_action.shortcuts()])
-        self.open_action = self._action("&Open…", self.open_file, [QKeySequence.StandardKey.Open],
-                                        "Open a .d or .bt script", "open", SP.SP_DialogOpenButton)
+        self.new_action.setShortcuts(
+            [QKeySequence(QKeySequence.StandardKey.New), *self.new_action.shortcuts()]
+        )
+        self.open_action = self._action(
+            "&Open…",
+            self.open_file,
+            [QKeySequence.StandardKey.Open],
+            "Open a .d or .bt script",
+            "open",
+            SP.SP_DialogOpenButton,
+        )
         self.recent_menu = QMenu("Open &Recent", self)
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self.save_action = self._action("&Save", self.save, [QKeySequence.StandardKey.Save], "Save the script",
-                                        "save", SP.SP_DialogSaveButton)
-        self.save_as_action = self._action("Save &As…", lambda: self.save_as(), ["Ctrl+Shift+S"],
-                                           "Save the script under another name", "save-as")
-        self.close_action = self._action("&Close", self.close_document, [QKeySequence.StandardKey.Close],
-                                         "Close the script", "close", context=here)
+        self.save_action = self._action(
+            "&Save",
+            self.save,
+            [QKeySequence.StandardKey.Save],
+            "Save the script",
+            "save",
+            SP.SP_DialogSaveButton,
+        )
+        self.save_as_action = self._action(
+            "Save &As…",
+            lambda: self.save_as(),
+            ["Ctrl+Shift+S"],
+            "Save the script under another name",
+            "save-as",
+        )
+        self.close_action = self._action(
+            "&Close",
+            self.close_document,
+            [QKeySequence.StandardKey.Close],
+            "Close the script",
+            "close",
+            context=here,
+        )
 
         def on_editor(method: str):
-            return lambda: (getattr(self.current_editor(), method)() if self.current_editor() else None)
+            return lambda: getattr(self.current_editor(), method)() if self.current_editor() else None
 
-        self.undo_action = self._action("&Undo", on_editor("undo"), [QKeySequence.StandardKey.Undo], name="undo",
-                                        context=here)
-        self.redo_action = self._action("&Redo", on_editor("redo"), [QKeySequence.StandardKey.Redo], name="redo",
-                                        context=here)
-        self.cut_action = self._action("Cu&t", on_editor("cut"), [QKeySequence.StandardKey.Cut], name="cut",
-                                       context=here)
-        self.copy_action = self._action("&Copy", on_editor("copy"), [QKeySequence.StandardKey.Copy], name="copy",
-                                        context=here)
-        self.paste_action = self._action("&Paste", on_editor("paste"), [QKeySequence.StandardKey.Paste],
-                                         name="paste", context=here)
-        self.select_all_action = self._action("Select &All", on_editor("selectAll"),
-                                              [QKeySequence.StandardKey.SelectAll], name="select-all", context=here)
-        self.find_action = self._action("&Find…", self.find_bar.show_find, ["Ctrl+F"], "Find in the script",
-                                        "find", context=here)
-        self.replace_action = self._action("R&eplace…", self.find_bar.show_replace, ["Ctrl+H"],
-                                           "Find and replace in the script", "replace", context=here)
-        self.find_next_action = self._action("Find &Next", self.find_bar.find_next, ["F3"], name="find-next",
-                                             context=here)
-        self.find_prev_action = self._action("Find Pre&vious", self.find_bar.find_previous, ["Shift+F3"],
-                                             name="find-previous", context=here)
-        self.run_action = self._action("&Run", self.run, ["F5", "Ctrl+R"],
-                                       "Run the script with the run options (F5)", "run", SP.SP_MediaPlay)
-        self.stop_action = self._action("&Stop", self.stop, ["Shift+F5"], "Stop the script's run (Shift+F5)",
-                                        "stop", SP.SP_MediaStop)
-        self.clear_output_action = self._action("Clear &Output", self.output.clear, tip="Clear the output pane",
-                                                name="clear-output")
+        self.undo_action = self._action(
+            "&Undo", on_editor("undo"), [QKeySequence.StandardKey.Undo], name="undo", context=here
+        )
+        self.redo_action = self._action(
+            "&Redo", on_editor("redo"), [QKeySequence.StandardKey.Redo], name="redo", context=here
+        )
+        self.cut_action = self._action(
+            "Cu&t", on_editor("cut"), [QKeySequence.StandardKey.Cut], name="cut", context=here
+        )
+        self.copy_action = self._action(
+            "&Copy", on_editor("copy"), [QKeySequence.StandardKey.Copy], name="copy", context=here
+        )
+        self.paste_action = self._action(
+            "&Paste", on_editor("paste"), [QKeySequence.StandardKey.Paste], name="paste", context=here
+        )
+        self.select_all_action = self._action(
+            "Select &All",
+            on_editor("selectAll"),
+            [QKeySequence.StandardKey.SelectAll],
+            name="select-all",
+            context=here,
+        )
+        self.find_action = self._action(
+            "&Find…", self.find_bar.show_find, ["Ctrl+F"], "Find in the script", "find", context=here
+        )
+        self.replace_action = self._action(
+            "R&eplace…",
+            self.find_bar.show_replace,
+            ["Ctrl+H"],
+            "Find and replace in the script",
+            "replace",
+            context=here,
+        )
+        self.find_next_action = self._action(
+            "Find &Next", self.find_bar.find_next, ["F3"], name="find-next", context=here
+        )
+        self.find_prev_action = self._action(
+            "Find Pre&vious", self.find_bar.find_previous, ["Shift+F3"], name="find-previous", context=here
+        )
+        self.run_action = self._action(
+            "&Run",
+            self.run,
+            ["F5", "Ctrl+R"],
+            "Run the script with the run options (F5)",
+            "run",
+            SP.SP_MediaPlay,
+        )
+        self.stop_action = self._action(
+            "&Stop", self.stop, ["Shift+F5"], "Stop the script's run (Shift+F5)", "stop", SP.SP_MediaStop
+        )
+        self.clear_output_action = self._action(
+            "Clear &Output", self.output.clear, tip="Clear the output pane", name="clear-output"
+        )
 
         self.file_menu = QMenu("&File", self)
         for a in (self.new_d_action, self.new_bt_action, self.open_action):
@@ -703,9 +846,20 @@ class EditorPane(QWidget):
         self.file_menu.addAction(self.close_action)
 
         self.edit_menu = QMenu("&Edit", self)
-        for a in (self.undo_action, self.redo_action, None, self.cut_action, self.copy_action, self.paste_action,
-                  self.select_all_action, None, self.find_action, self.replace_action, self.find_next_action,
-                  self.find_prev_action):
+        for a in (
+            self.undo_action,
+            self.redo_action,
+            None,
+            self.cut_action,
+            self.copy_action,
+            self.paste_action,
+            self.select_all_action,
+            None,
+            self.find_action,
+            self.replace_action,
+            self.find_next_action,
+            self.find_prev_action,
+        ):
             if a is None:
                 self.edit_menu.addSeparator()
             else:
@@ -812,15 +966,20 @@ class EditorPane(QWidget):
         w = QWidget()
         layout = QVBoxLayout(w)
         layout.addStretch(1)
-        label = QLabel("<h3>No script open</h3><p>Start a new one, open a <tt>.d</tt> or <tt>.bt</tt> file, "
-                       "or pick one from the Templates menu.</p>")
+        label = QLabel(
+            "<h3>No script open</h3><p>Start a new one, open a <tt>.d</tt> or <tt>.bt</tt> file, "
+            "or pick one from the Templates menu.</p>"
+        )
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label.setWordWrap(True)
         layout.addWidget(label)
         row = QHBoxLayout()
         row.addStretch(1)
-        for text, slot in (("New bpftrace script", lambda: self.new_document("bpftrace")),
-                           ("New D script", lambda: self.new_document("d")), ("Open…", self.open_file)):
+        for text, slot in (
+            ("New bpftrace script", lambda: self.new_document("bpftrace")),
+            ("New D script", lambda: self.new_document("d")),
+            ("Open…", self.open_file),
+        ):
             b = QPushButton(text)
             b.clicked.connect(lambda _c=False, s=slot: s())
             row.addWidget(b)
@@ -970,9 +1129,17 @@ class EditorPane(QWidget):
     def _update_actions(self) -> None:
         doc = self.current_document()
         has = doc is not None
-        for a in (self.save_action, self.save_as_action, self.close_action, self.paste_action,
-                  self.select_all_action, self.find_action, self.replace_action, self.find_next_action,
-                  self.find_prev_action):
+        for a in (
+            self.save_action,
+            self.save_as_action,
+            self.close_action,
+            self.paste_action,
+            self.select_all_action,
+            self.find_action,
+            self.replace_action,
+            self.find_next_action,
+            self.find_prev_action,
+        ):
             a.setEnabled(has)
         self.run_action.setEnabled(has and not doc.running)
         self.stop_action.setEnabled(has and doc.running)
@@ -1070,8 +1237,9 @@ class EditorPane(QWidget):
 
     def _on_run_finished(self, doc: ScriptDocument, source) -> None:
         kind = "error" if source.state == "error" else "info"
-        self.output.append_status(f"■ {doc.name}: {source.state}" + (f" ({source.detail})" if source.detail else ""),
-                                  kind)
+        self.output.append_status(
+            f"■ {doc.name}: {source.state}" + (f" ({source.detail})" if source.detail else ""), kind
+        )
         if not doc.closed:
             self._update_tab(doc)
         self._update_actions()

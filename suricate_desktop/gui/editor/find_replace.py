@@ -18,7 +18,12 @@ import re
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
-    QGridLayout, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QToolButton,
+    QWidget,
 )
 
 from ._utf16 import Utf16Map
@@ -61,8 +66,12 @@ class FindReplaceBar(QWidget):
         self.next_button = self._button("↓", "Next match (F3, Enter)", self.find_next)
         self.count_label = QLabel()
         self.count_label.setMinimumWidth(90)
-        self.replace_button = self._button("Replace", "Replace this match and go to the next", self.replace_current)
-        self.replace_all_button = self._button("Replace all", "Replace every match (one undo step)", self.replace_all)
+        self.replace_button = self._button(
+            "Replace", "Replace this match and go to the next", self.replace_current
+        )
+        self.replace_all_button = self._button(
+            "Replace all", "Replace every match (one undo step)", self.replace_all
+        )
         close = self._button("✕", "Close (Escape)", self.close_bar)
         close.setAutoRaise(True)
 
@@ -99,7 +108,9 @@ class FindReplaceBar(QWidget):
         for key, slot in (("Shift+Return", self.find_previous), ("Shift+Enter", self.find_previous)):
             sc = QShortcut(QKeySequence(key), self.find_edit, context=Qt.ShortcutContext.WidgetShortcut)
             sc.activated.connect(slot)
-        esc = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        esc = QShortcut(
+            QKeySequence(Qt.Key.Key_Escape), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut
+        )
         esc.activated.connect(self.close_bar)
         self._set_replace_visible(False)
         self.hide()
@@ -138,7 +149,9 @@ class FindReplaceBar(QWidget):
             self._editor.set_find_ranges([])
             self._editor.setFocus()
 
-    def set_options(self, *, case: bool | None = None, word: bool | None = None, regex: bool | None = None) -> None:
+    def set_options(
+        self, *, case: bool | None = None, word: bool | None = None, regex: bool | None = None
+    ) -> None:
         for button, value in ((self.case_button, case), (self.word_button, word), (self.regex_button, regex)):
             if value is not None:
                 button.setChecked(value)
@@ -205,7 +218,9 @@ class FindReplaceBar(QWidget):
         text = editor.toPlainText()
         u16 = Utf16Map(text)
         found = [(m.start(), m.end(), self._replacement(m)) for m in rx.finditer(text)]
-        found = [f for f in found if f[1] > f[0] or f[2]]  # an empty match ("^") counts when it inserts something
+        found = [
+            f for f in found if f[1] > f[0] or f[2]
+        ]  # an empty match ("^") counts when it inserts something
         if not found:
             self.message.emit("No match")
             return 0
@@ -348,4 +363,6 @@ class FindReplaceBar(QWidget):
             sel = (c.selectionStart(), c.selectionEnd())
             current = next((i + 1 for i, m in enumerate(self._matches) if m == sel), 0)
         more = "+" if n >= _MAX_MATCHES else ""
-        self.count_label.setText(f"{current} of {n}{more}" if current else f"{n}{more} match{'es' if n != 1 else ''}")
+        self.count_label.setText(
+            f"{current} of {n}{more}" if current else f"{n}{more} match{'es' if n != 1 else ''}"
+        )

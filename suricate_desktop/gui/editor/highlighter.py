@@ -186,7 +186,7 @@ class ScriptHighlighter(QSyntaxHighlighter):
         return self._formats.get(token_type)
 
     # -- QSyntaxHighlighter ----------------------------------------------------------------------
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt override
+    def highlightBlock(self, text: str) -> None:
         tokens, state = tokenize_line(text, self._lang, self.previousBlockState())
         formats = self._formats
         set_format = self.setFormat

@@ -29,7 +29,9 @@ class OutputView(QPlainTextEdit):
         font.setPointSize(max(font.pointSize(), 10))
         self.setFont(font)
         self._theme = theme or theme_for_palette(self.palette())
-        self.setPlaceholderText("The script's output (printf, trace, print) and the runs' status appear here.")
+        self.setPlaceholderText(
+            "The script's output (printf, trace, print) and the runs' status appear here."
+        )
 
     def append_text(self, text: str) -> None:
         """Append what a script printed, as is (chunks need not end with a newline)."""
@@ -40,7 +42,9 @@ class OutputView(QPlainTextEdit):
     def append_status(self, text: str, kind: str = "info") -> None:
         """A line of its own about a run: ``info``, ``ok``, ``warning`` or ``error``."""
         fmt = QTextCharFormat()
-        color = {"error": self._theme.error, "warning": self._theme.warning, "ok": "#2e7d32"}.get(kind, "#5c6bc0")
+        color = {"error": self._theme.error, "warning": self._theme.warning, "ok": "#2e7d32"}.get(
+            kind, "#5c6bc0"
+        )
         fmt.setForeground(QColor(color))
         if kind in ("info", "ok"):
             fmt.setFontWeight(QFont.Weight.DemiBold)

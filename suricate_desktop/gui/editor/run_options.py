@@ -27,7 +27,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QFile, QIODevice, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QLayout, QSpinBox, QWidget,
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QSpinBox,
+    QWidget,
 )
 
 from ...lang.templates import CHARTS
@@ -53,7 +59,7 @@ class RunConfig:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict | None) -> "RunConfig":
+    def from_dict(cls, data: dict | None) -> RunConfig:
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in (data or {}).items() if k in names})
 
@@ -115,7 +121,10 @@ def control_available() -> bool:
 
 def ui_path(name: str) -> Path | None:
     """``ui/<name>`` in the checkout (next to the package), or where a packager would install it."""
-    for base in (Path(__file__).resolve().parents[3] / "ui", Path(sys.prefix) / "share" / "suricate-desktop" / "ui"):
+    for base in (
+        Path(__file__).resolve().parents[3] / "ui",
+        Path(sys.prefix) / "share" / "suricate-desktop" / "ui",
+    ):
         if (base / name).is_file():
             return base / name
     return None
@@ -171,7 +180,9 @@ class RunOptions(QWidget):
         # The form's widgets in layout order, asked of the widgets (indexOf), not of the layout's
         # items: touching a spacer item (itemAt) leaves a Python wrapper that outlives its C++ object,
         # and PySide then hands that stale QSpacerItem wrapper back for a new object at its address.
-        children = [w for w in form.findChildren(QWidget, options=Qt.FindDirectChildrenOnly) if layout.indexOf(w) >= 0]
+        children = [
+            w for w in form.findChildren(QWidget, options=Qt.FindDirectChildrenOnly) if layout.indexOf(w) >= 0
+        ]
         widgets = sorted(children, key=layout.indexOf)
         i = 0
         while i < len(widgets):
@@ -247,8 +258,11 @@ class RunOptions(QWidget):
 
     def target_keys(self) -> list[str]:
         """Every target's key (``local:auto``, ``local:bpftrace``, ``remote:HOST``...), enabled or not."""
-        return [self.combo_target.itemData(i) for i in range(self.combo_target.count())
-                if self.combo_target.itemData(i)]
+        return [
+            self.combo_target.itemData(i)
+            for i in range(self.combo_target.count())
+            if self.combo_target.itemData(i)
+        ]
 
     # -- private -------------------------------------------------------------------------------------
     def _emit_changed(self, *_args) -> None:
@@ -267,24 +281,45 @@ class RunOptions(QWidget):
         resolved = "bpftrace" if bpftrace_problem is None else "the sampler"
         if not sys.platform.startswith("linux") and local_backend_problem("dtrace") is None:
             resolved = "DTrace"
-        self._add_target("This machine (auto)", "local:auto",
-                         f"Runs here with the best tracer available: {resolved} "
-                         "(bpftrace when installed and root, DTrace where it exists, else the sampler)")
-        self._add_target("This machine: bpftrace", "local:bpftrace",
-                         "bpftrace here (a D script is translated first)", bpftrace_problem)
+        self._add_target(
+            "This machine (auto)",
+            "local:auto",
+            f"Runs here with the best tracer available: {resolved} "
+            "(bpftrace when installed and root, DTrace where it exists, else the sampler)",
+        )
+        self._add_target(
+            "This machine: bpftrace",
+            "local:bpftrace",
+            "bpftrace here (a D script is translated first)",
+            bpftrace_problem,
+        )
         if not sys.platform.startswith("linux"):
-            self._add_target("This machine: DTrace", "local:dtrace", "DTrace here (D scripts)",
-                             local_backend_problem("dtrace"))
-        self._add_target("This machine: sampler", "local:sampler",
-                         "The unprivileged psutil sampler (no root; it runs no script: it samples every "
-                         "process's CPU time, I/O, context switches and memory)")
+            self._add_target(
+                "This machine: DTrace",
+                "local:dtrace",
+                "DTrace here (D scripts)",
+                local_backend_problem("dtrace"),
+            )
+        self._add_target(
+            "This machine: sampler",
+            "local:sampler",
+            "The unprivileged psutil sampler (no root; it runs no script: it samples every "
+            "process's CPU time, I/O, context switches and memory)",
+        )
         if self._hosts:
             combo.insertSeparator(combo.count())
-            problem = None if control_available() else \
-                "remote runs need suricate_desktop.transport.control, which is not installed"
+            problem = (
+                None
+                if control_available()
+                else "remote runs need suricate_desktop.transport.control, which is not installed"
+            )
             for host in self._hosts:
-                self._add_target(f"{host} (remote agent)", f"remote:{host}",
-                                 f"Run on {host}'s agent; its snapshots come back through the broker", problem)
+                self._add_target(
+                    f"{host} (remote agent)",
+                    f"remote:{host}",
+                    f"Run on {host}'s agent; its snapshots come back through the broker",
+                    problem,
+                )
         combo.setCurrentIndex(0)
         combo.blockSignals(False)
 
@@ -380,39 +415,41 @@ class _FlowLayout(QLayout):
         self._vspacing = vspacing
         self.setContentsMargins(0, 0, 0, 0)
 
-    def addItem(self, item) -> None:  # noqa: N802 - Qt override
+    def addItem(self, item) -> None:
         self._items.append(item)
 
     def count(self) -> int:
         return len(self._items)
 
-    def itemAt(self, index: int):  # noqa: N802 - Qt override
+    def itemAt(self, index: int):
         return self._items[index] if 0 <= index < len(self._items) else None
 
-    def takeAt(self, index: int):  # noqa: N802 - Qt override
+    def takeAt(self, index: int):
         return self._items.pop(index) if 0 <= index < len(self._items) else None
 
-    def expandingDirections(self) -> Qt.Orientation:  # noqa: N802 - Qt override
+    def expandingDirections(self) -> Qt.Orientation:
         return Qt.Orientation(0)
 
-    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override
+    def hasHeightForWidth(self) -> bool:
         return True
 
-    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
+    def heightForWidth(self, width: int) -> int:
         return self._arrange(QRect(0, 0, width, 0), move=False)
 
-    def setGeometry(self, rect: QRect) -> None:  # noqa: N802 - Qt override
+    def setGeometry(self, rect: QRect) -> None:
         super().setGeometry(rect)
         self._arrange(rect, move=True)
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+    def sizeHint(self) -> QSize:
         """One line of everything."""
         hints = [it.sizeHint() for it in self._items]
         if not hints:
             return QSize(0, 0)
-        return QSize(sum(h.width() for h in hints) + self._hspacing * (len(hints) - 1), max(h.height() for h in hints))
+        return QSize(
+            sum(h.width() for h in hints) + self._hspacing * (len(hints) - 1), max(h.height() for h in hints)
+        )
 
-    def minimumSize(self) -> QSize:  # noqa: N802 - Qt override
+    def minimumSize(self) -> QSize:
         size = QSize(0, 0)
         for it in self._items:
             size = size.expandedTo(it.minimumSize())

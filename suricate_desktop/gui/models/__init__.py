@@ -26,8 +26,16 @@ from .manager import AttachedModel, ModelManager
 from .models_pane import ModelsPane
 from .overlay import ModelOverlays, StreamMarks
 
-__all__ = ["AttachedModel", "LearnBaselineDialog", "ModelManager", "ModelOverlays", "ModelsPane", "ModelsUI",
-           "StreamMarks", "default_folder"]
+__all__ = [
+    "AttachedModel",
+    "LearnBaselineDialog",
+    "ModelManager",
+    "ModelOverlays",
+    "ModelsPane",
+    "ModelsUI",
+    "StreamMarks",
+    "default_folder",
+]
 
 SETTINGS_KEY = "models"
 
@@ -96,8 +104,9 @@ class ModelsUI(QObject):
             item = self.window.streams_pane.tree.currentItem()
             data = item.data(0, STREAM_ROLE) if item is not None else None
             preselect = (data[0], tuple(data[1])) if data else None
-        self.dialog = LearnBaselineDialog(self.window, list(self.window.registry), self.manager, self.window.settings,
-                                          preselect)
+        self.dialog = LearnBaselineDialog(
+            self.window, list(self.window.registry), self.manager, self.window.settings, preselect
+        )
         self.dialog.open()
         return self.dialog
 
@@ -105,8 +114,9 @@ class ModelsUI(QObject):
         attached = {m.name for m in self.manager.models}
         names = [n for n in self.manager.registry.names() if n not in attached]
         if not names:
-            QMessageBox.information(self.window, "Attach saved model",
-                                    f"No detached model in {self.manager.registry.root}.")
+            QMessageBox.information(
+                self.window, "Attach saved model", f"No detached model in {self.manager.registry.root}."
+            )
             return
         name, ok = QInputDialog.getItem(self.window, "Attach saved model", "Model:", names, 0, False)
         if ok:
@@ -115,9 +125,12 @@ class ModelsUI(QObject):
     def _ask_trust(self, name: str, source_name: str, types: list) -> None:
         """A saved model holds a user estimator of types nobody trusted: loading it is the user's call."""
         answer = QMessageBox.question(
-            self.window, "Load a model with an estimator",
-            f"The model {name} holds an estimator of these types:\n\n" + "\n".join(types) +
-            "\n\nLoad it only if you trust where the model file came from. Load it?")
+            self.window,
+            "Load a model with an estimator",
+            f"The model {name} holds an estimator of these types:\n\n"
+            + "\n".join(types)
+            + "\n\nLoad it only if you trust where the model file came from. Load it?",
+        )
         if answer == QMessageBox.Yes:
             self.manager.attach_saved(name, source_name, trusted=types)
 
@@ -129,8 +142,11 @@ class ModelsUI(QObject):
         if model.source is None:
             return
         for stream in model.streams:  # its score strip and shading need a plot of each of its streams
-            if not any(card.source is model.source and card.stream == stream
-                       for page in self.window.dashboard.pages() for card in page.cards):
+            if not any(
+                card.source is model.source and card.stream == stream
+                for page in self.window.dashboard.pages()
+                for card in page.cards
+            ):
                 self.window.plot_stream(model.source, stream)
 
     # -- persistence -----------------------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ class _GuiCall(QObject):
     def _run(fn, future: Future) -> None:
         try:
             future.set_result(fn())
-        except BaseException as exc:  # noqa: BLE001 - handed to the calling thread
+        except BaseException as exc:
             future.set_exception(exc)
 
 
@@ -68,8 +68,14 @@ class ManagerHost(ModelHost):
     def add(self, name: str, source_name: str, scorer, description: str) -> None:
         def add():
             source = self.manager._find_source(source_name)
-            self.manager.attach(name, source if source is not None else source_name, scorer,
-                                features="value per key", description=description)
+            self.manager.attach(
+                name,
+                source if source is not None else source_name,
+                scorer,
+                features="value per key",
+                description=description,
+            )
+
         self._on_gui(add)
 
     def remove(self, name: str) -> None:
@@ -83,9 +89,16 @@ class ManagerHost(ModelHost):
             model = self.manager.get(name)
             if model is None:
                 return None
-            return {"source": model.source_name, "streams": list(model.streams), "threshold": model.threshold,
-                    "detectors": len(model.scorer.detectors), "description": model.description or model.detector,
-                    "state": model.state, "error": model.error}
+            return {
+                "source": model.source_name,
+                "streams": list(model.streams),
+                "threshold": model.threshold,
+                "detectors": len(model.scorer.detectors),
+                "description": model.description or model.detector,
+                "state": model.state,
+                "error": model.error,
+            }
+
         return self._on_gui(describe)
 
     def scores(self, name: str):

@@ -23,7 +23,15 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QDateTime, QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QLineEdit, QListWidgetItem, QMessageBox, QSpinBox, QVBoxLayout,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QLineEdit,
+    QListWidgetItem,
+    QMessageBox,
+    QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -68,17 +76,49 @@ class LearnBaselineDialog(QObject):
     _failed = Signal(str)
     _read = Signal(object, object)  # (key, TrainingData) of a recording read in a worker
 
-    def __init__(self, parent: QWidget | None, sources, manager, settings: QSettings | None = None,
-                 preselect: tuple | None = None):
+    def __init__(
+        self,
+        parent: QWidget | None,
+        sources,
+        manager,
+        settings: QSettings | None = None,
+        preselect: tuple | None = None,
+    ):
         self.dialog: QDialog = load_form("learn_baseline", parent)
         super().__init__(self.dialog)
         self.manager = manager
         self.settings = settings
         f = self.dialog.findChild
-        for name in ("name", "stream", "moreStreams", "keys", "lastRadio", "minutes", "spanRadio", "spanFrom", "spanTo",
-                     "overviewHolder", "excludedLabel", "detector", "detectorHelp", "threshold", "holdout", "policy",
-                     "refitEvery", "trainSize", "refitLabel", "trainSizeLabel", "scoresHolder", "summary", "progress",
-                     "train", "cancel", "buttons", "detectorParams", "paramsScroll"):
+        for name in (
+            "name",
+            "stream",
+            "moreStreams",
+            "keys",
+            "lastRadio",
+            "minutes",
+            "spanRadio",
+            "spanFrom",
+            "spanTo",
+            "overviewHolder",
+            "excludedLabel",
+            "detector",
+            "detectorHelp",
+            "threshold",
+            "holdout",
+            "policy",
+            "refitEvery",
+            "trainSize",
+            "refitLabel",
+            "trainSizeLabel",
+            "scoresHolder",
+            "summary",
+            "progress",
+            "train",
+            "cancel",
+            "buttons",
+            "detectorParams",
+            "paramsScroll",
+        ):
             setattr(self, name, f(QObject, name))
         self.save_button = self.buttons.button(QDialogButtonBox.Save)
         self.save_button.setEnabled(False)
@@ -119,10 +159,13 @@ class LearnBaselineDialog(QObject):
         self.scores_plot.setLabel("left", "score")
         self.scores_curve = pg.PlotCurveItem(pen=pg.mkPen("#444444"))
         self.scores_over = pg.PlotCurveItem(pen=pg.mkPen("#D62728", width=2), connect="finite")
-        self.threshold_line = pg.InfiniteLine(angle=0, movable=True, pen=pg.mkPen("#D62728", width=2,
-                                                                                   style=Qt.PenStyle.DashLine),
-                                              label="threshold {value:.3g}",
-                                              labelOpts={"position": 0.05, "color": "#D62728", "anchors": [(0, 1), (0, 1)]})
+        self.threshold_line = pg.InfiniteLine(
+            angle=0,
+            movable=True,
+            pen=pg.mkPen("#D62728", width=2, style=Qt.PenStyle.DashLine),
+            label="threshold {value:.3g}",
+            labelOpts={"position": 0.05, "color": "#D62728", "anchors": [(0, 1), (0, 1)]},
+        )
         self.threshold_line.sigPositionChanged.connect(lambda line: self.threshold.setValue(line.value()))
         for item in (self.scores_curve, self.scores_over, self.threshold_line):
             self.scores_plot.addItem(item)
@@ -159,8 +202,10 @@ class LearnBaselineDialog(QObject):
         self._detector_changed()
         self._policy_changed()
         if not self.choices:
-            self.summary.setText("No stream to learn from yet: open a source (a recording, a broker, the sampler) "
-                                 "and wait for its streams.")
+            self.summary.setText(
+                "No stream to learn from yet: open a source (a recording, a broker, the sampler) "
+                "and wait for its streams."
+            )
             self.train.setEnabled(False)
 
     # -- showing ---------------------------------------------------------------------------------------------------------
@@ -179,8 +224,11 @@ class LearnBaselineDialog(QObject):
         choice = self.current
         if choice is None:
             return []
-        more = [self.moreStreams.item(i).data(Qt.UserRole) for i in range(self.moreStreams.count())
-                if self.moreStreams.item(i).checkState() == Qt.Checked]
+        more = [
+            self.moreStreams.item(i).data(Qt.UserRole)
+            for i in range(self.moreStreams.count())
+            if self.moreStreams.item(i).checkState() == Qt.Checked
+        ]
         return [tuple(choice[1])] + [tuple(s) for s in more]
 
     def _stream_changed(self, *_) -> None:
@@ -212,8 +260,11 @@ class LearnBaselineDialog(QObject):
     def _streams_changed(self, *_) -> None:
         """The keys of every chosen stream (checked, except those unchecked before), the name, the window."""
         choice = self.current
-        unchecked = {lab for row, lab in enumerate(self.key_labels)
-                     if self.keys.item(row) is not None and self.keys.item(row).checkState() != Qt.Checked}
+        unchecked = {
+            lab
+            for row, lab in enumerate(self.key_labels)
+            if self.keys.item(row) is not None and self.keys.item(row).checkState() != Qt.Checked
+        }
         self.keys.clear()
         self.key_labels = []
         if choice is None:
@@ -246,7 +297,7 @@ class LearnBaselineDialog(QObject):
         def read():
             try:
                 data = TrainingData.from_store(source.read_span(stream), stream)
-            except Exception as exc:  # noqa: BLE001 - shown to the user
+            except Exception as exc:
                 data = f"cannot read the recording: {exc}"
             self._read.emit((source.name, tuple(stream)), data)
 
@@ -267,7 +318,9 @@ class LearnBaselineDialog(QObject):
             self.summary.setText(data)
             return
         self._recorded[key] = data
-        self.summary.setText(f"{len(data.times):,} intervals recorded. Choose the span, a detector, then Train.")
+        self.summary.setText(
+            f"{len(data.times):,} intervals recorded. Choose the span, a detector, then Train."
+        )
         self._window_changed()
 
     def _set_span_edits(self, start: float, end: float) -> None:
@@ -291,7 +344,10 @@ class LearnBaselineDialog(QObject):
         """The training window (epoch seconds) the form describes."""
         source, stream = self.current
         if self.spanRadio.isChecked():
-            return self.spanFrom.dateTime().toMSecsSinceEpoch() / 1000, self.spanTo.dateTime().toMSecsSinceEpoch() / 1000
+            return (
+                self.spanFrom.dateTime().toMSecsSinceEpoch() / 1000,
+                self.spanTo.dateTime().toMSecsSinceEpoch() / 1000,
+            )
         end = source.store.clock(stream[0])
         return end - self.minutes.value() * 60, end
 
@@ -342,8 +398,12 @@ class LearnBaselineDialog(QObject):
         if self.current is None:
             return
         for a, b in self.excluded():
-            region = pg.LinearRegionItem((a - self._t0, b - self._t0), movable=False,
-                                         brush=pg.mkBrush(214, 39, 40, 60), pen=pg.mkPen(None))
+            region = pg.LinearRegionItem(
+                (a - self._t0, b - self._t0),
+                movable=False,
+                brush=pg.mkBrush(214, 39, 40, 60),
+                pen=pg.mkPen(None),
+            )
             region.setToolTip("Maintenance: left out of training")
             self.overview.addItem(region)
             self.maintenance_regions.append(region)
@@ -355,8 +415,10 @@ class LearnBaselineDialog(QObject):
         spans = [(a, b) for a, b in self.excluded() if b >= lo and a <= hi]
         text = f"From {_clock(lo)} to {_clock(hi)}."
         if spans:
-            text += (f" {len(spans)} maintenance span{'s' if len(spans) > 1 else ''} left out "
-                     f"({sum(min(b, hi) - max(a, lo) for a, b in spans):.0f} s).")
+            text += (
+                f" {len(spans)} maintenance span{'s' if len(spans) > 1 else ''} left out "
+                f"({sum(min(b, hi) - max(a, lo) for a, b in spans):.0f} s)."
+            )
         else:
             text += " No maintenance span in it (Shift+drag on a plot marks one)."
         self.excludedLabel.setText(text)
@@ -367,7 +429,9 @@ class LearnBaselineDialog(QObject):
         return self.detector.currentData()
 
     def _detector_changed(self, *_) -> None:
-        form = self.detectorParams  # in a scroll area: a detector with twenty parameters keeps the dialog on screen
+        form = (
+            self.detectorParams
+        )  # in a scroll area: a detector with twenty parameters keeps the dialog on screen
         while form.rowCount():
             form.removeRow(0)
         self.param_widgets = {}
@@ -397,7 +461,10 @@ class LearnBaselineDialog(QObject):
             self.param_widgets[name] = widget
         # as tall as the parameters, up to the ui's cap (then it scrolls): a short list leaves room to the overview
         spacing = max(form.verticalSpacing(), 6)
-        rows = [max(w.sizeHint().height(), form.labelForField(w).sizeHint().height()) for w in self.param_widgets.values()]
+        rows = [
+            max(w.sizeHint().height(), form.labelForField(w).sizeHint().height())
+            for w in self.param_widgets.values()
+        ]
         self.paramsScroll.setFixedHeight(min(PARAMS_HEIGHT, sum(rows) + spacing * len(rows)))
         self.threshold.setValue(cls.threshold)
 
@@ -412,7 +479,11 @@ class LearnBaselineDialog(QObject):
                 try:
                     out[name] = parse_param(defaults[name], widget.text())
                 except ValueError:
-                    what = "a number, or empty" if defaults[name] is None else "whole numbers separated by commas"
+                    what = (
+                        "a number, or empty"
+                        if defaults[name] is None
+                        else "whole numbers separated by commas"
+                    )
                     raise ValueError(f"{name.replace('_', ' ')}: {widget.text()!r} is not {what}") from None
             else:
                 out[name] = widget.value()
@@ -430,7 +501,11 @@ class LearnBaselineDialog(QObject):
 
     # -- training --------------------------------------------------------------------------------------------------------
     def checked_keys(self) -> list[tuple]:
-        return [self.key_labels[i] for i in range(self.keys.count()) if self.keys.item(i).checkState() == Qt.Checked]
+        return [
+            self.key_labels[i]
+            for i in range(self.keys.count())
+            if self.keys.item(i).checkState() == Qt.Checked
+        ]
 
     def start_training(self) -> None:
         if self.current is None or (self._thread is not None and self._thread.is_alive()):
@@ -463,13 +538,21 @@ class LearnBaselineDialog(QObject):
 
         def work():
             try:
-                result = train(data, template, keys, excluded, holdout, policy, progress=self._progress.emit,
-                               cancelled=self._cancel.is_set)
+                result = train(
+                    data,
+                    template,
+                    keys,
+                    excluded,
+                    holdout,
+                    policy,
+                    progress=self._progress.emit,
+                    cancelled=self._cancel.is_set,
+                )
             except TrainingCancelled:
                 self._failed.emit("Training cancelled.")
             except (ValueError, TypeError) as exc:
                 self._failed.emit(f"Cannot train: {exc}")
-            except Exception as exc:  # noqa: BLE001 - a detector's failure is shown, not lost in a thread
+            except Exception as exc:
                 self._failed.emit(f"Training failed: {type(exc).__name__}: {exc}")
             else:
                 self._finished.emit((result, data, template))
@@ -514,7 +597,8 @@ class LearnBaselineDialog(QObject):
             f"Trained {len(r.detectors)} key{'s' if len(r.detectors) > 1 else ''} on "
             f"{r.trained_rows - held:,} intervals{left_out}; held out {held:,}: 99th percentile {quantile:.3g}, "
             f"max {float(r.scores.max()) if held else 0:.3g}; <b>{over}</b> interval{'s' if over != 1 else ''} at or "
-            f"above the threshold {threshold:g}.")
+            f"above the threshold {threshold:g}."
+        )
 
     # -- saving ----------------------------------------------------------------------------------------------------------
     def save(self):
@@ -523,8 +607,11 @@ class LearnBaselineDialog(QObject):
             return None
         name = self.name.text().strip()
         if not _NAME.match(name):
-            QMessageBox.warning(self.dialog, "Learn baseline",
-                                "A model's name is letters, digits, '.', '_' and '-' (it names its files).")
+            QMessageBox.warning(
+                self.dialog,
+                "Learn baseline",
+                "A model's name is letters, digits, '.', '_' and '-' (it names its files).",
+            )
             return None
         if self.manager.get(name) is not None:
             QMessageBox.warning(self.dialog, "Learn baseline", f"A model named {name!r} is attached already.")
@@ -533,18 +620,27 @@ class LearnBaselineDialog(QObject):
         streams = self.streams()
         r = self.result
         scorer = LiveScorer.from_training(
-            source.store, streams if len(streams) > 1 else stream, r, self.template, threshold=self.threshold.value(),
-            policy=self.policy.currentData(), refit_every=self.refitEvery.value(), train_size=self.trainSize.value())
+            source.store,
+            streams if len(streams) > 1 else stream,
+            r,
+            self.template,
+            threshold=self.threshold.value(),
+            policy=self.policy.currentData(),
+            refit_every=self.refitEvery.value(),
+            train_size=self.trainSize.value(),
+        )
         scorer.seed(self.data.times, self.data.values, self.data.labels)
         scorer.last_ts = min(float(r.window[1]), source.store.clock(stream[0]) or float(r.window[1]))
         for a, b in self.excluded():
             scorer.exclude(a, b, "maintenance")
-        features = "value per key, " + ("windows of the last values" if self.kind in ("iforest", "kmeans")
-                                        else "one value at a time")
+        features = "value per key, " + (
+            "windows of the last values" if self.kind in ("iforest", "kmeans") else "one value at a time"
+        )
         if len(streams) > 1:
             features += f"; {len(streams)} streams joined on the times of {'.'.join(stream)}"
-        model = self.manager.attach(name, source, scorer, features=features,
-                                    training_window=[float(r.window[0]), float(r.window[1])])
+        model = self.manager.attach(
+            name, source, scorer, features=features, training_window=[float(r.window[0]), float(r.window[1])]
+        )
         try:
             self.manager.save(model)
         except OSError as exc:
@@ -577,8 +673,12 @@ class LearnBaselineDialog(QObject):
         kind = s.value("detector")
         if kind in DETECTOR_TITLES:
             self.detector.setCurrentIndex(list(DETECTOR_TITLES).index(kind))
-        for widget, key in ((self.minutes, "minutes"), (self.holdout, "holdout"), (self.refitEvery, "refit-every"),
-                            (self.trainSize, "train-size")):
+        for widget, key in (
+            (self.minutes, "minutes"),
+            (self.holdout, "holdout"),
+            (self.refitEvery, "refit-every"),
+            (self.trainSize, "train-size"),
+        ):
             value = s.value(key)
             if value is not None:
                 widget.setValue(int(value))

@@ -46,15 +46,25 @@ SCORE_POINTS = 20_000
 class AttachedModel:
     """One model attached to one stream of one source, as the GUI sees it."""
 
-    def __init__(self, name: str, source_name: str, scorer: LiveScorer, source=None,
-                 features: str = "value per key", training_window=None, enabled: bool = True,
-                 description: str = ""):
+    def __init__(
+        self,
+        name: str,
+        source_name: str,
+        scorer: LiveScorer,
+        source=None,
+        features: str = "value per key",
+        training_window=None,
+        enabled: bool = True,
+        description: str = "",
+    ):
         self.name = name
         self.source_name = source_name
         self.streams = list(scorer.streams)  # the first one is the model's primary stream
         self.stream = self.streams[0]
         self.scorer = scorer
-        self.description = description  # who made it, when not the Learn baseline dialog: "IsolationForest", ...
+        self.description = (
+            description  # who made it, when not the Learn baseline dialog: "IsolationForest", ...
+        )
         self.source = source  # None while its source is not open
         self.features = features
         self.training_window = training_window
@@ -124,14 +134,30 @@ class ModelManager(QObject):
         self._worker.shutdown(wait=True, cancel_futures=True)
 
     # -- attaching -------------------------------------------------------------------------------------------------------
-    def attach(self, name: str, source, scorer: LiveScorer, features: str = "value per key",
-               training_window=None, enabled: bool = True, description: str = "") -> AttachedModel:
+    def attach(
+        self,
+        name: str,
+        source,
+        scorer: LiveScorer,
+        features: str = "value per key",
+        training_window=None,
+        enabled: bool = True,
+        description: str = "",
+    ) -> AttachedModel:
         """Attach a scorer to a source's stream(s) (a model trained in the dialog, loaded, or made in the console)."""
         if self.get(name) is not None:
             raise ValueError(f"a model named {name!r} is already attached")
         source_name = source if isinstance(source, str) else source.name
-        model = AttachedModel(name, source_name, scorer, None if isinstance(source, str) else source,
-                              features, training_window, enabled, description)
+        model = AttachedModel(
+            name,
+            source_name,
+            scorer,
+            None if isinstance(source, str) else source,
+            features,
+            training_window,
+            enabled,
+            description,
+        )
         if model.source is not None:
             scorer.store = model.source.store
         for stream in model.streams:
@@ -169,6 +195,7 @@ class ModelManager(QObject):
     def set_threshold(self, model: AttachedModel, threshold: float) -> None:
         def apply():
             model.scorer.threshold = float(threshold)
+
         self.run(apply).result()
         model.version += 1
         self.changed.emit(model)
@@ -182,8 +209,11 @@ class ModelManager(QObject):
     def attach_saved(self, name: str, source_name: str = "", trusted: list[str] | None = None) -> None:
         """Load a model from the registry folder (in the worker) and attach it: to ``source_name``, or
         to the first open source that has its stream. ``trusted``: estimator types the user accepted."""
-        self.run(self._load, self.registry, {"name": name, "source": source_name, "enabled": True,
-                                             "trusted": list(trusted or [])})
+        self.run(
+            self._load,
+            self.registry,
+            {"name": name, "source": source_name, "enabled": True, "trusted": list(trusted or [])},
+        )
 
     def source_added(self, source) -> None:
         for model in self.models:
@@ -201,6 +231,7 @@ class ModelManager(QObject):
         def rebind():
             model.scorer.store = source.store
             model.scorer.last_ts = -np.inf  # a new store: score what it holds
+
         self.run(rebind)
         model.source = source
         model.version += 1
@@ -220,9 +251,14 @@ class ModelManager(QObject):
             found = scorer.poll()
             refits = scorer.last_training
             t, s = scorer.scores()
-            result = {"found": found, "times": t[-SCORE_POINTS:], "scores": s[-SCORE_POINTS:],
-                      "trained": len(refits), "error": ""}
-        except Exception as exc:  # noqa: BLE001 - a model that fails is shown failing, the others go on
+            result = {
+                "found": found,
+                "times": t[-SCORE_POINTS:],
+                "scores": s[-SCORE_POINTS:],
+                "trained": len(refits),
+                "error": "",
+            }
+        except Exception as exc:
             log.exception("scoring %s", model.name)
             result = {"found": [], "error": f"{type(exc).__name__}: {exc}"}
         self._polled.emit(model, result)
@@ -236,14 +272,17 @@ class ModelManager(QObject):
             model.error = result["error"]
             model.version += 1
         times = result.get("times")
-        if times is not None and (len(times) != len(model.score_times)
-                                  or (len(times) and times[-1] != model.score_times[-1])):
+        if times is not None and (
+            len(times) != len(model.score_times) or (len(times) and times[-1] != model.score_times[-1])
+        ):
             model.score_times, model.scores = times, result["scores"]
             model.version += 1
         for anomaly in result["found"]:
             if any(a <= anomaly.start <= b for a, b in model.expected):
                 continue
-            model.anomalies[anomaly.start] = Anomaly(anomaly.start, anomaly.end, anomaly.score, list(anomaly.keys))
+            model.anomalies[anomaly.start] = Anomaly(
+                anomaly.start, anomaly.end, anomaly.score, list(anomaly.keys)
+            )
             model.anomalies.move_to_end(anomaly.start)
             model.version += 1
         while len(model.anomalies) > MAX_ANOMALIES:
@@ -253,14 +292,19 @@ class ModelManager(QObject):
 
     def refit(self, model: AttachedModel) -> Future:
         """Refit a model now on its sliding window (excluded spans left out)."""
+
         def refit():
             model.scorer.refit()
             return len(model.scorer.last_training)
 
         future = self.run(refit)
-        future.add_done_callback(lambda f: self.message.emit(
-            f"Refit {model.name} on {f.result()} intervals" if not f.exception() else f"Refit {model.name} failed: "
-            f"{f.exception()}"))
+        future.add_done_callback(
+            lambda f: self.message.emit(
+                f"Refit {model.name} on {f.result()} intervals"
+                if not f.exception()
+                else f"Refit {model.name} failed: {f.exception()}"
+            )
+        )
         return future
 
     # -- spans -----------------------------------------------------------------------------------------------------------
@@ -283,7 +327,9 @@ class ModelManager(QObject):
     def maintenance_spans(self, source_name: str, stream: tuple) -> list[tuple[float, float]]:
         return list(self.maintenance.get((source_name, tuple(stream)), []))
 
-    def add_maintenance(self, source_name: str, stream: tuple, start: float, end: float) -> tuple[float, float]:
+    def add_maintenance(
+        self, source_name: str, stream: tuple, start: float, end: float
+    ) -> tuple[float, float]:
         """Mark a span of a stream as maintenance: no model of it learns from it, nor flags it."""
         span = (float(min(start, end)), float(max(start, end)))
         key = (source_name, tuple(stream))
@@ -302,7 +348,9 @@ class ModelManager(QObject):
                 self.run(model.scorer.forget_span, span[0], span[1])
             self.spansChanged.emit(source_name, tuple(stream))
 
-    def move_maintenance(self, source_name: str, stream: tuple, old: tuple, new: tuple) -> tuple[float, float]:
+    def move_maintenance(
+        self, source_name: str, stream: tuple, old: tuple, new: tuple
+    ) -> tuple[float, float]:
         self.remove_maintenance(source_name, stream, old)
         return self.add_maintenance(source_name, stream, *new)
 
@@ -324,6 +372,7 @@ class ModelManager(QObject):
 
         def save():
             return model.scorer.save(registry, name or model.name, model.features, model.training_window)
+
         return self.run(save).result()
 
     def state(self, folder: str | Path | None = None, relative_to: Path | None = None) -> dict:
@@ -343,11 +392,20 @@ class ModelManager(QObject):
                 pass
         return {
             "folder": str(root),
-            "attached": [{"name": m.name, "source": m.source_name, "streams": [list(s) for s in m.streams],
-                          "enabled": m.enabled}
-                         for m in self.models],
-            "maintenance": [{"source": s, "stream": list(st), "spans": [list(x) for x in spans]}
-                            for (s, st), spans in self.maintenance.items() if spans],
+            "attached": [
+                {
+                    "name": m.name,
+                    "source": m.source_name,
+                    "streams": [list(s) for s in m.streams],
+                    "enabled": m.enabled,
+                }
+                for m in self.models
+            ],
+            "maintenance": [
+                {"source": s, "stream": list(st), "spans": [list(x) for x in spans]}
+                for (s, st), spans in self.maintenance.items()
+                if spans
+            ],
         }
 
     def restore(self, doc: dict | None, base: Path | None = None) -> list[str]:
@@ -369,7 +427,7 @@ class ModelManager(QObject):
                 self.maintenance[key] = [(float(a), float(b)) for a, b in item["spans"]]
             except (KeyError, TypeError, ValueError):
                 problems.append(f"maintenance spans: unreadable entry {item!r}")
-        for (source_name, stream) in self.maintenance:
+        for source_name, stream in self.maintenance:
             self.spansChanged.emit(source_name, stream)
         registry = self.registry
         for entry in doc.get("attached", []):
@@ -383,7 +441,9 @@ class ModelManager(QObject):
         from ...store.live import LiveStore
 
         try:
-            scorer = LiveScorer.load(LiveStore(capacity=1), registry, entry["name"], entry.get("trusted") or None)
+            scorer = LiveScorer.load(
+                LiveStore(capacity=1), registry, entry["name"], entry.get("trusted") or None
+            )
         except UntrustedModelError as exc:
             if exc.types:  # a user estimator whose types nobody trusted yet: the user is asked
                 self._loaded.emit(entry, exc)
@@ -407,13 +467,25 @@ class ModelManager(QObject):
             return
         source_name = str(entry.get("source", ""))
         if not source_name:  # attached by hand: the first open source with the model's stream
-            source_name = next((s.name for s in self._all_sources()
-                                if any(i.stream == scorer.stream for i in s.store.streams())), "")
+            source_name = next(
+                (
+                    s.name
+                    for s in self._all_sources()
+                    if any(i.stream == scorer.stream for i in s.store.streams())
+                ),
+                "",
+            )
             if not source_name:
                 self.message.emit(f"No open source has {'.'.join(scorer.stream)}: {name} waits for one")
         source = self._find_source(source_name)
         meta = scorer.meta
-        model = self.attach(name, source or source_name, scorer, features=meta.features or "value per key",
-                            training_window=meta.training_window, enabled=bool(entry.get("enabled", True)))
+        model = self.attach(
+            name,
+            source or source_name,
+            scorer,
+            features=meta.features or "value per key",
+            training_window=meta.training_window,
+            enabled=bool(entry.get("enabled", True)),
+        )
         if source is not None:
             self._bind(model, source)

@@ -11,7 +11,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QAbstractItemView, QInputDialog, QMessageBox, QToolBar, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QInputDialog,
+    QMessageBox,
+    QToolBar,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from .overlay import describe_keys
@@ -41,14 +48,26 @@ class ModelsPane(QWidget):
         self.tree.setContextMenuPolicy(Qt.ActionsContextMenu)
         self.toolbar = QToolBar()
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.learn_action = self._action("Learn…", "Learn a baseline of a stream (Ctrl+Shift+L)", self.learnRequested.emit)
-        self.refit_action = self._action("Refit now", "Refit the selected model on its sliding window, "
-                                         "maintenance and expected spans left out", self._refit)
-        self.detach_action = self._action("Detach", "Stop scoring the selected model and take it off its stream "
-                                          "(its files stay in the models folder)", self._detach)
-        self.delete_action = self._action("Delete…", "Detach the selected model and delete its files", self._delete)
-        self.attach_action = self._action("Attach saved…", "Attach a model saved in the models folder",
-                                          self.attachRequested.emit)
+        self.learn_action = self._action(
+            "Learn…", "Learn a baseline of a stream (Ctrl+Shift+L)", self.learnRequested.emit
+        )
+        self.refit_action = self._action(
+            "Refit now",
+            "Refit the selected model on its sliding window, maintenance and expected spans left out",
+            self._refit,
+        )
+        self.detach_action = self._action(
+            "Detach",
+            "Stop scoring the selected model and take it off its stream "
+            "(its files stay in the models folder)",
+            self._detach,
+        )
+        self.delete_action = self._action(
+            "Delete…", "Detach the selected model and delete its files", self._delete
+        )
+        self.attach_action = self._action(
+            "Attach saved…", "Attach a model saved in the models folder", self.attachRequested.emit
+        )
         for action in (self.refit_action, self.detach_action, self.delete_action):
             self.tree.addAction(action)
         layout = QVBoxLayout(self)
@@ -105,13 +124,21 @@ class ModelsPane(QWidget):
     def row_text(self, model) -> list[str]:
         last = model.last_score
         newest = next(reversed(model.anomalies.values()), None)
-        anomalies = f"{len(model.anomalies)}" + (f" · last: {describe_keys(newest.keys, 1)}" if newest else "")
+        anomalies = f"{len(model.anomalies)}" + (
+            f" · last: {describe_keys(newest.keys, 1)}" if newest else ""
+        )
         policy = model.scorer.policy
         update = "continuous" if policy == "online" else f"refit every {model.scorer.refit_every}"
         streams = " + ".join(".".join(s) for s in model.streams)
-        return [model.name, f"{streams} · {model.source_name}", model.description or model.detector,
-                f"{model.threshold:g}",
-                model.state if model.state != "scoring" or last is None else f"{last:.2f}", anomalies, update]
+        return [
+            model.name,
+            f"{streams} · {model.source_name}",
+            model.description or model.detector,
+            f"{model.threshold:g}",
+            model.state if model.state != "scoring" or last is None else f"{last:.2f}",
+            anomalies,
+            update,
+        ]
 
     def update_row(self, model) -> None:
         item = self._items.get(id(model))
@@ -123,8 +150,11 @@ class ModelsPane(QWidget):
         item.setCheckState(0, Qt.Checked if model.enabled else Qt.Unchecked)
         over = model.last_score is not None and model.last_score >= model.threshold
         item.setForeground(4, Qt.red if over else Qt.black)
-        item.setToolTip(0, f"{model.name}: {model.features}; trained on "
-                           f"{_window_text(model.training_window)}. Uncheck to pause scoring.")
+        item.setToolTip(
+            0,
+            f"{model.name}: {model.features}; trained on "
+            f"{_window_text(model.training_window)}. Uncheck to pause scoring.",
+        )
         item.setToolTip(4, model.error or "The newest interval's score (the largest of its keys')")
         self.tree.blockSignals(False)
 
@@ -142,8 +172,9 @@ class ModelsPane(QWidget):
         if model is None:
             return
         if column == THRESHOLD_COLUMN:
-            value, ok = QInputDialog.getDouble(self, "Threshold", f"Alarm threshold of {model.name}:",
-                                               model.threshold, 0.0, 1e9, 3)
+            value, ok = QInputDialog.getDouble(
+                self, "Threshold", f"Alarm threshold of {model.name}:", model.threshold, 0.0, 1e9, 3
+            )
             if ok:
                 self.manager.set_threshold(model, value)
         elif model.source is not None:
@@ -164,8 +195,9 @@ class ModelsPane(QWidget):
         model = self.selected()
         if model is None:
             return
-        answer = QMessageBox.question(self, "Delete model", f"Delete {model.name} and its files from "
-                                      f"{self.manager.registry.root}?")
+        answer = QMessageBox.question(
+            self, "Delete model", f"Delete {model.name} and its files from {self.manager.registry.root}?"
+        )
         if answer == QMessageBox.Yes:
             self.manager.delete(model)
 

@@ -63,7 +63,9 @@ class ScoreStrip(pg.PlotWidget):
         item.layout.setContentsMargins(2, 0, 6, 2)
         self.curve = pg.PlotCurveItem(pen=pg.mkPen("#444444", width=1))
         self.over = pg.PlotCurveItem(pen=pg.mkPen("#D62728", width=2), connect="finite")
-        self.line = pg.InfiniteLine(angle=0, movable=False, pen=pg.mkPen("#D62728", style=Qt.PenStyle.DashLine))
+        self.line = pg.InfiniteLine(
+            angle=0, movable=False, pen=pg.mkPen("#D62728", style=Qt.PenStyle.DashLine)
+        )
         self.title = pg.TextItem(anchor=(0, 0), color="#333333")
         self.title.setParentItem(item.getViewBox())
         self.title.setPos(4, 0)
@@ -85,8 +87,10 @@ class ScoreStrip(pg.PlotWidget):
         self.line.setPos(threshold)
         last = m.last_score
         state = "" if m.state == "scoring" else f" · {m.state}"
-        self.title.setText(f"{m.name} ({m.detector})  score {'-' if last is None else f'{last:.2f}'}"
-                           f"  threshold {threshold:g}{state}")
+        self.title.setText(
+            f"{m.name} ({m.detector})  score {'-' if last is None else f'{last:.2f}'}"
+            f"  threshold {threshold:g}{state}"
+        )
         if not len(m.score_times):
             self.curve.setData([], [])
             self.over.setData([], [])
@@ -111,8 +115,9 @@ class SpanRegion(pg.LinearRegionItem):
         self.setZValue(20)
         # on the start line, near the top; pyqtgraph puts it on the side of the line facing the view's
         # centre, so a span at the right edge (where live anomalies appear) is labelled on its left
-        self.label = pg.InfLineLabel(self.lines[0], "", position=0.93, anchors=[(-0.05, 0), (1.05, 0)],
-                                     color=ANOMALY_TEXT)
+        self.label = pg.InfLineLabel(
+            self.lines[0], "", position=0.93, anchors=[(-0.05, 0), (1.05, 0)], color=ANOMALY_TEXT
+        )
         self.label.setZValue(60)
         for line in self.lines:
             line.setPen(pg.mkPen(brush[:3] + (170,), width=1))
@@ -158,8 +163,12 @@ class StreamMarks(QObject):
         """The frame hook: cheap unless the chart, a model or a span moved."""
         chart = self.panel.chart
         models = self.models()
-        stamp = (id(chart), getattr(chart, "t0", 0.0), tuple((m.name, m.version) for m in models),
-                 tuple(self.manager.maintenance_spans(self.source_name, self.stream)))
+        stamp = (
+            id(chart),
+            getattr(chart, "t0", 0.0),
+            tuple((m.name, m.version) for m in models),
+            tuple(self.manager.maintenance_spans(self.source_name, self.stream)),
+        )
         if stamp == self._stamp:
             return
         self._stamp = stamp
@@ -222,9 +231,11 @@ class StreamMarks(QObject):
                     line.setPen(pg.mkPen(ANOMALY_BRUSH[:3] + (170,), width=1))
                 region.set_label(describe_keys(anomaly.keys), ANOMALY_TEXT)
                 keys = "\n".join(f"  {feature_text(k)}: {s:.2f}" for k, s in anomaly.keys)
-                region.setToolTip(f"Anomaly {fmt_time(a)} → {fmt_time(b)} · score {anomaly.score:.2f} "
-                                  f"(threshold {model.threshold:g}) · model {model.name}\n"
-                                  f"Keys that contributed most:\n{keys}\nRight-click: mark expected")
+                region.setToolTip(
+                    f"Anomaly {fmt_time(a)} → {fmt_time(b)} · score {anomaly.score:.2f} "
+                    f"(threshold {model.threshold:g}) · model {model.name}\n"
+                    f"Keys that contributed most:\n{keys}\nRight-click: mark expected"
+                )
             else:
                 region.setBrush(pg.mkBrush(*EXPECTED_BRUSH))
                 for line in region.lines:
@@ -232,7 +243,7 @@ class StreamMarks(QObject):
                 region.set_label("expected", "#2C7A2C")
                 region.setToolTip(f"Marked expected ({model.name}): left out of refits. Right-click to undo")
             region.show()
-        for region in self.shades[len(marks):]:
+        for region in self.shades[len(marks) :]:
             region.hide()
 
     def _draw_maintenance(self) -> None:
@@ -245,21 +256,25 @@ class StreamMarks(QObject):
                 region = self._region(self.maint, MAINTENANCE_BRUSH, movable=True)
                 region.kind = "maintenance"
                 region.set_label("maintenance", "#1F5F99")
-                region.setToolTip("Maintenance: models neither learn from this span nor flag it.\n"
-                                  "Drag its edges to adjust it; right-click to remove it")
+                region.setToolTip(
+                    "Maintenance: models neither learn from this span nor flag it.\n"
+                    "Drag its edges to adjust it; right-click to remove it"
+                )
                 region.sigRegionChangeFinished.connect(self._maintenance_moved)
             region.blockSignals(True)
             region.setRegion((a - t0, b - t0))
             region.blockSignals(False)
             region.times = (a, b)
             region.show()
-        for region in self.maint[len(spans):]:
+        for region in self.maint[len(spans) :]:
             region.hide()
 
     def _maintenance_moved(self, region: SpanRegion) -> None:
         lo, hi = region.getRegion()
         t0 = self.panel.chart.t0
-        region.times = self.manager.move_maintenance(self.source_name, self.stream, region.times, (lo + t0, hi + t0))
+        region.times = self.manager.move_maintenance(
+            self.source_name, self.stream, region.times, (lo + t0, hi + t0)
+        )
 
     # -- right-click ---------------------------------------------------------------------------------------------------
     def span_at(self, t: float):
@@ -279,16 +294,22 @@ class StreamMarks(QObject):
         region = self.span_at(t)
         if region is not None and region.kind == "anomaly":
             a, b = region.times
-            menu.addAction("Mark expected (leave it out of the next refit)",
-                           lambda: self.manager.mark_expected(region.model, a, b))
+            menu.addAction(
+                "Mark expected (leave it out of the next refit)",
+                lambda: self.manager.mark_expected(region.model, a, b),
+            )
         elif region is not None and region.kind == "expected":
             a, b = region.times
-            menu.addAction("Not expected after all (learn from it again)",
-                           lambda: self.manager.unmark_expected(region.model, a, b))
+            menu.addAction(
+                "Not expected after all (learn from it again)",
+                lambda: self.manager.unmark_expected(region.model, a, b),
+            )
         elif region is not None and region.kind == "maintenance":
             span = region.times
-            menu.addAction("Remove maintenance span",
-                           lambda: self.manager.remove_maintenance(self.source_name, self.stream, span))
+            menu.addAction(
+                "Remove maintenance span",
+                lambda: self.manager.remove_maintenance(self.source_name, self.stream, span),
+            )
         if region is None or region.kind != "maintenance":
             menu.addAction("Mark maintenance span here (or Shift+drag)", lambda: self._maintenance_here(t))
         return menu
@@ -300,8 +321,12 @@ class StreamMarks(QObject):
 
     def _clicked(self, ev) -> None:
         chart = self.panel.chart
-        if (ev.button() != Qt.MouseButton.RightButton or chart is None or not chart.timed
-                or not chart.vb.sceneBoundingRect().contains(ev.scenePos())):
+        if (
+            ev.button() != Qt.MouseButton.RightButton
+            or chart is None
+            or not chart.timed
+            or not chart.vb.sceneBoundingRect().contains(ev.scenePos())
+        ):
             return
         t = chart.vb.mapSceneToView(ev.scenePos()).x() + chart.t0
         ev.accept()
@@ -317,10 +342,13 @@ class StreamMarks(QObject):
             return None
         return chart.vb.mapSceneToView(scene).x()
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
+    def eventFilter(self, obj, event) -> bool:
         kind = event.type()
-        if kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton \
-                and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+        if (
+            kind == QEvent.Type.MouseButtonPress
+            and event.button() == Qt.MouseButton.LeftButton
+            and event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        ):
             x = self._view_x(event.position().toPoint())
             if x is None:
                 return False

@@ -8,8 +8,8 @@ into pyqtgraph items.
 from __future__ import annotations
 
 import math
-from datetime import datetime, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -17,7 +17,12 @@ from ...schema import ADDITIVE_KINDS, BUCKET_KINDS, INT64_MAX, INT64_MIN, STATS_
 
 #: Time windows offered in the toolbar: (label, seconds); None is everything the store holds.
 WINDOWS: list[tuple[str, float | None]] = [
-    ("1 min", 60.0), ("5 min", 300.0), ("15 min", 900.0), ("1 h", 3600.0), ("6 h", 21600.0), ("1 day", 86400.0),
+    ("1 min", 60.0),
+    ("5 min", 300.0),
+    ("15 min", 900.0),
+    ("1 h", 3600.0),
+    ("6 h", 21600.0),
+    ("1 day", 86400.0),
     ("all", None),
 ]
 DEFAULT_WINDOW = 300.0
@@ -73,7 +78,7 @@ def fmt_time(ts: float, precise: bool = False) -> str:
 
 
 def iso_utc(ts: float) -> str:
-    return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.fromtimestamp(ts, tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 # -- rows in a window, fetched a little at a time --------------------------------------------------------------------
@@ -140,12 +145,14 @@ class RowCache:
 
     def _trim(self, start: float) -> None:
         self.start = start
-        first = int(np.searchsorted(self._buf_t[: self._n], start, side="left")) if math.isfinite(start) else 0
+        first = (
+            int(np.searchsorted(self._buf_t[: self._n], start, side="left")) if math.isfinite(start) else 0
+        )
         first = max(first, self._n - self.max_rows)
         if first > 0:
             keep = self._n - first
-            self._buf_t[:keep] = self._buf_t[first: self._n]
-            self._buf_v[:keep] = self._buf_v[first: self._n]
+            self._buf_t[:keep] = self._buf_t[first : self._n]
+            self._buf_v[:keep] = self._buf_v[first : self._n]
             self._n = keep
             self._view()
 
@@ -182,7 +189,11 @@ class KeyProjection:
             self.keys = list(order)
             cols = [c for key in self.keys for c in order[key]]
             starts = np.cumsum([0] + [len(order[k]) for k in self.keys[:-1]]) if self.keys else []
-            self._cols, self._starts, self._identity = np.array(cols, np.intp), np.array(starts, np.intp), False
+            self._cols, self._starts, self._identity = (
+                np.array(cols, np.intp),
+                np.array(starts, np.intp),
+                False,
+            )
         elif self.kind in STATS_KINDS:
             picked = [(label[0], col) for col, label in enumerate(labels) if label[1] == self.field]
             self.keys = [k for k, _ in picked]
@@ -219,7 +230,9 @@ def rank_keys(values: np.ndarray, kind: str, view: str) -> np.ndarray:
     return np.nansum(np.abs(values), axis=0)
 
 
-def top_columns(score: np.ndarray, n: int, current: list[int] | tuple = (), keep_within: float = 0.8) -> list[int]:
+def top_columns(
+    score: np.ndarray, n: int, current: list[int] | tuple = (), keep_within: float = 0.8
+) -> list[int]:
     """Indices of the ``n`` best scores, best first.
 
     With ``current`` (the columns shown now), a shown column stays while its score is
@@ -284,7 +297,11 @@ def bucket_ladder(kind: str, edges: list[tuple[int, int]]) -> tuple[list[tuple[i
             step = widths.pop()
             base = min(lo for lo, _ in inner)
             top = max(lo for lo, _ in inner)
-            if step > 0 and all((lo - base) % step == 0 for lo, _ in inner) and (top - base) // step < MAX_LADDER_ROWS:
+            if (
+                step > 0
+                and all((lo - base) % step == 0 for lo, _ in inner)
+                and (top - base) // step < MAX_LADDER_ROWS
+            ):
                 rows = [(lo, lo + step - 1) for lo in range(base, top + 1, step)]
                 scale = "linear"
     if rows is None:
@@ -325,7 +342,11 @@ def time_bins(times: np.ndarray, interval: float, lo: float, hi: float, max_cols
     phase = float(times[-1]) % width if len(times) else 0.0
     origin = phase + math.floor((lo - phase) / width) * width
     ncols = max(1, math.ceil((hi - origin) / width - 1e-9))
-    cols = np.floor((times - interval / 2 - origin) / width).astype(np.intp) if len(times) else np.zeros(0, np.intp)
+    cols = (
+        np.floor((times - interval / 2 - origin) / width).astype(np.intp)
+        if len(times)
+        else np.zeros(0, np.intp)
+    )
     return origin, width, ncols, cols
 
 

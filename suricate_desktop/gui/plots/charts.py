@@ -18,10 +18,10 @@ from PySide6.QtWidgets import QGraphicsEllipseItem
 from ...schema import BUCKET_KINDS
 from ._data import (
     GAP_FACTOR,
-    decimate,
     KeyProjection,
     RowCache,
     bucket_ladder,
+    decimate,
     edge_text,
     fmt_edge,
     fmt_number,
@@ -34,8 +34,24 @@ from ._data import (
 )
 
 #: Distinct, colour-blind-friendly hues (Okabe-Ito without yellow, then Tol's muted set).
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#555555", "#999933",
-           "#882255", "#44AA99", "#117733", "#332288", "#AA4499", "#DDCC77", "#88CCEE", "#661100"]
+PALETTE = [
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#555555",
+    "#999933",
+    "#882255",
+    "#44AA99",
+    "#117733",
+    "#332288",
+    "#AA4499",
+    "#DDCC77",
+    "#88CCEE",
+    "#661100",
+]
 _COLOURS: dict[str, str] = {}
 
 
@@ -46,6 +62,8 @@ def colour_of(key) -> str:
     if colour is None:
         colour = _COLOURS[name] = PALETTE[len(_COLOURS) % len(PALETTE)]
     return colour
+
+
 OTHER_COLOUR = "#BBBBBB"
 GRID_ALPHA = 0.25
 LEFT_AXIS_WIDTH = 60
@@ -76,12 +94,14 @@ class TimeAxis(pg.DateAxisItem):
         super().__init__(orientation="bottom")
         self.origin = float(origin)
 
-    def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph API)
+    def tickValues(self, minVal, maxVal, size):
         o = self.origin
-        return [(spacing, [v - o for v in values])
-                for spacing, values in super().tickValues(minVal + o, maxVal + o, size)]
+        return [
+            (spacing, [v - o for v in values])
+            for spacing, values in super().tickValues(minVal + o, maxVal + o, size)
+        ]
 
-    def tickStrings(self, values, scale, spacing):  # noqa: N802
+    def tickStrings(self, values, scale, spacing):
         return super().tickStrings([v + self.origin for v in values], scale, spacing)
 
 
@@ -202,16 +222,25 @@ class TimeSeriesChart(KeyedChart):
     def __init__(self, panel):
         super().__init__(panel, {"bottom": time_axis(panel.time_origin)})
         self.curves: dict[tuple, pg.PlotCurveItem] = {}
-        self.legend = pg.LegendItem(offset=(8, 4), brush=pg.mkBrush(255, 255, 255, 210), pen=pg.mkPen("#CCCCCC"),
-                                    labelTextSize="8pt", labelTextColor="#222222", verSpacing=-6)
+        self.legend = pg.LegendItem(
+            offset=(8, 4),
+            brush=pg.mkBrush(255, 255, 255, 210),
+            pen=pg.mkPen("#CCCCCC"),
+            labelTextSize="8pt",
+            labelTextColor="#222222",
+            verSpacing=-6,
+        )
         self.legend.setParentItem(self.vb)
         self.legend.sigSampleClicked.connect(self._legend_clicked)
         self.plot.enableAutoRange(x=False, y=False)
-        self.crosshair = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#888888", style=Qt.PenStyle.DashLine))
+        self.crosshair = pg.InfiniteLine(
+            angle=90, movable=False, pen=pg.mkPen("#888888", style=Qt.PenStyle.DashLine)
+        )
         self.crosshair.setZValue(50)
         self.crosshair.hide()
-        self.readout = pg.TextItem(anchor=(0, 0), color="#222222", fill=pg.mkBrush(255, 255, 255, 220),
-                                   border=pg.mkPen("#AAAAAA"))
+        self.readout = pg.TextItem(
+            anchor=(0, 0), color="#222222", fill=pg.mkBrush(255, 255, 255, 220), border=pg.mkPen("#AAAAAA")
+        )
         self.readout.setZValue(60)
         self.readout.hide()
         self.plot.addItem(self.crosshair, ignoreBounds=True)
@@ -385,7 +414,9 @@ class BarsChart(KeyedChart):
         self.latest = float(times[-1])
         self.shown = [keys[c] for c in cols]
         last = np.nan_to_num(values[-1])
-        pairs = sorted(((keys[c], float(last[c])) for c in cols if keys[c] not in p.hidden), key=lambda kv: -kv[1])
+        pairs = sorted(
+            ((keys[c], float(last[c])) for c in cols if keys[c] not in p.hidden), key=lambda kv: -kv[1]
+        )
         self.values = pairs
         n = len(pairs)
         widths = np.array([v for _, v in pairs])
@@ -417,7 +448,9 @@ class BarsChart(KeyedChart):
         self.plot.getAxis("bottom").setLogMode(on)
 
     def csv(self):
-        return ["key", "value", "time"], [[key_text(k), _num(v), iso_utc(self.latest)] for k, v in self.values]
+        return ["key", "value", "time"], [
+            [key_text(k), _num(v), iso_utc(self.latest)] for k, v in self.values
+        ]
 
 
 class PieChart(KeyedChart):
@@ -446,8 +479,11 @@ class PieChart(KeyedChart):
         self.shown = [keys[c] for c in cols]
         last = np.nan_to_num(values[-1])
         chosen = set(cols)
-        parts = [(key_text(keys[c]), float(last[c]), p.colour(keys[c])) for c in cols
-                 if keys[c] not in p.hidden and last[c] > 0]
+        parts = [
+            (key_text(keys[c]), float(last[c]), p.colour(keys[c]))
+            for c in cols
+            if keys[c] not in p.hidden and last[c] > 0
+        ]
         parts.sort(key=lambda part: -part[1])
         rest = float(sum(v for i, v in enumerate(last) if i not in chosen and v > 0))
         if rest > 0:
@@ -486,14 +522,15 @@ class PieChart(KeyedChart):
             label.setPos(x, y)
             label.show()
             done += span
-        for label in self.labels[len(parts):]:
+        for label in self.labels[len(parts) :]:
             label.hide()
         self.plot.setTitle(f"latest · {fmt_time(self.latest)} · total {fmt_number(total)}", size="8pt")
 
     def csv(self):
         total = sum(v for _, v, _ in self.values) or 1.0
-        return ["key", "value", "share", "time"], [[n, _num(v), f"{v / total:.6f}", iso_utc(self.latest)]
-                                                   for n, v, _ in self.values]
+        return ["key", "value", "share", "time"], [
+            [n, _num(v), f"{v / total:.6f}", iso_utc(self.latest)] for n, v, _ in self.values
+        ]
 
 
 # -- histogram of the latest buckets -----------------------------------------------------------------------------------
@@ -512,7 +549,7 @@ class BucketAxis(pg.AxisItem):
             self.picture = None
             self.update()
 
-    def tickValues(self, minVal, maxVal, size):  # noqa: N802 (pyqtgraph API)
+    def tickValues(self, minVal, maxVal, size):
         n = len(self.rows)
         if not n:
             return []
@@ -524,7 +561,7 @@ class BucketAxis(pg.AxisItem):
         step = max(1, math.ceil(len(positions) / most))
         return [(1.0, positions[::step])]
 
-    def tickStrings(self, values, scale, spacing):  # noqa: N802
+    def tickStrings(self, values, scale, spacing):
         out = []
         n = len(self.rows)
         for v in values:
@@ -560,7 +597,9 @@ class HistogramChart(Chart):
 
     def __init__(self, panel):
         super().__init__(panel, {"bottom": BucketAxis("bottom", boundaries=False)})
-        self.bars = pg.BarGraphItem(x=[], height=[], width=0.85, brush=pg.mkBrush("#D55E00"), pen=pg.mkPen(None))
+        self.bars = pg.BarGraphItem(
+            x=[], height=[], width=0.85, brush=pg.mkBrush("#D55E00"), pen=pg.mkPen(None)
+        )
         self.plot.addItem(self.bars)
         self.plot.showGrid(x=False, y=True, alpha=GRID_ALPHA)
         self.plot.setLabel("left", "count")
@@ -590,8 +629,11 @@ class HistogramChart(Chart):
         top = float(heights.max()) if n else 1.0
         self.vb.setRange(xRange=(0, max(n, 1)), yRange=(0, (top or 1.0) * 1.08), padding=0)
         what = key_text(p.key) if p.key is not None else "all keys"
-        self.plot.setTitle(f"{what} · {'running total' if p.view == 'cumulative' else 'latest'} · "
-                           f"{fmt_time(self.latest)} · {fmt_number(float(self.counts.sum()))} in all", size="8pt")
+        self.plot.setTitle(
+            f"{what} · {'running total' if p.view == 'cumulative' else 'latest'} · "
+            f"{fmt_time(self.latest)} · {fmt_number(float(self.counts.sum()))} in all",
+            size="8pt",
+        )
         self.plot.setLabel("bottom", f"bucket ({self.scale} scale)" if self.scale != "buckets" else "bucket")
 
     def set_log(self, on):
@@ -605,7 +647,8 @@ class HistogramChart(Chart):
 
     def csv(self):
         return ["low", "high", "bucket", "count"], [
-            [str(lo), str(hi), edge_text((lo, hi)), _num(c)] for (lo, hi), c in zip(self.rows, self.counts)]
+            [str(lo), str(hi), edge_text((lo, hi)), _num(c)] for (lo, hi), c in zip(self.rows, self.counts)
+        ]
 
 
 def kinds_charts(kind: str) -> list[str]:
@@ -615,5 +658,14 @@ def kinds_charts(kind: str) -> list[str]:
     return ["timeseries", "bars", "pie"]
 
 
-__all__ = ["PALETTE", "BarsChart", "BucketAxis", "Chart", "HistogramChart", "PieChart", "TimeAxis", "TimeSeriesChart",
-           "kinds_charts"]
+__all__ = [
+    "PALETTE",
+    "BarsChart",
+    "BucketAxis",
+    "Chart",
+    "HistogramChart",
+    "PieChart",
+    "TimeAxis",
+    "TimeSeriesChart",
+    "kinds_charts",
+]

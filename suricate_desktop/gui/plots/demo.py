@@ -20,8 +20,24 @@ from ...schema import INT64_MAX, INT64_MIN, Snapshot
 from ...store.live import LiveStore
 
 HOST = "web01"
-PROCS = ["postgres", "nginx", "java", "python3", "node", "sshd", "systemd", "chrome", "Xorg", "rsyslogd",
-         "containerd", "dockerd", "kworker/0:1", "bash", "cron", "snapd"]
+PROCS = [
+    "postgres",
+    "nginx",
+    "java",
+    "python3",
+    "node",
+    "sshd",
+    "systemd",
+    "chrome",
+    "Xorg",
+    "rsyslogd",
+    "containerd",
+    "dockerd",
+    "kworker/0:1",
+    "bash",
+    "cron",
+    "snapd",
+]
 LAT_KEYS = ["postgres", "nginx", "java"]
 
 
@@ -42,20 +58,64 @@ class DemoFeed:
         cpu[0] *= burst
         out = []
         if not silent_cpu:
-            out.append(Snapshot(HOST, "sampler", "cpu_time", "sum", ts, 1.0, True,
-                                [[[p], round(float(c), 2)] for p, c in zip(PROCS, cpu) if c > 0.5]))
+            out.append(
+                Snapshot(
+                    HOST,
+                    "sampler",
+                    "cpu_time",
+                    "sum",
+                    ts,
+                    1.0,
+                    True,
+                    [[[p], round(float(c), 2)] for p, c in zip(PROCS, cpu) if c > 0.5],
+                )
+            )
         rss = (self.weights * 2.0e7 + 1e8) * (1 + 0.02 * np.sin(i / 90))
-        out.append(Snapshot(HOST, "sampler", "rss", "max", ts, 1.0, True, [[[p], float(r)] for p, r in zip(PROCS, rss)]))
+        out.append(
+            Snapshot(
+                HOST, "sampler", "rss", "max", ts, 1.0, True, [[[p], float(r)] for p, r in zip(PROCS, rss)]
+            )
+        )
         io = rng.poisson(self.weights * 4000 * burst)
-        out.append(Snapshot(HOST, "sampler", "io_write_bytes", "sum", ts, 1.0, True,
-                            [[[p], int(v)] for p, v in zip(PROCS, io) if v]))
+        out.append(
+            Snapshot(
+                HOST,
+                "sampler",
+                "io_write_bytes",
+                "sum",
+                ts,
+                1.0,
+                True,
+                [[[p], int(v)] for p, v in zip(PROCS, io) if v],
+            )
+        )
         out.append(Snapshot(HOST, "iolatency", "lat_ns", "quantize", ts, 1.0, True, self._latency(i)))
         out.append(Snapshot(HOST, "syscalls", "cpu_pct", "lquantize", ts, 1.0, True, self._lquantize(i)))
-        out.append(Snapshot(HOST, "syscalls", "reads", "count", ts, 1.0, True,
-                            [[[p], int(rng.poisson(w * 40))] for p, w in zip(PROCS[:8], self.weights[:8])]))
+        out.append(
+            Snapshot(
+                HOST,
+                "syscalls",
+                "reads",
+                "count",
+                ts,
+                1.0,
+                True,
+                [[[p], int(rng.poisson(w * 40))] for p, w in zip(PROCS[:8], self.weights[:8])],
+            )
+        )
         if drops:
-            out.append(Snapshot(HOST, "suricate-agent", "drops", "count", ts, 1.0, True,
-                                [[["bpftrace_lost_events"], int(rng.integers(5, 500))], [["publish_buffer"], 12]]))
+            out.append(
+                Snapshot(
+                    HOST,
+                    "suricate-agent",
+                    "drops",
+                    "count",
+                    ts,
+                    1.0,
+                    True,
+                    [[["bpftrace_lost_events"], int(rng.integers(5, 500))], [["publish_buffer"], 12]],
+                )
+            )
         return out
 
     def _latency(self, i: int) -> list:
@@ -105,7 +165,7 @@ def demo_store(seconds: int = 900, end: float | None = None, store: LiveStore | 
         silent = seconds - 300 <= i < seconds - 280
         drops = i in (seconds - 500, seconds - 120, seconds - 119, seconds - 40)
         store.ingest(feed.interval(ts, silent_cpu=silent, drops=drops))
-    store._demo_feed = feed  # noqa: SLF001 (the live demo goes on with it)
+    store._demo_feed = feed
     return store
 
 
@@ -116,20 +176,31 @@ def main(argv: list[str] | None = None) -> int:
     from . import PlotPanel, TimeLink
 
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("charts", nargs="*", default=["timeseries:cpu_time", "heatmap:lat_ns", "bars:cpu_time",
-                                                      "histogram:lat_ns"])
+    parser.add_argument(
+        "charts",
+        nargs="*",
+        default=["timeseries:cpu_time", "heatmap:lat_ns", "bars:cpu_time", "histogram:lat_ns"],
+    )
     parser.add_argument("--live", action="store_true")
     parser.add_argument("--columns", type=int, default=2)
     parser.add_argument("--window", type=float, default=600)
     parser.add_argument("--size", default="1580x980")
-    parser.add_argument("--click", default=None, help="panel,x fraction,y fraction: click there (a heatmap cell)")
+    parser.add_argument(
+        "--click", default=None, help="panel,x fraction,y fraction: click there (a heatmap cell)"
+    )
     parser.add_argument("--hover", default=None, help="panel,x fraction,y fraction: the mouse rests there")
     args = parser.parse_args(argv)
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     store = demo_store()
-    sources = {"cpu_time": "sampler", "rss": "sampler", "io_write_bytes": "sampler", "lat_ns": "iolatency",
-               "cpu_pct": "syscalls", "reads": "syscalls"}
+    sources = {
+        "cpu_time": "sampler",
+        "rss": "sampler",
+        "io_write_bytes": "sampler",
+        "lat_ns": "iolatency",
+        "cpu_pct": "syscalls",
+        "reads": "syscalls",
+    }
     window = QMainWindow()
     central = QWidget()
     grid = QGridLayout(central)
@@ -141,8 +212,13 @@ def main(argv: list[str] | None = None) -> int:
         chart, _, agg = spec.partition(":")
         options = dict(o.split("=", 1) for o in agg.split("+")[1:])
         agg = agg.split("+")[0]
-        panel = PlotPanel(store, (HOST, sources[agg], agg), chart=chart, link=link,
-                          drops=(store, (HOST, "suricate-agent", "drops")))
+        panel = PlotPanel(
+            store,
+            (HOST, sources[agg], agg),
+            chart=chart,
+            link=link,
+            drops=(store, (HOST, "suricate-agent", "drops")),
+        )
         if options.get("key"):
             panel.set_key((options["key"],))
         if options.get("view"):
@@ -166,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     window.setWindowTitle("Suricate Desktop — plots demo")
     window.show()
 
-    feed = store._demo_feed  # noqa: SLF001
+    feed = store._demo_feed
 
     def tick():
         if args.live:
@@ -177,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     timer = QTimer()
     timer.timeout.connect(tick)
     timer.start(33)
+
     def at(spec):
         index, fx, fy = spec.split(",")
         panel = panels[int(index)]

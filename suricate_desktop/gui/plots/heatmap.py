@@ -96,7 +96,9 @@ class HeatmapChart(Chart):
             self.rows, self._index, self.scale = bucket_ladder(p.kind, edges)
             self._ladder_for = cache.signature
             self.axis.set_rows(self.rows)
-            self.plot.setLabel("left", {"log2": "bucket (log2)", "linear": "bucket"}.get(self.scale, "bucket"))
+            self.plot.setLabel(
+                "left", {"log2": "bucket (log2)", "linear": "bucket"}.get(self.scale, "bucket")
+            )
         self.times = cache.times.copy()
         nrows = len(self.rows)
         if not len(self.times) or not nrows:
@@ -105,7 +107,11 @@ class HeatmapChart(Chart):
             return
         view_lo = lo if math.isfinite(lo) else float(self.times[0]) - p.interval
         # The image starts where the data does (a young stream does not drag a window of blanks along).
-        lo = max(lo, float(self.times[0]) - p.interval) if math.isfinite(lo) else float(self.times[0]) - p.interval
+        lo = (
+            max(lo, float(self.times[0]) - p.interval)
+            if math.isfinite(lo)
+            else float(self.times[0]) - p.interval
+        )
         full = spread(cache.values, self._index, nrows)
         width_px = int(self.vb.width()) if self.vb.width() > 50 else DEFAULT_COLUMNS
         self.bin0, self.width, ncols, self.cols = time_bins(self.times, p.interval, lo, hi, width_px)
@@ -131,7 +137,9 @@ class HeatmapChart(Chart):
         if title != self._title:
             self._title = title
             self.plot.setTitle(title, size="8pt")
-        self.image.setRect(QRectF(self.bin0 - self.t0, 0.0, counts.shape[0] * self.width, float(counts.shape[1])))
+        self.image.setRect(
+            QRectF(self.bin0 - self.t0, 0.0, counts.shape[0] * self.width, float(counts.shape[1]))
+        )
 
     def set_log(self, on):
         if self.counts.size:
@@ -200,8 +208,11 @@ class HeatmapChart(Chart):
         col, row = cell
         low, high = self.rows[row]
         times = self.times[self.cols == col]
-        when = fmt_time(float(times[-1]), precise=True) if len(times) else fmt_time(self.bin0 + (col + 1) * self.width,
-                                                                                     precise=True)
+        when = (
+            fmt_time(float(times[-1]), precise=True)
+            if len(times)
+            else fmt_time(self.bin0 + (col + 1) * self.width, precise=True)
+        )
         self._cursor.setRect(QRectF(self.bin0 + col * self.width - self.t0, row, self.width, 1))
         self._cursor.show()
         return f"{when} · bucket {edge_text((low, high))} · count {fmt_number(float(self.counts[col, row]))}"
@@ -219,7 +230,9 @@ class HeatmapChart(Chart):
         """One line per snapshot in the window (not decimated), one column per bucket of the ladder."""
         full = spread(self.cache.values, self._index, len(self.rows)) if len(self.rows) else self.cache.values
         header = ["time", "epoch"] + [edge_text(r) for r in self.rows]
-        rows = [[iso_utc(t), repr(float(t))] + [_num(v) for v in full[i]] for i, t in enumerate(self.cache.times)]
+        rows = [
+            [iso_utc(t), repr(float(t))] + [_num(v) for v in full[i]] for i, t in enumerate(self.cache.times)
+        ]
         return header, rows
 
 

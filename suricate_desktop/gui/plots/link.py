@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Signal
 try:
     from shiboken6 import isValid as _alive
 except ImportError:  # pragma: no cover
+
     def _alive(obj) -> bool:
         return True
 

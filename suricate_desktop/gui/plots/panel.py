@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-import pyqtgraph.exporters  # noqa: F401  (registers the exporters)
+import pyqtgraph.exporters
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -37,10 +37,21 @@ from .link import TimeLink
 from .overlay import Overlays
 
 CHARTS = ("auto", "timeseries", "bars", "pie", "histogram", "heatmap")
-CHART_TITLES = {"auto": "Auto", "timeseries": "Time series", "bars": "Bars", "pie": "Pie", "histogram": "Histogram",
-                "heatmap": "Heatmap"}
-CHART_CLASSES: dict[str, type[Chart]] = {"timeseries": TimeSeriesChart, "bars": BarsChart, "pie": PieChart,
-                                         "histogram": HistogramChart, "heatmap": HeatmapChart}
+CHART_TITLES = {
+    "auto": "Auto",
+    "timeseries": "Time series",
+    "bars": "Bars",
+    "pie": "Pie",
+    "histogram": "Histogram",
+    "heatmap": "Heatmap",
+}
+CHART_CLASSES: dict[str, type[Chart]] = {
+    "timeseries": TimeSeriesChart,
+    "bars": BarsChart,
+    "pie": PieChart,
+    "histogram": HistogramChart,
+    "heatmap": HeatmapChart,
+}
 VIEW_TITLES = {"interval": "interval", "cumulative": "cumulative"}
 STATS_FIELDS = ("average", "count", "total")
 DEFAULT_TOP = 8
@@ -71,8 +82,15 @@ class PlotPanel(QWidget):
     message = Signal(str)
     cellClicked = Signal(dict)
 
-    def __init__(self, store: LiveStore, stream: tuple[str, str, str], chart: str = "auto",
-                 link: TimeLink | None = None, drops: tuple[LiveStore, tuple] | None = None, parent=None):
+    def __init__(
+        self,
+        store: LiveStore,
+        stream: tuple[str, str, str],
+        chart: str = "auto",
+        link: TimeLink | None = None,
+        drops: tuple[LiveStore, tuple] | None = None,
+        parent=None,
+    ):
         super().__init__(parent)
         if chart not in CHARTS:
             raise ValueError(f"unknown chart {chart!r}; expected one of {CHARTS}")
@@ -163,7 +181,9 @@ class PlotPanel(QWidget):
             self._refetch = True
         self._version = version
         self._stamp = stamp
-        routine = not (self._force or self._refetch)  # a chart built or a setting changed is no measure of a redraw
+        routine = not (
+            self._force or self._refetch
+        )  # a chart built or a setting changed is no measure of a redraw
         self._draw(clock, refetch=self._refetch)
         self._force = self._refetch = False
         BUDGET.drawn(self, now, time.perf_counter() - now, routine)
@@ -371,7 +391,9 @@ class PlotPanel(QWidget):
         self.toolbar.addWidget(self.chart_box)
 
         self.view_box = QComboBox()
-        self.view_box.setToolTip("Per interval (what happened in each interval) or cumulative (running total)")
+        self.view_box.setToolTip(
+            "Per interval (what happened in each interval) or cumulative (running total)"
+        )
         for name, title in VIEW_TITLES.items():
             self.view_box.addItem(title, name)
         self.view_box.activated.connect(lambda i: self.set_view(self.view_box.itemData(i)))
@@ -418,7 +440,9 @@ class PlotPanel(QWidget):
         self.toolbar.addAction(self.pause_action)
 
         self.follow_action = QAction("follow", self, checkable=True)
-        self.follow_action.setToolTip("Follow the newest data (End or double-click); zooming or panning stops it")
+        self.follow_action.setToolTip(
+            "Follow the newest data (End or double-click); zooming or panning stops it"
+        )
         self.follow_action.setChecked(self.link.follow)
         self.follow_action.toggled.connect(lambda on: self.link.set_follow(on))
         self.toolbar.addAction(self.follow_action)
@@ -444,7 +468,9 @@ class PlotPanel(QWidget):
         scene = self.canvas.scene()
         self._mouse_proxy = pg.SignalProxy(scene.sigMouseMoved, rateLimit=30, slot=self._mouse_moved)
         scene.sigMouseClicked.connect(self._mouse_clicked)
-        end = QShortcut(QKeySequence(Qt.Key.Key_End), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        end = QShortcut(
+            QKeySequence(Qt.Key.Key_End), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut
+        )
         end.activated.connect(lambda: self.link.set_follow(True))
         self._placeholder = pg.TextItem("waiting for data…", color="#888888", anchor=(0.5, 0.5))
         self._sync_toolbar()
@@ -493,8 +519,15 @@ class PlotPanel(QWidget):
         Inside the plot rather than in a strip of their own: a second PlotItem in the layout
         throws pyqtgraph's SVG export off (the plot's y comes out squeezed).
         """
-        scatter = pg.ScatterPlotItem(size=12, symbol="t1", pen=pg.mkPen("#FFFFFF"), brush=pg.mkBrush(DROP_COLOUR),
-                                     hoverable=True, tip=lambda x, y, data: data, hoverBrush=pg.mkBrush("#FF7F0E"))
+        scatter = pg.ScatterPlotItem(
+            size=12,
+            symbol="t1",
+            pen=pg.mkPen("#FFFFFF"),
+            brush=pg.mkBrush(DROP_COLOUR),
+            hoverable=True,
+            tip=lambda x, y, data: data,
+            hoverBrush=pg.mkBrush("#FF7F0E"),
+        )
         scatter.setZValue(45)
         # and a thin red line through the plot at each, so a drop shows even among dense curves
         lines = pg.PlotCurveItem(pen=pg.mkPen(DROP_COLOUR + "99", width=1, style=Qt.PenStyle.DashLine))
@@ -530,7 +563,11 @@ class PlotPanel(QWidget):
             first = float(chart.cache.times[0]) - self.interval
             lo = max(lo, hi - max(hi - first, MIN_SPAN))
         if not math.isfinite(lo) and chart.timed:
-            lo = (float(chart.cache.times[0]) - self.interval) if len(chart.cache.times) else clock - self.interval
+            lo = (
+                (float(chart.cache.times[0]) - self.interval)
+                if len(chart.cache.times)
+                else clock - self.interval
+            )
         chart.draw(lo, hi)
         self._update_key_box()
         if chart.timed:
@@ -593,12 +630,15 @@ class PlotPanel(QWidget):
         store, stream = self.drops
         marks: list[tuple[float, str]] = []
         try:
-            times, values, labels = store.matrix(stream, "interval", since=start if math.isfinite(start) else None)
+            times, values, labels = store.matrix(
+                stream, "interval", since=start if math.isfinite(start) else None
+            )
         except KeyError:
             times, values, labels = np.zeros(0), np.zeros((0, 0)), []
         for i in np.flatnonzero(np.nansum(values, axis=1) > 0) if len(times) else []:
-            causes = ", ".join(f"{key_text(labels[c])}: {fmt_number(values[i, c])}"
-                               for c in np.flatnonzero(values[i] > 0))
+            causes = ", ".join(
+                f"{key_text(labels[c])}: {fmt_number(values[i, c])}" for c in np.flatnonzero(values[i] > 0)
+            )
             marks.append((float(times[i]), f"drops at {fmt_time(float(times[i]))} · {causes}"))
         self.drop_marks = marks
         if self._drop_scatter is not None:
@@ -729,7 +769,9 @@ class PlotPanel(QWidget):
             self.link.set_follow(True)
             ev.accept()
             return
-        if ev.button() != Qt.MouseButton.LeftButton or not chart.vb.sceneBoundingRect().contains(ev.scenePos()):
+        if ev.button() != Qt.MouseButton.LeftButton or not chart.vb.sceneBoundingRect().contains(
+            ev.scenePos()
+        ):
             return
         p = chart.vb.mapSceneToView(ev.scenePos())
         info = chart.click(p.x(), p.y())
@@ -738,17 +780,17 @@ class PlotPanel(QWidget):
             describe = getattr(chart, "describe", None)
             self.message.emit(describe(info) if describe else str(info))
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is self.canvas and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_End:
             self.link.set_follow(True)
             return True
         return super().eventFilter(obj, event)
 
-    def showEvent(self, event) -> None:  # noqa: N802
+    def showEvent(self, event) -> None:
         super().showEvent(event)
         self._force = True
 
-    def closeEvent(self, event) -> None:  # noqa: N802
+    def closeEvent(self, event) -> None:
         BUDGET.forget(self)
         if self.chart is not None and self.chart.timed:
             self.link.detach(self.chart.vb)
@@ -840,7 +882,9 @@ class RedrawBudget:
         self.waiting: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # panel -> (since, last asked)
         self.redraws = 0
         self._busy, self._busy_at = 1, -1e9
-        self._paint_due: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # panel -> (estimate, routine)
+        self._paint_due: weakref.WeakKeyDictionary = (
+            weakref.WeakKeyDictionary()
+        )  # panel -> (estimate, routine)
         self._oldest: float | None = None
 
     def cost(self, panel) -> float:
@@ -918,7 +962,7 @@ class _Canvas(pg.GraphicsLayoutWidget):
         super().__init__()
         self._panel = weakref.ref(panel)
 
-    def paintEvent(self, event) -> None:  # noqa: N802
+    def paintEvent(self, event) -> None:
         t = time.perf_counter()
         super().paintEvent(event)
         panel = self._panel()
@@ -934,25 +978,27 @@ class _ElidedLabel(QLabel):
         self._full = text
         self.setText(text)
 
-    def setText(self, text: str) -> None:  # noqa: N802 (Qt API)
+    def setText(self, text: str) -> None:
         self._full = text
         self.setToolTip(text)
         self._elide()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._elide()
 
-    def sizeHint(self):  # noqa: N802
+    def sizeHint(self):
         hint = super().sizeHint()
         hint.setWidth(min(self.fontMetrics().horizontalAdvance(self._full) + 12, 320))
         return hint
 
-    def minimumSizeHint(self):  # noqa: N802
+    def minimumSizeHint(self):
         hint = super().minimumSizeHint()
         hint.setWidth(60)
         return hint
 
     def _elide(self) -> None:
-        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle, max(self.width() - 10, 20))
+        shown = self.fontMetrics().elidedText(
+            self._full, Qt.TextElideMode.ElideMiddle, max(self.width() - 10, 20)
+        )
         QLabel.setText(self, shown)

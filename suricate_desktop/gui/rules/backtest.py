@@ -6,7 +6,7 @@ an alert history of their own and are marked on the recording's plots. No action
 from __future__ import annotations
 
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QProgressBar, QVBoxLayout
@@ -37,7 +37,7 @@ class BacktestJob:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="rules-backtest", daemon=True)
 
-    def start(self) -> "BacktestJob":
+    def start(self) -> BacktestJob:
         self._thread.start()
         return self
 
@@ -103,8 +103,10 @@ class BacktestDialog(QDialog):
             self.status.setStyleSheet("color: #cf222e")
         else:
             verb = "Cancelled after" if job.cancelled else "Replayed"
-            self.status.setText(f"{verb} {job.snapshots:,} snapshots: {len(fired)} firings, {len(resolved)} resolves,"
-                                f" {would} actions would have run.")
+            self.status.setText(
+                f"{verb} {job.snapshots:,} snapshots: {len(fired)} firings, {len(resolved)} resolves,"
+                f" {would} actions would have run."
+            )
         self.buttons.clear()
         self.buttons.addButton(QDialogButtonBox.Close)
         if not job.cancelled and not job.error:

@@ -11,12 +11,19 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QFontDatabase, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QPlainTextEdit, QTextEdit, QVBoxLayout,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QTextEdit,
+    QVBoxLayout,
 )
 
 from ...rules.edit import Check, check_rule
 
-NEW_RULE = '''[[rule]]
+NEW_RULE = """[[rule]]
 name = "{name}"
 description = ""
 severity = "warning"                 # info | warning | critical
@@ -34,15 +41,22 @@ cooldown = "1m"
 # [[rule.action]]
 # type = "command"                   # an argument list, never a shell
 # args = ["notify-send", "{{rule}}", "{{series}} = {{value}}"]
-'''
+"""
 DEBOUNCE_MS = 250
 
 
 class RuleEditDialog(QDialog):
     """``text``: the whole file; ``chunk``: the rule's text; ``replacing``: its name (None for a new rule)."""
 
-    def __init__(self, text: str, chunk: str, replacing: str | None = None, path: str = "<rules>", parent=None,
-                 line: int | None = None):
+    def __init__(
+        self,
+        text: str,
+        chunk: str,
+        replacing: str | None = None,
+        path: str = "<rules>",
+        parent=None,
+        line: int | None = None,
+    ):
         super().__init__(parent)
         self.file_text = text
         self.replacing = replacing
@@ -59,8 +73,10 @@ class RuleEditDialog(QDialog):
         self.problems.itemActivated.connect(self._go_to_problem)
         self.problems.itemClicked.connect(self._go_to_problem)
         self.verdict = QLabel()
-        hint = QLabel(f"Saved into <code>{path}</code> in place of this rule; the file's other rules and comments "
-                      "are kept. Fields: docs/rules.md.")
+        hint = QLabel(
+            f"Saved into <code>{path}</code> in place of this rule; the file's other rules and comments "
+            "are kept. Fields: docs/rules.md."
+        )
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #57606a")
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
@@ -91,8 +107,11 @@ class RuleEditDialog(QDialog):
             self.problems.addItem(item)
         self.problems.setVisible(bool(problems))
         ok = not problems
-        self.verdict.setText("✔ valid" if ok else f"✘ {len(problems)} problem{'s' if len(problems) > 1 else ''}: "
-                             "fix before saving")
+        self.verdict.setText(
+            "✔ valid"
+            if ok
+            else f"✘ {len(problems)} problem{'s' if len(problems) > 1 else ''}: fix before saving"
+        )
         self.verdict.setStyleSheet(f"color: {'#1a7f37' if ok else '#cf222e'}")
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(ok)
         self._mark_lines([p.line for p in problems])

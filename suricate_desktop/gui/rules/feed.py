@@ -24,8 +24,8 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ...rules import Engine
 from ...rules.engine import _finite, _json_default
@@ -147,8 +147,9 @@ class RulesFeed:
                         what(engine)
                 except Exception as exc:  # a command that failed is reported, the engine goes on
                     log.exception("rules engine")
-                    self._events.append({"event": "error", "error": f"{type(exc).__name__}: {exc}",
-                                         "ts": time.time()})
+                    self._events.append(
+                        {"event": "error", "error": f"{type(exc).__name__}: {exc}", "ts": time.time()}
+                    )
             now = time.monotonic()
             if now - last_tick >= 1.0:
                 last_tick = now
@@ -181,7 +182,9 @@ class RulesFeed:
         doc = _finite(self.engine.export_state())
         tmp = self.state_path.with_name(f".{self.state_path.name}.tmp")
         try:
-            tmp.write_text(json.dumps(doc, default=_json_default, allow_nan=False, indent=1), encoding="utf-8")
+            tmp.write_text(
+                json.dumps(doc, default=_json_default, allow_nan=False, indent=1), encoding="utf-8"
+            )
             os.replace(tmp, self.state_path)
         except OSError as exc:
             self.state_error = f"cannot write {self.state_path}: {exc.strerror or exc}"

@@ -7,7 +7,7 @@ opened later gets them too); each panel keeps the newest ``MAX_ALERT_MARKS``.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from .style import severity_colour, when
 from .timeline import AlertEntry
@@ -21,9 +21,12 @@ def marks_of(entries: Iterable[AlertEntry]) -> dict[tuple, list[Mark]]:
     for e in entries:
         if e.fired is None or not e.stream or e.test:
             continue
-        text = (f"{e.rule} ({e.severity}) on {e.series}\nfired {when(e.fired)}"
-                + (f", resolved {when(e.resolved)}" if e.resolved is not None else f", {e.state}"))
-        out.setdefault(tuple(e.stream), []).append((float(e.fired), e.resolved, text, severity_colour(e.severity)))
+        text = f"{e.rule} ({e.severity}) on {e.series}\nfired {when(e.fired)}" + (
+            f", resolved {when(e.resolved)}" if e.resolved is not None else f", {e.state}"
+        )
+        out.setdefault(tuple(e.stream), []).append(
+            (float(e.fired), e.resolved, text, severity_colour(e.severity))
+        )
     return out
 
 

@@ -15,8 +15,11 @@ from PySide6.QtWidgets import QSystemTrayIcon
 from ..forms import resource_path
 from .style import fmt_number
 
-ICONS = {"critical": QSystemTrayIcon.MessageIcon.Critical, "warning": QSystemTrayIcon.MessageIcon.Warning,
-         "info": QSystemTrayIcon.MessageIcon.Information}
+ICONS = {
+    "critical": QSystemTrayIcon.MessageIcon.Critical,
+    "warning": QSystemTrayIcon.MessageIcon.Warning,
+    "info": QSystemTrayIcon.MessageIcon.Information,
+}
 SHOW_MS = 10_000
 MAX_SEPARATE = 3  # more notifications at once than this make one summary
 
@@ -59,8 +62,11 @@ class TrayNotifier(QObject):
         text = " · ".join(parts)
         self.shown.append((title, text))
         if self.in_tray:
-            icon = QSystemTrayIcon.MessageIcon.Information if resolved else ICONS.get(alert.get("severity"),
-                                                                                      ICONS["warning"])
+            icon = (
+                QSystemTrayIcon.MessageIcon.Information
+                if resolved
+                else ICONS.get(alert.get("severity"), ICONS["warning"])
+            )
             self.tray.showMessage(title, text, icon, SHOW_MS)
         self.message.emit(f"{title}: {text}")
 
@@ -81,5 +87,8 @@ class TrayNotifier(QObject):
         self.message.emit(f"{title}: {text}")
 
     def set_firing(self, count: int) -> None:
-        self.tray.setToolTip(f"Suricate Desktop: {count} alert{'s' if count != 1 else ''} firing" if count
-                             else "Suricate Desktop: no alert firing")
+        self.tray.setToolTip(
+            f"Suricate Desktop: {count} alert{'s' if count != 1 else ''} firing"
+            if count
+            else "Suricate Desktop: no alert firing"
+        )

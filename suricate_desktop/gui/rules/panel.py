@@ -29,8 +29,21 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QHeaderView, QInputDialog, QLabel, QListWidget, QListWidgetItem, QMenu,
-    QMessageBox, QSplitter, QTableWidget, QTableWidgetItem, QToolBar, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QFileDialog,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
 )
 
 from ...rules import ActionRunner, AlertHistory, Engine, Rule, RuleSet, loads
@@ -67,7 +80,9 @@ def condition_text(rule: Rule) -> str:
     elif rule.type == "score":
         what = f"score({rule.scorer}) {rule.op} {fmt_number(rule.threshold)}"
     elif rule.type == "anomaly_rate":
-        what = f"anomaly rate({rule.scorer} > {fmt_number(rule.score_threshold)}) {rule.op} {rule.threshold:.0%}"
+        what = (
+            f"anomaly rate({rule.scorer} > {fmt_number(rule.score_threshold)}) {rule.op} {rule.threshold:.0%}"
+        )
     elif rule.type == "rate":
         what = f"rate {rule.op} {fmt_number(rule.threshold)}/s"
     else:
@@ -120,23 +135,51 @@ class RulesPanel(QWidget):
 
     # -- layout ------------------------------------------------------------------------------------------------------
     def _build_ui(self) -> None:
-        self.new_action = self._action("&New rule…", self.new_rule, "Ctrl+Alt+R", "Add a rule to the rules file")
-        self.edit_action = self._action("&Edit rule…", self.edit_selected, "F2", "Edit the selected rule's TOML",
-                                        panel_only=True)
-        self.delete_action = self._action("&Delete rule", self.delete_selected, QKeySequence.Delete,
-                                          "Remove the selected rule from the file", panel_only=True)
-        self.test_action = self._action("&Test now", self.test_selected, "Ctrl+Alt+T",
-                                        "Run the selected rule's actions once, for real, on a test alert")
-        self.backtest_action = self._action("&Backtest on recording…", self.backtest, "Ctrl+Alt+B",
-                                            "Replay an open recording through the rules: when would they have fired?")
-        self.undo_action = self._action("&Undo last change", self.undo, QKeySequence.Undo,
-                                        "Put the rules file back as it was before the last change", panel_only=True)
-        self.open_action = self._action("&Choose rules file…", self.choose_file, None,
-                                        "Open another rules file, or name a new one")
+        self.new_action = self._action(
+            "&New rule…", self.new_rule, "Ctrl+Alt+R", "Add a rule to the rules file"
+        )
+        self.edit_action = self._action(
+            "&Edit rule…", self.edit_selected, "F2", "Edit the selected rule's TOML", panel_only=True
+        )
+        self.delete_action = self._action(
+            "&Delete rule",
+            self.delete_selected,
+            QKeySequence.Delete,
+            "Remove the selected rule from the file",
+            panel_only=True,
+        )
+        self.test_action = self._action(
+            "&Test now",
+            self.test_selected,
+            "Ctrl+Alt+T",
+            "Run the selected rule's actions once, for real, on a test alert",
+        )
+        self.backtest_action = self._action(
+            "&Backtest on recording…",
+            self.backtest,
+            "Ctrl+Alt+B",
+            "Replay an open recording through the rules: when would they have fired?",
+        )
+        self.undo_action = self._action(
+            "&Undo last change",
+            self.undo,
+            QKeySequence.Undo,
+            "Put the rules file back as it was before the last change",
+            panel_only=True,
+        )
+        self.open_action = self._action(
+            "&Choose rules file…", self.choose_file, None, "Open another rules file, or name a new one"
+        )
         toolbar = QToolBar()
         toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
-        for action in (self.new_action, self.edit_action, self.delete_action, self.test_action,
-                       self.backtest_action, self.undo_action):
+        for action in (
+            self.new_action,
+            self.edit_action,
+            self.delete_action,
+            self.test_action,
+            self.backtest_action,
+            self.undo_action,
+        ):
             toolbar.addAction(action)
         self.file_label = QLabel()
         self.file_label.setStyleSheet("color: #57606a")
@@ -192,8 +235,17 @@ class RulesPanel(QWidget):
     def menu(self, parent=None) -> QMenu:
         """The window's Rules menu."""
         menu = QMenu("&Rules", parent)
-        for action in (self.new_action, self.edit_action, self.delete_action, self.test_action, None,
-                       self.backtest_action, None, self.undo_action, self.open_action):
+        for action in (
+            self.new_action,
+            self.edit_action,
+            self.delete_action,
+            self.test_action,
+            None,
+            self.backtest_action,
+            None,
+            self.undo_action,
+            self.open_action,
+        ):
             if action is None:
                 menu.addSeparator()
             else:
@@ -218,9 +270,12 @@ class RulesPanel(QWidget):
         self.ruleset = loads(self.text, str(path))
         engine = Engine(self.ruleset, history=AlertHistory(companion(path, ".history.jsonl")))
         broker = next((s for s in self.registry if s.kind == "broker"), None)
-        engine.runner = ActionRunner(engine.action_result, broker=getattr(broker, "url", None),
-                                     exchange=getattr(broker, "exchange", "suricate"),
-                                     captures=path.parent / "captures")
+        engine.runner = ActionRunner(
+            engine.action_result,
+            broker=getattr(broker, "url", None),
+            exchange=getattr(broker, "exchange", "suricate"),
+            captures=path.parent / "captures",
+        )
         self.feed = RulesFeed(engine, companion(path, ".alerts.json"))
         for store in self._stores.values():
             store.subscribe(self.feed.put)
@@ -300,8 +355,13 @@ class RulesPanel(QWidget):
             self._sync_actions()
 
     def choose_file(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Rules file (an existing one, or a new name)", str(self.path),
-                                              "Rules (*.toml)", options=QFileDialog.DontConfirmOverwrite)
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Rules file (an existing one, or a new name)",
+            str(self.path),
+            "Rules (*.toml)",
+            options=QFileDialog.DontConfirmOverwrite,
+        )
         if path:
             self.load_file(path)
 
@@ -350,16 +410,23 @@ class RulesPanel(QWidget):
 
     def delete_selected(self) -> None:
         name = self.selected_rule()
-        if name and QMessageBox.question(self, "Delete rule", f"Remove rule {name} from {self.path.name}?\n"
-                                         "(Undo puts it back.)") == QMessageBox.Yes:
+        if (
+            name
+            and QMessageBox.question(
+                self, "Delete rule", f"Remove rule {name} from {self.path.name}?\n(Undo puts it back.)"
+            )
+            == QMessageBox.Yes
+        ):
             self.delete_rule(name)
 
     def delete_rule(self, name: str) -> None:
         self.apply_text(rules_edit.remove_rule(self.text, name), f"Removed rule {name}")
 
     def set_enabled(self, name: str, enabled: bool) -> None:
-        self.apply_text(rules_edit.set_enabled(self.text, name, enabled),
-                        f"Rule {name} {'enabled' if enabled else 'disabled'}")
+        self.apply_text(
+            rules_edit.set_enabled(self.text, name, enabled),
+            f"Rule {name} {'enabled' if enabled else 'disabled'}",
+        )
 
     def _edit_problem(self, item: QListWidgetItem) -> None:
         name, line = item.data(Qt.UserRole)
@@ -379,8 +446,12 @@ class RulesPanel(QWidget):
             QMessageBox.information(self, "Test now", f"Rule {name} has no actions to run.")
             return
         kinds = ", ".join(a.type for a in rule.actions)
-        if QMessageBox.question(self, "Test now", f"Run the actions of {name} ({kinds}) once, for real, on a test "
-                                "alert?") == QMessageBox.Yes:
+        if (
+            QMessageBox.question(
+                self, "Test now", f"Run the actions of {name} ({kinds}) once, for real, on a test alert?"
+            )
+            == QMessageBox.Yes
+        ):
             self.test_now(name)
 
     def test_now(self, name: str) -> None:
@@ -389,8 +460,11 @@ class RulesPanel(QWidget):
         self.showHistoryRequested.emit()
 
     def acknowledge(self, entry, comment: str) -> None:
-        self.feed.call(lambda engine: engine.acknowledge(entry.rule, key=entry.key, stream=entry.stream or None,
-                                                         comment=comment))
+        self.feed.call(
+            lambda engine: engine.acknowledge(
+                entry.rule, key=entry.key, stream=entry.stream or None, comment=comment
+            )
+        )
 
     def silence(self, entry, seconds: float | None) -> None:
         def run(engine: Engine) -> None:
@@ -410,8 +484,11 @@ class RulesPanel(QWidget):
         if source is None:
             recordings = self.recordings()
             if not recordings:
-                QMessageBox.information(self, "Backtest", "Open a recording first (File > Open recording); the rules "
-                                        "are replayed over all of it.")
+                QMessageBox.information(
+                    self,
+                    "Backtest",
+                    "Open a recording first (File > Open recording); the rules are replayed over all of it.",
+                )
                 return None
             source = recordings[0]
             if len(recordings) > 1:
@@ -425,7 +502,9 @@ class RulesPanel(QWidget):
             return None
         job = BacktestJob(self.ruleset.rules, *source.chunks()).start()
         dialog = BacktestDialog(job, source.name, self)
-        dialog.finished_with.connect(lambda _job: self.marks.set_backtest(source, dialog.timeline.entries.values()))
+        dialog.finished_with.connect(
+            lambda _job: self.marks.set_backtest(source, dialog.timeline.entries.values())
+        )
         dialog.show()
         self.backtest_dialog = dialog
         return dialog
@@ -497,7 +576,9 @@ class RulesPanel(QWidget):
                 severity = QTableWidgetItem(rule.severity)
                 severity.setForeground(QBrush(QColor(severity_colour(rule.severity))))
                 self.table.setItem(row, 2, severity)
-                where = ".".join((rule.host, rule.source, rule.agg)) + (f"[{rule.key}]" if rule.key != "*" else "")
+                where = ".".join((rule.host, rule.source, rule.agg)) + (
+                    f"[{rule.key}]" if rule.key != "*" else ""
+                )
                 condition = QTableWidgetItem(condition_text(rule))
                 condition.setToolTip(f"{where}: {condition_text(rule)}")
                 self.table.setItem(row, 3, condition)
@@ -511,11 +592,15 @@ class RulesPanel(QWidget):
         self._update_states()
         self._fill_problems()
         n = len(rules)
-        self.file_label.setText(f" {self.path}  ·  {n} rule{'s' if n != 1 else ''}"
-                                + (f"  ·  {len(self.ruleset.problems)} left out" if self.ruleset.problems else ""))
+        self.file_label.setText(
+            f" {self.path}  ·  {n} rule{'s' if n != 1 else ''}"
+            + (f"  ·  {len(self.ruleset.problems)} left out" if self.ruleset.problems else "")
+        )
         self.empty_hint.setVisible(not rules)
-        self.empty_hint.setText("No rules yet. <b>New rule…</b> (Ctrl+Alt+R) adds one to this file; so does "
-                                "editing it in any text editor (docs/rules.md).")
+        self.empty_hint.setText(
+            "No rules yet. <b>New rule…</b> (Ctrl+Alt+R) adds one to this file; so does "
+            "editing it in any text editor (docs/rules.md)."
+        )
         self._sync_actions()
 
     def _fill_problems(self) -> None:
@@ -523,11 +608,15 @@ class RulesPanel(QWidget):
         spans = rules_edit.spans(self.text)
         for p in self.ruleset.problems:
             owner = next((s for s in spans if s.start < p.line <= s.end), None)
-            item = QListWidgetItem(f"line {p.line}: {p.message}" + (f"  (rule {owner.name}, not running)"
-                                                                   if owner and owner.name else ""))
+            item = QListWidgetItem(
+                f"line {p.line}: {p.message}"
+                + (f"  (rule {owner.name}, not running)" if owner and owner.name else "")
+            )
             item.setForeground(QColor("#cf222e"))
             item.setToolTip(f"{p}\nDouble-click to fix it")
-            item.setData(Qt.UserRole, (owner.name if owner else None, p.line - owner.start if owner else p.line))
+            item.setData(
+                Qt.UserRole, (owner.name if owner else None, p.line - owner.start if owner else p.line)
+            )
             self.problems.addItem(item)
         self.problems.setVisible(bool(self.ruleset.problems))
 
@@ -539,12 +628,23 @@ class RulesPanel(QWidget):
                 name = self.table.item(row, 1).data(Qt.UserRole)
                 rule = next((r for r in self.ruleset.rules if r.name == name), None)
                 info = states.get(name)
-                shown = (rule.enabled if rule else None, None if info is None else
-                         (info["state"], info["last_value"], info["last_fired"], tuple(sorted(info["counts"].items()))))
+                shown = (
+                    rule.enabled if rule else None,
+                    None
+                    if info is None
+                    else (
+                        info["state"],
+                        info["last_value"],
+                        info["last_fired"],
+                        tuple(sorted(info["counts"].items())),
+                    ),
+                )
                 if self._shown_states.get(name) == shown:
                     continue
                 self._shown_states[name] = shown
-                state = "disabled" if rule is not None and not rule.enabled else (info or {}).get("state", "ok")
+                state = (
+                    "disabled" if rule is not None and not rule.enabled else (info or {}).get("state", "ok")
+                )
                 item = self.table.item(row, 4)
                 item.setText(state)
                 item.setForeground(QBrush(QColor(STATE_COLOURS.get(state, "#57606a"))))
@@ -555,18 +655,24 @@ class RulesPanel(QWidget):
                 self.table.item(row, 5).setText(fmt_number(value) if value is not None else "–")
                 self.table.item(row, 6).setText(when((info or {}).get("last_fired")))
                 counts = (info or {}).get("counts", {})
-                self.table.item(row, 7).setText(", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "–")
+                self.table.item(row, 7).setText(
+                    ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "–"
+                )
         finally:
             self.table.blockSignals(False)
         dropped = self.feed.dropped
         stats = self.feed.stats
         tips = []
         if dropped:
-            tips.append(f"{dropped:,} snapshots came faster than the rules could take them and were not evaluated")
+            tips.append(
+                f"{dropped:,} snapshots came faster than the rules could take them and were not evaluated"
+            )
         if stats.get("evicted_streams") or stats.get("evicted_alerts"):
-            tips.append(f"{stats['streams']:,} of at most {stats['max_streams']:,} streams and {stats['alerts']:,} "
-                        f"of at most {stats['max_alerts']:,} alerts held; the least recently updated were "
-                        f"forgotten: {stats['evicted_streams']:,} streams, {stats['evicted_alerts']:,} alerts")
+            tips.append(
+                f"{stats['streams']:,} of at most {stats['max_streams']:,} streams and {stats['alerts']:,} "
+                f"of at most {stats['max_alerts']:,} alerts held; the least recently updated were "
+                f"forgotten: {stats['evicted_streams']:,} streams, {stats['evicted_alerts']:,} alerts"
+            )
         if tips:
             self.file_label.setToolTip("\n".join(tips))
 
@@ -577,7 +683,9 @@ class RulesPanel(QWidget):
         enabled = item.checkState() == Qt.Checked
         rule = next((r for r in self.ruleset.rules if r.name == name), None)
         if rule is not None and rule.enabled != enabled:
-            QTimer.singleShot(0, lambda: self.set_enabled(name, enabled))  # not while the table is in its handler
+            QTimer.singleShot(
+                0, lambda: self.set_enabled(name, enabled)
+            )  # not while the table is in its handler
 
     def _sync_actions(self) -> None:
         has = self.selected_rule() is not None

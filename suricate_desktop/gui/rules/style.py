@@ -32,4 +32,4 @@ def when(ts: float | None) -> str:
     return fmt_time(ts)
 
 
-__all__ = ["STATE_COLOURS", "SEVERITY_COLOURS", "fmt_number", "fmt_time", "severity_colour", "when"]
+__all__ = ["SEVERITY_COLOURS", "STATE_COLOURS", "fmt_number", "fmt_time", "severity_colour", "when"]

@@ -15,15 +15,27 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QHBoxLayout, QInputDialog, QLabel, QMenu, QToolButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMenu,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from .style import STATE_COLOURS, fmt_number, severity_colour, when
 
 MAX_ALERTS = 500  # rows kept; the oldest go first (the history file keeps everything)
 MAX_EVENTS_PER_ALERT = 200
-SILENCES = (("For 15 minutes", 900.0), ("For 1 hour", 3600.0), ("For 4 hours", 14400.0),
-            ("Until it resolves", None))
+SILENCES = (
+    ("For 15 minutes", 900.0),
+    ("For 1 hour", 3600.0),
+    ("For 4 hours", 14400.0),
+    ("Until it resolves", None),
+)
 COLUMNS = ("Fired", "Rule", "Series", "State", "Value", "Score", "Actions")
 
 
@@ -55,8 +67,13 @@ class AlertEntry:
 
     def captures(self) -> list[str]:
         """Recordings that drill-down actions made for this alert."""
-        return [e["result"]["recording"] for e in self.events
-                if e.get("event") == "action" and isinstance(e.get("result"), dict) and e["result"].get("recording")]
+        return [
+            e["result"]["recording"]
+            for e in self.events
+            if e.get("event") == "action"
+            and isinstance(e.get("result"), dict)
+            and e["result"].get("recording")
+        ]
 
 
 class AlertTimeline(QWidget):
@@ -79,19 +96,27 @@ class AlertTimeline(QWidget):
         self.tree.itemSelectionChanged.connect(self._sync_buttons)
         for col, width in enumerate((150, 140, 210, 95, 60, 60)):
             self.tree.setColumnWidth(col, width)
-        self.ack_button = QToolButton(text="Acknowledge…", toolTip="Acknowledge the selected alert with a comment "
-                                      "(held until it resolves)")
+        self.ack_button = QToolButton(
+            text="Acknowledge…",
+            toolTip="Acknowledge the selected alert with a comment (held until it resolves)",
+        )
         self.ack_button.clicked.connect(self._ask_acknowledge)
-        self.silence_button = QToolButton(text="Silence", toolTip="Hold the selected alert's notifications and "
-                                          "actions", popupMode=QToolButton.InstantPopup)
+        self.silence_button = QToolButton(
+            text="Silence",
+            toolTip="Hold the selected alert's notifications and actions",
+            popupMode=QToolButton.InstantPopup,
+        )
         menu = QMenu(self.silence_button)
         for text, seconds in SILENCES:
             menu.addAction(text, lambda s=seconds: self._silence_selected(s))
         self.silence_button.setMenu(menu)
-        self.unsilence_button = QToolButton(text="Unsilence", toolTip="Lift the silences of the selected alert's rule")
+        self.unsilence_button = QToolButton(
+            text="Unsilence", toolTip="Lift the silences of the selected alert's rule"
+        )
         self.unsilence_button.clicked.connect(lambda: self._with_selected(self.unsilenceRequested.emit))
-        self.capture_button = QToolButton(text="Open capture", toolTip="Open the recording a drill-down trace "
-                                          "made for this alert")
+        self.capture_button = QToolButton(
+            text="Open capture", toolTip="Open the recording a drill-down trace made for this alert"
+        )
         self.capture_button.clicked.connect(self._open_capture)
         self.summary = QLabel()
         self.summary.setStyleSheet("color: #57606a")
@@ -162,7 +187,12 @@ class AlertTimeline(QWidget):
         if kind == "transition":
             entry.state = event.get("state", entry.state)
             if event.get("change") == "firing":
-                entry.fired, entry.value, entry.score, entry.resolved = ts, event.get("value"), event.get("score"), None
+                entry.fired, entry.value, entry.score, entry.resolved = (
+                    ts,
+                    event.get("value"),
+                    event.get("score"),
+                    None,
+                )
             elif event.get("change") == "resolved":
                 entry.resolved = ts
         elif kind == "ack":
@@ -191,8 +221,15 @@ class AlertTimeline(QWidget):
                 at += 1
             self.tree.insertTopLevelItem(at, item)
         rule = entry.rule + (" (test now)" if entry.test else "")
-        texts = (when(entry.fired), rule, entry.series, entry.state, fmt_number(entry.value) if entry.value is not None
-                 else "–", fmt_number(entry.score) if entry.score is not None else "–", entry.action_summary())
+        texts = (
+            when(entry.fired),
+            rule,
+            entry.series,
+            entry.state,
+            fmt_number(entry.value) if entry.value is not None else "–",
+            fmt_number(entry.score) if entry.score is not None else "–",
+            entry.action_summary(),
+        )
         for col, text in enumerate(texts):
             item.setText(col, text)
         item.setForeground(1, QBrush(QColor(severity_colour(entry.severity))))
@@ -216,8 +253,11 @@ class AlertTimeline(QWidget):
             child.setToolTip(2, detail)
 
     def _update_summary(self) -> None:
-        firing = sum(1 for e in self.entries.values() if e.resolved is None and not e.test
-                     and e.state in ("firing", "acknowledged", "silenced"))
+        firing = sum(
+            1
+            for e in self.entries.values()
+            if e.resolved is None and not e.test and e.state in ("firing", "acknowledged", "silenced")
+        )
         self.summary.setText(f"{firing} open · {len(self.entries)} in the history")
 
     # -- the user's side ---------------------------------------------------------------------------------------------
@@ -239,9 +279,12 @@ class AlertTimeline(QWidget):
         entry = self.selected()
         if entry is None:
             return
-        comment, ok = QInputDialog.getText(self, "Acknowledge alert",
-                                           f"{entry.rule} on {entry.series}\nComment (who is on it, why):",
-                                           text=entry.comment)
+        comment, ok = QInputDialog.getText(
+            self,
+            "Acknowledge alert",
+            f"{entry.rule} on {entry.series}\nComment (who is on it, why):",
+            text=entry.comment,
+        )
         if ok:
             self.acknowledge(entry, comment.strip())
 

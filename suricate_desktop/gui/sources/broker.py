@@ -43,7 +43,11 @@ class BrokerSource(Source):
         self.exchange = exchange
         self.tls_ca = tls_ca or None
         self.consumer = Consumer(
-            self.store, url, exchange, self.bindings, legacy_queues=[LegacyQueue.parse(q) for q in self.legacy],
+            self.store,
+            url,
+            exchange,
+            self.bindings,
+            legacy_queues=[LegacyQueue.parse(q) for q in self.legacy],
             tls_ca=self.tls_ca,
         ).start()
 
@@ -62,5 +66,11 @@ class BrokerSource(Source):
         self.consumer.stop()
 
     def to_config(self) -> dict:
-        return {**super().to_config(), "url": self.url, "bindings": self.bindings, "legacy_queues": self.legacy,
-                "exchange": self.exchange, "tls_ca": self.tls_ca}
+        return {
+            **super().to_config(),
+            "url": self.url,
+            "bindings": self.bindings,
+            "legacy_queues": self.legacy,
+            "exchange": self.exchange,
+            "tls_ca": self.tls_ca,
+        }

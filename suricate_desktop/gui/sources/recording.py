@@ -45,8 +45,8 @@ import os
 import statistics
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ...agent.importers import import_bpftrace_json, import_dtrace_text, sniff_format
 from ...schema import Snapshot
@@ -73,7 +73,9 @@ class _SegmentChunks:
     def __init__(self, folder: Path):
         self.folder = folder
         self.files = segments(folder)
-        self._spans: list[tuple[float, float] | None | bool] = [False] * len(self.files)  # False: not read yet
+        self._spans: list[tuple[float, float] | bool | None] = [False] * len(
+            self.files
+        )  # False: not read yet
 
     def __len__(self) -> int:
         return len(self.files)
@@ -90,8 +92,13 @@ class _SegmentChunks:
     def intervals(self, i: int) -> list[float]:
         import pyarrow.parquet as pq
 
-        return pq.read_table(self.files[i], columns=["interval", "snapshot"]).group_by("snapshot").aggregate(
-            [("interval", "max")]).column("interval_max").to_pylist()
+        return (
+            pq.read_table(self.files[i], columns=["interval", "snapshot"])
+            .group_by("snapshot")
+            .aggregate([("interval", "max")])
+            .column("interval_max")
+            .to_pylist()
+        )
 
     def refresh(self) -> bool:
         """Pick up segments written since; True when there are new ones."""
@@ -158,7 +165,9 @@ def import_file(path: str | os.PathLike, format: str = "auto", **options) -> lis
     """
     fmt = sniff_format(path) if format == "auto" else format
     importers: dict[str, Callable] = {
-        "dtrace": import_dtrace_text, "bpftrace-json": import_bpftrace_json, "csv": import_csv,
+        "dtrace": import_dtrace_text,
+        "bpftrace-json": import_bpftrace_json,
+        "csv": import_csv,
     }
     if fmt not in importers:
         raise ValueError(f"unknown format {format!r}; expected auto, dtrace, bpftrace-json or csv")
@@ -223,7 +232,9 @@ class RecordingSource(Source):
         self.step = self._usual_interval()
         #: How far back a refill reaches: what the store holds at the usual interval, at most 15 minutes
         #: (a refill reads every segment in it: 900 one-second segments take a few seconds).
-        self.lookback = float(lookback) if lookback is not None else min(self.store.capacity * self.step, 900.0)
+        self.lookback = (
+            float(lookback) if lookback is not None else min(self.store.capacity * self.step, 900.0)
+        )
         #: Times the store was cleared to refill it (seeking back, looping).
         self.resets = 0
         if speed < 0:
@@ -389,17 +400,29 @@ class RecordingSource(Source):
             self._thread.join(timeout=5)
 
     def to_config(self) -> dict:
-        config = {**super().to_config(), "path": str(self.path), "speed": self._speed, "loop": self.loop,
-                  "position": self.position, "playing": self._playing}
+        config = {
+            **super().to_config(),
+            "path": str(self.path),
+            "speed": self._speed,
+            "loop": self.loop,
+            "position": self.position,
+            "playing": self._playing,
+        }
         if self.import_options:
             config["import_options"] = dict(self.import_options)
         return config
 
     @classmethod
-    def from_config(cls, config: dict) -> "RecordingSource":
-        return cls(config["path"], config.get("name"), speed=config.get("speed", 1.0), loop=config.get("loop", False),
-                   position=config.get("position"), autoplay=config.get("playing", False),
-                   **config.get("import_options", {}))
+    def from_config(cls, config: dict) -> RecordingSource:
+        return cls(
+            config["path"],
+            config.get("name"),
+            speed=config.get("speed", 1.0),
+            loop=config.get("loop", False),
+            position=config.get("position"),
+            autoplay=config.get("playing", False),
+            **config.get("import_options", {}),
+        )
 
     # -- internals (callers hold self._cond) -------------------------------------------------------------------------
     def _now(self) -> float:

@@ -59,8 +59,14 @@ def source_from_config(config: dict) -> Source:
     if kind == "broker":
         from .broker import BrokerSource
 
-        return BrokerSource(config["url"], config.get("bindings"), config.get("legacy_queues"),
-                            config.get("exchange", "suricate"), config.get("tls_ca"), config.get("name"))
+        return BrokerSource(
+            config["url"],
+            config.get("bindings"),
+            config.get("legacy_queues"),
+            config.get("exchange", "suricate"),
+            config.get("tls_ca"),
+            config.get("name"),
+        )
     if kind == "recording":
         from .recording import RecordingSource
 

@@ -33,7 +33,7 @@ import logging
 import re
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -80,7 +80,7 @@ class RunSignals(QObject):
     finished = Signal()
     _post = Signal(object)
 
-    def __init__(self, owner: "_RunBase") -> None:
+    def __init__(self, owner: _RunBase) -> None:
         super().__init__()
         self._owner = owner
         self._post.connect(self._dispatch)
@@ -101,8 +101,18 @@ class _RunBase(Source):
 
     kind = "run"
 
-    def __init__(self, script: str, lang: str, *, name: str, source: str | None, interval: float, duration: float,
-                 file: str | None, store: LiveStore | None) -> None:
+    def __init__(
+        self,
+        script: str,
+        lang: str,
+        *,
+        name: str,
+        source: str | None,
+        interval: float,
+        duration: float,
+        file: str | None,
+        store: LiveStore | None,
+    ) -> None:
         super().__init__(name, store)
         self.script = script
         self.lang = lang
@@ -143,7 +153,7 @@ class _RunBase(Source):
         has ended its work, before its thread has quite exited: whoever hears "finished" sees it ended."""
         return self._thread is not None and self.ended_at is None and self._thread.is_alive()
 
-    def start(self) -> "_RunBase":
+    def start(self) -> _RunBase:
         """Start the worker (connect to :attr:`signals` first)."""
         if self._thread is None:
             self.started_at = time.time()
@@ -166,8 +176,15 @@ class _RunBase(Source):
         return not self.running
 
     def to_config(self) -> dict:
-        return {**super().to_config(), "script": self.script, "lang": self.lang, "interval": self.interval,
-                "duration": self.duration, "source": self.source, "file": self.file}
+        return {
+            **super().to_config(),
+            "script": self.script,
+            "lang": self.lang,
+            "interval": self.interval,
+            "duration": self.duration,
+            "source": self.source,
+            "file": self.file,
+        }
 
     # -- the worker's side --------------------------------------------------------------------------
     def _main(self) -> None:
@@ -177,7 +194,7 @@ class _RunBase(Source):
                 self._set_state("stopped", self._end_detail())
         except ScriptError as exc:
             self._report_script_error(exc, getattr(exc, "origin", None) or self._compile_origin())
-        except Exception as exc:  # noqa: BLE001 - shown to the user as the run's error
+        except Exception as exc:
             log.info("run %s failed: %s", self.name, exc, exc_info=True)
             self._set_state("error", str(exc) or exc.__class__.__name__)
             self._emit_output(f"error: {exc}\n")
@@ -243,8 +260,10 @@ class _RunBase(Source):
             self._out_posted = False
         text = "".join(parts)
         if dropped:
-            text = f"[... {dropped} characters of output dropped: the script prints faster than they can be shown]\n" \
+            text = (
+                f"[... {dropped} characters of output dropped: the script prints faster than they can be shown]\n"
                 + text
+            )
         return text
 
     def _flush_output_now(self) -> None:
@@ -258,8 +277,10 @@ class _RunBase(Source):
         diags = [dataclasses.replace(d, file=self.file) for d in exc.diagnostics]
         lines = self.script.count("\n") + 1
         # bpftrace may blame the clause the backend appended after the script: show it at the script's end.
-        diags = [dataclasses.replace(d, line=lines, column=0, end_column=None) if d.line > lines else d
-                 for d in diags]
+        diags = [
+            dataclasses.replace(d, line=lines, column=0, end_column=None) if d.line > lines else d
+            for d in diags
+        ]
         self.diagnostics = diags
         errors = [d for d in diags if d.severity == "error"]
         first = errors[0] if errors else (diags[0] if diags else None)
@@ -280,16 +301,35 @@ class RunSource(_RunBase):
     default). Call :meth:`start` after connecting to :attr:`signals`.
     """
 
-    def __init__(self, script: str, lang: str | None = None, backend: str = "auto", *, interval: float = 1.0,
-                 duration: float = 0.0, name: str | None = None, source: str | None = None,
-                 file: str | None = None, host: str | None = None, store: LiveStore | None = None) -> None:
+    def __init__(
+        self,
+        script: str,
+        lang: str | None = None,
+        backend: str = "auto",
+        *,
+        interval: float = 1.0,
+        duration: float = 0.0,
+        name: str | None = None,
+        source: str | None = None,
+        file: str | None = None,
+        host: str | None = None,
+        store: LiveStore | None = None,
+    ) -> None:
         if lang is None:
             from ...agent.backends import detect_lang
 
             lang = detect_lang(script, file)
         lang = "bpftrace" if lang in ("bt", "bpftrace") else "d"
-        super().__init__(script, lang, name=name or f"run: {file or 'script'}", source=source, interval=interval,
-                         duration=duration, file=file, store=store)
+        super().__init__(
+            script,
+            lang,
+            name=name or f"run: {file or 'script'}",
+            source=source,
+            interval=interval,
+            duration=duration,
+            file=file,
+            store=store,
+        )
         self.backend = backend
         self.host = host
         #: The backend actually used (auto resolved), once the worker has chosen it.
@@ -340,8 +380,10 @@ class RunSource(_RunBase):
             options["host"] = self.host
         backend = make_backend(name, script, lang=lang, **options)
         if name == "sampler" and self.script.strip():
-            self._emit_output("note: the sampler runs no script; it samples every process's CPU time, I/O, "
-                              "context switches and memory (no root needed)\n")
+            self._emit_output(
+                "note: the sampler runs no script; it samples every process's CPU time, I/O, "
+                "context switches and memory (no root needed)\n"
+            )
         if self._stop.is_set():
             return
         backend.check()
@@ -379,15 +421,37 @@ class RemoteRunSource(_RunBase):
     missed.
     """
 
-    def __init__(self, script: str, lang: str | None, host: str, *, backend: str = "auto", interval: float = 1.0,
-                 duration: float = 0.0, name: str | None = None, source: str | None = None,
-                 file: str | None = None, broker_url: str | None = None, exchange: str | None = None,
-                 client=None, client_factory: Callable[[str], object] | None = None,
-                 secret_file: str | None = None, store: LiveStore | None = None,
-                 consumer_factory: Callable[..., object] | None = None) -> None:
+    def __init__(
+        self,
+        script: str,
+        lang: str | None,
+        host: str,
+        *,
+        backend: str = "auto",
+        interval: float = 1.0,
+        duration: float = 0.0,
+        name: str | None = None,
+        source: str | None = None,
+        file: str | None = None,
+        broker_url: str | None = None,
+        exchange: str | None = None,
+        client=None,
+        client_factory: Callable[[str], object] | None = None,
+        secret_file: str | None = None,
+        store: LiveStore | None = None,
+        consumer_factory: Callable[..., object] | None = None,
+    ) -> None:
         lang = "bpftrace" if lang in ("bt", "bpftrace") else ("d" if lang else None)
-        super().__init__(script, lang or "", name=name or f"run: {file or 'script'} on {host}", source=source,
-                         interval=interval, duration=duration, file=file, store=store)
+        super().__init__(
+            script,
+            lang or "",
+            name=name or f"run: {file or 'script'} on {host}",
+            source=source,
+            interval=interval,
+            duration=duration,
+            file=file,
+            store=store,
+        )
         from ...transport.publisher import DEFAULT_EXCHANGE, DEFAULT_URL
 
         self.host = host
@@ -447,21 +511,33 @@ class RemoteRunSource(_RunBase):
             consumer.start()
             try:
                 if not consumer.wait_ready(15.0):
-                    raise RuntimeError(f"the broker is not answering: {consumer.last_error or 'no connection'}")
+                    raise RuntimeError(
+                        f"the broker is not answering: {consumer.last_error or 'no connection'}"
+                    )
                 if self._stop.is_set():
                     return
                 # The agent checks the script before it starts: a bad one raises ScriptError here.
-                self.run_id = client.run(self.script, self.lang or None, self.backend, self.interval, self.duration,
-                                         self.source, on_output=self._emit_output, on_end=self._on_end,
-                                         timeout=90.0)
+                self.run_id = client.run(
+                    self.script,
+                    self.lang or None,
+                    self.backend,
+                    self.interval,
+                    self.duration,
+                    self.source,
+                    on_output=self._emit_output,
+                    on_end=self._on_end,
+                    timeout=90.0,
+                )
                 until = f" for {self.duration:g} s" if self.duration > 0 else ""
-                self._set_state("running", f"on {self.host} (run {self.run_id}), every {self.interval:g} s{until}")
+                self._set_state(
+                    "running", f"on {self.host} (run {self.run_id}), every {self.interval:g} s{until}"
+                )
                 while not self._wake.wait(0.5):
                     pass
                 if not self._ended.is_set():
                     try:
                         client.stop(self.run_id, timeout=30.0)
-                    except Exception as exc:  # noqa: BLE001 - the run may have ended meanwhile
+                    except Exception as exc:
                         self._emit_output(f"stop: {exc}\n")
                     self._ended.wait(2 * self.interval + 2.0)
                 # The last partial interval is published as the run ends: give it time to arrive.
@@ -475,7 +551,7 @@ class RemoteRunSource(_RunBase):
             if own_client:
                 try:
                     client.close()
-                except Exception:  # noqa: BLE001
+                except Exception:
                     pass
 
     def _on_end(self, info: dict) -> None:
@@ -493,5 +569,11 @@ class RemoteRunSource(_RunBase):
         return f"{how} on {self.host}" + (f" after {n} snapshots" if n is not None else "")
 
     def to_config(self) -> dict:
-        return {**super().to_config(), "target": "remote", "host": self.host, "backend": self.backend,
-                "broker_url": self.broker_url, "exchange": self.exchange}
+        return {
+            **super().to_config(),
+            "target": "remote",
+            "host": self.host,
+            "backend": self.backend,
+            "broker_url": self.broker_url,
+            "exchange": self.exchange,
+        }

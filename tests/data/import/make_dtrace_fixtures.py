@@ -60,7 +60,11 @@ def printa_quantize(per_key):
 def timestamped():
     """``tick-1s { printf("%Y\\n", walltimestamp); printa(@calls); printa(@lat); trunc(@calls); trunc(@lat); }``"""
     ticks = [
-        ("2026 Nov 27 21:47:52", [(["bash"], 12), (["sshd"], 3), (["Web Content"], 40)], {1024: 3, 2048: 5, 8192: 1}),
+        (
+            "2026 Nov 27 21:47:52",
+            [(["bash"], 12), (["sshd"], 3), (["Web Content"], 40)],
+            {1024: 3, 2048: 5, 8192: 1},
+        ),
         ("2026 Nov 27 21:47:53", [(["bash"], 7), (["dtrace"], 120)], {512: 2, 1024: 9}),
         ("2026 Nov 27 21:47:54", [(["sshd"], 1)], {4096: 4}),
     ]
