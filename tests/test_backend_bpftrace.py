@@ -20,13 +20,13 @@ import time
 import pytest
 from bpftrace_dryrun import needs_bpftrace
 
-from suricate_desktop.agent.backends.bpftrace import (
+from suricate_desktop.agent.backends.bpftrace import BpftraceBackend
+from suricate_desktop.agent.backends.bpftrace_errors import parse_bpftrace_errors
+from suricate_desktop.agent.backends.bpftrace_maps import (
     Aggregation,
-    BpftraceBackend,
     convert_entries,
     delta_entries,
     find_aggregations,
-    parse_bpftrace_errors,
 )
 from suricate_desktop.lang import ScriptError
 from suricate_desktop.schema import INT64_MAX, INT64_MIN, decode, encode

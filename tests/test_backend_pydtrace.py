@@ -13,14 +13,9 @@ import threading
 import pytest
 import standin_dtrace as sd
 
-from suricate_desktop.agent.backends.pydtrace import (
-    NOT_INSTALLED,
-    PyDTraceBackend,
-    decode_keys,
-    key_type,
-    parse_libdtrace_error,
-    scan_aggregations,
-)
+from suricate_desktop.agent.backends.d_aggregations import key_type, scan_aggregations
+from suricate_desktop.agent.backends.dtrace_errors import parse_libdtrace_error
+from suricate_desktop.agent.backends.pydtrace import NOT_INSTALLED, PyDTraceBackend, decode_keys
 from suricate_desktop.lang import ScriptError
 from suricate_desktop.schema import INT64_MAX, INT64_MIN, decode, encode
 

@@ -37,7 +37,7 @@ class Backend(ABC):
         self.host = host or socket.gethostname().split(".")[0]
         self.source = source
 
-    def check(self) -> None:
+    def check(self) -> None:  # noqa: B027 -- optional: the sampler has nothing to compile
         """Compile the script without running it; raise lang.ScriptError at its line.
 
         Called before anything starts so a bad script fails fast and clearly.

@@ -27,9 +27,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from ..lang.diagnostics import ScriptError
+from ..lang.diagnostics import Diagnostic, ScriptError
 from ..lang.safety import unsafe_calls
 from .backends import BACKENDS, detect_lang, make_backend
 from .runner import AgentRunner, Sink
@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 #: Runs started and ended on request: part of the agent's audit trail, shown by ``suricate agent``.
 audit = logging.getLogger("suricate.control")
 
-Emit = Callable[[dict], None]
+Emit = Callable[[dict[str, Any]], None]
 
 #: Runs kept in ``status``'s ``ended`` list.
 _ENDED_KEPT = 16
@@ -106,7 +106,7 @@ class _Run:
     thread: threading.Thread | None = None
     ended: float | None = None
     error: str | None = None
-    diagnostics: list[dict] = field(default_factory=list)
+    diagnostics: list[dict[str, Any]] = field(default_factory=list)
 
     def describe(self) -> dict[str, Any]:
         info = {
@@ -153,7 +153,7 @@ class AgentControlHandler:
         self._flusher.start()
 
     # -- the handler -------------------------------------------------------------------------------------------------
-    def __call__(self, op: str, args: dict, emit: Emit | None = None) -> dict:
+    def __call__(self, op: str, args: dict[str, Any], emit: Emit | None = None) -> dict[str, Any]:
         """A verified remote request: its scripts are checked for calls beyond tracing first."""
         if op == "compile":
             args = _pick(args, ("script", "lang", "backend"))
@@ -178,7 +178,7 @@ class AgentControlHandler:
             return self.status()
         raise ValueError(f"unknown op {op!r}")
 
-    def refusals(self, script: str, lang: str | None = None) -> list:
+    def refusals(self, script: str, lang: str | None = None) -> list[Any]:
         """Errors for the calls of a remote ``script`` beyond tracing (none when ``allow_unsafe``)."""
         script = _text(script, "script")
         lang = _lang(lang)
@@ -186,7 +186,9 @@ class AgentControlHandler:
             return []
         return unsafe_calls(script, lang or detect_lang(script))
 
-    def compile(self, script: str = "", lang: str | None = None, backend: str | None = None) -> dict:
+    def compile(
+        self, script: str = "", lang: str | None = None, backend: str | None = None
+    ) -> dict[str, Any]:
         """Check the script with the backend that would run it: ``{"diagnostics": [...], "backend": name}``."""
         script = _text(script, "script")
         lang = _lang(lang)
@@ -242,7 +244,7 @@ class AgentControlHandler:
         sink_drops = None
         if isinstance(dropped, int):
             base = dropped
-            sink_drops = lambda: sink.dropped - base  # noqa: E731 -- the publisher's drops during this run
+            sink_drops = lambda: getattr(sink, "dropped", base) - base  # noqa: E731 -- the publisher's drops in this run
         runner = AgentRunner(chosen, sink, duration=duration, sink_drops=sink_drops)
         forwarder = _OutputForwarder(runner.run_id, emit, output)
         runner.output = forwarder
@@ -268,7 +270,7 @@ class AgentControlHandler:
         )
         return runner.run_id
 
-    def stop_run(self, run_id: str, timeout: float | None = None) -> dict:
+    def stop_run(self, run_id: str, timeout: float | None = None) -> dict[str, Any]:
         """Stop a run and wait (up to ``timeout``) for its last interval: ``{"run", "stopped", "snapshots"}``."""
         with self._lock:
             run = self._runs.get(run_id)
@@ -283,10 +285,12 @@ class AgentControlHandler:
                         }
                 raise KeyError(f"no run {run_id!r} on {self.host}")
         run.runner.stop()
-        run.thread.join(self.stop_timeout if timeout is None else timeout)
-        return {"run": run_id, "stopped": not run.thread.is_alive(), "snapshots": run.runner.snapshots}
+        if run.thread is not None:
+            run.thread.join(self.stop_timeout if timeout is None else timeout)
+        stopped = run.thread is None or not run.thread.is_alive()
+        return {"run": run_id, "stopped": stopped, "snapshots": run.runner.snapshots}
 
-    def status(self) -> dict:
+    def status(self) -> dict[str, Any]:
         with self._lock:
             runs = [r.describe() for r in self._runs.values()]
             ended = [r.describe() for r in self._ended]
@@ -306,7 +310,7 @@ class AgentControlHandler:
         """Wait for a run to end; True if it has."""
         with self._lock:
             run = self._runs.get(run_id)
-        if run is None:
+        if run is None or run.thread is None:
             return True
         run.thread.join(timeout)
         return not run.thread.is_alive()
@@ -320,7 +324,8 @@ class AgentControlHandler:
             run.runner.stop()
         deadline = time.monotonic() + (self.stop_timeout if timeout is None else timeout)
         for run in runs:
-            run.thread.join(max(0.0, deadline - time.monotonic()))
+            if run.thread is not None:
+                run.thread.join(max(0.0, deadline - time.monotonic()))
         self._flusher_stop.set()
 
     # -- internals ---------------------------------------------------------------------------------------------------
@@ -371,7 +376,7 @@ class AgentControlHandler:
                     f.flush()
 
 
-def _pick(args: dict, names: tuple[str, ...]) -> dict:
+def _pick(args: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
     if not isinstance(args, dict):
         raise ValueError("args must be an object")
     unknown = sorted(set(args) - set(names))
@@ -387,8 +392,8 @@ def _text(value: Any, name: str) -> str:
 
 
 def _lang(value: Any) -> str | None:
-    if value in (None, "d", "bpftrace"):
-        return value
+    if value is None or value in ("d", "bpftrace"):
+        return cast("str | None", value)
     raise ValueError(f"lang must be 'd' or 'bpftrace', got {value!r}")
 
 
@@ -407,7 +412,7 @@ def _number(value: Any, name: str, positive: bool = False) -> float:
     return float(value)
 
 
-def _diag(d) -> dict:
+def _diag(d: Diagnostic) -> dict[str, Any]:
     return {
         "line": d.line,
         "column": d.column,

@@ -83,12 +83,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import orjson
 
 from ..schema import BUCKET_KINDS, Snapshot
-from .backends.bpftrace import Aggregation, convert_entries, delta_entries, find_aggregations
+from .backends.bpftrace_maps import Aggregation, convert_entries, delta_entries, find_aggregations
 
 # the backend's own patterns of dtrace's layout, so a dump is cut where its parser will read it
 from .backends.dtrace_cli import (
@@ -114,7 +114,7 @@ __all__ = ["DEFAULT_HOST", "FORMATS", "import_bpftrace_json", "import_dtrace_tex
 # --------------------------------------------------------------------------- common
 
 
-def sniff_format(path: str | os.PathLike) -> str:
+def sniff_format(path: str | os.PathLike[str]) -> str:
     """``"bpftrace-json"``, ``"csv"`` or ``"dtrace"``: what a file most likely holds.
 
     ``.csv``/``.tsv`` files are CSV; a file whose first non-blank line is a JSON
@@ -145,7 +145,7 @@ def sniff_format(path: str | os.PathLike) -> str:
     return "dtrace"
 
 
-def _read_text(data: str | os.PathLike) -> tuple[str, str | None, float | None]:
+def _read_text(data: str | os.PathLike[str]) -> tuple[str, str | None, float | None]:
     """(text, file stem or None, mtime or None) of a path or of text given directly."""
     if isinstance(data, os.PathLike) or (isinstance(data, str) and "\n" not in data and os.path.isfile(data)):
         p = Path(data)
@@ -157,37 +157,40 @@ def _read_text(data: str | os.PathLike) -> tuple[str, str | None, float | None]:
 class _Tick:
     ts: float | None = None  # wall-clock time printed in the file
     mono: float | None = None  # the agent's monotonic tick time
-    dumps: list = field(default_factory=list)
+    dumps: list[Any] = field(default_factory=list)
 
 
 def _place(ticks: list[_Tick], interval: float, start: float | None, end: float | None) -> list[float]:
     """Each tick's wall-clock time, from printed times, else monotonic markers, else ``interval`` spacing."""
     n = len(ticks)
+    known: list[float | None]
     if any(t.ts is not None for t in ticks):
         known = [t.ts for t in ticks]
     elif any(t.mono is not None for t in ticks):
         monos = [t.mono for t in ticks]
         idx = [i for i, m in enumerate(monos) if m is not None]
+        first_mono, last_mono = cast(float, monos[idx[0]]), cast(float, monos[idx[-1]])
         if start is not None:
-            shift = start - monos[idx[0]]
+            shift = start - first_mono
         elif end is not None:
             last = idx[-1]
-            shift = end - (monos[last] + (n - 1 - last) * interval)
+            shift = end - (last_mono + (n - 1 - last) * interval)
         else:
-            shift = -monos[idx[0]]
+            shift = -first_mono
         known = [m + shift if m is not None else None for m in monos]
     else:
         if start is None:
             start = end - (n - 1) * interval if end is not None else 0.0
         return [start + i * interval for i in range(n)]
     # fill the gaps: after a known time, + interval each; before the first known one, - interval each
-    out = list(known)
-    first = next(i for i, v in enumerate(out) if v is not None)
+    first = next(i for i, v in enumerate(known) if v is not None)
+    out = [0.0] * n
+    out[first] = cast(float, known[first])
     for i in range(first - 1, -1, -1):
         out[i] = out[i + 1] - interval
     for i in range(first + 1, n):
-        if out[i] is None:
-            out[i] = out[i - 1] + interval
+        value = known[i]
+        out[i] = out[i - 1] + interval if value is None else value
     return out
 
 
@@ -218,7 +221,7 @@ _MARKER = re.compile(r"^__suricate_tick_[0-9a-f]+__ (\d+)\s*$")
 
 
 def import_bpftrace_json(
-    data: str | os.PathLike,
+    data: str | os.PathLike[str],
     *,
     host: str = DEFAULT_HOST,
     source: str | None = None,
@@ -233,9 +236,9 @@ def import_bpftrace_json(
     source = source or stem or "bpftrace"
     known = {a.map: a for a in find_aggregations(script)} if script is not None else None
     ticks: list[_Tick] = [_Tick()]
-    clocks: list[tuple[int, tuple]] = []  # (tick index, (h, m, s, frac)) for time-of-day records
+    clocks: list[tuple[int, tuple[Any, ...]]] = []  # (tick index, (h, m, s, frac)) for time-of-day records
     exit_only: dict[str, bool] = {}  # map -> printed only in the exit dump so far
-    record_types: dict[str, tuple[str, list]] = {}  # map -> (JSON type, values) for guessing
+    record_types: dict[str, tuple[str, list[Any]]] = {}  # map -> (JSON type, values) for guessing
     exiting = False
 
     def new_tick() -> _Tick:
@@ -310,8 +313,8 @@ def import_bpftrace_json(
         totals_only = set(aggs) if cumulative else set()
 
     out: list[Snapshot] = []
-    state: dict[str, dict] = {}
-    for tick, ts, iv in zip(ticks, times, intervals):
+    state: dict[str, dict[str, Any]] = {}
+    for tick, ts, iv in zip(ticks, times, intervals, strict=True):
         for name, rtype, value, _ in tick.dumps:
             if rtype == "lost_events":
                 out.append(drops_snapshot(host, {"bpftrace_lost_events": value}, iv, ts))
@@ -347,7 +350,7 @@ def _parse_time_record(stamp: str) -> float | None:
     return value if value > 1e8 else None
 
 
-def _date_clocks(ticks: list[_Tick], clocks: list[tuple[int, tuple]], mtime: float | None) -> None:
+def _date_clocks(ticks: list[_Tick], clocks: list[tuple[int, tuple[Any, ...]]], mtime: float | None) -> None:
     """Give ``HH:MM:SS`` ticks a date: consecutive, rolling over midnight, the last on or before ``mtime``."""
     seconds = []
     day = 0
@@ -364,11 +367,11 @@ def _date_clocks(ticks: list[_Tick], clocks: list[tuple[int, tuple]], mtime: flo
     if mtime is not None and last.timestamp() > mtime + 60:
         last -= _dt.timedelta(days=1)
     base = last.timestamp() - seconds[-1]
-    for (index, _), sec in zip(clocks, seconds):
+    for (index, _), sec in zip(clocks, seconds, strict=True):
         ticks[index].ts = base + sec
 
 
-def _guess_aggregation(name: str, rtype: str, values: list, kind: str | None) -> Aggregation:
+def _guess_aggregation(name: str, rtype: str, values: list[Any], kind: str | None) -> Aggregation:
     agg = name[1:] if name.startswith("@") and len(name) > 1 else name
     keyed = [
         v
@@ -398,7 +401,7 @@ def _guess_aggregation(name: str, rtype: str, values: list, kind: str | None) ->
     return Aggregation(name, agg, kind, arity, False)
 
 
-def _bucket_lists(value: Any) -> list[list]:
+def _bucket_lists(value: Any) -> list[list[Any]]:
     if type(value) is list:
         return [value]
     if type(value) is dict:
@@ -406,7 +409,7 @@ def _bucket_lists(value: Any) -> list[list]:
     return []
 
 
-def _log2_buckets(buckets: list) -> bool:
+def _log2_buckets(buckets: list[Any]) -> bool:
     """bpftrace ``hist`` buckets: [0, 0], [1, 1], then [2^k, 2^(k+1) - 1]."""
     for b in buckets:
         lo, hi = b.get("min"), b.get("max")
@@ -421,12 +424,12 @@ def _log2_buckets(buckets: list) -> bool:
     return True
 
 
-def _totals(value: Any, kind: str) -> dict | None:
+def _totals(value: Any, kind: str) -> dict[Any, Any] | None:
     """Per key (and bucket), the numbers that only grow in a map printed without clear()."""
     if kind in ("count", "sum"):
         return value if type(value) is dict else {"": value}
     if kind in ("hist", "lhist"):
-        out = {}
+        out: dict[Any, Any] = {}
         items = value.items() if type(value) is dict else [("", value)]
         for k, buckets in items:
             for b in buckets:
@@ -439,7 +442,7 @@ def _totals(value: Any, kind: str) -> dict | None:
     return None
 
 
-def _looks_cumulative(agg: Aggregation, prints: list) -> bool:
+def _looks_cumulative(agg: Aggregation, prints: list[Any]) -> bool:
     """Running totals: at least two prints, and no key ever disappears or goes down."""
     if agg.kind not in ("count", "sum", "hist", "lhist", "stats") or len(prints) < 2:
         return False
@@ -466,7 +469,7 @@ _PRINTA = re.compile(r"\bprinta\s*\(\s*(?:\"(?:[^\"\\\n]|\\.)*\"\s*,\s*)?(@\w*)"
 
 
 def import_dtrace_text(
-    data: str | os.PathLike,
+    data: str | os.PathLike[str],
     *,
     host: str = DEFAULT_HOST,
     source: str | None = None,
@@ -505,7 +508,7 @@ def import_dtrace_text(
     times = _place(ticks, interval, start, mtime)
     intervals = _intervals(times, interval)
     out: list[Snapshot] = []
-    for tick, ts, iv in zip(ticks, times, intervals):
+    for tick, ts, iv in zip(ticks, times, intervals, strict=True):
         for i, dump in enumerate(tick.dumps):
             name = names[i] if i < len(names) else f"agg{i + 1}"
             plan = planned.get(name)
@@ -524,7 +527,7 @@ class _Dump:
 
     cls: str  # "hist" or "scalar"
     lines: list[str] = field(default_factory=list)
-    keys: set = field(default_factory=set)
+    keys: set[Any] = field(default_factory=set)
     first_key: str = ""
     labels: list[str] = field(default_factory=list)
     stack: bool = False
@@ -586,7 +589,17 @@ def _find_marker(lines: list[str]) -> str | None:
     return None
 
 
-def _import_marked(lines, marker, planned, host, source, interval, start, mtime, delta) -> list[Snapshot]:
+def _import_marked(
+    lines: list[str],
+    marker: str,
+    planned: dict[str, CliAggregation],
+    host: str,
+    source: str,
+    interval: float,
+    start: float | None,
+    mtime: float | None,
+    delta: bool,
+) -> list[Snapshot]:
     """Output of the dtrace-cli backend's own program: parsed by its own parser, at its own tick times.
 
     The parser needs each aggregation's key types and whether it was printed
@@ -703,7 +716,7 @@ def _dtrace_dumps(lines: Iterable[str]) -> list[_Tick]:
             continue
         if in_hist:
             m = _ROW.match(line)
-            if m:
+            if m and dump is not None:
                 dump.lines.append(line)
                 dump.labels.append(m.group("label"))
                 continue
@@ -723,7 +736,7 @@ def _dtrace_dumps(lines: Iterable[str]) -> list[_Tick]:
             key_text = m.group("keys") or ""
             if frames:
                 key = "\n".join(f.strip() for f in frames) + "\n" + key_text.strip()
-                entry("scalar", key, key_text, frames + [line], True).stack = True
+                entry("scalar", key, key_text, [*frames, line], True).stack = True
             else:
                 entry("scalar", key_text.strip(), key_text, [line], False)
             blanks, pending = 0, []
@@ -749,7 +762,7 @@ def _line_time(line: str) -> float | None:
     return None
 
 
-def _y_time(m: re.Match) -> float:
+def _y_time(m: re.Match[str]) -> float:
     year, month, day, hh, mm, ss = m.groups()
     return _dt.datetime(int(year), _MONTHS[month], int(day), int(hh), int(mm), int(ss)).timestamp()
 
@@ -758,7 +771,7 @@ def _period(classes: list[str]) -> int:
     """The smallest number of dumps per tick that makes the hist/scalar pattern repeat (1 when nothing repeats)."""
     n = len(classes)
     for p in range(1, 5):
-        if n >= 2 * p and all(classes[i] == classes[i % p] for i in range(n)):
-            if p == 1 or len(set(classes[:p])) > 1:
-                return p
+        repeats = n >= 2 * p and all(classes[i] == classes[i % p] for i in range(n))
+        if repeats and (p == 1 or len(set(classes[:p])) > 1):
+            return p
     return 1

@@ -12,7 +12,7 @@ import importlib
 import os
 import shutil
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ...lang.diagnostics import ScriptError
 
@@ -33,7 +33,8 @@ def backend_class(name: str) -> type[Backend]:
         module, cls = BACKENDS[name].split(":")
     except KeyError:
         raise ValueError(f"unknown backend {name!r}; expected one of {', '.join(BACKENDS)}") from None
-    return getattr(importlib.import_module(f".{module}", __package__), cls)
+    backend: type[Backend] = getattr(importlib.import_module(f".{module}", __package__), cls)
+    return backend
 
 
 def detect_lang(script: str, path: str | None = None) -> str:
@@ -82,7 +83,7 @@ def auto_backend(lang: str) -> str:
 
 
 def make_backend(
-    name: str, script: str, *, lang: str | None = None, path: str | None = None, **options
+    name: str, script: str, *, lang: str | None = None, path: str | None = None, **options: Any
 ) -> Backend:
     """Build the named backend (``auto`` chooses) for ``script``; translate D for bpftrace."""
     lang = lang or detect_lang(script, path)

@@ -97,308 +97,26 @@ import subprocess
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from ...lang.diagnostics import Diagnostic, ScriptError
-from ...lang.lexer import mask_comments_and_strings
-from ...schema import INT64_MAX, INT64_MIN, Snapshot
+from ...schema import Snapshot
 from ..backend import Backend, Emit, Output
 from ..drops import drops_snapshot
+from .bpftrace_errors import HARMLESS, parse_bpftrace_errors, stderr_summary
+from .bpftrace_maps import convert_entries, delta_entries, find_aggregations
+from .processes import exit_status, send_signal, terminate
+
+if TYPE_CHECKING:
+    from ...lang.translate import Translation
 
 log = logging.getLogger(__name__)
-
-#: Aggregating functions of bpftrace and the snapshot kind each gives.
-AGG_FUNCTIONS = ("count", "sum", "avg", "min", "max", "hist", "lhist", "stats")
-_SCALAR = frozenset({"count", "sum", "avg", "min", "max"})
-_BUCKETS = frozenset({"hist", "lhist"})
 
 #: Above this size the program goes through a temporary file instead of
 #: ``-e`` (Linux caps one argument at 128 KiB).
 _MAX_ARG = 100_000
-
-#: Stderr lines that bpftrace prints on success too and that are not errors
-#: (in containers without memlock rights or without kprobe tracing).
-_HARMLESS = ("RLIMIT_MEMLOCK", "available_filter_functions")
-
-_MESSAGE = re.compile(
-    r"""^(?:(?P<file>.+?):(?P<line>\d+)(?:-(?P<line2>\d+)|:(?P<col>\d+)(?:-(?P<col2>\d+))?)?:\s*)?
-        (?P<sev>ERROR|WARNING):\s*(?P<msg>.*?)\s*$""",
-    re.VERBOSE,
-)
-_QUOTED = re.compile(r"'([^'\n]+)'")
-
-
-# --------------------------------------------------------------------------- diagnostics
-
-
-def parse_bpftrace_errors(
-    stderr: str | bytes, file: str = "<script>", script: str | None = None
-) -> list[Diagnostic]:
-    """bpftrace's stderr messages as Diagnostics, errors first, then warnings.
-
-    bpftrace (0.17+) writes ``stdin:1:24-27: ERROR: msg`` (``FILE:LINE:COL1-COL2``,
-    columns 1-based, COL2 one past the last character as bison counts), or
-    ``FILE:L1-L2: ERROR: msg`` for a span of lines, followed by the source
-    line and a ``~~~`` marker (skipped here), or a bare ``ERROR: msg``
-    without a place (attach failures). ``file`` names the script in the
-    Diagnostics, whatever bpftrace called it (``stdin`` for ``-e``, a
-    temporary path...). When ``script`` is given, a message without a column
-    that names a piece of the script, quoted (``Error attaching probe:
-    'kprobe:foo'``) or after its last colon (``stdin:1-3: ERROR: tracepoint
-    not found: syscalls:sys_enter_nosuch``, where 0.17 gives the span of the
-    whole program), is placed at that piece (within the span, if any). The
-    RLIMIT_MEMLOCK complaint bpftrace prints even when all is well is not a
-    diagnostic and is dropped.
-    """
-    if isinstance(stderr, bytes):
-        stderr = stderr.decode("utf-8", "replace")
-    errors: list[Diagnostic] = []
-    warnings: list[Diagnostic] = []
-    seen: set[tuple] = set()
-    for raw in stderr.splitlines():
-        m = _MESSAGE.match(raw)
-        if m is None or any(h in raw for h in _HARMLESS):
-            continue
-        severity = "error" if m["sev"] == "ERROR" else "warning"
-        message = m["msg"]
-        end_column = None
-        if m["col"] is not None:
-            line, column = int(m["line"]), int(m["col"])
-            if m["col2"] is not None:
-                end_column = int(m["col2"])
-        else:
-            # A span of lines (``stdin:1-3:``, which 0.17 gives for a missing
-            # tracepoint: the whole program) or no place at all: narrow it down
-            # to what the message names, when the script is at hand.
-            first = int(m["line"]) if m["line"] is not None else 0
-            last = int(m["line2"] or first)
-            line, column = (first, 1) if first else (0, 0)
-            if script is not None:
-                found = _locate_named(script, message, first, last)
-                if found is not None:
-                    line, column, end_column = found
-        key = (line, column, severity, message)
-        if key in seen:  # bpftrace repeats some messages
-            continue
-        seen.add(key)
-        (errors if severity == "error" else warnings).append(
-            Diagnostic(line, column, severity, message, file, end_column)
-        )
-    return errors + warnings
-
-
-def _locate_named(script: str, message: str, first: int = 0, last: int = 0) -> tuple[int, int, int] | None:
-    """Line and columns of what ``message`` names (a quoted piece, or the text after its last ``": "``).
-
-    Searched within lines ``first..last`` when given (1-based), else anywhere.
-    """
-    candidates = _QUOTED.findall(message)
-    tail = message.rsplit(": ", 1)[-1].strip()
-    if len(tail) >= 3 and tail != message:
-        candidates.append(tail)
-    lines = script.split("\n")
-    lo = max(first, 1) if first else 1
-    hi = min(last, len(lines)) if first else len(lines)
-    for text in candidates:
-        for number in range(lo, hi + 1):
-            at = lines[number - 1].find(text)
-            if at >= 0:
-                return number, at + 1, at + 1 + len(text)
-    return None
-
-
-# --------------------------------------------------------------------------- script analysis
-
-
-@dataclass(frozen=True, slots=True)
-class Aggregation:
-    """One map the script aggregates into."""
-
-    map: str  # as written: "@name" or "@"
-    agg: str  # snapshot name: "name", or "@" for the anonymous map
-    kind: str  # count sum avg min max hist lhist stats
-    arity: int  # number of key parts, 0 for a map without keys
-    #: True: printed as running totals and differenced here (never cleared);
-    #: False: printed and cleared every interval. See the module docstring.
-    cumulative: bool = False
-
-
-_MAP_NAME = re.compile(r"@(\w*)")
-#: Kinds whose running totals only grow, so the interval's delta is a subtraction.
-_CUMULATIVE_KINDS = frozenset({"count", "sum", "hist", "lhist", "stats"})
-_RESETS = re.compile(r"\b(?:clear|zero|delete)\s*\(\s*(@\w*)")
-_ASSIGN_FN = re.compile(r"\s*=(?!=)\s*(" + "|".join(AGG_FUNCTIONS) + r")\s*\(")
-
-
-def find_aggregations(script: str) -> list[Aggregation]:
-    """Every map the script assigns an aggregating function to, in order of first appearance.
-
-    A regex finds ``@name``; the key in brackets is skipped by matching
-    brackets (keys may hold ``[`` and ``(``), then ``= count(`` (or another
-    aggregating function) must follow. The key's top-level commas give its
-    arity, which tells how to split bpftrace's joined keys.
-
-    count/sum/hist/lhist/stats maps are ``cumulative`` unless the script
-    itself clears, zeroes or deletes from them (then their running totals
-    would go back, and they are printed and cleared like the others).
-    """
-    text = mask_comments_and_strings(script, "bpftrace")
-    reset_by_script = set(_RESETS.findall(text))
-    found: dict[str, Aggregation] = {}
-    for m in _MAP_NAME.finditer(text):
-        name = m.group(1)
-        pos = m.end()
-        arity = 0
-        # skip blanks between the name and '['
-        p = pos
-        while p < len(text) and text[p] in " \t":
-            p += 1
-        if p < len(text) and text[p] == "[":
-            end, arity = _scan_key(text, p)
-            if end < 0:
-                continue
-            pos = end
-        fn = _ASSIGN_FN.match(text, pos)
-        if fn is None:
-            continue
-        mapname = "@" + name
-        if mapname not in found:
-            kind = fn.group(1)
-            cumulative = kind in _CUMULATIVE_KINDS and mapname not in reset_by_script
-            found[mapname] = Aggregation(mapname, name or "@", kind, arity, cumulative)
-    return list(found.values())
-
-
-def _scan_key(text: str, start: int) -> tuple[int, int]:
-    """From the ``[`` at ``start``: (index after the matching ``]``, number of key parts), or (-1, 0)."""
-    depth = 0
-    commas = 0
-    nonblank = False
-    for i in range(start, len(text)):
-        c = text[i]
-        if c in "[(":
-            depth += 1
-        elif c in "])":
-            depth -= 1
-            if depth == 0:
-                return i + 1, (commas + 1 if nonblank else 0)
-        elif c == "," and depth == 1:
-            commas += 1
-        elif depth >= 1 and not c.isspace():
-            nonblank = True
-    return -1, 0
-
-
-# --------------------------------------------------------------------------- value conversion
-
-
-def _part(s: str) -> int | str:
-    """A key part: all-ASCII-digit strings (no leading zero) become ints."""
-    if s.isdigit():
-        if s.isascii() and (s[0] != "0" or len(s) == 1):
-            return int(s)
-    elif s[:1] == "-" and len(s) > 1 and s[1:].isdigit() and s.isascii() and s[1] != "0":
-        return int(s)
-    return s
-
-
-def _key(joined: str, arity: int) -> list:
-    if arity <= 1:
-        return [_part(joined)]
-    return [_part(p) for p in joined.split(",")]
-
-
-def _buckets(records: list) -> list:
-    return [[[b.get("min", INT64_MIN), b.get("max", INT64_MAX)], b["count"]] for b in records]
-
-
-def convert_entries(value: Any, agg: Aggregation) -> list[list]:
-    """One map's JSON value, as bpftrace printed it, to snapshot entries."""
-    kind, arity = agg.kind, agg.arity
-    if kind in _SCALAR:
-        if type(value) is dict:
-            return [[_key(k, arity), v] for k, v in value.items()]
-        return [[[], value]]
-    if kind in _BUCKETS:
-        if type(value) is dict:
-            return [[_key(k, arity), _buckets(v)] for k, v in value.items()]
-        return [[[], _buckets(value)]]
-    # stats: {"count", "average", "total"}, or a dict of them by key
-    if arity == 0 and "count" in value and type(value["count"]) is not dict:
-        return [[[], value]]
-    return [[_key(k, arity), v] for k, v in value.items()]
-
-
-def delta_entries(value: Any, agg: Aggregation, prev: dict) -> tuple[list[list], dict]:
-    """Entries of what changed in a cumulative map since ``prev``, and the new ``prev``.
-
-    ``value`` is the map's running totals as bpftrace printed them; ``prev``
-    the state this function returned last time (``{}`` at first: everything
-    counts). Keys whose totals did not move are left out, as a cleared map
-    would leave them out. A count, a bucket or a stats count that went down
-    means the map was reset under us (it was full and the user restarted
-    it...): the new total is then the delta. A ``sum`` may legitimately go
-    down (sums of negative values), so it is always a plain difference.
-    stats: ``count`` and ``total`` are differenced and ``average`` recomputed
-    (integer, truncated toward zero, as bpftrace prints it).
-    """
-    kind, arity = agg.kind, agg.arity
-    if arity == 0:
-        items: dict = {"": value}
-    elif type(value) is dict:
-        items = value
-    else:  # cannot happen with a consistent script; be lenient
-        items = {"": value}
-    out: list[list] = []
-    new: dict = {}
-    if kind in _SCALAR:  # count, sum
-        reset_on_drop = kind == "count"
-        for k, v in items.items():
-            d = v - prev.get(k, 0)
-            if d < 0 and reset_on_drop:
-                d = v
-            if d:
-                out.append([_key(k, arity) if arity else [], d])
-        return out, items
-    if kind in _BUCKETS:
-        for k, buckets in items.items():
-            cur = {(b.get("min", INT64_MIN), b.get("max", INT64_MAX)): b["count"] for b in buckets}
-            new[k] = cur
-            old = prev.get(k)
-            if old is None:
-                diff = [[[lo, hi], c] for (lo, hi), c in cur.items()]
-            else:
-                diff = [[[lo, hi], c - old.get((lo, hi), 0)] for (lo, hi), c in cur.items()]
-                if any(c < 0 for _, c in diff):
-                    diff = [[[lo, hi], c] for (lo, hi), c in cur.items()]
-            # trim empty buckets at both ends, as bpftrace prints its own
-            lo_i, hi_i = 0, len(diff)
-            while lo_i < hi_i and diff[lo_i][1] == 0:
-                lo_i += 1
-            while hi_i > lo_i and diff[hi_i - 1][1] == 0:
-                hi_i -= 1
-            if lo_i < hi_i:
-                out.append([_key(k, arity) if arity else [], diff[lo_i:hi_i]])
-        return out, new
-    # stats
-    for k, v in items.items():
-        old = prev.get(k)
-        dc, dt = v["count"], v["total"]
-        if old is not None:
-            dc -= old["count"]
-            dt -= old["total"]
-            if dc < 0:
-                dc, dt = v["count"], v["total"]
-        if dc:
-            q = abs(dt) // dc
-            out.append(
-                [_key(k, arity) if arity else [], {"count": dc, "average": q if dt >= 0 else -q, "total": dt}]
-            )
-    return out, items
-
 
 # --------------------------------------------------------------------------- the tracer
 
@@ -464,7 +182,7 @@ class BpftraceBackend(Backend):
         args: list[str] | tuple[str, ...] = (),
         check_timeout: float = 30.0,
         stop_timeout: float = 10.0,
-        translation=None,
+        translation: Translation | None = None,
         script_file: str = "<script>",
     ) -> None:
         super().__init__(script, interval=interval, host=host, source=source)
@@ -541,7 +259,7 @@ class BpftraceBackend(Backend):
         if self.translation is not None:
             diags = self.translation.on_d_lines(diags, self.script_file)
         if not any(d.severity == "error" for d in diags):
-            lines = [ln for ln in stderr.splitlines() if ln.strip() and not any(h in ln for h in _HARMLESS)]
+            lines = [ln for ln in stderr.splitlines() if ln.strip() and not any(h in ln for h in HARMLESS)]
             detail = lines[-1].strip() if lines else f"bpftrace exited with status {returncode}"
             diags.insert(0, Diagnostic(0, 0, "error", detail))
         return ScriptError(diags)
@@ -576,7 +294,9 @@ class BpftraceBackend(Backend):
         stderr = proc.stderr.decode("utf-8", "replace")
         if proc.returncode != 0:
             if proc.returncode < 0:
-                raise RuntimeError(f"bpftrace {flag} {_status(proc.returncode)}: {_summary(stderr)}")
+                raise RuntimeError(
+                    f"bpftrace {flag} {exit_status(proc.returncode)}: {stderr_summary(stderr)}"
+                )
             raise self._script_error(stderr, proc.returncode)
         self.warnings = [
             d for d in parse_bpftrace_errors(stderr, "<script>", self.script) if d.severity == "warning"
@@ -620,13 +340,15 @@ class BpftraceBackend(Backend):
         finally:
             self.pid = None
             if proc.poll() is None:  # emit raised, or something else went wrong
-                _terminate(proc, 2.0)
-            proc.stdout.close()
-            proc.stderr.close()
+                terminate(proc, 2.0)
+            for pipe in (proc.stdout, proc.stderr):
+                if pipe is not None:
+                    pipe.close()
             if tmp:
                 os.unlink(tmp)
 
-    def _pump(self, proc: subprocess.Popen, emit: Emit, stop: threading.Event, output: Output) -> None:
+    def _pump(self, proc: subprocess.Popen[bytes], emit: Emit, stop: threading.Event, output: Output) -> None:
+        assert proc.stdout is not None and proc.stderr is not None  # started with both piped
         out_fd = proc.stdout.fileno()
         err_fd = proc.stderr.fileno()
         sel = selectors.DefaultSelector()
@@ -644,10 +366,10 @@ class BpftraceBackend(Backend):
             while open_fds:
                 if stop.is_set() and sigint_at is None:
                     sigint_at = time.monotonic()
-                    _signal(proc, signal.SIGINT)
+                    send_signal(proc, signal.SIGINT)
                 if sigint_at is not None and not killed and time.monotonic() - sigint_at > self.stop_timeout:
                     log.warning("bpftrace did not exit %.1f s after SIGINT; killing it", self.stop_timeout)
-                    _signal(proc, signal.SIGKILL)
+                    send_signal(proc, signal.SIGKILL)
                     killed = True
                 if exited_at is None and proc.poll() is not None:
                     exited_at = time.monotonic()
@@ -687,12 +409,12 @@ class BpftraceBackend(Backend):
         try:
             returncode = proc.wait(timeout=self.stop_timeout)
         except subprocess.TimeoutExpired:
-            _signal(proc, signal.SIGKILL)
+            send_signal(proc, signal.SIGKILL)
             returncode = proc.wait()
         err_text = stderr.decode("utf-8", "replace")
-        for line in err_text.splitlines():
-            if line.strip() and not any(h in line for h in _HARMLESS):
-                log.info("bpftrace: %s", line)
+        for err_line in err_text.splitlines():
+            if err_line.strip() and not any(h in err_line for h in HARMLESS):
+                log.info("bpftrace: %s", err_line)
         if not self.attached.is_set():
             if sigint_at is not None and returncode in (0, -signal.SIGINT, -signal.SIGKILL):
                 return  # stopped before it attached: nothing ran, nothing to emit
@@ -700,11 +422,11 @@ class BpftraceBackend(Backend):
                 # Exited before attaching, without error (e.g. no probes left).
                 return
             if returncode < 0:
-                raise RuntimeError(f"bpftrace {_status(returncode)}: {_summary(err_text)}")
+                raise RuntimeError(f"bpftrace {exit_status(returncode)}: {stderr_summary(err_text)}")
             raise self._script_error(err_text, returncode)
         state.finish()
         if sigint_at is None and returncode != 0:
-            raise RuntimeError(f"bpftrace {_status(returncode)}: {_summary(err_text)}")
+            raise RuntimeError(f"bpftrace {exit_status(returncode)}: {stderr_summary(err_text)}")
 
 
 class _State:
@@ -730,7 +452,7 @@ class _State:
         self.output = output
         self.pending: dict[str, Any] = {}
         # map -> state of delta_entries() for cumulative maps
-        self.totals: dict[str, dict] = {}
+        self.totals: dict[str, dict[str, Any]] = {}
         self.lost = 0
         self.exiting = False
         # CLOCK_MONOTONIC seconds of the last tick (or of the attach, before the first tick)
@@ -742,6 +464,8 @@ class _State:
     def record(self, rec: Any) -> None:
         kind = rec.get("type") if type(rec) is dict else None
         data = rec.get("data") if kind else None
+        if data is None:
+            return
         if kind == "printf":
             if data.startswith(self.marker):
                 self.tick(data)
@@ -786,7 +510,11 @@ class _State:
         except ValueError:
             mono = time.monotonic()
         ts = mono + (time.time() - time.monotonic())
-        interval = round(mono - self.last_mono, 3) if self.ticked else self.backend.interval
+        interval = (
+            round(mono - self.last_mono, 3)
+            if self.ticked and self.last_mono is not None
+            else self.backend.interval
+        )
         self.ticked = True
         self.last_mono = mono
         self.flush(ts, interval)
@@ -805,6 +533,7 @@ class _State:
         totals = self.totals
         for agg in b.aggregations:
             value = pending.get(agg.map)
+            entries: list[list[Any]]
             if value is None:
                 entries = []
             elif agg.cumulative:
@@ -825,35 +554,3 @@ class _State:
         self.pending = {}
         self.lost = 0
         self.emit(snaps)
-
-
-def _status(returncode: int) -> str:
-    if returncode < 0:
-        try:
-            return f"was killed by {signal.Signals(-returncode).name}"
-        except ValueError:
-            return f"was killed by signal {-returncode}"
-    return f"exited with status {returncode}"
-
-
-def _summary(stderr: str, limit: int = 500) -> str:
-    """bpftrace's stderr without its harmless noise, at most ``limit`` characters from the end."""
-    lines = [ln for ln in stderr.splitlines() if ln.strip() and not any(h in ln for h in _HARMLESS)]
-    text = "\n".join(lines)
-    return text[-limit:] if text else "(nothing on stderr)"
-
-
-def _signal(proc: subprocess.Popen, sig: int) -> None:
-    try:
-        proc.send_signal(sig)
-    except ProcessLookupError:
-        pass
-
-
-def _terminate(proc: subprocess.Popen, timeout: float) -> None:
-    _signal(proc, signal.SIGINT)
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _signal(proc, signal.SIGKILL)
-        proc.wait()

@@ -88,12 +88,16 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from ...lang.diagnostics import ScriptError
 from ...schema import BUCKET_KINDS, INT64_MAX, INT64_MIN, SCALAR_KINDS, Snapshot
 from ..backend import Backend, Emit, Output
 from ..drops import drops_snapshot
-from .pydtrace import D_AGG_FUNCTIONS, frame_text, merge_value, parse_libdtrace_error, scan_aggregations
+from .d_aggregations import D_AGG_FUNCTIONS, scan_aggregations
+from .dtrace_errors import parse_libdtrace_error
+from .processes import send_signal
+from .pydtrace import frame_text, merge_value
 
 log = logging.getLogger(__name__)
 
@@ -189,7 +193,7 @@ def _label_value(label: str) -> int:
     return int(label.replace(" ", "").lstrip("<>="))
 
 
-def histogram_buckets(rows: list[tuple[str, int]], kind: str) -> list[list]:
+def histogram_buckets(rows: list[tuple[str, int]], kind: str) -> list[list[Any]]:
     """Rows ``(label, count)`` of one histogram as ``[[lo, hi], count]`` buckets (non-zero only)."""
     out = []
     values = [_label_value(label) for label, _ in rows]
@@ -215,9 +219,9 @@ def histogram_buckets(rows: list[tuple[str, int]], kind: str) -> list[list]:
     return out
 
 
-def split_columns(text: str, types: tuple[str, ...] | list[str]) -> list:
+def split_columns(text: str, types: tuple[str, ...] | list[str]) -> list[Any]:
     """Key columns of dtrace's default layout (string ``"  %-50s"``, integers right-aligned)."""
-    out: list = []
+    out: list[Any] = []
     pos, n = 0, len(text)
     for idx, t in enumerate(types):
         last = idx == len(types) - 1
@@ -247,7 +251,7 @@ def split_columns(text: str, types: tuple[str, ...] | list[str]) -> list:
     return out
 
 
-def keys_from_lines(lines: list[str], types: tuple[str, ...]) -> list:
+def keys_from_lines(lines: list[str], types: tuple[str, ...]) -> list[Any]:
     """A key from its printed lines: columns on one line, a stack one frame per line."""
     lines = [ln for ln in lines if ln.strip()]
     if not types:
@@ -257,12 +261,12 @@ def keys_from_lines(lines: list[str], types: tuple[str, ...]) -> list:
         return split_columns(lines[0] if lines else "", types)
     s = stacks[0]
     before, after = types[:s], types[s + 1 :]
-    out: list = []
+    out: list[Any] = []
     i, j = 0, len(lines)
     if before:
         out += split_columns(lines[0] if lines else "", before)
         i = 1
-    tail: list = []
+    tail: list[Any] = []
     if after and j > i:
         tail = split_columns(lines[-1], after)
         j -= 1
@@ -270,13 +274,13 @@ def keys_from_lines(lines: list[str], types: tuple[str, ...]) -> list:
     return out + tail
 
 
-def parse_default_block(lines: list[str], kind: str, types: tuple[str, ...]) -> list[list]:
+def parse_default_block(lines: list[str], kind: str, types: tuple[str, ...]) -> list[list[Any]]:
     """Entries of one format-less ``printa(@a)``'s output (the lines between our markers)."""
-    entries: list[list] = []
+    entries: list[list[Any]] = []
     if kind in BUCKET_KINDS:
         key_lines: list[str] = []
         rows: list[tuple[str, int]] | None = None
-        key: list = []
+        key: list[Any] = []
         for line in lines:
             if _HEADER.match(line):
                 if rows is not None:
@@ -317,7 +321,7 @@ def parse_default_block(lines: list[str], kind: str, types: tuple[str, ...]) -> 
     return entries
 
 
-def parse_formatted_record(text: str, types: tuple[str, ...]) -> list | None:
+def parse_formatted_record(text: str, types: tuple[str, ...]) -> list[Any] | None:
     """One ``printa("<M> r %s\\t%d\\t%@d\\n")`` record (text after ``<M> r ``, continuation lines joined)."""
     parts = text.split("\t")
     value = parts[-1].strip()
@@ -328,11 +332,11 @@ def parse_formatted_record(text: str, types: tuple[str, ...]) -> list | None:
     if n == 0:
         return [[], int(value)]
     if len(fields) > n:  # a tab inside a string key
-        fields = fields[: n - 1] + ["\t".join(fields[n - 1 :])]
+        fields = [*fields[: n - 1], "\t".join(fields[n - 1 :])]
     if len(fields) != n:
         return None
-    key: list = []
-    for t, f in zip(types, fields):
+    key: list[Any] = []
+    for t, f in zip(types, fields, strict=True):
         if t == "int":
             try:
                 key.append(int(f.strip()))
@@ -369,7 +373,7 @@ class CliOutputParser:
         self.intervals = 0
         self._drops = 0
         self._drops_lock = threading.Lock()
-        self._block: dict[str, dict[tuple, list]] | None = None
+        self._block: dict[str, dict[tuple[Any, ...], list[Any]]] | None = None
         self._ts = 0.0
         self._final = False
         self._last_ts: float | None = None
@@ -465,12 +469,13 @@ class CliOutputParser:
         agg = self._agg
         if agg is not None and not agg.formatted:
             self._add(agg, parse_default_block(self._lines, agg.kind, agg.key_types))
-        elif agg is not None:
+        elif agg is not None and self._block is not None:
             self._block.setdefault(agg.agg, {})
         self._agg = None
         self._lines = []
 
-    def _add(self, agg: CliAggregation, entries: list[list]) -> None:
+    def _add(self, agg: CliAggregation, entries: list[list[Any]]) -> None:
+        assert self._block is not None  # records are added only inside a printed block
         slot = self._block.setdefault(agg.agg, {})
         for key, value in entries:
             h = tuple(key)
@@ -481,7 +486,7 @@ class CliOutputParser:
 
     def _end(self) -> None:
         self._finish_agg()
-        block, self._block = self._block, None
+        block, self._block = self._block or {}, None
         ts = self._ts
         if self._final:
             self.exiting = True
@@ -676,13 +681,14 @@ class DTraceCliBackend(Backend):
         finally:
             self.pid = None
             if proc.poll() is None:
-                _signal(proc, signal.SIGKILL)
+                send_signal(proc, signal.SIGKILL)
                 proc.wait()
-            proc.stdout.close()
-            proc.stderr.close()
+            for pipe in (proc.stdout, proc.stderr):
+                if pipe is not None:
+                    pipe.close()
             os.unlink(path)
 
-    def _pump(self, proc: subprocess.Popen, emit: Emit, stop: threading.Event, output: Output) -> None:
+    def _pump(self, proc: subprocess.Popen[bytes], emit: Emit, stop: threading.Event, output: Output) -> None:
         parser = CliOutputParser(
             list(self.aggregations),
             self.marker,
@@ -692,6 +698,7 @@ class DTraceCliBackend(Backend):
             emit=emit,
             output=output,
         )
+        assert proc.stdout is not None and proc.stderr is not None  # started with both piped
         out_fd, err_fd = proc.stdout.fileno(), proc.stderr.fileno()
         sel = selectors.DefaultSelector()
         sel.register(out_fd, selectors.EVENT_READ)
@@ -709,10 +716,10 @@ class DTraceCliBackend(Backend):
                 if stop.is_set() and sigint_at is None:
                     sigint_at = time.monotonic()
                     parser.exiting = True
-                    _signal(proc, signal.SIGINT)
+                    send_signal(proc, signal.SIGINT)
                 if sigint_at is not None and not killed and time.monotonic() - sigint_at > self.stop_timeout:
                     log.warning("dtrace did not exit %.1f s after SIGINT; killing it", self.stop_timeout)
-                    _signal(proc, signal.SIGKILL)
+                    send_signal(proc, signal.SIGKILL)
                     killed = True
                 for key, _ in sel.select(0.1):
                     chunk = os.read(key.fd, 1 << 16)
@@ -735,7 +742,7 @@ class DTraceCliBackend(Backend):
         try:
             returncode = proc.wait(timeout=self.stop_timeout)
         except subprocess.TimeoutExpired:
-            _signal(proc, signal.SIGKILL)
+            send_signal(proc, signal.SIGKILL)
             returncode = proc.wait()
         err = "\n".join(stderr_text)
         if not parser.started and returncode != 0 and sigint_at is None:
@@ -775,13 +782,6 @@ class DTraceCliBackend(Backend):
 def _c_locale() -> dict[str, str]:
     """dtrace's environment with the C locale, so histograms are drawn in ASCII."""
     return dict(os.environ, LC_ALL="C", LANG="C")
-
-
-def _signal(proc: subprocess.Popen, sig: int) -> None:
-    try:
-        proc.send_signal(sig)
-    except ProcessLookupError:
-        pass
 
 
 __all__ = [

@@ -66,477 +66,24 @@ import queue
 import re
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 from ...lang.diagnostics import Diagnostic, ScriptError
-from ...lang.lexer import mask_comments_and_strings
 from ...schema import BUCKET_KINDS, Snapshot
 from ..backend import Backend, Emit, Output
+from .d_aggregations import (
+    ACTION_KINDS,
+    D_AGG_FUNCTIONS,
+    PYDTRACE_UNSUPPORTED,
+    scan_aggregations,
+    unsupported_aggregations,
+)
+from .dtrace_errors import COMPILE_PREFIX, locate_token, message_text, parse_libdtrace_error
 
 log = logging.getLogger(__name__)
 
 NOT_INSTALLED = "python-dtrace is not installed (pip install suricate-desktop[dtrace]; it builds only where libdtrace exists)"
-
-# --------------------------------------------------------------------------- libdtrace constants
-
-#: ``DTRACEACT_AGGREGATION`` (0x700) + n: the walk's ``action`` argument.
-DTRACEAGG_COUNT = 1793
-DTRACEAGG_MIN = 1794
-DTRACEAGG_MAX = 1795
-DTRACEAGG_AVG = 1796
-DTRACEAGG_SUM = 1797
-DTRACEAGG_STDDEV = 1798
-DTRACEAGG_QUANTIZE = 1799
-DTRACEAGG_LQUANTIZE = 1800
-DTRACEAGG_LLQUANTIZE = 1801
-
-#: Walk action id -> snapshot kind.
-ACTION_KINDS = {
-    DTRACEAGG_COUNT: "count",
-    DTRACEAGG_MIN: "min",
-    DTRACEAGG_MAX: "max",
-    DTRACEAGG_AVG: "avg",
-    DTRACEAGG_SUM: "sum",
-    DTRACEAGG_STDDEV: "stddev",
-    DTRACEAGG_QUANTIZE: "quantize",
-    DTRACEAGG_LQUANTIZE: "lquantize",
-    DTRACEAGG_LLQUANTIZE: "llquantize",
-}
-
-#: D aggregating functions (they are also the snapshot kinds).
-D_AGG_FUNCTIONS = frozenset(ACTION_KINDS.values())
-
-#: Kinds python-dtrace 0.0.15's walk cannot decode (it raises for them).
-PYDTRACE_UNSUPPORTED = frozenset({"stddev", "llquantize"})
-
-#: Prefix of python-dtrace's exception for a script libdtrace refused.
-COMPILE_PREFIX = "Unable to compile the script: "
-
-# --------------------------------------------------------------------------- libdtrace messages
-
-_CLI_COMPILE = re.compile(r"^dtrace: failed to compile script (?P<file>.+?): (?P<rest>.*)$")
-_CLI_PROBE = re.compile(r"^dtrace: invalid probe specifier (?P<spec>.*?): (?P<rest>.*)$")
-_PLACE = re.compile(
-    r"""^(?:"(?P<qfile>[^"]*)",\s*line\s+(?P<qline>\d+):\s*
-        |line\s+(?P<line>\d+):\s*
-        |(?P<region>in\s+[a-z][a-z ]*?):\s*)""",
-    re.VERBOSE,
-)
-#: Where a message names the offending token, in the order they are tried.
-_TOKENS = (
-    re.compile(r'near "([^"\n]+)"'),
-    re.compile(r"undefined function name: ([A-Za-z_]\w*)"),
-    re.compile(r"failed to resolve ([^\s:]+)"),
-    re.compile(r"^((?:self|this)->\w+) has not yet been declared"),
-    re.compile(r"probe description (\S+) does not match"),
-    re.compile(r"(@\w*)"),
-    re.compile(r"^([A-Za-z_]\w*)\( \)"),
-)
-
-
-def parse_libdtrace_error(
-    exc_or_text: BaseException | str | bytes, file: str = "<script>", *, source: str | None = None
-) -> list[Diagnostic]:
-    """libdtrace compiler messages as Diagnostics (severity ``error``).
-
-    Accepts what python-dtrace raises (``Exception(prefix, msg)``, ``msg``
-    possibly ``bytes``), a bare libdtrace message (``line 3: syntax error near
-    "}"``) or dtrace(1)'s stderr (``dtrace: failed to compile script x.d: line
-    3: ...`` and ``dtrace: invalid probe specifier SPEC: ...``, one per line;
-    other lines continue the message before them, as D_AGG_REDEF's do).
-
-    The line comes from ``line N:`` (or cpp's ``"file", line N:``, which also
-    names the file); libdtrace never gives a column, so the column is 1 when
-    the line is known and 0 when it is not, in which case a region such as
-    ``in action list:`` stays in the message. ``[D_TAG]`` prefixes (with
-    ``-x errtags``) are kept. When ``source`` (the script text) is given, the
-    token the message names (``near "}"``, ``failed to resolve foo``,
-    ``@a must be ...``) is looked up on that line, or in the whole script when
-    the line is unknown, to give a column and an end column.
-    """
-    text = _message_text(exc_or_text)
-    diags: list[Diagnostic] = []
-    pending: list[str] = []  # lines of a message that came without a dtrace: prefix
-
-    def add(body: str, dfile: str) -> None:
-        diags.append(_diagnostic(body, dfile, source))
-
-    lines = text.splitlines() or [""]
-    for raw in lines:
-        line = raw.rstrip()
-        m = _CLI_COMPILE.match(line) or _CLI_PROBE.match(line)
-        if m:
-            add(m.group("rest"), file)
-            continue
-        if line.startswith("dtrace: ") and diags:
-            continue  # "dtrace: script matched N probes" and the like
-        if diags and line.strip():
-            last = diags[-1]
-            diags[-1] = Diagnostic(
-                last.line,
-                last.column,
-                last.severity,
-                f"{last.message}\n{line.strip()}",
-                last.file,
-                last.end_column,
-            )
-        elif line.strip():
-            pending.append(line.strip())
-    if not diags:
-        body = "\n".join(pending) if pending else text.strip() or "libdtrace refused the script"
-        if body.startswith("dtrace: "):
-            body = body[len("dtrace: ") :]
-        add(body, file)
-    return diags
-
-
-def _message_text(exc_or_text: BaseException | str | bytes) -> str:
-    if isinstance(exc_or_text, bytes):
-        return exc_or_text.decode("utf-8", "replace")
-    if isinstance(exc_or_text, str):
-        return exc_or_text
-    args = getattr(exc_or_text, "args", ())
-    if len(args) >= 2:
-        msg = args[1]
-        return msg.decode("utf-8", "replace") if isinstance(msg, bytes) else str(msg)
-    if len(args) == 1:
-        msg = args[0]
-        return msg.decode("utf-8", "replace") if isinstance(msg, bytes) else str(msg)
-    return str(exc_or_text)
-
-
-def _diagnostic(body: str, file: str, source: str | None) -> Diagnostic:
-    body = body.strip()
-    line = 0
-    m = _PLACE.match(body)
-    if m and (m.group("line") or m.group("qline")):
-        line = int(m.group("line") or m.group("qline"))
-        if m.group("qfile"):
-            file = m.group("qfile")
-        body = body[m.end() :]
-    column = 1 if line else 0
-    end_column = None
-    if source is not None:
-        token = _token_of(body)
-        if token:
-            found = _locate(source, token, line)
-            if found:
-                line, column, end_column = found
-    return Diagnostic(line, column, "error", body, file, end_column)
-
-
-def _token_of(message: str) -> str | None:
-    msg = re.sub(r"^(?:in\s+[a-z][a-z ]*?:\s*)?(?:\[D_[A-Z0-9_]+\]\s*)?", "", message.split("\n", 1)[0])
-    for pattern in _TOKENS:
-        m = pattern.search(msg)
-        if m:
-            return m.group(1)
-    return None
-
-
-def _locate(source: str, token: str, line: int) -> tuple[int, int, int] | None:
-    """(line, column, end column) of ``token`` on ``line`` (or anywhere when line is 0)."""
-    lines = source.splitlines()
-    word = re.escape(token)
-    if token[:1].isalnum() or token[:1] in "_@":
-        word = r"(?<![\w@])" + word
-    if token[-1:].isalnum() or token[-1:] == "_":
-        word += r"(?!\w)"
-    pattern = re.compile(word)
-    masked = mask_comments_and_strings(source, "d").splitlines()
-    candidates = [line] if line else range(1, len(lines) + 1)
-    for n in candidates:
-        if not 1 <= n <= len(lines):
-            continue
-        # prefer a hit outside comments/strings, unless the token is itself quoted text
-        for text in (masked[n - 1] if n - 1 < len(masked) else "", lines[n - 1]):
-            hit = pattern.search(text)
-            if hit:
-                return n, hit.start() + 1, hit.end() + 1
-    return None
-
-
-# --------------------------------------------------------------------------- D script scanning
-
-
-@dataclass(frozen=True, slots=True)
-class DAggregation:
-    """One aggregation of a D script, as its first assignment writes it."""
-
-    var: str  # as written: "@name" or "@"
-    agg: str  # snapshot name: "name", or "@" for the anonymous aggregation
-    func: str | None  # aggregating function of the first assignment, None if never assigned
-    keys: tuple[str, ...]  # key expressions, as written
-    args: str  # the function's argument text
-    line: int  # 1-based line of the first assignment (of the first mention if never assigned)
-
-    @property
-    def key_types(self) -> tuple[str, ...]:
-        return tuple(key_type(k) for k in self.keys)
-
-
-_AGG_REF = re.compile(r"@(\w*)")
-_ASSIGN = re.compile(r"\s*=(?!=)\s*([A-Za-z_]\w*)\s*\(")
-
-
-def scan_aggregations(script: str) -> list[DAggregation]:
-    """Every aggregation the script names, in order of first mention (libdtrace's varid order).
-
-    For each, the first ``@name[keys] = func(args)`` gives the function, the
-    key expressions and the arguments (brackets and parentheses are matched,
-    so keys may hold ``args[0]`` or calls). A name that is only mentioned
-    (``printa(@a)``) keeps ``func=None``.
-    """
-    text = mask_comments_and_strings(script, "d")
-    order: list[str] = []
-    first_line: dict[str, int] = {}
-    assigned: dict[str, DAggregation] = {}
-    for m in _AGG_REF.finditer(text):
-        if m.start() > 0 and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"):
-            continue
-        name = m.group(1)
-        var = "@" + name
-        line = text.count("\n", 0, m.start()) + 1
-        if var not in first_line:
-            order.append(var)
-            first_line[var] = line
-        if var in assigned:
-            continue
-        pos = m.end()
-        p = pos
-        while p < len(text) and text[p] in " \t":
-            p += 1
-        keys: tuple[str, ...] = ()
-        if p < len(text) and text[p] == "[":
-            end = _match(text, p)
-            if end < 0:
-                continue
-            keys = tuple(k for k in _split_top(script[p + 1 : end - 1], text[p + 1 : end - 1]) if k)
-            pos = end
-        fn = _ASSIGN.match(text, pos)
-        if fn is None:
-            continue
-        open_paren = fn.end() - 1
-        close = _match(text, open_paren)
-        args = script[open_paren + 1 : close - 1].strip() if close > 0 else ""
-        func = fn.group(1)
-        assigned[var] = DAggregation(var, name or "@", func, keys, args, line)
-    out = []
-    for var in order:
-        if var in assigned:
-            out.append(assigned[var])
-        else:
-            out.append(DAggregation(var, var[1:] or "@", None, (), "", first_line[var]))
-    return out
-
-
-def _match(text: str, start: int) -> int:
-    """Index after the bracket/paren that closes the one at ``start``, or -1."""
-    depth = 0
-    for i in range(start, len(text)):
-        c = text[i]
-        if c in "[(":
-            depth += 1
-        elif c in "])":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-    return -1
-
-
-def _split_top(original: str, masked: str) -> list[str]:
-    """Split a key list at its top-level commas (decided on the masked text), keeping the original text."""
-    parts, depth, start = [], 0, 0
-    for i, c in enumerate(masked):
-        if c in "[(":
-            depth += 1
-        elif c in "])":
-            depth -= 1
-        elif c == "," and depth == 0:
-            parts.append(original[start:i].strip())
-            start = i + 1
-    parts.append(original[start:].strip())
-    return parts
-
-
-#: Built-in variables whose value is a string.
-_STRING_VARS = frozenset(
-    {
-        "execname",
-        "probefunc",
-        "probemod",
-        "probename",
-        "probeprov",
-        "zonename",
-        "jailname",
-        "execargs",
-        "cwd",
-        "root",
-    }
-)
-#: Subroutines that return a string.
-_STRING_FUNCS = frozenset(
-    {
-        "copyinstr",
-        "stringof",
-        "strjoin",
-        "basename",
-        "dirname",
-        "cleanpath",
-        "substr",
-        "lltostr",
-        "inet_ntoa",
-        "inet_ntoa6",
-        "inet_ntop",
-        "tolower",
-        "toupper",
-        "strtok",
-        "strchr",
-        "strrchr",
-        "strstr",
-        "json",
-        "ddi_pathname",
-        "memstr",
-    }
-)
-#: Members of the stable translators' structs that are strings.
-_STRING_MEMBERS = frozenset(
-    {
-        "pr_fname",
-        "pr_psargs",
-        "dev_statname",
-        "dev_name",
-        "dev_pathname",
-        "fi_pathname",
-        "fi_name",
-        "fi_dirname",
-        "fi_mount",
-        "fi_fs",
-        "ip_saddr",
-        "ip_daddr",
-        "tcps_raddr",
-        "tcps_laddr",
-    }
-)
-#: Built-in variables whose value is an integer.
-_INT_VARS = frozenset(
-    {
-        "pid",
-        "ppid",
-        "tid",
-        "uid",
-        "gid",
-        "cpu",
-        "errno",
-        "timestamp",
-        "vtimestamp",
-        "walltimestamp",
-        "epid",
-        "id",
-        "ipl",
-        "arg0",
-        "arg1",
-        "arg2",
-        "arg3",
-        "arg4",
-        "arg5",
-        "arg6",
-        "arg7",
-        "arg8",
-        "arg9",
-        "projid",
-        "taskid",
-        "jid",
-    }
-)
-#: Subroutines that return an integer.
-_INT_FUNCS = frozenset(
-    {
-        "strlen",
-        "htons",
-        "htonl",
-        "htonll",
-        "ntohs",
-        "ntohl",
-        "ntohll",
-        "rand",
-        "index",
-        "rindex",
-        "progenyof",
-        "getmajor",
-        "getminor",
-        "msgsize",
-        "msgdsize",
-        "strtoll",
-        "speculation",
-    }
-)
-_SYM_FUNCS = frozenset({"sym", "func", "mod", "usym", "ufunc", "umod", "uaddr"})
-_INT_CAST = re.compile(
-    r"^\(\s*(?:(?:unsigned|signed|long|short|int|char)\s*)+\)"
-    r"|^\(\s*u?int(?:8|16|32|64|ptr)_t\s*\)|^\(\s*(?:size_t|ssize_t|pid_t|uid_t|gid_t|id_t|off_t|hrtime_t)\s*\)"
-)
-_STRING_CAST = re.compile(r"^\(\s*string\s*\)")
-_IDENT = re.compile(r"[A-Za-z_]\w*")
-
-
-def key_type(expr: str) -> str:
-    """What a key expression prints as: ``str``, ``int``, ``stack`` (kernel stack), ``ustack``,
-    ``sym`` (a symbol/module/address printed as text) or ``unknown``.
-
-    A light guess from the expression's text (built-in variables, subroutines,
-    casts, literals, well-known translator members); ``self->``/``this->``
-    variables and ``args[n]`` are ``unknown``.
-    """
-    e = expr.strip()
-    while e.startswith("(") and _match(e, 0) == len(e):
-        e = e[1:-1].strip()
-    if not e:
-        return "unknown"
-    if e.startswith('"'):
-        return "str"
-    if _STRING_CAST.match(e):
-        return "str"
-    if _INT_CAST.match(e):
-        return "int"
-    call = re.match(r"([A-Za-z_]\w*)\s*\(", e)
-    if call and _match(e, call.end() - 1) == len(e):
-        name = call.group(1)
-        if name == "stack":
-            return "stack"
-        if name in ("ustack", "jstack"):
-            return "ustack"
-        if name in _SYM_FUNCS:
-            return "sym"
-        if name in _STRING_FUNCS:
-            return "str"
-        if name in _INT_FUNCS:
-            return "int"
-        return "unknown"
-    if e in _STRING_VARS:
-        return "str"
-    member = re.search(r"(?:->|\.)\s*([A-Za-z_]\w*)\s*$", e)
-    if (
-        member
-        and member.group(1) in _STRING_MEMBERS
-        and not re.search(r"[-+*/%&|^~<>!?]", e.replace("->", ""))
-    ):
-        return "str"
-    if e in _INT_VARS or re.fullmatch(r"-?(?:0[xX][0-9a-fA-F]+|\d+)[uUlL]*|'.'", e):
-        return "int"
-    # arithmetic over integer variables and literals only
-    if "->" not in e and "[" not in e and '"' not in e:
-        idents = _IDENT.findall(re.sub(r"\b(?:0[xX][0-9a-fA-F]+|\d+[uUlL]*)\b", " ", e))
-        if idents and all(i in _INT_VARS or i in _INT_FUNCS for i in idents):
-            return "int"
-    return "unknown"
-
-
-def unsupported_aggregations(script: str) -> list[DAggregation]:
-    """The aggregations python-dtrace 0.0.15 cannot read (stddev, llquantize)."""
-    return [a for a in scan_aggregations(script) if a.func in PYDTRACE_UNSUPPORTED]
-
 
 # --------------------------------------------------------------------------- walk values
 
@@ -561,9 +108,9 @@ def _is_frame(part: Any) -> bool:
     return isinstance(part, tuple) and len(part) == 2 and all(isinstance(p, (bytes, str)) for p in part)
 
 
-def decode_keys(keys: Any) -> list:
+def decode_keys(keys: Any) -> list[Any]:
     """python-dtrace's key list as a snapshot key: str and int parts, stacks as one ``"\\n"``-joined part."""
-    out: list = []
+    out: list[Any] = []
     frames: list[str] = []
     for part in keys or ():
         if _is_frame(part):
@@ -616,7 +163,7 @@ class _Collector:
     def __init__(self, names: list[str]) -> None:
         self.names = names
         self.lock = threading.Lock()
-        self.current: dict[str, tuple[str, dict[tuple, list]]] = {}
+        self.current: dict[str, tuple[str, dict[tuple[Any, ...], list[Any]]]] = {}
 
     def name_of(self, varid: int) -> str:
         if isinstance(varid, int) and 1 <= varid <= len(self.names):
@@ -644,7 +191,7 @@ class _Collector:
             else:
                 entry[1] = merge_value(kind, entry[1], val)
 
-    def take(self) -> dict[str, tuple[str, dict[tuple, list]]]:
+    def take(self) -> dict[str, tuple[str, dict[tuple[Any, ...], list[Any]]]]:
         with self.lock:
             taken, self.current = self.current, {}
         return taken
@@ -659,12 +206,12 @@ class _ConsumerHook:
     ``DTRACE_WORKSTATUS_DONE``), so ``run()`` can raise them in its own thread.
     """
 
-    def __init__(self, inner: Any, backend_state: _RunState, stop_thread) -> None:
+    def __init__(self, inner: Any, backend_state: _RunState, stop_thread: Callable[[], None]) -> None:
         self._inner = inner
         self._state = backend_state
         self._stop_thread = stop_thread
 
-    def go(self):
+    def go(self) -> Any:
         try:
             return self._inner.go()
         except Exception as exc:
@@ -672,10 +219,10 @@ class _ConsumerHook:
             self._stop_thread()
             return None
 
-    def sleep(self):
+    def sleep(self) -> Any:
         return self._inner.sleep()
 
-    def snapshot(self):
+    def snapshot(self) -> Any:
         try:
             status = self._inner.snapshot()
         except Exception as exc:
@@ -692,7 +239,7 @@ class _ConsumerHook:
 class _RunState:
     def __init__(self, collector: _Collector) -> None:
         self.collector = collector
-        self.events: queue.SimpleQueue = queue.SimpleQueue()
+        self.events: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.errors: list[BaseException] = []
 
     def interval_done(self) -> None:
@@ -706,7 +253,7 @@ class _RunState:
 # --------------------------------------------------------------------------- the backend
 
 
-def _import_dtrace():
+def _import_dtrace() -> Any:
     try:
         import dtrace
     except ImportError as exc:
@@ -715,10 +262,10 @@ def _import_dtrace():
 
 
 def _describe(exc: BaseException) -> str:
-    args = getattr(exc, "args", ())
+    args: tuple[Any, ...] = getattr(exc, "args", ())
     if len(args) >= 2 and isinstance(args[0], str):
-        return f"{args[0]}{_message_text(exc)}"
-    return _message_text(exc)
+        return f"{args[0]}{message_text(exc)}"
+    return message_text(exc)
 
 
 class PyDTraceBackend(Backend):
@@ -770,7 +317,7 @@ class PyDTraceBackend(Backend):
         if bad:
             diags = []
             for a in bad:
-                _, column, end = _locate(self.script, f"{a.func}(", a.line) or (a.line, 1, None)
+                _, column, end = locate_token(self.script, f"{a.func}(", a.line) or (a.line, 1, None)
                 message = (
                     f"{a.var} = {a.func}(): python-dtrace 0.0.15 cannot read {a.func}() aggregations "
                     "(its walk raises 'Unsupported DTrace aggregation function!'); use the dtrace-cli backend"
@@ -851,7 +398,7 @@ class PyDTraceBackend(Backend):
         if state.errors:
             self._raise(state.errors[0])
 
-    def _snapshots(self, ts: float, taken: dict, known: dict[str, str]) -> list[Snapshot]:
+    def _snapshots(self, ts: float, taken: dict[str, Any], known: dict[str, str]) -> list[Snapshot]:
         """One snapshot per aggregation of known kind (the walk's kind wins over the script's)."""
         for name, (kind, _) in taken.items():
             known[name] = kind

@@ -109,7 +109,7 @@ class SamplerBackend(Backend):
         if interval <= 0:
             raise ValueError(f"interval must be > 0, got {interval}")
         # pid -> (create_time, cpu seconds, read, write, ctx switches), from the previous pass
-        self._prev: dict[int, tuple] = {}
+        self._prev: dict[int, tuple[Any, ...]] = {}
         #: Processes the last pass could not fully read (access denied, zombie).
         self.skipped = 0
         #: Processes the last pass saw.
@@ -124,7 +124,7 @@ class SamplerBackend(Backend):
         The first call only records baselines, so its sum snapshots are empty.
         """
         prev = self._prev
-        cur: dict[int, tuple] = {}
+        cur: dict[int, tuple[Any, ...]] = {}
         cpu: dict[str, int | float] = {}
         rd: dict[str, int] = {}
         wr: dict[str, int] = {}
@@ -177,7 +177,7 @@ class SamplerBackend(Backend):
         )
         return [
             Snapshot(self.host, self.source, agg, kind, ts, interval, True, [[[k], v] for k, v in d.items()])
-            for (agg, kind), d in zip(AGGREGATIONS, values)
+            for (agg, kind), d in zip(AGGREGATIONS, values, strict=True)
         ]
 
     def run(self, emit: Emit, stop: threading.Event, output: Output) -> None:
