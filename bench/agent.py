@@ -339,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     ratio = med["agent"] / med["bpftrace"]
     wall_ratio = wall["agent"] / wall["bpftrace"]
-    paired = [a["cpu_rate"] / b["cpu_rate"] for a, b in zip(runs["agent"], runs["bpftrace"])]
+    paired = [a["cpu_rate"] / b["cpu_rate"] for a, b in zip(runs["agent"], runs["bpftrace"], strict=False)]
     print()
     print(
         f"agent / bpftrace, per CPU-second (median): {ratio:.3f}  -> {abs(1 - ratio) * 100:.1f} % "

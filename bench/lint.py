@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         def typed(lines=lines, lang=lang, edits=[0]):  # noqa: B006 - a counter kept across calls
             edits[0] += 1
             k = len(lines) // 2
-            lint("\n".join(lines[:k] + [lines[k] + f" /* {edits[0]} */"] + lines[k + 1 :]), lang)
+            lint("\n".join([*lines[:k], lines[k] + f" /* {edits[0]} */", *lines[k + 1 :]]), lang)
 
         scenarios[(lang, "lex")] = lambda text=text, lang=lang: tokenize(text, lang)
         scenarios[(lang, "blocks")] = lambda text=text, lang=lang: by_blocks(text, lang)

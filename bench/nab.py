@@ -77,10 +77,10 @@ def main(argv=None):
     points = sum(len(v) for _, _, v, _ in corpus)
     print(
         f"corpus {args.corpus}: {len(corpus)} files, {points} points, "
-        f"{sum(len(l.windows) for *_, l in corpus)} windows"
+        f"{sum(len(labels.windows) for *_, labels in corpus)} windows"
     )
     print(f"{'detector':<12} {'standard':>9} {'low_FP':>9} {'low_FN':>9}  {'us/point':>9}")
-    layouts = [l for *_, l in corpus]
+    layouts = [labels for *_, labels in corpus]
     for kind in kinds:
         scores = [results[kind][name][0] for name, *_ in corpus]
         secs = sum(results[kind][name][1] for name, *_ in corpus)
@@ -106,7 +106,7 @@ def live_cost(kinds, n_fit=2000, n=3000, seed=0) -> dict[str, float]:
         det.score(x[:n_fit], t[:n_fit])
         score_one = det.score_one
         t0 = time.perf_counter()
-        for v, ts in zip(x[n_fit:].tolist(), t[n_fit:].tolist()):
+        for v, ts in zip(x[n_fit:].tolist(), t[n_fit:].tolist(), strict=False):
             score_one(v, ts)
         out[kind] = 1e6 * (time.perf_counter() - t0) / n
     return out

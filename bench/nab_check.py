@@ -123,7 +123,7 @@ def main(argv=None) -> int:
     perfect = []
     for layout in layouts:
         s = np.zeros(layout.n)
-        for b, e in layout.windows:
+        for b, _e in layout.windows:
             s[max(b, layout.probation)] = 1.0
         perfect.append(s)
     null_res = nab.score_corpus(layouts, [np.zeros(layout.n) for layout in layouts])
@@ -182,7 +182,10 @@ def main(argv=None) -> int:
         def objective(t, p=p):
             if not 0 <= t <= 1:
                 return -np.inf
-            return sum(float(nab.raw_scores(lay, s, np.array([t]), p)[0]) for lay, s in zip(layouts, scores))
+            return sum(
+                float(nab.raw_scores(lay, s, np.array([t]), p)[0])
+                for lay, s in zip(layouts, scores, strict=False)
+            )
 
         t = twiddle(objective)
         line.append(

@@ -178,7 +178,7 @@ def main() -> int:
                 break
 
     seconds = time.monotonic() - start
-    hot = [("hot%d" % h, "src0", "calls") for h in range(args.hot)]
+    hot = [(f"hot{h}", "src0", "calls") for h in range(args.hot)]
     kept = {i.stream for i in engine.store.streams()}
     firing = {a.stream for a in engine.alerts("busy") if a.phase == "firing"}
     summary = {

@@ -75,7 +75,7 @@ def bpftrace_ready() -> str:
         pytest.skip("bpftrace needs root; run the suite as root (as .ci/run does)")
     if not os.path.ismount("/sys/kernel/tracing"):
         subprocess.run(["mount", "-t", "tracefs", "nodev", "/sys/kernel/tracing"], check=False)
-    soft, hard = resource.getrlimit(resource.RLIMIT_MEMLOCK)
+    _soft, hard = resource.getrlimit(resource.RLIMIT_MEMLOCK)
     try:
         resource.setrlimit(resource.RLIMIT_MEMLOCK, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
     except (ValueError, OSError):  # a sandbox may cap the hard limit; bpftrace copes with the soft one

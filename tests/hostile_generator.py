@@ -107,11 +107,11 @@ def base_message(rng: random.Random, kind: str | None = None) -> dict:
     """A valid message as a dict (JSON-ready), of a random kind."""
     kind = kind or rng.choice(["count", "sum", "avg", "max", "quantize", "hist", "lhist", "stats"])
     if kind in ("quantize", "hist", "lhist", "lquantize", "llquantize"):
-        entries = [[["k%d" % i], [[[0, 0], rng.randint(1, 9)], [[1, 1], 2], [[2, 3], 4]]] for i in range(3)]
+        entries = [[[f"k{i}"], [[[0, 0], rng.randint(1, 9)], [[1, 1], 2], [[2, 3], 4]]] for i in range(3)]
     elif kind == "stats":
-        entries = [[["k%d" % i, i], {"count": 3, "average": 5, "total": 15}] for i in range(2)]
+        entries = [[[f"k{i}", i], {"count": 3, "average": 5, "total": 15}] for i in range(2)]
     else:
-        entries = [[["k%d" % i], rng.randint(0, 1000)] for i in range(3)]
+        entries = [[[f"k{i}"], rng.randint(0, 1000)] for i in range(3)]
     return {
         "v": 1,
         "host": "web01",
@@ -423,7 +423,7 @@ def hostile_legacy(seed: int, n: int) -> Iterator[tuple[str, bytes]]:
         elif case == 5:
             yield "random bytes", rng.randbytes(rng.randrange(1, 500))
         else:
-            yield "too many key parts", ("{%r: 1}" % (tuple(range(MAX_KEY_PARTS + 1)),)).encode()
+            yield "too many key parts", f"{{{tuple(range(MAX_KEY_PARTS + 1))!r}: 1}}".encode()
 
 
 def valid_legacy(rng: random.Random) -> tuple[bytes, list]:

@@ -194,9 +194,9 @@ class AggRecord:
         elif a == DTRACEAGG_MAX:
             self.data[0] = max(self.data[0], other.data[0])
         elif a == DTRACEAGG_LQUANTIZE:
-            self.data[1:] = [x + y for x, y in zip(self.data[1:], other.data[1:])]
+            self.data[1:] = [x + y for x, y in zip(self.data[1:], other.data[1:], strict=False)]
         else:  # avg [count, total], stddev [count, total, sumsq], quantize buckets, llquantize
-            self.data = [x + y for x, y in zip(self.data, other.data)]
+            self.data = [x + y for x, y in zip(self.data, other.data, strict=False)]
 
 
 def _key_tuple(keys: Iterable) -> tuple:
@@ -255,7 +255,7 @@ def lquantize(
         else:
             counts[(v - base) // step + 1] += n
     return AggRecord(
-        DTRACEAGG_LQUANTIZE, varid, _key_tuple(keys), [lquantize_arg(base, limit, step)] + counts
+        DTRACEAGG_LQUANTIZE, varid, _key_tuple(keys), [lquantize_arg(base, limit, step), *counts]
     )
 
 

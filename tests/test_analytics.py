@@ -99,7 +99,7 @@ def test_streaming_equals_batch_and_has_no_look_ahead(kind):
     t, x = signal(n=1200)
     batch = make(kind).score(x, t)
     one = make(kind)
-    stream = np.array([one.score_one(v, ts) for v, ts in zip(x, t)])
+    stream = np.array([one.score_one(v, ts) for v, ts in zip(x, t, strict=False)])
     np.testing.assert_allclose(batch, stream, rtol=1e-9, atol=1e-12)
     # appending the future does not change the past's scores
     t2, x2 = signal(n=1500, seed=0)
@@ -355,7 +355,7 @@ def test_registry_round_trip_continues_scoring_identically(tmp_path, kind):
 def test_registry_stores_a_user_estimator_with_skops_and_checks_its_types(tmp_path):
     from sklearn.ensemble import IsolationForest
 
-    t, x = signal()
+    _t, x = signal()
     det = EstimatorAdapter(IsolationForest(n_estimators=20, random_state=0), lags=2)
     det.fit(x[:1000])
     reg = ModelRegistry(tmp_path)
@@ -376,7 +376,7 @@ class Boom:
 def test_a_malicious_pickle_file_is_refused_and_never_run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     reg = ModelRegistry(tmp_path)
-    t, x = signal(n=300)
+    _t, x = signal(n=300)
     reg.save(ModelMeta("evil", "ewma"), [DETECTORS["ewma"]().fit(x)])
     # the arrays file replaced by a pickle that runs code when unpickled
     (tmp_path / "evil.model.npz").write_bytes(pickle.dumps(Boom()))

@@ -228,7 +228,7 @@ def agent(broker_url, exchange):
 @pytest.mark.root
 @pytest.mark.timeout(120)
 def test_signed_compile_of_a_broken_bpftrace_script_returns_the_error_at_its_line(agent, bpftrace_ready):
-    host, server, handler, client = agent
+    _host, _server, handler, client = agent
     diags = client.compile(BAD_BPFTRACE, backend="bpftrace")
     assert diags, "a broken script must give diagnostics"
     d = diags[0]
@@ -246,7 +246,7 @@ def test_signed_compile_of_a_broken_bpftrace_script_returns_the_error_at_its_lin
 def test_signed_compile_of_a_broken_d_script_for_bpftrace_returns_the_error_at_its_d_line(
     agent, bpftrace_ready
 ):
-    host, server, handler, client = agent
+    _host, _server, _handler, client = agent
     diags = client.compile(BAD_D, lang="d", backend="bpftrace")
     assert [(d["line"], d["column"], d["severity"]) for d in diags] == [(3, 18, "error")]
     assert "stddev()" in diags[0]["message"]
@@ -265,7 +265,7 @@ def test_signed_compile_of_a_broken_d_script_for_bpftrace_returns_the_error_at_i
 @pytest.mark.broker
 @pytest.mark.timeout(120)
 def test_signed_run_publishes_snapshots_to_the_data_exchange_and_stop_ends_it(agent, broker_url, exchange):
-    host, server, handler, client = agent
+    host, _server, _handler, client = agent
     got = Collector()
     consumer = Consumer(got, broker_url, exchange, bindings=[f"{host}.#"]).start()
     assert consumer.wait_ready()
@@ -299,7 +299,7 @@ def test_signed_run_publishes_snapshots_to_the_data_exchange_and_stop_ends_it(ag
 @pytest.mark.root
 @pytest.mark.timeout(120)
 def test_a_run_sends_its_output_to_the_desk(agent, bpftrace_ready):
-    host, server, handler, client = agent
+    _host, _server, _handler, client = agent
     output = []
     run_id = client.run(
         'BEGIN { printf("hello from %s\\n", "bpftrace"); }\ninterval:ms:50 { @n = count(); }\n',
@@ -406,15 +406,17 @@ def test_unsigned_wrong_secret_stale_and_replayed_requests_are_refused_logged_an
 @pytest.mark.broker
 @pytest.mark.timeout(60)
 def test_the_client_says_refused_timeout_and_no_agent_clearly(agent, broker_url):
-    host, server, handler, client = agent
+    host, _server, _handler, _client = agent
     with ControlClient(broker_url, host, b"a-different-secret-of-32-bytes!!") as other:
         with pytest.raises(ControlRefused) as info:
             other.status(timeout=10)
         assert info.value.reason == "bad signature"
         assert "do not share the same secret" in str(info.value)
-    with ControlClient(broker_url, f"nobody{uuid.uuid4().hex[:6]}", SECRET) as nobody:
-        with pytest.raises(ControlNoAgent, match="no agent is listening on host nobody"):
-            nobody.status(timeout=10)
+    with (
+        ControlClient(broker_url, f"nobody{uuid.uuid4().hex[:6]}", SECRET) as nobody,
+        pytest.raises(ControlNoAgent, match="no agent is listening on host nobody"),
+    ):
+        nobody.status(timeout=10)
 
     # an agent that does not answer in time
     slow_host = f"slow{uuid.uuid4().hex[:6]}"
@@ -495,13 +497,15 @@ def test_agent_control_process_end_to_end(tmp_path, broker_url, exchange):
             assert got.runs() == {run_id}
             assert [r["run"] for r in client.status()["runs"]] == [run_id]
             # a request with the wrong secret is refused, and the agent says why on stderr
-            with ControlClient(broker_url, host, b"a-different-secret-of-32-bytes!!") as other:
-                with pytest.raises(ControlRefused):
-                    other.stop(run_id, timeout=10)
+            with (
+                ControlClient(broker_url, host, b"a-different-secret-of-32-bytes!!") as other,
+                pytest.raises(ControlRefused),
+            ):
+                other.stop(run_id, timeout=10)
             assert [r["run"] for r in client.status()["runs"]] == [run_id]
         # SIGTERM with the run still going: it stops, flushes, exits 0
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=60)
+        _out, err = proc.communicate(timeout=60)
         assert proc.returncode == 0, err
         assert "refused 'stop' request" in err and "bad signature" in err
         assert "accepted run request" in err  # the audit trail shows by default
@@ -520,7 +524,7 @@ def test_agent_control_process_end_to_end(tmp_path, broker_url, exchange):
 @pytest.mark.timeout(60)
 def test_agent_control_refuses_a_secret_file_others_can_read(tmp_path, broker_url, exchange):
     proc = _agent_process(tmp_path, broker_url, exchange, "permcheck", secret_mode=0o644)
-    out, err = proc.communicate(timeout=30)
+    _out, err = proc.communicate(timeout=30)
     assert proc.returncode == 2
     assert "accessible by group or others (mode 0644)" in err and "chmod 600" in err
 

@@ -265,7 +265,7 @@ def test_a_recording_names_the_keys_and_streams_it_has(tmp_path):
 def test_bad_input_is_refused_with_its_line(tmp_path):
     rng = np.random.default_rng(17)
     series = shifted_series().head(300)
-    alphabet = list("abcxyzE0123456789.,;:+-_ \"'\n\té∞") + ["nan", "inf", "1e999", "0x1G"]
+    alphabet = [*list("abcxyzE0123456789.,;:+-_ \"'\n\té∞"), "nan", "inf", "1e999", "0x1G"]
     generated = set()
     while len(generated) < 8:  # random text that is not a finite number
         text = "".join(rng.choice(alphabet, size=int(rng.integers(0, 8))))

@@ -405,7 +405,7 @@ def peek_rejected(url, host):
     ch = conn.channel()
     out = []
     while (msg := ch.basic_get(REJECTED_QUEUE, auto_ack=False))[0] is not None:
-        method, props, body = msg
+        method, props, _body = msg
         if method.routing_key.startswith(host + "."):
             out.append((method.routing_key.split(".")[-1], props.headers["x-suricate-error"]))
     conn.close()  # unacked: all of them go back

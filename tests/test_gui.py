@@ -49,7 +49,7 @@ def test_first_run_opens_on_the_embedded_sampler_with_a_live_plot(qtbot, window)
     sources = list(w.registry)
     assert len(sources) == 1 and isinstance(sources[0], EmbeddedSource)
     qtbot.waitUntil(lambda: bool(plotted(w)), timeout=15_000)
-    source, stream, panel = plotted(w)[0]
+    source, stream, _panel = plotted(w)[0]
     assert stream[1:] == ("sampler", "cpu_time")
     qtbot.waitUntil(lambda: source.store.info(stream).rows >= 2, timeout=15_000)
     assert "running" in w.sources_label.text()
@@ -76,7 +76,7 @@ def test_a_workspace_saves_and_restores_the_session(qtbot, window, tmp_path):
     qtbot.waitUntil(lambda: bool(plotted(w)), timeout=15_000)
     w.editor.new_document("d", "syscall:::entry { @num[execname] = count(); }\n")
     recording = w.open_recording(str(SAMPLE))
-    hists = lambda: [i.stream for i in recording.store.streams() if i.kind == "hist"]  # noqa: E731
+    hists = lambda: [i.stream for i in recording.store.streams() if i.kind == "hist"]
     qtbot.waitUntil(lambda: bool(hists()), timeout=15_000)
     stream = hists()[0]
     w.plot_stream(recording, stream, "heatmap")

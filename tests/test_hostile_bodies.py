@@ -272,7 +272,7 @@ def test_10000_hostile_bodies_among_valid_snapshots_through_a_recorder(
     waiting = ch.queue_declare(own_dead_letters, passive=True).method.message_count
     reasons = []
     for _ in range(200):
-        method, properties, body = ch.basic_get(own_dead_letters, auto_ack=True)
+        _method, properties, body = ch.basic_get(own_dead_letters, auto_ack=True)
         reasons.append(properties.headers["x-suricate-error"])
         assert len(body) <= consumer_module.REJECTED_BODY_MAX
     conn.close()

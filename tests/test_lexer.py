@@ -53,7 +53,8 @@ def exact_only(lang: str):
 
 
 def random_text(rng: random.Random, n: int) -> str:
-    alphabet = list("abcxyz_019 \t\n{}()[];,/*\"'#$@:.-+<>=!&|^%?~\\`") + [
+    alphabet = [
+        *list("abcxyz_019 \t\n{}()[];,/*\"'#$@:.-+<>=!&|^%?~\\`"),
         "self->",
         "/*",
         "*/",

@@ -402,9 +402,9 @@ def test_d_platform_providers():
     assert [d.message for d in warnings("BEGIN { @[jailname] = count(); }", platform="illumos")] == [
         "built-in variable jailname is not available on illumos"
     ]
-    assert [d.message for d in warnings("BEGIN { if (1) { @ = count(); } }", platform="macos")][0].startswith(
-        "'if' needs a D compiler"
-    )
+    assert next(
+        d.message for d in warnings("BEGIN { if (1) { @ = count(); } }", platform="macos")
+    ).startswith("'if' needs a D compiler")
     with pytest.raises(ValueError):
         lint("BEGIN { }", "d", platform="solaris")
 

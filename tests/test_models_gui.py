@@ -309,7 +309,7 @@ def test_resonance_takes_its_list_and_optional_range_parameters_as_text(qtbot, w
     import suricate_desktop.gui.models.learn_dialog as learn_ui
 
     w = window()
-    source, t, rng = live_source(w, n=900, seed=6)
+    source, _t, _rng = live_source(w, n=900, seed=6)
     dialog = w.models.learn_baseline((source, STREAM))
     # two parameters take their own height; twenty (sequence) scroll instead of pushing the buttons off the screen
     dialog.detector.setCurrentIndex(dialog.detector.findData("ewma"))

@@ -306,7 +306,7 @@ def test_suricate_command_passes_every_argument_to_the_launcher_beside_it(tmp_pa
     env = {**os.environ, "PATH": f"{tmp_path / 'decoy'}:{os.environ['PATH']}"}
     rng = random.Random(19)
     for attempt in range(40):
-        args = hostile_arguments(rng, rng.randint(0, 12)) + [str(attempt % 7)]
+        args = [*hostile_arguments(rng, rng.randint(0, 12)), str(attempt % 7)]
         via = command if attempt % 2 else tmp_path / "elsewhere" / "suricate"
         result = subprocess.run([str(via), *args], cwd=tmp_path, env=env, capture_output=True, timeout=30)
         assert result.stderr == b""

@@ -172,7 +172,7 @@ def test_pause_holds_and_seeking_back_refills_to_the_position(player, recorded, 
     assert src.resets == resets + 1
     assert newest(src.store) == expected_newest(recorded, target)
     assert rows(src.store, calls) == count_until(recorded, calls, target)
-    times, values, labels = src.store.matrix(calls)
+    times, _values, _labels = src.store.matrix(calls)
     assert list(times) == sorted({s.ts for s in recorded if s.stream == calls and s.ts <= target})
 
 

@@ -106,7 +106,7 @@ def test_auto_chooses_by_kind(make_panel):
     )
     panel = make_panel(stats, (H, "s", "st"))
     assert isinstance(panel.chart, TimeSeriesChart)
-    x, y = data(panel.chart, ("a",))
+    _x, y = data(panel.chart, ("a",))
     assert y.tolist() == [10, 11, 12, 13, 14]  # stats → the average
     assert set(CHARTS) == {"auto", "timeseries", "bars", "pie", "histogram", "heatmap"}
 
@@ -118,7 +118,7 @@ def test_timeseries_curves_are_the_stores_series_for_the_top_keys(make_panel):
     chart = panel.chart
     assert chart.shown == [("k0",), ("k1",), ("k2",)]
     assert set(chart.curves) == {("k0",), ("k1",), ("k2",)}
-    for key, curve in chart.curves.items():
+    for key, _curve in chart.curves.items():
         x, y = data(chart, key)
         t, v = store.series(COUNTS, key, "interval")
         np.testing.assert_array_equal(x, t)
@@ -173,7 +173,7 @@ def test_refresh_is_cheap_when_nothing_changed(make_panel):
 def test_bars_show_the_latest_values_largest_first(make_panel):
     store = counts_store(10, keys=4)
     panel = make_panel(store, COUNTS, chart="bars")
-    times, values, labels = store.matrix(COUNTS)
+    _times, values, labels = store.matrix(COUNTS)
     latest = {labels[c]: values[-1, c] for c in range(len(labels))}
     assert panel.chart.values == sorted(latest.items(), key=lambda kv: -kv[1])
     widths = panel.chart.bars.opts["width"]
@@ -218,7 +218,7 @@ def test_heatmap_image_is_time_by_bucket_with_a_log2_y_axis(make_panel):
     assert all(hi + 1 == 2 * lo for lo, hi in chart.rows)
     image = chart.image.image
     assert image.shape == chart.counts.shape == (30, 3)  # (time, bucket), one column per interval
-    times, edges, counts = store.buckets(LAT)
+    _times, _edges, counts = store.buckets(LAT)
     np.testing.assert_array_equal(chart.counts[:, 0], counts[:, 0])
     np.testing.assert_array_equal(chart.counts[:, 2], counts[:, 1])
     assert (chart.counts[:, 1] == 0).all() and np.isnan(image[:, 1]).all()  # empty cells are blank
@@ -404,11 +404,11 @@ def test_a_silent_stream_gets_a_shaded_gap(make_panel):
     # and an inner silence, which also breaks the curve
     store2 = LiveStore()
     store2(
-        [Snapshot(H, "s", "a", "count", T0 + t, 1.0, True, [[["k"], 1]]) for t in list(range(10)) + [20, 21]]
+        [Snapshot(H, "s", "a", "count", T0 + t, 1.0, True, [[["k"], 1]]) for t in [*list(range(10)), 20, 21]]
     )
     panel2 = make_panel(store2, (H, "s", "a"))
     assert panel2.gaps == [(T0 + 9, T0 + 20)]
-    x, y = data(panel2.chart, ("k",))
+    _x, y = data(panel2.chart, ("k",))
     assert np.isnan(y).sum() == 1
 
 
@@ -469,7 +469,7 @@ def test_exports_write_png_svg_and_csv(make_panel, tmp_path):
     rows = list(csv.reader(open(tmp_path / "p.csv")))
     assert rows[0] == ["time", "epoch", "k0", "k1", "k2"]
     assert len(rows) == 21
-    times, values, labels = store.matrix(COUNTS)
+    times, values, _labels = store.matrix(COUNTS)
     assert rows[1][0] == "2025-11-27T22:00:00.000Z" and float(rows[1][1]) == times[0]
     assert [float(v) for v in rows[5][2:]] == values[4].tolist()
 
@@ -614,7 +614,7 @@ def test_row_cache_fetches_only_what_is_new():
     store([Snapshot(H, "syscalls", "num", "count", T0 + 51, 1.0, True, [[["new"], 1]])])
     cache.update(fetch, T0 + 20)  # a new key: the window is read again
     assert seen[-1] == 32 and cache.values.shape[1] == 6
-    t, v, _ = store.matrix(COUNTS, since=T0 + 20)
+    _t, v, _ = store.matrix(COUNTS, since=T0 + 20)
     np.testing.assert_array_equal(cache.values, v)
 
 
@@ -637,7 +637,7 @@ def test_redraw_budget_spaces_out_redraws_under_load_and_lets_panels_take_turns(
     per_frame = []
     t = now
     spent = 0.0
-    for frame in range(60):
+    for _frame in range(60):
         t += 1 / 30
         n = 0
         for p in panels:

@@ -164,12 +164,8 @@ def test_drop_reports_survive_the_overflow_they_report(own_broker):
     node.start()
     consumer = Consumer(got, node.url, exchange, ["#"], queue=queue).start()
     assert publisher.flush(30), publisher.stats()
-    data = lambda: [s for s in got.snapshots() if s.source != AGENT_SOURCE]  # noqa: E731
-    reports = lambda: [
-        s
-        for s in got.snapshots()  # noqa: E731
-        if (s.source, s.agg) == (AGENT_SOURCE, DROPS_AGGREGATION)
-    ]
+    data = lambda: [s for s in got.snapshots() if s.source != AGENT_SOURCE]
+    reports = lambda: [s for s in got.snapshots() if (s.source, s.agg) == (AGENT_SOURCE, DROPS_AGGREGATION)]
     assert wait_until(lambda: len(data()) == 25 and reports(), 20)
     time.sleep(0.5)
     consumer.stop()
@@ -292,7 +288,7 @@ def test_a_refused_login_or_missing_vhost_is_one_line_and_exit_2_at_once(
 
 def test_an_unreachable_broker_is_said_once_and_a_record_of_nothing_exits_1(tmp_path):
     port = _closed_port()
-    status, stderr, took = _suricate(
+    status, stderr, _took = _suricate(
         "record",
         "--out",
         str(tmp_path / "out"),

@@ -6,6 +6,7 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -137,7 +138,7 @@ def test_the_writer_reads_back_to_the_same_rules(tmp_path):
     text = dumps(rs)
     back = loads(text)
     assert not back.problems
-    strip = lambda r: r.__class__(**{**r.__dict__, "line": 0})  # noqa: E731
+    strip = lambda r: r.__class__(**{**r.__dict__, "line": 0})
     assert [strip(r) for r in back] == [strip(r) for r in rs]
     full = parse_rule(
         {
@@ -298,7 +299,7 @@ def test_the_robust_zscore_scorer_sees_spikes_not_noise():
 
 def test_score_and_anomaly_rate_rules_with_the_builtin_and_a_registered_scorer():
     rng = np.random.default_rng(7)
-    values = list(np.round(rng.normal(100, 3, 60))) + [400, 420, 390] + list(np.round(rng.normal(100, 3, 40)))
+    values = [*list(np.round(rng.normal(100, 3, 60))), 400, 420, 390, *list(np.round(rng.normal(100, 3, 40)))]
     rules = (
         '[[rule]]\nname = "z"\ntype = "score"\nkey = "bash"\nthreshold = 8\nhistory = 30\n'
         '[[rule]]\nname = "rate"\ntype = "anomaly_rate"\nkey = "bash"\nthreshold = 0.05\nwindow = "20s"\n'
@@ -421,7 +422,7 @@ def test_a_failing_command_is_retried_with_backoff_and_a_slow_one_times_out(tmp_
 
 class _Hooks(BaseHTTPRequestHandler):
     fail_first = 1
-    received: list = []
+    received: ClassVar[list[tuple[str, str | None, dict]]] = []
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
@@ -709,7 +710,7 @@ def test_a_registry_model_scores_series_for_a_rule_against_what_it_learnt(tmp_pa
     )
     feed = snaps([20] * 10 + [60] * 4 + [mid] * 3 + [20] * 3) + snaps([60] * 20, host="db01")
     feed.sort(key=lambda s: s.ts)
-    engine, events = run_engine(MODEL_RULES, feed)
+    _engine, events = run_engine(MODEL_RULES, feed)
     assert changes(events) == [("bash-unusual", "firing", 1012.0), ("bash-unusual", "resolved", 1019.0)]
     fired = next(e for e in events if e.get("change") == "firing")
     assert fired["series"] == "web01.syscalls.num[bash]" and fired["score"] > 8 and fired["value"] == 60
@@ -739,7 +740,7 @@ def test_a_model_of_shapes_scores_the_rules_history_as_a_run(tmp_path):
     values = cycle[900:1100]
     values[150] = 90
     register_models({"bash-shapes": model})
-    engine, events = run_engine(rules, snaps(values, t0=900.0))
+    _engine, events = run_engine(rules, snaps(values, t0=900.0))
     fired = [ts for _rule, change, ts in changes(events) if change == "firing"]
     assert len(fired) == 1 and 1050.0 <= fired[0] <= 1050.0 + model.detectors[0].step_points
 

@@ -173,7 +173,7 @@ def test_a_firing_rule_shows_in_the_panel_the_history_the_tray_and_on_the_plot_t
     [(fired, resolved, text, colour)] = card.panel.alert_marks
     assert (fired, resolved, colour) == (T0 + 7, None, "#cf222e") and "bash-spike" in text
     card.panel._refresh(budgeted=False)
-    line, region = card.panel._alert_items[0]
+    line, _region = card.panel._alert_items[0]
     assert line.isVisible() and line.value() == pytest.approx(T0 + 7 - card.panel.chart.t0)
     # below the threshold but above `clear`: still firing; cleared for 1 s: resolved
     desk.send([70, 10, 10])
@@ -326,7 +326,7 @@ def test_test_now_runs_the_rules_actions_once_for_real_and_shows_the_result(qtbo
         ]
 
     qtbot.waitUntil(lambda: bool(shown()), timeout=20_000)
-    [entry] = shown()
+    [_entry] = shown()
     top = desk.panel.timeline.tree.topLevelItem(0)
     assert top.text(1) == "bash-spike (test now)" and top.text(6) == "command ok"
     assert desk.row("bash-spike")[4] == "ok"  # a test is not an alert

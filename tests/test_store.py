@@ -71,7 +71,7 @@ def test_buckets_for_heatmaps_per_key_and_summed():
             count(2, [[["bash"], [[[2, 3], 1]]]], kind="quantize"),
         ]
     )
-    times, edges, counts = store.buckets(("h", "s", "a"))
+    _times, edges, counts = store.buckets(("h", "s", "a"))
     assert edges == [(INT64_MIN, -1), (0, 0), (1, 1), (2, 3)]
     assert counts.tolist() == [[0, 1, 6, 7], [0, 0, 0, 1]]
     _, edges, counts = store.buckets(("h", "s", "a"), key=("sshd",), view="cumulative")
@@ -98,7 +98,7 @@ def test_non_additive_kinds_are_not_summed():
 
 def test_unknown_stream_and_key_errors_are_clear():
     store = LiveStore()
-    with pytest.raises(KeyError, match="no stream h.s.a"):
+    with pytest.raises(KeyError, match=r"no stream h\.s\.a"):
         store.frame(S)
     store([count(1, [[["x"], 1]])])
     with pytest.raises(KeyError, match="has no key"):

@@ -116,7 +116,7 @@ def test_a_waiting_reader_gets_the_lock_before_a_big_batch_is_done():
     writer = threading.Thread(target=store.ingest, args=(batch(),))
     writer.start()
     assert started.wait(5)
-    times, _, _ = store.matrix(S, last=1)
+    _times, _, _ = store.matrix(S, last=1)
     read_during_batch = not finished.is_set()
     writer.join()
     assert read_during_batch  # handed over mid-batch, not after all 80,000 records
