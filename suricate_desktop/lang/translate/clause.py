@@ -1,11 +1,11 @@
 """Translating one D clause for one bpftrace probe: predicate, statements, actions, expressions.
 
-The same clause can come out differently per probe (``arg0`` of ``syscall::read:entry`` is
-``args->fd``, of ``syscall::write:entry`` too, of ``profile-997`` the kernel PC), so a
-:class:`ClauseTranslator` works on one (clause, :class:`~.probes.Target`) pair. It records
-every refusal and goes on, so that one run reports every statement it cannot translate;
-program-wide state (globals, the maps it creates, warnings) lives in the
-:class:`~.program.ProgramTranslator` it reports to.
+The same clause can come out differently per probe (``arg0`` is ``args->fd`` in
+``syscall::read:entry``, ``args->filename`` in ``syscall::open:entry``, the kernel PC in
+``profile-997``), so a :class:`ClauseTranslator` works on one (clause,
+:class:`~.probes.Target`) pair. It records every refusal and goes on, so that one run reports
+every statement it cannot translate; program-wide state (globals, the maps it creates,
+warnings) lives in the :class:`~.program.ProgramTranslator` it reports to.
 """
 
 from __future__ import annotations
