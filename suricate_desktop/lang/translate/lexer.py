@@ -181,7 +181,7 @@ class Lexer:
             tok = Tok("eof", "", line, col)
         else:
             c = text[pos]
-            if c.isalpha() or c == "_":
+            if (c.isascii() and c.isalpha()) or c == "_":
                 m = IDENT.match(text, pos)
                 assert m
                 tok = Tok("ident", m.group(0), line, col)
