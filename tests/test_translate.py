@@ -613,6 +613,14 @@ END
 
 #: (name, D, line, column, fragment of the message) of constructs that must be refused.
 REFUSED = [
+    # a letter outside ASCII is not part of a D identifier: a refusal at it, not a crash
+    (
+        "non-ascii identifier",
+        "syscall::read:entry\n{\n    @caf\u00e9 = count();\n}\n",
+        3,
+        9,
+        "unexpected character",
+    ),
     ("speculation", "syscall::read:entry\n{\n    self->spec = speculation();\n}\n", 3, 18, "speculation"),
     ("speculate", "syscall::read:entry\n{\n    speculate(self->spec);\n}\n", 3, 5, "speculate"),
     ("stddev", "syscall::read:entry\n{\n    @sd = stddev(arg2);\n}\n", 3, 11, "stddev"),

@@ -1,0 +1,182 @@
+"""The syntax tree the parser builds and the translators read.
+
+Expressions are :class:`Node` subclasses; a clause's body is a list of statements
+(:data:`Stmt`: an expression statement or an ``if``). Every node keeps the line and
+column of its first token, so that a refusal can point at the construct.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+from ..diagnostics import Diagnostic
+
+
+@dataclass
+class Node:
+    """An expression (or statement), at the line and column of its first token."""
+
+    line: int
+    col: int
+
+
+@dataclass
+class Num(Node):
+    value: int
+    text: str
+
+
+@dataclass
+class Str(Node):
+    text: str  # with the quotes
+
+
+@dataclass
+class Name(Node):
+    name: str
+
+
+@dataclass
+class Agg(Node):
+    name: str  # '' for a bare @
+
+
+@dataclass
+class Macro(Node):
+    text: str  # $1, $$1, $target
+
+
+@dataclass
+class Var(Node):
+    scope: str  # self | this
+    name: str
+
+
+@dataclass
+class Call(Node):
+    func: str
+    args: list[Node]
+
+
+@dataclass
+class Index(Node):
+    base: Node
+    args: list[Node]
+
+
+@dataclass
+class Member(Node):
+    base: Node
+    name: str
+    arrow: bool
+
+
+@dataclass
+class Unary(Node):
+    op: str
+    operand: Node
+    postfix: bool = False
+
+
+@dataclass
+class Binary(Node):
+    op: str
+    left: Node
+    right: Node
+
+
+@dataclass
+class Ternary(Node):
+    cond: Node
+    then: Node
+    other: Node
+
+
+@dataclass
+class Assign(Node):
+    op: str
+    target: Node
+    value: Node
+
+
+@dataclass
+class Cast(Node):
+    type: str
+    operand: Node
+
+
+@dataclass
+class ExprStmt(Node):
+    expr: Node
+
+
+@dataclass
+class If(Node):
+    cond: Node
+    then: list[Stmt]
+    other: list[Stmt] | None
+
+
+@dataclass
+class Desc:
+    """One probe description of a clause, as written (``syscall::read:entry``)."""
+
+    text: str
+    line: int
+    col: int
+
+
+@dataclass
+class Clause:
+    """Probe descriptions, an optional predicate and the actions."""
+
+    descs: list[Desc]
+    pred: Node | None
+    body: list[Stmt]
+    line: int
+    col: int
+
+
+@dataclass
+class Program:
+    """A parsed D script: its clauses, the parser's warnings, ``#pragma D option``s and inlines."""
+
+    clauses: list[Clause]
+    warnings: list[Diagnostic]
+    options: dict[str, str]
+    inlines: dict[str, Node] = field(default_factory=dict)
+
+
+#: A statement of a clause body.
+Stmt: TypeAlias = ExprStmt | If
+
+
+def walk(node: object) -> Iterator[object]:
+    """Every AST node under ``node`` (statements and expressions)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, list):
+            stack.extend(n)
+            continue
+        if n is None:
+            continue
+        yield n
+        for attr in (
+            "expr",
+            "cond",
+            "then",
+            "other",
+            "target",
+            "value",
+            "left",
+            "right",
+            "operand",
+            "base",
+            "args",
+        ):
+            v = getattr(n, attr, None)
+            if v is not None and not isinstance(v, (str, int)):
+                stack.append(v)
