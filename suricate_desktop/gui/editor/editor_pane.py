@@ -1,17 +1,20 @@
 """The script editor pane: tabs of D and bpftrace scripts with their run bar, Problems and Output.
 
-``EditorPane`` is a QWidget the main window docks; it owns no menu bar. It lays out its widgets
-(above the script tabs: Run and Stop, the run options and the cursor position; below them the
-find bar, then the Problems and Output tabs), keeps the open documents and their tabs, and saves
-and restores them with the workspace (:meth:`EditorPane.state`, :meth:`EditorPane.restore`).
+``EditorPane`` is a QWidget the main window docks; it owns no menu bar. It makes its widgets,
+keeps the open documents and their tabs (title, tooltip, language, cursor position, the run
+options shown for the current one), and is the one face of the editor to the main window.
 The rest is done by parts it owns, one job each:
 
+* :class:`~.pane_layout.PaneLayout`: the run bar, the script tabs or a placeholder, the find bar,
+  the Problems and Output tabs;
 * :class:`~.pane_actions.PaneActions`: its QActions and File, Edit and Run menus, which the main
   window picks by ``objectName`` from :meth:`EditorPane.actions`;
 * :class:`~.script_files.ScriptFiles`: open, save, unsaved changes, recent scripts;
 * :class:`~.run_control.RunControl`: Run and Stop, and what a run reports back;
 * :class:`~.lint_wiring.LintWiring`: errors as you type and the Problems list;
-* :class:`~.templates_menu.TemplatesMenu`: the Templates menu.
+* :class:`~.templates_menu.TemplatesMenu`: the Templates menu;
+* :mod:`~.workspace_state`: the open scripts saved with the workspace and reopened
+  (:meth:`EditorPane.state`, :meth:`EditorPane.restore`).
 
 The main window hands the pane the recent scripts remembered in QSettings
 (:meth:`~EditorPane.set_recent_files`) and stores them again when they change
@@ -32,15 +35,10 @@ from functools import partial
 from PySide6.QtCore import QCoreApplication, QSignalBlocker, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QMenu,
-    QPushButton,
     QSplitter,
-    QStackedWidget,
     QTabWidget,
-    QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -51,6 +49,7 @@ from .find_replace import FindReplaceBar
 from .lint_wiring import LintWiring
 from .output import OutputView
 from .pane_actions import PaneActions
+from .pane_layout import PaneLayout
 from .problems import ProblemsView
 from .run_control import RunControl
 from .run_options import RunOptions, native_lang
@@ -146,7 +145,8 @@ class EditorPane(QWidget):
         self.edit_menu = acts.edit_menu
         self.run_menu = acts.run_menu
 
-        self._lay_out()
+        self._pane_layout = PaneLayout(self)
+        self.toolbar = self._pane_layout.toolbar
         self._lint = LintWiring(self)
         self._runs = RunControl(self, broker_url, client_factory)
 
@@ -221,7 +221,7 @@ class EditorPane(QWidget):
         self._docs.append(doc)
         index = self.tabs.addTab(editor, "")
         self.update_tab(doc)
-        self._stack.setCurrentWidget(self.tabs)
+        self._pane_layout.show_tabs(True)
         self.tabs.setCurrentIndex(index)
         editor.setFocus()
         self._lint.lint_now(doc)
@@ -367,7 +367,7 @@ class EditorPane(QWidget):
             self.tabs.removeTab(index)
         doc.editor.deleteLater()
         if not self._docs:
-            self._stack.setCurrentIndex(0)
+            self._pane_layout.show_tabs(False)
             self.problems.set_problems([])
         self.update_actions()
 
@@ -412,91 +412,6 @@ class EditorPane(QWidget):
     # =================================================================================================
     # Private
     # =================================================================================================
-    def _lay_out(self) -> None:
-        """Run bar on top; the script tabs (or a placeholder) and the find bar over Problems and Output."""
-        self.tabs.setObjectName("script-tabs")
-        self.tabs.setDocumentMode(True)
-        self.tabs.setTabsClosable(True)
-        self.tabs.setMovable(True)
-        self.tabs.setUsesScrollButtons(True)
-        self.tabs.setElideMode(Qt.TextElideMode.ElideMiddle)
-        self.position_label.setObjectName("cursor-position")
-        self.position_label.setMinimumWidth(110)
-        self.position_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-
-        toolbar = QToolBar("Script")
-        toolbar.setObjectName("editor-toolbar")
-        toolbar.setIconSize(QSize(16, 16))
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        toolbar.addAction(self.run_action)
-        toolbar.addAction(self.stop_action)
-        self.toolbar = toolbar
-        top = QWidget()
-        top.setObjectName("editor-run-bar")
-        top_row = QHBoxLayout(top)
-        top_row.setContentsMargins(2, 2, 6, 2)
-        top_row.setSpacing(8)
-        top_row.addWidget(toolbar, 0, Qt.AlignmentFlag.AlignTop)
-        top_row.addWidget(self.run_options, 1)
-        top_row.addWidget(self.position_label, 0, Qt.AlignmentFlag.AlignTop)
-
-        editor_area = QWidget()
-        ea = QVBoxLayout(editor_area)
-        ea.setContentsMargins(0, 0, 0, 0)
-        ea.setSpacing(0)
-        self._stack = QStackedWidget()
-        self._stack.addWidget(self._make_placeholder())
-        self._stack.addWidget(self.tabs)
-        ea.addWidget(self._stack, 1)
-        ea.addWidget(self.find_bar)
-
-        self.bottom.setObjectName("editor-bottom")
-        self.bottom.setDocumentMode(True)
-        self.bottom.addTab(self.problems, "Problems")
-        self.bottom.addTab(self.output, "Output")
-        self.splitter.addWidget(editor_area)
-        self.splitter.addWidget(self.bottom)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([420, 160])
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(top)
-        layout.addWidget(self.splitter, 1)
-
-    def _make_placeholder(self) -> QWidget:
-        w = QWidget()
-        layout = QVBoxLayout(w)
-        layout.addStretch(1)
-        label = QLabel(
-            "<h3>No script open</h3><p>Start a new one, open a <tt>.d</tt> or <tt>.bt</tt> file, "
-            "or pick one from the Templates menu.</p>"
-        )
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setWordWrap(True)
-        layout.addWidget(label)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        slots: list[tuple[str, Callable[[], object]]] = [
-            ("New bpftrace script", lambda: self.new_document("bpftrace")),
-            ("New D script", lambda: self.new_document("d")),
-            ("Open…", self.open_file),
-        ]
-        for text, slot in slots:
-            b = QPushButton(text)
-            b.clicked.connect(lambda _c=False, s=slot: s())
-            row.addWidget(b)
-        templates = QPushButton("Templates")
-        templates.setMenu(self.templates_menu)
-        self._placeholder_templates = templates
-        row.addWidget(templates)
-        row.addStretch(1)
-        layout.addLayout(row)
-        layout.addStretch(2)
-        return w
-
     def _doc_for_widget(self, widget: QWidget | None) -> ScriptDocument | None:
         return next((d for d in self._docs if d.editor is widget), None)
 
