@@ -2,28 +2,43 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
 from urllib.parse import quote
 
-from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
 
-from .forms import load_form
+from .forms import child, load_form
 
 
 class AddBrokerDialog:
     """Ask for a broker: host, credentials, TLS, exchange, bindings, legacy queues."""
 
-    def __init__(self, parent: QWidget | None = None):
-        self.dialog: QDialog = load_form("add_broker", parent)
-        f = self.dialog.findChild
-        self.host, self.port, self.vhost = f(QWidget, "host"), f(QWidget, "port"), f(QWidget, "vhost")
-        self.user, self.password = f(QWidget, "user"), f(QWidget, "password")
-        self.tls, self.ca_file, self.browse = f(QWidget, "tls"), f(QWidget, "caFile"), f(QWidget, "browseCa")
-        self.exchange, self.bindings, self.legacy = (
-            f(QWidget, "exchange"),
-            f(QWidget, "bindings"),
-            f(QWidget, "legacy"),
-        )
-        buttons = f(QWidget, "buttons")
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self.dialog = load_form("add_broker", parent, kind=QDialog)
+        d = self.dialog
+        self.host = child(d, QLineEdit, "host")
+        self.port = child(d, QSpinBox, "port")
+        self.vhost = child(d, QLineEdit, "vhost")
+        self.user = child(d, QLineEdit, "user")
+        self.password = child(d, QLineEdit, "password")
+        self.tls = child(d, QCheckBox, "tls")
+        self.ca_file = child(d, QLineEdit, "caFile")
+        self.browse = child(d, QPushButton, "browseCa")
+        self.exchange = child(d, QLineEdit, "exchange")
+        self.bindings = child(d, QPlainTextEdit, "bindings")
+        self.legacy = child(d, QLineEdit, "legacy")
+        buttons = child(d, QDialogButtonBox, "buttons")
         buttons.accepted.connect(self.dialog.accept)
         buttons.rejected.connect(self.dialog.reject)
         self.tls.toggled.connect(self._on_tls)
@@ -44,7 +59,7 @@ class AddBrokerDialog:
         if path:
             self.ca_file.setText(path)
 
-    def config(self) -> dict:
+    def config(self) -> dict[str, Any]:
         """The BrokerSource configuration the form describes."""
         scheme = "amqps" if self.tls.isChecked() else "amqp"
         vhost = quote(self.vhost.text() or "/", safe="")
@@ -63,29 +78,33 @@ class AddBrokerDialog:
             "tls_ca": self.ca_file.text().strip() if self.tls.isChecked() else None,
         }
 
-    def exec(self) -> dict | None:  # safe: runs the modal dialog, no code from data
-        return self.config() if self.dialog.exec() == QDialog.Accepted else None  # safe: QDialog.exec
+    def exec(self) -> dict[str, Any] | None:  # safe: runs the modal dialog, no code from data
+        return (
+            self.config() if self.dialog.exec() == QDialog.DialogCode.Accepted else None
+        )  # safe: QDialog.exec
 
 
 class RemoteAgentsDialog:
     """Which hosts' agents (``suricate agent --control``) the editor may run scripts on."""
 
     def __init__(
-        self, parent: QWidget | None = None, broker: str = "", hosts: list[str] = (), secret_file: str = ""
-    ):
-        self.dialog: QDialog = load_form("remote_agents", parent)
-        f = self.dialog.findChild
-        self.broker, self.hosts, self.secret_file = (
-            f(QWidget, "broker"),
-            f(QWidget, "hosts"),
-            f(QWidget, "secretFile"),
-        )
+        self,
+        parent: QWidget | None = None,
+        broker: str = "",
+        hosts: Sequence[str] = (),
+        secret_file: str = "",
+    ) -> None:
+        self.dialog = load_form("remote_agents", parent, kind=QDialog)
+        d = self.dialog
+        self.broker = child(d, QLineEdit, "broker")
+        self.hosts = child(d, QLineEdit, "hosts")
+        self.secret_file = child(d, QLineEdit, "secretFile")
         if broker:
             self.broker.setText(broker)
         self.hosts.setText(", ".join(hosts))
         self.secret_file.setText(secret_file)
-        f(QWidget, "browseSecret").clicked.connect(self._browse)
-        buttons = f(QWidget, "buttons")
+        child(d, QPushButton, "browseSecret").clicked.connect(self._browse)
+        buttons = child(d, QDialogButtonBox, "buttons")
         buttons.accepted.connect(self.dialog.accept)
         buttons.rejected.connect(self.dialog.reject)
 
@@ -94,7 +113,7 @@ class RemoteAgentsDialog:
         if path:
             self.secret_file.setText(path)
 
-    def config(self) -> dict:
+    def config(self) -> dict[str, Any]:
         hosts = [h.strip() for h in self.hosts.text().replace(",", " ").split() if h.strip()]
         return {
             "broker": self.broker.text().strip(),
@@ -102,5 +121,7 @@ class RemoteAgentsDialog:
             "secret_file": self.secret_file.text().strip(),
         }
 
-    def exec(self) -> dict | None:  # safe: runs the modal dialog, no code from data
-        return self.config() if self.dialog.exec() == QDialog.Accepted else None  # safe: QDialog.exec
+    def exec(self) -> dict[str, Any] | None:  # safe: runs the modal dialog, no code from data
+        return (
+            self.config() if self.dialog.exec() == QDialog.DialogCode.Accepted else None
+        )  # safe: QDialog.exec

@@ -1,9 +1,11 @@
 """The script editor pane: D and bpftrace editing, errors as you type, templates, runs.
 
-``EditorPane`` is what the main window docks; the other modules are its parts
-(and usable alone): ``CodeEditor`` (the text widget with gutter and
+``EditorPane`` is what the main window docks; the other modules are its parts.
+Its widgets (usable alone): ``CodeEditor`` (the text widget with gutter and
 diagnostics), ``ScriptHighlighter`` (the shared lexer's colours),
-``FindReplaceBar``, ``ProblemsView``, ``OutputView`` and ``RunOptions``.
+``FindReplaceBar``, ``ProblemsView``, ``OutputView`` and ``RunOptions``. Its
+collaborators, one job each: ``pane_layout``, ``pane_actions``, ``script_files``,
+``run_control``, ``lint_wiring``, ``templates_menu`` and ``workspace_state``.
 """
 
 from .code_editor import CodeEditor, Marker

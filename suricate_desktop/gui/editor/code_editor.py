@@ -206,8 +206,9 @@ class _Gutter(QWidget):
             return
         markers = [m for m in self.editor.markers() if m.block_number() == block.blockNumber()]
         cursor = QTextCursor(block)
-        if markers:
-            cursor.setPosition(markers[0].cursor.selectionStart())
+        first = markers[0].cursor if markers else None
+        if first is not None:
+            cursor.setPosition(first.selectionStart())
         self.editor.setTextCursor(cursor)
         self.editor.setFocus()
 
@@ -426,9 +427,13 @@ class CodeEditor(QPlainTextEdit):
         if key == Qt.Key.Key_Home and plain:
             self._smart_home(bool(mods & Qt.KeyboardModifier.ShiftModifier))
             return
-        if key == Qt.Key.Key_Backspace and plain and not (mods & Qt.KeyboardModifier.ShiftModifier):
-            if self._backspace_indent():
-                return
+        if (
+            key == Qt.Key.Key_Backspace
+            and plain
+            and not (mods & Qt.KeyboardModifier.ShiftModifier)
+            and self._backspace_indent()
+        ):
+            return
         super().keyPressEvent(event)
 
     # -- editing helpers ----------------------------------------------------------------------------
@@ -740,10 +745,10 @@ class CodeEditor(QPlainTextEdit):
             if k is None:
                 continue
             sel = QTextEdit.ExtraSelection()
-            c = QTextCursor(doc)
-            c.setPosition(u16.to_utf16(k))
-            c.setPosition(u16.to_utf16(k + 1), QTextCursor.MoveMode.KeepAnchor)
-            sel.cursor = c
+            span = QTextCursor(doc)
+            span.setPosition(u16.to_utf16(k))
+            span.setPosition(u16.to_utf16(k + 1), QTextCursor.MoveMode.KeepAnchor)
+            sel.cursor = span
             sel.format = fmt
             sels.append(sel)
         return sels

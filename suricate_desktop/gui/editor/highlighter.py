@@ -18,8 +18,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtGui import QColor, QFont, QPalette, QSyntaxHighlighter, QTextCharFormat, QTextDocument
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QGuiApplication,
+    QPalette,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextDocument,
+)
 
 from ...lang.lexer import normalize_lang, tokenize_line
 from ...lang.tokens import TokenType
@@ -146,8 +153,8 @@ DARK = Theme(
 def theme_for_palette(palette: QPalette | None = None) -> Theme:
     """The dark theme when the application's base colour is dark, else the light one."""
     if palette is None:
-        app = QApplication.instance()
-        palette = app.palette() if app is not None else QPalette()
+        app = QGuiApplication.instance()
+        palette = app.palette() if isinstance(app, QGuiApplication) else QPalette()
     return DARK if palette.color(QPalette.ColorRole.Base).lightness() < 110 else LIGHT
 
 

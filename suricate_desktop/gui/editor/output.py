@@ -50,7 +50,7 @@ class OutputView(QPlainTextEdit):
             fmt.setFontWeight(QFont.Weight.DemiBold)
         stamp = time.strftime("%H:%M:%S")
         doc = self.document()
-        needs_newline = not doc.isEmpty() and not doc.lastBlock().text() == ""
+        needs_newline = not doc.isEmpty() and doc.lastBlock().text() != ""
         self._insert(("\n" if needs_newline else "") + f"[{stamp}] {text}\n", fmt)
 
     def text(self) -> str:

@@ -11,9 +11,9 @@
 * **chart**: ``auto`` (a template's own chart, else from each aggregation's kind, see :func:`chart_for`) or
   one of ``timeseries``, ``bars``, ``pie``, ``histogram``, ``heatmap``.
 
-The form is ``ui/run_options.ui`` (Qt Designer), loaded at run time with
-``QUiLoader``; where the ``ui`` folder is not shipped the same form is built in
-code.
+The form is ``ui/run_options.ui`` (Qt Designer), loaded at run time by
+``gui/forms.py``; where the ``ui`` folder is not shipped the same form is built in
+code (:func:`_build_form`).
 """
 
 from __future__ import annotations
@@ -23,24 +23,26 @@ import os
 import shutil
 import sys
 from dataclasses import asdict, dataclass, fields
-from pathlib import Path
 
-from PySide6.QtCore import QFile, QIODevice, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
     QLayout,
+    QLayoutItem,
     QSpinBox,
     QWidget,
 )
 
 from ...lang.templates import CHARTS
+from ..forms import child, load_form_or_build
 
-__all__ = ["CHART_CHOICES", "RunConfig", "RunOptions", "chart_for", "local_backend_problem", "ui_path"]
+__all__ = ["CHART_CHOICES", "RunConfig", "RunOptions", "chart_for", "local_backend_problem"]
 
-CHART_CHOICES = ("auto",) + CHARTS
+CHART_CHOICES = ("auto", *CHARTS)
 CONTROL_MODULE = "suricate_desktop.transport.control"
 
 
@@ -119,17 +121,6 @@ def control_available() -> bool:
         return False
 
 
-def ui_path(name: str) -> Path | None:
-    """``ui/<name>`` in the checkout (next to the package), or where a packager would install it."""
-    for base in (
-        Path(__file__).resolve().parents[3] / "ui",
-        Path(sys.prefix) / "share" / "suricate-desktop" / "ui",
-    ):
-        if (base / name).is_file():
-            return base / name
-    return None
-
-
 class RunOptions(QWidget):
     """The run options bar (language, target, interval, duration, chart).
 
@@ -147,12 +138,12 @@ class RunOptions(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("run-options")
-        form = self._load_form()
-        self.combo_lang: QComboBox = form.findChild(QComboBox, "combo_lang")
-        self.combo_target: QComboBox = form.findChild(QComboBox, "combo_target")
-        self.spin_interval: QDoubleSpinBox = form.findChild(QDoubleSpinBox, "spin_interval")
-        self.spin_duration: QSpinBox = form.findChild(QSpinBox, "spin_duration")
-        self.combo_chart: QComboBox = form.findChild(QComboBox, "combo_chart")
+        form = load_form_or_build("run_options", _build_form, self, required=_FIELDS)
+        self.combo_lang = child(form, QComboBox, "combo_lang")
+        self.combo_target = child(form, QComboBox, "combo_target")
+        self.spin_interval = child(form, QDoubleSpinBox, "spin_interval")
+        self.spin_duration = child(form, QSpinBox, "spin_duration")
+        self.combo_chart = child(form, QComboBox, "combo_chart")
         self.combo_lang.setItemData(0, "d")
         self.combo_lang.setItemData(1, "bpftrace")
         self.set_lang(native_lang())  # before a script is open, the language new scripts get
@@ -177,11 +168,15 @@ class RunOptions(QWidget):
         """
         flow = _FlowLayout(self)
         layout = form.layout()
+        if layout is None:  # both forms (the .ui and _build_form) are one row
+            raise ValueError("the run options form has no layout")
         # The form's widgets in layout order, asked of the widgets (indexOf), not of the layout's
         # items: touching a spacer item (itemAt) leaves a Python wrapper that outlives its C++ object,
         # and PySide then hands that stale QSpacerItem wrapper back for a new object at its address.
         children = [
-            w for w in form.findChildren(QWidget, options=Qt.FindDirectChildrenOnly) if layout.indexOf(w) >= 0
+            w
+            for w in form.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+            if layout.indexOf(w) >= 0
         ]
         widgets = sorted(children, key=layout.indexOf)
         i = 0
@@ -223,7 +218,7 @@ class RunOptions(QWidget):
                 index = self.combo_target.findData("local:auto")
             self.combo_target.setCurrentIndex(index)
             self.spin_interval.setValue(config.interval)
-            self.spin_duration.setValue(int(round(config.duration)))
+            self.spin_duration.setValue(round(config.duration))
             chart = self.combo_chart.findData(config.chart)
             self.combo_chart.setCurrentIndex(max(0, chart))
         finally:
@@ -265,13 +260,18 @@ class RunOptions(QWidget):
         ]
 
     # -- private -------------------------------------------------------------------------------------
-    def _emit_changed(self, *_args) -> None:
+    def _emit_changed(self, *_args: object) -> None:
         if not self._quiet:
             self.changed.emit()
 
     def _enabled(self, index: int) -> bool:
-        item = self.combo_target.model().item(index)
+        item = self._target_item(index)
         return item is None or item.isEnabled()
+
+    def _target_item(self, index: int) -> QStandardItem | None:
+        """The target combo's item at ``index`` (its model is the default QStandardItemModel)."""
+        model = self.combo_target.model()
+        return model.item(index) if isinstance(model, QStandardItemModel) else None
 
     def _fill_targets(self) -> None:
         combo = self.combo_target
@@ -328,43 +328,16 @@ class RunOptions(QWidget):
         combo.addItem(text + (f"  ({problem})" if problem else ""), key)
         index = combo.count() - 1
         combo.setItemData(index, problem or tip, Qt.ItemDataRole.ToolTipRole)
-        if problem:
-            combo.model().item(index).setEnabled(False)
-
-    def _load_form(self) -> QWidget:
-        path = ui_path("run_options.ui")
-        if path is not None:
-            file = QFile(str(path))
-            if file.open(QIODevice.OpenModeFlag.ReadOnly):
-                try:
-                    form = _LOADER.load(file, self)
-                finally:
-                    file.close()
-                names = ("combo_lang", "combo_target", "spin_interval", "spin_duration", "combo_chart")
-                if form is not None and all(form.findChild(QWidget, n) is not None for n in names):
-                    return form
-                if form is not None:  # a partial load: never half a form
-                    form.deleteLater()
-        return _build_form(self)
+        item = self._target_item(index) if problem else None
+        if item is not None:
+            item.setEnabled(False)
 
 
-class _Loader:
-    """One QUiLoader for the process, made on first use (it needs the QApplication)."""
-
-    _loader = None
-
-    def load(self, file, parent):
-        if _Loader._loader is None:
-            from PySide6.QtUiTools import QUiLoader
-
-            _Loader._loader = QUiLoader()
-        return _Loader._loader.load(file, parent)
+#: The form's fields, by objectName (a loaded form missing one is built in code instead).
+_FIELDS = ("combo_lang", "combo_target", "spin_interval", "spin_duration", "combo_chart")
 
 
-_LOADER = _Loader()
-
-
-def _build_form(parent: QWidget) -> QWidget:
+def _build_form(parent: QWidget | None) -> QWidget:
     """The same form as ui/run_options.ui, built in code (when the ui folder is not shipped)."""
     form = QWidget(parent)
     form.setObjectName("RunOptions")
@@ -410,21 +383,21 @@ class _FlowLayout(QLayout):
 
     def __init__(self, parent: QWidget | None = None, hspacing: int = 12, vspacing: int = 4) -> None:
         super().__init__(parent)
-        self._items = []
+        self._items: list[QLayoutItem] = []
         self._hspacing = hspacing
         self._vspacing = vspacing
         self.setContentsMargins(0, 0, 0, 0)
 
-    def addItem(self, item) -> None:
+    def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
 
     def count(self) -> int:
         return len(self._items)
 
-    def itemAt(self, index: int):
+    def itemAt(self, index: int) -> QLayoutItem | None:
         return self._items[index] if 0 <= index < len(self._items) else None
 
-    def takeAt(self, index: int):
+    def takeAt(self, index: int) -> QLayoutItem | None:
         return self._items.pop(index) if 0 <= index < len(self._items) else None
 
     def expandingDirections(self) -> Qt.Orientation:
@@ -458,7 +431,9 @@ class _FlowLayout(QLayout):
     def _arrange(self, rect: QRect, move: bool) -> int:
         x, y, line_height = rect.x(), rect.y(), 0
         for it in self._items:
-            if it.widget() is not None and not it.widget().isVisibleTo(it.widget().parentWidget()):
+            w = it.widget()
+            parent = w.parentWidget() if w is not None else None
+            if w is not None and parent is not None and not w.isVisibleTo(parent):
                 continue
             hint = it.sizeHint()
             if x > rect.x() and x + hint.width() > rect.right() + 1:
