@@ -116,10 +116,13 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Suricate Desktop")
         screen_fit.fit_first_run(self)  # the preferred 1400x860 where the screen has room
         self.setDockOptions(
-            QMainWindow.AnimatedDocks | QMainWindow.AllowTabbedDocks | QMainWindow.AllowNestedDocks
+            QMainWindow.DockOption.AnimatedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+            | QMainWindow.DockOption.AllowNestedDocks
         )
         self.frame_timer = QTimer(self, interval=FRAME_MS)
-        self.slow_timer = QTimer(self, interval=SLOW_MS, timeout=self.slow_refresh)
+        self.slow_timer = QTimer(self, interval=SLOW_MS)
+        self.slow_timer.timeout.connect(self.slow_refresh)
         self._menus = {title.replace("&", ""): QMenu(title, self) for title, _ in MENU_BAR}
         #: Learned models, the dependency graph (filled by their panes).
         self.analytics_menu = self._menus["Analytics"]
@@ -139,10 +142,10 @@ class MainWindow(QMainWindow):
 
     # -- layout ------------------------------------------------------------------------------------------------------
     def _arrange_docks(self) -> None:
-        self.splitDockWidget(self.streams_dock, self.sources_dock, Qt.Vertical)
+        self.splitDockWidget(self.streams_dock, self.sources_dock, Qt.Orientation.Vertical)
         # Plots first: the side panes start narrow, and the user widens what they use.
-        self.resizeDocks([self.streams_dock, self.editor_dock], [300, 430], Qt.Horizontal)
-        self.resizeDocks([self.streams_dock, self.sources_dock], [420, 220], Qt.Vertical)
+        self.resizeDocks([self.streams_dock, self.editor_dock], [300, 430], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.streams_dock, self.sources_dock], [420, 220], Qt.Orientation.Vertical)
 
     def _frame_entries(self) -> list[Entry]:
         """The window's own entries: workspaces, Quit, full screen, the default layout."""
@@ -159,9 +162,10 @@ class MainWindow(QMainWindow):
                     "Recent workspaces", self, self.settings, "recent/workspaces", self.open_workspace
                 ),
             ),
-            Entry("File/quit", action(self, "&Quit", self.close, QKeySequence.Quit)),
+            Entry("File/quit", action(self, "&Quit", self.close, QKeySequence.StandardKey.Quit)),
             Entry(
-                "View/window", action(self, "&Full screen", self._toggle_full_screen, QKeySequence.FullScreen)
+                "View/window",
+                action(self, "&Full screen", self._toggle_full_screen, QKeySequence.StandardKey.FullScreen),
             ),
             Entry("View/window", action(self, "&Reset layout", self.reset_layout)),
         ]
@@ -198,7 +202,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.sources_label, 3)
         self.statusBar().addPermanentWidget(self.message_label, 2)
         self.statusBar().addPermanentWidget(self.rate_label)
-        self._message_timer = QTimer(self, singleShot=True, interval=8000, timeout=self.message_label.clear)
+        self._message_timer = QTimer(self, singleShot=True, interval=8000)
+        self._message_timer.timeout.connect(self.message_label.clear)
 
     def show_message(self, text: str) -> None:
         """A passing message (a heatmap cell, a saved file) for eight seconds."""
@@ -394,7 +399,7 @@ def _fill(
 
 
 def _b64(data: QByteArray) -> str:
-    return base64.b64encode(bytes(data)).decode("ascii")
+    return base64.b64encode(data.data()).decode("ascii")
 
 
 def _unb64(text: str) -> QByteArray:

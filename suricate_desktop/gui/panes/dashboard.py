@@ -50,7 +50,7 @@ class Dashboards(Pane):
         settings.setValue("dashboards", json.dumps(self.window.dashboard.state()))
 
     def restore_state(self, settings: QSettings) -> None:
-        dashboards = json.loads(settings.value("dashboards", "null") or "null")
+        dashboards = json.loads(str(settings.value("dashboards", "null") or "null"))
         if dashboards:
             self.window.dashboard.restore(dashboards, self.window.registry.by_name)
         elif any(isinstance(s, EmbeddedSource) for s in self.window.registry):
@@ -76,7 +76,7 @@ class Timeline(Pane):
         self.window = window
         timeline = window.timeline = TimelineBar()
         self.dock = window.timeline_dock = self.add_dock(
-            window, "Timeline", timeline, Qt.BottomDockWidgetArea, "F9"
+            window, "Timeline", timeline, Qt.DockWidgetArea.BottomDockWidgetArea, "F9"
         )
         self.dock.hide()
         window.registry.added.connect(self._show)

@@ -43,7 +43,7 @@ class Editor(Pane):
         editor.recentFilesChanged.connect(lambda files: window.settings.setValue("recent/scripts", files))
         editor.status.connect(window.show_message)
         self.dock = window.editor_dock = self.add_dock(
-            window, "Script editor", editor, Qt.RightDockWidgetArea, "F8"
+            window, "Script editor", editor, Qt.DockWidgetArea.RightDockWidgetArea, "F8"
         )
         named = {a.objectName(): a for a in editor.actions() if isinstance(a, QAction)}
         templates = next((m for m in editor.actions() if isinstance(m, QMenu)), None)
@@ -122,7 +122,7 @@ class RemoteAgents(Pane):
     @staticmethod
     def _remembered(settings: QSettings) -> dict:
         default = {"broker": "", "hosts": [], "secret_file": ""}
-        return {**default, **json.loads(settings.value("remote", "{}") or "{}")}
+        return {**default, **json.loads(str(settings.value("remote", "{}") or "{}"))}
 
     def restore_state(self, settings: QSettings) -> None:
         remote = self._remembered(settings)

@@ -32,7 +32,10 @@ class Help(Pane):
         for action in self.window.findChildren(QAction):
             if action.shortcut().toString() and action.text():
                 rows.append(
-                    (action.text().replace("&", ""), action.shortcut().toString(QKeySequence.NativeText))
+                    (
+                        action.text().replace("&", ""),
+                        action.shortcut().toString(QKeySequence.SequenceFormat.NativeText),
+                    )
                 )
         table = "".join(f"<tr><td>{t}</td><td><b>{k}</b></td></tr>" for t, k in sorted(set(rows)))
         QMessageBox.information(self.window, "Keyboard shortcuts", f"<table cellspacing=6>{table}</table>")

@@ -30,11 +30,18 @@ def recent_menu(
         menu.clear()
         items = _items(settings, key)
         for item in items:
-            menu.addAction(item, lambda checked=False, p=item: open_one(p))
+            menu.addAction(item).triggered.connect(_opener(open_one, item))
         menu.setEnabled(bool(items))
 
     menu.aboutToShow.connect(fill)
     return menu
+
+
+def _opener(open_one: Callable[[str], object], item: str) -> Callable[[bool], None]:
+    def open_it(checked: bool = False) -> None:
+        open_one(item)
+
+    return open_it
 
 
 def _items(settings: QSettings, key: str) -> list[str]:

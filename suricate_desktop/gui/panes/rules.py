@@ -26,11 +26,13 @@ class Rules(Pane):
         panel = window.rules_panel = RulesPanel(window.registry, window.dashboard, window.settings)
         panel.message.connect(window.show_message)
         panel.openRecordingRequested.connect(window.open_recording)
-        self.dock = window.rules_dock = self.add_dock(window, "Rules", panel, Qt.BottomDockWidgetArea, "F10")
-        self.alerts_dock = window.alerts_dock = self.add_dock(
-            window, "Alert history", panel.timeline, Qt.BottomDockWidgetArea, "F12"
+        self.dock = window.rules_dock = self.add_dock(
+            window, "Rules", panel, Qt.DockWidgetArea.BottomDockWidgetArea, "F10"
         )
-        window.splitDockWidget(self.dock, self.alerts_dock, Qt.Horizontal)
+        self.alerts_dock = window.alerts_dock = self.add_dock(
+            window, "Alert history", panel.timeline, Qt.DockWidgetArea.BottomDockWidgetArea, "F12"
+        )
+        window.splitDockWidget(self.dock, self.alerts_dock, Qt.Orientation.Horizontal)
         self.dock.hide()
         self.alerts_dock.hide()
         panel.showHistoryRequested.connect(self._show_history)

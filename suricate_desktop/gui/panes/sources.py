@@ -44,7 +44,9 @@ class Sources(Pane):
         pane = window.sources_pane = SourcesPane(self.registry)
         pane.addBrokerRequested.connect(self.add_broker)
         pane.openRecordingRequested.connect(self.open_recording)
-        self.dock = window.sources_dock = self.add_dock(window, "Sources", pane, Qt.LeftDockWidgetArea, "F6")
+        self.dock = window.sources_dock = self.add_dock(
+            window, "Sources", pane, Qt.DockWidgetArea.LeftDockWidgetArea, "F6"
+        )
         self.open_recording_action = self.action(
             window, "Open &recording…", lambda: self.open_recording(), "Ctrl+Shift+O"
         )
@@ -95,7 +97,7 @@ class Sources(Pane):
 
     def open_recording(self, path: str | None = None) -> Source | None:
         if not path:
-            start = self.settings.value("recent/recording-dir", str(Path.home()))
+            start = str(self.settings.value("recent/recording-dir", str(Path.home())))
             path = QFileDialog.getExistingDirectory(
                 self.window, "Open a recording (a folder of Parquet segments)", start
             )
@@ -114,7 +116,7 @@ class Sources(Pane):
     def import_file(self, path: str | None = None) -> Source | None:
         """Open another tool's output (dtrace(1) text, a bpftrace -f json log, CSV) like a recording."""
         if not path:
-            start = self.settings.value("recent/recording-dir", str(Path.home()))
+            start = str(self.settings.value("recent/recording-dir", str(Path.home())))
             path, _ = QFileDialog.getOpenFileName(
                 self.window,
                 "Import a file",
@@ -141,7 +143,7 @@ class Sources(Pane):
         settings.setValue("sources", json.dumps(self._configs()))
 
     def restore_state(self, settings: QSettings) -> None:
-        configs = json.loads(settings.value("sources", "null") or "null")
+        configs = json.loads(str(settings.value("sources", "null") or "null"))
         if configs is None:  # first run: the embedded default, and a plot of it
             self.add_embedded()
             self.window.first_plot_pending = True
@@ -179,7 +181,9 @@ class Streams(Pane):
         self.window = window
         pane = window.streams_pane = StreamsPane(window.registry)
         pane.plotRequested.connect(window.plot_stream)
-        self.dock = window.streams_dock = self.add_dock(window, "Streams", pane, Qt.LeftDockWidgetArea, "F7")
+        self.dock = window.streams_dock = self.add_dock(
+            window, "Streams", pane, Qt.DockWidgetArea.LeftDockWidgetArea, "F7"
+        )
 
     def entries(self) -> list[Entry]:
         return [Entry("View/panes", self.dock.toggleViewAction())]
