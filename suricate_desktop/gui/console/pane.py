@@ -219,7 +219,7 @@ class ConsolePane(QWidget):
             percent = -1
             text = f"job {job.number} {job.title}: {job.state}{detail}{more}"
         else:
-            percent = int(round(job.progress * 100))
+            percent = round(job.progress * 100)
             self.job_bar.setRange(0, 100)
             self.job_bar.setValue(percent)
             text = f"job {job.number} {job.title}: {percent}%{detail}{more}"
