@@ -1,16 +1,22 @@
-"""The workbench window: sources, streams, dashboards of live plots, the script editor, a timeline.
+"""The workbench window: the frame that sources, streams, dashboards, the editor, rules... join as panes.
+
+What joins it: each feature is a ``Pane`` (``gui/pane.py``, adapters in ``gui/panes/``), listed
+in ``make_panes()``. The window makes them in that order, puts their ``entries()`` into the menu
+bar and the toolbar at the places ``MENU_BAR`` and ``TOOLBAR`` order, and loops over them to
+refresh, remember, save a workspace and tear down. What stays here is the frame: the timers, the
+status bar, the workspace files, the first plot a newcomer sees, the window's geometry.
 
 How data reaches the screen: every source fills its own LiveStore in its own
 thread; the window reads stores only from two timers on the GUI thread, a
 frame timer (30 frames a second) that redraws the visible plots, and a slow
-timer (once a second) for the sources table, the streams tree and the status
-bar. Nothing here waits on the network or the disk for long.
+timer (once a second) for the panes' ``refresh`` (the sources table, the streams
+tree) and the status bar. Nothing here waits on the network or the disk for long.
 
 What is remembered (QSettings): window geometry (kept inside the screen it
-opens on, see screen_fit) and dock layout, recent
-scripts, recent workspaces and recordings, and the open sources. A workspace
-file (File > Save workspace) keeps the whole session: sources, dashboards with
-their plots' settings, open scripts and the layout.
+opens on, see screen_fit) and dock layout, then whatever each pane keeps
+(recent scripts, recordings and workspaces, the open sources, the dashboards,
+the models). A workspace file (File > Save workspace) keeps the whole session:
+each pane's entry under its name, and the layout.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """How a feature joins the main window: the ``Pane`` protocol (one base class, six steps).
 
 Why: features used to attach to ``MainWindow`` in four different ways (docks made by the
-window, a Rules menu handed over, ``depgraph.install(window)`` adding its own menu entry,
+window, a Rules menu handed over, a ``depgraph.install(window)`` that added its own menu entry,
 ``ModelsUI(window)`` filling the Analytics menu, and each one's settings, workspace and
 shutdown wired by hand in the window). A new feature meant edits all over the window. Now each
 feature is a ``Pane`` subclass (in ``gui/panes/``) and ``main_window.py`` lists them; the
