@@ -26,6 +26,7 @@ Every step but ``create`` has a default that does nothing, so a pane says only w
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -108,7 +109,10 @@ class Pane:
 
     @staticmethod
     def action(
-        window: MainWindow, text: str, slot, shortcut: str | QKeySequence.StandardKey | None = None
+        window: MainWindow,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: str | QKeySequence.StandardKey | None = None,
     ) -> QAction:
         """A window action: its shortcut works even with the menu bar hidden."""
         action = QAction(text, window)
