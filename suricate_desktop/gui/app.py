@@ -32,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     from .main_window import MainWindow
     from .sources.registry import source_from_config
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Suricate Desktop")
     app.setOrganizationName("Suricate")
     icon = resource_path("icons", "suricate-256.png")

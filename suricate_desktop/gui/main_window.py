@@ -1,42 +1,46 @@
-"""The workbench window: sources, streams, dashboards of live plots, the script editor, a timeline.
+"""The workbench window: the frame that sources, streams, dashboards, the editor, rules... join as panes.
+
+What joins it: each feature is a ``Pane`` (``gui/pane.py``, adapters in ``gui/panes/``), listed
+in ``make_panes()``. The window makes them in that order, puts their ``entries()`` into the menu
+bar and the toolbar at the places ``MENU_BAR`` and ``TOOLBAR`` order, and loops over them to
+refresh, remember, save a workspace and tear down. What stays here is the frame: the timers, the
+status bar, the workspace files, the first plot a newcomer sees, the window's geometry.
 
 How data reaches the screen: every source fills its own LiveStore in its own
 thread; the window reads stores only from two timers on the GUI thread, a
 frame timer (30 frames a second) that redraws the visible plots, and a slow
-timer (once a second) for the sources table, the streams tree and the status
-bar. Nothing here waits on the network or the disk for long.
+timer (once a second) for the panes' ``refresh`` (the sources table, the streams
+tree) and the status bar. Nothing here waits on the network or the disk for long.
 
 What is remembered (QSettings): window geometry (kept inside the screen it
-opens on, see screen_fit) and dock layout, recent
-scripts, recent workspaces and recordings, and the open sources. A workspace
-file (File > Save workspace) keeps the whole session: sources, dashboards with
-their plots' settings, open scripts and the layout.
+opens on, see screen_fit) and dock layout, then whatever each pane keeps
+(recent scripts, recordings and workspaces, the open sources, the dashboards,
+the models). A workspace file (File > Save workspace) keeps the whole session:
+each pane's entry under its name, and the layout.
 """
 
 from __future__ import annotations
 
 import base64
-import json
 import logging
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QToolBar
 
-from .. import __version__
-from . import depgraph, gc_guard, screen_fit, workspace
+from . import gc_guard, panes, screen_fit, workspace
 from .console import ConsoleDock
 from .dashboard import Dashboard
-from .dialogs import AddBrokerDialog, RemoteAgentsDialog
+from .depgraph import DependencyGraphWindow
 from .editor import EditorPane
-from .forms import resource_path
 from .models import ModelsUI
+from .pane import Entry, Pane
+from .panes.recent import recent_menu, remember
 from .rules import RulesPanel
 from .sources.base import Source
 from .sources.embedded import EmbeddedSource
-from .sources.recording import RecordingSource
-from .sources.registry import SourceRegistry, source_from_config
+from .sources.registry import SourceRegistry
 from .sources_pane import SourcesPane
 from .streams_pane import StreamsPane
 from .timeline import TimelineBar
@@ -45,12 +49,62 @@ log = logging.getLogger(__name__)
 
 FRAME_MS = 33  # 30 frames a second
 SLOW_MS = 1000
-MAX_RECENT = 10
 #: What a newcomer sees first: the sampler's CPU time by process.
 FIRST_PLOT = ("sampler", "cpu_time")
 
+#: The menu bar, in order: each menu's sections (``-``: a separator between two non-empty ones).
+#: Panes place their entries by ``"Menu/section"`` (see ``pane.Entry``).
+MENU_BAR: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("&File", ("scripts", "-", "recordings", "-", "workspace", "-", "quit")),
+    ("&Edit", ("edit",)),
+    ("&View", ("panes", "-", "dashboard", "window")),
+    ("&Sources", ("add", "remote", "remove")),
+    ("&Rules", ("rules",)),
+    ("&Run", ("run",)),
+    ("&Templates", ("templates",)),
+    ("&Analytics", ("depgraph", "models")),
+    ("&Help", ("help",)),
+)
+TOOLBAR: tuple[str, ...] = ("scripts", "-", "sources")
+
+
+def make_panes() -> list[Pane]:
+    """The window's features, in the order they are made, fill the menus' sections and restore their
+    state (each may use what those before it published on the window); torn down in reverse."""
+    return [
+        panes.Sources(),
+        panes.Streams(),
+        panes.Dashboards(),
+        panes.Editor(),
+        panes.Timeline(),
+        panes.Rules(),
+        panes.Console(),
+        panes.RemoteAgents(),
+        panes.DependencyGraph(),
+        panes.Models(),  # after Rules: the rules' model:NAME scorers use its registry
+        panes.Help(),
+    ]
+
 
 class MainWindow(QMainWindow):
+    # What the panes publish on the window (for one another, the console's ``ws`` and the tests).
+    sources_pane: SourcesPane
+    sources_dock: QDockWidget
+    streams_pane: StreamsPane
+    streams_dock: QDockWidget
+    dashboard: Dashboard
+    editor: EditorPane
+    editor_dock: QDockWidget
+    timeline: TimelineBar
+    timeline_dock: QDockWidget
+    rules_panel: RulesPanel
+    rules_dock: QDockWidget
+    alerts_dock: QDockWidget
+    console: ConsoleDock
+    models: ModelsUI
+    depgraph_action: QAction
+    depgraph_window: DependencyGraphWindow | None = None
+
     def __init__(
         self,
         settings: QSettings | None = None,
@@ -63,179 +117,87 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings("Suricate", "Suricate Desktop")
         self.registry = registry or SourceRegistry(self)
         self.workspace_path: Path | None = None
-        self._control_clients: dict = {}
-        self._first_plot_pending = False
+        self.first_plot_pending = False
         self._frame_checked = False
         self.setWindowTitle("Suricate Desktop")
         screen_fit.fit_first_run(self)  # the preferred 1400x860 where the screen has room
         self.setDockOptions(
-            QMainWindow.AnimatedDocks | QMainWindow.AllowTabbedDocks | QMainWindow.AllowNestedDocks
+            QMainWindow.DockOption.AnimatedDocks
+            | QMainWindow.DockOption.AllowTabbedDocks
+            | QMainWindow.DockOption.AllowNestedDocks
         )
-
-        self.dashboard = Dashboard()
-        self.dashboard.message.connect(self.show_message)
-        self.setCentralWidget(self.dashboard)
-
-        self.sources_pane = SourcesPane(self.registry)
-        self.sources_pane.addBrokerRequested.connect(self.add_broker)
-        self.sources_pane.openRecordingRequested.connect(self.open_recording)
-        self.sources_pane.selected.connect(self._on_source_selected)
-        self.streams_pane = StreamsPane(self.registry)
-        self.streams_pane.plotRequested.connect(self.plot_stream)
-        self.editor = EditorPane()
-        self.editor.runStarted.connect(self._on_run_started)
-        self.editor.chartRequested.connect(self._on_chart_requested)
-        self.editor.recentFilesChanged.connect(lambda files: self.settings.setValue("recent/scripts", files))
-        remembered = self.settings.value("recent/scripts") or []  # the editor adds to them, not replaces
-        self.editor.set_recent_files([remembered] if isinstance(remembered, str) else remembered)
-        self.editor.status.connect(self.show_message)
-        self.timeline = TimelineBar()
-        self.rules_panel = RulesPanel(self.registry, self.dashboard, self.settings)
-        self.rules_panel.message.connect(self.show_message)
-        self.rules_panel.openRecordingRequested.connect(self.open_recording)
-
-        self.sources_dock = self._dock("Sources", self.sources_pane, Qt.LeftDockWidgetArea, "F6")
-        self.streams_dock = self._dock("Streams", self.streams_pane, Qt.LeftDockWidgetArea, "F7")
-        self.editor_dock = self._dock("Script editor", self.editor, Qt.RightDockWidgetArea, "F8")
-        self.timeline_dock = self._dock("Timeline", self.timeline, Qt.BottomDockWidgetArea, "F9")
-        self.splitDockWidget(self.streams_dock, self.sources_dock, Qt.Vertical)
-        # Plots first: the side panes start narrow, and the user widens what they use.
-        self.resizeDocks([self.streams_dock, self.editor_dock], [300, 430], Qt.Horizontal)
-        self.resizeDocks([self.streams_dock, self.sources_dock], [420, 220], Qt.Vertical)
-        self.timeline_dock.hide()
-        self._add_rules_docks()
-        self.console = ConsoleDock(self)  # the kernel starts when the dock is first shown
-
-        self.registry.added.connect(self._on_source_added)
-        self.registry.removed.connect(self._on_source_removed)
-        self._build_menus()
-        self.depgraph_action = depgraph.install(self)  # Analytics > Dependency graph…
+        self.frame_timer = QTimer(self, interval=FRAME_MS)
+        self.slow_timer = QTimer(self, interval=SLOW_MS)
+        self.slow_timer.timeout.connect(self.slow_refresh)
+        self._menus = {title.replace("&", ""): QMenu(title, self) for title, _ in MENU_BAR}
+        #: Learned models, the dependency graph (filled by their panes).
+        self.analytics_menu = self._menus["Analytics"]
         self._build_status_bar()
 
-        self.frame_timer = QTimer(self, interval=FRAME_MS, timeout=self.dashboard.refresh)
-        self.slow_timer = QTimer(self, interval=SLOW_MS, timeout=self.slow_refresh)
+        self.panes = make_panes()
+        for pane in self.panes:
+            pane.create(self)
+        self._arrange_docks()
+        self._build_menus([*self._frame_entries(), *(e for pane in self.panes for e in pane.entries())])
+
         self.frame_timer.start()
         self.slow_timer.start()
-        self.models = ModelsUI(self)  # learned models: Analytics menu, Models dock, scores on plots
         self._restore_settings(restore_sources)
-        if restore_sources:
-            self.models.restore_settings(self.settings)
         if not self.dashboard.count():
             self.dashboard.new_page()
 
     # -- layout ------------------------------------------------------------------------------------------------------
-    def _dock(self, title: str, widget, area, shortcut: str) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(title.lower().replace(" ", "-"))
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        toggle = dock.toggleViewAction()
-        toggle.setShortcut(QKeySequence(shortcut))
-        return dock
+    def _arrange_docks(self) -> None:
+        self.splitDockWidget(self.streams_dock, self.sources_dock, Qt.Orientation.Vertical)
+        # Plots first: the side panes start narrow, and the user widens what they use.
+        self.resizeDocks([self.streams_dock, self.editor_dock], [300, 430], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.streams_dock, self.sources_dock], [420, 220], Qt.Orientation.Vertical)
 
-    def _build_menus(self) -> None:
+    def _frame_entries(self) -> list[Entry]:
+        """The window's own entries: workspaces, Quit, full screen, the default layout."""
+        action = Pane.action
+        return [
+            Entry(
+                "File/workspace", action(self, "Open &workspace…", self.open_workspace_dialog, "Ctrl+Alt+O")
+            ),
+            Entry("File/workspace", action(self, "Save w&orkspace", self.save_workspace, "Ctrl+Alt+S")),
+            Entry("File/workspace", action(self, "Save workspace &as…", self.save_workspace_as)),
+            Entry(
+                "File/workspace",
+                recent_menu(
+                    "Recent workspaces", self, self.settings, "recent/workspaces", self.open_workspace
+                ),
+            ),
+            Entry("File/quit", action(self, "&Quit", self.close, QKeySequence.StandardKey.Quit)),
+            Entry(
+                "View/window",
+                action(self, "&Full screen", self._toggle_full_screen, QKeySequence.StandardKey.FullScreen),
+            ),
+            Entry("View/window", action(self, "&Reset layout", self.reset_layout)),
+        ]
+
+    def _build_menus(self, entries: list[Entry]) -> None:
+        """Every entry at its place: the menu bar's menus and the toolbar, section by section."""
+        by_place: dict[str, list[QAction | QMenu]] = {}
+        for entry in entries:
+            by_place.setdefault(entry.place, []).append(entry.item)
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        editor_actions = {a.objectName(): a for a in self.editor.actions() if isinstance(a, QAction)}
-        for name in ("new-d", "new-bpftrace", "open", "save", "save-as", "close"):
-            if name in editor_actions:
-                file_menu.addAction(editor_actions[name])
-        self.recent_scripts_menu = file_menu.addMenu("Recent scripts")
-        self.recent_scripts_menu.aboutToShow.connect(self._fill_recent_scripts)
-        file_menu.addSeparator()
-        self.open_recording_action = self._action("Open &recording…", self.open_recording, "Ctrl+Shift+O")
-        file_menu.addAction(self.open_recording_action)
-        file_menu.addAction(
-            self._action("&Import file… (dtrace, bpftrace JSON, CSV)", self.import_file, "Ctrl+I")
-        )
-        file_menu.addAction(self._action("Open &sample recording", self.open_sample_recording))
-        self.recent_recordings_menu = file_menu.addMenu("Recent recordings")
-        self.recent_recordings_menu.aboutToShow.connect(self._fill_recent_recordings)
-        file_menu.addSeparator()
-        file_menu.addAction(self._action("Open &workspace…", self.open_workspace_dialog, "Ctrl+Alt+O"))
-        file_menu.addAction(self._action("Save w&orkspace", self.save_workspace, "Ctrl+Alt+S"))
-        file_menu.addAction(self._action("Save workspace &as…", self.save_workspace_as))
-        self.recent_workspaces_menu = file_menu.addMenu("Recent workspaces")
-        self.recent_workspaces_menu.aboutToShow.connect(self._fill_recent_workspaces)
-        file_menu.addSeparator()
-        file_menu.addAction(self._action("&Quit", self.close, QKeySequence.Quit))
-
-        edit_menu = bar.addMenu("&Edit")
-        for name in ("undo", "redo", "cut", "copy", "paste", "find", "replace"):
-            if name in editor_actions:
-                edit_menu.addAction(editor_actions[name])
-
-        view_menu = bar.addMenu("&View")
-        for dock in (
-            self.sources_dock,
-            self.streams_dock,
-            self.editor_dock,
-            self.timeline_dock,
-            self.rules_dock,
-            self.alerts_dock,
-            self.console.dock,
-        ):
-            view_menu.addAction(dock.toggleViewAction())
-        view_menu.addSeparator()
-        view_menu.addAction(self._action("New &dashboard", lambda: self.dashboard.new_page(), "Ctrl+T"))
-        view_menu.addAction(self._action("&Full screen", self._toggle_full_screen, QKeySequence.FullScreen))
-        view_menu.addAction(self._action("&Reset layout", self.reset_layout))
-
-        sources_menu = bar.addMenu("&Sources")
-        sources_menu.addAction(self._action("Add &broker…", self.add_broker, "Ctrl+B"))
-        sources_menu.addAction(self.open_recording_action)
-        sources_menu.addAction(self._action("Start the &embedded sampler", self.add_embedded))
-        sources_menu.addAction(self._action("Remote &agents…", self.edit_remote_agents))
-        sources_menu.addAction(self.sources_pane.remove_action)
-
-        bar.addMenu(self.rules_panel.menu(self))
-        run_menu = bar.addMenu("&Run")
-        for name in ("run", "stop"):
-            if name in editor_actions:
-                run_menu.addAction(editor_actions[name])
-        templates = next((m for m in self.editor.actions() if not isinstance(m, QAction)), None)
-        if templates is not None:
-            bar.addMenu(templates)
-
-        #: Learned models, the dependency graph (filled by gui/models and gui/depgraph).
-        self.analytics_menu = bar.addMenu("&Analytics")
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self._action("&Keyboard shortcuts", self.show_shortcuts, "F1"))
-        help_menu.addAction(self._action("&About Suricate Desktop", self.show_about))
-
+        for title, sections in MENU_BAR:
+            name = title.replace("&", "")
+            menu = self._menus[name]
+            for section in sections:
+                items = by_place.get(f"{name}/{section}", [])
+                whole = next((i for i in items if isinstance(i, QMenu) and i.title() == title), None)
+                if whole is not None:  # a pane's own menu (Rules, Templates) is the whole menu
+                    menu = whole
+                    continue
+                _fill(menu, items, sections, section)
+            if menu.actions():
+                bar.addMenu(menu)
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("main-toolbar")
-        for name in ("new-d", "open", "save", "run", "stop"):
-            if name in editor_actions:
-                toolbar.addAction(editor_actions[name])
-        toolbar.addSeparator()
-        toolbar.addAction(self.sources_pane.add_broker_action)
-        toolbar.addAction(self.open_recording_action)
-
-    def _add_rules_docks(self) -> None:
-        """The rules panel and the alert history, side by side at the bottom, hidden until asked for (F10, F12)
-        or until a tray notification is clicked."""
-        self.rules_dock = self._dock("Rules", self.rules_panel, Qt.BottomDockWidgetArea, "F10")
-        self.alerts_dock = self._dock(
-            "Alert history", self.rules_panel.timeline, Qt.BottomDockWidgetArea, "F12"
-        )
-        self.splitDockWidget(self.rules_dock, self.alerts_dock, Qt.Horizontal)
-        self.rules_dock.hide()
-        self.alerts_dock.hide()
-
-        def show_history() -> None:
-            self.alerts_dock.show()
-            self.alerts_dock.raise_()
-
-        self.rules_panel.showHistoryRequested.connect(show_history)
-
-    def _action(self, text: str, slot, shortcut=None) -> QAction:
-        action = QAction(text, self)
-        action.triggered.connect(slot)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        self.addAction(action)  # shortcuts work even with the menu bar hidden
-        return action
+        for section in TOOLBAR:
+            _fill(toolbar, by_place.get(f"toolbar/{section}", []), TOOLBAR, section)
 
     def _build_status_bar(self) -> None:
         # Every connection's state on the left, a passing message in the middle, rates on the right.
@@ -246,21 +208,26 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.sources_label, 3)
         self.statusBar().addPermanentWidget(self.message_label, 2)
         self.statusBar().addPermanentWidget(self.rate_label)
-        self._message_timer = QTimer(self, singleShot=True, interval=8000, timeout=self.message_label.clear)
+        self._message_timer = QTimer(self, singleShot=True, interval=8000)
+        self._message_timer.timeout.connect(self.message_label.clear)
 
     def show_message(self, text: str) -> None:
         """A passing message (a heatmap cell, a saved file) for eight seconds."""
         self.message_label.setText(text)
         self._message_timer.start()
 
+    def pane(self, name: str) -> Pane:
+        """The pane of that name."""
+        return next(p for p in self.panes if p.name == name)
+
     # -- the slow timer ----------------------------------------------------------------------------------------------
     def slow_refresh(self) -> None:
-        self.sources_pane.refresh()
-        self.streams_pane.refresh()
+        for pane in self.panes:
+            pane.refresh()
         states, rate, rejected = self.sources_pane.summary()
         self.sources_label.setText(states)
         self.rate_label.setText(f"{rate:,.0f} snapshots/s   {rejected:,} rejected")
-        if self._first_plot_pending:
+        if self.first_plot_pending:
             self._first_plot()
 
     def _first_plot(self) -> None:
@@ -270,136 +237,55 @@ class MainWindow(QMainWindow):
                 stream = self.streams_pane.first_stream(source, *FIRST_PLOT)
                 if stream:
                     self.plot_stream(source, stream)
-                    self._first_plot_pending = False
+                    self.first_plot_pending = False
                 return
 
-    # -- sources -----------------------------------------------------------------------------------------------------
+    # -- what the panes offer, under the window's names ---------------------------------------------------------------
     def add_embedded(self) -> Source:
-        return self.registry.add(EmbeddedSource())
+        return self._sources.add_embedded()
 
     def add_broker(self) -> None:
-        config = AddBrokerDialog(self).exec()  # safe: a modal dialog's exec, returns plain settings
-        if config is None:
-            return
-        if not config["bindings"] and not config["legacy_queues"]:
-            QMessageBox.warning(self, "Add broker", "Give at least one binding pattern or legacy queue.")
-            return
-        self.registry.add(source_from_config(config))
+        self._sources.add_broker()
 
     def open_recording(self, path: str | None = None) -> Source | None:
-        if not path:
-            start = self.settings.value("recent/recording-dir", str(Path.home()))
-            path = QFileDialog.getExistingDirectory(
-                self, "Open a recording (a folder of Parquet segments)", start
-            )
-            if not path:
-                return None
-        try:
-            source = RecordingSource(path)
-        except (OSError, ValueError) as exc:
-            QMessageBox.warning(self, "Open recording", f"Cannot open {path}:\n{exc}")
-            return None
-        self._remember("recent/recordings", str(path))
-        self.settings.setValue("recent/recording-dir", str(Path(path).parent))
-        self.registry.add(source)
-        return source
+        return self._sources.open_recording(path)
 
     def import_file(self, path: str | None = None) -> Source | None:
         """Open another tool's output (dtrace(1) text, a bpftrace -f json log, CSV) like a recording."""
-        if not path:
-            start = self.settings.value("recent/recording-dir", str(Path.home()))
-            path, _ = QFileDialog.getOpenFileName(
-                self,
-                "Import a file",
-                start,
-                "Tracer output (*.txt *.out *.log *.json *.jsonl *.csv);;All files (*)",
-            )
-            if not path:
-                return None
-        return self.open_recording(path)
+        return self._sources.import_file(path)
 
     def open_sample_recording(self) -> Source | None:
-        return self.open_recording(str(resource_path("recordings", "bpftrace-demo")))
+        return self._sources.open_sample_recording()
 
     def edit_remote_agents(self) -> None:
-        remote = self._remote_settings()
-        config = RemoteAgentsDialog(
-            self, remote["broker"], remote["hosts"], remote["secret_file"]
-        ).exec()  # safe: modal dialog
-        if config is not None:
-            self.settings.setValue("remote", json.dumps(config))
-            self._apply_remote(config)
+        remote = self.pane("remote")
+        assert isinstance(remote, panes.RemoteAgents)
+        remote.edit()
 
-    def _remote_settings(self) -> dict:
-        default = {"broker": "", "hosts": [], "secret_file": ""}
-        return {**default, **json.loads(self.settings.value("remote", "{}") or "{}")}
-
-    def _apply_remote(self, config: dict) -> None:
-        """Offer the hosts to the editor; one signed control client per host, made when first used."""
-        for client in self._control_clients.values():
-            client.close()
-        self._control_clients = {}
-        if not config.get("hosts"):
-            self.editor.set_remote_hosts([])
-            return
-
-        def client_for(host: str):
-            if host not in self._control_clients:
-                from ..transport.control import ControlClient, load_secret
-
-                secret = load_secret(config.get("secret_file") or None)
-                self._control_clients[host] = ControlClient(config["broker"], host, secret)
-            return self._control_clients[host]
-
-        self.editor.set_remote_hosts(config["hosts"], broker_url=config["broker"], client_factory=client_for)
+    @property
+    def _sources(self) -> panes.Sources:
+        sources = self.pane("sources")
+        assert isinstance(sources, panes.Sources)
+        return sources
 
     def plot_stream(self, source: Source, stream: tuple, chart: str = "auto") -> None:
         self.dashboard.add_plot(source, stream, chart)
 
-    def _on_source_added(self, source: Source) -> None:
-        self.show_message(f"Opened {source.name}")
-        if isinstance(source, RecordingSource):
-            self.timeline.set_source(source)
-            self.timeline_dock.show()
-            self.sources_pane.select(source)
-
-    def _on_source_removed(self, source: Source) -> None:
-        self.dashboard.drop_source(source)
-        if getattr(self.timeline, "source", None) is source:
-            self.timeline.set_source(None)
-            self.timeline_dock.hide()
-
-    def _on_source_selected(self, source: Source | None) -> None:
-        if isinstance(source, RecordingSource):
-            self.timeline.set_source(source)
-            self.timeline_dock.show()
-
-    def _on_run_started(self, source: Source) -> None:
-        self.registry.add(source)
-
-    def _on_chart_requested(self, store, stream: tuple, chart: str) -> None:
-        source = next((s for s in self.registry if s.store is store), None)
-        if source is not None:
-            self.plot_stream(source, tuple(stream), chart)
-
     # -- workspace ---------------------------------------------------------------------------------------------------
     def workspace_document(self) -> dict:
-        doc = {
-            "sources": [s.to_config() for s in self.registry if s.kind != "run"],
-            "dashboards": self.dashboard.state(),
-            "editor": self.editor.state(),
-            "rules": self.rules_panel.state(),
-            "window": {"geometry": _b64(self.saveGeometry()), "state": _b64(self.saveState())},
-        }
-        if self.workspace_path is not None:
-            doc["models"] = self.models.workspace_state(self.workspace_path)
+        doc: dict = {}
+        for pane in self.panes:
+            state = pane.workspace_state(self.workspace_path)
+            if state is not None:
+                doc[pane.name] = state
+        doc["window"] = {"geometry": _b64(self.saveGeometry()), "state": _b64(self.saveState())}
         return doc
 
     def save_workspace(self) -> bool:
         if self.workspace_path is None:
             return self.save_workspace_as()
         workspace.save(self.workspace_path, self.workspace_document())
-        self._remember("recent/workspaces", str(self.workspace_path))
+        remember(self.settings, "recent/workspaces", str(self.workspace_path))
         self.show_message(f"Saved {self.workspace_path}")
         return True
 
@@ -431,21 +317,9 @@ class MainWindow(QMainWindow):
         except workspace.WorkspaceError as exc:
             QMessageBox.warning(self, "Open workspace", str(exc))
             return False
-        for source in list(self.registry):
-            self.registry.remove(source)
-        problems = []
-        for config in doc.get("sources", []):
-            try:
-                self.registry.add(source_from_config(config))
-            except (OSError, ValueError, KeyError) as exc:
-                problems.append(f"source {config.get('name', '?')}: {exc}")
-        problems += [
-            f"plot {p}: its source is gone"
-            for p in self.dashboard.restore(doc.get("dashboards", []), self.registry.by_name)
-        ]
-        self.editor.restore(doc.get("editor", {}))
-        self.rules_panel.restore(doc.get("rules"))
-        problems += self.models.restore_workspace(doc.get("models"), Path(path))
+        problems: list[str] = []
+        for pane in self.panes:
+            problems += pane.restore_workspace(doc.get(pane.name), Path(path))
         window = doc.get("window", {})
         if window.get("geometry"):
             self.restoreGeometry(_unb64(window["geometry"]))
@@ -453,8 +327,8 @@ class MainWindow(QMainWindow):
         if window.get("state"):
             self.restoreState(_unb64(window["state"]))
         self.workspace_path = Path(path)
-        self._remember("recent/workspaces", str(path))
-        self._first_plot_pending = False
+        remember(self.settings, "recent/workspaces", str(path))
+        self.first_plot_pending = False
         if problems:
             QMessageBox.information(self, "Open workspace", "Opened, except:\n" + "\n".join(problems))
         return True
@@ -469,87 +343,22 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
-        self.editor.restore(
-            {"lang": self.settings.value("editor/lang")}
-        )  # unset: the local tracer's language
-        remote = self._remote_settings()
-        if remote["hosts"]:
-            self._apply_remote(remote)
-        if not restore_sources:
-            return
-        configs = json.loads(self.settings.value("sources", "null") or "null")
-        if configs is None:  # first run: the embedded default, and a plot of it
-            self.add_embedded()
-            self._first_plot_pending = True
-        else:
-            for config in configs:
-                try:
-                    self.registry.add(source_from_config(config))
-                except (OSError, ValueError, KeyError) as exc:
-                    log.warning("cannot reopen source %s: %s", config.get("name"), exc)
-        dashboards = json.loads(self.settings.value("dashboards", "null") or "null")
-        if dashboards:
-            self.dashboard.restore(dashboards, self.registry.by_name)
-        elif configs is not None and any(isinstance(s, EmbeddedSource) for s in self.registry):
-            self._first_plot_pending = True
+        for pane in self.panes:
+            if restore_sources or not pane.SESSION:
+                pane.restore_state(self.settings)
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
-        if self.editor.chosen_lang:
-            self.settings.setValue("editor/lang", self.editor.chosen_lang)
-        self.settings.setValue(
-            "sources", json.dumps([s.to_config() for s in self.registry if s.kind != "run"])
-        )
-        self.settings.setValue("dashboards", json.dumps(self.dashboard.state()))
-        self.models.save_settings(self.settings)
+        for pane in self.panes:
+            pane.save_state(self.settings)
         self.settings.sync()
-
-    def _remember(self, key: str, value: str) -> None:
-        items = [v for v in (self.settings.value(key) or []) if v != value]
-        self.settings.setValue(key, [value, *items][:MAX_RECENT])
-
-    def _fill_recent(self, menu, key: str, open_one) -> None:
-        menu.clear()
-        items = self.settings.value(key) or []
-        if isinstance(items, str):
-            items = [items]
-        for item in items:
-            menu.addAction(item, lambda checked=False, p=item: open_one(p))
-        menu.setEnabled(bool(items))
-
-    def _fill_recent_scripts(self) -> None:
-        self._fill_recent(self.recent_scripts_menu, "recent/scripts", self.editor.open_file)
-
-    def _fill_recent_recordings(self) -> None:
-        self._fill_recent(self.recent_recordings_menu, "recent/recordings", self.open_recording)
-
-    def _fill_recent_workspaces(self) -> None:
-        self._fill_recent(self.recent_workspaces_menu, "recent/workspaces", self.open_workspace)
 
     def reset_layout(self) -> None:
         self.restoreState(self._default_state)
 
     def _toggle_full_screen(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
-
-    def show_shortcuts(self) -> None:
-        rows = []
-        for action in self.findChildren(QAction):
-            if action.shortcut().toString() and action.text():
-                rows.append(
-                    (action.text().replace("&", ""), action.shortcut().toString(QKeySequence.NativeText))
-                )
-        table = "".join(f"<tr><td>{t}</td><td><b>{k}</b></td></tr>" for t, k in sorted(set(rows)))
-        QMessageBox.information(self, "Keyboard shortcuts", f"<table cellspacing=6>{table}</table>")
-
-    def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Suricate Desktop",
-            f"<b>Suricate Desktop {__version__}</b><p>Trace hosts with DTrace, bpftrace or the sampler, "
-            "stream their aggregations over AMQP, record, replay and plot them.</p>",
-        )
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -559,7 +368,7 @@ class MainWindow(QMainWindow):
             screen_fit.clamp_into_screen(self)
 
     def closeEvent(self, event) -> None:
-        if not self.editor.maybe_save_all():
+        if not all(pane.can_close() for pane in self.panes):
             event.ignore()
             return
         self.save_settings()
@@ -567,23 +376,36 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def shutdown(self) -> None:
-        """Stop every timer, run, source, model worker, rules thread, kernel and control client."""
+        """Stop both timers, then tear every pane down, the last made first (runs, sources, model worker,
+        rules thread, kernel, control clients)."""
         self.frame_timer.stop()
         self.slow_timer.stop()
-        self.editor.stop_all(timeout=10)
-        self.models.shutdown()
-        self.registry.stop_all()
-        self.rules_panel.shutdown()
-        self.console.shutdown()
-        for client in self._control_clients.values():
-            client.close()
+        for pane in reversed(self.panes):
+            pane.teardown()
         if self._gc_held:
             self._gc_held = False
             gc_guard.release()
 
 
+def _fill(
+    target: QMenu | QToolBar, items: list[QAction | QMenu], sections: tuple[str, ...], section: str
+) -> None:
+    """Add a section's items; a separator first where the layout has one before it and something is above."""
+    if not items:
+        return
+    index = sections.index(section)
+    if index > 0 and sections[index - 1] == "-" and target.actions():
+        target.addSeparator()
+    for item in items:
+        if isinstance(item, QMenu):
+            if isinstance(target, QMenu):
+                target.addMenu(item)
+        else:
+            target.addAction(item)
+
+
 def _b64(data: QByteArray) -> str:
-    return base64.b64encode(bytes(data)).decode("ascii")
+    return base64.b64encode(data.data()).decode("ascii")
 
 
 def _unb64(text: str) -> QByteArray:

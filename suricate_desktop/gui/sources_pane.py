@@ -51,19 +51,20 @@ class SourcesPane(QWidget):
         self.registry = registry
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(lambda: self.selected.emit(self.current()))
         toolbar = QToolBar()
-        self.add_broker_action = QAction("Add broker…", self, triggered=self.addBrokerRequested.emit)
-        self.open_recording_action = QAction(
-            "Open recording…", self, triggered=self.openRecordingRequested.emit
-        )
-        self.remove_action = QAction("Remove", self, triggered=self._remove)
+        self.add_broker_action = QAction("Add broker…", self)
+        self.add_broker_action.triggered.connect(self.addBrokerRequested.emit)
+        self.open_recording_action = QAction("Open recording…", self)
+        self.open_recording_action.triggered.connect(self.openRecordingRequested.emit)
+        self.remove_action = QAction("Remove", self)
+        self.remove_action.triggered.connect(self._remove)
         self.remove_action.setToolTip("Stop the selected source and close its streams")
         for action in (self.add_broker_action, self.open_recording_action, self.remove_action):
             toolbar.addAction(action)
@@ -119,9 +120,8 @@ class SourcesPane(QWidget):
             detail = source.detail
             store = getattr(source, "store", None)
             evicted = getattr(store, "evicted_streams", 0)
-            if (
-                evicted
-            ):  # a publisher sent more streams than the store keeps: say so where the source is listed
+            if evicted and store is not None:
+                # a publisher sent more streams than the store keeps: say so where the source is listed
                 note = (
                     f"{evicted:,} least recently updated streams evicted (at most {store.max_streams:,} kept)"
                 )
@@ -136,7 +136,7 @@ class SourcesPane(QWidget):
                 detail,
             )
             for col, value in enumerate(values):
-                item = self.table.item(row, col)
+                item = self._item(row, col)
                 if rate is None and col == RATE:
                     continue
                 item.setText(value)
@@ -145,7 +145,13 @@ class SourcesPane(QWidget):
                     item.setToolTip(detail)
                 if col == DETAIL:
                     item.setToolTip(detail)
-            self.table.item(row, 0).setToolTip(getattr(source, "url", "") and mask_password(source.url))
+            url = getattr(source, "url", "")
+            self._item(row, 0).setToolTip(url and mask_password(url))
+
+    def _item(self, row: int, col: int) -> QTableWidgetItem:
+        item = self.table.item(row, col)
+        assert item is not None  # every cell of a source's row is made with the row
+        return item
 
     def summary(self) -> tuple[str, float, int]:
         """(each source's state, total snapshots/s, total rejected) for the status bar."""
@@ -153,7 +159,7 @@ class SourcesPane(QWidget):
         rate = 0.0
         rejected = 0
         for row, source in enumerate(self._rows):
-            text = self.table.item(row, RATE).text().replace(",", "")
+            text = self._item(row, RATE).text().replace(",", "")
             rate += float(text) if text else 0.0
             rejected += source.counters().get("rejected", 0)
             reason = (

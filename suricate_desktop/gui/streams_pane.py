@@ -13,7 +13,7 @@ from ..schema import AGENT_SOURCE
 from .sources.base import Source
 from .sources.registry import SourceRegistry
 
-STREAM_ROLE = Qt.UserRole + 1
+STREAM_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class StreamsPane(QWidget):
@@ -59,7 +59,7 @@ class StreamsPane(QWidget):
         item = self._items.get(key)
         if item is None:
             item = QTreeWidgetItem(parent, [text])
-            item.setFlags(item.flags() & ~Qt.ItemIsSelectable)
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsSelectable)
             item.setExpanded(True)
             self._items[key] = item
         return item

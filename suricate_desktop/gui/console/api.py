@@ -75,7 +75,7 @@ class _ToGuiThread(QObject):
 
 class ConsoleWorkspace(Workspace):
     __doc__ = (
-        Workspace.__doc__
+        (Workspace.__doc__ or "")
         + """
     Drawing
         ``ws.plot(data, on=None, title=None, label=None, source=None)``

@@ -28,8 +28,8 @@ class ConsoleDock:
         self.pane = None
         self.dock = QDockWidget("Console", window)
         self.dock.setObjectName("console")
-        self.dock.setWidget(QLabel("Starting the console…", alignment=Qt.AlignCenter))
-        window.addDockWidget(Qt.BottomDockWidgetArea, self.dock)
+        self.dock.setWidget(QLabel("Starting the console…", alignment=Qt.AlignmentFlag.AlignCenter))
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         self.dock.hide()
         self.toggle_action = self.dock.toggleViewAction()
         self.toggle_action.setShortcut(QKeySequence(SHORTCUT))
@@ -73,7 +73,7 @@ class ConsoleDock:
         self.pane.progress.connect(self._progress)
         self.pane.exitRequested.connect(self.dock.hide)
         self.dock.setWidget(self.pane)
-        self.window.resizeDocks([self.dock], [HEIGHT], Qt.Vertical)
+        self.window.resizeDocks([self.dock], [HEIGHT], Qt.Orientation.Vertical)
 
     def _progress(self, text: str, percent: int) -> None:
         for widget in (self.status_label, self.status_bar):

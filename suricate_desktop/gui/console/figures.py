@@ -54,7 +54,7 @@ class FigurePane(QWidget):
         self.tabs.tabCloseRequested.connect(self.close_figure)
         self._hint = QLabel(
             'ws.plot(series) draws here;\nws.plot(series, on="stream") over the live plots.',
-            alignment=Qt.AlignCenter,
+            alignment=Qt.AlignmentFlag.AlignCenter,
         )
         self._hint.setStyleSheet("color: #57606a")
         layout = QVBoxLayout(self)

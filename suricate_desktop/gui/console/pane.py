@@ -83,21 +83,22 @@ class ConsolePane(QWidget):
             "Clear overlays", None, self._clear_overlays, "Take ws.plot's curves off the live plots"
         )
         toolbar = QToolBar()
-        toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in (self.restart_action, self.export_action, self.clear_overlays_action):
             toolbar.addAction(action)
         self.job_label = QLabel()
-        self.job_bar = QProgressBar(maximumWidth=160, textVisible=False)
-        self.cancel_button = QToolButton(
-            text="Cancel", autoRaise=True, toolTip="Cancel the newest background job"
-        )
+        self.job_bar = QProgressBar(textVisible=False)
+        self.job_bar.setMaximumWidth(160)
+        self.cancel_button = QToolButton(autoRaise=True)
+        self.cancel_button.setText("Cancel")
+        self.cancel_button.setToolTip("Cancel the newest background job")
         self.cancel_button.clicked.connect(self._cancel_newest)
         toolbar.addSeparator()
         # a widget in a tool bar is shown and hidden through its action
         self._job_actions = [toolbar.addWidget(w) for w in (self.job_label, self.job_bar, self.cancel_button)]
         self._show_jobs([])
 
-        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.console)
         self.splitter.addWidget(self.figures)
         self.splitter.setStretchFactor(0, 3)
@@ -108,14 +109,15 @@ class ConsolePane(QWidget):
         layout.addWidget(toolbar)
         layout.addWidget(self.splitter, 1)
 
-        self.job_timer = QTimer(self, interval=POLL_MS, timeout=self.poll_jobs)
+        self.job_timer = QTimer(self, interval=POLL_MS)
+        self.job_timer.timeout.connect(self.poll_jobs)
         self.job_timer.start()
 
     def _action(self, text, shortcut, slot, tip) -> QAction:
         action = QAction(text, self, toolTip=tip)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.triggered.connect(slot)
         self.addAction(action)
         return action
@@ -217,7 +219,7 @@ class ConsolePane(QWidget):
             percent = -1
             text = f"job {job.number} {job.title}: {job.state}{detail}{more}"
         else:
-            percent = int(round(job.progress * 100))
+            percent = round(job.progress * 100)
             self.job_bar.setRange(0, 100)
             self.job_bar.setValue(percent)
             text = f"job {job.number} {job.title}: {percent}%{detail}{more}"
@@ -238,7 +240,7 @@ class ConsolePane(QWidget):
         return self.recorder.export(path)
 
     def export_dialog(self) -> None:
-        start = self.settings.value("console/export-dir", str(Path.home()))
+        start = str(self.settings.value("console/export-dir", str(Path.home())))
         path, _ = QFileDialog.getSaveFileName(
             self,
             "Export the console session as a notebook",

@@ -1,29 +1,14 @@
 """The dependency graph in the workbench: Analytics > Dependency graph… opens ``DependencyGraphWindow``.
 
-``install(main_window)`` adds the menu entry to the main window's Analytics menu,
-so the main window needs one line for it.
+The menu entry is the ``DependencyGraph`` pane's (``gui/panes/analytics.py``); it calls
+``open_window(main_window)``.
 """
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction, QKeySequence
-
 from .window import DependencyGraphWindow
 
-__all__ = ["DependencyGraphWindow", "install"]
-
-
-def install(main_window) -> QAction:
-    """Add Analytics > Dependency graph… (Ctrl+Shift+G) to ``main_window``; returns the action."""
-    action = QAction("Dependency &graph…", main_window)
-    action.setShortcut(QKeySequence("Ctrl+Shift+G"))
-    action.setStatusTip(
-        "Which processes, I/O and system calls move together, from a recording or a live window"
-    )
-    action.triggered.connect(lambda: open_window(main_window))
-    main_window.addAction(action)
-    main_window.analytics_menu.addAction(action)
-    return action
+__all__ = ["DependencyGraphWindow", "open_window"]
 
 
 def open_window(main_window) -> DependencyGraphWindow:
