@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..schema import AGENT_SOURCE, DROPS_AGGREGATION
-from .plots import PlotPanel, TimeLink
+from .plots import PlotPanel, RedrawBudget, TimeLink
 from .sources.base import Source
 
 
@@ -116,11 +116,15 @@ class DashboardPage(QScrollArea):
 
 
 class Dashboard(QTabWidget):
+    """The dashboards' tabs. Owns the ``RedrawBudget`` its plot panels share: the frame timer's redraws of
+    one window take their turns in it, and another window (or a test) has its own."""
+
     message = Signal(str)
     cardAdded = Signal(object)  # PlotCard
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None, budget: RedrawBudget | None = None) -> None:
         super().__init__(parent)
+        self.budget = budget if budget is not None else RedrawBudget()
         self.setTabsClosable(True)
         self.setMovable(True)
         self.setDocumentMode(True)
@@ -155,7 +159,12 @@ class Dashboard(QTabWidget):
         page = page or self.current_page()
         drops_stream = (stream[0], AGENT_SOURCE, DROPS_AGGREGATION)
         panel = PlotPanel(
-            source.store, tuple(stream), chart=chart, link=page.link, drops=(source.store, drops_stream)
+            source.store,
+            tuple(stream),
+            chart=chart,
+            link=page.link,
+            drops=(source.store, drops_stream),
+            budget=self.budget,
         )
         if state:
             panel.restore(state)

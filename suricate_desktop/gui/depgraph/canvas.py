@@ -17,7 +17,7 @@ from PySide6.QtGui import QFont
 
 from ...analytics.depgraph import DependencyGraph
 from ..plots.charts import PALETTE
-from ..plots.panel import _svg_paths_without_z as svg_paths_without_z
+from ..plots.export import svg_paths_without_z
 
 UNCLUSTERED = "#A0A0A0"
 HALO = "#FFB000"

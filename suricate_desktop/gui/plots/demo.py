@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QGridLayout, QLabel, QMainWindow, QWidget
 
-    from . import PlotPanel, TimeLink
+    from . import PlotPanel, RedrawBudget, TimeLink
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
@@ -206,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     grid = QGridLayout(central)
     grid.setContentsMargins(4, 4, 4, 4)
     link = TimeLink(window)
+    budget = RedrawBudget()  # the panels share one, as a dashboard's do
     panels = []
     status = QLabel()
     for n, spec in enumerate(args.charts):
@@ -218,6 +219,7 @@ def main(argv: list[str] | None = None) -> int:
             chart=chart,
             link=link,
             drops=(store, (HOST, "suricate-agent", "drops")),
+            budget=budget,
         )
         if options.get("key"):
             panel.set_key((options["key"],))
