@@ -91,7 +91,7 @@ def body_pool(args, variants: int = 8) -> dict[tuple, list[bytes]]:
     for i in range(N_SERIES_PANELS):
         stream = scalar_stream(i)
         bodies = []
-        for v in range(variants):
+        for _ in range(variants):
             values = rng.poisson(weights * 50)
             entries = [[[f"proc{k:03d}"], int(x)] for k, x in enumerate(values)]
             bodies.append(encode(Snapshot(*stream, "count", 0.0, args.interval, True, entries)))
@@ -99,7 +99,7 @@ def body_pool(args, variants: int = 8) -> dict[tuple, list[bytes]]:
     for i in range(N_HEATMAPS):
         stream = heat_stream(i)
         bodies = []
-        for v in range(variants):
+        for _ in range(variants):
             entries = []
             for k in range(args.heat_keys):
                 counts = rng.poisson(np.exp(-0.5 * ((np.arange(BUCKETS) - 8 - k % 4) / 2.0) ** 2) * 40)

@@ -63,7 +63,7 @@ def svg_paths_without_z() -> Iterator[None]:
     ~1.8e9) into transforms that SVG renderers apply in single precision, and the curves vanish;
     pyqtgraph's exporter maps everything to pixels first, which is why it is worth keeping.
     """
-    module = importlib.import_module("pyqtgraph.exporters.SVGExporter")
+    module: Any = importlib.import_module("pyqtgraph.exporters.SVGExporter")  # untyped
     original: Callable[..., Any] = module.correctCoordinates
 
     def correct(node: Any, defs: Any, item: Any, options: Any) -> Any:

@@ -88,7 +88,8 @@ class PlotPanel(QWidget):
         self.view = "interval"
         self.paused = False
         self._log: bool | None = None  # None: the chart's default (log colours for heatmaps)
-        self.window: float | None = DEFAULT_WINDOW
+        # seconds shown (None: all); the name, part of the panel's API, hides QWidget.window()
+        self.window: float | None = DEFAULT_WINDOW  # type: ignore[assignment]
         self.hidden: set[tuple[Any, ...]] = set()
         self.key: tuple[Any, ...] | None = None
         self.field = "average"
