@@ -1,14 +1,14 @@
 """PlotPanel: one stream's chart under its toolbar, pulled from the store on the frame timer.
 
 The panel holds the settings (``state()``) and the public API of the package docstring;
-its parts live in modules of their own: the controls in ``toolbar.py``, the gap, alert
-and drop marks in ``marks.py``, saving images and data in ``export.py``, and the share
-of the GUI thread its redraws may take in ``budget.py``.
+its parts live in modules of their own: what each frame does (whether anything moved,
+which chart, what to read and show) in ``refresh.py``, the controls in ``toolbar.py``,
+the gap, alert and drop marks in ``marks.py``, saving images and data in ``export.py``,
+and the share of the GUI thread its redraws may take in ``budget.py``.
 """
 
 from __future__ import annotations
 
-import math
 import time
 import weakref
 from collections.abc import Iterable
@@ -24,28 +24,15 @@ from ...schema import BUCKET_KINDS, STATS_KINDS
 from ...store.live import LiveStore, StreamId
 from ._data import DEFAULT_WINDOW
 from .budget import RedrawBudget
-from .charts import BarsChart, Chart, HistogramChart, PieChart, TimeSeriesChart, colour_of, kinds_charts
+from .charts import Chart, TimeSeriesChart, colour_of
 from .export import ask_path, save_csv, save_png, save_svg
-from .heatmap import HeatmapChart
 from .link import TimeLink
 from .marks import AlertMark, TimeMarks
 from .overlay import Overlays
+from .refresh import PanelRefresh
 from .toolbar import CHARTS, STATS_FIELDS, VIEW_TITLES, PlotToolbar
 
-CHART_CLASSES: dict[str, type[Chart]] = {
-    "timeseries": TimeSeriesChart,
-    "bars": BarsChart,
-    "pie": PieChart,
-    "histogram": HistogramChart,
-    "heatmap": HeatmapChart,
-}
 DEFAULT_TOP = 8
-
-#: Timed charts plot time − origin, the origin a whole hour near the data, moved after half a day.
-ORIGIN_STEP = 3600.0
-REBASE_AFTER = 43200.0
-#: Seconds a following time axis shows at least, however young its stream.
-MIN_SPAN = 30.0
 
 
 class PlotPanel(QWidget):
@@ -99,10 +86,8 @@ class PlotPanel(QWidget):
         self.interval = 1.0
         self.chart: Chart | None = None
         self.time_origin = 0.0
-        self._stamp: tuple[Any, ...] | None = None
-        self._force = True  # redraw at the next refresh even if nothing moved
-        self._refetch = True  # and read the window again rather than only what is new
-        self._version = -1
+        #: What each frame does: whether anything moved, the chart's life, what to read and show.
+        self._refresher = PanelRefresh(self)
         #: Gap bands, alert firings and drops over a timed chart (marks.py).
         self.time_marks = TimeMarks(self.drops)
         #: Series drawn over the time series (the console's ``ws.plot(..., on=stream)``), see overlay.py.
@@ -155,33 +140,7 @@ class PlotPanel(QWidget):
         self._refresh()
 
     def _refresh(self, budgeted: bool = True) -> None:
-        store = self.store
-        try:
-            version = store.version(self.stream)
-        except KeyError:
-            self._waiting()
-            return
-        clock = store.clock(self.stream[0])
-        drops_version = self.time_marks.drops_version()
-        follow = self.link.follow
-        stamp = (version, clock, drops_version, follow, self.link.x_range() if not follow else None)
-        if stamp == self._stamp and not self._force:
-            self.budget.forget(self)
-            return
-        now = time.perf_counter()
-        if budgeted and not self._force and not self.budget.allow(self, now):
-            return  # stays pending: the next frame asks again
-        if self.chart is None or version < self._version or self.kind is None:
-            self._learn_stream()
-            self._refetch = True
-        self._version = version
-        self._stamp = stamp
-        routine = not (
-            self._force or self._refetch
-        )  # a chart built or a setting changed is no measure of a redraw
-        self._draw(clock, refetch=self._refetch)
-        self._force = self._refetch = False
-        self.budget.drawn(self, now, time.perf_counter() - now, routine)
+        self._refresher.run(budgeted)
 
     def time_range(self) -> tuple[float, float] | None:
         """The time range shown (epoch seconds), for charts with a time axis; None for the others."""
@@ -224,7 +183,7 @@ class PlotPanel(QWidget):
             self.field = state["field"]
         if "top" in state:
             self.top = max(1, int(state["top"]))
-        self._rebuild_chart()
+        self._refresher.rebuild_chart()
         self.toolbar.sync()
         # Draw once with the restored settings, then pause if the panel was paused.
         self.paused = False
@@ -245,7 +204,7 @@ class PlotPanel(QWidget):
             self.chart_choice = chart
             if self._log is not None and chart != "auto":
                 self._log = None if chart == "heatmap" else self._log
-            self._rebuild_chart()
+            self._refresher.rebuild_chart()
             self.toolbar.sync()
             self._invalidate(data=True)
 
@@ -383,98 +342,16 @@ class PlotPanel(QWidget):
             QKeySequence(Qt.Key.Key_End), self, context=Qt.ShortcutContext.WidgetWithChildrenShortcut
         )
         end.activated.connect(lambda: self.link.set_follow(True))
-        self._placeholder = pg.TextItem("waiting for data…", color="#888888", anchor=(0.5, 0.5))
         self.toolbar.sync()
 
-    def _learn_stream(self) -> None:
-        try:
-            info = self.store.info(self.stream)
-        except StopIteration:
-            return
-        changed = info.kind != self.kind
-        self.kind = info.kind
-        self.interval = info.interval if info.interval > 0 else 1.0
-        if changed or self.chart is None:
-            self._rebuild_chart()
-            self.toolbar.sync()
-
-    def _rebuild_chart(self) -> None:
-        if self.kind is None:
-            return
-        if self.chart is not None:
-            if self.chart.timed:
-                self.link.detach(self.chart.vb)
-            self.chart.dispose()
-            self.chart = None
-        self.time_marks.attach(None)
-        name = self.chart_name
-        if name not in kinds_charts(self.kind):
-            name = kinds_charts(self.kind)[0]
-        clock = self.store.clock(self.stream[0])
-        self.time_origin = math.floor(clock / ORIGIN_STEP) * ORIGIN_STEP if clock else 0.0
-        chart = self.chart = CHART_CLASSES[name](self)
-        chart.set_log(self.log)
-        self._refetch = True
-        if chart.timed:
-            self.link.attach(chart.vb)
-            self.time_marks.attach(chart)
-        self._force = True
-
-    # == drawing ========================================================================================================
-    def _draw(self, clock: float, refetch: bool) -> None:
-        chart = self.chart
-        if chart is None:
-            return
-        if chart.timed and abs(clock - chart.t0) > REBASE_AFTER:
-            self._rebuild_chart()  # a new time origin near the data (see charts.TimeAxis)
-            chart = self.chart
-            assert chart is not None  # the kind is known: a chart was built
-        if self._placeholder.scene() is not None:
-            self._placeholder.scene().removeItem(self._placeholder)
-        follow = self.link.follow
-        window = self.window
-        hi = clock
-        lo = clock - window if window else -math.inf
-        x_range = self.link.x_range()
-        if not follow and x_range is not None:
-            lo_view, hi_view = x_range
-            start = min(lo, lo_view) if window else -math.inf
-            lo, hi = lo_view, hi_view
-        else:
-            start = lo
-        chart.pull(start, refetch)
-        if follow and chart.timed and math.isfinite(lo) and len(chart.cache.times):
-            # A young stream fills the plot, not a sliver at the right edge of its window.
-            first = float(chart.cache.times[0]) - self.interval
-            lo = max(lo, hi - max(hi - first, MIN_SPAN))
-        if not math.isfinite(lo) and chart.timed:
-            lo = (
-                (float(chart.cache.times[0]) - self.interval)
-                if len(chart.cache.times)
-                else clock - self.interval
-            )
-        chart.draw(lo, hi)
-        self.toolbar.update_keys()
-        if chart.timed:
-            self.time_marks.draw(chart, start, clock, self.interval)
-            self.overlays.draw(chart)
-            if follow and not chart.sets_x_range:
-                chart.vb.setXRange(lo - chart.t0, hi - chart.t0, padding=0)
-
-    def _waiting(self) -> None:
-        if self.chart is None and self._placeholder.scene() is None:
-            self.canvas.scene().addItem(self._placeholder)
-            self._placeholder.setPos(self.canvas.width() / 2, self.canvas.height() / 2)
-
     def _invalidate(self, data: bool = False) -> None:
-        self._force = True
-        self._refetch = self._refetch or data
+        self._refresher.invalidate(data)
         if not self.paused:
             self.refresh()
 
     def _follow_changed(self, on: bool) -> None:
         PlotToolbar.set_checked_quietly(self.follow_action, on)
-        self._force = True
+        self._refresher.force = True
         if on and not self.paused:
             self.refresh()
 
@@ -524,7 +401,7 @@ class PlotPanel(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        self._force = True
+        self._refresher.force = True
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.budget.forget(self)
