@@ -29,7 +29,7 @@ memory
     bare library doing the same drawing work, the yardstick for the ratio.
 
 Under load the panels do not redraw at their streams' rate: they share a
-redraw budget (half the GUI thread; gui/plots/panel.py RedrawBudget), so the
+redraw budget (half the GUI thread; gui/plots/budget.py RedrawBudget), so the
 frame timer and the event loop keep their pace and each panel redraws less
 often. The table says how often they managed.
 
@@ -59,8 +59,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QGridLayout, QMainWindow, QWidget
 
-from suricate_desktop.gui.plots import PlotPanel, TimeLink
-from suricate_desktop.gui.plots.panel import BUDGET
+from suricate_desktop.gui.plots import PlotPanel, RedrawBudget, TimeLink
 from suricate_desktop.schema import Snapshot, decode, encode
 from suricate_desktop.store.live import LiveStore
 
@@ -92,7 +91,7 @@ def body_pool(args, variants: int = 8) -> dict[tuple, list[bytes]]:
     for i in range(N_SERIES_PANELS):
         stream = scalar_stream(i)
         bodies = []
-        for _v in range(variants):
+        for _ in range(variants):
             values = rng.poisson(weights * 50)
             entries = [[[f"proc{k:03d}"], int(x)] for k, x in enumerate(values)]
             bodies.append(encode(Snapshot(*stream, "count", 0.0, args.interval, True, entries)))
@@ -100,7 +99,7 @@ def body_pool(args, variants: int = 8) -> dict[tuple, list[bytes]]:
     for i in range(N_HEATMAPS):
         stream = heat_stream(i)
         bodies = []
-        for _v in range(variants):
+        for _ in range(variants):
             entries = []
             for k in range(args.heat_keys):
                 counts = rng.poisson(np.exp(-0.5 * ((np.arange(BUCKETS) - 8 - k % 4) / 2.0) ** 2) * 40)
@@ -266,8 +265,11 @@ def run_live(app, args, freeze: bool = False) -> dict:
     prefill(store, pool, args.interval, rows, t_end)
     prefill_s = time.perf_counter() - t
     link = TimeLink()
-    panels = [PlotPanel(store, scalar_stream(i), "timeseries", link) for i in range(N_SERIES_PANELS)]
-    panels += [PlotPanel(store, heat_stream(i), "heatmap", link) for i in range(N_HEATMAPS)]
+    budget = RedrawBudget()  # shared by the panels, as a dashboard's
+    panels = [
+        PlotPanel(store, scalar_stream(i), "timeseries", link, budget=budget) for i in range(N_SERIES_PANELS)
+    ]
+    panels += [PlotPanel(store, heat_stream(i), "heatmap", link, budget=budget) for i in range(N_HEATMAPS)]
     for p in panels:
         p.set_window(args.window)
         p.set_top(TOP)
@@ -287,7 +289,7 @@ def run_live(app, args, freeze: bool = False) -> dict:
         frame()
         app.processEvents()
 
-    redraws0 = BUDGET.redraws
+    redraws0 = budget.redraws
     if freeze:
         gc.collect()
         gc.freeze()  # what is built stays: no full collection walks it again
@@ -297,7 +299,7 @@ def run_live(app, args, freeze: bool = False) -> dict:
     feeder.start()
     t0 = time.perf_counter()
     result = run_loop(app, frame, probe, args.warmup, args.seconds)
-    redraws = BUDGET.redraws - redraws0
+    redraws = budget.redraws - redraws0
     feeder.stop_event.set()
     feeder.join()
     total = time.perf_counter() - t0
@@ -307,8 +309,8 @@ def run_live(app, args, freeze: bool = False) -> dict:
     result["paints"] /= len(panels)
     result["redraw_hz"] = redraws / total / len(panels)
     for name, group in (("series", panels[:N_SERIES_PANELS]), ("heatmap", panels[N_SERIES_PANELS:])):
-        result[f"{name}_draw_ms"] = 1000 * float(np.mean([BUDGET.draw_cost.get(p, 0) for p in group]))
-        result[f"{name}_paint_ms"] = 1000 * float(np.mean([BUDGET.paint_cost.get(p, 0) for p in group]))
+        result[f"{name}_draw_ms"] = 1000 * float(np.mean([budget.draw_cost.get(p, 0) for p in group]))
+        result[f"{name}_paint_ms"] = 1000 * float(np.mean([budget.paint_cost.get(p, 0) for p in group]))
     result["drawn_series"] = sum(len(p.chart.curves) for p in panels[:N_SERIES_PANELS])
     result["heatmap_shape"] = panels[-1].chart.image.image.shape
     for p in panels:

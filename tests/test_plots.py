@@ -20,7 +20,7 @@ from suricate_desktop.gui.plots._data import (
 )
 from suricate_desktop.gui.plots.charts import HistogramChart, TimeSeriesChart
 from suricate_desktop.gui.plots.heatmap import HeatmapChart
-from suricate_desktop.gui.plots.panel import BUDGET, RedrawBudget
+from suricate_desktop.gui.plots.budget import RedrawBudget
 from suricate_desktop.schema import INT64_MAX, INT64_MIN, Snapshot
 from suricate_desktop.store.live import LiveStore
 
@@ -62,17 +62,12 @@ def data(chart, key):
     return x + chart.t0, y
 
 
-@pytest.fixture(autouse=True)
-def no_budget():
-    """Tests refresh back to back; the redraw budget (tested on its own) would space those redraws out."""
-    BUDGET.enabled = False
-    yield
-    BUDGET.enabled = True
-
-
 @pytest.fixture
 def make_panel(qtbot):
     def make(store, stream, chart="auto", **kwargs):
+        # Tests refresh back to back; the redraw budget (tested on its own) would space those redraws out.
+        kwargs.setdefault("budget", RedrawBudget())
+        kwargs["budget"].enabled = False
         panel = PlotPanel(store, stream, chart=chart, **kwargs)
         qtbot.addWidget(panel)
         panel.resize(900, 500)
@@ -396,7 +391,7 @@ def test_a_silent_stream_gets_a_shaded_gap(make_panel):
     store = counts_store(60, silent_after=40)  # num stops at T0+39, its host goes on to T0+59
     panel = make_panel(store, COUNTS)
     assert panel.gaps == [(T0 + 39, T0 + 59)]
-    visible = [r for r in panel._gap_items if r.isVisible()]
+    visible = [r for r in panel.time_marks.gap_items if r.isVisible()]
     assert len(visible) == 1 and np.add(visible[0].getRegion(), panel.chart.t0).tolist() == pytest.approx(
         [T0 + 39, T0 + 59]
     )
@@ -434,9 +429,9 @@ def test_drops_get_red_markers_with_their_causes(make_panel, qtbot):
     assert (
         "publish_buffer: 12" in panel.drop_marks[0][1] and "bpftrace_lost_events: 3" in panel.drop_marks[0][1]
     )
-    x, y = panel._drop_scatter.getData()
+    x, y = panel.time_marks.drop_scatter.getData()
     assert (x + panel.chart.t0).tolist() == [T0 + 5, T0 + 20]
-    assert panel._drop_scatter.points()[0].data() == panel.drop_marks[0][1]
+    assert panel.time_marks.drop_scatter.points()[0].data() == panel.drop_marks[0][1]
     # along the bottom of the plot, inside its view
     (y0, y1) = panel.chart.vb.viewRange()[1]
     assert all(y0 < v < y0 + 0.1 * (y1 - y0) for v in y)

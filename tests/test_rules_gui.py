@@ -11,7 +11,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from suricate_desktop.gui.main_window import MainWindow
-from suricate_desktop.gui.plots.panel import MAX_ALERT_MARKS
+from suricate_desktop.gui.plots.marks import MAX_ALERT_MARKS
 from suricate_desktop.gui.sources.broker import BrokerSource
 from suricate_desktop.rules import backtest, firings, loads
 from suricate_desktop.schema import Snapshot
@@ -173,7 +173,7 @@ def test_a_firing_rule_shows_in_the_panel_the_history_the_tray_and_on_the_plot_t
     [(fired, resolved, text, colour)] = card.panel.alert_marks
     assert (fired, resolved, colour) == (T0 + 7, None, "#cf222e") and "bash-spike" in text
     card.panel._refresh(budgeted=False)
-    line, _region = card.panel._alert_items[0]
+    line, _region = card.panel.time_marks.alert_items[0]
     assert line.isVisible() and line.value() == pytest.approx(T0 + 7 - card.panel.chart.t0)
     # below the threshold but above `clear`: still firing; cleared for 1 s: resolved
     desk.send([70, 10, 10])
@@ -375,7 +375,7 @@ def test_plot_marks_are_bounded(qtbot):
     panel._refresh(budgeted=False)
     assert len(panel.alert_marks) == MAX_ALERT_MARKS
     assert panel.alert_marks[0][2] == f"firing {200 - MAX_ALERT_MARKS}"
-    assert sum(line.isVisible() for line, _ in panel._alert_items) == MAX_ALERT_MARKS
+    assert sum(line.isVisible() for line, _ in panel.time_marks.alert_items) == MAX_ALERT_MARKS
 
 
 def test_models_beside_the_rules_file_are_scorers_in_the_panel(qtbot, desk, tmp_path):

@@ -6,6 +6,9 @@ nothing. A plot names its source and stream, so a workspace can reopen it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import cast
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -21,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..schema import AGENT_SOURCE, DROPS_AGGREGATION
-from .plots import PlotPanel, TimeLink
+from .plots import PlotPanel, RedrawBudget, TimeLink
 from .sources.base import Source
 
 
@@ -31,12 +34,14 @@ class PlotCard(QFrame):
 
     closeRequested = Signal(object)
 
-    def __init__(self, source: Source, stream: tuple, panel: PlotPanel, parent=None):
+    def __init__(
+        self, source: Source, stream: tuple[str, ...], panel: PlotPanel, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.source, self.stream, self.panel = source, tuple(stream), panel
-        self.setFrameShape(QFrame.StyledPanel)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
         title = QLabel(f"<b>{'.'.join(stream)}</b> <span style='color:#57606a'>· {source.name}</span>")
-        close = QToolButton(text="✕", autoRaise=True, toolTip="Close this plot")
+        close = _tool_button("✕", "Close this plot")
         close.clicked.connect(lambda: self.closeRequested.emit(self))
         head = QHBoxLayout()
         head.setContentsMargins(6, 2, 2, 0)
@@ -48,20 +53,15 @@ class PlotCard(QFrame):
         self._layout.addLayout(head)
         self._layout.addWidget(panel, 1)
         self.setMinimumHeight(280)
-        self.frame_hooks: list = []
+        self.frame_hooks: list[Callable[[], object]] = []
 
-    def add_below(self, widget) -> None:
+    def add_below(self, widget: QWidget) -> None:
         self._layout.addWidget(widget)
-        self.setMinimumHeight(
-            280
-            + sum(
-                self._layout.itemAt(i).widget().minimumHeight()
-                for i in range(2, self._layout.count())
-                if self._layout.itemAt(i).widget()
-            )
-        )
+        below = (self._layout.itemAt(i) for i in range(2, self._layout.count()))
+        widgets = [w for w in (item.widget() if item is not None else None for item in below) if w]
+        self.setMinimumHeight(280 + sum(w.minimumHeight() for w in widgets))
 
-    def on_frame(self, hook) -> None:
+    def on_frame(self, hook: Callable[[], object]) -> None:
         """Call ``hook()`` after the panel's refresh on each frame this card is visible."""
         self.frame_hooks.append(hook)
 
@@ -89,7 +89,7 @@ class DashboardPage(QScrollArea):
         self._hint = QLabel(
             "Double-click a stream in the Streams pane to plot it here.\n"
             "Plots on one dashboard share their time axis.",
-            alignment=Qt.AlignCenter,
+            alignment=Qt.AlignmentFlag.AlignCenter,
         )
         self._hint.setStyleSheet("color: #57606a; font-size: 14px")
         self._grid.addWidget(self._hint, 0, 0)
@@ -116,23 +116,26 @@ class DashboardPage(QScrollArea):
 
 
 class Dashboard(QTabWidget):
+    """The dashboards' tabs. Owns the ``RedrawBudget`` its plot panels share: the frame timer's redraws of
+    one window take their turns in it, and another window (or a test) has its own."""
+
     message = Signal(str)
     cardAdded = Signal(object)  # PlotCard
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QWidget | None = None, budget: RedrawBudget | None = None) -> None:
         super().__init__(parent)
+        self.budget = budget if budget is not None else RedrawBudget()
         self.setTabsClosable(True)
         self.setMovable(True)
         self.setDocumentMode(True)
         self.tabCloseRequested.connect(self._close_tab)
         self.tabBarDoubleClicked.connect(self._rename)
-        self.setCornerWidget(
-            QToolButton(text="+", autoRaise=True, toolTip="New dashboard", clicked=lambda: self.new_page()),
-            Qt.TopRightCorner,
-        )
+        new = _tool_button("+", "New dashboard")
+        new.clicked.connect(lambda: self.new_page())
+        self.setCornerWidget(new, Qt.Corner.TopRightCorner)
 
     def pages(self) -> list[DashboardPage]:
-        return [self.widget(i) for i in range(self.count())]
+        return [cast(DashboardPage, self.widget(i)) for i in range(self.count())]
 
     def new_page(self, title: str | None = None) -> DashboardPage:
         page = DashboardPage(title or f"Dashboard {self.count() + 1}")
@@ -155,7 +158,12 @@ class Dashboard(QTabWidget):
         page = page or self.current_page()
         drops_stream = (stream[0], AGENT_SOURCE, DROPS_AGGREGATION)
         panel = PlotPanel(
-            source.store, tuple(stream), chart=chart, link=page.link, drops=(source.store, drops_stream)
+            source.store,
+            tuple(stream),
+            chart=chart,
+            link=page.link,
+            drops=(source.store, drops_stream),
+            budget=self.budget,
         )
         if state:
             panel.restore(state)
@@ -222,4 +230,12 @@ class Dashboard(QTabWidget):
         title, ok = QInputDialog.getText(self, "Rename dashboard", "Name:", text=self.tabText(index))
         if ok and title.strip():
             self.setTabText(index, title.strip())
-            self.widget(index).title = title.strip()
+            cast(DashboardPage, self.widget(index)).title = title.strip()
+
+
+def _tool_button(text: str, tip: str) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setAutoRaise(True)
+    button.setToolTip(tip)
+    return button

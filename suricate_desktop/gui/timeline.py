@@ -13,8 +13,10 @@ controls other than the speed box) has the focus.
 from __future__ import annotations
 
 import time
+from typing import Protocol
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,6 +34,29 @@ from .sources.recording import SPEEDS
 #: Slider units per second of recording (milliseconds), coarser for spans that would overflow an int.
 _FINE = 1000
 _MAX_UNITS = 2_000_000_000
+
+
+class Playable(Protocol):
+    """What the bar drives: a RecordingSource, or anything that plays a span of time the same way.
+
+    Optional, read with ``getattr``: ``step`` (seconds, the slider's single step), ``detail``
+    (the state's tooltip), ``loop`` (start over at the end; set by the Loop box)."""
+
+    @property
+    def start(self) -> float: ...
+    @property
+    def end(self) -> float: ...
+    @property
+    def position(self) -> float: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def speed(self) -> float: ...
+    def toggle(self) -> object: ...
+    def seek(self, ts: float) -> object: ...
+    def set_speed(self, speed: float) -> object: ...
+    def step_forward(self) -> object: ...
+    def step_back(self) -> object: ...
 
 
 def speed_label(speed: float) -> str:
@@ -59,32 +84,34 @@ class TimelineBar(QWidget):
     #: Emitted when the user asks to move (the new position, epoch seconds).
     seekRequested = Signal(float)
 
-    def __init__(self, source=None, parent: QWidget | None = None, refresh_ms: int = 100):
+    def __init__(
+        self, source: Playable | None = None, parent: QWidget | None = None, refresh_ms: int = 100
+    ) -> None:
         super().__init__(parent)
-        self.source = None
-        self._units = _FINE
+        self.source: Playable | None = None
+        self._units: float = _FINE  # slider units per second
         self._span_shown = 0.0
         self._dragging = False
-        self.setFocusPolicy(Qt.StrongFocus)
-        self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
 
         style = self.style()
         self.back_button = QToolButton(self)
-        self.back_button.setIcon(style.standardIcon(QStyle.SP_MediaSeekBackward))
+        self.back_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekBackward))
         self.back_button.setToolTip("Step back one interval")
         self.play_button = QToolButton(self)
         self.play_button.setToolTip("Play / pause (Space)")
         self.forward_button = QToolButton(self)
-        self.forward_button.setIcon(style.standardIcon(QStyle.SP_MediaSeekForward))
+        self.forward_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaSeekForward))
         self.forward_button.setToolTip("Step forward one interval")
         self.start_label = QLabel(self)
-        self.slider = QSlider(Qt.Horizontal, self)
-        self.slider.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+        self.slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.slider.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.slider.setPageStep(10 * _FINE)
         self.end_label = QLabel(self)
         self.time_label = QLabel(self)
         self.time_label.setToolTip("Play position (local time) and time since the recording's start")
-        self.time_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.time_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.speed_combo = QComboBox(self)
         for speed in SPEEDS:
             self.speed_combo.addItem(speed_label(speed), speed)
@@ -95,10 +122,23 @@ class TimelineBar(QWidget):
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 3, 6, 3)
-        for w in (self.back_button, self.play_button, self.forward_button, self.start_label):
+        before: tuple[QWidget, ...] = (
+            self.back_button,
+            self.play_button,
+            self.forward_button,
+            self.start_label,
+        )
+        for w in before:
             layout.addWidget(w)
         layout.addWidget(self.slider, 1)
-        for w in (self.end_label, self.time_label, self.speed_combo, self.loop_box, self.state_label):
+        after: tuple[QWidget, ...] = (
+            self.end_label,
+            self.time_label,
+            self.speed_combo,
+            self.loop_box,
+            self.state_label,
+        )
+        for w in after:
             layout.addWidget(w)
 
         self.play_button.clicked.connect(self._toggle)
@@ -109,7 +149,14 @@ class TimelineBar(QWidget):
         self.slider.valueChanged.connect(self._slider_moved)
         self.speed_combo.currentIndexChanged.connect(self._speed_chosen)
         self.loop_box.toggled.connect(self._loop_toggled)
-        for w in (self.slider, self.back_button, self.forward_button, self.loop_box, self.time_label):
+        keyed: tuple[QWidget, ...] = (
+            self.slider,
+            self.back_button,
+            self.forward_button,
+            self.loop_box,
+            self.time_label,
+        )
+        for w in keyed:
             w.installEventFilter(self)
 
         self.timer = QTimer(self)
@@ -118,18 +165,19 @@ class TimelineBar(QWidget):
         self.set_source(source)
 
     # -- the source --------------------------------------------------------------------------------------------------
-    def set_source(self, source) -> None:
+    def set_source(self, source: Playable | None) -> None:
         """Show and drive ``source`` (a RecordingSource), or nothing (None)."""
         self.source = source
         enabled = source is not None
-        for w in (
+        controls: tuple[QWidget, ...] = (
             self.back_button,
             self.play_button,
             self.forward_button,
             self.slider,
             self.speed_combo,
             self.loop_box,
-        ):
+        )
+        for w in controls:
             w.setEnabled(enabled)
         if source is None:
             self.timer.stop()
@@ -149,13 +197,15 @@ class TimelineBar(QWidget):
 
     def _set_range(self) -> None:
         src = self.source
+        if src is None:
+            return
         span = max(src.end - src.start, 0.0)
         self._units = _FINE if span * _FINE < _MAX_UNITS else max(_MAX_UNITS / span, 1e-3)
         self._span_shown = span
         self.slider.blockSignals(True)
-        self.slider.setRange(0, int(round(span * self._units)))
-        self.slider.setSingleStep(max(1, int(round(getattr(src, "step", 1.0) * self._units))))
-        self.slider.setPageStep(max(1, int(round(10 * getattr(src, "step", 1.0) * self._units))))
+        self.slider.setRange(0, round(span * self._units))
+        self.slider.setSingleStep(max(1, round(getattr(src, "step", 1.0) * self._units)))
+        self.slider.setPageStep(max(1, round(10 * getattr(src, "step", 1.0) * self._units)))
         self.slider.blockSignals(False)
         days = time.localtime(src.start)[:3] != time.localtime(src.end)[:3]
         self.start_label.setText(format_time(src.start, with_date=True)[:-2])
@@ -197,15 +247,17 @@ class TimelineBar(QWidget):
         self.state_label.setToolTip(detail)
 
     def _show_playing(self, playing: bool) -> None:
-        icon = QStyle.SP_MediaPause if playing else QStyle.SP_MediaPlay
+        icon = QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay
         self.play_button.setIcon(self.style().standardIcon(icon))
         self.play_button.setText("Pause" if playing else "Play")
 
     def _to_units(self, ts: float) -> int:
-        return int(round((ts - self.source.start) * self._units))
+        start = self.source.start if self.source is not None else 0.0
+        return round((ts - start) * self._units)
 
     def _from_units(self, value: int) -> float:
-        return self.source.start + value / self._units
+        start = self.source.start if self.source is not None else 0.0
+        return start + value / self._units
 
     # -- driving -------------------------------------------------------------------------------------------------------
     def _toggle(self) -> None:
@@ -242,41 +294,44 @@ class TimelineBar(QWidget):
 
     def _loop_toggled(self, on: bool) -> None:
         if self.source is not None:
-            self.source.loop = on
+            self.source.loop = on  # type: ignore[attr-defined]  # optional in Playable: set where it is read
 
     # -- keys ------------------------------------------------------------------------------------------------------------
-    def keyPressEvent(self, event) -> None:
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if self._key(event):
             return
         super().keyPressEvent(event)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.KeyPress and self._key(event):
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and self._key(event):
             return True
         return super().eventFilter(obj, event)
 
-    def _key(self, event) -> bool:
-        if self.source is None or event.modifiers() not in (Qt.NoModifier, Qt.KeypadModifier):
+    def _key(self, event: QKeyEvent) -> bool:
+        if self.source is None or event.modifiers() not in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.KeypadModifier,
+        ):
             return False
         key = event.key()
-        if key == Qt.Key_Space:
+        if key == Qt.Key.Key_Space:
             self._toggle()
             return True
-        if key == Qt.Key_Home:
+        if key == Qt.Key.Key_Home:
             self.source.seek(self.source.start)
             self.refresh()
             return True
-        if key == Qt.Key_End:
+        if key == Qt.Key.Key_End:
             self.source.seek(self.source.end)
             self.refresh()
             return True
         return False
 
-    def hideEvent(self, event) -> None:
+    def hideEvent(self, event: QHideEvent) -> None:
         self.timer.stop()
         super().hideEvent(event)
 
-    def showEvent(self, event) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         if self.source is not None:
             self.timer.start()
         super().showEvent(event)

@@ -17,7 +17,7 @@ from PySide6.QtGui import QFont
 
 from ...analytics.depgraph import DependencyGraph
 from ..plots.charts import PALETTE
-from ..plots.panel import _svg_paths_without_z as svg_paths_without_z
+from ..plots.export import svg_paths_without_z
 
 UNCLUSTERED = "#A0A0A0"
 HALO = "#FFB000"
@@ -182,7 +182,11 @@ class GraphCanvas(pg.PlotWidget):
             self.halo.setData(ends[:, 0], ends[:, 1])
         else:
             self.halo.setData([], [])
-        rows = np.flatnonzero(self.shown == self.selected_node) if self.selected_node is not None else []
+        rows = (
+            np.flatnonzero(self.shown == self.selected_node)
+            if self.selected_node is not None
+            else np.zeros(0, int)
+        )
         self.ring.setData(pos=self.pos[rows] if len(rows) else np.zeros((0, 2)))
 
     def edge_at(self, point: QPointF) -> int | None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import time
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -110,7 +111,10 @@ class DependencyGraphWindow(QMainWindow):
 
         self._build_controls()
         self._build_status_bar()
-        self._redraw_timer = QTimer(self, singleShot=True, interval=REDRAW_MS, timeout=self._redraw)
+        self._redraw_timer = QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.setInterval(REDRAW_MS)
+        self._redraw_timer.timeout.connect(self._redraw)
         self.resize(1320, 800)
         self._restore()
         self.refresh_sources()
@@ -190,13 +194,13 @@ class DependencyGraphWindow(QMainWindow):
 
         file_menu = self.menuBar().addMenu("&File")
         self.save_image_action = self._action(
-            "Save graph as &image…", self.save_image_dialog, QKeySequence.Save
+            "Save graph as &image…", self.save_image_dialog, QKeySequence.StandardKey.Save
         )
         self.export_csv_action = self._action("Export &edges as CSV…", self.export_csv_dialog, "Ctrl+E")
         file_menu.addAction(self.save_image_action)
         file_menu.addAction(self.export_csv_action)
         file_menu.addSeparator()
-        file_menu.addAction(self._action("&Close", self.close, QKeySequence.Close))
+        file_menu.addAction(self._action("&Close", self.close, QKeySequence.StandardKey.Close))
         graph_menu = self.menuBar().addMenu("&Graph")
         graph_menu.addAction(self._action("&Compute", self.compute, "F5"))
         self.cancel_action = self._action("C&ancel", self.cancel, "Esc")
@@ -259,7 +263,7 @@ class DependencyGraphWindow(QMainWindow):
             self.source_combo.setCurrentIndex(index)
 
     def browse_recording(self) -> None:
-        start = self.settings.value(
+        start = self._setting(
             "depgraph/recording-dir", self.settings.value("recent/recording-dir", str(Path.home()))
         )
         path = QFileDialog.getExistingDirectory(
@@ -373,22 +377,29 @@ class DependencyGraphWindow(QMainWindow):
         self.save_image_action.setEnabled(enabled)
         self.export_csv_action.setEnabled(enabled)
 
+    def _shown(self) -> GraphResult:
+        """The result shown: the table, the picks and the exports exist only once there is one."""
+        assert self.result is not None
+        return self.result
+
     def _fill_table(self) -> None:
-        graph = self.result.graph
+        graph = self._shown().graph
         self.table.blockSignals(True)
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(graph.edges))
         for row, e in enumerate(graph.edges):
-            cells = (graph.nodes[e.a].name, graph.nodes[e.b].name, e.strength, e.correlation, e.lag)
-            for col, value in enumerate(cells):
-                item = (
-                    QTableWidgetItem(value)
-                    if col < 2
-                    else NumberItem(value, "{:g}" if col == 4 else "{:.3f}")
-                )
+            items: list[QTableWidgetItem] = []
+            for name in (graph.nodes[e.a].name, graph.nodes[e.b].name):
+                item = QTableWidgetItem(name)
+                item.setToolTip(name)
+                items.append(item)
+            items += [
+                NumberItem(e.strength, "{:.3f}"),
+                NumberItem(e.correlation, "{:.3f}"),
+                NumberItem(e.lag, "{:g}"),
+            ]
+            for col, item in enumerate(items):
                 item.setData(Qt.ItemDataRole.UserRole, row)
-                if col < 2:
-                    item.setToolTip(value)
                 self.table.setItem(row, col, item)
         self.table.setSortingEnabled(True)
         self.table.sortItems(2, Qt.SortOrder.DescendingOrder)  # strongest first, as the graph lists them
@@ -397,7 +408,7 @@ class DependencyGraphWindow(QMainWindow):
     # -- picking ---------------------------------------------------------------------------------------------------
     def select_edge(self, edge: int) -> None:
         """Pick an edge: halo on the graph, its row in the table, its two series overlaid."""
-        graph = self.result.graph
+        graph = self._shown().graph
         e = graph.edges[edge]
         self.canvas.select_edge(edge)
         self.pair_plot.show_nodes(graph, (e.a, e.b), describe_edge(graph, edge))
@@ -406,14 +417,15 @@ class DependencyGraphWindow(QMainWindow):
     def _select_row(self, edge: int) -> None:
         self.table.blockSignals(True)
         for row in range(self.table.rowCount()):
-            if self.table.item(row, 0).data(Qt.ItemDataRole.UserRole) == edge:
+            item = self.table.item(row, 0)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == edge:
                 self.table.selectRow(row)
-                self.table.scrollToItem(self.table.item(row, 0))
+                self.table.scrollToItem(item)
                 break
         self.table.blockSignals(False)
 
     def _on_node_picked(self, node: int) -> None:
-        graph = self.result.graph
+        graph = self._shown().graph
         n = graph.nodes[node]
         links = [i for i, e in enumerate(graph.edges) if node in (e.a, e.b)]
         cluster = f"cluster {n.cluster}" if n.cluster else "no cluster"
@@ -424,8 +436,9 @@ class DependencyGraphWindow(QMainWindow):
 
     def _on_table_selection(self) -> None:
         rows = self.table.selectionModel().selectedRows()
-        if rows and self.result is not None:
-            self.select_edge(self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole))
+        item = self.table.item(rows[0].row(), 0) if rows and self.result is not None else None
+        if item is not None:
+            self.select_edge(item.data(Qt.ItemDataRole.UserRole))
 
     # -- export ----------------------------------------------------------------------------------------------------
     def save_image(self, path: str) -> None:
@@ -433,11 +446,12 @@ class DependencyGraphWindow(QMainWindow):
         self.statusBar().showMessage(f"Saved {path}", 8000)
 
     def export_csv(self, path: str) -> None:
-        self.result.graph.write_csv(path)
-        self.statusBar().showMessage(f"Saved {len(self.result.graph.edges)} edges to {path}", 8000)
+        graph = self._shown().graph
+        graph.write_csv(path)
+        self.statusBar().showMessage(f"Saved {len(graph.edges)} edges to {path}", 8000)
 
     def save_image_dialog(self) -> None:
-        folder = self.settings.value("depgraph/export-dir", str(Path.home()))
+        folder = self._setting("depgraph/export-dir", str(Path.home()))
         path, _ = QFileDialog.getSaveFileName(
             self,
             "Save the graph as an image",
@@ -448,7 +462,7 @@ class DependencyGraphWindow(QMainWindow):
             self._export(self.save_image, path)
 
     def export_csv_dialog(self) -> None:
-        folder = self.settings.value("depgraph/export-dir", str(Path.home()))
+        folder = self._setting("depgraph/export-dir", str(Path.home()))
         path, _ = QFileDialog.getSaveFileName(
             self, "Export the edges as CSV", str(Path(folder) / "edges.csv"), "CSV (*.csv)"
         )
@@ -464,12 +478,16 @@ class DependencyGraphWindow(QMainWindow):
         self.settings.setValue("depgraph/export-dir", str(Path(path).parent))
 
     # -- remembered state ------------------------------------------------------------------------------------------
+    def _setting(self, key: str, default: object = None) -> Any:
+        """A remembered value, as the platform's settings store gives it back (often a str)."""
+        return self.settings.value(key, default)
+
     def _restore(self) -> None:
         s = self.settings
-        self.threshold.setValue(float(s.value("depgraph/threshold", 0.6)))
-        self.max_lag.setValue(int(s.value("depgraph/max-lag", 1)))
-        self.max_series.setValue(int(s.value("depgraph/max-series", 150)))
-        self.minutes.setValue(int(s.value("depgraph/minutes", 15)))
+        self.threshold.setValue(float(self._setting("depgraph/threshold", 0.6)))
+        self.max_lag.setValue(int(self._setting("depgraph/max-lag", 1)))
+        self.max_series.setValue(int(self._setting("depgraph/max-series", 150)))
+        self.minutes.setValue(int(self._setting("depgraph/minutes", 15)))
         self.filter_edit.setText(str(s.value("depgraph/filter", "")))
         self.transform.setCurrentIndex(max(0, self.transform.findData(s.value("depgraph/transform", "rate"))))
         self.layout_combo.setCurrentIndex(

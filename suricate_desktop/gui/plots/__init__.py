@@ -3,7 +3,7 @@
 The contract with the main window
 =================================
 
-``PlotPanel(store, stream, chart="auto", link=None, drops=None, parent=None)`` — a QWidget
+``PlotPanel(store, stream, chart="auto", link=None, drops=None, parent=None, budget=None)`` — a QWidget
 
 * ``store``: the ``LiveStore`` the stream lives in; ``stream``: ``(host, source, aggregation)``
   (it need not exist yet: the panel says "waiting for data" until it does).
@@ -28,8 +28,9 @@ Called by the main window:
   moved, and then only the rows that are new (``matrix/buckets(..., since=t)``): a
   panel with nothing new costs a few attribute reads, no lock. A hidden panel (another
   tab) or a paused one does nothing. Under load, redraws share half the GUI thread
-  (``panel.RedrawBudget``): the frame rate and the event loop hold, panels redraw less
-  often, oldest first.
+  (``budget.RedrawBudget``): the frame rate and the event loop hold, panels redraw less
+  often, oldest first. Panels given the same ``budget=`` share it (the dashboard owns
+  one for its panels); a panel given none has one of its own.
 * ``state() -> dict`` and ``restore(dict)`` for the workspace file: ``stream``,
   ``chart``, ``view`` ("interval" | "cumulative"), ``paused``, ``log``, ``window``
   (seconds, or None for all), ``hidden`` (list of keys, each a list), ``key`` (the
@@ -109,7 +110,9 @@ realistic synthetic data (docs/screenshots/plots-*.png were taken with it).
 """
 
 from ._data import WINDOWS
+from .budget import RedrawBudget
 from .link import TimeLink
-from .panel import CHARTS, PlotPanel
+from .panel import PlotPanel
+from .toolbar import CHARTS
 
-__all__ = ["CHARTS", "WINDOWS", "PlotPanel", "TimeLink"]
+__all__ = ["CHARTS", "WINDOWS", "PlotPanel", "RedrawBudget", "TimeLink"]

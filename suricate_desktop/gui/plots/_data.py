@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import numpy as np
+import numpy.typing as npt
 
 from ...schema import ADDITIVE_KINDS, BUCKET_KINDS, INT64_MAX, INT64_MIN, STATS_KINDS, bucket_label
 
@@ -175,7 +176,7 @@ class KeyProjection:
         self._ncols = -1
         self.keys: list[tuple] = []
         self._cols = np.zeros(0, dtype=np.intp)
-        self._starts = np.zeros(0, dtype=np.intp)
+        self._starts: npt.NDArray[np.intp] | None = np.zeros(0, dtype=np.intp)
         self._identity = True
 
     def prepare(self, labels: list[tuple]) -> None:
@@ -188,7 +189,7 @@ class KeyProjection:
                 order.setdefault(key, []).append(col)
             self.keys = list(order)
             cols = [c for key in self.keys for c in order[key]]
-            starts = np.cumsum([0] + [len(order[k]) for k in self.keys[:-1]]) if self.keys else []
+            starts = np.cumsum([0] + [len(order[k]) for k in self.keys[:-1]]) if self.keys else np.zeros(0)
             self._cols, self._starts, self._identity = (
                 np.array(cols, np.intp),
                 np.array(starts, np.intp),
@@ -287,8 +288,9 @@ def bucket_ladder(kind: str, edges: list[tuple[int, int]]) -> tuple[list[tuple[i
     rows: list[tuple[int, int]] | None = None
     scale = "buckets"
     if inner and kind in LOG2_KINDS:
-        rungs = [_log2_rung(lo, hi) for lo, hi in inner]
-        if None not in rungs and max(rungs) - min(rungs) < MAX_LADDER_ROWS:
+        maybe = [_log2_rung(lo, hi) for lo, hi in inner]
+        rungs = [r for r in maybe if r is not None]
+        if len(rungs) == len(maybe) and max(rungs) - min(rungs) < MAX_LADDER_ROWS:
             rows = [_log2_edge(r) for r in range(min(rungs), max(rungs) + 1)]
             scale = "log2"
     elif inner and kind in LINEAR_KINDS:

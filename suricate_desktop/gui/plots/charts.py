@@ -118,6 +118,8 @@ class Chart:
     timed = False
     #: True when draw() sets the x range itself (with the y range, in one go).
     sets_x_range = False
+    #: The stream's rows read so far (every chart but the histogram keeps them).
+    cache: RowCache
 
     def __init__(self, panel, axis_items: dict | None = None):
         self.panel = panel
@@ -196,7 +198,7 @@ class KeyedChart(Chart):
 
     def _top(self) -> tuple[np.ndarray, np.ndarray, list[tuple], list[int]]:
         times, values = self.cache.times, self.cache.values
-        keys = self.cache.extra or []
+        keys: list[tuple] = self.cache.extra or []
         index = {key: i for i, key in enumerate(keys)} if self.shown else {}
         current = [index[k] for k in self.shown if k in index]
         cols = top_columns(rank_keys(values, self.panel.kind, self.panel.view), self.panel.top, current)
@@ -356,12 +358,12 @@ class TimeSeriesChart(KeyedChart):
         lines = [fmt_time(t, precise=True)] + [f"{key_text(k)}: {fmt_number(v)}" for v, k in values]
         self.crosshair.setPos(t - self.t0)
         self.crosshair.show()
-        (x0, x1), (y0, y1) = self.vb.viewRange()
+        (x0, x1), (_y0, y1) = self.vb.viewRange()
         self.readout.setText("\n".join(lines))
         self.readout.setPos(t - self.t0, y1)
         self.readout.setAnchor((1, 0) if t - self.t0 > (x0 + x1) / 2 else (0, 0))
         self.readout.show()
-        return "  ".join([lines[0]] + lines[1:9])
+        return "  ".join([lines[0], *lines[1:9]])
 
     def leave(self):
         self.crosshair.hide()
@@ -428,7 +430,9 @@ class BarsChart(KeyedChart):
         y = np.arange(n)[::-1].astype(float)
         brushes = [pg.mkBrush(p.colour(k)) for k, _ in pairs]
         self.bars.setOpts(x0=x0, y=y, height=0.7, width=widths, brushes=brushes, pens=[pg.mkPen(None)] * n)
-        self.plot.getAxis("left").setTicks([[(float(yy), key_text(k)) for yy, (k, _) in zip(y, pairs)]])
+        self.plot.getAxis("left").setTicks(
+            [[(float(yy), key_text(k)) for yy, (k, _) in zip(y, pairs, strict=True)]]
+        )
         while len(self.labels) < n:
             item = pg.TextItem(anchor=(0, 0.5), color="#333333")
             self.plot.addItem(item, ignoreBounds=True)
@@ -499,8 +503,8 @@ class PieChart(KeyedChart):
             item = QGraphicsEllipseItem(-1.0, -1.0, 2.0, 2.0)
             # The view's y axis points up, which mirrors Qt's counter-clockwise angles into clockwise ones:
             # Qt's angle a shows at -a, so a slice from `done` clockwise starts at Qt angle done - 90.
-            item.setStartAngle(int(round((done - 90.0) * 16)))
-            item.setSpanAngle(int(round(span * 16)))
+            item.setStartAngle(round((done - 90.0) * 16))
+            item.setSpanAngle(round(span * 16))
             item.setBrush(QBrush(QColor(colour)))
             pen = QPen(QColor("white"))
             pen.setCosmetic(True)
@@ -566,7 +570,7 @@ class BucketAxis(pg.AxisItem):
         n = len(self.rows)
         for v in values:
             if self.boundaries:
-                i = int(round(v))
+                i = round(v)
                 if i < n:
                     edge = self.rows[i][0]
                 elif n:
@@ -575,7 +579,7 @@ class BucketAxis(pg.AxisItem):
                     edge = 0
                 out.append(fmt_edge(edge))
             else:
-                i = int(math.floor(v))
+                i = math.floor(v)
                 out.append(_short_bucket(self.rows[i]) if 0 <= i < n else "")
         return out
 
@@ -640,14 +644,15 @@ class HistogramChart(Chart):
         self.plot.getAxis("left").setLogMode(on)
 
     def hover(self, x, y):
-        i = int(math.floor(x))
+        i = math.floor(x)
         if 0 <= i < len(self.rows):
             return f"{edge_text(self.rows[i])}: {fmt_number(float(self.counts[i]))}"
         return None
 
     def csv(self):
         return ["low", "high", "bucket", "count"], [
-            [str(lo), str(hi), edge_text((lo, hi)), _num(c)] for (lo, hi), c in zip(self.rows, self.counts)
+            [str(lo), str(hi), edge_text((lo, hi)), _num(c)]
+            for (lo, hi), c in zip(self.rows, self.counts, strict=True)
         ]
 
 

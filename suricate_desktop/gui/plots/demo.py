@@ -67,13 +67,20 @@ class DemoFeed:
                     ts,
                     1.0,
                     True,
-                    [[[p], round(float(c), 2)] for p, c in zip(PROCS, cpu) if c > 0.5],
+                    [[[p], round(float(c), 2)] for p, c in zip(PROCS, cpu, strict=True) if c > 0.5],
                 )
             )
         rss = (self.weights * 2.0e7 + 1e8) * (1 + 0.02 * np.sin(i / 90))
         out.append(
             Snapshot(
-                HOST, "sampler", "rss", "max", ts, 1.0, True, [[[p], float(r)] for p, r in zip(PROCS, rss)]
+                HOST,
+                "sampler",
+                "rss",
+                "max",
+                ts,
+                1.0,
+                True,
+                [[[p], float(r)] for p, r in zip(PROCS, rss, strict=True)],
             )
         )
         io = rng.poisson(self.weights * 4000 * burst)
@@ -86,7 +93,7 @@ class DemoFeed:
                 ts,
                 1.0,
                 True,
-                [[[p], int(v)] for p, v in zip(PROCS, io) if v],
+                [[[p], int(v)] for p, v in zip(PROCS, io, strict=True) if v],
             )
         )
         out.append(Snapshot(HOST, "iolatency", "lat_ns", "quantize", ts, 1.0, True, self._latency(i)))
@@ -100,7 +107,7 @@ class DemoFeed:
                 ts,
                 1.0,
                 True,
-                [[[p], int(rng.poisson(w * 40))] for p, w in zip(PROCS[:8], self.weights[:8])],
+                [[[p], int(rng.poisson(w * 40))] for p, w in zip(PROCS[:8], self.weights[:8], strict=True)],
             )
         )
         if drops:
@@ -145,7 +152,7 @@ class DemoFeed:
             if under:
                 buckets.append([[INT64_MIN, -1], under])
             inside = lows[(lows >= 0) & (lows < 100)]
-            for lo, c in zip(*np.unique(inside, return_counts=True)):
+            for lo, c in zip(*np.unique(inside, return_counts=True), strict=True):
                 buckets.append([[int(lo), int(lo) + 4], int(c)])
             over = int((lows >= 100).sum())
             if over:
@@ -154,10 +161,14 @@ class DemoFeed:
         return entries
 
 
-def demo_store(seconds: int = 900, end: float | None = None, store: LiveStore | None = None) -> LiveStore:
-    """A store with ``seconds`` of history ending at ``end`` (now): a 20 s silence of cpu_time, a few drops."""
+def demo_store(
+    seconds: int = 900, end: float | None = None, store: LiveStore | None = None, feed: DemoFeed | None = None
+) -> LiveStore:
+    """A store with ``seconds`` of history ending at ``end`` (now): a 20 s silence of cpu_time, a few drops.
+
+    ``feed`` made them (a new one if None); give it to keep feeding the store the same series."""
     store = store or LiveStore()
-    feed = DemoFeed()
+    feed = feed or DemoFeed()
     end = time.time() if end is None else end
     start = math.floor(end) - seconds
     for i in range(seconds):
@@ -165,7 +176,6 @@ def demo_store(seconds: int = 900, end: float | None = None, store: LiveStore | 
         silent = seconds - 300 <= i < seconds - 280
         drops = i in (seconds - 500, seconds - 120, seconds - 119, seconds - 40)
         store.ingest(feed.interval(ts, silent_cpu=silent, drops=drops))
-    store._demo_feed = feed
     return store
 
 
@@ -173,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QGridLayout, QLabel, QMainWindow, QWidget
 
-    from . import PlotPanel, TimeLink
+    from . import PlotPanel, RedrawBudget, TimeLink
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
@@ -192,7 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    store = demo_store()
+    feed = DemoFeed()
+    store = demo_store(feed=feed)
     sources = {
         "cpu_time": "sampler",
         "rss": "sampler",
@@ -206,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     grid = QGridLayout(central)
     grid.setContentsMargins(4, 4, 4, 4)
     link = TimeLink(window)
+    budget = RedrawBudget()  # the panels share one, as a dashboard's do
     panels = []
     status = QLabel()
     for n, spec in enumerate(args.charts):
@@ -218,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
             chart=chart,
             link=link,
             drops=(store, (HOST, "suricate-agent", "drops")),
+            budget=budget,
         )
         if options.get("key"):
             panel.set_key((options["key"],))
@@ -241,8 +254,6 @@ def main(argv: list[str] | None = None) -> int:
     window.move(0, 0)
     window.setWindowTitle("Suricate Desktop — plots demo")
     window.show()
-
-    feed = store._demo_feed
 
     def tick():
         if args.live:

@@ -150,8 +150,8 @@ class HeatmapChart(Chart):
         """(column, row) of the image under view coordinates (x = time − t0), or None outside it."""
         if not self.counts.size:
             return None
-        col = int(math.floor((x + self.t0 - self.bin0) / self.width))
-        row = int(math.floor(y))
+        col = math.floor((x + self.t0 - self.bin0) / self.width)
+        row = math.floor(y)
         if 0 <= col < self.counts.shape[0] and 0 <= row < self.counts.shape[1]:
             return col, row
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import weakref
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -10,7 +11,7 @@ try:
     from shiboken6 import isValid as _alive
 except ImportError:  # pragma: no cover
 
-    def _alive(obj) -> bool:
+    def _alive(arg__1: object) -> bool:  # shiboken6's signature
         return True
 
 
@@ -106,7 +107,7 @@ class TimeLink(QObject):
     def _manual(self, mask=None) -> None:
         if self._syncing:
             return
-        vb = self.sender()
+        vb: Any = self.sender()  # the ViewBox whose range moved
         if vb is None or (mask is not None and not mask[0]):
             return
         lo, hi = vb.viewRange()[0]

@@ -1,0 +1,115 @@
+"""RedrawBudget: how much of the GUI thread the frame timer's plot redraws may take.
+
+Its own module because it is policy, not drawing: the panels ask it before redrawing and
+report what a redraw and its paint cost. One budget is shared by the panels of one
+dashboard (``gui/dashboard.py`` owns it and passes it to each ``PlotPanel``), so two
+windows, or two tests, each have their own.
+"""
+
+from __future__ import annotations
+
+import time
+import weakref
+
+
+class RedrawBudget:
+    """How much of the GUI thread the plots may use, shared by the panels it is given to.
+
+    The frame timer calls every panel's ``refresh()`` thirty times a second; a panel
+    whose stream moved redraws (Python work in ``refresh``, then its paint in the
+    event loop). With many panels on fast streams, or a consumer thread busy
+    ingesting, that work can exceed what the GUI thread has: frames would stretch
+    and the event loop stall. So:
+
+    * redraws draw on a token bucket filled at ``share`` of wall time, at most
+      ``burst`` seconds ahead: one frame never carries a pile of redraws;
+    * when the bucket is empty, panels queue, and the one that has waited longest
+      goes first, so the frame timer's fixed order favours nobody;
+    * each panel waits at least (busy panels × its own redraw cost ÷ share)
+      between redraws, so a cheap panel on a fast stream does not take every turn.
+
+    The frame timer keeps its rate, the event loop stays responsive, and under load
+    each panel simply redraws less often (the newest data is never skipped, only
+    shown later). Settings changes (chart, window, key, ...) redraw at once.
+    """
+
+    def __init__(self, share: float = 0.5, burst: float = 0.025, max_interval: float = 5.0) -> None:
+        self.share, self.burst, self.max_interval = share, burst, max_interval
+        self.enabled = True
+        self.tokens = burst
+        self.last = time.perf_counter()
+        # per panel (any weak-referenceable object), forgotten with it
+        self.draw_cost: weakref.WeakKeyDictionary[object, float] = weakref.WeakKeyDictionary()  # EWMA seconds
+        self.paint_cost: weakref.WeakKeyDictionary[object, float] = weakref.WeakKeyDictionary()
+        self.drawn_at: weakref.WeakKeyDictionary[object, float] = weakref.WeakKeyDictionary()
+        # panel -> (since, last asked)
+        self.waiting: weakref.WeakKeyDictionary[object, tuple[float, float]] = weakref.WeakKeyDictionary()
+        self.redraws = 0
+        self._busy, self._busy_at = 1, -1e9
+        # panel -> (estimate, routine)
+        self._paint_due: weakref.WeakKeyDictionary[object, tuple[float, bool]] = weakref.WeakKeyDictionary()
+        self._oldest: float | None = None
+
+    def cost(self, panel: object) -> float:
+        """Seconds of GUI thread one redraw of ``panel`` takes: its Python work plus its paint."""
+        return self.draw_cost.get(panel, 0.0) + self.paint_cost.get(panel, 0.0)
+
+    def interval(self, panel: object, now: float) -> float:
+        """The least time between two redraws of ``panel`` now."""
+        if now - self._busy_at > 0.1 or now < self._busy_at:  # counted ten times a second, not per call
+            self._busy = sum(1 for t in list(self.drawn_at.values()) if now - t < 2 * self.max_interval) or 1
+            self._busy_at = now
+        return min(self.max_interval, max(1.0 / 30, self._busy * self.cost(panel) / self.share))
+
+    def allow(self, panel: object, now: float) -> bool:
+        """May ``panel`` redraw now? If not, it is queued and asks again next frame."""
+        if not self.enabled:
+            return True
+        self.tokens = min(self.burst, self.tokens + max(0.0, now - self.last) * self.share)
+        self.last = now
+        since = self.waiting.get(panel, (now, now))[0]
+        self.waiting[panel] = (since, now)
+        self._oldest = None if self._oldest is None else min(self._oldest, since)
+        if now - self.drawn_at.get(panel, -1e9) < self.interval(panel, now):
+            return False
+        if self.tokens < min(self.cost(panel), self.burst) or self.tokens <= 0:
+            return False  # one frame carries at most about `burst` of redrawing
+        if self._oldest is None:  # recounted after each redraw, not per call
+            # Only panels still asking count: one nobody refreshes any more (closed, replaced) must not
+            # hold the queue.
+            for other, (_since, asked) in list(self.waiting.items()):
+                if now - asked > 1.0:
+                    del self.waiting[other]
+            self._oldest = min((t for t, _ in self.waiting.values()), default=since)
+        return since <= self._oldest  # nobody has waited longer
+
+    def forget(self, panel: object) -> None:
+        """``panel`` has nothing to draw (or is hidden, paused): it leaves the queue."""
+        if self.waiting.pop(panel, None) is not None:
+            self._oldest = None
+
+    def drawn(self, panel: object, now: float, seconds: float, routine: bool = True) -> None:
+        """``panel`` redrew, in ``seconds``; ``routine``: an ordinary redraw (its time is the panel's cost)."""
+        self.waiting.pop(panel, None)
+        self._oldest = None
+        if panel not in self.drawn_at:
+            self._busy_at = -1e9  # a newcomer: count again
+        self.drawn_at[panel] = now
+        self.redraws += 1
+        # The paint that follows is charged now, on its estimate (corrected when it happens): otherwise
+        # one frame could let many panels draw and leave all their paints to the next event-loop pass.
+        expected = self.paint_cost.get(panel, seconds)
+        self.tokens -= seconds + expected
+        self._paint_due[panel] = (expected, routine)
+        if routine:
+            self.draw_cost[panel] = _ewma(self.draw_cost.get(panel), seconds)
+
+    def note_paint(self, panel: object, seconds: float) -> None:
+        expected, routine = self._paint_due.pop(panel, (0.0, False))
+        self.tokens -= seconds - expected
+        if routine:
+            self.paint_cost[panel] = _ewma(self.paint_cost.get(panel), seconds)
+
+
+def _ewma(old: float | None, new: float, alpha: float = 0.3) -> float:
+    return new if old is None else old + alpha * (new - old)
