@@ -89,10 +89,11 @@ def _wire_type(value_int: Any, strict: bool) -> type:
 # where the depth is checked before a lenient decoder (which skips unknown values, recursively) runs.
 # JSON has no NaN or infinity, and msgspec refuses a float beyond float64's range ("Number out of
 # range"), so every float that comes out of these decoders is finite.
-_strict_decoder = msgspec.json.Decoder(_wire_type(_ExactInt, strict=True))
-_decoder = msgspec.json.Decoder(_wire_type(_ExactInt, strict=False))
-_wide_decoder = msgspec.json.Decoder(_wire_type(_Int64, strict=False))
-_version_decoder = msgspec.json.Decoder(msgspec.defstruct("_Version", [("v", Any, None)]))
+# The wire struct is built at run time (``_wire_type``), so what these decoders return is typed Any.
+_strict_decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(_wire_type(_ExactInt, strict=True))
+_decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(_wire_type(_ExactInt, strict=False))
+_wide_decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(_wire_type(_Int64, strict=False))
+_version_decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(msgspec.defstruct("_Version", [("v", Any, None)]))
 _second = itemgetter(1)
 _NUMBERS = {int, float}
 #: How msgspec says a value was beyond 2**53 (the fast decoder's bound on integer values).
@@ -165,7 +166,7 @@ def _decode(body: bytes, max_bytes: int) -> Snapshot:
     return snap
 
 
-def _decode_slowly(body: bytes, exc: msgspec.ValidationError):
+def _decode_slowly(body: bytes, exc: msgspec.ValidationError) -> Any:
     """Bodies the strict decoder refused: unknown fields, integer values beyond 2**53, or errors.
 
     The depth and the encoding of the whole body are checked first, before any
@@ -188,7 +189,7 @@ def _decode_slowly(body: bytes, exc: msgspec.ValidationError):
     raise _explain(body, exc)
 
 
-def _widen(body: bytes):
+def _widen(body: bytes) -> Any:
     """The slow path for integer values beyond 2**53 (within int64): kept as the nearest float.
 
     Every store keeps values as float64 (the recording's ``value`` column, the
