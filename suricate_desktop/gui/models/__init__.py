@@ -131,13 +131,15 @@ class ModelsUI(QObject):
             + "\n".join(types)
             + "\n\nLoad it only if you trust where the model file came from. Load it?",
         )
-        if answer == QMessageBox.Yes:
+        if answer == QMessageBox.StandardButton.Yes:
             self.manager.attach_saved(name, source_name, trusted=types)
 
     def _attached(self, model) -> None:
         if self.dock.isHidden():
             self.dock.show()
-            self.window.resizeDocks([self.dock], [150], Qt.Vertical)  # a list, not half the window
+            self.window.resizeDocks(
+                [self.dock], [150], Qt.Orientation.Vertical
+            )  # a list, not half the window
         self.pane.select(model)
         if model.source is None:
             return

@@ -120,7 +120,7 @@ class SpanRegion(pg.LinearRegionItem):
         )
         self.label.setZValue(60)
         for line in self.lines:
-            line.setPen(pg.mkPen(brush[:3] + (170,), width=1))
+            line.setPen(pg.mkPen((*brush[:3], 170), width=1))
 
     def set_label(self, text: str, colour: str) -> None:
         """The label's text (kept when the span moves: InfLineLabel re-formats its text then)."""
@@ -228,7 +228,7 @@ class StreamMarks(QObject):
             if kind == "anomaly":
                 region.setBrush(pg.mkBrush(*ANOMALY_BRUSH))
                 for line in region.lines:
-                    line.setPen(pg.mkPen(ANOMALY_BRUSH[:3] + (170,), width=1))
+                    line.setPen(pg.mkPen((*ANOMALY_BRUSH[:3], 170), width=1))
                 region.set_label(describe_keys(anomaly.keys), ANOMALY_TEXT)
                 keys = "\n".join(f"  {feature_text(k)}: {s:.2f}" for k, s in anomaly.keys)
                 region.setToolTip(
@@ -239,7 +239,7 @@ class StreamMarks(QObject):
             else:
                 region.setBrush(pg.mkBrush(*EXPECTED_BRUSH))
                 for line in region.lines:
-                    line.setPen(pg.mkPen(EXPECTED_BRUSH[:3] + (170,), width=1))
+                    line.setPen(pg.mkPen((*EXPECTED_BRUSH[:3], 170), width=1))
                 region.set_label("expected", "#2C7A2C")
                 region.setToolTip(f"Marked expected ({model.name}): left out of refits. Right-click to undo")
             region.show()
