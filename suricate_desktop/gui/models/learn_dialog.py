@@ -46,41 +46,25 @@ from PySide6.QtWidgets import (
 )
 
 from ...analytics import DETECTORS, LiveScorer, TrainingCancelled, TrainingData, train
-from ...analytics.detectors import Detector
 from ...analytics.features import StreamKey, feature_text
 from ...schema import AGENT_SOURCE, BUCKET_KINDS
 from ..forms import load_form
 from ..plots._data import key_text
 from ..plots.charts import TimeAxis
+from .detector_params import (
+    DETECTOR_TITLES,
+    detector_class,
+    detector_help,
+    param_text,
+    parse_param,
+    repr_params,
+)
 
-#: The detectors offered, in order, with the name the user reads.
-DETECTOR_TITLES = {
-    "suricate": "Suricate: EWMA + seasonal, one alarm per incident",
-    "sequence": "Sequence: learnt contexts + surprises (best on NAB)",
-    "ensemble": "Ensemble: seasonal and change surprises, one alarm per incident",
-    "contexts": "Contexts (CAD OSE): runs of binned values never seen in that order",
-    "resonance": "Resonance (ARTime): new shapes of a downsampled key; cheap for many keys",
-    "zscore": "Robust rolling z-score",
-    "ewma": "EWMA z-score",
-    "seasonal": "Seasonal profile (time of day / week)",
-    "iforest": "IsolationForest over sliding windows",
-    "kmeans": "k-means distance over windows of differences (Netdata)",
-}
 POLICIES = {"online": "Learn continuously (partial_fit)", "refit": "Refit periodically on a sliding window"}
 SETTINGS_GROUP = "learn-baseline"
 PARAMS_HEIGHT = 200  # pixels of detector parameters shown before they scroll
 MAINTENANCE_BRUSH = (31, 119, 180, 45)
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
-
-
-def detector_class(kind: str) -> type[Detector]:
-    """The detector class of ``kind`` (the registry's classes are all Detectors)."""
-    return cast("type[Detector]", DETECTORS[kind])
-
-
-def detector_help(kind: str) -> str:
-    doc = (DETECTORS[kind].__doc__ or "").strip().split("\n\n")[0]
-    return " ".join(doc.replace("``", "").split())  # the docstring's literal marks are not for the reader
 
 
 class LearnBaselineDialog(QObject):
@@ -757,35 +741,6 @@ class LearnBaselineDialog(QObject):
                 except ValueError:
                     pass
         return out
-
-
-def repr_params(params: dict) -> str:
-    """``name=value;...``: parameters as QSettings keeps them (plain text, parsed back by ``parse_param``)."""
-    return ";".join(f"{k}={param_text(v)}" for k, v in params.items())
-
-
-def param_text(value) -> str:
-    """A parameter as the user types it: lists as ``150, 300``, no value as empty."""
-    if value is None:
-        return ""
-    if isinstance(value, (tuple, list)):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
-def parse_param(default, text: str):
-    """``text`` read as a parameter of ``default``'s kind; ``ValueError`` when it cannot be."""
-    text = str(text).strip()
-    if isinstance(default, bool):
-        return text == "True"
-    if default is None:
-        return float(text) if text else None
-    if isinstance(default, (tuple, list)):
-        values = [int(part) for part in text.replace(";", ",").split(",") if part.strip()]
-        if not values or min(values) <= 0:
-            raise ValueError(text)
-        return values
-    return type(default)(text)
 
 
 def _fill(holder: QWidget, widget: QWidget) -> None:
