@@ -48,7 +48,7 @@ def default_folder(settings) -> Path:
 class ModelsUI(QObject):
     """Everything learned models add to the main window (see the module docstring)."""
 
-    def __init__(self, window):
+    def __init__(self, window) -> None:
         super().__init__(window)
         self.window = window
         self.manager = ModelManager(default_folder(window.settings), self)
@@ -72,7 +72,7 @@ class ModelsUI(QObject):
         self.dock = QDockWidget("Models", window)
         self.dock.setObjectName("models")
         self.dock.setWidget(self.pane)
-        window.addDockWidget(Qt.BottomDockWidgetArea, self.dock)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         self.dock.toggleViewAction().setShortcut(QKeySequence("Ctrl+Shift+M"))
         self.dock.hide()
 

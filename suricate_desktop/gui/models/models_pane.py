@@ -33,19 +33,19 @@ class ModelsPane(QWidget):
     attachRequested = Signal()
     plotRequested = Signal(object, tuple)  # (Source, stream)
 
-    def __init__(self, manager, parent=None):
+    def __init__(self, manager, parent=None) -> None:
         super().__init__(parent)
         self.manager = manager
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(COLUMNS)
         self.tree.setRootIsDecorated(False)
-        self.tree.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         for col, width in enumerate((150, 240, 80, 80, 90, 220)):
             self.tree.setColumnWidth(col, width)
         self.tree.itemChanged.connect(self._item_changed)
         self.tree.itemDoubleClicked.connect(self._double_clicked)
         self.tree.itemSelectionChanged.connect(self._sync_actions)
-        self.tree.setContextMenuPolicy(Qt.ActionsContextMenu)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.toolbar = QToolBar()
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.learn_action = self._action(

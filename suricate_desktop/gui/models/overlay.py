@@ -132,7 +132,7 @@ class SpanRegion(pg.LinearRegionItem):
 class StreamMarks(QObject):
     """Models' marks on one plot card (see the module docstring)."""
 
-    def __init__(self, card, manager):
+    def __init__(self, card, manager) -> None:
         super().__init__(card)
         self.card = card
         self.panel = card.panel
@@ -143,7 +143,7 @@ class StreamMarks(QObject):
         self.shades: list[SpanRegion] = []
         self.maint: list[SpanRegion] = []
         self._chart = None
-        self._stamp = None
+        self._stamp: tuple | None = None  # what was drawn: redrawn only when it changes
         self._drag: SpanRegion | None = None
         self._drag_from = 0.0
         self.panel.canvas.scene().sigMouseClicked.connect(self._clicked)
@@ -376,7 +376,7 @@ class StreamMarks(QObject):
 class ModelOverlays(QObject):
     """Gives every plot card of a dashboard its ``StreamMarks``."""
 
-    def __init__(self, dashboard, manager, parent=None):
+    def __init__(self, dashboard, manager, parent=None) -> None:
         super().__init__(parent)
         self.manager = manager
         self.marks: list = []
