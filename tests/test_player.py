@@ -1,22 +1,23 @@
-"""A recording plays: RecordingSource fills its store up to a play position; TimelineBar drives it."""
+"""A recording plays: RecordingPlayer fills its store up to a play position, no Qt needed.
+
+The workbench's side of it (RecordingSource, the timeline bar) is in test_player_source.py.
+"""
 
 import time
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtCore import Qt
+from waiting import wait_until
 
-from suricate_desktop.gui.sources import recording
-from suricate_desktop.gui.sources.recording import RecordingSource
-from suricate_desktop.gui.timeline import TimelineBar
 from suricate_desktop.schema import Snapshot
+from suricate_desktop.store import player as player_module
 from suricate_desktop.store.importers import write_recording
+from suricate_desktop.store.player import RecordingPlayer
 from suricate_desktop.store.recording import iter_snapshots
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "resources" / "recordings" / "bpftrace-demo"
-IMPORT = Path(__file__).parent / "data" / "import"
 
 STREAMS = {
     ("demo", "syscalls-by-process", "calls"),
@@ -42,7 +43,7 @@ def player():
 
     def open_(*args, **kwargs):
         kwargs.setdefault("autoplay", False)
-        src = RecordingSource(*args, **kwargs)
+        src = RecordingPlayer(*args, **kwargs)
         sources.append(src)
         return src
 
@@ -67,13 +68,12 @@ def count_until(recorded, stream, position) -> int:
     return len({s.ts for s in recorded if s.stream == stream and s.ts <= position})
 
 
-def test_the_bundled_recording_opens_paused_at_its_start(player, recorded, qtbot):
+def test_the_bundled_recording_opens_paused_at_its_start(player, recorded):
     src = player(DEMO)
-    assert src.kind == "recording" and src.name == "bpftrace-demo"
     assert (src.start, src.end) == (recorded[0].ts, recorded[-1].ts)
     assert 120 < src.span < 300 and src.step == pytest.approx(1.0, abs=0.05)
     assert src.state == "paused" and src.position == src.start
-    qtbot.waitUntil(lambda: src.caught_up, timeout=5000)
+    assert wait_until(lambda: src.caught_up, 5)
     assert newest(src.store) == src.start  # only the first instant
 
 
@@ -93,11 +93,11 @@ class FakeClock:
 @pytest.fixture
 def clock(monkeypatch):
     fake = FakeClock()
-    monkeypatch.setattr(recording, "time", SimpleNamespace(monotonic=fake.monotonic, sleep=time.sleep))
+    monkeypatch.setattr(player_module, "time", SimpleNamespace(monotonic=fake.monotonic, sleep=time.sleep))
     return fake
 
 
-def test_the_recording_plays_at_the_chosen_speed(clock, player, recorded, qtbot):
+def test_the_recording_plays_at_the_chosen_speed(clock, player, recorded):
     src = player(DEMO, speed=20.0)
     src.play()
     assert src.state == "playing"
@@ -112,7 +112,7 @@ def test_the_recording_plays_at_the_chosen_speed(clock, player, recorded, qtbot)
         return have == expected_newest(recorded, pos)
 
     # the clock stands still: so does the position, and the store holds only the first instant
-    qtbot.waitUntil(lambda: src.caught_up, timeout=5000)
+    assert wait_until(lambda: src.caught_up, 5)
     time.sleep(0.3)  # the worker wakes several times (at most every 0.25 s) meanwhile
     assert src.position == src.start and newest(src.store) == src.start
 
@@ -121,7 +121,7 @@ def test_the_recording_plays_at_the_chosen_speed(clock, player, recorded, qtbot)
         clock.advance(0.75)
         pos = src.position
         assert pos == pytest.approx(src.start + 20.0 * 0.75 * step, abs=1e-6)
-        qtbot.waitUntil(lambda: caught_up_to(pos), timeout=5000)
+        assert wait_until(lambda pos=pos: caught_up_to(pos), 5)
     assert {i.stream for i in src.store.streams()} == STREAMS
     times, _values, _labels = src.store.matrix(calls)
     assert list(times) == sorted({s.ts for s in recorded if s.stream == calls and s.ts <= pos})
@@ -132,23 +132,23 @@ def test_the_recording_plays_at_the_chosen_speed(clock, player, recorded, qtbot)
     clock.advance(0.5)
     pos = src.position
     assert pos == pytest.approx(src.start + 20.0 * 6 + 100.0 * 0.5, abs=1e-6)
-    qtbot.waitUntil(lambda: caught_up_to(pos), timeout=5000)
+    assert wait_until(lambda pos=pos: caught_up_to(pos), 5)
     assert not ahead, f"the store was ahead of the position: {ahead[:3]}"
 
     # to the end: the position stops there and play ends
     clock.advance(src.span)
-    qtbot.waitUntil(lambda: src.state == "ended", timeout=10_000)
+    assert wait_until(lambda: src.state == "ended", 10)
     assert src.position == src.end and newest(src.store) == recorded[-1].ts
 
 
-def test_pause_holds_and_seeking_back_refills_to_the_position(player, recorded, qtbot):
+def test_pause_holds_and_seeking_back_refills_to_the_position(player, recorded):
     src = player(DEMO, speed=50.0)
     src.play()
-    qtbot.waitUntil(lambda: src.position > src.start + 60, timeout=10_000)
+    assert wait_until(lambda: src.position > src.start + 60, 10)
     src.pause()
     assert src.state == "paused"
     held = src.position
-    qtbot.waitUntil(lambda: src.caught_up, timeout=5000)
+    assert wait_until(lambda: src.caught_up, 5)
     got = src.store.snapshots
     time.sleep(0.4)
     assert src.position == held and src.store.snapshots == got
@@ -159,7 +159,7 @@ def test_pause_holds_and_seeking_back_refills_to_the_position(player, recorded, 
     target = src.start + 30.5
     src.seek(target)
     assert src.position == target
-    qtbot.waitUntil(lambda: src.caught_up, timeout=5000)
+    assert wait_until(lambda: src.caught_up, 5)
     assert src.resets == resets + 1
     assert newest(src.store) == expected_newest(recorded, target)
     calls = ("demo", "syscalls-by-process", "calls")
@@ -168,7 +168,7 @@ def test_pause_holds_and_seeking_back_refills_to_the_position(player, recorded, 
     # forward: what lies between is ingested, nothing is cleared
     target = src.start + 100.25
     src.seek(target)
-    qtbot.waitUntil(lambda: src.caught_up, timeout=5000)
+    assert wait_until(lambda: src.caught_up, 5)
     assert src.resets == resets + 1
     assert newest(src.store) == expected_newest(recorded, target)
     assert rows(src.store, calls) == count_until(recorded, calls, target)
@@ -176,10 +176,10 @@ def test_pause_holds_and_seeking_back_refills_to_the_position(player, recorded, 
     assert list(times) == sorted({s.ts for s in recorded if s.stream == calls and s.ts <= target})
 
 
-def test_as_fast_as_possible_to_the_end_then_play_starts_over(player, recorded, qtbot):
+def test_as_fast_as_possible_to_the_end_then_play_starts_over(player, recorded):
     src = player(DEMO, speed=0.0)
     src.play()
-    qtbot.waitUntil(lambda: src.state == "ended", timeout=20_000)
+    assert wait_until(lambda: src.state == "ended", 20)
     assert src.position == src.end
     for stream in STREAMS:
         assert rows(src.store, stream) == count_until(recorded, stream, src.end)
@@ -187,18 +187,18 @@ def test_as_fast_as_possible_to_the_end_then_play_starts_over(player, recorded, 
     src.set_speed(1.0)
     src.play()  # from the start again
     assert src.state == "playing" and src.position < src.start + 1
-    qtbot.waitUntil(lambda: src.caught_up, timeout=5000)
+    assert wait_until(lambda: src.caught_up, 5)
     assert newest(src.store) < src.start + 2
 
 
-def test_loop_starts_over_at_the_end(player, qtbot):
+def test_loop_starts_over_at_the_end(player):
     src = player(DEMO, speed=0.0, loop=True)
     src.play()
-    qtbot.waitUntil(lambda: src.resets >= 2, timeout=30_000)
+    assert wait_until(lambda: src.resets >= 2, 30)
     assert src.state == "playing"
 
 
-def test_steps_move_by_the_usual_interval_and_pause(player, qtbot):
+def test_steps_move_by_the_usual_interval_and_pause(player):
     src = player(DEMO, speed=10.0, position=None)
     src.seek(src.start + 10)
     src.play()
@@ -211,118 +211,39 @@ def test_steps_move_by_the_usual_interval_and_pause(player, qtbot):
     assert src.position == src.start  # clamped
 
 
-def test_another_tools_file_plays_too(player, qtbot):
-    src = player(IMPORT / "bpftrace-clear.json", autoplay=True, speed=0.0)
-    qtbot.waitUntil(lambda: src.state == "ended", timeout=10_000)
-    assert {i.stream[2] for i in src.store.streams()} == {"reads", "size", "lin", "st", "mean", "bytes"}
-    assert src.end - src.start == 3.0
-    assert src.to_config()["kind"] == "recording"
-
-
-def test_a_recording_being_written_is_followed(player, tmp_path, qtbot):
+def test_a_recording_being_written_is_followed(player, tmp_path):
     def snaps(t0, n):
         return [Snapshot("h", "s", "a", "count", t0 + i, 1.0, True, [[["k"], i + 1]]) for i in range(n)]
 
     write_recording(snaps(1000.0, 5), tmp_path)
     src = player(tmp_path, speed=0.0, autoplay=True)
-    qtbot.waitUntil(lambda: src.state == "ended", timeout=5000)
+    assert wait_until(lambda: src.state == "ended", 5)
     assert src.end == 1004.0
     write_recording(snaps(1005.0, 5), tmp_path)
     src.play()
-    qtbot.waitUntil(lambda: src.state == "ended" and src.end == 1009.0, timeout=5000)
+    assert wait_until(lambda: src.state == "ended" and src.end == 1009.0, 5)
     # play() after the end starts over, and at the old end the new segments were picked up
     assert rows(src.store, ("h", "s", "a")) == 10 and src.resets == 1
 
 
 def test_what_cannot_be_opened(tmp_path):
     with pytest.raises(FileNotFoundError):
-        RecordingSource(tmp_path / "nothing")
+        RecordingPlayer(tmp_path / "nothing")
     with pytest.raises(ValueError, match="no recording segments"):
-        RecordingSource(tmp_path)
-    empty = tmp_path / "empty.txt"
-    empty.write_text("nothing to see\n")
+        RecordingPlayer(tmp_path)
+    text = tmp_path / "some.txt"
+    text.write_text("nothing to see\n")
+    with pytest.raises(ValueError, match="not a recording folder"):
+        RecordingPlayer(text)
     with pytest.raises(ValueError, match="no snapshots"):
-        RecordingSource(empty)
+        RecordingPlayer(text, importer=lambda path: [])
 
 
-def test_the_workspace_reopens_it_where_it_was(player, qtbot):
-    src = player(DEMO, speed=5.0, loop=True)
-    src.seek(src.start + 42.0)
-    config = src.to_config()
-    assert config == {
-        "kind": "recording",
-        "name": "bpftrace-demo",
-        "path": str(DEMO),
-        "speed": 5.0,
-        "loop": True,
-        "position": src.start + 42.0,
-        "playing": False,
-    }
-    again = RecordingSource.from_config(config)
-    try:
-        assert (again.position, again.speed, again.loop, again.state) == (
-            src.start + 42.0,
-            5.0,
-            True,
-            "paused",
-        )
-    finally:
-        again.stop()
-
-
-# --------------------------------------------------------------------------- the timeline bar
-
-
-def test_the_timeline_bar_reflects_and_drives_the_source(player, recorded, qtbot):
-    src = player(DEMO)
-    bar = TimelineBar(src)
-    qtbot.addWidget(bar)
-    bar.show()
-    assert bar.slider.minimum() == 0 and bar.slider.maximum() == round(src.span * 1000)
-    assert bar.start_label.text().startswith(time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(src.start)))
-    assert "+0:00" in bar.time_label.text() and bar.state_label.text() == "paused"
-
-    # play / pause button
-    qtbot.mouseClick(bar.play_button, Qt.LeftButton)
-    assert src.state == "playing"
-    qtbot.waitUntil(
-        lambda: bar.state_label.text() == "playing" and bar.play_button.text() == "Pause", timeout=2000
-    )
-    qtbot.mouseClick(bar.play_button, Qt.LeftButton)
-    assert src.state == "paused"
-
-    # the speed box
-    bar.speed_combo.setCurrentIndex(bar.speed_combo.findText("50x"))
-    assert src.speed == 50.0
-    bar.speed_combo.setCurrentIndex(bar.speed_combo.findText("max"))
-    assert src.speed == 0.0
-
-    # the slider seeks (as a user moving it would), the source follows and refills
-    bar.slider.setValue(60_000)
-    assert src.position == pytest.approx(src.start + 60.0)
-    qtbot.waitUntil(lambda: src.caught_up, timeout=5000)
-    assert newest(src.store) == expected_newest(recorded, src.start + 60.0)
-
-    # steps
-    qtbot.mouseClick(bar.forward_button, Qt.LeftButton)
-    assert src.position == pytest.approx(src.start + 60.0 + src.step)
-    qtbot.mouseClick(bar.back_button, Qt.LeftButton)
-    qtbot.mouseClick(bar.back_button, Qt.LeftButton)
-    assert src.position == pytest.approx(src.start + 60.0 - src.step)
-
-    # the bar follows the source's position on its timer
-    src.seek(src.start + 120.0)
-    qtbot.waitUntil(lambda: bar.slider.value() == 120_000, timeout=2000)
-    assert "+2:00" in bar.time_label.text()
-
-    # Space plays and pauses when the bar or its slider has the focus
-    bar.set_source(src)
-    qtbot.keyClick(bar.slider, Qt.Key_Space)
-    assert src.state == "playing"
-    qtbot.keyClick(bar, Qt.Key_Space)
-    assert src.state == "paused"
-
-    bar.loop_box.setChecked(True)
-    assert src.loop is True
-    bar.set_source(None)
-    assert not bar.play_button.isEnabled() and bar.time_label.text() == "no recording"
+def test_imported_snapshots_play_from_memory(player):
+    snaps = [Snapshot("h", "s", "a", "count", 1000.0 + i, 1.0, True, [[["k"], i + 1]]) for i in range(25)]
+    src = player(Path(__file__), autoplay=True, speed=0.0, importer=lambda path: list(reversed(snaps)))
+    assert wait_until(lambda: src.state == "ended", 10)
+    assert (src.start, src.end, src.step) == (1000.0, 1024.0, 1.0)
+    assert rows(src.store, ("h", "s", "a")) == 25
+    assert [s.ts for s in src.snapshots()] == [s.ts for s in snaps]
+    assert rows(src.read_span(("h", "s", "a"), 1010.0, 1014.0), ("h", "s", "a")) == 5

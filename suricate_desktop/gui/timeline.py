@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .sources.recording import SPEEDS
+from ..store.player import SPEEDS
 
 #: Slider units per second of recording (milliseconds), coarser for spans that would overflow an int.
 _FINE = 1000

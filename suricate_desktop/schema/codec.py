@@ -46,7 +46,7 @@ _Int64 = Annotated[int, msgspec.Meta(ge=INT64_MIN, le=INT64_MAX)]
 #: Integers a float64 column holds exactly; a larger value takes the slow path (``_widen``).
 _ExactInt = Annotated[int, msgspec.Meta(ge=-EXACT_INT, le=EXACT_INT)]
 _Name = Annotated[str, msgspec.Meta(max_length=MAX_NAME)]
-_KeyPart = Union[Annotated[str, msgspec.Meta(max_length=MAX_KEY_PART)], _Int64]
+_KeyPart = Annotated[str, msgspec.Meta(max_length=MAX_KEY_PART)] | _Int64
 _Key = Annotated[list[_KeyPart], msgspec.Meta(max_length=MAX_KEY_PARTS)]
 
 
@@ -56,13 +56,14 @@ def _wire_type(value_int: Any, strict: bool) -> type:
     ``value_int`` bounds integer values; ``strict`` refuses unknown fields (at
     their name, before their value is read).
     """
-    number = Union[value_int, float]
+    # Union[], not |: these are types built at run time from a parameter, which mypy cannot read as aliases.
+    number = Union[value_int, float]  # noqa: UP007
     buckets = Annotated[list[tuple[tuple[_Int64, _Int64], value_int]], msgspec.Meta(max_length=MAX_BUCKETS)]
     stats = Annotated[
         dict[Annotated[str, msgspec.Meta(max_length=MAX_NAME)], number],
         msgspec.Meta(max_length=MAX_STATS_FIELDS),
     ]
-    value = Union[value_int, float, buckets, stats]
+    value = Union[value_int, float, buckets, stats]  # noqa: UP007
 
     return msgspec.defstruct(
         "_Wire",
@@ -89,10 +90,13 @@ def _wire_type(value_int: Any, strict: bool) -> type:
 # where the depth is checked before a lenient decoder (which skips unknown values, recursively) runs.
 # JSON has no NaN or infinity, and msgspec refuses a float beyond float64's range ("Number out of
 # range"), so every float that comes out of these decoders is finite.
-_strict_decoder = msgspec.json.Decoder(_wire_type(_ExactInt, strict=True))
-_decoder = msgspec.json.Decoder(_wire_type(_ExactInt, strict=False))
-_wide_decoder = msgspec.json.Decoder(_wire_type(_Int64, strict=False))
-_version_decoder = msgspec.json.Decoder(msgspec.defstruct("_Version", [("v", Any, None)]))
+# The wire struct is built at run time (``_wire_type``), so what these decoders return is typed Any.
+_strict_decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(_wire_type(_ExactInt, strict=True))
+_decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(_wire_type(_ExactInt, strict=False))
+_wide_decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(_wire_type(_Int64, strict=False))
+_version_decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(
+    msgspec.defstruct("_Version", [("v", Any, None)])
+)
 _second = itemgetter(1)
 _NUMBERS = {int, float}
 #: How msgspec says a value was beyond 2**53 (the fast decoder's bound on integer values).
@@ -165,7 +169,7 @@ def _decode(body: bytes, max_bytes: int) -> Snapshot:
     return snap
 
 
-def _decode_slowly(body: bytes, exc: msgspec.ValidationError):
+def _decode_slowly(body: bytes, exc: msgspec.ValidationError) -> Any:
     """Bodies the strict decoder refused: unknown fields, integer values beyond 2**53, or errors.
 
     The depth and the encoding of the whole body are checked first, before any
@@ -188,7 +192,7 @@ def _decode_slowly(body: bytes, exc: msgspec.ValidationError):
     raise _explain(body, exc)
 
 
-def _widen(body: bytes):
+def _widen(body: bytes) -> Any:
     """The slow path for integer values beyond 2**53 (within int64): kept as the nearest float.
 
     Every store keeps values as float64 (the recording's ``value`` column, the

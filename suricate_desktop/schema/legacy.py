@@ -65,11 +65,11 @@ def _value(key: object, value: object) -> int | float:
     raise SchemaError(f"[{_show(key)}]", f"expected a number, got {type(value).__name__}")
 
 
-def _key(key: object) -> list:
+def _key(key: object) -> list[str | int]:
     parts = key if type(key) is tuple else (key,)
     if len(parts) > MAX_KEY_PARTS:
         raise SchemaError("key", f"{len(parts)} key parts, more than {MAX_KEY_PARTS}")
-    out: list = []
+    out: list[str | int] = []
     for part in parts:
         if type(part) is bytes:
             part = part.decode("utf-8", "replace")

@@ -41,8 +41,9 @@ import csv
 import datetime as _dt
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pyarrow as pa
@@ -61,7 +62,7 @@ __all__ = ["import_csv", "read_segment", "segment_span", "write_recording"]
 
 
 def import_csv(
-    path: str | os.PathLike,
+    path: str | os.PathLike[str],
     *,
     host: str | None = None,
     source: str | None = None,
@@ -96,18 +97,20 @@ def import_csv(
     return snaps
 
 
-def _long(reader, names, host, source, kind, delta, path) -> list[Snapshot]:
+def _long(
+    reader: Iterator[list[str]], names: list[str], host: str, source: str, kind: str, delta: bool, path: Path
+) -> list[Snapshot]:
     col = {name: i for i, name in enumerate(names)}
     t_col = next(col[c] for c in _TIME_COLUMNS if c in col)
 
-    def cell(row, name, default=None):
+    def cell(row: list[str], name: str, default: str | None = None) -> str | None:
         i = col.get(name)
         if i is None or i >= len(row):
             return default
         text = row[i].strip()
         return text if text != "" else default
 
-    groups: dict[tuple, dict] = {}
+    groups: dict[tuple[Any, ...], dict[str, Any]] = {}
     for line, row in enumerate(reader, start=2):
         if not row or not any(c.strip() for c in row):
             continue
@@ -150,17 +153,17 @@ def _long(reader, names, host, source, kind, delta, path) -> list[Snapshot]:
             entries.setdefault(hkey, [key, {}])[1][name] = value
         else:
             entries[hkey] = [key, value]
-    out = []
-    last: dict[tuple, float] = {}
-    for (ts, *stream), g in sorted(groups.items(), key=lambda item: item[0][0]):
-        stream = tuple(stream)
+    out: list[Snapshot] = []
+    last: dict[tuple[str, str, str], float] = {}
+    for (ts, host_, source_, agg), g in sorted(groups.items(), key=lambda item: item[0][0]):
+        sid = (host_, source_, agg)
         interval = g["interval"]
         if interval is None:
-            interval = ts - last[stream] if stream in last else None
-        last[stream] = ts
+            interval = ts - last[sid] if sid in last else None
+        last[sid] = ts
         out.append(
             Snapshot(
-                *stream,
+                *sid,
                 g["kind"],
                 ts,
                 interval if interval is not None else -1.0,
@@ -172,12 +175,21 @@ def _long(reader, names, host, source, kind, delta, path) -> list[Snapshot]:
     return out
 
 
-def _wide(reader, header, host, source, agg, kind, delta, path) -> list[Snapshot]:
+def _wide(
+    reader: Iterator[list[str]],
+    header: list[str],
+    host: str,
+    source: str,
+    agg: str,
+    kind: str,
+    delta: bool,
+    path: Path,
+) -> list[Snapshot]:
     lowered = [h.lower() for h in header]
     t_col = next((lowered.index(c) for c in _TIME_COLUMNS if c in lowered), 0)
     columns = [(i, name) for i, name in enumerate(header) if i != t_col]
     out: list[Snapshot] = []
-    prev = None
+    prev: float | None = None
     for line, row in enumerate(reader, start=2):
         if not row or not any(c.strip() for c in row):
             continue
@@ -185,7 +197,7 @@ def _wide(reader, header, host, source, agg, kind, delta, path) -> list[Snapshot
             ts = parse_time(row[t_col])
         except (ValueError, IndexError) as exc:
             raise ValueError(f"{path}:{line}: {exc}") from None
-        entries = []
+        entries: list[list[Any]] = []
         for i, name in columns:
             if i < len(row):
                 try:
@@ -204,7 +216,7 @@ def _wide(reader, header, host, source, agg, kind, delta, path) -> list[Snapshot
 
 def _first_intervals(snaps: list[Snapshot]) -> None:
     """A stream's first snapshot has no predecessor: its interval is the next gap, else 1 s."""
-    first: dict[tuple, Snapshot] = {}
+    first: dict[tuple[str, str, str], Snapshot] = {}
     for s in snaps:
         if s.interval < 0:
             first[s.stream] = s
@@ -248,7 +260,7 @@ def _number(text: str | None) -> int | float | None:
         return value if math.isfinite(value) else None
 
 
-def _key(text: str) -> list:
+def _key(text: str | None) -> list[str | int]:
     if not text:
         return []
     return [_part(p) for p in text.split(",")]
@@ -267,18 +279,18 @@ def _part(p: str) -> int | str:
 
 def write_recording(
     snapshots: Iterable[Snapshot],
-    folder: str | os.PathLike,
+    folder: str | os.PathLike[str],
     *,
-    meta: dict | None = None,
+    meta: dict[str, Any] | None = None,
     segment_seconds: float = 10.0,
-) -> dict:
+) -> dict[str, Any]:
     """Write snapshots into a recording folder, sorted by time, one segment per ``segment_seconds``.
 
     Appends when the folder already holds a recording. Returns
     ``{"snapshots", "segments", "first_ts", "last_ts"}``.
     """
     snaps = sorted(snapshots, key=lambda s: s.ts)
-    stats = {"snapshots": 0, "segments": 0, "first_ts": None, "last_ts": None}
+    stats: dict[str, Any] = {"snapshots": 0, "segments": 0, "first_ts": None, "last_ts": None}
     if not snaps:
         RecordingWriter(folder, meta=meta).close()
         return stats
@@ -294,7 +306,7 @@ def write_recording(
     return stats
 
 
-def _write_chunk(folder, chunk: list[Snapshot], meta: dict | None) -> int:
+def _write_chunk(folder: str | os.PathLike[str], chunk: list[Snapshot], meta: dict[str, Any] | None) -> int:
     # One writer per chunk: its close() writes everything it was handed as one segment.
     writer = RecordingWriter(folder, rotate_seconds=3600.0, meta=meta)
     writer(chunk)
@@ -302,7 +314,7 @@ def _write_chunk(folder, chunk: list[Snapshot], meta: dict | None) -> int:
     return writer.segments_written
 
 
-def read_segment(path: str | os.PathLike) -> list[Snapshot]:
+def read_segment(path: str | os.PathLike[str]) -> list[Snapshot]:
     """The snapshots of one segment file, rebuilt exactly, sorted by time (stable)."""
     # ParquetFile.read: half the cost of pq.read_table's dataset machinery for one small file
     table = pq.ParquetFile(path).read(columns=SCHEMA.names)
@@ -321,10 +333,11 @@ def read_segment(path: str | os.PathLike) -> list[Snapshot]:
     return out
 
 
-def segment_span(path: str | os.PathLike) -> tuple[float, float] | None:
+def segment_span(path: str | os.PathLike[str]) -> tuple[float, float] | None:
     """(first ts, last ts) of a segment from its Parquet statistics (the ts column if they are missing); None if empty."""
     meta = pq.ParquetFile(path).metadata
-    lo = hi = None
+    lo: float | None = None
+    hi: float | None = None
     try:
         index = meta.schema.names.index("ts")
         for g in range(meta.num_row_groups):
@@ -339,12 +352,12 @@ def segment_span(path: str | os.PathLike) -> tuple[float, float] | None:
         if len(column) == 0:
             return None
         return float(column.min()) / 1e6, float(column.max()) / 1e6
-    if lo is None:
+    if lo is None or hi is None:
         return None
     return lo, hi
 
 
-def _epoch(value) -> float:
+def _epoch(value: _dt.datetime | int) -> float:
     if isinstance(value, _dt.datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=_dt.UTC)

@@ -27,16 +27,25 @@ from __future__ import annotations
 import collections
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from ..schema import ADDITIVE_KINDS, BUCKET_KINDS, STATS_KINDS, Snapshot
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 StreamId = tuple[str, str, str]
+#: A column's label: the key tuple, (key, low, high) for a bucket or (key, field) for a stats field.
+Label = tuple[Any, ...]
+#: How to sum a stream's columns into buckets: (edges, columns in edge order, start of each edge's run).
+BucketMap = tuple[list[tuple[int, int]], npt.NDArray[np.intp], npt.NDArray[np.intp]]
 _first = itemgetter(0)
 _ONE_PART = {1}
 
@@ -91,8 +100,9 @@ class StreamBuffer:
         self.times = np.zeros(rows, dtype=np.float64)
         self.values = np.full((rows, 8), self.fill, dtype=np.float64)
         #: Column of each series: key tuple, (key, low, high) or (key, field).
-        self.columns: dict[tuple, int] = {}
-        self.labels: list[tuple] = []
+        #: (A one-part scalar key is also found by its part alone: the fast path's lookup.)
+        self.columns: dict[Label | str | int, int] = {}
+        self.labels: list[Label] = []
         #: Sum of the deltas evicted from the ring, so cumulative views stay true.
         self.evicted = np.zeros(8, dtype=np.float64)
         self.head = -1  # index of the newest row
@@ -101,7 +111,7 @@ class StreamBuffer:
         self.dropped_columns = 0
         self.late = 0
         self.newest = 0.0  # time of the newest row, for lock-free readers (clock)
-        self._bucket_maps: dict = {}
+        self._bucket_maps: dict[Label | None, tuple[int, BucketMap]] = {}
         self.nbytes = 0
         self._count_bytes()
 
@@ -127,7 +137,7 @@ class StreamBuffer:
             self._add_scalars(row, entries)
         self.version += 1
 
-    def _add_scalars(self, row: int, entries: list) -> None:
+    def _add_scalars(self, row: int, entries: list[list[Any]]) -> None:
         """Column lookups and the row write as C-level map/zip and one numpy assignment."""
         if len(entries) == 1:  # one record per message: no arrays to build for one value
             key, value = entries[0]
@@ -137,21 +147,26 @@ class StreamBuffer:
             if col >= 0:
                 self.values[row, col] = value
             return
-        keys, values = zip(*entries)
+        keys: Sequence[Sequence[str | int]]
+        values: Sequence[Any]
+        keys, values = zip(*entries, strict=True)
         get = self.columns.get
         # One-part keys (the common case) are looked up by their part: no tuple built.
         lookup = map(_first, keys) if set(map(len, keys)) == _ONE_PART else map(tuple, keys)
-        cols = list(map(get, lookup))
+        cols: Sequence[int | None] = list(map(get, lookup))
         if None in cols:
             cols, values = self._place(keys, values)
             if not cols:
                 return
         self.values[row][np.array(cols, dtype=np.intp)] = np.array(values, dtype=np.float64)
 
-    def _place(self, keys, values) -> tuple[list[int], list]:
+    def _place(
+        self, keys: Sequence[Sequence[str | int]], values: Sequence[Any]
+    ) -> tuple[list[int], list[Any]]:
         """The slow path: make columns for new keys, leave out what does not fit."""
-        cols, kept = [], []
-        for key, value in zip(keys, values):
+        cols: list[int] = []
+        kept: list[Any] = []
+        for key, value in zip(keys, values, strict=True):
             label = tuple(key)
             col = self.columns.get(label)
             if col is None:
@@ -161,7 +176,7 @@ class StreamBuffer:
                 kept.append(value)
         return cols, kept
 
-    def _add_buckets(self, row: int, entries: list) -> None:
+    def _add_buckets(self, row: int, entries: list[list[Any]]) -> None:
         get = self.columns.get
         values = self.values
         for key, buckets in entries:
@@ -175,7 +190,7 @@ class StreamBuffer:
                 if col >= 0:
                     values[row, col] = count
 
-    def _add_stats(self, row: int, entries: list) -> None:
+    def _add_stats(self, row: int, entries: list[list[Any]]) -> None:
         for key, stats in entries:
             tkey = tuple(key)
             for name in ("count", "average", "total"):
@@ -219,7 +234,7 @@ class StreamBuffer:
         self.times, self.values = times, values
         self._count_bytes()
 
-    def _new_column(self, label: tuple) -> int:
+    def _new_column(self, label: Label) -> int:
         ncols = len(self.labels)
         if ncols >= self.max_columns:
             self.dropped_columns += 1
@@ -311,7 +326,7 @@ class StreamBuffer:
                 total += part
         return total
 
-    def bucket_map(self, key: tuple | None) -> tuple[list[tuple[int, int]], np.ndarray, np.ndarray]:
+    def bucket_map(self, key: Label | None) -> BucketMap:
         """(edges, columns in edge order, start of each edge's run): how to sum columns into buckets.
 
         Cached per key and column count: a heatmap polling thirty times a second
@@ -330,7 +345,11 @@ class StreamBuffer:
             if not edges or edges[-1] != (lo, hi):
                 edges.append((lo, hi))
                 starts.append(i)
-        result = (edges, np.array([c for _, _, c in cols], dtype=np.intp), np.array(starts, dtype=np.intp))
+        result: BucketMap = (
+            edges,
+            np.array([c for _, _, c in cols], dtype=np.intp),
+            np.array(starts, dtype=np.intp),
+        )
         cache[key] = (ncols, result)
         return result
 
@@ -430,7 +449,7 @@ class LiveStore:
         finally:
             lock.release()
         for callback in subscribers:
-            callback(snapshots)
+            callback(cast("list[Snapshot]", snapshots))  # made a list above whenever there are subscribers
 
     def _new_stream(self, snap: Snapshot) -> StreamBuffer:
         """A ring for ``snap``'s stream (replacing one of another kind), at the recent end; then the caps."""
@@ -465,7 +484,7 @@ class LiveStore:
                 listener(stream)
 
     @contextmanager
-    def _reading(self):
+    def _reading(self) -> Iterator[None]:
         """The lock, for a reader: one that has to wait says so, and ingest hands the lock over early."""
         lock = self._lock
         if not lock.acquire(blocking=False):
@@ -499,11 +518,11 @@ class LiveStore:
     def info(self, stream: StreamId) -> StreamInfo:
         return next(i for i in self.streams() if i.stream == stream)
 
-    def labels(self, stream: StreamId) -> list[tuple]:
+    def labels(self, stream: StreamId) -> list[Label]:
         with self._reading():
             return list(self._buffer(stream).labels)
 
-    def keys(self, stream: StreamId) -> list[tuple]:
+    def keys(self, stream: StreamId) -> list[Label]:
         """The distinct key tuples of a stream, in order of first appearance."""
         with self._reading():
             buf = self._buffer(stream)
@@ -521,7 +540,7 @@ class LiveStore:
 
     def matrix(
         self, stream: StreamId, view: str = "interval", last: int | None = None, since: float | None = None
-    ):
+    ) -> tuple[np.ndarray, np.ndarray, list[Label]]:
         """(times, values[time, column], labels): the whole stream as arrays (copies).
 
         ``last`` keeps the newest ``last`` rows, ``since`` the rows at or after that time.
@@ -534,11 +553,11 @@ class LiveStore:
     def series(
         self,
         stream: StreamId,
-        key: tuple,
+        key: Sequence[str | int],
         view: str = "interval",
         last: int | None = None,
         since: float | None = None,
-    ):
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(times, values) of one scalar key, copies."""
         with self._reading():
             buf = self._buffer(stream)
@@ -551,11 +570,11 @@ class LiveStore:
     def buckets(
         self,
         stream: StreamId,
-        key: tuple | None = None,
+        key: Sequence[str | int] | None = None,
         view: str = "interval",
         last: int | None = None,
         since: float | None = None,
-    ):
+    ) -> tuple[np.ndarray, list[tuple[int, int]], np.ndarray]:
         """(times, edges[(low, high)], counts[time, bucket]) for a heatmap or histogram.
 
         ``key=None`` sums over every key. Buckets are sorted by their low edge.
@@ -573,7 +592,7 @@ class LiveStore:
 
     def frame(
         self, stream: StreamId, view: str = "interval", last: int | None = None, since: float | None = None
-    ):
+    ) -> pd.DataFrame:
         """A pandas DataFrame (a copy): time index, one column per series."""
         import pandas as pd
 
@@ -608,7 +627,7 @@ class LiveStore:
             interval = buf.interval
         return find_gaps(times, interval, factor, until)
 
-    def stats(self) -> dict:
+    def stats(self) -> dict[str, int]:
         with self._reading():
             return {
                 "streams": len(self._streams),
@@ -630,7 +649,7 @@ class LiveStore:
 
     def _buffer(self, stream: StreamId) -> StreamBuffer:
         try:
-            return self._streams[tuple(stream)]
+            return self._streams[cast(StreamId, tuple(stream))]
         except KeyError:
             raise KeyError(f"no stream {_name(stream)}") from None
 

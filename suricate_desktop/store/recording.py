@@ -28,6 +28,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import orjson
@@ -36,6 +37,10 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..schema import BUCKET_KINDS, SCHEMA_VERSION, STATS_KINDS, Snapshot
+
+if TYPE_CHECKING:
+    import duckdb
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -92,9 +97,9 @@ class RecordingWriter:
 
     def __init__(
         self,
-        folder: str | os.PathLike,
+        folder: str | os.PathLike[str],
         rotate_seconds: float = 1.0,
-        meta: dict | None = None,
+        meta: dict[str, Any] | None = None,
         max_pending: int = DEFAULT_MAX_PENDING,
         max_pending_entries: int = DEFAULT_MAX_PENDING_ENTRIES,
     ):
@@ -165,7 +170,7 @@ class RecordingWriter:
     def __enter__(self) -> RecordingWriter:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def _run(self) -> None:
@@ -217,7 +222,7 @@ class RecordingWriter:
         self.rows_written += table.num_rows
         self.snapshots_written += len(batch)
 
-    def _write_meta(self, meta: dict) -> None:
+    def _write_meta(self, meta: dict[str, Any]) -> None:
         if (self.folder / META_FILE).exists():
             return
         _replace_meta(self.folder, {"schema_version": SCHEMA_VERSION, "started": time.time(), **meta})
@@ -263,7 +268,7 @@ def _is_segment(path: Path) -> bool:
 
 
 # -- the recording's meta ------------------------------------------------------------------------------------------------
-def read_meta(folder: str | os.PathLike) -> dict:
+def read_meta(folder: str | os.PathLike[str]) -> dict[str, Any]:
     """The recording's ``recording.json`` ({} when there is none or it cannot be read)."""
     try:
         doc = json.loads((Path(folder) / META_FILE).read_text())
@@ -272,21 +277,23 @@ def read_meta(folder: str | os.PathLike) -> dict:
     return doc if isinstance(doc, dict) else {}
 
 
-def update_meta(folder: str | os.PathLike, fields: dict) -> None:
+def update_meta(folder: str | os.PathLike[str], fields: dict[str, Any]) -> None:
     """Set ``fields`` in the recording's meta (written atomically; the other fields kept)."""
     _replace_meta(Path(folder), {**read_meta(folder), **fields})
 
 
-def _replace_meta(folder: Path, doc: dict) -> None:
+def _replace_meta(folder: Path, doc: dict[str, Any]) -> None:
     tmp = folder / f".{META_FILE}.tmp"
     tmp.write_text(json.dumps(doc, indent=2))
     os.replace(tmp, folder / META_FILE)
 
 
-def recent_ids(folder: str | os.PathLike, limit: int = RECENT_IDS) -> list[tuple[str, str, str, str, int]]:
+def recent_ids(
+    folder: str | os.PathLike[str], limit: int = RECENT_IDS
+) -> list[tuple[str, str, str, str, int]]:
     """(host, source, aggregation, run, seq) of the snapshots of the newest segments, at least ``limit``
     of them when the recording holds that many (whole segments are read), oldest first."""
-    chunks: list[list] = []
+    chunks: list[list[tuple[str, str, str, str, int]]] = []
     count = 0
     for part in reversed(segments(folder)):
         if count >= limit:
@@ -297,7 +304,12 @@ def recent_ids(folder: str | os.PathLike, limit: int = RECENT_IDS) -> list[tuple
         numbers = table.column("snapshot").to_numpy()
         first_rows = np.flatnonzero(np.concatenate(([True], numbers[1:] != numbers[:-1])))
         table = table.take(pa.array(first_rows))
-        ids = list(zip(*(table.column(name).to_pylist() for name in ("host", "source", "agg", "run", "seq"))))
+        ids = list(
+            zip(
+                *(table.column(name).to_pylist() for name in ("host", "source", "agg", "run", "seq")),
+                strict=True,
+            )
+        )
         chunks.append(ids)
         count += len(ids)
     return [i for chunk in reversed(chunks) for i in chunk]
@@ -306,11 +318,11 @@ def recent_ids(folder: str | os.PathLike, limit: int = RECENT_IDS) -> list[tuple
 def flatten(batch: list[Snapshot], first_snapshot: int = 0) -> pa.Table:
     """One row per entry (per bucket, per stats field) of each snapshot."""
     counts: list[int] = []
-    keys: list[list] = []
+    keys: list[list[str | int] | None] = []
     fields: list[str | None] = []
     los: list[int | None] = []
     his: list[int | None] = []
-    values: list[float] = []
+    values: list[float | None] = []
     for snap in batch:
         kind = snap.kind
         before = len(values)
@@ -350,7 +362,7 @@ def flatten(batch: list[Snapshot], first_snapshot: int = 0) -> pa.Table:
         counts.append(n)
     take = pa.array(np.repeat(np.arange(len(batch)), counts))
 
-    def per_snapshot(values_, type_):
+    def per_snapshot(values_: list[Any], type_: pa.DataType) -> pa.Array:
         return pa.array(values_, type=type_).take(take)
 
     columns = {
@@ -377,7 +389,7 @@ def flatten(batch: list[Snapshot], first_snapshot: int = 0) -> pa.Table:
 
 
 # -- reading -------------------------------------------------------------------------------------------------------------
-def segments(folder: str | os.PathLike) -> list[Path]:
+def segments(folder: str | os.PathLike[str]) -> list[Path]:
     """The complete segments of a recording, oldest first (half-written ``.tmp`` files are not segments)."""
     folder = Path(folder)
     if not folder.is_dir():
@@ -386,7 +398,7 @@ def segments(folder: str | os.PathLike) -> list[Path]:
     return sorted(filter(_is_segment, folder.glob(SEGMENT_GLOB)), key=_segment_number)
 
 
-def read_table(folder: str | os.PathLike, columns: list[str] | None = None) -> pa.Table:
+def read_table(folder: str | os.PathLike[str], columns: list[str] | None = None) -> pa.Table:
     """The whole recording as one Arrow table."""
     parts = segments(folder)
     if not parts:
@@ -395,12 +407,12 @@ def read_table(folder: str | os.PathLike, columns: list[str] | None = None) -> p
     return pa.concat_tables(pq.read_table(p, columns=columns, schema=SCHEMA, filters=entries) for p in parts)
 
 
-def read_frame(folder: str | os.PathLike):
+def read_frame(folder: str | os.PathLike[str]) -> pd.DataFrame:
     """The whole recording as one pandas DataFrame, one row per entry."""
     return read_table(folder).to_pandas()
 
 
-def connect(folder: str | os.PathLike, database: str = ":memory:"):
+def connect(folder: str | os.PathLike[str], database: str = ":memory:") -> duckdb.DuckDBPyConnection:
     """A DuckDB connection where the recording is the view ``recording``."""
     import duckdb
 
@@ -418,7 +430,7 @@ def connect(folder: str | os.PathLike, database: str = ":memory:"):
 
 
 def iter_snapshots(
-    folder: str | os.PathLike, stream: tuple[str, str, str] | None = None
+    folder: str | os.PathLike[str], stream: tuple[str, str, str] | None = None
 ) -> Iterator[Snapshot]:
     """The recorded snapshots, rebuilt exactly (keys with their types), in recorded order.
 
@@ -444,25 +456,27 @@ def iter_snapshots(
             start = end
 
 
-def _rebuild(cols: dict, ts: list, start: int, end: int) -> Snapshot:
+def _rebuild(cols: dict[str, list[Any]], ts: list[float], start: int, end: int) -> Snapshot:
     kind = cols["kind"][start]
     keys = [orjson.loads(k) for k in cols["key_json"][start:end] if k is not None]
     values = cols["value"][start:end]
-    entries: list[list] = []
+    entries: list[list[Any]] = []
     if not keys:
         pass  # a snapshot with no entries
     elif kind in BUCKET_KINDS:
-        by_key: dict[tuple, list] = {}
-        for key, lo, hi, value in zip(keys, cols["lo"][start:end], cols["hi"][start:end], values):
+        by_key: dict[tuple[str | int, ...], list[list[Any]]] = {}
+        for key, lo, hi, value in zip(
+            keys, cols["lo"][start:end], cols["hi"][start:end], values, strict=False
+        ):
             by_key.setdefault(tuple(key), []).append([[lo, hi], int(value)])
         entries = [[list(k), b] for k, b in by_key.items()]
     elif kind in STATS_KINDS:
-        stats: dict[tuple, dict] = {}
-        for key, name, value in zip(keys, cols["field"][start:end], values):
+        stats: dict[tuple[str | int, ...], dict[str, int | float]] = {}
+        for key, name, value in zip(keys, cols["field"][start:end], values, strict=False):
             stats.setdefault(tuple(key), {})[name] = _number(value)
         entries = [[list(k), s] for k, s in stats.items()]
     else:
-        entries = [[key, _number(value)] for key, value in zip(keys, values)]
+        entries = [[key, _number(value)] for key, value in zip(keys, values, strict=False)]
     return Snapshot(
         cols["host"][start],
         cols["source"][start],

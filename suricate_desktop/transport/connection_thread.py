@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 import pika
 import pika.exceptions
@@ -152,7 +153,7 @@ class ConnectionThread:
 class _ReadyEvent(threading.Event):
     """An Event that also tells its owner when it is set (the subclasses' ``_serve`` only sets it)."""
 
-    def __init__(self, on_set):
+    def __init__(self, on_set: Callable[[], None]) -> None:
         super().__init__()
         self._on_set = on_set
 

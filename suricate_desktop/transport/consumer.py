@@ -38,10 +38,12 @@ import ssl
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, cast, runtime_checkable
 
 import pika
 import pika.exceptions
+import pika.spec
+from pika.adapters.blocking_connection import BlockingChannel
 from pika.exchange_type import ExchangeType
 
 from ..schema import MAX_BODY_BYTES, SchemaError, Snapshot, decode, decode_legacy, encode
@@ -171,9 +173,9 @@ class Consumer(ConnectionThread):
         self._awaiting: collections.deque[tuple[int, int]] = collections.deque()
         self._ticket = 0
         self._seen = SeenIds()
-        if self.durable:
+        if isinstance(sink, DurableSink):
             self._seen.remember(sink.stored_ids())
-        self._channel = None
+        self._channel: BlockingChannel | None = None
 
     thread_name = "amqp-consumer"
 
@@ -186,7 +188,7 @@ class Consumer(ConnectionThread):
         """Stop; a durable sink is first asked to write what it holds, which is then acked."""
         self._halt(timeout)
 
-    def stats(self) -> dict:
+    def stats(self) -> dict[str, Any]:
         return {
             "state": self.state,
             "received": self.received,
@@ -262,21 +264,23 @@ class Consumer(ConnectionThread):
         if self.durable and not self.failure:
             self._wait_stored(STOP_WRITE_WAIT)
 
-    def queue_arguments(self) -> dict:
+    def queue_arguments(self) -> dict[str, int]:
         """The arguments the named queue is declared with (RabbitMQ refuses to change them later)."""
         arguments = {"x-max-length": self.max_queue_length}
         if self.queue_expires:
             arguments["x-expires"] = int(self.queue_expires * 1000)
         return arguments
 
-    def _declare_named_queue(self, channel) -> str | None:
+    def _declare_named_queue(self, channel: BlockingChannel) -> str | None:
         """Declare the durable queue; None (and failed) when it exists with other arguments."""
         arguments = self.queue_arguments()
         try:
-            return channel.queue_declare(self.queue, durable=True, arguments=arguments).method.queue
+            queue: str = channel.queue_declare(self.queue, durable=True, arguments=arguments).method.queue
+            return queue
         except pika.exceptions.ChannelClosedByBroker as exc:
             if exc.reply_code != 406:  # PRECONDITION_FAILED: declared before with other arguments
                 raise
+        assert self._connection is not None  # _serve connected before declaring
         channel = self._channel = self._connection.channel()
         held = channel.queue_declare(self.queue, passive=True).method.message_count
         asked = ", ".join(f"{k}={v}" for k, v in arguments.items())
@@ -288,7 +292,13 @@ class Consumer(ConnectionThread):
         )
         return None
 
-    def _on_message(self, channel, method, properties, body: bytes) -> None:
+    def _on_message(
+        self,
+        channel: BlockingChannel,
+        method: pika.spec.Basic.Deliver,
+        properties: pika.spec.BasicProperties,
+        body: bytes,
+    ) -> None:
         try:
             snap = decode(body, self.max_body)
         except (
@@ -305,7 +315,14 @@ class Consumer(ConnectionThread):
         if self._unacked >= self.batch_size:
             self._flush()
 
-    def _on_legacy(self, legacy: LegacyQueue, channel, method, properties, body: bytes) -> None:
+    def _on_legacy(
+        self,
+        legacy: LegacyQueue,
+        channel: BlockingChannel,
+        method: pika.spec.Basic.Deliver,
+        properties: pika.spec.BasicProperties,
+        body: bytes,
+    ) -> None:
         try:
             self._batch.append(decode_legacy(body, legacy.host, legacy.source, legacy.agg))
         except Exception as exc:  # as in _on_message: no body may stop the thread
@@ -315,7 +332,7 @@ class Consumer(ConnectionThread):
         if self._unacked >= self.batch_size:
             self._flush()
 
-    def _reject(self, method, body: bytes, exc: Exception) -> None:
+    def _reject(self, method: pika.spec.Basic.Deliver, body: bytes, exc: Exception) -> None:
         """Count it, keep its reason, set it aside on the dead-letter exchange.
 
         The reason and the routing key are made valid UTF-8 (anything else
@@ -345,6 +362,7 @@ class Consumer(ConnectionThread):
         }
         # The exchange is a fanout: the key only has to fit AMQP's 255 bytes.
         publish_key = routing_key.encode("utf-8")[:255].decode("utf-8", "ignore")
+        assert self._channel is not None  # bodies come in on it
         self._channel.basic_publish(
             REJECTED_EXCHANGE,
             publish_key,
@@ -364,6 +382,7 @@ class Consumer(ConnectionThread):
         if self.durable:
             self._awaiting.append((self._ticket, self._last_tag))
         else:
+            assert self._channel is not None  # the batch came in on it
             self._channel.basic_ack(self._last_tag, multiple=True)
         self._unacked = 0
 
@@ -378,7 +397,7 @@ class Consumer(ConnectionThread):
             return
         self.received += len(batch)
         if self.durable:
-            self._ticket = ticket
+            self._ticket = cast(int, ticket)  # a durable sink returns its ticket
 
     def _set_aside(self, batch: list[Snapshot], exc: Exception) -> None:
         """A plain sink raised on this batch: count it, put it on the dead-letter exchange with the
@@ -397,25 +416,26 @@ class Consumer(ConnectionThread):
 
     def _ack_stored(self) -> None:
         """Ack up to the newest delivery whose batch the durable sink has stored; stop if it failed."""
-        stored = self.sink.stored()
-        tag = None
+        sink = cast(DurableSink, self.sink)  # called only when durable
+        stored = sink.stored()
+        tag: int | None = None
         while self._awaiting and self._awaiting[0][0] <= stored:
             tag = self._awaiting.popleft()[1]
         if tag is not None:
+            assert self._channel is not None  # the deliveries came in on it
             self._channel.basic_ack(tag, multiple=True)
-        if self.sink.error is not None:
-            failure = (
-                getattr(self.sink, "failure", "") or f"{type(self.sink.error).__name__}: {self.sink.error}"
-            )
+        if sink.error is not None:
+            failure = getattr(sink, "failure", "") or f"{type(sink.error).__name__}: {sink.error}"
             kept = f" (queue {self.queue} keeps it)" if self.queue else ""
             self._fail(f"{failure}; nothing after it was acknowledged{kept}")
 
     def _wait_stored(self, timeout: float) -> None:
         """Stopping: have the durable sink write what it holds, and ack it (what is left comes again)."""
-        self.sink.write_now()
+        sink = cast(DurableSink, self.sink)  # called only when durable
+        sink.write_now()
         deadline = time.monotonic() + timeout
-        while self._awaiting and self.sink.error is None and time.monotonic() < deadline:
-            if self._awaiting[-1][0] <= self.sink.stored():
+        while self._awaiting and sink.error is None and time.monotonic() < deadline:
+            if self._awaiting[-1][0] <= sink.stored():
                 break
             time.sleep(0.01)
         self._ack_stored()

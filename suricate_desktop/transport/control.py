@@ -35,10 +35,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pika
 import pika.exceptions
+import pika.spec
+from pika.adapters.blocking_connection import BlockingChannel
 from pika.exchange_type import ExchangeType
 
 from ..lang.diagnostics import ScriptError
@@ -54,7 +56,6 @@ from .control_messages import (  # re-exported: control.py is the protocol's one
     QUEUE_PREFIX,
     REPLY_PREFIX,
     REPLY_QUEUE_PREFIXES,
-    SECRET_ENV,
     ControlError,
     ControlNoAgent,
     ControlRefused,
@@ -79,6 +80,7 @@ from .control_messages import (  # re-exported: control.py is the protocol's one
 from .nonce_journal import NonceJournal
 from .publisher import describe_error
 from .reconnect import RETRY_CAP
+from .settings import SECRET_ENV
 
 __all__ = [
     "CONTROL_EXCHANGE",
@@ -122,9 +124,10 @@ audit = logging.getLogger("suricate.control")
 
 #: Sends an event (``{"event": "output", "run": id, "text": ...}``) to the reply queue of the request
 #: being handled, signed. A no-op when the request named no reply queue.
-Emit = Callable[[dict], None]
+Emit = Callable[[dict[str, Any]], None]
 #: ``handler(op, args, emit) -> result``; raise ScriptError for a bad script, any other exception for an error.
-Handler = Callable[[str, dict, Emit], dict]
+Handler = Callable[[str, dict[str, Any], Emit], dict[str, Any]]
+_T = TypeVar("_T")
 
 
 class ControlServer(ConnectionThread):
@@ -143,7 +146,7 @@ class ControlServer(ConnectionThread):
         max_body: int = MAX_CONTROL_BYTES,
         backoff: tuple[float, float] = (0.2, RETRY_CAP),
         max_outgoing: int = 10_000,
-        nonce_file: str | os.PathLike | None = None,
+        nonce_file: str | os.PathLike[str] | None = None,
     ):
         """``nonce_file``: where accepted nonces are kept until their window passes, so a replay is refused
         after a restart too (``OSError`` here if it cannot be used). Without it, requests signed before this
@@ -186,7 +189,7 @@ class ControlServer(ConnectionThread):
         self._halt(timeout)
         self.nonces.close()
 
-    def stats(self) -> dict:
+    def stats(self) -> dict[str, Any]:
         return {
             "state": self.state,
             "accepted": self.accepted,
@@ -197,7 +200,7 @@ class ControlServer(ConnectionThread):
             "nonces_evicted": self.nonces.evicted,
         }
 
-    def _send(self, reply_to: str | None, correlation_id: str | None, message: dict) -> None:
+    def _send(self, reply_to: str | None, correlation_id: str | None, message: dict[str, Any]) -> None:
         """Sign ``message`` (adding v, host, ts, nonce) and queue it for ``reply_to``."""
         if not reply_to or not reply_to.startswith(REPLY_QUEUE_PREFIXES):
             return
@@ -245,7 +248,7 @@ class ControlServer(ConnectionThread):
             self._drain(channel)
         self._drain(channel)
 
-    def _drain(self, channel) -> None:
+    def _drain(self, channel: BlockingChannel) -> None:
         while True:
             with self._lock:
                 if not self._outgoing:
@@ -258,8 +261,14 @@ class ControlServer(ConnectionThread):
             with self._lock:
                 self._outgoing.popleft()
 
-    def _on_request(self, channel, method, properties, body: bytes) -> None:
-        reply_to = properties.reply_to
+    def _on_request(
+        self,
+        channel: BlockingChannel,
+        method: pika.spec.Basic.Deliver,
+        properties: pika.spec.BasicProperties,
+        body: bytes,
+    ) -> None:
+        reply_to: str | None = properties.reply_to
         correlation_id = properties.correlation_id
         if reply_to and not reply_to.startswith(REPLY_QUEUE_PREFIXES):
             # Replies go to desks' reply queues only, never into a data or another agent's queue.
@@ -270,15 +279,16 @@ class ControlServer(ConnectionThread):
             )
             reply_to = None
         now = time.time()
-        request: dict | None = None
+        request: dict[str, Any] | None = None
+        reason: str | None
         try:
             request = parse_message(body, self.max_body)
         except ValueError as exc:
             reason = str(exc)
         else:
             reason = verify(self._secret, request, now, self.nonces, self.max_skew, host=self.host)
-        if reason is not None:
-            self._refuse(request, reason, reply_to, correlation_id)
+        if reason is not None or request is None:  # (request is set whenever reason is None)
+            self._refuse(request, reason or "malformed", reply_to, correlation_id)
             return
         self.accepted += 1
         op, args, nonce = request["op"], request["args"], request["nonce"]
@@ -289,7 +299,7 @@ class ControlServer(ConnectionThread):
             self._send(reply_to, correlation_id, {"re": nonce, "ok": False, "error": "the agent is stopping"})
 
     def _refuse(
-        self, request: dict | None, reason: str, reply_to: str | None, correlation_id: str | None
+        self, request: dict[str, Any] | None, reason: str, reply_to: str | None, correlation_id: str | None
     ) -> None:
         self.refused += 1
         op = request.get("op") if isinstance(request, dict) else None
@@ -322,14 +332,14 @@ class ControlServer(ConnectionThread):
         self._send(reply_to, correlation_id, reply)
 
     def _handle(
-        self, op: str, args: dict, nonce: str, reply_to: str | None, correlation_id: str | None
+        self, op: str, args: dict[str, Any], nonce: str, reply_to: str | None, correlation_id: str | None
     ) -> None:
-        def emit(event: dict) -> None:
+        def emit(event: dict[str, Any]) -> None:
             self._send(reply_to, correlation_id, {**event, "re": nonce})
 
         try:
             result = self.handler(op, args, emit)
-            reply = {"re": nonce, "ok": True, "result": result if result is not None else {}}
+            reply: dict[str, Any] = {"re": nonce, "ok": True, "result": result if result is not None else {}}
         except ScriptError as exc:
             reply = {
                 "re": nonce,
@@ -359,15 +369,15 @@ class ControlServer(ConnectionThread):
 class _Pending:
     op: str
     nonce: str
-    future: concurrent.futures.Future
+    future: concurrent.futures.Future[Any]
     deadline: float
     timeout: float
     body: bytes
     #: For run requests: where output and end events go (called in the client's thread).
     on_output: Callable[[str], None] | None = None
-    on_end: Callable[[dict], None] | None = None
+    on_end: Callable[[dict[str, Any]], None] | None = None
     sent: bool = False
-    result: Callable[[dict], Any] = field(default=lambda r: r)
+    result: Callable[[dict[str, Any]], Any] = field(default=lambda r: r)
 
 
 class ControlClient(ConnectionThread):
@@ -408,13 +418,15 @@ class ControlClient(ConnectionThread):
         self._outgoing: collections.deque[_Pending] = collections.deque()
         self._pending: dict[str, _Pending] = {}
         #: Run request nonce -> (on_output, on_end), for the events of runs started here.
-        self._runs: dict[str, tuple[Callable[[str], None] | None, Callable[[dict], None] | None]] = {}
+        self._runs: dict[
+            str, tuple[Callable[[str], None] | None, Callable[[dict[str, Any]], None] | None]
+        ] = {}
         self._start_thread()
 
     # -- requests ----------------------------------------------------------------------------------------------------
     def compile_async(
         self, script: str, lang: str | None = None, backend: str = "auto", timeout: float | None = None
-    ) -> concurrent.futures.Future:
+    ) -> concurrent.futures.Future[list[dict[str, Any]]]:
         """Future of the diagnostics (list of dicts: line, column, severity, message, ...); empty = compiles."""
         return self._request(
             "compile",
@@ -425,7 +437,7 @@ class ControlClient(ConnectionThread):
 
     def compile(
         self, script: str, lang: str | None = None, backend: str = "auto", timeout: float | None = None
-    ) -> list[dict]:
+    ) -> list[dict[str, Any]]:
         return self._wait(self.compile_async(script, lang, backend, timeout), timeout)
 
     def run_async(
@@ -437,9 +449,9 @@ class ControlClient(ConnectionThread):
         duration: float = 0.0,
         source: str | None = None,
         on_output: Callable[[str], None] | None = None,
-        on_end: Callable[[dict], None] | None = None,
+        on_end: Callable[[dict[str, Any]], None] | None = None,
         timeout: float | None = None,
-    ) -> concurrent.futures.Future:
+    ) -> concurrent.futures.Future[str]:
         """Future of the run id. The script is checked first: a bad one fails the future with ScriptError."""
         args = {
             "script": script,
@@ -462,7 +474,7 @@ class ControlClient(ConnectionThread):
         duration: float = 0.0,
         source: str | None = None,
         on_output: Callable[[str], None] | None = None,
-        on_end: Callable[[dict], None] | None = None,
+        on_end: Callable[[dict[str, Any]], None] | None = None,
         timeout: float | None = None,
     ) -> str:
         return self._wait(
@@ -470,17 +482,19 @@ class ControlClient(ConnectionThread):
             timeout,
         )
 
-    def stop_async(self, run_id: str, timeout: float | None = None) -> concurrent.futures.Future:
+    def stop_async(
+        self, run_id: str, timeout: float | None = None
+    ) -> concurrent.futures.Future[dict[str, Any]]:
         return self._request("stop", {"run": run_id}, timeout)
 
-    def stop(self, run_id: str, timeout: float | None = None) -> dict:
+    def stop(self, run_id: str, timeout: float | None = None) -> dict[str, Any]:
         """Stop a run; the agent answers once it has ended (``{"run", "stopped", "snapshots"}``)."""
         return self._wait(self.stop_async(run_id, timeout), timeout)
 
-    def status_async(self, timeout: float | None = None) -> concurrent.futures.Future:
+    def status_async(self, timeout: float | None = None) -> concurrent.futures.Future[dict[str, Any]]:
         return self._request("status", {}, timeout)
 
-    def status(self, timeout: float | None = None) -> dict:
+    def status(self, timeout: float | None = None) -> dict[str, Any]:
         """``{"host", "runs": [...], "ended": [...], "max_runs"}``."""
         return self._wait(self.status_async(timeout), timeout)
 
@@ -491,15 +505,21 @@ class ControlClient(ConnectionThread):
     def __enter__(self) -> ControlClient:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # -- internals, caller's thread ----------------------------------------------------------------------------------
     def _request(
-        self, op: str, args: dict, timeout: float | None, result=lambda r: r, on_output=None, on_end=None
-    ) -> concurrent.futures.Future:
+        self,
+        op: str,
+        args: dict[str, Any],
+        timeout: float | None,
+        result: Callable[[dict[str, Any]], Any] = lambda r: r,
+        on_output: Callable[[str], None] | None = None,
+        on_end: Callable[[dict[str, Any]], None] | None = None,
+    ) -> concurrent.futures.Future[Any]:
         timeout = self.timeout if timeout is None else timeout
-        future: concurrent.futures.Future = concurrent.futures.Future()
+        future: concurrent.futures.Future[Any] = concurrent.futures.Future()
         if self._stop.is_set():
             future.set_exception(ControlError("the control client is closed"))
             return future
@@ -523,7 +543,7 @@ class ControlClient(ConnectionThread):
         self._wake()
         return future
 
-    def _wait(self, future: concurrent.futures.Future, timeout: float | None):
+    def _wait(self, future: concurrent.futures.Future[_T], timeout: float | None) -> _T:
         # The client's thread fails the future at its deadline; the margin only guards against a dead thread.
         timeout = self.timeout if timeout is None else timeout
         try:
@@ -572,7 +592,7 @@ class ControlClient(ConnectionThread):
         except Exception:  # it expires by itself a minute later
             pass
 
-    def _send_queued(self, channel) -> None:
+    def _send_queued(self, channel: BlockingChannel) -> None:
         while True:
             with self._lock:
                 if not self._outgoing:
@@ -608,7 +628,13 @@ class ControlClient(ConnectionThread):
                 ControlTimeout(f"no agent answered on host {self.host} within {p.timeout:g}s{detail}"),
             )
 
-    def _on_return(self, channel, method, properties, body) -> None:
+    def _on_return(
+        self,
+        channel: BlockingChannel,
+        method: pika.spec.Basic.Return,
+        properties: pika.spec.BasicProperties,
+        body: bytes,
+    ) -> None:
         with self._lock:
             p = self._pending.pop(properties.correlation_id or "", None)
             self._runs.pop(properties.correlation_id or "", None)
@@ -621,7 +647,13 @@ class ControlClient(ConnectionThread):
                 ),
             )
 
-    def _on_reply(self, channel, method, properties, body: bytes) -> None:
+    def _on_reply(
+        self,
+        channel: BlockingChannel,
+        method: pika.spec.Basic.Deliver,
+        properties: pika.spec.BasicProperties,
+        body: bytes,
+    ) -> None:
         try:
             message = parse_message(body)
         except ValueError as exc:
@@ -672,7 +704,7 @@ class ControlClient(ConnectionThread):
         else:
             self._finish(p, exc=ControlError(f"{self.host}: {error}"))
 
-    def _finish(self, p: _Pending, value=None, exc: BaseException | None = None) -> None:
+    def _finish(self, p: _Pending, value: object = None, exc: BaseException | None = None) -> None:
         with self._lock:
             self._pending.pop(p.nonce, None)
             if exc is not None:
@@ -685,8 +717,10 @@ class ControlClient(ConnectionThread):
             except concurrent.futures.InvalidStateError:
                 pass
 
-    def _on_event(self, message: dict, re_nonce) -> None:
-        callbacks = self._runs.get(re_nonce) if isinstance(re_nonce, str) else None
+    def _on_event(self, message: dict[str, Any], re_nonce: object) -> None:
+        if not isinstance(re_nonce, str):
+            return
+        callbacks = self._runs.get(re_nonce)
         if callbacks is None:
             return
         problem = verify_reply(self._secret, message, self.host, re_nonce)
@@ -708,7 +742,7 @@ class ControlClient(ConnectionThread):
             log.exception("control client: %s callback failed", kind)
 
 
-def _fail(future: concurrent.futures.Future, exc: BaseException) -> None:
+def _fail(future: concurrent.futures.Future[Any], exc: BaseException) -> None:
     if not future.done():
         try:
             future.set_exception(exc)

@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from ..lang.diagnostics import Diagnostic
 from ..schema import MAX_DEPTH, SchemaError, check_depth
@@ -82,7 +82,7 @@ class SecretError(ValueError):
 
 
 def load_secret(
-    secret_file: str | os.PathLike | None = None, environ: Mapping[str, str] | None = None
+    secret_file: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
 ) -> bytes:
     """The shared secret: the file's bytes (surrounding whitespace removed), else ``$SURICATE_CONTROL_SECRET``.
 
@@ -154,7 +154,7 @@ def signature(secret: bytes | str, message: Mapping[str, Any]) -> str:
     return hmac.new(_key(secret), canonical(message), hashlib.sha256).hexdigest()
 
 
-def sign(secret: bytes | str, request: Mapping[str, Any]) -> dict:
+def sign(secret: bytes | str, request: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of ``request`` with its ``sig``. Fills ``v``, ``ts`` and ``nonce`` when missing."""
     message = dict(request)
     message.pop("sig", None)
@@ -177,7 +177,7 @@ def make_request(
     *,
     ts: float | None = None,
     nonce: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """A signed request envelope for ``op`` on ``host``."""
     request = {
         "v": PROTOCOL_VERSION,
@@ -197,11 +197,11 @@ def encode_message(message: Mapping[str, Any]) -> bytes:
     ).encode("ascii")
 
 
-def _no_constants(name: str):
+def _no_constants(name: str) -> NoReturn:
     raise ValueError(f"{name} is not allowed")
 
 
-def parse_message(body: bytes | str, max_bytes: int = MAX_CONTROL_BYTES) -> dict:
+def parse_message(body: bytes | str, max_bytes: int = MAX_CONTROL_BYTES) -> dict[str, Any]:
     """JSON object from the wire; ValueError("malformed: ...") otherwise, and never anything else.
 
     Size and nesting depth (``schema.MAX_DEPTH``) are checked before parsing,
@@ -408,7 +408,7 @@ def verify_reply(
     return None
 
 
-def diagnostics_to_dicts(diagnostics: list[Diagnostic]) -> list[dict]:
+def diagnostics_to_dicts(diagnostics: list[Diagnostic]) -> list[dict[str, Any]]:
     return [d.to_dict() for d in diagnostics]
 
 

@@ -46,7 +46,9 @@ class SeenIds:
         self.max_streams = max_streams
         self._mask = (1 << window) - 1
         #: stream -> [highest seq, bitmap: bit i set = seq (highest - i) seen]
-        self._streams: collections.OrderedDict[tuple, list[int]] = collections.OrderedDict()
+        self._streams: collections.OrderedDict[tuple[str, str, str, str], list[int]] = (
+            collections.OrderedDict()
+        )
         self.evicted = 0
         self.unchecked = 0
 

@@ -22,6 +22,7 @@ import math
 import os
 import re
 from pathlib import Path
+from typing import TextIO
 
 _ENTRY = re.compile(r"([0-9a-f]{16,128}) (\S+) (\S+)")
 _FLOOR = re.compile(r"floor (\S+)")
@@ -32,9 +33,9 @@ MIN_COMPACT = 1_000
 class NonceJournal:
     """Append-only file of (nonce, expiry, request time), read back after a restart."""
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike[str]):
         self.path = Path(path)
-        self._file = None
+        self._file: TextIO | None = None
         self._lines = 0
 
     def load(self, now: float) -> tuple[list[tuple[str, float, float]], float]:
@@ -54,8 +55,9 @@ class NonceJournal:
                     entries[m.group(1)] = (expires, ts)
                 continue
             m = _FLOOR.fullmatch(line)
-            if m and _number(m.group(1)) is not None:
-                floor = max(floor, _number(m.group(1)))
+            got = _number(m.group(1)) if m else None
+            if got is not None:
+                floor = max(floor, got)
         live = sorted(((n, e, t) for n, (e, t) in entries.items()), key=lambda item: item[1])
         self.rewrite(live, floor)
         return live, floor
@@ -85,7 +87,7 @@ class NonceJournal:
             os.fsync(f.fileno())
         os.replace(tmp, self.path)
         self._lines = len(live)
-        self._file = open(self.path, "a", encoding="ascii")
+        self._file = open(self.path, "a", encoding="ascii")  # noqa: SIM115 - kept open for appends; close() closes it
 
     def close(self) -> None:
         if self._file is not None:
@@ -94,7 +96,7 @@ class NonceJournal:
 
     def _append(self, line: str) -> None:
         if self._file is None:
-            self._file = open(self.path, "a", encoding="ascii")
+            self._file = open(self.path, "a", encoding="ascii")  # noqa: SIM115 - kept open, as above
         self._file.write(line)
         self._file.flush()
         os.fsync(self._file.fileno())

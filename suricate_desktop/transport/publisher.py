@@ -28,8 +28,11 @@ import logging
 import threading
 import time
 from collections.abc import Iterable
+from typing import Any
 
 import pika
+import pika.channel
+import pika.frame
 from pika.exchange_type import ExchangeType
 
 from ..schema import Snapshot, encode
@@ -83,7 +86,7 @@ class Publisher:
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
         self._connection: pika.SelectConnection | None = None
-        self._channel = None
+        self._channel: pika.channel.Channel | None = None
         self._next_tag = 0
         self._stopping = False
         self._thread: threading.Thread | None = None
@@ -166,7 +169,7 @@ class Publisher:
             self._thread.join(timeout=5)
         return flushed
 
-    def stats(self) -> dict:
+    def stats(self) -> dict[str, Any]:
         with self._lock:
             return {
                 "state": self.state,
@@ -234,34 +237,35 @@ class Publisher:
         )
         self._connection.ioloop.start()
 
-    def _on_open(self, connection) -> None:
+    def _on_open(self, connection: pika.SelectConnection) -> None:
         connection.channel(on_open_callback=self._on_channel)
 
-    def _on_open_error(self, connection, error) -> None:
+    def _on_open_error(self, connection: pika.SelectConnection, error: BaseException) -> None:
         self._trouble_now = broker_trouble(error, self.params)
         self.state = "error"
         connection.ioloop.stop()
 
-    def _on_closed(self, connection, reason) -> None:
+    def _on_closed(self, connection: pika.SelectConnection, reason: BaseException) -> None:
         if not self._stopping and self._trouble_now is None:
             self._trouble_now = broker_trouble(reason, self.params)
         connection.ioloop.stop()
 
-    def _on_channel(self, channel) -> None:
+    def _on_channel(self, channel: pika.channel.Channel) -> None:
         self._channel = channel
         channel.add_on_close_callback(self._on_channel_closed)
         channel.exchange_declare(self.exchange, ExchangeType.topic, durable=True, callback=self._on_exchange)
 
-    def _on_channel_closed(self, channel, reason) -> None:
+    def _on_channel_closed(self, channel: pika.channel.Channel, reason: BaseException) -> None:
         if not self._stopping:
             self._trouble_now = broker_trouble(reason, self.params)
         if self._connection and self._connection.is_open:
             self._connection.close()
 
-    def _on_exchange(self, _frame) -> None:
+    def _on_exchange(self, _frame: pika.frame.Method) -> None:
+        assert self._channel is not None  # set by _on_channel, which declared the exchange
         self._channel.confirm_delivery(self._on_confirm, callback=self._on_confirm_mode)
 
-    def _on_confirm_mode(self, _frame) -> None:
+    def _on_confirm_mode(self, _frame: pika.frame.Method) -> None:
         self._next_tag = 0
         self.state = "connected"
         self.last_error = ""
@@ -299,7 +303,7 @@ class Publisher:
                 self.published += 1
             publish(self.exchange, routing_key, body, _PERSISTENT)
 
-    def _on_confirm(self, frame) -> None:
+    def _on_confirm(self, frame: pika.frame.Method) -> None:
         method = frame.method
         tag = method.delivery_tag
         nack = isinstance(method, pika.spec.Basic.Nack)

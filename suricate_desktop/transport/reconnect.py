@@ -213,7 +213,7 @@ def say(trouble: BrokerTrouble, retrying: bool = True) -> None:
         if fresh:
             _said[line] = now
             if len(_said) > 1000:  # bounded: forget the oldest lines
-                for old in sorted(_said, key=_said.get)[:500]:
+                for old in sorted(_said, key=_said.__getitem__)[:500]:
                     del _said[old]
     if trouble.permanent:
         (log.error if fresh else log.debug)("%s", line)

@@ -48,7 +48,7 @@ def default_folder(settings) -> Path:
 class ModelsUI(QObject):
     """Everything learned models add to the main window (see the module docstring)."""
 
-    def __init__(self, window):
+    def __init__(self, window) -> None:
         super().__init__(window)
         self.window = window
         self.manager = ModelManager(default_folder(window.settings), self)
@@ -72,7 +72,7 @@ class ModelsUI(QObject):
         self.dock = QDockWidget("Models", window)
         self.dock.setObjectName("models")
         self.dock.setWidget(self.pane)
-        window.addDockWidget(Qt.BottomDockWidgetArea, self.dock)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
         self.dock.toggleViewAction().setShortcut(QKeySequence("Ctrl+Shift+M"))
         self.dock.hide()
 
@@ -131,13 +131,15 @@ class ModelsUI(QObject):
             + "\n".join(types)
             + "\n\nLoad it only if you trust where the model file came from. Load it?",
         )
-        if answer == QMessageBox.Yes:
+        if answer == QMessageBox.StandardButton.Yes:
             self.manager.attach_saved(name, source_name, trusted=types)
 
     def _attached(self, model) -> None:
         if self.dock.isHidden():
             self.dock.show()
-            self.window.resizeDocks([self.dock], [150], Qt.Vertical)  # a list, not half the window
+            self.window.resizeDocks(
+                [self.dock], [150], Qt.Orientation.Vertical
+            )  # a list, not half the window
         self.pane.select(model)
         if model.source is None:
             return

@@ -14,7 +14,9 @@ scoring worker, where every use of a scorer happens.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -48,10 +50,10 @@ class ManagerHost(ModelHost):
         self._gui = _GuiCall()
         self._gui_thread = threading.get_ident()
 
-    def _on_gui(self, fn):
+    def _on_gui(self, fn: Callable[[], Any]) -> Any:
         if threading.get_ident() == self._gui_thread:
             return fn()
-        future: Future = Future()
+        future: Future[Any] = Future()
         self._gui.call.emit(fn, future)
         return future.result(WAIT)
 

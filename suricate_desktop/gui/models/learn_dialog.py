@@ -18,18 +18,28 @@ from __future__ import annotations
 import re
 import threading
 from datetime import datetime
+from typing import Any, cast
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QDateTime, QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
     QLineEdit,
+    QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -41,30 +51,20 @@ from ...schema import AGENT_SOURCE, BUCKET_KINDS
 from ..forms import load_form
 from ..plots._data import key_text
 from ..plots.charts import TimeAxis
+from .detector_params import (
+    DETECTOR_TITLES,
+    detector_class,
+    detector_help,
+    param_text,
+    parse_param,
+    repr_params,
+)
 
-#: The detectors offered, in order, with the name the user reads.
-DETECTOR_TITLES = {
-    "suricate": "Suricate: EWMA + seasonal, one alarm per incident",
-    "sequence": "Sequence: learnt contexts + surprises (best on NAB)",
-    "ensemble": "Ensemble: seasonal and change surprises, one alarm per incident",
-    "contexts": "Contexts (CAD OSE): runs of binned values never seen in that order",
-    "resonance": "Resonance (ARTime): new shapes of a downsampled key; cheap for many keys",
-    "zscore": "Robust rolling z-score",
-    "ewma": "EWMA z-score",
-    "seasonal": "Seasonal profile (time of day / week)",
-    "iforest": "IsolationForest over sliding windows",
-    "kmeans": "k-means distance over windows of differences (Netdata)",
-}
 POLICIES = {"online": "Learn continuously (partial_fit)", "refit": "Refit periodically on a sliding window"}
 SETTINGS_GROUP = "learn-baseline"
 PARAMS_HEIGHT = 200  # pixels of detector parameters shown before they scroll
 MAINTENANCE_BRUSH = (31, 119, 180, 45)
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
-
-
-def detector_help(kind: str) -> str:
-    doc = (DETECTORS[kind].__doc__ or "").strip().split("\n\n")[0]
-    return " ".join(doc.replace("``", "").split())  # the docstring's literal marks are not for the reader
 
 
 class LearnBaselineDialog(QObject):
@@ -76,6 +76,36 @@ class LearnBaselineDialog(QObject):
     _failed = Signal(str)
     _read = Signal(object, object)  # (key, TrainingData) of a recording read in a worker
 
+    # The widgets of ui/learn_baseline.ui, looked up by name in __init__.
+    name: QLineEdit
+    stream: QComboBox
+    moreStreams: QListWidget
+    keys: QListWidget
+    lastRadio: QRadioButton
+    minutes: QSpinBox
+    spanRadio: QRadioButton
+    spanFrom: QDateTimeEdit
+    spanTo: QDateTimeEdit
+    overviewHolder: QWidget
+    excludedLabel: QLabel
+    detector: QComboBox
+    detectorHelp: QLabel
+    threshold: QDoubleSpinBox
+    holdout: QSpinBox
+    policy: QComboBox
+    refitEvery: QSpinBox
+    trainSize: QSpinBox
+    refitLabel: QLabel
+    trainSizeLabel: QLabel
+    scoresHolder: QWidget
+    summary: QLabel
+    progress: QProgressBar
+    train: QPushButton
+    cancel: QPushButton
+    buttons: QDialogButtonBox
+    detectorParams: QFormLayout
+    paramsScroll: QScrollArea
+
     def __init__(
         self,
         parent: QWidget | None,
@@ -84,7 +114,7 @@ class LearnBaselineDialog(QObject):
         settings: QSettings | None = None,
         preselect: tuple | None = None,
     ):
-        self.dialog: QDialog = load_form("learn_baseline", parent)
+        self.dialog = cast(QDialog, load_form("learn_baseline", parent))
         super().__init__(self.dialog)
         self.manager = manager
         self.settings = settings
@@ -120,7 +150,7 @@ class LearnBaselineDialog(QObject):
             "paramsScroll",
         ):
             setattr(self, name, f(QObject, name))
-        self.save_button = self.buttons.button(QDialogButtonBox.Save)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setEnabled(False)
         self.buttons.rejected.connect(self.dialog.reject)
         self.save_button.clicked.connect(self.save)
@@ -182,7 +212,7 @@ class LearnBaselineDialog(QObject):
         self.lastRadio.toggled.connect(self._window_changed)
         self.spanFrom.dateTimeChanged.connect(self._span_edited)
         self.spanTo.dateTimeChanged.connect(self._span_edited)
-        self._progress.connect(lambda fraction: self.progress.setValue(int(round(fraction * 100))))
+        self._progress.connect(lambda fraction: self.progress.setValue(round(fraction * 100)))
         self._finished.connect(self._trained)
         self._failed.connect(self._training_failed)
         self._read.connect(self._recording_read)
@@ -225,9 +255,9 @@ class LearnBaselineDialog(QObject):
         if choice is None:
             return []
         more = [
-            self.moreStreams.item(i).data(Qt.UserRole)
+            self.moreStreams.item(i).data(Qt.ItemDataRole.UserRole)
             for i in range(self.moreStreams.count())
-            if self.moreStreams.item(i).checkState() == Qt.Checked
+            if self.moreStreams.item(i).checkState() == Qt.CheckState.Checked
         ]
         return [tuple(choice[1])] + [tuple(s) for s in more]
 
@@ -239,9 +269,9 @@ class LearnBaselineDialog(QObject):
             for source, stream in self.choices:
                 if source is choice[0] and stream != choice[1]:
                     item = QListWidgetItem(".".join(stream))
-                    item.setData(Qt.UserRole, list(stream))
-                    item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
-                    item.setCheckState(Qt.Unchecked)
+                    item.setData(Qt.ItemDataRole.UserRole, list(stream))
+                    item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                    item.setCheckState(Qt.CheckState.Unchecked)
                     self.moreStreams.addItem(item)
         self.moreStreams.blockSignals(False)
         if choice is not None:
@@ -263,7 +293,7 @@ class LearnBaselineDialog(QObject):
         unchecked = {
             lab
             for row, lab in enumerate(self.key_labels)
-            if self.keys.item(row) is not None and self.keys.item(row).checkState() != Qt.Checked
+            if self.keys.item(row) is not None and self.keys.item(row).checkState() != Qt.CheckState.Checked
         }
         self.keys.clear()
         self.key_labels = []
@@ -275,8 +305,8 @@ class LearnBaselineDialog(QObject):
             for key in source.store.keys(sid):
                 label = StreamKey(sid, key) if len(streams) > 1 else tuple(key)
                 item = QListWidgetItem(feature_text(label) if len(streams) > 1 else key_text(key))
-                item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
-                item.setCheckState(Qt.Unchecked if label in unchecked else Qt.Checked)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked if label in unchecked else Qt.CheckState.Checked)
                 self.keys.addItem(item)
                 self.key_labels.append(label)
         if not self.name.text() or self.name.property("auto"):
@@ -342,7 +372,9 @@ class LearnBaselineDialog(QObject):
 
     def window(self) -> tuple[float, float]:
         """The training window (epoch seconds) the form describes."""
-        source, stream = self.current
+        choice = self.current
+        assert choice is not None  # asked only once a stream is chosen
+        source, stream = choice
         if self.spanRadio.isChecked():
             return (
                 self.spanFrom.dateTime().toMSecsSinceEpoch() / 1000,
@@ -359,9 +391,10 @@ class LearnBaselineDialog(QObject):
         source, streams = choice[0], self.streams()
         if self.spanRadio.isChecked():
             parts = [self._recorded.get((source.name, sid)) for sid in streams]
-            if any(p is None for p in parts):
+            got = [p for p in parts if p is not None]
+            if len(got) < len(parts):
                 return None
-            return parts[0] if len(parts) == 1 else TrainingData.join(streams, parts)
+            return got[0] if len(got) == 1 else TrainingData.join(streams, got)
         return TrainingData.from_store(source.store, streams if len(streams) > 1 else streams[0])
 
     def _window_changed(self, *_) -> None:
@@ -387,7 +420,9 @@ class LearnBaselineDialog(QObject):
 
     def excluded(self) -> list[tuple[float, float]]:
         """The maintenance spans of every chosen stream: left out of training."""
-        source = self.current[0]
+        choice = self.current
+        assert choice is not None  # asked only once a stream is chosen
+        source = choice[0]
         spans = [span for sid in self.streams() for span in self.manager.maintenance_spans(source.name, sid)]
         return sorted(set(spans))
 
@@ -435,27 +470,32 @@ class LearnBaselineDialog(QObject):
         while form.rowCount():
             form.removeRow(0)
         self.param_widgets = {}
-        cls = DETECTORS[self.kind]
+        cls = detector_class(self.kind)
         self.detectorHelp.setText(detector_help(self.kind))
         remembered = self._remembered_params(self.kind)
         for name, default in cls.defaults.items():
             value = remembered.get(name, default)
+            widget: QWidget
             if isinstance(default, bool):
-                widget = QCheckBox()
-                widget.setChecked(bool(value))
+                box = QCheckBox()
+                box.setChecked(bool(value))
+                widget = box
             elif default is None or isinstance(default, (tuple, list)):
                 # an optional number (empty: the detector learns it) or a list of whole numbers
-                widget = QLineEdit(param_text(value))
-                widget.setPlaceholderText("learnt" if default is None else "")
+                line = QLineEdit(param_text(value))
+                line.setPlaceholderText("learnt" if default is None else "")
+                widget = line
             elif isinstance(default, int):
-                widget = QSpinBox()
-                widget.setRange(0, 10_000_000)
-                widget.setValue(int(value))
+                whole = QSpinBox()
+                whole.setRange(0, 10_000_000)
+                whole.setValue(int(value))
+                widget = whole
             else:
-                widget = QDoubleSpinBox()
-                widget.setDecimals(3)
-                widget.setRange(0.0, 1e9)
-                widget.setValue(float(value))
+                real = QDoubleSpinBox()
+                real.setDecimals(3)
+                real.setRange(0.0, 1e9)
+                real.setValue(float(value))
+                widget = real
             widget.setToolTip(f"{name} (default {default})")
             form.addRow(name.replace("_", " ") + ":", widget)
             self.param_widgets[name] = widget
@@ -468,10 +508,10 @@ class LearnBaselineDialog(QObject):
         self.paramsScroll.setFixedHeight(min(PARAMS_HEIGHT, sum(rows) + spacing * len(rows)))
         self.threshold.setValue(cls.threshold)
 
-    def params(self) -> dict:
+    def params(self) -> dict[str, Any]:
         """The detector's parameters as set; ``ValueError`` naming the field whose text cannot be read."""
-        out = {}
-        defaults = DETECTORS[self.kind].defaults
+        out: dict[str, Any] = {}
+        defaults = detector_class(self.kind).defaults
         for name, widget in self.param_widgets.items():
             if isinstance(widget, QCheckBox):
                 out[name] = widget.isChecked()
@@ -486,7 +526,7 @@ class LearnBaselineDialog(QObject):
                     )
                     raise ValueError(f"{name.replace('_', ' ')}: {widget.text()!r} is not {what}") from None
             else:
-                out[name] = widget.value()
+                out[name] = cast("QSpinBox | QDoubleSpinBox", widget).value()
         return out
 
     def _policy_changed(self, *_) -> None:
@@ -504,7 +544,7 @@ class LearnBaselineDialog(QObject):
         return [
             self.key_labels[i]
             for i in range(self.keys.count())
-            if self.keys.item(i).checkState() == Qt.Checked
+            if self.keys.item(i).checkState() == Qt.CheckState.Checked
         ]
 
     def start_training(self) -> None:
@@ -691,7 +731,7 @@ class LearnBaselineDialog(QObject):
         if self.settings is None:
             return {}
         text = self.settings.value(f"{SETTINGS_GROUP}/params/{kind}") or ""
-        defaults = DETECTORS[kind].defaults
+        defaults = detector_class(kind).defaults
         out = {}
         for part in str(text).split(";"):
             name, _, value = part.partition("=")
@@ -701,35 +741,6 @@ class LearnBaselineDialog(QObject):
                 except ValueError:
                     pass
         return out
-
-
-def repr_params(params: dict) -> str:
-    """``name=value;...``: parameters as QSettings keeps them (plain text, parsed back by ``parse_param``)."""
-    return ";".join(f"{k}={param_text(v)}" for k, v in params.items())
-
-
-def param_text(value) -> str:
-    """A parameter as the user types it: lists as ``150, 300``, no value as empty."""
-    if value is None:
-        return ""
-    if isinstance(value, (tuple, list)):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
-def parse_param(default, text: str):
-    """``text`` read as a parameter of ``default``'s kind; ``ValueError`` when it cannot be."""
-    text = str(text).strip()
-    if isinstance(default, bool):
-        return text == "True"
-    if default is None:
-        return float(text) if text else None
-    if isinstance(default, (tuple, list)):
-        values = [int(part) for part in text.replace(";", ",").split(",") if part.strip()]
-        if not values or min(values) <= 0:
-            raise ValueError(text)
-        return values
-    return type(default)(text)
 
 
 def _fill(holder: QWidget, widget: QWidget) -> None:

@@ -27,13 +27,18 @@ from __future__ import annotations
 import json
 import logging
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from ...analytics import Anomaly, LiveScorer, ModelRegistry, UntrustedModelError
+
+if TYPE_CHECKING:
+    from ..sources.base import Source
 
 log = logging.getLogger(__name__)
 
@@ -122,8 +127,8 @@ class ModelManager(QObject):
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="model-scoring")
         self._polled.connect(self._on_polled)
         self._loaded.connect(self._on_loaded)
-        self._find_source = lambda name: None
-        self._all_sources = lambda: []
+        self._find_source: Callable[[str], Source | None] = lambda name: None
+        self._all_sources: Callable[[], list[Source]] = lambda: []
 
     # -- the worker ------------------------------------------------------------------------------------------------------
     def run(self, fn, *args) -> Future:
@@ -201,7 +206,11 @@ class ModelManager(QObject):
         self.changed.emit(model)
 
     # -- sources come and go ---------------------------------------------------------------------------------------------
-    def bind_sources(self, find_source, all_sources=lambda: []) -> None:
+    def bind_sources(
+        self,
+        find_source: Callable[[str], Source | None],
+        all_sources: Callable[[], list[Source]] = lambda: [],
+    ) -> None:
         """How to find an open source by name (models wait for theirs), and how to list them."""
         self._find_source = find_source
         self._all_sources = all_sources
@@ -450,7 +459,7 @@ class ModelManager(QObject):
                 return
             self._loaded.emit(entry, f"model {entry['name']}: {exc}")
             return
-        except (OSError, ValueError, KeyError, TypeError, UntrustedModelError, json.JSONDecodeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, json.JSONDecodeError) as exc:
             self._loaded.emit(entry, f"model {entry['name']}: {exc}")
             return
         self._loaded.emit(entry, scorer)

@@ -25,7 +25,7 @@ from .overlay import describe_keys
 
 COLUMNS = ["Model", "Stream", "Detector", "Threshold", "Last score", "Anomalies", "Update"]
 THRESHOLD_COLUMN = 3
-MODEL_ROLE = Qt.UserRole + 1
+MODEL_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class ModelsPane(QWidget):
@@ -33,19 +33,19 @@ class ModelsPane(QWidget):
     attachRequested = Signal()
     plotRequested = Signal(object, tuple)  # (Source, stream)
 
-    def __init__(self, manager, parent=None):
+    def __init__(self, manager, parent=None) -> None:
         super().__init__(parent)
         self.manager = manager
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(COLUMNS)
         self.tree.setRootIsDecorated(False)
-        self.tree.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         for col, width in enumerate((150, 240, 80, 80, 90, 220)):
             self.tree.setColumnWidth(col, width)
         self.tree.itemChanged.connect(self._item_changed)
         self.tree.itemDoubleClicked.connect(self._double_clicked)
         self.tree.itemSelectionChanged.connect(self._sync_actions)
-        self.tree.setContextMenuPolicy(Qt.ActionsContextMenu)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.toolbar = QToolBar()
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.learn_action = self._action(
@@ -109,7 +109,7 @@ class ModelsPane(QWidget):
         self.tree.blockSignals(True)  # a new item's flags and check state are not the user's choice
         item = QTreeWidgetItem(self.tree)
         item.setData(0, MODEL_ROLE, model)
-        item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         self.tree.blockSignals(False)
         self._items[id(model)] = item
         self.update_row(model)
@@ -147,9 +147,9 @@ class ModelsPane(QWidget):
         self.tree.blockSignals(True)
         for col, text in enumerate(self.row_text(model)):
             item.setText(col, text)
-        item.setCheckState(0, Qt.Checked if model.enabled else Qt.Unchecked)
+        item.setCheckState(0, Qt.CheckState.Checked if model.enabled else Qt.CheckState.Unchecked)
         over = model.last_score is not None and model.last_score >= model.threshold
-        item.setForeground(4, Qt.red if over else Qt.black)
+        item.setForeground(4, Qt.GlobalColor.red if over else Qt.GlobalColor.black)
         item.setToolTip(
             0,
             f"{model.name}: {model.features}; trained on "
@@ -163,7 +163,7 @@ class ModelsPane(QWidget):
         if model is None:
             return
         if column == 0:
-            enabled = item.checkState(0) == Qt.Checked
+            enabled = item.checkState(0) == Qt.CheckState.Checked
             if enabled != model.enabled:
                 self.manager.set_enabled(model, enabled)
 
@@ -198,7 +198,7 @@ class ModelsPane(QWidget):
         answer = QMessageBox.question(
             self, "Delete model", f"Delete {model.name} and its files from {self.manager.registry.root}?"
         )
-        if answer == QMessageBox.Yes:
+        if answer == QMessageBox.StandardButton.Yes:
             self.manager.delete(model)
 
 

@@ -120,7 +120,7 @@ class SpanRegion(pg.LinearRegionItem):
         )
         self.label.setZValue(60)
         for line in self.lines:
-            line.setPen(pg.mkPen(brush[:3] + (170,), width=1))
+            line.setPen(pg.mkPen((*brush[:3], 170), width=1))
 
     def set_label(self, text: str, colour: str) -> None:
         """The label's text (kept when the span moves: InfLineLabel re-formats its text then)."""
@@ -132,7 +132,7 @@ class SpanRegion(pg.LinearRegionItem):
 class StreamMarks(QObject):
     """Models' marks on one plot card (see the module docstring)."""
 
-    def __init__(self, card, manager):
+    def __init__(self, card, manager) -> None:
         super().__init__(card)
         self.card = card
         self.panel = card.panel
@@ -143,7 +143,7 @@ class StreamMarks(QObject):
         self.shades: list[SpanRegion] = []
         self.maint: list[SpanRegion] = []
         self._chart = None
-        self._stamp = None
+        self._stamp: tuple | None = None  # what was drawn: redrawn only when it changes
         self._drag: SpanRegion | None = None
         self._drag_from = 0.0
         self.panel.canvas.scene().sigMouseClicked.connect(self._clicked)
@@ -228,7 +228,7 @@ class StreamMarks(QObject):
             if kind == "anomaly":
                 region.setBrush(pg.mkBrush(*ANOMALY_BRUSH))
                 for line in region.lines:
-                    line.setPen(pg.mkPen(ANOMALY_BRUSH[:3] + (170,), width=1))
+                    line.setPen(pg.mkPen((*ANOMALY_BRUSH[:3], 170), width=1))
                 region.set_label(describe_keys(anomaly.keys), ANOMALY_TEXT)
                 keys = "\n".join(f"  {feature_text(k)}: {s:.2f}" for k, s in anomaly.keys)
                 region.setToolTip(
@@ -239,7 +239,7 @@ class StreamMarks(QObject):
             else:
                 region.setBrush(pg.mkBrush(*EXPECTED_BRUSH))
                 for line in region.lines:
-                    line.setPen(pg.mkPen(EXPECTED_BRUSH[:3] + (170,), width=1))
+                    line.setPen(pg.mkPen((*EXPECTED_BRUSH[:3], 170), width=1))
                 region.set_label("expected", "#2C7A2C")
                 region.setToolTip(f"Marked expected ({model.name}): left out of refits. Right-click to undo")
             region.show()
@@ -376,7 +376,7 @@ class StreamMarks(QObject):
 class ModelOverlays(QObject):
     """Gives every plot card of a dashboard its ``StreamMarks``."""
 
-    def __init__(self, dashboard, manager, parent=None):
+    def __init__(self, dashboard, manager, parent=None) -> None:
         super().__init__(parent)
         self.manager = manager
         self.marks: list = []

@@ -15,7 +15,7 @@ class SourceRegistry(QObject):
     added = Signal(object)
     removed = Signal(object)
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._sources: list[Source] = []
 

@@ -34,6 +34,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -41,6 +42,9 @@ from ...lang.diagnostics import Diagnostic, ScriptError
 from ...schema import AGENT_SOURCE, Snapshot, routing_key
 from ...store.live import LiveStore
 from .base import Source
+
+if TYPE_CHECKING:
+    from ...agent.runner import AgentRunner
 
 log = logging.getLogger(__name__)
 
@@ -336,7 +340,7 @@ class RunSource(_RunBase):
         self.backend_name: str | None = None
         #: For a D script run by bpftrace: the bpftrace text it was translated into.
         self.translated: str | None = None
-        self._runner = None
+        self._runner: AgentRunner | None = None
 
     def _resolve_backend(self) -> str:
         from ...agent.backends import auto_backend
@@ -373,7 +377,7 @@ class RunSource(_RunBase):
                 self._emit_output(dataclasses.replace(w, file=self.file).format() + "\n")
             script, lang = translation.text, "bpftrace"
             self.translated = script
-        options = {"interval": self.interval, "source": self.source}
+        options: dict[str, Any] = {"interval": self.interval, "source": self.source}
         if self.translated is not None:  # bpftrace's errors then land on the D script's own lines
             options.update(translation=translation, script_file=self.file)
         if self.host:
@@ -389,7 +393,8 @@ class RunSource(_RunBase):
         backend.check()
         for w in getattr(backend, "warnings", None) or ():
             self._emit_output(dataclasses.replace(w, file=self.file).format() + "\n")
-        backend.check = lambda: None  # checked just now: the runner need not compile it again
+        # checked just now: the runner need not compile it again
+        backend.check = lambda: None  # type: ignore[method-assign]
         runner = AgentRunner(backend, self._sink, duration=self.duration, output=self._emit_output)
         runner.stop_event = self._stop  # stop() before or during run() both end it
         self._runner = runner

@@ -1,0 +1,65 @@
+"""The detectors the "Learn baseline" dialog offers, and their parameters as the user reads and types them.
+
+Kept apart from the dialog's layout code: the titles and help of each detector, and a
+parameter's text both ways (the form's fields, and what QSettings keeps between sessions).
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from ...analytics import DETECTORS
+from ...analytics.detectors import Detector
+
+#: The detectors offered, in order, with the name the user reads.
+DETECTOR_TITLES = {
+    "suricate": "Suricate: EWMA + seasonal, one alarm per incident",
+    "sequence": "Sequence: learnt contexts + surprises (best on NAB)",
+    "ensemble": "Ensemble: seasonal and change surprises, one alarm per incident",
+    "contexts": "Contexts (CAD OSE): runs of binned values never seen in that order",
+    "resonance": "Resonance (ARTime): new shapes of a downsampled key; cheap for many keys",
+    "zscore": "Robust rolling z-score",
+    "ewma": "EWMA z-score",
+    "seasonal": "Seasonal profile (time of day / week)",
+    "iforest": "IsolationForest over sliding windows",
+    "kmeans": "k-means distance over windows of differences (Netdata)",
+}
+
+
+def detector_class(kind: str) -> type[Detector]:
+    """The detector class of ``kind`` (the registry's classes are all Detectors)."""
+    return cast("type[Detector]", DETECTORS[kind])
+
+
+def detector_help(kind: str) -> str:
+    doc = (DETECTORS[kind].__doc__ or "").strip().split("\n\n")[0]
+    return " ".join(doc.replace("``", "").split())  # the docstring's literal marks are not for the reader
+
+
+def repr_params(params: dict[str, Any]) -> str:
+    """``name=value;...``: parameters as QSettings keeps them (plain text, parsed back by ``parse_param``)."""
+    return ";".join(f"{k}={param_text(v)}" for k, v in params.items())
+
+
+def param_text(value: object) -> str:
+    """A parameter as the user types it: lists as ``150, 300``, no value as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, (tuple, list)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def parse_param(default: float | list[int] | tuple[int, ...] | None, text: str) -> Any:
+    """``text`` read as a parameter of ``default``'s kind; ``ValueError`` when it cannot be."""
+    text = str(text).strip()
+    if isinstance(default, bool):
+        return text == "True"
+    if default is None:
+        return float(text) if text else None
+    if isinstance(default, (tuple, list)):
+        values = [int(part) for part in text.replace(";", ",").split(",") if part.strip()]
+        if not values or min(values) <= 0:
+            raise ValueError(text)
+        return values
+    return type(default)(text)
