@@ -18,9 +18,9 @@ from suricate_desktop.gui.plots._data import (
     bucket_ladder,
     time_bins,
 )
+from suricate_desktop.gui.plots.budget import RedrawBudget
 from suricate_desktop.gui.plots.charts import HistogramChart, TimeSeriesChart
 from suricate_desktop.gui.plots.heatmap import HeatmapChart
-from suricate_desktop.gui.plots.budget import RedrawBudget
 from suricate_desktop.schema import INT64_MAX, INT64_MIN, Snapshot
 from suricate_desktop.store.live import LiveStore
 
