@@ -127,7 +127,9 @@ INITIAL_STATE = LexState()
 C_WS, C_ID, C_PUNCT, C_SLASH, C_DOT, C_NUM, C_STR, C_AGG, C_DOLLAR, C_OP, C_HASH, C_ERR = range(12)
 _CACHE_LIMIT = 50_000
 #: which token types the linter's mode keeps (no blanks)
-_KEEP = {tt: tt is not TokenType.WHITESPACE and tt is not TokenType.NEWLINE for tt in TokenType}
+_KEEP: dict[TokenType | None, bool] = {
+    tt: tt is not TokenType.WHITESPACE and tt is not TokenType.NEWLINE for tt in TokenType
+}
 
 
 class LexerSpec(NamedTuple):
@@ -215,6 +217,7 @@ _T_WHITESPACE = TokenType.WHITESPACE
 
 #: Token(...) without NamedTuple's Python-level __new__
 _new = tuple.__new__
+_keep = _KEEP.get
 
 #: what a piece the fast path looks at on its own tells it to do next
 _GO_ON, _STOP, _REDO = 0, 1, 2
@@ -272,18 +275,11 @@ class _LexerRun:
         while self.pos < n:
             if self.line != self.exact_line and not self.comment and self.mode >= MODE_PRED:
                 self.fast_region()
-            elif self.exact_path_line():
-                break
+            else:
+                self.exact_path()
         return self.toks, LexState(self.mode, self.depth, self.comment)
 
-    # ---- output and lines ----
-    def emit(self, tt: TokenType, s: str, col: int) -> None:
-        """Add one token: a comment to the comments, a blank only when blanks are kept."""
-        if tt is _T_COMMENT:
-            self.coms.append(_new(Token, (tt, s, self.line, col)))
-        elif tt is not _T_WHITESPACE or self.keep_blanks:
-            self.toks.append(_new(Token, (tt, s, self.line, col)))
-
+    # ---- lines ----
     def line_started(self) -> None:
         """Note the state a line starts in and the index of its first token, where asked."""
         if self.line_states is not None:
@@ -292,12 +288,15 @@ class _LexerRun:
             self.line_starts.append(len(self.toks))
 
     def newline(self, at: int) -> None:
-        """Move past the "\n" at offset ``at``, to the start of the next line."""
+        """Move past the "\n" at offset ``at``, to the start of the next line (noted as line_started does)."""
         if self.keep_blanks:
             self.toks.append(_new(Token, (_T_NEWLINE, "\n", self.line, at - self.ls + 1)))
         self.pos = self.ls = at + 1
         self.line += 1
-        self.line_started()
+        if self.line_states is not None:
+            self.line_states.append((self.mode, self.depth, self.comment))
+        if self.line_starts is not None:
+            self.line_starts.append(len(self.toks))
 
     # ---- structure: braces and semicolons (both paths) ----
     def open_brace(self) -> bool:
@@ -380,7 +379,7 @@ class _LexerRun:
             end = pos + sum(map(len, seg))
         cols = map(_sub, _accumulate(map(len, seg), initial=pos), _repeat(self.ls - 1))
         made: Iterator[Token] = map(_new, _repeat(Token), zip(segt, seg, _repeat(self.line), cols))
-        self.toks.extend(made if self.keep_blanks else _compress(made, map(_KEEP.get, segt)))
+        self.toks.extend(made if self.keep_blanks else _compress(made, map(_keep, segt)))
         self.pos = end
 
     def steering_piece(self, pieces: list[str], k: int, rend: int) -> int:
@@ -408,7 +407,10 @@ class _LexerRun:
             tt = self.ambiguous_name(pieces, k)
         else:
             tt = self.new_piece(s)
-        self.emit(tt, s, self.pos - self.ls + 1)
+        if tt is _T_COMMENT:
+            self.coms.append(_new(Token, (tt, s, self.line, self.pos - self.ls + 1)))
+        elif tt is not _T_WHITESPACE or self.keep_blanks:
+            self.toks.append(_new(Token, (tt, s, self.line, self.pos - self.ls + 1)))
         self.pos += len(s)
         return _STOP if stop else _GO_ON
 
@@ -465,53 +467,63 @@ class _LexerRun:
         return tt
 
     # ---- exact path ----
-    def exact_path_line(self) -> bool:
-        """The rest of one line, token by token (outer scope, probe lists, comments, control lines).
+    def exact_path(self) -> None:
+        """Lines token by token (outer scope, probe lists, comments, control lines).
 
-        Leaves early when the fast path can take over; returns True at the end of the text.
+        Goes on line after line until the fast path can take over or the text ends.
         """
-        text, n = self.text, self.n
-        eol = text.find("\n", self.pos)
-        if eol < 0:
-            eol = n
+        text, n, pos = self.text, self.n, self.pos
         regex = self.spec.regex
         simple = self.spec.simple
-        rx = regex[self.mode].match
-        while self.pos < eol:
-            if self.comment:
-                self.comment_continues(eol)
-                continue
+        toks_append, coms_append, keep_blanks = self.toks.append, self.coms.append, self.keep_blanks
+        while True:
+            line = self.line
+            eol = text.find("\n", pos)
+            if eol < 0:
+                eol = n
+            rx = regex[self.mode].match
+            col0 = self.ls - 1
+            while pos < eol:
+                if self.comment:
+                    pos = self.comment_continues(pos, eol)
+                    continue
+                m = rx(text, pos, eol)
+                assert m is not None  # every mode's regex ends with a catch-all group
+                kind = m.lastgroup or ""
+                end = m.end()
+                tt = simple.get(kind)
+                if tt is _T_WHITESPACE and not keep_blanks:
+                    pos = end
+                    continue
+                s = text[pos:end]
+                back_to_fast = False
+                if tt is None:
+                    tt, back_to_fast = self.exact_token(kind, s, end)
+                    rx = regex[self.mode].match  # the mode may have changed
+                if tt is _T_COMMENT:
+                    coms_append(_new(Token, (tt, s, line, pos - col0)))
+                else:  # blanks were left out above unless kept
+                    toks_append(_new(Token, (tt, s, line, pos - col0)))
+                pos = end
+                if back_to_fast and line != self.exact_line:
+                    self.pos = pos
+                    return  # the rest goes through the fast path
+            self.pos = pos
+            if eol >= n:
+                return
+            self.newline(eol)
             pos = self.pos
-            m = rx(text, pos, eol)
-            assert m is not None  # every mode's regex ends with a catch-all group
-            kind = m.lastgroup or ""
-            end = m.end()
-            s = text[pos:end]
-            tt = simple.get(kind)
-            if tt is _T_WHITESPACE and not self.keep_blanks:
-                self.pos = end
-                continue
-            back_to_fast = False
-            if tt is None:
-                tt, back_to_fast = self.exact_token(kind, s, end)
-                rx = regex[self.mode].match  # the mode may have changed
-            self.emit(tt, s, pos - self.ls + 1)
-            self.pos = end
-            if back_to_fast and self.line != self.exact_line:
-                return False  # the rest goes through the fast path
-        if eol >= n:
-            return True
-        self.newline(eol)
-        return False
+            if self.line != self.exact_line and not self.comment and self.mode >= MODE_PRED:
+                return  # the next line is the fast path's
 
-    def comment_continues(self, eol: int) -> None:
-        """A line's piece of a ``/* ... */`` opened on an earlier line: up to its "*/" or the end of the line."""
-        pos = self.pos
+    def comment_continues(self, pos: int, eol: int) -> int:
+        """A line's piece of a ``/* ... */`` opened on an earlier line, from ``pos`` up to its "*/" or
+        the end of the line; returns where it ends."""
         close = self.text.find("*/", pos, eol)
         end = eol if close < 0 else close + 2
         self.comment = close < 0
         self.coms.append(_new(Token, (_T_COMMENT, self.text[pos:end], self.line, pos - self.ls + 1)))
-        self.pos = end
+        return end
 
     def exact_token(self, kind: str, s: str, end: int) -> tuple[TokenType, bool]:
         """The type of an exact-path token its regex group does not give alone, and whether the fast path takes over."""
