@@ -56,7 +56,7 @@ def lint(text: str, lang: str = "d", file: str = "<script>", platform: str | Non
             gc.enable()
 
 
-def detect_lang(path: str | os.PathLike | None, text: str = "") -> str:
+def detect_lang(path: str | os.PathLike[str] | None, text: str = "") -> str:
     """``"d"`` or ``"bpftrace"`` from the file name, the ``#!`` line, then the content."""
     if path:
         ext = os.path.splitext(os.fspath(path))[1].lower()

@@ -15,6 +15,7 @@ import ast
 import functools
 import re
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from .diagnostics import Diagnostic
 from .lint_cache import lex_lines
@@ -170,7 +171,7 @@ class Linter:
         t = self.sig[i]
         self.warn_at(t.line, self.col(i), msg, t.end_column)
 
-    def fatal(self, i: int | None, msg: str) -> None:
+    def fatal(self, i: int | None, msg: str) -> NoReturn:
         if i is None:
             self.error_at(self.eof[0], self.eof[1], msg)
         else:
@@ -191,7 +192,7 @@ class Linter:
         PUNCT, PROBE, PRED = T_PUNCTUATION, T_PROBE, T_PREDICATE
         probe_line_types = self.probe_line_types
         stack: list[int] = []
-        cl: Clause | None = None
+        cl = Clause()  # the clause being read (replaced at each clause's first probe)
         state = S_OUTER
         expect_probe = False
         decl_start = decl_depth = pred_open = body_open = 0
@@ -213,7 +214,6 @@ class Linter:
                             if not stack:
                                 cl.body = (body_open, i)
                                 self.clauses.append(cl)
-                                cl = None
                                 state = S_OUTER
                         else:
                             self.unbalanced(i, s, stack)
@@ -421,9 +421,9 @@ class Linter:
 
     # ---- language hooks (overridden) --------------------------------------
     #: token types that need a per-token lexical check (see special_token)
-    special_types: frozenset = frozenset({T_PRAGMA, T_COMMENT, T_ERROR, T_STRING})
+    special_types: frozenset[TokenType] = frozenset({T_PRAGMA, T_COMMENT, T_ERROR, T_STRING})
     #: token types that may start a probe description line inside a body (D only)
-    probe_line_types: frozenset = frozenset()
+    probe_line_types: frozenset[TokenType] = frozenset()
 
     def special_token(self, i: int, tt: TokenType, state: int) -> None:
         if tt is T_COMMENT:
@@ -446,6 +446,19 @@ class Linter:
     def probe_in_body(self, i: int) -> None: ...
     def starts_decl(self, i: int) -> bool:
         return False
+
+    # Syntax errors: each language words them its own way (all of them end the syntax phase).
+    def outer_unexpected(self, i: int) -> None: ...
+    def probes_unexpected(self, i: int, expect_probe: bool) -> None: ...
+    def bare_probe(self, cl: Clause, i: int | None) -> None: ...
+    def pred_without_body(self, cl: Clause) -> None: ...
+    def pred_unclosed_paren(self, i: int, stack: list[int]) -> None: ...
+    def pred_unclosed(self, i: int) -> None: ...
+    def after_pred_unexpected(self, i: int) -> None: ...
+    def stray_predicate(self, i: int) -> None: ...
+    def unbalanced(self, i: int, s: str, stack: list[int]) -> None: ...
+    def eof_in_comment(self) -> None: ...
+    def eof_error(self, state: int, stack: list[int] | None = None) -> None: ...
 
     def run(self) -> list[Diagnostic]:
         try:

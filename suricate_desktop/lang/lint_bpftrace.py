@@ -88,6 +88,7 @@ class BtLinter(Linter):
     def eof_in_comment(self) -> None:
         # bpftrace's location moves on at each newline, even inside a comment.
         t = self.comment_open
+        assert t is not None  # called at the end of an unterminated comment, which opened somewhere
         newlines = self.text.count("\n")
         if newlines >= t.line:  # a newline after the line where the comment opened
             self.error_at(newlines + 1, 1, "end of file during comment")
@@ -144,7 +145,7 @@ class BtLinter(Linter):
             self.unexpected(i)
         self.unexpected(i, f'{OPEN[top]} or ","')
 
-    def eof_error(self, state: str, stack: list[int] | None = None) -> None:
+    def eof_error(self, state: int, stack: list[int] | None = None) -> None:
         if stack and self.sig[stack[-1]].text == "{":
             self.unexpected(None, "}")
         self.unexpected(None)
@@ -163,7 +164,9 @@ class BtLinter(Linter):
         assigned_maps: set[str] = set()
         self.map_types = map_types
         self.assigned_maps = assigned_maps
-        self.deferred: list[tuple] = []  # map reads and map-action calls, checked after the pass
+        self.deferred: list[
+            tuple[int, str, bool, str]
+        ] = []  # map reads and map-action calls, checked after the pass
         map_reads: list[tuple[int, str | None]] = []
         any_output = any_map = False
         boring = BORING

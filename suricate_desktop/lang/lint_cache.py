@@ -11,9 +11,12 @@ from __future__ import annotations
 from itertools import repeat
 from operator import itemgetter
 
-from .tokens import INITIAL_STATE, LexState, Token, run_lexer
+from .tokens import INITIAL_STATE, LexerSpec, LexState, Token, run_lexer
 
-LINE_CACHE: dict[tuple, tuple] = {}
+#: a lexer state as a plain tuple (mode, depth, inside a comment): hashed for each line looked up
+StateTuple = tuple[int, int, bool]
+#: (language, start state, line text) -> (end state, tokens, comments, line number they carry)
+LINE_CACHE: dict[tuple[str, StateTuple, str], tuple[StateTuple, list[Token], list[Token], int]] = {}
 _LINE_CACHE_MAX = 50_000
 _MISSES_BEFORE_BULK = 4
 _ig0, _ig1, _ig2, _ig3 = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
@@ -25,7 +28,9 @@ def _relined(toks: list[Token], line: int) -> list[Token]:
     return list(map(new, repeat(Token), zip(map(_ig0, toks), map(_ig1, toks), repeat(line), map(_ig3, toks))))
 
 
-def lex_lines(spec, lang: str, text: str) -> tuple[list[Token], list[Token], tuple, list[tuple]]:
+def lex_lines(
+    spec: LexerSpec, lang: str, text: str
+) -> tuple[list[Token], list[Token], StateTuple, list[StateTuple]]:
     """Non-blank tokens of ``text`` (comments apart), its comments, its end state and each line's start state."""
     cache = LINE_CACHE
     get = cache.get
@@ -33,8 +38,9 @@ def lex_lines(spec, lang: str, text: str) -> tuple[list[Token], list[Token], tup
     sig: list[Token] = []
     extend = sig.extend
     comments: list[Token] = []
-    states: list[tuple] = []
-    state = tuple(INITIAL_STATE)
+    coms: list[Token]
+    states: list[StateTuple] = []
+    state: StateTuple = (INITIAL_STATE.mode, INITIAL_STATE.depth, INITIAL_STATE.comment)
     misses = 0
     nlines = len(lines)
     i = 0
@@ -54,9 +60,9 @@ def lex_lines(spec, lang: str, text: str) -> tuple[list[Token], list[Token], tup
         misses += 1
         if misses < _MISSES_BEFORE_BULK:
             # one line
-            coms: list[Token] = []
-            toks, end = run_lexer(spec, src, LexState(*state), i + 1, keep_blanks=False, comments=coms)
-            end = tuple(end)
+            coms = []
+            toks, end_state = run_lexer(spec, src, LexState(*state), i + 1, keep_blanks=False, comments=coms)
+            end = (end_state.mode, end_state.depth, end_state.comment)
             if len(cache) >= _LINE_CACHE_MAX:
                 cache.clear()
             cache[(lang, state, src)] = (end, toks, coms, i + 1)
@@ -68,10 +74,10 @@ def lex_lines(spec, lang: str, text: str) -> tuple[list[Token], list[Token], tup
             continue
         # many misses: lex the rest in one go, then file its lines in the cache
         start_off = sum(map(len, lines[:i])) + i
-        rest_states: list[tuple] = []
+        rest_states: list[StateTuple] = []
         firsts: list[int] = []
         coms = []
-        toks, end = run_lexer(
+        toks, end_state = run_lexer(
             spec,
             text[start_off:],
             LexState(*state),
@@ -86,7 +92,7 @@ def lex_lines(spec, lang: str, text: str) -> tuple[list[Token], list[Token], tup
         states.extend(rest_states)
         if len(cache) + len(rest_states) >= _LINE_CACHE_MAX:
             cache.clear()
-        end = tuple(end)
+        end = (end_state.mode, end_state.depth, end_state.comment)
         firsts.append(len(toks))
         ends = rest_states[1:]
         ends.append(end)

@@ -164,7 +164,7 @@ class DLinter(Linter):
                 self.fatal(i, f"extra {s} in input stream")
         self.near(i)
 
-    def eof_error(self, state: str, stack: list[int] | None = None) -> None:
+    def eof_error(self, state: int, stack: list[int] | None = None) -> None:
         self.near(None)
 
     def pragma(self, i: int) -> None:
@@ -192,7 +192,7 @@ class DLinter(Linter):
                         declared_vars.add(f"{first}->{sig[k][1]}")
         assigned: set[str] = set()
         assigned_vars: set[str] = set()
-        reads: list[tuple[int, list]] = []  # identifiers read: (index, enclosing calls)
+        reads: list[tuple[int, list[tuple[str, int]]]] = []  # identifiers read: (index, enclosing calls)
         var_reads: list[int] = []
         self.assigned, self.declared = assigned, declared
         any_output = any_agg = False
@@ -292,7 +292,7 @@ class DLinter(Linter):
                     return
 
     def check_providers(self) -> None:
-        known = V.D_PROVIDERS.get(self.platform)
+        known = V.D_PROVIDERS.get(self.platform) if self.platform else None
         if not known:
             return
         every = set().union(*V.D_PROVIDERS.values())
@@ -393,9 +393,10 @@ class DLinter(Linter):
                 )
 
     def check_lquantize(self, k: int, args: list[tuple[int, int]]) -> None:
-        vals = [self.const(a, b) for a, b in args[1:4]]
-        if "macro" in vals:
+        raw = [self.const(a, b) for a, b in args[1:4]]
+        if "macro" in raw:
             return
+        vals = [v if isinstance(v, int) else None for v in raw]  # no "macro" left: ints and Nones
         base, limit = vals[0], vals[1]
         if base is None:
             self.error(args[1][0], "lquantize( ) argument #1 must be an integer constant")
@@ -414,12 +415,13 @@ class DLinter(Linter):
             return
         step = 1
         if len(vals) > 2:
-            step = vals[2]
-            if step is None or step <= 0:
+            given = vals[2]
+            if given is None or given <= 0:
                 self.error(
                     args[3][0], "lquantize( ) argument #3 must be a non-zero positive integer constant"
                 )
                 return
+            step = given
             if step > 0xFFFF:
                 self.error(args[3][0], "lquantize( ) argument #3 must be a 16-bit quantity")
                 return
@@ -437,10 +439,10 @@ class DLinter(Linter):
 
     def check_llquantize(self, k: int, args: list[tuple[int, int]]) -> None:
         names = ("factor", "low magnitude", "high magnitude", "linear steps per magnitude")
-        vals = []
+        vals: list[int] = []
         for n, (a, b) in enumerate(args[1:5]):
             v = self.const(a, b)
-            if v == "macro":
+            if isinstance(v, str):  # "macro": $1 and the like, known at run time only
                 return
             if v is None:
                 self.error(a, f"llquantize( ) argument #{n + 1} ({names[n]}) must be an integer constant")

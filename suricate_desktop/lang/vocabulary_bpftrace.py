@@ -127,8 +127,17 @@ class BtFunc:
         return None
 
 
-def _bt(name: str, lo: int, hi: int | None, style: str = "nargs", **kw) -> BtFunc:
-    return BtFunc(name, lo, hi, style, **kw)
+def _bt(
+    name: str,
+    lo: int,
+    hi: int | None,
+    style: str = "nargs",
+    *,
+    kind: str = "function",
+    unsafe: bool = False,
+    since: str = "0.17",
+) -> BtFunc:
+    return BtFunc(name, lo, hi, style, kind=kind, unsafe=unsafe, since=since)
 
 
 #: Aggregating map functions (``@m = f(...)``).
