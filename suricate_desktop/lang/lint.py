@@ -20,6 +20,10 @@ token, so they match ``bpftrace -d`` exactly.
 
 :func:`check` adds the real compiler's verdict (see :mod:`.compilers`) where
 one is installed: it has the last word on errors, the linter keeps its warnings.
+
+This module holds the entry points; the checks are in :mod:`.lint_d` and
+:mod:`.lint_bpftrace`, on the shared machinery of :mod:`.lint_base` (structure,
+reporting) and :mod:`.lint_cache` (lexing line by line through a cache).
 """
 
 from __future__ import annotations

@@ -57,6 +57,8 @@ _BT_PROBE_ARGS = {
 
 
 class BtLinter(Linter):
+    """Lints one bpftrace script (:meth:`Linter.run`)."""
+
     lang = "bpftrace"
     spec = BT_SPEC
 

@@ -53,6 +53,8 @@ _PROBE_LINE_RE = re.compile(
 
 
 class DLinter(Linter):
+    """Lints one D script (:meth:`Linter.run`)."""
+
     lang = "d"
     spec = D_SPEC
 
