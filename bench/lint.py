@@ -24,7 +24,7 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from suricate_desktop.lang import lint as lint_module  # noqa: E402
+from suricate_desktop.lang import lint_cache  # noqa: E402
 from suricate_desktop.lang.lexer import tokenize, tokenize_line  # noqa: E402
 from suricate_desktop.lang.lint import lint  # noqa: E402
 from suricate_desktop.lang.tokens import TokenType  # noqa: E402
@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         )
 
         def cold(text=text, lang=lang):
-            lint_module._LINE_CACHE.clear()
+            lint_cache.LINE_CACHE.clear()
             lint(text, lang)
 
         def typed(lines=lines, lang=lang, edits=[0]):  # noqa: B006 - a counter kept across calls

@@ -12,6 +12,7 @@ import pytest
 
 from suricate_desktop.cli import main as cli_main
 from suricate_desktop.lang import lint as lint_mod
+from suricate_desktop.lang import lint_cache
 from suricate_desktop.lang.diagnostics import Diagnostic
 from suricate_desktop.lang.lint import check, detect_lang, lint
 
@@ -772,7 +773,7 @@ def test_module_exports():
 
 
 def fresh_lint(text: str, lang: str) -> list[Diagnostic]:
-    lint_mod._LINE_CACHE.clear()
+    lint_cache.LINE_CACHE.clear()
     return lint(text, lang)
 
 

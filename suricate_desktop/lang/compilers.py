@@ -25,6 +25,8 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
+from typing import Any, cast
 
 from .diagnostics import Diagnostic
 
@@ -175,7 +177,7 @@ def parse_dtrace_output(stderr: str, file: str = "<script>", text: str | None = 
 
 
 def parse_python_dtrace_error(
-    exc: BaseException | tuple | str, file: str = "<script>", text: str | None = None
+    exc: BaseException | tuple[object, ...] | str, file: str = "<script>", text: str | None = None
 ) -> list[Diagnostic]:
     """Diagnostics from python-dtrace's ``Exception('Unable to compile the script: ', b'line 3: ...')``."""
     args = exc.args if isinstance(exc, BaseException) else (exc if isinstance(exc, tuple) else (exc,))
@@ -189,6 +191,7 @@ def parse_python_dtrace_error(
     out = []
     for chunk in [c for c in detail.splitlines() if c.strip()] or [detail]:
         m = re.match(r"^(?:(?:\"[^\"]*\", )?line (\d+): )?(.*)$", chunk.strip())
+        assert m is not None  # every part is optional but the rest of the line: it always matches
         line = int(m.group(1)) if m.group(1) else 0
         msg = _dtrace_message(m.group(2))
         line, col = _locate(text, line, msg)
@@ -222,12 +225,13 @@ def _is_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-def _python_dtrace():
+def _python_dtrace() -> Callable[[], Any] | None:
+    """python-dtrace's consumer class (it ships no types), or None where it is not installed."""
     try:
-        from dtrace import DTraceConsumer  # type: ignore[import-not-found]
+        from dtrace import DTraceConsumer
     except Exception:
         return None
-    return DTraceConsumer
+    return cast(Callable[[], Any], DTraceConsumer)
 
 
 def available_compiler(lang: str) -> str | None:

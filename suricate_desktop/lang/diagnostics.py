@@ -8,6 +8,7 @@ Lines and columns are 1-based, as compilers print them.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +26,7 @@ class Diagnostic:
         """``FILE:LINE:COL: severity: message``, the form compilers and editors share."""
         return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 

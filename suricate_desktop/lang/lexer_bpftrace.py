@@ -41,7 +41,14 @@ from .tokens import (
     new_piece_cache,
     run_lexer,
 )
-from .vocabulary import BT_BUILTINS, BT_FUNCTIONS, BT_KEYWORDS, BT_LITERAL_WORDS, BT_MAP_FUNCS, BT_TYPE_WORDS
+from .vocabulary_bpftrace import (
+    BT_BUILTINS,
+    BT_FUNCTIONS,
+    BT_KEYWORDS,
+    BT_LITERAL_WORDS,
+    BT_MAP_FUNCS,
+    BT_TYPE_WORDS,
+)
 
 T = TokenType
 

@@ -45,7 +45,7 @@ from .tokens import (
     new_piece_cache,
     run_lexer,
 )
-from .vocabulary import D_AGG_FUNCS, D_ALL_KEYWORDS, D_BUILTINS, D_DECL_KEYWORDS, D_FUNCTIONS
+from .vocabulary_d import D_AGG_FUNCS, D_ALL_KEYWORDS, D_BUILTINS, D_DECL_KEYWORDS, D_FUNCTIONS
 
 T = TokenType
 

@@ -118,7 +118,7 @@ def _load(folder: Path) -> Template:
     )
 
 
-def load_templates(root: str | os.PathLike | None = None) -> list[Template]:
+def load_templates(root: str | os.PathLike[str] | None = None) -> list[Template]:
     """Every template under ``root`` (default :func:`templates_root`), sorted by category then id.
 
     Raises TemplateError for a folder that lacks a file or has bad metadata.
@@ -128,7 +128,7 @@ def load_templates(root: str | os.PathLike | None = None) -> list[Template]:
     return sorted((_load(f) for f in folders), key=lambda t: (t.category, t.id))
 
 
-def get_template(template_id: str, root: str | os.PathLike | None = None) -> Template:
+def get_template(template_id: str, root: str | os.PathLike[str] | None = None) -> Template:
     """One template by id; KeyError if there is none."""
     base = Path(root) if root is not None else templates_root()
     folder = base / template_id
