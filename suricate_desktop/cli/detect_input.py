@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from ..store.live import label_text
+
 
 class InputError(ValueError):
     """Input that cannot be scored; the message is what the user reads."""
@@ -147,9 +149,7 @@ def read_recording(folder: str, series: str, view: str = "interval") -> Series:
 
 def key_text(label: tuple) -> str:
     """A column as the store names it (``bash``, ``bash,42``, ``bash [4..7]``, ``sshd count``)."""
-    from ..store.live import _label_text
-
-    return _label_text(label)
+    return label_text(label)
 
 
 def stamp_text(t: float) -> str:

@@ -36,7 +36,7 @@ from fnmatch import fnmatchcase
 import numpy as np
 
 from ..schema import Snapshot
-from ..store.live import LiveStore
+from ..store.live import LiveStore, label_text
 from .actions import ActionRunner, describe
 from .alerts import Alert, AlertHistory, _alert_id, _finite, _iso, _json_default, _num  # noqa: F401
 from .model import Rule, RuleSet
@@ -952,18 +952,6 @@ def firings(events: Iterable[dict]) -> list[tuple[str, str, str, float]]:
         for e in events
         if e.get("event") == "transition" and e.get("change")
     ]
-
-
-def label_text(label: tuple) -> str:
-    """A series' key as rules match it: ``bash``, ``bash,42``, ``bash [4..7]`` (bucket), ``bash average`` (stats)."""
-    if label and isinstance(label[0], tuple):
-        key = ",".join(str(p) for p in label[0])
-        if len(label) == 3:
-            from ..schema import bucket_label
-
-            return f"{key} [{bucket_label(label[1], label[2])}]"
-        return f"{key} {label[1]}"
-    return ",".join(str(p) for p in label)
 
 
 def _compare(rule: Rule, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

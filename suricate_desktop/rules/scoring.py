@@ -16,6 +16,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from ..store.live import label_text
+
 
 @runtime_checkable
 class Scorer(Protocol):
@@ -126,8 +128,6 @@ class ModelScorer:
     keyed = True  # the engine passes ``stream`` and ``keys`` (the series' key text) with the values
 
     def __init__(self, model: Any, any_stream: bool = False):
-        from .engine import label_text
-
         self.name = getattr(model.meta, "name", "")
         self.any_stream = bool(any_stream)
         streams = [tuple(str(p) for p in s) for s in model.meta.streams]
@@ -136,7 +136,7 @@ class ModelScorer:
         #: (stream, key text) -> the detector that key learnt
         self.detectors = {
             (streams[i] if streams else (), label_text(_label(k))): det
-            for k, i, det in zip(model.meta.keys, index, model.detectors)
+            for k, i, det in zip(model.meta.keys, index, model.detectors, strict=True)
         }
         self._by_key: dict[str, Any] = {}
         for (_, key), det in self.detectors.items():
