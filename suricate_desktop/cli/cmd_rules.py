@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import math
 import sys
@@ -301,9 +300,9 @@ def _mtime(path: Path) -> float:
 
 
 def _dumps(event: dict) -> str:
-    from ..rules.engine import _finite, _json_default
+    from ..rules.alerts import to_json
 
-    return json.dumps(_finite(event), default=_json_default, allow_nan=False)
+    return to_json(event)
 
 
 def _iso(ts) -> str:

@@ -85,7 +85,7 @@ class AlertHistory:
         with self._lock:
             self._events.append(event)
             if self._file is not None:
-                line = json.dumps(_finite(event), default=_json_default, allow_nan=False) + "\n"
+                line = to_json(event) + "\n"
                 if self._size + len(line) > self.max_file_bytes and self._size:
                     self._file.close()
                     self.path.replace(self._previous)
@@ -109,6 +109,12 @@ class AlertHistory:
             if self._file is not None:
                 self._file.close()
                 self._file = None
+
+
+def to_json(value: object, indent: int | None = None) -> str:
+    """``value`` as strict JSON: NaN and infinities become null, numpy numbers plain numbers, sets and tuples
+    lists, anything else its ``str``. What the history file, ``suricate rules run`` and the workbench write."""
+    return json.dumps(_finite(value), default=_json_default, allow_nan=False, indent=indent)
 
 
 def _json_default(value: Any):

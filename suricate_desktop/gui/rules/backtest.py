@@ -12,7 +12,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QProgressBar, QVBoxLayout
 
 from ...rules import Engine, Rule, firings
-from .timeline import AlertTimeline
+from .alert_history import AlertTimeline
 
 POLL_MS = 100
 

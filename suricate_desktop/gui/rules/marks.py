@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .style import severity_colour, when
-from .timeline import AlertEntry
+from .alert_history import AlertEntry
 
 Mark = tuple[float, "float | None", str, str]
 

@@ -51,11 +51,11 @@ from ...rules import edit as rules_edit
 from ..sources.base import Source
 from .backtest import BacktestDialog, BacktestJob
 from .dialog import NEW_RULE, RuleEditDialog
-from .feed import RulesFeed
+from ...rules.feed import RulesFeed
 from .marks import PlotMarks
 from .notify import TrayNotifier
 from .style import STATE_COLOURS, fmt_number, severity_colour, when
-from .timeline import AlertTimeline
+from .alert_history import AlertTimeline
 
 EVENTS_MS = 200
 SLOW_MS = 1000

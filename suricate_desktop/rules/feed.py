@@ -1,5 +1,8 @@
 """The workbench's rules engine, in a thread of its own, fed by the stores the window's sources already fill.
 
+Qt-free (the GUI reads ``states`` and drains the events on its own timers), so it lives here, beside the
+engine, not in ``gui/rules``.
+
 Threads: every live source's ``LiveStore`` hands each stored batch to ``RulesFeed.put`` (in that source's
 thread: the consumer, the sampler, a run); ``put`` only queues it. The ``rules-engine`` thread owns the
 ``Engine``: it ingests the queued batches, runs the user's commands (acknowledge, silence, test now, new
@@ -27,8 +30,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ...rules import Engine
-from ...rules.engine import _finite, _json_default
+from .alerts import to_json
+from .engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -179,12 +182,9 @@ class RulesFeed:
         self._dirty_since = None
         if self.state_path is None:
             return
-        doc = _finite(self.engine.export_state())
         tmp = self.state_path.with_name(f".{self.state_path.name}.tmp")
         try:
-            tmp.write_text(
-                json.dumps(doc, default=_json_default, allow_nan=False, indent=1), encoding="utf-8"
-            )
+            tmp.write_text(to_json(self.engine.export_state(), indent=1), encoding="utf-8")
             os.replace(tmp, self.state_path)
         except OSError as exc:
             self.state_error = f"cannot write {self.state_path}: {exc.strerror or exc}"
