@@ -5,7 +5,8 @@ The Qt-free core shared by ``suricate rules run``/``backtest`` and the workbench
 
 from ..store.live import label_text
 from .actions import ActionFailed, ActionRunner, fill
-from .engine import STATES, Alert, AlertHistory, Engine, backtest, firings
+from .alerts import STATES, Alert, AlertHistory
+from .engine import Engine, backtest, firings
 from .model import (
     ACTION_TYPES,
     CONDITIONS,

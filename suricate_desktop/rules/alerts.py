@@ -14,6 +14,11 @@ from typing import Any
 
 import numpy as np
 
+#: Every state an alert shows: its phase (ok, pending, firing, resolved), or acknowledged or silenced.
+STATES = ("ok", "pending", "firing", "acknowledged", "silenced", "resolved")
+#: ``Alert.silenced_until`` for "until it resolves".
+FOREVER = math.inf
+
 
 @dataclass
 class Alert:
