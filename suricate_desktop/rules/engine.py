@@ -37,10 +37,10 @@ from typing import Any
 import numpy as np
 
 from ..schema import Snapshot
-from ..store.live import LiveStore
+from ..store.live import LiveStore, StreamId
 from .actions import ActionRunner, describe
 from .alerts import FOREVER, Alert, AlertHistory, _alert_id, _num
-from .evaluation import Floats, Measured, Plan, compare, compare_many, measure, rows_needed
+from .evaluation import Bools, Floats, Measured, Plan, compare, compare_many, measure, rows_needed
 from .messages import alert_message, transition_event
 from .model import Rule, RuleSet
 from .saved_state import STATE_VERSION, alert_doc, alert_from_doc
@@ -56,7 +56,6 @@ MAX_STORE_BYTES = 512 << 20
 
 Event = dict[str, Any]
 Listener = Callable[[Event], None]
-StreamId = tuple[str, str, str]
 
 
 class Engine:
@@ -92,16 +91,16 @@ class Engine:
         self._lock = threading.RLock()
         self._rules: dict[str, Rule] = {}
         self._scorers: dict[str, Scorer] = {}
-        self._plans: dict[tuple, Plan] = {}
+        self._plans: dict[StreamId, Plan] = {}
         #: Least recently updated first (``_step`` moves an alert to the end), so eviction takes from the front.
-        self._alerts: collections.OrderedDict[tuple[str, tuple, str], Alert] = collections.OrderedDict()
-        self._watched: dict[tuple[str, tuple], set[str]] = {}  # (rule, stream) -> keys that have an alert
-        self._watched_rules: dict[tuple, set[str]] = {}  # stream -> rules with an alert on it
-        self._action_times: dict[str, collections.deque] = {}
+        self._alerts: collections.OrderedDict[tuple[str, StreamId, str], Alert] = collections.OrderedDict()
+        self._watched: dict[tuple[str, StreamId], set[str]] = {}  # (rule, stream) -> keys that have an alert
+        self._watched_rules: dict[StreamId, set[str]] = {}  # stream -> rules with an alert on it
+        self._action_times: dict[str, collections.deque[float]] = {}
         self._rule_silence: dict[str, float] = {}
         self._silence_rules: list[Rule] = []
         self._silence_clock = -math.inf
-        self._known_streams: dict[tuple, float] = {}
+        self._known_streams: dict[StreamId, float] = {}
         self.evaluations = 0  # (rule, series) evaluations
         self.rule_evaluations = 0  # (rule, stream) evaluations, each vectorised over the rule's series
         self.snapshots = 0
@@ -167,7 +166,7 @@ class Engine:
             self._expire_silences(now)
 
     # -- evaluation --------------------------------------------------------------------------------------------------
-    def _plan(self, stream: tuple) -> Plan:
+    def _plan(self, stream: StreamId) -> Plan:
         plan = self._plans.get(stream)
         if plan is None:
             rules = [
@@ -179,7 +178,7 @@ class Engine:
             plan = self._plans[stream] = Plan(rules, rows_needed(rules, interval, self.store.capacity))
         return plan
 
-    def _evaluate_stream(self, stream: tuple) -> None:
+    def _evaluate_stream(self, stream: StreamId) -> None:
         plan = self._plan(stream)
         if not plan.rules:
             return
@@ -211,7 +210,9 @@ class Engine:
                 lists = (x.tolist(), shown.tolist(), None if scores is None else scores.tolist())
                 for r in todo:
                     self._apply(group.rules[r], stream, keys, now, lists, breach[r], clear[r])
-        measured: dict[tuple, tuple] = {}  # rules that score the same series the same way share the scores
+        measured: dict[
+            tuple[Any, ...], Measured
+        ] = {}  # rules that score the same series the same way share the scores
         for rule in plan.single:
             times, values, labels = data[rule.view]
             if not len(times):
@@ -248,12 +249,12 @@ class Engine:
     def _apply(
         self,
         rule: Rule,
-        stream: tuple,
+        stream: StreamId,
         keys: list[str],
         now: float,
-        lists: tuple,
-        breach: np.ndarray,
-        clear: np.ndarray,
+        lists: tuple[list[float], list[float], list[float] | None],
+        breach: Bools,
+        clear: Bools,
     ) -> None:
         """The state machine, for the series of one rule that are in trouble now or have an alert already."""
         todo = np.flatnonzero(breach).tolist()
@@ -306,14 +307,14 @@ class Engine:
     def _step(
         self,
         rule: Rule,
-        stream: tuple,
+        stream: StreamId,
         key: str,
         now: float,
-        value,
-        score,
+        value: float | None,
+        score: float | None,
         breach: bool,
         clear: bool,
-        measured,
+        measured: float | None,
     ) -> None:
         ident = (rule.name, stream, key)
         alert = self._alerts.get(ident)
@@ -341,7 +342,7 @@ class Engine:
             if not breach:
                 alert.phase = "ok" if alert.fired_at is None else "resolved"
                 alert.since = None
-            elif now - alert.since >= rule.for_ and (
+            elif now - _since(alert) >= rule.for_ and (
                 alert.last_fired is None or now - alert.last_fired >= rule.cooldown
             ):
                 self._fire(rule, alert, now)
@@ -356,7 +357,7 @@ class Engine:
         self._show(rule, alert, now, measured)
 
     # -- caps ---------------------------------------------------------------------------------------------------------
-    def _forget_stream(self, stream: tuple) -> None:
+    def _forget_stream(self, stream: StreamId) -> None:
         """The store evicted ``stream``: its plan and interval go too (its alerts are capped on their own)."""
         self._plans.pop(stream, None)
         self._known_streams.pop(stream, None)
@@ -393,7 +394,7 @@ class Engine:
                     }
                 )
 
-    def stats(self) -> dict:
+    def stats(self) -> dict[str, Any]:
         """What the engine holds against its caps, and how much it evicted to stay there."""
         store = self.store.stats()
         with self._lock:
@@ -443,9 +444,9 @@ class Engine:
     def _silenced(self, rule: Rule, alert: Alert, now: float) -> bool:
         return now < alert.silenced_until or now < self._rule_silence.get(rule.name, 0.0)
 
-    _pending_dispatch: tuple | None = None
+    _pending_dispatch: tuple[str, Rule, Alert] | None = None
 
-    def _show(self, rule: Rule, alert: Alert, now: float, measured=None) -> None:
+    def _show(self, rule: Rule, alert: Alert, now: float, measured: float | None = None) -> None:
         """Record a change of the visible state; run what a firing or resolve triggers."""
         dispatch, self._pending_dispatch = self._pending_dispatch, None
         state = self._visible(rule, alert, now)
@@ -470,7 +471,7 @@ class Engine:
                 hook(payload)
             except Exception:
                 log.exception("rules: notification hook failed")
-        reason = None
+        reason: str | None = None
         if self._silenced(rule, alert, now) or (on == "resolved" and alert.state == "silenced"):
             reason = "silenced"
         elif alert.flapping:
@@ -488,7 +489,7 @@ class Engine:
                 **describe(action, payload),
             }
             if reason is None and not self._rate_ok(rule, now):
-                reason_here = "rate_limited"
+                reason_here: str | None = "rate_limited"
             else:
                 reason_here = reason
             if reason_here is not None:
@@ -512,7 +513,7 @@ class Engine:
         times.append(now)
         return True
 
-    def action_result(self, report: dict) -> None:
+    def action_result(self, report: dict[str, Any]) -> None:
         """Where the ActionRunner reports each attempt (pass ``engine.action_result`` as its ``on_result``)."""
         with self._lock:
             for alert in self._alerts.values():
@@ -522,7 +523,7 @@ class Engine:
         self._emit(report)
 
     # -- the user's side ---------------------------------------------------------------------------------------------
-    def test_actions(self, name: str) -> list[dict]:
+    def test_actions(self, name: str) -> list[dict[str, Any]]:
         """ "Test now": run the rule's firing actions once, for real, on a made-up alert (the rule's host, source,
         aggregation and key where they name one, else ``test``; its threshold as the value); silence,
         flapping and the rate limit do not apply. Returns what was submitted (results come as events)."""
@@ -576,7 +577,7 @@ class Engine:
         self,
         rule: str,
         key: str | None = None,
-        stream: tuple | None = None,
+        stream: tuple[str, ...] | None = None,
         comment: str = "",
         ts: float | None = None,
     ) -> int:
@@ -609,7 +610,7 @@ class Engine:
         rule: str,
         until: float | None = None,
         key: str | None = None,
-        stream: tuple | None = None,
+        stream: tuple[str, ...] | None = None,
         ts: float | None = None,
     ) -> None:
         """Silence ``rule``: until data time ``until``, or (``until=None``) until each of its alerts resolves.
@@ -654,7 +655,7 @@ class Engine:
                 if rule is not None:
                     self._show(rule, alert, max(now, alert.updated))
 
-    def _select(self, rule: str, stream: tuple | None, key: str | None) -> list[Alert]:
+    def _select(self, rule: str, stream: tuple[str, ...] | None, key: str | None) -> list[Alert]:
         return [
             a
             for (name, s, k), a in self._alerts.items()
@@ -707,12 +708,12 @@ class Engine:
         with self._lock:
             return [a for a in self._alerts.values() if rule is None or a.rule == rule]
 
-    def states(self) -> dict[str, dict]:
+    def states(self) -> dict[str, dict[str, Any]]:
         """Per rule: its worst visible state, the number of series in each state, its last value and firing."""
         order = {
             s: i for i, s in enumerate(("ok", "resolved", "pending", "silenced", "acknowledged", "firing"))
         }
-        out: dict[str, dict] = {}
+        out: dict[str, dict[str, Any]] = {}
         with self._lock:
             for name, rule in self._rules.items():
                 alerts = [a for a in self._alerts.values() if a.rule == name]
@@ -733,7 +734,7 @@ class Engine:
         """The alert as the documented JSON message (docs/rules.md)."""
         return alert_message(alert, rule or self._rules[alert.rule])
 
-    def _emit(self, event: dict) -> None:
+    def _emit(self, event: dict[str, Any]) -> None:
         self.history.append(event)
         for listener in self.listeners:
             try:
@@ -752,19 +753,25 @@ def backtest(
     snapshots: Iterable[Snapshot],
     capacity: int = 600,
     listeners: Iterable[Listener] = (),
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Every event the rules would have produced on these snapshots (actions reported, not run)."""
-    events: list[dict] = []
+    events: list[dict[str, Any]] = []
     engine = Engine(rules, capacity=capacity, dry_run=True, listeners=[events.append, *listeners])
     for snap in snapshots:
         engine.ingest((snap,))
     return events
 
 
-def firings(events: Iterable[dict]) -> list[tuple[str, str, str, float]]:
+def firings(events: Iterable[dict[str, Any]]) -> list[tuple[str, str, str, float]]:
     """(rule, series, "firing" | "resolved", ts) of each firing and resolve, from a list of events."""
     return [
         (e["rule"], e["series"], e["change"], e["ts"])
         for e in events
         if e.get("event") == "transition" and e.get("change")
     ]
+
+
+def _since(alert: Alert) -> float:
+    """When a pending alert became pending (set whenever its phase becomes pending)."""
+    assert alert.since is not None, alert
+    return alert.since

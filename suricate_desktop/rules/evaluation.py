@@ -87,7 +87,7 @@ def rows_needed(rules: list[Rule], interval: float, capacity: int) -> dict[str, 
         elif r.type == "score":
             need = r.history + 1
         else:
-            need = r.history + int(math.ceil(r.window / max(interval, 1e-3))) + 1
+            need = r.history + math.ceil(r.window / max(interval, 1e-3)) + 1
         rows[r.view] = min(max(rows.get(r.view, 0), need), capacity)
     return rows
 

@@ -51,7 +51,7 @@ def alert_message(alert: Alert, rule: Rule) -> dict[str, Any]:
 
 
 def transition_event(
-    rule: Rule, alert: Alert, kind: str, now: float, measured: object = None
+    rule: Rule, alert: Alert, kind: str, now: float, measured: float | None = None
 ) -> dict[str, Any]:
     """An event about ``alert`` at data time ``now`` (``measured``: what a rate, anomaly-rate or silence rule
     compared, reported beside the value)."""

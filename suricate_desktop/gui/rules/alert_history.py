@@ -104,7 +104,7 @@ class AlertTimeline(QWidget):
         self.silence_button = QToolButton(
             text="Silence",
             toolTip="Hold the selected alert's notifications and actions",
-            popupMode=QToolButton.InstantPopup,
+            popupMode=QToolButton.ToolButtonPopupMode.InstantPopup,
         )
         menu = QMenu(self.silence_button)
         for text, seconds in SILENCES:
@@ -211,11 +211,11 @@ class AlertTimeline(QWidget):
         item = self._items.get(entry.id)
         if item is None:
             item = self._items[entry.id] = QTreeWidgetItem()
-            item.setData(0, Qt.UserRole, entry.id)
+            item.setData(0, Qt.ItemDataRole.UserRole, entry.id)
             # newest first: a new firing goes above the first row that fired before it
             at = 0
             while at < self.tree.topLevelItemCount():
-                other = self.entries.get(self.tree.topLevelItem(at).data(0, Qt.UserRole))
+                other = self.entries.get(self.tree.topLevelItem(at).data(0, Qt.ItemDataRole.UserRole))
                 if other is None or (other.fired or 0.0) <= (entry.fired or 0.0):
                     break
                 at += 1
@@ -265,7 +265,7 @@ class AlertTimeline(QWidget):
         item = self.tree.currentItem()
         while item is not None and item.parent() is not None:
             item = item.parent()
-        return self.entries.get(item.data(0, Qt.UserRole)) if item is not None else None
+        return self.entries.get(item.data(0, Qt.ItemDataRole.UserRole)) if item is not None else None
 
     def select(self, ident: str) -> None:
         item = self._items.get(ident)

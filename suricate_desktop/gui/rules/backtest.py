@@ -78,7 +78,7 @@ class BacktestDialog(QDialog):
         self.progress.setRange(0, max(job.total, 1))
         self.status = QLabel(f"Replaying {title} through {len(job.rules)} rules (no action is run)…")
         self.timeline = AlertTimeline(read_only=True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Cancel)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.rejected.connect(self._cancel_or_close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
@@ -108,7 +108,7 @@ class BacktestDialog(QDialog):
                 f" {would} actions would have run."
             )
         self.buttons.clear()
-        self.buttons.addButton(QDialogButtonBox.Close)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         if not job.cancelled and not job.error:
             self.finished_with.emit(job)
 

@@ -144,7 +144,7 @@ class RulesPanel(QWidget):
         self.delete_action = self._action(
             "&Delete rule",
             self.delete_selected,
-            QKeySequence.Delete,
+            QKeySequence.StandardKey.Delete,
             "Remove the selected rule from the file",
             panel_only=True,
         )
@@ -163,7 +163,7 @@ class RulesPanel(QWidget):
         self.undo_action = self._action(
             "&Undo last change",
             self.undo,
-            QKeySequence.Undo,
+            QKeySequence.StandardKey.Undo,
             "Put the rules file back as it was before the last change",
             panel_only=True,
         )
@@ -171,7 +171,7 @@ class RulesPanel(QWidget):
             "&Choose rules file…", self.choose_file, None, "Open another rules file, or name a new one"
         )
         toolbar = QToolBar()
-        toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in (
             self.new_action,
             self.edit_action,
@@ -183,33 +183,33 @@ class RulesPanel(QWidget):
             toolbar.addAction(action)
         self.file_label = QLabel()
         self.file_label.setStyleSheet("color: #57606a")
-        self.file_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.empty_hint = QLabel()
         self.empty_hint.setWordWrap(True)
         self.empty_hint.setStyleSheet("color: #57606a; padding: 8px")
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.Interactive)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         for col, width in enumerate((34, 160, 70, 170, 100, 80, 140)):
             self.table.setColumnWidth(col, width)
         self.table.itemChanged.connect(self._on_item_changed)
         self.table.itemDoubleClicked.connect(lambda _item: self.edit_selected())
         self.table.itemSelectionChanged.connect(self._sync_actions)
-        self.table.setContextMenuPolicy(Qt.ActionsContextMenu)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         for action in (self.edit_action, self.test_action, self.delete_action):
             self.table.addAction(action)
         self.problems = QListWidget()
         self.problems.setMaximumHeight(90)
         self.problems.itemActivated.connect(self._edit_problem)
         self.problems.itemDoubleClicked.connect(self._edit_problem)
-        split = QSplitter(Qt.Vertical)
+        split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.problems)
         split.setStretchFactor(0, 1)
@@ -228,7 +228,7 @@ class RulesPanel(QWidget):
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         if panel_only:  # Delete, F2 and Ctrl+Z mean something else in the editor: here only while focused
-            action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.addAction(action)
         return action
 
@@ -360,7 +360,7 @@ class RulesPanel(QWidget):
             "Rules file (an existing one, or a new name)",
             str(self.path),
             "Rules (*.toml)",
-            options=QFileDialog.DontConfirmOverwrite,
+            options=QFileDialog.Option.DontConfirmOverwrite,
         )
         if path:
             self.load_file(path)
@@ -369,11 +369,11 @@ class RulesPanel(QWidget):
     def selected_rule(self) -> str | None:
         row = self.table.currentRow()
         item = self.table.item(row, 1) if row >= 0 else None
-        return item.data(Qt.UserRole) if item is not None else None
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
     def select_rule(self, name: str) -> None:
         for row in range(self.table.rowCount()):
-            if self.table.item(row, 1).data(Qt.UserRole) == name:
+            if self.table.item(row, 1).data(Qt.ItemDataRole.UserRole) == name:
                 self.table.selectRow(row)
                 return
 
@@ -415,7 +415,7 @@ class RulesPanel(QWidget):
             and QMessageBox.question(
                 self, "Delete rule", f"Remove rule {name} from {self.path.name}?\n(Undo puts it back.)"
             )
-            == QMessageBox.Yes
+            == QMessageBox.StandardButton.Yes
         ):
             self.delete_rule(name)
 
@@ -429,7 +429,7 @@ class RulesPanel(QWidget):
         )
 
     def _edit_problem(self, item: QListWidgetItem) -> None:
-        name, line = item.data(Qt.UserRole)
+        name, line = item.data(Qt.ItemDataRole.UserRole)
         if name and self.edit_rule(name, line=line) is not None:
             return
         self.message.emit(f"Fix it in {self.path} at line {line} (it has no name the panel can find)")
@@ -450,7 +450,7 @@ class RulesPanel(QWidget):
             QMessageBox.question(
                 self, "Test now", f"Run the actions of {name} ({kinds}) once, for real, on a test alert?"
             )
-            == QMessageBox.Yes
+            == QMessageBox.StandardButton.Yes
         ):
             self.test_now(name)
 
@@ -565,12 +565,12 @@ class RulesPanel(QWidget):
             self.table.setRowCount(len(rules))
             for row, rule in enumerate(rules):
                 on = QTableWidgetItem()
-                on.setFlags(Qt.ItemIsUserCheckable | Qt.ItemIsEnabled | Qt.ItemIsSelectable)
-                on.setCheckState(Qt.Checked if rule.enabled else Qt.Unchecked)
+                on.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+                on.setCheckState(Qt.CheckState.Checked if rule.enabled else Qt.CheckState.Unchecked)
                 on.setToolTip("Evaluate this rule (unchecked: kept in the file, not evaluated)")
                 self.table.setItem(row, 0, on)
                 name = QTableWidgetItem(rule.name)
-                name.setData(Qt.UserRole, rule.name)
+                name.setData(Qt.ItemDataRole.UserRole, rule.name)
                 name.setToolTip(rule.description or rule.name)
                 self.table.setItem(row, 1, name)
                 severity = QTableWidgetItem(rule.severity)
@@ -615,7 +615,7 @@ class RulesPanel(QWidget):
             item.setForeground(QColor("#cf222e"))
             item.setToolTip(f"{p}\nDouble-click to fix it")
             item.setData(
-                Qt.UserRole, (owner.name if owner else None, p.line - owner.start if owner else p.line)
+                Qt.ItemDataRole.UserRole, (owner.name if owner else None, p.line - owner.start if owner else p.line)
             )
             self.problems.addItem(item)
         self.problems.setVisible(bool(self.ruleset.problems))
@@ -625,7 +625,7 @@ class RulesPanel(QWidget):
         self.table.blockSignals(True)
         try:
             for row in range(self.table.rowCount()):
-                name = self.table.item(row, 1).data(Qt.UserRole)
+                name = self.table.item(row, 1).data(Qt.ItemDataRole.UserRole)
                 rule = next((r for r in self.ruleset.rules if r.name == name), None)
                 info = states.get(name)
                 shown = (
@@ -679,8 +679,8 @@ class RulesPanel(QWidget):
     def _on_item_changed(self, item: QTableWidgetItem) -> None:
         if item.column() != 0:
             return
-        name = self.table.item(item.row(), 1).data(Qt.UserRole)
-        enabled = item.checkState() == Qt.Checked
+        name = self.table.item(item.row(), 1).data(Qt.ItemDataRole.UserRole)
+        enabled = item.checkState() == Qt.CheckState.Checked
         rule = next((r for r in self.ruleset.rules if r.name == name), None)
         if rule is not None and rule.enabled != enabled:
             QTimer.singleShot(
