@@ -85,7 +85,9 @@ class BacktestDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.timeline, 1)
         layout.addWidget(self.buttons)
-        self._timer = QTimer(self, interval=POLL_MS, timeout=self._poll)
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._poll)
         self._timer.start()
 
     def _poll(self) -> None:

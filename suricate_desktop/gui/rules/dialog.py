@@ -79,7 +79,9 @@ class RuleEditDialog(QDialog):
         )
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #57606a")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -88,7 +90,10 @@ class RuleEditDialog(QDialog):
         layout.addWidget(self.verdict)
         layout.addWidget(self.problems)
         layout.addWidget(self.buttons)
-        self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS, timeout=self.validate)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self.validate)
         self.editor.textChanged.connect(self._timer.start)
         self.validate()
         if line:
@@ -151,6 +156,7 @@ class RuleEditDialog(QDialog):
     @property
     def new_file_text(self) -> str:
         """The whole file with this rule in it (valid once the dialog was accepted)."""
+        assert self.check is not None, "the dialog validates when it opens"
         return self.check.text
 
     @property
