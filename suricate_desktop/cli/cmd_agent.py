@@ -9,6 +9,7 @@ import socket
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..agent.backends import BACKENDS
 from ..lang.diagnostics import ScriptError
@@ -17,10 +18,15 @@ from .broker_errors import BROKER_REFUSED, BrokerWatch
 from .options import add_broker_options, quiet_pika
 from .signals import on_terminate
 
+if TYPE_CHECKING:
+    from ..agent.runner import Sink
+    from ..schema import Snapshot
+    from .options import Subparsers
+
 log = logging.getLogger("suricate.agent")
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser(
         "agent",
         help="run a tracing script and publish its aggregations to AMQP",
@@ -128,15 +134,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"suricate agent: {exc}", file=sys.stderr)
         return 2
 
+    sink: Sink
     if args.stdout:
         publisher = None
 
-        def sink(snaps):
+        def print_sink(snaps: list[Snapshot]) -> None:
             out = sys.stdout.buffer
             for s in snaps:
                 out.write(encode(s) + b"\n")
             out.flush()
 
+        sink = print_sink
         sink_drops = None
     else:
         publisher = Publisher(args.broker, args.exchange, max_buffer=args.buffer).start()
@@ -218,7 +226,7 @@ def run_control(args: argparse.Namespace) -> int:
     if script is None and args.backend == "sampler":
         script = ""  # the sampler runs no script: start it at once
     host = args.host or socket.gethostname().split(".")[0]
-    sinks: list = []
+    sinks: list[Sink] = []
     handler = AgentControlHandler(
         lambda: sinks[0], host, default_backend=args.backend, allow_unsafe=args.allow_unsafe_actions
     )
@@ -244,7 +252,7 @@ def run_control(args: argparse.Namespace) -> int:
         publisher = None
         lock = threading.Lock()
 
-        def sink(snaps):
+        def sink(snaps: list[Snapshot]) -> None:
             with lock:
                 out = sys.stdout.buffer
                 for s in snaps:
@@ -333,10 +341,10 @@ def _default_nonce_file(host: str) -> Path:
     return Path(base) / "suricate" / f"control-nonces-{safe}"
 
 
-def _read_script(args) -> str | None:
+def _read_script(args: argparse.Namespace) -> str | None:
     """The script of ``-e PROGRAM`` or of the file named, None when neither was given (OSError: unreadable)."""
     if args.eval:
-        return args.eval
+        return str(args.eval)
     if args.script:
         return Path(args.script).read_text()
     return None

@@ -12,6 +12,11 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .options import Subparsers
 
 #: The detector used when none is named: the workbench's default (docs/analytics.md, the first choice
 #: of Analytics > Learn baseline). Written out here so that ``--help`` needs no numpy; tests/test_detect.py
@@ -19,7 +24,7 @@ import sys
 DEFAULT_DETECTOR = "suricate"
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser(
         "detect",
         help="score a timestamp,value CSV or a recording's series with a detector",
@@ -58,12 +63,12 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..analytics.detectors import DETECTORS, EstimatorAdapter
+    from ..analytics.detectors import DETECTORS, Detector, EstimatorAdapter
     from ..analytics.nab import score_series
     from .detect_input import InputError, read_csv, read_recording
 
-    offered = {
-        k: c for k, c in DETECTORS.items() if not issubclass(c, EstimatorAdapter)
+    offered: dict[str, type[Detector]] = {
+        k: c for k, c in DETECTORS.items() if issubclass(c, Detector) and not issubclass(c, EstimatorAdapter)
     }  # built from params alone
     if args.list_detectors:
         write(
@@ -101,7 +106,8 @@ def run(args: argparse.Namespace) -> int:
         given = " ".join(args.param)
         return _fail(f"detector {args.detector!r} cannot run with {given or 'its defaults'}: {exc}", 2)
     rows = (
-        f"{_field(s)},{_number(v)},{float(a)!r}\n" for s, v, a in zip(series.stamps, series.values, scores)
+        f"{_field(s)},{_number(v)},{float(a)!r}\n"
+        for s, v, a in zip(series.stamps, series.values, scores, strict=True)
     )
     try:
         write(["timestamp,value,anomaly_score\n"], rows, path=args.output)
@@ -110,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def write(*parts, path: str | None = None) -> None:
+def write(*parts: Iterable[str], path: str | None = None) -> None:
     """Lines to ``path`` or stdout; a reader of stdout that stops early (``| head``) is not an error."""
     if path:
         with open(path, "w", newline="", encoding="utf-8") as out:
@@ -125,10 +131,10 @@ def write(*parts, path: str | None = None) -> None:
         sys.stdout = None  # nothing more to say, and no complaint when the interpreter flushes at exit
 
 
-def parse_params(items: list[str], defaults: dict, kind: str) -> dict:
+def parse_params(items: list[str], defaults: dict[str, Any], kind: str) -> dict[str, Any]:
     """``NAME=VALUE`` texts read as the detector's parameters, each of its default's type; ``ValueError``
     names an unknown parameter or a value that is not of its kind."""
-    out = {}
+    out: dict[str, Any] = {}
     for item in items:
         name, sep, text = item.partition("=")
         name = name.strip()
@@ -145,7 +151,7 @@ def parse_params(items: list[str], defaults: dict, kind: str) -> dict:
     return out
 
 
-def _param_value(default, text: str):
+def _param_value(default: Any, text: str) -> Any:
     if isinstance(default, bool):
         if text.lower() not in ("true", "false", "1", "0", "yes", "no"):
             raise ValueError(text)
@@ -165,7 +171,7 @@ def _param_value(default, text: str):
     return type(default)(text)
 
 
-def _kind_text(default) -> str:
+def _kind_text(default: object) -> str:
     if isinstance(default, bool):
         return "true or false"
     if default is None:
@@ -175,7 +181,7 @@ def _kind_text(default) -> str:
     return "a whole number" if isinstance(default, int) else "a number"
 
 
-def _summary(cls, width: int = 100) -> str:
+def _summary(cls: type, width: int = 100) -> str:
     """The start of a detector's docstring's first sentence, on one short line."""
     doc = " ".join((cls.__doc__ or "").replace("``", "").split())
     first = doc.split(". ")[0].rstrip(".")

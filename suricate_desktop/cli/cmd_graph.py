@@ -5,6 +5,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..analytics.depgraph import DependencyGraph
+    from .options import Subparsers
 
 #: analytics.depgraph's TRANSFORMS and METHODS (tests/test_startup.py keeps them equal), repeated here
 #: because importing analytics loads numpy, and `suricate --help` must not wait for it.
@@ -12,7 +17,7 @@ TRANSFORMS = ("rate", "diff")
 METHODS = ("spearman", "pearson")
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser(
         "graph",
         help="which series of a recording move together (correlation and clustering); prints the edges",
@@ -106,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_table(graph) -> None:
+def print_table(graph: DependencyGraph) -> None:
     from ..analytics.depgraph import CSV_FIELDS
 
     p = graph.params
@@ -120,9 +125,9 @@ def print_table(graph) -> None:
         header = CSV_FIELDS
         widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
         print()
-        print("  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
+        print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
         for row in rows:
-            print("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+            print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
     clusters = graph.clusters
     if clusters:
         print()

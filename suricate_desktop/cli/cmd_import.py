@@ -6,13 +6,17 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .options import Subparsers
 
 log = logging.getLogger("suricate.import")
 
 FORMATS = ("auto", "dtrace", "bpftrace-json", "csv")
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser(
         "import",
         help="turn dtrace(1) output, bpftrace -f json logs or CSV files into a recording",

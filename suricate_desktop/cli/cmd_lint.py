@@ -11,9 +11,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING, Any
 
 from ..lang.diagnostics import Diagnostic
 from .options import LazyChoices
+
+if TYPE_CHECKING:
+    from .options import Subparsers
 
 
 def _platforms() -> tuple[str, ...]:
@@ -22,7 +26,7 @@ def _platforms() -> tuple[str, ...]:
     return PLATFORMS
 
 
-def register(subparsers) -> None:
+def register(subparsers: Subparsers) -> None:
     p = subparsers.add_parser(
         "lint",
         help="check D and bpftrace scripts",
@@ -89,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-def _print(results: list[dict], errors: int, warnings: int, as_json: bool) -> None:
+def _print(results: list[dict[str, Any]], errors: int, warnings: int, as_json: bool) -> None:
     if as_json:
         doc = {
             "files": [

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .options import Subparsers
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser("query", help="run SQL over a recording (DuckDB; the table is 'recording')")
     p.add_argument("recording", metavar="DIR")
     p.add_argument(

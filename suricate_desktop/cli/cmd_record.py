@@ -18,15 +18,19 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from .broker_errors import BROKER_REFUSED, NEVER_REACHED, BrokerWatch
 from .options import add_broker_options, quiet_pika
 from .signals import on_terminate
 
+if TYPE_CHECKING:
+    from .options import Subparsers
+
 log = logging.getLogger("suricate.record")
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser(
         "record",
         help="record streams from the broker into a folder of Parquet segments",
@@ -83,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     # deferred: pyarrow and pika load only when a recording starts, not for `suricate --help`
     from ..runtime import tune_for_ingest
     from ..store.recording import RecordingWriter, read_meta, update_meta
-    from ..transport.consumer import Consumer, LegacyQueue
+    from ..transport.consumer import Consumer, LegacyQueue, Sink
 
     quiet_pika()
     out = Path(args.out)
@@ -107,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         meta={"bindings": bindings, "queue": queue, "exchange": args.exchange},
     )
     consumer = Consumer(
-        writer,
+        cast(Sink, writer),  # a durable sink (Consumer tells it apart at run time), not named by ``Sink``
         args.broker,
         args.exchange,
         bindings,

@@ -7,15 +7,19 @@ import logging
 import secrets
 import sys
 import threading
+from typing import TYPE_CHECKING
 
 from .broker_errors import BROKER_REFUSED, BrokerWatch
 from .options import add_broker_options, quiet_pika
 from .signals import on_terminate
 
+if TYPE_CHECKING:
+    from .options import Subparsers
+
 log = logging.getLogger("suricate.replay")
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser(
         "replay",
         help="publish a recording back to the broker with its original spacing",
@@ -54,9 +58,11 @@ def run(args: argparse.Namespace) -> int:
     # of the same recording is not a copy of the first.
     suffix = f".replay-{secrets.token_hex(4)}"
     count = 0
-    for snap in paced(
-        iter_snapshots(args.recording), args.speed, retime=not args.original_time, sleep=stopped.wait
-    ):
+
+    def sleep(seconds: float) -> None:  # woken early by a stop
+        stopped.wait(seconds)
+
+    for snap in paced(iter_snapshots(args.recording), args.speed, retime=not args.original_time, sleep=sleep):
         if stopped.is_set():
             break
         snap.run = (snap.run or "recording")[: MAX_RUN - len(suffix)] + suffix

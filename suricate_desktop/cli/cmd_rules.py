@@ -3,25 +3,34 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import math
 import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..rules import RuleSet
+    from .options import Subparsers
 
 log = logging.getLogger("suricate.rules")
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser(
         "rules",
         help="alerting rules: check, run headless, backtest on a recording",
         description="Rules over the live streams and what they do when they fire (docs/rules.md).",
     )
     rsub = p.add_subparsers(dest="rules_command", metavar="ACTION")
-    p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
+
+    def show_help(args: argparse.Namespace) -> int:
+        p.print_help()
+        return 2
+
+    p.set_defaults(func=show_help)
 
     c = rsub.add_parser(
         "check",
@@ -81,7 +90,7 @@ def register(sub) -> None:
     b.set_defaults(func=run_backtest)
 
 
-def _add_models_option(parser) -> None:
+def _add_models_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--models",
         metavar="DIR",
@@ -112,7 +121,7 @@ def _register_models(folder: str | None) -> list[str] | None:
     return register_models(models)
 
 
-def _load(path: str):
+def _load(path: str) -> RuleSet | None:
     from ..rules import load
 
     try:
@@ -146,7 +155,7 @@ def run_backtest(args: argparse.Namespace) -> int:
         return 2
     out = sys.stdout
 
-    def show(event: dict) -> None:
+    def show(event: dict[str, Any]) -> None:
         if args.json:
             out.write(_dumps(event) + "\n")
             return
@@ -211,7 +220,7 @@ def run_run(args: argparse.Namespace) -> int:
         return 2
     lock = threading.Lock()
 
-    def emit(event: dict) -> None:
+    def emit(event: dict[str, Any]) -> None:
         line = _dumps({"log": "rules", "at": round(time.time(), 3), **event})
         with lock:
             sys.stdout.write(line + "\n")
@@ -300,13 +309,13 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
-def _dumps(event: dict) -> str:
-    from ..rules.engine import _finite, _json_default
+def _dumps(event: dict[str, Any]) -> str:
+    from ..rules.alerts import to_json
 
-    return json.dumps(_finite(event), default=_json_default, allow_nan=False)
+    return to_json(event)
 
 
-def _iso(ts) -> str:
+def _iso(ts: object) -> str:
     if not isinstance(ts, (int, float)) or not math.isfinite(ts):
         return "-"
     return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(ts)) + f".{int((ts % 1) * 1000):03d}"

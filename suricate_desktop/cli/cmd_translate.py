@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from ..lang import ScriptError
 from .options import LazyChoices
+
+if TYPE_CHECKING:
+    from .options import Subparsers
 
 
 def _architectures() -> list[str]:
@@ -20,7 +24,7 @@ def _architectures() -> list[str]:
     return supported_architectures()
 
 
-def register(sub) -> None:
+def register(sub: Subparsers) -> None:
     p = sub.add_parser(
         "translate",
         help="print the bpftrace equivalent of a D script",

@@ -8,10 +8,12 @@ line or the choices, which the command prints.
 from __future__ import annotations
 
 import csv
-import io
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, TextIO
+
+from ..store.live import label_text
 
 
 class InputError(ValueError):
@@ -43,7 +45,7 @@ def parse_time(text: str) -> float:
     return stamp.timestamp()
 
 
-def read_csv(stream: io.TextIOBase, name: str) -> Series:
+def read_csv(stream: TextIO, name: str) -> Series:
     """A ``timestamp,value`` CSV with a header row (NAB's files); other columns are ignored."""
     reader = csv.reader(stream)
     header = next(reader, None)
@@ -145,11 +147,9 @@ def read_recording(folder: str, series: str, view: str = "interval") -> Series:
     return Series([stamp_text(t) for t in times.tolist()], times.tolist(), values[keep].tolist())
 
 
-def key_text(label: tuple) -> str:
+def key_text(label: tuple[Any, ...]) -> str:
     """A column as the store names it (``bash``, ``bash,42``, ``bash [4..7]``, ``sshd count``)."""
-    from ..store.live import _label_text
-
-    return _label_text(label)
+    return label_text(label)
 
 
 def stamp_text(t: float) -> str:

@@ -15,7 +15,7 @@ import sys
 from .. import __version__
 
 #: Sub-command modules, in the order ``--help`` lists them.
-COMMANDS = (
+COMMANDS: tuple[str, ...] = (
     "agent",
     "record",
     "replay",

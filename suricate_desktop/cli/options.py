@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Callable, Iterator, Sequence
+from typing import TypeAlias
 
 from ..transport.settings import DEFAULT_EXCHANGE, DEFAULT_URL
+
+#: What each ``cmd_<name>.register`` is handed: ``add_subparsers()``'s action, whose ``add_parser`` adds one
+#: sub-command (a string: argparse's class takes no type argument at run time).
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def add_broker_options(parser: argparse.ArgumentParser) -> None:

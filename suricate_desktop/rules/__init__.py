@@ -3,8 +3,10 @@
 The Qt-free core shared by ``suricate rules run``/``backtest`` and the workbench's rules panel.
 """
 
+from ..store.live import label_text
 from .actions import ActionFailed, ActionRunner, fill
-from .engine import STATES, Alert, AlertHistory, Engine, backtest, firings, label_text
+from .alerts import STATES, Alert, AlertHistory
+from .engine import Engine, backtest, firings
 from .model import (
     ACTION_TYPES,
     CONDITIONS,

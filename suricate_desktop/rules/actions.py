@@ -23,7 +23,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..schema import routing_key
 from .model import Action
@@ -41,16 +41,16 @@ _PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
 class ActionFailed(Exception):
     """An attempt that failed; ``retry`` False when trying again cannot help (a 4xx, a bad script)."""
 
-    def __init__(self, message: str, result: dict | None = None, retry: bool = True):
+    def __init__(self, message: str, result: dict[str, Any] | None = None, retry: bool = True):
         super().__init__(message)
         self.result = result or {}
         self.retry = retry
 
 
-def fill(template: str, alert: dict) -> str:
+def fill(template: str, alert: dict[str, Any]) -> str:
     """``template`` with each ``{field}`` replaced by the alert's field as text (nothing else is interpreted)."""
 
-    def one(m: re.Match) -> str:
+    def one(m: re.Match[str]) -> str:
         name = m.group(1)
         if name not in alert:
             return m.group(0)
@@ -64,7 +64,7 @@ def fill(template: str, alert: dict) -> str:
     return _PLACEHOLDER.sub(one, template)
 
 
-def describe(action: Action, alert: dict) -> dict:
+def describe(action: Action, alert: dict[str, Any]) -> dict[str, Any]:
     """What the action would do for this alert (the backtest's report, and part of each result)."""
     if action.type == "command":
         return {"args": [fill(a, alert) for a in action.args], "timeout": action.timeout}
@@ -77,7 +77,7 @@ def describe(action: Action, alert: dict) -> dict:
     return {}
 
 
-def alert_routing_key(alert: dict) -> str:
+def alert_routing_key(alert: dict[str, Any]) -> str:
     """``<severity>.<host>.<rule>``: bind ``critical.#`` or ``*.web01.*``."""
     return routing_key(str(alert.get("severity", "")), str(alert.get("host", "")), str(alert.get("rule", "")))
 
@@ -87,7 +87,7 @@ class _Job:
     due: float
     order: int
     action: Action = field(compare=False)
-    alert: dict = field(compare=False)
+    alert: dict[str, Any] = field(compare=False)
     attempt: int = field(default=0, compare=False)
 
 
@@ -101,7 +101,7 @@ class ActionRunner:
 
     def __init__(
         self,
-        on_result: Callable[[dict], None] | None = None,
+        on_result: Callable[[dict[str, Any]], None] | None = None,
         *,
         broker: str | None = None,
         exchange: str = "suricate",
@@ -131,7 +131,7 @@ class ActionRunner:
         self._thread = threading.Thread(target=self._schedule, name="rules-actions", daemon=True)
         self._thread.start()
 
-    def submit(self, action: Action, alert: dict) -> None:
+    def submit(self, action: Action, alert: dict[str, Any]) -> None:
         with self._cond:
             if self._closing:
                 return
@@ -240,10 +240,11 @@ class ActionRunner:
                 self._active -= 1
 
     # -- the actions -------------------------------------------------------------------------------------------------
-    def _run(self, action: Action, alert: dict) -> dict:
-        return getattr(self, f"_run_{action.type}")(action, alert)
+    def _run(self, action: Action, alert: dict[str, Any]) -> dict[str, Any]:
+        run: Callable[[Action, dict[str, Any]], dict[str, Any]] = getattr(self, f"_run_{action.type}")
+        return run(action, alert)
 
-    def _run_command(self, action: Action, alert: dict) -> dict:
+    def _run_command(self, action: Action, alert: dict[str, Any]) -> dict[str, Any]:
         args = [fill(a, alert) for a in action.args]
         try:
             proc = subprocess.run(
@@ -268,7 +269,7 @@ class ActionRunner:
             raise ActionFailed(f"exit status {proc.returncode}", result)
         return result
 
-    def _run_webhook(self, action: Action, alert: dict) -> dict:
+    def _run_webhook(self, action: Action, alert: dict[str, Any]) -> dict[str, Any]:
         body = json.dumps(alert, default=str).encode()
         headers = {"Content-Type": "application/json", "User-Agent": "suricate-rules", **dict(action.headers)}
         request = urllib.request.Request(action.url, data=body, headers=headers, method="POST")
@@ -284,7 +285,7 @@ class ActionRunner:
             reason = getattr(exc, "reason", exc)
             raise ActionFailed(f"cannot reach {action.url}: {reason}") from None
 
-    def _run_amqp(self, action: Action, alert: dict) -> dict:
+    def _run_amqp(self, action: Action, alert: dict[str, Any]) -> dict[str, Any]:
         from ..transport.publisher import DEFAULT_URL, Publisher
 
         url = action.broker or self.broker or DEFAULT_URL
@@ -305,7 +306,7 @@ class ActionRunner:
             )
         return {"exchange": action.exchange, "routing_key": key}
 
-    def _run_trace(self, action: Action, alert: dict) -> dict:
+    def _run_trace(self, action: Action, alert: dict[str, Any]) -> dict[str, Any]:
         """Run the action's script on the alerting host's agent for ``duration`` s; record what it sends."""
         from ..transport.control import ControlClient, load_secret
         from ..transport.publisher import DEFAULT_URL
@@ -330,7 +331,7 @@ class ActionRunner:
         consumer = writer = None
         if action.record and self.captures is not None:
             from ..store.recording import RecordingWriter
-            from ..transport.consumer import Consumer
+            from ..transport.consumer import Consumer, Sink
 
             folder = self.captures / source
             writer = RecordingWriter(
@@ -342,13 +343,15 @@ class ActionRunner:
                     "exchange": self.exchange,
                 },
             )
-            consumer = Consumer(writer, url, self.exchange, [bind]).start()
+            # The writer is a durable sink (it says when a batch is on disk), which Consumer's ``Sink``
+            # annotation does not name; Consumer tells the two apart at run time.
+            consumer = Consumer(cast(Sink, writer), url, self.exchange, [bind]).start()
             consumer.wait_ready(10)
             result["recording"] = str(folder)
         ended = threading.Event()
-        end_info: dict = {}
+        end_info: dict[str, Any] = {}
 
-        def on_end(info: dict) -> None:
+        def on_end(info: dict[str, Any]) -> None:
             end_info.update(info)
             ended.set()
 
@@ -372,7 +375,7 @@ class ActionRunner:
             raise ActionFailed(f"{type(exc).__name__}: {exc}", result, retry=retry) from None
         finally:
             client.close()
-            if consumer is not None:
+            if consumer is not None and writer is not None:
                 # What is still in flight: wait for as many snapshots as the agent said it sent.
                 expected = end_info.get("snapshots")
                 deadline = time.monotonic() + (5.0 if expected is not None else min(2.0, action.interval * 2))

@@ -10,9 +10,14 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, SupportsFloat, TextIO
 
 import numpy as np
+
+#: Every state an alert shows: its phase (ok, pending, firing, resolved), or acknowledged or silenced.
+STATES = ("ok", "pending", "firing", "acknowledged", "silenced", "resolved")
+#: ``Alert.silenced_until`` for "until it resolves".
+FOREVER = math.inf
 
 
 @dataclass
@@ -36,9 +41,11 @@ class Alert:
     ack_comment: str = ""
     silenced_until: float = 0.0
     flapping: bool = False
-    firings: collections.deque = field(default_factory=lambda: collections.deque(maxlen=64))
-    transitions: collections.deque = field(default_factory=lambda: collections.deque(maxlen=50))
-    actions: list = field(default_factory=list)
+    firings: collections.deque[float] = field(default_factory=lambda: collections.deque(maxlen=64))
+    transitions: collections.deque[tuple[str, float]] = field(
+        default_factory=lambda: collections.deque(maxlen=50)
+    )
+    actions: list[dict[str, Any]] = field(default_factory=list)
     updated: float = 0.0
 
     @property
@@ -60,43 +67,39 @@ class AlertHistory:
         self.path = Path(path) if path else None
         self.max_file_bytes = max_file_bytes
         self.rotations = 0
-        self._events: collections.deque[dict] = collections.deque(maxlen=maxlen)
+        self._events: collections.deque[dict[str, Any]] = collections.deque(maxlen=maxlen)
         self._lock = threading.Lock()
-        self._file = None
+        self._file: TextIO | None = None
         self._size = 0
         if self.path is not None:
             lines = _tail_lines(self.path, maxlen)
             if len(lines) < maxlen:
-                lines = _tail_lines(self._previous, maxlen - len(lines)) + lines
+                lines = _tail_lines(_previous(self.path), maxlen - len(lines)) + lines
             for line in lines:
                 try:
                     self._events.append(json.loads(line))
                 except ValueError:
                     continue
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = open(self.path, "a", encoding="utf-8")
+            self._file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 (open while the history is)
             self._size = self._file.tell()
 
-    @property
-    def _previous(self) -> Path:
-        return self.path.with_name(self.path.name + ".1")
-
-    def append(self, event: dict) -> None:
+    def append(self, event: dict[str, Any]) -> None:
         with self._lock:
             self._events.append(event)
-            if self._file is not None:
-                line = json.dumps(_finite(event), default=_json_default, allow_nan=False) + "\n"
+            if self._file is not None and self.path is not None:
+                line = to_json(event) + "\n"
                 if self._size + len(line) > self.max_file_bytes and self._size:
                     self._file.close()
-                    self.path.replace(self._previous)
-                    self._file = open(self.path, "a", encoding="utf-8")
+                    self.path.replace(_previous(self.path))
+                    self._file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 (as in __init__)
                     self._size = 0
                     self.rotations += 1
                 self._file.write(line)
                 self._file.flush()
                 self._size += len(line)  # json.dumps escapes non-ASCII: one byte a character
 
-    def events(self, alert: str | None = None, rule: str | None = None) -> list[dict]:
+    def events(self, alert: str | None = None, rule: str | None = None) -> list[dict[str, Any]]:
         with self._lock:
             return [
                 e
@@ -111,7 +114,18 @@ class AlertHistory:
                 self._file = None
 
 
-def _json_default(value: Any):
+def to_json(value: object, indent: int | None = None) -> str:
+    """``value`` as strict JSON: NaN and infinities become null, numpy numbers plain numbers, sets and tuples
+    lists, anything else its ``str``. What the history file, ``suricate rules run`` and the workbench write."""
+    return json.dumps(_finite(value), default=_json_default, allow_nan=False, indent=indent)
+
+
+def _previous(path: Path) -> Path:
+    """Where a history file is moved when it is full (``<path>.1``)."""
+    return path.with_name(path.name + ".1")
+
+
+def _json_default(value: Any) -> object:
     if isinstance(value, (np.floating, np.integer)):
         return value.item()
     if isinstance(value, (set, tuple)):
@@ -119,7 +133,7 @@ def _json_default(value: Any):
     return str(value)
 
 
-def _finite(value: Any):
+def _finite(value: object) -> object:
     """``value`` with every NaN or infinite float replaced by None (JSON has neither)."""
     if isinstance(value, float):
         return value if math.isfinite(value) else None
@@ -130,14 +144,14 @@ def _finite(value: Any):
     return value
 
 
-def _num(value) -> float | None:
+def _num(value: SupportsFloat | None) -> float | None:
     if value is None:
         return None
     value = float(value)
     return None if value != value or value in (math.inf, -math.inf) else value
 
 
-def _alert_id(rule: str, stream: tuple, key: str, ts: float) -> str:
+def _alert_id(rule: str, stream: tuple[str, ...], key: str, ts: float) -> str:
     text = f"{rule}\x00{'.'.join(stream)}\x00{key}\x00{ts:.6f}"
     return hashlib.sha1(text.encode()).hexdigest()[:16]
 
@@ -153,17 +167,16 @@ def _tail_lines(path: Path, n: int, block: int = 1 << 16) -> list[str]:
     if n <= 0:
         return []
     try:
-        f = open(path, "rb")
+        with open(path, "rb") as f:
+            end = f.seek(0, 2)
+            data = b""
+            while end > 0 and data.count(b"\n") <= n:
+                start = max(0, end - block)
+                f.seek(start)
+                data = f.read(end - start) + data
+                end = start
     except FileNotFoundError:
         return []
-    with f:
-        end = f.seek(0, 2)
-        data = b""
-        while end > 0 and data.count(b"\n") <= n:
-            start = max(0, end - block)
-            f.seek(start)
-            data = f.read(end - start) + data
-            end = start
     lines = data.decode("utf-8", errors="replace").splitlines()
     if end > 0:
         lines = lines[1:]  # the first one may be cut

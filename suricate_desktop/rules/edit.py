@@ -162,7 +162,7 @@ def _name_in(lines: list[str]) -> str | None:
         if m:
             if m.group(1) is not None:
                 try:
-                    return tomllib.loads(f'n = "{m.group(1)}"')["n"]
+                    return str(tomllib.loads(f'n = "{m.group(1)}"')["n"])
                 except tomllib.TOMLDecodeError:
                     return m.group(1)
             return m.group(2)

@@ -31,62 +31,31 @@ import math
 import threading
 import time
 from collections.abc import Callable, Iterable
-from fnmatch import fnmatchcase
+from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
 from ..schema import Snapshot
-from ..store.live import LiveStore
+from ..store.live import LiveStore, StreamId
 from .actions import ActionRunner, describe
-from .alerts import Alert, AlertHistory, _alert_id, _finite, _iso, _json_default, _num  # noqa: F401
+from .alerts import FOREVER, Alert, AlertHistory, _alert_id, _num
+from .evaluation import Bools, Floats, Measured, Plan, compare, compare_many, measure, rows_needed
+from .messages import alert_message, transition_event
 from .model import Rule, RuleSet
-from .scoring import Scorer, make_scorer, score_columns
+from .saved_state import STATE_VERSION, alert_doc, alert_from_doc
+from .scoring import Scorer, make_scorer
 
 log = logging.getLogger(__name__)
 
-STATES = ("ok", "pending", "firing", "acknowledged", "silenced", "resolved")
-ALERT_VERSION = 1
-STATE_VERSION = 1  # export_state's format
-FOREVER = math.inf
 #: Default caps (docs/rules.md, "Memory"): streams in the engine's store, alerts remembered.
 MAX_STREAMS = 10_000
 MAX_ALERTS = 10_000
 #: The engine's store keeps ``capacity`` rows of few streams' columns; this bounds it whatever the keys.
 MAX_STORE_BYTES = 512 << 20
 
-Listener = Callable[[dict], None]
-
-
-class _Group:
-    """Threshold or rate rules of one stream that look at the same series the same way."""
-
-    __slots__ = ("clears", "index", "key", "op", "rules", "thresholds", "type", "view")
-
-    def __init__(self, view: str, type_: str, key: str, op: str, rules: list[Rule]):
-        self.view, self.type, self.key, self.op, self.rules = view, type_, key, op, rules
-        self.thresholds = np.array([r.threshold for r in rules], dtype=np.float64)[:, None]
-        self.clears = np.array([r.clear_level for r in rules], dtype=np.float64)[:, None]
-        self.index = {r.name: i for i, r in enumerate(rules)}
-
-
-class _Plan:
-    """What a stream needs: its rules (grouped where they can be), how many rows of each view, columns per key
-    pattern."""
-
-    __slots__ = ("columns", "groups", "rows", "rules", "single")
-
-    def __init__(self, rules: list[Rule], rows: dict[str, int]):
-        self.rules = rules
-        self.rows = rows
-        self.columns: dict[str, tuple[int, list[int], list[str]]] = {}
-        groups: dict[tuple, list[Rule]] = {}
-        self.single: list[Rule] = []
-        for rule in rules:
-            if rule.type in ("threshold", "rate"):
-                groups.setdefault((rule.view, rule.type, rule.key, rule.op), []).append(rule)
-            else:
-                self.single.append(rule)
-        self.groups = [_Group(*k, v) for k, v in groups.items()]
+Event = dict[str, Any]
+Listener = Callable[[Event], None]
 
 
 class Engine:
@@ -122,16 +91,16 @@ class Engine:
         self._lock = threading.RLock()
         self._rules: dict[str, Rule] = {}
         self._scorers: dict[str, Scorer] = {}
-        self._plans: dict[tuple, _Plan] = {}
+        self._plans: dict[StreamId, Plan] = {}
         #: Least recently updated first (``_step`` moves an alert to the end), so eviction takes from the front.
-        self._alerts: collections.OrderedDict[tuple[str, tuple, str], Alert] = collections.OrderedDict()
-        self._watched: dict[tuple[str, tuple], set[str]] = {}  # (rule, stream) -> keys that have an alert
-        self._watched_rules: dict[tuple, set[str]] = {}  # stream -> rules with an alert on it
-        self._action_times: dict[str, collections.deque] = {}
+        self._alerts: collections.OrderedDict[tuple[str, StreamId, str], Alert] = collections.OrderedDict()
+        self._watched: dict[tuple[str, StreamId], set[str]] = {}  # (rule, stream) -> keys that have an alert
+        self._watched_rules: dict[StreamId, set[str]] = {}  # stream -> rules with an alert on it
+        self._action_times: dict[str, collections.deque[float]] = {}
         self._rule_silence: dict[str, float] = {}
         self._silence_rules: list[Rule] = []
         self._silence_clock = -math.inf
-        self._known_streams: dict[tuple, float] = {}
+        self._known_streams: dict[StreamId, float] = {}
         self.evaluations = 0  # (rule, series) evaluations
         self.rule_evaluations = 0  # (rule, stream) evaluations, each vectorised over the rule's series
         self.snapshots = 0
@@ -162,8 +131,6 @@ class Engine:
         return list(self._rules.values())
 
     def set_enabled(self, name: str, enabled: bool) -> None:
-        from dataclasses import replace
-
         with self._lock:
             rules = [replace(r, enabled=enabled) if r.name == name else r for r in self._rules.values()]
             if name not in self._rules:
@@ -199,7 +166,7 @@ class Engine:
             self._expire_silences(now)
 
     # -- evaluation --------------------------------------------------------------------------------------------------
-    def _plan(self, stream: tuple) -> _Plan:
+    def _plan(self, stream: StreamId) -> Plan:
         plan = self._plans.get(stream)
         if plan is None:
             rules = [
@@ -208,21 +175,10 @@ class Engine:
                 if r.enabled and r.type != "silence" and r.matches_stream(stream)
             ]
             interval = self._known_streams.get(stream) or 1.0
-            rows: dict[str, int] = {}
-            for r in rules:
-                if r.type == "threshold":
-                    need = 1
-                elif r.type == "rate":
-                    need = 2
-                elif r.type == "score":
-                    need = r.history + 1
-                else:
-                    need = r.history + int(math.ceil(r.window / max(interval, 1e-3))) + 1
-                rows[r.view] = min(max(rows.get(r.view, 0), need), self.store.capacity)
-            plan = self._plans[stream] = _Plan(rules, rows)
+            plan = self._plans[stream] = Plan(rules, rows_needed(rules, interval, self.store.capacity))
         return plan
 
-    def _evaluate_stream(self, stream: tuple) -> None:
+    def _evaluate_stream(self, stream: StreamId) -> None:
         plan = self._plan(stream)
         if not plan.rules:
             return
@@ -233,7 +189,7 @@ class Engine:
             times, values, labels = data[group.view]
             if not len(times):
                 continue
-            cols, keys = self._columns(plan, group.key, labels)
+            cols, keys = plan.select(group.key, labels)
             if not len(cols):
                 continue
             now = float(times[-1])
@@ -244,7 +200,7 @@ class Engine:
                 x, shown, scores = self._measure(group.rules[0], times[-2:], values[-2:, cols], now)
             self.evaluations += len(cols) * len(group.rules)
             self.rule_evaluations += len(group.rules)
-            breach, clear = _compare_many(group.op, x, group.thresholds, group.clears)
+            breach, clear = compare_many(group.op, x, group.thresholds, group.clears)
             todo = np.flatnonzero(breach.any(axis=1)).tolist()
             if watched_here:
                 extra = [group.index[n] for n in watched_here if n in group.index]
@@ -254,12 +210,14 @@ class Engine:
                 lists = (x.tolist(), shown.tolist(), None if scores is None else scores.tolist())
                 for r in todo:
                     self._apply(group.rules[r], stream, keys, now, lists, breach[r], clear[r])
-        measured: dict[tuple, tuple] = {}  # rules that score the same series the same way share the scores
+        measured: dict[
+            tuple[Any, ...], Measured
+        ] = {}  # rules that score the same series the same way share the scores
         for rule in plan.single:
             times, values, labels = data[rule.view]
             if not len(times):
                 continue
-            cols, keys = self._columns(plan, rule.key, labels)
+            cols, keys = plan.select(rule.key, labels)
             if not len(cols):
                 continue
             now = float(times[-1])
@@ -283,7 +241,7 @@ class Engine:
                 x, shown, scores = measured[same] = self._measure(rule, times, sub, now, stream, keys)
             self.evaluations += len(cols)
             self.rule_evaluations += 1
-            breach, clear = _compare(rule, x)
+            breach, clear = compare(rule, x)
             if breach.any() or (watched_here and rule.name in watched_here):
                 lists = (x.tolist(), shown.tolist(), None if scores is None else scores.tolist())
                 self._apply(rule, stream, keys, now, lists, breach, clear)
@@ -291,12 +249,12 @@ class Engine:
     def _apply(
         self,
         rule: Rule,
-        stream: tuple,
+        stream: StreamId,
         keys: list[str],
         now: float,
-        lists: tuple,
-        breach: np.ndarray,
-        clear: np.ndarray,
+        lists: tuple[list[float], list[float], list[float] | None],
+        breach: Bools,
+        clear: Bools,
     ) -> None:
         """The state machine, for the series of one rule that are in trouble now or have an alert already."""
         todo = np.flatnonzero(breach).tolist()
@@ -320,59 +278,17 @@ class Engine:
                 xs[i],
             )
 
-    def _columns(self, plan: _Plan, pattern: str, labels: list) -> tuple[list[int], list[str]]:
-        cached = plan.columns.get(pattern)
-        if cached is not None and cached[0] == len(labels):
-            return cached[1], cached[2]
-        cols, keys = [], []
-        for col, label in enumerate(labels):
-            text = label_text(label)
-            if pattern == "*" or fnmatchcase(text, pattern):
-                cols.append(col)
-                keys.append(text)
-        cols = np.array(cols, dtype=np.intp) if cols else []
-        plan.columns[pattern] = (len(labels), cols, keys)
-        return cols, keys
-
     def _measure(
         self,
         rule: Rule,
-        times: np.ndarray,
-        values: np.ndarray,
+        times: Floats,
+        values: Floats,
         now: float,
-        stream: tuple = (),
+        stream: tuple[str, ...] = (),
         keys: list[str] | None = None,
-    ):
-        """(what is compared with the threshold, the series value shown, scores or None), one per column."""
-        last = values[-1]
-        if rule.type == "threshold":
-            return last, last, None
-        if rule.type == "rate":
-            if len(times) < 2 or times[-1] <= times[-2]:
-                nan = np.full(values.shape[1], np.nan)
-                return nan, last, nan
-            rate = (values[-1] - values[-2]) / (times[-1] - times[-2])
-            return rate, last, rate
-        scorer = self._scorers[rule.name]
-        # A keyed scorer (a trained model) scores each series with what it learnt of that stream and key.
-        where = {"stream": tuple(stream), "keys": list(keys or ())} if getattr(scorer, "keyed", False) else {}
-        if rule.type == "score":
-            t, v = times[-(rule.history + 1) :], values[-(rule.history + 1) :]
-            last_only = getattr(scorer, "score_last", None)
-            if last_only is not None:
-                s = np.asarray(last_only(t, v, **where), dtype=np.float64)
-            else:
-                s = score_columns(scorer, t, v, **where)[-1]
-            return s, last, s
-        # anomaly_rate: the share of the scored points of the last ``window`` seconds that pass score_threshold
-        s = score_columns(scorer, times, values, **where)
-        recent = times > now - rule.window
-        s = s[recent]
-        with np.errstate(invalid="ignore"):
-            scored = np.sum(~np.isnan(s), axis=0)
-            hits = np.sum(np.nan_to_num(s, nan=-np.inf) > rule.score_threshold, axis=0)
-            rate = np.where(scored > 0, hits / np.maximum(scored, 1), np.nan)
-        return rate, last, (s[-1] if len(s) else np.full(values.shape[1], np.nan))
+    ) -> Measured:
+        scorer = self._scorers[rule.name] if rule.type in ("score", "anomaly_rate") else None
+        return measure(rule, scorer, times, values, now, stream, keys)
 
     def _evaluate_silences(self, now: float) -> None:
         self._silence_clock = now
@@ -391,14 +307,14 @@ class Engine:
     def _step(
         self,
         rule: Rule,
-        stream: tuple,
+        stream: StreamId,
         key: str,
         now: float,
-        value,
-        score,
+        value: float | None,
+        score: float | None,
         breach: bool,
         clear: bool,
-        measured,
+        measured: float | None,
     ) -> None:
         ident = (rule.name, stream, key)
         alert = self._alerts.get(ident)
@@ -426,7 +342,7 @@ class Engine:
             if not breach:
                 alert.phase = "ok" if alert.fired_at is None else "resolved"
                 alert.since = None
-            elif now - alert.since >= rule.for_ and (
+            elif now - _since(alert) >= rule.for_ and (
                 alert.last_fired is None or now - alert.last_fired >= rule.cooldown
             ):
                 self._fire(rule, alert, now)
@@ -441,7 +357,7 @@ class Engine:
         self._show(rule, alert, now, measured)
 
     # -- caps ---------------------------------------------------------------------------------------------------------
-    def _forget_stream(self, stream: tuple) -> None:
+    def _forget_stream(self, stream: StreamId) -> None:
         """The store evicted ``stream``: its plan and interval go too (its alerts are capped on their own)."""
         self._plans.pop(stream, None)
         self._known_streams.pop(stream, None)
@@ -478,7 +394,7 @@ class Engine:
                     }
                 )
 
-    def stats(self) -> dict:
+    def stats(self) -> dict[str, Any]:
         """What the engine holds against its caps, and how much it evicted to stay there."""
         store = self.store.stats()
         with self._lock:
@@ -528,16 +444,16 @@ class Engine:
     def _silenced(self, rule: Rule, alert: Alert, now: float) -> bool:
         return now < alert.silenced_until or now < self._rule_silence.get(rule.name, 0.0)
 
-    _pending_dispatch: tuple | None = None
+    _pending_dispatch: tuple[str, Rule, Alert] | None = None
 
-    def _show(self, rule: Rule, alert: Alert, now: float, measured=None) -> None:
+    def _show(self, rule: Rule, alert: Alert, now: float, measured: float | None = None) -> None:
         """Record a change of the visible state; run what a firing or resolve triggers."""
         dispatch, self._pending_dispatch = self._pending_dispatch, None
         state = self._visible(rule, alert, now)
         if state != alert.state or dispatch is not None:
             previous, alert.state = alert.state, state
             alert.transitions.append((state, now))
-            event = self._event(rule, alert, "transition", now, measured)
+            event = transition_event(rule, alert, "transition", now, measured)
             event["from"] = previous
             event["phase"] = alert.phase
             if dispatch is not None:
@@ -555,7 +471,7 @@ class Engine:
                 hook(payload)
             except Exception:
                 log.exception("rules: notification hook failed")
-        reason = None
+        reason: str | None = None
         if self._silenced(rule, alert, now) or (on == "resolved" and alert.state == "silenced"):
             reason = "silenced"
         elif alert.flapping:
@@ -573,7 +489,7 @@ class Engine:
                 **describe(action, payload),
             }
             if reason is None and not self._rate_ok(rule, now):
-                reason_here = "rate_limited"
+                reason_here: str | None = "rate_limited"
             else:
                 reason_here = reason
             if reason_here is not None:
@@ -597,7 +513,7 @@ class Engine:
         times.append(now)
         return True
 
-    def action_result(self, report: dict) -> None:
+    def action_result(self, report: dict[str, Any]) -> None:
         """Where the ActionRunner reports each attempt (pass ``engine.action_result`` as its ``on_result``)."""
         with self._lock:
             for alert in self._alerts.values():
@@ -607,7 +523,7 @@ class Engine:
         self._emit(report)
 
     # -- the user's side ---------------------------------------------------------------------------------------------
-    def test_actions(self, name: str) -> list[dict]:
+    def test_actions(self, name: str) -> list[dict[str, Any]]:
         """ "Test now": run the rule's firing actions once, for real, on a made-up alert (the rule's host, source,
         aggregation and key where they name one, else ``test``; its threshold as the value); silence,
         flapping and the rate limit do not apply. Returns what was submitted (results come as events)."""
@@ -661,7 +577,7 @@ class Engine:
         self,
         rule: str,
         key: str | None = None,
-        stream: tuple | None = None,
+        stream: tuple[str, ...] | None = None,
         comment: str = "",
         ts: float | None = None,
     ) -> int:
@@ -694,7 +610,7 @@ class Engine:
         rule: str,
         until: float | None = None,
         key: str | None = None,
-        stream: tuple | None = None,
+        stream: tuple[str, ...] | None = None,
         ts: float | None = None,
     ) -> None:
         """Silence ``rule``: until data time ``until``, or (``until=None``) until each of its alerts resolves.
@@ -739,7 +655,7 @@ class Engine:
                 if rule is not None:
                     self._show(rule, alert, max(now, alert.updated))
 
-    def _select(self, rule: str, stream: tuple | None, key: str | None) -> list[Alert]:
+    def _select(self, rule: str, stream: tuple[str, ...] | None, key: str | None) -> list[Alert]:
         return [
             a
             for (name, s, k), a in self._alerts.items()
@@ -747,44 +663,17 @@ class Engine:
         ]
 
     # -- keeping state across restarts ------------------------------------------------------------------------------
-    def export_state(self) -> dict:
+    def export_state(self) -> dict[str, Any]:
         """The alerts and silences as plain JSON data, for ``restore_state`` after a restart: what the user said
         (acknowledged with a comment, silenced until a time or until resolved) and where each alert stood."""
         with self._lock:
-            alerts = []
-            for a in self._alerts.values():
-                alerts.append(
-                    {
-                        "rule": a.rule,
-                        "stream": list(a.stream),
-                        "key": a.key,
-                        "phase": a.phase,
-                        "state": a.state,
-                        "id": a.id,
-                        "value": a.value,
-                        "score": a.score,
-                        "since": a.since,
-                        "fired_at": a.fired_at,
-                        "resolved_at": a.resolved_at,
-                        "clear_since": a.clear_since,
-                        "last_fired": a.last_fired,
-                        "acked": a.acked,
-                        "ack_comment": a.ack_comment,
-                        "silenced_until": "resolve" if a.silenced_until == FOREVER else a.silenced_until,
-                        "flapping": a.flapping,
-                        "firings": list(a.firings),
-                        "transitions": [list(t) for t in a.transitions],
-                        "actions": a.actions[-20:],
-                        "updated": a.updated,
-                    }
-                )
             return {
                 "v": STATE_VERSION,
-                "alerts": alerts,
+                "alerts": [alert_doc(a) for a in self._alerts.values()],
                 "rule_silences": {k: v for k, v in self._rule_silence.items() if k in self._rules},
             }
 
-    def restore_state(self, doc: dict) -> int:
+    def restore_state(self, doc: dict[str, Any]) -> int:
         """Take back what ``export_state`` gave (alerts of rules that no longer exist are left out); returns how
         many alerts were restored. A malformed entry is skipped, never half-restored."""
         if not isinstance(doc, dict) or doc.get("v") != STATE_VERSION:
@@ -795,35 +684,12 @@ class Engine:
                 try:
                     if entry["rule"] not in self._rules:
                         continue
-                    stream = tuple(str(p) for p in entry["stream"])
-                    if len(stream) != 3 or entry["phase"] not in ("ok", "pending", "firing", "resolved"):
-                        continue
-                    until = entry.get("silenced_until") or 0.0
-                    alert = Alert(
-                        entry["rule"],
-                        stream,
-                        str(entry["key"]),
-                        phase=entry["phase"],
-                        state=entry["state"] if entry["state"] in STATES else entry["phase"],
-                        id=str(entry.get("id") or ""),
-                        value=entry.get("value"),
-                        score=entry.get("score"),
-                        since=entry.get("since"),
-                        fired_at=entry.get("fired_at"),
-                        resolved_at=entry.get("resolved_at"),
-                        clear_since=entry.get("clear_since"),
-                        last_fired=entry.get("last_fired"),
-                        acked=bool(entry.get("acked")),
-                        ack_comment=str(entry.get("ack_comment") or ""),
-                        silenced_until=FOREVER if until == "resolve" else float(until),
-                        flapping=bool(entry.get("flapping")),
-                        actions=list(entry.get("actions") or []),
-                        updated=float(entry.get("updated") or 0.0),
-                    )
-                    alert.firings.extend(float(t) for t in entry.get("firings") or [])
-                    alert.transitions.extend((str(st), float(t)) for st, t in entry.get("transitions") or [])
+                    alert = alert_from_doc(entry)
                 except (KeyError, TypeError, ValueError):
                     continue
+                if alert is None:
+                    continue
+                stream = alert.stream
                 self._alerts[(alert.rule, stream, alert.key)] = alert
                 self._watched.setdefault((alert.rule, stream), set()).add(alert.key)
                 self._watched_rules.setdefault(stream, set()).add(alert.rule)
@@ -842,12 +708,12 @@ class Engine:
         with self._lock:
             return [a for a in self._alerts.values() if rule is None or a.rule == rule]
 
-    def states(self) -> dict[str, dict]:
+    def states(self) -> dict[str, dict[str, Any]]:
         """Per rule: its worst visible state, the number of series in each state, its last value and firing."""
         order = {
             s: i for i, s in enumerate(("ok", "resolved", "pending", "silenced", "acknowledged", "firing"))
         }
-        out: dict[str, dict] = {}
+        out: dict[str, dict[str, Any]] = {}
         with self._lock:
             for name, rule in self._rules.items():
                 alerts = [a for a in self._alerts.values() if a.rule == name]
@@ -864,60 +730,11 @@ class Engine:
                 }
         return out
 
-    def alert_message(self, alert: Alert, rule: Rule | None = None) -> dict:
+    def alert_message(self, alert: Alert, rule: Rule | None = None) -> dict[str, Any]:
         """The alert as the documented JSON message (docs/rules.md)."""
-        rule = rule or self._rules[alert.rule]
-        host, source, agg = alert.stream
-        ts = alert.updated
-        return {
-            "v": ALERT_VERSION,
-            "type": "suricate.alert",
-            "id": alert.id,
-            "rule": rule.name,
-            "severity": rule.severity,
-            "state": alert.state,
-            "phase": alert.phase,
-            "condition": rule.type,
-            "host": host,
-            "source": source,
-            "agg": agg,
-            "key": alert.key,
-            "series": alert.series,
-            "value": alert.value,
-            "score": alert.score,
-            "threshold": rule.threshold,
-            "op": rule.op,
-            "ts": ts,
-            "time": _iso(ts),
-            "fired_at": alert.fired_at,
-            "resolved_at": alert.resolved_at,
-            "flapping": alert.flapping,
-            "acknowledged": alert.acked,
-            "description": rule.description,
-            "labels": dict(rule.labels),
-            "transitions": [list(t) for t in alert.transitions],
-        }
+        return alert_message(alert, rule or self._rules[alert.rule])
 
-    def _event(self, rule: Rule, alert: Alert, kind: str, now: float, measured=None) -> dict:
-        event = {
-            "event": kind,
-            "alert": alert.id or None,
-            "rule": rule.name,
-            "severity": rule.severity,
-            "series": alert.series,
-            "stream": list(alert.stream),
-            "key": alert.key,
-            "state": alert.state,
-            "ts": now,
-            "value": alert.value,
-        }
-        if alert.score is not None:
-            event["score"] = alert.score
-        if measured is not None and rule.type in ("rate", "anomaly_rate", "silence"):
-            event["measured"] = _num(measured)
-        return event
-
-    def _emit(self, event: dict) -> None:
+    def _emit(self, event: dict[str, Any]) -> None:
         self.history.append(event)
         for listener in self.listeners:
             try:
@@ -936,16 +753,16 @@ def backtest(
     snapshots: Iterable[Snapshot],
     capacity: int = 600,
     listeners: Iterable[Listener] = (),
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Every event the rules would have produced on these snapshots (actions reported, not run)."""
-    events: list[dict] = []
+    events: list[dict[str, Any]] = []
     engine = Engine(rules, capacity=capacity, dry_run=True, listeners=[events.append, *listeners])
     for snap in snapshots:
         engine.ingest((snap,))
     return events
 
 
-def firings(events: Iterable[dict]) -> list[tuple[str, str, str, float]]:
+def firings(events: Iterable[dict[str, Any]]) -> list[tuple[str, str, str, float]]:
     """(rule, series, "firing" | "resolved", ts) of each firing and resolve, from a list of events."""
     return [
         (e["rule"], e["series"], e["change"], e["ts"])
@@ -954,39 +771,7 @@ def firings(events: Iterable[dict]) -> list[tuple[str, str, str, float]]:
     ]
 
 
-def label_text(label: tuple) -> str:
-    """A series' key as rules match it: ``bash``, ``bash,42``, ``bash [4..7]`` (bucket), ``bash average`` (stats)."""
-    if label and isinstance(label[0], tuple):
-        key = ",".join(str(p) for p in label[0])
-        if len(label) == 3:
-            from ..schema import bucket_label
-
-            return f"{key} [{bucket_label(label[1], label[2])}]"
-        return f"{key} {label[1]}"
-    return ",".join(str(p) for p in label)
-
-
-def _compare(rule: Rule, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(breach, clear) per column; NaN is neither."""
-    x = np.asarray(x, dtype=np.float64)
-    t, c = rule.threshold, rule.clear_level
-    # comparisons with NaN are False (no warning): NaN is neither
-    if rule.op == ">":
-        return x > t, x <= c
-    if rule.op == ">=":
-        return x >= t, x < c
-    if rule.op == "<":
-        return x < t, x >= c
-    return x <= t, x > c
-
-
-def _compare_many(op: str, x: np.ndarray, thresholds: np.ndarray, clears: np.ndarray):
-    """(breach, clear), one row per rule (thresholds and clears are columns), one column per series."""
-    x = np.asarray(x, dtype=np.float64)[None, :]
-    if op == ">":
-        return x > thresholds, x <= clears
-    if op == ">=":
-        return x >= thresholds, x < clears
-    if op == "<":
-        return x < thresholds, x >= clears
-    return x <= thresholds, x > clears
+def _since(alert: Alert) -> float:
+    """When a pending alert became pending (set whenever its phase becomes pending)."""
+    assert alert.since is not None, alert
+    return alert.since

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -98,7 +99,7 @@ class Action:
     secret_file: str | None = None
     record: bool = True
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type}
         defaults = Action(self.type)
         for f in fields(self):
@@ -162,7 +163,7 @@ class Rule:
     def clear_level(self) -> float:
         return self.threshold if self.clear is None else self.clear
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name}
         defaults = Rule(self.name)
         for f in fields(self):
@@ -188,7 +189,7 @@ class RuleSet:
     problems: list[RuleProblem] = field(default_factory=list)
     path: str = "<rules>"
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
 
     def __len__(self) -> int:
@@ -257,7 +258,7 @@ def loads(text: str, path: str = "<rules>") -> RuleSet:
     return result
 
 
-def parse_rule(doc: dict, line: int = 0) -> Rule:
+def parse_rule(doc: dict[str, Any], line: int = 0) -> Rule:
     """A validated ``Rule`` from one ``[[rule]]`` table; ``RuleError`` naming the field otherwise."""
     doc = dict(doc)
     known = {f.name for f in fields(Rule)} - {"for_", "actions", "line", "labels", "scorer_options"}
@@ -414,7 +415,7 @@ def duration(value: Any, name: str = "duration") -> float:
     raise RuleError(f"{name}: expected seconds or a duration like '30s', '5m', got {value!r}", name)
 
 
-def _str(doc: dict, key: str, required: bool = False) -> str:
+def _str(doc: dict[str, Any], key: str, required: bool = False) -> str:
     if key not in doc:
         if required:
             raise RuleError(f"missing field {key!r}", None)
@@ -425,31 +426,32 @@ def _str(doc: dict, key: str, required: bool = False) -> str:
     return value
 
 
-def _bool(doc: dict, key: str) -> bool:
-    if not isinstance(doc[key], bool):
+def _bool(doc: dict[str, Any], key: str) -> bool:
+    value = doc[key]
+    if not isinstance(value, bool):
         raise RuleError(f"{key}: expected true or false", key)
-    return doc[key]
+    return value
 
 
-def _number(doc: dict, key: str) -> float:
+def _number(doc: dict[str, Any], key: str) -> float:
     value = doc[key]
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise RuleError(f"{key}: expected a number, got {value!r}", key)
     return float(value)
 
 
-def _int(doc: dict, key: str, minimum: int = 0) -> int:
+def _int(doc: dict[str, Any], key: str, minimum: int = 0) -> int:
     value = doc[key]
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise RuleError(f"{key}: expected an integer >= {minimum}, got {value!r}", key)
     return value
 
 
-def _choice(doc: dict, key: str, choices: tuple, default: str) -> str:
+def _choice(doc: dict[str, Any], key: str, choices: tuple[str, ...], default: str) -> str:
     value = doc.get(key, default)
     if value not in choices:
         raise RuleError(f"{key}: expected one of {', '.join(choices)}, got {value!r}", key)
-    return value
+    return str(value)
 
 
 def _toml_line(exc: tomllib.TOMLDecodeError, offset: int) -> int:

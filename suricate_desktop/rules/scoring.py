@@ -11,10 +11,12 @@ through ``register_models`` (``ModelScorer``); anything else can
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
+
+from ..store.live import label_text
 
 
 @runtime_checkable
@@ -126,8 +128,6 @@ class ModelScorer:
     keyed = True  # the engine passes ``stream`` and ``keys`` (the series' key text) with the values
 
     def __init__(self, model: Any, any_stream: bool = False):
-        from .engine import label_text
-
         self.name = getattr(model.meta, "name", "")
         self.any_stream = bool(any_stream)
         streams = [tuple(str(p) for p in s) for s in model.meta.streams]
@@ -136,20 +136,22 @@ class ModelScorer:
         #: (stream, key text) -> the detector that key learnt
         self.detectors = {
             (streams[i] if streams else (), label_text(_label(k))): det
-            for k, i, det in zip(model.meta.keys, index, model.detectors)
+            for k, i, det in zip(model.meta.keys, index, model.detectors, strict=True)
         }
         self._by_key: dict[str, Any] = {}
         for (_, key), det in self.detectors.items():
             self._by_key.setdefault(key, det)
 
-    def _applies(self, stream) -> bool:
+    def _applies(self, stream: Iterable[str]) -> bool:
         return self.any_stream or tuple(stream) in self.streams
 
-    def _detector(self, stream, key):
+    def _detector(self, stream: Iterable[str], key: str) -> Any:
         det = self.detectors.get((tuple(stream), key))
         return det if det is not None or not self.any_stream else self._by_key.get(key)
 
-    def score_last(self, times: np.ndarray, values: np.ndarray, stream=(), keys=()) -> np.ndarray:
+    def score_last(
+        self, times: np.ndarray, values: np.ndarray, stream: Iterable[str] = (), keys: Iterable[str] = ()
+    ) -> np.ndarray:
         values = np.asarray(values, dtype=np.float64)
         out = np.full(values.shape[1], np.nan)
         if not len(values) or not self._applies(stream):
@@ -167,7 +169,9 @@ class ModelScorer:
                 out[i] = float(det.score(np.array([x]), learn=False)[0])
         return out
 
-    def score(self, times: np.ndarray, values: np.ndarray, stream=(), keys=()) -> np.ndarray:
+    def score(
+        self, times: np.ndarray, values: np.ndarray, stream: Iterable[str] = (), keys: Iterable[str] = ()
+    ) -> np.ndarray:
         values = np.asarray(values, dtype=np.float64)
         out = np.full(values.shape, np.nan)
         if not self._applies(stream):
@@ -183,7 +187,7 @@ class ModelScorer:
         return out
 
 
-def _label(key: Any) -> tuple:
+def _label(key: Any) -> tuple[Any, ...]:
     """A key as stored in a model's JSON (lists) back to the store's label (tuples)."""
     if isinstance(key, (list, tuple)):
         return tuple(_label(p) if isinstance(p, (list, tuple)) else p for p in key)
@@ -227,7 +231,7 @@ def make_scorer(name: str, options: dict[str, Any] | None = None) -> Scorer:
     return factory(**(options or {}))
 
 
-def score_columns(scorer: Scorer, times: np.ndarray, values: np.ndarray, **where) -> np.ndarray:
+def score_columns(scorer: Scorer, times: np.ndarray, values: np.ndarray, **where: Any) -> np.ndarray:
     """Scores of every column of ``values``: in one call when the scorer takes a matrix, else column by column."""
     if where:
         return np.asarray(scorer.score(times, values, **where), dtype=np.float64)

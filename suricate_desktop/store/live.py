@@ -598,7 +598,7 @@ class LiveStore:
 
         times, values, labels = self.matrix(stream, view, last, since)
         index = pd.to_datetime(times, unit="s", utc=True)
-        columns = [_label_text(label) for label in labels]
+        columns = [label_text(label) for label in labels]
         return pd.DataFrame(values, index=index, columns=columns)
 
     def clock(self, host: str | None = None) -> float:
@@ -692,8 +692,9 @@ def _name(stream: StreamId) -> str:
     return ".".join(stream)
 
 
-def _label_text(label: tuple) -> str:
-    """Column name: ``bash`` for a key, ``bash,42`` for a two-part key, ``bash [4..7]`` for a bucket."""
+def label_text(label: tuple) -> str:
+    """A column's name, as stores show it and rules match it: ``bash`` for a key, ``bash,42`` for a two-part
+    key, ``bash [4..7]`` for a bucket, ``bash average`` for a statistic."""
     if label and isinstance(label[0], tuple):
         key = ",".join(str(p) for p in label[0])
         if len(label) == 3:

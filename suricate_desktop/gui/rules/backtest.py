@@ -12,7 +12,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QProgressBar, QVBoxLayout
 
 from ...rules import Engine, Rule, firings
-from .timeline import AlertTimeline
+from .alert_history import AlertTimeline
 
 POLL_MS = 100
 
@@ -78,14 +78,16 @@ class BacktestDialog(QDialog):
         self.progress.setRange(0, max(job.total, 1))
         self.status = QLabel(f"Replaying {title} through {len(job.rules)} rules (no action is run)…")
         self.timeline = AlertTimeline(read_only=True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Cancel)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.buttons.rejected.connect(self._cancel_or_close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(self.progress)
         layout.addWidget(self.timeline, 1)
         layout.addWidget(self.buttons)
-        self._timer = QTimer(self, interval=POLL_MS, timeout=self._poll)
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._poll)
         self._timer.start()
 
     def _poll(self) -> None:
@@ -108,7 +110,7 @@ class BacktestDialog(QDialog):
                 f" {would} actions would have run."
             )
         self.buttons.clear()
-        self.buttons.addButton(QDialogButtonBox.Close)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         if not job.cancelled and not job.error:
             self.finished_with.emit(job)
 

@@ -65,8 +65,8 @@ class RuleEditDialog(QDialog):
         self.setWindowTitle(f"Edit rule {replacing}" if replacing else "New rule")
         self.resize(720, 620)
         self.editor = QPlainTextEdit()
-        self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.FixedFont))
-        self.editor.setLineWrapMode(QPlainTextEdit.NoWrap)
+        self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.editor.setPlainText(chunk)
         self.problems = QListWidget()
         self.problems.setMaximumHeight(110)
@@ -79,7 +79,9 @@ class RuleEditDialog(QDialog):
         )
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #57606a")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -88,7 +90,10 @@ class RuleEditDialog(QDialog):
         layout.addWidget(self.verdict)
         layout.addWidget(self.problems)
         layout.addWidget(self.buttons)
-        self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS, timeout=self.validate)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self.validate)
         self.editor.textChanged.connect(self._timer.start)
         self.validate()
         if line:
@@ -102,7 +107,7 @@ class RuleEditDialog(QDialog):
         self.problems.clear()
         for p in problems:
             item = QListWidgetItem(f"line {p.line}: {p.message}")
-            item.setData(Qt.UserRole, p.line)
+            item.setData(Qt.ItemDataRole.UserRole, p.line)
             item.setForeground(QColor("#cf222e"))
             self.problems.addItem(item)
         self.problems.setVisible(bool(problems))
@@ -113,7 +118,7 @@ class RuleEditDialog(QDialog):
             else f"✘ {len(problems)} problem{'s' if len(problems) > 1 else ''}: fix before saving"
         )
         self.verdict.setStyleSheet(f"color: {'#1a7f37' if ok else '#cf222e'}")
-        self.buttons.button(QDialogButtonBox.Ok).setEnabled(ok)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
         self._mark_lines([p.line for p in problems])
         return ok
 
@@ -127,7 +132,7 @@ class RuleEditDialog(QDialog):
             selection = QTextEdit.ExtraSelection()
             fmt = QTextCharFormat()
             fmt.setBackground(QColor("#ffebe9"))
-            fmt.setProperty(QTextFormat.FullWidthSelection, True)
+            fmt.setProperty(QTextFormat.Property.FullWidthSelection, True)
             selection.format = fmt
             selection.cursor = QTextCursor(block)
             selections.append(selection)
@@ -141,7 +146,7 @@ class RuleEditDialog(QDialog):
         self.editor.setFocus()
 
     def _go_to_problem(self, item: QListWidgetItem) -> None:
-        self.go_to_line(int(item.data(Qt.UserRole)))
+        self.go_to_line(int(item.data(Qt.ItemDataRole.UserRole)))
 
     # -- result ------------------------------------------------------------------------------------------------------
     def accept(self) -> None:
@@ -151,6 +156,7 @@ class RuleEditDialog(QDialog):
     @property
     def new_file_text(self) -> str:
         """The whole file with this rule in it (valid once the dialog was accepted)."""
+        assert self.check is not None, "the dialog validates when it opens"
         return self.check.text
 
     @property

@@ -8,9 +8,13 @@ opened later gets them too); each panel keeps the newest ``MAX_ALERT_MARKS``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
+from .alert_history import AlertEntry
 from .style import severity_colour, when
-from .timeline import AlertEntry
+
+if TYPE_CHECKING:
+    from ..dashboard import Dashboard
 
 Mark = tuple[float, "float | None", str, str]
 
@@ -33,7 +37,7 @@ def marks_of(entries: Iterable[AlertEntry]) -> dict[tuple, list[Mark]]:
 class PlotMarks:
     """Keeps the marks of live alerts and of each backtested recording, and hands them to the plot panels."""
 
-    def __init__(self, dashboard):
+    def __init__(self, dashboard: Dashboard) -> None:
         self.dashboard = dashboard
         self.live: dict[tuple, list[Mark]] = {}
         self.recorded: dict[int, dict[tuple, list[Mark]]] = {}  # id(source) -> stream -> marks

@@ -30,7 +30,7 @@ class TrayNotifier(QObject):
     message = Signal(str)  # the same news, for the status bar
     activated = Signal()  # the user clicked the tray icon or its balloon
 
-    def __init__(self, parent=None):
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.shown: collections.deque[tuple[str, str]] = collections.deque(maxlen=100)
         self.tray = QSystemTrayIcon(QIcon(str(resource_path("icons", "suricate-64.png"))), self)
@@ -65,7 +65,7 @@ class TrayNotifier(QObject):
             icon = (
                 QSystemTrayIcon.MessageIcon.Information
                 if resolved
-                else ICONS.get(alert.get("severity"), ICONS["warning"])
+                else ICONS.get(alert.get("severity") or "", ICONS["warning"])
             )
             self.tray.showMessage(title, text, icon, SHOW_MS)
         self.message.emit(f"{title}: {text}")

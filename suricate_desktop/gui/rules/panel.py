@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence
@@ -48,14 +50,20 @@ from PySide6.QtWidgets import (
 
 from ...rules import ActionRunner, AlertHistory, Engine, Rule, RuleSet, loads
 from ...rules import edit as rules_edit
+from ...rules.feed import RulesFeed
+from ...store.live import LiveStore
 from ..sources.base import Source
+from ..sources.broker import BrokerSource
+from ..sources.recording import RecordingSource
+from .alert_history import AlertTimeline
 from .backtest import BacktestDialog, BacktestJob
 from .dialog import NEW_RULE, RuleEditDialog
-from .feed import RulesFeed
 from .marks import PlotMarks
 from .notify import TrayNotifier
 from .style import STATE_COLOURS, fmt_number, severity_colour, when
-from .timeline import AlertTimeline
+
+if TYPE_CHECKING:
+    from ...analytics.registry import Model, ModelRegistry
 
 EVENTS_MS = 200
 SLOW_MS = 1000
@@ -105,11 +113,12 @@ class RulesPanel(QWidget):
         self.path: Path = Path(settings.value(SETTINGS_KEY) or default_rules_file(settings))
         self.text = ""
         self.ruleset = RuleSet()
-        self.feed: RulesFeed | None = None
+        self._feed: RulesFeed | None = None  # load_file (below) starts one
         self._mtime = 0.0
         self._undo: list[str] = []
-        self._stores: dict[int, object] = {}  # id(source) -> the store the feed is subscribed to
-        self._model_registry = None  # () -> the workspace's ModelRegistry, once the Models dock hands it over
+        self._stores: dict[int, LiveStore] = {}  # id(source) -> the store the feed is subscribed to
+        #: () -> the workspace's ModelRegistry, once the Models dock hands it over
+        self._model_registry: Callable[[], ModelRegistry | None] | None = None
         self._shown_states: dict = {}
         self.backtest_dialog: BacktestDialog | None = None
         self.timeline = AlertTimeline()
@@ -117,19 +126,23 @@ class RulesPanel(QWidget):
         self.timeline.silenceRequested.connect(self.silence)
         self.timeline.unsilenceRequested.connect(lambda entry: self.unsilence(entry.rule))
         self.timeline.openCaptureRequested.connect(self.openRecordingRequested)
+        self.marks = PlotMarks(dashboard)
         self.timeline.changed.connect(lambda: self.marks.set_live(self.timeline.entries.values()))
         self.notifier = TrayNotifier(self)
         self.notifier.message.connect(self.message)
         self.notifier.activated.connect(self.showHistoryRequested)
-        self.marks = PlotMarks(dashboard)
         self._build_ui()
         self.load_file(self.path)
         registry.added.connect(self._on_source_added)
         registry.removed.connect(self._on_source_removed)
         for source in registry:
             self._on_source_added(source)
-        self._events_timer = QTimer(self, interval=EVENTS_MS, timeout=self.take_events)
-        self._slow_timer = QTimer(self, interval=SLOW_MS, timeout=self.slow_refresh)
+        self._events_timer = QTimer(self)
+        self._events_timer.setInterval(EVENTS_MS)
+        self._events_timer.timeout.connect(self.take_events)
+        self._slow_timer = QTimer(self)
+        self._slow_timer.setInterval(SLOW_MS)
+        self._slow_timer.timeout.connect(self.slow_refresh)
         self._events_timer.start()
         self._slow_timer.start()
 
@@ -144,7 +157,7 @@ class RulesPanel(QWidget):
         self.delete_action = self._action(
             "&Delete rule",
             self.delete_selected,
-            QKeySequence.Delete,
+            QKeySequence.StandardKey.Delete,
             "Remove the selected rule from the file",
             panel_only=True,
         )
@@ -163,7 +176,7 @@ class RulesPanel(QWidget):
         self.undo_action = self._action(
             "&Undo last change",
             self.undo,
-            QKeySequence.Undo,
+            QKeySequence.StandardKey.Undo,
             "Put the rules file back as it was before the last change",
             panel_only=True,
         )
@@ -171,7 +184,7 @@ class RulesPanel(QWidget):
             "&Choose rules file…", self.choose_file, None, "Open another rules file, or name a new one"
         )
         toolbar = QToolBar()
-        toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for action in (
             self.new_action,
             self.edit_action,
@@ -183,33 +196,33 @@ class RulesPanel(QWidget):
             toolbar.addAction(action)
         self.file_label = QLabel()
         self.file_label.setStyleSheet("color: #57606a")
-        self.file_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.empty_hint = QLabel()
         self.empty_hint.setWordWrap(True)
         self.empty_hint.setStyleSheet("color: #57606a; padding: 8px")
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().hide()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.Interactive)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         for col, width in enumerate((34, 160, 70, 170, 100, 80, 140)):
             self.table.setColumnWidth(col, width)
         self.table.itemChanged.connect(self._on_item_changed)
         self.table.itemDoubleClicked.connect(lambda _item: self.edit_selected())
         self.table.itemSelectionChanged.connect(self._sync_actions)
-        self.table.setContextMenuPolicy(Qt.ActionsContextMenu)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         for action in (self.edit_action, self.test_action, self.delete_action):
             self.table.addAction(action)
         self.problems = QListWidget()
         self.problems.setMaximumHeight(90)
         self.problems.itemActivated.connect(self._edit_problem)
         self.problems.itemDoubleClicked.connect(self._edit_problem)
-        split = QSplitter(Qt.Vertical)
+        split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.problems)
         split.setStretchFactor(0, 1)
@@ -228,7 +241,7 @@ class RulesPanel(QWidget):
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         if panel_only:  # Delete, F2 and Ctrl+Z mean something else in the editor: here only while focused
-            action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.addAction(action)
         return action
 
@@ -252,12 +265,18 @@ class RulesPanel(QWidget):
                 menu.addAction(action)
         return menu
 
+    @property
+    def feed(self) -> RulesFeed:
+        """The engine's thread for the file loaded (``__init__`` loads one)."""
+        assert self._feed is not None, "no rules file loaded yet"
+        return self._feed
+
     # -- the file ----------------------------------------------------------------------------------------------------
     def load_file(self, path: str | Path) -> None:
         """Watch ``path`` (it may not exist yet): a fresh engine with its history and alert states."""
         path = Path(path)
-        if self.feed is not None:
-            old = self.feed
+        if self._feed is not None:
+            old = self._feed
             for store in self._stores.values():
                 store.unsubscribe(old.put)
             old.close()
@@ -276,13 +295,13 @@ class RulesPanel(QWidget):
             exchange=getattr(broker, "exchange", "suricate"),
             captures=path.parent / "captures",
         )
-        self.feed = RulesFeed(engine, companion(path, ".alerts.json"))
+        feed = self._feed = RulesFeed(engine, companion(path, ".alerts.json"))
         for store in self._stores.values():
-            store.subscribe(self.feed.put)
+            store.subscribe(feed.put)
         self.timeline.clear()
         self.timeline.add_events(engine.history.events())
-        if self.feed.state_error:
-            self.message.emit(self.feed.state_error)
+        if feed.state_error:
+            self.message.emit(feed.state_error)
         self._shown_states = {}
         self._fill_table()
 
@@ -296,7 +315,7 @@ class RulesPanel(QWidget):
         """The registry's models changed (saved, deleted, another folder): reload them and re-check the rules,
         so a rule scores with the model as saved, and a rule whose model is gone says so at its line."""
         self._register_models()
-        if self.feed is not None:
+        if self._feed is not None:
             self._take_rules(self.text)
 
     def _register_models(self) -> None:
@@ -306,13 +325,13 @@ class RulesPanel(QWidget):
         from ...rules import register_models
 
         registry = self._model_registry() if self._model_registry is not None else None
-        models = {}
-        names = registry.names() if registry is not None and registry.root.is_dir() else []
-        for name in names:
-            try:
-                models[name] = registry.load(name)
-            except (OSError, ValueError, UntrustedModelError) as exc:
-                self.message.emit(f"Model {name} left out of the rules: {exc}")
+        models: dict[str, Model] = {}
+        if registry is not None and registry.root.is_dir():
+            for name in registry.names():
+                try:
+                    models[name] = registry.load(name)
+                except (OSError, ValueError, UntrustedModelError) as exc:
+                    self.message.emit(f"Model {name} left out of the rules: {exc}")
         register_models(models, replace=True)
 
     def _read(self) -> str:
@@ -360,7 +379,7 @@ class RulesPanel(QWidget):
             "Rules file (an existing one, or a new name)",
             str(self.path),
             "Rules (*.toml)",
-            options=QFileDialog.DontConfirmOverwrite,
+            options=QFileDialog.Option.DontConfirmOverwrite,
         )
         if path:
             self.load_file(path)
@@ -369,11 +388,11 @@ class RulesPanel(QWidget):
     def selected_rule(self) -> str | None:
         row = self.table.currentRow()
         item = self.table.item(row, 1) if row >= 0 else None
-        return item.data(Qt.UserRole) if item is not None else None
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
-    def select_rule(self, name: str) -> None:
+    def select_rule(self, name: str | None) -> None:
         for row in range(self.table.rowCount()):
-            if self.table.item(row, 1).data(Qt.UserRole) == name:
+            if self._cell(row, 1).data(Qt.ItemDataRole.UserRole) == name:
                 self.table.selectRow(row)
                 return
 
@@ -415,7 +434,7 @@ class RulesPanel(QWidget):
             and QMessageBox.question(
                 self, "Delete rule", f"Remove rule {name} from {self.path.name}?\n(Undo puts it back.)"
             )
-            == QMessageBox.Yes
+            == QMessageBox.StandardButton.Yes
         ):
             self.delete_rule(name)
 
@@ -429,7 +448,7 @@ class RulesPanel(QWidget):
         )
 
     def _edit_problem(self, item: QListWidgetItem) -> None:
-        name, line = item.data(Qt.UserRole)
+        name, line = item.data(Qt.ItemDataRole.UserRole)
         if name and self.edit_rule(name, line=line) is not None:
             return
         self.message.emit(f"Fix it in {self.path} at line {line} (it has no name the panel can find)")
@@ -450,7 +469,7 @@ class RulesPanel(QWidget):
             QMessageBox.question(
                 self, "Test now", f"Run the actions of {name} ({kinds}) once, for real, on a test alert?"
             )
-            == QMessageBox.Yes
+            == QMessageBox.StandardButton.Yes
         ):
             self.test_now(name)
 
@@ -477,10 +496,10 @@ class RulesPanel(QWidget):
         self.feed.call(lambda engine: engine.unsilence(rule))
 
     # -- backtest ----------------------------------------------------------------------------------------------------
-    def recordings(self) -> list[Source]:
-        return [s for s in self.registry if s.kind == "recording"]
+    def recordings(self) -> list[RecordingSource]:
+        return [s for s in self.registry if isinstance(s, RecordingSource)]
 
-    def backtest(self, source: Source | None = None) -> BacktestDialog | None:
+    def backtest(self, source: RecordingSource | None = None) -> BacktestDialog | None:
         if source is None:
             recordings = self.recordings()
             if not recordings:
@@ -516,7 +535,7 @@ class RulesPanel(QWidget):
         self._stores[id(source)] = source.store
         source.store.subscribe(self.feed.put)
         runner = self.feed.engine.runner
-        if source.kind == "broker" and runner is not None and runner.broker is None:
+        if isinstance(source, BrokerSource) and runner is not None and runner.broker is None:
             runner.broker, runner.exchange = source.url, source.exchange
 
     def _on_source_removed(self, source: Source) -> None:
@@ -553,7 +572,7 @@ class RulesPanel(QWidget):
                 self.message.emit(f"{self.path.name} changed on disk: rules reloaded")
         self._update_states()
         self.marks.apply()
-        firing = sum(1 for s in self.feed.states.values() if s["state"] in ("firing", "acknowledged"))
+        firing = len([s for s in self.feed.states.values() if s["state"] in ("firing", "acknowledged")])
         self.notifier.set_firing(firing)
 
     # -- the table ---------------------------------------------------------------------------------------------------
@@ -565,12 +584,14 @@ class RulesPanel(QWidget):
             self.table.setRowCount(len(rules))
             for row, rule in enumerate(rules):
                 on = QTableWidgetItem()
-                on.setFlags(Qt.ItemIsUserCheckable | Qt.ItemIsEnabled | Qt.ItemIsSelectable)
-                on.setCheckState(Qt.Checked if rule.enabled else Qt.Unchecked)
+                on.setFlags(
+                    Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                )
+                on.setCheckState(Qt.CheckState.Checked if rule.enabled else Qt.CheckState.Unchecked)
                 on.setToolTip("Evaluate this rule (unchecked: kept in the file, not evaluated)")
                 self.table.setItem(row, 0, on)
                 name = QTableWidgetItem(rule.name)
-                name.setData(Qt.UserRole, rule.name)
+                name.setData(Qt.ItemDataRole.UserRole, rule.name)
                 name.setToolTip(rule.description or rule.name)
                 self.table.setItem(row, 1, name)
                 severity = QTableWidgetItem(rule.severity)
@@ -615,7 +636,8 @@ class RulesPanel(QWidget):
             item.setForeground(QColor("#cf222e"))
             item.setToolTip(f"{p}\nDouble-click to fix it")
             item.setData(
-                Qt.UserRole, (owner.name if owner else None, p.line - owner.start if owner else p.line)
+                Qt.ItemDataRole.UserRole,
+                (owner.name if owner else None, p.line - owner.start if owner else p.line),
             )
             self.problems.addItem(item)
         self.problems.setVisible(bool(self.ruleset.problems))
@@ -625,7 +647,7 @@ class RulesPanel(QWidget):
         self.table.blockSignals(True)
         try:
             for row in range(self.table.rowCount()):
-                name = self.table.item(row, 1).data(Qt.UserRole)
+                name = self._cell(row, 1).data(Qt.ItemDataRole.UserRole)
                 rule = next((r for r in self.ruleset.rules if r.name == name), None)
                 info = states.get(name)
                 shown = (
@@ -645,19 +667,17 @@ class RulesPanel(QWidget):
                 state = (
                     "disabled" if rule is not None and not rule.enabled else (info or {}).get("state", "ok")
                 )
-                item = self.table.item(row, 4)
+                item = self._cell(row, 4)
                 item.setText(state)
                 item.setForeground(QBrush(QColor(STATE_COLOURS.get(state, "#57606a"))))
                 font = item.font()
                 font.setBold(state in ("firing", "pending"))
                 item.setFont(font)
                 value = (info or {}).get("last_value")
-                self.table.item(row, 5).setText(fmt_number(value) if value is not None else "–")
-                self.table.item(row, 6).setText(when((info or {}).get("last_fired")))
+                self._cell(row, 5).setText(fmt_number(value) if value is not None else "–")
+                self._cell(row, 6).setText(when((info or {}).get("last_fired")))
                 counts = (info or {}).get("counts", {})
-                self.table.item(row, 7).setText(
-                    ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "–"
-                )
+                self._cell(row, 7).setText(", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "–")
         finally:
             self.table.blockSignals(False)
         dropped = self.feed.dropped
@@ -679,13 +699,19 @@ class RulesPanel(QWidget):
     def _on_item_changed(self, item: QTableWidgetItem) -> None:
         if item.column() != 0:
             return
-        name = self.table.item(item.row(), 1).data(Qt.UserRole)
-        enabled = item.checkState() == Qt.Checked
+        name = self._cell(item.row(), 1).data(Qt.ItemDataRole.UserRole)
+        enabled = item.checkState() == Qt.CheckState.Checked
         rule = next((r for r in self.ruleset.rules if r.name == name), None)
         if rule is not None and rule.enabled != enabled:
             QTimer.singleShot(
                 0, lambda: self.set_enabled(name, enabled)
             )  # not while the table is in its handler
+
+    def _cell(self, row: int, column: int) -> QTableWidgetItem:
+        """A cell of the table (``_fill_table`` fills every one)."""
+        item = self.table.item(row, column)
+        assert item is not None, (row, column)
+        return item
 
     def _sync_actions(self) -> None:
         has = self.selected_rule() is not None
@@ -706,10 +732,10 @@ class RulesPanel(QWidget):
         """Stop the engine thread, save alert states, stop listening to the sources."""
         self._events_timer.stop()
         self._slow_timer.stop()
-        if self.feed is not None:
+        if self._feed is not None:
             for store in self._stores.values():
-                store.unsubscribe(self.feed.put)
-            self.feed.close()
+                store.unsubscribe(self._feed.put)
+            self._feed.close()
 
 
 def _mtime(path: Path) -> float:

@@ -1,5 +1,8 @@
 """The workbench's rules engine, in a thread of its own, fed by the stores the window's sources already fill.
 
+Qt-free (the GUI reads ``states`` and drains the events on its own timers), so it lives here, beside the
+engine, not in ``gui/rules``.
+
 Threads: every live source's ``LiveStore`` hands each stored batch to ``RulesFeed.put`` (in that source's
 thread: the consumer, the sampler, a run); ``put`` only queues it. The ``rules-engine`` thread owns the
 ``Engine``: it ingests the queued batches, runs the user's commands (acknowledge, silence, test now, new
@@ -26,9 +29,11 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Literal
 
-from ...rules import Engine
-from ...rules.engine import _finite, _json_default
+from ..schema import Snapshot
+from .alerts import to_json
+from .engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +42,9 @@ MAX_EVENTS = 20_000
 PUBLISH_EVERY = 0.25  # seconds between two updates of ``states``
 SAVE_AFTER = 1.0  # seconds a changed state waits before it is written (a burst is written once)
 
+#: What waits for the engine's thread: a stored batch, or a command.
+_Item = tuple[Literal["data"], list[Snapshot]] | tuple[Literal["call"], Callable[[Engine], object]]
+
 
 class RulesFeed:
     """Runs ``engine`` in the ``rules-engine`` thread; ``put`` batches from any thread, ``call`` commands."""
@@ -44,14 +52,14 @@ class RulesFeed:
     def __init__(self, engine: Engine, state_path: str | Path | None = None):
         self.engine = engine
         self.state_path = Path(state_path) if state_path else None
-        self._items: collections.deque = collections.deque()  # ("data", batch) or ("call", fn)
+        self._items: collections.deque[_Item] = collections.deque()
         self._queued = 0
         self._cond = threading.Condition()
         self._closing = False
-        self._events: collections.deque = collections.deque(maxlen=MAX_EVENTS)
+        self._events: collections.deque[dict[str, Any]] = collections.deque(maxlen=MAX_EVENTS)
         self.dropped = 0  # snapshots the engine fell too far behind to see
-        self.states: dict[str, dict] = engine.states()  # replaced whole, never changed in place
-        self.stats: dict = engine.stats()  # what the engine holds against its caps; replaced whole
+        self.states: dict[str, dict[str, Any]] = engine.states()  # replaced whole, never changed in place
+        self.stats: dict[str, Any] = engine.stats()  # what the engine holds against its caps; replaced whole
         self.state_error = ""
         self._dirty_since: float | None = None
         if self.state_path is not None and self.state_path.exists():
@@ -67,7 +75,7 @@ class RulesFeed:
         self._thread.start()
 
     # -- any thread ----------------------------------------------------------------------------------------------------
-    def put(self, snapshots: list) -> None:
+    def put(self, snapshots: list[Snapshot]) -> None:
         """A store's subscriber: queue a stored batch for the engine (never waits for the engine)."""
         if not snapshots:
             return
@@ -77,11 +85,11 @@ class RulesFeed:
             self._items.append(("data", snapshots))
             self._queued += len(snapshots)
             while self._queued > MAX_QUEUED:
-                for i, (kind, item) in enumerate(self._items):
-                    if kind == "data":
+                for i, item in enumerate(self._items):
+                    if item[0] == "data":
                         del self._items[i]
-                        self._queued -= len(item)
-                        self.dropped += len(item)
+                        self._queued -= len(item[1])
+                        self.dropped += len(item[1])
                         break
                 else:
                     break
@@ -95,7 +103,7 @@ class RulesFeed:
                 self._items.append(("call", fn))
                 self._cond.notify()
 
-    def take_events(self) -> list[dict]:
+    def take_events(self) -> list[dict[str, Any]]:
         """Every event since the last call (the GUI's timer drains them)."""
         out = []
         events = self._events
@@ -139,12 +147,11 @@ class RulesFeed:
                 if item is not None and item[0] == "data":
                     self._queued -= len(item[1])
             if item is not None:
-                kind, what = item
                 try:
-                    if kind == "data":
-                        engine.ingest(what)
+                    if item[0] == "data":
+                        engine.ingest(item[1])
                     else:
-                        what(engine)
+                        item[1](engine)
                 except Exception as exc:  # a command that failed is reported, the engine goes on
                     log.exception("rules engine")
                     self._events.append(
@@ -164,14 +171,14 @@ class RulesFeed:
             if self._dirty_since is not None and now - self._dirty_since >= SAVE_AFTER:
                 self.save_state()
 
-    def _on_event(self, event: dict) -> None:
+    def _on_event(self, event: dict[str, Any]) -> None:
         # The engine's thread for transitions, an action worker's for action results.
         self._events.append(event)
-        if event.get("change") or event.get("event") in ("ack", "silence", "unsilence"):
-            if self._dirty_since is None:
-                self._dirty_since = time.monotonic()
+        changed = event.get("change") or event.get("event") in ("ack", "silence", "unsilence")
+        if changed and self._dirty_since is None:
+            self._dirty_since = time.monotonic()
 
-    def _on_notify(self, alert: dict) -> None:
+    def _on_notify(self, alert: dict[str, Any]) -> None:
         self._events.append({"event": "notify", "alert": alert})
 
     def save_state(self) -> None:
@@ -179,12 +186,9 @@ class RulesFeed:
         self._dirty_since = None
         if self.state_path is None:
             return
-        doc = _finite(self.engine.export_state())
         tmp = self.state_path.with_name(f".{self.state_path.name}.tmp")
         try:
-            tmp.write_text(
-                json.dumps(doc, default=_json_default, allow_nan=False, indent=1), encoding="utf-8"
-            )
+            tmp.write_text(to_json(self.engine.export_state(), indent=1), encoding="utf-8")
             os.replace(tmp, self.state_path)
         except OSError as exc:
             self.state_error = f"cannot write {self.state_path}: {exc.strerror or exc}"

@@ -10,7 +10,9 @@ so (signals), the panel hands it to the engine's thread.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -96,26 +98,20 @@ class AlertTimeline(QWidget):
         self.tree.itemSelectionChanged.connect(self._sync_buttons)
         for col, width in enumerate((150, 140, 210, 95, 60, 60)):
             self.tree.setColumnWidth(col, width)
-        self.ack_button = QToolButton(
-            text="Acknowledge…",
-            toolTip="Acknowledge the selected alert with a comment (held until it resolves)",
+        self.ack_button = _tool_button(
+            "Acknowledge…", "Acknowledge the selected alert with a comment (held until it resolves)"
         )
         self.ack_button.clicked.connect(self._ask_acknowledge)
-        self.silence_button = QToolButton(
-            text="Silence",
-            toolTip="Hold the selected alert's notifications and actions",
-            popupMode=QToolButton.InstantPopup,
-        )
+        self.silence_button = _tool_button("Silence", "Hold the selected alert's notifications and actions")
+        self.silence_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.silence_button)
         for text, seconds in SILENCES:
-            menu.addAction(text, lambda s=seconds: self._silence_selected(s))
+            menu.addAction(text, functools.partial(self._silence_selected, seconds))
         self.silence_button.setMenu(menu)
-        self.unsilence_button = QToolButton(
-            text="Unsilence", toolTip="Lift the silences of the selected alert's rule"
-        )
+        self.unsilence_button = _tool_button("Unsilence", "Lift the silences of the selected alert's rule")
         self.unsilence_button.clicked.connect(lambda: self._with_selected(self.unsilenceRequested.emit))
-        self.capture_button = QToolButton(
-            text="Open capture", toolTip="Open the recording a drill-down trace made for this alert"
+        self.capture_button = _tool_button(
+            "Open capture", "Open the recording a drill-down trace made for this alert"
         )
         self.capture_button.clicked.connect(self._open_capture)
         self.summary = QLabel()
@@ -175,9 +171,11 @@ class AlertTimeline(QWidget):
             return []
         if kind == "transition" and not event.get("change") and event.get("phase") != "firing":
             return []  # a series becoming pending again after a resolve is not part of that firing
-        entry = self.entries.get(ident)
-        if entry is None:
+        found = self.entries.get(ident)
+        if found is None:
             entry = self.entries[ident] = AlertEntry(ident, test=event.get("on") == "test")
+        else:
+            entry = found
         for name in ("rule", "severity", "series"):
             if event.get(name):
                 setattr(entry, name, event[name])
@@ -211,11 +209,12 @@ class AlertTimeline(QWidget):
         item = self._items.get(entry.id)
         if item is None:
             item = self._items[entry.id] = QTreeWidgetItem()
-            item.setData(0, Qt.UserRole, entry.id)
+            item.setData(0, Qt.ItemDataRole.UserRole, entry.id)
             # newest first: a new firing goes above the first row that fired before it
             at = 0
             while at < self.tree.topLevelItemCount():
-                other = self.entries.get(self.tree.topLevelItem(at).data(0, Qt.UserRole))
+                top = self.tree.topLevelItem(at)
+                other = self.entries.get(top.data(0, Qt.ItemDataRole.UserRole)) if top is not None else None
                 if other is None or (other.fired or 0.0) <= (entry.fired or 0.0):
                     break
                 at += 1
@@ -265,7 +264,7 @@ class AlertTimeline(QWidget):
         item = self.tree.currentItem()
         while item is not None and item.parent() is not None:
             item = item.parent()
-        return self.entries.get(item.data(0, Qt.UserRole)) if item is not None else None
+        return self.entries.get(item.data(0, Qt.ItemDataRole.UserRole)) if item is not None else None
 
     def select(self, ident: str) -> None:
         item = self._items.get(ident)
@@ -304,10 +303,17 @@ class AlertTimeline(QWidget):
     def _sync_buttons(self) -> None:
         entry = self.selected()
         open_ = entry is not None and entry.resolved is None and not entry.test
-        self.ack_button.setEnabled(open_ and entry.state in ("firing", "silenced"))
+        self.ack_button.setEnabled(entry is not None and open_ and entry.state in ("firing", "silenced"))
         self.silence_button.setEnabled(open_)
         self.unsilence_button.setEnabled(entry is not None and not entry.test)
         self.capture_button.setEnabled(entry is not None and bool(entry.captures()))
+
+
+def _tool_button(text: str, tip: str) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setToolTip(tip)
+    return button
 
 
 def describe_event(event: dict) -> tuple[str, str, str]:
@@ -325,7 +331,8 @@ def describe_event(event: dict) -> tuple[str, str, str]:
     if kind == "action":
         status = event.get("status", "")
         detail = []
-        result = event.get("result") if isinstance(event.get("result"), dict) else {}
+        given = event.get("result")
+        result: dict[str, Any] = given if isinstance(given, dict) else {}
         if "exit" in result:
             detail.append(f"exit {result['exit']}")
         if event.get("action") == "webhook" and "status" in result:
