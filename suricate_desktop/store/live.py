@@ -692,7 +692,7 @@ def _name(stream: StreamId) -> str:
     return ".".join(stream)
 
 
-def label_text(label: tuple) -> str:
+def label_text(label: tuple[Any, ...]) -> str:
     """A column's name, as stores show it and rules match it: ``bash`` for a key, ``bash,42`` for a two-part
     key, ``bash [4..7]`` for a bucket, ``bash average`` for a statistic."""
     if label and isinstance(label[0], tuple):
