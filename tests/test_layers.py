@@ -3,6 +3,7 @@
 import pkgutil
 import shutil
 import subprocess
+import tomllib
 import sys
 from pathlib import Path
 
@@ -16,7 +17,8 @@ def test_import_linter_contracts_hold():
     assert exe, "import-linter is part of the test extra: pip install -e '.[test]'"
     result = subprocess.run([exe], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 2 kept, 0 broken." in result.stdout
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    assert f"Contracts: {len(contracts)} kept, 0 broken." in result.stdout
 
 
 def test_the_core_runs_without_qt():
