@@ -3,8 +3,8 @@
 import pkgutil
 import shutil
 import subprocess
-import tomllib
 import sys
+import tomllib
 from pathlib import Path
 
 import suricate_desktop
