@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from .broker_errors import BROKER_REFUSED, NEVER_REACHED, BrokerWatch
 from .options import add_broker_options, quiet_pika
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     # deferred: pyarrow and pika load only when a recording starts, not for `suricate --help`
     from ..runtime import tune_for_ingest
     from ..store.recording import RecordingWriter, read_meta, update_meta
-    from ..transport.consumer import Consumer, LegacyQueue, Sink
+    from ..transport.consumer import Consumer, LegacyQueue
 
     quiet_pika()
     out = Path(args.out)
@@ -111,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
         meta={"bindings": bindings, "queue": queue, "exchange": args.exchange},
     )
     consumer = Consumer(
-        cast(Sink, writer),  # a durable sink (Consumer tells it apart at run time), not named by ``Sink``
+        writer,  # a durable sink: Consumer tells it apart at run time and acks what it has stored
         args.broker,
         args.exchange,
         bindings,

@@ -23,7 +23,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from ..schema import routing_key
 from .model import Action
@@ -331,7 +331,7 @@ class ActionRunner:
         consumer = writer = None
         if action.record and self.captures is not None:
             from ..store.recording import RecordingWriter
-            from ..transport.consumer import Consumer, Sink
+            from ..transport.consumer import Consumer
 
             folder = self.captures / source
             writer = RecordingWriter(
@@ -345,7 +345,7 @@ class ActionRunner:
             )
             # The writer is a durable sink (it says when a batch is on disk), which Consumer's ``Sink``
             # annotation does not name; Consumer tells the two apart at run time.
-            consumer = Consumer(cast(Sink, writer), url, self.exchange, [bind]).start()
+            consumer = Consumer(writer, url, self.exchange, [bind]).start()
             consumer.wait_ready(10)
             result["recording"] = str(folder)
         ended = threading.Event()

@@ -54,7 +54,8 @@ from .reconnect import RETRY_CAP
 
 log = logging.getLogger(__name__)
 
-Sink = Callable[[list[Snapshot]], None]
+#: What a consumer hands batches to; a ``DurableSink`` also returns its ticket, a plain one nothing.
+Sink = Callable[[list[Snapshot]], object]
 
 
 @runtime_checkable

@@ -44,7 +44,7 @@ def key_text(key) -> str:
     return ",".join(map(str, key)) if key else "(no key)"
 
 
-def fmt_number(value: float) -> str:
+def fmt_number(value: float | None) -> str:
     """Short human form: 3, 0.25, 12.5k, 1.05M; integers below 100,000 in full."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"

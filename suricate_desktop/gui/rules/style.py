@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import time
 
-from ..plots._data import fmt_number as _plot_number
-from ..plots._data import fmt_time
+from ..plots._data import fmt_number, fmt_time
 
 STATE_COLOURS = {
     "ok": "#1a7f37",
@@ -19,10 +18,6 @@ STATE_COLOURS = {
 }
 SEVERITY_COLOURS = {"critical": "#cf222e", "warning": "#bc4c00", "info": "#0969da"}
 
-
-def fmt_number(value: float | None) -> str:
-    """A value as the plots write it (``12.5k``); "–" when there is none (None or NaN)."""
-    return "–" if value is None else _plot_number(value)
 
 
 def severity_colour(severity: str | None) -> str:
