@@ -28,6 +28,20 @@ def _limit(memory: int, cpu: float) -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 1))
 
 
+def _die_with_parent() -> None:
+    """Linux: be killed when the worker dies (even by SIGKILL), not left running as an orphan."""
+    parent = int(os.environ.get("SURICATE_SANDBOX_PARENT", "0"))
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, 9, 0, 0, 0)  # PR_SET_PDEATHSIG, SIGKILL
+    except (OSError, AttributeError):
+        return
+    if parent and os.getppid() != parent:  # the parent died before prctl
+        os._exit(1)
+
+
 def _frames(wire: dict[str, Any]) -> dict[str, Any]:
     import numpy as np
     import pandas as pd
@@ -78,6 +92,7 @@ def _rows(value: Any) -> list[list[Any]]:
 
 
 def main() -> int:
+    _die_with_parent()
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # the script's prints go to stderr, not into the answer
     sys.stdout = sys.stderr

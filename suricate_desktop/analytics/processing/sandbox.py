@@ -52,9 +52,11 @@ def frames_to_wire(frames: Mapping[str, Any]) -> dict[str, Any]:
     wire = {}
     for name, frame in frames.items():
         index = frame.index
-        times = (index.asi8 / 1e9).tolist() if getattr(index, "unit", "ns") == "ns" else [
-            t.timestamp() for t in index
-        ]
+        times = (
+            (index.asi8 / 1e9).tolist()
+            if getattr(index, "unit", "ns") == "ns"
+            else [t.timestamp() for t in index]
+        )
         wire[str(name)] = {
             "index": times,
             "columns": [str(c) for c in frame.columns],
@@ -86,6 +88,7 @@ def run_script(
     except (TypeError, ValueError) as exc:
         return RunResult("error", time.monotonic() - start, f"cannot send the data to the script: {exc}")
     env = dict(os.environ)
+    env["SURICATE_SANDBOX_PARENT"] = str(os.getpid())
     # One thread per BLAS pool: each pool reserves address space, which RLIMIT_AS counts.
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_MAX_THREADS"):
         env[name] = "1"
