@@ -27,6 +27,8 @@ COMMANDS = (
     "translate",
     "templates",
     "rules",
+    "worker",
+    "job",
 )
 
 
