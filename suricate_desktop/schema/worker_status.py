@@ -73,16 +73,16 @@ def encode_status(status: WorkerStatus) -> bytes:
 def decode_status(body: bytes) -> WorkerStatus:
     """A validated status; ``SchemaError`` (and nothing else) for any body that is not one."""
     if len(body) > MAX_STATUS_BYTES:
-        raise SchemaError(f"status of {len(body)} bytes exceeds the {MAX_STATUS_BYTES}-byte limit")
+        raise SchemaError("", f"status of {len(body)} bytes exceeds the {MAX_STATUS_BYTES}-byte limit")
     try:
         check_depth(body, MAX_DEPTH)
         status = _DECODER.decode(body)
     except SchemaError:
         raise
     except msgspec.ValidationError as exc:
-        raise SchemaError(f"invalid status: {exc}") from None
+        raise SchemaError("", f"invalid status: {exc}") from None
     except Exception as exc:  # DecodeError, UnicodeError, RecursionError...: not a status
-        raise SchemaError(f"malformed status: {type(exc).__name__}: {str(exc)[:100]}") from None
+        raise SchemaError("", f"malformed status: {type(exc).__name__}: {str(exc)[:100]}") from None
     if status.v != STATUS_VERSION:
-        raise SchemaError(f"status version {status.v}; this reader knows {STATUS_VERSION}")
+        raise SchemaError("v", f"status version {status.v}; this reader knows {STATUS_VERSION}")
     return status
