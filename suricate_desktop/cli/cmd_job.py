@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 from ..transport.settings import SECRET_ENV
 from .options import add_broker_options
 
 
-def register(sub) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "job",
         help="submit a job: run a processing script once on a worker",
@@ -40,8 +41,8 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def parse_params(items: list[str]) -> dict:
-    params = {}
+def parse_params(items: list[str]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key:
@@ -87,12 +88,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         channel = connection.channel()
         channel.queue_declare(args.job_queue, durable=True, arguments=JOB_QUEUE_ARGUMENTS)
-        answers: list[dict] = []
+        answers: list[dict[str, Any]] = []
         reply_to = None
         if args.wait > 0:
             reply_to = "amq.rabbitmq.reply-to"
 
-            def on_reply(ch, method, props, body):
+            def on_reply(ch: Any, method: Any, props: Any, body: bytes) -> None:
                 try:
                     message = parse_message(body)
                 except ValueError:

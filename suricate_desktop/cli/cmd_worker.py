@@ -7,12 +7,13 @@ import json
 import sys
 import threading
 import time
+from typing import Any
 
 from ..transport.settings import SECRET_ENV
 from .options import add_broker_options
 
 
-def register(sub) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "worker",
         help="run processing scripts headless: on a schedule and on jobs from the broker (long-running)",
@@ -149,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
 
     lock = threading.Lock()
 
-    def show(line: dict) -> None:
+    def show(line: dict[str, Any]) -> None:
         with lock:
             sys.stdout.write(json.dumps(line) + "\n")
             sys.stdout.flush()
