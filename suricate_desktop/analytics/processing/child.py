@@ -84,7 +84,8 @@ def _rows(value: Any) -> list[list[Any]]:
         for label, row in zip(value.index.tolist(), value.to_numpy().tolist(), strict=True):
             for c, v in zip(columns, row, strict=True):
                 if v == v:
-                    entries.append([[str(label)] if len(columns) == 1 else [str(label), c], v])
+                    parts = [str(p) for p in label] if isinstance(label, tuple) else [str(label)]
+                    entries.append([parts if len(columns) == 1 else [*parts, c], v])
         rows.append([None, entries])
     if len(rows) > MAX_ROWS:
         raise TypeError(f"an output has {len(rows)} rows; at most {MAX_ROWS}")
