@@ -552,7 +552,7 @@ def test_the_example_script_runs():
 
     index = pd.to_datetime([1e9, 1e9 + 1], unit="s", utc=True)
     frame = pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]}, index=index)
-    result = run_script(ROOT / "resources" / "scripts" / "busiest.py", {"h.sampler.cpu": frame}, {"top": 1})
+    result = run_script(ROOT / "docs" / "examples" / "busiest.py", {"h.sampler.cpu": frame}, {"top": 1})
     assert result.status == "ok", result.error
     assert result.outputs["mean"] == [(None, [(["h.sampler.cpu", "a"], 1.5), (["h.sampler.cpu", "b"], 3.5)])]
     assert result.outputs["busiest_share"] == [(None, [(["h.sampler.cpu"], 0.7)])]

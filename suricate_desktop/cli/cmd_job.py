@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         if not answers:
             print(f"suricate job: no answer within {args.wait:g} s (is a worker running?)", file=sys.stderr)
             return 3
-        answer = {k: v for k, v in answers[0].items() if k not in ("sig", "v", "host", "re")}
+        answer = {k: v for k, v in answers[0].items() if k not in ("sig", "v", "host", "re", "ts", "nonce")}
         print(json.dumps(answer))
         return 0 if answer.get("status") == "ok" else 1
     except pika.exceptions.AMQPError as exc:

@@ -2,7 +2,7 @@
 
 An example processing script (docs/processing-scripts.md). Try it:
 
-    suricate worker --scripts resources/scripts --schedule busiest
+    suricate worker --scripts docs/examples --schedule busiest
 """
 
 # Read by the worker without running this file: literals only.
