@@ -2,8 +2,9 @@
 
 Started by ``sandbox.run_script`` as ``python -m suricate_desktop.analytics.processing.child``, in a
 process of its own so that a script that crashes, loops or eats memory takes only this process down.
-Its first act is to lower its own address-space limit (``RLIMIT_AS``) and CPU-time limit; then it
-reads one JSON request on stdin (never a pickle), runs ``process(frames, params)`` and writes one JSON
+It reads the data, lowers its own address-space limit (``RLIMIT_AS``) and CPU-time limit, and only
+then loads the script; it reads its request on stdin (a JSON line, then
+the frames as Arrow IPC streams; never a pickle), runs ``process(frames, params)`` and writes one JSON
 answer on the file descriptor that was stdout (the script's own prints go to stderr). The shapes of
 request and answer are in docs/processing-scripts.md, "Sandbox".
 """
@@ -42,16 +43,31 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _frames(wire: dict[str, Any]) -> dict[str, Any]:
+def _frames(names: list[str], data: bytes) -> dict[str, Any]:
+    """The frames from their Arrow IPC streams: each a length (8 bytes, little-endian) and a stream
+    whose first column is the time (epoch seconds) and the others the keys, in order."""
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
 
     frames = {}
-    for name, f in wire.items():
-        index = pd.to_datetime(np.asarray(f["index"], dtype=np.float64), unit="s", utc=True).round("us")
+    view = memoryview(data)
+    at = 0
+    for name in names:
+        size = int.from_bytes(view[at : at + 8], "little")
+        at += 8
+        table = pa.ipc.open_stream(pa.py_buffer(view[at : at + size])).read_all()
+        at += size
+        times = table.column(0).to_numpy()
+        index = pd.to_datetime(times, unit="s", utc=True).round("us")
         index.name = "time"
-        values = np.array(f["values"], dtype=np.float64).reshape(len(f["index"]), len(f["columns"]))
-        frame = pd.DataFrame(values, index=index, columns=list(f["columns"]))
+        columns = table.column_names[1:]
+        values = (
+            np.column_stack([table.column(i).to_numpy() for i in range(1, table.num_columns)])
+            if columns
+            else np.empty((len(times), 0))
+        )
+        frame = pd.DataFrame(values, index=index, columns=columns)
         frame.columns.name = name
         frames[name] = frame
     return frames
@@ -99,17 +115,20 @@ def main() -> int:
     sys.stdout = sys.stderr
     import orjson
 
-    request = orjson.loads(sys.stdin.buffer.read())
-    _limit(int(request.get("memory", 0)), float(request.get("cpu", 0)))
+    stdin = sys.stdin.buffer
+    request = orjson.loads(stdin.readline())
     answer: dict[str, Any]
     try:
+        frames = _frames(list(request["frames"]), stdin.read())
+        # The limits cover what runs from here: the interpreter, pandas and the data are in already.
+        _limit(int(request.get("memory", 0)), float(request.get("cpu", 0)))
         import importlib.util
 
         spec = importlib.util.spec_from_file_location("suricate_script", request["script"])
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        result = module.process(_frames(request["frames"]), dict(request.get("params", {})))
+        result = module.process(frames, dict(request.get("params", {})))
         outputs = result if isinstance(result, dict) else {"result": result}
         answer = {"status": "ok", "outputs": {str(k): _rows(v) for k, v in outputs.items()}}
     except MemoryError:

@@ -3,8 +3,8 @@
 The worker is a long-lived service and a script is user code: it may raise, loop, print, allocate
 without end or crash the interpreter. So it runs in ``child.py``, a fresh interpreter in a session
 of its own, which lowers its own ``RLIMIT_AS`` (memory) and ``RLIMIT_CPU`` before it loads anything
-of the script; this process kills the whole session at the wall-clock limit. Data goes in as one JSON
-document on stdin and comes back as one on stdout (never a pickle: the answer is parsed and
+of the script; this process kills the whole session at the wall-clock limit. Data goes in on stdin (a JSON
+line, then the frames as Arrow IPC streams) and comes back as one JSON document on stdout (never a pickle: the answer is parsed and
 validated here as any message from outside). Whatever happens, ``run_script`` returns a ``RunResult``
 with a status (``ok``, ``error``, ``timeout``, ``memory``, ``crashed``, ``bad-output``), the error text
 and the duration.
@@ -47,22 +47,31 @@ class RunResult:
         return self.status == "ok"
 
 
-def frames_to_wire(frames: Mapping[str, Any]) -> dict[str, Any]:
-    """pandas DataFrames (time index, one column per key) as the child's JSON request takes them."""
-    wire = {}
+def frames_to_arrow(frames: Mapping[str, Any]) -> tuple[list[str], bytes]:
+    """pandas DataFrames (time index, one column per key) as the child reads them: names, and for each
+    an 8-byte little-endian length and an Arrow IPC stream (time as epoch seconds, then the keys)."""
+    import numpy as np
+    import pyarrow as pa
+
+    names, chunks = [], []
     for name, frame in frames.items():
         index = frame.index
         times = (
-            (index.asi8 / 1e9).tolist()
+            index.asi8 / 1e9
             if getattr(index, "unit", "ns") == "ns"
-            else [t.timestamp() for t in index]
+            else np.array([t.timestamp() for t in index])
         )
-        wire[str(name)] = {
-            "index": times,
-            "columns": [str(c) for c in frame.columns],
-            "values": frame.to_numpy(dtype="float64").tolist(),
-        }
-    return wire
+        values = frame.to_numpy(dtype="float64")
+        arrays = [pa.array(np.asarray(times, dtype="float64"))]
+        arrays += [pa.array(values[:, j]) for j in range(values.shape[1])]
+        table = pa.Table.from_arrays(arrays, names=["time", *(str(c) for c in frame.columns)])
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        data = sink.getvalue().to_pybytes()
+        names.append(str(name))
+        chunks += [len(data).to_bytes(8, "little"), data]
+    return names, b"".join(chunks)
 
 
 def run_script(
@@ -76,19 +85,22 @@ def run_script(
     """Run ``process(frames, params)`` of ``script`` in a sandbox child; the outcome, never an exception."""
     start = time.monotonic()
     try:
-        request = orjson.dumps(
+        names, data = frames_to_arrow(frames)
+        header = orjson.dumps(
             {
                 "script": str(Path(script).resolve()),
                 "params": dict(params or {}),
-                "frames": frames_to_wire(frames),
+                "frames": names,
                 "memory": int(memory),
                 "cpu": float(timeout),
             }
         )
+        request = header + b"\n" + data
     except (TypeError, ValueError) as exc:
         return RunResult("error", time.monotonic() - start, f"cannot send the data to the script: {exc}")
     env = dict(os.environ)
     env["SURICATE_SANDBOX_PARENT"] = str(os.getpid())
+    env["ARROW_DEFAULT_MEMORY_POOL"] = "system"  # jemalloc and mimalloc reserve address space up front
     # One thread per BLAS pool: each pool reserves address space, which RLIMIT_AS counts.
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_MAX_THREADS"):
         env[name] = "1"
