@@ -27,6 +27,8 @@ COMMANDS: tuple[str, ...] = (
     "translate",
     "templates",
     "rules",
+    "worker",
+    "job",
 )
 
 
