@@ -226,7 +226,7 @@ def _assemble(
     order = np.argsort(-strength[iu, ju][linked], kind="stable")
     ia, ib = iu[linked][order], ju[linked][order]
     edges = []
-    for a, b in zip(ia.tolist(), ib.tolist()):
+    for a, b in zip(ia.tolist(), ib.tolist(), strict=True):
         if lag[a, b] < 0:  # the leader first
             a, b = b, a
         edges.append(
@@ -321,7 +321,7 @@ def cluster(strength: np.ndarray, threshold: float) -> np.ndarray:
     ).fit_predict(distance)
     ids, sizes = np.unique(labels, return_counts=True)
     numbered = np.zeros(n, dtype=np.int64)
-    groups = [(size, label) for label, size in zip(ids, sizes) if size > 1]
+    groups = [(size, label) for label, size in zip(ids, sizes, strict=True) if size > 1]
     for new, (_size, label) in enumerate(sorted(groups, key=lambda g: (-g[0], g[1]))):
         numbered[labels == label] = new + 1
     return numbered

@@ -98,7 +98,7 @@ class LiveScorer:
 
     @stream.setter
     def stream(self, stream) -> None:
-        self.streams = [tuple(stream)] + self.streams[1:]
+        self.streams = [tuple(stream), *self.streams[1:]]
 
     def matrix(self, since: float | None = None, live: bool = False):
         """(times, values, labels) of what the model scores: its stream, or its streams joined on time."""
@@ -288,7 +288,7 @@ class LiveScorer:
             threshold=model.meta.threshold,
             **kw,
         )
-        scorer.detectors = dict(zip(keys, model.detectors))
+        scorer.detectors = dict(zip(keys, model.detectors, strict=False))
         scorer.meta = model.meta
         for a, b, why in model.meta.excluded:
             scorer.exclude(a, b, why)
@@ -303,7 +303,7 @@ def model_features(meta) -> list:
     index = list(meta.key_streams or [0] * len(keys))
     if len(index) != len(keys) or not all(isinstance(i, int) and 0 <= i < len(meta.streams) for i in index):
         raise ValueError(f"model {meta.name!r}: key_streams does not match its streams and keys")
-    return [StreamKey(meta.streams[i], k) for i, k in zip(index, keys)]
+    return [StreamKey(meta.streams[i], k) for i, k in zip(index, keys, strict=True)]
 
 
 def _several(stream) -> bool:

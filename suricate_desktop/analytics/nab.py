@@ -42,7 +42,7 @@ def sigmoid(y):
 
 
 def probation(n: int, percent: float = 0.15, cap: int = 750) -> int:
-    return min(int(math.floor(percent * n)), cap)
+    return min(math.floor(percent * n), cap)
 
 
 @dataclass
@@ -153,12 +153,14 @@ def score_corpus(
 ) -> dict[str, dict]:
     """Normalised NAB score per profile, each with its own optimised threshold."""
     if thresholds is None:
-        thresholds = candidate_thresholds([s[l.probation :] for l, s in zip(layouts, scores)])
+        thresholds = candidate_thresholds(
+            [s[layout.probation :] for layout, s in zip(layouts, scores, strict=True)]
+        )
     out = {}
     for profile in profiles:
         raw = np.zeros(len(thresholds))
         null = perfect = 0.0
-        for layout, s in zip(layouts, scores):
+        for layout, s in zip(layouts, scores, strict=True):
             raw += raw_scores(layout, s, thresholds, profile)
             n0, p0 = null_perfect(layout, profile)
             null += n0

@@ -59,7 +59,7 @@ class TrainingData:
     def join(cls, streams, parts: list[TrainingData]) -> TrainingData:
         """Rows of several streams read apart (a recording's, one stream at a time) joined on the first one's times."""
         times, values, labels = join_on_time(
-            [(s, p.times, p.values, p.labels) for s, p in zip(streams, parts)]
+            [(s, p.times, p.values, p.labels) for s, p in zip(streams, parts, strict=True)]
         )
         return cls(times, values, labels)
 
@@ -112,7 +112,7 @@ def train(
         raise ValueError(
             f"only {len(times)} intervals in the training window once excluded spans are left out"
         )
-    split = len(times) - int(round(len(times) * holdout))
+    split = len(times) - round(len(times) * holdout)
     learn = policy == "online"
     report = progress or (lambda fraction: None)
     stop = cancelled or (lambda: False)
