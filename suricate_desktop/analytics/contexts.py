@@ -389,6 +389,6 @@ class RestPeriod:
     def array(self) -> FloatArray:
         return np.fromiter(self.recent, float, len(self.recent))
 
-    def load(self, recent: np.ndarray) -> None:
+    def load(self, recent: npt.ArrayLike) -> None:
         self.recent.clear()
         self.recent.extend(np.asarray(recent, dtype=float).tolist())

@@ -20,6 +20,7 @@ from collections import deque
 from typing import Any, ClassVar
 
 import numpy as np
+import numpy.typing as npt
 
 from .contexts import ContextModel, RestPeriod
 from .detectors import Detector, EnsembleDetector, register
@@ -27,7 +28,7 @@ from .detectors.base import StateArrays, StateMeta
 from .resonance import ResonanceDetector
 
 
-def _nested(prefix: str, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def _nested(prefix: str, arrays: StateArrays) -> StateArrays:
     return {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}
 
 
@@ -61,10 +62,10 @@ class RecentLevel:
         if len(self.recent) > self.window:
             self.counts[self.recent.popleft()] -= 1
 
-    def array(self) -> np.ndarray:
+    def array(self) -> npt.NDArray[np.int64]:
         return np.fromiter(self.recent, np.int64, len(self.recent))
 
-    def load(self, recent: np.ndarray) -> None:
+    def load(self, recent: npt.ArrayLike) -> None:
         self.recent.clear()
         self.recent.extend(int(b) for b in np.asarray(recent, dtype=np.int64))
         self.counts = np.bincount(np.asarray(recent, dtype=np.int64), minlength=self.bins + 1).astype(
