@@ -22,12 +22,22 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from ..schema import ADDITIVE_KINDS, BUCKET_KINDS, STATS_KINDS
 from ..store.live import forward_fill
+from .detectors.base import FloatArray
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from duckdb import DuckDBPyConnection
+
+    from ..store.live import LiveStore, StreamId
 
 #: Finest and coarsest bins a resolution is rounded into, seconds.
 MIN_RESOLUTION = 0.05
@@ -67,8 +77,8 @@ class ActivityMatrix:
     snapshot's interval is (its time is when the interval ended).
     """
 
-    times: np.ndarray
-    values: np.ndarray
+    times: FloatArray
+    values: FloatArray
     series: list[SeriesSpec]
     resolution: float
 
@@ -83,7 +93,7 @@ class ActivityMatrix:
         with_host = len({s.host for s in self.series}) > 1
         return [s.name(with_host) for s in self.series]
 
-    def select(self, columns) -> ActivityMatrix:
+    def select(self, columns: npt.ArrayLike) -> ActivityMatrix:
         """The matrix with only these columns (indices or a boolean mask), values copied."""
         idx = (
             np.flatnonzero(columns)
@@ -102,7 +112,7 @@ class ActivityMatrix:
         keep = [i for i, name in enumerate(names) if any(fnmatch.fnmatchcase(name, p) for p in patterns)]
         return self.select(keep)
 
-    def frame(self):
+    def frame(self) -> pd.DataFrame:
         """A pandas DataFrame: UTC time index, one column per series name."""
         import pandas as pd
 
@@ -126,7 +136,7 @@ ORDER BY t
 
 
 def from_recording(
-    folder: str | os.PathLike,
+    folder: str | os.PathLike[str],
     resolution: float | None = None,
     since: float | None = None,
     until: float | None = None,
@@ -138,7 +148,9 @@ def from_recording(
     return _from_connection(connect(folder), resolution, since, until, patterns)
 
 
-def from_table(table, resolution: float | None = None, patterns: list[str] | None = None) -> ActivityMatrix:
+def from_table(
+    table: Any, resolution: float | None = None, patterns: list[str] | None = None
+) -> ActivityMatrix:
     """Every series of an Arrow table in the recording schema (``store.recording.flatten`` of snapshots)."""
     import duckdb
 
@@ -147,8 +159,15 @@ def from_table(table, resolution: float | None = None, patterns: list[str] | Non
     return _from_connection(con, resolution, None, None, patterns)
 
 
-def _from_connection(con, resolution, since, until, patterns) -> ActivityMatrix:
-    clauses, params = [], []
+def _from_connection(
+    con: DuckDBPyConnection,
+    resolution: float | None,
+    since: float | None,
+    until: float | None,
+    patterns: list[str] | None,
+) -> ActivityMatrix:
+    clauses: list[str] = []
+    params: list[float] = []
     if since is not None:
         clauses.append("AND ts >= to_timestamp(?)")
         params.append(float(since))
@@ -156,7 +175,9 @@ def _from_connection(con, resolution, since, until, patterns) -> ActivityMatrix:
         clauses.append("AND ts <= to_timestamp(?)")
         params.append(float(until))
     rows = con.execute(_REDUCE_SQL.format(where=" ".join(clauses)), params).df()
-    intervals = con.execute("SELECT median(interval) FROM recording").fetchone()[0]
+    median = con.execute("SELECT median(interval) FROM recording").fetchone()
+    assert median is not None  # an aggregate without GROUP BY gives one row
+    intervals = median[0]
     con.close()
     if rows.empty:
         raise ValueError("the recording holds no data" + (" in that span" if clauses else ""))
@@ -177,20 +198,26 @@ def _from_connection(con, resolution, since, until, patterns) -> ActivityMatrix:
 
 
 def from_store(
-    store,
-    streams=None,
+    store: LiveStore,
+    streams: Iterable[Sequence[str]] | None = None,
     since: float | None = None,
     resolution: float | None = None,
     patterns: list[str] | None = None,
 ) -> ActivityMatrix:
     """Every series of a LiveStore's ``streams`` (all when None) from ``since`` (epoch seconds) on."""
-    columns, times, values, specs = [], [], [], []
-    intervals = []
+    columns: list[npt.NDArray[np.intp]] = []
+    times: list[FloatArray] = []
+    values: list[FloatArray] = []
+    specs: list[SeriesSpec] = []
+    intervals: list[float] = []
     infos = {i.stream: i for i in store.streams()}
-    for stream in list(infos) if streams is None else [tuple(s) for s in streams]:
+    # a stream given that the store does not hold is refused below
+    wanted = list(infos) if streams is None else [cast("StreamId", tuple(s)) for s in streams]
+    for stream in wanted:
         info = infos.get(stream)
         if info is None:
             raise KeyError(f"no stream {'.'.join(stream)}")
+        host, source, agg = stream
         t, v, labels = store.matrix(stream, "interval", since=since)
         if not len(t) or not labels:
             continue
@@ -200,7 +227,7 @@ def from_store(
             present = ~np.isnan(column_values)
             if info.kind in ADDITIVE_KINDS:
                 present &= column_values != 0
-            specs.append(SeriesSpec(*stream, info.kind, key))
+            specs.append(SeriesSpec(host, source, agg, info.kind, key))
             columns.append(np.full(int(present.sum()), len(specs) - 1, dtype=np.intp))
             times.append(t[present])
             values.append(column_values[present])
@@ -220,7 +247,7 @@ def from_store(
     return matrix.match(patterns)
 
 
-def _columns_by_key(kind: str, labels: list[tuple]) -> dict[str, list[int]]:
+def _columns_by_key(kind: str, labels: list[tuple[Any, ...]]) -> dict[str, list[int]]:
     """Columns of a stream's matrix that make up each key's series (all buckets; a stats' count field)."""
     out: dict[str, list[int]] = {}
     for col, label in enumerate(labels):
@@ -242,11 +269,11 @@ def _resolution(asked: float | None, median_interval: float | None) -> float:
 
 
 def bin_long(
-    column: np.ndarray,
-    t: np.ndarray,
-    v: np.ndarray,
+    column: npt.NDArray[np.intp],
+    t: FloatArray,
+    v: FloatArray,
     specs: list[SeriesSpec],
-    delta: np.ndarray,
+    delta: npt.ArrayLike,
     resolution: float,
     start: float | None = None,
 ) -> ActivityMatrix:
@@ -291,8 +318,8 @@ def bin_long(
     if running.any():
         tot = np.where(counts[:, running] > 0, totals[:, running], np.nan)
         tot = forward_fill(tot)
-        first = np.nan_to_num(tot[:1])  # the first bin's own delta is unknown: count from it
-        values[:, running] = np.maximum(np.diff(np.nan_to_num(tot), axis=0, prepend=first), 0)
+        first_row = np.nan_to_num(tot[:1])  # the first bin's own delta is unknown: count from it
+        values[:, running] = np.maximum(np.diff(np.nan_to_num(tot), axis=0, prepend=first_row), 0)
     level = ~additive
     if level.any():
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -303,7 +330,7 @@ def bin_long(
     return ActivityMatrix(times, values, list(specs), resolution)
 
 
-def _first_valid(values: np.ndarray) -> np.ndarray:
+def _first_valid(values: FloatArray) -> FloatArray:
     """Each column's first non-NaN value (0 for an all-NaN column), as a row to fill the start with."""
     ok = ~np.isnan(values)
     first = np.argmax(ok, axis=0)

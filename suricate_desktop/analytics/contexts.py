@@ -39,10 +39,17 @@ session stays bounded.
 from __future__ import annotations
 
 from collections import deque
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
+
+from .detectors.base import FloatArray, StateArrays, StateMeta
 
 _NEURON = 1 << 31  # facts above this are context ids (the memory's own state)
+
+#: a group of facts (bits of a bin, and context ids above ``_NEURON``), in order
+Facts = tuple[int, ...]
 
 
 class ContextMemory:
@@ -55,12 +62,16 @@ class ContextMemory:
     def __init__(self, max_left: int = 7, max_contexts: int = 200_000):
         self.max_left = int(max_left)
         self.max_contexts = int(max_contexts)
+        self._clear()
+
+    def _clear(self) -> None:
+        """Forget every context (the memory as made, with its limits)."""
         # semi-contexts: facts tuple -> id; per id the facts; per fact the ids that hold it
-        self.left_ids: dict[tuple, int] = {}
-        self.left_facts: list[tuple] = []
+        self.left_ids: dict[Facts, int] = {}
+        self.left_facts: list[Facts] = []
         self.left_children: list[dict[int, int]] = []  # right id -> context id
-        self.right_ids: dict[tuple, int] = {}
-        self.right_facts: list[tuple] = []
+        self.right_ids: dict[Facts, int] = {}
+        self.right_facts: list[Facts] = []
         self.left_index: dict[int, list[int]] = {}
         self.right_index: dict[int, list[int]] = {}
         self.ctx_left: list[int] = []
@@ -70,11 +81,17 @@ class ContextMemory:
         self.ctx_active: list[int] = []
         self.ctx_zero: list[int] = []
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.ctx_left)
 
     @staticmethod
-    def _semi(ids, facts_list, index, facts, extra=None) -> int:
+    def _semi(
+        ids: dict[Facts, int],
+        facts_list: list[Facts],
+        index: dict[int, list[int]],
+        facts: Facts,
+        extra: list[dict[int, int]] | None = None,
+    ) -> int:
         sid = ids.get(facts)
         if sid is None:
             sid = ids[facts] = len(facts_list)
@@ -85,7 +102,7 @@ class ContextMemory:
                 index.setdefault(f, []).append(sid)
         return sid
 
-    def context(self, left: tuple, right: tuple, zero: bool) -> tuple[int, bool]:
+    def context(self, left: Facts, right: Facts, zero: bool) -> tuple[int, bool]:
         """The id of the context (left, right), made if new (id -1 when the memory is full); and
         whether it was made."""
         if len(self.ctx_left) >= self.max_contexts and left not in self.left_ids:
@@ -113,7 +130,7 @@ class ContextMemory:
     def full(self) -> bool:
         return len(self.ctx_left) >= self.max_contexts
 
-    def find(self, left: tuple, right: tuple) -> int:
+    def find(self, left: Facts, right: Facts) -> int:
         """The id of the context (left, right), -1 if it is not in the memory."""
         lid, rid = self.left_ids.get(left), self.right_ids.get(right)
         if lid is None or rid is None:
@@ -121,7 +138,7 @@ class ContextMemory:
         return self.left_children[lid].get(rid, -1)
 
     @staticmethod
-    def cross(index: dict[int, list[int]], facts: tuple) -> dict[int, list[int]]:
+    def cross(index: dict[int, list[int]], facts: Facts) -> dict[int, list[int]]:
         """Semi-context id -> the given facts it holds (only those holding at least one)."""
         hit: dict[int, list[int]] = {}
         for f in facts:
@@ -134,8 +151,8 @@ class ContextMemory:
         return hit
 
     # -- state -------------------------------------------------------------------------------------------------------
-    def arrays(self) -> dict[str, np.ndarray]:
-        def flat(seqs):
+    def arrays(self) -> dict[str, npt.NDArray[np.int64]]:
+        def flat(seqs: list[Facts]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
             lengths = np.fromiter((len(s) for s in seqs), np.int64, len(seqs))
             values = np.fromiter((f for s in seqs for f in s), np.int64, int(lengths.sum()))
             return values, lengths
@@ -148,12 +165,15 @@ class ContextMemory:
         ).reshape(6, -1)
         return {"left_facts": lv, "left_lengths": ll, "right_facts": rv, "right_lengths": rl, "contexts": ctx}
 
-    def load(self, arrays: dict[str, np.ndarray]) -> None:
-        def unflat(values, lengths):
+    def load(self, arrays: dict[str, npt.NDArray[Any]]) -> None:
+        def unflat(values: npt.NDArray[Any], lengths: npt.NDArray[Any]) -> list[Facts]:
             ends = np.cumsum(lengths)
-            return [tuple(values[e - n : e].tolist()) for n, e in zip(lengths.tolist(), ends.tolist())]
+            return [
+                tuple(values[e - n : e].tolist())
+                for n, e in zip(lengths.tolist(), ends.tolist(), strict=True)
+            ]
 
-        self.__init__(self.max_left, self.max_contexts)
+        self._clear()
         for facts in unflat(arrays["left_facts"], arrays["left_lengths"]):
             self._semi(self.left_ids, self.left_facts, self.left_index, facts, self.left_children)
         for facts in unflat(arrays["right_facts"], arrays["right_lengths"]):
@@ -162,7 +182,7 @@ class ContextMemory:
         (self.ctx_left, self.ctx_right, self.ctx_expected, self.ctx_seen, self.ctx_active, self.ctx_zero) = (
             row.tolist() for row in ctx
         )
-        for cid, (lid, rid) in enumerate(zip(self.ctx_left, self.ctx_right)):
+        for cid, (lid, rid) in enumerate(zip(self.ctx_left, self.ctx_right, strict=True)):
             self.left_children[lid][rid] = cid
 
 
@@ -182,18 +202,18 @@ class ContextModel:
         self.bits = int(bits)
         self.margin = float(margin)
         self.forget_on_expand = bool(forget_on_expand)
-        self.history: deque = deque(
+        self.history: deque[float] = deque(
             maxlen=max(0, int(replay))
         )  # the last points learnt, relearnt on a new range
         self.max_active = int(max_active)
         self.memory = ContextMemory(max_left, max_contexts)
         self.lo = self.seen_lo = np.inf  # the encoding range, and the extremes seen
         self.hi = self.seen_hi = -np.inf
-        self.left: tuple = ()  # the previous step's left group (facts + active context ids)
+        self.left: Facts = ()  # the previous step's left group (facts + active context ids)
         self.left_hit: dict[int, list[int]] = {}  # the left crossing of ``left``
-        self.predicted: frozenset = frozenset()
+        self.predicted: frozenset[int] = frozenset()
 
-    def facts(self, x: float, lo: float, hi: float) -> tuple:
+    def facts(self, x: float, lo: float, hi: float) -> Facts:
         """The bits of ``x``'s bin in ``[lo, hi]``, as facts ``2 * position + bit``."""
         top = (1 << self.bits) - 1
         span = hi - lo
@@ -299,9 +319,10 @@ class ContextModel:
         slack = self.margin * (hi - lo)
         return lo - slack, hi + slack, self.forget_on_expand and np.isfinite(self.lo)
 
-    def _predict(self) -> frozenset:
+    def _predict(self) -> frozenset[int]:
         mem = self.memory
-        best, chosen = 0.0, []
+        best = 0.0
+        chosen: list[int] = []
         for lid, lfacts in self.left_hit.items():
             if len(lfacts) != len(mem.left_facts[lid]):
                 continue
@@ -312,12 +333,12 @@ class ContextModel:
                     best, chosen = w, [rid]
                 elif w == best:
                     chosen.append(rid)
-        out: set = set()
+        out: set[int] = set()
         for rid in chosen:
             out.update(mem.right_facts[rid])
         return frozenset(out)
 
-    def get_state(self) -> tuple[dict, dict[str, np.ndarray]]:
+    def get_state(self) -> tuple[StateMeta, StateArrays]:
         meta = {
             k: (None if not np.isfinite(v) else float(v))
             for k, v in (
@@ -334,7 +355,7 @@ class ContextModel:
             "history": np.array(self.history, dtype=np.float64),
         }
 
-    def set_state(self, meta: dict, arrays: dict[str, np.ndarray]) -> None:
+    def set_state(self, meta: StateMeta, arrays: StateArrays) -> None:
         self.memory.load(arrays)
         for k, empty in (("lo", np.inf), ("hi", -np.inf), ("seen_lo", np.inf), ("seen_hi", -np.inf)):
             setattr(self, k, empty if meta.get(k) is None else float(meta[k]))
@@ -352,7 +373,9 @@ class RestPeriod:
 
     def __init__(self, rest: int, level: float):
         self.level = float(level)
-        self.recent: deque = deque([1.0], maxlen=max(1, int(rest)))  # starts quiet, as the published one
+        self.recent: deque[float] = deque(
+            [1.0], maxlen=max(1, int(rest))
+        )  # starts quiet, as the published one
 
     def peek(self, raw: float) -> float:
         """What ``gate`` would return, without remembering ``raw``."""
@@ -363,9 +386,9 @@ class RestPeriod:
         self.recent.append(raw)
         return out
 
-    def array(self) -> np.ndarray:
+    def array(self) -> FloatArray:
         return np.fromiter(self.recent, float, len(self.recent))
 
-    def load(self, recent: np.ndarray) -> None:
+    def load(self, recent: npt.ArrayLike) -> None:
         self.recent.clear()
         self.recent.extend(np.asarray(recent, dtype=float).tolist())

@@ -36,10 +36,16 @@ import io
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from .activity import ActivityMatrix, SeriesSpec
+from .detectors.base import FloatArray
+
+#: counts and indices (bins, lags, cluster ids)
+IntArray = npt.NDArray[np.integer[Any]]
 
 TRANSFORMS = ("rate", "diff")
 METHODS = ("spearman", "pearson")
@@ -75,17 +81,19 @@ class DependencyGraph:
     edges: list[Edge]  # strongest first
     matrix: ActivityMatrix  # the activity of the nodes, column i for node i
     threshold: float
-    params: dict = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
     left_out: int = 0  # series left out as idle, constant or beyond max_series
     #: Every pair's correlation and lag (bins), kept so another threshold costs no new correlation.
-    correlations: np.ndarray | None = field(default=None, repr=False)
-    lags: np.ndarray | None = field(default=None, repr=False)
-    changes: np.ndarray | None = field(default=None, repr=False)
+    correlations: FloatArray | None = field(default=None, repr=False)
+    lags: IntArray | None = field(default=None, repr=False)
+    changes: IntArray | None = field(default=None, repr=False)
 
     def with_threshold(self, threshold: float) -> DependencyGraph:
         """The same series and correlations, edges and clusters cut at another ``threshold``."""
         if not 0 < threshold <= 1:
             raise ValueError(f"threshold must be in (0, 1], got {threshold}")
+        if self.correlations is None or self.lags is None or self.changes is None:
+            raise ValueError("this graph keeps no correlations (build_graph's graphs do)")
         return _assemble(
             self.matrix, self.correlations, self.lags, self.changes, threshold, self.params, self.left_out
         )
@@ -112,7 +120,7 @@ class DependencyGraph:
     def neighbours(self, i: int) -> list[int]:
         return sorted({e.b if e.a == i else e.a for e in self.edges if i in (e.a, e.b)})
 
-    def series(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+    def series(self, i: int) -> tuple[FloatArray, FloatArray]:
         """(bin end times, activity) of node ``i``."""
         return self.matrix.times, self.matrix.values[:, i]
 
@@ -120,7 +128,7 @@ class DependencyGraph:
         """Nodes with at least one edge."""
         return sorted({e.a for e in self.edges} | {e.b for e in self.edges})
 
-    def edge_rows(self) -> list[tuple]:
+    def edge_rows(self) -> list[tuple[str, str, float, float, float, int, int]]:
         """One row per edge, strongest first, in ``CSV_FIELDS`` order."""
         return [
             (
@@ -142,7 +150,7 @@ class DependencyGraph:
         writer.writerows(self.edge_rows())
         return out.getvalue()
 
-    def write_csv(self, path: str | os.PathLike) -> None:
+    def write_csv(self, path: str | os.PathLike[str]) -> None:
         with open(path, "w", newline="", encoding="utf-8") as fh:
             fh.write(self.edges_csv())
 
@@ -211,11 +219,11 @@ def build_graph(
 
 def _assemble(
     picked: ActivityMatrix,
-    corr: np.ndarray,
-    lag: np.ndarray,
-    changes: np.ndarray,
+    corr: FloatArray,
+    lag: IntArray,
+    changes: IntArray,
     threshold: float,
-    params: dict,
+    params: dict[str, Any],
     left_out: int,
 ) -> DependencyGraph:
     """Edges and clusters at ``threshold`` from the correlations (cheap: no correlation is recomputed)."""
@@ -226,7 +234,7 @@ def _assemble(
     order = np.argsort(-strength[iu, ju][linked], kind="stable")
     ia, ib = iu[linked][order], ju[linked][order]
     edges = []
-    for a, b in zip(ia.tolist(), ib.tolist()):
+    for a, b in zip(ia.tolist(), ib.tolist(), strict=True):
         if lag[a, b] < 0:  # the leader first
             a, b = b, a
         edges.append(
@@ -248,7 +256,7 @@ def _assemble(
     )
 
 
-def choose_series(values: np.ndarray, min_active: int, max_series: int) -> tuple[np.ndarray, np.ndarray]:
+def choose_series(values: FloatArray, min_active: int, max_series: int) -> tuple[IntArray, IntArray]:
     """(indices of the series worth correlating, each one's active bins): changing, and the most active first."""
     changes = np.diff(values, axis=0) != 0
     active = changes.sum(axis=0) if len(values) > 1 else np.zeros(values.shape[1], dtype=np.intp)
@@ -260,7 +268,9 @@ def choose_series(values: np.ndarray, min_active: int, max_series: int) -> tuple
     return chosen, active[chosen]
 
 
-def lagged_correlation(x: np.ndarray, max_lag: int, progress: Callable[[float], None] | None = None):
+def lagged_correlation(
+    x: FloatArray, max_lag: int, progress: Callable[[float], None] | None = None
+) -> tuple[FloatArray, IntArray]:
     """(corr, lag): for each pair, the correlation of largest magnitude over shifts -max_lag..max_lag bins.
 
     ``lag[i, j]`` > 0 means series ``j`` follows series ``i`` by that many bins. A column
@@ -285,29 +295,29 @@ def lagged_correlation(x: np.ndarray, max_lag: int, progress: Callable[[float], 
     return best, lag
 
 
-def _correlate(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _correlate(a: FloatArray, b: FloatArray) -> FloatArray:
     """Pearson correlation of every column of ``a`` with every column of ``b`` (same rows)."""
     za, zb = _standardise(a), _standardise(b)
-    return np.clip(za.T @ zb / len(a), -1.0, 1.0)
+    return cast(FloatArray, np.clip(za.T @ zb / len(a), -1.0, 1.0))
 
 
-def _standardise(x: np.ndarray) -> np.ndarray:
+def _standardise(x: FloatArray) -> FloatArray:
     centred = x - x.mean(axis=0)
     std = centred.std(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         z = centred / std
     z[:, std < 1e-12] = 0.0
-    return z
+    return cast(FloatArray, z)
 
 
-def _ranks(x: np.ndarray) -> np.ndarray:
+def _ranks(x: FloatArray) -> FloatArray:
     """Average ranks down each column (ties share a rank), for Spearman's correlation."""
     from scipy.stats import rankdata
 
-    return rankdata(x, axis=0)
+    return cast(FloatArray, rankdata(x, axis=0))
 
 
-def cluster(strength: np.ndarray, threshold: float) -> np.ndarray:
+def cluster(strength: FloatArray, threshold: float) -> IntArray:
     """Cluster ids per series (1 = the largest cluster; 0 = alone) from link strengths in [0, 1]."""
     n = len(strength)
     if n < 2:
@@ -321,7 +331,7 @@ def cluster(strength: np.ndarray, threshold: float) -> np.ndarray:
     ).fit_predict(distance)
     ids, sizes = np.unique(labels, return_counts=True)
     numbered = np.zeros(n, dtype=np.int64)
-    groups = [(size, label) for label, size in zip(ids, sizes) if size > 1]
+    groups = [(size, label) for label, size in zip(ids, sizes, strict=True) if size > 1]
     for new, (_size, label) in enumerate(sorted(groups, key=lambda g: (-g[0], g[1]))):
         numbered[labels == label] = new + 1
     return numbered

@@ -14,28 +14,47 @@ detectors neither score nor learn).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
+
 import numpy as np
+import numpy.typing as npt
 
 #: A stream that lags the primary stream by more than this (seconds) is not waited for.
 STALE = 10.0
 
+#: a stream's id as a tuple of its parts (``("web01", "procs", "io")``)
+Stream = tuple[str, ...]
+#: a feature's label: the key as the store labels it (``("sshd",)``), or a ``StreamKey``
+Label = tuple[Any, ...]
+#: (times, values[time, column], labels): what a model scores, of one stream or several joined
+Matrix = tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], list[Label]]
 
-class StreamKey(tuple):
+
+class MatrixStore(Protocol):
+    """What the features need of a store: a stream as arrays (``store.live.LiveStore`` is one)."""
+
+    def matrix(
+        self, stream: Any, view: str = ..., last: int | None = ..., since: float | None = ...
+    ) -> Any: ...
+
+
+class StreamKey(tuple[Stream, Label]):
     """(stream, key): a feature of a model over several streams."""
 
-    def __new__(cls, stream, key):
+    def __new__(cls, stream: Iterable[object], key: Iterable[Any]) -> StreamKey:
         return super().__new__(cls, (tuple(str(p) for p in stream), tuple(key)))
 
     @property
-    def stream(self) -> tuple:
+    def stream(self) -> Stream:
         return self[0]
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> Label:
         return self[1]
 
 
-def feature_text(label) -> str:
+def feature_text(label: object) -> str:
     """``sshd``; ``web01.procs.io · sshd`` for a feature of a model over several streams."""
     if isinstance(label, StreamKey):
         return f"{'.'.join(label.stream)} · {_key_text(label.key)}"
@@ -44,11 +63,11 @@ def feature_text(label) -> str:
     return str(label)
 
 
-def _key_text(key: tuple) -> str:
+def _key_text(key: tuple[Any, ...]) -> str:
     return ",".join(map(str, key)) if key else "(no key)"
 
 
-def default_tolerance(times: np.ndarray) -> float:
+def default_tolerance(times: npt.NDArray[np.float64]) -> float:
     """Half the primary stream's median interval (0.5 s when it has fewer than two rows)."""
     if len(times) < 2:
         return 0.5
@@ -56,7 +75,10 @@ def default_tolerance(times: np.ndarray) -> float:
     return step / 2 if step > 0 else 0.5
 
 
-def join_on_time(parts, tolerance: float | None = None):
+def join_on_time(
+    parts: Sequence[tuple[Iterable[object], npt.ArrayLike, npt.ArrayLike, Sequence[Any]]],
+    tolerance: float | None = None,
+) -> Matrix:
     """``parts``: [(stream, times, values[time, column], labels)], the first one primary.
 
     Returns (times, values, labels): the primary's times, every part's columns side by side,
@@ -64,7 +86,8 @@ def join_on_time(parts, tolerance: float | None = None):
     stream0, times, values0, labels0 = parts[0]
     times = np.asarray(times, dtype=np.float64)
     tol = default_tolerance(times) if tolerance is None else float(tolerance)
-    blocks, labels = [np.asarray(values0, dtype=np.float64)], [StreamKey(stream0, k) for k in labels0]
+    blocks = [np.asarray(values0, dtype=np.float64)]
+    labels: list[Label] = [StreamKey(stream0, k) for k in labels0]
     for stream, t, v, labs in parts[1:]:
         t = np.asarray(t, dtype=np.float64)
         v = np.asarray(v, dtype=np.float64)
@@ -81,22 +104,23 @@ def join_on_time(parts, tolerance: float | None = None):
     return times, values, labels
 
 
-def stream_matrix(store, stream, view: str, since: float | None = None):
+def stream_matrix(store: MatrixStore, stream: Iterable[str], view: str, since: float | None = None) -> Matrix:
     """One stream's (times, values, labels); empty when the store does not hold it (yet)."""
     try:
-        return store.matrix(tuple(stream), view, since=since)
+        times, values, labels = store.matrix(tuple(stream), view, since=since)
     except KeyError:
         return np.zeros(0), np.zeros((0, 0)), []
+    return times, values, labels
 
 
 def joined_matrix(
-    store,
-    streams,
+    store: MatrixStore,
+    streams: Sequence[Iterable[str]],
     view: str = "interval",
     since: float | None = None,
     live: bool = False,
     stale: float = STALE,
-):
+) -> Matrix:
     """Several streams of one store joined on the first one's times (see the module docstring).
 
     ``live``: leave out the newest primary rows that a stream which is not stale has not caught up with."""
@@ -115,7 +139,7 @@ def joined_matrix(
     return times, values, labels
 
 
-def _last_time(store, stream, view: str) -> float | None:
+def _last_time(store: MatrixStore, stream: Iterable[str], view: str) -> float | None:
     """The newest row's time of a stream; None when the store does not hold it."""
     try:
         times = store.matrix(tuple(stream), view, last=1)[0]

@@ -11,16 +11,19 @@ graph computed twice is drawn the same way.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
+
+from .detectors.base import FloatArray
 
 
 def spring_layout(
     n: int,
-    edges: np.ndarray,
-    weights: np.ndarray | None = None,
+    edges: npt.ArrayLike,
+    weights: npt.ArrayLike | None = None,
     iterations: int = 300,
     seed: int = 0,
     gravity: float = 0.3,
-) -> np.ndarray:
+) -> FloatArray:
     """(n, 2) positions in [-1, 1] for ``n`` nodes and ``edges`` (m, 2) node index pairs."""
     if n == 0:
         return np.zeros((0, 2))
@@ -50,7 +53,7 @@ def spring_layout(
     return _normalise(pos)
 
 
-def circle_layout(n: int, order: np.ndarray | None = None) -> np.ndarray:
+def circle_layout(n: int, order: npt.ArrayLike | None = None) -> FloatArray:
     """(n, 2) positions on the unit circle, in ``order`` (e.g. by cluster) or index order."""
     angles = 2 * np.pi * np.arange(n) / max(n, 1)
     pos = np.column_stack([np.cos(angles), np.sin(angles)])
@@ -61,7 +64,7 @@ def circle_layout(n: int, order: np.ndarray | None = None) -> np.ndarray:
     return pos
 
 
-def _normalise(pos: np.ndarray) -> np.ndarray:
+def _normalise(pos: FloatArray) -> FloatArray:
     pos = pos - pos.mean(axis=0)
     scale = np.abs(pos).max()
     return pos / scale if scale > 0 else pos

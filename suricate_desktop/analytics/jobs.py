@@ -28,6 +28,9 @@ from typing import Any
 WORKERS = 2
 KEEP = 100
 
+#: what a worker takes from the queue: a job and its call, or None to stop
+_Work = tuple["Job", Callable[..., Any], tuple[Any, ...], dict[str, Any]] | None
+
 
 class Job:
     """One piece of work in a worker thread: its state, progress and (once done) result or error."""
@@ -99,10 +102,10 @@ class Job:
 class Jobs:
     """A few worker threads running ``Job``s, and what the GUI needs to show them."""
 
-    def __init__(self, workers: int = WORKERS, keep: int = KEEP):
+    def __init__(self, workers: int = WORKERS, keep: int = KEEP) -> None:
         self._workers = workers
         self._threads: list[threading.Thread] = []
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[_Work] = queue.SimpleQueue()
         self._local = threading.local()
         self._lock = threading.Lock()
         self._jobs: deque[Job] = deque(maxlen=keep)
@@ -110,7 +113,7 @@ class Jobs:
         self._count = 0
         self._closed = False
 
-    def submit(self, fn: Callable, *args, title: str | None = None, **kwargs) -> Job:
+    def submit(self, fn: Callable[..., Any], *args: Any, title: str | None = None, **kwargs: Any) -> Job:
         """Run ``fn(*args, **kwargs)`` in a worker thread; returns its ``Job`` at once."""
         if not callable(fn):
             raise TypeError(f"{fn!r} is not callable")
@@ -137,7 +140,7 @@ class Jobs:
                 return
             self._run(*item)
 
-    def _run(self, job: Job, fn: Callable, args: tuple, kwargs: dict) -> None:
+    def _run(self, job: Job, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         with job._lock:
             if job.state == "cancelled":
                 self._finish(job)
@@ -211,7 +214,7 @@ class Jobs:
             self._queue.put(None)
 
 
-def _describe(fn: Callable) -> str:
+def _describe(fn: Callable[..., Any]) -> str:
     owner = getattr(fn, "__self__", None)
     name = getattr(fn, "__name__", None) or type(fn).__name__
     if owner is not None and not isinstance(owner, (type, types.ModuleType)):

@@ -29,12 +29,26 @@ series the last ``history``.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from .detectors import Detector
-from .features import StreamKey, joined_matrix
+from .detectors.base import FloatArray
+from .features import Label, Matrix, MatrixStore, Stream, StreamKey, joined_matrix
+
+if TYPE_CHECKING:
+    from .registry import ModelMeta, ModelRegistry
+    from .training import TrainingResult
+
+
+class ScoredStore(MatrixStore, Protocol):
+    """What a live scorer needs of a store (``store.live.LiveStore`` is one): its streams, its clock."""
+
+    def clock(self, host: str | None = ...) -> float: ...
 
 
 @dataclass
@@ -42,16 +56,16 @@ class Anomaly:
     start: float
     end: float
     score: float
-    keys: list = field(default_factory=list)  # [(key label, key score)], largest first
+    keys: list[tuple[Label, float]] = field(default_factory=list)  # [(key label, key score)], largest first
 
 
 class LiveScorer:
     def __init__(
         self,
-        store,
-        stream,
+        store: ScoredStore,
+        stream: Sequence[str] | Sequence[Sequence[str]],
         detector: Detector,
-        keys=None,
+        keys: Iterable[Sequence[Any]] | None = None,
         view: str = "interval",
         threshold: float | None = None,
         policy: str = "online",
@@ -59,12 +73,14 @@ class LiveScorer:
         train_size: int = 5000,
         top: int = 3,
         history: int = 100_000,
-    ):
+    ) -> None:
         if policy not in ("online", "refit"):
             raise ValueError(f"unknown policy {policy!r}")
         self.store = store
         #: The streams scored: one, or several joined on the first one's times (its features are StreamKeys).
-        self.streams = [tuple(s) for s in stream] if _several(stream) else [tuple(stream)]
+        self.streams: list[Stream] = (
+            [tuple(s) for s in stream] if _several(stream) else [cast(Stream, tuple(stream))]
+        )
         self.template = detector
         self.only = None if keys is None else [_feature(k, len(self.streams) > 1) for k in keys]
         self.view = view
@@ -73,37 +89,38 @@ class LiveScorer:
         self.refit_every = refit_every
         self.train_size = train_size
         self.top = top
-        self.detectors: dict[tuple, Detector] = {}
+        self.detectors: dict[Label, Detector] = {}
         self.excluded: list[tuple[float, float, str]] = []
         self.last_ts = -np.inf
         self.since_refit = 0
         #: Times of the intervals the last fit or refit learnt from (excluded spans already left out).
-        self.last_training = np.zeros(0)
+        self.last_training: FloatArray = np.zeros(0)
         #: Grows each time a poll scores something (readers redraw when it moved).
         self.version = 0
         # what was seen, for refits: time, and each key's value (NaN where a key had none)
-        self._times: deque = deque(maxlen=max(train_size, 1))
-        self._rows: deque = deque(maxlen=max(train_size, 1))
+        self._times: deque[float] = deque(maxlen=max(train_size, 1))
+        self._rows: deque[dict[Label, float]] = deque(maxlen=max(train_size, 1))
         # the score series: time and score of every interval scored
-        self._score_times: deque = deque(maxlen=history)
-        self._scores: deque = deque(maxlen=history)
+        self._score_times: deque[float] = deque(maxlen=history)
+        self._scores: deque[float] = deque(maxlen=history)
         self._open: Anomaly | None = None
         #: The stored model's metadata when loaded from a registry.
-        self.meta = None
+        self.meta: ModelMeta | None = None
 
     @property
-    def stream(self) -> tuple:
+    def stream(self) -> Stream:
         """The primary stream (the only one of a one-stream model)."""
         return self.streams[0]
 
     @stream.setter
-    def stream(self, stream) -> None:
-        self.streams = [tuple(stream)] + self.streams[1:]
+    def stream(self, stream: Iterable[str]) -> None:
+        self.streams = [tuple(stream), *self.streams[1:]]
 
-    def matrix(self, since: float | None = None, live: bool = False):
+    def matrix(self, since: float | None = None, live: bool = False) -> Matrix:
         """(times, values, labels) of what the model scores: its stream, or its streams joined on time."""
         if len(self.streams) == 1:
-            return self.store.matrix(self.stream, self.view, since=since)
+            times, values, labels = self.store.matrix(self.stream, self.view, since=since)
+            return times, values, labels
         return joined_matrix(self.store, self.streams, self.view, since=since, live=live)
 
     # -- spans ---------------------------------------------------------------------------------------------------------
@@ -121,7 +138,7 @@ class LiveScorer:
         return any(a <= t <= b for a, b, _ in self.excluded)
 
     # -- training --------------------------------------------------------------------------------------------------------
-    def _columns(self, labels):
+    def _columns(self, labels: Iterable[Label]) -> list[tuple[int, Label]]:
         return [(i, lab) for i, lab in enumerate(labels) if self.only is None or lab in self.only]
 
     def fit(self, since: float | None = None, until: float | None = None) -> LiveScorer:
@@ -145,7 +162,14 @@ class LiveScorer:
         return self
 
     @classmethod
-    def from_training(cls, store, stream, result, template: Detector, **kw) -> LiveScorer:
+    def from_training(
+        cls,
+        store: ScoredStore,
+        stream: Sequence[str] | Sequence[Sequence[str]],
+        result: TrainingResult,
+        template: Detector,
+        **kw: Any,
+    ) -> LiveScorer:
         """A scorer that goes on from a ``training.train`` result: its detectors, the window's rows
         kept for the first refits, scoring from the end of the window on."""
         scorer = cls(store, stream, template, keys=list(result.detectors), **kw)
@@ -154,11 +178,11 @@ class LiveScorer:
         scorer.last_ts = float(result.window[1])
         return scorer
 
-    def seed(self, times, values, labels) -> None:
+    def seed(self, times: npt.ArrayLike, values: npt.ArrayLike, labels: Iterable[Label]) -> None:
         """Keep rows seen before scoring began (the training window) for the first refits."""
         self._remember(np.asarray(times), np.asarray(values), self._columns(list(labels)))
 
-    def _remember(self, times, values, cols) -> None:
+    def _remember(self, times: FloatArray, values: FloatArray, cols: list[tuple[int, Label]]) -> None:
         for r, t in enumerate(times):
             self._times.append(float(t))
             self._rows.append({lab: values[r, col] for col, lab in cols})
@@ -202,8 +226,8 @@ class LiveScorer:
         for r, t in enumerate(times):
             t = float(t)
             excluded = self.is_excluded(t)
-            row = {}
-            contrib = []
+            row: dict[Label, float] = {}
+            contrib: list[tuple[Label, float]] = []
             for col, lab in cols:
                 x = values[r, col]
                 row[lab] = x
@@ -235,12 +259,18 @@ class LiveScorer:
             found.append(self._open)  # still going on: reported now, extended by later polls
         return found
 
-    def scores(self) -> tuple[np.ndarray, np.ndarray]:
+    def scores(self) -> tuple[FloatArray, FloatArray]:
         """(times, score) of every interval scored: the series plotted beneath the stream."""
         return np.array(self._score_times), np.array(self._scores)
 
     # -- persistence -------------------------------------------------------------------------------------------------------
-    def save(self, registry, name: str, features: str = "value per key", training_window=None):
+    def save(
+        self,
+        registry: ModelRegistry,
+        name: str,
+        features: str = "value per key",
+        training_window: list[float] | None = None,
+    ) -> ModelMeta:
         """Store every key's detector in a ``ModelRegistry`` with this scorer's metadata."""
         from .registry import ModelMeta
 
@@ -252,8 +282,8 @@ class LiveScorer:
             name,
             self.template.kind,
             streams=[list(s) for s in self.streams],
-            keys=[list(k.key if several else k) for k in keys],
-            key_streams=[self.streams.index(k.stream) for k in keys] if several else [],
+            keys=[list(cast(StreamKey, k).key if several else k) for k in keys],
+            key_streams=[self.streams.index(cast(StreamKey, k).stream) for k in keys] if several else [],
             features=features,
             training_window=training_window,
             excluded=[[a, b, why] for a, b, why in self.excluded],
@@ -268,7 +298,14 @@ class LiveScorer:
         return registry.save(meta, [self.detectors[k] for k in keys])
 
     @classmethod
-    def load(cls, store, registry, name: str, trusted: list[str] | None = None, **kw) -> LiveScorer:
+    def load(
+        cls,
+        store: ScoredStore,
+        registry: ModelRegistry,
+        name: str,
+        trusted: list[str] | None = None,
+        **kw: Any,
+    ) -> LiveScorer:
         """A scorer for the stored model's stream, its detectors as stored (nothing in the file is run)."""
         model = registry.load(name, trusted)
         if not model.detectors:
@@ -288,30 +325,30 @@ class LiveScorer:
             threshold=model.meta.threshold,
             **kw,
         )
-        scorer.detectors = dict(zip(keys, model.detectors))
+        scorer.detectors = dict(zip(keys, model.detectors, strict=False))
         scorer.meta = model.meta
         for a, b, why in model.meta.excluded:
             scorer.exclude(a, b, why)
         return scorer
 
 
-def model_features(meta) -> list:
+def model_features(meta: ModelMeta) -> list[Label]:
     """A stored model's features, in the order of its detectors: keys, or StreamKeys for several streams."""
-    keys = [tuple(k) for k in meta.keys]
+    keys: list[Label] = [tuple(k) for k in meta.keys]
     if len(meta.streams) < 2:
         return keys
     index = list(meta.key_streams or [0] * len(keys))
     if len(index) != len(keys) or not all(isinstance(i, int) and 0 <= i < len(meta.streams) for i in index):
         raise ValueError(f"model {meta.name!r}: key_streams does not match its streams and keys")
-    return [StreamKey(meta.streams[i], k) for i, k in zip(index, keys)]
+    return [StreamKey(meta.streams[i], k) for i, k in zip(index, keys, strict=True)]
 
 
-def _several(stream) -> bool:
+def _several(stream: Sequence[object]) -> bool:
     """A list of streams rather than one stream (a tuple of strings)."""
     return len(stream) > 0 and not isinstance(stream[0], str)
 
 
-def _feature(key, several: bool):
+def _feature(key: Sequence[Any], several: bool) -> Label:
     if isinstance(key, StreamKey) or not several:
         return key if isinstance(key, StreamKey) else tuple(key)
     stream, k = key

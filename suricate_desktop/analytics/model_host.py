@@ -10,15 +10,23 @@ scorers in memory and scores them when asked (``ws.models.poll()``), in the call
 from __future__ import annotations
 
 import threading
-from typing import Protocol
+from typing import Any, Protocol, TypedDict
 
-import numpy as np
-
+from .detectors.base import FloatArray
 from .live import Anomaly, LiveScorer
 from .registry import ModelMeta, ModelRegistry
 
 #: Anomalies kept per model by ``LocalModels``.
 MAX_ANOMALIES = 1000
+
+
+class _Attached(TypedDict):
+    """A model ``LocalModels`` scores."""
+
+    source: str
+    scorer: LiveScorer
+    description: str
+    anomalies: list[Anomaly]
 
 
 class ModelHost(Protocol):
@@ -35,10 +43,10 @@ class ModelHost(Protocol):
     def names(self) -> list[str]:
         """The attached models' names, in the order they were attached."""
 
-    def describe(self, name: str) -> dict | None:
+    def describe(self, name: str) -> dict[str, Any] | None:
         """{source, streams, threshold, detectors, description, state, error}; None once detached."""
 
-    def scores(self, name: str) -> tuple[np.ndarray, np.ndarray]: ...
+    def scores(self, name: str) -> tuple[FloatArray, FloatArray]: ...
 
     def anomalies(self, name: str) -> list[Anomaly]: ...
 
@@ -48,11 +56,13 @@ class ModelHost(Protocol):
 class LocalModels:
     """A ``ModelHost`` without threads: ``poll()`` scores every attached model once."""
 
-    def __init__(self, registry: ModelRegistry | None):
+    def __init__(self, registry: ModelRegistry | None) -> None:
         self._registry = registry
         self._lock = threading.Lock()
-        self._models: dict[str, dict] = {}  # name -> {source, scorer, description, anomalies}
-        self._gone: dict[str, dict] = {}  # name -> last description of a model detached (a failure's reason)
+        self._models: dict[str, _Attached] = {}  # name -> {source, scorer, description, anomalies}
+        self._gone: dict[
+            str, dict[str, Any]
+        ] = {}  # name -> last description of a model detached (a failure's reason)
 
     @property
     def registry(self) -> ModelRegistry:
@@ -82,13 +92,13 @@ class LocalModels:
         with self._lock:
             return list(self._models)
 
-    def describe(self, name: str) -> dict | None:
+    def describe(self, name: str) -> dict[str, Any] | None:
         with self._lock:
             entry = self._models.get(name)
             return self._describe(entry) if entry is not None else self._gone.get(name)
 
     @staticmethod
-    def _describe(entry: dict) -> dict:
+    def _describe(entry: _Attached) -> dict[str, Any]:
         scorer = entry["scorer"]
         return {
             "source": entry["source"],
@@ -100,7 +110,7 @@ class LocalModels:
             "error": "",
         }
 
-    def scores(self, name: str):
+    def scores(self, name: str) -> tuple[FloatArray, FloatArray]:
         with self._lock:
             return self._models[name]["scorer"].scores()
 
@@ -114,7 +124,7 @@ class LocalModels:
 
     def poll(self) -> list[tuple[str, Anomaly]]:
         """Score what arrived for every model; (name, anomaly) pairs. A failing model is detached with its reason."""
-        found = []
+        found: list[tuple[str, Anomaly]] = []
         with self._lock:
             for name, entry in list(self._models.items()):
                 try:

@@ -24,8 +24,12 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
+
+from .detectors.base import FloatArray
 
 PROFILES = {
     "standard": (1.0, 0.11, 1.0),
@@ -34,15 +38,15 @@ PROFILES = {
 }
 
 
-def sigmoid(y):
+def sigmoid(y: npt.ArrayLike) -> FloatArray:
     """NAB's scaled sigmoid: 2 / (1 + e^(5y)) - 1, and -1 for y > 3."""
-    y = np.asarray(y, dtype=np.float64)
-    out = 2.0 / (1.0 + np.exp(5.0 * np.minimum(y, 50.0))) - 1.0
-    return np.where(y > 3.0, -1.0, out)
+    v = np.asarray(y, dtype=np.float64)
+    out = 2.0 / (1.0 + np.exp(5.0 * np.minimum(v, 50.0))) - 1.0
+    return np.where(v > 3.0, -1.0, out)
 
 
 def probation(n: int, percent: float = 0.15, cap: int = 750) -> int:
-    return min(int(math.floor(percent * n)), cap)
+    return min(math.floor(percent * n), cap)
 
 
 @dataclass
@@ -52,9 +56,9 @@ class FileLayout:
     n: int
     probation: int
     windows: list[tuple[int, int]]
-    in_window: np.ndarray  # window id per row, -1 outside
-    tp_weight: np.ndarray  # s(y)/s(-1) for rows inside a window
-    fp_weight: np.ndarray  # s(y) (<= 0, up to -1) for rows outside windows
+    in_window: npt.NDArray[np.int64]  # window id per row, -1 outside
+    tp_weight: FloatArray  # s(y)/s(-1) for rows inside a window
+    fp_weight: FloatArray  # s(y) (<= 0, up to -1) for rows outside windows
 
     @classmethod
     def build(cls, n: int, windows: list[tuple[int, int]], probation_rows: int | None = None) -> FileLayout:
@@ -77,7 +81,9 @@ class FileLayout:
         return cls(n, p, windows, in_window, tp, fp)
 
 
-def windows_to_rows(timestamps: np.ndarray, windows: list) -> list[tuple[int, int]]:
+def windows_to_rows(
+    timestamps: npt.NDArray[np.datetime64], windows: list[list[str]]
+) -> list[tuple[int, int]]:
     """[start, end] timestamps (inclusive) -> (first row, last row) indices."""
     ts = np.asarray(timestamps, dtype="datetime64[ns]")
     out = []
@@ -93,7 +99,7 @@ def _iso(text: str) -> str:
     return str(text).replace(" ", "T")
 
 
-def raw_scores(layout: FileLayout, scores: np.ndarray, thresholds: np.ndarray, profile: str) -> np.ndarray:
+def raw_scores(layout: FileLayout, scores: FloatArray, thresholds: FloatArray, profile: str) -> FloatArray:
     """Raw NAB score of one file at every threshold (alarm where score >= threshold), vectorised."""
     a_tp, a_fp, a_fn = PROFILES[profile]
     scores = np.nan_to_num(np.asarray(scores, dtype=np.float64), nan=-np.inf)
@@ -128,7 +134,7 @@ def null_perfect(layout: FileLayout, profile: str) -> tuple[float, float]:
     return -a_fn * k, a_tp * k
 
 
-def candidate_thresholds(all_scores: list[np.ndarray], limit: int | None = None) -> np.ndarray:
+def candidate_thresholds(all_scores: list[FloatArray], limit: int | None = None) -> FloatArray:
     """Every distinct score (and +inf: no alarm at all), as NAB's sweep tries every one.
 
     The raw score only changes where the threshold passes a score, so this sweep finds the exact
@@ -147,18 +153,20 @@ def candidate_thresholds(all_scores: list[np.ndarray], limit: int | None = None)
 
 def score_corpus(
     layouts: list[FileLayout],
-    scores: list[np.ndarray],
-    profiles=tuple(PROFILES),
-    thresholds: np.ndarray | None = None,
-) -> dict[str, dict]:
+    scores: list[FloatArray],
+    profiles: tuple[str, ...] = tuple(PROFILES),
+    thresholds: FloatArray | None = None,
+) -> dict[str, dict[str, float]]:
     """Normalised NAB score per profile, each with its own optimised threshold."""
     if thresholds is None:
-        thresholds = candidate_thresholds([s[l.probation :] for l, s in zip(layouts, scores)])
-    out = {}
+        thresholds = candidate_thresholds(
+            [s[layout.probation :] for layout, s in zip(layouts, scores, strict=True)]
+        )
+    out: dict[str, dict[str, float]] = {}
     for profile in profiles:
         raw = np.zeros(len(thresholds))
         null = perfect = 0.0
-        for layout, s in zip(layouts, scores):
+        for layout, s in zip(layouts, scores, strict=True):
             raw += raw_scores(layout, s, thresholds, profile)
             n0, p0 = null_perfect(layout, profile)
             null += n0
@@ -174,7 +182,9 @@ def score_corpus(
     return out
 
 
-def score_series(kind: str, values, times, params: dict | None = None) -> np.ndarray:
+def score_series(
+    kind: str, values: npt.ArrayLike, times: npt.ArrayLike, params: dict[str, Any] | None = None
+) -> FloatArray:
     """One series scored by a fresh ``kind`` detector, point by point from the past only, as live.
 
     ``times`` are epoch seconds. What bench/nab.py runs on every file, and ``suricate detect``
@@ -186,7 +196,9 @@ def score_series(kind: str, values, times, params: dict | None = None) -> np.nda
     return detector.score(np.asarray(values, dtype=np.float64), np.asarray(times, dtype=np.float64))
 
 
-def load_corpus(root: str | Path, windows_file: str = "labels/combined_windows.json"):
+def load_corpus(
+    root: str | Path, windows_file: str = "labels/combined_windows.json"
+) -> list[tuple[str, npt.NDArray[np.datetime64], FloatArray, FileLayout]]:
     """[(name, timestamps (datetime64), values, FileLayout)] for every labelled file of a NAB-layout corpus."""
     import pandas as pd
 

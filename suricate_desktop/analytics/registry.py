@@ -23,8 +23,10 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from .detectors import DETECTORS, Detector, EstimatorAdapter
 
@@ -47,19 +49,19 @@ class UntrustedModelError(ValueError):
 class ModelMeta:
     name: str
     detector: str
-    streams: list = field(default_factory=list)  # [[host, source, agg], ...]
-    keys: list = field(default_factory=list)  # [[key parts...], ...] in the order of the detectors
+    streams: list[list[str]] = field(default_factory=list)  # [[host, source, agg], ...]
+    keys: list[list[Any]] = field(default_factory=list)  # [[key parts...], ...] in the order of the detectors
     features: str = ""
-    training_window: list | None = None  # [start, end] seconds
-    excluded: list = field(default_factory=list)  # [[start, end], ...]
+    training_window: list[float] | None = None  # [start, end] seconds
+    excluded: list[list[Any]] = field(default_factory=list)  # [[start, end], ...]
     threshold: float | None = None
     version: int = 0
     created: str = ""
-    params: dict = field(default_factory=dict)
-    policy: dict = field(
+    params: dict[str, Any] = field(default_factory=dict)
+    policy: dict[str, Any] = field(
         default_factory=dict
     )  # the update policy: {"policy", "refit_every", "train_size", "view"}
-    key_streams: list = field(
+    key_streams: list[int] = field(
         default_factory=list
     )  # several streams: each key's stream, an index into streams
 
@@ -102,8 +104,9 @@ class ModelRegistry:
         if detectors:
             meta.detector = detectors[0].kind
             meta.params = {k: v for k, v in detectors[0].get_params().items()}
-        states, arrays = [], {}
-        estimators = {}
+        states: list[dict[str, Any]] = []
+        arrays: dict[str, npt.NDArray[Any]] = {}
+        estimators: dict[str, Any] = {}
         for i, det in enumerate(detectors):
             scalars, arrs = det.get_state()
             states.append({"kind": det.kind, "params": det.get_params(), "state": scalars})
@@ -115,7 +118,7 @@ class ModelRegistry:
         tmp = jpath.with_suffix(".tmp")
         tmp.write_text(json.dumps(doc, indent=1, default=_jsonable))
         with open(npath, "wb") as f:
-            np.savez(f, **arrays)
+            np.savez(f, **arrays)  # type: ignore[arg-type]  # numpy's stub checks **kwds against allow_pickle
         if estimators:
             import skops.io as sio
 
@@ -135,14 +138,16 @@ class ModelRegistry:
                 p.unlink()
 
 
-def _plain_param(value) -> bool:
+def _plain_param(value: object) -> bool:
     """A parameter a model file may carry: a scalar, or a list of numbers (``resonance``'s warm-ups)."""
     if isinstance(value, list):
         return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
     return isinstance(value, (int, float, str, bool, type(None)))
 
 
-def load_model(jpath, npath, spath=None, trusted: list[str] | None = None) -> Model:
+def load_model(
+    jpath: Path, npath: Path, spath: Path | None = None, trusted: list[str] | None = None
+) -> Model:
     """Read a model made anywhere: JSON, numpy arrays without pickle, skops after a type check."""
     try:
         doc = json.loads(Path(jpath).read_text())
@@ -160,13 +165,13 @@ def load_model(jpath, npath, spath=None, trusted: list[str] | None = None) -> Mo
     for k, a in arrays.items():
         if a.dtype.kind not in "biuf":
             raise UntrustedModelError(f"{npath}: array {k} has dtype {a.dtype}")
-    estimators = {}
+    estimators: dict[str, Any] = {}
     if spath is not None:
         estimators = _load_skops(spath, trusted)
     meta_doc = doc.get("meta", {})
     allowed = set(ModelMeta.__dataclass_fields__)
     meta = ModelMeta(**{k: v for k, v in meta_doc.items() if k in allowed})
-    detectors = []
+    detectors: list[Detector] = []
     for i, entry in enumerate(doc.get("detectors", [])):
         kind = entry.get("kind")
         cls = DETECTORS.get(kind)
@@ -177,6 +182,7 @@ def load_model(jpath, npath, spath=None, trusted: list[str] | None = None) -> Mo
             raise UntrustedModelError(
                 f"{jpath}: detector {i} has parameters that are not scalars or lists of numbers"
             )
+        det: Detector
         try:
             if cls is EstimatorAdapter:
                 det = cls(estimators[str(i)], **params)
@@ -192,7 +198,7 @@ def load_model(jpath, npath, spath=None, trusted: list[str] | None = None) -> Mo
     return Model(meta, detectors)
 
 
-def _load_skops(path, trusted):
+def _load_skops(path: Path, trusted: list[str] | None) -> dict[str, Any]:
     import skops.io as sio
 
     try:
@@ -205,10 +211,10 @@ def _load_skops(path, trusted):
         raise UntrustedModelError(
             f"{path}: untrusted types {refused}; pass trusted=[...] to accept them", refused
         )
-    return sio.load(path, trusted=list(untrusted))
+    return cast(dict[str, Any], sio.load(path, trusted=list(untrusted)))
 
 
-def _jsonable(o):
+def _jsonable(o: object) -> object:
     if isinstance(o, np.generic):
         return o.item()
     if isinstance(o, np.ndarray):

@@ -33,39 +33,42 @@ from __future__ import annotations
 
 import copy
 import math
+from typing import Any, ClassVar
 
 import numpy as np
+import numpy.typing as npt
 
 from .detectors import Detector, register
+from .detectors.base import FloatArray, StateArrays, StateMeta, Times
 
 _SQRT2 = math.sqrt(2.0)
 
 
-def haar(x: np.ndarray) -> np.ndarray:
+def haar(x: npt.ArrayLike) -> FloatArray:
     """The full Haar decomposition of a length ``2 ** k`` vector: the approximation, then the
     details from the coarsest to the finest, each detail ``(odd - even) / sqrt 2``."""
-    out = []
+    out: list[FloatArray] = []
     a = np.asarray(x, dtype=np.float64)
     while len(a) > 1:
         even, odd = a[0::2], a[1::2]
         out.insert(0, (odd - even) / _SQRT2)
         a = (even + odd) / _SQRT2
-    return np.concatenate([a] + out)
+    return np.concatenate([a, *out])
 
 
-def _min_max(x: np.ndarray) -> np.ndarray:
+def _min_max(x: FloatArray) -> FloatArray:
     x = x - x.min()
     top = x.max()
     return x / top if top != 0 else x
 
 
-def _json_scalar(v):
+def _json_scalar(v: object) -> object:
     """A state scalar as JSON holds it: numpy numbers as Python ones, a range not learnt yet (NaN) as None."""
     v = v.item() if isinstance(v, np.generic) else v
     return None if isinstance(v, float) and math.isnan(v) else v
 
 
-def _cosine(a: np.ndarray, b: np.ndarray) -> float:
+def _cosine(a: FloatArray, b: FloatArray) -> float:
     """Cosine similarity, with a zero vector as similar to another as that one is short."""
     na, nb = float(np.linalg.norm(a)), float(np.linalg.norm(b))
     if na == 0.0:
@@ -99,7 +102,7 @@ class DualVigilanceART:
         self.lb = self.ub = 0.0
         self.started = False
 
-    def train(self, x: np.ndarray, learning: bool = True) -> tuple[int, float, float]:
+    def train(self, x: FloatArray, learning: bool = True) -> tuple[int, float, float]:
         """(the sample's cluster, or -1 when novel or not learning; best match; its level match)."""
         if not self.started:  # the first sample only starts the network
             self.started = True
@@ -181,8 +184,8 @@ class ResonanceModel:
             float(margin),
         )
         self.known = lo is not None and hi is not None
-        self.lo = float(lo) if self.known else math.nan
-        self.hi = float(hi) if self.known else math.nan
+        self.lo = float(lo) if lo is not None and hi is not None else math.nan
+        self.hi = float(hi) if lo is not None and hi is not None else math.nan
         self.i = 0  # points seen
         self.dsi = 0  # downsampled steps made
         self.buf: list[float] = []
@@ -256,7 +259,7 @@ class ResonanceModel:
         v = (ds - self.lo) / span if span != 0 else ds - self.lo
         return min(self.levels, max(0, round(v * self.levels)))
 
-    def _features(self, ds: float) -> np.ndarray:
+    def _features(self, ds: float) -> FloatArray:
         level = self._level(ds)
         self.medbin[level] += 1
         if self.dsi == 1:
@@ -309,7 +312,7 @@ class ResonanceModel:
         self.fwin = np.clip(a * self.fwin + b, 0.0, 1.0)
         self.art.remap(range(self.window, 2 * self.window), a, b)
 
-    def _initial_rho(self, X: np.ndarray) -> float:
+    def _initial_rho(self, X: FloatArray) -> float:
         """The mean match over the second half of the warm-up's vectors, learnt least typical first
         at a vigilance of ``initial_rho``: the level of resemblance this key's shapes have."""
         n = len(X)
@@ -322,7 +325,7 @@ class ResonanceModel:
         matches = [art.train(x)[1] for x in X[np.argsort(sim.sum(axis=0), kind="stable")]]
         return float(np.mean(matches[self.trend // 2 - 1 :]))
 
-    def _detect(self, f: np.ndarray, i: int) -> float:
+    def _detect(self, f: FloatArray, i: int) -> float:
         mask = self.mask
         rho_after_alarm = (i - self.last_alarm_i) == mask
         rho_for_trend = (i - self.last_rho_i) >= self.trend // 2
@@ -401,21 +404,21 @@ class ResonanceModel:
     )
     _LISTS = ("buf", "warm_raw", "alarm_matches", "recent_matches", "recent_shortfalls")
 
-    def get_state(self) -> tuple[dict, dict[str, np.ndarray]]:
-        meta = {k: _json_scalar(getattr(self, k)) for k in self._SCALARS}
+    def get_state(self) -> tuple[StateMeta, StateArrays]:
+        meta: StateMeta = {k: _json_scalar(getattr(self, k)) for k in self._SCALARS}
         meta["art"] = {
             "lb": self.art.lb,
             "ub": self.art.ub,
             "clusters": self.art.clusters,
             "started": self.art.started,
         }
-        arrays = {k: np.asarray(getattr(self, k), dtype=np.float64) for k in self._LISTS}
+        arrays: StateArrays = {k: np.asarray(getattr(self, k), dtype=np.float64) for k in self._LISTS}
         arrays.update(
             medbin=self.medbin, fwin=self.fwin, W=self.art.W, labels=np.asarray(self.art.labels, np.int64)
         )
         return meta, arrays
 
-    def set_state(self, meta: dict, arrays: dict[str, np.ndarray]) -> None:
+    def set_state(self, meta: StateMeta, arrays: StateArrays) -> None:
         for k in self._SCALARS:
             setattr(self, k, meta[k])
         self.lo, self.hi = (
@@ -445,7 +448,7 @@ class ResonanceDetector(Detector):
 
     kind = "resonance"
     threshold = 0.33
-    defaults = {
+    defaults: ClassVar[dict[str, Any]] = {
         "warmups": (150, 300, 600),
         "window": 8,
         "levels": 80,
@@ -456,7 +459,7 @@ class ResonanceDetector(Detector):
         "hi": None,
     }
 
-    def reset(self):
+    def reset(self) -> None:
         super().reset()
         p = self.params
         self.warmups = sorted(int(w) for w in p["warmups"])
@@ -475,7 +478,7 @@ class ResonanceDetector(Detector):
             hi=p["hi"],
         )
 
-    def _step(self, x, t):
+    def _step(self, x: float, t: float | None) -> float:
         self.n += 1
         out = [m.step(x) for m in self.models]
         ready = [k for k, w in enumerate(self.warmups) if self.n > w]
@@ -493,34 +496,35 @@ class ResonanceDetector(Detector):
         """Points per downsampled step of the reporting model: a shape is reported at the end of its step."""
         return self.models[-1].sstep
 
-    def score(self, values, times=None, learn=True):
+    def score(self, values: npt.ArrayLike, times: Times = None, learn: bool = True) -> FloatArray:
         """With ``learn=False`` the run is scored by a copy, which follows it: the model is unchanged."""
         if learn:
             return super().score(values, times)
         return copy.deepcopy(self).score(values, times)
 
-    def _score(self, x, t):
+    def _score(self, x: float, t: float | None) -> float:
         """The score ``x`` would get now, from a copy: nothing is learnt."""
         return copy.deepcopy(self)._step(x, t)
 
-    def _learn(self, x, t):
+    def _learn(self, x: float, t: float | None) -> None:
         self._step(x, t)
 
-    def get_state(self):
-        meta = {"n": self.n, "warmups": self.warmups, "models": []}
-        arrays = {}
+    def get_state(self) -> tuple[StateMeta, StateArrays]:
+        models: list[StateMeta] = []
+        meta = {"n": self.n, "warmups": self.warmups, "models": models}
+        arrays: StateArrays = {}
         for k, m in enumerate(self.models):
             mm, ma = m.get_state()
-            meta["models"].append(mm)
+            models.append(mm)
             arrays.update({f"m{k}_{name}": a for name, a in ma.items()})
         return meta, arrays
 
-    def set_state(self, meta, arrays):
+    def set_state(self, meta: StateMeta, arrays: StateArrays) -> None:
         self.reset()
         self.n = int(meta["n"])
         self.warmups = [int(w) for w in meta["warmups"]]
         self.models = [self._model(w) for w in self.warmups]
-        for k, (m, mm) in enumerate(zip(self.models, meta["models"])):
+        for k, (m, mm) in enumerate(zip(self.models, meta["models"], strict=False)):
             m.set_state(
                 mm, {name[len(f"m{k}_") :]: a for name, a in arrays.items() if name.startswith(f"m{k}_")}
             )

@@ -17,15 +17,18 @@ never made in that order (a spike density that rises, a cycle that changes shape
 from __future__ import annotations
 
 from collections import deque
+from typing import Any, ClassVar
 
 import numpy as np
+import numpy.typing as npt
 
 from .contexts import ContextModel, RestPeriod
 from .detectors import Detector, EnsembleDetector, register
+from .detectors.base import StateArrays, StateMeta
 from .resonance import ResonanceDetector
 
 
-def _nested(prefix: str, arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def _nested(prefix: str, arrays: StateArrays) -> StateArrays:
     return {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}
 
 
@@ -43,7 +46,7 @@ class RecentLevel:
     def __init__(self, window: int, quantile: float, bins: int = 200):
         self.window, self.quantile, self.bins = int(window), float(quantile), int(bins)
         self.counts = np.zeros(self.bins + 1, dtype=np.int64)
-        self.recent: deque = deque()  # the bins of the last ``window`` scores, oldest first
+        self.recent: deque[int] = deque()  # the bins of the last ``window`` scores, oldest first
 
     def level(self) -> float:
         """The quantile of the scores seen so far in the window (0 before any)."""
@@ -59,10 +62,10 @@ class RecentLevel:
         if len(self.recent) > self.window:
             self.counts[self.recent.popleft()] -= 1
 
-    def array(self) -> np.ndarray:
+    def array(self) -> npt.NDArray[np.int64]:
         return np.fromiter(self.recent, np.int64, len(self.recent))
 
-    def load(self, recent: np.ndarray) -> None:
+    def load(self, recent: npt.ArrayLike) -> None:
         self.recent.clear()
         self.recent.extend(int(b) for b in np.asarray(recent, dtype=np.int64))
         self.counts = np.bincount(np.asarray(recent, dtype=np.int64), minlength=self.bins + 1).astype(
@@ -78,7 +81,7 @@ class ContextDetector(Detector):
 
     kind = "contexts"
     threshold = 0.75
-    defaults = {
+    defaults: ClassVar[dict[str, Any]] = {
         "bits": 3,
         "max_left": 7,
         "max_active": 15,
@@ -90,7 +93,7 @@ class ContextDetector(Detector):
         "rest_level": 0.75,
     }
 
-    def reset(self):
+    def reset(self) -> None:
         super().reset()
         p = self.params
         self.model = ContextModel(
@@ -104,24 +107,24 @@ class ContextDetector(Detector):
         )
         self.rest = RestPeriod(p["rest"], p["rest_level"])
 
-    def _score(self, x, t):
+    def _score(self, x: float, t: float | None) -> float:
         return self.rest.peek(self.model.step(x, learn=False))
 
-    def _learn(self, x, t):
+    def _learn(self, x: float, t: float | None) -> None:
         self._step(x, t)
 
-    def _step(self, x, t):
+    def _step(self, x: float, t: float | None) -> float:
         self.n += 1
         return self.rest.gate(self.model.step(x))
 
-    def get_state(self):
+    def get_state(self) -> tuple[StateMeta, StateArrays]:
         meta, arrays = self.model.get_state()
         return (
             {"n": self.n, "model": meta},
             {**{f"model_{k}": v for k, v in arrays.items()}, "rest": self.rest.array()},
         )
 
-    def set_state(self, meta, arrays):
+    def set_state(self, meta: StateMeta, arrays: StateArrays) -> None:
         self.reset()
         self.n = int(meta["n"])
         self.model.set_state(meta["model"], _nested("model_", arrays))
@@ -147,7 +150,7 @@ class SequenceDetector(Detector):
 
     kind = "sequence"
     threshold = 0.63
-    defaults = {
+    defaults: ClassVar[dict[str, Any]] = {
         **ContextDetector.defaults,
         **EnsembleDetector.defaults,
         "change_weight": 4.0 / 3.0,
@@ -165,7 +168,7 @@ class SequenceDetector(Detector):
         "shape_window": 5,
     }
 
-    def reset(self):
+    def reset(self) -> None:
         super().reset()
         p = self.params
         self.contexts = ContextDetector(**{k: p[k] for k in ContextDetector.defaults})
@@ -173,38 +176,41 @@ class SequenceDetector(Detector):
         self.shapes = ResonanceDetector()
         self.quiet = RestPeriod(p["quiet"], p["quiet_level"])
         self.level = RecentLevel(p["level_window"], p["level_quantile"])
-        self.lo = self.hi = None  # the extremes of the values since point ``record_warmup``
-        self.last_shape = None  # the point at which ``shapes`` last met a new shape
+        # the extremes of the values since point ``record_warmup``
+        self.lo: float | None = None
+        self.hi: float | None = None
+        self.last_shape: int | None = None  # the point at which ``shapes`` last met a new shape
 
     def _record(self, x: float) -> bool:
         """Whether ``x`` is past every value since point ``record_warmup``, by ``record_margin`` of their span."""
-        if self.lo is None:
+        lo, hi = self.lo, self.hi
+        if lo is None or hi is None:
             return False
-        margin = self.params["record_margin"] * (self.hi - self.lo)
-        return x > self.hi + margin or x < self.lo - margin
+        margin = float(self.params["record_margin"]) * (hi - lo)
+        return x > hi + margin or x < lo - margin
 
     def _new_shape(self, shape_score: float) -> bool:
         if shape_score >= ResonanceDetector.threshold:
             return True
-        return self.last_shape is not None and self.n - self.last_shape < self.params["shape_window"]
+        return self.last_shape is not None and bool(self.n - self.last_shape < self.params["shape_window"])
 
     def _report(self, combined: float, record: bool, new_shape: bool) -> float:
         p = self.params
         out = combined - p["level_weight"] * self.level.level() if combined > 0.0 else 0.0
         if out <= 0.0:
             return 0.0
-        return out + p["record_bonus"] * record + p["shape_bonus"] * new_shape
+        return float(out + p["record_bonus"] * record + p["shape_bonus"] * new_shape)
 
-    def _score(self, x, t):
+    def _score(self, x: float, t: float | None) -> float:
         combined = max(self.contexts._score(x, t), self.ensemble._score(x, t) / self.params["weight"])
         return self._report(
             self.quiet.peek(combined), self._record(x), self._new_shape(self.shapes._score(x, t))
         )
 
-    def _learn(self, x, t):
+    def _learn(self, x: float, t: float | None) -> None:
         self._step(x, t)
 
-    def _step(self, x, t):
+    def _step(self, x: float, t: float | None) -> float:
         c = self.contexts._step(x, t)
         e = self.ensemble._step(x, t)
         shape = self.shapes._step(x, t)
@@ -219,7 +225,7 @@ class SequenceDetector(Detector):
         self.n += 1
         return out
 
-    def get_state(self):
+    def get_state(self) -> tuple[StateMeta, StateArrays]:
         cm, ca = self.contexts.get_state()
         em, ea = self.ensemble.get_state()
         sm, sa = self.shapes.get_state()
@@ -242,7 +248,7 @@ class SequenceDetector(Detector):
             },
         )
 
-    def set_state(self, meta, arrays):
+    def set_state(self, meta: StateMeta, arrays: StateArrays) -> None:
         self.reset()
         self.n = int(meta["n"])
         self.contexts.set_state(meta["contexts"], _nested("contexts_", arrays))

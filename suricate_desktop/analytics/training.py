@@ -14,13 +14,16 @@ between chunks of work, and a cancelled run raises ``TrainingCancelled``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .detectors import Detector
-from .features import join_on_time, joined_matrix
+from .detectors.base import FloatArray
+from .features import Label, MatrixStore, join_on_time, joined_matrix
 
 #: Rows scored between two progress reports (and cancel checks).
 CHUNK = 500
@@ -35,13 +38,18 @@ class TrainingData:
     """The rows a model is trained on: times, values[time, column], column labels (keys; for several
     streams joined on time, ``StreamKey``s)."""
 
-    times: np.ndarray
-    values: np.ndarray
-    labels: list
+    times: FloatArray
+    values: FloatArray
+    labels: list[Label]
 
     @classmethod
     def from_store(
-        cls, store, stream, view: str = "interval", since: float | None = None, until: float | None = None
+        cls,
+        store: MatrixStore,
+        stream: Sequence[str] | Sequence[Sequence[str]],
+        view: str = "interval",
+        since: float | None = None,
+        until: float | None = None,
     ) -> TrainingData:
         """One stream (a tuple of strings), or several (a list of them) joined on the first one's times."""
         if len(stream) and not isinstance(stream[0], str):
@@ -56,14 +64,14 @@ class TrainingData:
         return cls(times, values, labels)
 
     @classmethod
-    def join(cls, streams, parts: list[TrainingData]) -> TrainingData:
+    def join(cls, streams: Sequence[Iterable[str]], parts: list[TrainingData]) -> TrainingData:
         """Rows of several streams read apart (a recording's, one stream at a time) joined on the first one's times."""
         times, values, labels = join_on_time(
-            [(s, p.times, p.values, p.labels) for s, p in zip(streams, parts)]
+            [(s, p.times, p.values, p.labels) for s, p in zip(streams, parts, strict=True)]
         )
         return cls(times, values, labels)
 
-    def excluded_mask(self, spans) -> np.ndarray:
+    def excluded_mask(self, spans: Iterable[Sequence[Any]]) -> npt.NDArray[np.bool_]:
         """True for the rows inside any of ``spans`` ([start, end, ...] each)."""
         mask = np.zeros(len(self.times), dtype=bool)
         for span in spans:
@@ -74,14 +82,14 @@ class TrainingData:
 
 @dataclass
 class TrainingResult:
-    detectors: dict  # key label -> trained Detector
-    times: np.ndarray  # the held-out rows' times
-    scores: np.ndarray  # each held-out row's score (the largest of its keys')
-    key_scores: dict  # key label -> held-out scores of that key
-    window: tuple  # (first, last) time of the rows used
+    detectors: dict[Label, Detector]  # key label -> trained Detector
+    times: FloatArray  # the held-out rows' times
+    scores: FloatArray  # each held-out row's score (the largest of its keys')
+    key_scores: dict[Label, FloatArray]  # key label -> held-out scores of that key
+    window: tuple[float, float]  # (first, last) time of the rows used
     trained_rows: int
     excluded_rows: int
-    trained_times: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    trained_times: FloatArray = field(default_factory=lambda: np.zeros(0))
 
     def over(self, threshold: float) -> int:
         """How many held-out intervals the threshold would have flagged."""
@@ -91,8 +99,8 @@ class TrainingResult:
 def train(
     data: TrainingData,
     template: Detector,
-    keys=None,
-    excluded=(),
+    keys: Iterable[Sequence[Any]] | None = None,
+    excluded: Iterable[Sequence[Any]] = (),
     holdout: float = 0.25,
     policy: str = "online",
     progress: Callable[[float], None] | None = None,
@@ -112,11 +120,12 @@ def train(
         raise ValueError(
             f"only {len(times)} intervals in the training window once excluded spans are left out"
         )
-    split = len(times) - int(round(len(times) * holdout))
+    split = len(times) - round(len(times) * holdout)
     learn = policy == "online"
     report = progress or (lambda fraction: None)
     stop = cancelled or (lambda: False)
-    detectors, key_scores = {}, {}
+    detectors: dict[Label, Detector] = {}
+    key_scores: dict[Label, FloatArray] = {}
     held = times[split:]
     work = len(columns) * (split + len(held)) or 1
     done = 0

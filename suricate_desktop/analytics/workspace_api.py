@@ -23,11 +23,12 @@ import pandas as pd
 from ..schema import Snapshot
 from ..store.live import LiveStore, StreamId
 from .detectors import DETECTORS, Detector, EstimatorAdapter, WindowModel
-from .features import feature_text
+from .detectors.base import FloatArray
+from .features import Stream, feature_text
 from .jobs import Job, Jobs
-from .live import LiveScorer
+from .live import Anomaly, LiveScorer
 from .model_host import LocalModels, ModelHost
-from .registry import ModelRegistry
+from .registry import Model, ModelMeta, ModelRegistry
 
 #: Estimator thresholds are calibrated at this quantile of their scores on the training rows.
 CALIBRATION_QUANTILE = 0.995
@@ -46,7 +47,7 @@ class StoreRef:
     recorded: Callable[[StreamId], Iterable[Snapshot]] | None = None
 
 
-def stream_name(stream: StreamId) -> str:
+def stream_name(stream: Iterable[str]) -> str:
     """``host.source.aggregation``: how streams are named in the console."""
     return ".".join(stream)
 
@@ -118,7 +119,7 @@ class Workspace:
 
     def frame(
         self,
-        stream: str | tuple,
+        stream: str | Stream,
         view: str = "interval",
         last: int | str | pd.Timedelta | None = None,
         since: Any = None,
@@ -147,7 +148,7 @@ class Workspace:
         return combined
 
     def recording(
-        self, stream: str | tuple, source: str | None = None, view: str = "interval"
+        self, stream: str | Stream, source: str | None = None, view: str = "interval"
     ) -> pd.DataFrame:
         """The whole of a recorded stream as a DataFrame (time index, one column per key), played or not.
 
@@ -163,9 +164,11 @@ class Workspace:
                 f"{[_qualified(r, s, refs) for r, s in refs]}"
             )
         ref, sid = refs[0]
-        return frame_from_snapshots(ref.recorded(sid), view, name=stream_name(sid))
+        recorded = ref.recorded
+        assert recorded is not None  # refs holds recordings only
+        return frame_from_snapshots(recorded(sid), view, name=stream_name(sid))
 
-    def _resolve(self, stream: str | tuple, source: str | None = None) -> list[tuple[StoreRef, StreamId]]:
+    def _resolve(self, stream: str | Stream, source: str | None = None) -> list[tuple[StoreRef, StreamId]]:
         refs = [r for r in self._sources() if source is None or r.name == source]
         if source is not None and not refs:
             raise KeyError(f"no source named {source!r}; open sources: {self.sources}")
@@ -192,7 +195,7 @@ class Workspace:
             raise KeyError(f"{pattern!r} is ambiguous: {names}; give the full name or source=")
         return found
 
-    def _store(self, stream, source) -> tuple[StoreRef, StreamId]:
+    def _store(self, stream: str | Stream, source: str | None) -> tuple[StoreRef, StreamId]:
         matches = self._resolve(stream, source)
         if len(matches) > 1:
             raise KeyError(f"{stream!r} matches {len(matches)} streams; name one")
@@ -200,7 +203,12 @@ class Workspace:
 
     # -- background work ---------------------------------------------------------------------------------------------
     def background(
-        self, fn: Callable, *args, name: str | None = None, title: str | None = None, **kwargs
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        name: str | None = None,
+        title: str | None = None,
+        **kwargs: Any,
     ) -> Job:
         """Run ``fn(*args, **kwargs)`` in a worker thread, so the plots keep moving; returns a ``Job``.
 
@@ -250,12 +258,12 @@ class Attachment:
     stop scoring. In the workbench it is the model the Models dock shows under ``name``.
     """
 
-    def __init__(self, models: Models, name: str):
+    def __init__(self, models: Models, name: str) -> None:
         self.name = name
         self._models = models
-        self._last: dict = {}
+        self._last: dict[str, Any] = {}
 
-    def _info(self) -> dict:
+    def _info(self) -> dict[str, Any]:
         info = self._models.host.describe(self.name)
         if info is not None:
             self._last = info
@@ -267,14 +275,14 @@ class Attachment:
 
     @property
     def source(self) -> str:
-        return self._info().get("source", "")
+        return str(self._info().get("source", ""))
 
     @property
-    def streams(self) -> list:
+    def streams(self) -> list[Stream]:
         return [tuple(s) for s in self._info().get("streams", [])]
 
     @property
-    def stream(self) -> tuple:
+    def stream(self) -> Stream:
         """The (first) stream it scores."""
         streams = self.streams
         return streams[0] if streams else ()
@@ -285,16 +293,16 @@ class Attachment:
 
     @property
     def description(self) -> str:
-        return self._info().get("description", "")
+        return str(self._info().get("description", ""))
 
     @property
     def state(self) -> str:
         """scoring, disabled, no source, error, failed (detached by an error), detached."""
-        return self._info().get("state", "detached")
+        return str(self._info().get("state", "detached"))
 
     @property
     def error(self) -> str:
-        return self._info().get("error", "")
+        return str(self._info().get("error", ""))
 
     def scores(self) -> pd.Series:
         """The score of every interval scored so far (a copy), time-indexed; larger is more anomalous."""
@@ -316,7 +324,7 @@ class Attachment:
             }
         )
 
-    def save(self, name: str | None = None):
+    def save(self, name: str | None = None) -> ModelMeta:
         """Store this model (every key's detector and the metadata) in the registry; returns its metadata."""
         return self._models.host.save(self.name, name or self.name)
 
@@ -325,7 +333,7 @@ class Attachment:
         self._info()
         self._models.host.remove(self.name)
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, Attachment) and other._models is self._models and other.name == self.name
 
     def __hash__(self) -> int:
@@ -355,7 +363,7 @@ class Models:
     attach here shows there and on the plots, and is saved with the workspace.
     """
 
-    def __init__(self, workspace: Workspace, host: ModelHost):
+    def __init__(self, workspace: Workspace, host: ModelHost) -> None:
         self._ws = workspace
         self.host = host
 
@@ -368,7 +376,7 @@ class Models:
         """Names of the saved models."""
         return self.registry.names()
 
-    def load(self, name: str, trusted: list[str] | None = None):
+    def load(self, name: str, trusted: list[str] | None = None) -> Model:
         """A saved ``Model`` (metadata and detectors); ``trusted``: extra types a user estimator needs."""
         return self.registry.load(name, trusted)
 
@@ -389,9 +397,9 @@ class Models:
 
     def attach(
         self,
-        model,
-        stream: str | tuple | list | None = None,
-        keys: list | None = None,
+        model: object,
+        stream: str | Stream | list[str | Stream] | None = None,
+        keys: list[Any] | None = None,
         source: str | None = None,
         view: str = "interval",
         lags: int = 1,
@@ -418,12 +426,11 @@ class Models:
         Training runs in the calling thread: for a slow estimator,
         ``ws.background(ws.models.attach, ...)``.
         """
-        saved = isinstance(model, str) and model not in DETECTORS
-        if saved:
+        if isinstance(model, str) and model not in DETECTORS:  # a saved model
             scorer = LiveScorer.load(LiveStore(), self.registry, model, policy=policy)
             wanted = scorer.streams if stream is None else stream
             ref, sids = self._streams(wanted, source)
-            scorer.store, scorer.streams = ref.store, sids
+            scorer.store, scorer.streams = ref.store, [tuple(s) for s in sids]
             scorer.last_ts = ref.store.clock(sids[0][0]) if ref.store.streams() else -np.inf
             if threshold is not None:
                 scorer.threshold = float(threshold)
@@ -461,9 +468,11 @@ class Models:
         self.host.add(name, ref.name, scorer, description)
         return Attachment(self, name)
 
-    def _streams(self, stream, source) -> tuple[StoreRef, list[StreamId]]:
+    def _streams(
+        self, stream: str | Stream | list[str] | list[Stream] | list[str | Stream], source: str | None
+    ) -> tuple[StoreRef, list[StreamId]]:
         """The store and stream ids of one stream or a list of them (all of one source)."""
-        names = list(stream) if isinstance(stream, list) else [stream]
+        names: list[str | Stream] = list(stream) if isinstance(stream, list) else [stream]
         found = [self._ws._store(s, source) for s in names]
         if not found:
             raise ValueError("no stream given")
@@ -494,7 +503,7 @@ class Models:
         for attachment in self.attached:
             attachment.detach()
 
-    def poll(self) -> list:
+    def poll(self) -> list[tuple[Attachment, Anomaly]]:
         """Without the workbench: score every attached model once; (attachment, anomaly) pairs found.
         (In the workbench the Models dock's worker scores them once a second.)"""
         poll = getattr(self.host, "poll", None)
@@ -540,7 +549,9 @@ def _microseconds(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
     return index
 
 
-def _window(store: LiveStore, sid: StreamId, last, since) -> tuple[int | None, float | None]:
+def _window(
+    store: LiveStore, sid: StreamId, last: int | str | pd.Timedelta | None, since: object
+) -> tuple[int | None, float | None]:
     """``last`` and ``since`` as the store takes them: a row count and an epoch time."""
     start = None if since is None else _epoch(since)
     if last is None or isinstance(last, (int, np.integer)):
@@ -551,16 +562,16 @@ def _window(store: LiveStore, sid: StreamId, last, since) -> tuple[int | None, f
     return None, begin if start is None else max(begin, start)
 
 
-def _epoch(t) -> float:
+def _epoch(t: object) -> float:
     if isinstance(t, (int, float, np.integer, np.floating)):
         return float(t)
     stamp = pd.Timestamp(t)
     if stamp.tzinfo is None:
         stamp = stamp.tz_localize("UTC")
-    return stamp.timestamp()
+    return float(stamp.timestamp())
 
 
-def _qualified(ref: StoreRef, sid: StreamId, matches) -> str:
+def _qualified(ref: StoreRef, sid: StreamId, matches: Iterable[tuple[StoreRef, StreamId]]) -> str:
     """A stream's name, with its source where two matches share the name."""
     name = stream_name(sid)
     if sum(1 for _, s in matches if s == sid) > 1:
@@ -568,7 +579,7 @@ def _qualified(ref: StoreRef, sid: StreamId, matches) -> str:
     return name
 
 
-def _detector(model, lags: int) -> Detector:
+def _detector(model: object, lags: int) -> Detector:
     if isinstance(model, Detector):
         return model.clone()
     if isinstance(model, str):
@@ -576,10 +587,10 @@ def _detector(model, lags: int) -> Detector:
     return EstimatorAdapter(model, lags=lags)
 
 
-def _calibrate(scorer: LiveScorer, since) -> float:
+def _calibrate(scorer: LiveScorer, since: float | None) -> float:
     """The estimator's alarm level: a high quantile of its scores over the rows it was trained on."""
     _, values, labels = scorer.matrix(since)
-    scores = []
+    scores: list[FloatArray] = []
     for col, label in enumerate(labels):
         det = scorer.detectors.get(label)
         if not isinstance(det, WindowModel) or det.model is None:

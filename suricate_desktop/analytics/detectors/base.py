@@ -1,0 +1,136 @@
+"""The streaming detector API (``Detector``) and the registry of detector kinds (``DETECTORS``).
+
+Every detector family subclasses ``Detector`` and registers its kind with ``@register``; the
+model registry, the CLI and NAB scoring look kinds up in ``DETECTORS``. Every point is scored
+from the past only, then learnt.
+
+Each detector is univariate (one key of a stream); ``LiveScorer`` keeps one per key.
+The common API:
+
+* ``fit(values, times=None)``: forget everything, learn from a history;
+* ``score_one(x, t=None, learn=True)``: the score of ``x`` given the past, then (by default)
+  learn ``x`` (the update policy: running statistics update, windowed models refit every
+  ``refit_every`` points on the last ``train_size``);
+* ``partial_fit(values, times=None)`` / ``update(x, t)``: learn without scoring (e.g. a span
+  marked "expected");
+* ``score(values, times=None, learn=True)``: ``[score_one(v) for v in values]``, vectorised
+  where the detector can do it with the same results;
+* ``get_state()`` / ``set_state(params, arrays)``: plain JSON and numpy arrays, for the
+  registry (no pickle).
+
+Scores are non-negative; larger is more anomalous; ``threshold`` is the detector's default alarm
+level on its own scale.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any, ClassVar, Self, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+#: a detector's scores, and the values it is given once converted
+FloatArray = npt.NDArray[np.float64]
+#: the times of the values (seconds), where the detector uses them
+Times = Sequence[float] | npt.NDArray[Any] | None
+#: ``get_state``'s JSON part and its arrays (whose dtypes vary: counts are integers)
+StateMeta = dict[str, Any]
+StateArrays = dict[str, npt.NDArray[Any]]
+
+DETECTORS: dict[str, type[Detector]] = {}
+
+_D = TypeVar("_D", bound="type[Detector]")
+
+
+def register(cls: _D) -> _D:
+    """Class decorator: make ``cls`` known by its ``kind`` in ``DETECTORS``."""
+    DETECTORS[cls.kind] = cls
+    return cls
+
+
+class Detector:
+    kind = "base"
+    threshold = 1.0
+    defaults: ClassVar[dict[str, Any]] = {}
+    #: True where a score is made of a run of points (``resonance``): a frozen model then scores a run
+    #: (``score(values, learn=False)``) and reports at most every ``step_points`` points
+    scores_runs = False
+
+    def __init__(self, **params: Any) -> None:
+        unknown = set(params) - set(self.defaults)
+        if unknown:
+            raise TypeError(f"{type(self).__name__}: unknown parameters {sorted(unknown)}")
+        self.params: dict[str, Any] = {**self.defaults, **params}
+        self.reset()
+
+    def get_params(self) -> dict[str, Any]:
+        return dict(self.params)
+
+    def clone(self) -> Self:
+        return type(self)(**self.get_params())
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in self.params.items())})"
+
+    # -- to implement ------------------------------------------------------------------------------------------------
+    def reset(self) -> None:
+        self.n = 0
+
+    def _score(self, x: float, t: float | None) -> float:
+        raise NotImplementedError
+
+    def _learn(self, x: float, t: float | None) -> None:
+        self.n += 1
+
+    # -- common ------------------------------------------------------------------------------------------------------
+    def fit(self, values: npt.ArrayLike, times: Times = None) -> Self:
+        self.reset()
+        return self.partial_fit(values, times)
+
+    def partial_fit(self, values: npt.ArrayLike, times: Times = None) -> Self:
+        v = np.asarray(values, dtype=np.float64)
+        for i, x in enumerate(v):
+            self._learn(float(x), None if times is None else float(times[i]))
+        return self
+
+    def update(self, x: float, t: float | None = None) -> None:
+        self._learn(float(x), t)
+
+    def _step(self, x: float, t: float | None) -> float:
+        """Score ``x`` from the past, then learn it. A detector whose scoring and learning are one pass (a
+        sequence model's step) overrides this, and has its ``_learn`` call it."""
+        s = self._score(x, t)
+        self._learn(x, t)
+        return s
+
+    def score_one(self, x: float, t: float | None = None, learn: bool = True) -> float:
+        x = float(x)
+        if math.isnan(x):
+            return 0.0  # a missing value is not scored nor learnt
+        return self._step(x, t) if learn else self._score(x, t)
+
+    def score(self, values: npt.ArrayLike, times: Times = None, learn: bool = True) -> FloatArray:
+        v = np.asarray(values, dtype=np.float64)
+        if not learn:
+            return np.array(
+                [
+                    self._score(float(x), None if times is None else float(times[i]))
+                    if not math.isnan(x)
+                    else 0.0
+                    for i, x in enumerate(v)
+                ]
+            )
+        return np.array([self.score_one(x, None if times is None else times[i]) for i, x in enumerate(v)])
+
+    def get_state(self) -> tuple[StateMeta, StateArrays]:
+        return {"n": self.n}, {}
+
+    def set_state(self, meta: StateMeta, arrays: StateArrays) -> None:
+        self.n = int(meta["n"])
+
+
+def scale_floor(level: float) -> float:
+    """The smallest scale a z-score divides by at ``level``: a constant stream does not score infinite."""
+    return 1e-3 * abs(level) + 1e-9
