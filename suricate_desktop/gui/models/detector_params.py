@@ -6,7 +6,7 @@ parameter's text both ways (the form's fields, and what QSettings keeps between 
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from ...analytics import DETECTORS
 from ...analytics.detectors import Detector
@@ -28,7 +28,7 @@ DETECTOR_TITLES = {
 
 def detector_class(kind: str) -> type[Detector]:
     """The detector class of ``kind`` (the registry's classes are all Detectors)."""
-    return cast("type[Detector]", DETECTORS[kind])
+    return DETECTORS[kind]
 
 
 def detector_help(kind: str) -> str:
