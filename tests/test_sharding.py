@@ -35,6 +35,7 @@ from suricate_desktop.transport.sharding import ShardGroup, ShardingUnavailable
 
 ROOT = Path(__file__).resolve().parents[1]
 T0 = 1_764_280_800.0
+RULES_RUN = [sys.executable, "-m", "suricate_desktop", "rules", "run"]
 
 pytestmark = [pytest.mark.broker, pytest.mark.timeout(180)]
 
@@ -242,6 +243,22 @@ def test_a_broker_without_the_plugin_is_said_with_the_plugin_to_enable():
         ShardingUnavailable, match="rabbitmq-plugins enable rabbitmq_consistent_hash_exchange"
     ):
         sharding.declare(_NoPluginChannel(), ShardGroup("g"), "suricate", ["#"], 1000, "h:5672")  # type: ignore[arg-type]
+
+
+def test_rules_run_on_a_broker_without_the_plugin_stops_and_names_it(own_broker, tmp_path):
+    """The test's own node runs no plugins (tests/broker_node.py): the real refusal, end to end."""
+    rules = tmp_path / "r.toml"
+    rules.write_text(RULES)
+    out = subprocess.run(
+        [*RULES_RUN, str(rules), "--shard", "g", "--broker", own_broker.url, "--duration", "60"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        timeout=60,
+    )
+    assert out.returncode == 2, (out.stdout, out.stderr)
+    assert "rabbitmq-plugins enable rabbitmq_consistent_hash_exchange" in out.stderr
+    assert '"state": "failed"' in out.stdout
 
 
 @pytest.mark.parametrize(
