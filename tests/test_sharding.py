@@ -26,7 +26,7 @@ from waiting import wait_until
 
 from suricate_desktop.rules import Engine, loads
 from suricate_desktop.schema import Snapshot
-from suricate_desktop.store.recording import INSTANCES_DIR, connect, segments
+from suricate_desktop.store.recording import INSTANCES_DIR, connect, iter_snapshots, segments
 from suricate_desktop.store.shared_recording import SharedRecordingWriter
 from suricate_desktop.transport import sharding
 from suricate_desktop.transport.consumer import Consumer
@@ -327,6 +327,9 @@ def test_two_recorders_on_one_quorum_queue_record_each_snapshot_once(
     assert all(c.received > 0 for c in consumers), [c.received for c in consumers]  # both took a share
     assert sorted(p.name for p in (folder / INSTANCES_DIR).iterdir()) == ["a", "b"]
     assert rows_and_ids(folder) == (len(sent), len(sent))
+    # Replay reads the union too: every snapshot once, each instance's in its order.
+    replayed = [(s.host, s.seq) for s in iter_snapshots(folder)]
+    assert sorted(replayed) == sorted((s.host, s.seq) for s in sent)
     conn = pika.BlockingConnection(pika.URLParameters(broker_url))
     declared = conn.channel().queue_declare(queue_name, passive=True).method
     conn.close()
@@ -405,6 +408,45 @@ def test_what_a_killed_recorder_wrote_but_never_acked_is_not_written_again_by_an
         consumer.stop()
         healthy.close()
     assert healthy.snapshots_written == len(sent) - written
+    assert rows_and_ids(folder) == (len(sent), len(sent))
+
+
+def cut(consumer: Consumer) -> None:
+    """Have the broker close ``consumer``'s connection (as a broker restart or a network cut would)."""
+    conn = consumer._connection
+    assert conn is not None
+    port = conn._impl._transport._sock.getsockname()[1]
+    rows = subprocess.run(
+        ["rabbitmqctl", "-q", "list_connections", "pid", "name"], capture_output=True, text=True, timeout=30
+    ).stdout.splitlines()
+    (pid,) = [r.split("\t")[0] for r in rows if f"\t127.0.0.1:{port} ->" in r]
+    subprocess.run(["rabbitmqctl", "-q", "close_connection", pid, "test: cut"], check=True, timeout=30)
+
+
+def test_a_recorder_cut_from_the_broker_leaves_what_it_had_not_written_to_whoever_gets_it(
+    broker_url, exchange, queue_name, tmp_path
+):
+    folder = tmp_path / "rec"
+    # "slow" holds what it gets for an hour (until it stops), "quick" writes every 0.1 s.
+    slow, quick = SharedRecordingWriter(folder, "slow", 3600), SharedRecordingWriter(folder, "quick", 0.1)
+    kw = {"queue": queue_name, "arguments": {"x-queue-type": "quorum"}}
+    a = Consumer(slow, broker_url, exchange, ["#"], **kw).start()
+    b = Consumer(quick, broker_url, exchange, ["#"], **kw).start()
+    try:
+        assert a.wait_ready() and b.wait_ready()
+        sent = fleet(30, 20, "r4")
+        publish(broker_url, exchange, sent)
+        assert wait_until(lambda: a.received + quick.stored() == len(sent))
+        held = a.received
+        assert held > 0 and slow.stored() == 0
+        cut(a)  # what "slow" held is redelivered, to it or to "quick": written once either way
+        assert wait_until(lambda: a.reconnects == 1 and a.state == "connected", 30)
+        assert wait_until(lambda: a.received - held + quick.stored() == len(sent), 30)
+    finally:
+        a.stop()
+        b.stop()
+        slow.close()
+        quick.close()
     assert rows_and_ids(folder) == (len(sent), len(sent))
 
 

@@ -10,8 +10,11 @@ recorders ever write the same file name), and every reader of the folder
 Each row is in the union once: a recorder acks only what is on disk, as alone; what a
 recorder that crashed had written but not acked is redelivered to another, which then
 looks at what the other instances wrote (``stored_elsewhere``, asked by the consumer on
-a redelivered message) and drops those copies. docs/sharding.md says where this stops
-(a recorder cut from the broker while it lives and writes).
+a redelivered message) and drops those copies. A recorder cut from the broker while it
+lives drops what it holds and has not begun to write (``discard_pending``, asked by the
+consumer when its connection is lost): the broker gives those messages to whichever
+recorder comes first, and that one writes them. docs/sharding.md says where this stops (a
+segment being written at the very moment of the cut).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..schema import Snapshot
 from .recording import (
     INSTANCES_DIR,
     RECENT_IDS,
@@ -73,6 +77,16 @@ class SharedRecordingWriter(RecordingWriter):
             self._looked[name] = newest
             ids.extend(recent_ids(folder, limit))
         return ids
+
+    def discard_pending(self) -> list[Snapshot]:
+        """Drop what is held and not yet being written; what was dropped.
+
+        The consumer's connection is gone: the broker redelivers those messages, perhaps to
+        another recorder, which writes them; written here too they would be doubled."""
+        with self._lock:
+            dropped, self._pending = self._pending, []
+            self._pending_entries = 0
+        return dropped
 
     def _others(self) -> list[tuple[str, Path]]:
         shared = self.root / INSTANCES_DIR

@@ -35,7 +35,10 @@ several recorders share as competing consumers). A durable sink that other
 processes write beside (``SharedRecordingWriter``) may offer
 ``stored_elsewhere()``: the ids the others stored since it was last asked; the
 consumer asks on a redelivered message, before checking it, so a message a
-crashed recorder wrote but never acked is not written again by another.
+crashed recorder wrote but never acked is not written again by another; and
+``discard_pending()``: asked when the connection is lost, it drops what the
+sink holds unwritten (redelivered, perhaps to another process), which this
+consumer then forgets, so whichever copy comes first is written.
 """
 
 from __future__ import annotations
@@ -234,6 +237,10 @@ class Consumer(ConnectionThread):
         for snap in self._batch:
             self._seen.forget(snap)
         self._batch = []
+        discard = getattr(self.sink, "discard_pending", None)  # a shared recording's writer
+        if discard is not None:
+            for snap in discard():
+                self._seen.forget(snap)
         self._unacked = 0
         self._awaiting.clear()
 
