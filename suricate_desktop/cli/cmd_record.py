@@ -6,6 +6,11 @@ line: the patterns it was bound to before (kept in the recording's meta, since
 AMQP cannot list bindings) and not asked for now are removed. A queue no recorder
 reads is deleted by the broker after ``--queue-expires`` hours, and holds at most
 a million messages meanwhile (the oldest dropped first).
+
+With ``--shared-queue QUEUE`` several recorders share one recording: they consume
+one durable quorum queue as competing consumers (each message to one of them),
+each writes its segments into ``instances/<instance>/`` of the folder, and the
+folder holds every snapshot once (docs/sharding.md).
 """
 
 from __future__ import annotations
@@ -56,10 +61,24 @@ def register(sub: Subparsers) -> None:
     p.add_argument(
         "--out", required=True, metavar="DIR", help="recording folder (created; appended to if it exists)"
     )
-    p.add_argument(
+    which = p.add_mutually_exclusive_group()
+    which.add_argument(
         "--queue",
         help="durable queue name (default: suricate.record.<folder name>.<8 hex digits of "
         "its absolute path>, one queue per recording)",
+    )
+    which.add_argument(
+        "--shared-queue",
+        metavar="QUEUE",
+        help="record with other recorders: all read this durable quorum queue as competing consumers "
+        "(each message to one), each writes its own segments into DIR/instances/<instance>/, and "
+        "the folder holds every snapshot once; give every recorder the same QUEUE, --bind and --out "
+        "(the folder shared, e.g. over NFS, or one machine)",
+    )
+    p.add_argument(
+        "--instance",
+        metavar="NAME",
+        help="with --shared-queue: this recorder's folder under DIR/instances/ (default: <host name>-<pid>)",
     )
     p.add_argument(
         "--queue-expires",
@@ -87,16 +106,27 @@ def run(args: argparse.Namespace) -> int:
     # deferred: pyarrow and pika load only when a recording starts, not for `suricate --help`
     from ..runtime import tune_for_ingest
     from ..store.recording import RecordingWriter, read_meta, update_meta
+    from ..store.shared_recording import SharedRecordingWriter
     from ..transport.consumer import Consumer, LegacyQueue
+    from ..transport.sharding import default_instance
 
     quiet_pika()
     out = Path(args.out)
     bindings = args.bind or ["#"]
-    queue = args.queue or queue_name(out)
+    shared = args.shared_queue
+    if args.instance and not shared:
+        print("suricate record: --instance names a recorder of a --shared-queue", file=sys.stderr)
+        return 2
+    queue = shared or args.queue or queue_name(out)
     previous = read_meta(out)
     before = previous.get("queue")
-    stale = [p for p in previous.get("bindings", []) if p not in bindings] if before == queue else []
-    if before and before != queue and not args.queue:
+    # A shared queue's bindings are every recorder's: one recorder does not unbind what another asked for.
+    stale = (
+        [p for p in previous.get("bindings", []) if p not in bindings]
+        if before == queue and not shared
+        else []
+    )
+    if before and before != queue and not args.queue and not shared:
         log.warning(
             "record: this recording read queue %s before and now reads %s (one queue per recording); "
             "what is left in %s is not read: record it with --queue %s, or delete it",
@@ -105,11 +135,17 @@ def run(args: argparse.Namespace) -> int:
             before,
             before,
         )
-    writer = RecordingWriter(
-        out,
-        rotate_seconds=args.rotate,
-        meta={"bindings": bindings, "queue": queue, "exchange": args.exchange},
-    )
+    meta = {"bindings": bindings, "queue": queue, "exchange": args.exchange}
+    writer: RecordingWriter
+    if shared:
+        instance = args.instance or default_instance()
+        try:
+            writer = SharedRecordingWriter(out, instance, rotate_seconds=args.rotate, meta=meta)
+        except ValueError as exc:
+            print(f"suricate record: {exc}", file=sys.stderr)
+            return 2
+    else:
+        writer = RecordingWriter(out, rotate_seconds=args.rotate, meta=meta)
     consumer = Consumer(
         writer,  # a durable sink: Consumer tells it apart at run time and acks what it has stored
         args.broker,
@@ -119,6 +155,7 @@ def run(args: argparse.Namespace) -> int:
         legacy_queues=[LegacyQueue.parse(q) for q in args.legacy_queue],
         queue_expires=args.queue_expires * 3600 or None,
         unbind=stale,
+        arguments={"x-queue-type": "quorum"} if shared else None,
     )
     # Until the consumer has bound and unbound, the queue may have either set: the meta names both.
     update_meta(
@@ -128,6 +165,7 @@ def run(args: argparse.Namespace) -> int:
             "exchange": args.exchange,
             "bindings": [*bindings, *stale],
             "queue_arguments": consumer.queue_arguments(),
+            **({"shared": True} if shared else {}),
         },
     )
     done = threading.Event()
@@ -135,7 +173,12 @@ def run(args: argparse.Namespace) -> int:
     tune_for_ingest()
     consumer.start()
     log.info(
-        "record: %s -> %s (queue %s, bindings %s)", args.broker.split("@")[-1], out, queue, " ".join(bindings)
+        "record: %s -> %s (queue %s%s, bindings %s)",
+        args.broker.split("@")[-1],
+        writer.folder,
+        queue,
+        ", shared" if shared else "",
+        " ".join(bindings),
     )
     deadline = time.monotonic() + args.duration if args.duration else None
     watch = BrokerWatch("record", consumer, log=log)

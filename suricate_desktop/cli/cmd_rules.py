@@ -9,10 +9,11 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from ..rules import RuleSet
+    from ..transport.sharding import ShardGroup
     from .options import Subparsers
 
 log = logging.getLogger("suricate.rules")
@@ -58,7 +59,35 @@ def register(sub: Subparsers) -> None:
         metavar="PATTERN",
         help="routing-key pattern <host>.<source>.<aggregation> (repeatable; default '#')",
     )
-    r.add_argument("--queue", help="durable queue name (default: an exclusive queue of this process)")
+    which = r.add_mutually_exclusive_group()
+    which.add_argument("--queue", help="durable queue name (default: an exclusive queue of this process)")
+    which.add_argument(
+        "--shard",
+        metavar="GROUP",
+        help="share the streams with the other daemons of GROUP: each stream (routing key) goes to one of "
+        "them, so each alert fires in one; a daemon that joins takes a share, one that stops hands its "
+        "share back (RabbitMQ's consistent-hash exchange; docs/sharding.md)",
+    )
+    r.add_argument(
+        "--shard-weight",
+        type=int,
+        default=1,
+        metavar="N",
+        help="with --shard: this daemon's share relative to the others' (default: %(default)s)",
+    )
+    r.add_argument(
+        "--shard-instance",
+        metavar="NAME",
+        help="with --shard: this daemon's name in the group, and of its queue (default: <host name>-<pid>)",
+    )
+    r.add_argument(
+        "--shard-expires",
+        type=float,
+        metavar="SECONDS",
+        help="with --shard: keep this daemon's queue for SECONDS after it stops, so a restart with the same "
+        "--shard-instance loses nothing (its streams wait for it meanwhile); default: the queue goes "
+        "with the daemon and its streams move at once",
+    )
     r.add_argument("--history", metavar="FILE", help="append every event to this JSON-lines file")
     r.add_argument(
         "--captures",
@@ -212,6 +241,9 @@ def run_run(args: argparse.Namespace) -> int:
     from .signals import on_terminate
 
     quiet_pika()
+    shard = _shard_group(args)
+    if shard is False:
+        return 2
     models = _register_models(args.models)
     if models is None:
         return 2
@@ -235,7 +267,7 @@ def run_run(args: argparse.Namespace) -> int:
         secret_file=args.secret_file,
     )
     bindings = args.bind or ["#"]
-    consumer = Consumer(engine, args.broker, args.exchange, bindings, queue=args.queue)
+    consumer = Consumer(engine, args.broker, args.exchange, bindings, queue=args.queue, shard=shard)
     done = threading.Event()
     on_terminate(done.set)
     consumer.start()
@@ -247,6 +279,7 @@ def run_run(args: argparse.Namespace) -> int:
             "bindings": bindings,
             "broker": args.broker.split("@")[-1],
             "models": models,
+            **({"shard": shard.name, "instance": shard.instance, "weight": shard.weight} if shard else {}),
         }
     )
     path = Path(args.rules)
@@ -287,6 +320,8 @@ def run_run(args: argparse.Namespace) -> int:
             break
     if watch.failed():
         emit({"event": "broker", "state": "failed", "error": consumer.last_error})
+        if consumer.failure:
+            print(f"suricate rules: {consumer.failure}", file=sys.stderr)
     consumer.stop()
     engine.close()
     stats = engine.stats()
@@ -300,6 +335,27 @@ def run_run(args: argparse.Namespace) -> int:
         }
     )
     return BROKER_REFUSED if watch.failed() else 0
+
+
+def _shard_group(args: argparse.Namespace) -> ShardGroup | Literal[False] | None:
+    """The ``ShardGroup`` the options ask for, None without ``--shard``, False (said why) when invalid."""
+    from ..transport.sharding import ShardGroup, default_instance
+
+    if not args.shard:
+        if args.shard_instance or args.shard_expires is not None or args.shard_weight != 1:
+            print(
+                "suricate rules: --shard-weight, --shard-instance and --shard-expires go with --shard",
+                file=sys.stderr,
+            )
+            return False
+        return None
+    try:
+        return ShardGroup(
+            args.shard, args.shard_instance or default_instance(), args.shard_weight, args.shard_expires
+        )
+    except ValueError as exc:
+        print(f"suricate rules: {exc}", file=sys.stderr)
+        return False
 
 
 def _mtime(path: Path) -> float:

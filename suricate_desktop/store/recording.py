@@ -17,6 +17,11 @@ snapshots for replay. A snapshot with no entries (an interval in which nothing
 happened) is kept as one row whose ``key_json`` is null: replay gives it back,
 and the tables for analysis (``read_table``, ``connect``) leave it out, so they
 stay one row per entry.
+
+Several recorders can share one recording (``suricate record --shared-queue``,
+competing consumers of one quorum queue): each writes its segments into
+``instances/<instance>/`` (``SharedRecordingWriter``), so no two write the same
+file name, and ``segments`` lists those too, so every reader sees the union.
 """
 
 from __future__ import annotations
@@ -45,6 +50,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SEGMENT_GLOB = "segment-*.parquet"
+#: A shared recording's writers each keep their segments in a folder of their own under this one.
+INSTANCES_DIR = "instances"
 META_FILE = "recording.json"
 #: A writer writes a segment early when it holds this many snapshots, or this many entries.
 DEFAULT_MAX_PENDING = 10_000
@@ -390,12 +397,20 @@ def flatten(batch: list[Snapshot], first_snapshot: int = 0) -> pa.Table:
 
 # -- reading -------------------------------------------------------------------------------------------------------------
 def segments(folder: str | os.PathLike[str]) -> list[Path]:
-    """The complete segments of a recording, oldest first (half-written ``.tmp`` files are not segments)."""
+    """The complete segments of a recording, oldest first (half-written ``.tmp`` files are not segments).
+
+    A shared recording's instances' segments (``instances/*/``) come after the folder's own,
+    merged in the order they were written (their modification times)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"no recording at {folder}")
     # By number: past segment 999,999 the names grow a digit.
-    return sorted(filter(_is_segment, folder.glob(SEGMENT_GLOB)), key=_segment_number)
+    own = sorted(filter(_is_segment, folder.glob(SEGMENT_GLOB)), key=_segment_number)
+    shared = folder / INSTANCES_DIR
+    if not shared.is_dir():
+        return own
+    parts = [p for d in shared.iterdir() if d.is_dir() for p in d.glob(SEGMENT_GLOB) if _is_segment(p)]
+    return own + sorted(parts, key=lambda p: (p.stat().st_mtime_ns, p.parent.name, _segment_number(p)))
 
 
 def read_table(folder: str | os.PathLike[str], columns: list[str] | None = None) -> pa.Table:

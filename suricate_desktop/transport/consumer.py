@@ -27,6 +27,18 @@ checked against those already handed over (``dedup.SeenIds``), seeded from a
 durable sink's recent ids, so copies (redelivered after a cut, re-sent by the
 agent, redelivered after a recorder restart) are handed over once. A broker
 restart or a cut connection is retried with backoff.
+
+With ``shard`` the consumer is one member of a group that shares the streams
+(``sharding``: each stream to one member). With ``arguments`` a named queue is
+declared with more arguments (``{"x-queue-type": "quorum"}`` for a queue that
+several recorders share as competing consumers). A durable sink that other
+processes write beside (``SharedRecordingWriter``) may offer
+``stored_elsewhere()``: the ids the others stored since it was last asked; the
+consumer asks on a redelivered message, before checking it, so a message a
+crashed recorder wrote but never acked is not written again by another; and
+``discard_pending()``: asked when the connection is lost, it drops what the
+sink holds unwritten (redelivered, perhaps to another process), which this
+consumer then forgets, so whichever copy comes first is written.
 """
 
 from __future__ import annotations
@@ -36,7 +48,7 @@ import functools
 import logging
 import ssl
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, cast, runtime_checkable
 
@@ -51,6 +63,8 @@ from .connection_thread import ConnectionThread
 from .dedup import SeenIds, SnapshotId
 from .publisher import DEFAULT_EXCHANGE, DEFAULT_URL
 from .reconnect import RETRY_CAP
+from .sharding import ShardGroup, ShardingUnavailable
+from .sharding import declare as declare_shard
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +147,8 @@ class Consumer(ConnectionThread):
         tls_ca: str | None = None,
         queue_expires: float | None = None,
         unbind: Iterable[str] = (),
+        shard: ShardGroup | None = None,
+        arguments: Mapping[str, Any] | None = None,
     ):
         super().__init__(url, backoff)
         self.sink = sink
@@ -151,6 +167,10 @@ class Consumer(ConnectionThread):
         self.queue_expires = queue_expires
         #: Patterns the named queue was bound to before and is not to be any more.
         self.unbind = tuple(p for p in unbind if p not in self.bindings)
+        #: A member of a shard group: its queue gets its share of the streams, not all of them.
+        self.shard = shard
+        #: More arguments for the named queue (``x-queue-type``: quorum for a shared queue).
+        self.extra_arguments = dict(arguments or {})
         self.legacy_queues = tuple(legacy_queues)
         self.prefetch = prefetch or (DURABLE_PREFETCH if self.durable else PLAIN_PREFETCH)
         self.batch_size = batch_size
@@ -176,6 +196,12 @@ class Consumer(ConnectionThread):
         self._seen = SeenIds()
         if isinstance(sink, DurableSink):
             self._seen.remember(sink.stored_ids())
+        #: Ids written beside this consumer's sink by other processes (a shared recording), asked for once
+        #: per batch that holds a redelivered message.
+        self._stored_elsewhere: Callable[[], Iterable[SnapshotId]] | None = getattr(
+            sink, "stored_elsewhere", None
+        )
+        self._looked_elsewhere = False
         self._channel: BlockingChannel | None = None
 
     thread_name = "amqp-consumer"
@@ -212,6 +238,10 @@ class Consumer(ConnectionThread):
         for snap in self._batch:
             self._seen.forget(snap)
         self._batch = []
+        discard = getattr(self.sink, "discard_pending", None)  # a shared recording's writer
+        if discard is not None:
+            for snap in discard():
+                self._seen.forget(snap)
         self._unacked = 0
         self._awaiting.clear()
 
@@ -235,7 +265,21 @@ class Consumer(ConnectionThread):
         channel.queue_declare(REJECTED_QUEUE, durable=True, arguments={"x-max-length": REJECTED_MAX})
         channel.queue_bind(REJECTED_QUEUE, REJECTED_EXCHANGE)
         channel.basic_qos(prefetch_count=self.prefetch)
-        if self.queue:
+        queue: str | None
+        if self.shard is not None:
+            try:
+                queue = declare_shard(
+                    channel,
+                    self.shard,
+                    self.exchange,
+                    self.bindings,
+                    self.max_queue_length,
+                    f"{self.params.host}:{self.params.port}",
+                )
+            except ShardingUnavailable as exc:
+                self._fail(str(exc))
+                return
+        elif self.queue:
             queue = self._declare_named_queue(channel)
             if queue is None:
                 return
@@ -245,7 +289,9 @@ class Consumer(ConnectionThread):
             queue = channel.queue_declare(
                 "", exclusive=True, auto_delete=True, arguments=arguments
             ).method.queue
-        for pattern in self.bindings:
+        for pattern in (
+            self.bindings if self.shard is None else ()
+        ):  # a shard's queue is bound by declare_shard
             channel.queue_bind(queue, self.exchange, routing_key=pattern)
         for pattern in self.unbind:  # a binding that is not there is no error
             channel.queue_unbind(queue, self.exchange, routing_key=pattern)
@@ -265,11 +311,12 @@ class Consumer(ConnectionThread):
         if self.durable and not self.failure:
             self._wait_stored(STOP_WRITE_WAIT)
 
-    def queue_arguments(self) -> dict[str, int]:
+    def queue_arguments(self) -> dict[str, Any]:
         """The arguments the named queue is declared with (RabbitMQ refuses to change them later)."""
-        arguments = {"x-max-length": self.max_queue_length}
+        arguments: dict[str, Any] = {"x-max-length": self.max_queue_length}
         if self.queue_expires:
             arguments["x-expires"] = int(self.queue_expires * 1000)
+        arguments.update(self.extra_arguments)
         return arguments
 
     def _declare_named_queue(self, channel: BlockingChannel) -> str | None:
@@ -307,6 +354,9 @@ class Consumer(ConnectionThread):
         ) as exc:  # SchemaError; anything else would be a bug in validation, and still a bad body
             self._reject(method, body, exc)
         else:
+            if method.redelivered and self._stored_elsewhere is not None and not self._looked_elsewhere:
+                self._looked_elsewhere = True
+                self._seen.remember(self._stored_elsewhere())
             if self._seen.seen(snap):
                 self.duplicates += 1
             else:
@@ -376,6 +426,7 @@ class Consumer(ConnectionThread):
         if self._unacked == 0 or self.failure:
             return
         batch, self._batch = self._batch, []
+        self._looked_elsewhere = False
         if batch:
             self._hand_over(batch)
             if self.failure:
