@@ -44,6 +44,7 @@ from .sources.registry import SourceRegistry
 from .sources_pane import SourcesPane
 from .streams_pane import StreamsPane
 from .timeline import TimelineBar
+from .workers_view import WorkersView
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
     sources_pane: SourcesPane
     sources_dock: QDockWidget
     streams_pane: StreamsPane
+    workers_view: WorkersView
     streams_dock: QDockWidget
     dashboard: Dashboard
     editor: EditorPane
