@@ -153,7 +153,8 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.streams_dock, self.sources_dock, Qt.Orientation.Vertical)
         # Plots first: the side panes start narrow, and the user widens what they use.
         self.resizeDocks([self.streams_dock, self.editor_dock], [300, 430], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.streams_dock, self.sources_dock], [420, 220], Qt.Orientation.Vertical)
+        # The Sources dock holds the sources and, beneath them, the processing workers seen on the brokers.
+        self.resizeDocks([self.streams_dock, self.sources_dock], [380, 300], Qt.Orientation.Vertical)
 
     def _frame_entries(self) -> list[Entry]:
         """The window's own entries: workspaces, Quit, full screen, the default layout."""

@@ -56,6 +56,8 @@ STATUS_COLOURS = {
 }
 FAILED = "#c62828"
 GREY = "#8c959f"
+#: Column widths are fitted to the rows at each refresh while there are fewer than this many.
+FIT_ROWS = 300
 #: How long the desk waits for a job's answer.
 JOB_WAIT = 180.0
 #: The secret's provider: (the secret, "") or (None, why there is none).
@@ -131,7 +133,8 @@ class WorkersView(QWidget):
         self.tree.setHeaderLabels(COLUMNS)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setUniformRowHeights(True)
-        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Interactive widths fitted as rows come (ResizeToContents would measure every row at each change).
+        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.tree.header().setStretchLastSection(True)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)
@@ -199,6 +202,9 @@ class WorkersView(QWidget):
             _detach(self._workers.pop(wkey))
         for sid in [k for k in self._sources if k not in live_sources]:
             _detach(self._sources.pop(sid))
+        if len(self._scripts) + len(self._workers) < FIT_ROWS:
+            for col in range(len(COLUMNS) - 1):
+                self.tree.resizeColumnToContents(col)
         self._update_actions()
 
     def _show_worker(self, top: QTreeWidgetItem, sid: int, seen: SeenWorker, now: float) -> set[ScriptKey]:

@@ -55,7 +55,7 @@ class Sources(Pane):
         split.addWidget(pane)
         split.addWidget(workers)
         split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
+        split.setStretchFactor(1, 2)
         self.dock = window.sources_dock = self.add_dock(
             window, "Sources", split, Qt.DockWidgetArea.LeftDockWidgetArea, "F6"
         )
