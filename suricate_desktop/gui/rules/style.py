@@ -19,6 +19,7 @@ STATE_COLOURS = {
 SEVERITY_COLOURS = {"critical": "#cf222e", "warning": "#bc4c00", "info": "#0969da"}
 
 
+
 def severity_colour(severity: str | None) -> str:
     return SEVERITY_COLOURS.get(severity or "", SEVERITY_COLOURS["warning"])
 
