@@ -218,3 +218,23 @@ def test_a_stopped_worker_shows_as_silent(qtbot, make_window, broker_url, exchan
 def test_submit_job_without_a_worker_says_no_answer(broker_url, setup):
     answer = submit_job(broker_url, SECRET, "tiny", queue=setup["job_queue"], wait=0.5)
     assert answer.status == "no-answer" and setup["job_queue"] in answer.error
+
+
+def test_the_run_now_dialog_reads_over_params_and_host(qtbot, monkeypatch):
+    from suricate_desktop.gui.workers_view import RunJobDialog
+
+    warnings: list[str] = []
+    monkeypatch.setattr(
+        "suricate_desktop.gui.workers_view.QMessageBox.warning", lambda _p, _t, text: warnings.append(text)
+    )
+    dialog = RunJobDialog(None, "tiny", 60.0)
+    qtbot.addWidget(dialog.dialog)
+    assert "60 s" in dialog.over.specialValueText()
+    dialog.params.setPlainText("nonsense")
+    dialog._accept()
+    assert dialog.result is None and "NAME=VALUE" in warnings[0]
+    dialog.over.setValue(30)
+    dialog.params.setPlainText('scale=2\nlabel=fast run\n\nflag=true\nquoted="7"')
+    dialog.host.setText("web09")
+    dialog._accept()
+    assert dialog.result == (30.0, {"scale": 2, "label": "fast run", "flag": True, "quoted": "7"}, "web09")
