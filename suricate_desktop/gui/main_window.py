@@ -44,6 +44,7 @@ from .sources.registry import SourceRegistry
 from .sources_pane import SourcesPane
 from .streams_pane import StreamsPane
 from .timeline import TimelineBar
+from .workers_view import WorkersView
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
     sources_pane: SourcesPane
     sources_dock: QDockWidget
     streams_pane: StreamsPane
+    workers_view: WorkersView
     streams_dock: QDockWidget
     dashboard: Dashboard
     editor: EditorPane
@@ -151,7 +153,8 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(self.streams_dock, self.sources_dock, Qt.Orientation.Vertical)
         # Plots first: the side panes start narrow, and the user widens what they use.
         self.resizeDocks([self.streams_dock, self.editor_dock], [300, 430], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.streams_dock, self.sources_dock], [420, 220], Qt.Orientation.Vertical)
+        # The Sources dock holds the sources and, beneath them, the processing workers seen on the brokers.
+        self.resizeDocks([self.streams_dock, self.sources_dock], [380, 300], Qt.Orientation.Vertical)
 
     def _frame_entries(self) -> list[Entry]:
         """The window's own entries: workspaces, Quit, full screen, the default layout."""

@@ -97,6 +97,16 @@ class Editor(Pane):
         self.window.editor.stop_all(timeout=10)
 
 
+def remote_config(settings: QSettings) -> dict:
+    """The Remote agents setting: ``broker``, ``hosts``, ``secret_file`` (the workers' jobs use its secret)."""
+    default = {"broker": "", "hosts": [], "secret_file": ""}
+    try:
+        remembered = json.loads(str(settings.value("remote", "{}") or "{}"))
+    except ValueError:
+        remembered = {}
+    return {**default, **(remembered if isinstance(remembered, dict) else {})}
+
+
 class RemoteAgents(Pane):
     """Sources > Remote agents…: the hosts' agents the editor can run on, one control client per host."""
 
@@ -121,8 +131,7 @@ class RemoteAgents(Pane):
 
     @staticmethod
     def _remembered(settings: QSettings) -> dict:
-        default = {"broker": "", "hosts": [], "secret_file": ""}
-        return {**default, **json.loads(str(settings.value("remote", "{}") or "{}"))}
+        return remote_config(settings)
 
     def restore_state(self, settings: QSettings) -> None:
         remote = self._remembered(settings)

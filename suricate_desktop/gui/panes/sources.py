@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QSplitter
 
 from ..dialogs import AddBrokerDialog
 from ..forms import resource_path
@@ -23,6 +24,8 @@ from ..sources.recording import RecordingSource
 from ..sources.registry import source_from_config
 from ..sources_pane import SourcesPane
 from ..streams_pane import StreamsPane
+from ..workers_view import WorkersView
+from .editor import remote_config
 from .recent import recent_menu, remember
 
 if TYPE_CHECKING:
@@ -32,7 +35,8 @@ log = logging.getLogger(__name__)
 
 
 class Sources(Pane):
-    """The Sources dock (F6), File's recordings, the Sources menu; the registry's sources as session state."""
+    """The Sources dock (F6) with the workers seen on its brokers, File's recordings, the Sources menu; the
+    registry's sources as session state."""
 
     name = "sources"
     SESSION = True
@@ -44,8 +48,16 @@ class Sources(Pane):
         pane = window.sources_pane = SourcesPane(self.registry)
         pane.addBrokerRequested.connect(self.add_broker)
         pane.openRecordingRequested.connect(self.open_recording)
+        workers = window.workers_view = WorkersView(self.registry, self.job_secret)
+        workers.message.connect(window.show_message)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setObjectName("sources-split")
+        split.addWidget(pane)
+        split.addWidget(workers)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 2)
         self.dock = window.sources_dock = self.add_dock(
-            window, "Sources", pane, Qt.DockWidgetArea.LeftDockWidgetArea, "F6"
+            window, "Sources", split, Qt.DockWidgetArea.LeftDockWidgetArea, "F6"
         )
         self.open_recording_action = self.action(
             window, "Open &recording…", lambda: self.open_recording(), "Ctrl+Shift+O"
@@ -79,6 +91,20 @@ class Sources(Pane):
 
     def refresh(self) -> None:
         self.window.sources_pane.refresh()
+        self.window.workers_view.refresh()
+
+    def job_secret(self) -> tuple[bytes | None, str]:
+        """The control secret of Sources > Remote agents… (else $SURICATE_CONTROL_SECRET) that signs jobs."""
+        from ...transport.control_messages import SecretError, load_secret
+        from ...transport.settings import SECRET_ENV
+
+        secret_file = remote_config(self.settings).get("secret_file") or None
+        if secret_file is None and not os.environ.get(SECRET_ENV):
+            return None, f"no control secret is configured (no secret file, no ${SECRET_ENV})"
+        try:
+            return load_secret(secret_file), ""
+        except SecretError as exc:
+            return None, str(exc)
 
     # -- opening sources ---------------------------------------------------------------------------------------------
     def add_embedded(self) -> Source:

@@ -2,7 +2,9 @@
 
 The consumer runs in its own thread (transport.Consumer) and keeps retrying
 with backoff while the broker is down; the sources pane shows its state and
-the reason ("reconnecting: Connection refused").
+the reason ("reconnecting: Connection refused"). A second thread (``WorkerListener``)
+keeps the newest status of the processing workers on that broker (``<exchange>.workers``),
+which the Sources pane's workers view polls; jobs for them go to ``job_queue``.
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit, urlunsplit
 
 from ...transport.consumer import Consumer, LegacyQueue
+from ...transport.jobs import JOB_QUEUE
 from ...transport.publisher import DEFAULT_EXCHANGE
+from ...transport.worker_status import WorkerListener
 from .base import Source
 
 
@@ -34,6 +38,9 @@ class BrokerSource(Source):
         exchange: str = DEFAULT_EXCHANGE,
         tls_ca: str | None = None,
         name: str | None = None,
+        status_exchange: str | None = None,
+        job_queue: str = JOB_QUEUE,
+        workers: bool = True,
     ):
         host = urlsplit(url).hostname or "broker"
         super().__init__(name or f"{host}: {' '.join(bindings or ['#'])}")
@@ -50,6 +57,12 @@ class BrokerSource(Source):
             legacy_queues=[LegacyQueue.parse(q) for q in self.legacy],
             tls_ca=self.tls_ca,
         ).start()
+        #: The workers' status exchange: ``suricate.workers`` for the default exchange ``suricate``.
+        self.status_exchange = status_exchange or f"{exchange}.workers"
+        self.job_queue = job_queue
+        self.listener: WorkerListener | None = (
+            WorkerListener(url, self.status_exchange).start() if workers else None
+        )
 
     @property
     def state(self) -> str:
@@ -64,6 +77,8 @@ class BrokerSource(Source):
 
     def stop(self) -> None:
         self.consumer.stop()
+        if self.listener is not None:
+            self.listener.stop()
 
     def to_config(self) -> dict:
         return {
@@ -73,4 +88,7 @@ class BrokerSource(Source):
             "legacy_queues": self.legacy,
             "exchange": self.exchange,
             "tls_ca": self.tls_ca,
+            "status_exchange": self.status_exchange,
+            "job_queue": self.job_queue,
+            "workers": self.listener is not None,
         }

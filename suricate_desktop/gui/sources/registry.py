@@ -66,6 +66,9 @@ def source_from_config(config: dict) -> Source:
             config.get("exchange", "suricate"),
             config.get("tls_ca"),
             config.get("name"),
+            status_exchange=config.get("status_exchange"),
+            job_queue=config.get("job_queue") or "suricate.jobs",
+            workers=bool(config.get("workers", True)),
         )
     if kind == "recording":
         from .recording import RecordingSource

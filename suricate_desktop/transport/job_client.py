@@ -1,0 +1,148 @@
+"""Submit one job for a processing script and wait for the worker's signed answer, in the caller's thread.
+
+Why: the desk runs a worker's script on demand ("Run now…" in the Sources pane) the way
+``suricate job --wait`` does from a terminal. This is that exchange as one blocking call with no Qt
+and no printing: sign the job (``jobs.make_job``), declare the quorum queue, publish it persistent with
+confirms and a direct reply-to, and wait for an answer whose signature checks and whose ``re`` is the
+job's nonce. The workbench calls it from a worker thread of its own, never from the GUI thread.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pika
+import pika.exceptions
+
+from .control_messages import encode_message, parse_message, verify_reply
+from .jobs import JOB_QUEUE, JOB_QUEUE_ARGUMENTS, check_args, job_id, make_job
+from .reconnect import connection_parameters, describe_error
+
+#: Answer statuses that are not a script's own outcome.
+NO_ANSWER = "no-answer"
+BROKER_ERROR = "broker-error"
+REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class JobAnswer:
+    """What became of a submitted job: the worker's answer, or why there is none."""
+
+    job: str
+    script: str
+    status: str
+    error: str = ""
+    worker: str = ""
+    duration: float = 0.0
+    snapshots: int = 0
+    outputs: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def parse_params(items: list[str]) -> dict[str, Any]:
+    """``K=V`` items as job params: V read as JSON when it is (numbers, true, null, "text"), else as text."""
+    params: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise ValueError(f"param {item!r}: expected NAME=VALUE")
+        try:
+            params[key] = json.loads(value)
+        except ValueError:
+            params[key] = value
+    return params
+
+
+def submit_job(
+    url: str,
+    secret: bytes | str,
+    script: str,
+    *,
+    over: float | None = None,
+    params: Mapping[str, Any] | None = None,
+    host: str = "",
+    queue: str = JOB_QUEUE,
+    wait: float = 120.0,
+) -> JobAnswer:
+    """Put a signed job on ``queue`` and wait up to ``wait`` seconds for its answer (blocking).
+
+    Never raises for the broker or the worker: the outcome is in the answer's ``status`` (the
+    worker's: ``ok``, ``error``, ``timeout``, ``memory``, ``crashed``, ``bad-output``,
+    ``unknown-script``; or ``no-answer``, ``broker-error``, ``refused`` for a malformed request).
+    """
+    message = make_job(secret, script, over=over, params=params, host=host)
+    jid = job_id(message["nonce"])
+    problem = check_args(message["args"])
+    if problem:
+        return JobAnswer(jid, script, REFUSED, problem)
+    answers: list[dict[str, Any]] = []
+
+    def on_reply(channel: Any, method: Any, props: Any, body: bytes) -> None:
+        try:
+            reply = parse_message(body)
+        except ValueError:
+            return
+        if verify_reply(secret, reply, str(reply.get("worker")), message["nonce"]) is None:
+            answers.append(reply)
+
+    connection = None
+    try:
+        connection = pika.BlockingConnection(connection_parameters(url))
+        channel = connection.channel()
+        channel.queue_declare(queue, durable=True, arguments=JOB_QUEUE_ARGUMENTS)
+        reply_to = "amq.rabbitmq.reply-to"
+        channel.basic_consume(reply_to, on_reply, auto_ack=True)
+        channel.confirm_delivery()
+        props = pika.BasicProperties(
+            delivery_mode=2,
+            content_type="application/json",
+            reply_to=reply_to,
+            correlation_id=message["nonce"],
+        )
+        channel.basic_publish("", queue, encode_message(message), props, mandatory=True)
+        deadline = time.monotonic() + wait
+        while not answers and time.monotonic() < deadline:
+            connection.process_data_events(time_limit=min(0.2, max(0.0, deadline - time.monotonic())))
+    except pika.exceptions.AMQPError as exc:
+        return JobAnswer(jid, script, BROKER_ERROR, f"broker: {describe_error(exc)}"[:500])
+    finally:
+        if connection is not None and connection.is_open:
+            try:
+                connection.close()
+            except pika.exceptions.AMQPError:
+                pass
+    if not answers:
+        return JobAnswer(
+            jid,
+            script,
+            NO_ANSWER,
+            f"no answer within {wait:g} s: is a worker with the same secret taking jobs from {queue}? "
+            "(the job stays queued until one does)",
+        )
+    reply = answers[0]
+
+    def text(key: str) -> str:
+        value = reply.get(key, "")
+        return value[:2000] if isinstance(value, str) else ""
+
+    duration = reply.get("duration", 0.0)
+    snapshots = reply.get("snapshots", 0)
+    outputs = reply.get("outputs", [])
+    return JobAnswer(
+        job=jid,
+        script=script,
+        status=text("status") or "?",
+        error=text("error"),
+        worker=text("worker"),
+        duration=float(duration) if isinstance(duration, (int, float)) else 0.0,
+        snapshots=snapshots if isinstance(snapshots, int) else 0,
+        outputs=[o[:64] for o in outputs[:100] if isinstance(o, str)] if isinstance(outputs, list) else [],
+    )
