@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from .broker_errors import BROKER_REFUSED, NEVER_REACHED, BrokerWatch
-from .options import add_broker_options, quiet_pika
+from .options import add_broker_options, broker_display, quiet_pika
 from .signals import on_terminate
 
 log = logging.getLogger("suricate.record")
@@ -65,6 +65,14 @@ def register(sub) -> None:
         help="the broker deletes the queue once no recorder has read it for this long, with what it "
         "holds (default: 24; 0 = never); meanwhile it keeps at most 1,000,000 messages, the oldest "
         "dropped first",
+    )
+    p.add_argument(
+        "--queue-type",
+        choices=("classic", "quorum"),
+        default="classic",
+        help="classic (default: one node holds it) or quorum (replicated on a cluster's nodes: the recording "
+        "goes on, nothing lost, when the node holding it dies; give every node with --broker). RabbitMQ "
+        "cannot change a queue's type: a new type needs another --queue or --out",
     )
     p.add_argument("-d", "--duration", type=float, default=0.0, help="seconds to record; 0 = until stopped")
     p.add_argument("--rotate", type=float, default=1.0, help="seconds per segment (default: 1)")
@@ -115,6 +123,7 @@ def run(args: argparse.Namespace) -> int:
         legacy_queues=[LegacyQueue.parse(q) for q in args.legacy_queue],
         queue_expires=args.queue_expires * 3600 or None,
         unbind=stale,
+        queue_type=args.queue_type,
     )
     # Until the consumer has bound and unbound, the queue may have either set: the meta names both.
     update_meta(
@@ -131,7 +140,7 @@ def run(args: argparse.Namespace) -> int:
     tune_for_ingest()
     consumer.start()
     log.info(
-        "record: %s -> %s (queue %s, bindings %s)", args.broker.split("@")[-1], out, queue, " ".join(bindings)
+        "record: %s -> %s (queue %s, bindings %s)", broker_display(args.broker), out, queue, " ".join(bindings)
     )
     deadline = time.monotonic() + args.duration if args.duration else None
     watch = BrokerWatch("record", consumer, log=log)

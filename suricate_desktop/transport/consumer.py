@@ -26,7 +26,8 @@ broker keeps what was not acked), ``state`` becomes ``"failed"`` and
 checked against those already handed over (``dedup.SeenIds``), seeded from a
 durable sink's recent ids, so copies (redelivered after a cut, re-sent by the
 agent, redelivered after a recorder restart) are handed over once. A broker
-restart or a cut connection is retried with backoff.
+restart or a cut connection is retried with backoff (given a cluster's nodes,
+on the next node at once). A named queue may be a quorum queue (``queue_type``).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ import functools
 import logging
 import ssl
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, cast, runtime_checkable
 
@@ -88,6 +89,10 @@ PLAIN_PREFETCH = 1_000
 #: How long a stopping consumer waits for a durable sink to write what it holds, to ack it.
 STOP_WRITE_WAIT = 8.0
 
+#: Named queues are classic (one node) or quorum (replicated, Raft; they survive the loss of a minority
+#: of a cluster's nodes).
+QUEUE_TYPES = ("classic", "quorum")
+
 REJECTED_EXCHANGE = "suricate.rejected"
 REJECTED_QUEUE = "suricate.rejected"
 #: The dead-letter queue keeps the newest rejects, no more.
@@ -118,7 +123,7 @@ class Consumer(ConnectionThread):
     def __init__(
         self,
         sink: Sink,
-        url: str = DEFAULT_URL,
+        url: str | Sequence[str] = DEFAULT_URL,
         exchange: str = DEFAULT_EXCHANGE,
         bindings: Iterable[str] = ("#",),
         queue: str | None = None,
@@ -132,15 +137,25 @@ class Consumer(ConnectionThread):
         tls_ca: str | None = None,
         queue_expires: float | None = None,
         unbind: Iterable[str] = (),
+        queue_type: str = "classic",
     ):
         super().__init__(url, backoff)
+        if queue_type not in QUEUE_TYPES:
+            raise ValueError(f"queue_type must be one of {', '.join(QUEUE_TYPES)}, not {queue_type!r}")
+        if queue_type != "classic" and not queue:
+            raise ValueError(
+                f"a {queue_type} queue must be named (queue=...): only a classic queue can be exclusive"
+            )
+        #: "quorum": the named queue is replicated on a majority of a cluster's nodes (x-queue-type: quorum).
+        self.queue_type = queue_type
         self.sink = sink
         #: Ack once the sink says the batch is stored, not once it was handed over.
         self.durable = isinstance(sink, DurableSink)
-        if tls_ca or url.startswith("amqps://"):
-            # amqps:// verifies the broker against the system's CAs, or against ``tls_ca``.
-            context = ssl.create_default_context(cafile=tls_ca)
-            self.params.ssl_options = pika.SSLOptions(context, self.params.host)
+        for node_url, params in zip(self.brokers.urls, self.brokers.all, strict=True):
+            if tls_ca or node_url.startswith("amqps://"):
+                # amqps:// verifies the broker against the system's CAs, or against ``tls_ca``.
+                context = ssl.create_default_context(cafile=tls_ca)
+                params.ssl_options = pika.SSLOptions(context, params.host)
         self.exchange = exchange
         self.bindings = tuple(bindings)
         #: A named queue is durable and outlives this consumer (recordings);
@@ -264,9 +279,11 @@ class Consumer(ConnectionThread):
         if self.durable and not self.failure:
             self._wait_stored(STOP_WRITE_WAIT)
 
-    def queue_arguments(self) -> dict[str, int]:
+    def queue_arguments(self) -> dict[str, int | str]:
         """The arguments the named queue is declared with (RabbitMQ refuses to change them later)."""
-        arguments = {"x-max-length": self.max_queue_length}
+        arguments: dict[str, int | str] = {"x-max-length": self.max_queue_length}
+        if self.queue_type != "classic":
+            arguments["x-queue-type"] = self.queue_type
         if self.queue_expires:
             arguments["x-expires"] = int(self.queue_expires * 1000)
         return arguments

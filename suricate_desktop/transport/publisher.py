@@ -17,7 +17,8 @@ report is a running total, so a newer one of the same stream and run replaces
 an unsent older one and nothing is lost. When the broker refuses us for good
 (``reconnect.BrokerTrouble.permanent``: a refused login, a missing vhost...)
 the publisher stops trying: ``state = "failed"``, ``failed`` set, ``flush``
-returns False at once.
+returns False at once. Given several URLs (a cluster's nodes), a lost or
+unreachable node is followed at once by the next one (``reconnect.Brokers``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import itertools
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pika
@@ -39,9 +40,9 @@ from ..schema import Snapshot, encode
 from .reconnect import (
     RETRY_CAP,
     Backoff,
+    Brokers,
     BrokerTrouble,
     broker_trouble,
-    connection_parameters,
     describe_error,
     forget,
     say,
@@ -67,13 +68,14 @@ class Publisher:
 
     def __init__(
         self,
-        url: str = DEFAULT_URL,
+        url: str | Sequence[str] = DEFAULT_URL,
         exchange: str = DEFAULT_EXCHANGE,
         max_buffer: int = 100_000,
         window: int = 1000,
         backoff: tuple[float, float] = (0.2, RETRY_CAP),
     ):
-        self.params = connection_parameters(url)
+        #: The broker's nodes (one URL, or several: a cluster's), and which one is in use.
+        self.brokers = Brokers(url)
         self.exchange = exchange
         self.max_buffer = max_buffer
         self.window = window
@@ -106,6 +108,11 @@ class Publisher:
         self._backoff = Backoff(*backoff)
         self._troubled = False  # trouble was said since the last connection
         self._trouble_now: BrokerTrouble | None = None  # what ended the current attempt
+
+    @property
+    def params(self) -> pika.URLParameters:
+        """The connection parameters of the broker node in use."""
+        return self.brokers.current
 
     # -- the caller's side -------------------------------------------------------------------------------------------
     def start(self) -> Publisher:
@@ -222,7 +229,8 @@ class Publisher:
                     return
             self.reconnects += 1
             self.state = "reconnecting"
-            end = time.monotonic() + backoff.pause()
+            # Another node to try at once, or a pause once every node was tried.
+            end = time.monotonic() + (0.0 if self.brokers.lost() else backoff.pause())
             while not self._stopping and time.monotonic() < end:
                 time.sleep(0.02)
         self.state = "closed"
@@ -270,6 +278,7 @@ class Publisher:
         self.state = "connected"
         self.last_error = ""
         self.connections += 1
+        self.brokers.connected()
         self._backoff.succeeded()
         if self._troubled:
             log.info("publisher: broker %s:%s connected again", self.params.host, self.params.port)
