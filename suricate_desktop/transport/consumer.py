@@ -246,8 +246,7 @@ class Consumer(ConnectionThread):
         channel = self._channel = self._connection.channel()
         channel.exchange_declare(self.exchange, ExchangeType.topic, durable=True)
         channel.exchange_declare(REJECTED_EXCHANGE, ExchangeType.fanout, durable=True)
-        channel.queue_declare(REJECTED_QUEUE, durable=True, arguments={"x-max-length": REJECTED_MAX})
-        channel.queue_bind(REJECTED_QUEUE, REJECTED_EXCHANGE)
+        channel = self._declare_rejected_queue(channel)
         channel.basic_qos(prefetch_count=self.prefetch)
         if self.queue:
             queue = self._declare_named_queue(channel)
@@ -278,6 +277,27 @@ class Consumer(ConnectionThread):
         self._flush()
         if self.durable and not self.failure:
             self._wait_stored(STOP_WRITE_WAIT)
+
+    def _declare_rejected_queue(self, channel: BlockingChannel) -> BlockingChannel:
+        """Declare and bind the dead-letter queue; the channel to go on with.
+
+        On a cluster, the (classic) dead-letter queue lives on one node: while that node is down
+        the declaration fails (404, "home node ... is down"), and the consumer goes on without it
+        (bodies rejected meanwhile are counted and logged, not kept) on a new channel.
+        """
+        try:
+            channel.queue_declare(REJECTED_QUEUE, durable=True, arguments={"x-max-length": REJECTED_MAX})
+            channel.queue_bind(REJECTED_QUEUE, REJECTED_EXCHANGE)
+            return channel
+        except pika.exceptions.ChannelClosedByBroker as exc:
+            if exc.reply_code != 404:
+                raise
+            log.warning(
+                "%s: dead-letter queue unavailable, rejects not kept: %s", self.thread_name, exc.reply_text
+            )
+        assert self._connection is not None  # _serve connected before declaring
+        self._channel = self._connection.channel()
+        return self._channel
 
     def queue_arguments(self) -> dict[str, int | str]:
         """The arguments the named queue is declared with (RabbitMQ refuses to change them later)."""

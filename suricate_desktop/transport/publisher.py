@@ -19,6 +19,10 @@ an unsent older one and nothing is lost. When the broker refuses us for good
 the publisher stops trying: ``state = "failed"``, ``failed`` set, ``flush``
 returns False at once. Given several URLs (a cluster's nodes), a lost or
 unreachable node is followed at once by the next one (``reconnect.Brokers``).
+A nack (the broker could not take a message) puts the message back in front and
+reopens the connection after a pause: a channel whose quorum queue's leader moved
+can go on refusing every message (seen on RabbitMQ 3.10 after a node was killed
+mid-stream), while a new channel is served by the new leader.
 """
 
 from __future__ import annotations
@@ -108,6 +112,7 @@ class Publisher:
         self._backoff = Backoff(*backoff)
         self._troubled = False  # trouble was said since the last connection
         self._trouble_now: BrokerTrouble | None = None  # what ended the current attempt
+        self._reopening = False  # the connection is being closed after a nack, to be made again
 
     @property
     def params(self) -> pika.URLParameters:
@@ -217,6 +222,7 @@ class Publisher:
             if self._stopping:
                 break
             trouble = self._trouble_now
+            after_nack, self._reopening = self._reopening, False
             if trouble is not None:
                 self._troubled = True
                 self.last_error = trouble.text
@@ -229,8 +235,10 @@ class Publisher:
                     return
             self.reconnects += 1
             self.state = "reconnecting"
-            # Another node to try at once, or a pause once every node was tried.
-            end = time.monotonic() + (0.0 if self.brokers.lost() else backoff.pause())
+            # Another node to try at once, or a pause once every node was tried; after a
+            # nack, the same node again after a pause.
+            at_once = not after_nack and self.brokers.lost()
+            end = time.monotonic() + (0.0 if at_once else backoff.pause())
             while not self._stopping and time.monotonic() < end:
                 time.sleep(0.02)
         self.state = "closed"
@@ -264,7 +272,7 @@ class Publisher:
         channel.exchange_declare(self.exchange, ExchangeType.topic, durable=True, callback=self._on_exchange)
 
     def _on_channel_closed(self, channel: pika.channel.Channel, reason: BaseException) -> None:
-        if not self._stopping:
+        if not self._stopping and self._trouble_now is None:
             self._trouble_now = broker_trouble(reason, self.params)
         if self._connection and self._connection.is_open:
             self._connection.close()
@@ -325,13 +333,27 @@ class Publisher:
                 done = [tag] if tag in self._unconfirmed else []
             items = [self._unconfirmed.pop(t) for t in done]
             if nack:
-                # The broker could not take them: send them again, first.
+                # The broker could not take them: send them again, first, on a new connection.
                 self.nacked += len(items)
                 self._put_back(items)
+                if items and not self._reopening:
+                    self._reopen(len(items))
             else:
                 self.confirmed += len(items)
             self._idle.notify_all()
         self._drain()
+
+    def _reopen(self, count: int) -> None:
+        """After a nack: close this connection; ``_run`` makes a new one after a pause. Under the lock."""
+        self._reopening = True
+        self._trouble_now = BrokerTrouble(
+            f"broker {self.brokers.where()} refused {count} message(s) (nack); sending them again "
+            "on a new connection",
+            False,
+        )
+        connection = self._connection
+        if connection is not None and connection.is_open:
+            connection.ioloop.add_callback_threadsafe(connection.close)
 
     def _requeue_unconfirmed(self) -> None:
         with self._idle:
