@@ -7,7 +7,7 @@ with ``rabbitmqctl stop_app`` / ``join_cluster`` / ``start_app``. Every node has
 consistent-hash exchange plugin enabled (its enabled-plugins file, read at start). The machine's
 broker at 127.0.0.1:5672 is not touched.
 
-``cluster`` is a module-scoped pytest fixture (starting takes 30 to 40 s on two cores: each
+``cluster`` is a module-scoped pytest fixture (a test module imports ``cluster_fixture``) (starting takes 30 to 40 s on two cores: each
 ``rabbitmqctl`` call starts an Erlang VM); it kills the nodes and deletes their data afterwards. A
 test may ``kill`` one node (SIGKILL the beam), ``stop_app`` it, and ``Cluster.restart`` it (it
 rejoins with its data); a test that takes a node down brings it back before it ends.
@@ -177,8 +177,8 @@ def free_ports() -> tuple[int, int, int]:
     raise RuntimeError("no three free ports for a cluster between 5801 and 6000")
 
 
-@pytest.fixture(scope="module")
-def cluster() -> Iterator[Cluster]:
+@pytest.fixture(scope="module", name="cluster")
+def cluster_fixture() -> Iterator[Cluster]:
     """A 3-node cluster of this module's own, torn down (killed, data deleted) after it."""
     why = rabbitmq_available()
     if why:

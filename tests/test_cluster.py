@@ -21,7 +21,7 @@ from pathlib import Path
 import pika
 import pytest
 import waiting
-from broker_cluster import Cluster, cluster  # noqa: F401  (the fixture)
+from broker_cluster import Cluster, cluster_fixture  # noqa: F401  (the fixture ``cluster``)
 
 from suricate_desktop.schema import Snapshot
 from suricate_desktop.store.recording import connect, segments
@@ -152,10 +152,10 @@ def test_killing_the_node_of_publisher_and_recorder_loses_and_doubles_nothing(cl
         publisher.close(5)
         recorder.send_signal(signal.SIGTERM)
         try:
-            out, err = recorder.communicate(timeout=30)
+            _out, err = recorder.communicate(timeout=30)
         except subprocess.TimeoutExpired:
             recorder.kill()
-            out, err = recorder.communicate()
+            _out, err = recorder.communicate()
         cluster.restart(0)
     assert recorder.returncode == 0, err.decode()
     con = connect(folder)
