@@ -20,17 +20,22 @@ For each number of workers (``--workers``, default 1,2,4), on a fresh exchange a
 * **capacity**: a backlog of ``--backlog`` snapshots is published before the
   workers start; once every worker is connected and idle they are told to go,
   and the clock runs until the last one is handled: records/s;
-* **lag**: then the fleet publishes at its paced rate for ``--seconds``; for
-  each snapshot, handled time minus published time (the snapshot's ``ts`` is
-  its publish time), p50 and p99, after the engine has taken it.
+  Also each worker's CPU time per record over that drain (its process's user +
+  system time): what a record costs, whatever else runs on the machine;
+* **lag**: then the fleet publishes at its paced rate for ``--seconds`` (each
+  host at its own phase within the interval, as agents that did not start
+  together); for each snapshot, handled time minus published time (the
+  snapshot's ``ts`` is its publish time) once the engine has taken it: p50,
+  p99, max, and how many of the published snapshots were handled.
 
 The **ceiling** is the same backlog drained by one bare pika consumer that does
 nothing with a message but ack it (``multiple`` every 500): what the broker and
-one connection give at most on this machine. Ratios are against the 1-worker
-figure of the same run.
+one connection give at most on this machine; beside it, the rate at which the
+publishers filled that backlog (confirms, persistent messages, quorum queue):
+what the broker takes in. Ratios are against the 1-worker figure of the same run.
 
-Usage: python bench/scale.py --quick          # under a minute: 500 hosts, 10,000-snapshot backlog, 4 s paced
-       python bench/scale.py                  # the full run: 500 hosts, 60,000 backlog, 20 s paced
+Usage: python bench/scale.py --quick          # under a minute: 500 hosts, 10,000-snapshot backlog, 3 s paced, 1 round
+       python bench/scale.py                  # the full run (~6 min): 30,000 backlog, 15 s paced, median of 3 rounds
        python bench/scale.py --hosts 2000 --workers 1,2,4,8 --broker amqp://... --json out.json
 """
 
@@ -50,6 +55,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 DEFAULT_BROKER = "amqp://guest:guest@127.0.0.1:5672/%2F"
+#: An interval is published in this many slices (hosts spread over the interval, not all at its start).
+SLICES = 20
 
 
 # -- the fleet -----------------------------------------------------------------------------------------------------------
@@ -74,6 +81,11 @@ def _snapshots(hosts: list[str], aggs: int, keys: int, tick: int, now: float) ->
     ]
 
 
+def paced_ticks(seconds: float, rate: float) -> int:
+    """Intervals each host publishes in the paced phase."""
+    return max(1, round(seconds * rate))
+
+
 def publisher_process(
     url: str,
     exchange: str,
@@ -92,12 +104,15 @@ def publisher_process(
         for tick in range(first_tick):
             publisher(_snapshots(hosts, aggs, keys, tick, time.time()))
     else:
+        # Agents' intervals are not in step: each host has a phase within the interval, and the
+        # interval is published in SLICES slices, each with the hosts whose phase falls in it.
+        slices = [hosts[i::SLICES] for i in range(SLICES)]
         start = time.monotonic()
-        tick = first_tick
-        while time.monotonic() - start < seconds:
-            publisher(_snapshots(hosts, aggs, keys, tick, time.time()))
-            tick += 1
-            time.sleep(max(0.0, start + (tick - first_tick) / rate - time.monotonic()))
+        for step in range(paced_ticks(seconds, rate) * SLICES):  # a count, not a clock: all are published
+            part = slices[step % SLICES]
+            if part:
+                publisher(_snapshots(part, aggs, keys, first_tick + step // SLICES, time.time()))
+            time.sleep(max(0.0, start + (step + 1) / (rate * SLICES) - time.monotonic()))
     if not publisher.close(120):
         print(f"bench: a publisher could not deliver everything: {publisher.stats()}", file=sys.stderr)
 
@@ -110,6 +125,7 @@ def worker_process(
     rules: int,
     paced_seq: int,
     go: Any,
+    drained: Any,
     stop: Any,
     ready: Any,
     handled: Any,
@@ -141,11 +157,15 @@ def worker_process(
 
     ready.release()
     go.wait()
+    cpu = time.process_time()
     consumer = Consumer(sink, url, exchange, ("#",), queue=queue, queue_type="quorum").start()
+    drained.wait()
+    cpu_drain = time.process_time() - cpu
+    records = consumer.received
     stop.wait()
     consumer.stop()
     lat = np.concatenate(latencies) if latencies else np.zeros(0)
-    out.put({"lat": lat.tolist(), "n": int(lat.size)})
+    out.put({"lat": lat.tolist(), "n": int(lat.size), "cpu": cpu_drain, "records": records})
 
 
 def bare_process(url: str, queue: str, total: int, out: Any) -> None:
@@ -240,7 +260,7 @@ def run_workers(ctx: Any, args: argparse.Namespace, workers: int) -> dict[str, A
     backlog = ticks * per_tick
     try:
         _publish(ctx, args, exchange, 0, ticks)
-        go, stop, ready = ctx.Event(), ctx.Event(), ctx.Semaphore(0)
+        go, drained, stop, ready = ctx.Event(), ctx.Event(), ctx.Event(), ctx.Semaphore(0)
         handled, out = ctx.Value("q", 0), ctx.Queue()
         procs = [
             ctx.Process(
@@ -252,6 +272,7 @@ def run_workers(ctx: Any, args: argparse.Namespace, workers: int) -> dict[str, A
                     args.rules,
                     ticks * args.aggs,
                     go,
+                    drained,
                     stop,
                     ready,
                     handled,
@@ -269,17 +290,16 @@ def run_workers(ctx: Any, args: argparse.Namespace, workers: int) -> dict[str, A
         deadline = time.monotonic() + 300
         while handled.value < backlog and time.monotonic() < deadline:
             time.sleep(0.01)
-        drained = time.time() - started
-        capacity = handled.value / drained
+        seconds = time.time() - started
+        drained.set()
+        capacity = handled.value / seconds
         # The paced fleet, through the same workers.
         before = handled.value
-        paced_start = time.time()
         _publish(ctx, args, exchange, args.seconds, ticks)
-        published = int(args.seconds * args.rate + 0.999) * per_tick
+        published = paced_ticks(args.seconds, args.rate) * per_tick
         deadline = time.monotonic() + 60
         while handled.value < before + published and time.monotonic() < deadline:
             time.sleep(0.01)
-        paced_seconds = time.time() - paced_start
         paced_handled = handled.value - before
         stop.set()
         results = [out.get(timeout=60) for _ in procs]
@@ -291,11 +311,14 @@ def run_workers(ctx: Any, args: argparse.Namespace, workers: int) -> dict[str, A
             "backlog": backlog,
             "capacity": capacity,
             "paced_offered": args.hosts * args.aggs * args.rate,
-            "paced_handled_per_s": paced_handled / paced_seconds,
+            "cpu_ms_per_record": 1000
+            * sum(r["cpu"] for r in results)
+            / max(1, sum(r["records"] for r in results)),
             "paced_handled": paced_handled,
             "paced_published": published,
             "lag_p50_ms": float(np.percentile(paced, 50) * 1000) if paced.size else float("nan"),
             "lag_p99_ms": float(np.percentile(paced, 99) * 1000) if paced.size else float("nan"),
+            "lag_max_ms": float(paced.max() * 1000) if paced.size else float("nan"),
             "left_in_queue": _depth(args.broker, queue),
         }
     finally:
@@ -307,15 +330,32 @@ def run_bare(ctx: Any, args: argparse.Namespace) -> dict[str, Any]:
     per_tick = args.hosts * args.aggs
     ticks = max(1, args.backlog // per_tick)
     try:
+        started = time.monotonic()
         _publish(ctx, args, exchange, 0, ticks)
+        publish_rate = ticks * per_tick / (time.monotonic() - started)
         out = ctx.Queue()
         proc = ctx.Process(target=bare_process, args=(args.broker, queue, ticks * per_tick, out))
         proc.start()
         result = out.get(timeout=300)
         proc.join(30)
-        return {"capacity": result["n"] / result["seconds"], "backlog": result["n"]}
+        return {
+            "capacity": result["n"] / result["seconds"],
+            "backlog": result["n"],
+            "publish_rate": publish_rate,
+        }
     finally:
         _drop(args.broker, exchange, queue)
+
+
+def _median_rows(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each numeric field's median over the rounds (the first round's for the rest)."""
+    import statistics
+
+    out = dict(rows[0])
+    for key, value in rows[0].items():
+        if isinstance(value, (int, float)):
+            out[key] = statistics.median(r[key] for r in rows)
+    return out
 
 
 def main() -> None:
@@ -331,16 +371,19 @@ def main() -> None:
     p.add_argument("--publishers", type=int, default=4, help="publisher processes (default: 4)")
     p.add_argument("--rules", type=int, default=20, help="rules each worker's engine evaluates (default: 20)")
     p.add_argument("--workers", default="1,2,4", help="worker counts to measure (default: 1,2,4)")
-    p.add_argument("--backlog", type=int, default=60_000, help="snapshots drained for the capacity figure")
+    p.add_argument("--backlog", type=int, default=30_000, help="snapshots drained for the capacity figure")
     p.add_argument(
         "--seconds", type=float, default=20.0, help="seconds of paced publishing for the lag figure"
     )
+    p.add_argument("--repeat", type=int, default=3, help="rounds, interleaved; medians reported (default: 3)")
     p.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = p.parse_args()
     if args.quick:
         args.backlog = min(args.backlog, 10_000)
-        args.seconds = min(args.seconds, 4.0)
-    ctx = mp.get_context("spawn")
+        args.seconds = min(args.seconds, 3.0)
+        args.repeat = 1
+    # fork: a worker or publisher starts in milliseconds (the parent holds no thread or connection)
+    ctx = mp.get_context("fork" if sys.platform == "linux" else "spawn")
     counts = [int(w) for w in args.workers.split(",")]
     print(
         f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}; "
@@ -349,23 +392,39 @@ def main() -> None:
         f"{args.publishers} publishers; workers: {args.rules} rules each, competing consumers on a quorum queue"
     )
     started = time.monotonic()
-    bare = run_bare(ctx, args)
-    rows = [run_workers(ctx, args, w) for w in counts]
+    # Configurations interleaved, --repeat rounds; each figure is the median of its rounds (the
+    # machine may be shared: a round that ran beside something else does not decide alone).
+    rounds: list[list[dict[str, Any]]] = []
+    bares: list[dict[str, Any]] = []
+    for _ in range(args.repeat):
+        bares.append(run_bare(ctx, args))
+        rounds.append([run_workers(ctx, args, w) for w in counts])
+    bare = _median_rows(bares)
+    rows = [_median_rows([r[i] for r in rounds]) for i in range(len(counts))]
     one = rows[0]["capacity"]
     print(
-        f"\n{'configuration':24s} {'records/s':>10s} {'x 1 worker':>10s} {'paced/s':>8s} {'lag p50':>9s} {'lag p99':>9s}"
+        f"\n{'configuration':22s} {'records/s':>10s} {'x 1 worker':>10s} {'CPU/record':>10s} "
+        f"{'handled':>13s} {'lag p50':>8s} {'lag p99':>8s} {'lag max':>8s}"
     )
-    print(f"{'bare pika (ceiling)':24s} {bare['capacity']:10.0f} {bare['capacity'] / one:10.2f}")
+    print(f"{'bare pika (ceiling)':22s} {bare['capacity']:10.0f} {bare['capacity'] / one:10.2f}")
+    print(
+        f"{'(publishing the backlog':22s} {bare['publish_rate']:10.0f}  snapshots/s: {args.publishers} publishers, "
+        "confirms, persistent, into the quorum queue)"
+    )
     for r in rows:
         print(
-            f"{str(r['workers']) + ' worker(s)':24s} {r['capacity']:10.0f} {r['capacity'] / one:10.2f} "
-            f"{r['paced_handled_per_s']:8.0f} {r['lag_p50_ms']:7.0f}ms {r['lag_p99_ms']:7.0f}ms"
+            f"{str(r['workers']) + ' worker(s)':22s} {r['capacity']:10.0f} {r['capacity'] / one:10.2f} "
+            f"{r['cpu_ms_per_record']:8.2f}ms {r['paced_handled']:6d}/{r['paced_published']:<6d} "
+            f"{r['lag_p50_ms']:6.0f}ms {r['lag_p99_ms']:6.0f}ms {r['lag_max_ms']:6.0f}ms"
         )
     print(
-        f"\n({time.monotonic() - started:.0f} s; backlog {rows[0]['backlog']} snapshots, paced {args.seconds:g} s)"
+        f"\n({time.monotonic() - started:.0f} s; backlog {rows[0]['backlog']} snapshots, paced {args.seconds:g} s; "
+        f"median of {args.repeat} round(s))"
     )
     if args.json:
-        Path(args.json).write_text(json.dumps({"args": vars(args), "bare": bare, "workers": rows}, indent=2))
+        Path(args.json).write_text(
+            json.dumps({"args": vars(args), "bare": bare, "workers": rows, "rounds": rounds}, indent=2)
+        )
 
 
 if __name__ == "__main__":
