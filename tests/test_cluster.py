@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -19,6 +20,7 @@ import uuid
 from pathlib import Path
 
 import pika
+import pika.exceptions
 import pytest
 import waiting
 from broker_cluster import Cluster, cluster_fixture  # noqa: F401  (the fixture ``cluster``)
@@ -64,6 +66,48 @@ def test_a_quorum_queue_must_be_named():
         Consumer(lambda batch: None, queue_type="quorum")
     with pytest.raises(ValueError, match="queue_type"):
         Consumer(lambda batch: None, queue="q", queue_type="stream")
+
+
+def test_broker_display_hides_every_urls_credentials():
+    from suricate_desktop.cli.options import broker_display
+
+    assert (
+        broker_display("amqp://u:secret@h1:5672/%2F,amqp://u:secret@h2:5673/%2F") == "h1:5672/%2F,h2:5673/%2F"
+    )
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_a_dead_first_url_is_passed_over(broker_url, exchange, queue_name):
+    """Publisher and consumer given a node that refuses and then the machine's broker: both get through,
+    on a quorum queue (a single node runs them too)."""
+    dead = f"amqp://guest:guest@127.0.0.1:{_closed_port()}/%2F"
+    got: list[Snapshot] = []
+    consumer = Consumer(
+        got.extend, [dead, broker_url], exchange, ("#",), queue=queue_name, queue_type="quorum"
+    )
+    publisher = Publisher(f"{dead},{broker_url}", exchange).start()
+    try:
+        assert consumer.start().wait_ready(15), consumer.last_error
+        assert consumer.params.port == pika.URLParameters(broker_url).port
+        publisher([snapshot("r1", seq) for seq in range(1, 101)])
+        assert publisher.flush(15) and publisher.params.port == consumer.params.port
+        assert waiting.wait_until(lambda: len(got) == 100, 15)
+        assert consumer.queue_arguments()["x-queue-type"] == "quorum"
+    finally:
+        publisher.close(5)
+        consumer.stop()
+    # The queue is a quorum queue: declaring it classic is refused.
+    conn = pika.BlockingConnection(pika.URLParameters(broker_url))
+    try:
+        with pytest.raises(pika.exceptions.ChannelClosedByBroker, match="x-queue-type"):
+            conn.channel().queue_declare(queue_name, durable=True, arguments={"x-max-length": 1_000_000})
+    finally:
+        conn.close()
 
 
 # -- against the cluster -------------------------------------------------------------------------------------------------
