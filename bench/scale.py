@@ -35,7 +35,7 @@ publishers filled that backlog (confirms, persistent messages, quorum queue):
 what the broker takes in. Ratios are against the 1-worker figure of the same run.
 
 Usage: python bench/scale.py --quick          # under a minute: 500 hosts, 10,000-snapshot backlog, 3 s paced, 1 round
-       python bench/scale.py                  # the full run (~6 min): 30,000 backlog, 15 s paced, median of 3 rounds
+       python bench/scale.py                  # the full run (~6 min): 30,000 backlog, 20 s paced, median of 3 rounds
        python bench/scale.py --hosts 2000 --workers 1,2,4,8 --broker amqp://... --json out.json
 """
 
