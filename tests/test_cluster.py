@@ -4,7 +4,8 @@ An agent's publisher (confirms) and ``suricate record`` on a quorum queue are bo
 nodes' URLs; the node they are connected to is SIGKILLed mid-stream. Both move to another node, the
 quorum queue elects a new leader on the two nodes left, and the recording holds every confirmed
 snapshot exactly once (DuckDB over the recording: one snapshot per (run, seq), none missing).
-The rotation between URLs (``reconnect.Brokers``) is checked without a broker first.
+The rotation between URLs (``reconnect.Brokers``) is checked without a broker first, then a dead
+first URL passed over on the machine's broker (quorum queue there too).
 """
 
 from __future__ import annotations

@@ -140,7 +140,11 @@ def run(args: argparse.Namespace) -> int:
     tune_for_ingest()
     consumer.start()
     log.info(
-        "record: %s -> %s (queue %s, bindings %s)", broker_display(args.broker), out, queue, " ".join(bindings)
+        "record: %s -> %s (queue %s, bindings %s)",
+        broker_display(args.broker),
+        out,
+        queue,
+        " ".join(bindings),
     )
     deadline = time.monotonic() + args.duration if args.duration else None
     watch = BrokerWatch("record", consumer, log=log)
