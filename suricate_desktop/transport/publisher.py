@@ -113,6 +113,7 @@ class Publisher:
         self._troubled = False  # trouble was said since the last connection
         self._trouble_now: BrokerTrouble | None = None  # what ended the current attempt
         self._reopening = False  # the connection is being closed after a nack, to be made again
+        self._nack_reopens = 0  # reopened after nacks since the last confirm
 
     @property
     def params(self) -> pika.URLParameters:
@@ -237,8 +238,12 @@ class Publisher:
             self.state = "reconnecting"
             # Another node to try at once, or a pause once every node was tried; after a
             # nack, the same node again after a pause.
-            at_once = not after_nack and self.brokers.lost()
-            end = time.monotonic() + (0.0 if at_once else backoff.pause())
+            if after_nack:  # doubling while reopened connections only get nacks (a queue refusing, full)
+                delay = min(self.backoff[1], self.backoff[0] * 2**self._nack_reopens)
+                self._nack_reopens += 1
+            else:
+                delay = 0.0 if self.brokers.lost() else backoff.pause()
+            end = time.monotonic() + delay
             while not self._stopping and time.monotonic() < end:
                 time.sleep(0.02)
         self.state = "closed"
@@ -340,6 +345,8 @@ class Publisher:
                     self._reopen(len(items))
             else:
                 self.confirmed += len(items)
+                if items:
+                    self._nack_reopens = 0
             self._idle.notify_all()
         self._drain()
 
