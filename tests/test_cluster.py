@@ -3,7 +3,8 @@
 An agent's publisher (confirms) and ``suricate record`` on a quorum queue are both given the three
 nodes' URLs; the node they are connected to is SIGKILLed mid-stream. Both move to another node, the
 quorum queue elects a new leader on the two nodes left, and the recording holds every confirmed
-snapshot exactly once (DuckDB over the recording: one snapshot per (run, seq), none missing).
+snapshot exactly once (DuckDB over the recording: one snapshot per (run, seq), none missing). A planned stop (``rabbitmqctl stop_app``)
+of a node moves a publisher and a consumer the same way.
 The rotation between URLs (``reconnect.Brokers``) is checked without a broker first, then a dead
 first URL passed over on the machine's broker (quorum queue there too).
 """
@@ -216,6 +217,50 @@ def test_killing_the_node_of_publisher_and_recorder_loses_and_doubles_nothing(cl
     conn = pika.BlockingConnection(pika.URLParameters(cluster.urls[1]))
     try:
         assert conn.channel().queue_declare(queue, passive=True).method.message_count == 0
+        conn.channel().queue_delete(queue)
+        conn.channel().exchange_delete(exchange)
+    finally:
+        conn.close()
+
+
+@pytest.mark.broker
+def test_a_node_stopped_by_its_operator_moves_its_clients(cluster):
+    """``rabbitmqctl stop_app`` (a planned stop: the broker closes the connections itself) on the node of a
+    publisher and a consumer of a quorum queue: both go on on the others; every confirmed snapshot arrives."""
+    exchange = f"test.cluster.{uuid.uuid4().hex[:8]}"
+    queue = f"test.cluster.q.{uuid.uuid4().hex[:8]}"
+    victim = cluster.nodes[1]
+    urls = cluster.urls[1:] + cluster.urls[:1]  # node 2 first
+    seen: set[int] = set()
+    consumer = Consumer(
+        lambda batch: seen.update(s.seq for s in batch),
+        urls,
+        exchange,
+        ("#",),
+        queue=queue,
+        queue_type="quorum",
+    )
+    publisher = Publisher(urls, exchange).start()
+    run = uuid.uuid4().hex[:12]
+    total = 3000
+    try:
+        assert consumer.start().wait_ready(30), consumer.last_error
+        assert consumer.params.port == victim.port
+        publisher([snapshot(run, seq) for seq in range(1, total // 2 + 1)])
+        assert waiting.wait_until(lambda: len(seen) > 0, 30)
+        victim.stop_app()
+        publisher([snapshot(run, seq) for seq in range(total // 2 + 1, total + 1)])
+        assert publisher.flush(60), publisher.stats()
+        assert waiting.wait_until(lambda: len(seen) == total, 60), f"{len(seen)} of {total}"
+        assert consumer.params.port != victim.port and publisher.params.port != victim.port
+        assert consumer.reconnects >= 1 and publisher.reconnects >= 1
+        assert seen == set(range(1, total + 1))
+    finally:
+        publisher.close(5)
+        consumer.stop()
+        cluster.restart(1)
+    conn = pika.BlockingConnection(pika.URLParameters(cluster.urls[0]))
+    try:
         conn.channel().queue_delete(queue)
         conn.channel().exchange_delete(exchange)
     finally:
