@@ -7,8 +7,9 @@ with ``rabbitmqctl stop_app`` / ``join_cluster`` / ``start_app``. Every node has
 consistent-hash exchange plugin enabled (its enabled-plugins file, read at start). The machine's
 broker at 127.0.0.1:5672 is not touched.
 
-``cluster`` is a module-scoped pytest fixture (a test module imports ``cluster_fixture``) (starting takes 30 to 40 s on two cores: each
-``rabbitmqctl`` call starts an Erlang VM); it kills the nodes and deletes their data afterwards. A
+``cluster`` is a module-scoped pytest fixture (a test module imports ``cluster_fixture``). Starting
+takes 30 to 40 s on two cores (each ``rabbitmqctl`` call starts an Erlang VM); afterwards the
+fixture kills the nodes and deletes their data. A
 test may ``kill`` one node (SIGKILL the beam), ``stop_app`` it, and ``Cluster.restart`` it (it
 rejoins with its data); a test that takes a node down brings it back before it ends.
 """
