@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .broker_errors import BROKER_REFUSED, NEVER_REACHED, BrokerWatch
-from .options import add_broker_options, quiet_pika
+from .options import add_broker_options, broker_display, quiet_pika
 from .signals import on_terminate
 
 if TYPE_CHECKING:
@@ -88,6 +88,14 @@ def register(sub: Subparsers) -> None:
         help="the broker deletes the queue once no recorder has read it for this long, with what it "
         "holds (default: 24; 0 = never); meanwhile it keeps at most 1,000,000 messages, the oldest "
         "dropped first",
+    )
+    p.add_argument(
+        "--queue-type",
+        choices=("classic", "quorum"),
+        default="classic",
+        help="classic (default: one node holds it) or quorum (replicated on a cluster's nodes: the recording "
+        "goes on, nothing lost, when the node holding it dies; give every node with --broker). RabbitMQ "
+        "cannot change a queue's type: a new type needs another --queue or --out",
     )
     p.add_argument("-d", "--duration", type=float, default=0.0, help="seconds to record; 0 = until stopped")
     p.add_argument("--rotate", type=float, default=1.0, help="seconds per segment (default: 1)")
@@ -155,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
         legacy_queues=[LegacyQueue.parse(q) for q in args.legacy_queue],
         queue_expires=args.queue_expires * 3600 or None,
         unbind=stale,
-        arguments={"x-queue-type": "quorum"} if shared else None,
+        queue_type="quorum" if shared else args.queue_type,
     )
     # Until the consumer has bound and unbound, the queue may have either set: the meta names both.
     update_meta(
@@ -174,7 +182,7 @@ def run(args: argparse.Namespace) -> int:
     consumer.start()
     log.info(
         "record: %s -> %s (queue %s%s, bindings %s)",
-        args.broker.split("@")[-1],
+        broker_display(args.broker),
         writer.folder,
         queue,
         ", shared" if shared else "",

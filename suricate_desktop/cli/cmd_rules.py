@@ -237,7 +237,7 @@ def run_run(args: argparse.Namespace) -> int:
     from ..rules import ActionRunner, AlertHistory, Engine, load
     from ..transport.consumer import Consumer
     from .broker_errors import BROKER_REFUSED, BrokerWatch
-    from .options import quiet_pika
+    from .options import broker_display, quiet_pika
     from .signals import on_terminate
 
     quiet_pika()
@@ -277,7 +277,7 @@ def run_run(args: argparse.Namespace) -> int:
             "rules": [r.name for r in ruleset.rules],
             "problems": [str(p) for p in ruleset.problems],
             "bindings": bindings,
-            "broker": args.broker.split("@")[-1],
+            "broker": broker_display(args.broker),
             "models": models,
             **({"shard": shard.name, "instance": shard.instance, "weight": shard.weight} if shard else {}),
         }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeAlias
 
@@ -18,10 +19,16 @@ def add_broker_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--broker",
         default=os.environ.get("SURICATE_BROKER", DEFAULT_URL),
-        metavar="URL",
-        help="AMQP URL of the broker (default: $SURICATE_BROKER or %(default)s)",
+        metavar="URL[,URL...]",
+        help="AMQP URL of the broker, or of several nodes of a cluster separated by commas (when the node "
+        "in use is lost, the next one that answers is used) (default: $SURICATE_BROKER or %(default)s)",
     )
     parser.add_argument("--exchange", default=DEFAULT_EXCHANGE, help="topic exchange (default: %(default)s)")
+
+
+def broker_display(urls: str) -> str:
+    """The ``--broker`` value for a log line: each URL's host and port, without its credentials."""
+    return ",".join(part.split("@")[-1] for part in re.split(r",\s*(?=amqps?://)", urls))
 
 
 def quiet_pika() -> None:

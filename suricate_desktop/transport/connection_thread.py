@@ -10,6 +10,10 @@ connection, so a resume never waits on an outage's length); when the broker
 refuses us for good (login, vhost, permissions, TLS: see ``reconnect``) it
 stops, with ``state = "failed"``, ``last_error`` saying why and ``failed`` set.
 A bug in a subclass is logged with its traceback and served again.
+
+Given several URLs (the nodes of a cluster), a connection that drops or does not answer moves to
+the next node at once (``reconnect.Brokers``), and backs off only after a whole round failed;
+``params`` is the node in use.
 """
 
 from __future__ import annotations
@@ -17,12 +21,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pika
 import pika.exceptions
 
-from .reconnect import RETRY_CAP, Backoff, broker_trouble, connection_parameters, forget, say
+from .reconnect import RETRY_CAP, Backoff, Brokers, broker_trouble, forget, say
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +37,9 @@ class ConnectionThread:
     #: The thread's name, and the prefix of its log lines.
     thread_name = "amqp"
 
-    def __init__(self, url: str, backoff: tuple[float, float]):
-        self.params = connection_parameters(url)
+    def __init__(self, url: str | Sequence[str], backoff: tuple[float, float]):
+        #: The broker's nodes (one URL, or several: a cluster's), and which one is in use.
+        self.brokers = Brokers(url)
         #: (first, cap) of the pause between attempts; the cap is at most ``reconnect.RETRY_CAP``.
         self.backoff = backoff
         self.state = "connecting"
@@ -55,6 +60,11 @@ class ConnectionThread:
     def _start_thread(self) -> None:
         self._thread = threading.Thread(target=self._run, name=self.thread_name, daemon=True)
         self._thread.start()
+
+    @property
+    def params(self) -> pika.URLParameters:
+        """The connection parameters of the broker node in use."""
+        return self.brokers.current
 
     def wait_ready(self, timeout: float = 10.0) -> bool:
         """True once connected and declared (what is sent now will be seen); False at once if failed."""
@@ -100,6 +110,7 @@ class ConnectionThread:
     def _on_connected(self) -> None:
         """In the connection's thread, when ``_serve`` sets ``_ready``."""
         self.connections += 1
+        self.brokers.connected()
         self._backoff.succeeded()
         if self._troubled:
             log.info("%s: broker %s:%s connected again", self.thread_name, self.params.host, self.params.port)
@@ -129,7 +140,8 @@ class ConnectionThread:
                 self.state = "reconnecting"
                 self.reconnects += 1
                 self._on_lost()
-                self._pause(backoff.pause())
+                if not self.brokers.lost():  # another node to try at once, or a pause
+                    self._pause(backoff.pause())
             except Exception as exc:  # a bug must not silence the thread: say it, start over
                 self._ready.clear()
                 self.last_error = f"{type(exc).__name__}: {exc}"

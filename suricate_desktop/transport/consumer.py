@@ -26,12 +26,12 @@ broker keeps what was not acked), ``state`` becomes ``"failed"`` and
 checked against those already handed over (``dedup.SeenIds``), seeded from a
 durable sink's recent ids, so copies (redelivered after a cut, re-sent by the
 agent, redelivered after a recorder restart) are handed over once. A broker
-restart or a cut connection is retried with backoff.
+restart or a cut connection is retried with backoff (given a cluster's nodes,
+on the next node at once). A named queue may be a quorum queue (``queue_type``).
 
 With ``shard`` the consumer is one member of a group that shares the streams
-(``sharding``: each stream to one member). With ``arguments`` a named queue is
-declared with more arguments (``{"x-queue-type": "quorum"}`` for a queue that
-several recorders share as competing consumers). A durable sink that other
+(``sharding``: each stream to one member); several recorders share one quorum
+queue as competing consumers (``suricate record --shared-queue``). A durable sink that other
 processes write beside (``SharedRecordingWriter``) may offer
 ``stored_elsewhere()``: the ids the others stored since it was last asked; the
 consumer asks on a redelivered message, before checking it, so a message a
@@ -48,7 +48,7 @@ import functools
 import logging
 import ssl
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, cast, runtime_checkable
 
@@ -103,6 +103,10 @@ PLAIN_PREFETCH = 1_000
 #: How long a stopping consumer waits for a durable sink to write what it holds, to ack it.
 STOP_WRITE_WAIT = 8.0
 
+#: Named queues are classic (one node) or quorum (replicated, Raft; they survive the loss of a minority
+#: of a cluster's nodes).
+QUEUE_TYPES = ("classic", "quorum")
+
 REJECTED_EXCHANGE = "suricate.rejected"
 REJECTED_QUEUE = "suricate.rejected"
 #: The dead-letter queue keeps the newest rejects, no more.
@@ -133,7 +137,7 @@ class Consumer(ConnectionThread):
     def __init__(
         self,
         sink: Sink,
-        url: str = DEFAULT_URL,
+        url: str | Sequence[str] = DEFAULT_URL,
         exchange: str = DEFAULT_EXCHANGE,
         bindings: Iterable[str] = ("#",),
         queue: str | None = None,
@@ -148,16 +152,25 @@ class Consumer(ConnectionThread):
         queue_expires: float | None = None,
         unbind: Iterable[str] = (),
         shard: ShardGroup | None = None,
-        arguments: Mapping[str, Any] | None = None,
+        queue_type: str = "classic",
     ):
         super().__init__(url, backoff)
+        if queue_type not in QUEUE_TYPES:
+            raise ValueError(f"queue_type must be one of {', '.join(QUEUE_TYPES)}, not {queue_type!r}")
+        if queue_type != "classic" and not queue:
+            raise ValueError(
+                f"a {queue_type} queue must be named (queue=...): only a classic queue can be exclusive"
+            )
+        #: "quorum": the named queue is replicated on a majority of a cluster's nodes (x-queue-type: quorum).
+        self.queue_type = queue_type
         self.sink = sink
         #: Ack once the sink says the batch is stored, not once it was handed over.
         self.durable = isinstance(sink, DurableSink)
-        if tls_ca or url.startswith("amqps://"):
-            # amqps:// verifies the broker against the system's CAs, or against ``tls_ca``.
-            context = ssl.create_default_context(cafile=tls_ca)
-            self.params.ssl_options = pika.SSLOptions(context, self.params.host)
+        for node_url, params in zip(self.brokers.urls, self.brokers.all, strict=True):
+            if tls_ca or node_url.startswith("amqps://"):
+                # amqps:// verifies the broker against the system's CAs, or against ``tls_ca``.
+                context = ssl.create_default_context(cafile=tls_ca)
+                params.ssl_options = pika.SSLOptions(context, params.host)
         self.exchange = exchange
         self.bindings = tuple(bindings)
         #: A named queue is durable and outlives this consumer (recordings);
@@ -169,8 +182,6 @@ class Consumer(ConnectionThread):
         self.unbind = tuple(p for p in unbind if p not in self.bindings)
         #: A member of a shard group: its queue gets its share of the streams, not all of them.
         self.shard = shard
-        #: More arguments for the named queue (``x-queue-type``: quorum for a shared queue).
-        self.extra_arguments = dict(arguments or {})
         self.legacy_queues = tuple(legacy_queues)
         self.prefetch = prefetch or (DURABLE_PREFETCH if self.durable else PLAIN_PREFETCH)
         self.batch_size = batch_size
@@ -262,8 +273,7 @@ class Consumer(ConnectionThread):
         channel = self._channel = self._connection.channel()
         channel.exchange_declare(self.exchange, ExchangeType.topic, durable=True)
         channel.exchange_declare(REJECTED_EXCHANGE, ExchangeType.fanout, durable=True)
-        channel.queue_declare(REJECTED_QUEUE, durable=True, arguments={"x-max-length": REJECTED_MAX})
-        channel.queue_bind(REJECTED_QUEUE, REJECTED_EXCHANGE)
+        channel = self._declare_rejected_queue(channel)
         channel.basic_qos(prefetch_count=self.prefetch)
         queue: str | None
         if self.shard is not None:
@@ -311,12 +321,34 @@ class Consumer(ConnectionThread):
         if self.durable and not self.failure:
             self._wait_stored(STOP_WRITE_WAIT)
 
+    def _declare_rejected_queue(self, channel: BlockingChannel) -> BlockingChannel:
+        """Declare and bind the dead-letter queue; the channel to go on with.
+
+        On a cluster, the (classic) dead-letter queue lives on one node: while that node is down
+        the declaration fails (404, "home node ... is down"), and the consumer goes on without it
+        (bodies rejected meanwhile are counted and logged, not kept) on a new channel.
+        """
+        try:
+            channel.queue_declare(REJECTED_QUEUE, durable=True, arguments={"x-max-length": REJECTED_MAX})
+            channel.queue_bind(REJECTED_QUEUE, REJECTED_EXCHANGE)
+            return channel
+        except pika.exceptions.ChannelClosedByBroker as exc:
+            if exc.reply_code != 404:
+                raise
+            log.warning(
+                "%s: dead-letter queue unavailable, rejects not kept: %s", self.thread_name, exc.reply_text
+            )
+        assert self._connection is not None  # _serve connected before declaring
+        self._channel = self._connection.channel()
+        return self._channel
+
     def queue_arguments(self) -> dict[str, Any]:
         """The arguments the named queue is declared with (RabbitMQ refuses to change them later)."""
         arguments: dict[str, Any] = {"x-max-length": self.max_queue_length}
+        if self.queue_type != "classic":
+            arguments["x-queue-type"] = self.queue_type
         if self.queue_expires:
             arguments["x-expires"] = int(self.queue_expires * 1000)
-        arguments.update(self.extra_arguments)
         return arguments
 
     def _declare_named_queue(self, channel: BlockingChannel) -> str | None:

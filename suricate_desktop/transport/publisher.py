@@ -17,7 +17,12 @@ report is a running total, so a newer one of the same stream and run replaces
 an unsent older one and nothing is lost. When the broker refuses us for good
 (``reconnect.BrokerTrouble.permanent``: a refused login, a missing vhost...)
 the publisher stops trying: ``state = "failed"``, ``failed`` set, ``flush``
-returns False at once.
+returns False at once. Given several URLs (a cluster's nodes), a lost or
+unreachable node is followed at once by the next one (``reconnect.Brokers``).
+A nack (the broker could not take a message) puts the message back in front and
+reopens the connection after a pause: a channel whose quorum queue's leader moved
+can go on refusing every message (seen on RabbitMQ 3.10 after a node was killed
+mid-stream), while a new channel is served by the new leader.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import itertools
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pika
@@ -39,9 +44,9 @@ from ..schema import Snapshot, encode
 from .reconnect import (
     RETRY_CAP,
     Backoff,
+    Brokers,
     BrokerTrouble,
     broker_trouble,
-    connection_parameters,
     describe_error,
     forget,
     say,
@@ -67,13 +72,14 @@ class Publisher:
 
     def __init__(
         self,
-        url: str = DEFAULT_URL,
+        url: str | Sequence[str] = DEFAULT_URL,
         exchange: str = DEFAULT_EXCHANGE,
         max_buffer: int = 100_000,
         window: int = 1000,
         backoff: tuple[float, float] = (0.2, RETRY_CAP),
     ):
-        self.params = connection_parameters(url)
+        #: The broker's nodes (one URL, or several: a cluster's), and which one is in use.
+        self.brokers = Brokers(url)
         self.exchange = exchange
         self.max_buffer = max_buffer
         self.window = window
@@ -106,6 +112,13 @@ class Publisher:
         self._backoff = Backoff(*backoff)
         self._troubled = False  # trouble was said since the last connection
         self._trouble_now: BrokerTrouble | None = None  # what ended the current attempt
+        self._reopening = False  # the connection is being closed after a nack, to be made again
+        self._nack_reopens = 0  # reopened after nacks since the last confirm
+
+    @property
+    def params(self) -> pika.URLParameters:
+        """The connection parameters of the broker node in use."""
+        return self.brokers.current
 
     # -- the caller's side -------------------------------------------------------------------------------------------
     def start(self) -> Publisher:
@@ -210,6 +223,7 @@ class Publisher:
             if self._stopping:
                 break
             trouble = self._trouble_now
+            after_nack, self._reopening = self._reopening, False
             if trouble is not None:
                 self._troubled = True
                 self.last_error = trouble.text
@@ -222,7 +236,14 @@ class Publisher:
                     return
             self.reconnects += 1
             self.state = "reconnecting"
-            end = time.monotonic() + backoff.pause()
+            # Another node to try at once, or a pause once every node was tried; after a
+            # nack, the same node again after a pause.
+            if after_nack:  # doubling while reopened connections only get nacks (a queue refusing, full)
+                delay = min(self.backoff[1], self.backoff[0] * 2**self._nack_reopens)
+                self._nack_reopens += 1
+            else:
+                delay = 0.0 if self.brokers.lost() else backoff.pause()
+            end = time.monotonic() + delay
             while not self._stopping and time.monotonic() < end:
                 time.sleep(0.02)
         self.state = "closed"
@@ -256,7 +277,7 @@ class Publisher:
         channel.exchange_declare(self.exchange, ExchangeType.topic, durable=True, callback=self._on_exchange)
 
     def _on_channel_closed(self, channel: pika.channel.Channel, reason: BaseException) -> None:
-        if not self._stopping:
+        if not self._stopping and self._trouble_now is None:
             self._trouble_now = broker_trouble(reason, self.params)
         if self._connection and self._connection.is_open:
             self._connection.close()
@@ -270,6 +291,7 @@ class Publisher:
         self.state = "connected"
         self.last_error = ""
         self.connections += 1
+        self.brokers.connected()
         self._backoff.succeeded()
         if self._troubled:
             log.info("publisher: broker %s:%s connected again", self.params.host, self.params.port)
@@ -316,13 +338,29 @@ class Publisher:
                 done = [tag] if tag in self._unconfirmed else []
             items = [self._unconfirmed.pop(t) for t in done]
             if nack:
-                # The broker could not take them: send them again, first.
+                # The broker could not take them: send them again, first, on a new connection.
                 self.nacked += len(items)
                 self._put_back(items)
+                if items and not self._reopening:
+                    self._reopen(len(items))
             else:
                 self.confirmed += len(items)
+                if items:
+                    self._nack_reopens = 0
             self._idle.notify_all()
         self._drain()
+
+    def _reopen(self, count: int) -> None:
+        """After a nack: close this connection; ``_run`` makes a new one after a pause. Under the lock."""
+        self._reopening = True
+        self._trouble_now = BrokerTrouble(
+            f"broker {self.brokers.where()} refused {count} message(s) (nack); sending them again "
+            "on a new connection",
+            False,
+        )
+        connection = self._connection
+        if connection is not None and connection.is_open:
+            connection.ioloop.add_callback_threadsafe(connection.close)
 
     def _requeue_unconfirmed(self) -> None:
         with self._idle:

@@ -11,6 +11,9 @@ The publisher (its own ``SelectConnection`` loop) and the connection threads
   every successful connection, so however long the broker was away, a client
   tries again within ``RETRY_CAP`` seconds of it coming back (within
   ``HANDSHAKE_TIMEOUT`` when an attempt hangs on a half-open link);
+* ``Brokers``: the nodes of a cluster a client may use (several URLs, in order): a client
+  connects to the current one and, when it is lost or does not answer, tries the next one at
+  once; only after a whole round without a connection does it pause (``Backoff``);
 * ``BrokerTrouble``: one readable line for what went wrong, and whether trying
   again can help: a refused login, a missing vhost, a refused permission or a
   broker certificate that does not verify is *permanent* (the connection gives
@@ -27,6 +30,7 @@ import ssl
 import threading
 import time
 import urllib.parse
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pika
@@ -62,6 +66,61 @@ def connection_parameters(url: str) -> pika.URLParameters:
     if "heartbeat" not in given:
         params.heartbeat = HEARTBEAT
     return params
+
+
+def broker_urls(urls: str | Sequence[str]) -> list[str]:
+    """The URLs in ``urls``: a list, or one string of comma-separated ``amqp://``/``amqps://`` URLs.
+
+    A comma splits only where the next URL starts, so a comma inside a URL's query stays in it.
+    """
+    items = [urls] if isinstance(urls, str) else list(urls)
+    found = [
+        part.strip()
+        for item in items
+        for part in re.split(r",\s*(?=amqps?://)", item.strip())
+        if part.strip()
+    ]
+    if not found:
+        raise ValueError("no broker URL given")
+    return found
+
+
+class Brokers:
+    """The broker nodes a client may use, in order, and which one it is on (``current``).
+
+    ``lost()`` moves to the next node and says whether it is worth trying at once: True until every
+    node was tried since the last connection (a killed node's clients then reach the next one
+    without waiting), False once a whole round failed (the caller pauses with its ``Backoff``).
+    """
+
+    def __init__(self, urls: str | Sequence[str]):
+        self.urls = broker_urls(urls)
+        self.all = [connection_parameters(url) for url in self.urls]
+        self.index = 0
+        self._tried = 1  # nodes tried since the last connection, the current one included
+
+    @property
+    def current(self) -> pika.URLParameters:
+        return self.all[self.index]
+
+    def where(self, index: int | None = None) -> str:
+        params = self.all[self.index if index is None else index]
+        return f"{params.host}:{params.port}"
+
+    def connected(self) -> None:
+        """The current node answered."""
+        self._tried = 1
+
+    def lost(self) -> bool:
+        """The current node failed or dropped us: move on; True if the next one is to be tried at once."""
+        if len(self.all) == 1:
+            return False
+        previous = self.index
+        self.index = (self.index + 1) % len(self.all)
+        fresh = self._tried < len(self.all)
+        self._tried = self._tried + 1 if fresh else 1
+        log.info("broker %s lost or unreachable; trying %s", self.where(previous), self.where())
+        return fresh
 
 
 class Backoff:
