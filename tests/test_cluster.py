@@ -11,6 +11,7 @@ first URL passed over on the machine's broker (quorum queue there too).
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -263,5 +264,219 @@ def test_a_node_stopped_by_its_operator_moves_its_clients(cluster):
     try:
         conn.channel().queue_delete(queue)
         conn.channel().exchange_delete(exchange)
+    finally:
+        conn.close()
+
+
+# -- workers and jobs across a node's loss ---------------------------------------------------------------------------------
+SECRET = b"cluster-test-secret-0123456789abcdef"
+JOB_SCRIPT = '''"""A job's result: two outputs from its index, after a pause (so jobs are in flight when a node dies)."""
+STREAMS = ["none.none.none"]
+
+def process(frames, params):
+    import time
+    time.sleep(params.get("sleep", 0))
+    return {"i": float(params["i"]), "twice": 2.0 * params["i"]}
+'''
+
+
+def worker_process(
+    urls: list[str], exchange: str, scripts: Path, secret: Path, job_queue: str, wid: str, err: Path
+):
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "suricate_desktop",
+            "worker",
+            "--broker",
+            ",".join(urls),
+            "--exchange",
+            exchange,
+            "--scripts",
+            str(scripts),
+            "--secret-file",
+            str(secret),
+            "--job-queue",
+            job_queue,
+            "--status-exchange",
+            f"{exchange}.workers",
+            "--status-every",
+            "0.5",
+            "--id",
+            wid,
+        ],
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        stdout=subprocess.PIPE,
+        stderr=err.open("w"),
+        text=True,
+    )
+
+
+def queue_leader(cluster: Cluster, queue: str) -> str:
+    out = cluster.alive()[0].ctl("list_queues", "-q", "--no-table-headers", "name", "leader", check=False)
+    return dict(line.split("\t")[:2] for line in out.splitlines() if "\t" in line).get(queue, "")
+
+
+def queue_messages(cluster: Cluster, queue: str) -> int:
+    """Ready and unacknowledged messages of ``queue`` (-1: not listed)."""
+    out = cluster.alive()[0].ctl("list_queues", "-q", "--no-table-headers", "name", "messages")
+    found = dict(line.split("\t")[:2] for line in out.splitlines() if "\t" in line).get(queue)
+    return int(found) if found and found.isdigit() else -1
+
+
+@pytest.mark.broker
+def test_killing_the_node_of_a_worker_and_the_job_queue_loses_no_job_and_doubles_no_result(cluster, tmp_path):
+    """Two ``suricate worker`` processes take signed jobs from a quorum queue whose leader is on node 1,
+    as is worker A's every connection (worker B is on node 2). Half the jobs are queued, node 1 is
+    SIGKILLed while they run, the other half is submitted through the nodes left. Every job the broker
+    confirmed runs and its results arrive, once each after the consumer's (host, source, agg, run, seq)
+    dedup (a job redelivered after the loss may run twice: at-least-once), and both workers go on."""
+    from suricate_desktop.transport.job_client import QUEUED, submit_job
+    from suricate_desktop.transport.jobs import JOB_QUEUE_ARGUMENTS
+    from suricate_desktop.transport.worker_status import WorkerListener
+
+    tag = uuid.uuid4().hex[:8]
+    exchange, job_queue, results = (
+        f"test.cluster.{tag}",
+        f"test.cluster.jobs.{tag}",
+        f"test.cluster.res.{tag}",
+    )
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    (scripts / "jobtest.py").write_text(JOB_SCRIPT)
+    secret = tmp_path / "secret"
+    secret.write_bytes(SECRET)
+    secret.chmod(0o600)
+    victim = cluster.nodes[0]
+    urls = cluster.urls
+    others_first = urls[1:] + urls[:1]
+    # The job queue's leader on the victim: it is declared there first (the leader is the declaring node).
+    conn = pika.BlockingConnection(pika.URLParameters(urls[0]))
+    conn.channel().queue_declare(job_queue, durable=True, arguments=JOB_QUEUE_ARGUMENTS)
+    conn.close()
+    assert queue_leader(cluster, job_queue) == victim.name
+    got: list[Snapshot] = []
+    lock = threading.Lock()
+
+    def sink(batch: list[Snapshot]) -> None:
+        with lock:
+            got.extend(batch)
+
+    consumer = Consumer(
+        sink, others_first, exchange, ("*.script-jobtest.*",), queue=results, queue_type="quorum"
+    )
+    listener = WorkerListener(",".join(others_first), exchange=f"{exchange}.workers")
+    lines: dict[str, list[dict]] = {"wa": [], "wb": []}
+    procs = {
+        "wa": worker_process(urls, exchange, scripts, secret, job_queue, "wa", tmp_path / "wa.err"),
+        "wb": worker_process(others_first, exchange, scripts, secret, job_queue, "wb", tmp_path / "wb.err"),
+    }
+    for wid, proc in procs.items():
+
+        def read(proc=proc, sink=lines[wid]) -> None:
+            for line in proc.stdout:
+                sink.append(json.loads(line))
+
+        threading.Thread(target=read, daemon=True).start()
+    confirmed: list[str] = []
+    attempted: set[str] = set()
+    total = 20
+
+    def submit_until(count: int) -> None:
+        """Submit jobs until ``count`` are confirmed (a job the broker did not confirm is not retried: a new one goes)."""
+        for _attempt in range(60):
+            if len(confirmed) >= count:
+                return
+            answer = submit_job(
+                urls, SECRET, "jobtest", params={"i": len(attempted), "sleep": 0.3}, queue=job_queue, wait=0
+            )
+            attempted.add(answer.job)
+            if answer.status == QUEUED:
+                confirmed.append(answer.job)
+            else:
+                time.sleep(0.2)  # the cluster is electing a leader: try a new job shortly
+        raise AssertionError(f"only {len(confirmed)} of {count} jobs confirmed")
+
+    def results_of() -> set[str]:
+        with lock:
+            return {s.run for s in got}
+
+    try:
+        assert consumer.start().wait_ready(30), consumer.last_error
+        assert listener.start().wait_ready(30), listener.last_error
+        assert waiting.wait_until(lambda: {w.status.worker for w in listener.workers()} >= {"wa", "wb"}, 60)
+        assert waiting.wait_until(
+            lambda: (
+                cluster.alive()[0]
+                .ctl("list_queues", "-q", "--no-table-headers", "name", "consumers")
+                .count(f"{job_queue}\t2")
+            ),
+            30,
+        ), "the two workers never consumed the job queue"
+        submit_until(total // 2)
+        # Mid-stream: some results are in, most jobs are queued or running.
+        assert waiting.wait_until(lambda: len(results_of() & set(confirmed)) >= 3, 60)
+        in_flight = len(set(confirmed) - results_of())
+        assert in_flight > 0
+        victim.kill()
+        killed = time.time()
+        submit_until(total)  # through the nodes left
+        want = set(confirmed)
+        assert waiting.wait_until(lambda: want <= results_of(), 120), (
+            f"{len(want - results_of())} confirmed jobs without a result; "
+            f"wa: {(tmp_path / 'wa.err').read_text()[-2000:]}\nwb: {(tmp_path / 'wb.err').read_text()[-2000:]}"
+        )
+        # Both workers carried on: alive, and each one's status arrives after the loss.
+        assert all(proc.poll() is None for proc in procs.values())
+        assert waiting.wait_until(
+            lambda: all((w := listener.get(wid)) is not None and w.status.ts > killed + 1 for wid in procs),
+            30,
+        )
+        # Worker A lost its node and said so (one line); no client is left on the victim.
+        assert waiting.wait_until(
+            lambda: f":{victim.port}: connection lost" in (tmp_path / "wa.err").read_text(), 10
+        )
+        assert victim.port not in cluster.connection_ports()
+        # Nothing left to run or to hand over (a job is acked once its results are confirmed): any
+        # job redelivered by the loss has run again and its copies have reached the consumer.
+        assert waiting.wait_until(
+            lambda: queue_messages(cluster, job_queue) == 0 and queue_messages(cluster, results) == 0, 60
+        )
+    finally:
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        codes = {wid: proc.wait(30) for wid, proc in procs.items()}
+        consumer.stop()
+        listener.stop()
+        cluster.restart(0)
+    assert codes == {"wa": 0, "wb": 0}, codes
+    with lock:
+        ids = [(s.host, s.source, s.agg, s.run, s.seq) for s in got]
+        by_run: dict[str, dict[str, float]] = {}
+        for s in got:
+            by_run.setdefault(s.run, {})[s.agg] = s.entries[0][1]
+    assert len(ids) == len(set(ids)), "a result was handed over twice"
+    assert set(by_run) <= attempted  # nothing but our jobs' results
+    for run in want:
+        assert set(by_run[run]) == {"i", "twice"} and by_run[run]["twice"] == 2 * by_run[run]["i"]
+    runs = [line["run"] for wid in procs for line in lines[wid]]
+    assert want <= set(runs) and all(line["status"] == "ok" for wid in procs for line in lines[wid])
+    reruns = len(runs) - len(set(runs))
+    print(
+        f"{len(want)} confirmed jobs ({len(attempted) - len(want)} not confirmed), {in_flight} in flight at the "
+        f"kill; runs: wa {len(lines['wa'])}, wb {len(lines['wb'])}, {reruns} re-run after a redelivery; "
+        f"duplicate result snapshots dropped by the consumer: {consumer.duplicates}"
+    )
+    conn = pika.BlockingConnection(pika.URLParameters(cluster.urls[1]))
+    try:
+        channel = conn.channel()
+        assert channel.queue_declare(job_queue, passive=True).method.message_count == 0
+        for queue in (job_queue, results):
+            channel.queue_delete(queue)
+        channel.exchange_delete(exchange)
+        channel.exchange_delete(f"{exchange}.workers")
     finally:
         conn.close()

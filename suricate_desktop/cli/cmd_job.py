@@ -67,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
         parse_message,
         verify_reply,
     )
+    from ..transport.job_client import connect_first
     from ..transport.jobs import JOB_QUEUE_ARGUMENTS, check_args, job_id, make_job
 
     try:
@@ -81,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"suricate job: {problem}", file=sys.stderr)
         return 2
     try:
-        connection = pika.BlockingConnection(pika.URLParameters(args.broker))
+        connection = connect_first(args.broker)
     except pika.exceptions.AMQPError as exc:
         print(f"suricate job: cannot reach the broker: {exc!r}", file=sys.stderr)
         return 2

@@ -5,13 +5,15 @@ Why: the desk runs a worker's script on demand ("Run now…" in the Sources pane
 and no printing: sign the job (``jobs.make_job``), declare the quorum queue, publish it persistent with
 confirms and a direct reply-to, and wait for an answer whose signature checks and whose ``re`` is the
 job's nonce. The workbench calls it from a worker thread of its own, never from the GUI thread.
+Given a cluster's nodes (several URLs), it connects to the first that answers (``connect_first``, also
+used by ``suricate job``); a job is published once, on one connection, never re-sent to another node.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,12 +22,14 @@ import pika.exceptions
 
 from .control_messages import encode_message, parse_message, verify_reply
 from .jobs import JOB_QUEUE, JOB_QUEUE_ARGUMENTS, check_args, job_id, make_job
-from .reconnect import connection_parameters, describe_error
+from .reconnect import broker_urls, connection_parameters, describe_error
 
 #: Answer statuses that are not a script's own outcome.
 NO_ANSWER = "no-answer"
 BROKER_ERROR = "broker-error"
 REFUSED = "refused"
+#: The job is on the queue (confirmed by the broker); not waited for (``wait`` <= 0).
+QUEUED = "queued"
 
 
 @dataclass(frozen=True)
@@ -61,8 +65,23 @@ def parse_params(items: list[str]) -> dict[str, Any]:
     return params
 
 
+def connect_first(urls: str | Sequence[str]) -> pika.BlockingConnection:
+    """A connection to the first of ``urls`` (one URL, or a cluster's nodes) that answers.
+
+    Raises the last node's ``pika.exceptions.AMQPError`` when none does.
+    """
+    error: pika.exceptions.AMQPError | None = None
+    for url in broker_urls(urls):
+        try:
+            return pika.BlockingConnection(connection_parameters(url))
+        except pika.exceptions.AMQPError as exc:
+            error = exc
+    assert error is not None
+    raise error
+
+
 def submit_job(
-    url: str,
+    url: str | Sequence[str],
     secret: bytes | str,
     script: str,
     *,
@@ -73,6 +92,10 @@ def submit_job(
     wait: float = 120.0,
 ) -> JobAnswer:
     """Put a signed job on ``queue`` and wait up to ``wait`` seconds for its answer (blocking).
+
+    ``url``: one URL or a cluster's nodes (a list, or comma-separated); the first that answers is used.
+    With ``wait`` <= 0 the job goes without a reply-to and the answer is ``queued`` once the broker
+    confirmed it (a worker runs it later; its results arrive as streams).
 
     Never raises for the broker or the worker: the outcome is in the answer's ``status`` (the
     worker's: ``ok``, ``error``, ``timeout``, ``memory``, ``crashed``, ``bad-output``,
@@ -95,11 +118,12 @@ def submit_job(
 
     connection = None
     try:
-        connection = pika.BlockingConnection(connection_parameters(url))
+        connection = connect_first(url)
         channel = connection.channel()
         channel.queue_declare(queue, durable=True, arguments=JOB_QUEUE_ARGUMENTS)
-        reply_to = "amq.rabbitmq.reply-to"
-        channel.basic_consume(reply_to, on_reply, auto_ack=True)
+        reply_to = "amq.rabbitmq.reply-to" if wait > 0 else None
+        if reply_to is not None:
+            channel.basic_consume(reply_to, on_reply, auto_ack=True)
         channel.confirm_delivery()
         props = pika.BasicProperties(
             delivery_mode=2,
@@ -119,6 +143,8 @@ def submit_job(
                 connection.close()
             except pika.exceptions.AMQPError:
                 pass
+    if wait <= 0:
+        return JobAnswer(jid, script, QUEUED)
     if not answers:
         return JobAnswer(
             jid,
