@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
 
 from ..transport.settings import SECRET_ENV
 from .options import add_broker_options
@@ -41,34 +40,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=run)
 
 
-def parse_params(items: list[str]) -> dict[str, Any]:
-    params: dict[str, Any] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise ValueError(f"--param {item!r}: expected K=V")
-        try:
-            params[key] = json.loads(value)
-        except ValueError:
-            params[key] = value
-    return params
-
-
 def run(args: argparse.Namespace) -> int:
-    import time
-
-    import pika
     import pika.exceptions
 
-    from ..transport.control_messages import (
-        SecretError,
-        encode_message,
-        load_secret,
-        parse_message,
-        verify_reply,
-    )
-    from ..transport.job_client import connect_first
-    from ..transport.jobs import JOB_QUEUE_ARGUMENTS, check_args, job_id, make_job
+    from ..transport.control_messages import SecretError, load_secret
+    from ..transport.job_client import parse_params, send_job
+    from ..transport.jobs import check_args, job_id, make_job
+    from ..transport.reconnect import describe_error
 
     try:
         secret = load_secret(args.secret_file)
@@ -81,48 +59,20 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(f"suricate job: {problem}", file=sys.stderr)
         return 2
+    name = f"job {job_id(job['nonce'])}: {args.script}"
+    if args.wait > 0:
+        print(f"{name} -> {args.job_queue}, waiting up to {args.wait:g} s", file=sys.stderr)
     try:
-        connection = connect_first(args.broker)
+        reply = send_job(args.broker, secret, job, queue=args.job_queue, wait=args.wait)
     except pika.exceptions.AMQPError as exc:
-        print(f"suricate job: cannot reach the broker: {exc!r}", file=sys.stderr)
+        print(f"suricate job: broker: {describe_error(exc)}", file=sys.stderr)
         return 2
-    try:
-        channel = connection.channel()
-        channel.queue_declare(args.job_queue, durable=True, arguments=JOB_QUEUE_ARGUMENTS)
-        answers: list[dict[str, Any]] = []
-        reply_to = None
-        if args.wait > 0:
-            reply_to = "amq.rabbitmq.reply-to"
-
-            def on_reply(ch: Any, method: Any, props: Any, body: bytes) -> None:
-                try:
-                    message = parse_message(body)
-                except ValueError:
-                    return
-                if verify_reply(secret, message, str(message.get("worker")), job["nonce"]) is None:
-                    answers.append(message)
-
-            channel.basic_consume(reply_to, on_reply, auto_ack=True)
-        channel.confirm_delivery()
-        props = pika.BasicProperties(
-            delivery_mode=2, content_type="application/json", reply_to=reply_to, correlation_id=job["nonce"]
-        )
-        channel.basic_publish("", args.job_queue, encode_message(job), props, mandatory=True)
-        print(f"job {job_id(job['nonce'])}: {args.script} submitted to {args.job_queue}", file=sys.stderr)
-        if args.wait <= 0:
-            return 0
-        deadline = time.monotonic() + args.wait
-        while not answers and time.monotonic() < deadline:
-            connection.process_data_events(time_limit=min(0.2, max(0.0, deadline - time.monotonic())))
-        if not answers:
-            print(f"suricate job: no answer within {args.wait:g} s (is a worker running?)", file=sys.stderr)
-            return 3
-        answer = {k: v for k, v in answers[0].items() if k not in ("sig", "v", "host", "re", "ts", "nonce")}
-        print(json.dumps(answer))
-        return 0 if answer.get("status") == "ok" else 1
-    except pika.exceptions.AMQPError as exc:
-        print(f"suricate job: broker error: {exc!r}", file=sys.stderr)
-        return 2
-    finally:
-        if connection.is_open:
-            connection.close()
+    if args.wait <= 0:
+        print(f"{name} submitted to {args.job_queue}", file=sys.stderr)
+        return 0
+    if reply is None:
+        print(f"suricate job: no answer within {args.wait:g} s (is a worker running?)", file=sys.stderr)
+        return 3
+    answer = {k: v for k, v in reply.items() if k not in ("sig", "v", "host", "re", "ts", "nonce")}
+    print(json.dumps(answer))
+    return 0 if answer.get("status") == "ok" else 1

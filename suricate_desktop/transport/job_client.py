@@ -80,6 +80,58 @@ def connect_first(urls: str | Sequence[str]) -> pika.BlockingConnection:
     raise error
 
 
+def send_job(
+    url: str | Sequence[str],
+    secret: bytes | str,
+    message: dict[str, Any],
+    *,
+    queue: str = JOB_QUEUE,
+    wait: float = 120.0,
+) -> dict[str, Any] | None:
+    """Publish a signed job (``jobs.make_job``) on ``queue``, confirmed; with ``wait`` > 0, its answer.
+
+    The one exchange ``submit_job`` and ``suricate job`` share: the queue declared as the workers
+    declare it, the job persistent with a direct reply-to, the first answer whose signature checks
+    and whose ``re`` is the job's nonce. None when ``wait`` <= 0 or no answer came in time; raises
+    pika's errors (the broker unreachable, the job not confirmed).
+    """
+    answers: list[dict[str, Any]] = []
+
+    def on_reply(channel: Any, method: Any, props: Any, body: bytes) -> None:
+        try:
+            reply = parse_message(body)
+        except ValueError:
+            return
+        if verify_reply(secret, reply, str(reply.get("worker")), message["nonce"]) is None:
+            answers.append(reply)
+
+    connection = connect_first(url)
+    try:
+        channel = connection.channel()
+        channel.queue_declare(queue, durable=True, arguments=JOB_QUEUE_ARGUMENTS)
+        reply_to = "amq.rabbitmq.reply-to" if wait > 0 else None
+        if reply_to is not None:
+            channel.basic_consume(reply_to, on_reply, auto_ack=True)
+        channel.confirm_delivery()
+        props = pika.BasicProperties(
+            delivery_mode=2,
+            content_type="application/json",
+            reply_to=reply_to,
+            correlation_id=message["nonce"],
+        )
+        channel.basic_publish("", queue, encode_message(message), props, mandatory=True)
+        deadline = time.monotonic() + wait
+        while not answers and time.monotonic() < deadline:
+            connection.process_data_events(time_limit=min(0.2, max(0.0, deadline - time.monotonic())))
+    finally:
+        if connection.is_open:
+            try:
+                connection.close()
+            except pika.exceptions.AMQPError:
+                pass
+    return answers[0] if answers else None
+
+
 def submit_job(
     url: str | Sequence[str],
     secret: bytes | str,
@@ -106,46 +158,13 @@ def submit_job(
     problem = check_args(message["args"])
     if problem:
         return JobAnswer(jid, script, REFUSED, problem)
-    answers: list[dict[str, Any]] = []
-
-    def on_reply(channel: Any, method: Any, props: Any, body: bytes) -> None:
-        try:
-            reply = parse_message(body)
-        except ValueError:
-            return
-        if verify_reply(secret, reply, str(reply.get("worker")), message["nonce"]) is None:
-            answers.append(reply)
-
-    connection = None
     try:
-        connection = connect_first(url)
-        channel = connection.channel()
-        channel.queue_declare(queue, durable=True, arguments=JOB_QUEUE_ARGUMENTS)
-        reply_to = "amq.rabbitmq.reply-to" if wait > 0 else None
-        if reply_to is not None:
-            channel.basic_consume(reply_to, on_reply, auto_ack=True)
-        channel.confirm_delivery()
-        props = pika.BasicProperties(
-            delivery_mode=2,
-            content_type="application/json",
-            reply_to=reply_to,
-            correlation_id=message["nonce"],
-        )
-        channel.basic_publish("", queue, encode_message(message), props, mandatory=True)
-        deadline = time.monotonic() + wait
-        while not answers and time.monotonic() < deadline:
-            connection.process_data_events(time_limit=min(0.2, max(0.0, deadline - time.monotonic())))
+        reply = send_job(url, secret, message, queue=queue, wait=wait)
     except pika.exceptions.AMQPError as exc:
         return JobAnswer(jid, script, BROKER_ERROR, f"broker: {describe_error(exc)}"[:500])
-    finally:
-        if connection is not None and connection.is_open:
-            try:
-                connection.close()
-            except pika.exceptions.AMQPError:
-                pass
     if wait <= 0:
         return JobAnswer(jid, script, QUEUED)
-    if not answers:
+    if reply is None:
         return JobAnswer(
             jid,
             script,
@@ -153,7 +172,6 @@ def submit_job(
             f"no answer within {wait:g} s: is a worker with the same secret taking jobs from {queue}? "
             "(the job stays queued until one does)",
         )
-    reply = answers[0]
 
     def text(key: str) -> str:
         value = reply.get(key, "")
