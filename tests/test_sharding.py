@@ -309,9 +309,7 @@ def test_two_recorders_on_one_quorum_queue_record_each_snapshot_once(
     folder = tmp_path / "rec"
     writers = [SharedRecordingWriter(folder, name, rotate_seconds=0.1) for name in ("a", "b")]
     consumers = [
-        Consumer(
-            w, broker_url, exchange, ["#"], queue=queue_name, arguments={"x-queue-type": "quorum"}
-        ).start()
+        Consumer(w, broker_url, exchange, ["#"], queue=queue_name, queue_type="quorum").start()
         for w in writers
     ]
     try:
@@ -365,7 +363,7 @@ class Mute(SharedRecordingWriter):  # writes, never says so: the process dies be
         return 0
 
 writer = Mute(folder, "mute", rotate_seconds=0.1)
-consumer = Consumer(writer, url, exchange, ["#"], queue=queue, arguments={"x-queue-type": "quorum"}).start()
+consumer = Consumer(writer, url, exchange, ["#"], queue=queue, queue_type="quorum").start()
 assert consumer.wait_ready(30)
 while True:
     print(consumer.received, writer.snapshots_written, flush=True)
@@ -378,9 +376,7 @@ def test_what_a_killed_recorder_wrote_but_never_acked_is_not_written_again_by_an
 ):
     folder = tmp_path / "rec"
     healthy = SharedRecordingWriter(folder, "healthy", rotate_seconds=0.1)
-    consumer = Consumer(
-        healthy, broker_url, exchange, ["#"], queue=queue_name, arguments={"x-queue-type": "quorum"}
-    ).start()
+    consumer = Consumer(healthy, broker_url, exchange, ["#"], queue=queue_name, queue_type="quorum").start()
     mute = subprocess.Popen(
         [sys.executable, "-c", MUTE_RECORDER, broker_url, exchange, queue_name, str(folder)],
         stdout=subprocess.PIPE,
@@ -429,7 +425,7 @@ def test_a_recorder_cut_from_the_broker_leaves_what_it_had_not_written_to_whoeve
     folder = tmp_path / "rec"
     # "slow" holds what it gets for an hour (until it stops), "quick" writes every 0.1 s.
     slow, quick = SharedRecordingWriter(folder, "slow", 3600), SharedRecordingWriter(folder, "quick", 0.1)
-    kw = {"queue": queue_name, "arguments": {"x-queue-type": "quorum"}}
+    kw = {"queue": queue_name, "queue_type": "quorum"}
     a = Consumer(slow, broker_url, exchange, ["#"], **kw).start()
     b = Consumer(quick, broker_url, exchange, ["#"], **kw).start()
     try:
