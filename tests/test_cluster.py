@@ -480,3 +480,22 @@ def test_killing_the_node_of_a_worker_and_the_job_queue_loses_no_job_and_doubles
         channel.exchange_delete(f"{exchange}.workers")
     finally:
         conn.close()
+
+
+@pytest.mark.broker
+def test_shard_members_on_three_nodes_rebalance_as_they_join_and_leave(cluster):
+    """The consistent-hash exchange on the cluster: a, b and c each on another node; c joins, takes a
+    share from a and b only, leaves, and every stream goes back to where it was (as on one broker)."""
+    from test_sharding import check_rebalance
+
+    from suricate_desktop.transport.sharding import ShardGroup
+
+    exchange = f"test.cluster.{uuid.uuid4().hex[:8]}"
+    group = f"g{uuid.uuid4().hex[:8]}"
+    try:
+        check_rebalance(cluster.urls, exchange, group)
+    finally:
+        conn = pika.BlockingConnection(pika.URLParameters(cluster.urls[1]))
+        conn.channel().exchange_delete(ShardGroup(group).exchange(exchange))
+        conn.channel().exchange_delete(exchange)
+        conn.close()

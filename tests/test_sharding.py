@@ -156,6 +156,18 @@ def test_each_stream_goes_to_one_daemon_and_each_alert_fires_once(broker_url, ex
 def test_a_daemon_that_joins_takes_a_share_and_one_that_leaves_hands_its_streams_back(
     broker_url, exchange, group
 ):
+    check_rebalance([broker_url] * 3, exchange, group)
+
+
+def check_rebalance(urls: list[str], exchange: str, group: str) -> None:
+    """Members a and b share 300 streams; c joins and takes about a third, only from a and b; c leaves
+    and each stream goes back where it was. ``urls``: the broker each of a, b, c connects to first
+    (on a cluster, three different nodes; the rest of the list is where it fails over)."""
+    broker_url = urls[0]
+
+    def member(i: int, name: str) -> Member:
+        return Member(",".join(urls[i:] + urls[:i]), exchange, group, name)
+
     hosts = [f"db{i:03d}" for i in range(300)]
     keys = {f"{h}.syscalls.num" for h in hosts}
     rounds = iter(range(100))
@@ -175,13 +187,13 @@ def test_a_daemon_that_joins_takes_a_share_and_one_that_leaves_hands_its_streams
         assert sum(len(s) for s in owners.values()) == len(keys)  # no stream went to two members
         return owners
 
-    a, b = Member(broker_url, exchange, group, "a"), Member(broker_url, exchange, group, "b")
+    a, b = member(0, "a"), member(1, "b")
     c = None
     try:
         assert a.consumer.wait_ready() and b.consumer.wait_ready()
         two = round_of([a, b])
         assert round_of([a, b]) == two  # stable while nobody comes or goes
-        c = Member(broker_url, exchange, group, "c")
+        c = member(2, "c")
         assert c.consumer.wait_ready()
         three = round_of([a, b, c])
         counts = {name: len(s) for name, s in three.items()}
