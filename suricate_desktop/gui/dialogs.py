@@ -79,9 +79,8 @@ class AddBrokerDialog:
         }
 
     def exec(self) -> dict[str, Any] | None:  # safe: runs the modal dialog, no code from data
-        return (
-            self.config() if self.dialog.exec() == QDialog.DialogCode.Accepted else None
-        )  # safe: QDialog.exec
+        accepted = self.dialog.exec() == QDialog.DialogCode.Accepted  # safe: QDialog.exec, a modal dialog
+        return self.config() if accepted else None
 
 
 class RemoteAgentsDialog:
@@ -122,6 +121,5 @@ class RemoteAgentsDialog:
         }
 
     def exec(self) -> dict[str, Any] | None:  # safe: runs the modal dialog, no code from data
-        return (
-            self.config() if self.dialog.exec() == QDialog.DialogCode.Accepted else None
-        )  # safe: QDialog.exec
+        accepted = self.dialog.exec() == QDialog.DialogCode.Accepted  # safe: QDialog.exec, a modal dialog
+        return self.config() if accepted else None

@@ -113,9 +113,8 @@ class RunJobDialog:
         self.dialog.accept()
 
     def exec(self) -> tuple[float | None, dict, str] | None:  # safe: runs the modal dialog
-        return (
-            self.result if self.dialog.exec() == QDialog.DialogCode.Accepted else None
-        )  # safe: QDialog.exec
+        accepted = self.dialog.exec() == QDialog.DialogCode.Accepted  # safe: QDialog.exec, a modal dialog
+        return self.result if accepted else None
 
 
 class WorkersView(QWidget):

@@ -3,8 +3,8 @@
 A worker must know which streams a script wants, and how often and over how long it runs, before
 it runs anything: a script is user code and only ever runs in the sandbox child. So its module
 constants (``STREAMS``, ``EVERY``, ``OVER``, ``PARAMS``, ``DESCRIPTION``) are read from the source with
-``ast`` as literals (``ast.literal_eval`` of the assigned expression); anything else assigned to them is
-reported as an error of the script, never evaluated.
+``ast`` as literals (the assigned expression, never run); anything else assigned to them is reported as
+an error of the script, never evaluated.
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ def read_info(path: str | os.PathLike[str], name: str | None = None) -> ScriptIn
         for target in targets:
             if isinstance(target, ast.Name) and target.id in _CONSTANTS:
                 try:
-                    consts[target.id] = ast.literal_eval(value)
+                    consts[target.id] = ast.literal_eval(value)  # safe: a literal, never run
                 except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
                     raise ScriptError(
                         f"{path}:{node.lineno}: {target.id} must be a literal (it is read without running the script)"
