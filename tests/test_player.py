@@ -8,13 +8,13 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from playing import expected_newest, in_time_order, newest, opener
 from waiting import wait_until
 
 from suricate_desktop.schema import Snapshot
 from suricate_desktop.store import player as player_module
 from suricate_desktop.store.importers import write_recording
 from suricate_desktop.store.player import RecordingPlayer
-from suricate_desktop.store.recording import iter_snapshots
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "resources" / "recordings" / "bpftrace-demo"
@@ -34,30 +34,13 @@ STREAMS = {
 @pytest.fixture(scope="module")
 def recorded():
     """Every snapshot of the bundled recording, in time order."""
-    return sorted(iter_snapshots(DEMO), key=lambda s: s.ts)
+    return in_time_order(DEMO)
 
 
 @pytest.fixture
 def player():
-    sources = []
-
-    def open_(*args, **kwargs):
-        kwargs.setdefault("autoplay", False)
-        src = RecordingPlayer(*args, **kwargs)
-        sources.append(src)
-        return src
-
-    yield open_
-    for src in sources:
-        src.stop()
-
-
-def newest(store) -> float:
-    return max(info.last_ts for info in store.streams())
-
-
-def expected_newest(recorded, position) -> float:
-    return max(s.ts for s in recorded if s.ts <= position)
+    with opener(RecordingPlayer) as open_:
+        yield open_
 
 
 def rows(store, stream) -> int:

@@ -7,11 +7,11 @@ import time
 from pathlib import Path
 
 import pytest
+from playing import expected_newest, in_time_order, newest, opener
 from PySide6.QtCore import Qt
 
 from suricate_desktop.gui.sources.recording import RecordingSource
 from suricate_desktop.gui.timeline import TimelineBar
-from suricate_desktop.store.recording import iter_snapshots
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "resources" / "recordings" / "bpftrace-demo"
@@ -21,30 +21,13 @@ IMPORT = Path(__file__).parent / "data" / "import"
 @pytest.fixture(scope="module")
 def recorded():
     """Every snapshot of the bundled recording, in time order."""
-    return sorted(iter_snapshots(DEMO), key=lambda s: s.ts)
+    return in_time_order(DEMO)
 
 
 @pytest.fixture
 def player():
-    sources = []
-
-    def open_(*args, **kwargs):
-        kwargs.setdefault("autoplay", False)
-        src = RecordingSource(*args, **kwargs)
-        sources.append(src)
-        return src
-
-    yield open_
-    for src in sources:
-        src.stop()
-
-
-def newest(store) -> float:
-    return max(info.last_ts for info in store.streams())
-
-
-def expected_newest(recorded, position) -> float:
-    return max(s.ts for s in recorded if s.ts <= position)
+    with opener(RecordingSource) as open_:
+        yield open_
 
 
 def test_a_recording_source_is_named_after_its_folder(player, qtbot):
