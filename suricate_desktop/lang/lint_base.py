@@ -234,6 +234,9 @@ class Linter:
                 elif self.starts_decl(i):
                     state = S_DECL
                     decl_start, decl_depth = i, 0
+                elif tok[1] == ";" and self.decls and self.decls[-1][1] == i and self.lang == "bpftrace":
+                    # a C definition's closing "};": bpftrace hands the whole of it to clang
+                    self.decls[-1] = (self.decls[-1][0], i + 1)
                 else:
                     self.outer_unexpected(i)
             elif state == S_PROBES:

@@ -8,8 +8,10 @@ start of the run of non-blank characters holding the token, so they match
 from __future__ import annotations
 
 import functools
+import re
 
 from . import vocabulary_bpftrace as V
+from .kernel_constants import defined_where_it_runs, included_headers
 from .lexer_bpftrace import SPEC as BT_SPEC
 from .lint_base import (
     BINOPS,
@@ -33,6 +35,8 @@ from .lint_base import (
     printf_conversions,
 )
 
+#: a C constant's shape (``AF_INET``, ``TCP_FIN_WAIT1``): resolved by clang from headers or BTF, not by bpftrace
+_CONSTANT_RE = re.compile(r"[A-Z_][A-Z0-9_]*$")
 _BT_MAP_TYPES = {"count", "sum", "avg", "min", "max", "stats", "hist", "lhist"}
 _BT_PROBE_ARGS = {
     "kprobe": 1,
@@ -285,6 +289,16 @@ class BtLinter(Linter):
         nxt = sig[k + 1].text if k + 1 < len(sig) else ""
         if prev == "(" and (nxt == ")" or nxt == "*"):
             return  # a cast to a named type
+        if _CONSTANT_RE.match(name):
+            if defined_where_it_runs(name, self.text):
+                return  # a kernel enum member, or a macro of one of the script's headers
+            if included_headers(self.text):
+                self.warn(
+                    k,
+                    f"'{name}' is not defined on this machine: bpftrace takes it from the script's "
+                    "#include headers where it runs",
+                )
+                return
         self.error(k, f"Unknown identifier: '{name}'")
 
     def check_call(self, k: int) -> None:
