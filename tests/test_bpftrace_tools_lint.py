@@ -71,7 +71,7 @@ def _off(strings: list[str], name: str) -> int:
 
 
 def test_btf_enumerators_are_read_past_other_kinds_of_type():
-    names = ["int", "point", "x", "y", "state", "ST_UP", "ST_DOWN", "big", "HUGE"]
+    names = ["int", "point", "x", "y", "state", "ST_UP", "ST_DOWN", "big", "HUGE", "vfs_read"]
     o = lambda n: _off(names, n)
     types = b"".join(
         [
@@ -84,9 +84,11 @@ def test_btf_enumerators_are_read_past_other_kinds_of_type():
             + struct.pack("<Ii", o("ST_DOWN"), 2),
             struct.pack("<III", o("big"), (19 << 24) | 1, 8)  # ENUM64 of one
             + struct.pack("<III", o("HUGE"), 0, 1),
+            struct.pack("<III", o("vfs_read"), 12 << 24, 0),  # FUNC
         ]
     )
     assert K.btf_enumerators(_btf(names, types)) == {"ST_UP", "ST_DOWN", "HUGE"}
+    assert K.btf_functions(_btf(names, types)) == {"vfs_read"}
     assert K.btf_enumerators(b"not btf at all, just bytes") == frozenset()
 
 

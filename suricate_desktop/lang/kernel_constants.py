@@ -1,4 +1,4 @@
-"""Where a bpftrace script's C constants come from: its ``#include`` headers and the kernel's BTF.
+"""What the running Linux kernel defines: the C constants a bpftrace script may name, its traceable functions.
 
 bpftrace resolves an upper-case name such as ``AF_INET`` or ``TCP_FIN_WAIT1`` through clang: from the
 headers the script includes, and (0.17, on a kernel with BTF) from the kernel's own enums. A linter that
@@ -12,6 +12,9 @@ the same two places, read once per process and kept:
 - **Header macros**: the object-like macros of the script's ``#include`` lines that exist on this machine,
   as ``cpp -dM`` lists them (``AF_INET`` from ``<sys/socket.h>``). Headers this machine lacks (kernel
   internals such as ``<net/sock.h>``) contribute nothing.
+
+The translator also asks whether a D script's ``fbt`` function is a kernel function this kernel can trace
+(ftrace's ``available_filter_functions``), so that an illumos-only function is said, not left to fail.
 
 A name found in neither may still be defined where the script runs (a kernel's private header); the
 linter then warns instead of failing (``lint_bpftrace``), and the real compiler, when installed, has the
@@ -33,7 +36,7 @@ VMLINUX_BTF = Path("/sys/kernel/btf/vmlinux")
 _BTF_MAGIC = 0xEB9F
 _HEADER = struct.Struct("<HBBIIIII")  # magic, version, flags, hdr_len, type_off, type_len, str_off, str_len
 _TYPE = struct.Struct("<III")  # name_off, info, size/type
-_KIND_ENUM, _KIND_ENUM64 = 6, 19
+_KIND_ENUM, _KIND_FUNC, _KIND_ENUM64 = 6, 12, 19
 #: bytes that follow a type's 12-byte header: a constant, or a size per member (vlen)
 _EXTRA_FIXED = {1: 4, 3: 12, 14: 4, 17: 4}
 _EXTRA_PER_MEMBER = {4: 12, 5: 12, 6: 8, 13: 8, 15: 12, 19: 12}
@@ -44,40 +47,81 @@ _DEFINE_RE = re.compile(r"^#define ([A-Za-z_]\w*)(?=[ \t]|$)", re.M)
 
 def btf_enumerators(data: bytes) -> frozenset[str]:
     """The names of every enum member in a BTF blob; empty for anything that is not BTF."""
+    return _btf_names(data)[0]
+
+
+def btf_functions(data: bytes) -> frozenset[str]:
+    """The names of every function in a BTF blob (a kernel's BTF lists its functions)."""
+    return _btf_names(data)[1]
+
+
+def _btf_names(data: bytes) -> tuple[frozenset[str], frozenset[str]]:
+    """(enum members, functions) of a BTF blob, walking its type section once."""
     if len(data) < _HEADER.size:
-        return frozenset()
+        return frozenset(), frozenset()
     magic, _version, _flags, hdr_len, type_off, type_len, str_off, str_len = _HEADER.unpack_from(data)
     if magic != _BTF_MAGIC or hdr_len + str_off + str_len > len(data):
-        return frozenset()
+        return frozenset(), frozenset()
     types_at, strings_at = hdr_len + type_off, hdr_len + str_off
     end = min(types_at + type_len, len(data))
-    offsets: list[int] = []
+    enum_offsets: list[int] = []
+    func_offsets: list[int] = []
     unpack_type = _TYPE.unpack_from
     pos = types_at
     while pos + _TYPE.size <= end:
-        _name, info, _size = unpack_type(data, pos)
+        name, info, _size = unpack_type(data, pos)
         pos += _TYPE.size
         kind, vlen = (info >> 24) & 0x1F, info & 0xFFFF
         if kind in (_KIND_ENUM, _KIND_ENUM64):
             step = 8 if kind == _KIND_ENUM else 12
-            offsets.extend(struct.unpack_from(f"<{vlen * step // 4}I", data, pos)[:: step // 4])
+            enum_offsets.extend(struct.unpack_from(f"<{vlen * step // 4}I", data, pos)[:: step // 4])
+        elif kind == _KIND_FUNC:
+            func_offsets.append(name)
         pos += _EXTRA_FIXED.get(kind, 0) + _EXTRA_PER_MEMBER.get(kind, 0) * vlen
-    names = set()
-    for off in offsets:
-        start = strings_at + off
-        stop = data.find(b"\0", start)
-        if stop > start:
-            names.add(data[start:stop].decode("ascii", "replace"))
-    return frozenset(names)
+
+    def names(offsets: list[int]) -> frozenset[str]:
+        out = set()
+        for off in offsets:
+            start = strings_at + off
+            stop = data.find(b"\0", start)
+            if stop > start:
+                out.add(data[start:stop].decode("ascii", "replace"))
+        return frozenset(out)
+
+    return names(enum_offsets), names(func_offsets)
 
 
 @functools.cache
+def _kernel_btf() -> tuple[frozenset[str], frozenset[str]]:
+    try:
+        return _btf_names(VMLINUX_BTF.read_bytes())
+    except OSError:
+        return frozenset(), frozenset()
+
+
 def kernel_enumerators() -> frozenset[str]:
     """The running kernel's enum members (empty where there is no readable BTF: not Linux, old kernels)."""
-    try:
-        return btf_enumerators(VMLINUX_BTF.read_bytes())
-    except OSError:
-        return frozenset()
+    return _kernel_btf()[0]
+
+
+#: The kernel functions kprobes can attach to, as ftrace lists them.
+TRACEABLE_FUNCTIONS = (
+    Path("/sys/kernel/tracing/available_filter_functions"),
+    Path("/sys/kernel/debug/tracing/available_filter_functions"),
+)
+
+
+@functools.cache
+def traceable_kernel_functions() -> frozenset[str]:
+    """The running kernel's traceable functions: ftrace's list, else the functions its BTF describes
+    (a sandbox may forbid the list even to root); empty where neither can be read."""
+    for path in TRACEABLE_FUNCTIONS:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        return frozenset(line.split(None, 1)[0] for line in text.splitlines() if line.strip())
+    return _kernel_btf()[1]
 
 
 def included_headers(text: str) -> tuple[str, ...]:

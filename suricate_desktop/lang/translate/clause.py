@@ -39,7 +39,7 @@ from .nodes import (
 )
 from .parser import BINARY_PREC
 from .probes import Target
-from .refusal import Located, Refusal, refusal_at
+from .refusal import ArgumentMissing, Located, Refusal, refusal_at
 from .syscall_names import require_syscall_table, syscall_lookup
 
 if TYPE_CHECKING:
@@ -79,11 +79,19 @@ class ClauseTranslator:
         self.pending: dict[str, _PendingOutput] = {}  # by aggregation
         self.is_end = target.probe == "END"
         self.first_error: Refusal | None = None
+        self.missing: ArgumentMissing | None = None  # the first argN this target's call lacks
         self._expanding: set[str] = set()
         self.printed: list[str] = []  # aggregations printa() printed in this clause
 
     def record(self, r: Refusal) -> None:
-        """Note a refusal and go on, so that one run reports every statement it cannot translate."""
+        """Note a refusal and go on, so that one run reports every statement it cannot translate.
+
+        A missing system call argument is not reported here: the program decides whether the call is
+        left out of its glob (with a warning) or the clause is refused.
+        """
+        if isinstance(r, ArgumentMissing):
+            self.missing = self.missing or r
+            return
         self.prog._error(r)
         if self.first_error is None:
             self.first_error = r
@@ -128,6 +136,8 @@ class ClauseTranslator:
                 )
         if self.first_error is not None:
             raise self.first_error
+        if self.missing is not None:
+            raise self.missing
         if pred_in_body:
             body_lines = [f"if ({pred_text}) {{"] + ["    " + ln for ln in body_lines] + ["}"]
             pred_text = None
@@ -494,7 +504,11 @@ class ClauseTranslator:
         if m:
             i = int(m.group(1))
             if i in t.argn:
+                if i in t.arg_warn:
+                    self.prog.warn(node.line, node.col, t.arg_warn[i])
                 return t.argn[i]
+            if i in t.arg_missing:
+                raise ArgumentMissing(node.line, node.col, f"{n} at {t.label}: {t.arg_missing[i]}")
             why = t.arg_refusal or f"{n} has no translation for this probe"
             raise self.refuse(node, f"{n} at {t.label}: {why}")
         if n == "probefunc":
@@ -534,7 +548,11 @@ class ClauseTranslator:
         if isinstance(base, Name) and base.name == "args":
             i = self._const_index(node)
             if i in t.args_index:
+                if i in t.arg_warn:
+                    self.prog.warn(node.line, node.col, t.arg_warn[i].replace(f"arg{i}", f"args[{i}]"))
                 return t.args_index[i]
+            if i in t.arg_missing:
+                raise ArgumentMissing(node.line, node.col, f"args[{i}] at {t.label}: {t.arg_missing[i]}")
             raise self.refuse(node, f"args[{i}] at {t.label}: {t.arg_refusal or 'no translation'}")
         if isinstance(base, Name) and base.name in self.prog.globals:
             return f"{self.prog.variable('@global_' + base.name)}[{self.keys(node.args)}]"

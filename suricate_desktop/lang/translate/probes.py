@@ -10,11 +10,13 @@ there, and why the ones that have no translation are refused.
 from __future__ import annotations
 
 import fnmatch
+import platform
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .. import _syscalls
+from ..kernel_constants import traceable_kernel_functions
 from .nodes import Desc
 from .probe_tables import (
     LINUX_SYSCALLS,
@@ -28,6 +30,7 @@ from .probe_tables import (
     tracepoint_event,
 )
 from .refusal import Refusal
+from .syscall_args import map_args
 
 _GLOB = re.compile(r"[*?\[]")
 
@@ -48,6 +51,8 @@ class Target:
     members: dict[tuple[int, str], str] = field(default_factory=dict)  # args[N]->m -> text
     member_warn: dict[tuple[int, str], str] = field(default_factory=dict)
     arg_refusal: str = ""  # why argN/args[N] cannot be translated (when not mapped)
+    arg_missing: dict[int, str] = field(default_factory=dict)  # argN this call lacks -> why (a glob drops it)
+    arg_warn: dict[int, str] = field(default_factory=dict)  # argN -> warning where it is used
     errno: str | None = None
     self_key: str = "tid"
     probefunc: str | None = None  # bpftrace text, '$syscall' for the lookup, None: refused
@@ -252,8 +257,11 @@ class Targets:
                 t.probefunc = f'"{call}"'
                 if enter:
                     fields = _syscalls.ENTRY_FIELDS[event]
-                    t.argn = {i: f"args->{f}" for i, f in enumerate(fields)}
+                    mapped = map_args(func, call, fields)
+                    t.argn = mapped.argn
                     t.args_index = dict(t.argn)
+                    t.arg_missing = mapped.missing
+                    t.arg_warn = mapped.positional
                     t.arg_refusal = f"{call} takes {len(fields)} argument{'s' if len(fields) != 1 else ''}"
                 else:
                     t.argn = {0: "args->ret", 1: "args->ret"}
@@ -270,9 +278,21 @@ class Targets:
             )
         if mod:
             self.warn(desc.line, desc.col, f"module {mod} ignored: kernel modules differ on Linux")
-        self.warn(
-            desc.line, desc.col, f"kernel function {func}: illumos and Linux kernels have different functions"
-        )
+        known = traceable_kernel_functions()
+        if known and not _match(func, known):
+            self.warn(
+                desc.line,
+                desc.col,
+                f"kernel function {func} is not a traceable function of this Linux kernel "
+                f"({platform.release()}): the kprobe will not attach here; it is an illumos function, "
+                "or the host that runs the script must have it",
+            )
+        else:
+            self.warn(
+                desc.line,
+                desc.col,
+                f"kernel function {func}: illumos and Linux kernels have different functions",
+            )
         names = _match(name, ["entry", "return"])
         if not names:
             raise Refusal(

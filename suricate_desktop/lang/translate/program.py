@@ -14,8 +14,8 @@ from ..diagnostics import Diagnostic, ScriptError
 from .builtin_tables import BUILTINS, REFUSED_BUILTINS
 from .clause import ClauseTranslator
 from .nodes import Assign, Clause, Index, Name, Program, Unary, walk
-from .probes import Targets
-from .refusal import Refusal
+from .probes import Target, Targets
+from .refusal import ArgumentMissing, Refusal
 from .result import Translation
 
 #: One translated block before rendering: its probes, predicate, body lines and D clause.
@@ -85,9 +85,17 @@ class ProgramTranslator:
                 continue
             groups: list[tuple[list[str], str | None, list[str]]] = []
             failed = False
+            left_out: list[tuple[Target, ArgumentMissing]] = []
             for t in expanded:
                 try:
                     pred, body = ClauseTranslator(self, t, clause).run()
+                except ArgumentMissing as r:
+                    if len(expanded) > 1:  # one call of a glob: the others still mean what the D says
+                        left_out.append((t, r))
+                        continue
+                    self._error(r)
+                    failed = True
+                    break
                 except Refusal as r:
                     self._error(r)
                     failed = True
@@ -104,6 +112,13 @@ class ProgramTranslator:
                         break
                 else:
                     groups.append(([t.probe], pred, body))
+            if not failed and left_out and not groups:
+                self._error(left_out[0][1])  # no call of the glob has the argument
+                failed = True
+            elif not failed:
+                for dropped, why in left_out:
+                    reason = why.message.split(": ", 1)[1]
+                    self.warn(why.line, why.column, f"{dropped.func} left out of this clause: {reason}")
             if not failed:
                 blocks.extend((g[0], g[1], g[2], clause) for g in groups)
         if self.errors:

@@ -30,6 +30,14 @@ class Refusal(Exception):
         self.message = message
 
 
+class ArgumentMissing(Refusal):
+    """``argN`` of a system call that one of the Linux calls a glob matched does not have.
+
+    The clause is translated without that call (with a warning) as long as another call of the glob
+    is left; see :mod:`.syscall_args`.
+    """
+
+
 def refusal_at(where: Located, message: str) -> Refusal:
     """A refusal at the place of ``where``."""
     return Refusal(where.line, where.col, message)
