@@ -664,7 +664,7 @@ REFUSED = [
     ("tcp-send", "tcp:::send { @ = count(); }\n", 1, 1, "per-segment"),
     ("udp", "udp:::receive { @ = count(); }\n", 1, 1, "udp"),
     ("error-probe", "ERROR { @ = count(); }\n", 1, 1, "ERROR"),
-    ("walltimestamp", 'syscall::read:entry { printf("%Y\\n", walltimestamp); }\n', 1, 30, "%Y"),
+    ("date-of-a-number", 'syscall::read:entry { printf("%Y\\n", timestamp); }\n', 1, 30, "%Y"),
     ("walltimestamp-value", "syscall::read:entry { @ = max(walltimestamp); }\n", 1, 31, "walltimestamp"),
     ("vtimestamp", "syscall::read:entry { self->v = vtimestamp; }\n", 1, 33, "vtimestamp"),
     ("denormalize", "tick-1s { denormalize(@a); }\n", 1, 11, "denormalize"),

@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING
 
 from .. import _syscalls
 from .builtin_tables import AGG_FUNCS, BUILTINS, CAST_TYPES, REFUSED_BUILTINS, REFUSED_FUNCS
-from .formats import printf_format
+from .formats import inline_printf_args, printf_format
 from .nodes import (
     Agg,
     Assign,
     Binary,
+    Bpftrace,
     Call,
     Cast,
     Clause,
@@ -57,6 +58,10 @@ class _PendingOutput:
     top: str | None = None  # trunc's count
     div: str | None = None  # normalize's divisor
     used: bool = False
+
+
+#: bpftrace 0.17 refuses an lhist() of more buckets ("lhist() too many buckets, must be <= 1000")
+_LHIST_MAX_BUCKETS = 1000
 
 
 def _int_constant(node: Node) -> int:
@@ -188,6 +193,17 @@ class ClauseTranslator:
             return [self.expr(e, 0)[0] + ";"]
         if isinstance(e, Call):
             return self.action(e)
+        if isinstance(e, Ternary) and isinstance(e.then, Call) and isinstance(e.other, Call):
+            # D's "c ? printf(a) : printf(b);" chooses an action: bpftrace says it with if/else
+            cond = self.expr(e.cond, 0)[0]
+            then, other = self.action(e.then), self.action(e.other)
+            return [
+                f"if ({cond}) {{",
+                *("    " + ln for ln in then),
+                "} else {",
+                *("    " + ln for ln in other),
+                "}",
+            ]
         raise self.refuse(e, "an expression used as a statement has no effect; not translated")
 
     # ---- assignments
@@ -256,6 +272,7 @@ class ClauseTranslator:
                 raise self.refuse(
                     args[4], "lquantize() with an increment argument: bpftrace lhist() takes none"
                 )
+            args = [args[0], *(self._inline_constant(a) for a in args[1:])]
             consts = []
             for i, arg in enumerate(args[1:], 1):
                 if not isinstance(arg, Num) and not (
@@ -276,6 +293,15 @@ class ClauseTranslator:
                     args[3] if len(args) > 3 else v,
                     "lquantize( ) step (argument #3) must be 1 to 65535 and give 1 to 65535 levels",
                 )
+            if (hi - lo) // step > _LHIST_MAX_BUCKETS:
+                wider = -(-(hi - lo) // _LHIST_MAX_BUCKETS)
+                self.prog.warn(
+                    v.line,
+                    v.col,
+                    f"lquantize() step {step} from {lo} to {hi} gives {(hi - lo) // step} levels; bpftrace 0.17's "
+                    f"lhist() allows {_LHIST_MAX_BUCKETS}: translated with step {wider}",
+                )
+                consts = [str(lo), str(hi), str(wider)]
             return f"{lhs} = lhist({self.expr(args[0], 0)[0]}, {', '.join(consts)});"
         inner = ", ".join(self.expr(x, 0)[0] for x in args)
         return f"{lhs} = {f}({inner});"
@@ -374,11 +400,20 @@ class ClauseTranslator:
         if not lo <= len(c.args) <= hi:
             raise self.refuse(c, f"{c.func}( ) prototype mismatch: {len(c.args)} args passed")
 
+    def _inline_constant(self, node: Node) -> Node:
+        """An ``inline int`` name replaced by its value, so constant-only arguments accept it as D does."""
+        seen: set[str] = set()
+        while isinstance(node, Name) and node.name in self.prog.program.inlines and node.name not in seen:
+            seen.add(node.name)
+            node = self.prog.program.inlines[node.name]
+        return node
+
     def printf(self, c: Call) -> str:
         fmt = c.args[0] if c.args else None
         if not isinstance(fmt, Str):
             raise self.refuse(c, "printf() needs a format string literal")
-        args = [printf_format(fmt)] + [self.expr(a, 0)[0] for a in c.args[1:]]
+        fmt, rest = inline_printf_args(fmt, c.args[1:])
+        args = [printf_format(fmt)] + [self.expr(a, 0)[0] for a in rest]
         return f"printf({', '.join(args)})"
 
     # ---- expressions: return (text, precedence)
@@ -413,6 +448,8 @@ class ClauseTranslator:
     def _expr(self, node: Node) -> tuple[str, int]:
         t = self.t
         if isinstance(node, Num):
+            return node.text, _PREC_POSTFIX
+        if isinstance(node, Bpftrace):
             return node.text, _PREC_POSTFIX
         if isinstance(node, Str):
             return node.text, _PREC_POSTFIX

@@ -2,14 +2,16 @@
 
 The two take nearly the same conversions; this rewrites the ones that differ (``%i`` is
 ``%d``; bpftrace knows no ``L``/``z``/``j``/``t`` length and no length on ``%c %s %p``) and
-refuses the ones bpftrace lacks (``*`` widths, ``%@`` of printa() formats, floating point).
+refuses the ones bpftrace lacks (``%@`` of printa() formats, floating point).
+:func:`inline_printf_args` first folds what bpftrace can still print: a ``*`` width given as a
+constant, and ``%Y`` of ``walltimestamp`` (D's date) as ``strftime()``.
 """
 
 from __future__ import annotations
 
 import re
 
-from .nodes import Str
+from .nodes import Bpftrace, Name, Node, Num, Str
 from .refusal import refusal_at
 
 _FORMAT = re.compile(r"%([-+ #0]*)(\*|[0-9]+)?(?:\.(\*|[0-9]+))?(hh|h|ll|l|L|z|j|t)?([A-Za-z%@])")
@@ -46,3 +48,42 @@ def printf_format(fmt: Str) -> str:
         return "%" + flags + (width or "") + (f".{prec}" if prec is not None else "") + (length or "") + ch
 
     return _FORMAT.sub(conv, fmt.text)
+
+
+#: D's ``%Y``: "2006 Oct 31 12:00:00"
+_D_DATE = '"%Y %b %e %H:%M:%S"'
+
+
+def inline_printf_args(fmt: Str, args: list[Node]) -> tuple[Str, list[Node]]:
+    """``fmt`` and its arguments with constant ``*`` widths folded into the format and ``%Y`` of
+    ``walltimestamp`` turned into ``%s`` of ``strftime(D's date format, nsecs)`` (bpftrace's wall clock).
+
+    Anything else is left for :func:`printf_format` to translate or refuse.
+    """
+    out_args = list(args)
+    pieces: list[str] = []
+    last = 0
+    k = 0  # index into out_args of the next conversion's argument
+    for m in _FORMAT.finditer(fmt.text):
+        pieces.append(fmt.text[last : m.start()])
+        last = m.end()
+        text = m.group(0)
+        if m.group(5) in "%":
+            pieces.append(text)
+            continue
+        for star in (2, 3):
+            if m.group(star) == "*" and k < len(out_args) and isinstance(out_args[k], Num):
+                value = out_args.pop(k)
+                assert isinstance(value, Num)
+                text = text.replace("*", str(value.value), 1)
+            elif m.group(star) == "*":
+                k += 1
+        if m.group(5) == "Y" and k < len(out_args):
+            arg = out_args[k]
+            if isinstance(arg, Name) and arg.name == "walltimestamp":
+                out_args[k] = Bpftrace(arg.line, arg.col, f"strftime({_D_DATE}, nsecs)")
+                text = text[:-1] + "s"
+        pieces.append(text)
+        k += 1
+    pieces.append(fmt.text[last:])
+    return Str(fmt.line, fmt.col, "".join(pieces)), out_args

@@ -23,6 +23,13 @@ class Node:
 
 
 @dataclass
+class Bpftrace(Node):
+    """bpftrace text the translator wrote itself in place of a D expression (``strftime(...)``)."""
+
+    text: str
+
+
+@dataclass
 class Num(Node):
     value: int
     text: str

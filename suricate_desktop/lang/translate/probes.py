@@ -33,6 +33,24 @@ from .refusal import Refusal
 from .syscall_args import map_args
 
 _GLOB = re.compile(r"[*?\[]")
+#: a provider name as D scripts write a USDT provider: its base name, then a glob, $target or a pid
+_USDT_RUNTIME = re.compile(r"([a-z_]+?)(?:\*|\$target|\$[0-9]+|[0-9]+)?$")
+#: USDT providers of language runtimes and applications, by base name
+USDT_RUNTIMES = {
+    "php": "the PHP interpreter",
+    "perl": "the Perl interpreter",
+    "python": "the Python interpreter",
+    "ruby": "the Ruby interpreter",
+    "javascript": "Mozilla's JavaScript engine",
+    "sh": "the Bourne shell",
+    "tcl": "the Tcl interpreter",
+    "hotspot": "the Java HotSpot VM",
+    "hotspot_jni": "the Java HotSpot VM's JNI",
+    "mysql": "MySQL",
+    "postgresql": "PostgreSQL",
+    "node": "Node.js",
+    "plockstat": "libc's user-level locks",
+}
 
 
 @dataclass
@@ -160,6 +178,13 @@ class Targets:
                     t.arg_refusal = f"the arguments of {prov}:::{n} are translated types (lwpsinfo_t, psinfo_t ...) with no bpftrace equivalent"
                 out.append(t)
             return out
+        runtime = _USDT_RUNTIME.match(prov)
+        if runtime and runtime.group(1) in USDT_RUNTIMES:
+            raise refuse(
+                f"cannot translate {desc.text}: {prov} is the USDT provider of {USDT_RUNTIMES[runtime.group(1)]}; "
+                "on Linux its probes are usdt:BINARY:..., which need the path of the binary and a runtime "
+                "built with them, and a D script names neither"
+            )
         raise refuse(f"cannot translate {desc.text}: provider {prov!r} has no bpftrace translation")
 
     def _profile(self, desc: Desc, name: str) -> Target:
