@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QScrollArea,
     QSpinBox,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -48,13 +49,14 @@ from PySide6.QtWidgets import (
 from ...analytics import DETECTORS, LiveScorer, TrainingCancelled, TrainingData, train
 from ...analytics.features import StreamKey, feature_text
 from ...schema import AGENT_SOURCE, BUCKET_KINDS
+from .. import screen_fit
 from ..forms import load_form
 from ..plots._data import key_text
 from ..plots.charts import TimeAxis
 from .detector_params import (
-    DETECTOR_TITLES,
     detector_class,
     detector_help,
+    offered_detectors,
     param_text,
     parse_param,
     repr_params,
@@ -105,6 +107,7 @@ class LearnBaselineDialog(QObject):
     buttons: QDialogButtonBox
     detectorParams: QFormLayout
     paramsScroll: QScrollArea
+    columns: QSplitter
 
     def __init__(
         self,
@@ -148,8 +151,10 @@ class LearnBaselineDialog(QObject):
             "buttons",
             "detectorParams",
             "paramsScroll",
+            "columns",
         ):
             setattr(self, name, f(QObject, name))
+        self.columns.setStretchFactor(1, 1)  # the scores plot takes the width the form does not need
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setEnabled(False)
         self.buttons.rejected.connect(self.dialog.reject)
@@ -157,6 +162,7 @@ class LearnBaselineDialog(QObject):
         self.train.clicked.connect(self.start_training)
         self.cancel.clicked.connect(self.cancel_training)
         self.dialog.finished.connect(lambda _: self.cancel_training())
+        self.dialog.finished.connect(lambda _: self._remember_size())
 
         self.choices: list[tuple] = []  # (source, stream) per stream combo entry
         for source in sources:
@@ -165,7 +171,10 @@ class LearnBaselineDialog(QObject):
                     continue
                 self.choices.append((source, info.stream))
                 self.stream.addItem(f"{'.'.join(info.stream)} · {source.name}")
-        for kind, title in DETECTOR_TITLES.items():
+        for (
+            kind,
+            title,
+        ) in offered_detectors().items():  # the registry's default first: chosen unless remembered
             self.detector.addItem(title, kind)
         for policy, title in POLICIES.items():
             self.policy.addItem(title, policy)
@@ -240,8 +249,27 @@ class LearnBaselineDialog(QObject):
 
     # -- showing ---------------------------------------------------------------------------------------------------------
     def open(self) -> None:
-        """Show the dialog (window-modal, without blocking: plots keep drawing)."""
+        """Show the dialog (window-modal, without blocking: plots keep drawing), at its remembered size
+        or its preferred one, inside the screen's available geometry either way (a 1366x768 laptop too)."""
+        geometry = self.settings.value(f"{SETTINGS_GROUP}/geometry") if self.settings is not None else None
+        if geometry is None or not self.dialog.restoreGeometry(geometry):
+            available = screen_fit.available_geometry(self.dialog)
+            hint = self.dialog.sizeHint()
+            self.dialog.resize(
+                min(max(hint.width(), 1000), int(available.width() * 0.95)),
+                min(max(hint.height(), 600), int(available.height() * 0.9)),
+            )
+        splitter = self.settings.value(f"{SETTINGS_GROUP}/splitter") if self.settings is not None else None
+        if splitter is not None:
+            self.columns.restoreState(splitter)
         self.dialog.open()
+        screen_fit.clamp_into_screen(self.dialog)
+
+    def _remember_size(self) -> None:
+        """The dialog's size and its columns' split, for the next time (however it was closed)."""
+        if self.settings is not None:
+            self.settings.setValue(f"{SETTINGS_GROUP}/geometry", self.dialog.saveGeometry())
+            self.settings.setValue(f"{SETTINGS_GROUP}/splitter", self.columns.saveState())
 
     # -- the stream and its window -----------------------------------------------------------------------------------------
     @property
@@ -673,6 +701,8 @@ class LearnBaselineDialog(QObject):
         scorer.last_ts = min(float(r.window[1]), source.store.clock(stream[0]) or float(r.window[1]))
         for a, b in self.excluded():
             scorer.exclude(a, b, "maintenance")
+        # the held-out scores up to there: a stream that has stopped (a recording that ended) still shows them
+        scorer.seed_scores(r.times, r.key_scores)
         features = "value per key, " + (
             "windows of the last values" if self.kind in ("iforest", "kmeans") else "one value at a time"
         )
@@ -710,9 +740,9 @@ class LearnBaselineDialog(QObject):
             return
         s = self.settings
         s.beginGroup(SETTINGS_GROUP)
-        kind = s.value("detector")
-        if kind in DETECTOR_TITLES:
-            self.detector.setCurrentIndex(list(DETECTOR_TITLES).index(kind))
+        index = self.detector.findData(s.value("detector"))
+        if index >= 0:
+            self.detector.setCurrentIndex(index)
         for widget, key in (
             (self.minutes, "minutes"),
             (self.holdout, "holdout"),

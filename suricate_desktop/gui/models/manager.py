@@ -258,10 +258,12 @@ class ModelManager(QObject):
         scorer = model.scorer
         try:
             found = scorer.poll()
+            rewound, scorer.rewound = scorer.rewound, None
             refits = scorer.last_training
             t, s = scorer.scores()
             result = {
                 "found": found,
+                "rewound": rewound,
                 "times": t[-SCORE_POINTS:],
                 "scores": s[-SCORE_POINTS:],
                 "trained": len(refits),
@@ -279,6 +281,13 @@ class ModelManager(QObject):
         before = model.version
         if result["error"] != model.error:
             model.error = result["error"]
+            model.version += 1
+        rewound = result.get("rewound")
+        if (
+            rewound is not None
+        ):  # scored again from there (a replay): its anomalies are found again, not twice
+            for start in [s for s in model.anomalies if s >= rewound]:
+                del model.anomalies[start]
             model.version += 1
         times = result.get("times")
         if times is not None and (
