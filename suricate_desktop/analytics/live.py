@@ -245,6 +245,12 @@ class LiveScorer:
         self.since_refit = 0
 
     # -- scoring -----------------------------------------------------------------------------------------------------------
+    def rewind(self) -> None:
+        """The store was cleared and filled again (a recording sought or replayed, perhaps faster than the
+        polls): the next poll scores what it holds from its start, and the score series is cut there."""
+        self.last_ts = -np.inf
+        self._open = None
+
     def poll(self) -> list[Anomaly]:
         """Score what arrived since the last poll; the anomalous intervals that ended (and one still open)."""
         since = None if self.last_ts == -np.inf else self.last_ts
@@ -254,8 +260,7 @@ class LiveScorer:
             return []
         if not len(times) and since is not None and self.store.clock(self.stream[0]) < since:
             # the store went back in time (a recording sought back, looped): score what it holds now
-            self.last_ts = -np.inf
-            self._open = None
+            self.rewind()
             return self.poll()
         new = times > self.last_ts
         times, values = times[new], values[new]

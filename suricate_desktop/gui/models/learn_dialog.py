@@ -22,7 +22,7 @@ from typing import Any, cast
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QDateTime, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QDateTime, QObject, QSettings, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -251,8 +251,10 @@ class LearnBaselineDialog(QObject):
     def open(self) -> None:
         """Show the dialog (window-modal, without blocking: plots keep drawing), at its remembered size
         or its preferred one, inside the screen's available geometry either way (a 1366x768 laptop too)."""
-        geometry = self.settings.value(f"{SETTINGS_GROUP}/geometry") if self.settings is not None else None
-        if geometry is None or not self.dialog.restoreGeometry(geometry):
+        size = self.settings.value(f"{SETTINGS_GROUP}/size") if self.settings is not None else None
+        if isinstance(size, QSize) and size.isValid():
+            self.dialog.resize(size)
+        else:
             available = screen_fit.available_geometry(self.dialog)
             hint = self.dialog.sizeHint()
             self.dialog.resize(
@@ -268,7 +270,7 @@ class LearnBaselineDialog(QObject):
     def _remember_size(self) -> None:
         """The dialog's size and its columns' split, for the next time (however it was closed)."""
         if self.settings is not None:
-            self.settings.setValue(f"{SETTINGS_GROUP}/geometry", self.dialog.saveGeometry())
+            self.settings.setValue(f"{SETTINGS_GROUP}/size", self.dialog.size())
             self.settings.setValue(f"{SETTINGS_GROUP}/splitter", self.columns.saveState())
 
     # -- the stream and its window -----------------------------------------------------------------------------------------

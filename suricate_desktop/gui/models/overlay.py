@@ -38,6 +38,9 @@ STRIP_HEIGHT = 78
 #: Rows of span labels along the top of a plot before a crowded label is left to its tooltip.
 LABEL_ROWS = 3
 LABEL_TOP = 0.93  # the first row's place along the line (0 bottom, 1 top)
+#: Spans of one kind at most this many intervals apart are one (2: with one quiet interval between, as a
+#: detector that reports an incident where it starts and again where it grows leaves them).
+MERGE_GAP = 2.01
 
 
 class SpanGroup:
@@ -77,7 +80,7 @@ class SpanGroup:
 
 def merge_spans(marks, gap: float) -> list[SpanGroup]:
     """``marks`` ((start, end, kind, model, anomaly or None) each) as spans: those of one kind whose
-    start is at most ``gap`` (one interval: adjacent) after the end of the span so far are merged.
+    start is at most ``gap`` (``MERGE_GAP`` intervals) after the end of the span so far are merged.
 
     Why: a deviation that lasts is reported as a run of short anomalies (one alarm per incident
     where it starts, again when it grows), and a replay finds them again; drawn one by one they were
@@ -285,7 +288,7 @@ class StreamMarks(QObject):
             for a, b in model.expected:
                 marks.append((a, b, "expected", model, None))
         interval = self.panel.interval
-        groups = merge_spans(marks, interval * 1.01)[-MAX_SHADES:]
+        groups = merge_spans(marks, interval * MERGE_GAP)[-MAX_SHADES:]
         t0 = self.panel.chart.t0
         for i, group in enumerate(groups):
             if i < len(self.shades):
