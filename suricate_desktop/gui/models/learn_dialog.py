@@ -8,9 +8,12 @@ on an overview of the whole recording), a detector and its parameters, a thresho
 update policy. Training (``analytics.training.train``) runs in a worker thread with a progress
 bar and a cancel button; the held-out scores are plotted with the threshold, which can be
 dragged. Save writes the model to the registry (the workspace's models folder) and attaches it
-to the stream, where it is scored live. Maintenance spans marked on the stream's plots are left
-out of training. The layout is ``ui/learn_baseline.ui``; the plots and the detector's
-parameters are built here.
+to the stream, where it is scored live (its strip starting with the held-out scores, so a stream
+that has stopped still shows them). Maintenance spans marked on the stream's plots are left
+out of training. The detector offered first, and its threshold, are the model registry's
+default (``DEFAULT_DETECTOR``). The layout is ``ui/learn_baseline.ui``: the form scrolls in a
+column of its own beside the scores, so the dialog fits a 1366x768 screen; its size is
+remembered. The plots and the detector's parameters are built here.
 """
 
 from __future__ import annotations
@@ -257,9 +260,11 @@ class LearnBaselineDialog(QObject):
         else:
             available = screen_fit.available_geometry(self.dialog)
             hint = self.dialog.sizeHint()
+            form = self.dialog.findChild(QWidget, "leftPanel")  # as tall as the form, where the screen has room
+            tall = hint.height() - self.columns.sizeHint().height() + form.sizeHint().height()
             self.dialog.resize(
                 min(max(hint.width(), 1000), int(available.width() * 0.95)),
-                min(max(hint.height(), 600), int(available.height() * 0.9)),
+                min(max(tall, 600), int(available.height() * 0.9)),
             )
         splitter = self.settings.value(f"{SETTINGS_GROUP}/splitter") if self.settings is not None else None
         if splitter is not None:
