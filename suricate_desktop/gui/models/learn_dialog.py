@@ -260,7 +260,8 @@ class LearnBaselineDialog(QObject):
         else:
             available = screen_fit.available_geometry(self.dialog)
             hint = self.dialog.sizeHint()
-            form = self.dialog.findChild(QWidget, "leftPanel")  # as tall as the form, where the screen has room
+            # as tall as the form, where the screen has room
+            form = cast(QWidget, self.dialog.findChild(QWidget, "leftPanel"))
             tall = hint.height() - self.columns.sizeHint().height() + form.sizeHint().height()
             self.dialog.resize(
                 min(max(hint.width(), 1000), int(available.width() * 0.95)),
