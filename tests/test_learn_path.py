@@ -55,6 +55,19 @@ def test_the_bundled_sample_with_the_defaults_gives_finite_held_out_scores_on_a_
     assert len(xs) == len(result.times) and np.nanmax(ys) < 2_000
 
 
+def test_the_keys_offered_for_a_recording_are_all_its_keys_not_only_those_played_so_far(qtbot, window):
+    w = window()
+    source = w.open_sample_recording()
+    qtbot.waitUntil(lambda: any(i.stream == SAMPLE_STREAM for i in source.store.streams()), timeout=20_000)
+    source.pause()
+    played = len(source.store.keys(SAMPLE_STREAM))
+    recorded = len(source.read_span(SAMPLE_STREAM).keys(SAMPLE_STREAM))
+    assert played < recorded  # the recording has only begun
+    dialog = w.models.learn_baseline((source, SAMPLE_STREAM))
+    qtbot.waitUntil(lambda: dialog.keys.count() == recorded, timeout=20_000)
+    assert len(dialog.checked_keys()) == recorded
+
+
 def test_a_model_learnt_once_the_recording_ended_keeps_its_scores_beneath_the_plot(qtbot, window):
     w = window()
     source = sample_played(qtbot, w)

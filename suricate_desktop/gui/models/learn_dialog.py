@@ -70,6 +70,12 @@ SETTINGS_GROUP = "learn-baseline"
 PARAMS_HEIGHT = 200  # pixels of detector parameters shown before they scroll
 MAINTENANCE_BRUSH = (31, 119, 180, 45)
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
+#: The widgets of ui/learn_baseline.ui the dialog uses, looked up by name (attributes of the same names).
+WIDGETS = (
+    "name stream moreStreams keys lastRadio minutes spanRadio spanFrom spanTo overviewHolder excludedLabel "
+    "detector detectorHelp threshold holdout policy refitEvery trainSize refitLabel trainSizeLabel "
+    "scoresHolder summary progress train cancel buttons detectorParams paramsScroll columns"
+)
 
 
 class LearnBaselineDialog(QObject):
@@ -125,37 +131,7 @@ class LearnBaselineDialog(QObject):
         self.manager = manager
         self.settings = settings
         f = self.dialog.findChild
-        for name in (
-            "name",
-            "stream",
-            "moreStreams",
-            "keys",
-            "lastRadio",
-            "minutes",
-            "spanRadio",
-            "spanFrom",
-            "spanTo",
-            "overviewHolder",
-            "excludedLabel",
-            "detector",
-            "detectorHelp",
-            "threshold",
-            "holdout",
-            "policy",
-            "refitEvery",
-            "trainSize",
-            "refitLabel",
-            "trainSizeLabel",
-            "scoresHolder",
-            "summary",
-            "progress",
-            "train",
-            "cancel",
-            "buttons",
-            "detectorParams",
-            "paramsScroll",
-            "columns",
-        ):
+        for name in WIDGETS.split():
             setattr(self, name, f(QObject, name))
         self.columns.setStretchFactor(1, 1)  # the scores plot takes the width the form does not need
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -213,7 +189,7 @@ class LearnBaselineDialog(QObject):
             self.scores_plot.addItem(item)
         _fill(self.scoresHolder, self.scores_plot)
 
-        self.name.textEdited.connect(lambda _: self.name.setProperty("auto", False))
+        self._auto_name = ""  # the name given by default, replaced when the streams change
         self.stream.currentIndexChanged.connect(self._stream_changed)
         self.moreStreams.itemChanged.connect(self._streams_changed)
         self.key_labels: list = []  # the keys list's labels, by row (a key, or a StreamKey for several streams)
@@ -234,6 +210,7 @@ class LearnBaselineDialog(QObject):
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
         self._recorded: dict[tuple, TrainingData] = {}
+        self._recorded_keys: dict[tuple, list] = {}  # (source name, stream) -> its keys in the recording
         self._reading: set[tuple] = set()  # (source name, stream) being read
         self._restore_choices()
         if preselect is not None:
@@ -338,16 +315,18 @@ class LearnBaselineDialog(QObject):
         source = choice[0]
         streams = self.streams()
         for sid in streams:
-            for key in source.store.keys(sid):
+            keys = list(source.store.keys(sid))  # and a recording's keys not played yet
+            keys += [k for k in self._recorded_keys.get((source.name, sid), []) if k not in keys]
+            for key in keys:
                 label = StreamKey(sid, key) if len(streams) > 1 else tuple(key)
                 item = QListWidgetItem(feature_text(label) if len(streams) > 1 else key_text(key))
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Unchecked if label in unchecked else Qt.CheckState.Checked)
                 self.keys.addItem(item)
                 self.key_labels.append(label)
-        if not self.name.text() or self.name.property("auto"):
-            self.name.setText(_default_name(streams))
-            self.name.setProperty("auto", True)
+        if self.name.text() in ("", self._auto_name):  # a name typed or set is kept
+            self._auto_name = _default_name(streams)
+            self.name.setText(self._auto_name)
         if hasattr(source, "read_span"):
             for sid in streams:
                 if (source.name, sid) not in self._recorded and (source.name, sid) not in self._reading:
@@ -362,7 +341,9 @@ class LearnBaselineDialog(QObject):
 
         def read():
             try:
-                data = TrainingData.from_store(source.read_span(stream), stream)
+                store = source.read_span(stream)
+                data = TrainingData.from_store(store, stream)
+                self._recorded_keys[(source.name, tuple(stream))] = store.keys(tuple(stream))
             except Exception as exc:
                 data = f"cannot read the recording: {exc}"
             self._read.emit((source.name, tuple(stream)), data)
@@ -387,7 +368,7 @@ class LearnBaselineDialog(QObject):
         self.summary.setText(
             f"{len(data.times):,} intervals recorded. Choose the span, a detector, then Train."
         )
-        self._window_changed()
+        self._streams_changed()  # the keys the recording has and the store has not played yet
 
     def _set_span_edits(self, start: float, end: float) -> None:
         for edit, ts in ((self.spanFrom, start), (self.spanTo, end)):
