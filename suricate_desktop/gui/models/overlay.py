@@ -342,6 +342,9 @@ class StreamMarks(QObject):
         shown = [r for r in self.shades if r.isVisible()]
         shown.sort(key=lambda r: -(r.group.score if r.group is not None else 0.0))
         placed: list[QRectF] = []
+        legend = getattr(chart, "legend", None)  # a label under the legend box cannot be read either
+        if legend is not None and legend.isVisible():
+            placed.append(legend.sceneBoundingRect())
         for region in shown:
             label = region.label
             label.show()
@@ -354,7 +357,7 @@ class StreamMarks(QObject):
                     break
             else:
                 label.hide()
-        self.labels_shown = len(placed)
+        self.labels_shown = sum(r.label.isVisible() for r in shown)
 
     def _draw_maintenance(self) -> None:
         spans = self.manager.maintenance_spans(self.source_name, self.stream)
