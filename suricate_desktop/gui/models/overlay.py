@@ -333,8 +333,9 @@ class StreamMarks(QObject):
         self._label_timer.start()
 
     def _place_labels(self) -> None:
-        """Each shown span's label in the highest row where it covers no other label, highest scores
-        first; a label with no room in ``LABEL_ROWS`` rows is hidden (its span's tooltip has it all)."""
+        """Each shown span's label in the highest row where it covers no other label (nor, if a row
+        allows, the plot's legend), highest scores first; a label with no room in ``LABEL_ROWS`` rows
+        is hidden (its span's tooltip has it all)."""
         chart = self.panel.chart
         if chart is None or not chart.timed:
             return
@@ -342,17 +343,17 @@ class StreamMarks(QObject):
         shown = [r for r in self.shades if r.isVisible()]
         shown.sort(key=lambda r: -(r.group.score if r.group is not None else 0.0))
         placed: list[QRectF] = []
-        legend = getattr(chart, "legend", None)  # a label under the legend box cannot be read either
-        if legend is not None and legend.isVisible():
-            placed.append(legend.sceneBoundingRect())
+        legend = getattr(chart, "legend", None)  # a label under the legend box is hard to read
+        boxed = [legend.sceneBoundingRect()] if legend is not None and legend.isVisible() else []
         for region in shown:
             label = region.label
             label.show()
             step = (label.boundingRect().height() + 2) / height
-            for row in range(LABEL_ROWS):
+            rows = [(row, avoid) for avoid in (placed + boxed, placed) for row in range(LABEL_ROWS)]
+            for row, avoid in rows:
                 label.setPosition(LABEL_TOP - row * step)
                 rect = label.sceneBoundingRect().adjusted(-3, 0, 3, 0)
-                if not any(rect.intersects(other) for other in placed):
+                if not any(rect.intersects(other) for other in avoid):
                     placed.append(rect)
                     break
             else:
