@@ -12,7 +12,11 @@ recording: processes' system calls and block I/O, the compiler's link picked), l
 Learn baseline dialog after training, its held-out scores plotted), models (a live stream with its
 model's score plotted beneath it, a shaded anomaly naming the key behind it, a maintenance span, the
 Models pane), models-two-streams (one model of two streams, CPU time and disk I/O by process: the
-anomaly in the second stream shaded on both plots, naming the stream and the key). Settings go to a scratch folder, so the user's own are untouched.
+anomaly in the second stream shaded on both plots, naming the stream and the key), learn-baseline-sample
+(the bundled recording played to its end, Analytics > Learn baseline on its system calls by process with
+every default: the window sized for the screen, as on a 1366x768 laptop), models-sample (that model saved:
+its score strip beneath the plot once the recording has ended, its anomalies shaded, one span each).
+Settings go to a scratch folder, so the user's own are untouched.
 """
 
 from __future__ import annotations
@@ -34,8 +38,9 @@ def main(scene: str) -> int:
     app = QApplication(sys.argv[:1])
     settings = QSettings(f"{tempfile.mkdtemp()}/settings.ini", QSettings.IniFormat)
     window = MainWindow(settings=settings, restore_sources=scene == "first-run")
-    window.resize(1580, 960)
-    window.move(10, 10)
+    if scene not in SAMPLE_SCENES:  # those keep the size the window takes on the screen it opens on
+        window.resize(1580, 960)
+        window.move(10, 10)
     if scene == "recording":
         source = window.open_sample_recording()
         source.set_speed(20)
@@ -95,6 +100,8 @@ def main(scene: str) -> int:
         QTimer.singleShot(3000, console)
     elif scene in ("models", "learn-baseline", "models-two-streams"):
         models_scene(window, scene)
+    elif scene in SAMPLE_SCENES:
+        sample_scene(window, scene)
     elif scene == "sources":
         window.registry.add(BrokerSource(BROKER, ["web01.#", "*.*.syscalls"], ["dtrace:smartos1"]))
         window.registry.add(
@@ -228,6 +235,40 @@ def _rules_scene(window, settings) -> None:
 
     QTimer.singleShot(3000, lambda: window.plot_stream(source, ("web01", "syscalls", "num")))
     QTimer.singleShot(7000, select)
+
+
+SAMPLE_SCENES = ("learn-baseline-sample", "models-sample")
+
+
+def sample_scene(window, scene: str) -> None:
+    """The bundled recording, played at once to its end; a baseline of its system calls by process learnt
+    with the dialog's defaults (models-sample: saved, the dialog closed)."""
+    source = window.open_sample_recording()
+    source.set_speed(0)
+    window.editor_dock.hide()
+    stream = ("demo", "syscalls-by-process", "calls")
+
+    def learn():
+        if source.state != "ended":
+            QTimer.singleShot(300, learn)
+            return
+        window.plot_stream(source, stream, "timeseries")
+        dialog = window.models.learn_baseline((source, stream))
+
+        def trained(_):
+            if scene == "models-sample":
+                dialog.save()
+
+        def start():
+            if dialog._reading:
+                QTimer.singleShot(200, start)
+                return
+            dialog.start_training()
+
+        dialog._finished.connect(trained)
+        start()
+
+    QTimer.singleShot(500, learn)
 
 
 def models_scene(window, scene: str) -> None:

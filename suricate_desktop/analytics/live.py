@@ -104,6 +104,10 @@ class LiveScorer:
         self._score_times: deque[float] = deque(maxlen=history)
         self._scores: deque[float] = deque(maxlen=history)
         self._open: Anomaly | None = None
+        self._pending: list[Anomaly] = []  # found by ``seed_scores``, reported by the next poll
+        #: Set by a poll that scored the store again from this time (a recording sought back or replayed):
+        #: the score series was cut there, and whoever keeps this model's anomalies drops those from then on.
+        self.rewound: float | None = None
         #: The stored model's metadata when loaded from a registry.
         self.meta: ModelMeta | None = None
 
@@ -178,6 +182,46 @@ class LiveScorer:
         scorer.last_ts = float(result.window[1])
         return scorer
 
+    def seed_scores(self, times: npt.ArrayLike, key_scores: dict[Label, FloatArray]) -> None:
+        """Scores already worked out (the Learn dialog's held-out ones, each key's, up to where live scoring
+        takes over) kept in the score series, their anomalies reported by the next poll.
+
+        Why: a model attached once its stream has stopped (a recording that ended, a paused one) has
+        nothing new to score, and its strip beneath the plot stayed empty; these are the same scores
+        live scoring would have given (from the past only, learnt by the same policy)."""
+        t = np.asarray(times, dtype=np.float64)
+        labels = [lab for lab in key_scores if self.only is None or lab in self.only]
+        for r, ts in enumerate(t):
+            if ts > self.last_ts:
+                break
+            contrib = [(lab, float(key_scores[lab][r])) for lab in labels]
+            score = max((v for _, v in contrib), default=0.0)
+            self._score_times.append(float(ts))
+            self._scores.append(score)
+            closed = self._track(float(ts), score, contrib, self.is_excluded(float(ts)))
+            if closed is not None:
+                self._pending.append(closed)
+        if self._open is not None:
+            self._pending.append(self._open)
+        self.version += 1
+
+    def _track(
+        self, t: float, score: float, contrib: list[tuple[Label, float]], excluded: bool
+    ) -> Anomaly | None:
+        """Grow or close the anomaly going on with the interval at ``t``; the one it closed, if any."""
+        if score >= self.threshold and not excluded:
+            contrib.sort(key=lambda kv: -kv[1])
+            keys = contrib[: self.top]
+            if self._open is None:
+                self._open = Anomaly(t, t, score, keys)
+            else:
+                self._open.end = t
+                if score > self._open.score:
+                    self._open.score, self._open.keys = score, keys
+            return None
+        closed, self._open = self._open, None
+        return closed
+
     def seed(self, times: npt.ArrayLike, values: npt.ArrayLike, labels: Iterable[Label]) -> None:
         """Keep rows seen before scoring began (the training window) for the first refits."""
         self._remember(np.asarray(times), np.asarray(values), self._columns(list(labels)))
@@ -201,6 +245,12 @@ class LiveScorer:
         self.since_refit = 0
 
     # -- scoring -----------------------------------------------------------------------------------------------------------
+    def rewind(self) -> None:
+        """The store was cleared and filled again (a recording sought or replayed, perhaps faster than the
+        polls): the next poll scores what it holds from its start, and the score series is cut there."""
+        self.last_ts = -np.inf
+        self._open = None
+
     def poll(self) -> list[Anomaly]:
         """Score what arrived since the last poll; the anomalous intervals that ended (and one still open)."""
         since = None if self.last_ts == -np.inf else self.last_ts
@@ -210,18 +260,20 @@ class LiveScorer:
             return []
         if not len(times) and since is not None and self.store.clock(self.stream[0]) < since:
             # the store went back in time (a recording sought back, looped): score what it holds now
-            self.last_ts = -np.inf
-            self._open = None
+            self.rewind()
             return self.poll()
         new = times > self.last_ts
         times, values = times[new], values[new]
         if not len(times):
-            return []
+            found, self._pending = self._pending, []
+            return found
+        if since is None and self._score_times and self._score_times[-1] >= times[0]:
+            self._cut_scores(float(times[0]))  # scored again from there: one score per interval, not two
         cols = self._columns(labels)
         for _, lab in cols:
             if lab not in self.detectors:
                 self.detectors[lab] = self.template.clone()
-        found: list[Anomaly] = []
+        found, self._pending = self._pending, []
         learn = self.policy == "online"
         for r, t in enumerate(times):
             t = float(t)
@@ -238,18 +290,9 @@ class LiveScorer:
             self._rows.append(row)
             self._score_times.append(t)
             self._scores.append(score)
-            if score >= self.threshold and not excluded:
-                contrib.sort(key=lambda kv: -kv[1])
-                keys = contrib[: self.top]
-                if self._open is None:
-                    self._open = Anomaly(t, t, score, keys)
-                else:
-                    self._open.end = t
-                    if score > self._open.score:
-                        self._open.score, self._open.keys = score, keys
-            elif self._open is not None:
-                found.append(self._open)
-                self._open = None
+            closed = self._track(t, score, contrib, excluded)
+            if closed is not None:
+                found.append(closed)
             self.since_refit += 1
             if self.policy == "refit" and self.since_refit >= self.refit_every:
                 self.refit()
@@ -258,6 +301,14 @@ class LiveScorer:
         if self._open is not None:
             found.append(self._open)  # still going on: reported now, extended by later polls
         return found
+
+    def _cut_scores(self, t: float) -> None:
+        """Forget the scores (and anomalies yet to be reported) from ``t`` on: they are about to be given again."""
+        while self._score_times and self._score_times[-1] >= t:
+            self._score_times.pop()
+            self._scores.pop()
+        self._pending = [a for a in self._pending if a.start < t]
+        self.rewound = t if self.rewound is None else min(self.rewound, t)
 
     def scores(self) -> tuple[FloatArray, FloatArray]:
         """(times, score) of every interval scored: the series plotted beneath the stream."""

@@ -31,6 +31,9 @@ import numpy.typing as npt
 from .detectors import DETECTORS, Detector, EstimatorAdapter
 
 FORMAT = "suricate-model/1"
+#: The detector a new model uses unless the user picks another (the Learn baseline dialog's first
+#: choice and its threshold, ``suricate detect`` without ``--detector``).
+DEFAULT_DETECTOR = "suricate"
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
 
 

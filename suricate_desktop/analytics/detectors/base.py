@@ -57,6 +57,8 @@ class Detector:
     #: True where a score is made of a run of points (``resonance``): a frozen model then scores a run
     #: (``score(values, learn=False)``) and reports at most every ``step_points`` points
     scores_runs = False
+    #: True for a z-score detector: its scores past ``Z_KNEE`` are softened (``soften``), as read by a user
+    softened = False
 
     def __init__(self, **params: Any) -> None:
         unknown = set(params) - set(self.defaults)
@@ -109,16 +111,15 @@ class Detector:
         x = float(x)
         if math.isnan(x):
             return 0.0  # a missing value is not scored nor learnt
-        return self._step(x, t) if learn else self._score(x, t)
+        s = self._step(x, t) if learn else self._score(x, t)
+        return soften(s) if self.softened else s
 
     def score(self, values: npt.ArrayLike, times: Times = None, learn: bool = True) -> FloatArray:
         v = np.asarray(values, dtype=np.float64)
         if not learn:
             return np.array(
                 [
-                    self._score(float(x), None if times is None else float(times[i]))
-                    if not math.isnan(x)
-                    else 0.0
+                    self.score_one(float(x), None if times is None else float(times[i]), learn=False)
                     for i, x in enumerate(v)
                 ]
             )
@@ -129,6 +130,22 @@ class Detector:
 
     def set_state(self, meta: StateMeta, arrays: StateArrays) -> None:
         self.n = int(meta["n"])
+
+
+#: Up to this a z-score reads as it is (standard deviations); past it, it grows with its logarithm.
+Z_KNEE = 100.0
+
+
+def soften(z: float) -> float:
+    """``z`` up to ``Z_KNEE``, then ``Z_KNEE * (1 + log10(z / Z_KNEE))``: strictly increasing, so every alarm
+    and every ranking (NAB's thresholds) is the same, but finite and readable.
+
+    Why: after a constant history (a process absent from a key's whole training window: a level of 0 and
+    no spread) the scale is the floor, and a first value of 33,366 scored 33,366 / 1e-9 = 3.3e13 against
+    a threshold of 6 (issue 14); softened it scores about 1,250. Past a z of 100 the size says only
+    "further from anything seen", which the logarithm still orders.
+    """
+    return z if z <= Z_KNEE else Z_KNEE * (1.0 + math.log10(z / Z_KNEE))
 
 
 def scale_floor(level: float) -> float:

@@ -30,6 +30,7 @@ class SuricateDetector(Detector):
 
     kind = "suricate"
     threshold = 6.0
+    softened = True
     defaults: ClassVar[dict[str, Any]] = {
         "halflife": 400.0,
         "hold": 400,

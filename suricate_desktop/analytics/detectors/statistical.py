@@ -14,7 +14,7 @@ from typing import Any, ClassVar, cast
 import numpy as np
 import numpy.typing as npt
 
-from .base import Detector, FloatArray, StateArrays, StateMeta, Times, register, scale_floor
+from .base import Z_KNEE, Detector, FloatArray, StateArrays, StateMeta, Times, register, scale_floor
 
 
 @register
@@ -25,6 +25,7 @@ class RollingZScore(Detector):
 
     kind = "zscore"
     threshold = 4.0
+    softened = True
     defaults: ClassVar[dict[str, Any]] = {"window": 240, "min_periods": 20}
 
     def reset(self) -> None:
@@ -71,6 +72,9 @@ class RollingZScore(Detector):
         scale = np.maximum(np.maximum(iqr / 1.349, wide / 3.29), 1e-3 * np.abs(med) + 1e-9)
         z = np.abs(full.to_numpy() - med) / scale
         z = np.where(np.isnan(z), 0.0, z)[len(hist) :]
+        z = np.where(
+            z > Z_KNEE, Z_KNEE * (1.0 + np.log10(np.maximum(z, Z_KNEE) / Z_KNEE)), z
+        )  # as ``soften``
         for x in v:
             if not math.isnan(x):
                 self._learn(float(x), None)
@@ -91,6 +95,7 @@ class EWMAZScore(Detector):
 
     kind = "ewma"
     threshold = 4.0
+    softened = True
     defaults: ClassVar[dict[str, Any]] = {"halflife": 60.0, "min_periods": 20}
 
     def reset(self) -> None:
@@ -135,6 +140,7 @@ class SeasonalProfile(Detector):
 
     kind = "seasonal"
     threshold = 5.0
+    softened = True
     defaults: ClassVar[dict[str, Any]] = {
         "period": 86400.0,
         "slots": 48,

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from ...analytics import DETECTORS
-from ...analytics.detectors import Detector
+from ...analytics.detectors import Detector, EstimatorAdapter
+from ...analytics.registry import DEFAULT_DETECTOR
 
 #: The detectors offered, in order, with the name the user reads.
 DETECTOR_TITLES = {
@@ -24,6 +25,23 @@ DETECTOR_TITLES = {
     "iforest": "IsolationForest over sliding windows",
     "kmeans": "k-means distance over windows of differences (Netdata)",
 }
+
+
+def offered_detectors() -> dict[str, str]:
+    """kind -> title of the detectors the dialog offers: the registry's default first (its first choice,
+    whatever a new default is), then the titled ones in order, then any other registered detector that
+    is built from parameters alone (titled from its docstring)."""
+    kinds = [DEFAULT_DETECTOR, *DETECTOR_TITLES, *DETECTORS]
+    out: dict[str, str] = {}
+    for kind in kinds:
+        cls = DETECTORS.get(kind)
+        if kind in out or cls is None or issubclass(cls, EstimatorAdapter):
+            continue
+        title = DETECTOR_TITLES.get(kind) or detector_help(kind).split(". ")[0]
+        if not title.lower().startswith(kind):
+            title = f"{kind}: {title}"
+        out[kind] = f"{title} (default)" if kind == DEFAULT_DETECTOR else title
+    return out
 
 
 def detector_class(kind: str) -> type[Detector]:

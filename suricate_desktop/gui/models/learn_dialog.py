@@ -8,9 +8,12 @@ on an overview of the whole recording), a detector and its parameters, a thresho
 update policy. Training (``analytics.training.train``) runs in a worker thread with a progress
 bar and a cancel button; the held-out scores are plotted with the threshold, which can be
 dragged. Save writes the model to the registry (the workspace's models folder) and attaches it
-to the stream, where it is scored live. Maintenance spans marked on the stream's plots are left
-out of training. The layout is ``ui/learn_baseline.ui``; the plots and the detector's
-parameters are built here.
+to the stream, where it is scored live (its strip starting with the held-out scores, so a stream
+that has stopped still shows them). Maintenance spans marked on the stream's plots are left
+out of training. The detector offered first, and its threshold, are the model registry's
+default (``DEFAULT_DETECTOR``). The layout is ``ui/learn_baseline.ui``: the form scrolls in a
+column of its own beside the scores, so the dialog fits a 1366x768 screen; its size is
+remembered. The plots and the detector's parameters are built here.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import Any, cast
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QDateTime, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QDateTime, QObject, QSettings, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -41,6 +44,7 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QScrollArea,
     QSpinBox,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -48,13 +52,14 @@ from PySide6.QtWidgets import (
 from ...analytics import DETECTORS, LiveScorer, TrainingCancelled, TrainingData, train
 from ...analytics.features import StreamKey, feature_text
 from ...schema import AGENT_SOURCE, BUCKET_KINDS
+from .. import screen_fit
 from ..forms import load_form
 from ..plots._data import key_text
 from ..plots.charts import TimeAxis
 from .detector_params import (
-    DETECTOR_TITLES,
     detector_class,
     detector_help,
+    offered_detectors,
     param_text,
     parse_param,
     repr_params,
@@ -65,6 +70,12 @@ SETTINGS_GROUP = "learn-baseline"
 PARAMS_HEIGHT = 200  # pixels of detector parameters shown before they scroll
 MAINTENANCE_BRUSH = (31, 119, 180, 45)
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
+#: The widgets of ui/learn_baseline.ui the dialog uses, looked up by name (attributes of the same names).
+WIDGETS = (
+    "name stream moreStreams keys lastRadio minutes spanRadio spanFrom spanTo overviewHolder excludedLabel "
+    "detector detectorHelp threshold holdout policy refitEvery trainSize refitLabel trainSizeLabel "
+    "scoresHolder summary progress train cancel buttons detectorParams paramsScroll columns"
+)
 
 
 class LearnBaselineDialog(QObject):
@@ -105,6 +116,7 @@ class LearnBaselineDialog(QObject):
     buttons: QDialogButtonBox
     detectorParams: QFormLayout
     paramsScroll: QScrollArea
+    columns: QSplitter
 
     def __init__(
         self,
@@ -119,37 +131,9 @@ class LearnBaselineDialog(QObject):
         self.manager = manager
         self.settings = settings
         f = self.dialog.findChild
-        for name in (
-            "name",
-            "stream",
-            "moreStreams",
-            "keys",
-            "lastRadio",
-            "minutes",
-            "spanRadio",
-            "spanFrom",
-            "spanTo",
-            "overviewHolder",
-            "excludedLabel",
-            "detector",
-            "detectorHelp",
-            "threshold",
-            "holdout",
-            "policy",
-            "refitEvery",
-            "trainSize",
-            "refitLabel",
-            "trainSizeLabel",
-            "scoresHolder",
-            "summary",
-            "progress",
-            "train",
-            "cancel",
-            "buttons",
-            "detectorParams",
-            "paramsScroll",
-        ):
+        for name in WIDGETS.split():
             setattr(self, name, f(QObject, name))
+        self.columns.setStretchFactor(1, 1)  # the scores plot takes the width the form does not need
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setEnabled(False)
         self.buttons.rejected.connect(self.dialog.reject)
@@ -157,6 +141,7 @@ class LearnBaselineDialog(QObject):
         self.train.clicked.connect(self.start_training)
         self.cancel.clicked.connect(self.cancel_training)
         self.dialog.finished.connect(lambda _: self.cancel_training())
+        self.dialog.finished.connect(lambda _: self._remember_size())
 
         self.choices: list[tuple] = []  # (source, stream) per stream combo entry
         for source in sources:
@@ -165,7 +150,10 @@ class LearnBaselineDialog(QObject):
                     continue
                 self.choices.append((source, info.stream))
                 self.stream.addItem(f"{'.'.join(info.stream)} · {source.name}")
-        for kind, title in DETECTOR_TITLES.items():
+        for (
+            kind,
+            title,
+        ) in offered_detectors().items():  # the registry's default first: chosen unless remembered
             self.detector.addItem(title, kind)
         for policy, title in POLICIES.items():
             self.policy.addItem(title, policy)
@@ -201,7 +189,7 @@ class LearnBaselineDialog(QObject):
             self.scores_plot.addItem(item)
         _fill(self.scoresHolder, self.scores_plot)
 
-        self.name.textEdited.connect(lambda _: self.name.setProperty("auto", False))
+        self._auto_name = ""  # the name given by default, replaced when the streams change
         self.stream.currentIndexChanged.connect(self._stream_changed)
         self.moreStreams.itemChanged.connect(self._streams_changed)
         self.key_labels: list = []  # the keys list's labels, by row (a key, or a StreamKey for several streams)
@@ -222,6 +210,7 @@ class LearnBaselineDialog(QObject):
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
         self._recorded: dict[tuple, TrainingData] = {}
+        self._recorded_keys: dict[tuple, list] = {}  # (source name, stream) -> its keys in the recording
         self._reading: set[tuple] = set()  # (source name, stream) being read
         self._restore_choices()
         if preselect is not None:
@@ -240,8 +229,32 @@ class LearnBaselineDialog(QObject):
 
     # -- showing ---------------------------------------------------------------------------------------------------------
     def open(self) -> None:
-        """Show the dialog (window-modal, without blocking: plots keep drawing)."""
+        """Show the dialog (window-modal, without blocking: plots keep drawing), at its remembered size
+        or its preferred one, inside the screen's available geometry either way (a 1366x768 laptop too)."""
+        size = self.settings.value(f"{SETTINGS_GROUP}/size") if self.settings is not None else None
+        if isinstance(size, QSize) and size.isValid():
+            self.dialog.resize(size)
+        else:
+            available = screen_fit.available_geometry(self.dialog)
+            hint = self.dialog.sizeHint()
+            # as tall as the form, where the screen has room
+            form = cast(QWidget, self.dialog.findChild(QWidget, "leftPanel"))
+            tall = hint.height() - self.columns.sizeHint().height() + form.sizeHint().height()
+            self.dialog.resize(
+                min(max(hint.width(), 1000), int(available.width() * 0.95)),
+                min(max(tall, 600), int(available.height() * 0.9)),
+            )
+        splitter = self.settings.value(f"{SETTINGS_GROUP}/splitter") if self.settings is not None else None
+        if splitter is not None:
+            self.columns.restoreState(splitter)
         self.dialog.open()
+        screen_fit.clamp_into_screen(self.dialog)
+
+    def _remember_size(self) -> None:
+        """The dialog's size and its columns' split, for the next time (however it was closed)."""
+        if self.settings is not None:
+            self.settings.setValue(f"{SETTINGS_GROUP}/size", self.dialog.size())
+            self.settings.setValue(f"{SETTINGS_GROUP}/splitter", self.columns.saveState())
 
     # -- the stream and its window -----------------------------------------------------------------------------------------
     @property
@@ -302,16 +315,18 @@ class LearnBaselineDialog(QObject):
         source = choice[0]
         streams = self.streams()
         for sid in streams:
-            for key in source.store.keys(sid):
+            keys = list(source.store.keys(sid))  # and a recording's keys not played yet
+            keys += [k for k in self._recorded_keys.get((source.name, sid), []) if k not in keys]
+            for key in keys:
                 label = StreamKey(sid, key) if len(streams) > 1 else tuple(key)
                 item = QListWidgetItem(feature_text(label) if len(streams) > 1 else key_text(key))
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Unchecked if label in unchecked else Qt.CheckState.Checked)
                 self.keys.addItem(item)
                 self.key_labels.append(label)
-        if not self.name.text() or self.name.property("auto"):
-            self.name.setText(_default_name(streams))
-            self.name.setProperty("auto", True)
+        if self.name.text() in ("", self._auto_name):  # a name typed or set is kept
+            self._auto_name = _default_name(streams)
+            self.name.setText(self._auto_name)
         if hasattr(source, "read_span"):
             for sid in streams:
                 if (source.name, sid) not in self._recorded and (source.name, sid) not in self._reading:
@@ -326,7 +341,9 @@ class LearnBaselineDialog(QObject):
 
         def read():
             try:
-                data = TrainingData.from_store(source.read_span(stream), stream)
+                store = source.read_span(stream)
+                data = TrainingData.from_store(store, stream)
+                self._recorded_keys[(source.name, tuple(stream))] = store.keys(tuple(stream))
             except Exception as exc:
                 data = f"cannot read the recording: {exc}"
             self._read.emit((source.name, tuple(stream)), data)
@@ -351,7 +368,7 @@ class LearnBaselineDialog(QObject):
         self.summary.setText(
             f"{len(data.times):,} intervals recorded. Choose the span, a detector, then Train."
         )
-        self._window_changed()
+        self._streams_changed()  # the keys the recording has and the store has not played yet
 
     def _set_span_edits(self, start: float, end: float) -> None:
         for edit, ts in ((self.spanFrom, start), (self.spanTo, end)):
@@ -673,6 +690,8 @@ class LearnBaselineDialog(QObject):
         scorer.last_ts = min(float(r.window[1]), source.store.clock(stream[0]) or float(r.window[1]))
         for a, b in self.excluded():
             scorer.exclude(a, b, "maintenance")
+        # the held-out scores up to there: a stream that has stopped (a recording that ended) still shows them
+        scorer.seed_scores(r.times, r.key_scores)
         features = "value per key, " + (
             "windows of the last values" if self.kind in ("iforest", "kmeans") else "one value at a time"
         )
@@ -710,9 +729,9 @@ class LearnBaselineDialog(QObject):
             return
         s = self.settings
         s.beginGroup(SETTINGS_GROUP)
-        kind = s.value("detector")
-        if kind in DETECTOR_TITLES:
-            self.detector.setCurrentIndex(list(DETECTOR_TITLES).index(kind))
+        index = self.detector.findData(s.value("detector"))
+        if index >= 0:
+            self.detector.setCurrentIndex(index)
         for widget, key in (
             (self.minutes, "minutes"),
             (self.holdout, "holdout"),

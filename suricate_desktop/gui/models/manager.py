@@ -82,6 +82,8 @@ class AttachedModel:
         self.busy = False
         self.error = ""
         self.refits = 0
+        #: the source's store clears (a recording's seeks and replays) seen: one more means score it afresh
+        self.resets_seen = getattr(source, "resets", 0)
 
     def covers(self, source_name: str, stream: tuple) -> bool:
         """Whether this model scores ``stream`` of that source (its only stream or one of several)."""
@@ -243,6 +245,7 @@ class ModelManager(QObject):
 
         self.run(rebind)
         model.source = source
+        model.resets_seen = getattr(source, "resets", 0)
         model.version += 1
         self.changed.emit(model)
 
@@ -252,16 +255,22 @@ class ModelManager(QObject):
         for model in self.models:
             if model.enabled and model.source is not None and not model.busy:
                 model.busy = True
-                self.run(self._poll, model)
+                resets = getattr(model.source, "resets", 0)
+                rewind, model.resets_seen = resets != model.resets_seen, resets
+                self.run(self._poll, model, rewind)
 
-    def _poll(self, model: AttachedModel) -> None:
+    def _poll(self, model: AttachedModel, rewind: bool = False) -> None:
         scorer = model.scorer
         try:
+            if rewind:  # replayed (or sought) since the last poll, however fast: scored again from its start
+                scorer.rewind()
             found = scorer.poll()
+            rewound, scorer.rewound = scorer.rewound, None
             refits = scorer.last_training
             t, s = scorer.scores()
             result = {
                 "found": found,
+                "rewound": rewound,
                 "times": t[-SCORE_POINTS:],
                 "scores": s[-SCORE_POINTS:],
                 "trained": len(refits),
@@ -279,6 +288,13 @@ class ModelManager(QObject):
         before = model.version
         if result["error"] != model.error:
             model.error = result["error"]
+            model.version += 1
+        rewound = result.get("rewound")
+        if (
+            rewound is not None
+        ):  # scored again from there (a replay): its anomalies are found again, not twice
+            for start in [s for s in model.anomalies if s >= rewound]:
+                del model.anomalies[start]
             model.version += 1
         times = result.get("times")
         if times is not None and (

@@ -8,7 +8,10 @@ when that moved redraws:
   threshold, x-linked to the plot's time axis;
 * anomalous spans shaded on the plot (at most ``MAX_SHADES``, the newest), each labelled with
   the keys that contributed most, the full list in its tooltip; right-click one for
-  "Mark expected" (it leaves the next refit) or to undo that;
+  "Mark expected" (it leaves the next refit) or to undo that. Anomalies that overlap or touch
+  (of one model or several) are one span with one label (``merge_spans``), and labels that would
+  cover one another are stacked in up to ``LABEL_ROWS`` rows, the highest scores first, the rest
+  left to the tooltip (``_place_labels``, again whenever the view is zoomed, scrolled or resized);
 * maintenance spans: Shift+drag across a plot marks one (or right-click > "Mark maintenance
   span"); drag its edges to adjust it, right-click it to remove it.
 """
@@ -17,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt, QTimer
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QMenu
 
@@ -32,12 +35,75 @@ EXPECTED_BRUSH = (44, 160, 44, 40)
 MAINTENANCE_BRUSH = (31, 119, 180, 45)
 ANOMALY_TEXT = "#B31B1B"
 STRIP_HEIGHT = 78
+#: Rows of span labels along the top of a plot before a crowded label is left to its tooltip.
+LABEL_ROWS = 3
+LABEL_TOP = 0.93  # the first row's place along the line (0 bottom, 1 top)
+#: Spans of one kind at most this many intervals apart are one (2: with one quiet interval between, as a
+#: detector that reports an incident where it starts and again where it grows leaves them).
+MERGE_GAP = 2.01
+
+
+class SpanGroup:
+    """Anomalies (or "expected" spans) that overlap or touch, shown as one span: ``members`` are
+    (model, Anomaly or None) pairs, ``keys`` the contributing keys, each at its largest score."""
+
+    def __init__(self, start: float, end: float, kind: str) -> None:
+        self.start, self.end, self.kind = start, end, kind
+        self.members: list[tuple] = []
+        self.score = 0.0
+
+    @property
+    def keys(self) -> list:
+        best: dict = {}
+        for _, anomaly in self.members:
+            for k, v in anomaly.keys if anomaly is not None else ():
+                best[k] = max(best.get(k, v), v)
+        return sorted(best.items(), key=lambda kv: -kv[1])
+
+    @property
+    def models(self) -> list:
+        seen: list = []
+        for model, _ in self.members:
+            if model not in seen:
+                seen.append(model)
+        return seen
+
+    def extent_of(self, model) -> tuple[float, float]:
+        """The part of the span that ``model``'s own members cover."""
+        mine = [
+            (a.start, a.end) if a is not None else (self.start, self.end)
+            for m, a in self.members
+            if m is model
+        ]
+        return min(a for a, _ in mine), max(b for _, b in mine)
+
+
+def merge_spans(marks, gap: float) -> list[SpanGroup]:
+    """``marks`` ((start, end, kind, model, anomaly or None) each) as spans: those of one kind whose
+    start is at most ``gap`` (``MERGE_GAP`` intervals) after the end of the span so far are merged.
+
+    Why: a deviation that lasts is reported as a run of short anomalies (one alarm per incident
+    where it starts, again when it grows), and a replay finds them again; drawn one by one they were
+    some thirty overlapping red spans whose labels covered the plot."""
+    groups: list[SpanGroup] = []
+    open_by_kind: dict[str, SpanGroup] = {}
+    for a, b, kind, model, anomaly in sorted(marks, key=lambda m: (m[0], m[1])):
+        group = open_by_kind.get(kind)
+        if group is None or a > group.end + gap:
+            group = SpanGroup(a, b, kind)
+            groups.append(group)
+            open_by_kind[kind] = group
+        group.end = max(group.end, b)
+        group.members.append((model, anomaly))
+        if anomaly is not None:
+            group.score = max(group.score, anomaly.score)
+    return groups
 
 
 def describe_keys(keys, top: int = 2) -> str:
     """``sshd ×8.1, bash ×2.0``: the keys that contributed most, with their scores (``web01.procs.io · sshd
     ×8.1`` for a model over several streams: the stream is named too)."""
-    return ", ".join(f"{feature_text(k)} ×{s:.1f}" for k, s in keys[:top])
+    return ", ".join(f"{feature_text(k)} ×{s:.1f}" for k, s in [kv for kv in keys if kv[1] > 0][:top])
 
 
 class ScoreStrip(pg.PlotWidget):
@@ -112,6 +178,7 @@ class SpanRegion(pg.LinearRegionItem):
         self.kind = ""
         self.times = (0.0, 0.0)  # (start, end) epoch seconds; LinearRegionItem has a .span of its own
         self.model = None
+        self.group: SpanGroup | None = None  # the merged anomalies (or expected spans) it shows
         self.setZValue(20)
         # on the start line, near the top; pyqtgraph puts it on the side of the line facing the view's
         # centre, so a span at the right edge (where live anomalies appear) is labelled on its left
@@ -146,6 +213,9 @@ class StreamMarks(QObject):
         self._stamp: tuple | None = None  # what was drawn: redrawn only when it changes
         self._drag: SpanRegion | None = None
         self._drag_from = 0.0
+        self.labels_shown = 0  # span labels laid out without covering one another, the last time
+        self._label_timer = QTimer(self, singleShot=True, interval=120)
+        self._label_timer.timeout.connect(self._place_labels)
         self.panel.canvas.scene().sigMouseClicked.connect(self._clicked)
         self.panel.canvas.viewport().installEventFilter(self)
         card.on_frame(self.refresh)
@@ -175,6 +245,9 @@ class StreamMarks(QObject):
         if chart is not self._chart:  # a new chart (type changed, rebased): its plot has none of our items
             self._chart = chart
             self.shades, self.maint = [], []
+            if chart is not None and chart.timed:
+                chart.vb.sigRangeChanged.connect(self._labels_moved)
+                chart.vb.sigResized.connect(self._labels_moved)
         self._sync_strips(models)
         if chart is None or not chart.timed:
             for strip in self.strips.values():
@@ -214,37 +287,78 @@ class StreamMarks(QObject):
                 marks.append((a.start, a.end, "anomaly", model, a))
             for a, b in model.expected:
                 marks.append((a, b, "expected", model, None))
-        marks.sort(key=lambda m: m[0])
-        marks = marks[-MAX_SHADES:]
+        interval = self.panel.interval
+        groups = merge_spans(marks, interval * MERGE_GAP)[-MAX_SHADES:]
         t0 = self.panel.chart.t0
-        for i, (a, b, kind, model, anomaly) in enumerate(marks):
+        for i, group in enumerate(groups):
             if i < len(self.shades):
                 region = self.shades[i]
             else:
                 region = self._region(self.shades, ANOMALY_BRUSH)
-            half = self.panel.interval / 2  # an interval is drawn at its end time: cover it
+            a, b = group.start, group.end
+            half = interval / 2  # an interval is drawn at its end time: cover it
             region.setRegion((a - half - t0, b + half - t0))
-            region.kind, region.times, region.model = kind, (a, b), model
-            if kind == "anomaly":
+            region.kind, region.times, region.group = group.kind, (a, b), group
+            region.model = group.models[0]
+            names = ", ".join(m.name for m in group.models)
+            if group.kind == "anomaly":
                 region.setBrush(pg.mkBrush(*ANOMALY_BRUSH))
                 for line in region.lines:
                     line.setPen(pg.mkPen((*ANOMALY_BRUSH[:3], 170), width=1))
-                region.set_label(describe_keys(anomaly.keys), ANOMALY_TEXT)
-                keys = "\n".join(f"  {feature_text(k)}: {s:.2f}" for k, s in anomaly.keys)
+                keys = group.keys
+                region.set_label(describe_keys(keys), ANOMALY_TEXT)
+                keys = [kv for kv in keys if kv[1] > 0]  # a key that scored 0 did not contribute
+                listed = "\n".join(f"  {feature_text(k)}: {s:.2f}" for k, s in keys[:10])
+                more = f"\n  … and {len(keys) - 10} more" if len(keys) > 10 else ""
+                merged = f" · {len(group.members)} anomalies merged" if len(group.members) > 1 else ""
+                thresholds = ", ".join(f"{m.threshold:g}" for m in group.models)
                 region.setToolTip(
-                    f"Anomaly {fmt_time(a)} → {fmt_time(b)} · score {anomaly.score:.2f} "
-                    f"(threshold {model.threshold:g}) · model {model.name}\n"
-                    f"Keys that contributed most:\n{keys}\nRight-click: mark expected"
+                    f"Anomaly {fmt_time(a)} → {fmt_time(b)} · score {group.score:.2f} "
+                    f"(threshold {thresholds}) · model {names}{merged}\n"
+                    f"Keys that contributed most:\n{listed}{more}\nRight-click: mark expected"
                 )
             else:
                 region.setBrush(pg.mkBrush(*EXPECTED_BRUSH))
                 for line in region.lines:
                     line.setPen(pg.mkPen((*EXPECTED_BRUSH[:3], 170), width=1))
                 region.set_label("expected", "#2C7A2C")
-                region.setToolTip(f"Marked expected ({model.name}): left out of refits. Right-click to undo")
+                region.setToolTip(f"Marked expected ({names}): left out of refits. Right-click to undo")
             region.show()
-        for region in self.shades[len(marks) :]:
+        for region in self.shades[len(groups) :]:
             region.hide()
+        self._place_labels()
+
+    def _labels_moved(self, *_) -> None:
+        """The view was zoomed, scrolled or resized: lay the labels out again (once the moving stops)."""
+        self._label_timer.start()
+
+    def _place_labels(self) -> None:
+        """Each shown span's label in the highest row where it covers no other label (nor, if a row
+        allows, the plot's legend), highest scores first; a label with no room in ``LABEL_ROWS`` rows
+        is hidden (its span's tooltip has it all)."""
+        chart = self.panel.chart
+        if chart is None or not chart.timed:
+            return
+        height = max(chart.vb.sceneBoundingRect().height(), 1.0)
+        shown = [r for r in self.shades if r.isVisible()]
+        shown.sort(key=lambda r: -(r.group.score if r.group is not None else 0.0))
+        placed: list[QRectF] = []
+        legend = getattr(chart, "legend", None)  # a label under the legend box is hard to read
+        boxed = [legend.sceneBoundingRect()] if legend is not None and legend.isVisible() else []
+        for region in shown:
+            label = region.label
+            label.show()
+            step = (label.boundingRect().height() + 2) / height
+            rows = [(row, avoid) for avoid in (placed + boxed, placed) for row in range(LABEL_ROWS)]
+            for row, avoid in rows:
+                label.setPosition(LABEL_TOP - row * step)
+                rect = label.sceneBoundingRect().adjusted(-3, 0, 3, 0)
+                if not any(rect.intersects(other) for other in avoid):
+                    placed.append(rect)
+                    break
+            else:
+                label.hide()
+        self.labels_shown = sum(r.label.isVisible() for r in shown)
 
     def _draw_maintenance(self) -> None:
         spans = self.manager.maintenance_spans(self.source_name, self.stream)
@@ -293,16 +407,12 @@ class StreamMarks(QObject):
         menu = QMenu(self.panel)
         region = self.span_at(t)
         if region is not None and region.kind == "anomaly":
-            a, b = region.times
             menu.addAction(
-                "Mark expected (leave it out of the next refit)",
-                lambda: self.manager.mark_expected(region.model, a, b),
+                "Mark expected (leave it out of the next refit)", lambda: self._mark_expected(region)
             )
         elif region is not None and region.kind == "expected":
-            a, b = region.times
             menu.addAction(
-                "Not expected after all (learn from it again)",
-                lambda: self.manager.unmark_expected(region.model, a, b),
+                "Not expected after all (learn from it again)", lambda: self._unmark_expected(region)
             )
         elif region is not None and region.kind == "maintenance":
             span = region.times
@@ -313,6 +423,22 @@ class StreamMarks(QObject):
         if region is None or region.kind != "maintenance":
             menu.addAction("Mark maintenance span here (or Shift+drag)", lambda: self._maintenance_here(t))
         return menu
+
+    def _mark_expected(self, region: SpanRegion) -> None:
+        """Every model of a merged span: the part of it that model flagged is expected."""
+        group = region.group
+        if group is None:
+            return
+        for model in group.models:
+            self.manager.mark_expected(model, *group.extent_of(model))
+
+    def _unmark_expected(self, region: SpanRegion) -> None:
+        """Every "expected" span merged into ``region``, of every model, is learnt from again."""
+        lo, hi = region.times
+        group = region.group
+        for model in group.models if group is not None else ():
+            for a, b in [(a, b) for a, b in model.expected if lo <= a and b <= hi]:
+                self.manager.unmark_expected(model, a, b)
 
     def _maintenance_here(self, t: float) -> None:
         lo, hi = self.panel.chart.vb.viewRange()[0]
