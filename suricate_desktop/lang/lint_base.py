@@ -98,6 +98,7 @@ class Linter:
         self.clauses: list[Clause] = []
         self.decls: list[tuple[int, int]] = []
         self.pragmas: list[Token] = []
+        self.constants: dict[str, int] = {}  # named integer constants (D's inline int, #define)
 
     def eof_location(self) -> tuple[int, int]:
         """Where "end of input" is reported: just past the end of the text."""
@@ -355,6 +356,8 @@ class Linter:
                 parts.append(str(v))
             elif t.type is T_MACRO:
                 return "macro"
+            elif t.type is T_IDENTIFIER and t.text in self.constants:
+                parts.append(str(self.constants[t.text]))
             elif t.text in ("+", "-", "*", "/", "%", "(", ")", "<<", ">>", "&", "|", "^", "~"):
                 parts.append("//" if t.text == "/" else t.text)
             else:

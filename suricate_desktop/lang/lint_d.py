@@ -11,6 +11,9 @@ import functools
 import re
 
 from . import vocabulary_d as V
+from .d import analyze, preprocess
+from .d.tags import tag_of
+from .diagnostics import Diagnostic
 from .lexer_d import SPEC as D_SPEC
 from .lint_base import (
     ASSIGN_OPS,
@@ -57,6 +60,56 @@ class DLinter(Linter):
 
     lang = "d"
     spec = D_SPEC
+
+    def __init__(self, text: str, file: str, platform: str | None) -> None:
+        self.pre = preprocess(text)  # C preprocessor lines blanked when the script asks for cpp
+        super().__init__(self.pre.text, file, platform)
+        self.constants: dict[str, int] = {}  # inline int and #define constants, for lquantize & co
+
+    def run(self) -> list[Diagnostic]:
+        """Structure (the syntax phase), then the front end (:mod:`.d`), then the token-level checks.
+
+        The front end stops at its first error as libdtrace does; the token-level
+        checks' errors after that point are dropped (dtrace would never get there),
+        their warnings kept.
+        """
+        pre = self.pre
+        if pre.asked and not pre.with_c and pre.first_line:
+            self.warn_at(
+                pre.first_line,
+                1,
+                "preprocessor line: run dtrace with -C (or start the script with #!/usr/sbin/dtrace -Cs)",
+            )
+        try:
+            self.structure()
+        except Stop:
+            return self.diags
+        self.text_line(1)  # splits the text into self._lines
+        err, syms = analyze(self.sig, self.match, self.clauses, self.decls, pre, self._lines)
+        self.constants = {n: v.value for n, v in syms.globals.items() if v.inline and v.value is not None}
+        self.known = set(syms.globals) | set(syms.typedefs)
+        self.written = syms.written
+        self.includes = pre.includes
+        self.semantics()
+        if err is not None:
+            where = (err.tok.line, err.tok.column) if err.tok is not None else self.eof
+            self.diags = [d for d in self.diags if d.severity == "warning" or (d.line, d.column) < where]
+            self.diags.append(
+                Diagnostic(
+                    where[0],
+                    where[1],
+                    "error",
+                    err.message,
+                    self.file,
+                    err.tok.end_column if err.tok is not None else None,
+                    err.code,
+                )
+            )
+        self.diags.sort(key=lambda d: (d.line, d.column, d.severity != "error"))
+        return self.diags
+
+    def error_at(self, line: int, col: int, msg: str, end: int | None = None) -> None:
+        self.diags.append(Diagnostic(line, col, "error", msg, self.file, end, tag_of(msg)))
 
     # ---- syntax hooks ----
     def near(self, i: int | None, text: str | None = None) -> None:
@@ -277,7 +330,7 @@ class DLinter(Linter):
             self.check_ident(k, calls)
         for k in var_reads:
             name = sig[k][1]
-            if name not in assigned_vars and name not in declared_vars:
+            if name not in assigned_vars and name not in declared_vars and name not in self.written:
                 self.error(k, f"{name} has not yet been declared or assigned")
         if self.platform:
             self.check_providers()
@@ -319,8 +372,10 @@ class DLinter(Linter):
             return
         if prev in ("struct", "union", "enum", "xlate", "translator", "offsetof"):
             return
-        if name in self.assigned or name in self.declared or name in V.D_BUILTINS:
+        if name in self.assigned or name in self.declared or name in V.D_BUILTINS or name in self.known:
             return
+        if self.includes:
+            return  # a script that #includes headers may use any of their names
         if _TYPE_NAME_RE.match(name) or _CONST_NAME_RE.match(name):
             return  # a type (uint64_t) or a constant from a D library (SIGKILL, EPERM, B_READ)
         if calls and calls[-1][0] in ("sizeof", "offsetof", "stringof"):
@@ -343,7 +398,8 @@ class DLinter(Linter):
         nargs = self.nargs(k)
         proto = V.D_FUNCTIONS.get(name)
         if proto is None:
-            self.error(k, f"undefined function name: {name}")
+            if not self.pre.includes and name not in self.known:
+                self.error(k, f"undefined function name: {name}")
             return
         if target is not None and name not in V.D_AGG_FUNCS:
             self.error(target, f"{sig[target].text} must be assigned the result of an aggregating function")

@@ -1,0 +1,123 @@
+"""The D front end: one grammar, symbol table and type checker for lint (and, later, translate).
+
+:func:`analyze` runs on the linter's tokens once its syntax phase has found the
+clauses and matched the brackets: outer declarations fill the symbol table
+(:mod:`.decls`), each clause's probe descriptions, predicate and actions are
+parsed and typed (:mod:`.parser`, :mod:`.calls`, :mod:`.probes`).  It returns
+the first error, as libdtrace stops at its first error, with DTrace's wording
+and ``D_*`` tag (:class:`.errors.DError`).  Scripts that ask for the C
+preprocessor go through :mod:`.preprocess` first.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from ..tokens import Token, TokenType
+from . import memo
+from . import types as ty
+from .calls import CallChecker
+from .decls import Declarations
+from .errors import DError
+from .parser import Parser
+from .preprocess import Preprocessed, preprocess
+from .probes import check_probe
+from .symbols import Symbols, Var
+
+__all__ = ["DError", "Preprocessed", "Symbols", "analyze", "preprocess"]
+
+T = TokenType
+
+
+_WRITTEN_RE = re.compile(
+    r"(?:\b(self|this)\s*->\s*)?\b([A-Za-z_]\w*)\s*(?:\[[^;{}=]*\]\s*)?(?:(?:<<|>>|[-+*/%&|^])?=(?!=)|\+\+|--)"
+    r"|(?:\+\+|--)\s*(?:\b(self|this)\s*->\s*)?([A-Za-z_]\w*)"
+)
+
+
+def written_names(text: str) -> set[str]:
+    """Every variable the program may assign (``x =``, ``self->x++``, ``a[k] +=``, ``this-> x``).
+
+    A regular expression over the text (it runs in C: the per-token loops are what
+    lint's time goes to); it may list a name too many (in a comment), never one too
+    few, so that a variable assigned later in the file is never called undefined.
+    """
+    out: set[str] = set()
+    cache = _WRITTEN_BY_LINE
+    for line in text.split("\n"):
+        if "=" not in line and "++" not in line and "--" not in line:
+            continue
+        names = cache.get(line)
+        if names is None:
+            names = set()
+            for scope, name, scope2, name2 in _WRITTEN_RE.findall(line):
+                if name:
+                    names.add(f"{scope}->{name}" if scope else name)
+                if name2:
+                    names.add(f"{scope2}->{name2}" if scope2 else name2)
+            if len(cache) > 8192:
+                cache.clear()
+            cache[line] = names
+        out |= names
+    return out
+
+
+_WRITTEN_BY_LINE: dict[str, set[str]] = {}
+
+
+def analyze(
+    sig: list[Token],
+    match: dict[int, int],
+    clauses: list[Any],  # lint_base.Clause (not imported: lint_base sits above this package)
+    decls: list[tuple[int, int]],
+    pre: Preprocessed | None = None,
+    lines: list[str] | None = None,
+) -> tuple[DError | None, Symbols]:
+    """The program's first error (or None) and its symbol table.
+
+    ``lines`` (the script's text by line) lets clauses already checked with the same
+    text and the same symbols in play come from :mod:`.memo` instead of being parsed
+    again: what makes linting as one types cheap.
+    """
+    syms = Symbols()
+    syms.written = written_names("\n".join(lines) if lines is not None else " ".join(t[1] for t in sig))
+    # (per line: a[k] = v split over lines is missed, which only delays typing the variable)
+    if pre is not None:
+        syms.includes = pre.includes
+        syms.macros = frozenset(pre.macros) | frozenset(pre.functions)
+        for name in pre.macros:
+            v = pre.int_value(name)
+            text = pre.macros[name]
+            t = ty.T_INT if v is not None else ty.T_STRING if text.startswith('"') else ty.T_DYN
+            syms.globals[name] = Var(t, value=v, inline=True)
+        for name in pre.functions:
+            syms.globals[name] = Var(ty.T_DYN, inline=True)
+    calls = CallChecker(sig, syms)
+    parser = Parser(sig, match, syms, calls)
+    declarations = Declarations(sig, match, syms, parser)
+    items: list[tuple[int, object]] = [(a, (a, b)) for a, b in decls]
+    items += [(cl.probes[0] if cl.probes else 0, cl) for cl in clauses]
+    items.sort(key=lambda x: x[0])
+    try:
+        for _, item in items:
+            if isinstance(item, tuple):
+                declarations.declaration(*item)
+                continue
+            if lines is not None and item.probes and item.body:  # type: ignore[attr-defined]
+                memo.clause(lines, sig, syms, item, functools.partial(check_clause, item, sig, syms, parser))
+            else:
+                check_clause(item, sig, syms, parser)
+    except DError as e:
+        return e, syms
+    return None, syms
+
+
+def check_clause(cl: Any, sig: list[Token], syms: Symbols, parser: Parser) -> None:
+    for p in cl.probes:
+        check_probe(sig[p], syms.macros)
+    if cl.pred:
+        parser.predicate(cl.pred[0] + 1, cl.pred[1])
+    if cl.body:
+        parser.body(cl.body[0] + 1, cl.body[1])

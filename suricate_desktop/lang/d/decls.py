@@ -1,0 +1,265 @@
+"""Outer-scope declarations of D (dt_grammar.y's external_declaration, dt_decl.c): they fill the symbol table.
+
+``inline int MAX = 10;`` (a constant lquantize can use), ``int x; self string s;``,
+``int a[5]; int b[string, int];`` (arrays and associative arrays with their key
+types), ``typedef``, ``struct``/``union``/``enum`` definitions, translators.
+A declaration this parser does not follow is skipped, never reported: the
+linter's syntax phase has already judged its structure.
+"""
+
+from __future__ import annotations
+
+from ..tokens import Token, TokenType
+from . import types as ty
+from .errors import DError
+from .parser import TYPE_WORDS, Parser
+from .symbols import Symbols, Var
+from .types import DType
+
+T = TokenType
+_STORAGE = frozenset({"extern", "static", "register", "auto", "const", "volatile", "restrict"})
+
+
+class Declarations:
+    """Reads the outer declarations of a program into :class:`.symbols.Symbols`."""
+
+    def __init__(self, sig: list[Token], match: dict[int, int], syms: Symbols, parser: Parser) -> None:
+        self.sig = sig
+        self.match = match
+        self.syms = syms
+        self.parser = parser
+
+    def close_of(self, k: int, b: int) -> int:
+        """Index of the bracket closing sig[k] (the syntax phase matches brackets in clauses only)."""
+        if k in self.match:
+            return self.match[k]
+        depth = 0
+        for j in range(k, b):
+            s = self.sig[j][1]
+            if s in ("(", "[", "{"):
+                depth += 1
+            elif s in (")", "]", "}"):
+                depth -= 1
+                if depth == 0:
+                    self.match[k] = j
+                    return j
+        return b - 1
+
+    def err(self, k: int, message: str, code: str) -> DError:
+        return DError(self.sig[k], message, code)
+
+    def declaration(self, a: int, b: int) -> None:
+        """sig[a:b] is one declaration, its ";" included."""
+        sig = self.sig
+        words = [t[1] for t in sig[a:b]]
+        first = words[0]
+        if first == "inline":
+            self.inline(a, b)
+        elif first == "typedef":
+            self.typedef(a, b)
+        elif first in ("translator", "provider", "import"):
+            return
+        elif first in ("struct", "union", "enum") and "{" in words:
+            self.sou(a, b)
+        else:
+            self.variables(a, b)
+
+    # ---- pieces ----
+    def type_at(self, a: int, b: int) -> tuple[DType, int]:
+        """The type named from sig[a] on (``unsigned long``, ``struct foo``, ``uint64_t``), and the index after it."""
+        sig = self.sig
+        k = a
+        words: list[str] = []
+        while k < b and sig[k][1] in _STORAGE:
+            k += 1
+        if k < b and sig[k][1] in ("struct", "union", "enum"):
+            words = [sig[k][1], sig[k + 1][1]] if k + 1 < b else [sig[k][1]]
+            k += 2
+        else:
+            while k < b and sig[k][0] is T.KEYWORD and sig[k][1] in TYPE_WORDS:
+                words.append(sig[k][1])
+                k += 1
+            if not words and k < b and sig[k][0] in (T.IDENTIFIER, T.BUILTIN):
+                words.append(sig[k][1])
+                k += 1
+        name = " ".join(words)
+        if words and words[-1] in self.syms.typedefs:
+            return ty.T_DYN, k
+        return ty.named(name) if name else ty.T_DYN, k
+
+    def inline(self, a: int, b: int) -> None:
+        sig = self.sig
+        t, k = self.type_at(a + 1, b)
+        while k < b and sig[k][1] == "*":
+            t = ty.pointer_to(t)
+            k += 1
+        if k >= b or sig[k][0] is not T.IDENTIFIER:
+            return
+        name = sig[k][1]
+        eq = k + 1
+        if eq >= b or sig[eq][1] != "=":
+            return
+        p = self.parser
+        p.i, p.end = eq + 1, b - 1
+        v = p.expr()
+        bad = (t.kind == ty.STR) != (v.t.kind == ty.STR) and ty.DYN not in (t.kind, v.t.kind)
+        if bad:
+            raise self.err(
+                eq,
+                f'inline {name} definition uses incompatible types: "{t.name}" = "{v.t.name}"',
+                "D_OP_INCOMPAT",
+            )
+        if name in self.syms.globals:
+            raise self.err(k, f"identifier redeclared: {name}", "D_DECL_IDRED")
+        self.syms.globals[name] = Var(t, value=v.c if t.kind == ty.INT else None, inline=True)
+
+    def typedef(self, a: int, b: int) -> None:
+        sig = self.sig
+        name_tok = b - 2
+        if name_tok <= a or sig[name_tok][0] is not T.IDENTIFIER:
+            return
+        name = sig[name_tok][1]
+        if name in self.syms.typedefs:
+            raise self.err(name_tok, f"typedef redeclared: {name}", "D_DECL_IDRED")
+        if "{" in [t[1] for t in sig[a:b]]:
+            self.sou(a + 1, b)
+        self.syms.typedefs.add(name)
+
+    def sou(self, a: int, b: int) -> None:
+        sig = self.sig
+        kind = sig[a][1]
+        k = a + 1
+        name = ""
+        if sig[k][0] is not T.PUNCTUATION:
+            name = sig[k][1]
+            k += 1
+        if sig[k][1] != "{":
+            return
+        close = self.close_of(k, b)
+        if kind == "enum":
+            self.enum(k + 1, close)
+            return
+        full = f"{kind} {name}"
+        members: dict[str, DType] = {}
+        j = k + 1
+        while j < close:
+            end = j
+            while end < close and sig[end][1] != ";":
+                end = self.close_of(end, close) + 1 if sig[end][1] in "({[" else end + 1
+            t, m = self.type_at(j, end)
+            while m < end:
+                stars = 0
+                while m < end and sig[m][1] == "*":
+                    stars += 1
+                    m += 1
+                if m < end and sig[m][0] is T.IDENTIFIER:
+                    mname = sig[m][1]
+                    if mname in members:
+                        raise self.err(
+                            m,
+                            f"failed to define member '{mname}': Duplicate member or variable name",
+                            "D_UNKNOWN",
+                        )
+                    mt = t
+                    for _ in range(stars):
+                        mt = ty.pointer_to(mt)
+                    members[mname] = mt
+                while m < end and sig[m][1] != ",":
+                    m = self.close_of(m, end) + 1 if sig[m][1] in "([" else m + 1
+                m += 1
+            j = end + 1
+        if name:
+            self.syms.sous[full] = members
+            self.syms.forward.discard(full)
+
+    def enum(self, a: int, b: int) -> None:
+        sig = self.sig
+        value = 0
+        k = a
+        while k < b:
+            if sig[k][0] is not T.IDENTIFIER:
+                return
+            name = sig[k][1]
+            end = k + 1
+            while end < b and sig[end][1] != ",":
+                end += 1
+            if end > k + 1 and sig[k + 1][1] == "=":
+                p = self.parser
+                p.i, p.end = k + 2, end
+                v = p.expr()
+                if v.c is None:
+                    raise self.err(
+                        k,
+                        f"enumerator '{name}' must be assigned to an integral constant expression",
+                        "D_DECL_ENCONST",
+                    )
+                value = v.c
+            if name in self.syms.globals:
+                raise self.err(
+                    k, f"failed to define enumerator '{name}': Duplicate member or variable name", "D_UNKNOWN"
+                )
+            if not -(1 << 31) <= value < (1 << 31):
+                raise self.err(
+                    k, f"enumerator '{name}' value overflows INT_MAX (2147483647)", "D_DECL_ENOFLOW"
+                )
+            self.syms.globals[name] = Var(ty.T_INT, value=value, inline=True)
+            value += 1
+            k = end + 1
+
+    def variables(self, a: int, b: int) -> None:
+        sig = self.sig
+        scope = ""
+        k = a
+        if sig[k][1] in ("self", "this"):
+            scope = sig[k][1]
+            k += 1
+        t, k = self.type_at(k, b)
+        if k >= b:
+            return
+        table = self.syms.scope(scope)
+        while k < b:
+            vt = t
+            while k < b and sig[k][1] == "*":
+                vt = ty.pointer_to(vt)
+                k += 1
+            if k >= b or sig[k][0] not in (T.IDENTIFIER, T.BUILTIN, T.ACTION, T.AGG_FUNC):
+                return
+            name_k = k
+            name = sig[k][1]
+            k += 1
+            var = Var(vt, typed=True)
+            if k < b and sig[k][1] == "[":
+                close = self.close_of(k, b)
+                inner = sig[k + 1 : close]
+                if len(inner) == 1 and inner[0][0] is T.NUMBER:
+                    var.array = int(inner[0][1].rstrip("uUlL"), 0) if inner[0][1].isdigit() else None
+                else:
+                    var.assoc = True
+                    var.keys = self.key_types(k + 1, close)
+                k = close + 1
+            if k < b and sig[k][1] == "(":
+                return  # a function prototype
+            if vt.kind == ty.SOU and vt.name not in self.syms.sous and vt.name.split()[0] != "enum":
+                raise self.err(name_k, f"incomplete struct/union/enum {vt.name}: {name}", "D_DECL_INCOMPLETE")
+            old = table.get(name)
+            if old is not None and not scope and (old.type.name != vt.name or old.assoc != var.assoc):
+                raise self.err(name_k, f"identifier redeclared: {name}", "D_DECL_IDRED")
+            table[name] = var
+            while k < b and sig[k][1] not in (",", ";"):
+                k += 1
+            k += 1
+
+    def key_types(self, a: int, b: int) -> list[DType]:
+        out = []
+        k = a
+        while k < b:
+            end = k
+            while end < b and self.sig[end][1] != ",":
+                end += 1
+            t, m = self.type_at(k, end)
+            while m < end and self.sig[m][1] == "*":
+                t = ty.pointer_to(t)
+                m += 1
+            out.append(t)
+            k = end + 1
+        return out

@@ -1,0 +1,102 @@
+"""Clauses already checked, kept by their text and by the symbols they read (linting as one types).
+
+The editor lints on each keystroke; one clause changes, the others are the same
+text as a moment ago.  A clause's outcome (its first error, and what it does to
+the symbol table: the variables its first assignments type, the key signatures
+of associative arrays) depends only on its text and on the state of the names it
+mentions.  So an entry is kept under the clause's exact text, with the state of
+each name it mentions before it ran; it is reused when those states are the same
+again, and its effects are applied to the symbol table instead of parsing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from copy import copy
+from typing import Any
+
+from .. import vocabulary_d as V
+from ..tokens import Token
+from .errors import DError
+from .symbols import Symbols, Var
+
+_NAMES = re.compile(r"(?:\b(self|this)\s*->\s*)?\b([A-Za-z_]\w*)")
+_MAX = 4096
+
+State = tuple[Any, ...] | None
+#: (name's scope, name, its key in Symbols.written, its state before, whether written) for each name read
+Deps = tuple[tuple[str, str, str, State, bool], ...]
+#: deps, the names' Var after the clause, the error as (token offset, message, code)
+Entry = tuple[Deps, tuple[tuple[str, str, Var | None], ...], Any]
+_MEMO: dict[str, list[Entry]] = {}
+#: names that are never variables: a clause's outcome does not depend on them
+_FIXED = frozenset(V.D_FUNCTIONS) | V.D_ALL_KEYWORDS | (frozenset(V.D_BUILTINS) - {"NULL"})
+
+
+def _state(var: Var | None) -> State:
+    if var is None:
+        return None
+    keys = tuple((k.kind, k.name) for k in var.keys) if var.keys is not None else None
+    return (var.type.kind, var.type.name, var.assoc, keys, var.value, var.inline, var.array, var.typed)
+
+
+def clause_text(lines: list[str], first: Token, last: Token) -> str:
+    """The exact text from the clause's first probe description to its closing brace."""
+    l0, c0, l1, c1 = first[2], first[3], last[2], last[3]
+    if l0 == l1:
+        return lines[l0 - 1][c0 - 1 : c1]
+    return "\n".join([lines[l0 - 1][c0 - 1 :], *lines[l0 : l1 - 1], lines[l1 - 1][:c1]])
+
+
+def clause(lines: list[str], sig: list[Token], syms: Symbols, cl: Any, run: Callable[[], None]) -> None:
+    """Run ``run`` (which checks the clause ``cl``), or replay a remembered run of the same clause."""
+    start = cl.probes[0]
+    text = clause_text(lines, sig[start], sig[cl.body[1]])
+    written = syms.written
+    tables = {"": syms.globals, "self": syms.selfs, "this": syms.thises}
+    for deps, effects, error in _MEMO.get(text, ()):
+        if all(
+            _state(tables[sc].get(name)) == state and (key in written) == w
+            for sc, name, key, state, w in deps
+        ):
+            for scope, name, var in effects:
+                table = tables[scope]
+                if var is None:
+                    table.pop(name, None)
+                else:
+                    table[name] = copy(var)
+            if error is not None:
+                offset, message, code = error
+                raise DError(sig[start + offset] if offset is not None else None, message, code)
+            return
+    found = _NAMES.findall(text)
+    names = {(scope, name) for scope, name in found if name not in _FIXED}
+    names |= {("", name) for _, name in found if name not in _FIXED}
+    before: Deps = tuple(
+        (scope, name, key, _state(tables[scope].get(name)), key in written)
+        for scope, name in names
+        for key in (f"{scope}->{name}" if scope else name,)
+    )
+    error = None
+    try:
+        run()
+    except DError as e:
+        offset = None
+        if e.tok is not None:
+            offset = next((k - start for k in range(start, cl.body[1] + 1) if sig[k] is e.tok), None)
+        error = (offset, e.message, e.code)
+        raise
+    finally:
+        effects = tuple((scope, name, copy(tables[scope].get(name))) for scope, name in names)
+        if len(_MEMO) >= _MAX:
+            _MEMO.clear()
+        entries = _MEMO.setdefault(text, [])
+        if len(entries) >= 4:  # the same clause text in several places, each with its own symbols
+            del entries[0]
+        entries.append((before, effects, error))
+
+
+def forget() -> None:
+    """Empty the memo (a benchmark's cold start)."""
+    _MEMO.clear()

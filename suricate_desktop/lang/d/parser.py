@@ -1,0 +1,819 @@
+"""D's statements and expressions (dt_grammar.y), parsed and typed in one pass (dt_cook.c).
+
+The parser walks the lexer's significant tokens of one predicate or clause body
+(the linter's structure phase has already matched the brackets and split the
+clauses).  Each expression is typed as it is reduced, so there is no tree to
+build and walk again: :class:`Val` carries what the checks need (type, constant
+value, whether it is an lvalue, an aggregation, a variable).  The first error
+raises :class:`.errors.DError`, as libdtrace stops at its first error.
+
+Calls (actions, subroutines, aggregating functions, printf formats) are checked
+in :mod:`.calls`; outer declarations in :mod:`.decls`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .. import vocabulary_d as V
+from ..tokens import Token, TokenType
+from . import types as ty
+from .errors import DError
+from .symbols import Symbols, Var
+from .types import DType
+
+if TYPE_CHECKING:
+    from .calls import CallChecker
+
+T = TokenType
+_NUM, _STR, _MACRO, _AGG, _VAR = T.NUMBER, T.STRING, T.MACRO, T.AGGREGATION, T.VARIABLE
+_KW, _OP, _PUNCT = T.KEYWORD, T.OPERATOR, T.PUNCTUATION
+_NAMES = frozenset({T.IDENTIFIER, T.BUILTIN, T.ACTION, T.AGG_FUNC})
+
+#: binary operators and their precedence (C's, with D's ^^ between || and &&)
+BINARY = {
+    "||": 1,
+    "^^": 2,
+    "&&": 3,
+    "|": 4,
+    "^": 5,
+    "&": 6,
+    "==": 7,
+    "!=": 7,
+    "<": 8,
+    ">": 8,
+    "<=": 8,
+    ">=": 8,
+    "<<": 9,
+    ">>": 9,
+    "+": 10,
+    "-": 10,
+    "*": 11,
+    "/": 11,
+    "%": 11,
+}
+ASSIGN = frozenset({"=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<=", ">>="})
+#: words that start a type name (a cast, sizeof, a declaration)
+TYPE_WORDS = frozenset(
+    {
+        "char",
+        "short",
+        "int",
+        "long",
+        "signed",
+        "unsigned",
+        "void",
+        "string",
+        "struct",
+        "union",
+        "enum",
+        "const",
+        "volatile",
+        "float",
+        "double",
+        "restrict",
+    }
+)
+_CONST_NAME = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789")
+_MASK = (1 << 64) - 1
+
+
+def builtin_type(name: str) -> DType:
+    doc = V.D_BUILTINS.get(name, "")
+    head = doc.split(":", 1)[0]
+    if name == "NULL":
+        return ty.T_INT
+    if head == "string":
+        return ty.T_STRING
+    if "*" in head or "[]" in head or name == "args":
+        return ty.T_DYN if name in ("args", "fds", "uregs", "vmregs") else ty.pointer_to(ty.T_DYN)
+    return ty.named(head.split()[0]) if head else ty.T_DYN
+
+
+_BUILTIN_TYPES = {name: builtin_type(name) for name in V.D_BUILTINS}
+
+
+class Val:
+    """What an expression is, as far as the checks care."""
+
+    __slots__ = ("agg", "c", "const", "lv", "t", "tok", "var")
+
+    def __init__(
+        self,
+        t: DType,
+        tok: int,
+        c: int | None = None,
+        lv: str | None = None,
+        agg: bool = False,
+        var: Var | None = None,
+        const: bool = False,
+    ) -> None:
+        self.t = t
+        self.tok = tok  # index of its first token
+        self.c = c  # integer value when a constant with a known value
+        self.lv = lv  # "var", "dyn" (self/this/assoc), "mem", "deref": an lvalue; None otherwise
+        self.agg = agg  # an aggregation (@a, @a[k])
+        self.var = var
+        self.const = const or c is not None
+
+
+def is_const_name(name: str) -> bool:
+    """SIGKILL, EPERM, B_READ: constants of DTrace's D libraries (we do not have them)."""
+    return name[:1].isupper() and all(ch in _CONST_NAME for ch in name)
+
+
+class Parser:
+    """Parses and types one clause (predicate and body) at a time."""
+
+    def __init__(self, sig: list[Token], match: dict[int, int], syms: Symbols, calls: CallChecker) -> None:
+        self.sig = sig
+        self.match = match
+        self.syms = syms
+        self.calls = calls
+        self.i = 0
+        self.end = 0
+
+    # ---- tokens ----
+    def text(self) -> str:
+        return self.sig[self.i][1] if self.i < self.end else ""
+
+    def near(self, i: int | None = None) -> DError:
+        i = self.i if i is None else i
+        if i >= len(self.sig):
+            return DError(None, "syntax error near end of input", "D_SYNTAX")
+        return DError(self.sig[i], f'syntax error near "{self.sig[i][1]}"', "D_SYNTAX")
+
+    def expect(self, s: str) -> int:
+        if self.i < self.end and self.sig[self.i][1] == s:
+            self.i += 1
+            return self.i - 1
+        raise self.near()
+
+    def err(self, i: int, message: str, code: str) -> DError:
+        return DError(self.sig[i], message, code)
+
+    # ---- statements ----
+    def predicate(self, a: int, b: int) -> None:
+        self.i, self.end = a, b
+        if a == b:
+            raise self.near(b)
+        v = self.expr()
+        if self.i < b:
+            raise self.near()
+        if not v.t.scalar and not v.agg:
+            raise self.err(a, "predicate result must be of scalar type", "D_PRED_SCALAR")
+
+    def body(self, a: int, b: int) -> None:
+        self.i, self.end = a, b
+        self.calls.begin_clause()
+        while self.i < b:
+            self.statement(b)
+
+    def statement(self, end: int) -> None:
+        sig = self.sig
+        tok = sig[self.i]
+        s = tok[1]
+        if s == ";" and tok[0] is _PUNCT:
+            self.i += 1
+            return
+        if tok[0] is _KW:
+            if s == "if":
+                self.if_statement(end)
+                return
+            if s in TYPE_WORDS or s in ("typedef", "inline", "translator", "extern", "static"):
+                raise self.near()
+            if s in ("self", "this") and self.i + 1 < end and sig[self.i + 1][1] in TYPE_WORDS:
+                raise self.near(self.i + 1)
+        if s == "{" and tok[0] is _PUNCT:
+            raise self.near()
+        v = self.expr()
+        self.calls.statement_done(v)
+        if self.i < end:
+            if sig[self.i][1] == ";":
+                self.i += 1
+            else:
+                raise self.near()
+
+    def if_statement(self, end: int) -> None:
+        self.i += 1
+        self.expect("(")
+        close = self.match.get(self.i - 1)
+        saved = self.end
+        if close is not None:
+            self.end = close
+        v = self.expr()
+        if self.i != close:
+            raise self.near()
+        self.end = saved
+        self.i += 1
+        if not v.t.scalar:
+            raise self.err(v.tok, "if-condition must be of scalar type", "D_COND_SCALAR")
+        self.branch(end)
+        if self.i < end and self.sig[self.i][1] == "else" and self.sig[self.i][0] is _KW:
+            self.i += 1
+            self.branch(end)
+
+    def branch(self, end: int) -> None:
+        if self.i < end and self.sig[self.i][1] == "{":
+            close = self.match.get(self.i)
+            if close is None:
+                raise self.near()
+            self.i += 1
+            while self.i < close:
+                self.statement(close)
+            self.i = close + 1
+        elif self.i < end:
+            self.statement(end)
+        else:
+            raise self.near()
+
+    # ---- expressions ----
+    def expr(self) -> Val:
+        """expression: assignment_expression (',' assignment_expression)*"""
+        v = self.assignment()
+        while self.i < self.end and self.sig[self.i][1] == "," and self.sig[self.i][0] is _PUNCT:
+            self.i += 1
+            v = self.assignment()
+        return v
+
+    def assignment(self) -> Val:
+        start = self.i
+        lhs = self.conditional()
+        if self.i < self.end:
+            op = self.sig[self.i][1]
+            if op in ASSIGN and self.sig[self.i][0] is _OP:
+                opi = self.i
+                self.i += 1
+                rhs = self.assignment()
+                return self.assign(lhs, op, opi, rhs, start)
+        return lhs
+
+    def conditional(self) -> Val:
+        c = self.binary(1)
+        if self.i < self.end and self.sig[self.i][1] == "?":
+            q = self.i
+            self.i += 1
+            a = self.expr()
+            self.expect(":")
+            b = self.conditional()
+            if not c.t.scalar:
+                raise self.err(q, "operator ?: expression must be of scalar type", "D_OP_SCALAR")
+            if (
+                (a.t.kind == ty.STR) != (b.t.kind == ty.STR)
+                and ty.DYN not in (a.t.kind, b.t.kind)
+                and a.c != 0
+                and b.c != 0
+            ):
+                raise self.err(q, "operator ?: operands must have compatible types", "D_OP_INCOMPAT")
+            if c.c is not None and a.c is not None and b.c is not None:
+                return Val(a.t, c.tok, a.c if c.c else b.c)
+            if a.t.kind == ty.DYN or b.t.kind == ty.DYN:
+                return Val(ty.T_DYN, c.tok)
+            return Val(b.t if a.c == 0 else a.t, c.tok)
+        return c
+
+    def binary(self, prec: int) -> Val:
+        left = self.cast()
+        sig = self.sig
+        while self.i < self.end:
+            tok = sig[self.i]
+            p = BINARY.get(tok[1])
+            if p is None or p < prec or tok[0] is not _OP:
+                break
+            opi = self.i
+            self.i += 1
+            right = self.binary(p + 1)
+            left = self.op2(tok[1], opi, left, right)
+        return left
+
+    def op2(self, op: str, opi: int, a: Val, b: Val) -> Val:
+        at, bt = a.t, b.t
+        if a.agg or b.agg:
+            return Val(ty.T_DYN, a.tok)  # the linter's aggregation checks word this
+        if op in ("&&", "||", "^^"):
+            if not (at.scalar and bt.scalar):
+                raise self.err(opi, f"operator {op} requires operands of scalar type", "D_OP_SCALAR")
+            t = ty.T_INT
+        elif op in ("==", "!=", "<", ">", "<=", ">="):
+            if at.kind != ty.DYN and bt.kind != ty.DYN:
+                if at.stringish and bt.stringish:
+                    pass
+                elif a.c == 0 or b.c == 0 or at.kind == ty.PTR or bt.kind == ty.PTR:
+                    pass  # a string against NULL
+                elif (at.kind == ty.STR) != (bt.kind == ty.STR) or not (at.scalar and bt.scalar):
+                    raise self.err(
+                        opi,
+                        f'operands have incompatible types: "{at.name}" {op} "{bt.name}"',
+                        "D_OP_INCOMPAT",
+                    )
+            t = ty.T_INT
+        elif op in ("+", "-"):
+            if at.kind == ty.PTR or bt.kind == ty.PTR:
+                ptr = at if at.kind == ty.PTR else bt
+                if ptr.ref is not None and ptr.ref.kind == ty.VOID:
+                    raise self.err(
+                        opi,
+                        f'operands have incompatible types: "{at.name}" {op} "{bt.name}"',
+                        "D_OP_INCOMPAT",
+                    )
+                other = bt if ptr is at else at
+                if not (other.integer or other.kind == ty.PTR):
+                    raise self.err(opi, f"operator {op} requires operands of arithmetic type", "D_OP_ARITH")
+                return Val(ptr if other.kind != ty.PTR else ty.T_LONG, a.tok)
+            if not (at.arith and bt.arith):
+                raise self.err(opi, f"operator {op} requires operands of arithmetic type", "D_OP_ARITH")
+            t = _wider(at, bt)
+        elif op in ("*", "/"):
+            if not (at.arith and bt.arith):
+                raise self.err(opi, f"operator {op} requires operands of arithmetic type", "D_OP_ARITH")
+            t = _wider(at, bt)
+        else:  # % & | ^ << >>
+            if not (at.integer and bt.integer):
+                raise self.err(opi, f"operator {op} requires operands of integral type", "D_OP_INT")
+            t = _wider(at, bt)
+        if op in ("/", "%") and b.c == 0:
+            raise self.err(opi, "expression contains division by zero", "D_DIV_ZERO")
+        if a.c is not None and b.c is not None:
+            return Val(t, a.tok, _fold(op, a.c, b.c))
+        return Val(t, a.tok, const=a.const and b.const)
+
+    def cast(self) -> Val:
+        sig = self.sig
+        if self.i < self.end and sig[self.i][1] == "(" and self.is_type_start(self.i + 1):
+            open_ = self.i
+            close = self.match.get(open_)
+            if close is None:
+                raise self.near()
+            t = self.type_name(open_ + 1, close)
+            self.i = close + 1
+            v = self.cast()
+            if t.kind == ty.STR and v.t.kind == ty.INT and not v.const:
+                pass  # (string) of an integer: libdtrace accepts it for char arrays
+            return Val(t, open_, v.c if t.kind == ty.INT else None)
+        return self.unary()
+
+    def is_type_start(self, i: int) -> bool:
+        if i >= self.end:
+            return False
+        tok = self.sig[i]
+        s = tok[1]
+        if tok[0] is _KW and s in TYPE_WORDS:
+            return True
+        if tok[0] is T.IDENTIFIER and (s in self.syms.typedefs or s in ty.INT_TYPEDEFS or s.endswith("_t")):
+            nxt = self.sig[i + 1][1] if i + 1 < len(self.sig) else ""
+            return nxt in (")", "*")
+        return False
+
+    def type_name(self, a: int, b: int) -> DType:
+        """The type a cast or sizeof names: the tokens a..b (exclusive)."""
+        words = [self.sig[k][1] for k in range(a, b)]
+        if not words or words[0] == "*":
+            raise self.near(a)
+        name = " ".join(words)
+        base = name.replace("*", "").split()
+        if base and base[-1] in self.syms.typedefs:
+            return ty.T_DYN if "*" not in name else ty.pointer_to(ty.T_DYN)
+        return ty.named(name)
+
+    def unary(self) -> Val:
+        if self.i >= self.end:
+            raise self.near()
+        tok = self.sig[self.i]
+        s = tok[1]
+        start = self.i
+        if tok[0] is _OP:
+            if s in ("++", "--"):
+                self.i += 1
+                v = self.unary()
+                self.incdec(s, start, v)
+                return Val(v.t, start)
+            if s in ("-", "+", "~", "!", "*", "&"):
+                self.i += 1
+                v = self.cast()
+                return self.op1(s, start, v)
+            raise self.near()
+        if tok[0] is _KW:
+            if s == "sizeof":
+                self.i += 1
+                if self.text() == "(" and self.is_type_start(self.i + 1):
+                    close = self.match[self.i]
+                    self.type_name(self.i + 1, close)
+                    self.i = close + 1
+                else:
+                    v = self.unary()
+                    if v.t.kind == ty.VOID:
+                        raise self.err(
+                            start, "cannot apply sizeof to an operand of unknown size", "D_SIZEOF_TYPE"
+                        )
+                return Val(ty.named("size_t"), start, const=True)
+            if s == "stringof":
+                self.i += 1
+                v = self.unary()
+                if v.t.kind == ty.VOID:
+                    raise self.err(start, "cannot apply stringof to a value of type void", "D_STRINGOF_TYPE")
+                return Val(ty.T_STRING, start)
+        return self.postfix()
+
+    def op1(self, op: str, opi: int, v: Val) -> Val:
+        t = v.t
+        if v.agg:
+            return Val(ty.T_DYN, opi)
+        if op in ("-", "+"):
+            if not t.arith:
+                raise self.err(opi, f"operator {op} requires an operand of arithmetic type", "D_OP_ARITH")
+            return Val(t, opi, -v.c if op == "-" and v.c is not None else v.c)
+        if op == "~":
+            if not t.integer:
+                raise self.err(opi, "operator ~ requires an operand of integral type", "D_OP_INT")
+            return Val(t, opi, (~v.c) if v.c is not None else None)
+        if op == "!":
+            if not t.scalar:
+                raise self.err(opi, "operator ! requires an operand of scalar type", "D_OP_SCALAR")
+            return Val(ty.T_INT, opi, int(not v.c) if v.c is not None else None)
+        if op == "*":
+            if t.kind == ty.PTR:
+                if t.ref is not None and t.ref.kind == ty.VOID:
+                    raise self.err(opi, "cannot dereference pointer to void", "D_DEREF_VOID")
+                return Val(ty.deref(t), opi, lv="deref")
+            if t.kind not in (ty.DYN,):
+                raise self.err(opi, "cannot dereference non-pointer type", "D_DEREF_NONPTR")
+            return Val(ty.T_DYN, opi, lv="deref")
+        # &
+        if v.lv == "dyn":
+            raise self.err(opi, "cannot take address of dynamic variable", "D_ADDROF_VAR")
+        if v.lv is None and v.t.kind != ty.DYN:
+            raise self.err(opi, "unacceptable operand for unary & operator", "D_ADDROF_LVAL")
+        return Val(ty.pointer_to(t), opi)
+
+    def incdec(self, op: str, opi: int, v: Val) -> None:
+        if v.agg:
+            return
+        if not v.t.scalar:
+            raise self.err(opi, f"operator {op} requires operand of scalar type", "D_OP_SCALAR")
+        if v.lv is None:
+            raise self.err(opi, f"operator {op} requires modifiable lvalue as an operand", "D_OP_LVAL")
+
+    def postfix(self) -> Val:
+        v = self.primary()
+        sig = self.sig
+        while self.i < self.end:
+            tok = sig[self.i]
+            s = tok[1]
+            if s == "[" and tok[0] is _PUNCT:
+                v = self.subscript(v)
+            elif (s == "->" or s == ".") and tok[0] is _OP:
+                opi = self.i
+                self.i += 1
+                if self.i >= self.end or (sig[self.i][0] not in _NAMES and sig[self.i][0] is not _KW):
+                    raise self.near()
+                member = sig[self.i][1]
+                self.i += 1
+                v = self.member(v, s, opi, member)
+            elif s in ("++", "--") and tok[0] is _OP:
+                self.incdec(s, self.i, v)
+                self.i += 1
+                v = Val(v.t, v.tok)
+            else:
+                break
+        return v
+
+    def member(self, v: Val, op: str, opi: int, member: str) -> Val:
+        t = v.t
+        if v.agg:
+            return Val(ty.T_DYN, v.tok, lv="mem")
+        if op == "->":
+            if t.kind in (ty.INT, ty.STR, ty.SOU, ty.VOID, ty.STACK, ty.SYM):
+                raise self.err(opi, "operator -> must be applied to a pointer", "D_OP_PTR")
+            if t.kind == ty.PTR:
+                ref = t.ref
+                if ref is not None and ref.kind not in (ty.SOU, ty.DYN):
+                    raise self.err(
+                        opi,
+                        f'operator -> cannot be applied to pointer to type "{ref.name}"; '
+                        "must be applied to a struct or union pointer",
+                        "D_OP_SOU",
+                    )
+                if ref is not None and ref.kind == ty.SOU:
+                    return self.sou_member(ref, member, opi)
+            return Val(ty.T_DYN, v.tok, lv="mem")
+        if t.kind in (ty.INT, ty.STR, ty.PTR, ty.VOID):
+            raise self.err(
+                opi,
+                f'operator . cannot be applied to type "{t.name}"; must be applied to a struct or union',
+                "D_OP_SOU",
+            )
+        if t.kind == ty.SOU:
+            return self.sou_member(t, member, opi)
+        return Val(ty.T_DYN, v.tok, lv="mem")
+
+    def sou_member(self, sou: DType, member: str, opi: int) -> Val:
+        members = self.syms.sous.get(sou.name)
+        if members is None:
+            if sou.name in self.syms.forward:
+                raise self.err(
+                    opi,
+                    f"operator -> cannot be applied to a forward declaration: no {sou.name} definition is available",
+                    "D_OP_INCOMPLETE",
+                )
+            return Val(ty.T_DYN, opi, lv="mem")
+        mt = members.get(member)
+        if mt is None:
+            raise self.err(opi + 1, f"{member} is not a member of {sou.name}", "D_TYPE_MEMBER")
+        return Val(mt, opi, lv="mem")
+
+    def subscript(self, v: Val) -> Val:
+        open_ = self.i
+        close = self.match.get(open_)
+        if close is None:
+            raise self.near()
+        keys = self.arglist(open_ + 1, close)
+        self.i = close + 1
+        if v.agg:
+            return Val(ty.T_DYN, v.tok, agg=True)
+        var = v.var
+        if var is not None and not var.assoc and var.array is None and var.type.kind == ty.INT and var.typed:
+            name = self.sig[v.tok][1]
+            raise self.err(v.tok, f"cannot access scalar {name} as an associative array", "D_ARR_BADREF")
+        bound = var.array if var is not None else None
+        index = keys[0].c if len(keys) == 1 else None
+        if bound is not None and index is not None and not 0 <= index < bound:
+            raise self.err(
+                keys[0].tok, f"index outside array bounds: {index}, max is {bound}", "D_ARR_BOUNDS"
+            )
+        if var is not None and var.assoc:
+            self.check_keys(v, var, keys)
+            return Val(var.type, v.tok, lv="dyn", var=var)
+        if v.t.kind == ty.PTR:
+            return Val(ty.deref(v.t), v.tok, lv="deref")
+        if var is None and v.lv == "pending":
+            return Val(ty.T_DYN, v.tok, lv="dyn")
+        return Val(ty.T_DYN, v.tok, lv="mem")
+
+    def check_keys(self, v: Val, var: Var, keys: list[Val]) -> None:
+        name = self.sig[v.tok][1]
+        if var.keys is None:
+            var.keys = [k.t for k in keys]
+            return
+        if len(keys) != len(var.keys):
+            n = len(keys)
+            raise self.err(
+                v.tok,
+                f"{name}[ ] prototype mismatch: {n} arg{'' if n == 1 else 's'} passed, {len(var.keys)} expected",
+                "D_PROTO_LEN",
+            )
+        for n, (want, got) in enumerate(zip(var.keys, keys, strict=True)):
+            if (want.kind == ty.STR) != (got.t.kind == ty.STR) and ty.DYN not in (want.kind, got.t.kind):
+                raise self.err(
+                    got.tok,
+                    f"{name}[ ] key #{n + 1} is incompatible with prototype: "
+                    f"prototype: {want.name}; argument: {got.t.name}",
+                    "D_PROTO_ARG",
+                )
+
+    def arglist(self, a: int, b: int) -> list[Val]:
+        """The comma-separated expressions between a and b (exclusive)."""
+        saved = self.end
+        self.i, self.end = a, b
+        out: list[Val] = []
+        if a < b:
+            while True:
+                out.append(self.assignment())
+                if self.i >= b:
+                    break
+                if self.sig[self.i][1] != ",":
+                    raise self.near()
+                self.i += 1
+                if self.i >= b:
+                    raise self.near()
+        self.end = saved
+        return out
+
+    def primary(self) -> Val:
+        if self.i >= self.end:
+            raise self.near()
+        sig = self.sig
+        k = self.i
+        tok = sig[k]
+        tt, s = tok[0], tok[1]
+        self.i += 1
+        if tt is _NUM:
+            return Val(ty.T_INT, k, _int_value(s))
+        if tt is _STR:
+            if s[0] == "'":
+                body = s[1:-1].encode().decode("unicode_escape", "replace") if "\\" in s else s[1:-1]
+                if len(body) > 8:
+                    raise self.err(k, "character constant is too long", "D_CHR_OFLOW")
+                return Val(ty.T_CHAR, k, ord(body[0]) if len(body) == 1 else None, const=True)
+            return Val(ty.T_STRING, k)
+        if tt is _MACRO:
+            return self.macro(k, s)
+        if tt is _AGG:
+            return Val(ty.T_DYN, k, agg=True)
+        if tt is _VAR:
+            scope, _, name = s.partition("->")
+            return self.variable(k, scope, name)
+        if s == "(" and tt is _PUNCT:
+            close = self.match.get(k)
+            if close is None:
+                raise self.near(k)
+            saved = self.end
+            self.end = close
+            v = self.expr()
+            if self.i != close:
+                raise self.near()
+            self.end = saved
+            self.i = close + 1
+            return Val(v.t, k, v.c, v.lv, v.agg, v.var, v.const)
+        if tt is _KW:
+            if s in ("self", "this") and self.i < self.end and sig[self.i][1] == "->":
+                self.i += 1
+                if self.i >= self.end or (sig[self.i][0] not in _NAMES and sig[self.i][0] is not _KW):
+                    raise self.near()
+                self.i += 1
+                return self.variable(k, s, sig[self.i - 1][1])
+            if s == "offsetof":
+                return self.offsetof(k)
+            if s == "xlate":
+                return self.xlate(k)
+            raise self.near(k)
+        if tt in _NAMES:
+            if self.i < self.end and sig[self.i][1] == "(" and sig[self.i][0] is _PUNCT:
+                close = self.match.get(self.i)
+                if close is None:
+                    raise self.near()
+                args = self.arglist(self.i + 1, close)
+                self.i = close + 1
+                return self.calls.call(k, s, args, close)
+            return self.identifier(k, s)
+        raise self.near(k)
+
+    def macro(self, k: int, s: str) -> Val:
+        if s.startswith("$$"):
+            return Val(ty.T_STRING, k)
+        name = s[1:]
+        if name in ("pid", "ppid", "pgid", "sid", "uid", "gid", "target", "taskid", "projid", "zoneid"):
+            return Val(ty.named("pid_t" if "pid" in name else "int"), k, const=True)
+        return Val(ty.T_DYN, k, const=True)  # $1 .. $9: an integer or a string, known when dtrace runs
+
+    def variable(self, k: int, scope: str, name: str) -> Val:
+        table = self.syms.scope(scope)
+        var = table.get(name)
+        if var is None:
+            # typed by its first assignment (self.assign)
+            var = Var(ty.T_DYN, assoc=self.i < self.end and self.sig[self.i][1] == "[")
+            if scope + "->" + name not in self.syms.written:
+                return Val(ty.T_DYN, k, lv="dyn")
+            table[name] = var
+            return Val(ty.T_DYN, k, lv="dyn", var=var)
+        return Val(var.type, k, lv="dyn", var=var)
+
+    def identifier(self, k: int, name: str) -> Val:
+        var = self.syms.globals.get(name)
+        if var is not None:
+            if var.inline:
+                return Val(var.type, k, var.value, const=var.value is not None)
+            if var.assoc and not (self.i < self.end and self.sig[self.i][1] == "["):
+                raise self.err(
+                    k, f"associative array '{name}' may not be referenced as scalar", "D_IDENT_BADREF"
+                )
+            return Val(var.type, k, lv="dyn" if var.assoc else "var", var=var)
+        if name in _BUILTIN_TYPES:
+            return Val(_BUILTIN_TYPES[name], k, 0 if name == "NULL" else None)
+        if "`" in name:
+            return Val(ty.T_DYN, k, lv="var")
+        if name in self.syms.written:
+            var = Var(ty.T_DYN, assoc=self.i < self.end and self.sig[self.i][1] == "[")
+            self.syms.globals[name] = var
+            return Val(ty.T_DYN, k, lv="dyn" if var.assoc else "var", var=var)
+        if name in V.D_FUNCTIONS:
+            return Val(ty.T_DYN, k)
+        return Val(ty.T_DYN, k, lv="var")  # unknown: the linter reports it with libdtrace's heuristics
+
+    def offsetof(self, k: int) -> Val:
+        self.expect("(")
+        close = self.match.get(self.i - 1)
+        if close is None:
+            raise self.near()
+        self.i = close + 1
+        return Val(ty.named("size_t"), k, const=True)
+
+    def xlate(self, k: int) -> Val:
+        self.expect("<")
+        depth = 1
+        start = self.i
+        while self.i < self.end and depth:
+            s = self.sig[self.i][1]
+            if s == "<":
+                depth += 1
+            elif s == ">":
+                depth -= 1
+            self.i += 1
+        if depth:
+            raise self.near()
+        t = self.type_name(start, self.i - 1)
+        self.expect("(")
+        close = self.match.get(self.i - 1)
+        if close is None:
+            raise self.near()
+        self.arglist(self.i, close)
+        self.i = close + 1
+        return Val(t if t.kind != ty.SOU else ty.T_DYN, k)
+
+    # ---- assignment ----
+    def assign(self, lhs: Val, op: str, opi: int, rhs: Val, start: int) -> Val:
+        if lhs.agg:
+            return Val(ty.T_DYN, start, agg=True)  # @a = count(): the linter's aggregation checks
+        if lhs.lv is None:
+            raise self.err(opi, f"operator {op} requires modifiable lvalue as an operand", "D_OP_LVAL")
+        var = lhs.var
+        if rhs.agg:
+            return Val(ty.T_DYN, start)
+        if var is not None and var.inline:
+            raise self.err(opi, f"operator {op} can only be applied to a writable variable", "D_OP_WRITE")
+        lt, rt = lhs.t, rhs.t
+        if var is not None and not var.typed:
+            var.typed = True  # the first assignment types the variable
+            var.type = rt if rt.kind != ty.VOID and op == "=" else ty.T_DYN
+            return Val(rt, start)
+        if rt.kind == ty.VOID and lt.kind != ty.DYN:
+            raise self.err(opi, f'operands have incompatible types: "{lt.name}" {op} "void"', "D_OP_INCOMPAT")
+        if lt.kind == ty.DYN or rt.kind == ty.DYN or (op == "=" and rhs.c == 0):
+            return Val(lt, start)  # (assigning 0 frees a dynamic variable of any type)
+        if op == "=":
+            bad = (lt.kind == ty.STR) != (rt.kind == ty.STR) and not (lt.stringish and rt.stringish)
+            bad = bad or (lt.kind == ty.SOU and (rt.kind != ty.SOU or rt.name != lt.name))
+        elif op in ("+=", "-="):
+            bad = not (lt.scalar and rt.scalar) or lt.kind == ty.STR or rt.kind == ty.STR
+        else:
+            bad = not (lt.integer and rt.integer)
+        if bad:
+            raise self.err(
+                opi, f'operands have incompatible types: "{lt.name}" {op} "{rt.name}"', "D_OP_INCOMPAT"
+            )
+        return Val(lt, start)
+
+
+def _wider(a: DType, b: DType) -> DType:
+    if a.kind == ty.DYN:
+        return b if b.kind != ty.DYN else a
+    if b.kind == ty.DYN:
+        return a
+    return a if a.name not in ("int", "char", "short") else b
+
+
+def _fold(op: str, a: int, b: int) -> int | None:
+    try:
+        if op == "+":
+            v = a + b
+        elif op == "-":
+            v = a - b
+        elif op == "*":
+            v = a * b
+        elif op == "/":
+            q = abs(a) // abs(b)
+            v = q if (a < 0) == (b < 0) else -q
+        elif op == "%":
+            v = a - b * int(a / b)
+        elif op == "&":
+            v = a & b
+        elif op == "|":
+            v = a | b
+        elif op == "^":
+            v = a ^ b
+        elif op == "<<":
+            v = (a << b) & _MASK if 0 <= b < 64 else 0
+        elif op == ">>":
+            v = a >> b if 0 <= b < 64 else 0
+        elif op == "==":
+            v = int(a == b)
+        elif op == "!=":
+            v = int(a != b)
+        elif op == "<":
+            v = int(a < b)
+        elif op == ">":
+            v = int(a > b)
+        elif op == "<=":
+            v = int(a <= b)
+        elif op == ">=":
+            v = int(a >= b)
+        elif op == "&&":
+            v = int(bool(a) and bool(b))
+        elif op == "||":
+            v = int(bool(a) or bool(b))
+        else:
+            v = int(bool(a) != bool(b))
+    except (ArithmeticError, ValueError):
+        return None
+    return v
+
+
+def _int_value(text: str) -> int | None:
+    t = text.rstrip("uUlL")
+    try:
+        if t[:2].lower() == "0x":
+            return int(t, 16)
+        if len(t) > 1 and t[0] == "0" and t.isdigit():
+            return int(t, 8)
+        return int(t, 10)
+    except ValueError:
+        return None

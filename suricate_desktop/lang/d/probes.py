@@ -1,0 +1,55 @@
+"""Probe descriptions that cannot match any probe, whatever the system (D_PDESC_ZERO, D_PDESC_INVAL).
+
+Without the kernel's probe list a linter can only judge the providers every
+DTrace has: ``dtrace`` (BEGIN, END, ERROR) and ``profile`` (profile-N, tick-N
+with a rate unit).  Anything else (USDT providers, fbt functions) is left to
+dtrace itself.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..tokens import Token
+from .errors import DError
+
+_GLOB = re.compile(r"[*?\[\\]")
+_RATE = re.compile(r"^(?:profile|tick)-([0-9]+)(ns|nsec|us|usec|ms|msec|s|sec|m|min|h|hour|d|day|hz)?$")
+_PROFILE_LIKE = re.compile(r"^(?:profile|tick)-")
+_DTRACE = frozenset({"BEGIN", "END", "ERROR"})
+
+
+def check_probe(tok: Token, macros: frozenset[str] = frozenset()) -> None:
+    """Raise :class:`DError` when the probe description ``tok`` matches no probe on any system."""
+    text = tok[1]
+    if macros and any(w in macros for w in re.findall(r"[A-Za-z_]\w*", text)):
+        return  # cpp replaces the macro first
+    parts = text.split(":")
+    if len(parts) > 4:
+        raise DError(
+            tok, f'invalid probe description "{text}": Overspecified probe description', "D_PDESC_INVAL"
+        )
+    if _GLOB.search(text) or "$" in text:
+        return
+    prov, mod, func, name = [""] * (4 - len(parts)) + parts
+    zero = DError(
+        tok, f"probe description {prov}:{mod}:{func}:{name} does not match any probes", "D_PDESC_ZERO"
+    )
+    if prov in _DTRACE or mod in _DTRACE or func in _DTRACE:
+        raise zero
+    if name in _DTRACE:
+        if prov not in ("", "dtrace") or mod or func:
+            raise zero
+        return
+    if prov == "dtrace":
+        raise zero
+    if _PROFILE_LIKE.match(name):
+        m = _RATE.match(name)
+        if prov not in ("", "profile") or mod or func:
+            if prov == "":
+                raise zero
+            return
+        if m is None or int(m.group(1)) == 0:
+            raise zero
+    elif prov == "profile" and name:
+        raise zero
