@@ -70,8 +70,8 @@ class DLinter(Linter):
         """Structure (the syntax phase), then the front end (:mod:`.d`), then the token-level checks.
 
         The front end stops at its first error as libdtrace does; the token-level
-        checks' errors after that point are dropped (dtrace would never get there),
-        their warnings kept.
+        checks' errors are kept (every semantic error is listed) but for one at the
+        front end's error token.
         """
         pre = self.pre
         if pre.asked and not pre.with_c and pre.first_line:
@@ -93,7 +93,8 @@ class DLinter(Linter):
         self.semantics()
         if err is not None:
             where = (err.tok.line, err.tok.column) if err.tok is not None else self.eof
-            self.diags = [d for d in self.diags if d.severity == "warning" or (d.line, d.column) < where]
+            # a token-level check's error at the front end's token says the same thing less exactly
+            self.diags = [d for d in self.diags if d.severity == "warning" or (d.line, d.column) != where]
             self.diags.append(
                 Diagnostic(
                     where[0],
@@ -201,7 +202,8 @@ class DLinter(Linter):
 
     def pred_unclosed_paren(self, i: int, stack: list[int]) -> None:
         which = ")" if self.sig[stack[-1]].text == "(" else "]"
-        self.fatal(i, f"closing {which} expected in predicate before /")
+        # libdtrace's line: its lexer has read past the "/" (and the blanks after it) when it reports
+        self.fatal(i + 1 if i + 1 < len(self.sig) else i, f"closing {which} expected in predicate before /")
 
     def pred_unclosed(self, i: int) -> None:
         self.near(i)

@@ -118,6 +118,14 @@ def check_clause(cl: Any, sig: list[Token], syms: Symbols, parser: Parser) -> No
     for p in cl.probes:
         check_probe(sig[p], syms.macros)
     if cl.pred:
-        parser.predicate(cl.pred[0] + 1, cl.pred[1])
+        try:
+            parser.predicate(cl.pred[0] + 1, cl.pred[1])
+        except DError as e:
+            # libdtrace types the predicate once its lexer has read past the closing "/" and the
+            # blanks after it (the "{"): its errors are reported on that line
+            after = cl.pred[1] + 1
+            if e.code != "D_SYNTAX" and after < len(sig):
+                raise DError(sig[after], e.message, e.code) from None
+            raise
     if cl.body:
         parser.body(cl.body[0] + 1, cl.body[1])

@@ -126,6 +126,50 @@ class CallChecker:
 
     def reset(self) -> None:
         self.spec = self.commit = self.data = False
+        self.last_agg: tuple[int, str, list[Val]] | None = (
+            None  # (token, function, args) of the last agg call
+        )
+
+    def define_agg(self, agg: Token, keys: list[Val], call: tuple[int, str, list[Val]]) -> None:
+        """``@a[keys] = f(args)``: the first definition of @a fixes its keys and function (dt_cc.c)."""
+        k, fname, args = call
+        name = agg[1]
+        prev = self.syms.aggs.get(name)
+        if prev is None:
+            self.syms.aggs[name] = (fname, [a.c for a in args], [v.t for v in keys])
+            return
+        pname, pargs, _keys = prev
+        if pname != fname:
+            return  # the linter words aggregation redefinitions
+        what = {
+            "lquantize": ("base (argument #1)", "limit (argument #2)", "step (argument #3)"),
+            "llquantize": (
+                "factor (argument #1)",
+                "low magnitude (argument #2)",
+                "high magnitude (argument #3)",
+                "linear steps per magnitude (argument #4)",
+            ),
+        }.get(fname)
+        tags = {
+            "lquantize": ("D_LQUANT_MATCHBASE", "D_LQUANT_MATCHLIM", "D_LQUANT_MATCHSTEP"),
+            "llquantize": (
+                "D_LLQUANT_MATCHFACTOR",
+                "D_LLQUANT_MATCHLMAG",
+                "D_LLQUANT_MATCHHMAG",
+                "D_LLQUANT_MATCHSTEPS",
+            ),
+        }.get(fname)
+        if what and tags:
+            now = [a.c for a in args]
+            for n, (label, tag) in enumerate(zip(what, tags, strict=True)):
+                was = pargs[n + 1] if n + 1 < len(pargs) else (1 if fname == "lquantize" else None)
+                cur = now[n + 1] if n + 1 < len(now) else (1 if fname == "lquantize" else None)
+                if was is not None and cur is not None and was != cur:
+                    raise self.err(
+                        k,
+                        f"{fname}( ) {label} doesn't match previous declaration: expected {was}, found {cur}",
+                        tag,
+                    )
 
     def begin_clause(self) -> None:
         self.reset()
@@ -159,6 +203,7 @@ class CallChecker:
         params = _params(proto.text)
         if name in V.D_AGG_FUNCS:
             self.aggregating(k, name, args)
+            self.last_agg = (k, name, args)
         elif name in ("printf", "printa", "system", "freopen"):
             self.formatted(k, name, args)
         elif name in V.D_AGG_ACTIONS:
@@ -214,6 +259,17 @@ class CallChecker:
                 )
 
     def agg_action(self, k: int, name: str, args: list[Val]) -> None:
+        lo, hi = {"clear": (1, 1), "trunc": (1, 2), "normalize": (2, 2), "denormalize": (1, 1)}.get(
+            name, (0, 99)
+        )
+        if not lo <= len(args) <= hi:
+            n = len(args)
+            want = lo if n < lo else hi
+            raise self.err(
+                k,
+                f"{name}( ) prototype mismatch: {n} arg{'' if n == 1 else 's'} passed, {want} expected",
+                "D_PROTO_LEN",
+            )
         if name in ("clear", "trunc", "normalize", "denormalize") and args and not args[0].agg:
             code = {"clear": "D_CLEAR_AGGARG", "trunc": "D_TRUNC_AGGARG"}.get(name, "D_NORMALIZE_AGGARG")
             raise self.err(args[0].tok, f"{name}( ) argument #1 must be an aggregation", code)
@@ -298,6 +354,19 @@ class CallChecker:
             if len(args) < 2:
                 raise self.err(k, "printa( ) prototype mismatch: 1 args passed, 2 expected", "D_PRINTA_PROTO")
             self.printa_aggs(args, 1)
+            known = self.syms.aggs.get(self.sig[args[1].tok][1])
+            if known is not None:
+                keys = known[2]
+                plain = [c for c in convs if c.letter != "@"]
+                for n, conv in enumerate(plain):
+                    if n >= len(keys):
+                        raise self.err(
+                            k,
+                            f"printa( ) prototype mismatch: conversion #{n + 1} (%{conv.name}) is missing a "
+                            "corresponding value argument",
+                            "D_PRINTF_ARG_PROTO",
+                        )
+                    self.conversion("printa", n + 1, conv, Val(keys[n], args[1].tok), 2)
             return
         vals = args[1:]
         j = 0
@@ -384,6 +453,32 @@ class CallChecker:
                     f"prototype: aggregation; argument: {a.t.name}",
                     "D_PRINTA_AGGARG",
                 )
+        first = self.sig[args[start].tok][1]
+        known = self.syms.aggs.get(first)
+        if known is None:
+            return
+        keys = known[2]
+        for a in args[start + 1 :]:
+            other = self.sig[a.tok][1]
+            theirs = self.syms.aggs.get(other)
+            if theirs is None:
+                continue
+            if len(theirs[2]) != len(keys):
+                n1, n2 = len(keys), len(theirs[2])
+                raise self.err(
+                    a.tok,
+                    f"printa( ): {first} and {other} do not have matching key signatures: "
+                    f"{first} has {n1} key{'' if n1 == 1 else 's'}, {other} has {n2} key{'' if n2 == 1 else 's'}",
+                    "D_PRINTA_AGGKEY",
+                )
+            for n, (mine, their) in enumerate(zip(keys, theirs[2], strict=True)):
+                if (mine.kind == ty.STR) != (their.kind == ty.STR) and ty.DYN not in (mine.kind, their.kind):
+                    raise self.err(
+                        a.tok,
+                        f"printa( ): {other}[ ] key #{n + 1} is incompatible with {first}: "
+                        f"prototype: {mine.name}; argument: {their.name}",
+                        "D_PRINTA_AGGPROTO",
+                    )
 
     def order(self, k: int, name: str) -> None:
         """libdtrace's rules for the order of actions in a clause (dt_cc.c dt_compile_one_clause)."""

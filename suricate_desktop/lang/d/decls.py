@@ -183,24 +183,27 @@ class Declarations:
             end = k + 1
             while end < b and sig[end][1] != ",":
                 end += 1
+            # libdtrace reports an enumerator's errors where its lexer is: at the "," or "}" after it
             if end > k + 1 and sig[k + 1][1] == "=":
                 p = self.parser
                 p.i, p.end = k + 2, end
                 v = p.expr()
                 if v.c is None:
                     raise self.err(
-                        k,
+                        end,
                         f"enumerator '{name}' must be assigned to an integral constant expression",
                         "D_DECL_ENCONST",
                     )
                 value = v.c
             if name in self.syms.globals:
                 raise self.err(
-                    k, f"failed to define enumerator '{name}': Duplicate member or variable name", "D_UNKNOWN"
+                    end,
+                    f"failed to define enumerator '{name}': Duplicate member or variable name",
+                    "D_UNKNOWN",
                 )
             if not -(1 << 31) <= value < (1 << 31):
                 raise self.err(
-                    k, f"enumerator '{name}' value overflows INT_MAX (2147483647)", "D_DECL_ENOFLOW"
+                    end, f"enumerator '{name}' value overflows INT_MAX (2147483647)", "D_DECL_ENOFLOW"
                 )
             self.syms.globals[name] = Var(ty.T_INT, value=value, inline=True)
             value += 1

@@ -21,6 +21,7 @@ from ..tokens import Token
 from .errors import DError
 from .symbols import Symbols, Var
 
+_AGGS = re.compile(r"@(\w*)")
 _NAMES = re.compile(r"(?:\b(self|this)\s*->\s*)?\b([A-Za-z_]\w*)")
 _MAX = 4096
 
@@ -28,17 +29,23 @@ State = tuple[Any, ...] | None
 #: (name's scope, name, its key in Symbols.written, its state before, whether written) for each name read
 Deps = tuple[tuple[str, str, str, State, bool], ...]
 #: deps, the names' Var after the clause, the error as (token offset, message, code)
-Entry = tuple[Deps, tuple[tuple[str, str, Var | None], ...], Any]
+Entry = tuple[Deps, tuple[tuple[str, str, Any], ...], Any]
 _MEMO: dict[str, list[Entry]] = {}
 #: names that are never variables: a clause's outcome does not depend on them
 _FIXED = frozenset(V.D_FUNCTIONS) | V.D_ALL_KEYWORDS | (frozenset(V.D_BUILTINS) - {"NULL"})
 
 
-def _state(var: Var | None) -> State:
+def _state(var: Any) -> State:
     if var is None:
         return None
+    if isinstance(var, tuple):  # an aggregation: (function, argument values, key types)
+        return (var[0], tuple(var[1]), tuple((t.kind, t.name) for t in var[2]))
     keys = tuple((k.kind, k.name) for k in var.keys) if var.keys is not None else None
     return (var.type.kind, var.type.name, var.assoc, keys, var.value, var.inline, var.array, var.typed)
+
+
+def _copy(var: Any) -> Any:
+    return copy(var) if isinstance(var, Var) else var
 
 
 def clause_text(lines: list[str], first: Token, last: Token) -> str:
@@ -54,7 +61,12 @@ def clause(lines: list[str], sig: list[Token], syms: Symbols, cl: Any, run: Call
     start = cl.probes[0]
     text = clause_text(lines, sig[start], sig[cl.body[1]])
     written = syms.written
-    tables = {"": syms.globals, "self": syms.selfs, "this": syms.thises}
+    tables: dict[str, dict[str, Any]] = {
+        "": syms.globals,
+        "self": syms.selfs,
+        "this": syms.thises,
+        "@": syms.aggs,
+    }
     for deps, effects, error in _MEMO.get(text, ()):
         if all(
             _state(tables[sc].get(name)) == state and (key in written) == w
@@ -65,7 +77,7 @@ def clause(lines: list[str], sig: list[Token], syms: Symbols, cl: Any, run: Call
                 if var is None:
                     table.pop(name, None)
                 else:
-                    table[name] = copy(var)
+                    table[name] = _copy(var)
             if error is not None:
                 offset, message, code = error
                 raise DError(sig[start + offset] if offset is not None else None, message, code)
@@ -73,6 +85,7 @@ def clause(lines: list[str], sig: list[Token], syms: Symbols, cl: Any, run: Call
     found = _NAMES.findall(text)
     names = {(scope, name) for scope, name in found if name not in _FIXED}
     names |= {("", name) for _, name in found if name not in _FIXED}
+    names |= {("@", "@" + name) for name in _AGGS.findall(text)}
     before: Deps = tuple(
         (scope, name, key, _state(tables[scope].get(name)), key in written)
         for scope, name in names
@@ -88,7 +101,7 @@ def clause(lines: list[str], sig: list[Token], syms: Symbols, cl: Any, run: Call
         error = (offset, e.message, e.code)
         raise
     finally:
-        effects = tuple((scope, name, copy(tables[scope].get(name))) for scope, name in names)
+        effects = tuple((scope, name, _copy(tables[scope].get(name))) for scope, name in names)
         if len(_MEMO) >= _MAX:
             _MEMO.clear()
         entries = _MEMO.setdefault(text, [])

@@ -132,6 +132,7 @@ class Parser:
         self.calls = calls
         self.i = 0
         self.end = 0
+        self.agg_keys: list[Val] = []  # the keys of the last aggregation read (@a[k1, k2])
 
     # ---- tokens ----
     def text(self) -> str:
@@ -244,9 +245,15 @@ class Parser:
             if op in ASSIGN and self.sig[self.i][0] is _OP:
                 opi = self.i
                 self.i += 1
+                keys = self.agg_keys if lhs.agg else []
+                self.calls.last_agg = None
                 rhs = self.assignment()
-                return self.assign(lhs, op, opi, rhs, start)
+                return self.assign(lhs, op, opi, rhs, start, keys)
         return lhs
+
+    def i_call(self, v: Val) -> int:
+        """Index of the call token an expression starts with (for ``@a = f(...)``)."""
+        return v.tok
 
     def conditional(self) -> Val:
         c = self.binary(1)
@@ -529,8 +536,15 @@ class Parser:
         keys = self.arglist(open_ + 1, close)
         self.i = close + 1
         if v.agg:
+            for n, key in enumerate(keys):
+                if key.t.kind == ty.VOID:
+                    raise self.err(key.tok, f"aggregation key #{n + 1} may not be of void type", "D_KEY_TYPE")
+            self.agg_keys = keys
             return Val(ty.T_DYN, v.tok, agg=True)
         var = v.var
+        if var is not None and var.array is not None and len(keys) != 1:
+            name = self.sig[v.tok][1]
+            raise self.err(v.tok, f"cannot access scalar {name} as an associative array", "D_ARR_BADREF")
         if var is not None and not var.assoc and var.array is None and var.type.kind == ty.INT and var.typed:
             name = self.sig[v.tok][1]
             raise self.err(v.tok, f"cannot access scalar {name} as an associative array", "D_ARR_BADREF")
@@ -608,6 +622,7 @@ class Parser:
         if tt is _MACRO:
             return self.macro(k, s)
         if tt is _AGG:
+            self.agg_keys = []
             return Val(ty.T_DYN, k, agg=True)
         if tt is _VAR:
             scope, _, name = s.partition("->")
@@ -687,7 +702,9 @@ class Parser:
             return Val(ty.T_DYN, k, lv="dyn" if var.assoc else "var", var=var)
         if name in V.D_FUNCTIONS:
             return Val(ty.T_DYN, k)
-        return Val(ty.T_DYN, k, lv="var")  # unknown: the linter reports it with libdtrace's heuristics
+        if not self.syms.includes and not is_const_name(name) and not name.endswith("_t"):
+            raise self.err(k, f"failed to resolve {name}: Unknown variable name", "D_IDENT_UNDEF")
+        return Val(ty.T_DYN, k, lv="var")  # SIGKILL, EPERM: D library constants we do not have
 
     def offsetof(self, k: int) -> Val:
         self.expect("(")
@@ -720,8 +737,10 @@ class Parser:
         return Val(t if t.kind != ty.SOU else ty.T_DYN, k)
 
     # ---- assignment ----
-    def assign(self, lhs: Val, op: str, opi: int, rhs: Val, start: int) -> Val:
+    def assign(self, lhs: Val, op: str, opi: int, rhs: Val, start: int, lhs_keys: list[Val]) -> Val:
         if lhs.agg:
+            if op == "=" and self.calls.last_agg is not None and self.calls.last_agg[0] == self.i_call(rhs):
+                self.calls.define_agg(self.sig[lhs.tok], lhs_keys, self.calls.last_agg)
             return Val(ty.T_DYN, start, agg=True)  # @a = count(): the linter's aggregation checks
         if lhs.lv is None:
             raise self.err(opi, f"operator {op} requires modifiable lvalue as an operand", "D_OP_LVAL")

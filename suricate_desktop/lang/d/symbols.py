@@ -30,7 +30,8 @@ class Symbols:
     globals: dict[str, Var] = field(default_factory=dict)
     selfs: dict[str, Var] = field(default_factory=dict)
     thises: dict[str, Var] = field(default_factory=dict)
-    aggs: dict[str, tuple[str, int]] = field(default_factory=dict)  # @name -> (function, line)
+    #: @name -> (function, its arguments' constant values, key types) from its first definition
+    aggs: dict[str, tuple[str, list[int | None], list[DType]]] = field(default_factory=dict)
     agg_keys: dict[str, int] = field(default_factory=dict)  # @name -> number of keys
     typedefs: set[str] = field(default_factory=set)
     sous: dict[str, dict[str, DType]] = field(default_factory=dict)  # "struct foo" -> members
