@@ -100,6 +100,8 @@ def analyze(
     items: list[tuple[int, object]] = [(a, (a, b)) for a, b in decls]
     items += [(cl.probes[0] if cl.probes else 0, cl) for cl in clauses]
     items.sort(key=lambda x: x[0])
+    if not items:
+        return DError(None, "empty D program translation unit", "D_EMPTY"), syms
     try:
         for _, item in items:
             if isinstance(item, tuple):

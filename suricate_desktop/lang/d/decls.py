@@ -61,6 +61,12 @@ class Declarations:
             return
         elif first in ("struct", "union", "enum") and "{" in words:
             self.sou(a, b)
+        elif (
+            "{" in words
+            and words.index("{") > 1
+            and words[words.index("{") - 2] in ("struct", "union", "enum")
+        ):
+            self.type_words(a, b)  # "unsigned struct s { ... }"
         else:
             self.variables(a, b)
 
@@ -216,6 +222,9 @@ class Declarations:
         if sig[k][1] in ("self", "this"):
             scope = sig[k][1]
             k += 1
+            if sig[k][1] in ("self", "this"):
+                raise self.err(k, "more than one storage class specified", "D_DECL_CLASS")
+        self.type_words(k, b)
         t, k = self.type_at(k, b)
         if k >= b:
             return
@@ -233,12 +242,7 @@ class Declarations:
             var = Var(vt, typed=True)
             if k < b and sig[k][1] == "[":
                 close = self.close_of(k, b)
-                inner = sig[k + 1 : close]
-                if len(inner) == 1 and inner[0][0] is T.NUMBER:
-                    var.array = int(inner[0][1].rstrip("uUlL"), 0) if inner[0][1].isdigit() else None
-                else:
-                    var.assoc = True
-                    var.keys = self.key_types(k + 1, close)
+                self.array_dim(k, close, scope, name, var)
                 k = close + 1
             if k < b and sig[k][1] == "(":
                 return  # a function prototype
@@ -251,6 +255,76 @@ class Declarations:
             while k < b and sig[k][1] not in (",", ";"):
                 k += 1
             k += 1
+
+    def array_dim(self, k: int, close: int, scope: str, name: str, var: Var) -> None:
+        """``x[5]`` (an array), ``x[int, string]`` (an associative array), or libdtrace's errors."""
+        sig = self.sig
+        if close == k + 1:
+            raise self.err(
+                close,
+                f"array declaration requires array dimension or tuple signature: {name}",
+                "D_DECL_ARRNULL",
+            )
+        first = sig[k + 1]
+        if first[1] == "...":
+            raise self.err(
+                k + 1, "array prototype may not use a variable-length argument list", "D_DECL_PROTO_VARARGS"
+            )
+        if first[0] is T.NUMBER or first[1] in ("-", "("):
+            p = self.parser
+            p.i, p.end = k + 1, close
+            v = p.expr()
+            if v.c is None or v.c <= 0:
+                raise self.err(
+                    k + 1,
+                    "positive integral constant expression or tuple signature expected as array declaration subscript",
+                    "D_DECL_ARRSUB",
+                )
+            if v.c > 0xFFFFFFFF:
+                raise self.err(k + 1, "array dimension too big", "D_DECL_ARRBIG")
+            var.array = v.c
+            return
+        if scope == "this":
+            raise self.err(
+                k, f"associative arrays may not be declared as local variables: {name}", "D_DECL_LOCASSC"
+            )
+        var.assoc = True
+        var.keys = self.key_types(k + 1, close)
+
+    def type_words(self, a: int, b: int) -> None:
+        """libdtrace's checks on combinations of type words (dt_decl.c)."""
+        words = []
+        k = a
+        while k < b and self.sig[k][0] is T.KEYWORD and self.sig[k][1] in TYPE_WORDS | _STORAGE:
+            words.append(self.sig[k][1])
+            k += 1
+        if not words:
+            return
+        last = words[-1]
+        if last in ("struct", "union", "enum") and len(words) > 1:
+            if any(w in ("long", "short") for w in words[:-1]):
+                raise self.err(
+                    a,
+                    "invalid type declaration: long and long long may only be used with integer or "
+                    "floating-point type",
+                    "D_DECL_LONGINT",
+                )
+            if any(w in ("signed", "unsigned") for w in words[:-1]):
+                raise self.err(
+                    a,
+                    "invalid type declaration: signed and unsigned may only be used with integer type",
+                    "D_DECL_SIGNINT",
+                )
+        if "void" in words and any(w in ("long", "short", "signed", "unsigned") for w in words):
+            raise self.err(
+                a, "invalid type declaration: attributes may not be used with void type", "D_DECL_VOIDATTR"
+            )
+        if "char" in words and any(w in ("long", "short") for w in words):
+            raise self.err(
+                a,
+                "invalid type declaration: short and long may not be used with char type",
+                "D_DECL_CHARATTR",
+            )
 
     def key_types(self, a: int, b: int) -> list[DType]:
         out = []

@@ -446,7 +446,7 @@ class Parser:
                 raise self.err(opi, "cannot dereference non-pointer type", "D_DEREF_NONPTR")
             return Val(ty.T_DYN, opi, lv="deref")
         # &
-        if v.lv == "dyn":
+        if v.lv == "dyn" or v.lv == "var":
             raise self.err(opi, "cannot take address of dynamic variable", "D_ADDROF_VAR")
         if v.lv is None and v.t.kind != ty.DYN:
             raise self.err(opi, "unacceptable operand for unary & operator", "D_ADDROF_LVAL")
@@ -691,20 +691,42 @@ class Parser:
                 raise self.err(
                     k, f"associative array '{name}' may not be referenced as scalar", "D_IDENT_BADREF"
                 )
+            if var.array is not None and not (self.i < self.end and self.sig[self.i][1] == "["):
+                return Val(ty.DType("array", f"{var.type.name} [{var.array}]"), k, lv="var", var=var)
             return Val(var.type, k, lv="dyn" if var.assoc else "var", var=var)
         if name in _BUILTIN_TYPES:
             return Val(_BUILTIN_TYPES[name], k, 0 if name == "NULL" else None)
         if "`" in name:
-            return Val(ty.T_DYN, k, lv="var")
+            return Val(ty.T_DYN, k, lv="ksym")
         if name in self.syms.written:
-            var = Var(ty.T_DYN, assoc=self.i < self.end and self.sig[self.i][1] == "[")
-            self.syms.globals[name] = var
-            return Val(ty.T_DYN, k, lv="dyn" if var.assoc else "var", var=var)
+            # a global exists from its first assignment on, in the order of the file (dt_cook_var)
+            write = self.assigned_here(k)
+            if write == "=" or write == "++":
+                var = Var(ty.T_DYN, assoc=self.i < self.end and self.sig[self.i][1] == "[")
+                self.syms.globals[name] = var
+                return Val(ty.T_DYN, k, lv="dyn" if var.assoc else "var", var=var)
+            if write:
+                raise self.err(k, f"{name} has not yet been declared or assigned", "D_VAR_UNDEF")
         if name in V.D_FUNCTIONS:
             return Val(ty.T_DYN, k)
         if not self.syms.includes and not is_const_name(name) and not name.endswith("_t"):
             raise self.err(k, f"failed to resolve {name}: Unknown variable name", "D_IDENT_UNDEF")
         return Val(ty.T_DYN, k, lv="var")  # SIGKILL, EPERM: D library constants we do not have
+
+    def assigned_here(self, k: int) -> str | None:
+        """How the name at sig[k] is written here: "=", "++" (or "--"), "op=" (a compound one), or None."""
+        sig = self.sig
+        j = k + 1
+        if j < self.end and sig[j][1] == "[" and j in self.match:
+            j = self.match[j] + 1
+        nxt = sig[j][1] if j < self.end else ""
+        if nxt == "=":
+            return "="
+        if nxt in ("++", "--") or (k > 0 and sig[k - 1][1] in ("++", "--")):
+            return "++"
+        if nxt in ASSIGN:
+            return "op="
+        return None
 
     def offsetof(self, k: int) -> Val:
         self.expect("(")
@@ -750,6 +772,10 @@ class Parser:
         if var is not None and var.inline:
             raise self.err(opi, f"operator {op} can only be applied to a writable variable", "D_OP_WRITE")
         lt, rt = lhs.t, rhs.t
+        if lt.kind == "array":
+            raise self.err(
+                opi, f'operator {op} may not be applied to operand of type "{lt.name}"', "D_OP_ARRFUN"
+            )
         if var is not None and not var.typed:
             var.typed = True  # the first assignment types the variable
             var.type = rt if rt.kind != ty.VOID and op == "=" else ty.T_DYN

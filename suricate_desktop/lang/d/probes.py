@@ -17,6 +17,22 @@ _GLOB = re.compile(r"[*?\[\\]")
 _RATE = re.compile(r"^(?:profile|tick)-([0-9]+)(ns|nsec|us|usec|ms|msec|s|sec|m|min|h|hour|d|day|hz)?$")
 _PROFILE_LIKE = re.compile(r"^(?:profile|tick)-")
 _DTRACE = frozenset({"BEGIN", "END", "ERROR"})
+_UNIT_NS = {
+    "ns": 1,
+    "nsec": 1,
+    "us": 1_000,
+    "usec": 1_000,
+    "ms": 1_000_000,
+    "msec": 1_000_000,
+    "s": 1_000_000_000,
+    "sec": 1_000_000_000,
+    "m": 60_000_000_000,
+    "min": 60_000_000_000,
+    "h": 3_600_000_000_000,
+    "hour": 3_600_000_000_000,
+    "d": 86_400_000_000_000,
+    "day": 86_400_000_000_000,
+}
 
 
 def check_probe(tok: Token, macros: frozenset[str] = frozenset()) -> None:
@@ -50,6 +66,11 @@ def check_probe(tok: Token, macros: frozenset[str] = frozenset()) -> None:
                 raise zero
             return
         if m is None or int(m.group(1)) == 0:
+            raise zero
+        unit = m.group(2) or "hz"
+        n = int(m.group(1))
+        ns = 1_000_000_000 // n if unit == "hz" else n * _UNIT_NS[unit]
+        if ns < 200_000:  # the profile provider's shortest interval: 200 microseconds
             raise zero
     elif prov == "profile" and name:
         raise zero
