@@ -24,8 +24,10 @@ from .types import DType
 
 #: actions that record data (everything but these and the aggregating functions)
 _NOT_DATA = frozenset(
-    {"speculate", "commit", "discard", "exit", "clear", "trunc", "normalize", "denormalize", "setopt"}
+    {"speculate", "commit", "discard", "clear", "trunc", "normalize", "denormalize", "setopt"}
 )
+#: upper bounds dt_cc.c enforces after the prototype (``argmax``)
+_MAX_ARGS = {**V.D_AGG_MAX_ARGS, "stack": 1, "ustack": 2, "jstack": 2, "tracemem": 3}
 _DESTRUCTIVE = V.D_DESTRUCTIVE | V.D_KERNEL_DESTRUCTIVE | {"copyoutstr", "copyout"}
 
 
@@ -194,11 +196,10 @@ class CallChecker:
         msg = proto.mismatch(n)
         if msg:
             raise self.err(k, msg, "D_PROTO_LEN")
-        if name in V.D_AGG_MAX_ARGS and n > V.D_AGG_MAX_ARGS[name]:
+        most = _MAX_ARGS.get(name)
+        if most is not None and n > most:
             raise self.err(
-                k,
-                f"{name}( ) prototype mismatch: {n} args passed, at most {V.D_AGG_MAX_ARGS[name]} expected",
-                "D_PROTO_LEN",
+                k, f"{name}( ) prototype mismatch: {n} args passed, at most {most} expected", "D_PROTO_LEN"
             )
         params = _params(proto.text)
         if name in V.D_AGG_FUNCS:

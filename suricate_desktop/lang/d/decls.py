@@ -169,6 +169,10 @@ class Declarations:
                     mt = t
                     for _ in range(stars):
                         mt = ty.pointer_to(mt)
+                    if mt.kind == ty.SOU and mt.name not in self.syms.sous:
+                        raise self.err(
+                            m, f"incomplete struct/union/enum {mt.name}: {mname}", "D_DECL_INCOMPLETE"
+                        )
                     members[mname] = mt
                 while m < end and sig[m][1] != ",":
                     m = self.close_of(m, end) + 1 if sig[m][1] in "([" else m + 1
@@ -177,6 +181,8 @@ class Declarations:
         if name:
             self.syms.sous[full] = members
             self.syms.forward.discard(full)
+        if close + 1 < b and sig[close + 1][1] in ("struct", "union", "enum"):
+            raise self.err(close + 1, "invalid type combination", "D_DECL_COMBO")  # a ";" is missing
 
     def enum(self, a: int, b: int) -> None:
         sig = self.sig
@@ -228,6 +234,8 @@ class Declarations:
         t, k = self.type_at(k, b)
         if k >= b:
             return
+        if sig[k][1] in (";", ",", "[") and sig[k - 1][0] is T.IDENTIFIER:
+            t, k = ty.T_INT, k - 1  # "this x;": no type, D's default int
         table = self.syms.scope(scope)
         while k < b:
             vt = t

@@ -76,6 +76,7 @@ TYPE_WORDS = frozenset(
 )
 _CONST_NAME = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789")
 _MASK = (1 << 64) - 1
+_T_ACTION = DType(ty.VOID, "void")  # a ?: with an action in a branch
 
 
 def builtin_type(name: str) -> DType:
@@ -265,6 +266,8 @@ class Parser:
             b = self.conditional()
             if not c.t.scalar:
                 raise self.err(q, "operator ?: expression must be of scalar type", "D_OP_SCALAR")
+            if a.t.kind == ty.VOID or b.t.kind == ty.VOID:
+                return Val(_T_ACTION, c.tok)  # "cond ? printf(...) : 1;" is fine as a statement
             if (
                 (a.t.kind == ty.STR) != (b.t.kind == ty.STR)
                 and ty.DYN not in (a.t.kind, b.t.kind)
@@ -559,6 +562,8 @@ class Parser:
             return Val(var.type, v.tok, lv="dyn", var=var)
         if v.t.kind == ty.PTR:
             return Val(ty.deref(v.t), v.tok, lv="deref")
+        if self.sig[v.tok][1] == "args" and len(keys) == 1 and keys[0].c is not None and keys[0].c < 0:
+            raise self.err(keys[0].tok, f"index {keys[0].c} is out of range for args[ ]", "D_ARGS_IDX")
         if var is None and v.lv == "pending":
             return Val(ty.T_DYN, v.tok, lv="dyn")
         return Val(ty.T_DYN, v.tok, lv="mem")
@@ -695,7 +700,11 @@ class Parser:
                 return Val(ty.DType("array", f"{var.type.name} [{var.array}]"), k, lv="var", var=var)
             return Val(var.type, k, lv="dyn" if var.assoc else "var", var=var)
         if name in _BUILTIN_TYPES:
+            if name in ("args", "uregs", "fds") and not (self.i < self.end and self.sig[self.i][1] == "["):
+                raise self.err(k, f"array '{name}' may not be referenced as scalar", "D_IDENT_BADREF")
             return Val(_BUILTIN_TYPES[name], k, 0 if name == "NULL" else None)
+        if name.endswith("`"):
+            raise self.err(k, f"failed to resolve {name}: Unknown symbol name", "D_IDENT_UNDEF")
         if "`" in name:
             return Val(ty.T_DYN, k, lv="ksym")
         if name in self.syms.written:
@@ -766,6 +775,8 @@ class Parser:
             return Val(ty.T_DYN, start, agg=True)  # @a = count(): the linter's aggregation checks
         if lhs.lv is None:
             raise self.err(opi, f"operator {op} requires modifiable lvalue as an operand", "D_OP_LVAL")
+        if rhs.t is _T_ACTION:
+            raise self.err(opi, "action cannot be used in a conditional context", "D_OP_ACT")
         var = lhs.var
         if rhs.agg:
             return Val(ty.T_DYN, start)
@@ -787,6 +798,7 @@ class Parser:
         if op == "=":
             bad = (lt.kind == ty.STR) != (rt.kind == ty.STR) and not (lt.stringish and rt.stringish)
             bad = bad or (lt.kind == ty.SOU and (rt.kind != ty.SOU or rt.name != lt.name))
+            bad = bad or {lt.kind, rt.kind} == {ty.INT, ty.PTR}
         elif op in ("+=", "-="):
             bad = not (lt.scalar and rt.scalar) or lt.kind == ty.STR or rt.kind == ty.STR
         else:
