@@ -649,6 +649,10 @@ def _d_control_line_error(text: str) -> str | None:
         return V.d_option_error(opt, val if "=" in rest[0] else None)
     if name == "error":
         return "#error: " + " ".join(w.strip('"') for w in rest) + " "
+    if name == "depends_on" and rest[:1] == ["library"]:
+        return "main program may not explicitly depend on a library"
+    if name == "attributes" and len(rest) != 2:
+        return "malformed #pragma attributes <attributes> <ident>"
     return None
 
 

@@ -455,6 +455,10 @@ _SIZE_RE = re.compile(r"^[0-9]+[kKmMgGtT]?$")
 _RATE_RE = re.compile(r"^[0-9]+(?:ns|nsec|us|usec|ms|msec|s|sec|m|min|h|hour|d|day|hz)?$")
 
 
+#: compile-time options a script may not set (dt_options.c: they act before the program is read)
+_NOT_IN_PROGRAM = frozenset({"ldpath", "modpath", "cpp", "cpppath", "libdir", "syslibdir"})
+
+
 def d_option_error(name: str, value: str | None) -> str | None:
     """libdtrace's message for ``#pragma D option name[=value]``, or None when it is accepted."""
     kind = D_OPTIONS.get(name)
@@ -467,13 +471,15 @@ def d_option_error(name: str, value: str | None) -> str | None:
         if kind == "bool" or kind == "str":
             return None
         return f"failed to set option '{name}': Invalid value for specified option"
+    if name in _NOT_IN_PROGRAM:
+        return f"failed to set option '{name}' to '{value}': Option cannot be used from within a D program"
     bad = False
     if kind == "size":
         bad = not _SIZE_RE.match(value)
     elif kind == "rate":
         bad = not _RATE_RE.match(value)
     elif kind == "int":
-        bad = not re.match(r"^-?[0-9]+$", value)
+        bad = not re.match(r"^-?[0-9]+$", value) or int(value) >= 1 << 63
     elif isinstance(kind, tuple):
         bad = value not in kind
     if bad:

@@ -53,6 +53,8 @@ class Declarations:
         sig = self.sig
         words = [t[1] for t in sig[a:b]]
         first = words[0]
+        if first in ("register", "auto", "static"):
+            raise self.err(a, "specified storage class not appropriate in D", "D_DECL_BADCLASS")
         if first == "inline":
             self.inline(a, b)
         elif first == "typedef":
@@ -142,6 +144,8 @@ class Declarations:
         if sig[k][1] != "{":
             return
         close = self.close_of(k, b)
+        if close == k + 1:
+            raise self.err(close, 'syntax error near "}"', "D_SYNTAX")
         if kind == "enum":
             self.enum(k + 1, close)
             return
@@ -236,6 +240,8 @@ class Declarations:
             return
         if sig[k][1] in (";", ",", "[") and sig[k - 1][0] is T.IDENTIFIER:
             t, k = ty.T_INT, k - 1  # "this x;": no type, D's default int
+        elif sig[k][1] == ";" and sig[k - 1][0] is T.KEYWORD:
+            raise self.err(k, "useless declaration", "D_DECL_USELESS")
         table = self.syms.scope(scope)
         while k < b:
             vt = t
@@ -246,6 +252,10 @@ class Declarations:
                 return
             name_k = k
             name = sig[k][1]
+            if "`" in name:
+                raise self.err(
+                    k, f"D scoping operator may not be used in a declaration name ({name})", "D_DECL_SCOPE"
+                )
             k += 1
             var = Var(vt, typed=True)
             if k < b and sig[k][1] == "[":
@@ -253,7 +263,10 @@ class Declarations:
                 self.array_dim(k, close, scope, name, var)
                 k = close + 1
             if k < b and sig[k][1] == "(":
-                return  # a function prototype
+                self.prototype(k, self.close_of(k, b))
+                return
+            if k < b and sig[k][1] == "=":
+                raise self.err(k, 'syntax error near "="', "D_SYNTAX")  # only inlines have a value
             if vt.kind == ty.SOU and vt.name not in self.syms.sous and vt.name.split()[0] != "enum":
                 raise self.err(name_k, f"incomplete struct/union/enum {vt.name}: {name}", "D_DECL_INCOMPLETE")
             old = table.get(name)
@@ -299,6 +312,44 @@ class Declarations:
         var.assoc = True
         var.keys = self.key_types(k + 1, close)
 
+    def prototype(self, a: int, b: int) -> None:
+        """A function prototype's parameters, ``int f(int, string)`` (dt_decl.c's checks)."""
+        sig = self.sig
+        params: list[tuple[int, int]] = []
+        k = start = a + 1
+        while k <= b:
+            if k == b or sig[k][1] == ",":
+                if k > start:
+                    params.append((start, k))
+                start = k + 1
+            elif sig[k][1] in ("(", "["):
+                k = self.close_of(k, b)
+            k += 1
+        for n, (p, q) in enumerate(params, 1):
+            words = [t[1] for t in sig[p:q]]
+            if words[0] in ("static", "register", "auto", "extern"):
+                raise self.err(
+                    p,
+                    "inappropriate storage class for function or associative array parameter",
+                    "D_DECL_PARMCLASS",
+                )
+            if words[0] == "void":
+                if len(words) > 1 and sig[p + 1][0] is T.IDENTIFIER:
+                    raise self.err(
+                        p + 1, f"void parameter may not have a name: {words[1]}", "D_DECL_PROTO_NAME"
+                    )
+                if len(params) > 1 and "*" not in words:
+                    raise self.err(p, "void must be sole parameter", "D_DECL_PROTO_VOID")
+            if "[" in words and words.index("[") + 1 < len(words) and words[words.index("[") + 1] != "]":
+                inner = words[words.index("[") + 1]
+                if not inner.isdigit():
+                    name = words[words.index("[") - 1]
+                    raise self.err(
+                        p,
+                        f"function prototype may not use parameter of type dynamic variable: {name}, parameter #{n}",
+                        "D_DECL_PROTO_TYPE",
+                    )
+
     def type_words(self, a: int, b: int) -> None:
         """libdtrace's checks on combinations of type words (dt_decl.c)."""
         words = []
@@ -308,6 +359,9 @@ class Declarations:
             k += 1
         if not words:
             return
+        bad = ty.type_words_error([w for w in words if w not in _STORAGE])
+        if bad is not None:
+            raise self.err(a, *bad)
         last = words[-1]
         if last in ("struct", "union", "enum") and len(words) > 1:
             if any(w in ("long", "short") for w in words[:-1]):

@@ -379,6 +379,9 @@ class Parser:
         words = [self.sig[k][1] for k in range(a, b)]
         if not words or words[0] == "*":
             raise self.near(a)
+        bad = ty.type_words_error(words)
+        if bad is not None:
+            raise self.err(a, *bad)
         name = " ".join(words)
         base = name.replace("*", "").split()
         if base and base[-1] in self.syms.typedefs:
@@ -407,7 +410,10 @@ class Parser:
                 self.i += 1
                 if self.text() == "(" and self.is_type_start(self.i + 1):
                     close = self.match[self.i]
-                    self.type_name(self.i + 1, close)
+                    if self.type_name(self.i + 1, close).kind == ty.VOID:
+                        raise self.err(
+                            start, "cannot apply sizeof to an operand of unknown size", "D_SIZEOF_TYPE"
+                        )
                     self.i = close + 1
                 else:
                     v = self.unary()
@@ -676,6 +682,15 @@ class Parser:
         return Val(ty.T_DYN, k, const=True)  # $1 .. $9: an integer or a string, known when dtrace runs
 
     def variable(self, k: int, scope: str, name: str) -> Val:
+        if (
+            scope == "this"
+            and self.i < self.end
+            and self.sig[self.i][1] == "["
+            and self.syms.thises.get(name) is None  # (this->s[0] of a string is a character)
+        ):
+            raise self.err(
+                k, f"associative arrays may not be declared as local variables: this->{name}", "D_ARR_LOCAL"
+            )
         table = self.syms.scope(scope)
         var = table.get(name)
         if var is None:

@@ -21,6 +21,8 @@ _TABLE: list[tuple[str, str]] = [
     (r"^malformed #pragma|^superfluous arguments", "D_PRAGMA_MALFORM"),
     (r"^failed to set option", "D_PRAGMA_OPTSET"),
     (r"^#error", "D_PRAGERR"),
+    (r"may not explicitly depend on a library", "D_PRAGMA_DEPEND"),
+    (r"^malformed #pragma attributes", "D_PRAGMA_MALFORM"),
     (r"^newline encountered in string literal", "D_STR_NL"),
     (r"^newline encountered in character constant", "D_CHR_NL"),
     (r"^empty character constant", "D_CHR_NULL"),

@@ -146,6 +146,26 @@ INT_TYPEDEFS: Final = frozenset(
 )
 
 
+_BASES = frozenset({"char", "int", "float", "double", "void", "string"})
+
+
+def type_words_error(words: list[str]) -> tuple[str, str] | None:
+    """libdtrace's message and tag for an impossible combination of type words (dt_decl.c), or None."""
+    bases = [w for w in words if w in _BASES]
+    if "char" in words and any(w in ("long", "short") for w in words):
+        return "invalid type declaration: short and long may not be used with char type", "D_DECL_CHARATTR"
+    if len(bases) > 1:
+        return "invalid type combination", "D_DECL_COMBO"
+    if "long" in words and "short" in words:
+        return (
+            f"failed to resolve type {' '.join(sorted(words, reverse=True))} : Unknown type name",
+            "D_UNKNOWN",
+        )
+    if "void" in words and any(w in ("long", "short", "signed", "unsigned") for w in words):
+        return "invalid type declaration: attributes may not be used with void type", "D_DECL_VOIDATTR"
+    return None
+
+
 def pointer_to(t: DType) -> DType:
     return DType(PTR, t.name + " *" if not t.name.endswith("*") else t.name + "*", t)
 
