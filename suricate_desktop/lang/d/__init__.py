@@ -126,6 +126,8 @@ def check_clause(cl: Any, sig: list[Token], syms: Symbols, parser: Parser) -> No
             # libdtrace types the predicate once its lexer has read past the closing "/" and the
             # blanks after it (the "{"): its errors are reported on that line
             after = cl.pred[1] + 1
+            if e.code == "D_PRED_SCALAR" and cl.body:
+                after = cl.body[1]  # checked once the whole clause is read: at its "}"
             if e.code != "D_SYNTAX" and after < len(sig):
                 raise DError(sig[after], e.message, e.code) from None
             raise

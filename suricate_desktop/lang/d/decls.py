@@ -9,6 +9,7 @@ linter's syntax phase has already judged its structure.
 
 from __future__ import annotations
 
+from .. import vocabulary_d as V
 from ..tokens import Token, TokenType
 from . import types as ty
 from .errors import DError
@@ -68,7 +69,10 @@ class Declarations:
             and words.index("{") > 1
             and words[words.index("{") - 2] in ("struct", "union", "enum")
         ):
-            self.type_words(a, b)  # "unsigned struct s { ... }"
+            try:
+                self.type_words(a, b)  # "unsigned struct s { ... }"
+            except DError as e:  # libdtrace sees the combination once it reads the "{"
+                raise self.err(a + words.index("{"), e.message, e.code) from None
         else:
             self.variables(a, b)
 
@@ -119,6 +123,8 @@ class Declarations:
             )
         if name in self.syms.globals:
             raise self.err(k, f"identifier redeclared: {name}", "D_DECL_IDRED")
+        if name in V.D_FUNCTIONS or name in V.D_BUILTINS:
+            raise self.err(k, f"identifier redefined: {name}", "D_DECL_IDRED")
         self.syms.globals[name] = Var(t, value=v.c if t.kind == ty.INT else None, inline=True)
 
     def typedef(self, a: int, b: int) -> None:

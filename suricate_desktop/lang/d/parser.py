@@ -357,6 +357,8 @@ class Parser:
             t = self.type_name(open_ + 1, close)
             self.i = close + 1
             v = self.cast()
+            if v.t.kind == ty.VOID or (t.kind == ty.SOU and v.t.kind not in (ty.SOU, ty.DYN)):
+                raise self.err(open_, f'invalid cast expression: "{v.t.name}" to "{t.name}"', "D_CAST_INVAL")
             if t.kind == ty.STR and v.t.kind == ty.INT and not v.const:
                 pass  # (string) of an integer: libdtrace accepts it for char arrays
             return Val(t, open_, v.c if t.kind == ty.INT else None)
@@ -568,6 +570,12 @@ class Parser:
             return Val(var.type, v.tok, lv="dyn", var=var)
         if v.t.kind == ty.PTR:
             return Val(ty.deref(v.t), v.tok, lv="deref")
+        if self.sig[v.tok][1] == "args" and len(keys) == 1 and not keys[0].t.integer:
+            raise self.err(
+                keys[0].tok,
+                f"args[ ] argument #1 is incompatible with prototype: prototype: int; argument: {keys[0].t.name}",
+                "D_PROTO_ARG",
+            )
         if self.sig[v.tok][1] == "args" and len(keys) == 1 and keys[0].c is not None and keys[0].c < 0:
             raise self.err(keys[0].tok, f"index {keys[0].c} is out of range for args[ ]", "D_ARGS_IDX")
         if var is None and v.lv == "pending":
@@ -587,7 +595,10 @@ class Parser:
                 "D_PROTO_LEN",
             )
         for n, (want, got) in enumerate(zip(var.keys, keys, strict=True)):
-            if (want.kind == ty.STR) != (got.t.kind == ty.STR) and ty.DYN not in (want.kind, got.t.kind):
+            sou = want.kind == ty.SOU and got.t.kind == ty.SOU and want.name != got.t.name
+            if sou or (
+                (want.kind == ty.STR) != (got.t.kind == ty.STR) and ty.DYN not in (want.kind, got.t.kind)
+            ):
                 raise self.err(
                     got.tok,
                     f"{name}[ ] key #{n + 1} is incompatible with prototype: "
