@@ -184,6 +184,10 @@ class Declarations:
                             m, f"incomplete struct/union/enum {mt.name}: {mname}", "D_DECL_INCOMPLETE"
                         )
                     members[mname] = mt
+                    if m + 1 < end and sig[m + 1][1] == ":":
+                        self.bitfield(full, mname, mt, m + 2, end)
+                elif m < end and sig[m][1] == ":":
+                    self.bitfield(full, "(anon)", t, m + 1, end)
                 while m < end and sig[m][1] != ",":
                     m = self.close_of(m, end) + 1 if sig[m][1] in "([" else m + 1
                 m += 1
@@ -193,6 +197,25 @@ class Declarations:
             self.syms.forward.discard(full)
         if close + 1 < b and sig[close + 1][1] in ("struct", "union", "enum"):
             raise self.err(close + 1, "invalid type combination", "D_DECL_COMBO")  # a ";" is missing
+
+    def bitfield(self, sou: str, member: str, t: DType, a: int, end: int) -> None:
+        """``int a : 3``: libdtrace's checks on a bit-field's type and size (dt_decl.c)."""
+        sig = self.sig
+        b = a
+        while b < end and sig[b][1] != ",":
+            b += 1
+        if t.kind != ty.INT:
+            raise self.err(a - 1, f"invalid type for bit-field: {member}", "D_DECL_BFTYPE")
+        p = self.parser
+        p.i, p.end = a, b
+        v = p.expr()
+        if v.c is None or v.c <= 0:
+            raise self.err(
+                a, "positive integral constant expression expected as bit-field size", "D_DECL_BFCONST"
+            )
+        if v.c > _bits(t.name):
+            raise self.err(a, f"bit-field too big for type: {member}", "D_DECL_BFSIZE")
+        self.syms.bitfields.add((sou, member))
 
     def enum(self, a: int, b: int) -> None:
         sig = self.sig
@@ -408,3 +431,15 @@ class Declarations:
             out.append(t)
             k = end + 1
         return out
+
+
+def _bits(name: str) -> int:
+    """How many bits an integer type holds."""
+    words = name.split()
+    if "char" in words or name in ("int8_t", "uint8_t", "uchar_t"):
+        return 8
+    if "short" in words or name in ("int16_t", "uint16_t", "ushort_t"):
+        return 16
+    if "long" in words or name.endswith("64_t") or name in ("uintptr_t", "size_t", "ssize_t", "ulong_t"):
+        return 64
+    return 32

@@ -768,7 +768,21 @@ class Parser:
         close = self.match.get(self.i - 1)
         if close is None:
             raise self.near()
+        words = [t[1] for t in self.sig[self.i : close]]
         self.i = close + 1
+        if "," in words:
+            comma = words.index(",")
+            tname, member = " ".join(words[:comma]), " ".join(words[comma + 1 :])
+            t = ty.named(tname) if tname.split()[0] not in self.syms.typedefs else ty.T_DYN
+            if t.kind not in (ty.SOU, ty.DYN):
+                raise self.err(k, "offsetof operand must be a struct or union type", "D_OFFSETOF_TYPE")
+            members = self.syms.sous.get(t.name)
+            if members is not None and member not in members:
+                raise self.err(
+                    k, f"failed to determine offset of {member}: Member name not found", "D_UNKNOWN"
+                )
+            if (t.name, member) in self.syms.bitfields:
+                raise self.err(k, f"cannot take offset of a bit-field: {member}", "D_OFFSETOF_BITFIELD")
         return Val(ty.named("size_t"), k, const=True)
 
     def xlate(self, k: int) -> Val:
