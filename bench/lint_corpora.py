@@ -1,6 +1,6 @@
 """Measure the D linter against scripts nobody here wrote: DTrace's must-reject tests and the DTraceToolkit.
 
-    python bench/lint_corpora.py [--corpora ../shared/corpora] [--list missed|false|wrongline|wrongtag]
+    python bench/lint_corpora.py [--corpora tests/data/corpora] [--list missed|false|wrongline|wrongtag]
 
 * ``dtrace-utils-err``: 552 ``err.D_*.d`` scripts DTrace must reject.  The error
   DTrace reports (tag, line, wording) comes from upstream's ``.r`` files, kept in
@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 from suricate_desktop.lang.diagnostics import Diagnostic  # noqa: E402
 from suricate_desktop.lang.lint import lint  # noqa: E402
 
-CORPORA = ROOT.parent / "shared" / "corpora"
+CORPORA = ROOT / "tests" / "data" / "corpora"
 EXPECTED = ROOT / "tests" / "data" / "dtrace_err" / "expected.json"
 
 

@@ -93,8 +93,11 @@ class DLinter(Linter):
         self.semantics()
         if err is not None:
             where = (err.tok.line, err.tok.column) if err.tok is not None else self.eof
-            # a token-level check's error at the front end's token says the same thing less exactly
-            self.diags = [d for d in self.diags if d.severity == "warning" or (d.line, d.column) != where]
+            # a token-level check's error on the front end's line, up to its token, says the same
+            # thing less exactly (the front end's error comes first, as in dtrace)
+            self.diags = [
+                d for d in self.diags if d.severity == "warning" or d.line != where[0] or d.column > where[1]
+            ]
             self.diags.append(
                 Diagnostic(
                     where[0],

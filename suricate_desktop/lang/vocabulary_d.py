@@ -186,14 +186,17 @@ class Proto(NamedTuple):
     def mismatch(self, nargs: int) -> str | None:
         """libdtrace's D_PROTO_LEN message for ``nargs`` arguments, or None when they fit."""
         if self.varargs >= 0:
-            bad, arglimit = nargs < self.varargs, self.varargs
+            if nargs >= self.varargs:
+                return None
+            expected = f"at least {self.varargs}" if self.varargs else "0"
         elif self.optargs >= 0:
-            bad, arglimit = nargs < self.optargs or nargs > self.argc, nargs
+            if self.optargs <= nargs <= self.argc:
+                return None
+            expected = f"at least {self.optargs}" if nargs < self.optargs else f"at most {self.argc}"
         else:
-            bad, arglimit = nargs != self.argc, self.argc
-        if not bad:
-            return None
-        expected = f"at least {self.optargs}" if self.optargs >= 0 else str(arglimit)
+            if nargs == self.argc:
+                return None
+            expected = str(self.argc)
         plural = " " if nargs == 1 else "s "
         return f"{self.name}( ) prototype mismatch: {nargs} arg{plural}passed, {expected} expected"
 
@@ -241,6 +244,7 @@ _D_ACTION_PROTOS = {
     "mod": "_symaddr(uintptr_t)",
     "normalize": "void(...)",
     "panic": "void()",
+    "pcap": "void(void *, int)",
     "print": "void(@)",
     "printa": "void(@, ...)",
     "printf": "void(@, ...)",
@@ -461,6 +465,8 @@ _NOT_IN_PROGRAM = frozenset({"ldpath", "modpath", "cpp", "cpppath", "libdir", "s
 
 def d_option_error(name: str, value: str | None) -> str | None:
     """libdtrace's message for ``#pragma D option name[=value]``, or None when it is accepted."""
+    if name in _NOT_IN_PROGRAM:
+        return f"failed to set option '{name}' to '{value}': Option cannot be used from within a D program"
     kind = D_OPTIONS.get(name)
     if kind is None:
         if value is None:
@@ -471,8 +477,6 @@ def d_option_error(name: str, value: str | None) -> str | None:
         if kind == "bool" or kind == "str":
             return None
         return f"failed to set option '{name}': Invalid value for specified option"
-    if name in _NOT_IN_PROGRAM:
-        return f"failed to set option '{name}' to '{value}': Option cannot be used from within a D program"
     bad = False
     if kind == "size":
         bad = not _SIZE_RE.match(value)

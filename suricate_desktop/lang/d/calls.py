@@ -110,6 +110,8 @@ def parse_format(fmt: str) -> tuple[Conv, ...] | tuple[str, int]:
             if at:
                 out.append(Conv("@", "@", star_w, star_p))
                 return tuple(out)
+            if size:
+                return (f"format conversion #{num} is undefined: %{size}", num)
             return (f"format conversion #{num} name expected before end of format string", num)
         c = fmt[i]
         i += 1
@@ -314,6 +316,12 @@ class CallChecker:
                     "tracemem( ) argument #2 must be a non-zero positive integral constant expression",
                     "D_TRACEMEM_SIZE",
                 )
+        elif name == "copyinto" and len(args) == 3 and args[2].t.kind == ty.STR:
+            raise self.err(
+                args[2].tok,
+                "copyinto( ) argument #3 is incompatible with prototype: prototype: void *; argument: string",
+                "D_PROTO_ARG",
+            )  # the destination must come from alloca()
         elif name == "alloca" and args and args[0].c is not None and args[0].c > 1024:
             raise self.err(k, f"alloca({args[0].c}) size larger than scratchsize 1024", "D_ALLOCA_SIZE")
 

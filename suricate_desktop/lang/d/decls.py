@@ -122,7 +122,7 @@ class Declarations:
                 "D_OP_INCOMPAT",
             )
         if name in self.syms.globals:
-            raise self.err(k, f"identifier redeclared: {name}", "D_DECL_IDRED")
+            raise self.err(k, f"identifier redefined: {name}", "D_DECL_IDRED")
         if name in V.D_FUNCTIONS or name in V.D_BUILTINS:
             raise self.err(k, f"identifier redefined: {name}", "D_DECL_IDRED")
         self.syms.globals[name] = Var(t, value=v.c if t.kind == ty.INT else None, inline=True)
@@ -221,6 +221,7 @@ class Declarations:
         sig = self.sig
         value = 0
         k = a
+        here: set[str] = set()
         while k < b:
             if sig[k][0] is not T.IDENTIFIER:
                 return
@@ -240,12 +241,15 @@ class Declarations:
                         "D_DECL_ENCONST",
                     )
                 value = v.c
-            if name in self.syms.globals:
+            if name in here:
                 raise self.err(
                     end,
                     f"failed to define enumerator '{name}': Duplicate member or variable name",
                     "D_UNKNOWN",
                 )
+            if name in self.syms.globals:
+                raise self.err(k, f"identifier redeclared: {name}", "D_DECL_IDRED")
+            here.add(name)
             if not -(1 << 31) <= value < (1 << 31):
                 raise self.err(
                     end, f"enumerator '{name}' value overflows INT_MAX (2147483647)", "D_DECL_ENOFLOW"

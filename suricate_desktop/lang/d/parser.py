@@ -591,7 +591,7 @@ class Parser:
             n = len(keys)
             raise self.err(
                 v.tok,
-                f"{name}[ ] prototype mismatch: {n} arg{'' if n == 1 else 's'} passed, {len(var.keys)} expected",
+                f"{name}[ ] prototype mismatch: {n} key{'' if n == 1 else 's'} passed, {len(var.keys)} expected",
                 "D_PROTO_LEN",
             )
         for n, (want, got) in enumerate(zip(var.keys, keys, strict=True)):

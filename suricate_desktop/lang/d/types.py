@@ -235,7 +235,9 @@ def compatible(param: DType | None, arg: DType, is_zero: bool = False) -> bool:
             if pr is None or ar is None or pr.kind in (VOID, DYN) or ar.kind in (VOID, DYN):
                 return True
             return pr.name == ar.name
-        return arg.kind == INT and is_zero
+        return (arg.kind == INT and is_zero) or (
+            arg.kind == STR and (param.ref is None or param.ref.kind == VOID)
+        )
     if param.kind == SOU:
         return arg.kind == SOU and arg.name == param.name
     return arg.kind == param.kind
