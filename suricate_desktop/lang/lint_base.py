@@ -54,7 +54,7 @@ BINOPS = frozenset(
 )
 OPEN = {"(": ")", "[": "]", "{": "}"}
 CLOSE = {")": "(", "]": "[", "}": "{"}
-_FMT_RE = re.compile(r"%(%|[-+ #0]*(\*|[0-9]+)?(\.(\*|[0-9]+))?(hh|h|ll|l|L|j|z|t|w)?([A-Za-z@]))")
+_FMT_RE = re.compile(r"%(%|[-+ #0?']*(\*|[0-9]+)?(\.(\*|[0-9]+))?(hh|h|ll|l|L|j|z|t|w)?([A-Za-z@]))")
 
 #: where the syntax phase is: the states of :meth:`Linter.structure`
 S_OUTER, S_PROBES, S_PRED, S_AFTER_PRED, S_BODY, S_DECL = range(6)

@@ -102,8 +102,10 @@ def analyze(
     items.sort(key=lambda x: x[0])
     if not items:
         return DError(None, "empty D program translation unit", "D_EMPTY"), syms
+    at = 0
     try:
-        for _, item in items:
+        for pos, item in items:
+            at = pos
             if isinstance(item, tuple):
                 declarations.declaration(*item)
                 continue
@@ -112,8 +114,57 @@ def analyze(
             else:
                 check_clause(item, sig, syms, parser)
     except DError as e:
+        if e.code != "D_SYNTAX" and not isinstance(dict(items).get(at), tuple):
+            # libdtrace parses the whole program (declaring as it goes) before it types the clauses:
+            # a syntax error anywhere, or a declaration's error further on, comes first
+            syntax = syntax_sweep(sig, match, clauses, decls, syms, declarations, at)
+            if syntax is not None:
+                return syntax, syms
         return e, syms
     return None, syms
+
+
+def syntax_sweep(
+    sig: list[Token],
+    match: dict[int, int],
+    clauses: list[Any],
+    decls: list[tuple[int, int]],
+    typed: Symbols,
+    declarations: Declarations,
+    after: int,
+) -> DError | None:
+    """The first syntax error of the program (its clauses' type errors set aside statement by statement),
+    or the first error of a declaration after token ``after``."""
+    syms = Symbols(written=typed.written, includes=True, macros=typed.macros)
+    syms.globals = dict(typed.globals)
+    calls = CallChecker(sig, syms)
+    calls.quiet = True
+    parser = Parser(sig, match, syms, calls, quiet=True)
+    items: list[tuple[int, Any]] = [(a, (a, b)) for a, b in decls]
+    items += [(cl.probes[0], cl) for cl in clauses if cl.probes]
+    first: DError | None = None
+    for _, item in sorted(items, key=lambda x: x[0]):
+        try:
+            if isinstance(item, tuple):
+                if item[0] > after:
+                    declarations.declaration(*item)
+                continue
+            if item.pred:
+                parser.predicate(item.pred[0] + 1, item.pred[1])
+            if item.body:
+                parser.body(item.body[0] + 1, item.body[1])
+        except DError as e:
+            if (e.code == "D_SYNTAX" or isinstance(item, tuple)) and (first is None or _before(e, first)):
+                first = e
+            if isinstance(item, tuple):
+                break  # libdtrace stops at a declaration's error
+    return first
+
+
+def _before(a: DError, b: DError) -> bool:
+    if a.tok is None or b.tok is None:
+        return b.tok is None and a.tok is not None
+    return (a.tok[2], a.tok[3]) < (b.tok[2], b.tok[3])
 
 
 def check_clause(cl: Any, sig: list[Token], syms: Symbols, parser: Parser) -> None:

@@ -197,6 +197,10 @@ class Declarations:
             self.syms.forward.discard(full)
         if close + 1 < b and sig[close + 1][1] in ("struct", "union", "enum"):
             raise self.err(close + 1, "invalid type combination", "D_DECL_COMBO")  # a ";" is missing
+        k = close + 1
+        while k < b and sig[k][0] is T.IDENTIFIER and name:  # struct s { ... } var1, var2;
+            self.syms.globals[sig[k][1]] = Var(DType(ty.SOU, full), typed=True)
+            k += 2 if k + 1 < b and sig[k + 1][1] == "," else b
 
     def bitfield(self, sou: str, member: str, t: DType, a: int, end: int) -> None:
         """``int a : 3``: libdtrace's checks on a bit-field's type and size (dt_decl.c)."""

@@ -126,7 +126,10 @@ def is_const_name(name: str) -> bool:
 class Parser:
     """Parses and types one clause (predicate and body) at a time."""
 
-    def __init__(self, sig: list[Token], match: dict[int, int], syms: Symbols, calls: CallChecker) -> None:
+    def __init__(
+        self, sig: list[Token], match: dict[int, int], syms: Symbols, calls: CallChecker, quiet: bool = False
+    ) -> None:
+        self.quiet = quiet  # syntax only: a statement's type error skips the statement
         self.sig = sig
         self.match = match
         self.syms = syms
@@ -159,7 +162,12 @@ class Parser:
         self.i, self.end = a, b
         if a == b:
             raise self.near(b)
-        v = self.expr()
+        try:
+            v = self.expr()
+        except DError as e:
+            if self.quiet and e.code != "D_SYNTAX":
+                return
+            raise
         if self.i < b:
             raise self.near()
         if not v.t.scalar and not v.agg:
@@ -188,7 +196,17 @@ class Parser:
                 raise self.near(self.i + 1)
         if s == "{" and tok[0] is _PUNCT:
             raise self.near()
-        v = self.expr()
+        saved = self.end
+        try:
+            v = self.expr()
+        except DError as e:
+            if not self.quiet or e.code == "D_SYNTAX":
+                raise
+            self.end = saved  # (an error inside parentheses leaves their bound)
+            while self.i < end and sig[self.i][1] != ";":  # skip to the end of the statement
+                self.i = self.match.get(self.i, self.i) + 1
+            self.i += 1
+            return
         self.calls.statement_done(v)
         if self.i < end:
             if sig[self.i][1] == ";":
@@ -423,6 +441,8 @@ class Parser:
                         raise self.err(
                             start, "cannot apply sizeof to an operand of unknown size", "D_SIZEOF_TYPE"
                         )
+                    if v.lv == "bitfield":
+                        raise self.err(start, "cannot apply sizeof to a bit-field", "D_SIZEOF_BITFIELD")
                 return Val(ty.named("size_t"), start, const=True)
             if s == "stringof":
                 self.i += 1
@@ -457,6 +477,8 @@ class Parser:
                 raise self.err(opi, "cannot dereference non-pointer type", "D_DEREF_NONPTR")
             return Val(ty.T_DYN, opi, lv="deref")
         # &
+        if v.lv == "bitfield":
+            raise self.err(opi, "cannot take address of bit-field", "D_ADDROF_BITFIELD")
         if v.lv == "dyn" or v.lv == "var":
             raise self.err(opi, "cannot take address of dynamic variable", "D_ADDROF_VAR")
         if v.lv is None and v.t.kind != ty.DYN:
@@ -537,7 +559,7 @@ class Parser:
         mt = members.get(member)
         if mt is None:
             raise self.err(opi + 1, f"{member} is not a member of {sou.name}", "D_TYPE_MEMBER")
-        return Val(mt, opi, lv="mem")
+        return Val(mt, opi, lv="bitfield" if (sou.name, member) in self.syms.bitfields else "mem")
 
     def subscript(self, v: Val) -> Val:
         open_ = self.i
