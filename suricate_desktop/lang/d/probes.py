@@ -13,6 +13,8 @@ import re
 from ..tokens import Token
 from .errors import DError
 
+_PID = re.compile(r"pid(?:[0-9]+|\$target|\$[0-9]+)")
+_OFFSET = re.compile(r"(?:0[xX])?[0-9a-fA-F]+")
 _GLOB = re.compile(r"[*?\[\\]")
 _RATE = re.compile(r"^(?:profile|tick)-([0-9]+)(ns|nsec|us|usec|ms|msec|s|sec|m|min|h|hour|d|day|hz)?$")
 _PROFILE_LIKE = re.compile(r"^(?:profile|tick)-")
@@ -45,9 +47,12 @@ def check_probe(tok: Token, macros: frozenset[str] = frozenset()) -> None:
         raise DError(
             tok, f'invalid probe description "{text}": Overspecified probe description', "D_PDESC_INVAL"
         )
+    prov, mod, func, name = [""] * (4 - len(parts)) + parts
+    if _PID.fullmatch(prov):
+        check_pid(tok, prov, func, name)
+        return
     if _GLOB.search(text) or "$" in text:
         return
-    prov, mod, func, name = [""] * (4 - len(parts)) + parts
     zero = DError(
         tok, f"probe description {prov}:{mod}:{func}:{name} does not match any probes", "D_PDESC_ZERO"
     )
@@ -74,3 +79,18 @@ def check_probe(tok: Token, macros: frozenset[str] = frozenset()) -> None:
             raise zero
     elif prov == "profile" and name:
         raise zero
+
+
+def check_pid(tok: Token, prov: str, func: str, name: str) -> None:
+    """The pid provider's probe names: entry, return, an instruction offset (dt_pid.c)."""
+    if prov == "pid0":
+        raise DError(tok, "pid0: invalid process ID", "D_PROC_BADPID")
+    globbed = _GLOB.search(name) is not None
+    if func == "-":  # absolute addresses
+        if not name or globbed or not _OFFSET.fullmatch(name):
+            raise DError(
+                tok, f"'{name}' is an invalid probe name: '-' as a function needs an address", "D_PROC_NAME"
+            )
+        return
+    if name and not globbed and name not in ("entry", "return") and not _OFFSET.fullmatch(name):
+        raise DError(tok, f"'{name}' is an invalid probe name", "D_PROC_NAME")
