@@ -243,6 +243,11 @@ def test_memo_replays_the_same_verdicts():
     assert [(d.line, d.code) for d in lint(fixed, "d") if d.severity == "error"][:1] == [(3, "D_IDENT_UNDEF")]
 
 
+def test_a_blank_buffer_is_not_an_error_but_a_comment_only_script_is():
+    assert no_errors("") == [] and no_errors("\n  \n") == []
+    assert first_error("/* only a comment */\n")[1] == "D_EMPTY"
+
+
 def test_diagnostics_carry_the_tag_in_json_only_when_there_is_one():
     err = next(d for d in lint("BEGIN { exit(); }", "d") if d.severity == "error")
     assert err.to_dict()["code"] == "D_PROTO_LEN"

@@ -101,6 +101,8 @@ def analyze(
     items += [(cl.probes[0] if cl.probes else 0, cl) for cl in clauses]
     items.sort(key=lambda x: x[0])
     if not items:
+        if lines is not None and not any(line.strip() for line in lines):
+            return None, syms  # a blank buffer (a new script in the editor) is not worth an error
         return DError(None, "empty D program translation unit", "D_EMPTY"), syms
     at = 0
     try:
