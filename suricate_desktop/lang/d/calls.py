@@ -18,7 +18,7 @@ from .. import vocabulary_d as V
 from ..tokens import Token, TokenType
 from . import types as ty
 from .errors import DError
-from .parser import Val
+from .operators import Val
 from .symbols import Symbols
 from .types import DType
 
