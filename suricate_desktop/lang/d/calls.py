@@ -347,7 +347,7 @@ class CallChecker:
                 first.tok,
                 f"{name}( ) argument #1 is incompatible with prototype: "
                 f"prototype: string constant; argument: {first.t.name}",
-                "D_PRINTF_ARG_FMT" if name == "printf" else "D_PROTO_ARG",
+                "D_PRINTF_ARG_FMT" if first.t.kind == ty.STR else "D_PROTO_ARG",  # a string, not a constant
             )
         fmt = _unquote(fmt_tok[1])
         if name == "freopen":
