@@ -8,9 +8,10 @@
   only the tag, from the file name).  A script counts as *caught at the right
   line* when lint's first error is on DTrace's line (any error where the line is
   unknown); *with DTrace's tag* when that error also carries the expected D_* code.
-* ``dtracetoolkit`` (193 valid scripts) and the repository's own D scripts
-  (resources/templates, tests/corpus/d/valid): a *false error* is a script with
-  any lint error.
+* ``dtracetoolkit`` (193 valid scripts), ``dtrace-utils-tst`` (DTrace's 897
+  ``tst.*.d`` tests, valid D for DTrace on Linux) and the repository's own D
+  scripts (resources/templates, tests/corpus/d/valid): a *false error* is a
+  script with any lint error.
 
 Prints the rates and the time the whole run took.  The same functions serve
 ``tests/test_lint_corpora.py``, which asserts the rates.
@@ -81,6 +82,7 @@ def must_reject(corpora: pathlib.Path = CORPORA) -> RejectResult:
 def valid_files(corpora: pathlib.Path = CORPORA) -> dict[str, list[pathlib.Path]]:
     return {
         "dtracetoolkit": sorted((corpora / "dtracetoolkit").glob("*.d")),
+        "dtrace-utils-tst": sorted((corpora / "dtrace-utils-tst").glob("*.d")),
         "repository": sorted((ROOT / "resources" / "templates").glob("*/*.d"))
         + sorted((ROOT / "tests" / "corpus" / "d" / "valid").glob("*.d")),
     }

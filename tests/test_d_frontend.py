@@ -112,8 +112,8 @@ def no_errors(text: str) -> list:
         ),
         ("BEGIN::read:entry\n{\n}", (1, "D_PDESC_ZERO", "")),
         (
-            "struct s {\n\tstruct nope n;\n};",
-            (2, "D_DECL_INCOMPLETE", "incomplete struct/union/enum struct nope: n"),
+            "struct s {\n\tstruct later n;\n};\nstruct later { int a; };",
+            (2, "D_DECL_INCOMPLETE", "incomplete struct/union/enum struct later: n"),
         ),
         ("struct s {\n\tint a : 40;\n};", (2, "D_DECL_BFSIZE", "bit-field too big for type: a")),
         (
@@ -169,6 +169,13 @@ def test_errors_at_their_line_with_dtrace_tag(text, want):
         "BEGIN { x = (struct task_struct *)curthread; trace(x->pid); }",
         "fbt::foo:entry { self->p = args[0]; } fbt::foo:return /self->p/ { trace(self->p->field); self->p = 0; }",
         "BEGIN { x = 1; } tick-1s { x++; x += 2; x <<= 1; }",
+        # a clause's globals exist in its whole clause; a struct the kernel knows is not incomplete
+        "BEGIN /x++ == 0/ { exit(x - 1); }",
+        'tick-1s /n < 5/ { printf("%d\\n", n++); }',
+        "struct task_struct tsk;\nBEGIN { trace(tsk.pid); }",
+        # DTrace on Linux: fewer steps than the factor when they divide it, strings plus integers
+        'BEGIN { @ = llquantize(1, 10, 0, 6, 5); trace("abc" + 1); }',
+        "BEGIN { c = '\\n'; d = '\\?'; trace(c + d); }",
     ],
 )
 def test_valid_d_has_no_error(text):

@@ -141,7 +141,7 @@ def test_broken_scripts_give_their_error(path):
             "llquantize( ) high magnitude (argument #3) must be greater than low magnitude (argument #2)",
         ),
         (
-            "llquantize(arg0, 10, 0, 6, 5)",
+            "llquantize(arg0, 10, 0, 6, 3)",
             "llquantize( ) factor (argument #1) must be less than or equal to the "
             "number of linear steps per magnitude (argument #4)",
         ),

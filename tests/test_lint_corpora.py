@@ -3,8 +3,8 @@
 * DTrace's own must-reject tests (552 ``err.D_*.d`` of oracle/dtrace-utils): lint must
   reject at least 85 % of them with its first error on the line DTrace reports (where
   upstream's ``.r`` file gives it), and most with DTrace's ``D_*`` tag.
-* The DTraceToolkit (193 scripts) and the repository's own D scripts: at most 1 % false
-  errors (a script that DTrace compiles and lint rejects).
+* The DTraceToolkit (193 scripts), DTrace's own 897 ``tst.*.d`` tests and the repository's
+  own D scripts: at most 1 % false errors (a script that DTrace compiles and lint rejects).
 
 The figures and how they moved are in docs/PERFORMANCE.md; ``bench/lint_corpora.py
 --list missed`` lists what is still let through.
@@ -43,6 +43,7 @@ def rejected():
 def test_the_corpora_are_complete():
     assert len(list((CORPORA / "dtrace-utils-err").glob("*_err.D_*.d"))) == 552
     assert len(list((CORPORA / "dtracetoolkit").glob("*.d"))) == 193
+    assert len(list((CORPORA / "dtrace-utils-tst").glob("*_tst.*.d"))) == 897
     expected = json.loads(B.EXPECTED.read_text())
     assert len(expected) == 552
     assert sum("line" in e for e in expected.values()) == 367
@@ -59,7 +60,7 @@ def test_must_reject_scripts_carry_dtrace_tag(rejected):
     assert rate >= 0.8, f"{rate:.1%} with DTrace's tag; e.g. {rejected.wrong_tag[:10]}"
 
 
-@pytest.mark.parametrize("corpus", ["dtracetoolkit", "repository"])
+@pytest.mark.parametrize("corpus", ["dtracetoolkit", "dtrace-utils-tst", "repository"])
 def test_valid_scripts_have_at_most_one_percent_false_errors(corpus):
     files = B.valid_files(CORPORA)[corpus]
     assert len(files) >= 40

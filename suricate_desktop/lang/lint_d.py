@@ -7,6 +7,7 @@ prints a line.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 
@@ -83,6 +84,13 @@ class DLinter(Linter):
         try:
             self.structure()
         except Stop:
+            if pre.line_map is not None:
+                self.diags = [
+                    dataclasses.replace(d, line=pre.line_map[d.line - 1])
+                    if 0 < d.line <= len(pre.line_map)
+                    else d
+                    for d in self.diags
+                ]
             return self.diags
         self.text_line(1)  # splits the text into self._lines
         err, syms = analyze(self.sig, self.match, self.clauses, self.decls, pre, self._lines)
@@ -109,6 +117,14 @@ class DLinter(Linter):
                     err.code,
                 )
             )
+        if pre.line_map is not None:  # linted cpp's expansion: back to the script's lines
+            where_from = pre.line_map
+            self.diags = [
+                dataclasses.replace(
+                    d, line=where_from[d.line - 1] if 0 < d.line <= len(where_from) else d.line
+                )
+                for d in self.diags
+            ]
         self.diags.sort(key=lambda d: (d.line, d.column, d.severity != "error"))
         return self.diags
 
@@ -524,6 +540,8 @@ class DLinter(Linter):
                 k,
                 "llquantize( ) high magnitude (argument #3) must be greater than low magnitude (argument #2)",
             )
+        elif nsteps < factor and nsteps and not factor % nsteps and self.platform in (None, "linux"):
+            pass  # DTrace on Linux takes fewer steps than the factor when they divide it
         elif nsteps < factor:
             self.error(
                 k,

@@ -285,7 +285,9 @@ _D_SUBROUTINE_PROTOS = {
     "htons": "uint16_t(uint16_t)",
     "index": "int(const char *, const char *, [int])",
     "inet_ntoa": "string(ipaddr_t *)",
-    "inet_ntoa6": "string(in6_addr_t *)",
+    "inet_ntoa6": "string(in6_addr_t *, [int])",
+    "link_ntop": "string(int, void *)",
+    "d_path": "string(struct path *)",
     "inet_ntop": "string(int, void *)",
     "json": "string(const char *, const char *)",
     "lltostr": "string(int64_t, [int])",
@@ -429,6 +431,12 @@ D_OPTIONS_RUNTIME: dict[str, object] = {
     "stackframes": "int",
     "statusrate": "rate",
     "strsize": "size",
+    # DTrace on Linux (oracle/dtrace-utils dt_options.c)
+    "maxframes": "int",
+    "scratchsize": "size",
+    "printsize": "size",
+    "lockmem": "size",
+    "noresolve": "bool",
     "temporal": "bool",
     "ustackframes": "int",
 }

@@ -94,6 +94,11 @@ def analyze(
             syms.globals[name] = Var(t, value=v, inline=True)
         for name in pre.functions:
             syms.globals[name] = Var(ty.T_DYN, inline=True)
+    for tok in sig:
+        if tok[0] is T.PRAGMA and "scratchsize" in tok[1]:
+            m = re.search(r"scratchsize=([0-9]+)([kKmM]?)", tok[1])
+            if m:
+                syms.scratchsize = int(m.group(1)) << {"": 0, "k": 10, "m": 20}[m.group(2).lower()]
     calls = CallChecker(sig, syms)
     parser = Parser(sig, match, syms, calls)
     declarations = Declarations(sig, match, syms, parser)
@@ -101,7 +106,9 @@ def analyze(
     items += [(cl.probes[0] if cl.probes else 0, cl) for cl in clauses]
     items.sort(key=lambda x: x[0])
     if not items:
-        if lines is not None and not any(line.strip() for line in lines):
+        if any(t[0] is T.PRAGMA for t in sig) or (
+            lines is not None and not any(line.strip() for line in lines)
+        ):
             return None, syms  # a blank buffer (a new script in the editor) is not worth an error
         return DError(None, "empty D program translation unit", "D_EMPTY"), syms
     at = 0
@@ -172,6 +179,7 @@ def _before(a: DError, b: DError) -> bool:
 def check_clause(cl: Any, sig: list[Token], syms: Symbols, parser: Parser) -> None:
     for p in cl.probes:
         check_probe(sig[p], syms.macros)
+    declare_clause_globals(cl, sig, syms)
     if cl.pred:
         try:
             parser.predicate(cl.pred[0] + 1, cl.pred[1])
@@ -186,3 +194,27 @@ def check_clause(cl: Any, sig: list[Token], syms: Symbols, parser: Parser) -> No
             raise
     if cl.body:
         parser.body(cl.body[0] + 1, cl.body[1])
+
+
+def declare_clause_globals(cl: Any, sig: list[Token], syms: Symbols) -> None:
+    """A global a clause assigns exists in the whole clause: ``/x++ == 0/ { exit(x); }``, ``/x == 0/ { x++; }``.
+
+    (Across clauses the file's order counts: a clause may not read a global only a later one assigns.)
+    """
+    a = cl.pred[0] if cl.pred else cl.body[0] if cl.body else 0
+    b = cl.body[1] if cl.body else cl.pred[1] if cl.pred else 0
+    table = syms.globals
+    written = syms.written
+    for k in range(a, b):
+        tok = sig[k]
+        if tok[0] is T.IDENTIFIER and tok[1] in written and tok[1] not in table:
+            nxt = sig[k + 1][1]
+            if nxt == "[":
+                continue  # an associative array: created by its first assignment, keys and all
+            prev = sig[k - 1][1]
+            if (nxt in _CREATES or prev in ("++", "--")) and prev not in (".", "->"):
+                table[tok[1]] = Var(ty.T_DYN)
+
+
+#: what creates a global (a compound assignment to an unknown one is D_VAR_UNDEF)
+_CREATES = frozenset({"=", "++", "--"})

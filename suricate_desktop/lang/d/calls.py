@@ -25,6 +25,7 @@ from .types import DType
 #: actions that record data (everything but these and the aggregating functions)
 _NOT_DATA = frozenset(
     {"speculate", "commit", "discard", "clear", "trunc", "normalize", "denormalize", "setopt"}
+    | {"chill", "breakpoint", "panic", "raise", "stop"}
 )
 #: upper bounds dt_cc.c enforces after the prototype (``argmax``)
 _MAX_ARGS = {**V.D_AGG_MAX_ARGS, "stack": 1, "ustack": 2, "jstack": 2, "tracemem": 3}
@@ -323,8 +324,21 @@ class CallChecker:
                 "copyinto( ) argument #3 is incompatible with prototype: prototype: void *; argument: string",
                 "D_PROTO_ARG",
             )  # the destination must come from alloca()
-        elif name == "alloca" and args and args[0].c is not None and args[0].c > 1024:
-            raise self.err(k, f"alloca({args[0].c}) size larger than scratchsize 1024", "D_ALLOCA_SIZE")
+        elif (
+            name in ("alloca", "copyin")
+            and args
+            and args[-1].c is not None
+            and args[-1].c > self.syms.scratchsize
+        ):
+            raise self.err(
+                k,
+                f"{name}({args[-1].c}) size larger than scratchsize {self.syms.scratchsize}",
+                "D_ALLOCA_SIZE",
+            )
+        elif name == "inet_ntoa6" and len(args) == 2 and not args[1].const:
+            raise self.err(
+                args[1].tok, "inet_ntoa6( ) argument #2 must be an integer constant", "D_PROTO_ARG"
+            )
 
     def formatted(self, k: int, name: str, args: list[Val]) -> None:
         first = args[0]
@@ -507,8 +521,6 @@ class CallChecker:
         if name == "commit":
             if self.spec:
                 raise self.err(k, "commit( ) may not follow speculate( )", "D_COMM_SPEC")
-            if self.commit:
-                raise self.err(k, "commit( ) may not follow commit( )", "D_COMM_COMM")
             if self.data:
                 raise self.err(k, "commit( ) may not follow data-recording action(s)", "D_COMM_DREC")
             self.commit = True

@@ -18,6 +18,7 @@ from .symbols import Symbols, Var
 from .types import DType
 
 T = TokenType
+_NAMES = frozenset({T.IDENTIFIER, T.BUILTIN, T.ACTION, T.AGG_FUNC})
 _STORAGE = frozenset({"extern", "static", "register", "auto", "const", "volatile", "restrict"})
 
 
@@ -29,6 +30,13 @@ class Declarations:
         self.match = match
         self.syms = syms
         self.parser = parser
+        self.decl_start = 0
+        #: struct/union names the script itself defines somewhere (the others may be the kernel's, known by CTF)
+        self.defined_here = {
+            f"{sig[k][1]} {sig[k + 1][1]}"
+            for k in range(len(sig) - 2)
+            if sig[k][1] in ("struct", "union") and sig[k + 2][1] == "{"
+        }
 
     def close_of(self, k: int, b: int) -> int:
         """Index of the bracket closing sig[k] (the syntax phase matches brackets in clauses only)."""
@@ -52,8 +60,16 @@ class Declarations:
     def declaration(self, a: int, b: int) -> None:
         """sig[a:b] is one declaration, its ";" included."""
         sig = self.sig
+        stack: list[int] = []
+        for k in range(a, b):  # the syntax phase matches brackets in clauses only
+            s = sig[k][1]
+            if s in ("(", "[", "{"):
+                stack.append(k)
+            elif s in (")", "]", "}") and stack:
+                self.match[stack.pop()] = k
         words = [t[1] for t in sig[a:b]]
         first = words[0]
+        self.decl_start = a
         if first in ("register", "auto", "static"):
             raise self.err(a, "specified storage class not appropriate in D", "D_DECL_BADCLASS")
         if first == "inline":
@@ -109,6 +125,9 @@ class Declarations:
             return
         name = sig[k][1]
         eq = k + 1
+        if eq < b and sig[eq][1] == "[":  # inline int f[int x] = x + 1: an inline function of its keys
+            self.syms.globals[name] = Var(t, assoc=True, inline=True, typed=True)
+            return
         if eq >= b or sig[eq][1] != "=":
             return
         p = self.parser
@@ -154,21 +173,28 @@ class Declarations:
             raise self.err(close, 'syntax error near "}"', "D_SYNTAX")
         if kind == "enum":
             self.enum(k + 1, close)
+            self.declarators(close + 1, b, ty.T_INT)
             return
         full = f"{kind} {name}"
         members: dict[str, DType] = {}
+        nested = False
         j = k + 1
         while j < close:
             end = j
             while end < close and sig[end][1] != ";":
+                if sig[end][1] == "{":
+                    nested = True
                 end = self.close_of(end, close) + 1 if sig[end][1] in "({[" else end + 1
+            if nested:  # a struct defined inside a struct: its members are not followed
+                j = end + 1
+                continue
             t, m = self.type_at(j, end)
             while m < end:
                 stars = 0
                 while m < end and sig[m][1] == "*":
                     stars += 1
                     m += 1
-                if m < end and sig[m][0] is T.IDENTIFIER:
+                if m < end and sig[m][0] in _NAMES:
                     mname = sig[m][1]
                     if mname in members:
                         raise self.err(
@@ -179,7 +205,7 @@ class Declarations:
                     mt = t
                     for _ in range(stars):
                         mt = ty.pointer_to(mt)
-                    if mt.kind == ty.SOU and mt.name not in self.syms.sous:
+                    if mt.kind == ty.SOU and self.incomplete(mt.name, full):
                         raise self.err(
                             m, f"incomplete struct/union/enum {mt.name}: {mname}", "D_DECL_INCOMPLETE"
                         )
@@ -192,15 +218,44 @@ class Declarations:
                     m = self.close_of(m, end) + 1 if sig[m][1] in "([" else m + 1
                 m += 1
             j = end + 1
-        if name:
+        if name and not nested:
             self.syms.sous[full] = members
             self.syms.forward.discard(full)
         if close + 1 < b and sig[close + 1][1] in ("struct", "union", "enum"):
             raise self.err(close + 1, "invalid type combination", "D_DECL_COMBO")  # a ";" is missing
-        k = close + 1
-        while k < b and sig[k][0] is T.IDENTIFIER and name:  # struct s { ... } var1, var2;
-            self.syms.globals[sig[k][1]] = Var(DType(ty.SOU, full), typed=True)
-            k += 2 if k + 1 < b and sig[k + 1][1] == "," else b
+        self.declarators(
+            close + 1, b, ty.T_DYN if nested else DType(ty.SOU, full if name else f"{kind} (anon)")
+        )
+
+    def declarators(self, k: int, b: int, t: DType) -> None:
+        """``struct s { ... } var, *p, a[4];``: the variables declared after a definition."""
+        sig = self.sig
+        while k < b:
+            vt = t
+            while k < b and sig[k][1] == "*":
+                vt = ty.pointer_to(vt)
+                k += 1
+            if k >= b or sig[k][0] not in _NAMES:
+                return
+            var = Var(vt, typed=True)
+            self.syms.globals[sig[k][1]] = var
+            k += 1
+            if k < b and sig[k][1] == "[":
+                close = self.close_of(k, b)
+                if close == k + 2 and sig[k + 1][0] is T.NUMBER and sig[k + 1][1].isdigit():
+                    var.array = int(sig[k + 1][1])
+                else:
+                    var.assoc = True
+                k = close + 1
+            while k < b and sig[k][1] != ",":
+                k += 1
+            k += 1
+
+    def incomplete(self, sou: str, defining: str) -> bool:
+        """A struct or union used by value before the script defines it (or inside its own definition)."""
+        if sou in self.syms.sous:
+            return False
+        return sou == defining or sou in self.defined_here or sou in self.syms.forward
 
     def bitfield(self, sou: str, member: str, t: DType, a: int, end: int) -> None:
         """``int a : 3``: libdtrace's checks on a bit-field's type and size (dt_decl.c)."""
@@ -304,7 +359,7 @@ class Declarations:
                 return
             if k < b and sig[k][1] == "=":
                 raise self.err(k, 'syntax error near "="', "D_SYNTAX")  # only inlines have a value
-            if vt.kind == ty.SOU and vt.name not in self.syms.sous and vt.name.split()[0] != "enum":
+            if vt.kind == ty.SOU and self.incomplete(vt.name, ""):
                 raise self.err(name_k, f"incomplete struct/union/enum {vt.name}: {name}", "D_DECL_INCOMPLETE")
             old = table.get(name)
             if old is not None and not scope and (old.type.name != vt.name or old.assoc != var.assoc):
@@ -318,6 +373,8 @@ class Declarations:
         """``x[5]`` (an array), ``x[int, string]`` (an associative array), or libdtrace's errors."""
         sig = self.sig
         if close == k + 1:
+            if sig[self.decl_start][1] == "extern":
+                return  # extern int a[]: defined elsewhere
             raise self.err(
                 close,
                 f"array declaration requires array dimension or tuple signature: {name}",

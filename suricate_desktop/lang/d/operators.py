@@ -107,6 +107,8 @@ class Operators:
                 if not (other.integer or other.kind == ty.PTR):
                     raise self.err(opi, f"operator {op} requires operands of arithmetic type", "D_OP_ARITH")
                 return Val(ptr if other.kind != ty.PTR else ty.T_LONG, a.tok)
+            if ty.STR in (at.kind, bt.kind) and ty.INT in (at.kind, bt.kind):
+                return Val(ty.T_STRING, a.tok)  # a string is a char array: "abc" + 1 (DTrace on Linux)
             if not (at.arith and bt.arith):
                 raise self.err(opi, f"operator {op} requires operands of arithmetic type", "D_OP_ARITH")
             t = _wider(at, bt)

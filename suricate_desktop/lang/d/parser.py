@@ -14,6 +14,7 @@ outer declarations in :mod:`.decls`.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from .. import vocabulary_d as V
@@ -76,6 +77,7 @@ TYPE_WORDS = frozenset(
         "restrict",
     }
 )
+_CHAR = re.compile(r"\\(?:x[0-9a-fA-F]+|[0-7]{1,3}|.)|.", re.S)
 _CONST_NAME = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789")
 
 
@@ -144,8 +146,8 @@ class Parser(Operators):
         sig = self.sig
         tok = sig[self.i]
         s = tok[1]
-        if s == ";" and tok[0] is _PUNCT:
-            self.i += 1
+        if (s == ";" and tok[0] is _PUNCT) or tok[0] is T.PRAGMA:
+            self.i += 1  # (a #pragma line may sit in a clause)
             return
         if tok[0] is _KW:
             if s == "if":
@@ -455,10 +457,11 @@ class Parser(Operators):
             return Val(ty.T_INT, k, _int_value(s))
         if tt is _STR:
             if s[0] == "'":
-                body = s[1:-1].encode().decode("unicode_escape", "replace") if "\\" in s else s[1:-1]
-                if len(body) > 8:
+                chars = _CHAR.findall(s[1:-1])  # each escape (\\n, \\x41, \\101) is one character
+                if len(chars) > 8:
                     raise self.err(k, "character constant is too long", "D_CHR_OFLOW")
-                return Val(ty.T_CHAR, k, ord(body[0]) if len(body) == 1 else None, const=True)
+                one = len(chars) == 1 and not chars[0].startswith("\\")
+                return Val(ty.T_CHAR, k, ord(chars[0]) if one else None, const=True)
             return Val(ty.T_STRING, k)
         if tt is _MACRO:
             return self.macro(k, s)

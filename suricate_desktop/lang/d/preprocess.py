@@ -13,6 +13,8 @@ script that includes headers are not reported.
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass, field
 
 _DIRECTIVE = re.compile(
@@ -20,6 +22,7 @@ _DIRECTIVE = re.compile(
 )
 _ASKS = re.compile(r"^[ \t]*#[ \t]*(?:include|define|undef|if|ifdef|ifndef|elif|else|endif)\b", re.M)
 _DEFINE = re.compile(r"^([A-Za-z_]\w*)(\([^)]*\))?\s*(.*?)\s*(?:/\*.*)?$")
+_MARKER = re.compile(r'^# (\d+) "[^"]*"')
 _INT = re.compile(r"^\(?\s*(-?(?:0[xX][0-9a-fA-F]+|[0-9]+))[uUlL]*\s*\)?$")
 
 
@@ -32,6 +35,7 @@ class Preprocessed:
     macros: dict[str, str] = field(default_factory=dict)  # object-like: name -> replacement text
     functions: set[str] = field(default_factory=set)  # function-like macro names
     first_line: int = 0  # the first preprocessor line (for the "needs -C" warning)
+    line_map: list[int] | None = None  # cpp's output: each line's line in the script
 
     def int_value(self, name: str) -> int | None:
         """The value of ``#define NAME 10``; None when the macro is not an integer."""
@@ -60,13 +64,19 @@ def preprocess(text: str) -> Preprocessed:
     lines = text.split("\n")
     stack: list[tuple[bool, bool]] = []  # (this branch live, some branch taken) per #if
     live = True
+    continued = False
     for n, line in enumerate(lines):
+        if continued:  # a directive's continuation line ("\" at the end of the one before)
+            continued = line.rstrip().endswith("\\")
+            lines[n] = ""
+            continue
         m = _DIRECTIVE.match(line)
         if m is None:
             if not live:
                 lines[n] = ""
             continue
         word, rest = m.group(1), m.group(2).strip()
+        continued = line.rstrip().endswith("\\")
         if not out.first_line:
             out.first_line = n + 1
         lines[n] = ""
@@ -102,7 +112,50 @@ def preprocess(text: str) -> Preprocessed:
         elif word == "undef":
             out.macros.pop(rest.split()[0] if rest else "", None)
     out.text = "\n".join(lines)
+    if out.functions and not out.includes:
+        expanded = run_cpp(text)
+        if expanded is not None:
+            out.text, out.line_map = expanded
     return out
+
+
+def run_cpp(text: str) -> tuple[str, list[int]] | None:
+    """``cpp``'s expansion of a script with function-like macros, and each output line's line in ``text``.
+
+    Only for scripts without ``#include`` (the build machine's C headers are not the traced
+    system's D headers); None when there is no cpp or it fails, and the built-in step is used.
+    """
+    cpp = shutil.which("cpp")
+    if cpp is None:
+        return None
+    src = text.split("\n")
+    if src and src[0].startswith("#!"):
+        src[0] = ""
+    try:
+        proc = subprocess.run(
+            [cpp, "-w", "-undef", "-nostdinc"],
+            input="\n".join(src),
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if proc.returncode != 0:
+        return None
+    out: list[str] = []
+    where: list[int] = []
+    line = 1
+    for piece in proc.stdout.split("\n"):
+        m = _MARKER.match(piece)
+        if m:
+            line = int(m.group(1))
+            continue
+        out.append(piece)
+        where.append(line)
+        line += 1
+    return "\n".join(out), where
 
 
 def _condition(word: str, rest: str, pre: Preprocessed) -> bool:

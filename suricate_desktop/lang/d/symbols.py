@@ -38,6 +38,7 @@ class Symbols:
     bitfields: set[tuple[str, str]] = field(default_factory=set)  # ("struct foo", member)
     forward: set[str] = field(default_factory=set)  # struct/union names declared but not defined
     written: set[str] = field(default_factory=set)  # names assigned anywhere in the program
+    scratchsize: int = 1024  # #pragma D option scratchsize (alloca and copyin sizes)
     includes: bool = False  # the script #includes headers: their macros and functions are unknown
     macros: frozenset[str] = frozenset()  # #define names (cpp replaces them, probe descriptions included)
 

@@ -142,6 +142,10 @@ INT_TYPEDEFS: Final = frozenset(
         "uint_least8_t",
         "int_least8_t",
         "uint_fast8_t",
+        "uint",
+        "ulong",
+        "ushort",
+        "uchar",
     ]
 )
 
@@ -230,6 +234,8 @@ def compatible(param: DType | None, arg: DType, is_zero: bool = False) -> bool:
     if param.kind == SYM:
         return arg.kind == SYM or arg.kind == INT
     if param.kind == PTR:
+        if arg.kind == "array":
+            return True  # an array is the address of its first element
         if arg.kind == PTR:
             pr, ar = param.ref, arg.ref
             if pr is None or ar is None or pr.kind in (VOID, DYN) or ar.kind in (VOID, DYN):
