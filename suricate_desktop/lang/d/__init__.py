@@ -15,6 +15,7 @@ import functools
 import re
 from typing import Any
 
+from .. import vocabulary_d as V
 from ..tokens import Token, TokenType
 from . import memo
 from . import types as ty
@@ -176,10 +177,16 @@ def _before(a: DError, b: DError) -> bool:
     return (a.tok[2], a.tok[3]) < (b.tok[2], b.tok[3])
 
 
-def check_clause(cl: Any, sig: list[Token], syms: Symbols, parser: Parser) -> None:
+def check_clause(cl: Any, sig: list[Token], syms: Symbols, parser: Parser, text: str | None = None) -> None:
     for p in cl.probes:
         check_probe(sig[p], syms.macros)
-    declare_clause_globals(cl, sig, syms)
+    if text is None:
+        declare_clause_globals(cl, sig, syms)
+    else:  # the same, from the clause's text (one regular expression instead of a loop over its tokens)
+        for name in _CREATED_RE.findall(text):
+            name = name[0] or name[1]
+            if name in syms.written and name not in syms.globals and name not in _NOT_VARIABLES:
+                syms.globals[name] = Var(ty.T_DYN)
     if cl.pred:
         try:
             parser.predicate(cl.pred[0] + 1, cl.pred[1])
@@ -216,5 +223,10 @@ def declare_clause_globals(cl: Any, sig: list[Token], syms: Symbols) -> None:
                 table[tok[1]] = Var(ty.T_DYN)
 
 
+#: a global created by a plain assignment or ++/-- (not x[k] = ..., s.m = ..., self->x = ...)
+_CREATED_RE = re.compile(
+    r"(?<![.>\w])\s*\b([A-Za-z_]\w*)\s*(?:=(?!=)|\+\+|--)|(?:\+\+|--)\s*\b([A-Za-z_]\w*)(?!\s*(?:\[|->|\.))"
+)
+_NOT_VARIABLES = frozenset(V.D_BUILTINS) | frozenset(V.D_FUNCTIONS) | V.D_ALL_KEYWORDS
 #: what creates a global (a compound assignment to an unknown one is D_VAR_UNDEF)
 _CREATES = frozenset({"=", "++", "--"})

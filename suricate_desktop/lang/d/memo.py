@@ -56,8 +56,8 @@ def clause_text(lines: list[str], first: Token, last: Token) -> str:
     return "\n".join([lines[l0 - 1][c0 - 1 :], *lines[l0 : l1 - 1], lines[l1 - 1][:c1]])
 
 
-def clause(lines: list[str], sig: list[Token], syms: Symbols, cl: Any, run: Callable[[], None]) -> None:
-    """Run ``run`` (which checks the clause ``cl``), or replay a remembered run of the same clause."""
+def clause(lines: list[str], sig: list[Token], syms: Symbols, cl: Any, run: Callable[[str], None]) -> None:
+    """Run ``run(text)`` (which checks the clause ``cl``), or replay a remembered run of the same clause."""
     start = cl.probes[0]
     text = clause_text(lines, sig[start], sig[cl.body[1]])
     written = syms.written
@@ -93,7 +93,7 @@ def clause(lines: list[str], sig: list[Token], syms: Symbols, cl: Any, run: Call
     )
     error = None
     try:
-        run()
+        run(text)
     except DError as e:
         offset = None
         if e.tok is not None:
