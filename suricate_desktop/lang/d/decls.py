@@ -31,12 +31,7 @@ class Declarations:
         self.syms = syms
         self.parser = parser
         self.decl_start = 0
-        #: struct/union names the script itself defines somewhere (the others may be the kernel's, known by CTF)
-        self.defined_here = {
-            f"{sig[k][1]} {sig[k + 1][1]}"
-            for k in range(len(sig) - 2)
-            if sig[k][1] in ("struct", "union") and sig[k + 2][1] == "{"
-        }
+        self._defined_here: set[str] | None = None
 
     def close_of(self, k: int, b: int) -> int:
         """Index of the bracket closing sig[k] (the syntax phase matches brackets in clauses only)."""
@@ -252,10 +247,20 @@ class Declarations:
             k += 1
 
     def incomplete(self, sou: str, defining: str) -> bool:
-        """A struct or union used by value before the script defines it (or inside its own definition)."""
+        """A struct or union used by value before the script defines it (or inside its own definition).
+
+        One the script never defines may be the kernel's (dtrace knows it by CTF): not reported.
+        """
         if sou in self.syms.sous:
             return False
-        return sou == defining or sou in self.defined_here or sou in self.syms.forward
+        if self._defined_here is None:
+            sig = self.sig
+            self._defined_here = {
+                f"{sig[k][1]} {sig[k + 1][1]}"
+                for k in range(len(sig) - 2)
+                if sig[k][1] in ("struct", "union") and sig[k + 2][1] == "{"
+            }
+        return sou == defining or sou in self._defined_here or sou in self.syms.forward
 
     def bitfield(self, sou: str, member: str, t: DType, a: int, end: int) -> None:
         """``int a : 3``: libdtrace's checks on a bit-field's type and size (dt_decl.c)."""

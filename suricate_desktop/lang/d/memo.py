@@ -101,7 +101,13 @@ def clause(lines: list[str], sig: list[Token], syms: Symbols, cl: Any, run: Call
         error = (offset, e.message, e.code)
         raise
     finally:
-        effects = tuple((scope, name, _copy(tables[scope].get(name))) for scope, name in names)
+        # only what the clause changed is replayed (most names it mentions it only reads)
+        effects = tuple(
+            (scope, name, _copy(after))
+            for scope, name, _key, state, _w in before
+            for after in (tables[scope].get(name),)
+            if _state(after) != state
+        )
         if len(_MEMO) >= _MAX:
             _MEMO.clear()
         entries = _MEMO.setdefault(text, [])

@@ -77,6 +77,9 @@ TYPE_WORDS = frozenset(
         "restrict",
     }
 )
+#: tokens that are a whole operand, and what may follow an operand that ends an expression
+_SIMPLE = frozenset({_NUM, _STR, _MACRO, _AGG, _VAR, T.IDENTIFIER, T.BUILTIN})
+_AFTER_OPERAND = frozenset({",", ";", ")", "]"})
 _CHAR = re.compile(r"\\(?:x[0-9a-fA-F]+|[0-7]{1,3}|.)|.", re.S)
 _CONST_NAME = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789")
 
@@ -221,6 +224,10 @@ class Parser(Operators):
 
     def assignment(self) -> Val:
         start = self.i
+        sig = self.sig
+        # fast path: a lone operand (most call arguments and keys: arg0, execname, "x", @a)
+        if start < self.end and sig[start][0] in _SIMPLE and sig[start + 1][1] in _AFTER_OPERAND:
+            return self.primary()
         lhs = self.conditional()
         if self.i < self.end:
             op = self.sig[self.i][1]

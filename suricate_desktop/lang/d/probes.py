@@ -53,32 +53,44 @@ def check_probe(tok: Token, macros: frozenset[str] = frozenset()) -> None:
         return
     if _GLOB.search(text) or "$" in text:
         return
-    zero = DError(
-        tok, f"probe description {prov}:{mod}:{func}:{name} does not match any probes", "D_PDESC_ZERO"
-    )
+
+    def zero() -> DError:  # (built when raised: most descriptions are fine)
+        return DError(
+            tok, f"probe description {prov}:{mod}:{func}:{name} does not match any probes", "D_PDESC_ZERO"
+        )
+
     if prov in _DTRACE or mod in _DTRACE or func in _DTRACE:
-        raise zero
+        raise zero()
     if name in _DTRACE:
         if prov not in ("", "dtrace") or mod or func:
-            raise zero
+            raise zero()
         return
     if prov == "dtrace":
-        raise zero
+        raise zero()
     if _PROFILE_LIKE.match(name):
         m = _RATE.match(name)
         if prov not in ("", "profile") or mod or func:
             if prov == "":
-                raise zero
+                raise zero()
             return
         if m is None or int(m.group(1)) == 0:
-            raise zero
+            raise zero()
         unit = m.group(2) or "hz"
         n = int(m.group(1))
         ns = 1_000_000_000 // n if unit == "hz" else n * _UNIT_NS[unit]
         if ns < 200_000:  # the profile provider's shortest interval: 200 microseconds
-            raise zero
+            raise zero()
     elif prov == "profile" and name:
-        raise zero
+        raise zero()
+
+
+class _Zero(DError):
+    """D_PDESC_ZERO for one description (built only when raised)."""
+
+    def __init__(self, tok: Token, prov: str, mod: str, func: str, name: str) -> None:
+        super().__init__(
+            tok, f"probe description {prov}:{mod}:{func}:{name} does not match any probes", "D_PDESC_ZERO"
+        )
 
 
 def check_pid(tok: Token, prov: str, func: str, name: str) -> None:
