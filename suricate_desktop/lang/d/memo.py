@@ -11,6 +11,7 @@ again, and its effects are applied to the symbol table instead of parsing.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from copy import copy
@@ -21,8 +22,7 @@ from ..tokens import Token
 from .errors import DError
 from .symbols import Symbols, Var
 
-_AGGS = re.compile(r"@(\w*)")
-_NAMES = re.compile(r"(?:\b(self|this)\s*->\s*)?\b([A-Za-z_]\w*)")
+_ANY_NAME = re.compile(r"(@\w*)|(?:\b(self|this)\s*->\s*)?\b([A-Za-z_]\w*)")
 _MAX = 4096
 
 State = tuple[Any, ...] | None
@@ -42,6 +42,20 @@ def _state(var: Any) -> State:
         return (var[0], tuple(var[1]), tuple((t.kind, t.name) for t in var[2]))
     keys = tuple((k.kind, k.name) for k in var.keys) if var.keys is not None else None
     return (var.type.kind, var.type.name, var.assoc, keys, var.value, var.inline, var.array, var.typed)
+
+
+@functools.lru_cache(maxsize=4096)
+def _names(text: str) -> tuple[tuple[str, str, str], ...]:
+    """(scope, name, key in Symbols.written) of every name a clause's text mentions, aggregations as "@"."""
+    out: set[tuple[str, str, str]] = set()
+    for agg, scope, name in _ANY_NAME.findall(text):
+        if agg:
+            out.add(("@", agg, agg))
+        elif name not in _FIXED:
+            out.add(("", name, name))
+            if scope:
+                out.add((scope, name, f"{scope}->{name}"))
+    return tuple(out)
 
 
 def _copy(var: Any) -> Any:
@@ -82,14 +96,9 @@ def clause(lines: list[str], sig: list[Token], syms: Symbols, cl: Any, run: Call
                 offset, message, code = error
                 raise DError(sig[start + offset] if offset is not None else None, message, code)
             return
-    found = _NAMES.findall(text)
-    names = {(scope, name) for scope, name in found if name not in _FIXED}
-    names |= {("", name) for _, name in found if name not in _FIXED}
-    names |= {("@", "@" + name) for name in _AGGS.findall(text)}
     before: Deps = tuple(
         (scope, name, key, _state(tables[scope].get(name)), key in written)
-        for scope, name in names
-        for key in (f"{scope}->{name}" if scope else name,)
+        for scope, name, key in _names(text)
     )
     error = None
     try:
