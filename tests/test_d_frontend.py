@@ -127,6 +127,14 @@ def no_errors(text: str) -> list:
         ("BEGIN\n{\n\ti = (char int)0;\n}", (3, "D_DECL_COMBO", "invalid type combination")),
         ("enum e {\n\tA = 2147483648\n};", (3, "D_DECL_ENOFLOW", "enumerator 'A' value overflows INT_MAX")),
         ("\n/* nothing */\n", (3, "D_EMPTY", "empty D program translation unit")),
+        (
+            "BEGIN\n{\n\ta = (char *)alloca(1);\n}\nBEGIN\n{\n\ta = (char *)&`max_pfn;\n}",
+            (5, "D_ALLOCA_INCOMPAT", "a: cannot reuse the same identifier for both alloca and non-alloca"),
+        ),
+        (
+            "BEGIN\n{\n\ta = (char *)alloca(1);\n\ta = a ? (char *)50 : a;\n}",
+            (4, "D_ALLOCA_INCOMPAT", "ternary conditional with alloca and non-alloca branches"),
+        ),
     ],
 )
 def test_errors_at_their_line_with_dtrace_tag(text, want):

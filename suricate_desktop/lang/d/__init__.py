@@ -178,6 +178,7 @@ def _before(a: DError, b: DError) -> bool:
 
 
 def check_clause(cl: Any, sig: list[Token], syms: Symbols, parser: Parser, text: str | None = None) -> None:
+    parser.clause_start = cl.probes[0] if cl.probes else 0
     for p in cl.probes:
         check_probe(sig[p], syms.macros)
     if text is None:

@@ -220,7 +220,9 @@ class CallChecker:
                 self.argument(k, name, i, p, a)
             self.special(k, name, args)
         self.order(k, name)
-        return Val(_returns(proto.text), k)
+        out = Val(_returns(proto.text), k)
+        out.alloca = name == "alloca"
+        return out
 
     def argument(self, k: int, name: str, i: int, p: DType | None, a: Val) -> None:
         if a.agg and name in ("trace", "print"):

@@ -41,7 +41,17 @@ def _state(var: Any) -> State:
     if isinstance(var, tuple):  # an aggregation: (function, argument values, key types)
         return (var[0], tuple(var[1]), tuple((t.kind, t.name) for t in var[2]))
     keys = tuple((k.kind, k.name) for k in var.keys) if var.keys is not None else None
-    return (var.type.kind, var.type.name, var.assoc, keys, var.value, var.inline, var.array, var.typed)
+    return (
+        var.type.kind,
+        var.type.name,
+        var.assoc,
+        keys,
+        var.value,
+        var.inline,
+        var.array,
+        var.typed,
+        var.alloca,
+    )
 
 
 @functools.lru_cache(maxsize=4096)

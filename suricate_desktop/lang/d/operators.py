@@ -42,7 +42,7 @@ _BUILTIN_TYPES = {name: builtin_type(name) for name in V.D_BUILTINS}
 class Val:
     """What an expression is, as far as the checks care."""
 
-    __slots__ = ("agg", "c", "const", "lv", "t", "tok", "var")
+    __slots__ = ("agg", "alloca", "c", "const", "lv", "t", "tok", "var")
 
     def __init__(
         self,
@@ -61,6 +61,7 @@ class Val:
         self.agg = agg  # an aggregation (@a, @a[k])
         self.var = var
         self.const = const or c is not None
+        self.alloca: bool | str = False  # a pointer to alloca() memory; "mixed" for a ?: of both kinds
 
 
 class Operators:
@@ -69,6 +70,7 @@ class Operators:
     sig: list[Token]
     syms: Symbols
     calls: CallChecker
+    clause_start: int  # the clause's first probe description (some errors are the clause's)
 
     def err(self, i: int, message: str, code: str) -> DError:
         return DError(self.sig[i], message, code)
@@ -106,7 +108,9 @@ class Operators:
                 other = bt if ptr is at else at
                 if not (other.integer or other.kind == ty.PTR):
                     raise self.err(opi, f"operator {op} requires operands of arithmetic type", "D_OP_ARITH")
-                return Val(ptr if other.kind != ty.PTR else ty.T_LONG, a.tok)
+                out = Val(ptr if other.kind != ty.PTR else ty.T_LONG, a.tok)
+                out.alloca = a.alloca if ptr is at else b.alloca
+                return out
             if ty.STR in (at.kind, bt.kind) and ty.INT in (at.kind, bt.kind):
                 return Val(ty.T_STRING, a.tok)  # a string is a char array: "abc" + 1 (DTrace on Linux)
             if not (at.arith and bt.arith):
@@ -249,6 +253,21 @@ class Operators:
             return Val(ty.T_DYN, start)
         if var is not None and var.inline:
             raise self.err(opi, f"operator {op} can only be applied to a writable variable", "D_OP_WRITE")
+        if rhs.alloca == "mixed":
+            raise self.err(
+                opi,
+                "ternary conditional with alloca and non-alloca branches cannot be assigned to a variable",
+                "D_ALLOCA_INCOMPAT",
+            )
+        if op == "=" and var is not None and rhs.t.kind == ty.PTR and rhs.c != 0:
+            if var.alloca is not None and var.alloca != bool(rhs.alloca):
+                name = self.sig[lhs.tok][1]  # reported for the clause, as dt_cc.c does
+                raise self.err(
+                    self.clause_start,
+                    f"{name}: cannot reuse the same identifier for both alloca and non-alloca allocations",
+                    "D_ALLOCA_INCOMPAT",
+                )
+            var.alloca = bool(rhs.alloca)
         lt, rt = lhs.t, rhs.t
         if lt.kind == "array":
             raise self.err(

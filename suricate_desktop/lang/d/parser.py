@@ -102,6 +102,7 @@ class Parser(Operators):
         self.calls = calls
         self.i = 0
         self.end = 0
+        self.clause_start = 0
         self.agg_keys: list[Val] = []  # the keys of the last aggregation read (@a[k1, k2])
 
     # ---- tokens ----
@@ -261,9 +262,15 @@ class Parser(Operators):
                 raise self.err(q, "operator ?: operands must have compatible types", "D_OP_INCOMPAT")
             if c.c is not None and a.c is not None and b.c is not None:
                 return Val(a.t, c.tok, a.c if c.c else b.c)
+            if a.t.kind == ty.PTR and b.t.kind == ty.PTR and bool(a.alloca) != bool(b.alloca):
+                mixed = Val(a.t, c.tok)
+                mixed.alloca = "mixed"  # an error once assigned (operators.assign)
+                return mixed
             if a.t.kind == ty.DYN or b.t.kind == ty.DYN:
                 return Val(ty.T_DYN, c.tok)
-            return Val(b.t if a.c == 0 else a.t, c.tok)
+            out = Val(b.t if a.c == 0 else a.t, c.tok)
+            out.alloca = a.alloca or b.alloca
+            return out
         return c
 
     def binary(self, prec: int) -> Val:
@@ -294,7 +301,9 @@ class Parser(Operators):
                 raise self.err(open_, f'invalid cast expression: "{v.t.name}" to "{t.name}"', "D_CAST_INVAL")
             if t.kind == ty.STR and v.t.kind == ty.INT and not v.const:
                 pass  # (string) of an integer: libdtrace accepts it for char arrays
-            return Val(t, open_, v.c if t.kind == ty.INT else None)
+            out = Val(t, open_, v.c if t.kind == ty.INT else None)
+            out.alloca = v.alloca
+            return out
         return self.unary()
 
     def is_type_start(self, i: int) -> bool:
@@ -489,7 +498,9 @@ class Parser(Operators):
                 raise self.near()
             self.end = saved
             self.i = close + 1
-            return Val(v.t, k, v.c, v.lv, v.agg, v.var, v.const)
+            out = Val(v.t, k, v.c, v.lv, v.agg, v.var, v.const)
+            out.alloca = v.alloca
+            return out
         if tt is _KW:
             if s in ("self", "this") and self.i < self.end and sig[self.i][1] == "->":
                 self.i += 1
@@ -540,7 +551,9 @@ class Parser(Operators):
                 return Val(ty.T_DYN, k, lv="dyn")
             table[name] = var
             return Val(ty.T_DYN, k, lv="dyn", var=var)
-        return Val(var.type, k, lv="dyn", var=var)
+        out = Val(var.type, k, lv="dyn", var=var)
+        out.alloca = bool(var.alloca)
+        return out
 
     def identifier(self, k: int, name: str) -> Val:
         var = self.syms.globals.get(name)
@@ -553,7 +566,9 @@ class Parser(Operators):
                 )
             if var.array is not None and not (self.i < self.end and self.sig[self.i][1] == "["):
                 return Val(ty.DType("array", f"{var.type.name} [{var.array}]"), k, lv="var", var=var)
-            return Val(var.type, k, lv="dyn" if var.assoc else "var", var=var)
+            out = Val(var.type, k, lv="dyn" if var.assoc else "var", var=var)
+            out.alloca = bool(var.alloca)
+            return out
         if name in _BUILTIN_TYPES:
             if name in ("args", "uregs", "fds") and not (self.i < self.end and self.sig[self.i][1] == "["):
                 raise self.err(k, f"array '{name}' may not be referenced as scalar", "D_IDENT_BADREF")

@@ -23,6 +23,7 @@ class Var:
     inline: bool = False
     array: int | None = None  # dimension of a declared array
     typed: bool = False  # declared, or assigned once: its type is fixed
+    alloca: bool | None = None  # holds alloca() memory (True), other memory (False), no pointer yet
 
 
 @dataclass
