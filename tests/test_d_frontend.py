@@ -128,6 +128,15 @@ def no_errors(text: str) -> list:
         ("enum e {\n\tA = 2147483648\n};", (3, "D_DECL_ENOFLOW", "enumerator 'A' value overflows INT_MAX")),
         ("\n/* nothing */\n", (3, "D_EMPTY", "empty D program translation unit")),
         (
+            "struct in { int i; };\nstruct out { int o; };\ntranslator struct out < struct in *p >\n{\n"
+            "\tnope = p->i;\n};",
+            (6, "D_XLATE_MEMB", "translator member nope is not a member of struct out"),
+        ),
+        (
+            "translator int < int x >\n{\n};",
+            (3, "D_XLATE_SOU", "translator output type must be a struct or union"),
+        ),
+        (
             "BEGIN\n{\n\ta = (char *)alloca(1);\n}\nBEGIN\n{\n\ta = (char *)&`max_pfn;\n}",
             (5, "D_ALLOCA_INCOMPAT", "a: cannot reuse the same identifier for both alloca and non-alloca"),
         ),
@@ -177,6 +186,10 @@ def test_errors_at_their_line_with_dtrace_tag(text, want):
         "BEGIN { x = (struct task_struct *)curthread; trace(x->pid); }",
         "fbt::foo:entry { self->p = args[0]; } fbt::foo:return /self->p/ { trace(self->p->field); self->p = 0; }",
         "BEGIN { x = 1; } tick-1s { x++; x += 2; x <<= 1; }",
+        # a translator as the DTraceToolkit writes one (Proc_rwbytype.d)
+        "typedef struct vtype2str { string code; };\n"
+        'translator struct vtype2str < int T > { code = T == 1 ? "reg" : "non"; };\n'
+        "BEGIN { trace(xlate <struct vtype2str *>(1)->code); }",
         # a clause's globals exist in its whole clause; a struct the kernel knows is not incomplete
         "BEGIN /x++ == 0/ { exit(x - 1); }",
         'tick-1s /n < 5/ { printf("%d\\n", n++); }',

@@ -71,7 +71,9 @@ class Declarations:
             self.inline(a, b)
         elif first == "typedef":
             self.typedef(a, b)
-        elif first in ("translator", "provider", "import"):
+        elif first == "translator":
+            self.translator(a, b)
+        elif first in ("provider", "import"):
             return
         elif first in ("struct", "union", "enum") and "{" in words:
             self.sou(a, b)
@@ -143,17 +145,17 @@ class Declarations:
 
     def typedef(self, a: int, b: int) -> None:
         sig = self.sig
+        if "{" in [t[1] for t in sig[a:b]]:
+            self.sou(a + 1, b, declare=False)  # typedef struct s { ... } name;
         name_tok = b - 2
         if name_tok <= a or sig[name_tok][0] is not T.IDENTIFIER:
             return
         name = sig[name_tok][1]
         if name in self.syms.typedefs:
             raise self.err(name_tok, f"typedef redeclared: {name}", "D_DECL_IDRED")
-        if "{" in [t[1] for t in sig[a:b]]:
-            self.sou(a + 1, b)
         self.syms.typedefs.add(name)
 
-    def sou(self, a: int, b: int) -> None:
+    def sou(self, a: int, b: int, declare: bool = True) -> None:
         sig = self.sig
         kind = sig[a][1]
         k = a + 1
@@ -168,7 +170,8 @@ class Declarations:
             raise self.err(close, 'syntax error near "}"', "D_SYNTAX")
         if kind == "enum":
             self.enum(k + 1, close)
-            self.declarators(close + 1, b, ty.T_INT)
+            if declare:
+                self.declarators(close + 1, b, ty.T_INT)
             return
         full = f"{kind} {name}"
         members: dict[str, DType] = {}
@@ -218,9 +221,10 @@ class Declarations:
             self.syms.forward.discard(full)
         if close + 1 < b and sig[close + 1][1] in ("struct", "union", "enum"):
             raise self.err(close + 1, "invalid type combination", "D_DECL_COMBO")  # a ";" is missing
-        self.declarators(
-            close + 1, b, ty.T_DYN if nested else DType(ty.SOU, full if name else f"{kind} (anon)")
-        )
+        if declare:
+            self.declarators(
+                close + 1, b, ty.T_DYN if nested else DType(ty.SOU, full if name else f"{kind} (anon)")
+            )
 
     def declarators(self, k: int, b: int, t: DType) -> None:
         """``struct s { ... } var, *p, a[4];``: the variables declared after a definition."""
@@ -410,6 +414,70 @@ class Declarations:
             )
         var.assoc = True
         var.keys = self.key_types(k + 1, close)
+
+    def translator(self, a: int, b: int) -> None:
+        """``translator struct out < struct in *p > { member = expr; ... };`` (dt_xlator.c's checks).
+
+        libdtrace judges the translator once it is read: its errors are reported at its "}".
+        """
+        sig = self.sig
+        lt = next((k for k in range(a, b) if sig[k][1] == "<"), None)
+        brace = next((k for k in range(a, b) if sig[k][1] == "{"), None)
+        if lt is None or brace is None or sig[brace - 1][1] != ">":
+            return
+        close = self.close_of(brace, b)
+        out_t = ty.named(" ".join(t[1] for t in sig[a + 1 : lt]))
+        name_k = brace - 2
+        in_t, _ = self.type_at(lt + 1, name_k)
+        for k in range(lt + 1, name_k):
+            if sig[k][1] == "*":
+                in_t = ty.pointer_to(in_t)
+        if out_t.kind == ty.DYN and sig[a + 1][1] not in ("struct", "union"):
+            return  # a typedef of the kernel's
+        if out_t.kind != ty.SOU:
+            raise self.err(close, "translator output type must be a struct or union", "D_XLATE_SOU")
+        members = self.syms.sous.get(out_t.name)
+        if members is None and out_t.name not in self.syms.typedefs:
+            raise self.err(close, f"incomplete struct/union/enum {out_t.name}", "D_XLATE_SOU")
+        key = (out_t.name, in_t.name)
+        if key in self.syms.translators:
+            raise self.err(
+                close,
+                f"translator from {in_t.name} to {out_t.name} has already been declared",
+                "D_XLATE_REDECL",
+            )
+        self.syms.translators.add(key)
+        saved = self.syms.globals.get(sig[name_k][1])
+        self.syms.globals[sig[name_k][1]] = Var(in_t, typed=True)
+        try:
+            k = brace + 1
+            while k < close:
+                end = k
+                while end < close and sig[end][1] != ";":
+                    end = self.close_of(end, close) + 1 if sig[end][1] in "([{" else end + 1
+                if end == k:
+                    k += 1
+                    continue
+                if end < k + 3 or sig[k + 1][1] != "=":
+                    raise self.err(
+                        k + 1 if k + 1 < end else k, f'syntax error near "{sig[k + 1][1]}"', "D_SYNTAX"
+                    )
+                member = sig[k][1]
+                if members is not None and member not in members:
+                    raise self.err(
+                        close, f"translator member {member} is not a member of {out_t.name}", "D_XLATE_MEMB"
+                    )
+                p = self.parser
+                p.i, p.end = k + 2, end
+                p.expr()
+                if p.i < end:
+                    raise p.near()
+                k = end + 1
+        finally:
+            if saved is None:
+                self.syms.globals.pop(sig[name_k][1], None)
+            else:
+                self.syms.globals[sig[name_k][1]] = saved
 
     def prototype(self, a: int, b: int) -> None:
         """A function prototype's parameters, ``int f(int, string)`` (dt_decl.c's checks)."""
