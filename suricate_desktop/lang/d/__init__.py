@@ -83,7 +83,8 @@ def analyze(
     again: what makes linting as one types cheap.
     """
     syms = Symbols()
-    syms.written = written_names("\n".join(lines) if lines is not None else " ".join(t[1] for t in sig))
+    whole = "\n".join(lines) if lines is not None else " ".join(t[1] for t in sig)
+    syms.written = written_names(whole)
     # (per line: a[k] = v split over lines is missed, which only delays typing the variable)
     if pre is not None:
         syms.includes = pre.includes
@@ -95,11 +96,10 @@ def analyze(
             syms.globals[name] = Var(t, value=v, inline=True)
         for name in pre.functions:
             syms.globals[name] = Var(ty.T_DYN, inline=True)
-    for tok in sig:
-        if tok[0] is T.PRAGMA and "scratchsize" in tok[1]:
-            m = re.search(r"scratchsize=([0-9]+)([kKmM]?)", tok[1])
-            if m:
-                syms.scratchsize = int(m.group(1)) << {"": 0, "k": 10, "m": 20}[m.group(2).lower()]
+    if "scratchsize" in whole:
+        m = re.search(r"#\s*pragma\s+D\s+option\s+scratchsize=([0-9]+)([kKmM]?)", whole)
+        if m:
+            syms.scratchsize = int(m.group(1)) << {"": 0, "k": 10, "m": 20}[m.group(2).lower()]
     calls = CallChecker(sig, syms)
     parser = Parser(sig, match, syms, calls)
     declarations = Declarations(sig, match, syms, parser)
