@@ -80,6 +80,7 @@ TYPE_WORDS = frozenset(
 #: tokens that are a whole operand, and what may follow an operand that ends an expression
 _SIMPLE = frozenset({_NUM, _STR, _MACRO, _AGG, _VAR, T.IDENTIFIER, T.BUILTIN})
 _AFTER_OPERAND = frozenset({",", ";", ")", "]"})
+_POSTFIX = frozenset({"[", "(", "->", ".", "++", "--"})
 _CHAR = re.compile(r"\\(?:x[0-9a-fA-F]+|[0-7]{1,3}|.)|.", re.S)
 _CONST_NAME = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789")
 
@@ -274,8 +275,12 @@ class Parser(Operators):
         return c
 
     def binary(self, prec: int) -> Val:
-        left = self.cast()
         sig = self.sig
+        i = self.i
+        if i < self.end and sig[i][0] in _SIMPLE and sig[i + 1][1] not in _POSTFIX:
+            left = self.primary()  # fast path: an operand with nothing after it to apply
+        else:
+            left = self.cast()
         while self.i < self.end:
             tok = sig[self.i]
             p = BINARY.get(tok[1])
