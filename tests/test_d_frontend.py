@@ -276,6 +276,15 @@ def test_a_blank_buffer_is_not_an_error_but_a_comment_only_script_is():
     assert first_error("/* only a comment */\n")[1] == "D_EMPTY"
 
 
+def test_memo_follows_the_declarations_a_clause_sees():
+    """The same clause under another struct definition is judged again (its verdict depends on it)."""
+    clause = "\nBEGIN { r.a = 1; }"
+    assert no_errors("struct rec { int a; } r;" + clause) == []
+    line, code, message = first_error("struct rec { int b; } r;" + clause)
+    assert (line, code) == (2, "D_TYPE_MEMBER") and message == "a is not a member of struct rec"
+    assert no_errors("struct rec { int a; } r;" + clause) == []
+
+
 def test_diagnostics_carry_the_tag_in_json_only_when_there_is_one():
     err = next(d for d in lint("BEGIN { exit(); }", "d") if d.severity == "error")
     assert err.to_dict()["code"] == "D_PROTO_LEN"

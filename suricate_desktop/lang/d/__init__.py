@@ -100,6 +100,8 @@ def analyze(
         m = re.search(r"#\s*pragma\s+D\s+option\s+scratchsize=([0-9]+)([kKmM]?)", whole)
         if m:
             syms.scratchsize = int(m.group(1)) << {"": 0, "k": 10, "m": 20}[m.group(2).lower()]
+    macros = tuple(sorted(pre.macros.items())) if pre is not None else ()
+    syms.declared = hash((macros, syms.macros, syms.includes, syms.scratchsize))
     calls = CallChecker(sig, syms)
     parser = Parser(sig, match, syms, calls)
     declarations = Declarations(sig, match, syms, parser)

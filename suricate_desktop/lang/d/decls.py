@@ -65,6 +65,7 @@ class Declarations:
         words = [t[1] for t in sig[a:b]]
         first = words[0]
         self.decl_start = a
+        self.syms.declared = hash((self.syms.declared, *words))
         if first in ("register", "auto", "static"):
             raise self.err(a, "specified storage class not appropriate in D", "D_DECL_BADCLASS")
         if first == "inline":

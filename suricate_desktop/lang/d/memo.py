@@ -30,7 +30,7 @@ State = tuple[Any, ...] | None
 Deps = tuple[tuple[str, str, str, State, bool], ...]
 #: deps, the names' Var after the clause, the error as (token offset, message, code)
 Entry = tuple[Deps, tuple[tuple[str, str, Any], ...], Any]
-_MEMO: dict[str, list[Entry]] = {}
+_MEMO: dict[tuple[str, int], list[Entry]] = {}
 #: names that are never variables: a clause's outcome does not depend on them
 _FIXED = frozenset(V.D_FUNCTIONS) | V.D_ALL_KEYWORDS | (frozenset(V.D_BUILTINS) - {"NULL"})
 
@@ -91,7 +91,8 @@ def clause(lines: list[str], sig: list[Token], syms: Symbols, cl: Any, run: Call
         "this": syms.thises,
         "@": syms.aggs,
     }
-    for deps, effects, error in _MEMO.get(text, ()):
+    key = (text, syms.declared)  # the same clause under the same declarations (structs, typedefs, macros)
+    for deps, effects, error in _MEMO.get(key, ()):
         if all(
             _state(tables[sc].get(name)) == state and (key in written) == w
             for sc, name, key, state, w in deps
@@ -129,7 +130,7 @@ def clause(lines: list[str], sig: list[Token], syms: Symbols, cl: Any, run: Call
         )
         if len(_MEMO) >= _MAX:
             _MEMO.clear()
-        entries = _MEMO.setdefault(text, [])
+        entries = _MEMO.setdefault(key, [])
         if len(entries) >= 4:  # the same clause text in several places, each with its own symbols
             del entries[0]
         entries.append((before, effects, error))

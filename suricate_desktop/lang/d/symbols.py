@@ -36,6 +36,8 @@ class Symbols:
     agg_keys: dict[str, int] = field(default_factory=dict)  # @name -> number of keys
     typedefs: set[str] = field(default_factory=set)
     sous: dict[str, dict[str, DType]] = field(default_factory=dict)  # "struct foo" -> members
+    #: what the declarations read so far say (struct members, typedefs...): a clause's verdict depends on it
+    declared: int = 0
     translators: set[tuple[str, str]] = field(default_factory=set)  # (output type, input type)
     bitfields: set[tuple[str, str]] = field(default_factory=set)  # ("struct foo", member)
     forward: set[str] = field(default_factory=set)  # struct/union names declared but not defined
