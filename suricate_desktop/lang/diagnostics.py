@@ -21,13 +21,18 @@ class Diagnostic:
     message: str
     file: str = "<script>"
     end_column: int | None = None
+    #: the compiler's tag for the error, where it has one (DTrace's ``D_SYNTAX``, ``D_PROTO_ARG``...)
+    code: str | None = None
 
     def format(self) -> str:
         """``FILE:LINE:COL: severity: message``, the form compilers and editors share."""
         return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        d = asdict(self)
+        if d["code"] is None:
+            del d["code"]  # the form readers from before tags knew
+        return d
 
 
 class ScriptError(Exception):

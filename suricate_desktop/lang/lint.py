@@ -10,7 +10,10 @@ compilers do:
 2. **semantics** (unknown functions and variables, argument counts, the
    lquantize/llquantize/lhist arithmetic, aggregations used as values...) and
    **warnings** (nothing to plot, destructive actions, ``self->`` in profile
-   clauses, providers the platform lacks).
+   clauses, providers the platform lacks).  For D, the front end of
+   :mod:`.d` (DTrace's grammar, symbol table and types) runs first and gives
+   the error dtrace would stop at, with its ``D_*`` tag in ``Diagnostic.code``;
+   scripts that ask for cpp are preprocessed (:mod:`.d.preprocess`).
 
 Messages use libdtrace's wording (D) and bpftrace 0.17's (bpftrace) wherever
 the fact sheet or the compilers' sources give it.  D errors point at the

@@ -54,7 +54,7 @@ BINOPS = frozenset(
 )
 OPEN = {"(": ")", "[": "]", "{": "}"}
 CLOSE = {")": "(", "]": "[", "}": "{"}
-_FMT_RE = re.compile(r"%(%|[-+ #0]*(\*|[0-9]+)?(\.(\*|[0-9]+))?(hh|h|ll|l|L|j|z|t|w)?([A-Za-z@]))")
+_FMT_RE = re.compile(r"%(%|[-+ #0?']*(\*|[0-9]+)?(\.(\*|[0-9]+))?(hh|h|ll|l|L|j|z|t|w)?([A-Za-z@]))")
 
 #: where the syntax phase is: the states of :meth:`Linter.structure`
 S_OUTER, S_PROBES, S_PRED, S_AFTER_PRED, S_BODY, S_DECL = range(6)
@@ -98,6 +98,7 @@ class Linter:
         self.clauses: list[Clause] = []
         self.decls: list[tuple[int, int]] = []
         self.pragmas: list[Token] = []
+        self.constants: dict[str, int] = {}  # named integer constants (D's inline int, #define)
 
     def eof_location(self) -> tuple[int, int]:
         """Where "end of input" is reported: just past the end of the text."""
@@ -358,6 +359,8 @@ class Linter:
                 parts.append(str(v))
             elif t.type is T_MACRO:
                 return "macro"
+            elif t.type is T_IDENTIFIER and t.text in self.constants:
+                parts.append(str(self.constants[t.text]))
             elif t.text in ("+", "-", "*", "/", "%", "(", ")", "<<", ">>", "&", "|", "^", "~"):
                 parts.append("//" if t.text == "/" else t.text)
             else:

@@ -7,10 +7,14 @@ prints a line.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 
 from . import vocabulary_d as V
+from .d import analyze, preprocess
+from .d.tags import tag_of
+from .diagnostics import Diagnostic
 from .lexer_d import SPEC as D_SPEC
 from .lint_base import (
     ASSIGN_OPS,
@@ -57,6 +61,75 @@ class DLinter(Linter):
 
     lang = "d"
     spec = D_SPEC
+
+    def __init__(self, text: str, file: str, platform: str | None) -> None:
+        self.pre = preprocess(text)  # C preprocessor lines blanked when the script asks for cpp
+        super().__init__(self.pre.text, file, platform)
+        self.constants: dict[str, int] = {}  # inline int and #define constants, for lquantize & co
+
+    def run(self) -> list[Diagnostic]:
+        """Structure (the syntax phase), then the front end (:mod:`.d`), then the token-level checks.
+
+        The front end stops at its first error as libdtrace does; the token-level
+        checks' errors are kept (every semantic error is listed) but for one at the
+        front end's error token.
+        """
+        pre = self.pre
+        if pre.asked and not pre.with_c and pre.first_line:
+            self.warn_at(
+                pre.first_line,
+                1,
+                "preprocessor line: run dtrace with -C (or start the script with #!/usr/sbin/dtrace -Cs)",
+            )
+        try:
+            self.structure()
+        except Stop:
+            if pre.line_map is not None:
+                self.diags = [
+                    dataclasses.replace(d, line=pre.line_map[d.line - 1])
+                    if 0 < d.line <= len(pre.line_map)
+                    else d
+                    for d in self.diags
+                ]
+            return self.diags
+        self.text_line(1)  # splits the text into self._lines
+        err, syms = analyze(self.sig, self.match, self.clauses, self.decls, pre, self._lines)
+        self.constants = {n: v.value for n, v in syms.globals.items() if v.inline and v.value is not None}
+        self.known = set(syms.globals) | set(syms.typedefs)
+        self.written = syms.written
+        self.includes = pre.includes
+        self.semantics()
+        if err is not None:
+            where = (err.tok.line, err.tok.column) if err.tok is not None else self.eof
+            # a token-level check's error on the front end's line, up to its token, says the same
+            # thing less exactly (the front end's error comes first, as in dtrace)
+            self.diags = [
+                d for d in self.diags if d.severity == "warning" or d.line != where[0] or d.column > where[1]
+            ]
+            self.diags.append(
+                Diagnostic(
+                    where[0],
+                    where[1],
+                    "error",
+                    err.message,
+                    self.file,
+                    err.tok.end_column if err.tok is not None else None,
+                    err.code,
+                )
+            )
+        if pre.line_map is not None:  # linted cpp's expansion: back to the script's lines
+            where_from = pre.line_map
+            self.diags = [
+                dataclasses.replace(
+                    d, line=where_from[d.line - 1] if 0 < d.line <= len(where_from) else d.line
+                )
+                for d in self.diags
+            ]
+        self.diags.sort(key=lambda d: (d.line, d.column, d.severity != "error"))
+        return self.diags
+
+    def error_at(self, line: int, col: int, msg: str, end: int | None = None) -> None:
+        self.diags.append(Diagnostic(line, col, "error", msg, self.file, end, tag_of(msg)))
 
     # ---- syntax hooks ----
     def near(self, i: int | None, text: str | None = None) -> None:
@@ -148,7 +221,8 @@ class DLinter(Linter):
 
     def pred_unclosed_paren(self, i: int, stack: list[int]) -> None:
         which = ")" if self.sig[stack[-1]].text == "(" else "]"
-        self.fatal(i, f"closing {which} expected in predicate before /")
+        # libdtrace's line: its lexer has read past the "/" (and the blanks after it) when it reports
+        self.fatal(i + 1 if i + 1 < len(self.sig) else i, f"closing {which} expected in predicate before /")
 
     def pred_unclosed(self, i: int) -> None:
         self.near(i)
@@ -277,7 +351,7 @@ class DLinter(Linter):
             self.check_ident(k, calls)
         for k in var_reads:
             name = sig[k][1]
-            if name not in assigned_vars and name not in declared_vars:
+            if name not in assigned_vars and name not in declared_vars and name not in self.written:
                 self.error(k, f"{name} has not yet been declared or assigned")
         if self.platform:
             self.check_providers()
@@ -319,8 +393,10 @@ class DLinter(Linter):
             return
         if prev in ("struct", "union", "enum", "xlate", "translator", "offsetof"):
             return
-        if name in self.assigned or name in self.declared or name in V.D_BUILTINS:
+        if name in self.assigned or name in self.declared or name in V.D_BUILTINS or name in self.known:
             return
+        if self.includes:
+            return  # a script that #includes headers may use any of their names
         if _TYPE_NAME_RE.match(name) or _CONST_NAME_RE.match(name):
             return  # a type (uint64_t) or a constant from a D library (SIGKILL, EPERM, B_READ)
         if calls and calls[-1][0] in ("sizeof", "offsetof", "stringof"):
@@ -343,7 +419,8 @@ class DLinter(Linter):
         nargs = self.nargs(k)
         proto = V.D_FUNCTIONS.get(name)
         if proto is None:
-            self.error(k, f"undefined function name: {name}")
+            if not self.pre.includes and name not in self.known:
+                self.error(k, f"undefined function name: {name}")
             return
         if target is not None and name not in V.D_AGG_FUNCS:
             self.error(target, f"{sig[target].text} must be assigned the result of an aggregating function")
@@ -463,6 +540,8 @@ class DLinter(Linter):
                 k,
                 "llquantize( ) high magnitude (argument #3) must be greater than low magnitude (argument #2)",
             )
+        elif nsteps < factor and nsteps and not factor % nsteps and self.platform in (None, "linux"):
+            pass  # DTrace on Linux takes fewer steps than the factor when they divide it
         elif nsteps < factor:
             self.error(
                 k,
@@ -591,6 +670,10 @@ def _d_control_line_error(text: str) -> str | None:
         return V.d_option_error(opt, val if "=" in rest[0] else None)
     if name == "error":
         return "#error: " + " ".join(w.strip('"') for w in rest) + " "
+    if name == "depends_on" and rest[:1] == ["library"]:
+        return "main program may not explicitly depend on a library"
+    if name == "attributes" and len(rest) != 2:
+        return "malformed #pragma attributes <attributes> <ident>"
     return None
 
 

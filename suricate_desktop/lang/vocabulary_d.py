@@ -186,14 +186,17 @@ class Proto(NamedTuple):
     def mismatch(self, nargs: int) -> str | None:
         """libdtrace's D_PROTO_LEN message for ``nargs`` arguments, or None when they fit."""
         if self.varargs >= 0:
-            bad, arglimit = nargs < self.varargs, self.varargs
+            if nargs >= self.varargs:
+                return None
+            expected = f"at least {self.varargs}" if self.varargs else "0"
         elif self.optargs >= 0:
-            bad, arglimit = nargs < self.optargs or nargs > self.argc, nargs
+            if self.optargs <= nargs <= self.argc:
+                return None
+            expected = f"at least {self.optargs}" if nargs < self.optargs else f"at most {self.argc}"
         else:
-            bad, arglimit = nargs != self.argc, self.argc
-        if not bad:
-            return None
-        expected = f"at least {self.optargs}" if self.optargs >= 0 else str(arglimit)
+            if nargs == self.argc:
+                return None
+            expected = str(self.argc)
         plural = " " if nargs == 1 else "s "
         return f"{self.name}( ) prototype mismatch: {nargs} arg{plural}passed, {expected} expected"
 
@@ -241,6 +244,7 @@ _D_ACTION_PROTOS = {
     "mod": "_symaddr(uintptr_t)",
     "normalize": "void(...)",
     "panic": "void()",
+    "pcap": "void(void *, int)",
     "print": "void(@)",
     "printa": "void(@, ...)",
     "printf": "void(@, ...)",
@@ -281,7 +285,9 @@ _D_SUBROUTINE_PROTOS = {
     "htons": "uint16_t(uint16_t)",
     "index": "int(const char *, const char *, [int])",
     "inet_ntoa": "string(ipaddr_t *)",
-    "inet_ntoa6": "string(in6_addr_t *)",
+    "inet_ntoa6": "string(in6_addr_t *, [int])",
+    "link_ntop": "string(int, void *)",
+    "d_path": "string(struct path *)",
     "inet_ntop": "string(int, void *)",
     "json": "string(const char *, const char *)",
     "lltostr": "string(int64_t, [int])",
@@ -425,6 +431,12 @@ D_OPTIONS_RUNTIME: dict[str, object] = {
     "stackframes": "int",
     "statusrate": "rate",
     "strsize": "size",
+    # DTrace on Linux (oracle/dtrace-utils dt_options.c)
+    "maxframes": "int",
+    "scratchsize": "size",
+    "printsize": "size",
+    "lockmem": "size",
+    "noresolve": "bool",
     "temporal": "bool",
     "ustackframes": "int",
 }
@@ -455,8 +467,14 @@ _SIZE_RE = re.compile(r"^[0-9]+[kKmMgGtT]?$")
 _RATE_RE = re.compile(r"^[0-9]+(?:ns|nsec|us|usec|ms|msec|s|sec|m|min|h|hour|d|day|hz)?$")
 
 
+#: compile-time options a script may not set (dt_options.c: they act before the program is read)
+_NOT_IN_PROGRAM = frozenset({"ldpath", "modpath", "cpp", "cpppath", "libdir", "syslibdir"})
+
+
 def d_option_error(name: str, value: str | None) -> str | None:
     """libdtrace's message for ``#pragma D option name[=value]``, or None when it is accepted."""
+    if name in _NOT_IN_PROGRAM:
+        return f"failed to set option '{name}' to '{value}': Option cannot be used from within a D program"
     kind = D_OPTIONS.get(name)
     if kind is None:
         if value is None:
@@ -473,7 +491,7 @@ def d_option_error(name: str, value: str | None) -> str | None:
     elif kind == "rate":
         bad = not _RATE_RE.match(value)
     elif kind == "int":
-        bad = not re.match(r"^-?[0-9]+$", value)
+        bad = not re.match(r"^-?[0-9]+$", value) or int(value) >= 1 << 63
     elif isinstance(kind, tuple):
         bad = value not in kind
     if bad:

@@ -1,3 +1,0 @@
-#include <sys/syscall.h>
-
-syscall:::entry /arg0 == SYS_read/ { @[execname] = count(); }
