@@ -154,18 +154,32 @@ class SourcesPane(QWidget):
         return item
 
     def summary(self) -> tuple[str, float, int]:
-        """(each source's state, total snapshots/s, total rejected) for the status bar."""
+        """(each source's state, total snapshots/s, total rejected) for the status bar.
+
+        A run that has ended leaves the list (it stays in this pane, with why it ended): a session of
+        many short runs would otherwise fill the status bar; they are counted at its end instead."""
         states = []
         rate = 0.0
         rejected = 0
+        ended = 0
         for row, source in enumerate(self._rows):
             text = self._item(row, RATE).text().replace(",", "")
             rate += float(text) if text else 0.0
             rejected += source.counters().get("rejected", 0)
+            if ended_run(source):
+                ended += 1
+                continue
             reason = (
                 f" ({source.detail})"
                 if source.state in ("error", "reconnecting", "failed") and source.detail
                 else ""
             )
             states.append(f"{mask_password(source.name)}: {source.state}{reason}")
+        if ended:
+            states.append(f"{ended} run{'s' if ended != 1 else ''} ended")
         return "   ".join(states), rate, rejected
+
+
+def ended_run(source: Source) -> bool:
+    """A script's run (local or remote) that has stopped, finished or failed."""
+    return source.kind == "run" and getattr(source, "ended_at", None) is not None

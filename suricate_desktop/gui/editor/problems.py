@@ -50,7 +50,10 @@ class ProblemsView(QTreeWidget):
         self.setColumnCount(3)
         self.setHeaderLabels(["Location", "Message", "Source"])
         self.setRootIsDecorated(False)
-        self.setUniformRowHeights(True)
+        # A long message wraps in its column, whole, rather than being cut at the dock's edge.
+        self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setUniformRowHeights(False)
         self.setAlternatingRowColors(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.header()
@@ -58,6 +61,8 @@ class ProblemsView(QTreeWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # Re-wrap the messages at the column's new width.
+        header.sectionResized.connect(lambda *_: self.scheduleDelayedItemsLayout())
         self.itemActivated.connect(self._on_activated)
         self._problems: list[tuple[Diagnostic, str]] = []
 
