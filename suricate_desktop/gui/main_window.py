@@ -21,11 +21,12 @@ workspace file (File > Save workspace) keeps the whole session: each pane's
 entry under its name, and the layouts by screen size.
 
 The default layout (``_arrange_docks``): Streams over Sources on the left, the
-Script editor on the right, the plots in the middle; a recording's timeline as
-a slim bar across the top, over the plots it drives, so that it never shares a
-row with the bottom panes; Rules, Alert history, Models and the Console at the
-bottom, tabbed on a laptop's screen (each gets the whole row's height and
-width) and Rules beside Alert history on a wide one.
+whole window's height; the Script editor on the right, the plots in the
+middle; a recording's timeline as a slim bar across the top, over the plots it
+drives, so that it never shares a row with the bottom panes; Rules, Alert
+history, Models and the Console at the bottom, under the plots and the editor,
+tabbed on a laptop's screen (each gets the whole row's height and width) and
+Rules beside Alert history on a wide one.
 """
 
 from __future__ import annotations
@@ -176,6 +177,10 @@ class MainWindow(QMainWindow):
     def _arrange_docks(self) -> None:
         """The default layout for this screen (see the module's docstring); Reset layout comes back to it."""
         wide = screen_fit.is_wide(self)
+        # The left column (Streams, Sources) keeps the window's full height: the bottom panes and the
+        # timeline span the plots and the editor, not the navigation.
+        self.setCorner(Qt.Corner.TopLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.splitDockWidget(self.streams_dock, self.sources_dock, Qt.Orientation.Vertical)
         # The timeline: across the top, over the plots; its title bar on its side so it stays one row high.
         self.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, self.timeline_dock)
