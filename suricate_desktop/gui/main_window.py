@@ -186,13 +186,13 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, self.timeline_dock)
         # The bottom panes share one row: tabbed, so that none is crushed beside another; on a wide
         # screen the alert history stays beside the rules it explains.
-        bottom = [self.rules_dock, self.console.dock, self.models.dock]
-        for dock in bottom[1:]:
-            self.tabifyDockWidget(bottom[0], dock)
+        # (Split before tabbing: a dock split off a tabbed one would join its tabs.)
         if wide:
             self.splitDockWidget(self.rules_dock, self.alerts_dock, Qt.Orientation.Horizontal)
         else:
             self.tabifyDockWidget(self.rules_dock, self.alerts_dock)
+        for dock in (self.console.dock, self.models.dock):
+            self.tabifyDockWidget(self.rules_dock, dock)
         # Plots first: the side panes start narrow, and the user widens what they use.
         self.resizeDocks(
             [self.streams_dock, self.editor_dock], list(SIDE_WIDTHS[wide]), Qt.Orientation.Horizontal
