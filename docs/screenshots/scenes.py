@@ -21,7 +21,7 @@ import sys
 import tempfile
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QComboBox
+from PySide6.QtWidgets import QApplication
 
 from suricate_desktop.gui.depgraph import open_window
 from suricate_desktop.gui.main_window import MainWindow
@@ -338,6 +338,7 @@ PANE_SCENES = (
     "pane-sources",
     "pane-models",
     "pane-rules",
+    "pane-alerts",
     "pane-rule-dialog",
     "pane-console",
     "pane-depgraph",
@@ -409,10 +410,9 @@ def pane_scene(app: QApplication, settings: QSettings, scene: str) -> int:
         window.editor.output.append_status("Run started: this machine (sampler), every 1 s, until stopped")
         window.editor.output.append_text("sampler: 214 processes, 12 aggregations a second\n")
         window.editor.output.append_status("Run stopped after 42 s", "ok")
-        if scene == "pane-run-options":
-            combo = window.editor.run_options.findChild(QComboBox)
-            if combo is not None:
-                QTimer.singleShot(2000, combo.showPopup)
+        if scene == "pane-run-options":  # the run targets listed, each with why it cannot run here
+            combo = window.editor.run_options.combo_target
+            QTimer.singleShot(2000, lambda: combo.showPopup())
         doc.editor.setFocus()
     elif scene == "pane-sources":
         window.registry.add(BrokerSource(BROKER, ["web01.#", "*.*.syscalls"], ["dtrace:smartos1"]))
@@ -425,15 +425,17 @@ def pane_scene(app: QApplication, settings: QSettings, scene: str) -> int:
     elif scene == "pane-models":
         window.models.dock.show()
         window.models.dock.raise_()
-    elif scene in ("pane-rules", "pane-rule-dialog"):
+    elif scene in ("pane-rules", "pane-alerts", "pane-rule-dialog"):
         _rules_scene(window, settings, resize=False)
+        if scene == "pane-alerts":
+            QTimer.singleShot(7500, window.alerts_dock.raise_)
         if scene == "pane-rule-dialog":
             broken = RULES.split("[[rule]]")[1].replace("threshold = 1000", 'threshold = "lots"')
             broken = broken.replace('severity = "critical"', 'severity = "urgent"').replace("for =", "fro =")
             QTimer.singleShot(2000, lambda: keep.append(window.rules_panel._edit("[[rule]]" + broken, None)))
     elif scene == "pane-depgraph":
         window.open_sample_recording()
-        QTimer.singleShot(1500, lambda: keep.append(open_window(window)))
+        QTimer.singleShot(1500, window.depgraph_action.trigger)
     elif scene == "pane-broker-dialog":
         from suricate_desktop.gui.dialogs import AddBrokerDialog
 

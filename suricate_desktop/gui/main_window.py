@@ -72,7 +72,7 @@ SLOW_MS = 1000
 #: The dock layout's version: layouts saved before the timeline moved to the top are not restored.
 LAYOUT_VERSION = 2
 #: Default widths of the side panes (left: Streams and Sources; right: the editor) on a laptop and a wide screen.
-SIDE_WIDTHS = {False: (250, 420), True: (300, 460)}
+SIDE_WIDTHS = {False: (290, 420), True: (320, 460)}
 #: What a newcomer sees first: the sampler's CPU time by process.
 FIRST_PLOT = ("sampler", "cpu_time")
 

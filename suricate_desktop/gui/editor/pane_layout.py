@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMenu,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QToolBar,
@@ -177,4 +179,10 @@ class PaneLayout:
         row.addStretch(1)
         layout.addLayout(row)
         layout.addStretch(2)
-        return w
+        # In a short dock (a laptop with the console open) it scrolls rather than overlapping itself.
+        scroll = QScrollArea()
+        scroll.setObjectName("editor-placeholder")
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(w)
+        return scroll
