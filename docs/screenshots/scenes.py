@@ -13,6 +13,15 @@ Learn baseline dialog after training, its held-out scores plotted), models (a li
 model's score plotted beneath it, a shaded anomaly naming the key behind it, a maintenance span, the
 Models pane), models-two-streams (one model of two streams, CPU time and disk I/O by process: the
 anomaly in the second stream shaded on both plots, naming the stream and the key). Settings go to a scratch folder, so the user's own are untouched.
+
+The pane scenes (``--list`` names them: ``pane-editor``, ``pane-rules``...) open the window as a first run
+sizes it on the screen they run on, show one pane or dialog, and with ``--out`` save the screen and quit;
+the screenshots ``docs/screenshots/pane-NAME-WxH.png`` at a laptop's and a desktop's size come from
+
+    for size in 1366x768 1920x1080; do for scene in $(python3 docs/screenshots/scenes.py --list); do
+        QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 ${size}x24" python3 docs/screenshots/scenes.py \
+            "$scene" --out "docs/screenshots/$scene-$size.png" --after 14
+    done; done
 """
 
 from __future__ import annotations
@@ -329,8 +338,8 @@ def models_scene(window, scene: str) -> None:
 
 
 # -- one scene per pane and dialog, in the window as a first run sizes it on this screen -----------------------------
-#: The pane scenes, for the screenshots docs/screenshots/pane-NAME-WxH.png at 1366x768 and 1920x1080 (see
-#: docs/screenshots/README.md): ``scenes.py pane-NAME --out FILE`` under ``xvfb-run -s "-screen 0 WxHx24"``.
+#: The pane scenes, for the screenshots docs/screenshots/pane-NAME-WxH.png at 1366x768 and 1920x1080 (the
+#: module's docstring has the loop): ``scenes.py pane-NAME --out FILE`` under ``xvfb-run -s "-screen 0 WxHx24"``.
 PANE_SCENES = (
     "pane-plots",
     "pane-recording",
@@ -448,13 +457,24 @@ def pane_scene(app: QApplication, settings: QSettings, scene: str) -> int:
         dialog = RemoteAgentsDialog(window, BROKER, ["web01", "smartos1"], "~/.config/suricate/control.key")
         keep.append(dialog)
         QTimer.singleShot(500, dialog.dialog.show)
-    elif scene == "pane-templates":
-        QTimer.singleShot(
-            1500,
-            lambda: window.editor.templates_menu.popup(
-                window.editor.mapToGlobal(window.editor.rect().topLeft())
-            ),
-        )
+    elif scene == "pane-templates":  # the Templates menu open from the menu bar, one of its submenus open
+        bar = window.menuBar()
+        templates = next(a for a in bar.actions() if a.text() == "&Templates")
+
+        def open_menu():
+            bar.setActiveAction(templates)
+            menu = templates.menu()
+            sub = next((a for a in menu.actions() if a.menu() is not None), None)
+            if sub is not None:
+                QTimer.singleShot(
+                    500,
+                    lambda: (
+                        menu.setActiveAction(sub)
+                        or sub.menu().popup(menu.mapToGlobal(menu.actionGeometry(sub).topRight()))
+                    ),
+                )
+
+        QTimer.singleShot(1500, open_menu)
     window._scene_keep = keep
     return app.exec()
 
@@ -472,5 +492,9 @@ if __name__ == "__main__":
     parser.add_argument("scene", nargs="?", default="first-run")
     parser.add_argument("--out", help="save a PNG of the screen to OUT after --after seconds, then quit")
     parser.add_argument("--after", type=float, default=10.0)
+    parser.add_argument("--list", action="store_true", help="print the pane scenes' names and exit")
     args = parser.parse_args()
+    if args.list:
+        print("\n".join(PANE_SCENES))
+        sys.exit(0)
     sys.exit(main(args.scene, args.out, args.after))

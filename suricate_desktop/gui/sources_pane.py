@@ -65,6 +65,7 @@ class SourcesPane(QWidget):
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(40)
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.setWordWrap(False)  # one line a source, its name elided (a wrapped one was cut in half)
         rate_header = QTableWidgetItem(COLUMNS[RATE])
         rate_header.setToolTip("Snapshots a second")
         self.table.setHorizontalHeaderItem(RATE, rate_header)

@@ -97,6 +97,7 @@ class AlertTimeline(QWidget):
         self.tree.setAlternatingRowColors(True)
         self.tree.itemSelectionChanged.connect(self._sync_buttons)
         self.tree.header().setStretchLastSection(True)  # the others fit their contents as rows come
+        self.tree.itemExpanded.connect(lambda _item: self._fit_columns())  # its events, in sight now
         self.ack_button = _tool_button(
             "Acknowledge…", "Acknowledge the selected alert with a comment (held until it resolves)"
         )

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -185,15 +186,18 @@ class RulesPanel(QWidget):
         )
         toolbar = QToolBar()
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (
-            self.new_action,
-            self.edit_action,
-            self.delete_action,
-            self.test_action,
-            self.backtest_action,
-            self.undo_action,
-        ):
+        for action in (self.new_action, self.edit_action, self.delete_action, self.test_action):
             toolbar.addAction(action)
+        # The less-used ones in a menu, so that the bar fits a half-width dock without a ">>".
+        more = QToolButton()
+        more.setObjectName("rules-more-button")
+        more.setText("More")
+        more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        more_menu = QMenu(more)
+        for action in (self.backtest_action, self.undo_action, self.open_action):
+            more_menu.addAction(action)
+        more.setMenu(more_menu)
+        toolbar.addWidget(more)
         self.file_label = QLabel()
         self.file_label.setStyleSheet("color: #57606a")
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
