@@ -4,6 +4,7 @@ The screen is the helper's answer (``screen_fit.available_geometry`` patched): t
 platform has one 800x800 screen whatever the test wants.
 """
 
+import json
 import random
 
 import pytest
@@ -108,3 +109,28 @@ def test_the_layout_is_remembered_per_screen_size(make_window, monkeypatch, tmp_
     assert session(LAPTOP) == (QSize(700, 500), True, False)
     assert session(FULL_HD) == (QSize(760, 560), False, True)
     assert settings.value("window/geometry") is None, "the one layout for every screen is gone"
+
+
+def test_a_workspace_keeps_a_layout_per_screen_size(make_window, monkeypatch, tmp_path):
+    path = tmp_path / "session.suricate.json"
+    on_screen(monkeypatch, LAPTOP)
+    w = make_window(restore_sources=False)
+    w.editor_dock.hide()
+    w.workspace_path = path
+    w.save_workspace()
+    w.shutdown()
+    # on the monitor: no layout of its size in the file yet, so the one it was saved with; then its own
+    on_screen(monkeypatch, FULL_HD)
+    w = make_window(restore_sources=False)
+    assert w.open_workspace(path) and w.editor_dock.isHidden()
+    w.editor_dock.show()
+    w.streams_dock.hide()
+    w.save_workspace()
+    w.shutdown()
+    assert sorted(json.loads(path.read_text())["window"]["layouts"]) == ["1366x768", "1920x1080"]
+    for screen, editor_hidden, streams_hidden in ((LAPTOP, True, False), (FULL_HD, False, True)):
+        on_screen(monkeypatch, screen)
+        w = make_window(restore_sources=False)
+        assert w.open_workspace(path)
+        assert (w.editor_dock.isHidden(), w.streams_dock.isHidden()) == (editor_hidden, streams_hidden)
+        w.shutdown()
