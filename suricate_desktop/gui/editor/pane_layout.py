@@ -153,6 +153,7 @@ class PaneLayout:
     def _make_placeholder(self, pane: EditorPane) -> QWidget:
         w = QWidget()
         layout = QVBoxLayout(w)
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.addStretch(1)
         label = QLabel(
             "<h3>No script open</h3><p>Start a new one, open a <tt>.d</tt> or <tt>.bt</tt> file, "
@@ -162,6 +163,7 @@ class PaneLayout:
         label.setWordWrap(True)
         layout.addWidget(label)
         row = QHBoxLayout()
+        row.setSpacing(4)  # the four buttons fit the dock's default laptop width
         row.addStretch(1)
         slots: list[tuple[str, Callable[[], object]]] = [
             ("New bpftrace script", lambda: pane.new_document("bpftrace")),
