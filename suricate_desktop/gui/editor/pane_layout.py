@@ -186,5 +186,6 @@ class PaneLayout:
         scroll.setObjectName("editor-placeholder")
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(w)
         return scroll
