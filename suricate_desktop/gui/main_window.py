@@ -21,7 +21,7 @@ workspace file (File > Save workspace) keeps the whole session: each pane's
 entry under its name, and the layouts by screen size.
 
 The default layout (``_arrange_docks``): Streams over Sources on the left, the
-whole window's height; the Script editor on the right, the plots in the
+whole window's height (on a screen 1280 px wide or more); the Script editor on the right, the plots in the
 middle; a recording's timeline as a slim bar across the top, over the plots it
 drives, so that it never shares a row with the bottom panes; Rules, Alert
 history, Models and the Console at the bottom, under the plots and the editor,
@@ -71,6 +71,8 @@ FRAME_MS = 33  # 30 frames a second
 SLOW_MS = 1000
 #: The dock layout's version: layouts saved before the timeline moved to the top are not restored.
 LAYOUT_VERSION = 2
+#: From this screen width up the left column keeps the window's full height (see ``_arrange_docks``).
+FULL_HEIGHT_LEFT = 1280
 #: Default widths of the side panes (left: Streams and Sources; right: the editor) on a laptop and a wide screen.
 SIDE_WIDTHS = {False: (290, 420), True: (320, 460)}
 #: What a newcomer sees first: the sampler's CPU time by process.
@@ -178,9 +180,11 @@ class MainWindow(QMainWindow):
         """The default layout for this screen (see the module's docstring); Reset layout comes back to it."""
         wide = screen_fit.is_wide(self)
         # The left column (Streams, Sources) keeps the window's full height: the bottom panes and the
-        # timeline span the plots and the editor, not the navigation.
-        self.setCorner(Qt.Corner.TopLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        # timeline span the plots and the editor, not the navigation. Below a laptop's width the bottom
+        # panes (the console's toolbar, the rules table) need the whole width more.
+        if screen_fit.available_geometry(self).width() >= FULL_HEIGHT_LEFT:
+            self.setCorner(Qt.Corner.TopLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+            self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.splitDockWidget(self.streams_dock, self.sources_dock, Qt.Orientation.Vertical)
         # The timeline: across the top, over the plots; its title bar on its side so it stays one row high.
         self.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, self.timeline_dock)
