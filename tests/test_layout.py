@@ -109,3 +109,13 @@ def test_ended_runs_leave_the_status_bar(qtbot, laptop):
     assert "3 runs ended" in text
     # still listed, with why they ended, in the Sources pane
     assert w.sources_pane.table.rowCount() == 4
+
+
+def test_the_dependency_graph_window_opens_inside_a_laptops_screen(qtbot, laptop):
+    """It asks for 1320x800; a 1366x768 screen has 768 rows."""
+    w = laptop()
+    w.depgraph_action.trigger()
+    graph = w.depgraph_window
+    assert graph is not None and graph.isVisible()
+    assert LAPTOP.contains(graph.frameGeometry()), graph.frameGeometry()
+    graph.close()
