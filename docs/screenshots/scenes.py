@@ -463,16 +463,14 @@ def pane_scene(app: QApplication, settings: QSettings, scene: str) -> int:
 
         def open_menu():
             bar.setActiveAction(templates)
+            QTimer.singleShot(500, open_submenu)
+
+        def open_submenu():
             menu = templates.menu()
             sub = next((a for a in menu.actions() if a.menu() is not None), None)
             if sub is not None:
-                QTimer.singleShot(
-                    500,
-                    lambda: (
-                        menu.setActiveAction(sub)
-                        or sub.menu().popup(menu.mapToGlobal(menu.actionGeometry(sub).topRight()))
-                    ),
-                )
+                menu.setActiveAction(sub)
+                sub.menu().popup(menu.mapToGlobal(menu.actionGeometry(sub).topRight()))
 
         QTimer.singleShot(1500, open_menu)
     window._scene_keep = keep
