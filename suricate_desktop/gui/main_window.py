@@ -21,12 +21,12 @@ workspace file (File > Save workspace) keeps the whole session: each pane's
 entry under its name, and the layouts by screen size.
 
 The default layout (``_arrange_docks``): Streams over Sources on the left, the
-whole window's height (on a screen 1280 px wide or more); the Script editor on the right, the plots in the
-middle; a recording's timeline as a slim bar across the top, over the plots it
-drives, so that it never shares a row with the bottom panes; Rules, Alert
-history, Models and the Console at the bottom, under the plots and the editor,
-tabbed on a laptop's screen (each gets the whole row's height and width) and
-Rules beside Alert history on a wide one.
+whole window's height (on a screen 1280 px wide or more); the Script editor on
+the right, the plots in the middle; a recording's timeline as a slim bar across
+the top, over the plots it drives, so that it never shares a row with the
+bottom panes; Rules, Alert history, Models and the Console at the bottom, under
+the plots and the editor, tabbed on a laptop's screen (each gets the whole
+row's height and width) and Rules beside Alert history on a wide one.
 """
 
 from __future__ import annotations
