@@ -790,3 +790,46 @@ def test_diagnostics_without_a_column_past_the_end_or_without_a_line_are_placed_
     assert any(line == 5 for line, *_ in lines) or editor.marker_lines().get(5)  # clamped to the last block
     rows = problem_rows(pane)
     assert ("edge.d", "no place at all", "dtrace") in rows and ("edge.d:3", "line only", "dtrace") in rows
+
+
+# -- the pane in a narrow dock (issue 15) -------------------------------------------------------------------------------
+def test_in_a_narrow_dock_stop_stays_in_sight_and_problems_and_output_are_not_cut(qtbot, pane):
+    """At the editor dock's laptop width: Stop not behind ">>", a long problem wrapped whole in its row, a long
+    output line wrapped instead of running past the edge."""
+    from suricate_desktop.lang.diagnostics import Diagnostic
+
+    pane.resize(420, 600)
+    doc = pane.new_document("d", "syscall::read:entry { @[execname] = count(); }\n")
+    qtbot.wait(50)
+    stop = pane.toolbar.widgetForAction(pane.stop_action)
+    assert stop.isVisible() and pane.toolbar.rect().contains(stop.geometry())
+    long = "the aggregation's key has more components here than where it was first used, " * 2
+    pane.problems.set_problems([(Diagnostic(1, 5, "error", long.strip(), doc.name), "lint")])
+    pane.bottom.setCurrentWidget(pane.problems)
+    qtbot.wait(50)
+    view = pane.problems
+    index = view.model().index(0, 1)
+    line = view.fontMetrics().height()
+    assert view.visualRect(index).height() >= 2 * line  # wrapped onto several lines
+    assert view.horizontalScrollBar().maximum() == 0
+    pane.output.append_status("Run stopped: " + long)
+    pane.bottom.setCurrentWidget(pane.output)
+    qtbot.wait(50)
+    assert pane.output.horizontalScrollBar().maximum() == 0
+
+
+def test_undoing_a_long_line_leaves_no_horizontal_scroll(qtbot, pane):
+    """Issue 15: undoing a pasted long line left a horizontal scroll bar over nothing."""
+    pane.resize(420, 600)
+    doc = pane.new_document("d", "syscall::read:entry\n{\n    @[execname] = count();\n}\n")
+    editor = doc.editor
+    qtbot.wait(50)
+    assert editor.horizontalScrollBar().maximum() == 0
+    cursor = editor.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    editor.setTextCursor(cursor)
+    editor.insertPlainText("/* " + "a comment far wider than the dock " * 6 + "*/\n")
+    qtbot.wait(50)
+    assert editor.horizontalScrollBar().maximum() > 0
+    editor.undo()
+    qtbot.waitUntil(lambda: editor.horizontalScrollBar().maximum() == 0, timeout=2000)

@@ -905,3 +905,38 @@ args = [{json.dumps(sys.executable)}, "-c", "import sys; print(sys.argv[1:])", "
     assert not (tmp_path / "pwned").exists() and not (tmp_path / "pwned2").exists()
     printed = sorted(r["result"]["stdout"] for r in reports if r["result"]["args"][0] == sys.executable)
     assert printed == sorted(f"{['--', key]!r}\n" for key in keys)
+
+
+def test_the_last_value_of_a_rule_is_the_firing_series_not_the_one_updated_last():
+    """Issue 15: the rules panel's "Last value" showed sshd's 3 while bash was the series firing."""
+    rules = '[[rule]]\nname = "r"\nkey = "*"\nthreshold = 100\nfor = 2\n'
+    # web01's bash fires; then web02's bash breaches once (pending) and calms down while web02 goes on
+    # reporting: that ok series is the one updated last
+    engine, _ = run_engine(
+        rules, [*snaps([500, 520, 540, 560]), *snaps([300, 3, 4], host="web02", t0=1004.0)]
+    )
+    [firing] = [a for a in engine.alerts("r") if a.state == "firing"]
+    assert max(engine.alerts("r"), key=lambda a: a.updated).stream[0] == "web02"
+    state = engine.states()["r"]
+    assert state["state"] == "firing"
+    assert (state["last_value"], state["last_series"]) == (firing.value, "web01.syscalls.num[bash]")
+    assert firing.value == 560
+
+
+def test_a_rule_reports_every_bad_field_at_once_each_at_its_line():
+    text = (
+        '[[rule]]\nname = "r"\nseverity = "urgent"\nthreshold = "lots"\nfro = "5s"\ncooldown = -1\n'
+        '[[rule.action]]\ntype = "webhook"\nurl = "ftp://x"\n'
+    )
+    rs = loads(text, "r.toml")
+    assert not rs.rules
+    assert [(p.line, p.message.split(":")[0].split(" ")[0]) for p in rs.problems] == [
+        (5, "unknown"),
+        (3, "severity"),
+        (4, "threshold"),
+        (6, "cooldown"),
+        (9, "action"),
+    ]
+    with pytest.raises(RuleError) as raised:
+        parse_rule({"name": "r", "threshold": "x", "op": "~"})
+    assert [e.field for e in raised.value.errors] == ["op", "threshold"]

@@ -389,3 +389,44 @@ def test_models_beside_the_rules_file_are_scorers_in_the_panel(qtbot, desk, tmp_
     desk.open()
     assert desk.panel.problems.count() == 0
     assert desk.row("bash-unusual")[3] == "score(model:bash-baseline) > 8"
+
+
+def test_columns_fit_their_contents_and_the_edit_dialog_lists_every_problem_at_once(qtbot, desk):
+    """Issue 15: the alert history's State column and the rules table were cut off; the rule dialog showed
+    one error at a time."""
+    desk.open()
+    panel = desk.panel
+    desk.send([10] * 3 + [400] * 3)
+    desk.wait_state("bash-spike", "firing")
+    qtbot.waitUntil(lambda: (panel.take_events(), bool(panel.timeline.entries))[1], timeout=20_000)
+    [entry] = panel.timeline.entries.values()
+    panel.timeline.acknowledge(entry, "on it")
+    desk.wait_state("bash-spike", "acknowledged")
+    qtbot.waitUntil(lambda: (panel.take_events(), entry.state)[1] == "acknowledged", timeout=20_000)
+    table, tree = panel.table, panel.timeline.tree
+    assert tree.topLevelItem(0).text(3) == "acknowledged"
+    for view, header in ((table, table.horizontalHeader()), (tree, tree.header())):
+        for col in range(header.count() - 1):  # the last column takes what is left
+            needed = max(view.sizeHintForColumn(col), header.sectionSizeHint(col))
+            assert header.sectionSize(col) >= needed, (view, col, header.sectionSize(col), needed)
+    sources = desk.window.sources_pane.table
+    rejected = [sources.horizontalHeaderItem(c).text() for c in range(sources.columnCount())].index(
+        "Rejected"
+    )
+    assert sources.horizontalHeader().sectionSize(rejected) >= sources.sizeHintForColumn(rejected)
+
+    dialog = panel.edit_rule("sshd-high")
+    dialog.editor.setPlainText(
+        '[[rule]]\nname = "sshd-high"\nseverity = "urgent"\nkey = "sshd"\nthreshold = "lots"\nfro = 5\n'
+    )
+    dialog.validate()
+    shown = [dialog.problems.item(i).text() for i in range(dialog.problems.count())]
+    assert shown == [
+        "line 3: severity: expected one of info, warning, critical, got 'urgent'",
+        "line 5: threshold: expected a number, got 'lots'",
+        "line 6: unknown field 'fro'",
+    ]
+    assert dialog.verdict.text() == "✘ 3 problems: fix before saving"
+    # all three in sight, none behind a scroll bar
+    assert dialog.problems.verticalScrollBar().maximum() == 0
+    dialog.reject()

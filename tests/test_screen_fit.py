@@ -4,6 +4,7 @@ The screen is the helper's answer (``screen_fit.available_geometry`` patched): t
 platform has one 800x800 screen whatever the test wants.
 """
 
+import json
 import random
 
 import pytest
@@ -28,9 +29,10 @@ def test_first_window_fits_the_available_geometry(make_window, monkeypatch, scre
     on_screen(monkeypatch, screen)
     w = make_window()
     assert screen.contains(w.frameGeometry()), (w.frameGeometry(), screen)
-    # As large as the layout wants where that fits, else 90% of the screen: not a tiny window.
-    assert w.width() >= min(1400, int(screen.width() * 0.9)) - 1
-    assert w.height() >= min(860, int(screen.height() * 0.9)) - 1
+    # As large as the layout wants where that fits, else all the room a laptop's screen has.
+    frame = w.frameGeometry()
+    assert w.width() == min(1400, screen.width() - (frame.width() - w.width()))
+    assert w.height() == min(860, screen.height() - (frame.height() - w.height()))
 
 
 def test_full_hd_gets_the_preferred_size(make_window, monkeypatch):
@@ -77,3 +79,58 @@ def test_clamping_puts_any_saved_geometry_inside_any_screen(qtbot, monkeypatch):
             # Shrunk only as far as the screen needs, never below it.
             assert widget.width() == min(saved.width(), screen.width())
             assert widget.height() == min(saved.height(), screen.height())
+
+
+def test_the_layout_is_remembered_per_screen_size(make_window, monkeypatch, tmp_path):
+    """A laptop on its own screen and on a desk's monitor: each screen size keeps its own layout."""
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+
+    def session(screen, change=None):
+        on_screen(monkeypatch, screen)
+        w = make_window(settings=settings, restore_sources=False)
+        seen = (w.size(), w.editor_dock.isHidden(), w.streams_dock.isHidden())
+        if change:
+            change(w)
+            w.save_settings()
+        w.shutdown()
+        return seen
+
+    def on_laptop(w):
+        w.editor_dock.hide()
+        w.resize(700, 500)
+
+    def on_monitor(w):
+        w.streams_dock.hide()
+        w.resize(760, 560)
+
+    session(LAPTOP, on_laptop)
+    # the monitor has no layout of its own yet: the default one (the editor shown, the preferred size)
+    assert session(FULL_HD, on_monitor) == (QSize(1400, 860), False, False)
+    assert session(LAPTOP) == (QSize(700, 500), True, False)
+    assert session(FULL_HD) == (QSize(760, 560), False, True)
+    assert settings.value("window/geometry") is None, "the one layout for every screen is gone"
+
+
+def test_a_workspace_keeps_a_layout_per_screen_size(make_window, monkeypatch, tmp_path):
+    path = tmp_path / "session.suricate.json"
+    on_screen(monkeypatch, LAPTOP)
+    w = make_window(restore_sources=False)
+    w.editor_dock.hide()
+    w.workspace_path = path
+    w.save_workspace()
+    w.shutdown()
+    # on the monitor: no layout of its size in the file yet, so the one it was saved with; then its own
+    on_screen(monkeypatch, FULL_HD)
+    w = make_window(restore_sources=False)
+    assert w.open_workspace(path) and w.editor_dock.isHidden()
+    w.editor_dock.show()
+    w.streams_dock.hide()
+    w.save_workspace()
+    w.shutdown()
+    assert sorted(json.loads(path.read_text())["window"]["layouts"]) == ["1366x768", "1920x1080"]
+    for screen, editor_hidden, streams_hidden in ((LAPTOP, True, False), (FULL_HD, False, True)):
+        on_screen(monkeypatch, screen)
+        w = make_window(restore_sources=False)
+        assert w.open_workspace(path)
+        assert (w.editor_dock.isHidden(), w.streams_dock.isHidden()) == (editor_hidden, streams_hidden)
+        w.shutdown()

@@ -17,6 +17,15 @@ anomaly in the second stream shaded on both plots, naming the stream and the key
 every default: the window sized for the screen, as on a 1366x768 laptop), models-sample (that model saved:
 its score strip beneath the plot once the recording has ended, its anomalies shaded, one span each).
 Settings go to a scratch folder, so the user's own are untouched.
+
+The pane scenes (``--list`` names them: ``pane-editor``, ``pane-rules``...) open the window as a first run
+sizes it on the screen they run on, show one pane or dialog, and with ``--out`` save the screen and quit;
+the screenshots ``docs/screenshots/pane-NAME-WxH.png`` at a laptop's and a desktop's size come from
+
+    for size in 1366x768 1920x1080; do for scene in $(python3 docs/screenshots/scenes.py --list); do
+        QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 ${size}x24" python3 docs/screenshots/scenes.py \
+            "$scene" --out "docs/screenshots/$scene-$size.png" --after 14
+    done; done
 """
 
 from __future__ import annotations
@@ -34,9 +43,13 @@ from suricate_desktop.gui.sources.broker import BrokerSource
 BROKER = "amqp://guest:guest@127.0.0.1:5672/%2F"
 
 
-def main(scene: str) -> int:
+def main(scene: str, out: str | None = None, after: float = 10.0) -> int:
     app = QApplication(sys.argv[:1])
     settings = QSettings(f"{tempfile.mkdtemp()}/settings.ini", QSettings.IniFormat)
+    if out:  # grab the whole screen (dialogs and menus included) after a while, then quit
+        QTimer.singleShot(int(after * 1000), lambda: _grab(app, out))
+    if scene.startswith("pane-"):
+        return pane_scene(app, settings, scene)
     window = MainWindow(settings=settings, restore_sources=scene == "first-run")
     if scene not in SAMPLE_SCENES:  # those keep the size the window takes on the screen it opens on
         window.resize(1580, 960)
@@ -179,7 +192,7 @@ threshold = "30s"
 """
 
 
-def _rules_scene(window, settings) -> None:
+def _rules_scene(window, settings, resize: bool = True) -> None:
     """web01's syscalls by program, published live to the local broker; bash spikes past the rule's threshold."""
     import math
     import random
@@ -223,8 +236,9 @@ def _rules_scene(window, settings) -> None:
     window.editor_dock.hide()
     window.rules_dock.show()
     window.alerts_dock.show()
-    window.resizeDocks([window.rules_dock], [420], Qt.Vertical)
-    window.resizeDocks([window.rules_dock, window.alerts_dock], [760, 800], Qt.Horizontal)
+    if resize:
+        window.resizeDocks([window.rules_dock], [420], Qt.Vertical)
+        window.resizeDocks([window.rules_dock, window.alerts_dock], [760, 800], Qt.Horizontal)
 
     def select() -> None:
         window.rules_panel.select_rule("bash-syscall-spike")
@@ -364,5 +378,162 @@ def models_scene(window, scene: str) -> None:
     feed = QTimer(window, interval=50, timeout=lambda: push(1) if state["i"] < 1860 else None)
 
 
+# -- one scene per pane and dialog, in the window as a first run sizes it on this screen -----------------------------
+#: The pane scenes, for the screenshots docs/screenshots/pane-NAME-WxH.png at 1366x768 and 1920x1080 (the
+#: module's docstring has the loop): ``scenes.py pane-NAME --out FILE`` under ``xvfb-run -s "-screen 0 WxHx24"``.
+PANE_SCENES = (
+    "pane-plots",
+    "pane-recording",
+    "pane-editor",
+    "pane-sources",
+    "pane-models",
+    "pane-rules",
+    "pane-alerts",
+    "pane-rule-dialog",
+    "pane-console",
+    "pane-depgraph",
+    "pane-broker-dialog",
+    "pane-remote-agents",
+    "pane-run-options",
+    "pane-templates",
+)
+
+BAD_D = (
+    "#!/usr/sbin/dtrace -s\n"
+    "/* read sizes by program, as in the seed IDE */\n"
+    "syscall::read:return\n"
+    '/execname != "dtrace"/\n'
+    "{\n"
+    "    @sizes[execname] = lquantize(arg0, 0, 12, 2);\n"
+    "    @calls[execname] = cuont();\n"
+    "    @bytes[execname] = sum(arg0) + ;\n"
+    "}\n"
+)
+
+
+def pane_scene(app: QApplication, settings: QSettings, scene: str) -> int:
+    """The window opened as on a first run (the embedded sampler, the screen-fitted size), then one pane shown."""
+    window = MainWindow(settings=settings, restore_sources=True)
+    window.show()
+    keep: list = []  # dialogs shown without exec (a modal exec would block the grab)
+
+    def recording_plots(source, charts=(("latency_ns", "heatmap"), ("calls", "timeseries"))):
+        def plots():
+            by_agg = {i.stream[2]: i.stream for i in source.store.streams()}
+            for agg, chart in charts:
+                if agg in by_agg:
+                    window.plot_stream(source, by_agg[agg], chart)
+
+        QTimer.singleShot(2500, plots)
+
+    if scene == "pane-plots":
+        source = window.open_sample_recording()
+        source.set_speed(20)
+        window.timeline_dock.hide()
+        recording_plots(
+            source,
+            (
+                ("latency_ns", "heatmap"),
+                ("read_bytes", "histogram"),
+                ("calls", "timeseries"),
+                ("samples", "bars"),
+            ),
+        )
+    elif scene == "pane-recording":
+        source = window.open_sample_recording()
+        source.set_speed(5)
+        recording_plots(source)
+    elif scene == "pane-console":
+        source = window.open_sample_recording()
+        source.set_speed(0)
+        recording_plots(source, (("calls", "timeseries"),))
+
+        def console():
+            pane = window.console.show()
+            QTimer.singleShot(
+                2500, lambda: pane.execute('f = ws.frame("syscalls-by-process.calls")\nf.iloc[-5:, :4]')
+            )
+
+        QTimer.singleShot(1500, console)
+    elif scene in ("pane-editor", "pane-run-options"):
+        doc = window.editor.new_document("d", BAD_D)
+        window.editor.output.append_status("Run started: this machine (sampler), every 1 s, until stopped")
+        window.editor.output.append_text("sampler: 214 processes, 12 aggregations a second\n")
+        window.editor.output.append_status("Run stopped after 42 s", "ok")
+        if scene == "pane-run-options":  # the run targets listed, each with why it cannot run here
+            combo = window.editor.run_options.combo_target
+            QTimer.singleShot(2000, lambda: combo.showPopup())
+        doc.editor.setFocus()
+    elif scene == "pane-sources":
+        window.registry.add(BrokerSource(BROKER, ["web01.#", "*.*.syscalls"], ["dtrace:smartos1"]))
+        window.registry.add(
+            BrokerSource("amqp://guest:guest@127.0.0.1:5999/%2F", ["#"], name="standby-broker: #")
+        )
+        window.open_sample_recording()
+        window.timeline_dock.hide()
+        QTimer.singleShot(3000, window.streams_pane.tree.expandAll)
+    elif scene == "pane-models":
+        window.models.dock.show()
+        window.models.dock.raise_()
+    elif scene in ("pane-rules", "pane-alerts", "pane-rule-dialog"):
+        _rules_scene(window, settings, resize=False)
+        if scene == "pane-alerts":
+            QTimer.singleShot(7500, window.alerts_dock.raise_)
+        if scene == "pane-rule-dialog":
+            broken = RULES.split("[[rule]]")[1].replace("threshold = 1000", 'threshold = "lots"')
+            broken = broken.replace('severity = "critical"', 'severity = "urgent"').replace("for =", "fro =")
+            QTimer.singleShot(2000, lambda: keep.append(window.rules_panel._edit("[[rule]]" + broken, None)))
+    elif scene == "pane-depgraph":
+        window.open_sample_recording()
+        QTimer.singleShot(1500, window.depgraph_action.trigger)
+    elif scene == "pane-broker-dialog":
+        from suricate_desktop.gui.dialogs import AddBrokerDialog
+
+        dialog = AddBrokerDialog(window)
+        keep.append(dialog)
+        QTimer.singleShot(500, dialog.dialog.show)
+    elif scene == "pane-remote-agents":
+        from suricate_desktop.gui.dialogs import RemoteAgentsDialog
+
+        dialog = RemoteAgentsDialog(window, BROKER, ["web01", "smartos1"], "~/.config/suricate/control.key")
+        keep.append(dialog)
+        QTimer.singleShot(500, dialog.dialog.show)
+    elif scene == "pane-templates":  # the Templates menu open from the menu bar, one of its submenus open
+        bar = window.menuBar()
+        templates = next(a for a in bar.actions() if a.text() == "&Templates")
+
+        def open_menu():
+            bar.setActiveAction(templates)
+            QTimer.singleShot(500, open_submenu)
+
+        def open_submenu():
+            menu = templates.menu()
+            sub = next((a for a in menu.actions() if a.menu() is not None), None)
+            if sub is not None:
+                menu.setActiveAction(sub)
+                sub.menu().popup(menu.mapToGlobal(menu.actionGeometry(sub).topRight()))
+
+        QTimer.singleShot(1500, open_menu)
+    window._scene_keep = keep
+    return app.exec()
+
+
+def _grab(app: QApplication, out: str) -> None:
+    app.primaryScreen().grabWindow(0).save(out)
+    print(f"saved {out}")
+    app.quit()
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "first-run"))
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("scene", nargs="?", default="first-run")
+    parser.add_argument("--out", help="save a PNG of the screen to OUT after --after seconds, then quit")
+    parser.add_argument("--after", type=float, default=10.0)
+    parser.add_argument("--list", action="store_true", help="print the pane scenes' names and exit")
+    args = parser.parse_args()
+    if args.list:
+        print("\n".join(PANE_SCENES))
+        sys.exit(0)
+    sys.exit(main(args.scene, args.out, args.after))

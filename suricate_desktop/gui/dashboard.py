@@ -72,9 +72,14 @@ class PlotCard(QFrame):
 
 
 class DashboardPage(QScrollArea):
-    """A grid of plot cards sharing one time link."""
+    """A grid of plot cards sharing one time link.
+
+    Two columns where the page is wide enough for two readable plots, else one: on a laptop with the side
+    panes open, two columns would overflow the page and cut every right-hand plot."""
 
     COLUMNS = 2
+    #: The narrowest a card's column gets before the grid drops to fewer columns.
+    MIN_CARD_WIDTH = 420
 
     def __init__(self, title: str, parent=None):
         super().__init__(parent)
@@ -110,9 +115,19 @@ class DashboardPage(QScrollArea):
         self._hint.setVisible(not self.cards)
         for card in self.cards:
             self._grid.removeWidget(card)
-        columns = 1 if len(self.cards) == 1 else self.COLUMNS
+        columns = self._columns()
+        self._laid_out = columns
         for i, card in enumerate(self.cards):
             self._grid.addWidget(card, i // columns, i % columns)
+
+    def _columns(self) -> int:
+        room = max(1, self.viewport().width() // self.MIN_CARD_WIDTH)
+        return max(1, min(len(self.cards), self.COLUMNS, room))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.cards and self._columns() != getattr(self, "_laid_out", 0):
+            self._relayout()
 
 
 class Dashboard(QTabWidget):

@@ -13,10 +13,20 @@ timer (once a second) for the panes' ``refresh`` (the sources table, the streams
 tree) and the status bar. Nothing here waits on the network or the disk for long.
 
 What is remembered (QSettings): window geometry (kept inside the screen it
-opens on, see screen_fit) and dock layout, then whatever each pane keeps
-(recent scripts, recordings and workspaces, the open sources, the dashboards,
-the models). A workspace file (File > Save workspace) keeps the whole session:
-each pane's entry under its name, and the layout.
+opens on, see screen_fit) and dock layout, one of each per screen size
+(``window/1366x768/geometry``...: a laptop on its own screen and on a desk's
+monitor keeps two layouts), then whatever each pane keeps (recent scripts,
+recordings and workspaces, the open sources, the dashboards, the models). A
+workspace file (File > Save workspace) keeps the whole session: each pane's
+entry under its name, and the layouts by screen size.
+
+The default layout (``_arrange_docks``): Streams over Sources on the left, the
+whole window's height (on a screen 1280 px wide or more); the Script editor on
+the right, the plots in the middle; a recording's timeline as a slim bar across
+the top, over the plots it drives, so that it never shares a row with the
+bottom panes; Rules, Alert history, Models and the Console at the bottom, under
+the plots and the editor, tabbed on a laptop's screen (each gets the whole
+row's height and width) and Rules beside Alert history on a wide one.
 """
 
 from __future__ import annotations
@@ -27,7 +37,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox, QToolBar
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSizePolicy,
+    QToolBar,
+)
 
 from . import gc_guard, panes, screen_fit, workspace
 from .console import ConsoleDock
@@ -50,6 +69,12 @@ log = logging.getLogger(__name__)
 
 FRAME_MS = 33  # 30 frames a second
 SLOW_MS = 1000
+#: The dock layout's version: layouts saved before the timeline moved to the top are not restored.
+LAYOUT_VERSION = 2
+#: From this screen width up the left column keeps the window's full height (see ``_arrange_docks``).
+FULL_HEIGHT_LEFT = 1280
+#: Default widths of the side panes (left: Streams and Sources; right: the editor) on a laptop and a wide screen.
+SIDE_WIDTHS = {False: (290, 420), True: (320, 460)}
 #: What a newcomer sees first: the sampler's CPU time by process.
 FIRST_PLOT = ("sampler", "cpu_time")
 
@@ -119,10 +144,12 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings("Suricate", "Suricate Desktop")
         self.registry = registry or SourceRegistry(self)
         self.workspace_path: Path | None = None
+        #: The workspace file's layouts by screen size (``"1366x768"``: geometry and dock state, base64).
+        self._workspace_layouts: dict[str, dict] = {}
         self.first_plot_pending = False
         self._frame_checked = False
         self.setWindowTitle("Suricate Desktop")
-        screen_fit.fit_first_run(self)  # the preferred 1400x860 where the screen has room
+        screen_fit.fit_first_run(self)  # the preferred 1400x860 where the screen has room, else all of it
         self.setDockOptions(
             QMainWindow.DockOption.AnimatedDocks
             | QMainWindow.DockOption.AllowTabbedDocks
@@ -150,9 +177,30 @@ class MainWindow(QMainWindow):
 
     # -- layout ------------------------------------------------------------------------------------------------------
     def _arrange_docks(self) -> None:
+        """The default layout for this screen (see the module's docstring); Reset layout comes back to it."""
+        wide = screen_fit.is_wide(self)
+        # The left column (Streams, Sources) keeps the window's full height: the bottom panes and the
+        # timeline span the plots and the editor, not the navigation. Below a laptop's width the bottom
+        # panes (the console's toolbar, the rules table) need the whole width more.
+        if screen_fit.available_geometry(self).width() >= FULL_HEIGHT_LEFT:
+            self.setCorner(Qt.Corner.TopLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+            self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.splitDockWidget(self.streams_dock, self.sources_dock, Qt.Orientation.Vertical)
+        # The timeline: across the top, over the plots; its title bar on its side so it stays one row high.
+        self.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, self.timeline_dock)
+        # The bottom panes share one row: tabbed, so that none is crushed beside another; on a wide
+        # screen the alert history stays beside the rules it explains.
+        # (Split before tabbing: a dock split off a tabbed one would join its tabs.)
+        if wide:
+            self.splitDockWidget(self.rules_dock, self.alerts_dock, Qt.Orientation.Horizontal)
+        else:
+            self.tabifyDockWidget(self.rules_dock, self.alerts_dock)
+        for dock in (self.console.dock, self.models.dock):
+            self.tabifyDockWidget(self.rules_dock, dock)
         # Plots first: the side panes start narrow, and the user widens what they use.
-        self.resizeDocks([self.streams_dock, self.editor_dock], [300, 430], Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            [self.streams_dock, self.editor_dock], list(SIDE_WIDTHS[wide]), Qt.Orientation.Horizontal
+        )
         # The Sources dock holds the sources and, beneath them, the processing workers seen on the brokers.
         self.resizeDocks([self.streams_dock, self.sources_dock], [380, 300], Qt.Orientation.Vertical)
 
@@ -205,7 +253,10 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         # Every connection's state on the left, a passing message in the middle, rates on the right.
         self.sources_label = QLabel()
+        # Long lists of sources are cut, not allowed to widen the window past the screen (the tooltip has all).
+        self.sources_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.message_label = QLabel()
+        self.message_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.message_label.setStyleSheet("color: #0550ae")
         self.rate_label = QLabel()
         self.statusBar().addPermanentWidget(self.sources_label, 3)
@@ -229,6 +280,7 @@ class MainWindow(QMainWindow):
             pane.refresh()
         states, rate, rejected = self.sources_pane.summary()
         self.sources_label.setText(states)
+        self.sources_label.setToolTip(states.replace("   ", "\n"))
         self.rate_label.setText(f"{rate:,.0f} snapshots/s   {rejected:,} rejected")
         if self.first_plot_pending:
             self._first_plot()
@@ -281,7 +333,10 @@ class MainWindow(QMainWindow):
             state = pane.workspace_state(self.workspace_path)
             if state is not None:
                 doc[pane.name] = state
-        doc["window"] = {"geometry": _b64(self.saveGeometry()), "state": _b64(self.saveState())}
+        here = {"geometry": _b64(self.saveGeometry()), "state": _b64(self.saveState(LAYOUT_VERSION))}
+        # The layouts of the other screen sizes this workspace was opened on stay in the file.
+        layouts = {**self._workspace_layouts, screen_fit.screen_key(self): here}
+        doc["window"] = {**here, "screen": screen_fit.screen_key(self), "layouts": layouts}
         return doc
 
     def save_workspace(self) -> bool:
@@ -324,11 +379,15 @@ class MainWindow(QMainWindow):
         for pane in self.panes:
             problems += pane.restore_workspace(doc.get(pane.name), Path(path))
         window = doc.get("window", {})
-        if window.get("geometry"):
-            self.restoreGeometry(_unb64(window["geometry"]))
+        layouts = window.get("layouts")
+        self._workspace_layouts = dict(layouts) if isinstance(layouts, dict) else {}
+        # This screen size's layout, else the one the file was saved with (fitted into this screen).
+        layout = self._workspace_layouts.get(screen_fit.screen_key(self), window)
+        if layout.get("geometry"):
+            self.restoreGeometry(_unb64(layout["geometry"]))
             screen_fit.clamp_into_screen(self)  # saved on a bigger screen
-        if window.get("state"):
-            self.restoreState(_unb64(window["state"]))
+        if layout.get("state"):
+            self.restoreState(_unb64(layout["state"]), LAYOUT_VERSION)
         self.workspace_path = Path(path)
         remember(self.settings, "recent/workspaces", str(path))
         self.first_plot_pending = False
@@ -337,28 +396,42 @@ class MainWindow(QMainWindow):
         return True
 
     # -- remembered state --------------------------------------------------------------------------------------------
+    def _layout_key(self, what: str) -> str:
+        """``window/1366x768/geometry``: ``what`` (geometry, state) of the layout of this screen's size."""
+        return f"window/{screen_fit.screen_key(self)}/{what}"
+
+    def _remembered(self, what: str) -> QByteArray | None:
+        """This screen size's geometry or state; else the one kept before layouts were kept per screen."""
+        for key in (self._layout_key(what), f"window/{what}"):
+            value = self.settings.value(key)
+            if isinstance(value, QByteArray) and not value.isEmpty():
+                return value
+        return None
+
     def _restore_settings(self, restore_sources: bool) -> None:
-        geometry = self.settings.value("window/geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+        geometry = self._remembered("geometry")
+        if geometry is not None:
             self.restoreGeometry(geometry)
             screen_fit.clamp_into_screen(self)  # saved on a bigger screen
-        self._default_state = self.saveState()
-        state = self.settings.value("window/state")
-        if isinstance(state, QByteArray) and not state.isEmpty():
-            self.restoreState(state)
+        self._default_state = self.saveState(LAYOUT_VERSION)
+        state = self._remembered("state")
+        if state is not None:
+            self.restoreState(state, LAYOUT_VERSION)  # refused when saved by an older layout
         for pane in self.panes:
             if restore_sources or not pane.SESSION:
                 pane.restore_state(self.settings)
 
     def save_settings(self) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue(self._layout_key("geometry"), self.saveGeometry())
+        self.settings.setValue(self._layout_key("state"), self.saveState(LAYOUT_VERSION))
+        for legacy in ("window/geometry", "window/state"):  # one layout for every screen, before
+            self.settings.remove(legacy)
         for pane in self.panes:
             pane.save_state(self.settings)
         self.settings.sync()
 
     def reset_layout(self) -> None:
-        self.restoreState(self._default_state)
+        self.restoreState(self._default_state, LAYOUT_VERSION)
 
     def _toggle_full_screen(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()

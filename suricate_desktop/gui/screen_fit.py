@@ -1,11 +1,13 @@
-"""Keep the main window inside the screen it opens on.
+"""Keep the main window inside the screen it opens on, and name that screen's size for its remembered layout.
 
 Why: the window used to open at a fixed 1400x860, taller and wider than a
 1366x768 laptop screen, and a geometry remembered on a big monitor reopened
 partly off a laptop's screen. The first-run size is the preferred size where
-it fits, else 90% of the screen's available geometry (the screen less its
-panels and docks); a restored geometry that no longer fits is moved and
-shrunk into it.
+it fits, else the whole available geometry (the screen less its panels and
+docks: a laptop's screen is all the room there is); a restored geometry that
+no longer fits is moved and shrunk into it. The same laptop plugged into a
+big monitor wants another layout, so the window remembers one per screen size
+(:func:`screen_key`).
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from PySide6.QtWidgets import QWidget
 
 #: The size the workbench is laid out for, where the screen has room.
 PREFERRED_SIZE = QSize(1400, 860)
-#: The most of the available geometry a first window takes, so it reads as a window, not the screen.
-MAX_SHARE = 0.9
+#: Below this available width the window takes the laptop layout (bottom panes tabbed, narrower side panes).
+WIDE_WIDTH = 1600
 
 
 def available_geometry(window: QWidget) -> QRect:
@@ -26,11 +28,22 @@ def available_geometry(window: QWidget) -> QRect:
     return screen.availableGeometry()
 
 
+def screen_key(window: QWidget) -> str:
+    """``"1366x768"``: the available size of ``window``'s screen, under which its layout is remembered."""
+    available = available_geometry(window)
+    return f"{available.width()}x{available.height()}"
+
+
+def is_wide(window: QWidget) -> bool:
+    """Whether ``window``'s screen has room for panes side by side (a desktop monitor, not a laptop)."""
+    return available_geometry(window).width() >= WIDE_WIDTH
+
+
 def first_run_size(available: QRect) -> QSize:
-    """The preferred size, shrunk to at most :data:`MAX_SHARE` of ``available`` on each side."""
+    """The preferred size where it fits in ``available``, else all of ``available`` (on that side)."""
     return QSize(
-        min(PREFERRED_SIZE.width(), int(available.width() * MAX_SHARE)),
-        min(PREFERRED_SIZE.height(), int(available.height() * MAX_SHARE)),
+        min(PREFERRED_SIZE.width(), available.width()),
+        min(PREFERRED_SIZE.height(), available.height()),
     )
 
 

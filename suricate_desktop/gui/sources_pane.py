@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,8 +25,10 @@ from .sources.base import Source
 from .sources.broker import mask_password
 from .sources.registry import SourceRegistry
 
-COLUMNS = ("Source", "State", "Snapshots/s", "Rejected", "Kind", "Detail")
-STATE, RATE, DETAIL = 1, 2, 5
+COLUMNS = ("Source", "State", "Rate/s", "Rejected", "Kind", "Detail")
+STATE, RATE, KIND, DETAIL = 1, 2, 4, 5
+#: Below this width (a laptop's side pane) Kind and Detail are left out: the detail is the State cell's tooltip.
+NARROW = 480
 STATE_COLOURS = {
     "running": "#1b7f3b",
     "connected": "#1b7f3b",
@@ -55,8 +57,18 @@ class SourcesPane(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        # Every column as wide as its contents but the source's name, which takes what is left (elided in
+        # the middle, whole in its tooltip): in a narrow pane the state, rate and rejected count stay in sight.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(40)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.setWordWrap(False)  # one line a source, its name elided (a wrapped one was cut in half)
+        rate_header = QTableWidgetItem(COLUMNS[RATE])
+        rate_header.setToolTip("Snapshots a second")
+        self.table.setHorizontalHeaderItem(RATE, rate_header)
         self.table.itemSelectionChanged.connect(lambda: self.selected.emit(self.current()))
         toolbar = QToolBar()
         self.add_broker_action = QAction("Add broker…", self)
@@ -78,6 +90,12 @@ class SourcesPane(QWidget):
         registry.removed.connect(self._on_removed)
         for source in registry:
             self._on_added(source)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        narrow = self.width() < NARROW
+        for col in (KIND, DETAIL):
+            self.table.setColumnHidden(col, narrow)
 
     def current(self) -> Source | None:
         rows = self.table.selectionModel().selectedRows()
@@ -146,7 +164,7 @@ class SourcesPane(QWidget):
                 if col == DETAIL:
                     item.setToolTip(detail)
             url = getattr(source, "url", "")
-            self._item(row, 0).setToolTip(url and mask_password(url))
+            self._item(row, 0).setToolTip("\n".join(t for t in (name, url and mask_password(url)) if t))
 
     def _item(self, row: int, col: int) -> QTableWidgetItem:
         item = self.table.item(row, col)
@@ -154,18 +172,32 @@ class SourcesPane(QWidget):
         return item
 
     def summary(self) -> tuple[str, float, int]:
-        """(each source's state, total snapshots/s, total rejected) for the status bar."""
+        """(each source's state, total snapshots/s, total rejected) for the status bar.
+
+        A run that has ended leaves the list (it stays in this pane, with why it ended): a session of
+        many short runs would otherwise fill the status bar; they are counted at its end instead."""
         states = []
         rate = 0.0
         rejected = 0
+        ended = 0
         for row, source in enumerate(self._rows):
             text = self._item(row, RATE).text().replace(",", "")
             rate += float(text) if text else 0.0
             rejected += source.counters().get("rejected", 0)
+            if ended_run(source):
+                ended += 1
+                continue
             reason = (
                 f" ({source.detail})"
                 if source.state in ("error", "reconnecting", "failed") and source.detail
                 else ""
             )
             states.append(f"{mask_password(source.name)}: {source.state}{reason}")
+        if ended:
+            states.append(f"{ended} run{'s' if ended != 1 else ''} ended")
         return "   ".join(states), rate, rejected
+
+
+def ended_run(source: Source) -> bool:
+    """A script's run (local or remote) that has stopped, finished or failed."""
+    return source.kind == "run" and getattr(source, "ended_at", None) is not None

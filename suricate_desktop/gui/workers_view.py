@@ -118,7 +118,9 @@ class RunJobDialog:
 
 
 class WorkersView(QWidget):
-    """A tree: broker source > worker > script, refreshed from the listeners; runs scripts by jobs."""
+    """A tree: broker source > worker > script, refreshed from the listeners; runs scripts by jobs.
+
+    Shown only while a broker source (with its workers' listener) is open."""
 
     #: A line for the window's status bar.
     message = Signal(str)
@@ -162,6 +164,12 @@ class WorkersView(QWidget):
         self._signals.answered.connect(self._on_answer)
         self._update_actions()
         registry.removed.connect(lambda _source: self.refresh())
+        # Hidden while no broker source lists workers: on the embedded default it would only take room.
+        registry.added.connect(lambda _source: self._follow_brokers())
+        self._follow_brokers()
+
+    def _follow_brokers(self) -> None:
+        self.setHidden(not self.broker_sources())
 
     # -- the tree ------------------------------------------------------------------------------------------------------
     def broker_sources(self) -> list[BrokerSource]:
@@ -205,6 +213,7 @@ class WorkersView(QWidget):
             for col in range(len(COLUMNS) - 1):
                 self.tree.resizeColumnToContents(col)
         self._update_actions()
+        self._follow_brokers()
 
     def _show_worker(self, top: QTreeWidgetItem, sid: int, seen: SeenWorker, now: float) -> set[ScriptKey]:
         status = seen.status

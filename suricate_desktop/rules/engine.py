@@ -709,7 +709,8 @@ class Engine:
             return [a for a in self._alerts.values() if rule is None or a.rule == rule]
 
     def states(self) -> dict[str, dict[str, Any]]:
-        """Per rule: its worst visible state, the number of series in each state, its last value and firing."""
+        """Per rule: its worst visible state, the number of series in each state, its last value (of the newest
+        series in that state, ``last_series``) and firing."""
         order = {
             s: i for i, s in enumerate(("ok", "resolved", "pending", "silenced", "acknowledged", "firing"))
         }
@@ -718,7 +719,9 @@ class Engine:
             for name, rule in self._rules.items():
                 alerts = [a for a in self._alerts.values() if a.rule == name]
                 state = max((a.state for a in alerts), key=order.__getitem__, default="ok")
-                newest = max(alerts, key=lambda a: a.updated, default=None)
+                # The value shown is that of a series in the rule's state (the one firing), not of
+                # whichever series was updated last.
+                newest = max((a for a in alerts if a.state == state), key=lambda a: a.updated, default=None)
                 fired = max((a.fired_at for a in alerts if a.fired_at is not None), default=None)
                 counts = collections.Counter(a.state for a in alerts)
                 out[name] = {
@@ -726,6 +729,7 @@ class Engine:
                     "enabled": rule.enabled,
                     "counts": dict(counts),
                     "last_value": newest.value if newest else None,
+                    "last_series": newest.series if newest else None,
                     "last_fired": fired,
                 }
         return out

@@ -57,6 +57,8 @@ class RuleError(ValueError):
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.field = field
+        #: Every problem of the rule, this one first (``parse_rule`` checks every field).
+        self.errors: list[RuleError] = [self]
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,9 +251,10 @@ def loads(text: str, path: str = "<rules>") -> RuleSet:
             if rule.name in names:
                 raise RuleError(f"a second rule named {rule.name!r}", "name")
         except RuleError as exc:
-            line = (_find_line(lines, start, end, exc.field) if exc.field else None) or start + 1
             name = raw.get("name") if isinstance(raw.get("name"), str) else None
-            result.problems.append(RuleProblem(path, line, str(exc), name))
+            for error in exc.errors:
+                line = (_find_line(lines, start, end, error.field) if error.field else None) or start + 1
+                result.problems.append(RuleProblem(path, line, str(error), name))
             continue
         names.add(rule.name)
         result.rules.append(rule)
@@ -259,46 +262,79 @@ def loads(text: str, path: str = "<rules>") -> RuleSet:
 
 
 def parse_rule(doc: dict[str, Any], line: int = 0) -> Rule:
-    """A validated ``Rule`` from one ``[[rule]]`` table; ``RuleError`` naming the field otherwise."""
+    """A validated ``Rule`` from one ``[[rule]]`` table; ``RuleError`` naming the field otherwise.
+
+    Every field is checked, not only up to the first bad one: the error raised is the first, and its
+    ``errors`` lists them all (an editor shows them at once rather than one per attempt)."""
     doc = dict(doc)
+    errors: list[RuleError] = []
+
+    def check(step: Any) -> None:
+        try:
+            step()
+        except RuleError as exc:
+            errors.append(exc)
+
     known = {f.name for f in fields(Rule)} - {"for_", "actions", "line", "labels", "scorer_options"}
     known |= {"for", "action", "labels", "scorer_options"}
     for key in doc:
         if key not in known:
-            raise RuleError(f"unknown field {key!r}", key)
-    name = _str(doc, "name", required=True)
-    if not _NAME.match(name):
-        raise RuleError(f"name {name!r}: letters, digits and _ . : - only (1-100)", "name")
-    kw: dict[str, Any] = {"name": name, "line": line}
-    kw["type"] = _choice(doc, "type", CONDITIONS, "threshold")
-    kw["severity"] = _choice(doc, "severity", SEVERITIES, "warning")
-    kw["view"] = _choice(doc, "view", VIEWS, "interval")
-    kw["op"] = _choice(doc, "op", OPS, ">")
+            errors.append(RuleError(f"unknown field {key!r}", key))
+    kw: dict[str, Any] = {"name": "", "line": line}
+
+    def name() -> None:
+        kw["name"] = _str(doc, "name", required=True)
+        if not _NAME.match(kw["name"]):
+            raise RuleError(f"name {kw['name']!r}: letters, digits and _ . : - only (1-100)", "name")
+
+    check(name)
+    for key, choices, default in (
+        ("type", CONDITIONS, "threshold"),
+        ("severity", SEVERITIES, "warning"),
+        ("view", VIEWS, "interval"),
+        ("op", OPS, ">"),
+    ):
+        check(
+            lambda key=key, choices=choices, default=default: kw.__setitem__(
+                key, _choice(doc, key, choices, default)
+            )
+        )
+    kind = kw.get("type", "threshold")
     if "enabled" in doc:
-        kw["enabled"] = _bool(doc, "enabled")
+        check(lambda: kw.__setitem__("enabled", _bool(doc, "enabled")))
     for key in ("description", "host", "source", "agg", "key", "scorer"):
         if key in doc:
-            kw[key] = _str(doc, key)
-    if "threshold" not in doc:
-        raise RuleError(
-            "missing field 'threshold'" + (" (seconds of silence)" if kw["type"] == "silence" else ""),
-            "type" if "type" in doc else "name",
-        )
-    if kw["type"] == "silence":
-        kw["threshold"] = duration(doc["threshold"], "threshold")
-        if kw["threshold"] <= 0:
-            raise RuleError("threshold: a silence must last more than 0 seconds", "threshold")
-    else:
-        kw["threshold"] = _number(doc, "threshold")
-    if "clear" in doc:
-        kw["clear"] = _number(doc, "clear")
-        above = kw["op"].startswith(">")
-        if (above and kw["clear"] > kw["threshold"]) or (not above and kw["clear"] < kw["threshold"]):
+            check(lambda key=key: kw.__setitem__(key, _str(doc, key)))
+
+    def threshold() -> None:
+        if "threshold" not in doc:
             raise RuleError(
-                f"clear {kw['clear']:g} is on the firing side of threshold {kw['threshold']:g} "
-                f"(op {kw['op']})",
+                "missing field 'threshold'" + (" (seconds of silence)" if kind == "silence" else ""),
+                "type" if "type" in doc else "name",
+            )
+        if kind == "silence":
+            kw["threshold"] = duration(doc["threshold"], "threshold")
+            if kw["threshold"] <= 0:
+                raise RuleError("threshold: a silence must last more than 0 seconds", "threshold")
+        else:
+            kw["threshold"] = _number(doc, "threshold")
+        if kind == "anomaly_rate" and not 0 <= kw["threshold"] <= 1:
+            raise RuleError("threshold: an anomaly rate is a fraction between 0 and 1", "threshold")
+
+    check(threshold)
+
+    def clear() -> None:
+        kw["clear"] = _number(doc, "clear")
+        above = kw.get("op", ">").startswith(">")
+        limit = kw.get("threshold")
+        if limit is not None and ((above and kw["clear"] > limit) or (not above and kw["clear"] < limit)):
+            raise RuleError(
+                f"clear {kw['clear']:g} is on the firing side of threshold {limit:g} (op {kw.get('op', '>')})",
                 "clear",
             )
+
+    if "clear" in doc:
+        check(clear)
     for key, attr in (
         ("for", "for_"),
         ("clear_for", "clear_for"),
@@ -307,36 +343,46 @@ def parse_rule(doc: dict[str, Any], line: int = 0) -> Rule:
         ("window", "window"),
     ):
         if key in doc:
-            kw[attr] = duration(doc[key], key)
+            check(lambda key=key, attr=attr: kw.__setitem__(attr, duration(doc[key], key)))
     for key in ("flap_count", "history", "rate_limit"):
         if key in doc:
-            kw[key] = _int(doc, key, minimum=0)
+            check(lambda key=key: kw.__setitem__(key, _int(doc, key, minimum=0)))
     if kw.get("history", 60) < 3:
-        raise RuleError("history: a scorer needs at least 3 rows", "history")
+        errors.append(RuleError("history: a scorer needs at least 3 rows", "history"))
     if "score_threshold" in doc:
-        kw["score_threshold"] = _number(doc, "score_threshold")
-    if kw["type"] == "anomaly_rate" and not 0 <= kw["threshold"] <= 1:
-        raise RuleError("threshold: an anomaly rate is a fraction between 0 and 1", "threshold")
+        check(lambda: kw.__setitem__("score_threshold", _number(doc, "score_threshold")))
     if bool(kw.get("flap_window")) != bool(kw.get("flap_count")):
-        raise RuleError("flap detection needs both flap_window and flap_count", "flap_window")
-    if kw["type"] in ("score", "anomaly_rate"):
+        errors.append(RuleError("flap detection needs both flap_window and flap_count", "flap_window"))
+    if kind in ("score", "anomaly_rate"):
         from .scoring import scorer_names
 
         if kw.get("scorer", "zscore") not in scorer_names():
-            raise RuleError(
-                f"scorer: unknown scorer {kw.get('scorer')!r}; known: {', '.join(scorer_names())}", "scorer"
+            errors.append(
+                RuleError(
+                    f"scorer: unknown scorer {kw.get('scorer')!r}; known: {', '.join(scorer_names())}",
+                    "scorer",
+                )
             )
     for key in ("labels", "scorer_options"):
         if key in doc:
             if not isinstance(doc[key], dict):
-                raise RuleError(f"{key}: expected a table", key)
+                errors.append(RuleError(f"{key}: expected a table", key))
+                continue
             kw[key] = tuple(
                 sorted((str(k), v if key == "scorer_options" else str(v)) for k, v in doc[key].items())
             )
     actions = doc.get("action", [])
     if not isinstance(actions, list):
-        raise RuleError("action: expected [[rule.action]] tables", "action")
-    kw["actions"] = tuple(parse_action(a, i) for i, a in enumerate(actions))
+        errors.append(RuleError("action: expected [[rule.action]] tables", "action"))
+        actions = []
+    parsed: list[Action] = []
+    for i, a in enumerate(actions):
+        check(lambda i=i, a=a: parsed.append(parse_action(a, i)))
+    kw["actions"] = tuple(parsed)
+    if errors:
+        first = errors[0]
+        first.errors = errors
+        raise first
     return Rule(**kw)
 
 

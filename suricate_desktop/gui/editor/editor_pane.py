@@ -49,7 +49,7 @@ from .find_replace import FindReplaceBar
 from .lint_wiring import LintWiring
 from .output import OutputView
 from .pane_actions import PaneActions
-from .pane_layout import PaneLayout
+from .pane_layout import PaneLayout, fit_width_after_removals
 from .problems import ProblemsView
 from .run_control import RunControl
 from .run_options import RunOptions, native_lang
@@ -213,6 +213,7 @@ class EditorPane(QWidget):
         else:
             doc.run_config = self.run_options.config()
         editor.setPlainText(text)
+        fit_width_after_removals(editor)
         editor.document().setModified(modified)
         self._lint.watch(doc)
         editor.document().modificationChanged.connect(partial(self._on_modification_changed, doc))

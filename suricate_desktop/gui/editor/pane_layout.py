@@ -1,9 +1,12 @@
 """The editor pane's layout: the run bar, the script tabs (or a placeholder), Problems and Output.
 
-On top, the run bar: a toolbar with Run and Stop, the run options and the cursor position. Below
-it a vertical splitter: the script tabs with the find bar under them, over the Problems and
-Output tabs. While no script is open a placeholder stands in for the tabs, with buttons for a new
-script, Open and the Templates menu.
+On top, the run bar: a toolbar with Run, Stop and a menu of the less-used actions, and the cursor
+position; under it the run options, flowing over as many rows as the dock's width needs. The
+toolbar is never narrower than its buttons, so Stop cannot end up behind a ">>" extension
+button at the dock's default width (it used to share its row with the run options, which took the
+room). Below them a vertical splitter: the script tabs with the find bar under them, over the
+Problems and Output tabs. While no script is open a placeholder stands in for the tabs, with
+buttons for a new script, Open and the Templates menu.
 """
 
 from __future__ import annotations
@@ -11,13 +14,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
+    QPlainTextEdit,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +34,29 @@ from PySide6.QtWidgets import (
 if TYPE_CHECKING:
     from .editor_pane import EditorPane
 
-__all__ = ["PaneLayout"]
+__all__ = ["PaneLayout", "fit_width_after_removals"]
+
+
+def fit_width_after_removals(editor: QPlainTextEdit) -> None:
+    """Keep ``editor``'s horizontal scroll bar to its widest line when lines go (an undo of a pasted long line).
+
+    Why: Qt's plain-text layout only re-measures its widest line when that line's block changes; when the
+    block is removed (an undo, a deleted selection) the old width stays and so does a horizontal scroll
+    bar over nothing. Re-laying the text out once after lines are removed measures it again.
+    """
+    count = [editor.blockCount()]
+
+    def relayout() -> None:
+        doc = editor.document()
+        doc.markContentsDirty(0, doc.characterCount())
+
+    def changed(blocks: int) -> None:
+        fewer = blocks < count[0]
+        count[0] = blocks
+        if fewer and editor.horizontalScrollBar().maximum() > 0:
+            QTimer.singleShot(0, editor, relayout)  # once the edit is done
+
+    editor.blockCountChanged.connect(changed)
 
 
 class PaneLayout:
@@ -49,14 +80,42 @@ class PaneLayout:
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toolbar.addAction(pane.run_action)
         self.toolbar.addAction(pane.stop_action)
+        self.more_menu = QMenu("More", pane)
+        self.more_menu.setObjectName("editor-more")
+        for action in (
+            pane.clear_output_action,
+            None,
+            pane.find_action,
+            pane.replace_action,
+            None,
+            pane.save_as_action,
+            pane.close_action,
+        ):
+            self.more_menu.addSeparator() if action is None else self.more_menu.addAction(action)
+        more = QToolButton()
+        more.setObjectName("editor-more-button")
+        more.setText("More")
+        more.setToolTip("Clear the output, find and replace, save as, close")
+        more.setMenu(self.more_menu)
+        more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        more.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar.addWidget(more)
+        # All of it, always: a toolbar squeezed below its buttons hides the last ones (Stop) behind ">>".
+        self.toolbar.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.toolbar.setMinimumWidth(self.toolbar.sizeHint().width())
         top = QWidget()
         top.setObjectName("editor-run-bar")
-        top_row = QHBoxLayout(top)
-        top_row.setContentsMargins(2, 2, 6, 2)
+        column = QVBoxLayout(top)
+        column.setContentsMargins(2, 2, 6, 2)
+        column.setSpacing(2)
+        top_row = QHBoxLayout()
         top_row.setSpacing(8)
-        top_row.addWidget(self.toolbar, 0, Qt.AlignmentFlag.AlignTop)
-        top_row.addWidget(pane.run_options, 1)
-        top_row.addWidget(pane.position_label, 0, Qt.AlignmentFlag.AlignTop)
+        top_row.addWidget(self.toolbar)
+        top_row.addStretch(1)
+        top_row.addWidget(pane.position_label)
+        column.addLayout(top_row)
+        pane.run_options.setContentsMargins(4, 0, 0, 2)
+        column.addWidget(pane.run_options)
 
         editor_area = QWidget()
         ea = QVBoxLayout(editor_area)
@@ -78,7 +137,8 @@ class PaneLayout:
         splitter.addWidget(bottom)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([420, 160])
+        splitter.setSizes([400, 180])
+        splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(pane)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -93,6 +153,7 @@ class PaneLayout:
     def _make_placeholder(self, pane: EditorPane) -> QWidget:
         w = QWidget()
         layout = QVBoxLayout(w)
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.addStretch(1)
         label = QLabel(
             "<h3>No script open</h3><p>Start a new one, open a <tt>.d</tt> or <tt>.bt</tt> file, "
@@ -102,6 +163,7 @@ class PaneLayout:
         label.setWordWrap(True)
         layout.addWidget(label)
         row = QHBoxLayout()
+        row.setSpacing(4)  # the four buttons fit the dock's default laptop width
         row.addStretch(1)
         slots: list[tuple[str, Callable[[], object]]] = [
             ("New bpftrace script", lambda: pane.new_document("bpftrace")),
@@ -119,4 +181,11 @@ class PaneLayout:
         row.addStretch(1)
         layout.addLayout(row)
         layout.addStretch(2)
-        return w
+        # In a short dock (a laptop with the console open) it scrolls rather than overlapping itself.
+        scroll = QScrollArea()
+        scroll.setObjectName("editor-placeholder")
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(w)
+        return scroll

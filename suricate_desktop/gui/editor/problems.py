@@ -8,8 +8,16 @@ emits :attr:`ProblemsView.problemActivated` so the pane can jump there.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QWidget,
+)
 
 from ...lang.diagnostics import Diagnostic
 from .code_editor import severity_icon
@@ -27,6 +35,24 @@ def location(d: Diagnostic) -> str:
     if d.column <= 0:
         return f"{d.file}:{d.line}"
     return f"{d.file}:{d.line}:{d.column}"
+
+
+class _WrappingDelegate(QStyledItemDelegate):
+    """Measures a row at its column's width, so a long message takes as many lines as it needs.
+
+    Why: a tree view asks its delegate for a row's height without the column's width, and the text is then
+    measured as one line (and cut at the dock's edge) even with word wrap on."""
+
+    def __init__(self, view: QTreeWidget) -> None:
+        super().__init__(view)
+        self._view = view
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        opt = QStyleOptionViewItem(option)
+        # (a rect of no height is "invalid", and the style then measures one unbounded line)
+        opt.rect = QRect(0, 0, self._view.header().sectionSize(index.column()), max(option.rect.height(), 1))
+        opt.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+        return super().sizeHint(opt, index)
 
 
 class ProblemsView(QTreeWidget):
@@ -50,7 +76,12 @@ class ProblemsView(QTreeWidget):
         self.setColumnCount(3)
         self.setHeaderLabels(["Location", "Message", "Source"])
         self.setRootIsDecorated(False)
-        self.setUniformRowHeights(True)
+        # A long message wraps in its column, whole, rather than being cut at the dock's edge.
+        self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setUniformRowHeights(False)
+        self._delegate = _WrappingDelegate(self)  # held: the view does not keep the Python object alive
+        self.setItemDelegate(self._delegate)
         self.setAlternatingRowColors(True)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.header()
@@ -58,6 +89,8 @@ class ProblemsView(QTreeWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # Re-wrap the messages at the column's new width.
+        header.sectionResized.connect(lambda *_: self.scheduleDelayedItemsLayout())
         self.itemActivated.connect(self._on_activated)
         self._problems: list[tuple[Diagnostic, str]] = []
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QKeySequence
 
+from .. import screen_fit
 from ..depgraph import open_window
 from ..models import ModelsUI
 from ..pane import Entry, Pane
@@ -71,12 +72,16 @@ class DependencyGraph(Pane):
         action.setStatusTip(
             "Which processes, I/O and system calls move together, from a recording or a live window"
         )
-        action.triggered.connect(lambda: open_window(window))
+        action.triggered.connect(self.open)
         window.addAction(action)
         self._entries = [Entry("Analytics/depgraph", action)]
 
     def entries(self) -> list[Entry]:
         return self._entries
+
+    def open(self) -> None:
+        """Open (or raise) the graph window, inside the screen: it asks for 1320x800, taller than a laptop's."""
+        screen_fit.clamp_into_screen(open_window(self.window))
 
     def teardown(self) -> None:
         graph = getattr(self.window, "depgraph_window", None)

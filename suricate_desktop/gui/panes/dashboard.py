@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QDockWidget
 
 from ..dashboard import Dashboard
 from ..pane import Entry, Pane
@@ -68,7 +69,10 @@ class Dashboards(Pane):
 
 
 class Timeline(Pane):
-    """The Timeline dock (F9): shown on the recording opened or selected, hidden when it goes."""
+    """The Timeline dock (F9): shown on the recording opened or selected, hidden when it goes.
+
+    A slim bar: its title on its side (one row high, not two), across the top of the window where the
+    window's layout puts it, never sharing a row with the bottom panes (console, rules)."""
 
     name = "timeline"
 
@@ -76,7 +80,11 @@ class Timeline(Pane):
         self.window = window
         timeline = window.timeline = TimelineBar()
         self.dock = window.timeline_dock = self.add_dock(
-            window, "Timeline", timeline, Qt.DockWidgetArea.BottomDockWidgetArea, "F9"
+            window, "Timeline", timeline, Qt.DockWidgetArea.TopDockWidgetArea, "F9"
+        )
+        self.dock.setFeatures(self.dock.features() | QDockWidget.DockWidgetFeature.DockWidgetVerticalTitleBar)
+        self.dock.setAllowedAreas(
+            Qt.DockWidgetArea.TopDockWidgetArea | Qt.DockWidgetArea.BottomDockWidgetArea
         )
         self.dock.hide()
         window.registry.added.connect(self._show)

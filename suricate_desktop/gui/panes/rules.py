@@ -1,6 +1,7 @@
 """The rules in the window: the Rules (F10) and Alert history (F12) docks and the Rules menu.
 
-Both docks start hidden, side by side at the bottom; a tray notification's click shows the
+Both docks start hidden at the bottom (the window's layout places them: tabbed on a laptop, side by
+side on a wide screen); a tray notification's click shows the
 history. The rules file in use is kept in workspace files; the engine's thread stops on close.
 """
 
@@ -32,7 +33,6 @@ class Rules(Pane):
         self.alerts_dock = window.alerts_dock = self.add_dock(
             window, "Alert history", panel.timeline, Qt.DockWidgetArea.BottomDockWidgetArea, "F12"
         )
-        window.splitDockWidget(self.dock, self.alerts_dock, Qt.Orientation.Horizontal)
         self.dock.hide()
         self.alerts_dock.hide()
         panel.showHistoryRequested.connect(self._show_history)

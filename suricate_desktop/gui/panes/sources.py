@@ -54,8 +54,10 @@ class Sources(Pane):
         split.setObjectName("sources-split")
         split.addWidget(pane)
         split.addWidget(workers)
-        split.setStretchFactor(0, 1)
+        # The sources first: the workers (shown once a broker source is open) take the lesser share.
+        split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setChildrenCollapsible(False)
         self.dock = window.sources_dock = self.add_dock(
             window, "Sources", split, Qt.DockWidgetArea.LeftDockWidgetArea, "F6"
         )

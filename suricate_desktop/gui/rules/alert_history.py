@@ -96,8 +96,8 @@ class AlertTimeline(QWidget):
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.itemSelectionChanged.connect(self._sync_buttons)
-        for col, width in enumerate((150, 140, 210, 95, 60, 60)):
-            self.tree.setColumnWidth(col, width)
+        self.tree.header().setStretchLastSection(True)  # the others fit their contents as rows come
+        self.tree.itemExpanded.connect(lambda _item: self._fit_columns())  # its events, in sight now
         self.ack_button = _tool_button(
             "Acknowledge…", "Acknowledge the selected alert with a comment (held until it resolves)"
         )
@@ -153,7 +153,13 @@ class AlertTimeline(QWidget):
         if touched:
             self._sync_buttons()
             self._update_summary()
+            self._fit_columns()
             self.changed.emit()
+
+    def _fit_columns(self) -> None:
+        """Each column but the last (Actions) as wide as its header and its widest row: no state is cut."""
+        for col in range(len(COLUMNS) - 1):
+            self.tree.resizeColumnToContents(col)
 
     def _take(self, event: dict) -> list[str]:
         kind = event.get("event")

@@ -1,5 +1,8 @@
 """Edit one rule as its TOML text, validated as you type: each problem at its line, OK only when it validates.
 
+Every problem of the rule is listed at once (``parse_rule`` checks every field, not up to the first
+bad one), each marked at its line; a TOML syntax error stops the parser, so it is the one listed.
+
 The text is the rule's ``[[rule]]`` table (and its ``[[rule.action]]`` tables) exactly as the file holds it;
 OK splices it back into the file in place (``rules.edit``), so the file's other rules, comments and layout
 are kept and its diff shows only this rule. Validation is the engine's own (``rules.edit.check_rule``), so
@@ -43,6 +46,8 @@ cooldown = "1m"
 # args = ["notify-send", "{{rule}}", "{{series}} = {{value}}"]
 """
 DEBOUNCE_MS = 250
+#: Problems listed without a scroll bar; more scroll (the editor keeps the rest of the dialog).
+MAX_ROWS = 8
 
 
 class RuleEditDialog(QDialog):
@@ -69,7 +74,6 @@ class RuleEditDialog(QDialog):
         self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.editor.setPlainText(chunk)
         self.problems = QListWidget()
-        self.problems.setMaximumHeight(110)
         self.problems.itemActivated.connect(self._go_to_problem)
         self.problems.itemClicked.connect(self._go_to_problem)
         self.verdict = QLabel()
@@ -111,6 +115,11 @@ class RuleEditDialog(QDialog):
             item.setForeground(QColor("#cf222e"))
             self.problems.addItem(item)
         self.problems.setVisible(bool(problems))
+        if problems:  # every problem in sight at once (a scroll bar only past MAX_ROWS)
+            rows = min(len(problems), MAX_ROWS)
+            self.problems.setFixedHeight(
+                rows * self.problems.sizeHintForRow(0) + 2 * self.problems.frameWidth() + 2
+            )
         ok = not problems
         self.verdict.setText(
             "✔ valid"

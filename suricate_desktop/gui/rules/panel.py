@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -185,15 +186,18 @@ class RulesPanel(QWidget):
         )
         toolbar = QToolBar()
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (
-            self.new_action,
-            self.edit_action,
-            self.delete_action,
-            self.test_action,
-            self.backtest_action,
-            self.undo_action,
-        ):
+        for action in (self.new_action, self.edit_action, self.delete_action, self.test_action):
             toolbar.addAction(action)
+        # The less-used ones in a menu, so that the bar fits a half-width dock without a ">>".
+        more = QToolButton()
+        more.setObjectName("rules-more-button")
+        more.setText("More")
+        more.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        more_menu = QMenu(more)
+        for action in (self.backtest_action, self.undo_action, self.open_action):
+            more_menu.addAction(action)
+        more.setMenu(more_menu)
+        toolbar.addWidget(more)
         self.file_label = QLabel()
         self.file_label.setStyleSheet("color: #57606a")
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -208,10 +212,9 @@ class RulesPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
+        # Interactive, fitted to the contents whenever they change (``_fit_columns``): no state or value cut.
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for col, width in enumerate((34, 160, 70, 170, 100, 80, 140)):
-            self.table.setColumnWidth(col, width)
         self.table.itemChanged.connect(self._on_item_changed)
         self.table.itemDoubleClicked.connect(lambda _item: self.edit_selected())
         self.table.itemSelectionChanged.connect(self._sync_actions)
@@ -644,6 +647,7 @@ class RulesPanel(QWidget):
 
     def _update_states(self) -> None:
         states = self.feed.states
+        changed = False
         self.table.blockSignals(True)
         try:
             for row in range(self.table.rowCount()):
@@ -657,6 +661,7 @@ class RulesPanel(QWidget):
                     else (
                         info["state"],
                         info["last_value"],
+                        info.get("last_series"),
                         info["last_fired"],
                         tuple(sorted(info["counts"].items())),
                     ),
@@ -664,6 +669,7 @@ class RulesPanel(QWidget):
                 if self._shown_states.get(name) == shown:
                     continue
                 self._shown_states[name] = shown
+                changed = True
                 state = (
                     "disabled" if rule is not None and not rule.enabled else (info or {}).get("state", "ok")
                 )
@@ -675,11 +681,14 @@ class RulesPanel(QWidget):
                 item.setFont(font)
                 value = (info or {}).get("last_value")
                 self._cell(row, 5).setText(fmt_number(value) if value is not None else "–")
+                self._cell(row, 5).setToolTip((info or {}).get("last_series") or "")
                 self._cell(row, 6).setText(when((info or {}).get("last_fired")))
                 counts = (info or {}).get("counts", {})
                 self._cell(row, 7).setText(", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "–")
         finally:
             self.table.blockSignals(False)
+        if changed:
+            self._fit_columns()
         dropped = self.feed.dropped
         stats = self.feed.stats
         tips = []
@@ -695,6 +704,11 @@ class RulesPanel(QWidget):
             )
         if tips:
             self.file_label.setToolTip("\n".join(tips))
+
+    def _fit_columns(self) -> None:
+        """Every column but the last as wide as its header and its widest cell (the last takes the rest)."""
+        for col in range(len(COLUMNS) - 1):
+            self.table.resizeColumnToContents(col)
 
     def _on_item_changed(self, item: QTableWidgetItem) -> None:
         if item.column() != 0:
