@@ -491,6 +491,7 @@ def test_state_round_trips(make_panel):
     a.set_view("cumulative")
     a.set_top(5)
     a.set_hidden([("x",)])
+    a.set_legend(False)
     a.set_paused(True)
     state = a.state()
     assert state == {
@@ -504,6 +505,7 @@ def test_state_round_trips(make_panel):
         "key": ["bash"],
         "field": "average",
         "top": 5,
+        "legend": False,
     }
     b = make_panel(store, LAT)
     b.restore(state)

@@ -17,7 +17,10 @@ class RedrawBudget:
 
     The frame timer calls every panel's ``refresh()`` thirty times a second; a panel
     whose stream moved redraws (Python work in ``refresh``, then its paint in the
-    event loop). With many panels on fast streams, or a consumer thread busy
+    event loop). A panel wants to redraw at its stream's rate: once per stream
+    interval (``every``), at most ``max_rate`` times a second, never faster (a host
+    whose other streams move its clock does not make a one-second stream redraw ten
+    times a second). With many panels on fast streams, or a consumer thread busy
     ingesting, that work can exceed what the GUI thread has: frames would stretch
     and the event loop stall. So:
 
@@ -25,16 +28,24 @@ class RedrawBudget:
       ``burst`` seconds ahead: one frame never carries a pile of redraws;
     * when the bucket is empty, panels queue, and the one that has waited longest
       goes first, so the frame timer's fixed order favours nobody;
-    * each panel waits at least (busy panels × its own redraw cost ÷ share)
-      between redraws, so a cheap panel on a fast stream does not take every turn.
+    * each panel waits at least its stream's interval, and at least (busy panels ×
+      its own redraw cost ÷ share) between redraws, so a cheap panel on a fast
+      stream does not take every turn. When the panels' redraws fit in the share,
+      the first bound is the one that holds: every panel at its stream's rate.
 
     The frame timer keeps its rate, the event loop stays responsive, and under load
     each panel simply redraws less often (the newest data is never skipped, only
     shown later). Settings changes (chart, window, key, ...) redraw at once.
     """
 
-    def __init__(self, share: float = 0.5, burst: float = 0.025, max_interval: float = 5.0) -> None:
+    def __init__(
+        self, share: float = 0.5, burst: float = 0.025, max_interval: float = 5.0, max_rate: float = 10.0
+    ) -> None:
         self.share, self.burst, self.max_interval = share, burst, max_interval
+        #: redraws a second a panel is never given more of, whatever its stream's rate
+        self.max_rate = max_rate
+        #: panel -> the least seconds it wants between redraws (its stream's interval)
+        self.every: weakref.WeakKeyDictionary[object, float] = weakref.WeakKeyDictionary()
         self.enabled = True
         self.tokens = burst
         self.last = time.perf_counter()
@@ -45,6 +56,8 @@ class RedrawBudget:
         # panel -> (since, last asked)
         self.waiting: weakref.WeakKeyDictionary[object, tuple[float, float]] = weakref.WeakKeyDictionary()
         self.redraws = 0
+        #: panel -> its redraws so far (bench/gui.py reports them per visible plot)
+        self.counts: weakref.WeakKeyDictionary[object, int] = weakref.WeakKeyDictionary()
         self._busy, self._busy_at = 1, -1e9
         # panel -> (estimate, routine)
         self._paint_due: weakref.WeakKeyDictionary[object, tuple[float, bool]] = weakref.WeakKeyDictionary()
@@ -59,10 +72,20 @@ class RedrawBudget:
         if now - self._busy_at > 0.1 or now < self._busy_at:  # counted ten times a second, not per call
             self._busy = sum(1 for t in list(self.drawn_at.values()) if now - t < 2 * self.max_interval) or 1
             self._busy_at = now
-        return min(self.max_interval, max(1.0 / 30, self._busy * self.cost(panel) / self.share))
+        wanted = self.every.get(panel, 1.0 / self.max_rate)
+        return min(self.max_interval, max(wanted, self._busy * self.cost(panel) / self.share))
 
-    def allow(self, panel: object, now: float) -> bool:
-        """May ``panel`` redraw now? If not, it is queued and asks again next frame."""
+    def window(self, panel: object, now: float) -> float:
+        """Seconds within which ``panel``, asking at every frame with something new, gets its turn."""
+        return self.interval(panel, now) + self.burst / self.share + 1.0 / 30
+
+    def allow(self, panel: object, now: float, every: float | None = None) -> bool:
+        """May ``panel`` redraw now? If not, it is queued and asks again next frame.
+
+        ``every``: the panel's stream interval, the least time it wants between redraws
+        (bounded to ``1/max_rate`` .. 1 s); None keeps what it said before."""
+        if every is not None:
+            self.every[panel] = min(1.0, max(1.0 / self.max_rate, every)) - 0.5 / 30  # a frame's jitter
         if not self.enabled:
             return True
         self.tokens = min(self.burst, self.tokens + max(0.0, now - self.last) * self.share)
@@ -96,6 +119,7 @@ class RedrawBudget:
             self._busy_at = -1e9  # a newcomer: count again
         self.drawn_at[panel] = now
         self.redraws += 1
+        self.counts[panel] = self.counts.get(panel, 0) + 1
         # The paint that follows is charged now, on its estimate (corrected when it happens): otherwise
         # one frame could let many panels draw and leave all their paints to the next event-loop pass.
         expected = self.paint_cost.get(panel, seconds)

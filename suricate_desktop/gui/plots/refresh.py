@@ -70,7 +70,7 @@ class PanelRefresh:
             p.budget.forget(p)
             return
         now = time.perf_counter()
-        if budgeted and not self.force and not p.budget.allow(p, now):
+        if budgeted and not self.force and not p.budget.allow(p, now, every=p.interval):
             return  # stays pending: the next frame asks again
         if p.chart is None or version < self.version or p.kind is None:
             self.learn_stream()
