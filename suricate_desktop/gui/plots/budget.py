@@ -47,8 +47,10 @@ class RedrawBudget:
         #: panel -> the least seconds it wants between redraws (its stream's interval)
         self.every: weakref.WeakKeyDictionary[object, float] = weakref.WeakKeyDictionary()
         self.enabled = True
+        #: the clock the turns are measured by (seconds); a test may give a simulated one
+        self.clock = time.perf_counter
         self.tokens = burst
-        self.last = time.perf_counter()
+        self.last = self.clock()
         # per panel (any weak-referenceable object), forgotten with it
         self.draw_cost: weakref.WeakKeyDictionary[object, float] = weakref.WeakKeyDictionary()  # EWMA seconds
         self.paint_cost: weakref.WeakKeyDictionary[object, float] = weakref.WeakKeyDictionary()
@@ -76,8 +78,12 @@ class RedrawBudget:
         return min(self.max_interval, max(wanted, self._busy * self.cost(panel) / self.share))
 
     def window(self, panel: object, now: float) -> float:
-        """Seconds within which ``panel``, asking at every frame with something new, gets its turn."""
-        return self.interval(panel, now) + self.burst / self.share + 1.0 / 30
+        """Seconds within which ``panel``, asking at every frame with something new, gets its turn: its
+        interval, plus the time the bucket takes to pay back what it owes now, the redraws of the panels
+        queued with it, and its own."""
+        ahead = sum(self.cost(other) for other in list(self.waiting.keys()) if other is not panel)
+        owed = max(0.0, -self.tokens) + ahead + min(self.burst, max(self.cost(panel), 1e-3))
+        return self.interval(panel, now) + owed / self.share + 2.0 / 30
 
     def allow(self, panel: object, now: float, every: float | None = None) -> bool:
         """May ``panel`` redraw now? If not, it is queued and asks again next frame.

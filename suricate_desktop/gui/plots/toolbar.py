@@ -57,6 +57,7 @@ class PlotToolbar(QToolBar):
         self.setIconSize(self.iconSize() * 0.75)
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.setStyleSheet("QToolBar { spacing: 2px; padding: 1px; }")
+        self.setMovable(False)  # a plot's own row: no grip
         self.title = _ElidedLabel(" · ".join(panel.stream))
         self.title.setStyleSheet("font-weight: 600; padding: 0 4px;")
         self.title.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -72,9 +73,11 @@ class PlotToolbar(QToolBar):
 
         self.key_box = QComboBox()
         self.key_box.setToolTip("Heatmap and histogram: one key, or all keys summed")
+        self.key_box.view().setMinimumWidth(160)  # the list shows keys in full
         self.key_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.key_box.setMinimumContentsLength(9)
-        self.key_box.addItem("all keys (sum)", None)
+        self.key_box.setMinimumContentsLength(6)
+        self.key_box.setMaximumWidth(96)
+        self.key_box.addItem("all keys", None)
         self.key_box.activated.connect(lambda i: panel.set_key(self.key_box.itemData(i)))
         self.key_action = self.addWidget(self.key_box)
 
