@@ -58,8 +58,6 @@ class RedrawBudget:
         # panel -> (since, last asked)
         self.waiting: weakref.WeakKeyDictionary[object, tuple[float, float]] = weakref.WeakKeyDictionary()
         self.redraws = 0
-        #: panel -> its redraws so far (bench/gui.py reports them per visible plot)
-        self.counts: weakref.WeakKeyDictionary[object, int] = weakref.WeakKeyDictionary()
         self._busy, self._busy_at = 1, -1e9
         # panel -> (estimate, routine)
         self._paint_due: weakref.WeakKeyDictionary[object, tuple[float, bool]] = weakref.WeakKeyDictionary()
@@ -125,7 +123,6 @@ class RedrawBudget:
             self._busy_at = -1e9  # a newcomer: count again
         self.drawn_at[panel] = now
         self.redraws += 1
-        self.counts[panel] = self.counts.get(panel, 0) + 1
         # The paint that follows is charged now, on its estimate (corrected when it happens): otherwise
         # one frame could let many panels draw and leave all their paints to the next event-loop pass.
         expected = self.paint_cost.get(panel, seconds)
