@@ -26,7 +26,7 @@ from ._data import fmt_number
 #: Labels kept per axis (laid-out text and sizes); cleared when exceeded.
 TEXT_CACHE = 512
 #: Pixels of free space wanted between two time labels.
-LABEL_GAP = 14.0
+LABEL_GAP = 10.0
 #: Steps of a time axis, seconds, smallest first: each a round step a reader counts in.
 TIME_STEPS = (
     1, 2, 5, 10, 15, 20, 30,

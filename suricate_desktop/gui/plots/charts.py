@@ -328,7 +328,7 @@ class TimeSeriesChart(KeyedChart):
         lo, hi = wanted
         if old is not None and old[0] <= lo and hi <= old[1] and (hi - lo) >= Y_KEEP * (old[1] - old[0]):
             return old
-        step = _nice_step((hi - lo) / 5) if hi > lo else 0.0
+        step = _nice_step((hi - lo) / 8) if hi > lo else 0.0
         if step > 0:
             lo = math.floor(lo / step) * step if lo != 0 else 0.0
             hi = math.ceil(hi / step) * step
@@ -438,11 +438,11 @@ def _span(y: np.ndarray, log: bool = False) -> tuple[float, float] | None:
 
 
 def _nice_step(raw: float) -> float:
-    """The 1, 2 or 5 × 10^k at or above ``raw``."""
+    """The 1, 2, 2.5 or 5 × 10^k at or above ``raw``."""
     if raw <= 0 or not math.isfinite(raw):
         return 0.0
     power = 10.0 ** math.floor(math.log10(raw))
-    for m in (1.0, 2.0, 5.0, 10.0):
+    for m in (1.0, 2.0, 2.5, 5.0, 10.0):
         if m * power >= raw:
             return m * power
     return 10.0 * power

@@ -172,7 +172,7 @@ class HeatmapChart(Chart):
             if top >= 3 * max(values):  # the top, unless it would crowd the decade below it
                 ticks.append((float(np.log1p(top)), fmt_number(top)))
         else:
-            step = _round_up(top / 4)
+            step = _round_up(top / 4, (1, 2, 5, 10))
             ticks = [(float(v), fmt_number(v)) for v in np.arange(0.0, top + step / 2, step)]
         self.bar.axis.setTicks([ticks])
         self.bar.axis.setLabel("count per cell" + (" (log scale)" if log else ""))
@@ -272,14 +272,14 @@ class HeatmapChart(Chart):
         return header, rows
 
 
-def _round_up(value: float) -> float:
-    """The 1, 2 or 5 × 10^k at or above ``value`` (1 for nothing)."""
+def _round_up(value: float, steps: tuple[float, ...] = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)) -> float:
+    """The first round number (``steps`` × 10^k) at or above ``value`` (1 for nothing)."""
     if value <= 1:
         return 1.0
     power = 10.0 ** math.floor(math.log10(value))
-    for m in (1.0, 2.0, 5.0, 10.0):
+    for m in steps:
         if m * power >= value:
-            return m * power
+            return float(m * power)
     return 10.0 * power
 
 
