@@ -249,3 +249,36 @@ def test_every_visible_panel_redraws_within_one_budget_window(qtbot):
     assert max(per_frame) < len(cards)  # the budget made them take turns ...
     assert all(drawn_version(c) == wanted[id(c)] for c in cards)  # ... and each had its turn in the window
     assert drawn_version(off_tab) != wanted[id(off_tab)]  # the other tab's panel waited
+
+
+def test_a_plot_scrolled_out_of_view_waits_and_redraws_when_scrolled_back(qtbot):
+    store = LiveStore()
+    streams = [f"s{i}" for i in range(10)]
+    for s in streams:
+        add_rows(store, range(30), 3, s)
+    budget = RedrawBudget()
+    budget.enabled = False
+    dashboard = Dashboard(budget=budget)
+    qtbot.addWidget(dashboard)
+    dashboard.resize(1000, 480)  # two rows of cards show; the fifth is far below the fold
+    dashboard.show()
+    source = Source("src", store)
+    cards = [dashboard.add_plot(source, (H, "procs", s), "timeseries") for s in streams]
+    qtbot.waitExposed(dashboard)
+    page = dashboard.current_page()
+    qtbot.waitUntil(lambda: page.widget().height() > page.viewport().height() + 280)  # laid out: it scrolls
+    for s in streams:
+        add_rows(store, [30], 3, s)
+    dashboard.refresh()
+    top = cards[0].panel
+    below = [c for c in cards if c.panel.visibleRegion().isEmpty()]
+    assert below  # the page scrolls: some cards are out of view
+    card = below[-1]
+    bottom, stream = card.panel, card.stream
+    assert top._refresher.version == store.version((H, "procs", "s0"))
+    assert bottom._refresher.version != store.version(stream)  # nobody would see it
+    page.ensureWidgetVisible(card)
+    qtbot.wait(20)
+    dashboard.refresh()
+    assert not bottom.visibleRegion().isEmpty()
+    assert bottom._refresher.version == store.version(stream)
