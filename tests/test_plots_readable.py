@@ -192,12 +192,14 @@ def test_a_dashboard_card_names_its_stream_once(qtbot):
     title = labels[0]
     assert title.text() == "web01.procs.cpu"  # wide enough: in full, not elided
     assert "web01 (broker)" in title.toolTip() and "web01.procs.cpu" in title.toolTip()
-    # narrow: elided with "…", the full name still in the tooltip
-    dashboard.resize(700, 700)
-    card.panel.toolbar.set_title("web01.procs.a-very-long-aggregation-name-indeed", "full name")
-    qtbot.wait(10)
-    shown = card.panel.toolbar.title.text()
-    assert "…" in shown or card.panel.toolbar.title.width() >= card.panel.toolbar.title.sizeHint().width()
+    # narrow: the stream without its host, then the aggregation alone, then elided; in full in the tooltip
+    toolbar = card.panel.toolbar
+    for width, shown in ((800, "web01.procs.cpu"), (60 + 10, "cpu")):
+        toolbar.title.resize(width, toolbar.title.height())
+        assert toolbar.title.text() == shown
+    toolbar.set_title("web01.procs.a-very-long-aggregation-name-indeed", "full")
+    toolbar.title.resize(70, toolbar.title.height())
+    assert toolbar.title.text() == "cpu" and toolbar.title.toolTip().startswith("full")
 
 
 # -- the redraw budget: every visible panel in its turn -----------------------------------------------------------------

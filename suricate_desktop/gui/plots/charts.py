@@ -44,6 +44,8 @@ GRID_ALPHA = 0.25
 LEFT_AXIS_WIDTH = 60
 #: The legend goes beside a time series only if the data keeps at least this many pixels.
 MIN_DATA_WIDTH = 320
+#: Pixels per legend row.
+LEGEND_ROW = 17
 #: Legend entries longer than this are elided (the crosshair's readout names the key in full).
 LEGEND_CHARS = 22
 #: The y range is kept while the data fills more than this share of it (the axis does not jitter).
@@ -229,7 +231,7 @@ class TimeSeriesChart(KeyedChart):
             pen=pg.mkPen(None),
             labelTextSize="8pt",
             labelTextColor="#222222",
-            verSpacing=-6,
+            verSpacing=0,
         )
         self.legend.setParentItem(self.plot)
         self._legend_width = -1
@@ -270,6 +272,9 @@ class TimeSeriesChart(KeyedChart):
                     self.plot.addItem(curve)
                     self.curves[key] = curve
                     self.legend.addItem(curve, _elide(key_text(key), LEGEND_CHARS))
+                    sample, label = self.legend.items[-1]
+                    sample.setFixedHeight(LEGEND_ROW)  # rows as tall as their text: 8 keys fit a short plot
+                    label.setMaximumHeight(LEGEND_ROW)
             self.shown = wanted
             self.fit_legend()
         self.shown = wanted
@@ -339,11 +344,12 @@ class TimeSeriesChart(KeyedChart):
         """Show the legend beside the data if the panel asks for it and leaves the data room; else hide it."""
         legend = self.legend
         legend.updateSize()
-        canvas_width = self.panel.canvas.width()
+        canvas = self.panel.canvas
         show = (
             bool(self.panel.legend)
             and bool(self.curves)
-            and canvas_width - legend.width() - LEFT_AXIS_WIDTH >= MIN_DATA_WIDTH
+            and canvas.width() - legend.width() - LEFT_AXIS_WIDTH >= MIN_DATA_WIDTH
+            and legend.height() <= canvas.height() - 30  # every entry, or none: a cut legend misleads
         )
         width = int(legend.width()) + 6 if show else 0
         if width != self._legend_width:

@@ -205,10 +205,13 @@ class PlotToolbar(QToolBar):
         self.log_action.setEnabled(name != "pie")
         self.log_action.blockSignals(False)
         kind_text = f" ({kind})" if kind else ""
+        stream = panel.stream
+        shorter = (".".join(stream[1:]), stream[-1]) if len(stream) == 3 else ()
         if self._title_text is not None:
-            self.title.setText(self._title_text, (self._title_tip or self._title_text) + kind_text)
+            tip = (self._title_tip or self._title_text) + kind_text
+            self.title.setText(self._title_text, tip, shorter)
         else:
-            self.title.setText(" · ".join(panel.stream), " · ".join(panel.stream) + kind_text)
+            self.title.setText(" · ".join(stream), " · ".join(stream) + kind_text, shorter)
         self.select_key()
 
     def update_keys(self) -> None:
@@ -256,15 +259,21 @@ def window_title(seconds: float | None) -> str:
 
 
 class _ElidedLabel(QLabel):
-    """A label that shortens its text with "…" rather than pushing the toolbar's buttons out of sight."""
+    """A label that shortens its text rather than pushing the toolbar's buttons out of sight.
+
+    Given shorter forms (the stream without its host, then the aggregation alone), it shows
+    the longest that fits, and only then elides with "…": "latency_ns" says more than
+    "dem…_ns". The full text is in the tooltip."""
 
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._full = text
+        self._shorter: tuple[str, ...] = ()
         self.setText(text)
 
-    def setText(self, text: str, tooltip: str | None = None) -> None:
+    def setText(self, text: str, tooltip: str | None = None, shorter: tuple[str, ...] = ()) -> None:
         self._full = text
+        self._shorter = tuple(t for t in shorter if t and t != text)
         self.setToolTip(tooltip if tooltip is not None else text)
         self._elide()
 
@@ -283,7 +292,11 @@ class _ElidedLabel(QLabel):
         return hint
 
     def _elide(self) -> None:
-        shown = self.fontMetrics().elidedText(
-            self._full, Qt.TextElideMode.ElideMiddle, max(self.width() - 10, 20)
-        )
-        QLabel.setText(self, shown)
+        room = max(self.width() - 10, 20)
+        metrics = self.fontMetrics()
+        for text in (self._full, *self._shorter):
+            if metrics.horizontalAdvance(text) <= room:
+                QLabel.setText(self, text)
+                return
+        last = self._shorter[-1] if self._shorter else self._full
+        QLabel.setText(self, metrics.elidedText(last, Qt.TextElideMode.ElideMiddle, room))
