@@ -33,9 +33,9 @@ PALETTE = [
     "#117733",  # green
 ]
 #: ΔE*76 below which two series shown together count as hard to tell apart (about 2.3 is just
-#: noticeable; lines one pixel wide need far more). Okabe and Ito's seven are all this far apart, for
-#: deuteranopes too, except one pair the panels avoid (reddish purple and Tol's teal: 4.3).
-MIN_DISTANCE = 15.0
+#: noticeable; lines one pixel wide need far more). Most pairs of the palette are this far apart, for
+#: deuteranopes too; the few that are not (reddish purple and Tol's teal: 4.3) a panel avoids giving to two keys it shows at once.
+MIN_DISTANCE = 22.0
 #: The least distance between two palette neighbours (cyclically), both visions.
 NEIGHBOUR_DISTANCE = 29.0
 
