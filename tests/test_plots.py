@@ -231,7 +231,7 @@ def test_heatmap_key_selector_shows_one_key(make_panel):
     store = latency_store(10)
     panel = make_panel(store, LAT)
     assert [panel.key_box.itemText(i) for i in range(panel.key_box.count())] == [
-        "all keys (sum)",
+        "all keys",
         "bash",
         "sshd",
     ]
@@ -407,6 +407,19 @@ def test_a_silent_stream_gets_a_shaded_gap(make_panel):
     assert np.isnan(y).sum() == 1
 
 
+def test_an_empty_interval_while_the_host_sends_is_no_grey_band(make_panel):
+    """bpftrace prints nothing for an empty map: a stream of events skips intervals while its host goes on."""
+    store = LiveStore()
+    for t in range(40):
+        snaps = [Snapshot(H, "s", "busy", "count", T0 + t, 1.0, True, [[["x"], 1]])]
+        if t < 10 or t >= 20:  # nothing happened from T0+10 to T0+19
+            snaps.append(Snapshot(H, "s", "execs", "count", T0 + t, 1.0, True, [[["sh"], 2]]))
+        store(snaps)
+    panel = make_panel(store, (H, "s", "execs"))
+    assert panel.gaps == []
+    assert not [r for r in panel.time_marks.gap_items if r.isVisible()]
+
+
 def test_drops_get_red_markers_with_their_causes(make_panel, qtbot):
     store = counts_store(30)
     store(
@@ -491,6 +504,7 @@ def test_state_round_trips(make_panel):
     a.set_view("cumulative")
     a.set_top(5)
     a.set_hidden([("x",)])
+    a.set_legend(False)
     a.set_paused(True)
     state = a.state()
     assert state == {
@@ -504,6 +518,7 @@ def test_state_round_trips(make_panel):
         "key": ["bash"],
         "field": "average",
         "top": 5,
+        "legend": False,
     }
     b = make_panel(store, LAT)
     b.restore(state)

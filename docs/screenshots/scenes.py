@@ -26,6 +26,10 @@ the screenshots ``docs/screenshots/pane-NAME-WxH.png`` at a laptop's and a deskt
         QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 ${size}x24" python3 docs/screenshots/scenes.py \
             "$scene" --out "docs/screenshots/$scene-$size.png" --after 14
     done; done
+
+The plots-* scenes are the plots demo (``python -m suricate_desktop.gui.plots.demo``, synthetic streams)
+sized to the screen: plots-grid, plots-timeseries (the crosshair's readout), plots-heatmap (a clicked cell),
+plots-heatmap-lquantize, plots-histogram, plots-bars, plots-pie.
 """
 
 from __future__ import annotations
@@ -43,7 +47,30 @@ from suricate_desktop.gui.sources.broker import BrokerSource
 BROKER = "amqp://guest:guest@127.0.0.1:5672/%2F"
 
 
+#: The plots demo's arguments for each plots-* scene.
+PLOT_SCENES = {
+    "plots-grid": ["timeseries:cpu_time", "heatmap:lat_ns", "timeseries:io_write_bytes+view=cumulative+log=1",
+                   "timeseries:lat_ns+top=3"],
+    "plots-timeseries": ["timeseries:cpu_time", "--columns", "1", "--hover", "0,0.62,0.5"],
+    "plots-heatmap": ["heatmap:lat_ns", "--columns", "1", "--click", "0,0.55,0.42"],
+    "plots-heatmap-lquantize": ["heatmap:cpu_pct+log=0", "--columns", "1"],
+    "plots-histogram": ["histogram:lat_ns", "--columns", "1"],
+    "plots-bars": ["bars:cpu_time", "--columns", "1"],
+    "plots-pie": ["pie:cpu_time+top=6", "--columns", "1"],
+}  # fmt: skip
+
+
+def plots_scene(scene: str) -> int:
+    from suricate_desktop.gui.plots import demo
+
+    app = QApplication(sys.argv[:1])
+    screen = app.primaryScreen().availableGeometry()
+    return demo.main([*PLOT_SCENES[scene], "--size", f"{screen.width()}x{screen.height()}"])
+
+
 def main(scene: str, out: str | None = None, after: float = 10.0) -> int:
+    if scene in PLOT_SCENES:
+        return plots_scene(scene)
     app = QApplication(sys.argv[:1])
     settings = QSettings(f"{tempfile.mkdtemp()}/settings.ini", QSettings.IniFormat)
     if out:  # grab the whole screen (dialogs and menus included) after a while, then quit

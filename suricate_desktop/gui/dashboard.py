@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QScrollArea,
@@ -40,24 +39,22 @@ class PlotCard(QFrame):
         super().__init__(parent)
         self.source, self.stream, self.panel = source, tuple(stream), panel
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        title = QLabel(f"<b>{'.'.join(stream)}</b> <span style='color:#57606a'>· {source.name}</span>")
+        # One title, in the panel's own toolbar (elided to fit, in full in its tooltip), and the close
+        # button at the end of that row: a heading of its own above the toolbar said the stream's name twice.
+        panel.set_title(".".join(stream), f"{'.'.join(stream)} · {source.name}")
         close = _tool_button("✕", "Close this plot")
         close.clicked.connect(lambda: self.closeRequested.emit(self))
-        head = QHBoxLayout()
-        head.setContentsMargins(6, 2, 2, 0)
-        head.addWidget(title, 1)
-        head.addWidget(close)
+        panel.toolbar.add_trailing(close)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(2, 2, 2, 2)
         self._layout.setSpacing(0)
-        self._layout.addLayout(head)
         self._layout.addWidget(panel, 1)
         self.setMinimumHeight(280)
         self.frame_hooks: list[Callable[[], object]] = []
 
     def add_below(self, widget: QWidget) -> None:
         self._layout.addWidget(widget)
-        below = (self._layout.itemAt(i) for i in range(2, self._layout.count()))
+        below = (self._layout.itemAt(i) for i in range(1, self._layout.count()))
         widgets = [w for w in (item.widget() if item is not None else None for item in below) if w]
         self.setMinimumHeight(280 + sum(w.minimumHeight() for w in widgets))
 
@@ -189,7 +186,7 @@ class Dashboard(QTabWidget):
         return card
 
     def refresh(self) -> None:
-        """The frame: redraw what is visible."""
+        """The frame: redraw what is visible (the current tab's cards; those scrolled out of view wait)."""
         page = self.currentWidget()
         if isinstance(page, DashboardPage):
             for card in page.cards:

@@ -27,18 +27,20 @@ Called by the main window:
   version, its host's clock (``LiveStore.clock(host)``), the drops stream or a setting
   moved, and then only the rows that are new (``matrix/buckets(..., since=t)``): a
   panel with nothing new costs a few attribute reads, no lock. A hidden panel (another
-  tab) or a paused one does nothing. Under load, redraws share half the GUI thread
-  (``budget.RedrawBudget``): the frame rate and the event loop hold, panels redraw less
-  often, oldest first. Panels given the same ``budget=`` share it (the dashboard owns
-  one for its panels); a panel given none has one of its own.
+  tab, scrolled out of view) or a paused one does nothing. A panel redraws at most at
+  its stream's rate (once per interval, up to 10 a second). Under load, redraws share
+  half the GUI thread (``budget.RedrawBudget``): the frame rate and the event loop
+  hold, panels redraw less often, oldest first. Panels given the same ``budget=`` share
+  it (the dashboard owns one for its panels); a panel given none has one of its own.
 * ``state() -> dict`` and ``restore(dict)`` for the workspace file: ``stream``,
   ``chart``, ``view`` ("interval" | "cumulative"), ``paused``, ``log``, ``window``
   (seconds, or None for all), ``hidden`` (list of keys, each a list), ``key`` (the
-  heatmap/histogram key, None = summed), ``field`` (stats), ``top``. ``restore``
-  ignores what it does not know.
+  heatmap/histogram key, None = summed), ``field`` (stats), ``top``, ``legend``
+  (bool). ``restore`` ignores what it does not know.
 * Programmatic equivalents of the toolbar: ``set_chart``, ``set_view``,
   ``set_paused``, ``set_log``, ``set_window``, ``set_key``, ``set_field``,
-  ``set_top``, ``set_hidden``, ``toggle_key``; ``export_png(path)``,
+  ``set_top``, ``set_legend``, ``set_hidden``, ``toggle_key``; ``set_title(text,
+  tooltip)`` (a container names the plot once, in the toolbar); ``export_png(path)``,
   ``export_svg(path)``, ``export_csv(path)`` (what is shown: a time series' visible
   curves in the window, one row per snapshot; bars/pie ``key,value``; histogram
   ``low,high,bucket,count``; heatmap one row per snapshot, one column per bucket of
@@ -59,10 +61,11 @@ Signals:
   ``width`` (the cell's time span), ``bucket`` (its label), ``stream``, ``key``.
   Counts are ints when whole; ``per_key`` keys are the store's key tuples.
 
-The toolbar inside the panel: chart type, per interval / cumulative, key (heatmap,
-histogram: one key or all summed), stats field, time window (1 min, 5 min, 15 min,
-1 h, 6 h, 1 day, all), top N (default 8), log, pause, follow, export (PNG, SVG, CSV
-through a file dialog).
+The toolbar inside the panel, one row that fits a plot half a laptop screen wide: the
+title (elided, in full in its tooltip), chart type, key (heatmap, histogram: one key or
+all summed), stats field, time window (1 min, 5 min, 15 min, 1 h, 6 h, 1 day, all),
+pause, follow, and a "⋯" menu with per interval / cumulative, log scale, legend, top N
+(default 8) and export (PNG, SVG, CSV through a file dialog).
 
 ``TimeLink(parent=None)`` — a QObject
 
@@ -81,13 +84,23 @@ Behaviour
   whose clock is off, looks right; a stream that went silent while its host kept
   sending shows the silence.
 * Gaps: no snapshot for more than 2.5 intervals is a grey band across the plot
-  (tooltip: how long), including a silence still going on.
+  (tooltip: how long) when the host sent nothing else either (a stream of events skips
+  empty intervals: bpftrace prints nothing for an empty map), and a silence still
+  going on at the end.
 * Top N keys by their total inside the window (growth inside the window for a
-  cumulative view); each key keeps its colour for the panel's life; a click on a
-  legend entry hides or shows the key.
+  cumulative view); each key keeps its colour for the panel's life, from a
+  colour-blind-safe palette (``palette.py``: Okabe-Ito, then Tol's muted) whose
+  neighbours are far apart for deuteranopes too, no two shown keys too close; the
+  legend sits beside the data (when the panel leaves the data 320 px, else hidden; the
+  crosshair's readout names the keys), a click on an entry hides or shows the key.
+* Axes (``axes.py``): time ticks at the smallest round step (1, 2, 5, 10, 15, 30 s,
+  1, 2, 5 … min, hours, days) whose labels fit, ``HH:MM:SS`` / ``HH:MM`` / the date;
+  values short (12.5k, 1.05M); the y range rounded and kept while the data fills it.
 * Heatmaps: x time, y the full bucket ladder (log2 for quantize/hist, linear for
   lquantize/lhist), colour the count on a fixed colour map (log-scaled unless "log"
-  is off); time columns are merged to at most one per pixel; empty cells blank.
+  is off) with a colour bar beside it ticked in counts, its top a round number kept
+  while the busiest cell fills half of it; time columns are merged to at most one per
+  pixel; empty cells blank.
 * Rendering: numpy in, one ``setData`` per curve per redraw, one
   ``ImageItem.setImage(autoLevels=False)`` per heatmap per redraw; nothing repaints
   per message. Curves are PlotCurveItems given the rows inside the view,

@@ -17,7 +17,10 @@ class RedrawBudget:
 
     The frame timer calls every panel's ``refresh()`` thirty times a second; a panel
     whose stream moved redraws (Python work in ``refresh``, then its paint in the
-    event loop). With many panels on fast streams, or a consumer thread busy
+    event loop). A panel wants to redraw at its stream's rate: once per stream
+    interval (``every``), at most ``max_rate`` times a second, never faster (a host
+    whose other streams move its clock does not make a one-second stream redraw ten
+    times a second). With many panels on fast streams, or a consumer thread busy
     ingesting, that work can exceed what the GUI thread has: frames would stretch
     and the event loop stall. So:
 
@@ -25,19 +28,29 @@ class RedrawBudget:
       ``burst`` seconds ahead: one frame never carries a pile of redraws;
     * when the bucket is empty, panels queue, and the one that has waited longest
       goes first, so the frame timer's fixed order favours nobody;
-    * each panel waits at least (busy panels × its own redraw cost ÷ share)
-      between redraws, so a cheap panel on a fast stream does not take every turn.
+    * each panel waits at least its stream's interval, and at least (busy panels ×
+      its own redraw cost ÷ share) between redraws, so a cheap panel on a fast
+      stream does not take every turn. When the panels' redraws fit in the share,
+      the first bound is the one that holds: every panel at its stream's rate.
 
     The frame timer keeps its rate, the event loop stays responsive, and under load
     each panel simply redraws less often (the newest data is never skipped, only
     shown later). Settings changes (chart, window, key, ...) redraw at once.
     """
 
-    def __init__(self, share: float = 0.5, burst: float = 0.025, max_interval: float = 5.0) -> None:
+    def __init__(
+        self, share: float = 0.5, burst: float = 0.025, max_interval: float = 5.0, max_rate: float = 10.0
+    ) -> None:
         self.share, self.burst, self.max_interval = share, burst, max_interval
+        #: redraws a second a panel is never given more of, whatever its stream's rate
+        self.max_rate = max_rate
+        #: panel -> the least seconds it wants between redraws (its stream's interval)
+        self.every: weakref.WeakKeyDictionary[object, float] = weakref.WeakKeyDictionary()
         self.enabled = True
+        #: the clock the turns are measured by (seconds); a test may give a simulated one
+        self.clock = time.perf_counter
         self.tokens = burst
-        self.last = time.perf_counter()
+        self.last = self.clock()
         # per panel (any weak-referenceable object), forgotten with it
         self.draw_cost: weakref.WeakKeyDictionary[object, float] = weakref.WeakKeyDictionary()  # EWMA seconds
         self.paint_cost: weakref.WeakKeyDictionary[object, float] = weakref.WeakKeyDictionary()
@@ -59,10 +72,24 @@ class RedrawBudget:
         if now - self._busy_at > 0.1 or now < self._busy_at:  # counted ten times a second, not per call
             self._busy = sum(1 for t in list(self.drawn_at.values()) if now - t < 2 * self.max_interval) or 1
             self._busy_at = now
-        return min(self.max_interval, max(1.0 / 30, self._busy * self.cost(panel) / self.share))
+        wanted = self.every.get(panel, 1.0 / self.max_rate)
+        return min(self.max_interval, max(wanted, self._busy * self.cost(panel) / self.share))
 
-    def allow(self, panel: object, now: float) -> bool:
-        """May ``panel`` redraw now? If not, it is queued and asks again next frame."""
+    def window(self, panel: object, now: float) -> float:
+        """Seconds within which ``panel``, asking at every frame with something new, gets its turn: its
+        interval, plus the time the bucket takes to pay back what it owes now, the redraws of the panels
+        queued with it, and its own."""
+        ahead = sum(self.cost(other) for other in list(self.waiting.keys()) if other is not panel)
+        owed = max(0.0, -self.tokens) + ahead + min(self.burst, max(self.cost(panel), 1e-3))
+        return self.interval(panel, now) + owed / self.share + 2.0 / 30
+
+    def allow(self, panel: object, now: float, every: float | None = None) -> bool:
+        """May ``panel`` redraw now? If not, it is queued and asks again next frame.
+
+        ``every``: the panel's stream interval, the least time it wants between redraws
+        (bounded to ``1/max_rate`` .. 1 s); None keeps what it said before."""
+        if every is not None:
+            self.every[panel] = min(1.0, max(1.0 / self.max_rate, every)) - 0.5 / 30  # a frame's jitter
         if not self.enabled:
             return True
         self.tokens = min(self.burst, self.tokens + max(0.0, now - self.last) * self.share)

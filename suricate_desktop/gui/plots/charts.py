@@ -8,6 +8,7 @@ and ``draw`` (once per frame at most). Charts never listen to the store.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pyqtgraph as pg
@@ -32,42 +33,58 @@ from ._data import (
     spread,
     top_columns,
 )
+from .axes import FastAxis, TimeAxis, ValueAxis
+from .palette import PALETTE as _PALETTE
 
-#: Distinct, colour-blind-friendly hues (Okabe-Ito without yellow, then Tol's muted set).
-PALETTE = [
-    "#0072B2",
-    "#E69F00",
-    "#009E73",
-    "#D55E00",
-    "#CC79A7",
-    "#56B4E9",
-    "#555555",
-    "#999933",
-    "#882255",
-    "#44AA99",
-    "#117733",
-    "#332288",
-    "#AA4499",
-    "#DDCC77",
-    "#88CCEE",
-    "#661100",
-]
-_COLOURS: dict[str, str] = {}
-
-
-def colour_of(key) -> str:
-    """A key's colour, the same in every panel of the session (postgres is blue everywhere)."""
-    name = key_text(key)
-    colour = _COLOURS.get(name)
-    if colour is None:
-        colour = _COLOURS[name] = PALETTE[len(_COLOURS) % len(PALETTE)]
-    return colour
-
+#: The series colours (palette.py): colour-blind-safe, neighbours kept apart.
+PALETTE = _PALETTE
 
 OTHER_COLOUR = "#BBBBBB"
 GRID_ALPHA = 0.25
 LEFT_AXIS_WIDTH = 60
+#: The legend goes beside a time series only if the data keeps at least this many pixels.
+MIN_DATA_WIDTH = 320
+#: Pixels per legend row.
+LEGEND_ROW = 17
+#: Legend entries longer than this are elided (the crosshair's readout names the key in full).
+LEGEND_CHARS = 22
+#: The y range is kept while the data fills more than this share of it (the axis does not jitter).
+Y_KEEP = 0.6
 PEN_WIDTH = 1  # cosmetic 1-px lines: half the paint time of 1.5 px on the raster engine
+
+
+class Curve(pg.PlotCurveItem):
+    """A curve told its data's bounds with its data (``show``), rather than finding them again.
+
+    PlotCurveItem works out its bounds (nanmin and nanmax of x and y, plus a pixel of
+    padding) after every setData and again after every change of the view's range,
+    which a following plot has at every redraw: twice per curve per redraw, more
+    Python than the drawing itself. The chart has those bounds already (one numpy call
+    for all its curves), and in data coordinates they do not move with the view.
+    """
+
+    def __init__(self, *args, **kwargs):
+        self._bounds: tuple[float, float, float, float] | None = None
+        super().__init__(*args, **kwargs)
+
+    def show_data(self, x, y, bounds: tuple[float, float, float, float] | None, **kwargs) -> None:
+        """``setData(x, y, **kwargs)`` with (x min, x max, y min, y max) of the finite points, or None."""
+        self._bounds = bounds
+        self.setData(x, y, **kwargs)
+
+    def dataBounds(self, ax, frac=1.0, orthoRange=None):
+        b = self._bounds
+        if b is None or frac < 1.0 or orthoRange is not None:
+            return super().dataBounds(ax, frac, orthoRange)
+        return (b[0], b[1]) if ax == 0 else (b[2], b[3])
+
+    def pixelPadding(self):
+        return 0.0  # a cosmetic 1-px line: no padding worth a pixelVectors() per bounds
+
+    def viewTransformChanged(self):
+        if self._bounds is None:
+            super().viewTransformChanged()
+        # else: bounds in data coordinates, the same whatever the view shows
 
 
 def settle(vb: pg.ViewBox) -> None:
@@ -78,31 +95,6 @@ def settle(vb: pg.ViewBox) -> None:
     redraw to one paint (measured: half the paint time per redraw).
     """
     vb.updateMatrix()
-
-
-class TimeAxis(pg.DateAxisItem):
-    """A date axis over x = time − ``origin``.
-
-    Timed charts plot seconds since an origin near their data rather than epoch
-    seconds (~1.8e9): exported SVG keeps about six significant digits per
-    coordinate and SVG renderers work in single precision, so epoch x values
-    collapse every curve to a line (pyqtgraph/pyqtgraph#2661). The axis adds the
-    origin back for its ticks and labels, so the user sees wall-clock times.
-    """
-
-    def __init__(self, origin: float = 0.0):
-        super().__init__(orientation="bottom")
-        self.origin = float(origin)
-
-    def tickValues(self, minVal, maxVal, size):
-        o = self.origin
-        return [
-            (spacing, [v - o for v in values])
-            for spacing, values in super().tickValues(minVal + o, maxVal + o, size)
-        ]
-
-    def tickStrings(self, values, scale, spacing):
-        return super().tickStrings([v + self.origin for v in values], scale, spacing)
 
 
 def time_axis(origin: float) -> TimeAxis:
@@ -133,7 +125,14 @@ class Chart:
             axis = self.plot.getAxis(side)
             axis.setPen("#999999")
             axis.setTextPen("#333333")  # after setPen, which would give the label the pen's colour
+            # Below the view (z -100), so the grid lines the axes draw run behind the data, not over it
+            # (and, over the white background, draw opaque: see axes.FastAxis).
+            axis.setZValue(-200)
         self.plot.titleLabel.setAttr("color", "#444444")
+        for side in ("top", "right"):
+            # Hidden, but linked to the view: with their automatic SI prefix on, each range change
+            # (every redraw of a following plot) rewrote their titles' HTML.
+            self.plot.getAxis(side).enableAutoSIPrefix(False)
         if self.timed:
             # A fixed width: tick labels that change width as the data moves would re-lay the plot out,
             # and every redraw would paint twice; it also keeps linked plots' time axes aligned.
@@ -222,17 +221,21 @@ class TimeSeriesChart(KeyedChart):
     sets_x_range = True
 
     def __init__(self, panel):
-        super().__init__(panel, {"bottom": time_axis(panel.time_origin)})
+        super().__init__(panel, {"bottom": time_axis(panel.time_origin), "left": ValueAxis("left")})
         self.curves: dict[tuple, pg.PlotCurveItem] = {}
+        # Beside the data, never over it: parented to the plot and anchored in a column the plot keeps
+        # free on its right (fit_legend), so it is part of the plot's exports too.
         self.legend = pg.LegendItem(
-            offset=(8, 4),
-            brush=pg.mkBrush(255, 255, 255, 210),
-            pen=pg.mkPen("#CCCCCC"),
+            offset=None,
+            brush=pg.mkBrush(255, 255, 255, 0),
+            pen=pg.mkPen(None),
             labelTextSize="8pt",
             labelTextColor="#222222",
-            verSpacing=-6,
+            verSpacing=0,
         )
-        self.legend.setParentItem(self.vb)
+        self.legend.setParentItem(self.plot)
+        self._legend_width = -1
+        self._y_range: tuple[float, float] | None = None
         self.legend.sigSampleClicked.connect(self._legend_clicked)
         self.plot.enableAutoRange(x=False, y=False)
         self.crosshair = pg.InfiniteLine(
@@ -264,10 +267,16 @@ class TimeSeriesChart(KeyedChart):
                 self.plot.removeItem(curve)
             for key in wanted:
                 if key not in self.curves:
-                    curve = pg.PlotCurveItem(pen=pg.mkPen(p.colour(key), width=PEN_WIDTH), name=key_text(key))
+                    colour = p.colour(key, [k for k in wanted if k in self.curves])
+                    curve = Curve(pen=pg.mkPen(colour, width=PEN_WIDTH), name=key_text(key))
                     self.plot.addItem(curve)
                     self.curves[key] = curve
-                    self.legend.addItem(curve, key_text(key))
+                    self.legend.addItem(curve, _elide(key_text(key), LEGEND_CHARS))
+                    sample, label = self.legend.items[-1]
+                    sample.setFixedHeight(LEGEND_ROW)  # rows as tall as their text: 8 keys fit a short plot
+                    label.setMaximumHeight(LEGEND_ROW)
+            self.shown = wanted
+            self.fit_legend()
         self.shown = wanted
         if not len(self.times) or not cols:
             return
@@ -287,24 +296,72 @@ class TimeSeriesChart(KeyedChart):
                 x = np.insert(x, breaks, x[breaks - 1] + p.interval / 2)
                 y = np.insert(y, breaks, np.nan, axis=0)
         finite = bool(np.isfinite(y).all())
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN column has no bounds
+            y_lo, y_hi = np.nanmin(y, axis=0), np.nanmax(y, axis=0)
+        x_lo, x_hi = float(x[0]), float(x[-1])
         shown = []
         for j, key in enumerate(wanted):
             curve = self.curves[key]
             visible = key not in p.hidden
             curve.setVisible(visible)
             column = np.ascontiguousarray(y[:, j])
+            lo_j, hi_j = float(y_lo[j]), float(y_hi[j])
+            bounds = (x_lo, x_hi, lo_j, hi_j) if math.isfinite(lo_j) and math.isfinite(hi_j) else None
             if finite:
-                curve.setData(x, column, connect="all", skipFiniteCheck=True)
+                curve.show_data(x, column, bounds, connect="all", skipFiniteCheck=True)
             else:
-                curve.setData(x, column, connect="finite")
+                curve.show_data(x, column, bounds, connect="finite")
             if visible:
                 shown.append(j)
-        y_range = _span(y[:, shown], self.log) if shown else None
+        y_range = self._steady(_span(y[:, shown], self.log)) if shown else None
         if y_range is not None:
             self.vb.setRange(xRange=(lo - self.t0, hi - self.t0), yRange=y_range, padding=0)
         else:
             self.vb.setXRange(lo - self.t0, hi - self.t0, padding=0)
         settle(self.vb)
+
+    def _steady(self, wanted: tuple[float, float] | None) -> tuple[float, float] | None:
+        """The y range to show for data spanning ``wanted``: the one shown while the data still fills it.
+
+        Rounded out to the axis' own step and kept until the data outgrows it or fills less
+        than ``Y_KEEP`` of it: the axis does not jitter at every redraw (which a reader
+        cannot follow), and its labels are not laid out again."""
+        if wanted is None:
+            return None
+        old = self._y_range
+        lo, hi = wanted
+        if old is not None and old[0] <= lo and hi <= old[1] and (hi - lo) >= Y_KEEP * (old[1] - old[0]):
+            return old
+        step = _nice_step((hi - lo) / 8) if hi > lo else 0.0
+        if step > 0:
+            lo = math.floor(lo / step) * step if lo != 0 else 0.0
+            hi = math.ceil(hi / step) * step
+        self._y_range = (lo, hi)
+        return self._y_range
+
+    def fit_legend(self) -> None:
+        """Show the legend beside the data if the panel asks for it and leaves the data room; else hide it."""
+        legend = self.legend
+        legend.updateSize()
+        canvas = self.panel.canvas
+        show = (
+            bool(self.panel.legend)
+            and bool(self.curves)
+            and canvas.width() - legend.width() - LEFT_AXIS_WIDTH >= MIN_DATA_WIDTH
+            and legend.height() <= canvas.height() - 30  # every entry, or none: a cut legend misleads
+        )
+        width = int(legend.width()) + 6 if show else 0
+        if width != self._legend_width:
+            self._legend_width = width
+            self.plot.layout.setColumnFixedWidth(2, width)  # the right axis' column, the axis hidden
+        legend.setVisible(show)
+        if show:
+            legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(0, 2))
+
+    def dispose(self) -> None:
+        self.legend.setParentItem(None)
+        super().dispose()
 
     def _legend_clicked(self, item):
         for key, curve in self.curves.items():
@@ -325,6 +382,7 @@ class TimeSeriesChart(KeyedChart):
 
     def set_log(self, on):
         self.log = bool(on)
+        self._y_range = None  # another scale: the range is worked out afresh
         self.plot.getAxis("left").setLogMode(self.log)
 
     def csv(self):
@@ -383,6 +441,21 @@ def _span(y: np.ndarray, log: bool = False) -> tuple[float, float] | None:
         return float(lo - pad), float(hi + pad)
     pad = (hi - lo) * 0.06
     return float(lo - pad), float(hi + pad)
+
+
+def _nice_step(raw: float) -> float:
+    """The 1, 2, 2.5 or 5 × 10^k at or above ``raw``."""
+    if raw <= 0 or not math.isfinite(raw):
+        return 0.0
+    power = 10.0 ** math.floor(math.log10(raw))
+    for m in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if m * power >= raw:
+            return m * power
+    return 10.0 * power
+
+
+def _elide(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _num(v) -> str:
@@ -538,7 +611,7 @@ class PieChart(KeyedChart):
 
 
 # -- histogram of the latest buckets -----------------------------------------------------------------------------------
-class BucketAxis(pg.AxisItem):
+class BucketAxis(FastAxis):
     """An axis over ladder rows: row i spans [i, i+1); boundaries are labelled with bucket edges."""
 
     def __init__(self, orientation: str, boundaries: bool = True):
@@ -664,6 +737,7 @@ def kinds_charts(kind: str) -> list[str]:
 
 
 __all__ = [
+    "MIN_DATA_WIDTH",
     "PALETTE",
     "BarsChart",
     "BucketAxis",

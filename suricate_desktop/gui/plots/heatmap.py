@@ -5,7 +5,10 @@ than the plot has pixels), each row one bucket of the full ladder (powers of
 two for quantize and hist, so y is log2; linear steps for lquantize and lhist),
 and the colour the count, log-scaled by default so a few slow outliers still
 show next to the bulk. Empty cells are left blank. The image is one ImageItem
-updated with ``setImage(autoLevels=False)`` and a fixed colour map.
+updated with ``setImage(autoLevels=False)`` and a fixed colour map; a colour bar
+beside it says what the colours count (ticks in counts, on the log scale too). Its
+top is a round number kept while the busiest cell fills at least ``LEVEL_KEEP`` of it,
+so colours mean the same from one redraw to the next.
 
 A click on a cell reports its bucket, its time and the count of each key in
 it (``cellClicked``), so the summed heatmap of an lquantize keyed by execname
@@ -42,6 +45,8 @@ HEAT_LUT = HEAT_MAP.getLookupTable(0.0, 1.0, 256)
 
 #: Default width in columns before the panel has been laid out.
 DEFAULT_COLUMNS = 600
+#: The colour scale's top is kept while the busiest cell is at least this share of it.
+LEVEL_KEEP = 0.5
 
 
 class HeatmapChart(Chart):
@@ -57,6 +62,13 @@ class HeatmapChart(Chart):
         self.image = pg.ImageItem(axisOrder="col-major")
         self.image.setLookupTable(HEAT_LUT)
         self.plot.addItem(self.image)
+        self.bar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=HEAT_MAP, interactive=False, width=10)
+        self.bar.setImageItem(self.image, insert_in=self.plot)
+        self.bar.axis.setPen("#999999")
+        self.bar.axis.setTextPen("#333333")
+        self.bar.axis.enableAutoSIPrefix(False)
+        self.top = 0.0  # the count at the top of the colour scale
+        self._levels: tuple[float, bool] | None = None
         self.cache = RowCache(panel.store.capacity)
         self.rows: list[tuple[int, int]] = []
         self.scale = "buckets"
@@ -125,21 +137,45 @@ class HeatmapChart(Chart):
         if not counts.size:
             self.image.clear()
             return
-        shown = np.log1p(counts) if self.panel.log else counts.copy()
-        top = float(shown.max())
-        shown[counts <= 0] = np.nan  # empty cells stay blank
-        self.image.setImage(shown.astype(np.float32), autoLevels=False, levels=(0.0, top if top > 0 else 1.0))
+        log = bool(self.panel.log)
         most = float(counts.max())
-        scale = "log" if self.panel.log else "linear"
+        if not (self.top and LEVEL_KEEP * self.top <= most <= self.top):
+            self.top = _round_up(most)
+        shown = np.log1p(counts) if log else counts.copy()
+        shown[counts <= 0] = np.nan  # empty cells stay blank
+        levels = (0.0, float(np.log1p(self.top)) if log else self.top)
+        self.image.setImage(shown.astype(np.float32), autoLevels=False, levels=levels)
+        if self._levels != (self.top, log):
+            self._levels = (self.top, log)
+            self.bar.setLevels(levels)
+            self._bar_ticks(log)
         what = key_text(self.panel.key) if self.panel.key is not None else "all keys"
-        per = f"{fmt_number(self.width)} s" if self.width != int(self.width) or self.width > 1 else "interval"
-        title = f"{what} · colour: {scale} count per cell ({per}), at most {fmt_number(most)}"
+        per = (
+            f"{fmt_number(self.width)} s"
+            if self.width != int(self.width) or self.width > 1
+            else "one interval"
+        )
+        title = f"{what} · a cell is {per} · colour {'log ' if log else ''}count, busiest {fmt_number(most)}"
         if title != self._title:
             self._title = title
             self.plot.setTitle(title, size="8pt")
         self.image.setRect(
             QRectF(self.bin0 - self.t0, 0.0, counts.shape[0] * self.width, float(counts.shape[1]))
         )
+
+    def _bar_ticks(self, log: bool) -> None:
+        """The colour bar's ticks in counts: 0, 1, 10, 100, ... on the log scale; round steps otherwise."""
+        top = self.top
+        if log:
+            values = [0.0] + [10.0**k for k in range(int(math.log10(max(top, 1.0))) + 1)]
+            ticks = [(float(np.log1p(v)), fmt_number(v)) for v in values if v <= top]
+            if top >= 3 * max(values):  # the top, unless it would crowd the decade below it
+                ticks.append((float(np.log1p(top)), fmt_number(top)))
+        else:
+            step = _round_up(top / 4, (1, 2, 5, 10))
+            ticks = [(float(v), fmt_number(v)) for v in np.arange(0.0, top + step / 2, step)]
+        self.bar.axis.setTicks([ticks])
+        self.bar.axis.setLabel("count per cell" + (" (log scale)" if log else ""))
 
     def set_log(self, on):
         if self.counts.size:
@@ -234,6 +270,17 @@ class HeatmapChart(Chart):
             [iso_utc(t), repr(float(t))] + [_num(v) for v in full[i]] for i, t in enumerate(self.cache.times)
         ]
         return header, rows
+
+
+def _round_up(value: float, steps: tuple[float, ...] = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)) -> float:
+    """The first round number (``steps`` × 10^k) at or above ``value`` (1 for nothing)."""
+    if value <= 1:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(value))
+    for m in steps:
+        if m * power >= value:
+            return float(m * power)
+    return 10.0 * power
 
 
 def _whole(value) -> int | float:

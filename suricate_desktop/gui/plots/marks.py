@@ -43,6 +43,8 @@ class TimeMarks:
         self.alert_items: list[tuple[pg.InfiniteLine, pg.LinearRegionItem]] = []
         self.drop_scatter: pg.ScatterPlotItem | None = None
         self.drop_lines: pg.PlotCurveItem | None = None
+        #: (start, end) of a silence between rows -> whether the host was silent too
+        self._silent: dict[tuple[float, float], bool] = {}
 
     def set_alerts(self, marks: list[AlertMark]) -> bool:
         """Keep the newest ``MAX_ALERT_MARKS`` of ``marks``; True if that changed anything."""
@@ -105,6 +107,14 @@ class TimeMarks:
         # From the rows the chart holds (the window, and whatever the user panned back to), plus a
         # silence still going on at the host's clock.
         gaps = find_gaps(chart.cache.times, interval, GAP_FACTOR, until=clock)
+        store, stream = chart.panel.store, chart.panel.stream
+        last = float(chart.cache.times[-1]) if len(chart.cache.times) else None
+        # A silence between two rows while the host went on sending its other streams is an empty
+        # aggregation, not missing data: bpftrace and DTrace print nothing for an empty map, so a
+        # stream of events (execs, errors) has such silences all the time. Shading them drew grey
+        # bands across plots that had every interval. Only the host's own silences are shaded, and a
+        # silence still going on at the end (the stream stopped while its host goes on).
+        gaps = [g for g in gaps if g[0] == last or self._host_silent(store, stream, g)]
         self.gaps = gaps
         plot = chart.plot
         while len(self.gap_items) < len(gaps):
@@ -120,6 +130,28 @@ class TimeMarks:
                 region.show()
             else:
                 region.hide()
+
+    def _host_silent(self, store: LiveStore, stream: StreamId, gap: tuple[float, float]) -> bool:
+        """Did no other stream of ``stream``'s host send anything strictly inside ``gap``? (Remembered.)"""
+        known = self._silent.get(gap)
+        if known is None:
+            a, b = gap
+            known = True
+            for info in store.streams():
+                other = info.stream
+                if other[0] != stream[0] or other == stream or info.last_ts <= a:
+                    continue
+                try:
+                    times = store.matrix(other, "interval", since=a)[0]
+                except KeyError:
+                    continue
+                if np.any((times > a) & (times < b)):
+                    known = False
+                    break
+            if len(self._silent) > 4096:
+                self._silent.clear()
+            self._silent[gap] = known
+        return known
 
     def _mark_alerts(self, chart: Chart, clock: float) -> None:
         plot, t0 = chart.plot, chart.t0

@@ -79,6 +79,7 @@ class Overlays:
                 curve.setZValue(40)
                 chart.plot.addItem(curve, ignoreBounds=True)
                 chart.legend.addItem(curve, f"⋯ {label}")
+                chart.fit_legend()  # the legend grew: its column too
             y = overlay.values
             if chart.log:
                 with np.errstate(divide="ignore", invalid="ignore"):

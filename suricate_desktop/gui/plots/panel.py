@@ -17,18 +17,27 @@ from typing import Any, cast
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QPaintEvent, QShortcut, QShowEvent
+from PySide6.QtGui import (
+    QCloseEvent,
+    QKeyEvent,
+    QKeySequence,
+    QPaintEvent,
+    QResizeEvent,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ...schema import BUCKET_KINDS, STATS_KINDS
 from ...store.live import LiveStore, StreamId
 from ._data import DEFAULT_WINDOW
 from .budget import RedrawBudget
-from .charts import Chart, TimeSeriesChart, colour_of
+from .charts import Chart, KeyedChart, TimeSeriesChart
 from .export import ask_path, save_csv, save_png, save_svg
 from .link import TimeLink
 from .marks import AlertMark, TimeMarks
 from .overlay import Overlays
+from .palette import Colours
 from .refresh import PanelRefresh
 from .toolbar import CHARTS, STATS_FIELDS, VIEW_TITLES, PlotToolbar
 
@@ -81,6 +90,9 @@ class PlotPanel(QWidget):
         self.key: tuple[Any, ...] | None = None
         self.field = "average"
         self.top = DEFAULT_TOP
+        #: the time series' legend beside the plot (shown when the panel leaves the data room for it)
+        self.legend = True
+        self._colours = Colours()
         # what is known of the stream
         self.kind: str | None = None
         self.interval = 1.0
@@ -130,11 +142,12 @@ class PlotPanel(QWidget):
     def refresh(self) -> None:
         """Called by the frame timer: redraw if the stream, its host's clock or the settings moved; cheap if not.
 
-        A panel that is hidden (another tab) or paused does nothing. Under load, redraws
+        A panel that is hidden (another tab), scrolled out of view or paused does nothing. Under load, redraws
         share a time budget (see ``RedrawBudget``): the frame timer keeps its rate and
         the event loop stays responsive, and each panel redraws less often instead.
         """
-        if self.paused or not self.isVisible():
+        if self.paused or not self.isVisible() or self.visibleRegion().isEmpty():
+            # another tab, a closed dock, or scrolled out of the dashboard's view: nobody would see it
             self.budget.forget(self)
             return
         self._refresh()
@@ -162,6 +175,7 @@ class PlotPanel(QWidget):
             "key": list(self.key) if self.key is not None else None,
             "field": self.field,
             "top": self.top,
+            "legend": self.legend,
         }
 
     def restore(self, state: dict[str, Any]) -> None:
@@ -183,6 +197,8 @@ class PlotPanel(QWidget):
             self.field = state["field"]
         if "top" in state:
             self.top = max(1, int(state["top"]))
+        if "legend" in state:
+            self.legend = bool(state["legend"])
         self._refresher.rebuild_chart()
         self.toolbar.sync()
         # Draw once with the restored settings, then pause if the panel was paused.
@@ -254,6 +270,17 @@ class PlotPanel(QWidget):
         self.toolbar.sync()
         self._invalidate()
 
+    def set_legend(self, on: bool) -> None:
+        """Show the time series' legend beside the plot (when wide enough), or not at all."""
+        self.legend = bool(on)
+        PlotToolbar.set_checked_quietly(self.toolbar.legend_action, self.legend)
+        if isinstance(self.chart, TimeSeriesChart):
+            self.chart.fit_legend()
+
+    def set_title(self, text: str, tooltip: str = "") -> None:
+        """Title the panel ``text`` (elided to fit, ``tooltip`` in full) rather than by its stream's name."""
+        self.toolbar.set_title(text, tooltip)
+
     def set_hidden(self, keys: Iterable[Iterable[Any]]) -> None:
         self.hidden = {tuple(k) for k in keys}
         if isinstance(self.chart, TimeSeriesChart):
@@ -306,9 +333,12 @@ class PlotPanel(QWidget):
             kind = f"{kind} count"
         return f"{self.stream[2]} ({kind}, {'per interval' if self.view == 'interval' else 'cumulative'})"
 
-    def colour(self, key: tuple[Any, ...]) -> str:
-        """The colour of a key: the same in every panel for the session, so a key never changes colour."""
-        return colour_of(key)
+    def colour(self, key: tuple[Any, ...], shown: Iterable[tuple[Any, ...]] | None = None) -> str:
+        """The colour of a key: kept for the panel's life, and apart from the colours of the keys ``shown``
+        with it (default: the keys the chart shows) in normal vision and with deuteranopia (palette.py)."""
+        if shown is None:
+            shown = self.chart.shown if isinstance(self.chart, KeyedChart) else ()
+        return self._colours.colour(key, shown)
 
     def keys_changed(self) -> None:
         """A chart changed the hidden keys (legend click)."""
@@ -416,6 +446,12 @@ class _Canvas(pg.GraphicsLayoutWidget):
     def __init__(self, panel: PlotPanel) -> None:
         super().__init__()
         self._panel = weakref.ref(panel)
+
+    def resizeEvent(self, event: QResizeEvent | None) -> None:
+        super().resizeEvent(event)
+        panel = self._panel() if hasattr(self, "_panel") else None  # pyqtgraph resizes during __init__
+        if panel is not None and isinstance(panel.chart, TimeSeriesChart):
+            panel.chart.fit_legend()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         t = time.perf_counter()

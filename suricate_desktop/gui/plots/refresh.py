@@ -69,8 +69,8 @@ class PanelRefresh:
         if stamp == self.stamp and not self.force:
             p.budget.forget(p)
             return
-        now = time.perf_counter()
-        if budgeted and not self.force and not p.budget.allow(p, now):
+        now = p.budget.clock()
+        if budgeted and not self.force and not p.budget.allow(p, now, every=p.interval):
             return  # stays pending: the next frame asks again
         if p.chart is None or version < self.version or p.kind is None:
             self.learn_stream()
@@ -80,9 +80,10 @@ class PanelRefresh:
         routine = not (
             self.force or self.refetch
         )  # a chart built or a setting changed is no measure of a redraw
+        started = time.perf_counter()
         self._draw(clock, refetch=self.refetch)
         self.force = self.refetch = False
-        p.budget.drawn(p, now, time.perf_counter() - now, routine)
+        p.budget.drawn(p, now, time.perf_counter() - started, routine)
 
     def learn_stream(self) -> None:
         """Read the stream's kind and interval; a new kind gets a new chart."""
