@@ -1,12 +1,45 @@
 """``suricate-desktop``: the workbench. With no arguments it opens on the embedded sampler
-(first run) or on the sources and dashboards of the last session."""
+(first run) or on the sources and dashboards of the last session.
+
+Start-up is ordered so the window comes first: only Qt, pyqtgraph and what the panes need to
+draw themselves are imported before it shows; the rest (pyarrow, pika, pandas, scikit-learn,
+DuckDB, qtconsole, the kernel) loads once the window has painted (``warmup.py``).
+
+``SURICATE_DESKTOP_FIRST_PAINT`` (for bench/gui_stalls.py): when set, the time of the main
+window's first paint and the heavy modules imported by then go to stderr as one line,
+``first-paint {json}``; set to ``quit``, the workbench then quits.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
+import os
 import signal
 import sys
+import time
+
+FIRST_PAINT_ENV = "SURICATE_DESKTOP_FIRST_PAINT"
+#: Modules a window need not wait for (tests/test_startup_gui.py checks they are not loaded before it shows).
+HEAVY = ("pandas", "sklearn", "scipy", "duckdb", "pyarrow", "qtconsole", "ipykernel", "pika")
+
+
+def make_app():
+    """The process's QApplication (the one that exists, else a new one), named and with its icon."""
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from .forms import resource_path
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName("Suricate Desktop")
+    app.setOrganizationName("Suricate")
+    icon = resource_path("icons", "suricate-256.png")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,21 +57,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("pika").setLevel(logging.ERROR)
 
-    from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication
-
+    app = make_app()
     from ..runtime import tune_for_ingest
-    from .forms import resource_path
     from .main_window import MainWindow
     from .sources.registry import source_from_config
 
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
-    app.setApplicationName("Suricate Desktop")
-    app.setOrganizationName("Suricate")
-    icon = resource_path("icons", "suricate-256.png")
-    if icon.is_file():
-        app.setWindowIcon(QIcon(str(icon)))
     # Ctrl-C in the terminal closes the window like the Quit action.
     signal.signal(signal.SIGINT, lambda *_: app.closeAllWindows())
     window = MainWindow(restore_sources=not (args.fresh or args.workspace))
@@ -50,6 +73,27 @@ def main(argv: list[str] | None = None) -> int:
         window.registry.add(
             source_from_config({"kind": "broker", "url": args.broker, "bindings": args.bind or ["#"]})
         )
+    report = os.environ.get(FIRST_PAINT_ENV)
+    if report:
+        _report_first_paint(window, quit_after=report == "quit")
     window.show()
     tune_for_ingest()
     return app.exec()  # safe: Qt's event loop, not code execution
+
+
+def _report_first_paint(window, quit_after: bool) -> None:
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched, event) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                window.removeEventFilter(self)
+                heavy = [m for m in HEAVY if m in sys.modules]
+                print("first-paint " + json.dumps({"time": time.time(), "heavy": heavy}), file=sys.stderr)
+                if quit_after:
+                    QTimer.singleShot(0, QApplication.quit)
+            return False
+
+    window._first_paint_filter = FirstPaint(window)
+    window.installEventFilter(window._first_paint_filter)

@@ -49,6 +49,11 @@ class ConsoleDock:
         """The console's kernel, or None while the pane was never shown."""
         return self.pane.kernel if self.pane is not None else None
 
+    @property
+    def ready(self) -> bool:
+        """True once the console's kernel runs (it answers what is typed)."""
+        return self.pane is not None and self.pane.kernel.client is not None
+
     def show(self):
         """Show the console (making it if needed) and give it the keyboard; returns the pane."""
         self.dock.show()
