@@ -79,7 +79,10 @@ def main(scene: str) -> int:
         def console():
             calls = next(i.stream for i in source.store.streams() if i.stream[2] == "calls")
             window.plot_stream(source, calls, "timeseries")
-            pane = window.console.show()
+            window.console.show()
+            window.console.when_ready(lambda pane: typed(pane))
+
+        def typed(pane):
             window.resizeDocks([window.console.dock], [470], Qt.Vertical)
             pane.splitter.setSizes([900, 680])
             cells = [

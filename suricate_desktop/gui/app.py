@@ -3,7 +3,7 @@
 
 Start-up is ordered so the window comes first: only Qt, pyqtgraph and what the panes need to
 draw themselves are imported before it shows; the rest (pyarrow, pika, pandas, scikit-learn,
-DuckDB, qtconsole, the kernel) loads once the window has painted (``warmup.py``).
+DuckDB, qtconsole, the kernel) loads in a thread once the window has painted (``warmup.py``).
 
 ``SURICATE_DESKTOP_FIRST_PAINT`` (for bench/gui_stalls.py): when set, the time of the main
 window's first paint and the heavy modules imported by then go to stderr as one line,
@@ -22,6 +22,8 @@ import time
 
 FIRST_PAINT_ENV = "SURICATE_DESKTOP_FIRST_PAINT"
 #: Modules a window need not wait for (tests/test_startup_gui.py checks they are not loaded before it shows).
+#: How long after the first paint the warm-up starts: the window's own first frames go first.
+WARMUP_DELAY_MS = 300
 HEAVY = ("pandas", "sklearn", "scipy", "duckdb", "pyarrow", "qtconsole", "ipykernel", "pika")
 
 
@@ -74,25 +76,37 @@ def main(argv: list[str] | None = None) -> int:
             source_from_config({"kind": "broker", "url": args.broker, "bindings": args.bind or ["#"]})
         )
     report = os.environ.get(FIRST_PAINT_ENV)
-    if report:
-        _report_first_paint(window, quit_after=report == "quit")
+    _after_first_paint(window, lambda: _first_painted(report))
     window.show()
     tune_for_ingest()
     return app.exec()  # safe: Qt's event loop, not code execution
 
 
-def _report_first_paint(window, quit_after: bool) -> None:
-    from PySide6.QtCore import QEvent, QObject, QTimer
+def _first_painted(report: str | None) -> None:
+    """The window is on screen: say so if asked (bench), then import the rest at idle."""
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
+
+    from .warmup import warm_all
+
+    if report:
+        heavy = [m for m in HEAVY if m in sys.modules]
+        print("first-paint " + json.dumps({"time": time.time(), "heavy": heavy}), file=sys.stderr)
+        if report == "quit":
+            QTimer.singleShot(0, QApplication.quit)
+            return
+    QTimer.singleShot(WARMUP_DELAY_MS, warm_all)
+
+
+def _after_first_paint(window, fn) -> None:
+    """``fn()`` once, right after the window's first paint event."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
 
     class FirstPaint(QObject):
         def eventFilter(self, watched, event) -> bool:
             if event.type() == QEvent.Type.Paint:
                 window.removeEventFilter(self)
-                heavy = [m for m in HEAVY if m in sys.modules]
-                print("first-paint " + json.dumps({"time": time.time(), "heavy": heavy}), file=sys.stderr)
-                if quit_after:
-                    QTimer.singleShot(0, QApplication.quit)
+                QTimer.singleShot(0, fn)  # after this paint is done
             return False
 
     window._first_paint_filter = FirstPaint(window)

@@ -55,9 +55,10 @@ from pathlib import Path
 from typing import Protocol, cast
 
 from ..schema import Snapshot
-from .importers import read_segment, segment_span
 from .live import LiveStore
-from .recording import segments
+
+# The Parquet side (.importers, .recording: pyarrow) loads with the first recording opened, not with
+# the workbench's window (gui/sources/recording.py imports this module at start-up).
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,8 @@ class _SegmentChunks:
     """A recording folder's segments, their time spans read lazily from Parquet statistics."""
 
     def __init__(self, folder: Path):
+        from .recording import segments
+
         self.folder = folder
         self.files = segments(folder)
         self._spans: list[tuple[float, float] | bool | None] = [False] * len(
@@ -104,10 +107,14 @@ class _SegmentChunks:
     def span(self, i: int) -> tuple[float, float] | None:
         got = self._spans[i]
         if got is False:
+            from .importers import segment_span
+
             got = self._spans[i] = segment_span(self.files[i])
         return cast("tuple[float, float] | None", got)
 
     def load(self, i: int) -> list[Snapshot]:
+        from .importers import read_segment
+
         return read_segment(self.files[i])
 
     def intervals(self, i: int) -> list[float]:
@@ -124,6 +131,8 @@ class _SegmentChunks:
 
     def refresh(self) -> bool:
         """Pick up segments written since; True when there are new ones."""
+        from .recording import segments
+
         files = segments(self.folder)
         if len(files) <= len(self.files):
             return False

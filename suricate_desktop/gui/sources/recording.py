@@ -16,9 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ...agent.importers import import_bpftrace_json, import_dtrace_text, sniff_format
 from ...schema import Snapshot
-from ...store.importers import import_csv
 from ...store.live import LiveStore
 from ...store.player import RecordingPlayer
 from .base import Source
@@ -33,6 +31,10 @@ def import_file(path: str | os.PathLike, format: str = "auto", **options: Any) -
     tracer formats; host, source, agg, kind for CSV); ones it does not take are
     ignored.
     """
+    # the importers (and pyarrow with them) load with the first file imported, not with the window
+    from ...agent.importers import import_bpftrace_json, import_dtrace_text, sniff_format
+    from ...store.importers import import_csv
+
     fmt = sniff_format(path) if format == "auto" else format
     importers: dict[str, Callable[..., list[Snapshot]]] = {
         "dtrace": import_dtrace_text,
