@@ -47,10 +47,11 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "suricate_desktop.gui.console.pane",
         "suricate_desktop.gui.models.console_host",
     ),
-    # the dependency graph: ranks, clustering, its window
+    # the dependency graph: a recording read by DuckDB (into pandas), its window
     "depgraph": (
-        "scipy.stats",
-        "sklearn.cluster",
+        "duckdb",
+        "pandas",
+        "pyarrow",
         "suricate_desktop.analytics.depgraph",
         "suricate_desktop.analytics.activity",
         "suricate_desktop.gui.depgraph.window",

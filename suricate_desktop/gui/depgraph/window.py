@@ -2,11 +2,13 @@
 
 Pick the data (an open recording, read whole from disk, or a live source's last minutes),
 a series filter and the link threshold; Compute (F5) builds the graph in a worker thread,
-with progress and Cancel (Esc). The graph on the left; beside it, the two series of the
+with progress and Cancel (Esc). It opens on the strongest links only: the top 30 series
+(the busiest; "Top") and links of at least 0.6 ("Link at least"), both adjustable. The graph
+on the left, its cluster legend beside it (never over it); then the two series of the
 picked edge overlaid, and the table of edges (strongest first; a row picks its edge).
-Changing the threshold, the layout or "Show unlinked" redraws from the computed
-correlations at once. File: save the graph as PNG or SVG, the edges as CSV. The choices
-are remembered (QSettings, group ``depgraph``).
+Changing the threshold, the top count, the layout or "Show unlinked" redraws from the
+computed correlations at once. File: save the graph as PNG or SVG, the edges as CSV. The
+choices are remembered (QSettings, group ``depgraph``).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from PySide6.QtWidgets import (
 from ...analytics.depgraph import TRANSFORMS
 from ..sources.recording import RecordingSource
 from .canvas import GraphCanvas, describe_edge
-from .job import LAYOUTS, GraphRequest, GraphResult, GraphWorker
+from .job import LAYOUTS, TOP_SERIES, GraphRequest, GraphResult, GraphWorker
 from .pair_plot import PairPlot
 
 TRANSFORM_TITLES = {"rate": "activity per interval", "diff": "change between intervals"}
@@ -177,9 +179,13 @@ class DependencyGraphWindow(QMainWindow):
         for name in TRANSFORMS:
             self.transform.addItem(TRANSFORM_TITLES[name], name)
         graph.addWidget(self.transform)
-        graph.addWidget(QLabel("  At most: "))
-        self.max_series = QSpinBox(minimum=2, maximum=1000, value=150, suffix=" series")
-        self.max_series.setToolTip("The most active series are kept")
+        graph.addWidget(QLabel("  Top: "))
+        self.max_series = QSpinBox(minimum=2, maximum=1000, value=TOP_SERIES, suffix=" series")
+        self.max_series.setToolTip(
+            "The graph shows this many series, the busiest (most intervals with activity, then the "
+            "largest total); the links among them of at least the threshold"
+        )
+        self.max_series.valueChanged.connect(self._schedule_redraw)
         graph.addWidget(self.max_series)
         graph.addSeparator()
         self.layout_combo = QComboBox()
@@ -285,7 +291,7 @@ class DependencyGraphWindow(QMainWindow):
             threshold=self.threshold.value(),
             max_lag=self.max_lag.value(),
             transform=self.transform.currentData(),
-            max_series=self.max_series.value(),
+            max_nodes=self.max_series.value(),
             layout=self.layout_combo.currentData(),
             show_unlinked=self.show_unlinked.isChecked(),
         )
@@ -325,14 +331,18 @@ class DependencyGraphWindow(QMainWindow):
             self._redraw_timer.start()
 
     def _redraw(self) -> None:
-        """Another threshold, layout or unlinked choice: from the computed correlations, no new read."""
+        """Another threshold, top count, layout or unlinked choice: from the computed correlations, no new read."""
         if self.result is None:
             return
         request = self.result.request
+        if self.max_series.value() > request.max_series:  # beyond the series correlated: read again
+            self.compute()
+            return
         request = GraphRequest(
             **{
                 **request.__dict__,
                 "threshold": self.threshold.value(),
+                "max_nodes": self.max_series.value(),
                 "layout": self.layout_combo.currentData(),
                 "show_unlinked": self.show_unlinked.isChecked(),
                 "previous": self.result.graph,
@@ -365,8 +375,8 @@ class DependencyGraphWindow(QMainWindow):
         p = graph.params
         hidden = len(graph.nodes) - len(result.shown)
         self.summary.setText(
-            f"{len(graph.nodes)} series over {p['bins']} intervals of {p['resolution']:g} s"
-            f" ({graph.left_out} idle or beyond the limit left out); {len(graph.edges)} links ≥ {graph.threshold:g}, "
+            f"top {len(graph.nodes)} series over {p['bins']} intervals of {p['resolution']:g} s"
+            f" ({graph.left_out} idle or less busy left out); {len(graph.edges)} links ≥ {graph.threshold:g}, "
             f"{len(graph.clusters)} clusters" + (f"; {hidden} unlinked not drawn" if hidden else "")
         )
         self._set_exports_enabled(True)
@@ -486,7 +496,7 @@ class DependencyGraphWindow(QMainWindow):
         s = self.settings
         self.threshold.setValue(float(self._setting("depgraph/threshold", 0.6)))
         self.max_lag.setValue(int(self._setting("depgraph/max-lag", 1)))
-        self.max_series.setValue(int(self._setting("depgraph/max-series", 150)))
+        self.max_series.setValue(int(self._setting("depgraph/top-series", TOP_SERIES)))
         self.minutes.setValue(int(self._setting("depgraph/minutes", 15)))
         self.filter_edit.setText(str(s.value("depgraph/filter", "")))
         self.transform.setCurrentIndex(max(0, self.transform.findData(s.value("depgraph/transform", "rate"))))
@@ -505,7 +515,7 @@ class DependencyGraphWindow(QMainWindow):
         s = self.settings
         s.setValue("depgraph/threshold", self.threshold.value())
         s.setValue("depgraph/max-lag", self.max_lag.value())
-        s.setValue("depgraph/max-series", self.max_series.value())
+        s.setValue("depgraph/top-series", self.max_series.value())
         s.setValue("depgraph/minutes", self.minutes.value())
         s.setValue("depgraph/filter", self.filter_edit.text())
         s.setValue("depgraph/transform", self.transform.currentData())
