@@ -17,6 +17,7 @@ so the window keeps painting.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import os
@@ -114,6 +115,10 @@ class _Warmup(QObject):
                     importlib.import_module(name)
                 except Exception:  # the feature imports it again where it is used, and says why there
                     log.warning("could not import %s ahead of use", name, exc_info=True)
+                # Modules live as long as the process: out of the collector's sight, or each full
+                # collection (on the GUI thread, gui/gc_guard.py) scans them all again.
+                gc.freeze()
+            _warm_lexers(group)
             try:
                 self.loaded.emit(group)
             except RuntimeError:  # the application is gone
@@ -123,6 +128,20 @@ class _Warmup(QObject):
         self.done.add(group)
         for then in self._waiting.pop(group, []):
             then()
+
+
+def _warm_lexers(group: str) -> None:
+    """The console's syntax highlighting compiles its lexer's regular expressions on first use (~100 ms)."""
+    if group != "console":
+        return
+    try:
+        from IPython.lib.lexers import IPython3Lexer
+        from pygments.lexers import PythonLexer
+
+        for lexer in (PythonLexer(), IPython3Lexer()):
+            list(lexer.get_tokens("x = 1\n"))
+    except Exception:
+        log.debug("no lexer to warm", exc_info=True)
 
 
 _instance: _Warmup | None = None

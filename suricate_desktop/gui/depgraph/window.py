@@ -396,6 +396,11 @@ class DependencyGraphWindow(QMainWindow):
         graph = self._shown().graph
         self.table.blockSignals(True)
         self.table.setSortingEnabled(False)
+        # sized to their contents once filled, not after each cell (that was most of the fill's time)
+        header = self.table.horizontalHeader()
+        for col in range(2, len(EDGE_COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+        self.table.setUpdatesEnabled(False)
         self.table.setRowCount(len(graph.edges))
         for row, e in enumerate(graph.edges):
             items: list[QTableWidgetItem] = []
@@ -413,6 +418,9 @@ class DependencyGraphWindow(QMainWindow):
                 self.table.setItem(row, col, item)
         self.table.setSortingEnabled(True)
         self.table.sortItems(2, Qt.SortOrder.DescendingOrder)  # strongest first, as the graph lists them
+        for col in range(2, len(EDGE_COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setUpdatesEnabled(True)
         self.table.blockSignals(False)
 
     # -- picking ---------------------------------------------------------------------------------------------------
