@@ -168,7 +168,12 @@ def run_actions(names: list[str]) -> list[tuple[str, float, float, float]]:
     monitor.stop()
     if STACKS:
         for stall in monitor.stalls:
-            print(f"{stall.label}: {stall.ms:.0f} ms ({stall.cpu_ms:.0f} ms CPU)", *stall.where, sep="\n    ", file=sys.stderr)
+            print(
+                f"{stall.label}: {stall.ms:.0f} ms ({stall.cpu_ms:.0f} ms CPU)",
+                *stall.where,
+                sep="\n    ",
+                file=sys.stderr,
+            )
     window.close()
     QApplication.processEvents()
     tmp.cleanup()
@@ -228,7 +233,10 @@ def main() -> int:
             print(proc.stderr[-3000:], file=sys.stderr)
             return 1
         if STACKS:
-            print("\n".join(ln for ln in proc.stderr.splitlines() if "plugin does not" not in ln), file=sys.stderr)
+            print(
+                "\n".join(ln for ln in proc.stderr.splitlines() if "plugin does not" not in ln),
+                file=sys.stderr,
+            )
         runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     print(f"{'action':<34} {'longest stall':>14} {'its GUI CPU':>12} {'worst run':>10} {'done after':>11}")
     for i, name in enumerate(names):

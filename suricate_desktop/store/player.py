@@ -238,13 +238,12 @@ class RecordingPlayer:
             raise ValueError(f"{self.path} holds no snapshots")
         self.start = first[0]
         self.end = self._last_end()
-        #: The recording's usual interval between snapshots (the step of step_forward/back).
-        self.step = self._usual_interval()
-        #: How far back a refill reaches: what the store holds at the usual interval, at most 15 minutes
-        #: (a refill reads every segment in it: 900 one-second segments take a few seconds).
-        self.lookback = (
-            float(lookback) if lookback is not None else min(self.store.capacity * self.step, 900.0)
-        )
+        # The usual interval reads a segment's rows (tens of ms): the worker works it out first thing,
+        # so opening a recording on the GUI thread reads only a footer or two (see ``step``).
+        self._lookback_arg = lookback
+        self._step = 1.0
+        self._lookback = 900.0
+        self._timing = threading.Event()
         #: Times the store was cleared to refill it (seeking back, looping).
         self.resets = 0
         if speed < 0:
@@ -272,6 +271,28 @@ class RecordingPlayer:
             self.play()
 
     # -- what the GUI reads ------------------------------------------------------------------------------------------
+    @property
+    def step(self) -> float:
+        """The recording's usual interval between snapshots (the step of step_forward/back)."""
+        self._timing.wait()
+        return self._step
+
+    @property
+    def lookback(self) -> float:
+        """How far back a refill reaches: what the store holds at the usual interval, at most 15 minutes
+        (a refill reads every segment in it: 900 one-second segments take a few seconds)."""
+        self._timing.wait()
+        return self._lookback
+
+    def _work_out_timing(self) -> None:
+        """``step`` and ``lookback`` (in the worker, before it plays anything)."""
+        try:
+            self._step = self._usual_interval()
+            arg = self._lookback_arg
+            self._lookback = float(arg) if arg is not None else min(self.store.capacity * self._step, 900.0)
+        finally:
+            self._timing.set()
+
     @property
     def span(self) -> float:
         return self.end - self.start
@@ -445,6 +466,7 @@ class RecordingPlayer:
     # -- the worker --------------------------------------------------------------------------------------------------
     def _run(self) -> None:
         try:
+            self._work_out_timing()
             self._work()
         except BaseException as exc:  # keep it for state/detail; the GUI shows it
             log.exception("recording %s: playback failed", self.path)
