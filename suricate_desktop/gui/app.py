@@ -6,7 +6,8 @@ draw themselves are imported before it shows; the rest (pyarrow, pika, pandas, s
 DuckDB, qtconsole, the kernel) loads in a thread once the window has painted (``warmup.py``).
 
 ``SURICATE_DESKTOP_FIRST_PAINT`` (for bench/gui_stalls.py): when set, the time of the main
-window's first paint and the heavy modules imported by then go to stderr as one line,
+window's first paint, the CPU time spent by then and the heavy modules imported by then go to
+stderr as one line,
 ``first-paint {json}``; set to ``quit``, the workbench then quits.
 """
 
@@ -76,13 +77,13 @@ def main(argv: list[str] | None = None) -> int:
             source_from_config({"kind": "broker", "url": args.broker, "bindings": args.bind or ["#"]})
         )
     report = os.environ.get(FIRST_PAINT_ENV)
-    _after_first_paint(window, lambda: _first_painted(report))
+    _after_first_paint(window, lambda painted: _first_painted(report, painted))
     window.show()
     tune_for_ingest()
     return app.exec()  # safe: Qt's event loop, not code execution
 
 
-def _first_painted(report: str | None) -> None:
+def _first_painted(report: str | None, painted: dict) -> None:
     """The window is on screen: say so if asked (bench), then import the rest at idle."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -90,8 +91,7 @@ def _first_painted(report: str | None) -> None:
     from .warmup import warm_all
 
     if report:
-        heavy = [m for m in HEAVY if m in sys.modules]
-        print("first-paint " + json.dumps({"time": time.time(), "heavy": heavy}), file=sys.stderr)
+        print("first-paint " + json.dumps(painted), file=sys.stderr)
         if report == "quit":
             QTimer.singleShot(0, QApplication.quit)
             return
@@ -99,14 +99,20 @@ def _first_painted(report: str | None) -> None:
 
 
 def _after_first_paint(window, fn) -> None:
-    """``fn()`` once, right after the window's first paint event."""
+    """``fn(painted)`` once, right after the window's first paint event; ``painted``: its wall-clock
+    time, the process's CPU time by then, and which of the ``HEAVY`` modules were imported."""
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     class FirstPaint(QObject):
         def eventFilter(self, watched, event) -> bool:
             if event.type() == QEvent.Type.Paint:
                 window.removeEventFilter(self)
-                QTimer.singleShot(0, fn)  # after this paint is done
+                painted = {
+                    "time": time.time(),
+                    "cpu": time.process_time(),
+                    "heavy": [m for m in HEAVY if m in sys.modules],
+                }
+                QTimer.singleShot(0, lambda: fn(painted))  # after this paint is done
             return False
 
     window._first_paint_filter = FirstPaint(window)
