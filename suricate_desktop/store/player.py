@@ -25,9 +25,9 @@ and plots window on the newest data they hold.
   refill count from where the refill started.
 * **Threads.** A worker thread (``recording-player``) reads and ingests; the
   caller's thread (the GUI's) only sets the position, speed and play state
-  under a lock, and reads ``position``/``state``. Opening reads a footer or
-  two on the caller's thread (the first and last times); the usual interval
-  (``step``, a segment's rows) is the worker's first job. Measured on the bundled
+  under a lock, and reads ``position``/``state``. Opening reads only footers
+  on the caller's thread (the first and last times, and the usual interval
+  from the first segment's statistics when it holds one interval). Measured on the bundled
   recording (8 streams, up to 600 columns): ingesting one recorded second
   takes 0.25 ms (median) but up to 85 ms when streams first grow their
   columns, and decoding one 10 s segment (Parquet read and snapshot rebuild)
@@ -122,6 +122,16 @@ class _SegmentChunks:
     def intervals(self, i: int) -> list[float]:
         import pyarrow.parquet as pq
 
+        # A segment of one interval says so in its footer's statistics: no rows read (a millisecond
+        # where reading them took tens, on the GUI thread that opens the recording).
+        meta = pq.ParquetFile(self.files[i]).metadata
+        if "interval" in meta.schema.names:
+            column = meta.schema.names.index("interval")
+            stats = [meta.row_group(g).column(column).statistics for g in range(meta.num_row_groups)]
+            if stats and all(st is not None and st.has_min_max for st in stats):
+                values = {float(v) for st in stats for v in (st.min, st.max)}
+                if len(values) == 1:
+                    return [values.pop()]
         return cast(
             "list[float]",
             pq.read_table(self.files[i], columns=["interval", "snapshot"])
@@ -240,12 +250,13 @@ class RecordingPlayer:
             raise ValueError(f"{self.path} holds no snapshots")
         self.start = first[0]
         self.end = self._last_end()
-        # The usual interval reads a segment's rows (tens of ms): the worker works it out first thing,
-        # so opening a recording on the GUI thread reads only a footer or two (see ``step``).
-        self._lookback_arg = lookback
-        self._step = 1.0
-        self._lookback = 900.0
-        self._timing = threading.Event()
+        #: The recording's usual interval between snapshots (the step of step_forward/back).
+        self.step = self._usual_interval()
+        #: How far back a refill reaches: what the store holds at the usual interval, at most 15 minutes
+        #: (a refill reads every segment in it: 900 one-second segments take a few seconds).
+        self.lookback = (
+            float(lookback) if lookback is not None else min(self.store.capacity * self.step, 900.0)
+        )
         #: Times the store was cleared to refill it (seeking back, looping).
         self.resets = 0
         if speed < 0:
@@ -273,28 +284,6 @@ class RecordingPlayer:
             self.play()
 
     # -- what the GUI reads ------------------------------------------------------------------------------------------
-    @property
-    def step(self) -> float:
-        """The recording's usual interval between snapshots (the step of step_forward/back)."""
-        self._timing.wait()
-        return self._step
-
-    @property
-    def lookback(self) -> float:
-        """How far back a refill reaches: what the store holds at the usual interval, at most 15 minutes
-        (a refill reads every segment in it: 900 one-second segments take a few seconds)."""
-        self._timing.wait()
-        return self._lookback
-
-    def _work_out_timing(self) -> None:
-        """``step`` and ``lookback`` (in the worker, before it plays anything)."""
-        try:
-            self._step = self._usual_interval()
-            arg = self._lookback_arg
-            self._lookback = float(arg) if arg is not None else min(self.store.capacity * self._step, 900.0)
-        finally:
-            self._timing.set()
-
     @property
     def span(self) -> float:
         return self.end - self.start
@@ -468,7 +457,6 @@ class RecordingPlayer:
     # -- the worker --------------------------------------------------------------------------------------------------
     def _run(self) -> None:
         try:
-            self._work_out_timing()
             self._work()
         except BaseException as exc:  # keep it for state/detail; the GUI shows it
             log.exception("recording %s: playback failed", self.path)
