@@ -86,6 +86,7 @@ def first_window(runs: int) -> list[tuple[float, float, list[str]]]:
 def run_actions(names: list[str]) -> list[tuple[str, float, float, float]]:
     """(action, longest stall ms, seconds until done, GUI CPU ms in that stall) per action, in one workbench."""
     from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QApplication
 
     from suricate_desktop.gui.app import make_app
@@ -118,8 +119,8 @@ def run_actions(names: list[str]) -> list[tuple[str, float, float, float]]:
 
     steps["console"] = (console, lambda: window.console.ready)
 
-    def sample() -> None:
-        window.open_sample_recording()
+    def sample() -> None:  # File > Open sample recording
+        next(a for a in window.findChildren(QAction) if a.text() == "Open &sample recording").trigger()
 
     def sample_playing() -> bool:
         rec = recording_source(window)
