@@ -86,7 +86,11 @@ class DependencyGraphWindow(QMainWindow):
         self.canvas.edgePicked.connect(self.select_edge)
         self.canvas.nodePicked.connect(self._on_node_picked)
         self.canvas.hovered.connect(lambda text: self.statusBar().showMessage(text, 6000) if text else None)
-        self.pair_plot = PairPlot()
+        # The pair plot (a second pyqtgraph plot, ~40 ms to make) comes at the next turn of the event
+        # loop: the window shows first (``pair_plot`` makes it at once if asked before).
+        self._pair_plot: PairPlot | None = None
+        self._pair_placeholder = QLabel("Pick an edge (or a row of the table) to see its two series here.")
+        QTimer.singleShot(0, self, lambda: self.pair_plot)
         self.table = QTableWidget(0, len(EDGE_COLUMNS))
         self.table.setHorizontalHeaderLabels(EDGE_COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -102,7 +106,7 @@ class DependencyGraphWindow(QMainWindow):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._on_table_selection)
         self.side = QSplitter(Qt.Orientation.Vertical)
-        self.side.addWidget(self.pair_plot)
+        self.side.addWidget(self._pair_placeholder)
         self.side.addWidget(self.table)
         self.side.setSizes([360, 300])
         self.split = QSplitter(Qt.Orientation.Horizontal)
@@ -122,6 +126,15 @@ class DependencyGraphWindow(QMainWindow):
         self.refresh_sources()
         registry.added.connect(lambda _source: self.refresh_sources())
         registry.removed.connect(lambda _source: self.refresh_sources())
+
+    @property
+    def pair_plot(self) -> PairPlot:
+        """The picked edge's two series overlaid (made on first use, in place of its placeholder)."""
+        if self._pair_plot is None:
+            self._pair_plot = PairPlot()
+            self.side.replaceWidget(0, self._pair_plot)
+            self._pair_placeholder.deleteLater()
+        return self._pair_plot
 
     # -- controls --------------------------------------------------------------------------------------------------
     def _build_controls(self) -> None:
