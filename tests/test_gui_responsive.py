@@ -158,3 +158,23 @@ def test_the_legend_sits_beside_the_graph_not_over_it(qtbot, sample_graph):
     qtbot.waitUntil(lambda: canvas.legend.isVisible() and beside(), timeout=5_000)
     legend = canvas.legend.sceneBoundingRect()
     assert canvas.viewport().rect().contains(canvas.mapFromScene(legend.center()))  # and in sight
+
+
+def test_the_sample_opens_from_the_menu_without_reading_on_the_gui_thread(qtbot, make_window):
+    from PySide6.QtGui import QAction
+
+    from suricate_desktop.gui.sources.recording import RecordingSource
+
+    window = make_window(restore_sources=False)
+    action = next(a for a in window.findChildren(QAction) if a.text() == "Open &sample recording")
+
+    def recordings() -> list:
+        return [s for s in window.registry if isinstance(s, RecordingSource)]
+
+    action.trigger()  # File > Open sample recording
+    # the click returned before any file was read: the source comes from the open-recording thread
+    assert recordings() == [] and "Opening bpftrace-demo" in window.message_label.text()
+    qtbot.waitUntil(lambda: len(recordings()) == 1, timeout=30_000)
+    source = recordings()[0]
+    assert source.step == 1.0 and source.end > source.start
+    qtbot.waitUntil(lambda: bool(source.store.streams()), timeout=30_000)  # and it plays

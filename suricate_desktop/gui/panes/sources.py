@@ -83,7 +83,9 @@ class Sources(Pane):
             ),
             Entry(
                 "File/recordings",
-                recent_menu("Recent recordings", w, self.settings, "recent/recordings", self.open_recording),
+                recent_menu(
+                    "Recent recordings", w, self.settings, "recent/recordings", self.open_in_background
+                ),
             ),
             Entry("Sources/add", self.action(w, "Add &broker…", self.add_broker, "Ctrl+B")),
             Entry("Sources/add", self.open_recording_action),
