@@ -5,9 +5,9 @@ store's window) and how to build the graph; ``GraphWorker.start`` runs it in a t
 own and reports back by queued Qt signals (``progress``, ``finished``, ``failed``), so the
 window only ever touches widgets on the GUI thread. Reading a recording with DuckDB and
 laying out a few hundred nodes take up to a second or two; the plots keep running meanwhile.
-The thread imports nothing heavy on its own account (the analytics are numpy; DuckDB and
-pyarrow come from the warm-up thread, gui/warmup.py), and the result it hands over is small
-(the top ``max_nodes`` series), so drawing it on the GUI thread is quick too.
+The analytics are numpy only; DuckDB and pyarrow are usually in already (the warm-up thread,
+gui/warmup.py), else this thread imports them, never the GUI's. The result it hands over is
+small (the top ``max_nodes`` series), so drawing it on the GUI thread is quick too.
 
 When a request carries the previous graph (only the threshold, the top count, the layout or
 the unlinked nodes changed), no data is read and no correlation recomputed.
