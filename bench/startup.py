@@ -1,12 +1,15 @@
 """Benchmark how long each ``suricate`` command takes to start, in fresh interpreters.
 
-    python bench/startup.py [--runs 11] [--command "lint resources/templates/process-exec/script.bt"]
+    python bench/startup.py [--runs 11] [--command "lint resources/templates/process-exec/script.bt"] [--gui 5]
 
 Runs each command ``--runs`` times as ``python -m suricate_desktop ARGS`` in a new interpreter
 (``subprocess``, output discarded) and prints the median and the worst wall time per command; in the
 same run it times the bare interpreter (``python -c pass``) as the baseline every command pays, and
 prints each median's ratio to it. The goal (issue 18) is every command under 0.3 s: a command that
 only parses its arguments or lints a file must not load pika, pyarrow, duckdb or numpy at start.
+
+``--gui N`` also launches the workbench N times and times it to its main window's first paint
+(bench/gui_stalls.py's measure; the goal there is 2 s).
 
 The commands run from the repository's root with it first on ``PYTHONPATH``, so the checkout is what
 is measured, not an installed copy. ``lint`` of the template's bpftrace script is timed twice: as is
@@ -74,6 +77,13 @@ def main() -> int:
         help="arguments of one command to time (repeatable; default: --help, lint, templates, translate, "
         "and each sub-command's --help)",
     )
+    parser.add_argument(
+        "--gui",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also launch the workbench N times, timed to its first window (bench/gui_stalls.py)",
+    )
     args = parser.parse_args()
     commands = args.command or DEFAULT_COMMANDS
     env = dict(
@@ -96,6 +106,17 @@ def main() -> int:
         print(f"{label:<58} {median:8.3f} {max(times):8.3f} {median / base_median:7.1f}")
     if slow:
         print(f"over {GOAL_S:g} s (median): " + "; ".join(slow))
+    if args.gui:
+        # the workbench: spawn to the main window's first paint (bench/gui_stalls.py, which also times actions)
+        sys.path.insert(0, str(ROOT / "bench"))
+        from gui_stalls import FIRST_WINDOW_GOAL_S, first_window
+
+        launches = first_window(args.gui)
+        times = sorted(t for t, _, _ in launches)
+        print(
+            f"{'suricate-desktop (first window)':<58} {statistics.median(times):8.3f} {times[-1]:8.3f} "
+            f"{statistics.median(times) / base_median:7.1f}   goal < {FIRST_WINDOW_GOAL_S:g} s"
+        )
     return 1 if slow else 0
 
 

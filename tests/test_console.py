@@ -46,7 +46,9 @@ def source(window):
 
 @pytest.fixture
 def console(qtbot, window, source):
-    pane = window.console.show()
+    window.console.show()
+    qtbot.waitUntil(lambda: window.console.ready, timeout=60_000)
+    pane = window.console.pane
     qtbot.waitUntil(lambda: "In [1]" in text(pane), timeout=10_000)
     return pane
 
@@ -65,7 +67,7 @@ def run(qtbot, pane, code: str) -> None:
 def test_the_kernel_is_made_only_when_the_console_is_first_shown(qtbot, window):
     assert window.console.pane is None and window.console.kernel is None
     window.console.toggle_action.trigger()  # View > Console (Ctrl+Shift+I)
-    qtbot.waitUntil(lambda: window.console.pane is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.console.ready, timeout=60_000)
     shell = window.console.kernel.shell
     assert {"ws", "pd", "np", "sklearn"} <= set(shell.user_ns)
     assert window.console.dock.isVisible()

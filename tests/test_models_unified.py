@@ -68,7 +68,9 @@ def test_a_model_attached_in_the_console_is_the_models_docks_scored_shaded_saved
 ):
     w = window()
     source, t, rng = live_source(w)
-    pane = w.console.show()
+    w.console.show()
+    qtbot.waitUntil(lambda: w.console.ready, timeout=60_000)
+    pane = w.console.pane
     qtbot.waitUntil(lambda: "In [1]" in console_text(pane), timeout=10_000)
     run(qtbot, pane, 'm = ws.models.attach("ewma", "web01.procs.cpu", name="cpu-ewma", threshold=8)')
     assert "Error" not in console_text(pane)
@@ -118,7 +120,9 @@ def test_a_model_attached_in_the_console_is_the_models_docks_scored_shaded_saved
     assert back.source is source2
     source2.store(snaps(CPU, t2, cpu_rows(5, rng2)))
     qtbot.waitUntil(lambda: len(back.score_times) > 0, timeout=10_000)
-    pane2 = again.console.show()
+    again.console.show()
+    qtbot.waitUntil(lambda: again.console.ready, timeout=60_000)
+    pane2 = again.console.pane
     qtbot.waitUntil(lambda: "In [1]" in console_text(pane2), timeout=10_000)
     run(qtbot, pane2, "names = [x.name for x in ws.models.attached]; saved = ws.models.names()")
     assert pane2.namespace["names"] == ["cpu-ewma"] and pane2.namespace["saved"] == ["cpu-ewma"]

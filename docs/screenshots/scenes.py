@@ -124,7 +124,10 @@ def main(scene: str, out: str | None = None, after: float = 10.0) -> int:
         def console():
             calls = next(i.stream for i in source.store.streams() if i.stream[2] == "calls")
             window.plot_stream(source, calls, "timeseries")
-            pane = window.console.show()
+            window.console.show()
+            window.console.when_ready(lambda pane: typed(pane))
+
+        def typed(pane):
             window.resizeDocks([window.console.dock], [470], Qt.Vertical)
             pane.splitter.setSizes([900, 680])
             cells = [

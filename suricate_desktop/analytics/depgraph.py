@@ -17,16 +17,23 @@ How, from an ``ActivityMatrix`` (activity.py):
    ``max_lag`` > 0 the product is repeated for each shift of 1..max_lag bins, both ways, and
    a pair keeps the shift where its correlation is largest in magnitude: a process whose
    I/O shows a second after its system calls is still linked to them.
-4. **Edges.** Pairs whose strength (the magnitude of that correlation) reaches
+4. **The top series** (``max_nodes``, the window's "Top"; all by default): of the
+   correlated series, the busiest, ranked as in step 1, so a graph of hundreds of series
+   opens on the few that carry the activity, not on a hairball. (Ranking by link strength
+   instead opens on whichever clique of short-lived processes started together: the bundled
+   sample's 30 pyenv helpers, 430 links among 30 nodes.) The others stay in the graph's pool:
+   another threshold or top count (``with_threshold``) costs no new correlation.
+5. **Edges.** Pairs whose strength (the magnitude of that correlation) reaches
    ``threshold``; the sign (moving together, or one up when the other is down) and the lag
    are kept on the edge.
-5. **Clusters.** Agglomerative clustering (scikit-learn, average linkage) on the
+6. **Clusters.** Agglomerative clustering (average linkage, numpy: ``cluster``) on the
    distance 1 - strength, cut at 1 - ``threshold``: a cluster is a group whose average link
    is at least as strong as an edge. Clusters are numbered from 1 by size, largest first; a
    series alone in its cluster gets 0 (no cluster).
 
-Everything is numpy over the whole matrix: a few hundred series over a few thousand bins
-take well under a second (bench: ``bench/depgraph.py``).
+Everything is numpy over the whole matrix, with no SciPy or scikit-learn (their imports alone
+took seconds, and held the interpreter's lock that the window needs to paint): a few hundred
+series over a few thousand bins take well under a second (bench: ``bench/depgraph.py``).
 """
 
 from __future__ import annotations
@@ -87,16 +94,20 @@ class DependencyGraph:
     correlations: FloatArray | None = field(default=None, repr=False)
     lags: IntArray | None = field(default=None, repr=False)
     changes: IntArray | None = field(default=None, repr=False)
+    #: Every correlated series (the nodes are the strongest of them), kept for ``with_threshold``.
+    pool: Pool | None = field(default=None, repr=False)
 
-    def with_threshold(self, threshold: float) -> DependencyGraph:
-        """The same series and correlations, edges and clusters cut at another ``threshold``."""
+    def with_threshold(self, threshold: float, max_nodes: int | str | None = "same") -> DependencyGraph:
+        """The same correlations, cut at another ``threshold`` (and top ``max_nodes``: by default as before)."""
         if not 0 < threshold <= 1:
             raise ValueError(f"threshold must be in (0, 1], got {threshold}")
+        top = self.params.get("max_nodes") if max_nodes == "same" else max_nodes
+        if self.pool is not None:
+            return _assemble(self.pool, threshold, {**self.params}, top if isinstance(top, int) else None)
         if self.correlations is None or self.lags is None or self.changes is None:
             raise ValueError("this graph keeps no correlations (build_graph's graphs do)")
-        return _assemble(
-            self.matrix, self.correlations, self.lags, self.changes, threshold, self.params, self.left_out
-        )
+        pool = Pool(self.matrix, self.correlations, self.lags, self.changes, self.left_out)
+        return _assemble(pool, threshold, {**self.params}, top if isinstance(top, int) else None)
 
     @property
     def clusters(self) -> dict[int, list[int]]:
@@ -155,6 +166,17 @@ class DependencyGraph:
             fh.write(self.edges_csv())
 
 
+@dataclass
+class Pool:
+    """The series correlated (columns of ``matrix``), every pair's correlation and lag (bins)."""
+
+    matrix: ActivityMatrix
+    correlations: FloatArray
+    lags: IntArray
+    changes: IntArray
+    left_out: int  # idle, constant or beyond max_series: never correlated
+
+
 class Cancelled(Exception):
     """Raised through ``build_graph`` by a progress callback that wants it to stop."""
 
@@ -168,8 +190,11 @@ def build_graph(
     min_active: int = 5,
     max_series: int = 300,
     progress: Progress | None = None,
+    max_nodes: int | None = None,
 ) -> DependencyGraph:
     """Correlate, threshold and cluster the series of ``matrix``; see the module's docstring.
+
+    ``max_nodes``: keep the graph to that many series, those with the most link strength.
 
     ``progress(fraction, what)`` is called between steps (and per lag); it may raise
     ``Cancelled`` to stop the work.
@@ -212,21 +237,30 @@ def build_graph(
         "resolution": matrix.resolution,
         "bins": len(matrix.times),
     }
-    graph = _assemble(picked, corr, lag, active, threshold, params, len(matrix.series) - len(keep))
+    pool = Pool(picked, corr, lag, active, len(matrix.series) - len(keep))
+    graph = _assemble(pool, threshold, params, max_nodes)
     report(1.0, "done")
     return graph
 
 
-def _assemble(
-    picked: ActivityMatrix,
-    corr: FloatArray,
-    lag: IntArray,
-    changes: IntArray,
-    threshold: float,
-    params: dict[str, Any],
-    left_out: int,
-) -> DependencyGraph:
-    """Edges and clusters at ``threshold`` from the correlations (cheap: no correlation is recomputed)."""
+def busiest(matrix: ActivityMatrix, changes: IntArray, count: int) -> IntArray:
+    """Indices (sorted) of the ``count`` busiest series: most active bins, then the larger total."""
+    n = len(changes)
+    if count >= n:
+        return np.arange(n)
+    totals = np.abs(np.nan_to_num(matrix.values)).sum(axis=0)
+    order = np.lexsort((np.arange(n), -totals, -np.asarray(changes)))
+    return np.sort(order[: max(count, 0)])
+
+
+def _assemble(pool: Pool, threshold: float, params: dict[str, Any], max_nodes: int | None) -> DependencyGraph:
+    """Nodes, edges and clusters at ``threshold`` from the pool's correlations (none recomputed)."""
+    keep = busiest(pool.matrix, pool.changes, max_nodes if max_nodes else len(pool.changes))
+    picked = pool.matrix.select(keep)
+    corr = pool.correlations[np.ix_(keep, keep)]
+    lag = pool.lags[np.ix_(keep, keep)]
+    changes = pool.changes[keep]
+    left_out = pool.left_out + len(pool.changes) - len(keep)
     strength = np.abs(corr)
     clusters = cluster(strength, threshold)
     iu, ju = np.triu_indices(len(picked.series), k=1)
@@ -252,7 +286,16 @@ def _assemble(
         for i in range(len(picked.series))
     ]
     return DependencyGraph(
-        nodes, edges, picked, threshold, {**params, "threshold": threshold}, left_out, corr, lag, changes
+        nodes,
+        edges,
+        picked,
+        threshold,
+        {**params, "threshold": threshold, "max_nodes": max_nodes},
+        left_out,
+        corr,
+        lag,
+        changes,
+        pool,
     )
 
 
@@ -311,27 +354,59 @@ def _standardise(x: FloatArray) -> FloatArray:
 
 
 def _ranks(x: FloatArray) -> FloatArray:
-    """Average ranks down each column (ties share a rank), for Spearman's correlation."""
-    from scipy.stats import rankdata
-
-    return cast(FloatArray, rankdata(x, axis=0))
+    """Average ranks (from 1) down each column, ties sharing their mean rank, as SciPy's ``rankdata``
+    gives them; a column holding NaN is all NaN. Sorting and two running maxima, no Python loop."""
+    rows, cols = x.shape
+    if rows == 0:
+        return np.zeros_like(x, dtype=np.float64)
+    order = np.argsort(x, axis=0, kind="stable")
+    ordered = np.take_along_axis(x, order, axis=0)
+    starts = np.ones((rows, cols), dtype=bool)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    index = np.arange(rows)[:, None]
+    first = np.maximum.accumulate(np.where(starts, index, 0), axis=0)  # where each tie group starts
+    ends = np.ones((rows, cols), dtype=bool)
+    ends[:-1] = starts[1:]
+    last = np.minimum.accumulate(np.where(ends, index, rows - 1)[::-1], axis=0)[::-1]  # where it ends
+    ranks = np.empty((rows, cols), dtype=np.float64)
+    np.put_along_axis(ranks, order, (first + last) / 2.0 + 1.0, axis=0)
+    ranks[:, np.isnan(x).any(axis=0)] = np.nan
+    return ranks
 
 
 def cluster(strength: FloatArray, threshold: float) -> IntArray:
-    """Cluster ids per series (1 = the largest cluster; 0 = alone) from link strengths in [0, 1]."""
+    """Cluster ids per series (1 = the largest cluster; 0 = alone) from link strengths in [0, 1].
+
+    Average linkage (UPGMA) on the distance 1 - strength: the two closest clusters merge while
+    their average distance is under 1 - ``threshold``. n - 1 merges at most, each a numpy
+    ``argmin`` over the n × n distances and a weighted row update: milliseconds for hundreds.
+    """
     n = len(strength)
     if n < 2:
         return np.zeros(n, dtype=np.int64)
-    from sklearn.cluster import AgglomerativeClustering
-
-    distance = 1.0 - strength
-    np.fill_diagonal(distance, 0.0)
-    labels = AgglomerativeClustering(
-        n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1.0 - threshold + 1e-9
-    ).fit_predict(distance)
-    ids, sizes = np.unique(labels, return_counts=True)
+    distance = 1.0 - np.asarray(strength, dtype=np.float64)
+    distance = np.where(np.isnan(distance), np.inf, distance)
+    np.fill_diagonal(distance, np.inf)
+    cut = 1.0 - threshold + 1e-9
+    sizes = np.ones(n)
+    labels = np.arange(n)
+    for _ in range(n - 1):
+        flat = int(np.argmin(distance))
+        i, j = divmod(flat, n)
+        if not distance[i, j] < cut:
+            break
+        i, j = min(i, j), max(i, j)  # j joins i
+        merged = (distance[i] * sizes[i] + distance[j] * sizes[j]) / (sizes[i] + sizes[j])
+        distance[i, :] = merged
+        distance[:, i] = merged
+        distance[i, i] = np.inf
+        distance[j, :] = np.inf
+        distance[:, j] = np.inf
+        sizes[i] += sizes[j]
+        labels[labels == j] = i
+    ids, sizes_out = np.unique(labels, return_counts=True)
     numbered = np.zeros(n, dtype=np.int64)
-    groups = [(size, label) for label, size in zip(ids, sizes, strict=True) if size > 1]
+    groups = [(size, label) for label, size in zip(ids, sizes_out, strict=True) if size > 1]
     for new, (_size, label) in enumerate(sorted(groups, key=lambda g: (-g[0], g[1]))):
         numbered[labels == label] = new + 1
     return numbered

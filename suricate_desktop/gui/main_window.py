@@ -34,6 +34,7 @@ from __future__ import annotations
 import base64
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -51,7 +52,6 @@ from PySide6.QtWidgets import (
 from . import gc_guard, panes, screen_fit, workspace
 from .console import ConsoleDock
 from .dashboard import Dashboard
-from .depgraph import DependencyGraphWindow
 from .editor import EditorPane
 from .models import ModelsUI
 from .pane import Entry, Pane
@@ -64,6 +64,9 @@ from .sources_pane import SourcesPane
 from .streams_pane import StreamsPane
 from .timeline import TimelineBar
 from .workers_view import WorkersView
+
+if TYPE_CHECKING:
+    from .depgraph.window import DependencyGraphWindow  # loaded when first opened
 
 log = logging.getLogger(__name__)
 

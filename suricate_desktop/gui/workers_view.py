@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor
@@ -39,11 +40,13 @@ from PySide6.QtWidgets import (
 )
 
 from ..schema.worker_status import ScriptState
-from ..transport.job_client import JobAnswer, parse_params, submit_job
-from ..transport.worker_status import SeenWorker
 from .forms import child, load_form
 from .sources.broker import BrokerSource, mask_password
 from .sources.registry import SourceRegistry
+
+if TYPE_CHECKING:  # pika comes with the transport: loaded on the first job, not with the window
+    from ..transport.job_client import JobAnswer
+    from ..transport.worker_status import SeenWorker
 
 COLUMNS = ("Worker / script", "Host / schedule", "Last run", "Status", "Duration", "Runs")
 NAME, HOST, LAST, STATUS, DURATION, RUNS = range(6)
@@ -103,6 +106,8 @@ class RunJobDialog:
 
     def _accept(self) -> None:
         lines = [line for line in self.params.toPlainText().splitlines() if line.strip()]
+        from ..transport.job_client import parse_params
+
         try:
             params = parse_params(lines)
         except ValueError as exc:
@@ -353,6 +358,8 @@ class WorkersView(QWidget):
         url, queue = source.url, source.job_queue
 
         def submit() -> None:
+            from ..transport.job_client import submit_job
+
             answer = submit_job(
                 url, secret, key.script, over=over, params=params or {}, host=host, queue=queue, wait=JOB_WAIT
             )

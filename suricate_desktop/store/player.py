@@ -25,7 +25,9 @@ and plots window on the newest data they hold.
   refill count from where the refill started.
 * **Threads.** A worker thread (``recording-player``) reads and ingests; the
   caller's thread (the GUI's) only sets the position, speed and play state
-  under a lock, and reads ``position``/``state``. Measured on the bundled
+  under a lock, and reads ``position``/``state``. Opening reads only footers
+  on the caller's thread (the first and last times, and the usual interval
+  from the first segment's statistics when it holds one interval). Measured on the bundled
   recording (8 streams, up to 600 columns): ingesting one recorded second
   takes 0.25 ms (median) but up to 85 ms when streams first grow their
   columns, and decoding one 10 s segment (Parquet read and snapshot rebuild)
@@ -55,9 +57,10 @@ from pathlib import Path
 from typing import Protocol, cast
 
 from ..schema import Snapshot
-from .importers import read_segment, segment_span
 from .live import LiveStore
-from .recording import segments
+
+# The Parquet side (.importers, .recording: pyarrow) loads with the first recording opened, not with
+# the workbench's window (gui/sources/recording.py imports this module at start-up).
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +95,8 @@ class _SegmentChunks:
     """A recording folder's segments, their time spans read lazily from Parquet statistics."""
 
     def __init__(self, folder: Path):
+        from .recording import segments
+
         self.folder = folder
         self.files = segments(folder)
         self._spans: list[tuple[float, float] | bool | None] = [False] * len(
@@ -104,15 +109,29 @@ class _SegmentChunks:
     def span(self, i: int) -> tuple[float, float] | None:
         got = self._spans[i]
         if got is False:
+            from .importers import segment_span
+
             got = self._spans[i] = segment_span(self.files[i])
         return cast("tuple[float, float] | None", got)
 
     def load(self, i: int) -> list[Snapshot]:
+        from .importers import read_segment
+
         return read_segment(self.files[i])
 
     def intervals(self, i: int) -> list[float]:
         import pyarrow.parquet as pq
 
+        # A segment of one interval says so in its footer's statistics: no rows read (a millisecond
+        # where reading them took tens, on the GUI thread that opens the recording).
+        meta = pq.ParquetFile(self.files[i]).metadata
+        if "interval" in meta.schema.names:
+            column = meta.schema.names.index("interval")
+            stats = [meta.row_group(g).column(column).statistics for g in range(meta.num_row_groups)]
+            if stats and all(st is not None and st.has_min_max for st in stats):
+                values = {float(v) for st in stats for v in (st.min, st.max)}
+                if len(values) == 1:
+                    return [values.pop()]
         return cast(
             "list[float]",
             pq.read_table(self.files[i], columns=["interval", "snapshot"])
@@ -124,6 +143,8 @@ class _SegmentChunks:
 
     def refresh(self) -> bool:
         """Pick up segments written since; True when there are new ones."""
+        from .recording import segments
+
         files = segments(self.folder)
         if len(files) <= len(self.files):
             return False

@@ -36,15 +36,20 @@ class ConsoleKernel:
         """Start the kernel and put ``namespace`` in it."""
         # debugpy (an ipykernel dependency) warns about frozen modules on every start otherwise
         os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+        from IPython.core.interactiveshell import InteractiveShell
         from qtconsole.inprocess import QtInProcessKernelManager
 
+        # A new shell is fresh; only one that served an earlier kernel needs the reset (whose
+        # full garbage collection takes a second with a big heap: not on a first open).
+        reused = InteractiveShell.initialized()
         manager = QtInProcessKernelManager()
         manager.start_kernel(show_banner=False)
         client = manager.client()
         client.start_channels()
         self.manager, self.client = manager, client
         shell = manager.kernel.shell
-        shell.reset(new_session=True)  # the singleton shell may have served an earlier kernel
+        if reused:
+            shell.reset(new_session=True)  # the singleton shell served an earlier kernel
         shell.displayhook.cache_size = OUTPUT_CACHE
         shell.push(namespace)
         self.starts += 1

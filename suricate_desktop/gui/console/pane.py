@@ -1,8 +1,8 @@
 """The console pane: a Jupyter console on the workbench (``ws``), its figures, its background jobs.
 
-Made by ``ConsoleDock`` the first time the pane is shown (importing qtconsole and starting a
-kernel costs about a second and tens of megabytes, which a user who never opens the console
-should not pay).
+Made by ``ConsoleDock`` the first time the pane is shown (a kernel costs tens of megabytes,
+which a user who never opens the console should not pay), in steps: the widgets, then
+``start_kernel()`` at a later turn of the event loop, so neither holds the GUI thread long.
 
 Threads: user code runs on the GUI thread (in-process kernel, see kernel.py); long work
 goes to ``ws.background`` workers; attached models are the Models dock's, scored by its
@@ -50,7 +50,9 @@ class ConsolePane(QWidget):
     progress = Signal(str, int)
     exitRequested = Signal()
 
-    def __init__(self, window, models=None, settings: QSettings | None = None, parent=None):
+    def __init__(
+        self, window, models=None, settings: QSettings | None = None, parent=None, start_kernel: bool = True
+    ):
         super().__init__(parent)
         from qtconsole.rich_jupyter_widget import RichJupyterWidget
 
@@ -65,7 +67,8 @@ class ConsolePane(QWidget):
         self.console = RichJupyterWidget(banner=BANNER, gui_completion="droplist")
         self.console.kernel_banner = ""
         self.console.exit_requested.connect(lambda _widget: self.exitRequested.emit())
-        self._start_kernel()
+        if start_kernel:
+            self.start_kernel()
 
         self.restart_action = self._action(
             "Restart kernel",
@@ -132,7 +135,10 @@ class ConsolePane(QWidget):
         self.ws._bridge.failed.connect(lambda text: self.say(text, error=True))
         return {"ws": self.ws, "pd": pd, "np": np, "sklearn": sklearn}
 
-    def _start_kernel(self) -> None:
+    def start_kernel(self) -> None:
+        """Start the kernel with ``ws``, ``pd``, ``np``, ``sklearn`` in its namespace (once)."""
+        if self.kernel.client is not None:
+            return
         self.kernel.start(self._namespace())
         self._attach_client()
 

@@ -2,8 +2,10 @@
 
 Nodes are coloured by cluster (grey: in no cluster) and sized by their number of links;
 an edge's width and colour say how strong the link is (blue: the two rise together, red:
-one rises as the other falls). A click picks the nearest node within a few pixels, else the
-nearest edge; the picked edge is drawn over a halo. Picking is computed here (distances to
+one rises as the other falls). The clusters' legend sits in a column of its own to the right
+of the graph (in the plot's layout, so it is saved with the image), never over the nodes. A
+click picks the nearest node within a few pixels, else the nearest edge; the picked edge is
+drawn over a halo. Picking is computed here (distances to
 every segment at once, in pixels) because pyqtgraph's GraphItem has no per-edge events.
 """
 
@@ -14,6 +16,7 @@ import pyqtgraph as pg
 import pyqtgraph.exporters
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QSizePolicy
 
 from ...analytics.depgraph import DependencyGraph
 from ..plots.charts import PALETTE
@@ -25,6 +28,7 @@ HALO = "#FFB000"
 NODE_PICK_PX = 10
 EDGE_PICK_PX = 6
 MAX_LEGEND = 12
+LEGEND_COLUMN = 3
 # light to dark, for weak to strong links
 POSITIVE = (np.array([107, 174, 214]), np.array([8, 48, 107]))
 NEGATIVE = (np.array([251, 106, 74]), np.array([153, 0, 13]))
@@ -70,12 +74,14 @@ class GraphCanvas(pg.PlotWidget):
         self.ring = pg.ScatterPlotItem(size=24, pen=pg.mkPen(HALO, width=3), brush=pg.mkBrush(None))
         self.addItem(self.ring)
         self.legend = pg.LegendItem(
-            offset=(8, 8),
-            brush=pg.mkBrush(255, 255, 255, 220),
-            pen=pg.mkPen("#CCCCCC"),
-            labelTextColor="#333333",
+            brush=pg.mkBrush(255, 255, 255, 220), pen=pg.mkPen("#CCCCCC"), labelTextColor="#333333"
         )
-        self.legend.setParentItem(item.vb)
+        # beside the view box (row 2, column 1 of the plot's grid; column 2 is the hidden right axis)
+        self.legend.setSizePolicy(
+            QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed
+        )  # its own size, at the top
+        item.layout.addItem(self.legend, 2, LEGEND_COLUMN, Qt.AlignmentFlag.AlignTop)
+        item.layout.setColumnStretchFactor(LEGEND_COLUMN, 0)
         self.labels: list[pg.TextItem] = []
         self.graph: DependencyGraph | None = None
         self.shown = np.zeros(0, dtype=np.intp)

@@ -5,9 +5,12 @@ store's window) and how to build the graph; ``GraphWorker.start`` runs it in a t
 own and reports back by queued Qt signals (``progress``, ``finished``, ``failed``), so the
 window only ever touches widgets on the GUI thread. Reading a recording with DuckDB and
 laying out a few hundred nodes take up to a second or two; the plots keep running meanwhile.
+The analytics are numpy only; DuckDB and pyarrow are usually in already (the warm-up thread,
+gui/warmup.py), else this thread imports them, never the GUI's. The result it hands over is
+small (the top ``max_nodes`` series), so drawing it on the GUI thread is quick too.
 
-When a request carries the previous graph (only the threshold, the layout or the unlinked
-nodes changed), no data is read and no correlation recomputed.
+When a request carries the previous graph (only the threshold, the top count, the layout or
+the unlinked nodes changed), no data is read and no correlation recomputed.
 """
 
 from __future__ import annotations
@@ -29,6 +32,10 @@ from ...store.live import LiveStore
 log = logging.getLogger(__name__)
 
 LAYOUTS = ("spring", "circle")
+#: The graph opens on this many series (the busiest), adjustable in the window ("Top").
+TOP_SERIES = 30
+#: How many of the busiest series are correlated: what "Top" can grow to without reading again.
+POOL_SERIES = 300
 
 
 @dataclass
@@ -44,7 +51,8 @@ class GraphRequest:
     threshold: float = 0.6
     max_lag: int = 1
     transform: str = "rate"
-    max_series: int = 150
+    max_series: int = POOL_SERIES  # the busiest correlated: the pool the top ones are drawn from
+    max_nodes: int = TOP_SERIES  # the graph: the busiest this many
     layout: str = "spring"
     show_unlinked: bool = False
     previous: DependencyGraph | None = None  # reuse its correlations: only threshold/layout changed
@@ -68,7 +76,7 @@ def compute(request: GraphRequest, progress, cancel: threading.Event) -> GraphRe
 
     if request.previous is not None:
         report(0.1, "applying the threshold")
-        graph = request.previous.with_threshold(request.threshold)
+        graph = request.previous.with_threshold(request.threshold, request.max_nodes)
     else:
         report(0.0, "reading the data")
         matrix = read_matrix(request)
@@ -79,7 +87,8 @@ def compute(request: GraphRequest, progress, cancel: threading.Event) -> GraphRe
             threshold=request.threshold,
             max_lag=request.max_lag,
             transform=request.transform,
-            max_series=request.max_series,
+            max_series=max(request.max_series, request.max_nodes),
+            max_nodes=request.max_nodes,
             progress=lambda f, what: report(0.2 + 0.6 * f, what),
         )
     report(0.85, "laying out")

@@ -2,11 +2,13 @@
 
 Pick the data (an open recording, read whole from disk, or a live source's last minutes),
 a series filter and the link threshold; Compute (F5) builds the graph in a worker thread,
-with progress and Cancel (Esc). The graph on the left; beside it, the two series of the
+with progress and Cancel (Esc). It opens on the strongest links only: the top 30 series
+(the busiest; "Top") and links of at least 0.6 ("Link at least"), both adjustable. The graph
+on the left, its cluster legend beside it (never over it); then the two series of the
 picked edge overlaid, and the table of edges (strongest first; a row picks its edge).
-Changing the threshold, the layout or "Show unlinked" redraws from the computed
-correlations at once. File: save the graph as PNG or SVG, the edges as CSV. The choices
-are remembered (QSettings, group ``depgraph``).
+Changing the threshold, the top count, the layout or "Show unlinked" redraws from the
+computed correlations at once. File: save the graph as PNG or SVG, the edges as CSV. The
+choices are remembered (QSettings, group ``depgraph``).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from PySide6.QtWidgets import (
 from ...analytics.depgraph import TRANSFORMS
 from ..sources.recording import RecordingSource
 from .canvas import GraphCanvas, describe_edge
-from .job import LAYOUTS, GraphRequest, GraphResult, GraphWorker
+from .job import LAYOUTS, TOP_SERIES, GraphRequest, GraphResult, GraphWorker
 from .pair_plot import PairPlot
 
 TRANSFORM_TITLES = {"rate": "activity per interval", "diff": "change between intervals"}
@@ -84,7 +86,11 @@ class DependencyGraphWindow(QMainWindow):
         self.canvas.edgePicked.connect(self.select_edge)
         self.canvas.nodePicked.connect(self._on_node_picked)
         self.canvas.hovered.connect(lambda text: self.statusBar().showMessage(text, 6000) if text else None)
-        self.pair_plot = PairPlot()
+        # The pair plot (a second pyqtgraph plot, ~40 ms to make) comes at the next turn of the event
+        # loop: the window shows first (``pair_plot`` makes it at once if asked before).
+        self._pair_plot: PairPlot | None = None
+        self._pair_placeholder = QLabel("Pick an edge (or a row of the table) to see its two series here.")
+        QTimer.singleShot(0, self, lambda: self.pair_plot)
         self.table = QTableWidget(0, len(EDGE_COLUMNS))
         self.table.setHorizontalHeaderLabels(EDGE_COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -100,7 +106,7 @@ class DependencyGraphWindow(QMainWindow):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.itemSelectionChanged.connect(self._on_table_selection)
         self.side = QSplitter(Qt.Orientation.Vertical)
-        self.side.addWidget(self.pair_plot)
+        self.side.addWidget(self._pair_placeholder)
         self.side.addWidget(self.table)
         self.side.setSizes([360, 300])
         self.split = QSplitter(Qt.Orientation.Horizontal)
@@ -120,6 +126,15 @@ class DependencyGraphWindow(QMainWindow):
         self.refresh_sources()
         registry.added.connect(lambda _source: self.refresh_sources())
         registry.removed.connect(lambda _source: self.refresh_sources())
+
+    @property
+    def pair_plot(self) -> PairPlot:
+        """The picked edge's two series overlaid (made on first use, in place of its placeholder)."""
+        if self._pair_plot is None:
+            self._pair_plot = PairPlot()
+            self.side.replaceWidget(0, self._pair_plot)
+            self._pair_placeholder.deleteLater()
+        return self._pair_plot
 
     # -- controls --------------------------------------------------------------------------------------------------
     def _build_controls(self) -> None:
@@ -177,9 +192,13 @@ class DependencyGraphWindow(QMainWindow):
         for name in TRANSFORMS:
             self.transform.addItem(TRANSFORM_TITLES[name], name)
         graph.addWidget(self.transform)
-        graph.addWidget(QLabel("  At most: "))
-        self.max_series = QSpinBox(minimum=2, maximum=1000, value=150, suffix=" series")
-        self.max_series.setToolTip("The most active series are kept")
+        graph.addWidget(QLabel("  Top: "))
+        self.max_series = QSpinBox(minimum=2, maximum=1000, value=TOP_SERIES, suffix=" series")
+        self.max_series.setToolTip(
+            "The graph shows this many series, the busiest (most intervals with activity, then the "
+            "largest total); the links among them of at least the threshold"
+        )
+        self.max_series.valueChanged.connect(self._schedule_redraw)
         graph.addWidget(self.max_series)
         graph.addSeparator()
         self.layout_combo = QComboBox()
@@ -285,7 +304,7 @@ class DependencyGraphWindow(QMainWindow):
             threshold=self.threshold.value(),
             max_lag=self.max_lag.value(),
             transform=self.transform.currentData(),
-            max_series=self.max_series.value(),
+            max_nodes=self.max_series.value(),
             layout=self.layout_combo.currentData(),
             show_unlinked=self.show_unlinked.isChecked(),
         )
@@ -325,14 +344,18 @@ class DependencyGraphWindow(QMainWindow):
             self._redraw_timer.start()
 
     def _redraw(self) -> None:
-        """Another threshold, layout or unlinked choice: from the computed correlations, no new read."""
+        """Another threshold, top count, layout or unlinked choice: from the computed correlations, no new read."""
         if self.result is None:
             return
         request = self.result.request
+        if self.max_series.value() > request.max_series:  # beyond the series correlated: read again
+            self.compute()
+            return
         request = GraphRequest(
             **{
                 **request.__dict__,
                 "threshold": self.threshold.value(),
+                "max_nodes": self.max_series.value(),
                 "layout": self.layout_combo.currentData(),
                 "show_unlinked": self.show_unlinked.isChecked(),
                 "previous": self.result.graph,
@@ -365,8 +388,8 @@ class DependencyGraphWindow(QMainWindow):
         p = graph.params
         hidden = len(graph.nodes) - len(result.shown)
         self.summary.setText(
-            f"{len(graph.nodes)} series over {p['bins']} intervals of {p['resolution']:g} s"
-            f" ({graph.left_out} idle or beyond the limit left out); {len(graph.edges)} links ≥ {graph.threshold:g}, "
+            f"top {len(graph.nodes)} series over {p['bins']} intervals of {p['resolution']:g} s"
+            f" ({graph.left_out} idle or less busy left out); {len(graph.edges)} links ≥ {graph.threshold:g}, "
             f"{len(graph.clusters)} clusters" + (f"; {hidden} unlinked not drawn" if hidden else "")
         )
         self._set_exports_enabled(True)
@@ -386,6 +409,11 @@ class DependencyGraphWindow(QMainWindow):
         graph = self._shown().graph
         self.table.blockSignals(True)
         self.table.setSortingEnabled(False)
+        # sized to their contents once filled, not after each cell (that was most of the fill's time)
+        header = self.table.horizontalHeader()
+        for col in range(2, len(EDGE_COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+        self.table.setUpdatesEnabled(False)
         self.table.setRowCount(len(graph.edges))
         for row, e in enumerate(graph.edges):
             items: list[QTableWidgetItem] = []
@@ -403,6 +431,9 @@ class DependencyGraphWindow(QMainWindow):
                 self.table.setItem(row, col, item)
         self.table.setSortingEnabled(True)
         self.table.sortItems(2, Qt.SortOrder.DescendingOrder)  # strongest first, as the graph lists them
+        for col in range(2, len(EDGE_COLUMNS)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setUpdatesEnabled(True)
         self.table.blockSignals(False)
 
     # -- picking ---------------------------------------------------------------------------------------------------
@@ -486,7 +517,7 @@ class DependencyGraphWindow(QMainWindow):
         s = self.settings
         self.threshold.setValue(float(self._setting("depgraph/threshold", 0.6)))
         self.max_lag.setValue(int(self._setting("depgraph/max-lag", 1)))
-        self.max_series.setValue(int(self._setting("depgraph/max-series", 150)))
+        self.max_series.setValue(int(self._setting("depgraph/top-series", TOP_SERIES)))
         self.minutes.setValue(int(self._setting("depgraph/minutes", 15)))
         self.filter_edit.setText(str(s.value("depgraph/filter", "")))
         self.transform.setCurrentIndex(max(0, self.transform.findData(s.value("depgraph/transform", "rate"))))
@@ -505,7 +536,7 @@ class DependencyGraphWindow(QMainWindow):
         s = self.settings
         s.setValue("depgraph/threshold", self.threshold.value())
         s.setValue("depgraph/max-lag", self.max_lag.value())
-        s.setValue("depgraph/max-series", self.max_series.value())
+        s.setValue("depgraph/top-series", self.max_series.value())
         s.setValue("depgraph/minutes", self.minutes.value())
         s.setValue("depgraph/filter", self.filter_edit.text())
         s.setValue("depgraph/transform", self.transform.currentData())

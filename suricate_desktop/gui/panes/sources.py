@@ -20,7 +20,7 @@ from ..forms import resource_path
 from ..pane import Entry, Pane
 from ..sources.base import Source
 from ..sources.embedded import EmbeddedSource
-from ..sources.recording import RecordingSource
+from ..sources.recording import RecordingSource, open_in_background
 from ..sources.registry import source_from_config
 from ..sources_pane import SourcesPane
 from ..streams_pane import StreamsPane
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from ..main_window import MainWindow
 
 log = logging.getLogger(__name__)
+#: The bundled sample recording (File > Open sample recording), under the resources.
+SAMPLE = ("recordings", "bpftrace-demo")
 
 
 class Sources(Pane):
@@ -75,10 +77,17 @@ class Sources(Pane):
                     w, "&Import file… (dtrace, bpftrace JSON, CSV)", lambda: self.import_file(), "Ctrl+I"
                 ),
             ),
-            Entry("File/recordings", self.action(w, "Open &sample recording", self.open_sample_recording)),
             Entry(
                 "File/recordings",
-                recent_menu("Recent recordings", w, self.settings, "recent/recordings", self.open_recording),
+                self.action(
+                    w, "Open &sample recording", lambda: self.open_in_background(str(resource_path(*SAMPLE)))
+                ),
+            ),
+            Entry(
+                "File/recordings",
+                recent_menu(
+                    "Recent recordings", w, self.settings, "recent/recordings", self.open_in_background
+                ),
             ),
             Entry("Sources/add", self.action(w, "Add &broker…", self.add_broker, "Ctrl+B")),
             Entry("Sources/add", self.open_recording_action),
@@ -129,8 +138,9 @@ class Sources(Pane):
             path = QFileDialog.getExistingDirectory(
                 self.window, "Open a recording (a folder of Parquet segments)", start
             )
-            if not path:
-                return None
+            if path:
+                self.open_in_background(path)  # chosen in the dialog: read in a thread, joins when read
+            return None
         try:
             source = RecordingSource(path)
         except (OSError, ValueError) as exc:
@@ -156,7 +166,21 @@ class Sources(Pane):
         return self.open_recording(path)
 
     def open_sample_recording(self) -> Source | None:
-        return self.open_recording(str(resource_path("recordings", "bpftrace-demo")))
+        return self.open_recording(str(resource_path(*SAMPLE)))
+
+    def open_in_background(self, path: str) -> None:
+        """The menus' way: the files are read in a thread, the source joins when they are (no freeze)."""
+        self.window.show_message(f"Opening {Path(path).name}…")
+
+        def opened(result) -> None:
+            if isinstance(result, Exception):
+                QMessageBox.warning(self.window, "Open recording", f"Cannot open {path}:\n{result}")
+                return
+            remember(self.settings, "recent/recordings", path)
+            self.settings.setValue("recent/recording-dir", str(Path(path).parent))
+            self.registry.add(result)
+
+        open_in_background(path, opened)
 
     def _on_added(self, source: Source) -> None:
         self.window.show_message(f"Opened {source.name}")

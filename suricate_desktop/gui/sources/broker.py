@@ -9,13 +9,14 @@ which the Sources pane's workers view polls; jobs for them go to ``job_queue``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
-from ...transport.consumer import Consumer, LegacyQueue
-from ...transport.jobs import JOB_QUEUE
-from ...transport.publisher import DEFAULT_EXCHANGE
-from ...transport.worker_status import WorkerListener
+from ...transport.settings import DEFAULT_EXCHANGE
 from .base import Source
+
+if TYPE_CHECKING:
+    from ...transport.worker_status import WorkerListener
 
 
 def mask_password(url: str) -> str:
@@ -39,9 +40,14 @@ class BrokerSource(Source):
         tls_ca: str | None = None,
         name: str | None = None,
         status_exchange: str | None = None,
-        job_queue: str = JOB_QUEUE,
+        job_queue: str | None = None,
         workers: bool = True,
     ):
+        # pika and the transport load with the first broker, not with the window
+        from ...transport.consumer import Consumer, LegacyQueue
+        from ...transport.jobs import JOB_QUEUE
+        from ...transport.worker_status import WorkerListener
+
         host = urlsplit(url).hostname or "broker"
         super().__init__(name or f"{host}: {' '.join(bindings or ['#'])}")
         self.url = url
@@ -59,7 +65,7 @@ class BrokerSource(Source):
         ).start()
         #: The workers' status exchange: ``suricate.workers`` for the default exchange ``suricate``.
         self.status_exchange = status_exchange or f"{exchange}.workers"
-        self.job_queue = job_queue
+        self.job_queue = job_queue or JOB_QUEUE
         self.listener: WorkerListener | None = (
             WorkerListener(url, self.status_exchange).start() if workers else None
         )

@@ -12,18 +12,19 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ...agent.importers import import_bpftrace_json, import_dtrace_text, sniff_format
+from PySide6.QtCore import QObject, Qt, Signal
+
 from ...schema import Snapshot
-from ...store.importers import import_csv
 from ...store.live import LiveStore
 from ...store.player import RecordingPlayer
 from .base import Source
 
-__all__ = ["RecordingSource", "import_file"]
+__all__ = ["RecordingSource", "import_file", "open_in_background"]
 
 
 def import_file(path: str | os.PathLike, format: str = "auto", **options: Any) -> list[Snapshot]:
@@ -33,6 +34,10 @@ def import_file(path: str | os.PathLike, format: str = "auto", **options: Any) -
     tracer formats; host, source, agg, kind for CSV); ones it does not take are
     ignored.
     """
+    # the importers (and pyarrow with them) load with the first file imported, not with the window
+    from ...agent.importers import import_bpftrace_json, import_dtrace_text, sniff_format
+    from ...store.importers import import_csv
+
     fmt = sniff_format(path) if format == "auto" else format
     importers: dict[str, Callable[..., list[Snapshot]]] = {
         "dtrace": import_dtrace_text,
@@ -107,3 +112,48 @@ class RecordingSource(RecordingPlayer, Source):
             autoplay=config.get("playing", False),
             **config.get("import_options", {}),
         )
+
+
+class _Opened(QObject):
+    """Hands a source opened in a thread to the GUI thread (a queued signal), then goes."""
+
+    done = Signal(object)
+
+
+_relays: set[_Opened] = set()
+
+
+def open_in_background(
+    path: str | os.PathLike, then: Callable[[RecordingSource | Exception], None], **kwargs: Any
+) -> threading.Thread:
+    """Open ``path`` as a ``RecordingSource`` in an ``open-recording`` thread; ``then(source)`` on the
+    GUI thread, or ``then(error)`` (OSError, ValueError) when it cannot be opened.
+
+    Opening reads the first and last segments' footers and the first segment's intervals (an
+    imported file is parsed whole): tens of ms, more on a slow disk or a loaded machine, which a
+    click on the GUI thread should not wait for. A ``RecordingSource`` is no QObject, so making
+    it in another thread is safe; its player thread starts there and runs on its own.
+    """
+    relay = _Opened()
+    _relays.add(relay)  # alive until its signal is delivered (a relay gone before it would drop it)
+
+    def deliver(result: RecordingSource | Exception) -> None:
+        _relays.discard(relay)
+        then(result)
+
+    relay.done.connect(deliver, Qt.ConnectionType.QueuedConnection)
+
+    def run() -> None:
+        try:
+            result: RecordingSource | Exception = RecordingSource(path, **kwargs)
+        except (OSError, ValueError) as exc:
+            result = exc
+        try:
+            relay.done.emit(result)
+        except RuntimeError:  # the application is gone
+            if isinstance(result, RecordingSource):
+                result.stop()
+
+    thread = threading.Thread(target=run, name="open-recording", daemon=True)
+    thread.start()
+    return thread
