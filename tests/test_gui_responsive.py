@@ -178,3 +178,20 @@ def test_the_sample_opens_from_the_menu_without_reading_on_the_gui_thread(qtbot,
     source = recordings()[0]
     assert source.step == 1.0 and source.end > source.start
     qtbot.waitUntil(lambda: bool(source.store.streams()), timeout=30_000)  # and it plays
+
+
+def test_a_window_closed_while_its_modules_load_does_not_starve_the_next(qtbot, monkeypatch):
+    """A console opened in a window that closed before its modules arrived (its dock deleted) must not
+    keep a second window's console from starting: each caller waiting on a group is called on its own."""
+    from suricate_desktop.gui import warmup as W
+
+    monkeypatch.setitem(W.GROUPS, "test-group", ("json",))
+    loader = W._Warmup()
+    called: list[str] = []
+
+    def gone() -> None:
+        raise RuntimeError("Internal C++ object (PySide6.QtWidgets.QDockWidget) already deleted.")
+
+    loader.ask("test-group", gone)
+    loader.ask("test-group", lambda: called.append("second window"))
+    qtbot.waitUntil(lambda: called == ["second window"], timeout=10_000)

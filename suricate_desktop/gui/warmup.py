@@ -127,7 +127,10 @@ class _Warmup(QObject):
     def _on_loaded(self, group: str) -> None:
         self.done.add(group)
         for then in self._waiting.pop(group, []):
-            then()
+            try:
+                then()
+            except Exception:  # one caller's failure (a window closed meanwhile) must not starve the others
+                log.exception("a caller waiting for the %s modules failed", group)
 
 
 def _warm_lexers(group: str) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QProgressBar, QVBoxLayout, QWidget
@@ -104,10 +105,14 @@ class ConsoleDock:
             return
         self._starting = True
         self._step(0)
+        # the placeholder takes the console's height now, not the few pixels its label asks for
+        self.window.resizeDocks([self.dock], [HEIGHT], Qt.Orientation.Vertical)
         warmup("console", lambda: self._later(self._make_pane))
 
     def _later(self, fn: Callable[[], None]) -> None:
         """The next step at the next turn of the event loop: the window repaints in between."""
+        if self._closed or not shiboken6.isValid(self.dock):  # the window closed while its modules loaded
+            return
         QTimer.singleShot(0, self.dock, fn)
 
     def _step(self, index: int) -> None:
