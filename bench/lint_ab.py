@@ -30,7 +30,10 @@ import sys, time
 sys.path.insert(0, sys.argv[1])
 import bench.lint as B
 from suricate_desktop.lang import lint_cache
-from suricate_desktop.lang.d import memo
+try:
+    from suricate_desktop.lang.d import memo
+except ImportError:  # a revision before the D front end
+    memo = None
 from suricate_desktop.lang.lint import lint
 lines_n = int(sys.argv[2])
 texts = {lang: B.build_script(lang, lines_n) for lang in ("d", "bpftrace")}
@@ -40,7 +43,8 @@ for cmd in sys.stdin:
     text = texts[lang]
     if what == "cold":
         lint_cache.LINE_CACHE.clear()
-        memo.forget()
+        if memo is not None:
+            memo.forget()
     else:
         edits[0] += 1
         rows = text.split("\n")
