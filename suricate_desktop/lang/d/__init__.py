@@ -115,6 +115,7 @@ def analyze(
             return None, syms  # a blank buffer (a new script in the editor) is not worth an error
         return DError(None, "empty D program translation unit", "D_EMPTY"), syms
     at = 0
+    created: dict[str, tuple[str, ...]] = {}  # clause text -> the names it may create (a copy-pasted clause)
     try:
         for pos, item in items:
             at = pos
@@ -122,7 +123,8 @@ def analyze(
                 declarations.declaration(*item)
                 continue
             if lines is not None and item.probes and item.body:  # type: ignore[attr-defined]
-                memo.clause(lines, sig, syms, item, functools.partial(check_clause, item, sig, syms, parser))
+                run = functools.partial(check_clause, item, sig, syms, parser, created=created)
+                memo.clause(lines, sig, syms, item, run)
             else:
                 check_clause(item, sig, syms, parser)
     except DError as e:
@@ -179,15 +181,27 @@ def _before(a: DError, b: DError) -> bool:
     return (a.tok[2], a.tok[3]) < (b.tok[2], b.tok[3])
 
 
-def check_clause(cl: Any, sig: list[Token], syms: Symbols, parser: Parser, text: str | None = None) -> None:
+def check_clause(
+    cl: Any,
+    sig: list[Token],
+    syms: Symbols,
+    parser: Parser,
+    text: str | None = None,
+    created: dict[str, tuple[str, ...]] | None = None,
+) -> None:
+    """Check one clause; ``created`` keeps, by clause text, the names its assignments may create."""
     parser.clause_start = cl.probes[0] if cl.probes else 0
     for p in cl.probes:
         check_probe(sig[p], syms.macros)
     if text is None:
         declare_clause_globals(cl, sig, syms)
     else:  # the same, from the clause's text (one regular expression instead of a loop over its tokens)
-        for name in _CREATED_RE.findall(text):
-            name = name[0] or name[1]
+        names = created.get(text) if created is not None else None
+        if names is None:
+            names = created_names(text)
+            if created is not None:
+                created[text] = names
+        for name in names:
             if name in syms.written and name not in syms.globals and name not in _NOT_VARIABLES:
                 syms.globals[name] = Var(ty.T_DYN)
     if cl.pred:
@@ -204,6 +218,13 @@ def check_clause(cl: Any, sig: list[Token], syms: Symbols, parser: Parser, text:
             raise
     if cl.body:
         parser.body(cl.body[0] + 1, cl.body[1])
+
+
+def created_names(text: str) -> tuple[str, ...]:
+    """The names a clause's text may create by assigning them (:data:`_CREATED_RE`), in order."""
+    if "=" not in text and "++" not in text and "--" not in text:
+        return ()  # (what the expression needs to match: most predicates and many clauses lack it)
+    return tuple([m[0] or m[1] for m in _CREATED_RE.findall(text)])
 
 
 def declare_clause_globals(cl: Any, sig: list[Token], syms: Symbols) -> None:
@@ -228,7 +249,7 @@ def declare_clause_globals(cl: Any, sig: list[Token], syms: Symbols) -> None:
 
 #: a global created by a plain assignment or ++/-- (not x[k] = ..., s.m = ..., self->x = ...)
 _CREATED_RE = re.compile(
-    r"(?<![.>\w])\s*\b([A-Za-z_]\w*)\s*(?:=(?!=)|\+\+|--)|(?:\+\+|--)\s*\b([A-Za-z_]\w*)(?!\s*(?:\[|->|\.))"
+    r"(?<![.>\w])([A-Za-z_]\w*+)\s*+(?:=(?!=)|\+\+|--)|(?:\+\+|--)\s*\b([A-Za-z_]\w*)(?!\s*(?:\[|->|\.))"
 )
 _NOT_VARIABLES = frozenset(V.D_BUILTINS) | frozenset(V.D_FUNCTIONS) | V.D_ALL_KEYWORDS
 #: what creates a global (a compound assignment to an unknown one is D_VAR_UNDEF)

@@ -19,6 +19,7 @@ from typing import Any
 
 from .. import vocabulary_d as V
 from ..tokens import Token
+from . import probes
 from .errors import DError
 from .symbols import Symbols, Var
 
@@ -107,9 +108,18 @@ def clause(lines: list[str], sig: list[Token], syms: Symbols, cl: Any, run: Call
                 offset, message, code = error
                 raise DError(sig[start + offset] if offset is not None else None, message, code)
             return
+    state_of = _state
     before: Deps = tuple(
-        (scope, name, key, _state(tables[scope].get(name)), key in written)
-        for scope, name, key in _names(text)
+        [
+            (
+                scope,
+                name,
+                key,
+                None if (var := tables[scope].get(name)) is None else state_of(var),
+                key in written,
+            )
+            for scope, name, key in _names(text)
+        ]
     )
     error = None
     try:
@@ -123,10 +133,11 @@ def clause(lines: list[str], sig: list[Token], syms: Symbols, cl: Any, run: Call
     finally:
         # only what the clause changed is replayed (most names it mentions it only reads)
         effects = tuple(
-            (scope, name, _copy(after))
-            for scope, name, _key, state, _w in before
-            for after in (tables[scope].get(name),)
-            if _state(after) != state
+            [
+                (scope, name, _copy(after))
+                for scope, name, _key, state, _w in before
+                if (None if (after := tables[scope].get(name)) is None else state_of(after)) != state
+            ]
         )
         if len(_MEMO) >= _MAX:
             _MEMO.clear()
@@ -137,5 +148,6 @@ def clause(lines: list[str], sig: list[Token], syms: Symbols, cl: Any, run: Call
 
 
 def forget() -> None:
-    """Empty the memo (a benchmark's cold start)."""
+    """Empty the memo and the probe descriptions' verdicts (a benchmark's cold start)."""
     _MEMO.clear()
+    probes.forget()

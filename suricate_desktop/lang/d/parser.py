@@ -230,10 +230,17 @@ class Parser(Operators):
         # fast path: a lone operand (most call arguments and keys: arg0, execname, "x", @a)
         if start < self.end and sig[start][0] in _SIMPLE and sig[start + 1][1] in _AFTER_OPERAND:
             return self.primary()
-        lhs = self.conditional()
+        lhs = self.binary(1)  # (the conditional level, inlined: most expressions have no "?")
         if self.i < self.end:
-            op = self.sig[self.i][1]
-            if op in ASSIGN and self.sig[self.i][0] is _OP:
+            tok = sig[self.i]
+            op = tok[1]
+            if op == "?":
+                lhs = self.ternary(lhs)
+                if self.i >= self.end:
+                    return lhs
+                tok = sig[self.i]
+                op = tok[1]
+            if op in ASSIGN and tok[0] is _OP:
                 opi = self.i
                 self.i += 1
                 keys = self.agg_keys if lhs.agg else []
@@ -245,40 +252,49 @@ class Parser(Operators):
     def conditional(self) -> Val:
         c = self.binary(1)
         if self.i < self.end and self.sig[self.i][1] == "?":
-            q = self.i
-            self.i += 1
-            a = self.expr()
-            self.expect(":")
-            b = self.conditional()
-            if not c.t.scalar:
-                raise self.err(q, "operator ?: expression must be of scalar type", "D_OP_SCALAR")
-            if a.t.kind == ty.VOID or b.t.kind == ty.VOID:
-                return Val(_T_ACTION, c.tok)  # "cond ? printf(...) : 1;" is fine as a statement
-            if (
-                (a.t.kind == ty.STR) != (b.t.kind == ty.STR)
-                and ty.DYN not in (a.t.kind, b.t.kind)
-                and a.c != 0
-                and b.c != 0
-            ):
-                raise self.err(q, "operator ?: operands must have compatible types", "D_OP_INCOMPAT")
-            if c.c is not None and a.c is not None and b.c is not None:
-                return Val(a.t, c.tok, a.c if c.c else b.c)
-            if a.t.kind == ty.PTR and b.t.kind == ty.PTR and bool(a.alloca) != bool(b.alloca):
-                mixed = Val(a.t, c.tok)
-                mixed.alloca = "mixed"  # an error once assigned (operators.assign)
-                return mixed
-            if a.t.kind == ty.DYN or b.t.kind == ty.DYN:
-                return Val(ty.T_DYN, c.tok)
-            out = Val(b.t if a.c == 0 else a.t, c.tok)
-            out.alloca = a.alloca or b.alloca
-            return out
+            return self.ternary(c)
         return c
+
+    def ternary(self, c: Val) -> Val:
+        """``c ? a : b``, the parser at the "?"."""
+        q = self.i
+        self.i += 1
+        a = self.expr()
+        self.expect(":")
+        b = self.conditional()
+        if not c.t.scalar:
+            raise self.err(q, "operator ?: expression must be of scalar type", "D_OP_SCALAR")
+        if a.t.kind == ty.VOID or b.t.kind == ty.VOID:
+            return Val(_T_ACTION, c.tok)  # "cond ? printf(...) : 1;" is fine as a statement
+        if (
+            (a.t.kind == ty.STR) != (b.t.kind == ty.STR)
+            and ty.DYN not in (a.t.kind, b.t.kind)
+            and a.c != 0
+            and b.c != 0
+        ):
+            raise self.err(q, "operator ?: operands must have compatible types", "D_OP_INCOMPAT")
+        if c.c is not None and a.c is not None and b.c is not None:
+            return Val(a.t, c.tok, a.c if c.c else b.c)
+        if a.t.kind == ty.PTR and b.t.kind == ty.PTR and bool(a.alloca) != bool(b.alloca):
+            mixed = Val(a.t, c.tok)
+            mixed.alloca = "mixed"  # an error once assigned (operators.assign)
+            return mixed
+        if a.t.kind == ty.DYN or b.t.kind == ty.DYN:
+            return Val(ty.T_DYN, c.tok)
+        out = Val(b.t if a.c == 0 else a.t, c.tok)
+        out.alloca = a.alloca or b.alloca
+        return out
 
     def binary(self, prec: int) -> Val:
         sig = self.sig
         i = self.i
-        if i < self.end and sig[i][0] in _SIMPLE and sig[i + 1][1] not in _POSTFIX:
+        tok = sig[i] if i < self.end else None
+        if tok is None:
+            left = self.cast()  # (raises: nothing left to parse)
+        elif tok[0] in _SIMPLE and sig[i + 1][1] not in _POSTFIX:
             left = self.primary()  # fast path: an operand with nothing after it to apply
+        elif tok[0] is not _OP and tok[0] is not _KW and tok[1] != "(":
+            left = self.postfix()  # no cast, no unary operator: straight to the postfix level
         else:
             left = self.cast()
         while self.i < self.end:
@@ -474,6 +490,15 @@ class Parser(Operators):
         tok = sig[k]
         tt, s = tok[0], tok[1]
         self.i += 1
+        if tt in _NAMES:  # (the commonest operand first: the branches are one per token type)
+            if self.i < self.end and sig[self.i][1] == "(" and sig[self.i][0] is _PUNCT:
+                close = self.match.get(self.i)
+                if close is None:
+                    raise self.near()
+                args = self.arglist(self.i + 1, close)
+                self.i = close + 1
+                return self.calls.call(k, s, args, close)
+            return self.identifier(k, s)
         if tt is _NUM:
             return Val(ty.T_INT, k, _int_value(s))
         if tt is _STR:
@@ -518,15 +543,6 @@ class Parser(Operators):
             if s == "xlate":
                 return self.xlate(k)
             raise self.near(k)
-        if tt in _NAMES:
-            if self.i < self.end and sig[self.i][1] == "(" and sig[self.i][0] is _PUNCT:
-                close = self.match.get(self.i)
-                if close is None:
-                    raise self.near()
-                args = self.arglist(self.i + 1, close)
-                self.i = close + 1
-                return self.calls.call(k, s, args, close)
-            return self.identifier(k, s)
         raise self.near(k)
 
     def macro(self, k: int, s: str) -> Val:

@@ -37,8 +37,27 @@ _UNIT_NS = {
 }
 
 
+#: descriptions already judged fine (a script names the same few probes again and again)
+_FINE: set[tuple[str, frozenset[str]]] = set()
+
+
+def forget() -> None:
+    """Empty the cache of descriptions judged fine (a benchmark's cold start)."""
+    _FINE.clear()
+
+
 def check_probe(tok: Token, macros: frozenset[str] = frozenset()) -> None:
     """Raise :class:`DError` when the probe description ``tok`` matches no probe on any system."""
+    key = (tok[1], macros)
+    if key in _FINE:
+        return
+    _judge(tok, macros)
+    if len(_FINE) >= 4096:
+        _FINE.clear()
+    _FINE.add(key)
+
+
+def _judge(tok: Token, macros: frozenset[str]) -> None:
     text = tok[1]
     if macros and any(w in macros for w in re.findall(r"[A-Za-z_]\w*", text)):
         return  # cpp replaces the macro first
