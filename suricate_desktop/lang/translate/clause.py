@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import _syscalls
-from .builtin_tables import AGG_FUNCS, BUILTINS, CAST_TYPES, REFUSED_BUILTINS, REFUSED_FUNCS
-from .formats import inline_printf_args, printf_format
-from .nodes import (
+from ..d.tree import (
     Agg,
     Assign,
     Binary,
@@ -32,13 +30,15 @@ from .nodes import (
     Name,
     Node,
     Num,
+    Refused,
     Stmt,
     Str,
     Ternary,
     Unary,
     Var,
 )
-from .parser import BINARY_PREC
+from .builtin_tables import AGG_FUNCS, BUILTINS, CAST_TYPES, REFUSED_BUILTINS, REFUSED_FUNCS
+from .formats import inline_printf_args, printf_format
 from .probes import Target
 from .refusal import ArgumentMissing, Located, Refusal, refusal_at
 from .syscall_names import require_syscall_table, syscall_lookup
@@ -47,6 +47,28 @@ if TYPE_CHECKING:
     from .program import ProgramTranslator
 
 _PREC_ASSIGN, _PREC_TERNARY, _PREC_UNARY, _PREC_POSTFIX = 1, 2, 14, 15
+#: binary operators in bpftrace's (C's) precedence, between the ternary and the unary operators
+BINARY_PREC = {
+    "||": 3,
+    "^^": 4,
+    "&&": 5,
+    "|": 6,
+    "^": 7,
+    "&": 8,
+    "==": 9,
+    "!=": 9,
+    "<": 10,
+    "<=": 10,
+    ">": 10,
+    ">=": 10,
+    "<<": 11,
+    ">>": 11,
+    "+": 12,
+    "-": 12,
+    "*": 13,
+    "/": 13,
+    "%": 13,
+}
 
 
 @dataclass
@@ -527,6 +549,8 @@ class ClauseTranslator:
             return f"{cond} ? {a} : {b}", _PREC_TERNARY
         if isinstance(node, Assign):
             raise self.refuse(node, "an assignment inside an expression cannot be translated")
+        if isinstance(node, Refused):
+            raise self.refuse(node, node.message)
         raise self.refuse(node, "expression cannot be translated")
 
     def name(self, node: Name) -> str:

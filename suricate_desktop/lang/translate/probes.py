@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .. import _syscalls
+from ..d.tree import Desc
 from ..kernel_constants import traceable_kernel_functions
-from .nodes import Desc
 from .probe_tables import (
     LINUX_SYSCALLS,
     NET_ARGS,

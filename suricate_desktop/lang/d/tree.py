@@ -1,15 +1,18 @@
-"""The syntax tree the parser builds and the translators read.
+"""The syntax tree of a D program, which :class:`.parser.Parser` builds when asked (for translate).
 
-Expressions are :class:`Node` subclasses; a clause's body is a list of statements
-(:data:`Stmt`: an expression statement or an ``if``). Every node keeps the line and
-column of its first token, so that a refusal can point at the construct.
+Lint needs no tree (the parser types each expression as it reduces it); the
+translator does, and takes it from the same parser so that the two never
+disagree on what a script means.  Expressions are :class:`Node` subclasses; a
+clause's body is a list of statements (:data:`Stmt`: an expression statement or
+an ``if``). Every node keeps the line and column of its first token, so that a
+refusal can point at the construct.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from ..diagnostics import Diagnostic
 
@@ -115,6 +118,13 @@ class Cast(Node):
 
 
 @dataclass
+class Refused(Node):
+    """Valid D that has no tree here (sizeof, offsetof, xlate, the comma operator): why, for a refusal."""
+
+    message: str
+
+
+@dataclass
 class ExprStmt(Node):
     expr: Node
 
@@ -158,6 +168,16 @@ class Program:
 
 #: A statement of a clause body.
 Stmt: TypeAlias = ExprStmt | If
+
+
+@dataclass
+class Trees:
+    """What the parser built while checking a program: each clause's predicate and body, and the inlines."""
+
+    clauses: list[tuple[Any, Node | None, list[Stmt]]] = field(
+        default_factory=list
+    )  # (lint_base.Clause, ...)
+    inlines: dict[str, Node] = field(default_factory=dict)
 
 
 def walk(node: object) -> Iterator[object]:
