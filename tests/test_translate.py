@@ -610,6 +610,51 @@ END
 }
 """,
     ),
+    (
+        # a thread-local array is one map keyed by the thread and the array's keys
+        "thread-local-array",
+        "syscall::read:entry { self->n[arg0]++; self->sz[arg0] = arg2; } "
+        "syscall::read:return /self->sz[1] != 0/ { @b[execname] = sum(self->sz[1]); self->sz[1] = 0; }",
+        """\
+tracepoint:syscalls:sys_enter_read
+{
+    @self_n[tid, args->fd]++;
+    @self_sz[tid, args->fd] = args->count;
+}
+
+tracepoint:syscalls:sys_exit_read /@self_sz[tid, 1] != 0/
+{
+    @b[comm] = sum(@self_sz[tid, 1]);
+    delete(@self_sz[tid, 1]);
+}
+
+END
+{
+    clear(@self_n);
+    clear(@self_sz);
+}
+""",
+    ),
+    (
+        # illumos counts the bytes of the read and write families; arg0 is that count
+        "sysinfo-readch-writech",
+        "sysinfo:::readch { @r[execname] = sum(arg0); } sysinfo:::writech { @w[execname] = quantize(arg0); }",
+        "tracepoint:syscalls:sys_exit_read,tracepoint:syscalls:sys_exit_readv,"
+        "tracepoint:syscalls:sys_exit_pread64,tracepoint:syscalls:sys_exit_preadv /args->ret >= 0/\n"
+        """\
+{
+    @r[comm] = sum(args->ret);
+}
+
+"""
+        "tracepoint:syscalls:sys_exit_write,tracepoint:syscalls:sys_exit_writev,"
+        "tracepoint:syscalls:sys_exit_pwrite64,tracepoint:syscalls:sys_exit_pwritev /args->ret >= 0/\n"
+        """\
+{
+    @w[comm] = hist(args->ret);
+}
+""",
+    ),
 ]
 
 #: (name, D, line, column, fragment of the message) of constructs that must be refused.

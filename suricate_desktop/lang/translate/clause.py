@@ -241,6 +241,12 @@ class ClauseTranslator:
             if a.op == "=" and isinstance(a.value, Num) and a.value.value == 0:
                 return [f"delete({name}[{key}]);"]
             return [f"{name}[{key}] {a.op} {self.expr(a.value, _PREC_ASSIGN)[0]};"]
+        if isinstance(target, Index) and isinstance(target.base, Var) and target.base.scope == "self":
+            # self->x[k]: a thread-local array is one map keyed by the thread and the keys
+            lhs = self.index(target)
+            if a.op == "=" and isinstance(a.value, Num) and a.value.value == 0:
+                return [f"delete({lhs});"]
+            return [f"{lhs} {a.op} {self.expr(a.value, _PREC_ASSIGN)[0]};"]
         if isinstance(target, Var) and target.scope == "this":
             value = self.expr(a.value, _PREC_ASSIGN)[0]
             if a.op != "=" and target.name not in self.this_assigned:
@@ -516,7 +522,7 @@ class ClauseTranslator:
                 operand = node.operand
                 if not (
                     isinstance(operand, (Var, Name))
-                    or (isinstance(operand, Index) and isinstance(operand.base, Name))
+                    or (isinstance(operand, Index) and isinstance(operand.base, (Name, Var)))
                 ):
                     raise self.refuse(node, f"{node.op} applies to variables only")
                 if isinstance(operand, Var) and operand.scope == "this":
@@ -619,8 +625,11 @@ class ClauseTranslator:
             return f"{self.prog.variable('@global_' + base.name)}[{self.keys(node.args)}]"
         if isinstance(base, Name) and base.name in REFUSED_BUILTINS:
             raise self.refuse(node, REFUSED_BUILTINS[base.name])
+        if isinstance(base, Var) and base.scope == "self":
+            name = self.prog.variable(f"@self_{base.name}")
+            return f"{name}[{t.self_key}, {self.keys(node.args)}]"
         if isinstance(base, Var):
-            raise self.refuse(node, f"{self.describe(base)}[...]: thread-local arrays are not translated")
+            raise self.refuse(node, f"{self.describe(base)}[...]: clause-local arrays do not exist in D")
         if isinstance(base, Agg):
             raise self.refuse(node, f"the value of aggregation @{base.name} cannot be read in D or bpftrace")
         if isinstance(base, Name):
