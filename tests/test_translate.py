@@ -685,7 +685,7 @@ REFUSED = [
         54,
         "increment",
     ),
-    ("curpsinfo", "proc:::exec-success\n{\n    trace(curpsinfo->pr_psargs);\n}\n", 3, 11, "curpsinfo"),
+    ("curpsinfo", "proc:::exec-success\n{\n    trace(curpsinfo->pr_dmodel);\n}\n", 3, 11, "curpsinfo"),
     ("curlwpsinfo", "sched:::on-cpu { @[curlwpsinfo->pr_pri] = count(); }\n", 1, 20, "curlwpsinfo"),
     ("curthread", "profile-97 { @[curthread->t_pri] = count(); }\n", 1, 16, "curthread"),
     ("fds", "syscall::read:entry { @[fds[arg0].fi_pathname] = count(); }\n", 1, 25, "fds"),
@@ -866,6 +866,14 @@ def test_warnings_for_what_translates_with_a_caveat():
     assert any(line == 3 and "dev_t" in msg for line, msg in warnings)
     assert any(line == 4 and "exit status dropped" in msg for line, msg in warnings)
     assert all(w.severity == "warning" and w.file == "w.d" for w in result.warnings)
+
+
+def test_curpsinfo_members_are_the_builtins_and_psargs_is_comm_with_a_warning():
+    d = 'proc:::exec-success\n{\n    printf("%d %d %s\\n", curpsinfo->pr_pid, curpsinfo->pr_ppid, curpsinfo->pr_psargs);\n}\n'
+    result = translate_program(d, "p.d", arch="x86_64")
+    assert 'printf("%d %d %s\\n", pid, curtask->real_parent->tgid, comm);' in result.text
+    ((line, col, message),) = [(w.line, w.column, w.message) for w in result.warnings]
+    assert (line, col) == (3, 65) and "pr_psargs (the command line) is translated as comm" in message
 
 
 def test_printa_format_is_dropped_with_a_warning():

@@ -37,7 +37,7 @@ from ..d.tree import (
     Unary,
     Var,
 )
-from .builtin_tables import AGG_FUNCS, BUILTINS, CAST_TYPES, REFUSED_BUILTINS, REFUSED_FUNCS
+from .builtin_tables import AGG_FUNCS, BUILTINS, CAST_TYPES, CURPSINFO, REFUSED_BUILTINS, REFUSED_FUNCS
 from .formats import inline_printf_args, printf_format
 from .probes import Target
 from .refusal import ArgumentMissing, Located, Refusal, refusal_at
@@ -652,6 +652,11 @@ class ClauseTranslator:
                 return t.members[key]
             why = t.arg_refusal or "no translation"
             raise self.refuse(node, f"args[{i}]->{node.name} at {t.label}: {why}")
+        if isinstance(base, Name) and base.name == "curpsinfo" and node.name in CURPSINFO:
+            builtin, warning = CURPSINFO[node.name]
+            if warning is not None:
+                self.prog.warn(node.line, node.col, warning)
+            return self.name(Name(node.line, node.col, builtin))
         root = base
         while isinstance(root, (Member, Index)):
             root = root.base
