@@ -655,6 +655,35 @@ END
 }
 """,
     ),
+    (
+        # a = b = v: the innermost first, a constant given again, else the variable just assigned
+        "chained-assignment",
+        "BEGIN { a = b = c = 0; } syscall::read:entry { x = y = arg2; @[a, b, c, x, y] = count(); }",
+        """\
+BEGIN
+{
+    @global_c = 0;
+    @global_b = 0;
+    @global_a = 0;
+}
+
+tracepoint:syscalls:sys_enter_read
+{
+    @global_y = args->count;
+    @global_x = @global_y;
+    @[@global_a, @global_b, @global_c, @global_x, @global_y] = count();
+}
+
+END
+{
+    clear(@global_c);
+    clear(@global_b);
+    clear(@global_a);
+    clear(@global_y);
+    clear(@global_x);
+}
+""",
+    ),
 ]
 
 #: (name, D, line, column, fragment of the message) of constructs that must be refused.

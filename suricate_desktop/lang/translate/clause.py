@@ -23,6 +23,7 @@ from ..d.tree import (
     Call,
     Cast,
     Clause,
+    ExprStmt,
     If,
     Index,
     Macro,
@@ -209,6 +210,15 @@ class ClauseTranslator:
             out.append("}")
             return out
         e = s.expr
+        if isinstance(e, Assign) and e.op == "=" and isinstance(e.value, Assign) and e.value.op == "=":
+            # a = b = v: b = v first, then a takes v again (a constant) or b's new value
+            inner = e.value
+            last: Node = inner
+            while isinstance(last, Assign):
+                last = last.value
+            value = last if isinstance(last, Num) else inner.target
+            outer = Assign(e.line, e.col, "=", e.target, value)
+            return self.statement(ExprStmt(inner.line, inner.col, inner)) + self.assignment(outer)
         if isinstance(e, Assign):
             return self.assignment(e)
         if isinstance(e, Unary) and e.op in ("++", "--"):
