@@ -684,6 +684,18 @@ END
 }
 """,
     ),
+    (
+        # sizeof of a basic type is its size on 64-bit Linux (as on illumos's 64-bit kernel)
+        "sizeof-basic-types",
+        "syscall::read:entry { @[execname] = sum(arg2 / sizeof (int) + sizeof (unsigned long long) + "
+        "sizeof (char *) + sizeof (uint16_t)); }",
+        """\
+tracepoint:syscalls:sys_enter_read
+{
+    @[comm] = sum(args->count / 4 + 8 + 8 + 2);
+}
+""",
+    ),
 ]
 
 #: (name, D, line, column, fragment of the message) of constructs that must be refused.
@@ -766,6 +778,20 @@ REFUSED = [
     ),
     ("tick-arg0", "tick-1s /arg0/ { @ = count(); }\n", 1, 10, "tick probes have no arguments"),
     ("macro-target", "profile-97 /pid == $target/ { @[ustack()] = count(); }\n", 1, 20, "$target"),
+    (
+        "sizeof-struct",
+        "syscall::read:entry { @ = sum(sizeof (struct foo)); }\n",
+        1,
+        31,
+        "sizeof (struct foo)",
+    ),
+    (
+        "sizeof-expression",
+        "syscall::read:entry { @ = sum(sizeof (arg0)); }\n",
+        1,
+        31,
+        "sizeof of an expression",
+    ),
     ("errno-on-entry", "syscall::read:entry /errno/ { @ = count(); }\n", 1, 22, "errno"),
     ("this-before-assignment", "syscall::read:entry { @ = sum(this->n); }\n", 1, 31, "this->n"),
     ("argument-out-of-range", "syscall::read:entry { @ = sum(arg5); }\n", 1, 31, "read takes 3 arguments"),

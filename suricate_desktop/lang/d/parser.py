@@ -429,12 +429,14 @@ class Parser(Operators):
         if tok[0] is _KW:
             if s == "sizeof":
                 self.i += 1
+                words = ""
                 if self.text() == "(" and self.is_type_start(self.i + 1):
                     close = self.match[self.i]
                     if self.type_name(self.i + 1, close).kind == ty.VOID:
                         raise self.err(
                             start, "cannot apply sizeof to an operand of unknown size", "D_SIZEOF_TYPE"
                         )
+                    words = " ".join(tok[1] for tok in self.sig[self.i + 1 : close])
                     self.i = close + 1
                 else:
                     v = self.unary()
@@ -446,9 +448,7 @@ class Parser(Operators):
                         raise self.err(start, "cannot apply sizeof to a bit-field", "D_SIZEOF_BITFIELD")
                 out = Val(ty.named("size_t"), start, const=True)
                 if self.trees is not None:
-                    out.node = N.Refused(
-                        *self.at(start), "sizeof: needs C types, which bpftrace scripts lack"
-                    )
+                    out.node = N.sizeof(*self.at(start), words)
                 return out
             if s == "stringof":
                 self.i += 1

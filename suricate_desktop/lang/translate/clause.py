@@ -497,6 +497,13 @@ class ClauseTranslator:
                 if m.group(2) == "0":
                     raise self.refuse(node, "$0 (the script name) has no bpftrace equivalent")
                 return (f"str(${m.group(2)})" if m.group(1) else f"${m.group(2)}"), _PREC_POSTFIX
+            if node.text == "$target":
+                raise self.refuse(
+                    node,
+                    "$target (the process dtrace -c CMD starts or -p PID grabs) has no bpftrace script "
+                    "equivalent: bpftrace's cpid exists only when bpftrace itself runs with -c CMD; "
+                    "write the process ID instead",
+                )
             raise self.refuse(node, f"macro variable {node.text} has no bpftrace equivalent")
         if isinstance(node, Agg):
             raise self.refuse(node, f"the value of aggregation @{node.name} cannot be read in D or bpftrace")
