@@ -500,8 +500,8 @@ class ClauseTranslator:
             if node.text == "$target":
                 raise self.refuse(
                     node,
-                    "$target (the process dtrace -c CMD starts or -p PID grabs) has no bpftrace script "
-                    "equivalent: bpftrace's cpid exists only when bpftrace itself runs with -c CMD; "
+                    "$target (the process dtrace -c CMD starts or -p PID grabs) has no bpftrace equivalent "
+                    "in a script: bpftrace's cpid exists only when bpftrace itself runs with -c CMD; "
                     "write the process ID instead",
                 )
             raise self.refuse(node, f"macro variable {node.text} has no bpftrace equivalent")
