@@ -417,7 +417,7 @@ tracepoint:syscalls:sys_enter_read /(args->count / 2 > 10)/
     ),
     (
         "global-variables",
-        "syscall::read:entry { n++; last[pid] = timestamp; } syscall::read:return /last[pid]/ { last[pid] = 0; total += 1; }",
+        "syscall::read:entry { n++; last[pid] = timestamp; } syscall::read:return /last[pid]/ { last[pid] = 0; total = 1; total += 1; }",
         """\
 tracepoint:syscalls:sys_enter_read
 {
@@ -428,6 +428,7 @@ tracepoint:syscalls:sys_enter_read
 tracepoint:syscalls:sys_exit_read /@global_last[pid]/
 {
     delete(@global_last[pid]);
+    @global_total = 1;
     @global_total += 1;
 }
 
@@ -609,6 +610,92 @@ END
 }
 """,
     ),
+    (
+        # a thread-local array is one map keyed by the thread and the array's keys
+        "thread-local-array",
+        "syscall::read:entry { self->n[arg0]++; self->sz[arg0] = arg2; } "
+        "syscall::read:return /self->sz[1] != 0/ { @b[execname] = sum(self->sz[1]); self->sz[1] = 0; }",
+        """\
+tracepoint:syscalls:sys_enter_read
+{
+    @self_n[tid, args->fd]++;
+    @self_sz[tid, args->fd] = args->count;
+}
+
+tracepoint:syscalls:sys_exit_read /@self_sz[tid, 1] != 0/
+{
+    @b[comm] = sum(@self_sz[tid, 1]);
+    delete(@self_sz[tid, 1]);
+}
+
+END
+{
+    clear(@self_n);
+    clear(@self_sz);
+}
+""",
+    ),
+    (
+        # illumos counts the bytes of the read and write families; arg0 is that count
+        "sysinfo-readch-writech",
+        "sysinfo:::readch { @r[execname] = sum(arg0); } sysinfo:::writech { @w[execname] = quantize(arg0); }",
+        "tracepoint:syscalls:sys_exit_read,tracepoint:syscalls:sys_exit_readv,"
+        "tracepoint:syscalls:sys_exit_pread64,tracepoint:syscalls:sys_exit_preadv /args->ret >= 0/\n"
+        """\
+{
+    @r[comm] = sum(args->ret);
+}
+
+"""
+        "tracepoint:syscalls:sys_exit_write,tracepoint:syscalls:sys_exit_writev,"
+        "tracepoint:syscalls:sys_exit_pwrite64,tracepoint:syscalls:sys_exit_pwritev /args->ret >= 0/\n"
+        """\
+{
+    @w[comm] = hist(args->ret);
+}
+""",
+    ),
+    (
+        # a = b = v: the innermost first, a constant given again, else the variable just assigned
+        "chained-assignment",
+        "BEGIN { a = b = c = 0; } syscall::read:entry { x = y = arg2; @[a, b, c, x, y] = count(); }",
+        """\
+BEGIN
+{
+    @global_c = 0;
+    @global_b = 0;
+    @global_a = 0;
+}
+
+tracepoint:syscalls:sys_enter_read
+{
+    @global_y = args->count;
+    @global_x = @global_y;
+    @[@global_a, @global_b, @global_c, @global_x, @global_y] = count();
+}
+
+END
+{
+    clear(@global_c);
+    clear(@global_b);
+    clear(@global_a);
+    clear(@global_y);
+    clear(@global_x);
+}
+""",
+    ),
+    (
+        # sizeof of a basic type is its size on 64-bit Linux (as on illumos's 64-bit kernel)
+        "sizeof-basic-types",
+        "syscall::read:entry { @[execname] = sum(arg2 / sizeof (int) + sizeof (unsigned long long) + "
+        "sizeof (char *) + sizeof (uint16_t)); }",
+        """\
+tracepoint:syscalls:sys_enter_read
+{
+    @[comm] = sum(args->count / 4 + 8 + 8 + 2);
+}
+""",
+    ),
 ]
 
 #: (name, D, line, column, fragment of the message) of constructs that must be refused.
@@ -619,10 +706,10 @@ REFUSED = [
         "syscall::read:entry\n{\n    @caf\u00e9 = count();\n}\n",
         3,
         9,
-        "unexpected character",
+        'syntax error near "\u00e9"',
     ),
     ("speculation", "syscall::read:entry\n{\n    self->spec = speculation();\n}\n", 3, 18, "speculation"),
-    ("speculate", "syscall::read:entry\n{\n    speculate(self->spec);\n}\n", 3, 5, "speculate"),
+    ("speculate", "syscall::read:entry\n{\n    speculate(arg0);\n}\n", 3, 5, "speculate"),
     ("stddev", "syscall::read:entry\n{\n    @sd = stddev(arg2);\n}\n", 3, 11, "stddev"),
     (
         "llquantize",
@@ -639,7 +726,7 @@ REFUSED = [
         54,
         "increment",
     ),
-    ("curpsinfo", "proc:::exec-success\n{\n    trace(curpsinfo->pr_psargs);\n}\n", 3, 11, "curpsinfo"),
+    ("curpsinfo", "proc:::exec-success\n{\n    trace(curpsinfo->pr_dmodel);\n}\n", 3, 11, "curpsinfo"),
     ("curlwpsinfo", "sched:::on-cpu { @[curlwpsinfo->pr_pri] = count(); }\n", 1, 20, "curlwpsinfo"),
     ("curthread", "profile-97 { @[curthread->t_pri] = count(); }\n", 1, 16, "curthread"),
     ("fds", "syscall::read:entry { @[fds[arg0].fi_pathname] = count(); }\n", 1, 25, "fds"),
@@ -691,6 +778,20 @@ REFUSED = [
     ),
     ("tick-arg0", "tick-1s /arg0/ { @ = count(); }\n", 1, 10, "tick probes have no arguments"),
     ("macro-target", "profile-97 /pid == $target/ { @[ustack()] = count(); }\n", 1, 20, "$target"),
+    (
+        "sizeof-struct",
+        "syscall::read:entry { @ = sum(sizeof (struct foo)); }\n",
+        1,
+        31,
+        "sizeof (struct foo)",
+    ),
+    (
+        "sizeof-expression",
+        "syscall::read:entry { @ = sum(sizeof (arg0)); }\n",
+        1,
+        31,
+        "sizeof of an expression",
+    ),
     ("errno-on-entry", "syscall::read:entry /errno/ { @ = count(); }\n", 1, 22, "errno"),
     ("this-before-assignment", "syscall::read:entry { @ = sum(this->n); }\n", 1, 31, "this->n"),
     ("argument-out-of-range", "syscall::read:entry { @ = sum(arg5); }\n", 1, 31, "read takes 3 arguments"),
@@ -701,7 +802,7 @@ REFUSED = [
         "lquantize-reversed",
         "syscall::read:entry { @d = lquantize(arg0, 12, 0, 2); }\n",
         1,
-        44,
+        28,
         "less than limit",
     ),
     ("destructive-action", "syscall::read:entry { raise(9); }\n", 1, 23, "raise"),
@@ -820,6 +921,14 @@ def test_warnings_for_what_translates_with_a_caveat():
     assert any(line == 3 and "dev_t" in msg for line, msg in warnings)
     assert any(line == 4 and "exit status dropped" in msg for line, msg in warnings)
     assert all(w.severity == "warning" and w.file == "w.d" for w in result.warnings)
+
+
+def test_curpsinfo_members_are_the_builtins_and_psargs_is_comm_with_a_warning():
+    d = 'proc:::exec-success\n{\n    printf("%d %d %s\\n", curpsinfo->pr_pid, curpsinfo->pr_ppid, curpsinfo->pr_psargs);\n}\n'
+    result = translate_program(d, "p.d", arch="x86_64")
+    assert 'printf("%d %d %s\\n", pid, curtask->real_parent->tgid, comm);' in result.text
+    ((line, col, message),) = [(w.line, w.column, w.message) for w in result.warnings]
+    assert (line, col) == (3, 65) and "pr_psargs (the command line) is translated as comm" in message
 
 
 def test_printa_format_is_dropped_with_a_warning():

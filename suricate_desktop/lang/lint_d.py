@@ -12,7 +12,7 @@ import functools
 import re
 
 from . import vocabulary_d as V
-from .d import analyze, preprocess
+from .d import Trees, analyze, preprocess
 from .d.tags import tag_of
 from .diagnostics import Diagnostic
 from .lexer_d import SPEC as D_SPEC
@@ -66,6 +66,7 @@ class DLinter(Linter):
         self.pre = preprocess(text)  # C preprocessor lines blanked when the script asks for cpp
         super().__init__(self.pre.text, file, platform)
         self.constants: dict[str, int] = {}  # inline int and #define constants, for lquantize & co
+        self.trees: Trees | None = None  # set it to have the syntax tree built too (translate does)
 
     def run(self) -> list[Diagnostic]:
         """Structure (the syntax phase), then the front end (:mod:`.d`), then the token-level checks.
@@ -93,7 +94,7 @@ class DLinter(Linter):
                 ]
             return self.diags
         self.text_line(1)  # splits the text into self._lines
-        err, syms = analyze(self.sig, self.match, self.clauses, self.decls, pre, self._lines)
+        err, syms = analyze(self.sig, self.match, self.clauses, self.decls, pre, self._lines, self.trees)
         self.constants = {n: v.value for n, v in syms.globals.items() if v.inline and v.value is not None}
         self.known = set(syms.globals) | set(syms.typedefs)
         self.written = syms.written

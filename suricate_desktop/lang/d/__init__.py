@@ -1,11 +1,12 @@
-"""The D front end: one grammar, symbol table and type checker for lint (and, later, translate).
+"""The D front end: one grammar, symbol table and type checker for lint and translate.
 
 :func:`analyze` runs on the linter's tokens once its syntax phase has found the
 clauses and matched the brackets: outer declarations fill the symbol table
 (:mod:`.decls`), each clause's probe descriptions, predicate and actions are
 parsed and typed (:mod:`.parser`, :mod:`.calls`, :mod:`.probes`).  It returns
 the first error, as libdtrace stops at its first error, with DTrace's wording
-and ``D_*`` tag (:class:`.errors.DError`).  Scripts that ask for the C
+and ``D_*`` tag (:class:`.errors.DError`).  Given a :class:`.tree.Trees`, the
+same pass builds the syntax tree the translator reads.  Scripts that ask for the C
 preprocessor go through :mod:`.preprocess` first.
 """
 
@@ -26,8 +27,9 @@ from .parser import Parser
 from .preprocess import Preprocessed, preprocess
 from .probes import check_probe
 from .symbols import Symbols, Var
+from .tree import Trees
 
-__all__ = ["DError", "Preprocessed", "Symbols", "analyze", "preprocess"]
+__all__ = ["DError", "Preprocessed", "Symbols", "Trees", "analyze", "preprocess"]
 
 T = TokenType
 
@@ -75,12 +77,14 @@ def analyze(
     decls: list[tuple[int, int]],
     pre: Preprocessed | None = None,
     lines: list[str] | None = None,
+    trees: Trees | None = None,
 ) -> tuple[DError | None, Symbols]:
     """The program's first error (or None) and its symbol table.
 
     ``lines`` (the script's text by line) lets clauses already checked with the same
     text and the same symbols in play come from :mod:`.memo` instead of being parsed
-    again: what makes linting as one types cheap.
+    again: what makes linting as one types cheap.  ``trees``, when given, receives
+    each clause's syntax tree and the inlines' (then nothing comes from the memo).
     """
     syms = Symbols()
     whole = "\n".join(lines) if lines is not None else " ".join(t[1] for t in sig)
@@ -104,6 +108,7 @@ def analyze(
     syms.declared = hash((macros, syms.macros, syms.includes, syms.scratchsize))
     calls = CallChecker(sig, syms)
     parser = Parser(sig, match, syms, calls)
+    parser.trees = trees
     declarations = Declarations(sig, match, syms, parser)
     items: list[tuple[int, object]] = [(a, (a, b)) for a, b in decls]
     items += [(cl.probes[0] if cl.probes else 0, cl) for cl in clauses]
@@ -122,7 +127,7 @@ def analyze(
             if isinstance(item, tuple):
                 declarations.declaration(*item)
                 continue
-            if lines is not None and item.probes and item.body:  # type: ignore[attr-defined]
+            if lines is not None and trees is None and item.probes and item.body:  # type: ignore[attr-defined]
                 run = functools.partial(check_clause, item, sig, syms, parser, created=created)
                 memo.clause(lines, sig, syms, item, run)
             else:
@@ -204,9 +209,10 @@ def check_clause(
         for name in names:
             if name in syms.written and name not in syms.globals and name not in _NOT_VARIABLES:
                 syms.globals[name] = Var(ty.T_DYN)
+    pred = None
     if cl.pred:
         try:
-            parser.predicate(cl.pred[0] + 1, cl.pred[1])
+            pred = parser.predicate(cl.pred[0] + 1, cl.pred[1])
         except DError as e:
             # libdtrace types the predicate once its lexer has read past the closing "/" and the
             # blanks after it (the "{"): its errors are reported on that line
@@ -216,8 +222,9 @@ def check_clause(
             if e.code != "D_SYNTAX" and after < len(sig):
                 raise DError(sig[after], e.message, e.code) from None
             raise
-    if cl.body:
-        parser.body(cl.body[0] + 1, cl.body[1])
+    body = parser.body(cl.body[0] + 1, cl.body[1]) if cl.body else []
+    if parser.trees is not None:
+        parser.trees.clauses.append((cl, pred.node if pred is not None else None, body))
 
 
 def created_names(text: str) -> tuple[str, ...]:

@@ -143,6 +143,8 @@ class Declarations:
         if name in V.D_FUNCTIONS or name in V.D_BUILTINS:
             raise self.err(k, f"identifier redefined: {name}", "D_DECL_IDRED")
         self.syms.globals[name] = Var(t, value=v.c if t.kind == ty.INT else None, inline=True)
+        if p.trees is not None:
+            p.trees.inlines[name] = p.node(v)
 
     def typedef(self, a: int, b: int) -> None:
         sig = self.sig

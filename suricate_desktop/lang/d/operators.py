@@ -19,6 +19,7 @@ from .types import DType
 
 if TYPE_CHECKING:
     from .calls import CallChecker
+    from .tree import Node
 
 _MASK = (1 << 64) - 1
 _T_ACTION = DType(ty.VOID, "void")  # a ?: with an action in a branch
@@ -42,7 +43,7 @@ _BUILTIN_TYPES = {name: builtin_type(name) for name in V.D_BUILTINS}
 class Val:
     """What an expression is, as far as the checks care."""
 
-    __slots__ = ("agg", "alloca", "c", "const", "lv", "t", "tok", "var")
+    __slots__ = ("agg", "alloca", "c", "const", "lv", "node", "t", "tok", "var")
 
     def __init__(
         self,
@@ -62,6 +63,7 @@ class Val:
         self.var = var
         self.const = const or c is not None
         self.alloca: bool | str = False  # a pointer to alloca() memory; "mixed" for a ?: of both kinds
+        self.node: Node | None = None  # its syntax tree (a .tree.Node), when the parser builds one
 
 
 class Operators:

@@ -4,7 +4,10 @@ The parser walks the lexer's significant tokens of one predicate or clause body
 (the linter's structure phase has already matched the brackets and split the
 clauses).  Each expression is typed as it is reduced, so there is no tree to
 build and walk again: :class:`Val` carries what the checks need (type, constant
-value, whether it is an lvalue, an aggregation, a variable).  The first error
+value, whether it is an lvalue, an aggregation, a variable).  Given a
+:class:`.tree.Trees`, it also builds each expression's syntax tree (``Val.node``)
+and the clauses' statements: the translator reads D through this parser, so that
+lint and translate cannot disagree on the grammar.  The first error
 raises :class:`.errors.DError`, as libdtrace stops at its first error.
 
 What each operator may be applied to is judged in :mod:`.operators`; calls
@@ -19,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from .. import vocabulary_d as V
 from ..tokens import Token, TokenType
+from . import tree as N
 from . import types as ty
 from .errors import DError
 from .operators import _BUILTIN_TYPES, _T_ACTION, Operators, Val, _int_value
@@ -105,6 +109,9 @@ class Parser(Operators):
         self.end = 0
         self.clause_start = 0
         self.agg_keys: list[Val] = []  # the keys of the last aggregation read (@a[k1, k2])
+        self.trees: N.Trees | None = None  # set: build the syntax tree too (for translate)
+        self.stmts: list[N.Stmt] = []  # the statements of the block being read (building a tree)
+        self.keys_read: list[Val] = []  # the subscripts of the last [...] read (building a tree)
 
     # ---- tokens ----
     def text(self) -> str:
@@ -125,8 +132,28 @@ class Parser(Operators):
     def err(self, i: int, message: str, code: str) -> DError:
         return DError(self.sig[i], message, code)
 
+    # ---- the syntax tree (only when self.trees is set) ----
+    def at(self, k: int) -> tuple[int, int]:
+        tok = self.sig[k]
+        return tok[2], tok[3]
+
+    @staticmethod
+    def tree(out: Val, node: N.Node, *parts: Val) -> Val:
+        """``out`` with its syntax tree (a copy when the checks returned one of the operands itself)."""
+        if any(out is p for p in parts):
+            copy = Val(out.t, out.tok, out.c, out.lv, out.agg, out.var, out.const)
+            copy.alloca = out.alloca
+            out = copy
+        out.node = node
+        return out
+
+    @staticmethod
+    def node(v: Val) -> N.Node:
+        assert v.node is not None  # every reduction builds one in tree mode
+        return v.node
+
     # ---- statements ----
-    def predicate(self, a: int, b: int) -> None:
+    def predicate(self, a: int, b: int) -> Val | None:
         self.i, self.end = a, b
         if a == b:
             raise self.near(b)
@@ -134,18 +161,22 @@ class Parser(Operators):
             v = self.expr()
         except DError as e:
             if self.quiet and e.code != "D_SYNTAX":
-                return
+                return None
             raise
         if self.i < b:
             raise self.near()
         if not v.t.scalar and not v.agg:
             raise self.err(a, "predicate result must be of scalar type", "D_PRED_SCALAR")
+        return v
 
-    def body(self, a: int, b: int) -> None:
+    def body(self, a: int, b: int) -> list[N.Stmt]:
+        """The clause body's statements (a list only when building a tree)."""
         self.i, self.end = a, b
         self.calls.begin_clause()
+        self.stmts = []
         while self.i < b:
             self.statement(b)
+        return self.stmts
 
     def statement(self, end: int) -> None:
         sig = self.sig
@@ -176,6 +207,9 @@ class Parser(Operators):
             self.i += 1
             return
         self.calls.statement_done(v)
+        if self.trees is not None:
+            node = self.node(v)
+            self.stmts.append(N.ExprStmt(node.line, node.col, node))
         if self.i < end:
             if sig[self.i][1] == ";":
                 self.i += 1
@@ -183,6 +217,8 @@ class Parser(Operators):
                 raise self.near()
 
     def if_statement(self, end: int) -> None:
+        if_at = self.i
+        outer = self.stmts
         self.i += 1
         self.expect("(")
         close = self.match.get(self.i - 1)
@@ -196,10 +232,17 @@ class Parser(Operators):
         self.i += 1
         if not v.t.scalar:
             raise self.err(v.tok, "if-condition must be of scalar type", "D_COND_SCALAR")
+        then: list[N.Stmt] = []
+        self.stmts = then
         self.branch(end)
+        other: list[N.Stmt] | None = None
         if self.i < end and self.sig[self.i][1] == "else" and self.sig[self.i][0] is _KW:
             self.i += 1
+            self.stmts = other = []
             self.branch(end)
+        self.stmts = outer
+        if self.trees is not None:
+            outer.append(N.If(*self.at(if_at), self.node(v), then, other))
 
     def branch(self, end: int) -> None:
         if self.i < end and self.sig[self.i][1] == "{":
@@ -220,8 +263,11 @@ class Parser(Operators):
         """expression: assignment_expression (',' assignment_expression)*"""
         v = self.assignment()
         while self.i < self.end and self.sig[self.i][1] == "," and self.sig[self.i][0] is _PUNCT:
+            comma = self.i
             self.i += 1
             v = self.assignment()
+            if self.trees is not None:
+                v = self.tree(v, N.Refused(*self.at(comma), "the comma operator has no bpftrace equivalent"))
         return v
 
     def assignment(self) -> Val:
@@ -246,7 +292,11 @@ class Parser(Operators):
                 keys = self.agg_keys if lhs.agg else []
                 self.calls.last_agg = None
                 rhs = self.assignment()
-                return self.assign(lhs, op, opi, rhs, start, keys)
+                out = self.assign(lhs, op, opi, rhs, start, keys)
+                if self.trees is not None:
+                    left = self.node(lhs)
+                    out = self.tree(out, N.Assign(left.line, left.col, op, left, self.node(rhs)), lhs, rhs)
+                return out
         return lhs
 
     def conditional(self) -> Val:
@@ -256,12 +306,21 @@ class Parser(Operators):
         return c
 
     def ternary(self, c: Val) -> Val:
-        """``c ? a : b``, the parser at the "?"."""
+        """``c ? a : b``, the parser at the "?" (with its tree when translate asks for one)."""
         q = self.i
         self.i += 1
         a = self.expr()
         self.expect(":")
         b = self.conditional()
+        out = self.ternary_type(c, q, a, b)
+        if self.trees is not None:
+            cond = self.node(c)
+            node = N.Ternary(cond.line, cond.col, cond, self.node(a), self.node(b))
+            out = self.tree(out, node, c, a, b)
+        return out
+
+    def ternary_type(self, c: Val, q: int, a: Val, b: Val) -> Val:
+        """The type of ``c ? a : b`` (the ``?`` at token q)."""
         if not c.t.scalar:
             raise self.err(q, "operator ?: expression must be of scalar type", "D_OP_SCALAR")
         if a.t.kind == ty.VOID or b.t.kind == ty.VOID:
@@ -305,7 +364,11 @@ class Parser(Operators):
             opi = self.i
             self.i += 1
             right = self.binary(p + 1)
-            left = self.op2(tok[1], opi, left, right)
+            out = self.op2(tok[1], opi, left, right)
+            if self.trees is not None:
+                a = self.node(left)
+                out = self.tree(out, N.Binary(a.line, a.col, tok[1], a, self.node(right)), left, right)
+            left = out
         return left
 
     def cast(self) -> Val:
@@ -324,6 +387,9 @@ class Parser(Operators):
                 pass  # (string) of an integer: libdtrace accepts it for char arrays
             out = Val(t, open_, v.c if t.kind == ty.INT else None)
             out.alloca = v.alloca
+            if self.trees is not None:
+                words = " ".join(tok[1] for tok in sig[open_ + 1 : close])
+                out.node = N.Cast(*self.at(open_), words, self.node(v))
             return out
         return self.unary()
 
@@ -364,21 +430,29 @@ class Parser(Operators):
                 self.i += 1
                 v = self.unary()
                 self.incdec(s, start, v)
-                return Val(v.t, start)
+                out = Val(v.t, start)
+                if self.trees is not None:
+                    out.node = N.Unary(*self.at(start), s, self.node(v))
+                return out
             if s in ("-", "+", "~", "!", "*", "&"):
                 self.i += 1
                 v = self.cast()
-                return self.op1(s, start, v)
+                out = self.op1(s, start, v)
+                if self.trees is not None:
+                    out = self.tree(out, N.Unary(*self.at(start), s, self.node(v)), v)
+                return out
             raise self.near()
         if tok[0] is _KW:
             if s == "sizeof":
                 self.i += 1
+                words = ""
                 if self.text() == "(" and self.is_type_start(self.i + 1):
                     close = self.match[self.i]
                     if self.type_name(self.i + 1, close).kind == ty.VOID:
                         raise self.err(
                             start, "cannot apply sizeof to an operand of unknown size", "D_SIZEOF_TYPE"
                         )
+                    words = " ".join(tok[1] for tok in self.sig[self.i + 1 : close])
                     self.i = close + 1
                 else:
                     v = self.unary()
@@ -388,13 +462,19 @@ class Parser(Operators):
                         )
                     if v.lv == "bitfield":
                         raise self.err(start, "cannot apply sizeof to a bit-field", "D_SIZEOF_BITFIELD")
-                return Val(ty.named("size_t"), start, const=True)
+                out = Val(ty.named("size_t"), start, const=True)
+                if self.trees is not None:
+                    out.node = N.sizeof(*self.at(start), words)
+                return out
             if s == "stringof":
                 self.i += 1
                 v = self.unary()
                 if v.t.kind == ty.VOID:
                     raise self.err(start, "cannot apply stringof to a value of type void", "D_STRINGOF_TYPE")
-                return Val(ty.T_STRING, start)
+                out = Val(ty.T_STRING, start)
+                if self.trees is not None:
+                    out.node = N.Call(*self.at(start), "stringof", [self.node(v)])
+                return out
         return self.postfix()
 
     def postfix(self) -> Val:
@@ -403,8 +483,12 @@ class Parser(Operators):
         while self.i < self.end:
             tok = sig[self.i]
             s = tok[1]
+            base = v
             if s == "[" and tok[0] is _PUNCT:
                 v = self.subscript(v)
+                if self.trees is not None:
+                    b = self.node(base)
+                    v = self.tree(v, N.Index(b.line, b.col, b, [self.node(k) for k in self.keys_read]), base)
             elif (s == "->" or s == ".") and tok[0] is _OP:
                 opi = self.i
                 self.i += 1
@@ -413,10 +497,16 @@ class Parser(Operators):
                 member = sig[self.i][1]
                 self.i += 1
                 v = self.member(v, s, opi, member)
+                if self.trees is not None:
+                    b = self.node(base)
+                    v = self.tree(v, N.Member(b.line, b.col, b, member, s == "->"), base)
             elif s in ("++", "--") and tok[0] is _OP:
                 self.incdec(s, self.i, v)
                 self.i += 1
                 v = Val(v.t, v.tok)
+                if self.trees is not None:
+                    b = self.node(base)
+                    v.node = N.Unary(b.line, b.col, s, b, postfix=True)
             else:
                 break
         return v
@@ -427,6 +517,7 @@ class Parser(Operators):
         if close is None:
             raise self.near()
         keys = self.arglist(open_ + 1, close)
+        self.keys_read = keys
         self.i = close + 1
         if v.agg:
             for n, key in enumerate(keys):
@@ -483,6 +574,40 @@ class Parser(Operators):
         return out
 
     def primary(self) -> Val:
+        v = self._primary()
+        if self.trees is not None and v.node is None:
+            v.node = self.leaf(v.tok)
+        return v
+
+    def leaf(self, k: int) -> N.Node:
+        """The tree of the operand at token k (a constant, a name, a variable)."""
+        tok = self.sig[k]
+        tt, s = tok[0], tok[1]
+        line, col = tok[2], tok[3]
+        if tt is _NUM:
+            digits = s.rstrip("uUlL")
+            value = _int_value(s) or 0
+            return N.Num(line, col, value, digits if digits[:2] in ("0x", "0X") else str(value))
+        if tt is _STR:
+            if s[0] == "'":
+                body = s[1:-1].encode().decode("unicode_escape").encode("latin-1")
+                value = int.from_bytes(body[:8], "big")
+                return N.Num(line, col, value, str(value))
+            return N.Str(line, col, s)
+        if tt is _MACRO:
+            return N.Macro(line, col, s)
+        if tt is _AGG:
+            return N.Agg(line, col, s[1:])
+        if tt is _VAR:
+            scope, _, name = s.partition("->")
+            return N.Var(line, col, scope.strip(), name.strip())
+        if tt is _KW and s in ("self", "this"):
+            return N.Var(line, col, s, self.sig[k + 2][1])
+        if tt is _KW:  # offsetof, xlate
+            return N.Refused(line, col, f"{s}: needs C types, which bpftrace scripts lack")
+        return N.Name(line, col, s)
+
+    def _primary(self) -> Val:
         if self.i >= self.end:
             raise self.near()
         sig = self.sig
@@ -497,7 +622,10 @@ class Parser(Operators):
                     raise self.near()
                 args = self.arglist(self.i + 1, close)
                 self.i = close + 1
-                return self.calls.call(k, s, args, close)
+                out = self.calls.call(k, s, args, close)
+                if self.trees is not None:
+                    out = self.tree(out, N.Call(*self.at(k), s, [self.node(a) for a in args]), *args)
+                return out
             return self.identifier(k, s)
         if tt is _NUM:
             return Val(ty.T_INT, k, _int_value(s))
@@ -530,6 +658,7 @@ class Parser(Operators):
             self.i = close + 1
             out = Val(v.t, k, v.c, v.lv, v.agg, v.var, v.const)
             out.alloca = v.alloca
+            out.node = v.node
             return out
         if tt is _KW:
             if s in ("self", "this") and self.i < self.end and sig[self.i][1] == "->":

@@ -8,9 +8,10 @@ translated with a caveat) and the names of the maps that hold the D
 aggregations, so that a consumer can tell them from helper maps.
 
 The package is the translator's public face; the work is done in stages, one
-module each: ``lexer`` and ``parser`` read the D subset into the tree of
-``nodes`` (the translator has its own, so it does not depend on the editor's
-lexer); ``probes`` expands each probe description with ``probe_tables``;
+module each: ``front`` reads the script with the D front end lint uses
+(:mod:`..d`, which builds the syntax tree of :mod:`..d.tree` for it), so a
+script lint rejects is refused at lint's line and both read one grammar;
+``probes`` expands each probe description with ``probe_tables``;
 ``clause`` translates a clause for each of its probes, with ``builtin_tables``,
 ``formats`` (printf) and ``syscall_names`` (``probefunc`` on every call);
 ``program`` puts the clauses together and renders the text; ``result`` holds
@@ -121,7 +122,7 @@ from __future__ import annotations
 
 import platform
 
-from .parser import Parser
+from .front import read_program
 from .program import ProgramTranslator
 from .result import Translation
 from .syscall_names import supported_architectures
@@ -141,5 +142,5 @@ def translate(d_text: str, file: str = "<script>", *, arch: str | None = None) -
 
 def translate_program(d_text: str, file: str = "<script>", *, arch: str | None = None) -> Translation:
     """Like :func:`translate`, with warnings and the names of the maps."""
-    program = Parser(d_text, file).parse()
+    program = read_program(d_text, file)
     return ProgramTranslator(program, file, arch or platform.machine()).run()

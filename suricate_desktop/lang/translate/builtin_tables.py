@@ -18,6 +18,20 @@ BUILTINS = {
     "ppid": "curtask->real_parent->tgid",
     "timestamp": "nsecs",
 }
+#: members of curpsinfo (psinfo_t, the current process) that are a D built-in, and a warning where the
+#: built-in says less than the member
+CURPSINFO = {
+    "pr_pid": ("pid", None),
+    "pr_ppid": ("ppid", None),
+    "pr_uid": ("uid", None),
+    "pr_gid": ("gid", None),
+    "pr_fname": ("execname", None),
+    "pr_psargs": (
+        "execname",
+        "curpsinfo->pr_psargs (the command line) is translated as comm, the command's name: "
+        "bpftrace 0.17 cannot read a process's arguments here",
+    ),
+}
 #: D built-in variables with no bpftrace equivalent, and why.
 REFUSED_BUILTINS = {
     "walltimestamp": "walltimestamp: bpftrace 0.17 has wall-clock time only through time()/strftime() in output",

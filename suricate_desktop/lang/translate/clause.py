@@ -15,9 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import _syscalls
-from .builtin_tables import AGG_FUNCS, BUILTINS, CAST_TYPES, REFUSED_BUILTINS, REFUSED_FUNCS
-from .formats import inline_printf_args, printf_format
-from .nodes import (
+from ..d.tree import (
     Agg,
     Assign,
     Binary,
@@ -25,6 +23,7 @@ from .nodes import (
     Call,
     Cast,
     Clause,
+    ExprStmt,
     If,
     Index,
     Macro,
@@ -32,13 +31,15 @@ from .nodes import (
     Name,
     Node,
     Num,
+    Refused,
     Stmt,
     Str,
     Ternary,
     Unary,
     Var,
 )
-from .parser import BINARY_PREC
+from .builtin_tables import AGG_FUNCS, BUILTINS, CAST_TYPES, CURPSINFO, REFUSED_BUILTINS, REFUSED_FUNCS
+from .formats import inline_printf_args, printf_format
 from .probes import Target
 from .refusal import ArgumentMissing, Located, Refusal, refusal_at
 from .syscall_names import require_syscall_table, syscall_lookup
@@ -47,6 +48,28 @@ if TYPE_CHECKING:
     from .program import ProgramTranslator
 
 _PREC_ASSIGN, _PREC_TERNARY, _PREC_UNARY, _PREC_POSTFIX = 1, 2, 14, 15
+#: binary operators in bpftrace's (C's) precedence, between the ternary and the unary operators
+BINARY_PREC = {
+    "||": 3,
+    "^^": 4,
+    "&&": 5,
+    "|": 6,
+    "^": 7,
+    "&": 8,
+    "==": 9,
+    "!=": 9,
+    "<": 10,
+    "<=": 10,
+    ">": 10,
+    ">=": 10,
+    "<<": 11,
+    ">>": 11,
+    "+": 12,
+    "-": 12,
+    "*": 13,
+    "/": 13,
+    "%": 13,
+}
 
 
 @dataclass
@@ -187,6 +210,15 @@ class ClauseTranslator:
             out.append("}")
             return out
         e = s.expr
+        if isinstance(e, Assign) and e.op == "=" and isinstance(e.value, Assign) and e.value.op == "=":
+            # a = b = v: b = v first, then a takes v again (a constant) or b's new value
+            inner = e.value
+            last: Node = inner
+            while isinstance(last, Assign):
+                last = last.value
+            value = last if isinstance(last, Num) else inner.target
+            outer = Assign(e.line, e.col, "=", e.target, value)
+            return self.statement(ExprStmt(inner.line, inner.col, inner)) + self.assignment(outer)
         if isinstance(e, Assign):
             return self.assignment(e)
         if isinstance(e, Unary) and e.op in ("++", "--"):
@@ -219,6 +251,12 @@ class ClauseTranslator:
             if a.op == "=" and isinstance(a.value, Num) and a.value.value == 0:
                 return [f"delete({name}[{key}]);"]
             return [f"{name}[{key}] {a.op} {self.expr(a.value, _PREC_ASSIGN)[0]};"]
+        if isinstance(target, Index) and isinstance(target.base, Var) and target.base.scope == "self":
+            # self->x[k]: a thread-local array is one map keyed by the thread and the keys
+            lhs = self.index(target)
+            if a.op == "=" and isinstance(a.value, Num) and a.value.value == 0:
+                return [f"delete({lhs});"]
+            return [f"{lhs} {a.op} {self.expr(a.value, _PREC_ASSIGN)[0]};"]
         if isinstance(target, Var) and target.scope == "this":
             value = self.expr(a.value, _PREC_ASSIGN)[0]
             if a.op != "=" and target.name not in self.this_assigned:
@@ -459,6 +497,13 @@ class ClauseTranslator:
                 if m.group(2) == "0":
                     raise self.refuse(node, "$0 (the script name) has no bpftrace equivalent")
                 return (f"str(${m.group(2)})" if m.group(1) else f"${m.group(2)}"), _PREC_POSTFIX
+            if node.text == "$target":
+                raise self.refuse(
+                    node,
+                    "$target (the process dtrace -c CMD starts or -p PID grabs) has no bpftrace equivalent "
+                    "in a script: bpftrace's cpid exists only when bpftrace itself runs with -c CMD; "
+                    "write the process ID instead",
+                )
             raise self.refuse(node, f"macro variable {node.text} has no bpftrace equivalent")
         if isinstance(node, Agg):
             raise self.refuse(node, f"the value of aggregation @{node.name} cannot be read in D or bpftrace")
@@ -494,7 +539,7 @@ class ClauseTranslator:
                 operand = node.operand
                 if not (
                     isinstance(operand, (Var, Name))
-                    or (isinstance(operand, Index) and isinstance(operand.base, Name))
+                    or (isinstance(operand, Index) and isinstance(operand.base, (Name, Var)))
                 ):
                     raise self.refuse(node, f"{node.op} applies to variables only")
                 if isinstance(operand, Var) and operand.scope == "this":
@@ -527,6 +572,8 @@ class ClauseTranslator:
             return f"{cond} ? {a} : {b}", _PREC_TERNARY
         if isinstance(node, Assign):
             raise self.refuse(node, "an assignment inside an expression cannot be translated")
+        if isinstance(node, Refused):
+            raise self.refuse(node, node.message)
         raise self.refuse(node, "expression cannot be translated")
 
     def name(self, node: Name) -> str:
@@ -595,8 +642,11 @@ class ClauseTranslator:
             return f"{self.prog.variable('@global_' + base.name)}[{self.keys(node.args)}]"
         if isinstance(base, Name) and base.name in REFUSED_BUILTINS:
             raise self.refuse(node, REFUSED_BUILTINS[base.name])
+        if isinstance(base, Var) and base.scope == "self":
+            name = self.prog.variable(f"@self_{base.name}")
+            return f"{name}[{t.self_key}, {self.keys(node.args)}]"
         if isinstance(base, Var):
-            raise self.refuse(node, f"{self.describe(base)}[...]: thread-local arrays are not translated")
+            raise self.refuse(node, f"{self.describe(base)}[...]: clause-local arrays do not exist in D")
         if isinstance(base, Agg):
             raise self.refuse(node, f"the value of aggregation @{base.name} cannot be read in D or bpftrace")
         if isinstance(base, Name):
@@ -619,6 +669,11 @@ class ClauseTranslator:
                 return t.members[key]
             why = t.arg_refusal or "no translation"
             raise self.refuse(node, f"args[{i}]->{node.name} at {t.label}: {why}")
+        if isinstance(base, Name) and base.name == "curpsinfo" and node.name in CURPSINFO:
+            builtin, warning = CURPSINFO[node.name]
+            if warning is not None:
+                self.prog.warn(node.line, node.col, warning)
+            return self.name(Name(node.line, node.col, builtin))
         root = base
         while isinstance(root, (Member, Index)):
             root = root.base

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .nodes import Bpftrace, Name, Node, Num, Str
+from ..d.tree import Bpftrace, Name, Node, Num, Str
 from .refusal import refusal_at
 
 _FORMAT = re.compile(r"%([-+ #0]*)(\*|[0-9]+)?(?:\.(\*|[0-9]+))?(hh|h|ll|l|L|z|j|t)?([A-Za-z%@])")

@@ -209,6 +209,18 @@ PROBE_TABLES: dict[str, dict[str, ProbeSpec]] = {
             "argn": {0: "1"},
         },
     },
+    # illumos counts the bytes each read/write family call moves (readch, writech; 0 at end of file)
+    "sysinfo": {
+        name: {
+            "probe": ",".join(f"tracepoint:syscalls:sys_exit_{c}" for c in calls),
+            "implicit": "args->ret >= 0",
+            "argn": {0: "args->ret"},
+        }
+        for name, calls in (
+            ("readch", ("read", "readv", "pread64", "preadv")),
+            ("writech", ("write", "writev", "pwrite64", "pwritev")),
+        )
+    },
     "vminfo": {
         "as_fault": {"probe": "tracepoint:exceptions:page_fault_user", "argn": {0: "1"}},
     },
@@ -221,7 +233,7 @@ PROVIDER_REFUSALS = {
     "usdt": "USDT probes need the binary's path on Linux (usdt:/path:provider:probe); not translated",
     "sdt": "sdt probes are OS-specific kernel probes",
     "fsinfo": "the fsinfo provider has no Linux equivalent",
-    "sysinfo": "the sysinfo provider has no Linux equivalent",
+    "sysinfo": "the sysinfo provider has no Linux equivalent but for readch and writech",
     "cpc": "the cpc provider (CPU performance counters) is not translated",
     "fpuinfo": "the fpuinfo provider has no Linux equivalent",
     "udp": "udp provider probes have no stable Linux tracepoint",

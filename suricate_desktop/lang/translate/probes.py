@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .. import _syscalls
+from ..d.tree import Desc
 from ..kernel_constants import traceable_kernel_functions
-from .nodes import Desc
 from .probe_tables import (
     LINUX_SYSCALLS,
     NET_ARGS,
@@ -139,11 +139,13 @@ class Targets:
         if prov == "fbt":
             return self._fbt(desc, mod, func, name)
         base = re.sub(r"(\$[A-Za-z_]+|[0-9]+|\*)$", "", prov)
-        if base in PROVIDER_REFUSALS:
+        if base in PROVIDER_REFUSALS and prov not in PROBE_TABLES:
             raise refuse(f"cannot translate {desc.text}: {PROVIDER_REFUSALS[base]}")
         if prov in PROBE_TABLES:
             table = PROBE_TABLES[prov]
             names = _match(name, table)
+            if not names and base in PROVIDER_REFUSALS:
+                raise refuse(f"cannot translate {desc.text}: {PROVIDER_REFUSALS[base]}")
             if not names:
                 if prov == "tcp" and name in ("send", "receive"):
                     raise refuse(

@@ -10,10 +10,10 @@ each line of the output, the D line it came from (:attr:`.result.Translation.lin
 
 from __future__ import annotations
 
+from ..d.tree import Assign, Clause, Index, Name, Program, Unary, walk
 from ..diagnostics import Diagnostic, ScriptError
 from .builtin_tables import BUILTINS, REFUSED_BUILTINS
 from .clause import ClauseTranslator
-from .nodes import Assign, Clause, Index, Name, Program, Unary, walk
 from .probes import Target, Targets
 from .refusal import ArgumentMissing, Refusal
 from .result import Translation
