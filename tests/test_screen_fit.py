@@ -29,15 +29,16 @@ def test_first_window_fits_the_available_geometry(make_window, monkeypatch, scre
     on_screen(monkeypatch, screen)
     w = make_window()
     assert screen.contains(w.frameGeometry()), (w.frameGeometry(), screen)
-    # As large as the layout wants where that fits, else all the room a laptop's screen has.
+    # Nine tenths of a big screen, at least as large as the layout wants, else all the room a laptop's has.
     frame = w.frameGeometry()
-    assert w.width() == min(1400, screen.width() - (frame.width() - w.width()))
-    assert w.height() == min(860, screen.height() - (frame.height() - w.height()))
+    want_w, want_h = max(1400, int(screen.width() * 0.9)), max(860, int(screen.height() * 0.9))
+    assert w.width() == min(want_w, screen.width() - (frame.width() - w.width()))
+    assert w.height() == min(want_h, screen.height() - (frame.height() - w.height()))
 
 
-def test_full_hd_gets_the_preferred_size(make_window, monkeypatch):
+def test_full_hd_is_mostly_used_not_left_at_a_laptops_size(make_window, monkeypatch):
     on_screen(monkeypatch, FULL_HD)
-    assert make_window().size() == QSize(1400, 860)
+    assert make_window().size() == QSize(1728, 972)
 
 
 def test_geometry_saved_on_a_big_screen_is_clamped_on_a_laptop(make_window, monkeypatch, tmp_path):
@@ -104,8 +105,8 @@ def test_the_layout_is_remembered_per_screen_size(make_window, monkeypatch, tmp_
         w.resize(760, 560)
 
     session(LAPTOP, on_laptop)
-    # the monitor has no layout of its own yet: the default one (the editor shown, the preferred size)
-    assert session(FULL_HD, on_monitor) == (QSize(1400, 860), False, False)
+    # the monitor has no layout of its own yet: the default one (the editor shown, the first-run size)
+    assert session(FULL_HD, on_monitor) == (QSize(1728, 972), False, False)
     assert session(LAPTOP) == (QSize(700, 500), True, False)
     assert session(FULL_HD) == (QSize(760, 560), False, True)
     assert settings.value("window/geometry") is None, "the one layout for every screen is gone"

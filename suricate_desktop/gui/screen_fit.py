@@ -2,9 +2,10 @@
 
 Why: the window used to open at a fixed 1400x860, taller and wider than a
 1366x768 laptop screen, and a geometry remembered on a big monitor reopened
-partly off a laptop's screen. The first-run size is the preferred size where
-it fits, else the whole available geometry (the screen less its panels and
-docks: a laptop's screen is all the room there is); a restored geometry that
+partly off a laptop's screen. The first-run size is nine tenths of the available
+geometry (the screen less its panels and docks), at least the preferred size but
+never more than the available geometry (a laptop's screen is all the room there
+is); a restored geometry that
 no longer fits is moved and shrunk into it. The same laptop plugged into a
 big monitor wants another layout, so the window remembers one per screen size
 (:func:`screen_key`).
@@ -39,12 +40,19 @@ def is_wide(window: QWidget) -> bool:
     return available_geometry(window).width() >= WIDE_WIDTH
 
 
+#: The share of a big screen a first window takes: most of it, so a monitor's room is used, with a margin.
+SCREEN_SHARE = 0.9
+
+
 def first_run_size(available: QRect) -> QSize:
-    """The preferred size where it fits in ``available``, else all of ``available`` (on that side)."""
-    return QSize(
-        min(PREFERRED_SIZE.width(), available.width()),
-        min(PREFERRED_SIZE.height(), available.height()),
-    )
+    """The larger of the preferred size and nine tenths of ``available``, never more than ``available``.
+
+    A laptop's screen is all taken (1366x768: smaller than the preferred size); a monitor's mostly
+    (1920x1080: 1728x972), not left at the laptop's size in its middle.
+    """
+    width = max(PREFERRED_SIZE.width(), int(available.width() * SCREEN_SHARE))
+    height = max(PREFERRED_SIZE.height(), int(available.height() * SCREEN_SHARE))
+    return QSize(min(width, available.width()), min(height, available.height()))
 
 
 def fit_first_run(window: QWidget) -> None:
