@@ -25,8 +25,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # this checkout's package
 
-from bench.heldout import synthetic  # noqa: E402
-from suricate_desktop.analytics.nab import FileLayout  # noqa: E402
+from bench.heldout import synthetic
+from suricate_desktop.analytics.nab import FileLayout
 
 TRACES = Path(__file__).resolve().parent / "traces"
 TUNE_SYNTHETIC = [(f, s) for f in ("requests", "cpu", "gauge") for s in range(100, 112)]
@@ -53,7 +53,12 @@ class Entry:
 
 def _entry(name: str, times: np.ndarray, values: np.ndarray, anomalies: list[int], kinds: list[str]) -> Entry:
     return Entry(
-        name, times, values, anomalies, FileLayout.build(len(values), synthetic.windows(len(values), anomalies)), kinds
+        name,
+        times,
+        values,
+        anomalies,
+        FileLayout.build(len(values), synthetic.windows(len(values), anomalies)),
+        kinds,
     )
 
 
@@ -82,14 +87,18 @@ def traces(root: Path = TRACES) -> list[Entry]:
         ts = pd.to_datetime(df["timestamp"]).to_numpy().astype("datetime64[ns]")
         values = df["value"].to_numpy(dtype=np.float64)
         times = ts.astype("int64") / 1e9
-        rows = sorted({int(np.searchsorted(ts, np.datetime64(str(c).replace(" ", "T"), "ns"))) for c in changes[name]})
+        rows = sorted(
+            {int(np.searchsorted(ts, np.datetime64(str(c).replace(" ", "T"), "ns"))) for c in changes[name]}
+        )
         rows = [r for r in rows if r < len(values)]
         out.append(_entry(f"trace_{name}", times, values, rows, ["injected"] * len(rows)))
     return out
 
 
 def tune() -> list[Entry]:
-    return _synthetic(TUNE_SYNTHETIC) + [e for e in traces() if e.name[len("trace_") :].startswith(TRACE_TUNE or ("\0",))]
+    return _synthetic(TUNE_SYNTHETIC) + [
+        e for e in traces() if e.name[len("trace_") :].startswith(TRACE_TUNE or ("\0",))
+    ]
 
 
 def heldout() -> list[Entry]:

@@ -34,9 +34,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.heldout import corpus as heldout_corpus  # noqa: E402
-from suricate_desktop.analytics import nab  # noqa: E402
-from suricate_desktop.analytics.detectors import DETECTORS  # noqa: E402
+from bench.heldout import corpus as heldout_corpus
+from suricate_desktop.analytics import nab
+from suricate_desktop.analytics.detectors import DETECTORS
 
 CACHE = Path(tempfile.gettempdir()) / "suricate-heldout-cache"
 BUILTIN = [
@@ -58,7 +58,9 @@ PROFILES = tuple(nab.PROFILES)
 def _key(kind: str, params: dict, name: str, n: int) -> str:
     cls = DETECTORS[kind]
     src = inspect.getsource(sys.modules[cls.__module__])
-    h = hashlib.sha1(f"{kind}|{json.dumps(params, sort_keys=True)}|{src}|{name}|{n}".encode()).hexdigest()[:20]
+    h = hashlib.sha1(f"{kind}|{json.dumps(params, sort_keys=True)}|{src}|{name}|{n}".encode()).hexdigest()[
+        :20
+    ]
     return f"{kind}-{h}.npy"
 
 
@@ -141,7 +143,9 @@ def figures(entries, scores, thresholds):
 
 def tune_thresholds(entries, scores):
     res = nab.score_corpus([e.layout for e in entries], scores)
-    return {prof: res[prof]["threshold"] for prof in PROFILES}, {prof: res[prof]["score"] for prof in PROFILES}
+    return {prof: res[prof]["threshold"] for prof in PROFILES}, {
+        prof: res[prof]["score"] for prof in PROFILES
+    }
 
 
 def nab_entries(root, every=1):
@@ -170,7 +174,11 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--detectors", default=",".join(BUILTIN))
     ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
-    ap.add_argument("--nab", nargs="?", const=os.environ.get("NAB_CORPUS", str(Path(__file__).resolve().parents[3] / "shared" / "nab")))
+    ap.add_argument(
+        "--nab",
+        nargs="?",
+        const=os.environ.get("NAB_CORPUS", str(Path(__file__).resolve().parents[3] / "shared" / "nab")),
+    )
     ap.add_argument("--nab-every", type=int, default=1, help="score every Nth NAB file only (quick looks)")
     ap.add_argument("--param", action="append", default=[], help="kind.name=value, a detector parameter")
     ap.add_argument("--no-cache", action="store_true")
@@ -182,7 +190,9 @@ def main(argv=None):
         left, value = text.split("=", 1)
         kind, name = left.split(".", 1)
         default = DETECTORS[kind].defaults[name]
-        params.setdefault(kind, {})[name] = type(default)(float(value)) if not isinstance(default, bool) else value == "True"
+        params.setdefault(kind, {})[name] = (
+            type(default)(float(value)) if not isinstance(default, bool) else value == "True"
+        )
     tune, held = heldout_corpus.tune(), heldout_corpus.heldout()
     use_cache = not args.no_cache
     t_scores, t_secs = score_all(kinds, tune, params, args.jobs, use_cache)
@@ -223,8 +233,12 @@ def main(argv=None):
             report[k]["nab"] = fig
             report[k]["nab_optimised"] = {p: opt[p]["score"] for p in PROFILES}
             print(
-                _row(k, fig, f" {1e6 * n_secs[k] / npts:7.1f} | {opt['standard']['score']:11.1f} "
-                f"{opt['reward_low_FP_rate']['score']:7.1f} {opt['reward_low_FN_rate']['score']:7.1f}")
+                _row(
+                    k,
+                    fig,
+                    f" {1e6 * n_secs[k] / npts:7.1f} | {opt['standard']['score']:11.1f} "
+                    f"{opt['reward_low_FP_rate']['score']:7.1f} {opt['reward_low_FN_rate']['score']:7.1f}",
+                )
             )
             sys.stdout.flush()
     if args.json:

@@ -87,7 +87,9 @@ def _noise(rng: np.random.Generator, n: int, kind: str) -> np.ndarray:
     raise ValueError(kind)
 
 
-def _base(family: str, t: np.ndarray, rng: np.random.Generator, period: np.ndarray) -> tuple[np.ndarray, float]:
+def _base(
+    family: str, t: np.ndarray, rng: np.random.Generator, period: np.ndarray
+) -> tuple[np.ndarray, float]:
     """(the clean signal, the noise's scale), for ``family``; ``period`` is the batch period per row."""
     n = len(t)
     if family == "requests":
@@ -104,7 +106,9 @@ def _base(family: str, t: np.ndarray, rng: np.random.Generator, period: np.ndarr
     if family == "gauge":  # memory: a slow drift and a GC sawtooth
         level = rng.uniform(500, 4000)
         saw = _phased_batch(t, period, 0.95)
-        return level * (1 + 0.05 * saw + np.linspace(0, rng.uniform(0, 0.05), n)), level * rng.uniform(0.002, 0.01)
+        return level * (1 + 0.05 * saw + np.linspace(0, rng.uniform(0, 0.05), n)), level * rng.uniform(
+            0.002, 0.01
+        )
     if family == "latency":  # ms: a median with a daily load effect
         med = rng.uniform(5, 200)
         return med * (1 + 0.3 * np.maximum(_daily(t, rng, 0.8), -0.5)), med * rng.uniform(0.05, 0.15)
@@ -127,12 +131,17 @@ def series(family: str, seed: int) -> Series:
     n = int(rng.integers(2000, 6001))
     t = np.arange(n) * STEP + float(rng.integers(0, 288)) * STEP
     k = int(rng.integers(1, 5))
-    kinds_ok = [x for x in KINDS if not (x == "period" and family not in ("queue", "gauge", "requests", "sessions"))]
+    kinds_ok = [
+        x for x in KINDS if not (x == "period" and family not in ("queue", "gauge", "requests", "sessions"))
+    ]
     kinds = [str(x) for x in rng.choice(kinds_ok, size=k, replace=True)]
     # anomaly points after the probation (15 %) and at least a tenth of the file apart
     lo, hi = int(0.2 * n), int(0.95 * n)
     slots = np.linspace(lo, hi, k + 1)
-    points = [int(rng.integers(int(slots[i]), max(int(slots[i]) + 1, int(slots[i + 1] - 0.1 * n)))) for i in range(k)]
+    points = [
+        int(rng.integers(int(slots[i]), max(int(slots[i]) + 1, int(slots[i + 1] - 0.1 * n))))
+        for i in range(k)
+    ]
     period = np.full(n, rng.uniform(1.5, 6.0) * 3600.0)
     daily_gone = np.zeros(n, dtype=bool)
     for p, kind in zip(points, kinds, strict=True):
@@ -169,7 +178,9 @@ def series(family: str, seed: int) -> Series:
     for p, kind in zip(points, kinds, strict=True):
         if kind == "spike":
             w = int(rng.integers(1, 4))
-            values[p : p + w] += float(rng.uniform(8, 20)) * sigma * float(rng.choice([-1, 1]) if family != "latency" else 1)
+            values[p : p + w] += (
+                float(rng.uniform(8, 20)) * sigma * float(rng.choice([-1, 1]) if family != "latency" else 1)
+            )
         elif kind == "outage":
             values[p : p + int(rng.integers(6, 60))] = 0.0
         elif kind == "stuck":

@@ -37,7 +37,6 @@ import math
 from typing import Any, ClassVar
 
 import numpy as np
-
 import numpy.typing as npt
 
 from .base import Detector, FloatArray, StateArrays, StateMeta, register
@@ -107,7 +106,7 @@ class CalibratedDetector(Detector):
     ``hold`` points). The default detector."""
 
     kind = "calibrated"
-    threshold = 3.0
+    threshold = 2.0
     defaults: ClassVar[dict[str, Any]] = {
         "level_halflife": 20.0,
         "slow_halflife": 300.0,
@@ -121,7 +120,7 @@ class CalibratedDetector(Detector):
         "memory": 20000.0,
         "tail_index": 3.0,
         "warmup": 50,
-        "hold": 300,
+        "hold": 100,
         "quiet_level": 2.0,
         "step": 60.0,
     }
@@ -173,7 +172,7 @@ class CalibratedDetector(Detector):
             return 0.0, zs, slot
         pmin = min(tail.p(z) for tail, z in zip(self.tails, zs, strict=True))
         s = -math.log10(pmin)
-        return -math.log10(self.final.p(s)), zs + [s], slot
+        return -math.log10(self.final.p(s)), [*zs, s], slot
 
     def _report(self, s: float) -> float:
         """``s``, or 0 within ``hold`` points of the last alarm (a reported score of ``quiet_level`` or more)
@@ -222,7 +221,9 @@ class CalibratedDetector(Detector):
             self.level = self.slow = x
             self.run = 0
         else:
-            self.level = fast if self.n >= p["warmup"] else self.level + max(alpha(p["level_halflife"]), warm) * r
+            self.level = (
+                fast if self.n >= p["warmup"] else self.level + max(alpha(p["level_halflife"]), warm) * r
+            )
             self.slow += max(alpha(p["slow_halflife"]), warm) * (self.level - self.slow)
         if self.seen[slot] == 0:
             self.profile[slot] = x
@@ -262,7 +263,9 @@ class CalibratedDetector(Detector):
         self.run = int(meta["run"])
         counts = np.asarray(arrays["counts"], dtype=np.float64)
         if counts.shape != (len(VIEWS) + 1, BINS):
-            raise ValueError(f"calibrated: tail counts of shape {counts.shape}, expected {(len(VIEWS) + 1, BINS)}")
+            raise ValueError(
+                f"calibrated: tail counts of shape {counts.shape}, expected {(len(VIEWS) + 1, BINS)}"
+            )
         for i, tail in enumerate((*self.tails, self.final)):
             tail.counts = counts[i].tolist()
             tail.total = float(meta["totals"][i])
@@ -309,22 +312,29 @@ class CalibratedBank:
         p = self.params
         k = int(p["slots"])
         tt = self.n * p["step"] if t is None else np.full(self.keys, float(t))
-        return ((tt % p["period"]) / p["period"] * k).astype(np.int64) % k
+        slots: npt.NDArray[np.int64] = ((tt % p["period"]) / p["period"] * k).astype(np.int64) % k
+        return slots
 
-    def _p(self, z: FloatArray) -> FloatArray:
-        """The tail probabilities of ``z`` (keys x views + 1) in each key's tails, records extrapolated."""
+    def _p(self, z_all: FloatArray, part: slice) -> FloatArray:
+        """The tail probabilities of ``z_all[:, part]`` in those tails of each key, records extrapolated (the
+        views' by ``tail_index``, the final one's in log10)."""
+        z = z_all[:, part]
+        counts, total, top_seen = self.counts[:, part], self.total[:, part], self.top[:, part]
         safe = np.where(z > LO, z, LO)
-        b = np.where(z > LO, np.minimum(BINS - 1, 1 + np.floor(np.log10(safe / LO) * PER_DECADE)), 0).astype(np.int64)
-        above = np.where(self._bins > b[..., None], self.counts, 0.0).sum(axis=-1)
-        above += 0.5 * np.take_along_axis(self.counts, b[..., None], axis=-1)[..., 0]
+        b = np.where(z > LO, np.minimum(BINS - 1, 1 + np.floor(np.log10(safe / LO) * PER_DECADE)), 0).astype(
+            np.int64
+        )
+        above = np.where(self._bins > b[..., None], counts, 0.0).sum(axis=-1)
+        above += 0.5 * np.take_along_axis(counts, b[..., None], axis=-1)[..., 0]
         w = self.weight[:, None]
-        p = (above + w) / (self.total + w)
-        top = np.maximum(self.top, LO)
-        index = float(self.params["tail_index"])
-        views = (top[:, :-1] / np.clip(z[:, :-1], LO, RECORD_CAP * top[:, :-1])) ** index
-        final = 10.0 ** -np.minimum(z[:, -1] - self.top[:, -1], 6.0)
-        factor = np.concatenate([views, final[:, None]], axis=1)
-        return np.where(z > self.top, p * factor, p)
+        p = (above + w) / (total + w)
+        if part.start == len(VIEWS):
+            factor = 10.0 ** -np.minimum(z - top_seen, 6.0)
+        else:
+            top = np.maximum(top_seen, LO)
+            factor = (top / np.clip(z, LO, RECORD_CAP * top)) ** float(self.params["tail_index"])
+        out: FloatArray = np.where(z > top_seen, p * factor, p)
+        return out
 
     def step(self, x: npt.ArrayLike, t: float | None = None) -> FloatArray:
         """Score one interval's values (one per key) from the past, then learn them; the scores."""
@@ -353,9 +363,8 @@ class CalibratedBank:
         z[:, 2] = np.abs(fast - self.slow) / d
         z[:, 3] = np.abs(np.log(np.maximum(sp, 1e-3 * d) / d))
         z[:, 4] = np.where(seen >= 3, np.abs(x - prof) / np.maximum(self.sscale, floor), 0.0)
-        pv = self._p(z)
-        z[:, 5] = -np.log10(pv[:, :5].min(axis=1))
-        score = -np.log10(self._p(z)[:, 5])
+        z[:, 5] = -np.log10(self._p(z, slice(0, 5)).min(axis=1))
+        score = -np.log10(self._p(z, slice(5, 6))[:, 0])
         score = np.where(warm_done & ok, score, 0.0)
         quiet = self.n - self.alarm_at < p["hold"]
         out = np.where(~quiet | (score > self.alarm_score), score, 0.0)
@@ -364,7 +373,9 @@ class CalibratedBank:
         self.alarm_score = np.where(alarm, out, self.alarm_score)
         # learn (where the value is there)
         learn_tail = ok & warm_done
-        b = np.where(z > LO, np.minimum(BINS - 1, 1 + np.floor(np.log10(np.where(z > LO, z, LO) / LO) * PER_DECADE)), 0)
+        b = np.where(
+            z > LO, np.minimum(BINS - 1, 1 + np.floor(np.log10(np.where(z > LO, z, LO) / LO) * PER_DECADE)), 0
+        )
         kk, vv = np.nonzero(learn_tail[:, None] & np.ones_like(z, dtype=bool))
         self.counts[kk, vv, b[kk, vv].astype(np.int64)] += self.weight[kk]
         self.total += np.where(learn_tail[:, None], self.weight[:, None], 0.0)
@@ -387,7 +398,9 @@ class CalibratedBank:
         spread = self.spread + a_spread * (np.minimum(np.abs(r), 10.0 * d) - self.spread)
         shift = np.abs(run) >= p["persist"]
         level = np.where(shift, x, np.where(warm_done, fast, self.level + np.maximum(a_level, warm) * r))
-        slow = np.where(shift, x, self.slow + np.maximum(alpha(p["slow_halflife"]), warm) * (level - self.slow))
+        slow = np.where(
+            shift, x, self.slow + np.maximum(alpha(p["slow_halflife"]), warm) * (level - self.slow)
+        )
         run = np.where(shift, 0, run)
         e = x - prof
         sscale = np.where(seen == 0, self.sscale, self.sscale + a_scale * (np.abs(e) - self.sscale))
