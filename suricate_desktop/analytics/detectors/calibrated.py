@@ -64,9 +64,10 @@ class Tail:
     Weights grow by ``1 / decay`` a point instead of the counts shrinking (O(1) an update),
     rescaled when they grow large."""
 
-    def __init__(self, memory: float, index: float = 1.0, log: bool = False):
+    def __init__(self, memory: float, index: float = 1.0, log: bool = False, top_halflife: float = 1e9):
         self.index, self.log = float(index), bool(log)
         self.decay = 1.0 - 1.0 / float(memory)
+        self.top_decay = 0.5 ** (1.0 / float(top_halflife))
         self.counts = [0.0] * BINS
         self.total = 0.0
         self.weight = 1.0
@@ -87,7 +88,7 @@ class Tail:
     def add(self, z: float) -> None:
         self.counts[tail_bin(z)] += self.weight
         self.total += self.weight
-        self.top = max(self.top * self.decay, z)
+        self.top = max(self.top * self.top_decay, z)
         self.weight /= self.decay
         if self.weight > 1e100:
             self.rescale()
@@ -113,12 +114,13 @@ class CalibratedDetector(Detector):
         "scale_halflife": 200.0,
         "spread_halflife": 10.0,
         "clip": 3.0,
-        "persist": 5,
+        "persist": 30,
         "period": 86400.0,
         "slots": 48,
         "season_alpha": 0.1,
         "memory": 20000.0,
         "tail_index": 3.0,
+        "top_halflife": 1000.0,
         "warmup": 50,
         "hold": 100,
         "quiet_level": 2.0,
@@ -133,8 +135,9 @@ class CalibratedDetector(Detector):
         k = int(self.params["slots"])
         self.profile = [0.0] * k
         self.seen = [0] * k
-        self.tails = [Tail(self.params["memory"], self.params["tail_index"]) for _ in VIEWS]
-        self.final = Tail(self.params["memory"], log=True)
+        p = self.params
+        self.tails = [Tail(p["memory"], p["tail_index"], top_halflife=p["top_halflife"]) for _ in VIEWS]
+        self.final = Tail(p["memory"], log=True, top_halflife=p["top_halflife"])
         self.alarm = (-(10**9), 0.0)  # (index, score) of the last alarm
 
     def _slot(self, t: float | None) -> int:
@@ -305,6 +308,7 @@ class CalibratedBank:
         self.alarm_at = np.full(k, -(10**9), dtype=np.int64)
         self.alarm_score = np.zeros(k)
         self.decay = 1.0 - 1.0 / float(self.params["memory"])
+        self.top_decay = 0.5 ** (1.0 / float(self.params["top_halflife"]))
         self._rows = np.arange(k)
         self._bins = np.arange(BINS)
 
@@ -379,7 +383,7 @@ class CalibratedBank:
         kk, vv = np.nonzero(learn_tail[:, None] & np.ones_like(z, dtype=bool))
         self.counts[kk, vv, b[kk, vv].astype(np.int64)] += self.weight[kk]
         self.total += np.where(learn_tail[:, None], self.weight[:, None], 0.0)
-        self.top = np.where(learn_tail[:, None], np.maximum(self.top * self.decay, z), self.top)
+        self.top = np.where(learn_tail[:, None], np.maximum(self.top * self.top_decay, z), self.top)
         self.weight = np.where(learn_tail, self.weight / self.decay, self.weight)
         big = self.weight > 1e100
         if big.any():
