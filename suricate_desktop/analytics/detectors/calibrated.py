@@ -122,7 +122,7 @@ class CalibratedDetector(Detector):
         "tail_index": 3.0,
         "top_halflife": 1000.0,
         "warmup": 50,
-        "hold": 100,
+        "hold": 200,
         "quiet_level": 2.0,
         "step": 60.0,
     }
