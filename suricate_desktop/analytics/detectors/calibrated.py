@@ -18,16 +18,21 @@ How, per key, from the past only:
   log-spaced bins with an exponential forgetting of ``memory`` points): its tail probability;
 * the smallest of the five, as ``-log10``, is ranked again among its own past values: the
   final tail probability, exact on a stationary key whatever the views' correlation. Past
-  the largest value seen the probability keeps falling as ``top / value`` (finite: a constant
-  key then a step scores about ``log10(points seen) + log10(the step's size over the floor)``,
-  never 1e13);
+  the largest value seen (a maximum that decays with a half-life of ``top_halflife`` points,
+  so one early outlier does not mute a key for good) the probability keeps falling, as
+  ``(top / z) ** tail_index`` for a view and ``10 ** -(s - top)`` for the final rank: finite (a
+  constant key then a step scores about ``log10(points seen)`` plus a few), never 1e13;
 * the level jumps to the value when ``persist`` points in a row fall beyond ``clip`` scales
-  on the same side (a shift is reported once, then learnt); scales have a floor of 1e-3 of the
-  level;
-* a point is reported only when its score is a new high over the last ``hold`` points (0
-  otherwise): one alarm per incident, where it starts, as NAB rewards.
+  on the same side (a shift is reported where it starts, then learnt); scales have a floor
+  of 1e-3 of the level;
+* a point is reported only when no alarm (a reported score of ``quiet_level`` or more) came in
+  the last ``hold`` points, or when it passes that alarm's score: one alarm per incident,
+  where it starts, as NAB rewards.
 
-``CalibratedBank`` (``calibrated_bank``) runs the same arithmetic for many keys at once with
+The parameters and the threshold (2.0: a point rarer than 1 in 100 of the key's own) were
+chosen on the TUNE part of bench/heldout only (docs/PERFORMANCE.md, "Held-out evaluation").
+
+``CalibratedBank`` runs the same arithmetic for many keys at once with
 numpy (tested equal to this, key by key); ``bench/keys.py`` measures it.
 """
 
