@@ -3,12 +3,13 @@
 
 The split differs in seeds *and* in what the series are:
 
-* TUNE: synthetic ``requests``, ``cpu`` and ``gauge`` series, seeds 100-111; the recorded traces
-  whose workload is listed in ``TRACE_TUNE``;
+* TUNE: synthetic ``requests``, ``cpu`` and ``gauge`` series, seeds 100-111; the recorded traces of
+  run ``r1`` (bench/heldout/traces, recorded by ``record_traces.py``) of the workloads in
+  ``TRACE_TUNE`` (the batch job, the web server, the writer);
 * HELD-OUT: synthetic ``latency``, ``queue`` and ``sessions`` series (families never seen in
-  TUNE) and ``requests`` and ``cpu`` series of other seeds (500-507), and every other recorded
-  trace (``bench/heldout/traces/<name>.csv`` with ``changes.json``, recorded by
-  ``bench/heldout/record_traces.py`` on the traces branch).
+  TUNE) and ``requests`` and ``cpu`` series of other seeds (500-507); every trace of run ``r2``
+  (other random seeds, another schedule of changes) and of any later run, and run ``r1``'s traces
+  of the workloads TUNE never saw (the pool's workers, the web client).
 
 Labels follow NAB's convention (``synthetic.windows``): width 10 % of the file over its number
 of anomalies, centred on each anomaly point.
@@ -33,8 +34,15 @@ TUNE_SYNTHETIC = [(f, s) for f in ("requests", "cpu", "gauge") for s in range(10
 HELDOUT_SYNTHETIC = [(f, s) for f in ("latency", "queue", "sessions") for s in range(500, 508)] + [
     (f, s) for f in ("requests", "cpu") for s in range(500, 507)
 ]
-#: recorded trace workloads tuned on (a trace's name starts with its workload); the others are held out
-TRACE_TUNE: tuple[str, ...] = ()
+#: the recorded traces tuned on: run r1's, of these workloads (a trace is ``<run>_<tool>_<workload>_<what>``)
+TRACE_TUNE_RUN = "r1"
+TRACE_TUNE = ("batch", "web_server", "writer")
+
+
+def is_tune_trace(name: str) -> bool:
+    """Whether the trace ``name`` (``trace_<run>_<tool>_<workload>_<what>``) is in TUNE."""
+    run = name.removeprefix("trace_").split("_", 1)[0]
+    return run == TRACE_TUNE_RUN and any(f"_{w}_" in name for w in TRACE_TUNE)
 
 
 @dataclass
@@ -96,12 +104,8 @@ def traces(root: Path = TRACES) -> list[Entry]:
 
 
 def tune() -> list[Entry]:
-    return _synthetic(TUNE_SYNTHETIC) + [
-        e for e in traces() if e.name[len("trace_") :].startswith(TRACE_TUNE or ("\0",))
-    ]
+    return _synthetic(TUNE_SYNTHETIC) + [e for e in traces() if is_tune_trace(e.name)]
 
 
 def heldout() -> list[Entry]:
-    return _synthetic(HELDOUT_SYNTHETIC) + [
-        e for e in traces() if not e.name[len("trace_") :].startswith(TRACE_TUNE or ("\0",))
-    ]
+    return _synthetic(HELDOUT_SYNTHETIC) + [e for e in traces() if not is_tune_trace(e.name)]

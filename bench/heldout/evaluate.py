@@ -113,7 +113,7 @@ def events(entry, scores, threshold):
                 delays_s.append(float(entry.times[first] - entry.times[inside[0]]))
     fa = int(np.sum(alarm & (lay.in_window < 0)))
     days = float(entry.times[-1] - entry.times[min(p, len(entry.times) - 1)]) / 86400.0
-    return found, len(windows), fa, days, delays, delays_s
+    return found, len(windows), fa, days, delays, delays_s, len(scores) - p
 
 
 def figures(entries, scores, thresholds):
@@ -123,19 +123,20 @@ def figures(entries, scores, thresholds):
     for prof in PROFILES:
         res = nab.score_corpus(layouts, scores, profiles=(prof,), thresholds=np.array([thresholds[prof]]))
         out[prof] = res[prof]["score"]
-    found = total = fa = 0
+    found = total = fa = points = 0
     days = 0.0
     d_pts: list[int] = []
     d_s: list[float] = []
     for e, s in zip(entries, scores, strict=True):
-        f, w, a, dy, dp, ds = events(e, s, thresholds["standard"])
-        found, total, fa, days = found + f, total + w, fa + a, days + dy
+        f, w, a, dy, dp, ds, n = events(e, s, thresholds["standard"])
+        found, total, fa, days, points = found + f, total + w, fa + a, days + dy, points + n
         d_pts += dp
         d_s += ds
     out["recall"] = found / max(total, 1)
     out["windows"] = total
     out["found"] = found
     out["fa_per_day"] = fa / max(days, 1e-9)
+    out["fa_per_1000"] = 1000.0 * fa / max(points, 1)
     out["delay_points"] = float(np.median(d_pts)) if d_pts else float("nan")
     out["delay_seconds"] = float(np.median(d_s)) if d_s else float("nan")
     return out
@@ -163,11 +164,11 @@ def _row(kind, fig, extra=""):
     return (
         f"{kind:<11} {fig['standard']:8.1f} {fig['reward_low_FP_rate']:7.1f} {fig['reward_low_FN_rate']:7.1f} "
         f"{100 * fig['recall']:6.0f}% {fig['fa_per_day']:7.2f} {fig['delay_points']:7.0f} "
-        f"{fig['delay_seconds'] / 60:8.0f}{extra}"
+        f"{fig['delay_seconds'] / 60:8.1f} {fig['fa_per_1000']:6.2f}{extra}"
     )
 
 
-HEADER = f"{'detector':<11} {'standard':>8} {'low_FP':>7} {'low_FN':>7} {'recall':>7} {'FA/day':>7} {'delay':>7} {'delay_min':>8}"
+HEADER = f"{'detector':<11} {'standard':>8} {'low_FP':>7} {'low_FN':>7} {'recall':>7} {'FA/day':>7} {'delay':>7} {'delay_min':>8} {'FA/1k':>6}"
 
 
 def main(argv=None):
@@ -214,6 +215,19 @@ def main(argv=None):
         report[k] = {"heldout": fig, "thresholds": thr, "tune": tune_score, "us_per_point": us}
         print(_row(k, fig, f" {us:7.1f} {thr['standard']:9.3g} {tune_score['standard']:8.1f}"))
         sys.stdout.flush()
+    groups = {
+        "synthetic": [i for i, e in enumerate(held) if not e.name.startswith("trace_")],
+        "traces": [i for i, e in enumerate(held) if e.name.startswith("trace_")],
+    }
+    for group, idx in groups.items():
+        if not idx or len(idx) == len(held):
+            continue
+        print(f"\nHELD-OUT, {group} only ({len(idx)} series), at the same thresholds:")
+        print(HEADER)
+        for k in kinds:
+            fig = figures([held[i] for i in idx], [h_scores[k][i] for i in idx], chosen[k])
+            report[k][f"heldout_{group}"] = fig
+            print(_row(k, fig))
     print("\nHELD-OUT at each detector's shipped default threshold (all profiles at it):")
     print(HEADER)
     for k in kinds:
