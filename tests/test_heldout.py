@@ -60,6 +60,16 @@ def test_split_keeps_families_and_seeds_apart():
     assert not tune & held
     assert {f for f, _ in held} - {f for f, _ in tune}  # some families only held out
     assert not {s for _, s in tune} & {s for _, s in held}
+    # recorded traces: TUNE has run r1's of some workloads; HELD-OUT has every other run and workload
+    tune_traces = [e.name for e in corpus.tune() if e.name.startswith("trace_")]
+    held_traces = [e.name for e in corpus.heldout() if e.name.startswith("trace_")]
+    assert not set(tune_traces) & set(held_traces)
+    assert all(n.startswith("trace_r1_") for n in tune_traces)
+    assert all(
+        not any(f"_{w}_" in n for w in corpus.TRACE_TUNE) for n in held_traces if n.startswith("trace_r1_")
+    )
+    for e in corpus.tune() + corpus.heldout():  # every labelled change sits inside its series, past nothing
+        assert all(0 <= a < len(e.values) for a in e.anomalies), e.name
 
 
 @pytest.mark.parametrize(
