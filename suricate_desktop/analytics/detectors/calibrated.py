@@ -79,7 +79,10 @@ class Tail:
         self.top = 0.0
 
     def p(self, z: float) -> float:
-        """The tail probability of ``z`` (the point itself counted among the past)."""
+        """The tail probability of ``z`` (the point itself counted among the past); 1 with no past at all
+        (nothing to be surprised against: a key's first scored point is not a record)."""
+        if self.total == 0.0:
+            return 1.0
         b = tail_bin(z)
         above = math.fsum(self.counts[b + 1 :]) + 0.5 * self.counts[b]
         p = (above + self.weight) / (self.total + self.weight)
@@ -342,7 +345,7 @@ class CalibratedBank:
         else:
             top = np.maximum(top_seen, LO)
             factor = (top / np.clip(z, LO, RECORD_CAP * top)) ** float(self.params["tail_index"])
-        out: FloatArray = np.where(z > top_seen, p * factor, p)
+        out: FloatArray = np.where(total > 0.0, np.where(z > top_seen, p * factor, p), 1.0)
         return out
 
     def step(self, x: npt.ArrayLike, t: float | None = None) -> FloatArray:
