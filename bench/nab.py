@@ -30,6 +30,7 @@ DEFAULT_CORPUS = os.environ.get(
     "NAB_CORPUS", str(Path(__file__).resolve().parents[1].parent / "shared" / "nab")
 )
 BUILTIN = [
+    "calibrated",
     "zscore",
     "ewma",
     "seasonal",

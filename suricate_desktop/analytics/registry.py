@@ -32,8 +32,9 @@ from .detectors import DETECTORS, Detector, EstimatorAdapter
 
 FORMAT = "suricate-model/1"
 #: The detector a new model uses unless the user picks another (the Learn baseline dialog's first
-#: choice and its threshold, ``suricate detect`` without ``--detector``).
-DEFAULT_DETECTOR = "suricate"
+#: choice, ``suricate detect`` without ``--detector``): ``calibrated``, whose scores are tail
+#: probabilities on one scale for every key, the best on the held-out evaluation (docs/analytics.md).
+DEFAULT_DETECTOR = "calibrated"
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
 
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 #: The detector used when none is named: the workbench's default (docs/analytics.md, the first choice
 #: of Analytics > Learn baseline). Written out here so that ``--help`` needs no numpy; tests/test_detect.py
 #: checks it is a registered detector.
-DEFAULT_DETECTOR = "suricate"
+DEFAULT_DETECTOR = "calibrated"
 
 
 def register(sub: Subparsers) -> None:

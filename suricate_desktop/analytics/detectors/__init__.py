@@ -12,10 +12,12 @@ from .base import DETECTORS, Detector, register
 from .statistical import EWMAZScore, RollingZScore, SeasonalProfile
 from .windowed import EstimatorAdapter, IsolationForestDetector, KMeansDetector, WindowModel
 from .composite import EnsembleDetector, SuricateDetector, TailSurprise
+from .calibrated import CalibratedDetector
 # isort: on
 
 __all__ = [
     "DETECTORS",
+    "CalibratedDetector",
     "Detector",
     "EWMAZScore",
     "EnsembleDetector",

@@ -14,6 +14,7 @@ from ...analytics.registry import DEFAULT_DETECTOR
 
 #: The detectors offered, in order, with the name the user reads.
 DETECTOR_TITLES = {
+    "calibrated": "Calibrated: how rare each value is, on one scale for every key",
     "suricate": "Suricate: EWMA + seasonal, one alarm per incident",
     "sequence": "Sequence: learnt contexts + surprises (best on NAB)",
     "ensemble": "Ensemble: seasonal and change surprises, one alarm per incident",

@@ -1,0 +1,433 @@
+"""``calibrated``: the default detector. Robust online residuals turned into one calibrated scale.
+
+Why: a threshold only means the same on every key if every key's scores are on a scale they
+share. Here the score is ``-log10`` of a tail probability: how rare a point at least this
+surprising is *given the key's own past*. A score of 3 means "one point in a thousand of this
+key's ordinary ones is as surprising", on a spiky key and on a flat one alike, in a rule as in
+the Learn dialog.
+
+How, per key, from the past only:
+
+* five views of the point, each a deviation ``z >= 0`` from robust running statistics:
+  ``resid`` (from a fast Huber-clipped EW level, over an EW mean absolute residual: spikes,
+  shifts, outages), ``change`` (the step from the previous value over its EW mean: jumps),
+  ``drift`` (the fast level from a slow one: ramps, small shifts), ``spread`` (``|ln|`` of a
+  short EW absolute residual over the long one: variance up, a value stuck), ``season`` (the
+  value from its time-of-day slot's EW mean: a rhythm that breaks);
+* each view's deviation is ranked among that view's own past deviations (``Tail``: counts in
+  log-spaced bins with an exponential forgetting of ``memory`` points): its tail probability;
+* the smallest of the five, as ``-log10``, is ranked again among its own past values: the
+  final tail probability, exact on a stationary key whatever the views' correlation. Past
+  the largest value seen (a maximum that decays with a half-life of ``top_halflife`` points,
+  so one early outlier does not mute a key for good) the probability keeps falling, as
+  ``(top / z) ** tail_index`` for a view and ``10 ** -(s - top)`` for the final rank: finite (a
+  constant key then a step scores about ``log10(points seen)`` plus a few), never 1e13;
+* the level jumps to the value when ``persist`` points in a row fall beyond ``clip`` scales
+  on the same side (a shift is reported where it starts, then learnt); scales have a floor
+  of 1e-3 of the level;
+* a point is reported only when no alarm (a reported score of ``quiet_level`` or more) came in
+  the last ``hold`` points, or when it passes that alarm's score: one alarm per incident,
+  where it starts, as NAB rewards.
+
+The parameters and the threshold (2.0: a point rarer than 1 in 100 of the key's own) were
+chosen on the TUNE part of bench/heldout only (docs/PERFORMANCE.md, "Held-out evaluation").
+
+``CalibratedBank`` runs the same arithmetic for many keys at once with
+numpy (tested equal to this, key by key); ``bench/keys.py`` measures it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, ClassVar
+
+import numpy as np
+import numpy.typing as npt
+
+from .base import Detector, FloatArray, StateArrays, StateMeta, register
+
+VIEWS = ("resid", "change", "drift", "spread", "season")
+LO, PER_DECADE, DECADES = 1e-3, 10, 8  # tail bins: log-spaced from LO over DECADES decades
+BINS = PER_DECADE * DECADES + 1  # bin 0: at or below LO
+RECORD_CAP = 1e6  # a deviation past the largest seen counts at most this many times rarer
+
+
+def alpha(halflife: float) -> float:
+    return float(1.0 - 0.5 ** (1.0 / float(halflife)))
+
+
+def tail_bin(z: float) -> int:
+    if not z > LO:
+        return 0
+    return min(BINS - 1, 1 + int(math.log10(z / LO) * PER_DECADE))
+
+
+class Tail:
+    """The share of a key's past values (exponentially forgotten over ``memory`` points) at least
+    as large as ``z``: counts in ``BINS`` log-spaced bins, the value's own bin counted half.
+
+    Weights grow by ``1 / decay`` a point instead of the counts shrinking (O(1) an update),
+    rescaled when they grow large."""
+
+    def __init__(self, memory: float, index: float = 1.0, log: bool = False, top_halflife: float = 1e9):
+        self.index, self.log = float(index), bool(log)
+        self.decay = 1.0 - 1.0 / float(memory)
+        self.top_decay = 0.5 ** (1.0 / float(top_halflife))
+        self.counts = [0.0] * BINS
+        self.total = 0.0
+        self.weight = 1.0
+        self.top = 0.0
+
+    def p(self, z: float) -> float:
+        """The tail probability of ``z`` (the point itself counted among the past); 1 with no past at all
+        (nothing to be surprised against: a key's first scored point is not a record)."""
+        if self.total == 0.0:
+            return 1.0
+        b = tail_bin(z)
+        above = math.fsum(self.counts[b + 1 :]) + 0.5 * self.counts[b]
+        p = (above + self.weight) / (self.total + self.weight)
+        if z > self.top:  # past every value seen: rarer still, by how far past
+            if self.log:  # z is itself a -log10 probability
+                p *= 10.0 ** -min(z - self.top, 6.0)
+            else:
+                p *= (max(self.top, LO) / min(z, RECORD_CAP * max(self.top, LO))) ** self.index
+        return p
+
+    def add(self, z: float) -> None:
+        self.counts[tail_bin(z)] += self.weight
+        self.total += self.weight
+        self.top = max(self.top * self.top_decay, z)
+        self.weight /= self.decay
+        if self.weight > 1e100:
+            self.rescale()
+
+    def rescale(self) -> None:
+        w = self.weight
+        self.counts = [c / w for c in self.counts]
+        self.total /= w
+        self.weight = 1.0
+
+
+@register
+class CalibratedDetector(Detector):
+    """Tail probability of robust online residuals (level, change, drift, spread, time of day),
+    as ``-log10``: one calibrated scale for every key; one alarm per incident (new high over
+    ``hold`` points). The default detector."""
+
+    kind = "calibrated"
+    threshold = 2.0
+    defaults: ClassVar[dict[str, Any]] = {
+        "level_halflife": 20.0,
+        "slow_halflife": 300.0,
+        "scale_halflife": 200.0,
+        "spread_halflife": 10.0,
+        "clip": 3.0,
+        "persist": 30,
+        "period": 86400.0,
+        "slots": 48,
+        "season_alpha": 0.1,
+        "memory": 20000.0,
+        "tail_index": 3.0,
+        "top_halflife": 1000.0,
+        "warmup": 50,
+        "hold": 200,
+        "quiet_level": 2.0,
+        "step": 60.0,
+    }
+
+    def reset(self) -> None:
+        super().reset()
+        self.level = self.slow = self.prev = 0.0
+        self.scale = self.cscale = self.sscale = self.spread = 0.0
+        self.run = 0  # signed count of points in a row beyond ``clip`` scales (+ above, - below)
+        k = int(self.params["slots"])
+        self.profile = [0.0] * k
+        self.seen = [0] * k
+        p = self.params
+        self.tails = [Tail(p["memory"], p["tail_index"], top_halflife=p["top_halflife"]) for _ in VIEWS]
+        self.final = Tail(p["memory"], log=True, top_halflife=p["top_halflife"])
+        self.alarm = (-(10**9), 0.0)  # (index, score) of the last alarm
+
+    def _slot(self, t: float | None) -> int:
+        p = self.params
+        if t is None:
+            t = self.n * p["step"]
+        k = int(p["slots"])
+        return int((t % p["period"]) / p["period"] * k) % k
+
+    def _deviations(self, x: float, slot: int) -> tuple[float, float, float, float, float, float, float]:
+        """The five views' deviations of ``x``, and (floored scale, clipped residual, new fast level)."""
+        p = self.params
+        floor = 1e-3 * abs(self.level) + 1e-9
+        d = max(self.scale, floor)
+        r = x - self.level
+        rc = min(max(r, -p["clip"] * d), p["clip"] * d)
+        fast = self.level + alpha(p["level_halflife"]) * rc
+        z_resid = abs(r) / d
+        z_change = abs(x - self.prev) / max(self.cscale, floor)
+        z_drift = abs(fast - self.slow) / d
+        sp = self.spread + alpha(p["spread_halflife"]) * (min(abs(r), 10.0 * d) - self.spread)
+        z_spread = abs(math.log(max(sp, 1e-3 * d) / d))
+        z_season = 0.0
+        if self.seen[slot] >= 3:
+            z_season = abs(x - self.profile[slot]) / max(self.sscale, floor)
+        return z_resid, z_change, z_drift, z_spread, z_season, d, fast
+
+    def _raw(self, x: float, t: float | None) -> tuple[float, list[float], int]:
+        """(the calibrated score before suppression, the views' deviations, the slot)."""
+        slot = self._slot(t)
+        if self.n == 0:
+            return 0.0, [0.0] * 5, slot
+        zs = list(self._deviations(x, slot)[:5])
+        if self.n < self.params["warmup"]:
+            return 0.0, zs, slot
+        pmin = min(tail.p(z) for tail, z in zip(self.tails, zs, strict=True))
+        s = -math.log10(pmin)
+        return -math.log10(self.final.p(s)), [*zs, s], slot
+
+    def _report(self, s: float) -> float:
+        """``s``, or 0 within ``hold`` points of the last alarm (a reported score of ``quiet_level`` or more)
+        when ``s`` does not pass that alarm's score."""
+        quiet = self.n - self.alarm[0] < self.params["hold"]
+        return s if (not quiet or s > self.alarm[1]) else 0.0
+
+    def _score(self, x: float, t: float | None) -> float:
+        return self._report(self._raw(x, t)[0])
+
+    def _learn(self, x: float, t: float | None) -> None:
+        self._step(x, t)
+
+    def _step(self, x: float, t: float | None) -> float:
+        score, zs, slot = self._raw(x, t)
+        out = self._report(score)
+        if out >= self.params["quiet_level"]:
+            self.alarm = (self.n, out)
+        self._update(x, slot, zs)
+        return out
+
+    def _update(self, x: float, slot: int, zs: list[float]) -> None:
+        p = self.params
+        if self.n == 0:
+            self.level = self.slow = self.prev = x
+            self.profile[slot], self.seen[slot] = x, 1
+            self.n = 1
+            return
+        _z1, _z2, _z3, _z4, _z5, d, fast = self._deviations(x, slot)
+        if self.n >= p["warmup"]:
+            for tail, z in zip(self.tails, zs[:5], strict=True):
+                tail.add(z)
+            self.final.add(zs[5])
+        warm = 1.0 / (self.n + 1)  # the first points: plain running means
+        r = x - self.level
+        c = p["clip"] * d
+        self.run = (max(self.run, 0) + 1) if r > c else (min(self.run, 0) - 1) if r < -c else 0
+        a_scale = max(alpha(p["scale_halflife"]), warm)
+        cap = c if self.n >= p["warmup"] else abs(r)
+        self.scale += a_scale * (min(abs(r), cap) - self.scale)
+        step = abs(x - self.prev)
+        ccap = p["clip"] * max(self.cscale, 1e-3 * abs(self.level) + 1e-9) if self.n >= p["warmup"] else step
+        self.cscale += a_scale * (min(step, ccap) - self.cscale)
+        self.spread += alpha(p["spread_halflife"]) * (min(abs(r), 10.0 * d) - self.spread)
+        if abs(self.run) >= p["persist"]:  # a shift: learnt at once
+            self.level = self.slow = x
+            self.run = 0
+        else:
+            self.level = (
+                fast if self.n >= p["warmup"] else self.level + max(alpha(p["level_halflife"]), warm) * r
+            )
+            self.slow += max(alpha(p["slow_halflife"]), warm) * (self.level - self.slow)
+        if self.seen[slot] == 0:
+            self.profile[slot] = x
+        else:
+            e = x - self.profile[slot]
+            self.sscale += a_scale * (abs(e) - self.sscale)
+            self.profile[slot] += max(p["season_alpha"], 1.0 / (self.seen[slot] + 1)) * e
+        self.seen[slot] += 1
+        self.prev = x
+        self.n += 1
+
+    # -- saved models: scalars in JSON, the tails' counts and the profile as arrays ------------------------------
+    def get_state(self) -> tuple[StateMeta, StateArrays]:
+        for tail in (*self.tails, self.final):
+            tail.rescale()
+        meta = {
+            "n": self.n,
+            "stats": [self.level, self.slow, self.prev, self.scale, self.cscale, self.sscale, self.spread],
+            "run": self.run,
+            "alarm": list(self.alarm),
+            "tops": [t.top for t in (*self.tails, self.final)],
+            "totals": [t.total for t in (*self.tails, self.final)],
+        }
+        arrays = {
+            "counts": np.array([t.counts for t in (*self.tails, self.final)], dtype=np.float64),
+            "profile": np.array(self.profile, dtype=np.float64),
+            "seen": np.array(self.seen, dtype=np.int64),
+        }
+        return meta, arrays
+
+    def set_state(self, meta: StateMeta, arrays: StateArrays) -> None:
+        self.reset()
+        self.n = int(meta["n"])
+        (self.level, self.slow, self.prev, self.scale, self.cscale, self.sscale, self.spread) = (
+            float(v) for v in meta["stats"]
+        )
+        self.run = int(meta["run"])
+        counts = np.asarray(arrays["counts"], dtype=np.float64)
+        if counts.shape != (len(VIEWS) + 1, BINS):
+            raise ValueError(
+                f"calibrated: tail counts of shape {counts.shape}, expected {(len(VIEWS) + 1, BINS)}"
+            )
+        for i, tail in enumerate((*self.tails, self.final)):
+            tail.counts = counts[i].tolist()
+            tail.total = float(meta["totals"][i])
+            tail.top = float(meta["tops"][i])
+            tail.weight = 1.0
+        self.profile = np.asarray(arrays["profile"], dtype=np.float64).tolist()
+        self.seen = [int(v) for v in arrays["seen"]]
+        self.alarm = (int(meta["alarm"][0]), float(meta["alarm"][1]))
+
+
+class CalibratedBank:
+    """``calibrated`` for ``keys`` keys at once: the same arithmetic on arrays, one step per interval.
+
+    Why: a host with thousands of keys scores them all every interval; a Python loop over keys
+    costs tens of microseconds each, the arrays a fraction of one (bench/keys.py). Scores equal
+    ``CalibratedDetector``'s key by key (up to the order of floating-point sums; tested). A NaN
+    value is neither scored nor learnt, as in ``Detector.score_one``.
+    """
+
+    def __init__(self, keys: int, **params: Any) -> None:
+        unknown = set(params) - set(CalibratedDetector.defaults)
+        if unknown:
+            raise TypeError(f"CalibratedBank: unknown parameters {sorted(unknown)}")
+        self.params: dict[str, Any] = {**CalibratedDetector.defaults, **params}
+        k, s, v = int(keys), int(self.params["slots"]), len(VIEWS) + 1
+        self.keys = k
+        self.n = np.zeros(k, dtype=np.int64)
+        self.level, self.slow, self.prev = np.zeros(k), np.zeros(k), np.zeros(k)
+        self.scale, self.cscale, self.sscale, self.spread = np.zeros(k), np.zeros(k), np.zeros(k), np.zeros(k)
+        self.run = np.zeros(k, dtype=np.int64)
+        self.profile = np.zeros((k, s))
+        self.seen = np.zeros((k, s), dtype=np.int64)
+        self.counts = np.zeros((k, v, BINS))
+        self.total = np.zeros((k, v))
+        self.top = np.zeros((k, v))
+        self.weight = np.ones(k)
+        self.alarm_at = np.full(k, -(10**9), dtype=np.int64)
+        self.alarm_score = np.zeros(k)
+        self.decay = 1.0 - 1.0 / float(self.params["memory"])
+        self.top_decay = 0.5 ** (1.0 / float(self.params["top_halflife"]))
+        self._rows = np.arange(k)
+        self._bins = np.arange(BINS)
+
+    def _slot(self, t: float | None) -> npt.NDArray[np.int64]:
+        p = self.params
+        k = int(p["slots"])
+        tt = self.n * p["step"] if t is None else np.full(self.keys, float(t))
+        slots: npt.NDArray[np.int64] = ((tt % p["period"]) / p["period"] * k).astype(np.int64) % k
+        return slots
+
+    def _p(self, z_all: FloatArray, part: slice) -> FloatArray:
+        """The tail probabilities of ``z_all[:, part]`` in those tails of each key, records extrapolated (the
+        views' by ``tail_index``, the final one's in log10)."""
+        z = z_all[:, part]
+        counts, total, top_seen = self.counts[:, part], self.total[:, part], self.top[:, part]
+        safe = np.where(z > LO, z, LO)
+        b = np.where(z > LO, np.minimum(BINS - 1, 1 + np.floor(np.log10(safe / LO) * PER_DECADE)), 0).astype(
+            np.int64
+        )
+        above = np.where(self._bins > b[..., None], counts, 0.0).sum(axis=-1)
+        above += 0.5 * np.take_along_axis(counts, b[..., None], axis=-1)[..., 0]
+        w = self.weight[:, None]
+        p = (above + w) / (total + w)
+        if part.start == len(VIEWS):
+            factor = 10.0 ** -np.minimum(z - top_seen, 6.0)
+        else:
+            top = np.maximum(top_seen, LO)
+            factor = (top / np.clip(z, LO, RECORD_CAP * top)) ** float(self.params["tail_index"])
+        out: FloatArray = np.where(total > 0.0, np.where(z > top_seen, p * factor, p), 1.0)
+        return out
+
+    def step(self, x: npt.ArrayLike, t: float | None = None) -> FloatArray:
+        """Score one interval's values (one per key) from the past, then learn them; the scores."""
+        p = self.params
+        x = np.asarray(x, dtype=np.float64)
+        ok = ~np.isnan(x)
+        x = np.where(ok, x, 0.0)
+        slot = self._slot(t)
+        rows = self._rows
+        first = self.n == 0
+        warm_done = self.n >= p["warmup"]
+        floor = 1e-3 * np.abs(self.level) + 1e-9
+        d = np.maximum(self.scale, floor)
+        r = x - self.level
+        c = p["clip"] * d
+        rc = np.clip(r, -c, c)
+        a_level = alpha(p["level_halflife"])
+        fast = self.level + a_level * rc
+        a_spread = alpha(p["spread_halflife"])
+        sp = self.spread + a_spread * (np.minimum(np.abs(r), 10.0 * d) - self.spread)
+        seen = self.seen[rows, slot]
+        prof = self.profile[rows, slot]
+        z = np.zeros((self.keys, len(VIEWS) + 1))
+        z[:, 0] = np.abs(r) / d
+        z[:, 1] = np.abs(x - self.prev) / np.maximum(self.cscale, floor)
+        z[:, 2] = np.abs(fast - self.slow) / d
+        z[:, 3] = np.abs(np.log(np.maximum(sp, 1e-3 * d) / d))
+        z[:, 4] = np.where(seen >= 3, np.abs(x - prof) / np.maximum(self.sscale, floor), 0.0)
+        z[:, 5] = -np.log10(self._p(z, slice(0, 5)).min(axis=1))
+        score = -np.log10(self._p(z, slice(5, 6))[:, 0])
+        score = np.where(warm_done & ok, score, 0.0)
+        quiet = self.n - self.alarm_at < p["hold"]
+        out = np.where(~quiet | (score > self.alarm_score), score, 0.0)
+        alarm = ok & (out >= p["quiet_level"])
+        self.alarm_at = np.where(alarm, self.n, self.alarm_at)
+        self.alarm_score = np.where(alarm, out, self.alarm_score)
+        # learn (where the value is there)
+        learn_tail = ok & warm_done
+        b = np.where(
+            z > LO, np.minimum(BINS - 1, 1 + np.floor(np.log10(np.where(z > LO, z, LO) / LO) * PER_DECADE)), 0
+        )
+        kk, vv = np.nonzero(learn_tail[:, None] & np.ones_like(z, dtype=bool))
+        self.counts[kk, vv, b[kk, vv].astype(np.int64)] += self.weight[kk]
+        self.total += np.where(learn_tail[:, None], self.weight[:, None], 0.0)
+        self.top = np.where(learn_tail[:, None], np.maximum(self.top * self.top_decay, z), self.top)
+        self.weight = np.where(learn_tail, self.weight / self.decay, self.weight)
+        big = self.weight > 1e100
+        if big.any():
+            w = self.weight[big]
+            self.counts[big] /= w[:, None, None]
+            self.total[big] /= w[:, None]
+            self.weight[big] = 1.0
+        warm = 1.0 / (self.n + 1)
+        run = np.where(r > c, np.maximum(self.run, 0) + 1, np.where(r < -c, np.minimum(self.run, 0) - 1, 0))
+        a_scale = np.maximum(alpha(p["scale_halflife"]), warm)
+        cap = np.where(warm_done, c, np.abs(r))
+        scale = self.scale + a_scale * (np.minimum(np.abs(r), cap) - self.scale)
+        step = np.abs(x - self.prev)
+        ccap = np.where(warm_done, p["clip"] * np.maximum(self.cscale, floor), step)
+        cscale = self.cscale + a_scale * (np.minimum(step, ccap) - self.cscale)
+        spread = self.spread + a_spread * (np.minimum(np.abs(r), 10.0 * d) - self.spread)
+        shift = np.abs(run) >= p["persist"]
+        level = np.where(shift, x, np.where(warm_done, fast, self.level + np.maximum(a_level, warm) * r))
+        slow = np.where(
+            shift, x, self.slow + np.maximum(alpha(p["slow_halflife"]), warm) * (level - self.slow)
+        )
+        run = np.where(shift, 0, run)
+        e = x - prof
+        sscale = np.where(seen == 0, self.sscale, self.sscale + a_scale * (np.abs(e) - self.sscale))
+        new_prof = np.where(seen == 0, x, prof + np.maximum(p["season_alpha"], 1.0 / (seen + 1)) * e)
+        # the first point of a key only sets its level
+        learn = ok & ~first
+        self.level = np.where(ok, np.where(first, x, level), self.level)
+        self.slow = np.where(ok, np.where(first, x, slow), self.slow)
+        self.scale = np.where(learn, scale, self.scale)
+        self.cscale = np.where(learn, cscale, self.cscale)
+        self.spread = np.where(learn, spread, self.spread)
+        self.sscale = np.where(learn, sscale, self.sscale)
+        self.run = np.where(learn, run, self.run)
+        self.profile[rows, slot] = np.where(ok, np.where(first, x, new_prof), prof)
+        self.seen[rows, slot] = seen + ok
+        self.prev = np.where(ok, x, self.prev)
+        self.n = self.n + ok
+        return out
