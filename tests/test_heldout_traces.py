@@ -73,7 +73,8 @@ def test_series_parse_and_increase(name):
     assert len(times) >= 1500
     assert all(a < b for a, b in itertools.pairwise(times)), "timestamps must strictly increase"
     assert all(math.isfinite(v) and v >= 0 for v in values)
-    assert len(set(values)) > 10, "a flat series says the key was never seen"
+    # a key never seen would be all zeros; CPU time comes in 10 ms ticks, so few distinct values is fine
+    assert len(set(values)) >= 5 and sum(v > 0 for v in values) > len(values) / 4
 
 
 @pytest.mark.parametrize("name", names())

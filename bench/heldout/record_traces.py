@@ -252,6 +252,7 @@ class Session:
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
         self.params: dict[str, dict[str, Any]] = {}
         self.log: list[dict[str, Any]] = []
+        self.saved: dict[int, dict[str, Any]] = {}  # what a change that lasts replaced, by id(change)
 
     def spawn(self, name: str, argv: list[str]) -> None:
         out = open(self.work / f"{name}.log", "wb")  # noqa: SIM115 - lives as long as the process
@@ -305,11 +306,15 @@ class Session:
         when = time.time()
         if change.stop:
             self.procs[change.role].send_signal(signal.SIGCONT if end else signal.SIGSTOP)
-        elif end:
-            for k in change.set:
-                self.params[change.role].pop(k, None)
+        elif end:  # back to the values from before the change (r2 and r3 went back to the defaults)
+            for k, v in self.saved.pop(id(change)).items():
+                if v is None:
+                    self.params[change.role].pop(k, None)
+                else:
+                    self.params[change.role][k] = v
             self.write_control(change.role)
         else:
+            self.saved[id(change)] = {k: self.params[change.role].get(k) for k in change.set}
             self.params[change.role].update(change.set)
             self.write_control(change.role)
         if not end:
