@@ -429,7 +429,8 @@ class DLinter(Linter):
         if name in V.D_AGG_FUNCS and target is None:
             self.error(
                 k,
-                f"{name}( ) is an aggregating function: assign it to an aggregation, as in @a = {name}(...)",
+                f"aggregating function {name}( ) may not be called from a D expression (D program context "
+                f"required): assign it to an aggregation, as in @a = {name}(...)",
             )
             return
         msg = _mismatch(proto, nargs)
@@ -490,7 +491,8 @@ class DLinter(Linter):
         if not -(1 << 31) <= limit < (1 << 31):
             self.error(args[2][0], "lquantize( ) argument #2 must be a 32-bit quantity")
             return
-        if limit < base:
+        # DTrace on Linux wants base < limit; illumos takes base == limit and says the step is too large
+        if limit < base or (limit == base and self.platform in (None, "linux")):
             self.error(k, "lquantize( ) base (argument #1) must be less than limit (argument #2)")
             return
         step = 1
@@ -527,6 +529,9 @@ class DLinter(Linter):
             if v is None:
                 self.error(a, f"llquantize( ) argument #{n + 1} ({names[n]}) must be an integer constant")
                 return
+            if n == 3 and v <= 0:  # (dt_cg.c checks the steps' sign before their size)
+                self.error(a, "llquantize( ) argument #4 must be a non-zero positive integer constant")
+                return
             if v & ((1 << 64) - 1) > 0xFFFF:
                 self.error(
                     a, f"llquantize( ) argument #{n + 1} ({names[n]}) must be an unsigned 16-bit quantity"
@@ -536,7 +541,7 @@ class DLinter(Linter):
         factor, low, high, nsteps = vals
         if factor < 2:
             self.error(k, "llquantize( ) factor (argument #1) must be two or more")
-        elif low >= high:
+        elif high < low or (high == low and self.platform not in (None, "linux")):  # Linux: high >= low
             self.error(
                 k,
                 "llquantize( ) high magnitude (argument #3) must be greater than low magnitude (argument #2)",

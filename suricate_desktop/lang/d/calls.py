@@ -225,8 +225,15 @@ class CallChecker:
         return out
 
     def argument(self, k: int, name: str, i: int, p: DType | None, a: Val) -> None:
-        if a.agg and name in ("trace", "print"):
-            return  # the linter words these: "trace( ) may not be applied to an aggregation"
+        if a.agg and name == "trace":  # (dt_cg_act_trace: an aggregation's type is <DYN>)
+            raise self.err(
+                a.tok,
+                f"trace( ) may not be applied to a dynamic expression ({self.sig[a.tok][1]} is an "
+                "aggregation: print it with printa())",
+                "D_TRACE_DYN",
+            )
+        if a.agg and name == "print":
+            return  # the linter words this: "print( ) may not be applied to an aggregation"
         if a.agg:
             raise self.err(
                 a.tok,
@@ -296,6 +303,14 @@ class CallChecker:
 
     def special(self, k: int, name: str, args: list[Val]) -> None:
         if name in ("stack", "ustack", "jstack") and args:
+            for n, v in enumerate(args[:2]):
+                if v.t.kind == ty.STR or v.agg:  # dt_cg.c: the frame counts and string size are uint32_t
+                    raise self.err(
+                        v.tok,
+                        f"{name}( ) argument #{n + 1} is incompatible with prototype: "
+                        f"prototype: uint32_t; argument: {'aggregation' if v.agg else v.t.name}",
+                        "D_PROTO_ARG",
+                    )
             a = args[0]
             if a.c is None or a.c <= 0:
                 if a.const and a.c is None:
