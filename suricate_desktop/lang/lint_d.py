@@ -187,6 +187,9 @@ class DLinter(Linter):
         t = self.sig[i]
         name = re.match(r"[A-Za-z_`][A-Za-z0-9_`]*", rest)
         near = name.group() if name else (rest[:1] or s)
+        if i > 0 and self.sig[i - 1].text in _C_TYPE_WORDS and m:  # "int 0abc;": the grammar stops at the 0
+            self.error_at(t.line, t.column, f'syntax error near "{m.group()}"')
+            raise Stop
         self.error_at(t.line, t.column + len(s) - len(rest), f'syntax error near "{near}"')
         raise Stop
 
@@ -206,7 +209,10 @@ class DLinter(Linter):
         t = self.sig[i]
         line = self.text_line(t.line)[t.column - 1 :]
         if _PROBE_LINE_RE.match(line):
-            self.fatal(i, f'syntax error near "{t.text}": is a }} missing before this probe description?')
+            # read as an expression, "tick-10ms" is tick - 10 and then a name the grammar cannot place
+            unit = _NUMBER_UNIT_RE.search(line)
+            near = unit.group(1) if unit else t.text
+            self.fatal(i, f'syntax error near "{near}": is a }} missing before this probe description?')
 
     def outer_unexpected(self, i: int) -> None:
         self.near(i)
@@ -643,6 +649,10 @@ class DLinter(Linter):
             )
         else:
             self.error(k, f"{name} is an aggregation and may not be used as a value; print it with printa()")
+
+
+_NUMBER_UNIT_RE = re.compile(r"^[A-Za-z_]\w*-\d+([A-Za-z_]\w*)")
+_C_TYPE_WORDS = frozenset({"char", "short", "int", "long", "signed", "unsigned", "float", "double", "void"})
 
 
 @functools.lru_cache(maxsize=1024)

@@ -132,6 +132,7 @@ class CallChecker:
 
     def reset(self) -> None:
         self.spec = self.commit = self.data = False
+        self.pending: DError | None = None  # an error libdtrace finds when it generates the statement's code
         self.last_agg: tuple[int, str, list[Val]] | None = (
             None  # (token, function, args) of the last agg call
         )
@@ -181,7 +182,12 @@ class CallChecker:
         self.reset()
 
     def statement_done(self, v: Val) -> None:
-        """Called after each statement; the action order is tracked in :meth:`order`."""
+        """Called after each statement (the action order is tracked in :meth:`order`): raises what
+        libdtrace only finds once the statement is typed, when it generates its code."""
+        if self.pending is not None:
+            e, self.pending = self.pending, None
+            if not self.quiet:
+                raise e
 
     def err(self, k: int, message: str, code: str) -> DError:
         return DError(self.sig[k], message, code)
@@ -385,8 +391,10 @@ class CallChecker:
             if fmt == ".":
                 raise self.err(first.tok, 'freopen( ) argument #1 cannot be "."', "D_FREOPEN_INVALID")
             return
-        if name == "printf" and fmt == "":
-            raise self.err(first.tok, "printf( ) format string is empty", "D_PRINTF_FMT_EMPTY")
+        if name == "printf" and fmt == "":  # (dt_printf_create, at code generation: after the types)
+            if self.pending is None:
+                self.pending = self.err(first.tok, "printf( ) format string is empty", "D_PRINTF_FMT_EMPTY")
+            return
         parsed = parse_format(fmt)
         if parsed and isinstance(parsed[0], str):
             if self.quiet:

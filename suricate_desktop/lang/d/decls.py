@@ -207,8 +207,10 @@ class Declarations:
                     for _ in range(stars):
                         mt = ty.pointer_to(mt)
                     if mt.kind == ty.SOU and self.incomplete(mt.name, full):
+                        # one not yet defined is a CTF forward, which libctf names "struct"
+                        shown = mt.name if mt.name == full else "struct " + mt.name.split()[-1]
                         raise self.err(
-                            m, f"incomplete struct/union/enum {mt.name}: {mname}", "D_DECL_INCOMPLETE"
+                            m, f"incomplete struct/union/enum {shown}: {mname}", "D_DECL_INCOMPLETE"
                         )
                     members[mname] = mt
                     if m + 1 < end and sig[m + 1][1] == ":":
