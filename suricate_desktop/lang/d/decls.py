@@ -571,6 +571,13 @@ class Declarations:
             while m < end and self.sig[m][1] == "*":
                 t = ty.pointer_to(t)
                 m += 1
+            if t.kind == ty.VOID:  # (dt_decl_prototype: a key needs a value)
+                name = self.sig[m][1] if m < end else "(anonymous)"
+                raise self.err(
+                    k,
+                    f"array prototype may not use parameter of type void: {name}, parameter #{len(out) + 1}",
+                    "D_DECL_PROTO_TYPE",
+                )
             out.append(t)
             k = end + 1
         return out

@@ -361,6 +361,11 @@ class Operators:
             bad = bad or {lt.kind, rt.kind} == {ty.INT, ty.PTR}
         elif op in ("+=", "-="):
             bad = not (lt.scalar and rt.scalar) or lt.kind == ty.STR or rt.kind == ty.STR
+            void_ptr = lt.kind == ty.PTR and lt.ref is not None and lt.ref.kind == ty.VOID
+            if not bad and not (lt.integer and rt.integer) and (lt.kind != ty.PTR or void_ptr):
+                raise self.err(
+                    opi, f"operator {op} requires left-hand scalar operand of known size", "D_OP_VFPTR"
+                )
         else:
             bad = not (lt.integer and rt.integer)
         if bad:
