@@ -54,18 +54,18 @@ def test_the_corpora_are_complete():
 def test_must_reject_scripts_are_rejected_at_dtrace_line(rejected):
     assert rejected.total == 552
     rate = rejected.right_line / rejected.total
-    assert rate >= 0.87, f"{rate:.1%} at DTrace's line; missed: {rejected.missed[:20]}"
+    assert rate >= 0.876, f"{rate:.1%} at DTrace's line; missed: {rejected.missed[:20]}"
 
 
 def test_must_reject_scripts_carry_dtrace_tag(rejected):
     rate = rejected.right_tag / rejected.total
-    assert rate >= 0.869, f"{rate:.1%} with DTrace's tag; e.g. {rejected.wrong_tag[:10]}"
+    assert rate >= 0.873, f"{rate:.1%} with DTrace's tag; e.g. {rejected.wrong_tag[:10]}"
 
 
 def test_must_reject_scripts_get_dtrace_line_tag_and_message(rejected):
     """The issue's measure: at DTrace's line, with its tag, and its wording where upstream gives it."""
     rate = rejected.right_all / rejected.total
-    assert rate >= 0.869, f"{rate:.1%} at line with tag and message; e.g. {rejected.misses[:5]}"
+    assert rate >= 0.873, f"{rate:.1%} at line with tag and message; e.g. {rejected.misses[:5]}"
 
 
 @pytest.mark.parametrize("corpus", ["dtracetoolkit", "dtrace-utils-tst", "repository"])
@@ -90,4 +90,4 @@ def test_messages_use_dtrace_wording(rejected):
             same += 1
     assert total == rejected.with_message == 365
     assert same == rejected.right_message
-    assert same / total >= 0.87, f"{same}/{total}"
+    assert same / total >= 0.879, f"{same}/{total}"

@@ -561,7 +561,7 @@ class Declarations:
             )
 
     def key_types(self, a: int, b: int) -> list[DType]:
-        out = []
+        out: list[DType] = []
         k = a
         while k < b:
             end = k
