@@ -621,8 +621,14 @@ class DLinter(Linter):
             return
         if calls and direct_arg and calls[-1][0] in ("trace", "print"):
             act = calls[-1][0]
-            hint = " -- did you mean printa()?" if act == "print" else ""
-            self.error(k, f"{act}( ) may not be applied to an aggregation{hint}")
+            if act == "trace":  # worded as the front end words the first one (dt_cg_act_trace)
+                self.error(
+                    k,
+                    f"trace( ) may not be applied to a dynamic expression ({name} is an aggregation: "
+                    "print it with printa())",
+                )
+                return
+            self.error(k, "print( ) may not be applied to an aggregation -- did you mean printa()?")
             return
         op = None
         if nxt_text in BINOPS and sig[nxt].type is T_OPERATOR:

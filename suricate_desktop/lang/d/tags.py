@@ -64,6 +64,7 @@ _TABLE: list[tuple[str, str]] = [
     (r"overflows 64-bits", "D_LLQUANT_HMAGVAL"),
     (r"^aggregation redefined", "D_AGG_REDEF"),
     (r"may not be applied to an aggregation", "D_TRACE_AGG"),
+    (r"^trace\( \) may not be applied to a dynamic expression", "D_TRACE_DYN"),
     (r"is an aggregation and may not be used as a value", "D_AGG_SCALAR"),
     (r"requires operands of arithmetic type", "D_OP_ARITH"),
     (r"requires operands of integral type", "D_OP_INT"),
