@@ -124,8 +124,8 @@ def test_broken_scripts_give_their_error(path):
         ),
         ("lquantize(arg0, 0, 3000000000, 1000000)", "lquantize( ) argument #2 must be a 32-bit quantity"),
         (
-            "lquantize(arg0, 5, 5, 1)",
-            "lquantize( ) step (argument #3) too large: must have at least one quantization level",
+            "lquantize(arg0, 5, 5, 1)",  # DTrace on Linux (dt_cg.c); illumos says the step is too large
+            "lquantize( ) base (argument #1) must be less than limit (argument #2)",
         ),
         ("lquantize(arg0, 0, 1024 * 4, 64)", None),
         ("lquantize(arg0, 0, $1, 1)", None),
@@ -137,7 +137,7 @@ def test_broken_scripts_give_their_error(path):
         ("llquantize(arg0, 10, 0, 6, 20)", None),
         ("llquantize(arg0, 1, 0, 6, 20)", "llquantize( ) factor (argument #1) must be two or more"),
         (
-            "llquantize(arg0, 10, 6, 6, 20)",
+            "llquantize(arg0, 10, 6, 5, 20)",
             "llquantize( ) high magnitude (argument #3) must be greater than low magnitude (argument #2)",
         ),
         (
@@ -184,6 +184,16 @@ def test_d_aggregating_functions(call, message):
         assert errs[0].line == 1
 
 
+def test_d_quantize_limits_follow_the_platform():
+    """Linux's DTrace rejects lquantize's base equal to its limit, and accepts llquantize's equal magnitudes."""
+    same = "syscall::read:entry { @a = lquantize(arg0, 5, 5, 1); }"
+    assert errors(same)[0].code == "D_LQUANT_MISMATCH"
+    assert errors(same, platform="illumos")[0].code == "D_LQUANT_STEPLARGE"
+    flat = "syscall::read:entry { @a = llquantize(arg0, 10, 3, 3, 10); }"
+    assert errors(flat) == []
+    assert errors(flat, platform="illumos")[0].code == "D_LLQUANT_HMAGVAL"
+
+
 def test_d_lquantize_error_points_at_the_argument():
     text = "BEGIN\n{\n\tx = 3;\n\t@ = lquantize(1, 0, x, 1);\n}\n"
     assert first_error(text) == (4, 22, "lquantize( ) argument #2 must be an integer constant")
@@ -214,7 +224,8 @@ def test_d_lquantize_error_points_at_the_argument():
         ('prinft("x");', "undefined function name: prinft"),
         (
             "x = count();",
-            "count( ) is an aggregating function: assign it to an aggregation, as in @a = count(...)",
+            "aggregating function count( ) may not be called from a D expression (D program context "
+            "required): assign it to an aggregation, as in @a = count(...)",
         ),
         ("x = foo;", "failed to resolve foo: Unknown variable name"),
         ("x = self->y;", "self->y has not yet been declared or assigned"),
@@ -244,7 +255,12 @@ def test_d_clause_checks(body, message):
     [
         (
             "BEGIN { @a = count(); } END { trace(@a); }",
-            (1, 37, "trace( ) may not be applied to an aggregation"),
+            (
+                1,
+                37,
+                "trace( ) may not be applied to a dynamic expression (@a is an aggregation: "
+                "print it with printa())",
+            ),
         ),
         (
             "BEGIN { @a = count(); } END { print(@a); }",
@@ -252,18 +268,27 @@ def test_d_clause_checks(body, message):
         ),
         (
             "BEGIN { @a = count(); } END { x = @a * 2; }",
-            (1, 35, "operator * requires operands of arithmetic type"),
+            (
+                1,
+                35,
+                "operator * requires operands of arithmetic type (@a is an aggregation: print it with printa())",
+            ),
         ),
         (
             "BEGIN { @a = count(); } END { x = 2 % @a; }",
-            (1, 39, "operator % requires operands of integral type"),
+            (
+                1,
+                39,
+                "operator % requires operands of integral type (@a is an aggregation: print it with printa())",
+            ),
         ),
         (
             "BEGIN { @a = count(); } END /@a > 10/ { exit(0); }",
             (
                 1,
                 30,
-                "@a is an aggregation and may not be used as a value (operator >); print it with printa()",
+                'operands have incompatible types: "aggregation" > "int" (@a is an aggregation: '
+                "print it with printa())",
             ),
         ),
         (
@@ -277,6 +302,21 @@ def test_d_clause_checks(body, message):
             None,
         ),
         ('BEGIN { @a = count(); printa("%@d\\n", @a); exit(0); }', None),
+        (
+            "BEGIN { @a = count(); trace(&@a); }",
+            (1, 30, "cannot take address of dynamic variable (@a is an aggregation: print it with printa())"),
+        ),
+        ("BEGIN { @a = count(); @a; }", (1, 23, "expression has null effect: @a")),
+        ("BEGIN { @a[1]; }", (1, 9, "expression has null effect: @a")),
+        ("BEGIN { @a; }", (1, 9, "failed to resolve @a: Unknown variable name")),
+        (
+            "BEGIN { @[0][1] = count(); }",
+            (1, 13, "improper attempt to reference @ as a multi-dimensional array"),
+        ),
+        (
+            "BEGIN { @a = count(); @[@a] = count(); }",
+            (1, 25, "aggregation expression may not be used as aggregation index: key #1"),
+        ),
     ],
 )
 def test_d_aggregations_as_values(text, expected):

@@ -2,12 +2,14 @@
 
 * DTrace's own must-reject tests (552 ``err.D_*.d`` of oracle/dtrace-utils): lint must
   reject at least 85 % of them with its first error on the line DTrace reports (where
-  upstream's ``.r`` file gives it), and most with DTrace's ``D_*`` tag.
+  upstream's ``.r`` file gives it), with DTrace's ``D_*`` tag and, where upstream gives
+  DTrace's message, with a message that starts with it (the floors are the figures
+  reached, so that none slips back).
 * The DTraceToolkit (193 scripts), DTrace's own 897 ``tst.*.d`` tests and the repository's
   own D scripts: at most 1 % false errors (a script that DTrace compiles and lint rejects).
 
 The figures and how they moved are in docs/PERFORMANCE.md; ``bench/lint_corpora.py
---list missed`` lists what is still let through.
+--misses`` lists what is still let through or worded otherwise.
 """
 
 from __future__ import annotations
@@ -52,12 +54,18 @@ def test_the_corpora_are_complete():
 def test_must_reject_scripts_are_rejected_at_dtrace_line(rejected):
     assert rejected.total == 552
     rate = rejected.right_line / rejected.total
-    assert rate >= 0.85, f"{rate:.1%} at DTrace's line; missed: {rejected.missed[:20]}"
+    assert rate >= 0.876, f"{rate:.1%} at DTrace's line; missed: {rejected.missed[:20]}"
 
 
 def test_must_reject_scripts_carry_dtrace_tag(rejected):
     rate = rejected.right_tag / rejected.total
-    assert rate >= 0.8, f"{rate:.1%} with DTrace's tag; e.g. {rejected.wrong_tag[:10]}"
+    assert rate >= 0.873, f"{rate:.1%} with DTrace's tag; e.g. {rejected.wrong_tag[:10]}"
+
+
+def test_must_reject_scripts_get_dtrace_line_tag_and_message(rejected):
+    """The issue's measure: at DTrace's line, with its tag, and its wording where upstream gives it."""
+    rate = rejected.right_all / rejected.total
+    assert rate >= 0.873, f"{rate:.1%} at line with tag and message; e.g. {rejected.misses[:5]}"
 
 
 @pytest.mark.parametrize("corpus", ["dtracetoolkit", "dtrace-utils-tst", "repository"])
@@ -80,4 +88,6 @@ def test_messages_use_dtrace_wording(rejected):
         total += 1
         if got is not None and got.message.startswith(want.rstrip(":")):
             same += 1
-    assert same / total >= 0.6, f"{same}/{total}"
+    assert total == rejected.with_message == 365
+    assert same == rejected.right_message
+    assert same / total >= 0.879, f"{same}/{total}"

@@ -187,6 +187,9 @@ class DLinter(Linter):
         t = self.sig[i]
         name = re.match(r"[A-Za-z_`][A-Za-z0-9_`]*", rest)
         near = name.group() if name else (rest[:1] or s)
+        if i > 0 and self.sig[i - 1].text in _C_TYPE_WORDS and m:  # "int 0abc;": the grammar stops at the 0
+            self.error_at(t.line, t.column, f'syntax error near "{m.group()}"')
+            raise Stop
         self.error_at(t.line, t.column + len(s) - len(rest), f'syntax error near "{near}"')
         raise Stop
 
@@ -206,7 +209,10 @@ class DLinter(Linter):
         t = self.sig[i]
         line = self.text_line(t.line)[t.column - 1 :]
         if _PROBE_LINE_RE.match(line):
-            self.fatal(i, f'syntax error near "{t.text}": is a }} missing before this probe description?')
+            # read as an expression, "tick-10ms" is tick - 10 and then a name the grammar cannot place
+            unit = _NUMBER_UNIT_RE.search(line)
+            near = unit.group(1) if unit else t.text
+            self.fatal(i, f'syntax error near "{near}": is a }} missing before this probe description?')
 
     def outer_unexpected(self, i: int) -> None:
         self.near(i)
@@ -429,7 +435,8 @@ class DLinter(Linter):
         if name in V.D_AGG_FUNCS and target is None:
             self.error(
                 k,
-                f"{name}( ) is an aggregating function: assign it to an aggregation, as in @a = {name}(...)",
+                f"aggregating function {name}( ) may not be called from a D expression (D program context "
+                f"required): assign it to an aggregation, as in @a = {name}(...)",
             )
             return
         msg = _mismatch(proto, nargs)
@@ -490,7 +497,8 @@ class DLinter(Linter):
         if not -(1 << 31) <= limit < (1 << 31):
             self.error(args[2][0], "lquantize( ) argument #2 must be a 32-bit quantity")
             return
-        if limit < base:
+        # DTrace on Linux wants base < limit; illumos takes base == limit and says the step is too large
+        if limit < base or (limit == base and self.platform in (None, "linux")):
             self.error(k, "lquantize( ) base (argument #1) must be less than limit (argument #2)")
             return
         step = 1
@@ -527,6 +535,9 @@ class DLinter(Linter):
             if v is None:
                 self.error(a, f"llquantize( ) argument #{n + 1} ({names[n]}) must be an integer constant")
                 return
+            if n == 3 and v <= 0:  # (dt_cg.c checks the steps' sign before their size)
+                self.error(a, "llquantize( ) argument #4 must be a non-zero positive integer constant")
+                return
             if v & ((1 << 64) - 1) > 0xFFFF:
                 self.error(
                     a, f"llquantize( ) argument #{n + 1} ({names[n]}) must be an unsigned 16-bit quantity"
@@ -536,7 +547,7 @@ class DLinter(Linter):
         factor, low, high, nsteps = vals
         if factor < 2:
             self.error(k, "llquantize( ) factor (argument #1) must be two or more")
-        elif low >= high:
+        elif high < low or (high == low and self.platform not in (None, "linux")):  # Linux: high >= low
             self.error(
                 k,
                 "llquantize( ) high magnitude (argument #3) must be greater than low magnitude (argument #2)",
@@ -610,8 +621,14 @@ class DLinter(Linter):
             return
         if calls and direct_arg and calls[-1][0] in ("trace", "print"):
             act = calls[-1][0]
-            hint = " -- did you mean printa()?" if act == "print" else ""
-            self.error(k, f"{act}( ) may not be applied to an aggregation{hint}")
+            if act == "trace":  # worded as the front end words the first one (dt_cg_act_trace)
+                self.error(
+                    k,
+                    f"trace( ) may not be applied to a dynamic expression ({name} is an aggregation: "
+                    "print it with printa())",
+                )
+                return
+            self.error(k, "print( ) may not be applied to an aggregation -- did you mean printa()?")
             return
         op = None
         if nxt_text in BINOPS and sig[nxt].type is T_OPERATOR:
@@ -638,6 +655,10 @@ class DLinter(Linter):
             )
         else:
             self.error(k, f"{name} is an aggregation and may not be used as a value; print it with printa()")
+
+
+_NUMBER_UNIT_RE = re.compile(r"^[A-Za-z_]\w*-\d+([A-Za-z_]\w*)")
+_C_TYPE_WORDS = frozenset({"char", "short", "int", "long", "signed", "unsigned", "float", "double", "void"})
 
 
 @functools.lru_cache(maxsize=1024)

@@ -220,6 +220,8 @@ def check_clause(
             if e.code == "D_PRED_SCALAR" and cl.body:
                 after = cl.body[1]  # checked once the whole clause is read: at its "}"
             if e.code != "D_SYNTAX" and after < len(sig):
+                if e.tok is not None and e.tok[2] == sig[after][2]:
+                    raise  # on that line already: keep the column of what it is about
                 raise DError(sig[after], e.message, e.code) from None
             raise
     body = parser.body(cl.body[0] + 1, cl.body[1]) if cl.body else []

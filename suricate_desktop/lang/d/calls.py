@@ -132,6 +132,7 @@ class CallChecker:
 
     def reset(self) -> None:
         self.spec = self.commit = self.data = False
+        self.pending: DError | None = None  # an error libdtrace finds when it generates the statement's code
         self.last_agg: tuple[int, str, list[Val]] | None = (
             None  # (token, function, args) of the last agg call
         )
@@ -181,7 +182,12 @@ class CallChecker:
         self.reset()
 
     def statement_done(self, v: Val) -> None:
-        """Called after each statement; the action order is tracked in :meth:`order`."""
+        """Called after each statement (the action order is tracked in :meth:`order`): raises what
+        libdtrace only finds once the statement is typed, when it generates its code."""
+        if self.pending is not None:
+            e, self.pending = self.pending, None
+            if not self.quiet:
+                raise e
 
     def err(self, k: int, message: str, code: str) -> DError:
         return DError(self.sig[k], message, code)
@@ -225,8 +231,15 @@ class CallChecker:
         return out
 
     def argument(self, k: int, name: str, i: int, p: DType | None, a: Val) -> None:
-        if a.agg and name in ("trace", "print"):
-            return  # the linter words these: "trace( ) may not be applied to an aggregation"
+        if a.agg and name == "trace":  # (dt_cg_act_trace: an aggregation's type is <DYN>)
+            raise self.err(
+                a.tok,
+                f"trace( ) may not be applied to a dynamic expression ({self.sig[a.tok][1]} is an "
+                "aggregation: print it with printa())",
+                "D_TRACE_DYN",
+            )
+        if a.agg and name == "print":
+            return  # the linter words this: "print( ) may not be applied to an aggregation"
         if a.agg:
             raise self.err(
                 a.tok,
@@ -296,6 +309,14 @@ class CallChecker:
 
     def special(self, k: int, name: str, args: list[Val]) -> None:
         if name in ("stack", "ustack", "jstack") and args:
+            for n, v in enumerate(args[:2]):
+                if v.t.kind == ty.STR or v.agg:  # dt_cg.c: the frame counts and string size are uint32_t
+                    raise self.err(
+                        v.tok,
+                        f"{name}( ) argument #{n + 1} is incompatible with prototype: "
+                        f"prototype: uint32_t; argument: {'aggregation' if v.agg else v.t.name}",
+                        "D_PROTO_ARG",
+                    )
             a = args[0]
             if a.c is None or a.c <= 0:
                 if a.const and a.c is None:
@@ -370,8 +391,10 @@ class CallChecker:
             if fmt == ".":
                 raise self.err(first.tok, 'freopen( ) argument #1 cannot be "."', "D_FREOPEN_INVALID")
             return
-        if name == "printf" and fmt == "":
-            raise self.err(first.tok, "printf( ) format string is empty", "D_PRINTF_FMT_EMPTY")
+        if name == "printf" and fmt == "":  # (dt_printf_create, at code generation: after the types)
+            if self.pending is None:
+                self.pending = self.err(first.tok, "printf( ) format string is empty", "D_PRINTF_FMT_EMPTY")
+            return
         parsed = parse_format(fmt)
         if parsed and isinstance(parsed[0], str):
             if self.quiet:

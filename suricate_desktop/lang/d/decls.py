@@ -207,8 +207,10 @@ class Declarations:
                     for _ in range(stars):
                         mt = ty.pointer_to(mt)
                     if mt.kind == ty.SOU and self.incomplete(mt.name, full):
+                        # one not yet defined is a CTF forward, which libctf names "struct"
+                        shown = mt.name if mt.name == full else "struct " + mt.name.split()[-1]
                         raise self.err(
-                            m, f"incomplete struct/union/enum {mt.name}: {mname}", "D_DECL_INCOMPLETE"
+                            m, f"incomplete struct/union/enum {shown}: {mname}", "D_DECL_INCOMPLETE"
                         )
                     members[mname] = mt
                     if m + 1 < end and sig[m + 1][1] == ":":
@@ -559,7 +561,7 @@ class Declarations:
             )
 
     def key_types(self, a: int, b: int) -> list[DType]:
-        out = []
+        out: list[DType] = []
         k = a
         while k < b:
             end = k
@@ -569,6 +571,13 @@ class Declarations:
             while m < end and self.sig[m][1] == "*":
                 t = ty.pointer_to(t)
                 m += 1
+            if t.kind == ty.VOID:  # (dt_decl_prototype: a key needs a value)
+                name = self.sig[m][1] if m < end else "(anonymous)"
+                raise self.err(
+                    k,
+                    f"array prototype may not use parameter of type void: {name}, parameter #{len(out) + 1}",
+                    "D_DECL_PROTO_TYPE",
+                )
             out.append(t)
             k = end + 1
         return out

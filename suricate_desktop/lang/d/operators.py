@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import vocabulary_d as V
-from ..tokens import Token
+from ..tokens import Token, TokenType
 from . import types as ty
 from .errors import DError
 from .symbols import Symbols, Var
@@ -70,6 +70,8 @@ class Operators:
     """Operator typing for :class:`.parser.Parser` (which sets these attributes)."""
 
     sig: list[Token]
+    match: dict[int, int]
+    i: int  # the parser's position
     syms: Symbols
     calls: CallChecker
     clause_start: int  # the clause's first probe description (some errors are the clause's)
@@ -80,7 +82,7 @@ class Operators:
     def op2(self, op: str, opi: int, a: Val, b: Val) -> Val:
         at, bt = a.t, b.t
         if a.agg or b.agg:
-            return Val(ty.T_DYN, a.tok)  # the linter's aggregation checks word this
+            raise self.agg_operand(op, opi, a, b)
         if op in ("&&", "||", "^^"):
             if not (at.scalar and bt.scalar):
                 raise self.err(opi, f"operator {op} requires operands of scalar type", "D_OP_SCALAR")
@@ -132,10 +134,71 @@ class Operators:
             return Val(t, a.tok, _fold(op, a.c, b.c))
         return Val(t, a.tok, const=a.const and b.const)
 
+    def null_effect(self, v: Val) -> None:
+        """``@a;`` or ``@a[k];``: an aggregation with no function applied (dt_cg.c, dt_parser.c)."""
+        k = v.tok
+        sig = self.sig
+        if sig[k][0] is not TokenType.AGGREGATION:
+            return
+        j = k + 1
+        if j < self.i and sig[j][1] == "[":
+            j = self.match.get(j, j) + 1
+        if j != self.i:
+            return  # @a = f(...), or an operator's operand
+        name = sig[k][1]
+        if j == k + 1 and name not in self.syms.aggs:
+            raise self.err(k, f"failed to resolve {name}: Unknown variable name", "D_IDENT_UNDEF")
+        raise self.err(k, f"expression has null effect: {name}", "D_AGG_NULL")
+
+    def agg_keys_check(self, v: Val, open_: int, keys: list[Val]) -> None:
+        """``@a[keys]`` (the "[" at open_): one subscript, keys with a type (dt_parser.c, dt_ident.c)."""
+        if self.sig[open_ - 1][1] == "]":
+            raise self.err(
+                open_,
+                f"improper attempt to reference {self.sig[v.tok][1]} as a multi-dimensional array",
+                "D_AGG_MDIM",
+            )
+        for n, key in enumerate(keys):
+            if key.t.kind == ty.VOID:
+                raise self.err(key.tok, f"aggregation key #{n + 1} may not be of void type", "D_KEY_TYPE")
+            if key.agg:  # (dt_ident.c: an aggregation is <DYN>)
+                raise self.err(
+                    key.tok,
+                    f"aggregation expression may not be used as aggregation index: key #{n + 1}",
+                    "D_KEY_TYPE",
+                )
+
+    def agg_operand(self, op: str, opi: int, a: Val, b: Val) -> DError:
+        """libdtrace's error for an aggregation as an operand of op (its type is <DYN>, dt_cook_op2)."""
+        if op in ("&&", "||", "^^"):
+            msg, code = f"operator {op} requires operands of scalar type", "D_OP_SCALAR"
+        elif op in ("*", "/"):
+            msg, code = f"operator {op} requires operands of arithmetic type", "D_OP_ARITH"
+        elif op in ("+", "-", "==", "!=", "<", ">", "<=", ">="):
+            names = ["aggregation" if v.agg else v.t.name for v in (a, b)]
+            msg, code = f'operands have incompatible types: "{names[0]}" {op} "{names[1]}"', "D_OP_INCOMPAT"
+        else:
+            msg, code = f"operator {op} requires operands of integral type", "D_OP_INT"
+        agg = a if a.agg else b  # (reported at the aggregation: the hint is about it)
+        return self.err(
+            agg.tok, f"{msg} ({self.sig[agg.tok][1]} is an aggregation: print it with printa())", code
+        )
+
     def op1(self, op: str, opi: int, v: Val) -> Val:
         t = v.t
         if v.agg:
-            return Val(ty.T_DYN, opi)
+            hint = f" ({self.sig[v.tok][1]} is an aggregation: print it with printa())"
+            if op == "&":
+                raise self.err(v.tok, "cannot take address of dynamic variable" + hint, "D_ADDROF_VAR")
+            if op == "*":
+                raise self.err(v.tok, "cannot dereference non-pointer type" + hint, "D_DEREF_NONPTR")
+            if op in ("-", "+"):
+                raise self.err(
+                    v.tok, f"operator {op} requires an operand of arithmetic type" + hint, "D_OP_ARITH"
+                )
+            if op == "~":
+                raise self.err(v.tok, "operator ~ requires an operand of integral type" + hint, "D_OP_INT")
+            raise self.err(v.tok, f"operator {op} requires an operand of scalar type" + hint, "D_OP_SCALAR")
         if op in ("-", "+"):
             if not t.arith:
                 raise self.err(opi, f"operator {op} requires an operand of arithmetic type", "D_OP_ARITH")
@@ -171,7 +234,14 @@ class Operators:
         if not v.t.scalar:
             raise self.err(opi, f"operator {op} requires operand of scalar type", "D_OP_SCALAR")
         if v.lv is None:
+            if self.read_only(v, opi):
+                raise self.err(opi, f"operator {op} can only be applied to a writable variable", "D_OP_WRITE")
             raise self.err(opi, f"operator {op} requires modifiable lvalue as an operand", "D_OP_LVAL")
+
+    def read_only(self, v: Val, opi: int) -> bool:
+        """A built-in variable alone (``pid = 1``, ``timestamp++``): an lvalue dtrace will not write."""
+        name = self.sig[v.tok][1]
+        return name in V.D_BUILTINS and name != "NULL" and abs(opi - v.tok) == 1
 
     def member(self, v: Val, op: str, opi: int, member: str) -> Val:
         t = v.t
@@ -247,6 +317,8 @@ class Operators:
                 self.calls.define_agg(self.sig[lhs.tok], lhs_keys, self.calls.last_agg)
             return Val(ty.T_DYN, start, agg=True)  # @a = count(): the linter's aggregation checks
         if lhs.lv is None:
+            if self.read_only(lhs, opi):
+                raise self.err(opi, f"operator {op} can only be applied to a writable variable", "D_OP_WRITE")
             raise self.err(opi, f"operator {op} requires modifiable lvalue as an operand", "D_OP_LVAL")
         if rhs.t is _T_ACTION:
             raise self.err(opi, "action cannot be used in a conditional context", "D_OP_ACT")
@@ -289,6 +361,11 @@ class Operators:
             bad = bad or {lt.kind, rt.kind} == {ty.INT, ty.PTR}
         elif op in ("+=", "-="):
             bad = not (lt.scalar and rt.scalar) or lt.kind == ty.STR or rt.kind == ty.STR
+            void_ptr = lt.kind == ty.PTR and lt.ref is not None and lt.ref.kind == ty.VOID
+            if not bad and not (lt.integer and rt.integer) and (lt.kind != ty.PTR or void_ptr):
+                raise self.err(
+                    opi, f"operator {op} requires left-hand scalar operand of known size", "D_OP_VFPTR"
+                )
         else:
             bad = not (lt.integer and rt.integer)
         if bad:

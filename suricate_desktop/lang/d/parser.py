@@ -206,6 +206,8 @@ class Parser(Operators):
                 self.i = self.match.get(self.i, self.i) + 1
             self.i += 1
             return
+        if v.agg:
+            self.null_effect(v)
         self.calls.statement_done(v)
         if self.trees is not None:
             node = self.node(v)
@@ -520,9 +522,7 @@ class Parser(Operators):
         self.keys_read = keys
         self.i = close + 1
         if v.agg:
-            for n, key in enumerate(keys):
-                if key.t.kind == ty.VOID:
-                    raise self.err(key.tok, f"aggregation key #{n + 1} may not be of void type", "D_KEY_TYPE")
+            self.agg_keys_check(v, open_, keys)
             self.agg_keys = keys
             return Val(ty.T_DYN, v.tok, agg=True)
         var = v.var

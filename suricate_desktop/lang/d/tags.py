@@ -37,6 +37,7 @@ _TABLE: list[tuple[str, str]] = [
     (r"^undefined function name", "D_FUNC_UNDEF"),
     (r"must be assigned the result of an aggregating function", "D_AGG_FUNC"),
     (r"is an aggregating function", "D_AGG_FUNC"),
+    (r"^aggregating function .* may not be called from a D expression", "D_CG_EXPR"),
     (r"^lquantize\( \) argument #1 must be an integer", "D_LQUANT_BASETYPE"),
     (r"^lquantize\( \) argument #1 must be a 32-bit", "D_LQUANT_BASEVAL"),
     (r"^lquantize\( \) argument #2 must be an integer", "D_LQUANT_LIMTYPE"),
@@ -53,6 +54,7 @@ _TABLE: list[tuple[str, str]] = [
     (r"^llquantize\( \) argument #3 .* must be an integer", "D_LLQUANT_HMAGTYPE"),
     (r"^llquantize\( \) argument #3 ", "D_LLQUANT_HMAGVAL"),
     (r"^llquantize\( \) argument #4 .* must be an integer", "D_LLQUANT_STEPTYPE"),
+    (r"^llquantize\( \) argument #4 must be a non-zero", "D_LLQUANT_STEPTYPE"),
     (r"^llquantize\( \) argument #4 ", "D_LLQUANT_STEPVAL"),
     # dt_cc.c gives these llquantize checks the tag of the argument they are about
     (r"^llquantize\( \) factor \(argument #1\) must be two", "D_LLQUANT_FACTORVAL"),
@@ -62,6 +64,7 @@ _TABLE: list[tuple[str, str]] = [
     (r"overflows 64-bits", "D_LLQUANT_HMAGVAL"),
     (r"^aggregation redefined", "D_AGG_REDEF"),
     (r"may not be applied to an aggregation", "D_TRACE_AGG"),
+    (r"^trace\( \) may not be applied to a dynamic expression", "D_TRACE_DYN"),
     (r"is an aggregation and may not be used as a value", "D_AGG_SCALAR"),
     (r"requires operands of arithmetic type", "D_OP_ARITH"),
     (r"requires operands of integral type", "D_OP_INT"),
