@@ -70,7 +70,9 @@ def test_the_console_is_made_in_steps_while_the_window_goes_on(qtbot, make_windo
     # loading the modules (in the warm-up thread), making the widgets, starting the kernel
     assert [step for step, _ in seen] == [0, 1, 2, 3] and window.console.step_label.text() == STEPS[-1]
     at = dict(seen)
-    assert at[0] < at[1] <= at[2] < at[3]
+    # (a step posted to the next turn runs before a zero-interval timer's tick in that turn, so the counts
+    # of two steps may be equal; the kernel's start, the long step, always has turns of its own around it)
+    assert at[0] <= at[1] <= at[2] < at[3]
     assert window.console.dock.widget() is window.console.pane
     assert {"ws", "pd", "np", "sklearn"} <= set(window.console.kernel.shell.user_ns)
 
