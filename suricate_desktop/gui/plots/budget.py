@@ -36,12 +36,6 @@ class RedrawBudget:
     The frame timer keeps its rate, the event loop stays responsive, and under load
     each panel simply redraws less often (the newest data is never skipped, only
     shown later). Settings changes (chart, window, key, ...) redraw at once.
-
-    Costs are CPU time of the GUI thread (``time.thread_time()``, measured by the
-    panel), turns and the bucket's filling wall time (``clock``): on a machine whose
-    other processes take the cores, a redraw that waited for one costs no more of the
-    GUI thread's work, so it does not space the panels' redraws out; the share is of
-    what the GUI thread computes, not of the seconds it spends waiting.
     """
 
     def __init__(
@@ -70,7 +64,7 @@ class RedrawBudget:
         self._oldest: float | None = None
 
     def cost(self, panel: object) -> float:
-        """CPU seconds of the GUI thread one redraw of ``panel`` takes: its Python work plus its paint."""
+        """Seconds of GUI thread one redraw of ``panel`` takes: its Python work plus its paint."""
         return self.draw_cost.get(panel, 0.0) + self.paint_cost.get(panel, 0.0)
 
     def interval(self, panel: object, now: float) -> float:
@@ -122,7 +116,7 @@ class RedrawBudget:
             self._oldest = None
 
     def drawn(self, panel: object, now: float, seconds: float, routine: bool = True) -> None:
-        """``panel`` redrew in ``seconds`` of GUI-thread CPU; ``routine``: an ordinary redraw (its cost)."""
+        """``panel`` redrew, in ``seconds``; ``routine``: an ordinary redraw (its time is the panel's cost)."""
         self.waiting.pop(panel, None)
         self._oldest = None
         if panel not in self.drawn_at:

@@ -441,7 +441,7 @@ class PlotPanel(QWidget):
 
 
 class _Canvas(pg.GraphicsLayoutWidget):
-    """The panel's graphics view; times its paints (GUI-thread CPU) for the panel's redraw budget."""
+    """The panel's graphics view; times its paints for the panel's redraw budget."""
 
     def __init__(self, panel: PlotPanel) -> None:
         super().__init__()
@@ -454,8 +454,8 @@ class _Canvas(pg.GraphicsLayoutWidget):
             panel.chart.fit_legend()
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        t = time.thread_time()  # the GUI thread's CPU time, as the budget counts (budget.py)
+        t = time.perf_counter()
         super().paintEvent(event)
         panel = self._panel()
         if panel is not None:
-            panel.budget.note_paint(panel, time.thread_time() - t)
+            panel.budget.note_paint(panel, time.perf_counter() - t)

@@ -80,12 +80,10 @@ class PanelRefresh:
         routine = not (
             self.force or self.refetch
         )  # a chart built or a setting changed is no measure of a redraw
-        # CPU time of this (the GUI) thread, not wall time: on a machine whose other processes take the
-        # cores, waiting for one would look like a costly redraw and space every panel's redraws out.
-        started = time.thread_time()
+        started = time.perf_counter()
         self._draw(clock, refetch=self.refetch)
         self.force = self.refetch = False
-        p.budget.drawn(p, now, time.thread_time() - started, routine)
+        p.budget.drawn(p, now, time.perf_counter() - started, routine)
 
     def learn_stream(self) -> None:
         """Read the stream's kind and interval; a new kind gets a new chart."""
