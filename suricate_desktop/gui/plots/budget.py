@@ -36,6 +36,12 @@ class RedrawBudget:
     The frame timer keeps its rate, the event loop stays responsive, and under load
     each panel simply redraws less often (the newest data is never skipped, only
     shown later). Settings changes (chart, window, key, ...) redraw at once.
+
+    Costs are wall time on purpose: a redraw that waits for a core or for the GIL
+    blocks the event loop as long as one that computes. Counted in GUI-thread CPU
+    time instead (``time.thread_time``), bench/gui.py at load 9 on 2 cores redrew
+    each plot 3.2 times a second but at 9.4 frames/s with an event-loop p99 of
+    432 ms (docs/PERFORMANCE.md): the plots took the event loop.
     """
 
     def __init__(
