@@ -671,3 +671,27 @@ def test_redraw_budget_spaces_out_redraws_under_load_and_lets_panels_take_turns(
     assert budget.allow(panels[0], t)
     budget.enabled = False
     assert budget.allow(panels[0], t)
+
+
+def test_a_panel_not_yet_due_does_not_hold_back_one_that_is():
+    budget = RedrawBudget(share=0.5, burst=0.02)
+    budget.last = 100.0  # simulated clock
+    slow, fast = type("P", (), {})(), type("P", (), {})()
+    budget.allow(slow, 100.0, every=1.0)  # a one-second stream
+    budget.drawn(slow, 100.0, 0.001)
+    budget.note_paint(slow, 0.001)
+    budget.allow(fast, 100.0, every=0.1)  # a tenth-of-a-second stream
+    budget.drawn(fast, 100.0, 0.001)
+    budget.note_paint(fast, 0.001)
+    # The slow panel asks first at every frame (it has new rows) but is not due for a second; the fast one
+    # is due after 0.1 s and must get its turn then, not wait behind the slow one.
+    t, fast_drawn = 100.0, 0
+    for _frame in range(15):  # half a second of frames
+        t += 1 / 30
+        budget.tokens = budget.burst
+        assert not budget.allow(slow, t)
+        if budget.allow(fast, t):
+            budget.drawn(fast, t, 0.001)
+            budget.note_paint(fast, 0.001)
+            fast_drawn += 1
+    assert fast_drawn >= 4  # every 0.1 s (less a frame's jitter), as its stream

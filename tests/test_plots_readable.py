@@ -6,7 +6,11 @@ from __future__ import annotations
 import itertools
 import re
 
+import numpy as np
+import pyqtgraph as pg
 import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QLabel, QToolButton
 
 from suricate_desktop.gui.dashboard import Dashboard
@@ -284,3 +288,55 @@ def test_a_plot_scrolled_out_of_view_waits_and_redraws_when_scrolled_back(qtbot)
     dashboard.refresh()
     assert not bottom.visibleRegion().isEmpty()
     assert bottom._refresher.version == store.version(stream)
+
+
+# -- one item draws every curve of a panel ----------------------------------------------------------------------------
+def _pixels_of(image, colour) -> int:
+    """How many pixels of ``image`` (a QImage) are exactly ``colour`` (a QColor)."""
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    rows = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine() // 4, 4)
+    b, g, r = colour.blue(), colour.green(), colour.red()
+    return int(((rows[..., 0] == b) & (rows[..., 1] == g) & (rows[..., 2] == r)).sum())
+
+
+def test_a_panel_draws_all_its_keys_in_one_item_with_legend_and_readout(panel_at, qtbot):
+    store = procs_store(keys=10)
+    panel = panel_at(store, (H, "procs", "cpu"), "timeseries", width=1000, height=600)
+    panel.set_top(10)
+    settle(qtbot, panel)
+    chart = panel.chart
+    keys = [(p,) for p in PROCS]
+    assert sorted(chart.shown) == sorted(keys)
+    # one graphics item in the view draws the ten curves; none per key
+    per_key = [i for i in chart.vb.addedItems if isinstance(i, (pg.PlotCurveItem, pg.PlotDataItem))]
+    assert chart.multi in chart.vb.addedItems and per_key == []
+    assert {s.name() for s in chart.multi.series} == set(PROCS)
+    for key in keys:  # each curve is its key's series in the store
+        x, y = chart.curves[key].getData()
+        t, v = store.series((H, "procs", "cpu"), key, "interval")
+        np.testing.assert_array_equal(x + chart.t0, t)
+        np.testing.assert_array_equal(y, v)
+    # and each is on screen: a line across the plot in its colour (a legend sample alone is 21 pixels)
+    image = panel.canvas.grab().toImage()
+    colours = {key: chart.curves[key].opts["pen"].color() for key in keys}
+    assert all(_pixels_of(image, colours[key]) > 200 for key in keys), {
+        key[0]: _pixels_of(image, c) for key, c in colours.items()
+    }
+    # the legend lists the ten, and a click on one hides its curve (and only its curve)
+    legend = chart.legend
+    assert legend.isVisible() and len(legend.items) == 10
+    sample = next(s for s, lb in legend.items if lb.text == "java")
+    pos = panel.canvas.mapFromScene(sample.mapToScene(sample.boundingRect().center()))
+    qtbot.mouseClick(panel.canvas.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(pos.x(), pos.y()))
+    settle(qtbot, panel)
+    assert ("java",) in panel.hidden and not chart.curves[("java",)].isVisible()
+    image = panel.canvas.grab().toImage()
+    assert _pixels_of(image, colours[("java",)]) < 30
+    assert all(_pixels_of(image, colours[key]) > 200 for key in keys if key != ("java",))
+    # the crosshair's readout names every key shown, with its value, and not the hidden one
+    text = chart.hover(T0 + 50.2 - chart.t0, 0)
+    readout = chart.readout.textItem.toPlainText()
+    assert chart.readout.isVisible() and text
+    for i, p in enumerate(PROCS):
+        value = (10 - i) * 100 + (50 * (i + 3)) % 37
+        assert (f"{p}: {value}" in readout) == (p != "java"), (p, readout)

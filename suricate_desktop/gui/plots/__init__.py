@@ -101,9 +101,10 @@ Behaviour
   is off) with a colour bar beside it ticked in counts, its top a round number kept
   while the busiest cell fills half of it; time columns are merged to at most one per
   pixel; empty cells blank.
-* Rendering: numpy in, one ``setData`` per curve per redraw, one
+* Rendering: numpy in, one ``MultiCurve.set_data`` per time series per redraw (all
+  its curves in one graphics item, curves.py), one
   ``ImageItem.setImage(autoLevels=False)`` per heatmap per redraw; nothing repaints
-  per message. Curves are PlotCurveItems given the rows inside the view,
+  per message. The curves are given the rows inside the view,
   peak-decimated (min and max) to two points per pixel for all curves in one numpy
   call: what PlotDataItem's clipToView + autoDownsample do, without their per-curve
   Python on every setData and view change (about 4× less GUI time per redraw).

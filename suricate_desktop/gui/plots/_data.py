@@ -108,10 +108,11 @@ class RowCache:
         self.extra = None
         self.start = math.inf
         self._cap = 0
-        self._n = 0
+        self._lo = 0  # the first row in the window; rows before it are dropped, not yet moved
+        self._n = 0  # one past the last row
 
     def update(self, fetch: Fetch, start: float) -> None:
-        if self._n and start >= self.start:
+        if self._n > self._lo and start >= self.start:
             newest = self.times[-1]
             times, values, signature, extra = fetch(newest)
             if signature == self.signature and len(times) and times[0] == newest:
@@ -121,24 +122,28 @@ class RowCache:
                 return
         times, values, signature, extra = fetch(start if math.isfinite(start) else -math.inf)
         self.signature, self.extra, self.start = signature, extra, start
-        self._n = 0
+        self._lo = self._n = 0
         self._cap = 0
         self._append(times, values, replace_last=False)
         self._trim(start)
 
-    # A growable buffer (capacity doubles), so appending a row does not copy the window.
+    # A growable buffer (capacity doubles), so appending a row does not copy the window, and the rows that
+    # leave the window are only skipped (``_lo``): moved out when the buffer is next full, not at every row.
     def _append(self, times: np.ndarray, values: np.ndarray, replace_last: bool) -> None:
         n = self._n - (1 if replace_last else 0)
         need = n + len(times)
         width = values.shape[1] if values.ndim == 2 else 0
         if need > self._cap or self._buf_v.shape[1] != width:
-            cap = max(64, need * 2)
+            live = max(0, n - self._lo)
+            cap = max(64, (live + len(times)) * 2)
             bt = np.zeros(cap)
             bv = np.zeros((cap, width))
-            if n and self._cap:
-                bt[:n] = self._buf_t[:n]
-                bv[:n] = self._buf_v[:n]
+            if live and self._cap:
+                bt[:live] = self._buf_t[self._lo : n]
+                bv[:live] = self._buf_v[self._lo : n]
             self._buf_t, self._buf_v, self._cap = bt, bv, cap
+            self._lo, n = 0, live
+            need = n + len(times)
         self._buf_t[n:need] = times
         self._buf_v[n:need] = values
         self._n = need
@@ -146,20 +151,20 @@ class RowCache:
 
     def _trim(self, start: float) -> None:
         self.start = start
+        lo = self._lo
         first = (
-            int(np.searchsorted(self._buf_t[: self._n], start, side="left")) if math.isfinite(start) else 0
+            lo + int(np.searchsorted(self._buf_t[lo : self._n], start, side="left"))
+            if math.isfinite(start)
+            else lo
         )
         first = max(first, self._n - self.max_rows)
-        if first > 0:
-            keep = self._n - first
-            self._buf_t[:keep] = self._buf_t[first : self._n]
-            self._buf_v[:keep] = self._buf_v[first : self._n]
-            self._n = keep
+        if first > lo:
+            self._lo = first
             self._view()
 
     def _view(self) -> None:
-        self.times = self._buf_t[: self._n]
-        self.values = self._buf_v[: self._n]
+        self.times = self._buf_t[self._lo : self._n]
+        self.values = self._buf_v[self._lo : self._n]
 
     _buf_t = np.zeros(0)
     _buf_v = np.zeros((0, 0))

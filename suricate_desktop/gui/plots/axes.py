@@ -66,6 +66,7 @@ class FastAxis(pg.AxisItem):
         self._sizes: dict[str, QRectF] = {}
         self._static: dict[str, QStaticText] = {}
         self._specs: tuple[Any, Any, Any] | None = None
+        self._levels: list[tuple[QPen, list[QLineF]]] = []
         self._pens: dict[tuple[int, float, int], QPen] = {}
         super().__init__(*args, **kwargs)
         #: how many times the ticks were worked out again (the range or the size moved); for tests
@@ -106,6 +107,20 @@ class FastAxis(pg.AxisItem):
             self._pens[key] = opaque
         return opaque
 
+    def _tick_levels(self, tick_specs: list[Any]) -> list[tuple[QPen, list[QLineF]]]:
+        """The tick and grid lines as (opaque pen, lines) per level, worked out once per layout, not per paint
+        (an axis beside a following plot's data is painted again at every redraw of the data)."""
+        levels = []
+        i, n = 0, len(tick_specs)
+        while i < n:  # the specs come a level at a time, one pen each
+            pen = tick_specs[i][0]
+            j = i
+            while j < n and tick_specs[j][0] is pen:
+                j += 1
+            levels.append((self._opaque(pen), [QLineF(a, b) for _pen, a, b in tick_specs[i:j]]))
+            i = j
+        return levels
+
     def _static_text(self, text: str) -> QStaticText:
         st = self._static.get(text)
         if st is None:
@@ -121,24 +136,18 @@ class FastAxis(pg.AxisItem):
             self._specs = self.generateDrawSpecs(_Measure(self))
             self.picture = True  # not a QPicture: a mark that the specs are current
             self.layouts += 1
+            self._levels = self._tick_levels(self._specs[1]) if self._specs is not None else []
         if self._specs is None:
             return
-        axis_spec, tick_specs, text_specs = self._specs
+        axis_spec, _tick_specs, text_specs = self._specs
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         pen, p1, p2 = axis_spec
         p.setPen(pen)
         p.drawLine(p1, p2)
-        # ticks and grid lines come a level at a time, one pen each: one drawLines call per level
-        i, n = 0, len(tick_specs)
-        while i < n:
-            pen = tick_specs[i][0]
-            j = i
-            while j < n and tick_specs[j][0] is pen:
-                j += 1
-            p.setPen(self._opaque(pen))
-            p.drawLines([QLineF(a, b) for _pen, a, b in tick_specs[i:j]])
-            i = j
+        for pen, lines in self._levels:  # one drawLines call per level of ticks and grid lines
+            p.setPen(pen)
+            p.drawLines(lines)
         p.setFont(self._font)
         p.setPen(self.textPen())
         p.setClipRect(self.boundingRect().toAlignedRect())

@@ -26,8 +26,10 @@ class RedrawBudget:
 
     * redraws draw on a token bucket filled at ``share`` of wall time, at most
       ``burst`` seconds ahead: one frame never carries a pile of redraws;
-    * when the bucket is empty, panels queue, and the one that has waited longest
-      goes first, so the frame timer's fixed order favours nobody;
+    * when the bucket is empty, the panels that are due queue, and the one that has
+      waited longest since it fell due goes first, so the frame timer's fixed order
+      favours nobody (a panel inside its interval is not queued: it held back the
+      due ones);
     * each panel waits at least its stream's interval, and at least (busy panels ×
       its own redraw cost ÷ share) between redraws, so a cheap panel on a fast
       stream does not take every turn. When the panels' redraws fit in the share,
@@ -36,6 +38,12 @@ class RedrawBudget:
     The frame timer keeps its rate, the event loop stays responsive, and under load
     each panel simply redraws less often (the newest data is never skipped, only
     shown later). Settings changes (chart, window, key, ...) redraw at once.
+
+    Costs are wall time on purpose: a redraw that waits for a core or for the GIL
+    blocks the event loop as long as one that computes. Counted in GUI-thread CPU
+    time instead (``time.thread_time``), bench/gui.py at load 9 on 2 cores redrew
+    each plot 3.2 times a second but at 9.4 frames/s with an event-loop p99 of
+    432 ms (docs/PERFORMANCE.md): the plots took the event loop.
     """
 
     def __init__(
@@ -94,11 +102,13 @@ class RedrawBudget:
             return True
         self.tokens = min(self.burst, self.tokens + max(0.0, now - self.last) * self.share)
         self.last = now
+        if now - self.drawn_at.get(panel, -1e9) < self.interval(panel, now):
+            # Not due yet, so not queued: a panel inside its interval that counted as the longest waiting
+            # would hold back every panel that is due (bench/gui.py at load 6: 5,195 of 9,548 refusals).
+            return False
         since = self.waiting.get(panel, (now, now))[0]
         self.waiting[panel] = (since, now)
         self._oldest = None if self._oldest is None else min(self._oldest, since)
-        if now - self.drawn_at.get(panel, -1e9) < self.interval(panel, now):
-            return False
         if self.tokens < min(self.cost(panel), self.burst) or self.tokens <= 0:
             return False  # one frame carries at most about `burst` of redrawing
         if self._oldest is None:  # recounted after each redraw, not per call

@@ -34,6 +34,7 @@ from ._data import (
     top_columns,
 )
 from .axes import FastAxis, TimeAxis, ValueAxis
+from .curves import MultiCurve, Series
 from .palette import PALETTE as _PALETTE
 
 #: The series colours (palette.py): colour-blind-safe, neighbours kept apart.
@@ -51,40 +52,6 @@ LEGEND_CHARS = 22
 #: The y range is kept while the data fills more than this share of it (the axis does not jitter).
 Y_KEEP = 0.6
 PEN_WIDTH = 1  # cosmetic 1-px lines: half the paint time of 1.5 px on the raster engine
-
-
-class Curve(pg.PlotCurveItem):
-    """A curve told its data's bounds with its data (``show``), rather than finding them again.
-
-    PlotCurveItem works out its bounds (nanmin and nanmax of x and y, plus a pixel of
-    padding) after every setData and again after every change of the view's range,
-    which a following plot has at every redraw: twice per curve per redraw, more
-    Python than the drawing itself. The chart has those bounds already (one numpy call
-    for all its curves), and in data coordinates they do not move with the view.
-    """
-
-    def __init__(self, *args, **kwargs):
-        self._bounds: tuple[float, float, float, float] | None = None
-        super().__init__(*args, **kwargs)
-
-    def show_data(self, x, y, bounds: tuple[float, float, float, float] | None, **kwargs) -> None:
-        """``setData(x, y, **kwargs)`` with (x min, x max, y min, y max) of the finite points, or None."""
-        self._bounds = bounds
-        self.setData(x, y, **kwargs)
-
-    def dataBounds(self, ax, frac=1.0, orthoRange=None):
-        b = self._bounds
-        if b is None or frac < 1.0 or orthoRange is not None:
-            return super().dataBounds(ax, frac, orthoRange)
-        return (b[0], b[1]) if ax == 0 else (b[2], b[3])
-
-    def pixelPadding(self):
-        return 0.0  # a cosmetic 1-px line: no padding worth a pixelVectors() per bounds
-
-    def viewTransformChanged(self):
-        if self._bounds is None:
-            super().viewTransformChanged()
-        # else: bounds in data coordinates, the same whatever the view shows
 
 
 def settle(vb: pg.ViewBox) -> None:
@@ -207,13 +174,13 @@ class KeyedChart(Chart):
 class TimeSeriesChart(KeyedChart):
     """The top-N keys over time, one curve each, with a legend (click a key to hide it) and a crosshair.
 
-    Curves are bare PlotCurveItems fed what the plot can show: the rows inside the
-    view, peak-decimated to two points per pixel for every curve in one numpy call
-    (``_data.decimate``), and the y range computed from those same points. That is
-    what PlotDataItem's clipToView and autoDownsample do, without their per-curve
-    Python on every setData and every view change (measured: about 4× less GUI time
-    per redraw, bench/gui.py), which is what lets 200 series redraw while a consumer
-    thread ingests.
+    Every curve is drawn by one ``MultiCurve`` item (curves.py), fed what the plot can
+    show: the rows inside the view, peak-decimated to two points per pixel for every
+    curve in one numpy call (``_data.decimate``), and the y range computed from those
+    same points. One item rather than a PlotCurveItem per key: a redraw is one
+    ``set_data`` and one paint, not eight of each with pyqtgraph's per-item Python
+    around them. ``curves`` maps each key to its ``Series`` (pen, visibility, data),
+    which the legend shows and toggles.
     """
 
     name = "timeseries"
@@ -222,7 +189,9 @@ class TimeSeriesChart(KeyedChart):
 
     def __init__(self, panel):
         super().__init__(panel, {"bottom": time_axis(panel.time_origin), "left": ValueAxis("left")})
-        self.curves: dict[tuple, pg.PlotCurveItem] = {}
+        self.multi = MultiCurve()
+        self.plot.addItem(self.multi)
+        self.curves: dict[tuple, Series] = {}
         # Beside the data, never over it: parented to the plot and anchored in a column the plot keeps
         # free on its right (fit_legend), so it is part of the plot's exports too.
         self.legend = pg.LegendItem(
@@ -264,12 +233,11 @@ class TimeSeriesChart(KeyedChart):
             for key in [k for k in self.curves if k not in wanted]:
                 curve = self.curves.pop(key)
                 self.legend.removeItem(curve)
-                self.plot.removeItem(curve)
+                self.multi.remove(curve)
             for key in wanted:
                 if key not in self.curves:
                     colour = p.colour(key, [k for k in wanted if k in self.curves])
-                    curve = Curve(pen=pg.mkPen(colour, width=PEN_WIDTH), name=key_text(key))
-                    self.plot.addItem(curve)
+                    curve = self.multi.add(pg.mkPen(colour, width=PEN_WIDTH), key_text(key))
                     self.curves[key] = curve
                     self.legend.addItem(curve, _elide(key_text(key), LEGEND_CHARS))
                     sample, label = self.legend.items[-1]
@@ -295,26 +263,18 @@ class TimeSeriesChart(KeyedChart):
             if len(breaks):
                 x = np.insert(x, breaks, x[breaks - 1] + p.interval / 2)
                 y = np.insert(y, breaks, np.nan, axis=0)
-        finite = bool(np.isfinite(y).all())
-        with np.errstate(invalid="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN column has no bounds
-            y_lo, y_hi = np.nanmin(y, axis=0), np.nanmax(y, axis=0)
-        x_lo, x_hi = float(x[0]), float(x[-1])
-        shown = []
-        for j, key in enumerate(wanted):
-            curve = self.curves[key]
-            visible = key not in p.hidden
-            curve.setVisible(visible)
-            column = np.ascontiguousarray(y[:, j])
-            lo_j, hi_j = float(y_lo[j]), float(y_hi[j])
-            bounds = (x_lo, x_hi, lo_j, hi_j) if math.isfinite(lo_j) and math.isfinite(hi_j) else None
-            if finite:
-                curve.show_data(x, column, bounds, connect="all", skipFiniteCheck=True)
-            else:
-                curve.show_data(x, column, bounds, connect="finite")
-            if visible:
-                shown.append(j)
-        y_range = self._steady(_span(y[:, shown], self.log)) if shown else None
+        shown = [j for j, key in enumerate(wanted) if key not in p.hidden]
+        for key in wanted:
+            self.curves[key].setVisible(key not in p.hidden)
+        bounds = None
+        if shown:
+            with np.errstate(invalid="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN: no bounds
+                y_lo, y_hi = float(np.nanmin(y[:, shown])), float(np.nanmax(y[:, shown]))
+            if math.isfinite(y_lo) and math.isfinite(y_hi):
+                bounds = (float(x[0]), float(x[-1]), y_lo, y_hi)
+        self.multi.set_data(x, y, [self.curves[key] for key in wanted], bounds)
+        y_range = self._steady(_span(bounds[2], bounds[3], self.log)) if bounds is not None else None
         if y_range is not None:
             self.vb.setRange(xRange=(lo - self.t0, hi - self.t0), yRange=y_range, padding=0)
         else:
@@ -428,12 +388,8 @@ class TimeSeriesChart(KeyedChart):
         self.readout.hide()
 
 
-def _span(y: np.ndarray, log: bool = False) -> tuple[float, float] | None:
-    """A y range that holds every finite value of ``y`` with a little room, or None."""
-    finite = y[np.isfinite(y)]
-    if not finite.size:
-        return None
-    lo, hi = finite.min(), finite.max()
+def _span(lo: float, hi: float, log: bool = False) -> tuple[float, float]:
+    """A y range that holds values from ``lo`` to ``hi`` (finite) with a little room."""
     if lo >= 0 and hi > 0 and not log:  # counts and sums: the axis starts at 0, not below it
         return 0.0, float(hi * 1.06)
     if hi == lo:
