@@ -16,10 +16,10 @@ from suricate_desktop.lang import ScriptError
 from suricate_desktop.lang.translate import translate_program
 
 TOOLKIT = sorted((Path(__file__).parent / "data" / "corpora" / "dtracetoolkit").glob("*.d"))
-#: translated on 2026-12-07: 24 of 193 (12 before %Y dates, constant * widths, inline constants in
-#: lquantize(), "c ? action : action;" and arguments by meaning; 16 before sysinfo's readch and writech,
+#: translated on 2026-12-07: 26 of 193 (25 before %S and the parent's name under curthread; 12 before
+#: %Y dates, constant * widths, inline constants in lquantize(), "c ? action : action;" and arguments by meaning; 16 before sysinfo's readch and writech,
 #: self->x[k] arrays and curpsinfo's members); a change that loses one fails here
-TRANSLATED_AT_LEAST = 24
+TRANSLATED_AT_LEAST = 26
 
 
 def _outcomes() -> dict[str, object]:
@@ -102,3 +102,24 @@ def test_an_lquantize_of_more_levels_than_lhist_allows_is_widened_with_a_warning
     assert "lhist(cpu, 0, 1024, 2)" in result.text
     (w,) = [w for w in result.warnings if "lhist" in w.message]
     assert w.line == 3 and "step 2" in w.message
+
+
+def test_an_escaping_percent_capital_s_prints_as_percent_s_with_a_warning():
+    result = translate_program('BEGIN\n{\n\tprintf("%-8S|\\n", execname);\n}\n', "t.d", arch="x86_64")
+    assert 'printf("%-8s|\\n", comm)' in result.text
+    (w,) = [w for w in result.warnings if "%S" in w.message]
+    assert w.line == 3 and "escape" in w.message
+
+
+def test_the_parents_name_under_curthread_is_read_from_the_task_struct_with_a_warning():
+    d = 'BEGIN\n{\n\tprintf("%s\\n",\n\t    curthread->t_procp->p_parent->p_user.u_comm);\n}\n'
+    result = translate_program(d, "t.d", arch="x86_64")
+    assert 'printf("%s\\n", curtask->real_parent->comm)' in result.text
+    (w,) = [w for w in result.warnings if "real_parent" in w.message]
+    assert w.line == 4
+
+
+def test_other_curthread_data_is_still_refused_at_its_line():
+    with pytest.raises(ScriptError) as err:
+        translate_program("BEGIN\n{\n\ttrace(curthread->t_procp->p_user.u_finfo.fi_nfiles);\n}\n", "t.d")
+    assert err.value.diagnostics[0].line == 3 and "curthread" in err.value.diagnostics[0].message

@@ -38,8 +38,16 @@ from ..d.tree import (
     Unary,
     Var,
 )
-from .builtin_tables import AGG_FUNCS, BUILTINS, CAST_TYPES, CURPSINFO, REFUSED_BUILTINS, REFUSED_FUNCS
-from .formats import inline_printf_args, printf_format
+from .builtin_tables import (
+    AGG_FUNCS,
+    BUILTINS,
+    CAST_TYPES,
+    CURPSINFO,
+    CURTHREAD_CHAINS,
+    REFUSED_BUILTINS,
+    REFUSED_FUNCS,
+)
+from .formats import escapes_strings, inline_printf_args, printf_format
 from .probes import Target
 from .refusal import ArgumentMissing, Located, Refusal, refusal_at
 from .syscall_names import require_syscall_table, syscall_lookup
@@ -451,6 +459,8 @@ class ClauseTranslator:
         if not isinstance(fmt, Str):
             raise self.refuse(c, "printf() needs a format string literal")
         fmt, rest = inline_printf_args(fmt, c.args[1:])
+        if escapes_strings(fmt):
+            self.prog.warn(fmt.line, fmt.col, "%S printed as %s: bpftrace does not escape special characters")
         args = [printf_format(fmt)] + [self.expr(a, 0)[0] for a in rest]
         return f"printf({', '.join(args)})"
 
@@ -674,6 +684,10 @@ class ClauseTranslator:
             if warning is not None:
                 self.prog.warn(node.line, node.col, warning)
             return self.name(Name(node.line, node.col, builtin))
+        chain = CURTHREAD_CHAINS.get(self.describe(node))
+        if chain is not None:
+            self.prog.warn(node.line, node.col, chain[1])
+            return chain[0]
         root = base
         while isinstance(root, (Member, Index)):
             root = root.base
