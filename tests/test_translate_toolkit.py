@@ -104,6 +104,22 @@ def test_an_lquantize_of_more_levels_than_lhist_allows_is_widened_with_a_warning
     assert w.line == 3 and "step 2" in w.message
 
 
+_NEW_CONSTRUCTS = {
+    "%S": 'BEGIN\n{\n\tprintf("%-8S|\\n", execname);\n}\n',
+    "parent": 'BEGIN\n{\n\tprintf("%s %d\\n", curthread->t_procp->p_parent->p_user.u_comm,\n'
+    "\t    curthread->t_procp->p_parent->p_pidp->pid_id);\n}\n",
+    "enum": "enum e { A, B = 3 };\nprofile:::tick-1sec\n/x != B/\n{\n\tx = B;\n\ty = A;\n}\n",
+}
+
+
+@needs_bpftrace
+@pytest.mark.root
+def test_the_translations_of_percent_s_curthreads_parent_and_enums_pass_bpftraces_dry_run():
+    texts = {k: _bt(d) for k, d in _NEW_CONSTRUCTS.items()}
+    results = dry_run_all(list(texts.values()))
+    assert {k: results[t].errors() for k, t in texts.items() if not results[t].ok} == {}
+
+
 def test_an_escaping_percent_capital_s_prints_as_percent_s_with_a_warning():
     result = translate_program('BEGIN\n{\n\tprintf("%-8S|\\n", execname);\n}\n', "t.d", arch="x86_64")
     assert 'printf("%-8s|\\n", comm)' in result.text
@@ -123,3 +139,12 @@ def test_other_curthread_data_is_still_refused_at_its_line():
     with pytest.raises(ScriptError) as err:
         translate_program("BEGIN\n{\n\ttrace(curthread->t_procp->p_user.u_finfo.fi_nfiles);\n}\n", "t.d")
     assert err.value.diagnostics[0].line == 3 and "curthread" in err.value.diagnostics[0].message
+
+
+def test_enum_constants_become_their_numbers_with_a_warning_at_the_enum():
+    d = "enum state {\n\tIDLE,\n\tBUSY = 5,\n\tDONE\n};\n\nBEGIN\n/IDLE == 0/\n{\n\tx = BUSY;\n\ty = DONE;\n}\n"
+    result = translate_program(d, "t.d", arch="x86_64")
+    assert "if (0 == 0) {" in result.text
+    assert "@global_x = 5;" in result.text and "@global_y = 6;" in result.text
+    (w,) = [w for w in result.warnings if "enum" in w.message]
+    assert w.line == 1
