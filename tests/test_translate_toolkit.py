@@ -108,13 +108,15 @@ _NEW_CONSTRUCTS = {
     "%S": 'BEGIN\n{\n\tprintf("%-8S|\\n", execname);\n}\n',
     "parent": 'BEGIN\n{\n\tprintf("%s %d\\n", curthread->t_procp->p_parent->p_user.u_comm,\n'
     "\t    curthread->t_procp->p_parent->p_pidp->pid_id);\n}\n",
+    "typedef": "typedef unsigned char byte_t;\ntypedef byte_t octet_t;\ntypedef string name_t;\n"
+    "syscall::read:entry\n{\n\t@[(name_t)execname] = sum((octet_t)arg2);\n}\n",
     "enum": "enum e { A, B = 3 };\nprofile:::tick-1sec\n/x != B/\n{\n\tx = B;\n\ty = A;\n}\n",
 }
 
 
 @needs_bpftrace
 @pytest.mark.root
-def test_the_translations_of_percent_s_curthreads_parent_and_enums_pass_bpftraces_dry_run():
+def test_the_translations_of_percent_s_curthreads_parent_typedefs_and_enums_pass_bpftraces_dry_run():
     texts = {k: _bt(d) for k, d in _NEW_CONSTRUCTS.items()}
     results = dry_run_all(list(texts.values()))
     assert {k: results[t].errors() for k, t in texts.items() if not results[t].ok} == {}
@@ -148,3 +150,15 @@ def test_enum_constants_become_their_numbers_with_a_warning_at_the_enum():
     assert "@global_x = 5;" in result.text and "@global_y = 6;" in result.text
     (w,) = [w for w in result.warnings if "enum" in w.message]
     assert w.line == 1
+
+
+def test_typedefs_of_basic_types_are_read_through_in_casts():
+    out = _bt(_NEW_CONSTRUCTS["typedef"])
+    assert "@[comm] = sum((uint8)args->count);" in out
+
+
+def test_a_typedef_of_a_struct_is_still_refused_at_its_line():
+    with pytest.raises(ScriptError) as err:
+        translate_program("BEGIN\n{\n\texit(0);\n}\n\ntypedef struct s { int a; } s_t;\n", "t.d")
+    (d,) = err.value.diagnostics
+    assert d.line == 6 and "typedef" in d.message

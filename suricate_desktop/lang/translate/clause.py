@@ -537,10 +537,14 @@ class ClauseTranslator:
             return self.call(node), _PREC_POSTFIX
         if isinstance(node, Cast):
             typ = " ".join(node.type.split())
+            typ = self.prog.program.typedefs.get(typ, typ)
             if "*" in typ or typ.split()[0] in ("struct", "union", "enum"):
                 raise self.refuse(node, f"cast to ({typ}): kernel types differ on Linux")
             if typ == "string":
-                return f"str({self.expr(node.operand, 0)[0]})", _PREC_POSTFIX
+                inner = self.expr(node.operand, 0)[0]
+                if inner.startswith(("str(", '"')) or inner in ("comm", "args->next_comm", "args->comm"):
+                    return inner, _PREC_POSTFIX  # already a string: bpftrace's str() takes pointers only
+                return f"str({inner})", _PREC_POSTFIX
             if typ not in CAST_TYPES:
                 raise self.refuse(node, f"cast to ({typ}) has no bpftrace equivalent")
             return f"({CAST_TYPES[typ]}){self.expr(node.operand, _PREC_UNARY)[0]}", _PREC_UNARY

@@ -15,10 +15,10 @@ from ..diagnostics import Diagnostic, ScriptError
 from ..lexer import tokenize
 from ..lint_d import DLinter
 from ..tokens import TokenType
+from .builtin_tables import CAST_TYPES
 
 _REFUSED_DECLS = {
     "translator": "translator declarations: bpftrace has no translators",
-    "typedef": "typedef declarations",
     "struct": "struct declarations",
     "union": "union declarations",
     "provider": "provider declarations (USDT): define the probes in the application",
@@ -36,13 +36,16 @@ def read_program(text: str, file: str) -> Program:
     options: dict[str, str] = {}
     own = _control_lines(text, file, warnings, options)
     inlines: dict[str, Node] = dict(trees.inlines)
+    typedefs: dict[str, str] = {}
     if not errors:
-        for a, _ in linter.decls:
+        for a, b in linter.decls:
             tok = linter.sig[a]
             if tok[1] in _REFUSED_DECLS and own is None:
                 own = (tok[2], tok[3], f"cannot translate {_REFUSED_DECLS[tok[1]]}")
             elif tok[1] == "enum":
                 _enumerators(linter, a, inlines, warnings, file)
+            elif tok[1] == "typedef" and own is None and not _basic_typedef(linter, a, b, typedefs):
+                own = (tok[2], tok[3], "cannot translate typedef declarations of structs, unions or pointers")
     if errors:
         first = min(errors, key=lambda d: (d.line, d.column))
         if own is not None and own[0] == first.line:
@@ -54,7 +57,22 @@ def read_program(text: str, file: str) -> Program:
     for cl, pred, body in trees.clauses:
         descs = [Desc(linter.sig[p][1], linter.sig[p][2], linter.sig[p][3]) for p in cl.probes]
         clauses.append(Clause(descs, pred, body, descs[0].line, descs[0].col))
-    return Program(clauses, warnings, options, inlines)
+    return Program(clauses, warnings, options, inlines, typedefs)
+
+
+def _basic_typedef(linter: DLinter, a: int, b: int, typedefs: dict[str, str]) -> bool:
+    """Record the ``typedef`` of tokens ``a``..``b`` in ``typedefs`` if it names a basic type (one a cast
+    can take, or ``string``); False for anything else (structs, unions, pointers, arrays)."""
+    sig = linter.sig
+    words = [t[1] for t in sig[a + 1 : b - 2]]
+    if b - 2 <= a + 1 or sig[b - 2][0] is not TokenType.IDENTIFIER:
+        return False
+    base = " ".join(words)
+    base = typedefs.get(base, base)
+    if base not in CAST_TYPES and base != "string":
+        return False
+    typedefs[sig[b - 2][1]] = base
+    return True
 
 
 def _enumerators(
