@@ -60,7 +60,11 @@ _MIB_WITHOUT_TRACEPOINT = re.compile(r"mib:::(icmp|udp|ip|tcp(Out|In)\w*(Bytes|S
 _LATER: tuple[tuple[str, str, str], ...] = (
     (r"\bsystem\s*\(", D_FEATURE, "system() is destructive (bpftrace needs --unsafe)"),
     (r"\bjstack\s*\(", D_FEATURE, "jstack() needs the runtime's ustack helper"),
-    (r"\bcopyin\s*\(", D_FEATURE, "copyin() has no bpftrace 0.17 equivalent"),
+    (
+        r"(?<!stringof\()\bcopyin\s*\(",
+        D_FEATURE,
+        "copyin() has no bpftrace 0.17 equivalent",
+    ),  # (but under stringof)
     (r"\bxlate\s*<", D_FEATURE, "xlate: bpftrace has no translators"),
 )
 

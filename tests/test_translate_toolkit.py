@@ -110,13 +110,15 @@ _NEW_CONSTRUCTS = {
     "\t    curthread->t_procp->p_parent->p_pidp->pid_id);\n}\n",
     "typedef": "typedef unsigned char byte_t;\ntypedef byte_t octet_t;\ntypedef string name_t;\n"
     "syscall::read:entry\n{\n\t@[(name_t)execname] = sum((octet_t)arg2);\n}\n",
+    "copyin": "syscall::read:entry\n{\n\tself->buf = arg1;\n}\n\nsyscall::read:return\n/self->buf/\n{\n"
+    "\tthis->key = stringof(copyin(self->buf, arg0 > 8 ? 8 : arg0));\n\t@[this->key] = count();\n}\n",
     "enum": "enum e { A, B = 3 };\nprofile:::tick-1sec\n/x != B/\n{\n\tx = B;\n\ty = A;\n}\n",
 }
 
 
 @needs_bpftrace
 @pytest.mark.root
-def test_the_translations_of_percent_s_curthreads_parent_typedefs_and_enums_pass_bpftraces_dry_run():
+def test_the_translations_of_this_files_new_constructs_pass_bpftraces_dry_run():
     texts = {k: _bt(d) for k, d in _NEW_CONSTRUCTS.items()}
     results = dry_run_all(list(texts.values()))
     assert {k: results[t].errors() for k, t in texts.items() if not results[t].ok} == {}
@@ -162,3 +164,16 @@ def test_a_typedef_of_a_struct_is_still_refused_at_its_line():
         translate_program("BEGIN\n{\n\texit(0);\n}\n\ntypedef struct s { int a; } s_t;\n", "t.d")
     (d,) = err.value.diagnostics
     assert d.line == 6 and "typedef" in d.message
+
+
+def test_a_string_of_copied_in_bytes_is_read_with_str_of_one_more_byte_with_a_warning():
+    result = translate_program(_NEW_CONSTRUCTS["copyin"], "t.d", arch="x86_64")
+    assert "$key = str(@self_buf[tid], (args->ret > 8 ? 8 : args->ret) + 1);" in result.text
+    (w,) = [w for w in result.warnings if "copyin" in w.message]
+    assert w.line == 9 and "64 bytes" in w.message
+
+
+def test_copyin_alone_is_still_refused():
+    with pytest.raises(ScriptError) as err:
+        translate_program("syscall::read:entry\n{\n\tself->c = copyin(arg1, 1);\n}\n", "t.d")
+    assert err.value.diagnostics[0].line == 3 and "copyin" in err.value.diagnostics[0].message

@@ -701,6 +701,15 @@ class ClauseTranslator:
 
     def call(self, c: Call) -> str:
         f, args = c.func, c.args
+        if f == "stringof" and len(args) == 1 and isinstance(args[0], Call) and args[0].func == "copyin":
+            # stringof(copyin(p, n)): the n bytes at p up to a NUL; bpftrace's str(p, len) keeps len - 1
+            self._arity(args[0], 2, 2)
+            where = self.expr(args[0].args[0], 0)[0]
+            size = self.expr(args[0].args[1], BINARY_PREC["+"])[0]
+            self.prog.warn(
+                c.line, c.col, "stringof(copyin()) read with str(): at most 64 bytes (BPFTRACE_STRLEN)"
+            )
+            return f"str({where}, {size} + 1)"
         if f in ("copyinstr", "stringof"):
             self._arity(c, 1, 2 if f == "copyinstr" else 1)
             inner = self.expr(args[0], 0)[0]
