@@ -16,10 +16,11 @@ from suricate_desktop.lang import ScriptError
 from suricate_desktop.lang.translate import translate_program
 
 TOOLKIT = sorted((Path(__file__).parent / "data" / "corpora" / "dtracetoolkit").glob("*.d"))
-#: translated on 2026-12-07: 26 of 193 (25 before %S and the parent's name under curthread; 12 before
+#: translated on 2026-12-07: 27 of 193 (26 before this-> across a probe's clauses; 25 before %S and the
+#: parent's name under curthread; 12 before
 #: %Y dates, constant * widths, inline constants in lquantize(), "c ? action : action;" and arguments by meaning; 16 before sysinfo's readch and writech,
 #: self->x[k] arrays and curpsinfo's members); a change that loses one fails here
-TRANSLATED_AT_LEAST = 26
+TRANSLATED_AT_LEAST = 27
 
 
 def _outcomes() -> dict[str, object]:
@@ -112,6 +113,9 @@ _NEW_CONSTRUCTS = {
     "syscall::read:entry\n{\n\t@[(name_t)execname] = sum((octet_t)arg2);\n}\n",
     "copyin": "syscall::read:entry\n{\n\tself->buf = arg1;\n}\n\nsyscall::read:return\n/self->buf/\n{\n"
     "\tthis->key = stringof(copyin(self->buf, arg0 > 8 ? 8 : arg0));\n\t@[this->key] = count();\n}\n",
+    "this": "syscall::read:entry\n{\n\tself->buf = arg1;\n}\n\nsyscall::read:return\n/self->buf/\n{\n"
+    "\tthis->key = stringof(copyin(self->buf, 1));\n}\n\nsyscall::read:return\n"
+    '/self->buf && this->key == "\\b"/\n{\n\t@ = count();\n}\n',
     "enum": "enum e { A, B = 3 };\nprofile:::tick-1sec\n/x != B/\n{\n\tx = B;\n\ty = A;\n}\n",
 }
 
@@ -177,3 +181,24 @@ def test_copyin_alone_is_still_refused():
     with pytest.raises(ScriptError) as err:
         translate_program("syscall::read:entry\n{\n\tself->c = copyin(arg1, 1);\n}\n", "t.d")
     assert err.value.diagnostics[0].line == 3 and "copyin" in err.value.diagnostics[0].message
+
+
+def test_this_variables_reach_the_next_clauses_of_the_same_probe_in_one_block():
+    out = _bt(_NEW_CONSTRUCTS["this"])
+    assert (
+        "tracepoint:syscalls:sys_exit_read\n{\n"
+        "    if (@self_buf[tid]) {\n        $key = str(@self_buf[tid], 1 + 1);\n    }\n"
+        '    if (@self_buf[tid] && $key == "\\010") {\n        @ = count();\n    }\n}'
+    ) in out
+
+
+def test_a_this_variable_of_another_probe_is_still_refused():
+    d = "BEGIN\n{\n\tthis->x = 1;\n}\n\ntick-1s\n{\n\ttrace(this->x);\n}\n"
+    with pytest.raises(ScriptError) as err:
+        translate_program(d, "t.d")
+    assert err.value.diagnostics[0].line == 8 and "this->x" in err.value.diagnostics[0].message
+
+
+def test_a_read_buffer_is_an_integer_as_in_d_so_that_and_takes_it():
+    out = _bt("syscall::read:entry\n/arg1 && arg2 > 0/\n{\n\t@ = count();\n}\n")
+    assert "/(uint64)args->buf && args->count > 0/" in out

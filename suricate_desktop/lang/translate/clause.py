@@ -47,7 +47,7 @@ from .builtin_tables import (
     REFUSED_BUILTINS,
     REFUSED_FUNCS,
 )
-from .formats import escapes_strings, inline_printf_args, printf_format
+from .formats import escapes_strings, inline_printf_args, printf_format, string_literal
 from .probes import Target
 from .refusal import ArgumentMissing, Located, Refusal, refusal_at
 from .syscall_names import require_syscall_table, syscall_lookup
@@ -500,7 +500,7 @@ class ClauseTranslator:
         if isinstance(node, Bpftrace):
             return node.text, _PREC_POSTFIX
         if isinstance(node, Str):
-            return node.text, _PREC_POSTFIX
+            return string_literal(node.text), _PREC_POSTFIX
         if isinstance(node, Macro):
             m = re.fullmatch(r"\$(\$?)([0-9]+)", node.text)
             if m:

@@ -50,7 +50,16 @@ def printf_format(fmt: Str) -> str:
             length = "l"
         return "%" + flags + (width or "") + (f".{prec}" if prec is not None else "") + (length or "") + ch
 
-    return _FORMAT.sub(conv, fmt.text)
+    return string_literal(_FORMAT.sub(conv, fmt.text))
+
+
+#: C escapes D takes and bpftrace 0.17's lexer does not, as the octal escapes it does take
+_ESCAPES = {"a": "\\007", "b": "\\010", "f": "\\014", "v": "\\013", "?": "?", "'": "'"}
+
+
+def string_literal(text: str) -> str:
+    """A D string literal (quotes included) as bpftrace reads the same characters."""
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(0)), text)
 
 
 def escapes_strings(fmt: Str) -> bool:
