@@ -202,3 +202,14 @@ def test_a_this_variable_of_another_probe_is_still_refused():
 def test_a_read_buffer_is_an_integer_as_in_d_so_that_and_takes_it():
     out = _bt("syscall::read:entry\n/arg1 && arg2 > 0/\n{\n\t@ = count();\n}\n")
     assert "/(uint64)args->buf && args->count > 0/" in out
+
+
+def test_this_variables_of_begin_clauses_stay_in_the_one_begin_block():
+    d = (
+        "BEGIN\n{\n\tn = 1;\n}\n\ntick-1s\n{\n\tn++;\n}\n\n"
+        "BEGIN\n{\n\tthis->x = 2;\n}\n\nBEGIN\n/this->x/\n{\n\tn = this->x;\n}\n"
+    )
+    out = _bt(d)
+    begin = out.split("\n}\n")[0]
+    assert begin.startswith("BEGIN\n") and "$x = 2;" in begin and "if ($x) {" in begin
+    assert "interval:s:1\n{\n    @global_n++;\n}" in out

@@ -161,7 +161,7 @@ class ProgramTranslator:
         special: dict[str, int] = {}
         for i, (probes, pred, body, clause) in enumerate(blocks):
             here = clause.line
-            if i in joined and merged:
+            if i in joined and merged and probes not in (["BEGIN"], ["END"]):  # (those are one block anyway)
                 before = merged[-1]
                 if before[1] is not None:
                     wrapped = [(f"if ({before[1]}) {{", before[3])]
