@@ -756,7 +756,7 @@ REFUSED = [
     ("vtimestamp", "syscall::read:entry { self->v = vtimestamp; }\n", 1, 33, "vtimestamp"),
     ("denormalize", "tick-1s { denormalize(@a); }\n", 1, 11, "denormalize"),
     ("translator-declaration", "translator foo_t < int *p > { x = *p; };\n", 1, 1, "translator"),
-    ("typedef", "#pragma D option quiet\ntypedef int myint_t;\n", 2, 1, "typedef"),
+    ("typedef", "#pragma D option quiet\ntypedef struct s { int a; } s_t;\n", 2, 1, "typedef"),
     ("include", "#include <sys/types.h>\nBEGIN { exit(0); }\n", 1, 1, "#include"),
     ("string-subroutine", 'syscall::read:entry { @[strjoin(execname, "!")] = count(); }\n', 1, 25, "strjoin"),
     ("kernel-symbol", "BEGIN { trace(`max_ncpus); }\n", 1, 15, "`max_ncpus"),

@@ -164,6 +164,8 @@ class Program:
     warnings: list[Diagnostic]
     options: dict[str, str]
     inlines: dict[str, Node] = field(default_factory=dict)
+    #: ``typedef`` names of basic types -> the type they name (the translator reads casts through them)
+    typedefs: dict[str, str] = field(default_factory=dict)
 
 
 #: the sizes of C's basic types on Linux's 64-bit platforms (LP64, as illumos's 64-bit kernel)

@@ -76,7 +76,8 @@ D                                bpftrace 0.17
 ``pid tid uid gid cpu``          same; ``ppid`` -> ``curtask->real_parent->tgid``
 ``self->x``                      ``@self_x[tid]``; ``self->x = 0`` ->
                                  ``delete(@self_x[tid])``
-``this->x``                      ``$x``
+``this->x``                      ``$x``; read by a later clause of the same
+                                 probe: the clauses become one block of ifs
 global ``x``, ``x[k]``           ``@global_x``, ``@global_x[k]``
                                  (helper maps are cleared in ``END`` so that
                                  only aggregations print at exit)
@@ -97,6 +98,16 @@ global ``x``, ``x[k]``           ``@global_x``, ``@global_x[k]``
 ``exit(n)``                      ``exit()`` (0.17 takes no status)
 ``printf`` / ``trace(x)``        ``printf`` (``%i`` -> ``%d``) / ``print(x)``
 ``copyinstr(p)`` ``stringof``    ``str(p)``
+``stringof(copyin(p, n))``       ``str(p, n + 1)`` (warning: 64 bytes at most)
+``printf("%S")``                 ``%s`` (warning: no escaping)
+the parent under ``curthread``   ``curtask->real_parent``: ``t_procp->p_parent``
+                                 ``->p_user.u_comm`` -> ``->comm``,
+                                 ``->p_pidp->pid_id`` -> ``->tgid`` (warning);
+                                 other curthread data is refused
+``enum { A, B }``                the constants as numbers (warning)
+``typedef`` of a basic type      read through in casts
+``\\b \\a \\f \\v`` in strings    ``\\010`` ... (octal: bpftrace 0.17's lexer
+                                 lacks those escapes)
 ``stack()`` ``ustack()``         ``kstack`` ``ustack``
 ``SIGxxx``, ``Exxx``             their Linux values
 ``inline T N = e;``              ``e`` substituted where ``N`` is used
@@ -105,10 +116,10 @@ global ``x``, ``x[k]``           ``@global_x``, ``@global_x[k]``
 
 Refused, with the construct and its line: speculations, ``stddev``,
 ``llquantize``, increment arguments, ``denormalize``,
-translators (``curpsinfo``, ``curlwpsinfo``, ``fds[]``, ...), ``curthread``,
+translators (``curpsinfo``, ``curlwpsinfo``, ``fds[]``, ...), ``curthread`` (but above),
 ``walltimestamp``, ``vtimestamp``, ``lockstat``, ``plockstat``, ``pid``/usdt
 providers, network providers' arguments, the ``ERROR`` probe, ``translator``
-and type declarations, ``#include``/``#define`` (cpp), ``$target`` and the
+and struct/union/pointer type declarations, ``#include``/``#define`` (cpp), ``$target`` and the
 other macro variables, string subroutines missing from 0.17, kernel symbols,
 pointer casts and dereferences, and destructive actions. Each refusal is a
 Diagnostic at the construct's line and column; one run reports every refused

@@ -32,6 +32,20 @@ CURPSINFO = {
         "bpftrace 0.17 cannot read a process's arguments here",
     ),
 }
+#: illumos kernel data reached through ``curthread`` that Linux's task_struct (bpftrace's ``curtask``) also
+#: holds: the chain as written -> (bpftrace text, warning at the line).  Anything else under curthread
+#: is refused.
+CURTHREAD_CHAINS = {
+    "curthread->t_procp->p_parent->p_user.u_comm": (
+        "curtask->real_parent->comm",
+        "the parent's command name read from Linux's task_struct (curtask->real_parent->comm): "
+        "the name of the thread that forked this process",
+    ),
+    "curthread->t_procp->p_parent->p_pidp->pid_id": (
+        "curtask->real_parent->tgid",
+        "the parent's process ID read from Linux's task_struct (curtask->real_parent->tgid)",
+    ),
+}
 #: D built-in variables with no bpftrace equivalent, and why.
 REFUSED_BUILTINS = {
     "walltimestamp": "walltimestamp: bpftrace 0.17 has wall-clock time only through time()/strftime() in output",

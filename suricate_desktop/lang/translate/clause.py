@@ -38,8 +38,16 @@ from ..d.tree import (
     Unary,
     Var,
 )
-from .builtin_tables import AGG_FUNCS, BUILTINS, CAST_TYPES, CURPSINFO, REFUSED_BUILTINS, REFUSED_FUNCS
-from .formats import inline_printf_args, printf_format
+from .builtin_tables import (
+    AGG_FUNCS,
+    BUILTINS,
+    CAST_TYPES,
+    CURPSINFO,
+    CURTHREAD_CHAINS,
+    REFUSED_BUILTINS,
+    REFUSED_FUNCS,
+)
+from .formats import escapes_strings, inline_printf_args, printf_format, string_literal
 from .probes import Target
 from .refusal import ArgumentMissing, Located, Refusal, refusal_at
 from .syscall_names import require_syscall_table, syscall_lookup
@@ -451,6 +459,8 @@ class ClauseTranslator:
         if not isinstance(fmt, Str):
             raise self.refuse(c, "printf() needs a format string literal")
         fmt, rest = inline_printf_args(fmt, c.args[1:])
+        if escapes_strings(fmt):
+            self.prog.warn(fmt.line, fmt.col, "%S printed as %s: bpftrace does not escape special characters")
         args = [printf_format(fmt)] + [self.expr(a, 0)[0] for a in rest]
         return f"printf({', '.join(args)})"
 
@@ -490,7 +500,7 @@ class ClauseTranslator:
         if isinstance(node, Bpftrace):
             return node.text, _PREC_POSTFIX
         if isinstance(node, Str):
-            return node.text, _PREC_POSTFIX
+            return string_literal(node.text), _PREC_POSTFIX
         if isinstance(node, Macro):
             m = re.fullmatch(r"\$(\$?)([0-9]+)", node.text)
             if m:
@@ -527,10 +537,14 @@ class ClauseTranslator:
             return self.call(node), _PREC_POSTFIX
         if isinstance(node, Cast):
             typ = " ".join(node.type.split())
+            typ = self.prog.program.typedefs.get(typ, typ)
             if "*" in typ or typ.split()[0] in ("struct", "union", "enum"):
                 raise self.refuse(node, f"cast to ({typ}): kernel types differ on Linux")
             if typ == "string":
-                return f"str({self.expr(node.operand, 0)[0]})", _PREC_POSTFIX
+                inner = self.expr(node.operand, 0)[0]
+                if inner.startswith(("str(", '"')) or inner in ("comm", "args->next_comm", "args->comm"):
+                    return inner, _PREC_POSTFIX  # already a string: bpftrace's str() takes pointers only
+                return f"str({inner})", _PREC_POSTFIX
             if typ not in CAST_TYPES:
                 raise self.refuse(node, f"cast to ({typ}) has no bpftrace equivalent")
             return f"({CAST_TYPES[typ]}){self.expr(node.operand, _PREC_UNARY)[0]}", _PREC_UNARY
@@ -674,6 +688,10 @@ class ClauseTranslator:
             if warning is not None:
                 self.prog.warn(node.line, node.col, warning)
             return self.name(Name(node.line, node.col, builtin))
+        chain = CURTHREAD_CHAINS.get(self.describe(node))
+        if chain is not None:
+            self.prog.warn(node.line, node.col, chain[1])
+            return chain[0]
         root = base
         while isinstance(root, (Member, Index)):
             root = root.base
@@ -683,6 +701,15 @@ class ClauseTranslator:
 
     def call(self, c: Call) -> str:
         f, args = c.func, c.args
+        if f == "stringof" and len(args) == 1 and isinstance(args[0], Call) and args[0].func == "copyin":
+            # stringof(copyin(p, n)): the n bytes at p up to a NUL; bpftrace's str(p, len) keeps len - 1
+            self._arity(args[0], 2, 2)
+            where = self.expr(args[0].args[0], 0)[0]
+            size = self.expr(args[0].args[1], BINARY_PREC["+"])[0]
+            self.prog.warn(
+                c.line, c.col, "stringof(copyin()) read with str(): at most 64 bytes (BPFTRACE_STRLEN)"
+            )
+            return f"str({where}, {size} + 1)"
         if f in ("copyinstr", "stringof"):
             self._arity(c, 1, 2 if f == "copyinstr" else 1)
             inner = self.expr(args[0], 0)[0]

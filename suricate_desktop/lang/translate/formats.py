@@ -2,7 +2,8 @@
 
 The two take nearly the same conversions; this rewrites the ones that differ (``%i`` is
 ``%d``; bpftrace knows no ``L``/``z``/``j``/``t`` length and no length on ``%c %s %p``) and
-refuses the ones bpftrace lacks (``%@`` of printa() formats, floating point).
+refuses the ones bpftrace lacks (``%@`` of printa() formats, floating point).  ``%S`` (a string with its
+special characters escaped) is printed as ``%s``; the caller warns (:func:`escapes_strings`).
 :func:`inline_printf_args` first folds what bpftrace can still print: a ``*`` width given as a
 constant, and ``%Y`` of ``walltimestamp`` (D's date) as ``strftime()``.
 """
@@ -35,6 +36,8 @@ def printf_format(fmt: Str) -> str:
             raise refusal_at(fmt, "printf width or precision '*' is not supported by bpftrace")
         if ch in "di":
             ch = "d"
+        elif ch == "S":
+            ch = "s"  # bpftrace has no escaping %S; the clause warns at the line
         elif ch in "uxXocsp":
             pass
         elif ch == "@":
@@ -47,7 +50,21 @@ def printf_format(fmt: Str) -> str:
             length = "l"
         return "%" + flags + (width or "") + (f".{prec}" if prec is not None else "") + (length or "") + ch
 
-    return _FORMAT.sub(conv, fmt.text)
+    return string_literal(_FORMAT.sub(conv, fmt.text))
+
+
+#: C escapes D takes and bpftrace 0.17's lexer does not, as the octal escapes it does take
+_ESCAPES = {"a": "\\007", "b": "\\010", "f": "\\014", "v": "\\013", "?": "?", "'": "'"}
+
+
+def string_literal(text: str) -> str:
+    """A D string literal (quotes included) as bpftrace reads the same characters."""
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(0)), text)
+
+
+def escapes_strings(fmt: Str) -> bool:
+    """Whether ``fmt`` has D's ``%S``, which bpftrace prints as ``%s`` (special characters unescaped)."""
+    return any(m.group(5) == "S" for m in _FORMAT.finditer(fmt.text))
 
 
 #: D's ``%Y``: "2006 Oct 31 12:00:00"

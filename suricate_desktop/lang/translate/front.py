@@ -10,18 +10,17 @@ preprocessor lines) is refused here; ``#pragma D option`` lines become options.
 
 from __future__ import annotations
 
-from ..d.tree import Clause, Desc, Program, Trees
+from ..d.tree import Clause, Desc, Node, Num, Program, Trees
 from ..diagnostics import Diagnostic, ScriptError
 from ..lexer import tokenize
 from ..lint_d import DLinter
 from ..tokens import TokenType
+from .builtin_tables import CAST_TYPES
 
 _REFUSED_DECLS = {
     "translator": "translator declarations: bpftrace has no translators",
-    "typedef": "typedef declarations",
     "struct": "struct declarations",
     "union": "union declarations",
-    "enum": "enum declarations",
     "provider": "provider declarations (USDT): define the probes in the application",
     "extern": "extern declarations (kernel symbols differ on Linux)",
     "import": "import declarations",
@@ -36,11 +35,17 @@ def read_program(text: str, file: str) -> Program:
     warnings: list[Diagnostic] = []
     options: dict[str, str] = {}
     own = _control_lines(text, file, warnings, options)
+    inlines: dict[str, Node] = dict(trees.inlines)
+    typedefs: dict[str, str] = {}
     if not errors:
-        for a, _ in linter.decls:
+        for a, b in linter.decls:
             tok = linter.sig[a]
             if tok[1] in _REFUSED_DECLS and own is None:
                 own = (tok[2], tok[3], f"cannot translate {_REFUSED_DECLS[tok[1]]}")
+            elif tok[1] == "enum":
+                _enumerators(linter, a, inlines, warnings, file)
+            elif tok[1] == "typedef" and own is None and not _basic_typedef(linter, a, b, typedefs):
+                own = (tok[2], tok[3], "cannot translate typedef declarations of structs, unions or pointers")
     if errors:
         first = min(errors, key=lambda d: (d.line, d.column))
         if own is not None and own[0] == first.line:
@@ -52,7 +57,57 @@ def read_program(text: str, file: str) -> Program:
     for cl, pred, body in trees.clauses:
         descs = [Desc(linter.sig[p][1], linter.sig[p][2], linter.sig[p][3]) for p in cl.probes]
         clauses.append(Clause(descs, pred, body, descs[0].line, descs[0].col))
-    return Program(clauses, warnings, options, trees.inlines)
+    return Program(clauses, warnings, options, inlines, typedefs)
+
+
+def _basic_typedef(linter: DLinter, a: int, b: int, typedefs: dict[str, str]) -> bool:
+    """Record the ``typedef`` of tokens ``a``..``b`` in ``typedefs`` if it names a basic type (one a cast
+    can take, or ``string``); False for anything else (structs, unions, pointers, arrays)."""
+    sig = linter.sig
+    words = [t[1] for t in sig[a + 1 : b - 2]]
+    if b - 2 <= a + 1 or sig[b - 2][0] is not TokenType.IDENTIFIER:
+        return False
+    base = " ".join(words)
+    base = typedefs.get(base, base)
+    if base not in CAST_TYPES and base != "string":
+        return False
+    typedefs[sig[b - 2][1]] = base
+    return True
+
+
+def _enumerators(
+    linter: DLinter, a: int, inlines: dict[str, Node], warnings: list[Diagnostic], file: str
+) -> None:
+    """The enumerators of the ``enum`` declared at token ``a``, as inline numbers (bpftrace has no enums).
+
+    The values are lint's (``linter.constants``); the names are those between the braces.
+    """
+    sig = linter.sig
+    k = a
+    while k < len(sig) and sig[k][1] != "{":
+        k += 1
+    depth, names = 0, []
+    while k < len(sig):
+        depth += {"{": 1, "}": -1}.get(sig[k][1], 0)
+        if depth == 0:
+            break
+        if sig[k][0] is TokenType.IDENTIFIER and sig[k - 1][1] in ("{", ","):
+            names.append(sig[k])
+        k += 1
+    for name in names:
+        if name[1] in linter.constants and name[1] not in inlines:
+            value = linter.constants[name[1]]
+            inlines[name[1]] = Num(name[2], name[3], value, str(value))
+    if names:
+        warnings.append(
+            Diagnostic(
+                sig[a][2],
+                sig[a][3],
+                "warning",
+                "enum constants are translated as their numbers: a variable of the enum type prints as a number",
+                file,
+            )
+        )
 
 
 def _control_lines(

@@ -10,6 +10,8 @@ each line of the output, the D line it came from (:attr:`.result.Translation.lin
 
 from __future__ import annotations
 
+import re
+
 from ..d.tree import Assign, Clause, Index, Name, Program, Unary, walk
 from ..diagnostics import Diagnostic, ScriptError
 from .builtin_tables import BUILTINS, REFUSED_BUILTINS
@@ -75,6 +77,10 @@ class ProgramTranslator:
     def run(self) -> Translation:
         targets = Targets(self.warn, self.arch)
         blocks: list[_Block] = []
+        #: D's this-> variables outlive a clause, for the next clauses of the same probe: the probe of
+        #: the last clause (when it was one bpftrace probe) and the this-> names assigned so far
+        carried: tuple[str, set[str]] | None = None
+        joined: set[int] = set()  # blocks that join the one before (one bpftrace block, clauses as ifs)
         for clause in self.program.clauses:
             try:
                 expanded = []
@@ -86,9 +92,16 @@ class ProgramTranslator:
             groups: list[tuple[list[str], str | None, list[str]]] = []
             failed = False
             left_out: list[tuple[Target, ArgumentMissing]] = []
+            inherited = (
+                carried[1] if carried and len(expanded) == 1 and expanded[0].probe == carried[0] else set()
+            )
+            assigned: set[str] = set()
             for t in expanded:
                 try:
-                    pred, body = ClauseTranslator(self, t, clause).run()
+                    ct = ClauseTranslator(self, t, clause)
+                    ct.this_assigned |= inherited
+                    pred, body = ct.run()
+                    assigned = ct.this_assigned
                 except ArgumentMissing as r:
                     if len(expanded) > 1:  # one call of a glob: the others still mean what the D says
                         left_out.append((t, r))
@@ -120,10 +133,15 @@ class ProgramTranslator:
                     reason = why.message.split(": ", 1)[1]
                     self.warn(why.line, why.column, f"{dropped.func} left out of this clause: {reason}")
             if not failed:
+                text = "\n".join([groups[0][1] or "", *groups[0][2]]) if len(groups) == 1 else ""
+                if any(re.search(rf"\${re.escape(n)}\b", text) for n in inherited):
+                    joined.add(len(blocks))
                 blocks.extend((g[0], g[1], g[2], clause) for g in groups)
+            one = len(groups) == 1 and len(groups[0][0]) == 1 and not failed
+            carried = (groups[0][0][0], inherited | assigned) if one else None
         if self.errors:
             raise ScriptError(sorted(self.errors, key=lambda d: (d.line, d.column)))
-        text, line_map = self._render(blocks)
+        text, line_map = self._render(blocks, joined)
         return Translation(text, self.warnings, self.aggregations, self.variables, line_map)
 
     def _error(self, r: Refusal) -> None:
@@ -131,14 +149,27 @@ class ProgramTranslator:
         if d not in self.errors:
             self.errors.append(d)
 
-    def _render(self, blocks: list[_Block]) -> tuple[str, list[int]]:
-        """The bpftrace text, and for each of its lines the D clause line it came from."""
+    def _render(self, blocks: list[_Block], joined: set[int]) -> tuple[str, list[int]]:
+        """The bpftrace text, and for each of its lines the D clause line it came from.
+
+        A block in ``joined`` is put in the block before it (its clause reads this-> variables an
+        earlier clause of the same probe assigned), each clause's predicate becoming an if.
+        """
         # bpftrace allows one BEGIN and one END: merge them, predicates becoming ifs
         # probes, pred, body lines each with its D line, the clause's D line
         merged: list[tuple[list[str], str | None, list[tuple[str, int]], int]] = []
         special: dict[str, int] = {}
-        for probes, pred, body, clause in blocks:
+        for i, (probes, pred, body, clause) in enumerate(blocks):
             here = clause.line
+            if i in joined and merged and probes not in (["BEGIN"], ["END"]):  # (those are one block anyway)
+                before = merged[-1]
+                if before[1] is not None:
+                    wrapped = [(f"if ({before[1]}) {{", before[3])]
+                    wrapped += [("    " + ln, origin) for ln, origin in before[2]] + [("}", before[3])]
+                    before = merged[-1] = (before[0], None, wrapped, before[3])
+                lines = body if pred is None else [f"if ({pred}) {{"] + ["    " + ln for ln in body] + ["}"]
+                before[2].extend((ln, here) for ln in lines)
+                continue
             if probes in (["BEGIN"], ["END"]):
                 name = probes[0]
                 lines = body if pred is None else [f"if ({pred}) {{"] + ["    " + ln for ln in body] + ["}"]

@@ -237,10 +237,16 @@ def map_args(func: str, call: str, fields: tuple[str, ...]) -> ArgMap:
     linux_roles = [FIELD_ROLES.get(f) for f in fields]
     for i, role in enumerate(roles):
         if role in linux_roles:
-            out.argn[i] = f"args->{fields[linux_roles.index(role)]}"
+            text = f"args->{fields[linux_roles.index(role)]}"
+            # a user buffer is a pointer field for bpftrace, an integer in D (which && and || take)
+            out.argn[i] = f"(uint64){text}" if role in _BUFFERS else text
         else:
             out.missing[i] = f"{call} has no {role} argument (arg{i} of {_stem(func)} is its {role})"
     return out
+
+
+#: Roles of user-space buffers: D's argN is an integer, the tracepoint's field a pointer.
+_BUFFERS = frozenset({"buf", "iov", "statbuf"})
 
 
 def _stem(func: str) -> str:
