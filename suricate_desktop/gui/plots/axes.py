@@ -12,6 +12,7 @@ painter; the ticks themselves are still pyqtgraph's (``generateDrawSpecs``).
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from datetime import datetime
@@ -20,6 +21,7 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QStaticText
+from PySide6.QtWidgets import QGraphicsItem
 
 from ._data import fmt_number
 
@@ -176,6 +178,10 @@ class ValueAxis(FastAxis):
     def __init__(self, orientation: str = "left") -> None:
         super().__init__(orientation)
         self.enableAutoSIPrefix(False)
+        # Painted into a pixmap Qt keeps and replays until the axis changes: a value axis keeps its range
+        # over most redraws of its data (charts.TimeSeriesChart._steady), yet was painted again at each
+        # one, its labels and grid a quarter of a time series' paint (bench/gui.py).
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         if self.logMode:
@@ -282,6 +288,14 @@ class TimeAxis(FastAxis):
 
 def _utc_offset(t: float) -> float:
     """Seconds local time is ahead of UTC at ``t`` (ticks fall on local round times)."""
+    if not math.isfinite(t):
+        return 0.0
+    # offsets change on quarter hours: one look-up per quarter hour, not per redraw
+    return _utc_offset_at(math.floor(t / 900) * 900)
+
+
+@functools.lru_cache(maxsize=256)
+def _utc_offset_at(t: float) -> float:
     try:
         offset = datetime.fromtimestamp(t).astimezone().utcoffset()
     except (OverflowError, OSError, ValueError):
@@ -296,6 +310,7 @@ def _ticks(lo: float, hi: float, step: float, offset: float) -> list[float]:
     return [first + i * step for i in range(int((hi - first) // step) + 1)]
 
 
+@functools.lru_cache(maxsize=4096)  # a following axis labels the same round times at every redraw
 def _time_label(t: float, step: float) -> str:
     if not math.isfinite(t):
         return ""
