@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QStaticText
 from PySide6.QtWidgets import QGraphicsItem
 
@@ -70,6 +70,8 @@ class FastAxis(pg.AxisItem):
         self._specs: tuple[Any, Any, Any] | None = None
         self._levels: list[tuple[QPen, list[QLineF]]] = []
         self._pens: dict[tuple[int, float, int], QPen] = {}
+        self._clip = QRect()
+        self._text_pen = QPen()
         super().__init__(*args, **kwargs)
         #: how many times the ticks were worked out again (the range or the size moved); for tests
         self.layouts = 0
@@ -139,6 +141,9 @@ class FastAxis(pg.AxisItem):
             self.picture = True  # not a QPicture: a mark that the specs are current
             self.layouts += 1
             self._levels = self._tick_levels(self._specs[1]) if self._specs is not None else []
+            # and what each paint would otherwise ask pyqtgraph again (its boundingRect is Python)
+            self._clip = self.boundingRect().toAlignedRect()
+            self._text_pen = self.textPen()
         if self._specs is None:
             return
         axis_spec, _tick_specs, text_specs = self._specs
@@ -151,8 +156,8 @@ class FastAxis(pg.AxisItem):
             p.setPen(pen)
             p.drawLines(lines)
         p.setFont(self._font)
-        p.setPen(self.textPen())
-        p.setClipRect(self.boundingRect().toAlignedRect())
+        p.setPen(self._text_pen)
+        p.setClipRect(self._clip)
         left = self.orientation in ("left", "right")
         for rect, _flags, text in text_specs:
             st = self._static_text(text)
