@@ -38,13 +38,14 @@ class RedrawBudget:
       panels, the bound before, put the dearer panels and any whose cost jittered
       a frame past their stream's interval: 7.2 redraws/s each where 10 fit.)
 
-    ``share`` is 0.9 and ``burst`` 20 ms: at thirty frames a second the burst is the
-    bound that holds (0.6 of wall time), and what keeps the event loop answering
-    within a frame and a half (a frame carries at most about 20 ms of redrawing and
-    painting, plus one redraw's overshoot); the share bounds the redraws when frames
-    come slower. At share 0.5 the 35 plots of bench/gui.py redrew 4.4 times a second
-    where their redraws fitted in 60 % of a core; with burst 25 ms its event-loop p99
-    was 56 ms, with 20 ms 45-50 ms (docs/PERFORMANCE.md, "The GUI under ingestion").
+    ``share`` is 0.9 and ``burst`` 19 ms: at thirty frames a second the burst is the
+    bound that holds (0.57 of wall time), and what keeps the event loop answering
+    within a frame and a half (a frame carries at most about 19 ms of redrawing and
+    painting); the share bounds the redraws when frames come slower. At share 0.5
+    the 35 plots of bench/gui.py redrew 4.4 times a second where their redraws
+    fitted in 60 % of a core; at burst 25 ms its event-loop p99 was 56-78 ms, at
+    20 ms 40-50 ms (once 50.1), at 19 ms 41-48 ms with 9.6-10 redraws a second, at
+    18 ms the rate fell to 9.5 (docs/PERFORMANCE.md, "The GUI under ingestion").
 
     The frame timer keeps its rate, the event loop stays responsive, and under load
     each panel simply redraws less often (the newest data is never skipped, only
@@ -58,7 +59,7 @@ class RedrawBudget:
     """
 
     def __init__(
-        self, share: float = 0.9, burst: float = 0.02, max_interval: float = 5.0, max_rate: float = 10.0
+        self, share: float = 0.9, burst: float = 0.019, max_interval: float = 5.0, max_rate: float = 10.0
     ) -> None:
         self.share, self.burst, self.max_interval = share, burst, max_interval
         #: redraws a second a panel is never given more of, whatever its stream's rate
