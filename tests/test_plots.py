@@ -673,6 +673,30 @@ def test_redraw_budget_spaces_out_redraws_under_load_and_lets_panels_take_turns(
     assert budget.allow(panels[0], t)
 
 
+def test_a_dearer_panel_redraws_at_its_streams_rate_when_every_redraw_fits():
+    budget = RedrawBudget()  # the defaults a dashboard uses
+    budget.last = 100.0  # simulated clock
+    cheap = [type("P", (), {})() for _ in range(9)]
+    dear = type("P", (), {})()
+    panels = [*cheap, dear]
+    cost = {id(p): 0.0005 for p in cheap} | {id(dear): 0.005}  # drawing; painting costs as much again
+    drawn = {id(p): 0 for p in panels}
+    t = 100.0
+    for _frame in range(90):  # three seconds at 30 fps, every panel on a 0.1 s stream, always with new rows
+        t += 1 / 30
+        for p in panels:
+            if budget.allow(p, t, every=0.1):
+                budget.drawn(p, t, cost[id(p)])
+                drawn[id(p)] += 1
+        for p in panels:
+            if p in budget._paint_due:
+                budget.note_paint(p, cost[id(p)])
+    # one redraw of all ten takes 19 ms, well inside a tenth of a second: the dear panel is not held back
+    # (busy panels × its own cost ÷ share would have spaced it 111 ms apart, 7.5 a second at 30 fps)
+    assert drawn[id(dear)] >= 28
+    assert min(drawn.values()) >= 28
+
+
 def test_a_panel_not_yet_due_does_not_hold_back_one_that_is():
     budget = RedrawBudget(share=0.5, burst=0.02)
     budget.last = 100.0  # simulated clock

@@ -12,14 +12,16 @@ painter; the ticks themselves are still pyqtgraph's (``generateDrawSpecs``).
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from datetime import datetime
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QStaticText
+from PySide6.QtWidgets import QGraphicsItem
 
 from ._data import fmt_number
 
@@ -68,6 +70,8 @@ class FastAxis(pg.AxisItem):
         self._specs: tuple[Any, Any, Any] | None = None
         self._levels: list[tuple[QPen, list[QLineF]]] = []
         self._pens: dict[tuple[int, float, int], QPen] = {}
+        self._clip = QRect()
+        self._text_pen = QPen()
         super().__init__(*args, **kwargs)
         #: how many times the ticks were worked out again (the range or the size moved); for tests
         self.layouts = 0
@@ -137,6 +141,9 @@ class FastAxis(pg.AxisItem):
             self.picture = True  # not a QPicture: a mark that the specs are current
             self.layouts += 1
             self._levels = self._tick_levels(self._specs[1]) if self._specs is not None else []
+            # and what each paint would otherwise ask pyqtgraph again (its boundingRect is Python)
+            self._clip = self.boundingRect().toAlignedRect()
+            self._text_pen = self.textPen()
         if self._specs is None:
             return
         axis_spec, _tick_specs, text_specs = self._specs
@@ -149,8 +156,8 @@ class FastAxis(pg.AxisItem):
             p.setPen(pen)
             p.drawLines(lines)
         p.setFont(self._font)
-        p.setPen(self.textPen())
-        p.setClipRect(self.boundingRect().toAlignedRect())
+        p.setPen(self._text_pen)
+        p.setClipRect(self._clip)
         left = self.orientation in ("left", "right")
         for rect, _flags, text in text_specs:
             st = self._static_text(text)
@@ -176,6 +183,10 @@ class ValueAxis(FastAxis):
     def __init__(self, orientation: str = "left") -> None:
         super().__init__(orientation)
         self.enableAutoSIPrefix(False)
+        # Painted into a pixmap Qt keeps and replays until the axis changes: a value axis keeps its range
+        # over most redraws of its data (charts.TimeSeriesChart._steady), yet was painted again at each
+        # one, its labels and grid a quarter of a time series' paint (bench/gui.py).
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         if self.logMode:
@@ -282,6 +293,14 @@ class TimeAxis(FastAxis):
 
 def _utc_offset(t: float) -> float:
     """Seconds local time is ahead of UTC at ``t`` (ticks fall on local round times)."""
+    if not math.isfinite(t):
+        return 0.0
+    # offsets change on quarter hours: one look-up per quarter hour, not per redraw
+    return _utc_offset_at(math.floor(t / 900) * 900)
+
+
+@functools.lru_cache(maxsize=256)
+def _utc_offset_at(t: float) -> float:
     try:
         offset = datetime.fromtimestamp(t).astimezone().utcoffset()
     except (OverflowError, OSError, ValueError):
@@ -296,6 +315,7 @@ def _ticks(lo: float, hi: float, step: float, offset: float) -> list[float]:
     return [first + i * step for i in range(int((hi - first) // step) + 1)]
 
 
+@functools.lru_cache(maxsize=4096)  # a following axis labels the same round times at every redraw
 def _time_label(t: float, step: float) -> str:
     if not math.isfinite(t):
         return ""

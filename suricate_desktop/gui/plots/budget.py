@@ -30,10 +30,22 @@ class RedrawBudget:
       waited longest since it fell due goes first, so the frame timer's fixed order
       favours nobody (a panel inside its interval is not queued: it held back the
       due ones);
-    * each panel waits at least its stream's interval, and at least (busy panels ×
-      its own redraw cost ÷ share) between redraws, so a cheap panel on a fast
-      stream does not take every turn. When the panels' redraws fit in the share,
-      the first bound is the one that holds: every panel at its stream's rate.
+    * each panel waits at least its stream's interval, and at least (one redraw of
+      every busy panel ÷ share) between redraws, so a cheap panel on a fast stream
+      does not take every turn, and every panel gets the same rate whatever its own
+      cost. When the panels' redraws fit in the share, the first bound is the one
+      that holds: every panel at its stream's rate. (Each panel's own cost × busy
+      panels, the bound before, put the dearer panels and any whose cost jittered
+      a frame past their stream's interval: 7.2 redraws/s each where 10 fit.)
+
+    ``share`` is 0.9 and ``burst`` 19 ms: at thirty frames a second the burst is the
+    bound that holds (0.57 of wall time), and what keeps the event loop answering
+    within a frame and a half (a frame carries at most about 19 ms of redrawing and
+    painting); the share bounds the redraws when frames come slower. At share 0.5
+    the 35 plots of bench/gui.py redrew 4.4 times a second where their redraws
+    fitted in 60 % of a core; at burst 25 ms its event-loop p99 was 56-78 ms, at
+    20 ms 40-50 ms (once 50.1), at 19 ms 41-48 ms with 9.6-10 redraws a second, at
+    18 ms the rate fell to 9.5 (docs/PERFORMANCE.md, "The GUI under ingestion").
 
     The frame timer keeps its rate, the event loop stays responsive, and under load
     each panel simply redraws less often (the newest data is never skipped, only
@@ -47,7 +59,7 @@ class RedrawBudget:
     """
 
     def __init__(
-        self, share: float = 0.5, burst: float = 0.025, max_interval: float = 5.0, max_rate: float = 10.0
+        self, share: float = 0.9, burst: float = 0.019, max_interval: float = 5.0, max_rate: float = 10.0
     ) -> None:
         self.share, self.burst, self.max_interval = share, burst, max_interval
         #: redraws a second a panel is never given more of, whatever its stream's rate
@@ -66,7 +78,7 @@ class RedrawBudget:
         # panel -> (since, last asked)
         self.waiting: weakref.WeakKeyDictionary[object, tuple[float, float]] = weakref.WeakKeyDictionary()
         self.redraws = 0
-        self._busy, self._busy_at = 1, -1e9
+        self._round, self._busy_at = 0.0, -1e9  # seconds one redraw of every busy panel takes; counted when
         # panel -> (estimate, routine)
         self._paint_due: weakref.WeakKeyDictionary[object, tuple[float, bool]] = weakref.WeakKeyDictionary()
         self._oldest: float | None = None
@@ -78,10 +90,11 @@ class RedrawBudget:
     def interval(self, panel: object, now: float) -> float:
         """The least time between two redraws of ``panel`` now."""
         if now - self._busy_at > 0.1 or now < self._busy_at:  # counted ten times a second, not per call
-            self._busy = sum(1 for t in list(self.drawn_at.values()) if now - t < 2 * self.max_interval) or 1
+            busy = [p for p, t in list(self.drawn_at.items()) if now - t < 2 * self.max_interval]
+            self._round = sum(self.cost(p) for p in busy)
             self._busy_at = now
         wanted = self.every.get(panel, 1.0 / self.max_rate)
-        return min(self.max_interval, max(wanted, self._busy * self.cost(panel) / self.share))
+        return min(self.max_interval, max(wanted, max(self._round, self.cost(panel)) / self.share))
 
     def window(self, panel: object, now: float) -> float:
         """Seconds within which ``panel``, asking at every frame with something new, gets its turn: its

@@ -8,6 +8,7 @@ and ``draw`` (once per frame at most). Charts never listen to the store.
 from __future__ import annotations
 
 import math
+import time
 import warnings
 
 import numpy as np
@@ -51,6 +52,8 @@ LEGEND_ROW = 17
 LEGEND_CHARS = 22
 #: The y range is kept while the data fills more than this share of it (the axis does not jitter).
 Y_KEEP = 0.6
+#: Seconds a ranking of the keys is kept (while the keys and the settings stay the same).
+RANK_EVERY = 1.0
 PEN_WIDTH = 1  # cosmetic 1-px lines: half the paint time of 1.5 px on the raster engine
 
 
@@ -147,6 +150,8 @@ class KeyedChart(Chart):
         self.cache = RowCache(panel.store.capacity)
         self.projection = KeyProjection(panel.kind, panel.field)
         self.shown: list[tuple] = []  # keys shown, rank order
+        # (when, settings, keys, columns) of the last ranking (see _top)
+        self._ranked: tuple[float, tuple, list[tuple], list[int]] | None = None
 
     def pull(self, start, force):
         p = self.panel
@@ -160,14 +165,30 @@ class KeyedChart(Chart):
             projection.prepare(labels)
             return times, projection(values), len(labels), list(projection.keys)
 
+        if force:
+            self._ranked = None
         self.cache.update(fetch, start)
 
     def _top(self) -> tuple[np.ndarray, np.ndarray, list[tuple], list[int]]:
+        """The rows, the keys and the columns of the top keys, best first.
+
+        The ranking is kept for ``RANK_EVERY`` seconds while the keys and the settings
+        stay the same: scoring every key over the whole window cost a quarter of a
+        time series' redraw (bench/gui.py), and which keys lead does not change ten
+        times a second (``top_columns`` keeps them from swapping anyway)."""
         times, values = self.cache.times, self.cache.values
         keys: list[tuple] = self.cache.extra or []
+        p = self.panel
+        settings = (p.top, p.kind, p.view, len(keys))
+        now = time.monotonic()
+        ranked = self._ranked
+        fresh = ranked is not None and ranked[1] == settings and now - ranked[0] < RANK_EVERY
+        if ranked is not None and fresh and ranked[2] == keys:
+            return times, values, keys, ranked[3]
         index = {key: i for i, key in enumerate(keys)} if self.shown else {}
         current = [index[k] for k in self.shown if k in index]
-        cols = top_columns(rank_keys(values, self.panel.kind, self.panel.view), self.panel.top, current)
+        cols = top_columns(rank_keys(values, p.kind, p.view), p.top, current)
+        self._ranked = (now, settings, list(keys), cols)
         return times, values, keys, cols
 
 

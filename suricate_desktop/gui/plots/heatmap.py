@@ -18,6 +18,7 @@ answers "who was that?" without a 3D chart.
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pyqtgraph as pg
@@ -81,6 +82,7 @@ class HeatmapChart(Chart):
         self.width = 1.0
         self.plot.showGrid(x=True, y=False, alpha=0.15)
         self._title = ""
+        self._title_at = -1e9
         self.plot.enableAutoRange(x=False, y=False)
         self._cursor = QGraphicsRectItem()
         self._cursor.setPen(pg.mkPen("#1f77b4", width=2))
@@ -155,9 +157,13 @@ class HeatmapChart(Chart):
             if self.width != int(self.width) or self.width > 1
             else "one interval"
         )
-        title = f"{what} · a cell is {per} · colour {'log ' if log else ''}count, busiest {fmt_number(most)}"
-        if title != self._title:
-            self._title = title
+        head = f"{what} · a cell is {per} · colour {'log ' if log else ''}count"
+        title = f"{head}, busiest {fmt_number(most)}"
+        now = time.monotonic()
+        # A new title is laid out again (HTML) and can move the plot: when only the busiest count moved, at
+        # most once a second, not at every redraw (a tenth of a heatmap's redraw in bench/gui.py).
+        if title != self._title and (not self._title.startswith(head + ",") or now - self._title_at >= 1.0):
+            self._title, self._title_at = title, now
             self.plot.setTitle(title, size="8pt")
         self.image.setRect(
             QRectF(self.bin0 - self.t0, 0.0, counts.shape[0] * self.width, float(counts.shape[1]))
