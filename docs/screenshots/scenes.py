@@ -515,7 +515,8 @@ def pane_scene(app: QApplication, settings: QSettings, scene: str) -> int:
             QTimer.singleShot(2000, lambda: keep.append(window.rules_panel._edit("[[rule]]" + broken, None)))
     elif scene == "pane-depgraph":
         window.open_sample_recording()
-        QTimer.singleShot(1500, window.depgraph_action.trigger)
+        QTimer.singleShot(1500, window.depgraph_action.trigger)  # as a user opens it, then Compute (F5)
+        QTimer.singleShot(4000, lambda: window.depgraph_window.compute())
     elif scene == "pane-broker-dialog":
         from suricate_desktop.gui.dialogs import AddBrokerDialog
 
