@@ -374,6 +374,31 @@ class Operators:
             )
         return Val(lt, start)
 
+    def ternary_type(self, c: Val, q: int, a: Val, b: Val) -> Val:
+        """The type of ``c ? a : b`` (the ``?`` at token q)."""
+        if not c.t.scalar:
+            raise self.err(q, "operator ?: expression must be of scalar type", "D_OP_SCALAR")
+        if a.t.kind == ty.VOID or b.t.kind == ty.VOID:
+            return Val(_T_ACTION, c.tok)  # "cond ? printf(...) : 1;" is fine as a statement
+        if (
+            (a.t.kind == ty.STR) != (b.t.kind == ty.STR)
+            and ty.DYN not in (a.t.kind, b.t.kind)
+            and a.c != 0
+            and b.c != 0
+        ):
+            raise self.err(q, "operator ?: operands must have compatible types", "D_OP_INCOMPAT")
+        if c.c is not None and a.c is not None and b.c is not None:
+            return Val(a.t, c.tok, a.c if c.c else b.c)
+        if a.t.kind == ty.PTR and b.t.kind == ty.PTR and bool(a.alloca) != bool(b.alloca):
+            mixed = Val(a.t, c.tok)
+            mixed.alloca = "mixed"  # an error once assigned (operators.assign)
+            return mixed
+        if a.t.kind == ty.DYN or b.t.kind == ty.DYN:
+            return Val(ty.T_DYN, c.tok)
+        out = Val(b.t if a.c == 0 else a.t, c.tok)
+        out.alloca = a.alloca or b.alloca
+        return out
+
 
 def _wider(a: DType, b: DType) -> DType:
     if a.kind == ty.DYN:
