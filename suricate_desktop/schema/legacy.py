@@ -38,8 +38,7 @@ def decode_legacy(
         )
     try:
         text = body.decode("utf-8")
-        # literal_eval builds literals only: no names, calls or attributes; the size is capped above
-        record = ast.literal_eval(text)  # safe: literals only, size-capped
+        record = ast.literal_eval(text)  # safe: literals only, no names or calls; size capped
     except Exception as exc:  # SyntaxError, ValueError, MemoryError, RecursionError, UnicodeDecodeError...
         raise SchemaError("", f"not a Python literal: {type(exc).__name__}: {str(exc)[:200]}") from None
     if type(record) is not dict or not record:
