@@ -452,15 +452,3 @@ def _fold(op: str, a: int, b: int) -> int | None:
     except (ArithmeticError, ValueError):
         return None
     return v
-
-
-def _int_value(text: str) -> int | None:
-    t = text.rstrip("uUlL")
-    try:
-        if t[:2].lower() == "0x":
-            return int(t, 16)
-        if len(t) > 1 and t[0] == "0" and t.isdigit():
-            return int(t, 8)
-        return int(t, 10)
-    except ValueError:
-        return None

@@ -21,11 +21,12 @@ import re
 from typing import TYPE_CHECKING
 
 from .. import vocabulary_d as V
+from ..lint_base import Linter
 from ..tokens import Token, TokenType
 from . import tree as N
 from . import types as ty
 from .errors import DError
-from .operators import _BUILTIN_TYPES, Operators, Val, _int_value
+from .operators import _BUILTIN_TYPES, Operators, Val
 from .symbols import Symbols, Var
 from .types import DType
 
@@ -87,6 +88,9 @@ _AFTER_OPERAND = frozenset({",", ";", ")", "]"})
 _POSTFIX = frozenset({"[", "(", "->", ".", "++", "--"})
 _CHAR = re.compile(r"\\(?:x[0-9a-fA-F]+|[0-7]{1,3}|.)|.", re.S)
 _CONST_NAME = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789")
+
+
+_int_value = Linter.int_value  # (bound once: a number is the second commonest operand)
 
 
 def is_const_name(name: str) -> bool:
