@@ -153,9 +153,6 @@ def header_macros(headers: tuple[str, ...]) -> frozenset[str]:
     return frozenset(names)
 
 
-def defined_where_it_runs(name: str, text: str) -> bool:
-    """True when ``name`` is a kernel enum member or a macro of one of the script's headers found here."""
-    if name in kernel_enumerators():
-        return True
-    headers = included_headers(text)
-    return bool(headers) and name in header_macros(headers)
+def defined_where_it_runs(name: str, headers: tuple[str, ...]) -> bool:
+    """True when ``name`` is a kernel enum member or a macro of one of ``headers`` (the script's) found here."""
+    return name in kernel_enumerators() or (bool(headers) and name in header_macros(headers))

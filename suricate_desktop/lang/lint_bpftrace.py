@@ -274,6 +274,11 @@ class BtLinter(Linter):
                         self.error(p, f"More than one {canon} probe defined")
                     seen[canon] = p
 
+    @functools.cached_property
+    def headers(self) -> tuple[str, ...]:
+        """The script's ``#include`` targets, read once per lint (constants are looked up in them)."""
+        return included_headers(self.text)
+
     def check_ident(self, k: int, calls: list[tuple[str, int]]) -> None:
         sig = self.sig
         name = sig[k].text
@@ -290,9 +295,10 @@ class BtLinter(Linter):
         if prev == "(" and (nxt == ")" or nxt == "*"):
             return  # a cast to a named type
         if _CONSTANT_RE.match(name):
-            if defined_where_it_runs(name, self.text):
+            headers = self.headers
+            if defined_where_it_runs(name, headers):
                 return  # a kernel enum member, or a macro of one of the script's headers
-            if included_headers(self.text):
+            if headers:
                 self.warn(
                     k,
                     f"'{name}' is not defined on this machine: bpftrace takes it from the script's "
