@@ -143,3 +143,26 @@ def test_saved_model_round_trips(tmp_path):
     assert loaded.get_params() == det.get_params()
     rest, rest_t = s.values[half:], s.times[half:]
     np.testing.assert_allclose(loaded.score(rest, rest_t), det.score(rest, rest_t), rtol=1e-12, atol=1e-12)
+
+
+def test_losses_split_the_missing_score_into_its_causes():
+    """The development figures of ``evaluate.py --tune-only``: what is missing from 100 is missed
+    windows, late detections and false alarms, and they add up to the NAB score."""
+    from bench.heldout import evaluate
+
+    n = 2000
+    entry = corpus._entry("x", np.arange(n) * 300.0, np.zeros(n), [1000, 1600], ["shift", "spike"])
+    (b1, _e1), _second = entry.layout.windows
+    scores = np.zeros(n)
+    scores[b1] = 5.0  # the first window found at its start, the second missed
+    scores[500] = 5.0  # one false alarm, before any window
+    missed, late, false = evaluate.losses([entry], [scores], 2.0)
+    assert missed == pytest.approx(
+        50.0
+    )  # one window of two, worth 2 of the 4 points between null and perfect
+    assert late == pytest.approx(0.0, abs=1e-9)
+    assert false == pytest.approx(100 * 0.11 / 4)
+    nab_score = evaluate.figures([entry], [scores], dict.fromkeys(evaluate.PROFILES, 2.0))["standard"]
+    assert nab_score == pytest.approx(100 - missed - late - false)
+    kinds = evaluate.recall_by_kind([entry], [scores], 2.0)
+    assert kinds == {"shift": (1, 1), "spike": (0, 1)}

@@ -1,6 +1,11 @@
 """Score the detectors on the held-out evaluation (and NAB), each at the threshold chosen on TUNE.
 
     nice python bench/heldout/evaluate.py [--detectors a,b] [--jobs 2] [--nab [CORPUS]] [--nab-files N]
+    nice python bench/heldout/evaluate.py --tune-only [--param calibrated.persist=15]
+
+``--tune-only`` scores TUNE alone (HELD-OUT is not even loaded): the figures to develop a
+detector on, with where its score is lost (missed windows, late detections, false alarms) and
+its recall per kind of anomaly, so that trying a change never means looking at HELD-OUT.
 
 For every detector: its scores on every TUNE and HELD-OUT series (and NAB file), each file
 streamed from an empty detector, point by point from the past only; per NAB profile, the
@@ -149,6 +154,80 @@ def tune_thresholds(entries, scores):
     }
 
 
+def losses(entries, scores, threshold):
+    """Points of the normalised standard score lost to missed windows, to late detections and to
+    false alarms, at ``threshold``: (missed, late, false alarms); 100 minus their sum is the score
+    (an alarm just after a window costs less than one far from it, as NAB weighs it)."""
+    a_tp, a_fp, a_fn = nab.PROFILES["standard"]
+    tp = fn = fp = 0.0
+    k = 0
+    for e, s in zip(entries, scores, strict=True):
+        lay = e.layout
+        p = lay.probation
+        s = np.nan_to_num(np.asarray(s, dtype=np.float64), nan=-np.inf)
+        out = np.flatnonzero(lay.in_window[p:] < 0) + p
+        fp -= float(np.sum(a_fp * lay.fp_weight[out][s[out] >= threshold]))  # fp_weight <= 0 far out
+        for b, en in lay.windows:
+            b0 = max(b, p)
+            if b0 > en:
+                continue
+            k += 1
+            hits = np.flatnonzero(s[b0 : en + 1] >= threshold)
+            if len(hits):
+                tp += a_tp * lay.tp_weight[b0 + hits[0]]
+            else:
+                fn += 1
+    norm = 100.0 / ((a_tp + a_fn) * max(k, 1))
+    return norm * (a_tp + a_fn) * fn, norm * (a_tp * (k - fn) - tp), norm * fp
+
+
+def recall_by_kind(entries, scores, threshold):
+    """{kind: (windows with an alarm, windows)} at ``threshold`` (a trace's changes are ``injected``)."""
+    out: dict[str, list[int]] = {}
+    for e, s in zip(entries, scores, strict=True):
+        alarm = np.asarray(s) >= threshold
+        alarm[: e.layout.probation] = False
+        for a, kind in zip(e.anomalies, e.kinds, strict=True):
+            for b, en in e.layout.windows:
+                if b <= a <= en:
+                    row = out.setdefault(kind, [0, 0])
+                    row[0] += int(alarm[b : en + 1].any())
+                    row[1] += 1
+                    break
+    return {k: (v[0], v[1]) for k, v in sorted(out.items())}
+
+
+def tune_only(kinds, params, jobs, use_cache):
+    """TUNE's figures only, at each detector's TUNE-optimal threshold."""
+    tune = heldout_corpus.tune()
+    scores, secs = score_all(kinds, tune, params, jobs, use_cache)
+    npts = sum(len(e.values) for e in tune)
+    print(f"TUNE only: {len(tune)} series, {sum(len(e.layout.windows) for e in tune)} windows")
+    for k in kinds:
+        thr, tune_score = tune_thresholds(tune, scores[k])
+        print(
+            f"\n{k} {params.get(k, {})}: standard {tune_score['standard']:.1f} at threshold "
+            f"{thr['standard']:.3g} (low_FP {tune_score['reward_low_FP_rate']:.1f}, low_FN "
+            f"{tune_score['reward_low_FN_rate']:.1f}); {1e6 * secs[k] / npts:.1f} us/pt"
+        )
+        parts = {
+            "all": list(range(len(tune))),
+            "synthetic": [i for i, e in enumerate(tune) if not e.name.startswith("trace_")],
+            "traces": [i for i, e in enumerate(tune) if e.name.startswith("trace_")],
+        }
+        for name, idx in parts.items():
+            es, ss = [tune[i] for i in idx], [scores[k][i] for i in idx]
+            fig = figures(es, ss, thr)
+            missed, late, false = losses(es, ss, thr["standard"])
+            print(
+                f"  {name:<9} standard {fig['standard']:5.1f}, recall {100 * fig['recall']:3.0f} %, "
+                f"FA/1k {fig['fa_per_1000']:.2f}; lost: missed {missed:.1f}, late {late:.1f}, "
+                f"false alarms {false:.1f}"
+            )
+        by_kind = recall_by_kind(tune, scores[k], thr["standard"])
+        print("  recall by kind: " + ", ".join(f"{kind} {f}/{n}" for kind, (f, n) in by_kind.items()))
+
+
 def nab_entries(root, every=1):
     out = []
     for i, (name, ts, values, layout) in enumerate(nab.load_corpus(root)):
@@ -184,6 +263,7 @@ def main(argv=None):
     ap.add_argument("--param", action="append", default=[], help="kind.name=value, a detector parameter")
     ap.add_argument("--no-cache", action="store_true")
     ap.add_argument("--json", help="write the figures here too")
+    ap.add_argument("--tune-only", action="store_true", help="score and report TUNE alone")
     args = ap.parse_args(argv)
     kinds = [k for k in args.detectors.split(",") if k]
     params: dict[str, dict] = {}
@@ -194,8 +274,11 @@ def main(argv=None):
         params.setdefault(kind, {})[name] = (
             type(default)(float(value)) if not isinstance(default, bool) else value == "True"
         )
-    tune, held = heldout_corpus.tune(), heldout_corpus.heldout()
     use_cache = not args.no_cache
+    if args.tune_only:
+        tune_only(kinds, params, args.jobs, use_cache)
+        return
+    tune, held = heldout_corpus.tune(), heldout_corpus.heldout()
     t_scores, t_secs = score_all(kinds, tune, params, args.jobs, use_cache)
     h_scores, h_secs = score_all(kinds, held, params, args.jobs, use_cache)
     npts = sum(len(e.values) for e in held) + sum(len(e.values) for e in tune)
