@@ -479,9 +479,11 @@ def pane_scene(app: QApplication, settings: QSettings, scene: str) -> int:
         recording_plots(source, (("calls", "timeseries"),))
 
         def console():
-            pane = window.console.show()
-            QTimer.singleShot(
-                2500, lambda: pane.execute('f = ws.frame("syscalls-by-process.calls")\nf.iloc[-5:, :4]')
+            window.console.show()
+            window.console.when_ready(  # the kernel starts after the window: type once it answers
+                lambda pane: QTimer.singleShot(
+                    500, lambda: pane.execute('f = ws.frame("syscalls-by-process.calls")\nf.iloc[-5:, :3]')
+                )
             )
 
         QTimer.singleShot(1500, console)
