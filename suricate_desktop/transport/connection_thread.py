@@ -37,9 +37,10 @@ class ConnectionThread:
     #: The thread's name, and the prefix of its log lines.
     thread_name = "amqp"
 
-    def __init__(self, url: str | Sequence[str], backoff: tuple[float, float]):
-        #: The broker's nodes (one URL, or several: a cluster's), and which one is in use.
-        self.brokers = Brokers(url)
+    def __init__(self, url: str | Sequence[str], backoff: tuple[float, float], tls_ca: str | None = None):
+        #: The broker's nodes (one URL, or several: a cluster's), and which one is in use; amqps://
+        #: nodes are verified against ``tls_ca`` (a private CA's PEM file) or the system's CAs.
+        self.brokers = Brokers(url, tls_ca)
         #: (first, cap) of the pause between attempts; the cap is at most ``reconnect.RETRY_CAP``.
         self.backoff = backoff
         self.state = "connecting"

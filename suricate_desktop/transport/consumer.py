@@ -46,7 +46,6 @@ from __future__ import annotations
 import collections
 import functools
 import logging
-import ssl
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -154,7 +153,7 @@ class Consumer(ConnectionThread):
         shard: ShardGroup | None = None,
         queue_type: str = "classic",
     ):
-        super().__init__(url, backoff)
+        super().__init__(url, backoff, tls_ca)
         if queue_type not in QUEUE_TYPES:
             raise ValueError(f"queue_type must be one of {', '.join(QUEUE_TYPES)}, not {queue_type!r}")
         if queue_type != "classic" and not queue:
@@ -166,11 +165,6 @@ class Consumer(ConnectionThread):
         self.sink = sink
         #: Ack once the sink says the batch is stored, not once it was handed over.
         self.durable = isinstance(sink, DurableSink)
-        for node_url, params in zip(self.brokers.urls, self.brokers.all, strict=True):
-            if tls_ca or node_url.startswith("amqps://"):
-                # amqps:// verifies the broker against the system's CAs, or against ``tls_ca``.
-                context = ssl.create_default_context(cafile=tls_ca)
-                params.ssl_options = pika.SSLOptions(context, params.host)
         self.exchange = exchange
         self.bindings = tuple(bindings)
         #: A named queue is durable and outlives this consumer (recordings);

@@ -147,6 +147,7 @@ class ControlServer(ConnectionThread):
         backoff: tuple[float, float] = (0.2, RETRY_CAP),
         max_outgoing: int = 10_000,
         nonce_file: str | os.PathLike[str] | None = None,
+        tls_ca: str | None = None,
     ):
         """``nonce_file``: where accepted nonces are kept until their window passes, so a replay is refused
         after a restart too (``OSError`` here if it cannot be used). Without it, requests signed before this
@@ -154,7 +155,7 @@ class ControlServer(ConnectionThread):
         if not host or host.startswith("reply.") or len(host) > 200:
             raise ValueError(f"bad host name {host!r}")
         _check_secret(secret)
-        super().__init__(url, backoff)
+        super().__init__(url, backoff, tls_ca)
         self.host = host
         self.handler = handler
         self.exchange = exchange
@@ -402,11 +403,12 @@ class ControlClient(ConnectionThread):
         exchange: str = CONTROL_EXCHANGE,
         timeout: float = 30.0,
         backoff: tuple[float, float] = (0.2, RETRY_CAP),
+        tls_ca: str | None = None,
     ):
         if not host:
             raise ValueError("ControlClient needs the agent's host name")
         _check_secret(secret)
-        super().__init__(url, backoff)
+        super().__init__(url, backoff, tls_ca)
         self.host = host
         self.exchange = exchange
         self.timeout = timeout

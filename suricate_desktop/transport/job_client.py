@@ -7,6 +7,9 @@ confirms and a direct reply-to, and wait for an answer whose signature checks an
 job's nonce. The workbench calls it from a worker thread of its own, never from the GUI thread.
 Given a cluster's nodes (several URLs), it connects to the first that answers (``connect_first``, also
 used by ``suricate job``); a job is published once, on one connection, never re-sent to another node.
+An ``amqps://`` broker is verified as the source's streams are (``reconnect.connection_parameters``): against
+the source's ``tls_ca`` when it has one, else the system's CAs; a certificate that does not verify is an
+answer (``broker-error``, saying so), not a hang.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import pika.exceptions
 
 from .control_messages import encode_message, parse_message, verify_reply
 from .jobs import JOB_QUEUE, JOB_QUEUE_ARGUMENTS, check_args, job_id, make_job
-from .reconnect import broker_urls, connection_parameters, describe_error
+from .reconnect import TlsCaError, broker_trouble, broker_urls, connection_parameters, describe_error
 
 #: Answer statuses that are not a script's own outcome.
 NO_ANSWER = "no-answer"
@@ -65,19 +68,34 @@ def parse_params(items: list[str]) -> dict[str, Any]:
     return params
 
 
-def connect_first(urls: str | Sequence[str]) -> pika.BlockingConnection:
+def connect_first(urls: str | Sequence[str], tls_ca: str | None = None) -> pika.BlockingConnection:
     """A connection to the first of ``urls`` (one URL, or a cluster's nodes) that answers.
 
-    Raises the last node's ``pika.exceptions.AMQPError`` when none does.
+    ``tls_ca``: the private CA an ``amqps://`` node's certificate is checked against (None: the
+    system's CAs). Raises the last node's error when none does: a ``pika.exceptions.AMQPError``, or
+    an ``OSError`` (pika lets a failed TLS handshake's ``ssl.SSLError`` out as it is).
     """
-    error: pika.exceptions.AMQPError | None = None
+    error: pika.exceptions.AMQPError | OSError | None = None
     for url in broker_urls(urls):
+        params = connection_parameters(url, tls_ca)  # a CA file that cannot be used: no node will do
         try:
-            return pika.BlockingConnection(connection_parameters(url))
-        except pika.exceptions.AMQPError as exc:
+            return pika.BlockingConnection(params)
+        except (pika.exceptions.AMQPError, OSError) as exc:
             error = exc
     assert error is not None
     raise error
+
+
+def broker_error(error: BaseException, urls: str | Sequence[str], tls_ca: str | None) -> str:
+    """The answer's text for a broker that could not take the job.
+
+    A refusal retrying cannot mend (a certificate that does not verify, a refused login) is named as
+    the streams' connections name it (``reconnect.broker_trouble``); anything else is pika's reason.
+    """
+    if isinstance(error, TlsCaError):
+        return str(error)
+    trouble = broker_trouble(error, connection_parameters(broker_urls(urls)[-1], tls_ca))
+    return trouble.text if trouble.permanent else f"broker: {describe_error(error)}"
 
 
 def send_job(
@@ -87,13 +105,14 @@ def send_job(
     *,
     queue: str = JOB_QUEUE,
     wait: float = 120.0,
+    tls_ca: str | None = None,
 ) -> dict[str, Any] | None:
     """Publish a signed job (``jobs.make_job``) on ``queue``, confirmed; with ``wait`` > 0, its answer.
 
     The one exchange ``submit_job`` and ``suricate job`` share: the queue declared as the workers
     declare it, the job persistent with a direct reply-to, the first answer whose signature checks
     and whose ``re`` is the job's nonce. None when ``wait`` <= 0 or no answer came in time; raises
-    pika's errors (the broker unreachable, the job not confirmed).
+    pika's errors or an ``OSError`` (the broker unreachable or not trusted, the job not confirmed).
     """
     answers: list[dict[str, Any]] = []
 
@@ -105,7 +124,7 @@ def send_job(
         if verify_reply(secret, reply, str(reply.get("worker")), message["nonce"]) is None:
             answers.append(reply)
 
-    connection = connect_first(url)
+    connection = connect_first(url, tls_ca)
     try:
         channel = connection.channel()
         channel.queue_declare(queue, durable=True, arguments=JOB_QUEUE_ARGUMENTS)
@@ -142,12 +161,14 @@ def submit_job(
     host: str = "",
     queue: str = JOB_QUEUE,
     wait: float = 120.0,
+    tls_ca: str | None = None,
 ) -> JobAnswer:
     """Put a signed job on ``queue`` and wait up to ``wait`` seconds for its answer (blocking).
 
     ``url``: one URL or a cluster's nodes (a list, or comma-separated); the first that answers is used.
     With ``wait`` <= 0 the job goes without a reply-to and the answer is ``queued`` once the broker
-    confirmed it (a worker runs it later; its results arrive as streams).
+    confirmed it (a worker runs it later; its results arrive as streams). ``tls_ca``: the source's
+    private CA, which an ``amqps://`` broker's certificate is checked against (None: the system's CAs).
 
     Never raises for the broker or the worker: the outcome is in the answer's ``status`` (the
     worker's: ``ok``, ``error``, ``timeout``, ``memory``, ``crashed``, ``bad-output``,
@@ -159,9 +180,9 @@ def submit_job(
     if problem:
         return JobAnswer(jid, script, REFUSED, problem)
     try:
-        reply = send_job(url, secret, message, queue=queue, wait=wait)
-    except pika.exceptions.AMQPError as exc:
-        return JobAnswer(jid, script, BROKER_ERROR, f"broker: {describe_error(exc)}"[:500])
+        reply = send_job(url, secret, message, queue=queue, wait=wait, tls_ca=tls_ca)
+    except (pika.exceptions.AMQPError, OSError) as exc:
+        return JobAnswer(jid, script, BROKER_ERROR, broker_error(exc, url, tls_ca)[:500])
     if wait <= 0:
         return JobAnswer(jid, script, QUEUED)
     if reply is None:

@@ -241,8 +241,9 @@ class JobConsumer(ConnectionThread):
         nonces: NonceCache | None = None,
         max_age: float = DEFAULT_MAX_AGE,
         backoff: tuple[float, float] = (0.2, RETRY_CAP),
+        tls_ca: str | None = None,
     ):
-        super().__init__(url, backoff)
+        super().__init__(url, backoff, tls_ca)
         self.handler = handler
         self.secret = secret
         self.worker = worker

@@ -77,9 +77,11 @@ class Publisher:
         max_buffer: int = 100_000,
         window: int = 1000,
         backoff: tuple[float, float] = (0.2, RETRY_CAP),
+        tls_ca: str | None = None,
     ):
-        #: The broker's nodes (one URL, or several: a cluster's), and which one is in use.
-        self.brokers = Brokers(url)
+        #: The broker's nodes (one URL, or several: a cluster's), and which one is in use; amqps://
+        #: nodes are verified against ``tls_ca`` (a private CA's PEM file) or the system's CAs.
+        self.brokers = Brokers(url, tls_ca)
         self.exchange = exchange
         self.max_buffer = max_buffer
         self.window = window

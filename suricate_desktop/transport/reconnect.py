@@ -5,7 +5,12 @@ The publisher (its own ``SelectConnection`` loop) and the connection threads
 
 * ``connection_parameters``: pika's parameters with timeouts short enough that
   no attempt hangs for long (pika's defaults wait 10 s for a TCP connect and
-  15 s for the whole handshake, which is what let a resume take over 10 s);
+  15 s for the whole handshake, which is what let a resume take over 10 s),
+  and TLS: an ``amqps://`` URL verifies the broker's certificate and host name
+  against the system's CAs, or against ``tls_ca`` (a private CA's PEM file)
+  when one is given. Every connection a source makes (its streams, the
+  workers' status, jobs, control) is built here with the source's ``tls_ca``,
+  so none of them trusts less, or more, than the others;
 * ``Backoff``: the pause between attempts, doubling from the first delay to at
   most ``RETRY_CAP``, counted from the start of the failed attempt and reset by
   every successful connection, so however long the broker was away, a client
@@ -54,9 +59,32 @@ HANDSHAKE_TIMEOUT = 4.0
 HEARTBEAT = 10
 
 
-def connection_parameters(url: str) -> pika.URLParameters:
-    """pika's parameters for ``url``, one attempt each, with our timeouts unless the URL sets its own."""
+class TlsCaError(OSError):
+    """The private CA file cannot be used (missing, unreadable, not PEM): said before any connection."""
+
+
+def tls_context(tls_ca: str | None = None) -> ssl.SSLContext:
+    """A client context that verifies the broker's certificate and host name: against ``tls_ca``, else
+    the system's CAs. Raises ``TlsCaError`` naming the file when ``tls_ca`` cannot be loaded."""
+    try:
+        return ssl.create_default_context(cafile=tls_ca or None)
+    except OSError as exc:
+        reason = exc.strerror or getattr(exc, "reason", None) or str(exc)
+        raise TlsCaError(f"cannot use the TLS CA file {tls_ca!r}: {reason}") from exc
+
+
+def connection_parameters(url: str, tls_ca: str | None = None) -> pika.URLParameters:
+    """pika's parameters for ``url``, one attempt each, with our timeouts unless the URL sets its own.
+
+    ``amqps://`` (or any URL given a ``tls_ca``) talks TLS and checks the broker's certificate and
+    host name: against ``tls_ca`` when given, else against the system's CAs. pika's own amqps
+    setup (the system's CAs, or whatever an ``ssl_options`` URL argument builds) is always
+    replaced, as the consumer's always was, so every connection of the project trusts the same
+    brokers (a client certificate, mutual TLS, is not offered).
+    """
     params = pika.URLParameters(url)
+    if tls_ca or urllib.parse.urlsplit(url).scheme == "amqps":
+        params.ssl_options = pika.SSLOptions(tls_context(tls_ca), params.host)
     given = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
     params.connection_attempts = 1
     if "socket_timeout" not in given:
@@ -93,9 +121,11 @@ class Brokers:
     without waiting), False once a whole round failed (the caller pauses with its ``Backoff``).
     """
 
-    def __init__(self, urls: str | Sequence[str]):
+    def __init__(self, urls: str | Sequence[str], tls_ca: str | None = None):
         self.urls = broker_urls(urls)
-        self.all = [connection_parameters(url) for url in self.urls]
+        #: The private CA every node's certificate is checked against (None: the system's CAs).
+        self.tls_ca = tls_ca or None
+        self.all = [connection_parameters(url, self.tls_ca) for url in self.urls]
         self.index = 0
         self._tried = 1  # nodes tried since the last connection, the current one included
 

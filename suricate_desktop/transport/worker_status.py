@@ -56,8 +56,9 @@ class WorkerListener(ConnectionThread):
         exchange: str = STATUS_EXCHANGE,
         max_workers: int = 1000,
         backoff: tuple[float, float] = (0.2, RETRY_CAP),
+        tls_ca: str | None = None,
     ):
-        super().__init__(url, backoff)
+        super().__init__(url, backoff, tls_ca)
         self.exchange = exchange
         self.max_workers = max_workers
         self.received = 0
