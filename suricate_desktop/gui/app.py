@@ -55,8 +55,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--bind", action="append", metavar="PATTERN", help="binding pattern for --broker (default: #)"
     )
+    parser.add_argument(
+        "--tls-ca",
+        metavar="FILE",
+        help="PEM file of the private CA that signed --broker's certificate (amqps://; default: the system's CAs)",
+    )
     parser.add_argument("--fresh", action="store_true", help="ignore the remembered sources and dashboards")
     args = parser.parse_args(argv)
+    if args.tls_ca:  # a CA file that cannot be loaded is a usage error, before any window
+        from ..transport.reconnect import TlsCaError, tls_context
+
+        try:
+            tls_context(args.tls_ca)
+        except TlsCaError as exc:
+            parser.error(str(exc))
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("pika").setLevel(logging.ERROR)
 
@@ -74,7 +86,9 @@ def main(argv: list[str] | None = None) -> int:
         window.open_recording(args.recording)
     if args.broker:
         window.registry.add(
-            source_from_config({"kind": "broker", "url": args.broker, "bindings": args.bind or ["#"]})
+            source_from_config(
+                {"kind": "broker", "url": args.broker, "bindings": args.bind or ["#"], "tls_ca": args.tls_ca}
+            )
         )
     report = os.environ.get(FIRST_PAINT_ENV)
     _after_first_paint(window, lambda painted: _first_painted(report, painted))

@@ -355,13 +355,21 @@ class WorkersView(QWidget):
         self._pending[key] = _Pending(over, time.time())
         self._answers.pop(key, None)
         signals = self._signals
-        url, queue = source.url, source.job_queue
+        url, queue, tls_ca = source.url, source.job_queue, source.tls_ca
 
         def submit() -> None:
             from ..transport.job_client import submit_job
 
             answer = submit_job(
-                url, secret, key.script, over=over, params=params or {}, host=host, queue=queue, wait=JOB_WAIT
+                url,
+                secret,
+                key.script,
+                over=over,
+                params=params or {},
+                host=host,
+                queue=queue,
+                wait=JOB_WAIT,
+                tls_ca=tls_ca,
             )
             try:
                 signals.answered.emit(key, answer)

@@ -96,7 +96,9 @@ class ActionRunner:
 
     ``broker``/``exchange`` are where the data streams are (for trace captures and
     the default broker of AMQP actions); ``captures`` is the folder a trace action's
-    recording goes to; ``secret_file`` the control secret (else $SURICATE_CONTROL_SECRET).
+    recording goes to; ``secret_file`` the control secret (else $SURICATE_CONTROL_SECRET);
+    ``tls_ca`` the private CA ``broker``'s certificate is checked against (the source's, so an action
+    reaches the broker its streams come from; not used for an action's own other broker).
     """
 
     def __init__(
@@ -107,6 +109,7 @@ class ActionRunner:
         exchange: str = "suricate",
         captures: str | Path | None = None,
         secret_file: str | None = None,
+        tls_ca: str | None = None,
         workers: int = 4,
         max_queued: int = MAX_QUEUED,
     ):
@@ -117,6 +120,7 @@ class ActionRunner:
         self.exchange = exchange
         self.captures = Path(captures) if captures else None
         self.secret_file = secret_file
+        self.tls_ca = tls_ca
         self._heap: list[_Job] = []
         self._order = itertools.count()
         self._cond = threading.Condition()
@@ -285,6 +289,10 @@ class ActionRunner:
             reason = getattr(exc, "reason", exc)
             raise ActionFailed(f"cannot reach {action.url}: {reason}") from None
 
+    def _ca(self, url: str) -> str | None:
+        """The private CA for ``url``: the source's, when it is the source's broker."""
+        return self.tls_ca if url == self.broker else None
+
     def _run_amqp(self, action: Action, alert: dict[str, Any]) -> dict[str, Any]:
         from ..transport.publisher import DEFAULT_URL, Publisher
 
@@ -292,7 +300,7 @@ class ActionRunner:
         with self._publishers_lock:
             publisher = self._publishers.get((url, action.exchange))
             if publisher is None:
-                publisher = Publisher(url, action.exchange, max_buffer=10_000).start()
+                publisher = Publisher(url, action.exchange, max_buffer=10_000, tls_ca=self._ca(url)).start()
                 self._publishers[(url, action.exchange)] = publisher
         key = alert_routing_key(alert)
         publisher.publish_bodies([(key, json.dumps(alert, default=str).encode())])
@@ -345,7 +353,7 @@ class ActionRunner:
             )
             # The writer is a durable sink (it says when a batch is on disk), which Consumer's ``Sink``
             # annotation does not name; Consumer tells the two apart at run time.
-            consumer = Consumer(writer, url, self.exchange, [bind]).start()
+            consumer = Consumer(writer, url, self.exchange, [bind], tls_ca=self._ca(url)).start()
             consumer.wait_ready(10)
             result["recording"] = str(folder)
         ended = threading.Event()
@@ -355,7 +363,7 @@ class ActionRunner:
             end_info.update(info)
             ended.set()
 
-        client = ControlClient(url, host, secret, timeout=max(30.0, action.timeout))
+        client = ControlClient(url, host, secret, timeout=max(30.0, action.timeout), tls_ca=self._ca(url))
         try:
             run_id = client.run(
                 script,

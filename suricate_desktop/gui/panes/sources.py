@@ -130,7 +130,10 @@ class Sources(Pane):
                 self.window, "Add broker", "Give at least one binding pattern or legacy queue."
             )
             return
-        self.registry.add(source_from_config(config))
+        try:
+            self.registry.add(source_from_config(config))
+        except (OSError, ValueError) as exc:  # a CA file that cannot be used, a malformed URL
+            QMessageBox.warning(self.window, "Add broker", str(exc))
 
     def open_recording(self, path: str | None = None) -> Source | None:
         if not path:

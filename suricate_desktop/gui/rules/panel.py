@@ -296,6 +296,7 @@ class RulesPanel(QWidget):
             engine.action_result,
             broker=getattr(broker, "url", None),
             exchange=getattr(broker, "exchange", "suricate"),
+            tls_ca=getattr(broker, "tls_ca", None),
             captures=path.parent / "captures",
         )
         feed = self._feed = RulesFeed(engine, companion(path, ".alerts.json"))
@@ -539,7 +540,7 @@ class RulesPanel(QWidget):
         source.store.subscribe(self.feed.put)
         runner = self.feed.engine.runner
         if isinstance(source, BrokerSource) and runner is not None and runner.broker is None:
-            runner.broker, runner.exchange = source.url, source.exchange
+            runner.broker, runner.exchange, runner.tls_ca = source.url, source.exchange, source.tls_ca
 
     def _on_source_removed(self, source: Source) -> None:
         store = self._stores.pop(id(source), None)

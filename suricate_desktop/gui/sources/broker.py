@@ -4,7 +4,9 @@ The consumer runs in its own thread (transport.Consumer) and keeps retrying
 with backoff while the broker is down; the sources pane shows its state and
 the reason ("reconnecting: Connection refused"). A second thread (``WorkerListener``)
 keeps the newest status of the processing workers on that broker (``<exchange>.workers``),
-which the Sources pane's workers view polls; jobs for them go to ``job_queue``.
+which the Sources pane's workers view polls; jobs for them go to ``job_queue``. Every connection made
+for this source (streams, workers' status, jobs, rules actions) verifies an ``amqps://`` broker against
+its ``tls_ca``, when it has one.
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ class BrokerSource(Source):
         self.status_exchange = status_exchange or f"{exchange}.workers"
         self.job_queue = job_queue or JOB_QUEUE
         self.listener: WorkerListener | None = (
-            WorkerListener(url, self.status_exchange).start() if workers else None
+            WorkerListener(url, self.status_exchange, tls_ca=self.tls_ca).start() if workers else None
         )
 
     @property
