@@ -147,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
         sink = print_sink
         sink_drops = None
     else:
-        publisher = Publisher(args.broker, args.exchange, max_buffer=args.buffer).start()
+        publisher = Publisher(args.broker, args.exchange, max_buffer=args.buffer, tls_ca=args.tls_ca).start()
         sink = publisher
         sink_drops = lambda: publisher.dropped  # noqa: E731
 
@@ -232,7 +232,7 @@ def run_control(args: argparse.Namespace) -> int:
     )
     nonce_file = args.nonce_file or _default_nonce_file(host)
     try:
-        server = ControlServer(args.broker, host, secret, handler, nonce_file=nonce_file)
+        server = ControlServer(args.broker, host, secret, handler, nonce_file=nonce_file, tls_ca=args.tls_ca)
     except ValueError as exc:
         print(f"suricate agent: {exc}", file=sys.stderr)
         return 2
@@ -261,7 +261,7 @@ def run_control(args: argparse.Namespace) -> int:
 
         sinks.append(sink)
     else:
-        publisher = Publisher(args.broker, args.exchange, max_buffer=args.buffer).start()
+        publisher = Publisher(args.broker, args.exchange, max_buffer=args.buffer, tls_ca=args.tls_ca).start()
         sinks.append(publisher)
 
     def output(text: str) -> None:

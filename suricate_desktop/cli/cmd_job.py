@@ -44,9 +44,8 @@ def run(args: argparse.Namespace) -> int:
     import pika.exceptions
 
     from ..transport.control_messages import SecretError, load_secret
-    from ..transport.job_client import parse_params, send_job
+    from ..transport.job_client import broker_error, parse_params, send_job
     from ..transport.jobs import check_args, job_id, make_job
-    from ..transport.reconnect import describe_error
 
     try:
         secret = load_secret(args.secret_file)
@@ -63,9 +62,9 @@ def run(args: argparse.Namespace) -> int:
     if args.wait > 0:
         print(f"{name} -> {args.job_queue}, waiting up to {args.wait:g} s", file=sys.stderr)
     try:
-        reply = send_job(args.broker, secret, job, queue=args.job_queue, wait=args.wait)
-    except pika.exceptions.AMQPError as exc:
-        print(f"suricate job: broker: {describe_error(exc)}", file=sys.stderr)
+        reply = send_job(args.broker, secret, job, queue=args.job_queue, wait=args.wait, tls_ca=args.tls_ca)
+    except (pika.exceptions.AMQPError, OSError) as exc:
+        print(f"suricate job: {broker_error(exc, args.broker, args.tls_ca)}", file=sys.stderr)
         return 2
     if args.wait <= 0:
         print(f"{name} submitted to {args.job_queue}", file=sys.stderr)

@@ -164,6 +164,7 @@ def run(args: argparse.Namespace) -> int:
         queue_expires=args.queue_expires * 3600 or None,
         unbind=stale,
         queue_type="quorum" if shared else args.queue_type,
+        tls_ca=args.tls_ca,
     )
     # Until the consumer has bound and unbound, the queue may have either set: the meta names both.
     update_meta(

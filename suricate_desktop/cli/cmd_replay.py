@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         print(f"suricate replay: {exc}", file=sys.stderr)
         return 1
-    publisher = Publisher(args.broker, args.exchange).start()
+    publisher = Publisher(args.broker, args.exchange, tls_ca=args.tls_ca).start()
     stopped = threading.Event()
     on_terminate(stopped.set)
     watch = BrokerWatch("replay", publisher, log=log)

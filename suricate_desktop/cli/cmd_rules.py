@@ -265,9 +265,12 @@ def run_run(args: argparse.Namespace) -> int:
         exchange=args.exchange,
         captures=args.captures,
         secret_file=args.secret_file,
+        tls_ca=args.tls_ca,
     )
     bindings = args.bind or ["#"]
-    consumer = Consumer(engine, args.broker, args.exchange, bindings, queue=args.queue, shard=shard)
+    consumer = Consumer(
+        engine, args.broker, args.exchange, bindings, queue=args.queue, shard=shard, tls_ca=args.tls_ca
+    )
     done = threading.Event()
     on_terminate(done.set)
     consumer.start()

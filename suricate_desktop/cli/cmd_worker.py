@@ -157,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
 
     config = WorkerConfig(
         url=args.broker,
+        tls_ca=args.tls_ca,
         exchange=args.exchange,
         registry=registry,
         scheduled=args.schedule,

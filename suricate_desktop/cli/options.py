@@ -24,6 +24,25 @@ def add_broker_options(parser: argparse.ArgumentParser) -> None:
         "in use is lost, the next one that answers is used) (default: $SURICATE_BROKER or %(default)s)",
     )
     parser.add_argument("--exchange", default=DEFAULT_EXCHANGE, help="topic exchange (default: %(default)s)")
+    parser.add_argument(
+        "--tls-ca",
+        metavar="FILE",
+        type=ca_file,
+        default=os.environ.get("SURICATE_TLS_CA") or None,
+        help="PEM file of the private CA that signed the broker's certificate: an amqps:// broker is "
+        "verified against it instead of the system's CAs (default: $SURICATE_TLS_CA, else the system's CAs)",
+    )
+
+
+def ca_file(path: str) -> str:
+    """``--tls-ca``'s check: a CA file that cannot be loaded is a usage error, said before any connection."""
+    from ..transport.reconnect import TlsCaError, tls_context
+
+    try:
+        tls_context(path)
+    except TlsCaError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return path
 
 
 def broker_display(urls: str) -> str:

@@ -74,6 +74,8 @@ class _ScriptRecord:
 @dataclass
 class WorkerConfig:
     url: str
+    #: The private CA an amqps:// broker is verified against (None: the system's CAs).
+    tls_ca: str | None = None
     exchange: str = "suricate"
     registry: ScriptRegistry = field(default_factory=ScriptRegistry)
     #: Scripts to run on a schedule, with (every, over) overrides (None: the script's defaults).
@@ -123,9 +125,14 @@ class Worker:
             patterns.update(info.streams)
         self.bindings = sorted(patterns) or ["#"]
         self.store = LiveStore(capacity=config.capacity, max_streams=2000, max_bytes=256 << 20)
-        self.consumer = Consumer(self.store, url=config.url, exchange=config.exchange, bindings=self.bindings)
-        self.publisher = Publisher(url=config.url, exchange=config.exchange)
-        self.status_publisher = Publisher(url=config.url, exchange=config.status_exchange, max_buffer=10)
+        ca = config.tls_ca
+        self.consumer = Consumer(
+            self.store, url=config.url, exchange=config.exchange, bindings=self.bindings, tls_ca=ca
+        )
+        self.publisher = Publisher(url=config.url, exchange=config.exchange, tls_ca=ca)
+        self.status_publisher = Publisher(
+            url=config.url, exchange=config.status_exchange, max_buffer=10, tls_ca=ca
+        )
         self.jobs: JobConsumer | None = None
         if config.secret is not None:
             journal = NonceJournal(config.nonce_file) if config.nonce_file else None
@@ -138,6 +145,7 @@ class Worker:
                 queue_name=config.job_queue,
                 nonces=nonces,
                 max_age=config.max_job_age,
+                tls_ca=ca,
             )
         self._records: dict[str, _ScriptRecord] = {name: _ScriptRecord() for name in self.scripts}
         self._lock = threading.Lock()
