@@ -65,6 +65,21 @@ def queue_name(broker_url):
     conn.close()
 
 
+@pytest.fixture
+def tls_broker(broker_url, tmp_path):
+    """The test broker behind TLS: ``.url()`` is ``amqps://…@localhost:<port>``, ``.certs.ca`` the private
+    CA its certificate is signed by (``tls_proxy``: a real handshake, a real certificate check)."""
+    from tls_proxy import TlsProxy, make_ca
+
+    folder = tmp_path / "tls"
+    folder.mkdir()
+    certs = make_ca(folder)
+    params = pika.URLParameters(broker_url)
+    proxy = TlsProxy(certs, (params.host, params.port))
+    yield proxy
+    proxy.close()
+
+
 @pytest.fixture(scope="session")
 def bpftrace_ready() -> str:
     """Root, bpftrace, tracefs mounted and RLIMIT_MEMLOCK raised, as bpftrace needs."""

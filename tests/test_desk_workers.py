@@ -85,7 +85,7 @@ def setup(tmp_path, broker_url, exchange):
     conn.close()
 
 
-def open_window(make_window, broker_url, exchange, setup, secret=True):
+def open_window(make_window, broker_url, exchange, setup, secret=True, tls_ca=None):
     window = make_window(restore_sources=False)
     if secret:
         window.settings.setValue("remote", json.dumps({"secret_file": str(setup["secret"])}))
@@ -97,6 +97,7 @@ def open_window(make_window, broker_url, exchange, setup, secret=True):
                 "bindings": ["#"],
                 "exchange": exchange,
                 "job_queue": setup["job_queue"],
+                "tls_ca": tls_ca,
             }
         )
     )
@@ -162,6 +163,26 @@ def test_run_now_from_the_desk_answers_ok_and_its_stream_appears(
     qtbot.waitUntil(lambda: (id(source), *stream) in window.streams_pane._items, timeout=5000)
     frame = source.store.frame(stream)
     assert frame.iloc[-1].tolist() == [84.0]
+
+
+def test_a_source_behind_a_private_ca_lists_its_workers_and_runs_a_job_through_tls(
+    qtbot, make_window, exchange, setup, tls_broker
+):
+    # The source is amqps:// to a broker whose certificate a private CA signed (the test broker behind a TLS
+    # proxy): its streams, its workers' status and the job "Run now" sends all need the source's CA.
+    ca = str(tls_broker.certs.ca)
+    window, source = open_window(make_window, tls_broker.url(), exchange, setup, tls_ca=ca)
+    setup["start_worker"]("--id", "w-tls", "--broker", tls_broker.url(), "--tls-ca", ca)
+    view = window.workers_view
+    qtbot.waitUntil(lambda: view.script_item("w-tls", "tiny") is not None, timeout=30000)
+    key = ScriptKey(id(source), "w-tls", "tiny")
+    assert view.run(key)
+    qtbot.waitUntil(lambda: view.answer(key) is not None, timeout=60000)
+    assert view.answer(key).status == "ok", view.answer(key)
+    qtbot.waitUntil(
+        lambda: window.streams_pane.first_stream(source, "script-tiny", "answer") is not None, timeout=20000
+    )
+    assert source.state == "connected" and not source.detail
 
 
 def test_a_failing_job_shows_its_error_and_an_unknown_script_says_so(
