@@ -159,3 +159,25 @@ def test_suricate_record_takes_tls_ca(broker_url, tls_broker, exchange, tmp_path
         conn = pika.BlockingConnection(pika.URLParameters(broker_url))
         conn.channel().queue_delete(queue_name(out))
         conn.close()
+
+
+def test_adding_a_broker_whose_ca_file_cannot_be_loaded_says_so(qtbot, make_window, monkeypatch, tmp_path):
+    from suricate_desktop.gui.panes import sources as pane
+
+    window = make_window(restore_sources=False)
+    missing = tmp_path / "missing.pem"
+    config = {
+        "kind": "broker",
+        "url": "amqps://guest:guest@localhost:5671/%2F",
+        "bindings": ["#"],
+        "legacy_queues": [],
+        "exchange": "suricate",
+        "tls_ca": str(missing),
+    }
+    monkeypatch.setattr(pane.AddBrokerDialog, "exec", lambda self: config)  # what the form would give
+    warnings: list[str] = []
+    monkeypatch.setattr(pane.QMessageBox, "warning", lambda parent, title, text: warnings.append(text))
+    before = len(list(window.registry))
+    window.add_broker()
+    assert warnings == [f"cannot use the TLS CA file '{missing}': No such file or directory"]
+    assert len(list(window.registry)) == before
