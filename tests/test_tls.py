@@ -181,3 +181,58 @@ def test_adding_a_broker_whose_ca_file_cannot_be_loaded_says_so(qtbot, make_wind
     window.add_broker()
     assert warnings == [f"cannot use the TLS CA file '{missing}': No such file or directory"]
     assert len(list(window.registry)) == before
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("with_ca", [True, False], ids=["with-ca", "without-ca"])
+def test_a_remote_run_reaches_its_agent_through_a_private_ca_broker(
+    qtbot, make_window, broker_url, exchange, tls_broker, monkeypatch, tmp_path, with_ca
+):
+    # Sources > Remote agents… with a TLS CA file: the control client and the run's consumer both go through TLS
+    # (the agent itself is on the broker directly).
+    from suricate_desktop.agent.control_handler import AgentControlHandler
+    from suricate_desktop.gui import dialogs
+    from suricate_desktop.gui.sources.run import RemoteRunSource
+    from suricate_desktop.transport.control import ControlServer
+
+    host = f"tls{uuid.uuid4().hex[:8]}"
+    secret = tmp_path / "secret"
+    secret.write_bytes(SECRET)
+    secret.chmod(0o600)
+    publisher = Publisher(broker_url, exchange).start()
+    handler = AgentControlHandler(lambda: publisher, host)
+    server = ControlServer(broker_url, host, SECRET, handler).start()
+    remote = {
+        "broker": tls_broker.url(),
+        "hosts": [host],
+        "secret_file": str(secret),
+        "tls_ca": str(tls_broker.certs.ca) if with_ca else "",
+    }
+    monkeypatch.setattr(dialogs.RemoteAgentsDialog, "exec", lambda self: remote)  # what the form would give
+    window = make_window(restore_sources=False)
+    try:
+        assert server.wait_ready()
+        window.edit_remote_agents()
+        pane = window.editor
+        pane.set_remote_hosts([host], exchange=exchange)
+        pane.new_document("d", "", name="remote.d")
+        opts = pane.run_options
+        opts.combo_target.setCurrentIndex(opts.combo_target.findData(f"remote:{host}"))
+        opts.spin_interval.setValue(0.2)
+        with qtbot.waitSignal(pane.runStarted, timeout=5000) as started:
+            pane.run()
+        source = started.args[0]
+        assert isinstance(source, RemoteRunSource) and source.tls_ca == (remote["tls_ca"] or None)
+        if not with_ca:  # the run ends at once, saying why, rather than waiting for an agent
+            qtbot.waitUntil(lambda: source.state == "error", timeout=20_000)
+            assert "TLS certificate not trusted" in source.detail, source.detail
+            return
+        qtbot.waitUntil(lambda: source.state == "running", timeout=60_000)
+        qtbot.waitUntil(lambda: source.store.snapshots >= 3, timeout=30_000)
+        with qtbot.waitSignal(pane.runStopped, timeout=60_000):
+            pane.stop()
+        assert source.state == "stopped", source.detail
+    finally:
+        handler.stop_all(timeout=10)
+        server.stop()
+        publisher.close()

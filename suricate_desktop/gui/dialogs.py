@@ -92,17 +92,21 @@ class RemoteAgentsDialog:
         broker: str = "",
         hosts: Sequence[str] = (),
         secret_file: str = "",
+        tls_ca: str = "",
     ) -> None:
         self.dialog = load_form("remote_agents", parent, kind=QDialog)
         d = self.dialog
         self.broker = child(d, QLineEdit, "broker")
         self.hosts = child(d, QLineEdit, "hosts")
         self.secret_file = child(d, QLineEdit, "secretFile")
+        self.ca_file = child(d, QLineEdit, "caFile")
         if broker:
             self.broker.setText(broker)
         self.hosts.setText(", ".join(hosts))
         self.secret_file.setText(secret_file)
+        self.ca_file.setText(tls_ca)
         child(d, QPushButton, "browseSecret").clicked.connect(self._browse)
+        child(d, QPushButton, "browseCa").clicked.connect(self._browse_ca)
         buttons = child(d, QDialogButtonBox, "buttons")
         buttons.accepted.connect(self.dialog.accept)
         buttons.rejected.connect(self.dialog.reject)
@@ -112,12 +116,20 @@ class RemoteAgentsDialog:
         if path:
             self.secret_file.setText(path)
 
+    def _browse_ca(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self.dialog, "CA certificate", "", "Certificates (*.pem *.crt);;All (*)"
+        )
+        if path:
+            self.ca_file.setText(path)
+
     def config(self) -> dict[str, Any]:
         hosts = [h.strip() for h in self.hosts.text().replace(",", " ").split() if h.strip()]
         return {
             "broker": self.broker.text().strip(),
             "hosts": hosts,
             "secret_file": self.secret_file.text().strip(),
+            "tls_ca": self.ca_file.text().strip(),
         }
 
     def exec(self) -> dict[str, Any] | None:  # safe: runs the modal dialog, no code from data

@@ -271,15 +271,17 @@ class EditorPane(QWidget):
         broker_url: str | None = None,
         client_factory: Callable[[str], object] | None = None,
         exchange: str | None = None,
+        tls_ca: str | None = None,
     ) -> None:
         """Offer ``hosts`` (agents started with ``--control``) as run targets.
 
         ``client_factory(host)`` returns a ``ControlClient`` for that host (the
         caller owns and closes it); without one each remote run makes its own
         ``ControlClient(broker_url, host, load_secret())`` and closes it at the end.
-        ``exchange`` is the data exchange the agents publish to ("suricate" by default).
+        ``exchange`` is the data exchange the agents publish to ("suricate" by default); ``tls_ca`` the
+        private CA an amqps:// broker is verified against, by the clients and the runs' consumers.
         """
-        self._runs.set_remote(broker_url, client_factory, exchange)
+        self._runs.set_remote(broker_url, client_factory, exchange, tls_ca)
         self.run_options.set_remote_hosts(hosts)
 
     # =================================================================================================

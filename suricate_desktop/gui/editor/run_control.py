@@ -40,16 +40,19 @@ class RunControl:
         self._broker_url = broker_url
         self._client_factory = client_factory
         self._exchange: str | None = None
+        self._tls_ca: str | None = None
 
     def set_remote(
         self,
         broker_url: str | None = None,
         client_factory: Callable[[str], object] | None = None,
         exchange: str | None = None,
+        tls_ca: str | None = None,
     ) -> None:
-        """How remote runs reach their agents (None: keep what was set)."""
+        """How remote runs reach their agents (None: keep what was set; the CA goes with the broker)."""
         if broker_url is not None:
             self._broker_url = broker_url
+            self._tls_ca = tls_ca
         if client_factory is not None:
             self._client_factory = client_factory
         if exchange is not None:
@@ -78,6 +81,7 @@ class RunControl:
                 broker_url=self._broker_url,
                 exchange=self._exchange,
                 client_factory=self._client_factory,
+                tls_ca=self._tls_ca,
             )
         else:
             source = RunSource(

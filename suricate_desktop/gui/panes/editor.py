@@ -98,8 +98,9 @@ class Editor(Pane):
 
 
 def remote_config(settings: QSettings) -> dict:
-    """The Remote agents setting: ``broker``, ``hosts``, ``secret_file`` (the workers' jobs use its secret)."""
-    default = {"broker": "", "hosts": [], "secret_file": ""}
+    """The Remote agents setting: ``broker``, ``hosts``, ``secret_file`` (the workers' jobs use its secret),
+    ``tls_ca`` (the private CA an amqps:// broker is verified against; empty: the system's CAs)."""
+    default = {"broker": "", "hosts": [], "secret_file": "", "tls_ca": ""}
     try:
         remembered = json.loads(str(settings.value("remote", "{}") or "{}"))
     except ValueError:
@@ -123,7 +124,7 @@ class RemoteAgents(Pane):
     def edit(self) -> None:
         remote = self._remembered(self.window.settings)
         config = RemoteAgentsDialog(
-            self.window, remote["broker"], remote["hosts"], remote["secret_file"]
+            self.window, remote["broker"], remote["hosts"], remote["secret_file"], remote["tls_ca"]
         ).exec()  # safe: modal dialog
         if config is not None:
             self.window.settings.setValue("remote", json.dumps(config))
@@ -145,16 +146,18 @@ class RemoteAgents(Pane):
             self.window.editor.set_remote_hosts([])
             return
 
+        tls_ca = config.get("tls_ca") or None
+
         def client_for(host: str) -> ControlClient:
             if host not in self._clients:
                 from ...transport.control import ControlClient, load_secret
 
                 secret = load_secret(config.get("secret_file") or None)
-                self._clients[host] = ControlClient(config["broker"], host, secret)
+                self._clients[host] = ControlClient(config["broker"], host, secret, tls_ca=tls_ca)
             return self._clients[host]
 
         self.window.editor.set_remote_hosts(
-            config["hosts"], broker_url=config["broker"], client_factory=client_for
+            config["hosts"], broker_url=config["broker"], client_factory=client_for, tls_ca=tls_ca
         )
 
     def _close_clients(self) -> None:

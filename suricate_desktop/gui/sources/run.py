@@ -445,6 +445,7 @@ class RemoteRunSource(_RunBase):
         secret_file: str | None = None,
         store: LiveStore | None = None,
         consumer_factory: Callable[..., object] | None = None,
+        tls_ca: str | None = None,
     ) -> None:
         lang = "bpftrace" if lang in ("bt", "bpftrace") else ("d" if lang else None)
         super().__init__(
@@ -464,6 +465,8 @@ class RemoteRunSource(_RunBase):
         self.broker_url = broker_url or DEFAULT_URL
         self.exchange = exchange or DEFAULT_EXCHANGE
         self.secret_file = secret_file
+        #: The private CA an amqps:// broker is verified against (None: the system's CAs).
+        self.tls_ca = tls_ca or None
         self.run_id: str | None = None
         self.end_info: dict | None = None
         self.consumer = None
@@ -499,14 +502,17 @@ class RemoteRunSource(_RunBase):
             from ...transport.control import ControlClient, load_secret
         except ImportError as exc:
             raise RuntimeError(f"remote runs need suricate_desktop.transport.control ({exc})") from None
-        return ControlClient(self.broker_url, self.host, load_secret(self.secret_file)), True
+        client = ControlClient(self.broker_url, self.host, load_secret(self.secret_file), tls_ca=self.tls_ca)
+        return client, True
 
     def _make_consumer(self):
         if self._consumer_factory is not None:
             return self._consumer_factory(self._sink, [self.binding])
         from ...transport.consumer import Consumer
 
-        return Consumer(self._sink, self.broker_url, self.exchange, [self.binding], batch_seconds=0.05)
+        return Consumer(
+            self._sink, self.broker_url, self.exchange, [self.binding], batch_seconds=0.05, tls_ca=self.tls_ca
+        )
 
     def _work(self) -> None:
         self._set_state("compiling", f"asking {self.host}'s agent to check and run the script")
@@ -581,4 +587,5 @@ class RemoteRunSource(_RunBase):
             "backend": self.backend,
             "broker_url": self.broker_url,
             "exchange": self.exchange,
+            "tls_ca": self.tls_ca,
         }
