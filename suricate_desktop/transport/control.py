@@ -525,6 +525,9 @@ class ControlClient(ConnectionThread):
         if self._stop.is_set():
             future.set_exception(ControlError("the control client is closed"))
             return future
+        if self.failed.is_set():  # the broker refused us for good: nothing queued here would ever go
+            future.set_exception(ControlError(self.last_error))
+            return future
         request = make_request(self._secret, self.host, op, args)
         pending = _Pending(
             op,
@@ -547,11 +550,16 @@ class ControlClient(ConnectionThread):
 
     def _wait(self, future: concurrent.futures.Future[_T], timeout: float | None) -> _T:
         # The client's thread fails the future at its deadline; the margin only guards against a dead thread.
+        # A broker that refused us for good (login, TLS...) is said as such, not as an agent's silence.
         timeout = self.timeout if timeout is None else timeout
-        try:
-            return future.result(timeout + 10)
-        except concurrent.futures.TimeoutError:
-            raise ControlTimeout(f"no agent answered on host {self.host} within {timeout:g}s") from None
+        deadline = time.monotonic() + timeout + 10
+        while not future.done():
+            if self.failed.is_set():
+                raise ControlError(self.last_error)
+            if time.monotonic() >= deadline:
+                raise ControlTimeout(f"no agent answered on host {self.host} within {timeout:g}s")
+            concurrent.futures.wait([future], timeout=0.2)
+        return future.result()
 
     # -- the client thread -------------------------------------------------------------------------------------------
     thread_name = "control-client"
@@ -566,12 +574,16 @@ class ControlClient(ConnectionThread):
 
     def _on_stopped(self) -> None:
         self.state = "closed"
+        # Not closed by its owner: the broker refused us for good, and that is the reason to give.
+        reason = (
+            self.last_error if not self._stop.is_set() and self.last_error else "the control client is closed"
+        )
         with self._lock:
             pending = list(self._pending.values())
             self._pending.clear()
             self._outgoing.clear()
         for p in pending:
-            _fail(p.future, ControlError("the control client is closed"))
+            _fail(p.future, ControlError(reason))
 
     def _serve(self) -> None:
         self.state = "connecting"
