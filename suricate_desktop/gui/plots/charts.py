@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import time
-import warnings
 
 import numpy as np
 import pyqtgraph as pg
@@ -272,7 +271,7 @@ class TimeSeriesChart(KeyedChart):
         if not math.isfinite(lo):
             lo = float(self.times[0])
         width = int(self.vb.width()) if self.vb.width() > 50 else 800
-        x, y, k = decimate(self.times, values[:, cols], lo, hi, width)
+        x, y, k = decimate(self.times, values.take(cols, axis=1), lo, hi, width)
         x = x - self.t0
         self.points_per_row = k
         if self.log:
@@ -288,10 +287,10 @@ class TimeSeriesChart(KeyedChart):
         for key in wanted:
             self.curves[key].setVisible(key not in p.hidden)
         bounds = None
-        if shown:
-            with np.errstate(invalid="ignore"), warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN: no bounds
-                y_lo, y_hi = float(np.nanmin(y[:, shown])), float(np.nanmax(y[:, shown]))
+        if shown and len(y):
+            # fmin/fmax skip NaN (all NaN gives NaN: no bounds) without nanmin's copy and warnings
+            visible = y if len(shown) == y.shape[1] else y[:, shown]
+            y_lo, y_hi = float(np.fmin.reduce(visible, axis=None)), float(np.fmax.reduce(visible, axis=None))
             if math.isfinite(y_lo) and math.isfinite(y_hi):
                 bounds = (float(x[0]), float(x[-1]), y_lo, y_hi)
         self.multi.set_data(x, y, [self.curves[key] for key in wanted], bounds)
