@@ -66,6 +66,15 @@ def settle(vb: pg.ViewBox) -> None:
     vb.updateMatrix()
 
 
+def set_range(vb: pg.ViewBox, x: tuple[float, float], y: tuple[float, float] | None = None) -> None:
+    """Show ``x`` (and ``y``) exactly, as ``setRange(padding=0)`` does, for a chart that sets its own range.
+
+    Without pyqtgraph's "turn automatic ranging off" on the way, when it is off already: that
+    step alone is three nested calls and three state signals, at every redraw of a following plot."""
+    auto = vb.state["autoRange"]
+    vb.setRange(xRange=x, yRange=y, padding=0, disableAutoRange=auto[0] is not False or auto[1] is not False)
+
+
 def time_axis(origin: float) -> TimeAxis:
     return TimeAxis(origin)
 
@@ -296,9 +305,9 @@ class TimeSeriesChart(KeyedChart):
         self.multi.set_data(x, y, [self.curves[key] for key in wanted], bounds)
         y_range = self._steady(_span(bounds[2], bounds[3], self.log)) if bounds is not None else None
         if y_range is not None:
-            self.vb.setRange(xRange=(lo - self.t0, hi - self.t0), yRange=y_range, padding=0)
+            set_range(self.vb, (lo - self.t0, hi - self.t0), y_range)
         else:
-            self.vb.setXRange(lo - self.t0, hi - self.t0, padding=0)
+            set_range(self.vb, (lo - self.t0, hi - self.t0))
         settle(self.vb)
 
     def _steady(self, wanted: tuple[float, float] | None) -> tuple[float, float] | None:
