@@ -364,7 +364,11 @@ def bin_rows(counts: np.ndarray, cols: np.ndarray, ncols: int) -> tuple[np.ndarr
     keep = (cols >= 0) & (cols < ncols)
     if keep.any():
         c = cols[keep]
-        uniq, first = np.unique(c, return_index=True)
+        if len(c) < 2 or (c[1:] >= c[:-1]).all():  # rows in time order (as the cache keeps them): no sort
+            first = np.flatnonzero(np.diff(c, prepend=-1))
+            uniq = c[first]
+        else:
+            uniq, first = np.unique(c, return_index=True)
         img[uniq] = np.add.reduceat(counts[keep], first, axis=0)
         filled[uniq] = True
     return img, filled

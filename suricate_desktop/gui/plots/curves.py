@@ -115,7 +115,9 @@ class MultiCurve(pg.GraphicsObject):
         """Give ``series[j]`` the points (x, y[:, j]) — one x for all, as the chart's rows are — and repaint.
 
         ``bounds``: (x min, x max, y min, y max) of the finite points of the visible curves, or None."""
-        finite = np.isfinite(y).all(axis=0)
+        # a column's sum is finite only if every point is (or, at worst, a huge finite column takes the
+        # path, which draws it as well): one pass over y, not isfinite's array and then all()
+        finite = np.isfinite(np.add.reduce(y, axis=0))
         for j, s in enumerate(series):
             s.set(x, y[:, j], bool(finite[j]))
         bounds = bounds or (0.0, 0.0, 0.0, 0.0)
