@@ -164,7 +164,7 @@ class RedrawBudget:
         expected = self.paint_cost.get(panel, seconds)
         self.tokens -= seconds + expected
         self._frame_spent += seconds + expected
-        self._frame_end = max(self._frame_end, now + seconds)
+        self._frame_end = now + seconds
         self._paint_due[panel] = (expected, routine)
         if routine:
             self.draw_cost[panel] = _ewma(self.draw_cost.get(panel), seconds)
