@@ -158,6 +158,50 @@ def test_the_time_axis_has_enough_readable_ticks(panel_at, qtbot, window, width,
     assert all(a.right() < b.left() for a, b in itertools.pairwise(rects))
 
 
+@pytest.mark.parametrize("chart", ["timeseries", "heatmap"])
+def test_time_labels_stay_under_their_times_as_the_plot_scrolls_pans_and_resizes(panel_at, qtbot, chart):
+    # The time axis lays its ticks out once per scale and shifts them as the plot follows its data: each label
+    # must still name the time under its centre, after scrolling, after a pan (another range) and a resize.
+    store = procs_store(400) if chart == "timeseries" else lat_store(400)
+    stream = (H, "procs", "cpu") if chart == "timeseries" else (H, "io", "lat")
+    panel = panel_at(store, stream, chart, width=700)
+    panel.set_window(60)
+    settle(qtbot, panel)
+    axis = panel.chart.plot.getAxis("bottom")
+
+    def check() -> None:
+        labels = axis._specs[2]
+        assert len(labels) >= 3, labels
+        lo, hi = panel.chart.vb.viewRange()[0]
+        bounds = axis.mapRectFromParent(axis.geometry())
+        step = axis.step_for(hi - lo, bounds.width())
+        for rect, _flags, text in labels:
+            assert bounds.left() <= rect.left() and rect.right() <= bounds.right()
+            t = lo + (rect.center().x() - bounds.left()) * (hi - lo) / bounds.width() + axis.origin
+            assert abs(t - round(t / step) * step) < 0.02 * step, (text, t, step)  # on a round time
+            assert text == axis.tickStrings([t - axis.origin], 1.0, step)[0]
+
+    for n in range(400, 460, 7):  # new rows: the plot follows, its axis shifts
+        if chart == "timeseries":
+            add_rows(store, range(n, n + 7))
+        else:
+            for t in range(n, n + 7):
+                entries = [[["bash"], [[[1024, 2047], 10], [[4096, 8191], 2]]]]
+                store([Snapshot(H, "io", "lat", "quantize", T0 + t, 1.0, True, entries)])
+        panel.refresh()
+        settle(qtbot, panel)
+        check()
+    panel.link.set_range(T0 + 200, T0 + 290)  # a pan and zoom: another scale
+    panel.refresh()
+    settle(qtbot, panel)
+    check()
+    panel.resize(500, 420)
+    settle(qtbot, panel)
+    panel.refresh()
+    settle(qtbot, panel)
+    check()
+
+
 # -- toolbar ------------------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("chart", ["timeseries", "heatmap", "histogram", "bars", "pie"])
 def test_the_toolbar_fits_half_a_laptop_screen_without_overflow(panel_at, qtbot, chart):

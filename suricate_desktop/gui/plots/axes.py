@@ -7,11 +7,14 @@ it is laid out again at each replay, and each label is measured again at each
 range change (measured in bench/gui.py: about two thirds of a time series'
 paint). ``FastAxis`` keeps what was measured (per label text) and what was laid out
 (a ``QStaticText`` per label), and draws the lines and labels straight onto the
-painter; the ticks themselves are still pyqtgraph's (``generateDrawSpecs``).
+painter; its ticks are pyqtgraph's (``generateDrawSpecs``). ``TimeAxis``, whose range
+moves at every redraw of a following plot, works its ticks out once per scale instead
+(``_Layout``: lines and labels over more than the window) and shifts them at each paint.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import time
@@ -72,9 +75,29 @@ class FastAxis(pg.AxisItem):
         self._pens: dict[tuple[int, float, int], QPen] = {}
         self._clip = QRect()
         self._text_pen = QPen()
+        self._bounds_key: tuple[Any, ...] | None = None
+        self._bounds = QRectF()
         super().__init__(*args, **kwargs)
         #: how many times the ticks were worked out again (the range or the size moved); for tests
         self.layouts = 0
+
+    def boundingRect(self) -> QRectF:
+        """pyqtgraph's bounds (the axis, and the view when it draws the grid), kept while the geometry stays.
+
+        Qt asks for them several times per paint and per ``update()`` (about eight times a redraw),
+        and pyqtgraph works them out in Python each time, mapping two rectangles."""
+        view = self.linkedView()
+        key = (
+            self.geometry(),
+            view.geometry() if view is not None else None,
+            self.grid,
+            self.style["tickLength"],
+            self.style["hideOverlappingLabels"],
+        )
+        if key != self._bounds_key:
+            self._bounds_key = key
+            self._bounds = super().boundingRect()
+        return QRectF(self._bounds)
 
     def text_size(self, text: str) -> QRectF:
         size = self._sizes.get(text)
@@ -214,6 +237,9 @@ class TimeAxis(FastAxis):
     """
 
     def __init__(self, origin: float = 0.0) -> None:
+        self._layout: _Layout | None = None
+        self._lean = False  # painting from the layout (a bottom axis with its grid over a view)
+        self._base_specs: tuple[Any, Any, Any] | None = None
         super().__init__(orientation="bottom")
         self.origin = float(origin)
         self.enableAutoSIPrefix(False)
@@ -243,52 +269,194 @@ class TimeAxis(FastAxis):
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [_time_label(v + self.origin, spacing) for v in values]
 
-    def generateDrawSpecs(self, p: Any) -> tuple[Any, Any, Any] | None:
-        """pyqtgraph's specs for a bottom time axis, worked out in a few lines instead of its general code.
+    @property
+    def _specs(self) -> tuple[Any, Any, Any] | None:
+        """(axis line, tick lines, labels) as pyqtgraph's ``generateDrawSpecs`` gives them, for what is shown now.
 
-        A following plot's time axis moves at every redraw, so this runs at every redraw:
-        what pyqtgraph does for any orientation, level and crowding rule cost more than
-        drawing the whole plot. Labels only on the major step (chosen so they fit), grid
-        lines on both levels."""
+        The lean path paints from a layout (``_Layout``) and needs no specs; the tests and the
+        other orientations read them."""
+        layout = self._layout
+        if layout is None or not self._lean:
+            return self._base_specs
+        return layout.specs(self.range[0])
+
+    @_specs.setter
+    def _specs(self, value: tuple[Any, Any, Any] | None) -> None:
+        self._base_specs = value
+
+    def paint(self, p: QPainter, opt: Any, widget: Any) -> None:
+        """Lines and labels from a layout kept while the scale stays: a scrolling axis is only shifted.
+
+        A following plot's time axis moves at every redraw; its ticks and labels were worked
+        out again each time (pyqtgraph's ``generateDrawSpecs``, then a ``QLineF`` per grid line:
+        a third of a time series' paint). At the same seconds per pixel the same round times
+        fall at the same spacing: the layout covers the window and two more of it ahead
+        (``AHEAD`` spans), and a paint translates its lines by the scroll and picks the
+        labels that fit, until the scale, the size, the pens or the font change, or the
+        window runs off the layout."""
         view = self.linkedView()
-        if self.orientation != "bottom" or view is None or self.grid is False:
-            return super().generateDrawSpecs(p)
+        self._lean = self.orientation == "bottom" and view is not None and self.grid is not False
+        if not self._lean:
+            super().paint(p, opt, widget)
+            return
+        lo, hi = self.range
+        layout = self._layout
+        if self.picture is None or layout is None:  # something moved: is the layout still good?
+            self.picture = True
+            layout = self._current_layout(view, lo, hi)
+        elif not layout.covers(lo, hi):
+            layout = self._current_layout(view, lo, hi)
+        if layout is None:
+            return
+        layout.paint(p, lo, self._clip)
+
+    def _current_layout(self, view: Any, lo: float, hi: float) -> _Layout | None:
+        if self.style["tickFont"] is not None and self.style["tickFont"] != self._font:
+            self._font = QFont(self.style["tickFont"])
+            self._sizes.clear()
+            self._static.clear()
+        key = (
+            self.geometry(),
+            view.geometry(),
+            self._pen,
+            self._tickPen,
+            self._textPen,
+            self.grid,
+            self.style["tickLength"],
+            self.style["tickTextOffset"][1],
+            self.origin,
+        )
+        layout = self._layout
+        if layout is not None and layout.key == key and layout.fits(lo, hi):
+            return layout
+        self._layout = layout = self._lay_out(view, lo, hi, key)
+        return layout
+
+    def _lay_out(self, view: Any, lo: float, hi: float, key: tuple[Any, ...]) -> _Layout | None:
+        """The ticks, grid lines and labels from ``lo`` − ``BEHIND`` spans to ``hi`` + ``AHEAD`` spans."""
+        self.layouts += 1
         bounds = self.mapRectFromParent(self.geometry())
         ticks = view.mapRectToItem(self, view.boundingRect())
-        lo, hi = self.range
+        self._clip = self.boundingRect().toAlignedRect()
         width = bounds.width()
         if hi <= lo or width <= 0:
             return None
-        scale = width / (hi - lo)
-        axis_spec = (
+        span = hi - lo
+        scale = width / span
+        left = bounds.left()
+        layout = _Layout(key, lo, hi, scale, left, bounds.right())
+        layout.axis = (
             self.pen(),
-            QPointF(bounds.left() - 1, bounds.top() + 1),
+            QPointF(left - 1, bounds.top() + 1),
             QPointF(bounds.right() + 1, bounds.top() + 1),
         )
-        tick_specs = []
-        text_specs = []
+        layout.text_pen = self.textPen()
+        layout.font = self._font
         top, stop = ticks.top(), bounds.top()
         text_top = stop + max(0, self.style["tickLength"]) + self.style["tickTextOffset"][1]
+        first, last = lo - BEHIND * span, hi + AHEAD * span
+        # the step for what shows (the same at every scroll), the ticks over the whole layout
+        step = self.step_for(span, width)
         height = 0.0
-        for level, (spacing, values) in enumerate(self.tickValues(lo, hi, width)):
+        for level, (spacing, values) in enumerate(self._levels_for(first, last, step)):
             pen = QPen(self.tickPen())
             colour = QColor(pen.color())
             colour.setAlpha(int(self.grid / (level + 1)))
             pen.setColor(colour)
-            xs = [(v - lo) * scale + bounds.left() for v in values]
-            tick_specs += [
-                (pen, QPointF(x, top), QPointF(x, stop)) for x in xs if bounds.left() <= x <= bounds.right()
-            ]
+            xs = [(v - lo) * scale + left for v in values]
+            layout.levels.append((self._opaque(pen), xs, [QLineF(x, top, x, stop) for x in xs]))
             if level:
                 continue
             for x, text in zip(xs, self.tickStrings(values, 1.0, spacing), strict=True):
                 size = self.text_size(text)
                 rect = QRectF(x - size.width() / 2, text_top, size.width(), size.height() * 0.8)
-                if rect.left() >= bounds.left() and rect.right() <= bounds.right():
-                    text_specs.append((rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, text))
-                    height = max(height, rect.height())
+                st = self._static_text(text)
+                layout.labels.append((rect, text, st, x - st.size().width() / 2, rect.top()))
+                height = max(height, rect.height())
         self._updateMaxTextSize(int(height))
-        return axis_spec, tick_specs, text_specs
+        return layout
+
+    def _levels_for(self, lo: float, hi: float, step: float) -> list[tuple[float, list[float]]]:
+        """``tickValues`` with the step given (the layout spans more than is shown)."""
+        lo, hi = lo + self.origin, hi + self.origin
+        offset = _utc_offset(lo)
+        levels = [(step, [v - self.origin for v in _ticks(lo, hi, step, offset)])]
+        minor = MINOR.get(int(step))
+        if minor:
+            levels.append((minor, [v - self.origin for v in _ticks(lo, hi, minor, offset)]))
+        return levels
+
+
+#: Spans of the window a time axis' layout reaches behind and ahead of what it shows (a following plot
+#: scrolls forward: one layout lasts two windows' worth of scrolling).
+BEHIND = 0.25
+AHEAD = 2.0
+#: Pixels of rounding a shifted line or label may be past the axis' edge and still count as inside.
+EDGE = 1e-6
+
+
+class _Layout:
+    """A time axis' lines and labels at one scale, in pixels for the range starting at ``lo``."""
+
+    def __init__(self, key: tuple[Any, ...], lo: float, hi: float, scale: float, left: float, right: float):
+        self.key = key
+        self.lo, self.span, self.scale, self.left, self.right = lo, hi - lo, scale, left, right
+        self.axis: tuple[QPen, QPointF, QPointF] | None = None
+        self.text_pen = QPen()
+        self.font = QFont()
+        #: (opaque pen, x of each line, the lines) per level, x ascending
+        self.levels: list[tuple[QPen, list[float], list[QLineF]]] = []
+        #: (rect at lo, text, laid-out text, its x, its y at lo) per label, x ascending
+        self.labels: list[tuple[QRectF, str, QStaticText, float, float]] = []
+
+    def fits(self, lo: float, hi: float) -> bool:
+        """Same seconds per pixel (to a millionth) and inside the layout."""
+        span = hi - lo
+        return abs(span - self.span) <= 1e-6 * self.span and self.covers(lo, hi)
+
+    def covers(self, lo: float, hi: float) -> bool:
+        return self.lo - BEHIND * self.span <= lo and hi <= self.lo + (1 + AHEAD) * self.span
+
+    def specs(self, lo: float) -> tuple[Any, Any, Any]:
+        """pyqtgraph's (axis line, [(pen, p1, p2)], [(rect, flags, text)]) for the range starting at ``lo``."""
+        dx = (self.lo - lo) * self.scale
+        ticks = [
+            (pen, line.p1() + QPointF(dx, 0), line.p2() + QPointF(dx, 0))
+            for pen, xs, lines in self.levels
+            for x, line in zip(xs, lines, strict=True)
+            if self.left - EDGE <= x + dx <= self.right + EDGE
+        ]
+        flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+        texts = [
+            (rect.translated(dx, 0), flags, text)
+            for rect, text, _st, _x, _y in self.labels
+            if rect.left() + dx >= self.left - EDGE and rect.right() + dx <= self.right + EDGE
+        ]
+        return self.axis, ticks, texts
+
+    def paint(self, p: QPainter, lo: float, clip: QRect) -> None:
+        dx = (self.lo - lo) * self.scale
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        if self.axis is not None:
+            pen, p1, p2 = self.axis
+            p.setPen(pen)
+            p.drawLine(p1, p2)
+        # (a line on the edge counts as inside, whichever way the shift rounded)
+        lo_x, hi_x = self.left - dx - EDGE, self.right - dx + EDGE
+        p.translate(dx, 0.0)
+        for pen, xs, lines in self.levels:  # the lines inside the axis, shifted by the scroll
+            i0, i1 = bisect.bisect_left(xs, lo_x), bisect.bisect_right(xs, hi_x)
+            if i1 > i0:
+                p.setPen(pen)
+                p.drawLines(lines[i0:i1])
+        p.translate(-dx, 0.0)
+        p.setFont(self.font)
+        p.setPen(self.text_pen)
+        p.setClipRect(clip)
+        for rect, _text, st, x, y in self.labels:
+            if rect.left() + dx >= self.left - EDGE and rect.right() + dx <= self.right + EDGE:
+                p.drawStaticText(QPointF(x + dx, y), st)
 
 
 def _utc_offset(t: float) -> float:

@@ -25,7 +25,9 @@ class RedrawBudget:
     and the event loop stall. So:
 
     * redraws draw on a token bucket filled at ``share`` of wall time, at most
-      ``burst`` seconds ahead: one frame never carries a pile of redraws;
+      ``burst`` seconds ahead, and one frame (the redraws asked for back to back,
+      and the paints that follow them in the same pass of the event loop) carries at
+      most ``burst`` of them: never a pile of redraws;
     * when the bucket is empty, the panels that are due queue, and the one that has
       waited longest since it fell due goes first, so the frame timer's fixed order
       favours nobody (a panel inside its interval is not queued: it held back the
@@ -38,14 +40,16 @@ class RedrawBudget:
       panels, the bound before, put the dearer panels and any whose cost jittered
       a frame past their stream's interval: 7.2 redraws/s each where 10 fit.)
 
-    ``share`` is 0.9 and ``burst`` 19 ms: at thirty frames a second the burst is the
-    bound that holds (0.57 of wall time), and what keeps the event loop answering
-    within a frame and a half (a frame carries at most about 19 ms of redrawing and
-    painting); the share bounds the redraws when frames come slower. At share 0.5
-    the 35 plots of bench/gui.py redrew 4.4 times a second where their redraws
-    fitted in 60 % of a core; at burst 25 ms its event-loop p99 was 56-78 ms, at
-    20 ms 40-50 ms (once 50.1), at 19 ms 41-48 ms with 9.6-10 redraws a second, at
-    18 ms the rate fell to 9.5 (docs/PERFORMANCE.md, "The GUI under ingestion").
+    ``share`` is 0.9 and ``burst`` 30 ms: the burst is what keeps the event loop
+    answering (a frame carries at most 30 ms of redrawing and painting), the share
+    bounds the redraws over time. The bucket alone did not bound a frame: each panel
+    asks after the redraws before it, so it found the bucket refilled by their time,
+    and when all 35 plots of bench/gui.py fell due together (their streams send
+    together) one frame carried all 35: 40-60 ms of a blocked event loop, its p99
+    whatever the burst (19 ms then). Bounded per frame, the 35 take two or three
+    frames; 30 ms leaves room for them when a busy machine doubles a redraw's cost
+    (three frames of 30 ms a tenth of a second), and the p99 under 50 ms
+    (docs/PERFORMANCE.md, "The GUI under ingestion").
 
     The frame timer keeps its rate, the event loop stays responsive, and under load
     each panel simply redraws less often (the newest data is never skipped, only
@@ -59,7 +63,7 @@ class RedrawBudget:
     """
 
     def __init__(
-        self, share: float = 0.9, burst: float = 0.019, max_interval: float = 5.0, max_rate: float = 10.0
+        self, share: float = 0.9, burst: float = 0.030, max_interval: float = 5.0, max_rate: float = 10.0
     ) -> None:
         self.share, self.burst, self.max_interval = share, burst, max_interval
         #: redraws a second a panel is never given more of, whatever its stream's rate
@@ -82,6 +86,9 @@ class RedrawBudget:
         # panel -> (estimate, routine)
         self._paint_due: weakref.WeakKeyDictionary[object, tuple[float, bool]] = weakref.WeakKeyDictionary()
         self._oldest: float | None = None
+        self._counted_at = -1e9  # when the queue was last recounted (a panel gone quiet leaves it then)
+        # what this frame's redraws and their paints cost so far, and when its last redraw ended
+        self._frame_spent, self._frame_end = 0.0, -1e9
 
     def cost(self, panel: object) -> float:
         """Seconds of GUI thread one redraw of ``panel`` takes: its Python work plus its paint."""
@@ -115,6 +122,8 @@ class RedrawBudget:
             return True
         self.tokens = min(self.burst, self.tokens + max(0.0, now - self.last) * self.share)
         self.last = now
+        if not -FRAME_GAP < now - self._frame_end < FRAME_GAP:  # a pause since the last redraw: a new frame
+            self._frame_spent = 0.0
         if now - self.drawn_at.get(panel, -1e9) < self.interval(panel, now):
             # Not due yet, so not queued: a panel inside its interval that counted as the longest waiting
             # would hold back every panel that is due (bench/gui.py at load 6: 5,195 of 9,548 refusals).
@@ -123,8 +132,12 @@ class RedrawBudget:
         self.waiting[panel] = (since, now)
         self._oldest = None if self._oldest is None else min(self._oldest, since)
         if self.tokens < min(self.cost(panel), self.burst) or self.tokens <= 0:
-            return False  # one frame carries at most about `burst` of redrawing
-        if self._oldest is None:  # recounted after each redraw, not per call
+            return False  # over the share
+        if self._frame_spent and self._frame_spent + min(self.cost(panel), self.burst) > self.burst:
+            return False  # one frame carries at most `burst` of redrawing and painting
+        # recounted after each redraw, and ten times a second (a refusal does not recount)
+        if self._oldest is None or not 0 <= now - self._counted_at < 0.1:
+            self._counted_at = now
             # Only panels still asking count: one nobody refreshes any more (closed, replaced) must not
             # hold the queue.
             for other, (_since, asked) in list(self.waiting.items()):
@@ -150,6 +163,8 @@ class RedrawBudget:
         # one frame could let many panels draw and leave all their paints to the next event-loop pass.
         expected = self.paint_cost.get(panel, seconds)
         self.tokens -= seconds + expected
+        self._frame_spent += seconds + expected
+        self._frame_end = now + seconds
         self._paint_due[panel] = (expected, routine)
         if routine:
             self.draw_cost[panel] = _ewma(self.draw_cost.get(panel), seconds)
@@ -159,6 +174,11 @@ class RedrawBudget:
         self.tokens -= seconds - expected
         if routine:
             self.paint_cost[panel] = _ewma(self.paint_cost.get(panel), seconds)
+
+
+#: Seconds between one redraw's end and the next panel's turn that start a new frame: within a frame the
+#: timer asks the panels one after the other (microseconds apart); between two, the paints and the wait.
+FRAME_GAP = 0.004
 
 
 def _ewma(old: float | None, new: float, alpha: float = 0.3) -> float:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import time
-import warnings
 
 import numpy as np
 import pyqtgraph as pg
@@ -65,6 +64,15 @@ def settle(vb: pg.ViewBox) -> None:
     redraw to one paint (measured: half the paint time per redraw).
     """
     vb.updateMatrix()
+
+
+def set_range(vb: pg.ViewBox, x: tuple[float, float], y: tuple[float, float] | None = None) -> None:
+    """Show ``x`` (and ``y``) exactly, as ``setRange(padding=0)`` does, for a chart that sets its own range.
+
+    Without pyqtgraph's "turn automatic ranging off" on the way, when it is off already: that
+    step alone is three nested calls and three state signals, at every redraw of a following plot."""
+    auto = vb.state["autoRange"]
+    vb.setRange(xRange=x, yRange=y, padding=0, disableAutoRange=auto[0] is not False or auto[1] is not False)
 
 
 def time_axis(origin: float) -> TimeAxis:
@@ -272,7 +280,7 @@ class TimeSeriesChart(KeyedChart):
         if not math.isfinite(lo):
             lo = float(self.times[0])
         width = int(self.vb.width()) if self.vb.width() > 50 else 800
-        x, y, k = decimate(self.times, values[:, cols], lo, hi, width)
+        x, y, k = decimate(self.times, values.take(cols, axis=1), lo, hi, width)
         x = x - self.t0
         self.points_per_row = k
         if self.log:
@@ -288,18 +296,18 @@ class TimeSeriesChart(KeyedChart):
         for key in wanted:
             self.curves[key].setVisible(key not in p.hidden)
         bounds = None
-        if shown:
-            with np.errstate(invalid="ignore"), warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN: no bounds
-                y_lo, y_hi = float(np.nanmin(y[:, shown])), float(np.nanmax(y[:, shown]))
+        if shown and len(y):
+            # fmin/fmax skip NaN (all NaN gives NaN: no bounds) without nanmin's copy and warnings
+            visible = y if len(shown) == y.shape[1] else y[:, shown]
+            y_lo, y_hi = float(np.fmin.reduce(visible, axis=None)), float(np.fmax.reduce(visible, axis=None))
             if math.isfinite(y_lo) and math.isfinite(y_hi):
                 bounds = (float(x[0]), float(x[-1]), y_lo, y_hi)
         self.multi.set_data(x, y, [self.curves[key] for key in wanted], bounds)
         y_range = self._steady(_span(bounds[2], bounds[3], self.log)) if bounds is not None else None
         if y_range is not None:
-            self.vb.setRange(xRange=(lo - self.t0, hi - self.t0), yRange=y_range, padding=0)
+            set_range(self.vb, (lo - self.t0, hi - self.t0), y_range)
         else:
-            self.vb.setXRange(lo - self.t0, hi - self.t0, padding=0)
+            set_range(self.vb, (lo - self.t0, hi - self.t0))
         settle(self.vb)
 
     def _steady(self, wanted: tuple[float, float] | None) -> tuple[float, float] | None:

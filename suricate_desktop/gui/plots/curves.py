@@ -38,6 +38,10 @@ class Series:
         self.y = np.zeros(0)
         self._finite = True
         self._shape: QPolygonF | QPainterPath | None = None
+        # The screen's polyline, kept from one redraw to the next and filled in place through a numpy
+        # view of its points (pyqtgraph's arrayToQPolygonF makes a new one and a view of it each time).
+        self._polygon = QPolygonF()
+        self._points: np.ndarray | None = None
 
     def name(self) -> str:
         return str(self.opts["name"])
@@ -66,8 +70,14 @@ class Series:
         if len(self.x) < 2:
             return None
         if screen and self._finite:
-            if not isinstance(self._shape, QPolygonF):
-                self._shape = pg.functions.arrayToQPolygonF(self.x, self.y)
+            if self._shape is not self._polygon:
+                n = len(self.x)
+                if self._points is None or len(self._points) != n:
+                    self._polygon.resize(n)
+                    self._points = pg.functions.ndarray_from_qpolygonf(self._polygon)
+                self._points[:, 0] = self.x
+                self._points[:, 1] = self.y
+                self._shape = self._polygon
             return self._shape
         if not isinstance(self._shape, QPainterPath):
             self._shape = pg.arrayToQPath(self.x, self.y, connect="all" if self._finite else "finite")
@@ -105,9 +115,11 @@ class MultiCurve(pg.GraphicsObject):
         """Give ``series[j]`` the points (x, y[:, j]) — one x for all, as the chart's rows are — and repaint.
 
         ``bounds``: (x min, x max, y min, y max) of the finite points of the visible curves, or None."""
-        finite = np.isfinite(y).all(axis=0)
+        # a column's sum is finite only if every point is (or, at worst, a huge finite column takes the
+        # path, which draws it as well): one pass over y, not isfinite's array and then all()
+        finite = np.isfinite(np.add.reduce(y, axis=0))
         for j, s in enumerate(series):
-            s.set(x, np.ascontiguousarray(y[:, j]), bool(finite[j]))
+            s.set(x, y[:, j], bool(finite[j]))
         bounds = bounds or (0.0, 0.0, 0.0, 0.0)
         if bounds != self._bounds:
             self._bounds = bounds

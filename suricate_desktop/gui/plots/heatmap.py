@@ -23,7 +23,8 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
-from PySide6.QtWidgets import QGraphicsRectItem
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem
 
 from ._data import (
     RowCache,
@@ -37,7 +38,7 @@ from ._data import (
     spread,
     time_bins,
 )
-from .charts import BucketAxis, Chart, _num, settle, time_axis
+from .charts import BucketAxis, Chart, _num, set_range, settle, time_axis
 
 #: Light yellow for the fewest, through orange and red, to dark red for the most (ColorBrewer YlOrRd).
 HEAT_COLOURS = ["#FFEDA0", "#FED976", "#FEB24C", "#FD8D3C", "#FC4E2A", "#E31A1C", "#BD0026", "#800026"]
@@ -50,6 +51,65 @@ DEFAULT_COLUMNS = 600
 LEVEL_KEEP = 0.5
 
 
+class HeatImage(pg.ImageItem):
+    """An ``ImageItem`` that turns a heatmap's counts into colours in a few numpy calls, opaque or blank.
+
+    pyqtgraph's general path for a float image with NaN (the empty cells) checks the image
+    for NaN, rescales it through ``nditer``, applies an RGB table made RGBA at every render and
+    hands Qt an RGBA8888 image, which the raster engine converts at every paint: two fifths
+    of a heatmap's paint (bench/plot_redraw.py). Here: the same scale and the same colours
+    (``(count - low) × 256 / (high - low)``, clipped to 0..255, truncated, looked up), each
+    cell an opaque colour or, for NaN, nothing, as premultiplied ARGB32, Qt's own format.
+    Anything else (another table, levels per channel, downsampling) goes to pyqtgraph's path."""
+
+    _table: tuple[object, np.ndarray] | None = None
+
+    def render(self) -> None:
+        image, lut, levels = self.image, self.lut, self.levels
+        if (
+            image is None
+            or image.ndim != 2
+            or image.size == 0
+            or image.dtype != np.float32
+            or self.autoDownsample
+            or not isinstance(lut, np.ndarray)
+            or lut.shape not in ((256, 3), (256, 4))
+            or levels is None
+            or np.ndim(levels) != 1
+            or (lut.shape[1] == 4 and lut[:, 3].min() < 255)
+        ):
+            super().render()
+            return
+        table = self._argb_table(lut)
+        low, high = float(levels[0]), float(levels[1])
+        span = high - low
+        scaled = image - low  # float32, as pyqtgraph's rescale works
+        scaled *= 256.0 / (span if span != 0 else 1.0)
+        np.clip(scaled, 0, 255, out=scaled)
+        blank = np.isnan(image)
+        scaled[blank] = 0
+        argb = table[scaled.astype(np.uint8)]
+        argb[blank] = 0  # premultiplied transparent
+        argb = np.ascontiguousarray(argb.T if self.axisOrder == "col-major" else argb)
+        self._argb = argb  # the QImage reads this memory
+        height, width = argb.shape
+        self.qimage = QImage(
+            argb.data, width, height, argb.strides[0], QImage.Format.Format_ARGB32_Premultiplied
+        )
+        self._renderRequired = False
+        self._unrenderable = False
+
+    def _argb_table(self, lut: np.ndarray) -> np.ndarray:
+        """The colour table as opaque ARGB32 words, worked out again only when the table changes."""
+        kept = self._table
+        if kept is not None and kept[0] is lut:
+            return kept[1]
+        rgb = lut[:, :3].astype(np.uint32)
+        table = (0xFF000000 | (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]).astype(np.uint32)
+        self._table = (lut, table)
+        return table
+
+
 class HeatmapChart(Chart):
     """Time × bucket × count for one key or summed over every key."""
 
@@ -59,8 +119,11 @@ class HeatmapChart(Chart):
 
     def __init__(self, panel):
         self.axis = BucketAxis("left", boundaries=True)
+        # Painted into a pixmap Qt replays until the ladder changes: the image's edge touches the axis,
+        # so each redraw repainted its labels (a tenth of a heatmap's paint, bench/plot_redraw.py).
+        self.axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         super().__init__(panel, {"bottom": time_axis(panel.time_origin), "left": self.axis})
-        self.image = pg.ImageItem(axisOrder="col-major")
+        self.image = HeatImage(axisOrder="col-major")
         self.image.setLookupTable(HEAT_LUT)
         self.plot.addItem(self.image)
         self.bar = pg.ColorBarItem(values=(0.0, 1.0), colorMap=HEAT_MAP, interactive=False, width=10)
@@ -131,7 +194,7 @@ class HeatmapChart(Chart):
         self.bin0, self.width, ncols, self.cols = time_bins(self.times, p.interval, lo, hi, width_px)
         self.counts, self.filled = bin_rows(full, self.cols, ncols)
         self._show()
-        self.vb.setRange(xRange=(view_lo - self.t0, hi - self.t0), yRange=(0, nrows), padding=0)
+        set_range(self.vb, (view_lo - self.t0, hi - self.t0), (0, nrows))
         settle(self.vb)
 
     def _show(self):
