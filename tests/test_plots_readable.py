@@ -384,3 +384,26 @@ def test_a_panel_draws_all_its_keys_in_one_item_with_legend_and_readout(panel_at
     for i, p in enumerate(PROCS):
         value = (10 - i) * 100 + (50 * (i + 3)) % 37
         assert (f"{p}: {value}" in readout) == (p != "java"), (p, readout)
+
+
+@pytest.mark.parametrize("height", [260, 420, 900])
+def test_a_log_axis_labels_decades_and_only_what_fits_between_them(panel_at, qtbot, height):
+    """A cumulative byte count over two decades on a log axis: each decade is labelled as numbers are
+    elsewhere (10M, 100M), 2 and 5 when there is room; no label over another (9·10⁷ on 8·10⁷ was)."""
+    store = LiveStore()
+    for t in range(200):
+        entries = [[[p], 2e6 * (1 + i) * 1.02**t] for i, p in enumerate(PROCS[:4])]
+        store([Snapshot(H, "io", "bytes", "sum", T0 + t, 1.0, True, entries)])
+    panel = panel_at(store, (H, "io", "bytes"), "timeseries", height=height)
+    panel.set_log(True)  # the ⋯ menu's "Log scale"
+    panel.refresh()
+    settle(qtbot, panel)
+    specs = panel.chart.plot.getAxis("left")._specs[2]
+    labels = [text for _rect, _flags, text in specs]
+    assert labels, "a log axis with no label"
+    assert set(labels) <= {"1M", "2M", "5M", "10M", "20M", "50M", "100M", "200M", "500M", "1G", "2G"} | {
+        f"{m}{u}" for m in range(1, 10) for u in ("M", "0M", "00M", "G")
+    }, labels
+    assert any(text in labels for text in ("10M", "100M", "1G")), labels  # a decade is always named
+    rects = sorted((rect for rect, _f, text in specs if text), key=lambda r: r.top())
+    assert all(a.bottom() <= b.top() for a, b in itertools.pairwise(rects)), labels

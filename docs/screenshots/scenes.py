@@ -60,17 +60,19 @@ PLOT_SCENES = {
 }  # fmt: skip
 
 
-def plots_scene(scene: str) -> int:
+def plots_scene(scene: str, out: str | None, after: float) -> int:
     from suricate_desktop.gui.plots import demo
 
     app = QApplication(sys.argv[:1])
+    if out:  # as the other scenes: grab the screen after a while, then quit
+        QTimer.singleShot(int(after * 1000), lambda: _grab(app, out))
     screen = app.primaryScreen().availableGeometry()
     return demo.main([*PLOT_SCENES[scene], "--size", f"{screen.width()}x{screen.height()}"])
 
 
 def main(scene: str, out: str | None = None, after: float = 10.0) -> int:
     if scene in PLOT_SCENES:
-        return plots_scene(scene)
+        return plots_scene(scene, out, after)
     app = QApplication(sys.argv[:1])
     settings = QSettings(f"{tempfile.mkdtemp()}/settings.ini", QSettings.IniFormat)
     if out:  # grab the whole screen (dialogs and menus included) after a while, then quit

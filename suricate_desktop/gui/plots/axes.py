@@ -211,13 +211,47 @@ class ValueAxis(FastAxis):
         # one, its labels and grid a quarter of a time series' paint (bench/gui.py).
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
+        if self.logMode:  # what tickStrings needs to know: how many pixels a decade has on this axis
+            self._pixels_per_decade = size / max(maxVal - minVal, 1e-12)
+        ticks: list[tuple[float, list[float]]] = super().tickValues(minVal, maxVal, size)
+        return ticks
+
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         if self.logMode:
-            return super().tickStrings(values, scale, spacing)
+            return log_labels(values, getattr(self, "_pixels_per_decade", 0.0))
         if spacing and spacing < 1:
             digits = max(0, -math.floor(math.log10(spacing)))
             return [f"{v * scale:.{digits}f}" for v in values]
         return [fmt_number(v * scale) for v in values]
+
+
+#: Pixels a decade needs on a log axis before its 2 and 5 are labelled, and before all of 2-9 are
+#: (the gaps between 9 and 10, or 1 and 2, are 4.6 % and 30 % of a decade; a label is about 15 px high).
+LOG_LABEL_25, LOG_LABEL_ALL = 70.0, 420.0
+
+
+def log_labels(values: list[float], pixels_per_decade: float) -> list[str]:
+    """Labels of a log axis's ticks (``values`` are log10s): each decade always, as a linear axis writes
+    numbers (1k, 10M); 2 and 5 when a decade is tall enough, every mantissa when it is taller still; the
+    other minor ticks keep their grid line and no label, so labels never pile up (9·10⁷ over 8·10⁷)."""
+    keep = (
+        set(range(1, 10))
+        if pixels_per_decade >= LOG_LABEL_ALL
+        else {1, 2, 5}
+        if pixels_per_decade >= LOG_LABEL_25
+        else {1}
+    )
+    out = []
+    for v in values:
+        if not -300.0 < v < 300.0:  # a range still in linear units as the axis turns to log: no label yet
+            out.append("")
+            continue
+        x = 10.0**v
+        mantissa = x / 10.0 ** math.floor(v + 1e-9)
+        whole = round(mantissa)
+        out.append(fmt_number(x) if abs(mantissa - whole) < 1e-6 and whole in keep else "")
+    return out
 
 
 class TimeAxis(FastAxis):
