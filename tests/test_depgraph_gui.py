@@ -48,7 +48,7 @@ def graph_window(qtbot, settings, recording):
 
 
 def computed(qtbot, window):
-    with qtbot.waitSignal(window.worker.finished, timeout=30_000):
+    with qtbot.waitSignal(window.displayed, timeout=30_000):  # the graph, its table and first link
         window.compute()
     return window.result.graph
 
@@ -62,7 +62,7 @@ def test_compute_draws_the_two_linked_and_leaves_the_third_out(qtbot, graph_wind
     assert graph.nodes[web].cluster == graph.nodes[db].cluster >= 1
     assert "3 links" in graph_window.summary.text()
     # the unlinked can be drawn too, and cron then shows, grey (no cluster)
-    with qtbot.waitSignal(graph_window.worker.finished, timeout=30_000):
+    with qtbot.waitSignal(graph_window.displayed, timeout=30_000):
         graph_window.show_unlinked.setChecked(True)
     shown = {graph_window.result.graph.nodes[i].name for i in graph_window.canvas.shown}
     assert CRON in shown
@@ -129,7 +129,7 @@ def test_export_writes_a_png_an_svg_and_the_edges_csv(qtbot, graph_window, tmp_p
 
 def test_a_higher_threshold_redraws_without_reading_again(qtbot, graph_window):
     computed(qtbot, graph_window)
-    with qtbot.waitSignal(graph_window.worker.finished, timeout=30_000):
+    with qtbot.waitSignal(graph_window.displayed, timeout=30_000):
         graph_window.threshold.setValue(0.99)
     graph = graph_window.result.graph
     assert [(graph.nodes[e.a].name, graph.nodes[e.b].name) for e in graph.edges] == [(DB_READS, DB)]

@@ -121,7 +121,7 @@ def test_cancel_stops_the_graph_and_nothing_arrives(qtbot, sample_graph):
 
 def test_the_graph_opens_on_the_top_series_and_strong_links_both_adjustable(qtbot, sample_graph):
     assert sample_graph.max_series.value() == TOP_SERIES == 30
-    with qtbot.waitSignal(sample_graph.worker.finished, timeout=60_000):
+    with qtbot.waitSignal(sample_graph.displayed, timeout=60_000):
         sample_graph.compute()
     graph = sample_graph.result.graph
     cut = sample_graph.threshold.value()

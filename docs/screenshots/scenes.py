@@ -173,7 +173,7 @@ def main(scene: str, out: str | None = None, after: float = 10.0) -> int:
                 if edge is not None:
                     graph_window.select_edge(g.edges.index(edge))
 
-            graph_window.worker.finished.connect(pick)
+            graph_window.displayed.connect(pick)  # once shown: the first link is picked then
             graph_window.compute()
 
         QTimer.singleShot(1500, graph)

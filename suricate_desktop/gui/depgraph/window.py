@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -67,6 +67,9 @@ class NumberItem(QTableWidgetItem):
 
 class DependencyGraphWindow(QMainWindow):
     """One window per workbench; ``registry`` gives the sources to choose from."""
+
+    #: Emitted once a result is wholly shown: the graph, the table of links and the first link's plot.
+    displayed = Signal(object)
 
     def __init__(self, registry, settings: QSettings | None = None, parent: QWidget | None = None):
         super().__init__(parent, Qt.WindowType.Window)
@@ -380,10 +383,12 @@ class DependencyGraphWindow(QMainWindow):
         QMessageBox.warning(self, "Dependency graph", message)
 
     def _on_finished(self, result: GraphResult) -> None:
+        """Show ``result`` in three turns of the event loop (the graph; the table; the first link's plot), each
+        painted before the next: together, with their first paints, they froze the window over 100 ms
+        (bench/gui_stalls.py, "compute the graph")."""
         self.result = result
         graph = result.graph
         self.canvas.show_graph(graph, result.shown, result.positions)
-        self._fill_table()
         self.pair_plot.clear()
         p = graph.params
         hidden = len(graph.nodes) - len(result.shown)
@@ -393,8 +398,20 @@ class DependencyGraphWindow(QMainWindow):
             f"{len(graph.clusters)} clusters" + (f"; {hidden} unlinked not drawn" if hidden else "")
         )
         self._set_exports_enabled(True)
-        if graph.edges:
+        QTimer.singleShot(0, self, lambda: self._show_links(result))
+
+    def _show_links(self, result: GraphResult) -> None:
+        if self.result is not result:  # a newer result came meanwhile: it shows its own
+            return
+        self._fill_table()
+        QTimer.singleShot(0, self, lambda: self._show_first_link(result))
+
+    def _show_first_link(self, result: GraphResult) -> None:
+        if self.result is not result:
+            return
+        if result.graph.edges:
             self.select_edge(0)
+        self.displayed.emit(result)
 
     def _set_exports_enabled(self, enabled: bool) -> None:
         self.save_image_action.setEnabled(enabled)

@@ -95,9 +95,11 @@ class Chart:
         self.panel = panel
         #: x of a timed chart is time − t0 (see TimeAxis); 0 for the others.
         self.t0 = float(panel.time_origin) if self.timed else 0.0
-        self.plot: pg.PlotItem = panel.canvas.addPlot(row=0, col=0, axisItems=axis_items or {})
+        # no context menu: built and thrown away it was a fifth of a chart's making (the panel has its ⋯ menu)
+        self.plot: pg.PlotItem = panel.canvas.addPlot(
+            row=0, col=0, axisItems=axis_items or {}, enableMenu=False
+        )
         self.plot.hideButtons()
-        self.plot.setMenuEnabled(False)
         self.plot.showGrid(x=True, y=True, alpha=GRID_ALPHA)
         for side in ("left", "bottom"):
             axis = self.plot.getAxis(side)
