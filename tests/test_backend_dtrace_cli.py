@@ -228,7 +228,7 @@ def test_default_layout_scalars():
         @where[arg0, stack()] = count();
     }"""
     (batch,), _ = parse("scalar_default.out", script, formats=False)
-    assert entries(batch, "fds") == [[["/var/log/messages"], 2], [["/home/joe/My Documents/notes.txt"], 17]]
+    assert entries(batch, "fds") == [[["/var/log/messages"], 2], [["/srv/data/My Documents/notes.txt"], 17]]
     assert entries(batch, "perproc") == [
         [[101, "bash"], 10],
         [[7, "Web Content"], 3000],

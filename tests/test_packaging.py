@@ -231,7 +231,7 @@ def test_launcher_tells_a_package_from_a_python():
         assert launched_by_package(launcher), launcher
     for python in (
         "/usr/bin/python3",
-        "/home/me/.pyenv/versions/3.11.7/bin/python3.11",
+        os.path.expanduser("~/.pyenv/versions/3.11.7/bin/python3.11"),  # a pyenv interpreter in a home
         "/opt/venv/bin/python",
         "/usr/bin/pypy3",
         sys.executable,
