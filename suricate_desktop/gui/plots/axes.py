@@ -204,6 +204,8 @@ class ValueAxis(FastAxis):
     """
 
     def __init__(self, orientation: str = "left") -> None:
+        #: on a log axis, how many pixels a decade has (``tickValues`` knows it, ``tickStrings`` needs it)
+        self._pixels_per_decade = 0.0
         super().__init__(orientation)
         self.enableAutoSIPrefix(False)
         # Painted into a pixmap Qt keeps and replays until the axis changes: a value axis keeps its range
@@ -212,14 +214,14 @@ class ValueAxis(FastAxis):
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list[tuple[float, list[float]]]:
-        if self.logMode:  # what tickStrings needs to know: how many pixels a decade has on this axis
+        if self.logMode:
             self._pixels_per_decade = size / max(maxVal - minVal, 1e-12)
         ticks: list[tuple[float, list[float]]] = super().tickValues(minVal, maxVal, size)
         return ticks
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         if self.logMode:
-            return log_labels(values, getattr(self, "_pixels_per_decade", 0.0))
+            return log_labels(values, self._pixels_per_decade)
         if spacing and spacing < 1:
             digits = max(0, -math.floor(math.log10(spacing)))
             return [f"{v * scale:.{digits}f}" for v in values]
