@@ -147,3 +147,26 @@ def own_broker():
         yield node.start()
     finally:
         node.remove()
+
+
+AGENT_SECRET = "0123456789abcdef0123456789abcdef"
+
+
+@pytest.fixture
+def agent(broker_url, exchange, monkeypatch):
+    """An agent host listening for control requests (signed with ``AGENT_SECRET``, which the test's
+    environment holds), publishing its runs to the test's exchange; its host name."""
+    from suricate_desktop.agent.control_handler import AgentControlHandler
+    from suricate_desktop.transport.control import SECRET_ENV, ControlServer
+    from suricate_desktop.transport.publisher import Publisher
+
+    monkeypatch.setenv(SECRET_ENV, AGENT_SECRET)
+    host = f"rul{uuid.uuid4().hex[:8]}"
+    publisher = Publisher(broker_url, exchange).start()
+    handler = AgentControlHandler(lambda: publisher, host)
+    server = ControlServer(broker_url, host, AGENT_SECRET.encode(), handler).start()
+    assert server.wait_ready()
+    yield host
+    handler.stop_all(timeout=10)
+    server.stop()
+    publisher.close()

@@ -15,7 +15,7 @@ from suricate_desktop.gui.plots.marks import MAX_ALERT_MARKS
 from suricate_desktop.gui.sources.broker import BrokerSource
 from suricate_desktop.rules import backtest, firings, loads
 from suricate_desktop.schema import Snapshot
-from suricate_desktop.store.recording import RecordingWriter
+from suricate_desktop.store.recording import RecordingWriter, iter_snapshots
 from suricate_desktop.transport.publisher import Publisher
 
 T0 = 1_764_280_800.0
@@ -430,3 +430,62 @@ def test_columns_fit_their_contents_and_the_edit_dialog_lists_every_problem_at_o
     # all three in sight, none behind a scroll bar
     assert dialog.problems.verticalScrollBar().maximum() == 0
     dialog.reject()
+
+
+def test_a_trace_action_goes_to_the_broker_its_host_publishes_to_not_the_first(
+    qtbot, tmp_path, broker_url, exchange, agent
+):
+    """A desk attached to two brokers: the first (added first, so the actions' default) is one that is not
+    there; the alerting host publishes to the second. "Test now" of a drill-down rule must ask that host's
+    agent on the second broker and record the capture there."""
+    (tmp_path / "rules.toml").write_text(
+        f"""[[rule]]
+name = "drill"
+host = "{agent}"
+source = "syscalls"
+key = "bash"
+threshold = 100
+
+[[rule.action]]
+type = "trace"
+backend = "sampler"
+duration = 1.0
+interval = 0.25
+retries = 0
+"""
+    )
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+    w = MainWindow(settings=settings, restore_sources=False)
+    qtbot.addWidget(w)
+    w.show()
+    try:
+        w.registry.add(
+            BrokerSource("amqp://guest:guest@127.0.0.1:1/%2F", ["#"], exchange=exchange, name="gone")
+        )
+        source = w.registry.add(BrokerSource(broker_url, [f"{agent}.#"], exchange=exchange))
+        assert source.consumer.wait_ready(20)
+        publisher = Publisher(broker_url, exchange).start()
+        try:
+            publisher([snap(agent, 0, 5)])
+            assert publisher.flush(10)
+        finally:
+            publisher.close()
+        qtbot.waitUntil(lambda: any(i.stream[0] == agent for i in source.store.streams()), timeout=20_000)
+        panel = w.rules_panel
+        panel.test_now("drill")
+
+        def done():
+            panel.take_events()
+            return [
+                e
+                for e in panel.timeline.entries.values()
+                if e.test and e.action_summary() in ("trace ok", "trace failed")
+            ]
+
+        qtbot.waitUntil(lambda: bool(done()), timeout=60_000)
+        [entry] = done()
+        assert entry.action_summary() == "trace ok"
+        [capture] = entry.captures()
+        assert {s.host for s in iter_snapshots(capture)} == {agent}
+    finally:
+        w.close()

@@ -14,12 +14,10 @@ import pika
 import pytest
 from waiting import wait_until
 
-from suricate_desktop.agent.control_handler import AgentControlHandler
 from suricate_desktop.rules import Action, ActionRunner, Engine, backtest, firings, loads
 from suricate_desktop.schema import Snapshot
 from suricate_desktop.store.recording import RecordingWriter, iter_snapshots
 from suricate_desktop.transport.consumer import Consumer
-from suricate_desktop.transport.control import SECRET_ENV, ControlServer
 from suricate_desktop.transport.publisher import Publisher
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -309,21 +307,6 @@ threshold = "high"
     assert {e["alert"] for e in kept if e["event"] == "action"} == {fired[0]["alert"]}
 
 
-@pytest.fixture
-def agent(broker_url, exchange, monkeypatch):
-    """An agent host listening for control requests, publishing runs to the test's exchange."""
-    monkeypatch.setenv(SECRET_ENV, SECRET)
-    host = f"rul{uuid.uuid4().hex[:8]}"
-    publisher = Publisher(broker_url, exchange).start()
-    handler = AgentControlHandler(lambda: publisher, host)
-    server = ControlServer(broker_url, host, SECRET.encode(), handler).start()
-    assert server.wait_ready()
-    yield host
-    handler.stop_all(timeout=10)
-    server.stop()
-    publisher.close()
-
-
 def test_the_trace_action_runs_a_capture_on_the_alerting_host_and_records_it(
     broker_url, exchange, agent, tmp_path
 ):
@@ -353,6 +336,42 @@ def test_the_trace_action_runs_a_capture_on_the_alerting_host_and_records_it(
     assert {(s.host, s.source, s.run) for s in captured} == {(host, "drill-a1b2c3d4e5f6", result["run"])}
     meta = json.loads((Path(result["recording"]) / "recording.json").read_text())
     assert meta["alert"] == "a1b2c3d4e5f60718" and meta["bindings"] == [f"{host}.drill-a1b2c3d4e5f6.#"]
+
+
+def test_a_trace_action_asks_the_agent_on_the_broker_its_host_is_routed_to(
+    broker_url, exchange, agent, tmp_path
+):
+    """With several brokers, the runner's own (here one that is not there) is not where every host is: the
+    route names the broker the alerting host publishes to, and the capture is asked and recorded there."""
+    host = agent
+    routed = []
+
+    def route(alert):
+        routed.append(alert["host"])
+        return (broker_url, exchange, None) if alert["host"] == host else None
+
+    reports = []
+    runner = ActionRunner(
+        reports.append,
+        broker="amqp://guest:guest@127.0.0.1:1/%2F",
+        exchange="elsewhere",
+        captures=tmp_path / "captures",
+        route=route,
+    )
+    try:
+        runner.submit(
+            Action("trace", backend="sampler", duration=1.0, interval=0.25, retries=0),
+            {"id": "0f1e2d3c4b5a6978", "host": host, "rule": "r"},
+        )
+        assert wait_until(lambda: reports, 60)
+    finally:
+        runner.close()
+    [report] = reports
+    assert routed == [host]
+    assert report["status"] == "ok", report
+    assert report["result"]["exchange"] == exchange and report["result"]["snapshots"] > 0
+    captured = list(iter_snapshots(report["result"]["recording"]))
+    assert captured and {s.host for s in captured} == {host}
 
 
 def test_rules_run_rereads_the_rules_file_when_it_changes(broker_url, exchange, tmp_path):

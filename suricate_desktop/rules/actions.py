@@ -36,6 +36,8 @@ MAX_BACKOFF = 300.0
 #: ``rate_limit = 0`` nothing else stops a publisher's flood of firings from queueing actions without end.
 MAX_QUEUED = 10_000
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
+#: Where an alert's host is reached: (broker URL, exchange, private CA or None), or None when not known.
+Route = Callable[[dict[str, Any]], "tuple[str, str, str | None] | None"]
 
 
 class ActionFailed(Exception):
@@ -99,6 +101,11 @@ class ActionRunner:
     recording goes to; ``secret_file`` the control secret (else $SURICATE_CONTROL_SECRET);
     ``tls_ca`` the private CA ``broker``'s certificate is checked against (the source's, so an action
     reaches the broker its streams come from; not used for an action's own other broker).
+
+    ``route``, where the data come from more than one broker (a desk attached to several hosts), says
+    through which broker, exchange and CA an alert's host is reached: a trace action must ask the
+    agent on the broker that host publishes to, not on the first one. It is called from the action's
+    worker thread; ``None`` (no route, or a host it does not know) means ``broker``.
     """
 
     def __init__(
@@ -110,6 +117,7 @@ class ActionRunner:
         captures: str | Path | None = None,
         secret_file: str | None = None,
         tls_ca: str | None = None,
+        route: Route | None = None,
         workers: int = 4,
         max_queued: int = MAX_QUEUED,
     ):
@@ -121,6 +129,7 @@ class ActionRunner:
         self.captures = Path(captures) if captures else None
         self.secret_file = secret_file
         self.tls_ca = tls_ca
+        self.route = route
         self._heap: list[_Job] = []
         self._order = itertools.count()
         self._cond = threading.Condition()
@@ -289,18 +298,31 @@ class ActionRunner:
             reason = getattr(exc, "reason", exc)
             raise ActionFailed(f"cannot reach {action.url}: {reason}") from None
 
-    def _ca(self, url: str) -> str | None:
-        """The private CA for ``url``: the source's, when it is the source's broker."""
+    def _home(self, alert: dict[str, Any]) -> tuple[str, str, str | None]:
+        """(broker URL, exchange, CA) through which the alert's host is reached: the route's answer, else
+        the runner's own broker."""
+        from ..transport.publisher import DEFAULT_URL
+
+        found = self.route(alert) if self.route is not None else None
+        return found if found is not None else (self.broker or DEFAULT_URL, self.exchange, self.tls_ca)
+
+    def _ca(self, url: str, home: tuple[str, str, str | None]) -> str | None:
+        """The private CA for ``url``: the host's broker's (or the runner's) when it is that broker."""
+        if url == home[0]:
+            return home[2]
         return self.tls_ca if url == self.broker else None
 
     def _run_amqp(self, action: Action, alert: dict[str, Any]) -> dict[str, Any]:
-        from ..transport.publisher import DEFAULT_URL, Publisher
+        from ..transport.publisher import Publisher
 
-        url = action.broker or self.broker or DEFAULT_URL
+        home = self._home(alert)
+        url = action.broker or home[0]
         with self._publishers_lock:
             publisher = self._publishers.get((url, action.exchange))
             if publisher is None:
-                publisher = Publisher(url, action.exchange, max_buffer=10_000, tls_ca=self._ca(url)).start()
+                publisher = Publisher(
+                    url, action.exchange, max_buffer=10_000, tls_ca=self._ca(url, home)
+                ).start()
                 self._publishers[(url, action.exchange)] = publisher
         key = alert_routing_key(alert)
         publisher.publish_bodies([(key, json.dumps(alert, default=str).encode())])
@@ -317,12 +339,14 @@ class ActionRunner:
     def _run_trace(self, action: Action, alert: dict[str, Any]) -> dict[str, Any]:
         """Run the action's script on the alerting host's agent for ``duration`` s; record what it sends."""
         from ..transport.control import ControlClient, load_secret
-        from ..transport.publisher import DEFAULT_URL
 
         host = str(alert.get("host") or "")
         if not host:
             raise ActionFailed("the alert has no host to trace", retry=False)
-        url = action.broker or self.broker or DEFAULT_URL
+        home = self._home(alert)
+        url = action.broker or home[0]
+        exchange = home[1]
+        ca = self._ca(url, home)
         secret = load_secret(action.secret_file or self.secret_file)
         script = action.script
         if action.script_file:
@@ -334,7 +358,7 @@ class ActionRunner:
             "source": source,
             "bind": bind,
             "duration": action.duration,
-            "exchange": self.exchange,
+            "exchange": exchange,
         }
         consumer = writer = None
         if action.record and self.captures is not None:
@@ -348,12 +372,12 @@ class ActionRunner:
                     "alert": alert.get("id"),
                     "rule": alert.get("rule"),
                     "bindings": [bind],
-                    "exchange": self.exchange,
+                    "exchange": exchange,
                 },
             )
             # The writer is a durable sink (it says when a batch is on disk), which Consumer's ``Sink``
             # annotation does not name; Consumer tells the two apart at run time.
-            consumer = Consumer(writer, url, self.exchange, [bind], tls_ca=self._ca(url)).start()
+            consumer = Consumer(writer, url, exchange, [bind], tls_ca=ca).start()
             consumer.wait_ready(10)
             result["recording"] = str(folder)
         ended = threading.Event()
@@ -363,7 +387,7 @@ class ActionRunner:
             end_info.update(info)
             ended.set()
 
-        client = ControlClient(url, host, secret, timeout=max(30.0, action.timeout), tls_ca=self._ca(url))
+        client = ControlClient(url, host, secret, timeout=max(30.0, action.timeout), tls_ca=ca)
         try:
             run_id = client.run(
                 script,

@@ -118,6 +118,9 @@ class RulesPanel(QWidget):
         self._mtime = 0.0
         self._undo: list[str] = []
         self._stores: dict[int, LiveStore] = {}  # id(source) -> the store the feed is subscribed to
+        #: The broker sources, oldest first; replaced whole (never changed in place) on the GUI thread, so
+        #: the action threads that ``_route`` runs on read a list that does not move under them.
+        self._brokers: tuple[BrokerSource, ...] = ()
         #: () -> the workspace's ModelRegistry, once the Models dock hands it over
         self._model_registry: Callable[[], ModelRegistry | None] | None = None
         self._shown_states: dict = {}
@@ -297,6 +300,7 @@ class RulesPanel(QWidget):
             broker=getattr(broker, "url", None),
             exchange=getattr(broker, "exchange", "suricate"),
             tls_ca=getattr(broker, "tls_ca", None),
+            route=self._route,
             captures=path.parent / "captures",
         )
         feed = self._feed = RulesFeed(engine, companion(path, ".alerts.json"))
@@ -539,10 +543,23 @@ class RulesPanel(QWidget):
         self._stores[id(source)] = source.store
         source.store.subscribe(self.feed.put)
         runner = self.feed.engine.runner
-        if isinstance(source, BrokerSource) and runner is not None and runner.broker is None:
-            runner.broker, runner.exchange, runner.tls_ca = source.url, source.exchange, source.tls_ca
+        if isinstance(source, BrokerSource):
+            self._brokers = (*self._brokers, source)
+            if runner is not None and runner.broker is None:
+                runner.broker, runner.exchange, runner.tls_ca = source.url, source.exchange, source.tls_ca
+
+    def _route(self, alert: dict) -> tuple[str, str, str | None] | None:
+        """The broker source whose streams come from the alert's host (the first such), as (URL, exchange,
+        CA); None when no broker source has seen that host. Runs on an action's thread: the sources'
+        stores are read under their own locks."""
+        host = alert.get("host")
+        for source in self._brokers:
+            if any(info.stream[0] == host for info in source.store.streams()):
+                return source.url, source.exchange, source.tls_ca
+        return None
 
     def _on_source_removed(self, source: Source) -> None:
+        self._brokers = tuple(b for b in self._brokers if b is not source)
         store = self._stores.pop(id(source), None)
         if store is not None:
             store.unsubscribe(self.feed.put)
