@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import threading
+import uuid
 from pathlib import Path
 
 import pytest
@@ -197,3 +198,61 @@ def test_a_window_closed_while_its_modules_load_does_not_starve_the_next(qtbot, 
     loader.ask("test-group", gone)
     loader.ask("test-group", lambda: called.append("second window"))
     qtbot.waitUntil(lambda: called == ["second window"], timeout=10_000)
+
+
+def test_the_idle_warm_up_pauses_between_modules_and_a_users_ask_does_not(qtbot, monkeypatch, tmp_path):
+    """warm_all's groups give the GUI thread room after each import (compiled imports hold the GIL); a
+    group a feature waits for goes at full speed, even if warm_all asks for it again afterwards."""
+    from suricate_desktop.gui import warmup as W
+
+    tag = uuid.uuid4().hex[:8]
+    for name in ("a", "b", "c", "d"):
+        (tmp_path / f"warm_{tag}_{name}.py").write_text("VALUE = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setitem(W.GROUPS, "idle-group", (f"warm_{tag}_a", f"warm_{tag}_b"))
+    monkeypatch.setitem(W.GROUPS, "user-group", (f"warm_{tag}_c", f"warm_{tag}_d"))
+    pauses: list[float] = []
+    monkeypatch.setattr(W.time, "sleep", pauses.append)
+    loader = W._Warmup()
+    done: list[str] = []
+    loader.ask("user-group", lambda: done.append("user-group"))
+    loader.ask("user-group", idle=True)
+    qtbot.waitUntil(lambda: done == ["user-group"], timeout=10_000)
+    assert pauses == []
+    loader.ask("idle-group", idle=True)
+    loader.ask("idle-group", idle=True)
+    qtbot.waitUntil(lambda: "idle-group" in loader.done, timeout=10_000)
+    assert pauses == [W.IDLE_PAUSE_S, W.IDLE_PAUSE_S]  # one after each module
+
+
+def test_the_gui_threads_collections_wait_while_modules_are_imported_ahead(qtbot):
+    """A collection during the warm-up's imports scans all they made so far, on the GUI thread: the
+    collector's checks skip while ``importing`` is set, and collect once it is clear."""
+    import gc
+    import weakref
+
+    from suricate_desktop.gui import gc_guard
+
+    class Node:
+        pass
+
+    gc_guard.hold()
+    try:
+        collector = gc_guard._collector
+        assert collector is not None
+        node = Node()
+        node.self = node  # a cycle: only the collector frees it
+        alive = weakref.ref(node)
+        del node
+        # past generation 0's threshold (kept: the count is allocations less deallocations)
+        young = [[] for _ in range(gc.get_threshold()[0] * 2)]
+        gc_guard.importing.set()
+        try:
+            collector.check()
+            assert alive() is not None
+        finally:
+            gc_guard.importing.clear()
+        collector.check()
+        assert alive() is None and len(young) > 0
+    finally:
+        gc_guard.release()

@@ -9,19 +9,28 @@ actions in the player's thread.) The known cure is pyqtgraph's ``GarbageCollecto
 collection off, each generation collected on a GUI-thread timer once its threshold is passed.
 It is process-wide, so it is held while any main window lives and undone when the last one
 shuts down.
+
+While gui/warmup.py imports in its thread (``importing`` set), the checks collect nothing: a
+collection then would scan every object the imports have made so far, just before the warm-up
+freezes them (``gc.freeze``), and held the GUI thread 50-130 ms right after start-up.
 """
 
 from __future__ import annotations
 
 import gc
+import threading
 
 from pyqtgraph.util.garbage_collector import GarbageCollector
 
 INTERVAL = 0.5  # seconds between the GUI thread's checks of the collection thresholds
+#: Set while modules are imported ahead of use (gui/warmup.py): collections wait until it is clear.
+importing = threading.Event()
 
 
 class _Collector(GarbageCollector):
     def check(self):
+        if importing.is_set():
+            return
         self.threshold = gc.get_threshold()  # as set now: runtime.tune_for_ingest raises them after start-up
         super().check()
 

@@ -12,7 +12,9 @@ a feature asks for its own group when the user opens it, so whichever comes firs
 import, and never on the GUI thread. Importing in a thread is safe for these modules: they
 define classes and functions, and create no Qt object at import time. While the thread runs
 Python bytecode it hands the GIL back every switch interval (1 ms, ``runtime.tune_for_ingest``),
-so the window keeps painting.
+so the window keeps painting. Compiled code holds the GIL longer, so the idle warm-up pauses
+after each module (``IDLE_PAUSE_S``), and the GUI thread's garbage collections wait until the
+imports are frozen (``gc_guard.importing``).
 """
 
 from __future__ import annotations
@@ -23,9 +25,12 @@ import logging
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal
+
+from . import gc_guard
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +65,11 @@ GROUPS: dict[str, tuple[str, ...]] = {
 }
 #: The order ``warm_all`` imports the groups in: what a user opens first, first.
 ORDER = ("sources", "depgraph", "console")
+#: The pause after each module of a group nobody waits for (``warm_all``'s). Some imports hold the GIL
+#: for tens of ms in compiled code (pyarrow.compute's function table, ssl's certificate paths); back to
+#: back, they left the GUI thread waiting 90-150 ms in some runs of bench/gui_stalls.py's warm-up
+#: (8 runs: 25-129 ms); with this pause, 15-47 ms, and the warm-up ends about a second later.
+IDLE_PAUSE_S = 0.06
 
 
 class _Warmup(QObject):
@@ -70,14 +80,24 @@ class _Warmup(QObject):
         self.done: set[str] = set()
         self._queue: list[str] = []
         self._waiting: dict[str, list[Callable[[], None]]] = {}
+        self._idle: set[str] = set()  # groups only warm_all asked for: imported with pauses
+        self._urgent: set[str] = set()  # groups a feature asked for: at full speed
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self.loaded.connect(self._on_loaded, Qt.ConnectionType.QueuedConnection)
 
-    def ask(self, group: str, then: Callable[[], None] | None = None) -> bool:
-        """Import ``group`` in the thread; ``then()`` on the GUI thread once it is in. True when already in."""
+    def ask(self, group: str, then: Callable[[], None] | None = None, idle: bool = False) -> bool:
+        """Import ``group`` in the thread; ``then()`` on the GUI thread once it is in. True when already in.
+
+        ``idle``: nobody waits for it (``warm_all``), so it goes gently (``IDLE_PAUSE_S``); a later
+        ask that is not idle makes it go at full speed."""
         if group not in GROUPS:
             raise KeyError(group)
+        if not idle:
+            self._urgent.add(group)
+            self._idle.discard(group)
+        elif group not in self._urgent:
+            self._idle.add(group)
         if group in self.done:
             if then is not None:
                 then()
@@ -89,6 +109,7 @@ class _Warmup(QObject):
                 self._queue.remove(group)
             self._queue.insert(0, group)  # asked for by a user: next
             if self._thread is None or not self._thread.is_alive():
+                gc_guard.importing.set()  # the GUI thread's collections wait for the freezes in _run
                 self._thread = threading.Thread(target=self._run, name="warmup", daemon=True)
                 self._thread.start()
         return False
@@ -106,6 +127,7 @@ class _Warmup(QObject):
             with self._lock:
                 if not self._queue:
                     self._thread = None
+                    gc_guard.importing.clear()  # under the lock: an ``ask`` now starts a thread and sets it
                     return
                 group = self._queue.pop(0)
             for name in GROUPS[group]:
@@ -118,10 +140,13 @@ class _Warmup(QObject):
                 # Modules live as long as the process: out of the collector's sight, or each full
                 # collection (on the GUI thread, gui/gc_guard.py) scans them all again.
                 gc.freeze()
+                if group in self._idle:
+                    time.sleep(IDLE_PAUSE_S)
             _warm_lexers(group)
             try:
                 self.loaded.emit(group)
             except RuntimeError:  # the application is gone
+                gc_guard.importing.clear()
                 return
 
     def _on_loaded(self, group: str) -> None:
@@ -170,7 +195,7 @@ def warm_all() -> None:
     w = _warmup()
     for group in reversed(ORDER):  # each ask goes to the front: the first of ORDER ends up first
         if group not in w.done:
-            w.ask(group)
+            w.ask(group, idle=True)
 
 
 def is_warm(group: str) -> bool:
