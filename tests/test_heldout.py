@@ -100,6 +100,25 @@ def test_constant_then_step_scores_finite_and_large():
     assert np.all(s[100:1000] < CalibratedDetector.threshold)
 
 
+def test_a_new_key_claims_no_rarity_its_short_past_cannot_support():
+    """A key that has just appeared (a new process in a D aggregation) is scored only once its tails have
+    ``calibration`` points; until then a score of 6 ("one point in a million") on its 51st, ordinary
+    point came from two points of history, and its alarm muted the key's real ones for ``hold`` points."""
+    rng = np.random.default_rng(1)
+    p = CalibratedDetector.defaults
+    first = p["warmup"] + p["calibration"]
+    worst = []
+    for _ in range(100):
+        x = rng.normal(100.0, 5.0, 400)
+        s = CalibratedDetector().score(x, np.arange(len(x)) * 0.5)
+        assert np.all(s[:first] == 0.0)
+        worst.append(float(s[:300].max()))
+    assert max(worst) < 4.0  # nothing beyond 1 in 10,000 from fewer than 250 points of ordinary noise
+    banked = CalibratedBank(1)
+    x = rng.normal(100.0, 5.0, first + 1)
+    assert [float(banked.step([v], 0.5 * i)[0]) for i, v in enumerate(x)][:first] == [0.0] * first
+
+
 def test_default_flags_injected_changes_of_a_small_series():
     rng = np.random.default_rng(1)
     t = np.arange(3000) * 300.0

@@ -27,7 +27,10 @@ How, per key, from the past only:
   of 1e-3 of the level;
 * a point is reported only when no alarm (a reported score of ``quiet_level`` or more) came in
   the last ``hold`` points, or when it passes that alarm's score: one alarm per incident,
-  where it starts, as NAB rewards.
+  where it starts, as NAB rewards;
+* a key's first ``warmup`` points set its statistics, and the next ``calibration`` points fill
+  its tails: it scores 0 until then (a new key's 51st point, ordinary, scored 6, "one in a
+  million", from two points of history).
 
 The parameters and the threshold (2.0: a point rarer than 1 in 100 of the key's own) were
 chosen on the TUNE part of bench/heldout only (docs/PERFORMANCE.md, "Held-out evaluation").
@@ -130,6 +133,7 @@ class CalibratedDetector(Detector):
         "tail_index": 3.0,
         "top_halflife": 1000.0,
         "warmup": 50,
+        "calibration": 100,
         "hold": 200,
         "quiet_level": 2.0,
         "step": 60.0,
@@ -183,6 +187,8 @@ class CalibratedDetector(Detector):
             return 0.0, zs, slot
         pmin = min(tail.p(z) for tail, z in zip(self.tails, zs, strict=True))
         s = -math.log10(pmin)
+        if self.n < self.params["warmup"] + self.params["calibration"]:
+            return 0.0, [*zs, s], slot  # the tails learn; a rarity claimed from a handful of points is not
         return -math.log10(self.final.p(s)), [*zs, s], slot
 
     def _report(self, s: float) -> float:
@@ -377,7 +383,7 @@ class CalibratedBank:
         z[:, 4] = np.where(seen >= 3, np.abs(x - prof) / np.maximum(self.sscale, floor), 0.0)
         z[:, 5] = -np.log10(self._p(z, slice(0, 5)).min(axis=1))
         score = -np.log10(self._p(z, slice(5, 6))[:, 0])
-        score = np.where(warm_done & ok, score, 0.0)
+        score = np.where((self.n >= p["warmup"] + p["calibration"]) & ok, score, 0.0)
         quiet = self.n - self.alarm_at < p["hold"]
         out = np.where(~quiet | (score > self.alarm_score), score, 0.0)
         alarm = ok & (out >= p["quiet_level"])
