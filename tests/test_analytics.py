@@ -624,6 +624,37 @@ def test_training_splits_in_time_scores_held_out_data_and_leaves_maintenance_out
     assert result.detectors[("a",)].mean < 20
 
 
+def test_a_wide_calibrated_model_flags_as_few_intervals_as_a_one_key_model():
+    """On the probability scale a key scores 2 once in 100 ordinary intervals: a model of 60 keys of plain
+    noise had one in most intervals. Its interval score is the largest less log10(keys), so the threshold
+    flags about as rare an interval as on a one-key model, live and in training; the keys named keep
+    their own scores."""
+    from suricate_desktop.analytics import TrainingData, train
+
+    rng = np.random.default_rng(5)
+    keys = [f"p{i}" for i in range(60)]
+    store = LiveStore(capacity=5000)
+    store(snaps(0, [{k: 100 + rng.normal(0, 5) for k in keys} for _ in range(1600)]))
+    det = DETECTORS["calibrated"]()
+    result = train(TrainingData.from_store(store, S), det, holdout=0.5)
+    largest = np.max(np.vstack(list(result.key_scores.values())), axis=0)
+    assert np.mean(largest >= det.threshold) > 0.2  # one of 60 keys is at 2 in many intervals
+    np.testing.assert_allclose(result.scores, np.maximum(largest - np.log10(60), 0.0))
+    assert np.mean(result.scores >= det.threshold) < 0.06
+    one = train(TrainingData.from_store(store, S), det, keys=[("p0",)], holdout=0.5)
+    np.testing.assert_array_equal(one.scores, one.key_scores[("p0",)])
+
+    scorer = LiveScorer(store, S, det).fit()
+    store(snaps(1600, [{k: 100 + rng.normal(0, 5) for k in keys} for _ in range(400)]))
+    found = scorer.poll()
+    _times, scores = scorer.scores()
+    assert len(scores) == 400 and np.mean(scores >= det.threshold) < 0.06
+    assert all(a.keys[0][1] >= a.score + np.log10(60) - 1e-9 for a in found)  # each key's own score
+    # an ewma model's interval score stays its largest key's z-score (not a probability)
+    z = LiveScorer(store, S, DETECTORS["ewma"]())._interval_score([(("p0",), 3.0), (("p1",), 5.0)], 60)
+    assert z == 5.0
+
+
 def test_training_can_be_cancelled():
     from suricate_desktop.analytics import TrainingCancelled, TrainingData, train
 

@@ -3,7 +3,8 @@
 ``LiveScorer.poll()`` (call it on a timer) reads the rows that arrived since the last poll,
 scores each with every key's detector (from the past only), learns them by the update
 policy, and returns the anomalous intervals, each with the keys that contributed most. The
-interval's score (the largest key score) is kept as a series of its own (``scores()``) to be
+interval's score (the largest key score; on a probability scale, less ``log10`` of the number of
+keys: ``detectors.base.keys_correction``) is kept as a series of its own (``scores()``) to be
 plotted beneath the stream.
 
 Update policies:
@@ -37,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .detectors import Detector
-from .detectors.base import FloatArray
+from .detectors.base import FloatArray, keys_correction
 from .features import Label, Matrix, MatrixStore, Stream, StreamKey, joined_matrix
 
 if TYPE_CHECKING:
@@ -195,7 +196,7 @@ class LiveScorer:
             if ts > self.last_ts:
                 break
             contrib = [(lab, float(key_scores[lab][r])) for lab in labels]
-            score = max((v for _, v in contrib), default=0.0)
+            score = self._interval_score(contrib, len(labels))
             self._score_times.append(float(ts))
             self._scores.append(score)
             closed = self._track(float(ts), score, contrib, self.is_excluded(float(ts)))
@@ -204,6 +205,12 @@ class LiveScorer:
         if self._open is not None:
             self._pending.append(self._open)
         self.version += 1
+
+    def _interval_score(self, contrib: list[tuple[Label, float]], keys: int) -> float:
+        """The interval's score: its keys' largest, less ``keys_correction`` for ``keys`` keys (on a
+        probability scale a threshold then means as rare an interval whatever the model's width)."""
+        largest = max((s for _, s in contrib), default=0.0)
+        return max(largest - keys_correction(self.template, keys), 0.0)
 
     def _track(
         self, t: float, score: float, contrib: list[tuple[Label, float]], excluded: bool
@@ -285,7 +292,7 @@ class LiveScorer:
                 row[lab] = x
                 s = self.detectors[lab].score_one(x, t, learn=learn and not excluded)
                 contrib.append((lab, float(s)))
-            score = max((s for _, s in contrib), default=0.0)
+            score = self._interval_score(contrib, len(cols))
             self._times.append(t)
             self._rows.append(row)
             self._score_times.append(t)

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .detectors import Detector
-from .detectors.base import FloatArray
+from .detectors.base import FloatArray, keys_correction
 from .features import Label, MatrixStore, join_on_time, joined_matrix
 
 #: Rows scored between two progress reports (and cancel checks).
@@ -84,7 +84,7 @@ class TrainingData:
 class TrainingResult:
     detectors: dict[Label, Detector]  # key label -> trained Detector
     times: FloatArray  # the held-out rows' times
-    scores: FloatArray  # each held-out row's score (the largest of its keys')
+    scores: FloatArray  # each held-out row's score (the largest of its keys', less ``keys_correction``)
     key_scores: dict[Label, FloatArray]  # key label -> held-out scores of that key
     window: tuple[float, float]  # (first, last) time of the rows used
     trained_rows: int
@@ -149,7 +149,10 @@ def train(
             report(done / work)
         detectors[lab] = det
         key_scores[lab] = scores
-    combined = np.max(np.vstack(list(key_scores.values())), axis=0) if len(held) else np.zeros(0)
+    combined = np.zeros(0)
+    if len(held):
+        largest = np.max(np.vstack(list(key_scores.values())), axis=0)
+        combined = np.maximum(largest - keys_correction(template, len(key_scores)), 0.0)
     report(1.0)
     return TrainingResult(
         detectors,

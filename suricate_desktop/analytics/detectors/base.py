@@ -59,6 +59,8 @@ class Detector:
     scores_runs = False
     #: True for a z-score detector: its scores past ``Z_KNEE`` are softened (``soften``), as read by a user
     softened = False
+    #: True where a score is ``-log10`` of a tail probability (``calibrated``): see ``keys_correction``
+    probability_scale = False
 
     def __init__(self, **params: Any) -> None:
         unknown = set(params) - set(self.defaults)
@@ -146,6 +148,18 @@ def soften(z: float) -> float:
     "further from anything seen", which the logarithm still orders.
     """
     return z if z <= Z_KNEE else Z_KNEE * (1.0 + math.log10(z / Z_KNEE))
+
+
+def keys_correction(detector: Detector, keys: int) -> float:
+    """What a model's interval score (the largest of its ``keys`` keys' scores) is lowered by.
+
+    Why: on a probability scale a key scores 2 or more once in 100 ordinary intervals, so a model of
+    100 keys had a key at 2 in most intervals, and at its threshold flagged half of them. The chance
+    that one of ``keys`` ordinary keys is that rare is at most ``keys`` times one key's (Bonferroni):
+    less ``log10(keys)``, a threshold means as rare an interval on a model of 100 keys as on a model
+    of one. Other scales (z-scores, distances) are not probabilities: 0.
+    """
+    return math.log10(keys) if detector.probability_scale and keys > 1 else 0.0
 
 
 def scale_floor(level: float) -> float:

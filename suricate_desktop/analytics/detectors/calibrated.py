@@ -119,6 +119,7 @@ class CalibratedDetector(Detector):
 
     kind = "calibrated"
     threshold = 2.0
+    probability_scale = True
     defaults: ClassVar[dict[str, Any]] = {
         "level_halflife": 20.0,
         "slow_halflife": 300.0,
