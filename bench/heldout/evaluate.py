@@ -18,13 +18,14 @@ threshold that maximises the TUNE part's NAB score; then, at that threshold, fix
 * the same on NAB (parameters and thresholds from TUNE, none from NAB), beside NAB's usual
   figure (its threshold optimised on NAB itself: in-sample, for comparison only).
 
-Scores are cached per (detector, parameters, its module's source, file) in the temporary
-directory, so a second run only scores what changed.
+Scores are cached per (detector, parameters, the source of its module and of the detectors'
+package it builds on, file) in the temporary directory, so a second run only scores what changed.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import inspect
 import json
@@ -60,9 +61,19 @@ BUILTIN = [
 PROFILES = tuple(nab.PROFILES)
 
 
+@functools.cache
+def _sources() -> str:
+    """Every detector's module and the detectors' package: a detector may build on another's parts
+    (``sequence`` holds an ``ensemble``, a ``contexts`` model and a ``resonance`` one; ``ensemble`` an
+    EWMA), and a change to any of them must not leave stale scores in the cache."""
+    mods = {sys.modules[c.__module__] for c in DETECTORS.values()}
+    files = {Path(inspect.getfile(m)) for m in mods}
+    files |= set(Path(inspect.getfile(sys.modules[DETECTORS["ewma"].__module__])).parent.glob("*.py"))
+    return "".join(f.read_text() for f in sorted(files))
+
+
 def _key(kind: str, params: dict, name: str, n: int) -> str:
-    cls = DETECTORS[kind]
-    src = inspect.getsource(sys.modules[cls.__module__])
+    src = _sources()
     h = hashlib.sha1(f"{kind}|{json.dumps(params, sort_keys=True)}|{src}|{name}|{n}".encode()).hexdigest()[
         :20
     ]

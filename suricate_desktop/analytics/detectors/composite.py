@@ -1,6 +1,6 @@
 """Detectors that combine several views of a point and report one alarm per incident.
 
-``suricate`` (the live default: EWMA and seasonal z-scores) and ``ensemble`` (the same views,
+``suricate`` (the first live detector: EWMA and seasonal z-scores) and ``ensemble`` (the same views,
 each turned into a ``TailSurprise`` against its own past, so keys share one scale).
 """
 
@@ -18,7 +18,7 @@ from .statistical import EWMAZScore, SeasonalProfile
 
 @register
 class SuricateDetector(Detector):
-    """The workbench's default live detector.
+    """The workbench's first live detector (``calibrated`` is the default now; this is an option).
 
     Two views of each point, from the past only: an EWMA z-score (``halflife`` points) against
     the recent level, and a seasonal z-score against the same time of day (``slots`` per

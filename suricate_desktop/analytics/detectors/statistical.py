@@ -91,7 +91,8 @@ class RollingZScore(Detector):
 
 @register
 class EWMAZScore(Detector):
-    """|x - mean| / std with exponentially weighted mean and variance (half-life in points)."""
+    """|x - mean| / std with exponentially weighted mean and variance (half-life in points); a new key
+    starts from the plain mean and variance of its first points."""
 
     kind = "ewma"
     threshold = 4.0
@@ -114,13 +115,14 @@ class EWMAZScore(Detector):
         return abs(x - self.mean) / scale
 
     def _learn(self, x: float, t: float | None) -> None:
-        if self.n == 0:
-            self.mean, self.var = x, 0.0
-        else:
-            a = self.alpha
-            d = x - self.mean
-            self.mean += a * d
-            self.var = (1 - a) * (self.var + a * d * d)
+        # While fewer than about one half-life of points are in, the weights are 1 / (n + 1): the
+        # plain mean and variance of the points so far. Plain EW weights from a variance of 0 would
+        # hold only n * alpha of the spread after n points (a fifth of the deviation after 20
+        # points at a half-life of 400), and every new key would start with a burst of alarms.
+        a = max(self.alpha, 1.0 / (self.n + 1))
+        d = x - self.mean
+        self.mean += a * d
+        self.var = (1 - a) * (self.var + a * d * d)
         self.n += 1
 
     def get_state(self) -> tuple[StateMeta, StateArrays]:
@@ -175,9 +177,11 @@ class SeasonalProfile(Detector):
         if self.seen[k] == 0:
             self.mean[k], self.dev[k] = x, 0.0
         else:
-            a = max(self.params["alpha"], 1.0 / (self.seen[k] + 1))
-            self.dev[k] += a * (abs(x - self.mean[k]) - self.dev[k])
-            self.mean[k] += a * (x - self.mean[k])
+            # plain averages until the EW weight is the larger: the mean has seen ``seen`` points,
+            # the deviation one fewer (it starts at the second)
+            alpha, seen = self.params["alpha"], self.seen[k]
+            self.dev[k] += max(alpha, 1.0 / seen) * (abs(x - self.mean[k]) - self.dev[k])
+            self.mean[k] += max(alpha, 1.0 / (seen + 1)) * (x - self.mean[k])
         self.seen[k] += 1
         self.n += 1
 
