@@ -91,13 +91,17 @@ class RollingZScore(Detector):
 
 @register
 class EWMAZScore(Detector):
-    """|x - mean| / std with exponentially weighted mean and variance (half-life in points); a new key
-    starts from the plain mean and variance of its first points."""
+    """|x - mean| / std with exponentially weighted mean and variance (half-life in points).
+
+    ``warm``: a new key starts from the plain mean and variance of its first points (the default).
+    Off, the variance grows from 0 with the EW weights alone, and a key's first deviations come out
+    large for several half-lives: only for a view whose deviations are ranked among their own past
+    (``ensemble``'s change view), never for a z-score that is itself the alarm."""
 
     kind = "ewma"
     threshold = 4.0
     softened = True
-    defaults: ClassVar[dict[str, Any]] = {"halflife": 60.0, "min_periods": 20}
+    defaults: ClassVar[dict[str, Any]] = {"halflife": 60.0, "min_periods": 20, "warm": True}
 
     def reset(self) -> None:
         super().reset()
@@ -115,11 +119,11 @@ class EWMAZScore(Detector):
         return abs(x - self.mean) / scale
 
     def _learn(self, x: float, t: float | None) -> None:
-        # While fewer than about one half-life of points are in, the weights are 1 / (n + 1): the
+        # While fewer than about 1.4 half-lives of points are in, the weights are 1 / (n + 1): the
         # plain mean and variance of the points so far. Plain EW weights from a variance of 0 would
         # hold only n * alpha of the spread after n points (a fifth of the deviation after 20
         # points at a half-life of 400), and every new key would start with a burst of alarms.
-        a = max(self.alpha, 1.0 / (self.n + 1))
+        a = max(self.alpha, 1.0 / (self.n + 1)) if self.params["warm"] else (self.alpha if self.n else 1.0)
         d = x - self.mean
         self.mean += a * d
         self.var = (1 - a) * (self.var + a * d * d)
