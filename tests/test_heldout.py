@@ -185,3 +185,22 @@ def test_losses_split_the_missing_score_into_its_causes():
     assert nab_score == pytest.approx(100 - missed - late - false)
     kinds = evaluate.recall_by_kind([entry], [scores], 2.0)
     assert kinds == {"shift": (1, 1), "spike": (0, 1)}
+
+
+def test_the_ceiling_counts_only_changes_that_show_in_their_window():
+    """``ceiling.py``: a shift of five noise scales shows, a change that leaves the series as it was
+    does not; the oracle that alarms at the first alone scores half of what it would with both."""
+    from bench.heldout import ceiling
+
+    n = 2000
+    rng = np.random.default_rng(3)
+    values = rng.normal(100, 1, n)
+    values[1000:] += 5.0  # a shift at 1000; nothing happens at 1600
+    entry = corpus._entry("x", np.arange(n) * 300.0, values, [1000, 1600], ["shift", "period"])
+    (b1, e1), (b2, e2) = entry.layout.windows
+    assert ceiling.shows(entry, 1000, b1, e1)
+    assert not ceiling.shows(entry, 1600, b2, e2)
+    score, showing, total = ceiling.oracle([entry])
+    every = ceiling.oracle([entry], every=True)[0]
+    assert (showing, total) == (1, 2)
+    assert score == pytest.approx(every / 2, abs=1.0)
