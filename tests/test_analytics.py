@@ -94,19 +94,19 @@ def test_isolation_forest_flags_a_level_shift():
     assert np.max(s[SHIFT : SHIFT + 6]) > np.max(s[400:SHIFT])
 
 
-@pytest.mark.parametrize("kind, most", [("ewma", 4), ("suricate", 12)])
-def test_a_new_key_of_plain_noise_does_not_alarm_as_it_starts(kind, most):
+@pytest.mark.parametrize("kind", ["ewma", "suricate", "seasonal"])
+def test_a_new_key_of_plain_noise_does_not_alarm_as_it_starts(kind):
     """A new process in an aggregation is a new key: its first scored points must be judged on its
     real spread. (Exponential weights started from a variance of 0 held a fifth of it after 20
-    points: 31 and 49 of these 50 keys alarmed in their first 100 points. The few that ``suricate``
-    still raises come from its time-of-day view, whose slot has then seen only a few points.)"""
+    points, and a time-of-day slot scored from its third point: 31, 50 and 23 of these 50 keys
+    alarmed in their first 100 points.)"""
     rng = np.random.default_rng(11)
     t = 1.7e9 + 60.0 * np.arange(100)
     alarmed = 0
     for _ in range(50):
         det = DETECTORS[kind]()  # as a user gets it
         alarmed += bool(np.any(det.score(100 + 5 * rng.standard_normal(100), t) >= det.threshold))
-    assert alarmed <= most
+    assert alarmed <= 2
 
 
 @pytest.mark.parametrize("kind", BUILTIN)
