@@ -5,7 +5,10 @@
 
 ``--tune-only`` scores TUNE alone (HELD-OUT is not even loaded): the figures to develop a
 detector on, with where its score is lost (missed windows, late detections, false alarms) and
-its recall per kind of anomaly, so that trying a change never means looking at HELD-OUT.
+its recall per kind of anomaly, so that trying a change never means looking at HELD-OUT; and,
+from 1,000 resamplings of TUNE's series, the range of each figure and of each detector's
+difference from the first one named (``--detectors shipped,variant``): whether a change is
+larger than the luck of the series and of the threshold.
 
 For every detector: its scores on every TUNE and HELD-OUT series (and NAB file), each file
 streamed from an empty detector, point by point from the past only; per NAB profile, the
@@ -208,6 +211,29 @@ def recall_by_kind(entries, scores, threshold):
     return {k: (v[0], v[1]) for k, v in sorted(out.items())}
 
 
+def bootstrap(entries, scores_by_kind, draws=1000, seed=0):
+    """{kind: NAB standard scores of ``draws`` resamplings of the series (with replacement)}, each at
+    that resampling's own optimal threshold, as TUNE's figures are: how much of a TUNE figure is the
+    luck of which series and which threshold. The same resamplings for every kind, so differences
+    between kinds are paired."""
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, len(entries), size=(draws, len(entries)))
+    np_ = np.array([nab.null_perfect(e.layout, "standard") for e in entries])
+    out = {}
+    for kind, scores in scores_by_kind.items():
+        thr = nab.candidate_thresholds(
+            [s[e.layout.probation :] for e, s in zip(entries, scores, strict=True)], 600
+        )
+        raw = np.array(
+            [nab.raw_scores(e.layout, s, thr, "standard") for e, s in zip(entries, scores, strict=True)]
+        )
+        counts = np.stack([np.bincount(row, minlength=len(entries)) for row in picks])  # draws x files
+        best = (counts @ raw).max(axis=1)
+        null, perfect = counts @ np_[:, 0], counts @ np_[:, 1]
+        out[kind] = 100.0 * (best - null) / (perfect - null)
+    return out
+
+
 def tune_only(kinds, params, jobs, use_cache):
     """TUNE's figures only, at each detector's TUNE-optimal threshold."""
     tune = heldout_corpus.tune()
@@ -237,6 +263,19 @@ def tune_only(kinds, params, jobs, use_cache):
             )
         by_kind = recall_by_kind(tune, scores[k], thr["standard"])
         print("  recall by kind: " + ", ".join(f"{kind} {f}/{n}" for kind, (f, n) in by_kind.items()))
+    boot = bootstrap(tune, scores)
+    first = kinds[0]
+    print(
+        "\nTUNE resampled (1,000 draws of its series, each at its own best threshold): 90 % of draws within"
+    )
+    for k in kinds:
+        lo, hi = np.percentile(boot[k], [5, 95])
+        line = f"  {k:<22} {lo:5.1f} .. {hi:5.1f}"
+        if k != first:
+            d = boot[k] - boot[first]
+            dlo, dhi = np.percentile(d, [5, 95])
+            line += f"; minus {first}: {dlo:+5.1f} .. {dhi:+5.1f}, above it in {100 * np.mean(d > 0):3.0f} % of draws"
+        print(line)
 
 
 def nab_entries(root, every=1):
