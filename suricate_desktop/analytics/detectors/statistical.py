@@ -143,7 +143,7 @@ class SeasonalProfile(Detector):
     ``period``: seconds of the cycle (86400 daily, 604800 weekly); ``slots`` per cycle.
     Without timestamps points are taken ``step`` seconds apart. A slot scores once it has seen
     ``min_seen`` points: a deviation averaged over two or three of them is as often too small as
-    not, and its z-scores then pass any threshold on plain noise (with 3, 8 to 12 of 50 new keys
+    not, and its z-scores then pass any threshold on plain noise (with 3, 6 to 12 of 50 new keys
     of noise alarmed in their first 100 points; with 10, none; NAB and TUNE within half a point).
     """
 
