@@ -18,7 +18,7 @@ from .statistical import EWMAZScore, SeasonalProfile
 
 @register
 class SuricateDetector(Detector):
-    """The workbench's first live detector (``calibrated`` is the default now; this is an option).
+    """The larger of an EWMA and a time-of-day z-score, one alarm per incident (the first live default).
 
     Two views of each point, from the past only: an EWMA z-score (``halflife`` points) against
     the recent level, and a seasonal z-score against the same time of day (``slots`` per
