@@ -44,6 +44,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.heldout import corpus as heldout_corpus
+from suricate_desktop.analytics import detectors as detectors_package
 from suricate_desktop.analytics import nab
 from suricate_desktop.analytics.detectors import DETECTORS
 
@@ -69,9 +70,8 @@ def _sources() -> str:
     """Every detector's module and the detectors' package: a detector may build on another's parts
     (``sequence`` holds an ``ensemble``, a ``contexts`` model and a ``resonance`` one; ``ensemble`` an
     EWMA), and a change to any of them must not leave stale scores in the cache."""
-    mods = {sys.modules[c.__module__] for c in DETECTORS.values()}
-    files = {Path(inspect.getfile(m)) for m in mods}
-    files |= set(Path(inspect.getfile(sys.modules[DETECTORS["ewma"].__module__])).parent.glob("*.py"))
+    files = {Path(inspect.getfile(sys.modules[c.__module__])) for c in DETECTORS.values()}
+    files |= set(Path(inspect.getfile(detectors_package)).parent.glob("*.py"))
     return "".join(f.read_text() for f in sorted(files))
 
 
@@ -218,7 +218,9 @@ def bootstrap(entries, scores_by_kind, draws=1000, seed=0):
     between kinds are paired."""
     rng = np.random.default_rng(seed)
     picks = rng.integers(0, len(entries), size=(draws, len(entries)))
+    counts = np.stack([np.bincount(row, minlength=len(entries)) for row in picks])  # draws x files
     np_ = np.array([nab.null_perfect(e.layout, "standard") for e in entries])
+    null, perfect = counts @ np_[:, 0], counts @ np_[:, 1]
     out = {}
     for kind, scores in scores_by_kind.items():
         thr = nab.candidate_thresholds(
@@ -227,9 +229,7 @@ def bootstrap(entries, scores_by_kind, draws=1000, seed=0):
         raw = np.array(
             [nab.raw_scores(e.layout, s, thr, "standard") for e, s in zip(entries, scores, strict=True)]
         )
-        counts = np.stack([np.bincount(row, minlength=len(entries)) for row in picks])  # draws x files
         best = (counts @ raw).max(axis=1)
-        null, perfect = counts @ np_[:, 0], counts @ np_[:, 1]
         out[kind] = 100.0 * (best - null) / (perfect - null)
     return out
 
