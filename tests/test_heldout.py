@@ -200,9 +200,10 @@ def test_the_ceiling_counts_only_changes_that_show_in_their_window():
     (b1, e1), (b2, e2) = entry.layout.windows
     assert ceiling.shows(entry, 1000, b1, e1)
     assert not ceiling.shows(entry, 1600, b2, e2)
-    score, showing, total = ceiling.oracle([entry])
-    every = ceiling.oracle([entry], every=True)[0]
-    assert (showing, total) == (1, 2)
+    found = ceiling.changes([entry])
+    score = ceiling.oracle([entry], found)
+    every = ceiling.oracle([entry], found, every=True)
+    assert [seen for _, _, seen in found[0]] == [True, False]
     assert score == pytest.approx(every / 2, abs=1.0)
 
 
