@@ -94,13 +94,16 @@ class Detector:
         return self.partial_fit(values, times)
 
     def partial_fit(self, values: npt.ArrayLike, times: Times = None) -> Self:
+        """Learn ``values`` in order; a missing value (NaN: a key absent from an interval) is skipped, as
+        ``score_one`` skips it: learnt, one NaN poisoned a running mean for good, or crashed a model."""
         v = np.asarray(values, dtype=np.float64)
-        for i, x in enumerate(v):
-            self._learn(float(x), None if times is None else float(times[i]))
+        for i in np.flatnonzero(~np.isnan(v)).tolist():
+            self._learn(float(v[i]), None if times is None else float(times[i]))
         return self
 
     def update(self, x: float, t: float | None = None) -> None:
-        self._learn(float(x), t)
+        if not math.isnan(float(x)):
+            self._learn(float(x), t)
 
     def _step(self, x: float, t: float | None) -> float:
         """Score ``x`` from the past, then learn it. A detector whose scoring and learning are one pass (a
