@@ -8,7 +8,10 @@ same run, a bare numpy loop doing the arithmetic of a plain EW mean / EW mean ab
 deviation z-score and six fixed-bin histogram ranks per key (as many tails as ``calibrated``
 keeps: the arithmetic that dominates its cost). Reports keys x points per second, microseconds per point per key, and the ratio.
 Also the single-key path (``CalibratedDetector.score_one``, what a ``LiveScorer`` with few
-keys runs), in microseconds per point.
+keys runs), in microseconds per point; and the product's own paths for ``--wide`` keys (a D
+aggregation's processes), each against the loop over keys it replaces: a live model's poll
+(``LiveScorer``) and the Learn dialog's training (``training.train``), both scoring the keys
+together from ``BANK_KEYS`` keys on.
 """
 
 from __future__ import annotations
@@ -22,7 +25,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from suricate_desktop.analytics import live, training
 from suricate_desktop.analytics.detectors.calibrated import BINS, CalibratedBank, CalibratedDetector
+from suricate_desktop.analytics.live import LiveScorer
+from suricate_desktop.schema import Snapshot
+from suricate_desktop.store.live import LiveStore
 
 
 def bare(x: np.ndarray) -> float:
@@ -53,6 +60,7 @@ def main(argv=None):
     ap.add_argument("--keys", type=int, default=10_000)
     ap.add_argument("--steps", type=int, default=300)
     ap.add_argument("--warmup", type=int, default=100)
+    ap.add_argument("--wide", type=int, default=1000, help="keys of the live and training paths")
     args = ap.parse_args(argv)
     rng = np.random.default_rng(0)
     scales = rng.uniform(0.01, 100, args.keys)
@@ -90,6 +98,58 @@ def main(argv=None):
         for i, xv in enumerate(v[1000:].tolist()):
             det.score_one(xv, 60.0 * (1000 + i))
         print(f"single key, score_one: {1e6 * (time.process_time() - t0) / 2000:7.1f} us/point")
+
+    product_paths(args.wide)
+
+
+def product_paths(keys: int, rows: int = 600, polls: int = 60) -> None:
+    """CPU seconds of a live poll (one interval) and of training, keys together and one by one."""
+    rng = np.random.default_rng(1)
+    x = 50 + rng.standard_t(4, (rows + polls, keys)) * rng.uniform(0.1, 10, keys)
+    names = [f"k{i}" for i in range(keys)]
+
+    def snaps(a: int, b: int) -> list[Snapshot]:
+        return [
+            Snapshot(
+                "h",
+                "s",
+                "a",
+                "count",
+                float(i),
+                1.0,
+                True,
+                [[[k], float(v)] for k, v in zip(names, x[i], strict=True)],
+            )
+            for i in range(a, b)
+        ]
+
+    def timed(bank_keys: int) -> tuple[float, float]:
+        live.BANK_KEYS = training.BANK_KEYS = bank_keys
+        data = training.TrainingData(np.arange(rows, dtype=float), x[:rows], [(k,) for k in names])
+        t0 = time.process_time()
+        training.train(data, CalibratedDetector())
+        train_s = time.process_time() - t0
+        store = LiveStore(capacity=rows + polls + 10)
+        store(snaps(0, rows))
+        scorer = LiveScorer(store, ("h", "s", "a"), CalibratedDetector()).fit()
+        poll_s = 0.0
+        for i in range(rows, rows + polls):
+            store(snaps(i, i + 1))
+            t0 = time.process_time()
+            scorer.poll()
+            poll_s += time.process_time() - t0
+        return train_s, poll_s / polls
+
+    shipped = live.BANK_KEYS
+    (train_t, poll_t), (train_1, poll_1) = timed(shipped), timed(10**9)
+    live.BANK_KEYS = training.BANK_KEYS = shipped
+    print(f"{keys} keys, the product's paths (keys together / one by one):")
+    print(
+        f"  live poll, one interval: {1e3 * poll_t:7.1f} ms / {1e3 * poll_1:7.1f} ms   ratio {poll_1 / poll_t:.1f}"
+    )
+    print(
+        f"  training on {rows} intervals: {train_t:7.2f} s / {train_1:7.2f} s   ratio {train_1 / train_t:.1f}"
+    )
 
 
 if __name__ == "__main__":

@@ -729,6 +729,88 @@ def test_training_can_be_cancelled():
         )
 
 
+@pytest.mark.parametrize("policy", ["online", "refit"])
+def test_a_wide_calibrated_model_trains_its_keys_together_as_one_by_one(policy):
+    """From ``BANK_KEYS`` keys on, ``calibrated`` trains every key in one numpy step a row: the Learn
+    dialog's wait no longer grows by a Python step per key and row. Its held-out scores and the
+    detectors it hands on (their next scores) are the ones the loop over keys gives, with keys that
+    skip rows, an excluded span, and a spike in the held-out part; cancelling stops it."""
+    from suricate_desktop.analytics import TrainingCancelled, TrainingData, train, training
+
+    rng = np.random.default_rng(8)
+    keys = [f"p{i}" for i in range(training.BANK_KEYS + 4)]
+    rows = [{k: 50 + 3 * j + rng.standard_t(4) * (1 + j) for j, k in enumerate(keys)} for _ in range(900)]
+    for i in range(0, 900, 7):
+        del rows[i]["p3"]  # a key missing from some intervals
+    rows[800]["p5"] = 500.0
+    store = LiveStore(capacity=5000)
+    store(snaps(0, rows))
+    data = TrainingData.from_store(store, S)
+    args = {"excluded": [(300, 340)], "holdout": 0.3, "policy": policy}
+    seen: list[float] = []
+    together = train(data, DETECTORS["calibrated"](), progress=seen.append, **args)
+    assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen) and len(seen) > 3
+    one_by_one = {
+        k: train(data, DETECTORS["calibrated"](), keys=[k], **args) for k in list(together.detectors)[:6]
+    }
+    assert len(together.detectors) == len(keys) >= training.BANK_KEYS
+    for k, alone in one_by_one.items():
+        np.testing.assert_allclose(together.key_scores[k], alone.key_scores[k], rtol=1e-9, atol=1e-9)
+        after = 50 + rng.normal(0, 2, 200)
+        t = 1000.0 + np.arange(200)
+        np.testing.assert_allclose(
+            together.detectors[k].score(after, t), alone.detectors[k].score(after, t), rtol=1e-9, atol=1e-9
+        )
+    spike = int(np.searchsorted(together.times, 800))
+    assert together.key_scores[("p5",)][spike] >= DETECTORS["calibrated"].threshold
+    with pytest.raises(TrainingCancelled):
+        train(data, DETECTORS["calibrated"](), cancelled=lambda: len(seen) > 0 and seen.clear() is None)
+
+
+@pytest.mark.parametrize("policy", ["online", "refit"])
+def test_a_wide_calibrated_live_model_scores_its_keys_together_as_one_by_one(policy, monkeypatch, tmp_path):
+    """A live ``calibrated`` model of many keys steps them all at once (``CalibratedBank``). What a user
+    sees is the same as one detector per key: the interval scores, the anomalies and the keys they
+    name, through a key that appears mid-way, an excluded span, refits, its detectors read between
+    polls, and a save and load."""
+    from suricate_desktop.analytics import live
+
+    rng = np.random.default_rng(11)
+    keys = [f"p{i}" for i in range(live.BANK_KEYS + 4)]
+    rows = [
+        {k: 40 + 5 * j + rng.standard_t(5) * (1 + j % 4) for j, k in enumerate(keys)} for _ in range(1400)
+    ]
+    for i in range(700, 1400):
+        rows[i]["newcomer"] = 9 + rng.normal(0, 0.5)
+    rows[900]["p2"] = 400.0
+    rows[1200]["newcomer"] = 30.0
+
+    def run(bank_keys):
+        monkeypatch.setattr(live, "BANK_KEYS", bank_keys)
+        store = LiveStore(capacity=5000)
+        store(snaps(0, rows[:400]))
+        scorer = LiveScorer(store, S, DETECTORS["calibrated"](), policy=policy, refit_every=300).fit()
+        scorer.exclude(1000, 1050)
+        found = []
+        for a in range(400, 1400, 100):
+            store(snaps(a, rows[a : a + 100]))
+            found += [(x.start, x.end, round(x.score, 9), [k for k, _ in x.keys]) for x in scorer.poll()]
+            if a == 800:
+                assert len(scorer.detectors) == len(keys) + 1 and len(scorer.keys()) == len(keys) + 1
+        scorer.save(ModelRegistry(tmp_path / str(bank_keys)), "m")
+        return found, scorer.scores()[1], ModelRegistry(tmp_path / str(bank_keys)).load("m").detectors
+
+    together, scores, saved = run(live.BANK_KEYS)
+    one_by_one, scores_1, saved_1 = run(10**9)
+    np.testing.assert_allclose(scores, scores_1, rtol=1e-9, atol=1e-9)
+    assert together == one_by_one
+    assert any(s == 900 and k[0] == ("p2",) for s, _, _, k in together)
+    assert any(s == 1200 and k[0] == ("newcomer",) for s, _, _, k in together)
+    after, t = 50 + rng.normal(0, 1, 50), 1400.0 + np.arange(50)
+    for a, b in zip(saved, saved_1, strict=True):
+        np.testing.assert_allclose(a.score(after, t), b.score(after, t), rtol=1e-9, atol=1e-9)
+
+
 def test_a_refit_learns_from_the_training_window_and_not_from_marked_spans():
     from suricate_desktop.analytics import TrainingData, train
 

@@ -151,6 +151,32 @@ def test_bank_scores_as_one_detector_per_key():
         np.testing.assert_allclose(banked[k], one, rtol=1e-9, atol=1e-9)
 
 
+def test_a_bank_goes_on_from_detectors_and_hands_them_back():
+    """A wide model is trained and scored as a bank and saved key by key: a bank built from detectors
+    half-way through their series scores the rest as they would (some intervals scored without being
+    learnt, as in an excluded span), and hands back detectors in the same state."""
+    keys = [synthetic.series("queue", 4), synthetic.series("latency", 2), synthetic.series("cpu", 5)]
+    n = min(len(k.values) for k in keys)
+    x = np.array([k.values[:n] for k in keys])
+    times = keys[0].times[:n]
+    half = n // 2
+    alone = [CalibratedDetector(hold=100) for _ in keys]
+    for det, v in zip(alone, x, strict=True):
+        det.score(v[:half], times[:half])
+    bank = CalibratedBank.of([CalibratedDetector(hold=100).fit(v[:half], times[:half]) for v in x])
+    learn = np.arange(half, n) % 5 != 0
+    banked = np.array([bank.step(x[:, i], times[i], learn=learn[i - half]) for i in range(half, n)]).T
+    for k, det in enumerate(alone):
+        one = [det.score_one(x[k, i], times[i], learn=learn[i - half]) for i in range(half, n)]
+        np.testing.assert_allclose(banked[k], one, rtol=1e-9, atol=1e-9)
+        back = bank.key(k)
+        assert back.get_params() == det.get_params()
+        more = x[k, -300:]
+        np.testing.assert_allclose(back.score(more, times[-300:] + 1e6), det.score(more, times[-300:] + 1e6))
+    with pytest.raises(ValueError, match="parameters differ"):
+        CalibratedBank.of([CalibratedDetector(), CalibratedDetector(hold=5)])
+
+
 def test_saved_model_round_trips(tmp_path):
     s = synthetic.series("latency", 3)
     det = CalibratedDetector(hold=50)

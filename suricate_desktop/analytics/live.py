@@ -25,6 +25,10 @@ labelled ``StreamKey(stream, key)``, so an anomaly names the stream and the key.
 
 Memory is bounded: the rows kept for refits are the last ``train_size`` intervals, the score
 series the last ``history``.
+
+A ``calibrated`` model of ``BANK_KEYS`` keys or more scores them all in one numpy step an interval
+(``CalibratedBank``, the same scores): its keys' detectors are brought up to date from it when they are
+read (``detectors``: to save, refit or look at them).
 """
 
 from __future__ import annotations
@@ -39,11 +43,15 @@ import numpy.typing as npt
 
 from .detectors import Detector
 from .detectors.base import FloatArray, keys_correction
+from .detectors.calibrated import CalibratedBank, CalibratedDetector
 from .features import Label, Matrix, MatrixStore, Stream, StreamKey, joined_matrix
 
 if TYPE_CHECKING:
     from .registry import ModelMeta, ModelRegistry
     from .training import TrainingResult
+
+#: From this many keys on, a ``calibrated`` model scores its keys together (``training.BANK_KEYS``'s reason).
+BANK_KEYS = 16
 
 
 class ScoredStore(MatrixStore, Protocol):
@@ -90,7 +98,10 @@ class LiveScorer:
         self.refit_every = refit_every
         self.train_size = train_size
         self.top = top
-        self.detectors: dict[Label, Detector] = {}
+        self._detectors: dict[Label, Detector] = {}
+        #: Every key scored at once (a wide ``calibrated`` model): the keys' state while it is set.
+        self._bank: CalibratedBank | None = None
+        self._bank_labels: list[Label] = []
         self.excluded: list[tuple[float, float, str]] = []
         self.last_ts = -np.inf
         self.since_refit = 0
@@ -111,6 +122,23 @@ class LiveScorer:
         self.rewound: float | None = None
         #: The stored model's metadata when loaded from a registry.
         self.meta: ModelMeta | None = None
+
+    @property
+    def detectors(self) -> dict[Label, Detector]:
+        """Each key's detector, up to date (a bank's keys copied out: the next poll builds it again)."""
+        if self._bank is not None:
+            for i, lab in enumerate(self._bank_labels):
+                self._detectors[lab] = self._bank.key(i)
+            self._bank = None
+        return self._detectors
+
+    @detectors.setter
+    def detectors(self, detectors: dict[Label, Detector]) -> None:
+        self._detectors, self._bank = dict(detectors), None
+
+    def keys(self) -> list[Label]:
+        """The keys that have a detector (without copying a bank's state out)."""
+        return list(self._detectors)
 
     @property
     def stream(self) -> Stream:
@@ -154,10 +182,9 @@ class LiveScorer:
             keep &= times <= until
         for a, b, _ in self.excluded:
             keep &= ~((times >= a) & (times <= b))
-        self.detectors = {}
         cols = self._columns(labels)
-        for col, lab in cols:
-            self.detectors[lab] = self.template.clone().fit(values[keep, col], times[keep])
+        self.detectors = {lab: self.template.clone() for _, lab in cols}
+        self._fit_keys(values[keep][:, [col for col, _ in cols]], times[keep])
         self.last_training = times[keep]
         self._remember(times, values, cols)
         self.last_ts = (
@@ -245,11 +272,24 @@ class LiveScorer:
         times = np.array(self._times)[-self.train_size :]
         rows = list(self._rows)[-self.train_size :]
         keep = np.array([not self.is_excluded(t) for t in times], dtype=bool)
-        for lab, det in self.detectors.items():
-            vals = np.array([r.get(lab, np.nan) for r in rows])[keep]
-            det.fit(vals[~np.isnan(vals)], times[keep][~np.isnan(vals)])
+        labels = list(self.detectors)
+        x = np.array([[r.get(lab, np.nan) for lab in labels] for r in rows]).reshape(len(rows), len(labels))
+        self._fit_keys(x[keep], times[keep])
         self.last_training = times[keep]
         self.since_refit = 0
+
+    def _fit_keys(self, x: FloatArray, times: FloatArray) -> None:
+        """Fit every key's detector afresh on its column of ``x`` (in ``detectors``' order; NaN where the key
+        had no value, skipped); a wide ``calibrated`` model's keys all at once, to the same states."""
+        labels = list(self.detectors)
+        if type(self.template) is CalibratedDetector and len(labels) >= BANK_KEYS:
+            bank = CalibratedBank(len(labels), **self.template.get_params())
+            for row, t in zip(x, times, strict=True):
+                bank.step(row, float(t))
+            self.detectors = {lab: bank.key(i) for i, lab in enumerate(labels)}
+            return
+        for j, det in enumerate(self.detectors.values()):
+            det.fit(x[:, j], times)
 
     # -- scoring -----------------------------------------------------------------------------------------------------------
     def rewind(self) -> None:
@@ -278,20 +318,23 @@ class LiveScorer:
             self._cut_scores(float(times[0]))  # scored again from there: one score per interval, not two
         cols = self._columns(labels)
         for _, lab in cols:
-            if lab not in self.detectors:
-                self.detectors[lab] = self.template.clone()
+            if lab not in self._detectors:
+                self._detectors[lab] = self.template.clone()
         found, self._pending = self._pending, []
         learn = self.policy == "online"
+        together = type(self.template) is CalibratedDetector and len(cols) >= BANK_KEYS
+        index = np.array([col for col, _ in cols], dtype=np.int64)
         for r, t in enumerate(times):
             t = float(t)
             excluded = self.is_excluded(t)
-            row: dict[Label, float] = {}
-            contrib: list[tuple[Label, float]] = []
-            for col, lab in cols:
-                x = values[r, col]
-                row[lab] = x
-                s = self.detectors[lab].score_one(x, t, learn=learn and not excluded)
-                contrib.append((lab, float(s)))
+            row: dict[Label, float] = {lab: values[r, col] for col, lab in cols}
+            if together:
+                contrib = self._score_together(cols, values[r, index], t, learn and not excluded)
+            else:
+                contrib = [
+                    (lab, float(self._detectors[lab].score_one(x, t, learn=learn and not excluded)))
+                    for lab, x in row.items()
+                ]
             score = self._interval_score(contrib, len(cols))
             self._times.append(t)
             self._rows.append(row)
@@ -308,6 +351,19 @@ class LiveScorer:
         if self._open is not None:
             found.append(self._open)  # still going on: reported now, extended by later polls
         return found
+
+    def _score_together(
+        self, cols: list[tuple[int, Label]], x: FloatArray, t: float, learn: bool
+    ) -> list[tuple[Label, float]]:
+        """One interval of every key scored by the bank (built from the keys' detectors when the keys
+        changed or were read)."""
+        labels = [lab for _, lab in cols]
+        if self._bank is None or self._bank_labels != labels:
+            detectors = self.detectors  # a bank of other keys: its state copied out first
+            self._bank = CalibratedBank.of([cast(CalibratedDetector, detectors[lab]) for lab in labels])
+            self._bank_labels = labels
+        scores = self._bank.step(x, t, learn=learn)
+        return list(zip(labels, scores.tolist(), strict=True))
 
     def _cut_scores(self, t: float) -> None:
         """Forget the scores (and anomalies yet to be reported) from ``t`` on: they are about to be given again."""

@@ -104,7 +104,7 @@ class LocalModels:
             "source": entry["source"],
             "streams": list(scorer.streams),
             "threshold": scorer.threshold,
-            "detectors": len(scorer.detectors),
+            "detectors": len(scorer.keys()),
             "description": entry["description"],
             "state": "scoring",
             "error": "",

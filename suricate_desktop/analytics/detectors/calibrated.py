@@ -300,7 +300,9 @@ class CalibratedBank:
     Why: a host with thousands of keys scores them all every interval; a Python loop over keys
     costs tens of microseconds each, the arrays a fraction of one (bench/keys.py). Scores equal
     ``CalibratedDetector``'s key by key (up to the order of floating-point sums; tested). A NaN
-    value is neither scored nor learnt, as in ``Detector.score_one``.
+    value is neither scored nor learnt, as in ``Detector.score_one``. A bank goes on from the keys'
+    detectors (``of``) and hands each key back as one (``key``): a wide model in the workbench is
+    trained and scored this way, and saved key by key as before.
     """
 
     def __init__(self, keys: int, **params: Any) -> None:
@@ -326,6 +328,60 @@ class CalibratedBank:
         self.top_decay = 0.5 ** (1.0 / float(self.params["top_halflife"]))
         self._rows = np.arange(k)
         self._bins = np.arange(BINS)
+
+    # -- the keys' states, one CalibratedDetector each: a model's saved form, a model that goes on ----------------------
+    @classmethod
+    def of(cls, detectors: list[CalibratedDetector]) -> CalibratedBank:
+        """A bank that goes on from ``detectors`` (one key each, in order; their parameters all the same)."""
+        if not detectors:
+            raise ValueError("CalibratedBank.of: no detectors")
+        params = detectors[0].get_params()
+        if any(d.get_params() != params for d in detectors[1:]):
+            raise ValueError("CalibratedBank.of: the detectors' parameters differ")
+        bank = cls(len(detectors), **params)
+        for i, det in enumerate(detectors):
+            bank.set_key(i, det)
+        return bank
+
+    def set_key(self, i: int, det: CalibratedDetector) -> None:
+        """Key ``i`` goes on from ``det``'s state."""
+        meta, arrays = det.get_state()  # its tails rescaled: weight 1
+        (
+            self.level[i],
+            self.slow[i],
+            self.prev[i],
+            self.scale[i],
+            self.cscale[i],
+            self.sscale[i],
+            self.spread[i],
+        ) = meta["stats"]
+        self.n[i], self.run[i] = meta["n"], meta["run"]
+        self.alarm_at[i], self.alarm_score[i] = meta["alarm"]
+        self.top[i], self.total[i], self.weight[i] = meta["tops"], meta["totals"], 1.0
+        self.counts[i], self.profile[i], self.seen[i] = arrays["counts"], arrays["profile"], arrays["seen"]
+
+    def key(self, i: int) -> CalibratedDetector:
+        """Key ``i`` as a detector of its own (to save, or to go on one key at a time)."""
+        w = float(self.weight[i])
+        meta = {
+            "n": int(self.n[i]),
+            "stats": [
+                float(a[i])
+                for a in (self.level, self.slow, self.prev, self.scale, self.cscale, self.sscale, self.spread)
+            ],
+            "run": int(self.run[i]),
+            "alarm": [int(self.alarm_at[i]), float(self.alarm_score[i])],
+            "tops": self.top[i].tolist(),
+            "totals": (self.total[i] / w).tolist(),
+        }
+        arrays = {
+            "counts": self.counts[i] / w,
+            "profile": self.profile[i].copy(),
+            "seen": self.seen[i].copy(),
+        }
+        det = CalibratedDetector(**self.params)
+        det.set_state(meta, arrays)
+        return det
 
     def _slot(self, t: float | None) -> npt.NDArray[np.int64]:
         p = self.params
@@ -355,11 +411,15 @@ class CalibratedBank:
         out: FloatArray = np.where(total > 0.0, np.where(z > top_seen, p * factor, p), 1.0)
         return out
 
-    def step(self, x: npt.ArrayLike, t: float | None = None) -> FloatArray:
-        """Score one interval's values (one per key) from the past, then learn them; the scores."""
+    def step(
+        self, x: npt.ArrayLike, t: float | None = None, learn: bool | npt.ArrayLike = True
+    ) -> FloatArray:
+        """Score one interval's values (one per key) from the past, then learn them where ``learn`` (a key's
+        ``score_one(learn=False)``: scored, nothing learnt, not even the alarm); the scores."""
         p = self.params
         x = np.asarray(x, dtype=np.float64)
         ok = ~np.isnan(x)
+        upd = ok & np.broadcast_to(np.asarray(learn, dtype=bool), ok.shape)
         x = np.where(ok, x, 0.0)
         slot = self._slot(t)
         rows = self._rows
@@ -387,11 +447,11 @@ class CalibratedBank:
         score = np.where((self.n >= p["warmup"] + p["calibration"]) & ok, score, 0.0)
         quiet = self.n - self.alarm_at < p["hold"]
         out = np.where(~quiet | (score > self.alarm_score), score, 0.0)
-        alarm = ok & (out >= p["quiet_level"])
+        alarm = upd & (out >= p["quiet_level"])
         self.alarm_at = np.where(alarm, self.n, self.alarm_at)
         self.alarm_score = np.where(alarm, out, self.alarm_score)
-        # learn (where the value is there)
-        learn_tail = ok & warm_done
+        # learn (where the value is there and learning is asked for)
+        learn_tail = upd & warm_done
         b = np.where(
             z > LO, np.minimum(BINS - 1, 1 + np.floor(np.log10(np.where(z > LO, z, LO) / LO) * PER_DECADE)), 0
         )
@@ -425,16 +485,16 @@ class CalibratedBank:
         sscale = np.where(seen == 0, self.sscale, self.sscale + a_scale * (np.abs(e) - self.sscale))
         new_prof = np.where(seen == 0, x, prof + np.maximum(p["season_alpha"], 1.0 / (seen + 1)) * e)
         # the first point of a key only sets its level
-        learn = ok & ~first
-        self.level = np.where(ok, np.where(first, x, level), self.level)
-        self.slow = np.where(ok, np.where(first, x, slow), self.slow)
-        self.scale = np.where(learn, scale, self.scale)
-        self.cscale = np.where(learn, cscale, self.cscale)
-        self.spread = np.where(learn, spread, self.spread)
-        self.sscale = np.where(learn, sscale, self.sscale)
-        self.run = np.where(learn, run, self.run)
-        self.profile[rows, slot] = np.where(ok, np.where(first, x, new_prof), prof)
-        self.seen[rows, slot] = seen + ok
-        self.prev = np.where(ok, x, self.prev)
-        self.n = self.n + ok
+        grow = upd & ~first
+        self.level = np.where(upd, np.where(first, x, level), self.level)
+        self.slow = np.where(upd, np.where(first, x, slow), self.slow)
+        self.scale = np.where(grow, scale, self.scale)
+        self.cscale = np.where(grow, cscale, self.cscale)
+        self.spread = np.where(grow, spread, self.spread)
+        self.sscale = np.where(grow, sscale, self.sscale)
+        self.run = np.where(grow, run, self.run)
+        self.profile[rows, slot] = np.where(upd, np.where(first, x, new_prof), prof)
+        self.seen[rows, slot] = seen + upd
+        self.prev = np.where(upd, x, self.prev)
+        self.n = self.n + upd
         return out

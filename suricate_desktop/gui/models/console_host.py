@@ -95,7 +95,7 @@ class ManagerHost(ModelHost):
                 "source": model.source_name,
                 "streams": list(model.streams),
                 "threshold": model.threshold,
-                "detectors": len(model.scorer.detectors),
+                "detectors": len(model.scorer.keys()),
                 "description": model.description or model.detector,
                 "state": model.state,
                 "error": model.error,
