@@ -177,6 +177,29 @@ def test_a_bank_goes_on_from_detectors_and_hands_them_back():
         CalibratedBank.of([CalibratedDetector(), CalibratedDetector(hold=5)])
 
 
+def test_a_saved_model_catches_up_across_a_gap_without_muting_or_learning_the_jump():
+    """A rule brings a saved model up to the key's rows since the save (``catch_up``). The jump across the
+    gap raised an alarm that kept the next 200 points quiet (a spike of 40 scales just after scored 0)
+    and went into the tails as an ordinary deviation; caught up on, neither: the spike scores as it
+    would have without the gap, and the tails are those of the save."""
+    rng = np.random.default_rng(2)
+    x, t = 100 + rng.normal(0, 2, 1100), np.arange(1100) * 60.0
+    saved = CalibratedDetector().fit(x[:1000], t[:1000])
+    gap = x[1000:1060].copy()
+    gap[:15] += 40
+    spike, at = x[1060] + 80, t[1060]
+    learnt = CalibratedDetector()
+    learnt.set_state(*saved.get_state())
+    learnt.partial_fit(gap, t[1000:1060])
+    assert learnt.score_one(spike, at) == 0.0  # muted by the gap's alarm
+    caught_up = CalibratedDetector()
+    caught_up.set_state(*saved.get_state())
+    caught_up.catch_up(gap, t[1000:1060])
+    assert [tail.counts for tail in caught_up.tails] == [tail.counts for tail in saved.tails]
+    assert caught_up.n == 1060 and abs(caught_up.level - 100) < 3
+    assert caught_up.score_one(spike, at) >= 5.0
+
+
 def test_saved_model_round_trips(tmp_path):
     s = synthetic.series("latency", 3)
     det = CalibratedDetector(hold=50)

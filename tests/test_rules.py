@@ -718,6 +718,52 @@ def test_a_registry_model_scores_series_for_a_rule_against_what_it_learnt(tmp_pa
     assert firings(backtest(loads(MODEL_RULES), feed)) == firings(events)
 
 
+def test_a_default_model_goes_on_with_its_key_for_a_rule_instead_of_standing_where_it_was_saved(tmp_path):
+    """The default detector's state follows its key (level, last value). Frozen at the save, a rule over it
+    judged every later value against where the key stood then: on a key with a slow rhythm it fired at
+    most intervals. A copy that goes on from the saved model stays quiet on ordinary rows, fires once at a
+    spike, learns a lasting shift instead of firing until the model is saved again, and a backtest of the
+    same rows agrees; the saved model itself learns nothing."""
+    from suricate_desktop.analytics import DETECTORS, LiveScorer, ModelRegistry
+    from suricate_desktop.rules import register_models
+    from suricate_desktop.store.live import LiveStore
+
+    rng = np.random.default_rng(7)
+    wave = [100 + 30 * np.sin(2 * np.pi * i / 400) + rng.normal(0, 2) for i in range(4000)]
+    store = LiveStore(capacity=5000)
+    store.ingest(snaps(wave[:2000], t0=0.0))
+    LiveScorer(store, ("web01", "syscalls", "num"), DETECTORS["calibrated"](), keys=[("bash",)]).fit().save(
+        ModelRegistry(tmp_path / "models"), "bash-default"
+    )
+    model = ModelRegistry(tmp_path / "models").load("bash-default")
+    saved = model.detectors[0].get_state()
+    rules = (
+        MODEL_RULES.replace("bash-baseline", "bash-default")
+        .replace("threshold = 8", "threshold = 5")  # rarer than 1 in 100,000 of the key's own
+        .replace("clear = 4", "clear = 1")
+        .replace("for = 2", "for = 0")
+        .replace("clear_for = 2", "clear_for = 5")
+    )
+    feed = wave[2000:]
+    feed[700] += 60  # a spike: 30 noise scales
+    for i in range(1200, 2000):
+        feed[i] += 50  # a lasting shift
+    register_models({"bash-default": model})
+    _engine, events = run_engine(rules, snaps(feed, t0=2000.0))
+    fired = [ts for _rule, change, ts in changes(events) if change == "firing"]
+    assert 2700.0 in fired and all(3200.0 <= ts <= 3260.0 for ts in fired if ts != 2700.0)
+    assert len(fired) <= 2
+    assert firings(backtest(loads(rules), snaps(feed, t0=2000.0))) == firings(events)
+    # started a while after the save (another phase of the rhythm): the jump is not an alarm that keeps
+    # the key's next spike quiet
+    later = wave[2150:2400]
+    later[90] += 60
+    _engine, events = run_engine(rules, snaps(later, t0=2150.0))
+    assert 2240.0 in [ts for _rule, change, ts in changes(events) if change == "firing"]
+    meta, arrays = model.detectors[0].get_state()
+    assert meta == saved[0] and all(np.array_equal(arrays[k], saved[1][k]) for k in arrays)
+
+
 def test_a_model_of_shapes_scores_the_rules_history_as_a_run(tmp_path):
     """``resonance`` scores shapes, made of runs of points: a rule over it sees its spike once it is in the run."""
     from suricate_desktop.analytics import DETECTORS, LiveScorer, ModelRegistry

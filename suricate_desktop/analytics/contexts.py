@@ -381,6 +381,11 @@ class RestPeriod:
         """What ``gate`` would return, without remembering ``raw``."""
         return raw if max(self.recent) < self.level else 0.0
 
+    def forget(self) -> None:
+        """No raw score remembered: not quiet."""
+        self.recent.clear()
+        self.recent.append(0.0)
+
     def gate(self, raw: float) -> float:
         out = self.peek(raw)
         self.recent.append(raw)

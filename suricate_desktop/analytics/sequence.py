@@ -107,6 +107,9 @@ class ContextDetector(Detector):
         )
         self.rest = RestPeriod(p["rest"], p["rest_level"])
 
+    def forget_alarms(self) -> None:
+        self.rest.forget()
+
     def _score(self, x: float, t: float | None) -> float:
         return self.rest.peek(self.model.step(x, learn=False))
 
@@ -180,6 +183,11 @@ class SequenceDetector(Detector):
         self.lo: float | None = None
         self.hi: float | None = None
         self.last_shape: int | None = None  # the point at which ``shapes`` last met a new shape
+
+    def forget_alarms(self) -> None:
+        for part in (self.contexts, self.ensemble, self.shapes):
+            part.forget_alarms()
+        self.quiet.forget()
 
     def _record(self, x: float) -> bool:
         """Whether ``x`` is past every value since point ``record_warmup``, by ``record_margin`` of their span."""

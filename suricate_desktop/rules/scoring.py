@@ -11,7 +11,9 @@ through ``register_models`` (``ModelScorer``); anything else can
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from copy import deepcopy
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -110,19 +112,38 @@ class RollingZScore:
         return out[0] if one else out
 
 
+#: Series a ``ModelScorer`` keeps a running copy of its detector for; the least recently scored go first.
+RUNNING_CAP = 4096
+#: A running copy's first rows (those it caught up on at the start included) are learnt as caught up on:
+#: see ``ModelScorer``.
+CATCH_UP = 60
+
+
 class ModelScorer:
     """A trained model (the analytics registry's) as a rule's scorer: each series is scored by the detector the
-    model learnt for that key, against what it learnt (the model does not learn from what it scores, so the
-    live engine and a backtest score the same data the same way).
+    model learnt for that key, going on from what it learnt over the rows the rule sees, on a copy: the saved
+    model learns nothing, so the live engine and a backtest that see the same rows score them the same way.
+
+    Why a copy that goes on rather than the saved model frozen: the default detector's state follows the key
+    (its level, its last value, its time-of-day slot), and frozen at the save it judged every later value
+    against where the key stood then: on a key with a daily rhythm nine intervals in ten scored past its
+    threshold. Each series' copy starts at its first evaluation by going through the rule's ``history``
+    rows before the newest, then scores each new row once, in order, as the Models pane's live copy
+    does; rows that go back in time (a replay) start it again. Its first ``CATCH_UP`` rows, those caught
+    up on included, are learnt by the detector's ``catch_up``: they may hold the jump across the gap since
+    the save, which must neither leave an alarm that keeps the key's next real one quiet nor, for the
+    default detector, count as one of the key's ordinary deviations (learnt so, it halved the score of
+    the next spike). A model saved with the ``refit``
+    policy learns nothing between refits, and is scored frozen, as is a call without times.
 
     ``model`` is anything with ``meta.streams`` ([[host, source, agg], ...]), ``meta.keys`` (one key per
     detector, as key parts), ``meta.key_streams`` (for a model over several streams: each key's stream, an
-    index into ``meta.streams``; empty otherwise) and ``detectors`` (each with ``score(values, learn=False)``): an
-    ``analytics.registry.Model``, passed in by the CLI or the GUI (this layer does not import analytics).
-    A series of another stream, or a key the model has no detector for, scores NaN (the rule's timers hold);
-    ``any_stream = true`` applies the model's keys to every stream the rule selects (a model of one web
-    host, for all of them). A model over several streams scores each stream's series with the detectors of
-    that stream's keys.
+    index into ``meta.streams``; empty otherwise), ``meta.policy`` and ``detectors`` (each with
+    ``score(values, times, learn)``, ``score_one`` and ``forget_alarms``): an ``analytics.registry.Model``,
+    passed in by the CLI or the GUI (this layer does not import analytics). A series of another stream, or a
+    key the model has no detector for, scores NaN (the rule's timers hold); ``any_stream = true`` applies the
+    model's keys to every stream the rule selects (a model of one web host, for all of them). A model over
+    several streams scores each stream's series with the detectors of that stream's keys.
     """
 
     keyed = True  # the engine passes ``stream`` and ``keys`` (the series' key text) with the values
@@ -141,6 +162,12 @@ class ModelScorer:
         self._by_key: dict[str, Any] = {}
         for (_, key), det in self.detectors.items():
             self._by_key.setdefault(key, det)
+        policy = getattr(model.meta, "policy", None)
+        #: Whether the copies learn the rows they score (the model's update policy is ``online``).
+        self.learns = not (isinstance(policy, dict) and policy.get("policy") == "refit")
+        #: (stream, key text) -> [the running copy, the time of the last row it scored, that row's score,
+        #: the rows it has gone through]
+        self._running: OrderedDict[tuple[tuple[str, ...], str], list[Any]] = OrderedDict()
 
     def _applies(self, stream: Iterable[str]) -> bool:
         return self.any_stream or tuple(stream) in self.streams
@@ -148,6 +175,37 @@ class ModelScorer:
     def _detector(self, stream: Iterable[str], key: str) -> Any:
         det = self.detectors.get((tuple(stream), key))
         return det if det is not None or not self.any_stream else self._by_key.get(key)
+
+    def _go_on(
+        self, ident: tuple[tuple[str, ...], str], det: Any, times: np.ndarray, column: np.ndarray
+    ) -> float:
+        """The newest row's score from the series' running copy, brought up to it."""
+        run = self._running.get(ident)
+        if run is not None and times[-1] < run[1]:  # back in time: a replay starts again
+            run = None
+        if run is None:
+            copy = deepcopy(det)
+            copy.catch_up(column[:-1], times[:-1])  # the rule's history: across the gap since the save
+            run = self._running[ident] = [copy, -np.inf, float("nan"), len(column) - 1]
+            new = np.array([len(column) - 1])
+        else:
+            new = np.flatnonzero(times > run[1])
+        self._running.move_to_end(ident)
+        while len(self._running) > RUNNING_CAP:
+            self._running.popitem(last=False)
+        for r in new.tolist():
+            x, t = float(column[r]), float(times[r])
+            if x != x:
+                continue
+            copy = run[0]
+            if run[3] < CATCH_UP:  # still across the gap: scored, then learnt as caught up on
+                run[2] = float(copy.score_one(x, t, learn=False))
+                copy.catch_up([x], [t])
+            else:
+                run[2] = float(copy.score_one(x, t))
+            run[1] = t
+            run[3] += 1
+        return float(run[2]) if run[1] == times[-1] else float("nan")
 
     def score_last(
         self, times: np.ndarray, values: np.ndarray, stream: Iterable[str] = (), keys: Iterable[str] = ()
@@ -165,13 +223,21 @@ class ModelScorer:
                 # ``step_points`` rows
                 run = values[:, i][~np.isnan(values[:, i])]
                 out[i] = float(np.max(det.score(run, learn=False)[-det.step_points :]))
+            elif times is None or not self.learns:
+                out[i] = float(
+                    det.score(np.array([x]), None if times is None else times[-1:], learn=False)[0]
+                )
             else:
-                out[i] = float(det.score(np.array([x]), learn=False)[0])
+                out[i] = self._go_on(
+                    (tuple(stream), key), det, np.asarray(times, dtype=np.float64), values[:, i]
+                )
         return out
 
     def score(
         self, times: np.ndarray, values: np.ndarray, stream: Iterable[str] = (), keys: Iterable[str] = ()
     ) -> np.ndarray:
+        """Every row's scores: each series by a fresh copy of its detector going on over the rows (frozen, for
+        a ``refit`` model or without times)."""
         values = np.asarray(values, dtype=np.float64)
         out = np.full(values.shape, np.nan)
         if not self._applies(stream):
@@ -182,8 +248,13 @@ class ModelScorer:
                 continue
             column = values[:, i]
             known = ~np.isnan(column)
-            if known.any():
-                out[known, i] = np.asarray(det.score(column[known], learn=False), dtype=np.float64)
+            if not known.any():
+                continue
+            if times is None or not self.learns or getattr(det, "scores_runs", False):
+                t = None if times is None else np.asarray(times)[known]
+                out[known, i] = np.asarray(det.score(column[known], t, learn=False), dtype=np.float64)
+            else:
+                out[known, i] = deepcopy(det).score(column[known], np.asarray(times, dtype=np.float64)[known])
         return out
 
 

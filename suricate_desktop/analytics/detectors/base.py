@@ -101,6 +101,21 @@ class Detector:
             self._learn(float(v[i]), None if times is None else float(times[i]))
         return self
 
+    def catch_up(self, values: npt.ArrayLike, times: Times = None) -> Self:
+        """Learn rows the model missed (a saved model brought up to a rule's history), as ``partial_fit``, and
+        remember no alarm raised on the way (``forget_alarms``). A detector whose calibration would count the
+        jump across the gap as one of the key's ordinary deviations overrides this."""
+        self.partial_fit(values, times)
+        self.forget_alarms()
+        return self
+
+    def forget_alarms(self) -> None:
+        """Forget the alarms raised so far and keep what was learnt.
+
+        Why: a saved model continued over rows it missed (a rule's history, after the gap since the model
+        was saved) may alarm at the jump across that gap; a detector that stays quiet after an alarm must
+        not then stay quiet through the key's next real one. A detector with such a memory overrides this."""
+
     def update(self, x: float, t: float | None = None) -> None:
         if not math.isnan(float(x)):
             self._learn(float(x), t)

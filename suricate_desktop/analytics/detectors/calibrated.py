@@ -42,12 +42,12 @@ numpy (tested equal to this, key by key); ``bench/keys.py`` measures it.
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import numpy as np
 import numpy.typing as npt
 
-from .base import Detector, FloatArray, StateArrays, StateMeta, register
+from .base import Detector, FloatArray, StateArrays, StateMeta, Times, register
 
 VIEWS = ("resid", "change", "drift", "spread", "season")
 LO, PER_DECADE, DECADES = 1e-3, 10, 8  # tail bins: log-spaced from LO over DECADES decades
@@ -120,6 +120,7 @@ class CalibratedDetector(Detector):
     kind = "calibrated"
     threshold = 2.0
     probability_scale = True
+    _tails_learn = True  # False while catching up (``catch_up``)
     defaults: ClassVar[dict[str, Any]] = {
         "level_halflife": 20.0,
         "slow_halflife": 300.0,
@@ -152,6 +153,19 @@ class CalibratedDetector(Detector):
         self.tails = [Tail(p["memory"], p["tail_index"], top_halflife=p["top_halflife"]) for _ in VIEWS]
         self.final = Tail(p["memory"], log=True, top_halflife=p["top_halflife"])
         self.alarm = (-(10**9), 0.0)  # (index, score) of the last alarm
+
+    def forget_alarms(self) -> None:
+        self.alarm = (-(10**9), 0.0)
+
+    def catch_up(self, values: npt.ArrayLike, times: Times = None) -> Self:
+        """The statistics follow the rows; the tails do not learn them: the jump from where the key stood when
+        the model was saved to where it stands now is not one of its ordinary deviations (learnt, a spike of
+        30 scales just after it scored 3 instead of 6)."""
+        self._tails_learn = False
+        try:
+            return super().catch_up(values, times)
+        finally:
+            self._tails_learn = True
 
     def _slot(self, t: float | None) -> int:
         p = self.params
@@ -220,7 +234,7 @@ class CalibratedDetector(Detector):
             self.n = 1
             return
         _z1, _z2, _z3, _z4, _z5, d, fast = self._deviations(x, slot)
-        if self.n >= p["warmup"]:
+        if self.n >= p["warmup"] and self._tails_learn:
             for tail, z in zip(self.tails, zs[:5], strict=True):
                 tail.add(z)
             self.final.add(zs[5])

@@ -61,6 +61,9 @@ class SuricateDetector(Detector):
             z = max(z, self.season._score(x, t))
         return z
 
+    def forget_alarms(self) -> None:
+        self.recent.clear()
+
     def _expire(self) -> None:
         recent, i = self.recent, self.n
         while recent and recent[0][0] <= i - self.params["hold"]:
@@ -220,6 +223,9 @@ class EnsembleDetector(Detector):
             s = max(0.0, ss, sc / self.params["change_weight"])
         self._last = (x, t, zs, zc, s)
         return zs, zc, s
+
+    def forget_alarms(self) -> None:
+        self.recent.clear()
 
     def _expire(self) -> None:
         recent, i = self.recent, self.n
