@@ -764,6 +764,41 @@ def test_a_default_model_goes_on_with_its_key_for_a_rule_instead_of_standing_whe
     assert meta == saved[0] and all(np.array_equal(arrays[k], saved[1][k]) for k in arrays)
 
 
+def test_an_anomaly_rate_rule_over_a_default_model_counts_each_row_once_as_it_came(tmp_path):
+    """An ``anomaly_rate`` rule scores the whole ``window`` at every evaluation. Its rows are scored once
+    each, by the series' running copy: the ordinary rows of a slow wave are not counted (the frozen model
+    counted most of them, and the rule fired at once and for good), and the newest row's score is the
+    one a ``score`` rule sees."""
+    from suricate_desktop.analytics import DETECTORS, LiveScorer, ModelRegistry
+    from suricate_desktop.rules import ModelScorer, register_models
+    from suricate_desktop.store.live import LiveStore
+
+    rng = np.random.default_rng(9)
+    wave = [100 + 30 * np.sin(2 * np.pi * i / 400) + rng.normal(0, 2) for i in range(3200)]
+    store = LiveStore(capacity=5000)
+    store.ingest(snaps(wave[:2000], t0=0.0))
+    LiveScorer(store, ("web01", "syscalls", "num"), DETECTORS["calibrated"](), keys=[("bash",)]).fit().save(
+        ModelRegistry(tmp_path / "models"), "bash-default"
+    )
+    model = ModelRegistry(tmp_path / "models").load("bash-default")
+    feed = wave[2000:]
+    rules = (
+        '[[rule]]\nname = "often"\ntype = "anomaly_rate"\nscorer = "model:bash-default"\nkey = "bash"\n'
+        'threshold = 0.1\nclear = 0.02\nwindow = "60s"\nscore_threshold = 3\nfor = 0\n'
+    )
+    register_models({"bash-default": model})
+    _engine, events = run_engine(rules, snaps(feed, t0=2000.0))
+    assert changes(events) == []
+    scorer, t, v = ModelScorer(model), 2000.0 + np.arange(200), np.array(feed[:200])[:, None]
+    where = {"stream": ("web01", "syscalls", "num"), "keys": ["bash"]}
+    rows = scorer.score(t[:100], v[:100], **where)[:, 0]
+    assert np.mean(rows >= 3) < 0.05
+    assert (
+        scorer.score_last(t[:101], v[:101], **where)[0] == scorer.score(t[40:101], v[40:101], **where)[-1, 0]
+    )
+    assert np.array_equal(scorer.score(t[:100], v[:100], **where)[40:, 0], rows[40:])  # nothing scored twice
+
+
 def test_a_model_of_shapes_scores_the_rules_history_as_a_run(tmp_path):
     """``resonance`` scores shapes, made of runs of points: a rule over it sees its spike once it is in the run."""
     from suricate_desktop.analytics import DETECTORS, LiveScorer, ModelRegistry

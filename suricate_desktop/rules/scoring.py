@@ -11,7 +11,7 @@ through ``register_models`` (``ModelScorer``); anything else can
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from copy import deepcopy
 from typing import Any, Protocol, runtime_checkable
@@ -114,9 +114,18 @@ class RollingZScore:
 
 #: Series a ``ModelScorer`` keeps a running copy of its detector for; the least recently scored go first.
 RUNNING_CAP = 4096
-#: A running copy's first rows (those it caught up on at the start included) are learnt as caught up on:
-#: see ``ModelScorer``.
+#: A running copy's first rows are learnt as caught up on (see ``ModelScorer``).
 CATCH_UP = 60
+
+
+class _Run:
+    """A series' copy of a saved model's detector, going on over the rows a rule sees (``ModelScorer``)."""
+
+    def __init__(self, detector: Any) -> None:
+        self.detector = detector
+        self.last = -np.inf  # the time of the last row it scored
+        self.rows = 0  # the rows it has gone through
+        self.scored: deque[tuple[float, float]] = deque()  # (time, score) of the rows the rule still sees
 
 
 class ModelScorer:
@@ -127,10 +136,10 @@ class ModelScorer:
     Why a copy that goes on rather than the saved model frozen: the default detector's state follows the key
     (its level, its last value, its time-of-day slot), and frozen at the save it judged every later value
     against where the key stood then: on a key with a daily rhythm nine intervals in ten scored past its
-    threshold. Each series' copy starts at its first evaluation by going through the rule's ``history``
-    rows before the newest, then scores each new row once, in order, as the Models pane's live copy
-    does; rows that go back in time (a replay) start it again. Its first ``CATCH_UP`` rows, those caught
-    up on included, are learnt by the detector's ``catch_up``: they may hold the jump across the gap since
+    threshold. Each series' copy starts at its first evaluation from the rows the rule sees (its
+    ``history``, or an ``anomaly_rate`` rule's ``window``), then scores each new row once, in order, as
+    the Models pane's live copy does; rows that go back in time (a replay) start it again. Its first
+    ``CATCH_UP`` rows are learnt by the detector's ``catch_up``: they may hold the jump across the gap since
     the save, which must neither leave an alarm that keeps the key's next real one quiet nor, for the
     default detector, count as one of the key's ordinary deviations (learnt so, it halved the score of
     the next spike). A model saved with the ``refit``
@@ -165,9 +174,8 @@ class ModelScorer:
         policy = getattr(model.meta, "policy", None)
         #: Whether the copies learn the rows they score (the model's update policy is ``online``).
         self.learns = not (isinstance(policy, dict) and policy.get("policy") == "refit")
-        #: (stream, key text) -> [the running copy, the time of the last row it scored, that row's score,
-        #: the rows it has gone through]
-        self._running: OrderedDict[tuple[tuple[str, ...], str], list[Any]] = OrderedDict()
+        #: (stream, key text) -> that series' running copy
+        self._running: OrderedDict[tuple[tuple[str, ...], str], _Run] = OrderedDict()
 
     def _applies(self, stream: Iterable[str]) -> bool:
         return self.any_stream or tuple(stream) in self.streams
@@ -178,34 +186,31 @@ class ModelScorer:
 
     def _go_on(
         self, ident: tuple[tuple[str, ...], str], det: Any, times: np.ndarray, column: np.ndarray
-    ) -> float:
-        """The newest row's score from the series' running copy, brought up to it."""
+    ) -> _Run:
+        """The series' running copy, brought up to the newest of ``times`` (each row scored once, in order;
+        the scores of the rows from ``times[0]`` on kept)."""
         run = self._running.get(ident)
-        if run is not None and times[-1] < run[1]:  # back in time: a replay starts again
-            run = None
-        if run is None:
-            copy = deepcopy(det)
-            copy.catch_up(column[:-1], times[:-1])  # the rule's history: across the gap since the save
-            run = self._running[ident] = [copy, -np.inf, float("nan"), len(column) - 1]
-            new = np.array([len(column) - 1])
-        else:
-            new = np.flatnonzero(times > run[1])
+        if run is None or times[-1] < run.last:  # new, or back in time: a replay starts again
+            run = self._running[ident] = _Run(deepcopy(det))
         self._running.move_to_end(ident)
         while len(self._running) > RUNNING_CAP:
             self._running.popitem(last=False)
-        for r in new.tolist():
+        copy = run.detector
+        for r in np.flatnonzero(times > run.last).tolist():
             x, t = float(column[r]), float(times[r])
             if x != x:
                 continue
-            copy = run[0]
-            if run[3] < CATCH_UP:  # still across the gap: scored, then learnt as caught up on
-                run[2] = float(copy.score_one(x, t, learn=False))
+            if run.rows < CATCH_UP:  # across the gap since the save: scored, then learnt as caught up on
+                s = float(copy.score_one(x, t, learn=False))
                 copy.catch_up([x], [t])
             else:
-                run[2] = float(copy.score_one(x, t))
-            run[1] = t
-            run[3] += 1
-        return float(run[2]) if run[1] == times[-1] else float("nan")
+                s = float(copy.score_one(x, t))
+            run.scored.append((t, s))
+            run.last = t
+            run.rows += 1
+        while run.scored and run.scored[0][0] < times[0]:
+            run.scored.popleft()
+        return run
 
     def score_last(
         self, times: np.ndarray, values: np.ndarray, stream: Iterable[str] = (), keys: Iterable[str] = ()
@@ -228,16 +233,18 @@ class ModelScorer:
                     det.score(np.array([x]), None if times is None else times[-1:], learn=False)[0]
                 )
             else:
-                out[i] = self._go_on(
+                run = self._go_on(
                     (tuple(stream), key), det, np.asarray(times, dtype=np.float64), values[:, i]
                 )
+                if run.scored and run.scored[-1][0] == times[-1]:
+                    out[i] = run.scored[-1][1]
         return out
 
     def score(
         self, times: np.ndarray, values: np.ndarray, stream: Iterable[str] = (), keys: Iterable[str] = ()
     ) -> np.ndarray:
-        """Every row's scores: each series by a fresh copy of its detector going on over the rows (frozen, for
-        a ``refit`` model or without times)."""
+        """Every row's scores, each series' from its running copy (frozen, for a ``refit`` model or without
+        times)."""
         values = np.asarray(values, dtype=np.float64)
         out = np.full(values.shape, np.nan)
         if not self._applies(stream):
@@ -254,7 +261,9 @@ class ModelScorer:
                 t = None if times is None else np.asarray(times)[known]
                 out[known, i] = np.asarray(det.score(column[known], t, learn=False), dtype=np.float64)
             else:
-                out[known, i] = deepcopy(det).score(column[known], np.asarray(times, dtype=np.float64)[known])
+                t = np.asarray(times, dtype=np.float64)
+                scored = dict(self._go_on((tuple(stream), key), det, t[known], column[known]).scored)
+                out[known, i] = [scored.get(float(ti), np.nan) for ti in t[known]]
         return out
 
 
