@@ -718,24 +718,31 @@ def test_a_registry_model_scores_series_for_a_rule_against_what_it_learnt(tmp_pa
     assert firings(backtest(loads(MODEL_RULES), feed)) == firings(events)
 
 
-def test_a_default_model_goes_on_with_its_key_for_a_rule_instead_of_standing_where_it_was_saved(tmp_path):
-    """The default detector's state follows its key (level, last value). Frozen at the save, a rule over it
-    judged every later value against where the key stood then: on a key with a slow rhythm it fired at
-    most intervals. A copy that goes on from the saved model stays quiet on ordinary rows, fires once at a
-    spike, learns a lasting shift instead of firing until the model is saved again, and a backtest of the
-    same rows agrees; the saved model itself learns nothing."""
+def wave_model(tmp_path, seed):
+    """4,000 seconds of a slow wave (period 400 s, amplitude 15 noise scales) and a default-detector model of
+    its first 2,000, saved and loaded back as ``bash-default``."""
     from suricate_desktop.analytics import DETECTORS, LiveScorer, ModelRegistry
-    from suricate_desktop.rules import register_models
     from suricate_desktop.store.live import LiveStore
 
-    rng = np.random.default_rng(7)
+    rng = np.random.default_rng(seed)
     wave = [100 + 30 * np.sin(2 * np.pi * i / 400) + rng.normal(0, 2) for i in range(4000)]
     store = LiveStore(capacity=5000)
     store.ingest(snaps(wave[:2000], t0=0.0))
     LiveScorer(store, ("web01", "syscalls", "num"), DETECTORS["calibrated"](), keys=[("bash",)]).fit().save(
         ModelRegistry(tmp_path / "models"), "bash-default"
     )
-    model = ModelRegistry(tmp_path / "models").load("bash-default")
+    return wave, ModelRegistry(tmp_path / "models").load("bash-default")
+
+
+def test_a_default_model_goes_on_with_its_key_for_a_rule_instead_of_standing_where_it_was_saved(tmp_path):
+    """The default detector's state follows its key (level, last value). Frozen at the save, a rule over it
+    judged every later value against where the key stood then: on a key with a slow rhythm it fired at
+    most intervals. A copy that goes on from the saved model stays quiet on ordinary rows, fires once at a
+    spike, learns a lasting shift instead of firing until the model is saved again, and a backtest of the
+    same rows agrees; the saved model itself learns nothing."""
+    from suricate_desktop.rules import register_models
+
+    wave, model = wave_model(tmp_path, 7)
     saved = model.detectors[0].get_state()
     rules = (
         MODEL_RULES.replace("bash-baseline", "bash-default")
@@ -769,19 +776,10 @@ def test_an_anomaly_rate_rule_over_a_default_model_counts_each_row_once_as_it_ca
     each, by the series' running copy: the ordinary rows of a slow wave are not counted (the frozen model
     counted most of them, and the rule fired at once and for good), and the newest row's score is the
     one a ``score`` rule sees."""
-    from suricate_desktop.analytics import DETECTORS, LiveScorer, ModelRegistry
     from suricate_desktop.rules import ModelScorer, register_models
-    from suricate_desktop.store.live import LiveStore
 
-    rng = np.random.default_rng(9)
-    wave = [100 + 30 * np.sin(2 * np.pi * i / 400) + rng.normal(0, 2) for i in range(3200)]
-    store = LiveStore(capacity=5000)
-    store.ingest(snaps(wave[:2000], t0=0.0))
-    LiveScorer(store, ("web01", "syscalls", "num"), DETECTORS["calibrated"](), keys=[("bash",)]).fit().save(
-        ModelRegistry(tmp_path / "models"), "bash-default"
-    )
-    model = ModelRegistry(tmp_path / "models").load("bash-default")
-    feed = wave[2000:]
+    wave, model = wave_model(tmp_path, 9)
+    feed = wave[2000:3200]
     rules = (
         '[[rule]]\nname = "often"\ntype = "anomaly_rate"\nscorer = "model:bash-default"\nkey = "bash"\n'
         'threshold = 0.1\nclear = 0.02\nwindow = "60s"\nscore_threshold = 3\nfor = 0\n'

@@ -33,6 +33,20 @@ CHUNK = 500
 BANK_KEYS = 16
 
 
+@dataclass
+class _Job:
+    """What ``train`` hands the loop over keys or the bank: the columns to train, the rows (excluded spans
+    left out), where the held-out part starts, the policy, and the progress and cancel callbacks."""
+
+    columns: list[tuple[int, Label]]
+    times: FloatArray
+    values: FloatArray
+    split: int
+    learn: bool
+    report: Callable[[float], None]
+    stop: Callable[[], bool]
+
+
 class TrainingCancelled(Exception):
     """The user cancelled a training run."""
 
@@ -131,7 +145,7 @@ def train(
     report(0.0)
     together = type(template) is CalibratedDetector and len(columns) >= BANK_KEYS
     train_keys = _train_together if together else _train_each
-    detectors, key_scores = train_keys(template, columns, times, values, split, learn, report, stop)
+    detectors, key_scores = train_keys(template, _Job(columns, times, values, split, learn, report, stop))
     held = times[split:]
     combined = np.zeros(0)
     if len(held):
@@ -150,18 +164,11 @@ def train(
     )
 
 
-def _train_each(
-    template: Detector,
-    columns: list[tuple[int, Label]],
-    times: FloatArray,
-    values: FloatArray,
-    split: int,
-    learn: bool,
-    report: Callable[[float], None],
-    stop: Callable[[], bool],
-) -> tuple[dict[Label, Detector], dict[Label, FloatArray]]:
+def _train_each(template: Detector, job: _Job) -> tuple[dict[Label, Detector], dict[Label, FloatArray]]:
     """One key after another: each key's detector fitted on the rows before ``split`` (its missing values
     left out), then the rows from ``split`` on scored (and learnt, with ``learn``)."""
+    columns, times, values, split = job.columns, job.times, job.values, job.split
+    learn, report, stop = job.learn, job.report, job.stop
     detectors: dict[Label, Detector] = {}
     key_scores: dict[Label, FloatArray] = {}
     held = times[split:]
@@ -189,21 +196,14 @@ def _train_each(
     return detectors, key_scores
 
 
-def _train_together(
-    template: Detector,
-    columns: list[tuple[int, Label]],
-    times: FloatArray,
-    values: FloatArray,
-    split: int,
-    learn: bool,
-    report: Callable[[float], None],
-    stop: Callable[[], bool],
-) -> tuple[dict[Label, Detector], dict[Label, FloatArray]]:
+def _train_together(template: Detector, job: _Job) -> tuple[dict[Label, Detector], dict[Label, FloatArray]]:
     """``calibrated``'s keys trained and scored together: the detectors and held-out scores the loop over
     keys gives (a key's missing values are neither scored nor learnt, as there), at a fraction of its cost.
 
     Why: a wide aggregation has hundreds of keys, and one Python step per key and row made the Learn
     dialog's wait grow with them (bench/keys.py)."""
+    columns, times, values, split = job.columns, job.times, job.values, job.split
+    learn, report, stop = job.learn, job.report, job.stop
     x = values[:, [col for col, _ in columns]]
     bank = CalibratedBank(len(columns), **template.get_params())
     scores = np.zeros((len(times) - split, len(columns)))
