@@ -484,6 +484,58 @@ def test_a_missing_value_in_a_training_window_is_skipped_not_learnt(kind):
     np.testing.assert_array_equal(holed.score(after, after_t), clean)
 
 
+HOSTILE = [
+    np.inf,
+    -np.inf,
+    np.nan,
+    1.7976931348623157e308,
+    -1e308,
+    1e300,
+    1e100,
+    -1e100,
+    5e-324,
+    -0.0,
+    1e-300,
+]
+
+
+@pytest.mark.parametrize("kind", sorted(k for k in DETECTORS if k != "estimator"))
+def test_hostile_values_neither_crash_nor_poison_a_detector(kind):
+    """A snapshot may carry any float up to 1.8e308, and a rate of one overflows to infinity. Learnt as it
+    was, one such value crashed most detectors (an integer of infinity) or left them scoring NaN for good.
+    Generated series (noise with hostile values at random rows, in training and after): no error, and
+    every score finite, learning or frozen."""
+    import warnings
+
+    for seed in range(4):
+        rng = np.random.default_rng(seed)
+        x, t = 100 + rng.normal(0, 3, 900), np.arange(900) * 60.0
+        x[rng.choice(900, 12, replace=False)] = rng.choice(HOSTILE, 12)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no overflow on the way either
+            det = DETECTORS[kind]().fit(x[:400], t[:400])
+            frozen = det.score(x[400:650], t[400:650], learn=False)
+            learning = det.score(x[400:], t[400:])
+        assert np.isfinite(frozen).all() and np.isfinite(learning).all(), (seed, frozen, learning)
+
+
+def test_a_live_model_goes_on_past_a_value_that_overflows():
+    """One snapshot with a count of 1e308 made every poll of a live model fail at that interval, for good.
+    It is now scored as the extreme it is, and the model goes on, one key or a bank of many."""
+    rng = np.random.default_rng(0)
+    for keys in (1, 20):
+        names = [f"k{i}" for i in range(keys)]
+        store = LiveStore(capacity=5000)
+        store(snaps(0, [{k: 100 + rng.normal(0, 3) for k in names} for _ in range(300)]))
+        scorer = LiveScorer(store, S, DETECTORS["calibrated"]()).fit()
+        rows = [{k: 100 + rng.normal(0, 3) for k in names} for _ in range(60)]
+        rows[10]["k0"] = 1e308
+        store(snaps(300, rows))
+        found = scorer.poll()
+        assert scorer.last_ts == 359 and [(a.start, a.keys[0][0]) for a in found] == [(310, ("k0",))]
+        assert np.isfinite(scorer.scores()[1]).all()
+
+
 def test_a_key_that_appears_late_in_the_training_window_is_modelled():
     """The console's ``ws.models.attach`` trains on the store's rows; in a ``max`` aggregation a process
     that started late has no value (NaN) before it did: its model must flag its spike like any other

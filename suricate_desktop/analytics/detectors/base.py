@@ -96,7 +96,7 @@ class Detector:
     def partial_fit(self, values: npt.ArrayLike, times: Times = None) -> Self:
         """Learn ``values`` in order; a missing value (NaN: a key absent from an interval) is skipped, as
         ``score_one`` skips it: learnt, one NaN poisoned a running mean for good, or crashed a model."""
-        v = np.asarray(values, dtype=np.float64)
+        v = measurable(values)
         for i in np.flatnonzero(~np.isnan(v)).tolist():
             self._learn(float(v[i]), None if times is None else float(times[i]))
         return self
@@ -117,8 +117,9 @@ class Detector:
         not then stay quiet through the key's next real one. A detector with such a memory overrides this."""
 
     def update(self, x: float, t: float | None = None) -> None:
-        if not math.isnan(float(x)):
-            self._learn(float(x), t)
+        x = float(x)
+        if not math.isnan(x):
+            self._learn(min(max(x, -LARGEST), LARGEST), t)
 
     def _step(self, x: float, t: float | None) -> float:
         """Score ``x`` from the past, then learn it. A detector whose scoring and learning are one pass (a
@@ -131,11 +132,12 @@ class Detector:
         x = float(x)
         if math.isnan(x):
             return 0.0  # a missing value is not scored nor learnt
+        x = min(max(x, -LARGEST), LARGEST)
         s = self._step(x, t) if learn else self._score(x, t)
         return soften(s) if self.softened else s
 
     def score(self, values: npt.ArrayLike, times: Times = None, learn: bool = True) -> FloatArray:
-        v = np.asarray(values, dtype=np.float64)
+        v = measurable(values)
         if not learn:
             return np.array(
                 [
@@ -154,6 +156,18 @@ class Detector:
 
 #: Up to this a z-score reads as it is (standard deviations); past it, it grows with its logarithm.
 Z_KNEE = 100.0
+
+#: The largest magnitude a detector takes a value at; a larger one, or an infinite one, is taken as this.
+#: Why: a snapshot may carry any float up to 1.8e308 and a rate of it overflows to infinity; learnt as it
+#: was, one such value crashed most detectors (an integer of infinity) or left them scoring NaN, and a live
+#: model then failed at every poll. No measurement comes near 1e100, and its squares and sums stay finite.
+LARGEST = 1e100
+
+
+def measurable(values: npt.ArrayLike) -> FloatArray:
+    """``values`` as detectors take them: each clamped to ``LARGEST`` in magnitude (infinities too); NaN, a
+    missing value, stays NaN."""
+    return np.clip(np.asarray(values, dtype=np.float64), -LARGEST, LARGEST)
 
 
 def soften(z: float) -> float:

@@ -47,7 +47,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import numpy.typing as npt
 
-from .base import Detector, FloatArray, StateArrays, StateMeta, Times, register
+from .base import Detector, FloatArray, StateArrays, StateMeta, Times, measurable, register
 
 VIEWS = ("resid", "change", "drift", "spread", "season")
 LO, PER_DECADE, DECADES = 1e-3, 10, 8  # tail bins: log-spaced from LO over DECADES decades
@@ -431,7 +431,7 @@ class CalibratedBank:
         """Score one interval's values (one per key) from the past, then learn them where ``learn`` (a key's
         ``score_one(learn=False)``: scored, nothing learnt, not even the alarm); the scores."""
         p = self.params
-        x = np.asarray(x, dtype=np.float64)
+        x = measurable(x)
         ok = ~np.isnan(x)
         upd = ok & np.broadcast_to(np.asarray(learn, dtype=bool), ok.shape)
         x = np.where(ok, x, 0.0)

@@ -14,7 +14,17 @@ from typing import Any, ClassVar, cast
 import numpy as np
 import numpy.typing as npt
 
-from .base import Z_KNEE, Detector, FloatArray, StateArrays, StateMeta, Times, register, scale_floor
+from .base import (
+    Z_KNEE,
+    Detector,
+    FloatArray,
+    StateArrays,
+    StateMeta,
+    Times,
+    measurable,
+    register,
+    scale_floor,
+)
 
 
 @register
@@ -61,7 +71,7 @@ class RollingZScore(Detector):
             return super().score(values, times, learn)
         import pandas as pd
 
-        v = np.asarray(values, dtype=np.float64)
+        v = measurable(values)
         hist = np.fromiter(self.buf, float, len(self.buf))
         full = pd.Series(np.concatenate([hist, v]))
         w, mp = int(self.params["window"]), int(self.params["min_periods"])

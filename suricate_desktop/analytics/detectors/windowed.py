@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Self, cast
 import numpy as np
 import numpy.typing as npt
 
-from .base import Detector, FloatArray, StateArrays, StateMeta, Times, register
+from .base import Detector, FloatArray, StateArrays, StateMeta, Times, measurable, register
 
 #: one tree of a fitted IsolationForest as lists (left child, right child, feature, threshold, leaf depth)
 _Tree = tuple[list[int], list[int], list[int], list[float], list[float]]
@@ -80,7 +80,7 @@ class WindowModel(Detector):
 
     def fit(self, values: npt.ArrayLike, times: Times = None) -> Self:
         self.reset()
-        v = np.asarray(values, dtype=np.float64)
+        v = measurable(values)
         v = v[~np.isnan(v)]
         self.hist.extend(v.tolist())
         self.n = len(v)
@@ -95,7 +95,7 @@ class WindowModel(Detector):
         return float(self.score_model(X[-1:])[0])
 
     def score(self, values: npt.ArrayLike, times: Times = None, learn: bool = True) -> FloatArray:
-        v = np.asarray(values, dtype=np.float64)
+        v = measurable(values)
         if not learn or np.isnan(v).any():
             return super().score(v, times, learn)
         out = np.zeros(len(v))
@@ -144,6 +144,10 @@ class WindowModel(Detector):
         self.since_fit = int(meta["since_fit"])
 
 
+#: Past this magnitude a scaled feature is clipped before the trees see it (float32 tops out at 3.4e38).
+FLOAT32_SAFE = 1e38
+
+
 @register
 class IsolationForestDetector(WindowModel):
     """IsolationForest over sliding-window features of the last ``lags`` values: the value, its
@@ -182,21 +186,24 @@ class IsolationForestDetector(WindowModel):
             n_estimators=int(self.params["n_estimators"]),
             max_samples=min(256, len(X)),
             random_state=int(self.params["seed"]),
-        ).fit((X - self.center) / self.scale)
+        ).fit(self._standard(X))
 
         self._fast = _forest_tables(self.model)
 
+    def _standard(self, X: FloatArray) -> FloatArray:
+        """The features robustly scaled, within float32's range (the trees' type): a split sends every value
+        past its threshold the same way, so clipping a huge one changes no path, and none overflows."""
+        return cast(FloatArray, np.clip((X - self.center) / self.scale, -FLOAT32_SAFE, FLOAT32_SAFE))
+
     def score_model(self, X: FloatArray) -> FloatArray:
-        return cast(FloatArray, -self.model.score_samples((X - self.center) / self.scale))
+        return cast(FloatArray, -self.model.score_samples(self._standard(X)))
 
     def _score(self, x: float, t: float | None) -> float:
         """One window: the trees walked in Python (no per-call overhead of sklearn), same score."""
         if self.model is None or self._fast is None or len(self.hist) < self.span() - 1:
             return super()._score(x, t)
         tail = list(self.hist)[len(self.hist) - (self.span() - 1) :] if self.span() > 1 else []
-        row = (
-            ((self.features(np.array([*tail, x]))[-1] - self.center) / self.scale).astype(np.float32).tolist()
-        )
+        row = self._standard(self.features(np.array([*tail, x]))[-1]).astype(np.float32).tolist()
         trees, denominator = self._fast
         depth = 0.0
         for left, right, feat, thr, leaf in trees:
