@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any, ClassVar, Self, TypeVar
+from typing import Any, ClassVar, Self, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -180,6 +180,13 @@ def soften(z: float) -> float:
     "further from anything seen", which the logarithm still orders.
     """
     return z if z <= Z_KNEE else Z_KNEE * (1.0 + math.log10(z / Z_KNEE))
+
+
+def soften_all(z: FloatArray) -> FloatArray:
+    """``soften`` of every score of ``z``."""
+    return cast(
+        FloatArray, np.where(z > Z_KNEE, Z_KNEE * (1.0 + np.log10(np.maximum(z, Z_KNEE) / Z_KNEE)), z)
+    )
 
 
 def keys_correction(detector: Detector, keys: int) -> float:

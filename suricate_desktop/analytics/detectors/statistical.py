@@ -9,13 +9,12 @@ from __future__ import annotations
 import bisect
 import math
 from collections import deque
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 import numpy as np
 import numpy.typing as npt
 
 from .base import (
-    Z_KNEE,
     Detector,
     FloatArray,
     StateArrays,
@@ -24,6 +23,7 @@ from .base import (
     measurable,
     register,
     scale_floor,
+    soften_all,
 )
 
 
@@ -82,13 +82,11 @@ class RollingZScore(Detector):
         scale = np.maximum(np.maximum(iqr / 1.349, wide / 3.29), 1e-3 * np.abs(med) + 1e-9)
         z = np.abs(full.to_numpy() - med) / scale
         z = np.where(np.isnan(z), 0.0, z)[len(hist) :]
-        z = np.where(
-            z > Z_KNEE, Z_KNEE * (1.0 + np.log10(np.maximum(z, Z_KNEE) / Z_KNEE)), z
-        )  # as ``soften``
+        z = soften_all(z)
         for x in v:
             if not math.isnan(x):
                 self._learn(float(x), None)
-        return cast(FloatArray, z)
+        return z
 
     def get_state(self) -> tuple[StateMeta, StateArrays]:
         return {"n": self.n}, {"buf": np.fromiter(self.buf, float, len(self.buf))}

@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Self, cast
 import numpy as np
 import numpy.typing as npt
 
-from .base import Detector, FloatArray, StateArrays, StateMeta, Times, measurable, register
+from .base import Detector, FloatArray, StateArrays, StateMeta, Times, measurable, register, soften_all
 
 #: one tree of a fitted IsolationForest as lists (left child, right child, feature, threshold, leaf depth)
 _Tree = tuple[list[int], list[int], list[int], list[float], list[float]]
@@ -121,7 +121,7 @@ class WindowModel(Detector):
             self.since_fit += j - 1 - i
             self._learn(v[j - 1], None)
             i = j
-        return out
+        return soften_all(out) if self.softened else out
 
     def get_state(self) -> tuple[StateMeta, StateArrays]:
         return (
@@ -218,10 +218,12 @@ class IsolationForestDetector(WindowModel):
 class KMeansDetector(WindowModel):
     """Netdata's detector: differenced values, smoothed over ``smooth`` points, ``lags`` of them
     per row; k-means with ``k`` clusters; score = distance to the nearest centre over the
-    99th percentile of the training distances (1.0 = that percentile)."""
+    99th percentile of the training distances (1.0 = that percentile), softened past 100 as the z-scores
+    are (a value of 1e100 scored 1e99)."""
 
     kind = "kmeans"
     threshold = 1.0
+    softened = True
     defaults: ClassVar[dict[str, Any]] = {
         "lags": 5,
         "smooth": 3,
