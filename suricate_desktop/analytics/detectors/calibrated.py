@@ -8,15 +8,17 @@ the Learn dialog.
 
 How, per key, from the past only:
 
-* five views of the point, each a deviation ``z >= 0`` from robust running statistics:
+* six views of the point, each a deviation ``z >= 0`` from robust running statistics:
   ``resid`` (from a fast Huber-clipped EW level, over an EW mean absolute residual: spikes,
   shifts, outages), ``change`` (the step from the previous value over its EW mean: jumps),
   ``drift`` (the fast level from a slow one: ramps, small shifts), ``spread`` (``|ln|`` of a
   short EW absolute residual over the long one: variance up, a value stuck), ``season`` (the
-  value from its time-of-day slot's EW mean: a rhythm that breaks);
+  value from its time-of-day slot's EW mean: a rhythm that breaks), ``floor`` (how far below a
+  positive level the value falls, as a share of that level: 1 for a stop; a busy key's stall
+  that its residual scale, grown on its bursts, calls ordinary);
 * each view's deviation is ranked among that view's own past deviations (``Tail``: counts in
   log-spaced bins with an exponential forgetting of ``memory`` points): its tail probability;
-* the smallest of the five, as ``-log10``, is ranked again among its own past values: the
+* the smallest of the six, as ``-log10``, is ranked again among its own past values: the
   final tail probability, exact on a stationary key whatever the views' correlation. Past
   the largest value seen (a maximum that decays with a half-life of ``top_halflife`` points,
   so one early outlier does not mute a key for good) the probability keeps falling, as
@@ -49,7 +51,7 @@ import numpy.typing as npt
 
 from .base import Detector, FloatArray, StateArrays, StateMeta, Times, measurable, register
 
-VIEWS = ("resid", "change", "drift", "spread", "season")
+VIEWS = ("resid", "change", "drift", "spread", "season", "floor")
 LO, PER_DECADE, DECADES = 1e-3, 10, 8  # tail bins: log-spaced from LO over DECADES decades
 BINS = PER_DECADE * DECADES + 1  # bin 0: at or below LO
 RECORD_CAP = 1e6  # a deviation past the largest seen counts at most this many times rarer
@@ -113,7 +115,7 @@ class Tail:
 
 @register
 class CalibratedDetector(Detector):
-    """Tail probability of robust online residuals (level, change, drift, spread, time of day),
+    """Tail probability of robust online residuals (level, change, drift, spread, time of day, floor),
     as ``-log10``: one calibrated scale for every key; one alarm per incident (new high over
     ``hold`` points). The default detector."""
 
@@ -174,8 +176,10 @@ class CalibratedDetector(Detector):
         k = int(p["slots"])
         return int((t % p["period"]) / p["period"] * k) % k
 
-    def _deviations(self, x: float, slot: int) -> tuple[float, float, float, float, float, float, float]:
-        """The five views' deviations of ``x``, and (floored scale, clipped residual, new fast level)."""
+    def _deviations(
+        self, x: float, slot: int
+    ) -> tuple[float, float, float, float, float, float, float, float]:
+        """The six views' deviations of ``x``, and (floored scale, new fast level)."""
         p = self.params
         floor = 1e-3 * abs(self.level) + 1e-9
         d = max(self.scale, floor)
@@ -190,14 +194,15 @@ class CalibratedDetector(Detector):
         z_season = 0.0
         if self.seen[slot] >= 3:
             z_season = abs(x - self.profile[slot]) / max(self.sscale, floor)
-        return z_resid, z_change, z_drift, z_spread, z_season, d, fast
+        z_floor = max(0.0, 1.0 - x / self.level) if self.level > 0.0 else 0.0
+        return z_resid, z_change, z_drift, z_spread, z_season, z_floor, d, fast
 
     def _raw(self, x: float, t: float | None) -> tuple[float, list[float], int]:
         """(the calibrated score before suppression, the views' deviations, the slot)."""
         slot = self._slot(t)
         if self.n == 0:
-            return 0.0, [0.0] * 5, slot
-        zs = list(self._deviations(x, slot)[:5])
+            return 0.0, [0.0] * len(VIEWS), slot
+        zs = list(self._deviations(x, slot)[: len(VIEWS)])
         if self.n < self.params["warmup"]:
             return 0.0, zs, slot
         pmin = min(tail.p(z) for tail, z in zip(self.tails, zs, strict=True))
@@ -233,11 +238,11 @@ class CalibratedDetector(Detector):
             self.profile[slot], self.seen[slot] = x, 1
             self.n = 1
             return
-        _z1, _z2, _z3, _z4, _z5, d, fast = self._deviations(x, slot)
+        d, fast = self._deviations(x, slot)[len(VIEWS) :]
         if self.n >= p["warmup"] and self._tails_learn:
-            for tail, z in zip(self.tails, zs[:5], strict=True):
+            for tail, z in zip(self.tails, zs[: len(VIEWS)], strict=True):
                 tail.add(z)
-            self.final.add(zs[5])
+            self.final.add(zs[len(VIEWS)])
         warm = 1.0 / (self.n + 1)  # the first points: plain running means
         r = x - self.level
         c = p["clip"] * d
@@ -294,14 +299,19 @@ class CalibratedDetector(Detector):
         )
         self.run = int(meta["run"])
         counts = np.asarray(arrays["counts"], dtype=np.float64)
+        totals, tops = list(meta["totals"]), list(meta["tops"])
+        if counts.shape == (len(VIEWS), BINS):  # saved before the ``floor`` view: it starts empty, and learns
+            counts = np.insert(counts, VIEWS.index("floor"), 0.0, axis=0)
+            totals.insert(VIEWS.index("floor"), 0.0)
+            tops.insert(VIEWS.index("floor"), 0.0)
         if counts.shape != (len(VIEWS) + 1, BINS):
             raise ValueError(
                 f"calibrated: tail counts of shape {counts.shape}, expected {(len(VIEWS) + 1, BINS)}"
             )
         for i, tail in enumerate((*self.tails, self.final)):
             tail.counts = counts[i].tolist()
-            tail.total = float(meta["totals"][i])
-            tail.top = float(meta["tops"][i])
+            tail.total = float(totals[i])
+            tail.top = float(tops[i])
             tail.weight = 1.0
         self.profile = np.asarray(arrays["profile"], dtype=np.float64).tolist()
         self.seen = [int(v) for v in arrays["seen"]]
@@ -456,8 +466,11 @@ class CalibratedBank:
         z[:, 2] = np.abs(fast - self.slow) / d
         z[:, 3] = np.abs(np.log(np.maximum(sp, 1e-3 * d) / d))
         z[:, 4] = np.where(seen >= 3, np.abs(x - prof) / np.maximum(self.sscale, floor), 0.0)
-        z[:, 5] = -np.log10(self._p(z, slice(0, 5)).min(axis=1))
-        score = -np.log10(self._p(z, slice(5, 6))[:, 0])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z[:, 5] = np.where(self.level > 0.0, np.maximum(0.0, 1.0 - x / self.level), 0.0)
+        v = len(VIEWS)
+        z[:, v] = -np.log10(self._p(z, slice(0, v)).min(axis=1))
+        score = -np.log10(self._p(z, slice(v, v + 1))[:, 0])
         score = np.where((self.n >= p["warmup"] + p["calibration"]) & ok, score, 0.0)
         quiet = self.n - self.alarm_at < p["hold"]
         out = np.where(~quiet | (score > self.alarm_score), score, 0.0)
