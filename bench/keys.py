@@ -5,7 +5,7 @@
 Runs ``CalibratedBank`` (the default detector, ``calibrated``, vectorised over keys) on
 ``--keys`` keys of synthetic noise for ``--steps`` intervals after a warm-up, and, in the
 same run, a bare numpy loop doing the arithmetic of a plain EW mean / EW mean absolute
-deviation z-score and six fixed-bin histogram ranks per key (as many tails as ``calibrated``
+deviation z-score and seven fixed-bin histogram ranks per key (as many tails as ``calibrated``
 keeps: the arithmetic that dominates its cost). Reports keys x points per second, microseconds per point per key, and the ratio.
 Also the single-key path (``CalibratedDetector.score_one``, what a ``LiveScorer`` with few
 keys runs), in microseconds per point; and the product's own paths for ``--wide`` keys (a D
@@ -26,10 +26,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from suricate_desktop.analytics import live, training
-from suricate_desktop.analytics.detectors.calibrated import BINS, CalibratedBank, CalibratedDetector
+from suricate_desktop.analytics.detectors.calibrated import BINS, VIEWS, CalibratedBank, CalibratedDetector
 from suricate_desktop.analytics.live import LiveScorer
 from suricate_desktop.schema import Snapshot
 from suricate_desktop.store.live import LiveStore
+
+TAILS = len(VIEWS) + 1  # the views' tails and the final one
 
 
 def bare(x: np.ndarray) -> float:
@@ -37,16 +39,16 @@ def bare(x: np.ndarray) -> float:
     steps, keys = x.shape
     mean = np.zeros(keys)
     dev = np.ones(keys)
-    counts = np.zeros((keys, 6, BINS))
+    counts = np.zeros((keys, TAILS, BINS))
     bins = np.arange(BINS)
     rows = np.arange(keys)[:, None]
-    tails = np.arange(6)[None, :]
+    tails = np.arange(TAILS)[None, :]
     t0 = time.process_time()
     for i in range(steps):
         v = x[i]
         z = np.abs(v - mean) / np.maximum(dev, 1e-9)
-        z6 = np.repeat(z[:, None], 6, axis=1)
-        b = np.minimum(BINS - 1, (np.log10(np.maximum(z6, 1e-3)) * 10 + 30).astype(np.int64))
+        zt = np.repeat(z[:, None], TAILS, axis=1)
+        b = np.minimum(BINS - 1, (np.log10(np.maximum(zt, 1e-3)) * 10 + 30).astype(np.int64))
         above = np.where(bins > b[..., None], counts, 0.0).sum(axis=-1)
         _score = -np.log10((above.min(axis=1) + 1) / (i + 1))
         counts[rows, tails, b] += 1
@@ -79,7 +81,7 @@ def main(argv=None):
         f"  {kp / secs:12,.0f} keys*points/s   {1e6 * secs / kp:7.2f} us/point/key   {args.keys / (secs / args.steps):10,.0f} keys/s at one interval a second"
     )
     print(
-        f"bare numpy (EW z-score + six histogram ranks): {kp / base:12,.0f} keys*points/s   {1e6 * base / kp:7.2f} us/point/key"
+        f"bare numpy (EW z-score + {TAILS} histogram ranks): {kp / base:12,.0f} keys*points/s   {1e6 * base / kp:7.2f} us/point/key"
     )
     print(f"ratio calibrated / bare: {secs / base:.1f}")
     det = CalibratedDetector()
