@@ -736,8 +736,8 @@ def wave_model(tmp_path, seed):
 
 def test_a_default_model_goes_on_with_its_key_for_a_rule_instead_of_standing_where_it_was_saved(tmp_path):
     """The default detector's state follows its key (level, last value). Frozen at the save, a rule over it
-    judged every later value against where the key stood then: on a key with a slow rhythm it fired at
-    most intervals. A copy that goes on from the saved model stays quiet on ordinary rows, fires once at a
+    judged every later value against where the key stood then: on a key with a slow rhythm it was in
+    alert about half the time. A copy that goes on from the saved model stays quiet on ordinary rows, fires once at a
     spike, learns a lasting shift instead of firing until the model is saved again, and a backtest of the
     same rows agrees; the saved model itself learns nothing."""
     from suricate_desktop.rules import register_models
