@@ -25,7 +25,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from suricate_desktop.analytics import live, training
+from suricate_desktop.analytics import training
+from suricate_desktop.analytics.detectors import calibrated
 from suricate_desktop.analytics.detectors.calibrated import BINS, VIEWS, CalibratedBank, CalibratedDetector
 from suricate_desktop.analytics.live import LiveScorer
 from suricate_desktop.schema import Snapshot
@@ -126,7 +127,7 @@ def product_paths(keys: int, rows: int = 600, polls: int = 60) -> None:
         ]
 
     def timed(bank_keys: int) -> tuple[float, float]:
-        live.BANK_KEYS = training.BANK_KEYS = bank_keys
+        calibrated.BANK_KEYS = bank_keys
         data = training.TrainingData(np.arange(rows, dtype=float), x[:rows], [(k,) for k in names])
         t0 = time.process_time()
         training.train(data, CalibratedDetector())
@@ -142,9 +143,9 @@ def product_paths(keys: int, rows: int = 600, polls: int = 60) -> None:
             poll_s += time.process_time() - t0
         return train_s, poll_s / polls
 
-    shipped = live.BANK_KEYS
+    shipped = calibrated.BANK_KEYS
     (train_t, poll_t), (train_1, poll_1) = timed(shipped), timed(10**9)
-    live.BANK_KEYS = training.BANK_KEYS = shipped
+    calibrated.BANK_KEYS = shipped
     print(f"{keys} keys, the product's paths (keys together / one by one):")
     print(
         f"  live poll, one interval: {1e3 * poll_t:7.1f} ms / {1e3 * poll_1:7.1f} ms   ratio {poll_1 / poll_t:.1f}"

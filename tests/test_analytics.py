@@ -788,10 +788,11 @@ def test_a_wide_calibrated_model_trains_its_keys_together_as_one_by_one(policy):
     dialog's wait no longer grows by a Python step per key and row. Its held-out scores and the
     detectors it hands on (their next scores) are the ones the loop over keys gives, with keys that
     skip rows, an excluded span, and a spike in the held-out part; cancelling stops it."""
-    from suricate_desktop.analytics import TrainingCancelled, TrainingData, train, training
+    from suricate_desktop.analytics import TrainingCancelled, TrainingData, train
+    from suricate_desktop.analytics.detectors import calibrated
 
     rng = np.random.default_rng(8)
-    keys = [f"p{i}" for i in range(training.BANK_KEYS + 4)]
+    keys = [f"p{i}" for i in range(calibrated.BANK_KEYS + 4)]
     rows = [{k: 50 + 3 * j + rng.standard_t(4) * (1 + j) for j, k in enumerate(keys)} for _ in range(900)]
     for i in range(0, 900, 7):
         del rows[i]["p3"]  # a key missing from some intervals
@@ -806,7 +807,7 @@ def test_a_wide_calibrated_model_trains_its_keys_together_as_one_by_one(policy):
     one_by_one = {
         k: train(data, DETECTORS["calibrated"](), keys=[k], **args) for k in list(together.detectors)[:6]
     }
-    assert len(together.detectors) == len(keys) >= training.BANK_KEYS
+    assert len(together.detectors) == len(keys) >= calibrated.BANK_KEYS
     for k, alone in one_by_one.items():
         np.testing.assert_allclose(together.key_scores[k], alone.key_scores[k], rtol=1e-9, atol=1e-9)
         after = 50 + rng.normal(0, 2, 200)
@@ -826,10 +827,10 @@ def test_a_wide_calibrated_live_model_scores_its_keys_together_as_one_by_one(pol
     sees is the same as one detector per key: the interval scores, the anomalies and the keys they
     name, through a key that appears mid-way, an excluded span, refits, its detectors read between
     polls, and a save and load."""
-    from suricate_desktop.analytics import live
+    from suricate_desktop.analytics.detectors import calibrated
 
     rng = np.random.default_rng(11)
-    keys = [f"p{i}" for i in range(live.BANK_KEYS + 4)]
+    keys = [f"p{i}" for i in range(calibrated.BANK_KEYS + 4)]
     rows = [
         {k: 40 + 5 * j + rng.standard_t(5) * (1 + j % 4) for j, k in enumerate(keys)} for _ in range(1400)
     ]
@@ -839,7 +840,7 @@ def test_a_wide_calibrated_live_model_scores_its_keys_together_as_one_by_one(pol
     rows[1200]["newcomer"] = 30.0
 
     def run(bank_keys):
-        monkeypatch.setattr(live, "BANK_KEYS", bank_keys)
+        monkeypatch.setattr(calibrated, "BANK_KEYS", bank_keys)
         store = LiveStore(capacity=5000)
         store(snaps(0, rows[:400]))
         scorer = LiveScorer(store, S, DETECTORS["calibrated"](), policy=policy, refit_every=300).fit()
@@ -853,7 +854,7 @@ def test_a_wide_calibrated_live_model_scores_its_keys_together_as_one_by_one(pol
         scorer.save(ModelRegistry(tmp_path / str(bank_keys)), "m")
         return found, scorer.scores()[1], ModelRegistry(tmp_path / str(bank_keys)).load("m").detectors
 
-    together, scores, saved = run(live.BANK_KEYS)
+    together, scores, saved = run(calibrated.BANK_KEYS)
     one_by_one, scores_1, saved_1 = run(10**9)
     np.testing.assert_allclose(scores, scores_1, rtol=1e-9, atol=1e-9)
     assert together == one_by_one

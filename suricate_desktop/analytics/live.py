@@ -26,7 +26,7 @@ labelled ``StreamKey(stream, key)``, so an anomaly names the stream and the key.
 Memory is bounded: the rows kept for refits are the last ``train_size`` intervals, the score
 series the last ``history``.
 
-A ``calibrated`` model of ``BANK_KEYS`` keys or more scores them all in one numpy step an interval
+A ``calibrated`` model of ``BANK_KEYS`` keys or more (``detectors.calibrated.banked``) scores them all in one numpy step an interval
 (``CalibratedBank``, the same scores): its keys' detectors are brought up to date from it when they are
 read (``detectors``: to save, refit or look at them).
 """
@@ -43,15 +43,12 @@ import numpy.typing as npt
 
 from .detectors import Detector
 from .detectors.base import FloatArray, keys_correction
-from .detectors.calibrated import CalibratedBank, CalibratedDetector
+from .detectors.calibrated import CalibratedBank, CalibratedDetector, banked
 from .features import Label, Matrix, MatrixStore, Stream, StreamKey, joined_matrix
 
 if TYPE_CHECKING:
     from .registry import ModelMeta, ModelRegistry
     from .training import TrainingResult
-
-#: From this many keys on, a ``calibrated`` model scores its keys together (``training.BANK_KEYS``'s reason).
-BANK_KEYS = 16
 
 
 class ScoredStore(MatrixStore, Protocol):
@@ -282,7 +279,7 @@ class LiveScorer:
         """Fit every key's detector afresh on its column of ``x`` (in ``detectors``' order; NaN where the key
         had no value, skipped); a wide ``calibrated`` model's keys all at once, to the same states."""
         labels = list(self.detectors)
-        if type(self.template) is CalibratedDetector and len(labels) >= BANK_KEYS:
+        if banked(self.template, len(labels)):
             bank = CalibratedBank(len(labels), **self.template.get_params())
             for row, t in zip(x, times, strict=True):
                 bank.step(row, float(t))
@@ -322,7 +319,7 @@ class LiveScorer:
                 self._detectors[lab] = self.template.clone()
         found, self._pending = self._pending, []
         learn = self.policy == "online"
-        together = type(self.template) is CalibratedDetector and len(cols) >= BANK_KEYS
+        together = banked(self.template, len(cols))
         index = np.array([col for col, _ in cols], dtype=np.int64)
         for r, t in enumerate(times):
             t = float(t)

@@ -23,14 +23,11 @@ import numpy.typing as npt
 
 from .detectors import Detector
 from .detectors.base import FloatArray, keys_correction
-from .detectors.calibrated import CalibratedBank, CalibratedDetector
+from .detectors.calibrated import CalibratedBank, banked
 from .features import Label, MatrixStore, join_on_time, joined_matrix
 
 #: Rows scored between two progress reports (and cancel checks).
 CHUNK = 500
-#: From this many keys on, ``calibrated`` trains them all at once (``CalibratedBank``: one numpy step a
-#: row for every key costs about what ten keys' scalar steps do).
-BANK_KEYS = 16
 
 
 @dataclass
@@ -143,8 +140,7 @@ def train(
     report = progress or (lambda fraction: None)
     stop = cancelled or (lambda: False)
     report(0.0)
-    together = type(template) is CalibratedDetector and len(columns) >= BANK_KEYS
-    train_keys = _train_together if together else _train_each
+    train_keys = _train_together if banked(template, len(columns)) else _train_each
     detectors, key_scores = train_keys(template, _Job(columns, times, values, split, learn, report, stop))
     held = times[split:]
     combined = np.zeros(0)

@@ -55,6 +55,9 @@ VIEWS = ("resid", "change", "drift", "spread", "season", "floor")
 LO, PER_DECADE, DECADES = 1e-3, 10, 8  # tail bins: log-spaced from LO over DECADES decades
 BINS = PER_DECADE * DECADES + 1  # bin 0: at or below LO
 RECORD_CAP = 1e6  # a deviation past the largest seen counts at most this many times rarer
+#: From this many keys on, a model of ``calibrated`` keys is trained and scored as one ``CalibratedBank``
+#: (a numpy step for every key costs about what ten keys' scalar steps do): ``banked``.
+BANK_KEYS = 16
 
 
 def alpha(halflife: float) -> float:
@@ -316,6 +319,12 @@ class CalibratedDetector(Detector):
         self.profile = np.asarray(arrays["profile"], dtype=np.float64).tolist()
         self.seen = [int(v) for v in arrays["seen"]]
         self.alarm = (int(meta["alarm"][0]), float(meta["alarm"][1]))
+
+
+def banked(template: Detector, keys: int) -> bool:
+    """Whether a model of ``keys`` keys of ``template`` is trained and scored as one ``CalibratedBank``: the
+    same scores as one detector a key (tested), for a model wide enough that the bank is the cheaper."""
+    return type(template) is CalibratedDetector and keys >= BANK_KEYS
 
 
 class CalibratedBank:
