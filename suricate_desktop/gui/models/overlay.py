@@ -348,6 +348,9 @@ class StreamMarks(QObject):
         for region in shown:
             label = region.label
             label.show()
+            # a hidden TextItem skips its transform's updates: brought up to date, or the rect read below
+            # is the one of the view it was last drawn in, and labels placed by it overlapped
+            label.updateTransform(force=True)
             step = (label.boundingRect().height() + 2) / height
             rows = [(row, avoid) for avoid in (placed + boxed, placed) for row in range(LABEL_ROWS)]
             for row, avoid in rows:
