@@ -58,6 +58,8 @@ RECORD_CAP = 1e6  # a deviation past the largest seen counts at most this many t
 #: From this many keys on, a model of ``calibrated`` keys is trained and scored as one ``CalibratedBank``
 #: (a numpy step for every key costs about what ten keys' scalar steps do): ``banked``.
 BANK_KEYS = 16
+#: What ``_raw`` hands ``_update`` beside the deviations: (floored scale, new fast level, the tails' bins).
+_Kept = tuple[float, float, list[int]]
 
 
 def alpha(halflife: float) -> float:
@@ -86,12 +88,14 @@ class Tail:
         self.weight = 1.0
         self.top = 0.0
 
-    def p(self, z: float) -> float:
+    def p(self, z: float, b: int | None = None) -> float:
         """The tail probability of ``z`` (the point itself counted among the past); 1 with no past at all
-        (nothing to be surprised against: a key's first scored point is not a record)."""
+        (nothing to be surprised against: a key's first scored point is not a record). ``b``: its
+        ``tail_bin``, when the caller has it."""
         if self.total == 0.0:
             return 1.0
-        b = tail_bin(z)
+        if b is None:
+            b = tail_bin(z)
         above = math.fsum(self.counts[b + 1 :]) + 0.5 * self.counts[b]
         p = (above + self.weight) / (self.total + self.weight)
         if z > self.top:  # past every value seen: rarer still, by how far past
@@ -101,8 +105,8 @@ class Tail:
                 p *= (max(self.top, LO) / min(z, RECORD_CAP * max(self.top, LO))) ** self.index
         return p
 
-    def add(self, z: float) -> None:
-        self.counts[tail_bin(z)] += self.weight
+    def add(self, z: float, b: int | None = None) -> None:
+        self.counts[tail_bin(z) if b is None else b] += self.weight
         self.total += self.weight
         self.top = max(self.top * self.top_decay, z)
         self.weight /= self.decay
@@ -158,6 +162,11 @@ class CalibratedDetector(Detector):
         self.tails = [Tail(p["memory"], p["tail_index"], top_halflife=p["top_halflife"]) for _ in VIEWS]
         self.final = Tail(p["memory"], log=True, top_halflife=p["top_halflife"])
         self.alarm = (-(10**9), 0.0)  # (index, score) of the last alarm
+        # the smoothing factors of the half-lives (level, slow level, scales, spread), computed once
+        self._alpha = tuple(
+            alpha(p[name])
+            for name in ("level_halflife", "slow_halflife", "scale_halflife", "spread_halflife")
+        )
 
     def forget_alarms(self) -> None:
         self.alarm = (-(10**9), 0.0)
@@ -188,11 +197,12 @@ class CalibratedDetector(Detector):
         d = max(self.scale, floor)
         r = x - self.level
         rc = min(max(r, -p["clip"] * d), p["clip"] * d)
-        fast = self.level + alpha(p["level_halflife"]) * rc
+        a_level, _, _, a_spread = self._alpha
+        fast = self.level + a_level * rc
         z_resid = abs(r) / d
         z_change = abs(x - self.prev) / max(self.cscale, floor)
         z_drift = abs(fast - self.slow) / d
-        sp = self.spread + alpha(p["spread_halflife"]) * (min(abs(r), 10.0 * d) - self.spread)
+        sp = self.spread + a_spread * (min(abs(r), 10.0 * d) - self.spread)
         z_spread = abs(math.log(max(sp, 1e-3 * d) / d))
         z_season = 0.0
         if self.seen[slot] >= 3:
@@ -200,19 +210,24 @@ class CalibratedDetector(Detector):
         z_floor = max(0.0, 1.0 - x / self.level) if self.level > 0.0 else 0.0
         return z_resid, z_change, z_drift, z_spread, z_season, z_floor, d, fast
 
-    def _raw(self, x: float, t: float | None) -> tuple[float, list[float], int]:
-        """(the calibrated score before suppression, the views' deviations, the slot)."""
+    def _raw(self, x: float, t: float | None) -> tuple[float, list[float], int, _Kept]:
+        """(the calibrated score before suppression, the views' deviations and the least of their tail
+        probabilities as ``-log10``, the slot, what else ``_update`` learns from): computed once a point."""
         slot = self._slot(t)
         if self.n == 0:
-            return 0.0, [0.0] * len(VIEWS), slot
-        zs = list(self._deviations(x, slot)[: len(VIEWS)])
+            return 0.0, [0.0] * len(VIEWS), slot, (0.0, x, [])
+        dev = self._deviations(x, slot)
+        zs = list(dev[: len(VIEWS)])
         if self.n < self.params["warmup"]:
-            return 0.0, zs, slot
-        pmin = min(tail.p(z) for tail, z in zip(self.tails, zs, strict=True))
+            return 0.0, zs, slot, (dev[-2], dev[-1], [])
+        bins = [tail_bin(z) for z in zs]
+        pmin = min(tail.p(z, b) for tail, z, b in zip(self.tails, zs, bins, strict=True))
         s = -math.log10(pmin)
+        bins.append(tail_bin(s))
+        kept = (dev[-2], dev[-1], bins)
         if self.n < self.params["warmup"] + self.params["calibration"]:
-            return 0.0, [*zs, s], slot  # the tails learn; a rarity claimed from a handful of points is not
-        return -math.log10(self.final.p(s)), [*zs, s], slot
+            return 0.0, [*zs, s], slot, kept  # the tails learn; a rarity from a handful of points is not one
+        return -math.log10(self.final.p(s, bins[-1])), [*zs, s], slot, kept
 
     def _report(self, s: float) -> float:
         """``s``, or 0 within ``hold`` points of the last alarm (a reported score of ``quiet_level`` or more)
@@ -227,44 +242,42 @@ class CalibratedDetector(Detector):
         self._step(x, t)
 
     def _step(self, x: float, t: float | None) -> float:
-        score, zs, slot = self._raw(x, t)
+        score, zs, slot, kept = self._raw(x, t)
         out = self._report(score)
         if out >= self.params["quiet_level"]:
             self.alarm = (self.n, out)
-        self._update(x, slot, zs)
+        self._update(x, slot, zs, kept)
         return out
 
-    def _update(self, x: float, slot: int, zs: list[float]) -> None:
+    def _update(self, x: float, slot: int, zs: list[float], kept: _Kept) -> None:
         p = self.params
         if self.n == 0:
             self.level = self.slow = self.prev = x
             self.profile[slot], self.seen[slot] = x, 1
             self.n = 1
             return
-        d, fast = self._deviations(x, slot)[len(VIEWS) :]
+        d, fast, bins = kept
+        a_level, a_slow, a_scale0, a_spread = self._alpha
         if self.n >= p["warmup"] and self._tails_learn:
-            for tail, z in zip(self.tails, zs[: len(VIEWS)], strict=True):
-                tail.add(z)
-            self.final.add(zs[len(VIEWS)])
+            for tail, z, b in zip((*self.tails, self.final), zs, bins, strict=True):
+                tail.add(z, b)
         warm = 1.0 / (self.n + 1)  # the first points: plain running means
         r = x - self.level
         c = p["clip"] * d
         self.run = (max(self.run, 0) + 1) if r > c else (min(self.run, 0) - 1) if r < -c else 0
-        a_scale = max(alpha(p["scale_halflife"]), warm)
+        a_scale = max(a_scale0, warm)
         cap = c if self.n >= p["warmup"] else abs(r)
         self.scale += a_scale * (min(abs(r), cap) - self.scale)
         step = abs(x - self.prev)
         ccap = p["clip"] * max(self.cscale, 1e-3 * abs(self.level) + 1e-9) if self.n >= p["warmup"] else step
         self.cscale += a_scale * (min(step, ccap) - self.cscale)
-        self.spread += alpha(p["spread_halflife"]) * (min(abs(r), 10.0 * d) - self.spread)
+        self.spread += a_spread * (min(abs(r), 10.0 * d) - self.spread)
         if abs(self.run) >= p["persist"]:  # a shift: learnt at once
             self.level = self.slow = x
             self.run = 0
         else:
-            self.level = (
-                fast if self.n >= p["warmup"] else self.level + max(alpha(p["level_halflife"]), warm) * r
-            )
-            self.slow += max(alpha(p["slow_halflife"]), warm) * (self.level - self.slow)
+            self.level = fast if self.n >= p["warmup"] else self.level + max(a_level, warm) * r
+            self.slow += max(a_slow, warm) * (self.level - self.slow)
         if self.seen[slot] == 0:
             self.profile[slot] = x
         else:
