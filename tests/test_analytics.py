@@ -824,9 +824,9 @@ def test_a_wide_calibrated_model_trains_its_keys_together_as_one_by_one(policy):
 @pytest.mark.parametrize("policy", ["online", "refit"])
 def test_a_wide_calibrated_live_model_scores_its_keys_together_as_one_by_one(policy, monkeypatch, tmp_path):
     """A live ``calibrated`` model of many keys steps them all at once (``CalibratedBank``). What a user
-    sees is the same as one detector per key: the interval scores, the anomalies and the keys they
-    name, through a key that appears mid-way, an excluded span, refits, its detectors read between
-    polls, and a save and load."""
+    sees is the same as one detector per key: the interval scores, the anomalies, the keys they
+    name and what those keys did, through a key that appears mid-way, an excluded span, refits, its
+    detectors read between polls, and a save and load."""
     from suricate_desktop.analytics.detectors import calibrated
 
     rng = np.random.default_rng(11)
@@ -848,7 +848,9 @@ def test_a_wide_calibrated_live_model_scores_its_keys_together_as_one_by_one(pol
         found = []
         for a in range(400, 1400, 100):
             store(snaps(a, rows[a : a + 100]))
-            found += [(x.start, x.end, round(x.score, 9), [k for k, _ in x.keys]) for x in scorer.poll()]
+            found += [
+                (x.start, x.end, round(x.score, 9), [k for k, _ in x.keys], x.reasons) for x in scorer.poll()
+            ]
             if a == 800:
                 assert len(scorer.detectors) == len(keys) + 1 and len(scorer.keys()) == len(keys) + 1
         scorer.save(ModelRegistry(tmp_path / str(bank_keys)), "m")
@@ -858,8 +860,8 @@ def test_a_wide_calibrated_live_model_scores_its_keys_together_as_one_by_one(pol
     one_by_one, scores_1, saved_1 = run(10**9)
     np.testing.assert_allclose(scores, scores_1, rtol=1e-9, atol=1e-9)
     assert together == one_by_one
-    assert any(s == 900 and k[0] == ("p2",) for s, _, _, k in together)
-    assert any(s == 1200 and k[0] == ("newcomer",) for s, _, _, k in together)
+    assert any(s == 900 and k[0] == ("p2",) and why[("p2",)] for s, _, _, k, why in together)
+    assert any(s == 1200 and k[0] == ("newcomer",) for s, _, _, k, _ in together)
     after, t = 50 + rng.normal(0, 1, 50), 1400.0 + np.arange(50)
     for a, b in zip(saved, saved_1, strict=True):
         np.testing.assert_allclose(a.score(after, t), b.score(after, t), rtol=1e-9, atol=1e-9)

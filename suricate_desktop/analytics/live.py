@@ -34,7 +34,7 @@ read (``detectors``: to save, refit or look at them).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
@@ -63,6 +63,9 @@ class Anomaly:
     end: float
     score: float
     keys: list[tuple[Label, float]] = field(default_factory=list)  # [(key label, key score)], largest first
+    #: What made each of ``keys`` unusual at the anomaly's peak ("dropped", "noisier than usual"), where its
+    #: detector can say (``Detector.reason``)
+    reasons: dict[Label, str] = field(default_factory=dict)
 
 
 class LiveScorer:
@@ -99,6 +102,7 @@ class LiveScorer:
         #: Every key scored at once (a wide ``calibrated`` model): the keys' state while it is set.
         self._bank: CalibratedBank | None = None
         self._bank_labels: list[Label] = []
+        self._bank_index: dict[Label, int] = {}
         self.excluded: list[tuple[float, float, str]] = []
         self.last_ts = -np.inf
         self.since_refit = 0
@@ -207,15 +211,23 @@ class LiveScorer:
         scorer.last_ts = float(result.window[1])
         return scorer
 
-    def seed_scores(self, times: npt.ArrayLike, key_scores: dict[Label, FloatArray]) -> None:
+    def seed_scores(
+        self,
+        times: npt.ArrayLike,
+        key_scores: dict[Label, FloatArray],
+        key_why: dict[Label, npt.NDArray[np.int8]] | None = None,
+    ) -> None:
         """Scores already worked out (the Learn dialog's held-out ones, each key's, up to where live scoring
-        takes over) kept in the score series, their anomalies reported by the next poll.
+        takes over) kept in the score series, their anomalies reported by the next poll (with each key's
+        reason where ``key_why`` gives its codes, ``Detector.why``).
 
         Why: a model attached once its stream has stopped (a recording that ended, a paused one) has
         nothing new to score, and its strip beneath the plot stayed empty; these are the same scores
         live scoring would have given (from the past only, learnt by the same policy)."""
         t = np.asarray(times, dtype=np.float64)
         labels = [lab for lab in key_scores if self.only is None or lab in self.only]
+        why = key_why or {}
+        texts = self.template.reasons
         for r, ts in enumerate(t):
             if ts > self.last_ts:
                 break
@@ -223,7 +235,12 @@ class LiveScorer:
             score = self._interval_score(contrib, len(labels))
             self._score_times.append(float(ts))
             self._scores.append(score)
-            closed = self._track(float(ts), score, contrib, self.is_excluded(float(ts)))
+
+            def reason(label: Label, r: int = r) -> str:
+                code = int(why[label][r]) if label in why else -1
+                return texts[code] if 0 <= code < len(texts) else ""
+
+            closed = self._track(float(ts), score, contrib, self.is_excluded(float(ts)), reason)
             if closed is not None:
                 self._pending.append(closed)
         if self._open is not None:
@@ -237,18 +254,26 @@ class LiveScorer:
         return max(largest - keys_correction(self.template, keys), 0.0)
 
     def _track(
-        self, t: float, score: float, contrib: list[tuple[Label, float]], excluded: bool
+        self,
+        t: float,
+        score: float,
+        contrib: list[tuple[Label, float]],
+        excluded: bool,
+        reason: Callable[[Label], str] = lambda label: "",
     ) -> Anomaly | None:
-        """Grow or close the anomaly going on with the interval at ``t``; the one it closed, if any."""
+        """Grow or close the anomaly going on with the interval at ``t``; the one it closed, if any.
+        ``reason(label)``: what made that key's value at ``t`` unusual."""
         if score >= self.threshold and not excluded:
             contrib.sort(key=lambda kv: -kv[1])
             keys = contrib[: self.top]
+            peak = self._open is None or score > self._open.score
+            reasons = {lab: why for lab, s in keys if s > 0.0 and (why := reason(lab))} if peak else {}
             if self._open is None:
-                self._open = Anomaly(t, t, score, keys)
+                self._open = Anomaly(t, t, score, keys, reasons)
             else:
                 self._open.end = t
                 if score > self._open.score:
-                    self._open.score, self._open.keys = score, keys
+                    self._open.score, self._open.keys, self._open.reasons = score, keys, reasons
             return None
         closed, self._open = self._open, None
         return closed
@@ -337,7 +362,7 @@ class LiveScorer:
             self._rows.append(row)
             self._score_times.append(t)
             self._scores.append(score)
-            closed = self._track(t, score, contrib, excluded)
+            closed = self._track(t, score, contrib, excluded, self._reason)
             if closed is not None:
                 found.append(closed)
             self.since_refit += 1
@@ -359,8 +384,16 @@ class LiveScorer:
             detectors = self.detectors  # a bank of other keys: its state copied out first
             self._bank = CalibratedBank.of([cast(CalibratedDetector, detectors[lab]) for lab in labels])
             self._bank_labels = labels
+            self._bank_index = {lab: i for i, lab in enumerate(labels)}
         scores = self._bank.step(x, t, learn=learn)
         return list(zip(labels, scores.tolist(), strict=True))
+
+    def _reason(self, label: Label) -> str:
+        """What made ``label``'s value in the interval just scored unusual (its detector's, or the bank's)."""
+        if self._bank is not None and label in self._bank_index:
+            return self._bank.reason(self._bank_index[label])
+        det = self._detectors.get(label)
+        return det.reason() if det is not None else ""
 
     def _cut_scores(self, t: float) -> None:
         """Forget the scores (and anomalies yet to be reported) from ``t`` on: they are about to be given again."""

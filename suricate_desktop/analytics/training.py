@@ -105,6 +105,8 @@ class TrainingResult:
     trained_rows: int
     excluded_rows: int
     trained_times: FloatArray = field(default_factory=lambda: np.zeros(0))
+    #: key label -> each held-out score's reason code (``Detector.why``), for a detector that gives reasons
+    key_why: dict[Label, npt.NDArray[np.int8]] = field(default_factory=dict)
 
     def over(self, threshold: float) -> int:
         """How many held-out intervals the threshold would have flagged."""
@@ -141,7 +143,9 @@ def train(
     stop = cancelled or (lambda: False)
     report(0.0)
     train_keys = _train_together if banked(template, len(columns)) else _train_each
-    detectors, key_scores = train_keys(template, _Job(columns, times, values, split, learn, report, stop))
+    detectors, key_scores, key_why = train_keys(
+        template, _Job(columns, times, values, split, learn, report, stop)
+    )
     held = times[split:]
     combined = np.zeros(0)
     if len(held):
@@ -157,16 +161,23 @@ def train(
         trained_rows=len(times),
         excluded_rows=int(skip.sum()),
         trained_times=times[:split],
+        key_why=key_why,
     )
 
 
-def _train_each(template: Detector, job: _Job) -> tuple[dict[Label, Detector], dict[Label, FloatArray]]:
+#: What a training gives back: each key's detector, held-out scores and (where it gives them) reason codes.
+_Trained = tuple[dict[Label, Detector], dict[Label, FloatArray], dict[Label, npt.NDArray[np.int8]]]
+
+
+def _train_each(template: Detector, job: _Job) -> _Trained:
     """One key after another: each key's detector fitted on the rows before ``split`` (its missing values
-    left out), then the rows from ``split`` on scored (and learnt, with ``learn``)."""
+    left out), then the rows from ``split`` on scored (and learnt, with ``learn``), with their reasons
+    where the detector gives them."""
     columns, times, values, split = job.columns, job.times, job.values, job.split
     learn, report, stop = job.learn, job.report, job.stop
     detectors: dict[Label, Detector] = {}
     key_scores: dict[Label, FloatArray] = {}
+    key_why: dict[Label, npt.NDArray[np.int8]] = {}
     held = times[split:]
     work = len(columns) * len(times) or 1
     done = 0
@@ -180,19 +191,25 @@ def _train_each(template: Detector, job: _Job) -> tuple[dict[Label, Detector], d
         done += split
         report(done / work)
         scores = np.zeros(len(held))
+        why = np.full(len(held), -1, dtype=np.int8)
         for a in range(0, len(held), CHUNK):
             if stop():
                 raise TrainingCancelled()
             b = min(a + CHUNK, len(held))
-            scores[a:b] = det.score(x[split + a : split + b], held[a:b], learn=learn)
+            if det.reasons:
+                scores[a:b], why[a:b] = det.score_why(x[split + a : split + b], held[a:b], learn=learn)
+            else:
+                scores[a:b] = det.score(x[split + a : split + b], held[a:b], learn=learn)
             done += b - a
             report(done / work)
         detectors[lab] = det
         key_scores[lab] = scores
-    return detectors, key_scores
+        if det.reasons:
+            key_why[lab] = why
+    return detectors, key_scores, key_why
 
 
-def _train_together(template: Detector, job: _Job) -> tuple[dict[Label, Detector], dict[Label, FloatArray]]:
+def _train_together(template: Detector, job: _Job) -> _Trained:
     """``calibrated``'s keys trained and scored together: the detectors and held-out scores the loop over
     keys gives (a key's missing values are neither scored nor learnt, as there), at a fraction of its cost.
 
@@ -203,6 +220,7 @@ def _train_together(template: Detector, job: _Job) -> tuple[dict[Label, Detector
     x = values[:, [col for col, _ in columns]]
     bank = CalibratedBank(len(columns), **template.get_params())
     scores = np.zeros((len(times) - split, len(columns)))
+    why = np.full(scores.shape, -1, dtype=np.int8)
     rows = max(1, min(CHUNK, 50_000 // len(columns)))  # a report (and a cancel check) every 0.1 s or so
     for a in range(0, len(times), rows):
         if stop():
@@ -211,10 +229,11 @@ def _train_together(template: Detector, job: _Job) -> tuple[dict[Label, Detector
         for r in range(a, b):
             s = bank.step(x[r], float(times[r]), learn=learn or r < split)
             if r >= split:
-                scores[r - split] = s
+                scores[r - split], why[r - split] = s, bank.why
         report(b / max(len(times), 1))
     labels = [lab for _, lab in columns]
     return (
         {lab: bank.key(i) for i, lab in enumerate(labels)},
         {lab: scores[:, i] for i, lab in enumerate(labels)},
+        {lab: why[:, i] for i, lab in enumerate(labels)},
     )

@@ -312,8 +312,9 @@ class Attachment:
         return pd.Series(np.asarray(scores), index=index, name=f"score {self.name}")
 
     def anomalies(self) -> pd.DataFrame:
-        """Anomalous spans: start, end (UTC), score, and the keys that contributed most (stream · key for a
-        model over several streams)."""
+        """Anomalous spans: start, end (UTC), score, the keys that contributed most (stream · key for a
+        model over several streams) and, where the detector says, what made each unusual (``reasons``:
+        "sshd: stopped; bash: jumped up")."""
         found = self._models.host.anomalies(self.name)
         return pd.DataFrame(
             {
@@ -321,6 +322,10 @@ class Attachment:
                 "end": pd.to_datetime([a.end for a in found], unit="s", utc=True),
                 "score": [a.score for a in found],
                 "keys": [", ".join(feature_text(k) for k, _ in a.keys) for a in found],
+                "reasons": [
+                    "; ".join(f"{feature_text(k)}: {a.reasons[k]}" for k, _ in a.keys if k in a.reasons)
+                    for a in found
+                ],
             }
         )
 

@@ -61,6 +61,10 @@ class Detector:
     softened = False
     #: True where a score is ``-log10`` of a tail probability (``calibrated``): see ``keys_correction``
     probability_scale = False
+    #: What a ``why`` code means, for a detector that can say what made a point unusual (``reason``)
+    reasons: ClassVar[tuple[str, ...]] = ()
+    #: The last scored point's reason, an index into ``reasons``; -1: none to give
+    why = -1
 
     def __init__(self, **params: Any) -> None:
         unknown = set(params) - set(self.defaults)
@@ -128,9 +132,16 @@ class Detector:
         self._learn(x, t)
         return s
 
+    def reason(self) -> str:
+        """What made the last scored point unusual, in a few words ("dropped", "noisier than usual"); "" when
+        the detector cannot say. Why: a score alone asks a user to trust it; the reason lets them check it
+        against the plot, and tells a stop from a burst in an alert."""
+        return self.reasons[self.why] if 0 <= self.why < len(self.reasons) else ""
+
     def score_one(self, x: float, t: float | None = None, learn: bool = True) -> float:
         x = float(x)
         if math.isnan(x):
+            self.why = -1
             return 0.0  # a missing value is not scored nor learnt
         x = min(max(x, -LARGEST), LARGEST)
         s = self._step(x, t) if learn else self._score(x, t)
@@ -146,6 +157,18 @@ class Detector:
                 ]
             )
         return np.array([self.score_one(x, None if times is None else times[i]) for i, x in enumerate(v)])
+
+    def score_why(
+        self, values: npt.ArrayLike, times: Times = None, learn: bool = True
+    ) -> tuple[FloatArray, npt.NDArray[np.int8]]:
+        """``score``, and each point's ``why`` code (-1 where there is none): a scored series' reasons
+        (``suricate detect --why``, the Learn dialog's held-out anomalies)."""
+        v = measurable(values)
+        scores, codes = np.zeros(len(v)), np.full(len(v), -1, dtype=np.int8)
+        for i, x in enumerate(v.tolist()):
+            scores[i] = self.score_one(x, None if times is None else float(times[i]), learn=learn)
+            codes[i] = self.why
+        return scores, codes
 
     def get_state(self) -> tuple[StateMeta, StateArrays]:
         return {"n": self.n}, {}

@@ -58,6 +58,31 @@ RECORD_CAP = 1e6  # a deviation past the largest seen counts at most this many t
 #: From this many keys on, a model of ``calibrated`` keys is trained and scored as one ``CalibratedBank``
 #: (a numpy step for every key costs about what ten keys' scalar steps do): ``banked``.
 BANK_KEYS = 16
+#: What made a point rare, by the view whose tail probability was the least and the side it fell on
+#: (``why`` = 2 × the view's index, plus 1 below: under the level, a fall, a level going down, a spread
+#: narrowing, under the time of day's usual value). ``floor`` sees only falls: within ``NEAR_ZERO`` of
+#: 0 one "fell toward zero" (``FELL``), else "far below its level". Two readings name the incident
+#: rather than the view: a value of 0 under a positive level is "stopped" (``STOPPED``) whichever view
+#: saw it, and a residual, drift or spread seen while ``SHIFT_RUN`` points in a row lie beyond ``clip``
+#: scales on one side is a shift (``SHIFTED``): a shift's first points widen the short-term spread
+#: too, and "noisier than usual" misnamed it.
+REASONS = (
+    "far above its level",
+    "far below its level",
+    "jumped up",
+    "dropped",
+    "level climbing",
+    "level falling",
+    "noisier than usual",
+    "steadier than usual",
+    "high for the time of day",
+    "low for the time of day",
+    "fell toward zero",
+    "stopped",
+    "shifted up",
+    "shifted down",
+)
+FELL, STOPPED, SHIFTED, SHIFT_RUN, NEAR_ZERO = 10, 11, 12, 2, 0.2
 #: What ``_raw`` hands ``_update`` beside the deviations: (floored scale, new fast level, the tails' bins).
 _Kept = tuple[float, float, list[int]]
 
@@ -129,6 +154,7 @@ class CalibratedDetector(Detector):
     kind = "calibrated"
     threshold = 2.0
     probability_scale = True
+    reasons = REASONS
     _tails_learn = True  # False while catching up (``catch_up``)
     defaults: ClassVar[dict[str, Any]] = {
         "level_halflife": 20.0,
@@ -215,19 +241,52 @@ class CalibratedDetector(Detector):
         probabilities as ``-log10``, the slot, what else ``_update`` learns from): computed once a point."""
         slot = self._slot(t)
         if self.n == 0:
+            self.why = -1
             return 0.0, [0.0] * len(VIEWS), slot, (0.0, x, [])
         dev = self._deviations(x, slot)
         zs = list(dev[: len(VIEWS)])
         if self.n < self.params["warmup"]:
+            self.why = -1
             return 0.0, zs, slot, (dev[-2], dev[-1], [])
         bins = [tail_bin(z) for z in zs]
-        pmin = min(tail.p(z, b) for tail, z, b in zip(self.tails, zs, bins, strict=True))
+        ps = [tail.p(z, b) for tail, z, b in zip(self.tails, zs, bins, strict=True)]
+        pmin = min(ps)
         s = -math.log10(pmin)
         bins.append(tail_bin(s))
         kept = (dev[-2], dev[-1], bins)
         if self.n < self.params["warmup"] + self.params["calibration"]:
+            self.why = -1
             return 0.0, [*zs, s], slot, kept  # the tails learn; a rarity from a handful of points is not one
+        self.why = self._why(ps.index(pmin), x, slot, dev[-2], dev[-1])
         return -math.log10(self.final.p(s, bins[-1])), [*zs, s], slot, kept
+
+    def _why(self, view: int, x: float, slot: int, d: float, fast: float) -> int:
+        """The reason code (``REASONS``) of ``x``, whose least tail probability was ``view``'s."""
+        below = self._signed(view, x, slot, d, fast) <= 0.0
+        if x == 0.0 and self.level > 0.0 and below and view in (0, 1, 4, 5):
+            return STOPPED
+        if view == 5:
+            return FELL if 0.0 < x <= NEAR_ZERO * self.level else 1
+        if view in (0, 2, 3):
+            r, c = x - self.level, self.params["clip"] * d
+            run = (max(self.run, 0) + 1) if r > c else (min(self.run, 0) - 1) if r < -c else 0
+            if abs(run) >= SHIFT_RUN:
+                return SHIFTED + (run < 0)
+        return 2 * view + below
+
+    def _signed(self, view: int, x: float, slot: int, d: float, fast: float) -> float:
+        """The side ``view`` saw ``x`` on (positive: above, rising, wider; for ``floor``, the value)."""
+        if view == 0:
+            return x - self.level
+        if view == 1:
+            return x - self.prev
+        if view == 2:
+            return fast - self.slow
+        if view == 3:
+            return self.spread + self._alpha[3] * (min(abs(x - self.level), 10.0 * d) - self.spread) - d
+        if view == 4:
+            return x - self.profile[slot]
+        return x
 
     def _report(self, s: float) -> float:
         """``s``, or 0 within ``hold`` points of the last alarm (a reported score of ``quiet_level`` or more)
@@ -370,6 +429,8 @@ class CalibratedBank:
         self.weight = np.ones(k)
         self.alarm_at = np.full(k, -(10**9), dtype=np.int64)
         self.alarm_score = np.zeros(k)
+        #: each key's last reason, as ``CalibratedDetector.why``
+        self.why = np.full(k, -1, dtype=np.int8)
         self.decay = 1.0 - 1.0 / float(self.params["memory"])
         self.top_decay = 0.5 ** (1.0 / float(self.params["top_halflife"]))
         self._rows = np.arange(k)
@@ -428,6 +489,34 @@ class CalibratedBank:
         det = CalibratedDetector(**self.params)
         det.set_state(meta, arrays)
         return det
+
+    def reason(self, i: int) -> str:
+        """What made key ``i``'s last scored value unusual ("" when there is nothing to say): its detector's
+        ``reason``."""
+        code = int(self.why[i])
+        return REASONS[code] if code >= 0 else ""
+
+    def _why(
+        self,
+        view: npt.NDArray[np.int64],
+        x: FloatArray,
+        r: FloatArray,
+        c: FloatArray,
+        fast: FloatArray,
+        sp: FloatArray,
+        d: FloatArray,
+        prof: FloatArray,
+    ) -> npt.NDArray[np.int64]:
+        """Each key's reason code, as ``CalibratedDetector._why``."""
+        signed = np.stack([r, x - self.prev, fast - self.slow, sp - d, x - prof, x], axis=1)[self._rows, view]
+        below = signed <= 0.0
+        run = np.where(r > c, np.maximum(self.run, 0) + 1, np.where(r < -c, np.minimum(self.run, 0) - 1, 0))
+        code = 2 * view + below
+        code = np.where(np.isin(view, (0, 2, 3)) & (np.abs(run) >= SHIFT_RUN), SHIFTED + (run < 0), code)
+        fell = np.where((x > 0.0) & (x <= NEAR_ZERO * self.level), FELL, 1)
+        code = np.where(view == 5, fell, code)
+        stopped = below & (x == 0.0) & (self.level > 0.0) & np.isin(view, (0, 1, 4, 5))
+        return np.where(stopped, STOPPED, code)
 
     def _slot(self, t: float | None) -> npt.NDArray[np.int64]:
         p = self.params
@@ -491,9 +580,14 @@ class CalibratedBank:
         with np.errstate(divide="ignore", invalid="ignore"):
             z[:, 5] = np.where(self.level > 0.0, np.maximum(0.0, 1.0 - x / self.level), 0.0)
         v = len(VIEWS)
-        z[:, v] = -np.log10(self._p(z, slice(0, v)).min(axis=1))
+        pv = self._p(z, slice(0, v))
+        z[:, v] = -np.log10(pv.min(axis=1))
         score = -np.log10(self._p(z, slice(v, v + 1))[:, 0])
-        score = np.where((self.n >= p["warmup"] + p["calibration"]) & ok, score, 0.0)
+        scored = (self.n >= p["warmup"] + p["calibration"]) & ok
+        score = np.where(scored, score, 0.0)
+        self.why = np.where(scored, self._why(pv.argmin(axis=1), x, r, c, fast, sp, d, prof), -1).astype(
+            np.int8
+        )
         quiet = self.n - self.alarm_at < p["hold"]
         out = np.where(~quiet | (score > self.alarm_score), score, 0.0)
         alarm = upd & (out >= p["quiet_level"])
