@@ -97,6 +97,34 @@ def test_a_level_shift_scores_above_what_came_before(tmp_path, detector):
     assert after >= threshold > before  # an alarm at the shift, none before it at the shipped threshold
 
 
+def test_why_names_what_made_each_flagged_point_unusual(tmp_path):
+    """``--why`` adds a reason to the rows at or past the threshold, with the scores unchanged; a
+    detector that cannot say why is refused with the ones that can."""
+    series = shifted_series()
+    values = series["value"].to_numpy().copy()
+    values[3900:3920] = 0.0  # the process stops for 20 minutes after the shift
+    series["value"] = values
+    path = tmp_path / "stop.csv"
+    series.to_csv(path, index=False)
+    plain = read_output(detect(str(path)).stdout)
+    result = detect(str(path), "--why")
+    assert result.returncode == 0, result.stderr
+    out = pd.read_csv(io.StringIO(result.stdout), dtype={"timestamp": str}, keep_default_na=False)
+    assert list(out.columns) == ["timestamp", "value", "anomaly_score", "reason"]
+    assert np.array_equal(out["anomaly_score"].to_numpy(), plain["anomaly_score"].to_numpy())
+    flagged = out["anomaly_score"] >= DETECTORS[DEFAULT_DETECTOR].threshold
+    assert (out["reason"][flagged] != "").all() and (out["reason"][~flagged] == "").all()
+    assert out["reason"][3900] == "stopped"
+    assert (
+        out["reason"][SHIFT : SHIFT + 30][flagged[SHIFT : SHIFT + 30]]
+        .str.contains("above|up|high|climbing")
+        .all()
+    )
+    refused = detect(str(path), "--why", "--detector", "ewma")
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert "ewma" in refused.stderr and "calibrated" in refused.stderr
+
+
 @pytest.mark.parametrize("detector", ["suricate", "zscore", "ensemble"])
 def test_the_command_gives_the_numbers_of_the_benchmark_path(tmp_path, detector):
     series = shifted_series(seed=11)

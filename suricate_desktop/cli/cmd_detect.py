@@ -2,7 +2,8 @@
 
 Reads a ``timestamp,value`` CSV (NAB's files; ``-`` for stdin) or one key of a recording's stream,
 scores it point by point from the past only with a fresh detector (what the live scorer and
-bench/nab.py do: ``analytics.nab.score_series``), and writes ``timestamp,value,anomaly_score``.
+bench/nab.py do: ``analytics.nab.score_series``), and writes ``timestamp,value,anomaly_score``
+(``--why``: and ``reason``, what made each point at or past the detector's threshold unusual).
 Exit status: 0 scored; 1 input that cannot be scored (a one-line message says why); 2 a bad
 command line (an unknown detector or parameter).
 """
@@ -57,6 +58,12 @@ def register(sub: Subparsers) -> None:
         metavar="NAME=VALUE",
         help="a detector parameter (repeatable), e.g. --param halflife=120",
     )
+    p.add_argument(
+        "--why",
+        action="store_true",
+        help="add a reason column: what made each point at or past the detector's threshold unusual "
+        "(stopped, jumped up, noisier than usual, ...); detectors that give reasons: calibrated",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write the CSV here (default: stdout)")
     p.add_argument("--list-detectors", action="store_true", help="list the detectors and their parameters")
     p.set_defaults(func=run)
@@ -84,6 +91,11 @@ def run(args: argparse.Namespace) -> int:
         params = parse_params(args.param, cls.defaults, args.detector)
     except ValueError as exc:
         return _fail(str(exc), 2)
+    if args.why and not cls.reasons:
+        able = ", ".join(k for k, c in offered.items() if c.reasons)
+        return _fail(
+            f"detector {args.detector!r} cannot say why a point scored; --why needs one of: {able}", 2
+        )
     if args.series and args.recording is None:
         return _fail("--series names a stream of --recording DIR", 2)
     if (args.recording is None) == (args.csv is None):
@@ -101,16 +113,27 @@ def run(args: argparse.Namespace) -> int:
     except (InputError, OSError, UnicodeDecodeError) as exc:
         return _fail(str(exc), 1)
     try:
-        scores = score_series(args.detector, series.values, series.times, params)
+        if args.why:
+            scores, codes = cls(**params).score_why(series.values, series.times)
+        else:
+            scores = score_series(args.detector, series.values, series.times, params)
     except (TypeError, ValueError, ArithmeticError) as exc:  # parameters of the right type, out of range
         given = " ".join(args.param)
         return _fail(f"detector {args.detector!r} cannot run with {given or 'its defaults'}: {exc}", 2)
-    rows = (
-        f"{_field(s)},{_number(v)},{float(a)!r}\n"
-        for s, v, a in zip(series.stamps, series.values, scores, strict=True)
-    )
+    if args.why:
+        header = "timestamp,value,anomaly_score,reason\n"
+        rows = (
+            f"{_field(s)},{_number(v)},{float(a)!r},{cls.reasons[c] if a >= cls.threshold and c >= 0 else ''}\n"
+            for s, v, a, c in zip(series.stamps, series.values, scores, codes.tolist(), strict=True)
+        )
+    else:
+        header = "timestamp,value,anomaly_score\n"
+        rows = (
+            f"{_field(s)},{_number(v)},{float(a)!r}\n"
+            for s, v, a in zip(series.stamps, series.values, scores, strict=True)
+        )
     try:
-        write(["timestamp,value,anomaly_score\n"], rows, path=args.output)
+        write([header], rows, path=args.output)
     except OSError as exc:
         return _fail(f"cannot write {args.output}: {exc.strerror or exc}", 1)
     return 0
