@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QScrollArea
 from test_models_gui import STREAM, cards, normal_rows, rows_to_snaps
 
 from suricate_desktop.analytics import DETECTORS
+from suricate_desktop.analytics.detectors.calibrated import REASONS
 from suricate_desktop.analytics.registry import DEFAULT_DETECTOR
 from suricate_desktop.gui import screen_fit
 from suricate_desktop.gui.sources.base import Source
@@ -90,7 +91,15 @@ def test_a_model_learnt_once_the_recording_ended_keeps_its_scores_beneath_the_pl
     assert strip.isVisible() and strip_points() == len(result.times)
     assert strip.curve.getData()[1].max() == pytest.approx(result.scores.max())
     # the held-out anomalies shaded too (those a quiet interval apart as one span)
-    assert 0 < len([r for r in marks.shades if r.isVisible()]) <= len(model.anomalies)
+    shaded = [r for r in marks.shades if r.isVisible()]
+    assert 0 < len(shaded) <= len(model.anomalies)
+    # each saying what its key did (the default detector gives reasons): in its tooltip, and on its label
+    # unless the plot has room only for a shorter one
+    for region in shaded:
+        top = region.group.keys[0][0]
+        reason = region.group.reasons[top]
+        assert reason in REASONS and reason in region.toolTip() and reason in region.texts[0]
+        assert region.label.toPlainText() in region.texts
 
     # played again: scored again from the start, one score per interval (not a second copy over the first)
     source.play()
@@ -113,6 +122,7 @@ def test_a_model_learnt_once_the_recording_ended_keeps_its_scores_beneath_the_pl
 
 def test_anomalies_that_overlap_or_touch_are_one_span_with_one_label_and_labels_do_not_pile_up(qtbot, window):
     w = window()
+    w.setGeometry(0, 0, 1366, 768)  # a laptop's screen: a plot wide enough for a label (none is cut short)
     rng = np.random.default_rng(4)
     source = w.registry.add(Source("web01 (broker)", LiveStore(capacity=5000)))
     t = 1_700_000_000.0
@@ -150,7 +160,9 @@ def test_anomalies_that_overlap_or_touch_are_one_span_with_one_label_and_labels_
     qtbot.waitUntil(lambda: len(spans_over(t + 60, t + 60)) == 1, timeout=5_000)
     (incident,) = spans_over(t + 20, t + 25)
     assert incident.times == (t + 20, t + 25)
-    assert "sshd" in incident.label.toPlainText() and incident.label.isVisible()
+    # labelled once the plot has followed the new rows (a span past the plot's edge has no label to cut)
+    qtbot.waitUntil(incident.label.isVisible, timeout=5_000)
+    assert "sshd" in incident.label.toPlainText()
     assert "by-ewma" in incident.toolTip() and "by-zscore" in incident.toolTip()
     assert [len(spans_over(t + i, t + i)) for i in apart] == [1] * len(apart)
     assert len({id(r) for i in apart for r in spans_over(t + i, t + i)}) == len(apart)
@@ -229,3 +241,6 @@ def test_the_labels_of_the_sample_models_anomalies_do_not_cover_one_another_as_d
     shown = [label.sceneBoundingRect() for label in labels]
     assert len(shown) >= 2
     assert not any(a.intersects(b) for i, a in enumerate(shown) for b in shown[i + 1 :]), "labels overlap"
+    # and none runs off the plot's edge, where it was cut short ("capture.sh ×8" of "capture.sh ×8.2 ...")
+    plot = marks.panel.chart.vb.sceneBoundingRect()
+    assert all(plot.left() <= r.left() and r.right() <= plot.right() for r in shown), (plot, shown)

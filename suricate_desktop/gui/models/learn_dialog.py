@@ -691,7 +691,7 @@ class LearnBaselineDialog(QObject):
         for a, b in self.excluded():
             scorer.exclude(a, b, "maintenance")
         # the held-out scores up to there: a stream that has stopped (a recording that ended) still shows them
-        scorer.seed_scores(r.times, r.key_scores)
+        scorer.seed_scores(r.times, r.key_scores, r.key_why)
         features = "value per key, " + (
             "windows of the last values" if self.kind in ("iforest", "kmeans") else "one value at a time"
         )

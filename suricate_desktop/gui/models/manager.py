@@ -306,7 +306,7 @@ class ModelManager(QObject):
             if any(a <= anomaly.start <= b for a, b in model.expected):
                 continue
             model.anomalies[anomaly.start] = Anomaly(
-                anomaly.start, anomaly.end, anomaly.score, list(anomaly.keys)
+                anomaly.start, anomaly.end, anomaly.score, list(anomaly.keys), dict(anomaly.reasons)
             )
             model.anomalies.move_to_end(anomaly.start)
             model.version += 1

@@ -125,7 +125,7 @@ class ModelsPane(QWidget):
         last = model.last_score
         newest = next(reversed(model.anomalies.values()), None)
         anomalies = f"{len(model.anomalies)}" + (
-            f" · last: {describe_keys(newest.keys, 1)}" if newest else ""
+            f" · last: {describe_keys(newest.keys, newest.reasons, 1)}" if newest else ""
         )
         policy = model.scorer.policy
         update = "continuous" if policy == "online" else f"refit every {model.scorer.refit_every}"

@@ -61,6 +61,21 @@ class SpanGroup:
         return sorted(best.items(), key=lambda kv: -kv[1])
 
     @property
+    def reasons(self) -> dict:
+        """What made each key unusual ("stopped", "noisier than usual"), as said by the member anomaly in
+        which it scored its largest; keys whose detector could not say are left out."""
+        best: dict = {}
+        out: dict = {}
+        for _, anomaly in self.members:
+            if anomaly is None:
+                continue
+            why = anomaly.reasons
+            for k, v in anomaly.keys:
+                if k not in best or v > best[k]:
+                    best[k], out[k] = v, why.get(k, "")
+        return {k: w for k, w in out.items() if w}
+
+    @property
     def models(self) -> list:
         seen: list = []
         for model, _ in self.members:
@@ -100,10 +115,16 @@ def merge_spans(marks, gap: float) -> list[SpanGroup]:
     return groups
 
 
-def describe_keys(keys, top: int = 2) -> str:
-    """``sshd ×8.1, bash ×2.0``: the keys that contributed most, with their scores (``web01.procs.io · sshd
-    ×8.1`` for a model over several streams: the stream is named too)."""
-    return ", ".join(f"{feature_text(k)} ×{s:.1f}" for k, s in [kv for kv in keys if kv[1] > 0][:top])
+def describe_keys(keys, reasons=None, top: int = 2) -> str:
+    """``sshd ×8.1 stopped, bash ×2.0``: the keys that contributed most, with their scores, and what made
+    the first unusual where the detector said (the others' reasons are in the tooltip: a label along the
+    top of a plot has room for one); ``web01.procs.io · sshd ×8.1`` for a model over several streams."""
+    why = reasons or {}
+    shown = [kv for kv in keys if kv[1] > 0][:top]
+    return ", ".join(
+        f"{feature_text(k)} ×{s:.1f}{' ' + why[k] if i == 0 and k in why else ''}"
+        for i, (k, s) in enumerate(shown)
+    )
 
 
 class ScoreStrip(pg.PlotWidget):
@@ -179,6 +200,7 @@ class SpanRegion(pg.LinearRegionItem):
         self.times = (0.0, 0.0)  # (start, end) epoch seconds; LinearRegionItem has a .span of its own
         self.model = None
         self.group: SpanGroup | None = None  # the merged anomalies (or expected spans) it shows
+        self.texts: list[str] = []  # its label's text, then shorter ones (``set_label``)
         self.setZValue(20)
         # on the start line, near the top; pyqtgraph puts it on the side of the line facing the view's
         # centre, so a span at the right edge (where live anomalies appear) is labelled on its left
@@ -189,11 +211,16 @@ class SpanRegion(pg.LinearRegionItem):
         for line in self.lines:
             line.setPen(pg.mkPen((*brush[:3], 170), width=1))
 
-    def set_label(self, text: str, colour: str) -> None:
-        """The label's text (kept when the span moves: InfLineLabel re-formats its text then)."""
+    def set_label(self, text: str, colour: str, shorter: tuple[str, ...] = ()) -> None:
+        """The label's text (kept when the span moves: InfLineLabel re-formats its text then), and shorter
+        ones for a plot with no room for it (``StreamMarks._place_labels``)."""
+        self.texts = [text, *(t for t in shorter if t and t != text)]
+        self.show_text(text)
+        self.label.setColor(colour)
+
+    def show_text(self, text: str) -> None:
         self.label.setFormat(text.replace("{", "{{").replace("}", "}}"))
         self.label.setText(text)
-        self.label.setColor(colour)
 
 
 class StreamMarks(QObject):
@@ -305,10 +332,13 @@ class StreamMarks(QObject):
                 region.setBrush(pg.mkBrush(*ANOMALY_BRUSH))
                 for line in region.lines:
                     line.setPen(pg.mkPen((*ANOMALY_BRUSH[:3], 170), width=1))
-                keys = group.keys
-                region.set_label(describe_keys(keys), ANOMALY_TEXT)
+                keys, why = group.keys, group.reasons
+                shorter = (describe_keys(keys, why, top=1), describe_keys(keys, top=1))
+                region.set_label(describe_keys(keys, why), ANOMALY_TEXT, shorter)
                 keys = [kv for kv in keys if kv[1] > 0]  # a key that scored 0 did not contribute
-                listed = "\n".join(f"  {feature_text(k)}: {s:.2f}" for k, s in keys[:10])
+                listed = "\n".join(
+                    f"  {feature_text(k)}: {s:.2f}{', ' + why[k] if k in why else ''}" for k, s in keys[:10]
+                )
                 more = f"\n  … and {len(keys) - 10} more" if len(keys) > 10 else ""
                 merged = f" · {len(group.members)} anomalies merged" if len(group.members) > 1 else ""
                 thresholds = ", ".join(f"{m.threshold:g}" for m in group.models)
@@ -333,35 +363,64 @@ class StreamMarks(QObject):
         self._label_timer.start()
 
     def _place_labels(self) -> None:
-        """Each shown span's label in the highest row where it covers no other label (nor, if a row
-        allows, the plot's legend), highest scores first; a label with no room in ``LABEL_ROWS`` rows
-        is hidden (its span's tooltip has it all)."""
+        """Each shown span's label in the highest row where it lies within the plot and covers no other
+        label (nor, if a row allows, the plot's legend), highest scores first: on the side of its line
+        that pyqtgraph chose, else on the other, else shorter (``SpanRegion.texts``: the first key alone,
+        then without its reason); a label with no room in ``LABEL_ROWS`` rows is hidden (its span's
+        tooltip has it all). Why the plot's edges: a label running past one was cut short."""
         chart = self.panel.chart
         if chart is None or not chart.timed:
             return
-        height = max(chart.vb.sceneBoundingRect().height(), 1.0)
+        plot = chart.vb.sceneBoundingRect()
+        height = max(plot.height(), 1.0)
         shown = [r for r in self.shades if r.isVisible()]
         shown.sort(key=lambda r: -(r.group.score if r.group is not None else 0.0))
         placed: list[QRectF] = []
         legend = getattr(chart, "legend", None)  # a label under the legend box is hard to read
         boxed = [legend.sceneBoundingRect()] if legend is not None and legend.isVisible() else []
         for region in shown:
-            label = region.label
-            label.show()
-            # a hidden TextItem skips its transform's updates: brought up to date, or the rect read below
-            # is the one of the view it was last drawn in, and labels placed by it overlapped
-            label.updateTransform(force=True)
-            step = (label.boundingRect().height() + 2) / height
-            rows = [(row, avoid) for avoid in (placed + boxed, placed) for row in range(LABEL_ROWS)]
-            for row, avoid in rows:
-                label.setPosition(LABEL_TOP - row * step)
-                rect = label.sceneBoundingRect().adjusted(-3, 0, 3, 0)
-                if not any(rect.intersects(other) for other in avoid):
-                    placed.append(rect)
-                    break
+            rect = self._fit(region, plot, height, placed, boxed)
+            if rect is None:
+                region.label.hide()
             else:
-                label.hide()
+                placed.append(rect)
         self.labels_shown = sum(r.label.isVisible() for r in shown)
+
+    @staticmethod
+    def _fit(
+        region: SpanRegion, plot: QRectF, height: float, placed: list[QRectF], boxed: list[QRectF]
+    ) -> QRectF | None:
+        """Where ``region``'s label goes (its rect), the label left there; None: nowhere. Each text on each
+        side is measured once, in the first row: the rows below are that rect moved down a row."""
+        label = region.label
+        if not plot.left() <= region.lines[0].scenePos().x() <= plot.right():
+            return None  # its span starts outside the view: no label to cut short (the tooltip has it)
+        label.show()
+        # a hidden TextItem skips its transform's updates: brought up to date, or the rects read below are
+        # those of the view it was last drawn in, and labels placed by them overlapped
+        label.updateTransform(force=True)
+        label.setPosition(LABEL_TOP)  # pyqtgraph picks the side facing the view's centre: tried first
+        chosen = tuple(label.anchor)
+        anchors = [chosen, *(tuple(a) for a in label.anchors if tuple(a) != chosen)]
+        for text in region.texts or [label.toPlainText()]:
+            region.show_text(text)
+            size = label.boundingRect()  # in pixels: a TextItem is drawn unscaled
+            if size.width() > plot.width():
+                continue
+            gap = size.height() + 2
+            for anchor in anchors:
+                label.setPosition(LABEL_TOP)  # (which sets pyqtgraph's side again)
+                label.setAnchor(anchor)
+                first = label.sceneBoundingRect().adjusted(-3, 0, 3, 0)
+                if first.left() + 3 < plot.left() or first.right() - 3 > plot.right():
+                    continue
+                for avoid in (placed + boxed, placed):
+                    for row in range(LABEL_ROWS):
+                        if not any(first.translated(0, row * gap).intersects(other) for other in avoid):
+                            label.setPosition(LABEL_TOP - row * gap / height)
+                            label.setAnchor(anchor)
+                            return label.sceneBoundingRect().adjusted(-3, 0, 3, 0)
+        return None
 
     def _draw_maintenance(self) -> None:
         spans = self.manager.maintenance_spans(self.source_name, self.stream)
