@@ -194,6 +194,8 @@ def run_backtest(args: argparse.Namespace) -> int:
             extra = f" value={value:.6g}" if isinstance(value, float) else ""
             if event.get("score") is not None:
                 extra += f" score={event['score']:.4g}"
+            if event.get("reason"):
+                extra += f" ({event['reason']})"
             flag = " (flapping)" if event.get("flapping") else ""
             out.write(
                 f"{when}  {event['change'].upper():9s} {event['rule']}  {event['series']}{extra}{flag}\n"

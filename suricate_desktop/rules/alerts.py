@@ -32,6 +32,8 @@ class Alert:
     id: str = ""
     value: float | None = None
     score: float | None = None
+    #: what made the series' newest scored row unusual, as a model scorer says ("stopped"); "" otherwise
+    reason: str = ""
     since: float | None = None  # pending since
     fired_at: float | None = None
     resolved_at: float | None = None

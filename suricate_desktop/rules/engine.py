@@ -213,6 +213,7 @@ class Engine:
         measured: dict[
             tuple[Any, ...], Measured
         ] = {}  # rules that score the same series the same way share the scores
+        said: dict[tuple[Any, ...], Any] = {}  # and the reasons of the scorer that scored them
         for rule in plan.single:
             times, values, labels = data[rule.view]
             if not len(times):
@@ -239,12 +240,13 @@ class Engine:
                 else:
                     sub = values[:, cols]
                 x, shown, scores = measured[same] = self._measure(rule, times, sub, now, stream, keys)
+                said[same] = getattr(self._scorers.get(rule.name), "reason_of", None)
             self.evaluations += len(cols)
             self.rule_evaluations += 1
             breach, clear = compare(rule, x)
             if breach.any() or (watched_here and rule.name in watched_here):
                 lists = (x.tolist(), shown.tolist(), None if scores is None else scores.tolist())
-                self._apply(rule, stream, keys, now, lists, breach, clear)
+                self._apply(rule, stream, keys, now, lists, breach, clear, said[same])
 
     def _apply(
         self,
@@ -255,8 +257,10 @@ class Engine:
         lists: tuple[list[float], list[float], list[float] | None],
         breach: Bools,
         clear: Bools,
+        reason_of: Callable[[StreamId, str], str] | None = None,
     ) -> None:
-        """The state machine, for the series of one rule that are in trouble now or have an alert already."""
+        """The state machine, for the series of one rule that are in trouble now or have an alert already
+        (``reason_of(stream, key)``: what the scorer says made the series' newest row unusual)."""
         todo = np.flatnonzero(breach).tolist()
         watched = self._watched.get((rule.name, stream))
         if watched:
@@ -276,6 +280,7 @@ class Engine:
                 breach_[i],
                 clear_[i],
                 xs[i],
+                "" if reason_of is None else reason_of(stream, keys[i]),
             )
 
     def _measure(
@@ -315,6 +320,7 @@ class Engine:
         breach: bool,
         clear: bool,
         measured: float | None,
+        reason: str = "",
     ) -> None:
         ident = (rule.name, stream, key)
         alert = self._alerts.get(ident)
@@ -329,6 +335,7 @@ class Engine:
             self._alerts.move_to_end(ident)
         alert.value = _num(value)
         alert.score = _num(score)
+        alert.reason = reason
         alert.updated = now
         if measured is None or measured != measured:
             self._show(rule, alert, now)  # no data: every timer holds

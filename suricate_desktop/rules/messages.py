@@ -36,6 +36,7 @@ def alert_message(alert: Alert, rule: Rule) -> dict[str, Any]:
         "series": alert.series,
         "value": alert.value,
         "score": alert.score,
+        "reason": alert.reason,
         "threshold": rule.threshold,
         "op": rule.op,
         "ts": ts,
@@ -69,6 +70,8 @@ def transition_event(
     }
     if alert.score is not None:
         event["score"] = alert.score
+    if alert.reason:
+        event["reason"] = alert.reason
     if measured is not None and rule.type in ("rate", "anomaly_rate", "silence"):
         event["measured"] = _num(measured)
     return event

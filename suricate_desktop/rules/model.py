@@ -34,6 +34,7 @@ PLACEHOLDERS = (
     "series",
     "value",
     "score",
+    "reason",
     "threshold",
     "ts",
     "time",

@@ -126,6 +126,7 @@ class _Run:
         self.last = -np.inf  # the time of the last row it scored
         self.rows = 0  # the rows it has gone through
         self.scored: deque[tuple[float, float]] = deque()  # (time, score) of the rows the rule still sees
+        self.reason = ""  # what made the newest row unusual, as its detector says (``Detector.reason``)
 
 
 class ModelScorer:
@@ -176,6 +177,20 @@ class ModelScorer:
         self.learns = not (isinstance(policy, dict) and policy.get("policy") == "refit")
         #: (stream, key text) -> that series' running copy
         self._running: OrderedDict[tuple[tuple[str, ...], str], _Run] = OrderedDict()
+        #: (stream, key text) -> what made the series' newest scored row unusual (``reason_of``)
+        self._reasons: OrderedDict[tuple[tuple[str, ...], str], str] = OrderedDict()
+
+    def reason_of(self, stream: Iterable[str], key: str) -> str:
+        """What made the series' newest scored row unusual, in its detector's words ("stopped", "jumped up");
+        "" when the detector cannot say. Why: an alert that says "sshd: stopped" can be acted on before
+        anyone opens a plot."""
+        return self._reasons.get((tuple(stream), key), "")
+
+    def _say(self, ident: tuple[tuple[str, ...], str], reason: str) -> None:
+        self._reasons[ident] = reason
+        self._reasons.move_to_end(ident)
+        while len(self._reasons) > RUNNING_CAP:
+            self._reasons.popitem(last=False)
 
     def _applies(self, stream: Iterable[str]) -> bool:
         return self.any_stream or tuple(stream) in self.streams
@@ -202,9 +217,11 @@ class ModelScorer:
                 continue
             if run.rows < CATCH_UP:  # across the gap since the save: scored, then learnt as caught up on
                 s = float(copy.score_one(x, t, learn=False))
+                run.reason = copy.reason()
                 copy.catch_up([x], [t])
             else:
                 s = float(copy.score_one(x, t))
+                run.reason = copy.reason()
             run.scored.append((t, s))
             run.last = t
             run.rows += 1
@@ -232,12 +249,14 @@ class ModelScorer:
                 out[i] = float(
                     det.score(np.array([x]), None if times is None else times[-1:], learn=False)[0]
                 )
+                self._say((tuple(stream), key), det.reason())
             else:
                 run = self._go_on(
                     (tuple(stream), key), det, np.asarray(times, dtype=np.float64), values[:, i]
                 )
                 if run.scored and run.scored[-1][0] == times[-1]:
                     out[i] = run.scored[-1][1]
+                    self._say((tuple(stream), key), run.reason)
         return out
 
     def score(
@@ -260,10 +279,13 @@ class ModelScorer:
             if times is None or not self.learns or getattr(det, "scores_runs", False):
                 t = None if times is None else np.asarray(times)[known]
                 out[known, i] = np.asarray(det.score(column[known], t, learn=False), dtype=np.float64)
+                self._say((tuple(stream), key), det.reason())
             else:
                 t = np.asarray(times, dtype=np.float64)
-                scored = dict(self._go_on((tuple(stream), key), det, t[known], column[known]).scored)
+                run = self._go_on((tuple(stream), key), det, t[known], column[known])
+                scored = dict(run.scored)
                 out[known, i] = [scored.get(float(ti), np.nan) for ti in t[known]]
+                self._say((tuple(stream), key), run.reason)
         return out
 
 
