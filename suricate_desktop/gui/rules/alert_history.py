@@ -56,6 +56,7 @@ class AlertEntry:
     state: str = "firing"
     value: float | None = None
     score: float | None = None
+    reason: str = ""  # what the model scorer said made the row unusual ("stopped")
     comment: str = ""
     test: bool = False
     events: list = field(default_factory=list)
@@ -197,6 +198,7 @@ class AlertTimeline(QWidget):
                     event.get("score"),
                     None,
                 )
+                entry.reason = str(event.get("reason") or "")
             elif event.get("change") == "resolved":
                 entry.resolved = ts
         elif kind == "ack":
@@ -232,7 +234,9 @@ class AlertTimeline(QWidget):
             entry.series,
             entry.state,
             fmt_number(entry.value) if entry.value is not None else "–",
-            fmt_number(entry.score) if entry.score is not None else "–",
+            (fmt_number(entry.score) + (f" {entry.reason}" if entry.reason else ""))
+            if entry.score is not None
+            else "–",
             entry.action_summary(),
         )
         for col, text in enumerate(texts):
@@ -242,7 +246,11 @@ class AlertTimeline(QWidget):
         bold = QFont(item.font(3))
         bold.setBold(entry.state in ("firing", "acknowledged") and entry.resolved is None)
         item.setFont(3, bold)
-        tip = entry.series + (f"\nacknowledged: {entry.comment}" if entry.comment else "")
+        tip = (
+            entry.series
+            + (f"\nwhy: {entry.reason}" if entry.reason else "")
+            + (f"\nacknowledged: {entry.comment}" if entry.comment else "")
+        )
         for col in range(len(COLUMNS)):
             item.setToolTip(col, tip)
         while item.childCount() > len(entry.events):
