@@ -276,3 +276,28 @@ def test_a_real_capture_links_two_processes_in_lockstep_and_not_a_third(tmp_path
     assert sorted(matrix.names) == sorted(names)
     graph = build_graph(matrix, threshold=0.6)
     assert_two_linked_third_alone(graph, *names)
+
+
+@pytest.mark.parametrize("method", ["pearson", "spearman"])
+def test_huge_and_infinite_values_do_not_cost_a_series_its_edges(method):
+    """A snapshot may carry any float up to 1.8e308: a series holding such values (or an infinite rate) is
+    linked to its partner as at its ordinary size, without overflow warnings."""
+    import warnings
+
+    from suricate_desktop.analytics.activity import ActivityMatrix, SeriesSpec
+
+    rng = np.random.default_rng(3)
+    t = np.arange(300.0)
+    base = rng.poisson(20, 300).astype(float)
+    values = np.column_stack([base, base * 2 + rng.normal(0, 1, 300), rng.poisson(20, 300).astype(float)])
+    specs = [SeriesSpec("h", "s", "a", "count", k) for k in ("a", "b", "c")]
+    plain = build_graph(ActivityMatrix(t, values, specs, 1.0), method=method, threshold=0.5)
+    for huge in (1e300, 1.7e308):
+        scaled = values.copy()
+        scaled[:, 0] *= huge / 100.0
+        scaled[17, 0] = np.inf if huge > 1e300 else scaled[17, 0]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            graph = build_graph(ActivityMatrix(t, scaled, specs, 1.0), method=method, threshold=0.5)
+        edges = {(e[0], e[1]) for e in graph.edge_rows()}
+        assert edges == {(e[0], e[1]) for e in plain.edge_rows()} and len(edges) == 1, (huge, edges)

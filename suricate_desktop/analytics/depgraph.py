@@ -49,7 +49,10 @@ import numpy as np
 import numpy.typing as npt
 
 from .activity import ActivityMatrix, SeriesSpec
-from .detectors.base import FloatArray
+from .detectors.base import LARGEST, FloatArray
+
+#: The largest float: what an infinite value is taken as before a series is scaled (``_standardise``).
+FLOAT_MAX = float(np.finfo(np.float64).max)
 
 #: counts and indices (bins, lags, cluster ids)
 IntArray = npt.NDArray[np.integer[Any]]
@@ -275,14 +278,10 @@ def _assemble(pool: Pool, threshold: float, params: dict[str, Any], max_nodes: i
             Edge(a, b, float(strength[a, b]), float(corr[a, b]), float(lag[a, b] * picked.resolution))
         )
     names = picked.names
+    with np.errstate(over="ignore"):  # a series of 1e308s: its total is the largest float, not infinity
+        totals = np.clip(np.nansum(picked.values, axis=0), -FLOAT_MAX, FLOAT_MAX)
     nodes = [
-        Node(
-            names[i],
-            picked.series[i],
-            int(clusters[i]),
-            float(np.nansum(picked.values[:, i])),
-            int(changes[i]),
-        )
+        Node(names[i], picked.series[i], int(clusters[i]), float(totals[i]), int(changes[i]))
         for i in range(len(picked.series))
     ]
     return DependencyGraph(
@@ -305,7 +304,7 @@ def choose_series(values: FloatArray, min_active: int, max_series: int) -> tuple
     active = changes.sum(axis=0) if len(values) > 1 else np.zeros(values.shape[1], dtype=np.intp)
     candidates = np.flatnonzero(active >= max(1, min_active))
     # most active first, then the larger total: a ranking that does not depend on the order of the keys
-    totals = np.abs(values[:, candidates]).sum(axis=0)
+    totals = np.minimum(np.abs(values[:, candidates]), LARGEST).sum(axis=0)  # 1e308s would overflow
     order = np.lexsort((-totals, -active[candidates]))
     chosen = np.sort(candidates[order[:max_series]])
     return chosen, active[chosen]
@@ -345,6 +344,12 @@ def _correlate(a: FloatArray, b: FloatArray) -> FloatArray:
 
 
 def _standardise(x: FloatArray) -> FloatArray:
+    """Each column centred and scaled to unit spread (0 where it does not vary). Why it is first divided
+    by its largest magnitude (an infinity taken as the largest float): a series holding 1e308, which a
+    snapshot may carry, overflowed its mean and spread to infinity, and lost every edge."""
+    x = np.nan_to_num(x, nan=np.nan, posinf=FLOAT_MAX, neginf=-FLOAT_MAX)
+    top = np.max(np.abs(x), axis=0) if len(x) else np.ones(x.shape[1])
+    x = x / np.where(top > 0.0, top, 1.0)
     centred = x - x.mean(axis=0)
     std = centred.std(axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
