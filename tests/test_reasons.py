@@ -213,12 +213,10 @@ def test_the_consoles_anomaly_table_says_what_each_key_did(tmp_path):
     ws.close()
 
 
-def test_an_alert_from_a_model_rule_says_what_the_key_did(tmp_path):
-    """A ``score`` rule over a saved default model fires when bash stops: the alert, its message (what a
-    webhook or an AMQP consumer gets), its firing event, a command's ``{reason}`` and the saved state all
-    say "stopped"; a threshold rule's alert says nothing of the kind."""
+def stop_under_a_model_rule(tmp_path, extra: str = ""):
+    """(engine, events) of a ``score`` rule over a saved default model of bash's syscalls (a slow wave), with
+    ``extra`` rules text after it, run over 400 s in which bash stops for 20 s at 2300 and bursts at 2350."""
     from suricate_desktop.rules import loads, register_models
-    from suricate_desktop.rules.saved_state import alert_doc, alert_from_doc
     from tests.test_rules import MODEL_RULES, run_engine, snaps, wave_model
 
     wave, model = wave_model(tmp_path, 7)
@@ -228,14 +226,25 @@ def test_an_alert_from_a_model_rule_says_what_the_key_did(tmp_path):
         .replace("threshold = 8", "threshold = 3")
         .replace("clear = 4", "clear = 1")
         .replace("for = 2", "for = 0")
-        + '[[rule.action]]\ntype = "command"\nargs = ["page-oncall", "{series} {reason}"]\n'
-        + '[[rule]]\nname = "bash-busy"\nkey = "bash"\nthreshold = 1000\n'
-    )
+    ) + extra
     assert loads(rules).problems == []
     feed = wave[2000:2400]
-    feed[300:320] = [0.0] * 20  # bash stops for 20 s
+    feed[300:320] = [0.0] * 20
     feed[350] = 5000.0
-    engine, events = run_engine(rules, snaps(feed, t0=2000.0))
+    return run_engine(rules, snaps(feed, t0=2000.0))
+
+
+def test_an_alert_from_a_model_rule_says_what_the_key_did(tmp_path):
+    """A ``score`` rule over a saved default model fires when bash stops: the alert, its message (what a
+    webhook or an AMQP consumer gets), its firing event, a command's ``{reason}`` and the saved state all
+    say "stopped"; a threshold rule's alert says nothing of the kind."""
+    from suricate_desktop.rules.saved_state import alert_doc, alert_from_doc
+
+    engine, events = stop_under_a_model_rule(
+        tmp_path,
+        '[[rule.action]]\ntype = "command"\nargs = ["page-oncall", "{series} {reason}"]\n'
+        '[[rule]]\nname = "bash-busy"\nkey = "bash"\nthreshold = 1000\n',
+    )
     fired = {(e["rule"], e["ts"]): e for e in events if e.get("change") == "firing"}
     stop = fired[("bash-unusual", 2300.0)]
     assert stop["reason"] == "stopped" and stop["value"] == 0.0
@@ -253,20 +262,8 @@ def test_the_alert_history_shows_the_reason_beside_the_score(qtbot, tmp_path):
     """The rules panel's alert history: the firing's score and what the key did, and the reason in the
     row's tooltip."""
     from suricate_desktop.gui.rules.alert_history import COLUMNS, AlertTimeline
-    from suricate_desktop.rules import register_models
-    from tests.test_rules import MODEL_RULES, run_engine, snaps, wave_model
 
-    wave, model = wave_model(tmp_path, 7)
-    register_models({"bash-default": model})
-    rules = (
-        MODEL_RULES.replace("bash-baseline", "bash-default")
-        .replace("threshold = 8", "threshold = 3")
-        .replace("clear = 4", "clear = 1")
-        .replace("for = 2", "for = 0")
-    )
-    feed = wave[2000:2400]
-    feed[300:320] = [0.0] * 20
-    _engine, events = run_engine(rules, snaps(feed, t0=2000.0))
+    _engine, events = stop_under_a_model_rule(tmp_path)
     timeline = AlertTimeline()
     qtbot.addWidget(timeline)
     timeline.add_events(events)
