@@ -52,6 +52,9 @@ def test_the_bundled_sample_with_the_defaults_gives_finite_held_out_scores_on_a_
     # new processes in the held-out part used to score 3.3e13 against a threshold of 6
     assert result.scores.max() < 2_000, result.scores.max()
     assert "e+1" not in dialog.summary.text()
+    # and it names the interval that scored highest: its key, what that key did, when
+    _when, _score, key, reason = result.highest()
+    assert reason in REASONS and f"The highest: {key[0]}, {reason} at " in dialog.summary.text()
     xs, ys = dialog.scores_curve.getData()
     assert len(xs) == len(result.times) and np.nanmax(ys) < 2_000
 

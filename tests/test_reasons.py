@@ -172,6 +172,8 @@ def test_a_held_out_preview_keeps_its_reasons_into_the_live_model():
         store(snaps(0, rows))
         result = train(TrainingData.from_store(store, S), DETECTORS["calibrated"](), holdout=0.3)
         assert set(result.key_why) == {(k,) for k in keys}
+        when, score, key, reason = result.highest()
+        assert (when, key, reason) == (900.0, ("sshd",), "stopped") and score == result.scores.max()
         scorer = LiveScorer.from_training(store, S, result, DETECTORS["calibrated"]())
         scorer.seed_scores(result.times, result.key_scores, result.key_why)
         found = {a.start: a for a in scorer.poll()}
@@ -189,6 +191,7 @@ def test_a_detector_without_reasons_trains_and_reports_as_before():
     store(snaps(0, _rows(["a", "b"], 400, np.random.default_rng(1))))
     result = train(TrainingData.from_store(store, S), DETECTORS["ewma"](), holdout=0.25)
     assert result.key_why == {} and len(result.key_scores) == 2
+    assert result.highest()[3] == ""  # the highest interval and key, with nothing said of why
 
 
 def test_the_consoles_anomaly_table_says_what_each_key_did(tmp_path):

@@ -107,10 +107,24 @@ class TrainingResult:
     trained_times: FloatArray = field(default_factory=lambda: np.zeros(0))
     #: key label -> each held-out score's reason code (``Detector.why``), for a detector that gives reasons
     key_why: dict[Label, npt.NDArray[np.int8]] = field(default_factory=dict)
+    #: what those codes mean (the detector's ``reasons``)
+    reasons: tuple[str, ...] = ()
 
     def over(self, threshold: float) -> int:
         """How many held-out intervals the threshold would have flagged."""
         return int(np.sum(self.scores >= threshold))
+
+    def highest(self) -> tuple[float, float, Label, str] | None:
+        """(time, score, key, reason) of the held-out interval that scored highest: the key that scored
+        highest there, and what made it unusual ("" where the detector cannot say); None with nothing held
+        out. Why: the dialog says which key and why, beside how many intervals a threshold flags."""
+        if not len(self.scores) or not self.key_scores:
+            return None
+        i = int(np.argmax(self.scores))
+        key = max(self.key_scores, key=lambda k: float(np.nan_to_num(self.key_scores[k][i], nan=-np.inf)))
+        code = int(self.key_why[key][i]) if key in self.key_why else -1
+        reason = self.reasons[code] if 0 <= code < len(self.reasons) else ""
+        return float(self.times[i]), float(self.scores[i]), key, reason
 
 
 def train(
@@ -162,6 +176,7 @@ def train(
         excluded_rows=int(skip.sum()),
         trained_times=times[:split],
         key_why=key_why,
+        reasons=template.reasons,
     )
 
 

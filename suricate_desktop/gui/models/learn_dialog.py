@@ -18,6 +18,7 @@ remembered. The plots and the detector's parameters are built here.
 
 from __future__ import annotations
 
+import html
 import re
 import threading
 from datetime import datetime
@@ -650,12 +651,22 @@ class LearnBaselineDialog(QObject):
         over = r.over(threshold)
         quantile = float(np.percentile(r.scores, 99)) if held else 0.0
         left_out = f", {r.excluded_rows:,} left out as maintenance" if r.excluded_rows else ""
+        peak = r.highest()
+        highest = ""
+        if peak is not None and peak[1] >= threshold:
+            when, _score, key, reason = peak
+            said = f", {reason}" if reason else ""
+            at = datetime.fromtimestamp(when).astimezone().strftime("%H:%M:%S")
+            highest = f" The highest: {html.escape(feature_text(key))}{said} at {at}."
         self.summary.setText(
             f"Trained {len(r.detectors)} key{'s' if len(r.detectors) > 1 else ''} on "
             f"{r.trained_rows - held:,} intervals{left_out}; held out {held:,}: 99th percentile {quantile:.3g}, "
             f"max {float(r.scores.max()) if held else 0:.3g}; <b>{over}</b> interval{'s' if over != 1 else ''} at or "
-            f"above the threshold {threshold:g}."
+            f"above the threshold {threshold:g}.{highest}"
         )
+        # a wrapped label's height does not follow its text in this layout: its third line (the highest
+        # interval) was cut off at a laptop's width
+        self.summary.setMinimumHeight(self.summary.heightForWidth(max(self.summary.width(), 1)))
 
     # -- saving ----------------------------------------------------------------------------------------------------------
     def save(self):
