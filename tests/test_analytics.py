@@ -534,6 +534,7 @@ def test_a_live_model_goes_on_past_a_value_that_overflows():
         store(snaps(300, rows))
         found = scorer.poll()
         assert scorer.last_ts == 359 and [(a.start, a.keys[0][0]) for a in found] == [(310, ("k0",))]
+        assert found[0].reasons[("k0",)] in ("far above its level", "jumped up")  # and why, sanely
         assert np.isfinite(scorer.scores()[1]).all()
 
 

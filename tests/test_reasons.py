@@ -119,6 +119,28 @@ def test_a_bank_gives_each_key_the_reasons_its_own_detector_gives():
     assert len([r for r in seen if r]) >= 8  # many reasons were compared, not only ""
 
 
+def test_hostile_values_get_a_reason_or_none_and_never_an_error():
+    """Generated series with the values a snapshot may carry (1.8e308, infinities, NaN, denormals) at
+    random rows: every code is a reason or -1, the bank agrees, and nothing warns."""
+    import warnings
+
+    from tests.test_analytics import HOSTILE
+
+    for seed in range(6):
+        rng = np.random.default_rng(seed)
+        x = 100 + rng.normal(0, 3, (600, 4))
+        for j in range(4):
+            x[rng.choice(600, 12, replace=False), j] = rng.choice(HOSTILE, 12)
+        bank, dets = CalibratedBank(4), [CalibratedDetector() for _ in range(4)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            for i in range(600):
+                bank.step(x[i], 60.0 * i)
+                for j, det in enumerate(dets):
+                    det.score_one(x[i, j], 60.0 * i)
+                    assert -1 <= det.why < len(REASONS) and bank.reason(j) == det.reason(), (seed, i, j)
+
+
 def test_score_why_gives_the_scores_of_score_and_each_points_reason():
     x = incident("stop", np.random.default_rng(2))
     t = 60.0 * np.arange(N)

@@ -63,9 +63,10 @@ BANK_KEYS = 16
 #: narrowing, under the time of day's usual value). ``floor`` sees only falls: within ``NEAR_ZERO`` of
 #: 0 one "fell toward zero" (``FELL``), else "far below its level". Two readings name the incident
 #: rather than the view: a value of 0 under a positive level is "stopped" (``STOPPED``) whichever view
-#: saw it, and a residual, drift or spread seen while ``SHIFT_RUN`` points in a row lie beyond ``clip``
-#: scales on one side is a shift (``SHIFTED``): a shift's first points widen the short-term spread
-#: too, and "noisier than usual" misnamed it.
+#: saw it, and a drift or spread seen while ``SHIFT_RUN`` points in a row lie beyond ``clip`` scales on
+#: one side is a shift (``SHIFTED``): a shift's first points widen the short-term spread too, and
+#: "noisier than usual" misnamed it. (A residual stays "far above/below its level", which it is: a
+#: spike just after a chance excursion was named a shift.)
 REASONS = (
     "far above its level",
     "far below its level",
@@ -267,7 +268,7 @@ class CalibratedDetector(Detector):
             return STOPPED
         if view == 5:
             return FELL if 0.0 < x <= NEAR_ZERO * self.level else 1
-        if view in (0, 2, 3):
+        if view in (2, 3):
             r, c = x - self.level, self.params["clip"] * d
             run = (max(self.run, 0) + 1) if r > c else (min(self.run, 0) - 1) if r < -c else 0
             if abs(run) >= SHIFT_RUN:
@@ -512,7 +513,7 @@ class CalibratedBank:
         below = signed <= 0.0
         run = np.where(r > c, np.maximum(self.run, 0) + 1, np.where(r < -c, np.minimum(self.run, 0) - 1, 0))
         code = 2 * view + below
-        code = np.where(np.isin(view, (0, 2, 3)) & (np.abs(run) >= SHIFT_RUN), SHIFTED + (run < 0), code)
+        code = np.where(np.isin(view, (2, 3)) & (np.abs(run) >= SHIFT_RUN), SHIFTED + (run < 0), code)
         fell = np.where((x > 0.0) & (x <= NEAR_ZERO * self.level), FELL, 1)
         code = np.where(view == 5, fell, code)
         stopped = below & (x == 0.0) & (self.level > 0.0) & np.isin(view, (0, 1, 4, 5))
@@ -577,7 +578,7 @@ class CalibratedBank:
         z[:, 2] = np.abs(fast - self.slow) / d
         z[:, 3] = np.abs(np.log(np.maximum(sp, 1e-3 * d) / d))
         z[:, 4] = np.where(seen >= 3, np.abs(x - prof) / np.maximum(self.sscale, floor), 0.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a level of 5e-324, say
             z[:, 5] = np.where(self.level > 0.0, np.maximum(0.0, 1.0 - x / self.level), 0.0)
         v = len(VIEWS)
         pv = self._p(z, slice(0, v))
