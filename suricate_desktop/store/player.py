@@ -506,7 +506,10 @@ class RecordingPlayer:
                 nxt = self._next_ts()
                 self._caught_up = nxt is None or nxt > self._now()
                 if not self._playing:
-                    self._cond.wait()
+                    # paused after this pass read its target: go round again up to the paused position
+                    # (waiting here left the store short of it until the next play or seek)
+                    if self._caught_up:
+                        self._cond.wait()
                     continue
                 if self._speed == 0:
                     continue
