@@ -42,7 +42,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .detectors import Detector
-from .detectors.base import FloatArray, keys_correction
+from .detectors.base import FloatArray, keys_correction, reason_text
 from .detectors.calibrated import CalibratedBank, CalibratedDetector, banked
 from .features import Label, Matrix, MatrixStore, Stream, StreamKey, joined_matrix
 
@@ -237,8 +237,7 @@ class LiveScorer:
             self._scores.append(score)
 
             def reason(label: Label, r: int = r) -> str:
-                code = int(why[label][r]) if label in why else -1
-                return texts[code] if 0 <= code < len(texts) else ""
+                return reason_text(texts, int(why[label][r]) if label in why else -1)
 
             closed = self._track(float(ts), score, contrib, self.is_excluded(float(ts)), reason)
             if closed is not None:

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .detectors import Detector
-from .detectors.base import FloatArray, keys_correction
+from .detectors.base import FloatArray, keys_correction, reason_text
 from .detectors.calibrated import CalibratedBank, banked
 from .features import Label, MatrixStore, join_on_time, joined_matrix
 
@@ -122,8 +122,7 @@ class TrainingResult:
             return None
         i = int(np.argmax(self.scores))
         key = max(self.key_scores, key=lambda k: float(np.nan_to_num(self.key_scores[k][i], nan=-np.inf)))
-        code = int(self.key_why[key][i]) if key in self.key_why else -1
-        reason = self.reasons[code] if 0 <= code < len(self.reasons) else ""
+        reason = reason_text(self.reasons, int(self.key_why[key][i]) if key in self.key_why else -1)
         return float(self.times[i]), float(self.scores[i]), key, reason
 
 

@@ -71,6 +71,7 @@ def register(sub: Subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..analytics.detectors import DETECTORS, Detector, EstimatorAdapter
+    from ..analytics.detectors.base import reason_text
     from ..analytics.nab import score_series
     from .detect_input import InputError, read_csv, read_recording
 
@@ -123,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
     if args.why:
         header = "timestamp,value,anomaly_score,reason\n"
         rows = (
-            f"{_field(s)},{_number(v)},{float(a)!r},{cls.reasons[c] if a >= cls.threshold and c >= 0 else ''}\n"
+            f"{_field(s)},{_number(v)},{float(a)!r},{reason_text(cls.reasons, c) if a >= cls.threshold else ''}\n"
             for s, v, a, c in zip(series.stamps, series.values, scores, codes.tolist(), strict=True)
         )
     else:

@@ -136,7 +136,7 @@ class Detector:
         """What made the last scored point unusual, in a few words ("dropped", "noisier than usual"); "" when
         the detector cannot say. Why: a score alone asks a user to trust it; the reason lets them check it
         against the plot, and tells a stop from a burst in an alert."""
-        return self.reasons[self.why] if 0 <= self.why < len(self.reasons) else ""
+        return reason_text(self.reasons, self.why)
 
     def score_one(self, x: float, t: float | None = None, learn: bool = True) -> float:
         x = float(x)
@@ -175,6 +175,12 @@ class Detector:
 
     def set_state(self, meta: StateMeta, arrays: StateArrays) -> None:
         self.n = int(meta["n"])
+
+
+def reason_text(reasons: Sequence[str], code: int) -> str:
+    """What a ``why`` code says, in ``reasons`` (a detector's); "" for -1 (nothing to say) or a code past
+    them. The one lookup behind a detector's ``reason``, a bank's, a training's and ``detect --why``."""
+    return reasons[code] if 0 <= code < len(reasons) else ""
 
 
 #: Up to this a z-score reads as it is (standard deviations); past it, it grows with its logarithm.

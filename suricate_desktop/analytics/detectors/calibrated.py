@@ -49,7 +49,7 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import numpy.typing as npt
 
-from .base import Detector, FloatArray, StateArrays, StateMeta, Times, measurable, register
+from .base import Detector, FloatArray, StateArrays, StateMeta, Times, measurable, reason_text, register
 
 VIEWS = ("resid", "change", "drift", "spread", "season", "floor")
 LO, PER_DECADE, DECADES = 1e-3, 10, 8  # tail bins: log-spaced from LO over DECADES decades
@@ -494,8 +494,7 @@ class CalibratedBank:
     def reason(self, i: int) -> str:
         """What made key ``i``'s last scored value unusual ("" when there is nothing to say): its detector's
         ``reason``."""
-        code = int(self.why[i])
-        return REASONS[code] if code >= 0 else ""
+        return reason_text(REASONS, int(self.why[i]))
 
     def _why(
         self,
