@@ -10,8 +10,8 @@ keeps: the arithmetic that dominates its cost). Reports keys x points per second
 Also the single-key path (``CalibratedDetector.score_one``, what a ``LiveScorer`` with few
 keys runs), in microseconds per point; and the product's own paths for ``--wide`` keys (a D
 aggregation's processes), each against the loop over keys it replaces: a live model's poll
-(``LiveScorer``) and the Learn dialog's training (``training.train``), both scoring the keys
-together from ``BANK_KEYS`` keys on.
+(``LiveScorer``), the Learn dialog's training (``training.train``) and a rule over the saved model
+(``ModelScorer``, a ``score`` rule's evaluation), all scoring the keys together from ``BANK_KEYS`` keys on.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -29,6 +30,7 @@ from suricate_desktop.analytics import training
 from suricate_desktop.analytics.detectors import calibrated
 from suricate_desktop.analytics.detectors.calibrated import BINS, VIEWS, CalibratedBank, CalibratedDetector
 from suricate_desktop.analytics.live import LiveScorer
+from suricate_desktop.rules.scoring import CATCH_UP, ModelScorer
 from suricate_desktop.schema import Snapshot
 from suricate_desktop.store.live import LiveStore
 
@@ -135,16 +137,30 @@ def product_paths(keys: int, rows: int = 600, polls: int = 60) -> None:
         store = LiveStore(capacity=rows + polls + 10)
         store(snaps(0, rows))
         scorer = LiveScorer(store, ("h", "s", "a"), CalibratedDetector()).fit()
+        model = SimpleNamespace(
+            meta=SimpleNamespace(
+                streams=[["h", "s", "a"]], keys=[[k] for k in names], key_streams=[], policy=None
+            ),
+            detectors=[scorer.detectors[(k,)] for k in names],
+        )
         poll_s = 0.0
         for i in range(rows, rows + polls):
             store(snaps(i, i + 1))
             t0 = time.process_time()
             scorer.poll()
             poll_s += time.process_time() - t0
-        return train_s, poll_s / polls
+        # a rule over the saved model (``ModelScorer``): each interval its newest row, 30 rows of history; timed
+        # after the copies' catch-up
+        rule = ModelScorer(model)
+        times, rule_s = np.arange(rows + polls, dtype=float), 0.0
+        for i in range(rows - CATCH_UP - 10, rows + polls):
+            t0 = time.process_time()
+            rule.score_last(times[i - 30 : i + 1], x[i - 30 : i + 1], stream=("h", "s", "a"), keys=names)
+            rule_s += (time.process_time() - t0) if i >= rows else 0.0
+        return train_s, poll_s / polls, rule_s / polls
 
     shipped = calibrated.BANK_KEYS
-    (train_t, poll_t), (train_1, poll_1) = timed(shipped), timed(10**9)
+    (train_t, poll_t, rule_t), (train_1, poll_1, rule_1) = timed(shipped), timed(10**9)
     calibrated.BANK_KEYS = shipped
     print(f"{keys} keys, the product's paths (keys together / one by one):")
     print(
@@ -152,6 +168,10 @@ def product_paths(keys: int, rows: int = 600, polls: int = 60) -> None:
     )
     print(
         f"  training on {rows} intervals: {train_t:7.2f} s / {train_1:7.2f} s   ratio {train_1 / train_t:.1f}"
+    )
+    print(
+        f"  a rule over the model, one interval: {1e3 * rule_t:7.1f} ms / {1e3 * rule_1:7.1f} ms   "
+        f"ratio {rule_1 / rule_t:.1f}"
     )
 
 

@@ -44,7 +44,7 @@ numpy (tested equal to this, key by key); ``bench/keys.py`` measures it.
 from __future__ import annotations
 
 import math
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Self, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -197,6 +197,22 @@ class CalibratedDetector(Detector):
 
     def forget_alarms(self) -> None:
         self.alarm = (-(10**9), 0.0)
+
+    def banks(self, keys: int) -> bool:
+        """Whether ``keys`` keys of detectors like this one (its kind, its parameters) go on faster together,
+        in one ``bank_for``, than one by one."""
+        return banked(self, keys)
+
+    def bank_for(self, detectors: list[Detector]) -> CalibratedBank | None:
+        """One ``CalibratedBank`` that goes on from ``detectors`` (one key each), or None where one detector a
+        key is the better: fewer than ``BANK_KEYS`` of them, another kind or other parameters than this one's.
+        Why here: a caller that must not import the analytics (a rule's scorer) reaches the bank through the
+        detectors it was given."""
+        if not banked(self, len(detectors)) or any(
+            type(d) is not CalibratedDetector or d.get_params() != self.get_params() for d in detectors
+        ):
+            return None
+        return CalibratedBank.of([cast(CalibratedDetector, d) for d in detectors])
 
     def catch_up(self, values: npt.ArrayLike, times: Times = None) -> Self:
         """The statistics follow the rows; the tails do not learn them: the jump from where the key stood when
@@ -496,6 +512,12 @@ class CalibratedBank:
         ``reason``."""
         return reason_text(REASONS, int(self.why[i]))
 
+    def forget_alarms(self, keys: npt.ArrayLike) -> None:
+        """The keys where ``keys`` is True forget their last alarm, as ``CalibratedDetector.forget_alarms``."""
+        mask = np.asarray(keys, dtype=bool)
+        self.alarm_at[mask] = -(10**9)
+        self.alarm_score[mask] = 0.0
+
     def _why(
         self,
         view: npt.NDArray[np.int64],
@@ -547,14 +569,20 @@ class CalibratedBank:
         return out
 
     def step(
-        self, x: npt.ArrayLike, t: float | None = None, learn: bool | npt.ArrayLike = True
+        self,
+        x: npt.ArrayLike,
+        t: float | None = None,
+        learn: bool | npt.ArrayLike = True,
+        tails: bool | npt.ArrayLike = True,
     ) -> FloatArray:
         """Score one interval's values (one per key) from the past, then learn them where ``learn`` (a key's
-        ``score_one(learn=False)``: scored, nothing learnt, not even the alarm); the scores."""
+        ``score_one(learn=False)``: scored, nothing learnt, not even the alarm); the scores. Where ``tails`` is
+        False a key's statistics learn the value and its tails do not, as in ``CalibratedDetector.catch_up``."""
         p = self.params
         x = measurable(x)
         ok = ~np.isnan(x)
         upd = ok & np.broadcast_to(np.asarray(learn, dtype=bool), ok.shape)
+        tails_learn = np.broadcast_to(np.asarray(tails, dtype=bool), ok.shape)
         x = np.where(ok, x, 0.0)
         slot = self._slot(t)
         rows = self._rows
@@ -594,7 +622,7 @@ class CalibratedBank:
         self.alarm_at = np.where(alarm, self.n, self.alarm_at)
         self.alarm_score = np.where(alarm, out, self.alarm_score)
         # learn (where the value is there and learning is asked for)
-        learn_tail = upd & warm_done
+        learn_tail = upd & warm_done & tails_learn
         b = np.where(
             z > LO, np.minimum(BINS - 1, 1 + np.floor(np.log10(np.where(z > LO, z, LO) / LO) * PER_DECADE)), 0
         )
