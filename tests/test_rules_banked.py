@@ -161,3 +161,33 @@ def test_copies_stay_bounded_and_a_stream_wider_than_the_bound_is_kept_whole(mon
     again = bounded.score_last(t[200:230], v[200:230], stream=STREAM, keys=keys)
     fresh = ModelScorer(model, any_stream=True).score_last(t[200:230], v[200:230], stream=STREAM, keys=keys)
     np.testing.assert_allclose(again, fresh, rtol=1e-9, atol=1e-12, equal_nan=True)
+
+
+def test_the_bank_resumes_each_key_as_its_detector_does():
+    """A rule's first row after a gap (``resume``): judged by its time of day where the model saw that time
+    on three days, the level views starting again from it; the bank gives each key what its detector does,
+    score, reason and the state it goes on from."""
+    from suricate_desktop.analytics.detectors.calibrated import CalibratedBank
+
+    rng = np.random.default_rng(6)
+    t = 300.0 * np.arange(4 * 288)
+    levels = np.geomspace(1.0, 1000.0, 20)
+    daily = levels * (
+        1.0 + 0.4 * np.sin(2 * np.pi * t / 86400)[:, None] + 0.03 * rng.normal(size=(len(t), 20))
+    )
+    dets = [CalibratedDetector().fit(daily[:, k], t) for k in range(20)]
+    bank = CalibratedBank.of(dets)
+    x = daily[100] * np.linspace(0.0, 2.0, 20)  # the next day at 08:20: from down to twice the usual
+    x[3] = np.nan
+    at = 5 * 86400.0 + 100 * 300.0
+    got = bank.resume(x, at)
+    want = np.array([np.nan if k == 3 else dets[k].resume(x[k], at) for k in range(20)])
+    np.testing.assert_allclose(got, want, rtol=1e-9, equal_nan=True)
+    assert [bank.reason(k) for k in range(20)] == [d.reason() if k != 3 else "" for k, d in enumerate(dets)]
+    assert got[0] >= 3 and bank.reason(0) == "low for the time of day"
+    after = daily[101] * 1.0
+    np.testing.assert_allclose(
+        bank.step(after, at + 300.0),
+        [d.score_one(v, at + 300.0) for d, v in zip(dets, after, strict=True)],
+        rtol=1e-9,
+    )

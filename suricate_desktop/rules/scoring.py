@@ -143,15 +143,20 @@ class _Bank:
 
     def step(self, t: float, x: np.ndarray) -> None:
         """Score row ``x`` (one value per series, NaN where a series has none) at ``t``, as ``_go_on`` does
-        series by series: a series' first ``CATCH_UP`` rows scored without learning, then caught up on."""
+        series by series: a series' first row resumed from (``resume``), its next ones up to ``CATCH_UP`` scored
+        without learning, then caught up on."""
         ok = ~np.isnan(x)
-        catch = ok & (self.rows < CATCH_UP)
-        scores = self.bank.step(x, t, learn=~catch)
+        first = ok & (self.rows == 0)
+        catch = ok & (self.rows > 0) & (self.rows < CATCH_UP)
+        scores = self.bank.step(np.where(first, np.nan, x), t, learn=~catch)
+        why = self.bank.why.copy()
         if catch.any():
-            why = self.bank.why.copy()
             self.bank.step(np.where(catch, x, np.nan), t, learn=catch, tails=False)
             self.bank.forget_alarms(catch)
-            self.bank.why = why
+        if first.any():
+            scores = np.where(first, self.bank.resume(np.where(first, x, np.nan), t), scores)
+            why = np.where(first, self.bank.why, why)
+        self.bank.why = why
         for i in np.flatnonzero(ok).tolist():
             run = self.runs[i]
             run.scored.append((t, float(scores[i])))
@@ -271,7 +276,10 @@ class ModelScorer:
             x, t = float(column[r]), float(times[r])
             if x != x:
                 continue
-            if run.rows < CATCH_UP:  # across the gap since the save: scored, then learnt as caught up on
+            if run.rows == 0:  # the first row across the gap since the save
+                s = float(copy.resume(x, t))
+                run.reason = copy.reason()
+            elif run.rows < CATCH_UP:  # the next ones: scored, then learnt as caught up on
                 s = float(copy.score_one(x, t, learn=False))
                 run.reason = copy.reason()
                 copy.catch_up([x], [t])

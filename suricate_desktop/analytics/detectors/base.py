@@ -113,6 +113,17 @@ class Detector:
         self.forget_alarms()
         return self
 
+    def resume(self, x: float, t: float | None = None) -> float:
+        """Score the first value after a gap in what the model saw (a saved model going on from a rule's first
+        row), then go on from it as ``catch_up`` does; its score.
+
+        Here the value is scored as any other, without learning. A detector whose state follows where its key
+        stood (a level, a last value) overrides this: judged against where the key stood at the save, a key
+        with a rhythm scored a rule's first row past 3 on two starts in three."""
+        s = self.score_one(x, t, learn=False)
+        self.catch_up([x], None if t is None else [t])
+        return s
+
     def forget_alarms(self) -> None:
         """Forget the alarms raised so far and keep what was learnt.
 

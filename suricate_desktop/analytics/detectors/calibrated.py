@@ -49,7 +49,17 @@ from typing import Any, ClassVar, Self, cast
 import numpy as np
 import numpy.typing as npt
 
-from .base import Detector, FloatArray, StateArrays, StateMeta, Times, measurable, reason_text, register
+from .base import (
+    LARGEST,
+    Detector,
+    FloatArray,
+    StateArrays,
+    StateMeta,
+    Times,
+    measurable,
+    reason_text,
+    register,
+)
 
 VIEWS = ("resid", "change", "drift", "spread", "season", "floor")
 LO, PER_DECADE, DECADES = 1e-3, 10, 8  # tail bins: log-spaced from LO over DECADES decades
@@ -84,6 +94,9 @@ REASONS = (
     "shifted down",
 )
 FELL, STOPPED, SHIFTED, SHIFT_RUN, NEAR_ZERO = 10, 11, 12, 2, 0.2
+#: A rule's first row after a gap is judged by its time of day once the model saw that slot on this many days
+#: (``resume``)
+RESUME_CYCLES = 3
 #: What ``_raw`` hands ``_update`` beside the deviations: (floored scale, new fast level, the tails' bins).
 _Kept = tuple[float, float, list[int]]
 
@@ -185,6 +198,10 @@ class CalibratedDetector(Detector):
         k = int(self.params["slots"])
         self.profile = [0.0] * k
         self.seen = [0] * k
+        # per slot: in how many periods (days) it was seen, and the last one: a slot seen on fewer than
+        # ``RESUME_CYCLES`` days holds where the key stood lately, not its usual value at that time of day
+        self.cycles = [0] * k
+        self.cycle_at = [-1] * k
         p = self.params
         self.tails = [Tail(p["memory"], p["tail_index"], top_halflife=p["top_halflife"]) for _ in VIEWS]
         self.final = Tail(p["memory"], log=True, top_halflife=p["top_halflife"])
@@ -197,6 +214,36 @@ class CalibratedDetector(Detector):
 
     def forget_alarms(self) -> None:
         self.alarm = (-(10**9), 0.0)
+
+    def resume(self, x: float, t: float | None = None) -> float:
+        """The first value after a gap is judged by its time of day alone (``season``: the one view whose
+        reference, the slot's usual value on other days, the gap leaves valid), and the level, the slow level
+        and the last value start again from it (and the slot's value, when it was seen earlier the same day: it
+        then holds where the key stood before the gap). Why: against where the key stood at the save, the level views called a
+        key with a rhythm anomalous on most starts of a rule on an empty store; a key down at its first row
+        is still low for the time of day, once the model has seen that time of day on ``RESUME_CYCLES`` days."""
+        x = float(x)
+        if x != x:
+            self.why = -1
+            return 0.0
+        x = min(max(x, -LARGEST), LARGEST)
+        p, slot = self.params, self._slot(t)
+        score, why = 0.0, -1
+        today = self.cycle_at[slot] == self._cycle(
+            t
+        )  # the slot's value is where the key stood before the gap
+        if self.n >= p["warmup"] + p["calibration"] and self.cycles[slot] >= RESUME_CYCLES and not today:
+            e = x - self.profile[slot]
+            z = abs(e) / max(self.sscale, 1e-3 * abs(self.level) + 1e-9)
+            score, why = -math.log10(self.tails[VIEWS.index("season")].p(z)), 8 + (e <= 0.0)
+        if self.n > 0:
+            self.level = self.slow = self.prev = x
+            self.run = 0
+            if today:
+                self.profile[slot] = x
+        self.catch_up([x], None if t is None else [t])
+        self.why = why
+        return score
 
     def banks(self, keys: int) -> bool:
         """Whether ``keys`` keys of detectors like this one (its kind, its parameters) go on faster together,
@@ -223,6 +270,11 @@ class CalibratedDetector(Detector):
             return super().catch_up(values, times)
         finally:
             self._tails_learn = True
+
+    def _cycle(self, t: float | None) -> int:
+        """The period (the day) ``t`` falls in."""
+        p = self.params
+        return int((self.n * p["step"] if t is None else t) // p["period"])
 
     def _slot(self, t: float | None) -> int:
         p = self.params
@@ -322,6 +374,10 @@ class CalibratedDetector(Detector):
         out = self._report(score)
         if out >= self.params["quiet_level"]:
             self.alarm = (self.n, out)
+        cycle = self._cycle(t)
+        if cycle != self.cycle_at[slot]:
+            self.cycles[slot] += 1
+            self.cycle_at[slot] = cycle
         self._update(x, slot, zs, kept)
         return out
 
@@ -380,6 +436,8 @@ class CalibratedDetector(Detector):
             "counts": np.array([t.counts for t in (*self.tails, self.final)], dtype=np.float64),
             "profile": np.array(self.profile, dtype=np.float64),
             "seen": np.array(self.seen, dtype=np.int64),
+            "cycles": np.array(self.cycles, dtype=np.int64),
+            "cycle_at": np.array(self.cycle_at, dtype=np.int64),
         }
         return meta, arrays
 
@@ -407,6 +465,9 @@ class CalibratedDetector(Detector):
             tail.weight = 1.0
         self.profile = np.asarray(arrays["profile"], dtype=np.float64).tolist()
         self.seen = [int(v) for v in arrays["seen"]]
+        if "cycles" in arrays:  # saved before the days were counted: none counted yet
+            self.cycles = [int(v) for v in arrays["cycles"]]
+            self.cycle_at = [int(v) for v in arrays["cycle_at"]]
         self.alarm = (int(meta["alarm"][0]), float(meta["alarm"][1]))
 
 
@@ -440,6 +501,8 @@ class CalibratedBank:
         self.run = np.zeros(k, dtype=np.int64)
         self.profile = np.zeros((k, s))
         self.seen = np.zeros((k, s), dtype=np.int64)
+        self.cycles = np.zeros((k, s), dtype=np.int64)
+        self.cycle_at = np.full((k, s), -1, dtype=np.int64)
         self.counts = np.zeros((k, v, BINS))
         self.total = np.zeros((k, v))
         self.top = np.zeros((k, v))
@@ -483,6 +546,7 @@ class CalibratedBank:
         self.alarm_at[i], self.alarm_score[i] = meta["alarm"]
         self.top[i], self.total[i], self.weight[i] = meta["tops"], meta["totals"], 1.0
         self.counts[i], self.profile[i], self.seen[i] = arrays["counts"], arrays["profile"], arrays["seen"]
+        self.cycles[i], self.cycle_at[i] = arrays["cycles"], arrays["cycle_at"]
 
     def key(self, i: int) -> CalibratedDetector:
         """Key ``i`` as a detector of its own (to save, or to go on one key at a time)."""
@@ -502,6 +566,8 @@ class CalibratedBank:
             "counts": self.counts[i] / w,
             "profile": self.profile[i].copy(),
             "seen": self.seen[i].copy(),
+            "cycles": self.cycles[i].copy(),
+            "cycle_at": self.cycle_at[i].copy(),
         }
         det = CalibratedDetector(**self.params)
         det.set_state(meta, arrays)
@@ -511,6 +577,35 @@ class CalibratedBank:
         """What made key ``i``'s last scored value unusual ("" when there is nothing to say): its detector's
         ``reason``."""
         return reason_text(REASONS, int(self.why[i]))
+
+    def resume(self, x: npt.ArrayLike, t: float | None = None) -> FloatArray:
+        """Each key's first value after a gap (NaN: none), as ``CalibratedDetector.resume``: judged by its time
+        of day alone, the level views starting again from it; the scores (NaN where no value)."""
+        p = self.params
+        x = measurable(x)
+        ok = ~np.isnan(x)
+        xv = np.where(ok, x, 0.0)
+        slot = self._slot(t)
+        prof = self.profile[self._rows, slot]
+        z = np.zeros((self.keys, len(VIEWS) + 1))
+        z[:, 4] = np.abs(xv - prof) / np.maximum(self.sscale, 1e-3 * np.abs(self.level) + 1e-9)
+        cycles, at = self.cycles[self._rows, slot], self.cycle_at[self._rows, slot]
+        cycle = (self.n * p["step"] if t is None else np.full(self.keys, float(t))) // p["period"]
+        today = at == cycle
+        can = ok & (self.n >= p["warmup"] + p["calibration"]) & (cycles >= RESUME_CYCLES) & ~today
+        score = np.where(can, -np.log10(self._p(z, slice(4, 5))[:, 0]), 0.0)
+        why = np.where(can, 8 + (xv - prof <= 0.0), -1)
+        anchor = ok & (self.n > 0)
+        self.level = np.where(anchor, xv, self.level)
+        self.slow = np.where(anchor, xv, self.slow)
+        self.prev = np.where(anchor, xv, self.prev)
+        self.run = np.where(anchor, 0, self.run)
+        self.profile[self._rows, slot] = np.where(anchor & today, xv, prof)
+        self.step(x, t, learn=ok, tails=False)
+        self.forget_alarms(ok)
+        self.why = np.where(ok, why, self.why).astype(np.int8)
+        out: FloatArray = np.where(ok, score, np.nan)
+        return out
 
     def forget_alarms(self, keys: npt.ArrayLike) -> None:
         """The keys where ``keys`` is True forget their last alarm, as ``CalibratedDetector.forget_alarms``."""
@@ -666,6 +761,10 @@ class CalibratedBank:
         self.run = np.where(grow, run, self.run)
         self.profile[rows, slot] = np.where(upd, np.where(first, x, new_prof), prof)
         self.seen[rows, slot] = seen + upd
+        cycle = (self.n * p["step"] if t is None else np.full(self.keys, float(t))) // p["period"]
+        at = self.cycle_at[rows, slot]
+        self.cycles[rows, slot] += upd & (cycle != at)
+        self.cycle_at[rows, slot] = np.where(upd, cycle, at)
         self.prev = np.where(upd, x, self.prev)
         self.n = self.n + upd
         return out
