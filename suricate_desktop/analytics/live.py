@@ -123,6 +123,10 @@ class LiveScorer:
         self.rewound: float | None = None
         #: The stored model's metadata when loaded from a registry.
         self.meta: ModelMeta | None = None
+        #: Keys whose next value is the first after a gap in what their detector saw (a model loaded from a
+        #: registry, its detector one that ``resumes``): scored by ``Detector.resume``, not against where the
+        #: key stood when it was saved.
+        self.resuming: set[Label] = set()
 
     @property
     def detectors(self) -> dict[Label, Detector]:
@@ -302,6 +306,7 @@ class LiveScorer:
     def _fit_keys(self, x: FloatArray, times: FloatArray) -> None:
         """Fit every key's detector afresh on its column of ``x`` (in ``detectors``' order; NaN where the key
         had no value, skipped); a wide ``calibrated`` model's keys all at once, to the same states."""
+        self.resuming.clear()  # fitted on the rows up to now: no gap to cross
         labels = list(self.detectors)
         if banked(self.template, len(labels)):
             bank = CalibratedBank(len(labels), **self.template.get_params())
@@ -353,8 +358,7 @@ class LiveScorer:
                 contrib = self._score_together(cols, values[r, index], t, learn and not excluded)
             else:
                 contrib = [
-                    (lab, float(self._detectors[lab].score_one(x, t, learn=learn and not excluded)))
-                    for lab, x in row.items()
+                    (lab, self._score_one(lab, float(x), t, learn and not excluded)) for lab, x in row.items()
                 ]
             score = self._interval_score(contrib, len(cols))
             self._times.append(t)
@@ -373,18 +377,34 @@ class LiveScorer:
             found.append(self._open)  # still going on: reported now, extended by later polls
         return found
 
+    def _score_one(self, label: Label, x: float, t: float, learn: bool) -> float:
+        """``label``'s value ``x`` scored by its detector (resumed from, the first after a gap)."""
+        det = self._detectors[label]
+        if learn and label in self.resuming and x == x:
+            self.resuming.discard(label)
+            return float(det.resume(x, t))
+        return float(det.score_one(x, t, learn=learn))
+
     def _score_together(
         self, cols: list[tuple[int, Label]], x: FloatArray, t: float, learn: bool
     ) -> list[tuple[Label, float]]:
         """One interval of every key scored by the bank (built from the keys' detectors when the keys
-        changed or were read)."""
+        changed or were read); the keys resuming after a gap resumed from."""
         labels = [lab for _, lab in cols]
         if self._bank is None or self._bank_labels != labels:
             detectors = self.detectors  # a bank of other keys: its state copied out first
             self._bank = CalibratedBank.of([cast(CalibratedDetector, detectors[lab]) for lab in labels])
             self._bank_labels = labels
             self._bank_index = {lab: i for i, lab in enumerate(labels)}
-        scores = self._bank.step(x, t, learn=learn)
+        first = np.zeros(len(labels), dtype=bool)
+        if learn and self.resuming:
+            first = np.array([lab in self.resuming for lab in labels]) & ~np.isnan(x)
+        scores = self._bank.step(np.where(first, np.nan, x), t, learn=learn)
+        if first.any():
+            why = self._bank.why.copy()
+            scores = np.where(first, self._bank.resume(np.where(first, x, np.nan), t), scores)
+            self._bank.why = np.where(first, self._bank.why, why).astype(np.int8)
+            self.resuming -= {labels[i] for i in np.flatnonzero(first).tolist()}
         return list(zip(labels, scores.tolist(), strict=True))
 
     def _reason(self, label: Label) -> str:
@@ -469,6 +489,7 @@ class LiveScorer:
             **kw,
         )
         scorer.detectors = dict(zip(keys, model.detectors, strict=False))
+        scorer.resuming = {key for key, det in scorer.detectors.items() if det.resumes}
         scorer.meta = model.meta
         for a, b, why in model.meta.excluded:
             scorer.exclude(a, b, why)

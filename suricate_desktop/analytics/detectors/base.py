@@ -65,6 +65,9 @@ class Detector:
     reasons: ClassVar[tuple[str, ...]] = ()
     #: The last scored point's reason, an index into ``reasons``; -1: none to give
     why = -1
+    #: True where the state follows where the key stood (a level, a last value), so that a saved model going
+    #: on after a gap scores its first value by ``resume`` (a model loaded with a workspace)
+    resumes = False
 
     def __init__(self, **params: Any) -> None:
         unknown = set(params) - set(self.defaults)

@@ -169,6 +169,7 @@ class CalibratedDetector(Detector):
     threshold = 2.0
     probability_scale = True
     reasons = REASONS
+    resumes = True
     _tails_learn = True  # False while catching up (``catch_up``)
     defaults: ClassVar[dict[str, Any]] = {
         "level_halflife": 20.0,
