@@ -9,6 +9,7 @@ rule's whole window.
 from __future__ import annotations
 
 import types
+import warnings
 
 import numpy as np
 import pytest
@@ -191,3 +192,31 @@ def test_the_bank_resumes_each_key_as_its_detector_does():
         [d.score_one(v, at + 300.0) for d, v in zip(dets, after, strict=True)],
         rtol=1e-9,
     )
+
+
+def test_resuming_on_hostile_values_is_finite_and_the_same_in_the_bank():
+    """NaN, infinities, the largest and smallest floats, signed zeros as a key's first row after a gap, then
+    as the next rows: no warning, finite scores (NaN where there is no value), bank and detector equal."""
+    from suricate_desktop.analytics.detectors.calibrated import CalibratedBank
+
+    rng = np.random.default_rng(11)
+    t = 300.0 * np.arange(4 * 288)
+    daily = 100 + 30 * np.sin(2 * np.pi * t / 86400)[:, None] + rng.normal(0, 3, (len(t), 20))
+    dets = [CalibratedDetector().fit(daily[:, k], t) for k in range(20)]
+    bank = CalibratedBank.of(dets)
+    hostile = [np.nan, np.inf, -np.inf, 1e308, -1e308, 5e-324, 0.0, -0.0, 1e-300, 1e100, 1e101, 42.0]
+    at = 5 * 86400.0 + 3000.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an overflow, a division by zero or an invalid value fails the test
+        x = np.array((hostile * 2)[:20])
+        got = bank.resume(x, at)
+        want = [dets[k].resume(x[k], at) if x[k] == x[k] else np.nan for k in range(20)]
+        np.testing.assert_allclose(got, want, rtol=1e-9, equal_nan=True)
+        assert np.isfinite(got[~np.isnan(x)]).all() and np.isnan(got[np.isnan(x)]).all()
+        for r in range(1, 6):
+            y = np.array((hostile[::-1] * 2)[:20])
+            s = bank.step(y, at + 300.0 * r)
+            np.testing.assert_allclose(
+                s, [d.score_one(v, at + 300.0 * r) for d, v in zip(dets, y, strict=True)], rtol=1e-9
+            )
+            assert np.isfinite(s).all()
