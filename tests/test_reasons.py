@@ -56,7 +56,7 @@ def named(kind: str) -> Counter:
 def test_every_reason_is_a_phrase_and_the_default_detector_gives_them():
     assert DETECTORS["calibrated"].reasons == REASONS
     assert len(set(REASONS)) == len(REASONS) and all(r and r == r.strip() for r in REASONS)
-    assert DETECTORS["ewma"]().reason() == ""  # a detector that cannot say says nothing
+    assert DETECTORS["zscore"]().reason() == ""  # a detector that cannot say says nothing
 
 
 @pytest.mark.parametrize(
@@ -204,6 +204,29 @@ def test_a_held_out_preview_keeps_its_reasons_into_the_live_model():
         assert set(top.reasons) <= {k for k, s in top.keys if s > 0}
 
 
+@pytest.mark.parametrize("kind", ["ewma", "suricate", "ensemble"])
+@pytest.mark.parametrize(
+    ("incident_kind", "right", "wrong"), [("spike", UP_WORDS, DOWN_WORDS), ("collapse", DOWN_WORDS, UP_WORDS)]
+)
+def test_the_level_and_composite_detectors_name_the_side_an_incident_fell_on(
+    kind, incident_kind, right, wrong
+):
+    """``ewma``, ``suricate`` and ``ensemble`` say which of their views saw a point and on which side: a
+    spike is above the level (or a jump up), a collapse below it (or a drop); never the other way."""
+    firsts = []
+    for seed in SEEDS:
+        det = DETECTORS[kind]()
+        x = incident(incident_kind, np.random.default_rng(seed))
+        for i, v in enumerate(x[: AT + 100].tolist()):
+            s = det.score_one(v, 60.0 * i)
+            if i >= AT and s >= det.threshold:
+                firsts.append(det.reason())
+                break
+    assert len(firsts) >= 10, firsts  # enough alarms to judge their reasons by
+    assert all(r in det.reasons for r in firsts)
+    assert all(any(w in r for w in right) and not any(w in r for w in wrong) for r in firsts), firsts
+
+
 def test_a_detector_without_reasons_trains_and_reports_as_before():
     from suricate_desktop.analytics import TrainingData, train
     from suricate_desktop.store.live import LiveStore
@@ -211,7 +234,7 @@ def test_a_detector_without_reasons_trains_and_reports_as_before():
 
     store = LiveStore(capacity=5000)
     store(snaps(0, _rows(["a", "b"], 400, np.random.default_rng(1))))
-    result = train(TrainingData.from_store(store, S), DETECTORS["ewma"](), holdout=0.25)
+    result = train(TrainingData.from_store(store, S), DETECTORS["zscore"](), holdout=0.25)
     assert result.key_why == {} and len(result.key_scores) == 2
     assert result.highest()[3] == ""  # the highest interval and key, with nothing said of why
 

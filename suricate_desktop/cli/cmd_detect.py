@@ -62,7 +62,8 @@ def register(sub: Subparsers) -> None:
         "--why",
         action="store_true",
         help="add a reason column: what made each point at or past the detector's threshold unusual "
-        "(stopped, jumped up, noisier than usual, ...); detectors that give reasons: calibrated",
+        "(stopped, jumped up, noisier than usual, ...); detectors that give reasons: calibrated, ensemble, "
+        "suricate, ewma, seasonal",
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write the CSV here (default: stdout)")
     p.add_argument("--list-detectors", action="store_true", help="list the detectors and their parameters")

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from .base import Detector, StateArrays, StateMeta, register
-from .statistical import EWMAZScore, SeasonalProfile
+from .statistical import LEVEL_REASONS, SEASON_REASONS, EWMAZScore, SeasonalProfile
 
 
 @register
@@ -31,6 +31,7 @@ class SuricateDetector(Detector):
     kind = "suricate"
     threshold = 6.0
     softened = True
+    reasons = (*LEVEL_REASONS, *SEASON_REASONS)
     defaults: ClassVar[dict[str, Any]] = {
         "halflife": 400.0,
         "hold": 400,
@@ -57,8 +58,13 @@ class SuricateDetector(Detector):
     def deviation(self, x: float, t: float | None) -> float:
         """The point's deviation before suppression."""
         z = self.level._score(x, t)
+        self.why = self.level.why
         if self.params["seasonal"]:
-            z = max(z, self.season._score(x, t))
+            zs = self.season._score(x, t)
+            if zs > z:
+                z, self.why = zs, len(LEVEL_REASONS) + self.season.why
+        if not z > 0.0:
+            self.why = -1
         return z
 
     def forget_alarms(self) -> None:
@@ -169,6 +175,7 @@ class EnsembleDetector(Detector):
 
     kind = "ensemble"
     threshold = 2.5
+    reasons = (*SEASON_REASONS, "jumped up", "dropped")
     defaults: ClassVar[dict[str, Any]] = {
         "halflife": 400.0,
         "hold": 400,
@@ -210,7 +217,7 @@ class EnsembleDetector(Detector):
 
     def _views(self, x: float, t: float | None) -> tuple[float, float, float]:
         if self._last is not None and self._last[0] == x and self._last[1] == t:
-            return self._last[2:]
+            return self._last[2:]  # ``why`` as set when they were computed
         zs = self.season._score(x, t)
         zc = 0.0 if math.isnan(self.prev) else self.change._score(x - self.prev, t)
         s = 0.0
@@ -221,6 +228,7 @@ class EnsembleDetector(Detector):
                 ss -= a * _below_top(zs, self.top[0])
                 sc -= a * _below_top(zc, self.top[1])
             s = max(0.0, ss, sc / self.params["change_weight"])
+        self.why = -1 if not s > 0.0 else self.season.why if ss >= s else 2 + int(x < self.prev)
         self._last = (x, t, zs, zc, s)
         return zs, zc, s
 

@@ -26,6 +26,11 @@ from .base import (
     soften_all,
 )
 
+#: What made a point unusual for a detector of the level (``ewma``) and of the time of day (``seasonal``), by
+#: the side it fell on; the composite detectors (``suricate``, ``ensemble``) name theirs from these.
+LEVEL_REASONS = ("far above its level", "far below its level")
+SEASON_REASONS = ("high for the time of day", "low for the time of day")
+
 
 @register
 class RollingZScore(Detector):
@@ -109,6 +114,7 @@ class EWMAZScore(Detector):
     kind = "ewma"
     threshold = 4.0
     softened = True
+    reasons = LEVEL_REASONS
     defaults: ClassVar[dict[str, Any]] = {"halflife": 60.0, "min_periods": 20, "warm": True}
 
     def reset(self) -> None:
@@ -122,8 +128,10 @@ class EWMAZScore(Detector):
 
     def _score(self, x: float, t: float | None) -> float:
         if self.n < self.params["min_periods"]:
+            self.why = -1
             return 0.0
         scale = max(math.sqrt(self.var), scale_floor(self.mean))
+        self.why = int(x < self.mean)
         return abs(x - self.mean) / scale
 
     def _learn(self, x: float, t: float | None) -> None:
@@ -158,6 +166,7 @@ class SeasonalProfile(Detector):
     kind = "seasonal"
     threshold = 5.0
     softened = True
+    reasons = SEASON_REASONS
     defaults: ClassVar[dict[str, Any]] = {
         "period": 86400.0,
         "slots": 48,
@@ -183,8 +192,10 @@ class SeasonalProfile(Detector):
     def _score(self, x: float, t: float | None) -> float:
         k = self._slot(t)
         if self.seen[k] < self.params["min_seen"]:
+            self.why = -1
             return 0.0
         scale = max(1.2533 * self.dev[k], scale_floor(self.mean[k]))
+        self.why = int(x < self.mean[k])
         return float(abs(x - self.mean[k]) / scale)
 
     def _learn(self, x: float, t: float | None) -> None:
