@@ -31,13 +31,18 @@ for = 0
 
 
 def snaps(values, times):
-    """One snapshot a value of key ``bash``, at ``times`` (seconds)."""
+    """One snapshot a row of ``values``, at ``times`` (seconds): a value of key ``bash`` a row, or a row of
+    values of keys ``k0``, ``k1``..."""
     step = float(times[1] - times[0]) if len(times) > 1 else 1.0
+    values = np.asarray(values, dtype=float)
+    entries = (
+        [[[["bash"], float(v)]] for v in values]
+        if values.ndim == 1
+        else [[[[f"k{k}"], float(v)] for k, v in enumerate(row)] for row in values]
+    )
     return [
-        Snapshot(
-            "web01", "syscalls", "num", "count", float(ts), step, True, [[["bash"], float(v)]], i + 1, "r1"
-        )
-        for i, (ts, v) in enumerate(zip(times, values, strict=True))
+        Snapshot("web01", "syscalls", "num", "count", float(ts), step, True, e, i + 1, "r1")
+        for i, (ts, e) in enumerate(zip(times, entries, strict=True))
     ]
 
 
@@ -119,36 +124,17 @@ def loaded_anomalies(registry, values, start, rows=40, one_by_one=False, monkeyp
     scorer = LiveScorer.load(store, registry, "bash-wave")
     found = []
     for i in range(start, start + rows):
-        store.ingest(wide_snaps(values[i : i + 1], float(i)))
+        store.ingest(snaps(values[i : i + 1], [float(i)]))
         found += scorer.poll()
     if one_by_one:
         monkeypatch.setattr(calibrated, "BANK_KEYS", SHIPPED_BANK_KEYS)
     return found, scorer.scores()[1]
 
 
-def wide_snaps(rows, t0):
-    """One snapshot a row of ``rows`` (one column a key, ``k0``, ``k1``...), a second apart from ``t0``."""
-    return [
-        Snapshot(
-            "web01",
-            "syscalls",
-            "num",
-            "count",
-            t0 + i,
-            1.0,
-            True,
-            [[[f"k{k}"], float(v)] for k, v in enumerate(np.atleast_1d(row))],
-            i + 1,
-            "r1",
-        )
-        for i, row in enumerate(rows)
-    ]
-
-
 def test_a_model_loaded_with_a_workspace_shows_no_anomaly_where_the_rhythm_moved_since_the_save(tmp_path):
     values = wave()
     store = LiveStore(capacity=5000)
-    store.ingest(wide_snaps(values[:2000], 0.0))
+    store.ingest(snaps(values[:2000], np.arange(2000.0)))
     LiveScorer(store, ("web01", "syscalls", "num"), DETECTORS["calibrated"]()).fit().save(
         ModelRegistry(tmp_path / "models"), "bash-wave"
     )
@@ -170,7 +156,7 @@ def test_a_wide_loaded_model_resumes_its_keys_together_as_one_by_one(tmp_path, m
     values = np.geomspace(1.0, 1000.0, keys) * (1.0 + 0.3 * rhythm + 0.02 * rng.normal(size=(n, keys)))
     values[2230, 5] = 0.0  # a stop, thirty rows after the load
     store = LiveStore(capacity=5000)
-    store.ingest(wide_snaps(values[:2000], 0.0))
+    store.ingest(snaps(values[:2000], np.arange(2000.0)))
     LiveScorer(store, ("web01", "syscalls", "num"), DETECTORS["calibrated"]()).fit().save(
         ModelRegistry(tmp_path / "models"), "bash-wave"
     )
