@@ -166,3 +166,31 @@ def test_a_wide_loaded_model_resumes_its_keys_together_as_one_by_one(tmp_path, m
     np.testing.assert_allclose(s1, s2, rtol=1e-9)
     assert [(a.start, a.reasons) for a in together] == [(a.start, a.reasons) for a in alone]
     assert together and together[0].start == 2230.0
+
+
+def test_ensemble_steps_from_no_previous_value_after_the_gap(tmp_path):
+    """``ensemble``'s change view stepped from the key's last value before the save: on a key with a rhythm,
+    a rule's first row scored past the threshold on more than half the starts. After a gap the first row
+    has no previous value (and its time-of-day slot, seen just before the save, starts again from it)."""
+    values = wave()
+    store = LiveStore(capacity=5000)
+    store.ingest(snaps(values[:2000], np.arange(2000.0)))
+    LiveScorer(store, ("web01", "syscalls", "num"), DETECTORS["ensemble"](), keys=[("bash",)]).fit().save(
+        ModelRegistry(tmp_path / "models"), "bash-ensemble"
+    )
+    register_models({"bash-ensemble": ModelRegistry(tmp_path / "models").load("bash-ensemble")}, replace=True)
+    rule = RULE.replace("bash-wave", "bash-ensemble").replace("threshold = 3", "threshold = 2.5")
+    starts = range(2100, 3500, 35)  # within the time of day the model learnt
+    alerted = []
+    for start in starts:
+        events: list[dict] = []
+        engine = Engine(loads(rule), dry_run=True, listeners=[events.append])
+        engine.ingest(snaps(values[start : start + 1], [float(start)]))
+        alerted += [start for e in events if e.get("change") == "firing"]
+    assert alerted == []
+    values[3010] += 60  # a spike ten rows after a start still fires
+    events = []
+    engine = Engine(loads(rule), dry_run=True, listeners=[events.append])
+    for i in range(3000, 3040):
+        engine.ingest(snaps(values[i : i + 1], [float(i)]))
+    assert [e["ts"] for e in events if e.get("change") == "firing"][:1] == [3010.0]

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .base import Detector, StateArrays, StateMeta, register
+from .base import LARGEST, Detector, StateArrays, StateMeta, register
 from .statistical import LEVEL_REASONS, SEASON_REASONS, EWMAZScore, SeasonalProfile
 
 
@@ -176,6 +176,7 @@ class EnsembleDetector(Detector):
     kind = "ensemble"
     threshold = 2.5
     reasons = (*SEASON_REASONS, "jumped up", "dropped")
+    resumes = True
     defaults: ClassVar[dict[str, Any]] = {
         "halflife": 400.0,
         "hold": 400,
@@ -234,6 +235,17 @@ class EnsembleDetector(Detector):
 
     def forget_alarms(self) -> None:
         self.recent.clear()
+
+    def resume(self, x: float, t: float | None = None) -> float:
+        """The first value after a gap has no previous value to step from: its change view is off (the step
+        from where the key stood at the save is not one; judged so, a rule started on an empty store
+        alerted at once on a key with a rhythm on more than half the starts)."""
+        self.prev = math.nan
+        self._last = None
+        season, k = self.season, self.season._slot(t)
+        if season.seen[k] and x == x:
+            season.mean[k] = min(max(float(x), -LARGEST), LARGEST)
+        return super().resume(x, t)
 
     def _expire(self) -> None:
         recent, i = self.recent, self.n
