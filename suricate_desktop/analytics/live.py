@@ -399,12 +399,8 @@ class LiveScorer:
         first = np.zeros(len(labels), dtype=bool)
         if learn and self.resuming:
             first = np.array([lab in self.resuming for lab in labels]) & ~np.isnan(x)
-        scores = self._bank.step(np.where(first, np.nan, x), t, learn=learn)
-        if first.any():
-            why = self._bank.why.copy()
-            scores = np.where(first, self._bank.resume(np.where(first, x, np.nan), t), scores)
-            self._bank.why = np.where(first, self._bank.why, why).astype(np.int8)
             self.resuming -= {labels[i] for i in np.flatnonzero(first).tolist()}
+        scores = self._bank.step(x, t, learn=learn, resume=first)
         return list(zip(labels, scores.tolist(), strict=True))
 
     def _reason(self, label: Label) -> str:

@@ -138,31 +138,23 @@ class _Bank:
     def __init__(self, bank: Any, idents: list[tuple[tuple[str, ...], str]], runs: list[_Run], last: float):
         self.bank, self.idents, self.runs, self.last = bank, idents, runs, last
         self.members = set(idents)
-        self.rows = np.array([r.rows for r in runs], dtype=np.int64)
-        self.why: list[str] = [r.reason for r in runs]
+        self.rows = np.array([r.rows for r in runs], dtype=np.int64)  # the runs' ``rows``, as one array
 
     def step(self, t: float, x: np.ndarray) -> None:
         """Score row ``x`` (one value per series, NaN where a series has none) at ``t``, as ``_go_on`` does
         series by series: a series' first row resumed from (``resume``), its next ones up to ``CATCH_UP`` scored
         without learning, then caught up on."""
         ok = ~np.isnan(x)
-        first = ok & (self.rows == 0)
         catch = ok & (self.rows > 0) & (self.rows < CATCH_UP)
-        scores = self.bank.step(np.where(first, np.nan, x), t, learn=~catch)
-        why = self.bank.why.copy()
+        scores = self.bank.step(x, t, learn=~catch, resume=self.rows == 0)
         if catch.any():
-            self.bank.step(np.where(catch, x, np.nan), t, learn=catch, tails=False)
-            self.bank.forget_alarms(catch)
-        if first.any():
-            scores = np.where(first, self.bank.resume(np.where(first, x, np.nan), t), scores)
-            why = np.where(first, self.bank.why, why)
-        self.bank.why = why
+            self.bank.catch_up(np.where(catch, x, np.nan), t)
         for i in np.flatnonzero(ok).tolist():
             run = self.runs[i]
             run.scored.append((t, float(scores[i])))
             run.last = t
             run.rows += 1
-            self.why[i] = self.bank.reason(i)
+            run.reason = self.bank.reason(i)
         self.rows += ok
         self.last = t
 
@@ -170,7 +162,6 @@ class _Bank:
         """Each series' detector brought up to date from the bank (to go on one at a time, or a new bank)."""
         for i, run in enumerate(self.runs):
             run.detector = self.bank.key(i)
-            run.reason = self.why[i]
 
 
 class ModelScorer:
@@ -369,10 +360,9 @@ class ModelScorer:
         for row in np.flatnonzero(times > bank.last).tolist():
             bank.step(float(times[row]), x[row])
         out: list[_Run | None] = [None] * len(keys)
-        for i, run, why in zip(cols, bank.runs, bank.why, strict=True):
+        for i, run in zip(cols, bank.runs, strict=True):
             while run.scored and run.scored[0][0] < times[0]:
                 run.scored.popleft()
-            run.reason = why
             out[i] = run
         return out
 
@@ -435,7 +425,6 @@ class ModelScorer:
                 if run is not None:
                     scored = dict(run.scored)
                     out[:, i] = [scored.get(float(ti), np.nan) for ti in times]
-                    out[np.isnan(values[:, i]), i] = np.nan
                     self._say((tuple(stream), key), run.reason)
                 continue
             det = self._detector(stream, key)

@@ -591,8 +591,7 @@ class CalibratedBank:
         z = np.zeros((self.keys, len(VIEWS) + 1))
         z[:, 4] = np.abs(xv - prof) / np.maximum(self.sscale, 1e-3 * np.abs(self.level) + 1e-9)
         cycles, at = self.cycles[self._rows, slot], self.cycle_at[self._rows, slot]
-        cycle = (self.n * p["step"] if t is None else np.full(self.keys, float(t))) // p["period"]
-        today = at == cycle
+        today = at == self._times(t) // p["period"]
         can = ok & (self.n >= p["warmup"] + p["calibration"]) & (cycles >= RESUME_CYCLES) & ~today
         score = np.where(can, -np.log10(self._p(z, slice(4, 5))[:, 0]), 0.0)
         why = np.where(can, 8 + (xv - prof <= 0.0), -1)
@@ -602,11 +601,19 @@ class CalibratedBank:
         self.prev = np.where(anchor, xv, self.prev)
         self.run = np.where(anchor, 0, self.run)
         self.profile[self._rows, slot] = np.where(anchor & today, xv, prof)
-        self.step(x, t, learn=ok, tails=False)
-        self.forget_alarms(ok)
+        self.catch_up(x, t)
         self.why = np.where(ok, why, self.why).astype(np.int8)
         out: FloatArray = np.where(ok, score, np.nan)
         return out
+
+    def catch_up(self, x: npt.ArrayLike, t: float | None = None) -> None:
+        """Each key with a value (NaN: none) learns it as ``CalibratedDetector.catch_up`` does: its statistics
+        follow, its tails do not, and no alarm is kept; the keys' last reasons stay as they were."""
+        ok = ~np.isnan(measurable(x))
+        why = self.why.copy()
+        self.step(x, t, learn=ok, tails=False)
+        self.forget_alarms(ok)
+        self.why = why
 
     def forget_alarms(self, keys: npt.ArrayLike) -> None:
         """The keys where ``keys`` is True forget their last alarm, as ``CalibratedDetector.forget_alarms``."""
@@ -636,11 +643,15 @@ class CalibratedBank:
         stopped = below & (x == 0.0) & (self.level > 0.0) & np.isin(view, (0, 1, 4, 5))
         return np.where(stopped, STOPPED, code)
 
+    def _times(self, t: float | None) -> FloatArray:
+        """Each key's time of ``t`` (without one, a key's points are ``step`` seconds apart)."""
+        tt: FloatArray = self.n * self.params["step"] if t is None else np.full(self.keys, float(t))
+        return tt
+
     def _slot(self, t: float | None) -> npt.NDArray[np.int64]:
         p = self.params
         k = int(p["slots"])
-        tt = self.n * p["step"] if t is None else np.full(self.keys, float(t))
-        slots: npt.NDArray[np.int64] = ((tt % p["period"]) / p["period"] * k).astype(np.int64) % k
+        slots: npt.NDArray[np.int64] = ((self._times(t) % p["period"]) / p["period"] * k).astype(np.int64) % k
         return slots
 
     def _p(self, z_all: FloatArray, part: slice) -> FloatArray:
@@ -670,10 +681,23 @@ class CalibratedBank:
         t: float | None = None,
         learn: bool | npt.ArrayLike = True,
         tails: bool | npt.ArrayLike = True,
+        resume: bool | npt.ArrayLike = False,
     ) -> FloatArray:
         """Score one interval's values (one per key) from the past, then learn them where ``learn`` (a key's
         ``score_one(learn=False)``: scored, nothing learnt, not even the alarm); the scores. Where ``tails`` is
-        False a key's statistics learn the value and its tails do not, as in ``CalibratedDetector.catch_up``."""
+        False a key's statistics learn the value and its tails do not, as in ``CalibratedDetector.catch_up``;
+        where ``resume`` is True the value is the first after a gap, and the key is resumed from it
+        (``resume``) instead."""
+        first = np.broadcast_to(np.asarray(resume, dtype=bool), (self.keys,)) & ~np.isnan(
+            np.asarray(x, float)
+        )
+        if first.any():
+            x = np.asarray(x, dtype=np.float64)
+            scores = self.step(np.where(first, np.nan, x), t, learn, tails)
+            why = self.why.copy()
+            out: FloatArray = np.where(first, self.resume(np.where(first, x, np.nan), t), scores)
+            self.why = np.where(first, self.why, why).astype(np.int8)
+            return out
         p = self.params
         x = measurable(x)
         ok = ~np.isnan(x)
@@ -762,7 +786,7 @@ class CalibratedBank:
         self.run = np.where(grow, run, self.run)
         self.profile[rows, slot] = np.where(upd, np.where(first, x, new_prof), prof)
         self.seen[rows, slot] = seen + upd
-        cycle = (self.n * p["step"] if t is None else np.full(self.keys, float(t))) // p["period"]
+        cycle = self._times(t) // p["period"]
         at = self.cycle_at[rows, slot]
         self.cycles[rows, slot] += upd & (cycle != at)
         self.cycle_at[rows, slot] = np.where(upd, cycle, at)
