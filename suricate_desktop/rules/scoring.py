@@ -287,13 +287,10 @@ class ModelScorer:
     def _evict(self, keep: tuple[str, ...] | None = None) -> None:
         """At most ``RUNNING_CAP`` series' copies: the least recently scored go first (a stream's banked series
         all together), but never ``keep``'s, the banked stream being scored (which may alone have more)."""
-        if len(self._running) <= RUNNING_CAP:
-            return
-        for ident in list(self._running):
-            if len(self._running) <= RUNNING_CAP:
-                break
-            if ident[0] == keep:
-                continue
+        while len(self._running) > RUNNING_CAP:
+            ident = next((i for i in self._running if i[0] != keep), None)  # ``keep``'s were scored last
+            if ident is None:
+                return
             self._unbank(ident[0], keep_runs=False)
             self._running.pop(ident, None)
 
