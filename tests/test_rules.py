@@ -822,6 +822,8 @@ def test_a_model_of_shapes_scores_the_rules_history_as_a_run(tmp_path):
     _engine, events = run_engine(rules, snaps(values, t0=900.0))
     fired = [ts for _rule, change, ts in changes(events) if change == "firing"]
     assert len(fired) == 1 and 1050.0 <= fired[0] <= 1050.0 + model.detectors[0].step_points
+    firing = next(e for e in events if e.get("change") == "firing")
+    assert firing["reason"] == "a shape not met before"  # the alert says what the model saw
 
 
 def test_rules_check_and_backtest_take_a_models_folder(tmp_path):

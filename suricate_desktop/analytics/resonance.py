@@ -448,6 +448,7 @@ class ResonanceDetector(Detector):
 
     kind = "resonance"
     threshold = 0.33
+    reasons = ("a shape not met before",)
     defaults: ClassVar[dict[str, Any]] = {
         "warmups": (150, 300, 600),
         "window": 8,
@@ -482,12 +483,12 @@ class ResonanceDetector(Detector):
         self.n += 1
         out = [m.step(x) for m in self.models]
         ready = [k for k, w in enumerate(self.warmups) if self.n > w]
-        if not ready:
-            return 0.0
-        best = ready[-1]
-        if best:  # the younger models are no longer needed
+        best = ready[-1] if ready else -1
+        if best > 0:  # the younger models are no longer needed
             self.models, self.warmups = self.models[best:], self.warmups[best:]
-        return out[best]
+        s = out[best] if ready else 0.0
+        self.why = 0 if s > 0.0 else -1  # its only score: a shape no category matched
+        return s
 
     scores_runs = True  # a shape is made of a run of points
 
@@ -502,9 +503,20 @@ class ResonanceDetector(Detector):
             return super().score(values, times)
         return copy.deepcopy(self).score(values, times)
 
+    def score_why(
+        self, values: npt.ArrayLike, times: Times = None, learn: bool = True
+    ) -> tuple[FloatArray, npt.NDArray[np.int8]]:
+        """As ``score``: with ``learn=False`` the run is scored by a copy that follows it."""
+        if learn:
+            return super().score_why(values, times)
+        return copy.deepcopy(self).score_why(values, times)
+
     def _score(self, x: float, t: float | None) -> float:
         """The score ``x`` would get now, from a copy: nothing is learnt."""
-        return copy.deepcopy(self)._step(x, t)
+        look = copy.deepcopy(self)
+        s = look._step(x, t)
+        self.why = look.why
+        return s
 
     def _learn(self, x: float, t: float | None) -> None:
         self._step(x, t)

@@ -73,6 +73,11 @@ class RecentLevel:
         )
 
 
+#: What made a point unusual for a model of contexts: a value past the range it has learnt (its memory
+#: starts again on the wider one), or a run of values it never saw in that order.
+CONTEXT_REASONS = ("above every value seen", "below every value seen", "an order of values not seen before")
+
+
 @register
 class ContextDetector(Detector):
     """CAD OSE's method (contextual anomaly detector): learns which groups of binned values follow
@@ -81,6 +86,7 @@ class ContextDetector(Detector):
 
     kind = "contexts"
     threshold = 0.75
+    reasons = CONTEXT_REASONS
     defaults: ClassVar[dict[str, Any]] = {
         "bits": 3,
         "max_left": 7,
@@ -111,14 +117,22 @@ class ContextDetector(Detector):
         self.rest.forget()
 
     def _score(self, x: float, t: float | None) -> float:
-        return self.rest.peek(self.model.step(x, learn=False))
+        return self._said(x, self.rest.peek(self.model.step(x, learn=False)), self.model.lo, self.model.hi)
 
     def _learn(self, x: float, t: float | None) -> None:
         self._step(x, t)
 
     def _step(self, x: float, t: float | None) -> float:
         self.n += 1
-        return self.rest.gate(self.model.step(x))
+        lo, hi = self.model.lo, self.model.hi
+        return self._said(x, self.rest.gate(self.model.step(x)), lo, hi)
+
+    def _said(self, x: float, score: float, lo: float, hi: float) -> float:
+        """``score``, with ``why`` set for it from the range ``[lo, hi]`` the model had before ``x``: a full
+        score for a value past it is the range's (the memory starts again), any other the order's."""
+        outside = score >= 1.0 and self.model.forget_on_expand and np.isfinite(lo) and not lo <= x <= hi
+        self.why = -1 if not score > 0.0 else int(x < lo) if outside else 2
+        return score
 
     def get_state(self) -> tuple[StateMeta, StateArrays]:
         meta, arrays = self.model.get_state()
@@ -153,6 +167,7 @@ class SequenceDetector(Detector):
 
     kind = "sequence"
     threshold = 0.63
+    reasons = (*CONTEXT_REASONS, *EnsembleDetector.reasons)
     defaults: ClassVar[dict[str, Any]] = {
         **ContextDetector.defaults,
         **EnsembleDetector.defaults,
@@ -209,11 +224,23 @@ class SequenceDetector(Detector):
             return 0.0
         return float(out + p["record_bonus"] * record + p["shape_bonus"] * new_shape)
 
+    def _said(self, x: float, out: float, c: float, e: float, record: bool) -> float:
+        """``out``, with ``why`` set for it: a record's side, else the reason of the larger view."""
+        if not out > 0.0:
+            self.why = -1
+        elif record:
+            self.why = int(self.hi is not None and x < self.hi)
+        elif c >= e / self.params["weight"]:
+            self.why = self.contexts.why
+        else:
+            self.why = -1 if self.ensemble.why < 0 else len(CONTEXT_REASONS) + self.ensemble.why
+        return out
+
     def _score(self, x: float, t: float | None) -> float:
-        combined = max(self.contexts._score(x, t), self.ensemble._score(x, t) / self.params["weight"])
-        return self._report(
-            self.quiet.peek(combined), self._record(x), self._new_shape(self.shapes._score(x, t))
-        )
+        c, e = self.contexts._score(x, t), self.ensemble._score(x, t)
+        combined, record = max(c, e / self.params["weight"]), self._record(x)
+        out = self._report(self.quiet.peek(combined), record, self._new_shape(self.shapes._score(x, t)))
+        return self._said(x, out, c, e, record)
 
     def _learn(self, x: float, t: float | None) -> None:
         self._step(x, t)
@@ -222,8 +249,10 @@ class SequenceDetector(Detector):
         c = self.contexts._step(x, t)
         e = self.ensemble._step(x, t)
         shape = self.shapes._step(x, t)
-        combined = max(c, e / self.params["weight"])
-        out = self._report(self.quiet.gate(combined), self._record(x), self._new_shape(shape))
+        combined, record = max(c, e / self.params["weight"]), self._record(x)
+        out = self._said(
+            x, self._report(self.quiet.gate(combined), record, self._new_shape(shape)), c, e, record
+        )
         if shape >= ResonanceDetector.threshold:
             self.last_shape = self.n
         if self.n >= self.params["record_warmup"]:

@@ -62,8 +62,7 @@ def register(sub: Subparsers) -> None:
         "--why",
         action="store_true",
         help="add a reason column: what made each point at or past the detector's threshold unusual "
-        "(stopped, jumped up, noisier than usual, ...); detectors that give reasons: calibrated, ensemble, "
-        "suricate, ewma, seasonal",
+        "(stopped, jumped up, noisier than usual, ...); each detector names what its own model saw",
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write the CSV here (default: stdout)")
     p.add_argument("--list-detectors", action="store_true", help="list the detectors and their parameters")
@@ -93,11 +92,6 @@ def run(args: argparse.Namespace) -> int:
         params = parse_params(args.param, cls.defaults, args.detector)
     except ValueError as exc:
         return _fail(str(exc), 2)
-    if args.why and not cls.reasons:
-        able = ", ".join(k for k, c in offered.items() if c.reasons)
-        return _fail(
-            f"detector {args.detector!r} cannot say why a point scored; --why needs one of: {able}", 2
-        )
     if args.series and args.recording is None:
         return _fail("--series names a stream of --recording DIR", 2)
     if (args.recording is None) == (args.csv is None):

@@ -388,7 +388,11 @@ class ModelScorer:
                 # a detector of shapes scores the rule's history as a run; its newest step ends in the last
                 # ``step_points`` rows
                 run = values[:, i][~np.isnan(values[:, i])]
-                out[i] = float(np.max(det.score(run, learn=False)[-det.step_points :]))
+                scores, codes = det.score_why(run, learn=False)
+                start = max(0, len(scores) - det.step_points)
+                newest = start + int(np.argmax(scores[start:]))
+                out[i] = float(scores[newest])
+                self._say((tuple(stream), key), det.reasons[codes[newest]] if codes[newest] >= 0 else "")
             elif times is None or not self.learns:
                 out[i] = float(
                     det.score(np.array([x]), None if times is None else times[-1:], learn=False)[0]

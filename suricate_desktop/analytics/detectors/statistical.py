@@ -30,6 +30,8 @@ from .base import (
 #: the side it fell on; the composite detectors (``suricate``, ``ensemble``) name theirs from these.
 LEVEL_REASONS = ("far above its level", "far below its level")
 SEASON_REASONS = ("high for the time of day", "low for the time of day")
+#: ... and of the recent window (``zscore``), which has a median rather than a level
+RECENT_REASONS = ("far above its recent values", "far below its recent values")
 
 
 @register
@@ -41,6 +43,7 @@ class RollingZScore(Detector):
     kind = "zscore"
     threshold = 4.0
     softened = True
+    reasons = RECENT_REASONS
     defaults: ClassVar[dict[str, Any]] = {"window": 240, "min_periods": 20}
 
     def reset(self) -> None:
@@ -58,10 +61,12 @@ class RollingZScore(Detector):
     def _score(self, x: float, t: float | None) -> float:
         v = self.sorted
         if len(v) < self.params["min_periods"]:
+            self.why = -1
             return 0.0
         q = self._quantile
         med = q(v, 0.5)
         scale = max((q(v, 0.75) - q(v, 0.25)) / 1.349, (q(v, 0.95) - q(v, 0.05)) / 3.29, scale_floor(med))
+        self.why = -1 if x == med else int(x < med)
         return abs(x - med) / scale
 
     def _learn(self, x: float, t: float | None) -> None:
@@ -76,7 +81,9 @@ class RollingZScore(Detector):
             return super().score(values, times, learn)
         import pandas as pd
 
-        v = measurable(values)
+        given = measurable(values)
+        present = ~np.isnan(given)
+        v = given[present]  # a missing value is neither scored nor learnt: the window holds the last values
         hist = np.fromiter(self.buf, float, len(self.buf))
         full = pd.Series(np.concatenate([hist, v]))
         w, mp = int(self.params["window"]), int(self.params["min_periods"])
@@ -87,11 +94,11 @@ class RollingZScore(Detector):
         scale = np.maximum(np.maximum(iqr / 1.349, wide / 3.29), 1e-3 * np.abs(med) + 1e-9)
         z = np.abs(full.to_numpy() - med) / scale
         z = np.where(np.isnan(z), 0.0, z)[len(hist) :]
-        z = soften_all(z)
-        for x in v:
-            if not math.isnan(x):
-                self._learn(float(x), None)
-        return z
+        for x in v.tolist():
+            self._learn(x, None)
+        out = np.zeros(len(given))
+        out[present] = soften_all(z)
+        return out
 
     def get_state(self) -> tuple[StateMeta, StateArrays]:
         return {"n": self.n}, {"buf": np.fromiter(self.buf, float, len(self.buf))}

@@ -87,23 +87,48 @@ class WindowModel(Detector):
         self._refit()
         return self
 
+    def score_rows(self, X: FloatArray) -> tuple[FloatArray, npt.NDArray[np.int8]]:
+        """``score_model``'s scores of the feature rows ``X``, and each row's reason code (``reasons``; -1
+        where the model cannot say)."""
+        return self.score_model(X), np.full(len(X), -1, dtype=np.int8)
+
     def _score(self, x: float, t: float | None) -> float:
         if self.model is None or len(self.hist) < self.span() - 1:
+            self.why = -1
             return 0.0
         tail = list(self.hist)[len(self.hist) - (self.span() - 1) :] if self.span() > 1 else []
         X = self.features(np.array([*tail, x]))
-        return float(self.score_model(X[-1:])[0])
+        scores, codes = self.score_rows(X[-1:])
+        self.why = int(codes[0])
+        return float(scores[0])
 
     def score(self, values: npt.ArrayLike, times: Times = None, learn: bool = True) -> FloatArray:
         v = measurable(values)
         if not learn or np.isnan(v).any():
             return super().score(v, times, learn)
+        return self._batched(v, None)
+
+    def score_why(
+        self, values: npt.ArrayLike, times: Times = None, learn: bool = True
+    ) -> tuple[FloatArray, npt.NDArray[np.int8]]:
+        """As ``score``: in batches between refits where it can (the Learn dialog scores held-out rows so)."""
+        v = measurable(values)
+        if not learn or np.isnan(v).any():
+            return super().score_why(v, times, learn)
+        codes = np.full(len(v), -1, dtype=np.int8)
+        return self._batched(v, codes), codes
+
+    def _batched(self, v: FloatArray, codes: npt.NDArray[np.int8] | None) -> FloatArray:
+        """``v`` (no missing value) scored and learnt, a run between two refits at once; each point's reason
+        code into ``codes`` where given."""
         out = np.zeros(len(v))
         i = 0
         w = self.span()
         while i < len(v):
             if self.model is None:
                 out[i] = self._score(v[i], None)
+                if codes is not None:
+                    codes[i] = self.why
                 self._learn(v[i], None)
                 i += 1
                 continue
@@ -113,8 +138,11 @@ class WindowModel(Detector):
                 if w > 1
                 else np.zeros(0)
             )
-            X = self.features(np.concatenate([tail, v[i:j]]))
-            out[i:j] = self.score_model(X[-(j - i) :])
+            X = self.features(np.concatenate([tail, v[i:j]]))[-(j - i) :]
+            if codes is None:
+                out[i:j] = self.score_model(X)
+            else:
+                out[i:j], codes[i:j] = self.score_rows(X)
             # learn the chunk: the last point triggers the refit, exactly as one at a time
             self.hist.extend(v[i : j - 1].tolist())
             self.n += j - 1 - i
@@ -144,6 +172,8 @@ class WindowModel(Detector):
         self.since_fit = int(meta["since_fit"])
 
 
+#: A value or step this many robust scales out is named before the window's spread (``iforest``'s ``why``).
+OWN_FAR = 3.0
 #: Past this magnitude a scaled feature is clipped before the trees see it (float32 tops out at 3.4e38).
 FLOAT32_SAFE = 1e38
 
@@ -157,6 +187,14 @@ class IsolationForestDetector(WindowModel):
 
     kind = "iforest"
     threshold = 0.6
+    reasons = (
+        "far above its usual values",
+        "far below its usual values",
+        "jumped up",
+        "dropped",
+        "noisier than usual",
+        "steadier than usual",
+    )
     defaults: ClassVar[dict[str, Any]] = {
         "lags": 6,
         "train_size": 2000,
@@ -198,12 +236,34 @@ class IsolationForestDetector(WindowModel):
     def score_model(self, X: FloatArray) -> FloatArray:
         return cast(FloatArray, -self.model.score_samples(self._standard(X)))
 
+    def score_rows(self, X: FloatArray) -> tuple[FloatArray, npt.NDArray[np.int8]]:
+        return self.score_model(X), self._why(self._standard(X))
+
+    @staticmethod
+    def _why(Z: FloatArray) -> npt.NDArray[np.int8]:
+        """Each row's feature farthest from the training set's, in its robust scale, and its side: the value
+        (far above or below its usual values), its step from the window (jumped up, dropped) or, when
+        neither the value nor its step is past ``OWN_FAR`` scales, the window's spread. Why: a forest
+        isolates a point soonest along the feature where it stands farthest out, so that is the one a user
+        can check on the plot; and a window holding one far value is wide because of it (on 30 generated
+        spikes the spread was the farthest feature 21 times), so the value is what to name."""
+        own = Z[:, :3]
+        named = np.nan_to_num(np.abs(own), nan=0.0).max(axis=1) >= OWN_FAR
+        return np.where(named, _farthest(own, (0, 2, 2)), _farthest(Z, (0, 2, 2, 4))).astype(np.int8)
+
     def _score(self, x: float, t: float | None) -> float:
         """One window: the trees walked in Python (no per-call overhead of sklearn), same score."""
         if self.model is None or self._fast is None or len(self.hist) < self.span() - 1:
             return super()._score(x, t)
         tail = list(self.hist)[len(self.hist) - (self.span() - 1) :] if self.span() > 1 else []
-        row = self._standard(self.features(np.array([*tail, x]))[-1]).astype(np.float32).tolist()
+        features = self._standard(self.features(np.array([*tail, x]))[-1])
+        z = features.tolist()
+        own = z[:3]
+        # ``_why`` for one row, in Python: numpy's calls on four numbers cost more than the forest's walk
+        self.why = (
+            _farthest_one(own, (0, 2, 2)) if max(map(abs, own)) >= OWN_FAR else _farthest_one(z, (0, 2, 2, 4))
+        )
+        row = features.astype(np.float32).tolist()
         trees, denominator = self._fast
         depth = 0.0
         for left, right, feat, thr, leaf in trees:
@@ -224,6 +284,7 @@ class KMeansDetector(WindowModel):
     kind = "kmeans"
     threshold = 1.0
     softened = True
+    reasons = ("rising faster than usual", "falling faster than usual")
     defaults: ClassVar[dict[str, Any]] = {
         "lags": 5,
         "smooth": 3,
@@ -261,6 +322,27 @@ class KMeansDetector(WindowModel):
 
     def score_model(self, X: FloatArray) -> FloatArray:
         return self._distance(X) / self.ref
+
+    def _score(self, x: float, t: float | None) -> float:
+        """One window: ``score_rows`` for one row, its reason found in Python."""
+        if self.model is None or len(self.hist) < self.span() - 1:
+            self.why = -1
+            return 0.0
+        tail = list(self.hist)[len(self.hist) - (self.span() - 1) :]
+        off = self.features(np.array([*tail, x]))[-1][None, :] - self.centers
+        far = (off**2).sum(axis=1)
+        j = int(far.argmin())
+        self.why = _farthest_one(off[j].tolist(), (0,) * off.shape[1])
+        return float(np.sqrt(far[j]) / self.ref)
+
+    def score_rows(self, X: FloatArray) -> tuple[FloatArray, npt.NDArray[np.int8]]:
+        """The scores, and each row's reason: the side of the step (a smoothed difference) farthest from its
+        nearest centre's, as the window rises or falls faster than any usual shape does."""
+        off = X[:, None, :] - self.centers[None, :, :]
+        far = (off**2).sum(axis=2)
+        nearest = far.argmin(axis=1)
+        rows = np.arange(len(X))
+        return np.sqrt(far[rows, nearest]) / self.ref, _farthest(off[rows, nearest], (0,) * X.shape[1])
 
 
 @register
@@ -314,6 +396,25 @@ class EstimatorAdapter(WindowModel):
         if hasattr(est, "score_samples"):
             return -np.asarray(est.score_samples(X), dtype=np.float64)
         return -np.asarray(est.decision_function(X), dtype=np.float64)
+
+
+def _farthest(deviations: FloatArray, codes: tuple[int, ...]) -> npt.NDArray[np.int8]:
+    """For each row, ``codes[j]``, plus 1 when below 0, of its deviation ``j`` largest in size; -1 where all
+    are 0 or NaN."""
+    size = np.nan_to_num(np.abs(deviations), nan=0.0)
+    j = size.argmax(axis=1)
+    rows = np.arange(len(deviations))
+    out = np.asarray(codes, dtype=np.int8)[j] + (deviations[rows, j] < 0)
+    return np.where(size[rows, j] > 0, out, -1).astype(np.int8)
+
+
+def _farthest_one(deviations: list[float], codes: tuple[int, ...]) -> int:
+    """``_farthest`` of one row, in Python (a point scored alone: numpy's calls would cost more)."""
+    best, size = -1, 0.0
+    for j, v in enumerate(deviations):
+        if abs(v) > size:  # False for NaN
+            best, size = j, abs(v)
+    return -1 if best < 0 else codes[best] + int(deviations[best] < 0)
 
 
 def _kmeans(X: FloatArray, k: int, seed: int, iterations: int = 30) -> FloatArray:
