@@ -49,6 +49,8 @@ from suricate_desktop.analytics import nab
 from suricate_desktop.analytics.detectors import DETECTORS
 
 CACHE = Path(tempfile.gettempdir()) / "suricate-heldout-cache"
+#: where the product reads each detector's figures (``analytics.detector_figures``)
+FIGURES = Path(__file__).resolve().parents[2] / "suricate_desktop" / "analytics" / "detector_figures.json"
 BUILTIN = [
     "calibrated",
     "ensemble",
@@ -300,6 +302,32 @@ def _row(kind, fig, extra=""):
 HEADER = f"{'detector':<11} {'standard':>8} {'low_FP':>7} {'low_FN':>7} {'recall':>7} {'FA/day':>7} {'delay':>7} {'delay_min':>8} {'FA/1k':>6}"
 
 
+def write_figures(path: Path, held, report: dict) -> None:
+    """Each detector's HELD-OUT figures at its shipped threshold, into ``path`` (the package's
+    detector_figures.json: the Learn dialog and ``detect --list-detectors`` show them), merged with the detectors
+    already there that this run did not score."""
+    doc = json.loads(path.read_text()) if path.exists() else {}
+    rows = dict(doc.get("detectors", {}))
+    for kind, r in report.items():
+        fig = r["heldout_shipped"]
+        rows[kind] = {
+            "threshold": DETECTORS[kind].threshold,
+            "standard": round(fig["standard"], 1),
+            "recall": round(fig["recall"], 3),
+            "fa_per_1000": round(fig["fa_per_1000"], 2),
+            "us_per_point": round(r["us_per_point"], 1),
+        }
+    windows = sum(len(e.layout.windows) for e in held)
+    doc = {
+        "format": "suricate-detector-figures/1",
+        "corpus": f"HELD-OUT of bench/heldout ({len(held)} series, {windows} windows)",
+        "measured": time.strftime("%Y-%m-%d"),
+        "detectors": dict(sorted(rows.items())),
+    }
+    path.write_text(json.dumps(doc, indent=1) + "\n")
+    print(f"\nfigures for the product: {path}")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--detectors", default=",".join(BUILTIN))
@@ -313,6 +341,13 @@ def main(argv=None):
     ap.add_argument("--param", action="append", default=[], help="kind.name=value, a detector parameter")
     ap.add_argument("--no-cache", action="store_true")
     ap.add_argument("--json", help="write the figures here too")
+    ap.add_argument(
+        "--figures",
+        nargs="?",
+        const=str(FIGURES),
+        help="write each detector's HELD-OUT figures at its shipped threshold where the product shows them "
+        "(default: the package's detector_figures.json)",
+    )
     ap.add_argument("--tune-only", action="store_true", help="score and report TUNE alone")
     args = ap.parse_args(argv)
     kinds = [k for k in args.detectors.split(",") if k]
@@ -368,6 +403,8 @@ def main(argv=None):
         fig = figures(held, h_scores[k], dict.fromkeys(PROFILES, t0))
         report[k]["heldout_shipped"] = fig
         print(_row(k, fig, f"  (threshold {t0:g})"))
+    if args.figures:
+        write_figures(Path(args.figures), held, report)
     if args.nab:
         entries = nab_entries(args.nab, args.nab_every)
         n_scores, n_secs = score_all(kinds, entries, params, args.jobs, use_cache)

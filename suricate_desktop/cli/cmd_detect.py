@@ -65,7 +65,12 @@ def register(sub: Subparsers) -> None:
         "(stopped, jumped up, noisier than usual, ...); each detector names what its own model saw",
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write the CSV here (default: stdout)")
-    p.add_argument("--list-detectors", action="store_true", help="list the detectors and their parameters")
+    p.add_argument(
+        "--list-detectors",
+        action="store_true",
+        help="list the detectors, their parameters and what each measured on the held-out evaluation "
+        "(data no parameter was chosen on: docs/PERFORMANCE.md)",
+    )
     p.set_defaults(func=run)
 
 
@@ -79,9 +84,12 @@ def run(args: argparse.Namespace) -> int:
         k: c for k, c in DETECTORS.items() if issubclass(c, Detector) and not issubclass(c, EstimatorAdapter)
     }  # built from params alone
     if args.list_detectors:
+        from ..analytics.detector_figures import measured
+
         write(
             f"{kind}{' (default)' if kind == DEFAULT_DETECTOR else ''}: {_summary(cls)} "
             f"(threshold {cls.threshold:g})\n    parameters: {', '.join(f'{k}={v}' for k, v in cls.defaults.items())}\n"
+            + (f"    {found.brief()}\n" if (found := measured(kind)) is not None else "")
             for kind, cls in offered.items()
         )
         return 0

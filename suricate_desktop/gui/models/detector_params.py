@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...analytics import DETECTORS
+from ...analytics.detector_figures import measured
 from ...analytics.detectors import Detector, EstimatorAdapter
 from ...analytics.registry import DEFAULT_DETECTOR
 
@@ -48,6 +49,13 @@ def offered_detectors() -> dict[str, str]:
 def detector_class(kind: str) -> type[Detector]:
     """The detector class of ``kind`` (the registry's classes are all Detectors)."""
     return DETECTORS[kind]
+
+
+def detector_figures(kind: str) -> str:
+    """What ``kind`` measured on the held-out evaluation, in a sentence ("" where it was not measured at the
+    threshold it ships with)."""
+    found = measured(kind)
+    return found.text() if found is not None else ""
 
 
 def detector_help(kind: str) -> str:

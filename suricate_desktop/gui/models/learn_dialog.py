@@ -28,7 +28,6 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QDateTime, QObject, QSettings, QSize, Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDateTimeEdit,
     QDialog,
@@ -59,12 +58,13 @@ from ..plots._data import key_text
 from ..plots.charts import TimeAxis
 from .detector_params import (
     detector_class,
+    detector_figures,
     detector_help,
     offered_detectors,
-    param_text,
     parse_param,
     repr_params,
 )
+from .param_form import fill_form, form_height, read_form
 
 POLICIES = {"online": "Learn continuously (partial_fit)", "refit": "Refit periodically on a sliding window"}
 SETTINGS_GROUP = "learn-baseline"
@@ -156,6 +156,10 @@ class LearnBaselineDialog(QObject):
             title,
         ) in offered_detectors().items():  # the registry's default first: chosen unless remembered
             self.detector.addItem(title, kind)
+            # what it measured, while the list is open: a choice made knowing what each finds
+            self.detector.setItemData(
+                self.detector.count() - 1, detector_figures(kind), Qt.ItemDataRole.ToolTipRole
+            )
         for policy, title in POLICIES.items():
             self.policy.addItem(title, policy)
         self.param_widgets: dict[str, QWidget] = {}
@@ -482,70 +486,20 @@ class LearnBaselineDialog(QObject):
         return self.detector.currentData()
 
     def _detector_changed(self, *_) -> None:
-        form = (
-            self.detectorParams
-        )  # in a scroll area: a detector with twenty parameters keeps the dialog on screen
-        while form.rowCount():
-            form.removeRow(0)
-        self.param_widgets = {}
         cls = detector_class(self.kind)
-        self.detectorHelp.setText(detector_help(self.kind))
-        remembered = self._remembered_params(self.kind)
-        for name, default in cls.defaults.items():
-            value = remembered.get(name, default)
-            widget: QWidget
-            if isinstance(default, bool):
-                box = QCheckBox()
-                box.setChecked(bool(value))
-                widget = box
-            elif default is None or isinstance(default, (tuple, list)):
-                # an optional number (empty: the detector learns it) or a list of whole numbers
-                line = QLineEdit(param_text(value))
-                line.setPlaceholderText("learnt" if default is None else "")
-                widget = line
-            elif isinstance(default, int):
-                whole = QSpinBox()
-                whole.setRange(0, 10_000_000)
-                whole.setValue(int(value))
-                widget = whole
-            else:
-                real = QDoubleSpinBox()
-                real.setDecimals(3)
-                real.setRange(0.0, 1e9)
-                real.setValue(float(value))
-                widget = real
-            widget.setToolTip(f"{name} (default {default})")
-            form.addRow(name.replace("_", " ") + ":", widget)
-            self.param_widgets[name] = widget
+        figures = detector_figures(self.kind)
+        self.detectorHelp.setText(detector_help(self.kind) + (f"\n\n{figures}" if figures else ""))
+        # in a scroll area: a detector with twenty parameters keeps the dialog on screen
+        self.param_widgets = fill_form(self.detectorParams, cls.defaults, self._remembered_params(self.kind))
         # as tall as the parameters, up to the ui's cap (then it scrolls): a short list leaves room to the overview
-        spacing = max(form.verticalSpacing(), 6)
-        rows = [
-            max(w.sizeHint().height(), form.labelForField(w).sizeHint().height())
-            for w in self.param_widgets.values()
-        ]
-        self.paramsScroll.setFixedHeight(min(PARAMS_HEIGHT, sum(rows) + spacing * len(rows)))
+        self.paramsScroll.setFixedHeight(
+            min(PARAMS_HEIGHT, form_height(self.detectorParams, self.param_widgets))
+        )
         self.threshold.setValue(cls.threshold)
 
     def params(self) -> dict[str, Any]:
         """The detector's parameters as set; ``ValueError`` naming the field whose text cannot be read."""
-        out: dict[str, Any] = {}
-        defaults = detector_class(self.kind).defaults
-        for name, widget in self.param_widgets.items():
-            if isinstance(widget, QCheckBox):
-                out[name] = widget.isChecked()
-            elif isinstance(widget, QLineEdit):
-                try:
-                    out[name] = parse_param(defaults[name], widget.text())
-                except ValueError:
-                    what = (
-                        "a number, or empty"
-                        if defaults[name] is None
-                        else "whole numbers separated by commas"
-                    )
-                    raise ValueError(f"{name.replace('_', ' ')}: {widget.text()!r} is not {what}") from None
-            else:
-                out[name] = cast("QSpinBox | QDoubleSpinBox", widget).value()
-        return out
+        return read_form(self.param_widgets, detector_class(self.kind).defaults)
 
     def _policy_changed(self, *_) -> None:
         periodic = self.policy.currentData() == "refit"
