@@ -89,10 +89,10 @@ def test_list_detectors_gives_each_its_figures():
         assert out[at + 2] == "    " + measured(kind).brief()
 
 
-def test_the_learn_dialog_shows_the_chosen_detectors_figures_and_each_in_its_list(qtbot, make_window):
+def test_the_learn_dialog_and_the_models_pane_show_a_detectors_figures(qtbot, make_window):
     from PySide6.QtCore import Qt
 
-    from tests.test_learn_path import SAMPLE_STREAM, sample_played
+    from tests.test_learn_path import SAMPLE_STREAM, sample_played, trained
 
     w = make_window(restore_sources=False)
     dialog = w.models.learn_baseline((sample_played(qtbot, w), SAMPLE_STREAM))
@@ -103,3 +103,8 @@ def test_the_learn_dialog_shows_the_chosen_detectors_figures_and_each_in_its_lis
     dialog.detector.setCurrentIndex(dialog.detector.findData("iforest"))
     assert measured("iforest").text() in dialog.detectorHelp.text()
     assert f"at threshold {DETECTORS['iforest'].threshold:g}" in dialog.detectorHelp.text()
+    # the model made with it: its row in the Models pane says the same of its detector
+    trained(qtbot, dialog)
+    dialog.save()
+    row = w.models.pane.tree.topLevelItem(0)
+    assert row.text(2) == "iforest" and row.toolTip(2) == measured("iforest").text()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .detector_params import detector_figures
 from .overlay import describe_keys
 
 COLUMNS = ["Model", "Stream", "Detector", "Threshold", "Last score", "Anomalies", "Update"]
@@ -155,6 +156,7 @@ class ModelsPane(QWidget):
             f"{model.name}: {model.features}; trained on "
             f"{_window_text(model.training_window)}. Uncheck to pause scoring.",
         )
+        item.setToolTip(2, detector_figures(model.detector) or model.detector)  # what it measured, held out
         item.setToolTip(4, model.error or "The newest interval's score (the largest of its keys')")
         self.tree.blockSignals(False)
 
