@@ -262,7 +262,9 @@ class IsolationForestDetector(WindowModel):
         own = z[:3]
         # ``_why`` for one row, in Python: numpy's calls on four numbers cost more than the forest's walk
         self.why = (
-            _farthest_one(own, (0, 2, 2)) if max(map(abs, own)) >= OWN_FAR else _farthest_one(z, (0, 2, 2, 4))
+            _farthest_one(own, (0, 2, 2))
+            if max((abs(v) for v in own if v == v), default=0.0) >= OWN_FAR  # NaN left out, as ``_why`` does
+            else _farthest_one(z, (0, 2, 2, 4))
         )
         row = features.astype(np.float32).tolist()
         trees, denominator = self._fast
