@@ -111,6 +111,8 @@ class ModelsPane(QWidget):
         item = QTreeWidgetItem(self.tree)
         item.setData(0, MODEL_ROLE, model)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        # what its detector measured held out: fixed for the model's life, so set once, not on every score
+        item.setToolTip(2, detector_figures(model.detector) or model.detector)
         self.tree.blockSignals(False)
         self._items[id(model)] = item
         self.update_row(model)
@@ -156,7 +158,6 @@ class ModelsPane(QWidget):
             f"{model.name}: {model.features}; trained on "
             f"{_window_text(model.training_window)}. Uncheck to pause scoring.",
         )
-        item.setToolTip(2, detector_figures(model.detector) or model.detector)  # what it measured, held out
         item.setToolTip(4, model.error or "The newest interval's score (the largest of its keys')")
         self.tree.blockSignals(False)
 
