@@ -123,6 +123,62 @@ def test_a_model_learnt_once_the_recording_ended_keeps_its_scores_beneath_the_pl
     assert all(b < a for a, b in zip(starts[1:], ends[:-1], strict=True)), "anomalies found twice overlap"
 
 
+def on_screen(widget, vb, edge: str) -> int:
+    """Where ``vb``'s data area's ``edge`` ("topLeft", "topRight") is on the screen; ``vb`` is in
+    ``widget`` (a plot's canvas or a strip)."""
+    return widget.mapToGlobal(widget.mapFromScene(getattr(vb.sceneBoundingRect(), edge)())).x()
+
+
+def test_a_models_score_strip_leaves_the_plots_chosen_window_and_ends_where_the_plot_does(qtbot, window):
+    """The strip fitted its own time range to its scores, and the plot above it, linked, followed: a
+    plot following its last 5 minutes showed the scores' span instead, and lost its newest seconds (the
+    bundled sample's last anomaly among them) beside its legend, where the strip ran on alone."""
+    w = window()
+    w.setGeometry(0, 0, 1366, 768)
+    rng = np.random.default_rng(5)
+    source = w.registry.add(Source("web01 (broker)", LiveStore(capacity=5000)))
+    t = 1_700_000_000.0
+    source.store(rows_to_snaps(t, normal_rows(900, rng)))
+    last = t + 899
+    w.plot_stream(source, STREAM, "timeseries")
+    card = next(c for c in cards(w, source) if c.stream == STREAM)
+    card.panel.set_window(300)
+    qtbot.waitUntil(lambda: card.panel.chart is not None, timeout=5_000)
+    chart = card.panel.chart
+    qtbot.waitUntil(lambda: chart.vb.viewRange()[0][1] + chart.t0 >= last - 1, timeout=5_000)
+    dialog = w.models.learn_baseline((source, STREAM))
+    dialog.name.setText("beneath")
+    dialog.detector.setCurrentIndex(dialog.detector.findData("ewma"))
+    result = trained(qtbot, dialog)
+    dialog.save_button.click()
+    assert result.times[-1] - result.times[0] < 250  # the scores (held-out rows) span less than the window
+    marks = w.models.overlays.for_card(card)
+    qtbot.waitUntil(lambda: "beneath" in marks.strips and marks.strips["beneath"].isVisible(), timeout=10_000)
+    strip = marks.strips["beneath"]
+    qtbot.wait(1_500)  # a frame or two of both, and the models' poll
+    lo, hi = (x + chart.t0 for x in chart.vb.viewRange()[0])
+    assert hi == pytest.approx(last, abs=2) and hi - lo == pytest.approx(300, abs=3)
+    assert chart.legend.isVisible()
+    own = strip.getPlotItem().getViewBox()
+    # one time, one x, above and below: the data areas' edges one above the other, the same range
+    for edge in ("topLeft", "topRight"):
+        assert abs(on_screen(strip, own, edge) - on_screen(chart.panel.canvas, chart.vb, edge)) <= 1, edge
+    assert own.viewRange()[0] == pytest.approx(chart.vb.viewRange()[0])
+    # and still once the legend is hidden (the plot's data area widens) and the window narrowed
+    right = on_screen(chart.panel.canvas, chart.vb, "topRight")
+    card.panel.set_legend(False)
+    qtbot.waitUntil(lambda: on_screen(chart.panel.canvas, chart.vb, "topRight") > right + 50, timeout=5_000)
+    w.resize(1100, 700)
+    qtbot.waitUntil(
+        lambda: (
+            abs(on_screen(strip, own, "topRight") - on_screen(chart.panel.canvas, chart.vb, "topRight")) <= 1
+        ),
+        timeout=5_000,
+    )
+    assert abs(on_screen(strip, own, "topLeft") - on_screen(chart.panel.canvas, chart.vb, "topLeft")) <= 1
+    assert own.viewRange()[0] == pytest.approx(chart.vb.viewRange()[0])
+
+
 def test_anomalies_that_overlap_or_touch_are_one_span_with_one_label_and_labels_do_not_pile_up(qtbot, window):
     w = window()
     w.setGeometry(0, 0, 1366, 768)  # a laptop's screen: a plot wide enough for a label (none is cut short)

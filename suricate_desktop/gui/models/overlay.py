@@ -35,6 +35,7 @@ EXPECTED_BRUSH = (44, 160, 44, 40)
 MAINTENANCE_BRUSH = (31, 119, 180, 45)
 ANOMALY_TEXT = "#B31B1B"
 STRIP_HEIGHT = 78
+STRIP_RIGHT_MARGIN = 6  # the least room right of a strip's data (more where the plot above has a legend)
 #: Rows of span labels along the top of a plot before a crowded label is left to its tooltip.
 LABEL_ROWS = 3
 LABEL_TOP = 0.93  # the first row's place along the line (0 bottom, 1 top)
@@ -139,6 +140,9 @@ class ScoreStrip(pg.PlotWidget):
         item.hideButtons()
         item.setMenuEnabled(False)
         item.setMouseEnabled(x=False, y=False)
+        # the plot above chooses the time range; a strip fitting its own x to its scores moved the linked
+        # plot to the scores' span, so a plot following its window lost its newest seconds under a strip
+        item.enableAutoRange(x=False, y=False)
         item.showGrid(x=True, y=True, alpha=0.2)
         item.getAxis("bottom").setStyle(showValues=False)
         item.getAxis("bottom").setHeight(6)
@@ -147,7 +151,7 @@ class ScoreStrip(pg.PlotWidget):
         left.setPen("#999999")
         left.setTextPen("#333333")
         left.setLabel("score")
-        item.layout.setContentsMargins(2, 0, 6, 2)
+        item.layout.setContentsMargins(2, 0, STRIP_RIGHT_MARGIN, 2)
         self.curve = pg.PlotCurveItem(pen=pg.mkPen("#444444", width=1))
         self.over = pg.PlotCurveItem(pen=pg.mkPen("#D62728", width=2), connect="finite")
         self.line = pg.InfiniteLine(
@@ -160,13 +164,54 @@ class ScoreStrip(pg.PlotWidget):
             item.addItem(it)
         self.linked_to = None
         self.t0 = 0.0
+        item.getViewBox().sigResized.connect(self.align)
 
     def link(self, vb, t0: float) -> None:
         """Follow ``vb``'s x range (the stream plot's; x is time − ``t0`` there and here)."""
         if vb is not self.linked_to:
-            self.getPlotItem().getViewBox().setXLink(vb)
+            self.unlink()
+            vb.sigXRangeChanged.connect(self._follow)
             self.linked_to = vb
         self.t0 = t0
+        self.align()
+        self._follow()
+
+    def unlink(self) -> None:
+        if self.linked_to is not None:
+            try:
+                self.linked_to.sigXRangeChanged.disconnect(self._follow)
+            except (RuntimeError, TypeError):  # the plot is gone already
+                pass
+            self.linked_to = None
+
+    def _follow(self, *_) -> None:
+        """The plot's time range, exactly: ``align`` put the strip's data area under the plot's.
+
+        Not pyqtgraph's ``setXLink``: it lines two views up by where it thinks they are on the screen,
+        which is off by each view's place in its parent (3 px here), so a spike above and its score below
+        were drawn apart."""
+        if self.linked_to is not None:
+            self.getPlotItem().getViewBox().setXRange(*self.linked_to.viewRange()[0], padding=0)
+
+    def align(self, *_) -> None:
+        """Put the strip's data area under the plot's: from the plot's left axis to where its data ends
+        (a strip running on under the plot's legend showed seconds the plot did not)."""
+        vb = self.linked_to
+        view = None if vb is None else vb.getViewWidget()
+        if view is None:
+            return
+        above = vb.sceneBoundingRect()
+        plot_left = view.mapToGlobal(view.mapFromScene(above.topLeft())).x()
+        plot_right = view.mapToGlobal(view.mapFromScene(above.topRight())).x()
+        own = self.getPlotItem().getViewBox().sceneBoundingRect()
+        strip_left = self.mapToGlobal(self.mapFromScene(own.topLeft())).x()
+        strip_right = self.mapToGlobal(self.mapFromScene(own.topRight())).x()
+        layout = self.getPlotItem().layout
+        left, top, right, bottom = layout.getContentsMargins()
+        new_left = max(0.0, left + plot_left - strip_left)
+        new_right = max(0.0, right + strip_right - plot_right)
+        if abs(new_left - left) >= 1 or abs(new_right - right) >= 1:
+            layout.setContentsMargins(new_left, top, new_right, bottom)
 
     def draw(self) -> None:
         m = self.model
@@ -275,6 +320,7 @@ class StreamMarks(QObject):
             if chart is not None and chart.timed:
                 chart.vb.sigRangeChanged.connect(self._labels_moved)
                 chart.vb.sigResized.connect(self._labels_moved)
+                chart.vb.sigResized.connect(self._align_strips)
         self._sync_strips(models)
         if chart is None or not chart.timed:
             for strip in self.strips.values():
@@ -291,6 +337,7 @@ class StreamMarks(QObject):
         names = {m.name: m for m in models}
         for name in [n for n in self.strips if n not in names]:
             strip = self.strips.pop(name)
+            strip.unlink()
             strip.setParent(None)
             strip.deleteLater()
         for name, model in names.items():
@@ -357,6 +404,11 @@ class StreamMarks(QObject):
         for region in self.shades[len(groups) :]:
             region.hide()
         self._place_labels()
+
+    def _align_strips(self, *_) -> None:
+        """The plot was resized or its legend shown or hidden: its strips end where its data ends."""
+        for strip in self.strips.values():
+            strip.align()
 
     def _labels_moved(self, *_) -> None:
         """The view was zoomed, scrolled or resized: lay the labels out again (once the moving stops)."""
