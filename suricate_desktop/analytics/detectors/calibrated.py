@@ -72,8 +72,8 @@ BANK_KEYS = 16
 #: (``why`` = 2 × the view's index, plus 1 below: under the level, a fall, a level going down, a spread
 #: narrowing, under the time of day's usual value). ``floor`` sees only falls: within ``NEAR_ZERO`` of
 #: 0 one "fell toward zero" (``FELL``), else "far below its level". Two readings name the incident
-#: rather than the view: a value of 0 under a positive level is "stopped" (``STOPPED``) whichever view
-#: saw it, and a drift or spread seen while ``SHIFT_RUN`` points in a row lie beyond ``clip`` scales on
+#: rather than the view: a value of 0 under a positive level is "stopped" (``STOPPED``) when the residual,
+#: the step, the time of day or the floor saw it, and a drift or spread seen while ``SHIFT_RUN`` points in a row lie beyond ``clip`` scales on
 #: one side is a shift (``SHIFTED``): a shift's first points widen the short-term spread too, and
 #: "noisier than usual" misnamed it. (A residual stays "far above/below its level", which it is: a
 #: spike just after a chance excursion was named a shift.)
