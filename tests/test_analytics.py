@@ -514,6 +514,9 @@ HOSTILE = [
 ]
 
 
+TINY = [5e-324, 1e-300, 1e-200, -1e-250, 1e-120]
+
+
 @pytest.mark.parametrize("kind", sorted(k for k in DETECTORS if k != "estimator"))
 def test_hostile_values_neither_crash_nor_poison_a_detector(kind):
     """A snapshot may carry any float up to 1.8e308, and a rate of one overflows to infinity. Learnt as it
@@ -536,6 +539,16 @@ def test_hostile_values_neither_crash_nor_poison_a_detector(kind):
         assert np.isfinite(frozen).all() and np.isfinite(learning).all(), (seed, frozen, learning)
         assert ((codes >= -1) & (codes < len(det.reasons))).all()  # each a reason, or none
         assert max(frozen.max(), learning.max()) < 20_000  # readable: a value of 1e100 scored 1e99 (kmeans)
+    # a flat key (an idle process's zeros) meeting values too small for any scale: `calibrated` overflowed
+    # on the first (1e-200 after 300 zeros) and stopped, as "cannot run with its defaults"
+    for seed in range(4):
+        rng = np.random.default_rng(seed)
+        x, t = np.zeros(600), np.arange(600) * 60.0
+        x[rng.choice(np.arange(150, 600), 10, replace=False)] = rng.choice(TINY, 10)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            scores = DETECTORS[kind]().score(x, t)
+        assert np.isfinite(scores).all() and (scores >= 0).all(), seed
 
 
 def test_a_live_model_goes_on_past_a_value_that_overflows():

@@ -141,7 +141,10 @@ class Tail:
             if self.log:  # z is itself a -log10 probability
                 p *= 10.0 ** -min(z - self.top, 6.0)
             else:
-                p *= (max(self.top, LO) / min(z, RECORD_CAP * max(self.top, LO))) ** self.index
+                # z below the tails' first bin (a flat key's first tiny value, 1e-200) is no record: not
+                # clipped, its ratio overflowed and stopped the detector (``CalibratedBank`` clips it too)
+                top = max(self.top, LO)
+                p *= (top / min(max(z, LO), RECORD_CAP * top)) ** self.index
         return p
 
     def add(self, z: float, b: int | None = None) -> None:
