@@ -334,6 +334,23 @@ def test_resonance_takes_its_list_and_optional_range_parameters_as_text(qtbot, w
     qtbot.mouseClick(dialog.train, Qt.LeftButton)
     assert warned and "warmups: '150, many' is not whole numbers separated by commas" in warned[0]
     assert dialog.result is None
+    # a number's field holds only its range (named in its tooltip); a value the range allows but another
+    # parameter does not (a window that is no power of two) is refused before training, by name
+    warmups.setText("150, 600")
+    levels, window = dialog.param_widgets["levels"], dialog.param_widgets["window"]
+    assert (levels.minimum(), levels.maximum()) == (
+        2,
+        10_000,
+    ) and "at least 2 and at most 10,000" in levels.toolTip()
+    window.setValue(6)
+    qtbot.mouseClick(dialog.train, Qt.LeftButton)
+    assert "resonance: window must be a power of two" in warned[-1] and dialog.result is None
+    assert dialog.train.isEnabled()
+    window.setValue(8)
+    lo.setText("100")
+    hi.setText("0")
+    qtbot.mouseClick(dialog.train, Qt.LeftButton)
+    assert "resonance: lo must be below hi" in warned[-1] and dialog.result is None
     warmups.setText("150, 600")
     lo.setText("0")
     hi.setText("100")

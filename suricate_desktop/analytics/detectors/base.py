@@ -31,6 +31,8 @@ from typing import Any, ClassVar, Self, TypeVar, cast
 import numpy as np
 import numpy.typing as npt
 
+from .limits import check
+
 #: a detector's scores, and the values it is given once converted
 FloatArray = npt.NDArray[np.float64]
 #: the times of the values (seconds), where the detector uses them
@@ -74,6 +76,7 @@ class Detector:
         if unknown:
             raise TypeError(f"{type(self).__name__}: unknown parameters {sorted(unknown)}")
         self.params: dict[str, Any] = {**self.defaults, **params}
+        check(self.kind, self.params)  # ValueError: a parameter out of its range, named with its range
         self.reset()
 
     def get_params(self) -> dict[str, Any]:

@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...analytics import DETECTORS, LiveScorer, TrainingCancelled, TrainingData, train
+from ...analytics.detectors.limits import LIMITS
 from ...analytics.features import StreamKey, feature_text
 from ...schema import AGENT_SOURCE, BUCKET_KINDS
 from .. import screen_fit
@@ -490,7 +491,9 @@ class LearnBaselineDialog(QObject):
         figures = detector_figures(self.kind)
         self.detectorHelp.setText(detector_help(self.kind) + (f"\n\n{figures}" if figures else ""))
         # in a scroll area: a detector with twenty parameters keeps the dialog on screen
-        self.param_widgets = fill_form(self.detectorParams, cls.defaults, self._remembered_params(self.kind))
+        self.param_widgets = fill_form(
+            self.detectorParams, cls.defaults, self._remembered_params(self.kind), LIMITS.get(self.kind)
+        )
         # as tall as the parameters, up to the ui's cap (then it scrolls): a short list leaves room to the overview
         self.paramsScroll.setFixedHeight(
             min(PARAMS_HEIGHT, form_height(self.detectorParams, self.param_widgets))
@@ -527,7 +530,7 @@ class LearnBaselineDialog(QObject):
             QMessageBox.warning(self.dialog, "Learn baseline", "Check at least one key to learn.")
             return
         try:
-            params = self.params()
+            template = DETECTORS[self.kind](**self.params())  # a value out of its range: ``detectors.limits``
         except ValueError as exc:
             QMessageBox.warning(self.dialog, "Learn baseline", f"Check the detector's parameters:\n{exc}")
             return
@@ -538,7 +541,6 @@ class LearnBaselineDialog(QObject):
         lo, hi = self.window()
         keep = (rows.times >= lo) & (rows.times <= hi)
         data = TrainingData(rows.times[keep], rows.values[keep], rows.labels)
-        template = DETECTORS[self.kind](**params)
         excluded, holdout, policy = self.excluded(), self.holdout.value() / 100, self.policy.currentData()
         self._cancel.clear()
         self.result = None

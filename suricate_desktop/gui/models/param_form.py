@@ -11,12 +11,22 @@ from typing import Any, cast
 
 from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QFormLayout, QLineEdit, QSpinBox, QWidget
 
+from ...analytics.detectors.limits import Limit
 from .detector_params import param_text, parse_param
 
+DECIMALS = 3  # a real parameter's field
 
-def fill_form(form: QFormLayout, defaults: dict[str, Any], values: dict[str, Any]) -> dict[str, QWidget]:
+
+def fill_form(
+    form: QFormLayout,
+    defaults: dict[str, Any],
+    values: dict[str, Any],
+    limits: dict[str, Limit] | None = None,
+) -> dict[str, QWidget]:
     """``form`` emptied, then a row a parameter of ``defaults`` set to its value in ``values`` (else its
-    default); the fields by name."""
+    default); the fields by name. A number's field takes only values within its range in ``limits`` (the
+    detector's, ``detectors.limits``), which its tooltip names."""
+    limits = limits or {}
     while form.rowCount():
         form.removeRow(0)
     fields: dict[str, QWidget] = {}
@@ -34,19 +44,29 @@ def fill_form(form: QFormLayout, defaults: dict[str, Any], values: dict[str, Any
             widget = line
         elif isinstance(default, int):
             whole = QSpinBox()
-            whole.setRange(0, 10_000_000)
+            whole.setRange(*_span(limits.get(name), 1, 0, 2**31 - 1))
             whole.setValue(int(value))
             widget = whole
         else:
             real = QDoubleSpinBox()
-            real.setDecimals(3)
-            real.setRange(0.0, 1e9)
+            real.setDecimals(DECIMALS)
+            real.setRange(*_span(limits.get(name), 10.0**-DECIMALS, 0.0, 1e9))
             real.setValue(float(value))
             widget = real
-        widget.setToolTip(f"{name} (default {default})")
+        within = limits.get(name)
+        widget.setToolTip(f"{name} (default {param_text(default)}{f'; {within.text()}' if within else ''})")
         form.addRow(name.replace("_", " ") + ":", widget)
         fields[name] = widget
     return fields
+
+
+def _span(limit: Limit | None, tick: float, low: float, high: float) -> tuple[Any, Any]:
+    """A spin box's range for ``limit``: its edges (one ``tick`` past a low edge it must be above), within
+    what the box can hold (``low``..``high`` where the limit has no edge)."""
+    lo = low if limit is None or limit.lo is None else limit.lo + (tick if limit.above else 0)
+    hi = high if limit is None or limit.hi is None else min(limit.hi, high)
+    kind = type(tick)
+    return kind(max(lo, -high)), kind(hi)
 
 
 def form_height(form: QFormLayout, fields: dict[str, QWidget]) -> int:
