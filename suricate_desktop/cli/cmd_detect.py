@@ -5,12 +5,13 @@ scores it point by point from the past only with a fresh detector (what the live
 bench/nab.py do: ``analytics.nab.score_series``), and writes ``timestamp,value,anomaly_score``
 (``--why``: and ``reason``, what made each point at or past the detector's threshold unusual).
 Exit status: 0 scored; 1 input that cannot be scored (a one-line message says why); 2 a bad
-command line (an unknown detector or parameter).
+command line (an unknown detector or parameter, a value out of its range: ``detectors.limits``).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import math
 import sys
 from collections.abc import Iterable
@@ -36,8 +37,9 @@ def register(sub: Subparsers) -> None:
         "csv",
         nargs="?",
         metavar="CSV",
-        help="a timestamp,value CSV with a header row (timestamps YYYY-MM-DD HH:MM:SS, ISO 8601, "
-        "or epoch seconds; UTC unless an offset is given); - reads stdin",
+        help="a timestamp,value CSV with a header row, rows in time order (timestamps YYYY-MM-DD HH:MM:SS, "
+        "ISO 8601, or epoch seconds, milliseconds, micro- or nanoseconds, told apart by size; UTC unless an "
+        "offset is given); - reads stdin",
     )
     p.add_argument("--recording", metavar="DIR", help="score a recording's series instead of a CSV")
     p.add_argument(
@@ -78,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     from ..analytics.detectors import DETECTORS, Detector, EstimatorAdapter
     from ..analytics.detectors.base import reason_text
     from ..analytics.nab import score_series
-    from .detect_input import InputError, read_csv, read_recording
+    from .detect_input import InputError, open_text, read_csv, read_recording, split_series
 
     offered: dict[str, type[Detector]] = {
         k: c for k, c in DETECTORS.items() if issubclass(c, Detector) and not issubclass(c, EstimatorAdapter)
@@ -98,32 +100,50 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"unknown detector {args.detector!r}; one of: {', '.join(offered)}", 2)
     try:
         params = parse_params(args.param, cls.defaults, args.detector)
-    except ValueError as exc:
+        cls(**params)  # a value out of its range (``detectors.limits``), before any input is read
+    except (TypeError, ValueError) as exc:
         return _fail(str(exc), 2)
+    if args.output == "":
+        return _fail("-o/--output needs a file name (without it, the CSV goes to stdout)", 2)
     if args.series and args.recording is None:
         return _fail("--series names a stream of --recording DIR", 2)
     if (args.recording is None) == (args.csv is None):
         return _fail("name a CSV (or - for stdin), or --recording DIR --series HOST.SOURCE.AGG[:KEY]", 2)
+    if args.recording is not None:
+        if not args.series:
+            return _fail("--recording needs --series HOST.SOURCE.AGG[:KEY]", 2)
+        try:
+            split_series(args.series)
+        except InputError as exc:
+            return _fail(str(exc), 2)
     try:
         if args.recording is not None:
-            if not args.series:
-                return _fail("--recording needs --series HOST.SOURCE.AGG[:KEY]", 2)
             series = read_recording(args.recording, args.series)
         elif args.csv == "-":
-            series = read_csv(sys.stdin, "stdin")
+            if sys.stdin is None:
+                return _fail("stdin is closed: name a CSV file", 1)
+            series = read_csv(open_text(sys.stdin.buffer), "stdin")
         else:
-            with open(args.csv, newline="", encoding="utf-8-sig") as f:
-                series = read_csv(f, args.csv)
-    except (InputError, OSError, UnicodeDecodeError) as exc:
+            with open(args.csv, "rb") as f:
+                series = read_csv(open_text(f), args.csv)
+    except (InputError, OSError) as exc:
         return _fail(str(exc), 1)
     try:
         if args.why:
             scores, codes = cls(**params).score_why(series.values, series.times)
         else:
             scores = score_series(args.detector, series.values, series.times, params)
-    except (TypeError, ValueError, ArithmeticError) as exc:  # parameters of the right type, out of range
+    except (
+        TypeError,
+        ValueError,
+        ArithmeticError,
+    ) as exc:  # the parameters are checked above: the data's fault, or ours
         given = " ".join(args.param)
-        return _fail(f"detector {args.detector!r} cannot run with {given or 'its defaults'}: {exc}", 2)
+        return _fail(
+            f"detector {args.detector!r} ({given or 'its defaults'}) failed on this series: "
+            f"{type(exc).__name__}: {exc}",
+            1,
+        )
     if args.why:
         header = "timestamp,value,anomaly_score,reason\n"
         rows = (
@@ -139,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         write([header], rows, path=args.output)
     except OSError as exc:
-        return _fail(f"cannot write {args.output}: {exc.strerror or exc}", 1)
+        return _fail(f"cannot write {args.output or 'to stdout'}: {exc.strerror or exc}", 1)
     return 0
 
 
@@ -150,6 +170,8 @@ def write(*parts: Iterable[str], path: str | None = None) -> None:
             for lines in parts:
                 out.writelines(lines)
         return
+    if sys.stdout is None:  # started with stdout closed (``>&-``)
+        raise OSError(errno.EBADF, "stdout is closed")
     try:
         for lines in parts:
             sys.stdout.writelines(lines)

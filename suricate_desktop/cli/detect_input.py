@@ -8,10 +8,11 @@ line or the choices, which the command prints.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from ..store.live import label_text
 
@@ -27,17 +28,25 @@ class Series:
     values: list[float]
 
 
+#: Epoch numbers by size: seconds below 1e11 (the year 5138), then milliseconds, microseconds and
+#: nanoseconds (what loggers and databases write). Read as seconds, a file of milliseconds was scored
+#: as if in the year 47,000, where every time-of-day view saw nonsense and said nothing.
+EPOCH_UNITS = ((1e11, 1.0), (1e14, 1e-3), (1e17, 1e-6), (1e20, 1e-9))
+
+
 def parse_time(text: str) -> float:
     """Epoch seconds of ``2015-09-08 11:39:00`` (ISO 8601: ``T`` or a space, fractions, an offset or ``Z``;
-    UTC when none) or of a number of epoch seconds (``1441712340``, ``1441712340.5``)."""
+    UTC when none) or of an epoch number (``1441712340``, ``1441712340.5``; ``1441712340000`` milliseconds,
+    and micro- and nanoseconds, told apart by size: ``EPOCH_UNITS``)."""
     text = text.strip()
     try:
         value = float(text)
     except ValueError:
         pass
     else:
-        if math.isfinite(value):
-            return value
+        for below, unit in EPOCH_UNITS:
+            if abs(value) < below:  # False for NaN
+                return value * unit
         raise ValueError(text)
     stamp = datetime.fromisoformat(text)
     if stamp.tzinfo is None:
@@ -46,17 +55,35 @@ def parse_time(text: str) -> float:
 
 
 def read_csv(stream: TextIO, name: str) -> Series:
-    """A ``timestamp,value`` CSV with a header row (NAB's files); other columns are ignored."""
+    """A ``timestamp,value`` CSV with a header row (NAB's files), its rows in time order; other columns are
+    ignored. ``stream`` is text (``open_text``); a CSV that breaks its own rules (a field past the csv
+    module's limit, a line end inside an unquoted field) is an ``InputError`` naming the line."""
     reader = csv.reader(stream)
+    try:
+        return _read_rows(reader, name)
+    except csv.Error as exc:
+        raise InputError(f"{name}, line {max(1, reader.line_num)}: not CSV this can read: {exc}") from None
+
+
+def open_text(binary: BinaryIO) -> TextIO:
+    """A file or stdin as the CSV reader takes it, the same for both: UTF-8 (a byte-order mark skipped),
+    line ends as they are (the csv module reads ``\r``, ``\n`` and ``\r\n``), and a byte that is not
+    UTF-8 read as U+FFFD, so that it is an error only in a field that is read (its line named) and not
+    in a column that is ignored."""
+    return io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace", newline="")
+
+
+def _read_rows(reader: Any, name: str) -> Series:
     header = next(reader, None)
     if header is None:
         raise InputError(f"{name} is empty (expected a header row: timestamp,value)")
     columns = [c.strip().lower() for c in header]
     missing = [c for c in ("timestamp", "value") if c not in columns]
     if missing:
+        found = ",".join(header)
         raise InputError(
             f"{name}: the header has no {' and no '.join(missing)} column "
-            f"(found: {','.join(header) or 'nothing'})"
+            f"(found: {(found[:120] + ' …' if len(found) > 120 else found) or 'nothing'})"
         )
     it, iv = columns.index("timestamp"), columns.index("value")
     series = Series([], [], [])
@@ -72,7 +99,7 @@ def read_csv(stream: TextIO, name: str) -> Series:
             t = parse_time(stamp)
         except ValueError:
             raise InputError(
-                f"{name}, line {line}: timestamp {stamp!r} is neither YYYY-MM-DD HH:MM:SS nor epoch seconds"
+                f"{name}, line {line}: timestamp {stamp!r} is neither YYYY-MM-DD HH:MM:SS nor an epoch number"
             ) from None
         try:
             value = float(text)
@@ -80,6 +107,11 @@ def read_csv(stream: TextIO, name: str) -> Series:
             raise InputError(f"{name}, line {line}: value {text!r} is not a number") from None
         if not math.isfinite(value):
             raise InputError(f"{name}, line {line}: value {text!r} is not a finite number")
+        if series.times and t < series.times[-1]:
+            raise InputError(
+                f"{name}, line {line}: timestamp {stamp!r} is before the row above it ({series.stamps[-1]!r}): "
+                "a detector scores rows in time order"
+            )
         series.stamps.append(stamp)
         series.times.append(t)
         series.values.append(value)
@@ -114,37 +146,62 @@ def read_recording(folder: str, series: str, view: str = "interval") -> Series:
             raise InputError(f"{folder} holds no segments (nothing recorded)")
     except FileNotFoundError as exc:
         raise InputError(str(exc)) from None
-    snaps = list(iter_snapshots(folder, stream))
+    try:
+        snaps = list(iter_snapshots(folder, stream))
+        names = (
+            []
+            if snaps
+            else sorted(
+                {".".join(r.values()) for r in read_table(folder, ["host", "source", "agg"]).to_pylist()}
+            )
+        )
+    except (
+        OSError,
+        ValueError,
+    ) as exc:  # pyarrow's ArrowInvalid is a ValueError: a segment cut short, or not Parquet
+        raise InputError(f"{folder}: {_unreadable(folder) or 'a segment'} cannot be read ({exc})") from None
     if not snaps:
-        table = read_table(folder, ["host", "source", "agg"])
-        names = sorted({".".join(r.values()) for r in table.to_pylist()})
         raise InputError(
             f"{folder} has no stream {'.'.join(stream)}; its streams: {', '.join(names) or 'none'}"
         )
     store = LiveStore(capacity=len(snaps))
     store.ingest(snaps)
     data = TrainingData.from_store(store, stream, view)
-    keys = [key_text(label) for label in data.labels]
+    # a key as the list below shows it: an aggregation's unnamed key is " count" in the store's labels
+    keys = [key_text(label).strip() for label in data.labels]
     if key is None:
         if len(keys) != 1:
             raise InputError(
-                f"{'.'.join(stream)} has {len(keys)} keys; name one as {series}:KEY, one of: "
-                + ", ".join(keys[:50])
-                + (" …" if len(keys) > 50 else "")
+                f"{'.'.join(stream)} has {len(keys)} keys; name one as {series}:KEY, one of: {_listed(keys)}"
             )
         column = 0
-    elif key in keys:
-        column = keys.index(key)
+    elif key.strip() in keys:
+        column = keys.index(key.strip())
     else:
-        raise InputError(
-            f"{'.'.join(stream)} has no key {key!r}; its keys: "
-            + ", ".join(keys[:50])
-            + (" …" if len(keys) > 50 else "")
-        )
+        raise InputError(f"{'.'.join(stream)} has no key {key!r}; its keys: {_listed(keys)}")
     values = data.values[:, column]
     keep = ~np.isnan(values)
     times = data.times[keep]
     return Series([stamp_text(t) for t in times.tolist()], times.tolist(), values[keep].tolist())
+
+
+def _listed(keys: list[str]) -> str:
+    """The first 50 keys, one told from the next: a key holding a comma (``sh,write``) quoted."""
+    return ", ".join(repr(k) if "," in k else k for k in keys[:50]) + (" …" if len(keys) > 50 else "")
+
+
+def _unreadable(folder: str) -> str | None:
+    """The first segment of ``folder`` whose Parquet footer cannot be read, by name."""
+    import pyarrow.parquet as pq
+
+    from ..store.recording import segments
+
+    for part in segments(folder):
+        try:
+            pq.read_metadata(part)
+        except (OSError, ValueError):
+            return part.name
+    return None
 
 
 def key_text(label: tuple[Any, ...]) -> str:
