@@ -19,6 +19,7 @@ so a file made elsewhere can choose among built-in detectors and numbers, nothin
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -35,7 +36,8 @@ FORMAT = "suricate-model/1"
 #: choice, ``suricate detect`` without ``--detector``): ``calibrated``, whose scores are tail
 #: probabilities on one scale for every key, the best on the held-out evaluation (docs/analytics.md).
 DEFAULT_DETECTOR = "calibrated"
-_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
+#: A model's name, a file name in its folder: not "." or "..", which would name the folder or its parent
+_NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$")
 
 
 class UntrustedModelError(ValueError):
@@ -91,7 +93,8 @@ class ModelRegistry:
         )
 
     def names(self) -> list[str]:
-        return sorted(p.name[: -len(".model.json")] for p in self.root.glob("*.model.json"))
+        found = (p.name[: -len(".model.json")] for p in self.root.glob("*.model.json"))
+        return sorted(n for n in found if _NAME.match(n))
 
     def save(self, meta: ModelMeta, detectors: list[Detector]) -> ModelMeta:
         """Write a model; its version is one more than the stored one of that name."""
@@ -155,8 +158,12 @@ def load_model(
     """Read a model made anywhere: JSON, numpy arrays without pickle, skops after a type check."""
     try:
         doc = json.loads(Path(jpath).read_text())
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UntrustedModelError(f"{jpath}: not a model description ({exc})") from None
+    except (
+        UnicodeDecodeError,
+        json.JSONDecodeError,
+        RecursionError,
+    ) as exc:  # RecursionError: nested past reason
+        raise UntrustedModelError(f"{jpath}: not a model description ({type(exc).__name__}: {exc})") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise UntrustedModelError(f"{jpath}: not a {FORMAT} file")
     try:
@@ -172,13 +179,14 @@ def load_model(
     estimators: dict[str, Any] = {}
     if spath is not None:
         estimators = _load_skops(spath, trusted)
-    meta_doc = doc.get("meta", {})
-    allowed = set(ModelMeta.__dataclass_fields__)
-    meta = ModelMeta(**{k: v for k, v in meta_doc.items() if k in allowed})
+    entries = doc.get("detectors", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise UntrustedModelError(f"{jpath}: detectors is not a list of detectors")
+    meta = _meta(doc.get("meta", {}), len(entries), jpath)
     detectors: list[Detector] = []
-    for i, entry in enumerate(doc.get("detectors", [])):
+    for i, entry in enumerate(entries):
         kind = entry.get("kind")
-        cls = DETECTORS.get(kind)
+        cls = DETECTORS.get(kind) if isinstance(kind, str) else None
         if cls is None:
             raise UntrustedModelError(f"{jpath}: unknown detector kind {kind!r}")
         params = entry.get("params", {})
@@ -189,17 +197,100 @@ def load_model(
         det: Detector
         try:
             if cls is EstimatorAdapter:
+                if str(i) not in estimators:
+                    raise UntrustedModelError(f"{jpath}: detector {i}: its estimator's skops file is missing")
                 det = cls(estimators[str(i)], **params)
             else:
                 det = cls(**params)
-        except (TypeError, KeyError) as exc:
+        except (TypeError, ValueError) as exc:  # ValueError: a parameter out of its range (detectors.limits)
             raise UntrustedModelError(f"{jpath}: detector {i}: {exc}") from None
         prefix = f"{i}/"
-        det.set_state(
-            entry.get("state", {}), {k[len(prefix) :]: a for k, a in arrays.items() if k.startswith(prefix)}
-        )
+        try:
+            state = entry.get("state", {})
+            if not isinstance(state, dict):
+                raise TypeError("its state is not a mapping")
+            own = {k[len(prefix) :]: a for k, a in arrays.items() if k.startswith(prefix)}
+            det.set_state(state, own)
+            _probe(det, state, own)
+        except _STATE_ERRORS as exc:  # a state written by hand, or for another detector: not this one's
+            raise UntrustedModelError(
+                f"{jpath}: detector {i} ({kind}): its saved state does not fit it ({type(exc).__name__}: {exc})"
+            ) from None
         detectors.append(det)
     return Model(meta, detectors)
+
+
+#: What a detector's ``set_state`` raises on arrays and numbers that are not its own (missing, another
+#: shape or type, past a float): each is the file's fault, said as ``UntrustedModelError``
+_STATE_ERRORS = (KeyError, IndexError, TypeError, ValueError, AttributeError, ArithmeticError, RecursionError)
+
+
+def _probe(det: Detector, state: dict[str, Any], arrays: dict[str, npt.NDArray[Any]]) -> None:
+    """A state that loads and then fails (or scores NaN, or below 0) at every score or every point learnt is
+    refused here, where the file can be named: one point scored by ``det`` with nothing learnt, and one
+    scored and learnt by a second copy of the state (its arrays copied: a detector's state may keep them)."""
+    scored = det.score_one(0.0, None, learn=False)
+    twin = type(det)(**det.get_params()) if not isinstance(det, EstimatorAdapter) else None
+    learnt = 0.0
+    if twin is not None:
+        twin.set_state(json.loads(json.dumps(state)), {k: a.copy() for k, a in arrays.items()})
+        learnt = twin.score_one(0.0, None)
+    for probe in (scored, learnt):
+        if not (math.isfinite(probe) and probe >= 0.0):
+            raise ValueError(f"it scores {probe!r}")
+
+
+def _meta(doc: Any, detectors: int, jpath: Path) -> ModelMeta:
+    """The model's description, each field of the kind the workbench and the rules read (a field of another
+    kind made a model load, then fail at every score, or score NaN for ever)."""
+
+    def fail(field_name: str, what: str) -> UntrustedModelError:
+        return UntrustedModelError(f"{jpath}: meta.{field_name} is not {what}")
+
+    if not isinstance(doc, dict):
+        raise fail("", "a mapping")
+    allowed = set(ModelMeta.__dataclass_fields__)
+    try:
+        meta = ModelMeta(**{k: v for k, v in doc.items() if k in allowed})
+    except TypeError:
+        raise fail("name", "given (with detector)") from None
+    if not isinstance(meta.name, str) or not isinstance(meta.detector, str):
+        raise fail("name", "a name (and detector a kind)")
+    if not isinstance(meta.streams, list) or not all(
+        isinstance(s, list) and len(s) == 3 and all(isinstance(p, str) for p in s) for s in meta.streams
+    ):
+        raise fail("streams", "a list of [host, source, aggregation]")
+    if not isinstance(meta.keys, list) or not all(isinstance(k, list) for k in meta.keys):
+        raise fail("keys", "a list of keys")
+    if meta.keys and len(meta.keys) != detectors:  # none: a model saved from code, scored by the caller
+        raise fail("keys", f"one key a detector ({len(meta.keys)} keys, {detectors} detectors)")
+    if not isinstance(meta.key_streams, list) or not all(
+        isinstance(j, int) and not isinstance(j, bool) and 0 <= j < len(meta.streams)
+        for j in meta.key_streams
+    ):
+        raise fail("key_streams", "a list of indexes into streams")
+    if meta.key_streams and len(meta.key_streams) != len(meta.keys):
+        raise fail("key_streams", "one stream a key")
+    if meta.threshold is not None and not (_number(meta.threshold) and math.isfinite(meta.threshold)):
+        raise fail("threshold", "a finite number")
+    if not isinstance(meta.params, dict) or not isinstance(meta.policy, dict):
+        raise fail("params", "a mapping (and policy one)")
+    if meta.training_window is not None and not (
+        isinstance(meta.training_window, list)
+        and len(meta.training_window) == 2
+        and all(_number(v) for v in meta.training_window)
+    ):
+        raise fail("training_window", "[start, end]")
+    if not isinstance(meta.excluded, list) or not all(
+        isinstance(span, list) and len(span) >= 2 and all(_number(v) for v in span[:2])
+        for span in meta.excluded
+    ):
+        raise fail("excluded", "a list of [start, end, why]")
+    return meta
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _load_skops(path: Path, trusted: list[str] | None) -> dict[str, Any]:

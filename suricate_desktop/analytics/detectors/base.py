@@ -76,7 +76,7 @@ class Detector:
         if unknown:
             raise TypeError(f"{type(self).__name__}: unknown parameters {sorted(unknown)}")
         self.params: dict[str, Any] = {**self.defaults, **params}
-        check(self.kind, self.params)  # ValueError: a parameter out of its range, named with its range
+        check(self.kind, self.params, self.defaults)  # ValueError: of another kind, or out of its range
         self.reset()
 
     def get_params(self) -> dict[str, Any]:

@@ -12,6 +12,7 @@ windows) are far past any use, and keep an arena of 10^10 bins from being alloca
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,9 +150,12 @@ LIMITS: dict[str, dict[str, Limit]] = {
 }
 
 
-def check(kind: str, params: dict[str, Any]) -> None:
-    """``ValueError`` naming the first parameter of ``params`` out of its range, and the range; and the
-    rules that tie two parameters together."""
+def check(kind: str, params: dict[str, Any], defaults: dict[str, Any] | None = None) -> None:
+    """``ValueError`` naming the first parameter of ``params`` not of its default's kind (in ``defaults``)
+    or out of its range, and the range; and the rules that tie two parameters together."""
+    for name, default in (defaults or {}).items():
+        if name in params and not _of_kind(params[name], default):
+            raise ValueError(f"{kind}: {name} must be {_kind_text(default)} (not {params[name]!r})")
     for name, limit in LIMITS.get(kind, {}).items():
         value = params.get(name)
         if value is not None and not limit.holds(value):
@@ -170,6 +174,37 @@ def check(kind: str, params: dict[str, Any]) -> None:
         raise ValueError(
             f"kmeans: k must be at most min_train ({params['min_train']!r}; not {params['k']!r})"
         )
+
+
+def _of_kind(value: Any, default: Any) -> bool:
+    """Whether ``value`` can stand where ``default`` does: a switch for a switch, a whole number for one, any
+    number for a real one (or for none: a value the detector otherwise learns), whole numbers for a list.
+    A model file once carried ``period: "abc"``: it loaded, then failed at every score."""
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, (list, tuple)):
+        return isinstance(value, (list, tuple)) and all(_whole(v) for v in value)
+    if isinstance(default, int):
+        return _whole(value)
+    if isinstance(default, float) or default is None:
+        return (value is None and default is None) or (
+            isinstance(value, numbers.Real) and not isinstance(value, bool)
+        )
+    return isinstance(value, type(default))
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _kind_text(default: Any) -> str:
+    if isinstance(default, bool):
+        return "true or false"
+    if isinstance(default, (list, tuple)):
+        return "a list of whole numbers"
+    if isinstance(default, int):
+        return "a whole number"
+    return "a number" if isinstance(default, float) else "a number, or none"
 
 
 def _check_resonance(params: dict[str, Any]) -> None:

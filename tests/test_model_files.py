@@ -1,0 +1,143 @@
+"""A saved model's files edited by hand, cut short or written for another model: generated variants of real
+models' files either load into a model that scores, or are refused with ``UntrustedModelError`` (a
+``ValueError``: what the Models pane, the rules and the console catch) naming the file.
+
+Before, a value of another kind in the description (``meta: "x"``, ``period: "abc"``), a missing or
+reshaped array, or a JSON file nested 100,000 deep raised ``AttributeError``, ``KeyError``,
+``IndexError``, ``OverflowError`` or ``RecursionError`` from deep inside, which the rules' loader let
+through as a traceback; or the model loaded and then failed at every score."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from suricate_desktop.analytics import DETECTORS, ModelRegistry
+from suricate_desktop.analytics.registry import ModelMeta, UntrustedModelError
+
+KINDS = ("calibrated", "ensemble", "resonance", "kmeans", "zscore")
+HOSTILE = ["abc", None, [], {}, -1, 1e308, True, [[1, 2], [3]], 0]
+
+
+def saved(folder: Path, kind: str) -> ModelRegistry:
+    """A model of two keys of ``kind`` trained on noise with a daily rhythm, saved as ``m``."""
+    rng = np.random.default_rng(3)
+    t = np.arange(1200) * 60.0
+    dets = []
+    for k in range(2):
+        x = 100 + 10 * np.sin(2 * np.pi * t / 86400) + rng.normal(0, 2, len(t)) + k
+        dets.append(DETECTORS[kind]().fit(x, t))
+    reg = ModelRegistry(folder)
+    meta = ModelMeta("m", kind, streams=[["h", "s", "a"]], keys=[["a"], ["b"]], threshold=dets[0].threshold)
+    reg.save(meta, dets)
+    return reg
+
+
+def paths(doc, here=()):
+    """Every place in a JSON document, as a path of keys and indexes."""
+    yield here
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            yield from paths(v, (*here, k))
+    elif isinstance(doc, list):
+        for i, v in enumerate(doc[:3]):  # a long array's first items stand for the rest
+            yield from paths(v, (*here, i))
+
+
+def replaced(doc, path, value):
+    if not path:
+        return value
+    out = json.loads(json.dumps(doc))
+    at = out
+    for step in path[:-1]:
+        at = at[step]
+    at[path[-1]] = value
+    return out
+
+
+def loads_and_scores_or_is_refused(reg: ModelRegistry, why: str) -> str:
+    try:
+        model = reg.load("m")
+    except UntrustedModelError as exc:
+        assert "m.model." in str(exc), (why, exc)
+        return "refused"
+    for det in model.detectors:
+        scores = det.score(np.array([100.0, 101.0, 500.0, 99.0]), np.arange(4) * 60.0 + 1200 * 60.0)
+        assert np.isfinite(scores).all() and (scores >= 0).all(), (why, scores)
+    return "loaded"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_field_of_a_description_replaced_loads_a_model_that_scores_or_is_refused(tmp_path, kind):
+    reg = saved(tmp_path, kind)
+    jpath = tmp_path / "m.model.json"
+    original = json.loads(jpath.read_text())
+    rng = np.random.default_rng(len(kind))
+    seen = {"refused": 0, "loaded": 0}
+    for path in list(paths(original)):
+        for value in rng.choice(np.array(HOSTILE, dtype=object), 3, replace=False):
+            jpath.write_text(json.dumps(replaced(original, path, value)))
+            seen[loads_and_scores_or_is_refused(reg, f"{path} = {value!r}")] += 1
+    assert seen["refused"] > 20 and seen["loaded"] > 0, seen
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_array_missing_emptied_reshaped_or_poisoned_loads_a_model_that_scores_or_is_refused(
+    tmp_path, kind
+):
+    reg = saved(tmp_path, kind)
+    npath = tmp_path / "m.model.npz"
+    with np.load(npath) as npz:
+        original = {k: npz[k] for k in npz.files}
+    for name, array in original.items():
+        for variant, changed in (
+            ("missing", None),
+            ("empty", array[:0]),
+            ("one short", array.reshape(-1)[:-1] if array.size else array),
+            ("2-D", np.stack([array, array]) if array.ndim == 1 else array.reshape(-1)),
+            ("NaN", np.full(array.shape, np.nan) if array.dtype.kind == "f" else array),
+            ("negative", -np.abs(array) - 1),
+            ("bool", array.astype(bool)),
+        ):
+            arrays = {k: v for k, v in original.items() if k != name}
+            if changed is not None:
+                arrays[name] = changed
+            np.savez(npath, **arrays)
+            loads_and_scores_or_is_refused(reg, f"{name} {variant}")
+
+
+def test_a_description_nested_past_reason_or_a_name_of_dots_is_refused(tmp_path):
+    reg = saved(tmp_path, "zscore")
+    (tmp_path / "m.model.json").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(UntrustedModelError, match="not a model description"):
+        reg.load("m")
+    inner = ModelRegistry(tmp_path / "inner")
+    (tmp_path / "inner").mkdir()
+    for name in (".", "..", ".hidden"):  # "." named the folder itself: its parent's "..model.json" was read
+        with pytest.raises(ValueError, match="bad model name"):
+            inner.load(name)
+    (tmp_path / "inner" / "..model.json").write_text("{}")
+    assert inner.names() == []
+
+
+def test_a_parameter_of_another_kind_is_refused_at_load_not_at_every_score(tmp_path):
+    reg = saved(tmp_path, "calibrated")
+    jpath = tmp_path / "m.model.json"
+    doc = json.loads(jpath.read_text())
+    for name, value, said in (
+        ("period", "abc", "calibrated: period must be a number (not 'abc')"),
+        ("hold", 2.5, "calibrated: hold must be a whole number (not 2.5)"),
+        ("slots", -1, "calibrated: slots must be at least 1"),
+    ):
+        bad = json.loads(json.dumps(doc))
+        bad["detectors"][0]["params"][name] = value
+        jpath.write_text(json.dumps(bad))
+        with pytest.raises(UntrustedModelError) as caught:
+            reg.load("m")
+        assert said in str(caught.value) and "detector 0" in str(caught.value)
+    jpath.write_text(json.dumps(doc))
+    assert math.isfinite(reg.load("m").detectors[0].score_one(100.0, 0.0))
