@@ -227,14 +227,15 @@ _STATE_ERRORS = (KeyError, IndexError, TypeError, ValueError, AttributeError, Ar
 
 def _probe(det: Detector, state: dict[str, Any], arrays: dict[str, npt.NDArray[Any]]) -> None:
     """A state that loads and then fails (or scores NaN, or below 0) at every score or every point learnt is
-    refused here, where the file can be named: one point scored by ``det`` with nothing learnt, and one
-    scored and learnt by a second copy of the state (its arrays copied: a detector's state may keep them)."""
+    refused here, where the file can be named: one point scored by ``det`` with nothing learnt, and one it
+    takes as ordinary scored and learnt by a second copy of the state (its arrays copied: a detector's state
+    may keep them), unless that copy would cost a refit (``Detector.probe_learning``)."""
     scored = det.score_one(0.0, None, learn=False)
-    twin = type(det)(**det.get_params()) if not isinstance(det, EstimatorAdapter) else None
     learnt = 0.0
-    if twin is not None:
+    if det.probe_learning:
+        twin = type(det)(**det.get_params())
         twin.set_state(json.loads(json.dumps(state)), {k: a.copy() for k, a in arrays.items()})
-        learnt = twin.score_one(0.0, None)
+        learnt = twin.score_one(twin.ordinary_value(), None)
     for probe in (scored, learnt):
         if not (math.isfinite(probe) and probe >= 0.0):
             raise ValueError(f"it scores {probe!r}")

@@ -99,6 +99,10 @@ class ContextDetector(Detector):
         "rest_level": 0.75,
     }
 
+    def ordinary_value(self) -> float:
+        lo, hi = self.model.seen_lo, self.model.seen_hi
+        return float((lo + hi) / 2) if np.isfinite(lo) and np.isfinite(hi) else 0.0
+
     def reset(self) -> None:
         super().reset()
         p = self.params
@@ -198,6 +202,9 @@ class SequenceDetector(Detector):
         self.lo: float | None = None
         self.hi: float | None = None
         self.last_shape: int | None = None  # the point at which ``shapes`` last met a new shape
+
+    def ordinary_value(self) -> float:
+        return self.contexts.ordinary_value()
 
     def forget_alarms(self) -> None:
         for part in (self.contexts, self.ensemble, self.shapes):

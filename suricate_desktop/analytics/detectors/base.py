@@ -67,6 +67,9 @@ class Detector:
     reasons: ClassVar[tuple[str, ...]] = ()
     #: The last scored point's reason, an index into ``reasons``; -1: none to give
     why = -1
+    #: Whether loading a saved state checks that it learns a point (``registry._probe``, on a copy of it):
+    #: False where a copy costs a refit and learning a point only keeps it for the next (``WindowModel``)
+    probe_learning = True
     #: True where the state follows where the key stood (a level, a last value), so that a saved model going
     #: on after a gap scores its first value by ``resume`` (a model loaded with a workspace)
     resumes = False
@@ -78,6 +81,11 @@ class Detector:
         self.params: dict[str, Any] = {**self.defaults, **params}
         check(self.kind, self.params, self.defaults)  # ValueError: of another kind, or out of its range
         self.reset()
+
+    def ordinary_value(self) -> float:
+        """A value the state takes as ordinary, for the check that a loaded state learns (0 unless a detector
+        knows better: learning a value past a contexts model's range relearns its last 2,000 points)."""
+        return 0.0
 
     def get_params(self) -> dict[str, Any]:
         return dict(self.params)
