@@ -158,11 +158,8 @@ def load_model(
     """Read a model made anywhere: JSON, numpy arrays without pickle, skops after a type check."""
     try:
         doc = json.loads(Path(jpath).read_text())
-    except (
-        UnicodeDecodeError,
-        json.JSONDecodeError,
-        RecursionError,
-    ) as exc:  # RecursionError: nested past reason
+    # RecursionError: nested past reason (100,000 lists deep)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise UntrustedModelError(f"{jpath}: not a model description ({type(exc).__name__}: {exc})") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise UntrustedModelError(f"{jpath}: not a {FORMAT} file")
@@ -246,7 +243,7 @@ def _meta(doc: Any, detectors: int, jpath: Path) -> ModelMeta:
     kind made a model load, then fail at every score, or score NaN for ever)."""
 
     def fail(field_name: str, what: str) -> UntrustedModelError:
-        return UntrustedModelError(f"{jpath}: meta.{field_name} is not {what}")
+        return UntrustedModelError(f"{jpath}: meta{'.' if field_name else ''}{field_name} is not {what}")
 
     if not isinstance(doc, dict):
         raise fail("", "a mapping")

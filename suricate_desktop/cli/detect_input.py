@@ -148,19 +148,12 @@ def read_recording(folder: str, series: str, view: str = "interval") -> Series:
         raise InputError(str(exc)) from None
     try:
         snaps = list(iter_snapshots(folder, stream))
-        names = (
-            []
-            if snaps
-            else sorted(
-                {".".join(r.values()) for r in read_table(folder, ["host", "source", "agg"]).to_pylist()}
-            )
-        )
-    except (
-        OSError,
-        ValueError,
-    ) as exc:  # pyarrow's ArrowInvalid is a ValueError: a segment cut short, or not Parquet
+        streams = [] if snaps else read_table(folder, ["host", "source", "agg"]).to_pylist()
+    # pyarrow's ArrowInvalid is a ValueError: a segment cut short, or not Parquet
+    except (OSError, ValueError) as exc:
         raise InputError(f"{folder}: {_unreadable(folder) or 'a segment'} cannot be read ({exc})") from None
     if not snaps:
+        names = sorted({".".join(r.values()) for r in streams})
         raise InputError(
             f"{folder} has no stream {'.'.join(stream)}; its streams: {', '.join(names) or 'none'}"
         )
