@@ -91,13 +91,16 @@ def test_a_value_past_its_range_is_refused_by_name_and_range(kind):
         default = DETECTORS[kind].defaults[name]
         if default is None:
             default = 0.0
-        for value in outside(limit, default[0] if isinstance(default, (list, tuple)) else default):
-            given = [value] if isinstance(default, (list, tuple)) else value
+        listed = isinstance(default, (list, tuple))
+        one = default[0] if listed else default
+        for value in outside(limit, one):
+            given = [value] if listed else value
             with pytest.raises(ValueError) as caught:
                 DETECTORS[kind](**{name: given})
-            assert str(caught.value).startswith(f"{kind}: {name} must be {limit.text()} (not "), str(
-                caught.value
-            )
+            # a number of its kind past the range is told the range; a NaN where a whole number goes, its kind
+            whole = isinstance(one, int) and not isinstance(value, int)
+            said = ("a list of whole numbers" if listed else "a whole number") if whole else limit.text()
+            assert str(caught.value).startswith(f"{kind}: {name} must be {said} (not "), str(caught.value)
 
 
 @pytest.mark.parametrize("kind", [k for k in KINDS if k != "estimator"])
