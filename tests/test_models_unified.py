@@ -169,7 +169,9 @@ def test_a_rules_model_scorer_resolves_against_the_workspaces_model_registry(qtb
     row = next(r for r in range(panel.table.rowCount()) if panel.table.item(r, 1).text() == "sshd-unusual")
     assert panel.table.item(row, 3).text() == "score(model:cpu-ewma) > 8"
 
-    # the rule scores the live stream with the saved model: quiet, then a spike in sshd (the newest interval)
+    # the rule scores the live stream with the saved model, once the panel has read it (in its own thread):
+    # quiet, then a spike in sshd (the newest interval)
+    qtbot.waitUntil(lambda: (panel.take_events(), not panel.models.pending)[1], timeout=10_000)
     rows = cpu_rows(10, rng)
     rows[9]["sshd"] = 40.0
     source.store(snaps(CPU, t, rows))

@@ -96,6 +96,17 @@ class ModelRegistry:
         found = (p.name[: -len(".model.json")] for p in self.root.glob("*.model.json"))
         return sorted(n for n in found if _NAME.match(n))
 
+    def stamp(self, name: str) -> tuple[str, int, int, int] | None:
+        """What tells one saved version of a model from another without reading it: its description file's
+        path, inode, size and modification time (``save`` replaces that file last), or None when there is none.
+        The rules panel keeps a model it already read while its stamp holds."""
+        jpath = self._paths(name)[0]
+        try:
+            st = jpath.stat()
+        except OSError:
+            return None
+        return (str(jpath.resolve()), st.st_ino, st.st_size, st.st_mtime_ns)
+
     def save(self, meta: ModelMeta, detectors: list[Detector]) -> ModelMeta:
         """Write a model; its version is one more than the stored one of that name."""
         self.root.mkdir(parents=True, exist_ok=True)

@@ -24,9 +24,11 @@ from .model import (
     parse_rule,
 )
 from .scoring import (
+    ModelBeingRead,
     ModelScorer,
     RollingZScore,
     Scorer,
+    expect_models,
     make_scorer,
     register_models,
     register_scorer,
@@ -44,6 +46,7 @@ __all__ = [
     "Alert",
     "AlertHistory",
     "Engine",
+    "ModelBeingRead",
     "ModelScorer",
     "RollingZScore",
     "Rule",
@@ -55,6 +58,7 @@ __all__ = [
     "dump",
     "dumps",
     "duration",
+    "expect_models",
     "fill",
     "firings",
     "label_text",

@@ -472,6 +472,38 @@ def register_models(models: dict[str, Any], replace: bool = False) -> list[str]:
     return names
 
 
+class ModelBeingRead:
+    """The scorer of a ``model:NAME`` rule while its model is still being read (the workbench reads models
+    away from its GUI thread, and a large one takes seconds): every series scores NaN, so the rule is valid
+    and its timers hold, neither firing nor clearing, until ``register_models`` puts the model in."""
+
+    keyed = True
+
+    def __init__(self, any_stream: bool = False):
+        self.any_stream = bool(any_stream)
+
+    def score(
+        self, times: np.ndarray, values: np.ndarray, stream: Iterable[str] = (), keys: Iterable[str] = ()
+    ) -> np.ndarray:
+        return np.full(np.shape(values), np.nan)
+
+    def score_last(
+        self, times: np.ndarray, values: np.ndarray, stream: Iterable[str] = (), keys: Iterable[str] = ()
+    ) -> np.ndarray:
+        return np.full(np.shape(values)[1:], np.nan)
+
+
+def expect_models(names: Iterable[str]) -> None:
+    """The models of ``register_models`` are about to be ``names`` (being read): forget the model scorers of
+    other names now, so a rule naming a deleted model says so at once, and make each new name a known scorer
+    that scores nothing (``ModelBeingRead``) until ``register_models`` puts its model in."""
+    wanted = {MODEL_PREFIX + n for n in names}
+    for name in [n for n in _SCORERS if n.startswith(MODEL_PREFIX) and n not in wanted]:
+        del _SCORERS[name]
+    for name in wanted - set(_SCORERS):
+        register_scorer(name, ModelBeingRead)
+
+
 _SCORERS: dict[str, Callable[..., Scorer]] = {"zscore": RollingZScore}
 
 

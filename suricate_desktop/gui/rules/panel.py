@@ -14,7 +14,8 @@ backtested. This widget only reads what the engine thread publishes, on timers.
 Rules of type ``score`` and ``anomaly_rate`` may use ``scorer = "model:NAME"``: NAME is a model of
 the workspace's model registry, the Models dock's folder (``use_model_registry``); the panel reloads
 those models whenever the Models dock saves or deletes one or the workspace changes folder, so a rule
-scores with the model as last saved.
+scores with the model as last saved. They are read in a thread of their own (``rule_models``), as a large
+one takes seconds, and only those whose files changed.
 
 Next to the rules file: ``<name>.history.jsonl`` (every alert event) and ``<name>.alerts.json`` (alert
 states: acknowledged with a comment, silenced, firing), so a restart loses neither.
@@ -61,10 +62,11 @@ from .backtest import BacktestDialog, BacktestJob
 from .dialog import NEW_RULE, RuleEditDialog
 from .marks import PlotMarks
 from .notify import TrayNotifier
+from .rule_models import RuleModels
 from .style import STATE_COLOURS, fmt_number, severity_colour, when
 
 if TYPE_CHECKING:
-    from ...analytics.registry import Model, ModelRegistry
+    from ...analytics.registry import ModelRegistry
 
 EVENTS_MS = 200
 SLOW_MS = 1000
@@ -123,6 +125,7 @@ class RulesPanel(QWidget):
         self._brokers: tuple[BrokerSource, ...] = ()
         #: () -> the workspace's ModelRegistry, once the Models dock hands it over
         self._model_registry: Callable[[], ModelRegistry | None] | None = None
+        self.models = RuleModels()  # the rules' model:NAME scorers, read in their own thread
         self._shown_states: dict = {}
         self.backtest_dialog: BacktestDialog | None = None
         self.timeline = AlertTimeline()
@@ -327,20 +330,19 @@ class RulesPanel(QWidget):
             self._take_rules(self.text)
 
     def _register_models(self) -> None:
-        """The registry's trained models as scorers ``model:NAME`` (as ``suricate rules run --models`` does with
-        a folder); a model that cannot be read is reported and left out."""
-        from ...analytics.registry import UntrustedModelError
-        from ...rules import register_models
+        """Read the registry's models as scorers ``model:NAME`` (as ``suricate rules run --models`` does with a
+        folder), in the ``rule-models`` thread; ``take_events`` takes them in (``rule_models``)."""
+        self.models.reload(self._model_registry() if self._model_registry is not None else None)
 
-        registry = self._model_registry() if self._model_registry is not None else None
-        models: dict[str, Model] = {}
-        if registry is not None and registry.root.is_dir():
-            for name in registry.names():
-                try:
-                    models[name] = registry.load(name)
-                except (OSError, ValueError, UntrustedModelError) as exc:
-                    self.message.emit(f"Model {name} left out of the rules: {exc}")
-        register_models(models, replace=True)
+    def _take_models(self) -> None:
+        """The rules' models, once read: registered, what could not be read said, and the rules checked again."""
+        problems = self.models.take()
+        if problems is None:
+            return
+        for problem in problems:
+            self.message.emit(problem)
+        if self._feed is not None:
+            self._take_rules(self.text)
 
     def _read(self) -> str:
         try:
@@ -567,6 +569,7 @@ class RulesPanel(QWidget):
 
     # -- timers ------------------------------------------------------------------------------------------------------
     def take_events(self) -> None:
+        self._take_models()
         events = self.feed.take_events()
         if not events:
             return
@@ -764,6 +767,7 @@ class RulesPanel(QWidget):
         """Stop the engine thread, save alert states, stop listening to the sources."""
         self._events_timer.stop()
         self._slow_timer.stop()
+        self.models.cancel()
         if self._feed is not None:
             for store in self._stores.values():
                 store.unsubscribe(self._feed.put)
