@@ -393,26 +393,29 @@ def test_a_malicious_pickle_file_is_refused_and_never_run(tmp_path, monkeypatch)
     reg = ModelRegistry(tmp_path)
     _t, x = signal(n=300)
     reg.save(ModelMeta("evil", "ewma"), [DETECTORS["ewma"]().fit(x)])
+    arrays = tmp_path / "evil.model.1.npz"  # the file the description names
     # the arrays file replaced by a pickle that runs code when unpickled
-    (tmp_path / "evil.model.npz").write_bytes(pickle.dumps(Boom()))
+    arrays.write_bytes(pickle.dumps(Boom()))
     with pytest.raises(UntrustedModelError):
         reg.load("evil")
     # an npz whose member is a pickled object array
-    with open(tmp_path / "evil.model.npz", "wb") as f:
+    with open(arrays, "wb") as f:
         np.savez(f, **{"0/x": np.array([Boom()], dtype=object)})
     with pytest.raises(UntrustedModelError):
         reg.load("evil")
-    # a skops file with a type nobody trusted
+    # a skops file with a type nobody trusted, named by the description
     import skops.io as sio
     from sklearn.preprocessing import FunctionTransformer
 
-    np.savez(tmp_path / "evil.model.npz")
-    sio.dump({"0": FunctionTransformer(func=print)}, tmp_path / "evil.model.skops")
+    np.savez(arrays)
+    sio.dump({"0": FunctionTransformer(func=print)}, tmp_path / "evil.model.1.skops")
+    doc = json.loads((tmp_path / "evil.model.json").read_text())
+    doc["files"]["estimators"] = "evil.model.1.skops"
+    (tmp_path / "evil.model.json").write_text(json.dumps(doc))
     with pytest.raises(UntrustedModelError):
         reg.load("evil")
-    (tmp_path / "evil.model.skops").unlink()
+    del doc["files"]["estimators"]
     # a description naming a class that is not a built-in detector, or smuggling objects in parameters
-    doc = json.loads((tmp_path / "evil.model.json").read_text())
     doc["detectors"][0]["kind"] = "os.system"
     (tmp_path / "evil.model.json").write_text(json.dumps(doc))
     with pytest.raises(UntrustedModelError):

@@ -90,7 +90,7 @@ def test_every_array_missing_emptied_reshaped_or_poisoned_loads_a_model_that_sco
     tmp_path, kind
 ):
     reg = saved(tmp_path, kind)
-    npath = tmp_path / "m.model.npz"
+    npath = tmp_path / "m.model.1.npz"  # the arrays of version 1, which the description names
     with np.load(npath) as npz:
         original = {k: npz[k] for k in npz.files}
     for name, array in original.items():
@@ -141,3 +141,125 @@ def test_a_parameter_of_another_kind_is_refused_at_load_not_at_every_score(tmp_p
         assert said in str(caught.value) and "detector 0" in str(caught.value)
     jpath.write_text(json.dumps(doc))
     assert math.isfinite(reg.load("m").detectors[0].score_one(100.0, 0.0))
+
+
+def trained(kind: str, level: float, keys: int = 2) -> list:
+    """Detectors of ``kind`` trained on noise around ``level``, one a key."""
+    rng = np.random.default_rng(int(level))
+    return [DETECTORS[kind]().fit(level + rng.normal(0, 2, 600), np.arange(600) * 60.0) for _ in range(keys)]
+
+
+def scores_of(detectors) -> list[float]:
+    return [d.score_one(v, 700 * 60.0, learn=False) for d in detectors for v in (100.0, 130.0, 300.0)]
+
+
+def meta(kind: str) -> ModelMeta:
+    return ModelMeta("m", kind, streams=[["h", "s", "a"]], keys=[["a"], ["b"]])
+
+
+@pytest.mark.parametrize("fails_at", ["arrays", "description", "the swap"])
+def test_a_save_that_fails_partway_leaves_the_saved_model_whole(tmp_path, monkeypatch, fails_at):
+    """Before, the arrays were written over the old ones before the new description took the old one's place:
+    a save that failed between the two left version 1's description over version 2's arrays, which loaded
+    as a model nobody trained (its scores neither version's)."""
+    reg = ModelRegistry(tmp_path)
+    first = trained("calibrated", 100.0)
+    reg.save(meta("calibrated"), first)
+    before = sorted(p.name for p in tmp_path.iterdir())
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    if fails_at == "arrays":
+        monkeypatch.setattr(np, "savez", full_disk)
+    elif fails_at == "description":
+        monkeypatch.setattr(json, "dumps", full_disk)
+    else:
+        monkeypatch.setattr(Path, "replace", full_disk)
+    with pytest.raises(OSError, match="No space"):
+        reg.save(meta("calibrated"), trained("calibrated", 160.0))
+    monkeypatch.undo()
+    model = reg.load("m")
+    assert model.meta.version == 1 and scores_of(model.detectors) == pytest.approx(scores_of(first))
+
+    second = trained("calibrated", 160.0)
+    reg.save(meta("calibrated"), second)
+    model = reg.load("m")
+    assert model.meta.version == 2 and scores_of(model.detectors) == pytest.approx(scores_of(second))
+    # the old version's arrays, and what the failed save left, are gone: one description, one arrays file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.model.2.npz", "m.model.json"], before
+
+
+def test_a_model_saved_before_descriptions_named_their_files_loads_and_is_saved_anew(tmp_path):
+    reg = ModelRegistry(tmp_path)
+    first = trained("zscore", 100.0)
+    reg.save(meta("zscore"), first)
+    jpath = tmp_path / "m.model.json"
+    doc = json.loads(jpath.read_text())
+    del doc["files"]  # the older form: NAME.model.npz beside NAME.model.json
+    jpath.write_text(json.dumps(doc))
+    (tmp_path / "m.model.1.npz").rename(tmp_path / "m.model.npz")
+    assert scores_of(reg.load("m").detectors) == pytest.approx(scores_of(first))
+    reg.save(meta("zscore"), first)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.model.2.npz", "m.model.json"]
+    reg.delete("m")
+    assert list(tmp_path.iterdir()) == [] and reg.names() == []
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"arrays": "../m.model.1.npz"},
+        {"arrays": "other.model.1.npz"},
+        {"arrays": "m.model.npz"},
+        {"arrays": "m.model.1.npz", "estimators": "/etc/passwd"},
+        {"arrays": "m.model.1.npz", "code": "x"},
+        {"arrays": 1},
+        ["m.model.1.npz"],
+    ],
+)
+def test_a_description_may_name_only_its_own_models_files(tmp_path, files):
+    reg = ModelRegistry(tmp_path / "models")
+    reg.save(meta("zscore"), trained("zscore", 100.0))
+    (tmp_path / "m.model.1.npz").write_bytes((tmp_path / "models" / "m.model.1.npz").read_bytes())
+    jpath = tmp_path / "models" / "m.model.json"
+    doc = json.loads(jpath.read_text())
+    doc["files"] = files
+    jpath.write_text(json.dumps(doc))
+    with pytest.raises(UntrustedModelError, match=r"m\.model\.json: files"):
+        reg.load("m")
+
+
+def test_a_save_killed_at_any_moment_leaves_a_model_that_loads(tmp_path):
+    """A process saving a model again and again, killed (SIGKILL) at 12 moments spread over its saves: the
+    model left always loads, whole, as one of the versions saved."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = f"""
+import sys, numpy as np
+sys.path[:0] = {sys.path!r}
+from suricate_desktop.analytics import DETECTORS, ModelRegistry
+from suricate_desktop.analytics.registry import ModelMeta
+reg = ModelRegistry({str(tmp_path)!r})
+rng = np.random.default_rng(0)
+dets = [DETECTORS["calibrated"]().fit(100 + rng.normal(0, 2, 3000), np.arange(3000) * 60.0) for _ in range(8)]
+print("ready", flush=True)
+while True:
+    reg.save(ModelMeta("m", "calibrated", streams=[["h", "s", "a"]], keys=[[str(i)] for i in range(8)]), dets)
+"""
+    reg = ModelRegistry(tmp_path)
+    rng = np.random.default_rng(7)
+    versions = []
+    for _ in range(12):
+        child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+        assert child.stdout is not None and child.stdout.readline() == "ready\n"
+        time.sleep(float(rng.uniform(0.05, 0.6)))
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        model = reg.load("m")
+        assert len(model.detectors) == 8 and all(np.isfinite(scores_of(model.detectors[:1])))
+        versions.append(model.meta.version)
+    assert versions == sorted(versions) and versions[-1] > 12, versions

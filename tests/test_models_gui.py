@@ -266,7 +266,7 @@ def test_an_estimator_attached_from_code_is_saved_and_reloaded_once_its_types_ar
     path = tmp_path / f"est{workspace.SUFFIX}"
     w.workspace_path = path
     assert w.save_workspace()
-    assert (workspace.models_folder(path) / "lof.model.skops").exists()
+    assert (workspace.models_folder(path) / "lof.model.1.skops").exists()  # its estimator, beside its arrays
 
     asked = []
 

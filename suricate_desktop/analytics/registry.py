@@ -4,13 +4,16 @@ A model named ``NAME`` is two (or three) files in the registry's folder:
 
 * ``NAME.model.json``: format tag, metadata (streams, keys and, for a model over several
   streams, each key's stream, features, training window,
-  excluded spans, threshold, update policy, version, created) and, per key, the detector's kind, parameters
-  and scalar state;
-* ``NAME.model.npz``: the detectors' arrays, read with ``allow_pickle=False`` (a file that
+  excluded spans, threshold, update policy, version, created), per key the detector's kind, parameters
+  and scalar state, and ``files``: the names of the two below, the ones of its version;
+* ``NAME.model.VERSION.npz``: the detectors' arrays, read with ``allow_pickle=False`` (a file that
   holds pickled objects is refused by numpy before anything is unpickled);
-* ``NAME.model.skops``: only for an ``EstimatorAdapter``'s user-built estimator, read with
+* ``NAME.model.VERSION.skops``: only for an ``EstimatorAdapter``'s user-built estimator, read with
   skops after checking its types: any type not on the trusted list (skops' defaults, plus
   what the caller passes as ``trusted``) refuses the file.
+
+A save writes the description last, so it is the save's one atomic step (``ModelRegistry.save``). Models
+saved before descriptions named their files (``NAME.model.npz``, ``NAME.model.skops``) still load.
 
 Detector kinds come from a fixed table (``DETECTORS``) and unknown parameters are refused,
 so a file made elsewhere can choose among built-in detectors and numbers, nothing else.
@@ -18,8 +21,10 @@ so a file made elsewhere can choose among built-in detectors and numbers, nothin
 
 from __future__ import annotations
 
+import glob
 import json
 import math
+import os
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -82,15 +87,11 @@ class ModelRegistry:
     def __init__(self, root: str | Path):
         self.root = Path(root)
 
-    def _paths(self, name: str) -> tuple[Path, Path, Path]:
+    def _description(self, name: str) -> Path:
+        """``NAME.model.json``, the file that says what the model is and names its other files."""
         if not _NAME.match(name):
             raise ValueError(f"bad model name {name!r}")
-        base = self.root / name
-        return (
-            base.with_name(name + ".model.json"),
-            base.with_name(name + ".model.npz"),
-            base.with_name(name + ".model.skops"),
-        )
+        return self.root / f"{name}.model.json"
 
     def names(self) -> list[str]:
         found = (p.name[: -len(".model.json")] for p in self.root.glob("*.model.json"))
@@ -100,7 +101,7 @@ class ModelRegistry:
         """What tells one saved version of a model from another without reading it: its description file's
         path, inode, size and modification time (``save`` replaces that file last), or None when there is none.
         The rules panel keeps a model it already read while its stamp holds."""
-        jpath = self._paths(name)[0]
+        jpath = self._description(name)
         try:
             st = jpath.stat()
         except OSError:
@@ -108,9 +109,14 @@ class ModelRegistry:
         return (str(jpath.resolve()), st.st_ino, st.st_size, st.st_mtime_ns)
 
     def save(self, meta: ModelMeta, detectors: list[Detector]) -> ModelMeta:
-        """Write a model; its version is one more than the stored one of that name."""
+        """Write a model; its version is one more than the stored one of that name.
+
+        The description file is the save's last step and names the arrays (and estimators) file it goes
+        with, ``NAME.model.VERSION.npz``: the new arrays are written beside the old ones, then the new
+        description replaces the old one in one rename, then the old files go. A crash or a full disk at any
+        step leaves the old model whole, or the new one, never the old description over the new arrays."""
         self.root.mkdir(parents=True, exist_ok=True)
-        jpath, npath, spath = self._paths(meta.name)
+        jpath = self._description(meta.name)
         previous = 0
         if jpath.exists():
             try:
@@ -132,28 +138,88 @@ class ModelRegistry:
                 arrays[f"{i}/{k}"] = np.asarray(a)
             if isinstance(det, EstimatorAdapter):
                 estimators[str(i)] = det.estimator
-        doc = {"format": FORMAT, "meta": asdict(meta), "detectors": states}
-        tmp = jpath.with_suffix(".tmp")
-        tmp.write_text(json.dumps(doc, indent=1, default=_jsonable))
-        with open(npath, "wb") as f:
+        files = {"arrays": f"{meta.name}.model.{meta.version}.npz"}
+        if estimators:
+            files["estimators"] = f"{meta.name}.model.{meta.version}.skops"
+        doc = {"format": FORMAT, "meta": asdict(meta), "detectors": states, "files": files}
+        with open(self.root / files["arrays"], "wb") as f:
             np.savez(f, **arrays)  # type: ignore[arg-type]  # numpy's stub checks **kwds against allow_pickle
+            _sync(f)
         if estimators:
             import skops.io as sio
 
+            spath = self.root / files["estimators"]
             sio.dump(estimators, spath)
-        elif spath.exists():
-            spath.unlink()
+            with open(spath, "rb+") as f:
+                _sync(f)
+        tmp = jpath.with_suffix(".tmp")
+        with open(tmp, "w") as f:
+            f.write(json.dumps(doc, indent=1, default=_jsonable))
+            _sync(f)
         tmp.replace(jpath)
+        _sync_folder(self.root)
+        self._remove_companions(meta.name, keep=set(files.values()))
         return meta
 
     def load(self, name: str, trusted: list[str] | None = None) -> Model:
-        jpath, npath, spath = self._paths(name)
-        return load_model(jpath, npath, spath if spath.exists() else None, trusted)
+        return load_model(self._description(name), trusted=trusted)
 
     def delete(self, name: str) -> None:
-        for p in self._paths(name):
-            if p.exists():
-                p.unlink()
+        """The description first, so the model is gone in one step, then the files it went with."""
+        jpath = self._description(name)
+        jpath.unlink(missing_ok=True)
+        self._remove_companions(name, keep=set())
+
+    def _remove_companions(self, name: str, keep: set[str]) -> None:
+        """The arrays and estimators files of ``name``'s other versions (and of the older single-file form,
+        ``NAME.model.npz``), which no description names any more."""
+        pattern = re.compile(re.escape(name) + r"\.model(\.\d+)?\.(npz|skops)")
+        for path in self.root.glob(f"{glob.escape(name)}.model.*"):
+            if pattern.fullmatch(path.name) and path.name not in keep:
+                path.unlink(missing_ok=True)
+
+
+def _sync(f: Any) -> None:
+    f.flush()
+    os.fsync(f.fileno())
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where the system lets a folder be opened: not on Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _companions(jpath: Path, files: Any) -> tuple[Path, Path | None]:
+    """The arrays file and the estimators file (None: none) that the description ``jpath`` names in its
+    ``files``: a version's own in its folder, ``NAME.model.VERSION.npz``, never a path elsewhere. A model
+    saved before descriptions named their files has ``NAME.model.npz`` (and ``NAME.model.skops``)."""
+    name = jpath.name.removesuffix(".model.json")
+    if files is None:
+        spath = jpath.with_name(f"{name}.model.skops")
+        return jpath.with_name(f"{name}.model.npz"), spath if spath.exists() else None
+    if not isinstance(files, dict) or set(files) - {"arrays", "estimators"}:
+        raise UntrustedModelError(f"{jpath}: files is not a mapping of arrays (and estimators) to file names")
+
+    def named(what: str, suffix: str) -> Path:
+        file = files.get(what)
+        if not isinstance(file, str) or not re.fullmatch(
+            rf"{re.escape(name)}\.model\.\d{{1,18}}\.{suffix}", file
+        ):
+            raise UntrustedModelError(
+                f"{jpath}: files.{what} is not a file of this model ({name}.model.VERSION.{suffix})"
+            )
+        return jpath.with_name(file)
+
+    return named("arrays", "npz"), named("estimators", "skops") if "estimators" in files else None
 
 
 def _plain_param(value: object) -> bool:
@@ -163,17 +229,17 @@ def _plain_param(value: object) -> bool:
     return isinstance(value, (int, float, str, bool, type(None)))
 
 
-def load_model(
-    jpath: Path, npath: Path, spath: Path | None = None, trusted: list[str] | None = None
-) -> Model:
+def load_model(jpath: Path, trusted: list[str] | None = None) -> Model:
     """Read a model made anywhere: JSON, numpy arrays without pickle, skops after a type check."""
+    jpath = Path(jpath)
     try:
-        doc = json.loads(Path(jpath).read_text())
+        doc = json.loads(jpath.read_text())
     # RecursionError: nested past reason (100,000 lists deep)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise UntrustedModelError(f"{jpath}: not a model description ({type(exc).__name__}: {exc})") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise UntrustedModelError(f"{jpath}: not a {FORMAT} file")
+    npath, spath = _companions(jpath, doc.get("files"))
     try:
         with np.load(npath, allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
