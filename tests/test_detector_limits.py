@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from suricate_desktop.analytics.detectors import DETECTORS
-from suricate_desktop.analytics.detectors.limits import LIMITS, Limit, check
+from suricate_desktop.analytics.detectors.limits import LIMITS, Limit, check, parse_text
 
 KINDS = sorted(DETECTORS)
 #: The rules that tie two parameters together, which a value changed alone may break within its own range
@@ -138,3 +138,40 @@ def test_resonance_takes_a_known_range_only_low_below_high():
             DETECTORS["resonance"](lo=lo, hi=hi)
     with pytest.raises(ValueError, match="resonance: hi must be a finite number"):
         DETECTORS["resonance"](hi=math.inf)
+
+
+def test_typed_text_reads_as_its_parameters_kind_or_is_refused_with_a_value_error():
+    """One reader of typed parameters (``limits.parse_text``) for ``suricate detect --param``, the Learn
+    dialog's fields and the parameters it remembers. Before there were two that disagreed: ``warm=yes`` was
+    true on the command line and false in the dialog's memory; ``warmups=150;300`` read in the dialog and
+    was refused on the command line. Generated text either reads as a value of the parameter's kind or is
+    refused with a ``ValueError`` (what every caller catches), never another error."""
+    from suricate_desktop.gui.models.detector_params import param_text
+
+    rng = np.random.default_rng(5)
+    alphabet = [*"0123456789 .,;-+eE_xnaifINFtrueyso\t", "١", "∞", "½"]
+    read = refused = 0
+    for kind in KINDS:
+        for name, default in DETECTORS[kind].defaults.items():
+            back = parse_text(default, param_text(default))  # what the dialog remembers, read back
+            assert back == (list(default) if isinstance(default, tuple) else default), (kind, name)
+            for _ in range(60):
+                text = "".join(rng.choice(alphabet, rng.integers(0, 9)))
+                try:
+                    value = parse_text(default, text)
+                except ValueError:
+                    refused += 1
+                    continue
+                read += 1
+                if isinstance(default, bool):
+                    assert isinstance(value, bool), (kind, name, text)
+                elif isinstance(default, (list, tuple)):
+                    assert value and all(isinstance(v, int) and v > 0 for v in value), (kind, name, text)
+                elif isinstance(default, int):
+                    assert isinstance(value, int) and not isinstance(value, bool), (kind, name, text)
+                else:
+                    assert value is None or math.isfinite(value), (kind, name, text)
+    assert read > 50 and refused > 50, (read, refused)
+    for text, value in (("yes", True), ("False", False), ("1", True)):
+        assert parse_text(False, text) is value
+    assert parse_text((150, 300), "150;300") == parse_text((150, 300), " 150, 300 ") == [150, 300]

@@ -332,7 +332,7 @@ def test_resonance_takes_its_list_and_optional_range_parameters_as_text(qtbot, w
     monkeypatch.setattr(learn_ui.QMessageBox, "warning", lambda parent, title, text: warned.append(text))
     warmups.setText("150, many")
     qtbot.mouseClick(dialog.train, Qt.LeftButton)
-    assert warned and "warmups: '150, many' is not whole numbers separated by commas" in warned[0]
+    assert warned and "warmups: '150, many' is not whole numbers above 0 separated by commas" in warned[0]
     assert dialog.result is None
     # a number's field holds only its range (named in its tooltip); a value the range allows but another
     # parameter does not (a window that is no power of two) is refused before training, by name

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import math
 import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -183,6 +182,8 @@ def write(*parts: Iterable[str], path: str | None = None) -> None:
 def parse_params(items: list[str], defaults: dict[str, Any], kind: str) -> dict[str, Any]:
     """``NAME=VALUE`` texts read as the detector's parameters, each of its default's type; ``ValueError``
     names an unknown parameter or a value that is not of its kind."""
+    from ..analytics.detectors.limits import kind_text, parse_text
+
     out: dict[str, Any] = {}
     for item in items:
         name, sep, text = item.partition("=")
@@ -194,40 +195,10 @@ def parse_params(items: list[str], defaults: dict[str, Any], kind: str) -> dict[
                 f"detector {kind!r} has no parameter {name!r}; its parameters: {', '.join(defaults)}"
             )
         try:
-            out[name] = _param_value(defaults[name], text.strip())
+            out[name] = parse_text(defaults[name], text)
         except ValueError:
-            raise ValueError(f"--param {name}={text}: not {_kind_text(defaults[name])}") from None
+            raise ValueError(f"--param {name}={text}: not {kind_text(defaults[name], typed=True)}") from None
     return out
-
-
-def _param_value(default: Any, text: str) -> Any:
-    if isinstance(default, bool):
-        if text.lower() not in ("true", "false", "1", "0", "yes", "no"):
-            raise ValueError(text)
-        return text.lower() in ("true", "1", "yes")
-    if default is None:
-        return float(text) if text else None
-    if isinstance(default, (tuple, list)):
-        values = [int(part) for part in text.split(",") if part.strip()]
-        if not values or min(values) <= 0:
-            raise ValueError(text)
-        return values
-    if isinstance(default, (int, float)):
-        value = type(default)(text)
-        if not math.isfinite(value):
-            raise ValueError(text)
-        return value
-    return type(default)(text)
-
-
-def _kind_text(default: object) -> str:
-    if isinstance(default, bool):
-        return "true or false"
-    if default is None:
-        return "a number, or empty"
-    if isinstance(default, (tuple, list)):
-        return "whole numbers above 0 separated by commas"
-    return "a whole number" if isinstance(default, int) else "a number"
 
 
 def _summary(cls: type, width: int = 100) -> str:

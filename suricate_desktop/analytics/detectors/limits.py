@@ -155,7 +155,7 @@ def check(kind: str, params: dict[str, Any], defaults: dict[str, Any] | None = N
     or out of its range, and the range; and the rules that tie two parameters together."""
     for name, default in (defaults or {}).items():
         if name in params and not _of_kind(params[name], default):
-            raise ValueError(f"{kind}: {name} must be {_kind_text(default)} (not {params[name]!r})")
+            raise ValueError(f"{kind}: {name} must be {kind_text(default)} (not {params[name]!r})")
     for name, limit in LIMITS.get(kind, {}).items():
         value = params.get(name)
         if value is not None and not limit.holds(value):
@@ -197,14 +197,46 @@ def _whole(value: Any) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-def _kind_text(default: Any) -> str:
+def kind_text(default: Any, typed: bool = False) -> str:
+    """What may stand where ``default`` does, in words: as a value (a model file's), or as ``typed`` text
+    (``parse_text``'s)."""
     if isinstance(default, bool):
         return "true or false"
     if isinstance(default, (list, tuple)):
-        return "a list of whole numbers"
+        return "whole numbers above 0 separated by commas" if typed else "a list of whole numbers"
     if isinstance(default, int):
         return "a whole number"
-    return "a number" if isinstance(default, float) else "a number, or none"
+    if isinstance(default, float):
+        return "a number"
+    return "a number, or empty" if typed else "a number, or none"
+
+
+_TRUE, _FALSE = ("true", "yes", "1"), ("false", "no", "0")
+
+
+def parse_text(default: Any, text: str) -> Any:
+    """A parameter typed as text read as ``default``'s kind (``kind_text``): ``suricate detect --param``,
+    a Learn dialog field, and the dialog's remembered parameters (``True``, ``150, 300``) all read it here.
+    ``ValueError`` when the text is not of that kind; its range is checked with every other value's, when
+    the detector is made (``check``)."""
+    text = str(text).strip()
+    if isinstance(default, bool):
+        if text.lower() not in _TRUE + _FALSE:
+            raise ValueError(text)
+        return text.lower() in _TRUE
+    if isinstance(default, (list, tuple)):
+        values = [int(part) for part in text.replace(";", ",").split(",") if part.strip()]
+        if not values or min(values) <= 0:
+            raise ValueError(text)
+        return values
+    if isinstance(default, int):
+        return int(text)
+    if default is None and not text:
+        return None
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
 
 
 def _check_resonance(params: dict[str, Any]) -> None:

@@ -64,7 +64,7 @@ def detector_help(kind: str) -> str:
 
 
 def repr_params(params: dict[str, Any]) -> str:
-    """``name=value;...``: parameters as QSettings keeps them (plain text, parsed back by ``parse_param``)."""
+    """``name=value;...``: parameters as QSettings keeps them (plain text, parsed back by ``limits.parse_text``)."""
     return ";".join(f"{k}={param_text(v)}" for k, v in params.items())
 
 
@@ -75,18 +75,3 @@ def param_text(value: object) -> str:
     if isinstance(value, (tuple, list)):
         return ", ".join(str(v) for v in value)
     return str(value)
-
-
-def parse_param(default: float | list[int] | tuple[int, ...] | None, text: str) -> Any:
-    """``text`` read as a parameter of ``default``'s kind; ``ValueError`` when it cannot be."""
-    text = str(text).strip()
-    if isinstance(default, bool):
-        return text == "True"
-    if default is None:
-        return float(text) if text else None
-    if isinstance(default, (tuple, list)):
-        values = [int(part) for part in text.replace(";", ",").split(",") if part.strip()]
-        if not values or min(values) <= 0:
-            raise ValueError(text)
-        return values
-    return type(default)(text)

@@ -50,7 +50,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...analytics import DETECTORS, LiveScorer, TrainingCancelled, TrainingData, train
-from ...analytics.detectors.limits import LIMITS
+from ...analytics.detectors.limits import LIMITS, parse_text
 from ...analytics.features import StreamKey, feature_text
 from ...schema import AGENT_SOURCE, BUCKET_KINDS
 from .. import screen_fit
@@ -62,7 +62,6 @@ from .detector_params import (
     detector_figures,
     detector_help,
     offered_detectors,
-    parse_param,
     repr_params,
 )
 from .param_form import fill_form, form_height, read_form
@@ -723,7 +722,7 @@ class LearnBaselineDialog(QObject):
             name, _, value = part.partition("=")
             if name in defaults:
                 try:
-                    out[name] = parse_param(defaults[name], value)
+                    out[name] = parse_text(defaults[name], value)
                 except ValueError:
                     pass
         return out

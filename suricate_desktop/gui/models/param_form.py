@@ -11,8 +11,8 @@ from typing import Any, cast
 
 from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QFormLayout, QLineEdit, QSpinBox, QWidget
 
-from ...analytics.detectors.limits import Limit
-from .detector_params import param_text, parse_param
+from ...analytics.detectors.limits import Limit, kind_text, parse_text
+from .detector_params import param_text
 
 DECIMALS = 3  # a real parameter's field
 
@@ -84,9 +84,9 @@ def read_form(fields: dict[str, QWidget], defaults: dict[str, Any]) -> dict[str,
             out[name] = widget.isChecked()
         elif isinstance(widget, QLineEdit):
             try:
-                out[name] = parse_param(defaults[name], widget.text())
+                out[name] = parse_text(defaults[name], widget.text())
             except ValueError:
-                what = "a number, or empty" if defaults[name] is None else "whole numbers separated by commas"
+                what = kind_text(defaults[name], typed=True)
                 raise ValueError(f"{name.replace('_', ' ')}: {widget.text()!r} is not {what}") from None
         else:
             out[name] = cast("QSpinBox | QDoubleSpinBox", widget).value()
