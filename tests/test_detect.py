@@ -166,10 +166,11 @@ def test_epoch_seconds_and_stdin_score_as_their_dates_do(tmp_path):
 
 def test_one_series_in_any_form_a_tool_writes_scores_the_same_from_a_file_or_stdin(tmp_path):
     """A byte-order mark, CR or CRLF line ends, a byte that is not UTF-8 in a column not read, epoch
-    milliseconds, microseconds or nanoseconds: each form of one series, generated, from a file and from
-    stdin, scores as the plain file does. Before, stdin refused a BOM (a header with an invisible
-    character) and CR line ends (a traceback), a file refused a Latin-1 byte in any column, and
-    milliseconds were read as seconds (the year 47,000: the time-of-day views saw nothing)."""
+    milliseconds, microseconds or nanoseconds, UTF-16 or UTF-32: each form of one series, generated, from a
+    file and from stdin, scores as the plain file does. Before, stdin refused a BOM (a header with an
+    invisible character) and CR line ends (a traceback), a file refused a Latin-1 byte in any column,
+    milliseconds were read as seconds (the year 47,000: the time-of-day views saw nothing), and UTF-16 was
+    refused with a header of NULs between its letters."""
     rng = np.random.default_rng(23)
     series = shifted_series().head(1500)
     plain = series.to_csv(index=False)
@@ -178,6 +179,8 @@ def test_one_series_in_any_form_a_tool_writes_scores_the_same_from_a_file_or_std
     forms = {}
     for unit, scale in (("ms", 10**3), ("us", 10**6), ("ns", 10**9)):
         forms[unit] = series.assign(timestamp=[str(t * scale) for t in seconds]).to_csv(index=False).encode()
+    for encoding in ("utf-16", "utf-16-le", "utf-16-be", "utf-32"):  # a spreadsheet's "Unicode text"
+        forms[encoding] = plain.replace("\n", "\r\n").encode(encoding)
     for _ in range(6):
         text = plain
         if rng.random() < 0.6:  # a column the command does not read, with a byte that is not UTF-8 in it

@@ -7,12 +7,13 @@ line or the choices, which the command prints.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO, cast
 
 from ..store.live import label_text
 
@@ -65,12 +66,29 @@ def read_csv(stream: TextIO, name: str) -> Series:
         raise InputError(f"{name}, line {max(1, reader.line_num)}: not CSV this can read: {exc}") from None
 
 
+#: Byte-order marks of the encodings a spreadsheet writes besides UTF-8 ("Unicode text" is UTF-16), the
+#: four-byte ones first: UTF-32's little-endian mark begins with UTF-16's
+_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def open_text(binary: BinaryIO) -> TextIO:
     """A file or stdin as the CSV reader takes it, the same for both: UTF-8 (a byte-order mark skipped),
     line ends as they are (the csv module reads ``\r``, ``\n`` and ``\r\n``), and a byte that is not
     UTF-8 read as U+FFFD, so that it is an error only in a field that is read (its line named) and not
-    in a column that is ignored."""
-    return io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace", newline="")
+    in a column that is ignored. UTF-16 and UTF-32 are told by their byte-order mark, and UTF-16 without
+    one by a NUL byte among its first two (no CSV of text has one): read as UTF-8, such a file was refused
+    with a header of NULs between its letters."""
+    buffered = binary if hasattr(binary, "peek") else io.BufferedReader(cast(Any, binary))
+    head = buffered.peek(4)[:4]
+    encoding = next((name for mark, name in _MARKS if head.startswith(mark)), "utf-8-sig")
+    if encoding == "utf-8-sig" and len(head) >= 2 and b"\0" in head[:2]:
+        encoding = "utf-16-le" if head[1:2] == b"\0" else "utf-16-be"
+    return io.TextIOWrapper(buffered, encoding=encoding, errors="replace", newline="")
 
 
 def _read_rows(reader: Any, name: str) -> Series:
