@@ -45,6 +45,11 @@ DEFAULT_DETECTOR = "calibrated"
 _NAME = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,127}$")
 
 
+def valid_model_name(name: str) -> bool:
+    """Whether ``name`` can name a model: its files' names, in its folder (the Learn dialog asks first)."""
+    return bool(_NAME.match(name))
+
+
 class UntrustedModelError(ValueError):
     """A model file that would need code or types we do not trust to load.
 
@@ -89,7 +94,7 @@ class ModelRegistry:
 
     def _description(self, name: str) -> Path:
         """``NAME.model.json``, the file that says what the model is and names its other files."""
-        if not _NAME.match(name):
+        if not valid_model_name(name):
             raise ValueError(f"bad model name {name!r}")
         return self.root / f"{name}.model.json"
 

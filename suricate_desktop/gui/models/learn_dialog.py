@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
 from ...analytics import DETECTORS, LiveScorer, TrainingCancelled, TrainingData, train
 from ...analytics.detectors.limits import LIMITS, parse_text
 from ...analytics.features import StreamKey, feature_text
+from ...analytics.registry import valid_model_name
 from ...schema import AGENT_SOURCE, BUCKET_KINDS
 from .. import screen_fit
 from ..forms import load_form
@@ -70,7 +71,6 @@ POLICIES = {"online": "Learn continuously (partial_fit)", "refit": "Refit period
 SETTINGS_GROUP = "learn-baseline"
 PARAMS_HEIGHT = 200  # pixels of detector parameters shown before they scroll
 MAINTENANCE_BRUSH = (31, 119, 180, 45)
-_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
 #: The widgets of ui/learn_baseline.ui the dialog uses, looked up by name (attributes of the same names).
 WIDGETS = (
     "name stream moreStreams keys lastRadio minutes spanRadio spanFrom spanTo overviewHolder excludedLabel "
@@ -211,6 +211,9 @@ class LearnBaselineDialog(QObject):
         self._read.connect(self._recording_read)
 
         self.result = None
+        #: ((source, stream), streams) the result was trained on: what Save attaches it to, whatever the
+        #: stream list shows by then
+        self.trained_on: tuple[tuple, list[tuple]] = ((None, ()), [])
         self.data: TrainingData | None = None
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
@@ -306,8 +309,15 @@ class LearnBaselineDialog(QObject):
         self._streams_changed()
 
     def _streams_changed(self, *_) -> None:
-        """The keys of every chosen stream (checked, except those unchecked before), the name, the window."""
+        """The keys of every chosen stream (checked, except those unchecked before), the name, the window. A
+        model trained on other streams is set aside: Save would have attached it where its keys are not."""
         choice = self.current
+        if self.result is not None and (choice, self.streams()) != self.trained_on:
+            self.result = None
+            self.save_button.setEnabled(False)
+            self.scores_curve.setData([], [])
+            self.scores_over.setData([], [])
+            self.summary.setText("The streams changed since training: Train again to save a model of them.")
         unchecked = {
             lab
             for row, lab in enumerate(self.key_labels)
@@ -543,11 +553,19 @@ class LearnBaselineDialog(QObject):
         excluded, holdout, policy = self.excluded(), self.holdout.value() / 100, self.policy.currentData()
         self._cancel.clear()
         self.result = None
+        trained_on = (self.current, self.streams())
         self.save_button.setEnabled(False)
         self.train.setEnabled(False)
+        self._lock_streams(True)
         self.cancel.setEnabled(True)
         self.progress.setValue(0)
         self.summary.setText(f"Training on {len(data.times):,} intervals…")
+
+        def say(signal, value) -> None:
+            try:
+                signal.emit(value)
+            except RuntimeError:  # the dialog was closed, and deleted, while training ran: nobody to tell
+                self._cancel.set()
 
         def work():
             try:
@@ -558,17 +576,17 @@ class LearnBaselineDialog(QObject):
                     excluded,
                     holdout,
                     policy,
-                    progress=self._progress.emit,
+                    progress=lambda fraction: say(self._progress, fraction),
                     cancelled=self._cancel.is_set,
                 )
             except TrainingCancelled:
-                self._failed.emit("Training cancelled.")
+                say(self._failed, "Training cancelled.")
             except (ValueError, TypeError) as exc:
-                self._failed.emit(f"Cannot train: {exc}")
+                say(self._failed, f"Cannot train: {exc}")
             except Exception as exc:
-                self._failed.emit(f"Training failed: {type(exc).__name__}: {exc}")
+                say(self._failed, f"Training failed: {type(exc).__name__}: {exc}")
             else:
-                self._finished.emit((result, data, template))
+                say(self._finished, (result, data, template, trained_on))
 
         self._thread = threading.Thread(target=work, name="learn-baseline", daemon=True)
         self._thread.start()
@@ -576,14 +594,21 @@ class LearnBaselineDialog(QObject):
     def cancel_training(self) -> None:
         self._cancel.set()
 
+    def _lock_streams(self, locked: bool) -> None:
+        """While training runs, the streams and keys it reads stay as they were when it started."""
+        for widget in (self.stream, self.moreStreams, self.keys):
+            widget.setEnabled(not locked)
+
     def _training_failed(self, text: str) -> None:
+        self._lock_streams(False)
         self.train.setEnabled(True)
         self.cancel.setEnabled(False)
         self.progress.setValue(0)
         self.summary.setText(text)
 
     def _trained(self, payload) -> None:
-        self.result, self.data, self.template = payload
+        self.result, self.data, self.template, self.trained_on = payload
+        self._lock_streams(False)
         self.train.setEnabled(True)
         self.cancel.setEnabled(False)
         self.save_button.setEnabled(True)
@@ -629,18 +654,28 @@ class LearnBaselineDialog(QObject):
         if self.result is None:
             return None
         name = self.name.text().strip()
-        if not _NAME.match(name):
+        if not valid_model_name(name):
             QMessageBox.warning(
                 self.dialog,
                 "Learn baseline",
-                "A model's name is letters, digits, '.', '_' and '-' (it names its files).",
+                "A model's name is letters, digits, '.', '_' and '-', not starting with a '.' (it names its "
+                "files), at most 128 of them.",
             )
             return None
         if self.manager.get(name) is not None:
             QMessageBox.warning(self.dialog, "Learn baseline", f"A model named {name!r} is attached already.")
             return None
-        source, stream = self.current
-        streams = self.streams()
+        if name in self.manager.registry.names():  # saved, not attached: replacing it loses it
+            answer = QMessageBox.question(
+                self.dialog,
+                "Learn baseline",
+                f"A model named {name!r} is saved already (not attached). Replace it with this one?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+        (source, stream), streams = self.trained_on
         r = self.result
         scorer = LiveScorer.from_training(
             source.store,
@@ -668,7 +703,7 @@ class LearnBaselineDialog(QObject):
         )
         try:
             self.manager.save(model)
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             QMessageBox.warning(self.dialog, "Learn baseline", f"Attached, but not saved: {exc}")
         self._remember_choices()
         self.saved.emit(model)
@@ -737,7 +772,7 @@ def _fill(holder: QWidget, widget: QWidget) -> None:
 def _default_name(streams: list[tuple]) -> str:
     """``procs-cpu`` for one stream, ``procs-cpu-and-io`` for several (the others' aggregations added)."""
     text = "-".join(streams[0][1:]) + "".join(f"-and-{s[2]}" for s in streams[1:])
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", text)[:100] or "model"
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", text)[:100].lstrip(".") or "model"  # a leading dot hides a file
 
 
 def _clock(ts: float) -> str:

@@ -36,6 +36,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from ...analytics import Anomaly, LiveScorer, ModelRegistry, UntrustedModelError
+from ...analytics.registry import valid_model_name
 
 if TYPE_CHECKING:
     from ..sources.base import Source
@@ -152,6 +153,10 @@ class ModelManager(QObject):
         description: str = "",
     ) -> AttachedModel:
         """Attach a scorer to a source's stream(s) (a model trained in the dialog, loaded, or made in the console)."""
+        if not valid_model_name(name):  # it names the model's files: refused here, not at the next save
+            raise ValueError(
+                f"{name!r} cannot name a model: letters, digits, '.', '_' and '-', no leading '.'"
+            )
         if self.get(name) is not None:
             raise ValueError(f"a model named {name!r} is already attached")
         source_name = source if isinstance(source, str) else source.name
@@ -230,6 +235,25 @@ class ModelManager(QObject):
         for model in self.models:
             if model.source is None and model.source_name == source.name:
                 self._bind(model, source)
+        self._adopt_waiting()
+
+    def _adopt_waiting(self) -> None:
+        """A model attached by hand before any open source had its stream (no source named): bound to the
+        first source that has it, when one does. A broker's streams come with its first snapshots, so this
+        is asked again on every tick, not only when a source opens."""
+        for model in self.models:
+            if model.source is None and not model.source_name:
+                source = next(
+                    (
+                        s
+                        for s in self._all_sources()
+                        if any(i.stream == model.stream for i in s.store.streams())
+                    ),
+                    None,
+                )
+                if source is not None:
+                    model.source_name = source.name
+                    self._bind(model, source)
 
     def source_removed(self, source) -> None:
         for model in self.models:
@@ -252,6 +276,7 @@ class ModelManager(QObject):
     # -- live scoring ----------------------------------------------------------------------------------------------------
     def tick(self) -> None:
         """Poll every enabled model whose last poll is done (the window's slow timer)."""
+        self._adopt_waiting()
         for model in self.models:
             if model.enabled and model.source is not None and not model.busy:
                 model.busy = True
@@ -406,7 +431,10 @@ class ModelManager(QObject):
         if folder is not None:
             self.set_folder(folder)
         for model in self.models:
-            self._write(model)
+            try:
+                self._write(model)
+            except (OSError, ValueError) as exc:  # the others are saved, and so is what is attached
+                self.message.emit(f"Cannot save model {model.name}: {exc}")
         if self.models:
             self.registryChanged.emit()
         root = self.registry.root

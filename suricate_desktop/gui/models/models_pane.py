@@ -135,7 +135,7 @@ class ModelsPane(QWidget):
         streams = " + ".join(".".join(s) for s in model.streams)
         return [
             model.name,
-            f"{streams} · {model.source_name}",
+            f"{streams} · {model.source_name or 'waits for a source with its stream'}",
             model.description or model.detector,
             f"{model.threshold:g}",
             model.state if model.state != "scoring" or last is None else f"{last:.2f}",
