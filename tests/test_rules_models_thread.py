@@ -81,7 +81,7 @@ def test_the_window_comes_up_while_a_model_is_read_and_the_rule_scores_with_it_o
     reads = GatedReads(monkeypatch)
     w = desk()  # on the old code, the window's constructor itself waited at the gate, in the GUI thread
     panel = w.rules_panel
-    assert reads.of("bash-baseline") == ["rule-models"]
+    qtbot.waitUntil(lambda: reads.of("bash-baseline") == ["rule-models"], timeout=10_000)  # held at the gate
     # while the model is being read: the rule is listed, valid, and its spike does not fire on nothing
     assert panel.models.pending and panel.problems.count() == 0
     panel.feed.put(snaps([20] * 30 + [400] * 5))

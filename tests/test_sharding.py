@@ -484,6 +484,16 @@ def record(url: str, exchange: str, queue: str, folder: Path, instance: str) -> 
     )
 
 
+def exited(*procs: subprocess.Popen | None) -> str:
+    """For a failed wait's message: each recorder that has exited, its status and the end of what it said."""
+    said = [
+        f"exited {p.returncode}: {(p.stderr.read() if p.stderr else '')[-2000:]}"
+        for p in procs
+        if p is not None and p.poll() is not None
+    ]
+    return "; ".join(said) or "every recorder still running"
+
+
 def test_recorders_share_a_recording_through_a_sigkill_mid_stream(broker_url, exchange, queue_name, tmp_path):
     folder = tmp_path / "rec"
     first, second = (record(broker_url, exchange, queue_name, folder, n) for n in ("one", "two"))
@@ -492,7 +502,7 @@ def test_recorders_share_a_recording_through_a_sigkill_mid_stream(broker_url, ex
     sent = fleet(40, 150, "r3")
     try:
         # Both consuming before the stream starts: otherwise the first takes it all (its prefetch).
-        assert wait_until(lambda: consumers(broker_url, queue_name) == 2, 30)
+        assert wait_until(lambda: consumers(broker_url, queue_name) == 2, 30), exited(first, second)
         half = len(sent) // 2
         for i in range(0, half, 200):  # a stream, not one burst
             publisher(sent[i : i + 200])
@@ -502,7 +512,7 @@ def test_recorders_share_a_recording_through_a_sigkill_mid_stream(broker_url, ex
         first.send_signal(signal.SIGKILL)  # mid-stream: what it held unacked comes again, to the others
         first.wait()
         restarted = record(broker_url, exchange, queue_name, folder, "one-again")
-        assert wait_until(lambda: consumers(broker_url, queue_name) == 2, 30)
+        assert wait_until(lambda: consumers(broker_url, queue_name) == 2, 30), exited(second, restarted)
         for i in range(half, len(sent), 200):
             publisher(sent[i : i + 200])
         assert publisher.flush(20)
