@@ -11,6 +11,7 @@ Found by a review that drove the dialog with awkward but legitimate choices. Bef
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import numpy as np
@@ -156,3 +157,38 @@ def test_saving_over_a_saved_model_that_is_not_attached_asks_first(qtbot, window
     assert dialog.save() is not None
     saved = json.loads(path.read_text())["meta"]
     assert saved["detector"] == "zscore" and saved["version"] == 2
+
+
+def test_a_long_training_run_says_how_long_before_it_starts_and_how_long_is_left(qtbot, window):
+    """``sequence`` costs about 770 µs a point (its measured figure): on 60 keys of 600 intervals the
+    dialog says so before the run, then what is left as it goes. Before, a bar alone moved for minutes."""
+    from suricate_desktop.analytics.detector_figures import measured
+
+    w = window()
+    rng = np.random.default_rng(8)
+    source = w.registry.add(Source("many keys", LiveStore(capacity=3600)))
+    source.store(
+        rows_to_snaps(
+            time.time() - 600, [{f"k{k}": rng.normal(50, 2) for k in range(60)} for _ in range(600)]
+        )
+    )
+    dialog = w.models.learn_baseline((source, STREAM))
+    dialog.minutes.setValue(60)
+    dialog.detector.setCurrentIndex(dialog.detector.findData("sequence"))
+    dialog.start_training()
+    expected_s = measured("sequence").us_per_point * 600 * 60 / 1e6
+    assert expected_s >= 10 and dialog.summary.text().startswith(
+        "Training on 600 intervals of 60 keys (about "
+    )
+    dialog._started -= 20  # as if 20 s had gone: a quarter done leaves about three times as long
+    dialog._progressed(0.25)
+    assert re.search(r"… 25 %, about 6\d s left$", dialog.summary.text()) or dialog.result is not None
+    dialog.cancel_training()
+    qtbot.waitUntil(lambda: "cancelled" in dialog.summary.text(), timeout=60_000)
+
+    ewma = w.models.learn_baseline((source, STREAM))  # a quick one says nothing of time
+    ewma.minutes.setValue(60)
+    ewma.detector.setCurrentIndex(ewma.detector.findData("ewma"))
+    ewma.start_training()
+    assert ewma.summary.text() == "Training on 600 intervals of 60 keys…"
+    qtbot.waitUntil(lambda: ewma.result is not None, timeout=20_000)

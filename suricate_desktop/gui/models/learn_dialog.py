@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import re
 import threading
+import time
 from datetime import datetime
 from typing import Any, cast
 
@@ -66,6 +67,7 @@ from .detector_params import (
     repr_params,
 )
 from .param_form import fill_form, form_height, read_form
+from .training_time import expected, left
 
 POLICIES = {"online": "Learn continuously (partial_fit)", "refit": "Refit periodically on a sliding window"}
 SETTINGS_GROUP = "learn-baseline"
@@ -205,7 +207,7 @@ class LearnBaselineDialog(QObject):
         self.lastRadio.toggled.connect(self._window_changed)
         self.spanFrom.dateTimeChanged.connect(self._span_edited)
         self.spanTo.dateTimeChanged.connect(self._span_edited)
-        self._progress.connect(lambda fraction: self.progress.setValue(round(fraction * 100)))
+        self._progress.connect(self._progressed)
         self._finished.connect(self._trained)
         self._failed.connect(self._training_failed)
         self._read.connect(self._recording_read)
@@ -217,6 +219,7 @@ class LearnBaselineDialog(QObject):
         self.data: TrainingData | None = None
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
+        self._training_text, self._started = "", 0.0  # what a run is doing, and since when (its progress)
         self._recorded: dict[tuple, TrainingData] = {}
         self._recorded_keys: dict[tuple, list] = {}  # (source name, stream) -> its keys in the recording
         self._reading: set[tuple] = set()  # (source name, stream) being read
@@ -559,7 +562,12 @@ class LearnBaselineDialog(QObject):
         self._lock_streams(True)
         self.cancel.setEnabled(True)
         self.progress.setValue(0)
-        self.summary.setText(f"Training on {len(data.times):,} intervals…")
+        self._training_text = (
+            f"Training on {len(data.times):,} intervals of {len(keys):,} key{'s' * (len(keys) > 1)}"
+            + expected(self.kind, len(data.times), len(keys))
+        )
+        self._started = time.monotonic()
+        self.summary.setText(self._training_text + "…")
 
         def say(signal, value) -> None:
             try:
@@ -590,6 +598,11 @@ class LearnBaselineDialog(QObject):
 
         self._thread = threading.Thread(target=work, name="learn-baseline", daemon=True)
         self._thread.start()
+
+    def _progressed(self, fraction: float) -> None:
+        self.progress.setValue(round(fraction * 100))
+        if self.result is None and self._thread is not None and self._thread.is_alive():
+            self.summary.setText(self._training_text + "…" + left(time.monotonic() - self._started, fraction))
 
     def cancel_training(self) -> None:
         self._cancel.set()
