@@ -263,3 +263,24 @@ while True:
         assert len(model.detectors) == 8 and all(np.isfinite(scores_of(model.detectors[:1])))
         versions.append(model.meta.version)
     assert versions == sorted(versions) and versions[-1] > 12, versions
+
+
+def test_a_save_that_lands_while_a_model_is_read_gives_the_new_version(tmp_path, monkeypatch):
+    """The rules panel reads models in a thread while the Models dock may save one: the description read
+    named arrays that the save then removed. The reader reads the new version instead of failing."""
+    reg = ModelRegistry(tmp_path)
+    reg.save(meta("zscore"), trained("zscore", 100.0))
+    second = trained("zscore", 160.0)
+    real = np.load
+    saves = []
+
+    def load_during_a_save(*args, **kwargs):
+        if not saves:  # the first read of the arrays comes just after another writer's save
+            saves.append(reg.save(meta("zscore"), second))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(np, "load", load_during_a_save)
+    model = reg.load("m")
+    assert (
+        saves and model.meta.version == 2 and scores_of(model.detectors) == pytest.approx(scores_of(second))
+    )

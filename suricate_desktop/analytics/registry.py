@@ -167,7 +167,17 @@ class ModelRegistry:
         return meta
 
     def load(self, name: str, trusted: list[str] | None = None) -> Model:
-        return load_model(self._description(name), trusted=trusted)
+        """The model saved as ``name``. A save that lands while it is read (another thread or process: the
+        Models dock saving as the rules panel reads) takes the old version's files away: the description
+        then differs from the one read, and the new version is read instead."""
+        jpath = self._description(name)
+        before = self.stamp(name)
+        try:
+            return load_model(jpath, trusted=trusted)
+        except UntrustedModelError:
+            if self.stamp(name) == before:
+                raise
+        return load_model(jpath, trusted=trusted)
 
     def delete(self, name: str) -> None:
         """The description first, so the model is gone in one step, then the files it went with."""
