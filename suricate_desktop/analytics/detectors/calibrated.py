@@ -221,11 +221,15 @@ class CalibratedDetector(Detector):
 
     def resume(self, x: float, t: float | None = None) -> float:
         """The first value after a gap is judged by its time of day alone (``season``: the one view whose
-        reference, the slot's usual value on other days, the gap leaves valid), and the level, the slow level
-        and the last value start again from it (and the slot's value, when it was seen earlier the same day: it
-        then holds where the key stood before the gap). Why: against where the key stood at the save, the level views called a
-        key with a rhythm anomalous on most starts of a rule on an empty store; a key down at its first row
-        is still low for the time of day, once the model has seen that time of day on ``RESUME_CYCLES`` days."""
+        reference, the slot's usual value on other days, the gap leaves valid), and the last value starts
+        again from it (and the slot's value, when it was seen earlier the same day: it then holds where the
+        key stood before the gap). So do the level and the slow level, where the key moved while unseen (the
+        value past ``clip`` scales of the level) or was moving at the save (the level a scale or more from the
+        slow one: a rhythm). Why: against where the key stood at the save, the level views called a key with a
+        rhythm anomalous on most starts of a rule on an empty store; and on a steady key, one noisy value
+        taken as the slow level (half-life 300) read as a level climbing or falling on two starts in three. A
+        key down at its first row is still low for the time of day, once the model has seen that time of day
+        on ``RESUME_CYCLES`` days."""
         x = float(x)
         if x != x:
             self.why = -1
@@ -241,7 +245,10 @@ class CalibratedDetector(Detector):
             z = abs(e) / max(self.sscale, 1e-3 * abs(self.level) + 1e-9)
             score, why = -math.log10(self.tails[VIEWS.index("season")].p(z)), 8 + (e <= 0.0)
         if self.n > 0:
-            self.level = self.slow = self.prev = x
+            d = max(self.scale, 1e-3 * abs(self.level) + 1e-9)
+            if abs(x - self.level) > p["clip"] * d or abs(self.level - self.slow) > d:  # moved, or moving
+                self.level = self.slow = x
+            self.prev = x
             self.run = 0
             if today:
                 self.profile[slot] = x
@@ -599,8 +606,10 @@ class CalibratedBank:
         score = np.where(can, -np.log10(self._p(z, slice(4, 5))[:, 0]), 0.0)
         why = np.where(can, 8 + (xv - prof <= 0.0), -1)
         anchor = ok & (self.n > 0)
-        self.level = np.where(anchor, xv, self.level)
-        self.slow = np.where(anchor, xv, self.slow)
+        d = np.maximum(self.scale, 1e-3 * np.abs(self.level) + 1e-9)
+        moved = anchor & ((np.abs(xv - self.level) > p["clip"] * d) | (np.abs(self.level - self.slow) > d))
+        self.level = np.where(moved, xv, self.level)
+        self.slow = np.where(moved, xv, self.slow)
         self.prev = np.where(anchor, xv, self.prev)
         self.run = np.where(anchor, 0, self.run)
         self.profile[self._rows, slot] = np.where(anchor & today, xv, prof)
