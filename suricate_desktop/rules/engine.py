@@ -44,7 +44,7 @@ from .evaluation import Bools, Floats, Measured, Plan, compare, compare_many, me
 from .messages import alert_message, transition_event
 from .model import Rule, RuleSet
 from .saved_state import STATE_VERSION, alert_doc, alert_from_doc
-from .scoring import Scorer, make_scorer
+from .scoring import Scorer, rule_scorers
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +91,9 @@ class Engine:
         self._lock = threading.RLock()
         self._rules: dict[str, Rule] = {}
         self._scorers: dict[str, Scorer] = {}
+        self._factories: dict[
+            str, object
+        ] = {}  # rule -> what made its scorer (``set_rules`` keeps it while same)
         self._plans: dict[StreamId, Plan] = {}
         #: Least recently updated first (``_step`` moves an alert to the end), so eviction takes from the front.
         self._alerts: collections.OrderedDict[tuple[str, StreamId, str], Alert] = collections.OrderedDict()
@@ -108,13 +111,13 @@ class Engine:
 
     # -- rules -------------------------------------------------------------------------------------------------------
     def set_rules(self, rules: Iterable[Rule] | RuleSet) -> None:
-        """Replace the rules; alerts of rules that are kept (same name) keep their state."""
+        """Replace the rules; alerts of rules that are kept (same name) keep their state, and their scorers
+        too where nothing about them changed (``rule_scorers``). The scorers are all made before anything
+        changes: one that fails leaves the rules as they were."""
         with self._lock:
-            self._rules = {r.name: r for r in rules}
-            self._scorers = {}
-            for rule in self._rules.values():
-                if rule.type in ("score", "anomaly_rate"):
-                    self._scorers[rule.name] = make_scorer(rule.scorer, dict(rule.scorer_options))
+            new = {r.name: r for r in rules}
+            scorers, factories = rule_scorers(new.values(), self._rules, self._scorers, self._factories)
+            self._rules, self._scorers, self._factories = new, scorers, factories
             self._plans.clear()
             self._silence_rules = [r for r in self._rules.values() if r.type == "silence" and r.enabled]
             self._alerts = collections.OrderedDict(

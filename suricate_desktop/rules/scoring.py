@@ -197,7 +197,7 @@ class ModelScorer:
 
     def __init__(self, model: Any, any_stream: bool = False):
         self.name = getattr(model.meta, "name", "")
-        self.any_stream = bool(any_stream)
+        self.any_stream = _switch("any_stream", any_stream)
         streams = [tuple(str(p) for p in s) for s in model.meta.streams]
         self.streams = set(streams)
         index = list(getattr(model.meta, "key_streams", None) or [0] * len(model.meta.keys))
@@ -448,6 +448,13 @@ class ModelScorer:
         return out
 
 
+def _switch(name: str, value: Any) -> bool:
+    """A switch given in a rules file: true or false, not a text or a number that Python calls true."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be true or false (not {value!r})")
+    return value
+
+
 def _label(key: Any) -> tuple[Any, ...]:
     """A key as stored in a model's JSON (lists) back to the store's label (tuples)."""
     if isinstance(key, (list, tuple)):
@@ -462,14 +469,56 @@ def register_models(models: dict[str, Any], replace: bool = False) -> list[str]:
     """Make each model available to rules as ``scorer = "model:NAME"`` (options: ``any_stream``); returns the
     scorer names. ``models`` maps names to loaded models (``ModelRegistry.load``). ``replace``: forget the
     models registered before (the workbench's registry changed: another workspace, a model deleted)."""
-    if replace:
+    kept = {n: f for n, f in _SCORERS.items() if isinstance(f, _ModelFactory)}
+    if replace:  # every model scorer: those of the models read, and those of models still being read
         for name in [n for n in _SCORERS if n.startswith(MODEL_PREFIX)]:
             del _SCORERS[name]
     names = []
     for name, model in models.items():
-        register_scorer(MODEL_PREFIX + name, lambda _model=model, **options: ModelScorer(_model, **options))
+        factory = kept.get(MODEL_PREFIX + name)
+        # the same model as before keeps its factory: an engine then keeps its rules' running copies
+        register_scorer(
+            MODEL_PREFIX + name,
+            factory if factory is not None and factory.model is model else _ModelFactory(model),
+        )
         names.append(MODEL_PREFIX + name)
     return names
+
+
+class _ModelFactory:
+    """Makes a ``ModelScorer`` of one loaded model (``register_models``), and says which."""
+
+    def __init__(self, model: Any):
+        self.model = model
+
+    def __call__(self, **options: Any) -> ModelScorer:
+        return ModelScorer(self.model, **options)
+
+
+def rule_scorers(
+    rules: Iterable[Any],
+    old_rules: dict[str, Any],
+    old_scorers: dict[str, Scorer],
+    old_factories: dict[str, Any],
+) -> tuple[dict[str, Scorer], dict[str, Any]]:
+    """The scorers of the ``score`` and ``anomaly_rate`` rules among ``rules``, and what made each: a rule's
+    scorer before (``old_*``, by rule name) is kept where its scorer, its options and what makes it (the
+    same loaded model) are unchanged. Why: a reload of the rules file, a rule switched off and on, or the
+    models read again from unchanged files then go on from where the scorers stood; a model's running copies
+    started again from one row, and on a steady key that start alerted (``Detector.resume``)."""
+    scorers: dict[str, Scorer] = {}
+    factories: dict[str, Any] = {}
+    for rule in rules:
+        if rule.type not in ("score", "anomaly_rate"):
+            continue
+        factory = factories[rule.name] = _SCORERS.get(rule.scorer)
+        old = old_rules.get(rule.name)
+        same = old is not None and (old.scorer, old.scorer_options) == (rule.scorer, rule.scorer_options)
+        if same and rule.name in old_scorers and old_factories.get(rule.name) is factory:
+            scorers[rule.name] = old_scorers[rule.name]
+        else:
+            scorers[rule.name] = make_scorer(rule.scorer, dict(rule.scorer_options))
+    return scorers, factories
 
 
 class ModelBeingRead:
@@ -480,7 +529,7 @@ class ModelBeingRead:
     keyed = True
 
     def __init__(self, any_stream: bool = False):
-        self.any_stream = bool(any_stream)
+        self.any_stream = _switch("any_stream", any_stream)
 
     def score(
         self, times: np.ndarray, values: np.ndarray, stream: Iterable[str] = (), keys: Iterable[str] = ()
