@@ -402,6 +402,53 @@ def test_rules_run_rereads_the_rules_file_when_it_changes(broker_url, exchange, 
     assert reload["problems"] == [f"{rules}:8: error: missing field 'threshold'"]
 
 
+def test_rules_run_follows_its_models_folder(broker_url, exchange, tmp_path):
+    """A model added to ``--models DIR`` while ``rules run`` runs is a scorer at the next second, a model
+    deleted there is no more (its rule left out, said), and a model whose file is broken afterwards keeps its
+    last good version. Before, the daemon read the folder once: the reload said "unknown scorer" for a
+    model added, and a deleted one went on scoring."""
+    from test_rules import trained_model
+
+    from suricate_desktop.analytics import ModelRegistry
+
+    folder = tmp_path / "models"
+    folder.mkdir()
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        '[[rule]]\nname = "new-model"\ntype = "score"\nscorer = "model:bash-baseline"\nkey = "bash"\n'
+        "threshold = 8\n"
+    )
+    proc = subprocess.Popen(
+        [*CMD, "run", str(rules), "--broker", broker_url, "--exchange", exchange, "--models", str(folder)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines = _Lines(proc)
+    try:
+        assert lines.wait(lambda e: e["event"] == "started"), proc.stderr
+        started = next(e for e in lines.events() if e["event"] == "started")
+        assert started["problems"] and started["models"] == []  # its model is not there yet
+        trained_model(tmp_path)  # bash-baseline saved into the folder
+        assert lines.wait(lambda e: e["event"] == "reload" and e["models"] == ["model:bash-baseline"])
+        reload = [e for e in lines.events() if e["event"] == "reload"][-1]
+        assert reload["rules"] == ["new-model"] and reload["problems"] == []
+        description = folder / "bash-baseline.model.json"
+        description.write_text(description.read_text().replace('"detectors"', '"detectors_"', 1))
+        assert lines.wait(lambda e: e["event"] == "models")
+        said = next(e for e in lines.events() if e["event"] == "models")["error"]
+        assert said.startswith("Model bash-baseline cannot be read again, its last version kept")
+        ModelRegistry(folder).delete("bash-baseline")
+        assert lines.wait(lambda e: e["event"] == "reload" and e["models"] == [] and e["problems"])
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        rc = proc.wait(30)
+    assert rc == 0, proc.stderr.read()
+    last = [e for e in lines.events() if e["event"] == "reload"][-1]
+    assert "unknown scorer 'model:bash-baseline'" in last["problems"][0]
+
+
 MODEL_RULES = """
 [[rule]]
 name = "bash-unusual"

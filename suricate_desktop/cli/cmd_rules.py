@@ -128,26 +128,51 @@ def _add_models_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _register_models(folder: str | None) -> list[str] | None:
+def _register_models(folder: str | None) -> ModelFolder | None:
     """Load every model of the registry folder (nothing in it is run) and offer it to rules as a scorer.
     None (after saying why on stderr) when the folder or a model cannot be read."""
     if not folder:
-        return []
-    from ..analytics.registry import ModelRegistry, UntrustedModelError
-    from ..rules import register_models
-
+        return ModelFolder(None)
     if not Path(folder).is_dir():
         print(f"suricate rules: no model registry at {folder}", file=sys.stderr)
         return None
-    registry = ModelRegistry(folder)
-    models = {}
-    for name in registry.names():
-        try:
-            models[name] = registry.load(name)
-        except (OSError, ValueError, UntrustedModelError) as exc:
-            print(f"suricate rules: model {name}: {exc}", file=sys.stderr)
-            return None
-    return register_models(models)
+    models = ModelFolder(folder)
+    problems = models.read()
+    if problems:
+        print(f"suricate rules: {problems[0]}", file=sys.stderr)
+        return None
+    return models
+
+
+class ModelFolder:
+    """The models of ``--models DIR`` as the rules' scorers, read again when the folder changes (``read``):
+    a model saved, added or deleted there while ``rules run`` runs is the rules' at its next second."""
+
+    def __init__(self, folder: str | None):
+        from ..analytics.registry import ModelRegistry
+
+        self.registry = ModelRegistry(folder) if folder else None
+        self.names: list[str] = []
+        self._seen: dict[str, Any] | None = None
+        self._cache: dict[str, Any] = {}
+
+    def changed(self) -> bool:
+        from ..analytics.model_reads import stamps
+
+        return self.registry is not None and stamps(self.registry) != self._seen
+
+    def read(self) -> list[str]:
+        """Read the models whose files changed and register them all (those gone, no more); the problems."""
+        from ..analytics.model_reads import ModelsRead, stamps
+        from ..rules import register_models
+
+        if self.registry is None:
+            return []
+        self._seen = stamps(self.registry)
+        job = ModelsRead(self.registry, list(self._seen), self._cache).read()
+        self._cache = job.cache
+        self.names = register_models(job.models, replace=True)
+        return job.problems
 
 
 def _load(path: str) -> RuleSet | None:
@@ -283,7 +308,7 @@ def run_run(args: argparse.Namespace) -> int:
             "problems": [str(p) for p in ruleset.problems],
             "bindings": bindings,
             "broker": broker_display(args.broker),
-            "models": models,
+            "models": models.names,
             **({"shard": shard.name, "instance": shard.instance, "weight": shard.weight} if shard else {}),
         }
     )
@@ -306,19 +331,24 @@ def run_run(args: argparse.Namespace) -> int:
             if (stats["evicted_streams"], stats["evicted_alerts"]) != evicted:
                 evicted = (stats["evicted_streams"], stats["evicted_alerts"])
                 emit({"event": "caps", **stats})
-        if _mtime(path) != mtime:
+        moved = models.changed()
+        if moved:
+            for problem in models.read():
+                emit({"event": "models", "error": problem})
+        if moved or _mtime(path) != mtime:
             mtime = _mtime(path)
             try:
                 fresh = load(path)
-            except OSError as exc:
-                emit({"event": "reload", "error": str(exc)})
-            else:
                 engine.set_rules(fresh)
+            except Exception as exc:  # the file unreadable, or a scorer that cannot be made: the rules stay
+                emit({"event": "reload", "error": f"{type(exc).__name__}: {exc}"})
+            else:
                 emit(
                     {
                         "event": "reload",
                         "rules": [r.name for r in fresh.rules],
                         "problems": [str(p) for p in fresh.problems],
+                        "models": models.names,
                     }
                 )
         if deadline and time.monotonic() >= deadline:

@@ -1,74 +1,19 @@
-"""The models behind the rules' ``model:NAME`` scorers, read away from the GUI thread.
+"""The models behind the rules' ``model:NAME`` scorers in the workbench, read away from the GUI thread.
 
-Reading a model can take seconds (an ``iforest`` over 20 keys refits its forests as it loads: 2-3 s), and
-the panel reads the Models dock's folder again whenever a model is saved or deleted or the workspace
-changes folder. Read in the GUI thread, that froze the window for as long. So a ``ModelsRead`` job reads
-them in a ``rule-models`` thread and the panel takes its result on its events timer, as it takes a
-backtest's. A model whose description file is the one already read (``ModelRegistry.stamp``: the same
-path, inode, size and time; a save replaces that file last) is not read again, so saving one model
-rereads that model only.
-
-This module does not import Qt: the job is a thread and an event, polled.
+Read in the GUI thread, a large model froze the window for seconds at every save in the Models dock. So
+the panel starts a ``ModelsRead`` (``analytics.model_reads``: only the models whose files changed) in its
+``rule-models`` thread and takes its result on its events timer, as it takes a backtest's. This module
+does not import Qt: the job is a thread and an event, polled.
 """
 
 from __future__ import annotations
 
-import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ...analytics.model_reads import Cache, ModelsRead
 
 if TYPE_CHECKING:
-    from ...analytics.registry import Model, ModelRegistry
-
-#: (stamp, model) per model name, as the last read left them
-Cache = dict[str, tuple[Any, "Model"]]
-
-
-class ModelsRead:
-    """Reads ``names`` from ``registry`` in the ``rule-models`` thread, reusing ``cache``'s models whose
-    stamps still hold. Once ``finished`` is set: ``models`` (name → model), ``problems`` (one line per model
-    that could not be read, naming it and why) and ``cache`` (for the next read). ``cancel()`` stops it
-    between two models; its result is then not to be used."""
-
-    def __init__(self, registry: ModelRegistry | None, names: list[str], cache: Cache):
-        self.registry = registry
-        self.names = list(names)
-        self.models: dict[str, Model] = {}
-        self.problems: list[str] = []
-        self.cache: Cache = {}
-        self.finished = threading.Event()
-        self._previous = dict(cache)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="rule-models", daemon=True)
-
-    def start(self) -> ModelsRead:
-        self._thread.start()
-        return self
-
-    def cancel(self) -> None:
-        self._stop.set()
-
-    def _run(self) -> None:
-        try:
-            for name in self.names:
-                if self._stop.is_set() or self.registry is None:
-                    return
-                try:
-                    stamp = self.registry.stamp(name)
-                    known = self._previous.get(name)
-                    if known is not None and stamp is not None and known[0] == stamp:
-                        model = known[1]
-                    else:
-                        model = self.registry.load(name)
-                except (OSError, ValueError) as exc:  # UntrustedModelError is a ValueError
-                    self.problems.append(f"Model {name} left out of the rules: {exc}")
-                    continue
-                except Exception as exc:  # a fault of one model's reader must not leave the others out
-                    self.problems.append(f"Model {name} left out of the rules: {type(exc).__name__}: {exc}")
-                    continue
-                self.models[name] = model
-                self.cache[name] = (stamp, model)
-        finally:
-            self.finished.set()
+    from ...analytics.registry import ModelRegistry
 
 
 class RuleModels:
