@@ -209,6 +209,14 @@ class _Lines:
         return wait_until(lambda: any(predicate(e) for e in self.events()), timeout)
 
 
+def rules_run(*args) -> tuple[subprocess.Popen, _Lines]:
+    """``suricate rules run ARGS`` in the background, and its stdout's JSON lines as they come."""
+    proc = subprocess.Popen(
+        [*CMD, "run", *map(str, args)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    return proc, _Lines(proc)
+
+
 def test_rules_run_headless_runs_the_command_and_amqp_actions_logs_json_and_exits_0_on_sigterm(
     broker_url, exchange, alerts_queue, tmp_path
 ):
@@ -377,14 +385,7 @@ def test_a_trace_action_asks_the_agent_on_the_broker_its_host_is_routed_to(
 def test_rules_run_rereads_the_rules_file_when_it_changes(broker_url, exchange, tmp_path):
     rules = tmp_path / "rules.toml"
     rules.write_text('[[rule]]\nname = "one"\nthreshold = 1\n')
-    proc = subprocess.Popen(
-        [*CMD, "run", str(rules), "--broker", broker_url, "--bind", "nothing.#", "--exchange", exchange],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    lines = _Lines(proc)
+    proc, lines = rules_run(rules, "--broker", broker_url, "--bind", "nothing.#", "--exchange", exchange)
     try:
         assert lines.wait(lambda e: e["event"] == "broker" and e["state"] == "connected"), proc.stderr
         time.sleep(1.1)  # a different mtime, whatever the file system's resolution
@@ -418,14 +419,7 @@ def test_rules_run_follows_its_models_folder(broker_url, exchange, tmp_path):
         '[[rule]]\nname = "new-model"\ntype = "score"\nscorer = "model:bash-baseline"\nkey = "bash"\n'
         "threshold = 8\n"
     )
-    proc = subprocess.Popen(
-        [*CMD, "run", str(rules), "--broker", broker_url, "--exchange", exchange, "--models", str(folder)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    lines = _Lines(proc)
+    proc, lines = rules_run(rules, "--broker", broker_url, "--exchange", exchange, "--models", folder)
     try:
         assert lines.wait(lambda e: e["event"] == "started"), proc.stderr
         started = next(e for e in lines.events() if e["event"] == "started")
