@@ -802,6 +802,21 @@ def test_a_wide_calibrated_model_flags_as_few_intervals_as_a_one_key_model():
     assert z == 5.0
 
 
+def test_a_window_too_short_to_train_on_says_so_and_counts_the_excluded_only_when_there_are():
+    from suricate_desktop.analytics import TrainingData, train
+
+    store = LiveStore(capacity=100)
+    store(snaps(0, [{"a": 1.0} for _ in range(10)]))
+    data = TrainingData.from_store(store, S)
+    short = TrainingData(data.times[:1], data.values[:1], data.labels)
+    with pytest.raises(ValueError, match=r"^only 1 interval in the training window: choose a longer window$"):
+        train(short, DETECTORS["ewma"]())
+    with pytest.raises(
+        ValueError, match=r"only 1 interval in the training window, 9 left out as excluded spans"
+    ):
+        train(data, DETECTORS["ewma"](), excluded=[(data.times[1], data.times[-1])])
+
+
 def test_training_can_be_cancelled():
     from suricate_desktop.analytics import TrainingCancelled, TrainingData, train
 

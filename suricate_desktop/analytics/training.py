@@ -147,8 +147,10 @@ def train(
     times = data.times[~skip]
     values = data.values[~skip]
     if len(times) < 2:
+        left_out = f", {int(skip.sum()):,} left out as excluded spans" if skip.any() else ""
         raise ValueError(
-            f"only {len(times)} intervals in the training window once excluded spans are left out"
+            f"only {len(times)} interval{'s' * (len(times) != 1)} in the training window{left_out}: "
+            "choose a longer window"
         )
     split = len(times) - round(len(times) * holdout)
     learn = policy == "online"
