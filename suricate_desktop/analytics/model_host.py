@@ -14,7 +14,7 @@ from typing import Any, Protocol, TypedDict
 
 from .detectors.base import FloatArray
 from .live import Anomaly, LiveScorer
-from .registry import ModelMeta, ModelRegistry
+from .registry import ModelMeta, ModelRegistry, valid_model_name
 
 #: Anomalies kept per model by ``LocalModels``.
 MAX_ANOMALIES = 1000
@@ -71,6 +71,10 @@ class LocalModels:
         return self._registry
 
     def add(self, name: str, source_name: str, scorer: LiveScorer, description: str) -> None:
+        if not valid_model_name(name):  # it names the model's files: refused now, not at its first save
+            raise ValueError(
+                f"{name!r} cannot name a model: letters, digits, '.', '_' and '-', no leading '.'"
+            )
         with self._lock:
             if name in self._models:
                 raise ValueError(f"a model named {name!r} is attached already")
@@ -92,6 +96,15 @@ class LocalModels:
         with self._lock:
             return list(self._models)
 
+    def _entry(self, name: str) -> _Attached:
+        """An attached model's entry (under the lock); a model detached (by hand, or by its failure) says so."""
+        entry = self._models.get(name)
+        if entry is None:
+            gone = self._gone.get(name)
+            why = f" ({gone['state']}{': ' + gone['error'] if gone.get('error') else ''})" if gone else ""
+            raise KeyError(f"no attached model {name!r}{why}; attached: {list(self._models)}")
+        return entry
+
     def describe(self, name: str) -> dict[str, Any] | None:
         with self._lock:
             entry = self._models.get(name)
@@ -112,15 +125,15 @@ class LocalModels:
 
     def scores(self, name: str) -> tuple[FloatArray, FloatArray]:
         with self._lock:
-            return self._models[name]["scorer"].scores()
+            return self._entry(name)["scorer"].scores()
 
     def anomalies(self, name: str) -> list[Anomaly]:
         with self._lock:
-            return list(self._models[name]["anomalies"])
+            return list(self._entry(name)["anomalies"])
 
     def save(self, name: str, as_name: str) -> ModelMeta:
         with self._lock:
-            return self._models[name]["scorer"].save(self.registry, as_name)
+            return self._entry(name)["scorer"].save(self.registry, as_name)
 
     def poll(self) -> list[tuple[str, Anomaly]]:
         """Score what arrived for every model; (name, anomaly) pairs. A failing model is detached with its reason."""

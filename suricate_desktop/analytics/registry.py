@@ -21,6 +21,7 @@ so a file made elsewhere can choose among built-in detectors and numbers, nothin
 
 from __future__ import annotations
 
+import errno
 import glob
 import json
 import math
@@ -172,6 +173,9 @@ class ModelRegistry:
         then differs from the one read, and the new version is read instead."""
         jpath = self._description(name)
         before = self.stamp(name)
+        if before is None:
+            saved = ", ".join(self.names()) or "none"
+            raise FileNotFoundError(errno.ENOENT, f"no saved model {name!r} in {self.root} (saved: {saved})")
         try:
             return load_model(jpath, trusted=trusted)
         except UntrustedModelError:

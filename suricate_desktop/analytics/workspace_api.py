@@ -12,6 +12,7 @@ docs/console.md.
 from __future__ import annotations
 
 import fnmatch
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from .features import Stream, feature_text
 from .jobs import Job, Jobs
 from .live import Anomaly, LiveScorer
 from .model_host import LocalModels, ModelHost
-from .registry import Model, ModelMeta, ModelRegistry
+from .registry import Model, ModelMeta, ModelRegistry, valid_model_name
 
 #: Estimator thresholds are calibrated at this quantile of their scores on the training rows.
 CALIBRATION_QUANTILE = 0.995
@@ -348,9 +349,10 @@ class Attachment:
         info = self._info()
         state = info.get("state", "detached") if not info.get("error") else f"error: {info['error']}"
         streams = ", ".join(stream_name(tuple(s)) for s in info.get("streams", []))
+        keys = info.get("detectors", 0)
         return (
             f"<{self.name}: {info.get('description', '')} on {streams} ({info.get('source', '')}): {state}, "
-            f"threshold {float(info.get('threshold', float('nan'))):.3g}, {info.get('detectors', 0)} keys>"
+            f"threshold {float(info.get('threshold', float('nan'))):.3g}, {keys} key{'s' * (keys != 1)}>"
         )
 
 
@@ -431,10 +433,12 @@ class Models:
         Training runs in the calling thread: for a slow estimator,
         ``ws.background(ws.models.attach, ...)``.
         """
+        _check_attach(name, threshold, model, self.names)
         if isinstance(model, str) and model not in DETECTORS:  # a saved model
             scorer = LiveScorer.load(LiveStore(), self.registry, model, policy=policy)
             wanted = scorer.streams if stream is None else stream
             ref, sids = self._streams(wanted, source)
+            _shares_keys(model, scorer.keys(), ref.store, sids)
             scorer.store, scorer.streams = ref.store, [tuple(s) for s in sids]
             scorer.last_ts = ref.store.clock(sids[0][0]) if ref.store.streams() else -np.inf
             if threshold is not None:
@@ -447,7 +451,9 @@ class Models:
             detector = _detector(model, lags)
             ref, sids = self._streams(stream, source)
             if keys is not None and len(sids) > 1:
-                keys = [(self._streams(s, ref.name)[1][0], k) for s, k in keys]
+                keys = [(self._streams(s, ref.name)[1][0], _key(k)) for s, k in keys]
+            elif keys is not None:  # "bash" is the key ("bash",), not ("b", "a", "s", "h")
+                keys = [_key(k) for k in keys]
             scorer = LiveScorer(
                 ref.store,
                 sids if len(sids) > 1 else sids[0],
@@ -462,8 +468,11 @@ class Models:
                 times, _, _ = ref.store.matrix(sids[0], view, last=rows)
                 since = float(times[0]) if len(times) else None
             scorer.fit(since=since)
+            if keys and not scorer.keys():
+                have = ", ".join(feature_text(k) for k in ref.store.keys(sids[0])[:20]) or "none yet"
+                raise ValueError(f"none of the keys {keys} is on {stream}; its keys: {have}")
             if threshold is None and isinstance(detector, EstimatorAdapter):
-                scorer.threshold = _calibrate(scorer, since)
+                scorer.threshold = _calibrate(scorer, since, type(detector.estimator).__name__)
             description = (
                 type(detector.estimator).__name__
                 if isinstance(detector, EstimatorAdapter)
@@ -592,8 +601,43 @@ def _detector(model: object, lags: int) -> Detector:
     return EstimatorAdapter(model, lags=lags)
 
 
-def _calibrate(scorer: LiveScorer, since: float | None) -> float:
-    """The estimator's alarm level: a high quantile of its scores over the rows it was trained on."""
+def _check_attach(
+    name: str | None, threshold: float | None, model: object, saved: Callable[[], list[str]]
+) -> None:
+    """What ``attach`` is given, checked before any training: a name the registry takes, a threshold that
+    is a number, a detector or a saved model that exists (a name misspelt was read as a saved model's and
+    failed deep in pathlib)."""
+    if name is not None and not valid_model_name(name):
+        raise ValueError(f"{name!r} cannot name a model: letters, digits, '.', '_' and '-', no leading '.'")
+    if threshold is not None and not math.isfinite(float(threshold)):
+        raise ValueError(f"threshold must be a finite number (not {threshold!r})")
+    if isinstance(model, str) and model not in DETECTORS and model not in saved():
+        raise KeyError(
+            f"no detector or saved model named {model!r}; detectors: {', '.join(DETECTORS)}; "
+            f"saved: {', '.join(saved()) or 'none'}"
+        )
+
+
+def _key(key: Any) -> tuple[Any, ...]:
+    return (key,) if isinstance(key, str) or not isinstance(key, (list, tuple)) else tuple(key)
+
+
+def _shares_keys(model: str, keys: list[Any], store: LiveStore, sids: list[StreamId]) -> None:
+    """A saved model moved to other streams scores the keys it knows there: none in common is a mistake
+    (it scored nothing, and said it was scoring). A stream with no key yet is given the benefit of the doubt."""
+    theirs = {tuple(k) for sid in sids for k in store.keys(sid)}
+    known = {k.key if hasattr(k, "key") else tuple(k) for k in keys}
+    if theirs and keys and not known & theirs:
+        raise ValueError(
+            f"model {model!r} knows the keys {', '.join(sorted(map(feature_text, known))[:10])}; "
+            f"{', '.join(stream_name(s) for s in sids)} has {', '.join(sorted(map(feature_text, theirs))[:10])}: "
+            "none in common"
+        )
+
+
+def _calibrate(scorer: LiveScorer, since: float | None, estimator: str) -> float:
+    """The estimator's alarm level: a high quantile of its scores over the rows it was trained on. None
+    fitted (too few rows) is an error: its scores would have been read against 0, every interval flagged."""
     _, values, labels = scorer.matrix(since)
     scores: list[FloatArray] = []
     for col, label in enumerate(labels):
@@ -605,5 +649,9 @@ def _calibrate(scorer: LiveScorer, since: float | None) -> float:
         if len(X):
             scores.append(det.score_model(X))
     if not scores:
-        return scorer.template.threshold
+        needs = scorer.template.params.get("min_train", "more")
+        raise ValueError(
+            f"too few rows to fit {estimator}: it needs {needs} intervals of a key and the training window "
+            f"holds {len(values)}; attach it once the stream holds more, or give a threshold"
+        )
     return float(np.quantile(np.concatenate(scores), CALIBRATION_QUANTILE))
