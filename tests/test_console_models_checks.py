@@ -6,7 +6,9 @@ attached models from the console the ways a user would:
 - a saved model moved to a stream with none of its keys scored nothing and said it was scoring;
 - an estimator on a young stream (too few rows to fit) got the threshold 0: every interval flagged;
 - a detector's name misspelt was read as a saved model's: a traceback deep in pathlib;
-- ``threshold=nan`` never alarmed; ``name=".hidden"`` failed only at the first save;
+- ``threshold=nan`` never alarmed; ``name=".hidden"`` failed only at the first save; an estimator's class
+  for an estimator failed deep in scikit-learn; ``last=-5`` gave an empty frame and ``train=-5`` trained
+  on everything, without a word;
 - a detached model's handle raised a bare ``KeyError: 'm'``.
 """
 
@@ -77,6 +79,9 @@ def test_an_estimator_with_too_few_rows_to_fit_says_so_instead_of_flagging_every
         ("ewma", {"name": ".hidden"}, ValueError, "'.hidden' cannot name a model"),
         ("ewma", {"name": "a/b"}, ValueError, "'a/b' cannot name a model"),
         ("ewma", {"name": "x" * 200}, ValueError, "cannot name a model"),
+        (IsolationForest, {}, TypeError, "attach takes an estimator, not its class: IsolationForest()"),
+        ("ewma", {"train": -5}, ValueError, "a count of rows is 0 (all of them) or more, not -5"),
+        ("ewma", {"train": "-5min"}, ValueError, "a span of time is positive"),
     ],
 )
 def test_what_attach_cannot_use_is_refused_before_any_training(desk, model, options, error, said):
@@ -96,3 +101,11 @@ def test_a_detached_models_handle_says_it_is_detached(desk):
             use()
     with pytest.raises(FileNotFoundError, match=r"no saved model 'missing' in .* \(saved: none\)"):
         ws.models.load("missing")
+
+
+def test_a_frame_of_a_negative_count_or_span_is_refused_not_empty(desk):
+    ws = desk
+    assert len(ws.frame("reqs", last=0)) == 300  # 0: every row, as documented
+    for last in (-5, "-10min"):
+        with pytest.raises(ValueError, match=r"0 \(all of them\) or more|a span of time is positive"):
+            ws.frame("reqs", last=last)

@@ -569,8 +569,12 @@ def _window(
     """``last`` and ``since`` as the store takes them: a row count and an epoch time."""
     start = None if since is None else _epoch(since)
     if last is None or isinstance(last, (int, np.integer)):
+        if last is not None and last < 0:  # read as "none", silently: an empty frame, or all rows trained on
+            raise ValueError(f"a count of rows is 0 (all of them) or more, not {last}")
         return (None if last is None else int(last)), start
     span = pd.Timedelta(last).total_seconds()
+    if span < 0:
+        raise ValueError(f"a span of time is positive, not {last!r}")
     newest = store.info(sid).last_ts
     begin = newest - span
     return None, begin if start is None else max(begin, start)
@@ -598,6 +602,8 @@ def _detector(model: object, lags: int) -> Detector:
         return model.clone()
     if isinstance(model, str):
         return DETECTORS[model]()
+    if isinstance(model, type):  # IsolationForest for IsolationForest(): it failed deep in scikit-learn
+        raise TypeError(f"attach takes an estimator, not its class: {model.__name__}(), not {model.__name__}")
     return EstimatorAdapter(model, lags=lags)
 
 
