@@ -60,11 +60,9 @@ from .base import (
     reason_text,
     register,
 )
+from .tails import BINS, LO, RECORD_CAP, Tail, alpha, tail_bin, tail_bins
 
 VIEWS = ("resid", "change", "drift", "spread", "season", "floor")
-LO, PER_DECADE, DECADES = 1e-3, 10, 8  # tail bins: log-spaced from LO over DECADES decades
-BINS = PER_DECADE * DECADES + 1  # bin 0: at or below LO
-RECORD_CAP = 1e6  # a deviation past the largest seen counts at most this many times rarer
 #: From this many keys on, a model of ``calibrated`` keys is trained and scored as one ``CalibratedBank``
 #: (a numpy step for every key costs about what ten keys' scalar steps do): ``banked``.
 BANK_KEYS = 16
@@ -101,65 +99,14 @@ RESUME_CYCLES = 3
 _Kept = tuple[float, float, list[int]]
 
 
-def alpha(halflife: float) -> float:
-    return float(1.0 - 0.5 ** (1.0 / float(halflife)))
-
-
-def tail_bin(z: float) -> int:
-    if not z > LO:
-        return 0
-    return min(BINS - 1, 1 + int(math.log10(z / LO) * PER_DECADE))
-
-
-class Tail:
-    """The share of a key's past values (exponentially forgotten over ``memory`` points) at least
-    as large as ``z``: counts in ``BINS`` log-spaced bins, the value's own bin counted half.
-
-    Weights grow by ``1 / decay`` a point instead of the counts shrinking (O(1) an update),
-    rescaled when they grow large."""
-
-    def __init__(self, memory: float, index: float = 1.0, log: bool = False, top_halflife: float = 1e9):
-        self.index, self.log = float(index), bool(log)
-        self.decay = 1.0 - 1.0 / float(memory)
-        self.top_decay = 0.5 ** (1.0 / float(top_halflife))
-        self.counts = [0.0] * BINS
-        self.total = 0.0
-        self.weight = 1.0
-        self.top = 0.0
-
-    def p(self, z: float, b: int | None = None) -> float:
-        """The tail probability of ``z`` (the point itself counted among the past); 1 with no past at all
-        (nothing to be surprised against: a key's first scored point is not a record). ``b``: its
-        ``tail_bin``, when the caller has it."""
-        if self.total == 0.0:
-            return 1.0
-        if b is None:
-            b = tail_bin(z)
-        above = math.fsum(self.counts[b + 1 :]) + 0.5 * self.counts[b]
-        p = (above + self.weight) / (self.total + self.weight)
-        if z > self.top:  # past every value seen: rarer still, by how far past
-            if self.log:  # z is itself a -log10 probability
-                p *= 10.0 ** -min(z - self.top, 6.0)
-            else:
-                # z below the tails' first bin (a flat key's first tiny value, 1e-200) is no record: not
-                # clipped, its ratio overflowed and stopped the detector (``CalibratedBank`` clips it too)
-                top = max(self.top, LO)
-                p *= (top / min(max(z, LO), RECORD_CAP * top)) ** self.index
-        return p
-
-    def add(self, z: float, b: int | None = None) -> None:
-        self.counts[tail_bin(z) if b is None else b] += self.weight
-        self.total += self.weight
-        self.top = max(self.top * self.top_decay, z)
-        self.weight /= self.decay
-        if self.weight > 1e100:
-            self.rescale()
-
-    def rescale(self) -> None:
-        w = self.weight
-        self.counts = [c / w for c in self.counts]
-        self.total /= w
-        self.weight = 1.0
+def restarts(x: Any, level: Any, slow: Any, scale: Any, clip: float) -> Any:
+    """Whether a key's level and slow level start again from its first value after a gap (scalars, or arrays
+    of keys): it moved while unseen (past ``clip`` scales of its level) or was moving at the save (the level
+    a scale or more from the slow one: a rhythm). Against where such a key stood at the save the level views
+    called a rule's start anomalous; a steady key keeps them, as one noisy value taken as its slow level
+    (half-life 300) read as a level climbing or falling on two starts in three."""
+    d = np.maximum(scale, 1e-3 * np.abs(level) + 1e-9)
+    return (np.abs(x - level) > clip * d) | (np.abs(level - slow) > d)
 
 
 @register
@@ -223,13 +170,8 @@ class CalibratedDetector(Detector):
         """The first value after a gap is judged by its time of day alone (``season``: the one view whose
         reference, the slot's usual value on other days, the gap leaves valid), and the last value starts
         again from it (and the slot's value, when it was seen earlier the same day: it then holds where the
-        key stood before the gap). So do the level and the slow level, where the key moved while unseen (the
-        value past ``clip`` scales of the level) or was moving at the save (the level a scale or more from the
-        slow one: a rhythm). Why: against where the key stood at the save, the level views called a key with a
-        rhythm anomalous on most starts of a rule on an empty store; and on a steady key, one noisy value
-        taken as the slow level (half-life 300) read as a level climbing or falling on two starts in three. A
-        key down at its first row is still low for the time of day, once the model has seen that time of day
-        on ``RESUME_CYCLES`` days."""
+        key stood before the gap), as do the levels where ``restarts`` says. A key down at its first row is
+        still low for the time of day, once the model has seen that time of day on ``RESUME_CYCLES`` days."""
         x = float(x)
         if x != x:
             self.why = -1
@@ -237,16 +179,13 @@ class CalibratedDetector(Detector):
         x = min(max(x, -LARGEST), LARGEST)
         p, slot = self.params, self._slot(t)
         score, why = 0.0, -1
-        today = self.cycle_at[slot] == self._cycle(
-            t
-        )  # the slot's value is where the key stood before the gap
+        today = self.cycle_at[slot] == self._cycle(t)  # the slot's value: where the key stood before the gap
         if self.n >= p["warmup"] + p["calibration"] and self.cycles[slot] >= RESUME_CYCLES and not today:
             e = x - self.profile[slot]
             z = abs(e) / max(self.sscale, 1e-3 * abs(self.level) + 1e-9)
             score, why = -math.log10(self.tails[VIEWS.index("season")].p(z)), 8 + (e <= 0.0)
         if self.n > 0:
-            d = max(self.scale, 1e-3 * abs(self.level) + 1e-9)
-            if abs(x - self.level) > p["clip"] * d or abs(self.level - self.slow) > d:  # moved, or moving
+            if restarts(x, self.level, self.slow, self.scale, p["clip"]):
                 self.level = self.slow = x
             self.prev = x
             self.run = 0
@@ -606,8 +545,7 @@ class CalibratedBank:
         score = np.where(can, -np.log10(self._p(z, slice(4, 5))[:, 0]), 0.0)
         why = np.where(can, 8 + (xv - prof <= 0.0), -1)
         anchor = ok & (self.n > 0)
-        d = np.maximum(self.scale, 1e-3 * np.abs(self.level) + 1e-9)
-        moved = anchor & ((np.abs(xv - self.level) > p["clip"] * d) | (np.abs(self.level - self.slow) > d))
+        moved = anchor & restarts(xv, self.level, self.slow, self.scale, p["clip"])
         self.level = np.where(moved, xv, self.level)
         self.slow = np.where(moved, xv, self.slow)
         self.prev = np.where(anchor, xv, self.prev)
@@ -671,10 +609,7 @@ class CalibratedBank:
         views' by ``tail_index``, the final one's in log10)."""
         z = z_all[:, part]
         counts, total, top_seen = self.counts[:, part], self.total[:, part], self.top[:, part]
-        safe = np.where(z > LO, z, LO)
-        b = np.where(z > LO, np.minimum(BINS - 1, 1 + np.floor(np.log10(safe / LO) * PER_DECADE)), 0).astype(
-            np.int64
-        )
+        b = tail_bins(z)
         above = np.where(self._bins > b[..., None], counts, 0.0).sum(axis=-1)
         above += 0.5 * np.take_along_axis(counts, b[..., None], axis=-1)[..., 0]
         w = self.weight[:, None]
@@ -755,11 +690,9 @@ class CalibratedBank:
         self.alarm_score = np.where(alarm, out, self.alarm_score)
         # learn (where the value is there and learning is asked for)
         learn_tail = upd & warm_done & tails_learn
-        b = np.where(
-            z > LO, np.minimum(BINS - 1, 1 + np.floor(np.log10(np.where(z > LO, z, LO) / LO) * PER_DECADE)), 0
-        )
+        b = tail_bins(z)
         kk, vv = np.nonzero(learn_tail[:, None] & np.ones_like(z, dtype=bool))
-        self.counts[kk, vv, b[kk, vv].astype(np.int64)] += self.weight[kk]
+        self.counts[kk, vv, b[kk, vv]] += self.weight[kk]
         self.total += np.where(learn_tail[:, None], self.weight[:, None], 0.0)
         self.top = np.where(learn_tail[:, None], np.maximum(self.top * self.top_decay, z), self.top)
         self.weight = np.where(learn_tail, self.weight / self.decay, self.weight)
