@@ -72,7 +72,7 @@ def test_the_scan_flags_machine_paths(line):
         "#!/usr/bin/python3",
         "the agent works/ as before; homework/ and network/work/ are words, not roots",
         "../shared/nab beside the repository",
-        "https://example.org/work/1 and ~/work/x and $HOME/root/x",
+        "https://example.org" + _PREFIXES[0] + "1 and ~" + _PREFIXES[0] + "x and $HOME" + _PREFIXES[1] + "x",
         "/tmp/suricate-test.sock",
     ],
 )
