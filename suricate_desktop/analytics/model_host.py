@@ -14,7 +14,7 @@ from typing import Any, Protocol, TypedDict
 
 from .detectors.base import FloatArray
 from .live import Anomaly, LiveScorer
-from .registry import ModelMeta, ModelRegistry, valid_model_name
+from .registry import ModelMeta, ModelRegistry, check_model_name
 
 #: Anomalies kept per model by ``LocalModels``.
 MAX_ANOMALIES = 1000
@@ -71,10 +71,7 @@ class LocalModels:
         return self._registry
 
     def add(self, name: str, source_name: str, scorer: LiveScorer, description: str) -> None:
-        if not valid_model_name(name):  # it names the model's files: refused now, not at its first save
-            raise ValueError(
-                f"{name!r} cannot name a model: letters, digits, '.', '_' and '-', no leading '.'"
-            )
+        check_model_name(name)
         with self._lock:
             if name in self._models:
                 raise ValueError(f"a model named {name!r} is attached already")

@@ -51,6 +51,13 @@ def valid_model_name(name: str) -> bool:
     return bool(_NAME.match(name))
 
 
+def check_model_name(name: str) -> None:
+    """``ValueError`` saying why ``name`` cannot name a model, where a model is attached (the Models dock,
+    the console, a script): refused there, not at its first save, after its training."""
+    if not valid_model_name(name):
+        raise ValueError(f"{name!r} cannot name a model: letters, digits, '.', '_' and '-', no leading '.'")
+
+
 class UntrustedModelError(ValueError):
     """A model file that would need code or types we do not trust to load.
 

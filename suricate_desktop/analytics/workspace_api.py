@@ -29,7 +29,7 @@ from .features import Stream, feature_text
 from .jobs import Job, Jobs
 from .live import Anomaly, LiveScorer
 from .model_host import LocalModels, ModelHost
-from .registry import Model, ModelMeta, ModelRegistry, valid_model_name
+from .registry import Model, ModelMeta, ModelRegistry, check_model_name
 
 #: Estimator thresholds are calibrated at this quantile of their scores on the training rows.
 CALIBRATION_QUANTILE = 0.995
@@ -613,8 +613,8 @@ def _check_attach(
     """What ``attach`` is given, checked before any training: a name the registry takes, a threshold that
     is a number, a detector or a saved model that exists (a name misspelt was read as a saved model's and
     failed deep in pathlib)."""
-    if name is not None and not valid_model_name(name):
-        raise ValueError(f"{name!r} cannot name a model: letters, digits, '.', '_' and '-', no leading '.'")
+    if name is not None:
+        check_model_name(name)
     if threshold is not None and not math.isfinite(float(threshold)):
         raise ValueError(f"threshold must be a finite number (not {threshold!r})")
     if isinstance(model, str) and model not in DETECTORS and model not in saved():

@@ -36,7 +36,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from ...analytics import Anomaly, LiveScorer, ModelRegistry, UntrustedModelError
-from ...analytics.registry import valid_model_name
+from ...analytics.registry import check_model_name
 
 if TYPE_CHECKING:
     from ..sources.base import Source
@@ -153,10 +153,7 @@ class ModelManager(QObject):
         description: str = "",
     ) -> AttachedModel:
         """Attach a scorer to a source's stream(s) (a model trained in the dialog, loaded, or made in the console)."""
-        if not valid_model_name(name):  # it names the model's files: refused here, not at the next save
-            raise ValueError(
-                f"{name!r} cannot name a model: letters, digits, '.', '_' and '-', no leading '.'"
-            )
+        check_model_name(name)
         if self.get(name) is not None:
             raise ValueError(f"a model named {name!r} is already attached")
         source_name = source if isinstance(source, str) else source.name
