@@ -28,9 +28,8 @@ class WindowModel(Detector):
     """
 
     defaults: ClassVar[dict[str, Any]] = {"lags": 8, "train_size": 1000, "refit_every": 250, "min_train": 100}
-    probe_learning = (
-        False  # a copy of a loaded state refits (most of a load's time); a point learnt is kept only
-    )
+    #: a copy of a loaded state would refit (most of a load's time), and a point learnt is only kept
+    probe_learning = False
 
     def reset(self) -> None:
         super().reset()
